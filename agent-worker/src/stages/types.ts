@@ -1,0 +1,112 @@
+/**
+ * The four stage kinds of the voice pipeline. Each is a small interface with streaming I/O; providers live in
+ * `stages/<kind>/<provider>.ts` and all providers of a kind pass the same conformance suite
+ * (`agent-worker/test/conformance/<kind>.conformance.ts`).
+ *
+ * Audio inside the agent is mono signed 16-bit PCM. Caller audio reaches VAD and ASR at 16 kHz; TTS output is at the
+ * provider's own `sampleRate` and is resampled to 48 kHz by the output path.
+ */
+
+// ---------- VAD ----------
+export type VadEvent =
+  | { type: 'speech_start'; /** stream time of the first speech sample, including prefix padding */ atMs: number }
+  | { type: 'speech_end'; atMs: number; durationMs: number };
+
+export interface VadStream {
+  /** Feeds 16 kHz PCM of any length; returns the events it caused, in order. */
+  push(pcm: Int16Array): VadEvent[];
+  /** Whether the stream is currently inside speech. */
+  readonly speaking: boolean;
+  /** Speech probability (0..1) of the last analysed frame. */
+  readonly probability: number;
+  reset(): void;
+  close(): void;
+}
+
+export interface Vad {
+  readonly name: string;
+  createStream(): VadStream;
+}
+
+// ---------- STT ----------
+export type SttEvent =
+  | { type: 'partial'; text: string }
+  | { type: 'final'; text: string; confidence: number; /** ms from end of audio to this final */ latencyMs: number };
+
+export interface SttStream extends AsyncIterable<SttEvent> {
+  /** Feeds 16 kHz PCM of the current utterance. */
+  pushAudio(pcm: Int16Array): void;
+  /** Ends the current utterance: a `final` event follows (text may be empty). The stream stays open for the next. */
+  endUtterance(): void;
+  /** Drops the current utterance without a final. */
+  cancelUtterance(): void;
+  /** Ends the iteration and frees native resources. */
+  close(): void;
+}
+
+export interface Stt {
+  readonly name: string;
+  createStream(): SttStream;
+}
+
+// ---------- Dialog (LLM or scripted policy) ----------
+export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
+export interface ChatMessage {
+  role: ChatRole;
+  content: string;
+  /** For role 'tool': which call this answers. */
+  toolCallId?: string;
+  /** For role 'assistant': the tool calls it made. */
+  toolCalls?: ToolCall[];
+}
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** JSON-encoded arguments as produced by the model. */
+  arguments: string;
+}
+
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  /** JSON schema of the arguments. */
+  parameters: Record<string, unknown>;
+  run(args: unknown, signal: AbortSignal): Promise<string>;
+}
+
+export type DialogChunk =
+  | { type: 'text'; text: string }
+  /** The agent wants to end the call after speaking what it has said. */
+  | { type: 'end_call' }
+  /** The agent asks for a human (keyword, sentiment, repeated misunderstanding). */
+  | { type: 'handoff'; reason: string };
+
+export interface DialogTurnInput {
+  /** Everything said so far, agent turns truncated to what the caller actually heard. */
+  history: readonly ChatMessage[];
+  /** The caller's new utterance (already appended to `history` as the last user message). */
+  userText: string;
+  /** Live coaching hints from a human co-pilot, newest last. */
+  hints: readonly string[];
+}
+
+export interface DialogSession {
+  /** Streams the reply; stops promptly (and without error) when `signal` aborts. */
+  respond(input: DialogTurnInput, signal: AbortSignal): AsyncIterable<DialogChunk>;
+  close(): void;
+}
+
+export interface Dialog {
+  readonly name: string;
+  createSession(): DialogSession;
+}
+
+// ---------- TTS ----------
+export interface Tts {
+  readonly name: string;
+  readonly sampleRate: number;
+  /** Streams PCM chunks for `text`; stops promptly when `signal` aborts. */
+  synthesize(text: string, signal: AbortSignal): AsyncIterable<Int16Array>;
+  close(): void;
+}

@@ -1,0 +1,2 @@
+export * from './agentConfig.ts';
+export * from './callEvents.ts';

@@ -1,2 +1,3 @@
 export * from './agentConfig.ts';
 export * from './callEvents.ts';
+export * from './grants.ts';

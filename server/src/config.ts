@@ -1,0 +1,187 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { createLogger } from './log.ts';
+
+/** Repository root (server/src/config.ts -> ../..). */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const DEFAULT_JWT_SECRET_FILE = path.join(REPO_ROOT, '.cache', 'jwt-secret');
+
+export class ConfigError extends Error {
+  readonly code = 'config_invalid';
+  readonly issues: { variable: string; message: string }[];
+
+  constructor(issues: { variable: string; message: string }[]) {
+    super(
+      `Invalid server configuration: ${issues.map((i) => `${i.variable}: ${i.message}`).join('; ')}. ` +
+        'Fix these environment variables and start again.',
+    );
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const optionalString = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** Environment variable -> schema. Keys are the variable names so that errors name the variable to fix. */
+const EnvSchema = z.object({
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: port.default(3000),
+  PUBLIC_URL: z.url().optional(),
+  DB_HOST: z.string().min(1).default('127.0.0.1'),
+  DB_PORT: port.default(3306),
+  DB_USER: z.string().min(1).default('root'),
+  DB_PASSWORD: z.string().default(''),
+  DB_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,64}$/, 'letters, digits and _ only (at most 64)')
+    .default('voiceroom'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(256).optional(),
+  RTC_MIN_PORT: port.default(40_000),
+  RTC_MAX_PORT: port.default(49_999),
+  MEDIASOUP_LISTEN_IP: z.ipv4().or(z.ipv6()).default('127.0.0.1'),
+  MEDIASOUP_ANNOUNCED_ADDRESS: optionalString,
+  AGENT_SERVICE_TOKEN: optionalString,
+  DEEPSEEK_BASE_URL: z.url().default('https://api.deepseek.com'),
+  DEEPSEEK_MODEL: z.string().min(1).default('deepseek-chat'),
+  DEEPSEEK_API_KEY: optionalString,
+  LLM_MODEL_PATH: optionalString,
+  EXTRACTION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  LOG_LEVEL: logLevel.optional(),
+});
+
+export interface DbConfig {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  dbName: string;
+}
+
+export interface JwtConfig {
+  secret: string;
+  issuer: string;
+  accessTtlS: number;
+  refreshTtlS: number;
+  roomTtlS: number;
+}
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** Base URL browsers use to reach this server; defaults to http://localhost:<port>. */
+  publicUrl: string;
+  db: DbConfig;
+  redisUrl: string;
+  jwt: JwtConfig;
+  mediasoup: {
+    numWorkers: number;
+    rtcMinPort: number;
+    rtcMaxPort: number;
+    listenIp: string;
+    announcedAddress?: string;
+  };
+  agents: { serviceToken?: string };
+  extraction: {
+    deepseekBaseUrl: string;
+    deepseekModel: string;
+    deepseekApiKey?: string;
+    localModelPath?: string;
+    maxAttempts: number;
+  };
+  logLevel: string;
+}
+
+export interface LoadConfigOptions {
+  /** Where a generated development JWT secret is kept when JWT_SECRET is unset (default <repo>/.cache/jwt-secret). */
+  jwtSecretFile?: string;
+}
+
+/**
+ * Reads the server configuration from environment variables, validated; throws ConfigError naming each bad variable.
+ * Without JWT_SECRET a random development secret is generated once and kept in .cache/jwt-secret (with a warning).
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadConfigOptions = {},
+): ServerConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? '?'),
+        message: issue.message,
+      })),
+    );
+  }
+  const e = parsed.data;
+  if (e.RTC_MIN_PORT > e.RTC_MAX_PORT) {
+    throw new ConfigError([
+      { variable: 'RTC_MIN_PORT', message: `must not exceed RTC_MAX_PORT (${e.RTC_MAX_PORT})` },
+    ]);
+  }
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    db: { host: e.DB_HOST, port: e.DB_PORT, user: e.DB_USER, password: e.DB_PASSWORD, dbName: e.DB_NAME },
+    redisUrl: e.REDIS_URL,
+    jwt: {
+      secret: e.JWT_SECRET ?? developmentSecret(options.jwtSecretFile ?? DEFAULT_JWT_SECRET_FILE),
+      issuer: 'voiceroom',
+      accessTtlS: 900,
+      refreshTtlS: 30 * 24 * 3600,
+      roomTtlS: 3600,
+    },
+    mediasoup: {
+      numWorkers: e.MEDIASOUP_WORKERS ?? Math.max(1, os.availableParallelism()),
+      rtcMinPort: e.RTC_MIN_PORT,
+      rtcMaxPort: e.RTC_MAX_PORT,
+      listenIp: e.MEDIASOUP_LISTEN_IP,
+      ...(e.MEDIASOUP_ANNOUNCED_ADDRESS ? { announcedAddress: e.MEDIASOUP_ANNOUNCED_ADDRESS } : {}),
+    },
+    agents: e.AGENT_SERVICE_TOKEN ? { serviceToken: e.AGENT_SERVICE_TOKEN } : {},
+    extraction: {
+      deepseekBaseUrl: e.DEEPSEEK_BASE_URL.replace(/\/+$/, ''),
+      deepseekModel: e.DEEPSEEK_MODEL,
+      ...(e.DEEPSEEK_API_KEY ? { deepseekApiKey: e.DEEPSEEK_API_KEY } : {}),
+      ...(e.LLM_MODEL_PATH ? { localModelPath: e.LLM_MODEL_PATH } : {}),
+      maxAttempts: e.EXTRACTION_MAX_ATTEMPTS,
+    },
+    logLevel: e.LOG_LEVEL ?? 'info',
+  };
+}
+
+function developmentSecret(file: string): string {
+  try {
+    const existing = readFileSync(file, 'utf8').trim();
+    if (existing.length >= 32) {
+      createLogger('config').warn(
+        { file },
+        'JWT_SECRET is not set: using the development secret. Set it in production.',
+      );
+      return existing;
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const secret = randomBytes(48).toString('base64url');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  createLogger('config').warn(
+    { file },
+    'JWT_SECRET is not set: generated a development secret. Set JWT_SECRET (32+ characters) in production.',
+  );
+  return secret;
+}

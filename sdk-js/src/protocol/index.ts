@@ -1,3 +1,4 @@
 export * from './agentConfig.ts';
 export * from './callEvents.ts';
 export * from './grants.ts';
+export * from './signaling.ts';

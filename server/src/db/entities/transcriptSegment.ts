@@ -1,0 +1,35 @@
+import { EntitySchema } from '@mikro-orm/core';
+import type { Speaker } from '@voiceroom/sdk/protocol';
+import { type Call, CallEntity } from './call.ts';
+
+/** One final utterance, stored as it happens (already redacted when the call's agent asks for it). */
+export interface TranscriptSegment {
+  id: number;
+  call: Call;
+  segmentId: string;
+  speaker: Speaker;
+  text: string;
+  startMs: number;
+  endMs: number;
+  interrupted: boolean;
+  redacted: boolean;
+  createdAt: Date;
+}
+
+export const TranscriptSegmentEntity = new EntitySchema<TranscriptSegment>({
+  name: 'TranscriptSegment',
+  tableName: 'transcript_segments',
+  properties: {
+    id: { type: 'integer', primary: true, autoincrement: true },
+    call: { kind: 'm:1', entity: () => CallEntity, deleteRule: 'cascade' },
+    segmentId: { type: 'string', length: 64 },
+    speaker: { type: 'string', length: 16 },
+    text: { type: 'text' },
+    startMs: { type: 'integer' },
+    endMs: { type: 'integer' },
+    interrupted: { type: 'boolean', default: false },
+    redacted: { type: 'boolean', default: false },
+    createdAt: { type: 'datetime', length: 3, onCreate: () => new Date() },
+  },
+  uniques: [{ properties: ['call', 'segmentId'] }],
+});

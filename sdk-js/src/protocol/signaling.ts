@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgentStateEventSchema, TranscriptEventSchema, TurnMetricsEventSchema } from './callEvents.ts';
+import { RoomGrantsSchema, RoomRoleSchema } from './grants.ts';
 
 /**
  * Room signaling over socket.io (namespace `/rtc`), shared by the server, the browser SDK and the agent gateway.
@@ -190,23 +191,13 @@ const AppDataSchema = z
 
 // ---- Room model ----
 
-/** Participant role from the room token (e.g. customer, human_agent, supervisor) or `agent_ai` for the AI agent. */
-export const ParticipantRoleSchema = z.string().min(1).max(32);
-export const AGENT_AI_ROLE = 'agent_ai';
-
-/** What the room token allows. Extra boolean grants (set by the token service) are passed through. */
-export const GrantsSchema = z
-  .object({ canPublish: z.boolean(), canSubscribe: z.boolean() })
-  .catchall(z.boolean());
-export type Grants = z.infer<typeof GrantsSchema>;
-
 export const ProducerInfoSchema = z.object({ producerId: id, kind: MediaKindSchema, paused: z.boolean() });
 export type ProducerInfo = z.infer<typeof ProducerInfoSchema>;
 
 export const PeerInfoSchema = z.object({
   peerId: id,
   displayName: z.string().max(100),
-  role: ParticipantRoleSchema,
+  role: RoomRoleSchema,
   producers: z.array(ProducerInfoSchema),
 });
 export type PeerInfo = z.infer<typeof PeerInfoSchema>;
@@ -275,11 +266,11 @@ export const SignalingResponseSchemas = {
   join: z.object({
     peerId: id,
     roomId: z.string().min(1).max(128),
-    role: ParticipantRoleSchema,
-    grants: GrantsSchema,
+    role: RoomRoleSchema,
+    grants: RoomGrantsSchema,
     /** True when this connection took over a disconnected peer (see the reconnection notes above). */
     resumed: z.boolean(),
-    /** The other peers already in the room. */
+    /** The other peers already in the room (peers with the `hidden` grant are not listed to customers). */
     peers: z.array(PeerInfoSchema),
   }),
   createWebRtcTransport: z.object({
@@ -310,7 +301,7 @@ const ConsumerRef = z.object({ consumerId: id, producerId: id, peerId: id });
 export const SignalingNotificationSchema = z.discriminatedUnion('method', [
   z.object({
     method: z.literal('peerJoined'),
-    data: z.object({ peerId: id, displayName: z.string().max(100), role: ParticipantRoleSchema }),
+    data: z.object({ peerId: id, displayName: z.string().max(100), role: RoomRoleSchema }),
   }),
   z.object({ method: z.literal('peerLeft'), data: z.object({ peerId: id, reason: shortText }) }),
   z.object({

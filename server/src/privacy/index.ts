@@ -1,0 +1,1 @@
+export { type PiiKind, type RedactionResult, redactPii } from './redact.ts';

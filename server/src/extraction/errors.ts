@@ -1,0 +1,28 @@
+/** Why one extraction attempt failed, and whether the job queue should try again. */
+export type ExtractionErrorCode =
+  | 'provider_unreachable'
+  | 'provider_timeout'
+  | 'provider_rate_limited'
+  | 'provider_error'
+  | 'provider_rejected'
+  | 'invalid_output'
+  | 'local_model_unavailable';
+
+export class ExtractionError extends Error {
+  readonly code: ExtractionErrorCode;
+  readonly retryable: boolean;
+  /** Server-requested delay before the next try (Retry-After), if any. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(
+    code: ExtractionErrorCode,
+    message: string,
+    options: { retryable: boolean; retryAfterMs?: number; cause?: unknown },
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ExtractionError';
+    this.code = code;
+    this.retryable = options.retryable;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}

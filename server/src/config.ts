@@ -116,16 +116,7 @@ export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   options: LoadConfigOptions = {},
 ): ServerConfig {
-  const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => ({
-        variable: String(issue.path[0] ?? '?'),
-        message: issue.message,
-      })),
-    );
-  }
-  const e = parsed.data;
+  const e = parseEnv(EnvSchema, env);
   if (e.RTC_MIN_PORT > e.RTC_MAX_PORT) {
     throw new ConfigError([
       { variable: 'RTC_MIN_PORT', message: `must not exceed RTC_MAX_PORT (${e.RTC_MAX_PORT})` },
@@ -135,7 +126,7 @@ export function loadConfig(
     host: e.HOST,
     port: e.PORT,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
-    db: { host: e.DB_HOST, port: e.DB_PORT, user: e.DB_USER, password: e.DB_PASSWORD, dbName: e.DB_NAME },
+    db: dbConfigFrom(e),
     redisUrl: e.REDIS_URL,
     jwt: {
       secret: e.JWT_SECRET ?? developmentSecret(options.jwtSecretFile ?? DEFAULT_JWT_SECRET_FILE),
@@ -161,6 +152,36 @@ export function loadConfig(
     },
     logLevel: e.LOG_LEVEL ?? 'info',
   };
+}
+
+const DbEnvSchema = EnvSchema.pick({
+  DB_HOST: true,
+  DB_PORT: true,
+  DB_USER: true,
+  DB_PASSWORD: true,
+  DB_NAME: true,
+});
+
+/** Only the database connection (for tools that need nothing else, such as the migration CLI). */
+export function loadDbConfig(env: NodeJS.ProcessEnv = process.env): DbConfig {
+  return dbConfigFrom(parseEnv(DbEnvSchema, env));
+}
+
+function dbConfigFrom(e: z.infer<typeof DbEnvSchema>): DbConfig {
+  return { host: e.DB_HOST, port: e.DB_PORT, user: e.DB_USER, password: e.DB_PASSWORD, dbName: e.DB_NAME };
+}
+
+function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? '?'),
+        message: issue.message,
+      })),
+    );
+  }
+  return parsed.data;
 }
 
 function developmentSecret(file: string): string {

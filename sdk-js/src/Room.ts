@@ -1,0 +1,409 @@
+import { asVoiceRoomError, SdkErrorCode, VoiceRoomError } from './errors.ts';
+import { MediaSession } from './MediaSession.ts';
+import type { JoinResponse, RtpCapabilities, SignalingNotification } from './protocol/signaling.ts';
+import { SignalingClient } from './SignalingClient.ts';
+import { TypedEmitter } from './TypedEmitter.ts';
+import type {
+  ConnectionState,
+  ConnectOptions,
+  LocalPeer,
+  Participant,
+  RemoteTrack,
+  RoomEvents,
+} from './types.ts';
+
+/** Codes after which retrying the same connection is pointless. */
+const FATAL_CODES = new Set(['unauthorized', 'room_closed', 'forbidden']);
+
+const DEFAULT_MICROPHONE: MediaTrackConstraints = {
+  echoCancellation: true,
+  noiseSuppression: true,
+  autoGainControl: true,
+};
+
+/**
+ * A joined voice room. Create it with `connect(url, token)`. Everything that changes the session (joining, recovery,
+ * server notifications, publishing) runs through one queue, so notifications never see a half-built media session.
+ */
+export class Room extends TypedEmitter<RoomEvents> {
+  readonly #signaling: SignalingClient;
+  readonly #displayName: string | undefined;
+  readonly #participants = new Map<string, Participant>();
+  readonly #remoteTracks = new Map<string, RemoteTrack>();
+  #media: MediaSession | undefined;
+  #local: LocalPeer | undefined;
+  #microphone: MediaStreamTrack | undefined;
+  #muted = false;
+  #state: ConnectionState = 'disconnected';
+  #left = false;
+  #rejoining = false;
+  #queue: Promise<void> = Promise.resolve();
+
+  private constructor(url: string, token: string, options: ConnectOptions) {
+    super();
+    this.#displayName = options.displayName;
+    this.#signaling = new SignalingClient({
+      url,
+      token,
+      transports: options.transports,
+      requestTimeoutMs: options.requestTimeoutMs,
+    });
+    this.#signaling.on('notification', (n) => this.#enqueue(() => this.#onNotification(n)));
+    this.#signaling.on('protocolError', (error) => this.emit('error', error));
+    this.#signaling.on('disconnected', ({ willReconnect }) => this.#onDisconnected(willReconnect));
+    this.#signaling.on('connected', ({ reconnect }) => {
+      if (reconnect && !this.#rejoining && !this.#left) this.#recover();
+    });
+    this.#signaling.on('refused', (error) => this.#fail(error));
+  }
+
+  /** Connects, joins and sets up receiving. Rejects with a VoiceRoomError (`code`) when the room refuses us. */
+  static async connect(url: string, token: string, options: ConnectOptions = {}): Promise<Room> {
+    const room = new Room(url, token, options);
+    try {
+      await room.#signaling.connect();
+      await room.#enqueue(() => room.#establish());
+    } catch (error) {
+      room.#teardown();
+      throw error;
+    }
+    room.#setState('connected');
+    return room;
+  }
+
+  get localPeer(): LocalPeer {
+    if (!this.#local) throw new VoiceRoomError(SdkErrorCode.roomLeft, 'not joined');
+    return this.#local;
+  }
+
+  /** The other participants, by peer id. */
+  get participants(): ReadonlyMap<string, Participant> {
+    return this.#participants;
+  }
+
+  /** Audio we receive, by consumer id. */
+  get remoteTracks(): ReadonlyMap<string, RemoteTrack> {
+    return this.#remoteTracks;
+  }
+
+  get connectionState(): ConnectionState {
+    return this.#state;
+  }
+
+  get muted(): boolean {
+    return this.#muted;
+  }
+
+  /** The local microphone track once published. */
+  get microphone(): MediaStreamTrack | undefined {
+    return this.#microphone;
+  }
+
+  /**
+   * Captures the microphone and publishes it. Rejects with the server's code (e.g. `forbidden` for a listen-only
+   * token) or `MICROPHONE_UNAVAILABLE`; a refused publish releases the microphone again.
+   */
+  async publishMicrophone(
+    constraints: MediaTrackConstraints = DEFAULT_MICROPHONE,
+  ): Promise<MediaStreamTrack> {
+    this.#assertJoined();
+    if (this.#microphone) return this.#microphone;
+    let track: MediaStreamTrack | undefined;
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: constraints, video: false });
+      track = stream.getAudioTracks()[0];
+    } catch (cause) {
+      throw new VoiceRoomError(
+        SdkErrorCode.microphoneUnavailable,
+        'could not open the microphone; allow microphone access for this page and check a device is connected',
+        { cause },
+      );
+    }
+    if (!track)
+      throw new VoiceRoomError(SdkErrorCode.microphoneUnavailable, 'the microphone gave no audio track');
+    const microphone = track;
+    try {
+      await this.#enqueue(() => this.#produce(microphone));
+    } catch (error) {
+      microphone.stop();
+      throw error;
+    }
+    this.#microphone = microphone;
+    return microphone;
+  }
+
+  /** Mutes or unmutes the microphone (the server pauses the producer, so nobody receives our audio). */
+  async setMuted(muted: boolean): Promise<void> {
+    this.#muted = muted;
+    const producer = this.#media?.producer;
+    if (producer && !producer.closed) {
+      if (muted) producer.pause();
+      else producer.resume();
+      await this.#signaling.request(muted ? 'pauseProducer' : 'resumeProducer', { producerId: producer.id });
+    }
+    this.emit('muteChanged', { muted, byServer: false });
+  }
+
+  /** Leaves the room: tells the server, closes media, releases the microphone. Safe to call twice. */
+  async leave(): Promise<void> {
+    if (this.#left) return;
+    this.#left = true;
+    if (this.#signaling.connected) await this.#signaling.request('leave').catch(() => undefined);
+    this.#teardown();
+  }
+
+  #enqueue(step: () => Promise<void>): Promise<void> {
+    const run = this.#queue.then(step);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Joins on the current connection: resumes the kept peer when possible, else builds everything anew. */
+  async #establish(): Promise<void> {
+    const previous = this.#media;
+    let joined: JoinResponse | undefined;
+    if (previous && this.#signaling.resumePeerId) {
+      joined = await this.#join(previous.rtpCapabilities);
+      if (joined.resumed) {
+        this.#adoptPeers(joined);
+        await previous.restartIce();
+        return;
+      }
+    }
+    this.#dropMedia();
+    const routerCapabilities = await this.#signaling.request('getRouterRtpCapabilities');
+    const media = await MediaSession.create(this.#signaling, routerCapabilities);
+    this.#media = media;
+    joined ??= await this.#join(media.rtpCapabilities);
+    this.#adoptPeers(joined);
+    if (joined.grants.canSubscribe) await media.transport('recv');
+    const microphone = this.#microphone;
+    if (microphone && microphone.readyState === 'live') await this.#produce(microphone);
+  }
+
+  async #join(rtpCapabilities: RtpCapabilities): Promise<JoinResponse> {
+    const joined = await this.#signaling.request('join', {
+      rtpCapabilities,
+      ...(this.#displayName ? { displayName: this.#displayName } : {}),
+    });
+    this.#local = { peerId: joined.peerId, roomId: joined.roomId, role: joined.role, grants: joined.grants };
+    this.#signaling.resumePeerId = joined.peerId;
+    return joined;
+  }
+
+  async #produce(track: MediaStreamTrack): Promise<void> {
+    const media = this.#requireMedia();
+    await media.produceAudio(track, { paused: this.#muted });
+    if (this.#muted) {
+      const producerId = media.producer?.id;
+      if (producerId) await this.#signaling.request('pauseProducer', { producerId });
+    }
+  }
+
+  /** Makes the participant list match the server's (after a join or a resume). */
+  #adoptPeers(joined: JoinResponse): void {
+    const present = new Set(joined.peers.map((peer) => peer.peerId));
+    for (const participant of [...this.#participants.values()]) {
+      if (!present.has(participant.peerId)) this.#removeParticipant(participant.peerId, 'left');
+    }
+    for (const peer of joined.peers) this.#addParticipant(peer);
+  }
+
+  async #onNotification(notification: SignalingNotification): Promise<void> {
+    switch (notification.method) {
+      case 'peerJoined':
+        this.#addParticipant(notification.data);
+        return;
+      case 'peerLeft':
+        this.#removeParticipant(notification.data.peerId, notification.data.reason);
+        return;
+      case 'newConsumer':
+        await this.#subscribe(notification.data);
+        return;
+      case 'consumerClosed':
+        this.#unsubscribe(notification.data.consumerId);
+        return;
+      case 'consumerPaused':
+      case 'consumerResumed':
+        this.#setRemoteMuted(notification.data.consumerId, notification.method === 'consumerPaused');
+        return;
+      case 'producerPaused':
+      case 'producerResumed':
+        this.#applyServerMute(notification.data.producerId, notification.method === 'producerPaused');
+        return;
+      case 'producerClosed':
+        if (this.#media?.producer?.id === notification.data.producerId) {
+          this.#media.producer.close();
+          this.#muted = true;
+          this.emit('muteChanged', { muted: true, byServer: true });
+        }
+        return;
+      case 'roomClosed':
+        this.emit('roomClosed', notification.data);
+        if (notification.data.rejoin && !this.#left) this.#rejoinFresh();
+        else this.#teardown();
+        return;
+      case 'transcript':
+        this.emit('transcript', notification.data);
+        return;
+      case 'agentState':
+        this.emit('agentState', notification.data);
+        return;
+      case 'turnMetrics':
+        this.emit('turnMetrics', notification.data);
+        return;
+    }
+  }
+
+  async #subscribe(info: Extract<SignalingNotification, { method: 'newConsumer' }>['data']): Promise<void> {
+    const media = this.#media;
+    if (!media || info.kind !== 'audio') return;
+    const participant =
+      this.#participants.get(info.peerId) ??
+      this.#addParticipant({ peerId: info.peerId, displayName: '', role: undefined });
+    try {
+      const consumer = await media.consume(info);
+      const remote: RemoteTrack = {
+        consumerId: consumer.id,
+        participant,
+        track: consumer.track,
+        muted: info.producerPaused,
+      };
+      this.#remoteTracks.set(consumer.id, remote);
+      this.emit('trackSubscribed', { participant, track: consumer.track });
+      await this.#signaling.request('resumeConsumer', { consumerId: consumer.id });
+    } catch (error) {
+      this.emit(
+        'error',
+        asVoiceRoomError(error, `could not receive ${participant.displayName || info.peerId}'s audio`),
+      );
+    }
+  }
+
+  #unsubscribe(consumerId: string): void {
+    this.#media?.closeConsumer(consumerId);
+    const remote = this.#remoteTracks.get(consumerId);
+    if (!remote) return;
+    this.#remoteTracks.delete(consumerId);
+    this.emit('trackUnsubscribed', { participant: remote.participant, track: remote.track });
+  }
+
+  #setRemoteMuted(consumerId: string, muted: boolean): void {
+    const remote = this.#remoteTracks.get(consumerId);
+    if (!remote || remote.muted === muted) return;
+    this.#remoteTracks.set(consumerId, { ...remote, muted });
+    this.emit('trackMuted', { participant: remote.participant, track: remote.track, muted });
+  }
+
+  #applyServerMute(producerId: string, muted: boolean): void {
+    const producer = this.#media?.producer;
+    if (!producer || producer.id !== producerId) return;
+    if (muted) producer.pause();
+    else producer.resume();
+    this.#muted = muted;
+    this.emit('muteChanged', { muted, byServer: true });
+  }
+
+  #addParticipant(peer: Participant): Participant {
+    const existing = this.#participants.get(peer.peerId);
+    if (existing) return existing;
+    const participant: Participant = { peerId: peer.peerId, displayName: peer.displayName, role: peer.role };
+    this.#participants.set(participant.peerId, participant);
+    this.emit('participantJoined', participant);
+    return participant;
+  }
+
+  #removeParticipant(peerId: string, reason: string): void {
+    const participant = this.#participants.get(peerId);
+    if (!participant) return;
+    for (const [consumerId, remote] of [...this.#remoteTracks]) {
+      if (remote.participant.peerId === peerId) this.#unsubscribe(consumerId);
+    }
+    this.#participants.delete(peerId);
+    this.emit('participantLeft', { participant, reason });
+  }
+
+  #onDisconnected(willReconnect: boolean): void {
+    if (this.#left || this.#rejoining) return;
+    if (willReconnect) this.#setState('reconnecting');
+    else
+      this.#fail(
+        new VoiceRoomError(SdkErrorCode.disconnected, 'the server closed the connection; call again'),
+      );
+  }
+
+  /** The socket came back: resume (or rebuild) on the new connection. */
+  #recover(): void {
+    this.#enqueue(() => this.#establish()).then(
+      () => this.#setState('connected'),
+      (error) => this.#onRecoveryFailed(error),
+    );
+  }
+
+  #rejoinFresh(): void {
+    this.#rejoining = true;
+    this.#setState('reconnecting');
+    this.#dropMedia();
+    // Queued behind the current notification, so it never waits on itself.
+    this.#enqueue(async () => {
+      await this.#signaling.reconnectFresh();
+      await this.#establish();
+    }).then(
+      () => {
+        this.#rejoining = false;
+        this.#setState('connected');
+      },
+      (error) => {
+        this.#rejoining = false;
+        this.#onRecoveryFailed(error);
+      },
+    );
+  }
+
+  #onRecoveryFailed(error: unknown): void {
+    const roomError = asVoiceRoomError(error, 'could not rejoin the room after the connection came back');
+    if (FATAL_CODES.has(roomError.code) || !this.#signaling.connected) this.#fail(roomError);
+    else this.emit('error', roomError);
+  }
+
+  #fail(error: VoiceRoomError): void {
+    if (this.#left) return;
+    this.emit('error', error);
+    this.#left = true;
+    this.#teardown();
+  }
+
+  /** Closes the media session, announcing every remote track as unsubscribed. */
+  #dropMedia(): void {
+    for (const consumerId of [...this.#remoteTracks.keys()]) this.#unsubscribe(consumerId);
+    this.#media?.close();
+    this.#media = undefined;
+  }
+
+  #teardown(): void {
+    this.#left = true;
+    this.#dropMedia();
+    this.#microphone?.stop();
+    this.#microphone = undefined;
+    this.#signaling.close();
+    this.#setState('disconnected');
+  }
+
+  #setState(state: ConnectionState): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    this.emit('connectionStateChanged', state);
+  }
+
+  #requireMedia(): MediaSession {
+    if (!this.#media)
+      throw new VoiceRoomError(SdkErrorCode.roomLeft, 'not joined to a room; call connect() again');
+    return this.#media;
+  }
+
+  #assertJoined(): void {
+    if (this.#left || !this.#local) {
+      throw new VoiceRoomError(SdkErrorCode.roomLeft, 'this room was left; call connect() again to rejoin');
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import { Room } from './Room.ts';
+import type { ConnectOptions } from './types.ts';
+
+/**
+ * Joins a voice room: `url` is the server origin, `token` a room token from the control plane (POST /api/calls).
+ * Resolves once joined and ready to receive; then call `room.publishMicrophone()` to speak.
+ */
+export function connect(url: string, token: string, options?: ConnectOptions): Promise<Room> {
+  return Room.connect(url, token, options);
+}
+
+export { attachAudio } from './attachAudio.ts';
+export { SdkErrorCode, VoiceRoomError } from './errors.ts';
+export type { AgentState, AgentStateEvent, TranscriptEvent, TurnMetricsEvent } from './protocol/index.ts';
+export { Room } from './Room.ts';
+export { TypedEmitter } from './TypedEmitter.ts';
+export type {
+  ConnectionState,
+  ConnectOptions,
+  LocalPeer,
+  Participant,
+  RemoteTrack,
+  RoomEvents,
+} from './types.ts';

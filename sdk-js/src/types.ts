@@ -1,0 +1,62 @@
+import type { VoiceRoomError } from './errors.ts';
+import type {
+  AgentStateEvent,
+  RoomGrants,
+  RoomRole,
+  TranscriptEvent,
+  TurnMetricsEvent,
+} from './protocol/index.ts';
+
+/** Someone else in the room (the local peer is not listed). */
+export interface Participant {
+  readonly peerId: string;
+  readonly displayName: string;
+  /** Role from their room token; `agent_ai` is the AI agent. Undefined for a peer the server never introduced. */
+  readonly role: RoomRole | undefined;
+}
+
+export interface RemoteTrack {
+  readonly consumerId: string;
+  readonly participant: Participant;
+  readonly track: MediaStreamTrack;
+  /** The sender paused (muted) their microphone. */
+  readonly muted: boolean;
+}
+
+/** The local peer, as the server admitted it. */
+export interface LocalPeer {
+  readonly peerId: string;
+  readonly roomId: string;
+  readonly role: RoomRole;
+  readonly grants: RoomGrants;
+}
+
+export type ConnectionState = 'connected' | 'reconnecting' | 'disconnected';
+
+export type RoomEvents = {
+  participantJoined: Participant;
+  participantLeft: { participant: Participant; reason: string };
+  trackSubscribed: { participant: Participant; track: MediaStreamTrack };
+  trackUnsubscribed: { participant: Participant; track: MediaStreamTrack };
+  /** A remote participant muted or unmuted their microphone. */
+  trackMuted: { participant: Participant; track: MediaStreamTrack; muted: boolean };
+  /** Our own microphone was muted/unmuted, by us or by the server (`byServer`). */
+  muteChanged: { muted: boolean; byServer: boolean };
+  transcript: TranscriptEvent;
+  agentState: AgentStateEvent;
+  turnMetrics: TurnMetricsEvent;
+  connectionStateChanged: ConnectionState;
+  /** The room ended for us. With `rejoin: true` the SDK is already rejoining on its own. */
+  roomClosed: { reason: string; rejoin: boolean };
+  /** Something failed in the background (a consumer, a recovery step); the room keeps going if it can. */
+  error: VoiceRoomError;
+};
+
+export interface ConnectOptions {
+  /** Shown to the other participants (default: the name in the token). */
+  displayName?: string;
+  /** socket.io transports in order of preference (default: websocket). */
+  transports?: ('websocket' | 'polling' | 'webtransport')[];
+  /** Per-request ack timeout (default 10 s). */
+  requestTimeoutMs?: number;
+}

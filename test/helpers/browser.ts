@@ -1,0 +1,154 @@
+/**
+ * Real headless Chromium (Debian's /usr/bin/chromium driven by playwright-core) with a fake microphone that plays a
+ * speech WAV, plus readers of the page's WebRTC inbound audio stats. Every browser gets a fresh user-data-dir.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+
+const run = promisify(execFile);
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Flags measured to work as root on this machine (see ENVIRONMENT.md), plus autoplay for remote audio. */
+export function chromiumFlags(fakeAudioWav: string): string[] {
+  return [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-audio-capture=${fakeAudioWav}`,
+    '--allow-loopback-in-peer-connection',
+    '--autoplay-policy=no-user-gesture-required',
+  ];
+}
+
+/**
+ * Synthesizes `text` with espeak-ng (or flite) and converts it with sox to 48 kHz mono 16-bit PCM, the format
+ * Chromium's fake capture reads reliably. Chromium loops the file, so a short sentence is a continuous talker.
+ */
+export async function makeSpeechWav(
+  text: string,
+  dir: string,
+  options: { name?: string; engine?: 'espeak-ng' | 'flite' } = {},
+): Promise<string> {
+  const name = options.name ?? 'speech';
+  const raw = path.join(dir, `${name}.raw.wav`);
+  const out = path.join(dir, `${name}.wav`);
+  if (options.engine === 'flite') await run('flite', ['-t', text, '-o', raw]);
+  else await run('espeak-ng', ['-w', raw, text]);
+  await run('sox', [raw, '-r', '48000', '-c', '1', '-b', '16', out]);
+  return out;
+}
+
+/** Records every RTCPeerConnection the page creates, so tests can read stats without reaching into the SDK. */
+const TRACK_PEER_CONNECTIONS = `(() => {
+  const Original = window.RTCPeerConnection;
+  const tracked = [];
+  window.__voiceRoomPeerConnections = tracked;
+  window.RTCPeerConnection = class extends Original {
+    constructor(...args) { super(...args); tracked.push(this); }
+  };
+})();`;
+
+export interface CallBrowser {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Chromium's console lines (errors included), for failure messages. */
+  readonly consoleLines: string[];
+  close(): Promise<void>;
+}
+
+export async function launchCallBrowser(options: { fakeAudioWav: string }): Promise<CallBrowser> {
+  const userDataDir = await mkdtemp(path.join(tmpdir(), 'voiceroom-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: chromiumFlags(options.fakeAudioWav),
+  });
+  const consoleLines: string[] = [];
+  await context.addInitScript(TRACK_PEER_CONNECTIONS);
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', (message) => {
+    consoleLines.push(`${message.type()}: ${message.text()}`);
+    if (consoleLines.length > 200) consoleLines.shift();
+  });
+  page.on('pageerror', (error) => consoleLines.push(`pageerror: ${error.message}`));
+  return {
+    context,
+    page,
+    consoleLines,
+    async close() {
+      await context.close().catch(() => undefined);
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface InboundAudioStats {
+  /** Sum over every inbound audio RTP stream of every open peer connection. */
+  packetsReceived: number;
+  bytesReceived: number;
+  /** Highest current level (0..1) among those streams; only non-zero while the audio is rendered and not silent. */
+  audioLevel: number;
+  totalAudioEnergy: number;
+  streams: number;
+}
+
+/** Reads the page's inbound-rtp audio stats (all open peer connections). */
+export async function readInboundAudio(page: Page): Promise<InboundAudioStats> {
+  return page.evaluate(async () => {
+    const w = window as unknown as { __voiceRoomPeerConnections?: RTCPeerConnection[] };
+    const result = { packetsReceived: 0, bytesReceived: 0, audioLevel: 0, totalAudioEnergy: 0, streams: 0 };
+    for (const pc of w.__voiceRoomPeerConnections ?? []) {
+      if (pc.connectionState === 'closed') continue;
+      const report = await pc.getStats();
+      report.forEach((s: Record<string, unknown>) => {
+        if (s.type !== 'inbound-rtp' || s.kind !== 'audio') return;
+        result.streams += 1;
+        result.packetsReceived += Number(s.packetsReceived ?? 0);
+        result.bytesReceived += Number(s.bytesReceived ?? 0);
+        result.audioLevel = Math.max(result.audioLevel, Number(s.audioLevel ?? 0));
+        result.totalAudioEnergy += Number(s.totalAudioEnergy ?? 0);
+      });
+    }
+    return result;
+  });
+}
+
+/**
+ * Polls `read` every `intervalMs` until `accept` holds, then returns the accepted value; past `timeoutMs` throws
+ * with the last value seen, so a failing test says how far it got.
+ */
+export async function pollUntil<T>(
+  read: () => Promise<T>,
+  accept: (value: T) => boolean,
+  options: { timeoutMs: number; intervalMs?: number; what: string },
+): Promise<T> {
+  const deadline = performance.now() + options.timeoutMs;
+  let last: T | undefined;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      last = await read();
+      if (accept(last)) return last;
+    } catch (error) {
+      lastError = error;
+    }
+    if (performance.now() >= deadline) {
+      const seen = last === undefined ? `error ${String(lastError)}` : JSON.stringify(last);
+      throw new Error(
+        `timed out after ${options.timeoutMs} ms waiting for ${options.what}; last seen: ${seen}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 100));
+  }
+}

@@ -1,0 +1,67 @@
+import { CallEntity, CustomerEntity, OrderEntity, OrderItemEntity } from '../db/entities/index.ts';
+import type { EntityManager } from '../db/orm.ts';
+import type { ExtractionResult, ExtractionSource, TranscriptLine } from './schema.ts';
+
+/** A call's stored transcript (final segments in spoken order), as extractors read it. */
+export async function loadTranscript(em: EntityManager, callId: string): Promise<TranscriptLine[]> {
+  const rows = await em.execute<{ speaker: TranscriptLine['speaker']; text: string }[]>(
+    'select speaker, text from transcript_segments where call_id = ? order by start_ms, id',
+    [callId],
+  );
+  return rows.filter((r) => r.text.trim() !== '').map((r) => ({ speaker: r.speaker, text: r.text }));
+}
+
+function hasContent(result: ExtractionResult): boolean {
+  const c = result.customer;
+  return result.items.length > 0 || [c.name, c.address, c.phone, c.email].some((v) => v !== null && v !== '');
+}
+
+/** Money in cents to avoid float sums; null when no item has a price. */
+function orderTotal(result: ExtractionResult): string | null {
+  const priced = result.items.filter((i) => i.unit_price !== null);
+  if (priced.length === 0) return null;
+  const cents = priced.reduce((sum, i) => sum + Math.round((i.unit_price ?? 0) * 100) * i.quantity, 0);
+  return (cents / 100).toFixed(2);
+}
+
+/**
+ * Writes an extraction result as customer, order and order items rows linked to the call, replacing what an
+ * earlier run stored for it. A result with neither items nor customer details stores no rows (the job keeps
+ * the result). Returns the order id, or null. Runs inside the caller's transaction.
+ */
+export async function storeExtraction(
+  em: EntityManager,
+  callId: string,
+  result: ExtractionResult,
+  source: ExtractionSource,
+): Promise<number | null> {
+  await em.nativeDelete(OrderEntity, { call: callId });
+  await em.nativeDelete(CustomerEntity, { call: callId });
+  if (!hasContent(result)) return null;
+  const call = em.getReference(CallEntity, callId);
+  const customer = em.create(CustomerEntity, { call, ...result.customer, createdAt: new Date() });
+  const order = em.create(OrderEntity, {
+    call,
+    customer,
+    source,
+    confidence: result.confidence,
+    currency: result.currency,
+    total: orderTotal(result),
+    notes: result.notes,
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  });
+  result.items.forEach((item, position) => {
+    em.create(OrderItemEntity, {
+      order,
+      position,
+      name: item.name,
+      size: item.size,
+      quantity: item.quantity,
+      unitPrice: item.unit_price === null ? null : item.unit_price.toFixed(2),
+      currency: result.currency,
+    });
+  });
+  await em.flush();
+  return order.id;
+}

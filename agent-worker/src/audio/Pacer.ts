@@ -1,0 +1,116 @@
+import { type Clock, systemClock } from './clock.ts';
+
+export interface PacedFrameInfo {
+  /** When this frame should start playing at the receiver, on the pacer's clock (exactly frameMs apart in a spurt). */
+  mediaTimeMs: number;
+  /** First frame after silence (RTP marker bit). */
+  startOfSpurt: boolean;
+}
+
+export interface PacerOptions {
+  /** Returns the frame to send right now, or null when there is nothing to say. Called once per frame sent. */
+  pull(): Int16Array | null;
+  send(frame: Int16Array, info: PacedFrameInfo): void;
+  clock?: Clock;
+  frameMs?: number;
+  /** How far ahead of real time frames are sent, so timer jitter never starves the receiver (default 40 ms). */
+  leadMs?: number;
+  /** How often to ask for audio while silent (default 10 ms). */
+  idlePollMs?: number;
+  /** Being later than this behind schedule (a blocked event loop) re-anchors the schedule instead of bursting. */
+  maxLateMs?: number;
+}
+
+export interface PacerStats {
+  framesSent: number;
+  spurts: number;
+  reanchors: number;
+}
+
+/**
+ * Sends one frame per frame period in real time. Each timer is set for an absolute due time on a monotonic clock,
+ * so late timer callbacks never accumulate into drift; a spurt starts with `leadMs` of frames sent at once and then
+ * stays exactly `leadMs` ahead. Pull-based: audio is taken from the source only at the moment it is sent, so
+ * stopping (barge-in) takes effect on the next frame and everything pulled was really sent.
+ */
+export class Pacer {
+  readonly #pull: () => Int16Array | null;
+  readonly #send: (frame: Int16Array, info: PacedFrameInfo) => void;
+  readonly #clock: Clock;
+  readonly #frameMs: number;
+  readonly #leadMs: number;
+  readonly #idlePollMs: number;
+  readonly #maxLateMs: number;
+  #timer: unknown = null;
+  #running = false;
+  /** Media time of the next frame while talking; null while silent. */
+  #nextDueMs: number | null = null;
+  readonly #stats: PacerStats = { framesSent: 0, spurts: 0, reanchors: 0 };
+
+  constructor(options: PacerOptions) {
+    this.#pull = options.pull;
+    this.#send = options.send;
+    this.#clock = options.clock ?? systemClock;
+    this.#frameMs = options.frameMs ?? 20;
+    this.#leadMs = options.leadMs ?? 40;
+    this.#idlePollMs = options.idlePollMs ?? 10;
+    this.#maxLateMs = options.maxLateMs ?? 3 * this.#frameMs;
+  }
+
+  get stats(): PacerStats {
+    return { ...this.#stats };
+  }
+
+  get talking(): boolean {
+    return this.#nextDueMs !== null;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#tick();
+  }
+
+  stop(): void {
+    this.#running = false;
+    this.#nextDueMs = null;
+    if (this.#timer !== null) this.#clock.clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  /** Ends the current spurt at once; the next frame the source offers starts a new one. */
+  interrupt(): void {
+    this.#nextDueMs = null;
+  }
+
+  #tick(): void {
+    this.#timer = null;
+    if (!this.#running) return;
+    const now = this.#clock.now();
+    if (this.#nextDueMs !== null && now - this.#nextDueMs > this.#maxLateMs) {
+      // The event loop was blocked: continue from now rather than sending the missed frames in a burst.
+      this.#nextDueMs = now;
+      this.#stats.reanchors++;
+    }
+    let startOfSpurt = false;
+    if (this.#nextDueMs === null) {
+      this.#nextDueMs = now;
+      startOfSpurt = true;
+    }
+    while (this.#nextDueMs !== null && this.#nextDueMs - this.#leadMs <= now) {
+      const frame = this.#pull();
+      if (frame === null) {
+        this.#nextDueMs = null;
+        break;
+      }
+      if (startOfSpurt) this.#stats.spurts++;
+      this.#send(frame, { mediaTimeMs: this.#nextDueMs, startOfSpurt });
+      this.#stats.framesSent++;
+      startOfSpurt = false;
+      this.#nextDueMs += this.#frameMs;
+    }
+    if (!this.#running) return;
+    const delay = this.#nextDueMs === null ? this.#idlePollMs : this.#nextDueMs - this.#leadMs - now;
+    this.#timer = this.#clock.setTimeout(() => this.#tick(), delay);
+  }
+}

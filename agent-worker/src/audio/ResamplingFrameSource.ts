@@ -1,0 +1,54 @@
+import { FRAME_SAMPLES_48K, OPUS_RATE } from './OpusCodec.ts';
+import { Resampler } from './Resampler.ts';
+
+/**
+ * Adapts a pull source of agent speech at the TTS rate (any chunk length) to exact 20 ms frames at 48 kHz for the
+ * Opus encoder. At the end of a spurt the last partial frame is padded with silence and the resampler restarts, so
+ * no audio of one reply leaks into the next.
+ */
+export class ResamplingFrameSource {
+  readonly #source: () => Int16Array | null;
+  readonly #resampler: Resampler;
+  #fifo = new Int16Array(FRAME_SAMPLES_48K * 4);
+  #length = 0;
+
+  constructor(source: () => Int16Array | null, inputRate: number) {
+    this.#source = source;
+    this.#resampler = new Resampler({ inputRate, outputRate: OPUS_RATE });
+  }
+
+  /** The next 960-sample frame, or null when the source has nothing more right now. */
+  pull(): Int16Array | null {
+    while (this.#length < FRAME_SAMPLES_48K) {
+      const chunk = this.#source();
+      if (chunk === null) {
+        if (this.#length === 0) return null;
+        const frame = new Int16Array(FRAME_SAMPLES_48K);
+        frame.set(this.#fifo.subarray(0, this.#length));
+        this.reset();
+        return frame;
+      }
+      this.#append(this.#resampler.process(chunk));
+    }
+    const frame = this.#fifo.slice(0, FRAME_SAMPLES_48K);
+    this.#fifo.copyWithin(0, FRAME_SAMPLES_48K, this.#length);
+    this.#length -= FRAME_SAMPLES_48K;
+    return frame;
+  }
+
+  /** Drops buffered audio and filter state (barge-in, end of spurt). */
+  reset(): void {
+    this.#length = 0;
+    this.#resampler.reset();
+  }
+
+  #append(samples: Int16Array): void {
+    if (this.#length + samples.length > this.#fifo.length) {
+      const grown = new Int16Array((this.#length + samples.length) * 2);
+      grown.set(this.#fifo.subarray(0, this.#length));
+      this.#fifo = grown;
+    }
+    this.#fifo.set(samples, this.#length);
+    this.#length += samples.length;
+  }
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { FRAME_SAMPLES_48K, OpusDecoderStream, OpusEncoderStream } from '../../src/audio/OpusCodec.ts';
+import { bestCorrelation, concat, rms, tone } from './signal.ts';
+
+function encodeTone(frames: number, frequency = 440): { pcm: Int16Array; packets: Uint8Array[] } {
+  const encoder = new OpusEncoderStream();
+  const pcm = tone(frequency, 48_000, frames * FRAME_SAMPLES_48K);
+  const packets: Uint8Array[] = [];
+  for (let f = 0; f < frames; f++)
+    packets.push(encoder.encode(pcm.subarray(f * FRAME_SAMPLES_48K, (f + 1) * FRAME_SAMPLES_48K)));
+  return { pcm, packets };
+}
+
+describe('Opus codec', () => {
+  it('round-trips a tone with high correlation after the codec delay', () => {
+    const { pcm, packets } = encodeTone(50);
+    const decoder = new OpusDecoderStream();
+    const decoded = concat(packets.map((p) => decoder.decode(p)));
+    expect(decoded.length).toBe(pcm.length);
+    const { correlation } = bestCorrelation(pcm.subarray(4_800, 40_000), decoded.subarray(4_800), 800);
+    expect(correlation).toBeGreaterThan(0.95);
+    expect(rms(decoded, 4_800)).toBeGreaterThan(rms(pcm) * 0.8);
+  });
+
+  it('decoded frames are independent copies, not views of a reused buffer', () => {
+    const { packets } = encodeTone(3);
+    const decoder = new OpusDecoderStream();
+    const first = decoder.decode(packets[1] as Uint8Array);
+    const snapshot = first.slice();
+    decoder.decode(packets[2] as Uint8Array);
+    expect(first).toEqual(snapshot);
+  });
+
+  it('conceals a lost frame with audio continuing the tone (PLC), not silence', () => {
+    const { packets } = encodeTone(20);
+    const decoder = new OpusDecoderStream();
+    for (let i = 0; i < 10; i++) decoder.decode(packets[i] as Uint8Array);
+    const concealed = decoder.conceal();
+    expect(concealed.length).toBe(FRAME_SAMPLES_48K);
+    expect(rms(concealed)).toBeGreaterThan(3_000);
+    expect(decoder.concealedFrames).toBe(1);
+  });
+
+  it('conceals with silence before any packet was decoded', () => {
+    const concealed = new OpusDecoderStream().conceal();
+    expect(concealed.length).toBe(FRAME_SAMPLES_48K);
+    expect(rms(concealed)).toBe(0);
+  });
+
+  it('survives garbage payloads, returning one frame each', () => {
+    const decoder = new OpusDecoderStream();
+    const garbage = [
+      Uint8Array.of(),
+      Uint8Array.of(0xff, 0xff, 0xff),
+      Uint8Array.from({ length: 400 }, (_, i) => (i * 37) & 0xff),
+    ];
+    for (const payload of garbage) expect(decoder.decode(payload).length).toBeGreaterThan(0);
+  });
+
+  it('refuses to encode a frame that is not 20 ms at 48 kHz', () => {
+    expect(() => new OpusEncoderStream().encode(new Int16Array(320))).toThrow(/960 samples/);
+  });
+});

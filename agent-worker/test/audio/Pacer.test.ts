@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/audio/clock.ts';
+import { type PacedFrameInfo, Pacer } from '../../src/audio/Pacer.ts';
+
+function setup(frames: number, options: { leadMs?: number } = {}) {
+  const clock = new ManualClock(1_000);
+  let remaining = frames;
+  const sent: { at: number; info: PacedFrameInfo }[] = [];
+  const pacer = new Pacer({
+    clock,
+    leadMs: options.leadMs ?? 40,
+    pull: () => (remaining-- > 0 ? new Int16Array(960) : null),
+    send: (_frame, info) => sent.push({ at: clock.now(), info }),
+  });
+  return {
+    clock,
+    pacer,
+    sent,
+    give: (n: number) => {
+      remaining = n;
+    },
+  };
+}
+
+describe('Pacer', () => {
+  it('sends the lead at once, then one frame every 20 ms, each 20 ms of media time apart', () => {
+    const { clock, pacer, sent } = setup(8);
+    pacer.start();
+    clock.advance(200);
+    expect(sent.map((s) => s.at - 1_000)).toEqual([0, 0, 0, 20, 40, 60, 80, 100]);
+    expect(sent.map((s) => s.info.mediaTimeMs - 1_000)).toEqual([0, 20, 40, 60, 80, 100, 120, 140]);
+    expect(sent.map((s) => s.info.startOfSpurt)).toEqual([
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  it('does not drift when every timer fires late', () => {
+    const { clock, pacer, sent } = setup(50);
+    pacer.start();
+    clock.advance(1_000, 7);
+    const times = sent.map((s) => s.at - 1_000);
+    // Every send is 7 ms late, yet the 50th frame still leaves ~ (50 - 3) * 20 ms after the first.
+    expect(times.at(-1)).toBe((50 - 3) * 20 + 7);
+    for (let i = 4; i < times.length; i++) expect((times[i] as number) - (times[i - 1] as number)).toBe(20);
+  });
+
+  it('re-anchors after a blocked event loop instead of bursting the missed frames', () => {
+    const { clock, pacer, sent } = setup(100);
+    pacer.start();
+    clock.advance(100);
+    const before = sent.length;
+    clock.advance(560, 500);
+    expect(sent.length - before).toBeLessThanOrEqual(3);
+    expect(pacer.stats.reanchors).toBe(1);
+  });
+
+  it('stops on the next frame when the source runs dry, and marks the next spurt', () => {
+    const { clock, pacer, sent, give } = setup(5);
+    pacer.start();
+    clock.advance(200);
+    expect(sent.length).toBe(5);
+    expect(pacer.talking).toBe(false);
+    give(2);
+    clock.advance(20);
+    expect(sent.slice(5).map((s) => s.info.startOfSpurt)).toEqual([true, false]);
+    expect(pacer.stats.spurts).toBe(2);
+  });
+
+  it('sends nothing and arms no timer after stop', () => {
+    const { clock, pacer, sent } = setup(100);
+    pacer.start();
+    clock.advance(100);
+    pacer.stop();
+    const count = sent.length;
+    clock.advance(1_000);
+    expect(sent.length).toBe(count);
+    expect(clock.pendingTimers).toBe(0);
+  });
+});

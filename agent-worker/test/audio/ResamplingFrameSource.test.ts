@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { ResamplingFrameSource } from '../../src/audio/ResamplingFrameSource.ts';
+import { concat, tone, toneAmplitude } from './signal.ts';
+
+describe('ResamplingFrameSource', () => {
+  it('turns 20 ms chunks at 22.05 kHz into 960-sample 48 kHz frames carrying the same tone', () => {
+    let offset = 0;
+    let chunks = 50;
+    const source = new ResamplingFrameSource(() => {
+      if (chunks-- <= 0) return null;
+      const chunk = tone(1_000, 22_050, 441, 10_000, offset);
+      offset += 441;
+      return chunk;
+    }, 22_050);
+    const frames: Int16Array[] = [];
+    for (let frame = source.pull(); frame !== null; frame = source.pull()) frames.push(frame);
+    expect(frames.every((f) => f.length === 960)).toBe(true);
+    expect(frames.length).toBe(50);
+    expect(toneAmplitude(concat(frames), 1_000, 48_000, 4_800)).toBeGreaterThan(9_500);
+  });
+
+  it('pads the last partial frame of a reply and starts the next reply clean', () => {
+    let pending: Int16Array[] = [tone(500, 16_000, 100)];
+    const source = new ResamplingFrameSource(() => pending.shift() ?? null, 16_000);
+    const last = source.pull();
+    expect(last?.length).toBe(960);
+    expect(source.pull()).toBeNull();
+    pending = [new Int16Array(320)];
+    const next = source.pull();
+    expect(next?.every((s) => s === 0)).toBe(true);
+  });
+});

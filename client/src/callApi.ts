@@ -1,0 +1,49 @@
+/** What POST /api/calls answers: the room of the new call and a room token for this browser. */
+export interface CallTicket {
+  roomId: string;
+  token: string;
+}
+
+export class CallApiError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'CallApiError';
+    this.code = code;
+  }
+}
+
+/** Starts a call with the server at `serverUrl` (optionally with a specific agent) and returns its ticket. */
+export async function startCall(serverUrl: string, agentId?: string): Promise<CallTicket> {
+  let response: Response;
+  try {
+    response = await fetch(new URL('/api/calls', serverUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(agentId ? { agentId } : {}),
+    });
+  } catch {
+    throw new CallApiError(
+      'NETWORK',
+      'could not reach the call service; check your connection and try again',
+    );
+  }
+  const body: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+    throw new CallApiError(
+      typeof error?.code === 'string' ? error.code : `HTTP_${response.status}`,
+      typeof error?.message === 'string'
+        ? error.message
+        : `the call could not be started (${response.status})`,
+    );
+  }
+  const { roomId, token } = (body ?? {}) as { roomId?: unknown; token?: unknown };
+  if (typeof roomId !== 'string' || roomId === '' || typeof token !== 'string' || token === '') {
+    throw new CallApiError(
+      'BAD_RESPONSE',
+      'the call service answered without a room and token; try again later',
+    );
+  }
+  return { roomId, token };
+}

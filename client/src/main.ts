@@ -1,0 +1,113 @@
+import { attachAudio, connect, type Room, VoiceRoomError } from '@voiceroom/sdk';
+import { CallView } from './CallView.ts';
+import { CaptionLog } from './CaptionLog.ts';
+import { startCall } from './callApi.ts';
+
+/**
+ * Customer call page. `Call` asks the server for a room and token and joins; `?room=…&token=…` joins with a given
+ * token instead (`?server=` points signaling and the API at another origin, `?agent=` picks an agent).
+ * `window.voiceRoomCall.room` exposes the joined Room for diagnostics and browser tests.
+ */
+const params = new URLSearchParams(location.search);
+const serverUrl = params.get('server') ?? location.origin;
+const givenToken = params.get('token');
+const view = new CallView();
+const captions = new CaptionLog();
+const detachers = new Map<MediaStreamTrack, () => void>();
+const debugHandle: { room: Room | null } = { room: null };
+(window as unknown as { voiceRoomCall: typeof debugHandle }).voiceRoomCall = debugHandle;
+
+let room: Room | null = null;
+
+view.setInCall(false);
+view.setCallLabel(givenToken ? 'Join call' : 'Call');
+view.callButton.addEventListener('click', () => void placeCall());
+view.leaveButton.addEventListener('click', () => void hangUp());
+view.muteButton.addEventListener('click', () => {
+  if (!room) return;
+  room.setMuted(!room.muted).catch(showError);
+});
+
+async function placeCall(): Promise<void> {
+  view.showError(null);
+  view.setInCall(false, true);
+  view.setStatus('Connecting…', 'connecting');
+  try {
+    const token = givenToken ?? (await startCall(serverUrl, params.get('agent') ?? undefined)).token;
+    const joined = await connect(serverUrl, token);
+    room = joined;
+    debugHandle.room = joined;
+    wireRoom(joined);
+    view.setInCall(true);
+    view.renderParticipants(joined.participants.values());
+    if (joined.localPeer.grants.canPublish) {
+      await joined.publishMicrophone();
+      view.setCanSpeak(true);
+      view.setStatus('In call. Speak when you are ready.', 'connected');
+    } else {
+      view.setCanSpeak(false);
+      view.setStatus('In call, listening only.', 'connected');
+    }
+  } catch (error) {
+    showError(error);
+    if (room) return;
+    view.setInCall(false);
+    view.setStatus('Not connected.', 'idle');
+  }
+}
+
+function wireRoom(joined: Room): void {
+  const refreshParticipants = (): void => view.renderParticipants(joined.participants.values());
+  joined.on('participantJoined', refreshParticipants);
+  joined.on('participantLeft', refreshParticipants);
+  joined.on('trackSubscribed', ({ track }) => detachers.set(track, attachAudio(track, view.audioSinks)));
+  joined.on('trackUnsubscribed', ({ track }) => {
+    detachers.get(track)?.();
+    detachers.delete(track);
+  });
+  joined.on('transcript', (event) => {
+    const line = captions.apply(event);
+    if (line) view.renderCaption(line);
+  });
+  joined.on('agentState', ({ state }) => view.setAgentState(state));
+  joined.on('muteChanged', ({ muted }) => view.setMuted(muted));
+  joined.on('error', showError);
+  joined.on('connectionStateChanged', (state) => {
+    if (state === 'reconnecting') view.setStatus('Connection lost, reconnecting…', 'reconnecting');
+    else if (state === 'connected') view.setStatus('In call.', 'connected');
+    else endCall('Call ended.');
+  });
+  joined.on('roomClosed', ({ reason, rejoin }) => {
+    if (!rejoin) endCall(reason === 'room_ended' ? 'The call has ended.' : `Call ended (${reason}).`);
+  });
+}
+
+async function hangUp(): Promise<void> {
+  const leaving = room;
+  if (!leaving) return;
+  await leaving.leave();
+  endCall('You hung up.');
+}
+
+function endCall(message: string): void {
+  room = null;
+  for (const detach of detachers.values()) detach();
+  detachers.clear();
+  view.setInCall(false);
+  view.setAgentState(null);
+  view.setMuted(false);
+  view.setStatus(message, 'ended');
+}
+
+function showError(error: unknown): void {
+  const code = error instanceof VoiceRoomError ? error.code : (error as { code?: string })?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  view.showError({ code, message: friendlyMessage(code, message) });
+}
+
+function friendlyMessage(code: string | undefined, message: string): string {
+  if (code === 'forbidden') return `Your link does not allow speaking in this call (${message}).`;
+  if (code === 'unauthorized') return 'This call link has expired. Start a new call.';
+  if (code === 'MICROPHONE_UNAVAILABLE') return 'We cannot hear you: allow microphone access and try again.';
+  return message;
+}

@@ -2,13 +2,22 @@ import { CallEntity, CustomerEntity, OrderEntity, OrderItemEntity } from '../db/
 import type { EntityManager } from '../db/orm.ts';
 import type { ExtractionResult, ExtractionSource, TranscriptLine } from './schema.ts';
 
-/** A call's stored transcript (final segments in spoken order), as extractors read it. */
-export async function loadTranscript(em: EntityManager, callId: string): Promise<TranscriptLine[]> {
+/** A call's agent and stored transcript (final segments in spoken order), as extractors read it. */
+export async function loadCallTranscript(
+  em: EntityManager,
+  callId: string,
+): Promise<{ agentId: string | null; transcript: TranscriptLine[] }> {
+  const [call] = await em.execute<{ agent_id: string | null }[]>('select agent_id from calls where id = ?', [
+    callId,
+  ]);
   const rows = await em.execute<{ speaker: TranscriptLine['speaker']; text: string }[]>(
     'select speaker, text from transcript_segments where call_id = ? order by start_ms, id',
     [callId],
   );
-  return rows.filter((r) => r.text.trim() !== '').map((r) => ({ speaker: r.speaker, text: r.text }));
+  const transcript = rows
+    .filter((r) => r.text.trim() !== '')
+    .map((r) => ({ speaker: r.speaker, text: r.text }));
+  return { agentId: call?.agent_id ?? null, transcript };
 }
 
 function hasContent(result: ExtractionResult): boolean {

@@ -49,7 +49,7 @@ function startWorker(options: { validationRetries?: number; leaseMs?: number; q?
 
 async function settled(worker: ExtractionWorker, callId: string): Promise<'succeeded' | 'failed'> {
   return new Promise((resolve) => {
-    const done = (status: 'succeeded' | 'failed') => (e: ExtractionWorkerEvents['succeeded'][0]) => {
+    const done = (status: 'succeeded' | 'failed') => (e: { callId: string }) => {
       if (e.callId === callId) resolve(status);
     };
     worker.on('succeeded', done('succeeded'));

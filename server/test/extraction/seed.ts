@@ -24,20 +24,18 @@ export async function seedCall(orm: MikroORM, lines: readonly TranscriptLine[]):
 }
 
 export async function jobOf(orm: MikroORM, callId: string) {
-  const [row] = await orm.em
-    .fork()
-    .execute<
-      {
-        id: number;
-        status: string;
-        attempts: number;
-        last_error: string | null;
-        source: string | null;
-        lease_owner: string | null;
-      }[]
-    >('select id, status, attempts, last_error, source, lease_owner from extraction_jobs where call_id = ?', [
-      callId,
-    ]);
+  const [row] = await orm.em.fork().execute<
+    {
+      id: number;
+      status: string;
+      attempts: number;
+      last_error: string | null;
+      source: string | null;
+      lease_owner: string | null;
+    }[]
+  >('select id, status, attempts, last_error, source, lease_owner from extraction_jobs where call_id = ?', [
+    callId,
+  ]);
   return row;
 }
 

@@ -1,3 +1,4 @@
+import type { QueryResult } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '../../db/orm.ts';
 import { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF } from './backoff.ts';
 
@@ -46,11 +47,12 @@ export class ExtractionJobQueue {
 
   /** Queues extraction of a call; enqueuing the same call twice keeps one job. Returns the job id. */
   async enqueue(callId: string, em: EntityManager = this.#orm.em.fork()): Promise<number> {
-    await em.execute(
+    await em.execute<QueryResult>(
       `insert into extraction_jobs (call_id, status, attempts, max_attempts, run_after, review_status, created_at, updated_at)
        values (?, 'pending', 0, ?, utc_timestamp(3), 'unreviewed', utc_timestamp(3), utc_timestamp(3))
        on duplicate key update id = id`,
       [callId, this.#maxAttempts],
+      'run',
     );
     const [row] = await em.execute<{ id: number }[]>('select id from extraction_jobs where call_id = ?', [
       callId,
@@ -73,7 +75,7 @@ export class ExtractionJobQueue {
          for update skip locked`,
       );
       if (!row) return null;
-      await em.execute(
+      await em.execute<QueryResult>(
         `update extraction_jobs
          set status = 'running', attempts = attempts + 1, lease_owner = ?,
              lease_expires_at = utc_timestamp(3) + interval ? microsecond, updated_at = utc_timestamp(3)
@@ -92,13 +94,13 @@ export class ExtractionJobQueue {
 
   /** Extends the lease of a running job; false when it is no longer ours (expired and taken over). */
   async renew(job: ClaimedJob, leaseMs: number): Promise<boolean> {
-    const result = await this.#orm.em.fork().execute(
+    const result = await this.#orm.em.fork().execute<QueryResult>(
       `update extraction_jobs set lease_expires_at = utc_timestamp(3) + interval ? microsecond
          where id = ? and status = 'running' and lease_owner = ?`,
       [leaseMs * 1000, job.id, job.leaseOwner],
       'run',
     );
-    return (result as { affectedRows: number }).affectedRows === 1;
+    return result.affectedRows === 1;
   }
 
   /**
@@ -110,7 +112,7 @@ export class ExtractionJobQueue {
     job: ClaimedJob,
     fields: { source: string; confidence: number; result: unknown },
   ): Promise<boolean> {
-    const result = await em.execute(
+    const result = await em.execute<QueryResult>(
       `update extraction_jobs
        set status = 'succeeded', source = ?, confidence = ?, result = ?, last_error = null, lease_owner = null,
            lease_expires_at = null, completed_at = utc_timestamp(3), updated_at = utc_timestamp(3)
@@ -118,7 +120,7 @@ export class ExtractionJobQueue {
       [fields.source, fields.confidence, JSON.stringify(fields.result), job.id, job.leaseOwner],
       'run',
     );
-    return (result as { affectedRows: number }).affectedRows === 1;
+    return result.affectedRows === 1;
   }
 
   /** Records a failed attempt: back to pending with backoff, or failed for good with the reason. Never deletes. */
@@ -127,7 +129,7 @@ export class ExtractionJobQueue {
     const message =
       final && options.retryable ? `${reason} (gave up after ${job.attempts} attempts)` : reason;
     const retryInMs = final ? 0 : backoffDelayMs(job.attempts, this.#backoff, options.retryAfterMs);
-    const result = await this.#orm.em.fork().execute(
+    const result = await this.#orm.em.fork().execute<QueryResult>(
       `update extraction_jobs
          set status = ?, last_error = ?, run_after = utc_timestamp(3) + interval ? microsecond,
              lease_owner = null, lease_expires_at = null, updated_at = utc_timestamp(3),
@@ -143,13 +145,13 @@ export class ExtractionJobQueue {
       ],
       'run',
     );
-    if ((result as { affectedRows: number }).affectedRows !== 1) return { status: 'lost' };
+    if (result.affectedRows !== 1) return { status: 'lost' };
     return final ? { status: 'failed' } : { status: 'pending', retryInMs };
   }
 
   /** Gives a claimed job back without spending its attempt (graceful shutdown). */
   async release(job: ClaimedJob): Promise<boolean> {
-    const result = await this.#orm.em.fork().execute(
+    const result = await this.#orm.em.fork().execute<QueryResult>(
       `update extraction_jobs
          set status = 'pending', attempts = greatest(attempts - 1, 0), run_after = utc_timestamp(3),
              lease_owner = null, lease_expires_at = null, updated_at = utc_timestamp(3)
@@ -157,18 +159,18 @@ export class ExtractionJobQueue {
       [job.id, job.leaseOwner],
       'run',
     );
-    return (result as { affectedRows: number }).affectedRows === 1;
+    return result.affectedRows === 1;
   }
 
   /** Puts a failed job back in the queue with a fresh attempt budget (operator action). */
   async requeue(jobId: number): Promise<boolean> {
-    const result = await this.#orm.em.fork().execute(
+    const result = await this.#orm.em.fork().execute<QueryResult>(
       `update extraction_jobs set status = 'pending', attempts = 0, run_after = utc_timestamp(3), updated_at = utc_timestamp(3)
          where id = ? and status = 'failed'`,
       [jobId],
       'run',
     );
-    return (result as { affectedRows: number }).affectedRows === 1;
+    return result.affectedRows === 1;
   }
 
   /** Counts by status, for metrics and tests. */

@@ -1,11 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { AgentConfig } from '@voiceroom/sdk/protocol';
 import type { MikroORM } from '../../db/orm.ts';
 import { createLogger, type Logger } from '../../log.ts';
 import { ExtractionError } from '../errors.ts';
+import type { ExtractorProvider } from '../factory.ts';
 import type { ExtractionResult, Extractor } from '../schema.ts';
-import { loadTranscript, storeExtraction } from '../store.ts';
+import { loadCallTranscript, storeExtraction } from '../store.ts';
 import type { ClaimedJob, ExtractionJobQueue } from './ExtractionJobQueue.ts';
 
 export interface ExtractionWorkerEvents {
@@ -17,7 +19,10 @@ export interface ExtractionWorkerEvents {
 export interface ExtractionWorkerOptions {
   orm: MikroORM;
   queue: ExtractionJobQueue;
-  extractor: Extractor;
+  /** One extractor for every call, or a provider that picks one per call from the call's agent. */
+  extractor: Extractor | ExtractorProvider;
+  /** Where the call's agent configuration is read (for the provider); without it the provider gets undefined. */
+  agentConfigs?: { get(id: string): Promise<AgentConfig | undefined> };
   /** Identifies this process in lease_owner (default host:pid:random). */
   owner?: string;
   /** How long a claim holds without renewal; renewed every third of it while the attempt runs. */
@@ -45,7 +50,8 @@ const EMPTY_RESULT: ExtractionResult = {
 export class ExtractionWorker extends EventEmitter<ExtractionWorkerEvents> {
   readonly #orm: MikroORM;
   readonly #queue: ExtractionJobQueue;
-  readonly #extractor: Extractor;
+  readonly #extractorFor: ExtractorProvider;
+  readonly #agentConfigs: ExtractionWorkerOptions['agentConfigs'];
   readonly #owner: string;
   readonly #leaseMs: number;
   readonly #pollIntervalMs: number;
@@ -60,7 +66,9 @@ export class ExtractionWorker extends EventEmitter<ExtractionWorkerEvents> {
     super();
     this.#orm = options.orm;
     this.#queue = options.queue;
-    this.#extractor = options.extractor;
+    const extractor = options.extractor;
+    this.#extractorFor = typeof extractor === 'function' ? extractor : async () => extractor;
+    this.#agentConfigs = options.agentConfigs;
     this.#owner = options.owner ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
     this.#leaseMs = options.leaseMs ?? 60_000;
     this.#pollIntervalMs = options.pollIntervalMs ?? 1000;
@@ -134,11 +142,13 @@ export class ExtractionWorker extends EventEmitter<ExtractionWorkerEvents> {
       );
     }, this.#attemptTimeoutMs);
     try {
-      const transcript = await loadTranscript(this.#orm.em.fork(), job.callId);
+      const { agentId, transcript } = await loadCallTranscript(this.#orm.em.fork(), job.callId);
       const empty = transcript.length === 0;
-      const result = empty ? EMPTY_RESULT : await this.#extractor.extract(transcript, controller.signal);
+      const agent = agentId ? await this.#agentConfigs?.get(agentId) : undefined;
+      const extractor = await this.#extractorFor(agent);
+      const result = empty ? EMPTY_RESULT : await extractor.extract(transcript, controller.signal);
       controller.signal.throwIfAborted();
-      const source = empty ? 'rules' : this.#extractor.source;
+      const source = empty ? 'rules' : extractor.source;
       const orderId = await this.#orm.em.fork().transactional(async (em) => {
         const id = await storeExtraction(em, job.callId, result, source);
         const ours = await this.#queue.markSucceeded(em, job, {

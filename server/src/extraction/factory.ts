@@ -1,0 +1,45 @@
+import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import type { ServerConfig } from '../config.ts';
+import { DeepSeekExtractor } from './deepseek.ts';
+import { LocalLlmExtractor } from './local.ts';
+import type { Extractor } from './schema.ts';
+
+/** Gives the extractor for one call, knowing its agent (the rule-based extractor needs the agent's menu). */
+export type ExtractorProvider = (agent: AgentConfig | undefined) => Promise<Extractor>;
+
+// Written by another team member in parallel; a typed dynamic import keeps this module loading without it.
+const RULES_MODULE = './rules/index.ts';
+interface RulesModule {
+  RulesExtractor: new (options: { menu?: AgentConfig['menu'] }) => Extractor;
+}
+
+export type ExtractionConfig = ServerConfig['extraction'];
+
+/** Which extractor the configuration selects: DeepSeek with a key, else the local model with a path, else rules. */
+export function extractorKind(config: ExtractionConfig): 'deepseek' | 'local' | 'rules' {
+  if (config.deepseekApiKey) return 'deepseek';
+  if (config.localModelPath) return 'local';
+  return 'rules';
+}
+
+export function createExtractor(config: ExtractionConfig): ExtractorProvider {
+  switch (extractorKind(config)) {
+    case 'deepseek': {
+      const deepseek = new DeepSeekExtractor({
+        baseUrl: config.deepseekBaseUrl,
+        model: config.deepseekModel,
+        apiKey: config.deepseekApiKey as string,
+      });
+      return async () => deepseek;
+    }
+    case 'local': {
+      const local = new LocalLlmExtractor({ modelPath: config.localModelPath as string });
+      return async () => local;
+    }
+    case 'rules':
+      return async (agent) => {
+        const { RulesExtractor } = (await import(RULES_MODULE)) as RulesModule;
+        return new RulesExtractor(agent ? { menu: agent.menu } : {});
+      };
+  }
+}

@@ -1,4 +1,5 @@
 export * from './agentConfig.ts';
+export * from './agentLink.ts';
 export * from './callEvents.ts';
 export * from './grants.ts';
 export * from './signaling.ts';

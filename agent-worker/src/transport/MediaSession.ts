@@ -1,0 +1,241 @@
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { EventEmitter } from 'node:events';
+import { isIPv6 } from 'node:net';
+import { type Clock, systemClock } from '../audio/clock.ts';
+import { type InboundAudioStats, InboundAudioStream } from '../audio/InboundAudioStream.ts';
+import type { JitterBufferOptions } from '../audio/JitterBuffer.ts';
+import { OpusEncoderStream } from '../audio/OpusCodec.ts';
+import { type PacedFrameInfo, Pacer, type PacerStats } from '../audio/Pacer.ts';
+import { ResamplingFrameSource } from '../audio/ResamplingFrameSource.ts';
+import { RtpReceiver, type RtpReceiverStats } from '../rtp/RtpReceiver.ts';
+import { buildBye, buildSenderReport } from '../rtp/rtcpPacket.ts';
+import { buildRtpPacket } from '../rtp/rtpPacket.ts';
+
+export interface Endpoint {
+  ip: string;
+  port: number;
+}
+
+export interface InboundStreamInfo {
+  ssrc: number;
+  payloadType: number;
+  peerId: string;
+  role: string;
+}
+
+/** Where to send and what arrives: the server's answer once the agent joined the room. */
+export interface MediaRoute {
+  ingest: Endpoint;
+  send: { payloadType: number; ssrc: number };
+  receive: InboundStreamInfo[];
+}
+
+/** The agent's voice: pulled one 20 ms chunk at a time at `sampleRate`, or null while silent. */
+export interface AgentVoiceSource {
+  readonly sampleRate: number;
+  pull(): Int16Array | null;
+}
+
+export interface MediaSessionOptions {
+  /** Local address to bind (AGENT_RTP_IP); the port is ephemeral. */
+  bindIp: string;
+  voice: AgentVoiceSource;
+  clock?: Clock;
+  leadMs?: number;
+  jitter?: JitterBufferOptions;
+  /** RTCP sender report interval in frames (default 250 = 5 s). */
+  senderReportEvery?: number;
+}
+
+export interface MediaSessionEvents {
+  /** Caller audio at 16 kHz, `atMs` since that stream began. */
+  audio: [pcm16k: Int16Array, atMs: number, stream: InboundStreamInfo];
+  /** The first frame of a new agent talk spurt left the socket. */
+  spurt: [];
+  /** The voice source threw or the socket failed; the session should be closed. */
+  error: [error: Error];
+}
+
+export interface MediaSessionStats {
+  rtp: RtpReceiverStats & { wrongSource: number };
+  inbound: Record<number, InboundAudioStats>;
+  pacer: PacerStats;
+  sent: { packets: number; octets: number; sendErrors: number };
+}
+
+const POLL_MS = 10;
+
+/**
+ * The agent's media over one UDP socket shared with the server's PlainTransport (RTP and RTCP muxed): caller RTP in
+ * (validated, jitter-buffered, decoded to 16 kHz per SSRC), agent voice out (resampled to 48 kHz, Opus, paced RTP).
+ * Datagrams from anywhere but the server's transport are dropped.
+ */
+export class MediaSession extends EventEmitter<MediaSessionEvents> {
+  readonly #socket: Socket;
+  readonly #clock: Clock;
+  readonly #options: MediaSessionOptions;
+  readonly #streams = new Map<number, { info: InboundStreamInfo; audio: InboundAudioStream }>();
+  #receiver = new RtpReceiver({ payloadTypes: [] });
+  #wrongSource = 0;
+  #route: MediaRoute | null = null;
+  #pacer: Pacer | null = null;
+  #pollTimer: NodeJS.Timeout | null = null;
+  #closed = false;
+  readonly #sent = { packets: 0, octets: 0, sendErrors: 0 };
+  #sequence = Math.floor(Math.random() * 0x10000);
+  readonly #timestampBase = Math.floor(Math.random() * 0x1_0000_0000);
+  #mediaEpochMs: number | null = null;
+  #lastRtpTimestamp = 0;
+
+  static async open(options: MediaSessionOptions): Promise<MediaSession> {
+    const socket = createSocket({ type: isIPv6(options.bindIp) ? 'udp6' : 'udp4' });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(0, options.bindIp, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    return new MediaSession(socket, options);
+  }
+
+  private constructor(socket: Socket, options: MediaSessionOptions) {
+    super();
+    this.#socket = socket;
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    socket.on('message', (data, from) => this.#onDatagram(data, from));
+    socket.on('error', (error) => this.emit('error', error));
+  }
+
+  /** The socket the server must send to (and will receive from). */
+  get localAddress(): Endpoint {
+    const address = this.#socket.address();
+    return { ip: this.#options.bindIp, port: address.port };
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get stats(): MediaSessionStats {
+    const inbound: Record<number, InboundAudioStats> = {};
+    for (const [ssrc, stream] of this.#streams) inbound[ssrc] = stream.audio.stats;
+    return {
+      rtp: { ...this.#receiver.stats, wrongSource: this.#wrongSource },
+      inbound,
+      pacer: this.#pacer?.stats ?? { framesSent: 0, spurts: 0, reanchors: 0 },
+      sent: { ...this.#sent },
+    };
+  }
+
+  /** Starts both directions once the server said where to send; can be called once. */
+  start(route: MediaRoute): void {
+    if (this.#closed || this.#route !== null) return;
+    this.#route = route;
+    this.#receiver = new RtpReceiver({ payloadTypes: route.receive.map((s) => s.payloadType), ssrcs: [] });
+    for (const stream of route.receive) this.addStream(stream);
+    const frames = new ResamplingFrameSource(
+      () => this.#options.voice.pull(),
+      this.#options.voice.sampleRate,
+    );
+    const encoder = new OpusEncoderStream();
+    this.#pacer = new Pacer({
+      clock: this.#clock,
+      leadMs: this.#options.leadMs,
+      pull: () => {
+        try {
+          return frames.pull();
+        } catch (error) {
+          frames.reset();
+          this.emit('error', error instanceof Error ? error : new Error(String(error)));
+          return null;
+        }
+      },
+      send: (frame, info) => this.#sendFrame(encoder.encode(frame), info),
+    });
+    this.#pacer.start();
+    this.#pollTimer = setInterval(() => this.#poll(), POLL_MS);
+  }
+
+  addStream(info: InboundStreamInfo): void {
+    if (this.#closed || this.#streams.has(info.ssrc)) return;
+    this.#receiver.allow(info.ssrc, info.payloadType);
+    const audio = new InboundAudioStream({
+      jitter: this.#options.jitter,
+      onAudio: (pcm, atMs) => this.emit('audio', pcm, atMs, info),
+    });
+    this.#streams.set(info.ssrc, { info, audio });
+  }
+
+  removeStream(ssrc: number): void {
+    this.#streams.delete(ssrc);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#pacer?.stop();
+    if (this.#pollTimer) clearInterval(this.#pollTimer);
+    const route = this.#route;
+    if (route)
+      this.#socket.send(buildBye(route.send.ssrc), route.ingest.port, route.ingest.ip, () =>
+        this.#socket.close(),
+      );
+    else this.#socket.close();
+    this.#streams.clear();
+  }
+
+  #onDatagram(data: Buffer, from: RemoteInfo): void {
+    const route = this.#route;
+    if (route === null || from.port !== route.ingest.port || from.address !== route.ingest.ip) {
+      this.#wrongSource++;
+      return;
+    }
+    const packet = this.#receiver.receive(data);
+    if (packet === null) return;
+    this.#streams.get(packet.ssrc)?.audio.push(packet, this.#clock.now());
+  }
+
+  #poll(): void {
+    const now = this.#clock.now();
+    for (const stream of this.#streams.values()) stream.audio.poll(now);
+  }
+
+  #sendFrame(payload: Uint8Array, info: PacedFrameInfo): void {
+    const route = this.#route;
+    if (route === null || this.#closed) return;
+    this.#mediaEpochMs ??= info.mediaTimeMs;
+    const timestamp = (this.#timestampBase + Math.round((info.mediaTimeMs - this.#mediaEpochMs) * 48)) >>> 0;
+    this.#lastRtpTimestamp = timestamp;
+    const packet = buildRtpPacket({
+      payloadType: route.send.payloadType,
+      ssrc: route.send.ssrc,
+      sequenceNumber: this.#sequence,
+      timestamp,
+      marker: info.startOfSpurt,
+      payload,
+    });
+    this.#sequence = (this.#sequence + 1) & 0xffff;
+    this.#transmit(packet, route.ingest);
+    this.#sent.packets++;
+    this.#sent.octets += payload.length;
+    if (info.startOfSpurt) this.emit('spurt');
+    if (this.#sent.packets % (this.#options.senderReportEvery ?? 250) === 1) {
+      const report = buildSenderReport({
+        ssrc: route.send.ssrc,
+        wallClockMs: Date.now(),
+        rtpTimestamp: this.#lastRtpTimestamp,
+        packetCount: this.#sent.packets,
+        octetCount: this.#sent.octets,
+      });
+      this.#transmit(report, route.ingest);
+    }
+  }
+
+  #transmit(data: Uint8Array, to: Endpoint): void {
+    this.#socket.send(data, to.port, to.ip, (error) => {
+      if (error) this.#sent.sendErrors++;
+    });
+  }
+}

@@ -1,0 +1,129 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FRAME_SAMPLES_48K, OpusDecoderStream, OpusEncoderStream } from '../../src/audio/OpusCodec.ts';
+import { buildRtpPacket, parseRtpPacket, type RtpPacket } from '../../src/rtp/rtpPacket.ts';
+import { MediaSession } from '../../src/transport/MediaSession.ts';
+import { concat, tone, toneAmplitude } from '../audio/signal.ts';
+
+async function udp(): Promise<Socket> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return socket;
+}
+
+const sockets: Socket[] = [];
+const sessions: MediaSession[] = [];
+afterEach(() => {
+  for (const s of sessions.splice(0)) s.close();
+  for (const s of sockets.splice(0)) s.close();
+});
+
+function voiceOf(chunks: number, sampleRate = 16_000) {
+  let sent = 0;
+  return {
+    sampleRate,
+    pull: () =>
+      sent < chunks ? tone(440, sampleRate, sampleRate / 50, 8_000, (sampleRate / 50) * sent++) : null,
+    get pulled() {
+      return sent;
+    },
+  };
+}
+
+describe('MediaSession', () => {
+  it('decodes caller RTP from the server transport to 16 kHz audio', async () => {
+    const server = await udp();
+    sockets.push(server);
+    const session = await MediaSession.open({ bindIp: '127.0.0.1', voice: voiceOf(0) });
+    sessions.push(session);
+    const route = {
+      ingest: { ip: '127.0.0.1', port: server.address().port },
+      send: { payloadType: 111, ssrc: 1234 },
+      receive: [{ ssrc: 777, payloadType: 100, peerId: 'customer-1', role: 'customer' }],
+    };
+    session.start(route);
+    const received: Int16Array[] = [];
+    session.on('audio', (pcm, _atMs, stream) => {
+      expect(stream.peerId).toBe('customer-1');
+      received.push(pcm);
+    });
+    const encoder = new OpusEncoderStream();
+    const pcm = tone(1_000, 48_000, 50 * FRAME_SAMPLES_48K);
+    const target = session.localAddress;
+    for (let f = 0; f < 50; f++) {
+      const payload = encoder.encode(pcm.subarray(f * FRAME_SAMPLES_48K, (f + 1) * FRAME_SAMPLES_48K));
+      server.send(
+        buildRtpPacket({ payloadType: 100, sequenceNumber: f, timestamp: f * 960, ssrc: 777, payload }),
+        target.port,
+        target.ip,
+      );
+      // Wrong payload type and unknown SSRC: dropped.
+      server.send(
+        buildRtpPacket({ payloadType: 101, sequenceNumber: f, timestamp: 0, ssrc: 777, payload }),
+        target.port,
+        target.ip,
+      );
+    }
+    await expect.poll(() => received.length, { timeout: 3_000 }).toBe(50);
+    expect(toneAmplitude(concat(received), 1_000, 16_000, 3_200)).toBeGreaterThan(5_000);
+    expect(session.stats.rtp.dropped.unexpected_payload_type).toBe(50);
+  });
+
+  it('ignores datagrams that do not come from the server transport', async () => {
+    const server = await udp();
+    const stranger = await udp();
+    sockets.push(server, stranger);
+    const session = await MediaSession.open({ bindIp: '127.0.0.1', voice: voiceOf(0) });
+    sessions.push(session);
+    session.start({
+      ingest: { ip: '127.0.0.1', port: server.address().port },
+      send: { payloadType: 111, ssrc: 1 },
+      receive: [{ ssrc: 5, payloadType: 100, peerId: 'c', role: 'customer' }],
+    });
+    let heard = 0;
+    session.on('audio', () => heard++);
+    const packet = buildRtpPacket({
+      payloadType: 100,
+      sequenceNumber: 1,
+      timestamp: 0,
+      ssrc: 5,
+      payload: Uint8Array.of(0xf8, 0xff, 0xfe),
+    });
+    stranger.send(packet, session.localAddress.port, '127.0.0.1');
+    await expect.poll(() => session.stats.rtp.wrongSource, { timeout: 2_000 }).toBe(1);
+    expect(heard).toBe(0);
+  });
+
+  it('sends the agent voice as paced Opus RTP with the negotiated payload type and SSRC', async () => {
+    const server = await udp();
+    sockets.push(server);
+    const voice = voiceOf(25);
+    const session = await MediaSession.open({ bindIp: '127.0.0.1', voice });
+    sessions.push(session);
+    const packets: { packet: RtpPacket; at: number }[] = [];
+    server.on('message', (data) => {
+      const result = parseRtpPacket(data);
+      if (result.ok) packets.push({ packet: result.packet, at: performance.now() });
+    });
+    session.start({
+      ingest: { ip: '127.0.0.1', port: server.address().port },
+      send: { payloadType: 111, ssrc: 4242 },
+      receive: [],
+    });
+    await expect.poll(() => packets.length, { timeout: 3_000 }).toBe(25);
+
+    const first = packets[0]?.packet as RtpPacket;
+    expect(packets.every(({ packet }) => packet.payloadType === 111 && packet.ssrc === 4242)).toBe(true);
+    expect(packets.map(({ packet }) => packet.marker)).toEqual([true, ...Array(24).fill(false)]);
+    packets.forEach(({ packet }, i) => {
+      expect(packet.sequenceNumber).toBe((first.sequenceNumber + i) & 0xffff);
+      expect(packet.timestamp).toBe((first.timestamp + i * 960) >>> 0);
+    });
+    // Paced: 25 frames of 20 ms take about 460 ms (the 40 ms lead is sent at once), never a burst of all.
+    const span = (packets.at(-1)?.at as number) - (packets[0]?.at as number);
+    expect(span).toBeGreaterThan(400);
+    const decoder = new OpusDecoderStream();
+    const decoded = concat(packets.map(({ packet }) => decoder.decode(packet.payload)));
+    expect(toneAmplitude(decoded, 440, 48_000, 4_800)).toBeGreaterThan(5_000);
+  });
+});

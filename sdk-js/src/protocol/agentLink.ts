@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { AgentConfigSchema } from './agentConfig.ts';
+import { AgentStateEventSchema, TranscriptEventSchema, TurnMetricsEventSchema } from './callEvents.ts';
+import { RoomRoleSchema } from './grants.ts';
+
+/**
+ * The link between the server's agent gateway and agent workers: socket.io namespace `/agents`.
+ *
+ * Handshake: `io(url + AGENTS_NAMESPACE, { auth: { token } })` with a service token; a bad token is refused with a
+ * `connect_error` whose `data` is `{ code, message }`.
+ *
+ * 1. worker -> `worker.register` {name, capacity}, ack AgentLinkAck<{ workerId }>.
+ * 2. server -> `session.dispatch` {sessionId, roomId, agentPeerId, config}, ack AgentLinkAck<{ rtp: {ip, port} }>
+ *    (the worker's UDP socket for this session).
+ * 3. server -> `session.media` {sessionId, ingest, send, receive[]}: where to send RTP, with which payload type and
+ *    SSRC, and the streams (SSRC, payload type) that will arrive. Later changes: `session.stream.added` /
+ *    `session.stream.removed`.
+ * 4. worker -> `session.event` {sessionId, event} (transcript, agent.state, turn.metrics, handoff, end_call).
+ * 5. server -> `session.stop` {sessionId, reason} when the call ends; worker -> `session.ended` {sessionId, reason}
+ *    when the session ends on its side (the agent hung up, or the session failed).
+ * Co-pilot: server -> `session.hint` {sessionId, text}, `session.takeover` {sessionId, active}.
+ */
+
+export const AGENTS_NAMESPACE = '/agents';
+
+export const AgentLinkErrorCodeSchema = z.enum([
+  /** The message failed validation; the message says which field. */
+  'bad_request',
+  /** Handshake only: missing or invalid service token. */
+  'unauthorized',
+  /** `worker.register` is needed first, or was sent twice. */
+  'not_registered',
+  'already_registered',
+  /** The worker is at capacity; dispatch elsewhere. */
+  'at_capacity',
+  /** The session id is unknown (already ended). */
+  'unknown_session',
+  /** The worker could not start the session (e.g. a model failed to load). */
+  'session_failed',
+  'internal',
+]);
+export type AgentLinkErrorCode = z.infer<typeof AgentLinkErrorCodeSchema>;
+
+export const AgentLinkErrorSchema = z.object({
+  code: AgentLinkErrorCodeSchema,
+  message: z.string().max(2000),
+});
+export type AgentLinkError = z.infer<typeof AgentLinkErrorSchema>;
+export type AgentLinkAck<T> = { ok: true; data: T } | { ok: false; error: AgentLinkError };
+
+const id = z.string().min(1).max(128);
+const address = z.object({
+  ip: z.union([z.ipv4(), z.ipv6()]),
+  port: z.number().int().min(1).max(65_535),
+});
+const payloadType = z.number().int().min(0).max(127);
+const ssrc = z.number().int().min(0).max(0xffff_ffff);
+
+export const WorkerRegisterSchema = z.object({
+  name: z.string().min(1).max(64),
+  /** Calls the worker can run at once. */
+  capacity: z.number().int().min(1).max(1000),
+});
+export type WorkerRegister = z.infer<typeof WorkerRegisterSchema>;
+
+export const SessionDispatchSchema = z.object({
+  sessionId: id,
+  roomId: id,
+  /** The agent's peer id in the room. */
+  agentPeerId: id,
+  config: AgentConfigSchema,
+});
+export type SessionDispatch = z.infer<typeof SessionDispatchSchema>;
+
+export const SessionAcceptSchema = z.object({ rtp: address });
+export type SessionAccept = z.infer<typeof SessionAcceptSchema>;
+
+export const ReceiveStreamSchema = z.object({ peerId: id, role: RoomRoleSchema, payloadType, ssrc });
+export type ReceiveStream = z.infer<typeof ReceiveStreamSchema>;
+
+export const SessionMediaSchema = z.object({
+  sessionId: id,
+  /** Where the worker sends its RTP (from the socket it accepted with). */
+  ingest: address,
+  /** Payload type and SSRC the worker's Opus RTP must carry. */
+  send: z.object({ payloadType, ssrc }),
+  receive: z.array(ReceiveStreamSchema).max(32),
+});
+export type SessionMedia = z.infer<typeof SessionMediaSchema>;
+
+export const SessionStreamAddedSchema = z.object({ sessionId: id, stream: ReceiveStreamSchema });
+export const SessionStreamRemovedSchema = z.object({ sessionId: id, ssrc });
+export const SessionStopSchema = z.object({ sessionId: id, reason: z.string().max(200) });
+export const SessionHintSchema = z.object({ sessionId: id, text: z.string().min(1).max(2000) });
+export const SessionTakeoverSchema = z.object({ sessionId: id, active: z.boolean() });
+export type SessionStreamAdded = z.infer<typeof SessionStreamAddedSchema>;
+export type SessionStreamRemoved = z.infer<typeof SessionStreamRemovedSchema>;
+export type SessionStop = z.infer<typeof SessionStopSchema>;
+export type SessionHint = z.infer<typeof SessionHintSchema>;
+export type SessionTakeover = z.infer<typeof SessionTakeoverSchema>;
+
+/** What a session reports; `roomId` inside the payloads is overwritten by the gateway with the session's room. */
+export const SessionCallEventSchema = z.discriminatedUnion('type', [
+  TranscriptEventSchema.extend({ type: z.literal('transcript') }),
+  AgentStateEventSchema.extend({ type: z.literal('agent.state') }),
+  TurnMetricsEventSchema.extend({ type: z.literal('turn.metrics') }),
+  z.object({ type: z.literal('handoff'), roomId: id, reason: z.string().min(1).max(500) }),
+  z.object({ type: z.literal('end_call'), roomId: id }),
+]);
+export type SessionCallEvent = z.infer<typeof SessionCallEventSchema>;
+
+export const SessionEventSchema = z.object({ sessionId: id, event: SessionCallEventSchema });
+export type SessionEvent = z.infer<typeof SessionEventSchema>;
+
+export const SessionEndedSchema = z.object({
+  sessionId: id,
+  reason: z.enum(['agent_hangup', 'failed', 'stopped']),
+  message: z.string().max(2000).optional(),
+});
+export type SessionEnded = z.infer<typeof SessionEndedSchema>;
+
+/** Event names of the /agents namespace. */
+export const AgentLinkEvents = {
+  register: 'worker.register',
+  dispatch: 'session.dispatch',
+  media: 'session.media',
+  streamAdded: 'session.stream.added',
+  streamRemoved: 'session.stream.removed',
+  stop: 'session.stop',
+  hint: 'session.hint',
+  takeover: 'session.takeover',
+  event: 'session.event',
+  ended: 'session.ended',
+} as const;

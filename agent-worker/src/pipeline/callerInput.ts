@@ -1,0 +1,109 @@
+import type { SttStream, VadStream } from '../stages/types.ts';
+import type { Clock } from './clock.ts';
+import { FrameProcessor } from './frameProcessor.ts';
+import type { DownstreamFrame } from './frames.ts';
+
+const SAMPLES_PER_MS = 16;
+
+export interface CallerInputOptions {
+  vad: VadStream;
+  stt: SttStream;
+  /** How much audio before the VAD's speech start is kept for the recogniser. */
+  prefixPaddingMs: number;
+  clock: Clock;
+  onError(error: unknown): void;
+}
+
+/**
+ * The head of the pipeline: runs the caller's 16 kHz audio through VAD, hands the recogniser only the speech (with
+ * its prefix padding), and turns VAD and STT events into frames. Only the caller's own track reaches it, so the
+ * agent's voice can never trigger its VAD (no self-interruption through the media path).
+ */
+export class CallerInput extends FrameProcessor {
+  readonly #vad: VadStream;
+  readonly #stt: SttStream;
+  readonly #clock: Clock;
+  readonly #recent: Int16Array;
+  /** Stream position (samples) just after the newest sample in `#recent`. */
+  #streamSamples = 0;
+  /** Stream position up to which the current utterance was given to the recogniser. */
+  #fedUpTo = 0;
+  #inSpeech = false;
+  readonly #reading: Promise<void>;
+
+  constructor(options: CallerInputOptions) {
+    super();
+    this.#vad = options.vad;
+    this.#stt = options.stt;
+    this.#clock = options.clock;
+    this.#recent = new Int16Array(Math.max(1, options.prefixPaddingMs + 1000) * SAMPLES_PER_MS);
+    this.#reading = this.#readTranscripts().catch(options.onError);
+  }
+
+  /** Resolves when the recogniser's stream has ended (after `close`). */
+  get reading(): Promise<void> {
+    return this.#reading;
+  }
+
+  processDown(frame: DownstreamFrame): void {
+    if (frame.kind === 'caller_audio') this.#onAudio(frame.pcm, frame.atMs);
+    else this.pushDown(frame);
+  }
+
+  close(): void {
+    this.#stt.close();
+    this.#vad.close();
+  }
+
+  #onAudio(pcm: Int16Array, atMs: number): void {
+    const chunkStart = this.#streamSamples;
+    this.#remember(pcm);
+    const toClock = (streamMs: number) => atMs + (streamMs * SAMPLES_PER_MS - chunkStart) / SAMPLES_PER_MS;
+    for (const event of this.#vad.push(pcm)) {
+      if (event.type === 'speech_start') {
+        this.#inSpeech = true;
+        this.#fedUpTo = Math.max(event.atMs * SAMPLES_PER_MS, this.#streamSamples - this.#recent.length);
+        this.pushDown({ kind: 'user_started_speaking', atMs: toClock(event.atMs) });
+      } else if (this.#inSpeech) {
+        this.#feedRecogniser();
+        this.#stt.endUtterance();
+        this.#inSpeech = false;
+        this.pushDown({ kind: 'user_stopped_speaking', atMs: toClock(event.atMs) });
+      }
+    }
+    if (this.#inSpeech) this.#feedRecogniser();
+  }
+
+  #remember(pcm: Int16Array): void {
+    const ring = this.#recent;
+    const input = pcm.length > ring.length ? pcm.subarray(pcm.length - ring.length) : pcm;
+    const skipped = pcm.length - input.length;
+    const start = (this.#streamSamples + skipped) % ring.length;
+    const firstPart = Math.min(input.length, ring.length - start);
+    ring.set(input.subarray(0, firstPart), start);
+    ring.set(input.subarray(firstPart), 0);
+    this.#streamSamples += pcm.length;
+  }
+
+  /** Gives the recogniser the remembered audio from `#fedUpTo` to now. */
+  #feedRecogniser(): void {
+    const from = Math.max(this.#fedUpTo, this.#streamSamples - this.#recent.length);
+    const count = this.#streamSamples - from;
+    if (count <= 0) return;
+    const out = new Int16Array(count);
+    const ring = this.#recent;
+    for (let i = 0, pos = from % ring.length; i < count; i++, pos = (pos + 1) % ring.length)
+      out[i] = ring[pos] ?? 0;
+    this.#fedUpTo = this.#streamSamples;
+    this.#stt.pushAudio(out);
+  }
+
+  async #readTranscripts(): Promise<void> {
+    for await (const event of this.#stt) {
+      const atMs = this.#clock.now();
+      if (event.type === 'partial')
+        this.pushDown({ kind: 'transcription', text: event.text, final: false, atMs });
+      else this.pushDown({ kind: 'transcription', text: event.text, final: true, atMs });
+    }
+  }
+}

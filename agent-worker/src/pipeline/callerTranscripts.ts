@@ -1,0 +1,51 @@
+import { FrameProcessor } from './frameProcessor.ts';
+import type { DownstreamFrame } from './frames.ts';
+
+/** Transcript events carry at most this much text (a monologue keeps its newest words). */
+const MAX_TEXT_CHARS = 10_000;
+
+export interface CallerTranscript {
+  segmentId: string;
+  text: string;
+  final: boolean;
+  startAtMs: number;
+  endAtMs: number;
+}
+
+/**
+ * Observes the caller's recognised speech and reports it as transcript segments: the partials and the final of
+ * one utterance share a segment id; utterances with no words are not reported.
+ */
+export class CallerTranscripts extends FrameProcessor {
+  readonly #report: (transcript: CallerTranscript) => void;
+  #segment = 0;
+  #startAtMs = 0;
+  #endAtMs: number | undefined;
+
+  constructor(report: (transcript: CallerTranscript) => void) {
+    super();
+    this.#report = report;
+  }
+
+  processDown(frame: DownstreamFrame): void {
+    if (frame.kind === 'user_started_speaking') {
+      if (this.#endAtMs !== undefined || this.#startAtMs === 0) this.#startAtMs = frame.atMs;
+      this.#endAtMs = undefined;
+    } else if (frame.kind === 'user_stopped_speaking') {
+      this.#endAtMs = frame.atMs;
+    } else if (frame.kind === 'transcription') {
+      const text = frame.text.trim().slice(-MAX_TEXT_CHARS);
+      if (text !== '') {
+        this.#report({
+          segmentId: `customer-${this.#segment}`,
+          text,
+          final: frame.final,
+          startAtMs: this.#startAtMs,
+          endAtMs: this.#endAtMs ?? frame.atMs,
+        });
+      }
+      if (frame.final) this.#segment++;
+    }
+    this.pushDown(frame);
+  }
+}

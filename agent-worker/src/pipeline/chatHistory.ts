@@ -1,0 +1,56 @@
+import type { ChatMessage } from '../stages/types.ts';
+
+export interface ChatHistoryOptions {
+  /** Oldest messages are dropped beyond this many, so a long call keeps memory bounded. */
+  maxMessages?: number;
+  /** Longer messages keep their end (the newest words). */
+  maxMessageChars?: number;
+}
+
+/** The conversation as the dialog sees it: caller turns and the agent turns as far as the caller heard them. */
+export class ChatHistory {
+  readonly #messages: ChatMessage[] = [];
+  readonly #maxMessages: number;
+  readonly #maxMessageChars: number;
+
+  constructor(options: ChatHistoryOptions = {}) {
+    this.#maxMessages = options.maxMessages ?? 50;
+    this.#maxMessageChars = options.maxMessageChars ?? 4000;
+  }
+
+  get messages(): readonly ChatMessage[] {
+    return this.#messages;
+  }
+
+  get totalChars(): number {
+    return this.#messages.reduce((sum, m) => sum + m.content.length, 0);
+  }
+
+  addUser(text: string): void {
+    this.#add({ role: 'user', content: text });
+  }
+
+  addAssistant(text: string): void {
+    this.#add({ role: 'assistant', content: text });
+  }
+
+  #add(message: ChatMessage): void {
+    const content = message.content.trim();
+    if (content === '') return;
+    this.#messages.push({ ...message, content: content.slice(-this.#maxMessageChars) });
+    if (this.#messages.length > this.#maxMessages)
+      this.#messages.splice(0, this.#messages.length - this.#maxMessages);
+  }
+}
+
+/**
+ * The words of `text` the caller heard when `playedSamples` of its `totalSamples` went out: speech rate is taken
+ * as uniform over the sentence, rounded down to whole words.
+ */
+export function heardPrefix(text: string, playedSamples: number, totalSamples: number): string {
+  if (totalSamples <= 0 || playedSamples <= 0) return '';
+  if (playedSamples >= totalSamples) return text;
+  const words = text.trim().split(/\s+/);
+  const count = Math.floor((words.length * playedSamples) / totalSamples);
+  return words.slice(0, count).join(' ');
+}

@@ -1,0 +1,42 @@
+/**
+ * Typed frames passed between the pipeline's processors (pipecat style). Downstream frames flow from the caller's
+ * audio towards the agent's audio output; upstream frames report what the output actually did. Every agent turn has
+ * an id so that frames of a cancelled turn are recognised and dropped.
+ */
+
+export type DownstreamFrame =
+  /** 16 kHz caller PCM; `atMs` is the clock time of its first sample. */
+  | { kind: 'caller_audio'; pcm: Int16Array; atMs: number }
+  | { kind: 'user_started_speaking'; atMs: number }
+  | { kind: 'user_stopped_speaking'; atMs: number }
+  | { kind: 'transcription'; text: string; final: boolean; atMs: number }
+  /** End of the caller's turn: the agent should answer `text`. */
+  | {
+      kind: 'user_turn';
+      text: string;
+      speechEndAtMs: number;
+      finalAtMs: number;
+      atMs: number /** false while a human has taken the call over: record, do not answer */;
+      answer: boolean;
+    }
+  /** Say a fixed text (greeting) without asking the dialog. */
+  | { kind: 'speak'; text: string }
+  /** Caller barged in: cancel in-flight dialog and TTS work and drop queued audio. */
+  | { kind: 'interruption' }
+  /** Possible interruption: hold the output where it is. */
+  | { kind: 'pause_output' }
+  | { kind: 'resume_output' }
+  /** An agent turn began (the output must account for it even if it never produces audio). */
+  | { kind: 'agent_turn_started'; turnId: number }
+  | { kind: 'agent_audio'; turnId: number; sentence: string; pcm: Int16Array; last: boolean }
+  /** No more audio will come for this turn. */
+  | { kind: 'reply_done'; turnId: number };
+
+export type UpstreamFrame =
+  | { kind: 'bot_started_speaking'; turnId: number; atMs: number }
+  /** A new sentence started playing; `heardText` is everything played of the turn so far, that sentence included. */
+  | { kind: 'bot_speaking_text'; turnId: number; heardText: string; atMs: number }
+  /** The agent turn is over; `heardText` is what was actually played out to the caller. */
+  | { kind: 'bot_turn_ended'; turnId: number; heardText: string; interrupted: boolean; atMs: number };
+
+export type FrameDirection = 'down' | 'up';

@@ -1,0 +1,206 @@
+import type { DialogSession, DialogTurnInput } from '../stages/types.ts';
+import type { ChatHistory } from './chatHistory.ts';
+import type { Clock } from './clock.ts';
+import { FrameProcessor } from './frameProcessor.ts';
+import type { DownstreamFrame, UpstreamFrame } from './frames.ts';
+
+/** One piece of synthesized speech and the sentence it belongs to. */
+export interface SpokenChunk {
+  text: string;
+  pcm: Int16Array;
+  /** Last chunk of this sentence. */
+  last: boolean;
+}
+
+/** Sentence-chunking TTS: turns a stream of text into sentence audio, in order; stops promptly on abort. */
+export type SpeakSentences = (text: AsyncIterable<string>, signal: AbortSignal) => AsyncIterable<SpokenChunk>;
+
+/** Clock times of one answered caller turn, for turn.metrics. */
+export interface TurnTimings {
+  turn: number;
+  speechEndAtMs: number;
+  finalAtMs: number;
+  committedAtMs: number;
+  dialogStartAtMs: number;
+  firstTextAtMs?: number;
+  firstPcmAtMs?: number;
+  firstPlayedAtMs?: number;
+}
+
+export interface ReplyReporter {
+  /** Caption: the agent's turn as played so far. */
+  agentSpeaking(turnId: number, heardText: string, startedAtMs: number, atMs: number): void;
+  agentTurnEnded(
+    turnId: number,
+    heardText: string,
+    interrupted: boolean,
+    startedAtMs: number,
+    atMs: number,
+  ): void;
+  turnMetrics(timings: TurnTimings, interrupted: boolean): void;
+  endCall(): void;
+  handoff(reason: string): void;
+  error(error: unknown): void;
+}
+
+export interface ReplyGeneratorOptions {
+  dialog: DialogSession;
+  speak: SpeakSentences;
+  history: ChatHistory;
+  clock: Clock;
+  reporter: ReplyReporter;
+}
+
+interface AgentTurn {
+  id: number;
+  controller: AbortController;
+  startedAtMs: number;
+  timings: TurnTimings | undefined;
+  endCall: boolean;
+}
+
+const MAX_HINTS = 5;
+
+/**
+ * Runs one agent turn at a time: asks the dialog for a reply to the caller's turn (or takes a fixed text such as
+ * the greeting), streams it through sentence-chunked TTS into the output, and cancels all of it on interruption.
+ * Keeps the chat history, where each agent turn is recorded as far as the caller heard it.
+ */
+export class ReplyGenerator extends FrameProcessor {
+  readonly #options: ReplyGeneratorOptions;
+  #turn: AgentTurn | undefined;
+  #nextTurnId = 0;
+  #answeredTurns = 0;
+  #hints: string[] = [];
+
+  constructor(options: ReplyGeneratorOptions) {
+    super();
+    this.#options = options;
+  }
+
+  get busy(): boolean {
+    return this.#turn !== undefined;
+  }
+
+  addHint(text: string): void {
+    this.#hints.push(text);
+    if (this.#hints.length > MAX_HINTS) this.#hints.shift();
+  }
+
+  processDown(frame: DownstreamFrame): void {
+    switch (frame.kind) {
+      case 'user_turn': {
+        this.#options.history.addUser(frame.text);
+        if (!frame.answer) break;
+        const now = this.#options.clock.now();
+        const timings: TurnTimings = {
+          turn: this.#answeredTurns++,
+          speechEndAtMs: frame.speechEndAtMs,
+          finalAtMs: frame.finalAtMs,
+          committedAtMs: frame.atMs,
+          dialogStartAtMs: now,
+        };
+        this.#start(timings, (signal, turn) => this.#dialogText(frame.text, signal, turn));
+        break;
+      }
+      case 'speak':
+        this.#start(undefined, async function* () {
+          yield frame.text;
+        });
+        break;
+      case 'interruption':
+        this.#turn?.controller.abort();
+        this.pushDown(frame);
+        break;
+      default:
+        this.pushDown(frame);
+    }
+  }
+
+  override processUp(frame: UpstreamFrame): void {
+    const turn = this.#turn;
+    if (turn !== undefined && frame.turnId === turn.id) {
+      if (frame.kind === 'bot_started_speaking' && turn.timings) turn.timings.firstPlayedAtMs = frame.atMs;
+      if (frame.kind === 'bot_speaking_text') {
+        this.#options.reporter.agentSpeaking(turn.id, frame.heardText, turn.startedAtMs, frame.atMs);
+      }
+      if (frame.kind === 'bot_turn_ended') this.#finish(turn, frame.heardText, frame.interrupted, frame.atMs);
+    }
+    this.pushUp(frame);
+  }
+
+  close(): void {
+    this.#turn?.controller.abort();
+    this.#turn = undefined;
+  }
+
+  #start(
+    timings: TurnTimings | undefined,
+    text: (signal: AbortSignal, turn: AgentTurn) => AsyncIterable<string>,
+  ): void {
+    this.#turn?.controller.abort();
+    const turn: AgentTurn = {
+      id: this.#nextTurnId++,
+      controller: new AbortController(),
+      startedAtMs: this.#options.clock.now(),
+      timings,
+      endCall: false,
+    };
+    this.#turn = turn;
+    this.pushDown({ kind: 'agent_turn_started', turnId: turn.id });
+    this.#produce(turn, text(turn.controller.signal, turn)).catch((error: unknown) => {
+      if (!turn.controller.signal.aborted) this.#options.reporter.error(error);
+      if (this.#turn === turn) this.pushDown({ kind: 'reply_done', turnId: turn.id });
+    });
+  }
+
+  async #produce(turn: AgentTurn, text: AsyncIterable<string>): Promise<void> {
+    const { signal } = turn.controller;
+    for await (const chunk of this.#options.speak(text, signal)) {
+      if (signal.aborted) return;
+      if (turn.timings && turn.timings.firstPcmAtMs === undefined && chunk.pcm.length > 0) {
+        turn.timings.firstPcmAtMs = this.#options.clock.now();
+      }
+      this.pushDown({
+        kind: 'agent_audio',
+        turnId: turn.id,
+        sentence: chunk.text,
+        pcm: chunk.pcm,
+        last: chunk.last,
+      });
+    }
+    if (!signal.aborted) this.pushDown({ kind: 'reply_done', turnId: turn.id });
+  }
+
+  async *#dialogText(userText: string, signal: AbortSignal, turn: AgentTurn): AsyncIterable<string> {
+    const input: DialogTurnInput = {
+      history: [...this.#options.history.messages],
+      userText,
+      hints: this.#hints,
+    };
+    this.#hints = [];
+    for await (const chunk of this.#options.dialog.respond(input, signal)) {
+      if (signal.aborted) return;
+      if (chunk.type === 'text') {
+        if (turn.timings && turn.timings.firstTextAtMs === undefined) {
+          turn.timings.firstTextAtMs = this.#options.clock.now();
+        }
+        yield chunk.text;
+      } else if (chunk.type === 'end_call') {
+        turn.endCall = true;
+      } else {
+        this.#options.reporter.handoff(chunk.reason);
+      }
+    }
+  }
+
+  #finish(turn: AgentTurn, heardText: string, interrupted: boolean, atMs: number): void {
+    turn.controller.abort();
+    this.#turn = undefined;
+    this.#options.history.addAssistant(heardText);
+    const { reporter } = this.#options;
+    reporter.agentTurnEnded(turn.id, heardText, interrupted, turn.startedAtMs, atMs);
+    if (turn.timings?.firstPlayedAtMs !== undefined) reporter.turnMetrics(turn.timings, interrupted);
+    if (turn.endCall && !interrupted) reporter.endCall();
+  }
+}

@@ -1,0 +1,221 @@
+import type { AgentState } from '@voiceroom/sdk/protocol';
+
+/** The subset of AgentConfig['turn'] the state machine needs. */
+export interface TurnSettings {
+  endpointingDelayMs: number;
+  minInterruptionMs: number;
+  minInterruptionWords: number;
+  falseInterruptionTimeoutMs: number;
+  /**
+   * How long after the real end of speech the VAD reports it (its minimum silence). While the VAD still says
+   * "speaking" the speech may already have ended, so the duration rule fires only once that much more has passed.
+   */
+  vadHangoverMs: number;
+}
+
+export type TurnInput =
+  | { type: 'user_speech_start'; atMs: number }
+  | { type: 'user_speech_end'; atMs: number }
+  | { type: 'user_transcript'; text: string; final: boolean; atMs: number }
+  /** An agent turn (reply or greeting) was requested: the agent is thinking. */
+  | { type: 'agent_turn_started'; atMs: number }
+  /** The first frame of the agent's audio went out. */
+  | { type: 'agent_audio_started'; atMs: number }
+  /** The agent turn ended (all audio played, or cancelled). */
+  | { type: 'agent_turn_ended'; atMs: number }
+  | { type: 'tick'; atMs: number };
+
+export type TurnAction =
+  | { type: 'state'; state: AgentState }
+  | { type: 'pause_output' }
+  | { type: 'resume_output' }
+  /** Real barge-in: cancel the agent turn. */
+  | { type: 'interrupt' }
+  /** The caller finished a turn: answer it. */
+  | { type: 'commit_user_turn'; text: string; speechEndAtMs: number; finalAtMs: number };
+
+const MAX_PENDING_CHARS = 10_000;
+
+export function countWords(text: string): number {
+  const trimmed = text.trim();
+  return trimmed === '' ? 0 : trimmed.split(/\s+/).length;
+}
+
+/**
+ * Turn-taking and barge-in as a pure state machine: inputs carry their time, outputs are actions, and
+ * `nextDeadlineMs` tells the host when to send the next `tick`. No timers or I/O inside.
+ *
+ * While the agent holds the floor (thinking or speaking), caller speech first PAUSES the output (so the agent goes
+ * quiet within a frame); the pause becomes a real interruption when the speech lasts `minInterruptionMs`, or reaches `minInterruptionWords` recognised words,
+ * or its final transcript has words. A pause whose speech ends without words is a false interruption: the output
+ * resumes when the empty final arrives or `falseInterruptionTimeoutMs` after the pause, whichever comes first.
+ */
+export class TurnStateMachine {
+  readonly #settings: TurnSettings;
+  #state: AgentState = 'idle';
+  #agentActive = false;
+  #stateBeforePause: AgentState = 'thinking';
+  #userSpeaking = false;
+  #speechStartAtMs = 0;
+  #speechEndAtMs = 0;
+  #awaitingFinal = false;
+  #finalAtMs = 0;
+  #pendingText = '';
+  #interruptDeadlineMs: number | undefined;
+  #resumeDeadlineMs: number | undefined;
+
+  constructor(settings: TurnSettings) {
+    this.#settings = settings;
+  }
+
+  get state(): AgentState {
+    return this.#state;
+  }
+
+  get userSpeaking(): boolean {
+    return this.#userSpeaking;
+  }
+
+  /** Caller text recognised but not yet answered. */
+  get pendingText(): string {
+    return this.#pendingText;
+  }
+
+  get nextDeadlineMs(): number | undefined {
+    const deadlines = [this.#interruptDeadlineMs, this.#resumeDeadlineMs, this.#endpointDeadlineMs()].filter(
+      (d): d is number => d !== undefined,
+    );
+    return deadlines.length === 0 ? undefined : Math.min(...deadlines);
+  }
+
+  handle(input: TurnInput): TurnAction[] {
+    const actions: TurnAction[] = [];
+    switch (input.type) {
+      case 'user_speech_start':
+        this.#onSpeechStart(input.atMs, actions);
+        break;
+      case 'user_speech_end':
+        this.#onSpeechEnd(input.atMs, actions);
+        break;
+      case 'user_transcript':
+        this.#onTranscript(input.text, input.final, input.atMs, actions);
+        break;
+      case 'agent_turn_started':
+        this.#agentActive = true;
+        this.#clearPause();
+        this.#setState(this.#userSpeaking ? 'paused' : 'thinking', actions);
+        this.#stateBeforePause = 'thinking';
+        if (this.#userSpeaking) this.#startPause(this.#speechStartAtMs, actions, false);
+        break;
+      case 'agent_audio_started':
+        if (this.#state === 'thinking') this.#setState('speaking', actions);
+        else if (this.#state === 'paused') this.#stateBeforePause = 'speaking';
+        break;
+      case 'agent_turn_ended':
+        if (this.#agentActive) {
+          this.#agentActive = false;
+          this.#clearPause();
+          this.#setState('listening', actions);
+        }
+        break;
+      case 'tick':
+        break;
+    }
+    this.#checkDeadlines(input.atMs, actions);
+    return actions;
+  }
+
+  #onSpeechStart(atMs: number, actions: TurnAction[]): void {
+    this.#userSpeaking = true;
+    this.#speechStartAtMs = atMs;
+    if (this.#agentActive) this.#startPause(atMs, actions, this.#state !== 'paused');
+  }
+
+  #startPause(speechStartAtMs: number, actions: TurnAction[], announce: boolean): void {
+    if (announce) {
+      this.#stateBeforePause = this.#state === 'speaking' ? 'speaking' : 'thinking';
+      actions.push({ type: 'pause_output' });
+      this.#setState('paused', actions);
+    }
+    this.#interruptDeadlineMs =
+      speechStartAtMs + this.#settings.minInterruptionMs + this.#settings.vadHangoverMs;
+    this.#resumeDeadlineMs = undefined;
+  }
+
+  #onSpeechEnd(atMs: number, actions: TurnAction[]): void {
+    if (!this.#userSpeaking) return;
+    this.#userSpeaking = false;
+    this.#speechEndAtMs = atMs;
+    this.#awaitingFinal = true;
+    if (this.#state !== 'paused') return;
+    if (atMs - this.#speechStartAtMs >= this.#settings.minInterruptionMs) {
+      this.#interrupt(actions);
+      return;
+    }
+    this.#interruptDeadlineMs = undefined;
+    this.#resumeDeadlineMs = this.#speechStartAtMs + this.#settings.falseInterruptionTimeoutMs;
+  }
+
+  #onTranscript(text: string, final: boolean, atMs: number, actions: TurnAction[]): void {
+    const words = countWords(text);
+    if (this.#state === 'paused') {
+      const wordRule =
+        this.#settings.minInterruptionWords > 0 && words >= this.#settings.minInterruptionWords;
+      if (wordRule || (final && words > 0)) this.#interrupt(actions);
+      else if (final && !this.#userSpeaking) this.#resume(actions);
+    }
+    if (!final) return;
+    this.#awaitingFinal = false;
+    this.#finalAtMs = atMs;
+    if (words > 0) {
+      this.#pendingText = `${this.#pendingText} ${text.trim()}`.trim().slice(-MAX_PENDING_CHARS);
+    }
+  }
+
+  #interrupt(actions: TurnAction[]): void {
+    this.#clearPause();
+    this.#agentActive = false;
+    actions.push({ type: 'interrupt' });
+    this.#setState('listening', actions);
+  }
+
+  #resume(actions: TurnAction[]): void {
+    this.#clearPause();
+    actions.push({ type: 'resume_output' });
+    this.#setState(this.#stateBeforePause, actions);
+  }
+
+  #clearPause(): void {
+    this.#interruptDeadlineMs = undefined;
+    this.#resumeDeadlineMs = undefined;
+  }
+
+  #endpointDeadlineMs(): number | undefined {
+    if (this.#agentActive || this.#userSpeaking || this.#awaitingFinal || this.#pendingText === '')
+      return undefined;
+    return this.#speechEndAtMs + this.#settings.endpointingDelayMs;
+  }
+
+  #checkDeadlines(nowMs: number, actions: TurnAction[]): void {
+    if (this.#interruptDeadlineMs !== undefined && nowMs >= this.#interruptDeadlineMs && this.#userSpeaking) {
+      this.#interrupt(actions);
+    }
+    if (this.#resumeDeadlineMs !== undefined && nowMs >= this.#resumeDeadlineMs) this.#resume(actions);
+    const endpoint = this.#endpointDeadlineMs();
+    if (endpoint !== undefined && nowMs >= endpoint) {
+      actions.push({
+        type: 'commit_user_turn',
+        text: this.#pendingText,
+        speechEndAtMs: this.#speechEndAtMs,
+        finalAtMs: this.#finalAtMs,
+      });
+      this.#pendingText = '';
+    }
+  }
+
+  #setState(state: AgentState, actions: TurnAction[]): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    actions.push({ type: 'state', state });
+  }
+}

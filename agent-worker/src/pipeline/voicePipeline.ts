@@ -1,0 +1,250 @@
+import type { AgentConfig, AgentState, TranscriptEvent, TurnMetricsEvent } from '@voiceroom/sdk/protocol';
+import type { Logger } from 'pino';
+import type { Dialog, Stt, Tts, Vad } from '../stages/types.ts';
+import { AudioOutput } from './audioOutput.ts';
+import { CallerInput } from './callerInput.ts';
+import { type CallerTranscript, CallerTranscripts } from './callerTranscripts.ts';
+import { ChatHistory } from './chatHistory.ts';
+import { type Clock, systemClock } from './clock.ts';
+import {
+  ReplyGenerator,
+  type ReplyReporter,
+  type SpeakSentences,
+  type TurnTimings,
+} from './replyGenerator.ts';
+import { TurnTaker } from './turnTaker.ts';
+
+export type PipelineEvent =
+  | ({ type: 'transcript' } & TranscriptEvent)
+  | { type: 'agent.state'; roomId: string; state: AgentState }
+  | ({ type: 'turn.metrics' } & TurnMetricsEvent)
+  /** The dialog ended the call and its last words have been played. */
+  | { type: 'end_call'; roomId: string }
+  | { type: 'handoff'; roomId: string; reason: string };
+
+export interface VoicePipelineOptions {
+  roomId: string;
+  config: AgentConfig;
+  vad: Vad;
+  stt: Stt;
+  dialog: Dialog;
+  tts: Tts;
+  /** Sentence-chunking TTS over `tts`. */
+  speak: SpeakSentences;
+  emit(event: PipelineEvent): void;
+  clock?: Clock;
+  logger?: Pick<Logger, 'warn' | 'error'>;
+}
+
+export interface VoicePipelineStats {
+  state: AgentState;
+  historyMessages: number;
+  historyChars: number;
+  pendingCallerChars: number;
+  queuedOutputSamples: number;
+}
+
+const round = (ms: number) => Math.max(0, Math.round(ms));
+
+/**
+ * One call's voice pipeline: caller audio -> VAD -> STT -> turn-taking -> dialog -> sentence TTS -> output frames.
+ * The media path pushes the caller's decoded 16 kHz audio in and pulls one 20 ms frame of agent audio per packet.
+ */
+export class VoicePipeline {
+  readonly #options: VoicePipelineOptions;
+  readonly #clock: Clock;
+  readonly #callStartMs: number;
+  readonly #input: CallerInput;
+  readonly #turnTaker: TurnTaker;
+  readonly #replies: ReplyGenerator;
+  readonly #output: AudioOutput;
+  readonly #history = new ChatHistory();
+  readonly #dialogSession;
+  #started = false;
+  #closed = false;
+
+  constructor(options: VoicePipelineOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#callStartMs = this.#clock.now();
+    const { config } = options;
+    this.#input = new CallerInput({
+      vad: options.vad.createStream(),
+      stt: options.stt.createStream(),
+      prefixPaddingMs: config.vad.prefixPaddingMs,
+      clock: this.#clock,
+      onError: (error) => this.#fail('speech recognition failed', error),
+    });
+    this.#turnTaker = new TurnTaker({
+      settings: { ...config.turn, vadHangoverMs: config.vad.minSilenceMs },
+      clock: this.#clock,
+      onState: (state) => this.#emit({ type: 'agent.state', roomId: options.roomId, state }),
+    });
+    this.#dialogSession = options.dialog.createSession();
+    this.#replies = new ReplyGenerator({
+      dialog: this.#dialogSession,
+      speak: options.speak,
+      history: this.#history,
+      clock: this.#clock,
+      reporter: this.#reporter(),
+    });
+    this.#output = new AudioOutput({ sampleRate: options.tts.sampleRate, clock: this.#clock });
+    this.#input
+      .link(new CallerTranscripts((t) => this.#emitCallerTranscript(t)))
+      .link(this.#turnTaker)
+      .link(this.#replies)
+      .link(this.#output);
+  }
+
+  get outputSampleRate(): number {
+    return this.#options.tts.sampleRate;
+  }
+
+  get state(): AgentState {
+    return this.#turnTaker.machine.state;
+  }
+
+  get history(): ChatHistory {
+    return this.#history;
+  }
+
+  get stats(): VoicePipelineStats {
+    return {
+      state: this.state,
+      historyMessages: this.#history.messages.length,
+      historyChars: this.#history.totalChars,
+      pendingCallerChars: this.#turnTaker.machine.pendingText.length,
+      queuedOutputSamples: this.#output.queuedSamples,
+    };
+  }
+
+  /** Plays the greeting; call once media flows. */
+  start(): void {
+    if (this.#started || this.#closed) return;
+    this.#started = true;
+    this.#emit({ type: 'agent.state', roomId: this.#options.roomId, state: 'listening' });
+    this.#turnTaker.speak(this.#options.config.greeting);
+  }
+
+  /**
+   * Feeds the caller's decoded 16 kHz mono audio as it arrives (any length, no holes). Timing is taken from the
+   * pipeline's clock at arrival, so the media path need not share it.
+   */
+  pushCallerAudio(pcm16k: Int16Array): void {
+    if (this.#closed || pcm16k.length === 0) return;
+    const atMs = this.#clock.now() - pcm16k.length / 16;
+    this.#input.processDown({ kind: 'caller_audio', pcm: pcm16k, atMs });
+  }
+
+  /** The next 20 ms of agent audio at `outputSampleRate`, or null when silent. What is pulled counts as heard. */
+  pullAudio(): Int16Array | null {
+    return this.#closed ? null : this.#output.pull();
+  }
+
+  /** A human co-pilot's coaching hint for the agent's next reply. */
+  addHint(text: string): void {
+    this.#replies.addHint(text);
+  }
+
+  /** Takeover: while muted the agent stops speaking and records the caller's turns without answering. */
+  setMuted(muted: boolean): void {
+    this.#turnTaker.setAnswering(!muted);
+  }
+
+  /** Idempotent; cancels in-flight work and frees the stages' streams. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const step of [
+      () => this.#turnTaker.close(),
+      () => this.#replies.close(),
+      () => this.#input.close(),
+      () => this.#dialogSession.close(),
+    ]) {
+      try {
+        step();
+      } catch (error) {
+        this.#options.logger?.warn({ err: error }, 'closing a pipeline stage failed');
+      }
+    }
+  }
+
+  #emit(event: PipelineEvent): void {
+    if (this.#closed && event.type !== 'transcript') return;
+    try {
+      this.#options.emit(event);
+    } catch (error) {
+      this.#options.logger?.error({ err: error }, 'pipeline event listener threw');
+    }
+  }
+
+  #callMs(clockMs: number): number {
+    return round(clockMs - this.#callStartMs);
+  }
+
+  #emitCallerTranscript(t: CallerTranscript): void {
+    this.#emit({
+      type: 'transcript',
+      roomId: this.#options.roomId,
+      segmentId: t.segmentId,
+      speaker: 'customer',
+      text: t.text,
+      final: t.final,
+      startMs: this.#callMs(t.startAtMs),
+      endMs: Math.max(this.#callMs(t.startAtMs), this.#callMs(t.endAtMs)),
+      interrupted: false,
+    });
+  }
+
+  #reporter(): ReplyReporter {
+    const roomId = this.#options.roomId;
+    const agentTranscript = (
+      turnId: number,
+      text: string,
+      final: boolean,
+      interrupted: boolean,
+      s: number,
+      e: number,
+    ) =>
+      this.#emit({
+        type: 'transcript',
+        roomId,
+        segmentId: `agent-${turnId}`,
+        speaker: 'agent',
+        text,
+        final,
+        startMs: this.#callMs(s),
+        endMs: Math.max(this.#callMs(s), this.#callMs(e)),
+        interrupted,
+      });
+    return {
+      agentSpeaking: (turnId, text, startedAtMs, atMs) =>
+        agentTranscript(turnId, text, false, false, startedAtMs, atMs),
+      agentTurnEnded: (turnId, text, interrupted, startedAtMs, atMs) =>
+        agentTranscript(turnId, text, true, interrupted, startedAtMs, atMs),
+      turnMetrics: (t: TurnTimings, interrupted) =>
+        this.#emit({
+          type: 'turn.metrics',
+          roomId,
+          turn: t.turn,
+          eouMs: round(t.committedAtMs - t.speechEndAtMs),
+          asrFinalMs: round(t.finalAtMs - t.speechEndAtMs),
+          dialogFirstTokenMs: round((t.firstTextAtMs ?? t.dialogStartAtMs) - t.dialogStartAtMs),
+          ttsFirstAudioMs: round((t.firstPcmAtMs ?? t.firstTextAtMs ?? 0) - (t.firstTextAtMs ?? 0)),
+          voiceToVoiceMs: round((t.firstPlayedAtMs ?? t.speechEndAtMs) - t.speechEndAtMs),
+          interrupted,
+        }),
+      endCall: () => this.#emit({ type: 'end_call', roomId }),
+      handoff: (reason) => this.#emit({ type: 'handoff', roomId, reason }),
+      error: (error) => this.#fail('agent reply failed', error),
+    };
+  }
+
+  #fail(message: string, error: unknown): void {
+    this.#options.logger?.error({ err: error, roomId: this.#options.roomId }, message);
+  }
+}
+
+export function createVoicePipeline(options: VoicePipelineOptions): VoicePipeline {
+  return new VoicePipeline(options);
+}

@@ -1,0 +1,249 @@
+/**
+ * Small test doubles of the stage interfaces (agent-worker/src/stages/types.ts) and a fake clock, so the pipeline's
+ * turn-taking and barge-in are tested frame by frame without models or waiting. End-to-end tests use real stages.
+ */
+import type { Clock } from '../../src/pipeline/clock.ts';
+import type { SpeakSentences, SpokenChunk } from '../../src/pipeline/replyGenerator.ts';
+import type {
+  Dialog,
+  DialogChunk,
+  DialogSession,
+  DialogTurnInput,
+  Stt,
+  SttEvent,
+  SttStream,
+  Tts,
+  Vad,
+  VadEvent,
+  VadStream,
+} from '../../src/stages/types.ts';
+
+export class FakeClock implements Clock {
+  #now = 1000;
+  #timers: { at: number; fn: () => void; id: number }[] = [];
+  #nextId = 0;
+
+  now(): number {
+    return this.#now;
+  }
+
+  setTimer(ms: number, fn: () => void): () => void {
+    const id = this.#nextId++;
+    this.#timers.push({ at: this.#now + Math.max(0, ms), fn, id });
+    return () => {
+      this.#timers = this.#timers.filter((t) => t.id !== id);
+    };
+  }
+
+  get pendingTimers(): number {
+    return this.#timers.length;
+  }
+
+  advance(ms: number): void {
+    const target = this.#now + ms;
+    for (;;) {
+      const due = this.#timers.filter((t) => t.at <= target).sort((a, b) => a.at - b.at || a.id - b.id)[0];
+      if (due === undefined) break;
+      this.#timers = this.#timers.filter((t) => t !== due);
+      this.#now = Math.max(this.#now, due.at);
+      due.fn();
+    }
+    this.#now = target;
+  }
+}
+
+class SimpleQueue<T> implements AsyncIterable<T> {
+  readonly #items: T[] = [];
+  #wake: (() => void) | undefined;
+  #ended = false;
+  push(item: T): void {
+    this.#items.push(item);
+    this.#wake?.();
+  }
+  end(): void {
+    this.#ended = true;
+    this.#wake?.();
+  }
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    for (;;) {
+      const item = this.#items.shift();
+      if (item !== undefined) yield item;
+      else if (this.#ended) return;
+      else await new Promise<void>((resolve) => (this.#wake = resolve));
+    }
+  }
+}
+
+/** Speech = 20 ms frames whose mean magnitude is above 500 (the tests feed 4000 for speech, 0 for silence). */
+export class LevelVad implements Vad {
+  readonly name = 'level-double';
+  samplesPushed = 0;
+  readonly #minSilenceMs: number;
+  constructor(minSilenceMs = 200) {
+    this.#minSilenceMs = minSilenceMs;
+  }
+  createStream(): VadStream {
+    let streamMs = 0;
+    let speaking = false;
+    let silentMs = 0;
+    let lastSpeechEndMs = 0;
+    let speechStartMs = 0;
+    const minSilence = this.#minSilenceMs;
+    const vad = this;
+    return {
+      push(pcm) {
+        vad.samplesPushed += pcm.length;
+        const events: VadEvent[] = [];
+        for (let offset = 0; offset + 320 <= pcm.length; offset += 320) {
+          let sum = 0;
+          for (let i = offset; i < offset + 320; i++) sum += Math.abs(pcm[i] ?? 0);
+          const speech = sum / 320 > 500;
+          if (speech) {
+            if (!speaking) {
+              speaking = true;
+              speechStartMs = streamMs;
+              events.push({ type: 'speech_start', atMs: streamMs });
+            }
+            silentMs = 0;
+            lastSpeechEndMs = streamMs + 20;
+          } else if (speaking) {
+            silentMs += 20;
+            if (silentMs >= minSilence) {
+              speaking = false;
+              events.push({
+                type: 'speech_end',
+                atMs: lastSpeechEndMs,
+                durationMs: lastSpeechEndMs - speechStartMs,
+              });
+            }
+          }
+          streamMs += 20;
+        }
+        return events;
+      },
+      get speaking() {
+        return speaking;
+      },
+      probability: 0,
+      reset() {
+        speaking = false;
+      },
+      close() {},
+    };
+  }
+}
+
+/** Recognises the next scripted text for each utterance; a partial with one word per 300 ms of audio. */
+export class ScriptedStt implements Stt {
+  readonly name = 'scripted-double';
+  /** Texts of the coming utterances, in order; an utterance with none left is recognised as ''. */
+  readonly utterances: string[] = [];
+  audioSamples = 0;
+  closed = false;
+  /** When true, utterances end without a final (a recogniser that stalls). */
+  withholdFinals = false;
+  createStream(): SttStream {
+    const queue = new SimpleQueue<SttEvent>();
+    let samples = 0;
+    let partialWords = 0;
+    return {
+      pushAudio: (pcm) => {
+        samples += pcm.length;
+        this.audioSamples += pcm.length;
+        const words = (this.utterances[0] ?? '').split(' ').filter(Boolean);
+        const heard = Math.min(words.length, Math.floor(samples / 4800));
+        if (heard > partialWords) {
+          partialWords = heard;
+          queue.push({ type: 'partial', text: words.slice(0, heard).join(' ') });
+        }
+      },
+      endUtterance: () => {
+        if (!this.withholdFinals)
+          queue.push({ type: 'final', text: this.utterances.shift() ?? '', confidence: 1, latencyMs: 0 });
+        samples = 0;
+        partialWords = 0;
+      },
+      cancelUtterance: () => {
+        samples = 0;
+      },
+      close: () => {
+        this.closed = true;
+        queue.end();
+      },
+      [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
+    };
+  }
+}
+
+/** Replies with `reply(userText)` sentence by sentence; records every request and whether it was aborted. */
+export class ScriptedDialogDouble implements Dialog {
+  readonly name = 'dialog-double';
+  readonly requests: { input: DialogTurnInput; signal: AbortSignal; atMs: number }[] = [];
+  reply: (userText: string) => DialogChunk[] = (text) => [{ type: 'text', text: `You said ${text}.` }];
+  readonly #clock: Clock;
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+  createSession(): DialogSession {
+    return {
+      respond: async function* (this: ScriptedDialogDouble, input: DialogTurnInput, signal: AbortSignal) {
+        this.requests.push({
+          input: { ...input, history: [...input.history] },
+          signal,
+          atMs: this.#clock.now(),
+        });
+        for (const chunk of this.reply(input.userText)) {
+          await Promise.resolve();
+          if (signal.aborted) return;
+          yield chunk;
+        }
+      }.bind(this),
+      close() {},
+    };
+  }
+}
+
+/** 16 kHz "speech": 300 ms of constant 3000 per word, in 100 ms chunks. */
+export class ToneTts implements Tts {
+  readonly name = 'tone-double';
+  readonly sampleRate = 16000;
+  readonly synthesized: { text: string; signal: AbortSignal }[] = [];
+  async *synthesize(text: string, signal: AbortSignal): AsyncIterable<Int16Array> {
+    this.synthesized.push({ text, signal });
+    const total = text.split(/\s+/).filter(Boolean).length * 4800;
+    for (let done = 0; done < total; done += 1600) {
+      await Promise.resolve();
+      if (signal.aborted) return;
+      yield new Int16Array(Math.min(1600, total - done)).fill(3000);
+    }
+  }
+  close() {}
+}
+
+/** Sentence chunking over `tts` for the unit tests (sequential; the real adapter is H3's). */
+export function speakBySentence(tts: Tts): SpeakSentences {
+  return async function* (text, signal): AsyncIterable<SpokenChunk> {
+    let buffer = '';
+    const sentences = async function* () {
+      for await (const piece of text) {
+        buffer += piece;
+        let match = /^(.*?[.!?])(\s+|$)/s.exec(buffer);
+        while (match) {
+          yield (match[1] as string).trim();
+          buffer = buffer.slice(match[0].length);
+          match = /^(.*?[.!?])(\s+|$)/s.exec(buffer);
+        }
+      }
+      if (buffer.trim() !== '') yield buffer.trim();
+    };
+    for await (const sentence of sentences()) {
+      let previous: Int16Array | undefined;
+      for await (const pcm of tts.synthesize(sentence, signal)) {
+        if (previous) yield { text: sentence, pcm: previous, last: false };
+        previous = pcm;
+      }
+      if (signal.aborted) return;
+      yield { text: sentence, pcm: previous ?? new Int16Array(0), last: true };
+    }
+  };
+}

@@ -1,0 +1,99 @@
+import { type AgentConfigInput, AgentConfigSchema } from '@voiceroom/sdk/protocol';
+import { type PipelineEvent, VoicePipeline } from '../../src/pipeline/voicePipeline.ts';
+import {
+  FakeClock,
+  LevelVad,
+  ScriptedDialogDouble,
+  ScriptedStt,
+  speakBySentence,
+  ToneTts,
+} from './doubles.ts';
+
+export const SPEECH = 4000;
+const FRAME = 320;
+
+export interface Harness {
+  pipeline: VoicePipeline;
+  clock: FakeClock;
+  vad: LevelVad;
+  stt: ScriptedStt;
+  dialog: ScriptedDialogDouble;
+  tts: ToneTts;
+  events: PipelineEvent[];
+  /** Per 20 ms step: the clock time and whether the pipeline returned agent audio. */
+  played: { atMs: number; audio: boolean }[];
+  callerSamplesPushed: number;
+  /** Advances `ms` in 20 ms steps: caller frame in (speech or silence), one agent frame pulled. */
+  run(ms: number, caller?: 'speech' | 'silence'): Promise<void>;
+  /** Runs silence until the agent is listening again (at most `limitMs`). */
+  untilListening(limitMs?: number): Promise<void>;
+  of<T extends PipelineEvent['type']>(type: T): Extract<PipelineEvent, { type: T }>[];
+}
+
+const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export function createHarness(overrides: Partial<AgentConfigInput> = {}): Harness {
+  const config = AgentConfigSchema.parse({
+    id: 'test',
+    name: 'Test',
+    greeting: 'Hello there. How can I help?',
+    vad: { minSilenceMs: 200 },
+    turn: {
+      endpointingDelayMs: 300,
+      minInterruptionMs: 300,
+      minInterruptionWords: 0,
+      falseInterruptionTimeoutMs: 1500,
+    },
+    ...overrides,
+  });
+  const clock = new FakeClock();
+  const vad = new LevelVad(config.vad.minSilenceMs);
+  const stt = new ScriptedStt();
+  const dialog = new ScriptedDialogDouble(clock);
+  const tts = new ToneTts();
+  const events: PipelineEvent[] = [];
+  const pipeline = new VoicePipeline({
+    roomId: 'room-1',
+    config,
+    vad,
+    stt,
+    dialog,
+    tts,
+    speak: speakBySentence(tts),
+    emit: (e) => events.push(e),
+    clock,
+  });
+  const speech = new Int16Array(FRAME).fill(SPEECH);
+  const silence = new Int16Array(FRAME);
+  const harness: Harness = {
+    pipeline,
+    clock,
+    vad,
+    stt,
+    dialog,
+    tts,
+    events,
+    played: [],
+    callerSamplesPushed: 0,
+    async run(ms, caller = 'silence') {
+      for (let t = 0; t < ms; t += 20) {
+        clock.advance(20);
+        pipeline.pushCallerAudio(caller === 'speech' ? speech : silence);
+        harness.callerSamplesPushed += FRAME;
+        harness.played.push({ atMs: clock.now(), audio: pipeline.pullAudio() !== null });
+        await flush();
+      }
+    },
+    async untilListening(limitMs = 60_000) {
+      for (let t = 0; t < limitMs && pipeline.state !== 'listening'; t += 20) await harness.run(20);
+      if (pipeline.state !== 'listening') throw new Error(`still ${pipeline.state} after ${limitMs} ms`);
+    },
+    of: (type) => events.filter((e) => e.type === type) as never,
+  };
+  return harness;
+}
+
+/** Clock times of the steps that produced agent audio between `fromMs` and `toMs`. */
+export function audioBetween(h: Harness, fromMs: number, toMs = Number.POSITIVE_INFINITY): number[] {
+  return h.played.filter((p) => p.audio && p.atMs > fromMs && p.atMs <= toMs).map((p) => p.atMs);
+}

@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { countWords, type TurnAction, TurnStateMachine } from '../../src/pipeline/turnStateMachine.ts';
+
+const settings = {
+  endpointingDelayMs: 300,
+  minInterruptionMs: 300,
+  minInterruptionWords: 0,
+  falseInterruptionTimeoutMs: 1500,
+  vadHangoverMs: 250,
+};
+
+const types = (actions: TurnAction[]) =>
+  actions.map((a) => (a.type === 'state' ? `state:${a.state}` : a.type));
+
+/** A machine whose agent is speaking a reply since t=0. */
+function speakingMachine(overrides: Partial<typeof settings> = {}) {
+  const m = new TurnStateMachine({ ...settings, ...overrides });
+  m.handle({ type: 'agent_turn_started', atMs: 0 });
+  m.handle({ type: 'agent_audio_started', atMs: 100 });
+  return m;
+}
+
+describe('TurnStateMachine', () => {
+  it('commits the caller turn endpointingDelayMs after speech ended, once the final is in', () => {
+    const m = new TurnStateMachine(settings);
+    m.handle({ type: 'user_speech_start', atMs: 0 });
+    m.handle({ type: 'user_speech_end', atMs: 1000 });
+    expect(m.nextDeadlineMs).toBeUndefined(); // waiting for the final
+    m.handle({ type: 'user_transcript', text: 'two pizzas', final: true, atMs: 1120 });
+    expect(m.nextDeadlineMs).toBe(1300);
+    expect(m.handle({ type: 'tick', atMs: 1299 })).toEqual([]);
+    expect(m.handle({ type: 'tick', atMs: 1300 })).toEqual([
+      { type: 'commit_user_turn', text: 'two pizzas', speechEndAtMs: 1000, finalAtMs: 1120 },
+    ]);
+  });
+
+  it('a final arriving after the delay commits at once', () => {
+    const m = new TurnStateMachine(settings);
+    m.handle({ type: 'user_speech_start', atMs: 0 });
+    m.handle({ type: 'user_speech_end', atMs: 1000 });
+    const actions = m.handle({ type: 'user_transcript', text: 'hi', final: true, atMs: 1500 });
+    expect(types(actions)).toEqual(['commit_user_turn']);
+  });
+
+  it('speech resuming before the delay joins both parts into one turn', () => {
+    const m = new TurnStateMachine(settings);
+    m.handle({ type: 'user_speech_start', atMs: 0 });
+    m.handle({ type: 'user_speech_end', atMs: 500 });
+    m.handle({ type: 'user_transcript', text: 'two pizzas', final: true, atMs: 600 });
+    m.handle({ type: 'user_speech_start', atMs: 700 });
+    expect(m.handle({ type: 'tick', atMs: 900 })).toEqual([]);
+    m.handle({ type: 'user_speech_end', atMs: 1200 });
+    m.handle({ type: 'user_transcript', text: 'and a coke', final: true, atMs: 1300 });
+    const actions = m.handle({ type: 'tick', atMs: 1500 });
+    expect(actions).toEqual([
+      { type: 'commit_user_turn', text: 'two pizzas and a coke', speechEndAtMs: 1200, finalAtMs: 1300 },
+    ]);
+  });
+
+  it('an utterance recognised as nothing (noise) is not a turn', () => {
+    const m = new TurnStateMachine(settings);
+    m.handle({ type: 'user_speech_start', atMs: 0 });
+    m.handle({ type: 'user_speech_end', atMs: 200 });
+    m.handle({ type: 'user_transcript', text: '  ', final: true, atMs: 300 });
+    expect(m.nextDeadlineMs).toBeUndefined();
+    expect(m.handle({ type: 'tick', atMs: 5000 })).toEqual([]);
+  });
+
+  it('caller speech over the agent pauses the output immediately', () => {
+    const m = speakingMachine();
+    expect(types(m.handle({ type: 'user_speech_start', atMs: 2000 }))).toEqual([
+      'pause_output',
+      'state:paused',
+    ]);
+  });
+
+  it('speech still going after minInterruptionMs plus the VAD hangover is a real interruption', () => {
+    const m = speakingMachine();
+    m.handle({ type: 'user_speech_start', atMs: 2000 });
+    expect(m.nextDeadlineMs).toBe(2550);
+    expect(m.handle({ type: 'tick', atMs: 2549 })).toEqual([]);
+    expect(types(m.handle({ type: 'tick', atMs: 2550 }))).toEqual(['interrupt', 'state:listening']);
+  });
+
+  it('speech that ended having lasted minInterruptionMs is a real interruption, decided at its end', () => {
+    const m = speakingMachine();
+    m.handle({ type: 'user_speech_start', atMs: 2000 });
+    expect(types(m.handle({ type: 'user_speech_end', atMs: 2320 }))).toEqual([
+      'interrupt',
+      'state:listening',
+    ]);
+  });
+
+  it('a short burst with an empty final resumes the output (false interruption)', () => {
+    const m = speakingMachine();
+    m.handle({ type: 'user_speech_start', atMs: 2000 });
+    expect(m.handle({ type: 'user_speech_end', atMs: 2100 })).toEqual([]);
+    const actions = m.handle({ type: 'user_transcript', text: '', final: true, atMs: 2450 });
+    expect(types(actions)).toEqual(['resume_output', 'state:speaking']);
+  });
+
+  it('a short burst with no final resumes falseInterruptionTimeoutMs after it started', () => {
+    const m = speakingMachine();
+    m.handle({ type: 'user_speech_start', atMs: 2000 });
+    m.handle({ type: 'user_speech_end', atMs: 2100 });
+    expect(m.nextDeadlineMs).toBe(3500);
+    expect(types(m.handle({ type: 'tick', atMs: 3500 }))).toEqual(['resume_output', 'state:speaking']);
+  });
+
+  it('a short burst whose final has words is a real interruption and becomes the next turn', () => {
+    const m = speakingMachine();
+    m.handle({ type: 'user_speech_start', atMs: 2000 });
+    m.handle({ type: 'user_speech_end', atMs: 2200 });
+    const actions = m.handle({ type: 'user_transcript', text: 'stop', final: true, atMs: 2500 });
+    expect(types(actions)).toEqual(['interrupt', 'state:listening', 'commit_user_turn']);
+  });
+
+  it('with minInterruptionWords, a partial reaching that many words interrupts', () => {
+    const m = speakingMachine({ minInterruptionMs: 5000, minInterruptionWords: 3 });
+    m.handle({ type: 'user_speech_start', atMs: 2000 });
+    expect(m.handle({ type: 'user_transcript', text: 'wait a', final: false, atMs: 2400 })).toEqual([]);
+    const actions = m.handle({ type: 'user_transcript', text: 'wait a second', final: false, atMs: 2600 });
+    expect(types(actions)).toEqual(['interrupt', 'state:listening']);
+  });
+
+  it('caller speech while the agent is thinking pauses, then interrupts, the pending reply', () => {
+    const m = new TurnStateMachine(settings);
+    m.handle({ type: 'agent_turn_started', atMs: 0 });
+    expect(m.state).toBe('thinking');
+    expect(types(m.handle({ type: 'user_speech_start', atMs: 50 }))).toEqual([
+      'pause_output',
+      'state:paused',
+    ]);
+    expect(types(m.handle({ type: 'tick', atMs: 600 }))).toEqual(['interrupt', 'state:listening']);
+  });
+
+  it('the end of the agent turn returns to listening and drops pending pause deadlines', () => {
+    const m = speakingMachine();
+    m.handle({ type: 'user_speech_start', atMs: 2000 });
+    m.handle({ type: 'user_speech_end', atMs: 2100 });
+    expect(types(m.handle({ type: 'agent_turn_ended', atMs: 2200 }))).toEqual(['state:listening']);
+    expect(m.nextDeadlineMs).toBeUndefined();
+  });
+
+  it('counts words on whitespace', () => {
+    expect(countWords('')).toBe(0);
+    expect(countWords('  two   large pizzas ')).toBe(3);
+  });
+});

@@ -1,6 +1,7 @@
-import type { AgentConfig, AgentState, TranscriptEvent, TurnMetricsEvent } from '@voiceroom/sdk/protocol';
+import type { AgentConfig, AgentState, SessionCallEvent } from '@voiceroom/sdk/protocol';
 import type { Logger } from 'pino';
 import type { Dialog, Stt, Tts, Vad } from '../stages/types.ts';
+import type { CallPipeline } from '../worker/CallPipeline.ts';
 import { AudioOutput } from './audioOutput.ts';
 import { CallerInput } from './callerInput.ts';
 import { type CallerTranscript, CallerTranscripts } from './callerTranscripts.ts';
@@ -14,13 +15,8 @@ import {
 } from './replyGenerator.ts';
 import { TurnTaker } from './turnTaker.ts';
 
-export type PipelineEvent =
-  | ({ type: 'transcript' } & TranscriptEvent)
-  | { type: 'agent.state'; roomId: string; state: AgentState }
-  | ({ type: 'turn.metrics' } & TurnMetricsEvent)
-  /** The dialog ended the call and its last words have been played. */
-  | { type: 'end_call'; roomId: string }
-  | { type: 'handoff'; roomId: string; reason: string };
+/** transcript | agent.state | turn.metrics | handoff | end_call (after the goodbye was played), each with roomId. */
+export type PipelineEvent = SessionCallEvent;
 
 export interface VoicePipelineOptions {
   roomId: string;
@@ -50,7 +46,7 @@ const round = (ms: number) => Math.max(0, Math.round(ms));
  * One call's voice pipeline: caller audio -> VAD -> STT -> turn-taking -> dialog -> sentence TTS -> output frames.
  * The media path pushes the caller's decoded 16 kHz audio in and pulls one 20 ms frame of agent audio per packet.
  */
-export class VoicePipeline {
+export class VoicePipeline implements CallPipeline {
   readonly #options: VoicePipelineOptions;
   readonly #clock: Clock;
   readonly #callStartMs: number;
@@ -128,9 +124,9 @@ export class VoicePipeline {
 
   /**
    * Feeds the caller's decoded 16 kHz mono audio as it arrives (any length, no holes). Timing is taken from the
-   * pipeline's clock at arrival, so the media path need not share it.
+   * pipeline's clock at arrival, so the media path's own timestamp (`_atMs`) need not share it.
    */
-  pushCallerAudio(pcm16k: Int16Array): void {
+  pushCallerAudio(pcm16k: Int16Array, _atMs?: number): void {
     if (this.#closed || pcm16k.length === 0) return;
     const atMs = this.#clock.now() - pcm16k.length / 16;
     this.#input.processDown({ kind: 'caller_audio', pcm: pcm16k, atMs });

@@ -1,0 +1,123 @@
+import { AsyncEventQueue } from '../../AsyncEventQueue.ts';
+import type { SttEvent, SttStream } from '../../types.ts';
+import type { PocketSphinxLib } from './native.ts';
+
+export interface PocketSphinxStreamOptions {
+  lib: PocketSphinxLib;
+  decoderArgs: Record<string, string>;
+  /** Minimum time between two partial hypotheses. */
+  partialIntervalMs: number;
+  onError: (error: Error) => void;
+}
+
+/**
+ * One caller's recognition stream over its own pocketsphinx decoder. Native calls run one at a time on a promise
+ * chain (off the event loop); each utterance has a generation number so that a cancelled utterance's late
+ * results are dropped.
+ */
+export class PocketSphinxStream implements SttStream {
+  readonly #lib: PocketSphinxLib;
+  readonly #decoder: unknown;
+  readonly #partialIntervalMs: number;
+  readonly #onError: (error: Error) => void;
+  readonly #events = new AsyncEventQueue<SttEvent>();
+  #chain: Promise<void> = Promise.resolve();
+  #uttStarted = false;
+  #generation = 0;
+  #lastPartialAt = 0;
+  #lastPartial = '';
+  #closed = false;
+
+  constructor(options: PocketSphinxStreamOptions) {
+    this.#lib = options.lib;
+    this.#decoder = options.lib.createDecoder(options.decoderArgs);
+    this.#partialIntervalMs = options.partialIntervalMs;
+    this.#onError = options.onError;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  pushAudio(pcm: Int16Array): void {
+    if (this.#closed || pcm.length === 0) return;
+    const generation = this.#generation;
+    const copy = pcm.slice();
+    this.#enqueue(async () => {
+      if (generation !== this.#generation) return;
+      if (!this.#uttStarted) {
+        this.#lib.startUtt(this.#decoder);
+        this.#uttStarted = true;
+      }
+      await this.#lib.processRaw(this.#decoder, copy);
+      this.#maybeEmitPartial(generation);
+    });
+  }
+
+  endUtterance(): void {
+    if (this.#closed) return;
+    const endedAt = performance.now();
+    this.#generation++;
+    this.#enqueue(async () => {
+      let text = '';
+      let confidence = 0;
+      if (this.#uttStarted) {
+        await this.#lib.endUtt(this.#decoder);
+        this.#uttStarted = false;
+        text = this.#lib.hypothesis(this.#decoder).text.trim();
+        confidence = text ? Math.min(1, Math.max(0, this.#lib.probability(this.#decoder))) : 0;
+      }
+      this.#resetPartial();
+      if (!this.#closed) {
+        this.#events.push({ type: 'final', text, confidence, latencyMs: performance.now() - endedAt });
+      }
+    });
+  }
+
+  cancelUtterance(): void {
+    if (this.#closed) return;
+    this.#generation++;
+    this.#enqueue(async () => {
+      if (this.#uttStarted) {
+        await this.#lib.endUtt(this.#decoder);
+        this.#uttStarted = false;
+      }
+      this.#resetPartial();
+    });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#generation++;
+    this.#events.end();
+    this.#enqueue(async () => {
+      if (this.#uttStarted) await this.#lib.endUtt(this.#decoder);
+      this.#lib.free(this.#decoder);
+    });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<SttEvent> {
+    return this.#events[Symbol.asyncIterator]();
+  }
+
+  #enqueue(task: () => Promise<void>): void {
+    this.#chain = this.#chain.then(task).catch((error: Error) => this.#onError(error));
+  }
+
+  #maybeEmitPartial(generation: number): void {
+    const now = performance.now();
+    if (now - this.#lastPartialAt < this.#partialIntervalMs || generation !== this.#generation) return;
+    this.#lastPartialAt = now;
+    const text = this.#lib.hypothesis(this.#decoder).text.trim();
+    if (text && text !== this.#lastPartial) {
+      this.#lastPartial = text;
+      this.#events.push({ type: 'partial', text });
+    }
+  }
+
+  #resetPartial(): void {
+    this.#lastPartial = '';
+    this.#lastPartialAt = 0;
+  }
+}

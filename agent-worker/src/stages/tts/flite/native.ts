@@ -1,0 +1,116 @@
+import koffi, { type LibraryHandle } from 'koffi';
+
+/** Binding of Debian's libflite (2.2) and its voice libraries via koffi. */
+export interface FliteVoice {
+  readonly name: string;
+  /** Synthesises on koffi's worker thread; returns mono PCM at `sampleRate`. */
+  synthesize(text: string, durationStretch: number): Promise<{ sampleRate: number; samples: Int16Array }>;
+}
+
+interface FliteLib {
+  textToWave: ReturnType<LibraryHandle['func']>;
+  deleteWave: ReturnType<LibraryHandle['func']>;
+  setFloat: ReturnType<LibraryHandle['func']>;
+}
+
+const Wave = koffi.struct('voiceroom_cst_wave', {
+  type: 'const char *',
+  sample_rate: 'int',
+  num_samples: 'int',
+  num_channels: 'int',
+  samples: 'int16_t *',
+});
+const Voice = koffi.struct('voiceroom_cst_voice', {
+  name: 'const char *',
+  features: 'void *',
+  ffunctions: 'void *',
+  utt_init: 'void *',
+});
+
+let lib: FliteLib | undefined;
+const voices = new Map<string, FliteVoice>();
+
+function loadLib(): FliteLib {
+  if (lib) return lib;
+  try {
+    const flite = koffi.load('libflite.so.1');
+    const init = flite.func('int flite_init(void)');
+    init();
+    lib = {
+      textToWave: flite.func('voiceroom_cst_wave *flite_text_to_wave(const char *text, void *voice)'),
+      deleteWave: flite.func('void delete_wave(voiceroom_cst_wave *w)'),
+      setFloat: flite.func('void flite_feat_set_float(void *f, const char *name, float v)'),
+    };
+    return lib;
+  } catch (error) {
+    throw Object.assign(
+      new Error(
+        `cannot load libflite (${(error as Error).message}); install it with \`apt-get install flite\``,
+      ),
+      { code: 'TTS_ENGINE_MISSING' },
+    );
+  }
+}
+
+/** Loads a built-in flite voice (kal16, kal, slt, rms, awb) once per process. */
+export function loadFliteVoice(name: string): FliteVoice {
+  const cached = voices.get(name);
+  if (cached) return cached;
+  if (!/^[a-z0-9]+$/.test(name)) {
+    throw Object.assign(new Error(`invalid flite voice name "${name}"`), { code: 'TTS_VOICE_INVALID' });
+  }
+  const { textToWave, deleteWave, setFloat } = loadLib();
+  let voicePtr: unknown;
+  try {
+    const voiceLib = koffi.load(`libflite_cmu_us_${name}.so.1`);
+    voicePtr = voiceLib.func(`void *register_cmu_us_${name}(const char *voxdir)`)(null);
+  } catch (error) {
+    throw Object.assign(
+      new Error(
+        `flite voice "${name}" is not installed (${(error as Error).message}); try kal16, kal, slt, rms or awb`,
+      ),
+      { code: 'TTS_VOICE_MISSING' },
+    );
+  }
+  const features = (koffi.decode(voicePtr, Voice) as { features: unknown }).features;
+  // flite voices are not safe to use from two threads at once: calls on one voice run one after another.
+  let chain: Promise<unknown> = Promise.resolve();
+  const voice: FliteVoice = {
+    name,
+    synthesize(text, durationStretch) {
+      const run = (): Promise<{ sampleRate: number; samples: Int16Array }> =>
+        new Promise((resolve, reject) => {
+          setFloat(features, 'duration_stretch', durationStretch);
+          textToWave.async(text, voicePtr, (error: unknown, wavePtr: unknown) => {
+            if (error || !wavePtr) {
+              reject(
+                Object.assign(new Error(`flite failed on "${text.slice(0, 40)}"`), { code: 'TTS_FAILED' }),
+              );
+              return;
+            }
+            try {
+              const wave = koffi.decode(wavePtr, Wave) as {
+                sample_rate: number;
+                num_samples: number;
+                samples: unknown;
+              };
+              const samples =
+                wave.num_samples > 0
+                  ? Int16Array.from(
+                      koffi.decode(wave.samples, koffi.array('int16_t', wave.num_samples)) as Int16Array,
+                    )
+                  : new Int16Array(0);
+              resolve({ sampleRate: wave.sample_rate, samples });
+            } finally {
+              deleteWave(wavePtr);
+            }
+          });
+        });
+      const result = chain.then(run, run);
+      chain = result.catch(() => undefined);
+      return result;
+    },
+  };
+  voices.set(name, voice);
+  return voice;
+}

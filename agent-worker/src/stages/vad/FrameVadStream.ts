@@ -1,0 +1,74 @@
+import type { VadEvent, VadStream } from '../types.ts';
+import { VadStateMachine, type VadTiming } from './VadStateMachine.ts';
+
+/** Scores fixed-size frames of 16 kHz audio with a speech probability; may keep state between frames. */
+export interface FrameScorer {
+  readonly frameSamples: number;
+  score(frame: Int16Array): number;
+  reset(): void;
+  close(): void;
+}
+
+const SAMPLE_RATE = 16_000;
+
+/**
+ * A VadStream over any frame scorer: buffers pushed audio into whole frames (so chunk sizes never change the
+ * events), scores each frame and runs the state machine.
+ */
+export class FrameVadStream implements VadStream {
+  readonly #scorer: FrameScorer;
+  readonly #machine: VadStateMachine;
+  readonly #frame: Int16Array;
+  #filled = 0;
+  #framesDone = 0;
+  #probability = 0;
+  #closed = false;
+
+  constructor(scorer: FrameScorer, timing: VadTiming) {
+    this.#scorer = scorer;
+    this.#machine = new VadStateMachine(timing);
+    this.#frame = new Int16Array(scorer.frameSamples);
+  }
+
+  get speaking(): boolean {
+    return this.#machine.speaking;
+  }
+
+  get probability(): number {
+    return this.#probability;
+  }
+
+  push(pcm: Int16Array): VadEvent[] {
+    if (this.#closed) throw Object.assign(new Error('VAD stream is closed'), { code: 'VAD_CLOSED' });
+    const events: VadEvent[] = [];
+    const frameMs = (this.#frame.length * 1000) / SAMPLE_RATE;
+    let offset = 0;
+    while (offset < pcm.length) {
+      const take = Math.min(this.#frame.length - this.#filled, pcm.length - offset);
+      this.#frame.set(pcm.subarray(offset, offset + take), this.#filled);
+      this.#filled += take;
+      offset += take;
+      if (this.#filled < this.#frame.length) break;
+      this.#filled = 0;
+      this.#probability = this.#scorer.score(this.#frame);
+      const event = this.#machine.frame(this.#probability, this.#framesDone * frameMs, frameMs);
+      this.#framesDone++;
+      if (event) events.push(event);
+    }
+    return events;
+  }
+
+  reset(): void {
+    this.#filled = 0;
+    this.#framesDone = 0;
+    this.#probability = 0;
+    this.#machine.reset();
+    this.#scorer.reset();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#scorer.close();
+  }
+}

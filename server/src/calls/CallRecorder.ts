@@ -1,0 +1,269 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { QueryResult } from '@mikro-orm/core';
+import type { TranscriptEvent, TurnMetricsEvent } from '@voiceroom/sdk/protocol';
+import type { MikroORM } from '../db/orm.ts';
+import type { CallEventBus, CallEventMap } from '../events.ts';
+import type { ExtractionJobQueue } from '../extraction/jobs/ExtractionJobQueue.ts';
+import { createLogger, type Logger } from '../log.ts';
+import { redactPii } from '../privacy/redact.ts';
+import type { AgentConfigStore } from './AgentConfigStore.ts';
+
+export class CallError extends Error {
+  readonly code: 'agent_not_found';
+
+  constructor(code: 'agent_not_found', message: string) {
+    super(message);
+    this.name = 'CallError';
+    this.code = code;
+  }
+}
+
+export interface StartedCall {
+  callId: string;
+  roomId: string;
+  agentId: string | null;
+}
+
+export interface CallRecorderOptions {
+  orm: MikroORM;
+  bus: CallEventBus;
+  agentConfigs: Pick<AgentConfigStore, 'get'>;
+  /** The durable extraction queue: a job is queued in the same transaction that ends the call. */
+  extractionQueue: Pick<ExtractionJobQueue, 'enqueue'>;
+  /** Called after a job was queued (wakes the in-process worker). */
+  onExtractionQueued?: (callId: string) => void;
+  logger?: Logger;
+}
+
+interface LiveCall {
+  callId: string;
+  redactPii: boolean;
+}
+
+/** Reasons that mean the call broke rather than ended. */
+const FAILURE_REASONS = /error|died|crash|failed/i;
+
+/**
+ * Persists every call as it happens, from the CallEventBus: the call row, participants, final transcript segments
+ * (PII-redacted when the call's agent asks for it), per-turn latency; when the room closes it ends the call and
+ * queues post-call extraction. Events of one room are written in order (a per-room chain), so extraction never
+ * starts before the last segment is stored; a failed write is logged and never breaks the bus or other rooms.
+ */
+export class CallRecorder {
+  readonly #orm: MikroORM;
+  readonly #bus: CallEventBus;
+  readonly #agentConfigs: Pick<AgentConfigStore, 'get'>;
+  readonly #extractionQueue: Pick<ExtractionJobQueue, 'enqueue'>;
+  readonly #onExtractionQueued: (callId: string) => void;
+  readonly #log: Logger;
+  readonly #live = new Map<string, LiveCall>();
+  readonly #chains = new Map<string, Promise<void>>();
+  #unsubscribe: (() => void)[] = [];
+
+  constructor(options: CallRecorderOptions) {
+    this.#orm = options.orm;
+    this.#bus = options.bus;
+    this.#agentConfigs = options.agentConfigs;
+    this.#extractionQueue = options.extractionQueue;
+    this.#onExtractionQueued = options.onExtractionQueued ?? (() => {});
+    this.#log = options.logger ?? createLogger('call-recorder');
+  }
+
+  start(): void {
+    if (this.#unsubscribe.length > 0) return;
+    const on = <E extends keyof CallEventMap>(event: E, handler: (p: CallEventMap[E]) => Promise<void>) => {
+      this.#unsubscribe.push(
+        this.#bus.on(event, (payload) => this.#enqueue(payload.roomId, event, () => handler(payload))),
+      );
+    };
+    on('room.created', (p) => this.#ensureCall(p.roomId, p.agentId).then(() => {}));
+    on('participant.joined', (p) => this.#participantJoined(p));
+    on('participant.left', (p) => this.#participantLeft(p));
+    on('transcript', (p) => this.#transcript(p));
+    on('turn.metrics', (p) => this.#turnMetrics(p));
+    on('room.closed', (p) => this.#roomClosed(p));
+  }
+
+  /** Unsubscribes and waits for pending writes. */
+  async stop(): Promise<void> {
+    for (const off of this.#unsubscribe.splice(0)) off();
+    await this.idle();
+  }
+
+  /** Resolves once every event received so far is written. */
+  async idle(): Promise<void> {
+    while (this.#chains.size > 0) await Promise.all(this.#chains.values());
+  }
+
+  /** Creates the call record and the room id for a new call (POST /api/calls). */
+  async startCall(input: { agentId: string | null; displayName: string }): Promise<StartedCall> {
+    const agent = input.agentId ? await this.#agentConfigs.get(input.agentId) : undefined;
+    if (input.agentId && !agent) {
+      throw new CallError(
+        'agent_not_found',
+        `No agent "${input.agentId}": create it or pick one from GET /api/agent-configs.`,
+      );
+    }
+    const callId = randomUUID();
+    const roomId = `call-${randomBytes(9).toString('base64url')}`;
+    const redact = agent?.privacy.redactPii ?? true;
+    await this.#orm.em.fork().execute(
+      `insert into calls (id, room_id, agent_id, display_name, status, redact_pii, started_at)
+       values (?, ?, ?, ?, 'active', ?, utc_timestamp(3))`,
+      [callId, roomId, input.agentId, input.displayName.slice(0, 120), redact],
+      'run',
+    );
+    this.#live.set(roomId, { callId, redactPii: redact });
+    return { callId, roomId, agentId: input.agentId };
+  }
+
+  /**
+   * Ends calls left active by a previous process (it crashed or was killed mid-call) and queues their extraction.
+   * Call once at startup, before rooms open. Returns how many were closed.
+   */
+  async closeOrphanedCalls(reason = 'server_restart'): Promise<number> {
+    const rows = await this.#orm.em
+      .fork()
+      .execute<{ room_id: string }[]>("select room_id from calls where status = 'active'");
+    for (const row of rows) {
+      if (!this.#live.has(row.room_id)) await this.#roomClosed({ roomId: row.room_id, reason });
+    }
+    return rows.length;
+  }
+
+  #enqueue(roomId: string, event: string, write: () => Promise<void>): Promise<void> {
+    const previous = this.#chains.get(roomId) ?? Promise.resolve();
+    const next = previous
+      .then(write)
+      .catch((error: unknown) =>
+        this.#log.error({ err: error, roomId, event }, 'could not record a call event'),
+      )
+      .finally(() => {
+        if (this.#chains.get(roomId) === next) this.#chains.delete(roomId);
+      });
+    this.#chains.set(roomId, next);
+    return next;
+  }
+
+  /** The call of a room: cached, else from the database, else created (a room opened without startCall). */
+  async #ensureCall(roomId: string, agentId: string | null = null): Promise<LiveCall> {
+    const cached = this.#live.get(roomId);
+    if (cached) return cached;
+    const em = this.#orm.em.fork();
+    const [row] = await em.execute<{ id: string; redact_pii: number }[]>(
+      'select id, redact_pii from calls where room_id = ?',
+      [roomId],
+    );
+    if (row) {
+      const live = { callId: row.id, redactPii: Boolean(row.redact_pii) };
+      this.#live.set(roomId, live);
+      return live;
+    }
+    const agent = agentId ? await this.#agentConfigs.get(agentId) : undefined;
+    const live = { callId: randomUUID(), redactPii: agent?.privacy.redactPii ?? true };
+    await em.execute(
+      `insert into calls (id, room_id, agent_id, display_name, status, redact_pii, started_at)
+       values (?, ?, ?, '', 'active', ?, utc_timestamp(3))`,
+      [live.callId, roomId, agentId, live.redactPii],
+      'run',
+    );
+    this.#live.set(roomId, live);
+    return live;
+  }
+
+  async #participantJoined(p: CallEventMap['participant.joined']): Promise<void> {
+    const { callId } = await this.#ensureCall(p.roomId);
+    await this.#orm.em.fork().execute(
+      `insert into participants (call_id, peer_id, identity, display_name, role, joined_at)
+       values (?, ?, ?, ?, ?, utc_timestamp(3))
+       on duplicate key update left_at = null, left_reason = null`,
+      [callId, p.peerId, p.identity.slice(0, 128), p.displayName.slice(0, 120), p.role.slice(0, 32)],
+      'run',
+    );
+  }
+
+  async #participantLeft(p: CallEventMap['participant.left']): Promise<void> {
+    const { callId } = await this.#ensureCall(p.roomId);
+    await this.#orm.em.fork().execute(
+      `update participants set left_at = utc_timestamp(3), left_reason = ?
+       where call_id = ? and peer_id = ? and left_at is null`,
+      [p.reason.slice(0, 200), callId, p.peerId],
+      'run',
+    );
+  }
+
+  async #transcript(t: TranscriptEvent): Promise<void> {
+    if (!t.final) return;
+    const { callId, redactPii: redact } = await this.#ensureCall(t.roomId);
+    const redaction = redact ? redactPii(t.text) : undefined;
+    const text = redaction?.text ?? t.text;
+    const redacted = (redaction?.found.length ?? 0) > 0;
+    await this.#orm.em.fork().execute(
+      `insert into transcript_segments (call_id, segment_id, speaker, text, start_ms, end_ms, interrupted, redacted, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, utc_timestamp(3))
+       on duplicate key update text = values(text), end_ms = values(end_ms), interrupted = values(interrupted),
+         redacted = values(redacted)`,
+      [callId, t.segmentId, t.speaker, text, t.startMs, t.endMs, t.interrupted, redacted],
+      'run',
+    );
+  }
+
+  async #turnMetrics(m: TurnMetricsEvent): Promise<void> {
+    const { callId } = await this.#ensureCall(m.roomId);
+    await this.#orm.em.fork().execute(
+      `insert into turn_metrics (call_id, turn, eou_ms, asr_final_ms, dialog_first_token_ms, tts_first_audio_ms,
+         voice_to_voice_ms, interrupted, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, utc_timestamp(3))
+       on duplicate key update eou_ms = values(eou_ms), asr_final_ms = values(asr_final_ms),
+         dialog_first_token_ms = values(dialog_first_token_ms), tts_first_audio_ms = values(tts_first_audio_ms),
+         voice_to_voice_ms = values(voice_to_voice_ms), interrupted = values(interrupted)`,
+      [
+        callId,
+        m.turn,
+        m.eouMs,
+        m.asrFinalMs,
+        m.dialogFirstTokenMs,
+        m.ttsFirstAudioMs,
+        m.voiceToVoiceMs,
+        m.interrupted,
+      ],
+      'run',
+    );
+  }
+
+  async #roomClosed(p: CallEventMap['room.closed']): Promise<void> {
+    const { callId } = await this.#ensureCall(p.roomId);
+    this.#live.delete(p.roomId);
+    const queued = await this.#orm.em.fork().transactional(async (em) => {
+      const [spoke] = await em.execute<{ n: number }[]>(
+        "select count(*) as n from transcript_segments where call_id = ? and speaker = 'customer'",
+        [callId],
+      );
+      const outcome = FAILURE_REASONS.test(p.reason)
+        ? 'failed'
+        : Number(spoke?.n) > 0
+          ? 'completed'
+          : 'abandoned';
+      const ended = await em.execute<QueryResult>(
+        `update calls set status = 'ended', outcome = ?, end_reason = ?, ended_at = utc_timestamp(3)
+         where id = ? and status = 'active'`,
+        [outcome, p.reason.slice(0, 200), callId],
+        'run',
+      );
+      await em.execute(
+        `update participants set left_at = utc_timestamp(3), left_reason = 'call ended' where call_id = ? and left_at is null`,
+        [callId],
+        'run',
+      );
+      if (ended.affectedRows === 0) return undefined;
+      await this.#extractionQueue.enqueue(callId, em);
+      return outcome;
+    });
+    if (!queued) return;
+    this.#onExtractionQueued(callId);
+    this.#log.info(
+      { callId, roomId: p.roomId, outcome: queued, reason: p.reason },
+      'call ended; extraction queued',
+    );
+  }
+}

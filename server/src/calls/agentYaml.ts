@@ -1,0 +1,43 @@
+import { type AgentConfig, AgentConfigSchema } from '@voiceroom/sdk/protocol';
+import { parse, stringify } from 'yaml';
+
+/** An agent configuration that failed to parse or validate; `issues` name each bad field. */
+export class AgentConfigError extends Error {
+  readonly code = 'agent_config_invalid';
+  readonly issues: { path: string; message: string }[];
+
+  constructor(message: string, issues: { path: string; message: string }[] = []) {
+    super(message);
+    this.name = 'AgentConfigError';
+    this.issues = issues;
+  }
+}
+
+/** Validates a configuration object (from JSON or YAML), applying the schema's defaults. */
+export function validateAgentConfig(input: unknown): AgentConfig {
+  const parsed = AgentConfigSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));
+  throw new AgentConfigError(
+    `Invalid agent configuration: ${issues
+      .slice(0, 5)
+      .map((i) => `${i.path}: ${i.message}`)
+      .join('; ')}. Fix these fields and try again.`,
+    issues,
+  );
+}
+
+/** Parses and validates a YAML agent configuration (agent-worker/agents/*.yaml format). */
+export function parseAgentYaml(text: string): AgentConfig {
+  let data: unknown;
+  try {
+    data = parse(text, { maxAliasCount: 50 });
+  } catch (error) {
+    throw new AgentConfigError(`The YAML does not parse: ${(error as Error).message}`);
+  }
+  return validateAgentConfig(data);
+}
+
+export function toAgentYaml(config: AgentConfig): string {
+  return stringify(config, { lineWidth: 110 });
+}

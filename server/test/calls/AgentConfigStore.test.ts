@@ -57,7 +57,8 @@ describe('MySqlAgentConfigStore', () => {
 
   it('round-trips YAML export and import, and refuses YAML that does not parse', async () => {
     const pizzeria = await store.get('pizzeria');
-    expect(parseAgentYaml(toAgentYaml(pizzeria!))).toEqual(pizzeria);
+    if (!pizzeria) throw new Error('pizzeria was not seeded');
+    expect(parseAgentYaml(toAgentYaml(pizzeria))).toEqual(pizzeria);
     expect(() => parseAgentYaml('id: [unclosed')).toThrow(/does not parse/);
     expect(() => parseAgentYaml('id: x\nname: y\n')).toThrow(AgentConfigError);
   });

@@ -144,7 +144,8 @@ describe('ExtractionWorker with the DeepSeek extractor', () => {
     expect(await settled(worker, callId)).toBe('succeeded');
     expect(await jobOf(db.orm, callId)).toMatchObject({ status: 'succeeded', attempts: 2 });
     // The crashed worker coming back cannot overwrite the result.
-    expect(await queue.fail(dead!, 'late failure', { retryable: true })).toEqual({ status: 'lost' });
+    if (!dead) throw new Error('no job claimed');
+    expect(await queue.fail(dead, 'late failure', { retryable: true })).toEqual({ status: 'lost' });
     expect((await jobOf(db.orm, callId))?.status).toBe('succeeded');
   });
 

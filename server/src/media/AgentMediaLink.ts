@@ -1,0 +1,163 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { grantsForRole, type RoomRole } from '@voiceroom/sdk/protocol';
+import type { types as ms } from 'mediasoup';
+import type { ConsumerEntry, Peer } from './Peer.ts';
+import type { Room } from './Room.ts';
+
+export interface ConnectAgentOptions {
+  /** Default: agent-<uuid>. */
+  peerId?: string;
+  displayName: string;
+  /** Default: agent:<room.agentId or peerId>. */
+  identity?: string;
+  /** The agent's UDP socket: the room's audio is sent there, and the agent must send its own RTP from it. */
+  rtpTarget: { ip: string; port: number };
+  /** SSRC and payload type of the agent's Opus RTP (default: random SSRC, payload type 111). */
+  ssrc?: number;
+  payloadType?: number;
+}
+
+/** One other participant's audio as it reaches the agent's socket. */
+export interface AgentReceiveStream {
+  consumerId: string;
+  producerId: string;
+  peerId: string;
+  role: RoomRole;
+  payloadType: number;
+  ssrc: number;
+}
+
+export interface AgentMediaLinkEvents {
+  consumer: [stream: AgentReceiveStream];
+  consumerclosed: [info: { consumerId: string; peerId: string; ssrc: number; reason: string }];
+  close: [reason: string];
+}
+
+const OPUS = { mimeType: 'audio/opus', clockRate: 48_000, channels: 2 } as const;
+
+/**
+ * The AI agent's media in a room over one PlainTransport (RTP/RTCP muxed, no SRTP): every other peer's audio is
+ * consumed onto it (one SSRC each, running, sent to `rtpTarget`), and RTP the agent sends from `rtpTarget` to
+ * `ingest` becomes the agent's producer, which the room's other peers consume like any peer's.
+ */
+export class AgentMediaLink extends EventEmitter<AgentMediaLinkEvents> {
+  readonly #peer: Peer;
+  readonly #transport: ms.PlainTransport;
+  #producer: ms.Producer | undefined;
+  readonly #send: { payloadType: number; ssrc: number };
+  readonly #receive = new Map<string, AgentReceiveStream>();
+
+  static async connect(room: Room, options: ConnectAgentOptions): Promise<AgentMediaLink> {
+    const peerId = options.peerId ?? `agent-${randomUUID()}`;
+    const send = { payloadType: options.payloadType ?? 111, ssrc: options.ssrc ?? randomInt(1, 0xffff_ffff) };
+    const transport = await room.createPlainTransport({ comedia: false });
+    let peer: Peer | undefined;
+    try {
+      await transport.connect({ ip: options.rtpTarget.ip, port: options.rtpTarget.port });
+      peer = room.addPeer({
+        id: peerId,
+        kind: 'agent',
+        identity: options.identity ?? `agent:${room.agentId ?? peerId}`,
+        displayName: options.displayName,
+        role: 'agent_ai',
+        grants: grantsForRole('agent_ai'),
+        rtpCapabilities: room.rtpCapabilities,
+      });
+      const link = new AgentMediaLink(peer, transport, send);
+      await room.attachTransport(peer, transport, 'sendrecv');
+      link.#producer = await room.produce(peer, transport.id, {
+        codecs: [{ ...OPUS, payloadType: send.payloadType }],
+        encodings: [{ ssrc: send.ssrc }],
+      });
+      return link;
+    } catch (error) {
+      if (peer) peer.close('agent_connect_failed');
+      else transport.close();
+      throw error;
+    }
+  }
+
+  private constructor(peer: Peer, transport: ms.PlainTransport, send: { payloadType: number; ssrc: number }) {
+    super();
+    this.#peer = peer;
+    this.#transport = transport;
+    this.#send = send;
+    peer.on('consumeradded', (entry) => this.#onConsumer(entry));
+    peer.on('consumerremoved', (entry, reason) => {
+      const stream = this.#receive.get(entry.consumer.id);
+      if (!stream) return;
+      this.#receive.delete(entry.consumer.id);
+      this.emit('consumerclosed', {
+        consumerId: stream.consumerId,
+        peerId: stream.peerId,
+        ssrc: stream.ssrc,
+        reason,
+      });
+    });
+    peer.once('close', (reason) => {
+      this.#receive.clear();
+      this.emit('close', reason);
+      this.removeAllListeners();
+    });
+  }
+
+  get peerId(): string {
+    return this.#peer.id;
+  }
+
+  get closed(): boolean {
+    return this.#peer.closed;
+  }
+
+  get producerId(): string | undefined {
+    return this.#producer?.id;
+  }
+
+  /** Where the agent sends its RTP (from its rtpTarget socket). */
+  get ingest(): { ip: string; port: number } {
+    const tuple = this.#transport.tuple;
+    return { ip: tuple.localAddress, port: tuple.localPort };
+  }
+
+  /** The payload type and SSRC the agent's RTP must carry. */
+  get send(): { payloadType: number; ssrc: number } {
+    return { ...this.#send };
+  }
+
+  /** The other participants' audio currently sent to the agent. */
+  get receive(): AgentReceiveStream[] {
+    return [...this.#receive.values()];
+  }
+
+  /** Stops relaying the agent's voice to the room (e.g. a human took the call over). */
+  async pauseSending(): Promise<void> {
+    if (this.#producer && !this.#producer.closed) await this.#producer.pause();
+  }
+
+  async resumeSending(): Promise<void> {
+    if (this.#producer && !this.#producer.closed) await this.#producer.resume();
+  }
+
+  /** Leaves the room: closes the transport, its producer and consumers (participant.left follows). */
+  close(reason = 'agent_left'): void {
+    this.#peer.close(reason);
+  }
+
+  #onConsumer(entry: ConsumerEntry): void {
+    const { consumer } = entry;
+    const codec = consumer.rtpParameters.codecs[0];
+    const ssrc = consumer.rtpParameters.encodings?.[0]?.ssrc;
+    if (!codec || ssrc === undefined) return;
+    const stream: AgentReceiveStream = {
+      consumerId: consumer.id,
+      producerId: consumer.producerId,
+      peerId: entry.producerPeerId,
+      role: entry.producerPeerRole,
+      payloadType: codec.payloadType,
+      ssrc,
+    };
+    this.#receive.set(consumer.id, stream);
+    this.emit('consumer', stream);
+  }
+}

@@ -1,0 +1,356 @@
+import { EventEmitter } from 'node:events';
+import type {
+  PeerInfo,
+  RoomGrants,
+  RoomRole,
+  RtpParameters,
+  SignalingNotification,
+} from '@voiceroom/sdk/protocol';
+import type { types as ms } from 'mediasoup';
+import type { CallEventBus } from '../events.ts';
+import type { Logger } from '../log.ts';
+import { AgentMediaLink, type ConnectAgentOptions } from './AgentMediaLink.ts';
+import { MediaError } from './errors.ts';
+import { listenInfo, type MediaNetworkOptions, ROOM_MEDIA_CODECS } from './mediaOptions.ts';
+import { type ConsumerEntry, Peer, type PeerKind, type TransportDirection } from './Peer.ts';
+
+export interface RoomOptions {
+  id: string;
+  agentId: string | null;
+  worker: ms.Worker;
+  network: MediaNetworkOptions;
+  bus: CallEventBus;
+  logger: Logger;
+}
+
+export interface AddPeerOptions {
+  id: string;
+  kind: PeerKind;
+  identity: string;
+  displayName: string;
+  role: RoomRole;
+  grants: RoomGrants;
+  rtpCapabilities: ms.RtpCapabilities;
+}
+
+export interface RoomStats {
+  peers: number;
+  transports: number;
+  producers: number;
+  consumers: number;
+}
+
+export interface RoomEvents {
+  /** A peer joined (emitted after the others were told). */
+  peeradded: [peer: Peer];
+  /** A peer left; `humans` is how many non-agent peers remain. */
+  peerremoved: [peer: Peer, humans: number];
+  close: [reason: string, rejoin: boolean];
+}
+
+/**
+ * A voice room: one mediasoup router (Opus only) and its peers. Whenever a peer produces, every other peer allowed
+ * to subscribe gets a consumer (paused for WebRTC clients until they resume it, running for the agent).
+ */
+export class Room extends EventEmitter<RoomEvents> {
+  readonly id: string;
+  readonly agentId: string | null;
+  readonly #router: ms.Router;
+  readonly #network: MediaNetworkOptions;
+  readonly #bus: CallEventBus;
+  readonly #log: Logger;
+  readonly #workerPid: number;
+  readonly #peers = new Map<string, Peer>();
+  #closed = false;
+
+  static async create(options: RoomOptions): Promise<Room> {
+    const router = await options.worker.createRouter({
+      mediaCodecs: ROOM_MEDIA_CODECS,
+      appData: { roomId: options.id },
+    });
+    return new Room(options, router);
+  }
+
+  private constructor(options: RoomOptions, router: ms.Router) {
+    super();
+    this.id = options.id;
+    this.agentId = options.agentId;
+    this.#router = router;
+    this.#network = options.network;
+    this.#bus = options.bus;
+    this.#workerPid = options.worker.pid;
+    this.#log = options.logger.child({ roomId: options.id, workerPid: options.worker.pid });
+    router.on('workerclose', () => this.close('worker_died', true));
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get rtpCapabilities(): ms.RtpCapabilities {
+    return this.#router.rtpCapabilities;
+  }
+
+  get workerPid(): number {
+    return this.#workerPid;
+  }
+
+  get peers(): Peer[] {
+    return [...this.#peers.values()];
+  }
+
+  /** How many peers other than the AI agent are in the room. */
+  get humanCount(): number {
+    let n = 0;
+    for (const peer of this.#peers.values()) if (peer.kind !== 'agent') n++;
+    return n;
+  }
+
+  getPeer(peerId: string): Peer | undefined {
+    return this.#peers.get(peerId);
+  }
+
+  stats(): RoomStats {
+    const stats: RoomStats = { peers: this.#peers.size, transports: 0, producers: 0, consumers: 0 };
+    for (const peer of this.#peers.values()) {
+      const c = peer.counts();
+      stats.transports += c.transports;
+      stats.producers += c.producers;
+      stats.consumers += c.consumers;
+    }
+    return stats;
+  }
+
+  /** What the router itself holds (independent of the room's bookkeeping), for leak checks. */
+  async routerStats(): Promise<{ transports: number }> {
+    const dump = await this.#router.dump();
+    return { transports: dump.transportIds.length };
+  }
+
+  /** The peers `viewer` may see: hidden peers (silent supervisors) are not listed to customers. */
+  peerInfos(viewer: Peer): PeerInfo[] {
+    return this.peers
+      .filter((p) => p !== viewer && this.#visibleTo(p, viewer))
+      .map((p) => ({
+        peerId: p.id,
+        displayName: p.displayName,
+        role: p.role,
+        producers: p.producers.map((producer) => ({
+          producerId: producer.id,
+          kind: producer.kind,
+          paused: producer.paused,
+        })),
+      }));
+  }
+
+  addPeer(options: AddPeerOptions): Peer {
+    this.#assertOpen();
+    if (this.#peers.has(options.id))
+      throw new MediaError('already_joined', `Peer ${options.id} is already here.`);
+    if (options.grants.canSubscribe && !this.#router.rtpCapabilities.codecs?.length) {
+      throw new MediaError('internal', 'The room router has no codecs.');
+    }
+    const peer = new Peer(options);
+    this.#peers.set(peer.id, peer);
+    if (peer.kind === 'webrtc') this.#relayConsumerEvents(peer);
+    peer.once('close', (reason) => this.#onPeerClosed(peer, reason));
+    for (const other of this.#peers.values()) {
+      if (other !== peer && this.#visibleTo(peer, other)) {
+        other.notify({
+          method: 'peerJoined',
+          data: { peerId: peer.id, displayName: peer.displayName, role: peer.role },
+        });
+      }
+    }
+    this.#log.info({ peerId: peer.id, role: peer.role, kind: peer.kind }, 'peer joined');
+    this.#bus.emit('participant.joined', {
+      roomId: this.id,
+      peerId: peer.id,
+      identity: peer.identity,
+      displayName: peer.displayName,
+      role: peer.role,
+    });
+    this.emit('peeradded', peer);
+    return peer;
+  }
+
+  async createWebRtcTransport(peer: Peer, direction: TransportDirection): Promise<ms.WebRtcTransport> {
+    this.#assertMember(peer);
+    const transport = await this.#router.createWebRtcTransport({
+      listenInfos: [listenInfo(this.#network, 'udp'), listenInfo(this.#network, 'tcp')],
+      preferUdp: true,
+      appData: { peerId: peer.id, direction },
+    });
+    transport.on('dtlsstatechange', (state) => {
+      if (state === 'failed' || state === 'closed') {
+        this.#log.warn({ peerId: peer.id, transportId: transport.id, state }, 'WebRTC transport DTLS ended');
+      }
+    });
+    peer.addTransport(transport, direction);
+    if (direction === 'recv') await this.#subscribeToAll(peer);
+    return transport;
+  }
+
+  /** Gives `peer` a transport made elsewhere; one that receives is subscribed to every current producer. */
+  async attachTransport(peer: Peer, transport: ms.Transport, direction: TransportDirection): Promise<void> {
+    this.#assertMember(peer);
+    peer.addTransport(transport, direction);
+    if (direction !== 'send') await this.#subscribeToAll(peer);
+  }
+
+  async createPlainTransport(options: { comedia: boolean }): Promise<ms.PlainTransport> {
+    this.#assertOpen();
+    return this.#router.createPlainTransport({
+      listenInfo: listenInfo(this.#network, 'udp'),
+      rtcpMux: true,
+      comedia: options.comedia,
+    });
+  }
+
+  async produce(
+    peer: Peer,
+    transportId: string,
+    rtpParameters: ms.RtpParameters,
+    appData: Record<string, unknown> = {},
+  ): Promise<ms.Producer> {
+    this.#assertMember(peer);
+    if (!peer.grants.canPublish) {
+      throw new MediaError(
+        'forbidden',
+        'Your room token is listen-only: you cannot send audio into this room.',
+      );
+    }
+    const { transport, direction } = peer.transport(transportId);
+    if (direction === 'recv')
+      throw new MediaError('bad_request', 'Produce on a transport created with direction "send".');
+    const producer = await transport.produce({
+      kind: 'audio',
+      rtpParameters,
+      appData: { ...appData, peerId: peer.id },
+    });
+    peer.addProducer(producer);
+    this.#log.info({ peerId: peer.id, producerId: producer.id }, 'producer created');
+    await Promise.all(this.peers.filter((p) => p !== peer).map((p) => this.#subscribe(p, peer, producer)));
+    return producer;
+  }
+
+  /** Sends a notification to every peer (optionally all but one). */
+  broadcast(notification: SignalingNotification, except?: Peer): void {
+    for (const peer of this.#peers.values()) if (peer !== except) peer.notify(notification);
+  }
+
+  /** The AI agent joins over one PlainTransport: it hears every other peer and speaks into the room. */
+  async connectAgent(options: ConnectAgentOptions): Promise<AgentMediaLink> {
+    this.#assertOpen();
+    return AgentMediaLink.connect(this, options);
+  }
+
+  /** Closes every peer and the router. `rejoin` tells clients whether joining again makes sense. */
+  close(reason: string, rejoin = false): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#log.info({ reason, rejoin, peers: this.#peers.size }, 'room closed');
+    for (const peer of this.#peers.values()) {
+      peer.notify({ method: 'roomClosed', data: { reason, rejoin } });
+      peer.close(reason === 'worker_died' ? 'room_closed' : reason);
+    }
+    this.#peers.clear();
+    this.#router.close();
+    this.emit('close', reason, rejoin);
+    this.removeAllListeners();
+  }
+
+  #onPeerClosed(peer: Peer, reason: string): void {
+    if (!this.#peers.delete(peer.id)) return;
+    this.#log.info({ peerId: peer.id, reason }, 'peer left');
+    for (const other of this.#peers.values()) {
+      if (this.#visibleTo(peer, other))
+        other.notify({ method: 'peerLeft', data: { peerId: peer.id, reason } });
+    }
+    this.#bus.emit('participant.left', { roomId: this.id, peerId: peer.id, reason });
+    this.emit('peerremoved', peer, this.humanCount);
+  }
+
+  async #subscribeToAll(peer: Peer): Promise<void> {
+    const jobs: Promise<void>[] = [];
+    for (const other of this.#peers.values()) {
+      if (other === peer) continue;
+      for (const producer of other.producers) jobs.push(this.#subscribe(peer, other, producer));
+    }
+    await Promise.all(jobs);
+  }
+
+  async #subscribe(consumerPeer: Peer, producerPeer: Peer, producer: ms.Producer): Promise<void> {
+    if (!consumerPeer.grants.canSubscribe || consumerPeer.closed || producer.closed) return;
+    const transport = consumerPeer.consumingTransport;
+    if (!transport) return;
+    if (
+      !this.#router.canConsume({ producerId: producer.id, rtpCapabilities: consumerPeer.rtpCapabilities })
+    ) {
+      this.#log.warn(
+        { peerId: consumerPeer.id, producerId: producer.id },
+        'peer cannot consume this producer',
+      );
+      return;
+    }
+    if (!consumerPeer.reserveSubscription(producer.id)) return;
+    try {
+      const consumer = await transport.consume({
+        producerId: producer.id,
+        rtpCapabilities: consumerPeer.rtpCapabilities,
+        paused: consumerPeer.kind === 'webrtc',
+        appData: { peerId: producerPeer.id },
+      });
+      consumerPeer.addConsumer(consumer, producerPeer);
+    } catch (error) {
+      consumerPeer.releaseSubscription(producer.id);
+      // The consumer, its transport or the producer closed meanwhile: nothing to deliver.
+      if (!consumerPeer.closed && !producer.closed && !transport.closed) {
+        this.#log.error({ err: error, peerId: consumerPeer.id, producerId: producer.id }, 'consume failed');
+      }
+    }
+  }
+
+  #relayConsumerEvents(peer: Peer): void {
+    const ref = (e: ConsumerEntry) => ({
+      consumerId: e.consumer.id,
+      producerId: e.consumer.producerId,
+      peerId: e.producerPeerId,
+    });
+    peer.on('consumeradded', (e) =>
+      peer.notify({
+        method: 'newConsumer',
+        data: {
+          ...ref(e),
+          kind: e.consumer.kind,
+          // mediasoup's codec parameters are typed `unknown`; on the wire they are strings, numbers or booleans.
+          rtpParameters: e.consumer.rtpParameters as RtpParameters,
+          appData: e.consumer.appData,
+          producerPaused: e.consumer.producerPaused,
+        },
+      }),
+    );
+    peer.on('consumerremoved', (e, reason) =>
+      peer.notify({ method: 'consumerClosed', data: { ...ref(e), reason } }),
+    );
+    peer.on('consumerpaused', (e) => peer.notify({ method: 'consumerPaused', data: ref(e) }));
+    peer.on('consumerresumed', (e) => peer.notify({ method: 'consumerResumed', data: ref(e) }));
+  }
+
+  /** Hidden peers (silent supervisors) are invisible to customers. */
+  #visibleTo(peer: Peer, viewer: Peer): boolean {
+    return !(peer.grants.hidden && viewer.role === 'customer');
+  }
+
+  #assertOpen(): void {
+    if (this.#closed)
+      throw new MediaError('room_closed', `Room ${this.id} is closed: join again to start a new one.`);
+  }
+
+  #assertMember(peer: Peer): void {
+    this.#assertOpen();
+    if (peer.closed || this.#peers.get(peer.id) !== peer) {
+      throw new MediaError('not_joined', 'You are not in this room (any more): join first.');
+    }
+  }
+}

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DeepSeekExtractor } from '../../src/extraction/deepseek.ts';
 import { ExtractionJobQueue } from '../../src/extraction/jobs/ExtractionJobQueue.ts';
-import { ExtractionWorker, type ExtractionWorkerEvents } from '../../src/extraction/jobs/ExtractionWorker.ts';
+import { ExtractionWorker } from '../../src/extraction/jobs/ExtractionWorker.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { FakeChatCompletions } from '../helpers/fakeChatCompletions.ts';
 import { jobOf, orderOf, PIZZA_CALL, PIZZA_RESULT, seedCall } from './seed.ts';

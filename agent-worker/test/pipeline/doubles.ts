@@ -3,7 +3,6 @@
  * turn-taking and barge-in are tested frame by frame without models or waiting. End-to-end tests use real stages.
  */
 import type { Clock } from '../../src/pipeline/clock.ts';
-import type { SpeakSentences, SpokenChunk } from '../../src/pipeline/replyGenerator.ts';
 import type {
   Dialog,
   DialogChunk,
@@ -218,32 +217,4 @@ export class ToneTts implements Tts {
     }
   }
   close() {}
-}
-
-/** Sentence chunking over `tts` for the unit tests (sequential; the real adapter is H3's). */
-export function speakBySentence(tts: Tts): SpeakSentences {
-  return async function* (text, signal): AsyncIterable<SpokenChunk> {
-    let buffer = '';
-    const sentences = async function* () {
-      for await (const piece of text) {
-        buffer += piece;
-        let match = /^(.*?[.!?])(\s+|$)/s.exec(buffer);
-        while (match) {
-          yield (match[1] as string).trim();
-          buffer = buffer.slice(match[0].length);
-          match = /^(.*?[.!?])(\s+|$)/s.exec(buffer);
-        }
-      }
-      if (buffer.trim() !== '') yield buffer.trim();
-    };
-    for await (const sentence of sentences()) {
-      let previous: Int16Array | undefined;
-      for await (const pcm of tts.synthesize(sentence, signal)) {
-        if (previous) yield { text: sentence, pcm: previous, last: false };
-        previous = pcm;
-      }
-      if (signal.aborted) return;
-      yield { text: sentence, pcm: previous ?? new Int16Array(0), last: true };
-    }
-  };
 }

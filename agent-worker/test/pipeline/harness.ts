@@ -1,13 +1,7 @@
 import { type AgentConfigInput, AgentConfigSchema } from '@voiceroom/sdk/protocol';
+import { speakWith } from '../../src/pipeline/sentenceSpeech.ts';
 import { type PipelineEvent, VoicePipeline } from '../../src/pipeline/voicePipeline.ts';
-import {
-  FakeClock,
-  LevelVad,
-  ScriptedDialogDouble,
-  ScriptedStt,
-  speakBySentence,
-  ToneTts,
-} from './doubles.ts';
+import { FakeClock, LevelVad, ScriptedDialogDouble, ScriptedStt, ToneTts } from './doubles.ts';
 
 export const SPEECH = 4000;
 const FRAME = 320;
@@ -59,7 +53,7 @@ export function createHarness(overrides: Partial<AgentConfigInput> = {}): Harnes
     stt,
     dialog,
     tts,
-    speak: speakBySentence(tts),
+    speak: speakWith(tts, config.tts.parallelism),
     emit: (e) => events.push(e),
     clock,
   });

@@ -78,7 +78,7 @@ export class CallView {
   }
 
   renderParticipants(participants: Iterable<Participant>): void {
-    const items = [this.#participantItem('You', 'you')];
+    const items = [this.#participantItem('You', '')];
     for (const p of participants) {
       items.push(
         this.#participantItem(p.displayName || 'Guest', p.role ? (ROLE_LABELS[p.role] ?? p.role) : ''),

@@ -49,14 +49,20 @@ export async function makeSpeechWav(
   return out;
 }
 
-/** Records every RTCPeerConnection the page creates, so tests can read stats without reaching into the SDK. */
-const TRACK_PEER_CONNECTIONS = `(() => {
-  const Original = window.RTCPeerConnection;
-  const tracked = [];
-  window.__voiceRoomPeerConnections = tracked;
-  window.RTCPeerConnection = class extends Original {
-    constructor(...args) { super(...args); tracked.push(this); }
+/**
+ * Records every RTCPeerConnection and WebSocket the page creates, so tests can read WebRTC stats and cut the
+ * signaling connection without reaching into the SDK.
+ */
+const TRACK_CONNECTIONS = `(() => {
+  const track = (name, Original) => {
+    const tracked = [];
+    window[name] = tracked;
+    return class extends Original {
+      constructor(...args) { super(...args); tracked.push(this); }
+    };
   };
+  window.RTCPeerConnection = track('__voiceRoomPeerConnections', window.RTCPeerConnection);
+  window.WebSocket = track('__voiceRoomWebSockets', window.WebSocket);
 })();`;
 
 export interface CallBrowser {
@@ -75,7 +81,7 @@ export async function launchCallBrowser(options: { fakeAudioWav: string }): Prom
     args: chromiumFlags(options.fakeAudioWav),
   });
   const consoleLines: string[] = [];
-  await context.addInitScript(TRACK_PEER_CONNECTIONS);
+  await context.addInitScript(TRACK_CONNECTIONS);
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('console', (message) => {
     consoleLines.push(`${message.type()}: ${message.text()}`);
@@ -121,6 +127,26 @@ export async function readInboundAudio(page: Page): Promise<InboundAudioStats> {
       });
     }
     return result;
+  });
+}
+
+/** Simulates a network cut of signaling: closes every open WebSocket of the page (socket.io then reconnects). */
+export async function dropWebSockets(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const w = window as unknown as { __voiceRoomWebSockets?: WebSocket[] };
+    const open = (w.__voiceRoomWebSockets ?? []).filter((ws) => ws.readyState === WebSocket.OPEN);
+    for (const ws of open) ws.close();
+    return open.length;
+  });
+}
+
+/** The ICE username fragments the remote side (mediasoup) gave each open peer connection; they change on ICE restart. */
+export async function remoteIceUfrags(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const w = window as unknown as { __voiceRoomPeerConnections?: RTCPeerConnection[] };
+    return (w.__voiceRoomPeerConnections ?? [])
+      .filter((pc) => pc.connectionState !== 'closed')
+      .map((pc) => /a=ice-ufrag:(\S+)/.exec(pc.remoteDescription?.sdp ?? '')?.[1] ?? '');
   });
 }
 

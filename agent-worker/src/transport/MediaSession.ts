@@ -68,7 +68,7 @@ const POLL_MS = 10;
 /**
  * The agent's media over one UDP socket shared with the server's PlainTransport (RTP and RTCP muxed): caller RTP in
  * (validated, jitter-buffered, decoded to 16 kHz per SSRC), agent voice out (resampled to 48 kHz, Opus, paced RTP).
- * Datagrams from anywhere but the server's transport are dropped.
+ * Datagrams from any port but the server transport's are dropped.
  */
 export class MediaSession extends EventEmitter<MediaSessionEvents> {
   readonly #socket: Socket;
@@ -188,7 +188,8 @@ export class MediaSession extends EventEmitter<MediaSessionEvents> {
 
   #onDatagram(data: Buffer, from: RemoteInfo): void {
     const route = this.#route;
-    if (route === null || from.port !== route.ingest.port || from.address !== route.ingest.ip) {
+    // Port only: with an announced address (NAT, 0.0.0.0 listen) the source IP differs from route.ingest.ip.
+    if (route === null || from.port !== route.ingest.port) {
       this.#wrongSource++;
       return;
     }

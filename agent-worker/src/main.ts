@@ -1,0 +1,68 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { AgentWorker } from './worker/AgentWorker.ts';
+import type { CallPipelineFactory } from './worker/CallPipeline.ts';
+import { EchoPipeline } from './worker/EchoPipeline.ts';
+import { createLogger } from './worker/log.ts';
+
+const EnvSchema = z.object({
+  SERVER_URL: z.url().default('http://127.0.0.1:3000'),
+  AGENT_SERVICE_TOKEN: z.string().min(1, 'set it to a service token (the server prints how to issue one)'),
+  AGENT_CAPACITY: z.coerce.number().int().min(1).max(1000).default(4),
+  AGENT_RTP_IP: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
+  AGENT_NAME: z.string().min(1).max(64).default(`agent-${hostname()}-${process.pid}`),
+  /** `voice` (the full pipeline) or `echo` (plays the caller back: a media check without models). */
+  AGENT_PIPELINE: z.enum(['voice', 'echo']).default('voice'),
+});
+
+const log = createLogger('agent.main');
+
+async function loadPipelineFactory(kind: 'voice' | 'echo'): Promise<CallPipelineFactory> {
+  if (kind === 'echo') return async ({ roomId, emit }) => new EchoPipeline({ roomId, emit, delayMs: 200 });
+  // Resolved at run time so the media path works (and is testable) on its own.
+  const module = (await import(new URL('./pipeline/index.ts', import.meta.url).href)) as {
+    createPipelineForCall?: CallPipelineFactory;
+  };
+  if (typeof module.createPipelineForCall !== 'function') {
+    throw new Error(
+      'agent-worker/src/pipeline/index.ts does not export createPipelineForCall; use AGENT_PIPELINE=echo',
+    );
+  }
+  return module.createPipelineForCall;
+}
+
+async function main(): Promise<void> {
+  const parsed = EnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(
+      `Invalid agent worker configuration: ${issues}. Fix these environment variables and restart.`,
+    );
+  }
+  const env = parsed.data;
+  const worker = new AgentWorker({
+    serverUrl: env.SERVER_URL,
+    token: env.AGENT_SERVICE_TOKEN,
+    name: env.AGENT_NAME,
+    capacity: env.AGENT_CAPACITY,
+    rtpIp: env.AGENT_RTP_IP,
+    createPipeline: await loadPipelineFactory(env.AGENT_PIPELINE),
+  });
+  const shutdown = (signal: string) => {
+    log.info({ signal, sessions: worker.sessions.length }, 'shutting down');
+    worker.stop();
+    setTimeout(() => process.exit(0), 200).unref();
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  const workerId = await worker.start();
+  log.info(
+    { workerId, server: env.SERVER_URL, capacity: env.AGENT_CAPACITY, pipeline: env.AGENT_PIPELINE },
+    'agent worker ready',
+  );
+}
+
+main().catch((error: unknown) => {
+  log.fatal({ err: error }, error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

@@ -1,0 +1,228 @@
+import { EventEmitter } from 'node:events';
+import {
+  AGENTS_NAMESPACE,
+  type AgentLinkAck,
+  type AgentLinkErrorCode,
+  AgentLinkEvents,
+  type SessionAccept,
+  SessionDispatchSchema,
+  SessionHintSchema,
+  SessionMediaSchema,
+  SessionStopSchema,
+  SessionStreamAddedSchema,
+  SessionStreamRemovedSchema,
+  SessionTakeoverSchema,
+} from '@voiceroom/sdk/protocol';
+import type { Logger } from 'pino';
+import { io, type Socket } from 'socket.io-client';
+import type { z } from 'zod';
+import type { CallPipelineFactory } from './CallPipeline.ts';
+import { CallSession } from './CallSession.ts';
+import { createLogger } from './log.ts';
+
+export interface AgentWorkerOptions {
+  serverUrl: string;
+  token: string;
+  name: string;
+  capacity: number;
+  /** Local IP of the media sockets; must be reachable from the server's mediasoup. */
+  rtpIp: string;
+  createPipeline: CallPipelineFactory;
+  logger?: Logger;
+  leadMs?: number;
+}
+
+export interface AgentWorkerEvents {
+  registered: [workerId: string];
+  sessionstarted: [session: CallSession];
+  sessionended: [sessionId: string, reason: string];
+  disconnected: [reason: string];
+}
+
+const fail = (code: AgentLinkErrorCode, message: string): AgentLinkAck<never> => ({
+  ok: false,
+  error: { code, message },
+});
+
+/**
+ * An agent worker process's link to the server: registers with its capacity, accepts dispatched calls and runs one
+ * CallSession per call. Sessions are isolated: one failing is reported and closed, the others go on. Losing the
+ * connection ends every session (the server ends them too and may dispatch the calls again).
+ */
+export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
+  readonly #options: AgentWorkerOptions;
+  readonly #log: Logger;
+  readonly #socket: Socket;
+  readonly #sessions = new Map<string, CallSession>();
+  #starting = 0;
+  #workerId: string | null = null;
+  #stopping = false;
+
+  constructor(options: AgentWorkerOptions) {
+    super();
+    this.#options = options;
+    this.#log = options.logger ?? createLogger('agent.worker', { worker: options.name });
+    this.#socket = io(new URL(AGENTS_NAMESPACE, options.serverUrl).href, {
+      auth: { token: options.token },
+      autoConnect: false,
+      transports: ['websocket'],
+    });
+    this.#bind();
+  }
+
+  get workerId(): string | null {
+    return this.#workerId;
+  }
+
+  get sessions(): CallSession[] {
+    return [...this.#sessions.values()];
+  }
+
+  /** Connects and registers; resolves once registered, rejects if the server refuses the connection. */
+  start(): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error & { data?: { code?: string; message?: string } }) => {
+        this.off('registered', onRegistered);
+        const detail = error.data?.message ?? error.message;
+        reject(
+          new Error(
+            `The server refused the agent worker (${error.data?.code ?? 'connect_error'}): ${detail}`,
+          ),
+        );
+      };
+      const onRegistered = (workerId: string) => {
+        this.#socket.off('connect_error', onError);
+        resolve(workerId);
+      };
+      this.#socket.once('connect_error', onError);
+      this.once('registered', onRegistered);
+      this.#socket.connect();
+    });
+  }
+
+  /** Ends every session and disconnects. */
+  stop(): void {
+    this.#stopping = true;
+    for (const session of this.#sessions.values()) session.stop('stopped');
+    this.#socket.disconnect();
+  }
+
+  #bind(): void {
+    const socket = this.#socket;
+    socket.on('connect', () => void this.#register());
+    socket.on('disconnect', (reason) => {
+      this.#log[this.#stopping ? 'info' : 'warn'](
+        { reason, sessions: this.#sessions.size },
+        'disconnected from the server; ending sessions',
+      );
+      for (const session of this.#sessions.values()) session.stop('stopped');
+      this.#workerId = null;
+      this.emit('disconnected', reason);
+    });
+    socket.on(AgentLinkEvents.dispatch, (payload: unknown, ack: unknown) => {
+      if (typeof ack !== 'function') return;
+      void this.#onDispatch(payload).then((reply) => ack(reply));
+    });
+    this.#on(AgentLinkEvents.media, SessionMediaSchema, (m) =>
+      this.#sessions.get(m.sessionId)?.startMedia(m),
+    );
+    this.#on(AgentLinkEvents.streamAdded, SessionStreamAddedSchema, (m) =>
+      this.#sessions.get(m.sessionId)?.addStream(m.stream),
+    );
+    this.#on(AgentLinkEvents.streamRemoved, SessionStreamRemovedSchema, (m) =>
+      this.#sessions.get(m.sessionId)?.removeStream(m.ssrc),
+    );
+    this.#on(AgentLinkEvents.stop, SessionStopSchema, (m) =>
+      this.#sessions.get(m.sessionId)?.stop('stopped'),
+    );
+    this.#on(AgentLinkEvents.hint, SessionHintSchema, (m) => this.#sessions.get(m.sessionId)?.hint(m.text));
+    this.#on(AgentLinkEvents.takeover, SessionTakeoverSchema, (m) =>
+      this.#sessions.get(m.sessionId)?.takeover(m.active),
+    );
+  }
+
+  /** Subscribes to a server message, validating it; bad messages are logged and ignored. */
+  #on<S extends z.ZodType>(event: string, schema: S, handler: (message: z.infer<S>) => void): void {
+    this.#socket.on(event, (payload: unknown) => {
+      const parsed = schema.safeParse(payload);
+      if (!parsed.success) {
+        this.#log.warn(
+          { event, issues: parsed.error.issues.slice(0, 3) },
+          'ignoring an invalid server message',
+        );
+        return;
+      }
+      try {
+        handler(parsed.data);
+      } catch (error) {
+        this.#log.error({ err: error, event }, 'handling a server message failed');
+      }
+    });
+  }
+
+  async #register(): Promise<void> {
+    const { name, capacity } = this.#options;
+    try {
+      const reply = (await this.#socket
+        .timeout(10_000)
+        .emitWithAck(AgentLinkEvents.register, { name, capacity })) as AgentLinkAck<{ workerId: string }>;
+      if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
+      this.#workerId = reply.data.workerId;
+      this.#log.info({ workerId: this.#workerId, capacity }, 'registered with the server');
+      this.emit('registered', this.#workerId);
+    } catch (error) {
+      this.#log.error({ err: error }, 'registration failed; reconnecting');
+      this.#socket.disconnect().connect();
+    }
+  }
+
+  async #onDispatch(payload: unknown): Promise<AgentLinkAck<SessionAccept>> {
+    const parsed = SessionDispatchSchema.safeParse(payload);
+    if (!parsed.success) {
+      return fail(
+        'bad_request',
+        `Invalid dispatch: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
+      );
+    }
+    const dispatch = parsed.data;
+    if (this.#sessions.has(dispatch.sessionId))
+      return fail('bad_request', `Session ${dispatch.sessionId} already runs here.`);
+    if (this.#sessions.size + this.#starting >= this.#options.capacity) {
+      return fail(
+        'at_capacity',
+        `This worker runs ${this.#options.capacity} calls at most; dispatch elsewhere.`,
+      );
+    }
+    this.#starting++;
+    try {
+      const session = await CallSession.create({
+        dispatch,
+        rtpIp: this.#options.rtpIp,
+        createPipeline: this.#options.createPipeline,
+        logger: this.#log,
+        leadMs: this.#options.leadMs,
+      });
+      this.#track(session);
+      return { ok: true, data: { rtp: session.rtpAddress } };
+    } catch (error) {
+      this.#log.error({ err: error, sessionId: dispatch.sessionId }, 'could not start a session');
+      return fail('session_failed', error instanceof Error ? error.message : String(error));
+    } finally {
+      this.#starting--;
+    }
+  }
+
+  #track(session: CallSession): void {
+    this.#sessions.set(session.id, session);
+    session.on('event', (event) =>
+      this.#socket.emit(AgentLinkEvents.event, { sessionId: session.id, event }),
+    );
+    session.on('ended', (reason, message) => {
+      this.#sessions.delete(session.id);
+      if (this.#socket.connected)
+        this.#socket.emit(AgentLinkEvents.ended, { sessionId: session.id, reason, message });
+      this.emit('sessionended', session.id, reason);
+    });
+    this.emit('sessionstarted', session);
+  }
+}

@@ -1,0 +1,161 @@
+import { EventEmitter } from 'node:events';
+import type { ReceiveStream, SessionCallEvent, SessionDispatch, SessionMedia } from '@voiceroom/sdk/protocol';
+import type { Logger } from 'pino';
+import type { Clock } from '../audio/clock.ts';
+import { type Endpoint, MediaSession, type MediaSessionStats } from '../transport/MediaSession.ts';
+import type { CallPipeline, CallPipelineFactory } from './CallPipeline.ts';
+
+export type SessionEndReason = 'agent_hangup' | 'failed' | 'stopped';
+
+export interface CallSessionEvents {
+  event: [event: SessionCallEvent];
+  ended: [reason: SessionEndReason, message: string | undefined];
+}
+
+export interface CallSessionOptions {
+  dispatch: SessionDispatch;
+  /** Local IP for the media socket (AGENT_RTP_IP); the server sends RTP there. */
+  rtpIp: string;
+  createPipeline: CallPipelineFactory;
+  logger: Logger;
+  clock?: Clock;
+  leadMs?: number;
+}
+
+/** Roles whose audio the agent listens to; a co-pilot's voice is for the customer, not for the AI. */
+const LISTENS_TO = new Set(['customer']);
+
+/**
+ * One call on the worker: the voice pipeline wired to a media session. Anything that throws inside (pipeline,
+ * media) ends this session with reason 'failed' and never propagates to the worker or other sessions.
+ */
+export class CallSession extends EventEmitter<CallSessionEvents> {
+  readonly id: string;
+  readonly roomId: string;
+  readonly #pipeline: CallPipeline;
+  readonly #media: MediaSession;
+  readonly #log: Logger;
+  #started = false;
+  #ended = false;
+
+  static async create(options: CallSessionOptions): Promise<CallSession> {
+    const { dispatch } = options;
+    const logger = options.logger.child({ sessionId: dispatch.sessionId, roomId: dispatch.roomId });
+    // The pipeline exists before the session does; events it emits before that (none expected) are dropped.
+    let forward: ((event: SessionCallEvent) => void) | null = null;
+    const emit = (event: SessionCallEvent) => forward?.(event);
+    const pipeline = await options.createPipeline({
+      roomId: dispatch.roomId,
+      config: dispatch.config,
+      emit,
+      logger,
+    });
+    let media: MediaSession;
+    try {
+      media = await MediaSession.open({
+        bindIp: options.rtpIp,
+        clock: options.clock,
+        leadMs: options.leadMs,
+        voice: { sampleRate: pipeline.outputSampleRate, pull: () => pipeline.pullAudio() },
+      });
+    } catch (error) {
+      pipeline.close();
+      throw error;
+    }
+    const session = new CallSession(dispatch, pipeline, media, logger);
+    forward = (event) => session.#onPipelineEvent(event);
+    return session;
+  }
+
+  private constructor(
+    dispatch: SessionDispatch,
+    pipeline: CallPipeline,
+    media: MediaSession,
+    logger: Logger,
+  ) {
+    super();
+    this.id = dispatch.sessionId;
+    this.roomId = dispatch.roomId;
+    this.#pipeline = pipeline;
+    this.#media = media;
+    this.#log = logger;
+    media.on('audio', (pcm, atMs, stream) => {
+      if (!LISTENS_TO.has(stream.role)) return;
+      this.#guard('pushCallerAudio', () => this.#pipeline.pushCallerAudio(pcm, atMs));
+    });
+    media.on('error', (error) => this.#fail('media', error));
+  }
+
+  /** The UDP socket the server's transport must send to. */
+  get rtpAddress(): Endpoint {
+    return this.#media.localAddress;
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  get mediaStats(): MediaSessionStats {
+    return this.#media.stats;
+  }
+
+  /** The server joined the agent to the room: start media and greet. */
+  startMedia(media: SessionMedia): void {
+    if (this.#ended || this.#started) return;
+    this.#started = true;
+    this.#media.start({ ingest: media.ingest, send: media.send, receive: media.receive });
+    this.#guard('start', () => this.#pipeline.start());
+  }
+
+  addStream(stream: ReceiveStream): void {
+    this.#media.addStream(stream);
+  }
+
+  removeStream(ssrc: number): void {
+    this.#media.removeStream(ssrc);
+  }
+
+  hint(text: string): void {
+    this.#guard('addHint', () => this.#pipeline.addHint(text));
+  }
+
+  takeover(active: boolean): void {
+    this.#guard('setMuted', () => this.#pipeline.setMuted(active));
+  }
+
+  /** Ends the session; idempotent. */
+  stop(reason: SessionEndReason = 'stopped', message?: string): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#media.close();
+    try {
+      this.#pipeline.close();
+    } catch (error) {
+      this.#log.warn({ err: error }, 'pipeline close threw');
+    }
+    this.#log.info({ reason, stats: this.#media.stats.pacer }, 'session ended');
+    this.emit('ended', reason, message);
+    this.removeAllListeners();
+  }
+
+  #onPipelineEvent(event: SessionCallEvent): void {
+    if (this.#ended) return;
+    this.emit('event', event);
+    if (event.type === 'end_call') this.stop('agent_hangup');
+  }
+
+  #guard(what: string, action: () => void): void {
+    if (this.#ended) return;
+    try {
+      action();
+    } catch (error) {
+      this.#fail(what, error);
+    }
+  }
+
+  #fail(where: string, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.#log.error({ err: error, where }, 'session failed; closing it');
+    this.stop('failed', `${where}: ${message}`);
+  }
+}

@@ -1,0 +1,403 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import {
+  AGENTS_NAMESPACE,
+  type AgentLinkAck,
+  AgentLinkEvents,
+  type ReceiveStream,
+  type SessionAccept,
+  SessionAcceptSchema,
+  type SessionCallEvent,
+  SessionEndedSchema,
+  SessionEventSchema,
+  WorkerRegisterSchema,
+} from '@voiceroom/sdk/protocol';
+import type { Server, Socket } from 'socket.io';
+import type { CallEventBus } from '../events.ts';
+import { createLogger, type Logger } from '../log.ts';
+import type { AgentMediaLink, AgentReceiveStream } from '../media/AgentMediaLink.ts';
+import type { RoomRegistry } from '../media/RoomRegistry.ts';
+import type { AgentConfigSource } from './FileAgentConfigStore.ts';
+import { pickLeastLoaded } from './workerSelection.ts';
+
+export interface AgentGatewayOptions {
+  io: Server;
+  bus: CallEventBus;
+  rooms: Pick<RoomRegistry, 'get'>;
+  tokens: { verifyServiceToken(token: string): Promise<{ name: string }> };
+  agentConfigs: AgentConfigSource;
+  logger?: Logger;
+  /** How long a worker may take to accept a dispatch (model loading included). Default 15 s. */
+  dispatchTimeoutMs?: number;
+}
+
+export interface AgentGatewayEvents {
+  /** The AI asked for a human (keyword, sentiment, repeated misunderstanding). */
+  handoff: [info: { roomId: string; reason: string }];
+  /** The AI ended the call (after its goodbye); the gateway closes the room. */
+  hangup: [info: { roomId: string }];
+  /** A session ended, for whatever reason. */
+  sessionended: [info: { roomId: string; sessionId: string; reason: string }];
+}
+
+interface WorkerEntry {
+  id: string;
+  name: string;
+  capacity: number;
+  socket: Socket;
+  sessions: Set<AgentSession>;
+  get active(): number;
+}
+
+interface AgentSession {
+  id: string;
+  roomId: string;
+  customerPeerId: string;
+  worker: WorkerEntry;
+  link: AgentMediaLink | null;
+  ended: boolean;
+}
+
+const MAX_DISPATCH_ATTEMPTS = 3;
+
+function toReceiveStream(stream: AgentReceiveStream): ReceiveStream {
+  return { peerId: stream.peerId, role: stream.role, payloadType: stream.payloadType, ssrc: stream.ssrc };
+}
+
+/**
+ * The server side of the agent workers (socket.io namespace `/agents`, service token). When a customer joins a room
+ * that has an agent, the call goes to the least-loaded worker; the worker answers with its UDP address, the agent
+ * joins the room over a PlainTransport and the worker learns where to send. Session events are validated and
+ * published on the CallEventBus. A call ending stops its session; a worker disconnecting ends its sessions and the
+ * calls whose customer is still there are dispatched again.
+ */
+export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
+  readonly #options: AgentGatewayOptions;
+  readonly #log: Logger;
+  readonly #workers = new Map<string, WorkerEntry>();
+  readonly #sessions = new Map<string, AgentSession>();
+  readonly #byRoom = new Map<string, AgentSession>();
+  /** Rooms waiting for a worker with capacity: roomId -> customer peer id. */
+  readonly #waiting = new Map<string, string>();
+  readonly #unsubscribe: (() => void)[] = [];
+
+  constructor(options: AgentGatewayOptions) {
+    super();
+    this.#options = options;
+    this.#log = options.logger ?? createLogger('agents.gateway');
+    const namespace = options.io.of(AGENTS_NAMESPACE);
+    namespace.use((socket, next) => {
+      const token: unknown = socket.handshake.auth?.token;
+      if (typeof token !== 'string' || token === '')
+        return next(this.#authError('A service token is required.'));
+      options.tokens.verifyServiceToken(token).then(
+        (claims) => {
+          socket.data.serviceName = claims.name;
+          next();
+        },
+        (error: unknown) => next(this.#authError(error instanceof Error ? error.message : 'invalid token')),
+      );
+    });
+    namespace.on('connection', (socket) => this.#onConnection(socket));
+    const { bus } = options;
+    this.#unsubscribe.push(
+      bus.on('participant.joined', (p) => {
+        if (p.role === 'customer') void this.#dispatch(p.roomId, p.peerId);
+      }),
+      bus.on('participant.left', (p) => {
+        const session = this.#byRoom.get(p.roomId);
+        if (session && session.customerPeerId === p.peerId) this.#end(session, 'customer_left', true);
+        if (this.#waiting.get(p.roomId) === p.peerId) this.#waiting.delete(p.roomId);
+      }),
+      bus.on('room.closed', (r) => {
+        this.#waiting.delete(r.roomId);
+        const session = this.#byRoom.get(r.roomId);
+        if (session) this.#end(session, 'room_closed', true);
+      }),
+    );
+  }
+
+  get workers(): { id: string; name: string; capacity: number; active: number }[] {
+    return [...this.#workers.values()].map((w) => ({
+      id: w.id,
+      name: w.name,
+      capacity: w.capacity,
+      active: w.active,
+    }));
+  }
+
+  get sessions(): { id: string; roomId: string; workerId: string; live: boolean }[] {
+    return [...this.#sessions.values()].map((s) => ({
+      id: s.id,
+      roomId: s.roomId,
+      workerId: s.worker.id,
+      live: s.link !== null,
+    }));
+  }
+
+  /** Co-pilot whisper: a hint the AI follows in its next replies. Returns false when no agent is in that room. */
+  hint(roomId: string, text: string): boolean {
+    const session = this.#byRoom.get(roomId);
+    if (!session) return false;
+    session.worker.socket.emit(AgentLinkEvents.hint, { sessionId: session.id, text });
+    return true;
+  }
+
+  /** Takeover (`active`) stops the AI listening and speaking; handback resumes it. */
+  async takeover(roomId: string, active: boolean): Promise<boolean> {
+    const session = this.#byRoom.get(roomId);
+    if (!session) return false;
+    session.worker.socket.emit(AgentLinkEvents.takeover, { sessionId: session.id, active });
+    if (active) await session.link?.pauseSending();
+    else await session.link?.resumeSending();
+    return true;
+  }
+
+  close(): void {
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    for (const session of [...this.#sessions.values()]) this.#end(session, 'server_shutdown', true);
+    for (const worker of this.#workers.values()) worker.socket.disconnect(true);
+    this.#workers.clear();
+  }
+
+  #authError(detail: string): Error & { data: { code: string; message: string } } {
+    const error = new Error('unauthorized') as Error & { data: { code: string; message: string } };
+    error.data = { code: 'unauthorized', message: `Agent workers need a valid service token: ${detail}` };
+    return error;
+  }
+
+  #onConnection(socket: Socket): void {
+    let worker: WorkerEntry | null = null;
+    socket.on(AgentLinkEvents.register, (payload: unknown, ack: unknown) => {
+      if (typeof ack !== 'function') return;
+      if (worker)
+        return ack({
+          ok: false,
+          error: { code: 'already_registered', message: 'Register once per connection.' },
+        });
+      const parsed = WorkerRegisterSchema.safeParse(payload);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return ack({
+          ok: false,
+          error: { code: 'bad_request', message: `${issue?.path.join('.')}: ${issue?.message}` },
+        });
+      }
+      const sessions = new Set<AgentSession>();
+      worker = {
+        id: socket.id,
+        name: parsed.data.name,
+        capacity: parsed.data.capacity,
+        socket,
+        sessions,
+        get active() {
+          return sessions.size;
+        },
+      };
+      this.#workers.set(worker.id, worker);
+      this.#log.info(
+        { workerId: worker.id, name: worker.name, capacity: worker.capacity },
+        'agent worker registered',
+      );
+      ack({ ok: true, data: { workerId: worker.id } });
+      for (const [roomId, customerPeerId] of [...this.#waiting]) {
+        this.#waiting.delete(roomId);
+        void this.#dispatch(roomId, customerPeerId);
+      }
+    });
+    socket.on(AgentLinkEvents.event, (payload: unknown) => {
+      const parsed = SessionEventSchema.safeParse(payload);
+      const session = parsed.success ? this.#sessions.get(parsed.data.sessionId) : undefined;
+      if (!parsed.success || !session || session.worker !== worker) {
+        this.#log.warn(
+          { workerId: socket.id, valid: parsed.success },
+          'dropping an invalid or foreign session event',
+        );
+        return;
+      }
+      this.#publish(session, parsed.data.event);
+    });
+    socket.on(AgentLinkEvents.ended, (payload: unknown) => {
+      const parsed = SessionEndedSchema.safeParse(payload);
+      const session = parsed.success ? this.#sessions.get(parsed.data.sessionId) : undefined;
+      if (!parsed.success || !session || session.worker !== worker) return;
+      const { reason, message } = parsed.data;
+      if (reason === 'failed')
+        this.#log.error({ sessionId: session.id, message }, 'agent session failed on the worker');
+      this.#end(session, `worker_${reason}`, false);
+      if (reason === 'agent_hangup') {
+        this.emit('hangup', { roomId: session.roomId });
+        this.#options.rooms.get(session.roomId)?.close('agent_hangup', false);
+      }
+    });
+    socket.on('disconnect', (reason) => {
+      if (!worker) return;
+      this.#workers.delete(worker.id);
+      const orphaned = [...worker.sessions];
+      const level = orphaned.length > 0 ? 'warn' : 'info';
+      this.#log[level](
+        { workerId: worker.id, reason, sessions: orphaned.length },
+        'agent worker disconnected',
+      );
+      for (const session of orphaned) {
+        this.#end(session, 'worker_lost', false);
+        const room = this.#options.rooms.get(session.roomId);
+        if (room && !room.closed && room.peers.some((p) => p.id === session.customerPeerId)) {
+          void this.#dispatch(session.roomId, session.customerPeerId);
+        }
+      }
+    });
+  }
+
+  async #dispatch(roomId: string, customerPeerId: string): Promise<void> {
+    if (this.#byRoom.has(roomId)) return;
+    const room = this.#options.rooms.get(roomId);
+    if (!room || room.closed || !room.agentId) return;
+    const config = await this.#options.agentConfigs.get(room.agentId).catch((error: unknown) => {
+      this.#log.error(
+        { err: error, roomId, agentId: room.agentId },
+        'loading the agent configuration failed',
+      );
+      return null;
+    });
+    if (!config) {
+      this.#log.error(
+        { roomId, agentId: room.agentId, code: 'agent_config_missing' },
+        'no configuration for agent',
+      );
+      return;
+    }
+    if (this.#byRoom.has(roomId) || room.closed) return;
+
+    const tried = new Set<string>();
+    for (let attempt = 0; attempt < MAX_DISPATCH_ATTEMPTS; attempt++) {
+      const worker = pickLeastLoaded([...this.#workers.values()].filter((w) => !tried.has(w.id)));
+      if (!worker) break;
+      tried.add(worker.id);
+      const session: AgentSession = {
+        id: randomUUID(),
+        roomId,
+        customerPeerId,
+        worker,
+        link: null,
+        ended: false,
+      };
+      this.#sessions.set(session.id, session);
+      this.#byRoom.set(roomId, session);
+      worker.sessions.add(session);
+      const accepted = await this.#offer(session, config);
+      if (session.ended) return;
+      if (!accepted) {
+        this.#end(session, 'dispatch_refused', true);
+        continue;
+      }
+      await this.#join(session, accepted, config.name);
+      return;
+    }
+    this.#log.warn(
+      { roomId, workers: this.#workers.size },
+      'no agent worker could take the call; waiting for one',
+    );
+    this.#waiting.set(roomId, customerPeerId);
+  }
+
+  /** Offers the session to its worker; the worker's UDP address, or null if it refused or did not answer. */
+  async #offer(session: AgentSession, config: unknown): Promise<SessionAccept | null> {
+    try {
+      const reply = (await session.worker.socket
+        .timeout(this.#options.dispatchTimeoutMs ?? 15_000)
+        .emitWithAck(AgentLinkEvents.dispatch, {
+          sessionId: session.id,
+          roomId: session.roomId,
+          agentPeerId: `agent-${session.id}`,
+          config,
+        })) as AgentLinkAck<unknown>;
+      if (!reply || typeof reply !== 'object' || !('ok' in reply))
+        throw new Error('malformed dispatch reply');
+      if (!reply.ok) {
+        this.#log.warn({ sessionId: session.id, error: reply.error }, 'worker refused the call');
+        return null;
+      }
+      return SessionAcceptSchema.parse(reply.data);
+    } catch (error) {
+      this.#log.warn({ err: error, sessionId: session.id, workerId: session.worker.id }, 'dispatch failed');
+      return null;
+    }
+  }
+
+  async #join(session: AgentSession, accepted: SessionAccept, displayName: string): Promise<void> {
+    const room = this.#options.rooms.get(session.roomId);
+    let link: AgentMediaLink;
+    try {
+      if (!room || room.closed) throw new Error('the room closed during dispatch');
+      link = await room.connectAgent({ peerId: `agent-${session.id}`, displayName, rtpTarget: accepted.rtp });
+    } catch (error) {
+      this.#log.error({ err: error, sessionId: session.id }, 'the agent could not join the room');
+      this.#end(session, 'join_failed', true);
+      return;
+    }
+    if (session.ended) {
+      link.close('session_ended');
+      return;
+    }
+    session.link = link;
+    const socket = session.worker.socket;
+    link.on('consumer', (stream) =>
+      socket.emit(AgentLinkEvents.streamAdded, { sessionId: session.id, stream: toReceiveStream(stream) }),
+    );
+    link.on('consumerclosed', ({ ssrc }) =>
+      socket.emit(AgentLinkEvents.streamRemoved, { sessionId: session.id, ssrc }),
+    );
+    link.on('close', (reason) => this.#end(session, `agent_left:${reason}`, true));
+    socket.emit(AgentLinkEvents.media, {
+      sessionId: session.id,
+      ingest: link.ingest,
+      send: link.send,
+      receive: link.receive.map(toReceiveStream),
+    });
+    this.#log.info(
+      { sessionId: session.id, roomId: session.roomId, workerId: session.worker.id },
+      'agent joined the call',
+    );
+  }
+
+  #publish(session: AgentSession, event: SessionCallEvent): void {
+    const { bus } = this.#options;
+    const roomId = session.roomId;
+    switch (event.type) {
+      case 'transcript': {
+        const { type: _type, ...transcript } = event;
+        bus.emit('transcript', { ...transcript, roomId });
+        break;
+      }
+      case 'agent.state':
+        bus.emit('agent.state', { roomId, state: event.state });
+        break;
+      case 'turn.metrics': {
+        const { type: _type, ...metrics } = event;
+        bus.emit('turn.metrics', { ...metrics, roomId });
+        break;
+      }
+      case 'handoff':
+        this.emit('handoff', { roomId, reason: event.reason });
+        break;
+      case 'end_call':
+        // The worker follows with session.ended {reason: 'agent_hangup'}, which closes the room.
+        break;
+    }
+  }
+
+  #end(session: AgentSession, reason: string, notifyWorker: boolean): void {
+    if (session.ended) return;
+    session.ended = true;
+    this.#sessions.delete(session.id);
+    if (this.#byRoom.get(session.roomId) === session) this.#byRoom.delete(session.roomId);
+    session.worker.sessions.delete(session);
+    if (notifyWorker && session.worker.socket.connected) {
+      session.worker.socket.emit(AgentLinkEvents.stop, { sessionId: session.id, reason });
+    }
+    if (session.link && !session.link.closed) session.link.close(reason);
+    this.#log.info({ sessionId: session.id, roomId: session.roomId, reason }, 'agent session ended');
+    this.emit('sessionended', { roomId: session.roomId, sessionId: session.id, reason });
+  }
+}

@@ -1,0 +1,106 @@
+import type { Router } from '@koa/router';
+import type { Redis } from 'ioredis';
+import Koa, { type Middleware } from 'koa';
+import { SessionService } from '../auth/sessions.ts';
+import type { TokenService } from '../auth/tokens.ts';
+import type { ServerConfig } from '../config.ts';
+import type { MikroORM } from '../db/orm.ts';
+import { createLogger, type Logger } from '../log.ts';
+import { MetricsRegistry } from './metrics.ts';
+import { errorHandler } from './middleware/errorHandler.ts';
+import { jsonBody } from './middleware/jsonBody.ts';
+import { requestLog } from './middleware/requestLog.ts';
+import { RateLimiter, type RateLimitRule } from './rateLimit.ts';
+import { ReadinessChecks } from './readiness.ts';
+import { createAuthRouter } from './routes/auth.ts';
+import { createHealthRouter } from './routes/health.ts';
+import { createRoomsRouter, type IceServer, type RoomsRouterDeps } from './routes/rooms.ts';
+
+export interface HttpAppDeps {
+  config: Pick<ServerConfig, 'jwt'>;
+  tokens: TokenService;
+  orm: MikroORM;
+  redis: Redis;
+  startCall: RoomsRouterDeps['startCall'];
+  roomExists?: RoomsRouterDeps['roomExists'];
+  /** Other routers (calls, agent configs, extraction, OpenAPI), mounted after the built-in ones. */
+  routers?: Router[];
+  /** Runs last, for requests no router answered (e.g. the static web client). */
+  fallback?: Middleware;
+  /** Shared registries: pass yours to register checks and metrics from other components; created when omitted. */
+  readiness?: ReadinessChecks;
+  metrics?: MetricsRegistry;
+  sessions?: SessionService;
+  rateLimits?: { login?: RateLimitRule; startCall?: RateLimitRule };
+  iceServers?: IceServer[];
+  /** Trust X-Forwarded-For (behind a reverse proxy) for client IPs used by rate limits. */
+  trustProxy?: boolean;
+  bodyLimitBytes?: number;
+  logger?: Logger;
+}
+
+export interface HttpApp {
+  app: Koa;
+  readiness: ReadinessChecks;
+  metrics: MetricsRegistry;
+  sessions: SessionService;
+  /** Node request listener: http.createServer(httpApp.callback). */
+  callback: ReturnType<Koa['callback']>;
+}
+
+export const DEFAULT_RATE_LIMITS = {
+  login: { limit: 10, windowS: 60 },
+  startCall: { limit: 30, windowS: 60 },
+} as const satisfies Record<string, RateLimitRule>;
+
+/**
+ * The Koa control plane: request log and metrics, JSON errors, JSON bodies, then health (/healthz, /readyz,
+ * /metrics), auth (/api/auth/*), rooms and calls (/api/rooms/:id/token, /api/calls) and the given routers.
+ * Registers the 'database' and 'redis' readiness checks.
+ */
+export function createHttpApp(deps: HttpAppDeps): HttpApp {
+  const logger = deps.logger ?? createLogger('http');
+  const readiness = deps.readiness ?? new ReadinessChecks();
+  const metrics = deps.metrics ?? new MetricsRegistry();
+  const sessions =
+    deps.sessions ??
+    new SessionService({ orm: deps.orm, tokens: deps.tokens, refreshTtlS: deps.config.jwt.refreshTtlS });
+  readiness.register('database', async () => {
+    await deps.orm.em.getConnection().execute('select 1');
+  });
+  readiness.register('redis', async () => {
+    await deps.redis.ping();
+  });
+
+  const limiter = (name: string, rule: RateLimitRule) =>
+    new RateLimiter({ redis: deps.redis, name, rule, logger });
+  const routers = [
+    createHealthRouter({ readiness, metrics }),
+    createAuthRouter({
+      sessions,
+      tokens: deps.tokens,
+      loginLimiter: limiter('login', deps.rateLimits?.login ?? DEFAULT_RATE_LIMITS.login),
+    }),
+    createRoomsRouter({
+      tokens: deps.tokens,
+      sessions,
+      startCall: deps.startCall,
+      callLimiter: limiter('start_call', deps.rateLimits?.startCall ?? DEFAULT_RATE_LIMITS.startCall),
+      ...(deps.roomExists ? { roomExists: deps.roomExists } : {}),
+      ...(deps.iceServers ? { iceServers: deps.iceServers } : {}),
+    }),
+    ...(deps.routers ?? []),
+  ];
+
+  const app = new Koa({ proxy: deps.trustProxy ?? false });
+  app.silent = true;
+  app.use(requestLog(logger, metrics));
+  app.use(errorHandler(logger));
+  app.use(jsonBody({ limitBytes: deps.bodyLimitBytes ?? 1024 * 1024 }));
+  for (const router of routers) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+  if (deps.fallback) app.use(deps.fallback);
+  return { app, readiness, metrics, sessions, callback: app.callback() };
+}

@@ -1,0 +1,63 @@
+import type { Middleware } from 'koa';
+import { ZodError } from 'zod';
+import { AuthError } from '../../auth/errors.ts';
+import type { Logger } from '../../log.ts';
+import { HttpError } from '../errors.ts';
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+/**
+ * Renders every error as JSON {error: {code, message, details?}}: HttpError and AuthError with their status, a
+ * ZodError escaping a handler as 400 validation_failed, anything else as 500 internal_error (logged, message hidden).
+ */
+export function errorHandler(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        throw new HttpError(404, 'route_not_found', `No route for ${ctx.method} ${ctx.path}.`);
+      }
+    } catch (error) {
+      const { status, body, headers } = toResponse(error);
+      if (status >= 500) logger.error({ err: error, method: ctx.method, path: ctx.path }, 'request failed');
+      ctx.status = status;
+      ctx.set(headers);
+      ctx.body = body;
+    }
+  };
+}
+
+function toResponse(error: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
+  if (error instanceof HttpError) {
+    const body: ErrorBody = { error: { code: error.code, message: error.message } };
+    if (error.details !== undefined) body.error.details = error.details;
+    return { status: error.status, body, headers: error.headers };
+  }
+  if (error instanceof AuthError) {
+    const headers: Record<string, string> = error.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
+    return { status: error.status, body: { error: { code: error.code, message: error.message } }, headers };
+  }
+  if (error instanceof ZodError) {
+    const details = error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+    const message = `Invalid input: ${details.map((d) => `${d.path || '(root)'}: ${d.message}`).join('; ')}`;
+    return { status: 400, body: { error: { code: 'validation_failed', message, details } }, headers: {} };
+  }
+  const status = (error as { status?: unknown })?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500 && (error as { expose?: boolean }).expose) {
+    // http-errors thrown by Koa itself (ctx.throw, malformed URLs).
+    return {
+      status,
+      body: { error: { code: 'bad_request', message: (error as Error).message } },
+      headers: {},
+    };
+  }
+  return {
+    status: 500,
+    body: {
+      error: { code: 'internal_error', message: 'Internal server error; it was logged. Try again later.' },
+    },
+    headers: {},
+  };
+}

@@ -1,0 +1,47 @@
+import { Router } from '@koa/router';
+import { z } from 'zod';
+import type { SessionService } from '../../auth/sessions.ts';
+import type { TokenService } from '../../auth/tokens.ts';
+import { NotFoundError } from '../errors.ts';
+import { authenticatedUser, requireAuth } from '../middleware/requireAuth.ts';
+import { type RateLimiter, rateLimit } from '../rateLimit.ts';
+import { validateBody } from '../validate.ts';
+
+const LoginBodySchema = z.object({
+  email: z.string().trim().toLowerCase().pipe(z.email().max(254)),
+  password: z.string().min(1).max(1024),
+});
+const RefreshBodySchema = z.object({ refreshToken: z.string().min(1).max(256) });
+
+/** POST /api/auth/login, /refresh (rotating), /logout and GET /api/auth/me. */
+export function createAuthRouter(deps: {
+  sessions: SessionService;
+  tokens: TokenService;
+  loginLimiter: RateLimiter;
+}): Router {
+  const router = new Router({ prefix: '/api/auth' });
+
+  router.post('/login', rateLimit(deps.loginLimiter), async (ctx) => {
+    const { email, password } = validateBody(ctx, LoginBodySchema);
+    ctx.body = await deps.sessions.login(email, password);
+  });
+
+  router.post('/refresh', async (ctx) => {
+    const { refreshToken } = validateBody(ctx, RefreshBodySchema);
+    ctx.body = await deps.sessions.refresh(refreshToken);
+  });
+
+  router.post('/logout', async (ctx) => {
+    const { refreshToken } = validateBody(ctx, RefreshBodySchema);
+    await deps.sessions.logout(refreshToken);
+    ctx.status = 204;
+  });
+
+  router.get('/me', requireAuth(deps.tokens), async (ctx) => {
+    const user = await deps.sessions.getUser(authenticatedUser(ctx.state).id);
+    if (!user) throw new NotFoundError('Your account', 'user_not_found');
+    ctx.body = { user };
+  });
+
+  return router;
+}

@@ -1,0 +1,101 @@
+import { Router } from '@koa/router';
+import { grantsForRole } from '@voiceroom/sdk/protocol';
+import { z } from 'zod';
+import { AuthError } from '../../auth/errors.ts';
+import { roomRoleForUser, STAFF_ROLES } from '../../auth/roles.ts';
+import type { SessionService } from '../../auth/sessions.ts';
+import type { TokenService } from '../../auth/tokens.ts';
+import { NotFoundError } from '../errors.ts';
+import { authenticatedUser, requireAuth } from '../middleware/requireAuth.ts';
+import { type RateLimiter, rateLimit } from '../rateLimit.ts';
+import { validateBody, validateParams } from '../validate.ts';
+
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only (at most 64)');
+
+const RoomParamsSchema = z.object({ roomId: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'not a room id') });
+const RoomTokenBodySchema = z.object({ listenOnly: z.boolean().optional() }).strict();
+const StartCallBodySchema = z
+  .object({
+    agentId: id.optional(),
+    displayName: z.string().trim().min(1).max(80).optional(),
+  })
+  .strict();
+
+export interface StartCallRequest {
+  agentId?: string;
+  displayName?: string;
+}
+
+export interface StartedCall {
+  callId: string;
+  roomId: string;
+  /** The agent that will answer (after defaults were applied), if any. */
+  agentId?: string | null;
+}
+
+/** WebRTC ICE servers handed to browsers with their room token (STUN/TURN); empty on a LAN or loopback. */
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+export interface RoomsRouterDeps {
+  tokens: TokenService;
+  sessions: SessionService;
+  /** Starts a call for a customer: creates the call record and room, dispatches the AI agent. */
+  startCall: (request: StartCallRequest) => Promise<StartedCall>;
+  callLimiter: RateLimiter;
+  /** When given, staff tokens are only issued for rooms that exist (404 room_not_found otherwise). */
+  roomExists?: (roomId: string) => boolean | Promise<boolean>;
+  iceServers?: IceServer[];
+}
+
+/** POST /api/rooms/:roomId/token (staff joining a live call) and POST /api/calls (a customer starting a call). */
+export function createRoomsRouter(deps: RoomsRouterDeps): Router {
+  const router = new Router({ prefix: '/api' });
+  const iceServers = deps.iceServers ?? [];
+
+  router.post('/rooms/:roomId/token', requireAuth(deps.tokens, STAFF_ROLES), async (ctx) => {
+    const { roomId } = validateParams(ctx, RoomParamsSchema);
+    const { listenOnly } = validateBody(ctx, RoomTokenBodySchema);
+    const caller = authenticatedUser(ctx.state);
+    const role = roomRoleForUser(caller.role);
+    if (!role) throw new AuthError('forbidden');
+    const user = await deps.sessions.getUser(caller.id);
+    if (!user) throw new AuthError('account_disabled');
+    if (deps.roomExists && !(await deps.roomExists(roomId)))
+      throw new NotFoundError(`Room ${roomId}`, 'room_not_found');
+    const issued = await deps.tokens.issueRoomToken({
+      identity: user.id,
+      name: user.displayName,
+      room: roomId,
+      role,
+      listenOnly: listenOnly ?? false,
+    });
+    const grants = grantsForRole(role, { listenOnly: listenOnly ?? false });
+    ctx.body = { roomId, token: issued.token, expiresIn: issued.expiresIn, role, grants, iceServers };
+  });
+
+  router.post('/calls', rateLimit(deps.callLimiter), async (ctx) => {
+    const body = validateBody(ctx, StartCallBodySchema);
+    const call = await deps.startCall(body);
+    const issued = await deps.tokens.issueRoomToken({
+      identity: `customer:${call.callId}`,
+      name: body.displayName ?? 'Customer',
+      room: call.roomId,
+      role: 'customer',
+      agentId: call.agentId ?? body.agentId ?? null,
+    });
+    ctx.status = 201;
+    ctx.body = {
+      callId: call.callId,
+      roomId: call.roomId,
+      token: issued.token,
+      expiresIn: issued.expiresIn,
+      iceServers,
+    };
+  });
+
+  return router;
+}

@@ -1,0 +1,34 @@
+import type { Context } from 'koa';
+import type { z } from 'zod';
+import { HttpError } from './errors.ts';
+
+type Source = 'body' | 'query' | 'params';
+
+function validate<S extends z.ZodType>(source: Source, value: unknown, schema: S): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => ({
+    path: [source, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+  throw new HttpError(
+    400,
+    'validation_failed',
+    `Invalid request ${source}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+    { details: issues },
+  );
+}
+
+/** The parsed JSON body (see jsonBody middleware), validated; throws 400 validation_failed naming each bad field. */
+export function validateBody<S extends z.ZodType>(ctx: Context, schema: S): z.infer<S> {
+  return validate('body', (ctx.request as { body?: unknown }).body ?? {}, schema);
+}
+
+export function validateQuery<S extends z.ZodType>(ctx: Context, schema: S): z.infer<S> {
+  return validate('query', ctx.query, schema);
+}
+
+/** Route parameters (`ctx.params` set by @koa/router). */
+export function validateParams<S extends z.ZodType>(ctx: Context, schema: S): z.infer<S> {
+  return validate('params', (ctx as { params?: unknown }).params ?? {}, schema);
+}

@@ -42,7 +42,7 @@ export async function storeExtraction(
   em: EntityManager,
   callId: string,
   result: ExtractionResult,
-  source: ExtractionSource,
+  source: ExtractionSource | 'human',
 ): Promise<number | null> {
   await em.nativeDelete(OrderEntity, { call: callId });
   await em.nativeDelete(CustomerEntity, { call: callId });

@@ -8,7 +8,8 @@ export interface Order {
   id: number;
   call: Call;
   customer: Customer;
-  source: ExtractionSource;
+  /** 'human' when a reviewer entered the order by hand (the job had failed). */
+  source: ExtractionSource | 'human';
   confidence: number;
   currency: string | null;
   /** Sum of quantity x unit price over items with a known price. */

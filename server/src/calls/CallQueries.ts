@@ -1,0 +1,324 @@
+import type { MikroORM } from '../db/orm.ts';
+
+export interface CallListFilter {
+  page: number;
+  pageSize: number;
+  status?: 'active' | 'ended';
+  outcome?: 'completed' | 'abandoned' | 'failed';
+  agentId?: string;
+  /** Started at or after / before (ISO times). */
+  from?: Date;
+  to?: Date;
+  /** Words searched in the caller's name and the transcript. */
+  q?: string;
+  extractionStatus?: 'pending' | 'running' | 'succeeded' | 'failed';
+}
+
+export interface CallSummary {
+  id: string;
+  roomId: string;
+  agentId: string | null;
+  displayName: string;
+  status: string;
+  outcome: string | null;
+  endReason: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  durationMs: number | null;
+  extraction: { jobId: number; status: string; reviewStatus: string } | null;
+}
+
+interface CallRow {
+  id: string;
+  room_id: string;
+  agent_id: string | null;
+  display_name: string;
+  status: string;
+  outcome: string | null;
+  end_reason: string | null;
+  started_at: string;
+  ended_at: string | null;
+  job_id: number | null;
+  job_status: string | null;
+  review_status: string | null;
+}
+
+/** MySQL DATETIME(3) in UTC ('2026-11-21 13:00:17.196') as ISO 8601. */
+export function isoUtc(value: string | Date | null): string | null {
+  if (value === null) return null;
+  if (value instanceof Date) return value.toISOString();
+  return `${value.replace(' ', 'T')}Z`;
+}
+
+function mysqlUtc(date: Date): string {
+  return date.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Read side of call records for the API and console: filtered, paginated lists and one call in full. */
+export class CallQueries {
+  readonly #orm: MikroORM;
+
+  constructor(orm: MikroORM) {
+    this.#orm = orm;
+  }
+
+  async list(
+    filter: CallListFilter,
+  ): Promise<{ items: CallSummary[]; total: number; page: number; pageSize: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (condition: string, ...values: unknown[]) => {
+      where.push(condition);
+      params.push(...values);
+    };
+    if (filter.status) add('c.status = ?', filter.status);
+    if (filter.outcome) add('c.outcome = ?', filter.outcome);
+    if (filter.agentId) add('c.agent_id = ?', filter.agentId);
+    if (filter.from) add('c.started_at >= ?', mysqlUtc(filter.from));
+    if (filter.to) add('c.started_at < ?', mysqlUtc(filter.to));
+    if (filter.extractionStatus) add('j.status = ?', filter.extractionStatus);
+    for (const word of (filter.q ?? '').split(/\s+/).filter(Boolean).slice(0, 8)) {
+      const like = `%${likeEscape(word)}%`;
+      add(
+        '(c.display_name like ? or exists (select 1 from transcript_segments s where s.call_id = c.id and s.text like ?))',
+        like,
+        like,
+      );
+    }
+    const whereSql = where.length > 0 ? `where ${where.join(' and ')}` : '';
+    const from = 'from calls c left join extraction_jobs j on j.call_id = c.id';
+    const em = this.#orm.em.fork();
+    const [count] = await em.execute<{ n: number }[]>(`select count(*) as n ${from} ${whereSql}`, params);
+    const rows = await em.execute<CallRow[]>(
+      `select c.id, c.room_id, c.agent_id, c.display_name, c.status, c.outcome, c.end_reason, c.started_at, c.ended_at,
+              j.id as job_id, j.status as job_status, j.review_status
+       ${from} ${whereSql}
+       order by c.started_at desc, c.id
+       limit ? offset ?`,
+      [...params, filter.pageSize, (filter.page - 1) * filter.pageSize],
+    );
+    return {
+      items: rows.map(toSummary),
+      total: Number(count?.n ?? 0),
+      page: filter.page,
+      pageSize: filter.pageSize,
+    };
+  }
+
+  /** One call with participants, transcript, turn metrics (with a summary) and extraction; undefined if unknown. */
+  async get(callId: string) {
+    const em = this.#orm.em.fork();
+    const [row] = await em.execute<CallRow[]>(
+      `select c.id, c.room_id, c.agent_id, c.display_name, c.status, c.outcome, c.end_reason, c.started_at, c.ended_at,
+              j.id as job_id, j.status as job_status, j.review_status
+       from calls c left join extraction_jobs j on j.call_id = c.id where c.id = ?`,
+      [callId],
+    );
+    if (!row) return undefined;
+    const participants = await em.execute<Record<string, string | null>[]>(
+      `select peer_id, identity, display_name, role, joined_at, left_at, left_reason
+       from participants where call_id = ? order by joined_at, id`,
+      [callId],
+    );
+    const transcript = await em.execute<
+      {
+        segment_id: string;
+        speaker: string;
+        text: string;
+        start_ms: number;
+        end_ms: number;
+        interrupted: number;
+        redacted: number;
+      }[]
+    >(
+      `select segment_id, speaker, text, start_ms, end_ms, interrupted, redacted
+       from transcript_segments where call_id = ? order by start_ms, id`,
+      [callId],
+    );
+    const turns = await em.execute<
+      {
+        turn: number;
+        eou_ms: number;
+        asr_final_ms: number;
+        dialog_first_token_ms: number;
+        tts_first_audio_ms: number;
+        voice_to_voice_ms: number;
+        interrupted: number;
+      }[]
+    >(
+      `select turn, eou_ms, asr_final_ms, dialog_first_token_ms, tts_first_audio_ms, voice_to_voice_ms, interrupted
+       from turn_metrics where call_id = ? order by turn`,
+      [callId],
+    );
+    return {
+      ...toSummary(row),
+      participants: participants.map((p) => ({
+        peerId: p.peer_id,
+        identity: p.identity,
+        displayName: p.display_name,
+        role: p.role,
+        joinedAt: isoUtc(p.joined_at ?? null),
+        leftAt: isoUtc(p.left_at ?? null),
+        leftReason: p.left_reason,
+      })),
+      transcript: transcript.map((s) => ({
+        segmentId: s.segment_id,
+        speaker: s.speaker,
+        text: s.text,
+        startMs: s.start_ms,
+        endMs: s.end_ms,
+        interrupted: Boolean(s.interrupted),
+        redacted: Boolean(s.redacted),
+      })),
+      metrics: {
+        turns: turns.map((t) => ({
+          turn: t.turn,
+          eouMs: t.eou_ms,
+          asrFinalMs: t.asr_final_ms,
+          dialogFirstTokenMs: t.dialog_first_token_ms,
+          ttsFirstAudioMs: t.tts_first_audio_ms,
+          voiceToVoiceMs: t.voice_to_voice_ms,
+          interrupted: Boolean(t.interrupted),
+        })),
+        voiceToVoiceMs: latencySummary(turns.map((t) => t.voice_to_voice_ms)),
+      },
+      extraction: row.job_id === null ? null : await this.extraction(row.job_id),
+    };
+  }
+
+  /** An extraction job with its result and the order rows stored from it. */
+  async extraction(jobId: number) {
+    const em = this.#orm.em.fork();
+    const [job] = await em.execute<
+      {
+        id: number;
+        call_id: string;
+        status: string;
+        attempts: number;
+        max_attempts: number;
+        last_error: string | null;
+        source: string | null;
+        confidence: number | null;
+        result: string | object | null;
+        review_status: string;
+        reviewed_by: string | null;
+        reviewed_at: string | null;
+        created_at: string;
+        completed_at: string | null;
+      }[]
+    >(
+      `select id, call_id, status, attempts, max_attempts, last_error, source, confidence, result, review_status,
+              reviewed_by, reviewed_at, created_at, completed_at
+       from extraction_jobs where id = ?`,
+      [jobId],
+    );
+    if (!job) return undefined;
+    const [order] = await em.execute<
+      {
+        id: number;
+        source: string;
+        confidence: number;
+        currency: string | null;
+        total: string | null;
+        notes: string | null;
+        name: string | null;
+        address: string | null;
+        phone: string | null;
+        email: string | null;
+      }[]
+    >(
+      `select o.id, o.source, o.confidence, o.currency, o.total, o.notes, c.name, c.address, c.phone, c.email
+       from orders o join customers c on c.id = o.customer_id where o.call_id = ?`,
+      [job.call_id],
+    );
+    const items = order
+      ? await em.execute<
+          {
+            name: string;
+            size: string | null;
+            quantity: number;
+            unit_price: string | null;
+            currency: string | null;
+          }[]
+        >(
+          'select name, size, quantity, unit_price, currency from order_items where order_id = ? order by position',
+          [order.id],
+        )
+      : [];
+    return {
+      jobId: job.id,
+      callId: job.call_id,
+      status: job.status,
+      attempts: job.attempts,
+      maxAttempts: job.max_attempts,
+      lastError: job.last_error,
+      source: job.source,
+      confidence: job.confidence,
+      result: typeof job.result === 'string' ? JSON.parse(job.result) : job.result,
+      reviewStatus: job.review_status,
+      reviewedBy: job.reviewed_by,
+      reviewedAt: isoUtc(job.reviewed_at),
+      createdAt: isoUtc(job.created_at),
+      completedAt: isoUtc(job.completed_at),
+      order: order
+        ? {
+            orderId: order.id,
+            source: order.source,
+            confidence: order.confidence,
+            currency: order.currency,
+            total: order.total,
+            notes: order.notes,
+            customer: { name: order.name, address: order.address, phone: order.phone, email: order.email },
+            items: items.map((i) => ({
+              name: i.name,
+              size: i.size,
+              quantity: i.quantity,
+              unitPrice: i.unit_price,
+              currency: i.currency,
+            })),
+          }
+        : null,
+    };
+  }
+}
+
+function toSummary(row: CallRow): CallSummary {
+  const startedAt = isoUtc(row.started_at) as string;
+  const endedAt = isoUtc(row.ended_at);
+  return {
+    id: row.id,
+    roomId: row.room_id,
+    agentId: row.agent_id,
+    displayName: row.display_name,
+    status: row.status,
+    outcome: row.outcome,
+    endReason: row.end_reason,
+    startedAt,
+    endedAt,
+    durationMs: endedAt ? Date.parse(endedAt) - Date.parse(startedAt) : null,
+    extraction:
+      row.job_id === null
+        ? null
+        : {
+            jobId: row.job_id,
+            status: row.job_status ?? 'pending',
+            reviewStatus: row.review_status ?? 'unreviewed',
+          },
+  };
+}
+
+function latencySummary(values: number[]): {
+  count: number;
+  p50: number | null;
+  p95: number | null;
+  max: number | null;
+} {
+  if (values.length === 0) return { count: 0, p50: null, p95: null, max: null };
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? null;
+  return { count: sorted.length, p50: at(0.5), p95: at(0.95), max: sorted.at(-1) ?? null };
+}

@@ -1,0 +1,27 @@
+import type { EntityManager } from '../db/orm.ts';
+
+export interface AuditEntry {
+  actor: { id: string; role: string } | null;
+  /** Verb phrase, e.g. 'extraction.approve', 'agent_config.update', 'copilot.takeover'. */
+  action: string;
+  targetType: string;
+  targetId: string;
+  details?: Record<string, unknown>;
+}
+
+/** Appends to audit_events; pass the transaction's EntityManager so the entry commits with the change it records. */
+export async function recordAudit(em: EntityManager, entry: AuditEntry): Promise<void> {
+  await em.execute(
+    `insert into audit_events (actor_id, actor_role, action, target_type, target_id, details, created_at)
+     values (?, ?, ?, ?, ?, ?, utc_timestamp(3))`,
+    [
+      entry.actor?.id ?? null,
+      entry.actor?.role ?? null,
+      entry.action.slice(0, 64),
+      entry.targetType.slice(0, 32),
+      entry.targetId.slice(0, 64),
+      entry.details === undefined ? null : JSON.stringify(entry.details),
+    ],
+    'run',
+  );
+}

@@ -138,10 +138,7 @@ export class ExtractionReview {
   }
 }
 
-async function lockJob(
-  em: Parameters<Parameters<MikroORM['em']['transactional']>[0]>[0],
-  jobId: number,
-): Promise<JobRow> {
+async function lockJob(em: EntityManager, jobId: number): Promise<JobRow> {
   const [job] = await em.execute<JobRow[]>(
     'select id, call_id, status, source, result, review_status from extraction_jobs where id = ? for update',
     [jobId],

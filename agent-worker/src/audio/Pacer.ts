@@ -17,7 +17,10 @@ export interface PacerOptions {
   leadMs?: number;
   /** How often to ask for audio while silent (default 10 ms). */
   idlePollMs?: number;
-  /** Being later than this behind schedule (a blocked event loop) re-anchors the schedule instead of bursting. */
+  /**
+   * Being later than this behind schedule (a blocked event loop) skips the missed frame slots instead of bursting
+   * them (default 200 ms; shorter stalls are caught up, which receivers' jitter buffers absorb).
+   */
   maxLateMs?: number;
 }
 
@@ -54,7 +57,7 @@ export class Pacer {
     this.#frameMs = options.frameMs ?? 20;
     this.#leadMs = options.leadMs ?? 40;
     this.#idlePollMs = options.idlePollMs ?? 10;
-    this.#maxLateMs = options.maxLateMs ?? 3 * this.#frameMs;
+    this.#maxLateMs = options.maxLateMs ?? 200;
   }
 
   get stats(): PacerStats {
@@ -88,8 +91,9 @@ export class Pacer {
     if (!this.#running) return;
     const now = this.#clock.now();
     if (this.#nextDueMs !== null && now - this.#nextDueMs > this.#maxLateMs) {
-      // The event loop was blocked: continue from now rather than sending the missed frames in a burst.
-      this.#nextDueMs = now;
+      // The event loop was blocked: skip the missed frame slots (staying on the frame grid, so RTP timestamps
+      // show a gap of whole frames) rather than sending them all in a burst.
+      this.#nextDueMs += Math.floor((now - this.#nextDueMs) / this.#frameMs) * this.#frameMs;
       this.#stats.reanchors++;
     }
     let startOfSpurt = false;

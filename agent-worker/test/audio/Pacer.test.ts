@@ -56,9 +56,20 @@ describe('Pacer', () => {
     pacer.start();
     clock.advance(100);
     const before = sent.length;
-    clock.advance(560, 500);
+    clock.advance(800, 700);
     expect(sent.length - before).toBeLessThanOrEqual(3);
     expect(pacer.stats.reanchors).toBe(1);
+    // Skipped slots stay on the frame grid: media times remain whole frames apart.
+    expect(sent.every((s) => (s.info.mediaTimeMs - 1_000) % 20 === 0)).toBe(true);
+  });
+
+  it('catches up a short stall without skipping any frame slot', () => {
+    const { clock, pacer, sent } = setup(100);
+    pacer.start();
+    clock.advance(100);
+    clock.advance(200, 100);
+    expect(pacer.stats.reanchors).toBe(0);
+    expect(sent.map((s) => s.info.mediaTimeMs - 1_000)).toEqual(sent.map((_, i) => i * 20));
   });
 
   it('stops on the next frame when the source runs dry, and marks the next spurt', () => {

@@ -12,8 +12,7 @@ export interface PocketSphinxStreamOptions {
 
 /**
  * One caller's recognition stream over its own pocketsphinx decoder. Native calls run one at a time on a promise
- * chain (off the event loop); each utterance has a generation number so that a cancelled utterance's late
- * results are dropped.
+ * chain (off the event loop); cancelling bumps an epoch so that audio queued before the cancel is dropped.
  */
 export class PocketSphinxStream implements SttStream {
   readonly #lib: PocketSphinxLib;
@@ -23,7 +22,8 @@ export class PocketSphinxStream implements SttStream {
   readonly #events = new AsyncEventQueue<SttEvent>();
   #chain: Promise<void> = Promise.resolve();
   #uttStarted = false;
-  #generation = 0;
+  /** Bumped by cancel and close: queued audio of an older epoch is dropped. */
+  #epoch = 0;
   #lastPartialAt = 0;
   #lastPartial = '';
   #closed = false;
@@ -41,23 +41,22 @@ export class PocketSphinxStream implements SttStream {
 
   pushAudio(pcm: Int16Array): void {
     if (this.#closed || pcm.length === 0) return;
-    const generation = this.#generation;
+    const epoch = this.#epoch;
     const copy = pcm.slice();
     this.#enqueue(async () => {
-      if (generation !== this.#generation) return;
+      if (epoch !== this.#epoch) return;
       if (!this.#uttStarted) {
         this.#lib.startUtt(this.#decoder);
         this.#uttStarted = true;
       }
       await this.#lib.processRaw(this.#decoder, copy);
-      this.#maybeEmitPartial(generation);
+      this.#maybeEmitPartial(epoch);
     });
   }
 
   endUtterance(): void {
     if (this.#closed) return;
     const endedAt = performance.now();
-    this.#generation++;
     this.#enqueue(async () => {
       let text = '';
       let confidence = 0;
@@ -76,7 +75,7 @@ export class PocketSphinxStream implements SttStream {
 
   cancelUtterance(): void {
     if (this.#closed) return;
-    this.#generation++;
+    this.#epoch++;
     this.#enqueue(async () => {
       if (this.#uttStarted) {
         await this.#lib.endUtt(this.#decoder);
@@ -89,7 +88,7 @@ export class PocketSphinxStream implements SttStream {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#generation++;
+    this.#epoch++;
     this.#events.end();
     this.#enqueue(async () => {
       if (this.#uttStarted) await this.#lib.endUtt(this.#decoder);
@@ -105,9 +104,9 @@ export class PocketSphinxStream implements SttStream {
     this.#chain = this.#chain.then(task).catch((error: Error) => this.#onError(error));
   }
 
-  #maybeEmitPartial(generation: number): void {
+  #maybeEmitPartial(epoch: number): void {
     const now = performance.now();
-    if (now - this.#lastPartialAt < this.#partialIntervalMs || generation !== this.#generation) return;
+    if (now - this.#lastPartialAt < this.#partialIntervalMs || epoch !== this.#epoch) return;
     this.#lastPartialAt = now;
     const text = this.#lib.hypothesis(this.#decoder).text.trim();
     if (text && text !== this.#lastPartial) {

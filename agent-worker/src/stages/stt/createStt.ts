@@ -1,0 +1,41 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import type { Stt } from '../types.ts';
+import { PocketSphinxStt } from './pocketsphinx/PocketSphinxStt.ts';
+import { SherpaOnnxStt } from './sherpa/SherpaOnnxStt.ts';
+
+export interface CreateSttOptions {
+  /** Where `npm run models` put the models (default ./models); config `asr.model` is relative to it. */
+  modelsDir?: string;
+  /** When the configured model cannot be loaded, use PocketSphinx instead of failing (default true). */
+  fallback?: boolean;
+  onWarning?: (message: string, error: Error) => void;
+  onError?: (error: Error) => void;
+}
+
+export const DEFAULT_SHERPA_ASR_MODEL = 'zipformer-en-20m';
+
+/**
+ * The recogniser the agent configuration asks for. PocketSphinx always gets the agent's own language model (menu,
+ * knowledge, phrases); sherpa-onnx falls back to it when its model is missing, unless `fallback` is false.
+ */
+export async function createStt(
+  config: Pick<AgentConfig, 'asr' | 'menu' | 'knowledge' | 'handoff'>,
+  options: CreateSttOptions = {},
+): Promise<Stt> {
+  const pocketsphinx = (): Promise<Stt> =>
+    PocketSphinxStt.create({ domain: config, onError: options.onError });
+  if (config.asr.provider === 'pocketsphinx') return pocketsphinx();
+  const name = config.asr.model ?? DEFAULT_SHERPA_ASR_MODEL;
+  const modelDir = isAbsolute(name) ? name : join(resolve(options.modelsDir ?? 'models'), name);
+  try {
+    return await SherpaOnnxStt.create({ modelDir, onError: options.onError });
+  } catch (error) {
+    if (options.fallback === false) throw error;
+    options.onWarning?.(
+      `sherpa-onnx ASR unavailable, using PocketSphinx: ${(error as Error).message}`,
+      error as Error,
+    );
+    return pocketsphinx();
+  }
+}

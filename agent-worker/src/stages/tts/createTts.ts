@@ -1,0 +1,52 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import type { Tts } from '../types.ts';
+import { EspeakTts } from './espeak/EspeakTts.ts';
+import { FliteTts } from './flite/FliteTts.ts';
+import { KokoroTts } from './kokoro/KokoroTts.ts';
+import { SherpaOnnxTts } from './sherpa/SherpaOnnxTts.ts';
+
+export interface CreateTtsOptions {
+  /** Where `npm run models` put the models (default ./models); config `tts.model` is relative to it. */
+  modelsDir?: string;
+  /** When the configured neural voice cannot be loaded, use flite (kal16) instead of failing (default true). */
+  fallback?: boolean;
+  onWarning?: (message: string, error: Error) => void;
+}
+
+export const DEFAULT_SHERPA_TTS_MODEL = 'kokoro-en';
+
+/**
+ * The synthesiser the agent configuration asks for. Kokoro is served by sherpa-onnx when the model directory has
+ * sherpa-onnx's layout (what `npm run models` installs), by kokoro-js otherwise.
+ */
+export async function createTts(config: AgentConfig['tts'], options: CreateTtsOptions = {}): Promise<Tts> {
+  const modelDir = (fallbackName: string): string => {
+    const name = config.model ?? fallbackName;
+    return isAbsolute(name) ? name : join(resolve(options.modelsDir ?? 'models'), name);
+  };
+  switch (config.provider) {
+    case 'flite':
+      return FliteTts.create({ voice: config.voice, rate: config.rate });
+    case 'espeak-ng':
+      return new EspeakTts({ voice: config.voice, rate: config.rate });
+    default:
+      try {
+        const dir = modelDir(DEFAULT_SHERPA_TTS_MODEL);
+        if (config.provider === 'kokoro' && !existsSync(join(dir, 'voices.bin'))) {
+          return await KokoroTts.create({ modelDir: dir, voice: config.voice, rate: config.rate });
+        }
+        const speakerId =
+          config.voice !== undefined && /^\d+$/.test(config.voice) ? Number(config.voice) : undefined;
+        return await SherpaOnnxTts.create({ modelDir: dir, speakerId, rate: config.rate });
+      } catch (error) {
+        if (options.fallback === false) throw error;
+        options.onWarning?.(
+          `${config.provider} TTS unavailable, using flite: ${(error as Error).message}`,
+          error as Error,
+        );
+        return FliteTts.create({ rate: config.rate });
+      }
+  }
+}

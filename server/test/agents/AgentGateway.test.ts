@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { grantsForRole } from '@voiceroom/sdk/protocol';
 import { Server } from 'socket.io';
+import { io as connectClient } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   FRAME_SAMPLES_48K,
@@ -14,7 +15,7 @@ import {
 } from '../../../agent-worker/src/audio/OpusCodec.ts';
 import { buildRtpPacket, parseRtpPacket } from '../../../agent-worker/src/rtp/rtpPacket.ts';
 import { AgentWorker } from '../../../agent-worker/src/worker/AgentWorker.ts';
-import type { CallPipelineFactory } from '../../../agent-worker/src/worker/CallPipeline.ts';
+import type { CallPipeline, CallPipelineFactory } from '../../../agent-worker/src/worker/CallPipeline.ts';
 import { EchoPipeline } from '../../../agent-worker/src/worker/EchoPipeline.ts';
 import { AgentGateway } from '../../src/agents/AgentGateway.ts';
 import { FileAgentConfigStore } from '../../src/agents/FileAgentConfigStore.ts';
@@ -275,5 +276,141 @@ describe('AgentGateway', () => {
     await expect.poll(() => worker.sessions.map((s) => s.roomId), { timeout: 5_000 }).toEqual([roomB.id]);
     expect(roomA.peers.some((p) => p.role === 'agent_ai')).toBe(false);
     await expect.poll(() => b.heard.length, { timeout: 5_000 }).toBeGreaterThan(20);
+  });
+});
+
+/** A pipeline that says one scripted line at start and records what the co-pilot did to it. */
+function scripted(record: {
+  hints: string[];
+  muted: boolean[];
+  pipelines: (CallPipeline & { hangUp(): void })[];
+}) {
+  const factory: CallPipelineFactory = async ({ roomId, emit }) => {
+    const echoPipeline = new EchoPipeline({ roomId, emit });
+    const pipeline = Object.assign(echoPipeline, {
+      start() {
+        emit({ type: 'agent.state', roomId, state: 'speaking' });
+        emit({
+          type: 'transcript',
+          roomId: 'someone-elses-room',
+          segmentId: 'a1',
+          speaker: 'agent',
+          text: 'Hi, thanks for calling.',
+          final: true,
+          startMs: 0,
+          endMs: 900,
+          interrupted: false,
+        });
+      },
+      addHint: (text: string) => record.hints.push(text),
+      setMuted: (muted: boolean) => record.muted.push(muted),
+      hangUp: () => emit({ type: 'end_call', roomId }),
+    });
+    record.pipelines.push(pipeline);
+    return pipeline;
+  };
+  return factory;
+}
+
+describe('AgentGateway session events and co-pilot', () => {
+  it('publishes validated session events on the bus with the session room id', async () => {
+    const transcripts = collect('transcript');
+    const record = { hints: [], muted: [], pipelines: [] };
+    await startWorker('scripted', 1, scripted(record));
+    const room = await registry.getOrCreate(`room-${randomBytes(4).toString('hex')}`, {
+      agentId: 'pizzeria',
+    });
+    await joinCustomer(room, 'customer-t');
+    await expect.poll(() => transcripts.length, { timeout: 5_000 }).toBe(1);
+    expect(transcripts[0]).toMatchObject({
+      roomId: room.id,
+      speaker: 'agent',
+      text: 'Hi, thanks for calling.',
+    });
+    expect(transcripts[0]).not.toHaveProperty('type');
+  });
+
+  it('drops malformed events and events for sessions of another worker', async () => {
+    const transcripts = collect('transcript');
+    const record = { hints: [], muted: [], pipelines: [] };
+    await startWorker('honest', 1, scripted(record));
+    const room = await registry.getOrCreate(`room-${randomBytes(4).toString('hex')}`, {
+      agentId: 'pizzeria',
+    });
+    await joinCustomer(room, 'customer-m');
+    await expect.poll(() => transcripts.length, { timeout: 5_000 }).toBe(1);
+    const [session] = gateway.sessions;
+
+    const { token } = await tokens.issueServiceToken('rogue');
+    const rogue = connectClient(`${serverUrl}/agents`, { auth: { token }, transports: ['websocket'] });
+    try {
+      const reply = await rogue.timeout(5_000).emitWithAck('worker.register', { name: 'rogue', capacity: 0 });
+      expect(reply).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+      await rogue.timeout(5_000).emitWithAck('worker.register', { name: 'rogue', capacity: 1 });
+      const forged = {
+        type: 'transcript',
+        roomId: room.id,
+        segmentId: 'x',
+        speaker: 'agent',
+        text: 'forged',
+        final: true,
+        startMs: 0,
+        endMs: 1,
+      };
+      rogue.emit('session.event', { sessionId: session?.id, event: forged });
+      rogue.emit('session.event', { sessionId: session?.id, event: { type: 'transcript', text: 42 } });
+      rogue.emit('session.event', 'garbage');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(transcripts.map((t) => t.text)).toEqual(['Hi, thanks for calling.']);
+    } finally {
+      rogue.disconnect();
+    }
+  });
+
+  it('relays co-pilot hints and takeover to the session, and closes the room when the agent hangs up', async () => {
+    const record = {
+      hints: [] as string[],
+      muted: [] as boolean[],
+      pipelines: [] as (CallPipeline & { hangUp(): void })[],
+    };
+    const worker = await startWorker('copilot', 1, scripted(record));
+    const room = await registry.getOrCreate(`room-${randomBytes(4).toString('hex')}`, {
+      agentId: 'pizzeria',
+    });
+    await joinCustomer(room, 'customer-c');
+    await expect.poll(() => gateway.sessions.filter((s) => s.live).length, { timeout: 5_000 }).toBe(1);
+
+    expect(gateway.hint(room.id, 'Offer the garlic bread.')).toBe(true);
+    expect(await gateway.takeover(room.id, true)).toBe(true);
+    expect(await gateway.takeover(room.id, false)).toBe(true);
+    expect(gateway.hint('no-such-room', 'x')).toBe(false);
+    await expect.poll(() => record.hints, { timeout: 5_000 }).toEqual(['Offer the garlic bread.']);
+    await expect.poll(() => record.muted, { timeout: 5_000 }).toEqual([true, false]);
+
+    const hangups: string[] = [];
+    gateway.on('hangup', ({ roomId }) => hangups.push(roomId));
+    record.pipelines[0]?.hangUp();
+    await expect.poll(() => room.closed, { timeout: 5_000 }).toBe(true);
+    expect(hangups).toEqual([room.id]);
+    expect(worker.sessions).toEqual([]);
+  });
+
+  it('holds a call until a worker registers', async () => {
+    const room = await registry.getOrCreate(`room-${randomBytes(4).toString('hex')}`, {
+      agentId: 'pizzeria',
+    });
+    await joinCustomer(room, 'customer-w');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(gateway.sessions).toEqual([]);
+    const late = await startWorker('late', 1);
+    await expect.poll(() => late.sessions.length, { timeout: 5_000 }).toBe(1);
+  });
+
+  it('does not dispatch for a room without an agent', async () => {
+    const worker = await startWorker('idle', 1);
+    const room = await registry.getOrCreate(`room-${randomBytes(4).toString('hex')}`, { agentId: null });
+    await joinCustomer(room, 'customer-n');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(worker.sessions).toEqual([]);
   });
 });

@@ -28,6 +28,19 @@ export interface CallSummary {
   extraction: { jobId: number; status: string; reviewStatus: string } | null;
 }
 
+export interface ExtractionSummary {
+  jobId: number;
+  callId: string;
+  status: string;
+  attempts: number;
+  lastError: string | null;
+  source: string | null;
+  confidence: number | null;
+  reviewStatus: string;
+  createdAt: string;
+  completedAt: string | null;
+}
+
 interface CallRow {
   id: string;
   room_id: string;
@@ -187,6 +200,66 @@ export class CallQueries {
         voiceToVoiceMs: latencySummary(turns.map((t) => t.voice_to_voice_ms)),
       },
       extraction: row.job_id === null ? null : await this.extraction(row.job_id),
+    };
+  }
+
+  /** Extraction jobs, newest first, for the review queue. */
+  async listExtractions(filter: {
+    page: number;
+    pageSize: number;
+    status?: string;
+    reviewStatus?: string;
+  }): Promise<{ items: ExtractionSummary[]; total: number; page: number; pageSize: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.status) {
+      where.push('status = ?');
+      params.push(filter.status);
+    }
+    if (filter.reviewStatus) {
+      where.push('review_status = ?');
+      params.push(filter.reviewStatus);
+    }
+    const whereSql = where.length > 0 ? `where ${where.join(' and ')}` : '';
+    const em = this.#orm.em.fork();
+    const [count] = await em.execute<{ n: number }[]>(
+      `select count(*) as n from extraction_jobs ${whereSql}`,
+      params,
+    );
+    const rows = await em.execute<
+      {
+        id: number;
+        call_id: string;
+        status: string;
+        attempts: number;
+        last_error: string | null;
+        source: string | null;
+        confidence: number | null;
+        review_status: string;
+        created_at: string;
+        completed_at: string | null;
+      }[]
+    >(
+      `select id, call_id, status, attempts, last_error, source, confidence, review_status, created_at, completed_at
+       from extraction_jobs ${whereSql} order by id desc limit ? offset ?`,
+      [...params, filter.pageSize, (filter.page - 1) * filter.pageSize],
+    );
+    return {
+      items: rows.map((r) => ({
+        jobId: r.id,
+        callId: r.call_id,
+        status: r.status,
+        attempts: r.attempts,
+        lastError: r.last_error,
+        source: r.source,
+        confidence: r.confidence,
+        reviewStatus: r.review_status,
+        createdAt: isoUtc(r.created_at) as string,
+        completedAt: isoUtc(r.completed_at),
+      })),
+      total: Number(count?.n ?? 0),
+      page: filter.page,
+      pageSize: filter.pageSize,
     };
   }
 

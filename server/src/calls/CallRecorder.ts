@@ -32,6 +32,8 @@ export interface CallRecorderOptions {
   extractionQueue: Pick<ExtractionJobQueue, 'enqueue'>;
   /** Called after a job was queued (wakes the in-process worker). */
   onExtractionQueued?: (callId: string) => void;
+  /** The agent answering calls started without an agent id (default 'pizzeria'). */
+  defaultAgentId?: string;
   logger?: Logger;
 }
 
@@ -56,6 +58,7 @@ export class CallRecorder {
   readonly #extractionQueue: Pick<ExtractionJobQueue, 'enqueue'>;
   readonly #onExtractionQueued: (callId: string) => void;
   readonly #log: Logger;
+  readonly #defaultAgentId: string;
   readonly #live = new Map<string, LiveCall>();
   readonly #chains = new Map<string, Promise<void>>();
   #unsubscribe: (() => void)[] = [];
@@ -67,6 +70,7 @@ export class CallRecorder {
     this.#extractionQueue = options.extractionQueue;
     this.#onExtractionQueued = options.onExtractionQueued ?? (() => {});
     this.#log = options.logger ?? createLogger('call-recorder');
+    this.#defaultAgentId = options.defaultAgentId ?? 'pizzeria';
   }
 
   start(): void {
@@ -95,26 +99,31 @@ export class CallRecorder {
     while (this.#chains.size > 0) await Promise.all(this.#chains.values());
   }
 
-  /** Creates the call record and the room id for a new call (POST /api/calls). */
-  async startCall(input: { agentId: string | null; displayName: string }): Promise<StartedCall> {
-    const agent = input.agentId ? await this.#agentConfigs.get(input.agentId) : undefined;
-    if (input.agentId && !agent) {
+  /**
+   * Creates the call record and the room id for a new call (POST /api/calls). Without an agent id the default
+   * agent answers; `agentId: null` starts a call with no AI agent.
+   */
+  async startCall(input: { agentId?: string | null; displayName?: string }): Promise<StartedCall> {
+    const agentId = input.agentId === undefined ? this.#defaultAgentId : input.agentId;
+    const agent = agentId ? await this.#agentConfigs.get(agentId) : undefined;
+    if (agentId && !agent) {
       throw new CallError(
         'agent_not_found',
-        `No agent "${input.agentId}": create it or pick one from GET /api/agent-configs.`,
+        `No agent "${agentId}": create it or pick one from GET /api/agent-configs.`,
       );
     }
+    const displayName = input.displayName ?? 'Caller';
     const callId = randomUUID();
     const roomId = `call-${randomBytes(9).toString('base64url')}`;
     const redact = agent?.privacy.redactPii ?? true;
     await this.#orm.em.fork().execute(
       `insert into calls (id, room_id, agent_id, display_name, status, redact_pii, started_at)
        values (?, ?, ?, ?, 'active', ?, utc_timestamp(3))`,
-      [callId, roomId, input.agentId, input.displayName.slice(0, 120), redact],
+      [callId, roomId, agentId, displayName.slice(0, 120), redact],
       'run',
     );
     this.#live.set(roomId, { callId, redactPii: redact });
-    return { callId, roomId, agentId: input.agentId };
+    return { callId, roomId, agentId };
   }
 
   /**

@@ -24,7 +24,12 @@ export class ConfigError extends Error {
   }
 }
 
-const port = z.coerce.number().int().min(0).max(65_535);
+const PORT_MESSAGE = 'must be a port number (0-65535)';
+const port = z.coerce
+  .number({ error: PORT_MESSAGE })
+  .int(PORT_MESSAGE)
+  .min(0, PORT_MESSAGE)
+  .max(65_535, PORT_MESSAGE);
 const optionalString = z
   .string()
   .trim()
@@ -45,7 +50,9 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_]{1,64}$/, 'letters, digits and _ only (at most 64)')
     .default('voiceroom'),
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
+    .default('redis://127.0.0.1:6379'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(256).optional(),
   RTC_MIN_PORT: port.default(40_000),

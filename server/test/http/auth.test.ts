@@ -117,7 +117,7 @@ describe('POST /api/auth/refresh', () => {
         'select count(*) as n from refresh_tokens where revoked_at is null and family_id = (select family_id from refresh_tokens where token_hash = sha2(?, 256))',
         [first.refreshToken],
       );
-    expect(Number(row.n)).toBe(0);
+    expect(Number(row?.n)).toBe(0);
   });
 
   it('refuses an unknown refresh token', async () => {

@@ -37,7 +37,8 @@ export function requestLog(logger: Logger, metrics: MetricsRegistry): Middleware
         status: ctx.status,
         ms: Math.round(ms),
       };
-      if (ctx.status >= 500) logger.error(line, 'request');
+      // Failures themselves are logged with their error by errorHandler; 5xx here is a warning (e.g. /readyz 503).
+      if (ctx.status >= 500) logger.warn(line, 'request');
       else logger.info(line, 'request');
     }
   };

@@ -1,0 +1,100 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, loadDbConfig } from '../../src/config.ts';
+
+const secretFile = () => path.join(mkdtempSync(path.join(os.tmpdir(), 'vr-config-')), 'jwt-secret');
+const SECRET = 'a-production-secret-of-at-least-32-chars!';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({ JWT_SECRET: SECRET });
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      port: 3000,
+      publicUrl: 'http://localhost:3000',
+      db: { host: '127.0.0.1', port: 3306, user: 'root', password: '', dbName: 'voiceroom' },
+      redisUrl: 'redis://127.0.0.1:6379',
+      jwt: {
+        secret: SECRET,
+        issuer: 'voiceroom',
+        accessTtlS: 900,
+        refreshTtlS: 30 * 24 * 3600,
+        roomTtlS: 3600,
+      },
+      mediasoup: { rtcMinPort: 40_000, rtcMaxPort: 49_999, listenIp: '127.0.0.1' },
+      agents: {},
+      extraction: {
+        deepseekBaseUrl: 'https://api.deepseek.com',
+        deepseekModel: 'deepseek-chat',
+        maxAttempts: 5,
+      },
+    });
+    expect(config.mediasoup.numWorkers).toBe(os.availableParallelism());
+    expect(config.extraction.deepseekApiKey).toBeUndefined();
+  });
+
+  it('reads every variable it documents', () => {
+    const config = loadConfig({
+      JWT_SECRET: SECRET,
+      PORT: '8080',
+      PUBLIC_URL: 'https://voice.example.com/',
+      DB_NAME: 'vr_prod',
+      MEDIASOUP_WORKERS: '3',
+      MEDIASOUP_ANNOUNCED_ADDRESS: '203.0.113.7',
+      AGENT_SERVICE_TOKEN: 'svc',
+      DEEPSEEK_API_KEY: 'sk-1',
+      LLM_MODEL_PATH: '/models/x.gguf',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config.port).toBe(8080);
+    expect(config.publicUrl).toBe('https://voice.example.com');
+    expect(config.db.dbName).toBe('vr_prod');
+    expect(config.mediasoup).toMatchObject({ numWorkers: 3, announcedAddress: '203.0.113.7' });
+    expect(config.agents.serviceToken).toBe('svc');
+    expect(config.extraction).toMatchObject({ deepseekApiKey: 'sk-1', localModelPath: '/models/x.gguf' });
+    expect(config.logLevel).toBe('debug');
+  });
+
+  it('names every bad variable in one ConfigError', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', REDIS_URL: 'http://nope', JWT_SECRET: 'short' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const variables = (error as ConfigError).issues.map((i) => i.variable).sort();
+    expect(variables).toEqual(['JWT_SECRET', 'PORT', 'REDIS_URL']);
+    expect((error as Error).message).toMatch(
+      /PORT: must be a port number.*REDIS_URL: must be a redis:\/\/.*JWT_SECRET: must be at least 32/s,
+    );
+  });
+
+  it('refuses an RTC port range whose minimum exceeds its maximum', () => {
+    expect(() => loadConfig({ JWT_SECRET: SECRET, RTC_MIN_PORT: '50000', RTC_MAX_PORT: '40000' })).toThrow(
+      /RTC_MIN_PORT: must not exceed RTC_MAX_PORT/,
+    );
+  });
+
+  it('generates a development JWT secret once, keeps it private and reuses it', () => {
+    const file = secretFile();
+    const first = loadConfig({}, { jwtSecretFile: file }).jwt.secret;
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(readFileSync(file, 'utf8').trim()).toBe(first);
+    expect(statSync(file).mode & 0o077).toBe(0);
+    expect(loadConfig({}, { jwtSecretFile: file }).jwt.secret).toBe(first);
+  });
+
+  it('loadDbConfig reads only the database variables', () => {
+    expect(loadDbConfig({ DB_PORT: '3307', JWT_SECRET: 'ignored-even-if-short' })).toEqual({
+      host: '127.0.0.1',
+      port: 3307,
+      user: 'root',
+      password: '',
+      dbName: 'voiceroom',
+    });
+    expect(() => loadDbConfig({ DB_NAME: 'x; drop database y' })).toThrow(/DB_NAME/);
+  });
+});

@@ -1,0 +1,137 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AgentConfigSchema, type AgentLinkAck, type SessionAccept } from '@voiceroom/sdk/protocol';
+import { pino } from 'pino';
+import { Server, type Socket } from 'socket.io';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AgentWorker } from '../../src/worker/AgentWorker.ts';
+import type { CallPipelineFactory } from '../../src/worker/CallPipeline.ts';
+import { EchoPipeline } from '../../src/worker/EchoPipeline.ts';
+
+const config = AgentConfigSchema.parse({ id: 'test', name: 'Test', greeting: 'Hello.' });
+const logger = pino({ level: 'silent' });
+let io: Server;
+let url: string;
+let connected: Promise<Socket>;
+let resolveConnected: (socket: Socket) => void;
+const registrations: unknown[] = [];
+const ended: unknown[] = [];
+
+/** A minimal server side of the /agents namespace: accepts a fixed token, records what workers send. */
+beforeAll(async () => {
+  const http = createServer();
+  io = new Server(http);
+  const agents = io.of('/agents');
+  agents.use((socket, next) =>
+    socket.handshake.auth.token === 'good' ? next() : next(new Error('unauthorized')),
+  );
+  agents.on('connection', (socket) => {
+    socket.on('worker.register', (payload, ack) => {
+      registrations.push(payload);
+      ack({ ok: true, data: { workerId: socket.id } });
+      resolveConnected(socket);
+    });
+    socket.on('session.ended', (payload) => ended.push(payload));
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+});
+
+afterAll(() => {
+  io.close();
+});
+
+async function start(capacity: number, createPipeline: CallPipelineFactory) {
+  connected = new Promise((resolve) => {
+    resolveConnected = resolve;
+  });
+  const worker = new AgentWorker({
+    serverUrl: url,
+    token: 'good',
+    name: 'w',
+    capacity,
+    rtpIp: '127.0.0.1',
+    createPipeline,
+    logger,
+  });
+  await worker.start();
+  const socket = await connected;
+  const dispatch = (sessionId: string, payload: object = {}) =>
+    socket
+      .timeout(5_000)
+      .emitWithAck('session.dispatch', {
+        sessionId,
+        roomId: `room-${sessionId}`,
+        agentPeerId: `a-${sessionId}`,
+        config,
+        ...payload,
+      }) as Promise<AgentLinkAck<SessionAccept>>;
+  return { worker, socket, dispatch };
+}
+
+const echo: CallPipelineFactory = async ({ roomId, emit }) => new EchoPipeline({ roomId, emit });
+
+describe('AgentWorker', () => {
+  it('registers with its name and capacity', async () => {
+    const { worker } = await start(3, echo);
+    expect(registrations.at(-1)).toEqual({ name: 'w', capacity: 3 });
+    expect(worker.workerId).not.toBeNull();
+    worker.stop();
+  });
+
+  it('answers a dispatch with its UDP address and refuses beyond capacity', async () => {
+    const { worker, dispatch } = await start(1, echo);
+    const first = await dispatch('one');
+    expect(first.ok).toBe(true);
+    if (first.ok) expect(first.data.rtp).toMatchObject({ ip: '127.0.0.1', port: expect.any(Number) });
+    expect(await dispatch('two')).toMatchObject({ ok: false, error: { code: 'at_capacity' } });
+    expect(worker.sessions.map((s) => s.id)).toEqual(['one']);
+    worker.stop();
+  });
+
+  it('refuses an invalid dispatch with bad_request', async () => {
+    const { worker, dispatch } = await start(1, echo);
+    const reply = await dispatch('bad', { config: { id: 'NOT VALID' } });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(worker.sessions).toEqual([]);
+    worker.stop();
+  });
+
+  it('reports session_failed when the pipeline cannot be created, and keeps serving', async () => {
+    let calls = 0;
+    const flaky: CallPipelineFactory = async (options) => {
+      if (calls++ === 0) throw new Error('model missing');
+      return echo(options);
+    };
+    const { worker, dispatch } = await start(2, flaky);
+    expect(await dispatch('a')).toMatchObject({
+      ok: false,
+      error: { code: 'session_failed', message: 'model missing' },
+    });
+    expect((await dispatch('b')).ok).toBe(true);
+    worker.stop();
+  });
+
+  it('stops a session on session.stop and tells the server it ended', async () => {
+    const { worker, socket, dispatch } = await start(1, echo);
+    await dispatch('s');
+    socket.emit('session.stop', { sessionId: 's', reason: 'customer_left' });
+    await expect.poll(() => worker.sessions.length).toBe(0);
+    await expect.poll(() => ended.at(-1)).toMatchObject({ sessionId: 's', reason: 'stopped' });
+    worker.stop();
+  });
+
+  it('rejects start() when the server refuses the token', async () => {
+    const worker = new AgentWorker({
+      serverUrl: url,
+      token: 'bad',
+      name: 'x',
+      capacity: 1,
+      rtpIp: '127.0.0.1',
+      createPipeline: echo,
+      logger,
+    });
+    await expect(worker.start()).rejects.toThrow(/refused/);
+    worker.stop();
+  });
+});

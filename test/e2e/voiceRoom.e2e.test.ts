@@ -1,0 +1,206 @@
+/**
+ * The voice-room must-show, end to end: real headless Chromium (fake microphone playing synthesized speech) running
+ * the built call page on the SDK, real socket.io signaling, real mediasoup (ICE + DTLS + SRTP, Opus).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { RoomRole } from '@voiceroom/sdk/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MediaServer, startMediaServer } from '../../server/test/helpers/mediaServer.ts';
+import {
+  type CallBrowser,
+  dropWebSockets,
+  launchCallBrowser,
+  makeSpeechWav,
+  pollUntil,
+  readInboundAudio,
+  remoteIceUfrags,
+} from '../helpers/browser.ts';
+import { type ClientPage, serveClientPage } from '../helpers/clientPage.ts';
+
+const HEAR_WITHIN_MS = 10_000;
+
+let workDir: string;
+let server: MediaServer;
+let page: ClientPage;
+let caller: CallBrowser;
+let agent: CallBrowser;
+let roomCounter = 0;
+
+const newRoom = (): string => `e2e-${process.pid}-${Date.now().toString(36)}-${roomCounter++}`;
+
+async function openCall(
+  browser: CallBrowser,
+  room: string,
+  role: RoomRole,
+  options: { listenOnly?: boolean } = {},
+) {
+  const token = await server.roomToken({ room, role, name: `${role} ${roomCounter}`, ...options });
+  await browser.page.goto(page.url({ server: server.url, token }));
+  await browser.page.click('#call');
+  await browser.page.waitForSelector('body[data-call-state="connected"]', { timeout: 20_000 });
+}
+
+/** Waits until the page has received audio packets with a non-zero level (someone audible is reaching it). */
+function hearsAudio(browser: CallBrowser, what: string, morePacketsThan = 0) {
+  return pollUntil(
+    () => readInboundAudio(browser.page),
+    (stats) => stats.packetsReceived > morePacketsThan && stats.audioLevel > 0,
+    { timeoutMs: HEAR_WITHIN_MS, intervalMs: 100, what },
+  );
+}
+
+/** The room's own bookkeeping; the room stays registered (long empty-room grace) so a leak cannot hide. */
+function roomCounts(room: string) {
+  const found = server.registry.get(room);
+  if (!found) throw new Error(`room ${room} is not registered on the server`);
+  return found.stats();
+}
+
+/** Records the SDK's connection states in the page (the page exposes its Room as window.voiceRoomCall.room). */
+async function recordConnectionStates(browser: CallBrowser): Promise<void> {
+  await browser.page.evaluate(() => {
+    const w = window as unknown as {
+      voiceRoomCall: { room: { on(e: string, l: (s: string) => void): void } };
+      connectionStates: string[];
+      loadMarker: string;
+    };
+    w.connectionStates = [];
+    w.loadMarker = 'same-page';
+    w.voiceRoomCall.room.on('connectionStateChanged', (state) => w.connectionStates.push(state));
+  });
+}
+
+const pageState = (browser: CallBrowser) =>
+  browser.page.evaluate(() => {
+    const w = window as unknown as { connectionStates?: string[]; loadMarker?: string };
+    return { states: w.connectionStates ?? [], marker: w.loadMarker ?? 'reloaded' };
+  });
+
+beforeAll(async () => {
+  workDir = await mkdtemp(path.join(tmpdir(), 'voiceroom-e2e-'));
+  const [callerWav, agentWav] = await Promise.all([
+    makeSpeechWav('Hello, I would like to order a large pepperoni pizza, please.', workDir, {
+      name: 'caller',
+    }),
+    makeSpeechWav('Thank you for calling Luigi pizzeria. What can I get for you today?', workDir, {
+      name: 'agent',
+      engine: 'flite',
+    }),
+  ]);
+  [server, page] = await Promise.all([startMediaServer({ emptyRoomGraceMs: 120_000 }), serveClientPage()]);
+  [caller, agent] = await Promise.all([
+    launchCallBrowser({ fakeAudioWav: callerWav }),
+    launchCallBrowser({ fakeAudioWav: agentWav }),
+  ]);
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.allSettled([caller?.close(), agent?.close()]);
+  await page?.close();
+  await server?.close();
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+describe('voice room in real browsers', () => {
+  it('lets two browsers hear each other within 10 s and frees every media object when both leave', async () => {
+    const room = newRoom();
+    await Promise.all([openCall(caller, room, 'customer'), openCall(agent, room, 'human_agent')]);
+
+    const [callerHears, agentHears] = await Promise.all([
+      hearsAudio(caller, 'the caller to hear the agent'),
+      hearsAudio(agent, 'the agent to hear the caller'),
+    ]);
+    expect(callerHears.packetsReceived).toBeGreaterThan(0);
+    expect(agentHears.audioLevel).toBeGreaterThan(0);
+    // Each browser: a send and a recv transport, one producer, one consumer of the other's producer.
+    expect(roomCounts(room)).toEqual({ peers: 2, transports: 4, producers: 2, consumers: 2 });
+    const listed = await pollUntil(
+      () => caller.page.locator('#participants li').allTextContents(),
+      (items) => items.length === 2,
+      { timeoutMs: 5_000, what: 'the caller page to list both participants' },
+    );
+    expect(listed).toEqual(['You', expect.stringContaining('(agent)')]);
+
+    await Promise.all([caller.page.click('#leave'), agent.page.click('#leave')]);
+    const after = await pollUntil(
+      async () => roomCounts(room),
+      (c) => c.transports === 0 && c.producers === 0 && c.consumers === 0,
+      { timeoutMs: 10_000, what: 'the room to free its transports, producers and consumers' },
+    );
+    expect(after).toMatchObject({ transports: 0, producers: 0, consumers: 0 });
+    // And what mediasoup's router itself still holds, independent of the room's bookkeeping.
+    expect(await server.registry.get(room)?.routerStats()).toEqual({ transports: 0 });
+    expect(await caller.page.textContent('#status')).toBe('You hung up.');
+  }, 60_000);
+
+  it('refuses a listen-only participant who tries to publish, while it keeps hearing the room', async () => {
+    const room = newRoom();
+    await openCall(caller, room, 'customer');
+    await openCall(agent, room, 'human_agent', { listenOnly: true });
+    expect(await agent.page.textContent('#status')).toBe('In call, listening only.');
+
+    const refusal = await agent.page.evaluate(() => {
+      const w = window as unknown as { voiceRoomCall: { room: { publishMicrophone(): Promise<unknown> } } };
+      return w.voiceRoomCall.room.publishMicrophone().then(
+        () => ({ code: 'published', message: '' }),
+        (error: { code: string; message: string }) => ({ code: error.code, message: error.message }),
+      );
+    });
+    expect(refusal.code).toBe('forbidden');
+    expect(roomCounts(room).producers).toBe(1);
+    const heard = await hearsAudio(agent, 'the listen-only agent to hear the caller');
+    expect(heard.audioLevel).toBeGreaterThan(0);
+    // Nobody hears the listener: the caller has no consumer.
+    expect((await readInboundAudio(caller.page)).streams).toBe(0);
+
+    await Promise.all([caller.page.click('#leave'), agent.page.click('#leave')]);
+  }, 60_000);
+
+  it('resumes audio after the signaling socket drops, with an ICE restart and without a page reload', async () => {
+    const room = newRoom();
+    await Promise.all([openCall(caller, room, 'customer'), openCall(agent, room, 'human_agent')]);
+    await Promise.all([
+      hearsAudio(caller, 'first audio at the caller'),
+      hearsAudio(agent, 'first audio at the agent'),
+    ]);
+    await recordConnectionStates(caller);
+    const ufragsBefore = await remoteIceUfrags(caller.page);
+    const peersBefore = server.registry
+      .get(room)
+      ?.peers.map((p) => p.id)
+      .sort();
+
+    expect(await dropWebSockets(caller.page)).toBe(1);
+    const { states, marker } = await pollUntil(
+      () => pageState(caller),
+      (s) => s.states.at(-1) === 'connected',
+      { timeoutMs: 15_000, what: 'the caller to reconnect' },
+    );
+    expect(states).toEqual(['reconnecting', 'connected']);
+    expect(marker).toBe('same-page');
+    // Resumed within the grace period: same peers, ICE restarted on both transports.
+    expect(
+      server.registry
+        .get(room)
+        ?.peers.map((p) => p.id)
+        .sort(),
+    ).toEqual(peersBefore);
+    const ufragsAfter = await remoteIceUfrags(caller.page);
+    expect(ufragsAfter).toHaveLength(2);
+    for (const ufrag of ufragsAfter) expect(ufragsBefore).not.toContain(ufrag);
+
+    const [callerBase, agentBase] = await Promise.all([
+      readInboundAudio(caller.page),
+      readInboundAudio(agent.page),
+    ]);
+    await Promise.all([
+      hearsAudio(caller, 'audio at the caller after the reconnect', callerBase.packetsReceived + 50),
+      hearsAudio(agent, 'audio at the agent after the reconnect', agentBase.packetsReceived + 50),
+    ]);
+    expect(roomCounts(room)).toEqual({ peers: 2, transports: 4, producers: 2, consumers: 2 });
+
+    await Promise.all([caller.page.click('#leave'), agent.page.click('#leave')]);
+  }, 60_000);
+});

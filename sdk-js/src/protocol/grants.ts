@@ -44,7 +44,7 @@ export function grantsForRole(role: RoomRole, options: GrantsOptions = {}): Room
 
 /** Payload of a room token (aud 'voiceroom:room'), as verified by the server. */
 export const RoomClaimsSchema = z.object({
-  /** Participant identity: a user id, 'guest:<id>' for a customer, or 'agent:<id>' for the AI worker. */
+  /** Participant identity: a user id for staff, 'customer:<callId>' for a caller, 'agent:<id>' for the AI worker. */
   sub: z.string().min(1).max(128),
   name: z.string().min(1).max(128),
   room: z.string().min(1).max(128),

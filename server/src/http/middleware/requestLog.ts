@@ -3,6 +3,9 @@ import type { Middleware } from 'koa';
 import type { Logger } from '../../log.ts';
 import type { MetricsRegistry } from '../metrics.ts';
 
+/** Probes and scrapes, logged at debug so they do not drown the request log. */
+const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+
 /**
  * Logs one line per request (method, route, status, duration, request id) and records
  * http_requests_total / http_request_duration_seconds by route pattern, not by raw path.
@@ -39,6 +42,7 @@ export function requestLog(logger: Logger, metrics: MetricsRegistry): Middleware
       };
       // Failures themselves are logged with their error by errorHandler; 5xx here is a warning (e.g. /readyz 503).
       if (ctx.status >= 500) logger.warn(line, 'request');
+      else if (QUIET_ROUTES.has(route)) logger.debug(line, 'request');
       else logger.info(line, 'request');
     }
   };

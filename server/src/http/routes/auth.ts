@@ -7,11 +7,11 @@ import { authenticatedUser, requireAuth } from '../middleware/requireAuth.ts';
 import { type RateLimiter, rateLimit } from '../rateLimit.ts';
 import { validateBody } from '../validate.ts';
 
-const LoginBodySchema = z.object({
+export const LoginBodySchema = z.object({
   email: z.string().trim().toLowerCase().pipe(z.email().max(254)),
   password: z.string().min(1).max(1024),
 });
-const RefreshBodySchema = z.object({ refreshToken: z.string().min(1).max(256) });
+export const RefreshBodySchema = z.object({ refreshToken: z.string().min(1).max(256) });
 
 /** POST /api/auth/login, /refresh (rotating), /logout and GET /api/auth/me. */
 export function createAuthRouter(deps: {

@@ -82,6 +82,13 @@ describe('health endpoints', () => {
     expect(text).toContain('http_request_duration_seconds_bucket{method="GET",route="/healthz",le="+Inf"}');
   });
 
+  it('answers a wrong method with 405 method_not_allowed and the Allow header', async () => {
+    const res = await h.request('DELETE', '/healthz');
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toContain('GET');
+    expect(await errorCode(res)).toBe('method_not_allowed');
+  });
+
   it('answers unknown routes with 404 route_not_found in JSON', async () => {
     const res = await h.request('GET', '/api/nothing-here');
     expect(res.status).toBe(404);

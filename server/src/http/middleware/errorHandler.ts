@@ -19,6 +19,16 @@ export function errorHandler(logger: Logger): Middleware {
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new HttpError(404, 'route_not_found', `No route for ${ctx.method} ${ctx.path}.`);
       }
+      if ((ctx.status === 405 || ctx.status === 501) && !ctx.body) {
+        // Set by the routers' allowedMethods(), which leave the body empty.
+        const allowed = ctx.response.get('Allow') || 'none';
+        ctx.body = {
+          error: {
+            code: 'method_not_allowed',
+            message: `${ctx.method} is not allowed on ${ctx.path} (allowed: ${allowed}).`,
+          },
+        };
+      }
     } catch (error) {
       const { status, body, headers } = toResponse(error);
       if (status >= 500) logger.error({ err: error, method: ctx.method, path: ctx.path }, 'request failed');

@@ -1,0 +1,290 @@
+import { randomUUID } from 'node:crypto';
+import {
+  NOTIFICATION_EVENT,
+  REQUEST_EVENT,
+  type RoomClaims,
+  type SignalingAck,
+  type SignalingError,
+  type SignalingRequest,
+  SignalingRequestSchema,
+  type SignalingResponse,
+} from '@voiceroom/sdk/protocol';
+import type { types as ms } from 'mediasoup';
+import { errors as msErrors } from 'mediasoup';
+import type { Socket } from 'socket.io';
+import type { z } from 'zod';
+import type { Logger } from '../log.ts';
+import { MediaError } from '../media/errors.ts';
+import type { Peer } from '../media/Peer.ts';
+import type { Room } from '../media/Room.ts';
+import type { RoomRegistry } from '../media/RoomRegistry.ts';
+import { isMediaMethod, type Membership, mediaRequests } from './mediaRequests.ts';
+import { TokenBucket } from './TokenBucket.ts';
+
+/** Who holds a peer: lets a reconnecting client take its peer over and keeps a dropped one for a grace period. */
+export interface PeerCustody {
+  /** `session` now owns `peer`; a previous owner (stale connection) is disconnected, a grace timer cancelled. */
+  adopt(peer: Peer, session: ClientSession): void;
+  /** `session` lost its connection: keep `peer` (buffering notifications) for the grace period, then close it. */
+  release(peer: Peer, session: ClientSession): void;
+}
+
+export interface ClientSessionOptions {
+  socket: Socket;
+  claims: RoomClaims;
+  resumePeerId: string | undefined;
+  registry: RoomRegistry;
+  custody: PeerCustody;
+  logger: Logger;
+  rateLimit: { burst: number; perSecond: number };
+  /** Requests waiting behind the one in progress; more are refused with rate_limited. */
+  maxQueuedRequests: number;
+}
+
+interface Outcome {
+  data: unknown;
+  /** Runs right after the ack is sent (so that buffered notifications follow the join reply). */
+  afterAck?: () => void;
+}
+
+type Ack = (response: SignalingAck<unknown>) => void;
+
+/**
+ * One socket on /rtc: validates and rate-limits its requests, runs them one at a time, answers each with an ack,
+ * and forwards its peer's notifications. Nothing a client sends can throw out of here.
+ */
+export class ClientSession {
+  readonly id: string;
+  readonly #socket: Socket;
+  readonly #claims: RoomClaims;
+  readonly #resumePeerId: string | undefined;
+  readonly #registry: RoomRegistry;
+  readonly #custody: PeerCustody;
+  readonly #log: Logger;
+  readonly #bucket: TokenBucket;
+  readonly #maxQueued: number;
+  #membership: Membership | undefined;
+  #queue: Promise<void> = Promise.resolve();
+  #queued = 0;
+  #rateLimited = 0;
+  #connected = true;
+
+  constructor(options: ClientSessionOptions) {
+    this.#socket = options.socket;
+    this.id = options.socket.id;
+    this.#claims = options.claims;
+    this.#resumePeerId = options.resumePeerId;
+    this.#registry = options.registry;
+    this.#custody = options.custody;
+    this.#log = options.logger.child({ socketId: options.socket.id, roomId: options.claims.room });
+    this.#bucket = new TokenBucket(options.rateLimit);
+    this.#maxQueued = options.maxQueuedRequests;
+
+    this.#socket.use((event, next) => this.#screen(event, next));
+    this.#socket.on(REQUEST_EVENT, (...args: unknown[]) => this.#onRequest(args));
+    this.#socket.on('disconnect', (reason) => this.#onDisconnect(reason));
+    this.#log.debug({ identity: this.#claims.sub, role: this.#claims.role }, 'connected');
+  }
+
+  get peer(): Peer | undefined {
+    return this.#membership?.peer;
+  }
+
+  /** Another connection took this session's peer over (the client reconnected): forget it and hang up. */
+  forgetPeer(): void {
+    this.#membership = undefined;
+    this.#socket.disconnect(true);
+  }
+
+  /** Every incoming packet passes here first: rate limit, and only `request` events go on. */
+  #screen(event: unknown[], next: (err?: Error) => void): void {
+    const [name] = event;
+    const ack = typeof event.at(-1) === 'function' ? (event.at(-1) as Ack) : undefined;
+    if (!this.#bucket.take()) {
+      this.#rateLimited++;
+      if (this.#rateLimited % 100 === 1)
+        this.#log.warn({ dropped: this.#rateLimited }, 'client over its request rate');
+      ack?.(failure({ code: 'rate_limited', message: 'Too many requests: slow down and retry.' }));
+      return;
+    }
+    if (name !== REQUEST_EVENT) {
+      this.#log.debug({ event: String(name).slice(0, 64) }, 'unknown event dropped');
+      ack?.(failure({ code: 'bad_request', message: `Unknown event: send "${REQUEST_EVENT}" events.` }));
+      return;
+    }
+    next();
+  }
+
+  #onRequest(args: unknown[]): void {
+    const ack = args.length === 2 && typeof args[1] === 'function' ? (args[1] as Ack) : undefined;
+    if (!ack) {
+      this.#log.debug({ args: args.length }, 'request without an ack callback dropped');
+      return;
+    }
+    const parsed = SignalingRequestSchema.safeParse(args[0]);
+    if (!parsed.success) {
+      ack(failure({ code: 'bad_request', message: describeIssues(parsed.error) }));
+      return;
+    }
+    if (this.#queued >= this.#maxQueued) {
+      ack(failure({ code: 'rate_limited', message: 'Too many requests in flight: wait for the replies.' }));
+      return;
+    }
+    this.#queued++;
+    const request = parsed.data;
+    this.#queue = this.#queue.then(async () => {
+      const started = performance.now();
+      try {
+        const outcome = await this.#handle(request);
+        safeAck(ack, { ok: true, data: outcome.data });
+        outcome.afterAck?.();
+        this.#log.debug(
+          { method: request.method, ms: Math.round(performance.now() - started) },
+          'request done',
+        );
+      } catch (error) {
+        const refusal = this.#toSignalingError(error, request.method);
+        safeAck(ack, failure(refusal));
+      } finally {
+        this.#queued--;
+      }
+    });
+  }
+
+  async #handle(request: SignalingRequest): Promise<Outcome> {
+    switch (request.method) {
+      case 'getRouterRtpCapabilities':
+        return { data: (await this.#room()).rtpCapabilities };
+      case 'join':
+        return this.#join(request.data);
+      case 'leave':
+        this.#membership?.peer.close('left');
+        this.#membership = undefined;
+        return { data: {} };
+      default: {
+        if (!isMediaMethod(request.method))
+          throw new MediaError('bad_request', `Unknown method ${request.method}.`);
+        const membership = this.#requireMembership();
+        const handler = mediaRequests[request.method] as (m: Membership, data: unknown) => Promise<unknown>;
+        return { data: await handler(membership, request.data) };
+      }
+    }
+  }
+
+  async #join(data: Extract<SignalingRequest, { method: 'join' }>['data']): Promise<Outcome> {
+    if (this.#membership && !this.#membership.peer.closed) {
+      throw new MediaError('already_joined', 'This connection has already joined: send leave first.');
+    }
+    const rtpCapabilities = data.rtpCapabilities as ms.RtpCapabilities;
+    if (
+      this.#claims.grants.canSubscribe &&
+      !rtpCapabilities.codecs?.some((c) => /^audio\/opus$/i.test(c.mimeType))
+    ) {
+      throw new MediaError('unsupported', 'Your device cannot receive Opus audio, the only codec rooms use.');
+    }
+    const room = await this.#room();
+    const resumable = this.#resumablePeer(room);
+    const peer =
+      resumable ??
+      room.addPeer({
+        id: randomUUID(),
+        kind: 'webrtc',
+        identity: this.#claims.sub,
+        displayName: data.displayName ?? this.#claims.name,
+        role: this.#claims.role,
+        grants: this.#claims.grants,
+        rtpCapabilities,
+      });
+    this.#membership = { room, peer };
+    this.#custody.adopt(peer, this);
+    peer.once('close', () => {
+      if (this.#membership?.peer === peer) this.#membership = undefined;
+    });
+    this.#log.info({ peerId: peer.id, resumed: resumable !== undefined }, 'joined');
+    const response: SignalingResponse<'join'> = {
+      peerId: peer.id,
+      roomId: room.id,
+      role: peer.role,
+      grants: { ...peer.grants },
+      resumed: resumable !== undefined,
+      peers: room.peerInfos(peer),
+    };
+    return { data: response, afterAck: () => peer.attach((n) => this.#notify(n)) };
+  }
+
+  /** The peer named by the handshake's resumePeerId, if it is still in this room and belongs to this identity. */
+  #resumablePeer(room: Room): Peer | undefined {
+    if (!this.#resumePeerId) return undefined;
+    const peer = room.getPeer(this.#resumePeerId);
+    if (!peer || peer.closed || peer.kind !== 'webrtc' || peer.identity !== this.#claims.sub) {
+      this.#log.info({ resumePeerId: this.#resumePeerId }, 'nothing to resume: joining as a new peer');
+      return undefined;
+    }
+    return peer;
+  }
+
+  async #room(): Promise<Room> {
+    const current = this.#membership?.room;
+    if (current && !current.closed) return current;
+    return this.#registry.getOrCreate(this.#claims.room, { agentId: this.#claims.agentId ?? null });
+  }
+
+  #requireMembership(): Membership {
+    const m = this.#membership;
+    if (!m || m.peer.closed) throw new MediaError('not_joined', 'Join the room first (send "join").');
+    if (m.room.closed) throw new MediaError('room_closed', 'The room has closed: join again.');
+    return m;
+  }
+
+  #notify(notification: unknown): void {
+    if (this.#connected) this.#socket.emit(NOTIFICATION_EVENT, notification);
+  }
+
+  #onDisconnect(reason: string): void {
+    this.#connected = false;
+    const peer = this.#membership?.peer;
+    this.#membership = undefined;
+    this.#log.info({ reason, peerId: peer?.id }, 'disconnected');
+    if (!peer || peer.closed) return;
+    // A client that hangs up on purpose has left; a dropped connection may come back and resume.
+    if (reason === 'client namespace disconnect') peer.close('left');
+    else this.#custody.release(peer, this);
+  }
+
+  #toSignalingError(error: unknown, method: string): SignalingError {
+    if (error instanceof MediaError) return { code: error.code, message: error.message };
+    if (error instanceof msErrors.UnsupportedError) {
+      return { code: 'unsupported', message: `${error.message} (the room carries Opus audio only).` };
+    }
+    if (error instanceof TypeError) return { code: 'bad_request', message: error.message.slice(0, 500) };
+    if (this.#membership?.room.closed)
+      return { code: 'room_closed', message: 'The room has closed: join again.' };
+    if (error instanceof msErrors.NotFoundError)
+      return { code: 'not_found', message: error.message.slice(0, 500) };
+    const incident = randomUUID();
+    this.#log.error({ err: error, method, incident }, 'request failed');
+    return {
+      code: 'internal',
+      message: `Internal error (incident ${incident}): retry, and report it if it persists.`,
+    };
+  }
+}
+
+function failure(error: SignalingError): SignalingAck<never> {
+  return { ok: false, error };
+}
+
+function safeAck(ack: Ack, response: SignalingAck<unknown>): void {
+  try {
+    ack(response);
+  } catch {
+    // The socket is gone; nothing to tell.
+  }
+}
+
+function describeIssues(error: z.ZodError): string {
+  const parts = error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.length ? i.path.join('.') : 'request'}: ${i.message}`);
+  return `Invalid request (${parts.join('; ')}). Send { method, data } as described in sdk-js/src/protocol/signaling.ts.`;
+}

@@ -1,0 +1,203 @@
+import type { Server as HttpServer } from 'node:http';
+import {
+  HandshakeAuthSchema,
+  type RoomClaims,
+  RTC_NAMESPACE,
+  type SignalingError,
+  type SignalingNotification,
+} from '@voiceroom/sdk/protocol';
+import { type Namespace, Server, type Socket } from 'socket.io';
+import type { CallEventBus } from '../events.ts';
+import { createLogger, type Logger } from '../log.ts';
+import type { Peer } from '../media/Peer.ts';
+import type { RoomRegistry } from '../media/RoomRegistry.ts';
+import { ClientSession, type PeerCustody } from './ClientSession.ts';
+
+/** What signaling needs from the token service (server/src/auth/tokens.ts TokenService satisfies it). */
+export interface RoomTokenVerifier {
+  verifyRoomToken(token: string): Promise<RoomClaims>;
+}
+
+export interface SignalingOptions {
+  /** Attach to this socket.io server (its options are the caller's)... */
+  io?: Server;
+  /** ...or create one on this HTTP server (payloads capped at maxPayloadBytes). */
+  httpServer?: HttpServer;
+  registry: RoomRegistry;
+  tokens: RoomTokenVerifier;
+  bus: CallEventBus;
+  logger?: Logger;
+  /** How long a dropped connection's peer is kept for the client to resume it. Default 10 s. */
+  reconnectGraceMs?: number;
+  /** Per-connection request rate. Default burst 50, 20/s sustained. */
+  rateLimit?: { burst: number; perSecond: number };
+  /** Requests queued behind the one running, per connection. Default 32. */
+  maxQueuedRequests?: number;
+  /** Largest socket.io message accepted when this module creates the server. Default 64 KiB. */
+  maxPayloadBytes?: number;
+}
+
+/**
+ * Room signaling on the socket.io namespace /rtc (protocol: sdk-js/src/protocol/signaling.ts). Authenticates each
+ * connection with its room token, hands it to a ClientSession, keeps dropped peers for a grace period so clients
+ * can resume, and relays live call events (transcripts, agent state, turn metrics) to the room's participants.
+ */
+export class SignalingServer implements PeerCustody {
+  readonly #io: Server;
+  readonly #ownsIo: boolean;
+  readonly #namespace: Namespace;
+  readonly #registry: RoomRegistry;
+  readonly #tokens: RoomTokenVerifier;
+  readonly #log: Logger;
+  readonly #graceMs: number;
+  readonly #rateLimit: { burst: number; perSecond: number };
+  readonly #maxQueued: number;
+  readonly #owners = new Map<Peer, ClientSession>();
+  readonly #graceTimers = new Map<Peer, NodeJS.Timeout>();
+  readonly #unsubscribe: (() => void)[] = [];
+  #closed = false;
+
+  constructor(options: SignalingOptions) {
+    if (!options.io && !options.httpServer)
+      throw new TypeError('attachSignaling needs either io or httpServer.');
+    this.#ownsIo = !options.io;
+    this.#io =
+      options.io ??
+      new Server(options.httpServer, {
+        maxHttpBufferSize: options.maxPayloadBytes ?? 64 * 1024,
+        pingInterval: 5_000,
+        pingTimeout: 5_000,
+        cors: { origin: true },
+      });
+    this.#namespace = this.#io.of(RTC_NAMESPACE);
+    this.#registry = options.registry;
+    this.#tokens = options.tokens;
+    this.#log = options.logger ?? createLogger('signaling');
+    this.#graceMs = options.reconnectGraceMs ?? 10_000;
+    this.#rateLimit = options.rateLimit ?? { burst: 50, perSecond: 20 };
+    this.#maxQueued = options.maxQueuedRequests ?? 32;
+
+    this.#namespace.use((socket, next) => {
+      this.#authenticate(socket).then(
+        () => next(),
+        (error: SignalingError) => next(Object.assign(new Error(error.code), { data: error })),
+      );
+    });
+    this.#namespace.on('connection', (socket) => {
+      const { claims, resumePeerId } = socket.data as { claims: RoomClaims; resumePeerId?: string };
+      new ClientSession({
+        socket,
+        claims,
+        resumePeerId,
+        registry: this.#registry,
+        custody: this,
+        logger: this.#log,
+        rateLimit: this.#rateLimit,
+        maxQueuedRequests: this.#maxQueued,
+      });
+    });
+    this.#relayCallEvents(options.bus);
+  }
+
+  get namespace(): Namespace {
+    return this.#namespace;
+  }
+
+  /** Peers kept for a reconnecting client right now. */
+  get resumablePeers(): number {
+    return this.#graceTimers.size;
+  }
+
+  adopt(peer: Peer, session: ClientSession): void {
+    this.#cancelGrace(peer);
+    const previous = this.#owners.get(peer);
+    if (previous && previous !== session) {
+      this.#log.info(
+        { peerId: peer.id, from: previous.id, to: session.id },
+        'peer resumed on a new connection',
+      );
+      this.#owners.set(peer, session);
+      previous.forgetPeer();
+      return;
+    }
+    if (!previous) peer.once('close', () => this.#forget(peer));
+    this.#owners.set(peer, session);
+  }
+
+  release(peer: Peer, session: ClientSession): void {
+    if (this.#owners.get(peer) !== session || peer.closed) return;
+    this.#owners.delete(peer);
+    peer.detach();
+    if (this.#closed || this.#graceMs <= 0) {
+      peer.close('disconnected');
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.#graceTimers.delete(peer);
+      if (!this.#owners.has(peer)) peer.close('disconnected');
+    }, this.#graceMs);
+    timer.unref();
+    this.#graceTimers.set(peer, timer);
+  }
+
+  /** Disconnects every client; closes the socket.io server (and its HTTP server) if this module created it. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const off of this.#unsubscribe) off();
+    for (const [peer, timer] of this.#graceTimers) {
+      clearTimeout(timer);
+      peer.close('server_shutdown');
+    }
+    this.#graceTimers.clear();
+    this.#namespace.disconnectSockets(true);
+    if (this.#ownsIo) await this.#io.close();
+  }
+
+  async #authenticate(socket: Socket): Promise<void> {
+    const auth = HandshakeAuthSchema.safeParse(socket.handshake.auth);
+    if (!auth.success) {
+      throw {
+        code: 'unauthorized',
+        message:
+          'Connect with auth: { token } holding the room token from the API (and resumePeerId to resume).',
+      } satisfies SignalingError;
+    }
+    try {
+      socket.data = {
+        claims: await this.#tokens.verifyRoomToken(auth.data.token),
+        resumePeerId: auth.data.resumePeerId,
+      };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : 'The room token was refused.';
+      this.#log.info({ reason: (error as { code?: string }).code ?? 'unknown' }, 'handshake refused');
+      throw { code: 'unauthorized', message: message.slice(0, 500) } satisfies SignalingError;
+    }
+  }
+
+  #relayCallEvents(bus: CallEventBus): void {
+    const relay = (roomId: string, notification: SignalingNotification) =>
+      this.#registry.get(roomId)?.broadcast(notification);
+    this.#unsubscribe.push(
+      bus.on('transcript', (data) => relay(data.roomId, { method: 'transcript', data })),
+      bus.on('agent.state', (data) => relay(data.roomId, { method: 'agentState', data })),
+      bus.on('turn.metrics', (data) => relay(data.roomId, { method: 'turnMetrics', data })),
+    );
+  }
+
+  #cancelGrace(peer: Peer): void {
+    const timer = this.#graceTimers.get(peer);
+    if (timer) clearTimeout(timer);
+    this.#graceTimers.delete(peer);
+  }
+
+  #forget(peer: Peer): void {
+    this.#cancelGrace(peer);
+    this.#owners.delete(peer);
+  }
+}
+
+/** Attaches /rtc signaling to an HTTP or socket.io server (the composition root calls this). */
+export function attachSignaling(options: SignalingOptions): SignalingServer {
+  return new SignalingServer(options);
+}

@@ -1,0 +1,366 @@
+import { Router } from '@koa/router';
+import { AgentConfigSchema } from '@voiceroom/sdk/protocol';
+import { z } from 'zod';
+import { ExtractionResultSchema } from '../../extraction/schema.ts';
+import { AgentParamsSchema } from './agentConfigs.ts';
+import { CallListQuerySchema, CallParamsSchema } from './calls.ts';
+import { ApproveBodySchema, CorrectBodySchema, JobListQuerySchema, JobParamsSchema } from './extraction.ts';
+
+/** One documented operation; the OpenAPI document is generated from this table and the zod schemas. */
+interface Operation {
+  method: 'get' | 'post' | 'put' | 'delete';
+  /** Koa-style path (/api/calls/:callId). */
+  path: string;
+  summary: string;
+  tag: string;
+  /** Roles allowed; undefined = public. 'any' = any signed-in user. */
+  roles?: readonly string[] | 'any';
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType | 'yaml' | { ref: string };
+  responses: Record<string, string | { description: string; ref?: string; yaml?: boolean }>;
+}
+
+const STAFF = ['human_agent', 'supervisor', 'admin'] as const;
+const EDITORS = ['supervisor', 'admin'] as const;
+
+const LoginBody = z.object({ email: z.email(), password: z.string() });
+const RefreshBody = z.object({ refreshToken: z.string() });
+const StartCallBody = z.object({
+  agentId: z.string().optional(),
+  displayName: z.string().max(80).optional(),
+});
+const RoomTokenBody = z.object({ listenOnly: z.boolean().optional() });
+const RoomParams = z.object({ roomId: z.string() });
+
+export const OPERATIONS: Operation[] = [
+  { method: 'get', path: '/healthz', tag: 'health', summary: 'Liveness', responses: { 200: 'Alive' } },
+  {
+    method: 'get',
+    path: '/readyz',
+    tag: 'health',
+    summary: 'Readiness (database, Redis, media)',
+    responses: { 200: 'Ready', 503: 'Not ready' },
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    tag: 'health',
+    summary: 'Prometheus metrics',
+    responses: { 200: 'Text exposition format' },
+  },
+  {
+    method: 'post',
+    path: '/api/auth/login',
+    tag: 'auth',
+    summary: 'Sign in: access and refresh tokens',
+    body: LoginBody,
+    responses: { 200: 'Tokens', 401: 'Bad credentials', 429: 'Too many attempts' },
+  },
+  {
+    method: 'post',
+    path: '/api/auth/refresh',
+    tag: 'auth',
+    summary: 'Rotate the refresh token',
+    body: RefreshBody,
+    responses: { 200: 'New tokens', 401: 'Refresh token invalid or reused' },
+  },
+  {
+    method: 'post',
+    path: '/api/auth/logout',
+    tag: 'auth',
+    summary: 'Revoke a refresh token',
+    body: RefreshBody,
+    responses: { 204: 'Signed out' },
+  },
+  {
+    method: 'get',
+    path: '/api/auth/me',
+    tag: 'auth',
+    summary: 'The signed-in user',
+    roles: 'any',
+    responses: { 200: 'User' },
+  },
+  {
+    method: 'post',
+    path: '/api/calls',
+    tag: 'calls',
+    summary: 'Start a call: call record, room and customer room token',
+    body: StartCallBody,
+    responses: { 201: 'callId, roomId, token, iceServers', 404: 'Unknown agent', 429: 'Too many calls' },
+  },
+  {
+    method: 'post',
+    path: '/api/rooms/:roomId/token',
+    tag: 'calls',
+    summary: 'Room token for staff joining a live call',
+    roles: STAFF,
+    params: RoomParams,
+    body: RoomTokenBody,
+    responses: { 200: 'Room token and grants', 404: 'No such room' },
+  },
+  {
+    method: 'get',
+    path: '/api/calls',
+    tag: 'calls',
+    summary: 'List and search calls (newest first)',
+    roles: STAFF,
+    query: CallListQuerySchema,
+    responses: { 200: '{ items, total, page, pageSize }' },
+  },
+  {
+    method: 'get',
+    path: '/api/calls/:callId',
+    tag: 'calls',
+    summary: 'One call: participants, transcript, turn latency, extraction',
+    roles: STAFF,
+    params: CallParamsSchema,
+    responses: { 200: 'Call', 404: 'No such call' },
+  },
+  {
+    method: 'get',
+    path: '/api/agent-configs',
+    tag: 'agent configurations',
+    summary: 'List agent configurations',
+    roles: STAFF,
+    responses: { 200: '{ items: AgentConfig[] }' },
+  },
+  {
+    method: 'post',
+    path: '/api/agent-configs',
+    tag: 'agent configurations',
+    summary: 'Create an agent configuration',
+    roles: EDITORS,
+    body: { ref: 'AgentConfig' },
+    responses: {
+      201: { description: 'Created', ref: 'AgentConfig' },
+      400: 'Invalid configuration (details name each field)',
+      409: 'Exists',
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/agent-configs/import',
+    tag: 'agent configurations',
+    summary: 'Import a YAML agent configuration (create or replace)',
+    roles: EDITORS,
+    body: 'yaml',
+    responses: { 200: 'Replaced', 201: 'Created', 400: 'Invalid YAML or configuration', 415: 'Not YAML' },
+  },
+  {
+    method: 'get',
+    path: '/api/agent-configs/:agentId',
+    tag: 'agent configurations',
+    summary: 'One agent configuration (?format=yaml for YAML); ETag = version',
+    roles: STAFF,
+    params: AgentParamsSchema,
+    query: z.object({ format: z.enum(['json', 'yaml']).optional() }),
+    responses: { 200: { description: 'The configuration', ref: 'AgentConfig' }, 404: 'Unknown agent' },
+  },
+  {
+    method: 'get',
+    path: '/api/agent-configs/:agentId/export',
+    tag: 'agent configurations',
+    summary: 'Download as YAML',
+    roles: STAFF,
+    params: AgentParamsSchema,
+    responses: { 200: { description: 'YAML document', yaml: true }, 404: 'Unknown agent' },
+  },
+  {
+    method: 'put',
+    path: '/api/agent-configs/:agentId',
+    tag: 'agent configurations',
+    summary: 'Replace an agent configuration (If-Match: version)',
+    roles: EDITORS,
+    params: AgentParamsSchema,
+    body: { ref: 'AgentConfig' },
+    responses: {
+      200: { description: 'Replaced', ref: 'AgentConfig' },
+      400: 'Invalid configuration',
+      404: 'Unknown agent',
+      412: 'Changed since read',
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/agent-configs/:agentId',
+    tag: 'agent configurations',
+    summary: 'Delete an agent configuration (its calls are kept)',
+    roles: ['admin'],
+    params: AgentParamsSchema,
+    responses: { 204: 'Deleted', 404: 'Unknown agent' },
+  },
+  {
+    method: 'get',
+    path: '/api/extraction/jobs',
+    tag: 'extraction',
+    summary: 'Extraction jobs (review queue)',
+    roles: STAFF,
+    query: JobListQuerySchema,
+    responses: { 200: '{ items, total, page, pageSize }' },
+  },
+  {
+    method: 'get',
+    path: '/api/extraction/jobs/:jobId',
+    tag: 'extraction',
+    summary: 'One job: attempts, error, result, stored order',
+    roles: STAFF,
+    params: JobParamsSchema,
+    responses: { 200: 'Job', 404: 'No such job' },
+  },
+  {
+    method: 'post',
+    path: '/api/extraction/jobs/:jobId/approve',
+    tag: 'extraction',
+    summary: 'Approve a succeeded extraction (audited)',
+    roles: EDITORS,
+    params: JobParamsSchema,
+    body: ApproveBodySchema,
+    responses: { 200: 'Job', 404: 'No such job', 409: 'Not succeeded' },
+  },
+  {
+    method: 'post',
+    path: '/api/extraction/jobs/:jobId/correct',
+    tag: 'extraction',
+    summary: 'Correct the result; replaces the stored order (audited)',
+    roles: EDITORS,
+    params: JobParamsSchema,
+    body: CorrectBodySchema,
+    responses: { 200: 'Job', 400: 'Invalid result', 404: 'No such job', 409: 'Still running' },
+  },
+  {
+    method: 'post',
+    path: '/api/extraction/jobs/:jobId/retry',
+    tag: 'extraction',
+    summary: 'Queue a failed job again (audited)',
+    roles: EDITORS,
+    params: JobParamsSchema,
+    responses: { 200: 'Job', 404: 'No such job', 409: 'Not failed' },
+  },
+  {
+    method: 'get',
+    path: '/api/openapi.json',
+    tag: 'meta',
+    summary: 'This document',
+    responses: { 200: 'OpenAPI 3.1' },
+  },
+];
+
+function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
+  return rest;
+}
+
+function parameters(op: Operation): unknown[] {
+  const out: unknown[] = [];
+  for (const [where, schema] of [
+    ['path', op.params],
+    ['query', op.query],
+  ] as const) {
+    if (!schema) continue;
+    for (const [name, field] of Object.entries(schema.shape)) {
+      out.push({
+        name,
+        in: where,
+        required: where === 'path' || !(field as z.ZodType).safeParse(undefined).success,
+        schema: jsonSchema(field as z.ZodType),
+      });
+    }
+  }
+  return out;
+}
+
+function requestBody(body: Operation['body']): unknown {
+  if (!body) return undefined;
+  if (body === 'yaml')
+    return { required: true, content: { 'application/yaml': { schema: { type: 'string' } } } };
+  const schema = 'ref' in body ? { $ref: `#/components/schemas/${body.ref}` } : jsonSchema(body as z.ZodType);
+  return { required: true, content: { 'application/json': { schema } } };
+}
+
+function responses(op: Operation): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [status, spec] of Object.entries(op.responses)) {
+    const response = typeof spec === 'string' ? { description: spec } : spec;
+    const code = Number(status);
+    const content =
+      code >= 400
+        ? { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } }
+        : response.yaml
+          ? { 'application/yaml': { schema: { type: 'string' } } }
+          : response.ref
+            ? { 'application/json': { schema: { $ref: `#/components/schemas/${response.ref}` } } }
+            : undefined;
+    out[status] = { description: response.description, ...(content ? { content } : {}) };
+  }
+  if (op.roles) {
+    out['401'] ??= {
+      description: 'Missing or invalid access token',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
+    if (op.roles !== 'any') out['403'] ??= { description: `Needs role: ${op.roles.join(', ')}` };
+  }
+  return out;
+}
+
+/** The OpenAPI 3.1 document of the control plane. */
+export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATIONS) {
+    const path = op.path.replace(/:(\w+)/g, '{$1}');
+    const params = parameters(op);
+    const body = requestBody(op.body);
+    paths[path] ??= {};
+    (paths[path] as Record<string, unknown>)[op.method] = {
+      summary: op.summary,
+      tags: [op.tag],
+      ...(op.roles ? { security: [{ bearer: [] }] } : {}),
+      ...(op.roles && op.roles !== 'any' ? { 'x-roles': op.roles } : {}),
+      ...(params.length > 0 ? { parameters: params } : {}),
+      ...(body ? { requestBody: body } : {}),
+      responses: responses(op),
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'VoiceRoom control plane',
+      version: '0.1.0',
+      description:
+        'Calls, agent configurations, transcripts, latency metrics and post-call extraction. Errors are {error: {code, message, details?}}.',
+    },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: {
+        AgentConfig: jsonSchema(AgentConfigSchema),
+        ExtractionResult: jsonSchema(ExtractionResultSchema),
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+            },
+          },
+        },
+      },
+    },
+  };
+}
+
+/** GET /api/openapi.json. */
+export function createOpenApiRouter(options: { serverUrl?: string } = {}): Router {
+  const router = new Router();
+  const document = buildOpenApiDocument(options.serverUrl);
+  router.get('/api/openapi.json', (ctx) => {
+    ctx.body = document;
+  });
+  return router;
+}

@@ -1,0 +1,179 @@
+/**
+ * Test harness for the agent gateway: a real mediasoup worker and RoomRegistry, socket.io on an ephemeral port, the
+ * gateway, agent workers from agent-worker/ and customers on PlainTransports backed by Node UDP sockets.
+ */
+import { randomBytes } from 'node:crypto';
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { grantsForRole } from '@voiceroom/sdk/protocol';
+import { Server } from 'socket.io';
+import { FRAME_SAMPLES_48K, OpusEncoderStream } from '../../../agent-worker/src/audio/OpusCodec.ts';
+import { buildRtpPacket, parseRtpPacket } from '../../../agent-worker/src/rtp/rtpPacket.ts';
+import { AgentWorker } from '../../../agent-worker/src/worker/AgentWorker.ts';
+import type { CallPipelineFactory } from '../../../agent-worker/src/worker/CallPipeline.ts';
+import { AgentGateway } from '../../src/agents/AgentGateway.ts';
+import { FileAgentConfigStore } from '../../src/agents/FileAgentConfigStore.ts';
+import { TokenService } from '../../src/auth/tokens.ts';
+import { CallEventBus, type CallEventMap } from '../../src/events.ts';
+import type { Room } from '../../src/media/Room.ts';
+import { RoomRegistry } from '../../src/media/RoomRegistry.ts';
+import { WorkerPool } from '../../src/media/WorkerPool.ts';
+
+export const AGENTS_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../agent-worker/agents',
+);
+
+export type AgentHarness = Awaited<ReturnType<typeof startAgentHarness>>;
+export type Customer = Awaited<ReturnType<AgentHarness['joinCustomer']>>;
+
+export async function startAgentHarness() {
+  const pool = await WorkerPool.create({ numWorkers: 1 });
+  const bus = new CallEventBus();
+  const registry = new RoomRegistry({
+    pool,
+    bus,
+    network: { listenIp: '127.0.0.1', rtcMinPort: 40_000, rtcMaxPort: 49_999 },
+  });
+  const tokens = new TokenService({
+    secret: randomBytes(32).toString('hex'),
+    issuer: 'test',
+    accessTtlS: 60,
+    roomTtlS: 60,
+  });
+  const http = createServer();
+  const io = new Server(http);
+  const gateway = new AgentGateway({
+    io,
+    bus,
+    rooms: registry,
+    tokens,
+    agentConfigs: new FileAgentConfigStore(AGENTS_DIR),
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const serverUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const workers: AgentWorker[] = [];
+  const sockets: UdpSocket[] = [];
+
+  async function startWorker(name: string, capacity: number, createPipeline: CallPipelineFactory) {
+    const { token } = await tokens.issueServiceToken(name);
+    const worker = new AgentWorker({ serverUrl, token, name, capacity, rtpIp: '127.0.0.1', createPipeline });
+    workers.push(worker);
+    await worker.start();
+    return worker;
+  }
+
+  function newRoom(agentId: string | null = 'pizzeria'): Promise<Room> {
+    return registry.getOrCreate(`room-${randomBytes(4).toString('hex')}`, { agentId });
+  }
+
+  /** A customer on a PlainTransport to a Node UDP socket: sends Opus into the room, receives the room's audio. */
+  async function joinCustomer(room: Room, peerId: string) {
+    const socket = createSocket('udp4');
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    sockets.push(socket);
+    const transport = await room.createPlainTransport({ comedia: false });
+    await transport.connect({ ip: '127.0.0.1', port: socket.address().port });
+    const peer = room.addPeer({
+      id: peerId,
+      kind: 'agent',
+      identity: `guest:${peerId}`,
+      displayName: 'Customer',
+      role: 'customer',
+      grants: grantsForRole('customer'),
+      rtpCapabilities: room.rtpCapabilities,
+    });
+    await room.attachTransport(peer, transport, 'sendrecv');
+    const ssrc = 0x1234_5678;
+    await room.produce(peer, transport.id, {
+      codecs: [{ mimeType: 'audio/opus', clockRate: 48_000, channels: 2, payloadType: 100 }],
+      encodings: [{ ssrc }],
+    });
+    /** Opus payloads the customer received, with arrival times (performance.now()). */
+    const heard: { payload: Uint8Array; at: number }[] = [];
+    socket.on('message', (data) => {
+      const parsed = parseRtpPacket(data);
+      if (parsed.ok) heard.push({ payload: parsed.packet.payload.slice(), at: performance.now() });
+    });
+    const encoder = new OpusEncoderStream();
+    let sequence = 0;
+    /** Sends mono 48 kHz PCM as 20 ms Opus RTP packets, in real time. */
+    const speakPcm = async (pcm: Int16Array) => {
+      const start = performance.now();
+      for (let f = 0; f * FRAME_SAMPLES_48K < pcm.length; f++) {
+        const frame = new Int16Array(FRAME_SAMPLES_48K);
+        frame.set(pcm.subarray(f * FRAME_SAMPLES_48K, (f + 1) * FRAME_SAMPLES_48K));
+        const packet = buildRtpPacket({
+          payloadType: 100,
+          sequenceNumber: sequence & 0xffff,
+          timestamp: (sequence * FRAME_SAMPLES_48K) >>> 0,
+          ssrc,
+          payload: encoder.encode(frame),
+        });
+        sequence++;
+        socket.send(packet, transport.tuple.localPort, transport.tuple.localAddress);
+        const due = start + (f + 1) * 20;
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
+      }
+    };
+    /** Sends `frames` 20 ms frames of a tone in real time. */
+    const speak = (frequency: number, frames: number) => {
+      const pcm = new Int16Array(frames * FRAME_SAMPLES_48K);
+      for (let i = 0; i < pcm.length; i++)
+        pcm[i] = Math.round(8_000 * Math.sin((2 * Math.PI * frequency * i) / 48_000));
+      return speakPcm(pcm);
+    };
+    return { peer, heard, speak, speakPcm };
+  }
+
+  function collect<E extends keyof CallEventMap>(event: E): CallEventMap[E][] {
+    const seen: CallEventMap[E][] = [];
+    bus.on(event, (payload) => {
+      seen.push(payload);
+    });
+    return seen;
+  }
+
+  /** Stops workers, closes customer sockets and rooms (between tests). */
+  function reset(): void {
+    for (const worker of workers.splice(0)) worker.stop();
+    for (const socket of sockets.splice(0)) socket.close();
+    for (const room of registry.rooms) room.close('test_done');
+  }
+
+  function close(): void {
+    reset();
+    gateway.close();
+    io.close();
+    pool.close();
+  }
+
+  return {
+    bus,
+    registry,
+    tokens,
+    gateway,
+    serverUrl,
+    startWorker,
+    newRoom,
+    joinCustomer,
+    collect,
+    reset,
+    close,
+  };
+}
+
+/** Amplitude of `frequency` in `samples` (single-bin DFT). */
+export function toneAmplitude(samples: Int16Array, frequency: number, sampleRate: number): number {
+  let re = 0;
+  let im = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const phase = (2 * Math.PI * frequency * i) / sampleRate;
+    re += (samples[i] as number) * Math.cos(phase);
+    im += (samples[i] as number) * Math.sin(phase);
+  }
+  return (2 * Math.hypot(re, im)) / samples.length;
+}

@@ -1,0 +1,157 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { Server as SocketIoServer } from 'socket.io';
+import { AgentGateway } from './agents/AgentGateway.ts';
+import { TokenService } from './auth/tokens.ts';
+import { MySqlAgentConfigStore } from './calls/AgentConfigStore.ts';
+import { CallQueries } from './calls/CallQueries.ts';
+import { CallRecorder } from './calls/CallRecorder.ts';
+import { REPO_ROOT, type ServerConfig } from './config.ts';
+import { openOrm } from './db/orm.ts';
+import { CallEventBus } from './events.ts';
+import { startExtraction } from './extraction/index.ts';
+import { ExtractionReview } from './extraction/review.ts';
+import { createHttpApp } from './http/app.ts';
+import { createAgentConfigsRouter } from './http/routes/agentConfigs.ts';
+import { createCallsRouter, startCallWith } from './http/routes/calls.ts';
+import { createExtractionRouter } from './http/routes/extraction.ts';
+import { createOpenApiRouter } from './http/routes/openapi.ts';
+import { staticFiles } from './http/staticFiles.ts';
+import { createLogger } from './log.ts';
+import { RoomRegistry } from './media/RoomRegistry.ts';
+import { WorkerPool } from './media/WorkerPool.ts';
+import { attachSignaling } from './signaling/SignalingServer.ts';
+
+export interface StartServerOptions {
+  /** Directory of the built web client (default client/dist). */
+  clientDir?: string;
+  /** Apply pending migrations at start (default true). */
+  migrate?: boolean;
+  /** Signaling reconnect grace (tests shorten it). */
+  reconnectGraceMs?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  config: ServerConfig;
+  bus: CallEventBus;
+  tokens: TokenService;
+  registry: RoomRegistry;
+  pool: WorkerPool;
+  gateway: AgentGateway;
+  close(): Promise<void>;
+}
+
+const SOCKET_MAX_PAYLOAD_BYTES = 64 * 1024;
+
+/**
+ * The composition root: wires persistence, auth, the SFU, signaling, the agent gateway, call recording, extraction
+ * and the HTTP API into one listening server. Everything it starts, `close()` stops, in reverse order.
+ */
+export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
+  const log = createLogger('app');
+  const bus = new CallEventBus((event, error) => log.error({ event, err: error }, 'call event listener failed'));
+  const orm = await openOrm(config.db);
+  if (options.migrate ?? true) await orm.migrator.up();
+  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  await redis.connect();
+  const tokens = new TokenService(config.jwt);
+
+  const agentConfigs = new MySqlAgentConfigStore(orm);
+  await agentConfigs.seedDefaults();
+  const extraction = startExtraction({ orm, config: config.extraction, agentConfigs });
+  const recorder = new CallRecorder({
+    orm,
+    bus,
+    agentConfigs,
+    extractionQueue: extraction.queue,
+    onExtractionQueued: () => extraction.worker.notify(),
+  });
+  recorder.start();
+
+  const pool = await WorkerPool.create({ numWorkers: config.mediasoup.numWorkers });
+  const registry = new RoomRegistry({
+    pool,
+    bus,
+    network: {
+      listenIp: config.mediasoup.listenIp,
+      rtcMinPort: config.mediasoup.rtcMinPort,
+      rtcMaxPort: config.mediasoup.rtcMaxPort,
+      ...(config.mediasoup.announcedAddress ? { announcedAddress: config.mediasoup.announcedAddress } : {}),
+    },
+  });
+
+  const queries = new CallQueries(orm);
+  const httpApp = createHttpApp({
+    config,
+    tokens,
+    orm,
+    redis,
+    startCall: startCallWith(recorder),
+    routers: [
+      createCallsRouter({ tokens, queries }),
+      createAgentConfigsRouter({ tokens, store: agentConfigs, orm }),
+      createExtractionRouter({ tokens, queries, review: new ExtractionReview(orm, extraction.queue) }),
+      createOpenApiRouter({ serverUrl: config.publicUrl }),
+    ],
+    fallback: staticFiles(options.clientDir ?? path.join(REPO_ROOT, 'client', 'dist'), [
+      '/api/',
+      '/socket.io/',
+    ]),
+  });
+  httpApp.readiness.register('mediasoup', () => {
+    if (!pool.alive) throw new Error('no live mediasoup worker');
+  });
+
+  const httpServer = http.createServer(httpApp.callback);
+  const io = new SocketIoServer(httpServer, { maxHttpBufferSize: SOCKET_MAX_PAYLOAD_BYTES, serveClient: false });
+  const signaling = attachSignaling({
+    io,
+    registry,
+    tokens,
+    bus,
+    ...(options.reconnectGraceMs !== undefined ? { reconnectGraceMs: options.reconnectGraceMs } : {}),
+  });
+  const gateway = new AgentGateway({ io, bus, rooms: registry, tokens, agentConfigs });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  log.info({ url, publicUrl: config.publicUrl, mediasoupWorkers: config.mediasoup.numWorkers }, 'server listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    config,
+    bus,
+    tokens,
+    registry,
+    pool,
+    gateway,
+    close() {
+      closing ??= (async () => {
+        gateway.close();
+        await signaling.close();
+        registry.close();
+        await new Promise<void>((resolve) => {
+          io.close(() => resolve());
+          httpServer.closeAllConnections();
+        });
+        await recorder.stop();
+        await extraction.stop();
+        pool.close();
+        redis.disconnect();
+        await orm.close();
+        log.info('server stopped');
+      })();
+      return closing;
+    },
+  };
+}

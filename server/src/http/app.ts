@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import Koa, { type Middleware } from 'koa';
 import { SessionService } from '../auth/sessions.ts';
 import type { TokenService } from '../auth/tokens.ts';
+import { UserAdmin } from '../auth/UserAdmin.ts';
 import type { ServerConfig } from '../config.ts';
 import type { MikroORM } from '../db/orm.ts';
 import { createLogger, type Logger } from '../log.ts';
@@ -15,6 +16,7 @@ import { ReadinessChecks } from './readiness.ts';
 import { createAuthRouter } from './routes/auth.ts';
 import { createHealthRouter } from './routes/health.ts';
 import { createRoomsRouter, type IceServer, type RoomsRouterDeps } from './routes/rooms.ts';
+import { createUsersRouter } from './routes/users.ts';
 
 export interface HttpAppDeps {
   config: Pick<ServerConfig, 'jwt'>;
@@ -55,7 +57,8 @@ export const DEFAULT_RATE_LIMITS = {
 
 /**
  * The Koa control plane: request log and metrics, JSON errors, JSON bodies, then health (/healthz, /readyz,
- * /metrics), auth (/api/auth/*), rooms and calls (/api/rooms/:id/token, /api/calls) and the given routers.
+ * /metrics), auth (/api/auth/*), rooms and calls (/api/rooms/:id/token, /api/calls), account administration
+ * (/api/users) and the given routers.
  * Registers the 'database' and 'redis' readiness checks.
  */
 export function createHttpApp(deps: HttpAppDeps): HttpApp {
@@ -89,6 +92,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
       ...(deps.roomExists ? { roomExists: deps.roomExists } : {}),
       ...(deps.iceServers ? { iceServers: deps.iceServers } : {}),
     }),
+    createUsersRouter({ tokens: deps.tokens, users: new UserAdmin({ orm: deps.orm }) }),
     ...(deps.routers ?? []),
   ];
 

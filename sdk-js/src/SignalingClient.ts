@@ -59,6 +59,9 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
       transports: options.transports ?? ['websocket'],
       reconnectionDelay: 250,
       reconnectionDelayMax: 2_000,
+      // A connection attempt that neither opens nor fails (a dropped SYN after a network switch, a half-open
+      // proxy) is abandoned and retried after this long; socket.io's 20 s default is too slow for a live call.
+      timeout: 5_000,
       // Read at every (re)connection, so a reconnect resumes the peer the server kept for us.
       auth: (cb) =>
         cb(

@@ -203,4 +203,62 @@ describe('voice room in real browsers', () => {
 
     await Promise.all([caller.page.click('#leave'), agent.page.click('#leave')]);
   }, 60_000);
+
+  it('rejoins from scratch and republishes the microphone when the server already dropped the peer', async () => {
+    const shortGrace = await startMediaServer({ reconnectGraceMs: 1_000, emptyRoomGraceMs: 120_000 });
+    const callerPage = await caller.context.newPage();
+    let signalingBlocked = false;
+    // While blocked, every new signaling WebSocket is refused, so the outage outlasts the server's grace period.
+    await callerPage.routeWebSocket(/\/socket\.io\//, (ws) => {
+      if (signalingBlocked) ws.close();
+      else ws.connectToServer();
+    });
+    try {
+      const room = newRoom();
+      const token = (role: RoomRole) => shortGrace.roomToken({ room, role, name: role });
+      await callerPage.goto(page.url({ server: shortGrace.url, token: await token('customer') }));
+      await agent.page.goto(page.url({ server: shortGrace.url, token: await token('human_agent') }));
+      await Promise.all([callerPage.click('#call'), agent.page.click('#call')]);
+      const callerView: CallBrowser = { ...caller, page: callerPage };
+      await Promise.all([
+        hearsAudio(callerView, 'first audio at the caller'),
+        hearsAudio(agent, 'first audio'),
+      ]);
+      await recordConnectionStates(callerView);
+      const serverRoom = shortGrace.registry.get(room);
+      const agentPeer = serverRoom?.peers.find((p) => p.role === 'human_agent')?.id;
+      const oldCallerPeer = serverRoom?.peers.find((p) => p.role === 'customer')?.id;
+
+      signalingBlocked = true;
+      expect(await dropWebSockets(callerPage)).toBe(1);
+      await pollUntil(
+        async () => serverRoom?.peers.map((p) => p.id) ?? [],
+        (ids) => ids.length === 1 && ids[0] === agentPeer,
+        { timeoutMs: 15_000, what: "the server to drop the caller's peer after its grace period" },
+      );
+      signalingBlocked = false;
+
+      const { states, marker } = await pollUntil(
+        () => pageState(callerView),
+        (s) => s.states.at(-1) === 'connected',
+        { timeoutMs: 20_000, what: 'the caller to rejoin' },
+      );
+      expect(states).toEqual(['reconnecting', 'connected']);
+      expect(marker).toBe('same-page');
+      const newCallerPeer = serverRoom?.peers.find((p) => p.role === 'customer')?.id;
+      expect(newCallerPeer).toBeDefined();
+      expect(newCallerPeer).not.toBe(oldCallerPeer);
+      const agentBase = await readInboundAudio(agent.page);
+      // The microphone was published again on the new peer, so the agent hears the caller anew, and vice versa.
+      await Promise.all([
+        hearsAudio(agent, "the caller's republished audio at the agent", agentBase.packetsReceived + 50),
+        hearsAudio(callerView, 'audio at the rejoined caller'),
+      ]);
+      expect(serverRoom?.stats()).toEqual({ peers: 2, transports: 4, producers: 2, consumers: 2 });
+      await Promise.all([callerPage.click('#leave'), agent.page.click('#leave')]);
+    } finally {
+      await callerPage.close();
+      await shortGrace.close();
+    }
+  }, 90_000);
 });

@@ -1,0 +1,130 @@
+/**
+ * The AI agent, end to end: a real Chromium caller (fake microphone playing a conversation synthesized at test
+ * time) calls the built call page; the real server dispatches the real agent worker process (Silero VAD,
+ * PocketSphinx, scripted dialog, flite) over mediasoup. One scripted call, checked step by step: greeting first,
+ * the order recognised and answered aloud, a noise burst that does not end a reply, and a barge-in that silences
+ * the agent.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TranscriptEvent } from '@voiceroom/sdk/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { normalizeTranscript } from '../../agent-worker/src/stages/stt/lm/normalize.ts';
+import {
+  type AudioSample,
+  agentPacketTimes,
+  alignFileToPage,
+  buildConversationWav,
+  type PlacedUtterance,
+  readAudioProbe,
+  startAudioProbe,
+} from '../../bench/voiceScenario.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { type CallBrowser, launchCallBrowser, pollUntil } from '../helpers/browser.ts';
+import { type ClientPage, serveClientPage } from '../helpers/clientPage.ts';
+
+const GREETING = "Hi, thanks for calling Luigi's Pizzeria. What can I get for you today?";
+const PLAN = [
+  { text: "I'd like two large pepperoni pizzas", atMs: 8_000 },
+  { text: "what's on the menu", atMs: 15_500 },
+  { text: '', noiseMs: 150, atMs: 20_000 },
+  { text: 'wait, I want a coke too', atMs: 23_000 },
+];
+const CALL_MS = 33_000;
+
+let workDir: string;
+let app: TestApp;
+let client: ClientPage;
+let caller: CallBrowser;
+let placed: PlacedUtterance[];
+let samples: AudioSample[];
+let fileStart: number;
+let packets: number[];
+const transcripts: TranscriptEvent[] = [];
+
+const finals = (speaker: 'agent' | 'customer') => transcripts.filter((t) => t.speaker === speaker && t.final);
+/** Page time of a planned utterance's start and end. */
+const at = (index: number) => {
+  const u = placed[index] as PlacedUtterance;
+  return { start: fileStart + u.startMs, end: fileStart + u.endMs };
+};
+const packetsBetween = (from: number, to: number) => packets.filter((t) => t > from && t <= to);
+
+beforeAll(async () => {
+  workDir = await mkdtemp(path.join(tmpdir(), 'voiceroom-agent-e2e-'));
+  const conversation = await buildConversationWav(PLAN, CALL_MS + 20_000, workDir);
+  placed = conversation.placed;
+  [app, client] = await Promise.all([startTestApp({ agent: { pipeline: 'voice' } }), serveClientPage()]);
+  app.server.bus.on('transcript', (t) => {
+    transcripts.push(t);
+  });
+  caller = await launchCallBrowser({ fakeAudioWav: conversation.wav });
+  await caller.page.goto(client.url({ server: app.url }));
+  await startAudioProbe(caller.page);
+  await caller.page.click('#call');
+  await caller.page.waitForSelector('body[data-call-state="connected"]', { timeout: 20_000 });
+  // the conversation plays out in real time
+  await new Promise((resolve) => setTimeout(resolve, CALL_MS));
+  samples = await readAudioProbe(caller.page);
+  fileStart = alignFileToPage(samples, placed);
+  packets = agentPacketTimes(samples);
+}, 150_000);
+
+afterAll(async () => {
+  await caller?.close();
+  await client?.close();
+  await app?.close();
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+describe('a caller talking to the AI agent', () => {
+  it('hears the greeting before saying anything', () => {
+    expect(finals('agent')[0]?.text).toBe(GREETING);
+    const greetingPackets = packets.filter((t) => t < at(0).start);
+    // 20 ms packets: most of a ~4.5 s greeting arrived before the caller spoke
+    expect(greetingPackets.length).toBeGreaterThan(150);
+  });
+
+  it('recognises the order and answers it aloud, naming the item', () => {
+    const order = finals('customer')[0];
+    expect(normalizeTranscript(order?.text ?? '').join(' ')).toContain('two large pepperoni pizzas');
+    const answer = packetsBetween(at(0).end, at(1).start);
+    expect(answer.length).toBeGreaterThan(50);
+    expect((answer[0] as number) - at(0).end).toBeLessThan(1500);
+    const energyBefore = samples.find((s) => s.t >= at(0).end)?.inEnergy ?? 0;
+    const energyAfter = samples.find((s) => s.t >= at(1).start)?.inEnergy ?? 0;
+    expect(energyAfter).toBeGreaterThan(energyBefore);
+    const reply = finals('agent').find((t) => t.startMs > (order?.endMs ?? 0));
+    expect(reply?.text.toLowerCase()).toContain('pepperoni');
+  });
+
+  it('keeps talking through a short burst of noise', () => {
+    const noise = at(2);
+    // the long menu reply is still playing well past the false-interruption timeout after the noise
+    expect(packetsBetween(noise.end + 1600, at(3).start).length).toBeGreaterThan(40);
+    expect(finals('agent').filter((t) => t.interrupted)).toHaveLength(1);
+  });
+
+  it('stops talking when the caller barges in, and keeps only what was heard', () => {
+    const barge = at(3);
+    expect(packetsBetween(barge.start - 200, barge.start).length).toBeGreaterThan(5);
+    const after = packetsBetween(barge.start, barge.end);
+    const lastPacket = after.at(-1) ?? barge.start;
+    expect(lastPacket - barge.start).toBeLessThan(600);
+    const cut = finals('agent').find((t) => t.interrupted);
+    expect(cut?.text).toMatch(/^For pizzas we have/);
+    expect(cut?.text).not.toMatch(/come in small, medium and large\.$/);
+    const request = finals('customer').at(-1);
+    expect(request?.text).toMatch(/coke/);
+  });
+
+  it('answers the barge-in request afterwards', async () => {
+    const answered = await pollUntil(
+      async () => finals('agent').filter((t) => t.startMs > (finals('customer').at(-1)?.endMs ?? Infinity)),
+      (replies) => replies.length > 0,
+      { timeoutMs: 10_000, what: 'the reply to the barge-in' },
+    );
+    expect(answered[0]?.text.toLowerCase()).toContain('coke');
+  });
+});

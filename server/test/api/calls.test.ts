@@ -14,7 +14,7 @@ async function placeCall(displayName: string, lines: string[], options: { agentI
   const res = await h.request('POST', '/api/calls', { body: { displayName, ...options } });
   expect(res.status).toBe(201);
   const { callId, roomId } = (await res.json()) as { callId: string; roomId: string };
-  lines.forEach((text, i) =>
+  for (const [i, text] of lines.entries()) {
     h.bus.emit('transcript', {
       roomId,
       segmentId: `s${i}`,
@@ -24,8 +24,8 @@ async function placeCall(displayName: string, lines: string[], options: { agentI
       startMs: i * 1000,
       endMs: i * 1000 + 800,
       interrupted: false,
-    }),
-  );
+    });
+  }
   h.bus.emit('turn.metrics', {
     roomId,
     turn: 1,

@@ -104,11 +104,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
       bus.on('participant.joined', (p) => {
         if (p.role === 'customer') void this.#dispatch(p.roomId, p.peerId);
       }),
-      bus.on('participant.left', (p) => {
-        const session = this.#byRoom.get(p.roomId);
-        if (session && session.customerPeerId === p.peerId) this.#end(session, 'customer_left', true);
-        if (this.#waiting.get(p.roomId) === p.peerId) this.#waiting.delete(p.roomId);
-      }),
+      bus.on('participant.left', (p) => this.#onParticipantLeft(p.roomId, p.peerId)),
       bus.on('room.closed', (r) => {
         this.#waiting.delete(r.roomId);
         const session = this.#byRoom.get(r.roomId);
@@ -247,6 +243,22 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         }
       }
     });
+  }
+
+  #onParticipantLeft(roomId: string, peerId: string): void {
+    // A customer who rejoined under a new peer id (reconnection without resume) keeps the agent.
+    const otherCustomer = this.#options.rooms
+      .get(roomId)
+      ?.peers.find((p) => p.role === 'customer' && p.id !== peerId && !p.closed);
+    const session = this.#byRoom.get(roomId);
+    if (session && session.customerPeerId === peerId) {
+      if (otherCustomer) session.customerPeerId = otherCustomer.id;
+      else this.#end(session, 'customer_left', true);
+    }
+    if (this.#waiting.get(roomId) === peerId) {
+      if (otherCustomer) this.#waiting.set(roomId, otherCustomer.id);
+      else this.#waiting.delete(roomId);
+    }
   }
 
   async #dispatch(roomId: string, customerPeerId: string): Promise<void> {

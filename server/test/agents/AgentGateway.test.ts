@@ -73,6 +73,19 @@ describe('AgentGateway', () => {
     expect(room.peers.some((p) => p.role === 'agent_ai')).toBe(false);
   });
 
+  it('keeps the agent for a customer who rejoins under a new peer id', async () => {
+    const worker = await startWorker('steady', 1);
+    const room = await h.newRoom();
+    const first = await joinCustomer(room, 'customer-old');
+    await expect.poll(() => h.gateway.sessions.filter((s) => s.live).length, { timeout: 5_000 }).toBe(1);
+    const again = await joinCustomer(room, 'customer-new');
+    first.peer.close('transport_lost');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(worker.sessions.length).toBe(1);
+    again.peer.close('hangup');
+    await expect.poll(() => worker.sessions.length, { timeout: 5_000 }).toBe(0);
+  });
+
   it('dispatches to the least-loaded worker', async () => {
     const busy = await startWorker('busy', 1);
     const roomA = await h.newRoom();

@@ -1,0 +1,292 @@
+import { isDigits, isNumberWord, parseDigitRun } from './numbers.ts';
+import { COMMON_WORDS, capitalize, findPhrase, type Token } from './text.ts';
+
+/** A piece of customer information and the word positions it came from (so the order parser skips them). */
+export interface Found<T> {
+  value: T;
+  start: number;
+  end: number;
+}
+
+const STREET_TYPES: Readonly<Record<string, string>> = {
+  street: 'Street',
+  st: 'Street',
+  avenue: 'Avenue',
+  ave: 'Avenue',
+  av: 'Avenue',
+  road: 'Road',
+  rd: 'Road',
+  lane: 'Lane',
+  ln: 'Lane',
+  drive: 'Drive',
+  dr: 'Drive',
+  boulevard: 'Boulevard',
+  blvd: 'Boulevard',
+  way: 'Way',
+  court: 'Court',
+  ct: 'Court',
+  place: 'Place',
+  pl: 'Place',
+  terrace: 'Terrace',
+  circle: 'Circle',
+  crescent: 'Crescent',
+  parkway: 'Parkway',
+  pkwy: 'Parkway',
+  highway: 'Highway',
+  hwy: 'Highway',
+  square: 'Square',
+  trail: 'Trail',
+  alley: 'Alley',
+  row: 'Row',
+  plaza: 'Plaza',
+};
+const UNIT_WORDS = new Set(['apartment', 'apt', 'unit', 'suite', 'flat', 'number', 'no', 'room']);
+/** Words that may sit between the house number and the street name without being part of it. */
+const NOT_STREET_NAME = new Set(
+  [...COMMON_WORDS].filter(
+    (w) =>
+      ![
+        'oak',
+        'park',
+        'main',
+        'high',
+        'first',
+        'second',
+        'hill',
+        'lake',
+        'river',
+        'church',
+        'mill',
+        'king',
+        'queen',
+        'market',
+        'spring',
+        'center',
+        'north',
+        'south',
+        'east',
+        'west',
+        'new',
+        'old',
+        'long',
+        'green',
+        'sunset',
+        'washington',
+        'lincoln',
+      ].includes(w),
+  ),
+);
+
+/** "42 Baker Street, Apt 4B" from "forty two baker street apartment four b" (house number required). */
+export function findAddress(tokens: readonly Token[], expecting = false): Found<string> | undefined {
+  const words = tokens.map((t) => t.norm);
+  for (let s = 0; s < words.length; s++) {
+    const type = STREET_TYPES[words[s]!];
+    if (!type) continue;
+    // Street name: up to three words before the type.
+    let nameStart = s;
+    while (nameStart > 0 && s - nameStart < 3) {
+      const w = words[nameStart - 1]!;
+      if (isDigits(w) || isNumberWord(w) || w === 'oh' || NOT_STREET_NAME.has(w) || STREET_TYPES[w]) break;
+      nameStart--;
+    }
+    if (nameStart === s) continue;
+    const house = houseNumberBefore(words, nameStart);
+    if (!house && !expecting) continue;
+    const street = tokens
+      .slice(nameStart, s)
+      .map((t) => streetWord(t.norm))
+      .join(' ');
+    let end = s + 1;
+    let text = `${house ? `${house.digits} ` : ''}${street} ${type}`;
+    const unit = unitAt(words, end) ?? unitAt(words, end + 1);
+    if (unit) {
+      text += `, Apt ${unit.value}`;
+      end = unit.end;
+    }
+    return { value: text, start: house?.start ?? nameStart, end };
+  }
+  return undefined;
+}
+
+function houseNumberBefore(
+  words: readonly string[],
+  nameStart: number,
+): { digits: string; start: number } | undefined {
+  let start = nameStart;
+  while (start > 0) {
+    const w = words[start - 1]!;
+    if (isDigits(w) || isNumberWord(w) || w === 'oh' || w === 'double' || w === 'triple') start--;
+    else break;
+  }
+  if (start === nameStart) return undefined;
+  // The run may start with a quantity-like word that belongs to the sentence ("at one twenty three"), that is fine.
+  const run = parseDigitRun(words, start);
+  if (!run || run.digits.length > 6) return undefined;
+  return { digits: run.digits, start };
+}
+
+function unitAt(words: readonly string[], i: number): Found<string> | undefined {
+  if (!UNIT_WORDS.has(words[i] ?? '')) return undefined;
+  let j = i + 1;
+  if (words[j] === 'number') j++;
+  const word = words[j];
+  if (word === undefined) return undefined;
+  if (/^\d+[a-z]?$/.test(word) || /^[a-z]\d+$/.test(word))
+    return { value: word.toUpperCase(), start: i, end: j + 1 };
+  const run = parseDigitRun(words, j);
+  if (!run) {
+    if (/^[a-z]$/.test(word)) return { value: word.toUpperCase(), start: i, end: j + 1 };
+    return undefined;
+  }
+  let value = run.digits;
+  let end = j + run.length;
+  const letter = words[end];
+  if (letter !== undefined && /^[a-z]$/.test(letter) && letter !== 'a') {
+    value += letter.toUpperCase();
+    end++;
+  }
+  return { value, start: i, end };
+}
+
+function streetWord(word: string): string {
+  return /^\d+(st|nd|rd|th)$/.test(word) ? word : capitalize(word);
+}
+
+/** A phone number said digit by digit or written: at least seven digits. Formatted 555-123-4567 / 555-1234. */
+export function findPhone(
+  words: readonly string[],
+  masked: ReadonlySet<number> = new Set(),
+): Found<string> | undefined {
+  const skip = new Set(['dash', 'hyphen']);
+  for (let i = 0; i < words.length; i++) {
+    if (masked.has(i)) continue;
+    const run = parseDigitRun(words, i, skip);
+    if (!run) continue;
+    if (run.digits.length >= 7 && run.digits.length <= 15)
+      return { value: formatPhone(run.digits), start: i, end: i + run.length };
+    i += run.length - 1;
+  }
+  return undefined;
+}
+
+export function formatPhone(digits: string): string {
+  if (digits.length === 10) return `${digits.slice(0, 3)}-${digits.slice(3, 6)}-${digits.slice(6)}`;
+  if (digits.length === 11 && digits.startsWith('1')) return `1-${formatPhone(digits.slice(1))}`;
+  if (digits.length === 7) return `${digits.slice(0, 3)}-${digits.slice(3)}`;
+  return digits;
+}
+
+const EMAIL_PATTERN = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/;
+const TLDS = new Set(['com', 'net', 'org', 'edu', 'io', 'co', 'uk', 'de', 'fr', 'us', 'ca', 'info', 'me']);
+
+/** An email address written ("a@b.com") or spoken ("john dot smith at gmail dot com"). */
+export function findEmail(text: string, words: readonly string[]): string | undefined {
+  const written = EMAIL_PATTERN.exec(text);
+  if (written) return written[0].toLowerCase().replace(/\.$/, '');
+  for (let at = 1; at < words.length - 3; at++) {
+    if (words[at] !== 'at') continue;
+    // Domain: word (dot word)* ending in a known top-level domain.
+    const domain = [words[at + 1]!];
+    let j = at + 2;
+    while (words[j] === 'dot' && words[j + 1] !== undefined) {
+      domain.push(words[j + 1]!);
+      j += 2;
+    }
+    if (domain.length < 2 || !TLDS.has(domain.at(-1)!)) continue;
+    const local = [words[at - 1]!];
+    let k = at - 2;
+    while (k >= 1 && (words[k] === 'dot' || words[k] === 'underscore') && !COMMON_WORDS.has(words[k - 1]!)) {
+      local.unshift(words[k - 1]!, words[k] === 'dot' ? '.' : '_');
+      k -= 2;
+    }
+    if (COMMON_WORDS.has(local.at(-1)!)) continue;
+    return `${local.join('')}@${domain.join('.')}`;
+  }
+  return undefined;
+}
+
+const NAME_INTROS = [
+  'my name is',
+  'my names',
+  'the name is',
+  'the names',
+  'name is',
+  'names',
+  'this is',
+  'call me',
+  'under the name',
+  'put it under',
+  'its under',
+  'under',
+  'i am',
+  'im',
+  'its',
+];
+/** Intros that only mean a name when the agent just asked for one (or at the start of the call). */
+const WEAK_INTROS = new Set(['this is', 'i am', 'im', 'its', 'under']);
+const FILLERS = new Set([
+  'yes',
+  'yeah',
+  'sure',
+  'ok',
+  'okay',
+  'um',
+  'uh',
+  'its',
+  'it',
+  'is',
+  'name',
+  'my',
+  'oh',
+  'hi',
+  'hello',
+  'well',
+  'right',
+  'so',
+  'the',
+  'thats',
+  'please',
+  'thanks',
+  'first',
+  'last',
+]);
+
+/** The caller's name after an introduction ("my name is Maria Lopez"), or alone when the agent asked for it. */
+export function findName(
+  tokens: readonly Token[],
+  expecting: boolean,
+  excluded: ReadonlySet<string> = new Set(),
+): Found<string> | undefined {
+  const words = tokens.map((t) => t.norm);
+  const isNameWord = (i: number) => {
+    const w = words[i];
+    return w !== undefined && /^\p{L}{2,}$/u.test(w) && !COMMON_WORDS.has(w) && !excluded.has(w);
+  };
+  for (const intro of NAME_INTROS) {
+    const at = findPhrase(words, intro);
+    if (at < 0) continue;
+    const weak = WEAK_INTROS.has(intro);
+    // "this is Tom" opens a call; deeper in a sentence it rarely introduces a name unless one was asked for.
+    if (weak && !expecting && at > 2) continue;
+    const start = at + intro.split(' ').length;
+    let end = start;
+    while (end < words.length && end - start < 3 && isNameWord(end)) end++;
+    if (end === start) continue;
+    return { value: formatName(tokens.slice(start, end)), start: at, end };
+  }
+  if (!expecting) return undefined;
+  const content = words.map((w, i) => ({ w, i })).filter(({ w }) => !FILLERS.has(w));
+  if (content.length === 0 || content.length > 3 || !content.every(({ i }) => isNameWord(i)))
+    return undefined;
+  const first = content[0]!.i;
+  const last = content.at(-1)!.i;
+  if (last - first + 1 !== content.length) return undefined;
+  return { value: formatName(tokens.slice(first, last + 1)), start: first, end: last + 1 };
+}
+
+function formatName(tokens: readonly Token[]): string {
+  return tokens
+    .map((t) => (t.raw !== t.norm && /^\p{Lu}/u.test(t.raw) ? t.raw : capitalize(t.norm)))
+    .join(' ');
+}

@@ -1,0 +1,26 @@
+export {
+  CallTracker,
+  type CustomerDetails,
+  expectationFromAgent,
+  type TrackerOptions,
+} from './CallTracker.ts';
+export { findAddress, findEmail, findName, findPhone, formatPhone } from './customer.ts';
+export { editDistance, matchWord, singular } from './fuzzy.ts';
+export {
+  asksForMenu,
+  asksForPrice,
+  isAffirmative,
+  isDoneOrdering,
+  isGoodbye,
+  isNegative,
+  isQuestion,
+  matchKnowledge,
+  wantsHuman,
+} from './intents.ts';
+export { type ItemMention, MenuMatcher, type SizeMention } from './menuMatcher.ts';
+export { numberToWords, parseCardinal, parseDigitRun, parseQuantity, priceToWords } from './numbers.ts';
+export { type LineTarget, Order, type OrderLine, type OrderOp } from './order.ts';
+export { parseOrder } from './orderParser.ts';
+export { describeLine, describeLines } from './speech.ts';
+export { type Token, tokenize } from './text.ts';
+export { type Expectation, Nlu, type NluOptions, type Understanding } from './understand.ts';

@@ -1,0 +1,231 @@
+import type { KnowledgeEntry } from '@voiceroom/sdk/protocol';
+import { singular } from './fuzzy.ts';
+import { findPhrase, hasAnyPhrase } from './text.ts';
+
+/** Small intent detectors over normalised words. Each is independent; the dialog policy decides what wins. */
+
+const YES = [
+  'yes',
+  'yeah',
+  'yep',
+  'yup',
+  'yea',
+  'sure',
+  'correct',
+  'right',
+  'ok',
+  'okay',
+  'perfect',
+  'confirm',
+  'confirmed',
+  'absolutely',
+  'exactly',
+  'definitely',
+  'please do',
+  'go ahead',
+  'sounds good',
+  'looks good',
+  'that is it',
+  'all good',
+  'of course',
+  'great',
+];
+const NO = ['no', 'nope', 'nah', 'not quite', 'not right', 'wrong', 'incorrect', 'thats not', 'negative'];
+const DONE = [
+  'thats all',
+  'that is all',
+  'thats it',
+  'that is it',
+  'thats everything',
+  'nothing else',
+  'im done',
+  'im good',
+  'all set',
+  'no thanks',
+  'no thank you',
+  'thats about it',
+  'nothing more',
+  'that will be all',
+  'thatll be all',
+  'thatll do',
+  'just that',
+  'only that',
+  'i think thats it',
+  'no more',
+  'no thats',
+];
+const GOODBYE = [
+  'bye',
+  'goodbye',
+  'good bye',
+  'bye bye',
+  'see you',
+  'see ya',
+  'have a good',
+  'have a nice',
+  'talk to you later',
+  'hang up',
+  'take care',
+];
+const STRONG_HUMAN_PHRASES = [
+  'real person',
+  'human being',
+  'talk to someone',
+  'speak to someone',
+  'speak with someone',
+  'customer service',
+  'live agent',
+  'real agent',
+];
+const ASKING_PHRASES = [
+  'talk to',
+  'speak to',
+  'speak with',
+  'transfer me',
+  'connect me',
+  'get me',
+  'want',
+  'need',
+  'can i have',
+  'let me',
+  'put me',
+];
+const MENU_QUESTIONS = [
+  'what do you have',
+  'whats on the menu',
+  'what is on the menu',
+  'the menu',
+  'your menu',
+  'what kind',
+  'what kinds',
+  'what types',
+  'what pizzas',
+  'what sides',
+  'what drinks',
+  'what else do you',
+  'what are my options',
+  'what can i get',
+  'what do you sell',
+  'what sizes',
+  'what do you offer',
+  'what flavors',
+  'which pizzas',
+];
+const PRICE_QUESTIONS = [
+  'how much',
+  'what does',
+  'whats the price',
+  'what is the price',
+  'price of',
+  'cost',
+  'costs',
+];
+const QUESTION_WORDS = new Set([
+  'what',
+  'whats',
+  'when',
+  'whens',
+  'where',
+  'how',
+  'hows',
+  'do',
+  'does',
+  'is',
+  'are',
+  'can',
+  'could',
+  'will',
+  'would',
+  'which',
+  'any',
+  'whats',
+]);
+
+function firstWordsAre(words: readonly string[], phrases: readonly string[], window = 3): boolean {
+  return phrases.some((p) => {
+    const at = findPhrase(words, p);
+    return at >= 0 && at < window;
+  });
+}
+
+export function isAffirmative(words: readonly string[]): boolean {
+  if (words.length === 0 || firstWordsAre(words, NO, 2)) return false;
+  return firstWordsAre(words, YES, 3);
+}
+
+export function isNegative(words: readonly string[]): boolean {
+  return firstWordsAre(words, NO, 2) || (words.length <= 4 && hasAnyPhrase(words, ['dont', 'not']));
+}
+
+/** "That's all", "no, that's it": the caller has nothing more to order. */
+export function isDoneOrdering(words: readonly string[]): boolean {
+  return (
+    hasAnyPhrase(words, DONE) ||
+    (words.length <= 2 && (words[0] === 'no' || words[0] === 'nope' || words[0] === 'nah'))
+  );
+}
+
+export function isGoodbye(words: readonly string[]): boolean {
+  return hasAnyPhrase(words, GOODBYE);
+}
+
+/** The caller asks for a human: the agent's handoff keywords ("manager") or common phrases ("a real person"). */
+export function wantsHuman(words: readonly string[], keywords: readonly string[]): boolean {
+  if (hasAnyPhrase(words, STRONG_HUMAN_PHRASES)) return true;
+  const keyword = keywords.some((k) => {
+    const phrase = k.toLowerCase();
+    const at = findPhrase(words, phrase);
+    return (at >= 0 && words[at - 1] !== 'in') || words.includes(`${phrase}s`);
+  });
+  return keyword && (words.length <= 4 || hasAnyPhrase(words, ASKING_PHRASES));
+}
+
+export function isQuestion(text: string, words: readonly string[]): boolean {
+  return (
+    text.includes('?') ||
+    QUESTION_WORDS.has(words[0] ?? '') ||
+    (words[0] === 'and' && QUESTION_WORDS.has(words[1] ?? '')) ||
+    hasAnyPhrase(words, ['i was wondering', 'can you tell me', 'do you know', 'tell me'])
+  );
+}
+
+export function asksForMenu(words: readonly string[]): boolean {
+  return hasAnyPhrase(words, MENU_QUESTIONS) || (words.length <= 3 && words.includes('menu'));
+}
+
+export function asksForPrice(words: readonly string[]): boolean {
+  return hasAnyPhrase(words, PRICE_QUESTIONS);
+}
+
+/** The knowledge entry whose keywords the utterance hits most (stems compared), or undefined. */
+export function matchKnowledge(
+  words: readonly string[],
+  knowledge: readonly KnowledgeEntry[],
+): KnowledgeEntry | undefined {
+  const stems = new Set(words.map(stem));
+  let best: KnowledgeEntry | undefined;
+  let bestScore = 0;
+  for (const entry of knowledge) {
+    let score = 0;
+    for (const keyword of entry.keywords) {
+      const parts = keyword.toLowerCase().split(/\s+/).map(stem);
+      if (parts.every((p) => stems.has(p))) score += parts.length;
+    }
+    if (score > bestScore) {
+      best = entry;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** A crude stem: "delivering", "delivers", "delivery" and "deliver" all become "deliver". */
+export function stem(word: string): string {
+  let w = singular(word);
+  for (let round = 0; round < 2; round++) {
+    const suffix = ['ing', 'ery', 'ed', 'er', 'y'].find((s) => w.length - s.length >= 4 && w.endsWith(s));
+    if (!suffix) break;
+    w = w.slice(0, -suffix.length);
+  }
+  return w.length >= 5 && w.endsWith('e') ? w.slice(0, -1) : w;
+}

@@ -1,0 +1,69 @@
+/** Tokenisation shared by every NLU parser: works on ASR output (lowercase, no punctuation) and typed text alike. */
+
+export interface Token {
+  /** Lowercase, apostrophes removed ("it's" -> "its"). */
+  norm: string;
+  /** As written, for names that arrive capitalised. */
+  raw: string;
+}
+
+const TOKEN_PATTERN = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
+
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  for (const match of text.matchAll(TOKEN_PATTERN)) {
+    const raw = match[0].replace(/['’]/g, '');
+    tokens.push({ norm: raw.toLowerCase(), raw });
+  }
+  return tokens;
+}
+
+export function norms(tokens: readonly Token[]): string[] {
+  return tokens.map((t) => t.norm);
+}
+
+/** Index of the first occurrence of `phrase` (space-separated normalised words) in `words`, or -1. */
+export function findPhrase(words: readonly string[], phrase: string, from = 0): number {
+  const parts = phrase.split(' ');
+  outer: for (let i = from; i <= words.length - parts.length; i++) {
+    for (let j = 0; j < parts.length; j++) if (words[i + j] !== parts[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+export function hasPhrase(words: readonly string[], phrase: string): boolean {
+  return findPhrase(words, phrase) >= 0;
+}
+
+export function hasAnyPhrase(words: readonly string[], phrases: readonly string[]): boolean {
+  return phrases.some((p) => findPhrase(words, p) >= 0);
+}
+
+export function capitalize(word: string): string {
+  return word.length === 0 ? word : word[0]!.toUpperCase() + word.slice(1).toLowerCase();
+}
+
+/**
+ * Words that are never part of a person's or street's name. Used to stop name capture ("my name is john and ...")
+ * and to reject non-names ("this is great").
+ */
+export const COMMON_WORDS: ReadonlySet<string> = new Set(
+  `a an the and or but so if then than that thats this these those there theres here heres it its is are was were be
+  been being am im i id ill ive me my mine you your youre yours we our us they their them he she his her him who what
+  whats when where why how which can could would should will shall may might must do does did done dont doesnt didnt
+  have has had having get got getting give make made take want wanted need like love please thanks thank okay ok
+  yes yeah yep yup no nope nah not sure right correct great good fine perfect cool awesome hi hello hey bye goodbye
+  just also too very really actually maybe well oh um uh uhm er hmm like so order ordering delivery deliver pickup
+  address name number phone street call calling called for to from at on in of with without by about into onto up
+  down out over under again all any some more most other another each every both few many much one two three four
+  five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred thousand first second last next now
+  today tonight tomorrow later soon pizza pizzas please pleased happy hungry ready looking going trying calling
+  speaking wondering fine here there home work new old big small medium large little extra regular same different
+  something anything nothing everything someone anyone everyone none yes wait hold sorry excuse pardon again
+  apartment apt unit suite floor building house lane road avenue drive way court place interested starving curious
+  after hoping thinking ordering back glad afraid still calling wanting checking gonna wanna gotta fine free busy
+  in outside downstairs upstairs around near home lot bit kind sort way stuff thing things menu food dinner lunch`.split(
+    /\s+/,
+  ),
+);

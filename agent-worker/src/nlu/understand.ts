@@ -1,0 +1,158 @@
+import type { KnowledgeEntry, MenuItem } from '@voiceroom/sdk/protocol';
+import { findAddress, findEmail, findName, findPhone } from './customer.ts';
+import {
+  asksForMenu,
+  asksForPrice,
+  isAffirmative,
+  isDoneOrdering,
+  isGoodbye,
+  isNegative,
+  isQuestion,
+  matchKnowledge,
+  wantsHuman,
+} from './intents.ts';
+import { MenuMatcher } from './menuMatcher.ts';
+import type { OrderOp } from './order.ts';
+import { parseOrder } from './orderParser.ts';
+import { hasAnyPhrase, tokenize } from './text.ts';
+
+/** Questions that are really orders ("can I get a large pepperoni?"). */
+const ORDER_REQUESTS = [
+  'can i get',
+  'could i get',
+  'can i have',
+  'could i have',
+  'may i have',
+  'may i get',
+  'can i order',
+  'could i order',
+  'can we get',
+  'could we get',
+  'can we have',
+  'can you do',
+  'could you do',
+  'can you make',
+  'could you make',
+  'can you add',
+  'could you add',
+  'can i add',
+  'id like',
+  'i would like',
+  'i want',
+  'ill have',
+  'ill take',
+  'can you change',
+  'could you change',
+  'can you make that',
+  'can you remove',
+  'could you remove',
+  'can you take',
+];
+
+/** What the agent last asked for: it decides how a bare answer ("large", "Maria", "yes") is read. */
+export type Expectation = 'order' | 'size' | 'name' | 'address' | 'phone' | 'confirm' | 'none';
+
+export interface Understanding {
+  text: string;
+  words: string[];
+  ops: OrderOp[];
+  /** Menu items named in the utterance, in order (also for questions: "how much is the hawaiian?"). */
+  items: MenuItem[];
+  name: string | undefined;
+  address: string | undefined;
+  phone: string | undefined;
+  email: string | undefined;
+  yes: boolean;
+  no: boolean;
+  doneOrdering: boolean;
+  goodbye: boolean;
+  wantsHuman: boolean;
+  question: boolean;
+  asksMenu: boolean;
+  asksPrice: boolean;
+  faq: KnowledgeEntry | undefined;
+}
+
+export interface NluOptions {
+  menu: readonly MenuItem[];
+  knowledge?: readonly KnowledgeEntry[];
+  handoffKeywords?: readonly string[];
+}
+
+/** Longer inputs are cut: a caller does not say more than this in one turn, and parsing stays linear. */
+const MAX_WORDS = 400;
+
+/** Parses one caller utterance against an agent's menu and knowledge. Pure: no state between calls. */
+export class Nlu {
+  readonly #matcher: MenuMatcher;
+  readonly #knowledge: readonly KnowledgeEntry[];
+  readonly #handoffKeywords: readonly string[];
+  readonly #menuWords: ReadonlySet<string>;
+
+  constructor(options: NluOptions) {
+    this.#matcher = new MenuMatcher(options.menu);
+    this.#knowledge = options.knowledge ?? [];
+    this.#handoffKeywords = options.handoffKeywords ?? [];
+    this.#menuWords = new Set(
+      options.menu
+        .flatMap((i) => [i.name, ...i.aliases, ...Object.keys(i.sizes ?? {})])
+        .flatMap((n) => n.toLowerCase().split(/\s+/)),
+    );
+  }
+
+  get matcher(): MenuMatcher {
+    return this.#matcher;
+  }
+
+  understand(text: string, expecting: Expectation = 'none'): Understanding {
+    const tokens = tokenize(text).slice(0, MAX_WORDS);
+    const words = tokens.map((t) => t.norm);
+    const masked = new Set<number>();
+    const mask = (found: { start: number; end: number } | undefined) => {
+      if (found) for (let i = found.start; i < found.end; i++) masked.add(i);
+    };
+    const address = findAddress(tokens, expecting === 'address');
+    mask(address);
+    const phone = findPhone(words, masked);
+    mask(phone);
+    const name = findName(tokens, expecting === 'name', this.#menuWords);
+    mask(name);
+    const email = findEmail(text, words);
+    if (email) {
+      for (const [i, w] of words.entries()) if (w === 'at' || w === 'dot' || email.includes(w)) masked.add(i);
+    }
+
+    const order = parseOrder(words, this.#matcher, masked);
+    const question = isQuestion(text, words);
+    const asksPrice = question && asksForPrice(words);
+    // A question about an item ("how much is the hawaiian?", "do you have wings?") does not order it.
+    const asksAbout =
+      question &&
+      (asksPrice || order.ops.every((o) => o.kind === 'add')) &&
+      !hasAnyPhrase(words, ORDER_REQUESTS);
+    const ops = asksAbout ? [] : order.ops;
+    const detailsGiven = name !== undefined || address !== undefined || phone !== undefined;
+    return {
+      text,
+      words,
+      ops,
+      items: order.items.map((m) => m.item),
+      name: name?.value,
+      address: address?.value,
+      phone: phone?.value,
+      email,
+      yes: isAffirmative(words),
+      no: isNegative(words),
+      doneOrdering: isDoneOrdering(words) && ops.length === 0,
+      goodbye: isGoodbye(words),
+      wantsHuman: wantsHuman(words, this.#handoffKeywords),
+      question,
+      asksMenu: question && asksForMenu(words),
+      asksPrice,
+      faq:
+        question || (ops.length === 0 && !detailsGiven && words.length <= 6)
+          ? matchKnowledge(words, this.#knowledge)
+          : undefined,
+    };
+  }
+}

@@ -1,0 +1,107 @@
+import type { AgentConfig, MenuItem } from '@voiceroom/sdk/protocol';
+import { describeLines, numberToWords, type Order, type OrderLine, priceToWords } from '../../nlu/index.ts';
+
+/** The scripted agent's sentences: short, spoken style, numbers as words so any TTS voice reads them right. */
+
+export function capitalizeFirst(text: string): string {
+  return text.length === 0 ? text : text[0]!.toUpperCase() + text.slice(1);
+}
+
+function list(parts: readonly string[]): string {
+  if (parts.length <= 1) return parts[0] ?? '';
+  return `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+}
+
+function shortName(item: MenuItem): string {
+  const category = item.category?.toLowerCase();
+  const words = item.name.split(' ');
+  return category && words.length > 1 && words.at(-1)?.toLowerCase() === category
+    ? words.slice(0, -1).join(' ')
+    : item.name;
+}
+
+function pluralCategory(category: string): string {
+  return category.endsWith('s') ? category : `${category}s`;
+}
+
+/** "For pizzas we have pepperoni, margherita and veggie. For drinks we have coke and lemonade." */
+export function menuSentences(menu: AgentConfig['menu']): string[] {
+  const byCategory = new Map<string, MenuItem[]>();
+  for (const item of menu.items) {
+    const key = item.category ?? '';
+    byCategory.set(key, [...(byCategory.get(key) ?? []), item]);
+  }
+  const sentences: string[] = [];
+  for (const [category, items] of byCategory) {
+    const names = list(items.map(shortName));
+    sentences.push(category ? `For ${pluralCategory(category)} we have ${names}.` : `We also have ${names}.`);
+  }
+  if (sentences.length === 0) return ["I'm sorry, I don't have the menu in front of me right now."];
+  const sizes = [...new Set(menu.items.flatMap((i) => Object.keys(i.sizes ?? {})))];
+  if (sizes.length > 0)
+    sentences.push(`${capitalizeFirst(sizedCategory(menu) ?? 'they')} come in ${list(sizes)}.`);
+  return sentences;
+}
+
+function sizedCategory(menu: AgentConfig['menu']): string | undefined {
+  const category = menu.items.find((i) => i.sizes)?.category;
+  return category ? pluralCategory(category) : undefined;
+}
+
+/** "A large veggie pizza is fifteen dollars." or every size when none was said. */
+export function priceSentence(item: MenuItem, size: string | null, currency: string): string {
+  if (item.sizes && size && item.sizes[size] !== undefined) {
+    return `A ${size} ${item.name} is ${priceToWords(item.sizes[size]!, currency)}.`;
+  }
+  if (item.sizes) {
+    const parts = Object.entries(item.sizes).map(([s, p]) => `${priceToWords(p, currency)} for a ${s}`);
+    return `The ${item.name} is ${list(parts)}.`;
+  }
+  return `The ${item.name} is ${priceToWords(item.price ?? 0, currency)}.`;
+}
+
+export function acknowledgeAdded(lines: readonly OrderLine[]): string {
+  return `${capitalizeFirst(describeLines(lines))}, got it.`;
+}
+
+export function acknowledgeRemoved(lines: readonly OrderLine[]): string {
+  return `Okay, I've taken off the ${list(lines.map((l) => l.name))}.`;
+}
+
+export function askSize(line: OrderLine, menu: AgentConfig['menu']): string {
+  const item = menu.items.find((i) => i.name === line.name);
+  const sizes = Object.keys(item?.sizes ?? {});
+  const what = line.quantity > 1 ? `the ${numberToWords(line.quantity)} ${line.name}s` : `the ${line.name}`;
+  return `What size would you like for ${what}: ${list(sizes).replace(/ and (?=[^,]*$)/, ' or ')}?`;
+}
+
+/** The read-back before confirmation, as separate sentences. */
+export function readBack(
+  order: Order,
+  customer: { name: string | null; address: string | null },
+  currency: string,
+): string[] {
+  const forWhom = customer.name ? ` for ${customer.name}` : '';
+  const where = customer.address ? `, delivered to ${customer.address}` : '';
+  return [
+    `Let me read that back: ${describeLines(order.lines)}${forWhom}${where}.`,
+    `Your total is ${priceToWords(order.total(), currency)}.`,
+    'Shall I place the order?',
+  ];
+}
+
+/** A co-pilot's coaching hint turned into what the agent says. */
+export function hintSentence(hint: string): string {
+  const text = hint.trim().replace(/[.!]+$/, '');
+  let match = /^offer (?:them |the caller |the customer )?(.+)$/i.exec(text);
+  if (match) return `We can also offer you ${match[1]}.`;
+  match = /^(?:say|tell (?:them|the caller|the customer)(?: that)?) (.+)$/i.exec(text);
+  if (match) return `${capitalizeFirst(match[1]!)}.`;
+  match = /^apologi[sz]e(?: for (.+))?$/i.exec(text);
+  if (match) return match[1] ? `I'm sorry for ${match[1]}.` : "I'm sorry about that.";
+  match = /^(?:mention|remind (?:them|the caller|the customer)(?: about| of| that)?) (.+)$/i.exec(text);
+  if (match) return `By the way, ${match[1]}.`;
+  match = /^ask (?:them |the caller |the customer )?(.+)$/i.exec(text);
+  if (match) return `May I ask ${match[1]}?`;
+  return `${capitalizeFirst(text)}.`;
+}

@@ -8,7 +8,6 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startMediaServer } from '../server/test/helpers/mediaServer.ts';
 import {
   type CallBrowser,
   launchCallBrowser,
@@ -34,6 +33,9 @@ async function inCall(browser: CallBrowser): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // stdout carries only the result line: keep the server's info logs out of it (set LOG_LEVEL to see them).
+  process.env.LOG_LEVEL ??= 'warn';
+  const { startMediaServer } = await import('../server/test/helpers/mediaServer.ts');
   const workDir = await mkdtemp(path.join(tmpdir(), 'voiceroom-bench-join-'));
   const wav = await makeSpeechWav(
     'Hello, I would like to order two large pizzas for delivery, please.',

@@ -134,14 +134,16 @@ export class Room extends TypedEmitter<RoomEvents> {
 
   /** Mutes or unmutes the microphone (the server pauses the producer, so nobody receives our audio). */
   async setMuted(muted: boolean): Promise<void> {
+    if (this.#muted === muted) return;
     this.#muted = muted;
+    this.emit('muteChanged', { muted, byServer: false });
     const producer = this.#media?.producer;
     if (producer && !producer.closed) {
+      // Locally first: the browser stops sending at once, whatever the server's answer time.
       if (muted) producer.pause();
       else producer.resume();
       await this.#signaling.request(muted ? 'pauseProducer' : 'resumeProducer', { producerId: producer.id });
     }
-    this.emit('muteChanged', { muted, byServer: false });
   }
 
   /** Leaves the room: tells the server, closes media, releases the microphone. Safe to call twice. */

@@ -22,7 +22,6 @@ import {
 } from '../../bench/voiceScenario.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { type CallBrowser, launchCallBrowser, pollUntil } from '../helpers/browser.ts';
-import { type ClientPage, serveClientPage } from '../helpers/clientPage.ts';
 
 const GREETING = "Hi, thanks for calling Luigi's Pizzeria. What can I get for you today?";
 const PLAN = [
@@ -35,7 +34,6 @@ const CALL_MS = 33_000;
 
 let workDir: string;
 let app: TestApp;
-let client: ClientPage;
 let caller: CallBrowser;
 let placed: PlacedUtterance[];
 let samples: AudioSample[];
@@ -55,12 +53,13 @@ beforeAll(async () => {
   workDir = await mkdtemp(path.join(tmpdir(), 'voiceroom-agent-e2e-'));
   const conversation = await buildConversationWav(PLAN, CALL_MS + 20_000, workDir);
   placed = conversation.placed;
-  [app, client] = await Promise.all([startTestApp({ agent: { pipeline: 'voice' } }), serveClientPage()]);
+  // the server serves the built call page (client/dist; scripts/test.sh builds it)
+  app = await startTestApp({ agent: { pipeline: 'voice' } });
   app.server.bus.on('transcript', (t) => {
     transcripts.push(t);
   });
   caller = await launchCallBrowser({ fakeAudioWav: conversation.wav });
-  await caller.page.goto(client.url({ server: app.url }));
+  await caller.page.goto(`${app.url}/`);
   await startAudioProbe(caller.page);
   await caller.page.click('#call');
   await caller.page.waitForSelector('body[data-call-state="connected"]', { timeout: 20_000 });
@@ -73,7 +72,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await caller?.close();
-  await client?.close();
   await app?.close();
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });

@@ -9,11 +9,18 @@ export interface InboundAudioStreamOptions {
   /** Receives caller audio: mono 16 kHz, one chunk per decoded or concealed frame, `atMs` since the stream began. */
   onAudio(pcm16k: Int16Array, atMs: number): void;
   jitter?: JitterBufferOptions;
+  /**
+   * After this long without audio (the caller's producer paused, network outage) silence is delivered in real time,
+   * so voice activity detection can still see the end of speech. Default 300 ms (above the jitter buffer's maximum
+   * wait, so it never races a hole that is about to be concealed).
+   */
+  stallMs?: number;
 }
 
 export interface InboundAudioStats extends JitterBufferStats {
   corruptPackets: number;
   concealedFrames: number;
+  silenceFrames: number;
   samplesOut: number;
 }
 
@@ -26,11 +33,16 @@ export class InboundAudioStream {
   readonly #decoder = new OpusDecoderStream();
   readonly #resampler = new Resampler({ inputRate: OPUS_RATE, outputRate: ASR_RATE });
   readonly #onAudio: (pcm16k: Int16Array, atMs: number) => void;
+  readonly #stallMs: number;
   #samplesOut = 0;
+  #silenceFrames = 0;
+  /** Clock time up to which audio has been delivered; null before the first packet. */
+  #deliveredUntilMs: number | null = null;
 
   constructor(options: InboundAudioStreamOptions) {
     this.#jitter = new JitterBuffer(options.jitter);
     this.#onAudio = options.onAudio;
+    this.#stallMs = options.stallMs ?? 300;
   }
 
   get stats(): InboundAudioStats {
@@ -38,6 +50,7 @@ export class InboundAudioStream {
       ...this.#jitter.stats,
       corruptPackets: this.#decoder.corruptPackets,
       concealedFrames: this.#decoder.concealedFrames,
+      silenceFrames: this.#silenceFrames,
       samplesOut: this.#samplesOut,
     };
   }
@@ -57,11 +70,28 @@ export class InboundAudioStream {
       }
       const pcm48k =
         item.type === 'packet' ? this.#decoder.decode(item.packet.payload) : this.#decoder.conceal();
-      const pcm16k = this.#resampler.process(pcm48k);
-      if (pcm16k.length === 0) continue;
-      const atMs = (this.#samplesOut * 1000) / ASR_RATE;
-      this.#samplesOut += pcm16k.length;
-      this.#onAudio(pcm16k, atMs);
+      this.#deliver(this.#resampler.process(pcm48k));
+      this.#deliveredUntilMs = Math.max(this.#deliveredUntilMs ?? nowMs, nowMs);
     }
+    this.#fillStall(nowMs);
+  }
+
+  #fillStall(nowMs: number): void {
+    if (this.#deliveredUntilMs === null || nowMs - this.#deliveredUntilMs < this.#stallMs) return;
+    // Catch up to real time with 20 ms silent frames, starting from where the stall threshold was crossed.
+    if (nowMs - this.#deliveredUntilMs > this.#stallMs + 1_000)
+      this.#deliveredUntilMs = nowMs - this.#stallMs;
+    while (nowMs - this.#deliveredUntilMs >= this.#stallMs) {
+      this.#deliver(new Int16Array(ASR_RATE / 50));
+      this.#silenceFrames++;
+      this.#deliveredUntilMs += 20;
+    }
+  }
+
+  #deliver(pcm16k: Int16Array): void {
+    if (pcm16k.length === 0) return;
+    const atMs = (this.#samplesOut * 1000) / ASR_RATE;
+    this.#samplesOut += pcm16k.length;
+    this.#onAudio(pcm16k, atMs);
   }
 }

@@ -38,7 +38,7 @@ describe('InboundAudioStream', () => {
     [packets[10], packets[11]] = [packets[11] as RtpPacket, packets[10] as RtpPacket];
     packets.splice(40, 1);
     for (const [i, p] of packets.entries()) stream.push(p, i * 20);
-    stream.poll(10_000);
+    stream.poll(2_100);
 
     expect(times).toEqual(Array.from({ length: 100 }, (_, i) => i * 20));
     const audio = concat(chunks);
@@ -47,6 +47,28 @@ describe('InboundAudioStream', () => {
     // The concealed frame is not silence.
     expect(rms(audio, 40 * 320, 41 * 320)).toBeGreaterThan(2_000);
     expect(stream.stats).toMatchObject({ lost: 1, reordered: 1, concealedFrames: 1 });
+  });
+
+  it('delivers real-time silence when the caller stream stalls, so speech can end', () => {
+    const times: number[] = [];
+    const levels: number[] = [];
+    const stream = new InboundAudioStream({
+      stallMs: 300,
+      onAudio: (pcm, atMs) => {
+        times.push(atMs);
+        levels.push(rms(pcm));
+      },
+    });
+    const packets = opusPackets(tone(1_000, 48_000, 10 * FRAME_SAMPLES_48K));
+    for (const [i, p] of packets.entries()) stream.push(p, i * 20);
+    for (let now = 200; now <= 1_180; now += 10) stream.poll(now);
+    // 10 frames of tone, then nothing until 300 ms after the last one, then 20 ms of silence per 20 ms of time.
+    expect(levels.slice(0, 10).every((l) => l > 1_000)).toBe(true);
+    const silent = levels.slice(10);
+    expect(silent.every((l) => l === 0)).toBe(true);
+    expect(silent.length).toBe(Math.floor((1_180 - 180 - 300) / 20) + 1);
+    expect(stream.stats.silenceFrames).toBe(silent.length);
+    expect(times).toEqual(times.map((_, i) => i * 20));
   });
 
   it('stays bounded over ten minutes of silence mixed with random garbage RTP', () => {

@@ -1,12 +1,8 @@
 import type { Router } from '@koa/router';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgentConfigsRouter } from '../../src/http/routes/agentConfigs.ts';
-import { createAuthRouter } from '../../src/http/routes/auth.ts';
 import { createCallsRouter } from '../../src/http/routes/calls.ts';
 import { createExtractionRouter } from '../../src/http/routes/extraction.ts';
-import { createHealthRouter } from '../../src/http/routes/health.ts';
-import { createOpenApiRouter } from '../../src/http/routes/openapi.ts';
-import { createRoomsRouter } from '../../src/http/routes/rooms.ts';
 import { type ApiHarness, startApiHarness } from './apiHarness.ts';
 
 let h: ApiHarness;
@@ -17,25 +13,36 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** Every method + path the control plane's routers register (handlers are never called here). */
+/** Every method + path the control plane serves: the app's own routers plus the ones this project mounts. */
 function registeredRoutes(): string[] {
   const none = {} as never;
-  const routers: Router[] = [
-    createHealthRouter(none),
-    createAuthRouter(none),
-    createRoomsRouter(none),
-    createCallsRouter(none),
-    createAgentConfigsRouter(none),
-    createExtractionRouter(none),
-    createOpenApiRouter(),
+  const appRouters = h.http.app.middleware
+    .map((middleware) => (middleware as { router?: Router }).router)
+    .filter((router): router is Router => router !== undefined);
+  const routers = [
+    ...new Set([
+      ...appRouters,
+      createCallsRouter(none),
+      createAgentConfigsRouter(none),
+      createExtractionRouter(none),
+    ]),
   ];
-  return routers.flatMap((router) =>
-    router.stack.flatMap((layer) =>
-      layer.methods
-        .filter((m) => m !== 'HEAD')
-        .map((m) => `${m.toLowerCase()} ${layer.path.replace(/\/$/, '').replace(/:(\w+)/g, '{$1}')}`),
+  return [
+    ...new Set(
+      routers.flatMap((router) =>
+        router.stack.flatMap((layer) =>
+          layer.methods
+            .filter((m) => m !== 'HEAD')
+            .map(
+              (m) =>
+                `${m.toLowerCase()} ${String(layer.path)
+                  .replace(/\/$/, '')
+                  .replace(/:(\w+)/g, '{$1}')}`,
+            ),
+        ),
+      ),
     ),
-  );
+  ];
 }
 
 describe('OpenAPI document', () => {

@@ -3,12 +3,20 @@ import { AgentConfigSchema } from '@voiceroom/sdk/protocol';
 import { z } from 'zod';
 import { ExtractionResultSchema } from '../../extraction/schema.ts';
 import { AgentParamsSchema } from './agentConfigs.ts';
+import { LoginBodySchema, RefreshBodySchema } from './auth.ts';
 import { CallListQuerySchema, CallParamsSchema } from './calls.ts';
 import { ApproveBodySchema, CorrectBodySchema, JobListQuerySchema, JobParamsSchema } from './extraction.ts';
+import { RoomTokenBodySchema, StartCallBodySchema } from './rooms.ts';
+import {
+  CreateUserBodySchema,
+  UpdateUserBodySchema,
+  UserListQuerySchema,
+  UserParamsSchema,
+} from './users.ts';
 
 /** One documented operation; the OpenAPI document is generated from this table and the zod schemas. */
 interface Operation {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Koa-style path (/api/calls/:callId). */
   path: string;
   summary: string;
@@ -24,13 +32,6 @@ interface Operation {
 const STAFF = ['human_agent', 'supervisor', 'admin'] as const;
 const EDITORS = ['supervisor', 'admin'] as const;
 
-const LoginBody = z.object({ email: z.email(), password: z.string() });
-const RefreshBody = z.object({ refreshToken: z.string() });
-const StartCallBody = z.object({
-  agentId: z.string().optional(),
-  displayName: z.string().max(80).optional(),
-});
-const RoomTokenBody = z.object({ listenOnly: z.boolean().optional() });
 const RoomParams = z.object({ roomId: z.string() });
 
 export const OPERATIONS: Operation[] = [
@@ -54,7 +55,7 @@ export const OPERATIONS: Operation[] = [
     path: '/api/auth/login',
     tag: 'auth',
     summary: 'Sign in: access and refresh tokens',
-    body: LoginBody,
+    body: LoginBodySchema,
     responses: { 200: 'Tokens', 401: 'Bad credentials', 429: 'Too many attempts' },
   },
   {
@@ -62,7 +63,7 @@ export const OPERATIONS: Operation[] = [
     path: '/api/auth/refresh',
     tag: 'auth',
     summary: 'Rotate the refresh token',
-    body: RefreshBody,
+    body: RefreshBodySchema,
     responses: { 200: 'New tokens', 401: 'Refresh token invalid or reused' },
   },
   {
@@ -70,7 +71,7 @@ export const OPERATIONS: Operation[] = [
     path: '/api/auth/logout',
     tag: 'auth',
     summary: 'Revoke a refresh token',
-    body: RefreshBody,
+    body: RefreshBodySchema,
     responses: { 204: 'Signed out' },
   },
   {
@@ -82,11 +83,39 @@ export const OPERATIONS: Operation[] = [
     responses: { 200: 'User' },
   },
   {
+    method: 'get',
+    path: '/api/users',
+    tag: 'users',
+    summary: 'List accounts',
+    roles: ['admin'],
+    query: UserListQuerySchema,
+    responses: { 200: 'Accounts' },
+  },
+  {
+    method: 'post',
+    path: '/api/users',
+    tag: 'users',
+    summary: 'Create an account (audited)',
+    roles: ['admin'],
+    body: CreateUserBodySchema,
+    responses: { 201: 'Account', 400: 'Invalid', 409: 'Email taken' },
+  },
+  {
+    method: 'patch',
+    path: '/api/users/:userId',
+    tag: 'users',
+    summary: 'Change role or password, or disable (revokes sessions; audited)',
+    roles: ['admin'],
+    params: UserParamsSchema,
+    body: UpdateUserBodySchema,
+    responses: { 200: 'Account', 404: 'No such account' },
+  },
+  {
     method: 'post',
     path: '/api/calls',
     tag: 'calls',
     summary: 'Start a call: call record, room and customer room token',
-    body: StartCallBody,
+    body: StartCallBodySchema,
     responses: { 201: 'callId, roomId, token, iceServers', 404: 'Unknown agent', 429: 'Too many calls' },
   },
   {
@@ -96,7 +125,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Room token for staff joining a live call',
     roles: STAFF,
     params: RoomParams,
-    body: RoomTokenBody,
+    body: RoomTokenBodySchema,
     responses: { 200: 'Room token and grants', 404: 'No such room' },
   },
   {

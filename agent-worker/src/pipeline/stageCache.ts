@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
-import { PocketSphinxStt } from '../stages/stt/pocketsphinx/PocketSphinxStt.ts';
-import { EspeakTts } from '../stages/tts/espeak/EspeakTts.ts';
-import { FliteTts } from '../stages/tts/flite/FliteTts.ts';
+import type { Logger } from 'pino';
+import { createStt } from '../stages/stt/createStt.ts';
+import { createTts } from '../stages/tts/createTts.ts';
 import type { Dialog, Stt, Tts, Vad } from '../stages/types.ts';
 import { createVad } from '../stages/vad/createVad.ts';
 
@@ -21,40 +21,21 @@ class StageError extends Error {
   }
 }
 
-async function createStt(config: AgentConfig): Promise<Stt> {
-  if (config.asr.provider !== 'pocketsphinx') {
+/** H4's dialog factory, resolved at run time so the pipeline loads before the dialog stage exists. */
+async function createDialog(config: AgentConfig): Promise<Dialog> {
+  let module: { createDialog?: (config: AgentConfig) => Dialog | Promise<Dialog> };
+  try {
+    module = await import(new URL('../stages/dialog/createDialog.ts', import.meta.url).href);
+  } catch (error) {
     throw new StageError(
-      'STT_PROVIDER_UNAVAILABLE',
-      `asr provider '${config.asr.provider}' is not available in this build; set asr.provider to pocketsphinx`,
+      'DIALOG_UNAVAILABLE',
+      `the dialog stage cannot be loaded (${(error as Error).message}); check agent-worker/src/stages/dialog`,
     );
   }
-  return PocketSphinxStt.create({ domain: config });
-}
-
-async function createTts(config: AgentConfig['tts']): Promise<Tts> {
-  switch (config.provider) {
-    case 'flite':
-      return FliteTts.create({ voice: config.voice, rate: config.rate });
-    case 'espeak-ng':
-      return new EspeakTts({ voice: config.voice, rate: config.rate });
-    default:
-      throw new StageError(
-        'TTS_PROVIDER_UNAVAILABLE',
-        `tts provider '${config.provider}' has no model on this machine; set tts.provider to flite or espeak-ng`,
-      );
-  }
-}
-
-async function createDialog(config: AgentConfig): Promise<Dialog> {
-  const module = (await import(new URL('../stages/dialog/index.ts', import.meta.url).href).catch(
-    () => ({}),
-  )) as {
-    createDialog?: (config: AgentConfig) => Dialog | Promise<Dialog>;
-  };
   if (typeof module.createDialog !== 'function') {
     throw new StageError(
       'DIALOG_UNAVAILABLE',
-      'agent-worker/src/stages/dialog/index.ts must export createDialog',
+      'agent-worker/src/stages/dialog/createDialog.ts must export createDialog',
     );
   }
   return module.createDialog(config);
@@ -69,9 +50,11 @@ const keyOf = (value: unknown) => createHash('sha256').update(JSON.stringify(val
 export class StageCache {
   readonly #entries = new Map<string, Promise<CallStages>>();
   readonly #maxEntries: number;
+  readonly #logger: Pick<Logger, 'warn' | 'error'> | undefined;
 
-  constructor(maxEntries = 8) {
-    this.#maxEntries = maxEntries;
+  constructor(options: { maxEntries?: number; logger?: Pick<Logger, 'warn' | 'error'> } = {}) {
+    this.#maxEntries = options.maxEntries ?? 8;
+    this.#logger = options.logger;
   }
 
   get size(): number {

@@ -107,7 +107,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     }
     worker.on('died', (error) => this.#onDied(worker, error));
     this.#workers.push(worker);
-    this.#log.info({ pid: worker.pid, workers: this.#workers.length }, 'mediasoup worker started');
+    this.#log.info({ workerPid: worker.pid, workers: this.#workers.length }, 'mediasoup worker started');
     this.emit('workerstarted', { pid: worker.pid });
   }
 
@@ -115,7 +115,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     const index = this.#workers.indexOf(worker);
     if (index >= 0) this.#workers.splice(index, 1);
     this.#log.error(
-      { pid: worker.pid, err: error },
+      { workerPid: worker.pid, err: error },
       'mediasoup worker died; its rooms are closed and it is replaced',
     );
     this.emit('workerdied', { pid: worker.pid, error });

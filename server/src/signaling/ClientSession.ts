@@ -116,9 +116,18 @@ export class ClientSession {
   }
 
   #onRequest(args: unknown[]): void {
-    const ack = args.length === 2 && typeof args[1] === 'function' ? (args[1] as Ack) : undefined;
+    const ack = typeof args.at(-1) === 'function' ? (args.at(-1) as Ack) : undefined;
     if (!ack) {
       this.#log.debug({ args: args.length }, 'request without an ack callback dropped');
+      return;
+    }
+    if (args.length !== 2) {
+      ack(
+        failure({
+          code: 'bad_request',
+          message: 'Send exactly one { method, data } payload and an ack callback.',
+        }),
+      );
       return;
     }
     const parsed = SignalingRequestSchema.safeParse(args[0]);

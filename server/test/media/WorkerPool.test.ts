@@ -1,0 +1,57 @@
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { WorkerPool } from '../../src/media/WorkerPool.ts';
+import { waitFor } from './rtpTools.ts';
+
+describe('WorkerPool', () => {
+  it('hands out its workers round robin', async () => {
+    const pool = await WorkerPool.create({ numWorkers: 2 });
+    try {
+      const picks = [];
+      for (let i = 0; i < 4; i++) picks.push((await pool.getWorker()).pid);
+      expect(new Set(picks).size).toBe(2);
+      expect(picks[0]).toBe(picks[2]);
+      expect(picks[1]).toBe(picks[3]);
+      expect(pool.alive).toBe(true);
+    } finally {
+      pool.close();
+    }
+  });
+
+  it('replaces a worker killed with SIGKILL and keeps serving', async () => {
+    const pool = await WorkerPool.create({ numWorkers: 1 });
+    try {
+      const victim = await pool.getWorker();
+      const died = once(pool, 'workerdied');
+      const started = once(pool, 'workerstarted');
+      process.kill(victim.pid, 'SIGKILL');
+      const [info] = await died;
+      expect(info.pid).toBe(victim.pid);
+      expect(victim.died).toBe(true);
+      // Asked while no worker is alive, getWorker waits for the replacement instead of failing.
+      const next = await pool.getWorker();
+      await started;
+      expect(next.pid).not.toBe(victim.pid);
+      expect(next.died).toBe(false);
+      await waitFor(() => pool.alive, 'the pool to be alive again');
+      expect(pool.pids).toEqual([next.pid]);
+      const router = await next.createRouter({ mediaCodecs: [] });
+      expect(router.closed).toBe(false);
+    } finally {
+      pool.close();
+    }
+  });
+
+  it('is not alive once closed and refuses to hand out workers', async () => {
+    const pool = await WorkerPool.create({ numWorkers: 1 });
+    const worker = await pool.getWorker();
+    pool.close();
+    expect(pool.alive).toBe(false);
+    expect(worker.closed).toBe(true);
+    await expect(pool.getWorker()).rejects.toThrow(/closed/);
+  });
+
+  it('rejects a nonsensical worker count', async () => {
+    await expect(WorkerPool.create({ numWorkers: 0 })).rejects.toThrow(RangeError);
+  });
+});

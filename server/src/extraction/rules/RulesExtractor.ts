@@ -1,0 +1,112 @@
+import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import { CallTracker, type Expectation, expectationFromAgent } from '@voiceroom/agent-worker/nlu';
+import {
+  type ExtractionResult,
+  ExtractionResultSchema,
+  type Extractor,
+  type TranscriptLine,
+} from '../schema.ts';
+import { defaultAgent } from './defaultAgent.ts';
+
+export interface RulesExtractorOptions {
+  /** The call's agent menu; the default pizzeria menu when unknown. */
+  menu?: AgentConfig['menu'];
+  knowledge?: AgentConfig['knowledge'];
+}
+
+/** A caller's line is split into sentences, and very long ones into pieces, so each is parsed like one utterance. */
+const MAX_WORDS_PER_PIECE = 200;
+
+/**
+ * Extraction without any model: replays the caller's turns through the agent worker's NLU, in order, so corrections
+ * ("actually make that three", "remove the coke") apply as they did in the call. The agent's questions tell how a
+ * bare answer is read ("Maria" after "can I get a name?"). Prices come from the menu, never from the transcript.
+ */
+export class RulesExtractor implements Extractor {
+  readonly source = 'rules' as const;
+  readonly #menu: AgentConfig['menu'];
+  readonly #knowledge: AgentConfig['knowledge'];
+
+  constructor(options: RulesExtractorOptions = {}) {
+    const fallback = options.menu ? undefined : defaultAgent();
+    this.#menu = options.menu ?? fallback!.menu;
+    this.#knowledge = options.knowledge ?? fallback?.knowledge ?? [];
+  }
+
+  async extract(transcript: readonly TranscriptLine[], signal: AbortSignal): Promise<ExtractionResult> {
+    signal.throwIfAborted();
+    const tracker = new CallTracker({ menu: this.#menu, knowledge: this.#knowledge });
+    let expecting: Expectation = 'order';
+    for (const [index, line] of transcript.entries()) {
+      // Long transcripts: let an abort land, and other work run, every few hundred lines.
+      if (index % 500 === 499) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        signal.throwIfAborted();
+      }
+      if (line.speaker !== 'customer') {
+        const asked = expectationFromAgent(line.text);
+        expecting = asked === 'none' ? 'order' : asked;
+        continue;
+      }
+      for (const piece of utterancePieces(line.text)) tracker.hear(piece, expecting);
+      // A second caller turn in a row answers nothing the agent asked.
+      expecting = 'order';
+    }
+    return ExtractionResultSchema.parse(this.#result(tracker, transcript));
+  }
+
+  #result(tracker: CallTracker, transcript: readonly TranscriptLine[]): ExtractionResult {
+    const order = tracker.order;
+    const items = order.lines.slice(0, 100).map((line) => ({
+      name: line.name,
+      size: line.size,
+      quantity: Math.min(1000, Math.max(1, line.quantity)),
+      unit_price: order.unitPrice(line),
+    }));
+    const customer = tracker.customer;
+    const notes: string[] = [];
+    const customerTurns = transcript.filter((l) => l.speaker === 'customer').length;
+    notes.push(`rules: ${tracker.understood} of ${tracker.heard} caller utterances understood (${customerTurns} turns)`);
+    if (items.length > 0 && !tracker.confirmed) notes.push('the caller did not confirm a read-back');
+    const unsized = items.filter((i) => i.unit_price === null).map((i) => i.name);
+    if (unsized.length > 0) notes.push(`no size given for: ${unsized.join(', ')}`);
+    return {
+      customer: {
+        name: clip(customer.name, 200),
+        address: clip(customer.address, 500),
+        phone: clip(customer.phone, 40),
+        email: clip(customer.email, 200),
+      },
+      items,
+      currency: this.#menu.currency,
+      confidence: confidence(tracker, items.length > 0, unsized.length === 0),
+      notes: notes.join('; ').slice(0, 2000),
+    };
+  }
+}
+
+/** How sure the result is: what was found, whether the caller confirmed it, and how much of the call was understood. */
+function confidence(tracker: CallTracker, hasItems: boolean, allPriced: boolean): number {
+  const c = tracker.customer;
+  const understoodShare = tracker.heard === 0 ? 0 : tracker.understood / tracker.heard;
+  const score =
+    (hasItems ? 0.3 : 0) +
+    (hasItems && allPriced ? 0.05 : 0) +
+    (c.name ? 0.15 : 0) +
+    (c.address ? 0.15 : 0) +
+    (c.phone || c.email ? 0.05 : 0) +
+    (tracker.confirmed ? 0.2 : 0) +
+    0.1 * understoodShare;
+  return Math.round(Math.min(1, score) * 100) / 100;
+}
+
+function clip(value: string | null, max: number): string | null {
+  return value === null ? null : value.slice(0, max);
+}
+
+function* utterancePieces(text: string): Generator<string> {
+  for (const sentence of text.split(/(?<=[.!?])\s+/)) {
+    const words = sentence.split(/\s+/).filter(Boolean);
+    for (let i = 0; i < words.length; i += MAX_WORDS_PER_PIECE) yield words.slice(i, i + MAX_WORDS_PER_PIECE).join(' ');
+  }
+}

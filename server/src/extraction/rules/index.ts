@@ -1,0 +1,2 @@
+export { DEFAULT_AGENT_FILE, defaultAgent } from './defaultAgent.ts';
+export { RulesExtractor, type RulesExtractorOptions } from './RulesExtractor.ts';

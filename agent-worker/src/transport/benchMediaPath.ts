@@ -2,7 +2,8 @@
  * Benchmark of the agent's media path without the network: caller Opus RTP -> parse -> jitter buffer -> decode ->
  * 16 kHz, and agent speech at the TTS rate -> 48 kHz -> Opus -> RTP, on a virtual clock so it runs as fast as the CPU
  * allows. Prints JSON (and writes bench/results/media-path.json): CPU per 20 ms frame each way, the real-time factor
- * and how many calls one core could carry. `benchMediaPath()` is importable by other benchmarks (bench:voice).
+ * and how many calls one core could carry; then the latency the path adds in and out, measured over loopback UDP with
+ * an echo pipeline. `benchMediaPath()` and `benchEchoLatency()` are importable by other benchmarks (bench:voice).
  *
  *   node agent-worker/src/transport/benchMediaPath.ts [seconds=60] [ttsRate=16000]
  */
@@ -15,6 +16,7 @@ import { Resampler } from '../audio/Resampler.ts';
 import { ResamplingFrameSource } from '../audio/ResamplingFrameSource.ts';
 import { RtpReceiver } from '../rtp/RtpReceiver.ts';
 import { buildRtpPacket } from '../rtp/rtpPacket.ts';
+import { benchEchoLatency } from './benchEchoLatency.ts';
 
 export interface MediaPathBenchResult {
   audioSeconds: number;
@@ -147,6 +149,7 @@ if (import.meta.main) {
     name: 'media-path',
     at: new Date().toISOString(),
     ...benchMediaPath({ seconds, ttsRate }),
+    echoLatency: await benchEchoLatency({ trials: 20 }),
   };
   const json = JSON.stringify(result, null, 2);
   console.log(json);

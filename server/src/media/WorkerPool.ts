@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { types as ms } from 'mediasoup';
 import * as mediasoup from 'mediasoup';
 import { createLogger, type Logger } from '../log.ts';
+import { MediaObjectCounter, type MediaObjectCounts } from './MediaObjectCounter.ts';
 
 export interface WorkerPoolOptions {
   /** How many mediasoup workers (one per core is the usual choice). */
@@ -28,6 +29,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   readonly #log: Logger;
   readonly #workers: ms.Worker[] = [];
   readonly #pendingStarts = new Set<Promise<void>>();
+  readonly #counter = new MediaObjectCounter();
   #next = 0;
   #closed = false;
 
@@ -62,6 +64,11 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   /** Process ids of the live workers. */
   get pids(): number[] {
     return this.#workers.filter((w) => !w.died && !w.closed).map((w) => w.pid);
+  }
+
+  /** Live routers, transports, producers and consumers on this pool's workers (from mediasoup's observers). */
+  get mediaCounts(): MediaObjectCounts {
+    return this.#counter.counts;
   }
 
   /** The next live worker, round robin; waits for a replacement when every worker has just died. */
@@ -106,6 +113,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       return;
     }
     worker.on('died', (error) => this.#onDied(worker, error));
+    this.#counter.watch(worker);
     this.#workers.push(worker);
     this.#log.info({ workerPid: worker.pid, workers: this.#workers.length }, 'mediasoup worker started');
     this.emit('workerstarted', { pid: worker.pid });

@@ -96,6 +96,11 @@ export class ClientSession {
     this.#socket.disconnect(true);
   }
 
+  /** Closes the underlying connection without a socket.io goodbye, as a network failure would. */
+  dropConnection(): void {
+    this.#socket.conn.close();
+  }
+
   /** Every incoming packet passes here first: rate limit, and only `request` events go on. */
   #screen(event: unknown[], next: (err?: Error) => void): void {
     const [name] = event;

@@ -108,6 +108,20 @@ export class SignalingServer implements PeerCustody {
     return this.#graceTimers.size;
   }
 
+  /**
+   * Cuts the connection that holds this peer as a network failure would (the client sees a transport close and
+   * reconnects on its own; the peer is kept for the grace period). For tests and operators. False if not connected.
+   */
+  dropConnection(peerId: string): boolean {
+    for (const [peer, session] of this.#owners) {
+      if (peer.id === peerId) {
+        session.dropConnection();
+        return true;
+      }
+    }
+    return false;
+  }
+
   adopt(peer: Peer, session: ClientSession): void {
     this.#cancelGrace(peer);
     const previous = this.#owners.get(peer);

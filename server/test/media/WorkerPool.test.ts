@@ -42,6 +42,36 @@ describe('WorkerPool', () => {
     }
   });
 
+  it("counts live mediasoup objects from mediasoup's own events, down to zero when a worker dies", async () => {
+    const pool = await WorkerPool.create({ numWorkers: 1 });
+    try {
+      const worker = await pool.getWorker();
+      const router = await worker.createRouter({
+        mediaCodecs: [{ kind: 'audio', mimeType: 'audio/opus', clockRate: 48_000, channels: 2 }],
+      });
+      const listenInfo = { protocol: 'udp' as const, ip: '127.0.0.1' };
+      const ingest = await router.createPlainTransport({ listenInfo, comedia: true });
+      const egress = await router.createPlainTransport({ listenInfo });
+      const producer = await ingest.produce({
+        kind: 'audio',
+        rtpParameters: {
+          codecs: [{ mimeType: 'audio/opus', clockRate: 48_000, channels: 2, payloadType: 100 }],
+          encodings: [{ ssrc: 1 }],
+        },
+      });
+      await egress.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities });
+      expect(pool.mediaCounts).toEqual({ routers: 1, transports: 2, producers: 1, consumers: 1 });
+      egress.close();
+      expect(pool.mediaCounts).toEqual({ routers: 1, transports: 1, producers: 1, consumers: 0 });
+
+      process.kill(worker.pid, 'SIGKILL');
+      await once(pool, 'workerdied');
+      expect(pool.mediaCounts).toEqual({ routers: 0, transports: 0, producers: 0, consumers: 0 });
+    } finally {
+      pool.close();
+    }
+  });
+
   it('is not alive once closed and refuses to hand out workers', async () => {
     const pool = await WorkerPool.create({ numWorkers: 1 });
     const worker = await pool.getWorker();

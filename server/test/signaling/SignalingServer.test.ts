@@ -269,6 +269,28 @@ describe('SignalingServer', () => {
   });
 });
 
+describe('SignalingServer teardown', () => {
+  it('can cut a connection as a network failure would, keeping the peer for resumption', async () => {
+    const c = await client(newRoomId());
+    const { peerId } = await joinRoom(c);
+    const reasons: string[] = [];
+    c.socket.on('disconnect', (reason) => reasons.push(reason));
+    expect(server.signaling.dropConnection(peerId)).toBe(true);
+    await waitFor(() => reasons.length === 1, 'the client to notice');
+    expect(reasons).toEqual(['transport close']);
+    expect(server.signaling.resumablePeers).toBeGreaterThanOrEqual(1);
+    expect(server.signaling.dropConnection('no-such-peer')).toBe(false);
+  });
+
+  it('leaves no mediasoup object behind once every client is gone and the rooms are closed', async () => {
+    for (const c of clients.splice(0)) c.close();
+    await waitFor(() => server.signaling.resumablePeers === 0, 'held peers to expire', 3000);
+    server.registry.close();
+    await waitFor(() => server.pool.mediaCounts.routers === 0, 'routers to close');
+    expect(server.pool.mediaCounts).toEqual({ routers: 0, transports: 0, producers: 0, consumers: 0 });
+  });
+});
+
 async function joinAndProduceOn(c: RtcTestClient) {
   const send = await c.request('createWebRtcTransport', { direction: 'send' });
   return c.request('produce', { transportId: send.id, kind: 'audio', rtpParameters: opusRtpParameters(99) });

@@ -133,7 +133,27 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
     } catch (error) {
       this.#log.warn({ err: error }, 'pipeline close threw');
     }
-    this.#log.info({ reason, stats: this.#media.stats.pacer }, 'session ended');
+    const { rtp, inbound, pacer, sent } = this.#media.stats;
+    const streams = Object.values(inbound).map(
+      ({ played, lost, late, duplicates, concealedFrames, silenceFrames }) => ({
+        played,
+        lost,
+        late,
+        duplicates,
+        concealedFrames,
+        silenceFrames,
+      }),
+    );
+    this.#log.info(
+      {
+        reason,
+        rtp: { accepted: rtp.accepted, dropped: rtp.dropped, wrongSource: rtp.wrongSource },
+        streams,
+        pacer,
+        sent,
+      },
+      'session ended',
+    );
     this.emit('ended', reason, message);
     this.removeAllListeners();
   }

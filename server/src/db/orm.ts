@@ -26,6 +26,24 @@ const log = createLogger('db');
  * imported directly by Node's type stripping). Close it with `orm.close()`.
  */
 export async function openOrm(db: DbConfig, options: OpenOrmOptions = {}): Promise<MikroORM> {
+  const orm = await initOrm(db, options);
+  try {
+    // MikroORM connects lazily; connect now so a bad address fails here, and so the database gets created.
+    await orm.connect();
+    const check = await orm.checkConnection();
+    if (!check.ok) throw new Error(check.reason);
+    return orm;
+  } catch (error) {
+    await orm.close(true).catch(() => {});
+    throw new Error(
+      `Cannot open the database ${db.dbName} at ${db.user}@${db.host}:${db.port}: ${(error as Error).message}. ` +
+        'Check that MariaDB/MySQL runs there and that DB_HOST, DB_PORT, DB_USER and DB_PASSWORD are right.',
+      { cause: error },
+    );
+  }
+}
+
+function initOrm(db: DbConfig, options: OpenOrmOptions): Promise<MikroORM> {
   return MikroORM.init({
     host: db.host,
     port: db.port,

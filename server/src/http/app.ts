@@ -7,7 +7,7 @@ import { UserAdmin } from '../auth/UserAdmin.ts';
 import type { ServerConfig } from '../config.ts';
 import type { MikroORM } from '../db/orm.ts';
 import { createLogger, type Logger } from '../log.ts';
-import { MetricsRegistry } from './metrics.ts';
+import { MetricsRegistry, registerProcessMetrics } from './metrics.ts';
 import { errorHandler } from './middleware/errorHandler.ts';
 import { jsonBody } from './middleware/jsonBody.ts';
 import { requestLog } from './middleware/requestLog.ts';
@@ -38,6 +38,8 @@ export interface HttpAppDeps {
   /** Trust X-Forwarded-For (behind a reverse proxy) for client IPs used by rate limits. */
   trustProxy?: boolean;
   bodyLimitBytes?: number;
+  /** Register process_resident_memory_bytes, event-loop delay etc. in the registry (default true). */
+  processMetrics?: boolean;
   logger?: Logger;
 }
 
@@ -65,6 +67,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   const logger = deps.logger ?? createLogger('http');
   const readiness = deps.readiness ?? new ReadinessChecks();
   const metrics = deps.metrics ?? new MetricsRegistry();
+  if (deps.processMetrics ?? true) registerProcessMetrics(metrics);
   const sessions =
     deps.sessions ??
     new SessionService({ orm: deps.orm, tokens: deps.tokens, refreshTtlS: deps.config.jwt.refreshTtlS });
@@ -83,6 +86,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
       sessions,
       tokens: deps.tokens,
       loginLimiter: limiter('login', deps.rateLimits?.login ?? DEFAULT_RATE_LIMITS.login),
+      metrics,
     }),
     createRoomsRouter({
       tokens: deps.tokens,

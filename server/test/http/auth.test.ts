@@ -120,6 +120,12 @@ describe('POST /api/auth/refresh', () => {
     expect(Number(row?.n)).toBe(0);
   });
 
+  it('counts refresh outcomes, reuse included, in /metrics', async () => {
+    const text = await (await h.request('GET', '/metrics')).text();
+    expect(text).toMatch(/vr_auth_attempts_total\{kind="refresh",outcome="refresh_reused"\} [1-9]/);
+    expect(text).toMatch(/vr_auth_attempts_total\{kind="login",outcome="invalid_credentials"\} [1-9]/);
+  });
+
   it('refuses an unknown refresh token', async () => {
     const res = await h.request('POST', '/api/auth/refresh', { body: { refreshToken: 'not-a-token' } });
     expect(res.status).toBe(401);

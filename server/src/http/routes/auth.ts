@@ -1,8 +1,10 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
+import { AuthError } from '../../auth/errors.ts';
 import type { SessionService } from '../../auth/sessions.ts';
 import type { TokenService } from '../../auth/tokens.ts';
 import { NotFoundError } from '../errors.ts';
+import type { MetricsRegistry } from '../metrics.ts';
 import { authenticatedUser, requireAuth } from '../middleware/requireAuth.ts';
 import { type RateLimiter, rateLimit } from '../rateLimit.ts';
 import { validateBody } from '../validate.ts';
@@ -18,17 +20,32 @@ export function createAuthRouter(deps: {
   sessions: SessionService;
   tokens: TokenService;
   loginLimiter: RateLimiter;
+  metrics: MetricsRegistry;
 }): Router {
   const router = new Router({ prefix: '/api/auth' });
+  const outcomes = deps.metrics.counter('vr_auth_attempts_total', 'Logins and refreshes by outcome.', [
+    'kind',
+    'outcome',
+  ]);
+  const counted = async <T>(kind: 'login' | 'refresh', work: () => Promise<T>): Promise<T> => {
+    try {
+      const result = await work();
+      outcomes.inc({ kind, outcome: 'ok' });
+      return result;
+    } catch (error) {
+      if (error instanceof AuthError) outcomes.inc({ kind, outcome: error.code });
+      throw error;
+    }
+  };
 
   router.post('/login', rateLimit(deps.loginLimiter), async (ctx) => {
     const { email, password } = validateBody(ctx, LoginBodySchema);
-    ctx.body = await deps.sessions.login(email, password);
+    ctx.body = await counted('login', () => deps.sessions.login(email, password));
   });
 
   router.post('/refresh', async (ctx) => {
     const { refreshToken } = validateBody(ctx, RefreshBodySchema);
-    ctx.body = await deps.sessions.refresh(refreshToken);
+    ctx.body = await counted('refresh', () => deps.sessions.refresh(refreshToken));
   });
 
   router.post('/logout', async (ctx) => {

@@ -14,8 +14,10 @@ export interface StartExtractionOptions {
   config: ExtractionConfig;
   agentConfigs?: { get(id: string): Promise<AgentConfig | undefined> };
   logger?: Logger;
-  /** Test knobs; production uses the defaults. */
+  /** Worker knobs; production uses the defaults. */
   worker?: { leaseMs?: number; pollIntervalMs?: number };
+  /** False: jobs are queued but run elsewhere (a workerMain.ts process). Default true. */
+  runWorker?: boolean;
 }
 
 export interface ExtractionService {
@@ -38,8 +40,13 @@ export function startExtraction(options: StartExtractionOptions): ExtractionServ
     ...options.worker,
     logger,
   });
-  worker.start();
-  logger.info({ extractor: extractorKind(options.config), owner: worker.owner }, 'extraction worker started');
+  if (options.runWorker ?? true) {
+    worker.start();
+    logger.info(
+      { extractor: extractorKind(options.config), owner: worker.owner },
+      'extraction worker started',
+    );
+  }
   return {
     queue,
     worker,

@@ -1,52 +1,52 @@
 import type { Router } from '@koa/router';
-import type { Context, Middleware, Next } from 'koa';
-import { MySqlAgentConfigStore } from '../../src/calls/AgentConfigStore.ts';
-import { CallQueries } from '../../src/calls/CallQueries.ts';
-import { CallRecorder } from '../../src/calls/CallRecorder.ts';
+import type { Context, Next } from 'koa';
+import { type CallRecords, startCallRecords } from '../../src/calls/index.ts';
+import type { ServerConfig } from '../../src/config.ts';
 import { CallEventBus } from '../../src/events.ts';
-import { ExtractionJobQueue } from '../../src/extraction/jobs/ExtractionJobQueue.ts';
-import { ExtractionReview } from '../../src/extraction/review.ts';
-import { createAgentConfigsRouter } from '../../src/http/routes/agentConfigs.ts';
-import { createCallsRouter, startCallWith } from '../../src/http/routes/calls.ts';
-import { createExtractionRouter } from '../../src/http/routes/extraction.ts';
 import { createOpenApiRouter } from '../../src/http/routes/openapi.ts';
 import { type Harness, startHarness } from '../http/harness.ts';
 
 export interface ApiHarness extends Harness {
   bus: CallEventBus;
-  recorder: CallRecorder;
-  store: MySqlAgentConfigStore;
-  queue: ExtractionJobQueue;
+  records: CallRecords;
   token(role: 'admin' | 'supervisor' | 'agent' | 'customer'): Promise<string>;
 }
 
+const RULES_ONLY: ServerConfig['extraction'] = {
+  deepseekBaseUrl: 'http://127.0.0.1:9',
+  deepseekModel: 'deepseek-chat',
+  maxAttempts: 3,
+};
+
 /**
- * The control plane (H1's harness: real MariaDB, Redis, ephemeral port) with the call records, agent
- * configuration, extraction and OpenAPI routers mounted and POST /api/calls backed by the CallRecorder. The
- * harness creates the database, so those routers are built afterwards and reached through its fallback hook.
+ * The control plane (H1's harness: real MariaDB, Redis, ephemeral port) with call records wired as the server's
+ * main wires them (startCallRecords: recorder, extraction worker, routers, POST /api/calls). The harness creates
+ * the database, so the call-record routers are built afterwards and reached through its fallback hook. The
+ * extraction worker runs only when asked (tests that drive jobs themselves keep it off).
  */
-export async function startApiHarness(): Promise<ApiHarness> {
-  const late: { recorder?: CallRecorder; routers?: Router[] } = {};
+export async function startApiHarness(
+  options: { extraction?: ServerConfig['extraction']; runExtractionWorker?: boolean } = {},
+): Promise<ApiHarness> {
+  const late: { records?: CallRecords } = {};
   const bus = new CallEventBus();
   const h = await startHarness({
-    startCall: (request) => startCallWith(late.recorder as CallRecorder)(request),
+    startCall: (request) => (late.records as CallRecords).startCall(request),
     routers: [createOpenApiRouter()],
-    fallback: (ctx, next) => runRouters(late.routers ?? [], ctx, next),
+    fallback: (ctx, next) => runRouters(late.records?.routers.slice(0, 3) ?? [], ctx, next),
   });
-  const store = new MySqlAgentConfigStore(h.db.orm);
-  await store.seedDefaults();
-  const queue = new ExtractionJobQueue(h.db.orm, { maxAttempts: 3 });
-  const recorder = new CallRecorder({ orm: h.db.orm, bus, agentConfigs: store, extractionQueue: queue });
-  recorder.start();
-  late.recorder = recorder;
-  late.routers = buildRouters(h, store, queue);
+  const records = await startCallRecords({
+    orm: h.db.orm,
+    bus,
+    tokens: h.tokens,
+    config: { extraction: options.extraction ?? RULES_ONLY, publicUrl: h.baseUrl },
+    runExtractionWorker: options.runExtractionWorker ?? false,
+  });
+  late.records = records;
   const tokens = new Map<string, string>();
   return {
     ...h,
     bus,
-    recorder,
-    store,
-    queue,
+    records,
     async token(role) {
       const cached = tokens.get(role);
       if (cached) return cached;
@@ -55,24 +55,18 @@ export async function startApiHarness(): Promise<ApiHarness> {
       return accessToken;
     },
     async close() {
-      await recorder.stop();
+      await records.stop();
       await h.close();
     },
   };
 }
 
-function buildRouters(h: Harness, store: MySqlAgentConfigStore, queue: ExtractionJobQueue) {
-  const queries = new CallQueries(h.db.orm);
-  return [
-    createCallsRouter({ tokens: h.tokens, queries }),
-    createAgentConfigsRouter({ tokens: h.tokens, store, orm: h.db.orm }),
-    createExtractionRouter({ tokens: h.tokens, queries, review: new ExtractionReview(h.db.orm, queue) }),
-  ];
-}
-
 /** Runs the routers' middleware in order, as app.use would have. */
 function runRouters(routers: Router[], ctx: Context, next: Next): Promise<unknown> {
-  const chain = routers.flatMap((r) => [r.routes(), r.allowedMethods()]) as unknown as Middleware[];
+  const chain = routers.flatMap((r) => [r.routes(), r.allowedMethods()]) as unknown as ((
+    ctx: Context,
+    next: Next,
+  ) => unknown)[];
   const run = (i: number): Promise<unknown> => {
     const middleware = chain[i];
     return middleware ? Promise.resolve(middleware(ctx, () => run(i + 1))) : next();

@@ -46,7 +46,7 @@ async function placeCall(displayName: string, lines: string[], options: { agentI
     voiceToVoiceMs: 700,
     interrupted: true,
   });
-  await h.recorder.idle();
+  await h.records.recorder.idle();
   return { callId, roomId };
 }
 
@@ -95,7 +95,7 @@ describe('calls API', () => {
   it('lists calls newest first with pagination, filters and transcript search', async () => {
     const ended = await placeCall('Bruno', ['Hello', 'Two hawaiian pizzas for delivery']);
     h.bus.emit('room.closed', { roomId: ended.roomId, reason: 'hangup' });
-    await h.recorder.idle();
+    await h.records.recorder.idle();
     await placeCall('Carla', ['Hello', 'Just a lemonade']);
     const token = await h.token('supervisor');
     const all = (await (await h.request('GET', '/api/calls?pageSize=2', { token })).json()) as {

@@ -1,0 +1,92 @@
+import type { Router } from '@koa/router';
+import type { TokenService } from '../auth/tokens.ts';
+import type { ServerConfig } from '../config.ts';
+import type { MikroORM } from '../db/orm.ts';
+import type { CallEventBus } from '../events.ts';
+import { type ExtractionService, startExtraction } from '../extraction/index.ts';
+import { ExtractionReview } from '../extraction/review.ts';
+import { createAgentConfigsRouter } from '../http/routes/agentConfigs.ts';
+import { createCallsRouter, startCallWith } from '../http/routes/calls.ts';
+import { createExtractionRouter } from '../http/routes/extraction.ts';
+import { createOpenApiRouter } from '../http/routes/openapi.ts';
+import type { StartCallRequest, StartedCall } from '../http/routes/rooms.ts';
+import { createLogger, type Logger } from '../log.ts';
+import { MySqlAgentConfigStore } from './AgentConfigStore.ts';
+import { CallQueries } from './CallQueries.ts';
+import { CallRecorder } from './CallRecorder.ts';
+
+export { type AgentConfigStore, MySqlAgentConfigStore } from './AgentConfigStore.ts';
+export { recordAudit } from './auditLog.ts';
+export { CallQueries } from './CallQueries.ts';
+export { CallError, CallRecorder } from './CallRecorder.ts';
+
+export interface CallRecordsOptions {
+  orm: MikroORM;
+  bus: CallEventBus;
+  tokens: TokenService;
+  config: Pick<ServerConfig, 'extraction' | 'publicUrl'>;
+  /** False when extraction runs in separate worker processes (server/src/extraction/workerMain.ts). */
+  runExtractionWorker?: boolean;
+  logger?: Logger;
+}
+
+export interface CallRecords {
+  agentConfigs: MySqlAgentConfigStore;
+  recorder: CallRecorder;
+  extraction: ExtractionService;
+  /** For createHttpApp({ routers }): calls, agent configurations, extraction review, OpenAPI. */
+  routers: Router[];
+  /** For createHttpApp({ startCall }): POST /api/calls. */
+  startCall: (request: StartCallRequest) => Promise<StartedCall>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything call records need, wired for the server's main: agent configurations in MySQL (seeded with the
+ * default agent on an empty database), the recorder on the event bus (after closing calls a previous process
+ * left open), the extraction worker, and the HTTP routers. `stop()` unsubscribes, flushes and stops the worker.
+ */
+export async function startCallRecords(options: CallRecordsOptions): Promise<CallRecords> {
+  const logger = options.logger ?? createLogger('call-records');
+  const agentConfigs = new MySqlAgentConfigStore(options.orm);
+  const seeded = await agentConfigs.seedDefaults();
+  if (seeded.length > 0) logger.info({ agents: seeded }, 'seeded agent configurations');
+  const extraction = startExtraction({
+    orm: options.orm,
+    config: options.config.extraction,
+    agentConfigs,
+    runWorker: options.runExtractionWorker ?? true,
+  });
+  const recorder = new CallRecorder({
+    orm: options.orm,
+    bus: options.bus,
+    agentConfigs,
+    extractionQueue: extraction.queue,
+    onExtractionQueued: () => extraction.worker.notify(),
+  });
+  const orphaned = await recorder.closeOrphanedCalls();
+  if (orphaned > 0)
+    logger.warn({ calls: orphaned }, 'ended calls left active by a previous run; extraction queued');
+  recorder.start();
+  const queries = new CallQueries(options.orm);
+  return {
+    agentConfigs,
+    recorder,
+    extraction,
+    routers: [
+      createCallsRouter({ tokens: options.tokens, queries }),
+      createAgentConfigsRouter({ tokens: options.tokens, store: agentConfigs, orm: options.orm }),
+      createExtractionRouter({
+        tokens: options.tokens,
+        queries,
+        review: new ExtractionReview(options.orm, extraction.queue),
+      }),
+      createOpenApiRouter({ serverUrl: options.config.publicUrl }),
+    ],
+    startCall: startCallWith(recorder),
+    async stop() {
+      await recorder.stop();
+      await extraction.stop();
+    },
+  };
+}

@@ -57,15 +57,13 @@ async function start(capacity: number, createPipeline: CallPipelineFactory) {
   await worker.start();
   const socket = await connected;
   const dispatch = (sessionId: string, payload: object = {}) =>
-    socket
-      .timeout(5_000)
-      .emitWithAck('session.dispatch', {
-        sessionId,
-        roomId: `room-${sessionId}`,
-        agentPeerId: `a-${sessionId}`,
-        config,
-        ...payload,
-      }) as Promise<AgentLinkAck<SessionAccept>>;
+    socket.timeout(5_000).emitWithAck('session.dispatch', {
+      sessionId,
+      roomId: `room-${sessionId}`,
+      agentPeerId: `a-${sessionId}`,
+      config,
+      ...payload,
+    }) as Promise<AgentLinkAck<SessionAccept>>;
   return { worker, socket, dispatch };
 }
 

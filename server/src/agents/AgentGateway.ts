@@ -7,7 +7,6 @@ import {
   type ReceiveStream,
   type SessionAccept,
   SessionAcceptSchema,
-  type SessionCallEvent,
   SessionEndedSchema,
   SessionEventSchema,
   WorkerRegisterSchema,
@@ -18,6 +17,7 @@ import { createLogger, type Logger } from '../log.ts';
 import type { AgentMediaLink, AgentReceiveStream } from '../media/AgentMediaLink.ts';
 import type { RoomRegistry } from '../media/RoomRegistry.ts';
 import type { AgentConfigSource } from './FileAgentConfigStore.ts';
+import { publishSessionEvent } from './publishSessionEvent.ts';
 import { pickLeastLoaded } from './workerSelection.ts';
 
 export interface AgentGatewayOptions {
@@ -211,7 +211,9 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         );
         return;
       }
-      this.#publish(session, parsed.data.event);
+      publishSessionEvent(this.#options.bus, session.roomId, parsed.data.event, (reason) =>
+        this.emit('handoff', { roomId: session.roomId, reason }),
+      );
     });
     socket.on(AgentLinkEvents.ended, (payload: unknown) => {
       const parsed = SessionEndedSchema.safeParse(payload);
@@ -371,32 +373,6 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
       { sessionId: session.id, roomId: session.roomId, workerId: session.worker.id },
       'agent joined the call',
     );
-  }
-
-  #publish(session: AgentSession, event: SessionCallEvent): void {
-    const { bus } = this.#options;
-    const roomId = session.roomId;
-    switch (event.type) {
-      case 'transcript': {
-        const { type: _type, ...transcript } = event;
-        bus.emit('transcript', { ...transcript, roomId });
-        break;
-      }
-      case 'agent.state':
-        bus.emit('agent.state', { roomId, state: event.state });
-        break;
-      case 'turn.metrics': {
-        const { type: _type, ...metrics } = event;
-        bus.emit('turn.metrics', { ...metrics, roomId });
-        break;
-      }
-      case 'handoff':
-        this.emit('handoff', { roomId, reason: event.reason });
-        break;
-      case 'end_call':
-        // The worker follows with session.ended {reason: 'agent_hangup'}, which closes the room.
-        break;
-    }
   }
 
   #end(session: AgentSession, reason: string, notifyWorker: boolean): void {

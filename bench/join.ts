@@ -15,7 +15,7 @@ import {
   pollUntil,
   readInboundAudio,
 } from '../test/helpers/browser.ts';
-import { serveClientPage } from '../test/helpers/clientPage.ts';
+import { buildClientPage } from '../test/helpers/clientPage.ts';
 
 const RUNS = Number(process.env.JOIN_RUNS ?? 20);
 const POLL_MS = 25;
@@ -35,24 +35,27 @@ async function inCall(browser: CallBrowser): Promise<void> {
 async function main(): Promise<void> {
   // stdout carries only the result line: keep the server's info logs out of it (set LOG_LEVEL to see them).
   process.env.LOG_LEVEL ??= 'warn';
-  const { startMediaServer } = await import('../server/test/helpers/mediaServer.ts');
+  const { startTestApp } = await import('../test/helpers/app.ts');
   const workDir = await mkdtemp(path.join(tmpdir(), 'voiceroom-bench-join-'));
   const wav = await makeSpeechWav(
     'Hello, I would like to order two large pizzas for delivery, please.',
     workDir,
   );
-  const server = await startMediaServer();
-  const page = await serveClientPage();
+  // The real server (database, signaling, mediasoup) without an agent worker: only the two browsers are in the room.
+  const app = await startTestApp({ clientDir: await buildClientPage(path.join(workDir, 'client')) });
+  const callPage = (token: string): string => `${app.url}/?${new URLSearchParams({ token })}`;
+  const token = async (room: string, role: 'customer' | 'human_agent', name: string): Promise<string> =>
+    (await app.server.tokens.issueRoomToken({ identity: `bench:${name}:${room}`, name, room, role })).token;
   const listener = await launchCallBrowser({ fakeAudioWav: wav });
   const joiner = await launchCallBrowser({ fakeAudioWav: wav });
   const samples: number[] = [];
   try {
     for (let run = 0; run < RUNS; run++) {
       const room = `bench-join-${Date.now().toString(36)}-${run}`;
-      const listenerToken = await server.roomToken({ room, role: 'human_agent', name: 'Listener' });
-      const joinerToken = await server.roomToken({ room, role: 'customer', name: 'Caller' });
-      await listener.page.goto(page.url({ server: server.url, token: listenerToken }));
-      await joiner.page.goto(page.url({ server: server.url, token: joinerToken }));
+      const listenerToken = await token(room, 'human_agent', 'Listener');
+      const joinerToken = await token(room, 'customer', 'Caller');
+      await listener.page.goto(callPage(listenerToken));
+      await joiner.page.goto(callPage(joinerToken));
       await listener.page.click('#call');
       await inCall(listener);
       const start = performance.now();
@@ -69,8 +72,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await Promise.all([listener.close(), joiner.close()]);
-    await page.close();
-    await server.close();
+    await app.close();
     await rm(workDir, { recursive: true, force: true });
   }
   const sorted = [...samples].sort((a, b) => a - b);

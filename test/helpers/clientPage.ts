@@ -28,14 +28,20 @@ export interface ClientPage {
   close(): Promise<void>;
 }
 
-export async function serveClientPage(): Promise<ClientPage> {
-  const outDir = await mkdtemp(path.join(tmpdir(), 'voiceroom-client-'));
+/** Builds the call page into `outDir` (a fresh temp folder by default) and returns that folder. */
+export async function buildClientPage(outDir?: string): Promise<string> {
+  const dir = outDir ?? (await mkdtemp(path.join(tmpdir(), 'voiceroom-client-')));
   await build({
     root: CLIENT_DIR,
     configFile: path.join(CLIENT_DIR, 'vite.config.ts'),
     logLevel: 'warn',
-    build: { outDir, emptyOutDir: true, sourcemap: false },
+    build: { outDir: dir, emptyOutDir: true, sourcemap: false },
   });
+  return dir;
+}
+
+export async function serveClientPage(): Promise<ClientPage> {
+  const outDir = await buildClientPage();
   const server = createServer(async (req, res) => {
     const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const file = path.join(outDir, pathname === '/' ? 'index.html' : pathname);

@@ -11,7 +11,11 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RulesExtractor } from '../server/src/extraction/rules/index.ts';
-import { type Extractor, type ExtractionResult, TranscriptFileSchema } from '../server/src/extraction/schema.ts';
+import {
+  type ExtractionResult,
+  type Extractor,
+  TranscriptFileSchema,
+} from '../server/src/extraction/schema.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CORPUS = path.join(HERE, 'fixtures', 'transcripts');
@@ -23,18 +27,41 @@ interface Expected {
 }
 
 const ABBREVIATIONS: Readonly<Record<string, string>> = {
-  st: 'street', ave: 'avenue', av: 'avenue', rd: 'road', ln: 'lane', dr: 'drive', blvd: 'boulevard', ct: 'court',
-  pl: 'place', apartment: 'apt', unit: 'apt', suite: 'apt', no: 'apt', pkwy: 'parkway', hwy: 'highway',
+  st: 'street',
+  ave: 'avenue',
+  av: 'avenue',
+  rd: 'road',
+  ln: 'lane',
+  dr: 'drive',
+  blvd: 'boulevard',
+  ct: 'court',
+  pl: 'place',
+  apartment: 'apt',
+  unit: 'apt',
+  suite: 'apt',
+  no: 'apt',
+  pkwy: 'parkway',
+  hwy: 'highway',
 };
 
 export function normaliseName(value: string | null): string | null {
   if (value === null) return null;
-  return value.toLowerCase().replace(/[^\p{L}\p{N}\s]/gu, '').replace(/\s+/g, ' ').trim() || null;
+  return (
+    value
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s]/gu, '')
+      .replace(/\s+/g, ' ')
+      .trim() || null
+  );
 }
 
 export function normaliseAddress(value: string | null): string | null {
   if (value === null) return null;
-  const words = value.toLowerCase().replace(/[^\p{L}\p{N}\s]/gu, ' ').split(/\s+/).filter(Boolean);
+  const words = value
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s]/gu, ' ')
+    .split(/\s+/)
+    .filter(Boolean);
   return words.map((w) => ABBREVIATIONS[w] ?? w).join(' ') || null;
 }
 
@@ -79,7 +106,14 @@ export function scoreCall(result: ExtractionResult, expected: Expected): Score {
     }
   }
   for (const missing of remaining) misses.push(`missing item ${missing}`);
-  return { fieldsCorrect, fields: 3, itemsMatched, itemsPredicted: result.items.length, itemsExpected: expected.items.length, misses };
+  return {
+    fieldsCorrect,
+    fields: 3,
+    itemsMatched,
+    itemsPredicted: result.items.length,
+    itemsExpected: expected.items.length,
+    misses,
+  };
 }
 
 interface CorpusCall {
@@ -111,7 +145,9 @@ export async function evaluate(extractor: Extractor, calls: readonly CorpusCall[
     const score = scoreCall(result, call.expected);
     for (const k of Object.keys(totals) as Array<keyof typeof totals>) totals[k] += score[k];
     if (score.misses.length > 0) failures[call.id] = score.misses;
-    process.stderr.write(`[${extractor.source}] ${n + 1}/${calls.length} ${call.id}${score.misses.length ? ` (${score.misses.length} misses)` : ''}\n`);
+    process.stderr.write(
+      `[${extractor.source}] ${n + 1}/${calls.length} ${call.id}${score.misses.length ? ` (${score.misses.length} misses)` : ''}\n`,
+    );
   }
   const precision = totals.itemsPredicted === 0 ? 0 : totals.itemsMatched / totals.itemsPredicted;
   const recall = totals.itemsExpected === 0 ? 0 : totals.itemsMatched / totals.itemsExpected;

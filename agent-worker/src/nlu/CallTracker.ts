@@ -1,5 +1,6 @@
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
-import { Order, type OrderLine } from './order.ts';
+import { Order, type OrderLine, type OrderOp } from './order.ts';
+import { hasAnyPhrase, tokenize } from './text.ts';
 import { type Expectation, Nlu, type Understanding } from './understand.ts';
 
 export interface CustomerDetails {
@@ -24,6 +25,8 @@ export class CallTracker {
   readonly #order: Order;
   readonly #customer: CustomerDetails = { name: null, address: null, phone: null, email: null };
   #confirmed = false;
+  /** The one item the agent just talked about ("a large hawaiian is sixteen dollars"), for "I'll take one of those". */
+  #offered: { name: string; size: string | null } | undefined;
   #heard = 0;
   #understood = 0;
 
@@ -62,9 +65,26 @@ export class CallTracker {
     return this.#understood;
   }
 
+  /** Remembers what the agent (or a human agent) just said, so "one of those" can refer to it. */
+  noteAgentTurn(text: string): void {
+    const words = tokenize(text).map((t) => t.norm);
+    const matcher = this.#nlu.matcher;
+    const items = matcher.findItems(words);
+    const first = items[0];
+    if (!first || items.some((m) => m.item !== first.item)) {
+      this.#offered = undefined;
+      return;
+    }
+    this.#offered = {
+      name: first.item.name,
+      size: matcher.sizeFor(first.item, matcher.findSizes(words)[0]?.size ?? null),
+    };
+  }
+
   /** Understands one utterance and applies it; returns the understanding and the order lines it touched. */
   hear(text: string, expecting: Expectation): { understanding: Understanding; touched: OrderLine[] } {
-    const understanding = this.#nlu.understand(text, expecting);
+    const understanding = this.#referToOffer(this.#nlu.understand(text, expecting));
+    this.#offered = undefined;
     this.#heard++;
     const touched = this.#order.apply(understanding.ops);
     if (understanding.name) this.#customer.name = understanding.name;
@@ -88,7 +108,42 @@ export class CallTracker {
     if (meaningful) this.#understood++;
     return { understanding, touched };
   }
+
+  #referToOffer(u: Understanding): Understanding {
+    const offered = this.#offered;
+    if (!offered || u.items.length > 0 || u.question || !hasAnyPhrase(u.words, OFFER_REFERENCES)) return u;
+    if (this.#order.lines.some((l) => l.name === offered.name)) return u;
+    const counted = u.ops.find((o) => o.kind === 'set_quantity' || o.kind === 'increment');
+    const quantity = counted && 'quantity' in counted ? counted.quantity : 1;
+    const ops: OrderOp[] = [
+      {
+        kind: 'add',
+        name: offered.name,
+        size: offered.size,
+        quantity,
+        explicitQuantity: true,
+        increment: false,
+      },
+    ];
+    return { ...u, ops };
+  }
 }
+
+const OFFER_REFERENCES = [
+  'of those',
+  'of them',
+  'of that',
+  'that one',
+  'take it',
+  'have it',
+  'take that',
+  'have that',
+  'take one',
+  'have one',
+  'get one',
+  'ill do that',
+  'lets do that',
+];
 
 /** What an agent's (or human agent's) sentence asks the caller for, judged from its last question. */
 export function expectationFromAgent(text: string): Expectation {

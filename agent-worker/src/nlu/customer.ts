@@ -40,7 +40,7 @@ const STREET_TYPES: Readonly<Record<string, string>> = {
   row: 'Row',
   plaza: 'Plaza',
 };
-const UNIT_WORDS = new Set(['apartment', 'apt', 'unit', 'suite', 'flat', 'number', 'no', 'room']);
+const UNIT_WORDS = new Set(['apartment', 'apt', 'unit', 'suite', 'flat', 'room']);
 /** Words that may sit between the house number and the street name without being part of it. */
 const NOT_STREET_NAME = new Set(
   [...COMMON_WORDS].filter(
@@ -99,7 +99,9 @@ export function findAddress(tokens: readonly Token[], expecting = false): Found<
       .join(' ');
     let end = s + 1;
     let text = `${house ? `${house.digits} ` : ''}${street} ${type}`;
-    const unit = unitAt(words, end) ?? unitAt(words, end + 1);
+    // The apartment may come a few words later ("... bay street but it's the back entrance, apartment six").
+    let unit: Found<string> | undefined;
+    for (let u = end; u < Math.min(words.length, end + 8) && !unit; u++) unit = unitAt(words, u);
     if (unit) {
       text += `, Apt ${unit.value}`;
       end = unit.end;
@@ -142,7 +144,8 @@ function unitAt(words: readonly string[], i: number): Found<string> | undefined 
   let value = run.digits;
   let end = j + run.length;
   const letter = words[end];
-  if (letter !== undefined && /^[a-z]$/.test(letter) && letter !== 'a') {
+  // "four b"; "two a" only at the end, where "a" cannot be the article.
+  if (letter !== undefined && /^[a-z]$/.test(letter) && (letter !== 'a' || end === words.length - 1)) {
     value += letter.toUpperCase();
     end++;
   }

@@ -19,6 +19,8 @@ export type OrderOp =
     }
   | { kind: 'remove'; target: LineTarget; quantity: number | null }
   | { kind: 'set_quantity'; target: LineTarget; quantity: number }
+  /** "another one", "one more": more of the line in focus. */
+  | { kind: 'increment'; target: LineTarget; quantity: number }
   | { kind: 'set_size'; target: LineTarget; size: string }
   | { kind: 'replace_item'; target: LineTarget; name: string; size: string | null }
   | { kind: 'clear' };
@@ -27,6 +29,8 @@ export type OrderOp =
 export interface LineTarget {
   name?: string;
   size?: string;
+  /** "medium for all of them": every line that takes a size. */
+  all?: boolean;
 }
 
 /**
@@ -102,7 +106,13 @@ export class Order {
         if (line) line.quantity = op.quantity;
         return line;
       }
+      case 'increment': {
+        const line = this.#find(op.target);
+        if (line) line.quantity += op.quantity;
+        return line;
+      }
       case 'set_size': {
+        if (op.target.all) return this.#setSizeOfAll(op.size);
         const line = this.#find(op.target, true);
         if (!line || !this.#sizes(line.name)?.includes(op.size)) return undefined;
         line.size = op.size;
@@ -143,6 +153,18 @@ export class Order {
     if (op.increment) existing.quantity += op.quantity;
     else if (op.explicitQuantity) existing.quantity = op.quantity;
     return existing;
+  }
+
+  #setSizeOfAll(size: string): OrderLine | undefined {
+    const missing = this.#lines.filter((l) => l.size === null && this.#sizes(l.name)?.includes(size));
+    const lines =
+      missing.length > 0 ? missing : this.#lines.filter((l) => this.#sizes(l.name)?.includes(size));
+    let last: OrderLine | undefined;
+    for (const line of lines) {
+      line.size = size;
+      last = this.#mergeDuplicate(line);
+    }
+    return last;
   }
 
   #find(target: LineTarget, preferMissingSize = false): OrderLine | undefined {

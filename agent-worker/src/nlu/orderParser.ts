@@ -102,12 +102,17 @@ export function parseOrder(
     return { ops: [{ kind: 'clear' }], items, sizes };
 
   const change = parseChange(visible, menu, items, sizes, quantities);
-  if (change) return { ops: change, items, sizes };
+  if (change) {
+    // Items said before the change ("four cokes, no wait, make that five") are ordered first.
+    const before = items.filter((m) => m.end <= change.trigger);
+    const adds = before.length > 0 ? parseItems(visible, menu, before, sizes, quantities) : [];
+    return { ops: [...adds, ...change.ops], items, sizes };
+  }
 
   const correction = CORRECTION_MARKERS.some((m) => findPhrase(visible, m) >= 0);
   if (items.length === 0)
     return {
-      ops: parseFocusCorrection(sizes, quantities, correction, visible.filter(Boolean).length),
+      ops: parseFocusCorrection(visible, sizes, quantities, correction),
       items,
       sizes,
     };
@@ -164,13 +169,13 @@ const CHANGE_CONTEXT = new Set([
   'those',
   'one',
   'ones',
-  'way',
-  'going',
-  'want',
-  'like',
-  'need',
-  'have',
-  'got',
+  'change',
+  'switch',
+  'swap',
+  'upgrade',
+  'downgrade',
+  'go',
+  'make',
 ]);
 
 function parseItems(
@@ -241,20 +246,34 @@ function sizeAfter(
   return candidate;
 }
 
+/** Utterances without an item name: "large", "medium for all of them", "actually three", "another one". */
 function parseFocusCorrection(
+  words: readonly string[],
   sizes: SizeMention[],
   quantities: QuantityMention[],
   correction: boolean,
-  wordCount: number,
 ): OrderOp[] {
   const ops: OrderOp[] = [];
   const size = sizes.at(-1);
-  if (size) ops.push({ kind: 'set_size', target: {}, size: size.size });
+  if (size) {
+    const target = ALL_WORDS.some((w) => words.includes(w)) ? { all: true } : {};
+    ops.push({ kind: 'set_size', target, size: size.size });
+  }
   const quantity = quantities.filter((q) => !q.article).at(-1);
-  if (quantity && (correction || (wordCount <= 3 && !size)))
+  if (words.some((w) => INCREMENT_WORDS.has(w)) && (quantity || words.includes('one'))) {
+    ops.push({ kind: 'increment', target: {}, quantity: quantity?.value ?? 1 });
+    return ops;
+  }
+  // A bare number ("three") is only a quantity when it is all that was said.
+  const content = words.filter((w) => w !== '' && !FILLER_WORDS.has(w));
+  const bare = quantity !== undefined && content.length === quantity.end - quantity.start;
+  if (quantity && (correction || bare))
     ops.push({ kind: 'set_quantity', target: {}, quantity: quantity.value });
   return ops;
 }
+
+const ALL_WORDS = ['all', 'both', 'each', 'every', 'everything'];
+const FILLER_WORDS = new Set(['please', 'um', 'uh', 'ok', 'okay', 'so', 'just', 'yeah', 'well']);
 
 /** "change the large to a medium", "make the pepperoni a hawaiian", "make that three", "a lemonade instead of the coke". */
 function parseChange(
@@ -263,21 +282,20 @@ function parseChange(
   items: ItemMention[],
   sizes: SizeMention[],
   quantities: QuantityMention[],
-): OrderOp[] | undefined {
+): { ops: OrderOp[]; trigger: number } | undefined {
   const insteadOf = findPhrase(words, 'instead of');
   if (insteadOf >= 0) {
     const old = items.find((m) => m.start > insteadOf + 1);
     const wanted = items.find((m) => m !== old);
     if (old && wanted) {
       const size = lastWithin(sizes, 0, wanted.start) ?? sizes.find((s) => s.start > wanted.end);
-      return [
-        {
-          kind: 'replace_item',
-          target: { name: old.item.name },
-          name: wanted.item.name,
-          size: menu.sizeFor(wanted.item, size?.size ?? null),
-        },
-      ];
+      const replace: OrderOp = {
+        kind: 'replace_item',
+        target: { name: old.item.name },
+        name: wanted.item.name,
+        size: menu.sizeFor(wanted.item, size?.size ?? null),
+      };
+      return { ops: [replace], trigger: 0 };
     }
   }
   const trigger = words.findIndex((w) => CHANGE_WORDS.has(w));
@@ -320,6 +338,19 @@ function parseChange(
   const newSize = sizes.find((s) => s.start >= from);
   const newQuantity = quantities.find((q) => q.start >= from && !q.article && !q.homophone);
   const ops: OrderOp[] = [];
+  if (pronounAt >= 0 && newItem && newQuantity && source.name === undefined) {
+    // "make that two hawaiian pizzas": a restatement of that item's quantity, not a swap of the last item.
+    const size = menu.sizeFor(newItem.item, newSize?.size ?? null);
+    ops.push({
+      kind: 'add',
+      name: newItem.item.name,
+      size,
+      quantity: newQuantity.value,
+      explicitQuantity: true,
+      increment: false,
+    });
+    return { ops, trigger };
+  }
   if (newItem && newItem.item.name !== source.name) {
     ops.push({
       kind: 'replace_item',
@@ -329,12 +360,12 @@ function parseChange(
     });
     if (newQuantity)
       ops.push({ kind: 'set_quantity', target: { name: newItem.item.name }, quantity: newQuantity.value });
-    return ops;
+    return { ops, trigger };
   }
   const target: LineTarget = newItem && source.name === undefined ? { name: newItem.item.name } : source;
   if (newQuantity) ops.push({ kind: 'set_quantity', target, quantity: newQuantity.value });
   if (newSize) ops.push({ kind: 'set_size', target, size: newSize.size });
-  return ops.length > 0 ? ops : undefined;
+  return ops.length > 0 ? { ops, trigger } : undefined;
 }
 
 /** Index of the last word of the last removal phrase ("dont want" -> the "want"), or -1. */

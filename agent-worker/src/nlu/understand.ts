@@ -16,37 +16,32 @@ import type { OrderOp } from './order.ts';
 import { parseOrder } from './orderParser.ts';
 import { hasAnyPhrase, tokenize } from './text.ts';
 
-/** Questions that are really orders ("can I get a large pepperoni?"). */
-const ORDER_REQUESTS = [
-  'can i get',
-  'could i get',
-  'can i have',
-  'could i have',
-  'may i have',
-  'may i get',
-  'can i order',
-  'could i order',
-  'can we get',
-  'could we get',
-  'can we have',
-  'can you do',
-  'could you do',
-  'can you make',
-  'could you make',
-  'can you add',
-  'could you add',
-  'can i add',
-  'id like',
-  'i would like',
-  'i want',
-  'ill have',
-  'ill take',
-  'can you change',
-  'could you change',
-  'can you make that',
-  'can you remove',
-  'could you remove',
-  'can you take',
+/** Questions about items that do not order them ("do you have wings?", "how much is a large hawaiian?"). */
+const INFORMATION_QUESTIONS = [
+  'do you have',
+  'do you guys have',
+  'do you sell',
+  'do you make',
+  'do you do',
+  'is there',
+  'are there',
+  'does the',
+  'does it',
+  'do they',
+  'is the',
+  'are the',
+  'is it',
+  'are they',
+  'what is',
+  'whats',
+  'what comes',
+  'what about',
+  'what kind',
+  'which',
+  'how big',
+  'how many',
+  'what size',
+  'what sizes',
 ];
 
 /** What the agent last asked for: it decides how a bare answer ("large", "Maria", "yes") is read. */
@@ -128,8 +123,7 @@ export class Nlu {
     // A question about an item ("how much is the hawaiian?", "do you have wings?") does not order it.
     const asksAbout =
       question &&
-      (asksPrice || order.ops.every((o) => o.kind === 'add')) &&
-      !hasAnyPhrase(words, ORDER_REQUESTS);
+      (asksPrice || (hasAnyPhrase(words, INFORMATION_QUESTIONS) && order.ops.every((o) => o.kind === 'add')));
     const ops = asksAbout ? [] : order.ops;
     const detailsGiven = name !== undefined || address !== undefined || phone !== undefined;
     return {

@@ -74,6 +74,7 @@ export class ScriptedDialogSession implements DialogSession {
     if (this.#closed || signal.aborted) return;
     this.#catchUp(input);
     const reply = this.#decide(input.userText, input.hints);
+    this.#tracker.noteAgentTurn(reply.sentences.join(' '));
     for (let i = 0; i < reply.sentences.length; i++) {
       // Yield to the event loop between sentences so an abort (barge-in) lands between them.
       await new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,5 +1,5 @@
-import type { AgentConfig } from '@voiceroom/sdk/protocol';
 import { CallTracker, type Expectation, expectationFromAgent } from '@voiceroom/agent-worker/nlu';
+import type { AgentConfig } from '@voiceroom/sdk/protocol';
 import {
   type ExtractionResult,
   ExtractionResultSchema,
@@ -44,6 +44,7 @@ export class RulesExtractor implements Extractor {
         signal.throwIfAborted();
       }
       if (line.speaker !== 'customer') {
+        tracker.noteAgentTurn(line.text);
         const asked = expectationFromAgent(line.text);
         expecting = asked === 'none' ? 'order' : asked;
         continue;
@@ -66,7 +67,9 @@ export class RulesExtractor implements Extractor {
     const customer = tracker.customer;
     const notes: string[] = [];
     const customerTurns = transcript.filter((l) => l.speaker === 'customer').length;
-    notes.push(`rules: ${tracker.understood} of ${tracker.heard} caller utterances understood (${customerTurns} turns)`);
+    notes.push(
+      `rules: ${tracker.understood} of ${tracker.heard} caller utterances understood (${customerTurns} turns)`,
+    );
     if (items.length > 0 && !tracker.confirmed) notes.push('the caller did not confirm a read-back');
     const unsized = items.filter((i) => i.unit_price === null).map((i) => i.name);
     if (unsized.length > 0) notes.push(`no size given for: ${unsized.join(', ')}`);
@@ -107,6 +110,7 @@ function clip(value: string | null, max: number): string | null {
 function* utterancePieces(text: string): Generator<string> {
   for (const sentence of text.split(/(?<=[.!?])\s+/)) {
     const words = sentence.split(/\s+/).filter(Boolean);
-    for (let i = 0; i < words.length; i += MAX_WORDS_PER_PIECE) yield words.slice(i, i + MAX_WORDS_PER_PIECE).join(' ');
+    for (let i = 0; i < words.length; i += MAX_WORDS_PER_PIECE)
+      yield words.slice(i, i + MAX_WORDS_PER_PIECE).join(' ');
   }
 }

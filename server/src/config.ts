@@ -35,6 +35,19 @@ const optionalString = z
   .trim()
   .transform((s) => (s === '' ? undefined : s))
   .optional();
+export const DEFAULT_RATE_LIMITS = {
+  login: { limit: 10, windowS: 60 },
+  startCall: { limit: 30, windowS: 60 },
+} as const;
+
+/** "<requests>/<seconds>", e.g. "10/60"; "0/60" turns the limit off (load tests from one address). */
+const rateLimit = z
+  .string()
+  .regex(/^\d{1,7}\/\d{1,6}$/, 'must be "<requests>/<seconds>", e.g. 10/60')
+  .transform((text) => {
+    const [limit, windowS] = text.split('/').map(Number);
+    return { limit: limit ?? 0, windowS: Math.max(1, windowS ?? 60) };
+  });
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 /** Environment variable -> schema. Keys are the variable names so that errors name the variable to fix. */
@@ -65,6 +78,8 @@ const EnvSchema = z.object({
   DEEPSEEK_API_KEY: optionalString,
   LLM_MODEL_PATH: optionalString,
   EXTRACTION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  RATE_LIMIT_LOGIN: rateLimit.optional(),
+  RATE_LIMIT_START_CALL: rateLimit.optional(),
   LOG_LEVEL: logLevel.optional(),
 });
 
@@ -107,7 +122,14 @@ export interface ServerConfig {
     localModelPath?: string;
     maxAttempts: number;
   };
+  /** Per client address and window; a limit of 0 disables it. */
+  rateLimits: { login: RateLimitRule; startCall: RateLimitRule };
   logLevel: string;
+}
+
+export interface RateLimitRule {
+  limit: number;
+  windowS: number;
 }
 
 export interface LoadConfigOptions {
@@ -156,6 +178,10 @@ export function loadConfig(
       ...(e.DEEPSEEK_API_KEY ? { deepseekApiKey: e.DEEPSEEK_API_KEY } : {}),
       ...(e.LLM_MODEL_PATH ? { localModelPath: e.LLM_MODEL_PATH } : {}),
       maxAttempts: e.EXTRACTION_MAX_ATTEMPTS,
+    },
+    rateLimits: {
+      login: e.RATE_LIMIT_LOGIN ?? DEFAULT_RATE_LIMITS.login,
+      startCall: e.RATE_LIMIT_START_CALL ?? DEFAULT_RATE_LIMITS.startCall,
     },
     logLevel: e.LOG_LEVEL ?? 'info',
   };

@@ -4,7 +4,7 @@ import Koa, { type Middleware } from 'koa';
 import { SessionService } from '../auth/sessions.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import { UserAdmin } from '../auth/UserAdmin.ts';
-import type { ServerConfig } from '../config.ts';
+import { DEFAULT_RATE_LIMITS, type ServerConfig } from '../config.ts';
 import type { MikroORM } from '../db/orm.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { MetricsRegistry, registerProcessMetrics } from './metrics.ts';
@@ -19,7 +19,7 @@ import { createRoomsRouter, type IceServer, type RoomsRouterDeps } from './route
 import { createUsersRouter } from './routes/users.ts';
 
 export interface HttpAppDeps {
-  config: Pick<ServerConfig, 'jwt'>;
+  config: Pick<ServerConfig, 'jwt'> & Partial<Pick<ServerConfig, 'rateLimits'>>;
   tokens: TokenService;
   orm: MikroORM;
   redis: Redis;
@@ -52,11 +52,6 @@ export interface HttpApp {
   callback: ReturnType<Koa['callback']>;
 }
 
-export const DEFAULT_RATE_LIMITS = {
-  login: { limit: 10, windowS: 60 },
-  startCall: { limit: 30, windowS: 60 },
-} as const satisfies Record<string, RateLimitRule>;
-
 /**
  * The Koa control plane: request log and metrics, JSON errors, JSON bodies, then health (/healthz, /readyz,
  * /metrics), auth (/api/auth/*), rooms and calls (/api/rooms/:id/token, /api/calls), account administration
@@ -85,14 +80,20 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     createAuthRouter({
       sessions,
       tokens: deps.tokens,
-      loginLimiter: limiter('login', deps.rateLimits?.login ?? DEFAULT_RATE_LIMITS.login),
+      loginLimiter: limiter(
+        'login',
+        deps.rateLimits?.login ?? deps.config.rateLimits?.login ?? DEFAULT_RATE_LIMITS.login,
+      ),
       metrics,
     }),
     createRoomsRouter({
       tokens: deps.tokens,
       sessions,
       startCall: deps.startCall,
-      callLimiter: limiter('start_call', deps.rateLimits?.startCall ?? DEFAULT_RATE_LIMITS.startCall),
+      callLimiter: limiter(
+        'start_call',
+        deps.rateLimits?.startCall ?? deps.config.rateLimits?.startCall ?? DEFAULT_RATE_LIMITS.startCall,
+      ),
       ...(deps.roomExists ? { roomExists: deps.roomExists } : {}),
       ...(deps.iceServers ? { iceServers: deps.iceServers } : {}),
     }),

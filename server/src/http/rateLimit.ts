@@ -1,13 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { Middleware } from 'koa';
+import type { RateLimitRule } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { HttpError } from './errors.ts';
 
-export interface RateLimitRule {
-  /** Requests allowed per window and key. */
-  limit: number;
-  windowS: number;
-}
+export type { RateLimitRule } from '../config.ts';
 
 export interface RateLimitResult {
   allowed: boolean;
@@ -18,7 +15,7 @@ export interface RateLimitResult {
 }
 
 /**
- * Fixed-window rate limiter in Redis (INCR + EXPIRE NX), shared by every server instance. When Redis is unreachable
+ * Fixed-window rate limiter (a limit of 0 turns it off) in Redis (INCR + EXPIRE NX), shared by every server instance. When Redis is unreachable
  * it lets requests through (logged): rate limiting must not take the API down with it.
  */
 export class RateLimiter {
@@ -41,6 +38,7 @@ export class RateLimiter {
   async hit(key: string): Promise<RateLimitResult> {
     const redisKey = `vr:rl:${this.#name}:${key}`;
     const { limit, windowS } = this.#rule;
+    if (limit === 0) return { allowed: true, limit, remaining: 0, resetS: 0 };
     try {
       const replies = await this.#redis
         .multi()
@@ -64,6 +62,7 @@ export function rateLimit(
   limiter: RateLimiter,
   keyOf: (ctx: Parameters<Middleware>[0]) => string = (ctx) => ctx.ip,
 ): Middleware {
+  if (limiter.rule.limit === 0) return (_ctx, next) => next();
   return async (ctx, next) => {
     const result = await limiter.hit(keyOf(ctx));
     ctx.set('RateLimit-Limit', String(result.limit));

@@ -72,6 +72,25 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads rate limits as "<requests>/<seconds>", 0 meaning off', () => {
+    expect(loadConfig({ JWT_SECRET: SECRET }).rateLimits).toEqual({
+      login: { limit: 10, windowS: 60 },
+      startCall: { limit: 30, windowS: 60 },
+    });
+    const config = loadConfig({
+      JWT_SECRET: SECRET,
+      RATE_LIMIT_LOGIN: '5/10',
+      RATE_LIMIT_START_CALL: '0/60',
+    });
+    expect(config.rateLimits).toEqual({
+      login: { limit: 5, windowS: 10 },
+      startCall: { limit: 0, windowS: 60 },
+    });
+    expect(() => loadConfig({ JWT_SECRET: SECRET, RATE_LIMIT_LOGIN: 'lots' })).toThrow(
+      /RATE_LIMIT_LOGIN: must be/,
+    );
+  });
+
   it('refuses an RTC port range whose minimum exceeds its maximum', () => {
     expect(() => loadConfig({ JWT_SECRET: SECRET, RTC_MIN_PORT: '50000', RTC_MAX_PORT: '40000' })).toThrow(
       /RTC_MIN_PORT: must not exceed RTC_MAX_PORT/,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartCallRequest } from '../../src/http/routes/rooms.ts';
-import { errorCode, type Harness, startHarness } from './harness.ts';
+import { errorCode, type Harness, JWT, startHarness } from './harness.ts';
 
 let h: Harness;
 const started: StartCallRequest[] = [];
@@ -79,6 +79,27 @@ describe('POST /api/calls', () => {
     }
     expect(statuses).toContain(429);
     expect(statuses.filter((s) => s === 201).length).toBeLessThanOrEqual(6);
+  });
+});
+
+describe('POST /api/calls without a rate limit (limit 0, for load tests)', () => {
+  it('never answers 429', async () => {
+    const open = await startHarness({
+      config: {
+        jwt: JWT,
+        rateLimits: { login: { limit: 1, windowS: 60 }, startCall: { limit: 0, windowS: 60 } },
+      },
+    });
+    try {
+      for (let i = 0; i < 12; i++) {
+        const res = await open.request('POST', '/api/calls', { body: {} });
+        expect(res.status).toBe(201);
+        expect(res.headers.get('ratelimit-limit')).toBeNull();
+        await res.body?.cancel();
+      }
+    } finally {
+      await open.close();
+    }
   });
 });
 

@@ -84,11 +84,15 @@ export class StageCache {
   }
 
   async #load(config: AgentConfig): Promise<CallStages> {
-    const [stt, tts, dialog] = await Promise.all([
-      createStt(config),
-      createTts(config.tts),
-      createDialog(config),
-    ]);
+    // One after the other: building the recogniser's model (espeak-ng via koffi) while flite loads its voice
+    // corrupts flite's state (its later synthesis crashes the process).
+    const onWarning = (message: string, error: Error) => this.#logger?.warn({ err: error }, message);
+    const stt = await createStt(config, {
+      onWarning,
+      onError: (error) => this.#logger?.error({ err: error }, 'speech recognition failed'),
+    });
+    const tts = await createTts(config.tts, { onWarning });
+    const dialog = await createDialog(config);
     return { vad: createVad(config.vad), stt, tts, dialog };
   }
 }

@@ -57,6 +57,8 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
   #starting = 0;
   #workerId: string | null = null;
   #stopping = false;
+  #everRegistered = false;
+  #retryTimer: NodeJS.Timeout | null = null;
 
   constructor(options: AgentWorkerOptions) {
     super();
@@ -103,6 +105,7 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
   /** Ends every session and disconnects. */
   stop(): void {
     this.#stopping = true;
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
     for (const session of this.#sessions.values()) session.stop('stopped');
     this.#socket.disconnect();
   }
@@ -116,8 +119,18 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
         'disconnected from the server; ending sessions',
       );
       for (const session of this.#sessions.values()) session.stop('stopped');
+      const wasRegistered = this.#workerId !== null;
       this.#workerId = null;
       this.emit('disconnected', reason);
+      // socket.io retries on its own after network loss, but not after the server closed the connection.
+      if (reason === 'io server disconnect' && wasRegistered) this.#retryLater();
+    });
+    socket.on('connect_error', (error) => {
+      // Refused by the server's middleware (e.g. an expired token) after having worked: keep trying, loudly.
+      if (this.#everRegistered && !socket.active) {
+        this.#log.error({ err: error }, 'the server refused to reconnect this worker; retrying');
+        this.#retryLater();
+      }
     });
     socket.on(AgentLinkEvents.dispatch, (payload: unknown, ack: unknown) => {
       if (typeof ack !== 'function') return;
@@ -160,6 +173,14 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
     });
   }
 
+  #retryLater(): void {
+    if (this.#stopping || this.#retryTimer) return;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      if (!this.#stopping && !this.#socket.connected) this.#socket.connect();
+    }, 2_000);
+  }
+
   async #register(): Promise<void> {
     const { name, capacity } = this.#options;
     try {
@@ -168,6 +189,7 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
         .emitWithAck(AgentLinkEvents.register, { name, capacity })) as AgentLinkAck<{ workerId: string }>;
       if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
       this.#workerId = reply.data.workerId;
+      this.#everRegistered = true;
       this.#log.info({ workerId: this.#workerId, capacity }, 'registered with the server');
       this.emit('registered', this.#workerId);
     } catch (error) {

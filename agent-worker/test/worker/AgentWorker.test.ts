@@ -119,6 +119,19 @@ describe('AgentWorker', () => {
     worker.stop();
   });
 
+  it('reconnects and registers again after the server closed its connection', async () => {
+    const { worker, socket } = await start(1, echo);
+    const before = registrations.length;
+    connected = new Promise((resolve) => {
+      resolveConnected = resolve;
+    });
+    socket.disconnect(true);
+    await connected;
+    expect(registrations.length).toBe(before + 1);
+    await expect.poll(() => worker.workerId).not.toBeNull();
+    worker.stop();
+  });
+
   it('rejects start() when the server refuses the token', async () => {
     const worker = new AgentWorker({
       serverUrl: url,

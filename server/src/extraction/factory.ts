@@ -2,16 +2,11 @@ import type { AgentConfig } from '@voiceroom/sdk/protocol';
 import type { ServerConfig } from '../config.ts';
 import { DeepSeekExtractor } from './deepseek.ts';
 import { LocalLlmExtractor } from './local.ts';
+import { RulesExtractor } from './rules/index.ts';
 import type { Extractor } from './schema.ts';
 
 /** Gives the extractor for one call, knowing its agent (the rule-based extractor needs the agent's menu). */
 export type ExtractorProvider = (agent: AgentConfig | undefined) => Promise<Extractor>;
-
-// Written by another team member in parallel; a typed dynamic import keeps this module loading without it.
-const RULES_MODULE = './rules/index.ts';
-interface RulesModule {
-  RulesExtractor: new (options: { menu?: AgentConfig['menu'] }) => Extractor;
-}
 
 export type ExtractionConfig = ServerConfig['extraction'];
 
@@ -37,9 +32,7 @@ export function createExtractor(config: ExtractionConfig): ExtractorProvider {
       return async () => local;
     }
     case 'rules':
-      return async (agent) => {
-        const { RulesExtractor } = (await import(RULES_MODULE)) as RulesModule;
-        return new RulesExtractor(agent ? { menu: agent.menu } : {});
-      };
+      return async (agent) =>
+        new RulesExtractor(agent ? { menu: agent.menu, knowledge: agent.knowledge } : {});
   }
 }

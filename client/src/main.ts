@@ -60,7 +60,12 @@ function wireRoom(joined: Room): void {
   const refreshParticipants = (): void => view.renderParticipants(joined.participants.values());
   joined.on('participantJoined', refreshParticipants);
   joined.on('participantLeft', refreshParticipants);
-  joined.on('trackSubscribed', ({ track }) => detachers.set(track, attachAudio(track, view.audioSinks)));
+  const play = (track: MediaStreamTrack): void => {
+    if (!detachers.has(track)) detachers.set(track, attachAudio(track, view.audioSinks));
+  };
+  joined.on('trackSubscribed', ({ track }) => play(track));
+  // Tracks of people already in the room may have arrived before these listeners.
+  for (const remote of joined.remoteTracks.values()) play(remote.track);
   joined.on('trackUnsubscribed', ({ track }) => {
     detachers.get(track)?.();
     detachers.delete(track);

@@ -1,8 +1,8 @@
 /**
- * Builds the customer call page (client/) with Vite's build API into a temp folder and serves it on an ephemeral
- * loopback port, so browser tests and benchmarks load exactly what production serves from client/dist.
+ * Builds a browser page with Vite's build API into a temp folder and serves it on an ephemeral loopback port: the
+ * customer call page (client/, exactly what production serves from client/dist) or a test harness page.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
-const CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'client');
+export const CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'client');
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -28,20 +28,28 @@ export interface ClientPage {
   close(): Promise<void>;
 }
 
-/** Builds the call page into `outDir` (a fresh temp folder by default) and returns that folder. */
-export async function buildClientPage(outDir?: string): Promise<string> {
-  const dir = outDir ?? (await mkdtemp(path.join(tmpdir(), 'voiceroom-client-')));
+/** Builds the page whose index.html is in `root` into `outDir` (a fresh temp folder by default). */
+export async function buildPage(root: string, outDir?: string): Promise<string> {
+  const dir = outDir ?? (await mkdtemp(path.join(tmpdir(), 'voiceroom-page-')));
+  const configFile = path.join(root, 'vite.config.ts');
   await build({
-    root: CLIENT_DIR,
-    configFile: path.join(CLIENT_DIR, 'vite.config.ts'),
+    root,
+    base: './',
+    configFile: existsSync(configFile) ? configFile : false,
     logLevel: 'warn',
     build: { outDir: dir, emptyOutDir: true, sourcemap: false },
   });
   return dir;
 }
 
-export async function serveClientPage(): Promise<ClientPage> {
-  const outDir = await buildClientPage();
+/** Builds the customer call page (client/). */
+export function buildClientPage(outDir?: string): Promise<string> {
+  return buildPage(CLIENT_DIR, outDir);
+}
+
+/** Builds and serves the page in `root` (default: the customer call page). */
+export async function serveClientPage(root: string = CLIENT_DIR): Promise<ClientPage> {
+  const outDir = await buildPage(root);
   const server = createServer(async (req, res) => {
     const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const file = path.join(outDir, pathname === '/' ? 'index.html' : pathname);

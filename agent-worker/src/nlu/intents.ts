@@ -172,12 +172,16 @@ export function isGoodbye(words: readonly string[]): boolean {
 /** The caller asks for a human: the agent's handoff keywords ("manager") or common phrases ("a real person"). */
 export function wantsHuman(words: readonly string[], keywords: readonly string[]): boolean {
   if (hasAnyPhrase(words, STRONG_HUMAN_PHRASES)) return true;
-  const keyword = keywords.some((k) => {
-    const phrase = k.toLowerCase();
-    const at = findPhrase(words, phrase);
-    return (at >= 0 && words[at - 1] !== 'in') || words.includes(`${phrase}s`);
-  });
-  return keyword && (words.length <= 4 || hasAnyPhrase(words, ASKING_PHRASES));
+  for (const keyword of keywords) {
+    const phrase = keyword.toLowerCase();
+    let at = findPhrase(words, phrase);
+    if (at < 0) at = words.indexOf(`${phrase}s`);
+    if (at < 0 || words[at - 1] === 'in') continue;
+    // "talk to a manager", "manager please": the request comes before the keyword, or the keyword is all there is.
+    const before = words.slice(0, at);
+    if (words.length <= 4 || hasAnyPhrase(before, ASKING_PHRASES)) return true;
+  }
+  return false;
 }
 
 export function isQuestion(text: string, words: readonly string[]): boolean {

@@ -200,7 +200,12 @@ function parseItems(
     const bareNo = before.at(-1) === 'no' || (before.at(-1) === 'the' && before.at(-2) === 'no');
 
     const quantity = lastWithin(quantities, boundary, mention.start);
-    let size = lastWithin(sizes, boundary, mention.start);
+    // A size already given to the previous item ("pepperoni large and a hawaiian") is not this one's.
+    let size = lastWithin(
+      sizes.filter((s) => !usedSizes.has(s)),
+      boundary,
+      mention.start,
+    );
     if (!size) size = sizeAfter(words, mention, items[k + 1], sizes, usedSizes);
     if (size) usedSizes.add(size);
     const sizeKey = menu.sizeFor(mention.item, size?.size ?? null);

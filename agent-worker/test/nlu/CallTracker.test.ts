@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import { CallTracker, type Expectation, expectationFromAgent } from '../../src/nlu/index.ts';
+import { pizzeria } from './pizzeria.ts';
+
+const config = pizzeria();
+
+function orderAfter(...utterances: Array<string | [Expectation, string]>) {
+  const tracker = new CallTracker({
+    menu: config.menu,
+    knowledge: config.knowledge,
+    handoffKeywords: config.handoff.keywords,
+  });
+  for (const u of utterances) {
+    const [expecting, text] = typeof u === 'string' ? (['order', u] as const) : u;
+    tracker.hear(text, expecting);
+  }
+  return tracker;
+}
+
+const lines = (tracker: CallTracker) => tracker.order.lines.map((l) => [l.name, l.size, l.quantity]);
+
+describe('CallTracker: taking the order', () => {
+  it('reads several items with sizes and quantities from one sentence', () => {
+    expect(lines(orderAfter("Hi, I'd like two large pepperoni pizzas and a Coke, please."))).toEqual([
+      ['pepperoni pizza', 'large', 2],
+      ['coke', null, 1],
+    ]);
+  });
+
+  it('understands ASR output: lowercase, number words, plurals and aliases', () => {
+    expect(lines(orderAfter('can we get a couple of medium cheese pizzas and three cokes'))).toEqual([
+      ['margherita pizza', 'medium', 2],
+      ['coke', null, 3],
+    ]);
+  });
+
+  it('tolerates misheard item names', () => {
+    expect(lines(orderAfter('two large pepper only pizzas and a small margarita'))).toEqual([
+      ['pepperoni pizza', 'large', 2],
+      ['margherita pizza', 'small', 1],
+    ]);
+  });
+
+  it('hears "to" before an item as "two"', () => {
+    expect(lines(orderAfter('i want to large hawaiian pizzas'))).toEqual([['hawaiian pizza', 'large', 2]]);
+  });
+
+  it('attaches a size said after the item', () => {
+    expect(lines(orderAfter('pepperoni pizza large and a hawaiian medium'))).toEqual([
+      ['pepperoni pizza', 'large', 1],
+      ['hawaiian pizza', 'medium', 1],
+    ]);
+  });
+
+  it('fills in a missing size from a bare answer', () => {
+    const tracker = orderAfter('a veggie pizza please');
+    expect(tracker.order.lineMissingSize?.name).toBe('veggie pizza');
+    tracker.hear('large', 'size');
+    expect(lines(tracker)).toEqual([['veggie pizza', 'large', 1]]);
+  });
+
+  it('gives every unsized line the size said "for all of them"', () => {
+    expect(
+      lines(orderAfter('two hawaiian pizzas and two veggie pizzas', ['size', 'medium for all of them'])),
+    ).toEqual([
+      ['hawaiian pizza', 'medium', 2],
+      ['veggie pizza', 'medium', 2],
+    ]);
+  });
+
+  it('does not order an item the caller only asks about', () => {
+    expect(orderAfter('how much is a large hawaiian?', 'do you have chicken wings').order.isEmpty).toBe(true);
+  });
+
+  it('orders from a question that is a request', () => {
+    expect(lines(orderAfter('Could I also get two lemonades?'))).toEqual([['lemonade', null, 2]]);
+  });
+
+  it('orders the item the agent just offered when the caller says "one of those"', () => {
+    const tracker = orderAfter();
+    tracker.noteAgentTurn('A large hawaiian pizza is sixteen dollars.');
+    tracker.hear("ok i'll take two of those", 'order');
+    expect(lines(tracker)).toEqual([['hawaiian pizza', 'large', 2]]);
+  });
+
+  it('does not double an item the caller repeats', () => {
+    expect(
+      lines(orderAfter('two large pepperoni pizzas', 'so the large pepperoni and nothing else')),
+    ).toEqual([['pepperoni pizza', 'large', 2]]);
+  });
+});
+
+describe('CallTracker: corrections', () => {
+  it('changes the quantity of the last item ("actually make that three")', () => {
+    expect(lines(orderAfter('a large pepperoni pizza', 'actually make that three'))).toEqual([
+      ['pepperoni pizza', 'large', 3],
+    ]);
+  });
+
+  it('changes the size of the last sized item ("no, a medium")', () => {
+    expect(lines(orderAfter('a large hawaiian and a coke', 'no, a medium'))).toEqual([
+      ['hawaiian pizza', 'medium', 1],
+      ['coke', null, 1],
+    ]);
+  });
+
+  it('changes one size to another ("change the large to a medium")', () => {
+    expect(
+      lines(orderAfter('three large cheese pizzas and a small veggie', 'wait change the large to a medium')),
+    ).toEqual([
+      ['margherita pizza', 'medium', 3],
+      ['veggie pizza', 'small', 1],
+    ]);
+  });
+
+  it('removes an item ("remove the coke", "I don\'t want the salad")', () => {
+    expect(
+      lines(
+        orderAfter(
+          'a large veggie pizza a caesar salad and a coke',
+          'remove the coke',
+          "i don't want the salad",
+        ),
+      ),
+    ).toEqual([['veggie pizza', 'large', 1]]);
+  });
+
+  it('takes off only as many as the caller says', () => {
+    expect(lines(orderAfter('three cokes', 'take off one of the cokes'))).toEqual([['coke', null, 2]]);
+  });
+
+  it('swaps one item for another and keeps the rest of the line', () => {
+    expect(
+      lines(orderAfter('two medium hawaiian pizzas', 'actually change the hawaiian to a pepperoni')),
+    ).toEqual([['pepperoni pizza', 'medium', 2]]);
+    expect(lines(orderAfter('a coke', 'can i get a lemonade instead of the coke'))).toEqual([
+      ['lemonade', null, 1],
+    ]);
+  });
+
+  it('restates a quantity said in the same breath ("four cokes no wait make that five")', () => {
+    expect(lines(orderAfter('four cokes no wait make that five cokes'))).toEqual([['coke', null, 5]]);
+  });
+
+  it('adds one more of the last item ("add another one")', () => {
+    expect(lines(orderAfter('a large pepperoni pizza', 'you know what add another one'))).toEqual([
+      ['pepperoni pizza', 'large', 2],
+    ]);
+  });
+
+  it('merges lines a change makes identical', () => {
+    expect(
+      lines(orderAfter('a small pepperoni and a large pepperoni', 'make the small pepperoni a large')),
+    ).toEqual([['pepperoni pizza', 'large', 2]]);
+  });
+
+  it('ignores a bare number when it is part of something else', () => {
+    expect(lines(orderAfter('a large pepperoni pizza', ['address', 'calle mayor 10']))).toEqual([
+      ['pepperoni pizza', 'large', 1],
+    ]);
+  });
+});
+
+describe('CallTracker: customer details and totals', () => {
+  it('collects name, address and phone and prices the order from the menu', () => {
+    const tracker = orderAfter(
+      'two large pepperoni pizzas and a coke',
+      ['name', 'my name is john smith'],
+      ['address', 'one twenty three maple street apartment four b'],
+      ['phone', 'five five five one two three four five six seven'],
+    );
+    expect(tracker.customer).toEqual({
+      name: 'John Smith',
+      address: '123 Maple Street, Apt 4B',
+      phone: '555-123-4567',
+      email: null,
+    });
+    expect(tracker.order.total()).toBe(33.5);
+  });
+
+  it('is confirmed only by a yes to the read-back', () => {
+    const tracker = orderAfter('a coke', ['confirm', 'yes that is right']);
+    expect(tracker.confirmed).toBe(true);
+    expect(orderAfter('a coke', ['order', 'yes']).confirmed).toBe(false);
+  });
+});
+
+describe('expectationFromAgent', () => {
+  it.each([
+    ['Can I get a name for the order?', 'name'],
+    ["Thanks, Maria. What's the delivery address?", 'address'],
+    ['And a phone number in case the driver needs to reach you?', 'phone'],
+    ['What size would you like for the margherita pizza: small, medium or large?', 'size'],
+    ['Your total is twelve dollars. Shall I place the order?', 'confirm'],
+    ['Two cokes, got it. Anything else?', 'order'],
+  ])('reads %j as asking for %s', (text, expected) => {
+    expect(expectationFromAgent(text)).toBe(expected);
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { findAddress, findEmail, findName, findPhone, tokenize } from '../../src/nlu/index.ts';
+
+const words = (s: string) => tokenize(s).map((t) => t.norm);
+
+describe('findAddress', () => {
+  it.each([
+    ["It's 42 Baker Street.", '42 Baker Street'],
+    ['one twenty three maple avenue apartment four b', '123 Maple Avenue, Apt 4B'],
+    ['my address is 7 elm st apt 12', '7 Elm Street, Apt 12'],
+    ['two oh five park road', '205 Park Road'],
+    ['310 Sunset Boulevard, unit 5', '310 Sunset Boulevard, Apt 5'],
+    ['seventy seven harbor view road apartment two a', '77 Harbor View Road, Apt 2A'],
+    ["so it's two forty one bay street but it's the back entrance apartment six", '241 Bay Street, Apt 6'],
+    ['deliver it to 1200 Highland Avenue please', '1200 Highland Avenue'],
+  ])('reads %j as %s', (text, address) => {
+    expect(findAddress(tokenize(text))?.value).toBe(address);
+  });
+
+  it('needs a house number unless the agent asked for the address', () => {
+    expect(findAddress(tokenize('i live on baker street'))).toBeUndefined();
+    expect(findAddress(tokenize('baker street'), true)?.value).toBe('Baker Street');
+  });
+
+  it('finds nothing in a sentence without a street', () => {
+    expect(findAddress(tokenize('two large pepperoni pizzas please'))).toBeUndefined();
+  });
+});
+
+describe('findPhone', () => {
+  it.each([
+    ['five five five nine eight seven six five four three', '555-987-6543'],
+    ['my number is 555-867-5309', '555-867-5309'],
+    ['five five five, double two, three, four eight nine oh', '555-223-4890'],
+    ["It's 1-555-640-2200.", '1-555-640-2200'],
+    ['call me at five five five one two three four', '555-1234'],
+  ])('reads %j as %s', (text, phone) => {
+    expect(findPhone(words(text))?.value).toBe(phone);
+  });
+
+  it('does not take quantities or house numbers for a phone number', () => {
+    expect(findPhone(words('two large pizzas and three cokes'))).toBeUndefined();
+    expect(findPhone(words('one twenty three maple street'))).toBeUndefined();
+  });
+});
+
+describe('findEmail', () => {
+  it('reads written and spoken addresses', () => {
+    expect(
+      findEmail('Email is sophie.martin@example.com.', words('Email is sophie.martin@example.com.')),
+    ).toBe('sophie.martin@example.com');
+    const spoken = 'its john dot doe at gmail dot com';
+    expect(findEmail(spoken, words(spoken))).toBe('john.doe@gmail.com');
+  });
+
+  it('does not read "at" in a sentence as an email', () => {
+    const text = 'we are at home at the moment';
+    expect(findEmail(text, words(text))).toBeUndefined();
+  });
+});
+
+describe('findName', () => {
+  it.each([
+    ['My name is John Smith.', false, 'John Smith'],
+    ['my names oliver', false, 'Oliver'],
+    ['the name is patel', false, 'Patel'],
+    ['put it under garcia', false, 'Garcia'],
+    ['Hi, this is Emily Watson, I would like to order', false, 'Emily Watson'],
+    ['its maria lopez', true, 'Maria Lopez'],
+    ['Sarah.', true, 'Sarah'],
+    ['yes its daniel', true, 'Daniel'],
+    ["This is Kevin O'Brien.", true, 'Kevin OBrien'],
+  ])('reads %j (asked: %s) as %s', (text, asked, name) => {
+    expect(findName(tokenize(text), asked)?.value).toBe(name);
+  });
+
+  it('does not take ordinary words or menu words for a name', () => {
+    expect(findName(tokenize("i'm looking for a pizza"), false)).toBeUndefined();
+    expect(findName(tokenize('this is great'), false)).toBeUndefined();
+    expect(findName(tokenize('its pepperoni'), true, new Set(['pepperoni']))).toBeUndefined();
+    expect(findName(tokenize('a large pepperoni pizza'), false)).toBeUndefined();
+  });
+
+  it('needs the question before a bare word counts as a name', () => {
+    expect(findName(tokenize('Sarah'), false)).toBeUndefined();
+  });
+});

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import {
+  asksForMenu,
+  isAffirmative,
+  isDoneOrdering,
+  isGoodbye,
+  isNegative,
+  matchKnowledge,
+  tokenize,
+  wantsHuman,
+} from '../../src/nlu/index.ts';
+import { pizzeria } from './pizzeria.ts';
+
+const words = (s: string) => tokenize(s).map((t) => t.norm);
+const config = pizzeria();
+
+describe('yes and no', () => {
+  it.each(['yes', 'Yes, please.', 'yeah go ahead', "that's right", 'sounds good', 'yep'])(
+    '%j is a yes',
+    (t) => {
+      expect(isAffirmative(words(t))).toBe(true);
+    },
+  );
+  it.each(['no', 'nope', 'not quite', "no that's wrong"])('%j is a no, not a yes', (t) => {
+    expect(isNegative(words(t))).toBe(true);
+    expect(isAffirmative(words(t))).toBe(false);
+  });
+});
+
+describe('done ordering and goodbye', () => {
+  it.each(["that's all", 'no thats it', 'nothing else', 'No thank you.', 'nope'])(
+    '%j ends the order',
+    (t) => {
+      expect(isDoneOrdering(words(t))).toBe(true);
+    },
+  );
+  it('is not done when the caller goes on ordering', () => {
+    expect(isDoneOrdering(words('and a coke'))).toBe(false);
+  });
+  it.each(['ok bye', 'thanks goodbye', 'have a good night'])('%j is a goodbye', (t) => {
+    expect(isGoodbye(words(t))).toBe(true);
+  });
+});
+
+describe('wantsHuman', () => {
+  const keywords = config.handoff.keywords;
+  it.each([
+    'i want to talk to a manager',
+    'can i speak to a real person',
+    'representative',
+    'operator please',
+  ])('%j asks for a human', (t) => {
+    expect(wantsHuman(words(t), keywords)).toBe(true);
+  });
+  it.each([
+    'i want to pick it up in person',
+    'a large pepperoni',
+    'my manager said you have good pizza and i want one',
+  ])('%j does not ask for a human', (t) => {
+    expect(wantsHuman(words(t), keywords)).toBe(false);
+  });
+});
+
+describe('knowledge and menu questions', () => {
+  it.each([
+    ['what time do you close tonight', 'What are your opening hours?'],
+    ['are you open on sundays', 'What are your opening hours?'],
+    ['do you deliver to riverside', 'Do you deliver?'],
+    ['how long will it take', 'How long will it take?'],
+    ['any gluten free options', 'Do you have gluten free options?'],
+  ])('%j matches %j', (t, question) => {
+    expect(matchKnowledge(words(t), config.knowledge)?.question).toBe(question);
+  });
+  it('matches nothing when no keyword is said', () => {
+    expect(matchKnowledge(words('a large pepperoni please'), config.knowledge)).toBeUndefined();
+  });
+  it.each(['what do you have', "what's on the menu", 'what kinds of pizza do you have'])(
+    '%j asks for the menu',
+    (t) => {
+      expect(asksForMenu(words(t))).toBe(true);
+    },
+  );
+});

@@ -35,11 +35,18 @@ describe('a full call with no LLM configured', () => {
     h.bus.emit('room.closed', { roomId, reason: 'hangup' });
     const token = await h.token('admin');
     const deadline = Date.now() + 15_000;
-    let extraction: {
+    type Extraction = {
       status: string;
       source: string;
       order: { total: string; items: { name: string; quantity: number; unitPrice: string }[] } | null;
-    } | null = null;
+    };
+    const read = async () =>
+      (
+        (await (await h.request('GET', `/api/calls/${callId}`, { token })).json()) as {
+          extraction: Extraction | null;
+        }
+      ).extraction;
+    let extraction = await read();
     while (extraction?.status !== 'succeeded' && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
       extraction = (

@@ -11,6 +11,7 @@ import { MetricsRegistry, registerProcessMetrics } from './metrics.ts';
 import { errorHandler } from './middleware/errorHandler.ts';
 import { jsonBody } from './middleware/jsonBody.ts';
 import { requestLog } from './middleware/requestLog.ts';
+import { securityHeaders } from './middleware/securityHeaders.ts';
 import { RateLimiter, type RateLimitRule } from './rateLimit.ts';
 import { ReadinessChecks } from './readiness.ts';
 import { createAuthRouter } from './routes/auth.ts';
@@ -104,6 +105,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   const app = new Koa({ proxy: deps.trustProxy ?? false });
   app.silent = true;
   app.use(requestLog(logger, metrics));
+  app.use(securityHeaders());
   app.use(errorHandler(logger));
   app.use(jsonBody({ limitBytes: deps.bodyLimitBytes ?? 1024 * 1024 }));
   for (const router of routers) {

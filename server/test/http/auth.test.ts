@@ -28,6 +28,8 @@ describe('POST /api/auth/login', () => {
     await expect(h.tokens.verifyAccessToken(body.accessToken)).resolves.toMatchObject({
       role: 'human_agent',
     });
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it('refuses a wrong password and an unknown email with the same code', async () => {

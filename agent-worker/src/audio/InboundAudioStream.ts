@@ -20,6 +20,8 @@ export interface InboundAudioStreamOptions {
 export interface InboundAudioStats extends JitterBufferStats {
   corruptPackets: number;
   concealedFrames: number;
+  /** Lost frames rebuilt from forward error correction data. */
+  recoveredFrames: number;
   silenceFrames: number;
   samplesOut: number;
 }
@@ -50,6 +52,7 @@ export class InboundAudioStream {
       ...this.#jitter.stats,
       corruptPackets: this.#decoder.corruptPackets,
       concealedFrames: this.#decoder.concealedFrames,
+      recoveredFrames: this.#decoder.recoveredFrames,
       silenceFrames: this.#silenceFrames,
       samplesOut: this.#samplesOut,
     };
@@ -68,12 +71,19 @@ export class InboundAudioStream {
         this.#resampler.reset();
         continue;
       }
-      const pcm48k =
-        item.type === 'packet' ? this.#decoder.decode(item.packet.payload) : this.#decoder.conceal();
+      let pcm48k: Int16Array;
+      if (item.type === 'packet') pcm48k = this.#decoder.decode(item.packet.payload);
+      else if (item.next !== null) pcm48k = this.#decoder.recover(item.next.payload);
+      else pcm48k = this.#decoder.conceal();
       this.#deliver(this.#resampler.process(pcm48k));
       this.#deliveredUntilMs = Math.max(this.#deliveredUntilMs ?? nowMs, nowMs);
     }
     this.#fillStall(nowMs);
+  }
+
+  /** Frees the decoder; the stream is unusable afterwards. */
+  close(): void {
+    this.#decoder.close();
   }
 
   #fillStall(nowMs: number): void {

@@ -13,8 +13,8 @@ export interface JitterBufferOptions {
 
 export type JitterOutput =
   | { type: 'packet'; packet: RtpPacket }
-  /** One missing packet: conceal one frame. */
-  | { type: 'lost'; sequenceNumber: number }
+  /** One missing packet: conceal one frame, or rebuild it from the FEC data of `next` (the packet after it). */
+  | { type: 'lost'; sequenceNumber: number; next: RtpPacket | null }
   /** The stream restarted (new SSRC or a big jump): reset the decoder. */
   | { type: 'reset'; reason: 'ssrc_change' | 'sequence_jump' };
 
@@ -135,7 +135,8 @@ export class JitterBuffer {
       const waited = nowMs - this.#oldestArrival();
       if (waited < this.#targetDelayMs) break;
       this.#rememberLost(this.#next);
-      out.push({ type: 'lost', sequenceNumber: this.#next & 0xffff });
+      const next = this.#entries.get(this.#next + 1)?.packet ?? null;
+      out.push({ type: 'lost', sequenceNumber: this.#next & 0xffff, next });
       this.#stats.lost++;
       this.#next++;
     }

@@ -1,26 +1,23 @@
-import { Decoder, Encoder } from '@evan/opus';
+import { Encoder } from '@evan/opus';
+import { OpusWasmDecoder } from './opusWasmDecoder.ts';
 
 export const OPUS_RATE = 48_000;
 /** 20 ms at 48 kHz: the frame size the agent sends and the one browsers send by default. */
 export const FRAME_SAMPLES_48K = 960;
 
-function toInt16(bytes: Uint8Array): Int16Array {
-  // @evan/opus returns a view into a buffer it reuses on the next call: copy before keeping it.
-  const copy = bytes.slice();
-  return new Int16Array(copy.buffer, copy.byteOffset, copy.byteLength >> 1);
-}
-
 /**
- * Decodes one caller's Opus stream to mono 48 kHz PCM (stereo streams are down-mixed by libopus). Loss is concealed
- * by libopus PLC: a packet holding only the TOC byte of the last good packet is decoded as a lost frame of the same
- * duration. Corrupt payloads are concealed too and counted, never thrown.
+ * Decodes one caller's Opus stream to mono 48 kHz PCM (stereo streams are down-mixed by libopus). A lost packet is
+ * rebuilt from the forward error correction data of the packet after it when that one is at hand (`recover`), and
+ * otherwise concealed by libopus PLC (`conceal`). Corrupt payloads are concealed too and counted, never thrown.
  */
 export class OpusDecoderStream {
-  readonly #decoder = new Decoder({ channels: 1, sample_rate: OPUS_RATE });
-  /** TOC byte (config + stereo bit, frame-count code 0) of the last decoded packet, used to request PLC. */
-  #lastToc: number | null = null;
+  readonly #decoder = new OpusWasmDecoder();
+  /** Samples per frame of the last good packet: the size of a concealed or recovered frame. */
+  #frameSamples = FRAME_SAMPLES_48K;
+  #decodedAny = false;
   #corrupt = 0;
   #concealed = 0;
+  #recovered = 0;
 
   get corruptPackets(): number {
     return this.#corrupt;
@@ -30,10 +27,15 @@ export class OpusDecoderStream {
     return this.#concealed;
   }
 
+  get recoveredFrames(): number {
+    return this.#recovered;
+  }
+
   decode(payload: Uint8Array): Int16Array {
     try {
-      const pcm = toInt16(this.#decoder.decode(payload));
-      this.#lastToc = (payload[0] as number) & 0xfc;
+      const pcm = this.#decoder.decode(payload);
+      if (pcm.length > 0) this.#frameSamples = pcm.length;
+      this.#decodedAny = true;
       return pcm;
     } catch {
       this.#corrupt++;
@@ -44,17 +46,34 @@ export class OpusDecoderStream {
   /** One frame of packet loss concealment (silence when nothing was decoded yet). */
   conceal(): Int16Array {
     this.#concealed++;
-    if (this.#lastToc === null) return new Int16Array(FRAME_SAMPLES_48K);
+    if (!this.#decodedAny) return new Int16Array(this.#frameSamples);
     try {
-      return toInt16(this.#decoder.decode(Uint8Array.of(this.#lastToc)));
+      return this.#decoder.conceal(this.#frameSamples);
     } catch {
-      return new Int16Array(FRAME_SAMPLES_48K);
+      return new Int16Array(this.#frameSamples);
+    }
+  }
+
+  /** The lost frame before `next`, from `next`'s FEC data (libopus falls back to PLC when it has none). */
+  recover(next: Uint8Array): Int16Array {
+    if (!this.#decodedAny) return this.conceal();
+    try {
+      const pcm = this.#decoder.recover(next, this.#frameSamples);
+      this.#recovered++;
+      return pcm;
+    } catch {
+      return this.conceal();
     }
   }
 
   reset(): void {
     this.#decoder.reset();
-    this.#lastToc = null;
+    this.#decodedAny = false;
+  }
+
+  /** Frees the decoder's native memory. */
+  close(): void {
+    this.#decoder.destroy();
   }
 }
 

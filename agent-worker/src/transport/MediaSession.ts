@@ -169,6 +169,7 @@ export class MediaSession extends EventEmitter<MediaSessionEvents> {
   }
 
   removeStream(ssrc: number): void {
+    this.#streams.get(ssrc)?.audio.close();
     this.#streams.delete(ssrc);
   }
 
@@ -183,6 +184,7 @@ export class MediaSession extends EventEmitter<MediaSessionEvents> {
         this.#socket.close(),
       );
     else this.#socket.close();
+    for (const stream of this.#streams.values()) stream.audio.close();
     this.#streams.clear();
   }
 

@@ -44,9 +44,10 @@ describe('InboundAudioStream', () => {
     const audio = concat(chunks);
     expect(audio.length).toBe(100 * 320);
     expect(toneAmplitude(audio, 1_000, 16_000, 1_600)).toBeGreaterThan(5_000);
-    // The concealed frame is not silence.
+    // The rebuilt frame is not silence.
     expect(rms(audio, 40 * 320, 41 * 320)).toBeGreaterThan(2_000);
-    expect(stream.stats).toMatchObject({ lost: 1, reordered: 1, concealedFrames: 1 });
+    // The lost packet is rebuilt from the FEC data of the one after it.
+    expect(stream.stats).toMatchObject({ lost: 1, reordered: 1, recoveredFrames: 1, concealedFrames: 0 });
   });
 
   it('delivers real-time silence when the caller stream stalls, so speech can end', () => {

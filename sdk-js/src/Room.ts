@@ -1,6 +1,7 @@
 import { asVoiceRoomError, SdkErrorCode, VoiceRoomError } from './errors.ts';
 import { MediaSession } from './MediaSession.ts';
 import type { JoinResponse, RtpCapabilities, SignalingNotification } from './protocol/signaling.ts';
+import { Roster } from './Roster.ts';
 import { SignalingClient } from './SignalingClient.ts';
 import { TypedEmitter } from './TypedEmitter.ts';
 import type {
@@ -28,8 +29,10 @@ const DEFAULT_MICROPHONE: MediaTrackConstraints = {
 export class Room extends TypedEmitter<RoomEvents> {
   readonly #signaling: SignalingClient;
   readonly #displayName: string | undefined;
-  readonly #participants = new Map<string, Participant>();
-  readonly #remoteTracks = new Map<string, RemoteTrack>();
+  readonly #roster = new Roster(
+    (event, payload) => this.emit(event, payload as RoomEvents[typeof event]),
+    (consumerId) => this.#media?.closeConsumer(consumerId),
+  );
   #media: MediaSession | undefined;
   #local: LocalPeer | undefined;
   #microphone: MediaStreamTrack | undefined;
@@ -78,12 +81,12 @@ export class Room extends TypedEmitter<RoomEvents> {
 
   /** The other participants, by peer id. */
   get participants(): ReadonlyMap<string, Participant> {
-    return this.#participants;
+    return this.#roster.participants;
   }
 
   /** Audio we receive, by consumer id. */
   get remoteTracks(): ReadonlyMap<string, RemoteTrack> {
-    return this.#remoteTracks;
+    return this.#roster.tracks;
   }
 
   get connectionState(): ConnectionState {
@@ -167,7 +170,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     if (previous && this.#signaling.resumePeerId) {
       joined = await this.#join(previous.rtpCapabilities);
       if (joined.resumed) {
-        this.#adoptPeers(joined);
+        this.#roster.reconcile(joined.peers);
         await previous.restartIce();
         return;
       }
@@ -177,7 +180,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     const media = await MediaSession.create(this.#signaling, routerCapabilities);
     this.#media = media;
     joined ??= await this.#join(media.rtpCapabilities);
-    this.#adoptPeers(joined);
+    this.#roster.reconcile(joined.peers);
     if (joined.grants.canSubscribe) await media.transport('recv');
     const microphone = this.#microphone;
     if (microphone && microphone.readyState === 'live') await this.#produce(microphone);
@@ -202,32 +205,23 @@ export class Room extends TypedEmitter<RoomEvents> {
     }
   }
 
-  /** Makes the participant list match the server's (after a join or a resume). */
-  #adoptPeers(joined: JoinResponse): void {
-    const present = new Set(joined.peers.map((peer) => peer.peerId));
-    for (const participant of [...this.#participants.values()]) {
-      if (!present.has(participant.peerId)) this.#removeParticipant(participant.peerId, 'left');
-    }
-    for (const peer of joined.peers) this.#addParticipant(peer);
-  }
-
   async #onNotification(notification: SignalingNotification): Promise<void> {
     switch (notification.method) {
       case 'peerJoined':
-        this.#addParticipant(notification.data);
+        this.#roster.add(notification.data);
         return;
       case 'peerLeft':
-        this.#removeParticipant(notification.data.peerId, notification.data.reason);
+        this.#roster.remove(notification.data.peerId, notification.data.reason);
         return;
       case 'newConsumer':
         await this.#subscribe(notification.data);
         return;
       case 'consumerClosed':
-        this.#unsubscribe(notification.data.consumerId);
+        this.#roster.removeTrack(notification.data.consumerId);
         return;
       case 'consumerPaused':
       case 'consumerResumed':
-        this.#setRemoteMuted(notification.data.consumerId, notification.method === 'consumerPaused');
+        this.#roster.setTrackMuted(notification.data.consumerId, notification.method === 'consumerPaused');
         return;
       case 'producerPaused':
       case 'producerResumed':
@@ -261,18 +255,16 @@ export class Room extends TypedEmitter<RoomEvents> {
     const media = this.#media;
     if (!media || info.kind !== 'audio') return;
     const participant =
-      this.#participants.get(info.peerId) ??
-      this.#addParticipant({ peerId: info.peerId, displayName: '', role: undefined });
+      this.#roster.participants.get(info.peerId) ??
+      this.#roster.add({ peerId: info.peerId, displayName: '', role: undefined });
     try {
       const consumer = await media.consume(info);
-      const remote: RemoteTrack = {
+      this.#roster.addTrack({
         consumerId: consumer.id,
         participant,
         track: consumer.track,
         muted: info.producerPaused,
-      };
-      this.#remoteTracks.set(consumer.id, remote);
-      this.emit('trackSubscribed', { participant, track: consumer.track });
+      });
       await this.#signaling.request('resumeConsumer', { consumerId: consumer.id });
     } catch (error) {
       this.emit(
@@ -282,21 +274,6 @@ export class Room extends TypedEmitter<RoomEvents> {
     }
   }
 
-  #unsubscribe(consumerId: string): void {
-    this.#media?.closeConsumer(consumerId);
-    const remote = this.#remoteTracks.get(consumerId);
-    if (!remote) return;
-    this.#remoteTracks.delete(consumerId);
-    this.emit('trackUnsubscribed', { participant: remote.participant, track: remote.track });
-  }
-
-  #setRemoteMuted(consumerId: string, muted: boolean): void {
-    const remote = this.#remoteTracks.get(consumerId);
-    if (!remote || remote.muted === muted) return;
-    this.#remoteTracks.set(consumerId, { ...remote, muted });
-    this.emit('trackMuted', { participant: remote.participant, track: remote.track, muted });
-  }
-
   #applyServerMute(producerId: string, muted: boolean): void {
     const producer = this.#media?.producer;
     if (!producer || producer.id !== producerId) return;
@@ -304,25 +281,6 @@ export class Room extends TypedEmitter<RoomEvents> {
     else producer.resume();
     this.#muted = muted;
     this.emit('muteChanged', { muted, byServer: true });
-  }
-
-  #addParticipant(peer: Participant): Participant {
-    const existing = this.#participants.get(peer.peerId);
-    if (existing) return existing;
-    const participant: Participant = { peerId: peer.peerId, displayName: peer.displayName, role: peer.role };
-    this.#participants.set(participant.peerId, participant);
-    this.emit('participantJoined', participant);
-    return participant;
-  }
-
-  #removeParticipant(peerId: string, reason: string): void {
-    const participant = this.#participants.get(peerId);
-    if (!participant) return;
-    for (const [consumerId, remote] of [...this.#remoteTracks]) {
-      if (remote.participant.peerId === peerId) this.#unsubscribe(consumerId);
-    }
-    this.#participants.delete(peerId);
-    this.emit('participantLeft', { participant, reason });
   }
 
   #onDisconnected(willReconnect: boolean): void {
@@ -377,7 +335,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 
   /** Closes the media session, announcing every remote track as unsubscribed. */
   #dropMedia(): void {
-    for (const consumerId of [...this.#remoteTracks.keys()]) this.#unsubscribe(consumerId);
+    this.#roster.removeAllTracks();
     this.#media?.close();
     this.#media = undefined;
   }

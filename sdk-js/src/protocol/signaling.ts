@@ -191,6 +191,13 @@ const AppDataSchema = z
 
 // ---- Room model ----
 
+export const AudienceSchema = z.enum(['everyone', 'staff']);
+export type Audience = z.infer<typeof AudienceSchema>;
+
+/** Who has taken the call over from the AI, if anyone. */
+export const TakeoverSchema = z.object({ peerId: id, displayName: z.string().max(100) }).nullable();
+export type Takeover = z.infer<typeof TakeoverSchema>;
+
 export const ProducerInfoSchema = z.object({ producerId: id, kind: MediaKindSchema, paused: z.boolean() });
 export type ProducerInfo = z.infer<typeof ProducerInfoSchema>;
 
@@ -233,6 +240,8 @@ export const SignalingRequestSchema = z.discriminatedUnion('method', [
       kind: z.literal('audio'),
       rtpParameters: RtpParametersSchema,
       appData: AppDataSchema.optional(),
+      /** 'staff': a whisper (needs canWhisper) heard by the AI agent and staff, never by customers. */
+      audience: AudienceSchema.optional(),
     }),
   }),
   z.strictObject({ method: z.literal('pauseProducer'), data: ProducerRef }),
@@ -241,6 +250,16 @@ export const SignalingRequestSchema = z.discriminatedUnion('method', [
   z.strictObject({ method: z.literal('resumeConsumer'), data: z.strictObject({ consumerId: id }) }),
   z.strictObject({ method: z.literal('getStats'), data: Empty }),
   z.strictObject({ method: z.literal('leave'), data: Empty }),
+  /** Co-pilot: a hint the AI follows in its next replies (needs canWhisper). */
+  z.strictObject({
+    method: z.literal('copilotHint'),
+    data: z.strictObject({ text: z.string().trim().min(1).max(500) }),
+  }),
+  /**
+   * Co-pilot: take the call over from the AI (`active: true`; the AI stops listening and speaking, and the holder may
+   * produce even without canPublish) or hand it back (`false`). Needs canTakeOver; one holder per room.
+   */
+  z.strictObject({ method: z.literal('copilotTakeover'), data: z.strictObject({ active: z.boolean() }) }),
 ]);
 export type SignalingRequest = z.infer<typeof SignalingRequestSchema>;
 export type SignalingMethod = SignalingRequest['method'];
@@ -272,6 +291,8 @@ export const SignalingResponseSchemas = {
     resumed: z.boolean(),
     /** The other peers already in the room (peers with the `hidden` grant are not listed to customers). */
     peers: z.array(PeerInfoSchema),
+    /** Co-pilot takeover in force (sent to staff only; customers get undefined). */
+    takeover: TakeoverSchema.optional(),
   }),
   createWebRtcTransport: z.object({
     id,
@@ -288,6 +309,8 @@ export const SignalingResponseSchemas = {
   resumeConsumer: z.object({}),
   getStats: z.object({ transports: z.array(TransportStatsSchema) }),
   leave: z.object({}),
+  copilotHint: z.object({}),
+  copilotTakeover: z.object({ takeover: TakeoverSchema }),
 } satisfies Record<SignalingMethod, z.ZodType>;
 
 export type SignalingResponse<M extends SignalingMethod> = z.infer<(typeof SignalingResponseSchemas)[M]>;
@@ -330,6 +353,8 @@ export const SignalingNotificationSchema = z.discriminatedUnion('method', [
    * the client should reconnect with the same token (a fresh peer, no resumePeerId) and set up media again.
    */
   z.object({ method: z.literal('roomClosed'), data: z.object({ reason: shortText, rejoin: z.boolean() }) }),
+  /** Staff only: the co-pilot takeover changed (null: the AI has the call). */
+  z.object({ method: z.literal('copilotState'), data: z.object({ takeover: TakeoverSchema }) }),
   z.object({ method: z.literal('transcript'), data: TranscriptEventSchema }),
   z.object({ method: z.literal('agentState'), data: AgentStateEventSchema }),
   z.object({ method: z.literal('turnMetrics'), data: TurnMetricsEventSchema }),

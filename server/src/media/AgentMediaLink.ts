@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { grantsForRole, type RoomRole } from '@voiceroom/sdk/protocol';
+import { type Audience, grantsForRole, type RoomRole } from '@voiceroom/sdk/protocol';
 import type { types as ms } from 'mediasoup';
 import type { ConsumerEntry, Peer } from './Peer.ts';
 import type { Room } from './Room.ts';
@@ -24,6 +24,8 @@ export interface AgentReceiveStream {
   producerId: string;
   peerId: string;
   role: RoomRole;
+  /** 'staff': a co-pilot whisper meant for the agent, not the customer's voice. */
+  audience: Audience;
   payloadType: number;
   ssrc: number;
 }
@@ -154,6 +156,7 @@ export class AgentMediaLink extends EventEmitter<AgentMediaLinkEvents> {
       producerId: consumer.producerId,
       peerId: entry.producerPeerId,
       role: entry.producerPeerRole,
+      audience: consumer.appData.audience === 'staff' ? 'staff' : 'everyone',
       payloadType: codec.payloadType,
       ssrc,
     };

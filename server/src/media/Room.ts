@@ -1,10 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type {
+  Audience,
   PeerInfo,
   RoomGrants,
   RoomRole,
   RtpParameters,
   SignalingNotification,
+  Takeover,
 } from '@voiceroom/sdk/protocol';
 import type { types as ms } from 'mediasoup';
 import type { CallEventBus } from '../events.ts';
@@ -61,6 +63,7 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly #log: Logger;
   readonly #workerPid: number;
   readonly #peers = new Map<string, Peer>();
+  #takeover: Peer | undefined;
   #closed = false;
 
   static async create(options: RoomOptions): Promise<Room> {
@@ -207,17 +210,25 @@ export class Room extends EventEmitter<RoomEvents> {
     });
   }
 
+  /**
+   * A producer for `peer`, offered to every other peer allowed to hear it. A peer without canPublish may produce
+   * only while it holds the takeover; audience 'staff' (a whisper: canWhisper suffices) never reaches customers.
+   */
   async produce(
     peer: Peer,
     transportId: string,
     rtpParameters: ms.RtpParameters,
     appData: Record<string, unknown> = {},
+    audience: Audience = 'everyone',
   ): Promise<ms.Producer> {
     this.#assertMember(peer);
-    if (!peer.grants.canPublish) {
+    if (audience === 'staff' && !peer.grants.canWhisper) {
+      throw new MediaError('forbidden', 'Whispering to the agent side needs the canWhisper grant.');
+    }
+    if (audience === 'everyone' && !peer.grants.canPublish && this.#takeover !== peer) {
       throw new MediaError(
         'forbidden',
-        'Your room token is listen-only: you cannot send audio into this room.',
+        'Your room token is listen-only: you cannot send audio into this room (take the call over first).',
       );
     }
     const { transport, direction } = peer.transport(transportId);
@@ -226,12 +237,30 @@ export class Room extends EventEmitter<RoomEvents> {
     const producer = await transport.produce({
       kind: 'audio',
       rtpParameters,
-      appData: { ...appData, peerId: peer.id },
+      appData: { ...appData, peerId: peer.id, audience },
     });
     peer.addProducer(producer);
     this.#log.info({ peerId: peer.id, producerId: producer.id }, 'producer created');
     await Promise.all(this.peers.filter((p) => p !== peer).map((p) => this.#subscribe(p, peer, producer)));
     return producer;
+  }
+
+  /** Who has taken the call over from the AI (null: the AI has it). */
+  get takeover(): Takeover {
+    return this.#takeover ? { peerId: this.#takeover.id, displayName: this.#takeover.displayName } : null;
+  }
+
+  get takeoverHolder(): Peer | undefined {
+    return this.#takeover;
+  }
+
+  /** Records the co-pilot takeover (or its end) and tells the staff (every peer but customers). */
+  setTakeover(peer: Peer | undefined): void {
+    if (peer) this.#assertMember(peer);
+    if (this.#takeover === peer) return;
+    this.#takeover = peer;
+    const notification: SignalingNotification = { method: 'copilotState', data: { takeover: this.takeover } };
+    for (const other of this.#peers.values()) if (isStaff(other)) other.notify(notification);
   }
 
   /** Sends a notification to every peer (optionally all but one). */
@@ -282,6 +311,7 @@ export class Room extends EventEmitter<RoomEvents> {
 
   async #subscribe(consumerPeer: Peer, producerPeer: Peer, producer: ms.Producer): Promise<void> {
     if (!consumerPeer.grants.canSubscribe || consumerPeer.closed || producer.closed) return;
+    if (producer.appData.audience === 'staff' && !isStaff(consumerPeer)) return;
     const transport = consumerPeer.consumingTransport;
     if (!transport) return;
     if (
@@ -299,7 +329,7 @@ export class Room extends EventEmitter<RoomEvents> {
         producerId: producer.id,
         rtpCapabilities: consumerPeer.rtpCapabilities,
         paused: consumerPeer.kind === 'webrtc',
-        appData: { peerId: producerPeer.id },
+        appData: { peerId: producerPeer.id, audience: producer.appData.audience ?? 'everyone' },
       });
       consumerPeer.addConsumer(consumer, producerPeer);
     } catch (error) {
@@ -353,4 +383,9 @@ export class Room extends EventEmitter<RoomEvents> {
       throw new MediaError('not_joined', 'You are not in this room (any more): join first.');
     }
   }
+}
+
+/** Everyone but the customer: the AI agent, human agents, supervisors. */
+export function isStaff(peer: Peer): boolean {
+  return peer.role !== 'customer';
 }

@@ -16,8 +16,9 @@ import type { z } from 'zod';
 import type { Logger } from '../log.ts';
 import { MediaError } from '../media/errors.ts';
 import type { Peer } from '../media/Peer.ts';
-import type { Room } from '../media/Room.ts';
+import { isStaff, type Room } from '../media/Room.ts';
 import type { RoomRegistry } from '../media/RoomRegistry.ts';
+import type { CopilotRequests } from './CopilotRequests.ts';
 import { isMediaMethod, type Membership, mediaRequests } from './mediaRequests.ts';
 import { TokenBucket } from './TokenBucket.ts';
 
@@ -35,6 +36,7 @@ export interface ClientSessionOptions {
   resumePeerId: string | undefined;
   registry: RoomRegistry;
   custody: PeerCustody;
+  copilot: CopilotRequests;
   logger: Logger;
   rateLimit: { burst: number; perSecond: number };
   /** Requests waiting behind the one in progress; more are refused with rate_limited. */
@@ -60,6 +62,7 @@ export class ClientSession {
   readonly #resumePeerId: string | undefined;
   readonly #registry: RoomRegistry;
   readonly #custody: PeerCustody;
+  readonly #copilot: CopilotRequests;
   readonly #log: Logger;
   readonly #bucket: TokenBucket;
   readonly #maxQueued: number;
@@ -76,6 +79,7 @@ export class ClientSession {
     this.#resumePeerId = options.resumePeerId;
     this.#registry = options.registry;
     this.#custody = options.custody;
+    this.#copilot = options.copilot;
     this.#log = options.logger.child({ socketId: options.socket.id, roomId: options.claims.room });
     this.#bucket = new TokenBucket(options.rateLimit);
     this.#maxQueued = options.maxQueuedRequests;
@@ -171,6 +175,12 @@ export class ClientSession {
         return { data: (await this.#room()).rtpCapabilities };
       case 'join':
         return this.#join(request.data);
+      case 'copilotHint':
+        return { data: await this.#copilot.hint(this.#requireMembership(), this.#claims, request.data.text) };
+      case 'copilotTakeover':
+        return {
+          data: await this.#copilot.takeover(this.#requireMembership(), this.#claims, request.data.active),
+        };
       case 'leave':
         this.#membership?.peer.close('left');
         this.#membership = undefined;
@@ -222,6 +232,7 @@ export class ClientSession {
       grants: { ...peer.grants },
       resumed: resumable !== undefined,
       peers: room.peerInfos(peer),
+      ...(isStaff(peer) ? { takeover: room.takeover } : {}),
     };
     return { data: response, afterAck: () => peer.attach((n) => this.#notify(n)) };
   }

@@ -12,6 +12,7 @@ import { createLogger, type Logger } from '../log.ts';
 import type { Peer } from '../media/Peer.ts';
 import type { RoomRegistry } from '../media/RoomRegistry.ts';
 import { ClientSession, type PeerCustody } from './ClientSession.ts';
+import { type CopilotAudit, type CopilotController, CopilotRequests } from './CopilotRequests.ts';
 
 /** What signaling needs from the token service (server/src/auth/tokens.ts TokenService satisfies it). */
 export interface RoomTokenVerifier {
@@ -27,6 +28,10 @@ export interface SignalingOptions {
   tokens: RoomTokenVerifier;
   bus: CallEventBus;
   logger?: Logger;
+  /** The AI side for co-pilot hints and takeovers (the AgentGateway); without it hints answer not_found. */
+  copilot?: CopilotController;
+  /** Receives every co-pilot action (hint, takeover, handback) for the audit log. */
+  audit?: CopilotAudit;
   /** How long a dropped connection's peer is kept for the client to resume it. Default 10 s. */
   reconnectGraceMs?: number;
   /** Per-connection request rate. Default burst 50, 20/s sustained. */
@@ -52,6 +57,7 @@ export class SignalingServer implements PeerCustody {
   readonly #graceMs: number;
   readonly #rateLimit: { burst: number; perSecond: number };
   readonly #maxQueued: number;
+  readonly #copilot: CopilotRequests;
   readonly #owners = new Map<Peer, ClientSession>();
   readonly #graceTimers = new Map<Peer, NodeJS.Timeout>();
   readonly #unsubscribe: (() => void)[] = [];
@@ -76,6 +82,11 @@ export class SignalingServer implements PeerCustody {
     this.#graceMs = options.reconnectGraceMs ?? 10_000;
     this.#rateLimit = options.rateLimit ?? { burst: 50, perSecond: 20 };
     this.#maxQueued = options.maxQueuedRequests ?? 32;
+    this.#copilot = new CopilotRequests({
+      copilot: options.copilot,
+      audit: options.audit,
+      logger: this.#log,
+    });
 
     this.#namespace.use((socket, next) => {
       this.#authenticate(socket).then(
@@ -91,6 +102,7 @@ export class SignalingServer implements PeerCustody {
         resumePeerId,
         registry: this.#registry,
         custody: this,
+        copilot: this.#copilot,
         logger: this.#log,
         rateLimit: this.#rateLimit,
         maxQueuedRequests: this.#maxQueued,

@@ -15,7 +15,10 @@ export interface Membership {
   peer: Peer;
 }
 
-type MediaMethod = Exclude<SignalingMethod, 'getRouterRtpCapabilities' | 'join' | 'leave'>;
+type MediaMethod = Exclude<
+  SignalingMethod,
+  'getRouterRtpCapabilities' | 'join' | 'leave' | 'copilotHint' | 'copilotTakeover'
+>;
 type DataOf<M extends SignalingMethod> = Extract<SignalingRequest, { method: M }>['data'];
 type MediaHandler<M extends MediaMethod> = (m: Membership, data: DataOf<M>) => Promise<SignalingResponse<M>>;
 
@@ -71,13 +74,7 @@ export const mediaRequests: { [M in MediaMethod]: MediaHandler<M> } = {
     return { iceParameters };
   },
 
-  async produce({ room, peer }, { transportId, rtpParameters, appData }) {
-    if (!peer.grants.canPublish) {
-      throw new MediaError(
-        'forbidden',
-        'Your room token is listen-only: you cannot send audio into this room.',
-      );
-    }
+  async produce({ room, peer }, { transportId, rtpParameters, appData, audience }) {
     if (peer.producers.length >= MAX_PRODUCERS_PER_PEER) {
       throw new MediaError(
         'bad_request',
@@ -86,7 +83,8 @@ export const mediaRequests: { [M in MediaMethod]: MediaHandler<M> } = {
     }
     webRtcTransport(peer, transportId);
     // Wire and mediasoup RtpParameters differ only in how codec parameters are typed.
-    const producer = await room.produce(peer, transportId, rtpParameters as ms.RtpParameters, appData ?? {});
+    const params = rtpParameters as ms.RtpParameters;
+    const producer = await room.produce(peer, transportId, params, appData ?? {}, audience ?? 'everyone');
     return { producerId: producer.id };
   },
 

@@ -6,6 +6,7 @@ import { TokenService } from '../../src/auth/tokens.ts';
 import { CallEventBus } from '../../src/events.ts';
 import { RoomRegistry } from '../../src/media/RoomRegistry.ts';
 import { WorkerPool } from '../../src/media/WorkerPool.ts';
+import type { CopilotAudit, CopilotController } from '../../src/signaling/CopilotRequests.ts';
 import { attachSignaling, type SignalingServer } from '../../src/signaling/SignalingServer.ts';
 
 export interface MediaServerOptions {
@@ -14,6 +15,9 @@ export interface MediaServerOptions {
   emptyRoomGraceMs?: number;
   rateLimit?: { burst: number; perSecond: number };
   maxPayloadBytes?: number;
+  /** The AI side for co-pilot hints and takeovers, and the audit sink (both optional). */
+  copilot?: CopilotController;
+  audit?: CopilotAudit;
   /** Serves everything that is not socket.io (e.g. a test page); default 404. */
   onRequest?: http.RequestListener;
 }
@@ -71,6 +75,8 @@ export async function startMediaServer(options: MediaServerOptions = {}): Promis
     ...(options.reconnectGraceMs !== undefined ? { reconnectGraceMs: options.reconnectGraceMs } : {}),
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(options.maxPayloadBytes ? { maxPayloadBytes: options.maxPayloadBytes } : {}),
+    ...(options.copilot ? { copilot: options.copilot } : {}),
+    ...(options.audit ? { audit: options.audit } : {}),
   });
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = httpServer.address() as AddressInfo;

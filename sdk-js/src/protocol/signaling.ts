@@ -21,6 +21,9 @@ import { RoomGrantsSchema, RoomRoleSchema } from './grants.ts';
  * again: the reply says `resumed: true`, then call `restartIce` on each transport and apply the new ICE parameters.
  * Notifications raised while disconnected are delivered after the join reply. With `resumed: false` everything
  * the old peer owned is gone: create transports and producers anew.
+ *
+ * Co-pilot (staff): `copilotHint` coaches the AI, `copilotTakeover` takes the call from the AI and hands it back,
+ * `produce` with `audience: 'staff'` whispers audio that the AI and staff hear but customers never do.
  */
 
 export const RTC_NAMESPACE = '/rtc';
@@ -350,7 +353,8 @@ export const SignalingNotificationSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('producerClosed'), data: z.object({ producerId: id, reason: shortText }) }),
   /**
    * The room is gone (reason e.g. `worker_died`, `room_ended`, `kicked`, `resume_expired`). With `rejoin: true`
-   * the client should reconnect with the same token (a fresh peer, no resumePeerId) and set up media again.
+   * the client should join again with the same token (same connection or a new one without resumePeerId: a fresh
+   * peer) and set up media again.
    */
   z.object({ method: z.literal('roomClosed'), data: z.object({ reason: shortText, rejoin: z.boolean() }) }),
   /** Staff only: the co-pilot takeover changed (null: the AI has the call). */

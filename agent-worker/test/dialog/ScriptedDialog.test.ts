@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { ScriptedDialog } from '../../src/stages/dialog/index.ts';
+import type { DialogChunk } from '../../src/stages/types.ts';
+import { pizzeria } from '../nlu/pizzeria.ts';
+import { turn } from './collect.ts';
+
+function session() {
+  return new ScriptedDialog({ config: pizzeria() }).createSession();
+}
+
+/** Plays a call; returns the agent's replies. */
+async function call(...utterances: string[]) {
+  const s = session();
+  const history: Array<{ role: 'user' | 'assistant'; content: string }> = [];
+  const replies: Array<{ chunks: DialogChunk[]; text: string }> = [];
+  for (const u of utterances) replies.push(await turn(s, u, { history }));
+  return replies;
+}
+
+describe('ScriptedDialog', () => {
+  it('takes a whole order: items, missing size, name, address, read-back with total, confirmation and goodbye', async () => {
+    const replies = await call(
+      'hi can i get two pepperoni pizzas and a coke',
+      'large',
+      "no that's all",
+      "it's maria",
+      'twelve oak street',
+      'yes please',
+    );
+    expect(replies.map((r) => r.text)).toEqual([
+      'Two pepperoni pizzas and a coke, got it. What size would you like for the two pepperoni pizzas: small, medium or large?',
+      'Two large pepperoni pizzas, got it. Anything else?',
+      'Can I get a name for the order?',
+      "Thanks, Maria. What's the delivery address?",
+      'Let me read that back: two large pepperoni pizzas and a coke for Maria, delivered to 12 Oak Street. Your total is thirty-three dollars fifty. Shall I place the order?',
+      'Great, your order is placed. Delivery usually takes thirty to forty minutes. Thanks for your order. Goodbye!',
+    ]);
+    expect(replies.at(-1)?.chunks.at(-1)).toEqual({ type: 'end_call' });
+    expect(replies.slice(0, -1).every((r) => r.chunks.every((c) => c.type === 'text'))).toBe(true);
+  });
+
+  it('streams a reply sentence by sentence', async () => {
+    const [reply] = await call('a large veggie pizza');
+    expect(reply?.chunks).toEqual([
+      { type: 'text', text: 'A large veggie pizza, got it.' },
+      { type: 'text', text: ' Anything else?' },
+    ]);
+  });
+
+  it('answers a knowledge question and returns to the open slot', async () => {
+    const replies = await call(
+      'a small hawaiian',
+      'what time do you close',
+      'thats all',
+      'how long will it take',
+    );
+    expect(replies[1]?.text).toBe(
+      "We're open from eleven in the morning to eleven at night, every day. Would you like anything else?",
+    );
+    expect(replies[3]?.text).toBe(
+      'Delivery usually takes thirty to forty minutes. Can I get a name for the order?',
+    );
+  });
+
+  it('reads the menu and prices when asked', async () => {
+    const [menu, price] = await call('what do you have', 'how much is a medium veggie pizza');
+    expect(menu?.text).toContain('For pizzas we have pepperoni, margherita, hawaiian and veggie.');
+    expect(menu?.text).toContain('For drinks we have coke and lemonade.');
+    expect(price?.text).toBe('A medium veggie pizza is twelve dollars. What would you like to order?');
+  });
+
+  it('applies corrections and says the changed line back', async () => {
+    const replies = await call(
+      'two large pepperoni pizzas and a coke',
+      'actually make that three cokes',
+      'remove the coke',
+      'no, a medium',
+    );
+    expect(replies[1]?.text).toBe('Three cokes, got it. Anything else?');
+    expect(replies[2]?.text).toBe("Okay, I've taken off the coke. Anything else?");
+    expect(replies[3]?.text).toBe('Two medium pepperoni pizzas, got it. Anything else?');
+  });
+
+  it('goes back to the order when the caller rejects the read-back, then reads it again', async () => {
+    const replies = await call(
+      'a large pepperoni',
+      'no',
+      'my name is bob',
+      '4 main st',
+      'no',
+      'make it a medium',
+      "no that's all",
+    );
+    expect(replies[4]?.text).toBe('Sorry about that. What would you like to change?');
+    expect(replies[6]?.text).toContain(
+      'a medium pepperoni pizza for Bob, delivered to 4 Main Street. Your total is twelve dollars fifty.',
+    );
+  });
+
+  it('hands off when the caller asks for a person', async () => {
+    const [reply] = await call('can i speak to a real person please');
+    expect(reply?.chunks.at(-1)).toEqual({ type: 'handoff', reason: 'caller asked for a human' });
+  });
+
+  it('hands off after the configured number of misunderstood turns in a row', async () => {
+    const replies = await call('purple monkey dishwasher', 'blah blah', 'the quick brown fox');
+    expect(replies[0]?.text).toBe("Sorry, I didn't get that. What would you like to order?");
+    expect(replies[1]?.chunks.some((c) => c.type === 'handoff')).toBe(false);
+    expect(replies[2]?.chunks.at(-1)).toEqual({ type: 'handoff', reason: '3 misunderstood turns in a row' });
+  });
+
+  it('forgives a misunderstanding once the caller is understood again', async () => {
+    const replies = await call('purple monkey', 'blah', 'a coke', 'purple', 'blah');
+    expect(replies.every((r) => r.chunks.every((c) => c.type === 'text'))).toBe(true);
+  });
+
+  it('asks again on empty input', async () => {
+    const [reply] = await call('');
+    expect(reply?.text).toBe("Sorry, I didn't catch that. What would you like to order?");
+  });
+
+  it('ends the call politely on goodbye', async () => {
+    const [reply] = await call('actually never mind, bye');
+    expect(reply?.chunks).toEqual([
+      { type: 'text', text: 'Thanks for your order. Goodbye!' },
+      { type: 'end_call' },
+    ]);
+  });
+
+  it('follows a co-pilot hint in the next reply, once', async () => {
+    const s = session();
+    const first = await turn(s, 'a large pepperoni', { hints: ['offer free garlic bread'] });
+    expect(first.text).toBe(
+      'We can also offer you free garlic bread. A large pepperoni pizza, got it. Anything else?',
+    );
+    const second = await turn(s, 'and a coke', { hints: ['offer free garlic bread'] });
+    expect(second.text).not.toContain('garlic bread');
+  });
+
+  it('stops between sentences when aborted', async () => {
+    const s = session();
+    const controller = new AbortController();
+    const chunks: DialogChunk[] = [];
+    for await (const c of s.respond(
+      { history: [], userText: 'what do you have', hints: [] },
+      controller.signal,
+    )) {
+      chunks.push(c);
+      controller.abort();
+    }
+    expect(chunks).toHaveLength(1);
+  });
+
+  it('catches up on caller turns it did not answer (a human had taken over)', async () => {
+    const s = session();
+    const history = [
+      { role: 'user' as const, content: 'two small veggie pizzas' },
+      { role: 'assistant' as const, content: 'Got it, anything else?' },
+      { role: 'user' as const, content: 'my name is ana' },
+      { role: 'assistant' as const, content: 'Thanks Ana.' },
+    ];
+    const { text } = await turn(s, "that's all", { history });
+    expect(text).toBe("What's the delivery address?");
+  });
+});

@@ -55,6 +55,10 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: port.default(3000),
   PUBLIC_URL: z.url().optional(),
+  TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
   DB_HOST: z.string().min(1).default('127.0.0.1'),
   DB_PORT: port.default(3306),
   DB_USER: z.string().min(1).default('root'),
@@ -104,6 +108,8 @@ export interface ServerConfig {
   port: number;
   /** Base URL browsers use to reach this server; defaults to http://localhost:<port>. */
   publicUrl: string;
+  /** Behind a reverse proxy: take client addresses (rate limits, logs) from X-Forwarded-For. */
+  trustProxy: boolean;
   db: DbConfig;
   redisUrl: string;
   jwt: JwtConfig;
@@ -155,6 +161,7 @@ export function loadConfig(
     host: e.HOST,
     port: e.PORT,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    trustProxy: e.TRUST_PROXY,
     db: dbConfigFrom(e),
     redisUrl: e.REDIS_URL,
     jwt: {

@@ -20,7 +20,7 @@ import { createRoomsRouter, type IceServer, type RoomsRouterDeps } from './route
 import { createUsersRouter } from './routes/users.ts';
 
 export interface HttpAppDeps {
-  config: Pick<ServerConfig, 'jwt'> & Partial<Pick<ServerConfig, 'rateLimits'>>;
+  config: Pick<ServerConfig, 'jwt'> & Partial<Pick<ServerConfig, 'rateLimits' | 'trustProxy'>>;
   tokens: TokenService;
   orm: MikroORM;
   redis: Redis;
@@ -36,8 +36,6 @@ export interface HttpAppDeps {
   sessions?: SessionService;
   rateLimits?: { login?: RateLimitRule; startCall?: RateLimitRule };
   iceServers?: IceServer[];
-  /** Trust X-Forwarded-For (behind a reverse proxy) for client IPs used by rate limits. */
-  trustProxy?: boolean;
   bodyLimitBytes?: number;
   /** Register process_resident_memory_bytes, event-loop delay etc. in the registry (default true). */
   processMetrics?: boolean;
@@ -102,7 +100,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     ...(deps.routers ?? []),
   ];
 
-  const app = new Koa({ proxy: deps.trustProxy ?? false });
+  const app = new Koa({ proxy: deps.config.trustProxy ?? false });
   app.silent = true;
   app.use(requestLog(logger, metrics));
   app.use(securityHeaders());

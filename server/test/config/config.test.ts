@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       port: 3000,
       publicUrl: 'http://localhost:3000',
+      trustProxy: false,
       db: { host: '127.0.0.1', port: 3306, user: 'root', password: '', dbName: 'voiceroom' },
       redisUrl: 'redis://127.0.0.1:6379',
       jwt: {
@@ -47,7 +48,9 @@ describe('loadConfig', () => {
       DEEPSEEK_API_KEY: 'sk-1',
       LLM_MODEL_PATH: '/models/x.gguf',
       LOG_LEVEL: 'debug',
+      TRUST_PROXY: 'true',
     });
+    expect(config.trustProxy).toBe(true);
     expect(config.port).toBe(8080);
     expect(config.publicUrl).toBe('https://voice.example.com');
     expect(config.db.dbName).toBe('vr_prod');

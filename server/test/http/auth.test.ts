@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCode, type Harness, PASSWORD, startHarness } from './harness.ts';
+import { errorCode, type Harness, JWT, PASSWORD, startHarness } from './harness.ts';
 
 let h: Harness;
 
@@ -188,6 +188,32 @@ describe('login rate limit', () => {
       expect(await errorCode(last as Response)).toBe('rate_limited');
     } finally {
       await limited.close();
+    }
+  });
+
+  it('counts per forwarded client address when TRUST_PROXY is on, and ignores X-Forwarded-For otherwise', async () => {
+    const rules = { login: { limit: 1, windowS: 30 } };
+    const proxied = await startHarness({ config: { jwt: JWT, trustProxy: true }, rateLimits: rules });
+    const direct = await startHarness({ config: { jwt: JWT, trustProxy: false }, rateLimits: rules });
+    try {
+      const attempt = async (harness: Harness, ip: string) => {
+        const res = await harness.request('POST', '/api/auth/login', {
+          body: { email: 'admin@voiceroom.local', password: 'bad' },
+          headers: { 'x-forwarded-for': ip },
+        });
+        await res.body?.cancel();
+        return res.status;
+      };
+      expect([
+        await attempt(proxied, '10.0.0.1'),
+        await attempt(proxied, '10.0.0.2'),
+        await attempt(proxied, '10.0.0.1'),
+      ]).toEqual([401, 401, 429]);
+      // Without trust, a client cannot dodge the limit by inventing addresses.
+      expect([await attempt(direct, '10.0.0.1'), await attempt(direct, '10.0.0.2')]).toEqual([401, 429]);
+    } finally {
+      await proxied.close();
+      await direct.close();
     }
   });
 });

@@ -25,7 +25,7 @@ export interface Harness {
   request(
     method: string,
     path: string,
-    options?: { body?: unknown; token?: string; raw?: string },
+    options?: { body?: unknown; token?: string; raw?: string; headers?: Record<string, string> },
   ): Promise<Response>;
   login(email: string): Promise<{ accessToken: string; refreshToken: string }>;
   close(): Promise<void>;
@@ -57,7 +57,7 @@ export async function startHarness(overrides: Partial<HttpAppDeps> = {}): Promis
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const request: Harness['request'] = (method, path, options = {}) => {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: string | undefined;
     if (options.raw !== undefined || options.body !== undefined) {

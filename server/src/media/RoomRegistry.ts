@@ -1,5 +1,6 @@
 import type { CallEventBus } from '../events.ts';
 import { createLogger, type Logger } from '../log.ts';
+import { MediaError } from './errors.ts';
 import type { MediaNetworkOptions } from './mediaOptions.ts';
 import { Room } from './Room.ts';
 import type { WorkerPool } from './WorkerPool.ts';
@@ -54,7 +55,8 @@ export class RoomRegistry {
 
   /** The open room with this id, created (router on the next worker) if there is none. */
   async getOrCreate(roomId: string, options: { agentId?: string | null } = {}): Promise<Room> {
-    if (this.#closed) throw new Error('The room registry is closed; the server is shutting down.');
+    if (this.#closed)
+      throw new MediaError('room_closed', 'The server is shutting down: reconnect in a moment.');
     const existing = this.#rooms.get(roomId);
     if (existing && !existing.closed) return existing;
     let pending = this.#creating.get(roomId);
@@ -86,7 +88,7 @@ export class RoomRegistry {
     });
     if (this.#closed) {
       room.close('server_shutdown', true);
-      throw new Error('The room registry is closed; the server is shutting down.');
+      throw new MediaError('room_closed', 'The server is shutting down: reconnect in a moment.');
     }
     this.#rooms.set(roomId, room);
     room.on('peeradded', (peer) => {

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { types as ms } from 'mediasoup';
 import * as mediasoup from 'mediasoup';
 import { createLogger, type Logger } from '../log.ts';
+import { MediaError } from './errors.ts';
 import { MediaObjectCounter, type MediaObjectCounts } from './MediaObjectCounter.ts';
 
 export interface WorkerPoolOptions {
@@ -74,7 +75,8 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   /** The next live worker, round robin; waits for a replacement when every worker has just died. */
   async getWorker(): Promise<ms.Worker> {
     for (;;) {
-      if (this.#closed) throw new Error('The worker pool is closed; the server is shutting down.');
+      if (this.#closed)
+        throw new MediaError('room_closed', 'The server is shutting down: reconnect in a moment.');
       const live = this.#workers.filter((w) => !w.died && !w.closed);
       if (live.length > 0) {
         const worker = live[this.#next % live.length] as ms.Worker;

@@ -78,7 +78,7 @@ describe('WorkerPool', () => {
     pool.close();
     expect(pool.alive).toBe(false);
     expect(worker.closed).toBe(true);
-    await expect(pool.getWorker()).rejects.toThrow(/closed/);
+    await expect(pool.getWorker()).rejects.toMatchObject({ code: 'room_closed' });
   });
 
   it('rejects a nonsensical worker count', async () => {

@@ -7,5 +7,5 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 exec 9>"$ROOT/node_modules/.npm-add.lock"
 flock 9
-MEDIASOUP_WORKER_BIN=handled-by-setup ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund "$@"
+MEDIASOUP_WORKER_BIN=handled-by-setup ONNXRUNTIME_NODE_INSTALL=skip NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm install --no-audit --no-fund "$@"
 bash "$ROOT/scripts/setup.sh" >/dev/null

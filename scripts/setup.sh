@@ -44,7 +44,7 @@ if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.pack
   step "npm: installing workspaces"
   if [ -f package-lock.json ] && [ "${CI:-}" = true ]; then npm_cmd=ci; else npm_cmd=install; fi
   # The mediasoup worker and onnxruntime binaries are handled below / shipped in the package.
-  MEDIASOUP_WORKER_BIN=handled-by-setup ONNXRUNTIME_NODE_INSTALL=skip npm "$npm_cmd" --no-audit --no-fund
+  MEDIASOUP_WORKER_BIN=handled-by-setup ONNXRUNTIME_NODE_INSTALL=skip NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm "$npm_cmd" --no-audit --no-fund
 fi
 export PATH="$ROOT/node_modules/.bin:$PATH"
 step "node $(node --version)"

@@ -5,19 +5,11 @@ import { Redis } from 'ioredis';
 import { Server as SocketIoServer } from 'socket.io';
 import { AgentGateway } from './agents/AgentGateway.ts';
 import { TokenService } from './auth/tokens.ts';
-import { MySqlAgentConfigStore } from './calls/AgentConfigStore.ts';
-import { CallQueries } from './calls/CallQueries.ts';
-import { CallRecorder } from './calls/CallRecorder.ts';
+import { startCallRecords } from './calls/index.ts';
 import { REPO_ROOT, type ServerConfig } from './config.ts';
 import { openOrm } from './db/orm.ts';
 import { CallEventBus } from './events.ts';
-import { startExtraction } from './extraction/index.ts';
-import { ExtractionReview } from './extraction/review.ts';
 import { createHttpApp } from './http/app.ts';
-import { createAgentConfigsRouter } from './http/routes/agentConfigs.ts';
-import { createCallsRouter, startCallWith } from './http/routes/calls.ts';
-import { createExtractionRouter } from './http/routes/extraction.ts';
-import { createOpenApiRouter } from './http/routes/openapi.ts';
 import { staticFiles } from './http/staticFiles.ts';
 import { createLogger } from './log.ts';
 import { RoomRegistry } from './media/RoomRegistry.ts';
@@ -57,20 +49,11 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   const orm = await openOrm(config.db);
   if (options.migrate ?? true) await orm.migrator.up();
   const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  redis.on('error', (error) => log.warn({ err: error }, 'redis error'));
   await redis.connect();
   const tokens = new TokenService(config.jwt);
 
-  const agentConfigs = new MySqlAgentConfigStore(orm);
-  await agentConfigs.seedDefaults();
-  const extraction = startExtraction({ orm, config: config.extraction, agentConfigs });
-  const recorder = new CallRecorder({
-    orm,
-    bus,
-    agentConfigs,
-    extractionQueue: extraction.queue,
-    onExtractionQueued: () => extraction.worker.notify(),
-  });
-  recorder.start();
+  const records = await startCallRecords({ orm, bus, tokens, config });
 
   const pool = await WorkerPool.create({ numWorkers: config.mediasoup.numWorkers });
   const registry = new RoomRegistry({
@@ -84,19 +67,14 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     },
   });
 
-  const queries = new CallQueries(orm);
   const httpApp = createHttpApp({
     config,
     tokens,
     orm,
     redis,
-    startCall: startCallWith(recorder),
-    routers: [
-      createCallsRouter({ tokens, queries }),
-      createAgentConfigsRouter({ tokens, store: agentConfigs, orm }),
-      createExtractionRouter({ tokens, queries, review: new ExtractionReview(orm, extraction.queue) }),
-      createOpenApiRouter({ serverUrl: config.publicUrl }),
-    ],
+    startCall: records.startCall,
+    roomExists: (roomId) => registry.get(roomId) !== undefined,
+    routers: records.routers,
     fallback: staticFiles(options.clientDir ?? path.join(REPO_ROOT, 'client', 'dist'), [
       '/api/',
       '/socket.io/',
@@ -108,14 +86,15 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
 
   const httpServer = http.createServer(httpApp.callback);
   const io = new SocketIoServer(httpServer, { maxHttpBufferSize: SOCKET_MAX_PAYLOAD_BYTES, serveClient: false });
+  const gateway = new AgentGateway({ io, bus, rooms: registry, tokens, agentConfigs: records.agentConfigs });
   const signaling = attachSignaling({
     io,
     registry,
     tokens,
     bus,
+    copilot: gateway,
     ...(options.reconnectGraceMs !== undefined ? { reconnectGraceMs: options.reconnectGraceMs } : {}),
   });
-  const gateway = new AgentGateway({ io, bus, rooms: registry, tokens, agentConfigs });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -144,8 +123,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
           io.close(() => resolve());
           httpServer.closeAllConnections();
         });
-        await recorder.stop();
-        await extraction.stop();
+        await records.stop();
         pool.close();
         redis.disconnect();
         await orm.close();

@@ -1,16 +1,22 @@
 import {
   RTC_NAMESPACE,
   type SignalingAck,
+  SignalingErrorSchema,
   type SignalingMethod,
   type SignalingNotification,
   type SignalingNotificationData,
   type SignalingNotificationMethod,
+  SignalingNotificationSchema,
   type SignalingRequestData,
   type SignalingResponse,
+  SignalingResponseSchemas,
 } from '@voiceroom/sdk/protocol';
 import { io, type Socket } from 'socket.io-client';
 
-/** A Node-side signaling client (no browser media): speaks the /rtc protocol and records notifications. */
+/**
+ * A Node-side signaling client (no browser media): speaks the /rtc protocol and records notifications. Every reply
+ * and notification the server sends is checked against the protocol's schemas (a contract test on every use).
+ */
 export interface RtcTestClient {
   socket: Socket;
   notifications: SignalingNotification[];
@@ -46,6 +52,9 @@ export async function connectRtc(
   const notifications: SignalingNotification[] = [];
   const waiters = new Set<() => void>();
   socket.on('notification', (n: SignalingNotification) => {
+    const checked = SignalingNotificationSchema.safeParse(n);
+    if (!checked.success)
+      throw new Error(`protocol violation in ${JSON.stringify(n).slice(0, 300)}: ${checked.error}`);
     notifications.push(n);
     for (const w of [...waiters]) w();
   });
@@ -54,8 +63,16 @@ export async function connectRtc(
     socket.once('connect_error', (error) => reject(error));
   });
 
-  const ack: RtcTestClient['ack'] = (method, data) =>
-    socket.timeout(10_000).emitWithAck('request', { method, data }) as never;
+  const ack: RtcTestClient['ack'] = async (method, data) => {
+    const reply = (await socket
+      .timeout(10_000)
+      .emitWithAck('request', { method, data })) as SignalingAck<unknown>;
+    const checked = reply.ok
+      ? SignalingResponseSchemas[method].safeParse(reply.data)
+      : SignalingErrorSchema.safeParse(reply.error);
+    if (!checked.success) throw new Error(`protocol violation in the ${method} reply: ${checked.error}`);
+    return reply as never;
+  };
   const next = ((
     method: SignalingNotificationMethod,
     predicate: (data: unknown) => boolean = () => true,

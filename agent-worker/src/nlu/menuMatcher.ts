@@ -1,5 +1,5 @@
 import type { MenuItem } from '@voiceroom/sdk/protocol';
-import { matchWord } from './fuzzy.ts';
+import { matchWord, singular } from './fuzzy.ts';
 import { COMMON_WORDS } from './text.ts';
 
 /** Where a menu item or size was heard in a list of normalised words: [start, end). */
@@ -99,6 +99,13 @@ export class MenuMatcher {
       }
     }
     return mentions;
+  }
+
+  /** A menu category named by a word ("pizzas", "drinks"), lowercase, or undefined. */
+  categoryAt(words: readonly string[], i: number): string | undefined {
+    const word = singular(words[i] ?? '');
+    if (word === '') return undefined;
+    return this.#items.find((item) => item.category?.toLowerCase() === word)?.category?.toLowerCase();
   }
 
   sizeAt(words: readonly string[], i: number): SizeMention | undefined {

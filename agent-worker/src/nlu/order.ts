@@ -31,6 +31,8 @@ export interface LineTarget {
   size?: string;
   /** "medium for all of them": every line that takes a size. */
   all?: boolean;
+  /** "make that two pizzas": the line of that menu category. */
+  category?: string;
 }
 
 /**
@@ -168,6 +170,12 @@ export class Order {
   }
 
   #find(target: LineTarget, preferMissingSize = false): OrderLine | undefined {
+    if (target.category !== undefined) {
+      const inCategory = this.#lines.filter(
+        (l) => this.#menu.get(l.name)?.category?.toLowerCase() === target.category,
+      );
+      return this.#focus && inCategory.includes(this.#focus) ? this.#focus : inCategory.at(-1);
+    }
     const matches = (l: OrderLine) =>
       (target.name === undefined || l.name === target.name) &&
       (target.size === undefined || l.size === target.size);

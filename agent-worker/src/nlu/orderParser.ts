@@ -312,7 +312,16 @@ function parseChange(
   if (pronounAt >= 0) {
     // "the coke, make it two": an item named before the trigger is what "it" means.
     const named = items.filter((m) => m.end <= trigger).at(-1);
-    source = named ? { name: named.item.name } : {};
+    // "make that two pizzas": the category word says which line "that" is.
+    const category = words
+      .slice(after)
+      .map((_, k) => menu.categoryAt(words, after + k))
+      .find((c) => c !== undefined);
+    source = named
+      ? { name: named.item.name }
+      : category && !items.some((m) => m.start > trigger)
+        ? { category }
+        : {};
     sourceEnd = after + pronounAt + 1;
   } else {
     // The source is the first item and/or size after the trigger; the target what follows a connector.

@@ -97,6 +97,15 @@ describe('CallTracker: corrections', () => {
     ]);
   });
 
+  it('finds the line by its category ("make that two pizzas" after a drink)', () => {
+    expect(
+      lines(orderAfter('three large pepperoni pizzas and a coke', 'actually make that two pizzas')),
+    ).toEqual([
+      ['pepperoni pizza', 'large', 2],
+      ['coke', null, 1],
+    ]);
+  });
+
   it('changes the size of the last sized item ("no, a medium")', () => {
     expect(lines(orderAfter('a large hawaiian and a coke', 'no, a medium'))).toEqual([
       ['hawaiian pizza', 'medium', 1],

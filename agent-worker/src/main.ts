@@ -13,6 +13,8 @@ const EnvSchema = z.object({
   AGENT_NAME: z.string().min(1).max(64).default(`agent-${hostname()}-${process.pid}`),
   /** `voice` (the full pipeline) or `echo` (plays the caller back: a media check without models). */
   AGENT_PIPELINE: z.enum(['voice', 'echo']).default('voice'),
+  /** How far ahead of real time the agent's audio is sent (absorbs timer jitter; adds that much latency). */
+  AGENT_PACER_LEAD_MS: z.coerce.number().int().min(0).max(200).default(40),
 });
 
 const log = createLogger('agent.main');
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
     name: env.AGENT_NAME,
     capacity: env.AGENT_CAPACITY,
     rtpIp: env.AGENT_RTP_IP,
+    leadMs: env.AGENT_PACER_LEAD_MS,
     createPipeline: await loadPipelineFactory(env.AGENT_PIPELINE),
   });
   const shutdown = (signal: string) => {

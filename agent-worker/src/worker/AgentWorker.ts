@@ -84,6 +84,15 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
   start(): Promise<string> {
     return new Promise((resolve, reject) => {
       const onError = (error: Error & { data?: { code?: string; message?: string } }) => {
+        if (this.#socket.active) {
+          // Not reachable yet (e.g. the server is still starting): socket.io keeps retrying.
+          this.#log.warn(
+            { err: error.message, server: this.#options.serverUrl },
+            'server not reachable; retrying',
+          );
+          return;
+        }
+        this.#socket.off('connect_error', onError);
         this.off('registered', onRegistered);
         const detail = error.data?.message ?? error.message;
         reject(
@@ -96,7 +105,7 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
         this.#socket.off('connect_error', onError);
         resolve(workerId);
       };
-      this.#socket.once('connect_error', onError);
+      this.#socket.on('connect_error', onError);
       this.once('registered', onRegistered);
       this.#socket.connect();
     });

@@ -82,7 +82,10 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
   }
 
   /** Publishes an audio track; the server answers `produce` with the producer id (or refuses with its code). */
-  async produceAudio(track: MediaStreamTrack, options: { paused: boolean }): Promise<Producer> {
+  async produceAudio(
+    track: MediaStreamTrack,
+    options: { paused: boolean; audience: 'everyone' | 'staff' },
+  ): Promise<Producer> {
     const transport = await this.transport('send');
     this.#assertOpen();
     const producer = await transport.produce({
@@ -91,6 +94,7 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
       stopTracks: false,
       zeroRtpOnPause: true,
       codecOptions: { opusStereo: false, opusFec: true, opusDtx: false },
+      appData: { audience: options.audience },
     });
     if (options.paused) producer.pause();
     this.#producer = producer;
@@ -172,12 +176,13 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
           errback(new VoiceRoomError('unsupported', 'voice rooms carry audio only; publish an audio track'));
           return;
         }
+        const audience = appData.audience === 'staff' ? 'staff' : 'everyone';
         this.#signaling
           .request('produce', {
             transportId: transport.id,
             kind,
             rtpParameters: rtpParameters as never,
-            appData: appData as never,
+            audience,
           })
           .then(({ producerId }) => callback({ id: producerId }), errback);
       });

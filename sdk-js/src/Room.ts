@@ -1,3 +1,4 @@
+import { Copilot } from './Copilot.ts';
 import { asVoiceRoomError, SdkErrorCode, VoiceRoomError } from './errors.ts';
 import { MediaSession } from './MediaSession.ts';
 import type { JoinResponse, RtpCapabilities, SignalingNotification } from './protocol/signaling.ts';
@@ -5,10 +6,12 @@ import { Roster } from './Roster.ts';
 import { SignalingClient } from './SignalingClient.ts';
 import { TypedEmitter } from './TypedEmitter.ts';
 import type {
+  Audience,
   ConnectionState,
   ConnectOptions,
   LocalPeer,
   Participant,
+  PublishOptions,
   RemoteTrack,
   RoomEvents,
 } from './types.ts';
@@ -33,9 +36,11 @@ export class Room extends TypedEmitter<RoomEvents> {
     (event, payload) => this.emit(event, payload as RoomEvents[typeof event]),
     (consumerId) => this.#media?.closeConsumer(consumerId),
   );
+  readonly #copilot: Copilot;
   #media: MediaSession | undefined;
   #local: LocalPeer | undefined;
   #microphone: MediaStreamTrack | undefined;
+  #audience: Audience = 'everyone';
   #muted = false;
   #state: ConnectionState = 'disconnected';
   #left = false;
@@ -51,6 +56,7 @@ export class Room extends TypedEmitter<RoomEvents> {
       transports: options.transports,
       requestTimeoutMs: options.requestTimeoutMs,
     });
+    this.#copilot = new Copilot(this.#signaling, (takeover) => this.emit('copilotState', { takeover }));
     this.#signaling.on('notification', (n) => this.#enqueue(() => this.#onNotification(n)));
     this.#signaling.on('protocolError', (error) => this.emit('error', error));
     this.#signaling.on('disconnected', ({ willReconnect }) => this.#onDisconnected(willReconnect));
@@ -89,6 +95,11 @@ export class Room extends TypedEmitter<RoomEvents> {
     return this.#roster.tracks;
   }
 
+  /** Co-pilot controls (hint, take over, hand back) for staff participants. */
+  get copilot(): Copilot {
+    return this.#copilot;
+  }
+
   get connectionState(): ConnectionState {
     return this.#state;
   }
@@ -108,9 +119,11 @@ export class Room extends TypedEmitter<RoomEvents> {
    */
   async publishMicrophone(
     constraints: MediaTrackConstraints = DEFAULT_MICROPHONE,
+    options: PublishOptions = {},
   ): Promise<MediaStreamTrack> {
     this.#assertJoined();
     if (this.#microphone) return this.#microphone;
+    this.#audience = options.audience ?? 'everyone';
     let track: MediaStreamTrack | undefined;
     try {
       const stream = await navigator.mediaDevices.getUserMedia({ audio: constraints, video: false });
@@ -193,12 +206,13 @@ export class Room extends TypedEmitter<RoomEvents> {
     });
     this.#local = { peerId: joined.peerId, roomId: joined.roomId, role: joined.role, grants: joined.grants };
     this.#signaling.resumePeerId = joined.peerId;
+    if (joined.takeover !== undefined) this.#copilot.apply(joined.takeover);
     return joined;
   }
 
   async #produce(track: MediaStreamTrack): Promise<void> {
     const media = this.#requireMedia();
-    await media.produceAudio(track, { paused: this.#muted });
+    await media.produceAudio(track, { paused: this.#muted, audience: this.#audience });
     if (this.#muted) {
       const producerId = media.producer?.id;
       if (producerId) await this.#signaling.request('pauseProducer', { producerId });
@@ -229,15 +243,20 @@ export class Room extends TypedEmitter<RoomEvents> {
         return;
       case 'producerClosed':
         if (this.#media?.producer?.id === notification.data.producerId) {
+          // Not republished after a rejoin either: speaking again is the user's decision.
           this.#media.producer.close();
-          this.#muted = true;
-          this.emit('muteChanged', { muted: true, byServer: true });
+          this.#microphone?.stop();
+          this.#microphone = undefined;
+          this.emit('microphoneClosed', { reason: notification.data.reason });
         }
         return;
       case 'roomClosed':
         this.emit('roomClosed', notification.data);
         if (notification.data.rejoin && !this.#left) this.#rejoinFresh();
         else this.#teardown();
+        return;
+      case 'copilotState':
+        this.#copilot.apply(notification.data.takeover);
         return;
       case 'transcript':
         this.emit('transcript', notification.data);

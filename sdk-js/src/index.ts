@@ -10,15 +10,24 @@ export function connect(url: string, token: string, options?: ConnectOptions): P
 }
 
 export { attachAudio } from './attachAudio.ts';
+export { Copilot } from './Copilot.ts';
 export { SdkErrorCode, VoiceRoomError } from './errors.ts';
-export type { AgentState, AgentStateEvent, TranscriptEvent, TurnMetricsEvent } from './protocol/index.ts';
+export type {
+  AgentState,
+  AgentStateEvent,
+  Takeover,
+  TranscriptEvent,
+  TurnMetricsEvent,
+} from './protocol/index.ts';
 export { Room } from './Room.ts';
 export { TypedEmitter } from './TypedEmitter.ts';
 export type {
+  Audience,
   ConnectionState,
   ConnectOptions,
   LocalPeer,
   Participant,
+  PublishOptions,
   RemoteTrack,
   RoomEvents,
 } from './types.ts';

@@ -3,6 +3,7 @@ import type {
   AgentStateEvent,
   RoomGrants,
   RoomRole,
+  Takeover,
   TranscriptEvent,
   TurnMetricsEvent,
 } from './protocol/index.ts';
@@ -42,6 +43,10 @@ export type RoomEvents = {
   trackMuted: { participant: Participant; track: MediaStreamTrack; muted: boolean };
   /** Our own microphone was muted/unmuted, by us or by the server (`byServer`). */
   muteChanged: { muted: boolean; byServer: boolean };
+  /** The server stopped our microphone (e.g. a listen-only supervisor handed the call back); publish again to speak. */
+  microphoneClosed: { reason: string };
+  /** Staff only: someone took the call over from the AI, or handed it back (`takeover: null`). */
+  copilotState: { takeover: Takeover };
   transcript: TranscriptEvent;
   agentState: AgentStateEvent;
   turnMetrics: TurnMetricsEvent;
@@ -51,6 +56,13 @@ export type RoomEvents = {
   /** Something failed in the background (a consumer, a recovery step); the room keeps going if it can. */
   error: VoiceRoomError;
 };
+
+/** Who hears what we publish: everyone, or (a co-pilot whisper) only the AI agent and staff. */
+export type Audience = 'everyone' | 'staff';
+
+export interface PublishOptions {
+  audience?: Audience;
+}
 
 export interface ConnectOptions {
   /** Shown to the other participants (default: the name in the token). */

@@ -25,6 +25,8 @@ function summarize<K extends keyof RoomEvents>(event: K, payload: RoomEvents[K])
     }
     case 'connectionStateChanged':
       return { state: payload };
+    case 'copilotState':
+      return { holder: (p.takeover as { peerId: string } | null)?.peerId ?? null };
     case 'error':
       return { code: (payload as unknown as sdk.VoiceRoomError).code };
     default:
@@ -39,6 +41,8 @@ const EVENTS: (keyof RoomEvents)[] = [
   'trackUnsubscribed',
   'trackMuted',
   'muteChanged',
+  'microphoneClosed',
+  'copilotState',
   'transcript',
   'agentState',
   'turnMetrics',

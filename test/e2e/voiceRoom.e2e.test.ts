@@ -106,6 +106,7 @@ afterAll(async () => {
 describe('voice room in real browsers', () => {
   it('lets two browsers hear each other within 10 s and frees every media object when both leave', async () => {
     const room = newRoom();
+    const poolBefore = server.pool.mediaCounts;
     await Promise.all([openCall(caller, room, 'customer'), openCall(agent, room, 'human_agent')]);
 
     const [callerHears, agentHears] = await Promise.all([
@@ -130,8 +131,13 @@ describe('voice room in real browsers', () => {
       { timeoutMs: 10_000, what: 'the room to free its transports, producers and consumers' },
     );
     expect(after).toMatchObject({ transports: 0, producers: 0, consumers: 0 });
-    // And what mediasoup's router itself still holds, independent of the room's bookkeeping.
+    // And what mediasoup itself still holds (router dump, observer counts), independent of the room's bookkeeping.
     expect(await server.registry.get(room)?.routerStats()).toEqual({ transports: 0 });
+    expect(server.pool.mediaCounts).toMatchObject({
+      transports: poolBefore.transports,
+      producers: poolBefore.producers,
+      consumers: poolBefore.consumers,
+    });
     expect(await caller.page.textContent('#status')).toBe('You hung up.');
   }, 60_000);
 
@@ -199,6 +205,38 @@ describe('voice room in real browsers', () => {
       hearsAudio(caller, 'audio at the caller after the reconnect', callerBase.packetsReceived + 50),
       hearsAudio(agent, 'audio at the agent after the reconnect', agentBase.packetsReceived + 50),
     ]);
+    expect(roomCounts(room)).toEqual({ peers: 2, transports: 4, producers: 2, consumers: 2 });
+
+    await Promise.all([caller.page.click('#leave'), agent.page.click('#leave')]);
+  }, 60_000);
+
+  it('resumes when the server side loses the connection, keeping the same peers', async () => {
+    const room = newRoom();
+    await Promise.all([openCall(caller, room, 'customer'), openCall(agent, room, 'human_agent')]);
+    await Promise.all([
+      hearsAudio(caller, 'first audio at the caller'),
+      hearsAudio(agent, 'first audio at the agent'),
+    ]);
+    await recordConnectionStates(agent);
+    const peers = server.registry.get(room)?.peers ?? [];
+    const agentPeer = peers.find((p) => p.role === 'human_agent')?.id ?? '';
+
+    expect(server.signaling.dropConnection(agentPeer)).toBe(true);
+    const { states, marker } = await pollUntil(
+      () => pageState(agent),
+      (s) => s.states.at(-1) === 'connected',
+      { timeoutMs: 15_000, what: 'the agent to reconnect' },
+    );
+    expect(states).toEqual(['reconnecting', 'connected']);
+    expect(marker).toBe('same-page');
+    expect(
+      server.registry
+        .get(room)
+        ?.peers.map((p) => p.id)
+        .sort(),
+    ).toEqual(peers.map((p) => p.id).sort());
+    const base = await readInboundAudio(agent.page);
+    await hearsAudio(agent, 'audio at the agent after the reconnect', base.packetsReceived + 50);
     expect(roomCounts(room)).toEqual({ peers: 2, transports: 4, producers: 2, consumers: 2 });
 
     await Promise.all([caller.page.click('#leave'), agent.page.click('#leave')]);

@@ -118,7 +118,9 @@ function houseNumberBefore(
   let start = nameStart;
   while (start > 0) {
     const w = words[start - 1]!;
-    if (isDigits(w) || isNumberWord(w) || w === 'oh' || w === 'double' || w === 'triple') start--;
+    const numberAnd = w === 'and' && (words[start - 2] === 'hundred' || words[start - 2] === 'thousand');
+    if (isDigits(w) || isNumberWord(w) || w === 'oh' || w === 'double' || w === 'triple' || numberAnd)
+      start--;
     else break;
   }
   if (start === nameStart) return undefined;

@@ -156,6 +156,14 @@ export function parseDigitRun(
       digits += String(group.value);
       j += group.length;
     } else if (w === 'hundred' && digits.length > 0 && digits.length <= 2) {
+      // "five hundred and five" is 505, "five hundred" is 500.
+      const rest = words[j + 1] === 'and' ? parseCardinal(words, j + 2) : undefined;
+      if (rest && rest.value < 100) {
+        digits += String(rest.value).padStart(2, '0');
+        j += 2 + rest.length;
+        end = j;
+        continue;
+      }
       digits += '00';
       j++;
     } else if (skip.has(w) && digits.length > 0) {

@@ -122,7 +122,18 @@ export class Order {
       }
       case 'replace_item': {
         const line = this.#find(op.target);
-        if (!line) return undefined;
+        // "scratch the wings, make it a salad": the old line is gone already, the caller still wants the new item.
+        if (!line)
+          return op.target.name
+            ? this.#add({
+                kind: 'add',
+                name: op.name,
+                size: op.size,
+                quantity: 1,
+                explicitQuantity: false,
+                increment: false,
+              })
+            : undefined;
         const sizes = this.#sizes(op.name);
         line.name = op.name;
         line.size =

@@ -199,7 +199,8 @@ function parseItems(
     // "no coke": "no" governs only the item right after it.
     const bareNo = before.at(-1) === 'no' || (before.at(-1) === 'the' && before.at(-2) === 'no');
 
-    const quantity = lastWithin(quantities, boundary, mention.start);
+    const quantity =
+      lastWithin(quantities, boundary, mention.start) ?? quantityAfter(words, mention, quantities);
     // A size already given to the previous item ("pepperoni large and a hawaiian") is not this one's.
     let size = lastWithin(
       sizes.filter((s) => !usedSizes.has(s)),
@@ -207,6 +208,8 @@ function parseItems(
       mention.start,
     );
     if (!size) size = sizeAfter(words, mention, items[k + 1], sizes, usedSizes);
+    // "a pepperoni and a hawaiian, both large": a size after the last item, said for all of them.
+    if (!size) size = sizeForAll(words, items, sizes);
     if (size) usedSizes.add(size);
     const sizeKey = menu.sizeFor(mention.item, size?.size ?? null);
 
@@ -227,6 +230,30 @@ function parseItems(
     boundary = mention.end;
   }
   return ops;
+}
+
+/** "lemonades, three of them": a count right after the item, said as "N of them/those". */
+function quantityAfter(
+  words: readonly string[],
+  mention: ItemMention,
+  quantities: QuantityMention[],
+): QuantityMention | undefined {
+  const q = quantities.find(
+    (x) => x.start === mention.end || (x.start === mention.end + 1 && words[mention.end] === 'please'),
+  );
+  if (!q || q.article || words[q.end] !== 'of' || !PRONOUNS.has(words[q.end + 1] ?? '')) return undefined;
+  return q;
+}
+
+function sizeForAll(
+  words: readonly string[],
+  items: ItemMention[],
+  sizes: SizeMention[],
+): SizeMention | undefined {
+  const last = items.at(-1);
+  const size = sizes.find((s) => last !== undefined && s.start >= last.end && s.start - last.end <= 3);
+  if (!size || !words.slice(last!.end, size.start).some((w) => ALL_WORDS.includes(w))) return undefined;
+  return size;
 }
 
 function sizeAfter(

@@ -68,6 +68,20 @@ describe('CallTracker: taking the order', () => {
     ]);
   });
 
+  it('gives a size said "both large" to every item before it', () => {
+    expect(lines(orderAfter('Could I do a pepperoni and a Hawaiian, both large?'))).toEqual([
+      ['pepperoni pizza', 'large', 1],
+      ['hawaiian pizza', 'large', 1],
+    ]);
+  });
+
+  it('reads a count said after the item ("lemonades, three of them")', () => {
+    expect(lines(orderAfter('lemonades three of them and a large veggie'))).toEqual([
+      ['lemonade', null, 3],
+      ['veggie pizza', 'large', 1],
+    ]);
+  });
+
   it('does not order an item the caller only asks about', () => {
     expect(orderAfter('how much is a large hawaiian?', 'do you have chicken wings').order.isEmpty).toBe(true);
   });
@@ -149,6 +163,17 @@ describe('CallTracker: corrections', () => {
 
   it('restates a quantity said in the same breath ("four cokes no wait make that five")', () => {
     expect(lines(orderAfter('four cokes no wait make that five cokes'))).toEqual([['coke', null, 5]]);
+  });
+
+  it('still orders the new item when the old one was removed first ("scratch the wings, make it a salad")', () => {
+    expect(
+      lines(
+        orderAfter('a medium margherita and some wings', 'actually scratch the wings make it a caesar salad'),
+      ),
+    ).toEqual([
+      ['margherita pizza', 'medium', 1],
+      ['caesar salad', null, 1],
+    ]);
   });
 
   it('adds one more of the last item ("add another one")', () => {

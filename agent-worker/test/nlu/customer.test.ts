@@ -13,6 +13,7 @@ describe('findAddress', () => {
     ['seventy seven harbor view road apartment two a', '77 Harbor View Road, Apt 2A'],
     ["so it's two forty one bay street but it's the back entrance apartment six", '241 Bay Street, Apt 6'],
     ['deliver it to 1200 Highland Avenue please', '1200 Highland Avenue'],
+    ['five hundred and five river road', '505 River Road'],
   ])('reads %j as %s', (text, address) => {
     expect(findAddress(tokenize(text))?.value).toBe(address);
   });

@@ -89,7 +89,11 @@ export class CopilotRequests {
   async #handBack(room: Room, holder: Peer, claims: RoomClaims, reason: string): Promise<void> {
     room.setTakeover(undefined);
     if (!holder.grants.canPublish) {
-      for (const producer of holder.producers) if (producer.appData.audience !== 'staff') producer.close();
+      for (const producer of holder.producers) {
+        if (producer.appData.audience === 'staff') continue;
+        producer.close();
+        holder.notify({ method: 'producerClosed', data: { producerId: producer.id, reason: 'handback' } });
+      }
     }
     try {
       await this.#copilot?.takeover(room.id, false);

@@ -112,6 +112,7 @@ describe('co-pilot over signaling', () => {
     expect(await sup.c.request('copilotTakeover', { active: false })).toEqual({ takeover: null });
     await customer.c.next('consumerResumed', (d) => d.consumerId === agentOffer.consumerId);
     await customer.c.next('consumerClosed', (d) => d.consumerId === supOffer.consumerId);
+    expect(await sup.c.next('producerClosed')).toEqual({ producerId, reason: 'handback' });
     await human.c.next('copilotState', (d) => d.takeover === null);
     expect(audit.map((a) => a.action)).toEqual(['copilot.takeover', 'copilot.handback']);
     expect(audit[0]).toMatchObject({ actor: { role: 'supervisor' }, targetType: 'room', targetId: roomId });

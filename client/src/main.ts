@@ -4,12 +4,13 @@ import { CaptionLog } from './CaptionLog.ts';
 import { startCall } from './callApi.ts';
 
 /**
- * Customer call page. `Call` asks the server for a room and token and joins; `?room=…&token=…` joins with a given
- * token instead (`?server=` points signaling and the API at another origin, `?agent=` picks an agent).
- * `window.voiceRoomCall.room` exposes the joined Room for diagnostics and browser tests.
+ * Customer call page. `Call` asks the server for a room and token and joins; `?token=…` joins with a given token
+ * instead (`?agent=` picks an agent). Signaling and the API are always this page's own origin, so a crafted link
+ * cannot send the caller's microphone elsewhere. `window.voiceRoomCall.room` exposes the joined Room for diagnostics
+ * and browser tests.
  */
 const params = new URLSearchParams(location.search);
-const serverUrl = params.get('server') ?? location.origin;
+const serverUrl = location.origin;
 const givenToken = params.get('token');
 const view = new CallView();
 const captions = new CaptionLog();

@@ -10,7 +10,7 @@ import type { RoomRole } from '@voiceroom/sdk/protocol';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type MediaServer, startMediaServer } from '../../server/test/helpers/mediaServer.ts';
 import { type CallBrowser, launchCallBrowser, makeSpeechWav, pollUntil } from '../../test/helpers/browser.ts';
-import { type ClientPage, serveClientPage } from '../../test/helpers/clientPage.ts';
+import { buildPage, pageFiles } from '../../test/helpers/clientPage.ts';
 import type { RecordedEvent } from './harness/harness.ts';
 
 const HARNESS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'harness');
@@ -24,7 +24,6 @@ type HarnessWindow = {
 
 let workDir: string;
 let server: MediaServer;
-let harness: ClientPage;
 let customer: CallBrowser;
 let staff: CallBrowser;
 let colleague: CallBrowser;
@@ -76,21 +75,22 @@ const events = (browser: CallBrowser) =>
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(tmpdir(), 'voiceroom-sdk-copilot-'));
   const wav = await makeSpeechWav('This is the supervisor speaking, let me help you.', workDir);
-  [server, harness] = await Promise.all([startMediaServer(), serveClientPage(HARNESS)]);
+  server = await startMediaServer({
+    onRequest: pageFiles(await buildPage(HARNESS, path.join(workDir, 'page'))),
+  });
   const launch = () => launchCallBrowser({ fakeAudioWav: wav });
   [customer, staff, colleague] = await Promise.all([launch(), launch(), launch()]);
 }, 120_000);
 
 afterAll(async () => {
   await Promise.allSettled([customer?.close(), staff?.close(), colleague?.close()]);
-  await harness?.close();
   await server?.close();
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
 beforeEach(async () => {
   room = `sdk-copilot-${process.pid}-${counter++}`;
-  await Promise.all([customer, staff, colleague].map((b) => b.page.goto(harness.origin)));
+  await Promise.all([customer, staff, colleague].map((b) => b.page.goto(server.url)));
 });
 
 describe('Copilot', () => {

@@ -15,14 +15,13 @@ import {
   pollUntil,
   readInboundAudio,
 } from '../../test/helpers/browser.ts';
-import { type ClientPage, serveClientPage } from '../../test/helpers/clientPage.ts';
+import { buildPage, pageFiles } from '../../test/helpers/clientPage.ts';
 import type { RecordedEvent } from './harness/harness.ts';
 
 const HARNESS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'harness');
 
 let workDir: string;
 let server: MediaServer;
-let harness: ClientPage;
 let alice: CallBrowser;
 let bob: CallBrowser;
 let room: string;
@@ -65,10 +64,8 @@ const has =
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(tmpdir(), 'voiceroom-sdk-room-'));
   const wav = await makeSpeechWav('One two three four five, testing the voice room.', workDir);
-  [server, harness] = await Promise.all([
-    startMediaServer({ emptyRoomGraceMs: 60_000 }),
-    serveClientPage(HARNESS),
-  ]);
+  const harness = await buildPage(HARNESS, path.join(workDir, 'page'));
+  server = await startMediaServer({ emptyRoomGraceMs: 60_000, onRequest: pageFiles(harness) });
   [alice, bob] = await Promise.all([
     launchCallBrowser({ fakeAudioWav: wav }),
     launchCallBrowser({ fakeAudioWav: wav }),
@@ -77,14 +74,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.allSettled([alice?.close(), bob?.close()]);
-  await harness?.close();
   await server?.close();
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
 beforeEach(async () => {
   room = `sdk-room-${process.pid}-${counter++}`;
-  await Promise.all([alice.page.goto(harness.origin), bob.page.goto(harness.origin)]);
+  await Promise.all([alice.page.goto(server.url), bob.page.goto(server.url)]);
 });
 
 describe('Room', () => {

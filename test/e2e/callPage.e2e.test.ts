@@ -8,16 +8,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MediaServer, startMediaServer } from '../../server/test/helpers/mediaServer.ts';
 import { type CallBrowser, launchCallBrowser, makeSpeechWav, pollUntil } from '../helpers/browser.ts';
-import { type ClientPage, serveClientPage } from '../helpers/clientPage.ts';
+import { buildClientPage, pageFiles } from '../helpers/clientPage.ts';
 
 let workDir: string;
 let server: MediaServer;
-let page: ClientPage;
 let caller: CallBrowser;
 
 async function joinAsCaller(room: string): Promise<void> {
   const token = await server.roomToken({ room, role: 'customer', name: 'Caller' });
-  await caller.page.goto(page.url({ server: server.url, token }));
+  await caller.page.goto(`${server.url}/?${new URLSearchParams({ token })}`);
   await caller.page.click('#call');
   await caller.page.waitForSelector('body[data-call-state="connected"]', { timeout: 20_000 });
 }
@@ -45,13 +44,14 @@ const transcript = (
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(tmpdir(), 'voiceroom-callpage-'));
   const wav = await makeSpeechWav('Hello, can I order a pizza for delivery?', workDir);
-  [server, page] = await Promise.all([startMediaServer(), serveClientPage()]);
+  server = await startMediaServer({
+    onRequest: pageFiles(await buildClientPage(path.join(workDir, 'client'))),
+  });
   caller = await launchCallBrowser({ fakeAudioWav: wav });
 }, 120_000);
 
 afterAll(async () => {
   await caller?.close();
-  await page?.close();
   await server?.close();
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });

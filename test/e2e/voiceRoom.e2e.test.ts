@@ -17,16 +17,20 @@ import {
   readInboundAudio,
   remoteIceUfrags,
 } from '../helpers/browser.ts';
-import { type ClientPage, serveClientPage } from '../helpers/clientPage.ts';
+import { buildClientPage, pageFiles } from '../helpers/clientPage.ts';
 
 const HEAR_WITHIN_MS = 10_000;
 
 let workDir: string;
 let server: MediaServer;
-let page: ClientPage;
+let pageDir: string;
 let caller: CallBrowser;
 let agent: CallBrowser;
 let roomCounter = 0;
+
+/** The call page, served by the media server itself (same origin as signaling), joining with `token`. */
+const callPageUrl = (media: MediaServer, token: string): string =>
+  `${media.url}/?${new URLSearchParams({ token })}`;
 
 const newRoom = (): string => `e2e-${process.pid}-${Date.now().toString(36)}-${roomCounter++}`;
 
@@ -37,7 +41,7 @@ async function openCall(
   options: { listenOnly?: boolean } = {},
 ) {
   const token = await server.roomToken({ room, role, name: `${role} ${roomCounter}`, ...options });
-  await browser.page.goto(page.url({ server: server.url, token }));
+  await browser.page.goto(callPageUrl(server, token));
   await browser.page.click('#call');
   await browser.page.waitForSelector('body[data-call-state="connected"]', { timeout: 20_000 });
 }
@@ -89,7 +93,8 @@ beforeAll(async () => {
       engine: 'flite',
     }),
   ]);
-  [server, page] = await Promise.all([startMediaServer({ emptyRoomGraceMs: 120_000 }), serveClientPage()]);
+  pageDir = await buildClientPage(path.join(workDir, 'client'));
+  server = await startMediaServer({ emptyRoomGraceMs: 120_000, onRequest: pageFiles(pageDir) });
   [caller, agent] = await Promise.all([
     launchCallBrowser({ fakeAudioWav: callerWav }),
     launchCallBrowser({ fakeAudioWav: agentWav }),
@@ -98,7 +103,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.allSettled([caller?.close(), agent?.close()]);
-  await page?.close();
   await server?.close();
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
@@ -243,7 +247,11 @@ describe('voice room in real browsers', () => {
   }, 60_000);
 
   it('rejoins from scratch and republishes the microphone when the server already dropped the peer', async () => {
-    const shortGrace = await startMediaServer({ reconnectGraceMs: 1_000, emptyRoomGraceMs: 120_000 });
+    const shortGrace = await startMediaServer({
+      reconnectGraceMs: 1_000,
+      emptyRoomGraceMs: 120_000,
+      onRequest: pageFiles(pageDir),
+    });
     const callerPage = await caller.context.newPage();
     let signalingBlocked = false;
     // While blocked, every new signaling WebSocket is refused, so the outage outlasts the server's grace period.
@@ -254,8 +262,8 @@ describe('voice room in real browsers', () => {
     try {
       const room = newRoom();
       const token = (role: RoomRole) => shortGrace.roomToken({ room, role, name: role });
-      await callerPage.goto(page.url({ server: shortGrace.url, token: await token('customer') }));
-      await agent.page.goto(page.url({ server: shortGrace.url, token: await token('human_agent') }));
+      await callerPage.goto(callPageUrl(shortGrace, await token('customer')));
+      await agent.page.goto(callPageUrl(shortGrace, await token('human_agent')));
       await Promise.all([callerPage.click('#call'), agent.page.click('#call')]);
       const callerView: CallBrowser = { ...caller, page: callerPage };
       await Promise.all([

@@ -1,11 +1,10 @@
 /**
- * Builds a browser page with Vite's build API into a temp folder and serves it on an ephemeral loopback port: the
- * customer call page (client/, exactly what production serves from client/dist) or a test harness page.
+ * Builds a browser page with Vite's build API (the customer call page in client/, exactly what production serves from
+ * client/dist, or a test harness page) and serves the built files, so tests load pages from the server's own origin.
  */
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtemp, stat } from 'node:fs/promises';
+import type { RequestListener } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,14 +18,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.map': 'application/json',
 };
-
-export interface ClientPage {
-  /** Origin the page is served from. */
-  readonly origin: string;
-  /** The call page URL with query parameters (server, token, room, agent). */
-  url(params: Record<string, string>): string;
-  close(): Promise<void>;
-}
 
 /** Builds the page whose index.html is in `root` into `outDir` (a fresh temp folder by default). */
 export async function buildPage(root: string, outDir?: string): Promise<string> {
@@ -47,29 +38,18 @@ export function buildClientPage(outDir?: string): Promise<string> {
   return buildPage(CLIENT_DIR, outDir);
 }
 
-/** Builds and serves the page in `root` (default: the customer call page). */
-export async function serveClientPage(root: string = CLIENT_DIR): Promise<ClientPage> {
-  const outDir = await buildPage(root);
-  const server = createServer(async (req, res) => {
+/** An HTTP handler serving the built files in `dir` (e.g. startMediaServer's `onRequest`). */
+export function pageFiles(dir: string): RequestListener {
+  const root = path.resolve(dir);
+  return async (req, res) => {
     const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const file = path.join(outDir, pathname === '/' ? 'index.html' : pathname);
-    const info = file.startsWith(outDir) ? await stat(file).catch(() => undefined) : undefined;
+    const file = path.join(root, pathname === '/' ? 'index.html' : pathname);
+    const info = file.startsWith(root + path.sep) ? await stat(file).catch(() => undefined) : undefined;
     if (!info?.isFile()) {
       res.writeHead(404).end('not found');
       return;
     }
     res.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream' });
     createReadStream(file).pipe(res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    origin,
-    url: (params) => `${origin}/?${new URLSearchParams(params).toString()}`,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await rm(outDir, { recursive: true, force: true });
-    },
   };
 }

@@ -141,7 +141,9 @@ export class ClientSession {
     }
     const parsed = SignalingRequestSchema.safeParse(args[0]);
     if (!parsed.success) {
-      ack(failure({ code: 'bad_request', message: describeIssues(parsed.error) }));
+      const message = describeIssues(parsed.error);
+      this.#log.debug({ message }, 'invalid request refused');
+      ack(failure({ code: 'bad_request', message }));
       return;
     }
     if (this.#queued >= this.#maxQueued) {

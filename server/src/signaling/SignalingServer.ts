@@ -195,8 +195,12 @@ export class SignalingServer implements PeerCustody {
         resumePeerId: auth.data.resumePeerId,
       };
     } catch (error) {
-      const message = error instanceof Error ? error.message : 'The room token was refused.';
-      this.#log.info({ reason: (error as { code?: string }).code ?? 'unknown' }, 'handshake refused');
+      // AuthError messages are written for clients; anything else stays in the log.
+      const reason = (error as { code?: unknown }).code;
+      const known = error instanceof Error && typeof reason === 'string';
+      if (known) this.#log.info({ reason }, 'handshake refused');
+      else this.#log.error({ err: error }, 'handshake failed unexpectedly');
+      const message = known ? error.message : 'The room token was refused: ask for a new one.';
       throw { code: 'unauthorized', message: message.slice(0, 500) } satisfies SignalingError;
     }
   }

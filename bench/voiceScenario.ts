@@ -34,11 +34,14 @@ function whiteNoise(ms: number): Int16Array {
   return out;
 }
 
-/** flite's slt voice: a caller voice unlike the agent's (flite kal16). */
+/**
+ * flite's awb voice: unlike the agent's (kal16), and the one PocketSphinx with the pizzeria model recognised best of
+ * flite's and espeak-ng's voices (6.6% WER on the benchmark's utterances, before Opus; slt 17.6%, espeak-ng 53%).
+ */
 async function synthesize(text: string, dir: string, index: number): Promise<Int16Array> {
   const raw = path.join(dir, `utt${index}.wav`);
   const pcm = path.join(dir, `utt${index}.s16`);
-  await run('flite', ['-voice', 'slt', '-t', text, '-o', raw]);
+  await run('flite', ['-voice', 'awb', '-t', text, '-o', raw]);
   await run('sox', [
     raw,
     '-r',
@@ -126,17 +129,24 @@ export async function utteranceLengths(texts: string[], dir: string): Promise<nu
   return Promise.all(texts.map(async (t, i) => (await synthesize(t, dir, 1000 + i)).length / perMs));
 }
 
-/** One 10 ms sample of the page's audio: local microphone energy and inbound (agent) packets and energy. */
+/**
+ * One 10 ms sample of the page's WebRTC audio stats. Chromium refreshes them only every ~50 ms, so the sample also
+ * keeps the stats' own times: when the microphone report was made and when the last agent packet arrived.
+ */
 export interface AudioSample {
   t: number;
+  micReportT: number;
   micEnergy: number;
   inPackets: number;
+  inLastPacketT: number;
   inEnergy: number;
 }
 
-/** Starts sampling the page's peer connections every 10 ms (page clock: performance.now()). */
+const FIELDS = 6;
+
+/** Starts sampling the page's peer connections every 10 ms (times on the page clock, performance.now()). */
 export async function startAudioProbe(page: Page): Promise<void> {
-  await page.evaluate(() => {
+  await page.evaluate((fields) => {
     const w = window as unknown as {
       __voiceRoomPeerConnections?: RTCPeerConnection[];
       __audioProbe?: { samples: number[]; timer: number };
@@ -144,29 +154,39 @@ export async function startAudioProbe(page: Page): Promise<void> {
     if (w.__audioProbe) return;
     const probe = { samples: [] as number[], timer: 0 };
     w.__audioProbe = probe;
+    // stats times are milliseconds since the epoch in Chromium; the probe works on the page clock
+    const toPage = (ms: number) => (ms > 1e12 ? ms - performance.timeOrigin : ms);
     let busy = false;
     probe.timer = window.setInterval(async () => {
       if (busy) return;
       busy = true;
+      const now = performance.now();
+      let micReportT = 0;
       let micEnergy = 0;
       let inPackets = 0;
+      let inLastPacketT = 0;
       let inEnergy = 0;
       for (const pc of w.__voiceRoomPeerConnections ?? []) {
         if (pc.connectionState === 'closed') continue;
         const report = await pc.getStats();
         report.forEach((s: Record<string, unknown>) => {
           if (s.kind !== 'audio') return;
-          if (s.type === 'media-source') micEnergy += Number(s.totalAudioEnergy ?? 0);
+          if (s.type === 'media-source') {
+            micReportT = toPage(Number(s.timestamp ?? 0));
+            micEnergy += Number(s.totalAudioEnergy ?? 0);
+          }
           if (s.type === 'inbound-rtp') {
             inPackets += Number(s.packetsReceived ?? 0);
+            inLastPacketT = Math.max(inLastPacketT, toPage(Number(s.lastPacketReceivedTimestamp ?? 0)));
             inEnergy += Number(s.totalAudioEnergy ?? 0);
           }
         });
       }
-      probe.samples.push(performance.now(), micEnergy, inPackets, inEnergy);
+      const row = [now, micReportT, micEnergy, inPackets, inLastPacketT, inEnergy];
+      probe.samples.push(...row.slice(0, fields));
       busy = false;
     }, 10);
-  });
+  }, FIELDS);
 }
 
 export async function readAudioProbe(page: Page): Promise<AudioSample[]> {
@@ -174,36 +194,56 @@ export async function readAudioProbe(page: Page): Promise<AudioSample[]> {
     () => (window as unknown as { __audioProbe?: { samples: number[] } }).__audioProbe?.samples ?? [],
   );
   const samples: AudioSample[] = [];
-  for (let i = 0; i + 3 < flat.length; i += 4) {
+  for (let i = 0; i + FIELDS - 1 < flat.length; i += FIELDS) {
+    const [t, micReportT, micEnergy, inPackets, inLastPacketT, inEnergy] = flat.slice(
+      i,
+      i + FIELDS,
+    ) as number[];
     samples.push({
-      t: flat[i] as number,
-      micEnergy: flat[i + 1] as number,
-      inPackets: flat[i + 2] as number,
-      inEnergy: flat[i + 3] as number,
+      t: t as number,
+      micReportT: micReportT as number,
+      micEnergy: micEnergy as number,
+      inPackets: inPackets as number,
+      inLastPacketT: inLastPacketT as number,
+      inEnergy: inEnergy as number,
     });
   }
   return samples;
 }
 
-/** Page time of the start of the WAV: the first rise of microphone energy minus the first utterance's offset. */
+/**
+ * Page time of the start of the WAV: where microphone energy first rose (between the two stats reports around
+ * it) minus the first utterance's offset in the file.
+ */
 export function alignFileToPage(samples: AudioSample[], placed: PlacedUtterance[]): number {
   const first = placed[0];
   if (!first) throw new Error('no utterances');
   for (let i = 1; i < samples.length; i++) {
-    const prev = samples[i - 1] as AudioSample;
     const cur = samples[i] as AudioSample;
-    if (cur.micEnergy - prev.micEnergy > 1e-7) return (prev.t + cur.t) / 2 - first.startMs;
+    if (cur.micEnergy - (samples[i - 1] as AudioSample).micEnergy <= 1e-7) continue;
+    const previousReport = samples
+      .slice(0, i)
+      .reverse()
+      .find((s) => s.micReportT < cur.micReportT);
+    const onset = previousReport ? (previousReport.micReportT + cur.micReportT) / 2 : cur.micReportT;
+    return onset - first.startMs;
   }
   throw new Error('the page never captured microphone audio');
 }
 
-/** Page times at which new agent packets arrived (the middle of the sampling interval). */
+/**
+ * Arrival times of the agent's packets: each stats refresh says how many arrived and when the last one did; the
+ * agent sends one packet per 20 ms, so the earlier ones of a refresh are placed 20 ms apart before the last.
+ */
 export function agentPacketTimes(samples: AudioSample[]): number[] {
   const times: number[] = [];
   for (let i = 1; i < samples.length; i++) {
     const prev = samples[i - 1] as AudioSample;
     const cur = samples[i] as AudioSample;
-    if (cur.inPackets > prev.inPackets) times.push((prev.t + cur.t) / 2);
+    const count = cur.inPackets - prev.inPackets;
+    if (count <= 0) continue;
+    const floor = times.at(-1) ?? Number.NEGATIVE_INFINITY;
+    for (let k = count - 1; k >= 0; k--) times.push(Math.max(floor + 1e-3, cur.inLastPacketT - k * 20));
   }
   return times;
 }
@@ -233,10 +273,11 @@ export function analyseTurns(
       ? fileStartT + (placed[index + 1] as PlacedUtterance).startMs
       : Infinity;
     const timing: TurnTiming = { text: u.text };
+    // Only a turn the agent was silent at the end of has a voice-to-voice time: if the previous reply is still
+    // playing when the caller stops, its packets are not the answer.
+    const quietAtEnd = !packets.some((t) => t > end - 500 && t <= end + 30);
     const answer = packets.find((t) => t > end + 30 && t < nextStart);
-    // the agent answers only after its endpointing delay: a packet in the first 30 ms after the end is still the
-    // previous reply draining, never the answer
-    if (answer !== undefined) timing.voiceToVoiceMs = answer - end;
+    if (quietAtEnd && answer !== undefined) timing.voiceToVoiceMs = answer - end;
     const overlapped = packets.some((t) => t > start - 100 && t <= start);
     if (overlapped) {
       const during = packets.filter((t) => t > start && t <= end);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
 import type { Logger } from 'pino';
+import { createDialog } from '../stages/dialog/createDialog.ts';
 import { createStt } from '../stages/stt/createStt.ts';
 import { createTts } from '../stages/tts/createTts.ts';
 import type { Dialog, Stt, Tts, Vad } from '../stages/types.ts';
@@ -11,34 +12,6 @@ export interface CallStages {
   stt: Stt;
   tts: Tts;
   dialog: Dialog;
-}
-
-class StageError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
-
-/** H4's dialog factory, resolved at run time so the pipeline loads before the dialog stage exists. */
-async function createDialog(config: AgentConfig): Promise<Dialog> {
-  let module: { createDialog?: (config: AgentConfig) => Dialog | Promise<Dialog> };
-  try {
-    module = await import(new URL('../stages/dialog/createDialog.ts', import.meta.url).href);
-  } catch (error) {
-    throw new StageError(
-      'DIALOG_UNAVAILABLE',
-      `the dialog stage cannot be loaded (${(error as Error).message}); check agent-worker/src/stages/dialog`,
-    );
-  }
-  if (typeof module.createDialog !== 'function') {
-    throw new StageError(
-      'DIALOG_UNAVAILABLE',
-      'agent-worker/src/stages/dialog/createDialog.ts must export createDialog',
-    );
-  }
-  return module.createDialog(config);
 }
 
 const keyOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
@@ -92,7 +65,7 @@ export class StageCache {
       onError: (error) => this.#logger?.error({ err: error }, 'speech recognition failed'),
     });
     const tts = await createTts(config.tts, { onWarning });
-    const dialog = await createDialog(config);
+    const dialog = await createDialog(config, { onFallback: (message) => this.#logger?.warn(message) });
     return { vad: createVad(config.vad), stt, tts, dialog };
   }
 }

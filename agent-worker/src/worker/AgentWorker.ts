@@ -54,7 +54,8 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
   readonly #log: Logger;
   readonly #socket: Socket;
   readonly #sessions = new Map<string, CallSession>();
-  #starting = 0;
+  /** Sessions being created: id -> cancelled by the server meanwhile (its dispatch timed out, the call ended). */
+  readonly #starting = new Map<string, { cancelled: boolean }>();
   #workerId: string | null = null;
   #stopping = false;
   #everRegistered = false;
@@ -154,9 +155,11 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
     this.#on(AgentLinkEvents.streamRemoved, SessionStreamRemovedSchema, (m) =>
       this.#sessions.get(m.sessionId)?.removeStream(m.ssrc),
     );
-    this.#on(AgentLinkEvents.stop, SessionStopSchema, (m) =>
-      this.#sessions.get(m.sessionId)?.stop('stopped'),
-    );
+    this.#on(AgentLinkEvents.stop, SessionStopSchema, (m) => {
+      const starting = this.#starting.get(m.sessionId);
+      if (starting) starting.cancelled = true;
+      this.#sessions.get(m.sessionId)?.stop('stopped');
+    });
     this.#on(AgentLinkEvents.hint, SessionHintSchema, (m) => this.#sessions.get(m.sessionId)?.hint(m.text));
     this.#on(AgentLinkEvents.takeover, SessionTakeoverSchema, (m) =>
       this.#sessions.get(m.sessionId)?.takeover(m.active),
@@ -216,15 +219,16 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
       );
     }
     const dispatch = parsed.data;
-    if (this.#sessions.has(dispatch.sessionId))
+    if (this.#sessions.has(dispatch.sessionId) || this.#starting.has(dispatch.sessionId))
       return fail('bad_request', `Session ${dispatch.sessionId} already runs here.`);
-    if (this.#sessions.size + this.#starting >= this.#options.capacity) {
+    if (this.#sessions.size + this.#starting.size >= this.#options.capacity) {
       return fail(
         'at_capacity',
         `This worker runs ${this.#options.capacity} calls at most; dispatch elsewhere.`,
       );
     }
-    this.#starting++;
+    const starting = { cancelled: false };
+    this.#starting.set(dispatch.sessionId, starting);
     try {
       const session = await CallSession.create({
         dispatch,
@@ -233,13 +237,18 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
         logger: this.#log,
         leadMs: this.#options.leadMs,
       });
+      if (starting.cancelled || !this.#socket.connected) {
+        // Nobody waits for this session any more: never leave it running unattended.
+        session.stop('stopped');
+        return fail('unknown_session', `Session ${dispatch.sessionId} was cancelled while it was starting.`);
+      }
       this.#track(session);
       return { ok: true, data: { rtp: session.rtpAddress } };
     } catch (error) {
       this.#log.error({ err: error, sessionId: dispatch.sessionId }, 'could not start a session');
       return fail('session_failed', error instanceof Error ? error.message : String(error));
     } finally {
-      this.#starting--;
+      this.#starting.delete(dispatch.sessionId);
     }
   }
 

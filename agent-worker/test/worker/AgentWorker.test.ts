@@ -110,6 +110,21 @@ describe('AgentWorker', () => {
     worker.stop();
   });
 
+  it('drops a session the server cancelled while its pipeline was still loading', async () => {
+    const slow: CallPipelineFactory = async (options) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return echo(options);
+    };
+    const { worker, socket, dispatch } = await start(1, slow);
+    const reply = dispatch('late');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.emit('session.stop', { sessionId: 'late', reason: 'dispatch_timeout' });
+    expect(await reply).toMatchObject({ ok: false, error: { code: 'unknown_session' } });
+    expect(worker.sessions).toEqual([]);
+    expect((await dispatch('next')).ok).toBe(true);
+    worker.stop();
+  });
+
   it('stops a session on session.stop and tells the server it ended', async () => {
     const { worker, socket, dispatch } = await start(1, echo);
     await dispatch('s');

@@ -27,7 +27,7 @@ export interface AgentGatewayOptions {
   tokens: { verifyServiceToken(token: string): Promise<{ name: string }> };
   agentConfigs: AgentConfigSource;
   logger?: Logger;
-  /** How long a worker may take to accept a dispatch (model loading included). Default 15 s. */
+  /** How long a worker may take to accept a dispatch (model loading included). Default 30 s. */
   dispatchTimeoutMs?: number;
 }
 
@@ -59,6 +59,7 @@ interface AgentSession {
 }
 
 const MAX_DISPATCH_ATTEMPTS = 3;
+const WAITING_RETRY_MS = 5_000;
 
 function toReceiveStream(stream: AgentReceiveStream): ReceiveStream {
   return { peerId: stream.peerId, role: stream.role, payloadType: stream.payloadType, ssrc: stream.ssrc };
@@ -79,6 +80,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
   readonly #byRoom = new Map<string, AgentSession>();
   /** Rooms waiting for a worker with capacity: roomId -> customer peer id. */
   readonly #waiting = new Map<string, string>();
+  #retryTimer: NodeJS.Timeout | null = null;
   readonly #unsubscribe: (() => void)[] = [];
 
   constructor(options: AgentGatewayOptions) {
@@ -150,6 +152,8 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
   }
 
   close(): void {
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#waiting.clear();
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
     for (const session of [...this.#sessions.values()]) this.#end(session, 'server_shutdown', true);
     for (const worker of this.#workers.values()) worker.socket.disconnect(true);
@@ -196,10 +200,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         'agent worker registered',
       );
       ack({ ok: true, data: { workerId: worker.id } });
-      for (const [roomId, customerPeerId] of [...this.#waiting]) {
-        this.#waiting.delete(roomId);
-        void this.#dispatch(roomId, customerPeerId);
-      }
+      this.#dispatchWaiting();
     });
     socket.on(AgentLinkEvents.event, (payload: unknown) => {
       const parsed = SessionEventSchema.safeParse(payload);
@@ -313,13 +314,25 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
       'no agent worker could take the call; waiting for one',
     );
     this.#waiting.set(roomId, customerPeerId);
+    // Workers free up (calls end, a slow model load finishes): try again even if no new worker registers.
+    this.#retryTimer ??= setTimeout(() => {
+      this.#retryTimer = null;
+      this.#dispatchWaiting();
+    }, WAITING_RETRY_MS);
+  }
+
+  #dispatchWaiting(): void {
+    for (const [roomId, customerPeerId] of [...this.#waiting]) {
+      this.#waiting.delete(roomId);
+      void this.#dispatch(roomId, customerPeerId);
+    }
   }
 
   /** Offers the session to its worker; the worker's UDP address, or null if it refused or did not answer. */
   async #offer(session: AgentSession, config: unknown): Promise<SessionAccept | null> {
     try {
       const reply = (await session.worker.socket
-        .timeout(this.#options.dispatchTimeoutMs ?? 15_000)
+        .timeout(this.#options.dispatchTimeoutMs ?? 30_000)
         .emitWithAck(AgentLinkEvents.dispatch, {
           sessionId: session.id,
           roomId: session.roomId,

@@ -30,7 +30,7 @@ export const AGENTS_DIR = path.resolve(
 export type AgentHarness = Awaited<ReturnType<typeof startAgentHarness>>;
 export type Customer = Awaited<ReturnType<AgentHarness['joinCustomer']>>;
 
-export async function startAgentHarness() {
+export async function startAgentHarness(options: { dispatchTimeoutMs?: number } = {}) {
   const pool = await WorkerPool.create({ numWorkers: 1 });
   const bus = new CallEventBus();
   const registry = new RoomRegistry({
@@ -52,6 +52,7 @@ export async function startAgentHarness() {
     rooms: registry,
     tokens,
     agentConfigs: new FileAgentConfigStore(AGENTS_DIR),
+    ...options,
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const serverUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;

@@ -13,9 +13,16 @@ export interface LocalLlmExtractorOptions {
   modelPath: string;
   contextSize?: number;
   maxTokens?: number;
+  /**
+   * CPU threads for inference (default 1): extraction is background work and must not starve the real-time media
+   * and voice pipeline; more threads than free cores makes llama.cpp's spinning threads dramatically slower.
+   */
   threads?: number;
   validationRetries?: number;
 }
+
+const nullableString = (maxLength: number) =>
+  ({ oneOf: [{ type: 'string', maxLength }, { type: 'null' }] }) as const;
 
 /** The grammar's schema: the subset node-llama-cpp's GBNF converter understands, bounded so output stays short. */
 export const LOCAL_GRAMMAR_SCHEMA = {
@@ -24,28 +31,28 @@ export const LOCAL_GRAMMAR_SCHEMA = {
     customer: {
       type: 'object',
       properties: {
-        name: { type: ['string', 'null'], maxLength: 200 },
-        address: { type: ['string', 'null'], maxLength: 500 },
-        phone: { type: ['string', 'null'], maxLength: 40 },
-        email: { type: ['string', 'null'], maxLength: 200 },
+        name: nullableString(80),
+        address: nullableString(160),
+        phone: nullableString(24),
+        email: nullableString(80),
       },
     },
     items: {
       type: 'array',
-      maxItems: 30,
+      maxItems: 20,
       items: {
         type: 'object',
         properties: {
-          name: { type: 'string', minLength: 1, maxLength: 120 },
-          size: { type: ['string', 'null'], maxLength: 40 },
+          name: { type: 'string', minLength: 1, maxLength: 60 },
+          size: nullableString(20),
           quantity: { type: 'integer', minimum: 1, maximum: 1000 },
-          unit_price: { type: ['number', 'null'] },
+          unit_price: { oneOf: [{ type: 'number' }, { type: 'null' }] },
         },
       },
     },
-    currency: { type: ['string', 'null'], minLength: 3, maxLength: 3 },
+    currency: { oneOf: [{ type: 'string', minLength: 3, maxLength: 3 }, { type: 'null' }] },
     confidence: { type: 'number', minimum: 0, maximum: 1 },
-    notes: { type: ['string', 'null'], maxLength: 500 },
+    notes: nullableString(200),
   },
 } as const;
 
@@ -80,18 +87,18 @@ interface Loaded {
 
 export class LocalLlmExtractor implements Extractor {
   readonly source = 'local' as const;
-  readonly #options: Required<Omit<LocalLlmExtractorOptions, 'threads'>> & { threads?: number };
+  readonly #options: Required<LocalLlmExtractorOptions>;
   #loading: Promise<Loaded> | undefined;
 
   constructor(options: LocalLlmExtractorOptions) {
-    this.#options = { contextSize: 8192, maxTokens: 1024, validationRetries: 1, ...options };
+    this.#options = { contextSize: 8192, maxTokens: 3072, threads: 1, validationRetries: 1, ...options };
   }
 
   async extract(transcript: readonly TranscriptLine[], signal: AbortSignal): Promise<ExtractionResult> {
     const { module, model, grammar } = await this.#load();
     const context = await model.createContext({
       contextSize: this.#options.contextSize,
-      ...(this.#options.threads ? { threads: this.#options.threads } : {}),
+      threads: this.#options.threads,
     });
     try {
       const session = new module.LlamaChatSession({

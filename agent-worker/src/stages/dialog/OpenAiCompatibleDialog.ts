@@ -1,5 +1,4 @@
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
-import { tokenize, wantsHuman } from '../../nlu/index.ts';
 import type {
   ChatMessage,
   Dialog,
@@ -8,7 +7,8 @@ import type {
   DialogTurnInput,
   ToolDefinition,
 } from '../types.ts';
-import { hintMessage, systemPrompt } from './openai/prompt.ts';
+import { DialogError } from './errors.ts';
+import { humanRequested } from './handoff.ts';
 import { readSseData } from './openai/sse.ts';
 import {
   ChatCompletionChunkSchema,
@@ -16,27 +16,8 @@ import {
   toWireMessage,
   type WireMessage,
 } from './openai/wire.ts';
+import { hintMessage, systemPrompt } from './prompt.ts';
 import { CONTROL_TOOLS, lookupOrderTool, type OrderLookup, searchMenuTool } from './tools.ts';
-
-export type DialogErrorCode =
-  | 'dialog_api_key_missing'
-  | 'dialog_unreachable'
-  | 'dialog_timeout'
-  | 'dialog_rate_limited'
-  | 'dialog_http_error'
-  | 'dialog_invalid_response';
-
-export class DialogError extends Error {
-  readonly code: DialogErrorCode;
-  readonly status: number | undefined;
-
-  constructor(code: DialogErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'DialogError';
-    this.code = code;
-    this.status = options.status;
-  }
-}
 
 export interface OpenAiCompatibleDialogOptions {
   config: AgentConfig;
@@ -116,14 +97,9 @@ class OpenAiDialogSession implements DialogSession {
   async *respond(input: DialogTurnInput, signal: AbortSignal): AsyncIterable<DialogChunk> {
     if (this.#closed || signal.aborted) return;
     const { config } = this.#settings;
-    if (
-      wantsHuman(
-        tokenize(input.userText).map((t) => t.norm),
-        config.handoff.keywords,
-      )
-    ) {
-      yield { type: 'text', text: 'Of course, let me get a person to help you. One moment please.' };
-      yield { type: 'handoff', reason: 'caller asked for a human' };
+    const handoff = humanRequested(input.userText, config);
+    if (handoff) {
+      yield* handoff;
       return;
     }
     const messages = this.#messages(input);

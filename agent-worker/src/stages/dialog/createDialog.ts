@@ -1,5 +1,6 @@
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
 import type { Dialog } from '../types.ts';
+import { LlamaCppDialog } from './LlamaCppDialog.ts';
 import { OpenAiCompatibleDialog } from './OpenAiCompatibleDialog.ts';
 import { ScriptedDialog } from './ScriptedDialog.ts';
 import type { OrderLookup } from './tools.ts';
@@ -13,8 +14,8 @@ export interface CreateDialogOptions {
 }
 
 /**
- * The dialog provider an agent's configuration selects. `llama` (node-llama-cpp) is not bundled: it falls back to the
- * scripted policy, saying so through `onFallback`.
+ * The dialog provider an agent's configuration selects. When the local model cannot be loaded (`llama` without a
+ * GGUF file) the scripted policy stands in, said through `onFallback`; a missing API key for `openai` throws.
  */
 export async function createDialog(config: AgentConfig, options: CreateDialogOptions = {}): Promise<Dialog> {
   switch (config.dialog.provider) {
@@ -25,10 +26,12 @@ export async function createDialog(config: AgentConfig, options: CreateDialogOpt
         ...(options.env ? { env: options.env } : {}),
       });
     case 'llama':
-      options.onFallback?.(
-        `agent ${config.id}: dialog provider llama (node-llama-cpp) is not installed in this build; using the scripted dialog`,
-      );
-      return new ScriptedDialog({ config });
+      try {
+        return await LlamaCppDialog.create({ config });
+      } catch (error) {
+        options.onFallback?.(`agent ${config.id}: ${(error as Error).message}; using the scripted dialog`);
+        return new ScriptedDialog({ config });
+      }
     case 'scripted':
       return new ScriptedDialog({ config });
   }

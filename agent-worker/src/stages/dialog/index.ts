@@ -1,7 +1,7 @@
 export { type CreateDialogOptions, createDialog } from './createDialog.ts';
+export { DialogError, type DialogErrorCode } from './errors.ts';
+export { LlamaCppDialog, type LlamaCppDialogOptions } from './LlamaCppDialog.ts';
 export {
-  DialogError,
-  type DialogErrorCode,
   OpenAiCompatibleDialog,
   type OpenAiCompatibleDialogOptions,
 } from './OpenAiCompatibleDialog.ts';

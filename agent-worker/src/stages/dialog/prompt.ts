@@ -1,7 +1,10 @@
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
 
 /** The system prompt: the agent's instructions, then its knowledge and menu, then how to speak. */
-export function systemPrompt(config: AgentConfig): string {
+export function systemPrompt(
+  config: AgentConfig,
+  options: { controlTools: boolean } = { controlTools: true },
+): string {
   const parts = [config.instructions.trim() || `You are ${config.name}.`];
   if (config.knowledge.length > 0) {
     parts.push(
@@ -25,9 +28,13 @@ export function systemPrompt(config: AgentConfig): string {
   }
   parts.push(
     'You are speaking on a phone call: reply in one or two short spoken sentences, no lists or markdown, numbers and ' +
-      'prices in words. When the caller orders something, repeat the item back. Call end_call after saying goodbye ' +
-      'once the order is confirmed, and transfer_to_human when the caller asks for a person.',
+      'prices in words. When the caller orders something, repeat the item back.',
   );
+  if (options.controlTools) {
+    parts.push(
+      'Call end_call after saying goodbye once the order is confirmed, and transfer_to_human when the caller asks for a person.',
+    );
+  }
   return parts.join('\n');
 }
 

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTinyQwen2Gguf, type TinyModel } from '../../../server/test/extraction/tinyGguf.ts';
+import { DialogError, LlamaCppDialog } from '../../src/stages/dialog/index.ts';
+import type { DialogChunk } from '../../src/stages/types.ts';
+import { pizzeria } from '../nlu/pizzeria.ts';
+import { turn } from './collect.ts';
+
+/**
+ * Runs node-llama-cpp for real on a tiny random-weight Qwen2 model with the real tokenizer (no real GGUF can be
+ * downloaded here). It proves loading, the chat template, streaming, history and abort; the words are gibberish, so
+ * nothing here says anything about reply quality.
+ */
+describe('LlamaCppDialog', () => {
+  let tiny: TinyModel;
+  let dialog: LlamaCppDialog;
+  const config = pizzeria();
+
+  beforeAll(async () => {
+    tiny = await makeTinyQwen2Gguf();
+    config.dialog = { ...config.dialog, provider: 'llama', model: tiny.path, maxTokens: 24, temperature: 0 };
+    dialog = await LlamaCppDialog.create({ config, contextSize: 1024 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await dialog?.dispose();
+    await tiny?.remove();
+  });
+
+  it('streams the model output as text chunks, turn after turn with history', async () => {
+    const session = dialog.createSession();
+    const history: Array<{ role: 'user' | 'assistant'; content: string }> = [];
+    const first = await turn(session, 'two large pepperoni pizzas please', { history });
+    const second = await turn(session, 'and a coke', { history });
+    expect(first.chunks.length).toBeGreaterThan(1);
+    expect(first.text.length).toBeGreaterThan(0);
+    expect(second.text.length).toBeGreaterThan(0);
+    expect([...first.chunks, ...second.chunks].every((c) => c.type === 'text')).toBe(true);
+    session.close();
+  });
+
+  it('stops generating when aborted', async () => {
+    const session = dialog.createSession();
+    const controller = new AbortController();
+    const chunks: DialogChunk[] = [];
+    for await (const c of session.respond(
+      { history: [], userText: 'tell me about the menu', hints: [] },
+      controller.signal,
+    )) {
+      chunks.push(c);
+      controller.abort();
+    }
+    expect(chunks).toHaveLength(1);
+    // The session stays usable after a barge-in.
+    expect((await turn(session, 'a coke')).text.length).toBeGreaterThan(0);
+    session.close();
+  });
+
+  it('hands off and ends the call without asking the model', async () => {
+    const session = dialog.createSession();
+    expect((await turn(session, 'get me a manager')).chunks.at(-1)).toEqual({
+      type: 'handoff',
+      reason: 'caller asked for a human',
+    });
+    expect((await turn(session, 'ok thanks bye')).chunks.at(-1)).toEqual({ type: 'end_call' });
+    session.close();
+  });
+
+  it('says which file is missing when the model cannot be loaded', async () => {
+    const missing = { ...config, dialog: { ...config.dialog, model: '/nonexistent/model.gguf' } };
+    const failure = LlamaCppDialog.create({ config: missing });
+    await expect(failure).rejects.toBeInstanceOf(DialogError);
+    await expect(failure).rejects.toMatchObject({
+      code: 'dialog_model_unavailable',
+      message: expect.stringContaining('/nonexistent/model.gguf'),
+    });
+  });
+});

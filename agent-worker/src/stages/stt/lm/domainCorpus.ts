@@ -32,8 +32,10 @@ export function buildDomainCorpus(
         for (const size of itemSizes.length > 0 ? ['', ...itemSizes] : ['']) {
           const phrase = `${q} ${size} ${noun}`;
           add(phrase);
-          for (const prefix of ORDER_PREFIXES)
-            add(`${prefix} ${phrase}${q === quantities[3] ? ' please' : ''}`);
+          for (const [i, prefix] of ORDER_PREFIXES.entries()) {
+            add(`${prefix} ${phrase}`);
+            if (i % 3 === 0) add(`${prefix} ${phrase} please`);
+          }
         }
       }
       for (const template of ITEM_QUESTIONS) add(template.replace('{item}', form));

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
@@ -77,8 +77,9 @@ export class PocketSphinxStt implements Stt {
         vocabularySize: lm.vocabularySize,
         guessedWords: lm.guessed,
       };
-      await writeFile(model.languageModel, lm.arpa);
-      await writeFile(model.dictionary, lm.dictionary);
+      // Written aside and renamed, so that a decoder starting in another process never reads half a file.
+      await writeAtomically(model.languageModel, lm.arpa);
+      await writeAtomically(model.dictionary, lm.dictionary);
     }
     const args = {
       '-hmm': join(modelDir, 'en-us'),
@@ -122,4 +123,10 @@ export class PocketSphinxStt implements Stt {
   close(): void {
     // Decoders belong to their streams; nothing shared to free.
   }
+}
+
+async function writeAtomically(path: string, content: string): Promise<void> {
+  const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  await writeFile(temporary, content);
+  await rename(temporary, path);
 }

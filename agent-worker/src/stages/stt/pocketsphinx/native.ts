@@ -21,6 +21,8 @@ export interface PocketSphinxLib {
 const LIBRARIES = ['libpocketsphinx.so.3', 'libsphinxbase.so.3'];
 
 let loaded: PocketSphinxLib | undefined;
+/** Kept referenced: koffi unloads a library whose handle is garbage collected. */
+const handles: LibraryHandle[] = [];
 
 export function loadPocketSphinx(): PocketSphinxLib {
   if (loaded) return loaded;
@@ -38,6 +40,7 @@ export function loadPocketSphinx(): PocketSphinxLib {
       { code: 'POCKETSPHINX_MISSING' },
     );
   }
+  handles.push(sb, ps);
   const psArgs = ps.func('void *ps_args(void)');
   const cmdLnParse = sb.func(
     'void *cmd_ln_parse_r(void *inout, void *defn, int argc, const char **argv, int strict)',

@@ -17,6 +17,8 @@ const ESPEAK_CHARS_UTF8 = 1;
 const ESPEAK_RATE = 1;
 
 let engine: EspeakEngine | undefined;
+/** Kept referenced: koffi unloads a library whose handle is garbage collected. */
+const handles: LibraryHandle[] = [];
 
 export function loadEspeak(): EspeakEngine {
   if (engine) return engine;
@@ -31,6 +33,7 @@ export function loadEspeak(): EspeakEngine {
       { code: 'TTS_ENGINE_MISSING' },
     );
   }
+  handles.push(lib);
   const initialize = lib.func(
     'int espeak_Initialize(int output, int buflength, const char *path, int options)',
   );

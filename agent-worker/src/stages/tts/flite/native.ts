@@ -11,6 +11,7 @@ interface FliteLib {
   textToWave: ReturnType<LibraryHandle['func']>;
   deleteWave: ReturnType<LibraryHandle['func']>;
   setFloat: ReturnType<LibraryHandle['func']>;
+  durationStretchName: unknown;
 }
 
 const Wave = koffi.struct('voiceroom_cst_wave', {
@@ -28,18 +29,34 @@ const Voice = koffi.struct('voiceroom_cst_voice', {
 });
 
 let lib: FliteLib | undefined;
+/**
+ * Library handles stay referenced for the life of the process: koffi unloads a library whose handle is garbage
+ * collected, and a voice's tables live inside its library (a collected handle crashed the next synthesis).
+ */
+const handles: LibraryHandle[] = [];
 const voices = new Map<string, FliteVoice>();
+/**
+ * libflite keeps process-wide state (lexicon caches, feature tables) that is not safe to use from two threads at
+ * once, even through different voices: every synthesis in the process runs after the previous one. A sentence
+ * takes 1-2 ms with the diphone voices, so this costs nothing measurable.
+ */
+let chain: Promise<unknown> = Promise.resolve();
 
 function loadLib(): FliteLib {
   if (lib) return lib;
   try {
     const flite = koffi.load('libflite.so.1');
+    const libc = koffi.load('libc.so.6');
+    handles.push(flite, libc);
     const init = flite.func('int flite_init(void)');
     init();
     lib = {
       textToWave: flite.func('voiceroom_cst_wave *flite_text_to_wave(const char *text, void *voice)'),
       deleteWave: flite.func('void delete_wave(voiceroom_cst_wave *w)'),
-      setFloat: flite.func('void flite_feat_set_float(void *f, const char *name, float v)'),
+      setFloat: flite.func('void flite_feat_set_float(void *f, void *name, float v)'),
+      // flite keeps a feature's name pointer without copying it (it expects string literals): the name is copied
+      // once into memory that is never freed, not converted per call into memory koffi releases afterwards.
+      durationStretchName: libc.func('void *strdup(const char *s)')('duration_stretch'),
     };
     return lib;
   } catch (error) {
@@ -59,10 +76,11 @@ export function loadFliteVoice(name: string): FliteVoice {
   if (!/^[a-z0-9]+$/.test(name)) {
     throw Object.assign(new Error(`invalid flite voice name "${name}"`), { code: 'TTS_VOICE_INVALID' });
   }
-  const { textToWave, deleteWave, setFloat } = loadLib();
+  const { textToWave, deleteWave, setFloat, durationStretchName } = loadLib();
   let voicePtr: unknown;
   try {
     const voiceLib = koffi.load(`libflite_cmu_us_${name}.so.1`);
+    handles.push(voiceLib);
     voicePtr = voiceLib.func(`void *register_cmu_us_${name}(const char *voxdir)`)(null);
   } catch (error) {
     throw Object.assign(
@@ -73,14 +91,12 @@ export function loadFliteVoice(name: string): FliteVoice {
     );
   }
   const features = (koffi.decode(voicePtr, Voice) as { features: unknown }).features;
-  // flite voices are not safe to use from two threads at once: calls on one voice run one after another.
-  let chain: Promise<unknown> = Promise.resolve();
   const voice: FliteVoice = {
     name,
     synthesize(text, durationStretch) {
       const run = (): Promise<{ sampleRate: number; samples: Int16Array }> =>
         new Promise((resolve, reject) => {
-          setFloat(features, 'duration_stretch', durationStretch);
+          setFloat(features, durationStretchName, durationStretch);
           textToWave.async(text, voicePtr, (error: unknown, wavePtr: unknown) => {
             if (error || !wavePtr) {
               reject(

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { AgentConfigSchema } from '@voiceroom/sdk/protocol';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { buildDomainCorpus } from '../../src/stages/stt/lm/domainCorpus.ts';
+import { buildDomainLanguageModel } from '../../src/stages/stt/lm/domainLanguageModel.ts';
+import { espeakToArpabet } from '../../src/stages/stt/lm/espeakG2p.ts';
+import { normalizeTranscript } from '../../src/stages/stt/lm/normalize.ts';
+import { numberToWords, priceToWords } from '../../src/stages/stt/lm/numberWords.ts';
+
+const CMUDICT = '/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict';
+const pizzeria = AgentConfigSchema.parse(
+  parse(readFileSync(new URL('../../agents/pizzeria.yaml', import.meta.url), 'utf8')),
+);
+
+describe('number words and normalisation', () => {
+  it('spells numbers the way callers say them', () => {
+    expect(numberToWords(0)).toBe('zero');
+    expect(numberToWords(15)).toBe('fifteen');
+    expect(numberToWords(40)).toBe('forty');
+    expect(numberToWords(123)).toBe('one hundred twenty three');
+    expect(numberToWords(2024)).toBe('two thousand twenty four');
+    expect(() => numberToWords(-1)).toThrow(RangeError);
+    expect(priceToWords(15.5)).toContain('fifteen fifty');
+    expect(priceToWords(9)).toEqual(['nine dollars', 'nine']);
+  });
+
+  it('normalises transcripts to lower-case words with digits spelled out', () => {
+    expect(normalizeTranscript("I'd like 2 LARGE pizzas, at $15.50!")).toEqual([
+      "i'd",
+      'like',
+      'two',
+      'large',
+      'pizzas',
+      'at',
+      'fifteen',
+      'dollars',
+      'fifty',
+    ]);
+  });
+});
+
+describe('domain corpus', () => {
+  it('covers menu items with sizes and quantities, names, addresses, confirmations and knowledge', () => {
+    const sentences = new Set(buildDomainCorpus(pizzeria).map((s) => s.join(' ')));
+    expect(sentences).toContain("i'd like two large pepperoni pizzas");
+    expect(sentences).toContain('can i get a small margherita pizza');
+    expect(sentences).toContain('my name is john');
+    expect(sentences).toContain("that's correct");
+    expect(sentences).toContain('what are your opening hours');
+    expect([...sentences].some((s) => s.startsWith('my address is') && s.endsWith('main street'))).toBe(true);
+  });
+
+  it("includes the config's extra ASR phrases", () => {
+    const config = { ...pizzeria, asr: { ...pizzeria.asr, phrases: ['extra anchovies on the side'] } };
+    expect(buildDomainCorpus(config).map((s) => s.join(' '))).toContain('extra anchovies on the side');
+  });
+});
+
+describe('pronunciations for words missing from CMUdict', () => {
+  it('maps espeak-ng phoneme mnemonics to ARPAbet', () => {
+    expect(espeakToArpabet("m,A@g3r'i:t#@")).toBe('M AA R G ER R IY T AH');
+    expect(espeakToArpabet("kl'aflIn")).toBe('K L AE F L IH N');
+  });
+
+  it('builds a dictionary restricted to the model vocabulary, guessing out-of-dictionary menu words', async () => {
+    const lm = await buildDomainLanguageModel(pizzeria, { cmudictPath: CMUDICT, generalWeight: 0.05 });
+    expect(lm.guessed).toContain('margherita');
+    expect(lm.missing).toEqual([]);
+    const words = new Set(lm.dictionary.split('\n').map((l) => l.split(' ')[0]?.replace(/\(\d+\)$/, '')));
+    expect(words.has('pepperoni')).toBe(true);
+    expect(words.has('margherita')).toBe(true);
+    expect(words.size).toBeLessThan(1500);
+    expect(lm.arpa).toContain('\tpepperoni pizza');
+  });
+});

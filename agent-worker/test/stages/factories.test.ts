@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { AgentConfigSchema, TtsConfigSchema, VadConfigSchema } from '@voiceroom/sdk/protocol';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { MODEL_MANIFEST } from '../../src/models/manifest.ts';
+import { createStt } from '../../src/stages/stt/createStt.ts';
+import { createTts } from '../../src/stages/tts/createTts.ts';
+import { createVad } from '../../src/stages/vad/createVad.ts';
+import { silence, synthesizeSpeech } from './fixtures/speech.ts';
+
+const pizzeria = AgentConfigSchema.parse(
+  parse(readFileSync(new URL('../../agents/pizzeria.yaml', import.meta.url), 'utf8')),
+);
+const emptyModels = tmpdir();
+
+describe('createVad', () => {
+  it('builds the configured provider with the configured timing', async () => {
+    expect(createVad(VadConfigSchema.parse({})).name).toBe('silero');
+    const energy = createVad(VadConfigSchema.parse({ provider: 'energy', minSpeechMs: 5000 }));
+    expect(energy.name).toBe('energy');
+    // minSpeechMs of 5 s: a 2.5 s sentence never counts as speech.
+    const speech = await synthesizeSpeech('my name is john smith and I live on main street', 'flite');
+    expect(energy.createStream().push(speech)).toEqual([]);
+  });
+});
+
+describe('createTts', () => {
+  it('builds flite with the configured voice, and espeak-ng', async () => {
+    const flite = await createTts(TtsConfigSchema.parse({ provider: 'flite', voice: 'kal' }));
+    expect([flite.name, flite.sampleRate]).toEqual(['flite', 8000]);
+    const espeak = await createTts(TtsConfigSchema.parse({ provider: 'espeak-ng' }));
+    expect([espeak.name, espeak.sampleRate]).toEqual(['espeak-ng', 22_050]);
+  });
+
+  it('rejects an unknown voice with a code', async () => {
+    await expect(
+      createTts(TtsConfigSchema.parse({ provider: 'flite', voice: 'nosuchvoice' })),
+    ).rejects.toMatchObject({
+      code: 'TTS_VOICE_MISSING',
+    });
+  });
+
+  it('falls back to flite with a warning when a neural voice is missing, or fails when asked to', async () => {
+    const warnings: string[] = [];
+    const tts = await createTts(TtsConfigSchema.parse({ provider: 'sherpa-onnx', model: 'absent-voice' }), {
+      modelsDir: emptyModels,
+      onWarning: (message) => warnings.push(message),
+    });
+    expect(tts.name).toBe('flite');
+    expect(warnings[0]).toMatch(/absent-voice does not exist/);
+    await expect(
+      createTts(TtsConfigSchema.parse({ provider: 'kokoro', model: 'absent-voice' }), {
+        modelsDir: emptyModels,
+        fallback: false,
+      }),
+    ).rejects.toMatchObject({ code: 'MODEL_DIR_MISSING' });
+  });
+});
+
+describe('createStt', () => {
+  it('builds PocketSphinx over the agent language model', async () => {
+    const stt = await createStt(pizzeria);
+    expect(stt.name).toBe('pocketsphinx');
+    const stream = stt.createStream();
+    stream.pushAudio(silence(200));
+    stream.endUtterance();
+    for await (const event of stream) {
+      expect(event).toMatchObject({ type: 'final', text: '' });
+      break;
+    }
+    stream.close();
+  });
+
+  it('falls back to PocketSphinx with a warning when the sherpa-onnx model is missing, or fails when asked to', async () => {
+    const config = {
+      ...pizzeria,
+      asr: { ...pizzeria.asr, provider: 'sherpa-onnx' as const, model: 'absent-asr' },
+    };
+    const warnings: string[] = [];
+    const stt = await createStt(config, { modelsDir: emptyModels, onWarning: (m) => warnings.push(m) });
+    expect(stt.name).toBe('pocketsphinx');
+    expect(warnings[0]).toMatch(/npm run models/);
+    await expect(createStt(config, { modelsDir: emptyModels, fallback: false })).rejects.toMatchObject({
+      code: 'MODEL_DIR_MISSING',
+    });
+  });
+});
+
+describe('model manifest', () => {
+  it('pins every recommended model by sha256 at an official release location', () => {
+    expect(new Set(MODEL_MANIFEST.map((e) => e.name)).size).toBe(MODEL_MANIFEST.length);
+    for (const entry of MODEL_MANIFEST) {
+      expect(entry.sha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(entry.url).toMatch(
+        /^https:\/\/(github\.com\/k2-fsa\/sherpa-onnx\/releases\/download\/|huggingface\.co\/Qwen\/)/,
+      );
+      expect(entry.archiveRoot !== undefined || entry.fileName !== undefined).toBe(true);
+    }
+    expect(new Set(MODEL_MANIFEST.map((e) => e.purpose))).toEqual(new Set(['asr', 'tts', 'llm']));
+  });
+});

@@ -357,6 +357,8 @@ export const SignalingNotificationSchema = z.discriminatedUnion('method', [
    * peer) and set up media again.
    */
   z.object({ method: z.literal('roomClosed'), data: z.object({ reason: shortText, rejoin: z.boolean() }) }),
+  /** Who is speaking now, from the audio levels clients send (null: nobody, after silence). */
+  z.object({ method: z.literal('activeSpeaker'), data: z.object({ peerId: id.nullable() }) }),
   /** Staff only: the co-pilot takeover changed (null: the AI has the call). */
   z.object({ method: z.literal('copilotState'), data: z.object({ takeover: TakeoverSchema }) }),
   z.object({ method: z.literal('transcript'), data: TranscriptEventSchema }),

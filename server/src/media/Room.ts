@@ -11,6 +11,7 @@ import type {
 import type { types as ms } from 'mediasoup';
 import type { CallEventBus } from '../events.ts';
 import type { Logger } from '../log.ts';
+import { ActiveSpeaker } from './ActiveSpeaker.ts';
 import { AgentMediaLink, type ConnectAgentOptions } from './AgentMediaLink.ts';
 import { MediaError } from './errors.ts';
 import { listenInfo, type MediaNetworkOptions, ROOM_MEDIA_CODECS } from './mediaOptions.ts';
@@ -64,6 +65,7 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly #workerPid: number;
   readonly #peers = new Map<string, Peer>();
   #takeover: Peer | undefined;
+  #speaker: ActiveSpeaker | undefined;
   #closed = false;
 
   static async create(options: RoomOptions): Promise<Room> {
@@ -71,7 +73,16 @@ export class Room extends EventEmitter<RoomEvents> {
       mediaCodecs: ROOM_MEDIA_CODECS,
       appData: { roomId: options.id },
     });
-    return new Room(options, router);
+    const room = new Room(options, router);
+    try {
+      room.#speaker = await ActiveSpeaker.create(router, (peerId) =>
+        room.broadcast({ method: 'activeSpeaker', data: { peerId } }),
+      );
+    } catch (error) {
+      router.close();
+      throw error;
+    }
+    return room;
   }
 
   private constructor(options: RoomOptions, router: ms.Router) {
@@ -241,6 +252,7 @@ export class Room extends EventEmitter<RoomEvents> {
     });
     peer.addProducer(producer);
     this.#log.info({ peerId: peer.id, producerId: producer.id }, 'producer created');
+    if (audience === 'everyone') await this.#speaker?.add(producer);
     await Promise.all(this.peers.filter((p) => p !== peer).map((p) => this.#subscribe(p, peer, producer)));
     return producer;
   }

@@ -2,7 +2,7 @@ import { grantsForRole } from '@voiceroom/sdk/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '../../src/media/Room.ts';
 import { plainParticipant, startMedia } from './roomFixture.ts';
-import { waitFor } from './rtpTools.ts';
+import { buildRtp, opusSineFrames, sleep, waitFor } from './rtpTools.ts';
 
 let media: Awaited<ReturnType<typeof startMedia>>;
 let room: Room;
@@ -120,6 +120,43 @@ describe('Room', () => {
       name: 'participant.left',
       payload: { roomId: room.id, peerId: 'a', reason: 'left' },
     });
+  });
+
+  it('announces the active speaker from the audio levels in the RTP, and nobody after silence', async () => {
+    await newRoom();
+    const a = await participant('a', 'customer');
+    const b = await participant('b', 'human_agent');
+    const { ingest } = await a.produce(77, 100, 10);
+    const [frame] = opusSineFrames(300, 1);
+    const send = async (level: number, count: number) => {
+      for (let i = 0; i < count; i++) {
+        const packet = buildRtp({
+          payloadType: 100,
+          sequenceNumber: i,
+          timestamp: i * 960,
+          ssrc: 77,
+          payload: frame ?? Buffer.alloc(1),
+          audioLevel: { extensionId: 10, level },
+        });
+        a.socket.send(packet, ingest.port, ingest.ip);
+        await sleep(20);
+      }
+    };
+    await send(20, 40);
+    await waitFor(
+      () => b.notifications.some((n) => n.method === 'activeSpeaker' && n.data.peerId === 'a'),
+      'a',
+    );
+    await send(127, 40);
+    const lastSpeaker = () => {
+      const last = b.notifications.filter((n) => n.method === 'activeSpeaker').at(-1);
+      return last?.method === 'activeSpeaker' ? last.data.peerId : undefined;
+    };
+    await waitFor(() => lastSpeaker() === null, 'silence');
+    expect(a.notifications.filter((n) => n.method === 'activeSpeaker').map((n) => n.data)).toEqual([
+      { peerId: 'a' },
+      { peerId: null },
+    ]);
   });
 
   it('tells every peer when it closes and whether to rejoin, then frees everything', async () => {

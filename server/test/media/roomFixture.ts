@@ -5,7 +5,7 @@ import type { Peer } from '../../src/media/Peer.ts';
 import type { Room } from '../../src/media/Room.ts';
 import { RoomRegistry, type RoomRegistryOptions } from '../../src/media/RoomRegistry.ts';
 import { WorkerPool } from '../../src/media/WorkerPool.ts';
-import { bindUdp } from './rtpTools.ts';
+import { AUDIO_LEVEL_URI, bindUdp } from './rtpTools.ts';
 
 export const NETWORK = { listenIp: '127.0.0.1', rtcMinPort: 40_000, rtcMaxPort: 49_999 };
 
@@ -63,12 +63,15 @@ export async function plainParticipant(
     socket,
     notifications,
     /** Starts sending: a comedia PlainTransport and a producer with this SSRC. */
-    async produce(ssrc: number, payloadType = 100) {
+    async produce(ssrc: number, payloadType = 100, audioLevelExtensionId?: number) {
       const ingest = await room.createPlainTransport({ comedia: true });
       await room.attachTransport(peer, ingest, 'send');
       const producer = await room.produce(peer, ingest.id, {
         codecs: [{ mimeType: 'audio/opus', clockRate: 48_000, channels: 2, payloadType }],
         encodings: [{ ssrc }],
+        ...(audioLevelExtensionId
+          ? { headerExtensions: [{ uri: AUDIO_LEVEL_URI, id: audioLevelExtensionId }] }
+          : {}),
       });
       return { producer, ingest: { ip: ingest.tuple.localAddress, port: ingest.tuple.localPort } };
     },

@@ -11,11 +11,21 @@ export interface RtpPacket {
   timestamp: number;
   ssrc: number;
   payload: Buffer;
+  /** ssrc-audio-level (RFC 6464) in a one-byte header extension: its id and the level in -dBov (0 loud..127). */
+  audioLevel?: { extensionId: number; level: number };
 }
 
+export const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
+
 export function buildRtp(p: RtpPacket): Buffer {
-  const header = Buffer.alloc(12);
-  header[0] = 0x80;
+  const header = Buffer.alloc(p.audioLevel ? 20 : 12);
+  header[0] = p.audioLevel ? 0x90 : 0x80;
+  if (p.audioLevel) {
+    header.writeUInt16BE(0xbede, 12);
+    header.writeUInt16BE(1, 14);
+    header[16] = (p.audioLevel.extensionId << 4) | 0; // one byte of data
+    header[17] = 0x80 | (p.audioLevel.level & 0x7f); // voice activity + level
+  }
   header[1] = p.payloadType & 0x7f;
   header.writeUInt16BE(p.sequenceNumber & 0xffff, 2);
   header.writeUInt32BE(p.timestamp >>> 0, 4);

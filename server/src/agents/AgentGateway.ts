@@ -18,6 +18,7 @@ import type { AgentMediaLink, AgentReceiveStream } from '../media/AgentMediaLink
 import type { RoomRegistry } from '../media/RoomRegistry.ts';
 import type { AgentConfigSource } from './FileAgentConfigStore.ts';
 import { publishSessionEvent } from './publishSessionEvent.ts';
+import { untilReceiving } from './untilReceiving.ts';
 import { pickLeastLoaded } from './workerSelection.ts';
 
 export interface AgentGatewayOptions {
@@ -29,6 +30,8 @@ export interface AgentGatewayOptions {
   logger?: Logger;
   /** How long a worker may take to accept a dispatch (model loading included). Default 30 s. */
   dispatchTimeoutMs?: number;
+  /** How long the agent waits for the customer's client to start receiving it before it speaks anyway. Default 2 s. */
+  greetingWaitMs?: number;
 }
 
 export interface AgentGatewayEvents {
@@ -368,6 +371,14 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
       return;
     }
     session.link = link;
+    link.on('close', (reason) => this.#end(session, `agent_left:${reason}`, true));
+    await untilReceiving(
+      room,
+      session.customerPeerId,
+      link.producerId,
+      this.#options.greetingWaitMs ?? 2_000,
+    );
+    if (session.ended) return;
     const socket = session.worker.socket;
     link.on('consumer', (stream) =>
       socket.emit(AgentLinkEvents.streamAdded, { sessionId: session.id, stream: toReceiveStream(stream) }),
@@ -375,7 +386,6 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     link.on('consumerclosed', ({ ssrc }) =>
       socket.emit(AgentLinkEvents.streamRemoved, { sessionId: session.id, ssrc }),
     );
-    link.on('close', (reason) => this.#end(session, `agent_left:${reason}`, true));
     socket.emit(AgentLinkEvents.media, {
       sessionId: session.id,
       ingest: link.ingest,

@@ -30,7 +30,9 @@ export const AGENTS_DIR = path.resolve(
 export type AgentHarness = Awaited<ReturnType<typeof startAgentHarness>>;
 export type Customer = Awaited<ReturnType<AgentHarness['joinCustomer']>>;
 
-export async function startAgentHarness(options: { dispatchTimeoutMs?: number } = {}) {
+export async function startAgentHarness(
+  options: { dispatchTimeoutMs?: number; greetingWaitMs?: number } = {},
+) {
   const pool = await WorkerPool.create({ numWorkers: 1 });
   const bus = new CallEventBus();
   const registry = new RoomRegistry({
@@ -72,7 +74,7 @@ export async function startAgentHarness(options: { dispatchTimeoutMs?: number } 
   }
 
   /** A customer on a PlainTransport to a Node UDP socket: sends Opus into the room, receives the room's audio. */
-  async function joinCustomer(room: Room, peerId: string) {
+  async function joinCustomer(room: Room, peerId: string, options: { browserLike?: boolean } = {}) {
     const socket = createSocket('udp4');
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
     sockets.push(socket);
@@ -80,7 +82,8 @@ export async function startAgentHarness(options: { dispatchTimeoutMs?: number } 
     await transport.connect({ ip: '127.0.0.1', port: socket.address().port });
     const peer = room.addPeer({
       id: peerId,
-      kind: 'agent',
+      // 'webrtc' peers get their consumers paused until resumed, like a browser's.
+      kind: options.browserLike ? 'webrtc' : 'agent',
       identity: `guest:${peerId}`,
       displayName: 'Customer',
       role: 'customer',

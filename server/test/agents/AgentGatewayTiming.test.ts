@@ -6,14 +6,14 @@ import { type AgentHarness, startAgentHarness } from './agentHarness.ts';
 let h: AgentHarness;
 
 beforeAll(async () => {
-  h = await startAgentHarness({ dispatchTimeoutMs: 400 });
+  h = await startAgentHarness({ dispatchTimeoutMs: 400, greetingWaitMs: 10_000 });
 });
 
 afterAll(() => {
   h.close();
 });
 
-describe('AgentGateway dispatch retries', () => {
+describe('AgentGateway dispatch timing', () => {
   it('retries a call whose only worker was too slow to accept it, without leaving a stray session', async () => {
     let calls = 0;
     const slowFirst: CallPipelineFactory = async ({ roomId, emit }) => {
@@ -31,5 +31,20 @@ describe('AgentGateway dispatch retries', () => {
     await expect.poll(() => h.gateway.sessions.filter((s) => s.live).length, { timeout: 10_000 }).toBe(1);
     expect(worker.sessions.length).toBe(1);
     expect(room.peers.filter((p) => p.role === 'agent_ai').length).toBe(1);
+  });
+
+  it('lets the agent speak only once the customer receives it', async () => {
+    const states = h.collect('agent.state');
+    await h.startWorker('polite', 1, async ({ roomId, emit }) => new EchoPipeline({ roomId, emit }));
+    const room = await h.newRoom();
+    const customer = await h.joinCustomer(room, 'customer-browser', { browserLike: true });
+    await expect.poll(() => h.gateway.sessions.filter((s) => s.live).length, { timeout: 5_000 }).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(states.filter((s) => s.roomId === room.id)).toEqual([]);
+
+    const consumer = customer.peer.consumers[0]?.consumer;
+    expect(consumer?.paused).toBe(true);
+    await consumer?.resume();
+    await expect.poll(() => states.filter((s) => s.roomId === room.id).length, { timeout: 5_000 }).toBe(1);
   });
 });

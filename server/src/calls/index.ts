@@ -11,6 +11,7 @@ import { createExtractionRouter } from '../http/routes/extraction.ts';
 import { createOpenApiRouter } from '../http/routes/openapi.ts';
 import type { StartCallRequest, StartedCall } from '../http/routes/rooms.ts';
 import { createLogger, type Logger } from '../log.ts';
+import { RetentionSweeper } from '../privacy/RetentionSweeper.ts';
 import { MySqlAgentConfigStore } from './AgentConfigStore.ts';
 import { CallQueries } from './CallQueries.ts';
 import { CallRecorder } from './CallRecorder.ts';
@@ -34,6 +35,8 @@ export interface CallRecords {
   agentConfigs: MySqlAgentConfigStore;
   recorder: CallRecorder;
   extraction: ExtractionService;
+  /** Deletes calls past their agent's privacy.retentionDays; runs at start and daily. */
+  retention: RetentionSweeper;
   /** For createHttpApp({ routers }): calls, agent configurations, extraction review, OpenAPI. */
   routers: Router[];
   /** For createHttpApp({ startCall }): POST /api/calls. */
@@ -44,7 +47,7 @@ export interface CallRecords {
 /**
  * Everything call records need, wired for the server's main: agent configurations in MySQL (seeded with the
  * default agent on an empty database), the recorder on the event bus (after closing calls a previous process
- * left open), the extraction worker, and the HTTP routers. `stop()` unsubscribes, flushes and stops the worker.
+ * left open), the extraction worker, the retention sweeper and the HTTP routers. `stop()` unsubscribes, flushes and stops the worker.
  */
 export async function startCallRecords(options: CallRecordsOptions): Promise<CallRecords> {
   const logger = options.logger ?? createLogger('call-records');
@@ -68,11 +71,14 @@ export async function startCallRecords(options: CallRecordsOptions): Promise<Cal
   if (orphaned > 0)
     logger.warn({ calls: orphaned }, 'ended calls left active by a previous run; extraction queued');
   recorder.start();
+  const retention = new RetentionSweeper({ orm: options.orm, agentConfigs });
+  retention.start();
   const queries = new CallQueries(options.orm);
   return {
     agentConfigs,
     recorder,
     extraction,
+    retention,
     routers: [
       createCallsRouter({ tokens: options.tokens, queries }),
       createAgentConfigsRouter({ tokens: options.tokens, store: agentConfigs, orm: options.orm }),
@@ -85,6 +91,7 @@ export async function startCallRecords(options: CallRecordsOptions): Promise<Cal
     ],
     startCall: startCallWith(recorder),
     async stop() {
+      retention.stop();
       await recorder.stop();
       await extraction.stop();
     },

@@ -1,0 +1,85 @@
+import type { QueryResult } from '@mikro-orm/core';
+import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import { recordAudit } from '../calls/auditLog.ts';
+import type { MikroORM } from '../db/orm.ts';
+import { createLogger, type Logger } from '../log.ts';
+
+export interface RetentionSweeperOptions {
+  orm: MikroORM;
+  agentConfigs: { list(): Promise<AgentConfig[]> };
+  /** For calls whose agent is gone or unknown (default 90, the schema's default). */
+  defaultRetentionDays?: number;
+  logger?: Logger;
+}
+
+/**
+ * Deletes ended calls older than their agent's `privacy.retentionDays`, with everything recorded about them
+ * (participants, transcript, metrics, extraction job, customer, order: the foreign keys cascade). Each sweep
+ * is one audit entry with the counts. Active calls are never touched.
+ */
+export class RetentionSweeper {
+  readonly #orm: MikroORM;
+  readonly #agentConfigs: RetentionSweeperOptions['agentConfigs'];
+  readonly #defaultDays: number;
+  readonly #log: Logger;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: RetentionSweeperOptions) {
+    this.#orm = options.orm;
+    this.#agentConfigs = options.agentConfigs;
+    this.#defaultDays = options.defaultRetentionDays ?? 90;
+    this.#log = options.logger ?? createLogger('retention');
+  }
+
+  /** Deletes what is past retention; returns the number of calls deleted per agent ('' = no or unknown agent). */
+  async sweep(): Promise<Record<string, number>> {
+    const agents = await this.#agentConfigs.list();
+    const known = agents.map((a) => a.id);
+    const deleted: Record<string, number> = {};
+    await this.#orm.em.fork().transactional(async (em) => {
+      for (const agent of agents) {
+        const result = await em.execute<QueryResult>(
+          `delete from calls where agent_id = ? and status = 'ended'
+           and ended_at < utc_timestamp(3) - interval ? day`,
+          [agent.id, agent.privacy.retentionDays],
+          'run',
+        );
+        if (result.affectedRows > 0) deleted[agent.id] = result.affectedRows;
+      }
+      const orphans = await em.execute<QueryResult>(
+        `delete from calls where status = 'ended' and ended_at < utc_timestamp(3) - interval ? day
+         and (agent_id is null${known.length > 0 ? ` or agent_id not in (${known.map(() => '?').join(', ')})` : ''})`,
+        [this.#defaultDays, ...known],
+        'run',
+      );
+      if (orphans.affectedRows > 0) deleted[''] = orphans.affectedRows;
+      const total = Object.values(deleted).reduce((a, b) => a + b, 0);
+      if (total > 0) {
+        await recordAudit(em, {
+          actor: null,
+          action: 'retention.sweep',
+          targetType: 'calls',
+          targetId: 'retention',
+          details: { deleted },
+        });
+      }
+    });
+    if (Object.keys(deleted).length > 0) this.#log.info({ deleted }, 'deleted calls past retention');
+    return deleted;
+  }
+
+  /** Sweeps now and then every `intervalMs` (default daily); errors are logged and the next run tries again. */
+  start(intervalMs = 24 * 3600 * 1000): void {
+    if (this.#timer) return;
+    const run = () =>
+      void this.sweep().catch((error: unknown) => this.#log.error({ err: error }, 'retention sweep failed'));
+    run();
+    this.#timer = setInterval(run, intervalMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+}

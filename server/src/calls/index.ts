@@ -47,7 +47,8 @@ export interface CallRecords {
 /**
  * Everything call records need, wired for the server's main: agent configurations in MySQL (seeded with the
  * default agent on an empty database), the recorder on the event bus (after closing calls a previous process
- * left open), the extraction worker, the retention sweeper and the HTTP routers. `stop()` unsubscribes, flushes and stops the worker.
+ * left open), the extraction worker, the retention sweeper and the HTTP routers. `stop()` unsubscribes, flushes
+ * and stops the worker.
  */
 export async function startCallRecords(options: CallRecordsOptions): Promise<CallRecords> {
   const logger = options.logger ?? createLogger('call-records');

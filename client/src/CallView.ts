@@ -19,7 +19,8 @@ const AGENT_STATE_LABELS: Record<AgentState, string> = {
   listening: 'listening',
   thinking: 'thinking',
   speaking: 'speaking',
-  paused: 'paused (a person took over)',
+  // The agent holds its reply while the caller talks over it (a possible barge-in).
+  paused: 'pausing while you speak',
 };
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -100,7 +101,7 @@ export class CallView {
     speaker.textContent = `${SPEAKER_LABELS[line.speaker]}:`;
     const text = document.createElement('span');
     text.className = 'text';
-    text.textContent = line.interrupted ? `${line.text} …` : line.text;
+    text.textContent = line.interrupted ? (line.text ? `${line.text} …` : '(interrupted)') : line.text;
     item.replaceChildren(speaker, text);
     if (!existing) {
       this.#captions.append(item);

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { RoomGrants, RoomRole, SignalingNotification } from '@voiceroom/sdk/protocol';
+import type { RoomGrants, RoomRole, RtpParameters, SignalingNotification } from '@voiceroom/sdk/protocol';
 import type { types as ms } from 'mediasoup';
 import { MediaError } from './errors.ts';
 
@@ -72,10 +72,16 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.grants = Object.freeze({ ...options.grants });
     this.rtpCapabilities = options.rtpCapabilities;
     this.#maxBuffered = options.maxBufferedNotifications ?? 500;
+    if (this.kind === 'webrtc') this.#notifyConsumerChanges();
   }
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Everyone but the customer: the AI agent, human agents, supervisors. */
+  get isStaff(): boolean {
+    return this.role !== 'customer';
   }
 
   /** True while a connection receives this peer's notifications. */
@@ -214,6 +220,33 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.#subscribedProducerIds.clear();
     this.emit('close', reason);
     this.removeAllListeners();
+  }
+
+  /** A WebRTC client learns of its consumers from notifications (it must resume each new one). */
+  #notifyConsumerChanges(): void {
+    const ref = (e: ConsumerEntry) => ({
+      consumerId: e.consumer.id,
+      producerId: e.consumer.producerId,
+      peerId: e.producerPeerId,
+    });
+    this.on('consumeradded', (e) =>
+      this.notify({
+        method: 'newConsumer',
+        data: {
+          ...ref(e),
+          kind: e.consumer.kind,
+          // mediasoup's codec parameters are typed `unknown`; on the wire they are strings, numbers or booleans.
+          rtpParameters: e.consumer.rtpParameters as RtpParameters,
+          appData: e.consumer.appData,
+          producerPaused: e.consumer.producerPaused,
+        },
+      }),
+    );
+    this.on('consumerremoved', (e, reason) =>
+      this.notify({ method: 'consumerClosed', data: { ...ref(e), reason } }),
+    );
+    this.on('consumerpaused', (e) => this.notify({ method: 'consumerPaused', data: ref(e) }));
+    this.on('consumerresumed', (e) => this.notify({ method: 'consumerResumed', data: ref(e) }));
   }
 
   #assertOpen(dispose: () => void): void {

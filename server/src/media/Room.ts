@@ -4,7 +4,6 @@ import type {
   PeerInfo,
   RoomGrants,
   RoomRole,
-  RtpParameters,
   SignalingNotification,
   Takeover,
 } from '@voiceroom/sdk/protocol';
@@ -15,7 +14,7 @@ import { ActiveSpeaker } from './ActiveSpeaker.ts';
 import { AgentMediaLink, type ConnectAgentOptions } from './AgentMediaLink.ts';
 import { MediaError } from './errors.ts';
 import { listenInfo, type MediaNetworkOptions, ROOM_MEDIA_CODECS } from './mediaOptions.ts';
-import { type ConsumerEntry, Peer, type PeerKind, type TransportDirection } from './Peer.ts';
+import { Peer, type PeerKind, type TransportDirection } from './Peer.ts';
 
 export interface RoomOptions {
   id: string;
@@ -166,7 +165,6 @@ export class Room extends EventEmitter<RoomEvents> {
     }
     const peer = new Peer(options);
     this.#peers.set(peer.id, peer);
-    if (peer.kind === 'webrtc') this.#relayConsumerEvents(peer);
     peer.once('close', (reason) => this.#onPeerClosed(peer, reason));
     for (const other of this.#peers.values()) {
       if (other !== peer && this.#visibleTo(peer, other)) {
@@ -272,7 +270,7 @@ export class Room extends EventEmitter<RoomEvents> {
     if (this.#takeover === peer) return;
     this.#takeover = peer;
     const notification: SignalingNotification = { method: 'copilotState', data: { takeover: this.takeover } };
-    for (const other of this.#peers.values()) if (isStaff(other)) other.notify(notification);
+    for (const other of this.#peers.values()) if (other.isStaff) other.notify(notification);
   }
 
   /** Sends a notification to every peer (optionally all but one). */
@@ -323,7 +321,7 @@ export class Room extends EventEmitter<RoomEvents> {
 
   async #subscribe(consumerPeer: Peer, producerPeer: Peer, producer: ms.Producer): Promise<void> {
     if (!consumerPeer.grants.canSubscribe || consumerPeer.closed || producer.closed) return;
-    if (producer.appData.audience === 'staff' && !isStaff(consumerPeer)) return;
+    if (producer.appData.audience === 'staff' && !consumerPeer.isStaff) return;
     const transport = consumerPeer.consumingTransport;
     if (!transport) return;
     if (
@@ -353,32 +351,6 @@ export class Room extends EventEmitter<RoomEvents> {
     }
   }
 
-  #relayConsumerEvents(peer: Peer): void {
-    const ref = (e: ConsumerEntry) => ({
-      consumerId: e.consumer.id,
-      producerId: e.consumer.producerId,
-      peerId: e.producerPeerId,
-    });
-    peer.on('consumeradded', (e) =>
-      peer.notify({
-        method: 'newConsumer',
-        data: {
-          ...ref(e),
-          kind: e.consumer.kind,
-          // mediasoup's codec parameters are typed `unknown`; on the wire they are strings, numbers or booleans.
-          rtpParameters: e.consumer.rtpParameters as RtpParameters,
-          appData: e.consumer.appData,
-          producerPaused: e.consumer.producerPaused,
-        },
-      }),
-    );
-    peer.on('consumerremoved', (e, reason) =>
-      peer.notify({ method: 'consumerClosed', data: { ...ref(e), reason } }),
-    );
-    peer.on('consumerpaused', (e) => peer.notify({ method: 'consumerPaused', data: ref(e) }));
-    peer.on('consumerresumed', (e) => peer.notify({ method: 'consumerResumed', data: ref(e) }));
-  }
-
   /** Hidden peers (silent supervisors) are invisible to customers. */
   #visibleTo(peer: Peer, viewer: Peer): boolean {
     return !(peer.grants.hidden && viewer.role === 'customer');
@@ -395,9 +367,4 @@ export class Room extends EventEmitter<RoomEvents> {
       throw new MediaError('not_joined', 'You are not in this room (any more): join first.');
     }
   }
-}
-
-/** Everyone but the customer: the AI agent, human agents, supervisors. */
-export function isStaff(peer: Peer): boolean {
-  return peer.role !== 'customer';
 }

@@ -16,7 +16,7 @@ import type { z } from 'zod';
 import type { Logger } from '../log.ts';
 import { MediaError } from '../media/errors.ts';
 import type { Peer } from '../media/Peer.ts';
-import { isStaff, type Room } from '../media/Room.ts';
+import type { Room } from '../media/Room.ts';
 import type { RoomRegistry } from '../media/RoomRegistry.ts';
 import type { CopilotRequests } from './CopilotRequests.ts';
 import { isMediaMethod, type Membership, mediaRequests } from './mediaRequests.ts';
@@ -234,7 +234,7 @@ export class ClientSession {
       grants: { ...peer.grants },
       resumed: resumable !== undefined,
       peers: room.peerInfos(peer),
-      ...(isStaff(peer) ? { takeover: room.takeover } : {}),
+      ...(peer.isStaff ? { takeover: room.takeover } : {}),
     };
     return { data: response, afterAck: () => peer.attach((n) => this.#notify(n)) };
   }

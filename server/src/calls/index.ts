@@ -3,6 +3,7 @@ import type { TokenService } from '../auth/tokens.ts';
 import type { ServerConfig } from '../config.ts';
 import type { MikroORM } from '../db/orm.ts';
 import type { CallEventBus } from '../events.ts';
+import { ExtractionQueries } from '../extraction/ExtractionQueries.ts';
 import { type ExtractionService, startExtraction } from '../extraction/index.ts';
 import { ExtractionReview } from '../extraction/review.ts';
 import { createAgentConfigsRouter } from '../http/routes/agentConfigs.ts';
@@ -85,7 +86,7 @@ export async function startCallRecords(options: CallRecordsOptions): Promise<Cal
       createAgentConfigsRouter({ tokens: options.tokens, store: agentConfigs, orm: options.orm }),
       createExtractionRouter({
         tokens: options.tokens,
-        queries,
+        queries: new ExtractionQueries(options.orm),
         review: new ExtractionReview(options.orm, extraction.queue),
       }),
       createOpenApiRouter({ serverUrl: options.config.publicUrl }),

@@ -2,7 +2,7 @@ import { Router } from '@koa/router';
 import { z } from 'zod';
 import { STAFF_ROLES } from '../../auth/roles.ts';
 import type { TokenService } from '../../auth/tokens.ts';
-import type { CallQueries } from '../../calls/CallQueries.ts';
+import type { ExtractionQueries } from '../../extraction/ExtractionQueries.ts';
 import { type ExtractionReview, ReviewError } from '../../extraction/review.ts';
 import { ExtractionResultSchema } from '../../extraction/schema.ts';
 import { HttpError, NotFoundError } from '../errors.ts';
@@ -42,7 +42,7 @@ const REVIEW_STATUS: Record<ReviewError['code'], number> = {
  */
 export function createExtractionRouter(deps: {
   tokens: TokenService;
-  queries: CallQueries;
+  queries: ExtractionQueries;
   review: ExtractionReview;
 }): Router {
   const router = new Router({ prefix: '/api/extraction' });
@@ -50,12 +50,12 @@ export function createExtractionRouter(deps: {
   const reviewers = requireAuth(deps.tokens, ['supervisor', 'admin']);
 
   router.get('/jobs', staff, async (ctx) => {
-    ctx.body = await deps.queries.listExtractions(validateQuery(ctx, JobListQuerySchema));
+    ctx.body = await deps.queries.list(validateQuery(ctx, JobListQuerySchema));
   });
 
   router.get('/jobs/:jobId', staff, async (ctx) => {
     const { jobId } = validateParams(ctx, JobParamsSchema);
-    const job = await deps.queries.extraction(jobId);
+    const job = await deps.queries.get(jobId);
     if (!job) throw new NotFoundError(`Extraction job ${jobId}`, 'extraction_job_not_found');
     ctx.body = job;
   });
@@ -78,7 +78,7 @@ export function createExtractionRouter(deps: {
           throw new HttpError(REVIEW_STATUS[error.code], error.code, error.message);
         throw error;
       }
-      ctx.body = await deps.queries.extraction(jobId);
+      ctx.body = await deps.queries.get(jobId);
     });
   act('approve');
   act('correct');

@@ -40,6 +40,7 @@ export class CallView {
   readonly #agentState = byId<HTMLElement>('agent-state');
   readonly #participants = byId<HTMLUListElement>('participants');
   readonly #captions = byId<HTMLOListElement>('captions');
+  #activeSpeaker: string | null = null;
 
   setStatus(text: string, state: string): void {
     this.#status.textContent = text;
@@ -78,14 +79,22 @@ export class CallView {
     this.#agentState.textContent = state ? AGENT_STATE_LABELS[state] : 'not connected';
   }
 
-  renderParticipants(participants: Iterable<Participant>): void {
-    const items = [this.#participantItem('You', '')];
+  /** Lists us first, then the others; `localPeerId` marks our own entry for the speaking indicator. */
+  renderParticipants(localPeerId: string, participants: Iterable<Participant>): void {
+    const items = [this.#participantItem(localPeerId, 'You', '')];
     for (const p of participants) {
-      items.push(
-        this.#participantItem(p.displayName || 'Guest', p.role ? (ROLE_LABELS[p.role] ?? p.role) : ''),
-      );
+      const role = p.role ? (ROLE_LABELS[p.role] ?? p.role) : '';
+      items.push(this.#participantItem(p.peerId, p.displayName || 'Guest', role));
     }
     this.#participants.replaceChildren(...items);
+    this.setActiveSpeaker(this.#activeSpeaker);
+  }
+
+  setActiveSpeaker(peerId: string | null): void {
+    this.#activeSpeaker = peerId;
+    for (const item of this.#participants.querySelectorAll<HTMLLIElement>('li')) {
+      item.dataset.speaking = String(item.dataset.peerId === peerId);
+    }
   }
 
   renderCaption(line: CaptionLine): void {
@@ -113,8 +122,9 @@ export class CallView {
     this.#captions.replaceChildren();
   }
 
-  #participantItem(name: string, role: string): HTMLLIElement {
+  #participantItem(peerId: string, name: string, role: string): HTMLLIElement {
     const item = document.createElement('li');
+    item.dataset.peerId = peerId;
     item.textContent = role ? `${name} (${role})` : name;
     return item;
   }

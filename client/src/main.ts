@@ -40,7 +40,7 @@ async function placeCall(): Promise<void> {
     debugHandle.room = joined;
     wireRoom(joined);
     view.setInCall(true);
-    view.renderParticipants(joined.participants.values());
+    view.renderParticipants(joined.localPeer.peerId, joined.participants.values());
     if (joined.localPeer.grants.canPublish) {
       await joined.publishMicrophone();
       view.setCanSpeak(true);
@@ -58,7 +58,8 @@ async function placeCall(): Promise<void> {
 }
 
 function wireRoom(joined: Room): void {
-  const refreshParticipants = (): void => view.renderParticipants(joined.participants.values());
+  const refreshParticipants = (): void =>
+    view.renderParticipants(joined.localPeer.peerId, joined.participants.values());
   joined.on('participantJoined', refreshParticipants);
   joined.on('participantLeft', refreshParticipants);
   const play = (track: MediaStreamTrack): void => {
@@ -76,6 +77,7 @@ function wireRoom(joined: Room): void {
     if (line) view.renderCaption(line);
   });
   joined.on('agentState', ({ state }) => view.setAgentState(state));
+  joined.on('activeSpeaker', ({ peerId }) => view.setActiveSpeaker(peerId));
   joined.on('muteChanged', ({ muted }) => view.setMuted(muted));
   joined.on('error', showError);
   joined.on('connectionStateChanged', (state) => {
@@ -101,6 +103,7 @@ function endCall(message: string): void {
   detachers.clear();
   view.setInCall(false);
   view.setAgentState(null);
+  view.setActiveSpeaker(null);
   view.setMuted(false);
   view.setStatus(message, 'ended');
 }

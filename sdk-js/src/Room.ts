@@ -255,6 +255,11 @@ export class Room extends TypedEmitter<RoomEvents> {
         if (notification.data.rejoin && !this.#left) this.#rejoinFresh();
         else this.#teardown();
         return;
+      case 'activeSpeaker': {
+        const { peerId } = notification.data;
+        this.emit('activeSpeaker', { peerId, isLocal: peerId !== null && peerId === this.#local?.peerId });
+        return;
+      }
       case 'copilotState':
         this.#copilot.apply(notification.data.takeover);
         return;

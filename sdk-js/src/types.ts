@@ -45,6 +45,8 @@ export type RoomEvents = {
   muteChanged: { muted: boolean; byServer: boolean };
   /** The server stopped our microphone (e.g. a listen-only supervisor handed the call back); publish again to speak. */
   microphoneClosed: { reason: string };
+  /** Who is speaking now (server-side audio levels); `peerId` null after silence, `isLocal` when it is us. */
+  activeSpeaker: { peerId: string | null; isLocal: boolean };
   /** Staff only: someone took the call over from the AI, or handed it back (`takeover: null`). */
   copilotState: { takeover: Takeover };
   transcript: TranscriptEvent;

@@ -108,6 +108,18 @@ describe('customer call page', () => {
     await caller.page.click('#leave');
   }, 60_000);
 
+  it("marks the caller as speaking from the server's active-speaker detection of their real audio", async () => {
+    const room = `callpage-${Date.now().toString(36)}-speaker`;
+    await joinAsCaller(room);
+    const speaking = await pollUntil(
+      () => caller.page.locator('#participants li[data-speaking="true"]').allTextContents(),
+      (items) => items.length === 1,
+      { timeoutMs: 10_000, what: 'the caller to be marked as speaking' },
+    );
+    expect(speaking).toEqual(['You']);
+    await caller.page.click('#leave');
+  }, 60_000);
+
   it('pauses the caller producer on the server when muted and resumes it when unmuted', async () => {
     const room = `callpage-${Date.now().toString(36)}-mute`;
     await joinAsCaller(room);

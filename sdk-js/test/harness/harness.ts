@@ -43,6 +43,7 @@ const EVENTS: (keyof RoomEvents)[] = [
   'muteChanged',
   'microphoneClosed',
   'copilotState',
+  'activeSpeaker',
   'transcript',
   'agentState',
   'turnMetrics',

@@ -1,6 +1,6 @@
 import type { KnowledgeEntry } from '@voiceroom/sdk/protocol';
 import { singular } from './fuzzy.ts';
-import { findPhrase, hasAnyPhrase } from './text.ts';
+import { findPhrase, hasAnyPhrase, tokenize } from './text.ts';
 
 /** Small intent detectors over normalised words. Each is independent; the dialog policy decides what wins. */
 
@@ -120,6 +120,42 @@ const PRICE_QUESTIONS = [
   'cost',
   'costs',
 ];
+const LEADING_FILLERS = new Set([
+  'and',
+  'so',
+  'um',
+  'uh',
+  'oh',
+  'yeah',
+  'hi',
+  'hello',
+  'hey',
+  'ok',
+  'okay',
+  'well',
+  'also',
+  'but',
+  'great',
+]);
+/** Questions asked in the middle of a sentence ("so first of all how long does delivery take"). */
+const QUESTION_PHRASES = [
+  'i was wondering',
+  'wondering if',
+  'can you tell me',
+  'do you know',
+  'tell me',
+  'how long',
+  'how much',
+  'what time',
+  'when do you',
+  'when are you',
+  'do you have',
+  'do you deliver',
+  'are you open',
+  'is delivery',
+  'is there',
+  'what are your',
+];
 const QUESTION_WORDS = new Set([
   'what',
   'whats',
@@ -185,11 +221,9 @@ export function wantsHuman(words: readonly string[], keywords: readonly string[]
 }
 
 export function isQuestion(text: string, words: readonly string[]): boolean {
+  const start = words.findIndex((w) => !LEADING_FILLERS.has(w));
   return (
-    text.includes('?') ||
-    QUESTION_WORDS.has(words[0] ?? '') ||
-    (words[0] === 'and' && QUESTION_WORDS.has(words[1] ?? '')) ||
-    hasAnyPhrase(words, ['i was wondering', 'can you tell me', 'do you know', 'tell me'])
+    text.includes('?') || QUESTION_WORDS.has(words[start] ?? '') || hasAnyPhrase(words, QUESTION_PHRASES)
   );
 }
 
@@ -201,26 +235,30 @@ export function asksForPrice(words: readonly string[]): boolean {
   return hasAnyPhrase(words, PRICE_QUESTIONS);
 }
 
-/** The knowledge entry whose keywords the utterance hits most (stems compared), or undefined. */
+/**
+ * The knowledge entry whose keywords the utterance hits most (distinct stems). Ties go to the entry whose own
+ * question shares more words with the utterance ("how long does delivery take" is "How long will it take?").
+ */
 export function matchKnowledge(
   words: readonly string[],
   knowledge: readonly KnowledgeEntry[],
 ): KnowledgeEntry | undefined {
   const stems = new Set(words.map(stem));
-  let best: KnowledgeEntry | undefined;
-  let bestScore = 0;
+  let best: { entry: KnowledgeEntry; score: number; overlap: number } | undefined;
   for (const entry of knowledge) {
-    let score = 0;
+    const matched = new Set<string>();
     for (const keyword of entry.keywords) {
       const parts = keyword.toLowerCase().split(/\s+/).map(stem);
-      if (parts.every((p) => stems.has(p))) score += parts.length;
+      if (parts.every((p) => stems.has(p))) matched.add(parts.join(' '));
     }
-    if (score > bestScore) {
-      best = entry;
-      bestScore = score;
-    }
+    const score = matched.size;
+    if (score === 0) continue;
+    const questionWords = new Set(tokenize(entry.question).map((t) => stem(t.norm)));
+    const overlap = [...questionWords].filter((w) => stems.has(w)).length;
+    if (!best || score > best.score || (score === best.score && overlap > best.overlap))
+      best = { entry, score, overlap };
   }
-  return best;
+  return best?.entry;
 }
 
 /** A crude stem: "delivering", "delivers", "delivery" and "deliver" all become "deliver". */

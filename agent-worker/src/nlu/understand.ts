@@ -14,7 +14,7 @@ import {
 import { MenuMatcher } from './menuMatcher.ts';
 import type { OrderOp } from './order.ts';
 import { parseOrder } from './orderParser.ts';
-import { hasAnyPhrase, tokenize } from './text.ts';
+import { findPhrase, tokenize } from './text.ts';
 
 /** Questions about items that do not order them ("do you have wings?", "how much is a large hawaiian?"). */
 const INFORMATION_QUESTIONS = [
@@ -74,6 +74,11 @@ export interface NluOptions {
   handoffKeywords?: readonly string[];
 }
 
+function firstPhraseAt(words: readonly string[], phrases: readonly string[]): number {
+  const found = phrases.map((p) => findPhrase(words, p)).filter((i) => i >= 0);
+  return found.length === 0 ? -1 : Math.min(...found);
+}
+
 /** Longer inputs are cut: a caller does not say more than this in one turn, and parsing stays linear. */
 const MAX_WORDS = 400;
 
@@ -117,20 +122,21 @@ export class Nlu {
       for (const [i, w] of words.entries()) if (w === 'at' || w === 'dot' || email.includes(w)) masked.add(i);
     }
 
-    const order = parseOrder(words, this.#matcher, masked);
     const question = isQuestion(text, words);
     const asksPrice = question && asksForPrice(words);
-    // A question about an item ("how much is the hawaiian?", "do you have wings?") does not order it.
-    const asksAbout =
-      question &&
-      (asksPrice || (hasAnyPhrase(words, INFORMATION_QUESTIONS) && order.ops.every((o) => o.kind === 'add')));
-    const ops = asksAbout ? [] : order.ops;
+    // A question about an item ("how much is the hawaiian?", "do you have wings?") does not order it; items ordered
+    // before the question in the same breath still count ("a pepperoni, and do you have coke?").
+    const askedAt = question ? firstPhraseAt(words, [...INFORMATION_QUESTIONS, 'how much', 'price of']) : -1;
+    if (askedAt >= 0) for (let i = askedAt; i < words.length; i++) masked.add(i);
+    const order = parseOrder(words, this.#matcher, masked);
+    const ops = order.ops;
     const detailsGiven = name !== undefined || address !== undefined || phone !== undefined;
     return {
       text,
       words,
       ops,
-      items: order.items.map((m) => m.item),
+      items:
+        askedAt >= 0 ? this.#matcher.findItems(words).map((m) => m.item) : order.items.map((m) => m.item),
       name: name?.value,
       address: address?.value,
       phone: phone?.value,

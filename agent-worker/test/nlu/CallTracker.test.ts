@@ -86,6 +86,10 @@ describe('CallTracker: taking the order', () => {
     expect(orderAfter('how much is a large hawaiian?', 'do you have chicken wings').order.isEmpty).toBe(true);
   });
 
+  it('keeps items ordered before a question in the same sentence', () => {
+    expect(lines(orderAfter("i'll have a large pepperoni and do you have lemonade"))).toEqual([['pepperoni pizza', 'large', 1]]);
+  });
+
   it('orders from a question that is a request', () => {
     expect(lines(orderAfter('Could I also get two lemonades?'))).toEqual([['lemonade', null, 2]]);
   });

@@ -67,6 +67,7 @@ describe('knowledge and menu questions', () => {
     ['are you open on sundays', 'What are your opening hours?'],
     ['do you deliver to riverside', 'Do you deliver?'],
     ['how long will it take', 'How long will it take?'],
+    ['so first of all how long does delivery usually take', 'How long will it take?'],
     ['any gluten free options', 'Do you have gluten free options?'],
   ])('%j matches %j', (t, question) => {
     expect(matchKnowledge(words(t), config.knowledge)?.question).toBe(question);

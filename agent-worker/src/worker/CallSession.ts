@@ -1,5 +1,11 @@
 import { EventEmitter } from 'node:events';
-import type { ReceiveStream, SessionCallEvent, SessionDispatch, SessionMedia } from '@voiceroom/sdk/protocol';
+import {
+  type ReceiveStream,
+  type SessionCallEvent,
+  SessionCallEventSchema,
+  type SessionDispatch,
+  type SessionMedia,
+} from '@voiceroom/sdk/protocol';
 import type { Logger } from 'pino';
 import type { Clock } from '../audio/clock.ts';
 import { type Endpoint, MediaSession, type MediaSessionStats } from '../transport/MediaSession.ts';
@@ -158,8 +164,19 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
     this.removeAllListeners();
   }
 
-  #onPipelineEvent(event: SessionCallEvent): void {
+  #onPipelineEvent(raw: SessionCallEvent): void {
     if (this.#ended) return;
+    // Checked here too, so a pipeline bug shows up in this worker's log rather than as a drop on the server.
+    const parsed = SessionCallEventSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      this.#log.warn(
+        { type: raw?.type, path: issue?.path.join('.'), issue: issue?.message },
+        'dropping an invalid pipeline event',
+      );
+      return;
+    }
+    const event = parsed.data;
     this.emit('event', event);
     if (event.type === 'end_call') this.stop('agent_hangup');
   }

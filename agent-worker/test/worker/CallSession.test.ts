@@ -80,7 +80,7 @@ describe('CallSession', () => {
     expect(session.ended).toBe(true);
   });
 
-  it('forwards pipeline events and ends with "agent_hangup" after end_call', async () => {
+  it('forwards valid pipeline events, drops invalid ones, and ends with "agent_hangup" after end_call', async () => {
     let emit: (e: SessionCallEvent) => void = () => {};
     const pipeline = new EchoPipeline({ roomId: 'r1', emit: (e) => emit(e) });
     const server = createSocket('udp4');
@@ -100,6 +100,7 @@ describe('CallSession', () => {
     session.on('event', (e) => events.push(e.type));
     session.on('ended', (reason) => ended.push(reason));
     emit({ type: 'agent.state', roomId: 'r1', state: 'speaking' });
+    emit({ type: 'agent.state', roomId: 'r1', state: 'dancing' } as unknown as SessionCallEvent);
     emit({ type: 'end_call', roomId: 'r1' });
     emit({ type: 'agent.state', roomId: 'r1', state: 'idle' });
     expect(events).toEqual(['agent.state', 'end_call']);

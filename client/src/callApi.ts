@@ -2,6 +2,7 @@
 export interface CallTicket {
   roomId: string;
   token: string;
+  iceServers: RTCIceServer[];
 }
 
 export class CallApiError extends Error {
@@ -38,12 +39,16 @@ export async function startCall(serverUrl: string, agentId?: string): Promise<Ca
         : `the call could not be started (${response.status})`,
     );
   }
-  const { roomId, token } = (body ?? {}) as { roomId?: unknown; token?: unknown };
+  const { roomId, token, iceServers } = (body ?? {}) as {
+    roomId?: unknown;
+    token?: unknown;
+    iceServers?: unknown;
+  };
   if (typeof roomId !== 'string' || roomId === '' || typeof token !== 'string' || token === '') {
     throw new CallApiError(
       'BAD_RESPONSE',
       'the call service answered without a room and token; try again later',
     );
   }
-  return { roomId, token };
+  return { roomId, token, iceServers: Array.isArray(iceServers) ? (iceServers as RTCIceServer[]) : [] };
 }

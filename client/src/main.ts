@@ -34,8 +34,10 @@ async function placeCall(): Promise<void> {
   view.setInCall(false, true);
   view.setStatus('Connecting…', 'connecting');
   try {
-    const token = givenToken ?? (await startCall(serverUrl, params.get('agent') ?? undefined)).token;
-    const joined = await connect(serverUrl, token);
+    const ticket = givenToken
+      ? { token: givenToken, iceServers: [] }
+      : await startCall(serverUrl, params.get('agent') ?? undefined);
+    const joined = await connect(serverUrl, ticket.token, { iceServers: ticket.iceServers });
     room = joined;
     debugHandle.room = joined;
     wireRoom(joined);

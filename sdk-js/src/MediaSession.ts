@@ -29,18 +29,22 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
   readonly #signaling: SignalingClient;
   readonly #transports = new Map<TransportDirection, Promise<Transport>>();
   readonly #consumers = new Map<string, Consumer>();
+  readonly #iceServers: RTCIceServer[];
   #producer: Producer | undefined;
   #closed = false;
 
-  private constructor(device: Device, signaling: SignalingClient) {
+  private constructor(device: Device, signaling: SignalingClient, iceServers: RTCIceServer[]) {
     super();
     this.#device = device;
     this.#signaling = signaling;
+    this.#iceServers = iceServers;
   }
 
+  /** `iceServers`: STUN/TURN servers from the control plane (empty on a LAN or loopback). */
   static async create(
     signaling: SignalingClient,
     routerRtpCapabilities: RtpCapabilities,
+    iceServers: RTCIceServer[] = [],
   ): Promise<MediaSession> {
     let device: Device;
     try {
@@ -53,7 +57,7 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
       );
     }
     await device.load({ routerRtpCapabilities: routerRtpCapabilities as ClientRtpCapabilities });
-    return new MediaSession(device, signaling);
+    return new MediaSession(device, signaling, iceServers);
   }
 
   /** What this browser can receive: sent with `join` so the server only creates consumers we can decode. */
@@ -153,7 +157,7 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
   async #createTransport(direction: TransportDirection): Promise<Transport> {
     const info = await this.#signaling.request('createWebRtcTransport', { direction });
     this.#assertOpen();
-    const options = info as unknown as TransportOptions;
+    const options = { ...(info as unknown as TransportOptions), iceServers: this.#iceServers };
     const transport =
       direction === 'send'
         ? this.#device.createSendTransport(options)

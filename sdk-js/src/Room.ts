@@ -32,6 +32,7 @@ const DEFAULT_MICROPHONE: MediaTrackConstraints = {
 export class Room extends TypedEmitter<RoomEvents> {
   readonly #signaling: SignalingClient;
   readonly #displayName: string | undefined;
+  readonly #iceServers: RTCIceServer[];
   readonly #roster = new Roster(
     (event, payload) => this.emit(event, payload as RoomEvents[typeof event]),
     (consumerId) => this.#media?.closeConsumer(consumerId),
@@ -50,6 +51,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   private constructor(url: string, token: string, options: ConnectOptions) {
     super();
     this.#displayName = options.displayName;
+    this.#iceServers = options.iceServers ?? [];
     this.#signaling = new SignalingClient({
       url,
       token,
@@ -190,7 +192,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     }
     this.#dropMedia();
     const routerCapabilities = await this.#signaling.request('getRouterRtpCapabilities');
-    const media = await MediaSession.create(this.#signaling, routerCapabilities);
+    const media = await MediaSession.create(this.#signaling, routerCapabilities, this.#iceServers);
     this.#media = media;
     joined ??= await this.#join(media.rtpCapabilities);
     this.#roster.reconcile(joined.peers);

@@ -71,6 +71,8 @@ export interface ConnectOptions {
   displayName?: string;
   /** socket.io transports in order of preference (default: websocket). */
   transports?: ('websocket' | 'polling' | 'webtransport')[];
+  /** STUN/TURN servers, as returned with the room token by POST /api/calls or /api/rooms/:id/token. */
+  iceServers?: RTCIceServer[];
   /** Per-request ack timeout (default 10 s). */
   requestTimeoutMs?: number;
 }

@@ -1,17 +1,8 @@
+import { parseChange } from './changeParser.ts';
+import { findQuantities, lastWithin, PRONOUNS, type QuantityMention } from './mentions.ts';
 import type { ItemMention, MenuMatcher, SizeMention } from './menuMatcher.ts';
-import { parseQuantity } from './numbers.ts';
 import type { LineTarget, OrderOp } from './order.ts';
 import { findPhrase } from './text.ts';
-
-interface QuantityMention {
-  value: number;
-  start: number;
-  end: number;
-  /** "a"/"an": one, but not said as a number. */
-  article: boolean;
-  /** "to"/"too" heard where "two" was meant. */
-  homophone: boolean;
-}
 
 const REMOVE_PHRASES = [
   'remove',
@@ -47,9 +38,6 @@ const ADD_WORDS = new Set([
   'give',
 ]);
 const INCREMENT_WORDS = new Set(['another', 'more', 'extra', 'additional']);
-const CHANGE_WORDS = new Set(['change', 'switch', 'swap', 'replace', 'make', 'turn', 'upgrade', 'downgrade']);
-const PRONOUNS = new Set(['it', 'that', 'those', 'them', 'this', 'these', 'thatll', 'mine', 'em']);
-const CONNECTORS = new Set(['to', 'into', 'for', 'with', 'a', 'an', 'instead']);
 const CORRECTION_MARKERS = [
   'actually',
   'sorry',
@@ -119,64 +107,6 @@ export function parseOrder(
 
   return { ops: parseItems(visible, menu, items, sizes, quantities), items, sizes };
 }
-
-function findQuantities(
-  words: readonly string[],
-  items: ItemMention[],
-  sizes: SizeMention[],
-): QuantityMention[] {
-  const taken = (i: number) =>
-    items.some((m) => i >= m.start && i < m.end) || sizes.some((s) => i >= s.start && i < s.end);
-  const startsMention = (i: number) => items.some((m) => m.start === i) || sizes.some((s) => s.start === i);
-  const found: QuantityMention[] = [];
-  for (let i = 0; i < words.length; ) {
-    const word = words[i]!;
-    if (word === '' || taken(i)) {
-      i++;
-      continue;
-    }
-    if (
-      (word === 'to' || word === 'too') &&
-      startsMention(i + 1) &&
-      !CHANGE_CONTEXT.has(words[i - 1] ?? '')
-    ) {
-      found.push({ value: 2, start: i, end: i + 1, article: false, homophone: true });
-      i++;
-      continue;
-    }
-    const q = parseQuantity(words, i);
-    if (q && !Array.from({ length: q.length }, (_, k) => taken(i + k)).some(Boolean)) {
-      found.push({
-        value: q.value,
-        start: i,
-        end: i + q.length,
-        article: q.length === 1 && (word === 'a' || word === 'an'),
-        homophone: false,
-      });
-      i += q.length;
-    } else {
-      i++;
-    }
-  }
-  return found;
-}
-
-/** After these words "to" is the preposition of a change, never "two". */
-const CHANGE_CONTEXT = new Set([
-  'it',
-  'that',
-  'them',
-  'those',
-  'one',
-  'ones',
-  'change',
-  'switch',
-  'swap',
-  'upgrade',
-  'downgrade',
-  'go',
-  'make',
-]);
 
 function parseItems(
   words: readonly string[],
@@ -307,108 +237,6 @@ function parseFocusCorrection(
 const ALL_WORDS = ['all', 'both', 'each', 'every', 'everything'];
 const FILLER_WORDS = new Set(['please', 'um', 'uh', 'ok', 'okay', 'so', 'just', 'yeah', 'well']);
 
-/** "change the large to a medium", "make the pepperoni a hawaiian", "make that three", "a lemonade instead of the coke". */
-function parseChange(
-  words: readonly string[],
-  menu: MenuMatcher,
-  items: ItemMention[],
-  sizes: SizeMention[],
-  quantities: QuantityMention[],
-): { ops: OrderOp[]; trigger: number } | undefined {
-  const insteadOf = findPhrase(words, 'instead of');
-  if (insteadOf >= 0) {
-    const old = items.find((m) => m.start > insteadOf + 1);
-    const wanted = items.find((m) => m !== old);
-    if (old && wanted) {
-      const size = lastWithin(sizes, 0, wanted.start) ?? sizes.find((s) => s.start > wanted.end);
-      const replace: OrderOp = {
-        kind: 'replace_item',
-        target: { name: old.item.name },
-        name: wanted.item.name,
-        size: menu.sizeFor(wanted.item, size?.size ?? null),
-      };
-      return { ops: [replace], trigger: 0 };
-    }
-  }
-  const trigger = words.findIndex((w) => CHANGE_WORDS.has(w));
-  if (trigger < 0) return undefined;
-  const after = trigger + 1;
-  const pronounAt = words.slice(after, after + 2).findIndex((w) => PRONOUNS.has(w));
-  let sourceEnd: number;
-  let source: LineTarget;
-  if (pronounAt >= 0) {
-    // "the coke, make it two": an item named before the trigger is what "it" means.
-    const named = items.filter((m) => m.end <= trigger).at(-1);
-    // "make that two pizzas": the category word says which line "that" is.
-    const category = words
-      .slice(after)
-      .map((_, k) => menu.categoryAt(words, after + k))
-      .find((c) => c !== undefined);
-    source = named
-      ? { name: named.item.name }
-      : category && !items.some((m) => m.start > trigger)
-        ? { category }
-        : {};
-    sourceEnd = after + pronounAt + 1;
-  } else {
-    // The source is the first item and/or size after the trigger; the target what follows a connector.
-    const firstItem = items.find((m) => m.start >= after);
-    const firstSize = sizes.find((s) => s.start >= after);
-    const first = [firstItem, firstSize].filter((x) => x !== undefined).sort((a, b) => a.start - b.start)[0];
-    if (!first || first.start > after + 3) return undefined;
-    source = {};
-    sourceEnd = first.end;
-    if (first === firstItem) {
-      source.name = firstItem.item.name;
-      // In "make the pepperoni large" the size after the item is the new size, not part of the source.
-      if (firstSize && firstSize.start < firstItem.start) source.size = firstSize.size;
-    } else if (firstSize) {
-      source.size = firstSize.size;
-      if (firstItem && firstItem.start === firstSize.end) {
-        source.name = firstItem.item.name;
-        sourceEnd = firstItem.end;
-      }
-    }
-  }
-  const targetStart = words
-    .slice(sourceEnd)
-    .findIndex((w) => w !== '' && !CONNECTORS.has(w) && w !== 'the' && w !== 'please');
-  if (targetStart < 0) return undefined;
-  const from = sourceEnd + targetStart;
-  const newItem = items.find((m) => m.start >= from);
-  const newSize = sizes.find((s) => s.start >= from);
-  const newQuantity = quantities.find((q) => q.start >= from && !q.article && !q.homophone);
-  const ops: OrderOp[] = [];
-  if (pronounAt >= 0 && newItem && newQuantity && source.name === undefined) {
-    // "make that two hawaiian pizzas": a restatement of that item's quantity, not a swap of the last item.
-    const size = menu.sizeFor(newItem.item, newSize?.size ?? null);
-    ops.push({
-      kind: 'add',
-      name: newItem.item.name,
-      size,
-      quantity: newQuantity.value,
-      explicitQuantity: true,
-      increment: false,
-    });
-    return { ops, trigger };
-  }
-  if (newItem && newItem.item.name !== source.name) {
-    ops.push({
-      kind: 'replace_item',
-      target: source,
-      name: newItem.item.name,
-      size: menu.sizeFor(newItem.item, newSize?.size ?? null),
-    });
-    if (newQuantity)
-      ops.push({ kind: 'set_quantity', target: { name: newItem.item.name }, quantity: newQuantity.value });
-    return { ops, trigger };
-  }
-  const target: LineTarget = newItem && source.name === undefined ? { name: newItem.item.name } : source;
-  if (newQuantity) ops.push({ kind: 'set_quantity', target, quantity: newQuantity.value });
-  if (newSize) ops.push({ kind: 'set_size', target, size: newSize.size });
-  return ops.length > 0 ? { ops, trigger } : undefined;
-}
-
 /** Index of the last word of the last removal phrase ("dont want" -> the "want"), or -1. */
 function lastRemoveTriggerEnd(words: readonly string[]): number {
   let last = -1;
@@ -426,14 +254,4 @@ function lastRemoveTriggerEnd(words: readonly string[]): number {
 function lastIndexWhere(words: readonly string[], test: (w: string) => boolean): number {
   for (let i = words.length - 1; i >= 0; i--) if (test(words[i]!)) return i;
   return -1;
-}
-
-function lastWithin<T extends { start: number; end: number }>(
-  mentions: readonly T[],
-  from: number,
-  to: number,
-): T | undefined {
-  let found: T | undefined;
-  for (const m of mentions) if (m.start >= from && m.end <= to) found = m;
-  return found;
 }

@@ -39,7 +39,7 @@ export class RulesExtractor implements Extractor {
     let expecting: Expectation = 'order';
     for (const [index, line] of transcript.entries()) {
       // Long transcripts: let an abort land, and other work run, every few hundred lines.
-      if (index % 500 === 499) {
+      if (index % 100 === 99) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         signal.throwIfAborted();
       }

@@ -107,7 +107,4 @@ export class OpusEncoderStream {
     return this.#encoder.encode(frame).slice();
   }
 
-  reset(): void {
-    this.#encoder.reset();
-  }
 }

@@ -81,11 +81,6 @@ export class Pacer {
     this.#timer = null;
   }
 
-  /** Ends the current spurt at once; the next frame the source offers starts a new one. */
-  interrupt(): void {
-    this.#nextDueMs = null;
-  }
-
   #tick(): void {
     this.#timer = null;
     if (!this.#running) return;

@@ -151,6 +151,27 @@ describe('ScriptedDialog', () => {
     expect(chunks).toHaveLength(1);
   });
 
+  it('always says something, whatever the caller says, until it ends or hands off', async () => {
+    const words =
+      'a two large coke yes no bye my name is 12 oak street what do you have remove make it medium human ?'.split(
+        ' ',
+      );
+    let seed = 7;
+    const pick = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return words[seed % words.length];
+    };
+    for (let c = 0; c < 20; c++) {
+      const s = session();
+      for (let t = 0; t < 15; t++) {
+        const { chunks, text } = await turn(s, Array.from({ length: 1 + (t % 6) }, pick).join(' '));
+        if (chunks.length === 0) break;
+        expect(text.trim().length).toBeGreaterThan(0);
+        if (chunks.some((ch) => ch.type !== 'text')) break;
+      }
+    }
+  });
+
   it('catches up on caller turns it did not answer (a human had taken over)', async () => {
     const s = session();
     const history = [

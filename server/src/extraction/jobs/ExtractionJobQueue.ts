@@ -1,4 +1,4 @@
-import type { QueryResult } from '@mikro-orm/core';
+import { IsolationLevel, type QueryResult } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '../../db/orm.ts';
 import { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF } from './backoff.ts';
 
@@ -61,35 +61,46 @@ export class ExtractionJobQueue {
     return row.id;
   }
 
-  /** Takes the next due job for `owner` for `leaseMs`, or null when none is due. */
+  /**
+   * Takes the next due job for `owner` for `leaseMs`, or null when none is due: a pending job whose backoff is
+   * over, else a running one whose lease expired (its worker died). Each branch walks the (status, run_after)
+   * index in order under READ COMMITTED, so a claimer locks only the row it takes and concurrent claimers skip it.
+   */
   async claim(owner: string, leaseMs: number): Promise<ClaimedJob | null> {
-    return this.#orm.em.fork().transactional(async (em) => {
-      const [row] = await em.execute<
-        { id: number; call_id: string; attempts: number; max_attempts: number }[]
-      >(
-        `select id, call_id, attempts, max_attempts from extraction_jobs
-         where (status = 'pending' and run_after <= utc_timestamp(3))
-            or (status = 'running' and lease_expires_at < utc_timestamp(3))
-         order by run_after, id
-         limit 1
-         for update skip locked`,
-      );
-      if (!row) return null;
-      await em.execute<QueryResult>(
-        `update extraction_jobs
-         set status = 'running', attempts = attempts + 1, lease_owner = ?,
-             lease_expires_at = utc_timestamp(3) + interval ? microsecond, updated_at = utc_timestamp(3)
-         where id = ?`,
-        [owner, leaseMs * 1000, row.id],
-      );
-      return {
-        id: row.id,
-        callId: row.call_id,
-        attempts: row.attempts + 1,
-        maxAttempts: row.max_attempts,
-        leaseOwner: owner,
-      };
-    });
+    return this.#orm.em.fork().transactional(
+      async (em) => {
+        type Row = { id: number; call_id: string; attempts: number; max_attempts: number };
+        const [due] = await em.execute<Row[]>(
+          `select id, call_id, attempts, max_attempts from extraction_jobs
+           where status = 'pending' and run_after <= utc_timestamp(3)
+           order by run_after, id limit 1 for update skip locked`,
+        );
+        const [row] = due
+          ? [due]
+          : await em.execute<Row[]>(
+              `select id, call_id, attempts, max_attempts from extraction_jobs
+               where status = 'running' and lease_expires_at < utc_timestamp(3)
+               order by lease_expires_at, id limit 1 for update skip locked`,
+            );
+        if (!row) return null;
+        await em.execute<QueryResult>(
+          `update extraction_jobs
+           set status = 'running', attempts = attempts + 1, lease_owner = ?,
+               lease_expires_at = utc_timestamp(3) + interval ? microsecond, updated_at = utc_timestamp(3)
+           where id = ?`,
+          [owner, leaseMs * 1000, row.id],
+          'run',
+        );
+        return {
+          id: row.id,
+          callId: row.call_id,
+          attempts: row.attempts + 1,
+          maxAttempts: row.max_attempts,
+          leaseOwner: owner,
+        };
+      },
+      { isolationLevel: IsolationLevel.READ_COMMITTED },
+    );
   }
 
   /** Extends the lease of a running job; false when it is no longer ours (expired and taken over). */

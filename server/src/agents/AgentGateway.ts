@@ -136,6 +136,11 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     }));
   }
 
+  /** Calls whose customer waits for a worker with capacity. */
+  get waitingCalls(): number {
+    return this.#waiting.size;
+  }
+
   /** Co-pilot whisper: a hint the AI follows in its next replies. Returns false when no agent is in that room. */
   hint(roomId: string, text: string): boolean {
     const session = this.#byRoom.get(roomId);

@@ -4,6 +4,8 @@ import { OpusDecoderStream } from '../../../agent-worker/src/audio/OpusCodec.ts'
 import { AgentWorker } from '../../../agent-worker/src/worker/AgentWorker.ts';
 import type { CallPipeline, CallPipelineFactory } from '../../../agent-worker/src/worker/CallPipeline.ts';
 import { EchoPipeline } from '../../../agent-worker/src/worker/EchoPipeline.ts';
+import { registerAgentMetrics } from '../../src/agents/agentMetrics.ts';
+import { MetricsRegistry } from '../../src/http/metrics.ts';
 import { type AgentHarness, startAgentHarness, toneAmplitude } from './agentHarness.ts';
 
 let h: AgentHarness;
@@ -84,6 +86,27 @@ describe('AgentGateway', () => {
     expect(worker.sessions.length).toBe(1);
     again.peer.close('hangup');
     await expect.poll(() => worker.sessions.length, { timeout: 5_000 }).toBe(0);
+  });
+
+  it('exposes workers, sessions and ended sessions as Prometheus metrics', async () => {
+    const metrics = new MetricsRegistry();
+    const stop = registerAgentMetrics(metrics, h.gateway);
+    try {
+      await startWorker('metered', 3);
+      const room = await h.newRoom();
+      const customer = await joinCustomer(room, 'customer-metrics');
+      await expect.poll(() => h.gateway.sessions.filter((s) => s.live).length, { timeout: 5_000 }).toBe(1);
+      const live = await metrics.render();
+      expect(live).toMatch(/^voiceroom_agent_workers 1$/m);
+      expect(live).toMatch(/^voiceroom_agent_capacity 3$/m);
+      expect(live).toMatch(/^voiceroom_agent_sessions\{state="live"\} 1$/m);
+      customer.peer.close('hangup');
+      await expect
+        .poll(async () => metrics.render(), { timeout: 5_000 })
+        .toMatch(/^voiceroom_agent_sessions_ended_total\{reason="customer_left"\} 1$/m);
+    } finally {
+      stop();
+    }
   });
 
   it('dispatches to the least-loaded worker', async () => {

@@ -41,6 +41,15 @@ export interface ClientSessionOptions {
   rateLimit: { burst: number; perSecond: number };
   /** Requests waiting behind the one in progress; more are refused with rate_limited. */
   maxQueuedRequests: number;
+  /** Told about every answered request (metrics). Method is 'invalid' when the request did not parse. */
+  onRequestDone: (info: RequestOutcome) => void;
+}
+
+export interface RequestOutcome {
+  method: string;
+  /** 'ok' or the refusal's code. */
+  outcome: string;
+  durationMs: number;
 }
 
 interface Outcome {
@@ -66,6 +75,7 @@ export class ClientSession {
   readonly #log: Logger;
   readonly #bucket: TokenBucket;
   readonly #maxQueued: number;
+  readonly #onRequestDone: (info: RequestOutcome) => void;
   #membership: Membership | undefined;
   #queue: Promise<void> = Promise.resolve();
   #queued = 0;
@@ -83,6 +93,7 @@ export class ClientSession {
     this.#log = options.logger.child({ socketId: options.socket.id, roomId: options.claims.room });
     this.#bucket = new TokenBucket(options.rateLimit);
     this.#maxQueued = options.maxQueuedRequests;
+    this.#onRequestDone = options.onRequestDone;
 
     this.#socket.use((event, next) => this.#screen(event, next));
     this.#socket.on(REQUEST_EVENT, (...args: unknown[]) => this.#onRequest(args));
@@ -114,6 +125,7 @@ export class ClientSession {
       if (this.#rateLimited % 100 === 1)
         this.#log.warn({ dropped: this.#rateLimited }, 'client over its request rate');
       ack?.(failure({ code: 'rate_limited', message: 'Too many requests: slow down and retry.' }));
+      this.#onRequestDone({ method: 'any', outcome: 'rate_limited', durationMs: 0 });
       return;
     }
     if (name !== REQUEST_EVENT) {
@@ -144,29 +156,35 @@ export class ClientSession {
       const message = describeIssues(parsed.error);
       this.#log.debug({ message }, 'invalid request refused');
       ack(failure({ code: 'bad_request', message }));
+      this.#onRequestDone({ method: 'invalid', outcome: 'bad_request', durationMs: 0 });
       return;
     }
     if (this.#queued >= this.#maxQueued) {
       ack(failure({ code: 'rate_limited', message: 'Too many requests in flight: wait for the replies.' }));
+      this.#onRequestDone({ method: parsed.data.method, outcome: 'rate_limited', durationMs: 0 });
       return;
     }
     this.#queued++;
     const request = parsed.data;
     this.#queue = this.#queue.then(async () => {
       const started = performance.now();
+      let result = 'ok';
       try {
         const outcome = await this.#handle(request);
         safeAck(ack, { ok: true, data: outcome.data });
         outcome.afterAck?.();
-        this.#log.debug(
-          { method: request.method, ms: Math.round(performance.now() - started) },
-          'request done',
-        );
       } catch (error) {
         const refusal = this.#toSignalingError(error, request.method);
+        result = refusal.code;
         safeAck(ack, failure(refusal));
       } finally {
         this.#queued--;
+        const durationMs = performance.now() - started;
+        this.#log.debug(
+          { method: request.method, outcome: result, ms: Math.round(durationMs) },
+          'request done',
+        );
+        this.#onRequestDone({ method: request.method, outcome: result, durationMs });
       }
     });
   }

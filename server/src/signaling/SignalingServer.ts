@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { Server as HttpServer } from 'node:http';
 import {
   HandshakeAuthSchema,
@@ -11,7 +12,7 @@ import type { CallEventBus } from '../events.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { Peer } from '../media/Peer.ts';
 import type { RoomRegistry } from '../media/RoomRegistry.ts';
-import { ClientSession, type PeerCustody } from './ClientSession.ts';
+import { ClientSession, type PeerCustody, type RequestOutcome } from './ClientSession.ts';
 import { type CopilotAudit, type CopilotController, CopilotRequests } from './CopilotRequests.ts';
 
 /** What signaling needs from the token service (server/src/auth/tokens.ts TokenService satisfies it). */
@@ -47,7 +48,12 @@ export interface SignalingOptions {
  * connection with its room token, hands it to a ClientSession, keeps dropped peers for a grace period so clients
  * can resume, and relays live call events (transcripts, agent state, turn metrics) to the room's participants.
  */
-export class SignalingServer implements PeerCustody {
+export interface SignalingServerEvents {
+  /** Every answered request: its method ('invalid' when it did not parse), 'ok' or the refusal code, duration. */
+  request: [info: RequestOutcome];
+}
+
+export class SignalingServer extends EventEmitter<SignalingServerEvents> implements PeerCustody {
   readonly #io: Server;
   readonly #ownsIo: boolean;
   readonly #namespace: Namespace;
@@ -64,6 +70,7 @@ export class SignalingServer implements PeerCustody {
   #closed = false;
 
   constructor(options: SignalingOptions) {
+    super();
     if (!options.io && !options.httpServer)
       throw new TypeError('attachSignaling needs either io or httpServer.');
     this.#ownsIo = !options.io;
@@ -103,6 +110,7 @@ export class SignalingServer implements PeerCustody {
         registry: this.#registry,
         custody: this,
         copilot: this.#copilot,
+        onRequestDone: (info) => this.emit('request', info),
         logger: this.#log,
         rateLimit: this.#rateLimit,
         maxQueuedRequests: this.#maxQueued,
@@ -113,6 +121,11 @@ export class SignalingServer implements PeerCustody {
 
   get namespace(): Namespace {
     return this.#namespace;
+  }
+
+  /** Sockets connected to /rtc right now. */
+  get connections(): number {
+    return this.#namespace.sockets.size;
   }
 
   /** Peers kept for a reconnecting client right now. */

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { Server as SocketIoServer } from 'socket.io';
 import { AgentGateway } from './agents/AgentGateway.ts';
 import { TokenService } from './auth/tokens.ts';
-import { startCallRecords } from './calls/index.ts';
+import { recordAudit, startCallRecords } from './calls/index.ts';
 import { REPO_ROOT, type ServerConfig } from './config.ts';
 import { openOrm } from './db/orm.ts';
 import { CallEventBus } from './events.ts';
@@ -93,6 +93,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     tokens,
     bus,
     copilot: gateway,
+    audit: (entry) => recordAudit(orm.em.fork(), entry),
     ...(options.reconnectGraceMs !== undefined ? { reconnectGraceMs: options.reconnectGraceMs } : {}),
   });
 

@@ -18,6 +18,7 @@ import type { AgentMediaLink, AgentReceiveStream } from '../media/AgentMediaLink
 import type { RoomRegistry } from '../media/RoomRegistry.ts';
 import type { AgentConfigSource } from './FileAgentConfigStore.ts';
 import { publishSessionEvent } from './publishSessionEvent.ts';
+import { serviceTokenAuth } from './serviceTokenAuth.ts';
 import { untilReceiving } from './untilReceiving.ts';
 import { pickLeastLoaded } from './workerSelection.ts';
 
@@ -91,18 +92,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     this.#options = options;
     this.#log = options.logger ?? createLogger('agents.gateway');
     const namespace = options.io.of(AGENTS_NAMESPACE);
-    namespace.use((socket, next) => {
-      const token: unknown = socket.handshake.auth?.token;
-      if (typeof token !== 'string' || token === '')
-        return next(this.#authError('A service token is required.'));
-      options.tokens.verifyServiceToken(token).then(
-        (claims) => {
-          socket.data.serviceName = claims.name;
-          next();
-        },
-        (error: unknown) => next(this.#authError(error instanceof Error ? error.message : 'invalid token')),
-      );
-    });
+    namespace.use(serviceTokenAuth(options.tokens));
     namespace.on('connection', (socket) => this.#onConnection(socket));
     const { bus } = options;
     this.#unsubscribe.push(
@@ -166,12 +156,6 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     for (const session of [...this.#sessions.values()]) this.#end(session, 'server_shutdown', true);
     for (const worker of this.#workers.values()) worker.socket.disconnect(true);
     this.#workers.clear();
-  }
-
-  #authError(detail: string): Error & { data: { code: string; message: string } } {
-    const error = new Error('unauthorized') as Error & { data: { code: string; message: string } };
-    error.data = { code: 'unauthorized', message: `Agent workers need a valid service token: ${detail}` };
-    return error;
   }
 
   #onConnection(socket: Socket): void {

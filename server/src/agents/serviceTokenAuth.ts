@@ -1,0 +1,27 @@
+import type { Socket } from 'socket.io';
+
+type AuthError = Error & { data: { code: 'unauthorized'; message: string } };
+
+function unauthorized(detail: string): AuthError {
+  const error = new Error('unauthorized') as AuthError;
+  error.data = { code: 'unauthorized', message: `Agent workers need a valid service token: ${detail}` };
+  return error;
+}
+
+/**
+ * socket.io middleware admitting only connections whose handshake carries a valid service token
+ * (`auth: { token }`); refusals reach the client as `connect_error` with `data: { code, message }`.
+ */
+export function serviceTokenAuth(tokens: { verifyServiceToken(token: string): Promise<{ name: string }> }) {
+  return (socket: Socket, next: (error?: Error) => void): void => {
+    const token: unknown = socket.handshake.auth?.token;
+    if (typeof token !== 'string' || token === '') return next(unauthorized('A service token is required.'));
+    tokens.verifyServiceToken(token).then(
+      (claims) => {
+        socket.data.serviceName = claims.name;
+        next();
+      },
+      (error: unknown) => next(unauthorized(error instanceof Error ? error.message : 'invalid token')),
+    );
+  };
+}

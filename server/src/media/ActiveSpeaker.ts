@@ -28,10 +28,6 @@ export class ActiveSpeaker {
     observer.on('silence', () => set(null));
   }
 
-  get current(): string | null {
-    return this.#current;
-  }
-
   /** Watches a producer (it is dropped automatically when it closes). */
   async add(producer: ms.Producer): Promise<void> {
     if (this.#observer.closed || producer.closed) return;

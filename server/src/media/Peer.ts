@@ -84,11 +84,6 @@ export class Peer extends EventEmitter<PeerEvents> {
     return this.role !== 'customer';
   }
 
-  /** True while a connection receives this peer's notifications. */
-  get attached(): boolean {
-    return this.#sink !== undefined;
-  }
-
   get producers(): ms.Producer[] {
     return [...this.#producers.values()];
   }

@@ -58,10 +58,6 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     return !this.#closed && this.#workers.some((w) => !w.died && !w.closed);
   }
 
-  get closed(): boolean {
-    return this.#closed;
-  }
-
   /** Process ids of the live workers. */
   get pids(): number[] {
     return this.#workers.filter((w) => !w.died && !w.closed).map((w) => w.pid);

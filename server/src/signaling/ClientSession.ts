@@ -101,10 +101,6 @@ export class ClientSession {
     this.#log.debug({ identity: this.#claims.sub, role: this.#claims.role }, 'connected');
   }
 
-  get peer(): Peer | undefined {
-    return this.#membership?.peer;
-  }
-
   /** Another connection took this session's peer over (the client reconnected): forget it and hang up. */
   forgetPeer(): void {
     this.#membership = undefined;

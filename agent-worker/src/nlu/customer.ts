@@ -81,12 +81,12 @@ const NOT_STREET_NAME = new Set(
 export function findAddress(tokens: readonly Token[], expecting = false): Found<string> | undefined {
   const words = tokens.map((t) => t.norm);
   for (let s = 0; s < words.length; s++) {
-    const type = STREET_TYPES[words[s]!];
+    const type = STREET_TYPES[words[s] ?? ''];
     if (!type) continue;
     // Street name: up to three words before the type.
     let nameStart = s;
     while (nameStart > 0 && s - nameStart < 3) {
-      const w = words[nameStart - 1]!;
+      const w = words[nameStart - 1] ?? '';
       if (isDigits(w) || isNumberWord(w) || w === 'oh' || NOT_STREET_NAME.has(w) || STREET_TYPES[w]) break;
       nameStart--;
     }
@@ -117,7 +117,7 @@ function houseNumberBefore(
 ): { digits: string; start: number } | undefined {
   let start = nameStart;
   while (start > 0) {
-    const w = words[start - 1]!;
+    const w = words[start - 1] ?? '';
     const numberAnd = w === 'and' && (words[start - 2] === 'hundred' || words[start - 2] === 'thousand');
     if (isDigits(w) || isNumberWord(w) || w === 'oh' || w === 'double' || w === 'triple' || numberAnd)
       start--;
@@ -192,20 +192,24 @@ export function findEmail(text: string, words: readonly string[]): string | unde
   for (let at = 1; at < words.length - 3; at++) {
     if (words[at] !== 'at') continue;
     // Domain: word (dot word)* ending in a known top-level domain.
-    const domain = [words[at + 1]!];
+    const domain = [words[at + 1] ?? ''];
     let j = at + 2;
     while (words[j] === 'dot' && words[j + 1] !== undefined) {
-      domain.push(words[j + 1]!);
+      domain.push(words[j + 1] ?? '');
       j += 2;
     }
-    if (domain.length < 2 || !TLDS.has(domain.at(-1)!)) continue;
-    const local = [words[at - 1]!];
+    if (domain.length < 2 || !TLDS.has(domain.at(-1) ?? '')) continue;
+    const local = [words[at - 1] ?? ''];
     let k = at - 2;
-    while (k >= 1 && (words[k] === 'dot' || words[k] === 'underscore') && !COMMON_WORDS.has(words[k - 1]!)) {
-      local.unshift(words[k - 1]!, words[k] === 'dot' ? '.' : '_');
+    while (
+      k >= 1 &&
+      (words[k] === 'dot' || words[k] === 'underscore') &&
+      !COMMON_WORDS.has(words[k - 1] ?? '')
+    ) {
+      local.unshift(words[k - 1] ?? '', words[k] === 'dot' ? '.' : '_');
       k -= 2;
     }
-    if (COMMON_WORDS.has(local.at(-1)!)) continue;
+    if (COMMON_WORDS.has(local.at(-1) ?? '')) continue;
     return `${local.join('')}@${domain.join('.')}`;
   }
   return undefined;
@@ -284,8 +288,8 @@ export function findName(
   const content = words.map((w, i) => ({ w, i })).filter(({ w }) => !FILLERS.has(w));
   if (content.length === 0 || content.length > 3 || !content.every(({ i }) => isNameWord(i)))
     return undefined;
-  const first = content[0]!.i;
-  const last = content.at(-1)!.i;
+  const first = content[0]?.i ?? 0;
+  const last = content.at(-1)?.i ?? 0;
   if (last - first + 1 !== content.length) return undefined;
   return { value: formatName(tokens.slice(first, last + 1)), start: first, end: last + 1 };
 }

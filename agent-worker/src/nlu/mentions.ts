@@ -26,7 +26,7 @@ export function findQuantities(
   const startsMention = (i: number) => items.some((m) => m.start === i) || sizes.some((s) => s.start === i);
   const found: QuantityMention[] = [];
   for (let i = 0; i < words.length; ) {
-    const word = words[i]!;
+    const word = words[i] ?? '';
     if (word === '' || taken(i)) {
       i++;
       continue;

@@ -116,7 +116,7 @@ export class MenuMatcher {
         !exact &&
         sizeWords.length === 1 &&
         !COMMON_WORDS.has(heard) &&
-        matchWord(heard, sizeWords[0]!) !== 'none';
+        matchWord(heard, sizeWords[0] ?? '') !== 'none';
       if (exact || fuzzy) return { size, start: i, end: i + sizeWords.length };
     }
     return undefined;

@@ -60,18 +60,18 @@ export function parseCardinal(words: readonly string[], i: number): NumberMatch 
   let j = i;
   let lastKind: 'unit' | 'teen' | 'tens' | 'hundred' | 'thousand' | undefined;
   while (j < words.length) {
-    const w = words[j]!;
+    const w = words[j] ?? '';
     if (
       w in UNITS &&
       (lastKind === undefined || lastKind === 'tens' || lastKind === 'hundred' || lastKind === 'thousand')
     ) {
-      current += UNITS[w]!;
+      current += UNITS[w] ?? 0;
       lastKind = 'unit';
     } else if (w in TEENS && (lastKind === undefined || lastKind === 'hundred' || lastKind === 'thousand')) {
-      current += TEENS[w]!;
+      current += TEENS[w] ?? 0;
       lastKind = 'teen';
     } else if (w in TENS && (lastKind === undefined || lastKind === 'hundred' || lastKind === 'thousand')) {
-      current += TENS[w]!;
+      current += TENS[w] ?? 0;
       lastKind = 'tens';
     } else if (w === 'hundred' && (lastKind === 'unit' || lastKind === 'teen') && current < 100) {
       current *= 100;
@@ -82,7 +82,7 @@ export function parseCardinal(words: readonly string[], i: number): NumberMatch 
       lastKind = 'thousand';
     } else if (w === 'and' && (lastKind === 'hundred' || lastKind === 'thousand') && j + 1 < words.length) {
       // "one hundred and five": only when a number follows.
-      const next = words[j + 1]!;
+      const next = words[j + 1] ?? '';
       if (!(next in UNITS || next in TEENS || next in TENS)) break;
     } else {
       break;
@@ -136,7 +136,7 @@ export function parseDigitRun(
   let j = i;
   let end = i;
   while (j < words.length) {
-    const w = words[j]!;
+    const w = words[j] ?? '';
     if (isDigits(w)) {
       digits += w;
       j++;
@@ -144,14 +144,14 @@ export function parseDigitRun(
       digits += '0';
       j++;
     } else if ((w === 'double' || w === 'triple') && words[j + 1] !== undefined) {
-      const next = words[j + 1]!;
+      const next = words[j + 1] ?? '';
       const d = next in UNITS ? String(UNITS[next]) : ZERO_WORDS.has(next) ? '0' : undefined;
       if (d === undefined) break;
       digits += d.repeat(w === 'double' ? 2 : 3);
       j += 2;
     } else if (w in UNITS || w in TEENS || w in TENS) {
       // A group said as one number ("twenty three", "twelve"), but units in a row stay separate digits.
-      const group = w in UNITS ? { value: UNITS[w]!, length: 1 } : parseCardinal(words, j);
+      const group = w in UNITS ? { value: UNITS[w] ?? 0, length: 1 } : parseCardinal(words, j);
       if (group === undefined) break;
       digits += String(group.value);
       j += group.length;
@@ -195,11 +195,11 @@ const TENS_WORDS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seve
 /** 0..999,999 as English words, for speech ("thirty-three"). */
 export function numberToWords(n: number): string {
   const value = Math.floor(Math.abs(n));
-  if (value < 10) return UNIT_WORDS[value]!;
-  if (value < 20) return TEEN_WORDS[value - 10]!;
+  if (value < 10) return UNIT_WORDS[value] ?? '';
+  if (value < 20) return TEEN_WORDS[value - 10] ?? '';
   if (value < 100) {
     const unit = value % 10;
-    return TENS_WORDS[Math.floor(value / 10)]! + (unit ? `-${UNIT_WORDS[unit]}` : '');
+    return (TENS_WORDS[Math.floor(value / 10)] ?? '') + (unit ? `-${UNIT_WORDS[unit]}` : '');
   }
   if (value < 1000) {
     const rest = value % 100;

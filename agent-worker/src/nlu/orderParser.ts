@@ -119,8 +119,7 @@ function parseItems(
   const usedSizes = new Set<SizeMention>();
   let boundary = 0;
   let removing = false;
-  for (let k = 0; k < items.length; k++) {
-    const mention = items[k]!;
+  for (const [k, mention] of items.entries()) {
     const before = words.slice(boundary, mention.start);
     const removeEnd = lastRemoveTriggerEnd(before);
     const addAt = lastIndexWhere(before, (w) => ADD_WORDS.has(w));
@@ -182,7 +181,7 @@ function sizeForAll(
 ): SizeMention | undefined {
   const last = items.at(-1);
   const size = sizes.find((s) => last !== undefined && s.start >= last.end && s.start - last.end <= 3);
-  if (!size || !words.slice(last!.end, size.start).some((w) => ALL_WORDS.includes(w))) return undefined;
+  if (!size || !words.slice(last?.end ?? 0, size.start).some((w) => ALL_WORDS.includes(w))) return undefined;
   return size;
 }
 
@@ -252,6 +251,6 @@ function lastRemoveTriggerEnd(words: readonly string[]): number {
 }
 
 function lastIndexWhere(words: readonly string[], test: (w: string) => boolean): number {
-  for (let i = words.length - 1; i >= 0; i--) if (test(words[i]!)) return i;
+  for (let i = words.length - 1; i >= 0; i--) if (test(words[i] ?? '')) return i;
   return -1;
 }

@@ -25,7 +25,7 @@ export function describeLines(lines: readonly OrderLine[]): string {
 
 function pluralize(name: string): string {
   const words = name.split(' ');
-  const last = words.at(-1)!;
+  const last = words.at(-1) ?? '';
   if (/s$/.test(last)) return name;
   const plural = /(ch|sh|x|z)$/.test(last)
     ? `${last}es`

@@ -41,7 +41,7 @@ export function hasAnyPhrase(words: readonly string[], phrases: readonly string[
 }
 
 export function capitalize(word: string): string {
-  return word.length === 0 ? word : word[0]!.toUpperCase() + word.slice(1).toLowerCase();
+  return word.charAt(0).toUpperCase() + word.slice(1).toLowerCase();
 }
 
 /**

@@ -87,7 +87,9 @@ describe('CallTracker: taking the order', () => {
   });
 
   it('keeps items ordered before a question in the same sentence', () => {
-    expect(lines(orderAfter("i'll have a large pepperoni and do you have lemonade"))).toEqual([['pepperoni pizza', 'large', 1]]);
+    expect(lines(orderAfter("i'll have a large pepperoni and do you have lemonade"))).toEqual([
+      ['pepperoni pizza', 'large', 1],
+    ]);
   });
 
   it('orders from a question that is a request', () => {

@@ -35,10 +35,12 @@ describe('MenuMatcher', () => {
   });
 
   it('prices an item by size, or by its single price', () => {
-    const pepperoni = matcher.findItem('pepperoni pizza')!;
+    const pepperoni = matcher.findItem('pepperoni pizza');
+    const coke = matcher.findItem('coke');
+    if (!pepperoni || !coke) throw new Error('the pizzeria menu changed');
     expect(matcher.unitPrice(pepperoni, 'large')).toBe(15.5);
     expect(matcher.unitPrice(pepperoni, null)).toBeNull();
-    expect(matcher.unitPrice(matcher.findItem('coke')!, null)).toBe(2.5);
+    expect(matcher.unitPrice(coke, null)).toBe(2.5);
   });
 });
 

@@ -75,11 +75,11 @@ export class ScriptedDialogSession implements DialogSession {
     this.#catchUp(input);
     const reply = this.#decide(input.userText, input.hints);
     this.#tracker.noteAgentTurn(reply.sentences.join(' '));
-    for (let i = 0; i < reply.sentences.length; i++) {
+    for (const [i, sentence] of reply.sentences.entries()) {
       // Yield to the event loop between sentences so an abort (barge-in) lands between them.
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (signal.aborted) return;
-      yield { type: 'text', text: i === 0 ? reply.sentences[i]! : ` ${reply.sentences[i]}` };
+      yield { type: 'text', text: i === 0 ? sentence : ` ${sentence}` };
     }
     if (signal.aborted) return;
     if (reply.handoff) yield { type: 'handoff', reason: reply.handoff };

@@ -4,7 +4,7 @@ import { describeLines, numberToWords, type Order, type OrderLine, priceToWords 
 /** The scripted agent's sentences: short, spoken style, numbers as words so any TTS voice reads them right. */
 
 export function capitalizeFirst(text: string): string {
-  return text.length === 0 ? text : text[0]!.toUpperCase() + text.slice(1);
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function list(parts: readonly string[]): string {
@@ -50,9 +50,8 @@ function sizedCategory(menu: AgentConfig['menu']): string | undefined {
 
 /** "A large veggie pizza is fifteen dollars." or every size when none was said. */
 export function priceSentence(item: MenuItem, size: string | null, currency: string): string {
-  if (item.sizes && size && item.sizes[size] !== undefined) {
-    return `A ${size} ${item.name} is ${priceToWords(item.sizes[size]!, currency)}.`;
-  }
+  const sized = size && item.sizes ? item.sizes[size] : undefined;
+  if (size && sized !== undefined) return `A ${size} ${item.name} is ${priceToWords(sized, currency)}.`;
   if (item.sizes) {
     const parts = Object.entries(item.sizes).map(([s, p]) => `${priceToWords(p, currency)} for a ${s}`);
     return `The ${item.name} is ${list(parts)}.`;
@@ -96,7 +95,7 @@ export function hintSentence(hint: string): string {
   let match = /^offer (?:them |the caller |the customer )?(.+)$/i.exec(text);
   if (match) return `We can also offer you ${match[1]}.`;
   match = /^(?:say|tell (?:them|the caller|the customer)(?: that)?) (.+)$/i.exec(text);
-  if (match) return `${capitalizeFirst(match[1]!)}.`;
+  if (match?.[1]) return `${capitalizeFirst(match[1])}.`;
   match = /^apologi[sz]e(?: for (.+))?$/i.exec(text);
   if (match) return match[1] ? `I'm sorry for ${match[1]}.` : "I'm sorry about that.";
   match = /^(?:mention|remind (?:them|the caller|the customer)(?: about| of| that)?) (.+)$/i.exec(text);

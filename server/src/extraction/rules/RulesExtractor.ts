@@ -29,7 +29,7 @@ export class RulesExtractor implements Extractor {
 
   constructor(options: RulesExtractorOptions = {}) {
     const fallback = options.menu ? undefined : defaultAgent();
-    this.#menu = options.menu ?? fallback!.menu;
+    this.#menu = options.menu ?? defaultAgent().menu;
     this.#knowledge = options.knowledge ?? fallback?.knowledge ?? [];
   }
 

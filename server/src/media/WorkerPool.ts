@@ -68,6 +68,19 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     return this.#counter.counts;
   }
 
+  /** CPU time and peak memory of each live worker (for metrics and load tests). */
+  async resourceUsage(): Promise<{ pid: number; cpuSeconds: number; maxRssBytes: number }[]> {
+    const live = this.#workers.filter((w) => !w.died && !w.closed);
+    const usages = await Promise.allSettled(live.map((w) => w.getResourceUsage()));
+    return usages.flatMap((u, i) => {
+      const worker = live[i];
+      if (u.status !== 'fulfilled' || !worker) return [];
+      // ru_utime/ru_stime are milliseconds, ru_maxrss kilobytes.
+      const cpuSeconds = (u.value.ru_utime + u.value.ru_stime) / 1000;
+      return [{ pid: worker.pid, cpuSeconds, maxRssBytes: u.value.ru_maxrss * 1024 }];
+    });
+  }
+
   /** The next live worker, round robin; waits for a replacement when every worker has just died. */
   async getWorker(): Promise<ms.Worker> {
     for (;;) {

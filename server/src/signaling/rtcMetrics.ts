@@ -32,6 +32,12 @@ export function registerRtcMetrics(
     Object.entries(pool.mediaCounts).map(([kind, value]) => ({ labels: { kind }, value })),
   );
   metrics.gauge(
+    'voiceroom_mediasoup_worker_cpu_seconds',
+    'CPU time used by each live mediasoup worker since it started.',
+    ['pid'],
+    async () => (await pool.resourceUsage()).map((u) => ({ labels: { pid: u.pid }, value: u.cpuSeconds })),
+  );
+  metrics.gauge(
     'voiceroom_signaling_connections',
     'Sockets connected to /rtc.',
     [],

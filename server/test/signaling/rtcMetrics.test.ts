@@ -49,6 +49,8 @@ describe('registerRtcMetrics', () => {
     expect(sample(text, 'voiceroom_mediasoup_objects{kind="transports"}')).toBe(2);
     expect(sample(text, 'voiceroom_mediasoup_objects{kind="consumers"}')).toBe(1);
     expect(sample(text, 'voiceroom_signaling_connections')).toBe(2);
+    const [pid] = server.pool.pids;
+    expect(sample(text, `voiceroom_mediasoup_worker_cpu_seconds{pid="${pid}"}`)).toBeGreaterThan(0);
     expect(sample(text, 'voiceroom_signaling_requests_total{method="join",outcome="ok"}')).toBe(2);
     expect(
       sample(text, 'voiceroom_signaling_requests_total{method="resumeConsumer",outcome="not_found"}'),

@@ -21,6 +21,8 @@ export interface InboundStreamInfo {
   payloadType: number;
   peerId: string;
   role: string;
+  /** 'staff': a co-pilot whisper for the agent, not the caller. */
+  audience?: 'everyone' | 'staff';
 }
 
 /** Where to send and what arrives: the server's answer once the agent joined the room. */

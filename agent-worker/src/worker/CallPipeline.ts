@@ -16,6 +16,11 @@ export interface CallPipeline {
   pullAudio(): Int16Array | null;
   /** Co-pilot whisper. */
   addHint(text: string): void;
+  /**
+   * A co-pilot's audio whisper (mono 16 kHz), meant as coaching for the agent, never as the caller's words: an
+   * implementation transcribes it into hints. Optional: without it whispers are not heard by the AI.
+   */
+  pushWhisperAudio?(pcm16k: Int16Array): void;
   /** Takeover: stop listening and speaking until unmuted. */
   setMuted(muted: boolean): void;
   /** Idempotent; never throws. */

@@ -28,9 +28,6 @@ export interface CallSessionOptions {
   leadMs?: number;
 }
 
-/** Roles whose audio the agent listens to; a co-pilot's voice is for the customer, not for the AI. */
-const LISTENS_TO = new Set(['customer']);
-
 /**
  * One call on the worker: the voice pipeline wired to a media session. Anything that throws inside (pipeline,
  * media) ends this session with reason 'failed' and never propagates to the worker or other sessions.
@@ -86,7 +83,13 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
     this.#media = media;
     this.#log = logger;
     media.on('audio', (pcm, atMs, stream) => {
-      if (!LISTENS_TO.has(stream.role)) return;
+      if (stream.audience === 'staff') {
+        const pushWhisper = this.#pipeline.pushWhisperAudio;
+        if (pushWhisper) this.#guard('pushWhisperAudio', () => pushWhisper.call(this.#pipeline, pcm));
+        return;
+      }
+      // A co-pilot speaking to the customer (barge) is not the caller: the AI listens to the customer only.
+      if (stream.role !== 'customer') return;
       this.#guard('pushCallerAudio', () => this.#pipeline.pushCallerAudio(pcm, atMs));
     });
     media.on('error', (error) => this.#fail('media', error));

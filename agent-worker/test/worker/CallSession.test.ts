@@ -17,7 +17,10 @@ afterEach(() => {
   for (const s of sockets.splice(0)) s.close();
 });
 
-async function setup(pipeline: CallPipeline, roles: string[] = ['customer']) {
+async function setup(
+  pipeline: CallPipeline,
+  streams: { role: string; audience?: 'everyone' | 'staff' }[] = [{ role: 'customer' }],
+) {
   const server = createSocket('udp4');
   await new Promise<void>((resolve) => server.bind(0, '127.0.0.1', resolve));
   sockets.push(server);
@@ -34,9 +37,10 @@ async function setup(pipeline: CallPipeline, roles: string[] = ['customer']) {
     sessionId: 's1',
     ingest: { ip: '127.0.0.1', port: server.address().port },
     send: { payloadType: 111, ssrc: 99 },
-    receive: roles.map((role, i) => ({
+    receive: streams.map(({ role, audience = 'everyone' }, i) => ({
       peerId: `p${i}`,
       role: role as 'customer',
+      audience,
       payloadType: 100,
       ssrc: 1000 + i,
     })),
@@ -59,15 +63,23 @@ async function setup(pipeline: CallPipeline, roles: string[] = ['customer']) {
 }
 
 describe('CallSession', () => {
-  it('feeds only the customer audio to the pipeline, at 16 kHz', async () => {
+  it("feeds the customer's audio to the pipeline, a staff whisper to its whisper input, and a co-pilot's barge nowhere", async () => {
     const heard: number[] = [];
+    const whispers: number[] = [];
     const pipeline = new EchoPipeline({ roomId: 'r1', emit: () => {} });
     pipeline.pushCallerAudio = (pcm) => heard.push(pcm.length);
-    const { send } = await setup(pipeline, ['customer', 'human_agent']);
+    Object.assign(pipeline, { pushWhisperAudio: (pcm: Int16Array) => whispers.push(pcm.length) });
+    const { send } = await setup(pipeline, [
+      { role: 'customer' },
+      { role: 'human_agent' },
+      { role: 'supervisor', audience: 'staff' },
+    ]);
     send(1001, 10);
+    send(1002, 7);
     send(1000, 5);
     await expect.poll(() => heard.length, { timeout: 2_000 }).toBe(5);
-    expect(heard.every((n) => n === 320)).toBe(true);
+    await expect.poll(() => whispers.length, { timeout: 2_000 }).toBe(7);
+    expect([...heard, ...whispers].every((n) => n === 320)).toBe(true);
   });
 
   it('ends with "failed" when the pipeline throws while producing audio', async () => {

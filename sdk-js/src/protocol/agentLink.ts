@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AgentConfigSchema } from './agentConfig.ts';
 import { AgentStateEventSchema, TranscriptEventSchema, TurnMetricsEventSchema } from './callEvents.ts';
 import { RoomRoleSchema } from './grants.ts';
+import { AudienceSchema } from './signaling.ts';
 
 /**
  * The link between the server's agent gateway and agent workers: socket.io namespace `/agents`.
@@ -75,7 +76,14 @@ export type SessionDispatch = z.infer<typeof SessionDispatchSchema>;
 export const SessionAcceptSchema = z.object({ rtp: address });
 export type SessionAccept = z.infer<typeof SessionAcceptSchema>;
 
-export const ReceiveStreamSchema = z.object({ peerId: id, role: RoomRoleSchema, payloadType, ssrc });
+export const ReceiveStreamSchema = z.object({
+  peerId: id,
+  role: RoomRoleSchema,
+  /** 'staff': a co-pilot's audio whisper, meant for the agent (as coaching), never the customer's voice. */
+  audience: AudienceSchema.default('everyone'),
+  payloadType,
+  ssrc,
+});
 export type ReceiveStream = z.infer<typeof ReceiveStreamSchema>;
 
 export const SessionMediaSchema = z.object({

@@ -66,7 +66,8 @@ const MAX_DISPATCH_ATTEMPTS = 3;
 const WAITING_RETRY_MS = 5_000;
 
 function toReceiveStream(stream: AgentReceiveStream): ReceiveStream {
-  return { peerId: stream.peerId, role: stream.role, payloadType: stream.payloadType, ssrc: stream.ssrc };
+  const { peerId, role, audience, payloadType, ssrc } = stream;
+  return { peerId, role, audience, payloadType, ssrc };
 }
 
 /**

@@ -30,9 +30,9 @@ view.muteButton.addEventListener('click', () => {
 });
 
 async function placeCall(): Promise<void> {
-  view.showError(null);
+  view.status.showError(null);
   view.setInCall(false, true);
-  view.setStatus('Connecting…', 'connecting');
+  view.status.set('Connecting…', 'connecting');
   try {
     const ticket = givenToken
       ? { token: givenToken, iceServers: [] }
@@ -42,26 +42,26 @@ async function placeCall(): Promise<void> {
     debugHandle.room = joined;
     wireRoom(joined);
     view.setInCall(true);
-    view.renderParticipants(joined.localPeer.peerId, joined.participants.values());
+    view.panel.renderParticipants(joined.localPeer.peerId, joined.participants.values());
     if (joined.localPeer.grants.canPublish) {
       await joined.publishMicrophone();
       view.setCanSpeak(true);
-      view.setStatus('In call. Speak when you are ready.', 'connected');
+      view.status.set('In call. Speak when you are ready.', 'connected');
     } else {
       view.setCanSpeak(false);
-      view.setStatus('In call, listening only.', 'connected');
+      view.status.set('In call, listening only.', 'connected');
     }
   } catch (error) {
     showError(error);
     if (room) return;
     view.setInCall(false);
-    view.setStatus('Not connected.', 'idle');
+    view.status.set('Not connected.', 'idle');
   }
 }
 
 function wireRoom(joined: Room): void {
   const refreshParticipants = (): void =>
-    view.renderParticipants(joined.localPeer.peerId, joined.participants.values());
+    view.panel.renderParticipants(joined.localPeer.peerId, joined.participants.values());
   joined.on('participantJoined', refreshParticipants);
   joined.on('participantLeft', refreshParticipants);
   const play = (track: MediaStreamTrack): void => {
@@ -76,15 +76,15 @@ function wireRoom(joined: Room): void {
   });
   joined.on('transcript', (event) => {
     const line = captions.apply(event);
-    if (line) view.renderCaption(line);
+    if (line) view.panel.renderCaption(line);
   });
-  joined.on('agentState', ({ state }) => view.setAgentState(state));
-  joined.on('activeSpeaker', ({ peerId }) => view.setActiveSpeaker(peerId));
+  joined.on('agentState', ({ state }) => view.panel.setAgentState(state));
+  joined.on('activeSpeaker', ({ peerId }) => view.panel.setActiveSpeaker(peerId));
   joined.on('muteChanged', ({ muted }) => view.setMuted(muted));
   joined.on('error', showError);
   joined.on('connectionStateChanged', (state) => {
-    if (state === 'reconnecting') view.setStatus('Connection lost, reconnecting…', 'reconnecting');
-    else if (state === 'connected') view.setStatus('In call.', 'connected');
+    if (state === 'reconnecting') view.status.set('Connection lost, reconnecting…', 'reconnecting');
+    else if (state === 'connected') view.status.set('In call.', 'connected');
     else endCall('Call ended.');
   });
   joined.on('roomClosed', ({ reason, rejoin }) => {
@@ -104,16 +104,16 @@ function endCall(message: string): void {
   for (const detach of detachers.values()) detach();
   detachers.clear();
   view.setInCall(false);
-  view.setAgentState(null);
-  view.setActiveSpeaker(null);
+  view.panel.setAgentState(null);
+  view.panel.setActiveSpeaker(null);
   view.setMuted(false);
-  view.setStatus(message, 'ended');
+  view.status.set(message, 'ended');
 }
 
 function showError(error: unknown): void {
   const code = error instanceof VoiceRoomError ? error.code : (error as { code?: string })?.code;
   const message = error instanceof Error ? error.message : String(error);
-  view.showError({ code, message: friendlyMessage(code, message) });
+  view.status.showError({ code, message: friendlyMessage(code, message) });
 }
 
 function friendlyMessage(code: string | undefined, message: string): string {

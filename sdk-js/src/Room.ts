@@ -1,6 +1,7 @@
 import { Copilot } from './Copilot.ts';
 import { asVoiceRoomError, SdkErrorCode, VoiceRoomError } from './errors.ts';
 import { MediaSession } from './MediaSession.ts';
+import { captureMicrophone, DEFAULT_MICROPHONE } from './microphone.ts';
 import type { JoinResponse, RtpCapabilities, SignalingNotification } from './protocol/signaling.ts';
 import { Roster } from './Roster.ts';
 import { SignalingClient } from './SignalingClient.ts';
@@ -18,12 +19,6 @@ import type {
 
 /** Codes after which retrying the same connection is pointless. */
 const FATAL_CODES = new Set(['unauthorized', 'room_closed', 'forbidden']);
-
-const DEFAULT_MICROPHONE: MediaTrackConstraints = {
-  echoCancellation: true,
-  noiseSuppression: true,
-  autoGainControl: true,
-};
 
 /**
  * A joined voice room. Create it with `connect(url, token)`. Everything that changes the session (joining, recovery,
@@ -126,20 +121,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.#assertJoined();
     if (this.#microphone) return this.#microphone;
     this.#audience = options.audience ?? 'everyone';
-    let track: MediaStreamTrack | undefined;
-    try {
-      const stream = await navigator.mediaDevices.getUserMedia({ audio: constraints, video: false });
-      track = stream.getAudioTracks()[0];
-    } catch (cause) {
-      throw new VoiceRoomError(
-        SdkErrorCode.microphoneUnavailable,
-        'could not open the microphone; allow microphone access for this page and check a device is connected',
-        { cause },
-      );
-    }
-    if (!track)
-      throw new VoiceRoomError(SdkErrorCode.microphoneUnavailable, 'the microphone gave no audio track');
-    const microphone = track;
+    const microphone = await captureMicrophone(constraints);
     try {
       await this.#enqueue(() => this.#produce(microphone));
     } catch (error) {
@@ -148,6 +130,17 @@ export class Room extends TypedEmitter<RoomEvents> {
     }
     this.#microphone = microphone;
     return microphone;
+  }
+
+  /** Stops publishing: closes the producer on the server and releases the microphone (publish again to speak). */
+  async unpublishMicrophone(): Promise<void> {
+    const microphone = this.#microphone;
+    this.#microphone = undefined;
+    microphone?.stop();
+    const producer = this.#media?.producer;
+    if (!producer || producer.closed) return;
+    producer.close();
+    await this.#signaling.request('closeProducer', { producerId: producer.id });
   }
 
   /** Mutes or unmutes the microphone (the server pauses the producer, so nobody receives our audio). */

@@ -1,0 +1,147 @@
+/**
+ * The control-plane calls the agent console makes: login (tokens kept in sessionStorage), the live call list, a
+ * call's stored transcript and a staff room token. A 401 refreshes the session once and retries.
+ */
+export interface StaffUser {
+  id: string;
+  email: string;
+  role: string;
+  displayName: string;
+}
+
+interface Session {
+  accessToken: string;
+  refreshToken: string;
+  user: StaffUser;
+}
+
+export interface LiveCall {
+  id: string;
+  roomId: string;
+  agentId: string | null;
+  displayName: string;
+  startedAt: string;
+}
+
+export interface StoredSegment {
+  segmentId: string;
+  speaker: 'customer' | 'agent' | 'human';
+  text: string;
+  startMs: number;
+  endMs: number;
+  interrupted: boolean;
+}
+
+export interface StaffRoomTicket {
+  token: string;
+  iceServers: RTCIceServer[];
+  grants: { canPublish: boolean; canWhisper: boolean; canTakeOver: boolean };
+}
+
+export class ConsoleApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = 'ConsoleApiError';
+    this.code = code;
+    this.status = status;
+  }
+}
+
+const STORAGE_KEY = 'voiceroom.console.session';
+
+export class ConsoleApi {
+  #session: Session | null;
+
+  constructor() {
+    const saved = sessionStorage.getItem(STORAGE_KEY);
+    this.#session = saved ? (JSON.parse(saved) as Session) : null;
+  }
+
+  get user(): StaffUser | null {
+    return this.#session?.user ?? null;
+  }
+
+  async login(email: string, password: string): Promise<StaffUser> {
+    const session = (await this.#fetch('POST', '/api/auth/login', { email, password }, false)) as Session;
+    this.#store(session);
+    return session.user;
+  }
+
+  async logout(): Promise<void> {
+    const refreshToken = this.#session?.refreshToken;
+    this.#store(null);
+    if (refreshToken)
+      await this.#fetch('POST', '/api/auth/logout', { refreshToken }, false).catch(() => undefined);
+  }
+
+  async liveCalls(): Promise<LiveCall[]> {
+    const page = (await this.#fetch('GET', '/api/calls?status=active&pageSize=50')) as { items: LiveCall[] };
+    return page.items;
+  }
+
+  /** What was said before we joined (stored, possibly redacted). */
+  async transcript(callId: string): Promise<StoredSegment[]> {
+    const call = (await this.#fetch('GET', `/api/calls/${encodeURIComponent(callId)}`)) as {
+      transcript?: StoredSegment[];
+    };
+    return call.transcript ?? [];
+  }
+
+  async roomTicket(roomId: string, listenOnly: boolean): Promise<StaffRoomTicket> {
+    return (await this.#fetch('POST', `/api/rooms/${encodeURIComponent(roomId)}/token`, {
+      listenOnly,
+    })) as StaffRoomTicket;
+  }
+
+  async #fetch(method: string, url: string, body?: unknown, authenticated = true): Promise<unknown> {
+    const response = await this.#send(method, url, body, authenticated);
+    if (response.status === 401 && authenticated && (await this.#refresh())) {
+      return this.#parse(await this.#send(method, url, body, authenticated));
+    }
+    return this.#parse(response);
+  }
+
+  #send(method: string, url: string, body: unknown, authenticated: boolean): Promise<Response> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (authenticated && this.#session) headers.authorization = `Bearer ${this.#session.accessToken}`;
+    return fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }).catch(
+      () => {
+        throw new ConsoleApiError(0, 'NETWORK', 'the server cannot be reached; check your connection');
+      },
+    );
+  }
+
+  async #parse(response: Response): Promise<unknown> {
+    if (response.status === 204) return undefined;
+    const body: unknown = await response.json().catch(() => undefined);
+    if (response.ok) return body;
+    const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+    if (response.status === 401) this.#store(null);
+    throw new ConsoleApiError(
+      response.status,
+      typeof error?.code === 'string' ? error.code : `HTTP_${response.status}`,
+      typeof error?.message === 'string' ? error.message : `request failed (${response.status})`,
+    );
+  }
+
+  async #refresh(): Promise<boolean> {
+    const refreshToken = this.#session?.refreshToken;
+    if (!refreshToken) return false;
+    try {
+      this.#store((await this.#fetch('POST', '/api/auth/refresh', { refreshToken }, false)) as Session);
+      return true;
+    } catch {
+      this.#store(null);
+      return false;
+    }
+  }
+
+  #store(session: Session | null): void {
+    this.#session = session;
+    if (session) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
+    else sessionStorage.removeItem(STORAGE_KEY);
+  }
+}

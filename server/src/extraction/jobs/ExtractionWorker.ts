@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { IsolationLevel } from '@mikro-orm/core';
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
 import type { MikroORM } from '../../db/orm.ts';
 import { createLogger, type Logger } from '../../log.ts';
@@ -149,16 +150,20 @@ export class ExtractionWorker extends EventEmitter<ExtractionWorkerEvents> {
       const result = empty ? EMPTY_RESULT : await extractor.extract(transcript, controller.signal);
       controller.signal.throwIfAborted();
       const source = empty ? 'rules' : extractor.source;
-      const orderId = await this.#orm.em.fork().transactional(async (em) => {
-        const id = await storeExtraction(em, job.callId, result, source);
-        const ours = await this.#queue.markSucceeded(em, job, {
-          source,
-          confidence: result.confidence,
-          result,
-        });
-        if (!ours) throw new Error('lease lost to another worker');
-        return id;
-      });
+      // READ COMMITTED: no gap locks, so two workers storing different calls' orders never deadlock.
+      const orderId = await this.#orm.em.fork().transactional(
+        async (em) => {
+          const id = await storeExtraction(em, job.callId, result, source);
+          const ours = await this.#queue.markSucceeded(em, job, {
+            source,
+            confidence: result.confidence,
+            result,
+          });
+          if (!ours) throw new Error('lease lost to another worker');
+          return id;
+        },
+        { isolationLevel: IsolationLevel.READ_COMMITTED },
+      );
       log.info({ orderId, source, lines: transcript.length }, 'extraction stored');
       this.emit('succeeded', { jobId: job.id, callId: job.callId, orderId, attempts: job.attempts });
     } catch (error) {

@@ -41,15 +41,15 @@ describe('RoomRegistry', () => {
   });
 
   it('closes a room after the grace once its last human left, unless someone comes back', async () => {
-    media = await startMedia({ emptyRoomGraceMs: 200 });
+    media = await startMedia({ emptyRoomGraceMs: 1000 });
     const room = await media.registry.getOrCreate('grace');
     addCustomer(room, 'a').close('left');
     await sleep(100);
     addCustomer(room, 'b');
-    await sleep(250);
+    await sleep(1200);
     expect(room.closed).toBe(false);
     room.getPeer('b')?.close('left');
-    await waitFor(() => room.closed, 'the empty room to close', 2000);
+    await waitFor(() => room.closed, 'the empty room to close', 4000);
     expect(media.registry.get('grace')).toBeUndefined();
     expect(media.events).toContainEqual({
       name: 'room.closed',

@@ -15,7 +15,7 @@ const clients: RtcTestClient[] = [];
 let roomSeq = 0;
 
 beforeAll(async () => {
-  server = await startMediaServer({ reconnectGraceMs: 600, emptyRoomGraceMs: 60_000 });
+  server = await startMediaServer({ reconnectGraceMs: 2000, emptyRoomGraceMs: 60_000 });
 });
 afterAll(() => server.close());
 afterEach(() => {
@@ -239,7 +239,7 @@ describe('SignalingServer', () => {
 
     // Dropped again and not back within the grace: everything it owned is closed.
     back.socket.io.engine.close();
-    await other.next('peerLeft', (d) => d.peerId === joined.peerId && d.reason === 'disconnected', 3000);
+    await other.next('peerLeft', (d) => d.peerId === joined.peerId && d.reason === 'disconnected', 8000);
     expect(serverRoom?.getPeer(joined.peerId)).toBeUndefined();
     await waitFor(() => serverRoom?.stats().consumers === 0, 'consumers to close');
     expect(serverRoom?.stats()).toMatchObject({ transports: 1, producers: 1 });
@@ -284,7 +284,7 @@ describe('SignalingServer teardown', () => {
 
   it('leaves no mediasoup object behind once every client is gone and the rooms are closed', async () => {
     for (const c of clients.splice(0)) c.close();
-    await waitFor(() => server.signaling.resumablePeers === 0, 'held peers to expire', 3000);
+    await waitFor(() => server.signaling.resumablePeers === 0, 'held peers to expire', 8000);
     server.registry.close();
     await waitFor(() => server.pool.mediaCounts.routers === 0, 'routers to close');
     expect(server.pool.mediaCounts).toEqual({ routers: 0, transports: 0, producers: 0, consumers: 0 });

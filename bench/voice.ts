@@ -17,6 +17,7 @@ import type { Page } from 'playwright-core';
 import { wordErrorRate } from '../agent-worker/src/stages/stt/wordErrorRate.ts';
 import { launchCallBrowser, pollUntil, readInboundAudio } from '../test/helpers/browser.ts';
 import {
+  agentPacketTimes,
   alignFileToPage,
   analyseTurns,
   buildConversationWav,
@@ -35,6 +36,8 @@ const CONCURRENT = Number(process.env.VOICE_CONCURRENT ?? 3);
 const GREETING_MS = 12_000;
 /** Room for voice-to-voice plus a short reply before the caller speaks again. */
 const REPLY_GAP_MS = 7_000;
+/** The pizzeria agent's vad.prefixPaddingMs: its speech start includes that much audio before the speech. */
+const PREFIX_PADDING_MS = 200;
 /** A barge-in starts this long after the end of the question whose (long) answer it talks over. */
 const BARGE_AFTER_MS = 2_600;
 
@@ -120,6 +123,33 @@ function transcriptsPerUtterance(finals: TranscriptEvent[], placed: PlacedUttera
   return texts;
 }
 
+/**
+ * Cross-check of the page timeline against the agent's own: the greeting's first packet in the page is the agent's
+ * first pulled frame (the end time of its first caption), which maps call time onto page time; the agent's caller
+ * transcripts then say when its VAD heard each utterance start (prefix padding removed) and end.
+ */
+function agentHearingLag(
+  events: TranscriptEvent[],
+  samples: Parameters<typeof analyseTurns>[0],
+  placed: PlacedUtterance[],
+  fileStart: number,
+): { start: number[]; end: number[] } {
+  const firstCaption = events.find((t) => t.speaker === 'agent');
+  const firstPacket = agentPacketTimes(samples)[0];
+  if (!firstCaption || firstPacket === undefined) return { start: [], end: [] };
+  const shift = firstPacket - firstCaption.endMs;
+  const finals = events.filter((t) => t.speaker === 'customer' && t.final);
+  const start: number[] = [];
+  const end: number[] = [];
+  for (const u of placed) {
+    const fileStartPage = fileStart + u.startMs;
+    const match = finals.find((t) => Math.abs(t.startMs + PREFIX_PADDING_MS + shift - fileStartPage) < 1500);
+    start.push(match ? round(match.startMs + PREFIX_PADDING_MS + shift - fileStartPage) : Number.NaN);
+    end.push(match ? round(match.endMs + shift - (fileStart + u.endMs)) : Number.NaN);
+  }
+  return { start, end };
+}
+
 async function main(): Promise<void> {
   process.env.LOG_LEVEL ??= 'warn';
   const { startTestApp } = await import('../test/helpers/app.ts');
@@ -130,7 +160,11 @@ async function main(): Promise<void> {
   const { wav, placed } = await buildConversationWav(planned, callMs + 30_000, workDir);
   log('conversation ready', { utterances: placed.length, callMs });
 
-  const clientDir = await buildClientPage(path.join(workDir, 'client'));
+  // a fresh build of the call page; the last one in client/dist when the client does not build right now
+  const clientDir = await buildClientPage(path.join(workDir, 'client')).catch((error: unknown) => {
+    log('client build failed, serving client/dist', { error: String(error) });
+    return undefined;
+  });
   const app = await startTestApp({
     clientDir,
     agent: { pipeline: 'voice', capacity: Math.max(4, CONCURRENT + 1) },
@@ -172,6 +206,12 @@ async function main(): Promise<void> {
       (t) => t.roomId === roomId && t.speaker === 'customer' && t.final,
     );
     const heard = transcriptsPerUtterance(customerFinals, placed);
+    const vadLag = agentHearingLag(
+      transcripts.filter((t) => t.roomId === roomId),
+      samples,
+      placed,
+      fileStart,
+    );
     const wer = wordErrorRate(placed.map((u, i) => ({ reference: u.text, hypothesis: heard[i] ?? '' })));
     const callMetrics = metrics.filter((m) => m.roomId === roomId);
     log('conversation measured', { turns: turns.length, answered: v2v.length, bargeIns: stops.length, wer });
@@ -249,7 +289,18 @@ async function main(): Promise<void> {
         short_calls: SHORT_CALLS,
         delta_after_short_calls: round(rssAfterShort - rssBeforeShort),
       },
-      per_turn: turns.map((t, i) => ({ ...t, heard: heard[i] })),
+      // Where the agent's VAD put each utterance's start and end, minus where the WAV has them (page clock, via the
+      // greeting's first packet): about the uplink latency when the page's timeline is aligned right.
+      agent_vad_lag_ms: {
+        start: median(vadLag.start.filter(Number.isFinite)),
+        end: median(vadLag.end.filter(Number.isFinite)),
+      },
+      per_turn: turns.map((t, i) => ({
+        ...t,
+        heard: heard[i],
+        vadStartLagMs: vadLag.start[i],
+        vadEndLagMs: vadLag.end[i],
+      })),
     };
     await mkdir(path.dirname(RESULTS), { recursive: true });
     await writeFile(RESULTS, `${JSON.stringify(result, null, 2)}\n`);

@@ -38,6 +38,7 @@ export class AudioOutput extends FrameProcessor {
   #replyDone = false;
   #started = false;
   #paused = false;
+  #underruns = 0;
 
   constructor(options: AudioOutputOptions) {
     super();
@@ -55,6 +56,11 @@ export class AudioOutput extends FrameProcessor {
 
   get paused(): boolean {
     return this.#paused;
+  }
+
+  /** Frames the media path asked for mid-reply while synthesis had not produced them yet (heard as gaps). */
+  get underruns(): number {
+    return this.#underruns;
   }
 
   processDown(frame: DownstreamFrame): void {
@@ -88,10 +94,17 @@ export class AudioOutput extends FrameProcessor {
 
   /** Next frame of agent audio to send, or null when there is nothing to play now. */
   pull(): Int16Array | null {
-    if (this.#paused || this.#turnId === undefined || this.#queuedSamples === 0) return null;
+    if (this.#paused || this.#turnId === undefined) return null;
+    if (this.#queuedSamples === 0) {
+      if (this.#started && !this.#replyDone) this.#underruns++;
+      return null;
+    }
     const tail = this.#queue[this.#queue.length - 1];
     const canPad = this.#replyDone || tail?.sentence.complete === true;
-    if (this.#queuedSamples < this.#frameSamples && !canPad) return null; // synthesis is behind: wait for more
+    if (this.#queuedSamples < this.#frameSamples && !canPad) {
+      this.#underruns++; // synthesis is behind: wait for more
+      return null;
+    }
     const turnId = this.#turnId;
     const frame = new Int16Array(this.#frameSamples);
     let filled = 0;

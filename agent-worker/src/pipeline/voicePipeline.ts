@@ -29,7 +29,7 @@ export interface VoicePipelineOptions {
   speak: SpeakSentences;
   emit(event: PipelineEvent): void;
   clock?: Clock;
-  logger?: Pick<Logger, 'warn' | 'error'>;
+  logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
 
 export interface VoicePipelineStats {
@@ -38,6 +38,7 @@ export interface VoicePipelineStats {
   historyChars: number;
   pendingCallerChars: number;
   queuedOutputSamples: number;
+  outputUnderruns: number;
 }
 
 const round = (ms: number) => Math.max(0, Math.round(ms));
@@ -111,6 +112,7 @@ export class VoicePipeline implements CallPipeline {
       historyChars: this.#history.totalChars,
       pendingCallerChars: this.#turnTaker.machine.pendingText.length,
       queuedOutputSamples: this.#output.queuedSamples,
+      outputUnderruns: this.#output.underruns,
     };
   }
 
@@ -150,6 +152,7 @@ export class VoicePipeline implements CallPipeline {
   /** Idempotent; cancels in-flight work and frees the stages' streams. */
   close(): void {
     if (this.#closed) return;
+    this.#options.logger?.info({ roomId: this.#options.roomId, ...this.stats }, 'voice pipeline closed');
     this.#closed = true;
     for (const step of [
       () => this.#turnTaker.close(),

@@ -52,6 +52,7 @@ describe('AudioOutput', () => {
     recorder.send({ kind: 'agent_turn_started', turnId: 1 });
     recorder.send({ kind: 'agent_audio', turnId: 1, sentence: 'Hello.', pcm: pcm(100), last: false });
     expect(output.pull()).toBeNull();
+    expect(output.underruns).toBe(1);
     recorder.send({ kind: 'agent_audio', turnId: 1, sentence: 'Hello.', pcm: pcm(300), last: false });
     expect(output.pull()?.length).toBe(320);
   });

@@ -296,6 +296,6 @@ export function findName(
 
 function formatName(tokens: readonly Token[]): string {
   return tokens
-    .map((t) => (t.raw !== t.norm && /^\p{Lu}/u.test(t.raw) ? t.raw : capitalize(t.norm)))
+    .map((t) => (/^\p{Lu}/u.test(t.raw) ? t.raw : t.raw.split("'").map(capitalize).join("'")))
     .join(' ');
 }

@@ -3,7 +3,7 @@
 export interface Token {
   /** Lowercase, apostrophes removed ("it's" -> "its"). */
   norm: string;
-  /** As written, for names that arrive capitalised. */
+  /** As written (apostrophes kept), for names that arrive capitalised: "O'Brien". */
   raw: string;
 }
 
@@ -12,8 +12,8 @@ const TOKEN_PATTERN = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   for (const match of text.matchAll(TOKEN_PATTERN)) {
-    const raw = match[0].replace(/['’]/g, '');
-    tokens.push({ norm: raw.toLowerCase(), raw });
+    const raw = match[0].replace(/’/g, "'");
+    tokens.push({ norm: raw.replace(/'/g, '').toLowerCase(), raw });
   }
   return tokens;
 }

@@ -70,7 +70,8 @@ describe('findName', () => {
     ['its maria lopez', true, 'Maria Lopez'],
     ['Sarah.', true, 'Sarah'],
     ['yes its daniel', true, 'Daniel'],
-    ["This is Kevin O'Brien.", true, 'Kevin OBrien'],
+    ["This is Kevin O'Brien.", true, "Kevin O'Brien"],
+    ["its kevin o'brien", true, "Kevin O'Brien"],
   ])('reads %j (asked: %s) as %s', (text, asked, name) => {
     expect(findName(tokenize(text), asked)?.value).toBe(name);
   });

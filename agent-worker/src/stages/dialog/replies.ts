@@ -81,7 +81,10 @@ export function readBack(
   currency: string,
 ): string[] {
   const forWhom = customer.name ? ` for ${customer.name}` : '';
-  const where = customer.address ? `, delivered to ${customer.address}` : '';
+  // "Apt" is for the record; the voice says "apartment".
+  const where = customer.address
+    ? `, delivered to ${customer.address.replace(', Apt ', ', apartment ')}`
+    : '';
   return [
     `Let me read that back: ${describeLines(order.lines)}${forWhom}${where}.`,
     `Your total is ${priceToWords(order.total(), currency)}.`,

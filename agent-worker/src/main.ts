@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import { z } from 'zod';
 import { AgentWorker } from './worker/AgentWorker.ts';
 import type { CallPipelineFactory } from './worker/CallPipeline.ts';
@@ -9,7 +9,12 @@ const EnvSchema = z.object({
   SERVER_URL: z.url().default('http://127.0.0.1:3000'),
   AGENT_SERVICE_TOKEN: z.string().min(1, 'set it to a service token (the server prints how to issue one)'),
   AGENT_CAPACITY: z.coerce.number().int().min(1).max(1000).default(4),
+  /** Address the media sockets bind to; 0.0.0.0 in a container. */
   AGENT_RTP_IP: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
+  /** Address the server sends media to when AGENT_RTP_IP is a wildcard (default: this host's first external IPv4). */
+  AGENT_RTP_ANNOUNCED_IP: z.union([z.ipv4(), z.ipv6()]).optional(),
+  /** Host to send media to instead of the server's announced address (in docker compose: the server's service name). */
+  AGENT_INGEST_HOST: z.string().min(1).max(253).optional(),
   AGENT_NAME: z.string().min(1).max(64).default(`agent-${hostname()}-${process.pid}`),
   /** `voice` (the full pipeline) or `echo` (plays the caller back: a media check without models). */
   AGENT_PIPELINE: z.enum(['voice', 'echo']).default('voice'),
@@ -33,6 +38,17 @@ async function loadPipelineFactory(kind: 'voice' | 'echo'): Promise<CallPipeline
   return module.createPipelineForCall;
 }
 
+/** The first external IPv4 address of this host: what a server elsewhere can reach a wildcard-bound socket at. */
+function externalIpv4(): string {
+  for (const addresses of Object.values(networkInterfaces())) {
+    const external = addresses?.find((a) => a.family === 'IPv4' && !a.internal);
+    if (external) return external.address;
+  }
+  throw new Error(
+    'AGENT_RTP_IP is a wildcard and this host has no external IPv4: set AGENT_RTP_ANNOUNCED_IP.',
+  );
+}
+
 async function main(): Promise<void> {
   const parsed = EnvSchema.safeParse(process.env);
   if (!parsed.success) {
@@ -48,6 +64,10 @@ async function main(): Promise<void> {
     name: env.AGENT_NAME,
     capacity: env.AGENT_CAPACITY,
     rtpIp: env.AGENT_RTP_IP,
+    rtpAnnouncedIp:
+      env.AGENT_RTP_ANNOUNCED_IP ??
+      (['0.0.0.0', '::'].includes(env.AGENT_RTP_IP) ? externalIpv4() : undefined),
+    ingestHost: env.AGENT_INGEST_HOST,
     leadMs: env.AGENT_PACER_LEAD_MS,
     createPipeline: await loadPipelineFactory(env.AGENT_PIPELINE),
   });

@@ -1,4 +1,5 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { lookup } from 'node:dns/promises';
 import { EventEmitter } from 'node:events';
 import { isIPv6 } from 'node:net';
 import { type Clock, systemClock } from '../audio/clock.ts';
@@ -41,6 +42,13 @@ export interface AgentVoiceSource {
 export interface MediaSessionOptions {
   /** Local address to bind (AGENT_RTP_IP); the port is ephemeral. */
   bindIp: string;
+  /** The address the server must send to when it differs from bindIp (binding 0.0.0.0, containers). */
+  announcedIp?: string;
+  /**
+   * Host name or IP to send to instead of the ingest address the server announces (which is the address browsers
+   * use; inside a container network the server is reached by its service name). Resolved once when opening.
+   */
+  ingestHost?: string;
   voice: AgentVoiceSource;
   clock?: Clock;
   leadMs?: number;
@@ -76,6 +84,7 @@ export class MediaSession extends EventEmitter<MediaSessionEvents> {
   readonly #socket: Socket;
   readonly #clock: Clock;
   readonly #options: MediaSessionOptions;
+  readonly #ingestIp: string | null;
   readonly #streams = new Map<number, { info: InboundStreamInfo; audio: InboundAudioStream }>();
   #receiver = new RtpReceiver({ payloadTypes: [] });
   #wrongSource = 0;
@@ -90,7 +99,9 @@ export class MediaSession extends EventEmitter<MediaSessionEvents> {
   #lastRtpTimestamp = 0;
 
   static async open(options: MediaSessionOptions): Promise<MediaSession> {
-    const socket = createSocket({ type: isIPv6(options.bindIp) ? 'udp6' : 'udp4' });
+    const family = isIPv6(options.bindIp) ? 6 : 4;
+    const ingestIp = options.ingestHost ? (await lookup(options.ingestHost, { family })).address : null;
+    const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4' });
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(0, options.bindIp, () => {
@@ -98,12 +109,13 @@ export class MediaSession extends EventEmitter<MediaSessionEvents> {
         resolve();
       });
     });
-    return new MediaSession(socket, options);
+    return new MediaSession(socket, options, ingestIp);
   }
 
-  private constructor(socket: Socket, options: MediaSessionOptions) {
+  private constructor(socket: Socket, options: MediaSessionOptions, ingestIp: string | null) {
     super();
     this.#socket = socket;
+    this.#ingestIp = ingestIp;
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     socket.on('message', (data, from) => this.#onDatagram(data, from));
@@ -113,7 +125,7 @@ export class MediaSession extends EventEmitter<MediaSessionEvents> {
   /** The socket the server must send to (and will receive from). */
   get localAddress(): Endpoint {
     const address = this.#socket.address();
-    return { ip: this.#options.bindIp, port: address.port };
+    return { ip: this.#options.announcedIp ?? this.#options.bindIp, port: address.port };
   }
 
   get closed(): boolean {
@@ -134,7 +146,9 @@ export class MediaSession extends EventEmitter<MediaSessionEvents> {
   /** Starts both directions once the server said where to send; can be called once. */
   start(route: MediaRoute): void {
     if (this.#closed || this.#route !== null) return;
-    this.#route = route;
+    this.#route = this.#ingestIp
+      ? { ...route, ingest: { ip: this.#ingestIp, port: route.ingest.port } }
+      : route;
     this.#receiver = new RtpReceiver({ payloadTypes: route.receive.map((s) => s.payloadType), ssrcs: [] });
     for (const stream of route.receive) this.addStream(stream);
     const frames = new ResamplingFrameSource(

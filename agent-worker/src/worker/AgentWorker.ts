@@ -27,6 +27,10 @@ export interface AgentWorkerOptions {
   capacity: number;
   /** Local IP of the media sockets; must be reachable from the server's mediasoup. */
   rtpIp: string;
+  /** The address the server must send media to, when it differs from rtpIp (e.g. rtpIp 0.0.0.0 in a container). */
+  rtpAnnouncedIp?: string;
+  /** Where to send media instead of the server's announced ingest address (e.g. the server's service name). */
+  ingestHost?: string;
   createPipeline: CallPipelineFactory;
   logger?: Logger;
   leadMs?: number;
@@ -233,6 +237,8 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
       const session = await CallSession.create({
         dispatch,
         rtpIp: this.#options.rtpIp,
+        rtpAnnouncedIp: this.#options.rtpAnnouncedIp,
+        ingestHost: this.#options.ingestHost,
         createPipeline: this.#options.createPipeline,
         logger: this.#log,
         leadMs: this.#options.leadMs,

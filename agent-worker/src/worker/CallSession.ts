@@ -22,6 +22,9 @@ export interface CallSessionOptions {
   dispatch: SessionDispatch;
   /** Local IP for the media socket (AGENT_RTP_IP); the server sends RTP there. */
   rtpIp: string;
+  /** See MediaSessionOptions.announcedIp / ingestHost. */
+  rtpAnnouncedIp?: string;
+  ingestHost?: string;
   createPipeline: CallPipelineFactory;
   logger: Logger;
   clock?: Clock;
@@ -57,6 +60,8 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
     try {
       media = await MediaSession.open({
         bindIp: options.rtpIp,
+        announcedIp: options.rtpAnnouncedIp,
+        ingestHost: options.ingestHost,
         clock: options.clock,
         leadMs: options.leadMs,
         voice: { sampleRate: pipeline.outputSampleRate, pull: () => pipeline.pullAudio() },

@@ -129,4 +129,29 @@ describe('MediaSession', () => {
     const decoded = concat(packets.map(({ packet }) => decoder.decode(packet.payload)));
     expect(toneAmplitude(decoded, 440, 48_000, 4_800)).toBeGreaterThan(5_000);
   });
+
+  it('binds a wildcard, announces another address and sends to an ingest host instead of the announced one', async () => {
+    const server = await udp();
+    sockets.push(server);
+    const session = await MediaSession.open({
+      bindIp: '0.0.0.0',
+      announcedIp: '127.0.0.1',
+      ingestHost: 'localhost',
+      voice: voiceOf(5),
+    });
+    sessions.push(session);
+    expect(session.localAddress.ip).toBe('127.0.0.1');
+    const packets: RtpPacket[] = [];
+    server.on('message', (data) => {
+      const result = parseRtpPacket(data);
+      if (result.ok) packets.push(result.packet);
+    });
+    // The server announces an address only browsers can reach; the agent uses the ingest host.
+    session.start({
+      ingest: { ip: '203.0.113.9', port: server.address().port },
+      send: { payloadType: 111, ssrc: 7 },
+      receive: [],
+    });
+    await expect.poll(() => packets.length, { timeout: 3_000 }).toBe(5);
+  });
 });

@@ -15,6 +15,8 @@ export {
   isNegative,
   isQuestion,
   matchKnowledge,
+  type SmallTalk,
+  smallTalk,
   wantsHuman,
 } from './intents.ts';
 export { type ItemMention, MenuMatcher, type SizeMention } from './menuMatcher.ts';

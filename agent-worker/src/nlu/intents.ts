@@ -201,6 +201,38 @@ export function isDoneOrdering(words: readonly string[]): boolean {
   );
 }
 
+/** Small talk that needs a friendly answer, not a "sorry, I didn't get that". */
+export type SmallTalk = 'greeting' | 'thanks' | 'wait';
+
+export function smallTalk(words: readonly string[]): SmallTalk | undefined {
+  if (words.length === 0 || words.length > 6) return undefined;
+  if (
+    hasAnyPhrase(words, [
+      'hold on',
+      'one moment',
+      'one sec',
+      'one second',
+      'just a sec',
+      'just a second',
+      'hang on',
+      'let me think',
+      'give me a second',
+      'give me a minute',
+      'bear with me',
+    ])
+  ) {
+    return 'wait';
+  }
+  if (words.length <= 4 && hasAnyPhrase(words, ['thanks', 'thank you', 'cheers'])) return 'thanks';
+  if (
+    words.length <= 3 &&
+    hasAnyPhrase(words, ['hi', 'hello', 'hey', 'good morning', 'good afternoon', 'good evening', 'hi there'])
+  ) {
+    return 'greeting';
+  }
+  return undefined;
+}
+
 export function isGoodbye(words: readonly string[]): boolean {
   return hasAnyPhrase(words, GOODBYE);
 }

@@ -9,6 +9,8 @@ import {
   isNegative,
   isQuestion,
   matchKnowledge,
+  type SmallTalk,
+  smallTalk,
   wantsHuman,
 } from './intents.ts';
 import { MenuMatcher } from './menuMatcher.ts';
@@ -65,6 +67,7 @@ export interface Understanding {
   question: boolean;
   asksMenu: boolean;
   asksPrice: boolean;
+  smallTalk: SmallTalk | undefined;
   faq: KnowledgeEntry | undefined;
 }
 
@@ -149,6 +152,7 @@ export class Nlu {
       question,
       asksMenu: question && asksForMenu(words),
       asksPrice,
+      smallTalk: smallTalk(words),
       faq:
         question || (ops.length === 0 && !detailsGiven && words.length <= 6)
           ? matchKnowledge(words, this.#knowledge)

@@ -114,6 +114,21 @@ describe('ScriptedDialog', () => {
     expect(replies.every((r) => r.chunks.every((c) => c.type === 'text'))).toBe(true);
   });
 
+  it('answers small talk and totals without counting a misunderstanding', async () => {
+    const replies = await call(
+      'hello',
+      'hold on one second',
+      'two small veggie pizzas',
+      'how much is that',
+      'thanks',
+    );
+    expect(replies[0]?.text).toBe('Hi there! What would you like to order?');
+    expect(replies[1]?.text).toBe('Sure, take your time. What would you like to order?');
+    expect(replies[3]?.text).toBe('Your total so far is eighteen dollars. Would you like anything else?');
+    expect(replies[4]?.text).toBe("You're welcome. Would you like anything else?");
+    expect(replies.every((r) => r.chunks.every((c) => c.type === 'text'))).toBe(true);
+  });
+
   it('asks again on empty input', async () => {
     const [reply] = await call('');
     expect(reply?.text).toBe("Sorry, I didn't catch that. What would you like to order?");

@@ -1,5 +1,5 @@
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
-import { CallTracker, type Expectation, type Understanding } from '../../nlu/index.ts';
+import { CallTracker, type Expectation, priceToWords, type Understanding } from '../../nlu/index.ts';
 import type { Dialog, DialogChunk, DialogSession, DialogTurnInput } from '../types.ts';
 import {
   acknowledgeAdded,
@@ -173,9 +173,17 @@ export class ScriptedDialogSession implements DialogSession {
     const sentences: string[] = [];
     if (u.faq) sentences.push(u.faq.answer);
     if (u.asksMenu) sentences.push(...menuSentences(this.#config.menu));
-    if (u.asksPrice)
+    if (u.asksPrice) {
       for (const item of u.items)
         sentences.push(priceSentence(item, sizeIn(u, this.#tracker), this.#config.menu.currency));
+      // "how much is that?" with no item named: the order so far.
+      if (u.items.length === 0 && !this.#tracker.order.isEmpty) {
+        sentences.push(
+          `Your total so far is ${priceToWords(this.#tracker.order.total(), this.#config.menu.currency)}.`,
+        );
+      }
+    }
+    if (sentences.length === 0 && heard.touched === 0 && u.smallTalk) sentences.push(SMALL_TALK[u.smallTalk]);
     if (heard.removed) sentences.push(acknowledgeRemoved(removedLines(u)));
     if (heard.added) sentences.push(acknowledgeAdded(this.#touchedLines(u)));
     if (stageBefore === 'name' && this.#tracker.customer.name && u.name) sentences.push(`Thanks, ${u.name}.`);
@@ -258,6 +266,12 @@ export class ScriptedDialogSession implements DialogSession {
     return eta ? [eta.answer] : [];
   }
 }
+
+const SMALL_TALK = {
+  greeting: 'Hi there!',
+  thanks: "You're welcome.",
+  wait: 'Sure, take your time.',
+} as const;
 
 function sizeIn(u: Understanding, tracker: CallTracker): string | null {
   const sizes = tracker.nlu.matcher.findSizes(u.words);

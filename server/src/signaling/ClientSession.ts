@@ -297,7 +297,11 @@ export class ClientSession {
     if (error instanceof msErrors.UnsupportedError) {
       return { code: 'unsupported', message: `${error.message} (the room carries Opus audio only).` };
     }
-    if (error instanceof TypeError) return { code: 'bad_request', message: error.message.slice(0, 500) };
+    if (error instanceof TypeError) {
+      // mediasoup rejects parameters it cannot use with TypeError; logged with its stack in case it is ours.
+      this.#log.warn({ err: error, method }, 'request refused as invalid by mediasoup');
+      return { code: 'bad_request', message: error.message.slice(0, 500) };
+    }
     if (this.#membership?.room.closed)
       return { code: 'room_closed', message: 'The room has closed: join again.' };
     if (error instanceof msErrors.NotFoundError)

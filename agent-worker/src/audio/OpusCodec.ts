@@ -106,5 +106,4 @@ export class OpusEncoderStream {
     }
     return this.#encoder.encode(frame).slice();
   }
-
 }

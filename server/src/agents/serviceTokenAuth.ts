@@ -15,7 +15,10 @@ function unauthorized(detail: string): AuthError {
 export function serviceTokenAuth(tokens: { verifyServiceToken(token: string): Promise<{ name: string }> }) {
   return (socket: Socket, next: (error?: Error) => void): void => {
     const token: unknown = socket.handshake.auth?.token;
-    if (typeof token !== 'string' || token === '') return next(unauthorized('A service token is required.'));
+    if (typeof token !== 'string' || token === '') {
+      next(unauthorized('A service token is required.'));
+      return;
+    }
     tokens.verifyServiceToken(token).then(
       (claims) => {
         socket.data.serviceName = claims.name;

@@ -75,6 +75,7 @@ describe('agent console', () => {
     await console.fill('#password', DEFAULT_SEED_PASSWORD);
     await console.click('#login button[type="submit"]');
     await console.waitForSelector('#calls li button:has-text("Listen")', { timeout: 15_000 });
+    expect(await console.isVisible('#login')).toBe(false);
     await console.click('#calls li button:has-text("Listen")');
     await console.waitForSelector('body[data-call-state="in-call"]', { timeout: 20_000 });
 

@@ -49,7 +49,6 @@ async function openCall(): Promise<Call> {
     emit: (e) => events.push(e),
   });
   const agentAudioAt: number[] = [];
-  const resample = 16_000 / tts.sampleRate;
   const call: Call = {
     pipeline,
     dialog,
@@ -65,7 +64,6 @@ async function openCall(): Promise<Call> {
         );
         if (pipeline.pullAudio() !== null) agentAudioAt.push(performance.now());
       }
-      expect(resample).toBeGreaterThan(0);
       return t0;
     },
     async until(accept, limitMs, what) {
@@ -91,48 +89,31 @@ describe('VoicePipeline with the real speech stages', () => {
   }, 60_000);
   afterAll(() => tts?.close());
 
-  it('greets, recognises an order, answers it, and a barge-in stops the reply within the VAD onset', async () => {
+  it('a caller talking over the greeting silences it, is recognised and answered; history keeps what was heard', async () => {
     const call = await openCall();
     call.pipeline.start();
-    await call.until(() => agentFinals(call).length === 1, 15_000, 'the greeting');
-    expect(agentFinals(call)[0]).toMatchObject({ text: config.greeting, interrupted: false });
-    expect(call.agentAudioAt.length).toBeGreaterThan(100);
+    await call.until(() => call.agentAudioAt.length >= 75, 10_000, '1.5 s of greeting');
 
     const order = await synthesizeSpeech("I'd like two large pepperoni pizzas", 'flite');
     call.dialog.reply = (text) => [{ type: 'text', text: `Sure, ${text}. Anything else?` }];
     const orderAt = await call.play(concat(order, silence(300)));
     const orderEnd = orderAt + order.length / 16;
-    await call.until(() => agentFinals(call).length === 2, 15_000, 'the answer');
-    const heard = customerFinals(call).at(-1);
-    expect(heard?.type === 'transcript' && heard.text).toMatch(/two large pepperoni pizzas/);
-    const answerStart = call.agentAudioAt.find((t) => t > orderEnd) ?? Number.NaN;
-    expect(answerStart - orderEnd).toBeLessThan(1200);
+    // silent well before the caller finished (the pause comes at the VAD's speech start)
+    expect(call.agentAudioAt.filter((t) => t > orderAt + order.length / 32 && t < orderEnd)).toEqual([]);
+    const cut = agentFinals(call)[0];
+    expect(cut).toMatchObject({ interrupted: true });
+    const heardGreeting = cut?.type === 'transcript' ? cut.text : '';
+    expect(heardGreeting.length).toBeGreaterThan(0);
+    expect(config.greeting.startsWith(heardGreeting)).toBe(true);
+    expect(heardGreeting.length).toBeLessThan(config.greeting.length);
+
+    await call.until(() => call.dialog.requests.length === 1, 5_000, 'the order to reach the dialog');
+    expect(call.dialog.requests[0]?.input.userText).toMatch(/two large pepperoni pizzas/);
+    expect(call.dialog.requests[0]?.input.history[0]).toEqual({ role: 'assistant', content: heardGreeting });
+    await call.until(() => call.agentAudioAt.some((t) => t > orderEnd), 5_000, 'the answer to be heard');
+    await call.until(() => agentFinals(call).length === 2, 10_000, 'the end of the answer');
     const metrics = call.events.find((e) => e.type === 'turn.metrics');
     expect(metrics).toMatchObject({ type: 'turn.metrics', turn: 0, interrupted: false });
-
-    call.dialog.reply = () => [
-      {
-        type: 'text',
-        text: 'Our large pepperoni pizza comes with extra cheese and a crispy crust. It takes about thirty minutes to bake. We deliver within five miles of the shop.',
-      },
-    ];
-    const question = await synthesizeSpeech('do you deliver', 'flite');
-    await call.play(concat(question, silence(300)));
-    await call.until(() => call.pipeline.state === 'speaking', 10_000, 'the long reply');
-    await call.play(silence(1500));
-    const stop = await synthesizeSpeech('wait, make that three pizzas', 'flite');
-    const bargeAt = await call.play(concat(stop, silence(400)));
-    const lastAudio = call.agentAudioAt.filter((t) => t < bargeAt + stop.length / 16).at(-1) ?? 0;
-    expect(lastAudio - bargeAt).toBeLessThan(400);
-    const cut = agentFinals(call).find((e) => e.type === 'transcript' && e.interrupted);
-    expect(cut?.type === 'transcript' && cut.text.length).toBeGreaterThan(0);
-    expect(cut?.type === 'transcript' && cut.text.length).toBeLessThan(80);
-    await call.until(
-      () => call.dialog.requests.length === 3,
-      10_000,
-      'the barge-in utterance to be answered',
-    );
-    expect(call.dialog.requests[2]?.input.userText).toMatch(/three/);
     call.pipeline.close();
-  }, 90_000);
+  }, 30_000);
 });

@@ -15,6 +15,7 @@ export {
   isNegative,
   isQuestion,
   matchKnowledge,
+  negativeSentiment,
   type SmallTalk,
   smallTalk,
   wantsHuman,

@@ -9,6 +9,7 @@ import {
   isNegative,
   isQuestion,
   matchKnowledge,
+  negativeSentiment,
   type SmallTalk,
   smallTalk,
   wantsHuman,
@@ -68,6 +69,8 @@ export interface Understanding {
   asksMenu: boolean;
   asksPrice: boolean;
   smallTalk: SmallTalk | undefined;
+  /** 0 = fine; 2 or more = the caller sounds upset (see negativeSentiment). */
+  upset: number;
   faq: KnowledgeEntry | undefined;
 }
 
@@ -153,6 +156,7 @@ export class Nlu {
       asksMenu: question && asksForMenu(words),
       asksPrice,
       smallTalk: smallTalk(words),
+      upset: negativeSentiment(words),
       faq:
         question || (ops.length === 0 && !detailsGiven && words.length <= 6)
           ? matchKnowledge(words, this.#knowledge)

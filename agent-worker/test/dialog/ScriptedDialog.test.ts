@@ -102,6 +102,13 @@ describe('ScriptedDialog', () => {
     expect(reply?.chunks.at(-1)).toEqual({ type: 'handoff', reason: 'caller asked for a human' });
   });
 
+  it('hands off when the caller sounds upset, but not on one cross word', async () => {
+    const [mild] = await call('ugh this is annoying, a large pepperoni');
+    expect(mild?.chunks.some((c) => c.type === 'handoff')).toBe(false);
+    const [upset] = await call("this is ridiculous, you're not listening to me");
+    expect(upset?.chunks.at(-1)).toEqual({ type: 'handoff', reason: 'caller sounds upset' });
+  });
+
   it('hands off after the configured number of misunderstood turns in a row', async () => {
     const replies = await call('purple monkey dishwasher', 'blah blah', 'the quick brown fox');
     expect(replies[0]?.text).toBe("Sorry, I didn't get that. What would you like to order?");

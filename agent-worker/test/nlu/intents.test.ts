@@ -6,6 +6,7 @@ import {
   isGoodbye,
   isNegative,
   matchKnowledge,
+  negativeSentiment,
   tokenize,
   wantsHuman,
 } from '../../src/nlu/index.ts';
@@ -58,6 +59,14 @@ describe('wantsHuman', () => {
     'my manager said you have good pizza and i want one',
   ])('%j does not ask for a human', (t) => {
     expect(wantsHuman(words(t), keywords)).toBe(false);
+  });
+});
+
+describe('negativeSentiment', () => {
+  it('scores an upset caller above a calm one', () => {
+    expect(negativeSentiment(words('a large pepperoni please'))).toBe(0);
+    expect(negativeSentiment(words('this is annoying'))).toBe(1);
+    expect(negativeSentiment(words("this is ridiculous, you're not listening"))).toBeGreaterThanOrEqual(2);
   });
 });
 

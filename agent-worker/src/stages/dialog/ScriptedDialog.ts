@@ -165,6 +165,12 @@ export class ScriptedDialogSession implements DialogSession {
         handoff: 'caller asked for a human',
       };
     }
+    if (u.upset >= UPSET) {
+      return {
+        sentences: ["I'm sorry about this. Let me get a person to help you right away."],
+        handoff: 'caller sounds upset',
+      };
+    }
     if (heard.placed) {
       return { sentences: ['Great, your order is placed.', ...this.#eta(), this.#config.goodbye], end: true };
     }
@@ -266,6 +272,9 @@ export class ScriptedDialogSession implements DialogSession {
     return eta ? [eta.answer] : [];
   }
 }
+
+/** negativeSentiment score from which the caller is handed to a person. */
+const UPSET = 2;
 
 const SMALL_TALK = {
   greeting: 'Hi there!',

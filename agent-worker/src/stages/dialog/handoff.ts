@@ -1,13 +1,20 @@
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
-import { isGoodbye, tokenize, wantsHuman } from '../../nlu/index.ts';
+import { isGoodbye, negativeSentiment, tokenize, wantsHuman } from '../../nlu/index.ts';
 import type { DialogChunk } from '../types.ts';
 
 /**
  * Decisions every model-backed provider takes the same way, without asking the model: a caller who asks for a person
- * gets one (the agent's handoff keywords), and a goodbye ends the call after the reply.
+ * (the agent's handoff keywords) or sounds upset gets one, and a goodbye ends the call after the reply.
  */
 export function humanRequested(userText: string, config: AgentConfig): DialogChunk[] | undefined {
-  if (!wantsHuman(words(userText), config.handoff.keywords)) return undefined;
+  const heard = words(userText);
+  if (negativeSentiment(heard) >= 2) {
+    return [
+      { type: 'text', text: "I'm sorry about this. Let me get a person to help you right away." },
+      { type: 'handoff', reason: 'caller sounds upset' },
+    ];
+  }
+  if (!wantsHuman(heard, config.handoff.keywords)) return undefined;
   return [
     { type: 'text', text: 'Of course, let me get a person to help you. One moment please.' },
     { type: 'handoff', reason: 'caller asked for a human' },

@@ -58,3 +58,32 @@ describe('mediasoup worker death', () => {
     expect(reborn?.stats()).toMatchObject({ peers: 2, producers: 1, consumers: 1 });
   });
 });
+
+describe('mediasoup worker death with several workers', () => {
+  it('closes only the rooms on the dead worker; rooms on the others carry on', async () => {
+    const multi = await startMediaServer({ numWorkers: 2 });
+    const local: RtcTestClient[] = [];
+    try {
+      const join = async (room: string) => {
+        const c = await connectRtc(multi.url, await multi.roomToken({ room }));
+        local.push(c);
+        await joinAndProduce(c, local.length);
+        return c;
+      };
+      const [a, b] = [await join('room-a'), await join('room-b')];
+      const roomA = multi.registry.get('room-a');
+      const roomB = multi.registry.get('room-b');
+      expect(roomA?.workerPid).not.toBe(roomB?.workerPid);
+
+      process.kill(roomA?.workerPid ?? -1, 'SIGKILL');
+      expect(await a.next('roomClosed')).toEqual({ reason: 'worker_died', rejoin: true });
+      expect(roomB?.closed).toBe(false);
+      expect(b.notifications.some((n) => n.method === 'roomClosed')).toBe(false);
+      expect((await b.request('getStats')).transports).toHaveLength(1);
+      expect(roomB?.stats()).toMatchObject({ peers: 1, producers: 1 });
+    } finally {
+      for (const c of local) c.close();
+      await multi.close();
+    }
+  });
+});

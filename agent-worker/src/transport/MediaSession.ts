@@ -86,7 +86,8 @@ export class MediaSession extends EventEmitter<MediaSessionEvents> {
   readonly #options: MediaSessionOptions;
   readonly #ingestIp: string | null;
   readonly #streams = new Map<number, { info: InboundStreamInfo; audio: InboundAudioStream }>();
-  #receiver = new RtpReceiver({ payloadTypes: [] });
+  /** Accepts only the SSRCs and payload types of the streams added so far. */
+  readonly #receiver = new RtpReceiver({ payloadTypes: [] });
   #wrongSource = 0;
   #route: MediaRoute | null = null;
   #pacer: Pacer | null = null;
@@ -149,7 +150,6 @@ export class MediaSession extends EventEmitter<MediaSessionEvents> {
     this.#route = this.#ingestIp
       ? { ...route, ingest: { ip: this.#ingestIp, port: route.ingest.port } }
       : route;
-    this.#receiver = new RtpReceiver({ payloadTypes: route.receive.map((s) => s.payloadType), ssrcs: [] });
     for (const stream of route.receive) this.addStream(stream);
     const frames = new ResamplingFrameSource(
       () => this.#options.voice.pull(),

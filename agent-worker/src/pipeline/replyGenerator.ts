@@ -61,6 +61,8 @@ interface AgentTurn {
 
 const MAX_HINTS = 5;
 
+export const DIALOG_FAILED_REPLY = "Sorry, I'm having trouble with that right now. Could you say it again?";
+
 /**
  * Runs one agent turn at a time: asks the dialog for a reply to the caller's turn (or takes a fixed text such as
  * the greeting), streams it through sentence-chunked TTS into the output, and cancels all of it on interruption.
@@ -179,18 +181,27 @@ export class ReplyGenerator extends FrameProcessor {
       hints: this.#hints,
     };
     this.#hints = [];
-    for await (const chunk of this.#options.dialog.respond(input, signal)) {
-      if (signal.aborted) return;
-      if (chunk.type === 'text') {
-        if (turn.timings && turn.timings.firstTextAtMs === undefined) {
-          turn.timings.firstTextAtMs = this.#options.clock.now();
+    let said = false;
+    try {
+      for await (const chunk of this.#options.dialog.respond(input, signal)) {
+        if (signal.aborted) return;
+        if (chunk.type === 'text') {
+          if (turn.timings && turn.timings.firstTextAtMs === undefined) {
+            turn.timings.firstTextAtMs = this.#options.clock.now();
+          }
+          said = true;
+          yield chunk.text;
+        } else if (chunk.type === 'end_call') {
+          turn.endCall = true;
+        } else {
+          this.#options.reporter.handoff(chunk.reason);
         }
-        yield chunk.text;
-      } else if (chunk.type === 'end_call') {
-        turn.endCall = true;
-      } else {
-        this.#options.reporter.handoff(chunk.reason);
       }
+    } catch (error) {
+      if (signal.aborted) return;
+      this.#options.reporter.error(error);
+      // A failing model (unreachable, rate limited) must not leave the caller in silence.
+      if (!said) yield DIALOG_FAILED_REPLY;
     }
   }
 

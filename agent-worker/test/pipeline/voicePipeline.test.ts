@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DIALOG_FAILED_REPLY } from '../../src/pipeline/replyGenerator.ts';
 import { audioBetween, createHarness } from './harness.ts';
 
 const LONG_REPLY =
@@ -231,6 +232,33 @@ describe('VoicePipeline', () => {
     expect(h.of('end_call')).toHaveLength(0);
     await h.untilListening();
     expect(h.of('end_call')).toHaveLength(1);
+  });
+
+  it('a failing dialog (model unreachable) is answered with an apology instead of silence', async () => {
+    const h = await greeted();
+    h.dialog.reply = () => {
+      throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'dialog_unreachable' });
+    };
+    h.stt.utterances.push('two pizzas');
+    await h.run(800, 'speech');
+    await h.run(600);
+    await h.untilListening();
+    const final = h
+      .of('transcript')
+      .filter((t) => t.speaker === 'agent' && t.final)
+      .at(-1);
+    expect(final).toMatchObject({ text: DIALOG_FAILED_REPLY, interrupted: false });
+    h.dialog.reply = (text) => [{ type: 'text', text: `You said ${text}.` }];
+    h.stt.utterances.push('two pizzas');
+    await h.run(800, 'speech');
+    await h.run(600);
+    await h.untilListening();
+    expect(
+      h
+        .of('transcript')
+        .filter((t) => t.speaker === 'agent' && t.final)
+        .at(-1)?.text,
+    ).toBe('You said two pizzas.');
   });
 
   it('close cancels in-flight work, is idempotent and silences the output', async () => {

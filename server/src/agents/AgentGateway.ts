@@ -86,6 +86,8 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
   /** Rooms waiting for a worker with capacity: roomId -> customer peer id. */
   readonly #waiting = new Map<string, string>();
   #retryTimer: NodeJS.Timeout | null = null;
+  /** Rooms a human has taken over: an agent (re)joining there starts muted. */
+  readonly #takenOver = new Set<string>();
   readonly #unsubscribe: (() => void)[] = [];
 
   constructor(options: AgentGatewayOptions) {
@@ -103,6 +105,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
       bus.on('participant.left', (p) => this.#onParticipantLeft(p.roomId, p.peerId)),
       bus.on('room.closed', (r) => {
         this.#waiting.delete(r.roomId);
+        this.#takenOver.delete(r.roomId);
         const session = this.#byRoom.get(r.roomId);
         if (session) this.#end(session, 'room_closed', true);
       }),
@@ -142,6 +145,8 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
 
   /** Takeover (`active`) stops the AI listening and speaking; handback resumes it. */
   async takeover(roomId: string, active: boolean): Promise<boolean> {
+    if (active) this.#takenOver.add(roomId);
+    else this.#takenOver.delete(roomId);
     const session = this.#byRoom.get(roomId);
     if (!session) return false;
     session.worker.socket.emit(AgentLinkEvents.takeover, { sessionId: session.id, active });
@@ -382,6 +387,10 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
       send: link.send,
       receive: link.receive.map(toReceiveStream),
     });
+    if (this.#takenOver.has(session.roomId)) {
+      socket.emit(AgentLinkEvents.takeover, { sessionId: session.id, active: true });
+      await link.pauseSending();
+    }
     this.#log.info(
       { sessionId: session.id, roomId: session.roomId, workerId: session.worker.id },
       'agent joined the call',

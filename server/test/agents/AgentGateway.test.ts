@@ -273,6 +273,19 @@ describe('AgentGateway session events and co-pilot', () => {
     expect(worker.sessions).toEqual([]);
   });
 
+  it('starts an agent that joins a taken-over call muted', async () => {
+    const record = {
+      hints: [] as string[],
+      muted: [] as boolean[],
+      pipelines: [] as (CallPipeline & { hangUp(): void })[],
+    };
+    const room = await h.newRoom();
+    expect(await h.gateway.takeover(room.id, true)).toBe(false);
+    await startWorker('late-joiner', 1, scripted(record));
+    await joinCustomer(room, 'customer-to');
+    await expect.poll(() => record.muted, { timeout: 5_000 }).toEqual([true]);
+  });
+
   it('holds a call until a worker registers', async () => {
     const room = await h.newRoom();
     await joinCustomer(room, 'customer-w');

@@ -7,6 +7,7 @@ import type { MikroORM } from '../../db/orm.ts';
 import { createLogger, type Logger } from '../../log.ts';
 import { ExtractionError } from '../errors.ts';
 import type { ExtractorProvider } from '../factory.ts';
+import { checkAgainstMenu } from '../menuCheck.ts';
 import type { ExtractionResult, Extractor } from '../schema.ts';
 import { loadCallTranscript, storeExtraction } from '../store.ts';
 import type { ClaimedJob, ExtractionJobQueue } from './ExtractionJobQueue.ts';
@@ -147,8 +148,11 @@ export class ExtractionWorker extends EventEmitter<ExtractionWorkerEvents> {
       const empty = transcript.length === 0;
       const agent = agentId ? await this.#agentConfigs?.get(agentId) : undefined;
       const extractor = await this.#extractorFor(agent);
-      const result = empty ? EMPTY_RESULT : await extractor.extract(transcript, controller.signal);
+      const extracted = empty ? EMPTY_RESULT : await extractor.extract(transcript, controller.signal);
       controller.signal.throwIfAborted();
+      // Model output is checked against the agent's menu; the rules extractor prices from the menu already.
+      const result =
+        agent && extractor.source !== 'rules' ? checkAgainstMenu(extracted, agent.menu) : extracted;
       const source = empty ? 'rules' : extractor.source;
       // READ COMMITTED: no gap locks, so two workers storing different calls' orders never deadlock.
       const orderId = await this.#orm.em.fork().transactional(

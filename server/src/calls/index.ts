@@ -6,6 +6,7 @@ import type { CallEventBus } from '../events.ts';
 import { ExtractionQueries } from '../extraction/ExtractionQueries.ts';
 import { type ExtractionService, startExtraction } from '../extraction/index.ts';
 import { ExtractionReview } from '../extraction/review.ts';
+import type { MetricsRegistry } from '../http/metrics.ts';
 import { createAgentConfigsRouter } from '../http/routes/agentConfigs.ts';
 import { createCallsRouter, startCallWith } from '../http/routes/calls.ts';
 import { createExtractionRouter } from '../http/routes/extraction.ts';
@@ -42,6 +43,8 @@ export interface CallRecords {
   routers: Router[];
   /** For createHttpApp({ startCall }): POST /api/calls. */
   startCall: (request: StartCallRequest) => Promise<StartedCall>;
+  /** Adds calls_active, extraction_jobs{status} and extraction_attempts_total{outcome} to /metrics. */
+  registerMetrics(metrics: MetricsRegistry): void;
   stop(): Promise<void>;
 }
 
@@ -92,6 +95,26 @@ export async function startCallRecords(options: CallRecordsOptions): Promise<Cal
       createOpenApiRouter({ serverUrl: options.config.publicUrl }),
     ],
     startCall: startCallWith(recorder),
+    registerMetrics(metrics) {
+      metrics.gauge('calls_active', 'Calls in progress (call records with status active).', [], async () => {
+        const [row] = await options.orm.em
+          .fork()
+          .execute<{ n: number }[]>("select count(*) as n from calls where status = 'active'");
+        return Number(row?.n ?? 0);
+      });
+      metrics.gauge('extraction_jobs', 'Post-call extraction jobs by status.', ['status'], async () =>
+        Object.entries(await extraction.queue.counts()).map(([status, value]) => ({
+          labels: { status },
+          value,
+        })),
+      );
+      const attempts = metrics.counter('extraction_attempts_total', 'Extraction attempts by outcome.', [
+        'outcome',
+      ]);
+      extraction.worker.on('succeeded', () => attempts.inc({ outcome: 'succeeded' }));
+      extraction.worker.on('retrying', () => attempts.inc({ outcome: 'retrying' }));
+      extraction.worker.on('failed', () => attempts.inc({ outcome: 'failed' }));
+    },
     async stop() {
       retention.stop();
       await recorder.stop();

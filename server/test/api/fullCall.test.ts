@@ -17,6 +17,7 @@ beforeAll(async () => {
     },
     runExtractionWorker: true,
   });
+  h.records.registerMetrics(h.http.metrics);
 });
 afterAll(async () => {
   await h?.close();
@@ -183,5 +184,13 @@ describe('a full call through the API', () => {
       items: [{ name: 'pepperoni pizza', unitPrice: '15.50' }],
     });
     expect(call.extraction?.order?.notes).toMatch(/replaced by the menu price 15.5/);
+  });
+
+  it('reports calls and extraction jobs on /metrics', async () => {
+    const text = await (await h.request('GET', '/metrics')).text();
+    expect(text).toMatch(/^calls_active 0$/m);
+    expect(text).toMatch(/^extraction_jobs\{status="succeeded"\} 2$/m);
+    expect(text).toMatch(/^extraction_attempts_total\{outcome="retrying"\} 1$/m);
+    expect(text).toMatch(/^extraction_attempts_total\{outcome="succeeded"\} 2$/m);
   });
 });

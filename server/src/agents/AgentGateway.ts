@@ -2,11 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
   AGENTS_NAMESPACE,
-  type AgentLinkAck,
   AgentLinkEvents,
   type ReceiveStream,
   type SessionAccept,
-  SessionAcceptSchema,
   SessionEndedSchema,
   SessionEventSchema,
   WorkerRegisterSchema,
@@ -17,6 +15,7 @@ import { createLogger, type Logger } from '../log.ts';
 import type { AgentMediaLink, AgentReceiveStream } from '../media/AgentMediaLink.ts';
 import type { RoomRegistry } from '../media/RoomRegistry.ts';
 import type { AgentConfigSource } from './FileAgentConfigStore.ts';
+import { offerSession } from './offerSession.ts';
 import { publishSessionEvent } from './publishSessionEvent.ts';
 import { serviceTokenAuth } from './serviceTokenAuth.ts';
 import { untilReceiving } from './untilReceiving.ts';
@@ -298,13 +297,18 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
       this.#sessions.set(session.id, session);
       this.#byRoom.set(roomId, session);
       worker.sessions.add(session);
-      const accepted = await this.#offer(session, config);
+      const offer = { sessionId: session.id, roomId, agentPeerId: `agent-${session.id}`, config };
+      const result = await offerSession(worker.socket, offer, this.#options.dispatchTimeoutMs ?? 30_000);
       if (session.ended) return;
-      if (!accepted) {
+      if (!result.ok) {
+        this.#log.warn(
+          { sessionId: session.id, workerId: worker.id, reason: result.reason },
+          'worker did not take the call',
+        );
         this.#end(session, 'dispatch_refused', true);
         continue;
       }
-      await this.#join(session, accepted, config.name);
+      await this.#join(session, result.accept, config.name);
       return;
     }
     this.#log.warn(
@@ -323,30 +327,6 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     for (const [roomId, customerPeerId] of [...this.#waiting]) {
       this.#waiting.delete(roomId);
       void this.#dispatch(roomId, customerPeerId);
-    }
-  }
-
-  /** Offers the session to its worker; the worker's UDP address, or null if it refused or did not answer. */
-  async #offer(session: AgentSession, config: unknown): Promise<SessionAccept | null> {
-    try {
-      const reply = (await session.worker.socket
-        .timeout(this.#options.dispatchTimeoutMs ?? 30_000)
-        .emitWithAck(AgentLinkEvents.dispatch, {
-          sessionId: session.id,
-          roomId: session.roomId,
-          agentPeerId: `agent-${session.id}`,
-          config,
-        })) as AgentLinkAck<unknown>;
-      if (!reply || typeof reply !== 'object' || !('ok' in reply))
-        throw new Error('malformed dispatch reply');
-      if (!reply.ok) {
-        this.#log.warn({ sessionId: session.id, error: reply.error }, 'worker refused the call');
-        return null;
-      }
-      return SessionAcceptSchema.parse(reply.data);
-    } catch (error) {
-      this.#log.warn({ err: error, sessionId: session.id, workerId: session.worker.id }, 'dispatch failed');
-      return null;
     }
   }
 

@@ -1,0 +1,38 @@
+import {
+  type AgentConfig,
+  type AgentLinkAck,
+  type AgentLinkError,
+  AgentLinkEvents,
+  type SessionAccept,
+  SessionAcceptSchema,
+} from '@voiceroom/sdk/protocol';
+import type { Socket } from 'socket.io';
+
+export type OfferResult =
+  | { ok: true; accept: SessionAccept }
+  | { ok: false; reason: AgentLinkError | string };
+
+/**
+ * Offers a call to one worker and validates its answer: the worker's UDP address, or why it did not take the call
+ * (its refusal, a malformed reply, or no answer within `timeoutMs`). Never throws.
+ */
+export async function offerSession(
+  socket: Socket,
+  offer: { sessionId: string; roomId: string; agentPeerId: string; config: AgentConfig },
+  timeoutMs: number,
+): Promise<OfferResult> {
+  try {
+    const reply = (await socket
+      .timeout(timeoutMs)
+      .emitWithAck(AgentLinkEvents.dispatch, offer)) as AgentLinkAck<unknown>;
+    if (!reply || typeof reply !== 'object' || !('ok' in reply))
+      return { ok: false, reason: 'malformed dispatch reply' };
+    if (!reply.ok) return { ok: false, reason: reply.error };
+    const accept = SessionAcceptSchema.safeParse(reply.data);
+    return accept.success
+      ? { ok: true, accept: accept.data }
+      : { ok: false, reason: 'invalid rtp address in reply' };
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -100,10 +100,10 @@ describe('MediaSession', () => {
     const voice = voiceOf(25);
     const session = await MediaSession.open({ bindIp: '127.0.0.1', voice });
     sessions.push(session);
-    const packets: { packet: RtpPacket; at: number }[] = [];
+    const packets: { packet: RtpPacket }[] = [];
     server.on('message', (data) => {
       const result = parseRtpPacket(data);
-      if (result.ok) packets.push({ packet: result.packet, at: performance.now() });
+      if (result.ok) packets.push({ packet: result.packet });
     });
     session.start({
       ingest: { ip: '127.0.0.1', port: server.address().port },
@@ -122,9 +122,8 @@ describe('MediaSession', () => {
       if (session.stats.pacer.reanchors === 0) expect(step).toBe(0);
       else expect(step % 960).toBe(0);
     });
-    // Paced: 25 frames of 20 ms take about 460 ms (the 40 ms lead is sent at once), never a burst of all.
-    const span = (packets.at(-1)?.at as number) - (packets[0]?.at as number);
-    expect(span).toBeGreaterThan(400);
+    // Pacing itself is asserted on a virtual clock in Pacer.test.ts; here: every frame went out, in one spurt.
+    expect(session.stats.pacer).toMatchObject({ framesSent: 25, spurts: 1 });
     const decoder = new OpusDecoderStream();
     const decoded = concat(packets.map(({ packet }) => decoder.decode(packet.payload)));
     expect(toneAmplitude(decoded, 440, 48_000, 4_800)).toBeGreaterThan(5_000);

@@ -131,13 +131,31 @@ export class CallRecorder {
    * Call once at startup, before rooms open. Returns how many were closed.
    */
   async closeOrphanedCalls(reason = 'server_restart'): Promise<number> {
+    return this.closeCallsWithoutRoom(() => false, 0, reason);
+  }
+
+  /**
+   * Ends active calls older than `minAgeMs` whose room no longer exists (the caller never joined, or the room
+   * vanished without room.closed), so the live call list does not keep ghosts. Returns how many were closed.
+   */
+  async closeCallsWithoutRoom(
+    roomExists: (roomId: string) => boolean,
+    minAgeMs = 10 * 60_000,
+    reason = 'room_gone',
+  ): Promise<number> {
     const rows = await this.#orm.em
       .fork()
-      .execute<{ room_id: string }[]>("select room_id from calls where status = 'active'");
-    for (const row of rows) {
-      if (!this.#live.has(row.room_id)) await this.#roomClosed({ roomId: row.room_id, reason });
-    }
-    return rows.length;
+      .execute<{ room_id: string }[]>(
+        "select room_id from calls where status = 'active' and started_at < utc_timestamp(3) - interval ? microsecond",
+        [minAgeMs * 1000],
+      );
+    const gone = rows.filter((row) => !roomExists(row.room_id));
+    await Promise.all(
+      gone.map((row) =>
+        this.#enqueue(row.room_id, 'room.closed', () => this.#roomClosed({ roomId: row.room_id, reason })),
+      ),
+    );
+    return gone.length;
   }
 
   #enqueue(roomId: string, event: string, write: () => Promise<void>): Promise<void> {

@@ -43,6 +43,11 @@ export interface CallRecords {
   routers: Router[];
   /** For createHttpApp({ startCall }): POST /api/calls. */
   startCall: (request: StartCallRequest) => Promise<StartedCall>;
+  /**
+   * Every minute, ends calls active for over 10 minutes whose room is gone (the caller never joined): pass the
+   * media registry's lookup, e.g. `(roomId) => registry.get(roomId) !== undefined`.
+   */
+  watchRooms(roomExists: (roomId: string) => boolean): void;
   /** Adds calls_active, extraction_jobs{status} and extraction_attempts_total{outcome} to /metrics. */
   registerMetrics(metrics: MetricsRegistry): void;
   stop(): Promise<void>;
@@ -79,6 +84,7 @@ export async function startCallRecords(options: CallRecordsOptions): Promise<Cal
   const retention = new RetentionSweeper({ orm: options.orm, agentConfigs });
   retention.start();
   const queries = new CallQueries(options.orm);
+  let roomWatch: NodeJS.Timeout | undefined;
   return {
     agentConfigs,
     recorder,
@@ -95,6 +101,18 @@ export async function startCallRecords(options: CallRecordsOptions): Promise<Cal
       createOpenApiRouter({ serverUrl: options.config.publicUrl }),
     ],
     startCall: startCallWith(recorder),
+    watchRooms(roomExists) {
+      clearInterval(roomWatch);
+      roomWatch = setInterval(() => {
+        recorder
+          .closeCallsWithoutRoom(roomExists)
+          .then((n) => n > 0 && logger.info({ calls: n }, 'ended calls whose room is gone'))
+          .catch((error: unknown) =>
+            logger.error({ err: error }, 'checking for calls without a room failed'),
+          );
+      }, 60_000);
+      roomWatch.unref();
+    },
     registerMetrics(metrics) {
       metrics.gauge('calls_active', 'Calls in progress (call records with status active).', [], async () => {
         const [row] = await options.orm.em
@@ -116,6 +134,7 @@ export async function startCallRecords(options: CallRecordsOptions): Promise<Cal
       extraction.worker.on('failed', () => attempts.inc({ outcome: 'failed' }));
     },
     async stop() {
+      clearInterval(roomWatch);
       retention.stop();
       await recorder.stop();
       await extraction.stop();

@@ -234,4 +234,24 @@ describe('CallRecorder', () => {
     ]);
     expect((await jobOf(db.orm, callId))?.status).toBe('pending');
   });
+
+  it('ends old calls whose room is gone, keeps young ones and those with a live room', async () => {
+    const ghost = await recorder.startCall({ displayName: 'never joined' });
+    const live = await recorder.startCall({ displayName: 'talking' });
+    const young = await recorder.startCall({ displayName: 'just started' });
+    await sql('update calls set started_at = utc_timestamp(3) - interval 20 minute where id in (?, ?)', [
+      ghost.callId,
+      live.callId,
+    ]);
+    expect(await recorder.closeCallsWithoutRoom((roomId) => roomId === live.roomId)).toBe(1);
+    const rows = await sql<{ id: string; status: string; end_reason: string | null }>(
+      'select id, status, end_reason from calls where id in (?, ?, ?)',
+      [ghost.callId, live.callId, young.callId],
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.id, [r.status, r.end_reason]]))).toEqual({
+      [ghost.callId]: ['ended', 'room_gone'],
+      [live.callId]: ['active', null],
+      [young.callId]: ['active', null],
+    });
+  });
 });

@@ -14,6 +14,7 @@ import {
   type TurnTimings,
 } from './replyGenerator.ts';
 import { TurnTaker } from './turnTaker.ts';
+import { WhisperHints } from './whisperHints.ts';
 
 /** transcript | agent.state | turn.metrics | handoff | end_call (after the goodbye was played), each with roomId. */
 export type PipelineEvent = SessionCallEvent;
@@ -43,6 +44,9 @@ export interface VoicePipelineStats {
 
 const round = (ms: number) => Math.max(0, Math.round(ms));
 
+/** No whisper audio for this long: the co-pilot stopped talking. */
+const WHISPER_IDLE_MS = 200;
+
 /**
  * One call's voice pipeline: caller audio -> VAD -> STT -> turn-taking -> dialog -> sentence TTS -> output frames.
  * The media path pushes the caller's decoded 16 kHz audio in and pulls one 20 ms frame of agent audio per packet.
@@ -57,6 +61,9 @@ export class VoicePipeline implements CallPipeline {
   readonly #output: AudioOutput;
   readonly #history = new ChatHistory();
   readonly #dialogSession;
+  /** Opened on the first co-pilot whisper: its own VAD and recogniser streams. */
+  #whisper: CallerInput | undefined;
+  #cancelWhisperFlush: (() => void) | undefined;
   #started = false;
   #closed = false;
 
@@ -139,6 +146,20 @@ export class VoicePipeline implements CallPipeline {
     return this.#closed ? null : this.#output.pull();
   }
 
+  /** A co-pilot's audio whisper (16 kHz mono): transcribed into coaching hints, never taken as the caller's words. */
+  pushWhisperAudio(pcm16k: Int16Array): void {
+    if (this.#closed || pcm16k.length === 0) return;
+    const whisper = (this.#whisper ??= this.#openWhisper());
+    whisper.processDown({ kind: 'caller_audio', pcm: pcm16k, atMs: this.#clock.now() - pcm16k.length / 16 });
+    // Whisper audio stops when the co-pilot stops talking; silence then lets its VAD end the utterance.
+    this.#cancelWhisperFlush?.();
+    this.#cancelWhisperFlush = this.#clock.setTimer(WHISPER_IDLE_MS, () => {
+      this.#cancelWhisperFlush = undefined;
+      const silence = new Int16Array((this.#options.config.vad.minSilenceMs + 100) * 16);
+      whisper.processDown({ kind: 'caller_audio', pcm: silence, atMs: this.#clock.now() });
+    });
+  }
+
   /** A human co-pilot's coaching hint for the agent's next reply. */
   addHint(text: string): void {
     this.#replies.addHint(text);
@@ -158,6 +179,8 @@ export class VoicePipeline implements CallPipeline {
       () => this.#turnTaker.close(),
       () => this.#replies.close(),
       () => this.#input.close(),
+      () => this.#cancelWhisperFlush?.(),
+      () => this.#whisper?.close(),
       () => this.#dialogSession.close(),
     ]) {
       try {
@@ -166,6 +189,24 @@ export class VoicePipeline implements CallPipeline {
         this.#options.logger?.warn({ err: error }, 'closing a pipeline stage failed');
       }
     }
+  }
+
+  #openWhisper(): CallerInput {
+    const { vad, stt, config } = this.#options;
+    const whisper = new CallerInput({
+      vad: vad.createStream(),
+      stt: stt.createStream(),
+      prefixPaddingMs: config.vad.prefixPaddingMs,
+      clock: this.#clock,
+      onError: (error) => this.#fail('whisper recognition failed', error),
+    });
+    whisper.link(
+      new WhisperHints((text) => {
+        this.#options.logger?.info({ roomId: this.#options.roomId, hint: text }, 'co-pilot whisper heard');
+        this.#replies.addHint(text);
+      }),
+    );
+    return whisper;
   }
 
   #emit(event: PipelineEvent): void {

@@ -17,8 +17,11 @@ export interface Harness {
   /** Per 20 ms step: the clock time and whether the pipeline returned agent audio. */
   played: { atMs: number; audio: boolean }[];
   callerSamplesPushed: number;
-  /** Advances `ms` in 20 ms steps: caller frame in (speech or silence), one agent frame pulled. */
-  run(ms: number, caller?: 'speech' | 'silence'): Promise<void>;
+  /**
+   * Advances `ms` in 20 ms steps: caller frame in (speech or silence; 'whisper' = a co-pilot whispering while the
+   * caller is silent), one agent frame pulled.
+   */
+  run(ms: number, caller?: 'speech' | 'silence' | 'whisper'): Promise<void>;
   /** Runs silence until the agent is listening again (at most `limitMs`). */
   untilListening(limitMs?: number): Promise<void>;
   of<T extends PipelineEvent['type']>(type: T): Extract<PipelineEvent, { type: T }>[];
@@ -73,6 +76,7 @@ export function createHarness(overrides: Partial<AgentConfigInput> = {}): Harnes
       for (let t = 0; t < ms; t += 20) {
         clock.advance(20);
         pipeline.pushCallerAudio(caller === 'speech' ? speech : silence);
+        if (caller === 'whisper') pipeline.pushWhisperAudio(speech);
         harness.callerSamplesPushed += FRAME;
         harness.played.push({ atMs: clock.now(), audio: pipeline.pullAudio() !== null });
         await flush();

@@ -216,6 +216,33 @@ describe('VoicePipeline', () => {
     expect(h.dialog.requests[0]?.input.hints).toEqual(['offer garlic bread']);
   });
 
+  it("a co-pilot's whisper becomes a hint for the next reply, without interrupting or counting as the caller", async () => {
+    const h = await greeted();
+    h.dialog.reply = () => [{ type: 'text', text: LONG_REPLY }];
+    h.stt.utterances.push('I want a pizza');
+    await h.run(800, 'speech');
+    await h.run(800);
+    expect(h.pipeline.state).toBe('speaking');
+    const before = h.events.length;
+    h.stt.utterances.push('offer them garlic bread');
+    await h.run(800, 'whisper');
+    await h.run(400);
+    expect(h.pipeline.state).toBe('speaking');
+    expect(h.events.slice(before).filter((e) => e.type !== 'transcript' || e.speaker !== 'agent')).toEqual(
+      [],
+    );
+    await h.untilListening();
+    h.dialog.reply = (text) => [{ type: 'text', text: `You said ${text}.` }];
+    h.stt.utterances.push('what else');
+    await h.run(800, 'speech');
+    await h.run(600);
+    expect(h.dialog.requests.at(-1)?.input).toMatchObject({
+      userText: 'what else',
+      hints: ['offer them garlic bread'],
+    });
+    expect(h.pipeline.history.messages.map((m) => m.content)).not.toContain('offer them garlic bread');
+  });
+
   it('end_call is emitted after the goodbye has been played, handoff at once', async () => {
     const h = await greeted();
     h.dialog.reply = () => [

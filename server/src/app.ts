@@ -80,6 +80,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       '/socket.io/',
     ]),
   });
+  records.registerMetrics(httpApp.metrics);
+  records.watchRooms((roomId) => registry.get(roomId) !== undefined);
   httpApp.readiness.register('mediasoup', () => {
     if (!pool.alive) throw new Error('no live mediasoup worker');
   });

@@ -1,3 +1,5 @@
+import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import type { Logger } from 'pino';
 import type { CallPipelineFactory } from '../worker/CallPipeline.ts';
 import { speakWith } from './sentenceSpeech.ts';
 import { StageCache } from './stageCache.ts';
@@ -8,10 +10,25 @@ export { type PipelineEvent, VoicePipeline, type VoicePipelineOptions } from './
 
 let stages: StageCache | undefined;
 
+function stageCache(logger?: Pick<Logger, 'warn' | 'error'>): StageCache {
+  stages ??= new StageCache({ logger });
+  return stages;
+}
+
+/**
+ * Loads an agent configuration's models now (the worker calls it at start for its default agent), so the first
+ * call's greeting does not wait for them.
+ */
+export async function warmUpPipeline(
+  config: AgentConfig,
+  logger?: Pick<Logger, 'warn' | 'error'>,
+): Promise<void> {
+  await stageCache(logger).get(config);
+}
+
 /** The worker's pipeline factory: the configured stages (loaded once per agent configuration) in a VoicePipeline. */
 export const createPipelineForCall: CallPipelineFactory = async ({ roomId, config, emit, logger }) => {
-  stages ??= new StageCache({ logger });
-  const { vad, stt, tts, dialog } = await stages.get(config);
+  const { vad, stt, tts, dialog } = await stageCache(logger).get(config);
   return new VoicePipeline({
     roomId,
     config,

@@ -30,8 +30,9 @@ const DIGIT_WORDS: Record<string, string> = {
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 /** "john dot smith at example dot com" as ASR writes a dictated address. */
+/** Repetitions are bounded (real addresses have few parts) so adversarial "x dot x dot ..." text stays linear. */
 const SPOKEN_EMAIL =
-  /\b[a-z0-9]+(?:\s+(?:dot|underscore|dash)\s+[a-z0-9]+)*\s+at\s+[a-z0-9]+(?:\s+dot\s+[a-z0-9]+)*\s+dot\s+(?:com|net|org|edu|gov|io|co|uk|de|fr|info|biz)\b/gi;
+  /\b[a-z0-9]+(?:\s+(?:dot|underscore|dash)\s+[a-z0-9]+){0,4}\s+at\s+[a-z0-9]+(?:\s+dot\s+[a-z0-9]+){0,3}\s+dot\s+(?:com|net|org|edu|gov|io|co|uk|de|fr|info|biz)\b/gi;
 
 const DIGIT_TOKEN = String.raw`(?:\d|\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b)`;
 /**

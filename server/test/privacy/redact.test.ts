@@ -49,4 +49,16 @@ describe('redactPii', () => {
     expect(result.text.endsWith('call [phone]')).toBe(true);
     expect(performance.now() - started).toBeLessThan(1000);
   });
+
+  it('does not backtrack catastrophically on adversarial dictation (a guard, not a speed target)', () => {
+    const started = performance.now();
+    for (const text of [
+      `${'john dot '.repeat(4000)}at x`,
+      `a at ${'b dot '.repeat(4000)}zzz`,
+      `${'1 '.repeat(5000)}x`,
+    ]) {
+      redactPii(text);
+    }
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
 });

@@ -28,6 +28,8 @@ describe('redactPii', () => {
     expect(found).toEqual(['card']);
     expect(redactPii('amex 3782 822463 10005').found).toEqual(['card']);
     expect(redactPii('call +44 20 7946 0958').found).toEqual(['phone']);
+    // Two numbers read in one breath are still removed.
+    expect(redactPii('try 415 555 1234 415 555 9876 ok').text).toBe('try [phone] ok');
     // A misheard digit must not leak the rest of a 16-digit card.
     expect(redactPii('card 4111 1111 1111 1112').found).toEqual(['card']);
   });

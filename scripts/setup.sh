@@ -42,9 +42,11 @@ bash "$ROOT/scripts/services.sh"
 
 if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step "npm: installing workspaces"
-  if [ -f package-lock.json ] && [ "${CI:-}" = true ]; then npm_cmd=ci; else npm_cmd=install; fi
-  # The mediasoup worker and onnxruntime binaries are handled below / shipped in the package.
-  MEDIASOUP_WORKER_BIN=handled-by-setup ONNXRUNTIME_NODE_INSTALL=skip NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm "$npm_cmd" --no-audit --no-fund
+  # `npm install` (which keeps the locked versions) rather than `npm ci`: npm 11 leaves other platforms' optional
+  # binaries (biome, esbuild, ...) out of the lock file and `npm ci` then refuses it as out of sync.
+  # The mediasoup worker is handled below; onnxruntime and node-llama-cpp ship their CPU binaries in npm packages.
+  MEDIASOUP_WORKER_BIN=handled-by-setup ONNXRUNTIME_NODE_INSTALL=skip NODE_LLAMA_CPP_SKIP_DOWNLOAD=true \
+    npm install --no-audit --no-fund
 fi
 export PATH="$ROOT/node_modules/.bin:$PATH"
 step "node $(node --version)"

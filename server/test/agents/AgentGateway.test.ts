@@ -11,7 +11,8 @@ import { type AgentHarness, startAgentHarness, toneAmplitude } from './agentHarn
 let h: AgentHarness;
 const echo: CallPipelineFactory = async ({ roomId, emit }) => new EchoPipeline({ roomId, emit });
 const startWorker = (name: string, capacity = 2, factory = echo) => h.startWorker(name, capacity, factory);
-const joinCustomer: AgentHarness['joinCustomer'] = (room, peerId) => h.joinCustomer(room, peerId);
+const joinCustomer: AgentHarness['joinCustomer'] = (room, peerId, options) =>
+  h.joinCustomer(room, peerId, options);
 const collect: AgentHarness['collect'] = (event) => h.collect(event);
 
 beforeAll(async () => {
@@ -73,6 +74,19 @@ describe('AgentGateway', () => {
     await expect.poll(() => worker.sessions.length, { timeout: 5_000 }).toBe(0);
     expect(h.gateway.sessions).toEqual([]);
     expect(room.peers.some((p) => p.role === 'agent_ai')).toBe(false);
+  });
+
+  it('hears a customer who starts sending audio only after the agent joined', async () => {
+    const worker = await startWorker('patient', 1);
+    const room = await h.newRoom();
+    const customer = await joinCustomer(room, 'customer-later', { produceNow: false });
+    await expect.poll(() => h.gateway.sessions.filter((s) => s.live).length, { timeout: 5_000 }).toBe(1);
+    expect(worker.sessions[0]?.mediaStats.inbound).toEqual({});
+
+    await customer.produce();
+    await customer.speak(1_000, 40);
+    await expect.poll(() => customer.heard.length, { timeout: 5_000 }).toBeGreaterThan(20);
+    expect(Object.values(worker.sessions[0]?.mediaStats.inbound ?? {}).length).toBe(1);
   });
 
   it('keeps the agent for a customer who rejoins under a new peer id', async () => {

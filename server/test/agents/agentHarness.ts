@@ -74,7 +74,11 @@ export async function startAgentHarness(
   }
 
   /** A customer on a PlainTransport to a Node UDP socket: sends Opus into the room, receives the room's audio. */
-  async function joinCustomer(room: Room, peerId: string, options: { browserLike?: boolean } = {}) {
+  async function joinCustomer(
+    room: Room,
+    peerId: string,
+    options: { browserLike?: boolean; produceNow?: boolean } = {},
+  ) {
     const socket = createSocket('udp4');
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
     sockets.push(socket);
@@ -92,10 +96,13 @@ export async function startAgentHarness(
     });
     await room.attachTransport(peer, transport, 'sendrecv');
     const ssrc = 0x1234_5678;
-    await room.produce(peer, transport.id, {
-      codecs: [{ mimeType: 'audio/opus', clockRate: 48_000, channels: 2, payloadType: 100 }],
-      encodings: [{ ssrc }],
-    });
+    /** Starts sending audio into the room (a browser does this a moment after joining). */
+    const produce = () =>
+      room.produce(peer, transport.id, {
+        codecs: [{ mimeType: 'audio/opus', clockRate: 48_000, channels: 2, payloadType: 100 }],
+        encodings: [{ ssrc }],
+      });
+    if (options.produceNow ?? true) await produce();
     /** Opus payloads the customer received, with arrival times (performance.now()). */
     const heard: { payload: Uint8Array; at: number }[] = [];
     socket.on('message', (data) => {
@@ -130,7 +137,7 @@ export async function startAgentHarness(
         pcm[i] = Math.round(8_000 * Math.sin((2 * Math.PI * frequency * i) / 48_000));
       return speakPcm(pcm);
     };
-    return { peer, heard, speak, speakPcm };
+    return { peer, heard, speak, speakPcm, produce };
   }
 
   function collect<E extends keyof CallEventMap>(event: E): CallEventMap[E][] {

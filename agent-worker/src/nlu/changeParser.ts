@@ -69,9 +69,14 @@ export function parseChange(
       }
     }
   }
+  // "change large two medium": a recogniser's "two" between a named source and the new size or item is "to" (but
+  // "make that two hawaiians" is a number).
+  const isConnector = (w: string, k: number) =>
+    CONNECTORS.has(w) ||
+    (pronounAt < 0 && k === 0 && (w === 'two' || w === 'too') && startsMention(items, sizes, sourceEnd + 1));
   const targetStart = words
     .slice(sourceEnd)
-    .findIndex((w) => w !== '' && !CONNECTORS.has(w) && w !== 'the' && w !== 'please');
+    .findIndex((w, k) => w !== '' && !isConnector(w, k) && w !== 'the' && w !== 'please');
   if (targetStart < 0) return undefined;
   const from = sourceEnd + targetStart;
   const newItem = items.find((m) => m.start >= from);
@@ -106,4 +111,8 @@ export function parseChange(
   if (newQuantity) ops.push({ kind: 'set_quantity', target, quantity: newQuantity.value });
   if (newSize) ops.push({ kind: 'set_size', target, size: newSize.size });
   return ops.length > 0 ? { ops, trigger } : undefined;
+}
+
+function startsMention(items: ItemMention[], sizes: SizeMention[], at: number): boolean {
+  return items.some((m) => m.start === at) || sizes.some((s) => s.start === at);
 }

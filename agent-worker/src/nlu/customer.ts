@@ -285,13 +285,13 @@ export function findName(
     return { value: formatName(tokens.slice(start, end)), start: at, end };
   }
   if (!expecting) return undefined;
-  const content = words.map((w, i) => ({ w, i })).filter(({ w }) => !FILLERS.has(w));
-  if (content.length === 0 || content.length > 3 || !content.every(({ i }) => isNameWord(i)))
-    return undefined;
-  const first = content[0]?.i ?? 0;
-  const last = content.at(-1)?.i ?? 0;
-  if (last - first + 1 !== content.length) return undefined;
-  return { value: formatName(tokens.slice(first, last + 1)), start: first, end: last + 1 };
+  // Asked for a name, the caller's last few name-like words are it ("uh put it under Garcia", "sarah connor please").
+  let end = words.length;
+  while (end > 0 && FILLERS.has(words[end - 1] ?? '')) end--;
+  let start = end;
+  while (start > 0 && end - start < 3 && isNameWord(start - 1)) start--;
+  if (start === end) return undefined;
+  return { value: formatName(tokens.slice(start, end)), start, end };
 }
 
 function formatName(tokens: readonly Token[]): string {

@@ -137,34 +137,29 @@ export function parseDigitRun(
   let end = i;
   while (j < words.length) {
     const w = words[j] ?? '';
+    const next = words[j + 1] ?? '';
     if (isDigits(w)) {
       digits += w;
       j++;
     } else if (ZERO_WORDS.has(w) && (w !== 'o' || digits.length > 0)) {
       digits += '0';
       j++;
-    } else if ((w === 'double' || w === 'triple') && words[j + 1] !== undefined) {
-      const next = words[j + 1] ?? '';
-      const d = next in UNITS ? String(UNITS[next]) : ZERO_WORDS.has(next) ? '0' : undefined;
-      if (d === undefined) break;
-      digits += d.repeat(w === 'double' ? 2 : 3);
+    } else if ((w === 'double' || w === 'triple') && (next in UNITS || ZERO_WORDS.has(next))) {
+      digits += String(UNITS[next] ?? 0).repeat(w === 'double' ? 2 : 3);
       j += 2;
+    } else if (w in UNITS && next !== 'hundred' && next !== 'thousand') {
+      // Units in a row stay separate digits ("five five five").
+      digits += String(UNITS[w] ?? 0);
+      j++;
     } else if (w in UNITS || w in TEENS || w in TENS) {
-      // A group said as one number ("twenty three", "twelve"), but units in a row stay separate digits.
-      const group = w in UNITS ? { value: UNITS[w] ?? 0, length: 1 } : parseCardinal(words, j);
+      // A group said as one number: "twenty three", "twelve", "four hundred ten", "five hundred and five".
+      const group = parseCardinal(words, j);
       if (group === undefined) break;
       digits += String(group.value);
       j += group.length;
-    } else if (w === 'hundred' && digits.length > 0 && digits.length <= 2) {
-      // "five hundred and five" is 505, "five hundred" is 500.
-      const rest = words[j + 1] === 'and' ? parseCardinal(words, j + 2) : undefined;
-      if (rest && rest.value < 100) {
-        digits += String(rest.value).padStart(2, '0');
-        j += 2 + rest.length;
-        end = j;
-        continue;
-      }
-      digits += '00';
+    } else if (digits.length >= 3 && DIGIT_SOUNDALIKES[w] !== undefined && isDigitWord(next)) {
+      // Inside a run of digits a recogniser's "to", "for", "won" can only be digits.
+      digits += DIGIT_SOUNDALIKES[w];
       j++;
     } else if (skip.has(w) && digits.length > 0) {
       j++;
@@ -175,6 +170,25 @@ export function parseDigitRun(
     end = j;
   }
   return digits.length === 0 ? undefined : { digits, length: end - i };
+}
+
+/** Words speech recognisers write for digits ("to" for two); only trusted in the middle of a digit run. */
+const DIGIT_SOUNDALIKES: Readonly<Record<string, string>> = {
+  to: '2',
+  too: '2',
+  for: '4',
+  fore: '4',
+  won: '1',
+  want: '1',
+  ate: '8',
+  sarah: '0',
+  zero: '0',
+  tree: '3',
+  free: '3',
+};
+
+function isDigitWord(word: string): boolean {
+  return isDigits(word) || word in UNITS || ZERO_WORDS.has(word) || DIGIT_SOUNDALIKES[word] !== undefined;
 }
 
 const UNIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];

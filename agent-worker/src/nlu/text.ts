@@ -63,7 +63,11 @@ export const COMMON_WORDS: ReadonlySet<string> = new Set(
   something anything nothing everything someone anyone everyone none yes wait hold sorry excuse pardon again
   apartment apt unit suite floor building house lane road avenue drive way court place interested starving curious
   after hoping thinking ordering back glad afraid still calling wanting checking gonna wanna gotta fine free busy
-  in outside downstairs upstairs around near home lot bit kind sort way stuff thing things menu food dinner lunch`.split(
+  in outside downstairs upstairs around near home lot bit kind sort way stuff thing things menu food dinner lunch
+  because cause since while until unless though although whether only even ever never always probably definitely
+  basically said says say tell told know think thought mean meant guess see look come go went gone put set let ask
+  asked keep find try use feel seem leave bring show hear move believe happen pay add spend open offer remember buy
+  send expect stay reach pass sell decide pull pick picked call called sound sounds hope wish okay alright`.split(
     /\s+/,
   ),
 );

@@ -142,6 +142,12 @@ describe('CallTracker: corrections', () => {
     ]);
   });
 
+  it('reads a misrecognised "two" between the old and the new size as "to"', () => {
+    expect(lines(orderAfter('three large cheese pizzas', 'wait change large two medium'))).toEqual([
+      ['margherita pizza', 'medium', 3],
+    ]);
+  });
+
   it('removes an item ("remove the coke", "I don\'t want the salad")', () => {
     expect(
       lines(

@@ -14,6 +14,7 @@ describe('findAddress', () => {
     ["so it's two forty one bay street but it's the back entrance apartment six", '241 Bay Street, Apt 6'],
     ['deliver it to 1200 Highland Avenue please', '1200 Highland Avenue'],
     ['five hundred and five river road', '505 River Road'],
+    ["it's three hundred ten sunset boulevard", '310 Sunset Boulevard'],
   ])('reads %j as %s', (text, address) => {
     expect(findAddress(tokenize(text))?.value).toBe(address);
   });
@@ -34,6 +35,7 @@ describe('findPhone', () => {
     ['my number is 555-867-5309', '555-867-5309'],
     ['five five five, double two, three, four eight nine oh', '555-223-4890'],
     ["It's 1-555-640-2200.", '1-555-640-2200'],
+    ['five five five to sarah want three three four four', '555-201-3344'],
     ['call me at five five five one two three four', '555-1234'],
   ])('reads %j as %s', (text, phone) => {
     expect(findPhone(words(text))?.value).toBe(phone);
@@ -72,6 +74,8 @@ describe('findName', () => {
     ['yes its daniel', true, 'Daniel'],
     ["This is Kevin O'Brien.", true, "Kevin O'Brien"],
     ["its kevin o'brien", true, "Kevin O'Brien"],
+    ['uh that hundred garcia please', true, 'Garcia'],
+    ["it's maria willow because", true, 'Maria Willow'],
   ])('reads %j (asked: %s) as %s', (text, asked, name) => {
     expect(findName(tokenize(text), asked)?.value).toBe(name);
   });

@@ -129,6 +129,7 @@ export class AudioOutput extends FrameProcessor {
 
   #beginTurn(turnId: number): void {
     this.#turnId = turnId;
+    this.#paused = false;
     this.#queue = [];
     this.#queuedSamples = 0;
     this.#sentences = [];
@@ -171,6 +172,7 @@ export class AudioOutput extends FrameProcessor {
     if (turnId === undefined) return;
     const heardText = this.#heardText();
     this.#turnId = undefined;
+    this.#paused = false;
     this.#queue = [];
     this.#queuedSamples = 0;
     this.#sentences = [];

@@ -103,9 +103,8 @@ export class TurnStateMachine {
       case 'agent_turn_started':
         this.#agentActive = true;
         this.#clearPause();
-        this.#setState(this.#userSpeaking ? 'paused' : 'thinking', actions);
-        this.#stateBeforePause = 'thinking';
-        if (this.#userSpeaking) this.#startPause(this.#speechStartAtMs, actions, false);
+        if (this.#userSpeaking) this.#startPause(this.#speechStartAtMs, actions);
+        else this.#setState('thinking', actions);
         break;
       case 'agent_audio_started':
         if (this.#state === 'thinking') this.#setState('speaking', actions);
@@ -128,11 +127,11 @@ export class TurnStateMachine {
   #onSpeechStart(atMs: number, actions: TurnAction[]): void {
     this.#userSpeaking = true;
     this.#speechStartAtMs = atMs;
-    if (this.#agentActive) this.#startPause(atMs, actions, this.#state !== 'paused');
+    if (this.#agentActive) this.#startPause(atMs, actions);
   }
 
-  #startPause(speechStartAtMs: number, actions: TurnAction[], announce: boolean): void {
-    if (announce) {
+  #startPause(speechStartAtMs: number, actions: TurnAction[]): void {
+    if (this.#state !== 'paused') {
       this.#stateBeforePause = this.#state === 'speaking' ? 'speaking' : 'thinking';
       actions.push({ type: 'pause_output' });
       this.#setState('paused', actions);

@@ -37,8 +37,9 @@ export class TurnTaker extends FrameProcessor {
 
   /** Makes the agent say `text` now (greeting), as an agent turn the caller can interrupt. */
   speak(text: string): void {
-    this.#feed({ type: 'agent_turn_started', atMs: this.#clock.now() });
+    // the turn reaches the output first, so a pause decided for it applies to it
     this.pushDown({ kind: 'speak', text });
+    this.#feed({ type: 'agent_turn_started', atMs: this.#clock.now() });
   }
 
   setAnswering(answering: boolean): void {

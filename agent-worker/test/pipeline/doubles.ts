@@ -179,6 +179,8 @@ export class ScriptedDialogDouble implements Dialog {
   readonly name = 'dialog-double';
   readonly requests: { input: DialogTurnInput; signal: AbortSignal; atMs: number }[] = [];
   reply: (userText: string) => DialogChunk[] = (text) => [{ type: 'text', text: `You said ${text}.` }];
+  /** Time the double "thinks" before its first chunk, on the test's clock. */
+  latencyMs = 0;
   readonly #clock: Clock;
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -191,6 +193,9 @@ export class ScriptedDialogDouble implements Dialog {
           signal,
           atMs: this.#clock.now(),
         });
+        if (this.latencyMs > 0) {
+          await new Promise<void>((resolve) => this.#clock.setTimer(this.latencyMs, resolve));
+        }
         for (const chunk of this.reply(input.userText)) {
           await Promise.resolve();
           if (signal.aborted) return;

@@ -142,6 +142,16 @@ describe('TurnStateMachine', () => {
     expect(m.nextDeadlineMs).toBeUndefined();
   });
 
+  it('a turn started while the caller is speaking starts paused', () => {
+    const m = new TurnStateMachine(settings);
+    m.handle({ type: 'user_speech_start', atMs: 0 });
+    expect(types(m.handle({ type: 'agent_turn_started', atMs: 10 }))).toEqual([
+      'pause_output',
+      'state:paused',
+    ]);
+    expect(m.nextDeadlineMs).toBe(550);
+  });
+
   it('counts words on whitespace', () => {
     expect(countWords('')).toBe(0);
     expect(countWords('  two   large pizzas ')).toBe(3);

@@ -154,6 +154,32 @@ describe('VoicePipeline', () => {
     ).toBe(LONG_REPLY);
   });
 
+  it('a pause whose turn ends without audio does not hold back the next reply', async () => {
+    const h = await greeted();
+    h.dialog.reply = () => [];
+    h.dialog.latencyMs = 200;
+    h.stt.utterances.push('hmm', '');
+    await h.run(600, 'speech');
+    await h.run(320);
+    expect(h.dialog.requests).toHaveLength(1);
+    // a short noise pauses the output; the (empty) reply ends during that pause
+    await h.run(60, 'speech');
+    await h.run(400);
+    expect(
+      h
+        .of('agent.state')
+        .map((e) => e.state)
+        .slice(-3),
+    ).toEqual(['thinking', 'paused', 'listening']);
+    h.dialog.latencyMs = 0;
+    h.dialog.reply = (text) => [{ type: 'text', text: `You said ${text}.` }];
+    h.stt.utterances.push('two pizzas');
+    const askedAt = h.clock.now();
+    await h.run(600, 'speech');
+    await h.run(1500);
+    expect(audioBetween(h, askedAt).length).toBeGreaterThan(10);
+  });
+
   it('with a word rule, two recognised words interrupt before the duration rule would', async () => {
     const h = await greeted({ turn: { minInterruptionMs: 5000, minInterruptionWords: 2 } });
     h.dialog.reply = () => [{ type: 'text', text: LONG_REPLY }];

@@ -61,6 +61,20 @@ describe('JitterBuffer', () => {
     expect(jb.stats.lost).toBe(1);
   });
 
+  it('hands over the packet after a lost one for FEC recovery, when it is there', () => {
+    const jb = new JitterBuffer({ initialDelayMs: 40 });
+    jb.push(packet(0), 0);
+    jb.pop(0);
+    // 1 and 2 lost, 3 arrives: 1 can only be concealed, 2 can be rebuilt from 3's FEC data.
+    jb.push(packet(3), 20);
+    const out = jb.pop(100);
+    expect(out.map((o) => (o.type === 'lost' ? (o.next?.sequenceNumber ?? null) : o.type))).toEqual([
+      null,
+      3,
+      'packet',
+    ]);
+  });
+
   it('counts a packet arriving after its slot was concealed as late and grows the target delay', () => {
     const jb = new JitterBuffer({ initialDelayMs: 40, maxDelayMs: 200 });
     jb.push(packet(0), 0);

@@ -1,15 +1,18 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { createDialog } from '@voiceroom/agent-worker/dialog';
 import { Redis } from 'ioredis';
 import { Server as SocketIoServer } from 'socket.io';
 import { AgentGateway } from './agents/AgentGateway.ts';
 import { TokenService } from './auth/tokens.ts';
 import { recordAudit, startCallRecords } from './calls/index.ts';
 import { REPO_ROOT, type ServerConfig } from './config.ts';
+import { TextConversations } from './conversations/TextConversations.ts';
 import { openOrm } from './db/orm.ts';
 import { CallEventBus } from './events.ts';
 import { createHttpApp } from './http/app.ts';
+import { createConversationsRouter } from './http/routes/conversations.ts';
 import { staticFiles } from './http/staticFiles.ts';
 import { createLogger } from './log.ts';
 import { RoomRegistry } from './media/RoomRegistry.ts';
@@ -43,9 +46,14 @@ const SOCKET_MAX_PAYLOAD_BYTES = 64 * 1024;
  * The composition root: wires persistence, auth, the SFU, signaling, the agent gateway, call recording, extraction
  * and the HTTP API into one listening server. Everything it starts, `close()` stops, in reverse order.
  */
-export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  config: ServerConfig,
+  options: StartServerOptions = {},
+): Promise<RunningServer> {
   const log = createLogger('app');
-  const bus = new CallEventBus((event, error) => log.error({ event, err: error }, 'call event listener failed'));
+  const bus = new CallEventBus((event, error) =>
+    log.error({ event, err: error }, 'call event listener failed'),
+  );
   const orm = await openOrm(config.db);
   if (options.migrate ?? true) await orm.migrator.up();
   const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
@@ -67,6 +75,11 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     },
   });
 
+  const conversations = new TextConversations({
+    agentConfigs: records.agentConfigs,
+    createDialog: (agent) =>
+      createDialog(agent, { onFallback: (message) => log.warn({ agentId: agent.id }, message) }),
+  });
   const httpApp = createHttpApp({
     config,
     tokens,
@@ -74,7 +87,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     redis,
     startCall: records.startCall,
     roomExists: (roomId) => registry.get(roomId) !== undefined,
-    routers: records.routers,
+    routers: [...records.routers, createConversationsRouter({ tokens, conversations })],
     fallback: staticFiles(options.clientDir ?? path.join(REPO_ROOT, 'client', 'dist'), [
       '/api/',
       '/socket.io/',
@@ -87,7 +100,10 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   });
 
   const httpServer = http.createServer(httpApp.callback);
-  const io = new SocketIoServer(httpServer, { maxHttpBufferSize: SOCKET_MAX_PAYLOAD_BYTES, serveClient: false });
+  const io = new SocketIoServer(httpServer, {
+    maxHttpBufferSize: SOCKET_MAX_PAYLOAD_BYTES,
+    serveClient: false,
+  });
   const gateway = new AgentGateway({ io, bus, rooms: registry, tokens, agentConfigs: records.agentConfigs });
   const signaling = attachSignaling({
     io,
@@ -105,7 +121,10 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   });
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  log.info({ url, publicUrl: config.publicUrl, mediasoupWorkers: config.mediasoup.numWorkers }, 'server listening');
+  log.info(
+    { url, publicUrl: config.publicUrl, mediasoupWorkers: config.mediasoup.numWorkers },
+    'server listening',
+  );
 
   let closing: Promise<void> | undefined;
   return {
@@ -120,6 +139,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     close() {
       closing ??= (async () => {
         gateway.close();
+        conversations.close();
         await signaling.close();
         registry.close();
         await new Promise<void>((resolve) => {

@@ -7,3 +7,4 @@ export {
 } from './OpenAiCompatibleDialog.ts';
 export { ScriptedDialog, type ScriptedDialogOptions } from './ScriptedDialog.ts';
 export { InMemoryOrderLookup, type OrderLookup, type OrderSummary } from './tools.ts';
+export type { ChatMessage, Dialog, DialogChunk, DialogSession } from '../types.ts';

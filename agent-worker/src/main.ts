@@ -1,9 +1,19 @@
+import { readFile } from 'node:fs/promises';
 import { hostname, networkInterfaces } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { AgentConfigSchema } from '@voiceroom/sdk/protocol';
+import { parse } from 'yaml';
 import { z } from 'zod';
+import { createPipelineForCall, warmUpPipeline } from './pipeline/index.ts';
 import { AgentWorker } from './worker/AgentWorker.ts';
 import type { CallPipelineFactory } from './worker/CallPipeline.ts';
 import { EchoPipeline } from './worker/EchoPipeline.ts';
 import { createLogger } from './worker/log.ts';
+
+const echo: CallPipelineFactory = async ({ roomId, emit }) =>
+  new EchoPipeline({ roomId, emit, delayMs: 200 });
+
+const DEFAULT_AGENT_FILE = fileURLToPath(new URL('../agents/pizzeria.yaml', import.meta.url));
 
 const EnvSchema = z.object({
   SERVER_URL: z.url().default('http://127.0.0.1:3000'),
@@ -20,22 +30,25 @@ const EnvSchema = z.object({
   AGENT_PIPELINE: z.enum(['voice', 'echo']).default('voice'),
   /** How far ahead of real time the agent's audio is sent (absorbs timer jitter; adds that much latency). */
   AGENT_PACER_LEAD_MS: z.coerce.number().int().min(0).max(200).default(40),
+  /** Agent configuration (YAML) whose models are loaded before registering; empty to skip. */
+  AGENT_WARMUP_CONFIG: z.string().max(500).default(DEFAULT_AGENT_FILE),
 });
 
 const log = createLogger('agent.main');
 
-async function loadPipelineFactory(kind: 'voice' | 'echo'): Promise<CallPipelineFactory> {
-  if (kind === 'echo') return async ({ roomId, emit }) => new EchoPipeline({ roomId, emit, delayMs: 200 });
-  // Resolved at run time so the media path works (and is testable) on its own.
-  const module = (await import(new URL('./pipeline/index.ts', import.meta.url).href)) as {
-    createPipelineForCall?: CallPipelineFactory;
-  };
-  if (typeof module.createPipelineForCall !== 'function') {
-    throw new Error(
-      'agent-worker/src/pipeline/index.ts does not export createPipelineForCall; use AGENT_PIPELINE=echo',
-    );
+/**
+ * Loads the models of an agent before taking calls, so the first caller does not wait for them. A failure is
+ * logged, not fatal: calls to that agent then fail with the same error, clearly, and other agents still work.
+ */
+async function warmUp(file: string): Promise<void> {
+  const started = performance.now();
+  try {
+    const config = AgentConfigSchema.parse(parse(await readFile(file, 'utf8')));
+    await warmUpPipeline(config, log);
+    log.info({ agent: config.id, ms: Math.round(performance.now() - started) }, 'agent models loaded');
+  } catch (error) {
+    log.error({ err: error, file }, 'warming up the agent failed; its calls will fail until this is fixed');
   }
-  return module.createPipelineForCall;
 }
 
 /** The first external IPv4 address of this host: what a server elsewhere can reach a wildcard-bound socket at. */
@@ -69,7 +82,7 @@ async function main(): Promise<void> {
       (['0.0.0.0', '::'].includes(env.AGENT_RTP_IP) ? externalIpv4() : undefined),
     ingestHost: env.AGENT_INGEST_HOST,
     leadMs: env.AGENT_PACER_LEAD_MS,
-    createPipeline: await loadPipelineFactory(env.AGENT_PIPELINE),
+    createPipeline: env.AGENT_PIPELINE === 'echo' ? echo : createPipelineForCall,
   });
   const shutdown = (signal: string) => {
     log.info({ signal, sessions: worker.sessions.length }, 'shutting down');
@@ -78,6 +91,7 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  if (env.AGENT_PIPELINE === 'voice' && env.AGENT_WARMUP_CONFIG !== '') await warmUp(env.AGENT_WARMUP_CONFIG);
   const workerId = await worker.start();
   log.info(
     { workerId, server: env.SERVER_URL, capacity: env.AGENT_CAPACITY, pipeline: env.AGENT_PIPELINE },

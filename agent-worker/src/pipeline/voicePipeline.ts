@@ -210,7 +210,8 @@ export class VoicePipeline implements CallPipeline {
   }
 
   #emit(event: PipelineEvent): void {
-    if (this.#closed && event.type !== 'transcript') return;
+    // after close the session is gone: late recogniser finals and the like have nowhere to go
+    if (this.#closed) return;
     try {
       this.#options.emit(event);
     } catch (error) {

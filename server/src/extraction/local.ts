@@ -1,5 +1,5 @@
 import { ExtractionError } from './errors.ts';
-import { parseExtraction, SYSTEM_PROMPT, transcriptMessage } from './prompt.ts';
+import { GRAMMAR_SYSTEM_PROMPT, parseExtraction, transcriptMessage } from './prompt.ts';
 import type { ExtractionResult, Extractor, TranscriptLine } from './schema.ts';
 
 /**
@@ -103,7 +103,7 @@ export class LocalLlmExtractor implements Extractor {
     try {
       const session = new module.LlamaChatSession({
         contextSequence: context.getSequence(),
-        systemPrompt: SYSTEM_PROMPT,
+        systemPrompt: GRAMMAR_SYSTEM_PROMPT,
       });
       let prompt = `Transcript:\n${transcriptMessage(transcript)}`;
       let lastError = '';

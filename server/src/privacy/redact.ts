@@ -67,7 +67,7 @@ function classifyDigits(run: string): PiiKind | null {
   const digits = digitsOf(run);
   // 16-19 digits is a card even with a bad checksum (a misheard digit must not leak the other fifteen).
   if (digits.length >= 16 && digits.length <= 19) return 'card';
-  if (digits.length >= 13 && luhnValid(digits)) return 'card';
+  if (digits.length >= 13 && digits.length <= 19 && luhnValid(digits)) return 'card';
   // 7 digits is a local number; up to 15 covers E.164; longer runs are several numbers read in a row.
   // Shorter runs are quantities, prices, house numbers.
   if (digits.length >= 7) return 'phone';

@@ -5,7 +5,7 @@ import { ExtractionWorker } from '../../src/extraction/jobs/ExtractionWorker.ts'
 import { LocalLlmExtractor } from '../../src/extraction/local.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { jobOf, PIZZA_CALL, seedCall } from './seed.ts';
-import { makeTinyQwen2Gguf, type TinyModel } from './tinyGguf.ts';
+import { tinyQwen2Gguf } from './tinyGguf.ts';
 
 const installed = (() => {
   try {
@@ -17,7 +17,7 @@ const installed = (() => {
 })();
 
 let db: TestDatabase;
-let model: TinyModel;
+let modelPath: string;
 
 // node-llama-cpp is an optional dependency; without it the factory test covers the clear failure instead.
 describe.skipIf(!installed)(
@@ -25,10 +25,9 @@ describe.skipIf(!installed)(
   () => {
     beforeAll(async () => {
       db = await createTestDatabase();
-      model = await makeTinyQwen2Gguf();
+      modelPath = await tinyQwen2Gguf();
     }, 120_000);
     afterAll(async () => {
-      await model?.remove();
       await db?.drop();
     });
 
@@ -37,7 +36,7 @@ describe.skipIf(!installed)(
       const worker = new ExtractionWorker({
         orm: db.orm,
         queue,
-        extractor: new LocalLlmExtractor({ modelPath: model.path, contextSize: 4096, validationRetries: 0 }),
+        extractor: new LocalLlmExtractor({ modelPath, contextSize: 4096, validationRetries: 0 }),
         pollIntervalMs: 20,
       });
       const callId = await seedCall(db.orm, PIZZA_CALL);

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { access, copyFile, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -121,6 +121,26 @@ function randomTensor(count: number, seed: number, scale: number): Buffer {
 export interface TinyModel {
   path: string;
   remove(): Promise<void>;
+}
+
+/**
+ * The model file, generated once and kept in .cache/test-models (gitignored): building it clones the 35 MB
+ * llama.cpp bundle, which is too slow to repeat on every run.
+ */
+export async function tinyQwen2Gguf(): Promise<string> {
+  const cached = path.join(REPO_ROOT, '.cache', 'test-models', 'tiny-qwen2-v1.gguf');
+  try {
+    await access(cached);
+    return cached;
+  } catch {
+    const model = await makeTinyQwen2Gguf();
+    await mkdir(path.dirname(cached), { recursive: true });
+    const partial = `${cached}.${process.pid}.tmp`;
+    await copyFile(model.path, partial);
+    await rename(partial, cached);
+    await model.remove();
+    return cached;
+  }
 }
 
 export async function makeTinyQwen2Gguf(): Promise<TinyModel> {

@@ -44,23 +44,15 @@ describe('redactPii', () => {
     expect(redactPii('Ich möchte eine Pizza, meine Nummer ist 030 1234567').text).toBe(
       'Ich möchte eine Pizza, meine Nummer ist [phone]',
     );
-    const long = 'pizza '.repeat(10_000) + 'call 415 555 1234';
-    const started = performance.now();
+    const long = `${'pizza '.repeat(10_000)}call 415 555 1234`;
     const result = redactPii(long);
     expect(result.found).toEqual(['phone']);
     expect(result.text.endsWith('call [phone]')).toBe(true);
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 
-  it('does not backtrack catastrophically on adversarial dictation (a guard, not a speed target)', () => {
-    const started = performance.now();
-    for (const text of [
-      `${'john dot '.repeat(4000)}at x`,
-      `a at ${'b dot '.repeat(4000)}zzz`,
-      `${'1 '.repeat(5000)}x`,
-    ]) {
-      redactPii(text);
-    }
-    expect(performance.now() - started).toBeLessThan(2000);
+  it('handles adversarial dictation in one pass (a catastrophic regex would time this test out)', () => {
+    expect(redactPii(`${'john dot '.repeat(4000)}at x`).found).toEqual([]);
+    expect(redactPii(`a at ${'b dot '.repeat(4000)}zzz`).found).toEqual([]);
+    expect(redactPii(`${'1 '.repeat(5000)}x`).text).toBe('[phone] x');
   });
 });

@@ -32,7 +32,7 @@ export async function startApiHarness(
   const h = await startHarness({
     startCall: (request) => (late.records as CallRecords).startCall(request),
     routers: [createOpenApiRouter()],
-    fallback: (ctx, next) => runRouters(late.records?.routers.slice(0, 3) ?? [], ctx, next),
+    fallback: (ctx, next) => runRouters(late.records?.routers ?? [], ctx, next),
   });
   const records = await startCallRecords({
     orm: h.db.orm,

@@ -8,7 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { TranscriptEvent } from '@voiceroom/sdk/protocol';
+import type { TranscriptEvent, TurnMetricsEvent } from '@voiceroom/sdk/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeTranscript } from '../../agent-worker/src/stages/stt/lm/normalize.ts';
 import {
@@ -41,6 +41,7 @@ let samples: AudioSample[];
 let fileStart: number;
 let packets: number[];
 const transcripts: TranscriptEvent[] = [];
+const metrics: TurnMetricsEvent[] = [];
 
 const finals = (speaker: 'agent' | 'customer') => transcripts.filter((t) => t.speaker === speaker && t.final);
 /** Page time of a planned utterance's start and end. */
@@ -58,6 +59,9 @@ beforeAll(async () => {
   app = await startTestApp({ agent: { pipeline: 'voice' } });
   app.server.bus.on('transcript', (t) => {
     transcripts.push(t);
+  });
+  app.server.bus.on('turn.metrics', (m) => {
+    metrics.push(m);
   });
   caller = await launchCallBrowser({ fakeAudioWav: conversation.wav });
   await caller.page.goto(`${app.url}/`);
@@ -114,6 +118,17 @@ describe('a caller talking to the AI agent', () => {
     expect(cut?.text).not.toMatch(/come in small, medium and large\.$/);
     const request = finals('customer').at(-1);
     expect(request?.text).toMatch(/coke/);
+  });
+
+  it('reports per-turn latency metrics to the server, the cut reply marked interrupted', () => {
+    const [order, menu] = metrics;
+    expect(order).toMatchObject({ turn: 0, interrupted: false });
+    expect(menu).toMatchObject({ turn: 1, interrupted: true });
+    for (const m of [order, menu]) {
+      // voice-to-voice covers end-of-utterance detection, which covers waiting for the recogniser's final
+      expect(m?.voiceToVoiceMs).toBeGreaterThanOrEqual(m?.eouMs ?? Infinity);
+      expect(m?.eouMs).toBeGreaterThanOrEqual(m?.asrFinalMs ?? Infinity);
+    }
   });
 
   it('answers the barge-in request afterwards', async () => {

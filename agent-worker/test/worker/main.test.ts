@@ -43,7 +43,7 @@ describe('agent worker main', () => {
   it('keeps retrying while the server is not reachable yet', async () => {
     const { code, output } = await start(
       { AGENT_SERVICE_TOKEN: 'x', AGENT_PIPELINE: 'echo', SERVER_URL: 'http://127.0.0.1:9' },
-      6_000,
+      8_000,
     );
     expect(code).not.toBe(1);
     expect(output).not.toMatch(/refused/);

@@ -82,6 +82,8 @@ export function normalisePhone(value: string | null): string | null {
 export interface Score {
   fieldsCorrect: number;
   fields: number;
+  /** 1 per field that was right. */
+  byField: { name: number; address: number; phone: number };
   itemsMatched: number;
   itemsPredicted: number;
   itemsExpected: number;
@@ -96,9 +98,14 @@ export function scoreCall(result: ExtractionResult, expected: Expected): Score {
     ['phone', normalisePhone, result.customer.phone, expected.customer.phone],
   ];
   let fieldsCorrect = 0;
+  const byField = { name: 0, address: 0, phone: 0 };
   for (const [field, normalise, got, want] of fields) {
-    if (normalise(got) === normalise(want)) fieldsCorrect++;
-    else misses.push(`${field}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+    if (normalise(got) === normalise(want)) {
+      fieldsCorrect++;
+      byField[field as keyof typeof byField]++;
+    } else {
+      misses.push(`${field}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+    }
   }
   const key = (i: { name: string; size: string | null; quantity: number }) =>
     `${i.name.toLowerCase()}|${i.size?.toLowerCase() ?? ''}|${i.quantity}`;
@@ -117,6 +124,7 @@ export function scoreCall(result: ExtractionResult, expected: Expected): Score {
   return {
     fieldsCorrect,
     fields: 3,
+    byField,
     itemsMatched,
     itemsPredicted: result.items.length,
     itemsExpected: expected.items.length,
@@ -146,12 +154,14 @@ export function loadCorpus(dir = CORPUS): CorpusCall[] {
 
 export async function evaluate(extractor: Extractor, calls: readonly CorpusCall[]) {
   const totals = { fieldsCorrect: 0, fields: 0, itemsMatched: 0, itemsPredicted: 0, itemsExpected: 0 };
+  const byField = { name: 0, address: 0, phone: 0 };
   const failures: Record<string, string[]> = {};
   const started = performance.now();
   for (const [n, call] of calls.entries()) {
     const result = await extractor.extract(call.transcript, AbortSignal.timeout(120_000));
     const score = scoreCall(result, call.expected);
     for (const k of Object.keys(totals) as Array<keyof typeof totals>) totals[k] += score[k];
+    for (const k of Object.keys(byField) as Array<keyof typeof byField>) byField[k] += score.byField[k];
     if (score.misses.length > 0) failures[call.id] = score.misses;
     process.stderr.write(
       `[${extractor.source}] ${n + 1}/${calls.length} ${call.id}${score.misses.length ? ` (${score.misses.length} misses)` : ''}\n`,
@@ -164,6 +174,11 @@ export async function evaluate(extractor: Extractor, calls: readonly CorpusCall[
     n: calls.length,
     source: extractor.source,
     field_accuracy: round(totals.fields === 0 ? 0 : totals.fieldsCorrect / totals.fields),
+    field_accuracy_by_field: {
+      name: round(byField.name / Math.max(1, calls.length)),
+      address: round(byField.address / Math.max(1, calls.length)),
+      phone: round(byField.phone / Math.max(1, calls.length)),
+    },
     items_f1: round(precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall)),
     items_precision: round(precision),
     items_recall: round(recall),
@@ -253,7 +268,10 @@ if (import.meta.main) {
     // Caller speech through TTS and ASR first: what extraction sees after a real voice call.
     const heard = await throughAsr(calls, values.asr);
     // What the recogniser heard, kept for looking into misses.
-    writeFileSync(ASR_RESULT_FILE.replace('.json', '-transcripts.json'), `${JSON.stringify(heard.calls, null, 1)}\n`);
+    writeFileSync(
+      ASR_RESULT_FILE.replace('.json', '-transcripts.json'),
+      `${JSON.stringify(heard.calls, null, 1)}\n`,
+    );
     const { failures, ...rules } = await evaluateWithHoldout(new RulesExtractor(), heard.calls);
     const output = {
       ...rules,

@@ -22,6 +22,8 @@ export interface PocketSphinxSttOptions {
   /** Weight of the general vocabulary inside the domain model (see DomainLanguageModelOptions). */
   generalWeight?: number;
   partialIntervalMs?: number;
+  /** Decode each stream's first utterance a second time once normalisation has adapted (default true). */
+  coldStartSecondPass?: boolean;
   /** Where generated model files are cached (keyed by content). */
   cacheDir?: string;
   onError?: (error: Error) => void;
@@ -40,6 +42,7 @@ export class PocketSphinxStt implements Stt {
   readonly #args: Record<string, string>;
   readonly #model: PocketSphinxModelInfo;
   readonly #partialIntervalMs: number;
+  readonly #coldStartSecondPass: boolean;
   readonly #onError: (error: Error) => void;
 
   static async create(options: PocketSphinxSttOptions = {}): Promise<PocketSphinxStt> {
@@ -100,6 +103,7 @@ export class PocketSphinxStt implements Stt {
     this.#args = args;
     this.#model = model;
     this.#partialIntervalMs = options.partialIntervalMs ?? 250;
+    this.#coldStartSecondPass = options.coldStartSecondPass ?? true;
     this.#onError = options.onError ?? ((error) => console.error(error));
   }
 
@@ -116,6 +120,7 @@ export class PocketSphinxStt implements Stt {
       lib: this.#lib,
       decoderArgs: this.#args,
       partialIntervalMs: this.#partialIntervalMs,
+      coldStartSecondPass: this.#coldStartSecondPass,
       onError: this.#onError,
     });
   }

@@ -1,7 +1,16 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Vad, VadEvent } from '../../src/stages/types.ts';
 import type { VadTiming } from '../../src/stages/vad/VadStateMachine.ts';
-import { chunked, concat, silence, synthesizeSpeech } from '../stages/fixtures/speech.ts';
+import {
+  chunked,
+  concat,
+  parseWav,
+  REAL_SPEECH_DIR,
+  silence,
+  synthesizeSpeech,
+} from '../stages/fixtures/speech.ts';
 
 export const CONFORMANCE_TIMING: VadTiming = {
   threshold: 0.5,
@@ -118,6 +127,21 @@ export function describeVadConformance(name: string, makeVad: (timing: VadTiming
       const events = pushAll(makeVad(CONFORMANCE_TIMING), concat(utterance, speech, silence(1000)));
       expect(events.map((e) => e.type)).toEqual(['speech_start', 'speech_end', 'speech_start', 'speech_end']);
       expect(events[2]?.atMs).toBeGreaterThan(events[1]?.atMs as number);
+    });
+
+    it('finds the speech in real human recordings', () => {
+      const clips = existsSync(REAL_SPEECH_DIR)
+        ? readdirSync(REAL_SPEECH_DIR).filter((f) => f.endsWith('.wav'))
+        : [];
+      for (const clip of clips) {
+        const { sampleRate, samples } = parseWav(readFileSync(join(REAL_SPEECH_DIR, clip)));
+        if (sampleRate !== 16_000) continue;
+        const events = pushAll(makeVad(CONFORMANCE_TIMING), concat(samples, silence(1000)));
+        expect(events[0]?.type, clip).toBe('speech_start');
+        expect(events.at(-1)?.type, clip).toBe('speech_end');
+        const speechMs = events.reduce((ms, e) => ms + (e.type === 'speech_end' ? e.durationMs : 0), 0);
+        expect(speechMs, clip).toBeGreaterThan(((samples.length / 16_000) * 1000) / 3);
+      }
     });
 
     it('rejects audio after close', () => {

@@ -63,15 +63,16 @@ export class CallerInput extends FrameProcessor {
       if (event.type === 'speech_start') {
         this.#inSpeech = true;
         this.#fedUpTo = Math.max(event.atMs * SAMPLES_PER_MS, this.#streamSamples - this.#recent.length);
-        this.pushDown({ kind: 'user_started_speaking', atMs: toClock(event.atMs) });
+        this.pushDown({ kind: 'user_started_speaking', atMs: toClock(event.atMs), streamMs: event.atMs });
       } else if (this.#inSpeech) {
         this.#feedRecogniser();
         this.#stt.endUtterance();
         this.#inSpeech = false;
-        this.pushDown({ kind: 'user_stopped_speaking', atMs: toClock(event.atMs) });
+        this.pushDown({ kind: 'user_stopped_speaking', atMs: toClock(event.atMs), streamMs: event.atMs });
       }
     }
     if (this.#inSpeech) this.#feedRecogniser();
+    this.pushDown({ kind: 'caller_audio_processed', streamMs: this.#streamSamples / SAMPLES_PER_MS });
   }
 
   #remember(pcm: Int16Array): void {
@@ -100,10 +101,9 @@ export class CallerInput extends FrameProcessor {
 
   async #readTranscripts(): Promise<void> {
     for await (const event of this.#stt) {
-      const atMs = this.#clock.now();
-      if (event.type === 'partial')
-        this.pushDown({ kind: 'transcription', text: event.text, final: false, atMs });
-      else this.pushDown({ kind: 'transcription', text: event.text, final: true, atMs });
+      const final = event.type === 'final';
+      const streamMs = this.#streamSamples / SAMPLES_PER_MS;
+      this.pushDown({ kind: 'transcription', text: event.text, final, atMs: this.#clock.now(), streamMs });
     }
   }
 }

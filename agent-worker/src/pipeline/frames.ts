@@ -7,9 +7,15 @@
 export type DownstreamFrame =
   /** 16 kHz caller PCM; `atMs` is the clock time of its first sample. */
   | { kind: 'caller_audio'; pcm: Int16Array; atMs: number }
-  | { kind: 'user_started_speaking'; atMs: number }
-  | { kind: 'user_stopped_speaking'; atMs: number }
-  | { kind: 'transcription'; text: string; final: boolean; atMs: number }
+  /*
+   * Caller frames carry two times: `atMs` on the clock (for latency metrics and transcripts) and `streamMs`, the
+   * position in the caller's gap-free audio (for durations: a burst of late audio must not look short).
+   */
+  | { kind: 'user_started_speaking'; atMs: number; streamMs: number }
+  | { kind: 'user_stopped_speaking'; atMs: number; streamMs: number }
+  | { kind: 'transcription'; text: string; final: boolean; atMs: number; streamMs: number }
+  /** All caller audio up to `streamMs` went through VAD: the caller's time has advanced that far. */
+  | { kind: 'caller_audio_processed'; streamMs: number }
   /** End of the caller's turn: the agent should answer `text`. */
   | {
       kind: 'user_turn';

@@ -12,15 +12,21 @@ export interface TurnTakerOptions {
 
 /**
  * Hosts the pure TurnStateMachine in the pipeline: feeds it VAD/STT frames from upstream and playout reports from
- * downstream, runs its deadlines on the clock, and turns its actions into frames (user turn, pause, resume,
- * interruption).
+ * downstream, and turns its actions into frames (user turn, pause, resume, interruption).
+ *
+ * The machine runs on the caller's stream time (position in the gap-free caller audio), not on the wall clock:
+ * its deadlines are checked as caller audio is processed. After an event-loop stall, late audio arrives in a
+ * burst; measured on the wall clock a 300 ms word would look like 40 ms (a false interruption) and the endpointing
+ * silence would be cut short. The wall clock only stamps the latency metrics.
  */
 export class TurnTaker extends FrameProcessor {
   readonly #machine: TurnStateMachine;
   readonly #clock: Clock;
   readonly #onState: (state: AgentState) => void;
-  #cancelTimer: (() => void) | undefined;
-  #timerAtMs: number | undefined;
+  #streamNowMs = 0;
+  /** Clock times of the latest end of caller speech and final transcript, for the turn's metrics. */
+  #speechEndAtMs = 0;
+  #finalAtMs = 0;
   /** While taken over by a human, caller turns are recorded but not answered. */
   #answering = true;
 
@@ -39,7 +45,7 @@ export class TurnTaker extends FrameProcessor {
   speak(text: string): void {
     // the turn reaches the output first, so a pause decided for it applies to it
     this.pushDown({ kind: 'speak', text });
-    this.#feed({ type: 'agent_turn_started', atMs: this.#clock.now() });
+    this.#feed({ type: 'agent_turn_started', atMs: this.#streamNowMs });
   }
 
   setAnswering(answering: boolean): void {
@@ -50,80 +56,76 @@ export class TurnTaker extends FrameProcessor {
 
   processDown(frame: DownstreamFrame): void {
     switch (frame.kind) {
+      case 'caller_audio_processed':
+        this.#advance(frame.streamMs);
+        this.#feed({ type: 'tick', atMs: this.#streamNowMs });
+        return;
       case 'user_started_speaking':
         this.pushDown(frame);
-        this.#feed({ type: 'user_speech_start', atMs: frame.atMs });
-        break;
+        this.#advance(frame.streamMs);
+        this.#feed({ type: 'user_speech_start', atMs: frame.streamMs });
+        return;
       case 'user_stopped_speaking':
         this.pushDown(frame);
-        this.#feed({ type: 'user_speech_end', atMs: frame.atMs });
-        break;
+        this.#speechEndAtMs = frame.atMs;
+        this.#feed({ type: 'user_speech_end', atMs: frame.streamMs });
+        return;
       case 'transcription':
         this.pushDown(frame);
-        this.#feed({ type: 'user_transcript', text: frame.text, final: frame.final, atMs: frame.atMs });
-        break;
+        this.#advance(frame.streamMs);
+        if (frame.final) this.#finalAtMs = frame.atMs;
+        this.#feed({
+          type: 'user_transcript',
+          text: frame.text,
+          final: frame.final,
+          atMs: this.#streamNowMs,
+        });
+        return;
       default:
         this.pushDown(frame);
     }
   }
 
   override processUp(frame: UpstreamFrame): void {
-    if (frame.kind === 'bot_started_speaking') this.#feed({ type: 'agent_audio_started', atMs: frame.atMs });
-    if (frame.kind === 'bot_turn_ended') this.#feed({ type: 'agent_turn_ended', atMs: frame.atMs });
+    if (frame.kind === 'bot_started_speaking')
+      this.#feed({ type: 'agent_audio_started', atMs: this.#streamNowMs });
+    if (frame.kind === 'bot_turn_ended') this.#feed({ type: 'agent_turn_ended', atMs: this.#streamNowMs });
     this.pushUp(frame);
   }
 
-  close(): void {
-    this.#cancelTimer?.();
-    this.#cancelTimer = undefined;
+  #advance(streamMs: number): void {
+    this.#streamNowMs = Math.max(this.#streamNowMs, streamMs);
   }
 
   #feed(input: TurnInput): void {
-    this.#apply(this.#machine.handle(input));
-    this.#schedule();
+    for (const action of this.#machine.handle(input)) this.#apply(action);
   }
 
-  #apply(actions: TurnAction[]): void {
-    for (const action of actions) {
-      switch (action.type) {
-        case 'state':
-          this.#onState(action.state);
-          break;
-        case 'pause_output':
-          this.pushDown({ kind: 'pause_output' });
-          break;
-        case 'resume_output':
-          this.pushDown({ kind: 'resume_output' });
-          break;
-        case 'interrupt':
-          this.pushDown({ kind: 'interruption' });
-          break;
-        case 'commit_user_turn':
-          this.pushDown({
-            kind: 'user_turn',
-            text: action.text,
-            speechEndAtMs: action.speechEndAtMs,
-            finalAtMs: action.finalAtMs,
-            atMs: this.#clock.now(),
-            answer: this.#answering,
-          });
-          if (this.#answering) this.#feed({ type: 'agent_turn_started', atMs: this.#clock.now() });
-          break;
-      }
+  #apply(action: TurnAction): void {
+    switch (action.type) {
+      case 'state':
+        this.#onState(action.state);
+        break;
+      case 'pause_output':
+        this.pushDown({ kind: 'pause_output' });
+        break;
+      case 'resume_output':
+        this.pushDown({ kind: 'resume_output' });
+        break;
+      case 'interrupt':
+        this.pushDown({ kind: 'interruption' });
+        break;
+      case 'commit_user_turn':
+        this.pushDown({
+          kind: 'user_turn',
+          text: action.text,
+          speechEndAtMs: this.#speechEndAtMs,
+          finalAtMs: Math.max(this.#finalAtMs, this.#speechEndAtMs),
+          atMs: this.#clock.now(),
+          answer: this.#answering,
+        });
+        if (this.#answering) this.#feed({ type: 'agent_turn_started', atMs: this.#streamNowMs });
+        break;
     }
-  }
-
-  #schedule(): void {
-    const deadline = this.#machine.nextDeadlineMs;
-    if (deadline === this.#timerAtMs) return;
-    this.#cancelTimer?.();
-    this.#cancelTimer = undefined;
-    this.#timerAtMs = deadline;
-    if (deadline === undefined) return;
-    this.#cancelTimer = this.#clock.setTimer(deadline - this.#clock.now(), () => {
-      this.#cancelTimer = undefined;
-      this.#timerAtMs = undefined;
-      this.#feed({ type: 'tick', atMs: this.#clock.now() });
-    });
   }
 }

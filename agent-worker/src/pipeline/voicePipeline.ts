@@ -176,7 +176,6 @@ export class VoicePipeline implements CallPipeline {
     this.#options.logger?.info({ roomId: this.#options.roomId, ...this.stats }, 'voice pipeline closed');
     this.#closed = true;
     for (const step of [
-      () => this.#turnTaker.close(),
       () => this.#replies.close(),
       () => this.#input.close(),
       () => this.#cancelWhisperFlush?.(),

@@ -22,7 +22,13 @@ export interface Harness {
    * caller is silent), one agent frame pulled.
    */
   run(ms: number, caller?: 'speech' | 'silence' | 'whisper'): Promise<void>;
+  /**
+   * An event-loop stall: `ms` pass with nothing pushed or pulled, then that much caller audio arrives at once (the
+   * media path delivers what queued up).
+   */
+  stallThenBurst(ms: number, caller: 'speech' | 'silence'): Promise<void>;
   /** Runs silence until the agent is listening again (at most `limitMs`). */
+
   untilListening(limitMs?: number): Promise<void>;
   of<T extends PipelineEvent['type']>(type: T): Extract<PipelineEvent, { type: T }>[];
 }
@@ -81,6 +87,15 @@ export function createHarness(overrides: Partial<AgentConfigInput> = {}): Harnes
         harness.played.push({ atMs: clock.now(), audio: pipeline.pullAudio() !== null });
         await flush();
       }
+    },
+    async stallThenBurst(ms, caller) {
+      clock.advance(ms);
+      for (let t = 0; t < ms; t += 20) {
+        pipeline.pushCallerAudio(caller === 'speech' ? speech : silence);
+        harness.callerSamplesPushed += FRAME;
+      }
+      harness.played.push({ atMs: clock.now(), audio: pipeline.pullAudio() !== null });
+      await flush();
     },
     async untilListening(limitMs = 60_000) {
       for (let t = 0; t < limitMs && pipeline.state !== 'listening'; t += 20) await harness.run(20);

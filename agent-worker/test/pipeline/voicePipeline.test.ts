@@ -180,6 +180,34 @@ describe('VoicePipeline', () => {
     expect(audioBetween(h, askedAt).length).toBeGreaterThan(10);
   });
 
+  it('caller audio arriving in a burst after a stall is judged by its length, not its arrival time', async () => {
+    const h = await greeted();
+    h.dialog.reply = () => [{ type: 'text', text: LONG_REPLY }];
+    h.stt.utterances.push('I want a pizza');
+    await h.run(800, 'speech');
+    await h.run(1500);
+    expect(h.pipeline.state).toBe('speaking');
+    // no words for it: only its duration can make it an interruption
+    h.stt.withholdFinals = true;
+    // 400 ms of speech delivered at once: on the wall clock it would last 0 ms (a false interruption)
+    await h.stallThenBurst(400, 'speech');
+    await h.run(600);
+    expect(h.of('transcript').some((t) => t.speaker === 'agent' && t.interrupted)).toBe(true);
+    expect(h.pipeline.state).toBe('listening');
+  });
+
+  it('a stall does not end the caller turn early: endpointing waits for the silence itself to arrive', async () => {
+    const h = await greeted();
+    h.stt.utterances.push('two large', 'and a coke');
+    await h.run(600, 'speech');
+    await h.run(220);
+    // the wall clock passes the endpointing delay while the audio of the caller going on is stuck
+    await h.stallThenBurst(400, 'speech');
+    await h.run(400, 'speech');
+    await h.run(600);
+    expect(h.dialog.requests.map((r) => r.input.userText)).toEqual(['two large and a coke']);
+  });
+
   it('with a word rule, two recognised words interrupt before the duration rule would', async () => {
     const h = await greeted({ turn: { minInterruptionMs: 5000, minInterruptionWords: 2 } });
     h.dialog.reply = () => [{ type: 'text', text: LONG_REPLY }];

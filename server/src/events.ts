@@ -9,7 +9,13 @@ import type { AgentStateEvent, TranscriptEvent, TurnMetricsEvent } from '@voicer
 export interface CallEventMap {
   'room.created': { roomId: string; agentId: string | null };
   'room.closed': { roomId: string; reason: string };
-  'participant.joined': { roomId: string; peerId: string; identity: string; displayName: string; role: string };
+  'participant.joined': {
+    roomId: string;
+    peerId: string;
+    identity: string;
+    displayName: string;
+    role: string;
+  };
   'participant.left': { roomId: string; peerId: string; reason: string };
   transcript: TranscriptEvent;
   'agent.state': AgentStateEvent;
@@ -27,7 +33,10 @@ export class CallEventBus {
     this.#onListenerError = onListenerError;
   }
 
-  on<E extends CallEventName>(event: E, listener: (payload: CallEventMap[E]) => void | Promise<void>): () => void {
+  on<E extends CallEventName>(
+    event: E,
+    listener: (payload: CallEventMap[E]) => void | Promise<void>,
+  ): () => void {
     const wrapped = (payload: CallEventMap[E]) => {
       try {
         const result = listener(payload);

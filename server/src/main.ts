@@ -30,6 +30,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  log.fatal({ err: error }, `server failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  log.fatal(
+    { err: error },
+    `server failed to start: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 });

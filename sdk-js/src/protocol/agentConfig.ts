@@ -16,7 +16,9 @@ export const MenuItemSchema = z
     sizes: z.record(z.string().min(1).max(20), price).optional(),
     price: price.optional(),
   })
-  .refine((i) => i.sizes !== undefined || i.price !== undefined, { message: 'a menu item needs sizes or price' });
+  .refine((i) => i.sizes !== undefined || i.price !== undefined, {
+    message: 'a menu item needs sizes or price',
+  });
 
 export const KnowledgeEntrySchema = z.object({
   question: z.string().min(1).max(300),
@@ -74,7 +76,10 @@ export const TurnConfigSchema = z.object({
 });
 
 export const HandoffConfigSchema = z.object({
-  keywords: z.array(z.string().min(1).max(60)).max(50).default(['human', 'person', 'representative', 'manager']),
+  keywords: z
+    .array(z.string().min(1).max(60))
+    .max(50)
+    .default(['human', 'person', 'representative', 'manager']),
   maxMisunderstandings: z.number().int().min(1).max(10).default(3),
 });
 

@@ -1,6 +1,7 @@
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
 import { CallTracker, type Expectation, priceToWords, type Understanding } from '../../nlu/index.ts';
 import type { Dialog, DialogChunk, DialogSession, DialogTurnInput } from '../types.ts';
+import { HANDOFFS, UPSET_SCORE } from './handoff.ts';
 import {
   acknowledgeAdded,
   acknowledgeRemoved,
@@ -159,18 +160,8 @@ export class ScriptedDialogSession implements DialogSession {
     const stageBefore = this.#stage;
     const heard = this.#hear(text);
     const u = heard.understanding;
-    if (u.wantsHuman) {
-      return {
-        sentences: ['Of course, let me get a person to help you. One moment please.'],
-        handoff: 'caller asked for a human',
-      };
-    }
-    if (u.upset >= UPSET) {
-      return {
-        sentences: ["I'm sorry about this. Let me get a person to help you right away."],
-        handoff: 'caller sounds upset',
-      };
-    }
+    const handoff = u.upset >= UPSET_SCORE ? HANDOFFS.upset : u.wantsHuman ? HANDOFFS.asked : undefined;
+    if (handoff) return { sentences: [handoff.text], handoff: handoff.reason };
     if (heard.placed) {
       return { sentences: ['Great, your order is placed.', ...this.#eta(), this.#config.goodbye], end: true };
     }
@@ -272,9 +263,6 @@ export class ScriptedDialogSession implements DialogSession {
     return eta ? [eta.answer] : [];
   }
 }
-
-/** negativeSentiment score from which the caller is handed to a person. */
-const UPSET = 2;
 
 const SMALL_TALK = {
   greeting: 'Hi there!',

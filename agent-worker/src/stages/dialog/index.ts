@@ -1,3 +1,4 @@
+export type { ChatMessage, Dialog, DialogChunk, DialogSession } from '../types.ts';
 export { type CreateDialogOptions, createDialog } from './createDialog.ts';
 export { DialogError, type DialogErrorCode } from './errors.ts';
 export { LlamaCppDialog, type LlamaCppDialogOptions } from './LlamaCppDialog.ts';
@@ -7,4 +8,3 @@ export {
 } from './OpenAiCompatibleDialog.ts';
 export { ScriptedDialog, type ScriptedDialogOptions } from './ScriptedDialog.ts';
 export { InMemoryOrderLookup, type OrderLookup, type OrderSummary } from './tools.ts';
-export type { ChatMessage, Dialog, DialogChunk, DialogSession } from '../types.ts';

@@ -28,7 +28,8 @@ export interface PlacedUtterance {
   endMs: number;
 }
 
-function whiteNoise(ms: number): Int16Array {
+/** A burst of white noise at about a quarter of full scale (a cough, a bump on the microphone). */
+export function whiteNoise(ms: number): Int16Array {
   const out = new Int16Array(Math.round(ms * perMs));
   for (let i = 0; i < out.length; i++) out[i] = Math.round((Math.random() * 2 - 1) * 8000);
   return out;
@@ -38,7 +39,7 @@ function whiteNoise(ms: number): Int16Array {
  * flite's awb voice: unlike the agent's (kal16), and the one PocketSphinx with the pizzeria model recognised best of
  * flite's and espeak-ng's voices (6.6% WER on the benchmark's utterances, before Opus; slt 17.6%, espeak-ng 53%).
  */
-async function synthesize(text: string, dir: string, index: number): Promise<Int16Array> {
+export async function synthesizeCallerSpeech(text: string, dir: string, index: number): Promise<Int16Array> {
   const raw = path.join(dir, `utt${index}.wav`);
   const pcm = path.join(dir, `utt${index}.s16`);
   await run('flite', ['-voice', 'awb', '-t', text, '-o', raw]);
@@ -108,7 +109,9 @@ export async function buildConversationWav(
   const placed: PlacedUtterance[] = [];
   for (const [index, utterance] of plan.entries()) {
     const noise = utterance.noiseMs !== undefined;
-    const pcm = noise ? whiteNoise(utterance.noiseMs ?? 0) : await synthesize(utterance.text, dir, index);
+    const pcm = noise
+      ? whiteNoise(utterance.noiseMs ?? 0)
+      : await synthesizeCallerSpeech(utterance.text, dir, index);
     const start = Math.round(utterance.atMs * perMs);
     if (start + pcm.length > out.length) throw new Error(`utterance ${index} does not fit in ${totalMs} ms`);
     out.set(pcm, start);
@@ -126,7 +129,9 @@ export async function buildConversationWav(
 
 /** Lengths (ms) of `texts` as the caller voice says them, to plan a conversation's timeline. */
 export async function utteranceLengths(texts: string[], dir: string): Promise<number[]> {
-  return Promise.all(texts.map(async (t, i) => (await synthesize(t, dir, 1000 + i)).length / perMs));
+  return Promise.all(
+    texts.map(async (t, i) => (await synthesizeCallerSpeech(t, dir, 1000 + i)).length / perMs),
+  );
 }
 
 /**

@@ -10,6 +10,12 @@ export interface CustomerDetails {
   email: string | null;
 }
 
+/** An order as the agent read it back: its lines (priced like the live order) and the address it named. */
+export interface ReadBack {
+  order: Order;
+  address: string | null;
+}
+
 export interface TrackerOptions {
   menu: AgentConfig['menu'];
   knowledge?: AgentConfig['knowledge'];
@@ -23,10 +29,15 @@ export interface TrackerOptions {
 export class CallTracker {
   readonly #nlu: Nlu;
   readonly #order: Order;
+  readonly #menuItems: TrackerOptions['menu']['items'];
   readonly #customer: CustomerDetails = { name: null, address: null, phone: null, email: null };
   #confirmed = false;
   /** The one item the agent just talked about ("a large hawaiian is sixteen dollars"), for "I'll take one of those". */
   #offered: { name: string; size: string | null } | undefined;
+  /** The agent's latest read-back of the order (its own words, not recognised speech). */
+  #readBack: ReadBack | undefined;
+  /** The read-back the caller said yes to, until the caller changes the order again. */
+  #confirmedReadBack: ReadBack | undefined;
   #heard = 0;
   #understood = 0;
 
@@ -37,6 +48,7 @@ export class CallTracker {
       handoffKeywords: options.handoffKeywords ?? [],
     });
     this.#order = new Order(options.menu.items);
+    this.#menuItems = options.menu.items;
   }
 
   get nlu(): Nlu {
@@ -56,6 +68,11 @@ export class CallTracker {
     return this.#confirmed;
   }
 
+  /** What the caller confirmed when the agent read the order back, if nothing changed since. */
+  get confirmedReadBack(): ReadBack | undefined {
+    return this.#confirmedReadBack;
+  }
+
   /** Utterances heard, and how many of them carried something understood. */
   get heard(): number {
     return this.#heard;
@@ -67,6 +84,7 @@ export class CallTracker {
 
   /** Remembers what the agent (or a human agent) just said, so "one of those" can refer to it. */
   noteAgentTurn(text: string): void {
+    this.#readBack = this.#parseReadBack(text) ?? this.#readBack;
     const words = tokenize(text).map((t) => t.norm);
     const matcher = this.#nlu.matcher;
     const items = matcher.findItems(words);
@@ -91,9 +109,14 @@ export class CallTracker {
     if (understanding.address) this.#customer.address = understanding.address;
     if (understanding.phone) this.#customer.phone = understanding.phone;
     if (understanding.email) this.#customer.email = understanding.email;
-    if (expecting === 'confirm' && understanding.yes && understanding.ops.length === 0)
+    if (expecting === 'confirm' && understanding.yes && understanding.ops.length === 0) {
       this.#confirmed = true;
-    if (understanding.ops.length > 0) this.#confirmed = false;
+      this.#confirmedReadBack = this.#readBack;
+    }
+    if (understanding.ops.length > 0) {
+      this.#confirmed = false;
+      this.#confirmedReadBack = undefined;
+    }
     const meaningful =
       touched.length > 0 ||
       understanding.name ||
@@ -107,6 +130,20 @@ export class CallTracker {
       understanding.goodbye;
     if (meaningful) this.#understood++;
     return { understanding, touched };
+  }
+
+  /** "Let me read that back: two large pepperoni pizzas and a coke, delivered to 12 Oak Street. Your total is..." */
+  #parseReadBack(text: string): ReadBack | undefined {
+    const statements = text
+      .split(/(?<=[.!?])\s+/)
+      .filter((s) => !s.trim().endsWith('?'))
+      .join(' ');
+    if (!READ_BACK.test(statements)) return undefined;
+    const heard = this.#nlu.understand(statements, 'none');
+    if (heard.ops.length === 0 || heard.ops.some((o) => o.kind !== 'add')) return undefined;
+    const order = new Order(this.#menuItems);
+    order.apply(heard.ops);
+    return { order, address: heard.address ?? null };
   }
 
   #referToOffer(u: Understanding): Understanding {
@@ -128,6 +165,10 @@ export class CallTracker {
     return { ...u, ops };
   }
 }
+
+/** How agents announce a read-back of the whole order. */
+const READ_BACK =
+  /\b(total|read(ing)? (that|it|your order) back|to confirm|so that'?s|you ordered|your order is)\b/i;
 
 const OFFER_REFERENCES = [
   'of those',

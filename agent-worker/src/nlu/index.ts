@@ -2,6 +2,7 @@ export {
   CallTracker,
   type CustomerDetails,
   expectationFromAgent,
+  type ReadBack,
   type TrackerOptions,
 } from './CallTracker.ts';
 export { findAddress, findEmail, findName, findPhone, formatPhone } from './customer.ts';

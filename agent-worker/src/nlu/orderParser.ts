@@ -65,6 +65,9 @@ const CLEAR_PHRASES = [
   'cancel it all',
 ];
 
+/** More of one item than this in a phone order is a misheard number, not a quantity. */
+const MAX_PLAUSIBLE_QUANTITY = 50;
+
 export interface OrderParse {
   ops: OrderOp[];
   items: ItemMention[];
@@ -130,6 +133,11 @@ function parseItems(
 
     const quantity =
       lastWithin(quantities, boundary, mention.start) ?? quantityAfter(words, mention, quantities);
+    // "eighty eight river salad drive": a count no phone order has is a house or phone number, not a quantity.
+    if (quantity && quantity.value > MAX_PLAUSIBLE_QUANTITY) {
+      boundary = mention.end;
+      continue;
+    }
     // A size already given to the previous item ("pepperoni large and a hawaiian") is not this one's.
     let size = lastWithin(
       sizes.filter((s) => !usedSizes.has(s)),

@@ -200,6 +200,10 @@ describe('CallTracker: corrections', () => {
     ).toEqual([['pepperoni pizza', 'large', 2]]);
   });
 
+  it('does not take a house number for a quantity ("eighty eight river salad drive")', () => {
+    expect(orderAfter('eighty eight river salad drive').order.isEmpty).toBe(true);
+  });
+
   it('ignores a bare number when it is part of something else', () => {
     expect(lines(orderAfter('a large pepperoni pizza', ['address', 'calle mayor 10']))).toEqual([
       ['pepperoni pizza', 'large', 1],

@@ -53,6 +53,43 @@ describe('RulesExtractor', () => {
     expect(result.customer.phone).toBe('555-012-3456');
   });
 
+  it("takes the order from the agent's read-back once the caller confirmed it (misheard caller turns aside)", async () => {
+    const result = await new RulesExtractor().extract(
+      [
+        agent('What can I get for you?'),
+        customer('and we would get a coca cola large pepperoni pizzas and a coca cola cokes'),
+        agent("What's the delivery address?"),
+        customer('eighty eight river salad drive'),
+        agent(
+          'Let me read that back: two large pepperoni pizzas and two cokes, delivered to 88 Riverside Drive. Your total is thirty-six dollars. Shall I place the order?',
+        ),
+        customer('yes'),
+      ],
+      signal(),
+    );
+    expect(result.items).toEqual([
+      { name: 'pepperoni pizza', size: 'large', quantity: 2, unit_price: 15.5 },
+      { name: 'coke', size: null, quantity: 2, unit_price: 2.5 },
+    ]);
+    expect(result.customer.address).toBe('88 Riverside Drive');
+    expect(result.notes).toContain('read-back');
+  });
+
+  it('ignores a read-back the caller changed afterwards', async () => {
+    const result = await new RulesExtractor().extract(
+      [
+        customer('a large pepperoni'),
+        agent(
+          'Let me read that back: a large pepperoni pizza. Your total is fifteen dollars fifty. Is that right?',
+        ),
+        customer('yes'),
+        customer('oh and add a coke'),
+      ],
+      signal(),
+    );
+    expect(result.items.map((i) => i.name)).toEqual(['pepperoni pizza', 'coke']);
+  });
+
   it('never takes items from what the agent said', async () => {
     const result = await new RulesExtractor().extract(
       [agent('Our special today is a large hawaiian pizza.'), customer('no thanks, just a coke')],

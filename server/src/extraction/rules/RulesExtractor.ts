@@ -20,7 +20,9 @@ const MAX_WORDS_PER_PIECE = 200;
 /**
  * Extraction without any model: replays the caller's turns through the agent worker's NLU, in order, so corrections
  * ("actually make that three", "remove the coke") apply as they did in the call. The agent's questions tell how a
- * bare answer is read ("Maria" after "can I get a name?"). Prices come from the menu, never from the transcript.
+ * bare answer is read ("Maria" after "can I get a name?"). When the caller said yes to the agent's read-back of the
+ * order, that read-back (the agent's own words, free of recognition errors) gives the items and address. Prices come
+ * from the menu, never from the transcript.
  */
 export class RulesExtractor implements Extractor {
   readonly source = 'rules' as const;
@@ -57,7 +59,9 @@ export class RulesExtractor implements Extractor {
   }
 
   #result(tracker: CallTracker, transcript: readonly TranscriptLine[]): ExtractionResult {
-    const order = tracker.order;
+    // The agent's read-back is its own text, not recognised speech: once the caller said yes to it, it is the order.
+    const readBack = tracker.confirmedReadBack;
+    const order = readBack?.order ?? tracker.order;
     const items = order.lines.slice(0, 100).map((line) => ({
       name: line.name,
       size: line.size,
@@ -70,13 +74,14 @@ export class RulesExtractor implements Extractor {
     notes.push(
       `rules: ${tracker.understood} of ${tracker.heard} caller utterances understood (${customerTurns} turns)`,
     );
-    if (items.length > 0 && !tracker.confirmed) notes.push('the caller did not confirm a read-back');
+    if (readBack) notes.push("items as the caller confirmed them in the agent's read-back");
+    else if (items.length > 0 && !tracker.confirmed) notes.push('the caller did not confirm a read-back');
     const unsized = items.filter((i) => i.unit_price === null).map((i) => i.name);
     if (unsized.length > 0) notes.push(`no size given for: ${unsized.join(', ')}`);
     return {
       customer: {
         name: clip(customer.name, 200),
-        address: clip(customer.address, 500),
+        address: clip(readBack?.address ?? customer.address, 500),
         phone: clip(customer.phone, 40),
         email: clip(customer.email, 200),
       },

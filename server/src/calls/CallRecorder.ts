@@ -40,6 +40,11 @@ export interface CallRecorderOptions {
 interface LiveCall {
   callId: string;
   redactPii: boolean;
+  /**
+   * Whether the unredacted words of a redacted segment are kept for extraction: only while the call is active, as
+   * its extraction job (queued at the end) is what clears them again.
+   */
+  keepForExtraction: boolean;
 }
 
 /** Reasons that mean the call broke rather than ended. */
@@ -47,9 +52,10 @@ const FAILURE_REASONS = /error|died|crash|failed/i;
 
 /**
  * Persists every call as it happens, from the CallEventBus: the call row, participants, final transcript segments
- * (PII-redacted when the call's agent asks for it), per-turn latency; when the room closes it ends the call and
- * queues post-call extraction. Events of one room are written in order (a per-room chain), so extraction never
- * starts before the last segment is stored; a failed write is logged and never breaks the bus or other rooms.
+ * (PII-redacted when the call's agent asks for it; the original words of a redacted segment are kept apart for
+ * extraction only), per-turn latency; when the room closes it ends the call and queues post-call extraction.
+ * Events of one room are written in order (a per-room chain), so extraction never starts before the last segment
+ * is stored; a failed write is logged and never breaks the bus or other rooms.
  */
 export class CallRecorder {
   readonly #orm: MikroORM;
@@ -122,7 +128,7 @@ export class CallRecorder {
       [callId, roomId, agentId, displayName.slice(0, 120), redact],
       'run',
     );
-    this.#live.set(roomId, { callId, redactPii: redact });
+    this.#live.set(roomId, { callId, redactPii: redact, keepForExtraction: true });
     return { callId, roomId, agentId };
   }
 
@@ -177,17 +183,25 @@ export class CallRecorder {
     const cached = this.#live.get(roomId);
     if (cached) return cached;
     const em = this.#orm.em.fork();
-    const [row] = await em.execute<{ id: string; redact_pii: number }[]>(
-      'select id, redact_pii from calls where room_id = ?',
+    const [row] = await em.execute<{ id: string; redact_pii: number; status: string }[]>(
+      'select id, redact_pii, status from calls where room_id = ?',
       [roomId],
     );
     if (row) {
-      const live = { callId: row.id, redactPii: Boolean(row.redact_pii) };
+      const live = {
+        callId: row.id,
+        redactPii: Boolean(row.redact_pii),
+        keepForExtraction: row.status === 'active',
+      };
       this.#live.set(roomId, live);
       return live;
     }
     const agent = agentId ? await this.#agentConfigs.get(agentId) : undefined;
-    const live = { callId: randomUUID(), redactPii: agent?.privacy.redactPii ?? true };
+    const live = {
+      callId: randomUUID(),
+      redactPii: agent?.privacy.redactPii ?? true,
+      keepForExtraction: true,
+    };
     await em.execute(
       `insert into calls (id, room_id, agent_id, display_name, status, redact_pii, started_at)
        values (?, ?, ?, '', 'active', ?, utc_timestamp(3))`,
@@ -221,16 +235,18 @@ export class CallRecorder {
 
   async #transcript(t: TranscriptEvent): Promise<void> {
     if (!t.final) return;
-    const { callId, redactPii: redact } = await this.#ensureCall(t.roomId);
+    const { callId, redactPii: redact, keepForExtraction } = await this.#ensureCall(t.roomId);
     const redaction = redact ? redactPii(t.text) : undefined;
     const text = redaction?.text ?? t.text;
     const redacted = (redaction?.found.length ?? 0) > 0;
+    const extractionText = redacted && keepForExtraction ? t.text : null;
     await this.#orm.em.fork().execute(
-      `insert into transcript_segments (call_id, segment_id, speaker, text, start_ms, end_ms, interrupted, redacted, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, utc_timestamp(3))
+      `insert into transcript_segments (call_id, segment_id, speaker, text, start_ms, end_ms, interrupted, redacted,
+         extraction_text, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, utc_timestamp(3))
        on duplicate key update text = values(text), end_ms = values(end_ms), interrupted = values(interrupted),
-         redacted = values(redacted)`,
-      [callId, t.segmentId, t.speaker, text, t.startMs, t.endMs, t.interrupted, redacted],
+         redacted = values(redacted), extraction_text = values(extraction_text)`,
+      [callId, t.segmentId, t.speaker, text, t.startMs, t.endMs, t.interrupted, redacted, extractionText],
       'run',
     );
   }

@@ -2,7 +2,10 @@ import { CallEntity, CustomerEntity, OrderEntity, OrderItemEntity } from '../db/
 import type { EntityManager } from '../db/orm.ts';
 import type { ExtractionResult, ExtractionSource, TranscriptLine } from './schema.ts';
 
-/** A call's agent and stored transcript (final segments in spoken order), as extractors read it. */
+/**
+ * A call's agent and transcript (final segments in spoken order), as extractors read it: the unredacted words of a
+ * redacted segment while its extraction job still keeps them, else the stored text.
+ */
 export async function loadCallTranscript(
   em: EntityManager,
   callId: string,
@@ -11,7 +14,7 @@ export async function loadCallTranscript(
     callId,
   ]);
   const rows = await em.execute<{ speaker: TranscriptLine['speaker']; text: string }[]>(
-    'select speaker, text from transcript_segments where call_id = ? order by start_ms, id',
+    'select speaker, coalesce(extraction_text, text) as text from transcript_segments where call_id = ? order by start_ms, id',
     [callId],
   );
   const transcript = rows

@@ -137,9 +137,11 @@ describe('a full call through the API', () => {
         ],
       },
     });
-    // 429 first, then success: retried, and the model only ever saw the redacted transcript.
+    // 429 first, then success: retried, and the retry still got the caller's real words (the phone number), which
+    // neither the stored transcript nor the API ever shows.
     expect(fake.requests).toHaveLength(2);
-    expect(fake.requests[1]?.body.messages[1]?.content).not.toMatch(/555/);
+    expect(fake.requests[1]?.body.messages[1]?.content).toContain('Call me on 415 555 1234 if needed.');
+    expect(after.transcript[3]?.text).toBe('Anna Rossi, 12 Oak Street. Call me on [phone] if needed.');
     const rows = await h.db.orm.em
       .fork()
       .execute<{ n: number }[]>(

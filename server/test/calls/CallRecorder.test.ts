@@ -156,10 +156,15 @@ describe('CallRecorder', () => {
       await worker.stop();
       await fake.stop();
     }
-    // The model saw the stored (redacted) transcript, never the phone number.
+    // Extraction saw the caller's real words; the stored transcript stays redacted and the copy is gone.
     const sent = fake.requests[0]?.body.messages[1]?.content ?? '';
-    expect(sent).toContain('[phone]');
-    expect(sent).not.toContain('555');
+    expect(sent).toContain('my number is 415 555 1234.');
+    expect(sent).not.toContain('[phone]');
+    expect(
+      await sql('select text, extraction_text from transcript_segments where call_id = ? and redacted = 1', [
+        callId,
+      ]),
+    ).toEqual([{ text: 'Anna Rossi, 12 Oak Street, my number is [phone].', extraction_text: null }]);
     expect(await orderOf(db.orm, callId)).toMatchObject({
       source: 'deepseek',
       total: '33.50',

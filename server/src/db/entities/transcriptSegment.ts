@@ -2,7 +2,11 @@ import { EntitySchema } from '@mikro-orm/core';
 import type { Speaker } from '@voiceroom/sdk/protocol';
 import { type Call, CallEntity } from './call.ts';
 
-/** One final utterance, stored as it happens (already redacted when the call's agent asks for it). */
+/**
+ * One final utterance, stored as it happens (already redacted when the call's agent asks for it). When redaction
+ * changed the text, `extractionText` keeps the original words for post-call extraction only: the extraction job
+ * clears it when it reaches a final state, and it is never loaded by default nor serialised.
+ */
 export interface TranscriptSegment {
   id: number;
   call: Call;
@@ -13,6 +17,7 @@ export interface TranscriptSegment {
   endMs: number;
   interrupted: boolean;
   redacted: boolean;
+  extractionText: string | null;
   createdAt: Date;
 }
 
@@ -29,6 +34,7 @@ export const TranscriptSegmentEntity = new EntitySchema<TranscriptSegment>({
     endMs: { type: 'integer' },
     interrupted: { type: 'boolean', default: false },
     redacted: { type: 'boolean', default: false },
+    extractionText: { type: 'text', nullable: true, lazy: true, hidden: true },
     createdAt: { type: 'datetime', length: 3, onCreate: () => new Date() },
   },
   uniques: [{ properties: ['call', 'segmentId'] }],

@@ -27,6 +27,15 @@ export interface ExtractionJobQueueOptions {
   backoff?: BackoffOptions;
 }
 
+/** Drops the unredacted words kept for a call's extraction (see TranscriptSegment.extractionText). */
+async function forgetExtractionText(em: EntityManager, callId: string): Promise<void> {
+  await em.execute(
+    'update transcript_segments set extraction_text = null where call_id = ? and extraction_text is not null',
+    [callId],
+    'run',
+  );
+}
+
 /**
  * Durable extraction jobs in MySQL. Claiming takes the oldest due row with SELECT ... FOR UPDATE SKIP LOCKED (so
  * several workers never take the same job) and gives it a lease; a job whose worker died is due again once its
@@ -115,8 +124,9 @@ export class ExtractionJobQueue {
   }
 
   /**
-   * Marks the job succeeded inside the caller's transaction (the one that stored the results), fenced on the lease.
-   * Returns false when the lease was lost: the caller must roll back.
+   * Marks the job succeeded inside the caller's transaction (the one that stored the results), fenced on the lease,
+   * and clears the call's unredacted transcript copies with it. Returns false when the lease was lost: the caller
+   * must roll back.
    */
   async markSucceeded(
     em: EntityManager,
@@ -131,32 +141,45 @@ export class ExtractionJobQueue {
       [fields.source, fields.confidence, JSON.stringify(fields.result), job.id, job.leaseOwner],
       'run',
     );
-    return result.affectedRows === 1;
+    if (result.affectedRows !== 1) return false;
+    await forgetExtractionText(em, job.callId);
+    return true;
   }
 
-  /** Records a failed attempt: back to pending with backoff, or failed for good with the reason. Never deletes. */
+  /**
+   * Records a failed attempt: back to pending with backoff (the unredacted transcript copies stay for the retry),
+   * or failed for good with the reason, clearing those copies in the same transaction. Never deletes the job.
+   */
   async fail(job: ClaimedJob, reason: string, options: FailOptions): Promise<FailOutcome> {
     const final = !options.retryable || job.attempts >= job.maxAttempts;
     const message =
       final && options.retryable ? `${reason} (gave up after ${job.attempts} attempts)` : reason;
     const retryInMs = final ? 0 : backoffDelayMs(job.attempts, this.#backoff, options.retryAfterMs);
-    const result = await this.#orm.em.fork().execute<QueryResult>(
-      `update extraction_jobs
-         set status = ?, last_error = ?, run_after = utc_timestamp(3) + interval ? microsecond,
-             lease_owner = null, lease_expires_at = null, updated_at = utc_timestamp(3),
-             completed_at = if(? = 'failed', utc_timestamp(3), null)
-         where id = ? and status = 'running' and lease_owner = ?`,
-      [
-        final ? 'failed' : 'pending',
-        message.slice(0, 60_000),
-        retryInMs * 1000,
-        final ? 'failed' : 'pending',
-        job.id,
-        job.leaseOwner,
-      ],
-      'run',
+    const ours = await this.#orm.em.fork().transactional(
+      async (em) => {
+        const result = await em.execute<QueryResult>(
+          `update extraction_jobs
+             set status = ?, last_error = ?, run_after = utc_timestamp(3) + interval ? microsecond,
+                 lease_owner = null, lease_expires_at = null, updated_at = utc_timestamp(3),
+                 completed_at = if(? = 'failed', utc_timestamp(3), null)
+             where id = ? and status = 'running' and lease_owner = ?`,
+          [
+            final ? 'failed' : 'pending',
+            message.slice(0, 60_000),
+            retryInMs * 1000,
+            final ? 'failed' : 'pending',
+            job.id,
+            job.leaseOwner,
+          ],
+          'run',
+        );
+        if (result.affectedRows !== 1) return false;
+        if (final) await forgetExtractionText(em, job.callId);
+        return true;
+      },
+      { isolationLevel: IsolationLevel.READ_COMMITTED },
     );
-    if (result.affectedRows !== 1) return { status: 'lost' };
+    if (!ours) return { status: 'lost' };
     return final ? { status: 'failed' } : { status: 'pending', retryInMs };
   }
 
@@ -173,7 +196,10 @@ export class ExtractionJobQueue {
     return result.affectedRows === 1;
   }
 
-  /** Puts a failed job back in the queue with a fresh attempt budget (operator action). */
+  /**
+   * Puts a failed job back in the queue with a fresh attempt budget (operator action). It reads the stored,
+   * redacted transcript: the unredacted copies went when the job failed.
+   */
   async requeue(jobId: number): Promise<boolean> {
     const result = await this.#orm.em.fork().execute<QueryResult>(
       `update extraction_jobs set status = 'pending', attempts = 0, run_after = utc_timestamp(3), updated_at = utc_timestamp(3)

@@ -45,9 +45,11 @@ const EMPTY_RESULT: ExtractionResult = {
 };
 
 /**
- * Runs extraction jobs one at a time: claim, read the transcript, extract, store customer/order rows and mark the
- * job succeeded in one transaction. A failed attempt goes back to the queue with backoff until the attempts run
- * out, then the job is failed with the reason. Stopping releases the job in hand without spending an attempt.
+ * Runs extraction jobs one at a time: claim, read the transcript (with the caller's original words where the
+ * stored text is redacted), extract, store customer/order rows and mark the job succeeded in one transaction. A
+ * failed attempt goes back to the queue with backoff until the attempts run out, then the job is failed with the
+ * reason; either final state clears the original words. Stopping releases the job in hand without spending an
+ * attempt.
  */
 export class ExtractionWorker extends EventEmitter<ExtractionWorkerEvents> {
   readonly #orm: MikroORM;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DialogError, InMemoryOrderLookup, OpenAiCompatibleDialog } from '../../src/stages/dialog/index.ts';
+import { searchMenuTool } from '../../src/stages/dialog/tools.ts';
 import { pizzeria } from '../nlu/pizzeria.ts';
 import { turn } from './collect.ts';
 import { type ChatRequest, chunk, FakeChatServer, textEvents } from './fakeChatServer.ts';
@@ -26,6 +27,27 @@ function dialogFor(
   };
   return new OpenAiCompatibleDialog({ config, env, ...extra });
 }
+
+describe('search_menu tool', () => {
+  const tool = searchMenuTool(pizzeria().menu);
+  const names = async (query: string) =>
+    (
+      JSON.parse(await tool.run({ query }, new AbortController().signal)) as {
+        items: Array<{ name: string }>;
+      }
+    ).items.map((i) => i.name);
+
+  it('finds items by name or alias, misspelt or not, and whole categories', async () => {
+    expect(await names('margarita')).toEqual(['margherita pizza']);
+    expect(await names('what drinks do you have')).toEqual(['coke', 'lemonade']);
+    expect(await names('')).toHaveLength(9);
+    expect(await names('sushi')).toEqual([]);
+  });
+
+  it('rejects arguments of the wrong shape', async () => {
+    await expect(tool.run({ query: 42 }, new AbortController().signal)).rejects.toThrow();
+  });
+});
 
 describe('OpenAiCompatibleDialog', () => {
   it('streams the reply as it arrives and sends the agent prompt, history and key', async () => {

@@ -59,12 +59,9 @@ export function searchMenuTool(menu: AgentConfig['menu']): ToolDefinition {
       const { query } = SearchMenuArgs.parse(args);
       const words = tokenize(query).map((t) => t.norm);
       const named = new Set(matcher.findItems(words).map((m) => m.item));
+      const categories = new Set(words.map((w) => matcher.categoryAt([w], 0)).filter((c) => c !== undefined));
       const items = menu.items.filter(
-        (i) =>
-          words.length === 0 ||
-          named.has(i) ||
-          (i.category !== undefined &&
-            words.some((w) => i.category?.toLowerCase().startsWith(w.replace(/s$/, '')))),
+        (i) => words.length === 0 || named.has(i) || categories.has(i.category?.toLowerCase() ?? ''),
       );
       return JSON.stringify({
         currency: menu.currency,

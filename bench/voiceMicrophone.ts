@@ -12,6 +12,12 @@ const MICROPHONE_INIT = `(() => {
     if (!ctx) {
       ctx = new AudioContext({ sampleRate: 48000 });
       dest = ctx.createMediaStreamDestination();
+      // a source that never ends: between utterances the track carries silence, as a real microphone does,
+      // instead of going quiet (no frames, so no packets, which the agent would see as a stall)
+      const floor = ctx.createConstantSource();
+      floor.offset.value = 0;
+      floor.connect(dest);
+      floor.start();
     }
     await ctx.resume();
     return { ctx, dest };

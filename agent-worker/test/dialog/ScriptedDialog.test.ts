@@ -136,6 +136,14 @@ describe('ScriptedDialog', () => {
     expect(replies.every((r) => r.chunks.every((c) => c.type === 'text'))).toBe(true);
   });
 
+  it('asks which one when the caller names only a category', async () => {
+    const [reply, next] = await call("hi i'd like to order a pizza", 'the hawaiian, medium');
+    expect(reply?.text).toBe(
+      'Sure, which pizza would you like? We have pepperoni, margherita, hawaiian and veggie.',
+    );
+    expect(next?.text).toBe('A medium hawaiian pizza, got it. Anything else?');
+  });
+
   it('asks again on empty input', async () => {
     const [reply] = await call('');
     expect(reply?.text).toBe("Sorry, I didn't catch that. What would you like to order?");

@@ -6,6 +6,7 @@ import {
   acknowledgeAdded,
   acknowledgeRemoved,
   askSize,
+  categoryQuestion,
   hintSentence,
   menuSentences,
   priceSentence,
@@ -181,6 +182,9 @@ export class ScriptedDialogSession implements DialogSession {
       }
     }
     if (sentences.length === 0 && heard.touched === 0 && u.smallTalk) sentences.push(SMALL_TALK[u.smallTalk]);
+    // "I'd like a pizza": which one?
+    const category = sentences.length === 0 && heard.touched === 0 ? this.#categoryNamed(u) : undefined;
+    if (category) sentences.push(categoryQuestion(this.#config.menu, category));
     if (heard.removed) sentences.push(acknowledgeRemoved(removedLines(u)));
     if (heard.added) sentences.push(acknowledgeAdded(this.#touchedLines(u)));
     if (stageBefore === 'name' && this.#tracker.customer.name && u.name) sentences.push(`Thanks, ${u.name}.`);
@@ -212,7 +216,8 @@ export class ScriptedDialogSession implements DialogSession {
       };
     }
     this.#misunderstandings = 0;
-    sentences.push(...this.#nextPrompt(heard.touched > 0 || this.#stage !== stageBefore));
+    // A question of our own ("which pizza?") is the prompt already.
+    if (!category) sentences.push(...this.#nextPrompt(heard.touched > 0 || this.#stage !== stageBefore));
     return { sentences };
   }
 
@@ -254,6 +259,11 @@ export class ScriptedDialogSession implements DialogSession {
       case 'done':
         return this.#config.goodbye;
     }
+  }
+
+  #categoryNamed(u: Understanding): string | undefined {
+    const matcher = this.#tracker.nlu.matcher;
+    return u.words.map((_, i) => matcher.categoryAt(u.words, i)).find((c) => c !== undefined);
   }
 
   #eta(): string[] {

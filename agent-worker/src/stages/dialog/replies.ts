@@ -48,6 +48,12 @@ function sizedCategory(menu: AgentConfig['menu']): string | undefined {
   return category ? pluralCategory(category) : undefined;
 }
 
+/** "Sure, which pizza would you like? We have pepperoni, margherita, hawaiian and veggie." */
+export function categoryQuestion(menu: AgentConfig['menu'], category: string): string {
+  const items = menu.items.filter((i) => i.category?.toLowerCase() === category);
+  return `Sure, which ${category} would you like? We have ${list(items.map(shortName))}.`;
+}
+
 /** "A large veggie pizza is fifteen dollars." or every size when none was said. */
 export function priceSentence(item: MenuItem, size: string | null, currency: string): string {
   const sized = size && item.sizes ? item.sizes[size] : undefined;

@@ -11,6 +11,11 @@ export interface CreateSttOptions {
   fallback?: boolean;
   onWarning?: (message: string, error: Error) => void;
   onError?: (error: Error) => void;
+  /**
+   * PocketSphinx: decode a call's first utterance twice (default true). Better first-turn accuracy for voices far
+   * from the model's default normalisation, at one extra decode on that turn (see bench/asr.ts).
+   */
+  coldStartSecondPass?: boolean;
 }
 
 export const DEFAULT_SHERPA_ASR_MODEL = 'zipformer-en-20m';

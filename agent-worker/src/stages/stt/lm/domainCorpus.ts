@@ -1,4 +1,5 @@
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import { CONVERSATION, FIRST_NAMES, LAST_NAMES, STREET_KINDS, STREET_NAMES } from './corpusWords.ts';
 import { normalizeTranscript } from './normalize.ts';
 import { numberToWords, priceToWords } from './numberWords.ts';
 
@@ -19,7 +20,14 @@ export function buildDomainCorpus(
 
   const items = config.menu.items;
   const sizes = [...new Set(items.flatMap((i) => Object.keys(i.sizes ?? {})))];
-  const quantities = ['a', 'an', 'one', ...Array.from({ length: 19 }, (_, i) => numberToWords(i + 2))];
+  const quantities = [
+    'a',
+    'an',
+    'one',
+    'some',
+    'a couple of',
+    ...Array.from({ length: 19 }, (_, i) => numberToWords(i + 2)),
+  ];
   const names = items.flatMap((i) => [i.name, ...i.aliases]);
 
   for (const item of items) {
@@ -28,7 +36,10 @@ export function buildDomainCorpus(
       const plural = pluralize(form);
       const itemSizes = Object.keys(item.sizes ?? {});
       for (const q of quantities) {
-        const noun = q === 'a' || q === 'an' || q === 'one' ? form : plural;
+        const noun =
+          q === 'a' || q === 'an' || q === 'one' || (q === 'some' && item.sizes === undefined)
+            ? form
+            : plural;
         for (const size of itemSizes.length > 0 ? ['', ...itemSizes] : ['']) {
           const phrase = `${q} ${size} ${noun}`;
           add(phrase);
@@ -67,7 +78,17 @@ export function buildDomainCorpus(
     for (const template of NAME_TEMPLATES) add(template.replace('{name}', first));
     add(`my name is ${first} ${LAST_NAMES[first.length % LAST_NAMES.length]}`);
   }
-  for (const last of LAST_NAMES) add(`my last name is ${last}`);
+  for (const last of LAST_NAMES) {
+    add(`my last name is ${last}`);
+    add(`${FIRST_NAMES[last.length % FIRST_NAMES.length]} ${last}`);
+  }
+  for (const [i, phone] of phoneNumbers(40).entries())
+    add(`${PHONE_TEMPLATES[i % PHONE_TEMPLATES.length]} ${phone}`);
+  for (const greeting of ['hi', 'hello', 'hey', 'hi there', 'good evening']) {
+    add(`${greeting} i'd like to order a pizza`);
+    add(`${greeting} can i get a large pepperoni pizza`);
+    add(`${greeting} i want to place an order for delivery`);
+  }
 
   STREET_NAMES.forEach((street, i) => {
     const kind = STREET_KINDS[i % STREET_KINDS.length] as string;
@@ -79,7 +100,9 @@ export function buildDomainCorpus(
   for (let n = 1; n <= 99; n++) add(`${numberToWords(n)}`);
   for (let n = 100; n < 2000; n += 37)
     add(`${numberToWords(n)} ${STREET_NAMES[n % STREET_NAMES.length]} street`);
-  for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 15, 20]) add(`apartment ${numberToWords(n)}`);
+  for (let n = 1; n <= 30; n++) {
+    for (const unit of ['apartment', 'unit', 'suite', 'floor']) add(`${unit} ${numberToWords(n)}`);
+  }
 
   for (const phrase of CONVERSATION) add(phrase, 3);
   for (const entry of config.knowledge) {
@@ -90,6 +113,19 @@ export function buildDomainCorpus(
     for (const t of HANDOFF_TEMPLATES) add(t.replace('{k}', keyword));
   for (const phrase of config.asr.phrases) add(phrase, 5);
   return out;
+}
+
+/** Deterministic ten-digit phone numbers read digit by digit, with "oh" for some zeros. */
+function phoneNumbers(count: number): string[] {
+  const digits = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+  let seed = 12_345;
+  return Array.from({ length: count }, (_, n) =>
+    Array.from({ length: 10 }, () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      const d = seed % 10;
+      return d === 0 && n % 2 === 1 ? 'oh' : (digits[d] as string);
+    }).join(' '),
+  );
 }
 
 function pluralize(phrase: string): string {
@@ -133,6 +169,14 @@ const ITEM_QUESTIONS = [
   'without the {item}',
   'actually no {item}',
 ];
+const PHONE_TEMPLATES = [
+  'my number is',
+  'my phone number is',
+  'you can reach me at',
+  'call me at',
+  "it's",
+  '',
+];
 const NAME_TEMPLATES = ['my name is {name}', "it's {name}", 'this is {name}', 'the name is {name}', '{name}'];
 const ADDRESS_TEMPLATES = [
   'my address is {address}',
@@ -151,203 +195,3 @@ const HANDOFF_TEMPLATES = [
   'get me a {k}',
   '{k} please',
 ];
-const CONVERSATION = [
-  'yes',
-  'yes please',
-  'yeah',
-  'yep',
-  'yup',
-  'no',
-  'nope',
-  'no thanks',
-  'no thank you',
-  'correct',
-  "that's correct",
-  "that's right",
-  'right',
-  'sounds good',
-  'perfect',
-  'okay',
-  'ok',
-  'sure',
-  'please',
-  'thank you',
-  'thanks',
-  "that's all",
-  "that's it",
-  'nothing else',
-  "that's everything",
-  'i confirm',
-  'confirm',
-  'confirmed',
-  'yes that is correct',
-  'no that is wrong',
-  "that's not right",
-  'wait',
-  'hold on',
-  'sorry',
-  'what',
-  'can you repeat that',
-  'say that again',
-  'hello',
-  'hi',
-  'hi there',
-  'good evening',
-  'goodbye',
-  'bye',
-  'for delivery',
-  'for pickup',
-  'delivery please',
-  "i'll pick it up",
-  'how much is it',
-  'how much is that',
-  "what's the total",
-  'what do you have',
-  "what's on the menu",
-  'what kind of pizzas do you have',
-  'i want to order a pizza',
-  "i'd like to place an order",
-  'i want to order',
-  'can i order',
-  'go ahead',
-  "that's all thank you",
-  'yes that is all',
-  'no that will be all',
-  'that will be all',
-  'is that all',
-  'i changed my mind',
-  'actually',
-  'make it two',
-  'make it three',
-  'one more',
-  'another one',
-];
-const FIRST_NAMES = [
-  'john',
-  'mary',
-  'james',
-  'patricia',
-  'robert',
-  'jennifer',
-  'michael',
-  'linda',
-  'david',
-  'elizabeth',
-  'william',
-  'barbara',
-  'richard',
-  'susan',
-  'joseph',
-  'jessica',
-  'thomas',
-  'sarah',
-  'charles',
-  'karen',
-  'daniel',
-  'lisa',
-  'matthew',
-  'nancy',
-  'anthony',
-  'sandra',
-  'mark',
-  'emily',
-  'paul',
-  'anna',
-  'peter',
-  'laura',
-  'kevin',
-  'amy',
-  'brian',
-  'emma',
-  'alice',
-  'bob',
-  'tom',
-  'jane',
-  'sam',
-  'alex',
-  'maria',
-  'jose',
-  'luis',
-  'chen',
-  'ali',
-];
-const LAST_NAMES = [
-  'smith',
-  'johnson',
-  'williams',
-  'brown',
-  'jones',
-  'garcia',
-  'miller',
-  'davis',
-  'rodriguez',
-  'martinez',
-  'wilson',
-  'anderson',
-  'taylor',
-  'thomas',
-  'moore',
-  'jackson',
-  'martin',
-  'lee',
-  'thompson',
-  'white',
-  'harris',
-  'clark',
-  'lewis',
-  'walker',
-  'hall',
-  'young',
-  'king',
-  'wright',
-  'green',
-  'baker',
-];
-const STREET_NAMES = [
-  'main',
-  'oak',
-  'elm',
-  'maple',
-  'pine',
-  'cedar',
-  'park',
-  'lake',
-  'hill',
-  'washington',
-  'lincoln',
-  'church',
-  'market',
-  'river',
-  'spring',
-  'sunset',
-  'highland',
-  'forest',
-  'first',
-  'second',
-  'third',
-  'fourth',
-  'fifth',
-  'sixth',
-  'seventh',
-  'eighth',
-  'ninth',
-  'tenth',
-  'broadway',
-  'madison',
-  'jefferson',
-  'franklin',
-  'center',
-  'union',
-  'mill',
-  'north',
-  'south',
-  'east',
-  'west',
-  'high',
-  'walnut',
-  'chestnut',
-  'willow',
-  'birch',
-  'cherry',
-];
-const STREET_KINDS = ['street', 'avenue', 'road', 'lane', 'drive', 'boulevard', 'court', 'way', 'place'];

@@ -174,17 +174,30 @@ export function parseDigitRun(
 
 /** Words speech recognisers write for digits ("to" for two); only trusted in the middle of a digit run. */
 const DIGIT_SOUNDALIKES: Readonly<Record<string, string>> = {
-  to: '2',
-  too: '2',
-  for: '4',
-  fore: '4',
   won: '1',
   want: '1',
-  ate: '8',
-  sarah: '0',
-  zero: '0',
+  what: '1',
+  to: '2',
+  too: '2',
+  do: '2',
   tree: '3',
   free: '3',
+  third: '3',
+  for: '4',
+  fore: '4',
+  floor: '4',
+  or: '4',
+  fifth: '5',
+  sixth: '6',
+  seventh: '7',
+  ate: '8',
+  eighth: '8',
+  add: '8',
+  ninth: '9',
+  night: '9',
+  nein: '9',
+  of: '0',
+  sarah: '0',
 };
 
 function isDigitWord(word: string): boolean {

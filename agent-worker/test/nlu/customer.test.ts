@@ -36,6 +36,8 @@ describe('findPhone', () => {
     ['five five five, double two, three, four eight nine oh', '555-223-4890'],
     ["It's 1-555-640-2200.", '1-555-640-2200'],
     ['five five five to sarah want three three four four', '555-201-3344'],
+    ['five five five seven seven seven what do three four', '555-777-1234'],
+    ['five five five six seven add nine zero want two', '555-678-9012'],
     ['call me at five five five one two three four', '555-1234'],
   ])('reads %j as %s', (text, phone) => {
     expect(findPhone(words(text))?.value).toBe(phone);

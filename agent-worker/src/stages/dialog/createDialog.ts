@@ -1,5 +1,6 @@
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
 import type { Dialog } from '../types.ts';
+import { DialogError } from './errors.ts';
 import { LlamaCppDialog } from './LlamaCppDialog.ts';
 import { OpenAiCompatibleDialog } from './OpenAiCompatibleDialog.ts';
 import { ScriptedDialog } from './ScriptedDialog.ts';
@@ -14,25 +15,27 @@ export interface CreateDialogOptions {
 }
 
 /**
- * The dialog provider an agent's configuration selects. When the local model cannot be loaded (`llama` without a
- * GGUF file) the scripted policy stands in, said through `onFallback`; a missing API key for `openai` throws.
+ * The dialog provider an agent's configuration selects. When it cannot be set up (no API key for `openai`, no GGUF
+ * model or no node-llama-cpp for `llama`) the scripted policy stands in, said through `onFallback`, so a call still
+ * gets an agent.
  */
 export async function createDialog(config: AgentConfig, options: CreateDialogOptions = {}): Promise<Dialog> {
-  switch (config.dialog.provider) {
-    case 'openai':
-      return new OpenAiCompatibleDialog({
-        config,
-        ...(options.orders ? { orders: options.orders } : {}),
-        ...(options.env ? { env: options.env } : {}),
-      });
-    case 'llama':
-      try {
+  try {
+    switch (config.dialog.provider) {
+      case 'openai':
+        return new OpenAiCompatibleDialog({
+          config,
+          ...(options.orders ? { orders: options.orders } : {}),
+          ...(options.env ? { env: options.env } : {}),
+        });
+      case 'llama':
         return await LlamaCppDialog.create({ config });
-      } catch (error) {
-        options.onFallback?.(`agent ${config.id}: ${(error as Error).message}; using the scripted dialog`);
+      case 'scripted':
         return new ScriptedDialog({ config });
-      }
-    case 'scripted':
-      return new ScriptedDialog({ config });
+    }
+  } catch (error) {
+    if (!(error instanceof DialogError)) throw error;
+    options.onFallback?.(`agent ${config.id}: ${error.message}; using the scripted dialog`);
+    return new ScriptedDialog({ config });
   }
 }

@@ -4,10 +4,13 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import { createLogger } from '../../../worker/log.ts';
 import type { Stt, SttStream } from '../../types.ts';
 import { buildDomainLanguageModel } from '../lm/domainLanguageModel.ts';
 import { loadPocketSphinx, type PocketSphinxLib } from './native.ts';
 import { PocketSphinxStream } from './PocketSphinxStream.ts';
+
+const log = createLogger('stt.pocketsphinx');
 
 export const DEFAULT_POCKETSPHINX_MODEL = '/usr/share/pocketsphinx/model/en-us';
 
@@ -104,7 +107,7 @@ export class PocketSphinxStt implements Stt {
     this.#model = model;
     this.#partialIntervalMs = options.partialIntervalMs ?? 250;
     this.#coldStartSecondPass = options.coldStartSecondPass ?? true;
-    this.#onError = options.onError ?? ((error) => console.error(error));
+    this.#onError = options.onError ?? ((error) => log.error({ err: error }, 'recognition failed'));
   }
 
   get name(): string {

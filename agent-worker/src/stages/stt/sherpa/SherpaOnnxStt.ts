@@ -4,10 +4,13 @@ import {
   type ResolvedModel,
   resolveModelDir,
 } from '../../../models/modelLayout.ts';
+import { createLogger } from '../../../worker/log.ts';
 import { loadSherpaOnnx, type SherpaOnnx } from '../../sherpaAddon.ts';
 import type { Stt, SttStream } from '../../types.ts';
 import { SherpaOfflineStream } from './SherpaOfflineStream.ts';
 import { SherpaOnlineStream } from './SherpaOnlineStream.ts';
+
+const log = createLogger('stt.sherpa-onnx');
 
 export interface SherpaOnnxSttOptions {
   /** Directory of a streaming Zipformer, Whisper or Moonshine model (see `npm run models`). */
@@ -66,7 +69,11 @@ export class SherpaOnnxStt implements Stt {
             };
       recognizer = await sherpa.OfflineRecognizer.createAsync({ featConfig: FEATURES, modelConfig });
     }
-    return new SherpaOnnxStt(model, recognizer, options.onError ?? ((error) => console.error(error)));
+    return new SherpaOnnxStt(
+      model,
+      recognizer,
+      options.onError ?? ((error) => log.error({ err: error }, 'recognition failed')),
+    );
   }
 
   private constructor(model: ResolvedModel, recognizer: SherpaOnnx, onError: (error: Error) => void) {

@@ -134,6 +134,20 @@ describe('SentenceStream', () => {
     expect(tts.cancelled).toEqual(tts.started);
   });
 
+  it('lets the audio of sentences already handed out finish after the last sentence is taken', async () => {
+    const tts = new TimedTts(() => 60);
+    const stream = new SentenceStream(tts, tokens('One. Two.'), {
+      parallelism: 2,
+      signal: new AbortController().signal,
+    });
+    const sentences = [];
+    for await (const spoken of stream) sentences.push(spoken);
+    let chunks = 0;
+    for (const spoken of sentences) for await (const _ of spoken.audio) chunks++;
+    expect(chunks).toBe(4);
+    expect(tts.cancelled).toEqual([]);
+  });
+
   it('surfaces a token stream error to the consumer', async () => {
     async function* failing(): AsyncIterable<string> {
       yield 'Fine. ';

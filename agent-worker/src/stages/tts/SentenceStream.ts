@@ -46,7 +46,17 @@ export class SentenceStream implements AsyncIterable<SpokenSentence> {
     this.#tts = tts;
     this.#parallelism = options.parallelism;
     if (options.signal.aborted) this.#abort();
-    else options.signal.addEventListener('abort', () => this.#abort(), { once: true });
+    else {
+      const onAbort = (): void => this.#abort();
+      options.signal.addEventListener('abort', onAbort, { once: true });
+      this.#controller.signal.addEventListener(
+        'abort',
+        () => options.signal.removeEventListener('abort', onAbort),
+        {
+          once: true,
+        },
+      );
+    }
     void this.#readTokens(tokens);
   }
 
@@ -60,15 +70,18 @@ export class SentenceStream implements AsyncIterable<SpokenSentence> {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<SpokenSentence> {
+    let completed = false;
     try {
       for await (const item of this.#ready) {
         if (item instanceof Error) throw item;
         if (this.aborted) return;
         yield { index: item.index, sentence: item.sentence, audio: this.#audioOf(item) };
       }
+      completed = true;
     } finally {
-      // A consumer that stops early (break, barge-in) cancels the rest.
-      this.#abort();
+      // A consumer that stops early (break, barge-in) or a failed reply cancels the rest; a completed iteration
+      // leaves the audio of sentences already handed out playing to its end.
+      if (!completed) this.#abort();
     }
   }
 

@@ -5,7 +5,8 @@
  * sampled every 10 ms: voice-to-voice (end of the caller's speech -> first agent packet) and barge-in stop (caller
  * starts over the agent -> last agent packet); from the agent's events: WER of its transcripts and its per-stage
  * latencies; from /proc: the agent worker's RSS per concurrent session and after 20 calls. Prints one JSON line
- * and writes bench/results/voice.json; progress goes to stderr.
+ * and writes bench/results/voice.json; progress goes to stderr. VOICE_BLOCKS (5 blocks of 4 turns),
+ * VOICE_CONCURRENT (3) and VOICE_SHORT_CALLS (20) scale it down for a quick look.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

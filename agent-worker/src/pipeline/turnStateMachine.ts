@@ -43,12 +43,14 @@ export function countWords(text: string): number {
 
 /**
  * Turn-taking and barge-in as a pure state machine: inputs carry their time, outputs are actions, and
- * `nextDeadlineMs` says when the next decision falls due (the host ticks it with the caller's audio). No timers or I/O inside.
+ * `nextDeadlineMs` says when the next decision falls due (the host ticks it as caller audio arrives). No timers or
+ * I/O inside.
  *
  * While the agent holds the floor (thinking or speaking), caller speech first PAUSES the output (so the agent goes
- * quiet within a frame); the pause becomes a real interruption when the speech lasts `minInterruptionMs`, or reaches `minInterruptionWords` recognised words,
- * or its final transcript has words. A pause whose speech ends without words is a false interruption: the output
- * resumes when the empty final arrives or `falseInterruptionTimeoutMs` after the pause, whichever comes first.
+ * quiet within a frame); the pause becomes a real interruption when the speech lasts `minInterruptionMs`, or
+ * reaches `minInterruptionWords` recognised words, or its final transcript has words. A pause whose speech ends
+ * without words is a false interruption: the output resumes when the empty final arrives or
+ * `falseInterruptionTimeoutMs` after the pause, whichever comes first.
  */
 export class TurnStateMachine {
   readonly #settings: TurnSettings;

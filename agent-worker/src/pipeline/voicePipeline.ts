@@ -149,7 +149,8 @@ export class VoicePipeline implements CallPipeline {
   /** A co-pilot's audio whisper (16 kHz mono): transcribed into coaching hints, never taken as the caller's words. */
   pushWhisperAudio(pcm16k: Int16Array): void {
     if (this.#closed || pcm16k.length === 0) return;
-    const whisper = (this.#whisper ??= this.#openWhisper());
+    this.#whisper ??= this.#openWhisper();
+    const whisper = this.#whisper;
     whisper.processDown({ kind: 'caller_audio', pcm: pcm16k, atMs: this.#clock.now() - pcm16k.length / 16 });
     // Whisper audio stops when the co-pilot stops talking; silence then lets its VAD end the utterance.
     this.#cancelWhisperFlush?.();

@@ -109,6 +109,8 @@ describe('VoicePipeline with the real speech stages', () => {
 
     await call.until(() => call.dialog.requests.length === 1, 5_000, 'the order to reach the dialog');
     expect(call.dialog.requests[0]?.input.userText).toMatch(/two large pepperoni pizzas/);
+    const [heard] = customerFinals(call);
+    expect(heard?.type === 'transcript' && heard.text).toMatch(/two large pepperoni pizzas/);
     expect(call.dialog.requests[0]?.input.history[0]).toEqual({ role: 'assistant', content: heardGreeting });
     await call.until(() => call.agentAudioAt.some((t) => t > orderEnd), 5_000, 'the answer to be heard');
     await call.until(() => agentFinals(call).length === 2, 10_000, 'the end of the answer');

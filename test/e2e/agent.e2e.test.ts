@@ -19,7 +19,13 @@ import {
   whiteNoise,
 } from '../../bench/voiceScenario.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { type CallBrowser, launchCallBrowser, makeSpeechWav, pollUntil } from '../helpers/browser.ts';
+import {
+  type CallBrowser,
+  launchCallBrowser,
+  makeSpeechWav,
+  pollUntil,
+  readInboundAudio,
+} from '../helpers/browser.ts';
 
 const GREETING = "Hi, thanks for calling Luigi's Pizzeria. What can I get for you today?";
 const WAIT_MS = 30_000;
@@ -90,6 +96,7 @@ describe('a caller talking to the AI agent', () => {
   });
 
   it('recognises the order and answers it aloud, naming the item', async () => {
+    const energyBefore = (await readInboundAudio(caller.page)).totalAudioEnergy;
     said.order = await say(caller.page, speech.order);
     const [heard] = await until(
       () => finals('customer'),
@@ -104,8 +111,9 @@ describe('a caller talking to the AI agent', () => {
     );
     expect(replies[1]?.text.toLowerCase()).toContain('pepperoni');
     expect(replies[1]?.interrupted).toBe(false);
-    // at least a second of it reached the caller
+    // at least a second of it reached the caller, and it was audible
     expect(within(await agentPackets(), said.order.endT, await pageNow()).length).toBeGreaterThan(50);
+    expect((await readInboundAudio(caller.page)).totalAudioEnergy).toBeGreaterThan(energyBefore);
   });
 
   it('keeps talking through a short burst of noise', async () => {

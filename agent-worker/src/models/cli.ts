@@ -3,10 +3,11 @@ import { parseArgs } from 'node:util';
 import { DownloadError } from './download.ts';
 import { installModel, isInstalled } from './installModel.ts';
 import { MODEL_MANIFEST, type ModelEntry } from './manifest.ts';
+import { defaultModelsDir } from './modelLayout.ts';
 
 /**
  * `npm run models [-- [--dir DIR] [--list] [name...]]`: downloads, verifies (sha256) and unpacks the recommended
- * models into ./models/<name>. Offline it says which models are missing and that the offline stack still runs.
+ * models into <dir>/<name> (default VOICEROOM_MODELS_DIR or ./models). Offline it says which models are missing and that the offline stack still runs.
  */
 const OFFLINE_STACK =
   'The product runs without them on the offline stack: Silero/energy VAD, PocketSphinx ASR with the ' +
@@ -38,9 +39,9 @@ function progressPrinter(name: string): (received: number, total: number | undef
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { dir: { type: 'string', default: 'models' }, list: { type: 'boolean', default: false } },
+    options: { dir: { type: 'string' }, list: { type: 'boolean', default: false } },
   });
-  const modelsDir = resolve(values.dir as string);
+  const modelsDir = values.dir ? resolve(values.dir) : defaultModelsDir();
   const unknown = positionals.filter((n) => !MODEL_MANIFEST.some((e) => e.name === n));
   if (unknown.length > 0) {
     console.error(

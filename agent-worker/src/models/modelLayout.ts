@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /**
  * The file layouts of the model directories sherpa-onnx providers load (as unpacked by `npm run models`), and
@@ -143,4 +143,9 @@ export function resolveModelDir(
     `${dir} looks like a ${closest.kind} model but lacks ${closest.missing.join(', ')}; re-run \`npm run models\``,
     closest.missing,
   );
+}
+
+/** Where downloaded models live: VOICEROOM_MODELS_DIR, else ./models under the working directory. */
+export function defaultModelsDir(): string {
+  return resolve(process.env.VOICEROOM_MODELS_DIR ?? 'models');
 }

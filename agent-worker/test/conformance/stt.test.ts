@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { AgentConfigSchema } from '@voiceroom/sdk/protocol';
 import { parse } from 'yaml';
+import { defaultModelsDir } from '../../src/models/modelLayout.ts';
 import { PocketSphinxStt } from '../../src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
 import { SherpaOnnxStt } from '../../src/stages/stt/sherpa/SherpaOnnxStt.ts';
 import { describeSttConformance } from './stt.conformance.ts';
@@ -20,7 +21,7 @@ describeSttConformance(
 );
 
 // sherpa-onnx models cannot be downloaded on this machine; each runs when `npm run models` has installed it.
-const modelsDir = resolve(process.env.VOICEROOM_MODELS_DIR ?? 'models');
+const modelsDir = defaultModelsDir();
 for (const [model, streaming] of [
   ['zipformer-en-20m', true],
   ['moonshine-tiny-en', false],

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { defaultModelsDir } from '../../src/models/modelLayout.ts';
 import { EspeakTts } from '../../src/stages/tts/espeak/EspeakTts.ts';
 import { FliteTts } from '../../src/stages/tts/flite/FliteTts.ts';
 import { KokoroTts } from '../../src/stages/tts/kokoro/KokoroTts.ts';
@@ -11,7 +12,7 @@ describeTtsConformance('flite slt', () => FliteTts.create({ voice: 'slt' }));
 describeTtsConformance('espeak-ng', async () => new EspeakTts({ voice: 'en-us' }));
 
 // Neural voices need model files that cannot be downloaded here (`npm run models` installs them elsewhere).
-const modelsDir = resolve(process.env.VOICEROOM_MODELS_DIR ?? 'models');
+const modelsDir = defaultModelsDir();
 const kokoroSherpa = join(modelsDir, 'kokoro-en');
 describeTtsConformance(
   'sherpa-onnx kokoro',

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import { defaultModelsDir } from '../../models/modelLayout.ts';
 import type { Tts } from '../types.ts';
 import { EspeakTts } from './espeak/EspeakTts.ts';
 import { FliteTts } from './flite/FliteTts.ts';
@@ -8,7 +9,7 @@ import { KokoroTts } from './kokoro/KokoroTts.ts';
 import { SherpaOnnxTts } from './sherpa/SherpaOnnxTts.ts';
 
 export interface CreateTtsOptions {
-  /** Where `npm run models` put the models (default ./models); config `tts.model` is relative to it. */
+  /** Where `npm run models` put the models (default VOICEROOM_MODELS_DIR or ./models); config `tts.model` is relative to it. */
   modelsDir?: string;
   /** When the configured neural voice cannot be loaded, use flite (kal16) instead of failing (default true). */
   fallback?: boolean;
@@ -24,7 +25,7 @@ export const DEFAULT_SHERPA_TTS_MODEL = 'kokoro-en';
 export async function createTts(config: AgentConfig['tts'], options: CreateTtsOptions = {}): Promise<Tts> {
   const modelDir = (fallbackName: string): string => {
     const name = config.model ?? fallbackName;
-    return isAbsolute(name) ? name : join(resolve(options.modelsDir ?? 'models'), name);
+    return isAbsolute(name) ? name : join(options.modelsDir ?? defaultModelsDir(), name);
   };
   switch (config.provider) {
     case 'flite':

@@ -273,9 +273,15 @@ if (import.meta.main) {
       `${JSON.stringify(heard.calls, null, 1)}\n`,
     );
     const { failures, ...rules } = await evaluateWithHoldout(new RulesExtractor(), heard.calls);
+    // The corpus's agent lines are a perfect agent's: its read-backs are right. Without them, caller turns alone.
+    const { failures: _, ...callerTurnsOnly } = await evaluateWithHoldout(
+      new RulesExtractor({ trustReadBack: false }),
+      heard.calls,
+    );
     const output = {
       ...rules,
       asr: { engine: 'pocketsphinx', voice: values.asr, word_error_rate: heard.wer },
+      without_read_back: callerTurnsOnly,
       failures,
     };
     writeFileSync(ASR_RESULT_FILE, `${JSON.stringify(output, null, 2)}\n`);

@@ -12,6 +12,8 @@ export interface RulesExtractorOptions {
   /** The call's agent menu; the default pizzeria menu when unknown. */
   menu?: AgentConfig['menu'];
   knowledge?: AgentConfig['knowledge'];
+  /** Take items and address from a read-back the caller confirmed (default true). */
+  trustReadBack?: boolean;
 }
 
 /** A caller's line is split into sentences, and very long ones into pieces, so each is parsed like one utterance. */
@@ -28,11 +30,13 @@ export class RulesExtractor implements Extractor {
   readonly source = 'rules' as const;
   readonly #menu: AgentConfig['menu'];
   readonly #knowledge: AgentConfig['knowledge'];
+  readonly #trustReadBack: boolean;
 
   constructor(options: RulesExtractorOptions = {}) {
     const fallback = options.menu ? undefined : defaultAgent();
     this.#menu = options.menu ?? defaultAgent().menu;
     this.#knowledge = options.knowledge ?? fallback?.knowledge ?? [];
+    this.#trustReadBack = options.trustReadBack ?? true;
   }
 
   async extract(transcript: readonly TranscriptLine[], signal: AbortSignal): Promise<ExtractionResult> {
@@ -60,7 +64,7 @@ export class RulesExtractor implements Extractor {
 
   #result(tracker: CallTracker, transcript: readonly TranscriptLine[]): ExtractionResult {
     // The agent's read-back is its own text, not recognised speech: once the caller said yes to it, it is the order.
-    const readBack = tracker.confirmedReadBack;
+    const readBack = this.#trustReadBack ? tracker.confirmedReadBack : undefined;
     const order = readBack?.order ?? tracker.order;
     const items = order.lines.slice(0, 100).map((line) => ({
       name: line.name,

@@ -9,7 +9,11 @@
 
 // ---------- VAD ----------
 export type VadEvent =
-  | { type: 'speech_start'; /** stream time of the first speech sample, including prefix padding */ atMs: number }
+  | {
+      type: 'speech_start';
+      /** Stream time of the first speech sample, including prefix padding. */
+      atMs: number;
+    }
   | { type: 'speech_end'; atMs: number; durationMs: number };
 
 export interface VadStream {
@@ -31,7 +35,13 @@ export interface Vad {
 // ---------- STT ----------
 export type SttEvent =
   | { type: 'partial'; text: string }
-  | { type: 'final'; text: string; confidence: number; /** ms from end of audio to this final */ latencyMs: number };
+  | {
+      type: 'final';
+      text: string;
+      confidence: number;
+      /** Milliseconds from the end of the audio to this final. */
+      latencyMs: number;
+    };
 
 export interface SttStream extends AsyncIterable<SttEvent> {
   /** Feeds 16 kHz PCM of the current utterance. */

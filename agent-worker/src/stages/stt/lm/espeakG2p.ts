@@ -8,14 +8,14 @@ const run = promisify(execFile);
  * the ARPAbet phone set of the acoustic model. Approximate, but far better than dropping the word.
  */
 const TABLE: [string, string][] = [
-  ['aI@', 'AY ER'],
+  ['aI@', 'AY AH'],
   ['aI3', 'AY ER'],
   ['A@', 'AA R'],
   ['O@', 'AO R'],
   ['o@', 'AO R'],
   ['e@', 'EH R'],
   ['i@3', 'IH R'],
-  ['i@', 'IH R'],
+  ['i@', 'IY AH'],
   ['U@', 'UH R'],
   ['@L', 'AH L'],
   ['@r', 'ER'],

@@ -17,7 +17,8 @@ import { staticFiles } from './http/staticFiles.ts';
 import { createLogger } from './log.ts';
 import { RoomRegistry } from './media/RoomRegistry.ts';
 import { WorkerPool } from './media/WorkerPool.ts';
-import { attachSignaling } from './signaling/SignalingServer.ts';
+import { registerRtcMetrics } from './signaling/rtcMetrics.ts';
+import { attachSignaling, type SignalingServer } from './signaling/SignalingServer.ts';
 
 export interface StartServerOptions {
   /** Directory of the built web client (default client/dist). */
@@ -37,10 +38,13 @@ export interface RunningServer {
   registry: RoomRegistry;
   pool: WorkerPool;
   gateway: AgentGateway;
+  signaling: SignalingServer;
   close(): Promise<void>;
 }
 
 const SOCKET_MAX_PAYLOAD_BYTES = 64 * 1024;
+// A dropped browser is noticed within ~10 s (socket.io's defaults take up to 45 s), so its peer's grace starts soon.
+const SOCKET_PING = { pingInterval: 5_000, pingTimeout: 5_000 };
 
 /**
  * The composition root: wires persistence, auth, the SFU, signaling, the agent gateway, call recording, extraction
@@ -103,6 +107,7 @@ export async function startServer(
   const io = new SocketIoServer(httpServer, {
     maxHttpBufferSize: SOCKET_MAX_PAYLOAD_BYTES,
     serveClient: false,
+    ...SOCKET_PING,
   });
   const gateway = new AgentGateway({ io, bus, rooms: registry, tokens, agentConfigs: records.agentConfigs });
   const signaling = attachSignaling({
@@ -114,6 +119,7 @@ export async function startServer(
     audit: (entry) => recordAudit(orm.em.fork(), entry),
     ...(options.reconnectGraceMs !== undefined ? { reconnectGraceMs: options.reconnectGraceMs } : {}),
   });
+  const stopRtcMetrics = registerRtcMetrics(httpApp.metrics, { pool, registry, signaling });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -136,8 +142,10 @@ export async function startServer(
     registry,
     pool,
     gateway,
+    signaling,
     close() {
       closing ??= (async () => {
+        stopRtcMetrics();
         gateway.close();
         conversations.close();
         await signaling.close();

@@ -6,7 +6,7 @@ import { buildDomainCorpus } from '../../src/stages/stt/lm/domainCorpus.ts';
 import { buildDomainLanguageModel } from '../../src/stages/stt/lm/domainLanguageModel.ts';
 import { espeakToArpabet } from '../../src/stages/stt/lm/espeakG2p.ts';
 import { normalizeTranscript } from '../../src/stages/stt/lm/normalize.ts';
-import { numberToWords, priceToWords } from '../../src/stages/stt/lm/numberWords.ts';
+import { spokenPriceVariants } from '../../src/stages/stt/lm/spokenPrices.ts';
 
 const CMUDICT = '/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict';
 const pizzeria = AgentConfigSchema.parse(
@@ -14,18 +14,18 @@ const pizzeria = AgentConfigSchema.parse(
 );
 
 describe('number words and normalisation', () => {
-  it('spells numbers the way callers say them', () => {
-    expect(numberToWords(0)).toBe('zero');
-    expect(numberToWords(15)).toBe('fifteen');
-    expect(numberToWords(40)).toBe('forty');
-    expect(numberToWords(123)).toBe('one hundred twenty three');
-    expect(numberToWords(2024)).toBe('two thousand twenty four');
-    expect(() => numberToWords(-1)).toThrow(RangeError);
-    expect(priceToWords(15.5)).toContain('fifteen fifty');
-    expect(priceToWords(9)).toEqual(['nine dollars', 'nine']);
+  it('says prices the ways callers and the agent say them', () => {
+    expect(spokenPriceVariants(15.5)).toEqual([
+      'fifteen fifty',
+      'fifteen dollars fifty',
+      'fifteen dollars and fifty cents',
+    ]);
+    expect(spokenPriceVariants(9)).toEqual(['nine dollars', 'nine']);
+    expect(spokenPriceVariants(21.25)[0]).toBe('twenty one twenty five');
   });
 
   it('normalises transcripts to lower-case words with digits spelled out', () => {
+    expect(normalizeTranscript('123 main st')).toEqual(['one', 'hundred', 'twenty', 'three', 'main', 'st']);
     expect(normalizeTranscript("I'd like 2 LARGE pizzas, at $15.50!")).toEqual([
       "i'd",
       'like',

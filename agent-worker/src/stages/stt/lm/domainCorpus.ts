@@ -1,7 +1,7 @@
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
 import { CONVERSATION, FIRST_NAMES, LAST_NAMES, STREET_KINDS, STREET_NAMES } from './corpusWords.ts';
 import { normalizeTranscript } from './normalize.ts';
-import { numberToWords, priceToWords } from './numberWords.ts';
+import { spell, spokenPriceVariants } from './spokenPrices.ts';
 
 /**
  * Generates the in-domain sentences a caller is likely to say to this agent: orders built from the menu (names,
@@ -26,7 +26,7 @@ export function buildDomainCorpus(
     'one',
     'some',
     'a couple of',
-    ...Array.from({ length: 19 }, (_, i) => numberToWords(i + 2)),
+    ...Array.from({ length: 19 }, (_, i) => spell(i + 2)),
   ];
   const names = items.flatMap((i) => [i.name, ...i.aliases]);
 
@@ -59,7 +59,7 @@ export function buildDomainCorpus(
       ...Object.values(item.sizes ?? {}),
       ...(item.price !== undefined ? [item.price] : []),
     ]) {
-      for (const words of priceToWords(price)) add(`that's ${words}`);
+      for (const words of spokenPriceVariants(price)) add(`that's ${words}`);
     }
   }
   // Two items in one sentence, on neighbouring menu entries only (the full cross product would flood the model).
@@ -92,16 +92,15 @@ export function buildDomainCorpus(
 
   STREET_NAMES.forEach((street, i) => {
     const kind = STREET_KINDS[i % STREET_KINDS.length] as string;
-    const number = numberToWords(((i * 37) % 990) + 10);
+    const number = spell(((i * 37) % 990) + 10);
     for (const template of ADDRESS_TEMPLATES)
       add(template.replace('{address}', `${number} ${street} ${kind}`));
     for (const k of STREET_KINDS) add(`${street} ${k}`);
   });
-  for (let n = 1; n <= 99; n++) add(`${numberToWords(n)}`);
-  for (let n = 100; n < 2000; n += 37)
-    add(`${numberToWords(n)} ${STREET_NAMES[n % STREET_NAMES.length]} street`);
+  for (let n = 1; n <= 99; n++) add(`${spell(n)}`);
+  for (let n = 100; n < 2000; n += 37) add(`${spell(n)} ${STREET_NAMES[n % STREET_NAMES.length]} street`);
   for (let n = 1; n <= 30; n++) {
-    for (const unit of ['apartment', 'unit', 'suite', 'floor']) add(`${unit} ${numberToWords(n)}`);
+    for (const unit of ['apartment', 'unit', 'suite', 'floor']) add(`${unit} ${spell(n)}`);
   }
 
   for (const phrase of CONVERSATION) add(phrase, 3);

@@ -58,10 +58,24 @@ export function loadPocketSphinx(): PocketSphinxLib {
   const psGetProb = ps.func('int32_t ps_get_prob(void *ps)');
   const psGetLogmath = ps.func('void *ps_get_logmath(void *ps)');
 
+  const failure = (rc: number, what: string): Error =>
+    Object.assign(new Error(`pocketsphinx ${what} failed (${rc})`), { code: 'POCKETSPHINX_ERROR' });
   const check = (rc: number, what: string): void => {
-    if (rc < 0)
-      throw Object.assign(new Error(`pocketsphinx ${what} failed (${rc})`), { code: 'POCKETSPHINX_ERROR' });
+    if (rc < 0) throw failure(rc, what);
   };
+  /** Runs a native call on koffi's worker thread; a negative return code rejects. */
+  const background = (
+    fn: ReturnType<LibraryHandle['func']>,
+    what: string,
+    ...args: unknown[]
+  ): Promise<void> =>
+    new Promise((resolve, reject) => {
+      fn.async(...args, (error: unknown, rc: number) => {
+        if (error) reject(error);
+        else if (rc < 0) reject(failure(rc, what));
+        else resolve();
+      });
+    });
 
   loaded = {
     createDecoder(args) {
@@ -83,30 +97,8 @@ export function loadPocketSphinx(): PocketSphinxLib {
       return decoder;
     },
     startUtt: (d) => check(psStartUtt(d), 'start_utt'),
-    processRaw: (d, pcm) =>
-      new Promise((resolve, reject) => {
-        psProcessRaw.async(d, pcm, pcm.length, 0, 0, (error: unknown, rc: number) => {
-          if (error) reject(error);
-          else if (rc < 0)
-            reject(
-              Object.assign(new Error(`pocketsphinx process_raw failed (${rc})`), {
-                code: 'POCKETSPHINX_ERROR',
-              }),
-            );
-          else resolve();
-        });
-      }),
-    endUtt: (d) =>
-      new Promise((resolve, reject) => {
-        psEndUtt.async(d, (error: unknown, rc: number) => {
-          if (error) reject(error);
-          else if (rc < 0)
-            reject(
-              Object.assign(new Error(`pocketsphinx end_utt failed (${rc})`), { code: 'POCKETSPHINX_ERROR' }),
-            );
-          else resolve();
-        });
-      }),
+    processRaw: (d, pcm) => background(psProcessRaw, 'process_raw', d, pcm, pcm.length, 0, 0),
+    endUtt: (d) => background(psEndUtt, 'end_utt', d),
     hypothesis(d) {
       const score = [0];
       const text = psGetHyp(d, score) as string | null;

@@ -14,7 +14,7 @@ import { ActiveSpeaker } from './ActiveSpeaker.ts';
 import { AgentMediaLink, type ConnectAgentOptions } from './AgentMediaLink.ts';
 import { MediaError } from './errors.ts';
 import { listenInfo, type MediaNetworkOptions, ROOM_MEDIA_CODECS } from './mediaOptions.ts';
-import { Peer, type PeerKind, type TransportDirection } from './Peer.ts';
+import { Peer, type PeerKind, type PeerOptions, type TransportDirection } from './Peer.ts';
 
 export interface RoomOptions {
   id: string;
@@ -25,15 +25,7 @@ export interface RoomOptions {
   logger: Logger;
 }
 
-export interface AddPeerOptions {
-  id: string;
-  kind: PeerKind;
-  identity: string;
-  displayName: string;
-  role: RoomRole;
-  grants: RoomGrants;
-  rtpCapabilities: ms.RtpCapabilities;
-}
+export type AddPeerOptions = Omit<PeerOptions, 'maxBufferedNotifications'>;
 
 export interface RoomStats {
   peers: number;

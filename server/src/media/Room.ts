@@ -1,12 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type {
-  Audience,
-  PeerInfo,
-  RoomGrants,
-  RoomRole,
-  SignalingNotification,
-  Takeover,
-} from '@voiceroom/sdk/protocol';
+import type { Audience, PeerInfo, SignalingNotification, Takeover } from '@voiceroom/sdk/protocol';
 import type { types as ms } from 'mediasoup';
 import type { CallEventBus } from '../events.ts';
 import type { Logger } from '../log.ts';
@@ -14,7 +7,7 @@ import { ActiveSpeaker } from './ActiveSpeaker.ts';
 import { AgentMediaLink, type ConnectAgentOptions } from './AgentMediaLink.ts';
 import { MediaError } from './errors.ts';
 import { listenInfo, type MediaNetworkOptions, ROOM_MEDIA_CODECS } from './mediaOptions.ts';
-import { Peer, type PeerKind, type PeerOptions, type TransportDirection } from './Peer.ts';
+import { Peer, type PeerOptions, type TransportDirection } from './Peer.ts';
 
 export interface RoomOptions {
   id: string;

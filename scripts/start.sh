@@ -14,7 +14,7 @@ node server/src/db/cli.ts up
 node server/src/db/cli.ts seed
 echo '{"step":"start","msg":"building the web client"}'
 npm run build -w client --silent
-AGENT_SERVICE_TOKEN="${AGENT_SERVICE_TOKEN:-$(node server/src/auth/cli.ts service-token --name agent-worker-local)}"
+AGENT_SERVICE_TOKEN="${AGENT_SERVICE_TOKEN:-$(LOG_LEVEL=error node server/src/auth/cli.ts service-token --name agent-worker-local | tail -n 1)}"
 export AGENT_SERVICE_TOKEN
 
 pids=()

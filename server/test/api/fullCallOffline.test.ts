@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emitFinalTranscript } from '../helpers/transcripts.ts';
 import { type ApiHarness, startApiHarness } from './apiHarness.ts';
 
 let h: ApiHarness;
@@ -20,18 +21,7 @@ describe('a full call with no LLM configured', () => {
       ['agent', 'Can I get a name for the order?'],
       ['customer', 'Maria'],
     ];
-    for (const [i, [speaker, text]] of lines.entries()) {
-      h.bus.emit('transcript', {
-        roomId,
-        segmentId: `s${i}`,
-        speaker,
-        text,
-        final: true,
-        startMs: i * 2000,
-        endMs: i * 2000 + 1500,
-        interrupted: false,
-      });
-    }
+    emitFinalTranscript(h.bus, roomId, lines);
     h.bus.emit('room.closed', { roomId, reason: 'hangup' });
     const token = await h.token('admin');
     const deadline = Date.now() + 15_000;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emitFinalTranscript } from '../helpers/transcripts.ts';
 import { type ApiHarness, startApiHarness } from './apiHarness.ts';
 
 let h: ApiHarness;
@@ -32,18 +33,7 @@ describe('a delivery call with PII redaction on', () => {
       ['agent', 'And a phone number?'],
       ['customer', 'It is 415 555 1234, and my email is maria@example.com'],
     ];
-    for (const [i, [speaker, text]] of lines.entries()) {
-      h.bus.emit('transcript', {
-        roomId,
-        segmentId: `s${i}`,
-        speaker,
-        text,
-        final: true,
-        startMs: i * 2000,
-        endMs: i * 2000 + 1500,
-        interrupted: false,
-      });
-    }
+    emitFinalTranscript(h.bus, roomId, lines);
     await h.records.recorder.idle();
     // During the call only the redacted segment keeps its original words, apart from the stored text.
     expect(

@@ -7,6 +7,7 @@ import { ExtractionJobQueue } from '../../src/extraction/jobs/ExtractionJobQueue
 import { ExtractionWorker } from '../../src/extraction/jobs/ExtractionWorker.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { FakeChatCompletions } from '../helpers/fakeChatCompletions.ts';
+import { emitFinalTranscript } from '../helpers/transcripts.ts';
 import { jobOf, PIZZA_RESULT } from './seed.ts';
 
 let db: TestDatabase;
@@ -52,18 +53,7 @@ async function recordCall(): Promise<string> {
     ['agent', 'Can I get a name and a phone number?'],
     ['customer', PHONE_LINE],
   ];
-  for (const [i, [speaker, text]] of lines.entries()) {
-    bus.emit('transcript', {
-      roomId,
-      segmentId: `s${i}`,
-      speaker,
-      text,
-      final: true,
-      startMs: i * 2000,
-      endMs: i * 2000 + 1500,
-      interrupted: false,
-    });
-  }
+  emitFinalTranscript(bus, roomId, lines);
   bus.emit('room.closed', { roomId, reason: 'hangup' });
   await recorder.idle();
   return callId;

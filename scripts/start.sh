@@ -22,6 +22,6 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT INT TERM
 node server/src/main.ts & pids+=($!)
 for _ in $(seq 1 120); do curl -fs "$SERVER_URL/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
-node agent-worker/src/main.ts & pids+=($!)
+node --max-semi-space-size=2 agent-worker/src/main.ts & pids+=($!)
 echo "{\"step\":\"start\",\"msg\":\"VoiceRoom is up: open http://localhost:$PORT (demo logins: *@voiceroom.local / voiceroom-demo)\"}"
 wait -n

@@ -41,19 +41,24 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   let output = '';
   if (options.agent) {
     const { token } = await server.tokens.issueServiceToken('e2e-agent', 3600);
-    agent = spawn(process.execPath, [path.join(REPO_ROOT, 'agent-worker', 'src', 'main.ts')], {
-      env: {
-        ...process.env,
-        SERVER_URL: server.url,
-        AGENT_SERVICE_TOKEN: token,
-        AGENT_NAME: 'e2e-agent',
-        AGENT_PIPELINE: options.agent.pipeline ?? 'voice',
-        AGENT_CAPACITY: String(options.agent.capacity ?? 4),
-        LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-        ...options.agent.env,
+    // Launched the way scripts/start.sh and docker/compose.yaml launch it (small young generation, see README).
+    agent = spawn(
+      process.execPath,
+      ['--max-semi-space-size=2', path.join(REPO_ROOT, 'agent-worker', 'src', 'main.ts')],
+      {
+        env: {
+          ...process.env,
+          SERVER_URL: server.url,
+          AGENT_SERVICE_TOKEN: token,
+          AGENT_NAME: 'e2e-agent',
+          AGENT_PIPELINE: options.agent.pipeline ?? 'voice',
+          AGENT_CAPACITY: String(options.agent.capacity ?? 4),
+          LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+          ...options.agent.env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     const append = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-20_000);
     };

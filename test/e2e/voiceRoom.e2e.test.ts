@@ -62,6 +62,14 @@ function roomCounts(room: string) {
   return found.stats();
 }
 
+/** The room's peer ids, sorted (undefined when the room is gone). */
+function peerIds(room: string): string[] | undefined {
+  return server.registry
+    .get(room)
+    ?.peers.map((p) => p.id)
+    .sort();
+}
+
 /** Records the SDK's connection states in the page (the page exposes its Room as window.voiceRoomCall.room). */
 async function recordConnectionStates(browser: CallBrowser): Promise<void> {
   await browser.page.evaluate(() => {
@@ -177,10 +185,7 @@ describe('voice room in real browsers', () => {
     ]);
     await recordConnectionStates(caller);
     const ufragsBefore = await remoteIceUfrags(caller.page);
-    const peersBefore = server.registry
-      .get(room)
-      ?.peers.map((p) => p.id)
-      .sort();
+    const peersBefore = peerIds(room);
 
     expect(await dropWebSockets(caller.page)).toBe(1);
     const { states, marker } = await pollUntil(
@@ -191,12 +196,7 @@ describe('voice room in real browsers', () => {
     expect(states).toEqual(['reconnecting', 'connected']);
     expect(marker).toBe('same-page');
     // Resumed within the grace period: same peers, ICE restarted on both transports.
-    expect(
-      server.registry
-        .get(room)
-        ?.peers.map((p) => p.id)
-        .sort(),
-    ).toEqual(peersBefore);
+    expect(peerIds(room)).toEqual(peersBefore);
     const ufragsAfter = await remoteIceUfrags(caller.page);
     expect(ufragsAfter).toHaveLength(2);
     for (const ufrag of ufragsAfter) expect(ufragsBefore).not.toContain(ufrag);
@@ -233,12 +233,7 @@ describe('voice room in real browsers', () => {
     );
     expect(states).toEqual(['reconnecting', 'connected']);
     expect(marker).toBe('same-page');
-    expect(
-      server.registry
-        .get(room)
-        ?.peers.map((p) => p.id)
-        .sort(),
-    ).toEqual(peers.map((p) => p.id).sort());
+    expect(peerIds(room)).toEqual(peers.map((p) => p.id).sort());
     const base = await readInboundAudio(agent.page);
     await hearsAudio(agent, 'audio at the agent after the reconnect', base.packetsReceived + 50);
     expect(roomCounts(room)).toEqual({ peers: 2, transports: 4, producers: 2, consumers: 2 });

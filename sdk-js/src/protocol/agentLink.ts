@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type Ack, errorSchema } from './ack.ts';
 import { AgentConfigSchema } from './agentConfig.ts';
 import { AgentStateEventSchema, TranscriptEventSchema, TurnMetricsEventSchema } from './callEvents.ts';
 import { RoomRoleSchema } from './grants.ts';
@@ -42,12 +43,9 @@ export const AgentLinkErrorCodeSchema = z.enum([
 ]);
 export type AgentLinkErrorCode = z.infer<typeof AgentLinkErrorCodeSchema>;
 
-export const AgentLinkErrorSchema = z.object({
-  code: AgentLinkErrorCodeSchema,
-  message: z.string().max(2000),
-});
+export const AgentLinkErrorSchema = errorSchema(AgentLinkErrorCodeSchema);
 export type AgentLinkError = z.infer<typeof AgentLinkErrorSchema>;
-export type AgentLinkAck<T> = { ok: true; data: T } | { ok: false; error: AgentLinkError };
+export type AgentLinkAck<T> = Ack<T, AgentLinkError>;
 
 const id = z.string().min(1).max(128);
 const address = z.object({

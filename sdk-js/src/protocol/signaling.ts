@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type Ack, errorSchema } from './ack.ts';
 import { AgentStateEventSchema, TranscriptEventSchema, TurnMetricsEventSchema } from './callEvents.ts';
 import { RoomGrantsSchema, RoomRoleSchema } from './grants.ts';
 
@@ -54,13 +55,10 @@ export const SignalingErrorCodeSchema = z.enum([
 ]);
 export type SignalingErrorCode = z.infer<typeof SignalingErrorCodeSchema>;
 
-export const SignalingErrorSchema = z.object({
-  code: SignalingErrorCodeSchema,
-  message: z.string().max(2000),
-});
+export const SignalingErrorSchema = errorSchema(SignalingErrorCodeSchema);
 export type SignalingError = z.infer<typeof SignalingErrorSchema>;
 
-export type SignalingAck<T> = { ok: true; data: T } | { ok: false; error: SignalingError };
+export type SignalingAck<T> = Ack<T, SignalingError>;
 
 export const HandshakeAuthSchema = z.strictObject({
   token: z.string().min(1).max(8192),

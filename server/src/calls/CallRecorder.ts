@@ -152,7 +152,7 @@ export class CallRecorder {
     const rows = await this.#orm.em
       .fork()
       .execute<{ room_id: string }[]>(
-        "select room_id from calls where status = 'active' and started_at < utc_timestamp(3) - interval ? microsecond",
+        "select room_id from calls where status = 'active' and started_at <= utc_timestamp(3) - interval ? microsecond",
         [minAgeMs * 1000],
       );
     const gone = rows.filter((row) => !roomExists(row.room_id));

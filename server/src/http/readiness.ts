@@ -1,9 +1,22 @@
+import { createLogger, type Logger } from '../log.ts';
+
 export type ReadinessCheck = () => Promise<void> | void;
+
+/** Why a check failed, as a stable code: the dependency's own error text goes to the log, never to the answer. */
+export type ReadinessFailure = 'check_failed' | 'check_timeout';
+
+export interface CheckResult {
+  ok: boolean;
+  code?: ReadinessFailure;
+  ms: number;
+}
 
 export interface ReadinessResult {
   ready: boolean;
-  checks: Record<string, { ok: boolean; error?: string; ms: number }>;
+  checks: Record<string, CheckResult>;
 }
+
+class CheckTimeout extends Error {}
 
 /**
  * Named readiness checks (database, Redis, mediasoup workers, ...). A check fails by throwing or by not answering
@@ -12,9 +25,11 @@ export interface ReadinessResult {
 export class ReadinessChecks {
   readonly #checks = new Map<string, ReadinessCheck>();
   readonly #timeoutMs: number;
+  readonly #log: Logger;
 
-  constructor(options: { timeoutMs?: number } = {}) {
+  constructor(options: { timeoutMs?: number; logger?: Logger } = {}) {
     this.#timeoutMs = options.timeoutMs ?? 2000;
+    this.#log = options.logger ?? createLogger('readiness');
   }
 
   /** Adds a check; returns a function that removes it. */
@@ -26,13 +41,13 @@ export class ReadinessChecks {
 
   async run(): Promise<ReadinessResult> {
     const entries = await Promise.all(
-      [...this.#checks].map(async ([name, check]) => [name, await this.#runOne(check)] as const),
+      [...this.#checks].map(async ([name, check]) => [name, await this.#runOne(name, check)] as const),
     );
     const checks = Object.fromEntries(entries);
     return { ready: entries.every(([, r]) => r.ok), checks };
   }
 
-  async #runOne(check: ReadinessCheck): Promise<{ ok: boolean; error?: string; ms: number }> {
+  async #runOne(name: string, check: ReadinessCheck): Promise<CheckResult> {
     const start = performance.now();
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -40,18 +55,16 @@ export class ReadinessChecks {
         Promise.resolve().then(check),
         new Promise((_, reject) => {
           timer = setTimeout(
-            () => reject(new Error(`no answer within ${this.#timeoutMs} ms`)),
+            () => reject(new CheckTimeout(`no answer within ${this.#timeoutMs} ms`)),
             this.#timeoutMs,
           );
         }),
       ]);
       return { ok: true, ms: Math.round(performance.now() - start) };
     } catch (error) {
-      return {
-        ok: false,
-        error: (error as Error)?.message ?? String(error),
-        ms: Math.round(performance.now() - start),
-      };
+      const code = error instanceof CheckTimeout ? 'check_timeout' : 'check_failed';
+      this.#log.warn({ check: name, code, err: error }, 'readiness check failed');
+      return { ok: false, code, ms: Math.round(performance.now() - start) };
     } finally {
       clearTimeout(timer);
     }

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCode, type Harness, startHarness } from './harness.ts';
+import { errorCode, type Harness, JWT, startHarness } from './harness.ts';
 
 let h: Harness;
 
@@ -26,16 +26,19 @@ describe('health endpoints', () => {
     expect(body.checks.redis.ok).toBe(true);
   });
 
-  it('GET /readyz answers 503 naming a failing registered check, and 200 once it is removed', async () => {
+  it('GET /readyz answers 503 naming a failing check with a code, never its error text', async () => {
     const remove = h.http.readiness.register('mediasoup', () => {
-      throw new Error('0 of 2 workers alive');
+      throw new Error('connect ECONNREFUSED 10.1.2.3:3306 as root@secret-host');
     });
     const res = await h.request('GET', '/readyz');
     expect(res.status).toBe(503);
-    const body = await res.json();
+    const text = await res.text();
+    expect(text).not.toContain('ECONNREFUSED');
+    expect(text).not.toContain('secret-host');
+    const body = JSON.parse(text);
     expect(body.failed).toEqual(['mediasoup']);
     expect(body.error.code).toBe('not_ready');
-    expect(body.checks.mediasoup).toMatchObject({ ok: false, error: '0 of 2 workers alive' });
+    expect(body.checks.mediasoup).toEqual({ ok: false, code: 'check_failed', ms: expect.any(Number) });
     remove();
     expect((await h.request('GET', '/readyz')).status).toBe(200);
   });
@@ -56,11 +59,15 @@ describe('health endpoints', () => {
       expect(res.status).toBe(503);
       const body = await res.json();
       expect(body.failed).toEqual(['redis']);
-      // Rate limiting fails open: logins still work while Redis is down.
+      // Login fails closed without its rate limiter: guessing passwords without a limit is worse than a 503.
       const login = await down.request('POST', '/api/auth/login', {
         body: { email: 'admin@voiceroom.local', password: 'wrong' },
       });
-      expect(login.status).toBe(401);
+      expect(login.status).toBe(503);
+      expect(await errorCode(login)).toBe('rate_limiter_unavailable');
+      // Starting a call stays available (its limiter fails open).
+      const call = await down.request('POST', '/api/calls', { body: {} });
+      expect(call.status).toBe(201);
     } finally {
       deadRedis.disconnect();
       await down.close();
@@ -80,6 +87,24 @@ describe('health endpoints', () => {
       /http_requests_total\{method="POST",route="\/api\/rooms\/:roomId\/token",status="401"\} 1/,
     );
     expect(text).toContain('http_request_duration_seconds_bucket{method="GET",route="/healthz",le="+Inf"}');
+  });
+
+  it('GET /metrics with METRICS_TOKEN set answers 401 without the bearer token and 200 with it', async () => {
+    const metricsToken = 'metrics-token-0123456789abcdef';
+    const guarded = await startHarness({ config: { jwt: JWT, metricsToken } });
+    try {
+      const none = await guarded.request('GET', '/metrics');
+      expect(none.status).toBe(401);
+      expect(await errorCode(none)).toBe('metrics_token_required');
+      const wrong = await guarded.request('GET', '/metrics', { token: `${metricsToken}x` });
+      expect(wrong.status).toBe(401);
+      await wrong.body?.cancel();
+      const right = await guarded.request('GET', '/metrics', { token: metricsToken });
+      expect(right.status).toBe(200);
+      expect(await right.text()).toContain('http_requests_total');
+    } finally {
+      await guarded.close();
+    }
   });
 
   it('answers a wrong method with 405 method_not_allowed and the Allow header', async () => {

@@ -1,10 +1,23 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router } from '@koa/router';
+import { HttpError } from '../errors.ts';
 import { MetricsRegistry } from '../metrics.ts';
+import { bearerToken } from '../middleware/requireAuth.ts';
 import type { ReadinessChecks } from '../readiness.ts';
 
-/** GET /healthz (liveness: the process answers), GET /readyz (every readiness check passes), GET /metrics. */
-export function createHealthRouter(deps: { readiness: ReadinessChecks; metrics: MetricsRegistry }): Router {
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/**
+ * GET /healthz (liveness: the process answers), GET /readyz (every readiness check passes; failures are named with
+ * a code, their detail is logged), GET /metrics (with `metricsToken`, only for `Authorization: Bearer <token>`).
+ */
+export function createHealthRouter(deps: {
+  readiness: ReadinessChecks;
+  metrics: MetricsRegistry;
+  metricsToken?: string;
+}): Router {
   const router = new Router();
+  const expected = deps.metricsToken ? digest(deps.metricsToken) : undefined;
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
@@ -24,6 +37,15 @@ export function createHealthRouter(deps: { readiness: ReadinessChecks; metrics: 
         };
   });
   router.get('/metrics', async (ctx) => {
+    const presented = bearerToken(ctx.get('authorization'));
+    if (expected && !(presented && timingSafeEqual(digest(presented), expected))) {
+      throw new HttpError(
+        401,
+        'metrics_token_required',
+        'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>: configure your scraper with it.',
+        { headers: { 'WWW-Authenticate': 'Bearer' } },
+      );
+    }
     ctx.type = MetricsRegistry.contentType;
     ctx.body = await deps.metrics.render();
   });

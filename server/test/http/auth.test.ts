@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LoginThrottle } from '../../src/http/LoginThrottle.ts';
+import { createLogger } from '../../src/log.ts';
 import { errorCode, type Harness, JWT, PASSWORD, startHarness } from './harness.ts';
 
 let h: Harness;
@@ -214,6 +216,104 @@ describe('login rate limit', () => {
     } finally {
       await proxied.close();
       await direct.close();
+    }
+  });
+});
+
+describe('behind a proxy (TRUST_PROXY, PROXY_HOPS)', () => {
+  it('keys the login limit on the address our proxy appended, whatever a client puts before it', async () => {
+    const behindProxy = await startHarness({
+      config: { jwt: JWT, trustProxy: true, proxyHops: 1 },
+      rateLimits: { login: { limit: 2, windowS: 30 } },
+    });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        // The client sends "X-Forwarded-For: 198.51.100.<i>"; our one proxy appends the real address.
+        const res = await behindProxy.request('POST', '/api/auth/login', {
+          body: { email: `nobody${i}@voiceroom.local`, password: 'bad' },
+          headers: { 'x-forwarded-for': `198.51.100.${i}, 203.0.113.7` },
+        });
+        statuses.push(res.status);
+        await res.body?.cancel();
+      }
+      expect(statuses).toEqual([401, 401, 429, 429]);
+    } finally {
+      await behindProxy.close();
+    }
+  });
+});
+
+describe('per-account login throttling', () => {
+  it('locks an account after repeated failures however the source address rotates', async () => {
+    const harness = await startHarness({
+      config: { jwt: JWT, trustProxy: true },
+      rateLimits: { login: { limit: 1000, windowS: 60 } },
+    });
+    const throttled = await startHarness({
+      config: { jwt: JWT, trustProxy: true },
+      rateLimits: { login: { limit: 1000, windowS: 60 } },
+      loginThrottle: new LoginThrottle({
+        redis: harness.redis,
+        logger: createLogger('test'),
+        failuresBeforeBackoff: 3,
+        backoffMaxS: 600,
+        backoffBaseS: 60,
+      }),
+    });
+    try {
+      const attempt = async (i: number, password: string) => {
+        const res = await throttled.request('POST', '/api/auth/login', {
+          body: { email: ' Admin@VoiceRoom.local', password },
+          headers: { 'x-forwarded-for': `10.${i}.0.1` },
+        });
+        return {
+          status: res.status,
+          retryAfter: Number(res.headers.get('retry-after')),
+          code: await errorCode(res),
+        };
+      };
+      const failures = [await attempt(1, 'guess1'), await attempt(2, 'guess2'), await attempt(3, 'guess3')];
+      expect(failures.map((f) => f.code)).toEqual([
+        'invalid_credentials',
+        'invalid_credentials',
+        'invalid_credentials',
+      ]);
+      // Even the right password, from yet another address, waits out the lock.
+      const locked = await attempt(4, PASSWORD);
+      expect(locked).toMatchObject({ status: 429, code: 'login_throttled' });
+      expect(locked.retryAfter).toBeGreaterThan(50);
+      expect(locked.retryAfter).toBeLessThanOrEqual(60);
+      // Another account is not affected.
+      const other = await throttled.request('POST', '/api/auth/login', {
+        body: { email: 'agent@voiceroom.local', password: PASSWORD },
+      });
+      expect(other.status).toBe(200);
+      await other.body?.cancel();
+    } finally {
+      await throttled.close();
+      await harness.close();
+    }
+  });
+
+  it('a successful login clears the failure count', async () => {
+    const harness = await startHarness({ rateLimits: { login: { limit: 1000, windowS: 60 } } });
+    try {
+      const login = async (password: string) => {
+        const res = await harness.request('POST', '/api/auth/login', {
+          body: { email: 'agent@voiceroom.local', password },
+        });
+        await res.body?.cancel();
+        return res.status;
+      };
+      // Default: 5 failures before the first lock; 4 + success + 4 never reaches it.
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push(await login('bad'));
+      statuses.push(await login(PASSWORD));
+      for (let i = 0; i < 4; i++) statuses.push(await login('bad'));
+      expect(statuses).toEqual([401, 401, 401, 401, 200, 401, 401, 401, 401]);
+    } finally {
+      await harness.close();
     }
   });
 });

@@ -4,6 +4,7 @@ import { AuthError } from '../../auth/errors.ts';
 import type { SessionService } from '../../auth/sessions.ts';
 import type { TokenService } from '../../auth/tokens.ts';
 import { NotFoundError } from '../errors.ts';
+import type { LoginThrottle } from '../LoginThrottle.ts';
 import type { MetricsRegistry } from '../metrics.ts';
 import { authenticatedUser, requireAuth } from '../middleware/requireAuth.ts';
 import { type RateLimiter, rateLimit } from '../rateLimit.ts';
@@ -20,6 +21,7 @@ export function createAuthRouter(deps: {
   sessions: SessionService;
   tokens: TokenService;
   loginLimiter: RateLimiter;
+  loginThrottle: LoginThrottle;
   metrics: MetricsRegistry;
 }): Router {
   const router = new Router({ prefix: '/api/auth' });
@@ -40,7 +42,18 @@ export function createAuthRouter(deps: {
 
   router.post('/login', rateLimit(deps.loginLimiter), async (ctx) => {
     const { email, password } = validateBody(ctx, LoginBodySchema);
-    ctx.body = await counted('login', () => deps.sessions.login(email, password));
+    await deps.loginThrottle.check(email);
+    ctx.body = await counted('login', async () => {
+      try {
+        const session = await deps.sessions.login(email, password);
+        await deps.loginThrottle.succeeded(email);
+        return session;
+      } catch (error) {
+        if (error instanceof AuthError && error.code === 'invalid_credentials')
+          await deps.loginThrottle.failed(email);
+        throw error;
+      }
+    });
   });
 
   router.post('/refresh', async (ctx) => {

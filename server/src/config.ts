@@ -38,7 +38,19 @@ const optionalString = z
 export const DEFAULT_RATE_LIMITS = {
   login: { limit: 10, windowS: 60 },
   startCall: { limit: 30, windowS: 60 },
+  startCallGlobal: { limit: 600, windowS: 60 },
 } as const;
+
+/** Abuse caps (see README, Configuration); each refusal has its own error code. */
+export const DEFAULT_ABUSE_LIMITS = {
+  maxPeersPerRoom: 16,
+  maxConnectionsPerAddress: 50,
+  maxProducersPerPeer: 2,
+  maxAgentDispatchesPerCall: 5,
+  loginFailuresBeforeBackoff: 5,
+  loginBackoffMaxS: 900,
+} as const;
+const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 /** "<requests>/<seconds>", e.g. "10/60"; "0/60" turns the limit off (load tests from one address). */
 const rateLimit = z
@@ -59,6 +71,7 @@ const EnvSchema = z.object({
     .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  PROXY_HOPS: count(1, 10).default(1),
   DB_HOST: z.string().min(1).default('127.0.0.1'),
   DB_PORT: port.default(3306),
   DB_USER: z.string().min(1).default('root'),
@@ -84,6 +97,16 @@ const EnvSchema = z.object({
   EXTRACTION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   RATE_LIMIT_LOGIN: rateLimit.optional(),
   RATE_LIMIT_START_CALL: rateLimit.optional(),
+  RATE_LIMIT_START_CALL_GLOBAL: rateLimit.optional(),
+  MAX_PEERS_PER_ROOM: count(2, 1000).default(DEFAULT_ABUSE_LIMITS.maxPeersPerRoom),
+  MAX_CONNECTIONS_PER_ADDRESS: count(1, 100_000).default(DEFAULT_ABUSE_LIMITS.maxConnectionsPerAddress),
+  MAX_PRODUCERS_PER_PEER: count(1, 16).default(DEFAULT_ABUSE_LIMITS.maxProducersPerPeer),
+  AGENT_MAX_DISPATCHES_PER_CALL: count(1, 1000).default(DEFAULT_ABUSE_LIMITS.maxAgentDispatchesPerCall),
+  LOGIN_FAILURES_BEFORE_BACKOFF: count(1, 1000).default(DEFAULT_ABUSE_LIMITS.loginFailuresBeforeBackoff),
+  LOGIN_BACKOFF_MAX_S: count(1, 86_400).default(DEFAULT_ABUSE_LIMITS.loginBackoffMaxS),
+  REFRESH_FAMILY_MAX_AGE_DAYS: count(1, 366).default(30),
+  SERVICE_TOKEN_TTL_HOURS: count(1, 24 * 366).default(24),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: logLevel.optional(),
 });
 
@@ -101,6 +124,9 @@ export interface JwtConfig {
   accessTtlS: number;
   refreshTtlS: number;
   roomTtlS: number;
+  /** Absolute lifetime of a refresh-token family (one login), however often it is rotated. */
+  refreshFamilyMaxAgeS?: number;
+  serviceTtlS?: number;
 }
 
 export interface ServerConfig {
@@ -110,6 +136,8 @@ export interface ServerConfig {
   publicUrl: string;
   /** Behind a reverse proxy: take client addresses (rate limits, logs) from X-Forwarded-For. */
   trustProxy: boolean;
+  /** With trustProxy: how many X-Forwarded-For entries (appended by our own proxies) are believed. */
+  proxyHops: number;
   db: DbConfig;
   redisUrl: string;
   jwt: JwtConfig;
@@ -129,9 +157,14 @@ export interface ServerConfig {
     maxAttempts: number;
   };
   /** Per client address and window; a limit of 0 disables it. */
-  rateLimits: { login: RateLimitRule; startCall: RateLimitRule };
+  rateLimits: { login: RateLimitRule; startCall: RateLimitRule; startCallGlobal: RateLimitRule };
+  limits: AbuseLimits;
+  /** When set, GET /metrics requires `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
   logLevel: string;
 }
+
+export type AbuseLimits = { -readonly [K in keyof typeof DEFAULT_ABUSE_LIMITS]: number };
 
 export interface RateLimitRule {
   limit: number;
@@ -162,6 +195,7 @@ export function loadConfig(
     port: e.PORT,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     trustProxy: e.TRUST_PROXY,
+    proxyHops: e.PROXY_HOPS,
     db: dbConfigFrom(e),
     redisUrl: e.REDIS_URL,
     jwt: {
@@ -170,6 +204,8 @@ export function loadConfig(
       accessTtlS: 900,
       refreshTtlS: 30 * 24 * 3600,
       roomTtlS: 3600,
+      refreshFamilyMaxAgeS: e.REFRESH_FAMILY_MAX_AGE_DAYS * 86_400,
+      serviceTtlS: e.SERVICE_TOKEN_TTL_HOURS * 3600,
     },
     mediasoup: {
       numWorkers: e.MEDIASOUP_WORKERS ?? Math.max(1, os.availableParallelism()),
@@ -189,7 +225,17 @@ export function loadConfig(
     rateLimits: {
       login: e.RATE_LIMIT_LOGIN ?? DEFAULT_RATE_LIMITS.login,
       startCall: e.RATE_LIMIT_START_CALL ?? DEFAULT_RATE_LIMITS.startCall,
+      startCallGlobal: e.RATE_LIMIT_START_CALL_GLOBAL ?? DEFAULT_RATE_LIMITS.startCallGlobal,
     },
+    limits: {
+      maxPeersPerRoom: e.MAX_PEERS_PER_ROOM,
+      maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
+      maxProducersPerPeer: e.MAX_PRODUCERS_PER_PEER,
+      maxAgentDispatchesPerCall: e.AGENT_MAX_DISPATCHES_PER_CALL,
+      loginFailuresBeforeBackoff: e.LOGIN_FAILURES_BEFORE_BACKOFF,
+      loginBackoffMaxS: e.LOGIN_BACKOFF_MAX_S,
+    },
+    ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
     logLevel: e.LOG_LEVEL ?? 'info',
   };
 }

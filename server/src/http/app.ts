@@ -4,9 +4,10 @@ import Koa, { type Middleware } from 'koa';
 import { SessionService } from '../auth/sessions.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import { UserAdmin } from '../auth/UserAdmin.ts';
-import { DEFAULT_RATE_LIMITS, type ServerConfig } from '../config.ts';
+import { DEFAULT_ABUSE_LIMITS, DEFAULT_RATE_LIMITS, type ServerConfig } from '../config.ts';
 import type { MikroORM } from '../db/orm.ts';
 import { createLogger, type Logger } from '../log.ts';
+import { LoginThrottle } from './LoginThrottle.ts';
 import { MetricsRegistry, registerProcessMetrics } from './metrics.ts';
 import { errorHandler } from './middleware/errorHandler.ts';
 import { jsonBody } from './middleware/jsonBody.ts';
@@ -20,7 +21,8 @@ import { createRoomsRouter, type IceServer, type RoomsRouterDeps } from './route
 import { createUsersRouter } from './routes/users.ts';
 
 export interface HttpAppDeps {
-  config: Pick<ServerConfig, 'jwt'> & Partial<Pick<ServerConfig, 'rateLimits' | 'trustProxy'>>;
+  config: Pick<ServerConfig, 'jwt'> &
+    Partial<Pick<ServerConfig, 'rateLimits' | 'trustProxy' | 'proxyHops' | 'limits' | 'metricsToken'>>;
   tokens: TokenService;
   orm: MikroORM;
   redis: Redis;
@@ -34,7 +36,8 @@ export interface HttpAppDeps {
   readiness?: ReadinessChecks;
   metrics?: MetricsRegistry;
   sessions?: SessionService;
-  rateLimits?: { login?: RateLimitRule; startCall?: RateLimitRule };
+  loginThrottle?: LoginThrottle;
+  rateLimits?: { login?: RateLimitRule; startCall?: RateLimitRule; startCallGlobal?: RateLimitRule };
   iceServers?: IceServer[];
   bodyLimitBytes?: number;
   /** Register process_resident_memory_bytes, event-loop delay etc. in the registry (default true). */
@@ -59,12 +62,19 @@ export interface HttpApp {
  */
 export function createHttpApp(deps: HttpAppDeps): HttpApp {
   const logger = deps.logger ?? createLogger('http');
-  const readiness = deps.readiness ?? new ReadinessChecks();
+  const readiness = deps.readiness ?? new ReadinessChecks({ logger });
   const metrics = deps.metrics ?? new MetricsRegistry();
   if (deps.processMetrics ?? true) registerProcessMetrics(metrics);
   const sessions =
     deps.sessions ??
-    new SessionService({ orm: deps.orm, tokens: deps.tokens, refreshTtlS: deps.config.jwt.refreshTtlS });
+    new SessionService({
+      orm: deps.orm,
+      tokens: deps.tokens,
+      refreshTtlS: deps.config.jwt.refreshTtlS,
+      ...(deps.config.jwt.refreshFamilyMaxAgeS
+        ? { familyMaxAgeS: deps.config.jwt.refreshFamilyMaxAgeS }
+        : {}),
+    });
   readiness.register('database', async () => {
     await deps.orm.em.getConnection().execute('select 1');
   });
@@ -72,27 +82,41 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     await deps.redis.ping();
   });
 
-  const limiter = (name: string, rule: RateLimitRule) =>
-    new RateLimiter({ redis: deps.redis, name, rule, logger });
+  const limiter = (name: keyof typeof DEFAULT_RATE_LIMITS, redisName: string, failClosed = false) =>
+    new RateLimiter({
+      redis: deps.redis,
+      name: redisName,
+      rule: deps.rateLimits?.[name] ?? deps.config.rateLimits?.[name] ?? DEFAULT_RATE_LIMITS[name],
+      logger,
+      failClosed,
+    });
+  const limits = deps.config.limits ?? DEFAULT_ABUSE_LIMITS;
   const routers = [
-    createHealthRouter({ readiness, metrics }),
+    createHealthRouter({
+      readiness,
+      metrics,
+      ...(deps.config.metricsToken ? { metricsToken: deps.config.metricsToken } : {}),
+    }),
     createAuthRouter({
       sessions,
       tokens: deps.tokens,
-      loginLimiter: limiter(
-        'login',
-        deps.rateLimits?.login ?? deps.config.rateLimits?.login ?? DEFAULT_RATE_LIMITS.login,
-      ),
+      loginLimiter: limiter('login', 'login', true),
+      loginThrottle:
+        deps.loginThrottle ??
+        new LoginThrottle({
+          redis: deps.redis,
+          logger,
+          failuresBeforeBackoff: limits.loginFailuresBeforeBackoff,
+          backoffMaxS: limits.loginBackoffMaxS,
+        }),
       metrics,
     }),
     createRoomsRouter({
       tokens: deps.tokens,
       sessions,
       startCall: deps.startCall,
-      callLimiter: limiter(
-        'start_call',
-        deps.rateLimits?.startCall ?? deps.config.rateLimits?.startCall ?? DEFAULT_RATE_LIMITS.startCall,
-      ),
+      callLimiter: limiter('startCall', 'start_call'),
+      globalCallLimiter: limiter('startCallGlobal', 'start_call_global'),
       ...(deps.roomExists ? { roomExists: deps.roomExists } : {}),
       ...(deps.iceServers ? { iceServers: deps.iceServers } : {}),
     }),
@@ -100,7 +124,9 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     ...(deps.routers ?? []),
   ];
 
-  const app = new Koa({ proxy: deps.config.trustProxy ?? false });
+  // Behind proxies only the last proxyHops X-Forwarded-For entries (appended by our own proxies) are believed: a
+  // client-supplied chain cannot change ctx.ip, which keys the per-address limits.
+  const app = new Koa({ proxy: deps.config.trustProxy ?? false, maxIpsCount: deps.config.proxyHops ?? 1 });
   app.silent = true;
   app.use(requestLog(logger, metrics));
   app.use(securityHeaders());

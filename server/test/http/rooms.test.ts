@@ -87,7 +87,11 @@ describe('POST /api/calls without a rate limit (limit 0, for load tests)', () =>
     const open = await startHarness({
       config: {
         jwt: JWT,
-        rateLimits: { login: { limit: 1, windowS: 60 }, startCall: { limit: 0, windowS: 60 } },
+        rateLimits: {
+          login: { limit: 1, windowS: 60 },
+          startCall: { limit: 0, windowS: 60 },
+          startCallGlobal: { limit: 0, windowS: 60 },
+        },
       },
     });
     try {
@@ -172,5 +176,80 @@ describe('POST /api/rooms/:roomId/token', () => {
     const res = await h.request('POST', '/api/rooms/room-live/token', { token: room.token, body: {} });
     expect(res.status).toBe(401);
     expect(await errorCode(res)).toBe('token_wrong_audience');
+  });
+
+  it("checks the account's current role: a demoted supervisor's earlier access token gets 403, refresh the new role", async () => {
+    const before = await h.login('supervisor@voiceroom.local');
+    const setRole = (role: string) =>
+      h.db.orm.em
+        .getConnection()
+        .execute("update users set role = ? where email = 'supervisor@voiceroom.local'", [role]);
+    await setRole('customer');
+    try {
+      const res = await h.request('POST', '/api/rooms/room-live/token', {
+        token: before.accessToken,
+        body: {},
+      });
+      expect(res.status).toBe(403);
+      expect(await errorCode(res)).toBe('forbidden');
+      const refreshed = await h.request('POST', '/api/auth/refresh', {
+        body: { refreshToken: before.refreshToken },
+      });
+      expect(refreshed.status).toBe(200);
+      const { accessToken } = (await refreshed.json()) as { accessToken: string };
+      expect((await h.tokens.verifyAccessToken(accessToken)).role).toBe('customer');
+    } finally {
+      await setRole('supervisor');
+    }
+  });
+
+  it('refuses a disabled account holding a still-valid access token', async () => {
+    const before = await h.login('agent@voiceroom.local');
+    const setDisabled = (disabled: boolean) =>
+      h.db.orm.em
+        .getConnection()
+        .execute(
+          `update users set disabled_at = ${disabled ? 'now(3)' : 'null'} where email = 'agent@voiceroom.local'`,
+        );
+    await setDisabled(true);
+    try {
+      const res = await h.request('POST', '/api/rooms/room-live/token', {
+        token: before.accessToken,
+        body: {},
+      });
+      expect(res.status).toBe(401);
+      expect(await errorCode(res)).toBe('account_disabled');
+    } finally {
+      await setDisabled(false);
+    }
+  });
+});
+
+describe('POST /api/calls global budget (RATE_LIMIT_START_CALL_GLOBAL)', () => {
+  it('refuses calls from every address once the global budget is spent, with call_budget_exhausted', async () => {
+    const budget = await startHarness({
+      config: { jwt: JWT, trustProxy: true },
+      rateLimits: { startCall: { limit: 100, windowS: 60 }, startCallGlobal: { limit: 3, windowS: 60 } },
+    });
+    try {
+      const results: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await budget.request('POST', '/api/calls', {
+          body: {},
+          headers: { 'x-forwarded-for': `192.0.2.${i}` },
+        });
+        results.push(res.status === 201 ? '201' : `${res.status} ${await errorCode(res)}`);
+        if (res.status === 201) await res.body?.cancel();
+      }
+      expect(results).toEqual([
+        '201',
+        '201',
+        '201',
+        '429 call_budget_exhausted',
+        '429 call_budget_exhausted',
+      ]);
+    } finally {
+      await budget.close();
+    }
   });
 });

@@ -45,7 +45,10 @@ export interface RoomsRouterDeps {
   sessions: SessionService;
   /** Starts a call for a customer: creates the call record and room, dispatches the AI agent. */
   startCall: (request: StartCallRequest) => Promise<StartedCall>;
+  /** Per client address. */
   callLimiter: RateLimiter;
+  /** Every address together: a cap on how fast rooms can be created at all. */
+  globalCallLimiter: RateLimiter;
   /** When given, staff tokens are only issued for rooms that exist (404 room_not_found otherwise). */
   roomExists?: (roomId: string) => boolean | Promise<boolean>;
   iceServers?: IceServer[];
@@ -60,10 +63,11 @@ export function createRoomsRouter(deps: RoomsRouterDeps): Router {
     const { roomId } = validateParams(ctx, RoomParamsSchema);
     const { listenOnly } = validateBody(ctx, RoomTokenBodySchema);
     const caller = authenticatedUser(ctx.state);
-    const role = roomRoleForUser(caller.role);
-    if (!role) throw new AuthError('forbidden');
+    // The account's current role and status, not the access token's claim (it may predate a demotion).
     const user = await deps.sessions.getUser(caller.id);
     if (!user) throw new AuthError('account_disabled');
+    const role = roomRoleForUser(user.role);
+    if (!role) throw new AuthError('forbidden');
     if (deps.roomExists && !(await deps.roomExists(roomId)))
       throw new NotFoundError(`Room ${roomId}`, 'room_not_found');
     const issued = await deps.tokens.issueRoomToken({
@@ -77,7 +81,12 @@ export function createRoomsRouter(deps: RoomsRouterDeps): Router {
     ctx.body = { roomId, token: issued.token, expiresIn: issued.expiresIn, role, grants, iceServers };
   });
 
-  router.post('/calls', rateLimit(deps.callLimiter), async (ctx) => {
+  const globalBudget = rateLimit(deps.globalCallLimiter, {
+    keyOf: () => 'all',
+    code: 'call_budget_exhausted',
+    message: 'The service is taking too many new calls right now',
+  });
+  router.post('/calls', rateLimit(deps.callLimiter), globalBudget, async (ctx) => {
     const body = validateBody(ctx, StartCallBodySchema);
     const call = await deps.startCall(body);
     const issued = await deps.tokens.issueRoomToken({

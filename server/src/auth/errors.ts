@@ -10,6 +10,8 @@ export type AuthErrorCode =
   | 'account_disabled'
   | 'refresh_invalid'
   | 'refresh_reused'
+  | 'refresh_expired'
+  | 'token_revoked'
   | 'forbidden';
 
 const MESSAGES: Record<AuthErrorCode, string> = {
@@ -25,6 +27,8 @@ const MESSAGES: Record<AuthErrorCode, string> = {
   refresh_invalid: 'The refresh token is unknown, expired or revoked: log in again.',
   refresh_reused:
     'This refresh token was already used; every session of this login was revoked: log in again.',
+  refresh_expired: 'This login is older than the longest session allowed: log in again.',
+  token_revoked: 'This token was revoked by an operator: ask for a new one.',
   forbidden: 'Your role is not allowed to do this.',
 };
 

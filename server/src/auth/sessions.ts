@@ -26,6 +26,8 @@ export interface SessionServiceOptions {
   orm: MikroORM;
   tokens: TokenService;
   refreshTtlS: number;
+  /** Absolute lifetime of a login (refresh-token family), however often it is refreshed. Default 30 days. */
+  familyMaxAgeS?: number;
   now?: () => Date;
 }
 
@@ -38,12 +40,15 @@ export function publicUser(user: User): PublicUser {
 /**
  * Logins and refresh-token families. Refresh tokens are opaque random strings, stored only as sha256. Each refresh
  * rotates: the presented token is marked rotated and a new one of the same family is returned. Presenting a rotated
- * token again is treated as theft: the whole family (every session of that login) is revoked.
+ * token again is treated as theft: the whole family (every session of that login) is revoked. A family lives at most
+ * familyMaxAgeS from its login; each refresh re-reads the account, so a disabled account is refused and a demoted
+ * one gets an access token with its new role (access tokens live accessTtlS, 15 minutes by default).
  */
 export class SessionService {
   readonly #orm: MikroORM;
   readonly #tokens: TokenService;
   readonly #refreshTtlS: number;
+  readonly #familyMaxAgeMs: number;
   readonly #now: () => Date;
   /** Verified against when the email is unknown, so both cases take the same time. */
   readonly #dummyHash: Promise<string>;
@@ -52,6 +57,7 @@ export class SessionService {
     this.#orm = options.orm;
     this.#tokens = options.tokens;
     this.#refreshTtlS = options.refreshTtlS;
+    this.#familyMaxAgeMs = (options.familyMaxAgeS ?? 30 * 86_400) * 1000;
     this.#now = options.now ?? (() => new Date());
     this.#dummyHash = hashPassword(randomBytes(16).toString('hex'));
   }
@@ -62,7 +68,7 @@ export class SessionService {
     const valid = await verifyPassword(password, user?.passwordHash ?? (await this.#dummyHash));
     if (!user || !valid) throw new AuthError('invalid_credentials');
     if (user.disabledAt) throw new AuthError('account_disabled');
-    const refreshToken = this.#addRefreshToken(em, user, randomUUID());
+    const refreshToken = this.#addRefreshToken(em, user, randomUUID(), this.#now());
     await em.flush();
     return this.#session(user, refreshToken);
   }
@@ -76,13 +82,19 @@ export class SessionService {
         await this.#revokeFamily(em, stored.familyId);
         return { ok: false, error: 'refresh_reused' } as const;
       }
+      const familyStart = await this.#familyStart(em, stored.familyId);
+      if (this.#now().getTime() - familyStart.getTime() >= this.#familyMaxAgeMs) {
+        await this.#revokeFamily(em, stored.familyId);
+        return { ok: false, error: 'refresh_expired' } as const;
+      }
       const user = await em.findOneOrFail(UserEntity, { id: stored.user.id });
       if (user.disabledAt) {
         await this.#revokeFamily(em, stored.familyId);
         return { ok: false, error: 'account_disabled' } as const;
       }
       stored.rotatedAt = this.#now();
-      return { ok: true, user, next: this.#addRefreshToken(em, user, stored.familyId) } as const;
+      const next = this.#addRefreshToken(em, user, stored.familyId, familyStart);
+      return { ok: true, user, next } as const;
     });
     // Errors are raised after the transaction so that a family revocation is committed, not rolled back.
     if (!outcome.ok) throw new AuthError(outcome.error);
@@ -107,20 +119,31 @@ export class SessionService {
     return { accessToken: access.token, refreshToken, expiresIn: access.expiresIn, user: publicUser(user) };
   }
 
-  #addRefreshToken(em: EntityManager, user: User, familyId: string): string {
+  #addRefreshToken(em: EntityManager, user: User, familyId: string, familyStart: Date): string {
     const token = randomBytes(32).toString('base64url');
     const now = this.#now();
+    const familyEnd = familyStart.getTime() + this.#familyMaxAgeMs;
     em.create(RefreshTokenEntity, {
       id: randomUUID(),
       user,
       tokenHash: sha256(token),
       familyId,
-      expiresAt: new Date(now.getTime() + this.#refreshTtlS * 1000),
+      expiresAt: new Date(Math.min(now.getTime() + this.#refreshTtlS * 1000, familyEnd)),
       rotatedAt: null,
       revokedAt: null,
       createdAt: now,
     });
     return token;
+  }
+
+  /** When the login that started this family happened (its first token). */
+  async #familyStart(em: EntityManager, familyId: string): Promise<Date> {
+    const [first] = await em.find(
+      RefreshTokenEntity,
+      { familyId },
+      { orderBy: { createdAt: 'asc' }, limit: 1 },
+    );
+    return first?.createdAt ?? this.#now();
   }
 
   #findLocked(em: EntityManager, refreshToken: string): Promise<RefreshToken | null> {

@@ -19,7 +19,7 @@ export interface TokenServiceOptions {
   issuer: string;
   accessTtlS: number;
   roomTtlS: number;
-  /** Lifetime of service tokens (agent workers); default 30 days. */
+  /** Lifetime of service tokens (agent workers); default 24 hours (SERVICE_TOKEN_TTL_HOURS). */
   serviceTtlS?: number;
 }
 
@@ -44,6 +44,8 @@ export interface RoomTokenRequest {
 export interface ServiceClaims {
   name: string;
   role: 'service';
+  /** The token's id, for revocation (ServiceTokenRevocations). */
+  jti: string;
 }
 
 export interface IssuedToken {
@@ -56,7 +58,11 @@ const AccessPayloadSchema = z.object({
   email: z.string().min(1),
   role: UserRoleSchema,
 });
-const ServicePayloadSchema = z.object({ sub: z.string().min(1), role: z.literal('service') });
+const ServicePayloadSchema = z.object({
+  sub: z.string().min(1),
+  role: z.literal('service'),
+  jti: z.string().min(1).max(64),
+});
 
 /**
  * Signs and verifies the server's JWTs: API access tokens, room tokens (with role grants) and service tokens for
@@ -76,7 +82,7 @@ export class TokenService {
     this.#issuer = options.issuer;
     this.#accessTtlS = options.accessTtlS;
     this.#roomTtlS = options.roomTtlS;
-    this.#serviceTtlS = options.serviceTtlS ?? 30 * 24 * 3600;
+    this.#serviceTtlS = options.serviceTtlS ?? 24 * 3600;
   }
 
   get accessTtlS(): number {
@@ -128,7 +134,7 @@ export class TokenService {
   async verifyServiceToken(token: string): Promise<ServiceClaims> {
     const payload = ServicePayloadSchema.safeParse(await this.#verify(token, AUDIENCE.service));
     if (!payload.success) throw new AuthError('token_claims_invalid');
-    return { name: payload.data.sub, role: 'service' };
+    return { name: payload.data.sub, role: 'service', jti: payload.data.jti };
   }
 
   async #sign(

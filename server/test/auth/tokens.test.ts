@@ -216,8 +216,16 @@ describe('TokenService', () => {
     await expect(tokens.verifyServiceToken(token)).resolves.toEqual({
       name: 'agent-worker-1',
       role: 'service',
+      jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
     expect(await refusal(tokens.verifyAccessToken(token))).toBe('token_wrong_audience');
+  });
+
+  it('issues service tokens for 24 hours unless told otherwise', async () => {
+    const { token, expiresIn } = await tokens.issueServiceToken('agent-worker-1');
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString());
+    expect(expiresIn).toBe(24 * 3600);
+    expect(payload.exp - payload.iat).toBe(24 * 3600);
   });
 
   it('rejects a secret shorter than 32 characters', () => {

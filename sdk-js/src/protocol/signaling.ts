@@ -50,6 +50,12 @@ export const SignalingErrorCodeSchema = z.enum([
   'rate_limited',
   /** The room closed (or is closing); rejoin with a new connection. */
   'room_closed',
+  /** `join` refused: the room has as many participants as it may (MAX_PEERS_PER_ROOM). */
+  'room_full',
+  /** Handshake only: this client address holds as many connections as it may (MAX_CONNECTIONS_PER_ADDRESS). */
+  'too_many_connections',
+  /** `produce` refused: this participant has as many producers as it may (MAX_PRODUCERS_PER_PEER). */
+  'too_many_producers',
   /** Unexpected server error; retry, and report it if it persists. */
   'internal',
 ]);

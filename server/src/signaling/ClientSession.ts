@@ -41,6 +41,9 @@ export interface ClientSessionOptions {
   rateLimit: { burst: number; perSecond: number };
   /** Requests waiting behind the one in progress; more are refused with rate_limited. */
   maxQueuedRequests: number;
+  /** `join` into a room holding this many peers is refused with room_full. */
+  maxPeersPerRoom: number;
+  maxProducersPerPeer: number;
   /** Told about every answered request (metrics). Method is 'invalid' when the request did not parse. */
   onRequestDone: (info: RequestOutcome) => void;
 }
@@ -75,6 +78,8 @@ export class ClientSession {
   readonly #log: Logger;
   readonly #bucket: TokenBucket;
   readonly #maxQueued: number;
+  readonly #maxPeers: number;
+  readonly #maxProducers: number;
   readonly #onRequestDone: (info: RequestOutcome) => void;
   #membership: Membership | undefined;
   #queue: Promise<void> = Promise.resolve();
@@ -93,6 +98,8 @@ export class ClientSession {
     this.#log = options.logger.child({ socketId: options.socket.id, roomId: options.claims.room });
     this.#bucket = new TokenBucket(options.rateLimit);
     this.#maxQueued = options.maxQueuedRequests;
+    this.#maxPeers = options.maxPeersPerRoom;
+    this.#maxProducers = options.maxProducersPerPeer;
     this.#onRequestDone = options.onRequestDone;
 
     this.#socket.use((event, next) => this.#screen(event, next));
@@ -104,6 +111,13 @@ export class ClientSession {
   /** Another connection took this session's peer over (the client reconnected): forget it and hang up. */
   forgetPeer(): void {
     this.#membership = undefined;
+    this.#socket.disconnect(true);
+  }
+
+  /** A newer connection with the same customer token took over: tell this one why, then hang up. */
+  replaced(): void {
+    // Straight to the socket, not through the peer: a peer buffers while detached and would replay this on resume.
+    this.#notify({ method: 'roomClosed', data: { reason: 'connection_replaced', rejoin: false } });
     this.#socket.disconnect(true);
   }
 
@@ -224,6 +238,15 @@ export class ClientSession {
     }
     const room = await this.#room();
     const resumable = this.#resumablePeer(room);
+    // A customer joining afresh replaces whatever peer an earlier connection of the same token left behind.
+    const stale = resumable
+      ? []
+      : room.peers.filter(
+          (p) => this.#claims.role === 'customer' && p.kind === 'webrtc' && p.identity === this.#claims.sub,
+        );
+    if (!resumable && room.peers.length - stale.length >= this.#maxPeers) {
+      throw new MediaError('room_full', `This room already has ${this.#maxPeers} participants.`);
+    }
     const peer =
       resumable ??
       room.addPeer({
@@ -235,7 +258,8 @@ export class ClientSession {
         grants: this.#claims.grants,
         rtpCapabilities,
       });
-    this.#membership = { room, peer };
+    for (const old of stale) old.close('connection_replaced');
+    this.#membership = { room, peer, maxProducers: this.#maxProducers };
     this.#custody.adopt(peer, this);
     peer.once('close', () => {
       if (this.#membership?.peer === peer) this.#membership = undefined;

@@ -14,6 +14,7 @@ import type { Peer } from '../media/Peer.ts';
 import type { RoomRegistry } from '../media/RoomRegistry.ts';
 import { ClientSession, type PeerCustody, type RequestOutcome } from './ClientSession.ts';
 import { type CopilotAudit, type CopilotController, CopilotRequests } from './CopilotRequests.ts';
+import { clientAddress } from './clientAddress.ts';
 
 /** What signaling needs from the token service (server/src/auth/tokens.ts TokenService satisfies it). */
 export interface RoomTokenVerifier {
@@ -41,18 +42,33 @@ export interface SignalingOptions {
   maxQueuedRequests?: number;
   /** Largest socket.io message accepted when this module creates the server. Default 64 KiB. */
   maxPayloadBytes?: number;
+  /** Abuse caps (defaults: DEFAULT_ABUSE_LIMITS in config.ts). */
+  limits?: Partial<SignalingLimits>;
+  /** How to find the client address behind reverse proxies (default: the socket's remote address). */
+  proxy?: { trustProxy: boolean; proxyHops: number };
+}
+
+export interface SignalingLimits {
+  /** Open /rtc connections per client address; more are refused with too_many_connections. */
+  maxConnectionsPerAddress: number;
+  /** Participants per room (the agent included); `join` beyond it is refused with room_full. */
+  maxPeersPerRoom: number;
+  /** Producers per participant; more are refused with too_many_producers. */
+  maxProducersPerPeer: number;
+}
+
+export interface SignalingServerEvents {
+  /** Every answered request: its method ('invalid' when it did not parse), 'ok' or the refusal code, duration. */
+  request: [info: RequestOutcome];
 }
 
 /**
  * Room signaling on the socket.io namespace /rtc (protocol: sdk-js/src/protocol/signaling.ts). Authenticates each
  * connection with its room token, hands it to a ClientSession, keeps dropped peers for a grace period so clients
  * can resume, and relays live call events (transcripts, agent state, turn metrics) to the room's participants.
+ * A customer's room token holds one live connection: a second connection with it replaces the first, which is told
+ * (roomClosed, reason connection_replaced) and disconnected; its peer stays resumable for the grace period.
  */
-export interface SignalingServerEvents {
-  /** Every answered request: its method ('invalid' when it did not parse), 'ok' or the refusal code, duration. */
-  request: [info: RequestOutcome];
-}
-
 export class SignalingServer extends EventEmitter<SignalingServerEvents> implements PeerCustody {
   readonly #io: Server;
   readonly #ownsIo: boolean;
@@ -64,6 +80,11 @@ export class SignalingServer extends EventEmitter<SignalingServerEvents> impleme
   readonly #rateLimit: { burst: number; perSecond: number };
   readonly #maxQueued: number;
   readonly #copilot: CopilotRequests;
+  readonly #limits: SignalingLimits;
+  readonly #proxy: { trustProxy: boolean; proxyHops: number };
+  readonly #connectionsByAddress = new Map<string, number>();
+  /** The live connection of each customer identity (one per call). */
+  readonly #customerSessions = new Map<string, ClientSession>();
   readonly #owners = new Map<Peer, ClientSession>();
   readonly #graceTimers = new Map<Peer, NodeJS.Timeout>();
   readonly #unsubscribe: (() => void)[] = [];
@@ -89,6 +110,12 @@ export class SignalingServer extends EventEmitter<SignalingServerEvents> impleme
     this.#graceMs = options.reconnectGraceMs ?? 10_000;
     this.#rateLimit = options.rateLimit ?? { burst: 50, perSecond: 20 };
     this.#maxQueued = options.maxQueuedRequests ?? 32;
+    this.#limits = {
+      maxConnectionsPerAddress: options.limits?.maxConnectionsPerAddress ?? 50,
+      maxPeersPerRoom: options.limits?.maxPeersPerRoom ?? 16,
+      maxProducersPerPeer: options.limits?.maxProducersPerPeer ?? 2,
+    };
+    this.#proxy = options.proxy ?? { trustProxy: false, proxyHops: 1 };
     this.#copilot = new CopilotRequests({
       copilot: options.copilot,
       audit: options.audit,
@@ -103,7 +130,7 @@ export class SignalingServer extends EventEmitter<SignalingServerEvents> impleme
     });
     this.#namespace.on('connection', (socket) => {
       const { claims, resumePeerId } = socket.data as { claims: RoomClaims; resumePeerId?: string };
-      new ClientSession({
+      const session = new ClientSession({
         socket,
         claims,
         resumePeerId,
@@ -114,7 +141,10 @@ export class SignalingServer extends EventEmitter<SignalingServerEvents> impleme
         logger: this.#log,
         rateLimit: this.#rateLimit,
         maxQueuedRequests: this.#maxQueued,
+        maxPeersPerRoom: this.#limits.maxPeersPerRoom,
+        maxProducersPerPeer: this.#limits.maxProducersPerPeer,
       });
+      if (claims.role === 'customer') this.#holdCustomerConnection(claims.sub, session, socket);
     });
     this.#relayCallEvents(options.bus);
   }
@@ -193,6 +223,47 @@ export class SignalingServer extends EventEmitter<SignalingServerEvents> impleme
     if (this.#ownsIo) await this.#io.close();
   }
 
+  /** One live connection per customer identity: a newer one replaces the older. */
+  #holdCustomerConnection(identity: string, session: ClientSession, socket: Socket): void {
+    const previous = this.#customerSessions.get(identity);
+    this.#customerSessions.set(identity, session);
+    socket.once('disconnect', () => {
+      if (this.#customerSessions.get(identity) === session) this.#customerSessions.delete(identity);
+    });
+    if (previous) {
+      this.#log.info({ identity, from: previous.id, to: session.id }, 'customer connection replaced');
+      previous.replaced();
+    }
+  }
+
+  /** Counts the connection against its client address (until it closes); false when the address is at its cap. */
+  #admitAddress(socket: Socket): boolean {
+    const address = clientAddress(
+      socket.handshake.address,
+      socket.handshake.headers['x-forwarded-for'],
+      this.#proxy,
+    );
+    const open = this.#connectionsByAddress.get(address) ?? 0;
+    if (open >= this.#limits.maxConnectionsPerAddress) {
+      this.#log.warn({ address, open }, 'connection refused: too many from one address');
+      return false;
+    }
+    this.#connectionsByAddress.set(address, open + 1);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      const left = (this.#connectionsByAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.#connectionsByAddress.set(address, left);
+      else this.#connectionsByAddress.delete(address);
+    };
+    // Whichever comes first: the namespace socket leaving, or the whole engine.io connection (also when the
+    // handshake never completed into a 'connection').
+    socket.once('disconnect', release);
+    socket.conn.once('close', release);
+    return true;
+  }
+
   async #authenticate(socket: Socket): Promise<void> {
     const auth = HandshakeAuthSchema.safeParse(socket.handshake.auth);
     if (!auth.success) {
@@ -215,6 +286,12 @@ export class SignalingServer extends EventEmitter<SignalingServerEvents> impleme
       else this.#log.error({ err: error }, 'handshake failed unexpectedly');
       const message = known ? error.message : 'The room token was refused: ask for a new one.';
       throw { code: 'unauthorized', message: message.slice(0, 500) } satisfies SignalingError;
+    }
+    if (!this.#admitAddress(socket)) {
+      throw {
+        code: 'too_many_connections',
+        message: `At most ${this.#limits.maxConnectionsPerAddress} connections per client address: close one first.`,
+      } satisfies SignalingError;
     }
   }
 

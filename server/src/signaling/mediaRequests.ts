@@ -13,6 +13,8 @@ import type { Room } from '../media/Room.ts';
 export interface Membership {
   room: Room;
   peer: Peer;
+  /** How many producers the peer may have open (MAX_PRODUCERS_PER_PEER; audio only: a microphone, maybe another). */
+  maxProducers: number;
 }
 
 type MediaMethod = Exclude<
@@ -21,9 +23,6 @@ type MediaMethod = Exclude<
 >;
 type DataOf<M extends SignalingMethod> = Extract<SignalingRequest, { method: M }>['data'];
 type MediaHandler<M extends MediaMethod> = (m: Membership, data: DataOf<M>) => Promise<SignalingResponse<M>>;
-
-/** How many producers one peer may have open (audio only: a microphone, maybe a second source). */
-const MAX_PRODUCERS_PER_PEER = 2;
 
 function webRtcTransport(peer: Peer, transportId: string): ms.WebRtcTransport {
   const { transport } = peer.transport(transportId);
@@ -74,11 +73,11 @@ export const mediaRequests: { [M in MediaMethod]: MediaHandler<M> } = {
     return { iceParameters };
   },
 
-  async produce({ room, peer }, { transportId, rtpParameters, appData, audience }) {
-    if (peer.producers.length >= MAX_PRODUCERS_PER_PEER) {
+  async produce({ room, peer, maxProducers }, { transportId, rtpParameters, appData, audience }) {
+    if (peer.producers.length >= maxProducers) {
       throw new MediaError(
-        'bad_request',
-        `At most ${MAX_PRODUCERS_PER_PEER} producers per participant: close one first.`,
+        'too_many_producers',
+        `At most ${maxProducers} producers per participant: close one first.`,
       );
     }
     webRtcTransport(peer, transportId);

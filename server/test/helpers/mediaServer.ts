@@ -7,7 +7,11 @@ import { CallEventBus } from '../../src/events.ts';
 import { RoomRegistry } from '../../src/media/RoomRegistry.ts';
 import { WorkerPool } from '../../src/media/WorkerPool.ts';
 import type { CopilotAudit, CopilotController } from '../../src/signaling/CopilotRequests.ts';
-import { attachSignaling, type SignalingServer } from '../../src/signaling/SignalingServer.ts';
+import {
+  attachSignaling,
+  type SignalingLimits,
+  type SignalingServer,
+} from '../../src/signaling/SignalingServer.ts';
 
 export interface MediaServerOptions {
   numWorkers?: number;
@@ -15,6 +19,7 @@ export interface MediaServerOptions {
   emptyRoomGraceMs?: number;
   rateLimit?: { burst: number; perSecond: number };
   maxPayloadBytes?: number;
+  limits?: Partial<SignalingLimits>;
   /** The AI side for co-pilot hints and takeovers, and the audit sink (both optional). */
   copilot?: CopilotController;
   audit?: CopilotAudit;
@@ -75,6 +80,7 @@ export async function startMediaServer(options: MediaServerOptions = {}): Promis
     ...(options.reconnectGraceMs !== undefined ? { reconnectGraceMs: options.reconnectGraceMs } : {}),
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(options.maxPayloadBytes ? { maxPayloadBytes: options.maxPayloadBytes } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
     ...(options.copilot ? { copilot: options.copilot } : {}),
     ...(options.audit ? { audit: options.audit } : {}),
   });

@@ -5,6 +5,7 @@ import { createDialog } from '@voiceroom/agent-worker/dialog';
 import { Redis } from 'ioredis';
 import { Server as SocketIoServer } from 'socket.io';
 import { AgentGateway } from './agents/AgentGateway.ts';
+import { ServiceTokenRevocations } from './auth/ServiceTokenRevocations.ts';
 import { TokenService } from './auth/tokens.ts';
 import { recordAudit, startCallRecords } from './calls/index.ts';
 import { REPO_ROOT, type ServerConfig } from './config.ts';
@@ -109,9 +110,18 @@ export async function startServer(
     serveClient: false,
     ...SOCKET_PING,
   });
-  const gateway = new AgentGateway({ io, bus, rooms: registry, tokens, agentConfigs: records.agentConfigs });
+  const gateway = new AgentGateway({
+    io,
+    bus,
+    rooms: registry,
+    tokens: new ServiceTokenRevocations({ orm }).guard(tokens),
+    agentConfigs: records.agentConfigs,
+    maxDispatchesPerCall: config.limits.maxAgentDispatchesPerCall,
+  });
   const signaling = attachSignaling({
     io,
+    limits: config.limits,
+    proxy: { trustProxy: config.trustProxy, proxyHops: config.proxyHops },
     registry,
     tokens,
     bus,

@@ -32,6 +32,11 @@ export interface AgentGatewayOptions {
   dispatchTimeoutMs?: number;
   /** How long the agent waits for the customer's client to start receiving it before it speaks anyway. Default 2 s. */
   greetingWaitMs?: number;
+  /**
+   * How many times a customer joining may dispatch an agent into one call (AGENT_MAX_DISPATCHES_PER_CALL, default 5):
+   * a join/leave loop stops getting fresh agents (logged with code dispatch_limit). Worker failures do not count.
+   */
+  maxDispatchesPerCall?: number;
 }
 
 export interface AgentGatewayEvents {
@@ -41,6 +46,8 @@ export interface AgentGatewayEvents {
   hangup: [info: { roomId: string }];
   /** A session ended, for whatever reason. */
   sessionended: [info: { roomId: string; sessionId: string; reason: string }];
+  /** A customer joined but no agent was dispatched: the call used up its dispatches (code dispatch_limit). */
+  dispatchrefused: [info: { roomId: string; code: 'dispatch_limit' }];
 }
 
 interface WorkerEntry {
@@ -87,6 +94,8 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
   #retryTimer: NodeJS.Timeout | null = null;
   /** Rooms a human has taken over: an agent (re)joining there starts muted. */
   readonly #takenOver = new Set<string>();
+  /** Dispatches triggered by customers joining, per room. */
+  readonly #joinDispatches = new Map<string, number>();
   readonly #unsubscribe: (() => void)[] = [];
 
   constructor(options: AgentGatewayOptions) {
@@ -99,12 +108,13 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     const { bus } = options;
     this.#unsubscribe.push(
       bus.on('participant.joined', (p) => {
-        if (p.role === 'customer') void this.#dispatch(p.roomId, p.peerId);
+        if (p.role === 'customer') this.#onCustomerJoined(p.roomId, p.peerId);
       }),
       bus.on('participant.left', (p) => this.#onParticipantLeft(p.roomId, p.peerId)),
       bus.on('room.closed', (r) => {
         this.#waiting.delete(r.roomId);
         this.#takenOver.delete(r.roomId);
+        this.#joinDispatches.delete(r.roomId);
         const session = this.#byRoom.get(r.roomId);
         if (session) this.#end(session, 'room_closed', true);
       }),
@@ -243,6 +253,22 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         }
       }
     });
+  }
+
+  #onCustomerJoined(roomId: string, customerPeerId: string): void {
+    if (this.#byRoom.has(roomId) || this.#waiting.has(roomId)) return;
+    const count = (this.#joinDispatches.get(roomId) ?? 0) + 1;
+    const limit = this.#options.maxDispatchesPerCall ?? 5;
+    if (count > limit) {
+      this.#log.warn(
+        { roomId, code: 'dispatch_limit', limit },
+        'agent not dispatched again: this call reached its dispatch limit',
+      );
+      this.emit('dispatchrefused', { roomId, code: 'dispatch_limit' });
+      return;
+    }
+    this.#joinDispatches.set(roomId, count);
+    void this.#dispatch(roomId, customerPeerId);
   }
 
   #onParticipantLeft(roomId: string, peerId: string): void {

@@ -102,6 +102,28 @@ describe('AgentGateway', () => {
     await expect.poll(() => worker.sessions.length, { timeout: 5_000 }).toBe(0);
   });
 
+  it('stops re-dispatching the agent to a customer who joins and leaves in a loop (dispatch_limit)', async () => {
+    const limited = await startAgentHarness({ maxDispatchesPerCall: 2 });
+    try {
+      const worker = await limited.startWorker('looped', 4, echo);
+      const ended: string[] = [];
+      const refused: string[] = [];
+      limited.gateway.on('sessionended', (info) => ended.push(info.reason));
+      limited.gateway.on('dispatchrefused', (info) => refused.push(info.code));
+      const room = await limited.newRoom();
+      for (let i = 0; i < 5; i++) {
+        const customer = await limited.joinCustomer(room, `customer-loop-${i}`);
+        if (i < 2) await expect.poll(() => worker.sessions.length, { timeout: 5_000 }).toBe(1);
+        customer.peer.close('hangup');
+        await expect.poll(() => worker.sessions.length, { timeout: 5_000 }).toBe(0);
+      }
+      expect(ended).toEqual(['customer_left', 'customer_left']);
+      expect(refused).toEqual(['dispatch_limit', 'dispatch_limit', 'dispatch_limit']);
+    } finally {
+      limited.close();
+    }
+  });
+
   it('exposes workers, sessions and ended sessions as Prometheus metrics', async () => {
     const metrics = new MetricsRegistry();
     const stop = registerAgentMetrics(metrics, h.gateway);

@@ -31,7 +31,7 @@ export type AgentHarness = Awaited<ReturnType<typeof startAgentHarness>>;
 export type Customer = Awaited<ReturnType<AgentHarness['joinCustomer']>>;
 
 export async function startAgentHarness(
-  options: { dispatchTimeoutMs?: number; greetingWaitMs?: number } = {},
+  options: { dispatchTimeoutMs?: number; greetingWaitMs?: number; maxDispatchesPerCall?: number } = {},
 ) {
   const pool = await WorkerPool.create({ numWorkers: 1 });
   const bus = new CallEventBus();

@@ -13,6 +13,7 @@ import { TextConversations } from './conversations/TextConversations.ts';
 import { openOrm } from './db/orm.ts';
 import { CallEventBus } from './events.ts';
 import { createHttpApp } from './http/app.ts';
+import type { ReadinessChecks } from './http/readiness.ts';
 import { createConversationsRouter } from './http/routes/conversations.ts';
 import { staticFiles } from './http/staticFiles.ts';
 import { createLogger } from './log.ts';
@@ -40,6 +41,8 @@ export interface RunningServer {
   pool: WorkerPool;
   gateway: AgentGateway;
   signaling: SignalingServer;
+  /** GET /readyz's checks (components and tests register theirs). */
+  readiness: ReadinessChecks;
   close(): Promise<void>;
 }
 
@@ -153,6 +156,7 @@ export async function startServer(
     pool,
     gateway,
     signaling,
+    readiness: httpApp.readiness,
     close() {
       closing ??= (async () => {
         stopRtcMetrics();

@@ -48,6 +48,7 @@ export const DEFAULT_ABUSE_LIMITS = {
   maxProducersPerPeer: 2,
   maxAgentDispatchesPerCall: 5,
   loginFailuresBeforeBackoff: 5,
+  loginBackoffBaseS: 1,
   loginBackoffMaxS: 900,
 } as const;
 const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -103,6 +104,7 @@ const EnvSchema = z.object({
   MAX_PRODUCERS_PER_PEER: count(1, 16).default(DEFAULT_ABUSE_LIMITS.maxProducersPerPeer),
   AGENT_MAX_DISPATCHES_PER_CALL: count(1, 1000).default(DEFAULT_ABUSE_LIMITS.maxAgentDispatchesPerCall),
   LOGIN_FAILURES_BEFORE_BACKOFF: count(1, 1000).default(DEFAULT_ABUSE_LIMITS.loginFailuresBeforeBackoff),
+  LOGIN_BACKOFF_BASE_S: count(1, 3600).default(DEFAULT_ABUSE_LIMITS.loginBackoffBaseS),
   LOGIN_BACKOFF_MAX_S: count(1, 86_400).default(DEFAULT_ABUSE_LIMITS.loginBackoffMaxS),
   REFRESH_FAMILY_MAX_AGE_DAYS: count(1, 366).default(30),
   SERVICE_TOKEN_TTL_HOURS: count(1, 24 * 366).default(24),
@@ -233,6 +235,7 @@ export function loadConfig(
       maxProducersPerPeer: e.MAX_PRODUCERS_PER_PEER,
       maxAgentDispatchesPerCall: e.AGENT_MAX_DISPATCHES_PER_CALL,
       loginFailuresBeforeBackoff: e.LOGIN_FAILURES_BEFORE_BACKOFF,
+      loginBackoffBaseS: e.LOGIN_BACKOFF_BASE_S,
       loginBackoffMaxS: e.LOGIN_BACKOFF_MAX_S,
     },
     ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),

@@ -107,6 +107,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
           redis: deps.redis,
           logger,
           failuresBeforeBackoff: limits.loginFailuresBeforeBackoff,
+          backoffBaseS: limits.loginBackoffBaseS,
           backoffMaxS: limits.loginBackoffMaxS,
         }),
       metrics,

@@ -51,7 +51,10 @@ export const DEFAULT_ABUSE_LIMITS = {
   loginBackoffBaseS: 1,
   loginBackoffMaxS: 900,
 } as const;
-const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const count = (min: number, max: number) => {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
+};
 
 /** "<requests>/<seconds>", e.g. "10/60"; "0/60" turns the limit off (load tests from one address). */
 const rateLimit = z

@@ -79,18 +79,72 @@ describe('loadConfig', () => {
     expect(loadConfig({ JWT_SECRET: SECRET }).rateLimits).toEqual({
       login: { limit: 10, windowS: 60 },
       startCall: { limit: 30, windowS: 60 },
+      startCallGlobal: { limit: 600, windowS: 60 },
     });
     const config = loadConfig({
       JWT_SECRET: SECRET,
       RATE_LIMIT_LOGIN: '5/10',
       RATE_LIMIT_START_CALL: '0/60',
+      RATE_LIMIT_START_CALL_GLOBAL: '100/30',
     });
     expect(config.rateLimits).toEqual({
       login: { limit: 5, windowS: 10 },
       startCall: { limit: 0, windowS: 60 },
+      startCallGlobal: { limit: 100, windowS: 30 },
     });
     expect(() => loadConfig({ JWT_SECRET: SECRET, RATE_LIMIT_LOGIN: 'lots' })).toThrow(
       /RATE_LIMIT_LOGIN: must be/,
+    );
+  });
+
+  it('reads the abuse caps, token lifetimes, proxy hops and metrics token, refusing nonsense', () => {
+    const defaults = loadConfig({ JWT_SECRET: SECRET });
+    expect(defaults.limits).toEqual({
+      maxPeersPerRoom: 16,
+      maxConnectionsPerAddress: 50,
+      maxProducersPerPeer: 2,
+      maxAgentDispatchesPerCall: 5,
+      loginFailuresBeforeBackoff: 5,
+      loginBackoffBaseS: 1,
+      loginBackoffMaxS: 900,
+    });
+    expect(defaults).toMatchObject({
+      proxyHops: 1,
+      jwt: { refreshFamilyMaxAgeS: 30 * 86_400, serviceTtlS: 86_400 },
+    });
+    expect(defaults.metricsToken).toBeUndefined();
+    const set = loadConfig({
+      JWT_SECRET: SECRET,
+      MAX_PEERS_PER_ROOM: '4',
+      MAX_CONNECTIONS_PER_ADDRESS: '10',
+      MAX_PRODUCERS_PER_PEER: '1',
+      AGENT_MAX_DISPATCHES_PER_CALL: '3',
+      LOGIN_FAILURES_BEFORE_BACKOFF: '8',
+      LOGIN_BACKOFF_BASE_S: '2',
+      LOGIN_BACKOFF_MAX_S: '60',
+      PROXY_HOPS: '2',
+      REFRESH_FAMILY_MAX_AGE_DAYS: '7',
+      SERVICE_TOKEN_TTL_HOURS: '1',
+      METRICS_TOKEN: 'a-long-enough-metrics-token',
+    });
+    expect(set.limits).toEqual({
+      maxPeersPerRoom: 4,
+      maxConnectionsPerAddress: 10,
+      maxProducersPerPeer: 1,
+      maxAgentDispatchesPerCall: 3,
+      loginFailuresBeforeBackoff: 8,
+      loginBackoffBaseS: 2,
+      loginBackoffMaxS: 60,
+    });
+    expect(set).toMatchObject({
+      proxyHops: 2,
+      metricsToken: 'a-long-enough-metrics-token',
+      jwt: { refreshFamilyMaxAgeS: 7 * 86_400, serviceTtlS: 3600 },
+    });
+    expect(() =>
+      loadConfig({ JWT_SECRET: SECRET, MAX_PEERS_PER_ROOM: '1', PROXY_HOPS: 'x', METRICS_TOKEN: 'short' }),
+    ).toThrow(
+      /PROXY_HOPS: must be a whole number from 1 to 10; MAX_PEERS_PER_ROOM: must be a whole number from 2 to 1000; METRICS_TOKEN: must be at least 16 characters/,
     );
   });
 

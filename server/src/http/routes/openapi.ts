@@ -41,14 +41,17 @@ export const OPERATIONS: Operation[] = [
     path: '/readyz',
     tag: 'health',
     summary: 'Readiness (database, Redis, media)',
-    responses: { 200: 'Ready', 503: 'Not ready' },
+    responses: {
+      200: 'Ready',
+      503: 'Not ready: failing checks by name and code (check_failed, check_timeout)',
+    },
   },
   {
     method: 'get',
     path: '/metrics',
     tag: 'health',
-    summary: 'Prometheus metrics',
-    responses: { 200: 'Text exposition format' },
+    summary: 'Prometheus metrics (Bearer METRICS_TOKEN when the server sets one)',
+    responses: { 200: 'Text exposition format', 401: 'metrics_token_required' },
   },
   {
     method: 'post',
@@ -56,7 +59,12 @@ export const OPERATIONS: Operation[] = [
     tag: 'auth',
     summary: 'Sign in: access and refresh tokens',
     body: LoginBodySchema,
-    responses: { 200: 'Tokens', 401: 'Bad credentials', 429: 'Too many attempts' },
+    responses: {
+      200: 'Tokens',
+      401: 'Bad credentials',
+      429: 'Too many attempts: rate_limited (address) or login_throttled (account)',
+      503: 'rate_limiter_unavailable (Redis down: login fails closed)',
+    },
   },
   {
     method: 'post',
@@ -116,7 +124,11 @@ export const OPERATIONS: Operation[] = [
     tag: 'calls',
     summary: 'Start a call: call record, room and customer room token',
     body: StartCallBodySchema,
-    responses: { 201: 'callId, roomId, token, iceServers', 404: 'Unknown agent', 429: 'Too many calls' },
+    responses: {
+      201: 'callId, roomId, token, iceServers',
+      404: 'Unknown agent',
+      429: 'Too many calls: rate_limited (address) or call_budget_exhausted (all addresses)',
+    },
   },
   {
     method: 'post',

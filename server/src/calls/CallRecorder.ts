@@ -5,7 +5,7 @@ import type { MikroORM } from '../db/orm.ts';
 import type { CallEventBus, CallEventMap } from '../events.ts';
 import type { ExtractionJobQueue } from '../extraction/jobs/ExtractionJobQueue.ts';
 import { createLogger, type Logger } from '../log.ts';
-import { TranscriptRedactor } from '../privacy/TranscriptRedactor.ts';
+import { type RedactedSegment, TranscriptRedactor } from '../privacy/TranscriptRedactor.ts';
 import type { AgentConfigStore } from './AgentConfigStore.ts';
 
 export class CallError extends Error {
@@ -234,11 +234,10 @@ export class CallRecorder {
   async #transcript(t: TranscriptEvent): Promise<void> {
     if (!t.final) return;
     const { callId, redactor, keepForExtraction } = await this.#ensureCall(t.roomId);
-    const { segment: current, earlier } = redactor
+    const { segment: current, earlier }: { segment: RedactedSegment; earlier: RedactedSegment[] } = redactor
       ? redactor.push(t)
-      : { segment: { original: t.text, text: t.text, redacted: false }, earlier: [] };
-    const keep = (s: { original: string; redacted: boolean }) =>
-      s.redacted && keepForExtraction ? s.original : null;
+      : { segment: { segmentId: t.segmentId, original: t.text, text: t.text, redacted: false }, earlier: [] };
+    const keep = (s: RedactedSegment) => (s.redacted && keepForExtraction ? s.original : null);
     await this.#orm.em.fork().transactional(async (em) => {
       await em.execute(
         `insert into transcript_segments (call_id, segment_id, speaker, text, start_ms, end_ms, interrupted, redacted,

@@ -20,7 +20,7 @@ import { createRoomsRouter, type IceServer, type RoomsRouterDeps } from './route
 import { createUsersRouter } from './routes/users.ts';
 
 export interface HttpAppDeps {
-  config: Pick<ServerConfig, 'jwt'> & Partial<Pick<ServerConfig, 'rateLimits' | 'trustProxy'>>;
+  config: Pick<ServerConfig, 'jwt'> & Partial<Pick<ServerConfig, 'rateLimits' | 'trustProxy' | 'publicUrl'>>;
   tokens: TokenService;
   orm: MikroORM;
   redis: Redis;
@@ -84,6 +84,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
         deps.rateLimits?.login ?? deps.config.rateLimits?.login ?? DEFAULT_RATE_LIMITS.login,
       ),
       metrics,
+      refreshTtlS: deps.config.jwt.refreshTtlS,
     }),
     createRoomsRouter({
       tokens: deps.tokens,
@@ -103,7 +104,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   const app = new Koa({ proxy: deps.config.trustProxy ?? false });
   app.silent = true;
   app.use(requestLog(logger, metrics));
-  app.use(securityHeaders());
+  app.use(securityHeaders({ hsts: deps.config.publicUrl?.startsWith('https://') ?? false }));
   app.use(errorHandler(logger));
   app.use(jsonBody({ limitBytes: deps.bodyLimitBytes ?? 1024 * 1024 }));
   for (const router of routers) {

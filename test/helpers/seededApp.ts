@@ -1,4 +1,3 @@
-import { loadConfig } from '../../server/src/config.ts';
 import { type MikroORM, openOrm } from '../../server/src/db/orm.ts';
 import { seedDemoUsers } from '../../server/src/db/seed.ts';
 import { startTestApp, type TestApp, type TestAppOptions } from './app.ts';
@@ -14,10 +13,14 @@ export interface SeededApp extends TestApp {
   api(method: string, path: string, options?: { token?: string; body?: unknown }): Promise<Response>;
 }
 
-/** The real server (startTestApp) with the demo staff accounts seeded under a test password. */
+/**
+ * The real server (startTestApp) with the demo staff accounts seeded under a test password, and login throttling
+ * off (the tests of throttling start their own servers).
+ */
 export async function startSeededApp(options: TestAppOptions = {}): Promise<SeededApp> {
-  const app = await startTestApp(options);
-  const orm = await openOrm(loadConfig({ DB_NAME: app.dbName, ...options.env }).db);
+  // Login throttling counts per address in the shared Redis: every test server here is 127.0.0.1.
+  const app = await startTestApp({ ...options, env: { RATE_LIMIT_LOGIN: '0/60', ...options.env } });
+  const orm = await openOrm(app.server.config.db);
   await seedDemoUsers(orm, STAFF_PASSWORD);
   const api: SeededApp['api'] = (method, path, { token, body } = {}) =>
     fetch(`${app.url}${path}`, {

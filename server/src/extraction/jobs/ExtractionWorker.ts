@@ -8,8 +8,8 @@ import { createLogger, type Logger } from '../../log.ts';
 import { ExtractionError } from '../errors.ts';
 import type { ExtractorProvider } from '../factory.ts';
 import { checkAgainstMenu } from '../menuCheck.ts';
-import type { ExtractionResult, Extractor } from '../schema.ts';
 import { redactExtractionResult } from '../redactResult.ts';
+import type { ExtractionResult, Extractor } from '../schema.ts';
 import { loadCallTranscript, storeExtraction } from '../store.ts';
 import type { ClaimedJob, ExtractionJobQueue } from './ExtractionJobQueue.ts';
 

@@ -6,9 +6,9 @@ import type { SessionService } from '../../auth/sessions.ts';
 import type { TokenService } from '../../auth/tokens.ts';
 import { NotFoundError } from '../errors.ts';
 import type { MetricsRegistry } from '../metrics.ts';
-import { clearRefreshCookie, readRefreshCookie, sessionInCookie } from '../refreshCookie.ts';
 import { authenticatedUser, requireAuth } from '../middleware/requireAuth.ts';
 import { type RateLimiter, rateLimit } from '../rateLimit.ts';
+import { clearRefreshCookie, readRefreshCookie, sessionInCookie } from '../refreshCookie.ts';
 import { validateBody } from '../validate.ts';
 
 export const LoginBodySchema = z.object({

@@ -1,6 +1,8 @@
 /**
- * The control-plane calls the agent console makes: login (tokens kept in sessionStorage), the live call list, a
- * call's stored transcript and a staff room token. A 401 refreshes the session once and retries.
+ * The control-plane calls the agent console makes: login, the live call list, a call's stored transcript and a staff
+ * room token. A 401 refreshes the session once and retries. The refresh token never reaches this page: the server
+ * keeps it in an httpOnly SameSite=Strict cookie on /api/auth (an injected script cannot read it); only the
+ * short-lived access token is kept in sessionStorage.
  */
 export interface StaffUser {
   id: string;
@@ -11,7 +13,6 @@ export interface StaffUser {
 
 interface Session {
   accessToken: string;
-  refreshToken: string;
   user: StaffUser;
 }
 
@@ -64,16 +65,19 @@ export class ConsoleApi {
   }
 
   async login(email: string, password: string): Promise<StaffUser> {
-    const session = (await this.#fetch('POST', '/api/auth/login', { email, password }, false)) as Session;
+    const session = (await this.#fetch(
+      'POST',
+      '/api/auth/login',
+      { email, password, refreshCookie: true },
+      false,
+    )) as Session;
     this.#store(session);
     return session.user;
   }
 
   async logout(): Promise<void> {
-    const refreshToken = this.#session?.refreshToken;
     this.#store(null);
-    if (refreshToken)
-      await this.#fetch('POST', '/api/auth/logout', { refreshToken }, false).catch(() => undefined);
+    await this.#fetch('POST', '/api/auth/logout', {}, false).catch(() => undefined);
   }
 
   async liveCalls(): Promise<LiveCall[]> {
@@ -128,10 +132,9 @@ export class ConsoleApi {
   }
 
   async #refresh(): Promise<boolean> {
-    const refreshToken = this.#session?.refreshToken;
-    if (!refreshToken) return false;
+    if (!this.#session) return false;
     try {
-      this.#store((await this.#fetch('POST', '/api/auth/refresh', { refreshToken }, false)) as Session);
+      this.#store((await this.#fetch('POST', '/api/auth/refresh', {}, false)) as Session);
       return true;
     } catch {
       this.#store(null);

@@ -5,7 +5,7 @@ import type { MikroORM } from '../db/orm.ts';
 import type { CallEventBus, CallEventMap } from '../events.ts';
 import type { ExtractionJobQueue } from '../extraction/jobs/ExtractionJobQueue.ts';
 import { createLogger, type Logger } from '../log.ts';
-import { redactPii } from '../privacy/redact.ts';
+import { type RedactedSegment, TranscriptRedactor } from '../privacy/TranscriptRedactor.ts';
 import type { AgentConfigStore } from './AgentConfigStore.ts';
 
 export class CallError extends Error {
@@ -39,7 +39,8 @@ export interface CallRecorderOptions {
 
 interface LiveCall {
   callId: string;
-  redactPii: boolean;
+  /** Present when the call's agent asks for PII redaction. */
+  redactor: TranscriptRedactor | undefined;
   /**
    * Whether the unredacted words of a redacted segment are kept for extraction: only while the call is active, as
    * its extraction job (queued at the end) is what clears them again.
@@ -128,7 +129,7 @@ export class CallRecorder {
       [callId, roomId, agentId, displayName.slice(0, 120), redact],
       'run',
     );
-    this.#live.set(roomId, { callId, redactPii: redact, keepForExtraction: true });
+    this.#live.set(roomId, { callId, redactor: redactorIf(redact), keepForExtraction: true });
     return { callId, roomId, agentId };
   }
 
@@ -190,22 +191,19 @@ export class CallRecorder {
     if (row) {
       const live = {
         callId: row.id,
-        redactPii: Boolean(row.redact_pii),
+        redactor: redactorIf(Boolean(row.redact_pii)),
         keepForExtraction: row.status === 'active',
       };
       this.#live.set(roomId, live);
       return live;
     }
     const agent = agentId ? await this.#agentConfigs.get(agentId) : undefined;
-    const live = {
-      callId: randomUUID(),
-      redactPii: agent?.privacy.redactPii ?? true,
-      keepForExtraction: true,
-    };
+    const redact = agent?.privacy.redactPii ?? true;
+    const live = { callId: randomUUID(), redactor: redactorIf(redact), keepForExtraction: true };
     await em.execute(
       `insert into calls (id, room_id, agent_id, display_name, status, redact_pii, started_at)
        values (?, ?, ?, '', 'active', ?, utc_timestamp(3))`,
-      [live.callId, roomId, agentId, live.redactPii],
+      [live.callId, roomId, agentId, redact],
       'run',
     );
     this.#live.set(roomId, live);
@@ -235,20 +233,41 @@ export class CallRecorder {
 
   async #transcript(t: TranscriptEvent): Promise<void> {
     if (!t.final) return;
-    const { callId, redactPii: redact, keepForExtraction } = await this.#ensureCall(t.roomId);
-    const redaction = redact ? redactPii(t.text) : undefined;
-    const text = redaction?.text ?? t.text;
-    const redacted = (redaction?.found.length ?? 0) > 0;
-    const extractionText = redacted && keepForExtraction ? t.text : null;
-    await this.#orm.em.fork().execute(
-      `insert into transcript_segments (call_id, segment_id, speaker, text, start_ms, end_ms, interrupted, redacted,
-         extraction_text, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, utc_timestamp(3))
-       on duplicate key update text = values(text), end_ms = values(end_ms), interrupted = values(interrupted),
-         redacted = values(redacted), extraction_text = values(extraction_text)`,
-      [callId, t.segmentId, t.speaker, text, t.startMs, t.endMs, t.interrupted, redacted, extractionText],
-      'run',
-    );
+    const { callId, redactor, keepForExtraction } = await this.#ensureCall(t.roomId);
+    const { segment: current, earlier }: { segment: RedactedSegment; earlier: RedactedSegment[] } = redactor
+      ? redactor.push(t)
+      : { segment: { segmentId: t.segmentId, original: t.text, text: t.text, redacted: false }, earlier: [] };
+    const keep = (s: RedactedSegment) => (s.redacted && keepForExtraction ? s.original : null);
+    await this.#orm.em.fork().transactional(async (em) => {
+      await em.execute(
+        `insert into transcript_segments (call_id, segment_id, speaker, text, start_ms, end_ms, interrupted, redacted,
+             extraction_text, created_at)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, utc_timestamp(3))
+           on duplicate key update text = values(text), end_ms = values(end_ms), interrupted = values(interrupted),
+             redacted = values(redacted), extraction_text = values(extraction_text)`,
+        [
+          callId,
+          t.segmentId,
+          t.speaker,
+          current.text,
+          t.startMs,
+          t.endMs,
+          t.interrupted,
+          current.redacted,
+          keep(current),
+        ],
+        'run',
+      );
+      // Earlier caller segments that turned out to hold the start of a number read across segments.
+      for (const segment of earlier) {
+        await em.execute(
+          `update transcript_segments set text = ?, redacted = true, extraction_text = coalesce(extraction_text, ?)
+           where call_id = ? and segment_id = ?`,
+          [segment.text, keep(segment), callId, segment.segmentId],
+          'run',
+        );
+      }
+    });
   }
 
   async #turnMetrics(m: TurnMetricsEvent): Promise<void> {
@@ -309,4 +328,8 @@ export class CallRecorder {
       'call ended; extraction queued',
     );
   }
+}
+
+function redactorIf(redact: boolean): TranscriptRedactor | undefined {
+  return redact ? new TranscriptRedactor() : undefined;
 }

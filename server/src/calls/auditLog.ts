@@ -1,4 +1,14 @@
+import { createHash } from 'node:crypto';
 import type { EntityManager } from '../db/orm.ts';
+
+/**
+ * Audit rows outlive calls and are read by every admin: they carry ids, and a fingerprint instead of anything a
+ * customer said or gave (order details, free-text notes and hints), enough to tell whether two values were the same.
+ */
+export function auditFingerprint(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
+  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
+}
 
 export interface AuditEntry {
   actor: { id: string; role: string } | null;

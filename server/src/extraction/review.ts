@@ -1,6 +1,7 @@
-import { recordAudit } from '../calls/auditLog.ts';
+import { auditFingerprint, recordAudit } from '../calls/auditLog.ts';
 import type { EntityManager, MikroORM } from '../db/orm.ts';
 import type { ExtractionJobQueue } from './jobs/ExtractionJobQueue.ts';
+import { redactExtractionResult } from './redactResult.ts';
 import { type ExtractionResult, ExtractionResultSchema, type ExtractionSource } from './schema.ts';
 import { storeExtraction } from './store.ts';
 
@@ -31,12 +32,14 @@ interface JobRow {
   source: string | null;
   result: string | object | null;
   review_status: string;
+  redact_pii: number | null;
 }
 
 /**
  * Human review of extraction results: approve what was stored, or correct it (the order rows are replaced and
  * the job keeps the corrected result); a failed job can be completed by hand or sent back to the queue.
- * Every action is audit-logged in the same transaction, with the result before and after.
+ * Every action is audit-logged in the same transaction: which fields changed and fingerprints of the result before
+ * and after (never the customer's data itself). A correction is stored redacted when the call's agent redacts PII.
  */
 export class ExtractionReview {
   readonly #orm: MikroORM;
@@ -67,7 +70,7 @@ export class ExtractionReview {
         action: 'extraction.approve',
         targetType: 'extraction_job',
         targetId: String(jobId),
-        details: { callId: job.call_id, previousReview: job.review_status, ...(note ? { note } : {}) },
+        details: { callId: job.call_id, previousReview: job.review_status, ...noteFingerprint(note) },
       });
     });
   }
@@ -79,15 +82,19 @@ export class ExtractionReview {
     reviewer: Reviewer,
     note?: string,
   ): Promise<void> {
-    const result = ExtractionResultSchema.parse(corrected);
+    const parsed = ExtractionResultSchema.parse(corrected);
     await this.#orm.em.fork().transactional(async (em) => {
       const job = await lockJob(em, jobId);
+      const result = job.redact_pii === 0 ? parsed : redactExtractionResult(parsed);
       if (job.status !== 'succeeded' && job.status !== 'failed') {
         throw new ReviewError(
           'extraction_not_reviewable',
           `Job ${jobId} is still ${job.status}: wait for it to finish before correcting it.`,
         );
       }
+      const before = (
+        typeof job.result === 'string' ? JSON.parse(job.result) : job.result
+      ) as ExtractionResult | null;
       const source = (job.status === 'succeeded' && job.source ? job.source : 'human') as
         | ExtractionSource
         | 'human';
@@ -108,9 +115,10 @@ export class ExtractionReview {
         details: {
           callId: job.call_id,
           previousStatus: job.status,
-          before: typeof job.result === 'string' ? JSON.parse(job.result) : job.result,
-          after: result,
-          ...(note ? { note } : {}),
+          changed: changedFields(before, result),
+          before: auditFingerprint(before),
+          after: auditFingerprint(result),
+          ...noteFingerprint(note),
         },
       });
     });
@@ -140,9 +148,27 @@ export class ExtractionReview {
 
 async function lockJob(em: EntityManager, jobId: number): Promise<JobRow> {
   const [job] = await em.execute<JobRow[]>(
-    'select id, call_id, status, source, result, review_status from extraction_jobs where id = ? for update',
+    `select j.id, j.call_id, j.status, j.source, j.result, j.review_status, c.redact_pii
+     from extraction_jobs j left join calls c on c.id = j.call_id where j.id = ? for update`,
     [jobId],
   );
   if (!job) throw new ReviewError('extraction_job_not_found', `No extraction job ${jobId}.`);
   return job;
+}
+
+/** A reviewer's note may quote the customer: the audit keeps its fingerprint only. */
+function noteFingerprint(note: string | undefined): { note?: string } {
+  return note ? { note: auditFingerprint(note) } : {};
+}
+
+/** Which parts of a result a correction changed, by name ('customer.phone', 'items', ...). */
+function changedFields(before: ExtractionResult | null, after: ExtractionResult): string[] {
+  const fields: string[] = [];
+  for (const key of ['name', 'address', 'phone', 'email'] as const) {
+    if (before?.customer?.[key] !== after.customer[key]) fields.push(`customer.${key}`);
+  }
+  for (const key of ['items', 'currency', 'confidence', 'notes'] as const) {
+    if (JSON.stringify(before?.[key] ?? null) !== JSON.stringify(after[key])) fields.push(key);
+  }
+  return fields;
 }

@@ -3,16 +3,18 @@ import type { EntityManager } from '../db/orm.ts';
 import type { ExtractionResult, ExtractionSource, TranscriptLine } from './schema.ts';
 
 /**
- * A call's agent and transcript (final segments in spoken order), as extractors read it: the unredacted words of a
- * redacted segment while its extraction job still keeps them, else the stored text.
+ * A call's agent, whether its stored data is PII-redacted, and its transcript (final segments in spoken order), as
+ * extractors read it: the unredacted words of a redacted segment while its extraction job still keeps them, else the
+ * stored text.
  */
 export async function loadCallTranscript(
   em: EntityManager,
   callId: string,
-): Promise<{ agentId: string | null; transcript: TranscriptLine[] }> {
-  const [call] = await em.execute<{ agent_id: string | null }[]>('select agent_id from calls where id = ?', [
-    callId,
-  ]);
+): Promise<{ agentId: string | null; redactPii: boolean; transcript: TranscriptLine[] }> {
+  const [call] = await em.execute<{ agent_id: string | null; redact_pii: number }[]>(
+    'select agent_id, redact_pii from calls where id = ?',
+    [callId],
+  );
   const rows = await em.execute<{ speaker: TranscriptLine['speaker']; text: string }[]>(
     'select speaker, coalesce(extraction_text, text) as text from transcript_segments where call_id = ? order by start_ms, id',
     [callId],
@@ -20,7 +22,7 @@ export async function loadCallTranscript(
   const transcript = rows
     .filter((r) => r.text.trim() !== '')
     .map((r) => ({ speaker: r.speaker, text: r.text }));
-  return { agentId: call?.agent_id ?? null, transcript };
+  return { agentId: call?.agent_id ?? null, redactPii: Boolean(call?.redact_pii ?? true), transcript };
 }
 
 function hasContent(result: ExtractionResult): boolean {

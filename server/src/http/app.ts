@@ -22,7 +22,9 @@ import { createUsersRouter } from './routes/users.ts';
 
 export interface HttpAppDeps {
   config: Pick<ServerConfig, 'jwt'> &
-    Partial<Pick<ServerConfig, 'rateLimits' | 'trustProxy' | 'proxyHops' | 'limits' | 'metricsToken'>>;
+    Partial<
+      Pick<ServerConfig, 'rateLimits' | 'trustProxy' | 'proxyHops' | 'limits' | 'metricsToken' | 'publicUrl'>
+    >;
   tokens: TokenService;
   orm: MikroORM;
   redis: Redis;
@@ -111,6 +113,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
           backoffMaxS: limits.loginBackoffMaxS,
         }),
       metrics,
+      refreshTtlS: deps.config.jwt.refreshTtlS,
     }),
     createRoomsRouter({
       tokens: deps.tokens,
@@ -130,7 +133,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   const app = new Koa({ proxy: deps.config.trustProxy ?? false, maxIpsCount: deps.config.proxyHops ?? 1 });
   app.silent = true;
   app.use(requestLog(logger, metrics));
-  app.use(securityHeaders());
+  app.use(securityHeaders({ hsts: deps.config.publicUrl?.startsWith('https://') ?? false }));
   app.use(errorHandler(logger));
   app.use(jsonBody({ limitBytes: deps.bodyLimitBytes ?? 1024 * 1024 }));
   for (const router of routers) {

@@ -125,7 +125,10 @@ export class Room extends EventEmitter<RoomEvents> {
     return { transports: dump.transportIds.length };
   }
 
-  /** The peers `viewer` may see: hidden peers (silent supervisors) are not listed to customers. */
+  /**
+   * The peers `viewer` may see: customers are not shown hidden or listen-only staff, nor staff-only (whisper)
+   * producers.
+   */
   peerInfos(viewer: Peer): PeerInfo[] {
     return this.peers
       .filter((p) => p !== viewer && this.#visibleTo(p, viewer))
@@ -133,11 +136,9 @@ export class Room extends EventEmitter<RoomEvents> {
         peerId: p.id,
         displayName: p.displayName,
         role: p.role,
-        producers: p.producers.map((producer) => ({
-          producerId: producer.id,
-          kind: producer.kind,
-          paused: producer.paused,
-        })),
+        producers: p.producers
+          .filter((producer) => viewer.isStaff || producer.appData.audience !== 'staff')
+          .map((producer) => ({ producerId: producer.id, kind: producer.kind, paused: producer.paused })),
       }));
   }
 
@@ -336,9 +337,13 @@ export class Room extends EventEmitter<RoomEvents> {
     }
   }
 
-  /** Hidden peers (silent supervisors) are invisible to customers. */
+  /**
+   * Customers see the other customers, the AI and staff who may speak to them; hidden peers (silent supervisors) and
+   * listen-only staff stay invisible, so a caller cannot tell that someone is listening in.
+   */
   #visibleTo(peer: Peer, viewer: Peer): boolean {
-    return !(peer.grants.hidden && viewer.role === 'customer');
+    if (viewer.isStaff || !peer.isStaff) return true;
+    return !peer.grants.hidden && peer.grants.canPublish;
   }
 
   #assertOpen(): void {

@@ -9,18 +9,25 @@ export interface RetentionSweeperOptions {
   agentConfigs: { list(): Promise<AgentConfig[]> };
   /** For calls whose agent is gone or unknown (default 90, the schema's default). */
   defaultRetentionDays?: number;
+  /**
+   * Audit entries older than this are deleted (default: the longest retention of any agent, at least
+   * defaultRetentionDays), so no trace of a call outlives every call it could be about.
+   */
+  auditRetentionDays?: number;
   logger?: Logger;
 }
 
 /**
  * Deletes ended calls older than their agent's `privacy.retentionDays`, with everything recorded about them
  * (participants, transcript, metrics, extraction job, customer, order: the foreign keys cascade). Each sweep
- * is one audit entry with the counts. Active calls are never touched.
+ * is one audit entry with the counts. Audit entries are swept too, after auditRetentionDays. Active calls are never
+ * touched.
  */
 export class RetentionSweeper {
   readonly #orm: MikroORM;
   readonly #agentConfigs: RetentionSweeperOptions['agentConfigs'];
   readonly #defaultDays: number;
+  readonly #auditDays: number | undefined;
   readonly #log: Logger;
   #timer: NodeJS.Timeout | undefined;
 
@@ -28,10 +35,14 @@ export class RetentionSweeper {
     this.#orm = options.orm;
     this.#agentConfigs = options.agentConfigs;
     this.#defaultDays = options.defaultRetentionDays ?? 90;
+    this.#auditDays = options.auditRetentionDays;
     this.#log = options.logger ?? createLogger('retention');
   }
 
-  /** Deletes what is past retention; returns the number of calls deleted per agent ('' = no or unknown agent). */
+  /**
+   * Deletes what is past retention; returns the number of calls deleted per agent ('' = no or unknown agent) and,
+   * under 'audit_events', the number of audit entries deleted.
+   */
   async sweep(): Promise<Record<string, number>> {
     const agents = await this.#agentConfigs.list();
     const known = agents.map((a) => a.id);
@@ -53,6 +64,14 @@ export class RetentionSweeper {
         'run',
       );
       if (orphans.affectedRows > 0) deleted[''] = orphans.affectedRows;
+      const auditDays =
+        this.#auditDays ?? Math.max(this.#defaultDays, ...agents.map((a) => a.privacy.retentionDays));
+      const audits = await em.execute<QueryResult>(
+        'delete from audit_events where created_at < utc_timestamp(3) - interval ? day',
+        [auditDays],
+        'run',
+      );
+      if (audits.affectedRows > 0) deleted.audit_events = audits.affectedRows;
       const total = Object.values(deleted).reduce((a, b) => a + b, 0);
       if (total > 0) {
         await recordAudit(em, {

@@ -1,4 +1,5 @@
 import type { RoomClaims, Takeover } from '@voiceroom/sdk/protocol';
+import { auditFingerprint } from '../calls/auditLog.ts';
 import type { Logger } from '../log.ts';
 import { MediaError } from '../media/errors.ts';
 import type { Peer } from '../media/Peer.ts';
@@ -51,7 +52,7 @@ export class CopilotRequests {
     if (!this.#copilot?.hint(room.id, text)) {
       throw new MediaError('not_found', 'No AI agent is in this room to take the hint.');
     }
-    this.#record(claims, room, 'copilot.hint', { text });
+    this.#record(claims, room, 'copilot.hint', { text: auditFingerprint(text), chars: text.length });
     return {};
   }
 

@@ -101,7 +101,7 @@ describe('extraction review API', () => {
     expect((await auditActions(jobs.succeeded)).map((a) => a.action)).toEqual(['extraction.approve']);
   });
 
-  it('corrects a result: the stored order is replaced and the audit keeps before and after', async () => {
+  it('corrects a result: the stored order is replaced and the audit keeps what changed, without customer data', async () => {
     const corrected = {
       ...PIZZA_RESULT,
       items: [{ name: 'pepperoni pizza', size: 'medium', quantity: 3, unit_price: 12.5 }],
@@ -121,9 +121,12 @@ describe('extraction review API', () => {
     const details =
       typeof correction?.details === 'string' ? JSON.parse(correction.details) : correction?.details;
     expect(correction?.action).toBe('extraction.correct');
-    expect(details.before.items).toHaveLength(2);
-    expect(details.after.items[0].size).toBe('medium');
-    expect(details.note).toBe('caller said medium');
+    expect(details.changed).toEqual(['items']);
+    expect(details.before).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(details.after).not.toBe(details.before);
+    expect(details.note).toMatch(/^sha256:/);
+    const row = JSON.stringify(details);
+    for (const pii of ['Anna Rossi', 'pepperoni', 'caller said medium']) expect(row).not.toContain(pii);
   });
 
   it('completes a failed job by hand (source human) and retries another', async () => {

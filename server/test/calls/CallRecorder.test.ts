@@ -172,6 +172,36 @@ describe('CallRecorder', () => {
     });
   });
 
+  it('stores a card dictated over several caller segments redacted in every segment, keeping the words for extraction', async () => {
+    const { callId, roomId } = await recorder.startCall({ agentId: 'pizzeria', displayName: 'Card' });
+    say(roomId, 'c1', 'customer', 'my card is four one one one', 0);
+    say(roomId, 'a1', 'agent', 'Go on.', 1000);
+    say(roomId, 'c2', 'customer', 'one one one one', 2000);
+    say(roomId, 'c3', 'customer', 'one one one one', 3000);
+    say(roomId, 'c4', 'customer', 'one one one one', 4000);
+    say(roomId, 'c5', 'customer', 'expires twelve twenty six and the code is one two three', 5000);
+    await recorder.idle();
+    const rows = await sql<{
+      segment_id: string;
+      text: string;
+      redacted: number;
+      extraction_text: string | null;
+    }>(
+      'select segment_id, text, redacted, extraction_text from transcript_segments where call_id = ? order by start_ms',
+      [callId],
+    );
+    expect(rows.map((r) => [r.segment_id, r.text, r.redacted])).toEqual([
+      ['c1', 'my card is [card]', 1],
+      ['a1', 'Go on.', 0],
+      ['c2', '[card]', 1],
+      ['c3', '[card]', 1],
+      ['c4', '[card]', 1],
+      ['c5', 'expires [expiry] and the code is [cvv]', 1],
+    ]);
+    expect(rows.map((r) => r.text).join(' ')).not.toMatch(/one one|twelve|one two three/);
+    expect(rows[0]?.extraction_text).toBe('my card is four one one one');
+  });
+
   it('stores the transcript unredacted when the agent turns redaction off', async () => {
     const { callId, roomId } = await recorder.startCall({ agentId: 'open-book', displayName: 'Bob' });
     say(roomId, 's', 'customer', 'call me on 415 555 1234', 0);

@@ -81,6 +81,26 @@ describe('ExtractionWorker with the DeepSeek extractor', () => {
     });
   });
 
+  it("stores notes and free text redacted like the transcript when the call's agent redacts PII", async () => {
+    const notes = 'paid by card 4111 1111 1111 1111, security code 123; call back on 415 555 1234';
+    fake.script({ kind: 'reply', content: { ...PIZZA_RESULT, notes } });
+    const callId = await seedCall(db.orm, PIZZA_CALL);
+    await db.orm.em.fork().execute('update calls set redact_pii = 1 where id = ?', [callId]);
+    await queue.enqueue(callId);
+    expect(await settled(startWorker(), callId)).toBe('succeeded');
+    const [order] = await db.orm.em
+      .fork()
+      .execute<{ notes: string }[]>('select notes from orders where call_id = ?', [callId]);
+    expect(order?.notes).toBe('paid by card [card], security code [cvv]; call back on [phone]');
+    const [job] = await db.orm.em
+      .fork()
+      .execute<{ result: unknown }[]>('select result from extraction_jobs where call_id = ?', [callId]);
+    expect(JSON.stringify(job?.result)).toContain('[card]');
+    expect(JSON.stringify(job?.result)).not.toMatch(/4111|415 555/);
+    // The structured delivery phone stays: delivery needs it.
+    expect(await orderOf(db.orm, callId)).toMatchObject({ customer_name: 'Anna Rossi' });
+  });
+
   it('retries 429 and 500 with backoff and completes', async () => {
     fake.script(
       { kind: 'error', status: 429, retryAfterS: 0 },

@@ -104,6 +104,36 @@ describe('Room', () => {
     });
   });
 
+  it('never tells a customer that staff-only tracks or listen-only staff exist', async () => {
+    await newRoom();
+    const customer = await participant('customer', 'customer');
+    const human = await participant('human', 'human_agent');
+    await participant('listener', 'human_agent', true);
+    const ingest = await room.createPlainTransport({ comedia: true });
+    await room.attachTransport(human.peer, ingest, 'send');
+    const whisper = await room.produce(
+      human.peer,
+      ingest.id,
+      {
+        codecs: [{ mimeType: 'audio/opus', clockRate: 48_000, channels: 2, payloadType: 100 }],
+        encodings: [{ ssrc: 77 }],
+      },
+      {},
+      'staff',
+    );
+    const seen = room.peerInfos(customer.peer);
+    expect(seen.map((p) => p.peerId)).toEqual(['human']);
+    expect(seen[0]?.producers).toEqual([]);
+    expect(JSON.stringify(customer.notifications)).not.toContain(whisper.id);
+    expect(JSON.stringify(customer.notifications)).not.toContain('listener');
+    // Staff still see the whisper track and each other.
+    const staffView = room.peerInfos(human.peer);
+    expect(staffView.map((p) => p.peerId)).toEqual(['customer', 'listener']);
+    expect(
+      room.peerInfos(room.getPeer('listener') as never).find((p) => p.peerId === 'human')?.producers,
+    ).toEqual([{ producerId: whisper.id, kind: 'audio', paused: false }]);
+  });
+
   it('frees what a peer owned when it closes and tells the others', async () => {
     await newRoom();
     const a = await participant('a', 'customer');

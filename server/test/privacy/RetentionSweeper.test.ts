@@ -54,4 +54,24 @@ describe('RetentionSweeper', () => {
       { n: 1 },
     ]);
   });
+
+  it('deletes audit entries older than the longest retention of any agent, or the configured audit retention', async () => {
+    const audit = (id: string, daysAgo: number) =>
+      sql(
+        `insert into audit_events (actor_id, actor_role, action, target_type, target_id, details, created_at)
+         values (null, null, 'test.entry', 'call', ?, null, utc_timestamp(3) - interval ? day)`,
+        [id, daysAgo],
+      );
+    await audit('ancient', 400);
+    await audit('recent', 200);
+    const deleted = await new RetentionSweeper({ orm: db.orm, agentConfigs: store }).sweep();
+    expect(deleted).toEqual({ audit_events: 1 });
+    const left = async () =>
+      (
+        await sql<{ target_id: string }>("select target_id from audit_events where action = 'test.entry'")
+      ).map((r) => r.target_id);
+    expect(await left()).toEqual(['recent']);
+    await new RetentionSweeper({ orm: db.orm, agentConfigs: store, auditRetentionDays: 30 }).sweep();
+    expect(await left()).toEqual([]);
+  });
 });

@@ -55,4 +55,20 @@ describe('redactPii', () => {
     expect(redactPii(`a at ${'b dot '.repeat(4000)}zzz`).found).toEqual([]);
     expect(redactPii(`${'1 '.repeat(5000)}x`).text).toBe('[phone] x');
   });
+
+  it('removes the CVV and expiry date said after a card number, written or spoken', () => {
+    expect(redactPii('card 4111 1111 1111 1111 expires 12/26 code 123').text).toBe(
+      'card [card] expires [expiry] code [cvv]',
+    );
+    expect(
+      redactPii('it is 4111111111111111, twelve twenty six, and the back says seven three one').found,
+    ).toEqual(['card', 'expiry', 'cvv']);
+    expect(redactPii('the security code is four four two').text).toBe('the security code is [cvv]');
+    expect(redactPii('expiry oh nine twenty seven').text).toBe('expiry [expiry]');
+  });
+
+  it('keeps short numbers that come with no card and no card words', () => {
+    const text = 'table for 123 people on 12/26, room 4411';
+    expect(redactPii(text)).toEqual({ text, found: [] });
+  });
 });

@@ -144,6 +144,8 @@ describe('co-pilot over signaling', () => {
     await human.c.request('copilotHint', { text: 'Offer the garlic bread special.' });
     expect(hints.at(-1)).toEqual({ roomId, text: 'Offer the garlic bread special.' });
     expect(audit).toContainEqual(expect.objectContaining({ action: 'copilot.hint' }));
+    // A hint may quote the caller: the audit row keeps a fingerprint, not the words.
+    expect(JSON.stringify(audit)).not.toContain('garlic bread');
     expect(await customer.c.ack('copilotHint', { text: 'free pizza' })).toMatchObject({
       ok: false,
       error: { code: 'forbidden' },

@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../../log.ts';
 import { ExtractionError } from '../errors.ts';
 import type { ExtractorProvider } from '../factory.ts';
 import { checkAgainstMenu } from '../menuCheck.ts';
+import { redactExtractionResult } from '../redactResult.ts';
 import type { ExtractionResult, Extractor } from '../schema.ts';
 import { loadCallTranscript, storeExtraction } from '../store.ts';
 import type { ClaimedJob, ExtractionJobQueue } from './ExtractionJobQueue.ts';
@@ -146,15 +147,17 @@ export class ExtractionWorker extends EventEmitter<ExtractionWorkerEvents> {
       );
     }, this.#attemptTimeoutMs);
     try {
-      const { agentId, transcript } = await loadCallTranscript(this.#orm.em.fork(), job.callId);
+      const { agentId, redactPii, transcript } = await loadCallTranscript(this.#orm.em.fork(), job.callId);
       const empty = transcript.length === 0;
       const agent = agentId ? await this.#agentConfigs?.get(agentId) : undefined;
       const extractor = await this.#extractorFor(agent);
       const extracted = empty ? EMPTY_RESULT : await extractor.extract(transcript, controller.signal);
       controller.signal.throwIfAborted();
       // Model output is checked against the agent's menu; the rules extractor prices from the menu already.
-      const result =
+      const checked =
         agent && extractor.source !== 'rules' ? checkAgainstMenu(extracted, agent.menu) : extracted;
+      // The extractor read the caller's words; what is stored follows the call's redaction setting.
+      const result = redactPii ? redactExtractionResult(checked) : checked;
       const source = empty ? 'rules' : extractor.source;
       // READ COMMITTED: no gap locks, so two workers storing different calls' orders never deadlock.
       const orderId = await this.#orm.em.fork().transactional(

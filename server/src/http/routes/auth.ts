@@ -1,4 +1,5 @@
 import { Router } from '@koa/router';
+import type { Context } from 'koa';
 import { z } from 'zod';
 import { AuthError } from '../../auth/errors.ts';
 import type { SessionService } from '../../auth/sessions.ts';
@@ -8,13 +9,29 @@ import type { LoginThrottle } from '../LoginThrottle.ts';
 import type { MetricsRegistry } from '../metrics.ts';
 import { authenticatedUser, requireAuth } from '../middleware/requireAuth.ts';
 import { type RateLimiter, rateLimit } from '../rateLimit.ts';
+import { clearRefreshCookie, readRefreshCookie, sessionInCookie } from '../refreshCookie.ts';
 import { validateBody } from '../validate.ts';
 
 export const LoginBodySchema = z.object({
   email: z.string().trim().toLowerCase().pipe(z.email().max(254)),
   password: z.string().min(1).max(1024),
+  /** Browsers: keep the refresh token in an httpOnly cookie instead of returning it. */
+  refreshCookie: z.boolean().optional(),
 });
-export const RefreshBodySchema = z.object({ refreshToken: z.string().min(1).max(256) });
+/** Without refreshToken, the refresh cookie set at a cookie login is used. */
+export const RefreshBodySchema = z.object({ refreshToken: z.string().min(1).max(256).optional() });
+
+/** The refresh token of a request: from the JSON body (API clients) or the cookie (the console). */
+function refreshTokenOf(ctx: Context): { token: string; fromCookie: boolean } {
+  const { refreshToken } = validateBody(ctx, RefreshBodySchema);
+  if (refreshToken) return { token: refreshToken, fromCookie: false };
+  const cookie = readRefreshCookie(ctx);
+  if (cookie) return { token: cookie, fromCookie: true };
+  throw new AuthError(
+    'refresh_invalid',
+    'No refresh token: send { "refreshToken": ... } (API clients), or log in with "refreshCookie": true (browsers).',
+  );
+}
 
 /** POST /api/auth/login, /refresh (rotating), /logout and GET /api/auth/me. */
 export function createAuthRouter(deps: {
@@ -23,6 +40,8 @@ export function createAuthRouter(deps: {
   loginLimiter: RateLimiter;
   loginThrottle: LoginThrottle;
   metrics: MetricsRegistry;
+  /** Lifetime of the refresh cookie (the refresh token's own lifetime). */
+  refreshTtlS: number;
 }): Router {
   const router = new Router({ prefix: '/api/auth' });
   const outcomes = deps.metrics.counter('vr_auth_attempts_total', 'Logins and refreshes by outcome.', [
@@ -41,9 +60,9 @@ export function createAuthRouter(deps: {
   };
 
   router.post('/login', rateLimit(deps.loginLimiter), async (ctx) => {
-    const { email, password } = validateBody(ctx, LoginBodySchema);
+    const { email, password, refreshCookie } = validateBody(ctx, LoginBodySchema);
     await deps.loginThrottle.check(email);
-    ctx.body = await counted('login', async () => {
+    const session = await counted('login', async () => {
       try {
         const session = await deps.sessions.login(email, password);
         await deps.loginThrottle.succeeded(email);
@@ -54,16 +73,22 @@ export function createAuthRouter(deps: {
         throw error;
       }
     });
+    ctx.body = refreshCookie ? sessionInCookie(ctx, session, deps.refreshTtlS) : session;
   });
 
   router.post('/refresh', async (ctx) => {
-    const { refreshToken } = validateBody(ctx, RefreshBodySchema);
-    ctx.body = await counted('refresh', () => deps.sessions.refresh(refreshToken));
+    const { token, fromCookie } = refreshTokenOf(ctx);
+    const session = await counted('refresh', () => deps.sessions.refresh(token)).catch((error: unknown) => {
+      if (fromCookie) clearRefreshCookie(ctx);
+      throw error;
+    });
+    ctx.body = fromCookie ? sessionInCookie(ctx, session, deps.refreshTtlS) : session;
   });
 
   router.post('/logout', async (ctx) => {
-    const { refreshToken } = validateBody(ctx, RefreshBodySchema);
-    await deps.sessions.logout(refreshToken);
+    const { token, fromCookie } = refreshTokenOf(ctx);
+    if (fromCookie) clearRefreshCookie(ctx);
+    await deps.sessions.logout(token);
     ctx.status = 204;
   });
 

@@ -82,7 +82,10 @@ export async function startServer(
   const conversations = new TextConversations({
     agentConfigs: records.agentConfigs,
     createDialog: (agent) =>
-      createDialog(agent, { onFallback: (message) => log.warn({ agentId: agent.id }, message) }),
+      createDialog(agent, {
+        policy: config.providers,
+        onFallback: (message) => log.warn({ agentId: agent.id }, message),
+      }),
   });
   const httpApp = createHttpApp({
     config,

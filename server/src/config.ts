@@ -3,6 +3,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultProviderPolicy } from '@voiceroom/agent-worker/dialog';
+import { type ProviderPolicy, ProviderPolicyError } from '@voiceroom/sdk/protocol';
 import { z } from 'zod';
 import { createLogger } from './log.ts';
 
@@ -85,6 +87,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_LOGIN: rateLimit.optional(),
   RATE_LIMIT_START_CALL: rateLimit.optional(),
   LOG_LEVEL: logLevel.optional(),
+  NODE_ENV: optionalString,
 });
 
 export interface DbConfig {
@@ -131,6 +134,10 @@ export interface ServerConfig {
   /** Per client address and window; a limit of 0 disables it. */
   rateLimits: { login: RateLimitRule; startCall: RateLimitRule };
   logLevel: string;
+  /** NODE_ENV=production: JWT_SECRET is required and the demo password is refused. */
+  production: boolean;
+  /** What agent configurations may use as API key variables, base URLs and model paths. */
+  providers: ProviderPolicy;
 }
 
 export interface RateLimitRule {
@@ -155,6 +162,15 @@ export function loadConfig(
   if (e.RTC_MIN_PORT > e.RTC_MAX_PORT) {
     throw new ConfigError([
       { variable: 'RTC_MIN_PORT', message: `must not exceed RTC_MAX_PORT (${e.RTC_MAX_PORT})` },
+    ]);
+  }
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.JWT_SECRET) {
+    throw new ConfigError([
+      {
+        variable: 'JWT_SECRET',
+        message: 'is required in production (NODE_ENV=production): set it to 32+ random characters',
+      },
     ]);
   }
   return {
@@ -191,7 +207,18 @@ export function loadConfig(
       startCall: e.RATE_LIMIT_START_CALL ?? DEFAULT_RATE_LIMITS.startCall,
     },
     logLevel: e.LOG_LEVEL ?? 'info',
+    production,
+    providers: providerPolicy(env),
   };
+}
+
+function providerPolicy(env: NodeJS.ProcessEnv): ProviderPolicy {
+  try {
+    return defaultProviderPolicy(env);
+  } catch (error) {
+    if (!(error instanceof ProviderPolicyError)) throw error;
+    throw new ConfigError(error.violations.map((v) => ({ variable: v.path, message: v.message })));
+  }
 }
 
 const DbEnvSchema = EnvSchema.pick({

@@ -56,10 +56,10 @@ describe('secrets and outbound calls', () => {
       yaml: exfiltratingYaml('exfil-one', listener.url),
     });
     await chat('exfil-one', token);
-    expect(imported.status).toBe(403);
-    expect(await errorCode(imported)).toBe('provider_settings_admin_only');
     expect(leaked()).toEqual([]);
     expect(listener.requests).toEqual([]);
+    expect(imported.status).toBe(403);
+    expect(await errorCode(imported)).toBe('provider_settings_admin_only');
   });
 
   it('attack: such a configuration is already in the database (stored before the policy) and a text conversation uses it | expected: the scripted dialog answers (200), the listener receives no request', async () => {

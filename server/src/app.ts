@@ -120,6 +120,7 @@ export async function startServer(
     bus,
     copilot: gateway,
     audit: (entry) => recordAudit(orm.em.fork(), entry),
+    callEnded: (roomId) => records.recorder.hasEnded(roomId),
     ...(options.reconnectGraceMs !== undefined ? { reconnectGraceMs: options.reconnectGraceMs } : {}),
   });
   const stopRtcMetrics = registerRtcMetrics(httpApp.metrics, { pool, registry, signaling });

@@ -33,6 +33,8 @@ export interface SignalingOptions {
   copilot?: CopilotController;
   /** Receives every co-pilot action (hint, takeover, handback) for the audit log. */
   audit?: CopilotAudit;
+  /** Whether the call in a room that is not live has ended: then joins are refused with call_ended. */
+  callEnded?: (roomId: string) => Promise<boolean>;
   /** How long a dropped connection's peer is kept for the client to resume it. Default 10 s. */
   reconnectGraceMs?: number;
   /** Per-connection request rate. Default burst 50, 20/s sustained. */
@@ -114,6 +116,7 @@ export class SignalingServer extends EventEmitter<SignalingServerEvents> impleme
         logger: this.#log,
         rateLimit: this.#rateLimit,
         maxQueuedRequests: this.#maxQueued,
+        ...(options.callEnded ? { callEnded: options.callEnded } : {}),
       });
     });
     this.#relayCallEvents(options.bus);

@@ -1,15 +1,14 @@
 import type { SignalingResponse } from '@voiceroom/sdk/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openOrm } from '../../server/src/db/orm.ts';
 import { connectRtc, joinRoom, type RtcTestClient } from '../../server/test/signaling/rtcClient.ts';
-import { type AttackServer, startAttackServer } from '../helpers/attackServer.ts';
+import { type SecurityApp, startSecurityApp } from '../helpers/securityApp.ts';
 
 /** Item 3 of the security review: room tokens of finished calls, and who a participant claims to be. */
-let server: AttackServer;
+let server: SecurityApp;
 const clients: RtcTestClient[] = [];
 
 beforeAll(async () => {
-  server = await startAttackServer();
+  server = await startSecurityApp();
 });
 afterAll(async () => {
   for (const c of clients) c.close();
@@ -50,7 +49,7 @@ describe('room tokens and identities', () => {
     const known = await first.request('getRouterRtpCapabilities');
     await first.request('join', { rtpCapabilities: known });
     const closed = new Promise<void>((resolve) => {
-      const off = server.app.server.bus.on('room.closed', (p) => {
+      const off = server.server.bus.on('room.closed', (p) => {
         if (p.roomId !== roomId) return;
         off();
         resolve();
@@ -61,26 +60,19 @@ describe('room tokens and identities', () => {
 
     const again = await joinAttempt(await connect(token), known);
     expect(again).toMatchObject({ capabilities: refused, join: refused });
-    expect(server.app.server.registry.get(roomId)).toBeUndefined();
+    expect(server.server.registry.get(roomId)).toBeUndefined();
   });
 
   it('attack: a customer reuses the room token of a call that ended before this server process started | expected: join refused with call_ended', async () => {
     const { roomId, token } = await startCall('Bob');
     // The call ended on an earlier run (or another instance): only the calls table knows.
-    const orm = await openOrm(server.app.server.config.db);
-    try {
-      await orm.em
-        .fork()
-        .execute(
-          "update calls set status = 'ended', end_reason = 'customer_left', ended_at = utc_timestamp(3) where room_id = ?",
-          [roomId],
-        );
-    } finally {
-      await orm.close(true);
-    }
+    await server.sql(
+      "update calls set status = 'ended', end_reason = 'customer_left', ended_at = utc_timestamp(3) where room_id = ?",
+      [roomId],
+    );
     const attempt = await joinAttempt(await connect(token), await capabilitiesOfSomeRoom());
     expect(attempt).toMatchObject({ capabilities: refused, join: refused });
-    expect(server.app.server.registry.get(roomId)).toBeUndefined();
+    expect(server.server.registry.get(roomId)).toBeUndefined();
   });
 
   it('attack: a customer sends displayName "Supervisor" in the join message to impersonate staff | expected: join refused as bad_request; others see the name from the signed token', async () => {
@@ -94,7 +86,7 @@ describe('room tokens and identities', () => {
     expect(spoofed).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     const joined = await customer.request('join', { rtpCapabilities });
 
-    const { token: observerToken } = await server.app.server.tokens.issueRoomToken({
+    const { token: observerToken } = await server.server.tokens.issueRoomToken({
       identity: 'observer',
       name: 'Observer',
       room: roomId,

@@ -5,6 +5,7 @@ import { createDialog } from '@voiceroom/agent-worker/dialog';
 import { Redis } from 'ioredis';
 import { Server as SocketIoServer } from 'socket.io';
 import { AgentGateway } from './agents/AgentGateway.ts';
+import { refuseDemoPasswords } from './auth/productionAccounts.ts';
 import { TokenService } from './auth/tokens.ts';
 import { recordAudit, startCallRecords } from './calls/index.ts';
 import { REPO_ROOT, type ServerConfig } from './config.ts';
@@ -60,6 +61,7 @@ export async function startServer(
   );
   const orm = await openOrm(config.db);
   if (options.migrate ?? true) await orm.migrator.up();
+  if (config.production) await refuseDemoPasswords(orm);
   const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
   redis.on('error', (error) => log.warn({ err: error }, 'redis error'));
   await redis.connect();

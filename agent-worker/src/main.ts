@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { AgentConfigSchema } from '@voiceroom/sdk/protocol';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { defaultProviderPolicy } from './models/modelLayout.ts';
 import { createPipelineForCall, warmUpPipeline } from './pipeline/index.ts';
 import { AgentWorker } from './worker/AgentWorker.ts';
 import type { CallPipelineFactory } from './worker/CallPipeline.ts';
@@ -71,6 +72,8 @@ async function main(): Promise<void> {
     );
   }
   const env = parsed.data;
+  // Bad PROVIDER_API_KEY_ENVS / PROVIDER_BASE_URLS entries stop the worker now rather than at the first call.
+  defaultProviderPolicy();
   const worker = new AgentWorker({
     serverUrl: env.SERVER_URL,
     token: env.AGENT_SERVICE_TOKEN,

@@ -26,7 +26,6 @@ const FATAL_CODES = new Set(['unauthorized', 'room_closed', 'forbidden']);
  */
 export class Room extends TypedEmitter<RoomEvents> {
   readonly #signaling: SignalingClient;
-  readonly #displayName: string | undefined;
   readonly #iceServers: RTCIceServer[];
   readonly #roster = new Roster(
     (event, payload) => this.emit(event, payload as RoomEvents[typeof event]),
@@ -45,7 +44,6 @@ export class Room extends TypedEmitter<RoomEvents> {
 
   private constructor(url: string, token: string, options: ConnectOptions) {
     super();
-    this.#displayName = options.displayName;
     this.#iceServers = options.iceServers ?? [];
     this.#signaling = new SignalingClient({
       url,
@@ -195,10 +193,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   }
 
   async #join(rtpCapabilities: RtpCapabilities): Promise<JoinResponse> {
-    const joined = await this.#signaling.request('join', {
-      rtpCapabilities,
-      ...(this.#displayName ? { displayName: this.#displayName } : {}),
-    });
+    const joined = await this.#signaling.request('join', { rtpCapabilities });
     this.#local = { peerId: joined.peerId, roomId: joined.roomId, role: joined.role, grants: joined.grants };
     this.#signaling.resumePeerId = joined.peerId;
     if (joined.takeover !== undefined) this.#copilot.apply(joined.takeover);

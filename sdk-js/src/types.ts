@@ -67,8 +67,6 @@ export interface PublishOptions {
 }
 
 export interface ConnectOptions {
-  /** Shown to the other participants (default: the name in the token). */
-  displayName?: string;
   /** socket.io transports in order of preference (default: websocket). */
   transports?: ('websocket' | 'polling' | 'webtransport')[];
   /** STUN/TURN servers, as returned with the room token by POST /api/calls or /api/rooms/:id/token. */

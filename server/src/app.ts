@@ -5,6 +5,7 @@ import { createDialog } from '@voiceroom/agent-worker/dialog';
 import { Redis } from 'ioredis';
 import { Server as SocketIoServer } from 'socket.io';
 import { AgentGateway } from './agents/AgentGateway.ts';
+import { refuseDemoPasswords } from './auth/productionAccounts.ts';
 import { ServiceTokenRevocations } from './auth/ServiceTokenRevocations.ts';
 import { TokenService } from './auth/tokens.ts';
 import { recordAudit, startCallRecords } from './calls/index.ts';
@@ -64,6 +65,7 @@ export async function startServer(
   );
   const orm = await openOrm(config.db);
   if (options.migrate ?? true) await orm.migrator.up();
+  if (config.production) await refuseDemoPasswords(orm);
   const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
   redis.on('error', (error) => log.warn({ err: error }, 'redis error'));
   await redis.connect();
@@ -86,7 +88,10 @@ export async function startServer(
   const conversations = new TextConversations({
     agentConfigs: records.agentConfigs,
     createDialog: (agent) =>
-      createDialog(agent, { onFallback: (message) => log.warn({ agentId: agent.id }, message) }),
+      createDialog(agent, {
+        policy: config.providers,
+        onFallback: (message) => log.warn({ agentId: agent.id }, message),
+      }),
   });
   const httpApp = createHttpApp({
     config,
@@ -130,6 +135,7 @@ export async function startServer(
     bus,
     copilot: gateway,
     audit: (entry) => recordAudit(orm.em.fork(), entry),
+    callEnded: (roomId) => records.recorder.hasEnded(roomId),
     ...(options.reconnectGraceMs !== undefined ? { reconnectGraceMs: options.reconnectGraceMs } : {}),
   });
   const stopRtcMetrics = registerRtcMetrics(httpApp.metrics, { pool, registry, signaling });

@@ -3,6 +3,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultProviderPolicy } from '@voiceroom/agent-worker/dialog';
+import { type ProviderPolicy, ProviderPolicyError } from '@voiceroom/sdk/protocol';
 import { z } from 'zod';
 import { createLogger } from './log.ts';
 
@@ -113,6 +115,7 @@ const EnvSchema = z.object({
   SERVICE_TOKEN_TTL_HOURS: count(1, 24 * 366).default(24),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: logLevel.optional(),
+  NODE_ENV: optionalString,
 });
 
 export interface DbConfig {
@@ -167,6 +170,10 @@ export interface ServerConfig {
   /** When set, GET /metrics requires `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string;
   logLevel: string;
+  /** NODE_ENV=production: JWT_SECRET is required and the demo password is refused. */
+  production: boolean;
+  /** What agent configurations may use as API key variables, base URLs and model paths. */
+  providers: ProviderPolicy;
 }
 
 export type AbuseLimits = { -readonly [K in keyof typeof DEFAULT_ABUSE_LIMITS]: number };
@@ -193,6 +200,15 @@ export function loadConfig(
   if (e.RTC_MIN_PORT > e.RTC_MAX_PORT) {
     throw new ConfigError([
       { variable: 'RTC_MIN_PORT', message: `must not exceed RTC_MAX_PORT (${e.RTC_MAX_PORT})` },
+    ]);
+  }
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.JWT_SECRET) {
+    throw new ConfigError([
+      {
+        variable: 'JWT_SECRET',
+        message: 'is required in production (NODE_ENV=production): set it to 32+ random characters',
+      },
     ]);
   }
   return {
@@ -243,7 +259,18 @@ export function loadConfig(
     },
     ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
     logLevel: e.LOG_LEVEL ?? 'info',
+    production,
+    providers: providerPolicy(env),
   };
+}
+
+function providerPolicy(env: NodeJS.ProcessEnv): ProviderPolicy {
+  try {
+    return defaultProviderPolicy(env);
+  } catch (error) {
+    if (!(error instanceof ProviderPolicyError)) throw error;
+    throw new ConfigError(error.violations.map((v) => ({ variable: v.path, message: v.message })));
+  }
 }
 
 const DbEnvSchema = EnvSchema.pick({

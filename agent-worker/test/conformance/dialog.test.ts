@@ -1,3 +1,4 @@
+import { providerPolicyFromEnv } from '@voiceroom/sdk/protocol';
 import { OpenAiCompatibleDialog } from '../../src/stages/dialog/OpenAiCompatibleDialog.ts';
 import { ScriptedDialog } from '../../src/stages/dialog/ScriptedDialog.ts';
 import { type ChatRequest, chunk, FakeChatServer, type Reply } from '../dialog/fakeChatServer.ts';
@@ -43,10 +44,17 @@ describeDialogConformance('openai-compatible (loopback SSE server)', async () =>
     provider: 'openai',
     baseUrl: server.baseUrl,
     model: 'echo',
-    apiKeyEnv: 'ECHO_KEY',
+    apiKeyEnv: 'ECHO_API_KEY',
   };
   return {
-    dialog: new OpenAiCompatibleDialog({ config, env: { ECHO_KEY: 'k' } }),
+    dialog: new OpenAiCompatibleDialog({
+      config,
+      env: { ECHO_API_KEY: 'k' },
+      policy: providerPolicyFromEnv(
+        { PROVIDER_API_KEY_ENVS: 'ECHO_API_KEY', PROVIDER_BASE_URLS: server.baseUrl },
+        '/models',
+      ),
+    }),
     teardown: () => server.close(),
   };
 });

@@ -1,3 +1,4 @@
+import { providerPolicyFromEnv } from '@voiceroom/sdk/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DialogError, InMemoryOrderLookup, OpenAiCompatibleDialog } from '../../src/stages/dialog/index.ts';
 import { searchMenuTool } from '../../src/stages/dialog/tools.ts';
@@ -5,7 +6,7 @@ import { pizzeria } from '../nlu/pizzeria.ts';
 import { turn } from './collect.ts';
 import { type ChatRequest, chunk, FakeChatServer, textEvents } from './fakeChatServer.ts';
 
-const env = { TEST_LLM_KEY: 'sk-test-123' };
+const env = { TEST_LLM_API_KEY: 'sk-test-123' };
 let server: FakeChatServer | undefined;
 
 afterEach(async () => {
@@ -23,9 +24,13 @@ function dialogFor(
     provider: 'openai',
     baseUrl,
     model: 'test-model',
-    apiKeyEnv: 'TEST_LLM_KEY',
+    apiKeyEnv: 'TEST_LLM_API_KEY',
   };
-  return new OpenAiCompatibleDialog({ config, env, ...extra });
+  const policy = providerPolicyFromEnv(
+    { PROVIDER_API_KEY_ENVS: 'TEST_LLM_API_KEY', PROVIDER_BASE_URLS: baseUrl },
+    '/models',
+  );
+  return new OpenAiCompatibleDialog({ config, env, policy, ...extra });
 }
 
 describe('search_menu tool', () => {
@@ -251,8 +256,23 @@ describe('OpenAiCompatibleDialog', () => {
 
   it('refuses to start without its API key, naming the variable', () => {
     const config = pizzeria();
-    config.dialog = { ...config.dialog, provider: 'openai', apiKeyEnv: 'MISSING_KEY_VAR' };
-    expect(() => new OpenAiCompatibleDialog({ config, env: {} })).toThrow(DialogError);
-    expect(() => new OpenAiCompatibleDialog({ config, env: {} })).toThrow(/MISSING_KEY_VAR/);
+    config.dialog = { ...config.dialog, provider: 'openai', apiKeyEnv: 'MISSING_API_KEY' };
+    const policy = providerPolicyFromEnv({ PROVIDER_API_KEY_ENVS: 'MISSING_API_KEY' }, '/models');
+    expect(() => new OpenAiCompatibleDialog({ config, env: {}, policy })).toThrow(DialogError);
+    expect(() => new OpenAiCompatibleDialog({ config, env: {}, policy })).toThrow(/MISSING_API_KEY/);
+  });
+
+  it('never reads a key variable or calls an endpoint the operator did not allow', () => {
+    const config = pizzeria();
+    const env = { JWT_SECRET: 'secret', TEST_LLM_API_KEY: 'k' };
+    const policy = providerPolicyFromEnv({ PROVIDER_API_KEY_ENVS: 'TEST_LLM_API_KEY' }, '/models');
+    config.dialog = { ...config.dialog, provider: 'openai', apiKeyEnv: 'JWT_SECRET' };
+    expect(() => new OpenAiCompatibleDialog({ config, env, policy })).toThrow(
+      expect.objectContaining({ code: 'dialog_provider_not_allowed' }),
+    );
+    config.dialog = { ...config.dialog, apiKeyEnv: 'TEST_LLM_API_KEY', baseUrl: 'http://127.0.0.1:9/v1' };
+    expect(() => new OpenAiCompatibleDialog({ config, env, policy })).toThrow(
+      expect.objectContaining({ code: 'dialog_provider_not_allowed' }),
+    );
   });
 });

@@ -87,6 +87,23 @@ describe('createStt', () => {
   });
 });
 
+describe('model paths', () => {
+  it('never loads a model from outside the models directory', async () => {
+    const outside = { code: 'provider_policy_invalid' };
+    await expect(
+      createTts(TtsConfigSchema.parse({ provider: 'sherpa-onnx', model: '../../etc' }), {
+        modelsDir: emptyModels,
+        fallback: false,
+      }),
+    ).rejects.toMatchObject(outside);
+    const warnings: string[] = [];
+    const config = { ...pizzeria, asr: { ...pizzeria.asr, provider: 'sherpa-onnx' as const, model: '/etc' } };
+    const stt = await createStt(config, { modelsDir: emptyModels, onWarning: (m) => warnings.push(m) });
+    expect(stt.name).toBe('pocketsphinx');
+    expect(warnings[0]).toMatch(/asr\.model: \/etc is outside the models directory/);
+  });
+});
+
 describe('model manifest', () => {
   it('pins every recommended model by sha256 at an official release location', () => {
     expect(new Set(MODEL_MANIFEST.map((e) => e.name)).size).toBe(MODEL_MANIFEST.length);

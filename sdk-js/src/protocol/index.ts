@@ -2,4 +2,5 @@ export * from './agentConfig.ts';
 export * from './agentLink.ts';
 export * from './callEvents.ts';
 export * from './grants.ts';
+export * from './providerPolicy.ts';
 export * from './signaling.ts';

@@ -42,6 +42,8 @@ export const SignalingErrorCodeSchema = z.enum([
   'not_joined',
   /** `join` was already sent on this connection. */
   'already_joined',
+  /** `join` refused: the call in this room has ended (its token cannot reopen it); start a new call. */
+  'call_ended',
   /** No transport/producer/consumer with that id belongs to this peer. */
   'not_found',
   /** The client's RTP capabilities or parameters are incompatible with the room (Opus 48 kHz stereo only). */
@@ -226,10 +228,8 @@ export const SignalingRequestSchema = z.discriminatedUnion('method', [
   z.strictObject({ method: z.literal('getRouterRtpCapabilities'), data: Empty }),
   z.strictObject({
     method: z.literal('join'),
-    data: z.strictObject({
-      displayName: z.string().trim().min(1).max(100).optional(),
-      rtpCapabilities: RtpCapabilitiesSchema,
-    }),
+    // The display name is the signed token's `name`: a client cannot pick who it appears to be.
+    data: z.strictObject({ rtpCapabilities: RtpCapabilitiesSchema }),
   }),
   z.strictObject({
     method: z.literal('createWebRtcTransport'),

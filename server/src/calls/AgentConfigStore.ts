@@ -1,7 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LockMode } from '@mikro-orm/core';
-import type { AgentConfig, AgentConfigInput } from '@voiceroom/sdk/protocol';
+import { defaultProviderPolicy } from '@voiceroom/agent-worker/dialog';
+import {
+  type AgentConfig,
+  type AgentConfigInput,
+  assertProviderPolicy,
+  type ProviderPolicy,
+} from '@voiceroom/sdk/protocol';
 import { REPO_ROOT } from '../config.ts';
 import { AgentConfigEntity } from '../db/entities/index.ts';
 import type { MikroORM } from '../db/orm.ts';
@@ -11,7 +17,10 @@ import { parseAgentYaml, validateAgentConfig } from './agentYaml.ts';
 export interface AgentConfigStore {
   get(id: string): Promise<AgentConfig | undefined>;
   list(): Promise<AgentConfig[]>;
-  /** Validates, then creates or replaces the configuration with this id. */
+  /**
+   * Validates (schema and the operator's provider policy: ProviderPolicyError), then creates or replaces the
+   * configuration with this id.
+   */
   put(input: AgentConfigInput): Promise<AgentConfig>;
   /** False when there was none. */
   delete(id: string): Promise<boolean>;
@@ -25,12 +34,19 @@ export interface StoredAgentConfig {
 
 export const DEFAULT_AGENTS_DIR = path.join(REPO_ROOT, 'agent-worker', 'agents');
 
-/** Agent configurations in MySQL (table agent_configs), validated on the way in and on the way out. */
+/**
+ * Agent configurations in MySQL (table agent_configs), validated on the way in and on the way out; provider settings
+ * the operator's policy refuses are not stored (a configuration stored before the policy changed is still readable,
+ * so an admin can fix it; the dialog checks the policy again before use).
+ */
 export class MySqlAgentConfigStore implements AgentConfigStore {
   readonly #orm: MikroORM;
+  readonly #providers: ProviderPolicy;
 
-  constructor(orm: MikroORM) {
+  /** `providers` defaults to the policy in this process's environment. */
+  constructor(orm: MikroORM, options: { providers?: ProviderPolicy } = {}) {
     this.#orm = orm;
+    this.#providers = options.providers ?? defaultProviderPolicy();
   }
 
   async get(id: string): Promise<AgentConfig | undefined> {
@@ -52,6 +68,7 @@ export class MySqlAgentConfigStore implements AgentConfigStore {
 
   async put(input: AgentConfigInput): Promise<AgentConfig> {
     const config = validateAgentConfig(input);
+    assertProviderPolicy(config, this.#providers);
     await this.#orm.em.fork().transactional(async (em) => {
       const existing = await em.findOne(
         AgentConfigEntity,

@@ -5,6 +5,7 @@ import type { MikroORM } from '../db/orm.ts';
 import type { CallEventBus, CallEventMap } from '../events.ts';
 import type { ExtractionJobQueue } from '../extraction/jobs/ExtractionJobQueue.ts';
 import { createLogger, type Logger } from '../log.ts';
+import { REJOINABLE_CLOSE_REASONS } from '../media/errors.ts';
 import { type RedactedSegment, TranscriptRedactor } from '../privacy/TranscriptRedactor.ts';
 import type { AgentConfigStore } from './AgentConfigStore.ts';
 
@@ -50,6 +51,8 @@ interface LiveCall {
 
 /** Reasons that mean the call broke rather than ended. */
 const FAILURE_REASONS = /error|died|crash|failed/i;
+/** A call cut by these may go on when its clients rejoin with their tokens; any other end is final. */
+const RESUMABLE_END_REASONS = [...REJOINABLE_CLOSE_REASONS, 'server_restart'];
 
 /**
  * Persists every call as it happens, from the CallEventBus: the call row, participants, final transcript segments
@@ -131,6 +134,17 @@ export class CallRecorder {
     );
     this.#live.set(roomId, { callId, redactor: redactorIf(redact), keepForExtraction: true });
     return { callId, roomId, agentId };
+  }
+
+  /** Whether the call in this room is over for good: its room tokens may not open the room again. */
+  async hasEnded(roomId: string): Promise<boolean> {
+    const [row] = await this.#orm.em
+      .fork()
+      .execute<{ end_reason: string | null }[]>(
+        "select end_reason from calls where room_id = ? and status = 'ended'",
+        [roomId],
+      );
+    return row !== undefined && !RESUMABLE_END_REASONS.includes(row.end_reason ?? '');
   }
 
   /**

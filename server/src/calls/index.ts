@@ -27,7 +27,7 @@ export interface CallRecordsOptions {
   orm: MikroORM;
   bus: CallEventBus;
   tokens: TokenService;
-  config: Pick<ServerConfig, 'extraction' | 'publicUrl'>;
+  config: Pick<ServerConfig, 'extraction' | 'publicUrl' | 'providers'>;
   /** False when extraction runs in separate worker processes (server/src/extraction/workerMain.ts). */
   runExtractionWorker?: boolean;
   logger?: Logger;
@@ -61,7 +61,7 @@ export interface CallRecords {
  */
 export async function startCallRecords(options: CallRecordsOptions): Promise<CallRecords> {
   const logger = options.logger ?? createLogger('call-records');
-  const agentConfigs = new MySqlAgentConfigStore(options.orm);
+  const agentConfigs = new MySqlAgentConfigStore(options.orm, { providers: options.config.providers });
   const seeded = await agentConfigs.seedDefaults();
   if (seeded.length > 0) logger.info({ agents: seeded }, 'seeded agent configurations');
   const extraction = startExtraction({

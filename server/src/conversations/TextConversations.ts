@@ -1,9 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatMessage, Dialog, DialogSession } from '@voiceroom/agent-worker/dialog';
+import {
+  type ChatMessage,
+  type Dialog,
+  DialogError,
+  type DialogSession,
+} from '@voiceroom/agent-worker/dialog';
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
 
 export class ConversationError extends Error {
-  readonly code: 'agent_not_found' | 'conversation_not_found' | 'conversation_busy' | 'conversation_ended';
+  readonly code:
+    | 'agent_not_found'
+    | 'conversation_not_found'
+    | 'conversation_busy'
+    | 'conversation_ended'
+    | 'agent_dialog_failed';
 
   constructor(code: ConversationError['code'], message: string) {
     super(message);
@@ -113,6 +123,13 @@ export class TextConversations {
         else if (chunk.type === 'handoff') handoff = chunk.reason;
         else conversation.ended = true;
       }
+    } catch (error) {
+      if (!(error instanceof DialogError)) throw error;
+      conversation.history.pop();
+      throw new ConversationError(
+        'agent_dialog_failed',
+        `The agent's dialog provider failed (${error.code}); send the message again, or ask an admin to check the agent's dialog settings.`,
+      );
     } finally {
       conversation.busy = false;
     }

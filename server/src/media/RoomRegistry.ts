@@ -1,6 +1,6 @@
 import type { CallEventBus } from '../events.ts';
 import { createLogger, type Logger } from '../log.ts';
-import { MediaError } from './errors.ts';
+import { callEndedError, MediaError } from './errors.ts';
 import type { MediaNetworkOptions } from './mediaOptions.ts';
 import { Room } from './Room.ts';
 import type { WorkerPool } from './WorkerPool.ts';
@@ -16,6 +16,8 @@ export interface RoomRegistryOptions {
   firstJoinTimeoutMs?: number;
 }
 
+const MAX_FINISHED_ROOMS = 10_000;
+
 /**
  * The live rooms of this server, one per room id, each on a worker of the pool (round robin). A room closes itself
  * when its worker dies; the registry closes rooms left without humans after a grace period.
@@ -30,6 +32,8 @@ export class RoomRegistry {
   readonly #rooms = new Map<string, Room>();
   readonly #creating = new Map<string, Promise<Room>>();
   readonly #emptyTimers = new Map<string, NodeJS.Timeout>();
+  /** Rooms that closed for good (no rejoin hint), oldest first: their tokens may not open them again. */
+  readonly #finished = new Set<string>();
   #closed = false;
 
   constructor(options: RoomRegistryOptions) {
@@ -59,6 +63,7 @@ export class RoomRegistry {
       throw new MediaError('room_closed', 'The server is shutting down: reconnect in a moment.');
     const existing = this.#rooms.get(roomId);
     if (existing && !existing.closed) return existing;
+    if (this.#finished.has(roomId)) throw callEndedError();
     let pending = this.#creating.get(roomId);
     if (!pending) {
       pending = this.#create(roomId, options.agentId ?? null).finally(() => this.#creating.delete(roomId));
@@ -97,15 +102,24 @@ export class RoomRegistry {
     room.on('peerremoved', (_peer, humans) => {
       if (humans === 0) this.#startEmptyTimer(room, this.#emptyGraceMs, 'room_empty');
     });
-    room.once('close', (reason) => {
+    room.once('close', (reason, rejoin) => {
       this.#cancelEmptyTimer(roomId);
       if (this.#rooms.get(roomId) === room) this.#rooms.delete(roomId);
+      if (!rejoin) this.#rememberFinished(roomId);
       this.#bus.emit('room.closed', { roomId, reason });
     });
     this.#startEmptyTimer(room, this.#firstJoinTimeoutMs, 'nobody_joined');
     this.#log.info({ roomId, agentId, workerPid: worker.pid }, 'room created');
     this.#bus.emit('room.created', { roomId, agentId });
     return room;
+  }
+
+  #rememberFinished(roomId: string): void {
+    this.#finished.add(roomId);
+    // Bounded; older rooms are covered by the calls table (SignalingOptions.callEnded) and by token expiry.
+    if (this.#finished.size > MAX_FINISHED_ROOMS) {
+      this.#finished.delete(this.#finished.values().next().value as string);
+    }
   }
 
   #startEmptyTimer(room: Room, delayMs: number, reason: string): void {

@@ -10,3 +10,11 @@ export class MediaError extends Error {
     this.code = code;
   }
 }
+
+/** The refusal for a join into a room whose call has ended. */
+export function callEndedError(): MediaError {
+  return new MediaError('call_ended', 'The call in this room has ended: start a new call.');
+}
+
+/** Close reasons after which clients are told to rejoin (Room.close(reason, true)): the call may go on. */
+export const REJOINABLE_CLOSE_REASONS: readonly string[] = ['worker_died', 'server_shutdown'];

@@ -14,7 +14,7 @@ import { errors as msErrors } from 'mediasoup';
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { Logger } from '../log.ts';
-import { MediaError } from '../media/errors.ts';
+import { callEndedError, MediaError } from '../media/errors.ts';
 import type { Peer } from '../media/Peer.ts';
 import type { Room } from '../media/Room.ts';
 import type { RoomRegistry } from '../media/RoomRegistry.ts';
@@ -46,6 +46,8 @@ export interface ClientSessionOptions {
   maxProducersPerPeer: number;
   /** Told about every answered request (metrics). Method is 'invalid' when the request did not parse. */
   onRequestDone: (info: RequestOutcome) => void;
+  /** Whether the call in a room that is not live has ended (then its tokens may not reopen it). */
+  callEnded?: (roomId: string) => Promise<boolean>;
 }
 
 export interface RequestOutcome {
@@ -81,6 +83,7 @@ export class ClientSession {
   readonly #maxPeers: number;
   readonly #maxProducers: number;
   readonly #onRequestDone: (info: RequestOutcome) => void;
+  readonly #callEnded: ((roomId: string) => Promise<boolean>) | undefined;
   #membership: Membership | undefined;
   #queue: Promise<void> = Promise.resolve();
   #queued = 0;
@@ -101,6 +104,7 @@ export class ClientSession {
     this.#maxPeers = options.maxPeersPerRoom;
     this.#maxProducers = options.maxProducersPerPeer;
     this.#onRequestDone = options.onRequestDone;
+    this.#callEnded = options.callEnded;
 
     this.#socket.use((event, next) => this.#screen(event, next));
     this.#socket.on(REQUEST_EVENT, (...args: unknown[]) => this.#onRequest(args));
@@ -253,7 +257,7 @@ export class ClientSession {
         id: randomUUID(),
         kind: 'webrtc',
         identity: this.#claims.sub,
-        displayName: data.displayName ?? this.#claims.name,
+        displayName: this.#claims.name,
         role: this.#claims.role,
         grants: this.#claims.grants,
         rtpCapabilities,
@@ -291,6 +295,8 @@ export class ClientSession {
   async #room(): Promise<Room> {
     const current = this.#membership?.room;
     if (current && !current.closed) return current;
+    const { room } = this.#claims;
+    if (!this.#registry.get(room) && (await this.#callEnded?.(room))) throw callEndedError();
     return this.#registry.getOrCreate(this.#claims.room, { agentId: this.#claims.agentId ?? null });
   }
 

@@ -124,4 +124,28 @@ describe('agent configurations API', () => {
     };
     expect(list.items.map((a) => a.id)).not.toContain('big');
   });
+
+  it('lets supervisors edit content but only admins change provider settings, audited with old and new values', async () => {
+    const supervisor = await h.token('supervisor');
+    const admin = await h.token('admin');
+    const base = 'id: florist\nname: Florist\ngreeting: Flowers!\n';
+    expect((await yamlRequest(base, supervisor)).status).toBe(201);
+    const openai = `${base}dialog: { provider: openai, model: deepseek-chat }\n`;
+    const refused = await yamlRequest(openai, supervisor);
+    expect(refused.status).toBe(403);
+    expect(await errorCode(refused)).toBe('provider_settings_admin_only');
+    expect((await yamlRequest(base.replace('Flowers!', 'Fresh flowers!'), supervisor)).status).toBe(200);
+
+    expect((await yamlRequest(openai, admin)).status).toBe(200);
+    const rows = await h.db.orm.em
+      .fork()
+      .execute<{ actor_role: string; details: string }[]>(
+        "select actor_role, details from audit_events where target_id = 'florist' and action = 'agent_config.provider_settings'",
+      );
+    expect(rows).toHaveLength(1);
+    const details = typeof rows[0]?.details === 'string' ? JSON.parse(rows[0].details) : rows[0]?.details;
+    expect(rows[0]?.actor_role).toBe('admin');
+    expect(details.from.dialog).toEqual({ provider: 'scripted' });
+    expect(details.to.dialog).toEqual({ provider: 'openai', model: 'deepseek-chat' });
+  });
 });

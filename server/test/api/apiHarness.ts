@@ -1,4 +1,5 @@
 import type { Router } from '@koa/router';
+import { providerPolicyFromEnv } from '@voiceroom/sdk/protocol';
 import type { Context, Next } from 'koa';
 import { type CallRecords, startCallRecords } from '../../src/calls/index.ts';
 import type { ServerConfig } from '../../src/config.ts';
@@ -38,7 +39,11 @@ export async function startApiHarness(
     orm: h.db.orm,
     bus,
     tokens: h.tokens,
-    config: { extraction: options.extraction ?? RULES_ONLY, publicUrl: h.baseUrl },
+    config: {
+      extraction: options.extraction ?? RULES_ONLY,
+      publicUrl: h.baseUrl,
+      providers: providerPolicyFromEnv({}, '/models'),
+    },
     runExtractionWorker: options.runExtractionWorker ?? false,
   });
   late.records = records;

@@ -101,4 +101,28 @@ describe('TextConversations', () => {
     expect(store.size).toBe(1);
     store.close();
   });
+
+  it('reports a failing dialog provider as agent_dialog_failed, not an internal error', async () => {
+    const unreachable = 'http://127.0.0.1:9';
+    const config = {
+      ...pizzeria,
+      dialog: {
+        ...pizzeria.dialog,
+        provider: 'openai' as const,
+        baseUrl: unreachable,
+        apiKeyEnv: 'TEST_API_KEY',
+      },
+    };
+    const env = { TEST_API_KEY: 'k', PROVIDER_API_KEY_ENVS: 'TEST_API_KEY', PROVIDER_BASE_URLS: unreachable };
+    const store = new TextConversations({
+      agentConfigs: { get: async () => config },
+      createDialog: (c) => createDialog(c, { env }),
+    });
+    const { conversationId } = await store.start('pizzeria', 'u1');
+    await expect(store.send(conversationId, 'u1', 'hello')).rejects.toMatchObject({
+      code: 'agent_dialog_failed',
+      message: expect.stringContaining('dialog_unreachable'),
+    });
+    store.close();
+  });
 });

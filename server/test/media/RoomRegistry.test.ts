@@ -40,7 +40,7 @@ describe('RoomRegistry', () => {
     expect(new Set(rooms.map((r) => r?.workerPid)).size).toBe(2);
   });
 
-  it('closes a room after the grace once its last human left, unless someone comes back', async () => {
+  it('closes a room for good after the grace once its last human left, unless someone comes back', async () => {
     media = await startMedia({ emptyRoomGraceMs: 1000 });
     const room = await media.registry.getOrCreate('grace');
     addCustomer(room, 'a').close('left');
@@ -55,9 +55,8 @@ describe('RoomRegistry', () => {
       name: 'room.closed',
       payload: { roomId: 'grace', reason: 'room_empty' },
     });
-    // The next getOrCreate makes a new room under the same id.
-    const again = await media.registry.getOrCreate('grace');
-    expect(again).not.toBe(room);
+    // The call is over: its room id cannot be opened again (tokens for it are refused).
+    await expect(media.registry.getOrCreate('grace')).rejects.toMatchObject({ code: 'call_ended' });
   });
 
   it('does not count the AI agent as company: a room with only the agent left closes', async () => {

@@ -45,7 +45,7 @@ describe('SignalingServer', () => {
     const alice = await client(room, { name: 'Alice' });
     const bob = await client(room, { name: 'Bob' });
     const a = await joinAndProduce(alice, 1001);
-    const bobJoined = await joinRoom(bob, 'Bobby');
+    const bobJoined = await joinRoom(bob);
     expect(bobJoined).toMatchObject({ roomId: room, role: 'customer', resumed: false });
     expect(bobJoined.peers).toEqual([
       {
@@ -55,7 +55,7 @@ describe('SignalingServer', () => {
         producers: [{ producerId: a.producerId, kind: 'audio', paused: false }],
       },
     ]);
-    await alice.next('peerJoined', (d) => d.peerId === bobJoined.peerId && d.displayName === 'Bobby');
+    await alice.next('peerJoined', (d) => d.peerId === bobJoined.peerId && d.displayName === 'Bob');
 
     const recv = await bob.request('createWebRtcTransport', { direction: 'recv' });
     const offer = await bob.next('newConsumer', (d) => d.producerId === a.producerId);

@@ -139,9 +139,9 @@ export const FAKE_DTLS = {
 };
 
 /** Joins with the router's own capabilities (a client that supports exactly what the room offers). */
-export async function joinRoom(client: RtcTestClient, displayName?: string) {
+export async function joinRoom(client: RtcTestClient) {
   const rtpCapabilities = await client.request('getRouterRtpCapabilities');
-  return client.request('join', { rtpCapabilities, ...(displayName ? { displayName } : {}) });
+  return client.request('join', { rtpCapabilities });
 }
 
 /** join + send transport + producer; returns the ids. */

@@ -1,4 +1,9 @@
-import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import {
+  type AgentConfig,
+  DEFAULT_DIALOG_API_KEY_ENV,
+  DEFAULT_DIALOG_BASE_URL,
+  type ProviderPolicy,
+} from '@voiceroom/sdk/protocol';
 import type {
   ChatMessage,
   Dialog,
@@ -7,7 +12,7 @@ import type {
   DialogTurnInput,
   ToolDefinition,
 } from '../types.ts';
-import { DialogError } from './errors.ts';
+import { assertDialogAllowed, DialogError } from './errors.ts';
 import { humanRequested } from './handoff.ts';
 import { readSseData } from './openai/sse.ts';
 import {
@@ -21,6 +26,8 @@ import { CONTROL_TOOLS, lookupOrderTool, type OrderLookup, searchMenuTool } from
 
 export interface OpenAiCompatibleDialogOptions {
   config: AgentConfig;
+  /** The operator's allow-lists: the key variable and the base URL must be on them. */
+  policy: ProviderPolicy;
   /** Where `config.dialog.apiKeyEnv` is looked up (default process.env). */
   env?: NodeJS.ProcessEnv;
   /** Earlier orders for the lookup_order tool; without it the tool is not offered. */
@@ -31,9 +38,7 @@ export interface OpenAiCompatibleDialogOptions {
   connectTimeoutMs?: number;
 }
 
-const DEFAULT_BASE_URL = 'https://api.deepseek.com';
 const DEFAULT_MODEL = 'deepseek-chat';
-const DEFAULT_KEY_ENV = 'DEEPSEEK_API_KEY';
 
 /**
  * Dialog over any OpenAI-compatible chat-completions endpoint (DeepSeek by default), streamed with server-sent events.
@@ -45,7 +50,9 @@ export class OpenAiCompatibleDialog implements Dialog {
 
   constructor(options: OpenAiCompatibleDialogOptions) {
     const { config } = options;
-    const keyEnv = config.dialog.apiKeyEnv ?? DEFAULT_KEY_ENV;
+    // Checked right before a key is read: whoever builds this dialog cannot skip the operator's lists.
+    assertDialogAllowed(config, options.policy);
+    const keyEnv = config.dialog.apiKeyEnv ?? DEFAULT_DIALOG_API_KEY_ENV;
     const apiKey = (options.env ?? process.env)[keyEnv];
     if (!apiKey) {
       throw new DialogError(
@@ -56,7 +63,7 @@ export class OpenAiCompatibleDialog implements Dialog {
     const tools = [searchMenuTool(config.menu), ...(options.orders ? [lookupOrderTool(options.orders)] : [])];
     this.#settings = {
       config,
-      url: `${(config.dialog.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '')}/chat/completions`,
+      url: `${(config.dialog.baseUrl ?? DEFAULT_DIALOG_BASE_URL).replace(/\/+$/, '')}/chat/completions`,
       model: config.dialog.model ?? DEFAULT_MODEL,
       apiKey,
       tools: new Map(tools.map((t) => [t.name, t])),

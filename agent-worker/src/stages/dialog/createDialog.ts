@@ -1,6 +1,7 @@
-import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import { type AgentConfig, modelPath, type ProviderPolicy } from '@voiceroom/sdk/protocol';
+import { defaultProviderPolicy } from '../../models/modelLayout.ts';
 import type { Dialog } from '../types.ts';
-import { DialogError } from './errors.ts';
+import { assertDialogAllowed, DialogError } from './errors.ts';
 import { LlamaCppDialog } from './LlamaCppDialog.ts';
 import { OpenAiCompatibleDialog } from './OpenAiCompatibleDialog.ts';
 import { ScriptedDialog } from './ScriptedDialog.ts';
@@ -9,27 +10,37 @@ import type { OrderLookup } from './tools.ts';
 export interface CreateDialogOptions {
   /** Earlier orders for the LLM's lookup tool. */
   orders?: OrderLookup;
+  /** Where the API key is read (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** What keys, endpoints and model files the configuration may use (default: read from `env`). */
+  policy?: ProviderPolicy;
   /** Told when a configured provider cannot be used and the scripted policy stands in. */
   onFallback?: (message: string) => void;
 }
 
 /**
  * The dialog provider an agent's configuration selects. When it cannot be set up (no API key for `openai`, no GGUF
- * model or no node-llama-cpp for `llama`) the scripted policy stands in, said through `onFallback`, so a call still
- * gets an agent.
+ * model or no node-llama-cpp for `llama`) or the operator's provider policy refuses its key variable, endpoint or
+ * model path, the scripted policy stands in, said through `onFallback`, so a call still gets an agent.
  */
 export async function createDialog(config: AgentConfig, options: CreateDialogOptions = {}): Promise<Dialog> {
+  const env = options.env ?? process.env;
+  const policy = options.policy ?? defaultProviderPolicy(env);
   try {
+    assertDialogAllowed(config, policy);
     switch (config.dialog.provider) {
       case 'openai':
         return new OpenAiCompatibleDialog({
           config,
+          policy,
+          env,
           ...(options.orders ? { orders: options.orders } : {}),
-          ...(options.env ? { env: options.env } : {}),
         });
-      case 'llama':
-        return await LlamaCppDialog.create({ config });
+      case 'llama': {
+        // Resolved against the models directory (the policy check above keeps it inside).
+        const modelFile = config.dialog.model && modelPath(config.dialog.model, policy.modelsDir);
+        return await LlamaCppDialog.create({ config, ...(modelFile ? { modelPath: modelFile } : {}) });
+      }
       case 'scripted':
         return new ScriptedDialog({ config });
     }

@@ -1,3 +1,4 @@
+export { defaultProviderPolicy } from '../../models/modelLayout.ts';
 export type { ChatMessage, Dialog, DialogChunk, DialogSession } from '../types.ts';
 export { type CreateDialogOptions, createDialog } from './createDialog.ts';
 export { DialogError, type DialogErrorCode } from './errors.ts';

@@ -1,12 +1,11 @@
-import { isAbsolute, join } from 'node:path';
-import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import { type AgentConfig, requireModelPath } from '@voiceroom/sdk/protocol';
 import { defaultModelsDir } from '../../models/modelLayout.ts';
 import type { Stt } from '../types.ts';
 import { PocketSphinxStt } from './pocketsphinx/PocketSphinxStt.ts';
 import { SherpaOnnxStt } from './sherpa/SherpaOnnxStt.ts';
 
 export interface CreateSttOptions {
-  /** Where `npm run models` put the models (default VOICEROOM_MODELS_DIR or ./models); config `asr.model` is relative to it. */
+  /** Where `npm run models` put the models (default VOICEROOM_MODELS_DIR or ./models); config `asr.model` is relative to it and may not leave it. */
   modelsDir?: string;
   /** When the configured model cannot be loaded, use PocketSphinx instead of failing (default true). */
   fallback?: boolean;
@@ -32,9 +31,12 @@ export async function createStt(
   const pocketsphinx = (): Promise<Stt> =>
     PocketSphinxStt.create({ domain: config, onError: options.onError });
   if (config.asr.provider === 'pocketsphinx') return pocketsphinx();
-  const name = config.asr.model ?? DEFAULT_SHERPA_ASR_MODEL;
-  const modelDir = isAbsolute(name) ? name : join(options.modelsDir ?? defaultModelsDir(), name);
   try {
+    const modelDir = requireModelPath(
+      'asr.model',
+      config.asr.model ?? DEFAULT_SHERPA_ASR_MODEL,
+      options.modelsDir ?? defaultModelsDir(),
+    );
     return await SherpaOnnxStt.create({ modelDir, onError: options.onError });
   } catch (error) {
     if (options.fallback === false) throw error;

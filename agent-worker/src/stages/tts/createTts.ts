@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
-import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import { join } from 'node:path';
+import { type AgentConfig, requireModelPath } from '@voiceroom/sdk/protocol';
 import { defaultModelsDir } from '../../models/modelLayout.ts';
 import type { Tts } from '../types.ts';
 import { EspeakTts } from './espeak/EspeakTts.ts';
@@ -9,7 +9,7 @@ import { KokoroTts } from './kokoro/KokoroTts.ts';
 import { SherpaOnnxTts } from './sherpa/SherpaOnnxTts.ts';
 
 export interface CreateTtsOptions {
-  /** Where `npm run models` put the models (default VOICEROOM_MODELS_DIR or ./models); config `tts.model` is relative to it. */
+  /** Where `npm run models` put the models (default VOICEROOM_MODELS_DIR or ./models); config `tts.model` is relative to it and may not leave it. */
   modelsDir?: string;
   /** When the configured neural voice cannot be loaded, use flite (kal16) instead of failing (default true). */
   fallback?: boolean;
@@ -24,8 +24,11 @@ export const DEFAULT_SHERPA_TTS_MODEL = 'kokoro-en';
  */
 export async function createTts(config: AgentConfig['tts'], options: CreateTtsOptions = {}): Promise<Tts> {
   const modelDir = (fallbackName: string): string => {
-    const name = config.model ?? fallbackName;
-    return isAbsolute(name) ? name : join(options.modelsDir ?? defaultModelsDir(), name);
+    return requireModelPath(
+      'tts.model',
+      config.model ?? fallbackName,
+      options.modelsDir ?? defaultModelsDir(),
+    );
   };
   switch (config.provider) {
     case 'flite':

@@ -1,4 +1,5 @@
 import { Router } from '@koa/router';
+import { type AgentConfig, ProviderPolicyError, providerSettings } from '@voiceroom/sdk/protocol';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { STAFF_ROLES } from '../../auth/roles.ts';
@@ -18,6 +19,10 @@ const FormatQuerySchema = z.object({ format: z.enum(['json', 'yaml']).default('j
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain'];
 const YAML_LIMIT_BYTES = 512 * 1024;
+/** Provider settings of a configuration that names none (what a new agent starts from). */
+const DEFAULT_PROVIDER_SETTINGS = JSON.stringify(
+  providerSettings(validateAgentConfig({ id: 'default', name: 'default', greeting: 'Hello' })),
+);
 
 export interface AgentConfigsRouterDeps {
   tokens: TokenService;
@@ -28,7 +33,9 @@ export interface AgentConfigsRouterDeps {
 /**
  * Agent configuration CRUD: GET /api/agent-configs[/:agentId] (JSON, or YAML with ?format=yaml), POST (create),
  * PUT /:agentId (replace), DELETE /:agentId, POST /import (a YAML document: create or replace) and
- * GET /:agentId/export (YAML download). Reads for staff; writes for supervisors and admins; every write audited.
+ * GET /:agentId/export (YAML download). Reads for staff; writes for supervisors and admins, but provider settings
+ * (which key variable, endpoint and model files the agent uses) only for admins; every write audited, provider
+ * changes with their old and new values.
  */
 export function createAgentConfigsRouter(deps: AgentConfigsRouterDeps): Router {
   const router = new Router({ prefix: '/api/agent-configs' });
@@ -47,6 +54,34 @@ export function createAgentConfigsRouter(deps: AgentConfigsRouterDeps): Router {
     });
   }
 
+  /** Stores `config` (replacing `before`), refusing a supervisor's provider change and audit-logging an admin's. */
+  async function save(ctx: Context, config: AgentConfig, before: AgentConfig | undefined): Promise<void> {
+    const from = before ? JSON.stringify(providerSettings(before)) : DEFAULT_PROVIDER_SETTINGS;
+    const to = JSON.stringify(providerSettings(config));
+    if (from !== to && authenticatedUser(ctx.state).role !== 'admin') {
+      throw new HttpError(
+        403,
+        'provider_settings_admin_only',
+        'Only an admin may change the dialog, asr or tts provider, model, baseUrl or apiKeyEnv: keep them as they are or ask an admin.',
+      );
+    }
+    try {
+      await deps.store.put(config);
+    } catch (error) {
+      if (!(error instanceof ProviderPolicyError)) throw error;
+      const first = error.violations[0];
+      throw new HttpError(400, first?.code ?? error.code, `Refused provider settings: ${error.message}.`, {
+        details: error.violations,
+      });
+    }
+    if (from !== to) {
+      await audit(ctx, 'agent_config.provider_settings', config.id, {
+        from: JSON.parse(from),
+        to: JSON.parse(to),
+      });
+    }
+  }
+
   router.get('/', staff, async (ctx) => {
     ctx.body = { items: await deps.store.list() };
   });
@@ -61,8 +96,9 @@ export function createAgentConfigsRouter(deps: AgentConfigsRouterDeps): Router {
     }
     const text = await readText(ctx, YAML_LIMIT_BYTES);
     const imported = asValidation(() => parseAgentYaml(text));
-    const existed = (await deps.store.get(imported.id)) !== undefined;
-    await deps.store.put(imported);
+    const existing = await deps.store.get(imported.id);
+    const existed = existing !== undefined;
+    await save(ctx, imported, existing);
     await audit(ctx, 'agent_config.import', imported.id, { replaced: existed });
     ctx.status = existed ? 200 : 201;
     ctx.body = imported;
@@ -100,7 +136,7 @@ export function createAgentConfigsRouter(deps: AgentConfigsRouterDeps): Router {
         `Agent ${config.id} exists: update it with PUT /api/agent-configs/${config.id}.`,
       );
     }
-    await deps.store.put(config);
+    await save(ctx, config, undefined);
     await audit(ctx, 'agent_config.create', config.id);
     ctx.status = 201;
     ctx.body = config;
@@ -130,7 +166,7 @@ export function createAgentConfigsRouter(deps: AgentConfigsRouterDeps): Router {
       );
     }
     const config = asValidation(() => validateAgentConfig({ ...body, id: agentId }));
-    await deps.store.put(config);
+    await save(ctx, config, before.config);
     await audit(ctx, 'agent_config.update', agentId, { fromVersion: before.version });
     ctx.body = config;
   });

@@ -16,6 +16,7 @@ const STATUS: Record<ConversationError['code'], number> = {
   conversation_not_found: 404,
   conversation_busy: 409,
   conversation_ended: 409,
+  agent_dialog_failed: 502,
 };
 
 /**

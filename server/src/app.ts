@@ -66,7 +66,11 @@ export async function startServer(
   const orm = await openOrm(config.db);
   if (options.migrate ?? true) await orm.migrator.up();
   if (config.production) await refuseDemoPasswords(orm);
-  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  const redis = new Redis(config.redisUrl, {
+    keyPrefix: config.redisKeyPrefix,
+    lazyConnect: true,
+    maxRetriesPerRequest: 2,
+  });
   redis.on('error', (error) => log.warn({ err: error }, 'redis error'));
   await redis.connect();
   const tokens = new TokenService(config.jwt);

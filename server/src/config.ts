@@ -89,6 +89,11 @@ const EnvSchema = z.object({
   REDIS_URL: z
     .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
     .default('redis://127.0.0.1:6379'),
+  /** Prefix of every key this deployment writes, so deployments (or test servers) can share one Redis. */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{0,64}$/, 'letters, digits and _ . : - only (at most 64)')
+    .default('voiceroom:'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(256).optional(),
   RTC_MIN_PORT: port.default(40_000),
@@ -148,6 +153,7 @@ export interface ServerConfig {
   proxyHops: number;
   db: DbConfig;
   redisUrl: string;
+  redisKeyPrefix: string;
   jwt: JwtConfig;
   mediasoup: {
     numWorkers: number;
@@ -219,6 +225,7 @@ export function loadConfig(
     proxyHops: e.PROXY_HOPS,
     db: dbConfigFrom(e),
     redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     jwt: {
       secret: e.JWT_SECRET ?? developmentSecret(options.jwtSecretFile ?? DEFAULT_JWT_SECRET_FILE),
       issuer: 'voiceroom',

@@ -33,6 +33,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     DB_NAME: dbName,
     JWT_SECRET: randomBytes(32).toString('hex'),
     MEDIASOUP_WORKERS: '1',
+    // Test servers share the machine's Redis: per-account login locks and call budgets stay per test app.
+    REDIS_KEY_PREFIX: `${dbName}:`,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     ...options.env,
   });

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hashPassword } from '../../server/src/auth/passwords.ts';
-import { openOrm } from '../../server/src/db/orm.ts';
+import { type MikroORM, openOrm } from '../../server/src/db/orm.ts';
 import { seedDemoUsers } from '../../server/src/db/seed.ts';
 import { startTestApp, type TestApp, type TestAppOptions } from './app.ts';
 
@@ -19,8 +19,10 @@ export interface SecurityApp extends TestApp {
    * so per-account lockouts must not hit the demo accounts other tests log in with.
    */
   addUser(role: string): Promise<string>;
+  /** A connection of the test's own to the server's database (closed by close()). */
+  orm: MikroORM;
   /** Runs SQL on the app's database (to demote or disable an account as an administrator would). */
-  sql(statement: string, params?: unknown[]): Promise<unknown>;
+  sql<T = unknown>(statement: string, params?: unknown[]): Promise<T[]>;
 }
 
 /** The real server (startTestApp: fresh MariaDB database, ephemeral port) with the demo accounts, for attack tests. */
@@ -58,7 +60,8 @@ export async function startSecurityApp(options: TestAppOptions = {}): Promise<Se
         );
       return email;
     },
-    sql: (statement, params) => orm.em.getConnection().execute(statement, params as never),
+    orm,
+    sql: (statement, params = []) => orm.em.fork().execute(statement, params),
     async close() {
       await orm.close(true);
       await app.close();

@@ -3,16 +3,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REFRESH_COOKIE } from '../../server/src/http/refreshCookie.ts';
-import { type SeededApp, STAFF_PASSWORD, startSeededApp } from '../helpers/seededApp.ts';
+import { DEMO_PASSWORD, type SecurityApp, startSecurityApp } from '../helpers/securityApp.ts';
 
-let app: SeededApp;
-let tls: SeededApp;
+let app: SecurityApp;
+let tls: SecurityApp;
 const PAGES = ['/', '/console/'];
 
 beforeAll(async () => {
   [app, tls] = await Promise.all([
-    startSeededApp(),
-    startSeededApp({ env: { PUBLIC_URL: 'https://voice.example.com' } }),
+    startSecurityApp(),
+    startSecurityApp({ env: { PUBLIC_URL: 'https://voice.example.com' } }),
   ]);
 }, 120_000);
 
@@ -20,7 +20,7 @@ afterAll(async () => {
   await Promise.all([app?.close(), tls?.close()]);
 });
 
-const get = (base: SeededApp, path: string) => fetch(`${base.url}${path}`);
+const get = (base: SecurityApp, path: string) => fetch(`${base.url}${path}`);
 
 function csp(res: Response): Map<string, string> {
   const directives = (res.headers.get('content-security-policy') ?? '').split(';').map((d) => d.trim());
@@ -31,7 +31,7 @@ async function cookieLogin(): Promise<{ res: Response; body: Record<string, unkn
   const res = await fetch(`${app.url}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'agent@voiceroom.local', password: STAFF_PASSWORD, refreshCookie: true }),
+    body: JSON.stringify({ email: 'agent@voiceroom.local', password: DEMO_PASSWORD, refreshCookie: true }),
   });
   expect(res.status).toBe(200);
   const cookie = res.headers.getSetCookie().find((c) => c.startsWith(`${REFRESH_COOKIE}=`)) ?? '';
@@ -105,7 +105,7 @@ describe('headers', () => {
 
   it('attack: a k6 or SDK client (no browser, no cookie) refreshes its session | expected: the JSON refresh flow still works and sets no cookie', async () => {
     const { refreshToken } = await app.login('agent');
-    const res = await app.api('POST', '/api/auth/refresh', { body: { refreshToken } });
+    const res = await app.request('POST', '/api/auth/refresh', { body: { refreshToken } });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({
       accessToken: expect.any(String),

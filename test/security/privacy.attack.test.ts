@@ -16,11 +16,11 @@ import {
   opusRtpParameters,
   type RtcTestClient,
 } from '../../server/test/signaling/rtcClient.ts';
-import { type SeededApp, startSeededApp } from '../helpers/seededApp.ts';
+import { type SecurityApp, startSecurityApp } from '../helpers/securityApp.ts';
 
 const CARD_NOTES = 'customer read card 4111 1111 1111 1111, code 123, to pay on delivery';
 let fake: FakeChatCompletions;
-let app: SeededApp;
+let app: SecurityApp;
 let supervisor: string;
 let call: { callId: string; roomId: string };
 const clients: RtcTestClient[] = [];
@@ -29,7 +29,7 @@ async function callDetail(): Promise<{
   transcript: { segmentId: string; text: string }[];
   extraction?: { jobId?: number; order?: { notes: string | null } | null } | null;
 }> {
-  const res = await app.api('GET', `/api/calls/${call.callId}`, { token: supervisor });
+  const res = await app.request('GET', `/api/calls/${call.callId}`, { token: supervisor });
   expect(res.status).toBe(200);
   return res.json() as never;
 }
@@ -59,11 +59,11 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>): Prom
 beforeAll(async () => {
   fake = await new FakeChatCompletions({ apiKey: 'sk-audit' }).start();
   fake.script({ kind: 'reply', content: { ...PIZZA_RESULT, notes: CARD_NOTES } });
-  app = await startSeededApp({
+  app = await startSecurityApp({
     env: { DEEPSEEK_API_KEY: 'sk-audit', DEEPSEEK_BASE_URL: fake.baseUrl },
   });
   supervisor = (await app.login('supervisor')).accessToken;
-  const started = await app.api('POST', '/api/calls', { body: { displayName: 'Anna' } });
+  const started = await app.request('POST', '/api/calls', { body: { displayName: 'Anna' } });
   expect(started.status).toBe(201);
   call = (await started.json()) as { callId: string; roomId: string };
   say('c1', 'customer', 'my card is four one one one', 0);
@@ -130,7 +130,7 @@ describe('privacy', () => {
       call.callId,
     ]);
     const corrected = { ...PIZZA_RESULT, customer: { ...PIZZA_RESULT.customer, phone: '415 555 9999' } };
-    const res = await app.api('POST', `/api/extraction/jobs/${job?.id}/correct`, {
+    const res = await app.request('POST', `/api/extraction/jobs/${job?.id}/correct`, {
       token: supervisor,
       body: { result: corrected, note: 'Anna Rossi asked to use 415 555 9999' },
     });

@@ -82,7 +82,7 @@ export async function startServer(
   const conversations = new TextConversations({
     agentConfigs: records.agentConfigs,
     createDialog: (agent) =>
-      createDialog(agent, { onFallback: (message) => log.warn({ agentId: agent.id }, message) }),
+      createDialog(agent, { onFallback: (f) => log.warn({ agentId: agent.id }, f.message) }),
   });
   const httpApp = createHttpApp({
     config,

@@ -11,6 +11,7 @@ export interface CallerInputOptions {
   /** How much audio before the VAD's speech start is kept for the recogniser. */
   prefixPaddingMs: number;
   clock: Clock;
+  /** The recogniser failed (threw while fed, or its stream broke); it is fed no more until `replaceRecogniser`. */
   onError(error: unknown): void;
 }
 
@@ -21,7 +22,9 @@ export interface CallerInputOptions {
  */
 export class CallerInput extends FrameProcessor {
   readonly #vad: VadStream;
-  readonly #stt: SttStream;
+  #stt: SttStream;
+  #sttFailed = false;
+  readonly #onError: (error: unknown) => void;
   readonly #clock: Clock;
   readonly #recent: Int16Array;
   /** Stream position (samples) just after the newest sample in `#recent`. */
@@ -29,20 +32,33 @@ export class CallerInput extends FrameProcessor {
   /** Stream position up to which the current utterance was given to the recogniser. */
   #fedUpTo = 0;
   #inSpeech = false;
-  readonly #reading: Promise<void>;
+  #reading: Promise<void>;
 
   constructor(options: CallerInputOptions) {
     super();
     this.#vad = options.vad;
     this.#stt = options.stt;
+    this.#onError = options.onError;
     this.#clock = options.clock;
     this.#recent = new Int16Array(Math.max(1, options.prefixPaddingMs + 1000) * SAMPLES_PER_MS);
-    this.#reading = this.#readTranscripts().catch(options.onError);
+    this.#reading = this.#read(this.#stt);
   }
 
   /** Resolves when the recogniser's stream has ended (after `close`). */
   get reading(): Promise<void> {
     return this.#reading;
+  }
+
+  /**
+   * Hands the caller's speech to another recogniser from now on (the fallback taking over from a failed one); the
+   * current utterance's remembered audio goes to it too.
+   */
+  replaceRecogniser(stt: SttStream): void {
+    const previous = this.#stt;
+    this.#stt = stt;
+    this.#sttFailed = false;
+    this.#closeQuietly(previous);
+    this.#reading = this.#read(stt);
   }
 
   processDown(frame: DownstreamFrame): void {
@@ -66,7 +82,7 @@ export class CallerInput extends FrameProcessor {
         this.pushDown({ kind: 'user_started_speaking', atMs: toClock(event.atMs), streamMs: event.atMs });
       } else if (this.#inSpeech) {
         this.#feedRecogniser();
-        this.#stt.endUtterance();
+        this.#recognise((stt) => stt.endUtterance());
         this.#inSpeech = false;
         this.pushDown({ kind: 'user_stopped_speaking', atMs: toClock(event.atMs), streamMs: event.atMs });
       }
@@ -88,6 +104,7 @@ export class CallerInput extends FrameProcessor {
 
   /** Gives the recogniser the remembered audio from `#fedUpTo` to now. */
   #feedRecogniser(): void {
+    if (this.#sttFailed) return;
     const from = Math.max(this.#fedUpTo, this.#streamSamples - this.#recent.length);
     const count = this.#streamSamples - from;
     if (count <= 0) return;
@@ -96,11 +113,41 @@ export class CallerInput extends FrameProcessor {
     for (let i = 0, pos = from % ring.length; i < count; i++, pos = (pos + 1) % ring.length)
       out[i] = ring[pos] ?? 0;
     this.#fedUpTo = this.#streamSamples;
-    this.#stt.pushAudio(out);
+    this.#recognise((stt) => stt.pushAudio(out));
   }
 
-  async #readTranscripts(): Promise<void> {
-    for await (const event of this.#stt) {
+  #recognise(action: (stt: SttStream) => void): void {
+    if (this.#sttFailed) return;
+    const stt = this.#stt;
+    try {
+      action(stt);
+    } catch (error) {
+      this.#recogniserFailed(stt, error);
+    }
+  }
+
+  #read(stt: SttStream): Promise<void> {
+    return this.#readTranscripts(stt).catch((error: unknown) => this.#recogniserFailed(stt, error));
+  }
+
+  #recogniserFailed(stt: SttStream, error: unknown): void {
+    if (stt !== this.#stt || this.#sttFailed) return;
+    this.#sttFailed = true;
+    this.#closeQuietly(stt);
+    this.#onError(error);
+  }
+
+  #closeQuietly(stt: SttStream): void {
+    try {
+      stt.close();
+    } catch {
+      // a broken recogniser may fail to close too; it is dropped either way
+    }
+  }
+
+  async #readTranscripts(stt: SttStream): Promise<void> {
+    for await (const event of stt) {
+      if (stt !== this.#stt) return;
       const final = event.type === 'final';
       const streamMs = this.#streamSamples / SAMPLES_PER_MS;
       this.pushDown({ kind: 'transcription', text: event.text, final, atMs: this.#clock.now(), streamMs });

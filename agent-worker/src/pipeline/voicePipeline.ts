@@ -1,4 +1,10 @@
-import type { AgentConfig, AgentState, SessionCallEvent } from '@voiceroom/sdk/protocol';
+import type {
+  AgentConfig,
+  AgentState,
+  SessionCallEvent,
+  StageKind,
+  StageRecovery,
+} from '@voiceroom/sdk/protocol';
 import type { Logger } from 'pino';
 import type { Dialog, Stt, Tts, Vad } from '../stages/types.ts';
 import type { CallPipeline } from '../worker/CallPipeline.ts';
@@ -16,7 +22,10 @@ import {
 import { TurnTaker } from './turnTaker.ts';
 import { WhisperHints } from './whisperHints.ts';
 
-/** transcript | agent.state | turn.metrics | handoff | end_call (after the goodbye was played), each with roomId. */
+/**
+ * transcript | agent.state | turn.metrics | stage.failed | handoff | end_call (after the goodbye was played), each
+ * with roomId.
+ */
 export type PipelineEvent = SessionCallEvent;
 
 export interface VoicePipelineOptions {
@@ -24,11 +33,15 @@ export interface VoicePipelineOptions {
   config: AgentConfig;
   vad: Vad;
   stt: Stt;
+  /** The recogniser that takes over when `stt` fails mid-call; without one the agent apologises and hands off. */
+  fallbackStt?: () => Promise<Stt>;
   dialog: Dialog;
   tts: Tts;
   /** Sentence-chunking TTS over `tts`. */
   speak: SpeakSentences;
   emit(event: PipelineEvent): void;
+  /** Told once when the pipeline closed (the stage cache's lease is released then). */
+  onClosed?: () => void;
   clock?: Clock;
   logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
@@ -43,6 +56,9 @@ export interface VoicePipelineStats {
 }
 
 const round = (ms: number) => Math.max(0, Math.round(ms));
+
+export const RECOGNISER_FAILED_REPLY =
+  "Sorry, I'm having trouble hearing you right now. Let me get a colleague to help you.";
 
 /** No whisper audio for this long: the co-pilot stopped talking. */
 const WHISPER_IDLE_MS = 200;
@@ -64,6 +80,9 @@ export class VoicePipeline implements CallPipeline {
   /** Opened on the first co-pilot whisper: its own VAD and recogniser streams. */
   #whisper: CallerInput | undefined;
   #cancelWhisperFlush: (() => void) | undefined;
+  /** The recogniser hearing the caller now (the fallback's after a failure). */
+  #sttName: string;
+  #sttFallbackUsed = false;
   #started = false;
   #closed = false;
 
@@ -72,12 +91,13 @@ export class VoicePipeline implements CallPipeline {
     this.#clock = options.clock ?? systemClock;
     this.#callStartMs = this.#clock.now();
     const { config } = options;
+    this.#sttName = options.stt.name;
     this.#input = new CallerInput({
       vad: options.vad.createStream(),
       stt: options.stt.createStream(),
       prefixPaddingMs: config.vad.prefixPaddingMs,
       clock: this.#clock,
-      onError: (error) => this.#fail('speech recognition failed', error),
+      onError: (error) => this.#recogniserFailed(error),
     });
     this.#turnTaker = new TurnTaker({
       settings: { ...config.turn, vadHangoverMs: config.vad.minSilenceMs },
@@ -182,6 +202,7 @@ export class VoicePipeline implements CallPipeline {
       () => this.#cancelWhisperFlush?.(),
       () => this.#whisper?.close(),
       () => this.#dialogSession.close(),
+      () => this.#options.onClosed?.(),
     ]) {
       try {
         step();
@@ -189,6 +210,59 @@ export class VoicePipeline implements CallPipeline {
         this.#options.logger?.warn({ err: error }, 'closing a pipeline stage failed');
       }
     }
+  }
+
+  /**
+   * The caller's recogniser broke mid-call. The fallback recogniser takes over when there is one; otherwise the
+   * agent says it cannot hear and asks for a human, rather than carrying on deaf. Either way the call record sees it.
+   */
+  #recogniserFailed(error: unknown): void {
+    const failed = this.#sttName;
+    this.#fail(`speech recognition (${failed}) failed`, error);
+    const fallback = this.#sttFallbackUsed ? undefined : this.#options.fallbackStt;
+    if (fallback === undefined) {
+      this.#cannotHear(failed, error);
+      return;
+    }
+    this.#sttFallbackUsed = true;
+    fallback().then(
+      (stt) => {
+        if (this.#closed) return;
+        this.#input.replaceRecogniser(stt.createStream());
+        this.#sttName = stt.name;
+        this.#stageFailed('stt', failed, error, 'fallback', stt.name);
+      },
+      (loadError: unknown) => {
+        this.#fail('the fallback recogniser could not be loaded', loadError);
+        this.#cannotHear(failed, error);
+      },
+    );
+  }
+
+  #cannotHear(provider: string, error: unknown): void {
+    if (this.#closed) return;
+    this.#stageFailed('stt', provider, error, 'apology');
+    this.#turnTaker.speak(RECOGNISER_FAILED_REPLY);
+    this.#emit({ type: 'handoff', roomId: this.#options.roomId, reason: 'speech recognition failed' });
+  }
+
+  #stageFailed(
+    stage: StageKind,
+    provider: string,
+    error: unknown,
+    recovery: StageRecovery,
+    fallbackProvider?: string,
+  ): void {
+    this.#emit({
+      type: 'stage.failed',
+      roomId: this.#options.roomId,
+      stage,
+      provider,
+      message: (error instanceof Error ? error.message : String(error)).slice(0, 500),
+      recovery,
+      ...(fallbackProvider === undefined ? {} : { fallbackProvider }),
+      atMs: this.#callMs(this.#clock.now()),
+    });
   }
 
   #openWhisper(): CallerInput {
@@ -277,7 +351,16 @@ export class VoicePipeline implements CallPipeline {
         }),
       endCall: () => this.#emit({ type: 'end_call', roomId }),
       handoff: (reason) => this.#emit({ type: 'handoff', roomId, reason }),
-      error: (error) => this.#fail('agent reply failed', error),
+      stageFailed: (stage, error, apologised) => {
+        this.#fail(`agent reply failed (${stage})`, error);
+        if (stage === 'dialog') {
+          this.#stageFailed(stage, this.#options.dialog.name, error, apologised ? 'apology' : 'none');
+          return;
+        }
+        // Without a voice there is no apology to make: a human has to take the call.
+        this.#stageFailed(stage, this.#options.tts.name, error, 'handoff');
+        this.#emit({ type: 'handoff', roomId, reason: 'speech synthesis failed' });
+      },
     };
   }
 

@@ -21,7 +21,7 @@ describe('createDialog', () => {
     const warnings: string[] = [];
     const dialog = await createDialog(configWith({ provider: 'openai', apiKeyEnv: 'MISSING_KEY' }), {
       env: {},
-      onFallback: (m) => warnings.push(m),
+      onFallback: (f) => warnings.push(f.message),
     });
     expect(dialog.name).toBe('scripted');
     expect(warnings).toEqual([expect.stringContaining('MISSING_KEY')]);
@@ -30,7 +30,7 @@ describe('createDialog', () => {
   it('falls back to the scripted dialog when the local model file is missing', async () => {
     const warnings: string[] = [];
     const dialog = await createDialog(configWith({ provider: 'llama', model: '/nonexistent/tiny.gguf' }), {
-      onFallback: (m) => warnings.push(m),
+      onFallback: (f) => warnings.push(f.message),
     });
     expect(dialog.name).toBe('scripted');
     expect(warnings).toEqual([expect.stringContaining('/nonexistent/tiny.gguf')]);

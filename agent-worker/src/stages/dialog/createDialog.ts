@@ -1,17 +1,15 @@
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
 import type { Dialog } from '../types.ts';
-import { DialogError } from './errors.ts';
+import { type FallbackOptions, type ProviderChoice, withFallback } from '../withFallback.ts';
 import { LlamaCppDialog } from './LlamaCppDialog.ts';
 import { OpenAiCompatibleDialog } from './OpenAiCompatibleDialog.ts';
 import { ScriptedDialog } from './ScriptedDialog.ts';
 import type { OrderLookup } from './tools.ts';
 
-export interface CreateDialogOptions {
+export interface CreateDialogOptions extends FallbackOptions {
   /** Earlier orders for the LLM's lookup tool. */
   orders?: OrderLookup;
   env?: NodeJS.ProcessEnv;
-  /** Told when a configured provider cannot be used and the scripted policy stands in. */
-  onFallback?: (message: string) => void;
 }
 
 /**
@@ -19,23 +17,26 @@ export interface CreateDialogOptions {
  * model or no node-llama-cpp for `llama`) the scripted policy stands in, said through `onFallback`, so a call still
  * gets an agent.
  */
-export async function createDialog(config: AgentConfig, options: CreateDialogOptions = {}): Promise<Dialog> {
-  try {
-    switch (config.dialog.provider) {
-      case 'openai':
-        return new OpenAiCompatibleDialog({
+export function createDialog(config: AgentConfig, options: CreateDialogOptions = {}): Promise<Dialog> {
+  const scripted: ProviderChoice<Dialog> = { name: 'scripted', create: () => new ScriptedDialog({ config }) };
+  switch (config.dialog.provider) {
+    case 'openai': {
+      const create = () =>
+        new OpenAiCompatibleDialog({
           config,
           ...(options.orders ? { orders: options.orders } : {}),
           ...(options.env ? { env: options.env } : {}),
         });
-      case 'llama':
-        return await LlamaCppDialog.create({ config });
-      case 'scripted':
-        return new ScriptedDialog({ config });
+      return withFallback('dialog', { name: 'openai', create }, scripted, options);
     }
-  } catch (error) {
-    if (!(error instanceof DialogError)) throw error;
-    options.onFallback?.(`agent ${config.id}: ${error.message}; using the scripted dialog`);
-    return new ScriptedDialog({ config });
+    case 'llama':
+      return withFallback(
+        'dialog',
+        { name: 'llama', create: () => LlamaCppDialog.create({ config }) },
+        scripted,
+        options,
+      );
+    case 'scripted':
+      return withFallback('dialog', scripted, undefined, options);
   }
 }

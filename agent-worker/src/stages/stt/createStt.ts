@@ -2,15 +2,13 @@ import { isAbsolute, join } from 'node:path';
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
 import { defaultModelsDir } from '../../models/modelLayout.ts';
 import type { Stt } from '../types.ts';
+import { type FallbackOptions, type ProviderChoice, withFallback } from '../withFallback.ts';
 import { PocketSphinxStt } from './pocketsphinx/PocketSphinxStt.ts';
 import { SherpaOnnxStt } from './sherpa/SherpaOnnxStt.ts';
 
-export interface CreateSttOptions {
+export interface CreateSttOptions extends FallbackOptions {
   /** Where `npm run models` put the models (default VOICEROOM_MODELS_DIR or ./models); config `asr.model` is relative to it. */
   modelsDir?: string;
-  /** When the configured model cannot be loaded, use PocketSphinx instead of failing (default true). */
-  fallback?: boolean;
-  onWarning?: (message: string, error: Error) => void;
   onError?: (error: Error) => void;
   /**
    * PocketSphinx: decode a call's first utterance twice (default true). Better first-turn accuracy for voices far
@@ -21,27 +19,41 @@ export interface CreateSttOptions {
 
 export const DEFAULT_SHERPA_ASR_MODEL = 'zipformer-en-20m';
 
+type SttConfig = Pick<AgentConfig, 'asr' | 'menu' | 'knowledge' | 'handoff'>;
+
+/**
+ * The offline recogniser that stands in for the configured one, or undefined when the configured one is already
+ * offline. Also what takes over mid-call when the configured recogniser fails (see StageCache.offlineStt).
+ */
+export function offlineSttFor(
+  config: SttConfig,
+  options: Pick<CreateSttOptions, 'onError'> = {},
+): ProviderChoice<Stt> | undefined {
+  if (config.asr.provider === 'pocketsphinx') return undefined;
+  return {
+    name: 'pocketsphinx',
+    create: () => PocketSphinxStt.create({ domain: config, onError: options.onError }),
+  };
+}
+
 /**
  * The recogniser the agent configuration asks for. PocketSphinx always gets the agent's own language model (menu,
  * knowledge, phrases); sherpa-onnx falls back to it when its model is missing, unless `fallback` is false.
  */
-export async function createStt(
-  config: Pick<AgentConfig, 'asr' | 'menu' | 'knowledge' | 'handoff'>,
-  options: CreateSttOptions = {},
-): Promise<Stt> {
-  const pocketsphinx = (): Promise<Stt> =>
-    PocketSphinxStt.create({ domain: config, onError: options.onError });
-  if (config.asr.provider === 'pocketsphinx') return pocketsphinx();
-  const name = config.asr.model ?? DEFAULT_SHERPA_ASR_MODEL;
-  const modelDir = isAbsolute(name) ? name : join(options.modelsDir ?? defaultModelsDir(), name);
-  try {
-    return await SherpaOnnxStt.create({ modelDir, onError: options.onError });
-  } catch (error) {
-    if (options.fallback === false) throw error;
-    options.onWarning?.(
-      `sherpa-onnx ASR unavailable, using PocketSphinx: ${(error as Error).message}`,
-      error as Error,
-    );
-    return pocketsphinx();
-  }
+export async function createStt(config: SttConfig, options: CreateSttOptions = {}): Promise<Stt> {
+  const configured: ProviderChoice<Stt> =
+    config.asr.provider === 'pocketsphinx'
+      ? {
+          name: 'pocketsphinx',
+          create: () => PocketSphinxStt.create({ domain: config, onError: options.onError }),
+        }
+      : {
+          name: 'sherpa-onnx',
+          create: () => {
+            const name = config.asr.model ?? DEFAULT_SHERPA_ASR_MODEL;
+            const modelDir = isAbsolute(name) ? name : join(options.modelsDir ?? defaultModelsDir(), name);
+            return SherpaOnnxStt.create({ modelDir, onError: options.onError });
+          },
+        };
+  return withFallback('stt', configured, offlineSttFor(config, options), options);
 }

@@ -141,7 +141,7 @@ export const OPERATIONS: Operation[] = [
     method: 'get',
     path: '/api/calls/:callId',
     tag: 'calls',
-    summary: 'One call: participants, transcript, turn latency, extraction',
+    summary: 'One call: participants, transcript, turn latency, stage failures, extraction',
     roles: STAFF,
     params: CallParamsSchema,
     responses: { 200: 'Call', 404: 'No such call' },

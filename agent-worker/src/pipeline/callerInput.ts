@@ -122,7 +122,7 @@ export class CallerInput extends FrameProcessor {
     try {
       action(stt);
     } catch (error) {
-      this.#recogniserFailed(stt, error);
+      this.#recogniserFailed(stt, error, true);
     }
   }
 
@@ -130,11 +130,16 @@ export class CallerInput extends FrameProcessor {
     return this.#readTranscripts(stt).catch((error: unknown) => this.#recogniserFailed(stt, error));
   }
 
-  #recogniserFailed(stt: SttStream, error: unknown): void {
+  /**
+   * `duringFrame`: thrown while a frame is being handled. Then it is reported once that frame has gone down the
+   * pipeline, so turn-taking sees the caller's speech end before the agent reacts to the failure.
+   */
+  #recogniserFailed(stt: SttStream, error: unknown, duringFrame = false): void {
     if (stt !== this.#stt || this.#sttFailed) return;
     this.#sttFailed = true;
     this.#closeQuietly(stt);
-    this.#onError(error);
+    if (duringFrame) queueMicrotask(() => this.#onError(error));
+    else this.#onError(error);
   }
 
   #closeQuietly(stt: SttStream): void {

@@ -151,6 +151,8 @@ export class ScriptedStt implements Stt {
   withholdFinals = false;
   /** When set, the next utterance's end breaks the stream with this error (a recogniser crashing mid-call). */
   failAtNextUtteranceEnd: Error | undefined;
+  /** With `failAtNextUtteranceEnd`: endUtterance itself throws, rather than the stream's iteration. */
+  failSynchronously = false;
   constructor(name = 'scripted-double') {
     this.name = name;
   }
@@ -170,9 +172,11 @@ export class ScriptedStt implements Stt {
         }
       },
       endUtterance: () => {
-        if (this.failAtNextUtteranceEnd) {
-          queue.fail(this.failAtNextUtteranceEnd);
+        const failure = this.failAtNextUtteranceEnd;
+        if (failure) {
           this.failAtNextUtteranceEnd = undefined;
+          if (this.failSynchronously) throw failure;
+          queue.fail(failure);
           return;
         }
         if (!this.withholdFinals)

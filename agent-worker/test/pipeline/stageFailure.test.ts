@@ -3,12 +3,13 @@ import { RECOGNISER_FAILED_REPLY } from '../../src/pipeline/voicePipeline.ts';
 import { ScriptedStt } from './doubles.ts';
 import { createHarness } from './harness.ts';
 
-/** The recogniser crashes when the caller's first utterance ends. */
-async function recogniserCrashesMidCall(fallbackStt?: ScriptedStt) {
+/** The recogniser crashes when the caller's first utterance ends: its stream breaks, or endUtterance throws. */
+async function recogniserCrashesMidCall(fallbackStt?: ScriptedStt, synchronously = false) {
   const h = createHarness({}, fallbackStt ? { fallbackStt } : {});
   h.pipeline.start();
   await h.untilListening();
   h.stt.failAtNextUtteranceEnd = new Error('sherpa decoder crashed');
+  h.stt.failSynchronously = synchronously;
   h.stt.utterances.push('one large pepperoni');
   await h.run(1000, 'speech');
   await h.run(600);
@@ -16,28 +17,34 @@ async function recogniserCrashesMidCall(fallbackStt?: ScriptedStt) {
 }
 
 describe('a stage failing mid-call', () => {
-  it('the recogniser throws and no fallback exists: the caller hears an apology, a human is asked for, the failure is reported', async () => {
-    const h = await recogniserCrashesMidCall();
-    await h.untilListening();
-    expect(h.of('stage.failed')).toEqual([
-      expect.objectContaining({
-        roomId: 'room-1',
-        stage: 'stt',
-        provider: 'scripted-double',
-        message: 'sherpa decoder crashed',
-        recovery: 'apology',
-      }),
-    ]);
-    expect(h.of('handoff')).toEqual([
-      { type: 'handoff', roomId: 'room-1', reason: 'speech recognition failed' },
-    ]);
-    const spoken = h.of('transcript').filter((t) => t.speaker === 'agent' && t.final);
-    expect(spoken.at(-1)).toMatchObject({ text: RECOGNISER_FAILED_REPLY, interrupted: false });
-    // the dead recogniser is not fed any more
-    const fed = h.stt.audioSamples;
-    await h.run(600, 'speech');
-    expect(h.stt.audioSamples).toBe(fed);
-  });
+  it.each([
+    ['its stream breaks', false],
+    ['endUtterance throws', true],
+  ])(
+    'the recogniser fails (%s) and no fallback exists: the caller hears an apology, a human is asked for, the failure is reported',
+    async (_how, synchronously) => {
+      const h = await recogniserCrashesMidCall(undefined, synchronously);
+      await h.untilListening();
+      expect(h.of('stage.failed')).toEqual([
+        expect.objectContaining({
+          roomId: 'room-1',
+          stage: 'stt',
+          provider: 'scripted-double',
+          message: 'sherpa decoder crashed',
+          recovery: 'apology',
+        }),
+      ]);
+      expect(h.of('handoff')).toEqual([
+        { type: 'handoff', roomId: 'room-1', reason: 'speech recognition failed' },
+      ]);
+      const spoken = h.of('transcript').filter((t) => t.speaker === 'agent' && t.final);
+      expect(spoken.at(-1)).toMatchObject({ text: RECOGNISER_FAILED_REPLY, interrupted: false });
+      // the dead recogniser is not fed any more
+      const fed = h.stt.audioSamples;
+      await h.run(600, 'speech');
+      expect(h.stt.audioSamples).toBe(fed);
+    },
+  );
 
   it('the recogniser throws and the fallback recogniser takes over: the next utterance is heard and answered', async () => {
     const offline = new ScriptedStt('pocketsphinx');

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createDialog } from '@voiceroom/agent-worker/dialog';
 import { Redis } from 'ioredis';
+import type Koa from 'koa';
 import { Server as SocketIoServer } from 'socket.io';
 import { AgentGateway } from './agents/AgentGateway.ts';
 import { TokenService } from './auth/tokens.ts';
@@ -39,6 +40,8 @@ export interface RunningServer {
   pool: WorkerPool;
   gateway: AgentGateway;
   signaling: SignalingServer;
+  /** The HTTP API as mounted (its router stacks are what the OpenAPI check walks). */
+  app: Koa;
   close(): Promise<void>;
 }
 
@@ -143,6 +146,7 @@ export async function startServer(
     pool,
     gateway,
     signaling,
+    app: httpApp.app,
     close() {
       closing ??= (async () => {
         stopRtcMetrics();

@@ -13,7 +13,10 @@ import { TextConversations } from './conversations/TextConversations.ts';
 import { openOrm } from './db/orm.ts';
 import { CallEventBus } from './events.ts';
 import { createHttpApp } from './http/app.ts';
+import { createCallRecordRouters } from './http/routes/callRecordRouters.ts';
+import { startCallWith } from './http/routes/calls.ts';
 import { createConversationsRouter } from './http/routes/conversations.ts';
+import { createOpenApiRouter } from './http/routes/openapi.ts';
 import { staticFiles } from './http/staticFiles.ts';
 import { createLogger } from './log.ts';
 import { RoomRegistry } from './media/RoomRegistry.ts';
@@ -68,7 +71,7 @@ export async function startServer(
   await redis.connect();
   const tokens = new TokenService(config.jwt);
 
-  const records = await startCallRecords({ orm, bus, tokens, config });
+  const records = await startCallRecords({ orm, bus, config });
 
   const pool = await WorkerPool.create({ numWorkers: config.mediasoup.numWorkers });
   const registry = new RoomRegistry({
@@ -92,9 +95,13 @@ export async function startServer(
     tokens,
     orm,
     redis,
-    startCall: records.startCall,
+    startCall: startCallWith(records.recorder),
     roomExists: (roomId) => registry.get(roomId) !== undefined,
-    routers: [...records.routers, createConversationsRouter({ tokens, conversations })],
+    routers: [
+      ...createCallRecordRouters({ tokens, orm, records }),
+      createConversationsRouter({ tokens, conversations }),
+      createOpenApiRouter({ serverUrl: config.publicUrl }),
+    ],
     fallback: staticFiles(options.clientDir ?? path.join(REPO_ROOT, 'client', 'dist'), [
       '/api/',
       '/socket.io/',

@@ -1,9 +1,10 @@
-import type { SttStream, VadStream } from '../stages/types.ts';
+import type { SttStream, VadEvent, VadStream } from '../stages/types.ts';
 import type { Clock } from './clock.ts';
 import { FrameProcessor } from './frameProcessor.ts';
 import type { DownstreamFrame } from './frames.ts';
 
 const SAMPLES_PER_MS = 16;
+const NO_EVENTS: readonly VadEvent[] = [];
 
 export interface CallerInputOptions {
   vad: VadStream;
@@ -11,8 +12,11 @@ export interface CallerInputOptions {
   /** How much audio before the VAD's speech start is kept for the recogniser. */
   prefixPaddingMs: number;
   clock: Clock;
-  /** The recogniser failed (threw while fed, or its stream broke); it is fed no more until `replaceRecogniser`. */
-  onError(error: unknown): void;
+  /**
+   * The VAD or the recogniser failed (threw while fed, or the recogniser's stream broke); it is fed no more until
+   * replaced (`replaceVad`, `replaceRecogniser`).
+   */
+  onError(stage: 'vad' | 'stt', error: unknown): void;
 }
 
 /**
@@ -21,10 +25,13 @@ export interface CallerInputOptions {
  * agent's voice can never trigger its VAD (no self-interruption through the media path).
  */
 export class CallerInput extends FrameProcessor {
-  readonly #vad: VadStream;
+  #vad: VadStream;
+  #vadFailed = false;
+  /** Stream position (ms) at which the current VAD stream started: its event times count from there. */
+  #vadOriginMs = 0;
   #stt: SttStream;
   #sttFailed = false;
-  readonly #onError: (error: unknown) => void;
+  readonly #onError: (stage: 'vad' | 'stt', error: unknown) => void;
   readonly #clock: Clock;
   readonly #recent: Int16Array;
   /** Stream position (samples) just after the newest sample in `#recent`. */
@@ -57,8 +64,17 @@ export class CallerInput extends FrameProcessor {
     const previous = this.#stt;
     this.#stt = stt;
     this.#sttFailed = false;
-    this.#closeQuietly(previous);
+    closeQuietly(previous);
     this.#reading = this.#read(stt);
+  }
+
+  /** Detects the caller's speech with another VAD from now on (the fallback taking over from a failed one). */
+  replaceVad(vad: VadStream): void {
+    const previous = this.#vad;
+    this.#vad = vad;
+    this.#vadFailed = false;
+    this.#vadOriginMs = this.#streamSamples / SAMPLES_PER_MS;
+    closeQuietly(previous);
   }
 
   processDown(frame: DownstreamFrame): void {
@@ -75,20 +91,36 @@ export class CallerInput extends FrameProcessor {
     const chunkStart = this.#streamSamples;
     this.#remember(pcm);
     const toClock = (streamMs: number) => atMs + (streamMs * SAMPLES_PER_MS - chunkStart) / SAMPLES_PER_MS;
-    for (const event of this.#vad.push(pcm)) {
+    for (const event of this.#detect(pcm)) {
+      const streamMs = event.atMs + this.#vadOriginMs;
       if (event.type === 'speech_start') {
         this.#inSpeech = true;
-        this.#fedUpTo = Math.max(event.atMs * SAMPLES_PER_MS, this.#streamSamples - this.#recent.length);
-        this.pushDown({ kind: 'user_started_speaking', atMs: toClock(event.atMs), streamMs: event.atMs });
+        this.#fedUpTo = Math.max(streamMs * SAMPLES_PER_MS, this.#streamSamples - this.#recent.length);
+        this.pushDown({ kind: 'user_started_speaking', atMs: toClock(streamMs), streamMs });
       } else if (this.#inSpeech) {
         this.#feedRecogniser();
         this.#recognise((stt) => stt.endUtterance());
         this.#inSpeech = false;
-        this.pushDown({ kind: 'user_stopped_speaking', atMs: toClock(event.atMs), streamMs: event.atMs });
+        this.pushDown({ kind: 'user_stopped_speaking', atMs: toClock(streamMs), streamMs });
       }
     }
     if (this.#inSpeech) this.#feedRecogniser();
     this.pushDown({ kind: 'caller_audio_processed', streamMs: this.#streamSamples / SAMPLES_PER_MS });
+  }
+
+  /** The VAD's events for `pcm`; when the VAD throws, speech in progress ends here and it is not asked again. */
+  #detect(pcm: Int16Array): readonly VadEvent[] {
+    if (this.#vadFailed) return NO_EVENTS;
+    try {
+      return this.#vad.push(pcm);
+    } catch (error) {
+      this.#vadFailed = true;
+      closeQuietly(this.#vad);
+      queueMicrotask(() => this.#onError('vad', error));
+      if (!this.#inSpeech) return NO_EVENTS;
+      const atMs = this.#streamSamples / SAMPLES_PER_MS - this.#vadOriginMs;
+      return [{ type: 'speech_end', atMs, durationMs: 0 }];
+    }
   }
 
   #remember(pcm: Int16Array): void {
@@ -137,17 +169,9 @@ export class CallerInput extends FrameProcessor {
   #recogniserFailed(stt: SttStream, error: unknown, duringFrame = false): void {
     if (stt !== this.#stt || this.#sttFailed) return;
     this.#sttFailed = true;
-    this.#closeQuietly(stt);
-    if (duringFrame) queueMicrotask(() => this.#onError(error));
-    else this.#onError(error);
-  }
-
-  #closeQuietly(stt: SttStream): void {
-    try {
-      stt.close();
-    } catch {
-      // a broken recogniser may fail to close too; it is dropped either way
-    }
+    closeQuietly(stt);
+    if (duringFrame) queueMicrotask(() => this.#onError('stt', error));
+    else this.#onError('stt', error);
   }
 
   async #readTranscripts(stt: SttStream): Promise<void> {
@@ -157,5 +181,13 @@ export class CallerInput extends FrameProcessor {
       const streamMs = this.#streamSamples / SAMPLES_PER_MS;
       this.pushDown({ kind: 'transcription', text: event.text, final, atMs: this.#clock.now(), streamMs });
     }
+  }
+}
+
+function closeQuietly(stream: { close(): void }): void {
+  try {
+    stream.close();
+  } catch {
+    // a broken stage may fail to close too; it is dropped either way
   }
 }

@@ -20,7 +20,7 @@ export function voicePipelineFactory(stages: StageCache): CallPipelineFactory {
         config,
         vad,
         stt,
-        fallbackStt: lease.offlineStt,
+        fallbacks: lease.fallbacks,
         tts,
         dialog,
         speak: speakWith(tts, config.tts.parallelism),

@@ -5,8 +5,8 @@ import { createDialog } from '../stages/dialog/createDialog.ts';
 import { createStt, offlineSttFor } from '../stages/stt/createStt.ts';
 import { createTts } from '../stages/tts/createTts.ts';
 import type { Dialog, Stage, Stt, Tts, Vad } from '../stages/types.ts';
-import { createVad } from '../stages/vad/createVad.ts';
-import type { StageFallback } from '../stages/withFallback.ts';
+import { createVad, offlineVadFor } from '../stages/vad/createVad.ts';
+import type { ProviderChoice, StageFallback } from '../stages/withFallback.ts';
 
 export interface CallStages {
   vad: Vad;
@@ -19,10 +19,10 @@ export interface CallStages {
 export interface StageLease {
   stages: CallStages;
   /**
-   * The offline recogniser that takes over when `stages.stt` fails mid-call (loaded on first need, then shared), or
-   * undefined when the configured recogniser is the offline one.
+   * The offline VAD and recogniser that take over when `stages.vad` or `stages.stt` fails mid-call (loaded on first
+   * need, then shared); absent when the configured one is the offline one.
    */
-  offlineStt: (() => Promise<Stt>) | undefined;
+  fallbacks: { vad?: () => Promise<Vad>; stt?: () => Promise<Stt> };
   release(): void;
 }
 
@@ -34,7 +34,8 @@ type StageLoader = (
 interface Entry {
   config: AgentConfig;
   stages: Promise<CallStages>;
-  offlineStt: Promise<Stt> | undefined;
+  /** Offline stages loaded for mid-call failures. */
+  offline: Map<'vad' | 'stt', Promise<Stage>>;
   /** Calls holding a lease. */
   users: number;
   evicted: boolean;
@@ -87,24 +88,16 @@ export class StageCache {
     const stages = await entry.stages;
     entry.users++;
     let released = false;
-    const offline = offlineSttFor(config, {
+    const vad = offlineVadFor(config.vad);
+    const stt = offlineSttFor(config, {
       onError: (error) => this.#logger?.error({ err: error }, 'speech recognition failed'),
     });
     return {
       stages,
-      offlineStt:
-        offline &&
-        (() => {
-          if (entry.offlineStt === undefined) {
-            const loading = Promise.resolve().then(() => offline.create());
-            // a failed load is not kept: the next failing call tries again
-            loading.catch(() => {
-              if (entry.offlineStt === loading) entry.offlineStt = undefined;
-            });
-            entry.offlineStt = loading;
-          }
-          return entry.offlineStt;
-        }),
+      fallbacks: {
+        ...(vad ? { vad: () => this.#offline(entry, 'vad', vad) } : {}),
+        ...(stt ? { stt: () => this.#offline(entry, 'stt', stt) } : {}),
+      },
       release: () => {
         if (released) return;
         released = true;
@@ -129,7 +122,7 @@ export class StageCache {
       const stages = this.#load(config, (f) =>
         this.#logger?.warn({ err: f.error, agent: config.id }, f.message),
       );
-      entry = { config, stages, offlineStt: undefined, users: 0, evicted: false };
+      entry = { config, stages, offline: new Map(), users: 0, evicted: false };
       const loading = entry;
       // a failed load is not cached: the next call retries (e.g. after the model was installed)
       stages.catch(() => {
@@ -149,6 +142,20 @@ export class StageCache {
     return entry;
   }
 
+  #offline<T extends Stage>(entry: Entry, kind: 'vad' | 'stt', choice: ProviderChoice<T>): Promise<T> {
+    let loading = entry.offline.get(kind);
+    if (loading === undefined) {
+      const load = Promise.resolve().then(() => choice.create());
+      // a failed load is not kept: the next failing call tries again
+      load.catch(() => {
+        if (entry.offline.get(kind) === load) entry.offline.delete(kind);
+      });
+      entry.offline.set(kind, load);
+      loading = load;
+    }
+    return loading as Promise<T>;
+  }
+
   #evict(entry: Entry): void {
     entry.evicted = true;
     if (entry.users === 0) this.#closeEntry(entry);
@@ -157,7 +164,7 @@ export class StageCache {
   #closeEntry(entry: Entry): void {
     const stages = [
       entry.stages.then(({ vad, stt, tts, dialog }): Stage[] => [vad, stt, tts, dialog]),
-      ...(entry.offlineStt ? [entry.offlineStt.then((stt) => [stt])] : []),
+      ...[...entry.offline.values()].map((loading) => loading.then((stage) => [stage])),
     ];
     for (const loaded of stages) {
       loaded

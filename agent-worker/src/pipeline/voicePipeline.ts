@@ -1,10 +1,4 @@
-import type {
-  AgentConfig,
-  AgentState,
-  SessionCallEvent,
-  StageKind,
-  StageRecovery,
-} from '@voiceroom/sdk/protocol';
+import type { AgentConfig, AgentState, SessionCallEvent } from '@voiceroom/sdk/protocol';
 import type { Logger } from 'pino';
 import type { Dialog, Stt, Tts, Vad } from '../stages/types.ts';
 import type { CallPipeline } from '../worker/CallPipeline.ts';
@@ -19,6 +13,7 @@ import {
   type SpeakSentences,
   type TurnTimings,
 } from './replyGenerator.ts';
+import { StageRecovery } from './StageRecovery.ts';
 import { TurnTaker } from './turnTaker.ts';
 import { WhisperHints } from './whisperHints.ts';
 
@@ -33,8 +28,11 @@ export interface VoicePipelineOptions {
   config: AgentConfig;
   vad: Vad;
   stt: Stt;
-  /** The recogniser that takes over when `stt` fails mid-call; without one the agent apologises and hands off. */
-  fallbackStt?: () => Promise<Stt>;
+  /**
+   * The offline VAD and recogniser that take over when `vad` or `stt` fails mid-call; without one the agent says it
+   * cannot hear and asks for a human.
+   */
+  fallbacks?: { vad?: () => Promise<Vad>; stt?: () => Promise<Stt> };
   dialog: Dialog;
   tts: Tts;
   /** Sentence-chunking TTS over `tts`. */
@@ -57,9 +55,6 @@ export interface VoicePipelineStats {
 
 const round = (ms: number) => Math.max(0, Math.round(ms));
 
-export const RECOGNISER_FAILED_REPLY =
-  "Sorry, I'm having trouble hearing you right now. Let me get a colleague to help you.";
-
 /** No whisper audio for this long: the co-pilot stopped talking. */
 const WHISPER_IDLE_MS = 200;
 
@@ -80,9 +75,7 @@ export class VoicePipeline implements CallPipeline {
   /** Opened on the first co-pilot whisper: its own VAD and recogniser streams. */
   #whisper: CallerInput | undefined;
   #cancelWhisperFlush: (() => void) | undefined;
-  /** The recogniser hearing the caller now (the fallback's after a failure). */
-  #sttName: string;
-  #sttFallbackUsed = false;
+  readonly #recovery: StageRecovery;
   #started = false;
   #closed = false;
 
@@ -91,13 +84,26 @@ export class VoicePipeline implements CallPipeline {
     this.#clock = options.clock ?? systemClock;
     this.#callStartMs = this.#clock.now();
     const { config } = options;
-    this.#sttName = options.stt.name;
+    this.#recovery = new StageRecovery({
+      roomId: options.roomId,
+      providers: {
+        vad: options.vad.name,
+        stt: options.stt.name,
+        dialog: options.dialog.name,
+        tts: options.tts.name,
+      },
+      callMs: () => this.#callMs(this.#clock.now()),
+      emit: (event) => this.#emit(event),
+      speak: (text) => this.#turnTaker.speak(text),
+      closed: () => this.#closed,
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
     this.#input = new CallerInput({
       vad: options.vad.createStream(),
       stt: options.stt.createStream(),
       prefixPaddingMs: config.vad.prefixPaddingMs,
       clock: this.#clock,
-      onError: (error) => this.#recogniserFailed(error),
+      onError: (stage, error) => this.#inputFailed(stage, error),
     });
     this.#turnTaker = new TurnTaker({
       settings: { ...config.turn, vadHangoverMs: config.vad.minSilenceMs },
@@ -212,57 +218,18 @@ export class VoicePipeline implements CallPipeline {
     }
   }
 
-  /**
-   * The caller's recogniser broke mid-call. The fallback recogniser takes over when there is one; otherwise the
-   * agent says it cannot hear and asks for a human, rather than carrying on deaf. Either way the call record sees it.
-   */
-  #recogniserFailed(error: unknown): void {
-    const failed = this.#sttName;
-    this.#fail(`speech recognition (${failed}) failed`, error);
-    const fallback = this.#sttFallbackUsed ? undefined : this.#options.fallbackStt;
-    if (fallback === undefined) {
-      this.#cannotHear(failed, error);
-      return;
+  #inputFailed(stage: 'vad' | 'stt', error: unknown): void {
+    const { vad, stt } = this.#options.fallbacks ?? {};
+    if (stage === 'vad') {
+      const takeover = vad && { load: vad, adopt: (v: Vad) => this.#input.replaceVad(v.createStream()) };
+      this.#recovery.inputFailed(stage, error, takeover);
+    } else {
+      const takeover = stt && {
+        load: stt,
+        adopt: (s: Stt) => this.#input.replaceRecogniser(s.createStream()),
+      };
+      this.#recovery.inputFailed(stage, error, takeover);
     }
-    this.#sttFallbackUsed = true;
-    fallback().then(
-      (stt) => {
-        if (this.#closed) return;
-        this.#input.replaceRecogniser(stt.createStream());
-        this.#sttName = stt.name;
-        this.#stageFailed('stt', failed, error, 'fallback', stt.name);
-      },
-      (loadError: unknown) => {
-        this.#fail('the fallback recogniser could not be loaded', loadError);
-        this.#cannotHear(failed, error);
-      },
-    );
-  }
-
-  #cannotHear(provider: string, error: unknown): void {
-    if (this.#closed) return;
-    this.#stageFailed('stt', provider, error, 'apology');
-    this.#turnTaker.speak(RECOGNISER_FAILED_REPLY);
-    this.#emit({ type: 'handoff', roomId: this.#options.roomId, reason: 'speech recognition failed' });
-  }
-
-  #stageFailed(
-    stage: StageKind,
-    provider: string,
-    error: unknown,
-    recovery: StageRecovery,
-    fallbackProvider?: string,
-  ): void {
-    this.#emit({
-      type: 'stage.failed',
-      roomId: this.#options.roomId,
-      stage,
-      provider,
-      message: (error instanceof Error ? error.message : String(error)).slice(0, 500),
-      recovery,
-      ...(fallbackProvider === undefined ? {} : { fallbackProvider }),
-      atMs: this.#callMs(this.#clock.now()),
-    });
   }
 
   #openWhisper(): CallerInput {
@@ -272,7 +239,7 @@ export class VoicePipeline implements CallPipeline {
       stt: stt.createStream(),
       prefixPaddingMs: config.vad.prefixPaddingMs,
       clock: this.#clock,
-      onError: (error) => this.#fail('whisper recognition failed', error),
+      onError: (stage, error) => this.#fail(`whisper ${stage} failed`, error),
     });
     whisper.link(
       new WhisperHints((text) => {
@@ -351,16 +318,7 @@ export class VoicePipeline implements CallPipeline {
         }),
       endCall: () => this.#emit({ type: 'end_call', roomId }),
       handoff: (reason) => this.#emit({ type: 'handoff', roomId, reason }),
-      stageFailed: (stage, error, apologised) => {
-        this.#fail(`agent reply failed (${stage})`, error);
-        if (stage === 'dialog') {
-          this.#stageFailed(stage, this.#options.dialog.name, error, apologised ? 'apology' : 'none');
-          return;
-        }
-        // Without a voice there is no apology to make: a human has to take the call.
-        this.#stageFailed(stage, this.#options.tts.name, error, 'handoff');
-        this.#emit({ type: 'handoff', roomId, reason: 'speech synthesis failed' });
-      },
+      stageFailed: (stage, error, apologised) => this.#recovery.replyFailed(stage, error, apologised),
     };
   }
 

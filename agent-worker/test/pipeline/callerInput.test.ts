@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CallerInput } from '../../src/pipeline/callerInput.ts';
 import type { DownstreamFrame } from '../../src/pipeline/frames.ts';
 import { FakeClock, LevelVad, ScriptedStt } from './doubles.ts';
-import { runFrames } from './runFrames.ts';
+import { feedFrames, runFrames } from './runFrames.ts';
 
 /** `ms` of caller audio in 20 ms frames, loud (speech to LevelVad) or silent. */
 function audio(ms: number, speech: boolean, fromMs = 0): DownstreamFrame[] {
@@ -16,15 +16,15 @@ function audio(ms: number, speech: boolean, fromMs = 0): DownstreamFrame[] {
 function callerInput() {
   const vad = new LevelVad(200);
   const stt = new ScriptedStt();
-  const errors: unknown[] = [];
+  const errors: string[] = [];
   const processor = new CallerInput({
     vad: vad.createStream(),
     stt: stt.createStream(),
     prefixPaddingMs: 200,
     clock: new FakeClock(),
-    onError: (error) => errors.push(error),
+    onError: (stage, error) => errors.push(`${stage}: ${(error as Error).message}`),
   });
-  return { processor, stt, errors };
+  return { processor, vad, stt, errors };
 }
 
 describe('CallerInput (frames in, frames out)', () => {
@@ -64,7 +64,7 @@ describe('CallerInput (frames in, frames out)', () => {
     const { processor, stt, errors } = callerInput();
     stt.failAtNextUtteranceEnd = new Error('decoder crashed');
     const out = await runFrames(processor, [...audio(600, true), ...audio(400, false, 600)]);
-    expect(errors).toEqual([new Error('decoder crashed')]);
+    expect(errors).toEqual(['stt: decoder crashed']);
     const fed = stt.audioSamples;
     const fallback = new ScriptedStt('fallback');
     fallback.utterances.push('garlic bread');
@@ -75,5 +75,35 @@ describe('CallerInput (frames in, frames out)', () => {
       expect.objectContaining({ text: 'garlic bread' }),
     ]);
     expect(out.down.filter((f) => f.kind === 'transcription' && f.final)).toEqual([]);
+  });
+
+  it('a VAD that breaks mid-utterance ends the utterance there and is reported; a replacement keeps stream time', async () => {
+    const { processor, vad, stt, errors } = callerInput();
+    stt.utterances.push('one large');
+    const out = await runFrames(processor, audio(600, true));
+    vad.failAtNextSpeech = new Error('session failed');
+    await feedFrames(processor, audio(200, true, 600));
+    expect(errors).toEqual(['vad: session failed']);
+    expect(out.down.filter((f) => f.kind !== 'caller_audio_processed' && f.kind !== 'transcription')).toEqual(
+      [
+        { kind: 'user_started_speaking', atMs: 1000, streamMs: 0 },
+        // the frame the VAD broke on is the end of the utterance
+        { kind: 'user_stopped_speaking', atMs: 1620, streamMs: 620 },
+      ],
+    );
+    expect(out.down.filter((f) => f.kind === 'transcription' && f.final)).toEqual([
+      expect.objectContaining({ text: 'one large' }),
+    ]);
+    // nothing is detected until a VAD is put back; the new one's events are placed on the caller's stream time
+    await feedFrames(processor, audio(400, true, 800));
+    const before = out.down.length;
+    expect(out.down.some((f) => f.kind === 'user_started_speaking' && f.streamMs > 0)).toBe(false);
+    processor.replaceVad(new LevelVad(200).createStream());
+    await feedFrames(processor, [...audio(200, false, 1200), ...audio(400, true, 1400)]);
+    expect(out.down.slice(before).find((f) => f.kind === 'user_started_speaking')).toEqual({
+      kind: 'user_started_speaking',
+      atMs: 2400,
+      streamMs: 1400,
+    });
   });
 });

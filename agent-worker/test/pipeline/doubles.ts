@@ -82,11 +82,14 @@ class SimpleQueue<T> implements AsyncIterable<T> {
 
 /** Speech = 20 ms frames whose mean magnitude is above 500 (the tests feed 4000 for speech, 0 for silence). */
 export class LevelVad implements Vad {
-  readonly name = 'level-double';
+  readonly name: string;
   samplesPushed = 0;
+  /** When set, the next push of speech throws it (a VAD crashing mid-call). */
+  failAtNextSpeech: Error | undefined;
   readonly #minSilenceMs: number;
-  constructor(minSilenceMs = 200) {
+  constructor(minSilenceMs = 200, name = 'level-double') {
     this.#minSilenceMs = minSilenceMs;
+    this.name = name;
   }
   createStream(): VadStream {
     let streamMs = 0;
@@ -98,6 +101,11 @@ export class LevelVad implements Vad {
     const vad = this;
     return {
       push(pcm) {
+        const failure = vad.failAtNextSpeech;
+        if (failure && pcm.some((s) => Math.abs(s) > 500)) {
+          vad.failAtNextSpeech = undefined;
+          throw failure;
+        }
         vad.samplesPushed += pcm.length;
         const events: VadEvent[] = [];
         for (let offset = 0; offset + 320 <= pcm.length; offset += 320) {

@@ -1,7 +1,7 @@
 import { type AgentConfigInput, AgentConfigSchema } from '@voiceroom/sdk/protocol';
 import { speakWith } from '../../src/pipeline/sentenceSpeech.ts';
 import { type PipelineEvent, VoicePipeline } from '../../src/pipeline/voicePipeline.ts';
-import type { Stt } from '../../src/stages/types.ts';
+import type { Stt, Vad } from '../../src/stages/types.ts';
 import { FakeClock, LevelVad, ScriptedDialogDouble, ScriptedStt, ToneTts } from './doubles.ts';
 
 export const SPEECH = 4000;
@@ -38,7 +38,7 @@ const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function createHarness(
   overrides: Partial<AgentConfigInput> = {},
-  stages: { fallbackStt?: Stt } = {},
+  fallbacks: { vad?: Vad; stt?: Stt } = {},
 ): Harness {
   const config = AgentConfigSchema.parse({
     id: 'test',
@@ -64,7 +64,10 @@ export function createHarness(
     config,
     vad,
     stt,
-    ...(stages.fallbackStt ? { fallbackStt: async () => stages.fallbackStt as Stt } : {}),
+    fallbacks: {
+      ...(fallbacks.vad ? { vad: async () => fallbacks.vad as Vad } : {}),
+      ...(fallbacks.stt ? { stt: async () => fallbacks.stt as Stt } : {}),
+    },
     dialog,
     tts,
     speak: speakWith(tts, config.tts.parallelism),

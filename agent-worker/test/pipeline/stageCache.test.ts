@@ -76,12 +76,26 @@ describe('StageCache', () => {
     await expect(cache.acquire(agent('a'))).rejects.toThrow(/shutting down/);
   });
 
-  it('offers the offline recogniser for mid-call failures only when the configured one is not already offline', async () => {
+  it('offers offline stages for mid-call failures only where the configured one is not already offline', async () => {
     const { load } = countingLoader();
     const cache = new StageCache({ load });
-    expect((await cache.acquire(pizzeria)).offlineStt).toBeUndefined();
-    const sherpa = { ...pizzeria, asr: { ...pizzeria.asr, provider: 'sherpa-onnx' as const } };
-    expect((await cache.acquire(sherpa)).offlineStt).toBeTypeOf('function');
+    // pizzeria: silero VAD (energy stands by), PocketSphinx (already offline)
+    expect(Object.keys((await cache.acquire(pizzeria)).fallbacks)).toEqual(['vad']);
+    const sherpa = {
+      ...pizzeria,
+      vad: { ...pizzeria.vad, provider: 'energy' as const },
+      asr: { ...pizzeria.asr, provider: 'sherpa-onnx' as const },
+    };
+    expect(Object.keys((await cache.acquire(sherpa)).fallbacks)).toEqual(['stt']);
+  });
+
+  it('loads an offline stage once per configuration, shared by its calls', async () => {
+    const { load } = countingLoader();
+    const cache = new StageCache({ load });
+    const [a, b] = await Promise.all([cache.acquire(pizzeria), cache.acquire(pizzeria)]);
+    const vad = await a.fallbacks.vad?.();
+    expect(vad?.name).toBe('energy');
+    expect(await b.fallbacks.vad?.()).toBe(vad);
   });
 
   it('does not keep a failed load, so a later call can retry', async () => {

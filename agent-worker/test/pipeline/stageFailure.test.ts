@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { RECOGNISER_FAILED_REPLY } from '../../src/pipeline/voicePipeline.ts';
-import { ScriptedStt } from './doubles.ts';
+import { CANNOT_HEAR_REPLY } from '../../src/pipeline/StageRecovery.ts';
+import { LevelVad, ScriptedStt } from './doubles.ts';
 import { createHarness } from './harness.ts';
 
 /** The recogniser crashes when the caller's first utterance ends: its stream breaks, or endUtterance throws. */
 async function recogniserCrashesMidCall(fallbackStt?: ScriptedStt, synchronously = false) {
-  const h = createHarness({}, fallbackStt ? { fallbackStt } : {});
+  const h = createHarness({}, fallbackStt ? { stt: fallbackStt } : {});
   h.pipeline.start();
   await h.untilListening();
   h.stt.failAtNextUtteranceEnd = new Error('sherpa decoder crashed');
@@ -38,7 +38,7 @@ describe('a stage failing mid-call', () => {
         { type: 'handoff', roomId: 'room-1', reason: 'speech recognition failed' },
       ]);
       const spoken = h.of('transcript').filter((t) => t.speaker === 'agent' && t.final);
-      expect(spoken.at(-1)).toMatchObject({ text: RECOGNISER_FAILED_REPLY, interrupted: false });
+      expect(spoken.at(-1)).toMatchObject({ text: CANNOT_HEAR_REPLY, interrupted: false });
       // the dead recogniser is not fed any more
       const fed = h.stt.audioSamples;
       await h.run(600, 'speech');
@@ -81,5 +81,48 @@ describe('a stage failing mid-call', () => {
     expect(h.of('stage.failed')).toEqual([
       expect.objectContaining({ stage: 'dialog', provider: 'dialog-double', recovery: 'apology' }),
     ]);
+  });
+
+  it('the VAD throws and the offline VAD takes over: the caller is heard and answered again', async () => {
+    const h = createHarness({}, { vad: new LevelVad(200, 'energy') });
+    h.pipeline.start();
+    await h.untilListening();
+    h.vad.failAtNextSpeech = new Error('onnxruntime session failed');
+    await h.run(200, 'speech');
+    await h.run(200);
+    expect(h.of('stage.failed')).toEqual([
+      expect.objectContaining({
+        stage: 'vad',
+        provider: 'level-double',
+        message: 'onnxruntime session failed',
+        recovery: 'fallback',
+        fallbackProvider: 'energy',
+      }),
+    ]);
+    h.stt.utterances.push('two garlic breads');
+    await h.run(1000, 'speech');
+    await h.run(600);
+    await h.untilListening();
+    expect(h.dialog.requests.map((r) => r.input.userText)).toEqual(['two garlic breads']);
+    expect(h.of('handoff')).toEqual([]);
+  });
+
+  it('the VAD throws while the caller speaks and no fallback exists: the utterance ends there, the agent apologises and asks for a human', async () => {
+    const h = createHarness();
+    h.pipeline.start();
+    await h.untilListening();
+    h.stt.utterances.push('one large');
+    await h.run(600, 'speech');
+    h.vad.failAtNextSpeech = new Error('onnxruntime session failed');
+    await h.run(600, 'speech');
+    await h.untilListening();
+    expect(h.of('stage.failed')).toEqual([
+      expect.objectContaining({ stage: 'vad', provider: 'level-double', recovery: 'apology' }),
+    ]);
+    expect(h.of('handoff')).toEqual([
+      { type: 'handoff', roomId: 'room-1', reason: 'speech detection failed' },
+    ]);
+    const spoken = h.of('transcript').filter((t) => t.speaker === 'agent' && t.final);
+    expect(spoken.map((t) => t.text)).toContain(CANNOT_HEAR_REPLY);
   });
 });

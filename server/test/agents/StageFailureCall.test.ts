@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StageCache, voicePipelineFactory } from '../../../agent-worker/src/pipeline/index.ts';
+import { CANNOT_HEAR_REPLY } from '../../../agent-worker/src/pipeline/StageRecovery.ts';
 import { loadStages } from '../../../agent-worker/src/pipeline/stageCache.ts';
-import { RECOGNISER_FAILED_REPLY } from '../../../agent-worker/src/pipeline/voicePipeline.ts';
 import type { Stt } from '../../../agent-worker/src/stages/types.ts';
 import { MySqlAgentConfigStore } from '../../src/calls/AgentConfigStore.ts';
 import { CallQueries } from '../../src/calls/CallQueries.ts';
@@ -81,7 +81,7 @@ describe('a recogniser failing during a real call', () => {
     await customer.speak(440, 50); // a second of "speech"
     await customer.speakPcm(new Int16Array(48_000)); // a second of silence ends the utterance
 
-    await expect.poll(() => agentLines().at(-1), { timeout: 20_000 }).toBe(RECOGNISER_FAILED_REPLY);
+    await expect.poll(() => agentLines().at(-1), { timeout: 20_000 }).toBe(CANNOT_HEAR_REPLY);
     expect(customer.heard.length - before).toBeGreaterThan(25);
     expect(handoffs).toEqual(['speech recognition failed']);
     expect(failures).toEqual([

@@ -99,7 +99,7 @@ export class CallerInput extends FrameProcessor {
         this.pushDown({ kind: 'user_started_speaking', atMs: toClock(streamMs), streamMs });
       } else if (this.#inSpeech) {
         this.#feedRecogniser();
-        this.#recognise((stt) => stt.endUtterance());
+        this.#endUtterance();
         this.#inSpeech = false;
         this.pushDown({ kind: 'user_stopped_speaking', atMs: toClock(streamMs), streamMs });
       }
@@ -145,16 +145,19 @@ export class CallerInput extends FrameProcessor {
     for (let i = 0, pos = from % ring.length; i < count; i++, pos = (pos + 1) % ring.length)
       out[i] = ring[pos] ?? 0;
     this.#fedUpTo = this.#streamSamples;
-    this.#recognise((stt) => stt.pushAudio(out));
+    try {
+      this.#stt.pushAudio(out);
+    } catch (error) {
+      this.#recogniserFailed(this.#stt, error, true);
+    }
   }
 
-  #recognise(action: (stt: SttStream) => void): void {
+  #endUtterance(): void {
     if (this.#sttFailed) return;
-    const stt = this.#stt;
     try {
-      action(stt);
+      this.#stt.endUtterance();
     } catch (error) {
-      this.#recogniserFailed(stt, error, true);
+      this.#recogniserFailed(this.#stt, error, true);
     }
   }
 

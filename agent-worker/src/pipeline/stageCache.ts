@@ -26,10 +26,13 @@ export interface StageLease {
   release(): void;
 }
 
-type StageLoader = (
-  config: AgentConfig,
-  onFallback: (fallback: StageFallback) => void,
-) => Promise<CallStages>;
+interface StageLoaderHooks {
+  onFallback(fallback: StageFallback): void;
+  /** A recogniser's decoding error that its stream survives (logged). */
+  onRecognitionError(error: Error): void;
+}
+
+type StageLoader = (config: AgentConfig, hooks: StageLoaderHooks) => Promise<CallStages>;
 
 interface Entry {
   config: AgentConfig;
@@ -44,10 +47,10 @@ interface Entry {
 const keyOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
 /** Loads the four stages one after the other, each through its factory's fallback rule. */
-export const loadStages: StageLoader = async (config, onFallback) => {
+export const loadStages: StageLoader = async (config, { onFallback, onRecognitionError }) => {
   // One after the other: building the recogniser's model (espeak-ng via koffi) while flite loads its voice
   // corrupts flite's state (its later synthesis crashes the process).
-  const stt = await createStt(config, { onFallback });
+  const stt = await createStt(config, { onFallback, onError: onRecognitionError });
   const tts = await createTts(config.tts, { onFallback });
   const dialog = await createDialog(config, { onFallback });
   return { vad: await createVad(config.vad, { onFallback }), stt, tts, dialog };
@@ -89,9 +92,7 @@ export class StageCache {
     entry.users++;
     let released = false;
     const vad = offlineVadFor(config.vad);
-    const stt = offlineSttFor(config, {
-      onError: (error) => this.#logger?.error({ err: error }, 'speech recognition failed'),
-    });
+    const stt = offlineSttFor(config, { onError: (error) => this.#recognitionFailed(error) });
     return {
       stages,
       fallbacks: {
@@ -119,9 +120,10 @@ export class StageCache {
     const key = keyOf(config);
     let entry = this.#entries.get(key);
     if (entry === undefined) {
-      const stages = this.#load(config, (f) =>
-        this.#logger?.warn({ err: f.error, agent: config.id }, f.message),
-      );
+      const stages = this.#load(config, {
+        onFallback: (f) => this.#logger?.warn({ err: f.error, agent: config.id }, f.message),
+        onRecognitionError: (error) => this.#recognitionFailed(error),
+      });
       entry = { config, stages, offline: new Map(), users: 0, evicted: false };
       const loading = entry;
       // a failed load is not cached: the next call retries (e.g. after the model was installed)
@@ -156,19 +158,33 @@ export class StageCache {
     return loading as Promise<T>;
   }
 
+  #recognitionFailed(error: Error): void {
+    this.#logger?.error({ err: error }, 'speech recognition failed');
+  }
+
   #evict(entry: Entry): void {
     entry.evicted = true;
     if (entry.users === 0) this.#closeEntry(entry);
   }
 
   #closeEntry(entry: Entry): void {
-    const stages = [
-      entry.stages.then(({ vad, stt, tts, dialog }): Stage[] => [vad, stt, tts, dialog]),
-      ...[...entry.offline.values()].map((loading) => loading.then((stage) => [stage])),
+    // what failed to load has nothing to close
+    const loaded = [
+      entry.stages.then(
+        ({ vad, stt, tts, dialog }): Stage[] => [vad, stt, tts, dialog],
+        () => [],
+      ),
+      ...[...entry.offline.values()].map((loading) =>
+        loading.then(
+          (stage) => [stage],
+          () => [],
+        ),
+      ),
     ];
-    for (const loaded of stages) {
-      loaded
-        .then((list) => Promise.all(list.map((stage) => stage.close())))
+    for (const stages of loaded) {
+      stages
+        // each stage closes even when another one throws
+        .then((list) => Promise.all(list.map(async (stage) => stage.close())))
         .catch((error: unknown) =>
           this.#logger?.warn({ err: error, agent: entry.config.id }, 'closing a stage failed'),
         );

@@ -61,8 +61,8 @@ describe('a recogniser failing during a real call', () => {
     h.gateway.on('handoff', ({ reason }) => handoffs.push(reason));
     // The real stages of the agent (energy VAD, so a tone counts as speech), with the crashing recogniser.
     const stages = new StageCache({
-      load: async (config, onFallback) => ({
-        ...(await loadStages({ ...config, vad: { ...config.vad, provider: 'energy' } }, onFallback)),
+      load: async (config, hooks) => ({
+        ...(await loadStages({ ...config, vad: { ...config.vad, provider: 'energy' } }, hooks)),
         stt: crashingStt,
       }),
     });

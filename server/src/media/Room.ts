@@ -264,12 +264,17 @@ export class Room extends EventEmitter<RoomEvents> {
     if (this.#takeover === peer) return;
     this.#takeover = peer;
     const notification: SignalingNotification = { method: 'copilotState', data: { takeover: this.takeover } };
-    for (const other of this.#peers.values()) if (other.isStaff) other.notify(notification);
+    this.notifyStaff(notification);
   }
 
   /** Sends a notification to every peer (optionally all but one). */
   broadcast(notification: SignalingNotification, except?: Peer): void {
     for (const peer of this.#peers.values()) if (peer !== except) peer.notify(notification);
+  }
+
+  /** Sends a notification to the staff peers only (human agents, supervisors). */
+  notifyStaff(notification: SignalingNotification): void {
+    for (const peer of this.#peers.values()) if (peer.isStaff) peer.notify(notification);
   }
 
   /**

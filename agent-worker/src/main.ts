@@ -5,7 +5,7 @@ import { AgentConfigSchema } from '@voiceroom/sdk/protocol';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { defaultProviderPolicy } from './models/modelLayout.ts';
-import { createPipelineForCall, warmUpPipeline } from './pipeline/index.ts';
+import { StageCache, voicePipelineFactory } from './pipeline/index.ts';
 import { AgentWorker } from './worker/AgentWorker.ts';
 import type { CallPipelineFactory } from './worker/CallPipeline.ts';
 import { EchoPipeline } from './worker/EchoPipeline.ts';
@@ -41,11 +41,11 @@ const log = createLogger('agent.main');
  * Loads the models of an agent before taking calls, so the first caller does not wait for them. A failure is
  * logged, not fatal: calls to that agent then fail with the same error, clearly, and other agents still work.
  */
-async function warmUp(file: string): Promise<void> {
+async function warmUp(stages: StageCache, file: string): Promise<void> {
   const started = performance.now();
   try {
     const config = AgentConfigSchema.parse(parse(await readFile(file, 'utf8')));
-    await warmUpPipeline(config, log);
+    await stages.get(config);
     log.info({ agent: config.id, ms: Math.round(performance.now() - started) }, 'agent models loaded');
   } catch (error) {
     log.error({ err: error, file }, 'warming up the agent failed; its calls will fail until this is fixed');
@@ -74,6 +74,7 @@ async function main(): Promise<void> {
   const env = parsed.data;
   // Bad PROVIDER_API_KEY_ENVS / PROVIDER_BASE_URLS entries stop the worker now rather than at the first call.
   defaultProviderPolicy();
+  const stages = new StageCache({ logger: log });
   const worker = new AgentWorker({
     serverUrl: env.SERVER_URL,
     token: env.AGENT_SERVICE_TOKEN,
@@ -85,16 +86,18 @@ async function main(): Promise<void> {
       (['0.0.0.0', '::'].includes(env.AGENT_RTP_IP) ? externalIpv4() : undefined),
     ingestHost: env.AGENT_INGEST_HOST,
     leadMs: env.AGENT_PACER_LEAD_MS,
-    createPipeline: env.AGENT_PIPELINE === 'echo' ? echo : createPipelineForCall,
+    createPipeline: env.AGENT_PIPELINE === 'echo' ? echo : voicePipelineFactory(stages),
   });
   const shutdown = (signal: string) => {
     log.info({ signal, sessions: worker.sessions.length }, 'shutting down');
     worker.stop();
+    stages.close();
     setTimeout(() => process.exit(0), 200).unref();
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
-  if (env.AGENT_PIPELINE === 'voice' && env.AGENT_WARMUP_CONFIG !== '') await warmUp(env.AGENT_WARMUP_CONFIG);
+  if (env.AGENT_PIPELINE === 'voice' && env.AGENT_WARMUP_CONFIG !== '')
+    await warmUp(stages, env.AGENT_WARMUP_CONFIG);
   const workerId = await worker.start();
   log.info(
     { workerId, server: env.SERVER_URL, capacity: env.AGENT_CAPACITY, pipeline: env.AGENT_PIPELINE },

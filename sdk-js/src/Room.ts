@@ -262,6 +262,9 @@ export class Room extends TypedEmitter<RoomEvents> {
       case 'turnMetrics':
         this.emit('turnMetrics', notification.data);
         return;
+      case 'stageFailed':
+        this.emit('stageFailed', notification.data);
+        return;
     }
   }
 

@@ -15,6 +15,7 @@ export { SdkErrorCode, VoiceRoomError } from './errors.ts';
 export type {
   AgentState,
   AgentStateEvent,
+  StageFailedEvent,
   Takeover,
   TranscriptEvent,
   TurnMetricsEvent,

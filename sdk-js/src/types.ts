@@ -3,6 +3,7 @@ import type {
   AgentStateEvent,
   RoomGrants,
   RoomRole,
+  StageFailedEvent,
   Takeover,
   TranscriptEvent,
   TurnMetricsEvent,
@@ -52,6 +53,8 @@ export type RoomEvents = {
   transcript: TranscriptEvent;
   agentState: AgentStateEvent;
   turnMetrics: TurnMetricsEvent;
+  /** Staff only: a stage of the AI agent's pipeline failed during the call, and how it carried on. */
+  stageFailed: StageFailedEvent;
   connectionStateChanged: ConnectionState;
   /** The room ended for us. With `rejoin: true` the SDK is already rejoining on its own. */
   roomClosed: { reason: string; rejoin: boolean };

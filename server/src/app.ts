@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createDialog } from '@voiceroom/agent-worker/dialog';
 import { Redis } from 'ioredis';
+import type Koa from 'koa';
 import { Server as SocketIoServer } from 'socket.io';
 import { AgentGateway } from './agents/AgentGateway.ts';
 import { refuseDemoPasswords } from './auth/productionAccounts.ts';
@@ -15,7 +16,10 @@ import { openOrm } from './db/orm.ts';
 import { CallEventBus } from './events.ts';
 import { createHttpApp } from './http/app.ts';
 import type { ReadinessChecks } from './http/readiness.ts';
+import { createCallRecordRouters } from './http/routes/callRecordRouters.ts';
+import { startCallWith } from './http/routes/calls.ts';
 import { createConversationsRouter } from './http/routes/conversations.ts';
+import { createOpenApiRouter } from './http/routes/openapi.ts';
 import { staticFiles } from './http/staticFiles.ts';
 import { createLogger } from './log.ts';
 import { RoomRegistry } from './media/RoomRegistry.ts';
@@ -44,6 +48,8 @@ export interface RunningServer {
   signaling: SignalingServer;
   /** GET /readyz's checks (components and tests register theirs). */
   readiness: ReadinessChecks;
+  /** The HTTP API as mounted (its router stacks are what the OpenAPI check walks). */
+  app: Koa;
   close(): Promise<void>;
 }
 
@@ -75,7 +81,7 @@ export async function startServer(
   await redis.connect();
   const tokens = new TokenService(config.jwt);
 
-  const records = await startCallRecords({ orm, bus, tokens, config });
+  const records = await startCallRecords({ orm, bus, config });
 
   const pool = await WorkerPool.create({ numWorkers: config.mediasoup.numWorkers });
   const registry = new RoomRegistry({
@@ -94,7 +100,7 @@ export async function startServer(
     createDialog: (agent) =>
       createDialog(agent, {
         policy: config.providers,
-        onFallback: (message) => log.warn({ agentId: agent.id }, message),
+        onFallback: (f) => log.warn({ agentId: agent.id }, f.message),
       }),
   });
   const httpApp = createHttpApp({
@@ -102,9 +108,13 @@ export async function startServer(
     tokens,
     orm,
     redis,
-    startCall: records.startCall,
+    startCall: startCallWith(records.recorder),
     roomExists: (roomId) => registry.get(roomId) !== undefined,
-    routers: [...records.routers, createConversationsRouter({ tokens, conversations })],
+    routers: [
+      ...createCallRecordRouters({ tokens, orm, records }),
+      createConversationsRouter({ tokens, conversations }),
+      createOpenApiRouter({ serverUrl: config.publicUrl }),
+    ],
     fallback: staticFiles(options.clientDir ?? path.join(REPO_ROOT, 'client', 'dist'), [
       '/api/',
       '/socket.io/',
@@ -167,6 +177,7 @@ export async function startServer(
     gateway,
     signaling,
     readiness: httpApp.readiness,
+    app: httpApp.app,
     close() {
       closing ??= (async () => {
         stopRtcMetrics();

@@ -1,5 +1,10 @@
 import { EventEmitter } from 'node:events';
-import type { AgentStateEvent, TranscriptEvent, TurnMetricsEvent } from '@voiceroom/sdk/protocol';
+import type {
+  AgentStateEvent,
+  StageFailedEvent,
+  TranscriptEvent,
+  TurnMetricsEvent,
+} from '@voiceroom/sdk/protocol';
 
 /**
  * The server's in-process bus of call lifecycle events. Media (rooms, participants), the agent gateway
@@ -20,6 +25,7 @@ export interface CallEventMap {
   transcript: TranscriptEvent;
   'agent.state': AgentStateEvent;
   'turn.metrics': TurnMetricsEvent;
+  'stage.failed': StageFailedEvent;
 }
 
 export type CallEventName = keyof CallEventMap;

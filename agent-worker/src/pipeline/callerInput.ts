@@ -1,9 +1,10 @@
-import type { SttStream, VadStream } from '../stages/types.ts';
+import type { SttStream, VadEvent, VadStream } from '../stages/types.ts';
 import type { Clock } from './clock.ts';
 import { FrameProcessor } from './frameProcessor.ts';
 import type { DownstreamFrame } from './frames.ts';
 
 const SAMPLES_PER_MS = 16;
+const NO_EVENTS: readonly VadEvent[] = [];
 
 export interface CallerInputOptions {
   vad: VadStream;
@@ -11,7 +12,11 @@ export interface CallerInputOptions {
   /** How much audio before the VAD's speech start is kept for the recogniser. */
   prefixPaddingMs: number;
   clock: Clock;
-  onError(error: unknown): void;
+  /**
+   * The VAD or the recogniser failed (threw while fed, or the recogniser's stream broke); it is fed no more until
+   * replaced (`replaceVad`, `replaceRecogniser`).
+   */
+  onError(stage: 'vad' | 'stt', error: unknown): void;
 }
 
 /**
@@ -20,8 +25,13 @@ export interface CallerInputOptions {
  * agent's voice can never trigger its VAD (no self-interruption through the media path).
  */
 export class CallerInput extends FrameProcessor {
-  readonly #vad: VadStream;
-  readonly #stt: SttStream;
+  #vad: VadStream;
+  #vadFailed = false;
+  /** Stream position (ms) at which the current VAD stream started: its event times count from there. */
+  #vadOriginMs = 0;
+  #stt: SttStream;
+  #sttFailed = false;
+  readonly #onError: (stage: 'vad' | 'stt', error: unknown) => void;
   readonly #clock: Clock;
   readonly #recent: Int16Array;
   /** Stream position (samples) just after the newest sample in `#recent`. */
@@ -29,20 +39,42 @@ export class CallerInput extends FrameProcessor {
   /** Stream position up to which the current utterance was given to the recogniser. */
   #fedUpTo = 0;
   #inSpeech = false;
-  readonly #reading: Promise<void>;
+  #reading: Promise<void>;
 
   constructor(options: CallerInputOptions) {
     super();
     this.#vad = options.vad;
     this.#stt = options.stt;
+    this.#onError = options.onError;
     this.#clock = options.clock;
     this.#recent = new Int16Array(Math.max(1, options.prefixPaddingMs + 1000) * SAMPLES_PER_MS);
-    this.#reading = this.#readTranscripts().catch(options.onError);
+    this.#reading = this.#read(this.#stt);
   }
 
   /** Resolves when the recogniser's stream has ended (after `close`). */
   get reading(): Promise<void> {
     return this.#reading;
+  }
+
+  /**
+   * Hands the caller's speech to another recogniser from now on (the fallback taking over from a failed one); the
+   * current utterance's remembered audio goes to it too.
+   */
+  replaceRecogniser(stt: SttStream): void {
+    const previous = this.#stt;
+    this.#stt = stt;
+    this.#sttFailed = false;
+    closeQuietly(previous);
+    this.#reading = this.#read(stt);
+  }
+
+  /** Detects the caller's speech with another VAD from now on (the fallback taking over from a failed one). */
+  replaceVad(vad: VadStream): void {
+    const previous = this.#vad;
+    this.#vad = vad;
+    this.#vadFailed = false;
+    this.#vadOriginMs = this.#streamSamples / SAMPLES_PER_MS;
+    closeQuietly(previous);
   }
 
   processDown(frame: DownstreamFrame): void {
@@ -59,20 +91,36 @@ export class CallerInput extends FrameProcessor {
     const chunkStart = this.#streamSamples;
     this.#remember(pcm);
     const toClock = (streamMs: number) => atMs + (streamMs * SAMPLES_PER_MS - chunkStart) / SAMPLES_PER_MS;
-    for (const event of this.#vad.push(pcm)) {
+    for (const event of this.#detect(pcm)) {
+      const streamMs = event.atMs + this.#vadOriginMs;
       if (event.type === 'speech_start') {
         this.#inSpeech = true;
-        this.#fedUpTo = Math.max(event.atMs * SAMPLES_PER_MS, this.#streamSamples - this.#recent.length);
-        this.pushDown({ kind: 'user_started_speaking', atMs: toClock(event.atMs), streamMs: event.atMs });
+        this.#fedUpTo = Math.max(streamMs * SAMPLES_PER_MS, this.#streamSamples - this.#recent.length);
+        this.pushDown({ kind: 'user_started_speaking', atMs: toClock(streamMs), streamMs });
       } else if (this.#inSpeech) {
         this.#feedRecogniser();
-        this.#stt.endUtterance();
+        this.#endUtterance();
         this.#inSpeech = false;
-        this.pushDown({ kind: 'user_stopped_speaking', atMs: toClock(event.atMs), streamMs: event.atMs });
+        this.pushDown({ kind: 'user_stopped_speaking', atMs: toClock(streamMs), streamMs });
       }
     }
     if (this.#inSpeech) this.#feedRecogniser();
     this.pushDown({ kind: 'caller_audio_processed', streamMs: this.#streamSamples / SAMPLES_PER_MS });
+  }
+
+  /** The VAD's events for `pcm`; when the VAD throws, speech in progress ends here and it is not asked again. */
+  #detect(pcm: Int16Array): readonly VadEvent[] {
+    if (this.#vadFailed) return NO_EVENTS;
+    try {
+      return this.#vad.push(pcm);
+    } catch (error) {
+      this.#vadFailed = true;
+      closeQuietly(this.#vad);
+      queueMicrotask(() => this.#onError('vad', error));
+      if (!this.#inSpeech) return NO_EVENTS;
+      const atMs = this.#streamSamples / SAMPLES_PER_MS - this.#vadOriginMs;
+      return [{ type: 'speech_end', atMs, durationMs: 0 }];
+    }
   }
 
   #remember(pcm: Int16Array): void {
@@ -88,6 +136,7 @@ export class CallerInput extends FrameProcessor {
 
   /** Gives the recogniser the remembered audio from `#fedUpTo` to now. */
   #feedRecogniser(): void {
+    if (this.#sttFailed) return;
     const from = Math.max(this.#fedUpTo, this.#streamSamples - this.#recent.length);
     const count = this.#streamSamples - from;
     if (count <= 0) return;
@@ -96,14 +145,52 @@ export class CallerInput extends FrameProcessor {
     for (let i = 0, pos = from % ring.length; i < count; i++, pos = (pos + 1) % ring.length)
       out[i] = ring[pos] ?? 0;
     this.#fedUpTo = this.#streamSamples;
-    this.#stt.pushAudio(out);
+    try {
+      this.#stt.pushAudio(out);
+    } catch (error) {
+      this.#recogniserFailed(this.#stt, error, true);
+    }
   }
 
-  async #readTranscripts(): Promise<void> {
-    for await (const event of this.#stt) {
+  #endUtterance(): void {
+    if (this.#sttFailed) return;
+    try {
+      this.#stt.endUtterance();
+    } catch (error) {
+      this.#recogniserFailed(this.#stt, error, true);
+    }
+  }
+
+  #read(stt: SttStream): Promise<void> {
+    return this.#readTranscripts(stt).catch((error: unknown) => this.#recogniserFailed(stt, error));
+  }
+
+  /**
+   * `duringFrame`: thrown while a frame is being handled. Then it is reported once that frame has gone down the
+   * pipeline, so turn-taking sees the caller's speech end before the agent reacts to the failure.
+   */
+  #recogniserFailed(stt: SttStream, error: unknown, duringFrame = false): void {
+    if (stt !== this.#stt || this.#sttFailed) return;
+    this.#sttFailed = true;
+    closeQuietly(stt);
+    if (duringFrame) queueMicrotask(() => this.#onError('stt', error));
+    else this.#onError('stt', error);
+  }
+
+  async #readTranscripts(stt: SttStream): Promise<void> {
+    for await (const event of stt) {
+      if (stt !== this.#stt) return;
       const final = event.type === 'final';
       const streamMs = this.#streamSamples / SAMPLES_PER_MS;
       this.pushDown({ kind: 'transcription', text: event.text, final, atMs: this.#clock.now(), streamMs });
     }
+  }
+}
+
+function closeQuietly(stream: { close(): void }): void {
+  try {
+    stream.close();
+  } catch {
+    // a broken stage may fail to close too; it is dropped either way
   }
 }

@@ -1,43 +1,36 @@
-import type { AgentConfig } from '@voiceroom/sdk/protocol';
-import type { Logger } from 'pino';
 import type { CallPipelineFactory } from '../worker/CallPipeline.ts';
 import { speakWith } from './sentenceSpeech.ts';
-import { StageCache } from './stageCache.ts';
+import type { StageCache } from './stageCache.ts';
 import { VoicePipeline } from './voicePipeline.ts';
 
-export { StageCache } from './stageCache.ts';
+export { type CallStages, StageCache, type StageLease } from './stageCache.ts';
 export { type PipelineEvent, VoicePipeline, type VoicePipelineOptions } from './voicePipeline.ts';
 
-let stages: StageCache | undefined;
-
-function stageCache(logger?: Pick<Logger, 'warn' | 'error'>): StageCache {
-  stages ??= new StageCache({ logger });
-  return stages;
-}
-
 /**
- * Loads an agent configuration's models now (the worker calls it at start for its default agent), so the first
- * call's greeting does not wait for them.
+ * The worker's pipeline factory: the configured stages (loaded once per agent configuration by the worker's
+ * `stages` cache, held until the call ends) in a VoicePipeline.
  */
-export async function warmUpPipeline(
-  config: AgentConfig,
-  logger?: Pick<Logger, 'warn' | 'error'>,
-): Promise<void> {
-  await stageCache(logger).get(config);
+export function voicePipelineFactory(stages: StageCache): CallPipelineFactory {
+  return async ({ roomId, config, emit, logger }) => {
+    const lease = await stages.acquire(config);
+    const { vad, stt, tts, dialog } = lease.stages;
+    try {
+      return new VoicePipeline({
+        roomId,
+        config,
+        vad,
+        stt,
+        fallbacks: lease.fallbacks,
+        tts,
+        dialog,
+        speak: speakWith(tts, config.tts.parallelism),
+        emit,
+        onClosed: lease.release,
+        logger: logger.child({ component: 'agent.pipeline' }),
+      });
+    } catch (error) {
+      lease.release();
+      throw error;
+    }
+  };
 }
-
-/** The worker's pipeline factory: the configured stages (loaded once per agent configuration) in a VoicePipeline. */
-export const createPipelineForCall: CallPipelineFactory = async ({ roomId, config, emit, logger }) => {
-  const { vad, stt, tts, dialog } = await stageCache(logger).get(config);
-  return new VoicePipeline({
-    roomId,
-    config,
-    vad,
-    stt,
-    tts,
-    dialog,
-    speak: speakWith(tts, config.tts.parallelism),
-    emit,
-    logger: logger.child({ component: 'agent.pipeline' }),
-  });
-};

@@ -40,7 +40,11 @@ export interface ReplyReporter {
   turnMetrics(timings: TurnTimings, interrupted: boolean): void;
   endCall(): void;
   handoff(reason: string): void;
-  error(error: unknown): void;
+  /**
+   * The dialog failed (`apologised`: the caller was told instead of left in silence), or the TTS failed and the
+   * turn was lost.
+   */
+  stageFailed(stage: 'dialog' | 'tts', error: unknown, apologised: boolean): void;
 }
 
 export interface ReplyGeneratorOptions {
@@ -151,7 +155,7 @@ export class ReplyGenerator extends FrameProcessor {
     this.#turn = turn;
     this.pushDown({ kind: 'agent_turn_started', turnId: turn.id });
     this.#produce(turn, text(turn.controller.signal, turn)).catch((error: unknown) => {
-      if (!turn.controller.signal.aborted) this.#options.reporter.error(error);
+      if (!turn.controller.signal.aborted) this.#options.reporter.stageFailed('tts', error, false);
       if (this.#turn === turn) this.pushDown({ kind: 'reply_done', turnId: turn.id });
     });
   }
@@ -199,7 +203,7 @@ export class ReplyGenerator extends FrameProcessor {
       }
     } catch (error) {
       if (signal.aborted) return;
-      this.#options.reporter.error(error);
+      this.#options.reporter.stageFailed('dialog', error, !said);
       // A failing model (unreachable, rate limited) must not leave the caller in silence.
       if (!said) yield DIALOG_FAILED_REPLY;
     }

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
 import type { Logger } from 'pino';
 import { createDialog } from '../stages/dialog/createDialog.ts';
-import { createStt } from '../stages/stt/createStt.ts';
+import { createStt, offlineSttFor } from '../stages/stt/createStt.ts';
 import { createTts } from '../stages/tts/createTts.ts';
-import type { Dialog, Stt, Tts, Vad } from '../stages/types.ts';
-import { createVad } from '../stages/vad/createVad.ts';
+import type { Dialog, Stage, Stt, Tts, Vad } from '../stages/types.ts';
+import { createVad, offlineVadFor } from '../stages/vad/createVad.ts';
+import type { ProviderChoice, StageFallback } from '../stages/withFallback.ts';
 
 export interface CallStages {
   vad: Vad;
@@ -14,39 +15,126 @@ export interface CallStages {
   dialog: Dialog;
 }
 
+/** One call's hold on a configuration's stages; `release` when the call ends. */
+export interface StageLease {
+  stages: CallStages;
+  /**
+   * The offline VAD and recogniser that take over when `stages.vad` or `stages.stt` fails mid-call (loaded on first
+   * need, then shared); absent when the configured one is the offline one.
+   */
+  fallbacks: { vad?: () => Promise<Vad>; stt?: () => Promise<Stt> };
+  release(): void;
+}
+
+interface StageLoaderHooks {
+  onFallback(fallback: StageFallback): void;
+  /** A recogniser's decoding error that its stream survives (logged). */
+  onRecognitionError(error: Error): void;
+}
+
+type StageLoader = (config: AgentConfig, hooks: StageLoaderHooks) => Promise<CallStages>;
+
+interface Entry {
+  config: AgentConfig;
+  stages: Promise<CallStages>;
+  /** Offline stages loaded for mid-call failures. */
+  offline: Map<'vad' | 'stt', Promise<Stage>>;
+  /** Calls holding a lease. */
+  users: number;
+  evicted: boolean;
+}
+
 const keyOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+
+/** Loads the four stages one after the other, each through its factory's fallback rule. */
+export const loadStages: StageLoader = async (config, { onFallback, onRecognitionError }) => {
+  // One after the other: building the recogniser's model (espeak-ng via koffi) while flite loads its voice
+  // corrupts flite's state (its later synthesis crashes the process).
+  const stt = await createStt(config, { onFallback, onError: onRecognitionError });
+  const tts = await createTts(config.tts, { onFallback });
+  const dialog = await createDialog(config, { onFallback });
+  return { vad: await createVad(config.vad, { onFallback }), stt, tts, dialog };
+};
 
 /**
  * Loaded stages shared by every call of the same agent configuration (models load once per process; each call
- * opens its own streams and dialog session). At most `maxEntries` configurations stay loaded.
+ * opens its own streams and dialog session). At most `maxEntries` configurations stay loaded; an evicted one is
+ * closed (all four stages) once its last call has released it. Created by the worker and passed down.
  */
 export class StageCache {
-  readonly #entries = new Map<string, Promise<CallStages>>();
+  readonly #entries = new Map<string, Entry>();
   readonly #maxEntries: number;
   readonly #logger: Pick<Logger, 'warn' | 'error'> | undefined;
+  readonly #load: StageLoader;
+  #closed = false;
 
-  constructor(options: { maxEntries?: number; logger?: Pick<Logger, 'warn' | 'error'> } = {}) {
+  constructor(
+    options: { maxEntries?: number; logger?: Pick<Logger, 'warn' | 'error'>; load?: StageLoader } = {},
+  ) {
     this.#maxEntries = options.maxEntries ?? 8;
     this.#logger = options.logger;
+    this.#load = options.load ?? loadStages;
   }
 
   get size(): number {
     return this.#entries.size;
   }
 
-  get(config: AgentConfig): Promise<CallStages> {
+  /** The stages of `config`, loading them on first use (the worker warms its default agent up this way). */
+  async get(config: AgentConfig): Promise<CallStages> {
+    return this.#entry(config).stages;
+  }
+
+  /** The stages of `config` for one call: they stay open until `release`, even if evicted meanwhile. */
+  async acquire(config: AgentConfig): Promise<StageLease> {
+    const entry = this.#entry(config);
+    const stages = await entry.stages;
+    entry.users++;
+    let released = false;
+    const vad = offlineVadFor(config.vad);
+    const stt = offlineSttFor(config, { onError: (error) => this.#recognitionFailed(error) });
+    return {
+      stages,
+      fallbacks: {
+        ...(vad ? { vad: () => this.#offline(entry, 'vad', vad) } : {}),
+        ...(stt ? { stt: () => this.#offline(entry, 'stt', stt) } : {}),
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        entry.users--;
+        if (entry.evicted && entry.users === 0) this.#closeEntry(entry);
+      },
+    };
+  }
+
+  /** Closes every loaded stage (worker shutdown); calls still running keep theirs until they release. */
+  close(): void {
+    this.#closed = true;
+    for (const entry of this.#entries.values()) this.#evict(entry);
+    this.#entries.clear();
+  }
+
+  #entry(config: AgentConfig): Entry {
+    if (this.#closed) throw new Error('the stage cache is closed: the worker is shutting down');
     const key = keyOf(config);
     let entry = this.#entries.get(key);
     if (entry === undefined) {
-      entry = this.#load(config);
+      const stages = this.#load(config, {
+        onFallback: (f) => this.#logger?.warn({ err: f.error, agent: config.id }, f.message),
+        onRecognitionError: (error) => this.#recognitionFailed(error),
+      });
+      entry = { config, stages, offline: new Map(), users: 0, evicted: false };
+      const loading = entry;
       // a failed load is not cached: the next call retries (e.g. after the model was installed)
-      entry.catch(() => this.#entries.delete(key));
+      stages.catch(() => {
+        if (this.#entries.get(key) === loading) this.#entries.delete(key);
+      });
       this.#entries.set(key, entry);
       if (this.#entries.size > this.#maxEntries) {
-        const oldest = this.#entries.keys().next().value as string;
-        const evicted = this.#entries.get(oldest);
-        this.#entries.delete(oldest);
-        evicted?.then((s) => s.tts.close()).catch(() => undefined);
+        const [oldestKey, oldest] = this.#entries.entries().next().value as [string, Entry];
+        this.#entries.delete(oldestKey);
+        this.#evict(oldest);
       }
     } else {
       // most recently used last
@@ -56,16 +144,50 @@ export class StageCache {
     return entry;
   }
 
-  async #load(config: AgentConfig): Promise<CallStages> {
-    // One after the other: building the recogniser's model (espeak-ng via koffi) while flite loads its voice
-    // corrupts flite's state (its later synthesis crashes the process).
-    const onWarning = (message: string, error: Error) => this.#logger?.warn({ err: error }, message);
-    const stt = await createStt(config, {
-      onWarning,
-      onError: (error) => this.#logger?.error({ err: error }, 'speech recognition failed'),
-    });
-    const tts = await createTts(config.tts, { onWarning });
-    const dialog = await createDialog(config, { onFallback: (message) => this.#logger?.warn(message) });
-    return { vad: createVad(config.vad), stt, tts, dialog };
+  #offline<T extends Stage>(entry: Entry, kind: 'vad' | 'stt', choice: ProviderChoice<T>): Promise<T> {
+    let loading = entry.offline.get(kind);
+    if (loading === undefined) {
+      const load = Promise.resolve().then(() => choice.create());
+      // a failed load is not kept: the next failing call tries again
+      load.catch(() => {
+        if (entry.offline.get(kind) === load) entry.offline.delete(kind);
+      });
+      entry.offline.set(kind, load);
+      loading = load;
+    }
+    return loading as Promise<T>;
+  }
+
+  #recognitionFailed(error: Error): void {
+    this.#logger?.error({ err: error }, 'speech recognition failed');
+  }
+
+  #evict(entry: Entry): void {
+    entry.evicted = true;
+    if (entry.users === 0) this.#closeEntry(entry);
+  }
+
+  #closeEntry(entry: Entry): void {
+    // what failed to load has nothing to close
+    const loaded = [
+      entry.stages.then(
+        ({ vad, stt, tts, dialog }): Stage[] => [vad, stt, tts, dialog],
+        () => [],
+      ),
+      ...[...entry.offline.values()].map((loading) =>
+        loading.then(
+          (stage) => [stage],
+          () => [],
+        ),
+      ),
+    ];
+    for (const stages of loaded) {
+      stages
+        // each stage closes even when another one throws
+        .then((list) => Promise.all(list.map(async (stage) => stage.close())))
+        .catch((error: unknown) =>
+          this.#logger?.warn({ err: error, agent: entry.config.id }, 'closing a stage failed'),
+        );
+    }
   }
 }

@@ -13,10 +13,14 @@ import {
   type SpeakSentences,
   type TurnTimings,
 } from './replyGenerator.ts';
+import { StageRecovery } from './StageRecovery.ts';
 import { TurnTaker } from './turnTaker.ts';
 import { WhisperHints } from './whisperHints.ts';
 
-/** transcript | agent.state | turn.metrics | handoff | end_call (after the goodbye was played), each with roomId. */
+/**
+ * transcript | agent.state | turn.metrics | stage.failed | handoff | end_call (after the goodbye was played), each
+ * with roomId.
+ */
 export type PipelineEvent = SessionCallEvent;
 
 export interface VoicePipelineOptions {
@@ -24,11 +28,18 @@ export interface VoicePipelineOptions {
   config: AgentConfig;
   vad: Vad;
   stt: Stt;
+  /**
+   * The offline VAD and recogniser that take over when `vad` or `stt` fails mid-call; without one the agent says it
+   * cannot hear and asks for a human.
+   */
+  fallbacks?: { vad?: () => Promise<Vad>; stt?: () => Promise<Stt> };
   dialog: Dialog;
   tts: Tts;
   /** Sentence-chunking TTS over `tts`. */
   speak: SpeakSentences;
   emit(event: PipelineEvent): void;
+  /** Told once when the pipeline closed (the stage cache's lease is released then). */
+  onClosed?: () => void;
   clock?: Clock;
   logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
@@ -64,6 +75,7 @@ export class VoicePipeline implements CallPipeline {
   /** Opened on the first co-pilot whisper: its own VAD and recogniser streams. */
   #whisper: CallerInput | undefined;
   #cancelWhisperFlush: (() => void) | undefined;
+  readonly #recovery: StageRecovery;
   #started = false;
   #closed = false;
 
@@ -72,12 +84,26 @@ export class VoicePipeline implements CallPipeline {
     this.#clock = options.clock ?? systemClock;
     this.#callStartMs = this.#clock.now();
     const { config } = options;
+    this.#recovery = new StageRecovery({
+      roomId: options.roomId,
+      providers: {
+        vad: options.vad.name,
+        stt: options.stt.name,
+        dialog: options.dialog.name,
+        tts: options.tts.name,
+      },
+      callMs: () => this.#callMs(this.#clock.now()),
+      emit: (event) => this.#emit(event),
+      speak: (text) => this.#turnTaker.speak(text),
+      closed: () => this.#closed,
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
     this.#input = new CallerInput({
       vad: options.vad.createStream(),
       stt: options.stt.createStream(),
       prefixPaddingMs: config.vad.prefixPaddingMs,
       clock: this.#clock,
-      onError: (error) => this.#fail('speech recognition failed', error),
+      onError: (stage, error) => this.#inputFailed(stage, error),
     });
     this.#turnTaker = new TurnTaker({
       settings: { ...config.turn, vadHangoverMs: config.vad.minSilenceMs },
@@ -182,12 +208,27 @@ export class VoicePipeline implements CallPipeline {
       () => this.#cancelWhisperFlush?.(),
       () => this.#whisper?.close(),
       () => this.#dialogSession.close(),
+      () => this.#options.onClosed?.(),
     ]) {
       try {
         step();
       } catch (error) {
         this.#options.logger?.warn({ err: error }, 'closing a pipeline stage failed');
       }
+    }
+  }
+
+  #inputFailed(stage: 'vad' | 'stt', error: unknown): void {
+    const { vad, stt } = this.#options.fallbacks ?? {};
+    if (stage === 'vad') {
+      const takeover = vad && { load: vad, adopt: (v: Vad) => this.#input.replaceVad(v.createStream()) };
+      this.#recovery.inputFailed(stage, error, takeover);
+    } else {
+      const takeover = stt && {
+        load: stt,
+        adopt: (s: Stt) => this.#input.replaceRecogniser(s.createStream()),
+      };
+      this.#recovery.inputFailed(stage, error, takeover);
     }
   }
 
@@ -198,7 +239,7 @@ export class VoicePipeline implements CallPipeline {
       stt: stt.createStream(),
       prefixPaddingMs: config.vad.prefixPaddingMs,
       clock: this.#clock,
-      onError: (error) => this.#fail('whisper recognition failed', error),
+      onError: (stage, error) => this.#fail(`whisper ${stage} failed`, error),
     });
     whisper.link(
       new WhisperHints((text) => {
@@ -277,7 +318,7 @@ export class VoicePipeline implements CallPipeline {
         }),
       endCall: () => this.#emit({ type: 'end_call', roomId }),
       handoff: (reason) => this.#emit({ type: 'handoff', roomId, reason }),
-      error: (error) => this.#fail('agent reply failed', error),
+      stageFailed: (stage, error, apologised) => this.#recovery.replyFailed(stage, error, apologised),
     };
   }
 

@@ -7,6 +7,18 @@
  * provider's own `sampleRate` and is resampled to 48 kHz by the output path.
  */
 
+/**
+ * What every stage kind shares (agents-js style): a name for logs and the call record, and a close() that frees what
+ * the provider loaded (models, native sessions). Streams and sessions a stage opened are closed by their owners first.
+ */
+export interface Stage {
+  readonly name: string;
+  /** Idempotent; frees the provider's models. May finish asynchronously (a GGUF model unloads in the background). */
+  close(): void | Promise<void>;
+}
+
+export type StageKind = 'vad' | 'stt' | 'dialog' | 'tts';
+
 // ---------- VAD ----------
 export type VadEvent =
   | {
@@ -27,8 +39,7 @@ export interface VadStream {
   close(): void;
 }
 
-export interface Vad {
-  readonly name: string;
+export interface Vad extends Stage {
   createStream(): VadStream;
 }
 
@@ -54,8 +65,7 @@ export interface SttStream extends AsyncIterable<SttEvent> {
   close(): void;
 }
 
-export interface Stt {
-  readonly name: string;
+export interface Stt extends Stage {
   createStream(): SttStream;
 }
 
@@ -107,16 +117,13 @@ export interface DialogSession {
   close(): void;
 }
 
-export interface Dialog {
-  readonly name: string;
+export interface Dialog extends Stage {
   createSession(): DialogSession;
 }
 
 // ---------- TTS ----------
-export interface Tts {
-  readonly name: string;
+export interface Tts extends Stage {
   readonly sampleRate: number;
   /** Streams PCM chunks for `text`; stops promptly when `signal` aborts. */
   synthesize(text: string, signal: AbortSignal): AsyncIterable<Int16Array>;
-  close(): void;
 }

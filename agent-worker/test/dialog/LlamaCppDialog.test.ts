@@ -22,7 +22,7 @@ describe('LlamaCppDialog', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await dialog?.dispose();
+    await dialog?.close();
     await tiny?.remove();
   });
 
@@ -63,6 +63,14 @@ describe('LlamaCppDialog', () => {
     });
     expect((await turn(session, 'ok thanks bye')).chunks.at(-1)).toEqual({ type: 'end_call' });
     session.close();
+  });
+
+  it('close() unloads the model: no session can be opened on it afterwards', async () => {
+    const closing = await LlamaCppDialog.create({ config, contextSize: 1024 });
+    await closing.close();
+    expect(() => closing.createSession()).toThrow(
+      expect.objectContaining({ code: 'dialog_model_unavailable' }),
+    );
   });
 
   it('says which file is missing when the model cannot be loaded', async () => {

@@ -21,7 +21,7 @@ describe('createDialog', () => {
     const warnings: string[] = [];
     const dialog = await createDialog(configWith({ provider: 'openai', apiKeyEnv: 'MISSING_API_KEY' }), {
       env: { PROVIDER_API_KEY_ENVS: 'MISSING_API_KEY' },
-      onFallback: (m) => warnings.push(m),
+      onFallback: (f) => warnings.push(f.message),
     });
     expect(dialog.name).toBe('scripted');
     expect(warnings).toEqual([expect.stringContaining('MISSING_API_KEY')]);
@@ -35,7 +35,10 @@ describe('createDialog', () => {
       { provider: 'openai' as const, apiKeyEnv: 'DEEPSEEK_API_KEY', baseUrl: 'http://127.0.0.1:10' },
       { provider: 'llama' as const, model: '../../etc/passwd' },
     ]) {
-      const created = await createDialog(configWith(dialog), { env, onFallback: (m) => warnings.push(m) });
+      const created = await createDialog(configWith(dialog), {
+        env,
+        onFallback: (f) => warnings.push(f.message),
+      });
       expect(created.name).toBe('scripted');
     }
     expect(warnings).toEqual([
@@ -48,7 +51,7 @@ describe('createDialog', () => {
   it('falls back to the scripted dialog when the local model file is missing', async () => {
     const warnings: string[] = [];
     const dialog = await createDialog(configWith({ provider: 'llama', model: '/nonexistent/tiny.gguf' }), {
-      onFallback: (m) => warnings.push(m),
+      onFallback: (f) => warnings.push(f.message),
     });
     expect(dialog.name).toBe('scripted');
     expect(warnings).toEqual([expect.stringContaining('/nonexistent/tiny.gguf')]);

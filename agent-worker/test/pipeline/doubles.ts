@@ -55,6 +55,7 @@ class SimpleQueue<T> implements AsyncIterable<T> {
   readonly #items: T[] = [];
   #wake: (() => void) | undefined;
   #ended = false;
+  #error: Error | undefined;
   push(item: T): void {
     this.#items.push(item);
     this.#wake?.();
@@ -63,10 +64,16 @@ class SimpleQueue<T> implements AsyncIterable<T> {
     this.#ended = true;
     this.#wake?.();
   }
+  /** The iteration throws `error` once the queued items are taken. */
+  fail(error: Error): void {
+    this.#error = error;
+    this.#wake?.();
+  }
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     for (;;) {
       const item = this.#items.shift();
       if (item !== undefined) yield item;
+      else if (this.#error) throw this.#error;
       else if (this.#ended) return;
       else await new Promise<void>((resolve) => (this.#wake = resolve));
     }
@@ -75,11 +82,14 @@ class SimpleQueue<T> implements AsyncIterable<T> {
 
 /** Speech = 20 ms frames whose mean magnitude is above 500 (the tests feed 4000 for speech, 0 for silence). */
 export class LevelVad implements Vad {
-  readonly name = 'level-double';
+  readonly name: string;
   samplesPushed = 0;
+  /** When set, the next push of speech throws it (a VAD crashing mid-call). */
+  failAtNextSpeech: Error | undefined;
   readonly #minSilenceMs: number;
-  constructor(minSilenceMs = 200) {
+  constructor(minSilenceMs = 200, name = 'level-double') {
     this.#minSilenceMs = minSilenceMs;
+    this.name = name;
   }
   createStream(): VadStream {
     let streamMs = 0;
@@ -91,6 +101,11 @@ export class LevelVad implements Vad {
     const vad = this;
     return {
       push(pcm) {
+        const failure = vad.failAtNextSpeech;
+        if (failure && pcm.some((s) => Math.abs(s) > 500)) {
+          vad.failAtNextSpeech = undefined;
+          throw failure;
+        }
         vad.samplesPushed += pcm.length;
         const events: VadEvent[] = [];
         for (let offset = 0; offset + 320 <= pcm.length; offset += 320) {
@@ -130,17 +145,25 @@ export class LevelVad implements Vad {
       close() {},
     };
   }
+  close() {}
 }
 
 /** Recognises the next scripted text for each utterance; a partial with one word per 300 ms of audio. */
 export class ScriptedStt implements Stt {
-  readonly name = 'scripted-double';
+  readonly name: string;
   /** Texts of the coming utterances, in order; an utterance with none left is recognised as ''. */
   readonly utterances: string[] = [];
   audioSamples = 0;
   closed = false;
   /** When true, utterances end without a final (a recogniser that stalls). */
   withholdFinals = false;
+  /** When set, the next utterance's end breaks the stream with this error (a recogniser crashing mid-call). */
+  failAtNextUtteranceEnd: Error | undefined;
+  /** With `failAtNextUtteranceEnd`: endUtterance itself throws, rather than the stream's iteration. */
+  failSynchronously = false;
+  constructor(name = 'scripted-double') {
+    this.name = name;
+  }
   createStream(): SttStream {
     const queue = new SimpleQueue<SttEvent>();
     let samples = 0;
@@ -157,6 +180,13 @@ export class ScriptedStt implements Stt {
         }
       },
       endUtterance: () => {
+        const failure = this.failAtNextUtteranceEnd;
+        if (failure) {
+          this.failAtNextUtteranceEnd = undefined;
+          if (this.failSynchronously) throw failure;
+          queue.fail(failure);
+          return;
+        }
         if (!this.withholdFinals)
           queue.push({ type: 'final', text: this.utterances.shift() ?? '', confidence: 1, latencyMs: 0 });
         samples = 0;
@@ -172,6 +202,7 @@ export class ScriptedStt implements Stt {
       [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
     };
   }
+  close() {}
 }
 
 /** Replies with `reply(userText)` sentence by sentence; records every request and whether it was aborted. */
@@ -205,6 +236,7 @@ export class ScriptedDialogDouble implements Dialog {
       close() {},
     };
   }
+  close() {}
 }
 
 /** 16 kHz "speech": 300 ms of constant 3000 per word, in 100 ms chunks. */

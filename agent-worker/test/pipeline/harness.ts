@@ -1,6 +1,7 @@
 import { type AgentConfigInput, AgentConfigSchema } from '@voiceroom/sdk/protocol';
 import { speakWith } from '../../src/pipeline/sentenceSpeech.ts';
 import { type PipelineEvent, VoicePipeline } from '../../src/pipeline/voicePipeline.ts';
+import type { Stt, Vad } from '../../src/stages/types.ts';
 import { FakeClock, LevelVad, ScriptedDialogDouble, ScriptedStt, ToneTts } from './doubles.ts';
 
 export const SPEECH = 4000;
@@ -35,7 +36,10 @@ export interface Harness {
 
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export function createHarness(overrides: Partial<AgentConfigInput> = {}): Harness {
+export function createHarness(
+  overrides: Partial<AgentConfigInput> = {},
+  fallbacks: { vad?: Vad; stt?: Stt } = {},
+): Harness {
   const config = AgentConfigSchema.parse({
     id: 'test',
     name: 'Test',
@@ -60,6 +64,10 @@ export function createHarness(overrides: Partial<AgentConfigInput> = {}): Harnes
     config,
     vad,
     stt,
+    fallbacks: {
+      ...(fallbacks.vad ? { vad: async () => fallbacks.vad as Vad } : {}),
+      ...(fallbacks.stt ? { stt: async () => fallbacks.stt as Stt } : {}),
+    },
     dialog,
     tts,
     speak: speakWith(tts, config.tts.parallelism),

@@ -2,7 +2,26 @@ import { readFileSync } from 'node:fs';
 import { type AgentConfig, AgentConfigSchema } from '@voiceroom/sdk/protocol';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { StageCache } from '../../src/pipeline/stageCache.ts';
+import { type CallStages, StageCache } from '../../src/pipeline/stageCache.ts';
+import type { Stage } from '../../src/stages/types.ts';
+
+/** Stages that only count their close() calls, loaded per configuration id. */
+function countingLoader() {
+  const closed: string[] = [];
+  const stage = (agent: string, kind: string): Stage => ({
+    name: `${agent}-${kind}`,
+    close: () => {
+      closed.push(`${agent}-${kind}`);
+    },
+  });
+  const load = async (config: AgentConfig) =>
+    Object.fromEntries(
+      ['vad', 'stt', 'tts', 'dialog'].map((kind) => [kind, stage(config.id, kind)]),
+    ) as unknown as CallStages;
+  return { closed, load };
+}
+const agent = (id: string): AgentConfig => ({ ...pizzeria, id });
+const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 const pizzeria: AgentConfig = AgentConfigSchema.parse(
   parse(readFileSync(new URL('../../agents/pizzeria.yaml', import.meta.url), 'utf8')),
@@ -33,6 +52,51 @@ describe('StageCache', () => {
     expect(cache.size).toBe(1);
     expect(await cache.get(pizzeria)).not.toBe(a);
   }, 60_000);
+
+  it('closes all four stages of an evicted configuration, but only once its last call released them', async () => {
+    const { closed, load } = countingLoader();
+    const cache = new StageCache({ maxEntries: 1, load });
+    const lease = await cache.acquire(agent('a'));
+    await cache.get(agent('b'));
+    await settle();
+    expect(closed).toEqual([]);
+    lease.release();
+    lease.release();
+    await settle();
+    expect(closed.sort()).toEqual(['a-dialog', 'a-stt', 'a-tts', 'a-vad']);
+  });
+
+  it('close() closes every loaded stage, and refuses new calls', async () => {
+    const { closed, load } = countingLoader();
+    const cache = new StageCache({ load });
+    await cache.get(agent('a'));
+    cache.close();
+    await settle();
+    expect(closed.sort()).toEqual(['a-dialog', 'a-stt', 'a-tts', 'a-vad']);
+    await expect(cache.acquire(agent('a'))).rejects.toThrow(/shutting down/);
+  });
+
+  it('offers offline stages for mid-call failures only where the configured one is not already offline', async () => {
+    const { load } = countingLoader();
+    const cache = new StageCache({ load });
+    // pizzeria: silero VAD (energy stands by), PocketSphinx (already offline)
+    expect(Object.keys((await cache.acquire(pizzeria)).fallbacks)).toEqual(['vad']);
+    const sherpa = {
+      ...pizzeria,
+      vad: { ...pizzeria.vad, provider: 'energy' as const },
+      asr: { ...pizzeria.asr, provider: 'sherpa-onnx' as const },
+    };
+    expect(Object.keys((await cache.acquire(sherpa)).fallbacks)).toEqual(['stt']);
+  });
+
+  it('loads an offline stage once per configuration, shared by its calls', async () => {
+    const { load } = countingLoader();
+    const cache = new StageCache({ load });
+    const [a, b] = await Promise.all([cache.acquire(pizzeria), cache.acquire(pizzeria)]);
+    const vad = await a.fallbacks.vad?.();
+    expect(vad?.name).toBe('energy');
+    expect(await b.fallbacks.vad?.()).toBe(vad);
+  });
 
   it('does not keep a failed load, so a later call can retry', async () => {
     const cache = new StageCache();

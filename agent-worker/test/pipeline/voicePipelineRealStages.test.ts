@@ -41,7 +41,7 @@ async function openCall(): Promise<Call> {
   const pipeline = new VoicePipeline({
     roomId: 'room-real',
     config,
-    vad: createVad(config.vad),
+    vad: await createVad(config.vad),
     stt,
     tts,
     dialog,

@@ -16,8 +16,8 @@ const emptyModels = tmpdir();
 
 describe('createVad', () => {
   it('builds the configured provider with the configured timing', async () => {
-    expect(createVad(VadConfigSchema.parse({})).name).toBe('silero');
-    const energy = createVad(VadConfigSchema.parse({ provider: 'energy', minSpeechMs: 5000 }));
+    expect((await createVad(VadConfigSchema.parse({}))).name).toBe('silero');
+    const energy = await createVad(VadConfigSchema.parse({ provider: 'energy', minSpeechMs: 5000 }));
     expect(energy.name).toBe('energy');
     // minSpeechMs of 5 s: a 2.5 s sentence never counts as speech.
     const speech = await synthesizeSpeech('my name is john smith and I live on main street', 'flite');
@@ -45,7 +45,7 @@ describe('createTts', () => {
     const warnings: string[] = [];
     const tts = await createTts(TtsConfigSchema.parse({ provider: 'sherpa-onnx', model: 'absent-voice' }), {
       modelsDir: emptyModels,
-      onWarning: (message) => warnings.push(message),
+      onFallback: (f) => warnings.push(f.message),
     });
     expect(tts.name).toBe('flite');
     expect(warnings[0]).toMatch(/absent-voice does not exist/);
@@ -78,7 +78,10 @@ describe('createStt', () => {
       asr: { ...pizzeria.asr, provider: 'sherpa-onnx' as const, model: 'absent-asr' },
     };
     const warnings: string[] = [];
-    const stt = await createStt(config, { modelsDir: emptyModels, onWarning: (m) => warnings.push(m) });
+    const stt = await createStt(config, {
+      modelsDir: emptyModels,
+      onFallback: (f) => warnings.push(f.message),
+    });
     expect(stt.name).toBe('pocketsphinx');
     expect(warnings[0]).toMatch(/npm run models/);
     await expect(createStt(config, { modelsDir: emptyModels, fallback: false })).rejects.toMatchObject({
@@ -98,7 +101,10 @@ describe('model paths', () => {
     ).rejects.toMatchObject(outside);
     const warnings: string[] = [];
     const config = { ...pizzeria, asr: { ...pizzeria.asr, provider: 'sherpa-onnx' as const, model: '/etc' } };
-    const stt = await createStt(config, { modelsDir: emptyModels, onWarning: (m) => warnings.push(m) });
+    const stt = await createStt(config, {
+      modelsDir: emptyModels,
+      onFallback: (f) => warnings.push(f.message),
+    });
     expect(stt.name).toBe('pocketsphinx');
     expect(warnings[0]).toMatch(/asr\.model: \/etc is outside the models directory/);
   });

@@ -2,6 +2,7 @@ import { attachAudio, connect, type Room } from '@voiceroom/sdk';
 import { CaptionLog } from '../CaptionLog.ts';
 import { ConsoleView } from './ConsoleView.ts';
 import { ConsoleApi, type LiveCall } from './consoleApi.ts';
+import { describeStageFailure } from './stageFailure.ts';
 
 /**
  * Human agent console: sign in, see live calls, listen to one silently, read its live transcript and the AI's state,
@@ -132,6 +133,9 @@ function wireRoom(current: JoinedCall): void {
     renderCoPilot();
   });
   room.on('error', showError);
+  room.on('stageFailed', (failure) =>
+    view.status.showError({ code: 'stage_failed', message: describeStageFailure(failure) }),
+  );
   room.on('connectionStateChanged', (state) => {
     if (state === 'reconnecting') view.status.set('Connection lost, reconnecting…', 'reconnecting');
     if (state === 'disconnected') endCall('The call has ended.');

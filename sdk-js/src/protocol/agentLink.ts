@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { type Ack, errorSchema } from './ack.ts';
 import { AgentConfigSchema } from './agentConfig.ts';
-import { AgentStateEventSchema, TranscriptEventSchema, TurnMetricsEventSchema } from './callEvents.ts';
+import {
+  AgentStateEventSchema,
+  StageFailedEventSchema,
+  TranscriptEventSchema,
+  TurnMetricsEventSchema,
+} from './callEvents.ts';
 import { RoomRoleSchema } from './grants.ts';
 import { AudienceSchema } from './signaling.ts';
 
@@ -17,7 +22,8 @@ import { AudienceSchema } from './signaling.ts';
  * 3. server -> `session.media` {sessionId, ingest, send, receive[]}: where to send RTP, with which payload type and
  *    SSRC, and the streams (SSRC, payload type) that will arrive. Later changes: `session.stream.added` /
  *    `session.stream.removed`.
- * 4. worker -> `session.event` {sessionId, event} (transcript, agent.state, turn.metrics, handoff, end_call).
+ * 4. worker -> `session.event` {sessionId, event} (transcript, agent.state, turn.metrics, stage.failed, handoff,
+ *    end_call).
  * 5. server -> `session.stop` {sessionId, reason} when the call ends; worker -> `session.ended` {sessionId, reason}
  *    when the session ends on its side (the agent hung up, or the session failed).
  * Co-pilot: server -> `session.hint` {sessionId, text}, `session.takeover` {sessionId, active}.
@@ -110,6 +116,7 @@ export const SessionCallEventSchema = z.discriminatedUnion('type', [
   TranscriptEventSchema.extend({ type: z.literal('transcript') }),
   AgentStateEventSchema.extend({ type: z.literal('agent.state') }),
   TurnMetricsEventSchema.extend({ type: z.literal('turn.metrics') }),
+  StageFailedEventSchema.extend({ type: z.literal('stage.failed') }),
   z.object({ type: z.literal('handoff'), roomId: id, reason: z.string().min(1).max(500) }),
   z.object({ type: z.literal('end_call'), roomId: id }),
 ]);

@@ -34,6 +34,32 @@ export type AgentStateEvent = z.infer<typeof AgentStateEventSchema>;
 
 const ms = z.number().nonnegative().max(600_000);
 
+export const StageKindSchema = z.enum(['vad', 'stt', 'dialog', 'tts']);
+export type StageKind = z.infer<typeof StageKindSchema>;
+
+/**
+ * How the call carried on after a stage failed: `fallback` (the offline provider took over), `apology` (the agent
+ * said so, and asked for a human when it cannot go on), `handoff` (a human was asked for without a word: no voice
+ * left), `none` (only the failed turn was lost).
+ */
+export const StageRecoverySchema = z.enum(['fallback', 'apology', 'handoff', 'none']);
+export type StageRecovery = z.infer<typeof StageRecoverySchema>;
+
+/** A stage of the agent's pipeline failed during the call; recorded with the call. */
+export const StageFailedEventSchema = z.object({
+  roomId: z.string().min(1).max(128),
+  stage: StageKindSchema,
+  /** The provider that failed, e.g. `sherpa-onnx`. */
+  provider: z.string().min(1).max(64),
+  message: z.string().max(500),
+  recovery: StageRecoverySchema,
+  /** With `fallback`: the provider that took over. */
+  fallbackProvider: z.string().min(1).max(64).optional(),
+  /** Milliseconds since the call started. */
+  atMs: z.number().int().nonnegative(),
+});
+export type StageFailedEvent = z.infer<typeof StageFailedEventSchema>;
+
 export const TurnMetricsEventSchema = z.object({
   roomId: z.string().min(1).max(128),
   turn: z.number().int().nonnegative(),

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { type Ack, errorSchema } from './ack.ts';
-import { AgentStateEventSchema, TranscriptEventSchema, TurnMetricsEventSchema } from './callEvents.ts';
+import {
+  AgentStateEventSchema,
+  StageFailedEventSchema,
+  TranscriptEventSchema,
+  TurnMetricsEventSchema,
+} from './callEvents.ts';
 import { RoomGrantsSchema, RoomRoleSchema } from './grants.ts';
 
 /**
@@ -368,6 +373,8 @@ export const SignalingNotificationSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('transcript'), data: TranscriptEventSchema }),
   z.object({ method: z.literal('agentState'), data: AgentStateEventSchema }),
   z.object({ method: z.literal('turnMetrics'), data: TurnMetricsEventSchema }),
+  /** Staff only: a stage of the AI agent's pipeline failed, and how the call carried on. */
+  z.object({ method: z.literal('stageFailed'), data: StageFailedEventSchema }),
 ]);
 export type SignalingNotification = z.infer<typeof SignalingNotificationSchema>;
 export type SignalingNotificationMethod = SignalingNotification['method'];

@@ -47,6 +47,7 @@ const EVENTS: (keyof RoomEvents)[] = [
   'transcript',
   'agentState',
   'turnMetrics',
+  'stageFailed',
   'connectionStateChanged',
   'roomClosed',
   'error',

@@ -25,6 +25,11 @@ export function publishSessionEvent(
       bus.emit('turn.metrics', { ...metrics, roomId });
       break;
     }
+    case 'stage.failed': {
+      const { type: _type, ...failure } = event;
+      bus.emit('stage.failed', { ...failure, roomId });
+      break;
+    }
     case 'handoff':
       onHandoff(event.reason);
       break;

@@ -102,7 +102,10 @@ export class CallQueries {
     };
   }
 
-  /** One call with participants, transcript, turn metrics (with a summary) and extraction; undefined if unknown. */
+  /**
+   * One call with participants, transcript, turn metrics (with a summary), the pipeline stages that failed during
+   * it and extraction; undefined if unknown.
+   */
   async get(callId: string) {
     const em = this.#orm.em.fork();
     const [row] = await em.execute<CallRow[]>(
@@ -147,6 +150,20 @@ export class CallQueries {
        from turn_metrics where call_id = ? order by turn`,
       [callId],
     );
+    const stageFailures = await em.execute<
+      {
+        stage: string;
+        provider: string;
+        message: string;
+        recovery: string;
+        fallback_provider: string | null;
+        at_ms: number;
+      }[]
+    >(
+      `select stage, provider, message, recovery, fallback_provider, at_ms
+       from stage_failures where call_id = ? order by at_ms, id`,
+      [callId],
+    );
     return {
       ...toSummary(row),
       participants: participants.map((p) => ({
@@ -179,6 +196,14 @@ export class CallQueries {
         })),
         voiceToVoiceMs: latencySummary(turns.map((t) => t.voice_to_voice_ms)),
       },
+      stageFailures: stageFailures.map((f) => ({
+        stage: f.stage,
+        provider: f.provider,
+        message: f.message,
+        recovery: f.recovery,
+        fallbackProvider: f.fallback_provider,
+        atMs: f.at_ms,
+      })),
       extraction: row.job_id === null ? null : await this.#extractions.get(row.job_id),
     };
   }

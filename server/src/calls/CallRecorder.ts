@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { QueryResult } from '@mikro-orm/core';
-import type { TranscriptEvent, TurnMetricsEvent } from '@voiceroom/sdk/protocol';
+import type { StageFailedEvent, TranscriptEvent, TurnMetricsEvent } from '@voiceroom/sdk/protocol';
 import type { MikroORM } from '../db/orm.ts';
 import type { CallEventBus, CallEventMap } from '../events.ts';
 import type { ExtractionJobQueue } from '../extraction/jobs/ExtractionJobQueue.ts';
@@ -95,6 +95,7 @@ export class CallRecorder {
     on('participant.left', (p) => this.#participantLeft(p));
     on('transcript', (p) => this.#transcript(p));
     on('turn.metrics', (p) => this.#turnMetrics(p));
+    on('stage.failed', (p) => this.#stageFailed(p));
     on('room.closed', (p) => this.#roomClosed(p));
   }
 
@@ -303,6 +304,16 @@ export class CallRecorder {
         m.voiceToVoiceMs,
         m.interrupted,
       ],
+      'run',
+    );
+  }
+
+  async #stageFailed(f: StageFailedEvent): Promise<void> {
+    const { callId } = await this.#ensureCall(f.roomId);
+    await this.#orm.em.fork().execute(
+      `insert into stage_failures (call_id, stage, provider, message, recovery, fallback_provider, at_ms, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, utc_timestamp(3))`,
+      [callId, f.stage, f.provider, f.message, f.recovery, f.fallbackProvider ?? null, f.atMs],
       'run',
     );
   }

@@ -1,17 +1,8 @@
-import type { Router } from '@koa/router';
-import type { TokenService } from '../auth/tokens.ts';
 import type { ServerConfig } from '../config.ts';
 import type { MikroORM } from '../db/orm.ts';
 import type { CallEventBus } from '../events.ts';
-import { ExtractionQueries } from '../extraction/ExtractionQueries.ts';
 import { type ExtractionService, startExtraction } from '../extraction/index.ts';
-import { ExtractionReview } from '../extraction/review.ts';
 import type { MetricsRegistry } from '../http/metrics.ts';
-import { createAgentConfigsRouter } from '../http/routes/agentConfigs.ts';
-import { createCallsRouter, startCallWith } from '../http/routes/calls.ts';
-import { createExtractionRouter } from '../http/routes/extraction.ts';
-import { createOpenApiRouter } from '../http/routes/openapi.ts';
-import type { StartCallRequest, StartedCall } from '../http/routes/rooms.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { RetentionSweeper } from '../privacy/RetentionSweeper.ts';
 import { MySqlAgentConfigStore } from './AgentConfigStore.ts';
@@ -26,8 +17,7 @@ export { CallError, CallRecorder } from './CallRecorder.ts';
 export interface CallRecordsOptions {
   orm: MikroORM;
   bus: CallEventBus;
-  tokens: TokenService;
-  config: Pick<ServerConfig, 'extraction' | 'publicUrl' | 'providers'>;
+  config: Pick<ServerConfig, 'extraction' | 'providers'>;
   /** False when extraction runs in separate worker processes (server/src/extraction/workerMain.ts). */
   runExtractionWorker?: boolean;
   logger?: Logger;
@@ -36,13 +26,11 @@ export interface CallRecordsOptions {
 export interface CallRecords {
   agentConfigs: MySqlAgentConfigStore;
   recorder: CallRecorder;
+  /** Reads calls for the API (list, search, one call with its transcript and metrics). */
+  queries: CallQueries;
   extraction: ExtractionService;
   /** Deletes calls past their agent's privacy.retentionDays; runs at start and daily. */
   retention: RetentionSweeper;
-  /** For createHttpApp({ routers }): calls, agent configurations, extraction review, OpenAPI. */
-  routers: Router[];
-  /** For createHttpApp({ startCall }): POST /api/calls. */
-  startCall: (request: StartCallRequest) => Promise<StartedCall>;
   /**
    * Every minute, ends calls active for over 10 minutes whose room is gone (the caller never joined): pass the
    * media registry's lookup, e.g. `(roomId) => registry.get(roomId) !== undefined`.
@@ -56,8 +44,8 @@ export interface CallRecords {
 /**
  * Everything call records need, wired for the server's main: agent configurations in MySQL (seeded with the
  * default agent on an empty database), the recorder on the event bus (after closing calls a previous process
- * left open), the extraction worker, the retention sweeper and the HTTP routers. `stop()` unsubscribes, flushes
- * and stops the worker.
+ * left open), the extraction worker and the retention sweeper. The HTTP API over them is composed by the server's
+ * app.ts. `stop()` unsubscribes, flushes and stops the worker.
  */
 export async function startCallRecords(options: CallRecordsOptions): Promise<CallRecords> {
   const logger = options.logger ?? createLogger('call-records');
@@ -83,24 +71,13 @@ export async function startCallRecords(options: CallRecordsOptions): Promise<Cal
   recorder.start();
   const retention = new RetentionSweeper({ orm: options.orm, agentConfigs });
   retention.start();
-  const queries = new CallQueries(options.orm);
   let roomWatch: NodeJS.Timeout | undefined;
   return {
     agentConfigs,
     recorder,
+    queries: new CallQueries(options.orm),
     extraction,
     retention,
-    routers: [
-      createCallsRouter({ tokens: options.tokens, queries }),
-      createAgentConfigsRouter({ tokens: options.tokens, store: agentConfigs, orm: options.orm }),
-      createExtractionRouter({
-        tokens: options.tokens,
-        queries: new ExtractionQueries(options.orm),
-        review: new ExtractionReview(options.orm, extraction.queue),
-      }),
-      createOpenApiRouter({ serverUrl: options.config.publicUrl }),
-    ],
-    startCall: startCallWith(recorder),
     watchRooms(roomExists) {
       clearInterval(roomWatch);
       roomWatch = setInterval(() => {

@@ -143,8 +143,17 @@ export class TextConversations {
     this.#drop(conversation);
   }
 
+  /** Ends every conversation and closes the dialogs loaded for them (a GGUF model is unloaded). */
   close(): void {
     for (const conversation of [...this.#conversations.values()]) this.#drop(conversation);
+    for (const dialog of this.#dialogs.values()) {
+      dialog
+        .then((d) => d.close())
+        .catch(() => {
+          // a dialog that failed to load has nothing to close
+        });
+    }
+    this.#dialogs.clear();
   }
 
   #owned(conversationId: string, ownerId: string): Conversation {

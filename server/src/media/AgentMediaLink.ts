@@ -1,10 +1,9 @@
-import { randomInt, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { type Audience, grantsForRole, type RoomRole } from '@voiceroom/sdk/protocol';
+import type { Audience, RoomRole } from '@voiceroom/sdk/protocol';
 import type { types as ms } from 'mediasoup';
 import type { ConsumerEntry, Peer } from './Peer.ts';
-import type { Room } from './Room.ts';
 
+/** How the agent joins a room (Room.connectAgent). */
 export interface ConnectAgentOptions {
   /** Default: agent-<uuid>. */
   peerId?: string;
@@ -16,6 +15,16 @@ export interface ConnectAgentOptions {
   /** SSRC and payload type of the agent's Opus RTP (default: random SSRC, payload type 111). */
   ssrc?: number;
   payloadType?: number;
+}
+
+/** What Room.connectAgent made for the agent, handed over for the link to own. */
+export interface AgentMediaLinkOptions {
+  /** The agent's peer, with `transport` attached for sending and receiving. */
+  peer: Peer;
+  transport: ms.PlainTransport;
+  /** The agent's voice: RTP it sends from its socket to the transport. */
+  producer: ms.Producer;
+  send: { payloadType: number; ssrc: number };
 }
 
 /** One other participant's audio as it reaches the agent's socket. */
@@ -36,55 +45,28 @@ export interface AgentMediaLinkEvents {
   close: [reason: string];
 }
 
-const OPUS = { mimeType: 'audio/opus', clockRate: 48_000, channels: 2 } as const;
-
 /**
  * The AI agent's media in a room over one PlainTransport (RTP/RTCP muxed, no SRTP): every other peer's audio is
- * consumed onto it (one SSRC each, running, sent to `rtpTarget`), and RTP the agent sends from `rtpTarget` to
- * `ingest` becomes the agent's producer, which the room's other peers consume like any peer's.
+ * consumed onto it (one SSRC each, running, sent to the agent's socket), and RTP the agent sends from that socket to
+ * `ingest` becomes the agent's producer, which the room's other peers consume like any peer's. Made by
+ * Room.connectAgent (mediasoup style: the parent creates, the child owns); closing the peer closes it all.
  */
 export class AgentMediaLink extends EventEmitter<AgentMediaLinkEvents> {
   readonly #peer: Peer;
   readonly #transport: ms.PlainTransport;
-  #producer: ms.Producer | undefined;
+  readonly #producer: ms.Producer;
   readonly #send: { payloadType: number; ssrc: number };
   readonly #receive = new Map<string, AgentReceiveStream>();
 
-  static async connect(room: Room, options: ConnectAgentOptions): Promise<AgentMediaLink> {
-    const peerId = options.peerId ?? `agent-${randomUUID()}`;
-    const send = { payloadType: options.payloadType ?? 111, ssrc: options.ssrc ?? randomInt(1, 0xffff_ffff) };
-    const transport = await room.createPlainTransport({ comedia: false });
-    let peer: Peer | undefined;
-    try {
-      await transport.connect({ ip: options.rtpTarget.ip, port: options.rtpTarget.port });
-      peer = room.addPeer({
-        id: peerId,
-        kind: 'agent',
-        identity: options.identity ?? `agent:${room.agentId ?? peerId}`,
-        displayName: options.displayName,
-        role: 'agent_ai',
-        grants: grantsForRole('agent_ai'),
-        rtpCapabilities: room.rtpCapabilities,
-      });
-      const link = new AgentMediaLink(peer, transport, send);
-      await room.attachTransport(peer, transport, 'sendrecv');
-      link.#producer = await room.produce(peer, transport.id, {
-        codecs: [{ ...OPUS, payloadType: send.payloadType }],
-        encodings: [{ ssrc: send.ssrc }],
-      });
-      return link;
-    } catch (error) {
-      if (peer) peer.close('agent_connect_failed');
-      else transport.close();
-      throw error;
-    }
-  }
-
-  private constructor(peer: Peer, transport: ms.PlainTransport, send: { payloadType: number; ssrc: number }) {
+  constructor(options: AgentMediaLinkOptions) {
     super();
+    const { peer } = options;
     this.#peer = peer;
-    this.#transport = transport;
-    this.#send = send;
+    this.#transport = options.transport;
+    this.#producer = options.producer;
+    this.#send = options.send;
+    // consumers made while the room attached the transport (every peer already producing)
+    for (const entry of peer.consumers) this.#onConsumer(entry);
     peer.on('consumeradded', (entry) => this.#onConsumer(entry));
     peer.on('consumerremoved', (entry, reason) => {
       const stream = this.#receive.get(entry.consumer.id);
@@ -112,8 +94,8 @@ export class AgentMediaLink extends EventEmitter<AgentMediaLinkEvents> {
     return this.#peer.closed;
   }
 
-  get producerId(): string | undefined {
-    return this.#producer?.id;
+  get producerId(): string {
+    return this.#producer.id;
   }
 
   /** Where the agent sends its RTP (from its rtpTarget socket). */
@@ -134,11 +116,11 @@ export class AgentMediaLink extends EventEmitter<AgentMediaLinkEvents> {
 
   /** Stops relaying the agent's voice to the room (e.g. a human took the call over). */
   async pauseSending(): Promise<void> {
-    if (this.#producer && !this.#producer.closed) await this.#producer.pause();
+    if (!this.#producer.closed) await this.#producer.pause();
   }
 
   async resumeSending(): Promise<void> {
-    if (this.#producer && !this.#producer.closed) await this.#producer.resume();
+    if (!this.#producer.closed) await this.#producer.resume();
   }
 
   /** Leaves the room: closes the transport, its producer and consumers (participant.left follows). */

@@ -1,5 +1,12 @@
+import { randomInt, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Audience, PeerInfo, SignalingNotification, Takeover } from '@voiceroom/sdk/protocol';
+import {
+  type Audience,
+  grantsForRole,
+  type PeerInfo,
+  type SignalingNotification,
+  type Takeover,
+} from '@voiceroom/sdk/protocol';
 import type { types as ms } from 'mediasoup';
 import type { CallEventBus } from '../events.ts';
 import type { Logger } from '../log.ts';
@@ -19,6 +26,8 @@ export interface RoomOptions {
 }
 
 export type AddPeerOptions = Omit<PeerOptions, 'maxBufferedNotifications'>;
+
+const OPUS = { mimeType: 'audio/opus', clockRate: 48_000, channels: 2 } as const;
 
 export interface RoomStats {
   peers: number;
@@ -256,7 +265,7 @@ export class Room extends EventEmitter<RoomEvents> {
     if (this.#takeover === peer) return;
     this.#takeover = peer;
     const notification: SignalingNotification = { method: 'copilotState', data: { takeover: this.takeover } };
-    for (const other of this.#peers.values()) if (other.isStaff) other.notify(notification);
+    this.notifyStaff(notification);
   }
 
   /** Sends a notification to every peer (optionally all but one). */
@@ -264,10 +273,43 @@ export class Room extends EventEmitter<RoomEvents> {
     for (const peer of this.#peers.values()) if (peer !== except) peer.notify(notification);
   }
 
-  /** The AI agent joins over one PlainTransport: it hears every other peer and speaks into the room. */
+  /** Sends a notification to the staff peers only (human agents, supervisors). */
+  notifyStaff(notification: SignalingNotification): void {
+    for (const peer of this.#peers.values()) if (peer.isStaff) peer.notify(notification);
+  }
+
+  /**
+   * The AI agent joins over one PlainTransport: it hears every other peer and speaks into the room. The room makes
+   * the transport, the peer and its producer, and hands them to the AgentMediaLink that owns them from then on.
+   */
   async connectAgent(options: ConnectAgentOptions): Promise<AgentMediaLink> {
     this.#assertOpen();
-    return AgentMediaLink.connect(this, options);
+    const peerId = options.peerId ?? `agent-${randomUUID()}`;
+    const send = { payloadType: options.payloadType ?? 111, ssrc: options.ssrc ?? randomInt(1, 0xffff_ffff) };
+    const transport = await this.createPlainTransport({ comedia: false });
+    let peer: Peer | undefined;
+    try {
+      await transport.connect({ ip: options.rtpTarget.ip, port: options.rtpTarget.port });
+      peer = this.addPeer({
+        id: peerId,
+        kind: 'agent',
+        identity: options.identity ?? `agent:${this.agentId ?? peerId}`,
+        displayName: options.displayName,
+        role: 'agent_ai',
+        grants: grantsForRole('agent_ai'),
+        rtpCapabilities: this.rtpCapabilities,
+      });
+      await this.attachTransport(peer, transport, 'sendrecv');
+      const producer = await this.produce(peer, transport.id, {
+        codecs: [{ ...OPUS, payloadType: send.payloadType }],
+        encodings: [{ ssrc: send.ssrc }],
+      });
+      return new AgentMediaLink({ peer, transport, producer, send });
+    } catch (error) {
+      if (peer) peer.close('agent_connect_failed');
+      else transport.close();
+      throw error;
+    }
   }
 
   /** Closes every peer and the router. `rejoin` tells clients whether joining again makes sense. */

@@ -305,6 +305,9 @@ export class SignalingServer extends EventEmitter<SignalingServerEvents> impleme
       bus.on('transcript', (data) => relay(data.roomId, { method: 'transcript', data })),
       bus.on('agent.state', (data) => relay(data.roomId, { method: 'agentState', data })),
       bus.on('turn.metrics', (data) => relay(data.roomId, { method: 'turnMetrics', data })),
+      bus.on('stage.failed', (data) =>
+        this.#registry.get(data.roomId)?.notifyStaff({ method: 'stageFailed', data }),
+      ),
     );
   }
 

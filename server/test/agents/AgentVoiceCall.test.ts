@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpusDecoderStream } from '../../../agent-worker/src/audio/OpusCodec.ts';
-import { createPipelineForCall } from '../../../agent-worker/src/pipeline/index.ts';
+import { StageCache, voicePipelineFactory } from '../../../agent-worker/src/pipeline/index.ts';
 import { type AgentHarness, startAgentHarness } from './agentHarness.ts';
 
 const run = promisify(execFile);
@@ -61,7 +61,7 @@ describe('a voice call through the gateway with the real pipeline', () => {
   }, async () => {
     const transcripts = h.collect('transcript');
     const metrics = h.collect('turn.metrics');
-    await h.startWorker('voice', 1, createPipelineForCall);
+    await h.startWorker('voice', 1, voicePipelineFactory(new StageCache()));
     const room = await h.newRoom('pizzeria');
     const customer = await h.joinCustomer(room, 'caller');
     const order = callerSays('I would like a large pepperoni pizza please.');

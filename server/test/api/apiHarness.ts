@@ -4,6 +4,8 @@ import type { Context, Next } from 'koa';
 import { type CallRecords, startCallRecords } from '../../src/calls/index.ts';
 import type { ServerConfig } from '../../src/config.ts';
 import { CallEventBus } from '../../src/events.ts';
+import { createCallRecordRouters } from '../../src/http/routes/callRecordRouters.ts';
+import { startCallWith } from '../../src/http/routes/calls.ts';
 import { createOpenApiRouter } from '../../src/http/routes/openapi.ts';
 import { type Harness, startHarness } from '../http/harness.ts';
 
@@ -28,25 +30,24 @@ const RULES_ONLY: ServerConfig['extraction'] = {
 export async function startApiHarness(
   options: { extraction?: ServerConfig['extraction']; runExtractionWorker?: boolean } = {},
 ): Promise<ApiHarness> {
-  const late: { records?: CallRecords } = {};
+  const late: { records?: CallRecords; routers?: Router[] } = {};
   const bus = new CallEventBus();
   const h = await startHarness({
-    startCall: (request) => (late.records as CallRecords).startCall(request),
+    startCall: (request) => startCallWith((late.records as CallRecords).recorder)(request),
     routers: [createOpenApiRouter()],
-    fallback: (ctx, next) => runRouters(late.records?.routers ?? [], ctx, next),
+    fallback: (ctx, next) => runRouters(late.routers ?? [], ctx, next),
   });
   const records = await startCallRecords({
     orm: h.db.orm,
     bus,
-    tokens: h.tokens,
     config: {
       extraction: options.extraction ?? RULES_ONLY,
-      publicUrl: h.baseUrl,
       providers: providerPolicyFromEnv({}, '/models'),
     },
     runExtractionWorker: options.runExtractionWorker ?? false,
   });
   late.records = records;
+  late.routers = createCallRecordRouters({ tokens: h.tokens, orm: h.db.orm, records });
   const tokens = new Map<string, string>();
   return {
     ...h,

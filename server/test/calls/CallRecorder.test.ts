@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MySqlAgentConfigStore } from '../../src/calls/AgentConfigStore.ts';
+import { CallQueries } from '../../src/calls/CallQueries.ts';
 import { CallError, CallRecorder } from '../../src/calls/CallRecorder.ts';
 import { CallEventBus } from '../../src/events.ts';
 import { DeepSeekExtractor } from '../../src/extraction/deepseek.ts';
@@ -200,6 +201,47 @@ describe('CallRecorder', () => {
     ]);
     expect(rows.map((r) => r.text).join(' ')).not.toMatch(/one one|twelve|one two three/);
     expect(rows[0]?.extraction_text).toBe('my card is four one one one');
+  });
+
+  it('records the pipeline stages that failed during a call, and the call detail shows them', async () => {
+    const { callId, roomId } = await recorder.startCall({ agentId: 'pizzeria' });
+    bus.emit('stage.failed', {
+      roomId,
+      stage: 'stt',
+      provider: 'sherpa-onnx',
+      message: 'decoder crashed',
+      recovery: 'fallback',
+      fallbackProvider: 'pocketsphinx',
+      atMs: 4200,
+    });
+    bus.emit('stage.failed', {
+      roomId,
+      stage: 'dialog',
+      provider: 'openai',
+      message: 'dialog_unreachable',
+      recovery: 'apology',
+      atMs: 9100,
+    });
+    await recorder.idle();
+    const call = await new CallQueries(db.orm).get(callId);
+    expect(call?.stageFailures).toEqual([
+      {
+        stage: 'stt',
+        provider: 'sherpa-onnx',
+        message: 'decoder crashed',
+        recovery: 'fallback',
+        fallbackProvider: 'pocketsphinx',
+        atMs: 4200,
+      },
+      {
+        stage: 'dialog',
+        provider: 'openai',
+        message: 'dialog_unreachable',
+        recovery: 'apology',
+        fallbackProvider: null,
+        atMs: 9100,
+      },
+    ]);
   });
 
   it('stores the transcript unredacted when the agent turns redaction off', async () => {

@@ -10,6 +10,7 @@ const CALL_TABLES = [
   'order_items',
   'orders',
   'participants',
+  'stage_failures',
   'transcript_segments',
   'turn_metrics',
 ];

@@ -125,4 +125,20 @@ describe('TextConversations', () => {
     });
     store.close();
   });
+
+  it('close() closes the dialogs it loaded, once each', async () => {
+    let closed = 0;
+    const store = new TextConversations({
+      agentConfigs: { get: async () => pizzeria },
+      createDialog: async (config) => {
+        const dialog = await createDialog(config);
+        return { name: dialog.name, createSession: () => dialog.createSession(), close: () => void closed++ };
+      },
+    });
+    await store.start('pizzeria', 'u1');
+    await store.start('pizzeria', 'u2');
+    store.close();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(closed).toBe(1);
+  });
 });

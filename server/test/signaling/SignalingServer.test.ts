@@ -267,6 +267,29 @@ describe('SignalingServer', () => {
     expect(await inRoom.next('agentState')).toEqual({ roomId: room, state: 'speaking' });
     expect(elsewhere.notifications.filter((n) => n.method === 'transcript')).toEqual([]);
   });
+
+  it("relays the agent's stage failures to the room's staff only, never to the customer", async () => {
+    const room = newRoomId();
+    const customer = await client(room);
+    const supervisor = await client(room, { role: 'supervisor', name: 'Sue' });
+    await joinRoom(customer);
+    await joinRoom(supervisor);
+    const failure = {
+      roomId: room,
+      stage: 'stt' as const,
+      provider: 'sherpa-onnx',
+      message: 'decoder crashed',
+      recovery: 'fallback' as const,
+      fallbackProvider: 'pocketsphinx',
+      atMs: 4200,
+    };
+    server.bus.emit('stage.failed', failure);
+    server.bus.emit('agent.state', { roomId: room, state: 'listening' });
+    expect(await supervisor.next('stageFailed')).toEqual(failure);
+    // the customer gets the event sent after it, but not the failure
+    await customer.next('agentState', (d) => d.state === 'listening');
+    expect(customer.notifications.filter((n) => n.method === 'stageFailed')).toEqual([]);
+  });
 });
 
 describe('SignalingServer teardown', () => {

@@ -69,7 +69,8 @@ export class LlamaCppDialog implements Dialog {
     return new LlamaCppDialogSession(this.#loaded, this.#options);
   }
 
-  async dispose(): Promise<void> {
+  /** Unloads the model; sessions still open keep working until they close. */
+  async close(): Promise<void> {
     const loaded = this.#loaded;
     this.#loaded = undefined;
     await loaded?.model.dispose();

@@ -75,6 +75,10 @@ export class OpenAiCompatibleDialog implements Dialog {
   createSession(): DialogSession {
     return new OpenAiDialogSession(this.#settings);
   }
+
+  close(): void {
+    // Nothing held between turns: each request opens and ends its own connection.
+  }
 }
 
 interface SessionSettings {

@@ -42,6 +42,10 @@ export class ScriptedDialog implements Dialog {
   createSession(): DialogSession {
     return new ScriptedDialogSession(this.#config);
   }
+
+  close(): void {
+    // Nothing loaded: the policy is plain code over the configuration.
+  }
 }
 
 export class ScriptedDialogSession implements DialogSession {

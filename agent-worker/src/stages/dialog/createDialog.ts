@@ -1,21 +1,20 @@
 import { type AgentConfig, modelPath, type ProviderPolicy } from '@voiceroom/sdk/protocol';
 import { defaultProviderPolicy } from '../../models/modelLayout.ts';
 import type { Dialog } from '../types.ts';
-import { assertDialogAllowed, DialogError } from './errors.ts';
+import { type FallbackOptions, type ProviderChoice, withFallback } from '../withFallback.ts';
+import { assertDialogAllowed } from './errors.ts';
 import { LlamaCppDialog } from './LlamaCppDialog.ts';
 import { OpenAiCompatibleDialog } from './OpenAiCompatibleDialog.ts';
 import { ScriptedDialog } from './ScriptedDialog.ts';
 import type { OrderLookup } from './tools.ts';
 
-export interface CreateDialogOptions {
+export interface CreateDialogOptions extends FallbackOptions {
   /** Earlier orders for the LLM's lookup tool. */
   orders?: OrderLookup;
   /** Where the API key is read (default process.env). */
   env?: NodeJS.ProcessEnv;
   /** What keys, endpoints and model files the configuration may use (default: read from `env`). */
   policy?: ProviderPolicy;
-  /** Told when a configured provider cannot be used and the scripted policy stands in. */
-  onFallback?: (message: string) => void;
 }
 
 /**
@@ -23,30 +22,33 @@ export interface CreateDialogOptions {
  * model or no node-llama-cpp for `llama`) or the operator's provider policy refuses its key variable, endpoint or
  * model path, the scripted policy stands in, said through `onFallback`, so a call still gets an agent.
  */
-export async function createDialog(config: AgentConfig, options: CreateDialogOptions = {}): Promise<Dialog> {
+export function createDialog(config: AgentConfig, options: CreateDialogOptions = {}): Promise<Dialog> {
   const env = options.env ?? process.env;
   const policy = options.policy ?? defaultProviderPolicy(env);
-  try {
-    assertDialogAllowed(config, policy);
-    switch (config.dialog.provider) {
-      case 'openai':
+  const scripted: ProviderChoice<Dialog> = { name: 'scripted', create: () => new ScriptedDialog({ config }) };
+  switch (config.dialog.provider) {
+    case 'openai': {
+      const create = () => {
+        assertDialogAllowed(config, policy);
         return new OpenAiCompatibleDialog({
           config,
           policy,
           env,
           ...(options.orders ? { orders: options.orders } : {}),
         });
-      case 'llama': {
+      };
+      return withFallback('dialog', { name: 'openai', create }, scripted, options);
+    }
+    case 'llama': {
+      const create = () => {
+        assertDialogAllowed(config, policy);
         // Resolved against the models directory (the policy check above keeps it inside).
         const modelFile = config.dialog.model && modelPath(config.dialog.model, policy.modelsDir);
-        return await LlamaCppDialog.create({ config, ...(modelFile ? { modelPath: modelFile } : {}) });
-      }
-      case 'scripted':
-        return new ScriptedDialog({ config });
+        return LlamaCppDialog.create({ config, ...(modelFile ? { modelPath: modelFile } : {}) });
+      };
+      return withFallback('dialog', { name: 'llama', create }, scripted, options);
     }
-  } catch (error) {
-    if (!(error instanceof DialogError)) throw error;
-    options.onFallback?.(`agent ${config.id}: ${error.message}; using the scripted dialog`);
-    return new ScriptedDialog({ config });
+    case 'scripted':
+      return withFallback('dialog', scripted, undefined, options);
   }
 }

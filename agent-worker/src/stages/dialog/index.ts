@@ -1,5 +1,6 @@
 export { defaultProviderPolicy } from '../../models/modelLayout.ts';
 export type { ChatMessage, Dialog, DialogChunk, DialogSession } from '../types.ts';
+export type { StageFallback } from '../withFallback.ts';
 export { type CreateDialogOptions, createDialog } from './createDialog.ts';
 export { DialogError, type DialogErrorCode } from './errors.ts';
 export { LlamaCppDialog, type LlamaCppDialogOptions } from './LlamaCppDialog.ts';

@@ -3,24 +3,23 @@ import { join } from 'node:path';
 import { type AgentConfig, requireModelPath } from '@voiceroom/sdk/protocol';
 import { defaultModelsDir } from '../../models/modelLayout.ts';
 import type { Tts } from '../types.ts';
+import { type FallbackOptions, withFallback } from '../withFallback.ts';
 import { EspeakTts } from './espeak/EspeakTts.ts';
 import { FliteTts } from './flite/FliteTts.ts';
 import { KokoroTts } from './kokoro/KokoroTts.ts';
 import { SherpaOnnxTts } from './sherpa/SherpaOnnxTts.ts';
 
-export interface CreateTtsOptions {
+export interface CreateTtsOptions extends FallbackOptions {
   /** Where `npm run models` put the models (default VOICEROOM_MODELS_DIR or ./models); config `tts.model` is relative to it and may not leave it. */
   modelsDir?: string;
-  /** When the configured neural voice cannot be loaded, use flite (kal16) instead of failing (default true). */
-  fallback?: boolean;
-  onWarning?: (message: string, error: Error) => void;
 }
 
 export const DEFAULT_SHERPA_TTS_MODEL = 'kokoro-en';
 
 /**
  * The synthesiser the agent configuration asks for. Kokoro is served by sherpa-onnx when the model directory has
- * sherpa-onnx's layout (what `npm run models` installs), by kokoro-js otherwise.
+ * sherpa-onnx's layout (what `npm run models` installs), by kokoro-js otherwise. A neural voice that cannot be
+ * loaded falls back to flite (kal16), unless `fallback` is false.
  */
 export async function createTts(config: AgentConfig['tts'], options: CreateTtsOptions = {}): Promise<Tts> {
   const modelDir = (fallbackName: string): string => {
@@ -35,22 +34,18 @@ export async function createTts(config: AgentConfig['tts'], options: CreateTtsOp
       return FliteTts.create({ voice: config.voice, rate: config.rate });
     case 'espeak-ng':
       return new EspeakTts({ voice: config.voice, rate: config.rate });
-    default:
-      try {
+    default: {
+      const neural = async (): Promise<Tts> => {
         const dir = modelDir(DEFAULT_SHERPA_TTS_MODEL);
         if (config.provider === 'kokoro' && !existsSync(join(dir, 'voices.bin'))) {
-          return await KokoroTts.create({ modelDir: dir, voice: config.voice, rate: config.rate });
+          return KokoroTts.create({ modelDir: dir, voice: config.voice, rate: config.rate });
         }
         const speakerId =
           config.voice !== undefined && /^\d+$/.test(config.voice) ? Number(config.voice) : undefined;
-        return await SherpaOnnxTts.create({ modelDir: dir, speakerId, rate: config.rate });
-      } catch (error) {
-        if (options.fallback === false) throw error;
-        options.onWarning?.(
-          `${config.provider} TTS unavailable, using flite: ${(error as Error).message}`,
-          error as Error,
-        );
-        return FliteTts.create({ rate: config.rate });
-      }
+        return SherpaOnnxTts.create({ modelDir: dir, speakerId, rate: config.rate });
+      };
+      const flite = { name: 'flite', create: () => FliteTts.create({ rate: config.rate }) };
+      return withFallback('tts', { name: config.provider, create: neural }, flite, options);
+    }
   }
 }

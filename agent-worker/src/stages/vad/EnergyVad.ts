@@ -49,4 +49,8 @@ export class EnergyVad implements Vad {
   createStream(): VadStream {
     return new FrameVadStream(new EnergyScorer(), this.#timing);
   }
+
+  close(): void {
+    // Nothing loaded: each stream measures its own frames.
+  }
 }

@@ -7,6 +7,7 @@ import { OrderEntity } from './order.ts';
 import { OrderItemEntity } from './orderItem.ts';
 import { ParticipantEntity } from './participant.ts';
 import { RefreshTokenEntity } from './RefreshToken.ts';
+import { StageFailureEntity } from './stageFailure.ts';
 import { TranscriptSegmentEntity } from './transcriptSegment.ts';
 import { TurnMetricEntity } from './turnMetric.ts';
 import { UserEntity } from './User.ts';
@@ -29,6 +30,8 @@ export type { Participant } from './participant.ts';
 export { ParticipantEntity } from './participant.ts';
 export type { RefreshToken } from './RefreshToken.ts';
 export { RefreshTokenEntity } from './RefreshToken.ts';
+export type { StageFailure } from './stageFailure.ts';
+export { StageFailureEntity } from './stageFailure.ts';
 export type { TranscriptSegment } from './transcriptSegment.ts';
 export { TranscriptSegmentEntity } from './transcriptSegment.ts';
 export type { TurnMetric } from './turnMetric.ts';
@@ -47,6 +50,7 @@ export const ALL_ENTITIES = [
   OrderItemEntity,
   ParticipantEntity,
   RefreshTokenEntity,
+  StageFailureEntity,
   TranscriptSegmentEntity,
   TurnMetricEntity,
   UserEntity,

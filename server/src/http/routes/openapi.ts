@@ -5,6 +5,11 @@ import { ExtractionResultSchema } from '../../extraction/schema.ts';
 import { AgentParamsSchema } from './agentConfigs.ts';
 import { LoginBodySchema, RefreshBodySchema } from './auth.ts';
 import { CallListQuerySchema, CallParamsSchema } from './calls.ts';
+import {
+  ConversationAgentParamsSchema,
+  ConversationMessageBodySchema,
+  ConversationParamsSchema,
+} from './conversations.ts';
 import { ApproveBodySchema, CorrectBodySchema, JobListQuerySchema, JobParamsSchema } from './extraction.ts';
 import { RoomTokenBodySchema, StartCallBodySchema } from './rooms.ts';
 import {
@@ -153,7 +158,7 @@ export const OPERATIONS: Operation[] = [
     method: 'get',
     path: '/api/calls/:callId',
     tag: 'calls',
-    summary: 'One call: participants, transcript, turn latency, extraction',
+    summary: 'One call: participants, transcript, turn latency, stage failures, extraction',
     roles: STAFF,
     params: CallParamsSchema,
     responses: { 200: 'Call', 404: 'No such call' },
@@ -230,6 +235,38 @@ export const OPERATIONS: Operation[] = [
     roles: ['admin'],
     params: AgentParamsSchema,
     responses: { 204: 'Deleted', 404: 'Unknown agent' },
+  },
+  {
+    method: 'post',
+    path: '/api/agent-configs/:agentId/conversations',
+    tag: 'conversations',
+    summary: 'Talk to an agent by text: start a conversation (returns its id and the greeting)',
+    roles: STAFF,
+    params: ConversationAgentParamsSchema,
+    responses: { 201: '{ conversationId, reply, handoff, ended }', 404: 'Unknown agent' },
+  },
+  {
+    method: 'post',
+    path: '/api/conversations/:conversationId/messages',
+    tag: 'conversations',
+    summary: "Say something to the agent; returns its reply (only the conversation's starter may)",
+    roles: STAFF,
+    params: ConversationParamsSchema,
+    body: ConversationMessageBodySchema,
+    responses: {
+      200: '{ conversationId, reply, handoff, ended }',
+      404: 'No such conversation',
+      409: 'Busy with the previous message, or ended',
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/conversations/:conversationId',
+    tag: 'conversations',
+    summary: 'End a conversation',
+    roles: STAFF,
+    params: ConversationParamsSchema,
+    responses: { 204: 'Ended', 404: 'No such conversation' },
   },
   {
     method: 'get',

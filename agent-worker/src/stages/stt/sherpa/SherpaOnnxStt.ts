@@ -95,4 +95,8 @@ export class SherpaOnnxStt implements Stt {
       ? new SherpaOnlineStream(this.#recognizer)
       : new SherpaOfflineStream(this.#recognizer, this.#onError);
   }
+
+  close(): void {
+    // The addon frees the recognizer with its handle.
+  }
 }

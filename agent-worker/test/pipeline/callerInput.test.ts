@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { CallerInput } from '../../src/pipeline/callerInput.ts';
+import type { DownstreamFrame } from '../../src/pipeline/frames.ts';
+import { FakeClock, LevelVad, ScriptedStt } from './doubles.ts';
+import { feedFrames, runFrames } from './runFrames.ts';
+
+/** `ms` of caller audio in 20 ms frames, loud (speech to LevelVad) or silent. */
+function audio(ms: number, speech: boolean, fromMs = 0): DownstreamFrame[] {
+  return Array.from({ length: ms / 20 }, (_, i) => ({
+    kind: 'caller_audio' as const,
+    pcm: new Int16Array(320).fill(speech ? 4000 : 0),
+    atMs: 1000 + fromMs + i * 20,
+  }));
+}
+
+function callerInput() {
+  const vad = new LevelVad(200);
+  const stt = new ScriptedStt();
+  const errors: string[] = [];
+  const processor = new CallerInput({
+    vad: vad.createStream(),
+    stt: stt.createStream(),
+    prefixPaddingMs: 200,
+    clock: new FakeClock(),
+    onError: (stage, error) => errors.push(`${stage}: ${(error as Error).message}`),
+  });
+  return { processor, vad, stt, errors };
+}
+
+describe('CallerInput (frames in, frames out)', () => {
+  it('turns caller audio into speech start/stop, transcriptions and processed-audio marks; only speech reaches the recogniser', async () => {
+    const { processor, stt } = callerInput();
+    stt.utterances.push('two large pizzas');
+    const out = await runFrames(processor, [
+      ...audio(400, false),
+      ...audio(1000, true, 400),
+      ...audio(400, false, 1400),
+    ]);
+    const events = out.down.filter((f) => f.kind !== 'caller_audio_processed');
+    expect(events).toEqual([
+      { kind: 'user_started_speaking', atMs: 1400, streamMs: 400 },
+      expect.objectContaining({ kind: 'transcription', text: 'two', final: false }),
+      expect.objectContaining({ kind: 'transcription', text: 'two large', final: false }),
+      expect.objectContaining({ kind: 'transcription', text: 'two large pizzas', final: false }),
+      { kind: 'user_stopped_speaking', atMs: 2400, streamMs: 1400 },
+      expect.objectContaining({ kind: 'transcription', text: 'two large pizzas', final: true }),
+    ]);
+    // one mark per audio frame, at the stream position after it
+    const marks = out.down.filter((f) => f.kind === 'caller_audio_processed');
+    expect(marks).toHaveLength(90);
+    expect(marks.at(-1)).toEqual({ kind: 'caller_audio_processed', streamMs: 1800 });
+    // from the VAD's speech start to its speech end (200 ms of trailing silence); not the leading silence
+    expect(stt.audioSamples).toBe((1000 + 200) * 16);
+    expect(out.down.some((f) => f.kind === 'caller_audio')).toBe(false);
+  });
+
+  it('passes other frames through unchanged', async () => {
+    const { processor } = callerInput();
+    const out = await runFrames(processor, [{ kind: 'speak', text: 'Hi' }, { kind: 'interruption' }]);
+    expect(out.down).toEqual([{ kind: 'speak', text: 'Hi' }, { kind: 'interruption' }]);
+  });
+
+  it('a recogniser that breaks is reported once and fed no more; a replacement takes the next utterance', async () => {
+    const { processor, stt, errors } = callerInput();
+    stt.failAtNextUtteranceEnd = new Error('decoder crashed');
+    const out = await runFrames(processor, [...audio(600, true), ...audio(400, false, 600)]);
+    expect(errors).toEqual(['stt: decoder crashed']);
+    const fed = stt.audioSamples;
+    const fallback = new ScriptedStt('fallback');
+    fallback.utterances.push('garlic bread');
+    processor.replaceRecogniser(fallback.createStream());
+    const next = await runFrames(processor, [...audio(600, true, 1000), ...audio(400, false, 1600)]);
+    expect(stt.audioSamples).toBe(fed);
+    expect(next.down.filter((f) => f.kind === 'transcription' && f.final)).toEqual([
+      expect.objectContaining({ text: 'garlic bread' }),
+    ]);
+    expect(out.down.filter((f) => f.kind === 'transcription' && f.final)).toEqual([]);
+  });
+
+  it('a VAD that breaks mid-utterance ends the utterance there and is reported; a replacement keeps stream time', async () => {
+    const { processor, vad, stt, errors } = callerInput();
+    stt.utterances.push('one large');
+    const out = await runFrames(processor, audio(600, true));
+    vad.failAtNextSpeech = new Error('session failed');
+    await feedFrames(processor, audio(200, true, 600));
+    expect(errors).toEqual(['vad: session failed']);
+    expect(out.down.filter((f) => f.kind !== 'caller_audio_processed' && f.kind !== 'transcription')).toEqual(
+      [
+        { kind: 'user_started_speaking', atMs: 1000, streamMs: 0 },
+        // the frame the VAD broke on is the end of the utterance
+        { kind: 'user_stopped_speaking', atMs: 1620, streamMs: 620 },
+      ],
+    );
+    expect(out.down.filter((f) => f.kind === 'transcription' && f.final)).toEqual([
+      expect.objectContaining({ text: 'one large' }),
+    ]);
+    // nothing is detected until a VAD is put back; the new one's events are placed on the caller's stream time
+    await feedFrames(processor, audio(400, true, 800));
+    const before = out.down.length;
+    expect(out.down.some((f) => f.kind === 'user_started_speaking' && f.streamMs > 0)).toBe(false);
+    processor.replaceVad(new LevelVad(200).createStream());
+    await feedFrames(processor, [...audio(200, false, 1200), ...audio(400, true, 1400)]);
+    expect(out.down.slice(before).find((f) => f.kind === 'user_started_speaking')).toEqual({
+      kind: 'user_started_speaking',
+      atMs: 2400,
+      streamMs: 1400,
+    });
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { TurnTaker } from '../../src/pipeline/turnTaker.ts';
+import { FakeClock } from './doubles.ts';
+import { feedFrames, runFrames } from './runFrames.ts';
+
+const settings = {
+  endpointingDelayMs: 300,
+  minInterruptionMs: 300,
+  minInterruptionWords: 0,
+  falseInterruptionTimeoutMs: 1500,
+  vadHangoverMs: 200,
+};
+
+function turnTaker() {
+  const states: string[] = [];
+  const processor = new TurnTaker({ settings, clock: new FakeClock(), onState: (s) => states.push(s) });
+  return { processor, states };
+}
+
+describe('TurnTaker (frames in, frames out)', () => {
+  it("passes the caller's speech on and ends the caller turn once the endpointing delay of stream time has passed", async () => {
+    const { processor, states } = turnTaker();
+    const out = await runFrames(processor, [
+      { kind: 'user_started_speaking', atMs: 1000, streamMs: 0 },
+      { kind: 'caller_audio_processed', streamMs: 500 },
+      { kind: 'user_stopped_speaking', atMs: 1600, streamMs: 600 },
+      { kind: 'transcription', text: 'two pizzas', final: true, atMs: 1700, streamMs: 700 },
+      { kind: 'caller_audio_processed', streamMs: 800 },
+    ]);
+    expect(out.down.map((f) => f.kind)).toEqual([
+      'user_started_speaking',
+      'user_stopped_speaking',
+      'transcription',
+    ]);
+    // 300 ms after the end of speech (stream time 600) the turn is the caller's no more
+    await feedFrames(processor, [{ kind: 'caller_audio_processed', streamMs: 1000 }]);
+    expect(out.down.at(-1)).toEqual({
+      kind: 'user_turn',
+      text: 'two pizzas',
+      speechEndAtMs: 1600,
+      finalAtMs: 1700,
+      atMs: 1000,
+      answer: true,
+    });
+    expect(states).toEqual(['thinking']);
+    expect(out.up).toEqual([]);
+  });
+
+  it('caller speech over the agent pauses the output at once and interrupts once it lasts long enough', async () => {
+    const { processor } = turnTaker();
+    const out = await runFrames(processor, []);
+    processor.speak('Hello there.');
+    await feedFrames(processor, [
+      { kind: 'bot_started_speaking', turnId: 0, atMs: 1 },
+      { kind: 'user_started_speaking', atMs: 1000, streamMs: 100 },
+    ]);
+    expect(out.down.map((f) => f.kind)).toEqual(['speak', 'user_started_speaking', 'pause_output']);
+    expect(out.up).toEqual([{ kind: 'bot_started_speaking', turnId: 0, atMs: 1 }]);
+    // 300 ms of speech plus the VAD's 200 ms hangover
+    await feedFrames(processor, [{ kind: 'caller_audio_processed', streamMs: 500 }]);
+    expect(out.down.at(-1)?.kind).toBe('pause_output');
+    await feedFrames(processor, [{ kind: 'caller_audio_processed', streamMs: 700 }]);
+    expect(out.down.at(-1)).toEqual({ kind: 'interruption' });
+  });
+
+  it('while a human has taken over, the caller turn is recorded but not answered', async () => {
+    const { processor, states } = turnTaker();
+    const out = await runFrames(processor, []);
+    processor.setAnswering(false);
+    await feedFrames(processor, [
+      { kind: 'user_started_speaking', atMs: 1000, streamMs: 0 },
+      { kind: 'user_stopped_speaking', atMs: 1400, streamMs: 400 },
+      { kind: 'transcription', text: 'hello', final: true, atMs: 1500, streamMs: 500 },
+      { kind: 'caller_audio_processed', streamMs: 800 },
+    ]);
+    expect(out.down[0]).toEqual({ kind: 'interruption' });
+    expect(out.down.at(-1)).toMatchObject({ kind: 'user_turn', text: 'hello', answer: false });
+    expect(states).not.toContain('thinking');
+  });
+});

@@ -1,0 +1,27 @@
+import type { Router } from '@koa/router';
+import type { TokenService } from '../../auth/tokens.ts';
+import type { CallRecords } from '../../calls/index.ts';
+import type { MikroORM } from '../../db/orm.ts';
+import { ExtractionQueries } from '../../extraction/ExtractionQueries.ts';
+import { ExtractionReview } from '../../extraction/review.ts';
+import { createAgentConfigsRouter } from './agentConfigs.ts';
+import { createCallsRouter } from './calls.ts';
+import { createExtractionRouter } from './extraction.ts';
+
+/** The HTTP face of call records: calls, agent configurations and extraction review, for createHttpApp({ routers }). */
+export function createCallRecordRouters(deps: {
+  tokens: TokenService;
+  orm: MikroORM;
+  records: Pick<CallRecords, 'queries' | 'agentConfigs' | 'extraction'>;
+}): Router[] {
+  const { tokens, orm, records } = deps;
+  return [
+    createCallsRouter({ tokens, queries: records.queries }),
+    createAgentConfigsRouter({ tokens, store: records.agentConfigs, orm }),
+    createExtractionRouter({
+      tokens,
+      queries: new ExtractionQueries(orm),
+      review: new ExtractionReview(orm, records.extraction.queue),
+    }),
+  ];
+}

@@ -37,8 +37,9 @@ const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
 const ROLES: UserRole[] = ['customer', 'human_agent', 'supervisor', 'admin', 'service'];
 
 /**
- * Who the route lets in, asked of the route itself: 'public' when it answers without a token, else the roles whose
- * access token is not refused with 403 ('any' when no role is).
+ * Who the route lets in, asked of the route itself: 'public' when it answers without an access token (a 401 for
+ * another reason, such as a missing refresh token, is the route's own answer), else the roles whose access token is
+ * not refused with 403 ('any' when no role is).
  */
 async function observedAccess(route: Route): Promise<'public' | 'any' | string[]> {
   const url = `${app.url}${route.path.replace(/:\w+/g, 'x')}`;
@@ -53,7 +54,9 @@ async function observedAccess(route: Route): Promise<'public' | 'any' | string[]
       },
       ...(route.method === 'get' || route.method === 'delete' ? {} : { body: '{}' }),
     });
-  if ((await call()).status !== 401) return 'public';
+  const anonymous = await call();
+  const anonymousCode = ((await anonymous.json().catch(() => ({}))) as { error?: { code?: string } }).error?.code;
+  if (anonymous.status !== 401 || anonymousCode !== 'token_missing') return 'public';
   const allowed: string[] = [];
   for (const role of ROLES) {
     const { token } = await app.server.tokens.issueAccessToken({

@@ -194,6 +194,7 @@ export function expectationFromAgent(text: string): Expectation {
       .split(/(?<=[.!?])\s+/)
       .filter((s) => s.trim())
       .at(-1) ?? lower;
+  if (/\b(did you (say|mean)|would you like me to|do you want me to)\b/.test(lastQuestion)) return 'yesno';
   if (/\b(size|small|medium|large)\b/.test(lastQuestion) && /\b(what|which)\b/.test(lastQuestion))
     return 'size';
   if (/\bname\b/.test(lastQuestion)) return 'name';

@@ -20,6 +20,7 @@ export {
   type SmallTalk,
   smallTalk,
   wantsHuman,
+  yesNoAnswer,
 } from './intents.ts';
 export { type ItemMention, MenuMatcher, type SizeMention } from './menuMatcher.ts';
 export { numberToWords, parseCardinal, parseDigitRun, parseQuantity, priceToWords } from './numbers.ts';

@@ -13,6 +13,7 @@ import {
   type SmallTalk,
   smallTalk,
   wantsHuman,
+  yesNoAnswer,
 } from './intents.ts';
 import { MenuMatcher } from './menuMatcher.ts';
 import type { OrderOp } from './order.ts';
@@ -48,7 +49,7 @@ const INFORMATION_QUESTIONS = [
 ];
 
 /** What the agent last asked for: it decides how a bare answer ("large", "Maria", "yes") is read. */
-export type Expectation = 'order' | 'size' | 'name' | 'address' | 'phone' | 'confirm' | 'none';
+export type Expectation = 'order' | 'size' | 'name' | 'address' | 'phone' | 'confirm' | 'yesno' | 'none';
 
 export interface Understanding {
   text: string;
@@ -121,7 +122,7 @@ export class Nlu {
     mask(address);
     const phone = findPhone(words, masked);
     mask(phone);
-    const name = findName(tokens, expecting === 'name', this.#menuWords);
+    const name = findName(tokens, expecting === 'name', this.#menuWords, masked);
     mask(name);
     const email = findEmail(text, words);
     if (email) {
@@ -137,6 +138,9 @@ export class Nlu {
     const order = parseOrder(words, this.#matcher, masked);
     const ops = order.ops;
     const detailsGiven = name !== undefined || address !== undefined || phone !== undefined;
+    // After a yes/no question a short answer is read leaning on it ("us" is a misheard "yes").
+    const answer =
+      (expecting === 'confirm' || expecting === 'yesno') && ops.length === 0 ? yesNoAnswer(words) : undefined;
     return {
       text,
       words,
@@ -147,8 +151,8 @@ export class Nlu {
       address: address?.value,
       phone: phone?.value,
       email,
-      yes: isAffirmative(words),
-      no: isNegative(words),
+      yes: answer === 'yes' || (answer === undefined && isAffirmative(words)),
+      no: answer === 'no' || (answer === undefined && isNegative(words)),
       doneOrdering: isDoneOrdering(words) && ops.length === 0,
       goodbye: isGoodbye(words),
       wantsHuman: wantsHuman(words, this.#handoffKeywords),

@@ -1,7 +1,15 @@
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
-import { CallTracker, type Expectation, priceToWords, type Understanding } from '../../nlu/index.ts';
+import {
+  CallTracker,
+  type CustomerDetails,
+  type Expectation,
+  priceToWords,
+  type Understanding,
+} from '../../nlu/index.ts';
+import { hasAnyPhrase } from '../../nlu/text.ts';
 import type { Dialog, DialogChunk, DialogSession, DialogTurnInput } from '../types.ts';
 import { HANDOFFS, UPSET_SCORE } from './handoff.ts';
+import { guessSize, QuestionLadder, RepeatGuard } from './repair.ts';
 import {
   acknowledgeAdded,
   acknowledgeRemoved,
@@ -11,6 +19,8 @@ import {
   menuSentences,
   priceSentence,
   readBack,
+  sizeChoices,
+  spokenAddress,
 } from './replies.ts';
 
 export interface ScriptedDialogOptions {
@@ -18,7 +28,13 @@ export interface ScriptedDialogOptions {
 }
 
 /** Where the call is: the slot the agent is filling. */
-type Stage = 'order' | 'name' | 'address' | 'confirm' | 'done';
+type Stage = 'order' | 'name' | 'address' | 'phone' | 'confirm' | 'done';
+
+/** A yes/no question the agent asked to repair a slot ("Did you say medium?"): what a yes does. */
+interface Pending {
+  /** Applies the guess; returns what the agent says about it. */
+  accept: () => string[];
+}
 
 interface Reply {
   sentences: string[];
@@ -28,8 +44,10 @@ interface Reply {
 
 /**
  * A deterministic order-taking policy driven by the agent configuration: order items (asking for missing sizes),
- * then name, then delivery address, then a read-back with the total to confirm. Answers knowledge questions and menu
- * and price questions at any point, then returns to the open slot. Works offline with no model at all.
+ * then name, delivery address and phone number, then a read-back with the total to confirm. Answers knowledge, menu
+ * and price questions at any point, then returns to the open slot; any slot can be corrected at any time. A question
+ * the caller does not get past is not asked a third time: the agent confirms a guess, offers the choices, moves on
+ * (for optional slots) or offers a person. Works offline with no model at all.
  */
 export class ScriptedDialog implements Dialog {
   readonly name = 'scripted';
@@ -54,6 +72,13 @@ export class ScriptedDialogSession implements DialogSession {
   #reviewing = false;
   #userTurnsSeen = 0;
   #closed = false;
+  readonly #ladder = new QuestionLadder();
+  readonly #guard = new RepeatGuard();
+  #pending: Pending | undefined;
+  #offeredHuman = false;
+  #phoneDeclined = false;
+  /** The caller said no to "Did you say medium?": offer the choices next. */
+  #guessRejected = false;
 
   constructor(config: AgentConfig) {
     this.#config = config;
@@ -101,6 +126,7 @@ export class ScriptedDialogSession implements DialogSession {
   }
 
   #expectation(): Expectation {
+    if (this.#pending || this.#offeredHuman) return 'yesno';
     if (this.#stage === 'order') return this.#tracker.order.lineMissingSize ? 'size' : 'order';
     return this.#stage === 'done' ? 'none' : this.#stage;
   }
@@ -131,10 +157,16 @@ export class ScriptedDialogSession implements DialogSession {
   #advance(u: Understanding): void {
     const order = this.#tracker.order;
     const customer = this.#tracker.customer;
-    if (this.#stage === 'confirm' && u.no && u.ops.length === 0) {
+    const detail = u.name !== undefined || u.address !== undefined || u.phone !== undefined;
+    if (this.#stage === 'confirm' && u.no && u.ops.length === 0 && !detail) {
       this.#stage = 'order';
       this.#reviewing = true;
       return;
+    }
+    // "no, the address is ..." after a rejected read-back: straight back to the read-back once complete.
+    if (this.#reviewing && (detail || u.ops.length > 0) && !order.isEmpty && !order.lineMissingSize) {
+      this.#reviewing = false;
+      this.#stage = 'name';
     }
     if (
       this.#stage === 'order' &&
@@ -145,7 +177,9 @@ export class ScriptedDialogSession implements DialogSession {
       this.#stage = 'name';
     }
     if (this.#stage === 'name' && customer.name) this.#stage = 'address';
-    if (this.#stage === 'address' && customer.address) this.#stage = 'confirm';
+    if (this.#stage === 'address' && customer.address) this.#stage = 'phone';
+    if (this.#stage === 'phone' && (u.no || hasAnyPhrase(u.words, SKIP))) this.#phoneDeclined = true;
+    if (this.#stage === 'phone' && (customer.phone || this.#phoneDeclined)) this.#stage = 'confirm';
   }
 
   #decide(text: string, hints: readonly string[]): Reply {
@@ -159,9 +193,19 @@ export class ScriptedDialogSession implements DialogSession {
   #replyTo(text: string): Reply {
     if (this.#stage === 'done') return { sentences: [this.#config.goodbye], end: true };
     const stageBefore = this.#stage;
+    const customerBefore = { ...this.#tracker.customer };
+    const pending = this.#pending;
+    const offeredHuman = this.#offeredHuman;
+    this.#pending = undefined;
+    this.#offeredHuman = false;
     const heard = this.#hear(text);
     const u = heard.understanding;
-    const handoff = u.upset >= UPSET_SCORE ? HANDOFFS.upset : u.wantsHuman ? HANDOFFS.asked : undefined;
+    const handoff =
+      u.upset >= UPSET_SCORE
+        ? HANDOFFS.upset
+        : u.wantsHuman || (offeredHuman && u.yes)
+          ? HANDOFFS.asked
+          : undefined;
     if (handoff) return { sentences: [handoff.text], handoff: handoff.reason };
     if (heard.placed) {
       return { sentences: ['Great, your order is placed.', ...this.#eta(), this.#config.goodbye], end: true };
@@ -169,6 +213,13 @@ export class ScriptedDialogSession implements DialogSession {
     if (u.goodbye && heard.touched === 0) return { sentences: [this.#config.goodbye], end: true };
 
     const sentences: string[] = [];
+    const accepted = pending !== undefined && u.yes && u.ops.length === 0;
+    this.#guessRejected = pending !== undefined && u.no;
+    if (accepted) {
+      sentences.push(...pending.accept());
+      this.#advance(u);
+    }
+    if (offeredHuman && u.no) sentences.push("Okay, let's keep going.");
     if (u.faq) sentences.push(u.faq.answer);
     if (u.asksMenu) sentences.push(...menuSentences(this.#config.menu));
     if (u.asksPrice) {
@@ -187,8 +238,13 @@ export class ScriptedDialogSession implements DialogSession {
     if (category) sentences.push(categoryQuestion(this.#config.menu, category));
     if (heard.removed) sentences.push(acknowledgeRemoved(removedLines(u)));
     if (heard.added) sentences.push(acknowledgeAdded(this.#touchedLines(u)));
-    if (stageBefore === 'name' && this.#tracker.customer.name && u.name) sentences.push(`Thanks, ${u.name}.`);
+    sentences.push(...this.#acknowledgeDetails(customerBefore, stageBefore));
 
+    const customer = this.#tracker.customer;
+    const detailsChanged =
+      customer.name !== customerBefore.name ||
+      customer.address !== customerBefore.address ||
+      customer.phone !== customerBefore.phone;
     const understood =
       sentences.length > 0 ||
       heard.touched > 0 ||
@@ -200,6 +256,7 @@ export class ScriptedDialogSession implements DialogSession {
       u.no ||
       u.doneOrdering ||
       this.#stage !== stageBefore;
+    const progressed = heard.touched > 0 || detailsChanged || accepted || this.#stage !== stageBefore;
     if (!understood) {
       this.#misunderstandings++;
       if (this.#misunderstandings >= this.#config.handoff.maxMisunderstandings) {
@@ -208,19 +265,115 @@ export class ScriptedDialogSession implements DialogSession {
           handoff: `${this.#misunderstandings} misunderstood turns in a row`,
         };
       }
-      return {
-        sentences: [
-          text.trim() === '' ? "Sorry, I didn't catch that." : "Sorry, I didn't get that.",
-          this.#prompt(false),
-        ],
-      };
-    }
-    this.#misunderstandings = 0;
+      sentences.push(text.trim() === '' ? "Sorry, I didn't catch that." : "Sorry, I didn't get that.");
+    } else this.#misunderstandings = 0;
     // A question of our own ("which pizza?") is the prompt already.
-    if (!category) sentences.push(...this.#nextPrompt(heard.touched > 0 || this.#stage !== stageBefore));
+    if (category) {
+      this.#ladder.reset();
+      return { sentences };
+    }
+    sentences.push(...this.#ask(u, progressed, !understood || (pending !== undefined && u.no)));
     return { sentences };
   }
 
+  /** "Got it, the name is Sarah Miller.": a detail given or corrected outside its own question. */
+  #acknowledgeDetails(before: CustomerDetails, stageBefore: Stage): string[] {
+    const now = this.#tracker.customer;
+    if (this.#stage === 'confirm' && stageBefore === 'confirm') return []; // the read-back says it again
+    const said: string[] = [];
+    if (now.name && now.name !== before.name)
+      said.push(
+        stageBefore === 'name' && !before.name ? `Thanks, ${now.name}.` : `Got it, the name is ${now.name}.`,
+      );
+    if (now.address && now.address !== before.address && stageBefore !== 'address')
+      said.push(`Got it, delivering to ${spokenAddress(now.address)}.`);
+    return said;
+  }
+
+  /** The next question, changing tack when the caller has not got past the same one twice. */
+  #ask(u: Understanding, progressed: boolean, failed: boolean): string[] {
+    const failures = this.#ladder.step(this.#slotKey(), progressed);
+    if (failures >= 2) {
+      const repair = this.#repair(u, failures);
+      if (repair) return repair;
+    }
+    if (this.#stage === 'confirm' && failures === 0) {
+      const sentences = readBack(this.#tracker.order, this.#tracker.customer, this.#config.menu.currency);
+      return [...sentences.slice(0, -1), this.#guard.say(sentences.at(-1) ?? '')];
+    }
+    return [this.#guard.say(this.#prompt(progressed && !failed))];
+  }
+
+  #slotKey(): string {
+    if (this.#stage !== 'order') return this.#stage;
+    const missing = this.#tracker.order.lineMissingSize;
+    if (missing) return `size:${missing.name}`;
+    return this.#tracker.order.isEmpty ? 'order' : 'more';
+  }
+
+  /** A different way to get past a slot after two failed asks; undefined to ask plainly again. */
+  #repair(u: Understanding, failures: number): string[] | undefined {
+    const order = this.#tracker.order;
+    const missing = this.#stage === 'order' ? order.lineMissingSize : undefined;
+    if (failures >= 3 && this.#stage === 'order' && !missing && !order.isEmpty) {
+      this.#stage = 'name';
+      this.#ladder.reset();
+      return ["I'll take that as everything for now.", this.#guard.say(this.#prompt(true))];
+    }
+    if (failures >= 3 && this.#stage === 'phone') {
+      this.#phoneDeclined = true;
+      this.#stage = 'confirm';
+      this.#ladder.step('confirm', true);
+      return [
+        "No problem, we'll go without a phone number.",
+        ...readBack(order, this.#tracker.customer, this.#config.menu.currency),
+      ];
+    }
+    // A rejected guess ("Did you say medium?" "no") gets the choices before a person is offered.
+    if (failures === 3 && missing && this.#guessRejected) {
+      this.#guessRejected = false;
+      return [sizeChoices(missing, this.#sizesOf(missing.name))];
+    }
+    if (failures >= 3) {
+      this.#offeredHuman = true;
+      this.#ladder.reset();
+      return ["I'm sorry this is taking a while. Would you like me to get a person to help you?"];
+    }
+    if (missing) {
+      const sizes = this.#sizesOf(missing.name);
+      const guess = guessSize(u.words, sizes);
+      if (guess) {
+        this.#pending = {
+          accept: () => [
+            acknowledgeAdded(
+              order.apply([{ kind: 'set_size', target: { name: missing.name }, size: guess }]),
+            ),
+          ],
+        };
+        return [`Did you say ${guess}?`];
+      }
+      return [sizeChoices(missing, sizes)];
+    }
+    switch (this.#stage) {
+      case 'order':
+        if (order.isEmpty)
+          return [
+            `You can say, for example, ${this.#example()}, or ask me what we have. What would you like?`,
+          ];
+        this.#pending = { accept: () => this.#finishOrdering() };
+        return ['Is that everything for your order?'];
+      case 'name':
+        return ['Could you spell your name for me, letter by letter?'];
+      case 'address':
+        return ["What's the street address, with the house number and the street name?"];
+      case 'phone':
+        return ['Please say the phone number one digit at a time, or say skip.'];
+      case 'confirm':
+        return ['Sorry, just yes or no: is that all correct?'];
+      default:
+        return undefined;
+    }
+  }
   #touchedLines(u: Understanding) {
     const names = new Set(
       u.ops.flatMap((o) =>
@@ -229,12 +382,6 @@ export class ScriptedDialogSession implements DialogSession {
     );
     const lines = this.#tracker.order.lines.filter((l) => names.has(l.name));
     return lines.length > 0 ? lines : this.#tracker.order.focus ? [this.#tracker.order.focus] : [];
-  }
-
-  #nextPrompt(progressed: boolean): string[] {
-    if (this.#stage === 'confirm')
-      return readBack(this.#tracker.order, this.#tracker.customer, this.#config.menu.currency);
-    return [this.#prompt(progressed)];
   }
 
   #prompt(afterProgress: boolean): string {
@@ -254,11 +401,31 @@ export class ScriptedDialogSession implements DialogSession {
         return 'Can I get a name for the order?';
       case 'address':
         return "What's the delivery address?";
+      case 'phone':
+        return 'And a phone number, in case the driver needs to reach you?';
       case 'confirm':
         return 'Shall I place the order?';
       case 'done':
         return this.#config.goodbye;
     }
+  }
+
+  #finishOrdering(): string[] {
+    this.#stage = 'name';
+    this.#advance(this.#tracker.nlu.understand('', 'none'));
+    return [];
+  }
+
+  #sizesOf(name: string): string[] {
+    return Object.keys(this.#config.menu.items.find((i) => i.name === name)?.sizes ?? {});
+  }
+
+  /** "a large pepperoni pizza": an order said the way the menu expects it. */
+  #example(): string {
+    const item = this.#config.menu.items.find((i) => i.sizes) ?? this.#config.menu.items[0];
+    if (!item) return 'the item you want';
+    const sizes = Object.keys(item.sizes ?? {});
+    return `a ${sizes.at(-1) ? `${sizes.at(-1)} ` : ''}${item.name}`;
   }
 
   #categoryNamed(u: Understanding): string | undefined {
@@ -273,6 +440,9 @@ export class ScriptedDialogSession implements DialogSession {
     return eta ? [eta.answer] : [];
   }
 }
+
+/** The caller would rather not give a phone number. */
+const SKIP = ['skip', 'rather not', 'no phone', 'dont have', 'not needed', 'no need'];
 
 const SMALL_TALK = {
   greeting: 'Hi there!',

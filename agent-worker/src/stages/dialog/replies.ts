@@ -12,6 +12,11 @@ function list(parts: readonly string[]): string {
   return `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
 }
 
+/** "small, medium or large" */
+function orList(parts: readonly string[]): string {
+  return list(parts).replace(/ and (?=[^,]*$)/, ' or ');
+}
+
 function shortName(item: MenuItem): string {
   const category = item.category?.toLowerCase();
   const words = item.name.split(' ');
@@ -77,7 +82,17 @@ export function askSize(line: OrderLine, menu: AgentConfig['menu']): string {
   const item = menu.items.find((i) => i.name === line.name);
   const sizes = Object.keys(item?.sizes ?? {});
   const what = line.quantity > 1 ? `the ${numberToWords(line.quantity)} ${line.name}s` : `the ${line.name}`;
-  return `What size would you like for ${what}: ${list(sizes).replace(/ and (?=[^,]*$)/, ' or ')}?`;
+  return `What size would you like for ${what}: ${orList(sizes)}?`;
+}
+
+/** "Apt" is for the record; the voice says "apartment". */
+export function spokenAddress(address: string): string {
+  return address.replace(', Apt ', ', apartment ');
+}
+
+/** After a size was not caught twice: the choices, said plainly. */
+export function sizeChoices(line: OrderLine, sizes: readonly string[]): string {
+  return `Sorry, I still need the size for the ${line.name}. Which size: ${orList(sizes)}?`;
 }
 
 /** The read-back before confirmation, as separate sentences. */
@@ -87,10 +102,7 @@ export function readBack(
   currency: string,
 ): string[] {
   const forWhom = customer.name ? ` for ${customer.name}` : '';
-  // "Apt" is for the record; the voice says "apartment".
-  const where = customer.address
-    ? `, delivered to ${customer.address.replace(', Apt ', ', apartment ')}`
-    : '';
+  const where = customer.address ? `, delivered to ${spokenAddress(customer.address)}` : '';
   return [
     `Let me read that back: ${describeLines(order.lines)}${forWhom}${where}.`,
     `Your total is ${priceToWords(order.total(), currency)}.`,

@@ -10,10 +10,21 @@ export interface CustomerDetails {
   email: string | null;
 }
 
-/** An order as the agent read it back: its lines (priced like the live order) and the address it named. */
+/** An order as the agent read it back: its lines (priced like the live order) and the name and address it named. */
 export interface ReadBack {
   order: Order;
+  name: string | null;
   address: string | null;
+}
+
+/**
+ * What the agent last said back to the caller (its read-back, "Thanks, Maria.", "Got it, delivering to ..."), in its
+ * own words rather than recognised speech; each part is dropped when the caller changes that part afterwards.
+ */
+export interface AgentStated {
+  readBack?: ReadBack;
+  name?: string;
+  address?: string;
 }
 
 export interface TrackerOptions {
@@ -38,6 +49,7 @@ export class CallTracker {
   #readBack: ReadBack | undefined;
   /** The read-back the caller said yes to, until the caller changes the order again. */
   #confirmedReadBack: ReadBack | undefined;
+  #stated: AgentStated = {};
   #heard = 0;
   #understood = 0;
 
@@ -73,6 +85,11 @@ export class CallTracker {
     return this.#confirmedReadBack;
   }
 
+  /** The order, name and address as the agent last stated them, where the caller changed nothing since. */
+  get stated(): Readonly<AgentStated> {
+    return this.#stated;
+  }
+
   /** Utterances heard, and how many of them carried something understood. */
   get heard(): number {
     return this.#heard;
@@ -84,7 +101,17 @@ export class CallTracker {
 
   /** Remembers what the agent (or a human agent) just said, so "one of those" can refer to it. */
   noteAgentTurn(text: string): void {
-    this.#readBack = this.#parseReadBack(text) ?? this.#readBack;
+    const readBack = this.#parseReadBack(text);
+    this.#readBack = readBack ?? this.#readBack;
+    if (readBack) this.#stated.readBack = readBack;
+    const name =
+      readBack?.name ??
+      AGENT_NAMES.exec(text)
+        ?.slice(1)
+        .find((n) => n !== undefined);
+    if (name) this.#stated.name = name;
+    const address = readBack?.address ?? this.#acknowledgedAddress(text);
+    if (address) this.#stated.address = address;
     const words = tokenize(text).map((t) => t.norm);
     const matcher = this.#nlu.matcher;
     const items = matcher.findItems(words);
@@ -116,7 +143,10 @@ export class CallTracker {
     if (understanding.ops.length > 0) {
       this.#confirmed = false;
       this.#confirmedReadBack = undefined;
+      delete this.#stated.readBack;
     }
+    if (understanding.name) delete this.#stated.name;
+    if (understanding.address) delete this.#stated.address;
     const meaningful =
       touched.length > 0 ||
       understanding.name ||
@@ -143,7 +173,14 @@ export class CallTracker {
     if (heard.ops.length === 0 || heard.ops.some((o) => o.kind !== 'add')) return undefined;
     const order = new Order(this.#menuItems);
     order.apply(heard.ops);
-    return { order, address: heard.address ?? null };
+    const name = READ_BACK_NAME.exec(statements)?.[1] ?? null;
+    return { order, name, address: heard.address ?? null };
+  }
+
+  /** "Got it, delivering to 17 Oak Street.": the address as the agent understood it. */
+  #acknowledgedAddress(text: string): string | undefined {
+    const said = /\bdelivering to ([^.]+)\./i.exec(text)?.[1];
+    return said ? this.#nlu.understand(`${said}.`, 'address').address : undefined;
   }
 
   #referToOffer(u: Understanding): Understanding {
@@ -165,6 +202,12 @@ export class CallTracker {
     return { ...u, ops };
   }
 }
+
+/** The caller's name as an agent says it: "Thanks, Maria.", "Got it, the name is Sarah Miller." (capitalised). */
+const AGENT_NAMES =
+  /(?:^|[.!?]\s+)Thanks, ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})[.!]|\bthe name is ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})[.!]/;
+/** "... and a coke for Maria Lopez, delivered to ...": the name a read-back is for. */
+const READ_BACK_NAME = /\bfor ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})(?=[,.]| delivered)/;
 
 /** How agents announce a read-back of the whole order. */
 const READ_BACK =

@@ -1,4 +1,5 @@
 export {
+  type AgentStated,
   CallTracker,
   type CustomerDetails,
   expectationFromAgent,

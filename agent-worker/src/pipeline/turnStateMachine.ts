@@ -1,9 +1,9 @@
 import type { AgentState } from '@voiceroom/sdk/protocol';
+import { type EndpointingBounds, endpointingDelayMs } from './endpointing.ts';
 import { classifyOverlap, type Overlap } from './overlap.ts';
 
 /** The subset of AgentConfig['turn'] the state machine needs. */
-export interface TurnSettings {
-  endpointingDelayMs: number;
+export interface TurnSettings extends EndpointingBounds {
   minInterruptionMs: number;
   minInterruptionWords: number;
   falseInterruptionTimeoutMs: number;
@@ -68,6 +68,8 @@ export class TurnStateMachine {
   #awaitingFinal = false;
   #finalAtMs = 0;
   #pendingText = '';
+  /** How long to wait after speech for the pending text (see endpointing.ts), judged when a final adds to it. */
+  #endpointingDelayMs = 0;
   /** The caller's current speech began while the agent held the floor; what its transcript so far is. */
   #overAgent = false;
   #overlap: Overlap = 'none';
@@ -189,6 +191,7 @@ export class TurnStateMachine {
     this.#finalAtMs = atMs;
     if (words > 0 && !backchannel) {
       this.#pendingText = `${this.#pendingText} ${text.trim()}`.trim().slice(-MAX_PENDING_CHARS);
+      this.#endpointingDelayMs = endpointingDelayMs(this.#pendingText, this.#settings);
     }
   }
 
@@ -213,7 +216,7 @@ export class TurnStateMachine {
   #endpointDeadlineMs(): number | undefined {
     if (this.#agentActive || this.#userSpeaking || this.#awaitingFinal || this.#pendingText === '')
       return undefined;
-    return this.#speechEndAtMs + this.#settings.endpointingDelayMs;
+    return this.#speechEndAtMs + this.#endpointingDelayMs;
   }
 
   #checkDeadlines(nowMs: number, actions: TurnAction[]): void {

@@ -257,7 +257,7 @@ describe('ScriptedDialog read-back', () => {
     const replies = await play(s, 'purple', 'banana');
     expect(replies).toEqual([
       "Sorry, I didn't get that. Shall I place the order?",
-      "Sorry, I didn't get that. Sorry, just yes or no: is that all correct?",
+      "Sorry, I didn't get that. Just yes or no: is that all correct?",
     ]);
   });
 

@@ -1,26 +1,22 @@
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
-import {
-  CallTracker,
-  type CustomerDetails,
-  type Expectation,
-  priceToWords,
-  type Understanding,
-} from '../../nlu/index.ts';
+import { CallTracker, type Expectation, type OrderOp, type Understanding } from '../../nlu/index.ts';
 import { hasAnyPhrase } from '../../nlu/text.ts';
 import type { Dialog, DialogChunk, DialogSession, DialogTurnInput } from '../types.ts';
 import { HANDOFFS, UPSET_SCORE } from './handoff.ts';
 import { guessSize, QuestionLadder, RepeatGuard } from './repair.ts';
 import {
   acknowledgeAdded,
+  acknowledgeDetails,
   acknowledgeRemoved,
+  answers,
   askSize,
   categoryQuestion,
   hintSentence,
-  menuSentences,
-  priceSentence,
+  orderExample,
+  REPAIR_QUESTIONS,
   readBack,
   sizeChoices,
-  spokenAddress,
+  smallTalkReply,
 } from './replies.ts';
 
 export interface ScriptedDialogOptions {
@@ -220,25 +216,17 @@ export class ScriptedDialogSession implements DialogSession {
       this.#advance(u);
     }
     if (offeredHuman && u.no) sentences.push("Okay, let's keep going.");
-    if (u.faq) sentences.push(u.faq.answer);
-    if (u.asksMenu) sentences.push(...menuSentences(this.#config.menu));
-    if (u.asksPrice) {
-      for (const item of u.items)
-        sentences.push(priceSentence(item, sizeIn(u, this.#tracker), this.#config.menu.currency));
-      // "how much is that?" with no item named: the order so far.
-      if (u.items.length === 0 && !this.#tracker.order.isEmpty) {
-        sentences.push(
-          `Your total so far is ${priceToWords(this.#tracker.order.total(), this.#config.menu.currency)}.`,
-        );
-      }
-    }
-    if (sentences.length === 0 && heard.touched === 0 && u.smallTalk) sentences.push(SMALL_TALK[u.smallTalk]);
+    sentences.push(...answers(u, this.#tracker, this.#config.menu));
+    if (sentences.length === 0 && heard.touched === 0 && u.smallTalk)
+      sentences.push(smallTalkReply(u.smallTalk));
     // "I'd like a pizza": which one?
     const category = sentences.length === 0 && heard.touched === 0 ? this.#categoryNamed(u) : undefined;
     if (category) sentences.push(categoryQuestion(this.#config.menu, category));
     if (heard.removed) sentences.push(acknowledgeRemoved(removedLines(u)));
     if (heard.added) sentences.push(acknowledgeAdded(this.#touchedLines(u)));
-    sentences.push(...this.#acknowledgeDetails(customerBefore, stageBefore));
+    // A detail given or corrected outside its own question; the read-back says it again anyway.
+    if (this.#stage !== 'confirm' || stageBefore !== 'confirm')
+      sentences.push(...acknowledgeDetails(customerBefore, this.#tracker.customer, stageBefore));
 
     const customer = this.#tracker.customer;
     const detailsChanged =
@@ -256,7 +244,6 @@ export class ScriptedDialogSession implements DialogSession {
       u.no ||
       u.doneOrdering ||
       this.#stage !== stageBefore;
-    const progressed = heard.touched > 0 || detailsChanged || accepted || this.#stage !== stageBefore;
     if (!understood) {
       this.#misunderstandings++;
       if (this.#misunderstandings >= this.#config.handoff.maxMisunderstandings) {
@@ -265,43 +252,34 @@ export class ScriptedDialogSession implements DialogSession {
           handoff: `${this.#misunderstandings} misunderstood turns in a row`,
         };
       }
-      sentences.push(text.trim() === '' ? "Sorry, I didn't catch that." : "Sorry, I didn't get that.");
     } else this.#misunderstandings = 0;
     // A question of our own ("which pizza?") is the prompt already.
     if (category) {
       this.#ladder.reset();
       return { sentences };
     }
-    sentences.push(...this.#ask(u, progressed, !understood || (pending !== undefined && u.no)));
+    // Progress on the question itself: an item for "anything else?", any change for the read-back. A new question
+    // (the slot moved on) starts its own count.
+    const slot = this.#slotKey();
+    const progressed =
+      accepted ||
+      ((slot === 'order' || slot === 'more') && heard.touched > 0) ||
+      (slot === 'confirm' && (heard.touched > 0 || detailsChanged));
+    const ask = this.#ask(u, progressed, accepted || heard.touched > 0 || this.#stage !== stageBefore);
+    if (!understood)
+      sentences.push(text.trim() === '' ? "Sorry, I didn't catch that." : "Sorry, I didn't get that.");
+    sentences.push(...ask.slice(0, -1), this.#guard.say(ask.at(-1) ?? ''));
     return { sentences };
   }
 
-  /** "Got it, the name is Sarah Miller.": a detail given or corrected outside its own question. */
-  #acknowledgeDetails(before: CustomerDetails, stageBefore: Stage): string[] {
-    const now = this.#tracker.customer;
-    if (this.#stage === 'confirm' && stageBefore === 'confirm') return []; // the read-back says it again
-    const said: string[] = [];
-    if (now.name && now.name !== before.name)
-      said.push(
-        stageBefore === 'name' && !before.name ? `Thanks, ${now.name}.` : `Got it, the name is ${now.name}.`,
-      );
-    if (now.address && now.address !== before.address && stageBefore !== 'address')
-      said.push(`Got it, delivering to ${spokenAddress(now.address)}.`);
-    return said;
-  }
-
-  /** The next question, changing tack when the caller has not got past the same one twice. */
-  #ask(u: Understanding, progressed: boolean, failed: boolean): string[] {
+  /** The next question, changing tack (a repair) when the caller has not got past the same one twice. */
+  #ask(u: Understanding, progressed: boolean, afterProgress: boolean): string[] {
     const failures = this.#ladder.step(this.#slotKey(), progressed);
-    if (failures >= 2) {
-      const repair = this.#repair(u, failures);
-      if (repair) return repair;
-    }
-    if (this.#stage === 'confirm' && failures === 0) {
-      const sentences = readBack(this.#tracker.order, this.#tracker.customer, this.#config.menu.currency);
-      return [...sentences.slice(0, -1), this.#guard.say(sentences.at(-1) ?? '')];
-    }
-    return [this.#guard.say(this.#prompt(progressed && !failed))];
+    const repair = failures >= 2 ? this.#repair(u, failures) : undefined;
+    if (repair) return repair;
+    if (this.#stage === 'confirm' && failures === 0)
+      return readBack(this.#tracker.order, this.#tracker.customer, this.#config.menu.currency);
+    return [this.#prompt(afterProgress)];
   }
 
   #slotKey(): string {
@@ -342,38 +320,16 @@ export class ScriptedDialogSession implements DialogSession {
     if (missing) {
       const sizes = this.#sizesOf(missing.name);
       const guess = guessSize(u.words, sizes);
-      if (guess) {
-        this.#pending = {
-          accept: () => [
-            acknowledgeAdded(
-              order.apply([{ kind: 'set_size', target: { name: missing.name }, size: guess }]),
-            ),
-          ],
-        };
-        return [`Did you say ${guess}?`];
-      }
-      return [sizeChoices(missing, sizes)];
+      if (!guess) return [sizeChoices(missing, sizes)];
+      const set: OrderOp = { kind: 'set_size', target: { name: missing.name }, size: guess };
+      this.#pending = { accept: () => [acknowledgeAdded(order.apply([set]))] };
+      return [`Did you say ${guess}?`];
     }
-    switch (this.#stage) {
-      case 'order':
-        if (order.isEmpty)
-          return [
-            `You can say, for example, ${this.#example()}, or ask me what we have. What would you like?`,
-          ];
-        this.#pending = { accept: () => this.#finishOrdering() };
-        return ['Is that everything for your order?'];
-      case 'name':
-        return ['Could you spell your name for me, letter by letter?'];
-      case 'address':
-        return ["What's the street address, with the house number and the street name?"];
-      case 'phone':
-        return ['Please say the phone number one digit at a time, or say skip.'];
-      case 'confirm':
-        return ['Sorry, just yes or no: is that all correct?'];
-      default:
-        return undefined;
-    }
+    if (this.#stage === 'order' && order.isEmpty) return [orderExample(this.#config.menu)];
+    if (this.#stage === 'order') this.#pending = { accept: () => this.#finishOrdering() };
+    return this.#stage === 'done' ? undefined : [REPAIR_QUESTIONS[this.#stage]];
   }
+
   #touchedLines(u: Understanding) {
     const names = new Set(
       u.ops.flatMap((o) =>
@@ -420,14 +376,6 @@ export class ScriptedDialogSession implements DialogSession {
     return Object.keys(this.#config.menu.items.find((i) => i.name === name)?.sizes ?? {});
   }
 
-  /** "a large pepperoni pizza": an order said the way the menu expects it. */
-  #example(): string {
-    const item = this.#config.menu.items.find((i) => i.sizes) ?? this.#config.menu.items[0];
-    if (!item) return 'the item you want';
-    const sizes = Object.keys(item.sizes ?? {});
-    return `a ${sizes.at(-1) ? `${sizes.at(-1)} ` : ''}${item.name}`;
-  }
-
   #categoryNamed(u: Understanding): string | undefined {
     const matcher = this.#tracker.nlu.matcher;
     return u.words.map((_, i) => matcher.categoryAt(u.words, i)).find((c) => c !== undefined);
@@ -443,17 +391,6 @@ export class ScriptedDialogSession implements DialogSession {
 
 /** The caller would rather not give a phone number. */
 const SKIP = ['skip', 'rather not', 'no phone', 'dont have', 'not needed', 'no need'];
-
-const SMALL_TALK = {
-  greeting: 'Hi there!',
-  thanks: "You're welcome.",
-  wait: 'Sure, take your time.',
-} as const;
-
-function sizeIn(u: Understanding, tracker: CallTracker): string | null {
-  const sizes = tracker.nlu.matcher.findSizes(u.words);
-  return sizes[0]?.size ?? null;
-}
 
 function removedLines(u: Understanding) {
   return u.ops.flatMap((o) =>

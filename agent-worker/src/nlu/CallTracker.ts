@@ -1,4 +1,5 @@
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import { parseDigitRun } from './numbers.ts';
 import { Order, type OrderLine, type OrderOp } from './order.ts';
 import { hasAnyPhrase, tokenize } from './text.ts';
 import { type Expectation, Nlu, type Understanding } from './understand.ts';
@@ -134,6 +135,7 @@ export class CallTracker {
     const touched = this.#order.apply(understanding.ops);
     if (understanding.name) this.#customer.name = understanding.name;
     if (understanding.address) this.#customer.address = understanding.address;
+    else if (expecting === 'address') this.#addHouseNumber(understanding.words);
     if (understanding.phone) this.#customer.phone = understanding.phone;
     if (understanding.email) this.#customer.email = understanding.email;
     if (expecting === 'confirm' && understanding.yes && understanding.ops.length === 0) {
@@ -160,6 +162,15 @@ export class CallTracker {
       understanding.goodbye;
     if (meaningful) this.#understood++;
     return { understanding, touched };
+  }
+
+  /** "Oak Street" was heard without a house number; asked for the address again, "seventeen" completes it. */
+  #addHouseNumber(words: readonly string[]): void {
+    const street = this.#customer.address;
+    if (!street || /^\d/.test(street)) return;
+    const at = words.findIndex((_, i) => parseDigitRun(words, i) !== undefined);
+    const run = at >= 0 ? parseDigitRun(words, at) : undefined;
+    if (run && run.digits.length <= 6) this.#customer.address = `${run.digits} ${street}`;
   }
 
   /** "Let me read that back: two large pepperoni pizzas and a coke, delivered to 12 Oak Street. Your total is..." */

@@ -136,7 +136,12 @@ export class Nlu {
     const askedAt = question ? firstPhraseAt(words, [...INFORMATION_QUESTIONS, 'how much', 'price of']) : -1;
     if (askedAt >= 0) for (let i = askedAt; i < words.length; i++) masked.add(i);
     const order = parseOrder(words, this.#matcher, masked);
-    const ops = order.ops;
+    // Asked for an address or phone number, a bare number ("seventeen") is part of it, not a quantity.
+    const detailAsked = expecting === 'address' || expecting === 'phone';
+    const ops =
+      detailAsked && order.items.length === 0
+        ? order.ops.filter((o) => o.kind !== 'set_quantity' && o.kind !== 'increment')
+        : order.ops;
     const detailsGiven = name !== undefined || address !== undefined || phone !== undefined;
     // After a yes/no question a short answer is read leaning on it ("us" is a misheard "yes").
     const answer =

@@ -185,6 +185,34 @@ describe('ScriptedDialog corrections', () => {
     expect(replies[3]).toBe("Got it, the name is Sarah Miller. What's the delivery address?");
   });
 
+  it('a bare number said for the address is not a quantity', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all", 'sarah', 'seventeen');
+    expect(s.tracker.order.lines).toEqual([{ name: 'pepperoni pizza', size: 'large', quantity: 1 }]);
+  });
+
+  it('asks once for the house number of an address heard without one, and completes it', async () => {
+    const s = session();
+    const replies = await play(
+      s,
+      'a large pepperoni pizza',
+      "that's all",
+      'sarah',
+      'oak street',
+      'seventeen',
+    );
+    expect(replies[3]).toBe("What's the house number on Oak Street?");
+    expect(s.tracker.customer.address).toBe('17 Oak Street');
+    expect(replies[4]).toBe('And a phone number, in case the driver needs to reach you?');
+  });
+
+  it('answers "do you have ..." about an item so that "one of those" orders it', async () => {
+    const s = session();
+    const replies = await play(s, 'do you have wings', "i'll take one of those");
+    expect(replies[0]).toMatch(/^Yes, we have chicken wings\./);
+    expect(s.tracker.order.lines).toEqual([{ name: 'chicken wings', size: null, quantity: 1 }]);
+  });
+
   it('asks for a phone number for delivery, and not when the caller already gave one', async () => {
     const asked = await play(session(), 'a large pepperoni pizza', "that's all", 'maria', '12 oak street');
     expect(asked[3]).toBe('And a phone number, in case the driver needs to reach you?');

@@ -17,6 +17,7 @@ import {
   readBack,
   sizeChoices,
   smallTalkReply,
+  spokenAddress,
 } from './replies.ts';
 
 export interface ScriptedDialogOptions {
@@ -73,6 +74,7 @@ export class ScriptedDialogSession implements DialogSession {
   #pending: Pending | undefined;
   #offeredHuman = false;
   #phoneDeclined = false;
+  #askedHouseNumber = false;
   /** The caller said no to "Did you say medium?": offer the choices next. */
   #guessRejected = false;
 
@@ -151,6 +153,7 @@ export class ScriptedDialogSession implements DialogSession {
 
   /** Moves past the order stage when the caller is done, and past slots the caller already filled. */
   #advance(u: Understanding): void {
+    const from = this.#stage;
     const order = this.#tracker.order;
     const customer = this.#tracker.customer;
     const detail = u.name !== undefined || u.address !== undefined || u.phone !== undefined;
@@ -173,8 +176,12 @@ export class ScriptedDialogSession implements DialogSession {
       this.#stage = 'name';
     }
     if (this.#stage === 'name' && customer.name) this.#stage = 'address';
-    if (this.#stage === 'address' && customer.address) this.#stage = 'phone';
-    if (this.#stage === 'phone' && (u.no || hasAnyPhrase(u.words, SKIP))) this.#phoneDeclined = true;
+    // An address without a house number is asked about once more ("What's the house number on Oak Street?").
+    const numbered = customer.address !== null && /^\d/.test(customer.address);
+    if (this.#stage === 'address' && customer.address && (numbered || this.#askedHouseNumber))
+      this.#stage = 'phone';
+    // Only an answer to the phone question declines it (not the "no" that finished an earlier slot).
+    if (from === 'phone' && (u.no || hasAnyPhrase(u.words, SKIP))) this.#phoneDeclined = true;
     if (this.#stage === 'phone' && (customer.phone || this.#phoneDeclined)) this.#stage = 'confirm';
   }
 
@@ -355,8 +362,12 @@ export class ScriptedDialogSession implements DialogSession {
       }
       case 'name':
         return 'Can I get a name for the order?';
-      case 'address':
-        return "What's the delivery address?";
+      case 'address': {
+        const street = this.#tracker.customer.address;
+        if (!street) return "What's the delivery address?";
+        this.#askedHouseNumber = true;
+        return `What's the house number on ${spokenAddress(street)}?`;
+      }
       case 'phone':
         return 'And a phone number, in case the driver needs to reach you?';
       case 'confirm':

@@ -85,6 +85,11 @@ export function answers(u: Understanding, tracker: CallTracker, menu: AgentConfi
   const sentences: string[] = [];
   if (u.faq) sentences.push(u.faq.answer);
   if (u.asksMenu) sentences.push(...menuSentences(menu));
+  // "Do you have wings?": yes, and what they cost, so "I'll take one of those" can follow.
+  if (u.question && !u.asksPrice && u.ops.length === 0 && u.items.length > 0) {
+    for (const item of u.items)
+      sentences.push(`Yes, we have ${item.name}.`, priceSentence(item, null, menu.currency));
+  }
   if (!u.asksPrice) return sentences;
   const size = tracker.nlu.matcher.findSizes(u.words)[0]?.size ?? null;
   for (const item of u.items) sentences.push(priceSentence(item, size, menu.currency));

@@ -61,6 +61,9 @@ const CONTINUATIONS = new Set([
   'oh',
 ]);
 
+/** Openers a caller pauses after before saying what they want ("Hello, ... I'd like a pizza"). */
+const OPENERS = /^((yes|yeah|oh) )?(hello|hi|hey|hi there|hello there|good (morning|afternoon|evening)|great)$/;
+
 /** Whole answers that are complete on their own. */
 const COMPLETE_ANSWERS = [
   /^(yes|yeah|yep|yup|sure|okay|ok|correct|right|exactly|perfect|absolutely)( (please|thanks|thank you|thats right|that is right|thats correct|go ahead))?$/,
@@ -93,7 +96,7 @@ export function completeness(text: string): Completeness {
   if (normal === '') return 'unknown';
   const words = normal.split(' ');
   const last = words.at(-1) ?? '';
-  if (CONTINUATIONS.has(last)) return 'incomplete';
+  if (CONTINUATIONS.has(last) || OPENERS.test(normal)) return 'incomplete';
   // "five five five one", "one twenty": a phone number or house number still being said.
   if (words.length >= 2 && isNumber(last) && isNumber(words.at(-2) ?? '')) return 'incomplete';
   if (COMPLETE_ANSWERS.some((p) => p.test(normal)) || CLOSING.test(normal)) return 'complete';

@@ -15,6 +15,9 @@ describe('endpointing policy', () => {
     'i would like um',
     'can i get uh',
     'two pizzas with',
+    'Hello,',
+    'great',
+    'hi there',
   ])('waits longest after the unfinished %j', (text) => {
     expect(completeness(text)).toBe('incomplete');
     expect(endpointingDelayMs(text, bounds)).toBe(1000);

@@ -155,7 +155,6 @@ export class ScriptedDialogSession implements DialogSession {
   #advance(u: Understanding): void {
     const from = this.#stage;
     const order = this.#tracker.order;
-    const customer = this.#tracker.customer;
     const detail = u.name !== undefined || u.address !== undefined || u.phone !== undefined;
     if (this.#stage === 'confirm' && u.no && u.ops.length === 0 && !detail) {
       this.#stage = 'order';
@@ -175,13 +174,18 @@ export class ScriptedDialogSession implements DialogSession {
     ) {
       this.#stage = 'name';
     }
+    // Only an answer to the phone question declines it (not the "no" that finished an earlier slot).
+    if (from === 'phone' && (u.no || hasAnyPhrase(u.words, SKIP))) this.#phoneDeclined = true;
+    this.#skipFilledSlots();
+  }
+
+  #skipFilledSlots(): void {
+    const customer = this.#tracker.customer;
     if (this.#stage === 'name' && customer.name) this.#stage = 'address';
     // An address without a house number is asked about once more ("What's the house number on Oak Street?").
     const numbered = customer.address !== null && /^\d/.test(customer.address);
     if (this.#stage === 'address' && customer.address && (numbered || this.#askedHouseNumber))
       this.#stage = 'phone';
-    // Only an answer to the phone question declines it (not the "no" that finished an earlier slot).
-    if (from === 'phone' && (u.no || hasAnyPhrase(u.words, SKIP))) this.#phoneDeclined = true;
     if (this.#stage === 'phone' && (customer.phone || this.#phoneDeclined)) this.#stage = 'confirm';
   }
 
@@ -303,7 +307,8 @@ export class ScriptedDialogSession implements DialogSession {
     if (failures >= 3 && this.#stage === 'order' && !missing && !order.isEmpty) {
       this.#stage = 'name';
       this.#ladder.reset();
-      return ["I'll take that as everything for now.", this.#guard.say(this.#prompt(true))];
+      this.#skipFilledSlots();
+      return ["I'll take that as everything for now.", this.#prompt(true)];
     }
     if (failures >= 3 && this.#stage === 'phone') {
       this.#phoneDeclined = true;
@@ -379,7 +384,7 @@ export class ScriptedDialogSession implements DialogSession {
 
   #finishOrdering(): string[] {
     this.#stage = 'name';
-    this.#advance(this.#tracker.nlu.understand('', 'none'));
+    this.#skipFilledSlots();
     return [];
   }
 

@@ -61,6 +61,9 @@ const CONTINUATIONS = new Set([
   'oh',
 ]);
 
+/** Words after which a single number is the start of a longer one ("is twelve", "at one"). */
+const BEFORE_A_NUMBER = new Set(['is', 'at', 'on', 'and', 'um', 'uh', 'dash']);
+
 /** Openers a caller pauses after before saying what they want ("Hello, ... I'd like a pizza"). */
 const OPENERS = /^((yes|yeah|oh) )?(hello|hi|hey|hi there|hello there|good (morning|afternoon|evening)|great)$/;
 
@@ -97,8 +100,9 @@ export function completeness(text: string): Completeness {
   const words = normal.split(' ');
   const last = words.at(-1) ?? '';
   if (CONTINUATIONS.has(last) || OPENERS.test(normal)) return 'incomplete';
-  // "five five five one", "one twenty": a phone number or house number still being said.
-  if (words.length >= 2 && isNumber(last) && isNumber(words.at(-2) ?? '')) return 'incomplete';
+  // "five five five one", "one twenty", "my address is twelve": a phone or house number still being said.
+  const previous = words.at(-2) ?? '';
+  if (isNumber(last) && (isNumber(previous) || BEFORE_A_NUMBER.has(previous))) return 'incomplete';
   if (COMPLETE_ANSWERS.some((p) => p.test(normal)) || CLOSING.test(normal)) return 'complete';
   return 'unknown';
 }

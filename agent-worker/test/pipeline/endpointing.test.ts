@@ -12,6 +12,7 @@ describe('endpointing policy', () => {
     'twelve oak street apartment',
     'five five five one',
     'one twenty',
+    'my address is twelve',
     'i would like um',
     'can i get uh',
     'two pizzas with',

@@ -65,7 +65,8 @@ const CONTINUATIONS = new Set([
 const BEFORE_A_NUMBER = new Set(['is', 'at', 'on', 'and', 'um', 'uh', 'dash']);
 
 /** Openers a caller pauses after before saying what they want ("Hello, ... I'd like a pizza"). */
-const OPENERS = /^((yes|yeah|oh) )?(hello|hi|hey|hi there|hello there|good (morning|afternoon|evening)|great)$/;
+const OPENERS =
+  /^((yes|yeah|oh) )?(hello|hi|hey|hi there|hello there|good (morning|afternoon|evening)|great)$/;
 
 /** Whole answers that are complete on their own. */
 const COMPLETE_ANSWERS = [

@@ -142,7 +142,7 @@ export class CallTracker {
       this.#confirmed = true;
       this.#confirmedReadBack = this.#readBack;
     }
-    if (understanding.ops.length > 0) {
+    if (understanding.ops.length > 0 || (expecting === 'confirm' && understanding.no)) {
       this.#confirmed = false;
       this.#confirmedReadBack = undefined;
       delete this.#stated.readBack;

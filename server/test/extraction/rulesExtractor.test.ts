@@ -118,6 +118,20 @@ describe('RulesExtractor', () => {
     expect(result.notes).toContain('did not confirm');
   });
 
+  it('does not take a read-back the caller said no to', async () => {
+    const result = await new RulesExtractor().extract(
+      [
+        customer('a large hawaiian'),
+        agent(
+          'Let me read that back: a large pepperoni pizza. Your total is fifteen dollars fifty. Is that right?',
+        ),
+        customer('no'),
+      ],
+      signal(),
+    );
+    expect(result.items.map((i) => i.name)).toEqual(['hawaiian pizza']);
+  });
+
   it('prefers a name the caller corrected after the agent said it', async () => {
     const result = await new RulesExtractor().extract(
       [agent('Thanks, Jon.'), customer('no, my name is john smith')],

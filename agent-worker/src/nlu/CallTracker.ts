@@ -1,4 +1,5 @@
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import { parseDigitRun } from './numbers.ts';
 import { Order, type OrderLine, type OrderOp } from './order.ts';
 import { hasAnyPhrase, tokenize } from './text.ts';
 import { type Expectation, Nlu, type Understanding } from './understand.ts';
@@ -10,10 +11,21 @@ export interface CustomerDetails {
   email: string | null;
 }
 
-/** An order as the agent read it back: its lines (priced like the live order) and the address it named. */
+/** An order as the agent read it back: its lines (priced like the live order) and the name and address it named. */
 export interface ReadBack {
   order: Order;
+  name: string | null;
   address: string | null;
+}
+
+/**
+ * What the agent last said back to the caller (its read-back, "Thanks, Maria.", "Got it, delivering to ..."), in its
+ * own words rather than recognised speech; each part is dropped when the caller changes that part afterwards.
+ */
+export interface AgentStated {
+  readBack?: ReadBack;
+  name?: string;
+  address?: string;
 }
 
 export interface TrackerOptions {
@@ -38,6 +50,7 @@ export class CallTracker {
   #readBack: ReadBack | undefined;
   /** The read-back the caller said yes to, until the caller changes the order again. */
   #confirmedReadBack: ReadBack | undefined;
+  #stated: AgentStated = {};
   #heard = 0;
   #understood = 0;
 
@@ -73,6 +86,11 @@ export class CallTracker {
     return this.#confirmedReadBack;
   }
 
+  /** The order, name and address as the agent last stated them, where the caller changed nothing since. */
+  get stated(): Readonly<AgentStated> {
+    return this.#stated;
+  }
+
   /** Utterances heard, and how many of them carried something understood. */
   get heard(): number {
     return this.#heard;
@@ -84,7 +102,17 @@ export class CallTracker {
 
   /** Remembers what the agent (or a human agent) just said, so "one of those" can refer to it. */
   noteAgentTurn(text: string): void {
-    this.#readBack = this.#parseReadBack(text) ?? this.#readBack;
+    const readBack = this.#parseReadBack(text);
+    this.#readBack = readBack ?? this.#readBack;
+    if (readBack) this.#stated.readBack = readBack;
+    const name =
+      readBack?.name ??
+      AGENT_NAMES.exec(text)
+        ?.slice(1)
+        .find((n) => n !== undefined);
+    if (name) this.#stated.name = name;
+    const address = readBack?.address ?? this.#acknowledgedAddress(text);
+    if (address) this.#stated.address = address;
     const words = tokenize(text).map((t) => t.norm);
     const matcher = this.#nlu.matcher;
     const items = matcher.findItems(words);
@@ -107,16 +135,20 @@ export class CallTracker {
     const touched = this.#order.apply(understanding.ops);
     if (understanding.name) this.#customer.name = understanding.name;
     if (understanding.address) this.#customer.address = understanding.address;
+    else if (expecting === 'address') this.#addHouseNumber(understanding.words);
     if (understanding.phone) this.#customer.phone = understanding.phone;
     if (understanding.email) this.#customer.email = understanding.email;
     if (expecting === 'confirm' && understanding.yes && understanding.ops.length === 0) {
       this.#confirmed = true;
       this.#confirmedReadBack = this.#readBack;
     }
-    if (understanding.ops.length > 0) {
+    if (understanding.ops.length > 0 || (expecting === 'confirm' && understanding.no)) {
       this.#confirmed = false;
       this.#confirmedReadBack = undefined;
+      delete this.#stated.readBack;
     }
+    if (understanding.name) delete this.#stated.name;
+    if (understanding.address) delete this.#stated.address;
     const meaningful =
       touched.length > 0 ||
       understanding.name ||
@@ -132,6 +164,15 @@ export class CallTracker {
     return { understanding, touched };
   }
 
+  /** "Oak Street" was heard without a house number; asked for the address again, "seventeen" completes it. */
+  #addHouseNumber(words: readonly string[]): void {
+    const street = this.#customer.address;
+    if (!street || /^\d/.test(street)) return;
+    const at = words.findIndex((_, i) => parseDigitRun(words, i) !== undefined);
+    const run = at >= 0 ? parseDigitRun(words, at) : undefined;
+    if (run && run.digits.length <= 6) this.#customer.address = `${run.digits} ${street}`;
+  }
+
   /** "Let me read that back: two large pepperoni pizzas and a coke, delivered to 12 Oak Street. Your total is..." */
   #parseReadBack(text: string): ReadBack | undefined {
     const statements = text
@@ -143,7 +184,14 @@ export class CallTracker {
     if (heard.ops.length === 0 || heard.ops.some((o) => o.kind !== 'add')) return undefined;
     const order = new Order(this.#menuItems);
     order.apply(heard.ops);
-    return { order, address: heard.address ?? null };
+    const name = READ_BACK_NAME.exec(statements)?.[1] ?? null;
+    return { order, name, address: heard.address ?? null };
+  }
+
+  /** "Got it, delivering to 17 Oak Street.": the address as the agent understood it. */
+  #acknowledgedAddress(text: string): string | undefined {
+    const said = /\bdelivering to ([^.]+)\./i.exec(text)?.[1];
+    return said ? this.#nlu.understand(`${said}.`, 'address').address : undefined;
   }
 
   #referToOffer(u: Understanding): Understanding {
@@ -165,6 +213,12 @@ export class CallTracker {
     return { ...u, ops };
   }
 }
+
+/** The caller's name as an agent says it: "Thanks, Maria.", "Got it, the name is Sarah Miller." (capitalised). */
+const AGENT_NAMES =
+  /(?:^|[.!?]\s+)Thanks, ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})[.!]|\bthe name is ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})[.!]/;
+/** "... and a coke for Maria Lopez, delivered to ...": the name a read-back is for. */
+const READ_BACK_NAME = /\bfor ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})(?=[,.]| delivered)/;
 
 /** How agents announce a read-back of the whole order. */
 const READ_BACK =
@@ -194,6 +248,7 @@ export function expectationFromAgent(text: string): Expectation {
       .split(/(?<=[.!?])\s+/)
       .filter((s) => s.trim())
       .at(-1) ?? lower;
+  if (/\b(did you (say|mean)|would you like me to|do you want me to)\b/.test(lastQuestion)) return 'yesno';
   if (/\b(size|small|medium|large)\b/.test(lastQuestion) && /\b(what|which)\b/.test(lastQuestion))
     return 'size';
   if (/\bname\b/.test(lastQuestion)) return 'name';

@@ -93,6 +93,7 @@ export function parseChange(
       quantity: newQuantity.value,
       explicitQuantity: true,
       increment: false,
+      restate: true,
     });
     return { ops, trigger };
   }

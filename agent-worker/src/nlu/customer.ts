@@ -266,11 +266,20 @@ export function findName(
   tokens: readonly Token[],
   expecting: boolean,
   excluded: ReadonlySet<string> = new Set(),
+  masked: ReadonlySet<number> = new Set(),
 ): Found<string> | undefined {
   const words = tokens.map((t) => t.norm);
+  // A name stops where an address or phone number begins ("peter johnson seventeen oak street").
   const isNameWord = (i: number) => {
     const w = words[i];
-    return w !== undefined && /^\p{L}{2,}$/u.test(w) && !COMMON_WORDS.has(w) && !excluded.has(w);
+    return (
+      w !== undefined &&
+      !masked.has(i) &&
+      /^\p{L}{2,}$/u.test(w) &&
+      !isNumberWord(w) &&
+      !COMMON_WORDS.has(w) &&
+      !excluded.has(w)
+    );
   };
   for (const intro of NAME_INTROS) {
     const at = findPhrase(words, intro);
@@ -285,13 +294,29 @@ export function findName(
     return { value: formatName(tokens.slice(start, end)), start: at, end };
   }
   if (!expecting) return undefined;
+  const spelled = findSpelledName(words, masked);
+  if (spelled) return spelled;
   // Asked for a name, the caller's last few name-like words are it ("uh put it under Garcia", "sarah connor please").
   let end = words.length;
-  while (end > 0 && FILLERS.has(words[end - 1] ?? '')) end--;
+  const trailing = (w: string) => FILLERS.has(w) || isNumberWord(w) || isDigits(w);
+  while (end > 0 && (trailing(words[end - 1] ?? '') || masked.has(end - 1))) end--;
   let start = end;
   while (start > 0 && end - start < 3 && isNameWord(start - 1)) start--;
   if (start === end) return undefined;
   return { value: formatName(tokens.slice(start, end)), start, end };
+}
+
+/** A name spelled letter by letter ("s a r a h"), as the agent asks for after failing to catch it. */
+function findSpelledName(words: readonly string[], masked: ReadonlySet<number>): Found<string> | undefined {
+  let best: { start: number; end: number } | undefined;
+  for (let i = 0; i < words.length; i++) {
+    let j = i;
+    while (j < words.length && !masked.has(j) && /^\p{L}$/u.test(words[j] ?? '')) j++;
+    if (j - i >= 2 && (!best || j - i > best.end - best.start)) best = { start: i, end: j };
+    i = Math.max(i, j);
+  }
+  if (!best) return undefined;
+  return { value: capitalize(words.slice(best.start, best.end).join('')), ...best };
 }
 
 function formatName(tokens: readonly Token[]): string {

@@ -1,4 +1,5 @@
 export {
+  type AgentStated,
   CallTracker,
   type CustomerDetails,
   expectationFromAgent,
@@ -20,6 +21,7 @@ export {
   type SmallTalk,
   smallTalk,
   wantsHuman,
+  yesNoAnswer,
 } from './intents.ts';
 export { type ItemMention, MenuMatcher, type SizeMention } from './menuMatcher.ts';
 export { numberToWords, parseCardinal, parseDigitRun, parseQuantity, priceToWords } from './numbers.ts';

@@ -193,6 +193,61 @@ export function isNegative(words: readonly string[]): boolean {
   return firstWordsAre(words, NO, 2) || (words.length <= 4 && hasAnyPhrase(words, ['dont', 'not']));
 }
 
+/**
+ * What a recogniser makes of a short "yes" or "no" ("yes that's right" heard as "us", "no" as "know"). Only read
+ * this way when the agent just asked a yes/no question: anywhere else these words mean themselves.
+ */
+const HEARD_AS_YES = [
+  'us',
+  'yes',
+  'yet',
+  'yas',
+  'yah',
+  'ya',
+  'yeh',
+  'yo',
+  'yess',
+  'es',
+  'ess',
+  's',
+  'guess',
+  'jess',
+  'chess',
+  'uh huh',
+  'mhm',
+  'mm hmm',
+  'mmhmm',
+  'uhhuh',
+  'thats right',
+  'that is right',
+  'thats correct',
+  'that is correct',
+  'sounds right',
+  'all right',
+  'alright',
+  'place it',
+  'do it',
+  'go for it',
+  'please',
+  'yes please',
+  'i do',
+  'it is',
+  'thats it',
+];
+const HEARD_AS_NO = ['know', 'now', 'noh', 'naw', 'nor', 'note', 'not', 'wait', 'hold on', 'hang on', 'stop'];
+
+/** Yes or no to a yes/no question, leaning on the question: undefined when the answer is neither. */
+export function yesNoAnswer(words: readonly string[]): 'yes' | 'no' | undefined {
+  if (isNegative(words)) return 'no';
+  if (isAffirmative(words)) return 'yes';
+  const content = words.filter((w) => !YES_NO_FILLERS.has(w));
+  if (content.length === 0 || content.length > 4) return undefined;
+  if (firstWordsAre(content, HEARD_AS_NO, 1)) return 'no';
+  if (firstWordsAre(words, HEARD_AS_YES, 1) || firstWordsAre(content, HEARD_AS_YES, 2)) return 'yes';
+  return undefined;
+}
+const YES_NO_FILLERS = new Set(['um', 'uh', 'oh', 'well', 'so', 'and']);
+
 /** "That's all", "no, that's it": the caller has nothing more to order. */
 export function isDoneOrdering(words: readonly string[]): boolean {
   return (

@@ -16,6 +16,8 @@ export type OrderOp =
       quantity: number;
       explicitQuantity: boolean;
       increment: boolean;
+      /** "actually two medium pepperoni": a correction of that item's line, not another line. */
+      restate?: boolean;
     }
   | { kind: 'remove'; target: LineTarget; quantity: number | null }
   | { kind: 'set_quantity'; target: LineTarget; quantity: number }
@@ -156,16 +158,17 @@ export class Order {
     // A size given for an item ordered without one completes that line.
     const unsized =
       op.size !== null ? this.#lines.find((l) => l.name === op.name && l.size === null) : undefined;
-    const existing = same ?? unsized ?? sizeless;
+    const restated = op.restate ? this.#find({ name: op.name }) : undefined;
+    const existing = same ?? unsized ?? sizeless ?? restated;
     if (!existing) {
       const line: OrderLine = { name: op.name, size: op.size, quantity: op.quantity };
       this.#lines.push(line);
       return line;
     }
-    if (existing === unsized) existing.size = op.size;
+    if (existing === unsized || (existing === restated && op.size !== null)) existing.size = op.size;
     if (op.increment) existing.quantity += op.quantity;
     else if (op.explicitQuantity) existing.quantity = op.quantity;
-    return existing;
+    return this.#mergeDuplicate(existing);
   }
 
   #setSizeOfAll(size: string): OrderLine | undefined {

@@ -56,6 +56,8 @@ const CORRECTION_MARKERS = [
   'of that',
   'of these',
 ];
+/** Words that make an item named after them a correction of its line ("actually two medium pepperoni"). */
+const RESTATE_MARKERS = ['actually', 'sorry', 'i meant', 'rather', 'correction', 'make that', 'make it'];
 const CLEAR_PHRASES = [
   'cancel the order',
   'cancel my order',
@@ -155,6 +157,12 @@ function parseItems(
       ops.push({ kind: 'remove', target, quantity: quantity && !quantity.article ? quantity.value : null });
     } else {
       const increment = before.some((w) => INCREMENT_WORDS.has(w));
+      const restate =
+        !increment &&
+        k === 0 &&
+        addAt < 0 &&
+        !words.includes('too') &&
+        RESTATE_MARKERS.some((m) => findPhrase(before, m) >= 0);
       ops.push({
         kind: 'add',
         name: mention.item.name,
@@ -162,6 +170,7 @@ function parseItems(
         quantity: quantity?.value ?? 1,
         explicitQuantity: quantity !== undefined && !quantity.article,
         increment,
+        ...(restate ? { restate } : {}),
       });
     }
     boundary = mention.end;

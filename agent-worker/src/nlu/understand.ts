@@ -13,6 +13,7 @@ import {
   type SmallTalk,
   smallTalk,
   wantsHuman,
+  yesNoAnswer,
 } from './intents.ts';
 import { MenuMatcher } from './menuMatcher.ts';
 import type { OrderOp } from './order.ts';
@@ -48,7 +49,7 @@ const INFORMATION_QUESTIONS = [
 ];
 
 /** What the agent last asked for: it decides how a bare answer ("large", "Maria", "yes") is read. */
-export type Expectation = 'order' | 'size' | 'name' | 'address' | 'phone' | 'confirm' | 'none';
+export type Expectation = 'order' | 'size' | 'name' | 'address' | 'phone' | 'confirm' | 'yesno' | 'none';
 
 export interface Understanding {
   text: string;
@@ -121,7 +122,7 @@ export class Nlu {
     mask(address);
     const phone = findPhone(words, masked);
     mask(phone);
-    const name = findName(tokens, expecting === 'name', this.#menuWords);
+    const name = findName(tokens, expecting === 'name', this.#menuWords, masked);
     mask(name);
     const email = findEmail(text, words);
     if (email) {
@@ -135,8 +136,16 @@ export class Nlu {
     const askedAt = question ? firstPhraseAt(words, [...INFORMATION_QUESTIONS, 'how much', 'price of']) : -1;
     if (askedAt >= 0) for (let i = askedAt; i < words.length; i++) masked.add(i);
     const order = parseOrder(words, this.#matcher, masked);
-    const ops = order.ops;
+    // Asked for an address or phone number, a bare number ("seventeen") is part of it, not a quantity.
+    const detailAsked = expecting === 'address' || expecting === 'phone';
+    const ops =
+      detailAsked && order.items.length === 0
+        ? order.ops.filter((o) => o.kind !== 'set_quantity' && o.kind !== 'increment')
+        : order.ops;
     const detailsGiven = name !== undefined || address !== undefined || phone !== undefined;
+    // After a yes/no question a short answer is read leaning on it ("us" is a misheard "yes").
+    const answer =
+      (expecting === 'confirm' || expecting === 'yesno') && ops.length === 0 ? yesNoAnswer(words) : undefined;
     return {
       text,
       words,
@@ -147,8 +156,8 @@ export class Nlu {
       address: address?.value,
       phone: phone?.value,
       email,
-      yes: isAffirmative(words),
-      no: isNegative(words),
+      yes: answer === 'yes' || (answer === undefined && isAffirmative(words)),
+      no: answer === 'no' || (answer === undefined && isNegative(words)),
       doneOrdering: isDoneOrdering(words) && ops.length === 0,
       goodbye: isGoodbye(words),
       wantsHuman: wantsHuman(words, this.#handoffKeywords),

@@ -1,8 +1,9 @@
 import type { AgentState } from '@voiceroom/sdk/protocol';
+import { type EndpointingBounds, endpointingDelayMs } from './endpointing.ts';
+import { classifyOverlap, type Overlap } from './overlap.ts';
 
 /** The subset of AgentConfig['turn'] the state machine needs. */
-export interface TurnSettings {
-  endpointingDelayMs: number;
+export interface TurnSettings extends EndpointingBounds {
   minInterruptionMs: number;
   minInterruptionWords: number;
   falseInterruptionTimeoutMs: number;
@@ -51,6 +52,10 @@ export function countWords(text: string): number {
  * reaches `minInterruptionWords` recognised words, or its final transcript has words. A pause whose speech ends
  * without words is a false interruption: the output resumes when the empty final arrives or
  * `falseInterruptionTimeoutMs` after the pause, whichever comes first.
+ *
+ * A backchannel over the agent ("yeah", "uh huh", "okay") is not a barge-in either: while the transcript so far is
+ * only backchannel words, the duration rule waits for the final, and a backchannel final resumes the output and is
+ * not a caller turn. "Wait", "no", "stop" interrupt as soon as a partial has them; any other word as before.
  */
 export class TurnStateMachine {
   readonly #settings: TurnSettings;
@@ -63,6 +68,11 @@ export class TurnStateMachine {
   #awaitingFinal = false;
   #finalAtMs = 0;
   #pendingText = '';
+  /** How long to wait after speech for the pending text (see endpointing.ts), judged when a final adds to it. */
+  #endpointingDelayMs = 0;
+  /** The caller's current speech began while the agent held the floor; what its transcript so far is. */
+  #overAgent = false;
+  #overlap: Overlap = 'none';
   #interruptDeadlineMs: number | undefined;
   #resumeDeadlineMs: number | undefined;
 
@@ -129,6 +139,8 @@ export class TurnStateMachine {
   #onSpeechStart(atMs: number, actions: TurnAction[]): void {
     this.#userSpeaking = true;
     this.#speechStartAtMs = atMs;
+    this.#overAgent = this.#agentActive;
+    this.#overlap = 'none';
     if (this.#agentActive) this.#startPause(atMs, actions);
   }
 
@@ -149,7 +161,7 @@ export class TurnStateMachine {
     this.#speechEndAtMs = atMs;
     this.#awaitingFinal = true;
     if (this.#state !== 'paused') return;
-    if (atMs - this.#speechStartAtMs >= this.#settings.minInterruptionMs) {
+    if (atMs - this.#speechStartAtMs >= this.#settings.minInterruptionMs && this.#overlap !== 'backchannel') {
       this.#interrupt(actions);
       return;
     }
@@ -159,17 +171,27 @@ export class TurnStateMachine {
 
   #onTranscript(text: string, final: boolean, atMs: number, actions: TurnAction[]): void {
     const words = countWords(text);
+    const overlap = classifyOverlap(text);
+    const backchannel = this.#overAgent && overlap === 'backchannel';
     if (this.#state === 'paused') {
       const wordRule =
         this.#settings.minInterruptionWords > 0 && words >= this.#settings.minInterruptionWords;
-      if (wordRule || (final && words > 0)) this.#interrupt(actions);
+      // Past the duration rule only because it was a backchannel so far: any other word now is a barge-in.
+      const deferred = this.#interruptDeadlineMs === undefined && this.#userSpeaking;
+      if (
+        overlap === 'stop' ||
+        (!backchannel && (wordRule || (final && words > 0) || (deferred && overlap === 'speech')))
+      )
+        this.#interrupt(actions);
       else if (final && !this.#userSpeaking) this.#resume(actions);
     }
+    this.#overlap = overlap;
     if (!final) return;
     this.#awaitingFinal = false;
     this.#finalAtMs = atMs;
-    if (words > 0) {
+    if (words > 0 && !backchannel) {
       this.#pendingText = `${this.#pendingText} ${text.trim()}`.trim().slice(-MAX_PENDING_CHARS);
+      this.#endpointingDelayMs = endpointingDelayMs(this.#pendingText, this.#settings);
     }
   }
 
@@ -194,12 +216,13 @@ export class TurnStateMachine {
   #endpointDeadlineMs(): number | undefined {
     if (this.#agentActive || this.#userSpeaking || this.#awaitingFinal || this.#pendingText === '')
       return undefined;
-    return this.#speechEndAtMs + this.#settings.endpointingDelayMs;
+    return this.#speechEndAtMs + this.#endpointingDelayMs;
   }
 
   #checkDeadlines(nowMs: number, actions: TurnAction[]): void {
     if (this.#interruptDeadlineMs !== undefined && nowMs >= this.#interruptDeadlineMs && this.#userSpeaking) {
-      this.#interrupt(actions);
+      if (this.#overlap === 'backchannel') this.#interruptDeadlineMs = undefined;
+      else this.#interrupt(actions);
     }
     if (this.#resumeDeadlineMs !== undefined && nowMs >= this.#resumeDeadlineMs) this.#resume(actions);
     const endpoint = this.#endpointDeadlineMs();

@@ -18,13 +18,14 @@ async function call(...utterances: string[]) {
 }
 
 describe('ScriptedDialog', () => {
-  it('takes a whole order: items, missing size, name, address, read-back with total, confirmation and goodbye', async () => {
+  it('takes a whole order: items, missing size, name, address, phone, read-back with total, confirmation and goodbye', async () => {
     const replies = await call(
       'hi can i get two pepperoni pizzas and a coke',
       'large',
       "no that's all",
       "it's maria",
       'twelve oak street',
+      'five five five one two three four',
       'yes please',
     );
     expect(replies.map((r) => r.text)).toEqual([
@@ -32,6 +33,7 @@ describe('ScriptedDialog', () => {
       'Two large pepperoni pizzas, got it. Anything else?',
       'Can I get a name for the order?',
       "Thanks, Maria. What's the delivery address?",
+      'And a phone number, in case the driver needs to reach you?',
       'Let me read that back: two large pepperoni pizzas and a coke for Maria, delivered to 12 Oak Street. Your total is thirty-three dollars fifty. Shall I place the order?',
       'Great, your order is placed. Delivery usually takes thirty to forty minutes. Thanks for your order. Goodbye!',
     ]);
@@ -77,7 +79,8 @@ describe('ScriptedDialog', () => {
       'no, a medium',
     );
     expect(replies[1]?.text).toBe('Three cokes, got it. Anything else?');
-    expect(replies[2]?.text).toBe("Okay, I've taken off the coke. Anything else?");
+    // The third "Anything else?" in a row is said in other words.
+    expect(replies[2]?.text).toBe("Okay, I've taken off the coke. What else can I get you?");
     expect(replies[3]?.text).toBe('Two medium pepperoni pizzas, got it. Anything else?');
   });
 
@@ -87,12 +90,13 @@ describe('ScriptedDialog', () => {
       'no',
       'my name is bob',
       '4 main st',
+      'no phone thanks',
       'no',
       'make it a medium',
       "no that's all",
     );
-    expect(replies[4]?.text).toBe('Sorry about that. What would you like to change?');
-    expect(replies[6]?.text).toContain(
+    expect(replies[5]?.text).toBe('Sorry about that. What would you like to change?');
+    expect(replies[7]?.text).toContain(
       'a medium pepperoni pizza for Bob, delivered to 4 Main Street. Your total is twelve dollars fifty.',
     );
   });
@@ -132,7 +136,8 @@ describe('ScriptedDialog', () => {
     expect(replies[0]?.text).toBe('Hi there! What would you like to order?');
     expect(replies[1]?.text).toBe('Sure, take your time. What would you like to order?');
     expect(replies[3]?.text).toBe('Your total so far is eighteen dollars. Would you like anything else?');
-    expect(replies[4]?.text).toBe("You're welcome. Would you like anything else?");
+    // "Would you like anything else?" was asked twice without an answer: now a yes/no question.
+    expect(replies[4]?.text).toBe("You're welcome. Is that everything for your order?");
     expect(replies.every((r) => r.chunks.every((c) => c.type === 'text'))).toBe(true);
   });
 

@@ -89,6 +89,21 @@ describe('findName', () => {
     expect(findName(tokenize('a large pepperoni pizza'), false)).toBeUndefined();
   });
 
+  it('stops the name where the address begins', () => {
+    const tokens = tokenize('my name is peter johnson seventeen oak street');
+    const address = findAddress(tokens);
+    expect(address?.value).toBe('17 Oak Street');
+    const masked = new Set<number>();
+    for (let i = address?.start ?? 0; i < (address?.end ?? 0); i++) masked.add(i);
+    expect(findName(tokens, false, new Set(), masked)?.value).toBe('Peter Johnson');
+    expect(findName(tokenize('peter johnson seventeen'), true)?.value).toBe('Peter Johnson');
+  });
+
+  it('takes a name spelled letter by letter when one was asked for', () => {
+    expect(findName(tokenize('its s a r a h'), true)?.value).toBe('Sarah');
+    expect(findName(tokenize('s a r a h'), false)).toBeUndefined();
+  });
+
   it('needs the question before a bare word counts as a name', () => {
     expect(findName(tokenize('Sarah'), false)).toBeUndefined();
   });

@@ -9,6 +9,7 @@ import {
   negativeSentiment,
   tokenize,
   wantsHuman,
+  yesNoAnswer,
 } from '../../src/nlu/index.ts';
 import { pizzeria } from './pizzeria.ts';
 
@@ -25,6 +26,27 @@ describe('yes and no', () => {
   it.each(['no', 'nope', 'not quite', "no that's wrong"])('%j is a no, not a yes', (t) => {
     expect(isNegative(words(t))).toBe(true);
     expect(isAffirmative(words(t))).toBe(false);
+  });
+});
+
+describe('yesNoAnswer (the agent asked a yes/no question)', () => {
+  it.each(['us', 'yes', "yeah that's right", 'uh huh', 'um yes', 'that is correct', 'yep'])(
+    '%j is a yes',
+    (t) => {
+      expect(yesNoAnswer(words(t))).toBe('yes');
+    },
+  );
+  it.each(['know', 'no', 'nope', 'wait', 'not quite'])('%j is a no', (t) => {
+    expect(yesNoAnswer(words(t))).toBe('no');
+  });
+  it.each(['purple', 'how long will it take', 'us and also a coke and garlic bread please'])(
+    '%j is neither',
+    (t) => {
+      expect(yesNoAnswer(words(t))).toBeUndefined();
+    },
+  );
+  it('reads "us" as a yes only after a yes/no question', () => {
+    expect(isAffirmative(words('us'))).toBe(false);
   });
 });
 

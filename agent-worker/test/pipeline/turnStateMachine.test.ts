@@ -118,9 +118,59 @@ describe('TurnStateMachine', () => {
   it('with minInterruptionWords, a partial reaching that many words interrupts', () => {
     const m = speakingMachine({ minInterruptionMs: 5000, minInterruptionWords: 3 });
     m.handle({ type: 'user_speech_start', atMs: 2000 });
-    expect(m.handle({ type: 'user_transcript', text: 'wait a', final: false, atMs: 2400 })).toEqual([]);
-    const actions = m.handle({ type: 'user_transcript', text: 'wait a second', final: false, atMs: 2600 });
+    expect(m.handle({ type: 'user_transcript', text: 'can you', final: false, atMs: 2400 })).toEqual([]);
+    const actions = m.handle({ type: 'user_transcript', text: 'can you repeat', final: false, atMs: 2600 });
     expect(types(actions)).toEqual(['interrupt', 'state:listening']);
+  });
+
+  it.each(['yeah', 'uh huh', 'okay', 'mm-hm', 'right'])(
+    'a backchannel (%j) over the agent resumes the reply and is not a caller turn',
+    (word) => {
+      const m = speakingMachine();
+      m.handle({ type: 'user_speech_start', atMs: 2000 });
+      expect(m.handle({ type: 'user_transcript', text: word, final: false, atMs: 2300 })).toEqual([]);
+      // Past the duration rule while still speaking, and ended after minInterruptionMs: both wait for the final.
+      expect(m.handle({ type: 'tick', atMs: 2600 })).toEqual([]);
+      expect(m.handle({ type: 'user_speech_end', atMs: 2700 })).toEqual([]);
+      const actions = m.handle({ type: 'user_transcript', text: word, final: true, atMs: 2750 });
+      expect(types(actions)).toEqual(['resume_output', 'state:speaking']);
+      expect(m.pendingText).toBe('');
+      m.handle({ type: 'agent_turn_ended', atMs: 5000 });
+      expect(m.handle({ type: 'tick', atMs: 9000 }).some((a) => a.type === 'commit_user_turn')).toBe(false);
+    },
+  );
+
+  it.each(['wait', 'no', 'stop', 'hold on'])('%j interrupts as soon as a partial has it', (words) => {
+    const m = speakingMachine();
+    m.handle({ type: 'user_speech_start', atMs: 2000 });
+    const actions = m.handle({ type: 'user_transcript', text: words, final: false, atMs: 2150 });
+    expect(types(actions)).toEqual(['interrupt', 'state:listening']);
+  });
+
+  it('a backchannel that goes on into a sentence interrupts at the first other word', () => {
+    const m = speakingMachine();
+    m.handle({ type: 'user_speech_start', atMs: 2000 });
+    m.handle({ type: 'user_transcript', text: 'yeah', final: false, atMs: 2300 });
+    expect(m.handle({ type: 'tick', atMs: 2600 })).toEqual([]);
+    const actions = m.handle({ type: 'user_transcript', text: 'yeah can i add', final: false, atMs: 2900 });
+    expect(types(actions)).toEqual(['interrupt', 'state:listening']);
+  });
+
+  it('speech with other words is still interrupted by the duration rule', () => {
+    const m = speakingMachine();
+    m.handle({ type: 'user_speech_start', atMs: 2000 });
+    m.handle({ type: 'user_transcript', text: 'two', final: false, atMs: 2300 });
+    expect(types(m.handle({ type: 'tick', atMs: 2550 }))).toEqual(['interrupt', 'state:listening']);
+  });
+
+  it('a yes said while the agent is listening is an ordinary turn', () => {
+    const m = new TurnStateMachine(settings);
+    m.handle({ type: 'user_speech_start', atMs: 1000 });
+    m.handle({ type: 'user_speech_end', atMs: 1300 });
+    m.handle({ type: 'user_transcript', text: 'yeah', final: true, atMs: 1350 });
+    expect(m.handle({ type: 'tick', atMs: 1600 })).toContainEqual(
+      expect.objectContaining({ type: 'commit_user_turn', text: 'yeah' }),
+    );
   });
 
   it('caller speech while the agent is thinking pauses, then interrupts, the pending reply', () => {

@@ -158,7 +158,7 @@ describe('VoicePipeline', () => {
     const h = await greeted();
     h.dialog.reply = () => [];
     h.dialog.latencyMs = 200;
-    h.stt.utterances.push('hmm', '');
+    h.stt.utterances.push('a coke', '');
     await h.run(600, 'speech');
     await h.run(320);
     expect(h.dialog.requests).toHaveLength(1);

@@ -67,6 +67,12 @@ export const TtsConfigSchema = z.object({
 export const TurnConfigSchema = z.object({
   /** Silence after speech before the turn is considered finished. */
   endpointingDelayMs: z.number().int().min(0).max(5000).default(400),
+  /**
+   * The delay adapts to what was said: down to this after a complete answer ("yes", "that's all"), up to the max
+   * after an unfinished one ("and", "my name is", a number still being said). Equal to endpointingDelayMs: fixed.
+   */
+  minEndpointingDelayMs: z.number().int().min(0).max(5000).default(200),
+  maxEndpointingDelayMs: z.number().int().min(0).max(5000).default(1000),
   /** Caller speech over the agent must last this long to count as barge-in. */
   minInterruptionMs: z.number().int().min(0).max(5000).default(300),
   /** ...or contain this many recognised words (0 disables the word rule). */

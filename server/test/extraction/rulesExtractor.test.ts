@@ -75,6 +75,76 @@ describe('RulesExtractor', () => {
     expect(result.notes).toContain('read-back');
   });
 
+  it("takes the agent's read-back over misheard caller turns even when the caller's yes was misheard", async () => {
+    const result = await new RulesExtractor().extract(
+      [
+        agent('What can I get for you?'),
+        customer('a large pepperoni and a seizure sad'),
+        agent('A large pepperoni pizza and a caesar salad, got it. Anything else?'),
+        customer("no that's all"),
+        agent('Can I get a name for the order?'),
+        customer('emily live'),
+        agent('Thanks, Emily Live.'),
+        customer('no the name is sarah miller'),
+        agent("Got it, the name is Sarah Miller. What's the delivery address?"),
+        customer('twelve oak street'),
+        agent(
+          'Let me read that back: a large pepperoni pizza and a caesar salad for Sarah Miller, delivered to 12 Oak Street. Your total is twenty-two dollars fifty. Shall I place the order?',
+        ),
+        customer('us'),
+      ],
+      signal(),
+    );
+    expect(result.items.map((i) => i.name)).toEqual(['pepperoni pizza', 'caesar salad']);
+    expect(result.customer).toMatchObject({ name: 'Sarah Miller', address: '12 Oak Street' });
+    expect(result.notes).toContain('confirmed them');
+  });
+
+  it('takes what the agent said back even when the call ended before the caller answered', async () => {
+    const result = await new RulesExtractor().extract(
+      [
+        customer('two large hawaiian and a seizure sad'),
+        agent(
+          'Let me read that back: two large hawaiian pizzas and a caesar salad for Jon Smith, delivered to 5 Elm Street. Your total is thirty-nine dollars. Shall I place the order?',
+        ),
+      ],
+      signal(),
+    );
+    expect(result.items.map((i) => [i.name, i.quantity])).toEqual([
+      ['hawaiian pizza', 2],
+      ['caesar salad', 1],
+    ]);
+    expect(result.customer).toMatchObject({ name: 'Jon Smith', address: '5 Elm Street' });
+    expect(result.notes).toContain('did not confirm');
+  });
+
+  it('does not take a read-back the caller said no to', async () => {
+    const result = await new RulesExtractor().extract(
+      [
+        customer('a large hawaiian'),
+        agent(
+          'Let me read that back: a large pepperoni pizza. Your total is fifteen dollars fifty. Is that right?',
+        ),
+        customer('no'),
+      ],
+      signal(),
+    );
+    expect(result.items.map((i) => i.name)).toEqual(['hawaiian pizza']);
+  });
+
+  it('prefers a name the caller corrected after the agent said it', async () => {
+    const result = await new RulesExtractor().extract(
+      [agent('Thanks, Jon.'), customer('no, my name is john smith')],
+      signal(),
+    );
+    expect(result.customer.name).toBe('John Smith');
+    const trusted = await new RulesExtractor().extract(
+      [customer('my name is john smith'), agent('Thanks, Jon Smith.')],
+      signal(),
+    );
+    expect(trusted.customer.name).toBe('Jon Smith');
+  });
+
   it('ignores a read-back the caller changed afterwards', async () => {
     const result = await new RulesExtractor().extract(
       [

@@ -1,16 +1,23 @@
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
-import { CallTracker, type Expectation, priceToWords, type Understanding } from '../../nlu/index.ts';
+import { CallTracker, type Expectation, type OrderOp, type Understanding } from '../../nlu/index.ts';
+import { hasAnyPhrase } from '../../nlu/text.ts';
 import type { Dialog, DialogChunk, DialogSession, DialogTurnInput } from '../types.ts';
 import { HANDOFFS, UPSET_SCORE } from './handoff.ts';
+import { guessSize, QuestionLadder, RepeatGuard } from './repair.ts';
 import {
   acknowledgeAdded,
+  acknowledgeDetails,
   acknowledgeRemoved,
+  answers,
   askSize,
   categoryQuestion,
   hintSentence,
-  menuSentences,
-  priceSentence,
+  orderExample,
+  REPAIR_QUESTIONS,
   readBack,
+  sizeChoices,
+  smallTalkReply,
+  spokenAddress,
 } from './replies.ts';
 
 export interface ScriptedDialogOptions {
@@ -18,7 +25,13 @@ export interface ScriptedDialogOptions {
 }
 
 /** Where the call is: the slot the agent is filling. */
-type Stage = 'order' | 'name' | 'address' | 'confirm' | 'done';
+type Stage = 'order' | 'name' | 'address' | 'phone' | 'confirm' | 'done';
+
+/** A yes/no question the agent asked to repair a slot ("Did you say medium?"): what a yes does. */
+interface Pending {
+  /** Applies the guess; returns what the agent says about it. */
+  accept: () => string[];
+}
 
 interface Reply {
   sentences: string[];
@@ -28,8 +41,10 @@ interface Reply {
 
 /**
  * A deterministic order-taking policy driven by the agent configuration: order items (asking for missing sizes),
- * then name, then delivery address, then a read-back with the total to confirm. Answers knowledge questions and menu
- * and price questions at any point, then returns to the open slot. Works offline with no model at all.
+ * then name, delivery address and phone number, then a read-back with the total to confirm. Answers knowledge, menu
+ * and price questions at any point, then returns to the open slot; any slot can be corrected at any time. A question
+ * the caller does not get past is not asked a third time: the agent confirms a guess, offers the choices, moves on
+ * (for optional slots) or offers a person. Works offline with no model at all.
  */
 export class ScriptedDialog implements Dialog {
   readonly name = 'scripted';
@@ -58,6 +73,14 @@ export class ScriptedDialogSession implements DialogSession {
   #reviewing = false;
   #userTurnsSeen = 0;
   #closed = false;
+  readonly #ladder = new QuestionLadder();
+  readonly #guard = new RepeatGuard();
+  #pending: Pending | undefined;
+  #offeredHuman = false;
+  #phoneDeclined = false;
+  #askedHouseNumber = false;
+  /** The caller said no to "Did you say medium?": offer the choices next. */
+  #guessRejected = false;
 
   constructor(config: AgentConfig) {
     this.#config = config;
@@ -105,6 +128,7 @@ export class ScriptedDialogSession implements DialogSession {
   }
 
   #expectation(): Expectation {
+    if (this.#pending || this.#offeredHuman) return 'yesno';
     if (this.#stage === 'order') return this.#tracker.order.lineMissingSize ? 'size' : 'order';
     return this.#stage === 'done' ? 'none' : this.#stage;
   }
@@ -133,12 +157,18 @@ export class ScriptedDialogSession implements DialogSession {
 
   /** Moves past the order stage when the caller is done, and past slots the caller already filled. */
   #advance(u: Understanding): void {
+    const from = this.#stage;
     const order = this.#tracker.order;
-    const customer = this.#tracker.customer;
-    if (this.#stage === 'confirm' && u.no && u.ops.length === 0) {
+    const detail = u.name !== undefined || u.address !== undefined || u.phone !== undefined;
+    if (this.#stage === 'confirm' && u.no && u.ops.length === 0 && !detail) {
       this.#stage = 'order';
       this.#reviewing = true;
       return;
+    }
+    // "no, the address is ..." after a rejected read-back: straight back to the read-back once complete.
+    if (this.#reviewing && (detail || u.ops.length > 0) && !order.isEmpty && !order.lineMissingSize) {
+      this.#reviewing = false;
+      this.#stage = 'name';
     }
     if (
       this.#stage === 'order' &&
@@ -148,8 +178,19 @@ export class ScriptedDialogSession implements DialogSession {
     ) {
       this.#stage = 'name';
     }
+    // Only an answer to the phone question declines it (not the "no" that finished an earlier slot).
+    if (from === 'phone' && (u.no || hasAnyPhrase(u.words, SKIP))) this.#phoneDeclined = true;
+    this.#skipFilledSlots();
+  }
+
+  #skipFilledSlots(): void {
+    const customer = this.#tracker.customer;
     if (this.#stage === 'name' && customer.name) this.#stage = 'address';
-    if (this.#stage === 'address' && customer.address) this.#stage = 'confirm';
+    // An address without a house number is asked about once more ("What's the house number on Oak Street?").
+    const numbered = customer.address !== null && /^\d/.test(customer.address);
+    if (this.#stage === 'address' && customer.address && (numbered || this.#askedHouseNumber))
+      this.#stage = 'phone';
+    if (this.#stage === 'phone' && (customer.phone || this.#phoneDeclined)) this.#stage = 'confirm';
   }
 
   #decide(text: string, hints: readonly string[]): Reply {
@@ -163,9 +204,19 @@ export class ScriptedDialogSession implements DialogSession {
   #replyTo(text: string): Reply {
     if (this.#stage === 'done') return { sentences: [this.#config.goodbye], end: true };
     const stageBefore = this.#stage;
+    const customerBefore = { ...this.#tracker.customer };
+    const pending = this.#pending;
+    const offeredHuman = this.#offeredHuman;
+    this.#pending = undefined;
+    this.#offeredHuman = false;
     const heard = this.#hear(text);
     const u = heard.understanding;
-    const handoff = u.upset >= UPSET_SCORE ? HANDOFFS.upset : u.wantsHuman ? HANDOFFS.asked : undefined;
+    const handoff =
+      u.upset >= UPSET_SCORE
+        ? HANDOFFS.upset
+        : u.wantsHuman || (offeredHuman && u.yes)
+          ? HANDOFFS.asked
+          : undefined;
     if (handoff) return { sentences: [handoff.text], handoff: handoff.reason };
     if (heard.placed) {
       return { sentences: ['Great, your order is placed.', ...this.#eta(), this.#config.goodbye], end: true };
@@ -173,26 +224,30 @@ export class ScriptedDialogSession implements DialogSession {
     if (u.goodbye && heard.touched === 0) return { sentences: [this.#config.goodbye], end: true };
 
     const sentences: string[] = [];
-    if (u.faq) sentences.push(u.faq.answer);
-    if (u.asksMenu) sentences.push(...menuSentences(this.#config.menu));
-    if (u.asksPrice) {
-      for (const item of u.items)
-        sentences.push(priceSentence(item, sizeIn(u, this.#tracker), this.#config.menu.currency));
-      // "how much is that?" with no item named: the order so far.
-      if (u.items.length === 0 && !this.#tracker.order.isEmpty) {
-        sentences.push(
-          `Your total so far is ${priceToWords(this.#tracker.order.total(), this.#config.menu.currency)}.`,
-        );
-      }
+    const accepted = pending !== undefined && u.yes && u.ops.length === 0;
+    this.#guessRejected = pending !== undefined && u.no;
+    if (accepted) {
+      sentences.push(...pending.accept());
+      this.#advance(u);
     }
-    if (sentences.length === 0 && heard.touched === 0 && u.smallTalk) sentences.push(SMALL_TALK[u.smallTalk]);
+    if (offeredHuman && u.no) sentences.push("Okay, let's keep going.");
+    sentences.push(...answers(u, this.#tracker, this.#config.menu));
+    if (sentences.length === 0 && heard.touched === 0 && u.smallTalk)
+      sentences.push(smallTalkReply(u.smallTalk));
     // "I'd like a pizza": which one?
     const category = sentences.length === 0 && heard.touched === 0 ? this.#categoryNamed(u) : undefined;
     if (category) sentences.push(categoryQuestion(this.#config.menu, category));
     if (heard.removed) sentences.push(acknowledgeRemoved(removedLines(u)));
     if (heard.added) sentences.push(acknowledgeAdded(this.#touchedLines(u)));
-    if (stageBefore === 'name' && this.#tracker.customer.name && u.name) sentences.push(`Thanks, ${u.name}.`);
+    // A detail given or corrected outside its own question; the read-back says it again anyway.
+    if (this.#stage !== 'confirm' || stageBefore !== 'confirm')
+      sentences.push(...acknowledgeDetails(customerBefore, this.#tracker.customer, stageBefore));
 
+    const customer = this.#tracker.customer;
+    const detailsChanged =
+      customer.name !== customerBefore.name ||
+      customer.address !== customerBefore.address ||
+      customer.phone !== customerBefore.phone;
     const understood =
       sentences.length > 0 ||
       heard.touched > 0 ||
@@ -212,17 +267,83 @@ export class ScriptedDialogSession implements DialogSession {
           handoff: `${this.#misunderstandings} misunderstood turns in a row`,
         };
       }
-      return {
-        sentences: [
-          text.trim() === '' ? "Sorry, I didn't catch that." : "Sorry, I didn't get that.",
-          this.#prompt(false),
-        ],
-      };
-    }
-    this.#misunderstandings = 0;
+    } else this.#misunderstandings = 0;
     // A question of our own ("which pizza?") is the prompt already.
-    if (!category) sentences.push(...this.#nextPrompt(heard.touched > 0 || this.#stage !== stageBefore));
+    if (category) {
+      this.#ladder.reset();
+      return { sentences };
+    }
+    // Progress on the question itself: an item for "anything else?", any change for the read-back. A new question
+    // (the slot moved on) starts its own count.
+    const slot = this.#slotKey();
+    const progressed =
+      accepted ||
+      ((slot === 'order' || slot === 'more') && heard.touched > 0) ||
+      (slot === 'confirm' && (heard.touched > 0 || detailsChanged));
+    const ask = this.#ask(u, progressed, accepted || heard.touched > 0 || this.#stage !== stageBefore);
+    if (!understood)
+      sentences.push(text.trim() === '' ? "Sorry, I didn't catch that." : "Sorry, I didn't get that.");
+    sentences.push(...ask.slice(0, -1), this.#guard.say(ask.at(-1) ?? ''));
     return { sentences };
+  }
+
+  /** The next question, changing tack (a repair) when the caller has not got past the same one twice. */
+  #ask(u: Understanding, progressed: boolean, afterProgress: boolean): string[] {
+    const failures = this.#ladder.step(this.#slotKey(), progressed);
+    const repair = failures >= 2 ? this.#repair(u, failures) : undefined;
+    if (repair) return repair;
+    if (this.#stage === 'confirm' && failures === 0)
+      return readBack(this.#tracker.order, this.#tracker.customer, this.#config.menu.currency);
+    return [this.#prompt(afterProgress)];
+  }
+
+  #slotKey(): string {
+    if (this.#stage !== 'order') return this.#stage;
+    const missing = this.#tracker.order.lineMissingSize;
+    if (missing) return `size:${missing.name}`;
+    return this.#tracker.order.isEmpty ? 'order' : 'more';
+  }
+
+  /** A different way to get past a slot after two failed asks; undefined to ask plainly again. */
+  #repair(u: Understanding, failures: number): string[] | undefined {
+    const order = this.#tracker.order;
+    const missing = this.#stage === 'order' ? order.lineMissingSize : undefined;
+    if (failures >= 3 && this.#stage === 'order' && !missing && !order.isEmpty) {
+      this.#stage = 'name';
+      this.#ladder.reset();
+      this.#skipFilledSlots();
+      return ["I'll take that as everything for now.", this.#prompt(true)];
+    }
+    if (failures >= 3 && this.#stage === 'phone') {
+      this.#phoneDeclined = true;
+      this.#stage = 'confirm';
+      this.#ladder.step('confirm', true);
+      return [
+        "No problem, we'll go without a phone number.",
+        ...readBack(order, this.#tracker.customer, this.#config.menu.currency),
+      ];
+    }
+    // A rejected guess ("Did you say medium?" "no") gets the choices before a person is offered.
+    if (failures === 3 && missing && this.#guessRejected) {
+      this.#guessRejected = false;
+      return [sizeChoices(missing, this.#sizesOf(missing.name))];
+    }
+    if (failures >= 3) {
+      this.#offeredHuman = true;
+      this.#ladder.reset();
+      return ["I'm sorry this is taking a while. Would you like me to get a person to help you?"];
+    }
+    if (missing) {
+      const sizes = this.#sizesOf(missing.name);
+      const guess = guessSize(u.words, sizes);
+      if (!guess) return [sizeChoices(missing, sizes)];
+      const set: OrderOp = { kind: 'set_size', target: { name: missing.name }, size: guess };
+      this.#pending = { accept: () => [acknowledgeAdded(order.apply([set]))] };
+      return [`Did you say ${guess}?`];
+    }
+    if (this.#stage === 'order' && order.isEmpty) return [orderExample(this.#config.menu)];
+    if (this.#stage === 'order') this.#pending = { accept: () => this.#finishOrdering() };
+    return this.#stage === 'done' ? undefined : [REPAIR_QUESTIONS[this.#stage]];
   }
 
   #touchedLines(u: Understanding) {
@@ -233,12 +354,6 @@ export class ScriptedDialogSession implements DialogSession {
     );
     const lines = this.#tracker.order.lines.filter((l) => names.has(l.name));
     return lines.length > 0 ? lines : this.#tracker.order.focus ? [this.#tracker.order.focus] : [];
-  }
-
-  #nextPrompt(progressed: boolean): string[] {
-    if (this.#stage === 'confirm')
-      return readBack(this.#tracker.order, this.#tracker.customer, this.#config.menu.currency);
-    return [this.#prompt(progressed)];
   }
 
   #prompt(afterProgress: boolean): string {
@@ -256,13 +371,29 @@ export class ScriptedDialogSession implements DialogSession {
       }
       case 'name':
         return 'Can I get a name for the order?';
-      case 'address':
-        return "What's the delivery address?";
+      case 'address': {
+        const street = this.#tracker.customer.address;
+        if (!street) return "What's the delivery address?";
+        this.#askedHouseNumber = true;
+        return `What's the house number on ${spokenAddress(street)}?`;
+      }
+      case 'phone':
+        return 'And a phone number, in case the driver needs to reach you?';
       case 'confirm':
         return 'Shall I place the order?';
       case 'done':
         return this.#config.goodbye;
     }
+  }
+
+  #finishOrdering(): string[] {
+    this.#stage = 'name';
+    this.#skipFilledSlots();
+    return [];
+  }
+
+  #sizesOf(name: string): string[] {
+    return Object.keys(this.#config.menu.items.find((i) => i.name === name)?.sizes ?? {});
   }
 
   #categoryNamed(u: Understanding): string | undefined {
@@ -278,16 +409,8 @@ export class ScriptedDialogSession implements DialogSession {
   }
 }
 
-const SMALL_TALK = {
-  greeting: 'Hi there!',
-  thanks: "You're welcome.",
-  wait: 'Sure, take your time.',
-} as const;
-
-function sizeIn(u: Understanding, tracker: CallTracker): string | null {
-  const sizes = tracker.nlu.matcher.findSizes(u.words);
-  return sizes[0]?.size ?? null;
-}
+/** The caller would rather not give a phone number. */
+const SKIP = ['skip', 'rather not', 'no phone', 'dont have', 'not needed', 'no need'];
 
 function removedLines(u: Understanding) {
   return u.ops.flatMap((o) =>

@@ -1,5 +1,15 @@
 import type { AgentConfig, MenuItem } from '@voiceroom/sdk/protocol';
-import { describeLines, numberToWords, type Order, type OrderLine, priceToWords } from '../../nlu/index.ts';
+import {
+  type CallTracker,
+  type CustomerDetails,
+  describeLines,
+  numberToWords,
+  type Order,
+  type OrderLine,
+  priceToWords,
+  type SmallTalk,
+  type Understanding,
+} from '../../nlu/index.ts';
 
 /** The scripted agent's sentences: short, spoken style, numbers as words so any TTS voice reads them right. */
 
@@ -10,6 +20,11 @@ export function capitalizeFirst(text: string): string {
 function list(parts: readonly string[]): string {
   if (parts.length <= 1) return parts[0] ?? '';
   return `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+}
+
+/** "small, medium or large" */
+function orList(parts: readonly string[]): string {
+  return list(parts).replace(/ and (?=[^,]*$)/, ' or ');
 }
 
 function shortName(item: MenuItem): string {
@@ -65,6 +80,51 @@ export function priceSentence(item: MenuItem, size: string | null, currency: str
   return `The ${item.name} is ${priceToWords(item.price ?? 0, currency)}.`;
 }
 
+/** Knowledge, menu and price answers to what the caller asked, in that order. */
+export function answers(u: Understanding, tracker: CallTracker, menu: AgentConfig['menu']): string[] {
+  const sentences: string[] = [];
+  if (u.faq) sentences.push(u.faq.answer);
+  if (u.asksMenu) sentences.push(...menuSentences(menu));
+  // "Do you have wings?": yes, and what they cost, so "I'll take one of those" can follow.
+  if (u.question && !u.asksPrice && u.ops.length === 0 && u.items.length > 0) {
+    for (const item of u.items)
+      sentences.push(`Yes, we have ${item.name}.`, priceSentence(item, null, menu.currency));
+  }
+  if (!u.asksPrice) return sentences;
+  const size = tracker.nlu.matcher.findSizes(u.words)[0]?.size ?? null;
+  for (const item of u.items) sentences.push(priceSentence(item, size, menu.currency));
+  // "how much is that?" with no item named: the order so far.
+  if (u.items.length === 0 && !tracker.order.isEmpty)
+    sentences.push(`Your total so far is ${priceToWords(tracker.order.total(), menu.currency)}.`);
+  return sentences;
+}
+
+const SMALL_TALK: Readonly<Record<SmallTalk, string>> = {
+  greeting: 'Hi there!',
+  thanks: "You're welcome.",
+  wait: 'Sure, take your time.',
+};
+
+export function smallTalkReply(kind: SmallTalk): string {
+  return SMALL_TALK[kind];
+}
+
+/** "Thanks, Maria." when the name was asked for; "Got it, the name is Sarah Miller." for one given or corrected. */
+export function acknowledgeDetails(
+  before: Readonly<CustomerDetails>,
+  now: Readonly<CustomerDetails>,
+  stageBefore: string,
+): string[] {
+  const said: string[] = [];
+  if (now.name && now.name !== before.name)
+    said.push(
+      stageBefore === 'name' && !before.name ? `Thanks, ${now.name}.` : `Got it, the name is ${now.name}.`,
+    );
+  if (now.address && now.address !== before.address && stageBefore !== 'address')
+    said.push(`Got it, delivering to ${spokenAddress(now.address)}.`);
+  return said;
+}
+
 export function acknowledgeAdded(lines: readonly OrderLine[]): string {
   return `${capitalizeFirst(describeLines(lines))}, got it.`;
 }
@@ -77,7 +137,34 @@ export function askSize(line: OrderLine, menu: AgentConfig['menu']): string {
   const item = menu.items.find((i) => i.name === line.name);
   const sizes = Object.keys(item?.sizes ?? {});
   const what = line.quantity > 1 ? `the ${numberToWords(line.quantity)} ${line.name}s` : `the ${line.name}`;
-  return `What size would you like for ${what}: ${list(sizes).replace(/ and (?=[^,]*$)/, ' or ')}?`;
+  return `What size would you like for ${what}: ${orList(sizes)}?`;
+}
+
+/** "Apt" is for the record; the voice says "apartment". */
+export function spokenAddress(address: string): string {
+  return address.replace(', Apt ', ', apartment ');
+}
+
+/** After a size was not caught twice: the choices, said plainly. */
+export function sizeChoices(line: OrderLine, sizes: readonly string[]): string {
+  return `I still need the size for the ${line.name}. Which size: ${orList(sizes)}?`;
+}
+
+/** After the same question failed twice: another way to ask it. */
+export const REPAIR_QUESTIONS = {
+  order: 'Is that everything for your order?',
+  name: 'Could you spell your name for me, letter by letter?',
+  address: "What's the street address, with the house number and the street name?",
+  phone: 'Please say the phone number one digit at a time, or say skip.',
+  confirm: 'Just yes or no: is that all correct?',
+} as const;
+
+/** After nothing was ordered twice: how an order is said ("for example, a large pepperoni pizza"). */
+export function orderExample(menu: AgentConfig['menu']): string {
+  const item = menu.items.find((i) => i.sizes) ?? menu.items[0];
+  const size = Object.keys(item?.sizes ?? {}).at(-1);
+  const example = item ? `For example, you can say a ${size ? `${size} ` : ''}${item.name}, or` : 'You can';
+  return `${example} ask me what we have. What would you like?`;
 }
 
 /** The read-back before confirmation, as separate sentences. */
@@ -87,10 +174,7 @@ export function readBack(
   currency: string,
 ): string[] {
   const forWhom = customer.name ? ` for ${customer.name}` : '';
-  // "Apt" is for the record; the voice says "apartment".
-  const where = customer.address
-    ? `, delivered to ${customer.address.replace(', Apt ', ', apartment ')}`
-    : '';
+  const where = customer.address ? `, delivered to ${spokenAddress(customer.address)}` : '';
   return [
     `Let me read that back: ${describeLines(order.lines)}${forWhom}${where}.`,
     `Your total is ${priceToWords(order.total(), currency)}.`,

@@ -12,7 +12,7 @@ export interface RulesExtractorOptions {
   /** The call's agent menu; the default pizzeria menu when unknown. */
   menu?: AgentConfig['menu'];
   knowledge?: AgentConfig['knowledge'];
-  /** Take items and address from a read-back the caller confirmed (default true). */
+  /** Take items, name and address from what the agent said back to the caller (default true). */
   trustReadBack?: boolean;
 }
 
@@ -22,9 +22,10 @@ const MAX_WORDS_PER_PIECE = 200;
 /**
  * Extraction without any model: replays the caller's turns through the agent worker's NLU, in order, so corrections
  * ("actually make that three", "remove the coke") apply as they did in the call. The agent's questions tell how a
- * bare answer is read ("Maria" after "can I get a name?"). When the caller said yes to the agent's read-back of the
- * order, that read-back (the agent's own words, free of recognition errors) gives the items and address. Prices come
- * from the menu, never from the transcript.
+ * bare answer is read ("Maria" after "can I get a name?"). What the agent said back to the caller and the caller did
+ * not change afterwards (its read-back of the order, "Thanks, Maria.") is its own words, free of recognition errors:
+ * it is the strongest evidence, and the caller's recognised words count only where the agent confirmed nothing.
+ * Prices come from the menu, never from the transcript.
  */
 export class RulesExtractor implements Extractor {
   readonly source = 'rules' as const;
@@ -63,8 +64,10 @@ export class RulesExtractor implements Extractor {
   }
 
   #result(tracker: CallTracker, transcript: readonly TranscriptLine[]): ExtractionResult {
-    // The agent's read-back is its own text, not recognised speech: once the caller said yes to it, it is the order.
-    const readBack = this.#trustReadBack ? tracker.confirmedReadBack : undefined;
+    // The agent's read-back is its own text, not recognised speech: unless the caller changed the order after it,
+    // it is the order (all the more when the caller said yes to it).
+    const stated = this.#trustReadBack ? tracker.stated : {};
+    const readBack = stated.readBack;
     const order = readBack?.order ?? tracker.order;
     const items = order.lines.slice(0, 100).map((line) => ({
       name: line.name,
@@ -78,14 +81,16 @@ export class RulesExtractor implements Extractor {
     notes.push(
       `rules: ${tracker.understood} of ${tracker.heard} caller utterances understood (${customerTurns} turns)`,
     );
-    if (readBack) notes.push("items as the caller confirmed them in the agent's read-back");
-    else if (items.length > 0 && !tracker.confirmed) notes.push('the caller did not confirm a read-back');
+    if (readBack && tracker.confirmedReadBack)
+      notes.push("items as the caller confirmed them in the agent's read-back");
+    else if (readBack) notes.push("items from the agent's read-back (the caller changed nothing after it)");
+    if (items.length > 0 && !tracker.confirmed) notes.push('the caller did not confirm a read-back');
     const unsized = items.filter((i) => i.unit_price === null).map((i) => i.name);
     if (unsized.length > 0) notes.push(`no size given for: ${unsized.join(', ')}`);
     return {
       customer: {
-        name: clip(customer.name, 200),
-        address: clip(readBack?.address ?? customer.address, 500),
+        name: clip(stated.name ?? customer.name, 200),
+        address: clip(stated.address ?? customer.address, 500),
         phone: clip(customer.phone, 40),
         email: clip(customer.email, 200),
       },

@@ -1,0 +1,117 @@
+/**
+ * Semantic end of turn: how long to wait after the caller stops speaking, judged from what they said so far. A
+ * sentence that cannot end there ("and", "my name is", a number still being said, a trailing "um") gets the longest
+ * wait, so a natural pause is not cut; a complete short answer ("yes", "that's all", "thanks") the shortest, so
+ * the reply comes sooner; anything else the configured delay.
+ */
+export interface EndpointingBounds {
+  endpointingDelayMs: number;
+  /** Defaults to endpointingDelayMs (no adaptation) when absent. */
+  minEndpointingDelayMs?: number;
+  maxEndpointingDelayMs?: number;
+}
+
+export type Completeness = 'incomplete' | 'complete' | 'unknown';
+
+/** Words a sentence does not end on. */
+const CONTINUATIONS = new Set([
+  'and',
+  'or',
+  'but',
+  'plus',
+  'with',
+  'also',
+  'then',
+  'so',
+  'because',
+  'to',
+  'for',
+  'of',
+  'at',
+  'on',
+  'in',
+  'from',
+  'the',
+  'a',
+  'an',
+  'my',
+  'your',
+  'is',
+  'are',
+  'its',
+  'like',
+  'want',
+  'get',
+  'have',
+  'um',
+  'uh',
+  'er',
+  'erm',
+  'uhm',
+  'hmm',
+  'mm',
+  'apartment',
+  'apt',
+  'unit',
+  'suite',
+  'number',
+  'name',
+  'address',
+  'dash',
+  'oh',
+]);
+
+/** Words after which a single number is the start of a longer one ("is twelve", "at one"). */
+const BEFORE_A_NUMBER = new Set(['is', 'at', 'on', 'and', 'um', 'uh', 'dash']);
+
+/** Openers a caller pauses after before saying what they want ("Hello, ... I'd like a pizza"). */
+const OPENERS =
+  /^((yes|yeah|oh) )?(hello|hi|hey|hi there|hello there|good (morning|afternoon|evening)|great)$/;
+
+/** Whole answers that are complete on their own. */
+const COMPLETE_ANSWERS = [
+  /^(yes|yeah|yep|yup|sure|okay|ok|correct|right|exactly|perfect|absolutely)( (please|thanks|thank you|thats right|that is right|thats correct|go ahead))?$/,
+  /^(no|nope|nah)( (thanks|thank you|thats all|thats it|thats everything))?$/,
+  /^(no )?(thats|that is|thatll be) (all|it|everything|right|correct)( thanks| thank you)?$/,
+  /^(thanks|thank you)( very much| so much)?$/,
+  /^(bye|goodbye|bye bye)$/,
+];
+/** Endings that close a request. */
+const CLOSING = /\b(please|thanks|thank you|thats all|thats it|thats everything)$/;
+
+const NUMBER_WORDS = new Set(
+  'zero oh one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand double triple'.split(
+    ' ',
+  ),
+);
+/** The end of a long turn is all that decides. */
+const MAX_CHARS = 200;
+
+const isNumber = (w: string) => /^\d+$/.test(w) || NUMBER_WORDS.has(w);
+
+export function completeness(text: string): Completeness {
+  const normal = text
+    .slice(-MAX_CHARS)
+    .toLowerCase()
+    .replace(/['’]/g, '')
+    .replace(/[^a-z0-9 ]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (normal === '') return 'unknown';
+  const words = normal.split(' ');
+  const last = words.at(-1) ?? '';
+  if (CONTINUATIONS.has(last) || OPENERS.test(normal)) return 'incomplete';
+  // "five five five one", "one twenty", "my address is twelve": a phone or house number still being said.
+  const previous = words.at(-2) ?? '';
+  if (isNumber(last) && (isNumber(previous) || BEFORE_A_NUMBER.has(previous))) return 'incomplete';
+  if (COMPLETE_ANSWERS.some((p) => p.test(normal)) || CLOSING.test(normal)) return 'complete';
+  return 'unknown';
+}
+
+export function endpointingDelayMs(text: string, bounds: EndpointingBounds): number {
+  const base = bounds.endpointingDelayMs;
+  const min = Math.min(bounds.minEndpointingDelayMs ?? base, base);
+  const max = Math.max(bounds.maxEndpointingDelayMs ?? base, base);
+  const judged = completeness(text);
+  return judged === 'incomplete' ? max : judged === 'complete' ? min : base;
+}

@@ -1,0 +1,64 @@
+/**
+ * What caller speech over the agent is, judged from its (partial or final) transcript: nothing recognised yet, a
+ * backchannel ("yeah", "uh huh", "okay", "mm-hm", "right") that lets the agent go on, a request to stop ("wait",
+ * "no", "stop") or real speech. Both of the last two are barge-ins.
+ */
+export type Overlap = 'none' | 'backchannel' | 'stop' | 'speech';
+
+const BACKCHANNEL_WORDS = new Set([
+  'yeah',
+  'yes',
+  'yep',
+  'yup',
+  'yah',
+  'ya',
+  'uh',
+  'huh',
+  'uhhuh',
+  'um',
+  'mm',
+  'mmm',
+  'mhm',
+  'mmhmm',
+  'hmm',
+  'hm',
+  'okay',
+  'ok',
+  'right',
+  'sure',
+  'alright',
+  'cool',
+  'great',
+  'good',
+  'nice',
+  'fine',
+  'oh',
+  'ah',
+  'aha',
+  'got',
+  'it',
+  'i',
+  'see',
+  'exactly',
+  'perfect',
+  'correct',
+]);
+const STOP_WORDS = new Set([
+  'no',
+  'nope',
+  'wait',
+  'stop',
+  'hold',
+  'hang',
+  'sorry',
+  'excuse',
+  'actually',
+  'hey',
+]);
+
+export function classifyOverlap(text: string): Overlap {
+  const words = text.toLowerCase().match(/[a-z]+/g) ?? [];
+  if (words.length === 0) return 'none';
+  if (words.some((w) => STOP_WORDS.has(w))) return 'stop';
+  return words.every((w) => BACKCHANNEL_WORDS.has(w)) ? 'backchannel' : 'speech';
+}

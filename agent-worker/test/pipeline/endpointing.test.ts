@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { completeness, endpointingDelayMs } from '../../src/pipeline/endpointing.ts';
+import { createHarness } from './harness.ts';
+
+const bounds = { endpointingDelayMs: 300, minEndpointingDelayMs: 200, maxEndpointingDelayMs: 1000 };
+
+describe('endpointing policy', () => {
+  it.each([
+    'a large pepperoni and',
+    'my name is',
+    'my address is',
+    'twelve oak street apartment',
+    'five five five one',
+    'one twenty',
+    'my address is twelve',
+    'i would like um',
+    'can i get uh',
+    'two pizzas with',
+    'Hello,',
+    'great',
+    'hi there',
+  ])('waits longest after the unfinished %j', (text) => {
+    expect(completeness(text)).toBe('incomplete');
+    expect(endpointingDelayMs(text, bounds)).toBe(1000);
+  });
+
+  it.each([
+    'yes',
+    "Yeah, that's right.",
+    'no thanks',
+    "that's all",
+    'thats it',
+    'two cokes please',
+    'thank you',
+  ])('replies sooner after the complete answer %j', (text) => {
+    expect(completeness(text)).toBe('complete');
+    expect(endpointingDelayMs(text, bounds)).toBe(200);
+  });
+
+  it.each(['two large pepperoni pizzas', 'make it two', 'maria lopez', 'twelve oak street'])(
+    'keeps the configured delay for %j',
+    (text) => {
+      expect(endpointingDelayMs(text, bounds)).toBe(300);
+    },
+  );
+
+  it('stays within the configured delay when no bounds are given, and never inverts them', () => {
+    expect(endpointingDelayMs('and', { endpointingDelayMs: 300 })).toBe(300);
+    expect(endpointingDelayMs('yes', { endpointingDelayMs: 300 })).toBe(300);
+    const inverted = { endpointingDelayMs: 1500, minEndpointingDelayMs: 200, maxEndpointingDelayMs: 1000 };
+    expect(endpointingDelayMs('and', inverted)).toBe(1500);
+    expect(endpointingDelayMs('yes', inverted)).toBe(200);
+  });
+
+  it('judges only the end of a very long turn', () => {
+    expect(completeness(`${'blah '.repeat(5000)}and`)).toBe('incomplete');
+  });
+});
+
+describe('VoicePipeline semantic end of turn', () => {
+  async function greeted(turn = {}) {
+    const h = createHarness({
+      turn: {
+        endpointingDelayMs: 300,
+        minInterruptionMs: 300,
+        minInterruptionWords: 0,
+        falseInterruptionTimeoutMs: 1500,
+        ...turn,
+      },
+    });
+    h.pipeline.start();
+    await h.untilListening();
+    return h;
+  }
+
+  /** The caller says "my name is", pauses 600 ms, then says "maria". */
+  async function pausedMidSentence(h: Awaited<ReturnType<typeof greeted>>) {
+    h.stt.utterances.push('my name is', 'maria');
+    await h.run(900, 'speech');
+    await h.run(600);
+    await h.run(600, 'speech');
+    await h.run(1500);
+  }
+
+  it('does not cut a pause after "my name is": both parts are one turn', async () => {
+    const h = await greeted();
+    await pausedMidSentence(h);
+    expect(h.dialog.requests.map((r) => r.input.userText)).toEqual(['my name is maria']);
+  });
+
+  it('with the bounds set to the fixed delay, the same pause cuts the turn (as before)', async () => {
+    const h = await greeted({ minEndpointingDelayMs: 300, maxEndpointingDelayMs: 300 });
+    await pausedMidSentence(h);
+    expect(h.dialog.requests[0]?.input.userText).toBe('my name is');
+  });
+
+  it('answers a complete "yes" sooner than the configured delay', async () => {
+    const h = await greeted();
+    h.stt.utterances.push('yes');
+    await h.run(400, 'speech');
+    await h.run(800);
+    await h.untilListening();
+    const [metrics] = h.of('turn.metrics');
+    expect(metrics?.eouMs).toBeGreaterThanOrEqual(200);
+    expect(metrics?.eouMs).toBeLessThan(300);
+  });
+});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { audioBetween, createHarness } from './harness.ts';
+
+const LONG_REPLY =
+  'One large pepperoni pizza coming up. It will be ready in thirty minutes. We also have garlic bread today. Anything else for you?';
+
+/** A harness whose agent has started a long reply to "I want a pizza". */
+async function speaking() {
+  const h = createHarness();
+  h.pipeline.start();
+  await h.untilListening();
+  h.dialog.reply = () => [{ type: 'text', text: LONG_REPLY }];
+  h.stt.utterances.push('I want a pizza');
+  await h.run(1000, 'speech');
+  await h.run(1200);
+  expect(h.pipeline.state).toBe('speaking');
+  return h;
+}
+
+const agentFinals = (h: ReturnType<typeof createHarness>) =>
+  h.of('transcript').filter((t) => t.speaker === 'agent' && t.final);
+
+describe('VoicePipeline backchannels', () => {
+  it.each(['yeah', 'uh huh', 'okay', 'mm hmm', 'right'])(
+    'a caller saying %j over the reply does not stop it, and is not answered',
+    async (backchannel) => {
+      const h = await speaking();
+      h.stt.utterances.push(backchannel);
+      await h.run(600, 'speech');
+      await h.run(400);
+      expect(h.pipeline.state).toBe('speaking');
+      await h.untilListening();
+      expect(agentFinals(h).at(-1)).toMatchObject({ text: LONG_REPLY, interrupted: false });
+      await h.run(1500);
+      expect(h.dialog.requests).toHaveLength(1);
+    },
+  );
+
+  it.each(['wait', 'no', 'stop'])(
+    '%j over the reply stops it at once and becomes the next turn',
+    async (word) => {
+      const h = await speaking();
+      h.stt.utterances.push(word);
+      const bargeAt = h.clock.now();
+      await h.run(400, 'speech');
+      expect(audioBetween(h, bargeAt).filter((t) => t > bargeAt + 20)).toEqual([]);
+      await h.run(1000);
+      expect(agentFinals(h).find((t) => t.interrupted)).toBeDefined();
+      expect(h.dialog.requests[1]?.input.userText).toBe(word);
+    },
+  );
+
+  it('a real sentence over the reply still stops it within a frame', async () => {
+    const h = await speaking();
+    h.stt.utterances.push('can i also get a coke');
+    const bargeAt = h.clock.now();
+    await h.run(1200, 'speech');
+    expect(audioBetween(h, bargeAt).filter((t) => t > bargeAt + 20)).toEqual([]);
+    await h.run(800);
+    expect(agentFinals(h).find((t) => t.interrupted)).toBeDefined();
+    expect(h.dialog.requests[1]?.input.userText).toBe('can i also get a coke');
+  });
+});

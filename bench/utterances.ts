@@ -50,3 +50,31 @@ export const BARGE_IN_LINES = [
   'right I will have the garlic bread',
   'wait actually make it four cokes',
 ];
+
+/** bench:asr's in-domain caller turns (12 replaced in issue 12: they were corpus sentences). */
+export const ASR_LINES = [
+  "hi I'd like to order a large pepperoni pizza",
+  'can I get two medium margherita pizzas and a coke',
+  "I'd love three of the small veggie pizzas",
+  'could I have one large hawaiian pizza and garlic bread',
+  'give me four chicken wings and two lemonades',
+  'throw in a caesar salad with that',
+  'actually make that a medium',
+  'scrap the garlic bread from my order',
+  'my name is sarah johnson',
+  "it's michael brown",
+  'my address is one twenty three main street',
+  'deliver to forty five oak avenue apartment three',
+  'I live at seven hundred twelve maple drive',
+  'yep you got it all right',
+  "no that's all thank you",
+  'until what time are you guys open',
+  'can you bring it out to my place',
+  'roughly when will the food arrive',
+  'is there a gluten free base I could get',
+  "what's the price on a big pepperoni",
+  'could you put a manager on the line',
+  'two large pizzas one pepperoni and one hawaiian',
+  'that works for me',
+  'yeah go ahead with it',
+];

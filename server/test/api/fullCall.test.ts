@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeChatCompletions } from '../../../test/helpers/fakeChatCompletions.ts';
 import { PIZZA_RESULT } from '../extraction/seed.ts';
-import { FakeChatCompletions } from '../helpers/fakeChatCompletions.ts';
 import { type ApiHarness, startApiHarness } from './apiHarness.ts';
 
 let h: ApiHarness;

@@ -56,6 +56,12 @@ describe('extraction benchmark scoring', () => {
       customer: { name: 'Marta Nowak', address: null, phone: '555-670-1212' },
       items: [],
     });
-    expect(score).toMatchObject({ fieldsCorrect: 1, present: 2, presentCorrect: 0, nulls: 1, nullsCorrect: 1 });
+    expect(score).toMatchObject({
+      fieldsCorrect: 1,
+      present: 2,
+      presentCorrect: 0,
+      nulls: 1,
+      nullsCorrect: 1,
+    });
   });
 });

@@ -21,8 +21,11 @@ export interface LevelSample {
 export const SPEECH_RMS = 0.01;
 /** The agent counts as speaking at the caller's start if it was audible this shortly before. */
 export const SPEAKING_WINDOW_MS = 300;
-/** Audio quiet this long means the agent stopped (longer than the gaps between its words). */
-export const QUIET_MS = 300;
+/**
+ * Audio quiet this long means the agent stopped: longer than the silence between its sentences (flite pads each
+ * sentence with ~130 ms after and ~310 ms before its speech, so ~450 ms), shorter than a false-interruption pause.
+ */
+export const QUIET_MS = 700;
 export const BARGE_IN_LIMIT_MS = 2_000;
 
 const audible = (s: LevelSample) => s.rms >= SPEECH_RMS;

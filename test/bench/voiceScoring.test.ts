@@ -45,6 +45,17 @@ describe('barge-in scoring', () => {
     expect(summary.p50).toBeGreaterThanOrEqual(BARGE_IN_LIMIT_MS);
   });
 
+  it("does not take the silence between the agent's sentences (about half a second) for a stop", () => {
+    const outcome = scoreBargeIn(
+      timeline(6_000, [
+        [0, 1_600],
+        [2_100, 4_000],
+      ]),
+      1_500,
+    );
+    expect(outcome).toEqual({ kind: 'failed', stopMs: 2_490 });
+  });
+
   it('stops the search at the next reply so a new answer is not taken for the old one continuing', () => {
     // the agent is quiet for only 200 ms before its next reply at 2000 ms
     const outcome = scoreBargeIn(

@@ -79,7 +79,9 @@ async function main(): Promise<void> {
       await joiner.page.click('#call');
       const heard = await pollUntil(
         () => readAudioProbe(listener.page),
-        (samples) => firstAudibleOnset(samples, start) !== undefined,
+        // the packet stats refresh every ~50 ms: wait for both figures
+        (samples) =>
+          firstAudibleOnset(samples, start) !== undefined && packetArrivals(samples).some((t) => t >= start),
         { timeoutMs: 15_000, intervalMs: 50, what: `run ${run}: the joiner audible at the listener` },
       );
       const joinMs = (firstAudibleOnset(heard, start) as number) - start;

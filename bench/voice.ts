@@ -138,14 +138,14 @@ async function main(): Promise<void> {
     for (const [i, turn] of plan.entries()) {
       const finalsBefore = customerFinals().length;
       const repliesBefore = replyStarts().length;
-      if (turn.kind === 'barge_in' || turn.kind === 'noise') {
+      if (turn.kind === 'barge_in' || turn.kind === 'noise' || turn.kind === 'um') {
         await sleep(BARGE_AFTER_MS);
         // over audible speech: the barge-in is then scored on whether it stopped that speech
         const since = (await page.evaluate(() => performance.now())) - 60;
         await tryWaitFor(() => agentAudibleSince(page, since), Boolean, 'the agent audible', 3_000);
       }
       const span = await say(page, pcm[i] as Int16Array);
-      if (turn.kind !== 'noise') {
+      if (turn.kind !== 'noise' && turn.kind !== 'um') {
         const answered = await tryWaitFor(
           () => replyStarts().length,
           (n) => n > repliesBefore,
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
         );
         if (answered === undefined && turn.kind !== 'real') throw new Error(`no answer to "${turn.text}"`);
       }
-      // the next turn starts from a listening agent, except a barge-in or noise over this long answer
+      // the next turn starts from a listening agent, except a barge-in or a sound over this long answer
       if (turn.kind !== 'long_answer')
         await tryWaitFor(
           lastState,

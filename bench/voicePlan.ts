@@ -1,18 +1,18 @@
 /**
- * The voice benchmark's conversation: blocks of an ordinary turn (every other block), sometimes a noise burst over a
- * long answer (a false interruption), and always a long answer the caller barges in over; caller voices taken in
- * turn from every voice available, and the real human recordings said as ordinary turns.
+ * The voice benchmark's conversation: blocks of an ordinary turn (every other block), sometimes a noise burst or a
+ * short "um" over a long answer (possible false interruptions), and always a long answer the caller barges in over;
+ * caller voices taken in turn from every voice available, and the real human recordings said as ordinary turns.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BARGE_IN_LINES, LONG_ANSWER_LINES, ORDINARY_LINES } from './utterances.ts';
 import type { CallerVoice } from './voiceScenario.ts';
 
-export type TurnKind = 'ordinary' | 'long_answer' | 'barge_in' | 'noise' | 'real';
+export type TurnKind = 'ordinary' | 'long_answer' | 'barge_in' | 'noise' | 'um' | 'real';
 
 export interface PlannedTurn {
   kind: TurnKind;
-  /** What the caller says (the reference for WER); '' for noise. */
+  /** What the caller says (the reference for WER); '' for noise, 'um' for an um. */
   text: string;
   /** A synthesized voice, or a recording's file name for `real`. */
   voice: CallerVoice | { engine: 'real'; name: string };
@@ -67,6 +67,11 @@ export function planConversation(
     if (b % 5 === 2) {
       turns.push({ kind: 'long_answer', text: long, voice: voice() });
       turns.push({ kind: 'noise', text: '', voice: { engine: 'real', name: 'white noise' } });
+    }
+    if (b % 5 === 4) {
+      turns.push({ kind: 'long_answer', text: long, voice: voice() });
+      // one voice for every "um": about 210 ms of speech, under the agent's 300 ms minimum interruption
+      turns.push({ kind: 'um', text: 'um', voice: { engine: 'flite', name: 'awb' } });
     }
     turns.push({ kind: 'long_answer', text: long, voice: voice() });
     turns.push({

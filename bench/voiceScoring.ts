@@ -104,25 +104,31 @@ export function summarizeBargeIns(outcomes: readonly BargeInOutcome[]): BargeInS
 
 export type FalseInterruptionOutcome =
   | { kind: 'agent_not_speaking' }
-  /** The agent paused (went quiet) for the noise and was audible again without a new reply. */
+  /** The agent paused (went quiet) for the sound and was audible again without a new reply. */
   | { kind: 'resumed'; pauseMs: number; resumeAfterMs: number }
+  /** It went quiet and started a new reply instead: the sound was taken for a barge-in. */
+  | { kind: 'taken_as_barge_in'; pauseMs: number }
   | { kind: 'paused_not_resumed'; pauseMs: number }
   | { kind: 'talked_through' };
 
 /**
- * Scores a noise burst (no words) over the agent starting at `startT`: did the agent pause, and did its reply come
- * back before `until` (the caller's next turn)? `resumeAfterMs` counts from the end of the burst, `endT`.
+ * Scores a short sound (noise, an "um") over the agent from `startT` to `endT`: did the agent pause, and did its
+ * reply come back before `until` (the caller's next turn)? A new reply starting at `newReplyAt` first means it took
+ * the sound for a barge-in. `resumeAfterMs` counts from the end of the sound.
  */
 export function scoreFalseInterruption(
   levels: readonly LevelSample[],
   startT: number,
   endT: number,
   until: number,
+  newReplyAt = Number.POSITIVE_INFINITY,
 ): FalseInterruptionOutcome {
-  const stop = scoreBargeIn(levels, startT, until);
+  const stop = scoreBargeIn(levels, startT, Math.min(until, newReplyAt));
   if (stop.kind === 'agent_not_speaking') return stop;
   if (stop.kind === 'failed') return { kind: 'talked_through' };
   const resumedAt = firstAudibleOnset(levels, startT + stop.stopMs + QUIET_MS);
+  if (newReplyAt < until && (resumedAt === undefined || resumedAt >= newReplyAt))
+    return { kind: 'taken_as_barge_in', pauseMs: stop.stopMs };
   if (resumedAt === undefined || resumedAt > until)
     return { kind: 'paused_not_resumed', pauseMs: stop.stopMs };
   return { kind: 'resumed', pauseMs: stop.stopMs, resumeAfterMs: resumedAt - endT };

@@ -35,6 +35,8 @@ export interface ScoredTurn {
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
+/** Turns that are a sound over the agent rather than something to answer. */
+const SOUNDS: ReadonlySet<PlannedTurn['kind']> = new Set(['noise', 'um']);
 
 export function scoreTurns(
   plan: readonly PlannedTurn[],
@@ -48,21 +50,25 @@ export function scoreTurns(
     const nextStart = said[i + 1]?.startT ?? Number.POSITIVE_INFINITY;
     const scored: ScoredTurn = {
       kind: turn.kind,
-      voice: turn.kind === 'noise' ? 'noise' : turn.voice.engine === 'real' ? 'real' : voiceLabel(turn.voice),
+      voice: SOUNDS.has(turn.kind)
+        ? turn.kind
+        : turn.voice.engine === 'real'
+          ? 'real'
+          : voiceLabel(turn.voice),
       text: turn.text,
       heard,
     };
     const reply = replyStarts.find((t) => t >= startT && t < nextStart);
     const from = reply === undefined ? undefined : Math.max(endT, reply - EVENT_SLACK_MS);
     const onset = from === undefined ? undefined : firstAudibleOnset(samples, from);
-    if (from !== undefined && turn.kind !== 'noise') {
+    if (from !== undefined && !SOUNDS.has(turn.kind)) {
       if (onset !== undefined && onset < nextStart) scored.voice_to_voice_ms = round(onset - endT);
       const packet = arrivals.find((t) => t >= from && t < nextStart);
       if (packet !== undefined) scored.first_packet_ms = round(packet - endT);
     }
     if (turn.kind === 'barge_in') scored.barge_in = scoreBargeIn(samples, startT, onset ?? nextStart);
-    if (turn.kind === 'noise')
-      scored.false_interruption = scoreFalseInterruption(samples, startT, endT, nextStart);
+    if (SOUNDS.has(turn.kind))
+      scored.false_interruption = scoreFalseInterruption(samples, startT, endT, nextStart, reply);
     return scored;
   });
 }
@@ -72,7 +78,7 @@ function latency(values: number[]) {
 }
 
 function conversationFigures(turns: readonly ScoredTurn[]) {
-  const answerable = turns.filter((t) => t.kind !== 'noise');
+  const answerable = turns.filter((t) => !SOUNDS.has(t.kind));
   const v2v = answerable.flatMap((t) => (t.voice_to_voice_ms === undefined ? [] : [t.voice_to_voice_ms]));
   const packets = answerable.flatMap((t) => (t.first_packet_ms === undefined ? [] : [t.first_packet_ms]));
   return {
@@ -87,23 +93,28 @@ function conversationFigures(turns: readonly ScoredTurn[]) {
 }
 
 export function summarize(turns: readonly ScoredTurn[]) {
-  const synthesized = turns.filter((t) => t.voice !== 'real' && t.voice !== 'noise');
-  const noise = turns.flatMap((t) => (t.false_interruption ? [t.false_interruption] : []));
-  const count = (kind: FalseInterruptionOutcome['kind']) => noise.filter((o) => o.kind === kind).length;
-  const resumeAfter = noise.flatMap((o) => (o.kind === 'resumed' ? [o.resumeAfterMs] : []));
+  const synthesized = turns.filter((t) => t.voice !== 'real' && !SOUNDS.has(t.kind));
+  const sounds = (kind: PlannedTurn['kind']) => {
+    const outcomes = turns.flatMap((t) =>
+      t.kind === kind && t.false_interruption ? [t.false_interruption] : [],
+    );
+    const count = (k: FalseInterruptionOutcome['kind']) => outcomes.filter((o) => o.kind === k).length;
+    return {
+      n: outcomes.length,
+      resumed: count('resumed'),
+      taken_as_barge_in: count('taken_as_barge_in'),
+      paused_not_resumed: count('paused_not_resumed'),
+      talked_through: count('talked_through'),
+      agent_not_speaking: count('agent_not_speaking'),
+      resume_after_ms: latency(outcomes.flatMap((o) => (o.kind === 'resumed' ? [o.resumeAfterMs] : []))),
+    };
+  };
   const voices = [...new Set(synthesized.map((t) => t.voice))];
   return {
     headline: {
       ...conversationFigures(synthesized),
       voices: voices.length,
-      false_interruptions: {
-        n: noise.length,
-        resumed: count('resumed'),
-        paused_not_resumed: count('paused_not_resumed'),
-        talked_through: count('talked_through'),
-        agent_not_speaking: count('agent_not_speaking'),
-        resume_after_ms: latency(resumeAfter),
-      },
+      false_interruptions: { noise_burst: sounds('noise'), um: sounds('um') },
       real_speech: conversationFigures(turns.filter((t) => t.voice === 'real')),
     },
     perVoice: Object.fromEntries(

@@ -82,7 +82,7 @@ describe('answer onset', () => {
 });
 
 describe('false-interruption scoring', () => {
-  it('tells a paused-then-resumed reply from one that never came back and one talked through', () => {
+  it('tells a paused-then-resumed reply from one never resumed, one replaced by a new reply and one talked through', () => {
     const resumed = timeline(8_000, [
       [0, 1_150],
       [3_000, 6_000],
@@ -100,5 +100,10 @@ describe('false-interruption scoring', () => {
       'talked_through',
     );
     expect(scoreFalseInterruption(timeline(8_000, []), 1_000, 1_300, 7_000).kind).toBe('agent_not_speaking');
+    // quiet, then a new reply (started at 2900) instead of the old one: the sound was taken for a barge-in
+    expect(scoreFalseInterruption(resumed, 1_000, 1_300, 7_000, 2_900)).toEqual({
+      kind: 'taken_as_barge_in',
+      pauseMs: 140,
+    });
   });
 });

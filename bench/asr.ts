@@ -28,39 +28,12 @@ import {
   type TestVoice,
 } from '../agent-worker/test/stages/fixtures/speech.ts';
 import { AgentConfigSchema } from '../sdk-js/src/protocol/index.ts';
+import { ASR_LINES as UTTERANCES } from './utterances.ts';
 
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS = path.join(ROOT, 'results', 'asr.json');
 const SPEECH_DIR = process.env.SPEECH_DIR ?? '/work/shared/speech/real';
 const progress = (message: string) => process.stderr.write(`[bench:asr] ${message}\n`);
-
-/** Caller turns written for this benchmark, not copied from the corpus templates (some phrasings are not in it). */
-const UTTERANCES = [
-  "hi I'd like to order a large pepperoni pizza",
-  'can I get two medium margherita pizzas and a coke',
-  'I want three small veggie pizzas please',
-  'could I have one large hawaiian pizza and garlic bread',
-  'give me four chicken wings and two lemonades',
-  'and a caesar salad please',
-  'actually make that a medium',
-  'remove the garlic bread',
-  'my name is sarah johnson',
-  "it's michael brown",
-  'my address is one twenty three main street',
-  'deliver to forty five oak avenue apartment three',
-  'I live at seven hundred twelve maple drive',
-  'yes that is correct',
-  "no that's all thank you",
-  'what are your opening hours',
-  'do you deliver',
-  'how long will it take',
-  'do you have gluten free options',
-  'how much is a large pepperoni pizza',
-  'can I speak to a manager',
-  'two large pizzas one pepperoni and one hawaiian',
-  'sounds good',
-  'yes please',
-];
 
 interface Utterance {
   reference: string;

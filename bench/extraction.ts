@@ -3,10 +3,16 @@
  * configured LLM extractor too when DEEPSEEK_API_KEY or LLM_MODEL_PATH is set. Prints JSON and writes
  * bench/results/extraction.json.
  *
+ * Three sets, each scored apart: `blind` (bench/fixtures/blind, frozen before any extractor ran on it: the
+ * headline), `tuning` (bench/fixtures/transcripts 01-32, the rules were developed on them) and `tuned_late` (33-42,
+ * scored blind once, then tuned on). Each with the agent's read-back trusted (the product default) and without it
+ * (`without_read_back`: the caller's own words only).
+ *
  * field_accuracy: share of correct customer.name, customer.address and customer.phone over all calls (compared
- * after normalising case, punctuation, street-type abbreviations and phone formatting; null = null counts).
+ * after normalising case, punctuation, street-type abbreviations and phone formatting); split into
+ * `present_fields` (the caller gave it: the extractor must find it) and `null_fields` (the caller did not: the
+ * extractor must leave it empty), since an extractor that returns nothing is right on every null field.
  * items_f1: micro-averaged F1 over (name, size, quantity) tuples.
- * Calls whose id contains "holdout" were written after the rules were tuned on the others; `subsets` scores both apart.
  *
  * `--asr flite|espeak-ng`: the caller lines are first spoken by that voice and recognised by PocketSphinx, as in a
  * real call; writes bench/results/extraction-asr.json with the word error rate.
@@ -26,6 +32,7 @@ import {
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CORPUS = path.join(HERE, 'fixtures', 'transcripts');
+const BLIND = path.join(HERE, 'fixtures', 'blind');
 const RESULT_FILE = path.join(HERE, 'results', 'extraction.json');
 const ASR_RESULT_FILE = path.join(HERE, 'results', 'extraction-asr.json');
 
@@ -84,6 +91,12 @@ export interface Score {
   fields: number;
   /** 1 per field that was right. */
   byField: { name: number; address: number; phone: number };
+  /** Fields the caller gave (expected non-null), and how many of them came out right. */
+  present: number;
+  presentCorrect: number;
+  /** Fields the caller did not give (expected null), and how many were left empty. */
+  nulls: number;
+  nullsCorrect: number;
   itemsMatched: number;
   itemsPredicted: number;
   itemsExpected: number;
@@ -99,8 +112,17 @@ export function scoreCall(result: ExtractionResult, expected: Expected): Score {
   ];
   let fieldsCorrect = 0;
   const byField = { name: 0, address: 0, phone: 0 };
+  const split = { present: 0, presentCorrect: 0, nulls: 0, nullsCorrect: 0 };
   for (const [field, normalise, got, want] of fields) {
-    if (normalise(got) === normalise(want)) {
+    const right = normalise(got) === normalise(want);
+    if (normalise(want) === null) {
+      split.nulls++;
+      if (right) split.nullsCorrect++;
+    } else {
+      split.present++;
+      if (right) split.presentCorrect++;
+    }
+    if (right) {
       fieldsCorrect++;
       byField[field as keyof typeof byField]++;
     } else {
@@ -125,6 +147,7 @@ export function scoreCall(result: ExtractionResult, expected: Expected): Score {
     fieldsCorrect,
     fields: 3,
     byField,
+    ...split,
     itemsMatched,
     itemsPredicted: result.items.length,
     itemsExpected: expected.items.length,
@@ -153,7 +176,17 @@ export function loadCorpus(dir = CORPUS): CorpusCall[] {
 }
 
 export async function evaluate(extractor: Extractor, calls: readonly CorpusCall[]) {
-  const totals = { fieldsCorrect: 0, fields: 0, itemsMatched: 0, itemsPredicted: 0, itemsExpected: 0 };
+  const totals = {
+    fieldsCorrect: 0,
+    fields: 0,
+    present: 0,
+    presentCorrect: 0,
+    nulls: 0,
+    nullsCorrect: 0,
+    itemsMatched: 0,
+    itemsPredicted: 0,
+    itemsExpected: 0,
+  };
   const byField = { name: 0, address: 0, phone: 0 };
   const failures: Record<string, string[]> = {};
   const started = performance.now();
@@ -174,6 +207,14 @@ export async function evaluate(extractor: Extractor, calls: readonly CorpusCall[
     n: calls.length,
     source: extractor.source,
     field_accuracy: round(totals.fields === 0 ? 0 : totals.fieldsCorrect / totals.fields),
+    present_fields: {
+      n: totals.present,
+      accuracy: round(totals.present === 0 ? Number.NaN : totals.presentCorrect / totals.present),
+    },
+    null_fields: {
+      n: totals.nulls,
+      accuracy: round(totals.nulls === 0 ? Number.NaN : totals.nullsCorrect / totals.nulls),
+    },
     field_accuracy_by_field: {
       name: round(byField.name / Math.max(1, calls.length)),
       address: round(byField.address / Math.max(1, calls.length)),
@@ -246,50 +287,83 @@ async function llmExtractor(): Promise<Extractor | undefined> {
   return provide(undefined);
 }
 
-/** Scores on the whole corpus, plus apart on the held-out calls (written after the rules were tuned on the others). */
-async function evaluateWithHoldout(extractor: Extractor, calls: readonly CorpusCall[]) {
-  const all = await evaluate(extractor, calls);
-  const holdout = calls.filter((c) => c.id.includes('holdout'));
-  if (holdout.length === 0) return all;
-  const { failures: _f1, ...tuned } = await evaluate(
-    extractor,
-    calls.filter((c) => !c.id.includes('holdout')),
+interface Sets {
+  blind: CorpusCall[];
+  tuning: CorpusCall[];
+  tuned_late: CorpusCall[];
+}
+
+function loadSets(): Sets {
+  const corpus = loadCorpus();
+  return {
+    blind: loadCorpus(BLIND),
+    tuning: corpus.filter((c) => !c.id.includes('tuned-late')),
+    tuned_late: corpus.filter((c) => c.id.includes('tuned-late')),
+  };
+}
+
+/** Every set scored with `extractor`; the blind set's figures first, as the headline. */
+async function evaluateSets(extractor: Extractor, sets: Sets) {
+  const { failures, ...blind } = await evaluate(extractor, sets.blind);
+  const { failures: _t, ...tuning } = await evaluate(extractor, sets.tuning);
+  const { failures: _l, ...tunedLate } = await evaluate(extractor, sets.tuned_late);
+  return { ...blind, headline_set: 'blind', tuning, tuned_late: tunedLate, blind_failures: failures };
+}
+
+/** The rules extractor as shipped (read-back trusted) and on the caller's words alone. */
+async function evaluateRules(sets: Sets) {
+  const { blind_failures, ...withReadBack } = await evaluateSets(new RulesExtractor(), sets);
+  const { blind_failures: _f, ...without } = await evaluateSets(
+    new RulesExtractor({ trustReadBack: false }),
+    sets,
   );
-  const { failures: _f2, ...held } = await evaluate(extractor, holdout);
-  return { ...all, subsets: { tuning: tuned, holdout: held } };
+  return { ...withReadBack, without_read_back: without, blind_failures };
 }
 
 if (import.meta.main) {
   const { values } = parseArgs({ options: { asr: { type: 'string' } } });
-  const calls = loadCorpus();
+  const sets = loadSets();
   if (values.asr !== undefined) {
     if (values.asr !== 'flite' && values.asr !== 'espeak-ng')
       throw new Error('--asr takes flite or espeak-ng');
     // Caller speech through TTS and ASR first: what extraction sees after a real voice call.
-    const heard = await throughAsr(calls, values.asr);
+    const heard = {
+      blind: await throughAsr(sets.blind, values.asr),
+      tuning: await throughAsr(sets.tuning, values.asr),
+      tuned_late: await throughAsr(sets.tuned_late, values.asr),
+    };
     // What the recogniser heard, kept for looking into misses.
     writeFileSync(
       ASR_RESULT_FILE.replace('.json', '-transcripts.json'),
-      `${JSON.stringify(heard.calls, null, 1)}\n`,
+      `${JSON.stringify(
+        Object.values(heard).flatMap((h) => h.calls),
+        null,
+        1,
+      )}\n`,
     );
-    const { failures, ...rules } = await evaluateWithHoldout(new RulesExtractor(), heard.calls);
-    // The corpus's agent lines are a perfect agent's: its read-backs are right. Without them, caller turns alone.
-    const { failures: _, ...callerTurnsOnly } = await evaluateWithHoldout(
-      new RulesExtractor({ trustReadBack: false }),
-      heard.calls,
-    );
+    const rules = await evaluateRules({
+      blind: heard.blind.calls,
+      tuning: heard.tuning.calls,
+      tuned_late: heard.tuned_late.calls,
+    });
     const output = {
       ...rules,
-      asr: { engine: 'pocketsphinx', voice: values.asr, word_error_rate: heard.wer },
-      without_read_back: callerTurnsOnly,
-      failures,
+      asr: {
+        engine: 'pocketsphinx',
+        voice: values.asr,
+        word_error_rate: {
+          blind: heard.blind.wer,
+          tuning: heard.tuning.wer,
+          tuned_late: heard.tuned_late.wer,
+        },
+      },
     };
     writeFileSync(ASR_RESULT_FILE, `${JSON.stringify(output, null, 2)}\n`);
     process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
   } else {
-    const rules = await evaluateWithHoldout(new RulesExtractor(), calls);
+    const rules = await evaluateRules(sets);
     const llm = await llmExtractor();
-    const output = { ...rules, ...(llm ? { llm: await evaluateWithHoldout(llm, calls) } : {}) };
+    const output = { ...rules, ...(llm ? { llm: await evaluateSets(llm, sets) } : {}) };
     writeFileSync(RESULT_FILE, `${JSON.stringify(output, null, 2)}\n`);
     process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
   }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { AgentConfigSchema } from '@voiceroom/sdk/protocol';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { PacerLeadMsSchema } from './audio/pacerLead.ts';
 import { defaultProviderPolicy } from './models/modelLayout.ts';
 import { StageCache, voicePipelineFactory } from './pipeline/index.ts';
 import { AgentWorker } from './worker/AgentWorker.ts';
@@ -29,8 +30,7 @@ const EnvSchema = z.object({
   AGENT_NAME: z.string().min(1).max(64).default(`agent-${hostname()}-${process.pid}`),
   /** `voice` (the full pipeline) or `echo` (plays the caller back: a media check without models). */
   AGENT_PIPELINE: z.enum(['voice', 'echo']).default('voice'),
-  /** How far ahead of real time the agent's audio is sent (absorbs timer jitter; adds that much latency). */
-  AGENT_PACER_LEAD_MS: z.coerce.number().int().min(0).max(200).default(40),
+  AGENT_PACER_LEAD_MS: PacerLeadMsSchema,
   /** Agent configuration (YAML) whose models are loaded before registering; empty to skip. */
   AGENT_WARMUP_CONFIG: z.string().max(500).default(DEFAULT_AGENT_FILE),
 });

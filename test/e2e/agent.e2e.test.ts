@@ -18,6 +18,7 @@ import {
   synthesizeCallerSpeech,
   whiteNoise,
 } from '../../bench/voiceScenario.ts';
+import { scoreFalseInterruption } from '../../bench/voiceScoring.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import {
   type CallBrowser,
@@ -116,7 +117,7 @@ describe('a caller talking to the AI agent', () => {
     expect((await readInboundAudio(caller.page)).totalAudioEnergy).toBeGreaterThan(energyBefore);
   });
 
-  it('keeps talking through a short burst of noise', async () => {
+  it('does not take a short burst of noise for the caller: no pause, the same reply plays on', async () => {
     const speakingBefore = stateCount('speaking');
     said.menu = await say(caller.page, speech.menu);
     await until(
@@ -125,10 +126,19 @@ describe('a caller talking to the AI agent', () => {
       'the menu answer to start',
     );
     await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const pausedBefore = stateCount('paused');
     said.noise = await say(caller.page, whiteNoise(150));
-    // past the false-interruption timeout (1.5 s): the reply is still going
+    // past the false-interruption timeout (1.5 s): the reply is still going, and it never went quiet for the noise
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     const now = await pageNow();
+    expect(stateCount('paused')).toBe(pausedBefore);
+    const heard = scoreFalseInterruption(
+      await readAudioProbe(caller.page),
+      said.noise.startT,
+      said.noise.endT,
+      now,
+    );
+    expect(heard.kind).toBe('talked_through');
     expect(within(await agentPackets(), said.noise.endT + 1_600, now).length).toBeGreaterThan(30);
     expect(finals('agent')).toHaveLength(2);
   });

@@ -1,11 +1,16 @@
 /**
  * The human agent console against the whole product: a customer calls the AI agent from the call page; a supervisor
  * signs in to the console (client/console/), sees the live call, listens silently with the live transcript, coaches
- * the AI with a hint, takes the call over to speak to the customer, and hands it back.
+ * the AI with a hint (its next reply carries it out), takes the call over (the AI goes silent, the customer hears the
+ * supervisor), and hands it back. The customer's fake microphone repeats its sentence every ~8 s, so the AI keeps
+ * answering.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import type { TranscriptEvent } from '@voiceroom/sdk/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOrm } from '../../server/src/db/orm.ts';
 import { DEFAULT_SEED_PASSWORD, seedDemoUsers } from '../../server/src/db/seed.ts';
@@ -24,7 +29,9 @@ let app: TestApp;
 let customer: CallBrowser;
 let supervisor: CallBrowser;
 
-type PageRoom = { remoteTracks: Map<string, { participant: { role?: string } }> };
+type PageRoom = { remoteTracks: Map<string, { participant: { role?: string }; track: MediaStreamTrack }> };
+const transcripts: TranscriptEvent[] = [];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const customerTrackRoles = () =>
   customer.page.evaluate(() => {
@@ -32,9 +39,34 @@ const customerTrackRoles = () =>
     return [...(room?.remoteTracks.values() ?? [])].map((t) => t.participant.role ?? 'unlisted');
   });
 
+/** What the customer has received from each role so far: packets and audio energy (inbound-rtp of its track). */
+const customerAudioByRole = () =>
+  customer.page.evaluate(async () => {
+    const w = window as unknown as {
+      voiceRoomCall: { room: PageRoom | null };
+      __voiceRoomPeerConnections?: RTCPeerConnection[];
+    };
+    const byRole: Record<string, { packets: number; energy: number }> = {};
+    for (const remote of w.voiceRoomCall.room?.remoteTracks.values() ?? []) {
+      const role = remote.participant.role ?? 'unlisted';
+      const sum = byRole[role] ?? { packets: 0, energy: 0 };
+      byRole[role] = sum;
+      for (const pc of w.__voiceRoomPeerConnections ?? []) {
+        if (pc.connectionState === 'closed' || !pc.getReceivers().some((r) => r.track === remote.track))
+          continue;
+        (await pc.getStats(remote.track)).forEach((s: Record<string, unknown>) => {
+          if (s.type !== 'inbound-rtp') return;
+          sum.packets += Number(s.packetsReceived ?? 0);
+          sum.energy += Number(s.totalAudioEnergy ?? 0);
+        });
+      }
+    }
+    return byRole;
+  });
+
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(tmpdir(), 'voiceroom-console-'));
-  const [customerWav, supervisorWav, clientDir] = await Promise.all([
+  const [customerSentence, supervisorWav, clientDir] = await Promise.all([
     makeSpeechWav('Hi, I would like to order a pizza for delivery.', workDir, {
       name: 'customer',
       engine: 'flite',
@@ -44,7 +76,13 @@ beforeAll(async () => {
     }),
     buildClientPage(path.join(workDir, 'client')),
   ]);
+  // the fake microphone loops its file: 5 s of silence after the sentence leave the AI time to answer
+  const customerWav = path.join(workDir, 'customer-paced.wav');
+  await promisify(execFile)('sox', [customerSentence, customerWav, 'pad', '0', '5']);
   app = await startTestApp({ agent: { pipeline: 'voice' }, clientDir });
+  app.server.bus.on('transcript', (t) => {
+    transcripts.push(t);
+  });
   const orm = await openOrm(app.server.config.db);
   try {
     await seedDemoUsers(orm);
@@ -64,7 +102,7 @@ afterAll(async () => {
 });
 
 describe('agent console', () => {
-  it('lets a supervisor listen to a live call, coach the AI, take over to speak and hand back', async () => {
+  it('lets a supervisor listen, coach the AI (its next reply follows the hint), take over (the AI goes silent and the customer hears the supervisor) and hand back', async () => {
     await customer.page.goto(`${app.url}/`);
     await customer.page.click('#call');
     await customer.page.waitForSelector('body[data-call-state="connected"]', { timeout: 20_000 });
@@ -102,6 +140,9 @@ describe('agent console', () => {
     expect(await customerTrackRoles()).toEqual(['agent_ai']);
     expect(await console.isDisabled('#speak')).toBe(true);
 
+    const agentSegmentsBefore = new Set(
+      transcripts.filter((t) => t.speaker === 'agent').map((t) => t.segmentId),
+    );
     await console.fill('#hint-text', 'Offer the customer a free garlic bread.');
     await console.click('#hint button[type="submit"]');
     await pollUntil(
@@ -112,6 +153,24 @@ describe('agent console', () => {
         what: 'the hint to be accepted',
       },
     );
+    // the AI's next reply (its first new utterance once the hint is in) opens with the offer
+    const nextReply = await pollUntil(
+      async () =>
+        transcripts.filter((t) => t.speaker === 'agent' && !agentSegmentsBefore.has(t.segmentId)).at(0)
+          ?.segmentId,
+      (id) => id !== undefined,
+      { timeoutMs: 45_000, intervalMs: 100, what: "the AI's next reply after the hint" },
+    );
+    const replyText = await pollUntil(
+      async () =>
+        transcripts
+          .filter((t) => t.segmentId === nextReply)
+          .map((t) => t.text)
+          .at(-1) ?? '',
+      (text) => text.length >= 'We can also offer you a free garlic bread'.length,
+      { timeoutMs: 20_000, intervalMs: 100, what: "the first sentence of the AI's next reply" },
+    );
+    expect(replyText).toMatch(/^We can also offer you a free garlic bread/);
 
     await console.click('#takeover');
     await console.waitForSelector('#takeover[aria-pressed="true"]', { timeout: 10_000 });
@@ -122,6 +181,17 @@ describe('agent console', () => {
       timeoutMs: 10_000,
       what: "the supervisor's voice to reach the customer",
     });
+    // taken over: for 9 s (more than one round of the customer's sentence, which the AI would answer) the customer
+    // hears the supervisor and nothing more from the AI it heard before (one second first for AI audio in flight)
+    await sleep(1_000);
+    const before = await customerAudioByRole();
+    expect(before.agent_ai?.energy ?? 0).toBeGreaterThan(0);
+    await sleep(9_000);
+    const after = await customerAudioByRole();
+    const human = Object.keys(after).find((role) => role !== 'agent_ai') as string;
+    expect(after[human]?.energy ?? 0).toBeGreaterThan((before[human]?.energy ?? 0) + 1e-3);
+    expect(after[human]?.packets ?? 0).toBeGreaterThan((before[human]?.packets ?? 0) + 100);
+    expect(after.agent_ai?.energy ?? 0).toBeLessThan((before.agent_ai?.energy ?? 0) + 1e-5);
 
     await console.click('#takeover');
     await console.waitForSelector('#takeover[aria-pressed="false"]', { timeout: 10_000 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MySqlAgentConfigStore } from '../../server/src/calls/AgentConfigStore.ts';
 import { RetentionSweeper } from '../../server/src/privacy/RetentionSweeper.ts';
 import { PIZZA_RESULT } from '../../server/test/extraction/seed.ts';
-import { FakeChatCompletions } from '../../server/test/helpers/fakeChatCompletions.ts';
+import { FakeChatCompletions } from '../helpers/fakeChatCompletions.ts';
 import {
   connectRtc,
   FAKE_DTLS,

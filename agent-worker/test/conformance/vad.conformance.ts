@@ -129,13 +129,14 @@ export function describeVadConformance(name: string, makeVad: (timing: VadTiming
       expect(events[2]?.atMs).toBeGreaterThan(events[1]?.atMs as number);
     });
 
-    it('finds the speech in real human recordings', () => {
-      const clips = existsSync(REAL_SPEECH_DIR)
-        ? readdirSync(REAL_SPEECH_DIR).filter((f) => f.endsWith('.wav'))
-        : [];
+    it('finds the speech in every real human recording (and fails when the recordings are missing)', () => {
+      expect(existsSync(REAL_SPEECH_DIR), `the real recordings belong in ${REAL_SPEECH_DIR}`).toBe(true);
+      const clips = readdirSync(REAL_SPEECH_DIR).filter((f) => f.endsWith('.wav'));
+      expect(clips.length, `no .wav recordings in ${REAL_SPEECH_DIR}`).toBeGreaterThan(0);
       for (const clip of clips) {
         const { sampleRate, samples } = parseWav(readFileSync(join(REAL_SPEECH_DIR, clip)));
-        if (sampleRate !== 16_000) continue;
+        // the recordings are the VAD's input rate; one that is not would be skipped silently otherwise
+        expect(sampleRate, clip).toBe(16_000);
         const events = pushAll(makeVad(CONFORMANCE_TIMING), concat(samples, silence(1000)));
         expect(events[0]?.type, clip).toBe('speech_start');
         expect(events.at(-1)?.type, clip).toBe('speech_end');

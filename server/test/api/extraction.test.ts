@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeChatCompletions } from '../../../test/helpers/fakeChatCompletions.ts';
 import { DeepSeekExtractor } from '../../src/extraction/deepseek.ts';
 import { ExtractionJobQueue } from '../../src/extraction/jobs/ExtractionJobQueue.ts';
 import { ExtractionWorker } from '../../src/extraction/jobs/ExtractionWorker.ts';
 import { orderOf, PIZZA_CALL, PIZZA_RESULT, seedCall } from '../extraction/seed.ts';
-import { FakeChatCompletions } from '../helpers/fakeChatCompletions.ts';
 import { errorCode } from '../http/harness.ts';
 import { type ApiHarness, startApiHarness } from './apiHarness.ts';
 

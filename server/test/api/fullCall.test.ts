@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeChatCompletions } from '../../../test/helpers/fakeChatCompletions.ts';
 import { PIZZA_RESULT } from '../extraction/seed.ts';
-import { FakeChatCompletions } from '../helpers/fakeChatCompletions.ts';
 import { type ApiHarness, startApiHarness } from './apiHarness.ts';
 
 let h: ApiHarness;
@@ -42,8 +42,8 @@ type CallView = {
   };
 };
 
-describe('a full call through the API', () => {
-  it('produces the call record with its transcript live, and the extracted order rows after hangup', async () => {
+describe("a call's events through the API (bus events emitted by the test, a canned extraction reply)", () => {
+  it('turns call events into the call record with its transcript live, and the extracted order rows after hangup', async () => {
     fake.script({ kind: 'error', status: 429, retryAfterS: 0 }, { kind: 'reply', content: PIZZA_RESULT });
     const started = await h.request('POST', '/api/calls', { body: { displayName: 'Anna' } });
     expect(started.status).toBe(201);

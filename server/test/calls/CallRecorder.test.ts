@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FakeChatCompletions } from '../../../test/helpers/fakeChatCompletions.ts';
 import { MySqlAgentConfigStore } from '../../src/calls/AgentConfigStore.ts';
 import { CallQueries } from '../../src/calls/CallQueries.ts';
 import { CallError, CallRecorder } from '../../src/calls/CallRecorder.ts';
@@ -8,7 +9,6 @@ import { ExtractionJobQueue } from '../../src/extraction/jobs/ExtractionJobQueue
 import { ExtractionWorker } from '../../src/extraction/jobs/ExtractionWorker.ts';
 import { jobOf, orderOf, PIZZA_RESULT } from '../extraction/seed.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { FakeChatCompletions } from '../helpers/fakeChatCompletions.ts';
 
 let db: TestDatabase;
 let store: MySqlAgentConfigStore;

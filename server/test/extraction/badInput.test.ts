@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FakeChatCompletions } from '../../../test/helpers/fakeChatCompletions.ts';
 import { DeepSeekExtractor } from '../../src/extraction/deepseek.ts';
 import { ExtractionJobQueue } from '../../src/extraction/jobs/ExtractionJobQueue.ts';
 import { ExtractionWorker } from '../../src/extraction/jobs/ExtractionWorker.ts';
 import { MAX_TRANSCRIPT_CHARS, SYSTEM_PROMPT } from '../../src/extraction/prompt.ts';
 import type { ExtractionResult, TranscriptLine } from '../../src/extraction/schema.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { FakeChatCompletions } from '../helpers/fakeChatCompletions.ts';
 import { jobOf, orderOf, PIZZA_RESULT, seedCall } from './seed.ts';
 
 let db: TestDatabase;

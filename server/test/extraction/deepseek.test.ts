@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeChatCompletions } from '../../../test/helpers/fakeChatCompletions.ts';
 import { DeepSeekExtractor } from '../../src/extraction/deepseek.ts';
 import { ExtractionError } from '../../src/extraction/errors.ts';
 import type { ExtractionResult, TranscriptLine } from '../../src/extraction/schema.ts';
-import { FakeChatCompletions } from '../helpers/fakeChatCompletions.ts';
 
 const transcript: TranscriptLine[] = [
   { speaker: 'agent', text: "Hi, thanks for calling Luigi's Pizzeria. What can I get for you today?" },

@@ -43,4 +43,25 @@ describe('extraction benchmark scoring', () => {
       'missing item coke||1',
     ]);
   });
+
+  it('scores the fields the caller gave apart from those left empty, so returning nothing is not right', () => {
+    const empty: ExtractionResult = {
+      customer: { name: null, address: null, phone: null, email: null },
+      items: [],
+      currency: 'USD',
+      confidence: 0,
+      notes: null,
+    };
+    const score = scoreCall(empty, {
+      customer: { name: 'Marta Nowak', address: null, phone: '555-670-1212' },
+      items: [],
+    });
+    expect(score).toMatchObject({
+      fieldsCorrect: 1,
+      present: 2,
+      presentCorrect: 0,
+      nulls: 1,
+      nullsCorrect: 1,
+    });
+  });
 });

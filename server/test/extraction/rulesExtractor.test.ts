@@ -160,7 +160,7 @@ describe('RulesExtractor', () => {
     expect(result.items.map((i) => i.name)).toEqual(['pepperoni pizza', 'coke']);
   });
 
-  it('never takes items from what the agent said', async () => {
+  it("takes no items from the agent's own offers (only a read-back the caller confirmed counts)", async () => {
     const result = await new RulesExtractor().extract(
       [agent('Our special today is a large hawaiian pizza.'), customer('no thanks, just a coke')],
       signal(),

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FakeChatCompletions } from '../../../test/helpers/fakeChatCompletions.ts';
 import { MySqlAgentConfigStore } from '../../src/calls/AgentConfigStore.ts';
 import { CallRecorder } from '../../src/calls/CallRecorder.ts';
 import { CallEventBus } from '../../src/events.ts';
@@ -6,7 +7,6 @@ import { DeepSeekExtractor } from '../../src/extraction/deepseek.ts';
 import { ExtractionJobQueue } from '../../src/extraction/jobs/ExtractionJobQueue.ts';
 import { ExtractionWorker } from '../../src/extraction/jobs/ExtractionWorker.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { FakeChatCompletions } from '../helpers/fakeChatCompletions.ts';
 import { emitFinalTranscript } from '../helpers/transcripts.ts';
 import { jobOf, PIZZA_RESULT } from './seed.ts';
 

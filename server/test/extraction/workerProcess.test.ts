@@ -2,10 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FakeChatCompletions } from '../../../test/helpers/fakeChatCompletions.ts';
 import { REPO_ROOT } from '../../src/config.ts';
 import { ExtractionJobQueue } from '../../src/extraction/jobs/ExtractionJobQueue.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { FakeChatCompletions } from '../helpers/fakeChatCompletions.ts';
 import { jobOf, orderOf, PIZZA_CALL, PIZZA_RESULT, seedCall } from './seed.ts';
 
 const WORKER_MAIN = path.join(REPO_ROOT, 'server/src/extraction/workerMain.ts');

@@ -2,21 +2,22 @@
  * Benchmark of the agent's media path without the network: caller Opus RTP -> parse -> jitter buffer -> decode ->
  * 16 kHz, and agent speech at the TTS rate -> 48 kHz -> Opus -> RTP, on a virtual clock so it runs as fast as the CPU
  * allows. Prints JSON (and writes bench/results/media-path.json): CPU per 20 ms frame each way, the real-time factor
- * and how many calls one core could carry; then the latency the path adds in and out, measured over loopback UDP with
- * an echo pipeline. `benchMediaPath()` and `benchEchoLatency()` are importable by other benchmarks (bench:voice).
+ * and `media_only_calls_per_core` (the media path alone, not an agent's capacity); then the latency the path adds
+ * in and out, measured over loopback UDP with an echo pipeline.
  *
- *   node agent-worker/src/transport/benchMediaPath.ts [seconds=60] [ttsRate=16000]
+ *   npm run bench:media -- [seconds=60] [ttsRate=16000]   (pacer lead: AGENT_PACER_LEAD_MS, as in the worker)
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InboundAudioStream } from '../audio/InboundAudioStream.ts';
-import { FRAME_SAMPLES_48K, OpusEncoderStream } from '../audio/OpusCodec.ts';
-import { Resampler } from '../audio/Resampler.ts';
-import { ResamplingFrameSource } from '../audio/ResamplingFrameSource.ts';
-import { RtpReceiver } from '../rtp/RtpReceiver.ts';
-import { buildRtpPacket } from '../rtp/rtpPacket.ts';
-import { benchEchoLatency } from './benchEchoLatency.ts';
+import { InboundAudioStream } from '../agent-worker/src/audio/InboundAudioStream.ts';
+import { FRAME_SAMPLES_48K, OpusEncoderStream } from '../agent-worker/src/audio/OpusCodec.ts';
+import { PacerLeadMsSchema } from '../agent-worker/src/audio/pacerLead.ts';
+import { Resampler } from '../agent-worker/src/audio/Resampler.ts';
+import { ResamplingFrameSource } from '../agent-worker/src/audio/ResamplingFrameSource.ts';
+import { RtpReceiver } from '../agent-worker/src/rtp/RtpReceiver.ts';
+import { buildRtpPacket } from '../agent-worker/src/rtp/rtpPacket.ts';
+import { benchEchoLatency } from './echoLatency.ts';
 
 export interface MediaPathBenchResult {
   audioSeconds: number;
@@ -25,9 +26,12 @@ export interface MediaPathBenchResult {
   outboundUsPerFrame: number;
   /** CPU time / audio time for one call, both directions. */
   realTimeFactor: number;
-  /** 1 / realTimeFactor: calls one core could carry for media alone. */
-  callsPerCore: number;
-  /** Latency the media path adds by design (resampler group delays, pacer lead). */
+  /**
+   * 1 / realTimeFactor: calls one core could carry for RTP, jitter buffer, Opus and resampling alone; no VAD, ASR,
+   * dialog, TTS, sockets or timers, so far more than the calls an agent worker carries (see the load benchmark).
+   */
+  media_only_calls_per_core: number;
+  /** Latency the media path adds by design (resampler group delays, the configured pacer lead). */
   designLatencyMs: { inboundResampler: number; outboundResampler: number; pacerLead: number };
   lossPercent: number;
   heapUsedMB: number;
@@ -127,7 +131,7 @@ export function benchMediaPath(
     inboundUsPerFrame: round(inboundUsPerFrame),
     outboundUsPerFrame: round(outboundUsPerFrame),
     realTimeFactor: round(realTimeFactor, 5),
-    callsPerCore: Math.floor(1 / realTimeFactor),
+    media_only_calls_per_core: Math.floor(1 / realTimeFactor),
     designLatencyMs: {
       inboundResampler: round(
         (new Resampler({ inputRate: 48_000, outputRate: 16_000 }).delayInputSamples / 48_000) * 1000,
@@ -135,7 +139,7 @@ export function benchMediaPath(
       outboundResampler: round(
         (new Resampler({ inputRate: ttsRate, outputRate: 48_000 }).delayInputSamples / ttsRate) * 1000,
       ),
-      pacerLead: 40,
+      pacerLead: PacerLeadMsSchema.parse(process.env.AGENT_PACER_LEAD_MS),
     },
     lossPercent,
     heapUsedMB: round(process.memoryUsage().heapUsed / 2 ** 20, 1),
@@ -153,7 +157,7 @@ if (import.meta.main) {
   };
   const json = JSON.stringify(result, null, 2);
   console.log(json);
-  const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bench/results');
+  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, 'media-path.json'), `${json}\n`);
 }

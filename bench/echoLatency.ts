@@ -1,8 +1,12 @@
 import { createSocket } from 'node:dgram';
-import { FRAME_SAMPLES_48K, OpusDecoderStream, OpusEncoderStream } from '../audio/OpusCodec.ts';
-import { buildRtpPacket, parseRtpPacket } from '../rtp/rtpPacket.ts';
-import { EchoPipeline } from '../worker/EchoPipeline.ts';
-import { MediaSession } from './MediaSession.ts';
+import {
+  FRAME_SAMPLES_48K,
+  OpusDecoderStream,
+  OpusEncoderStream,
+} from '../agent-worker/src/audio/OpusCodec.ts';
+import { buildRtpPacket, parseRtpPacket } from '../agent-worker/src/rtp/rtpPacket.ts';
+import { MediaSession } from '../agent-worker/src/transport/MediaSession.ts';
+import { EchoPipeline } from '../agent-worker/src/worker/EchoPipeline.ts';
 
 export interface EchoLatencyResult {
   trials: number;

@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MySqlAgentConfigStore } from '../../server/src/calls/AgentConfigStore.ts';
 import { RetentionSweeper } from '../../server/src/privacy/RetentionSweeper.ts';
 import { PIZZA_RESULT } from '../../server/test/extraction/seed.ts';
-import { FakeChatCompletions } from '../helpers/fakeChatCompletions.ts';
 import {
   connectRtc,
   FAKE_DTLS,
@@ -16,6 +15,7 @@ import {
   opusRtpParameters,
   type RtcTestClient,
 } from '../../server/test/signaling/rtcClient.ts';
+import { FakeChatCompletions } from '../helpers/fakeChatCompletions.ts';
 import { type SecurityApp, startSecurityApp } from '../helpers/securityApp.ts';
 
 const CARD_NOTES = 'customer read card 4111 1111 1111 1111, code 123, to pay on delivery';

@@ -55,7 +55,8 @@ async function observedAccess(route: Route): Promise<'public' | 'any' | string[]
       ...(route.method === 'get' || route.method === 'delete' ? {} : { body: '{}' }),
     });
   const anonymous = await call();
-  const anonymousCode = ((await anonymous.json().catch(() => ({}))) as { error?: { code?: string } }).error?.code;
+  const anonymousCode = ((await anonymous.json().catch(() => ({}))) as { error?: { code?: string } }).error
+    ?.code;
   if (anonymous.status !== 401 || anonymousCode !== 'token_missing') return 'public';
   const allowed: string[] = [];
   for (const role of ROLES) {

@@ -8,6 +8,7 @@ import { type ExtractionService, startExtraction } from '../extraction/index.ts'
 import { ExtractionReview } from '../extraction/review.ts';
 import type { MetricsRegistry } from '../http/metrics.ts';
 import { createAgentConfigsRouter } from '../http/routes/agentConfigs.ts';
+import { createAuditRouter } from '../http/routes/audit.ts';
 import { createCallsRouter, startCallWith } from '../http/routes/calls.ts';
 import { createExtractionRouter } from '../http/routes/extraction.ts';
 import { createOpenApiRouter } from '../http/routes/openapi.ts';
@@ -39,7 +40,7 @@ export interface CallRecords {
   extraction: ExtractionService;
   /** Deletes calls past their agent's privacy.retentionDays; runs at start and daily. */
   retention: RetentionSweeper;
-  /** For createHttpApp({ routers }): calls, agent configurations, extraction review, OpenAPI. */
+  /** For createHttpApp({ routers }): calls, agent configurations, extraction review, audit log, OpenAPI. */
   routers: Router[];
   /** For createHttpApp({ startCall }): POST /api/calls. */
   startCall: (request: StartCallRequest) => Promise<StartedCall>;
@@ -98,6 +99,7 @@ export async function startCallRecords(options: CallRecordsOptions): Promise<Cal
         queries: new ExtractionQueries(options.orm),
         review: new ExtractionReview(options.orm, extraction.queue),
       }),
+      createAuditRouter({ tokens: options.tokens, orm: options.orm }),
       createOpenApiRouter({ serverUrl: options.config.publicUrl }),
     ],
     startCall: startCallWith(recorder),

@@ -3,6 +3,7 @@ import { AgentConfigSchema } from '@voiceroom/sdk/protocol';
 import { z } from 'zod';
 import { ExtractionResultSchema } from '../../extraction/schema.ts';
 import { AgentParamsSchema } from './agentConfigs.ts';
+import { AuditQuerySchema } from './audit.ts';
 import { LoginBodySchema, RefreshBodySchema } from './auth.ts';
 import { CallListQuerySchema, CallParamsSchema } from './calls.ts';
 import { ApproveBodySchema, CorrectBodySchema, JobListQuerySchema, JobParamsSchema } from './extraction.ts';
@@ -153,7 +154,7 @@ export const OPERATIONS: Operation[] = [
     method: 'get',
     path: '/api/calls/:callId',
     tag: 'calls',
-    summary: 'One call: participants, transcript, turn latency, extraction',
+    summary: 'One call: handoff requests, participants, transcript, turn latency, extraction',
     roles: STAFF,
     params: CallParamsSchema,
     responses: { 200: 'Call', 404: 'No such call' },
@@ -284,6 +285,17 @@ export const OPERATIONS: Operation[] = [
     tag: 'meta',
     summary: 'This document',
     responses: { 200: 'OpenAPI 3.1' },
+  },
+  {
+    method: 'get',
+    path: '/api/audit',
+    tag: 'audit',
+    summary:
+      'Audit log, newest first: co-pilot actions (copilot.*), handoffs (handoff.*), reviews, configuration changes; ' +
+      'filter by call, actor, action (exact, or a prefix ending in a dot) and time; ids only, no customer data',
+    roles: ['admin'],
+    query: AuditQuerySchema,
+    responses: { 200: 'Entries {items, total, page, pageSize}', 400: 'Invalid filter' },
   },
 ];
 

@@ -186,8 +186,10 @@ export const ConsoleRequestSchemas = {
   'handoff.decline': HandoffAnswerSchema,
 } as const;
 export type ConsoleRequestName = keyof typeof ConsoleRequestSchemas;
-export interface ConsoleReplies {
-  'presence.set': { agent: AgentPresence };
-  'handoff.accept': HandoffAcceptance;
-  'handoff.decline': Record<string, never>;
-}
+/** Console -> server replies, validated by the SDK. */
+export const ConsoleReplySchemas = {
+  'presence.set': z.object({ agent: AgentPresenceSchema }),
+  'handoff.accept': HandoffAcceptanceSchema,
+  'handoff.decline': z.object({}).strict(),
+} as const;
+export type ConsoleReplies = { [K in ConsoleRequestName]: z.infer<(typeof ConsoleReplySchemas)[K]> };

@@ -1,6 +1,7 @@
 import type { Router } from '@koa/router';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgentConfigsRouter } from '../../src/http/routes/agentConfigs.ts';
+import { createAuditRouter } from '../../src/http/routes/audit.ts';
 import { createCallsRouter } from '../../src/http/routes/calls.ts';
 import { createExtractionRouter } from '../../src/http/routes/extraction.ts';
 import { type ApiHarness, startApiHarness } from './apiHarness.ts';
@@ -25,6 +26,7 @@ function registeredRoutes(): string[] {
       createCallsRouter(none),
       createAgentConfigsRouter(none),
       createExtractionRouter(none),
+      createAuditRouter(none),
     ]),
   ];
   return [

@@ -71,6 +71,8 @@ export class HandoffDesk extends EventEmitter<HandoffDeskEvents> {
   /** Pending requests by id, with their expiry timers. */
   readonly #pending = new Map<string, { request: HandoffRequest; timer: NodeJS.Timeout }>();
   readonly #joinTimers = new Set<NodeJS.Timeout>();
+  /** Rooms whose request is being stored (a second handoff event meanwhile is the same request). */
+  readonly #requesting = new Set<string>();
 
   constructor(options: HandoffDeskOptions) {
     super();
@@ -97,7 +99,16 @@ export class HandoffDesk extends EventEmitter<HandoffDeskEvents> {
 
   /** The AI asked for a person in this room; undefined when the room is not live or already has a pending request. */
   async request(roomId: string, reason: string): Promise<HandoffRequest | undefined> {
-    if (this.pending.some((r) => r.roomId === roomId)) return undefined;
+    if (this.#requesting.has(roomId) || this.pending.some((r) => r.roomId === roomId)) return undefined;
+    this.#requesting.add(roomId);
+    try {
+      return await this.#create(roomId, reason);
+    } finally {
+      this.#requesting.delete(roomId);
+    }
+  }
+
+  async #create(roomId: string, reason: string): Promise<HandoffRequest | undefined> {
     const call = await this.#options.calls.get(roomId);
     const summary = await this.#options.calls.summary(roomId, reason);
     if (!call || !summary) return undefined;

@@ -116,6 +116,9 @@ export async function connectScriptedWorker(url: string, token: string) {
       event: { roomId, ...event },
     });
   return {
+    /** The link and the UDP socket the worker took calls on (to send the AI's RTP from). */
+    socket,
+    udp,
     sessions,
     unanswered,
     takeovers,

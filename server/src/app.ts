@@ -32,6 +32,8 @@ export interface StartServerOptions {
   migrate?: boolean;
   /** Signaling reconnect grace (tests shorten it). */
   reconnectGraceMs?: number;
+  /** How long a human who accepted a handoff has to take the call over before the AI resumes (default 20 s). */
+  handoffJoinTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -156,6 +158,7 @@ export async function startServer(
     registry,
     recorder: records.recorder,
     agentConfigs: records.agentConfigs,
+    ...(options.handoffJoinTimeoutMs !== undefined ? { joinTimeoutMs: options.handoffJoinTimeoutMs } : {}),
   });
   const stopRtcMetrics = registerRtcMetrics(httpApp.metrics, { pool, registry, signaling });
 

@@ -29,6 +29,8 @@ export interface ConsoleDeps {
   registry: Pick<RoomRegistry, 'get'>;
   recorder: Pick<CallRecorder, 'callFor'>;
   agentConfigs: AgentConfigSource;
+  /** See HandoffDeskOptions.joinTimeoutMs. */
+  joinTimeoutMs?: number;
 }
 
 const DEFAULT_TIMEOUT_S = HandoffConfigSchema.parse({}).timeoutS;
@@ -54,6 +56,7 @@ export async function startConsole(deps: ConsoleDeps) {
       (agentId ? (await agentConfig(agentId))?.handoff.timeoutS : undefined) ?? DEFAULT_TIMEOUT_S,
     takenOver: (roomId) => deps.registry.get(roomId)?.takeoverHolder !== undefined,
     audit: (entry: AuditEntry) => recordAudit(deps.orm.em.fork(), entry),
+    ...(deps.joinTimeoutMs !== undefined ? { joinTimeoutMs: deps.joinTimeoutMs } : {}),
   });
   const cancelled = await desk.cancelOrphaned();
   if (cancelled > 0)

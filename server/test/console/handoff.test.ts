@@ -44,7 +44,7 @@ async function handoffStatus(requestId: string) {
 
 beforeAll(async () => {
   // Several staff accounts log in here: the per-address login limit is not what this file tests.
-  app = await startSecurityApp({ env: { RATE_LIMIT_LOGIN: '0/60' } });
+  app = await startSecurityApp({ env: { RATE_LIMIT_LOGIN: '0/60' }, handoffJoinTimeoutMs: 4_000 });
   const { token } = await app.server.tokens.issueServiceToken('scripted-handoff');
   worker = await connectScriptedWorker(app.url, token);
   // An agent whose handoff requests wait one second (handoff.timeoutS), for the expiry case.
@@ -220,6 +220,29 @@ describe('handoff requests', () => {
       await app.request('GET', `/api/audit?callId=${call.callId}&action=handoff.expire`, { token: admin })
     ).json()) as { items: { actorId: string | null }[] };
     expect(audit.items).toMatchObject([{ actorId: null }]);
+  });
+
+  it('gives the call back to the AI when the human who accepted never takes it over', async () => {
+    const agent = await staffConsole('human_agent');
+    const call = await liveCall('pizzeria', 'Ola');
+    worker.handoff(call.roomId, 'caller asked for a human');
+    await expect.poll(() => agent.client.of('handoff.requested').length).toBe(1);
+    const requestId = agent.client.of('handoff.requested')[0]?.data.request.requestId as string;
+    const session = worker.sessions.findLast((s) => s.roomId === call.roomId)?.sessionId;
+    expect((await agent.client.request('handoff.accept', { requestId })).ok).toBe(true);
+    await expect
+      .poll(() => worker.takeovers.filter((t) => t.sessionId === session))
+      .toEqual([{ sessionId: session, active: true }]);
+    await expect
+      .poll(() => worker.takeovers.filter((t) => t.sessionId === session).at(-1), { timeout: 8_000 })
+      .toEqual({ sessionId: session, active: false });
+    const admin = (await app.login('admin')).accessToken;
+    const audit = (await (
+      await app.request('GET', `/api/audit?callId=${call.callId}&action=handoff.join_timeout`, {
+        token: admin,
+      })
+    ).json()) as { items: { actorId: string | null }[] };
+    expect(audit.items).toMatchObject([{ actorId: agent.userId }]);
   });
 
   it('offers a pending request to an agent who becomes available, and cancels it when the call ends', async () => {

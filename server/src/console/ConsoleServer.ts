@@ -63,7 +63,12 @@ export class ConsoleServer {
         (error: ConsoleError) => next(Object.assign(new Error(error.code), { data: error })),
       );
     });
-    this.#namespace.on('connection', (socket) => void this.#onConnection(socket));
+    this.#namespace.on('connection', (socket) =>
+      this.#onConnection(socket).catch((error: unknown) => {
+        this.#log.error({ err: error }, 'could not send the console its state');
+        socket.disconnect(true);
+      }),
+    );
     const { calls, presence, desk } = options;
     const listen = <T extends Record<keyof T, unknown[]>, K extends keyof T & string>(
       emitter: EventEmitter<T>,
@@ -77,7 +82,11 @@ export class ConsoleServer {
     listen(calls, 'updated', (call) => this.#toStaff('call.updated', { call }));
     listen(calls, 'ended', (info) => {
       this.#toStaff('call.ended', info);
-      void desk.callEnded(info.roomId, info.reason);
+      desk
+        .callEnded(info.roomId, info.reason)
+        .catch((error: unknown) =>
+          this.#log.error({ err: error, roomId: info.roomId }, 'could not cancel a handoff'),
+        );
     });
     listen(presence, 'changed', (agent) => {
       this.#toStaff('presence.changed', { agent });
@@ -96,11 +105,6 @@ export class ConsoleServer {
     listen(desk, 'accepted', (notice) => this.#toStaff('handoff.accepted', notice));
     listen(desk, 'expired', (notice) => this.#toStaff('handoff.expired', notice));
     listen(desk, 'cancelled', (notice) => this.#toStaff('handoff.cancelled', notice));
-  }
-
-  /** Consoles connected right now. */
-  get connections(): number {
-    return this.#namespace.sockets.size;
   }
 
   close(): void {

@@ -15,10 +15,6 @@ import { HandoffDesk } from './HandoffDesk.ts';
 import { LiveCalls } from './LiveCalls.ts';
 import { Presence } from './Presence.ts';
 
-export { ConsoleFailure, HandoffDesk } from './HandoffDesk.ts';
-export { LiveCalls } from './LiveCalls.ts';
-export { Presence } from './Presence.ts';
-
 export interface ConsoleDeps {
   io: Server;
   bus: CallEventBus;

@@ -59,7 +59,7 @@ describe('live call list on the console channel', () => {
           timeout: 10_000,
         })
         .toBe(true);
-      expect(await callStatus(call.callId)).toBe('ended');
+      await expect.poll(() => callStatus(call.callId)).toBe('ended');
       customer.close();
     } finally {
       worker.close();

@@ -10,11 +10,23 @@ export function connect(url: string, token: string, options?: ConnectOptions): P
 }
 
 export { attachAudio } from './attachAudio.ts';
+export { ConsoleClient, type ConsoleClientEvents, type ConsoleClientOptions } from './ConsoleClient.ts';
 export { Copilot } from './Copilot.ts';
 export { SdkErrorCode, VoiceRoomError } from './errors.ts';
 export type {
+  AgentPresence,
   AgentState,
   AgentStateEvent,
+  CallEndedNotice,
+  ConsoleState,
+  HandoffAcceptance,
+  HandoffAcceptedNotice,
+  HandoffCancelledNotice,
+  HandoffClosedNotice,
+  HandoffRequest,
+  HandoffSummary,
+  LiveCall,
+  Presence,
   StageFailedEvent,
   Takeover,
   TranscriptEvent,

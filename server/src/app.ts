@@ -8,9 +8,11 @@ import { Server as SocketIoServer } from 'socket.io';
 import { AgentGateway } from './agents/AgentGateway.ts';
 import { refuseDemoPasswords } from './auth/productionAccounts.ts';
 import { ServiceTokenRevocations } from './auth/ServiceTokenRevocations.ts';
+import { SessionService } from './auth/sessions.ts';
 import { TokenService } from './auth/tokens.ts';
 import { recordAudit, startCallRecords } from './calls/index.ts';
 import { REPO_ROOT, type ServerConfig } from './config.ts';
+import { type RunningConsole, startConsole } from './console/index.ts';
 import { TextConversations } from './conversations/TextConversations.ts';
 import { openOrm } from './db/orm.ts';
 import { CallEventBus } from './events.ts';
@@ -34,6 +36,8 @@ export interface StartServerOptions {
   migrate?: boolean;
   /** Signaling reconnect grace (tests shorten it). */
   reconnectGraceMs?: number;
+  /** How long a human who accepted a handoff has to take the call over before the AI resumes (default 20 s). */
+  handoffJoinTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -46,6 +50,8 @@ export interface RunningServer {
   pool: WorkerPool;
   gateway: AgentGateway;
   signaling: SignalingServer;
+  /** The human agents' console: live calls, presence, handoff requests (socket.io /console). */
+  console: RunningConsole;
   /** GET /readyz's checks (components and tests register theirs). */
   readiness: ReadinessChecks;
   /** The HTTP API as mounted (its router stacks are what the OpenAPI check walks). */
@@ -152,6 +158,18 @@ export async function startServer(
     callEnded: (roomId) => records.recorder.hasEnded(roomId),
     ...(options.reconnectGraceMs !== undefined ? { reconnectGraceMs: options.reconnectGraceMs } : {}),
   });
+  const consoleSide = await startConsole({
+    io,
+    bus,
+    orm,
+    tokens,
+    users: new SessionService({ orm, tokens, refreshTtlS: config.jwt.refreshTtlS }),
+    gateway,
+    registry,
+    recorder: records.recorder,
+    agentConfigs: records.agentConfigs,
+    ...(options.handoffJoinTimeoutMs !== undefined ? { joinTimeoutMs: options.handoffJoinTimeoutMs } : {}),
+  });
   const stopRtcMetrics = registerRtcMetrics(httpApp.metrics, { pool, registry, signaling });
 
   await new Promise<void>((resolve, reject) => {
@@ -176,11 +194,13 @@ export async function startServer(
     pool,
     gateway,
     signaling,
+    console: consoleSide,
     readiness: httpApp.readiness,
     app: httpApp.app,
     close() {
       closing ??= (async () => {
         stopRtcMetrics();
+        consoleSide.stop();
         gateway.close();
         conversations.close();
         await signaling.close();

@@ -192,6 +192,11 @@ export class VoicePipeline implements CallPipeline {
     this.#replies.addHint(text);
   }
 
+  /** Speaks a line of the server's (no person took the handoff) as the agent's next turn. */
+  say(text: string): void {
+    if (!this.#closed) this.#turnTaker.speak(text);
+  }
+
   /** Takeover: while muted the agent stops speaking and records the caller's turns without answering. */
   setMuted(muted: boolean): void {
     this.#turnTaker.setAnswering(!muted);

@@ -6,6 +6,7 @@ import {
   AgentLinkEvents,
   type SessionAccept,
   SessionDispatchSchema,
+  SessionHandoffUnansweredSchema,
   SessionHintSchema,
   SessionMediaSchema,
   SessionStopSchema,
@@ -167,6 +168,9 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
     this.#on(AgentLinkEvents.hint, SessionHintSchema, (m) => this.#sessions.get(m.sessionId)?.hint(m.text));
     this.#on(AgentLinkEvents.takeover, SessionTakeoverSchema, (m) =>
       this.#sessions.get(m.sessionId)?.takeover(m.active),
+    );
+    this.#on(AgentLinkEvents.handoffUnanswered, SessionHandoffUnansweredSchema, (m) =>
+      this.#sessions.get(m.sessionId)?.handoffUnanswered(),
     );
   }
 

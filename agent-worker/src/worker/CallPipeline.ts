@@ -21,6 +21,8 @@ export interface CallPipeline {
    * implementation transcribes it into hints. Optional: without it whispers are not heard by the AI.
    */
   pushWhisperAudio?(pcm16k: Int16Array): void;
+  /** Speaks a line the server asked for (e.g. that no person is free). Optional: without it the line is dropped. */
+  say?(text: string): void;
   /** Takeover: stop listening and speaking until unmuted. */
   setMuted(muted: boolean): void;
   /** Idempotent; never throws. */

@@ -8,6 +8,7 @@ import {
 } from '@voiceroom/sdk/protocol';
 import type { Logger } from 'pino';
 import type { Clock } from '../audio/clock.ts';
+import { HANDOFF_UNANSWERED } from '../stages/dialog/handoff.ts';
 import { type Endpoint, MediaSession, type MediaSessionStats } from '../transport/MediaSession.ts';
 import type { CallPipeline, CallPipelineFactory } from './CallPipeline.ts';
 
@@ -131,6 +132,11 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
 
   hint(text: string): void {
     this.#guard('addHint', () => this.#pipeline.addHint(text));
+  }
+
+  /** Nobody took the handoff: the agent says so and carries on. */
+  handoffUnanswered(): void {
+    this.#guard('say', () => this.#pipeline.say?.(HANDOFF_UNANSWERED));
   }
 
   takeover(active: boolean): void {

@@ -18,7 +18,7 @@ function recogniser(): Promise<Stt> {
       },
       knowledge: [],
       asr: { provider: 'pocketsphinx', phrases: [] },
-      handoff: { keywords: [], maxMisunderstandings: 3 },
+      handoff: { keywords: [], maxMisunderstandings: 3, timeoutS: 30 },
     },
   });
   return sharedRecogniser;

@@ -4,6 +4,7 @@ import { AgentConfigSchema, type AgentLinkAck, type SessionAccept } from '@voice
 import { pino } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HANDOFF_UNANSWERED } from '../../src/stages/dialog/handoff.ts';
 import { AgentWorker } from '../../src/worker/AgentWorker.ts';
 import type { CallPipelineFactory } from '../../src/worker/CallPipeline.ts';
 import { EchoPipeline } from '../../src/worker/EchoPipeline.ts';
@@ -131,6 +132,21 @@ describe('AgentWorker', () => {
     socket.emit('session.stop', { sessionId: 's', reason: 'customer_left' });
     await expect.poll(() => worker.sessions.length).toBe(0);
     await expect.poll(() => ended.at(-1)).toMatchObject({ sessionId: 's', reason: 'stopped' });
+    worker.stop();
+  });
+
+  it('has the pipeline say that nobody is free when the server reports an unanswered handoff', async () => {
+    const said: string[] = [];
+    const saying: CallPipelineFactory = async ({ roomId, emit }) =>
+      Object.assign(new EchoPipeline({ roomId, emit }), { say: (text: string) => said.push(text) });
+    const { worker, socket, dispatch } = await start(1, saying);
+    await dispatch('h');
+    // An invalid message (no request id) is dropped; messages arrive in order, so it was seen first.
+    socket.emit('session.handoff.unanswered', { sessionId: 'h' });
+    socket.emit('session.handoff.unanswered', { sessionId: 'h', requestId: 'r-1' });
+    await expect.poll(() => said).toEqual([HANDOFF_UNANSWERED]);
+    socket.emit('session.stop', { sessionId: 'h', reason: 'customer_left' });
+    await expect.poll(() => worker.sessions.length).toBe(0);
     worker.stop();
   });
 

@@ -87,6 +87,8 @@ export const HandoffConfigSchema = z.object({
     .max(50)
     .default(['human', 'person', 'representative', 'manager']),
   maxMisunderstandings: z.number().int().min(1).max(10).default(3),
+  /** How long a handoff request waits for a human to accept before the AI tells the caller and carries on. */
+  timeoutS: z.number().int().min(1).max(600).default(30),
 });
 
 export const PrivacyConfigSchema = z.object({

@@ -27,6 +27,8 @@ import { AudienceSchema } from './signaling.ts';
  * 5. server -> `session.stop` {sessionId, reason} when the call ends; worker -> `session.ended` {sessionId, reason}
  *    when the session ends on its side (the agent hung up, or the session failed).
  * Co-pilot: server -> `session.hint` {sessionId, text}, `session.takeover` {sessionId, active}.
+ * Handoff: server -> `session.handoff.unanswered` {sessionId, requestId} when no human accepted in time: the agent
+ * tells the caller and carries on.
  */
 
 export const AGENTS_NAMESPACE = '/agents';
@@ -110,6 +112,8 @@ export type SessionStreamRemoved = z.infer<typeof SessionStreamRemovedSchema>;
 export type SessionStop = z.infer<typeof SessionStopSchema>;
 export type SessionHint = z.infer<typeof SessionHintSchema>;
 export type SessionTakeover = z.infer<typeof SessionTakeoverSchema>;
+export const SessionHandoffUnansweredSchema = z.object({ sessionId: id, requestId: id });
+export type SessionHandoffUnanswered = z.infer<typeof SessionHandoffUnansweredSchema>;
 
 /** What a session reports; `roomId` inside the payloads is overwritten by the gateway with the session's room. */
 export const SessionCallEventSchema = z.discriminatedUnion('type', [
@@ -142,6 +146,7 @@ export const AgentLinkEvents = {
   stop: 'session.stop',
   hint: 'session.hint',
   takeover: 'session.takeover',
+  handoffUnanswered: 'session.handoff.unanswered',
   event: 'session.event',
   ended: 'session.ended',
 } as const;

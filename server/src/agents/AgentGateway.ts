@@ -42,6 +42,8 @@ export interface AgentGatewayOptions {
 export interface AgentGatewayEvents {
   /** The AI asked for a human (keyword, sentiment, repeated misunderstanding). */
   handoff: [info: { roomId: string; reason: string }];
+  /** A human took the call over from the AI (`active`), or handed it back. */
+  takeover: [info: { roomId: string; active: boolean }];
   /** The AI ended the call (after its goodbye); the gateway closes the room. */
   hangup: [info: { roomId: string }];
   /** A session ended, for whatever reason. */
@@ -154,6 +156,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
 
   /** Takeover (`active`) stops the AI listening and speaking; handback resumes it. */
   async takeover(roomId: string, active: boolean): Promise<boolean> {
+    if (this.#takenOver.has(roomId) !== active) this.emit('takeover', { roomId, active });
     if (active) this.#takenOver.add(roomId);
     else this.#takenOver.delete(roomId);
     const session = this.#byRoom.get(roomId);
@@ -161,6 +164,14 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     session.worker.socket.emit(AgentLinkEvents.takeover, { sessionId: session.id, active });
     if (active) await session.link?.pauseSending();
     else await session.link?.resumeSending();
+    return true;
+  }
+
+  /** Nobody accepted the handoff request: the AI tells the caller and carries on. False when no agent is there. */
+  handoffUnanswered(roomId: string, requestId: string): boolean {
+    const session = this.#byRoom.get(roomId);
+    if (!session) return false;
+    session.worker.socket.emit(AgentLinkEvents.handoffUnanswered, { sessionId: session.id, requestId });
     return true;
   }
 

@@ -103,8 +103,8 @@ export class CallQueries {
   }
 
   /**
-   * One call with participants, transcript, turn metrics (with a summary), the pipeline stages that failed during
-   * it and extraction; undefined if unknown.
+   * One call with handoff requests, participants, transcript, turn metrics (with a summary), the pipeline stages
+   * that failed during it and extraction; undefined if unknown.
    */
   async get(callId: string) {
     const em = this.#orm.em.fork();
@@ -164,8 +164,22 @@ export class CallQueries {
        from stage_failures where call_id = ? order by at_ms, id`,
       [callId],
     );
+    const handoffs = await em.execute<Record<string, string | number | null>[]>(
+      `select id, reason, status, timeout_s, created_at, accepted_by, resolved_at
+       from handoff_requests where call_id = ? order by created_at, id`,
+      [callId],
+    );
     return {
       ...toSummary(row),
+      handoffs: handoffs.map((h) => ({
+        requestId: h.id,
+        reason: h.reason,
+        status: h.status,
+        timeoutS: Number(h.timeout_s),
+        createdAt: isoUtc((h.created_at as string | null) ?? null),
+        acceptedBy: h.accepted_by,
+        resolvedAt: isoUtc((h.resolved_at as string | null) ?? null),
+      })),
       participants: participants.map((p) => ({
         peerId: p.peer_id,
         identity: p.identity,

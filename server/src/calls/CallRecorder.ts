@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../log.ts';
 import { REJOINABLE_CLOSE_REASONS } from '../media/errors.ts';
 import { type RedactedSegment, TranscriptRedactor } from '../privacy/TranscriptRedactor.ts';
 import type { AgentConfigStore } from './AgentConfigStore.ts';
+import { isoUtc } from './sqlTime.ts';
 
 export class CallError extends Error {
   readonly code: 'agent_not_found';
@@ -135,6 +136,22 @@ export class CallRecorder {
     );
     this.#live.set(roomId, { callId, redactor: redactorIf(redact), keepForExtraction: true });
     return { callId, roomId, agentId };
+  }
+
+  /** The call record of a live room (created if the room opened without startCall), in order with its events. */
+  async callFor(roomId: string): Promise<{ callId: string; displayName: string; startedAt: string }> {
+    let callId = '';
+    await this.#enqueue(roomId, 'lookup', async () => {
+      callId = (await this.#ensureCall(roomId)).callId;
+    });
+    const [row] = await this.#orm.em
+      .fork()
+      .execute<{ display_name: string; started_at: string }[]>(
+        'select display_name, started_at from calls where id = ?',
+        [callId],
+      );
+    if (!row) throw new Error(`no call record for room ${roomId}`);
+    return { callId, displayName: row.display_name, startedAt: isoUtc(row.started_at) as string };
   }
 
   /** Whether the call in this room is over for good: its room tokens may not open the room again. */

@@ -34,6 +34,9 @@ export interface PeerEvents {
   consumerremoved: [entry: ConsumerEntry, reason: string];
   consumerpaused: [entry: ConsumerEntry];
   consumerresumed: [entry: ConsumerEntry];
+  /** The connection went away (the peer is kept for the client to resume); `attached`: a connection took it. */
+  detached: [];
+  attached: [];
   /** Emitted once, after every transport, producer and consumer it owned is closed. */
   close: [reason: string];
 }
@@ -61,6 +64,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   #sink: NotificationSink | undefined;
   #buffer: SignalingNotification[] = [];
   #closed = false;
+  #reconnecting = false;
 
   constructor(options: PeerOptions) {
     super();
@@ -125,6 +129,10 @@ export class Peer extends EventEmitter<PeerEvents> {
   /** Routes notifications to a connection, first delivering what was buffered while detached. */
   attach(sink: NotificationSink): void {
     this.#sink = sink;
+    if (this.#reconnecting) {
+      this.#reconnecting = false;
+      this.emit('attached');
+    }
     const buffered = this.#buffer;
     this.#buffer = [];
     for (const notification of buffered) sink(notification);
@@ -133,6 +141,14 @@ export class Peer extends EventEmitter<PeerEvents> {
   /** The connection went away: keep buffering notifications until attach() or close(). */
   detach(): void {
     this.#sink = undefined;
+    if (this.#reconnecting || this.#closed) return;
+    this.#reconnecting = true;
+    this.emit('detached');
+  }
+
+  /** Its connection dropped and no other took it yet. */
+  get reconnecting(): boolean {
+    return this.#reconnecting;
   }
 
   transport(transportId: string): { transport: ms.Transport; direction: TransportDirection } {

@@ -113,6 +113,13 @@ export class Room extends EventEmitter<RoomEvents> {
     return n;
   }
 
+  /** People (not the AI) in the room whose connection is up: not dropped and waiting to resume. */
+  get connectedHumanCount(): number {
+    let n = 0;
+    for (const peer of this.#peers.values()) if (peer.kind !== 'agent' && !peer.reconnecting) n++;
+    return n;
+  }
+
   getPeer(peerId: string): Peer | undefined {
     return this.#peers.get(peerId);
   }

@@ -10,7 +10,10 @@ export interface RoomRegistryOptions {
   network: MediaNetworkOptions;
   bus: CallEventBus;
   logger?: Logger;
-  /** A room whose last human left closes after this long unless someone (re)joins. Default 5 s. */
+  /**
+   * A room whose last human left, or whose last connected human dropped, closes after this long unless someone
+   * (re)joins or resumes. Default 5 s.
+   */
   emptyRoomGraceMs?: number;
   /** A room nobody human has joined yet (e.g. the agent came first) closes after this long. Default 60 s. */
   firstJoinTimeoutMs?: number;
@@ -97,7 +100,13 @@ export class RoomRegistry {
     }
     this.#rooms.set(roomId, room);
     room.on('peeradded', (peer) => {
-      if (peer.kind !== 'agent') this.#cancelEmptyTimer(roomId);
+      if (peer.kind === 'agent') return;
+      this.#cancelEmptyTimer(roomId);
+      // A page closed or a network gone counts as leaving: the room does not wait out the resume grace too.
+      peer.on('detached', () => {
+        if (room.connectedHumanCount === 0) this.#startEmptyTimer(room, this.#emptyGraceMs, 'room_empty');
+      });
+      peer.on('attached', () => this.#cancelEmptyTimer(roomId));
     });
     room.on('peerremoved', (_peer, humans) => {
       if (humans === 0) this.#startEmptyTimer(room, this.#emptyGraceMs, 'room_empty');
@@ -126,7 +135,7 @@ export class RoomRegistry {
     this.#cancelEmptyTimer(room.id);
     const timer = setTimeout(() => {
       this.#emptyTimers.delete(room.id);
-      if (room.humanCount === 0) room.close(reason);
+      if (room.connectedHumanCount === 0) room.close(reason);
     }, delayMs);
     timer.unref();
     this.#emptyTimers.set(room.id, timer);

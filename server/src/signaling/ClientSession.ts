@@ -224,7 +224,10 @@ export class ClientSession {
           throw new MediaError('bad_request', `Unknown method ${request.method}.`);
         const membership = this.#requireMembership();
         const handler = mediaRequests[request.method] as (m: Membership, data: unknown) => Promise<unknown>;
-        return { data: await handler(membership, request.data) };
+        const data = await handler(membership, request.data);
+        if (request.method === 'produce' && membership.peer.isStaff)
+          this.#copilot.startedAudio(membership, this.#claims, request.data.audience ?? 'everyone');
+        return { data };
       }
     }
   }
@@ -269,6 +272,7 @@ export class ClientSession {
       if (this.#membership?.peer === peer) this.#membership = undefined;
     });
     this.#log.info({ peerId: peer.id, resumed: resumable !== undefined }, 'joined');
+    if (peer.isStaff && !resumable) this.#copilot.joined(this.#membership, this.#claims);
     const response: SignalingResponse<'join'> = {
       peerId: peer.id,
       roomId: room.id,

@@ -17,7 +17,14 @@ export interface CopilotController {
 /** One co-pilot action for the audit log (server/src/calls/auditLog.ts AuditEntry has this shape). */
 export interface CopilotAuditEntry {
   actor: { id: string; role: string };
-  action: 'copilot.hint' | 'copilot.takeover' | 'copilot.handback';
+  action:
+    | 'copilot.join'
+    | 'copilot.listen'
+    | 'copilot.hint'
+    | 'copilot.whisper_audio'
+    | 'copilot.barge'
+    | 'copilot.takeover'
+    | 'copilot.handback';
   targetType: 'room';
   targetId: string;
   details?: Record<string, unknown>;
@@ -33,7 +40,8 @@ export interface CopilotRequestsOptions {
 
 /**
  * The co-pilot requests of signaling: coach the AI with a hint, take the call over and hand it back. Grants are
- * checked here; one takeover holder per room; the holder leaving hands the call back; every action is audited.
+ * checked here; one takeover holder per room; the holder leaving hands the call back; every action is audited,
+ * and so are staff joining (to listen or to speak) and starting audio (whisper or barge).
  */
 export class CopilotRequests {
   readonly #copilot: CopilotController | undefined;
@@ -44,6 +52,22 @@ export class CopilotRequests {
     this.#copilot = options.copilot;
     this.#audit = options.audit;
     this.#log = options.logger;
+  }
+
+  /** A staff member joined the call: to listen only (no canPublish) or able to speak. */
+  joined({ room, peer }: Membership, claims: RoomClaims): void {
+    this.#record(claims, room, peer.grants.canPublish ? 'copilot.join' : 'copilot.listen', {
+      peerId: peer.id,
+      hidden: peer.grants.hidden,
+    });
+  }
+
+  /** A staff member started sending audio: a whisper only the AI side hears, or into the call (barge). */
+  startedAudio({ room, peer }: Membership, claims: RoomClaims, audience: 'everyone' | 'staff'): void {
+    this.#record(claims, room, audience === 'staff' ? 'copilot.whisper_audio' : 'copilot.barge', {
+      peerId: peer.id,
+      takeover: room.takeoverHolder === peer,
+    });
   }
 
   async hint({ room, peer }: Membership, claims: RoomClaims, text: string): Promise<Record<string, never>> {

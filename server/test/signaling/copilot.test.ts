@@ -114,8 +114,16 @@ describe('co-pilot over signaling', () => {
     await customer.c.next('consumerClosed', (d) => d.consumerId === supOffer.consumerId);
     expect(await sup.c.next('producerClosed')).toEqual({ producerId, reason: 'handback' });
     await human.c.next('copilotState', (d) => d.takeover === null);
-    expect(audit.map((a) => a.action)).toEqual(['copilot.takeover', 'copilot.handback']);
-    expect(audit[0]).toMatchObject({ actor: { role: 'supervisor' }, targetType: 'room', targetId: roomId });
+    expect(audit.map((a) => a.action)).toEqual([
+      'copilot.join',
+      'copilot.listen',
+      'copilot.takeover',
+      'copilot.barge',
+      'copilot.handback',
+    ]);
+    expect(audit[1]).toMatchObject({ actor: { role: 'supervisor' }, targetType: 'room', targetId: roomId });
+    expect(audit[2]).toMatchObject({ actor: { role: 'supervisor' }, targetType: 'room', targetId: roomId });
+    expect(audit[3]).toMatchObject({ details: { peerId: sup.joined.peerId, takeover: true } });
 
     // A staff member joining later learns the takeover state from the join reply.
     await sup.c.request('copilotTakeover', { active: true });
@@ -132,8 +140,8 @@ describe('co-pilot over signaling', () => {
     await human.c.request('leave');
     await waitFor(() => room.takeover === null, 'the takeover to end');
     const mine = () => audit.filter((a) => a.targetId === roomId);
-    await waitFor(() => mine().length === 2, 'the handback audit entry');
-    expect(mine()[1]).toMatchObject({ action: 'copilot.handback', details: { reason: 'holder_left' } });
+    await waitFor(() => mine().length === 3, 'the handback audit entry');
+    expect(mine()[2]).toMatchObject({ action: 'copilot.handback', details: { reason: 'holder_left' } });
     expect(customer.c.socket.connected).toBe(true);
   });
 
@@ -176,6 +184,11 @@ describe('co-pilot over signaling', () => {
       audience: 'staff',
     });
     await human.c.next('newConsumer', (d) => d.producerId === producerId);
+    expect(audit.filter((a) => a.targetId === roomId).map((a) => a.action)).toEqual([
+      'copilot.join',
+      'copilot.listen',
+      'copilot.whisper_audio',
+    ]);
     await waitFor(
       () => link.receive.some((r) => r.producerId === producerId),
       'the agent to receive the whisper',

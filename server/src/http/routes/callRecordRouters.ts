@@ -5,10 +5,14 @@ import type { MikroORM } from '../../db/orm.ts';
 import { ExtractionQueries } from '../../extraction/ExtractionQueries.ts';
 import { ExtractionReview } from '../../extraction/review.ts';
 import { createAgentConfigsRouter } from './agentConfigs.ts';
+import { createAuditRouter } from './audit.ts';
 import { createCallsRouter } from './calls.ts';
 import { createExtractionRouter } from './extraction.ts';
 
-/** The HTTP face of call records: calls, agent configurations and extraction review, for createHttpApp({ routers }). */
+/**
+ * The HTTP face of call records: calls, agent configurations, extraction review and the audit log, for
+ * createHttpApp({ routers }).
+ */
 export function createCallRecordRouters(deps: {
   tokens: TokenService;
   orm: MikroORM;
@@ -23,5 +27,6 @@ export function createCallRecordRouters(deps: {
       queries: new ExtractionQueries(orm),
       review: new ExtractionReview(orm, records.extraction.queue),
     }),
+    createAuditRouter({ tokens, orm }),
   ];
 }

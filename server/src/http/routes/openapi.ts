@@ -3,6 +3,7 @@ import { AgentConfigSchema } from '@voiceroom/sdk/protocol';
 import { z } from 'zod';
 import { ExtractionResultSchema } from '../../extraction/schema.ts';
 import { AgentParamsSchema } from './agentConfigs.ts';
+import { AuditQuerySchema } from './audit.ts';
 import { LoginBodySchema, RefreshBodySchema } from './auth.ts';
 import { CallListQuerySchema, CallParamsSchema } from './calls.ts';
 import {
@@ -158,7 +159,7 @@ export const OPERATIONS: Operation[] = [
     method: 'get',
     path: '/api/calls/:callId',
     tag: 'calls',
-    summary: 'One call: participants, transcript, turn latency, stage failures, extraction',
+    summary: 'One call: handoff requests, participants, transcript, turn latency, stage failures, extraction',
     roles: STAFF,
     params: CallParamsSchema,
     responses: { 200: 'Call', 404: 'No such call' },
@@ -321,6 +322,17 @@ export const OPERATIONS: Operation[] = [
     tag: 'meta',
     summary: 'This document',
     responses: { 200: 'OpenAPI 3.1' },
+  },
+  {
+    method: 'get',
+    path: '/api/audit',
+    tag: 'audit',
+    summary:
+      'Audit log, newest first: co-pilot actions (copilot.*), handoffs (handoff.*), reviews, configuration changes; ' +
+      'filter by call, actor, action (exact, or a prefix ending in a dot) and time; ids only, no customer data',
+    roles: ['admin'],
+    query: AuditQuerySchema,
+    responses: { 200: 'Entries {items, total, page, pageSize}', 400: 'Invalid filter' },
   },
 ];
 

@@ -1,0 +1,93 @@
+import { HandoffConfigSchema } from '@voiceroom/sdk/protocol';
+import type { Server } from 'socket.io';
+import type { AgentGateway } from '../agents/AgentGateway.ts';
+import type { AgentConfigSource } from '../agents/FileAgentConfigStore.ts';
+import type { PublicUser } from '../auth/sessions.ts';
+import type { TokenService } from '../auth/tokens.ts';
+import { type AuditEntry, recordAudit } from '../calls/auditLog.ts';
+import type { CallRecorder } from '../calls/CallRecorder.ts';
+import type { MikroORM } from '../db/orm.ts';
+import type { CallEventBus } from '../events.ts';
+import { createLogger } from '../log.ts';
+import type { RoomRegistry } from '../media/RoomRegistry.ts';
+import { ConsoleServer } from './ConsoleServer.ts';
+import { HandoffDesk } from './HandoffDesk.ts';
+import { LiveCalls } from './LiveCalls.ts';
+import { Presence } from './Presence.ts';
+
+export interface ConsoleDeps {
+  io: Server;
+  bus: CallEventBus;
+  orm: MikroORM;
+  tokens: TokenService;
+  users: { getUser(id: string): Promise<PublicUser | null> };
+  gateway: AgentGateway;
+  registry: Pick<RoomRegistry, 'get'>;
+  recorder: Pick<CallRecorder, 'callFor'>;
+  agentConfigs: AgentConfigSource;
+  /** See HandoffDeskOptions.joinTimeoutMs. */
+  joinTimeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_S = HandoffConfigSchema.parse({}).timeoutS;
+
+/**
+ * The human agents' side, wired for the server's main: the live call list, presence, the handoff desk (fed by the
+ * AI's handoff events) and the /console channel. `stop()` undoes it all.
+ */
+export async function startConsole(deps: ConsoleDeps) {
+  const log = createLogger('console');
+  const agentConfig = async (agentId: string) => (await deps.agentConfigs.get(agentId)) ?? undefined;
+  const calls = new LiveCalls({
+    bus: deps.bus,
+    lookup: deps.recorder.callFor.bind(deps.recorder),
+    agentConfig,
+  });
+  const presence = new Presence(deps.bus);
+  const desk = new HandoffDesk({
+    orm: deps.orm,
+    calls,
+    ai: deps.gateway,
+    timeoutS: async (agentId) =>
+      (agentId ? (await agentConfig(agentId))?.handoff.timeoutS : undefined) ?? DEFAULT_TIMEOUT_S,
+    takenOver: (roomId) => deps.registry.get(roomId)?.takeoverHolder !== undefined,
+    audit: (entry: AuditEntry) => recordAudit(deps.orm.em.fork(), entry),
+    ...(deps.joinTimeoutMs !== undefined ? { joinTimeoutMs: deps.joinTimeoutMs } : {}),
+  });
+  const cancelled = await desk.cancelOrphaned();
+  if (cancelled > 0)
+    log.warn({ requests: cancelled }, 'cancelled handoff requests a previous run left pending');
+  const onHandoff = ({ roomId, reason }: { roomId: string; reason: string }) => {
+    desk
+      .request(roomId, reason)
+      .catch((error: unknown) => log.error({ err: error, roomId }, 'could not create the handoff request'));
+  };
+  const onTakeover = ({ roomId, active }: { roomId: string; active: boolean }) =>
+    calls.setTakeover(roomId, active);
+  deps.gateway.on('handoff', onHandoff);
+  deps.gateway.on('takeover', onTakeover);
+  const server = new ConsoleServer({
+    io: deps.io,
+    tokens: deps.tokens,
+    users: deps.users,
+    calls,
+    presence,
+    desk,
+  });
+  return {
+    calls,
+    presence,
+    desk,
+    server,
+    stop() {
+      deps.gateway.off('handoff', onHandoff);
+      deps.gateway.off('takeover', onTakeover);
+      server.close();
+      desk.close();
+      presence.close();
+      calls.close();
+    },
+  };
+}
+
+export type RunningConsole = Awaited<ReturnType<typeof startConsole>>;

@@ -79,6 +79,7 @@ describe('live call list on the console channel', () => {
     await expect.poll(() => callStatus(call.callId), { timeout: 20_000, interval: 200 }).toBe('ended');
     const endedAfterMs = performance.now() - dropped;
     expect(agentConsole.of('call.ended').some((e) => e.data.callId === call.callId)).toBe(true);
-    expect(endedAfterMs).toBeLessThan(9_000);
+    // The reconnect grace (10 s) lets a caller changing networks resume; then the call ends at once.
+    expect(endedAfterMs).toBeLessThan(13_000);
   }, 40_000);
 });

@@ -1,7 +1,7 @@
 /**
  * The human agent console against the whole product: a customer calls the AI agent from the call page; a supervisor
  * signs in to the console (client/console/), sees the live call, listens silently with the live transcript, coaches
- * the AI with a hint, takes the call over to speak to the customer, and hands it back.
+ * the AI with a hint, switches to takeover (the customer hears them) and back to listening (the call is handed back).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -64,7 +64,7 @@ afterAll(async () => {
 });
 
 describe('agent console', () => {
-  it('lets a supervisor listen to a live call, coach the AI, take over to speak and hand back', async () => {
+  it('lets a supervisor listen to a live call, coach the AI, switch to takeover to speak and back to listening', async () => {
     await customer.page.goto(`${app.url}/`);
     await customer.page.click('#call');
     await customer.page.waitForSelector('body[data-call-state="connected"]', { timeout: 20_000 });
@@ -100,7 +100,9 @@ describe('agent console', () => {
       { timeoutMs: 45_000, intervalMs: 250, what: 'a final transcript line at the console' },
     );
     expect(await customerTrackRoles()).toEqual(['agent_ai']);
-    expect(await console.isDisabled('#speak')).toBe(true);
+    // A supervisor joins listen-only: barging in is not theirs, whispering and taking over are.
+    expect(await console.isDisabled('#mode-barge')).toBe(true);
+    expect(await console.getAttribute('#mode-listen', 'aria-pressed')).toBe('true');
 
     await console.fill('#hint-text', 'Offer the customer a free garlic bread.');
     await console.click('#hint button[type="submit"]');
@@ -113,23 +115,30 @@ describe('agent console', () => {
       },
     );
 
-    await console.click('#takeover');
-    await console.waitForSelector('#takeover[aria-pressed="true"]', { timeout: 10_000 });
+    // Take over: the AI goes quiet and the supervisor's microphone reaches the customer.
+    await console.click('#mode-takeover');
+    await console.waitForSelector('#mode-takeover[aria-pressed="true"]', { timeout: 10_000 });
     expect(await console.textContent('#takeover-state')).toBe('· you have taken over');
-    await console.click('#speak');
-    await console.waitForSelector('#speak[aria-pressed="true"]', { timeout: 10_000 });
     await pollUntil(customerTrackRoles, (roles) => roles.length === 2, {
       timeoutMs: 10_000,
       what: "the supervisor's voice to reach the customer",
     });
+    // The caller is told that a person took over, in the conversation.
+    await customer.page.waitForSelector('#captions li.note:has-text("from our team is now on the line")', {
+      timeout: 10_000,
+    });
 
-    await console.click('#takeover');
-    await console.waitForSelector('#takeover[aria-pressed="false"]', { timeout: 10_000 });
-    // A listen-only supervisor loses the microphone with the handback; the customer stops receiving it.
-    await console.waitForSelector('#speak[aria-pressed="false"]:disabled', { timeout: 10_000 });
+    // Back to listening: the call is handed back and the customer stops receiving the supervisor.
+    await console.click('#mode-listen');
+    await console.waitForSelector('#mode-listen[aria-pressed="true"]', { timeout: 10_000 });
+    expect(await console.getAttribute('#mode-takeover', 'aria-pressed')).toBe('false');
+    expect(await console.textContent('#takeover-state')).toBe('');
     await pollUntil(customerTrackRoles, (roles) => roles.length === 1, {
       timeoutMs: 10_000,
       what: "the supervisor's voice to leave the customer",
+    });
+    await customer.page.waitForSelector('#captions li.note:has-text("The assistant is with you again")', {
+      timeout: 10_000,
     });
 
     await console.click('#leave-call');

@@ -50,6 +50,11 @@ export class CallView {
     this.#mic.dataset.muted = String(muted);
   }
 
+  /** The server hears the caller as the active speaker now. */
+  setYouSpeaking(speaking: boolean): void {
+    this.#mic.dataset.speaking = String(speaking);
+  }
+
   setMicLevel(level: number): void {
     this.#micLevel.value = level;
   }

@@ -1,8 +1,8 @@
-import { VoiceRoomError } from '@voiceroom/sdk';
-
 /** An error as the caller should read it: plain words and what to do, with the code kept for support and tests. */
 export function callerMessage(error: unknown): { code: string | undefined; message: string } {
-  const code = error instanceof VoiceRoomError ? error.code : (error as { code?: string } | null)?.code;
+  // A DOMException's `code` is a legacy number: only string codes are ours.
+  const raw = (error as { code?: unknown } | null)?.code;
+  const code = typeof raw === 'string' ? raw : undefined;
   const name = (error as { name?: string } | null)?.name;
   const message = error instanceof Error ? error.message : String(error);
   if (code === 'MICROPHONE_UNAVAILABLE' || name === 'NotAllowedError' || name === 'NotFoundError')

@@ -121,7 +121,8 @@ function wireRoom(joined: Room): void {
     view.panel.setAgentState(state);
     renderAgentCue();
   });
-  joined.on('activeSpeaker', ({ peerId }) => {
+  joined.on('activeSpeaker', ({ peerId, isLocal }) => {
+    view.setYouSpeaking(isLocal);
     agent.speaking = peerId !== null && peerId === agent.peerId;
     view.panel.setActiveSpeaker(peerId);
     renderAgentCue();
@@ -172,6 +173,7 @@ function endCall(message: string): void {
   clock.stop();
   view.stopTimer();
   view.setMicLevel(0);
+  view.setYouSpeaking(false);
   view.setInCall(false);
   Object.assign(agent, { peerId: null, state: null, speaking: false });
   renderAgentCue();

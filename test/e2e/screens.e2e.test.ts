@@ -13,7 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOrm } from '../../server/src/db/orm.ts';
 import { DEFAULT_SEED_PASSWORD, seedDemoUsers } from '../../server/src/db/seed.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { type CallBrowser, launchCallBrowser, makeSpeechWav, pollUntil } from '../helpers/browser.ts';
+import {
+  type CallBrowser,
+  dropWebSockets,
+  launchCallBrowser,
+  makeSpeechWav,
+  pollUntil,
+} from '../helpers/browser.ts';
 import { buildClientPage } from '../helpers/clientPage.ts';
 
 const SCREENS_DIR = path.resolve(
@@ -87,7 +93,7 @@ afterAll(async () => {
 });
 
 describe('screens', () => {
-  it('the call page shows the agent, a running timer, the mic meter, mute, state cue and captions as bubbles', async () => {
+  it('the call page shows the agent, a running timer, the mic meter, mute, state cue and captions as bubbles, and resumes after a network cut', async () => {
     const page = customer.page;
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(`${app.url}/`);
@@ -144,6 +150,17 @@ describe('screens', () => {
     await shoot(page, 'call-phone');
     await page.click('#mute');
     await page.waitForSelector('#mute[aria-pressed="false"]', { timeout: 5_000 });
+
+    // A network cut: the page says so and resumes the same call without a reload (captions and timer kept).
+    const linesBefore = await page.locator('#captions li').count();
+    expect(await dropWebSockets(page)).toBeGreaterThan(0);
+    await pollUntil(
+      () => page.textContent('#status'),
+      (text) => text === 'Reconnected. You are back in the call.',
+      { timeoutMs: 20_000, what: 'the call page to report the call resumed' },
+    );
+    expect(await page.locator('#captions li').count()).toBeGreaterThanOrEqual(linesBefore);
+    expect(await page.getAttribute('#call-timer', 'data-running')).toBe('true');
   }, 150_000);
 
   it('the console shows the live call row, the joined call with its transcript, and the call detail', async () => {

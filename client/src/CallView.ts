@@ -33,11 +33,21 @@ export class CallView {
   readonly #avatar = byId<HTMLElement>('agent-avatar');
 
   setInCall(inCall: boolean, busy = false): void {
+    // The button a keyboard user pressed disappears (or was disabled and dropped focus): keep focus on the controls,
+    // on Mute rather than Hang up so that a repeated key press cannot end the call.
+    const active = document.activeElement;
+    const switching = this.callButton.hidden !== inCall;
+    const focusLost =
+      active === null ||
+      active === document.body ||
+      active === this.callButton ||
+      active === this.leaveButton;
     this.callButton.hidden = inCall;
     this.callButton.disabled = busy;
     this.muteButton.hidden = !inCall;
     this.#mic.hidden = !inCall;
     this.leaveButton.hidden = !inCall;
+    if (switching && focusLost) (inCall ? this.muteButton : this.callButton).focus();
   }
 
   setCanSpeak(canSpeak: boolean): void {

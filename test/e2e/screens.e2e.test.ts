@@ -97,8 +97,11 @@ describe('screens', () => {
     const page = customer.page;
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(`${app.url}/`);
-    await page.click('#call');
+    // Keyboard only: the call starts from the keyboard and focus lands on Mute (not on Hang up).
+    await page.focus('#call');
+    await page.keyboard.press('Enter');
     await page.waitForSelector('body[data-call-state="connected"]', { timeout: 20_000 });
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('mute');
 
     // Who we are calling: the AI agent's name from the room's participants.
     const agentName = await pollUntil(

@@ -112,6 +112,7 @@ export class ConsoleView {
     this.#callPanel.hidden = title === null;
     this.#callTitle.textContent = title ? `Call with ${title}` : 'Call';
     this.panel.setAgentState(null);
+    if (title !== null) this.#callTitle.focus();
     if (title === null) {
       this.panel.clearCaptions();
       this.panel.clearParticipants();

@@ -151,6 +151,9 @@ describe('screens', () => {
     await page.click('#mute');
     await page.waitForSelector('#mute[aria-pressed="true"]', { timeout: 5_000 });
     await shoot(page, 'call-phone');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shoot(page, 'call-phone-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.click('#mute');
     await page.waitForSelector('#mute[aria-pressed="false"]', { timeout: 5_000 });
 
@@ -207,6 +210,10 @@ describe('screens', () => {
     );
     expect(await page.isDisabled('#mode-barge')).toBe(true);
     await shoot(page, 'console-call');
+    await page.setViewportSize({ width: 360, height: 740 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await shoot(page, 'console-call-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
     // Keep the call going until the AI has answered a turn, so the detail has latency to show.
     await pollUntil(storedTurnMetrics, (n) => n > 0, {
       timeoutMs: 60_000,

@@ -252,5 +252,15 @@ describe('screens', () => {
     // A supervisor reviews: approving shows the new review state.
     await page.click('#extraction-approve');
     await page.waitForSelector('#extraction-state[data-review-status="approved"]', { timeout: 10_000 });
+    // Correcting: the reviewer edits the JSON; the stored order and the review state follow.
+    const corrected = {
+      ...extracted,
+      items: extracted.items.map((item: object, i: number) => (i === 0 ? { ...item, quantity: 2 } : item)),
+    };
+    await page.fill('#extraction-result', JSON.stringify(corrected, null, 2));
+    await page.fill('#extraction-note', 'The customer asked for two.');
+    await page.click('#extraction-correct');
+    await page.waitForSelector('#extraction-state[data-review-status="corrected"]', { timeout: 10_000 });
+    expect(await page.textContent('#extraction-order')).toContain('2× ');
   }, 150_000);
 });

@@ -103,7 +103,9 @@ export class CallDetailView {
 
   #renderExtraction(call: CallDetail): void {
     const job = call.extraction;
-    this.reviewForm.hidden = job?.status !== 'succeeded';
+    // A succeeded extraction can be approved or corrected; a failed one only corrected (typed in by the reviewer).
+    this.reviewForm.hidden = job?.status !== 'succeeded' && job?.status !== 'failed';
+    this.approveButton.hidden = job?.status !== 'succeeded';
     if (!job) {
       this.#order.replaceChildren();
       this.#extractionState.textContent = 'No extraction for this call (yet).';

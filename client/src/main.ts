@@ -1,7 +1,10 @@
-import { attachAudio, connect, type Room, VoiceRoomError } from '@voiceroom/sdk';
+import { type AgentState, attachAudio, connect, type Participant, type Room } from '@voiceroom/sdk';
+import { CallClock } from './CallClock.ts';
 import { CallView } from './CallView.ts';
 import { CaptionLog } from './CaptionLog.ts';
 import { startCall } from './callApi.ts';
+import { callerMessage } from './callerMessages.ts';
+import { MicLevel } from './MicLevel.ts';
 
 /**
  * Customer call page. `Call` asks the server for a room and token and joins; `?token=…` joins with a given token
@@ -12,13 +15,22 @@ import { startCall } from './callApi.ts';
 const params = new URLSearchParams(location.search);
 const serverUrl = location.origin;
 const givenToken = params.get('token');
+const STAFF_ROLES = new Set(['human_agent', 'supervisor']);
 const view = new CallView();
 const captions = new CaptionLog();
+const clock = new CallClock((seconds) => view.setElapsed(seconds));
 const detachers = new Map<MediaStreamTrack, () => void>();
 const debugHandle: { room: Room | null } = { room: null };
 (window as unknown as { voiceRoomCall: typeof debugHandle }).voiceRoomCall = debugHandle;
 
 let room: Room | null = null;
+let micLevel: MicLevel | null = null;
+/** The AI agent's peer and what we last heard of it, for the avatar cue. */
+const agent: { peerId: string | null; state: AgentState | null; speaking: boolean } = {
+  peerId: null,
+  state: null,
+  speaking: false,
+};
 
 view.setInCall(false);
 view.setCallLabel(givenToken ? 'Join call' : 'Call');
@@ -40,11 +52,15 @@ async function placeCall(): Promise<void> {
     const joined = await connect(serverUrl, ticket.token, { iceServers: ticket.iceServers });
     room = joined;
     debugHandle.room = joined;
+    captions.clear();
+    view.panel.clearCaptions();
     wireRoom(joined);
     view.setInCall(true);
-    view.panel.renderParticipants(joined.localPeer.peerId, joined.participants.values());
+    clock.start();
     if (joined.localPeer.grants.canPublish) {
       await joined.publishMicrophone();
+      const track = joined.microphone;
+      if (track) micLevel = new MicLevel(track, (level) => view.setMicLevel(level));
       view.setCanSpeak(true);
       view.status.set('In call. Speak when you are ready.', 'connected');
     } else {
@@ -60,36 +76,85 @@ async function placeCall(): Promise<void> {
 }
 
 function wireRoom(joined: Room): void {
-  const refreshParticipants = (): void =>
+  const refreshParticipants = (): void => {
     view.panel.renderParticipants(joined.localPeer.peerId, joined.participants.values());
-  joined.on('participantJoined', refreshParticipants);
-  joined.on('participantLeft', refreshParticipants);
+    const ai = [...joined.participants.values()].find((p) => p.role === 'agent_ai');
+    agent.peerId = ai?.peerId ?? null;
+    view.setAgentName(ai?.displayName ?? null);
+  };
+  refreshParticipants();
+  joined.on('participantJoined', (participant) => {
+    refreshParticipants();
+    // An unlisted peer (a supervisor) is announced by its voice instead (trackSubscribed below).
+    if (isStaff(participant)) view.panel.renderNote(`${teamName(participant)} joined the call.`);
+  });
+  joined.on('participantLeft', ({ participant }) => {
+    refreshParticipants();
+    if (isStaff(participant)) view.panel.renderNote(`${teamName(participant)} left the call.`);
+  });
   const play = (track: MediaStreamTrack): void => {
     if (!detachers.has(track)) detachers.set(track, attachAudio(track, view.audioSinks));
   };
-  joined.on('trackSubscribed', ({ track }) => play(track));
+  // A person of the team whose voice reaches us: they joined the conversation or took the call over. A supervisor
+  // is not listed to callers, so their voice is the first we learn of them.
+  const onTheLine = new Set<string>();
+  joined.on('trackSubscribed', ({ participant, track }) => {
+    play(track);
+    if (!isTeamMember(participant) || onTheLine.has(participant.peerId)) return;
+    onTheLine.add(participant.peerId);
+    view.panel.renderNote(`${teamName(participant)} is now on the line with you.`);
+  });
   // Tracks of people already in the room may have arrived before these listeners.
   for (const remote of joined.remoteTracks.values()) play(remote.track);
-  joined.on('trackUnsubscribed', ({ track }) => {
+  joined.on('trackUnsubscribed', ({ participant, track }) => {
     detachers.get(track)?.();
     detachers.delete(track);
+    if (onTheLine.delete(participant.peerId))
+      view.panel.renderNote(`${teamName(participant)} has left the line. The assistant is with you again.`);
   });
   joined.on('transcript', (event) => {
     const line = captions.apply(event);
     if (line) view.panel.renderCaption(line);
   });
-  joined.on('agentState', ({ state }) => view.panel.setAgentState(state));
-  joined.on('activeSpeaker', ({ peerId }) => view.panel.setActiveSpeaker(peerId));
+  joined.on('agentState', ({ state }) => {
+    agent.state = state;
+    view.panel.setAgentState(state);
+    renderAgentCue();
+  });
+  joined.on('activeSpeaker', ({ peerId, isLocal }) => {
+    view.setYouSpeaking(isLocal);
+    agent.speaking = peerId !== null && peerId === agent.peerId;
+    view.panel.setActiveSpeaker(peerId);
+    renderAgentCue();
+  });
   joined.on('muteChanged', ({ muted }) => view.setMuted(muted));
   joined.on('error', showError);
   joined.on('connectionStateChanged', (state) => {
-    if (state === 'reconnecting') view.status.set('Connection lost, reconnecting…', 'reconnecting');
-    else if (state === 'connected') view.status.set('In call.', 'connected');
-    else endCall('Call ended.');
+    if (state === 'reconnecting')
+      view.status.set('Connection lost. Reconnecting… stay on this page.', 'reconnecting');
+    else if (state === 'connected') view.status.set('Reconnected. You are back in the call.', 'connected');
+    else endCall('The connection could not be restored. The call has ended: press Call to call again.');
   });
   joined.on('roomClosed', ({ reason, rejoin }) => {
     if (!rejoin) endCall(reason === 'room_ended' ? 'The call has ended.' : `Call ended (${reason}).`);
   });
+}
+
+function isStaff(participant: Participant): boolean {
+  return participant.role !== undefined && STAFF_ROLES.has(participant.role);
+}
+
+/** A person of the team: staff, or a peer the server does not list to callers (a supervisor). */
+function isTeamMember(participant: Participant): boolean {
+  return participant.role === undefined || isStaff(participant);
+}
+
+function teamName(participant: Participant): string {
+  return participant.displayName ? `${participant.displayName} from our team` : 'A person from our team';
+}
+
+function renderAgentCue(): void {
+  view.setAgentCue(agent.state, agent.speaking);
 }
 
 async function hangUp(): Promise<void> {
@@ -103,7 +168,15 @@ function endCall(message: string): void {
   room = null;
   for (const detach of detachers.values()) detach();
   detachers.clear();
+  micLevel?.stop();
+  micLevel = null;
+  clock.stop();
+  view.stopTimer();
+  view.setMicLevel(0);
+  view.setYouSpeaking(false);
   view.setInCall(false);
+  Object.assign(agent, { peerId: null, state: null, speaking: false });
+  renderAgentCue();
   view.panel.setAgentState(null);
   view.panel.setActiveSpeaker(null);
   view.setMuted(false);
@@ -111,14 +184,5 @@ function endCall(message: string): void {
 }
 
 function showError(error: unknown): void {
-  const code = error instanceof VoiceRoomError ? error.code : (error as { code?: string })?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  view.status.showError({ code, message: friendlyMessage(code, message) });
-}
-
-function friendlyMessage(code: string | undefined, message: string): string {
-  if (code === 'forbidden') return `Your link does not allow speaking in this call (${message}).`;
-  if (code === 'unauthorized') return 'This call link has expired. Start a new call.';
-  if (code === 'MICROPHONE_UNAVAILABLE') return 'We cannot hear you: allow microphone access and try again.';
-  return message;
+  view.status.showError(callerMessage(error));
 }

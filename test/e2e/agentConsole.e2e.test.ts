@@ -1,9 +1,8 @@
 /**
  * The human agent console against the whole product: a customer calls the AI agent from the call page; a supervisor
  * signs in to the console (client/console/), sees the live call, listens silently with the live transcript, coaches
- * the AI with a hint (its next reply carries it out), takes the call over (the AI goes silent, the customer hears the
- * supervisor), and hands it back. The customer's fake microphone repeats its sentence every ~8 s, so the AI keeps
- * answering.
+ * the AI with a hint (its next reply carries it out), switches to takeover (the AI goes silent, the customer hears
+ * the supervisor and is told a person took over) and back to listening (the call is handed back).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -138,7 +137,9 @@ describe('agent console', () => {
       { timeoutMs: 45_000, intervalMs: 250, what: 'a final transcript line at the console' },
     );
     expect(await customerTrackRoles()).toEqual(['agent_ai']);
-    expect(await console.isDisabled('#speak')).toBe(true);
+    // A supervisor joins listen-only: barging in is not theirs, whispering and taking over are.
+    expect(await console.isDisabled('#mode-barge')).toBe(true);
+    expect(await console.getAttribute('#mode-listen', 'aria-pressed')).toBe('true');
 
     const agentSegmentsBefore = new Set(
       transcripts.filter((t) => t.speaker === 'agent').map((t) => t.segmentId),
@@ -172,11 +173,10 @@ describe('agent console', () => {
     );
     expect(replyText).toMatch(/^We can also offer you a free garlic bread/);
 
-    await console.click('#takeover');
-    await console.waitForSelector('#takeover[aria-pressed="true"]', { timeout: 10_000 });
+    // Take over: the AI goes quiet and the supervisor's microphone reaches the customer.
+    await console.click('#mode-takeover');
+    await console.waitForSelector('#mode-takeover[aria-pressed="true"]', { timeout: 10_000 });
     expect(await console.textContent('#takeover-state')).toBe('· you have taken over');
-    await console.click('#speak');
-    await console.waitForSelector('#speak[aria-pressed="true"]', { timeout: 10_000 });
     await pollUntil(customerTrackRoles, (roles) => roles.length === 2, {
       timeoutMs: 10_000,
       what: "the supervisor's voice to reach the customer",
@@ -192,14 +192,22 @@ describe('agent console', () => {
     expect(after[human]?.energy ?? 0).toBeGreaterThan((before[human]?.energy ?? 0) + 1e-3);
     expect(after[human]?.packets ?? 0).toBeGreaterThan((before[human]?.packets ?? 0) + 100);
     expect(after.agent_ai?.energy ?? 0).toBeLessThan((before.agent_ai?.energy ?? 0) + 1e-5);
+    // The caller is told that a person took over, in the conversation.
+    await customer.page.waitForSelector('#captions li.note:has-text("from our team is now on the line")', {
+      timeout: 10_000,
+    });
 
-    await console.click('#takeover');
-    await console.waitForSelector('#takeover[aria-pressed="false"]', { timeout: 10_000 });
-    // A listen-only supervisor loses the microphone with the handback; the customer stops receiving it.
-    await console.waitForSelector('#speak[aria-pressed="false"]:disabled', { timeout: 10_000 });
+    // Back to listening: the call is handed back and the customer stops receiving the supervisor.
+    await console.click('#mode-listen');
+    await console.waitForSelector('#mode-listen[aria-pressed="true"]', { timeout: 10_000 });
+    expect(await console.getAttribute('#mode-takeover', 'aria-pressed')).toBe('false');
+    expect(await console.textContent('#takeover-state')).toBe('');
     await pollUntil(customerTrackRoles, (roles) => roles.length === 1, {
       timeoutMs: 10_000,
       what: "the supervisor's voice to leave the customer",
+    });
+    await customer.page.waitForSelector('#captions li.note:has-text("The assistant is with you again")', {
+      timeout: 10_000,
     });
 
     await console.click('#leave-call');

@@ -1,33 +1,55 @@
 import { byId } from '../ui/dom.ts';
 import { RoomPanel } from '../ui/RoomPanel.ts';
 import { StatusLine } from '../ui/StatusLine.ts';
-import type { LiveCall } from './consoleApi.ts';
+import { CallDetailView } from './CallDetailView.ts';
+import { CallListView, type CoPilotMode, MODE_LABELS } from './CallListView.ts';
+import type { Availability } from './ConsoleDataSource.ts';
+import { HandoffQueueView } from './HandoffQueueView.ts';
+import { HistoryView } from './HistoryView.ts';
 
-export interface CoPilotButtons {
-  inCall: boolean;
-  /** We hold the takeover. */
-  holdingTakeover: boolean;
-  /** Someone else holds it. */
+export interface CoPilotState {
+  mode: CoPilotMode;
+  allowed: Record<CoPilotMode, boolean>;
+  /** Someone else holds the call. */
   takeoverBy: string | null;
-  canTakeOver: boolean;
   canWhisper: boolean;
-  /** Speaking to the customer is allowed now (canPublish, or holding the takeover). */
-  canSpeak: boolean;
-  speaking: boolean;
-  whispering: boolean;
+  /** A mode change is in flight. */
+  busy: boolean;
 }
 
-/** The agent console's DOM: sign-in, live call list and the joined call's co-pilot panel; no logic. */
+const MODE_HELP: Record<CoPilotMode, string> = {
+  listen: 'Listening. Nobody in the call hears you.',
+  whisper: 'Whispering: the AI and staff hear you, the customer does not.',
+  barge: 'Barged in: the customer and the AI hear you; the AI keeps answering.',
+  takeover: 'You have the call: the AI is silent and the customer hears you.',
+};
+
+export type ConsoleTab = 'live' | 'history';
+
+/**
+ * The agent console's DOM: sign-in, availability, tabs, and the regions (live list, handoff queue, joined call,
+ * history, detail) as their own views; no logic.
+ */
 export class ConsoleView {
   readonly loginForm = byId<HTMLFormElement>('login');
   readonly logoutButton = byId<HTMLButtonElement>('logout');
-  readonly takeoverButton = byId<HTMLButtonElement>('takeover');
-  readonly speakButton = byId<HTMLButtonElement>('speak');
-  readonly whisperButton = byId<HTMLButtonElement>('whisper');
+  readonly availability = byId<HTMLSelectElement>('availability');
+  readonly liveTab = byId<HTMLButtonElement>('tab-live');
+  readonly historyTab = byId<HTMLButtonElement>('tab-history');
+  readonly modeButtons: Record<CoPilotMode, HTMLButtonElement> = {
+    listen: byId('mode-listen'),
+    whisper: byId('mode-whisper'),
+    barge: byId('mode-barge'),
+    takeover: byId('mode-takeover'),
+  };
   readonly leaveButton = byId<HTMLButtonElement>('leave-call');
   readonly hintForm = byId<HTMLFormElement>('hint');
   readonly audioSinks = byId<HTMLElement>('audio-sinks');
   readonly status = new StatusLine();
+  readonly calls = new CallListView();
+  readonly handoffs = new HandoffQueueView();
+  readonly history = new HistoryView();
+  readonly detail = new CallDetailView();
   readonly panel = new RoomPanel({
     speakers: { customer: 'Customer', agent: 'AI', human: 'Agent' },
     agentStates: {
@@ -37,13 +59,16 @@ export class ConsoleView {
       speaking: 'speaking',
       paused: 'paused (customer talking over it)',
     },
+    noState: 'in the call, state not reported yet',
   });
-  readonly #callsSection = byId<HTMLElement>('calls-section');
-  readonly #calls = byId<HTMLUListElement>('calls');
-  readonly #noCalls = byId<HTMLElement>('no-calls');
+  readonly #availabilityField = byId<HTMLElement>('availability-field');
+  readonly #tabs = byId<HTMLElement>('tabs');
+  readonly #liveView = byId<HTMLElement>('live-view');
+  readonly #historyView = byId<HTMLElement>('history-view');
   readonly #callPanel = byId<HTMLElement>('call-panel');
   readonly #callTitle = byId<HTMLElement>('call-title');
   readonly #takeoverState = byId<HTMLElement>('takeover-state');
+  readonly #modeHelp = byId<HTMLElement>('mode-help');
 
   credentials(): { email: string; password: string } {
     const data = new FormData(this.loginForm);
@@ -61,59 +86,54 @@ export class ConsoleView {
   setSignedIn(signedIn: boolean): void {
     this.loginForm.hidden = signedIn;
     this.logoutButton.hidden = !signedIn;
-    this.#callsSection.hidden = !signedIn;
-    if (!signedIn) this.#callPanel.hidden = true;
-  }
-
-  /** Lists live calls, each with a Listen button calling `onJoin`; `joinedRoomId` marks the one we are in. */
-  renderCalls(calls: LiveCall[], joinedRoomId: string | null, onJoin: (call: LiveCall) => void): void {
-    this.#noCalls.hidden = calls.length > 0;
-    this.#calls.replaceChildren(
-      ...calls.map((call) => {
-        const item = document.createElement('li');
-        item.dataset.roomId = call.roomId;
-        const label = document.createElement('span');
-        const started = new Date(call.startedAt).toLocaleTimeString();
-        label.textContent = `${call.displayName} · ${call.agentId ?? 'no agent'} · since ${started}`;
-        const join = document.createElement('button');
-        join.type = 'button';
-        join.textContent = call.roomId === joinedRoomId ? 'Listening' : 'Listen';
-        join.disabled = joinedRoomId !== null;
-        join.setAttribute('aria-label', `Listen to the call with ${call.displayName}`);
-        join.addEventListener('click', () => onJoin(call));
-        item.append(label, join);
-        return item;
-      }),
-    );
-  }
-
-  showCall(call: LiveCall | null): void {
-    this.#callPanel.hidden = call === null;
-    this.#callTitle.textContent = call ? `Call with ${call.displayName}` : 'Call';
-    if (!call) {
-      this.panel.clearCaptions();
-      this.panel.clearParticipants();
-      this.panel.setAgentState(null);
+    this.#availabilityField.hidden = !signedIn;
+    this.#tabs.hidden = !signedIn;
+    this.calls.hidden = !signedIn;
+    this.handoffs.hidden = !signedIn;
+    if (!signedIn) {
+      this.#callPanel.hidden = true;
+      this.showTab('live');
     }
   }
 
-  setCoPilot(state: CoPilotButtons): void {
-    this.takeoverButton.hidden = !state.canTakeOver;
-    this.takeoverButton.textContent = state.holdingTakeover ? 'Hand back to AI' : 'Take over';
-    this.takeoverButton.disabled = state.takeoverBy !== null && !state.holdingTakeover;
-    this.takeoverButton.setAttribute('aria-pressed', String(state.holdingTakeover));
-    this.speakButton.disabled = !state.canSpeak && !state.speaking;
-    this.speakButton.textContent = state.speaking ? 'Stop speaking' : 'Speak to customer';
-    this.speakButton.setAttribute('aria-pressed', String(state.speaking));
-    this.whisperButton.hidden = !state.canWhisper;
-    this.whisperButton.disabled = state.speaking;
-    this.whisperButton.textContent = state.whispering ? 'Stop whispering' : 'Whisper to AI';
-    this.whisperButton.setAttribute('aria-pressed', String(state.whispering));
+  setAvailability(availability: Availability): void {
+    this.availability.value = availability;
+    document.body.dataset.availability = availability;
+  }
+
+  showTab(tab: ConsoleTab): void {
+    this.#liveView.hidden = tab !== 'live';
+    this.#historyView.hidden = tab !== 'history';
+    this.liveTab.setAttribute('aria-pressed', String(tab === 'live'));
+    this.historyTab.setAttribute('aria-pressed', String(tab === 'history'));
+  }
+
+  showCall(title: string | null): void {
+    this.#callPanel.hidden = title === null;
+    this.#callTitle.textContent = title ? `Call with ${title}` : 'Call';
+    this.panel.setAgentState(null);
+    if (title !== null) this.#callTitle.focus();
+    if (title === null) {
+      this.panel.clearCaptions();
+      this.panel.clearParticipants();
+    }
+  }
+
+  setCoPilot(state: CoPilotState): void {
+    for (const [mode, button] of Object.entries(this.modeButtons) as [CoPilotMode, HTMLButtonElement][]) {
+      button.setAttribute('aria-pressed', String(state.mode === mode));
+      button.disabled = state.busy || (!state.allowed[mode] && state.mode !== mode);
+    }
+    this.modeButtons.takeover.textContent = state.mode === 'takeover' ? 'Taken over' : MODE_LABELS.takeover;
     this.hintForm.hidden = !state.canWhisper;
-    this.#takeoverState.textContent = state.holdingTakeover
-      ? '· you have taken over'
-      : state.takeoverBy
-        ? `· taken over by ${state.takeoverBy}`
-        : '';
+    this.#modeHelp.textContent = state.takeoverBy
+      ? `${state.takeoverBy} has the call; you can listen.`
+      : MODE_HELP[state.mode];
+    this.#takeoverState.textContent =
+      state.mode === 'takeover'
+        ? '· you have taken over'
+        : state.takeoverBy
+          ? `· taken over by ${state.takeoverBy}`
+          : '';
   }
 }

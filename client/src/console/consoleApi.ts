@@ -1,6 +1,7 @@
 /**
- * The control-plane calls the agent console makes: login, the live call list, a call's stored transcript and a staff
- * room token. A 401 refreshes the session once and retries. The refresh token never reaches this page: the server
+ * The control-plane calls the agent console makes: login, the live call list, call history and detail, extraction
+ * review and a staff room token. A 401 refreshes the session once and retries; concurrent 401s share one refresh
+ * (the server rotates refresh tokens and treats a second use of the old one as theft). The refresh token never reaches this page: the server
  * keeps it in an httpOnly SameSite=Strict cookie on /api/auth (an injected script cannot read it); only the
  * short-lived access token is kept in sessionStorage.
  */
@@ -33,6 +34,64 @@ export interface StoredSegment {
   interrupted: boolean;
 }
 
+export interface CallSummary extends LiveCall {
+  status: string;
+  outcome: string | null;
+  endReason: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+  extraction: { jobId: number; status: string; reviewStatus: string } | null;
+}
+
+/** GET /api/calls query: filters, words searched in the caller's name and transcript, and the page. */
+export interface CallFilter {
+  q?: string;
+  status?: 'active' | 'ended';
+  outcome?: 'completed' | 'abandoned' | 'failed';
+  extractionStatus?: 'pending' | 'running' | 'succeeded' | 'failed';
+  from?: string;
+  to?: string;
+  page: number;
+  pageSize: number;
+}
+
+export interface CallPage {
+  items: CallSummary[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface TurnMetrics {
+  turn: number;
+  eouMs: number;
+  asrFinalMs: number;
+  dialogFirstTokenMs: number;
+  ttsFirstAudioMs: number;
+  voiceToVoiceMs: number;
+  interrupted: boolean;
+}
+
+export interface ExtractionJob {
+  jobId: number;
+  status: string;
+  lastError: string | null;
+  source: string | null;
+  confidence: number | null;
+  result: unknown;
+  reviewStatus: string;
+  reviewedBy: string | null;
+}
+
+export interface CallDetail extends CallSummary {
+  transcript: (StoredSegment & { redacted: boolean })[];
+  metrics: {
+    turns: TurnMetrics[];
+    voiceToVoiceMs: { count: number; p50: number | null; p95: number | null };
+  };
+  extraction: (CallSummary['extraction'] & ExtractionJob) | null;
+}
+
 export interface StaffRoomTicket {
   token: string;
   iceServers: RTCIceServer[];
@@ -54,6 +113,7 @@ const STORAGE_KEY = 'voiceroom.console.session';
 
 export class ConsoleApi {
   #session: Session | null;
+  #refreshing: Promise<boolean> | null = null;
 
   constructor() {
     const saved = sessionStorage.getItem(STORAGE_KEY);
@@ -85,12 +145,25 @@ export class ConsoleApi {
     return page.items;
   }
 
-  /** What was said before we joined (stored, possibly redacted). */
-  async transcript(callId: string): Promise<StoredSegment[]> {
-    const call = (await this.#fetch('GET', `/api/calls/${encodeURIComponent(callId)}`)) as {
-      transcript?: StoredSegment[];
-    };
-    return call.transcript ?? [];
+  async calls(filter: CallFilter): Promise<CallPage> {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(filter))
+      if (value !== undefined && value !== '') query.set(key, String(value));
+    return (await this.#fetch('GET', `/api/calls?${query}`)) as CallPage;
+  }
+
+  /** One call with its stored (possibly redacted) transcript, turn metrics and extraction. */
+  async call(callId: string): Promise<CallDetail> {
+    return (await this.#fetch('GET', `/api/calls/${encodeURIComponent(callId)}`)) as CallDetail;
+  }
+
+  async approveExtraction(jobId: number, note?: string): Promise<void> {
+    await this.#fetch('POST', `/api/extraction/jobs/${jobId}/approve`, note ? { note } : {});
+  }
+
+  /** Replaces the extracted order with `result` (validated by the server against the extraction schema). */
+  async correctExtraction(jobId: number, result: unknown, note?: string): Promise<void> {
+    await this.#fetch('POST', `/api/extraction/jobs/${jobId}/correct`, note ? { result, note } : { result });
   }
 
   async roomTicket(roomId: string, listenOnly: boolean): Promise<StaffRoomTicket> {
@@ -131,7 +204,14 @@ export class ConsoleApi {
     );
   }
 
-  async #refresh(): Promise<boolean> {
+  #refresh(): Promise<boolean> {
+    this.#refreshing ??= this.#renew().finally(() => {
+      this.#refreshing = null;
+    });
+    return this.#refreshing;
+  }
+
+  async #renew(): Promise<boolean> {
     if (!this.#session) return false;
     try {
       this.#store((await this.#fetch('POST', '/api/auth/refresh', {}, false)) as Session);

@@ -1,18 +1,25 @@
 import { attachAudio, connect, type Room } from '@voiceroom/sdk';
 import { CaptionLog } from '../CaptionLog.ts';
+import type { CoPilotMode } from './CallListView.ts';
+import type { Availability, ConsoleDataSource, HandoffRequest, LiveCallRow } from './ConsoleDataSource.ts';
 import { ConsoleView } from './ConsoleView.ts';
 import { ConsoleApi, type LiveCall } from './consoleApi.ts';
+import { allowedModes, currentMode, type Publishing, switchMode } from './coPilotMode.ts';
+import { HistoryController } from './history.ts';
+import { PollingDataSource } from './PollingDataSource.ts';
 import { describeStageFailure } from './stageFailure.ts';
 
 /**
- * Human agent console: sign in, see live calls, listen to one silently, read its live transcript and the AI's state,
- * coach the AI (hint, whisper), speak to the customer, take the call over and hand it back. Co-pilot actions go
- * through the SDK's room.copilot; the server enforces grants and audits them. `window.voiceRoomConsole.room`
- * exposes the joined Room for diagnostics and browser tests.
+ * Human agent console: sign in, see live calls and handoff requests, join a call in listen, whisper, barge or
+ * takeover mode and switch while in it, read its live transcript and the AI's state, coach the AI with hints; browse
+ * call history and review extractions. Live data comes from a ConsoleDataSource (today REST polling). Co-pilot
+ * actions go through the SDK's room.copilot; the server enforces grants and audits them.
+ * `window.voiceRoomConsole.room` exposes the joined Room for diagnostics and browser tests.
  */
-const POLL_MS = 3_000;
 const api = new ConsoleApi();
+const source: ConsoleDataSource = new PollingDataSource(api);
 const view = new ConsoleView();
+const history = new HistoryController(api, { list: view.history, detail: view.detail }, run);
 const debugHandle: { room: Room | null } = { room: null };
 (window as unknown as { voiceRoomConsole: typeof debugHandle }).voiceRoomConsole = debugHandle;
 
@@ -21,12 +28,25 @@ interface JoinedCall {
   room: Room;
   captions: CaptionLog;
   detachers: Map<MediaStreamTrack, () => void>;
-  publishing: 'none' | 'speaking' | 'whispering';
+  publishing: Publishing;
+  busy: boolean;
 }
 
 let joined: JoinedCall | null = null;
-let lastCalls: LiveCall[] = [];
-let pollTimer: ReturnType<typeof setInterval> | undefined;
+let lastCalls: LiveCallRow[] = [];
+
+source.on('calls', (calls) => {
+  lastCalls = calls;
+  renderCalls();
+});
+source.on('handoffs', (requests) => {
+  view.handoffs.render(requests, (request) => run(() => acceptHandoff(request)));
+});
+source.on('availability', (availability) => view.setAvailability(availability));
+source.on('error', ({ error, signedOut: lost }) => {
+  showError(error);
+  if (lost) signedOut();
+});
 
 view.loginForm.addEventListener('submit', (event) => {
   event.preventDefault();
@@ -43,14 +63,16 @@ view.logoutButton.addEventListener('click', () =>
     signedOut();
   }),
 );
-view.takeoverButton.addEventListener('click', () =>
-  withCall(async ({ room }) => {
-    if (room.copilot.takeover?.peerId === room.localPeer.peerId) await room.copilot.handBack();
-    else await room.copilot.takeOver();
-  }),
+view.availability.addEventListener('change', () =>
+  run(() => source.setAvailability(view.availability.value as Availability)),
 );
-view.speakButton.addEventListener('click', () => withCall((call) => togglePublishing(call, 'speaking')));
-view.whisperButton.addEventListener('click', () => withCall((call) => togglePublishing(call, 'whispering')));
+view.liveTab.addEventListener('click', () => view.showTab('live'));
+view.historyTab.addEventListener('click', () => {
+  view.showTab('history');
+  history.search(1);
+});
+for (const [mode, button] of Object.entries(view.modeButtons) as [CoPilotMode, HTMLButtonElement][])
+  button.addEventListener('click', () => withCall((call) => changeMode(call, mode)));
 view.leaveButton.addEventListener('click', () => run(leaveCall));
 view.hintForm.addEventListener('submit', (event) => {
   event.preventDefault();
@@ -66,45 +88,71 @@ else signedOut();
 
 function signedIn(name: string): void {
   view.setSignedIn(true);
+  view.setAvailability(source.availability);
   view.status.set(`Signed in as ${name}.`, 'signed-in');
-  void refreshCalls();
-  clearInterval(pollTimer);
-  pollTimer = setInterval(() => void refreshCalls(), POLL_MS);
+  source.start();
 }
 
 function signedOut(): void {
-  clearInterval(pollTimer);
+  source.stop();
+  history.reset();
   view.setSignedIn(false);
   view.status.set('Sign in to see live calls.', 'signed-out');
 }
 
-async function refreshCalls(): Promise<void> {
-  try {
-    lastCalls = await api.liveCalls();
-    renderCalls();
-  } catch (error) {
-    showError(error);
-    if (!api.user) signedOut();
-  }
-}
-
 function renderCalls(): void {
-  view.renderCalls(lastCalls, joined?.call.roomId ?? null, (call) => run(() => joinCall(call)));
+  view.calls.render(lastCalls, joined?.call.roomId ?? null, (call, mode) => run(() => joinCall(call, mode)));
 }
 
-async function joinCall(call: LiveCall): Promise<void> {
+async function acceptHandoff(request: HandoffRequest): Promise<void> {
+  await source.acceptHandoff(request);
+  await joinCall(
+    {
+      id: request.callId,
+      roomId: request.roomId,
+      agentId: null,
+      displayName: request.customerName ?? 'the caller',
+      startedAt: request.requestedAt,
+    },
+    'takeover',
+  );
+}
+
+async function joinCall(call: LiveCall, mode: CoPilotMode): Promise<void> {
+  if (joined) return;
   const ticket = await api.roomTicket(call.roomId, false);
   const room = await connect(location.origin, ticket.token, { iceServers: ticket.iceServers });
-  joined = { call, room, captions: new CaptionLog(), detachers: new Map(), publishing: 'none' };
+  const current: JoinedCall = {
+    call,
+    room,
+    captions: new CaptionLog(),
+    detachers: new Map(),
+    publishing: null,
+    busy: false,
+  };
+  joined = current;
   debugHandle.room = room;
-  view.showCall(call);
-  wireRoom(joined);
-  for (const segment of await api.transcript(call.id).catch(() => [])) {
-    const line = joined.captions.apply({ roomId: call.roomId, final: true, ...segment });
+  view.showCall(call.displayName);
+  view.showTab('live');
+  wireRoom(current);
+  const stored = await api.call(call.id).catch(() => undefined);
+  for (const segment of stored?.transcript ?? []) {
+    const line = current.captions.apply({ roomId: call.roomId, final: true, ...segment });
     if (line) view.panel.renderCaption(line);
   }
-  view.status.set(`Listening to ${call.displayName}. The customer cannot hear you.`, 'in-call');
   renderCalls();
+  await changeMode(current, mode);
+}
+
+async function changeMode(current: JoinedCall, mode: CoPilotMode): Promise<void> {
+  current.busy = true;
+  renderCoPilot();
+  try {
+    current.publishing = await switchMode(current.room, current.publishing, mode);
+  } finally {
+    current.busy = false;
+    renderCoPilot();
+  }
 }
 
 function wireRoom(current: JoinedCall): void {
@@ -129,7 +177,7 @@ function wireRoom(current: JoinedCall): void {
   room.on('activeSpeaker', ({ peerId }) => view.panel.setActiveSpeaker(peerId));
   room.on('copilotState', () => renderCoPilot());
   room.on('microphoneClosed', () => {
-    current.publishing = 'none';
+    current.publishing = null;
     renderCoPilot();
   });
   room.on('error', showError);
@@ -138,6 +186,7 @@ function wireRoom(current: JoinedCall): void {
   );
   room.on('connectionStateChanged', (state) => {
     if (state === 'reconnecting') view.status.set('Connection lost, reconnecting…', 'reconnecting');
+    if (state === 'connected') renderCoPilot();
     if (state === 'disconnected') endCall('The call has ended.');
   });
   for (const remote of room.remoteTracks.values()) play(remote.track);
@@ -145,35 +194,25 @@ function wireRoom(current: JoinedCall): void {
   renderCoPilot();
 }
 
-async function togglePublishing(current: JoinedCall, mode: 'speaking' | 'whispering'): Promise<void> {
-  if (current.publishing !== 'none') {
-    await current.room.unpublishMicrophone();
-    current.publishing = 'none';
-  } else {
-    await current.room.publishMicrophone(undefined, {
-      audience: mode === 'whispering' ? 'staff' : 'everyone',
-    });
-    current.publishing = mode;
-  }
-  renderCoPilot();
-}
-
 function renderCoPilot(): void {
   if (!joined) return;
-  const { room, publishing } = joined;
-  const { grants, peerId } = room.localPeer;
+  const { room, publishing, busy, call } = joined;
+  const mode = currentMode(room, publishing);
   const takeover = room.copilot.takeover;
-  const holdingTakeover = takeover?.peerId === peerId;
   view.setCoPilot({
-    inCall: true,
-    holdingTakeover,
-    takeoverBy: takeover && !holdingTakeover ? takeover.displayName : null,
-    canTakeOver: grants.canTakeOver,
-    canWhisper: grants.canWhisper,
-    canSpeak: grants.canPublish || holdingTakeover,
-    speaking: publishing === 'speaking',
-    whispering: publishing === 'whispering',
+    mode,
+    allowed: allowedModes(room),
+    takeoverBy: takeover && mode !== 'takeover' ? takeover.displayName : null,
+    canWhisper: room.localPeer.grants.canWhisper,
+    busy,
   });
+  if (!busy) view.status.set(`In the call with ${call.displayName}: ${modeStatus(mode)}`, 'in-call');
+}
+
+function modeStatus(mode: CoPilotMode): string {
+  if (mode === 'listen') return 'listening, the customer cannot hear you.';
+  if (mode === 'whisper') return 'whispering to the AI.';
+  return mode === 'barge' ? 'speaking to everyone.' : 'you have taken over.';
 }
 
 async function leaveCall(): Promise<void> {

@@ -13,11 +13,14 @@ export interface RoomPanelLabels {
   /** Caption prefix per speaker, from this viewer's point of view. */
   speakers: Record<CaptionLine['speaker'], string>;
   agentStates: Record<AgentState, string>;
+  /** Shown before the AI has reported a state. */
+  noState: string;
 }
 
 /**
  * What a live call shows on any page: participants (#participants, with a speaking mark), the AI agent's state
- * (#agent-state) and captions (#captions). Renders what it is given; no call logic.
+ * (#agent-state) and captions (#captions: one bubble per utterance, partials lighter, notes between them). Renders
+ * what it is given; no call logic.
  */
 export class RoomPanel {
   readonly #participants = byId<HTMLUListElement>('participants');
@@ -54,7 +57,7 @@ export class RoomPanel {
 
   setAgentState(state: AgentState | null): void {
     this.#agentState.dataset.state = state ?? 'idle';
-    this.#agentState.textContent = state ? this.#labels.agentStates[state] : 'not connected';
+    this.#agentState.textContent = state ? this.#labels.agentStates[state] : this.#labels.noState;
   }
 
   renderCaption(line: CaptionLine): void {
@@ -66,7 +69,7 @@ export class RoomPanel {
     item.dataset.final = String(line.final);
     const speaker = document.createElement('span');
     speaker.className = 'speaker';
-    speaker.textContent = `${this.#labels.speakers[line.speaker]}:`;
+    speaker.textContent = this.#labels.speakers[line.speaker];
     const text = document.createElement('span');
     text.className = 'text';
     text.textContent = line.interrupted ? (line.text ? `${line.text} …` : '(interrupted)') : line.text;
@@ -75,6 +78,15 @@ export class RoomPanel {
       this.#captions.append(item);
       item.scrollIntoView?.({ block: 'nearest' });
     }
+  }
+
+  /** A line in the conversation that nobody said: someone joined, the call was handed over. */
+  renderNote(text: string): void {
+    const item = document.createElement('li');
+    item.className = 'note';
+    item.textContent = text;
+    this.#captions.append(item);
+    item.scrollIntoView?.({ block: 'nearest' });
   }
 
   clearCaptions(): void {

@@ -1,0 +1,28 @@
+/** An error as the caller should read it: plain words and what to do, with the code kept for support and tests. */
+export function callerMessage(error: unknown): { code: string | undefined; message: string } {
+  // A DOMException's `code` is a legacy number: only string codes are ours.
+  const raw = (error as { code?: unknown } | null)?.code;
+  const code = typeof raw === 'string' ? raw : undefined;
+  const name = (error as { name?: string } | null)?.name;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'MICROPHONE_UNAVAILABLE' || name === 'NotAllowedError' || name === 'NotFoundError')
+    return {
+      code: code ?? 'MICROPHONE_UNAVAILABLE',
+      message:
+        'Your microphone is blocked or missing, so we cannot hear you. Allow microphone access for this page ' +
+        "(the camera/lock icon in your browser's address bar) and press Call again.",
+    };
+  if (code === 'forbidden')
+    return { code, message: `Your link does not allow speaking in this call (${message}).` };
+  if (code === 'unauthorized') return { code, message: 'This call link has expired. Start a new call.' };
+  if (code === 'NETWORK' || code === 'CONNECT_FAILED')
+    return {
+      code,
+      message: 'We cannot reach the call service. Check your internet connection and try again.',
+    };
+  if (code === 'DISCONNECTED')
+    return { code, message: 'The connection to the call was lost. Press Call to call again.' };
+  if (code === 'call_budget_exhausted' || code === 'rate_limited')
+    return { code, message: 'We are very busy right now. Please try again in a minute.' };
+  return { code, message };
+}

@@ -21,6 +21,11 @@ export interface CallPipeline {
    * implementation transcribes it into hints. Optional: without it whispers are not heard by the AI.
    */
   pushWhisperAudio?(pcm16k: Int16Array): void;
+  /**
+   * A human agent speaking to the caller (barge or takeover), mono 16 kHz: transcribed as speaker `human` and part
+   * of the agent's history. Optional: without it the human's words are not in the record.
+   */
+  pushHumanAudio?(pcm16k: Int16Array): void;
   /** Takeover: stop listening and speaking until unmuted. */
   setMuted(muted: boolean): void;
   /** Idempotent; never throws. */

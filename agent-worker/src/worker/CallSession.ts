@@ -93,7 +93,12 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
         if (pushWhisper) this.#guard('pushWhisperAudio', () => pushWhisper.call(this.#pipeline, pcm));
         return;
       }
-      // A co-pilot speaking to the customer (barge) is not the caller: the AI listens to the customer only.
+      // A human agent speaking to the customer (barge, takeover) is not the caller: it is recorded, never answered.
+      if (stream.role === 'human_agent' || stream.role === 'supervisor') {
+        const pushHuman = this.#pipeline.pushHumanAudio;
+        if (pushHuman) this.#guard('pushHumanAudio', () => pushHuman.call(this.#pipeline, pcm));
+        return;
+      }
       if (stream.role !== 'customer') return;
       this.#guard('pushCallerAudio', () => this.#pipeline.pushCallerAudio(pcm, atMs));
     });

@@ -18,10 +18,10 @@ export interface Harness {
   played: { atMs: number; audio: boolean }[];
   callerSamplesPushed: number;
   /**
-   * Advances `ms` in 20 ms steps: caller frame in (speech or silence; 'whisper' = a co-pilot whispering while the
-   * caller is silent), one agent frame pulled.
+   * Advances `ms` in 20 ms steps: caller frame in (speech or silence; 'whisper' = a co-pilot whispering, 'human' = a
+   * human agent speaking to the caller, both while the caller is silent), one agent frame pulled.
    */
-  run(ms: number, caller?: 'speech' | 'silence' | 'whisper'): Promise<void>;
+  run(ms: number, caller?: 'speech' | 'silence' | 'whisper' | 'human'): Promise<void>;
   /**
    * An event-loop stall: `ms` pass with nothing pushed or pulled, then that much caller audio arrives at once (the
    * media path delivers what queued up).
@@ -83,6 +83,7 @@ export function createHarness(overrides: Partial<AgentConfigInput> = {}): Harnes
         clock.advance(20);
         pipeline.pushCallerAudio(caller === 'speech' ? speech : silence);
         if (caller === 'whisper') pipeline.pushWhisperAudio(speech);
+        if (caller === 'human') pipeline.pushHumanAudio(speech);
         harness.callerSamplesPushed += FRAME;
         harness.played.push({ atMs: clock.now(), audio: pipeline.pullAudio() !== null });
         await flush();

@@ -297,6 +297,34 @@ describe('VoicePipeline', () => {
     expect(h.pipeline.history.messages.map((m) => m.content)).not.toContain('offer them garlic bread');
   });
 
+  it("a human agent's speech is a human transcript, joins the history and the dialog state, and is never answered", async () => {
+    const h = await greeted();
+    const requestsBefore = h.dialog.requests.length;
+    h.stt.utterances.push('I added a garlic bread for you');
+    await h.run(1200, 'human');
+    await h.run(600);
+    const human = h.of('transcript').filter((e) => e.speaker === 'human');
+    expect(human.filter((e) => e.final)).toEqual([
+      expect.objectContaining({
+        segmentId: 'human-0',
+        text: 'I added a garlic bread for you',
+        interrupted: false,
+      }),
+    ]);
+    expect(human.every((e) => e.segmentId === 'human-0')).toBe(true);
+    expect(h.of('transcript').some((e) => e.speaker === 'customer')).toBe(false);
+    expect(h.dialog.requests).toHaveLength(requestsBefore);
+    expect(h.dialog.heardFromHuman).toEqual(['I added a garlic bread for you']);
+    expect(h.pipeline.state).toBe('listening');
+    h.stt.utterances.push("that's all");
+    await h.run(800, 'speech');
+    await h.run(600);
+    expect(h.dialog.requests.at(-1)?.input.history.slice(-2)).toEqual([
+      { role: 'assistant', content: '[human agent] I added a garlic bread for you', speaker: 'human' },
+      { role: 'user', content: "that's all" },
+    ]);
+  });
+
   it('end_call is emitted after the goodbye has been played, handoff at once', async () => {
     const h = await greeted();
     h.dialog.reply = () => [

@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { grantsForRole } from '@voiceroom/sdk/protocol';
+import { grantsForRole, type RoomRole } from '@voiceroom/sdk/protocol';
 import { Server } from 'socket.io';
 import { FRAME_SAMPLES_48K, OpusEncoderStream } from '../../../agent-worker/src/audio/OpusCodec.ts';
 import { buildRtpPacket, parseRtpPacket } from '../../../agent-worker/src/rtp/rtpPacket.ts';
@@ -73,12 +73,16 @@ export async function startAgentHarness(
     return registry.getOrCreate(`room-${randomBytes(4).toString('hex')}`, { agentId });
   }
 
-  /** A customer on a PlainTransport to a Node UDP socket: sends Opus into the room, receives the room's audio. */
+  /**
+   * A customer (or, with `role`, a human agent barging in) on a PlainTransport to a Node UDP socket: sends Opus into
+   * the room, receives the room's audio.
+   */
   async function joinCustomer(
     room: Room,
     peerId: string,
-    options: { browserLike?: boolean; produceNow?: boolean } = {},
+    options: { browserLike?: boolean; produceNow?: boolean; role?: RoomRole } = {},
   ) {
+    const role = options.role ?? 'customer';
     const socket = createSocket('udp4');
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
     sockets.push(socket);
@@ -89,9 +93,9 @@ export async function startAgentHarness(
       // 'webrtc' peers get their consumers paused until resumed, like a browser's.
       kind: options.browserLike ? 'webrtc' : 'agent',
       identity: `guest:${peerId}`,
-      displayName: 'Customer',
-      role: 'customer',
-      grants: grantsForRole('customer'),
+      displayName: role === 'customer' ? 'Customer' : 'Human agent',
+      role,
+      grants: grantsForRole(role),
       rtpCapabilities: room.rtpCapabilities,
     });
     await room.attachTransport(peer, transport, 'sendrecv');

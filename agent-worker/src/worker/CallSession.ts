@@ -8,8 +8,14 @@ import {
 } from '@voiceroom/sdk/protocol';
 import type { Logger } from 'pino';
 import type { Clock } from '../audio/clock.ts';
+import { CallAudioRecorder } from '../recording/CallAudioRecorder.ts';
 import { type Endpoint, MediaSession, type MediaSessionStats } from '../transport/MediaSession.ts';
 import type { CallPipeline, CallPipelineFactory } from './CallPipeline.ts';
+
+interface Recording {
+  recorder: CallAudioRecorder;
+  upload(file: Uint8Array): Promise<void>;
+}
 
 export type SessionEndReason = 'agent_hangup' | 'failed' | 'stopped';
 
@@ -29,6 +35,8 @@ export interface CallSessionOptions {
   logger: Logger;
   clock?: Clock;
   leadMs?: number;
+  /** Where a finished recording goes (agents with `recording.enabled`); without it nothing is recorded. */
+  uploadRecording?(roomId: string, file: Uint8Array): Promise<void>;
 }
 
 /**
@@ -41,6 +49,7 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
   readonly #pipeline: CallPipeline;
   readonly #media: MediaSession;
   readonly #log: Logger;
+  readonly #recording: Recording | undefined;
   #started = false;
   #ended = false;
 
@@ -56,6 +65,14 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
       emit,
       logger,
     });
+    const upload = options.uploadRecording;
+    const recording =
+      dispatch.config.recording.enabled && upload
+        ? {
+            recorder: new CallAudioRecorder({ clock: options.clock }),
+            upload: (file: Uint8Array) => upload(dispatch.roomId, file),
+          }
+        : undefined;
     let media: MediaSession;
     try {
       media = await MediaSession.open({
@@ -64,13 +81,20 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
         ingestHost: options.ingestHost,
         clock: options.clock,
         leadMs: options.leadMs,
-        voice: { sampleRate: pipeline.outputSampleRate, pull: () => pipeline.pullAudio() },
+        voice: {
+          sampleRate: pipeline.outputSampleRate,
+          pull: () => {
+            const frame = pipeline.pullAudio();
+            if (frame) recording?.recorder.addAgent(frame, pipeline.outputSampleRate);
+            return frame;
+          },
+        },
       });
     } catch (error) {
       pipeline.close();
       throw error;
     }
-    const session = new CallSession(dispatch, pipeline, media, logger);
+    const session = new CallSession(dispatch, pipeline, media, logger, recording);
     forward = (event) => session.#onPipelineEvent(event);
     return session;
   }
@@ -80,6 +104,7 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
     pipeline: CallPipeline,
     media: MediaSession,
     logger: Logger,
+    recording: Recording | undefined,
   ) {
     super();
     this.id = dispatch.sessionId;
@@ -87,7 +112,9 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
     this.#pipeline = pipeline;
     this.#media = media;
     this.#log = logger;
+    this.#recording = recording;
     media.on('audio', (pcm, atMs, stream) => {
+      if (stream.audience !== 'staff') recording?.recorder.addVoice(pcm);
       if (stream.audience === 'staff') {
         const pushWhisper = this.#pipeline.pushWhisperAudio;
         if (pushWhisper) this.#guard('pushWhisperAudio', () => pushWhisper.call(this.#pipeline, pcm));
@@ -147,6 +174,7 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
     if (this.#ended) return;
     this.#ended = true;
     this.#media.close();
+    this.#saveRecording();
     try {
       this.#pipeline.close();
     } catch (error) {
@@ -175,6 +203,21 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
     );
     this.emit('ended', reason, message);
     this.removeAllListeners();
+  }
+
+  #saveRecording(): void {
+    const recording = this.#recording;
+    if (!recording) return;
+    try {
+      const file = recording.recorder.finish();
+      recording.upload(file).then(
+        () => this.#log.info({ bytes: file.length }, 'call recording uploaded'),
+        (error: unknown) =>
+          this.#log.error({ err: error }, 'call recording upload failed; the recording is lost'),
+      );
+    } catch (error) {
+      this.#log.error({ err: error }, 'finishing the call recording failed');
+    }
   }
 
   #onPipelineEvent(raw: SessionCallEvent): void {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPipelineForCall } from '../../../agent-worker/src/pipeline/index.ts';
 import { MySqlAgentConfigStore } from '../../src/calls/AgentConfigStore.ts';
 import { CallRecorder } from '../../src/calls/CallRecorder.ts';
+import { ExtractionJobQueue } from '../../src/extraction/jobs/ExtractionJobQueue.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { type AgentHarness, startAgentHarness } from './agentHarness.ts';
 
@@ -39,7 +40,12 @@ beforeAll(async () => {
   const agentConfigs = new MySqlAgentConfigStore(db.orm);
   await agentConfigs.seedDefaults();
   h = await startAgentHarness();
-  recorder = new CallRecorder({ orm: db.orm, bus: h.bus, agentConfigs });
+  recorder = new CallRecorder({
+    orm: db.orm,
+    bus: h.bus,
+    agentConfigs,
+    extractionQueue: new ExtractionJobQueue(db.orm, { maxAttempts: 1 }),
+  });
   recorder.start();
 });
 

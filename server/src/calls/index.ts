@@ -1,4 +1,5 @@
 import type { Router } from '@koa/router';
+import { ServiceTokenRevocations } from '../auth/ServiceTokenRevocations.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { ServerConfig } from '../config.ts';
 import type { MikroORM } from '../db/orm.ts';
@@ -11,9 +12,11 @@ import { createAgentConfigsRouter } from '../http/routes/agentConfigs.ts';
 import { createCallsRouter, startCallWith } from '../http/routes/calls.ts';
 import { createExtractionRouter } from '../http/routes/extraction.ts';
 import { createOpenApiRouter } from '../http/routes/openapi.ts';
+import { createRecordingsRouter } from '../http/routes/recordings.ts';
 import type { StartCallRequest, StartedCall } from '../http/routes/rooms.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { RetentionSweeper } from '../privacy/RetentionSweeper.ts';
+import { RecordingStore } from '../recordings/RecordingStore.ts';
 import { MySqlAgentConfigStore } from './AgentConfigStore.ts';
 import { CallQueries } from './CallQueries.ts';
 import { CallRecorder } from './CallRecorder.ts';
@@ -27,7 +30,8 @@ export interface CallRecordsOptions {
   orm: MikroORM;
   bus: CallEventBus;
   tokens: TokenService;
-  config: Pick<ServerConfig, 'extraction' | 'publicUrl' | 'providers'>;
+  config: Pick<ServerConfig, 'extraction' | 'publicUrl' | 'providers'> &
+    Partial<Pick<ServerConfig, 'recordings'>>;
   /** False when extraction runs in separate worker processes (server/src/extraction/workerMain.ts). */
   runExtractionWorker?: boolean;
   logger?: Logger;
@@ -81,7 +85,12 @@ export async function startCallRecords(options: CallRecordsOptions): Promise<Cal
   if (orphaned > 0)
     logger.warn({ calls: orphaned }, 'ended calls left active by a previous run; extraction queued');
   recorder.start();
-  const retention = new RetentionSweeper({ orm: options.orm, agentConfigs });
+  const keyring = options.config.recordings?.keyring;
+  const recordings =
+    options.config.recordings && keyring
+      ? new RecordingStore({ dir: options.config.recordings.dir, keyring })
+      : undefined;
+  const retention = new RetentionSweeper({ orm: options.orm, agentConfigs, recordings });
   retention.start();
   const queries = new CallQueries(options.orm);
   let roomWatch: NodeJS.Timeout | undefined;
@@ -99,6 +108,12 @@ export async function startCallRecords(options: CallRecordsOptions): Promise<Cal
         review: new ExtractionReview(options.orm, extraction.queue),
       }),
       createOpenApiRouter({ serverUrl: options.config.publicUrl }),
+      createRecordingsRouter({
+        tokens: options.tokens,
+        serviceTokens: new ServiceTokenRevocations({ orm: options.orm }).guard(options.tokens),
+        orm: options.orm,
+        store: recordings,
+      }),
     ],
     startCall: startCallWith(recorder),
     watchRooms(roomExists) {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgentConfigsRouter } from '../../src/http/routes/agentConfigs.ts';
 import { createCallsRouter } from '../../src/http/routes/calls.ts';
 import { createExtractionRouter } from '../../src/http/routes/extraction.ts';
+import { createRecordingsRouter } from '../../src/http/routes/recordings.ts';
 import { type ApiHarness, startApiHarness } from './apiHarness.ts';
 
 let h: ApiHarness;
@@ -25,6 +26,7 @@ function registeredRoutes(): string[] {
       createCallsRouter(none),
       createAgentConfigsRouter(none),
       createExtractionRouter(none),
+      createRecordingsRouter(none),
     ]),
   ];
   return [

@@ -56,6 +56,15 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
   static async create(options: CallSessionOptions): Promise<CallSession> {
     const { dispatch } = options;
     const logger = options.logger.child({ sessionId: dispatch.sessionId, roomId: dispatch.roomId });
+    // Recording starts as the agent is dispatched (the caller is already there), so loading the pipeline counts.
+    const upload = options.uploadRecording;
+    const recording =
+      dispatch.config.recording.enabled && upload
+        ? {
+            recorder: new CallAudioRecorder({ clock: options.clock }),
+            upload: (file: Uint8Array) => upload(dispatch.roomId, file),
+          }
+        : undefined;
     // The pipeline exists before the session does; events it emits before that (none expected) are dropped.
     let forward: ((event: SessionCallEvent) => void) | null = null;
     const emit = (event: SessionCallEvent) => forward?.(event);
@@ -65,14 +74,6 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
       emit,
       logger,
     });
-    const upload = options.uploadRecording;
-    const recording =
-      dispatch.config.recording.enabled && upload
-        ? {
-            recorder: new CallAudioRecorder({ clock: options.clock }),
-            upload: (file: Uint8Array) => upload(dispatch.roomId, file),
-          }
-        : undefined;
     let media: MediaSession;
     try {
       media = await MediaSession.open({

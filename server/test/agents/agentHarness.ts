@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,8 +31,17 @@ export type AgentHarness = Awaited<ReturnType<typeof startAgentHarness>>;
 export type Customer = Awaited<ReturnType<AgentHarness['joinCustomer']>>;
 
 export async function startAgentHarness(
-  options: { dispatchTimeoutMs?: number; greetingWaitMs?: number; maxDispatchesPerCall?: number } = {},
+  options: {
+    dispatchTimeoutMs?: number;
+    greetingWaitMs?: number;
+    maxDispatchesPerCall?: number;
+    /** Agent configurations (default agent-worker/agents). */
+    agentsDir?: string;
+    /** Serves HTTP requests other than socket.io's (e.g. the recordings route workers upload to). */
+    onRequest?: (request: IncomingMessage, response: ServerResponse) => void;
+  } = {},
 ) {
+  const { agentsDir, onRequest, ...gatewayOptions } = options;
   const pool = await WorkerPool.create({ numWorkers: 1 });
   const bus = new CallEventBus();
   const registry = new RoomRegistry({
@@ -48,13 +57,14 @@ export async function startAgentHarness(
   });
   const http = createServer();
   const io = new Server(http);
+  if (onRequest) http.on('request', (req, res) => !req.url?.startsWith('/socket.io/') && onRequest(req, res));
   const gateway = new AgentGateway({
     io,
     bus,
     rooms: registry,
     tokens,
-    agentConfigs: new FileAgentConfigStore(AGENTS_DIR),
-    ...options,
+    agentConfigs: new FileAgentConfigStore(agentsDir ?? AGENTS_DIR),
+    ...gatewayOptions,
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const serverUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;

@@ -1,6 +1,7 @@
 import { type AgentConfigInput, AgentConfigSchema } from '@voiceroom/sdk/protocol';
 import { speakWith } from '../../src/pipeline/sentenceSpeech.ts';
 import { type PipelineEvent, VoicePipeline } from '../../src/pipeline/voicePipeline.ts';
+import type { Dialog } from '../../src/stages/types.ts';
 import { FakeClock, LevelVad, ScriptedDialogDouble, ScriptedStt, ToneTts } from './doubles.ts';
 
 export const SPEECH = 4000;
@@ -35,7 +36,8 @@ export interface Harness {
 
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export function createHarness(overrides: Partial<AgentConfigInput> = {}): Harness {
+/** `realDialog`: a real dialog instead of the double (`harness.dialog` then sees no requests). */
+export function createHarness(overrides: Partial<AgentConfigInput> = {}, realDialog?: Dialog): Harness {
   const config = AgentConfigSchema.parse({
     id: 'test',
     name: 'Test',
@@ -60,7 +62,7 @@ export function createHarness(overrides: Partial<AgentConfigInput> = {}): Harnes
     config,
     vad,
     stt,
-    dialog,
+    dialog: realDialog ?? dialog,
     tts,
     speak: speakWith(tts, config.tts.parallelism),
     emit: (e) => events.push(e),

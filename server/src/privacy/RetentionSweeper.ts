@@ -97,14 +97,22 @@ export class RetentionSweeper {
   async #sweepRecordings(): Promise<number> {
     if (!this.#recordings) return 0;
     const ids = await this.#recordings.callIds();
-    if (ids.length === 0) return 0;
-    const rows = await this.#orm.em
-      .fork()
-      .execute<{ id: string }[]>(`select id from calls where id in (${ids.map(() => '?').join(', ')})`, ids);
-    const alive = new Set(rows.map((r) => r.id));
-    const gone = ids.filter((id) => !alive.has(id));
-    for (const id of gone) await this.#recordings.delete(id);
-    return gone.length;
+    let deleted = 0;
+    for (let i = 0; i < ids.length; i += 1000) {
+      const batch = ids.slice(i, i + 1000);
+      const rows = await this.#orm.em
+        .fork()
+        .execute<{ id: string }[]>(
+          `select id from calls where id in (${batch.map(() => '?').join(', ')})`,
+          batch,
+        );
+      const alive = new Set(rows.map((r) => r.id));
+      for (const id of batch.filter((id) => !alive.has(id))) {
+        await this.#recordings.delete(id);
+        deleted++;
+      }
+    }
+    return deleted;
   }
 
   /** Sweeps now and then every `intervalMs` (default daily); errors are logged and the next run tries again. */

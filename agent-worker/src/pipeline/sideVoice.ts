@@ -44,7 +44,6 @@ export class SideVoice {
 
   /** 16 kHz mono audio of this voice as it arrives. */
   push(pcm16k: Int16Array): void {
-    if (pcm16k.length === 0) return;
     this.#input.processDown({
       kind: 'caller_audio',
       pcm: pcm16k,

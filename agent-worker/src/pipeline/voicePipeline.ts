@@ -148,7 +148,7 @@ export class VoicePipeline implements CallPipeline {
 
   /** A co-pilot's audio whisper (16 kHz mono): transcribed into coaching hints, never taken as the caller's words. */
   pushWhisperAudio(pcm16k: Int16Array): void {
-    if (this.#closed) return;
+    if (this.#closed || pcm16k.length === 0) return;
     this.#whisper ??= this.#openSideVoice(
       'whisper recognition failed',
       new WhisperHints((text) => {
@@ -165,7 +165,7 @@ export class VoicePipeline implements CallPipeline {
    * It never takes the caller's turn or interrupts the agent.
    */
   pushHumanAudio(pcm16k: Int16Array): void {
-    if (this.#closed) return;
+    if (this.#closed || pcm16k.length === 0) return;
     this.#human ??= this.#openSideVoice(
       'human agent speech recognition failed',
       new CallerTranscripts((t) => {

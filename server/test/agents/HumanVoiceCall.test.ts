@@ -72,9 +72,13 @@ describe('a human agent speaking in a call', () => {
     await human.speakPcm(await words);
     await human.speakPcm(new Int16Array(48_000));
 
-    await expect
-      .poll(() => transcripts.find((t) => t.speaker === 'human' && t.final)?.text ?? '', { timeout: 20_000 })
-      .toMatch(/garlic bread/i);
+    // Under load the recogniser may cut the sentence in two: the words, not the segmentation, are the point.
+    const humanWords = () =>
+      transcripts
+        .filter((t) => t.speaker === 'human' && t.final)
+        .map((t) => t.text)
+        .join(' ');
+    await expect.poll(humanWords, { timeout: 30_000 }).toMatch(/garlic bread/i);
     expect(transcripts.some((t) => t.speaker === 'customer')).toBe(false);
     await expect
       .poll(
@@ -83,12 +87,14 @@ describe('a human agent speaking in a call', () => {
             await db.orm.em
               .fork()
               .execute<{ speaker: string; text: string }[]>(
-                'select s.speaker, s.text from transcript_segments s join calls c on c.id = s.call_id where c.room_id = ? and s.speaker = ?',
+                'select s.speaker, s.text from transcript_segments s join calls c on c.id = s.call_id where c.room_id = ? and s.speaker = ? order by s.start_ms, s.id',
                 [room.id, 'human'],
               )
-          ).map((r) => r.text),
+          )
+            .map((r) => r.text)
+            .join(' '),
         { timeout: 10_000 },
       )
-      .toEqual([expect.stringMatching(/garlic bread/i)]);
+      .toBe(humanWords());
   });
 });

@@ -107,9 +107,11 @@ export class RecordingStore {
   /** Call ids that have a recording. */
   async callIds(): Promise<string[]> {
     try {
+      // Only our own files: temporary files and anything else in the folder are not recordings.
       return (await readdir(this.#dir))
         .filter((f) => f.endsWith(SUFFIX))
-        .map((f) => f.slice(0, -SUFFIX.length));
+        .map((f) => f.slice(0, -SUFFIX.length))
+        .filter((id) => CALL_ID.test(id));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;

@@ -4,7 +4,7 @@
  * deletes it with its call.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,11 +128,13 @@ describe('call recordings', () => {
     await h.db.orm.em
       .fork()
       .execute('update calls set ended_at = utc_timestamp(3) - interval 400 day where id = ?', [callId]);
+    await writeFile(path.join(dir, 'not-a-call.ogg.enc'), 'someone else’s file');
     const deleted = await h.records.retention.sweep();
     expect(deleted.recordings).toBe(1);
     const files = await readdir(dir);
     expect(files).not.toContain(`${callId}.ogg.enc`);
     expect(files).toContain(`${keptId}.ogg.enc`);
+    expect(files).toContain('not-a-call.ogg.enc');
     const response = await h.request('GET', `/api/calls/${callId}/recording`, {
       token: await h.token('admin'),
     });

@@ -7,6 +7,7 @@ import { defaultProviderPolicy } from '@voiceroom/agent-worker/dialog';
 import { type ProviderPolicy, ProviderPolicyError } from '@voiceroom/sdk/protocol';
 import { z } from 'zod';
 import { createLogger } from './log.ts';
+import { parseRecordingKeys, type RecordingKeyring } from './recordings/recordingKeys.ts';
 
 /** Repository root (server/src/config.ts -> ../..). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -121,6 +122,12 @@ const EnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: logLevel.optional(),
   NODE_ENV: optionalString,
+  RECORDING_KEYS: optionalString,
+  RECORDING_KEY_ID: optionalString,
+  RECORDINGS_DIR: z
+    .string()
+    .min(1)
+    .default(path.join(REPO_ROOT, '.cache', 'recordings')),
 });
 
 export interface DbConfig {
@@ -180,6 +187,8 @@ export interface ServerConfig {
   production: boolean;
   /** What agent configurations may use as API key variables, base URLs and model paths. */
   providers: ProviderPolicy;
+  /** Call recordings: encrypted files in `dir`; without a keyring (RECORDING_KEYS unset) none are kept. */
+  recordings: { dir: string; keyring?: RecordingKeyring };
 }
 
 export type AbuseLimits = { -readonly [K in keyof typeof DEFAULT_ABUSE_LIMITS]: number };
@@ -268,7 +277,21 @@ export function loadConfig(
     logLevel: e.LOG_LEVEL ?? 'info',
     production,
     providers: providerPolicy(env),
+    recordings: { dir: e.RECORDINGS_DIR, ...recordingKeyring(e.RECORDING_KEYS, e.RECORDING_KEY_ID) },
   };
+}
+
+function recordingKeyring(
+  keys: string | undefined,
+  currentId: string | undefined,
+): { keyring?: RecordingKeyring } {
+  if (keys === undefined) {
+    if (currentId === undefined) return {};
+    throw new ConfigError([{ variable: 'RECORDING_KEY_ID', message: 'is set but RECORDING_KEYS is not' }]);
+  }
+  const parsed = parseRecordingKeys(keys, currentId);
+  if ('problems' in parsed) throw new ConfigError(parsed.problems);
+  return { keyring: parsed.keyring };
 }
 
 function providerPolicy(env: NodeJS.ProcessEnv): ProviderPolicy {

@@ -173,6 +173,18 @@ export class CallTracker {
     if (run && run.digits.length <= 6) this.#customer.address = `${run.digits} ${street}`;
   }
 
+  /**
+   * A human agent's words to the caller ("I added a garlic bread for you"): the order changes they made count, the
+   * rest (their own name, their questions) is not the caller's.
+   */
+  hearStaff(text: string): OrderLine[] {
+    const { ops } = this.#nlu.understand(text, 'order');
+    if (ops.length === 0) return [];
+    this.#confirmed = false;
+    this.#confirmedReadBack = undefined;
+    return this.#order.apply(ops);
+  }
+
   /** "Let me read that back: two large pepperoni pizzas and a coke, delivered to 12 Oak Street. Your total is..." */
   #parseReadBack(text: string): ReadBack | undefined {
     const statements = text

@@ -18,13 +18,16 @@ export interface CallerTranscript {
  */
 export class CallerTranscripts extends FrameProcessor {
   readonly #report: (transcript: CallerTranscript) => void;
+  readonly #segmentPrefix: string;
   #segment = 0;
   #startAtMs = 0;
   #endAtMs: number | undefined;
 
-  constructor(report: (transcript: CallerTranscript) => void) {
+  /** `segmentPrefix`: whose speech this is (segment ids read `<prefix>-<n>`). */
+  constructor(report: (transcript: CallerTranscript) => void, segmentPrefix = 'customer') {
     super();
     this.#report = report;
+    this.#segmentPrefix = segmentPrefix;
   }
 
   processDown(frame: DownstreamFrame): void {
@@ -37,7 +40,7 @@ export class CallerTranscripts extends FrameProcessor {
       const text = frame.text.trim().slice(-MAX_TEXT_CHARS);
       if (text !== '') {
         this.#report({
-          segmentId: `customer-${this.#segment}`,
+          segmentId: `${this.#segmentPrefix}-${this.#segment}`,
           text,
           final: frame.final,
           startAtMs: this.#startAtMs,

@@ -34,6 +34,11 @@ export class ChatHistory {
     this.#add({ role: 'assistant', content: text });
   }
 
+  /** A human agent's words to the caller: the business side speaking, so an assistant turn marked as theirs. */
+  addHuman(text: string): void {
+    this.#add({ role: 'assistant', content: `[human agent] ${text.trim()}`, speaker: 'human' });
+  }
+
   #add(message: ChatMessage): void {
     const content = message.content.trim();
     if (content === '') return;

@@ -7,6 +7,7 @@ import { CallerInput } from './callerInput.ts';
 import { type CallerTranscript, CallerTranscripts } from './callerTranscripts.ts';
 import { ChatHistory } from './chatHistory.ts';
 import { type Clock, systemClock } from './clock.ts';
+import type { FrameProcessor } from './frameProcessor.ts';
 import {
   ReplyGenerator,
   type ReplyReporter,
@@ -14,6 +15,7 @@ import {
   type TurnTimings,
 } from './replyGenerator.ts';
 import { StageRecovery } from './StageRecovery.ts';
+import { SideVoice } from './sideVoice.ts';
 import { TurnTaker } from './turnTaker.ts';
 import { WhisperHints } from './whisperHints.ts';
 
@@ -55,9 +57,6 @@ export interface VoicePipelineStats {
 
 const round = (ms: number) => Math.max(0, Math.round(ms));
 
-/** No whisper audio for this long: the co-pilot stopped talking. */
-const WHISPER_IDLE_MS = 200;
-
 /**
  * One call's voice pipeline: caller audio -> VAD -> STT -> turn-taking -> dialog -> sentence TTS -> output frames.
  * The media path pushes the caller's decoded 16 kHz audio in and pulls one 20 ms frame of agent audio per packet.
@@ -73,8 +72,9 @@ export class VoicePipeline implements CallPipeline {
   readonly #history = new ChatHistory();
   readonly #dialogSession;
   /** Opened on the first co-pilot whisper: its own VAD and recogniser streams. */
-  #whisper: CallerInput | undefined;
-  #cancelWhisperFlush: (() => void) | undefined;
+  #whisper: SideVoice | undefined;
+  /** Opened when a human agent first speaks to the caller (barge or takeover). */
+  #human: SideVoice | undefined;
   readonly #recovery: StageRecovery;
   #started = false;
   #closed = false;
@@ -120,7 +120,7 @@ export class VoicePipeline implements CallPipeline {
     });
     this.#output = new AudioOutput({ sampleRate: options.tts.sampleRate, clock: this.#clock });
     this.#input
-      .link(new CallerTranscripts((t) => this.#emitCallerTranscript(t)))
+      .link(new CallerTranscripts((t) => this.#emitTranscript('customer', t)))
       .link(this.#turnTaker)
       .link(this.#replies)
       .link(this.#output);
@@ -175,16 +175,33 @@ export class VoicePipeline implements CallPipeline {
   /** A co-pilot's audio whisper (16 kHz mono): transcribed into coaching hints, never taken as the caller's words. */
   pushWhisperAudio(pcm16k: Int16Array): void {
     if (this.#closed || pcm16k.length === 0) return;
-    this.#whisper ??= this.#openWhisper();
-    const whisper = this.#whisper;
-    whisper.processDown({ kind: 'caller_audio', pcm: pcm16k, atMs: this.#clock.now() - pcm16k.length / 16 });
-    // Whisper audio stops when the co-pilot stops talking; silence then lets its VAD end the utterance.
-    this.#cancelWhisperFlush?.();
-    this.#cancelWhisperFlush = this.#clock.setTimer(WHISPER_IDLE_MS, () => {
-      this.#cancelWhisperFlush = undefined;
-      const silence = new Int16Array((this.#options.config.vad.minSilenceMs + 100) * 16);
-      whisper.processDown({ kind: 'caller_audio', pcm: silence, atMs: this.#clock.now() });
-    });
+    this.#whisper ??= this.#openSideVoice(
+      'whisper recognition failed',
+      new WhisperHints((text) => {
+        this.#options.logger?.info({ roomId: this.#options.roomId, hint: text }, 'co-pilot whisper heard');
+        this.#replies.addHint(text);
+      }),
+    );
+    this.#whisper.push(pcm16k);
+  }
+
+  /**
+   * A human agent speaking to the caller (barge or takeover), 16 kHz mono: transcribed as speaker `human`, and
+   * each utterance joins the history and the dialog's state, so after handback the agent knows what was agreed.
+   * It never takes the caller's turn or interrupts the agent.
+   */
+  pushHumanAudio(pcm16k: Int16Array): void {
+    if (this.#closed || pcm16k.length === 0) return;
+    this.#human ??= this.#openSideVoice(
+      'human agent speech recognition failed',
+      new CallerTranscripts((t) => {
+        this.#emitTranscript('human', t);
+        if (!t.final) return;
+        this.#history.addHuman(t.text);
+        this.#dialogSession.hearHuman?.(t.text);
+      }, 'human'),
+    );
+    this.#human.push(pcm16k);
   }
 
   /** A human co-pilot's coaching hint for the agent's next reply. */
@@ -210,8 +227,8 @@ export class VoicePipeline implements CallPipeline {
     for (const step of [
       () => this.#replies.close(),
       () => this.#input.close(),
-      () => this.#cancelWhisperFlush?.(),
       () => this.#whisper?.close(),
+      () => this.#human?.close(),
       () => this.#dialogSession.close(),
       () => this.#options.onClosed?.(),
     ]) {
@@ -237,22 +254,17 @@ export class VoicePipeline implements CallPipeline {
     }
   }
 
-  #openWhisper(): CallerInput {
+  #openSideVoice(failure: string, sink: FrameProcessor): SideVoice {
     const { vad, stt, config } = this.#options;
-    const whisper = new CallerInput({
+    return new SideVoice({
       vad: vad.createStream(),
       stt: stt.createStream(),
       prefixPaddingMs: config.vad.prefixPaddingMs,
+      minSilenceMs: config.vad.minSilenceMs,
       clock: this.#clock,
-      onError: (stage, error) => this.#fail(`whisper ${stage} failed`, error),
+      onError: (error) => this.#fail(failure, error),
+      sink,
     });
-    whisper.link(
-      new WhisperHints((text) => {
-        this.#options.logger?.info({ roomId: this.#options.roomId, hint: text }, 'co-pilot whisper heard');
-        this.#replies.addHint(text);
-      }),
-    );
-    return whisper;
   }
 
   #emit(event: PipelineEvent): void {
@@ -269,12 +281,12 @@ export class VoicePipeline implements CallPipeline {
     return round(clockMs - this.#callStartMs);
   }
 
-  #emitCallerTranscript(t: CallerTranscript): void {
+  #emitTranscript(speaker: 'customer' | 'human', t: CallerTranscript): void {
     this.#emit({
       type: 'transcript',
       roomId: this.#options.roomId,
       segmentId: t.segmentId,
-      speaker: 'customer',
+      speaker,
       text: t.text,
       final: t.final,
       startMs: this.#callMs(t.startAtMs),

@@ -78,6 +78,8 @@ export interface ChatMessage {
   toolCallId?: string;
   /** For role 'assistant': the tool calls it made. */
   toolCalls?: ToolCall[];
+  /** For role 'assistant': 'human' when a human agent said it (barge or takeover), not the AI. */
+  speaker?: 'human';
 }
 
 export interface ToolCall {
@@ -114,6 +116,11 @@ export interface DialogTurnInput {
 export interface DialogSession {
   /** Streams the reply; stops promptly (and without error) when `signal` aborts. */
   respond(input: DialogTurnInput, signal: AbortSignal): AsyncIterable<DialogChunk>;
+  /**
+   * A human agent's words to the caller (already in the history as a `speaker: 'human'` assistant turn). Optional:
+   * a session that keeps its own state of the call (the scripted dialog's order) applies what the human agreed.
+   */
+  hearHuman?(text: string): void;
   close(): void;
 }
 

@@ -17,6 +17,7 @@ import {
 import type { Logger } from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import type { z } from 'zod';
+import { uploadRecording } from '../recording/uploadRecording.ts';
 import type { CallPipelineFactory } from './CallPipeline.ts';
 import { CallSession } from './CallSession.ts';
 import { createLogger } from './log.ts';
@@ -246,6 +247,7 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
         createPipeline: this.#options.createPipeline,
         logger: this.#log,
         leadMs: this.#options.leadMs,
+        uploadRecording: (roomId, file) => uploadRecording(this.#options, roomId, file),
       });
       if (starting.cancelled || !this.#socket.connected) {
         // Nobody waits for this session any more: never leave it running unattended.

@@ -23,6 +23,11 @@ export interface CallPipeline {
   pushWhisperAudio?(pcm16k: Int16Array): void;
   /** Speaks a line the server asked for (e.g. that no person is free). Optional: without it the line is dropped. */
   say?(text: string): void;
+  /**
+   * A human agent speaking to the caller (barge or takeover), mono 16 kHz: transcribed as speaker `human` and part
+   * of the agent's history. Optional: without it the human's words are not in the record.
+   */
+  pushHumanAudio?(pcm16k: Int16Array): void;
   /** Takeover: stop listening and speaking until unmuted. */
   setMuted(muted: boolean): void;
   /** Idempotent; never throws. */

@@ -8,9 +8,15 @@ import {
 } from '@voiceroom/sdk/protocol';
 import type { Logger } from 'pino';
 import type { Clock } from '../audio/clock.ts';
+import { CallAudioRecorder } from '../recording/CallAudioRecorder.ts';
 import { HANDOFF_UNANSWERED } from '../stages/dialog/handoff.ts';
 import { type Endpoint, MediaSession, type MediaSessionStats } from '../transport/MediaSession.ts';
 import type { CallPipeline, CallPipelineFactory } from './CallPipeline.ts';
+
+interface Recording {
+  recorder: CallAudioRecorder;
+  upload(file: Uint8Array): Promise<void>;
+}
 
 export type SessionEndReason = 'agent_hangup' | 'failed' | 'stopped';
 
@@ -30,6 +36,8 @@ export interface CallSessionOptions {
   logger: Logger;
   clock?: Clock;
   leadMs?: number;
+  /** Where a finished recording goes (agents with `recording.enabled`); without it nothing is recorded. */
+  uploadRecording?(roomId: string, file: Uint8Array): Promise<void>;
 }
 
 /**
@@ -42,12 +50,22 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
   readonly #pipeline: CallPipeline;
   readonly #media: MediaSession;
   readonly #log: Logger;
+  readonly #recording: Recording | undefined;
   #started = false;
   #ended = false;
 
   static async create(options: CallSessionOptions): Promise<CallSession> {
     const { dispatch } = options;
     const logger = options.logger.child({ sessionId: dispatch.sessionId, roomId: dispatch.roomId });
+    // Recording starts as the agent is dispatched (the caller is already there), so loading the pipeline counts.
+    const upload = options.uploadRecording;
+    const recording =
+      dispatch.config.recording.enabled && upload
+        ? {
+            recorder: new CallAudioRecorder({ clock: options.clock }),
+            upload: (file: Uint8Array) => upload(dispatch.roomId, file),
+          }
+        : undefined;
     // The pipeline exists before the session does; events it emits before that (none expected) are dropped.
     let forward: ((event: SessionCallEvent) => void) | null = null;
     const emit = (event: SessionCallEvent) => forward?.(event);
@@ -65,13 +83,20 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
         ingestHost: options.ingestHost,
         clock: options.clock,
         leadMs: options.leadMs,
-        voice: { sampleRate: pipeline.outputSampleRate, pull: () => pipeline.pullAudio() },
+        voice: {
+          sampleRate: pipeline.outputSampleRate,
+          pull: () => {
+            const frame = pipeline.pullAudio();
+            if (frame) recording?.recorder.addAgent(frame, pipeline.outputSampleRate);
+            return frame;
+          },
+        },
       });
     } catch (error) {
       pipeline.close();
       throw error;
     }
-    const session = new CallSession(dispatch, pipeline, media, logger);
+    const session = new CallSession(dispatch, pipeline, media, logger, recording);
     forward = (event) => session.#onPipelineEvent(event);
     return session;
   }
@@ -81,6 +106,7 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
     pipeline: CallPipeline,
     media: MediaSession,
     logger: Logger,
+    recording: Recording | undefined,
   ) {
     super();
     this.id = dispatch.sessionId;
@@ -88,13 +114,20 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
     this.#pipeline = pipeline;
     this.#media = media;
     this.#log = logger;
+    this.#recording = recording;
     media.on('audio', (pcm, atMs, stream) => {
+      if (stream.audience !== 'staff') recording?.recorder.addVoice(pcm);
       if (stream.audience === 'staff') {
         const pushWhisper = this.#pipeline.pushWhisperAudio;
         if (pushWhisper) this.#guard('pushWhisperAudio', () => pushWhisper.call(this.#pipeline, pcm));
         return;
       }
-      // A co-pilot speaking to the customer (barge) is not the caller: the AI listens to the customer only.
+      // A human agent speaking to the customer (barge, takeover) is not the caller: it is recorded, never answered.
+      if (stream.role === 'human_agent' || stream.role === 'supervisor') {
+        const pushHuman = this.#pipeline.pushHumanAudio;
+        if (pushHuman) this.#guard('pushHumanAudio', () => pushHuman.call(this.#pipeline, pcm));
+        return;
+      }
       if (stream.role !== 'customer') return;
       this.#guard('pushCallerAudio', () => this.#pipeline.pushCallerAudio(pcm, atMs));
     });
@@ -148,6 +181,7 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
     if (this.#ended) return;
     this.#ended = true;
     this.#media.close();
+    this.#saveRecording();
     try {
       this.#pipeline.close();
     } catch (error) {
@@ -176,6 +210,21 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
     );
     this.emit('ended', reason, message);
     this.removeAllListeners();
+  }
+
+  #saveRecording(): void {
+    const recording = this.#recording;
+    if (!recording) return;
+    try {
+      const file = recording.recorder.finish();
+      recording.upload(file).then(
+        () => this.#log.info({ bytes: file.length }, 'call recording uploaded'),
+        (error: unknown) =>
+          this.#log.error({ err: error }, 'call recording upload failed; the recording is lost'),
+      );
+    } catch (error) {
+      this.#log.error({ err: error }, 'finishing the call recording failed');
+    }
   }
 
   #onPipelineEvent(raw: SessionCallEvent): void {

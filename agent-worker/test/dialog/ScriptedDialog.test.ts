@@ -218,4 +218,16 @@ describe('ScriptedDialog', () => {
     const { text } = await turn(s, "that's all", { history });
     expect(text).toBe("What's the delivery address?");
   });
+
+  it('reads back what a human agent added for the caller while they had the call', async () => {
+    const s = session();
+    const history: Array<{ role: 'user' | 'assistant'; content: string }> = [];
+    await turn(s, 'a large pepperoni pizza', { history });
+    await turn(s, 'my name is ana', { history });
+    await turn(s, 'twelve oak street', { history });
+    s.hearHuman?.('I added a garlic bread for you');
+    history.push({ role: 'assistant', content: '[human agent] I added a garlic bread for you' });
+    const { text } = await turn(s, "that's all", { history });
+    expect(text).toMatch(/^Let me read that back: a large pepperoni pizza and a garlic bread for Ana/);
+  });
 });

@@ -209,6 +209,8 @@ export class ScriptedStt implements Stt {
 export class ScriptedDialogDouble implements Dialog {
   readonly name = 'dialog-double';
   readonly requests: { input: DialogTurnInput; signal: AbortSignal; atMs: number }[] = [];
+  /** What sessions were told a human agent said. */
+  readonly heardFromHuman: string[] = [];
   reply: (userText: string) => DialogChunk[] = (text) => [{ type: 'text', text: `You said ${text}.` }];
   /** Time the double "thinks" before its first chunk, on the test's clock. */
   latencyMs = 0;
@@ -233,6 +235,9 @@ export class ScriptedDialogDouble implements Dialog {
           yield chunk;
         }
       }.bind(this),
+      hearHuman: (text: string) => {
+        this.heardFromHuman.push(text);
+      },
       close() {},
     };
   }

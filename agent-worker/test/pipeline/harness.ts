@@ -1,7 +1,7 @@
 import { type AgentConfigInput, AgentConfigSchema } from '@voiceroom/sdk/protocol';
 import { speakWith } from '../../src/pipeline/sentenceSpeech.ts';
 import { type PipelineEvent, VoicePipeline } from '../../src/pipeline/voicePipeline.ts';
-import type { Stt, Vad } from '../../src/stages/types.ts';
+import type { Dialog, Stt, Vad } from '../../src/stages/types.ts';
 import { FakeClock, LevelVad, ScriptedDialogDouble, ScriptedStt, ToneTts } from './doubles.ts';
 
 export const SPEECH = 4000;
@@ -19,10 +19,10 @@ export interface Harness {
   played: { atMs: number; audio: boolean }[];
   callerSamplesPushed: number;
   /**
-   * Advances `ms` in 20 ms steps: caller frame in (speech or silence; 'whisper' = a co-pilot whispering while the
-   * caller is silent), one agent frame pulled.
+   * Advances `ms` in 20 ms steps: caller frame in (speech or silence; 'whisper' = a co-pilot whispering, 'human' = a
+   * human agent speaking to the caller, both while the caller is silent), one agent frame pulled.
    */
-  run(ms: number, caller?: 'speech' | 'silence' | 'whisper'): Promise<void>;
+  run(ms: number, caller?: 'speech' | 'silence' | 'whisper' | 'human'): Promise<void>;
   /**
    * An event-loop stall: `ms` pass with nothing pushed or pulled, then that much caller audio arrives at once (the
    * media path delivers what queued up).
@@ -36,10 +36,18 @@ export interface Harness {
 
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+export interface HarnessOptions {
+  /** Offline stages that take over when the configured VAD or recogniser fails mid-call. */
+  fallbacks?: { vad?: Vad; stt?: Stt };
+  /** A real dialog instead of the double (`harness.dialog` then sees no requests). */
+  realDialog?: Dialog;
+}
+
 export function createHarness(
   overrides: Partial<AgentConfigInput> = {},
-  fallbacks: { vad?: Vad; stt?: Stt } = {},
+  options: HarnessOptions = {},
 ): Harness {
+  const fallbacks = options.fallbacks ?? {};
   const config = AgentConfigSchema.parse({
     id: 'test',
     name: 'Test',
@@ -68,7 +76,7 @@ export function createHarness(
       ...(fallbacks.vad ? { vad: async () => fallbacks.vad as Vad } : {}),
       ...(fallbacks.stt ? { stt: async () => fallbacks.stt as Stt } : {}),
     },
-    dialog,
+    dialog: options.realDialog ?? dialog,
     tts,
     speak: speakWith(tts, config.tts.parallelism),
     emit: (e) => events.push(e),
@@ -91,6 +99,7 @@ export function createHarness(
         clock.advance(20);
         pipeline.pushCallerAudio(caller === 'speech' ? speech : silence);
         if (caller === 'whisper') pipeline.pushWhisperAudio(speech);
+        if (caller === 'human') pipeline.pushHumanAudio(speech);
         harness.callerSamplesPushed += FRAME;
         harness.played.push({ atMs: clock.now(), audio: pipeline.pullAudio() !== null });
         await flush();

@@ -5,7 +5,7 @@ import { createHarness } from './harness.ts';
 
 /** The recogniser crashes when the caller's first utterance ends: its stream breaks, or endUtterance throws. */
 async function recogniserCrashesMidCall(fallbackStt?: ScriptedStt, synchronously = false) {
-  const h = createHarness({}, fallbackStt ? { stt: fallbackStt } : {});
+  const h = createHarness({}, { fallbacks: fallbackStt ? { stt: fallbackStt } : {} });
   h.pipeline.start();
   await h.untilListening();
   h.stt.failAtNextUtteranceEnd = new Error('sherpa decoder crashed');
@@ -84,7 +84,7 @@ describe('a stage failing mid-call', () => {
   });
 
   it('the VAD throws and the offline VAD takes over: the caller is heard and answered again', async () => {
-    const h = createHarness({}, { vad: new LevelVad(200, 'energy') });
+    const h = createHarness({}, { fallbacks: { vad: new LevelVad(200, 'energy') } });
     h.pipeline.start();
     await h.untilListening();
     h.vad.failAtNextSpeech = new Error('onnxruntime session failed');

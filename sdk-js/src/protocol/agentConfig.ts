@@ -96,6 +96,11 @@ export const PrivacyConfigSchema = z.object({
   retentionDays: z.number().int().min(1).max(3650).default(90),
 });
 
+/** Call recording: the call's audio (caller, AI and human agents, mixed), Ogg Opus encrypted at rest. */
+export const RecordingConfigSchema = z.object({
+  enabled: z.boolean().default(false),
+});
+
 export const AgentConfigSchema = z.object({
   id: z
     .string()
@@ -121,6 +126,7 @@ export const AgentConfigSchema = z.object({
   turn: TurnConfigSchema.prefault({}),
   handoff: HandoffConfigSchema.prefault({}),
   privacy: PrivacyConfigSchema.prefault({}),
+  recording: RecordingConfigSchema.prefault({}),
 });
 
 export type AgentConfig = z.infer<typeof AgentConfigSchema>;

@@ -5,6 +5,7 @@ import { type ExtractionService, startExtraction } from '../extraction/index.ts'
 import type { MetricsRegistry } from '../http/metrics.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { RetentionSweeper } from '../privacy/RetentionSweeper.ts';
+import { RecordingStore } from '../recordings/RecordingStore.ts';
 import { MySqlAgentConfigStore } from './AgentConfigStore.ts';
 import { CallQueries } from './CallQueries.ts';
 import { CallRecorder } from './CallRecorder.ts';
@@ -17,7 +18,7 @@ export { CallError, CallRecorder } from './CallRecorder.ts';
 export interface CallRecordsOptions {
   orm: MikroORM;
   bus: CallEventBus;
-  config: Pick<ServerConfig, 'extraction' | 'providers'>;
+  config: Pick<ServerConfig, 'extraction' | 'providers'> & Partial<Pick<ServerConfig, 'recordings'>>;
   /** False when extraction runs in separate worker processes (server/src/extraction/workerMain.ts). */
   runExtractionWorker?: boolean;
   logger?: Logger;
@@ -31,6 +32,8 @@ export interface CallRecords {
   extraction: ExtractionService;
   /** Deletes calls past their agent's privacy.retentionDays; runs at start and daily. */
   retention: RetentionSweeper;
+  /** Encrypted call recordings; undefined when no RECORDING_KEYS are configured. */
+  recordings: RecordingStore | undefined;
   /**
    * Every minute, ends calls active for over 10 minutes whose room is gone (the caller never joined): pass the
    * media registry's lookup, e.g. `(roomId) => registry.get(roomId) !== undefined`.
@@ -69,7 +72,12 @@ export async function startCallRecords(options: CallRecordsOptions): Promise<Cal
   if (orphaned > 0)
     logger.warn({ calls: orphaned }, 'ended calls left active by a previous run; extraction queued');
   recorder.start();
-  const retention = new RetentionSweeper({ orm: options.orm, agentConfigs });
+  const keyring = options.config.recordings?.keyring;
+  const recordings =
+    options.config.recordings && keyring
+      ? new RecordingStore({ dir: options.config.recordings.dir, keyring })
+      : undefined;
+  const retention = new RetentionSweeper({ orm: options.orm, agentConfigs, recordings });
   retention.start();
   let roomWatch: NodeJS.Timeout | undefined;
   return {
@@ -78,6 +86,7 @@ export async function startCallRecords(options: CallRecordsOptions): Promise<Cal
     queries: new CallQueries(options.orm),
     extraction,
     retention,
+    recordings,
     watchRooms(roomExists) {
       clearInterval(roomWatch);
       roomWatch = setInterval(() => {

@@ -14,6 +14,8 @@ export interface RetentionSweeperOptions {
    * defaultRetentionDays), so no trace of a call outlives every call it could be about.
    */
   auditRetentionDays?: number;
+  /** Call recordings: a recording whose call is gone (swept, or deleted otherwise) is deleted too. */
+  recordings?: { callIds(): Promise<string[]>; delete(callId: string): Promise<void> };
   logger?: Logger;
 }
 
@@ -28,6 +30,7 @@ export class RetentionSweeper {
   readonly #agentConfigs: RetentionSweeperOptions['agentConfigs'];
   readonly #defaultDays: number;
   readonly #auditDays: number | undefined;
+  readonly #recordings: RetentionSweeperOptions['recordings'];
   readonly #log: Logger;
   #timer: NodeJS.Timeout | undefined;
 
@@ -36,6 +39,7 @@ export class RetentionSweeper {
     this.#agentConfigs = options.agentConfigs;
     this.#defaultDays = options.defaultRetentionDays ?? 90;
     this.#auditDays = options.auditRetentionDays;
+    this.#recordings = options.recordings;
     this.#log = options.logger ?? createLogger('retention');
   }
 
@@ -83,7 +87,31 @@ export class RetentionSweeper {
         });
       }
     });
+    const recordings = await this.#sweepRecordings();
+    if (recordings > 0) deleted.recordings = recordings;
     if (Object.keys(deleted).length > 0) this.#log.info({ deleted }, 'deleted calls past retention');
+    return deleted;
+  }
+
+  /** Deletes the recordings of calls that no longer exist; returns how many. */
+  async #sweepRecordings(): Promise<number> {
+    if (!this.#recordings) return 0;
+    const ids = await this.#recordings.callIds();
+    let deleted = 0;
+    for (let i = 0; i < ids.length; i += 1000) {
+      const batch = ids.slice(i, i + 1000);
+      const rows = await this.#orm.em
+        .fork()
+        .execute<{ id: string }[]>(
+          `select id from calls where id in (${batch.map(() => '?').join(', ')})`,
+          batch,
+        );
+      const alive = new Set(rows.map((r) => r.id));
+      for (const id of batch.filter((id) => !alive.has(id))) {
+        await this.#recordings.delete(id);
+        deleted++;
+      }
+    }
     return deleted;
   }
 

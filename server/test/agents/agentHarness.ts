@@ -4,11 +4,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { grantsForRole } from '@voiceroom/sdk/protocol';
+import { grantsForRole, type RoomRole } from '@voiceroom/sdk/protocol';
 import { Server } from 'socket.io';
 import { FRAME_SAMPLES_48K, OpusEncoderStream } from '../../../agent-worker/src/audio/OpusCodec.ts';
 import { buildRtpPacket, parseRtpPacket } from '../../../agent-worker/src/rtp/rtpPacket.ts';
@@ -31,8 +31,17 @@ export type AgentHarness = Awaited<ReturnType<typeof startAgentHarness>>;
 export type Customer = Awaited<ReturnType<AgentHarness['joinCustomer']>>;
 
 export async function startAgentHarness(
-  options: { dispatchTimeoutMs?: number; greetingWaitMs?: number; maxDispatchesPerCall?: number } = {},
+  options: {
+    dispatchTimeoutMs?: number;
+    greetingWaitMs?: number;
+    maxDispatchesPerCall?: number;
+    /** Agent configurations (default agent-worker/agents). */
+    agentsDir?: string;
+    /** Serves HTTP requests other than socket.io's (e.g. the recordings route workers upload to). */
+    onRequest?: (request: IncomingMessage, response: ServerResponse) => void;
+  } = {},
 ) {
+  const { agentsDir, onRequest, ...gatewayOptions } = options;
   const pool = await WorkerPool.create({ numWorkers: 1 });
   const bus = new CallEventBus();
   const registry = new RoomRegistry({
@@ -48,13 +57,14 @@ export async function startAgentHarness(
   });
   const http = createServer();
   const io = new Server(http);
+  if (onRequest) http.on('request', (req, res) => !req.url?.startsWith('/socket.io/') && onRequest(req, res));
   const gateway = new AgentGateway({
     io,
     bus,
     rooms: registry,
     tokens,
-    agentConfigs: new FileAgentConfigStore(AGENTS_DIR),
-    ...options,
+    agentConfigs: new FileAgentConfigStore(agentsDir ?? AGENTS_DIR),
+    ...gatewayOptions,
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const serverUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
@@ -73,12 +83,16 @@ export async function startAgentHarness(
     return registry.getOrCreate(`room-${randomBytes(4).toString('hex')}`, { agentId });
   }
 
-  /** A customer on a PlainTransport to a Node UDP socket: sends Opus into the room, receives the room's audio. */
+  /**
+   * A customer (or, with `role`, a human agent barging in) on a PlainTransport to a Node UDP socket: sends Opus into
+   * the room, receives the room's audio.
+   */
   async function joinCustomer(
     room: Room,
     peerId: string,
-    options: { browserLike?: boolean; produceNow?: boolean } = {},
+    options: { browserLike?: boolean; produceNow?: boolean; role?: RoomRole } = {},
   ) {
+    const role = options.role ?? 'customer';
     const socket = createSocket('udp4');
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
     sockets.push(socket);
@@ -89,9 +103,9 @@ export async function startAgentHarness(
       // 'webrtc' peers get their consumers paused until resumed, like a browser's.
       kind: options.browserLike ? 'webrtc' : 'agent',
       identity: `guest:${peerId}`,
-      displayName: 'Customer',
-      role: 'customer',
-      grants: grantsForRole('customer'),
+      displayName: role === 'customer' ? 'Customer' : 'Human agent',
+      role,
+      grants: grantsForRole(role),
       rtpCapabilities: room.rtpCapabilities,
     });
     await room.attachTransport(peer, transport, 'sendrecv');

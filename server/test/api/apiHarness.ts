@@ -28,7 +28,11 @@ const RULES_ONLY: ServerConfig['extraction'] = {
  * extraction worker runs only when asked (tests that drive jobs themselves keep it off).
  */
 export async function startApiHarness(
-  options: { extraction?: ServerConfig['extraction']; runExtractionWorker?: boolean } = {},
+  options: {
+    extraction?: ServerConfig['extraction'];
+    runExtractionWorker?: boolean;
+    recordings?: ServerConfig['recordings'];
+  } = {},
 ): Promise<ApiHarness> {
   const late: { records?: CallRecords; routers?: Router[] } = {};
   const bus = new CallEventBus();
@@ -43,6 +47,7 @@ export async function startApiHarness(
     config: {
       extraction: options.extraction ?? RULES_ONLY,
       providers: providerPolicyFromEnv({}, '/models'),
+      ...(options.recordings ? { recordings: options.recordings } : {}),
     },
     runExtractionWorker: options.runExtractionWorker ?? false,
   });

@@ -60,6 +60,26 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('debug');
   });
 
+  it('reads recording keys, and keeps no recordings without them', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(loadConfig({ JWT_SECRET: SECRET }).recordings.keyring).toBeUndefined();
+    const config = loadConfig({
+      JWT_SECRET: SECRET,
+      RECORDING_KEYS: `k1:${key},k2:${key}`,
+      RECORDING_KEY_ID: 'k1',
+      RECORDINGS_DIR: '/var/lib/voiceroom/recordings',
+    });
+    expect(config.recordings.dir).toBe('/var/lib/voiceroom/recordings');
+    expect(config.recordings.keyring?.current.id).toBe('k1');
+    expect(config.recordings.keyring?.get('k2')).toEqual(Buffer.alloc(32, 7));
+    expect(() => loadConfig({ JWT_SECRET: SECRET, RECORDING_KEYS: 'k1:c2hvcnQ=' })).toThrow(
+      /RECORDING_KEYS: entry 1 must be <id>:<base64 of 32 random bytes>/,
+    );
+    expect(() => loadConfig({ JWT_SECRET: SECRET, RECORDING_KEY_ID: 'k1' })).toThrow(
+      /RECORDING_KEY_ID: is set but RECORDING_KEYS is not/,
+    );
+  });
+
   it('names every bad variable in one ConfigError', () => {
     let error: unknown;
     try {

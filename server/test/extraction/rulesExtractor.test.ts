@@ -168,6 +168,20 @@ describe('RulesExtractor', () => {
     expect(result.items.map((i) => i.name)).toEqual(['coke']);
   });
 
+  it('takes the items a human agent added for the caller into the order', async () => {
+    const result = await new RulesExtractor().extract(
+      [
+        customer('a large pepperoni pizza please'),
+        agent('A large pepperoni pizza, got it. Anything else?'),
+        { speaker: 'human', text: 'hi this is sam I added a garlic bread for you' },
+        customer("that's all"),
+      ],
+      signal(),
+    );
+    expect(result.items.map((i) => i.name).sort()).toEqual(['garlic bread', 'pepperoni pizza']);
+    expect(result.customer.name).toBeNull();
+  });
+
   it('uses the menu and currency of the call’s agent', async () => {
     const menu = {
       currency: 'EUR',

@@ -115,6 +115,11 @@ export class ScriptedDialogSession implements DialogSession {
     if (reply.end) yield { type: 'end_call' };
   }
 
+  /** A human agent's words (barge or takeover): what they added or changed for the caller is part of the order. */
+  hearHuman(text: string): void {
+    if (!this.#closed) this.#tracker.hearStaff(text);
+  }
+
   close(): void {
     this.#closed = true;
   }

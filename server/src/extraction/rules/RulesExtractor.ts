@@ -51,6 +51,10 @@ export class RulesExtractor implements Extractor {
         signal.throwIfAborted();
       }
       if (line.speaker !== 'customer') {
+        // A human agent speaks for the business: what they add or change for the caller ("I added a garlic bread
+        // for you") is part of the order.
+        if (line.speaker === 'human')
+          for (const piece of utterancePieces(line.text)) tracker.hearStaff(piece);
         tracker.noteAgentTurn(line.text);
         const asked = expectationFromAgent(line.text);
         expecting = asked === 'none' ? 'order' : asked;

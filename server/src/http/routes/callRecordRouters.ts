@@ -1,4 +1,5 @@
 import type { Router } from '@koa/router';
+import { ServiceTokenRevocations } from '../../auth/ServiceTokenRevocations.ts';
 import type { TokenService } from '../../auth/tokens.ts';
 import type { CallRecords } from '../../calls/index.ts';
 import type { MikroORM } from '../../db/orm.ts';
@@ -8,15 +9,16 @@ import { createAgentConfigsRouter } from './agentConfigs.ts';
 import { createAuditRouter } from './audit.ts';
 import { createCallsRouter } from './calls.ts';
 import { createExtractionRouter } from './extraction.ts';
+import { createRecordingsRouter } from './recordings.ts';
 
 /**
- * The HTTP face of call records: calls, agent configurations, extraction review and the audit log, for
+ * The HTTP face of call records: calls, agent configurations, extraction review, recordings and the audit log, for
  * createHttpApp({ routers }).
  */
 export function createCallRecordRouters(deps: {
   tokens: TokenService;
   orm: MikroORM;
-  records: Pick<CallRecords, 'queries' | 'agentConfigs' | 'extraction'>;
+  records: Pick<CallRecords, 'queries' | 'agentConfigs' | 'extraction' | 'recordings'>;
 }): Router[] {
   const { tokens, orm, records } = deps;
   return [
@@ -28,5 +30,11 @@ export function createCallRecordRouters(deps: {
       review: new ExtractionReview(orm, records.extraction.queue),
     }),
     createAuditRouter({ tokens, orm }),
+    createRecordingsRouter({
+      tokens,
+      serviceTokens: new ServiceTokenRevocations({ orm }).guard(tokens),
+      orm,
+      store: records.recordings,
+    }),
   ];
 }

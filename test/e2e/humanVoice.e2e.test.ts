@@ -95,10 +95,8 @@ describe("a human agent's voice", () => {
     await console.waitForSelector('#calls li button:has-text("Listen")', { timeout: 15_000 });
     await console.click('#calls li button:has-text("Listen")');
     await console.waitForSelector('body[data-call-state="in-call"]', { timeout: 20_000 });
-    await console.click('#takeover');
-    await console.waitForSelector('#takeover[aria-pressed="true"]', { timeout: 10_000 });
-    await console.click('#speak');
-    await console.waitForSelector('#speak[aria-pressed="true"]', { timeout: 10_000 });
+    await console.click('#mode-takeover');
+    await console.waitForSelector('#mode-takeover[aria-pressed="true"]', { timeout: 10_000 });
 
     const accessToken = await login('supervisor@voiceroom.local');
     const api = async <T>(url: string): Promise<T> =>
@@ -114,8 +112,8 @@ describe("a human agent's voice", () => {
     );
     expect(transcript.filter((s) => s.speaker === 'customer' && /garlic/i.test(s.text))).toEqual([]);
 
-    await console.click('#takeover');
-    await console.waitForSelector('#takeover[aria-pressed="false"]', { timeout: 10_000 });
+    await console.click('#mode-listen');
+    await console.waitForSelector('#mode-takeover[aria-pressed="false"]', { timeout: 10_000 });
     await console.click('#leave-call');
     await customer.page.click('#leave');
 

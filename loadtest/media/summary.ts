@@ -63,11 +63,6 @@ export function pooledLoss(streams: readonly { received: number; lost: number }[
   return received + lost === 0 ? 0 : lost / (received + lost);
 }
 
-/** Expected packets of an RTP stream from the first and highest sequence numbers seen, with 16-bit wrap counted. */
-export function expectedFromSequence(firstSeq: number, highestExtendedSeq: number): number {
-  return highestExtendedSeq - firstSeq + 1;
-}
-
 /** Extends a 16-bit sequence number against the previous extended one (handles wrap-around and reordering). */
 export function extendSequence(previousExtended: number | undefined, seq: number): number {
   if (previousExtended === undefined) return seq;

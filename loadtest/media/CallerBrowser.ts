@@ -25,7 +25,7 @@ const EXTRA_FLAGS = [
 
 interface LoadCallersApi {
   loadSpeech(base64s: string[]): void;
-  start(id: number, durationMs: number): void;
+  start(id: number, durationMs: number, maxTurns?: number): void;
   rows(): CallerRow[];
   finished(): Promise<CallerRow[]>;
 }
@@ -109,12 +109,16 @@ export class CallerBrowser {
     return this.#pages.length - 1;
   }
 
-  async startCaller(pageIndex: number, id: number, durationMs: number): Promise<void> {
+  async startCaller(pageIndex: number, id: number, durationMs: number, maxTurns?: number): Promise<void> {
     const page = this.#pages[pageIndex] as Page;
     await page.evaluate(
-      ([i, d]) =>
-        (window as unknown as { loadCallers: LoadCallersApi }).loadCallers.start(i as number, d as number),
-      [id, durationMs],
+      ([i, d, m]) =>
+        (window as unknown as { loadCallers: LoadCallersApi }).loadCallers.start(
+          i as number,
+          d as number,
+          m ?? undefined,
+        ),
+      [id, durationMs, maxTurns ?? null] as const,
     );
   }
 

@@ -39,7 +39,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let speechCache: Promise<Int16Array[]> | undefined;
 /** The utterances, synthesized once per process. */
-function callerSpeech(): Promise<Int16Array[]> {
+export function callerSpeech(): Promise<Int16Array[]> {
   speechCache ??= (async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'voiceroom-load-speech-'));
     try {

@@ -6,19 +6,11 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runAgentLoad } from './agentLoad.ts';
 import { ArgumentError, parseMediaLoadArgs } from './args.ts';
+import { RESULTS_DIR } from './resultsDir.ts';
 import { runSfuLoad } from './sfuLoad.ts';
 import { startStack } from './stack.ts';
-
-export const RESULTS_DIR = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'bench',
-  'results',
-);
 
 async function main(): Promise<void> {
   let args: ReturnType<typeof parseMediaLoadArgs>;

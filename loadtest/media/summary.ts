@@ -79,3 +79,22 @@ export function cpuPercent(cpuSecondsBefore: number, cpuSecondsAfter: number, wa
   if (wallSeconds <= 0) return 0;
   return round1(((cpuSecondsAfter - cpuSecondsBefore) / wallSeconds) * 100);
 }
+
+/**
+ * Memory drift in MB per 100 calls: the least-squares slope of RSS over calls completed, times 100. Needs two
+ * distinct call counts; null otherwise.
+ */
+export function driftPer100Calls(samples: readonly { calls: number; mb: number }[]): number | null {
+  const points = samples.filter((s) => Number.isFinite(s.mb));
+  const n = points.length;
+  if (n < 2) return null;
+  const meanX = points.reduce((a, s) => a + s.calls, 0) / n;
+  const meanY = points.reduce((a, s) => a + s.mb, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (const s of points) {
+    sxx += (s.calls - meanX) ** 2;
+    sxy += (s.calls - meanX) * (s.mb - meanY);
+  }
+  return sxx === 0 ? null : round1((sxy / sxx) * 100);
+}

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseProcStat } from '../media/procStats.ts';
+import { windowCounts } from '../media/RtpListener.ts';
 import {
   cpuPercent,
+  driftPer100Calls,
   extendSequence,
   lossBetween,
   percentile,
@@ -87,5 +89,49 @@ describe('CPU from /proc', () => {
   it('turns CPU seconds over wall seconds into percent of one core', () => {
     expect(cpuPercent(10, 13, 6)).toBe(50);
     expect(cpuPercent(10, 13, 0)).toBe(0);
+  });
+});
+
+describe('listener loss over a window', () => {
+  it('counts the sequence numbers expected after the window opened that never arrived', () => {
+    const before = { received: 100, firstSeq: 0, highestSeq: 99 };
+    const after = { received: 195, firstSeq: 0, highestSeq: 199 };
+    expect(windowCounts(before, after)).toEqual({ received: 95, lost: 5 });
+  });
+
+  it('starts from the first packet when the window opened before any arrived, and is empty when none did', () => {
+    const empty = { received: 0, firstSeq: undefined, highestSeq: undefined };
+    expect(windowCounts(empty, { received: 10, firstSeq: 50, highestSeq: 59 })).toEqual({
+      received: 10,
+      lost: 0,
+    });
+    expect(windowCounts(empty, empty)).toEqual({ received: 0, lost: 0 });
+  });
+});
+
+describe('memory drift per 100 calls', () => {
+  it('is the least-squares slope of RSS over calls, per 100 calls', () => {
+    const samples = [0, 50, 100, 150, 200].map((calls) => ({
+      calls,
+      mb: 200 + calls * 0.02 + (calls === 100 ? 1 : 0),
+    }));
+    expect(driftPer100Calls(samples)).toBe(2);
+  });
+
+  it('is null without two distinct call counts, and ignores samples of a process that was gone', () => {
+    expect(driftPer100Calls([{ calls: 10, mb: 100 }])).toBeNull();
+    expect(
+      driftPer100Calls([
+        { calls: 10, mb: 100 },
+        { calls: 10, mb: 120 },
+      ]),
+    ).toBeNull();
+    expect(
+      driftPer100Calls([
+        { calls: 0, mb: 100 },
+        { calls: 100, mb: Number.NaN },
+        { calls: 200, mb: 104 },
+      ]),
+    ).toBe(2);
   });
 });

@@ -40,6 +40,9 @@ export function trackPeerConnections(): void {
   window.RTCPeerConnection = class extends Original {
     constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
       super(...args);
+      // closed ones (callers that left) are dropped so long runs do not scan them
+      for (let i = peerConnections.length - 1; i >= 0; i--)
+        if (peerConnections[i]?.connectionState === 'closed') peerConnections.splice(i, 1);
       peerConnections.push(this);
     }
   };
@@ -77,11 +80,14 @@ async function inbound(receiver: RTCRtpReceiver): Promise<Inbound> {
 export class VirtualCaller {
   readonly #row: CallerRow;
   readonly #endAt: number;
+  readonly #maxTurns: number;
   #room: Room | undefined;
   #agentState = 'idle';
   #stateWaiters: (() => void)[] = [];
 
-  constructor(id: number, durationMs: number) {
+  /** Talks until `durationMs` after starting is nearly up, or after `maxTurns` turns. */
+  constructor(id: number, durationMs: number, maxTurns = Number.POSITIVE_INFINITY) {
+    this.#maxTurns = maxTurns;
     this.#row = {
       id,
       state: 'joining',
@@ -176,7 +182,7 @@ export class VirtualCaller {
 
   /** Turn after turn until the call's time is up: speak, time the answer's first packet, wait for its end. */
   async #converse(microphone: MediaStreamTrack, receiver: RTCRtpReceiver): Promise<void> {
-    while (performance.now() < this.#endAt - 3_000) {
+    while (performance.now() < this.#endAt - 3_000 && this.#row.turns < this.#maxTurns) {
       const index = (this.#row.id + this.#row.turns) % utteranceCount();
       this.#row.turns += 1;
       const { endT } = await say(microphone, index);

@@ -13,8 +13,8 @@ const running: Promise<void>[] = [];
 
 (window as unknown as { loadCallers: unknown }).loadCallers = {
   loadSpeech,
-  start(id: number, durationMs: number): void {
-    const caller = new VirtualCaller(id, durationMs);
+  start(id: number, durationMs: number, maxTurns?: number): void {
+    const caller = new VirtualCaller(id, durationMs, maxTurns);
     callers.push(caller);
     running.push(caller.run());
   },

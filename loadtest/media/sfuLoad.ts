@@ -2,7 +2,9 @@
  * SFU mode: the SFU's own capacity, without the agent or the signaling. One mediasoup worker (as the server starts
  * them) with rooms of one speaker and K listeners: the speaker is an Opus RTP stream at 50 packets/s into a
  * PlainTransport; each listener a consumer on its own SRTP PlainTransport to its own UDP socket (RtpListener).
- * Loss is counted per consumer over a steady window, after the ramp; the worker's CPU comes from /proc.
+ * Loss is counted per consumer over a steady window, after the ramp (sequence gaps), and so is delivery (packets
+ * received over packets sent times listeners: a worker that falls behind delays packets in order without gaps);
+ * the worker's CPU comes from /proc.
  */
 import { createSocket } from 'node:dgram';
 import { loadavg } from 'node:os';
@@ -54,20 +56,21 @@ async function openRoom(router: ms.Router, index: number, listeners: number): Pr
       encodings: [{ ssrc }],
     },
   });
-  const bots: RtpListener[] = [];
-  for (let i = 0; i < listeners; i++) {
-    const bot = await RtpListener.open(IP);
-    const egress = await router.createPlainTransport({
-      listenInfo: { protocol: 'udp', ip: IP },
-      rtcpMux: true,
-      comedia: false,
-      enableSrtp: true,
-      srtpCryptoSuite: SRTP.cryptoSuite,
-    });
-    await egress.connect({ ip: IP, port: bot.port, srtpParameters: SRTP });
-    await egress.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities });
-    bots.push(bot);
-  }
+  const bots = await Promise.all(
+    Array.from({ length: listeners }, async () => {
+      const bot = await RtpListener.open(IP);
+      const egress = await router.createPlainTransport({
+        listenInfo: { protocol: 'udp', ip: IP },
+        rtcpMux: true,
+        comedia: false,
+        enableSrtp: true,
+        srtpCryptoSuite: SRTP.cryptoSuite,
+      });
+      await egress.connect({ ip: IP, port: bot.port, srtpParameters: SRTP });
+      await egress.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities });
+      return bot;
+    }),
+  );
   return { speakerPort: ingress.tuple.localPort, ssrc, seq: 0, listeners: bots };
 }
 
@@ -125,6 +128,7 @@ export async function runSfuLoad(options: SfuLoadOptions) {
     const after = snapshot();
     const windows = after.map((c, i) => windowCounts(before[i] as ListenerCounters, c));
     const silent = windows.filter((w) => w.received === 0).length;
+    const received = windows.reduce((n, w) => n + w.received, 0);
     return {
       mode: 'sfu' as const,
       rooms: options.rooms,
@@ -132,8 +136,10 @@ export async function runSfuLoad(options: SfuLoadOptions) {
       consumers,
       window_s: Math.round(wall * 10) / 10,
       packets_sent_by_speakers: sent - sentBefore,
-      packets_received_by_listeners: windows.reduce((n, w) => n + w.received, 0),
+      packets_received_by_listeners: received,
       loss: Math.round(pooledLoss(windows) * 1e5) / 1e5,
+      // sequence gaps miss a backlog: a worker short of CPU forwards late, in order; this catches it
+      delivered: Math.round((received / ((sent - sentBefore) * options.listeners)) * 1e4) / 1e4,
       consumers_receiving_nothing: silent,
       srtp: SRTP.cryptoSuite,
       cpu_percent_of_core: {

@@ -7,6 +7,7 @@
  * the worker's CPU comes from /proc.
  */
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { types as ms } from 'mediasoup';
 import * as mediasoup from 'mediasoup';
@@ -34,6 +35,16 @@ const SRTP = {
 const log = (line: Record<string, unknown>) =>
   process.stderr.write(`${JSON.stringify({ loadtest: 'media', mode: 'sfu', ...line })}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The machine's UDP receive-buffer drops so far (/proc/net/snmp): every process's, ours included. */
+function udpRcvbufErrors(): number {
+  const lines = readFileSync('/proc/net/snmp', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('Udp:'));
+  const names = (lines[0] ?? '').split(/\s+/);
+  const values = (lines[1] ?? '').split(/\s+/);
+  return Number(values[names.indexOf('RcvbufErrors')] ?? Number.NaN);
+}
 
 interface SfuRoom {
   speakerPort: number;
@@ -115,6 +126,7 @@ export async function runSfuLoad(options: SfuLoadOptions) {
     const windowS = Math.max(3, options.durationS - options.rampS - 2);
     const before = snapshot();
     const sentBefore = sent;
+    const dropsBefore = udpRcvbufErrors();
     const cpuBefore = cpuSecondsOf([worker.pid]);
     const genBefore = cpuSecondsOf([process.pid]);
     const t0 = performance.now();
@@ -126,6 +138,8 @@ export async function runSfuLoad(options: SfuLoadOptions) {
     }
     const wall = (performance.now() - t0) / 1000;
     const after = snapshot();
+    const sentInWindow = sent - sentBefore;
+    const expected = sentInWindow * options.listeners;
     const windows = after.map((c, i) => windowCounts(before[i] as ListenerCounters, c));
     const silent = windows.filter((w) => w.received === 0).length;
     const received = windows.reduce((n, w) => n + w.received, 0);
@@ -135,11 +149,13 @@ export async function runSfuLoad(options: SfuLoadOptions) {
       listeners_per_room: options.listeners,
       consumers,
       window_s: Math.round(wall * 10) / 10,
-      packets_sent_by_speakers: sent - sentBefore,
+      packets_sent_by_speakers: sentInWindow,
       packets_received_by_listeners: received,
       loss: Math.round(pooledLoss(windows) * 1e5) / 1e5,
-      // sequence gaps miss a backlog: a worker short of CPU forwards late, in order; this catches it
-      delivered: Math.round((received / ((sent - sentBefore) * options.listeners)) * 1e4) / 1e4,
+      // sequence gaps miss a backlog: a worker short of CPU forwards late, in order, so what arrived in the
+      // window is counted against what was sent in it too (the generator's own CPU is reported to judge it)
+      delivered: Math.round((received / expected) * 1e4) / 1e4,
+      udp_rcvbuf_errors_machine_wide: udpRcvbufErrors() - dropsBefore,
       consumers_receiving_nothing: silent,
       srtp: SRTP.cryptoSuite,
       cpu_percent_of_core: {

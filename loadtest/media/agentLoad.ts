@@ -9,6 +9,7 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { synthesizeCallerSpeech } from '../../bench/voiceScenario.ts';
 import { CallerBrowser } from './CallerBrowser.ts';
+import { agentTurnProfile } from './db.ts';
 import type { CallerRow } from './page/VirtualCaller.ts';
 import { groupRss, openCpuWindow, type ProcessGroup, processGroups } from './processCpu.ts';
 import type { Stack } from './stack.ts';
@@ -111,6 +112,7 @@ export async function runAgentLoad(stack: Stack, options: AgentLoadOptions) {
     const cpuPercent: Record<ProcessGroup, number> | undefined = cpu?.stop();
     const rssLoaded = steadyGroups && groupRss(steadyGroups);
     rows = await browser.finished();
+    const agentProfile = stack.dbName ? await agentTurnProfile(stack.dbName).catch(() => null) : null;
     const s = summarizeCallers(rows);
     log({
       t_s: elapsed(),
@@ -122,6 +124,8 @@ export async function runAgentLoad(stack: Stack, options: AgentLoadOptions) {
       mode: 'agent' as const,
       ...options,
       ...s,
+      // a call's first answer is slower than the rest (the agent's first end-of-utterance, see agent_stage_ms)
+      v2v_ms_after_first_turn: summarize(rows.flatMap((r) => r.v2vMs.slice(1))),
       join_ms: summarize(rows.flatMap((r) => (r.joinMs === null ? [] : [r.joinMs]))),
       first_audio_ms: summarize(rows.flatMap((r) => (r.firstAudioMs === null ? [] : [r.firstAudioMs]))),
       downlink_loss: round3(
@@ -138,6 +142,8 @@ export async function runAgentLoad(stack: Stack, options: AgentLoadOptions) {
         received: rows.reduce((n, r) => n + r.packetsReceived, 0),
       },
       cpu_percent_of_core: cpuPercent ?? null,
+      // the agent's own stage timings (median ms) from its turn metrics: where the voice-to-voice time goes
+      agent_stage_ms: agentProfile,
       rss_mb: rssIdle && rssLoaded ? { before: rssIdle, loaded: rssLoaded } : null,
       load_average: loadavg().map((l) => Math.round(l * 10) / 10),
       first_errors: rows.flatMap((r) => r.errors.map((e) => `caller ${r.id}: ${e}`)).slice(0, 20),

@@ -2,11 +2,9 @@
  * The end-of-soak checks: every mediasoup object closed again (the server's own counters, from /metrics) and the
  * database consistent (every call ended, transcripts and turn metrics stored, every extraction job final).
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { query } from './db.ts';
 import { readMetrics } from './stack.ts';
 
-const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const MEDIA_KINDS = ['routers', 'transports', 'producers', 'consumers'] as const;
@@ -22,25 +20,6 @@ export async function mediaObjectsAfter(baseUrl: string, timeoutMs: number): Pro
     if (Object.values(counts).every((v) => v === 0) || Date.now() > deadline) return counts;
     await sleep(500);
   }
-}
-
-async function query(db: string, sql: string): Promise<string[][]> {
-  const { stdout } = await run('mariadb', [
-    '-h',
-    process.env.DB_HOST ?? '127.0.0.1',
-    '-u',
-    process.env.DB_USER ?? 'root',
-    '-N',
-    '-B',
-    db,
-    '-e',
-    sql,
-  ]);
-  return stdout
-    .trim()
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => l.split('\t'));
 }
 
 const one = async (db: string, sql: string) => Number((await query(db, sql))[0]?.[0] ?? Number.NaN);

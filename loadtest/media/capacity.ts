@@ -3,9 +3,9 @@
  * (voice-to-voice p95 <= 800 ms, >= 99% of turns answered) breaks, then SFU consumers per mediasoup worker ramped
  * until loss reaches 0.5%; each reports the last step that held. CPU per process from /proc over each step's steady
  * window, the generator's own included so readers can correct for it. CAPACITY_AGENT_STEPS, CAPACITY_SFU_STEPS
- * (comma-separated), CAPACITY_STEP_S (seconds per agent step) and CAPACITY_PARTS (sfu,agent) scale it.
+ * (comma-separated), CAPACITY_STEP_S (seconds per agent step) and CAPACITY_PARTS (agent,sfu; a part left out keeps its last figures) scale it.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { runAgentLoad } from './agentLoad.ts';
@@ -149,11 +149,14 @@ async function main(): Promise<void> {
   const sfuSteps = steps('CAPACITY_SFU_STEPS', [250, 500, 1000, 1500, 2000, 3000, 4000]);
   const stepS = Number(process.env.CAPACITY_STEP_S ?? 45);
   const loadAtStart = loadavg().map(round1);
-  const parts = (process.env.CAPACITY_PARTS ?? 'sfu,agent').split(',');
-  const sfu = parts.includes('sfu') ? await sfuConsumers(sfuSteps) : null;
+  const parts = (process.env.CAPACITY_PARTS ?? 'agent,sfu').split(',');
+  const file = path.join(RESULTS_DIR, 'capacity.json');
+  // a part not run this time keeps its figures from the last run
+  const previous = JSON.parse(await readFile(file, 'utf8').catch(() => '{}'));
   const { agent_calls, memory } = parts.includes('agent')
     ? await agentCalls(agentSteps, stepS)
-    : { agent_calls: null, memory: null };
+    : { agent_calls: previous.agent_calls ?? null, memory: previous.memory_mb ?? null };
+  const sfu = parts.includes('sfu') ? await sfuConsumers(sfuSteps) : (previous.sfu ?? null);
   const result = {
     agent_calls,
     sfu,
@@ -162,7 +165,6 @@ async function main(): Promise<void> {
     cpu_note:
       "percent of one core per process group over each step's steady window; the machine is shared, so figures are pessimistic",
   };
-  const file = path.join(RESULTS_DIR, 'capacity.json');
   await mkdir(RESULTS_DIR, { recursive: true });
   await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(

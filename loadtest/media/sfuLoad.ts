@@ -92,32 +92,38 @@ export async function runSfuLoad(options: SfuLoadOptions) {
   const rooms: SfuRoom[] = [];
   let timestamp = 0;
   let sent = 0;
-  // every 20 ms each open room's speaker sends one Opus packet (timer catch-up keeps 50 packets/s under lag)
-  const startedAt = performance.now();
-  let ticks = 0;
-  const pace = setInterval(() => {
-    const due = Math.floor((performance.now() - startedAt) / 20);
-    for (; ticks < due; ticks++) {
-      timestamp = (timestamp + 960) >>> 0;
-      for (const room of rooms) {
-        const header = Buffer.alloc(12);
-        header[0] = 0x80;
-        header[1] = OPUS_PT;
-        header.writeUInt16BE(room.seq, 2);
-        header.writeUInt32BE(timestamp, 4);
-        header.writeUInt32BE(room.ssrc, 8);
-        room.seq = (room.seq + 1) & 0xffff;
-        speaker.send(Buffer.concat([header, PAYLOAD]), room.speakerPort, IP);
-        sent += 1;
-      }
-    }
-  }, 10);
+  let pace: NodeJS.Timeout | undefined;
   try {
+    // every room opens first (opening 2,000 transports while receiving their traffic starves the opening), then
+    // the speakers start one after another over the ramp
+    for (let i = 0; i < options.rooms; i++) rooms.push(await openRoom(router, i, options.listeners));
     const gapMs = options.rooms > 1 ? (options.rampS * 1000) / (options.rooms - 1) : 0;
-    for (let i = 0; i < options.rooms; i++) {
-      rooms.push(await openRoom(router, i, options.listeners));
-      if (gapMs > 0) await sleep(gapMs);
-    }
+    // every 20 ms each started speaker sends one Opus packet (timer catch-up keeps 50 packets/s under lag)
+    const startedAt = performance.now();
+    let ticks = 0;
+    pace = setInterval(() => {
+      const due = Math.floor((performance.now() - startedAt) / 20);
+      for (; ticks < due; ticks++) {
+        timestamp = (timestamp + 960) >>> 0;
+        const speaking = Math.min(
+          rooms.length,
+          gapMs === 0 ? rooms.length : Math.floor((ticks * 20) / gapMs) + 1,
+        );
+        for (let r = 0; r < speaking; r++) {
+          const room = rooms[r] as SfuRoom;
+          const header = Buffer.alloc(12);
+          header[0] = 0x80;
+          header[1] = OPUS_PT;
+          header.writeUInt16BE(room.seq, 2);
+          header.writeUInt32BE(timestamp, 4);
+          header.writeUInt32BE(room.ssrc, 8);
+          room.seq = (room.seq + 1) & 0xffff;
+          speaker.send(Buffer.concat([header, PAYLOAD]), room.speakerPort, IP);
+          sent += 1;
+        }
+      }
+    }, 10);
+    await sleep(options.rampS * 1000);
     const consumers = options.rooms * options.listeners;
     log({ msg: 'rooms open', rooms: rooms.length, consumers });
     await sleep(2_000);
@@ -165,7 +171,7 @@ export async function runSfuLoad(options: SfuLoadOptions) {
       load_average: loadavg().map((l) => Math.round(l * 10) / 10),
     };
   } finally {
-    clearInterval(pace);
+    if (pace) clearInterval(pace);
     speaker.close();
     for (const room of rooms) for (const bot of room.listeners) bot.close();
     worker.close();

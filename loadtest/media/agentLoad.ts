@@ -9,7 +9,7 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { synthesizeCallerSpeech } from '../../bench/voiceScenario.ts';
 import { CallerBrowser } from './CallerBrowser.ts';
-import { agentTurnProfile } from './db.ts';
+import { agentTurnProfile, lastTurnMetricId } from './db.ts';
 import type { CallerRow } from './page/VirtualCaller.ts';
 import { groupRss, openCpuWindow, type ProcessGroup, processGroups } from './processCpu.ts';
 import type { Stack } from './stack.ts';
@@ -95,6 +95,7 @@ export async function runAgentLoad(stack: Stack, options: AgentLoadOptions) {
   }, PROGRESS_EVERY_MS);
   try {
     const groups = processGroups(stack);
+    const turnsBefore = stack.dbName ? await lastTurnMetricId(stack.dbName).catch(() => 0) : 0;
     const rssIdle = groups && groupRss(groups);
     const pages = Math.ceil(options.callers / options.perPage);
     for (let p = 0; p < pages; p++) await browser.openPage();
@@ -112,7 +113,9 @@ export async function runAgentLoad(stack: Stack, options: AgentLoadOptions) {
     const cpuPercent: Record<ProcessGroup, number> | undefined = cpu?.stop();
     const rssLoaded = steadyGroups && groupRss(steadyGroups);
     rows = await browser.finished();
-    const agentProfile = stack.dbName ? await agentTurnProfile(stack.dbName).catch(() => null) : null;
+    const agentProfile = stack.dbName
+      ? await agentTurnProfile(stack.dbName, turnsBefore).catch(() => null)
+      : null;
     const s = summarizeCallers(rows);
     log({
       t_s: elapsed(),

@@ -25,14 +25,19 @@ export async function query(db: string, sql: string): Promise<string[][]> {
     .map((l) => l.split('\t'));
 }
 
+/** The last turn-metrics row so far (0 when none), so a run can profile only its own turns. */
+export async function lastTurnMetricId(db: string): Promise<number> {
+  return Number((await query(db, 'select coalesce(max(id), 0) from turn_metrics'))[0]?.[0] ?? 0);
+}
+
 /**
  * Where the agent's time went, from its own turn metrics: the median of each stage, for the first turn of each call
- * and for later turns apart.
+ * and for later turns apart (rows after `afterId` only).
  */
-export async function agentTurnProfile(db: string) {
+export async function agentTurnProfile(db: string, afterId = 0) {
   const rows = await query(
     db,
-    'select turn, eou_ms, asr_final_ms, dialog_first_token_ms, tts_first_audio_ms, voice_to_voice_ms from turn_metrics',
+    `select turn, eou_ms, asr_final_ms, dialog_first_token_ms, tts_first_audio_ms, voice_to_voice_ms from turn_metrics where id > ${Math.trunc(afterId)}`,
   );
   const median = (values: number[]) => {
     if (values.length === 0) return null;

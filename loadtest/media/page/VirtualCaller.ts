@@ -83,6 +83,8 @@ export class VirtualCaller {
   readonly #maxTurns: number;
   #room: Room | undefined;
   #agentState = 'idle';
+  /** 'speaking' states seen: state events travel by signaling and may trail the audio, so a turn waits for its own. */
+  #speakingSeen = 0;
   #stateWaiters: (() => void)[] = [];
 
   /** Talks until `durationMs` after starting is nearly up, or after `maxTurns` turns. */
@@ -120,6 +122,7 @@ export class VirtualCaller {
       this.#room = room;
       room.on('agentState', ({ state }) => {
         this.#agentState = state;
+        if (state === 'speaking') this.#speakingSeen += 1;
         for (const wake of this.#stateWaiters.splice(0)) wake();
       });
       room.on('error', (error) => this.#fail(error, false));
@@ -132,11 +135,7 @@ export class VirtualCaller {
       if (!receiver || !sender) throw new Error("could not find this caller's RTP sender and receiver");
       await this.#firstPacket(receiver);
       this.#row.firstAudioMs = Math.round(performance.now() - t0);
-      await this.#until(
-        () => this.#agentState === 'listening',
-        ANSWER_END_TIMEOUT_MS,
-        'the end of the greeting',
-      );
+      await this.#answerEnd(0, 'the end of the greeting');
       this.#row.state = 'talking';
       await this.#converse(microphone, receiver);
       await this.#readFinalStats(receiver, sender);
@@ -184,6 +183,7 @@ export class VirtualCaller {
   async #converse(microphone: MediaStreamTrack, receiver: RTCRtpReceiver): Promise<void> {
     while (performance.now() < this.#endAt - 3_000 && this.#row.turns < this.#maxTurns) {
       const index = (this.#row.id + this.#row.turns) % utteranceCount();
+      const speakingBefore = this.#speakingSeen;
       this.#row.turns += 1;
       const { endT } = await say(microphone, index);
       const baseline = (await inbound(receiver)).packetsReceived;
@@ -205,13 +205,17 @@ export class VirtualCaller {
       this.#row.answered += 1;
       this.#row.v2vMs.push(Math.round(Math.max(0, answerT - endT)));
       // the answer's end: the agent listens again (a short pause, as people leave, before the next utterance)
-      await this.#until(
-        () => this.#agentState === 'listening',
-        ANSWER_END_TIMEOUT_MS,
-        'the end of an answer',
-      ).catch((error) => this.#row.errors.push(String((error as Error).message)));
+      await this.#answerEnd(speakingBefore, 'the end of an answer').catch((error) =>
+        this.#row.errors.push(String((error as Error).message)),
+      );
       await sleep(300 + Math.random() * 400);
     }
+  }
+
+  /** Waits until the agent has started speaking since `speakingBefore` states, then listens again. */
+  async #answerEnd(speakingBefore: number, what: string): Promise<void> {
+    await this.#until(() => this.#speakingSeen > speakingBefore, ANSWER_END_TIMEOUT_MS, what);
+    await this.#until(() => this.#agentState === 'listening', ANSWER_END_TIMEOUT_MS, what);
   }
 
   async #readFinalStats(receiver: RTCRtpReceiver, sender: RTCRtpSender): Promise<void> {

@@ -15,7 +15,7 @@ import { rssMb } from './procStats.ts';
 import { RESULTS_DIR } from './resultsDir.ts';
 import { databaseConsistency, mediaObjectsAfter } from './soakChecks.ts';
 import { startStack } from './stack.ts';
-import { driftPer100Calls, summarize } from './summary.ts';
+import { driftPer100Calls, floorDriftPer100Calls, summarize } from './summary.ts';
 
 const USAGE = 'usage: npm run soak -- --calls N [--concurrency C]';
 const PER_PAGE = 8;
@@ -116,6 +116,7 @@ async function main(): Promise<void> {
       failed_calls: rows.filter((r) => r.state === 'failed').length,
       answered_turns: answered,
       v2v_ms: summarize(rows.flatMap((r) => r.v2vMs)),
+      // slope of RSS over calls after the warm-up, and (robust to garbage-collection sawtooth) of its floor
       drift_mb_per_100_calls: {
         server: driftPer100Calls(series((s) => s.server)),
         agent_worker: driftPer100Calls(series((s) => s.agent_worker)),
@@ -123,6 +124,16 @@ async function main(): Promise<void> {
           workerPids.map((pid) => [
             pid,
             driftPer100Calls(series((s) => s.mediasoup_workers[pid] ?? Number.NaN)),
+          ]),
+        ),
+      },
+      floor_drift_mb_per_100_calls: {
+        server: floorDriftPer100Calls(series((s) => s.server)),
+        agent_worker: floorDriftPer100Calls(series((s) => s.agent_worker)),
+        mediasoup_workers: Object.fromEntries(
+          workerPids.map((pid) => [
+            pid,
+            floorDriftPer100Calls(series((s) => s.mediasoup_workers[pid] ?? Number.NaN)),
           ]),
         ),
       },

@@ -98,3 +98,20 @@ export function driftPer100Calls(samples: readonly { calls: number; mb: number }
   }
   return sxx === 0 ? null : round1((sxy / sxx) * 100);
 }
+
+/**
+ * Drift of the RSS floor in MB per 100 calls: the lowest RSS in the last third of the samples minus the lowest in
+ * the first third, over the calls between them. A garbage-collected heap's RSS is a sawtooth, which a slope over a
+ * short run follows; the floor after collections is what a leak raises. Null without calls between the thirds.
+ */
+export function floorDriftPer100Calls(samples: readonly { calls: number; mb: number }[]): number | null {
+  const points = samples.filter((s) => Number.isFinite(s.mb));
+  const third = Math.floor(points.length / 3);
+  if (third === 0) return null;
+  const lowest = (part: typeof points) => part.reduce((a, b) => (b.mb < a.mb ? b : a));
+  const first = lowest(points.slice(0, third));
+  const last = lowest(points.slice(-third));
+  return last.calls === first.calls
+    ? null
+    : round1(((last.mb - first.mb) / (last.calls - first.calls)) * 100);
+}

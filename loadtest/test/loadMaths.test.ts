@@ -5,6 +5,7 @@ import {
   cpuPercent,
   driftPer100Calls,
   extendSequence,
+  floorDriftPer100Calls,
   lossBetween,
   percentile,
   pooledLoss,
@@ -133,5 +134,27 @@ describe('memory drift per 100 calls', () => {
         { calls: 200, mb: 104 },
       ]),
     ).toBe(2);
+  });
+});
+
+describe('RSS floor drift per 100 calls', () => {
+  it('ignores a collection that drops RSS mid-run when the floor does not move', () => {
+    const sawtooth = [200, 210, 220, 200, 210, 220, 200, 210, 220].map((mb, i) => ({ calls: i * 10, mb }));
+    expect(floorDriftPer100Calls(sawtooth)).toBe(0);
+    expect(driftPer100Calls(sawtooth)).not.toBe(0);
+  });
+
+  it('rises with a floor that rises (a leak)', () => {
+    const leak = [100, 110, 101, 111, 102, 112].map((mb, i) => ({ calls: i * 50, mb }));
+    expect(floorDriftPer100Calls(leak)).toBe(1);
+  });
+
+  it('is null with fewer than three samples', () => {
+    expect(
+      floorDriftPer100Calls([
+        { calls: 0, mb: 1 },
+        { calls: 10, mb: 2 },
+      ]),
+    ).toBeNull();
   });
 });

@@ -9,6 +9,7 @@ import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { callerSpeech } from './agentLoad.ts';
+import { ArgumentError } from './args.ts';
 import { CallerBrowser } from './CallerBrowser.ts';
 import type { CallerRow } from './page/VirtualCaller.ts';
 import { rssMb } from './procStats.ts';
@@ -23,15 +24,22 @@ const PER_PAGE = 8;
 const CALL_MS = 60_000;
 
 function parse(argv: string[]): { calls: number; concurrency: number } {
-  const { values } = parseArgs({
-    args: argv,
-    options: { calls: { type: 'string' }, concurrency: { type: 'string' } },
-    strict: true,
-  });
+  let values: { calls?: string; concurrency?: string };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { calls: { type: 'string' }, concurrency: { type: 'string' } },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new ArgumentError(`${(error as Error).message}; ${USAGE}`);
+  }
   const calls = Number(values.calls);
   const concurrency = Number(values.concurrency ?? 4);
   if (!Number.isInteger(calls) || calls < 1 || calls > 100_000)
-    throw new Error(`--calls must be a whole number from 1 to 100000, got "${values.calls}"; ${USAGE}`);
+    throw new ArgumentError(
+      `--calls must be a whole number from 1 to 100000, got "${values.calls}"; ${USAGE}`,
+    );
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
     throw new Error(
       `--concurrency must be a whole number from 1 to 64, got "${values.concurrency}"; ${USAGE}`,
@@ -157,6 +165,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
+  if (error instanceof ArgumentError) {
+    process.stderr.write(`${JSON.stringify({ error: error.code, message: error.message })}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`${(error as Error).stack ?? error}\n`);
   process.exit(1);
 });

@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import type Koa from 'koa';
 import { Server as SocketIoServer } from 'socket.io';
 import { AgentGateway } from './agents/AgentGateway.ts';
+import { registerAgentMetrics } from './agents/agentMetrics.ts';
 import { refuseDemoPasswords } from './auth/productionAccounts.ts';
 import { ServiceTokenRevocations } from './auth/ServiceTokenRevocations.ts';
 import { SessionService } from './auth/sessions.ts';
@@ -172,6 +173,7 @@ export async function startServer(
     ...(options.handoffJoinTimeoutMs !== undefined ? { joinTimeoutMs: options.handoffJoinTimeoutMs } : {}),
   });
   const stopRtcMetrics = registerRtcMetrics(httpApp.metrics, { pool, registry, signaling });
+  const stopAgentMetrics = registerAgentMetrics(httpApp.metrics, gateway);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -201,6 +203,7 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         stopRtcMetrics();
+        stopAgentMetrics();
         consoleSide.stop();
         gateway.close();
         conversations.close();

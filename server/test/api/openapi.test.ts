@@ -60,15 +60,20 @@ async function observedAccess(route: Route): Promise<'public' | 'any' | string[]
   if (anonymous.status !== 401 || anonymousCode !== 'token_missing') return 'public';
   const allowed: string[] = [];
   for (const role of ROLES) {
-    const { token } = await app.server.tokens.issueAccessToken({
-      id: `probe-${role}`,
-      email: 'probe@x',
-      role,
-    });
+    // Workers hold service tokens (their own audience); everyone else a user access token with their role.
+    const { token } =
+      role === 'service'
+        ? await app.server.tokens.issueServiceToken('probe-service')
+        : await app.server.tokens.issueAccessToken({ id: `probe-${role}`, email: 'probe@x', role });
     const response = await call(token);
-    if (response.status !== 403) allowed.push(role);
+    const code =
+      ((await response.json().catch(() => ({}))) as { error?: { code?: string } }).error?.code ?? '';
+    // Refused for the role (403) or for the kind of token (a user token on a worker route, or the reverse).
+    const refused = response.status === 403 || (response.status === 401 && code.startsWith('token_'));
+    if (!refused) allowed.push(role);
   }
-  return allowed.length === ROLES.length ? 'any' : allowed.sort();
+  const everyUser = ROLES.filter((r) => r !== 'service').every((r) => allowed.includes(r));
+  return everyUser ? 'any' : allowed.sort();
 }
 
 interface Documented {

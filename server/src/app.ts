@@ -100,7 +100,6 @@ export async function startServer(
       rtcMaxPort: config.mediasoup.rtcMaxPort,
       ...(config.mediasoup.announcedAddress ? { announcedAddress: config.mediasoup.announcedAddress } : {}),
     },
-    ...(options.reconnectGraceMs !== undefined ? { droppedRoomGraceMs: options.reconnectGraceMs } : {}),
   });
 
   const conversations = new TextConversations({

@@ -34,9 +34,6 @@ export interface PeerEvents {
   consumerremoved: [entry: ConsumerEntry, reason: string];
   consumerpaused: [entry: ConsumerEntry];
   consumerresumed: [entry: ConsumerEntry];
-  /** The connection went away (the peer is kept for the client to resume); `attached`: a connection took it. */
-  detached: [];
-  attached: [];
   /** Emitted once, after every transport, producer and consumer it owned is closed. */
   close: [reason: string];
 }
@@ -129,10 +126,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   /** Routes notifications to a connection, first delivering what was buffered while detached. */
   attach(sink: NotificationSink): void {
     this.#sink = sink;
-    if (this.#reconnecting) {
-      this.#reconnecting = false;
-      this.emit('attached');
-    }
+    this.#reconnecting = false;
     const buffered = this.#buffer;
     this.#buffer = [];
     for (const notification of buffered) sink(notification);
@@ -141,9 +135,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   /** The connection went away: keep buffering notifications until attach() or close(). */
   detach(): void {
     this.#sink = undefined;
-    if (this.#reconnecting || this.#closed) return;
-    this.#reconnecting = true;
-    this.emit('detached');
+    if (!this.#closed) this.#reconnecting = true;
   }
 
   /** Its connection dropped and no other took it yet. */

@@ -10,13 +10,11 @@ export interface RoomRegistryOptions {
   network: MediaNetworkOptions;
   bus: CallEventBus;
   logger?: Logger;
-  /** A room whose last human left closes after this long unless someone joins. Default 5 s. */
-  emptyRoomGraceMs?: number;
   /**
-   * A room whose last connected human dropped (page closed, network gone) closes after this long unless someone
-   * resumes or joins: the signaling's reconnect grace, so a caller changing networks can still resume. Default 10 s.
+   * A room whose last human left (or dropped and did not resume within the signaling's reconnect grace) closes after
+   * this long unless someone joins: time for a client whose resume failed to rejoin from scratch. Default 5 s.
    */
-  droppedRoomGraceMs?: number;
+  emptyRoomGraceMs?: number;
   /** A room nobody human has joined yet (e.g. the agent came first) closes after this long. Default 60 s. */
   firstJoinTimeoutMs?: number;
 }
@@ -33,7 +31,6 @@ export class RoomRegistry {
   readonly #bus: CallEventBus;
   readonly #log: Logger;
   readonly #emptyGraceMs: number;
-  readonly #droppedGraceMs: number;
   readonly #firstJoinTimeoutMs: number;
   readonly #rooms = new Map<string, Room>();
   readonly #creating = new Map<string, Promise<Room>>();
@@ -48,7 +45,6 @@ export class RoomRegistry {
     this.#bus = options.bus;
     this.#log = options.logger ?? createLogger('media.rooms');
     this.#emptyGraceMs = options.emptyRoomGraceMs ?? 5_000;
-    this.#droppedGraceMs = options.droppedRoomGraceMs ?? 10_000;
     this.#firstJoinTimeoutMs = options.firstJoinTimeoutMs ?? 60_000;
   }
 
@@ -106,11 +102,6 @@ export class RoomRegistry {
     room.on('peeradded', (peer) => {
       if (peer.kind === 'agent') return;
       this.#cancelEmptyTimer(roomId);
-      // A page closed or a network gone ends the call when the resume grace does, not a leave timer after it.
-      peer.on('detached', () => {
-        if (room.connectedHumanCount === 0) this.#startEmptyTimer(room, this.#droppedGraceMs, 'room_empty');
-      });
-      peer.on('attached', () => this.#cancelEmptyTimer(roomId));
     });
     room.on('peerremoved', (_peer, humans) => {
       if (humans === 0) this.#startEmptyTimer(room, this.#emptyGraceMs, 'room_empty');

@@ -76,10 +76,10 @@ describe('live call list on the console channel', () => {
     const dropped = performance.now();
     // The page is closed: the transport goes away without a goodbye (the server sees "transport close").
     customer.socket.io.engine.close();
-    await expect.poll(() => callStatus(call.callId), { timeout: 20_000, interval: 200 }).toBe('ended');
+    await expect.poll(() => callStatus(call.callId), { timeout: 25_000, interval: 200 }).toBe('ended');
     const endedAfterMs = performance.now() - dropped;
     expect(agentConsole.of('call.ended').some((e) => e.data.callId === call.callId)).toBe(true);
-    // The reconnect grace (10 s) lets a caller changing networks resume; then the call ends at once.
-    expect(endedAfterMs).toBeLessThan(13_000);
+    // The reconnect grace (10 s) lets a caller changing networks resume, then 5 s to rejoin from scratch.
+    expect(endedAfterMs).toBeLessThan(17_000);
   }, 40_000);
 });

@@ -77,11 +77,13 @@ async function monitorAudio(page: Page, handle: 'voiceRoomCall' | 'voiceRoomCons
             const key = String(s.id);
             const heard = monitor.heard[role] ?? { at: 0, energy: 0, packetAt: 0 };
             monitor.heard[role] = heard;
-            if (energy > (energies.get(key) ?? 0) + 1e-7) {
+            // The first sample of a stream is its baseline: only what arrives while sampling counts.
+            const before = energies.get(key) ?? energy;
+            if (energy > before + 1e-7) {
               heard.at = now;
-              heard.energy += energy - (energies.get(key) ?? 0);
+              heard.energy += energy - before;
             }
-            if (packets > (energies.get(`packets:${key}`) ?? 0)) heard.packetAt = now;
+            if (packets > (energies.get(`packets:${key}`) ?? packets)) heard.packetAt = now;
             energies.set(key, energy);
             energies.set(`packets:${key}`, packets);
           });
@@ -148,7 +150,6 @@ describe('handoff to a human agent', () => {
           w.__handoffShownAt = Date.now();
       }).observe(list, { childList: true, subtree: true });
     });
-    await monitorAudio(desk, 'voiceRoomConsole');
 
     await customer.page.goto(`${app.url}/`);
     await monitorAudio(customer.page, 'voiceRoomCall');
@@ -177,6 +178,8 @@ describe('handoff to a human agent', () => {
       return at;
     });
     await desk.waitForSelector('#mode-takeover[aria-pressed="true"]', { timeout: 20_000 });
+    // Only now: sampling the console's stats earlier would load the page the request has to reach in time.
+    await monitorAudio(desk, 'voiceRoomConsole');
 
     // The AI's audio stops at the customer: no packet of it arrives later than 500 ms after the accept. (The
     // played-out energy lasts a little longer: the jitter buffer and loss concealment fade out what arrived.)

@@ -175,7 +175,7 @@ function toRow(call: FeedCall): LiveCallRow {
     id: call.callId,
     roomId: call.roomId,
     agentId: call.agentId,
-    displayName: call.customerName ?? 'A caller',
+    displayName: call.customerName ?? 'Caller',
     startedAt: call.startedAt,
     aiState: call.aiState,
     sentiment: call.sentiment.label,

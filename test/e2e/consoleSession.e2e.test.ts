@@ -158,6 +158,48 @@ describe('console session', () => {
   }, 60_000);
 });
 
+describe('live console feed', () => {
+  it('renews once and connects when the handshake refuses a token that looked fresh', async () => {
+    const page = browser.page;
+    await page.goto(`${app.url}/`);
+    const user = await page.evaluate(
+      async ({ email, password }) => {
+        const { ConsoleApi } = (window as unknown as { harness: { ConsoleApi: new () => HarnessApi } })
+          .harness;
+        return new ConsoleApi().login(email, password);
+      },
+      { email: 'agent@voiceroom.local', password: DEFAULT_SEED_PASSWORD },
+    );
+    // Valid for 15 minutes by its own claims, but not signed by this server (as after a secret rotation).
+    const forged = await new TokenService({ ...app.server.config.jwt, secret: 'another-secret-'.repeat(3) })
+      .issueAccessToken(user)
+      .then((issued) => issued.token);
+    const outcome = await page.evaluate(async (token) => {
+      const key = 'voiceroom.console.session';
+      const session = JSON.parse(sessionStorage.getItem(key) ?? '{}');
+      sessionStorage.setItem(key, JSON.stringify({ ...session, accessToken: token }));
+      const { ConsoleApi, SocketDataSource } = (
+        window as unknown as {
+          harness: { ConsoleApi: new () => unknown; SocketDataSource: HarnessSourceClass };
+        }
+      ).harness;
+      const source = new SocketDataSource(new ConsoleApi(), location.origin);
+      const errors: string[] = [];
+      source.on('error', ({ error }) => errors.push((error as { code?: string }).code ?? String(error)));
+      const connected = new Promise<string>((resolve) => {
+        source.on('calls', () => resolve('connected'));
+        setTimeout(() => resolve('not connected'), 15_000);
+      });
+      source.start();
+      const result = await connected;
+      source.stop();
+      const renewed = JSON.parse(sessionStorage.getItem(key) ?? '{}').accessToken !== token;
+      return { result, errors, renewed };
+    }, forged);
+    expect(outcome).toEqual({ result: 'connected', errors: [], renewed: true });
+  }, 60_000);
+});
+
 type HarnessApi = {
   login(email: string, password: string): Promise<{ id: string; email: string; role: UserRole }>;
 };

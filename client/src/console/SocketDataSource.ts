@@ -21,8 +21,8 @@ const TAKEN_SHOWN_MS = 10_000;
 /**
  * The console's live data from the server's `/console` channel (the SDK's ConsoleClient): live calls with the AI's
  * state, sentiment, handoff flag and order so far, the handoff queue, and this agent's presence. The channel reads the
- * access token at every (re)connection, renewed when about to expire; a request answered `token_expired` renews the
- * session, reconnects and is retried once.
+ * access token at every (re)connection, renewed when about to expire; a refused first connection and a request
+ * answered `token_expired` renew the session and are retried once.
  */
 export class SocketDataSource extends TypedEmitter<ConsoleDataEvents> implements ConsoleDataSource {
   readonly #api: ConsoleApi;
@@ -49,7 +49,14 @@ export class SocketDataSource extends TypedEmitter<ConsoleDataEvents> implements
 
   start(): void {
     this.stop();
-    void this.#connect().catch((error: unknown) => this.#failed(error));
+    void this.#connect()
+      .catch(async (error: unknown) => {
+        // A token refused although it looked fresh (revoked, or the clocks disagree): renew once and try again.
+        if ((error as { code?: unknown }).code !== 'unauthorized' || !(await this.#api.refresh()))
+          throw error;
+        return this.#connect();
+      })
+      .catch((error: unknown) => this.#failed(error));
   }
 
   stop(): void {

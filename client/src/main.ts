@@ -83,20 +83,13 @@ function wireRoom(joined: Room): void {
     view.setAgentName(ai?.displayName ?? null);
   };
   refreshParticipants();
-  joined.on('participantJoined', (participant) => {
-    refreshParticipants();
-    // An unlisted peer (a supervisor) is announced by its voice instead (trackSubscribed below).
-    if (isStaff(participant)) view.panel.renderNote(`${teamName(participant)} joined the call.`);
-  });
-  joined.on('participantLeft', ({ participant }) => {
-    refreshParticipants();
-    if (isStaff(participant)) view.panel.renderNote(`${teamName(participant)} left the call.`);
-  });
+  // The team is listed to callers only while speaking to them, so their voice is what is announced (below).
+  joined.on('participantJoined', refreshParticipants);
+  joined.on('participantLeft', refreshParticipants);
   const play = (track: MediaStreamTrack): void => {
     if (!detachers.has(track)) detachers.set(track, attachAudio(track, view.audioSinks));
   };
-  // A person of the team whose voice reaches us: they joined the conversation or took the call over. A supervisor
-  // is not listed to callers, so their voice is the first we learn of them.
+  // A person of the team whose voice reaches us: they joined the conversation or took the call over.
   const onTheLine = new Set<string>();
   joined.on('trackSubscribed', ({ participant, track }) => {
     play(track);

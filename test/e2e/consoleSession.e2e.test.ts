@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UserRole } from '../../server/src/auth/roles.ts';
+import { TokenService } from '../../server/src/auth/tokens.ts';
 import { openOrm } from '../../server/src/db/orm.ts';
 import { DEFAULT_SEED_PASSWORD, seedDemoUsers } from '../../server/src/db/seed.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
@@ -57,8 +59,8 @@ describe('console session', () => {
         type Api = {
           user: { email: string } | null;
           login(email: string, password: string): Promise<unknown>;
-          liveCalls(): Promise<unknown[]>;
-          calls(filter: { page: number; pageSize: number }): Promise<{ total: number }>;
+          accessToken(): Promise<string>;
+          calls(filter: { page: number; pageSize: number; status?: string }): Promise<{ total: number }>;
         };
         const { ConsoleApi } = (window as unknown as { harness: { ConsoleApi: new () => Api } }).harness;
         await new ConsoleApi().login(email, password);
@@ -68,8 +70,11 @@ describe('console session', () => {
         sessionStorage.setItem(key, JSON.stringify({ ...saved, accessToken: 'expired-access-token' }));
         const api = new ConsoleApi();
         const settled = await Promise.allSettled([
-          api.liveCalls(),
-          api.liveCalls(),
+          // The console channel's token: unreadable, so renewed first (sharing the one refresh).
+          api.accessToken().then((token) => {
+            if (token === 'expired-access-token') throw { code: 'not_renewed' };
+          }),
+          api.calls({ page: 1, pageSize: 5, status: 'active' }),
           api.calls({ page: 1, pageSize: 5 }),
         ]);
         const later = await api.calls({ page: 1, pageSize: 5 }).then(
@@ -88,4 +93,122 @@ describe('console session', () => {
     );
     expect(outcome).toEqual({ settled: ['ok', 'ok', 'ok'], later: 'ok', user: 'agent@voiceroom.local' });
   }, 60_000);
+
+  it('keeps the live feed working past its access token: a request answered token_expired renews, reconnects and succeeds', async () => {
+    const page = browser.page;
+    await page.goto(`${app.url}/`);
+    const user = await page.evaluate(
+      async ({ email, password }) => {
+        const { ConsoleApi } = (window as unknown as { harness: { ConsoleApi: new () => HarnessApi } })
+          .harness;
+        return new ConsoleApi().login(email, password);
+      },
+      { email: 'agent@voiceroom.local', password: DEFAULT_SEED_PASSWORD },
+    );
+    // The feed connects with an access token that outlives the renewal margin (10 s) by 2 s, then expires.
+    const ttlS = 12;
+    const shortLived = await new TokenService({
+      ...app.server.config.jwt,
+      accessTtlS: ttlS,
+    }).issueAccessToken(user);
+    const issuedAt = Date.now();
+    await page.evaluate(async (token) => {
+      const key = 'voiceroom.console.session';
+      const session = JSON.parse(sessionStorage.getItem(key) ?? '{}');
+      sessionStorage.setItem(key, JSON.stringify({ ...session, accessToken: token }));
+      const { ConsoleApi, SocketDataSource } = (
+        window as unknown as {
+          harness: { ConsoleApi: new () => unknown; SocketDataSource: HarnessSourceClass };
+        }
+      ).harness;
+      const source = new SocketDataSource(new ConsoleApi(), location.origin);
+      const w = window as unknown as { feed: { source: HarnessSource; errors: string[]; calls: number } };
+      w.feed = { source, errors: [], calls: 0 };
+      source.on('calls', () => {
+        w.feed.calls++;
+      });
+      source.on('error', ({ error }) =>
+        w.feed.errors.push((error as { code?: string }).code ?? String(error)),
+      );
+      source.start();
+    }, shortLived.token);
+    await page.waitForFunction(() => (window as unknown as { feed: { calls: number } }).feed.calls > 0);
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, issuedAt + ttlS * 1000 + 500 - Date.now())),
+    );
+
+    const after = await page.evaluate(async () => {
+      const { feed } = window as unknown as { feed: { source: HarnessSource; errors: string[] } };
+      const outcome = await feed.source.setAvailability('busy').then(
+        () => 'ok',
+        (error: { code?: string }) => error.code ?? 'failed',
+      );
+      const session = JSON.parse(sessionStorage.getItem('voiceroom.console.session') ?? '{}');
+      feed.source.stop();
+      return {
+        outcome,
+        availability: feed.source.availability,
+        errors: feed.errors,
+        token: session.accessToken,
+      };
+    });
+    expect(after).toMatchObject({ outcome: 'ok', availability: 'busy', errors: [] });
+    expect(after.token).not.toBe(shortLived.token);
+    expect(app.server.console.presence.get(user.id)?.chosen).toBe('busy');
+  }, 60_000);
 });
+
+describe('live console feed', () => {
+  it('renews once and connects when the handshake refuses a token that looked fresh', async () => {
+    const page = browser.page;
+    await page.goto(`${app.url}/`);
+    const user = await page.evaluate(
+      async ({ email, password }) => {
+        const { ConsoleApi } = (window as unknown as { harness: { ConsoleApi: new () => HarnessApi } })
+          .harness;
+        return new ConsoleApi().login(email, password);
+      },
+      { email: 'agent@voiceroom.local', password: DEFAULT_SEED_PASSWORD },
+    );
+    // Valid for 15 minutes by its own claims, but not signed by this server (as after a secret rotation).
+    const forged = await new TokenService({ ...app.server.config.jwt, secret: 'another-secret-'.repeat(3) })
+      .issueAccessToken(user)
+      .then((issued) => issued.token);
+    const outcome = await page.evaluate(async (token) => {
+      const key = 'voiceroom.console.session';
+      const session = JSON.parse(sessionStorage.getItem(key) ?? '{}');
+      sessionStorage.setItem(key, JSON.stringify({ ...session, accessToken: token }));
+      const { ConsoleApi, SocketDataSource } = (
+        window as unknown as {
+          harness: { ConsoleApi: new () => unknown; SocketDataSource: HarnessSourceClass };
+        }
+      ).harness;
+      const source = new SocketDataSource(new ConsoleApi(), location.origin);
+      const errors: string[] = [];
+      source.on('error', ({ error }) => errors.push((error as { code?: string }).code ?? String(error)));
+      const connected = new Promise<string>((resolve) => {
+        source.on('calls', () => resolve('connected'));
+        setTimeout(() => resolve('not connected'), 15_000);
+      });
+      source.start();
+      const result = await connected;
+      source.stop();
+      const renewed = JSON.parse(sessionStorage.getItem(key) ?? '{}').accessToken !== token;
+      return { result, errors, renewed };
+    }, forged);
+    expect(outcome).toEqual({ result: 'connected', errors: [], renewed: true });
+  }, 60_000);
+});
+
+type HarnessApi = {
+  login(email: string, password: string): Promise<{ id: string; email: string; role: UserRole }>;
+};
+type HarnessSource = {
+  readonly availability: string;
+  start(): void;
+  stop(): void;
+  setAvailability(availability: 'available' | 'busy' | 'away'): Promise<void>;
+  on(event: 'calls', listener: () => void): void;
+  on(event: 'error', listener: (payload: { error: unknown }) => void): void;
+};
+type HarnessSourceClass = new (api: unknown, url: string) => HarnessSource;

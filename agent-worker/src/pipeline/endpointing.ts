@@ -75,6 +75,9 @@ const COMPLETE_ANSWERS = [
   /^(no )?(thats|that is|thatll be) (all|it|everything|right|correct)( thanks| thank you)?$/,
   /^(thanks|thank you)( very much| so much)?$/,
   /^(bye|goodbye|bye bye)$/,
+  // Asking for a person is the whole turn ("I want to talk to a person", "get me a manager", or misheard as "i want a
+  // person"): the handoff should not wait on the longer delay.
+  /\b(talk|speak|want|need|get me|transfer me|connect me)\b.*\b(person|human|manager|representative|someone)$/,
 ];
 /** Endings that close a request. */
 const CLOSING = /\b(please|thanks|thank you|thats all|thats it|thats everything)$/;

@@ -32,6 +32,10 @@ describe('endpointing policy', () => {
     'thats it',
     'two cokes please',
     'thank you',
+    'I want to talk to a person.',
+    'can I speak with a manager',
+    'let me talk to someone',
+    'i want a want a person',
   ])('replies sooner after the complete answer %j', (text) => {
     expect(completeness(text)).toBe('complete');
     expect(endpointingDelayMs(text, bounds)).toBe(200);

@@ -1,5 +1,5 @@
 import type { AgentState, TypedEmitter } from '@voiceroom/sdk';
-import type { LiveCall } from './consoleApi.ts';
+import type { LiveCall, StaffRoomTicket } from './consoleApi.ts';
 
 /** A human agent's presence, as set in the console. */
 export type Availability = 'available' | 'busy' | 'away';
@@ -12,10 +12,7 @@ export interface OrderLine {
   quantity: number;
 }
 
-/**
- * One row of the live call list. The REST list gives the call itself; the rest arrives with the socket feed (issue 9,
- * branch handoff) and is null until a source knows it.
- */
+/** One row of the live call list; a field a source does not know is null (shown as nothing rather than a guess). */
 export interface LiveCallRow extends LiveCall {
   aiState: AgentState | null;
   sentiment: Sentiment | null;
@@ -58,6 +55,9 @@ export interface ConsoleDataSource extends Pick<TypedEmitter<ConsoleDataEvents>,
   start(): void;
   stop(): void;
   setAvailability(availability: Availability): Promise<void>;
-  /** Claims a handoff for this agent; rejects when someone else took it first. The caller then joins in takeover. */
-  acceptHandoff(request: HandoffRequest): Promise<void>;
+  /**
+   * Claims a handoff for this agent and resolves with the room ticket to join it with; rejects when someone else took
+   * it first. The caller then joins in takeover.
+   */
+  acceptHandoff(request: HandoffRequest): Promise<Pick<StaffRoomTicket, 'token' | 'iceServers'>>;
 }

@@ -124,6 +124,24 @@ export class ConsoleApi {
     return this.#session?.user ?? null;
   }
 
+  /**
+   * The access token for the console channel, renewed first when it expires within the next 10 s. Resolves with ''
+   * when signed out (the server then refuses the connection as unauthorized).
+   */
+  async accessToken(): Promise<string> {
+    const session = this.#session;
+    if (session && expiresAt(session.accessToken) - Date.now() < 10_000) await this.refresh();
+    return this.#session?.accessToken ?? '';
+  }
+
+  /** Renews the session with the refresh cookie; false (and signed out) when it could not be renewed. */
+  refresh(): Promise<boolean> {
+    this.#refreshing ??= this.#renew().finally(() => {
+      this.#refreshing = null;
+    });
+    return this.#refreshing;
+  }
+
   async login(email: string, password: string): Promise<StaffUser> {
     const session = (await this.#fetch(
       'POST',
@@ -138,11 +156,6 @@ export class ConsoleApi {
   async logout(): Promise<void> {
     this.#store(null);
     await this.#fetch('POST', '/api/auth/logout', {}, false).catch(() => undefined);
-  }
-
-  async liveCalls(): Promise<LiveCall[]> {
-    const page = (await this.#fetch('GET', '/api/calls?status=active&pageSize=50')) as { items: LiveCall[] };
-    return page.items;
   }
 
   async calls(filter: CallFilter): Promise<CallPage> {
@@ -174,7 +187,7 @@ export class ConsoleApi {
 
   async #fetch(method: string, url: string, body?: unknown, authenticated = true): Promise<unknown> {
     const response = await this.#send(method, url, body, authenticated);
-    if (response.status === 401 && authenticated && (await this.#refresh())) {
+    if (response.status === 401 && authenticated && (await this.refresh())) {
       return this.#parse(await this.#send(method, url, body, authenticated));
     }
     return this.#parse(response);
@@ -204,13 +217,6 @@ export class ConsoleApi {
     );
   }
 
-  #refresh(): Promise<boolean> {
-    this.#refreshing ??= this.#renew().finally(() => {
-      this.#refreshing = null;
-    });
-    return this.#refreshing;
-  }
-
   async #renew(): Promise<boolean> {
     if (!this.#session) return false;
     try {
@@ -226,5 +232,16 @@ export class ConsoleApi {
     this.#session = session;
     if (session) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
     else sessionStorage.removeItem(STORAGE_KEY);
+  }
+}
+
+/** When a JWT expires (ms since the epoch); 0 when it cannot be read, so that it is renewed. */
+function expiresAt(jwt: string): number {
+  try {
+    const payload = jwt.split('.')[1] ?? '';
+    const { exp } = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown };
+    return typeof exp === 'number' ? exp * 1000 : 0;
+  } catch {
+    return 0;
   }
 }

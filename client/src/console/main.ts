@@ -3,21 +3,21 @@ import { CaptionLog } from '../CaptionLog.ts';
 import type { CoPilotMode } from './CallListView.ts';
 import type { Availability, ConsoleDataSource, HandoffRequest, LiveCallRow } from './ConsoleDataSource.ts';
 import { ConsoleView } from './ConsoleView.ts';
-import { ConsoleApi, type LiveCall } from './consoleApi.ts';
+import { ConsoleApi, type LiveCall, type StaffRoomTicket } from './consoleApi.ts';
 import { allowedModes, currentMode, type Publishing, switchMode } from './coPilotMode.ts';
 import { HistoryController } from './history.ts';
-import { PollingDataSource } from './PollingDataSource.ts';
+import { SocketDataSource } from './SocketDataSource.ts';
 import { describeStageFailure } from './stageFailure.ts';
 
 /**
  * Human agent console: sign in, see live calls and handoff requests, join a call in listen, whisper, barge or
  * takeover mode and switch while in it, read its live transcript and the AI's state, coach the AI with hints; browse
- * call history and review extractions. Live data comes from a ConsoleDataSource (today REST polling). Co-pilot
+ * call history and review extractions. Live data comes from a ConsoleDataSource (the /console socket feed). Co-pilot
  * actions go through the SDK's room.copilot; the server enforces grants and audits them.
  * `window.voiceRoomConsole.room` exposes the joined Room for diagnostics and browser tests.
  */
 const api = new ConsoleApi();
-const source: ConsoleDataSource = new PollingDataSource(api);
+const source: ConsoleDataSource = new SocketDataSource(api);
 const view = new ConsoleView();
 const history = new HistoryController(api, { list: view.history, detail: view.detail }, run);
 const debugHandle: { room: Room | null } = { room: null };
@@ -105,7 +105,7 @@ function renderCalls(): void {
 }
 
 async function acceptHandoff(request: HandoffRequest): Promise<void> {
-  await source.acceptHandoff(request);
+  const ticket = await source.acceptHandoff(request);
   await joinCall(
     {
       id: request.callId,
@@ -115,12 +115,18 @@ async function acceptHandoff(request: HandoffRequest): Promise<void> {
       startedAt: request.requestedAt,
     },
     'takeover',
+    ticket,
   );
 }
 
-async function joinCall(call: LiveCall, mode: CoPilotMode): Promise<void> {
+/** Joins with `ticket` when one was handed out (an accepted handoff), else asks for a staff room token. */
+async function joinCall(
+  call: LiveCall,
+  mode: CoPilotMode,
+  ticket?: Pick<StaffRoomTicket, 'token' | 'iceServers'>,
+): Promise<void> {
   if (joined) return;
-  const ticket = await api.roomTicket(call.roomId, false);
+  ticket ??= await api.roomTicket(call.roomId, false);
   const room = await connect(location.origin, ticket.token, { iceServers: ticket.iceServers });
   const current: JoinedCall = {
     call,

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { LockMode } from '@mikro-orm/core';
+import { DeadlockException, LockMode } from '@mikro-orm/core';
 import { type RefreshToken, RefreshTokenEntity, type User, UserEntity } from '../db/entities/index.ts';
 import type { EntityManager, MikroORM } from '../db/orm.ts';
 import { AuthError } from './errors.ts';
@@ -74,7 +74,7 @@ export class SessionService {
   }
 
   async refresh(refreshToken: string): Promise<Session> {
-    const outcome = await this.#orm.em.fork().transactional(async (em) => {
+    const outcome = await this.#transactional(async (em) => {
       const stored = await this.#findLocked(em, refreshToken);
       if (!stored || stored.revokedAt || stored.expiresAt <= this.#now())
         return { ok: false, error: 'refresh_invalid' } as const;
@@ -103,7 +103,7 @@ export class SessionService {
 
   /** Ends the login the refresh token belongs to (its whole family). Unknown tokens are ignored. */
   async logout(refreshToken: string): Promise<void> {
-    await this.#orm.em.fork().transactional(async (em) => {
+    await this.#transactional(async (em) => {
       const stored = await this.#findLocked(em, refreshToken);
       if (stored) await this.#revokeFamily(em, stored.familyId);
     });
@@ -112,6 +112,21 @@ export class SessionService {
   async getUser(id: string): Promise<PublicUser | null> {
     const user = await this.#orm.em.fork().findOne(UserEntity, { id });
     return user && !user.disabledAt ? publicUser(user) : null;
+  }
+
+  /**
+   * Runs `work` in a transaction, again when MariaDB picked it as a deadlock victim: two requests presenting the same
+   * refresh token at once can deadlock between the row lock and the successor's insert. The retry then sees the
+   * winner's rotation and answers like any reuse.
+   */
+  async #transactional<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#orm.em.fork().transactional(work);
+      } catch (error) {
+        if (!(error instanceof DeadlockException) || attempt >= 3) throw error;
+      }
+    }
   }
 
   async #session(user: User, refreshToken: string): Promise<Session> {

@@ -57,6 +57,8 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly #log: Logger;
   readonly #workerPid: number;
   readonly #peers = new Map<string, Peer>();
+  /** Staff (people, not the AI) announced to customers because they send them audio now (barge or takeover). */
+  readonly #heardByCustomers = new Set<Peer>();
   #takeover: Peer | undefined;
   #speaker: ActiveSpeaker | undefined;
   #closed = false;
@@ -142,8 +144,8 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   /**
-   * The peers `viewer` may see: customers are not shown hidden or listen-only staff, nor staff-only (whisper)
-   * producers.
+   * The peers `viewer` may see: customers are not shown hidden staff or staff who send them no audio (listening or
+   * whispering), nor staff-only (whisper) producers.
    */
   peerInfos(viewer: Peer): PeerInfo[] {
     return this.peers
@@ -252,6 +254,11 @@ export class Room extends EventEmitter<RoomEvents> {
     });
     peer.addProducer(producer);
     this.#log.info({ peerId: peer.id, producerId: producer.id }, 'producer created');
+    // Announced before the customers get its consumer; withdrawn once it no longer sends them anything.
+    this.#updateHeardByCustomers(peer);
+    producer.observer.once('close', () => {
+      if (!peer.closed) this.#updateHeardByCustomers(peer);
+    });
     if (audience === 'everyone') await this.#speaker?.add(producer);
     await Promise.all(this.peers.filter((p) => p !== peer).map((p) => this.#subscribe(p, peer, producer)));
     return producer;
@@ -341,6 +348,7 @@ export class Room extends EventEmitter<RoomEvents> {
       if (this.#visibleTo(peer, other))
         other.notify({ method: 'peerLeft', data: { peerId: peer.id, reason } });
     }
+    this.#heardByCustomers.delete(peer);
     this.#bus.emit('participant.left', { roomId: this.id, peerId: peer.id, reason });
     this.emit('peerremoved', peer, this.humanCount);
   }
@@ -387,12 +395,27 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   /**
-   * Customers see the other customers, the AI and staff who may speak to them; hidden peers (silent supervisors) and
-   * listen-only staff stay invisible, so a caller cannot tell that someone is listening in.
+   * Customers see the other customers, the AI and staff who are speaking to them; hidden peers (silent supervisors)
+   * and staff who only listen or whisper stay invisible, whatever their token would allow, so a caller cannot tell
+   * that someone is listening in.
    */
   #visibleTo(peer: Peer, viewer: Peer): boolean {
     if (viewer.isStaff || !peer.isStaff) return true;
-    return !peer.grants.hidden && peer.grants.canPublish;
+    if (peer.grants.hidden) return false;
+    return peer.kind === 'agent' ? peer.grants.canPublish : this.#heardByCustomers.has(peer);
+  }
+
+  /** Tells the customers that a staff person started (peerJoined) or stopped (peerLeft) sending them audio. */
+  #updateHeardByCustomers(peer: Peer): void {
+    if (!peer.isStaff || peer.kind === 'agent' || peer.grants.hidden) return;
+    const heard = peer.producers.some((producer) => producer.appData.audience !== 'staff');
+    if (heard === this.#heardByCustomers.has(peer)) return;
+    if (heard) this.#heardByCustomers.add(peer);
+    else this.#heardByCustomers.delete(peer);
+    const notification: SignalingNotification = heard
+      ? { method: 'peerJoined', data: { peerId: peer.id, displayName: peer.displayName, role: peer.role } }
+      : { method: 'peerLeft', data: { peerId: peer.id, reason: 'stopped_speaking' } };
+    for (const customer of this.#peers.values()) if (!customer.isStaff) customer.notify(notification);
   }
 
   #assertOpen(): void {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginThrottle } from '../../src/http/LoginThrottle.ts';
+import { REFRESH_COOKIE } from '../../src/http/refreshCookie.ts';
 import { createLogger } from '../../src/log.ts';
 import { errorCode, type Harness, JWT, PASSWORD, startHarness } from './harness.ts';
 
@@ -142,6 +143,31 @@ describe('POST /api/auth/refresh', () => {
       [0, 1, 2].map(() => h.request('POST', '/api/auth/refresh', { body: { refreshToken } })),
     );
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+  });
+
+  it('answers two simultaneous refreshes of one token (body or cookie) with one success and one refusal, never a 500', async () => {
+    for (let round = 0; round < 10; round++) {
+      const { refreshToken } = await h.login('supervisor@voiceroom.local');
+      // Even rounds as an API client (JSON body), odd rounds as the console (the refresh cookie).
+      const send = () =>
+        round % 2 === 0
+          ? h.request('POST', '/api/auth/refresh', { body: { refreshToken } })
+          : h.request('POST', '/api/auth/refresh', {
+              body: {},
+              headers: { cookie: `${REFRESH_COOKIE}=${refreshToken}` },
+            });
+      const results = await Promise.all([send(), send()]);
+      const outcomes = await Promise.all(
+        results.map(async (r) => (r.status === 200 ? 'ok' : `${r.status} ${await errorCode(r)}`)),
+      );
+      expect(outcomes.sort(), `round ${round}`).toEqual(
+        expect.arrayContaining(['ok', expect.stringMatching(/^401 refresh_(reused|invalid)$/)]),
+      );
+      expect(
+        outcomes.filter((o) => o === 'ok'),
+        `round ${round}`,
+      ).toHaveLength(1);
+    }
   });
 });
 

@@ -207,4 +207,57 @@ describe('co-pilot over signaling', () => {
       }),
     ).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
+
+  it('shows a staff person who could speak to the customer only while they do: absent listening or whispering, present while barging, gone after', async () => {
+    const { roomId, link } = await roomWithAgent();
+    const human = await join(roomId, 'human_agent', 'Hugo');
+    expect(human.joined.grants.canPublish).toBe(true);
+    const customer = await join(roomId, 'customer', 'Carla');
+    const names = (peers: { peerId: string }[]) => peers.map((p) => p.peerId);
+    const customerHeard = (method: string) =>
+      customer.c.notifications.filter(
+        (n) => n.method === method && 'peerId' in n.data && n.data.peerId === human.joined.peerId,
+      );
+    // Listening: not in the customer's join reply, never announced.
+    expect(names(customer.joined.peers)).toEqual([link.peerId]);
+
+    const send = await human.c.request('createWebRtcTransport', { direction: 'send' });
+    const whisper = await human.c.request('produce', {
+      transportId: send.id,
+      kind: 'audio',
+      rtpParameters: opusRtpParameters(51),
+      audience: 'staff',
+    });
+    await human.c.request('closeProducer', { producerId: whisper.producerId });
+    const listeningLate = await join(roomId, 'customer', 'Cleo');
+    expect(names(listeningLate.joined.peers)).not.toContain(human.joined.peerId);
+
+    // Barging: announced before its audio, and in the reply of a customer joining now.
+    const barge = await human.c.request('produce', {
+      transportId: send.id,
+      kind: 'audio',
+      rtpParameters: opusRtpParameters(52),
+    });
+    const joined = await customer.c.next('peerJoined', (d) => d.peerId === human.joined.peerId);
+    expect(joined).toEqual({ peerId: human.joined.peerId, displayName: 'Hugo', role: 'human_agent' });
+    await customer.c.next('newConsumer', (d) => d.producerId === barge.producerId);
+    const joinedIndex = customer.c.notifications.findIndex((n) => n.method === 'peerJoined');
+    const offerIndex = customer.c.notifications.findIndex(
+      (n) => n.method === 'newConsumer' && n.data.producerId === barge.producerId,
+    );
+    expect(joinedIndex).toBeLessThan(offerIndex);
+    const bargingLate = await join(roomId, 'customer', 'Cody');
+    expect(names(bargingLate.joined.peers)).toContain(human.joined.peerId);
+
+    // Stopped barging: withdrawn, and listed no more.
+    await human.c.request('closeProducer', { producerId: barge.producerId });
+    expect(await customer.c.next('peerLeft', (d) => d.peerId === human.joined.peerId)).toEqual({
+      peerId: human.joined.peerId,
+      reason: 'stopped_speaking',
+    });
+    const stoppedLate = await join(roomId, 'customer', 'Cora');
+    expect(names(stoppedLate.joined.peers)).not.toContain(human.joined.peerId);
+    expect(customerHeard('peerJoined')).toHaveLength(1);
+    expect(customerHeard('peerLeft')).toHaveLength(1);
+  });
 });

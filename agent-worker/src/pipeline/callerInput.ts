@@ -193,9 +193,22 @@ export class CallerInput extends FrameProcessor {
   async #readTranscripts(stt: SttStream): Promise<void> {
     for await (const event of stt) {
       if (stt !== this.#stt) return;
-      const final = event.type === 'final';
       const streamMs = this.#streamSamples / SAMPLES_PER_MS;
-      this.pushDown({ kind: 'transcription', text: event.text, final, atMs: this.#clock.now(), streamMs });
+      const atMs = this.#clock.now();
+      if (event.type === 'partial') {
+        this.pushDown({ kind: 'transcription', text: event.text, final: false, atMs, streamMs });
+        continue;
+      }
+      const { text, confidence, alternatives } = event;
+      this.pushDown({
+        kind: 'transcription',
+        text,
+        final: true,
+        atMs,
+        streamMs,
+        confidence,
+        ...(alternatives ? { alternatives } : {}),
+      });
     }
   }
 }

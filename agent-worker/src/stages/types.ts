@@ -124,6 +124,10 @@ export interface DialogTurnInput {
   userText: string;
   /** Live coaching hints from a human co-pilot, newest last. */
   hints: readonly string[];
+  /** How sure the recogniser was of `userText` (0..1), when it says. */
+  confidence?: number;
+  /** The recogniser's other hypotheses of `userText`, most likely first, when it gives them. */
+  alternatives?: readonly string[];
 }
 
 export interface DialogSession {

@@ -155,6 +155,8 @@ export class ScriptedStt implements Stt {
   readonly followsDialog = true;
   /** Texts of the coming utterances, in order; an utterance with none left is recognised as ''. */
   readonly utterances: string[] = [];
+  /** Other hypotheses a final carries, by its text. */
+  readonly alternatives = new Map<string, string[]>();
   /** What the streams were told to expect, with how much caller audio they had been given by then. */
   readonly expectations: { slot: SttExpectation; atAudioSamples: number }[] = [];
   audioSamples = 0;
@@ -194,8 +196,17 @@ export class ScriptedStt implements Stt {
           queue.fail(failure);
           return;
         }
-        if (!this.withholdFinals)
-          queue.push({ type: 'final', text: this.utterances.shift() ?? '', confidence: 1, latencyMs: 0 });
+        if (!this.withholdFinals) {
+          const text = this.utterances.shift() ?? '';
+          const alternatives = this.alternatives.get(text);
+          queue.push({
+            type: 'final',
+            text,
+            confidence: 1,
+            latencyMs: 0,
+            ...(alternatives ? { alternatives } : {}),
+          });
+        }
         samples = 0;
         partialWords = 0;
       },

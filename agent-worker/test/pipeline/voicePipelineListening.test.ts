@@ -56,4 +56,19 @@ describe('the recogniser follows the dialog', () => {
     await h.run(1500);
     expect(fallback.expectations.map((e) => e.slot)).toContain('name');
   });
+
+  it("hands the recogniser's confidence and n-best list of the caller's turn to the dialog", async () => {
+    const h = createHarness();
+    h.pipeline.start();
+    await h.untilListening();
+    h.stt.utterances.push('us');
+    h.stt.alternatives.set('us', ['yes', 'yes sir']);
+    await h.run(600, 'speech');
+    await h.run(400);
+    expect(h.dialog.requests[0]?.input).toMatchObject({
+      userText: 'us',
+      confidence: 1,
+      alternatives: ['yes', 'yes sir'],
+    });
+  });
 });

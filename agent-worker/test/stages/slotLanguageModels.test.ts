@@ -6,7 +6,12 @@ import { editDistance } from '../../src/nlu/fuzzy.ts';
 import { censusNames } from '../../src/stages/stt/lm/censusNames.ts';
 import { FIRST_NAMES, LAST_NAMES } from '../../src/stages/stt/lm/corpusWords.ts';
 import { buildSlotCorpora } from '../../src/stages/stt/lm/slotCorpus.ts';
-import { PocketSphinxStt } from '../../src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
+import { loadPocketSphinx } from '../../src/stages/stt/pocketsphinx/native.ts';
+import { PocketSphinxStream } from '../../src/stages/stt/pocketsphinx/PocketSphinxStream.ts';
+import {
+  DEFAULT_POCKETSPHINX_MODEL,
+  PocketSphinxStt,
+} from '../../src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
 import type { SttEvent, SttExpectation } from '../../src/stages/types.ts';
 import { concat, silence, synthesizeSpeech, type TestVoice } from './fixtures/speech.ts';
 
@@ -83,6 +88,38 @@ describe('recognition that follows the dialog (pocketsphinx)', () => {
     expect(Object.keys(stt.model.slotModels).sort()).toEqual(
       ['address', 'name', 'order', 'phone', 'size', 'yesno'].sort(),
     );
+  });
+
+  it('a slot model that fails to load leaves its slot on the domain model instead of breaking recognition', async () => {
+    const errors: Error[] = [];
+    const stream = new PocketSphinxStream({
+      lib: loadPocketSphinx(),
+      decoderArgs: {
+        '-hmm': `${DEFAULT_POCKETSPHINX_MODEL}/en-us`,
+        '-lm': stt.model.languageModel,
+        '-dict': stt.model.dictionary,
+        '-logfn': '/dev/null',
+      },
+      partialIntervalMs: 250,
+      coldStartSecondPass: false,
+      slotModels: { name: '/nonexistent/slot-name.arpa', order: stt.model.slotModels.order as string },
+      onError: (error) => errors.push(error),
+    });
+    const events = stream[Symbol.asyncIterator]();
+    stream.expect('name');
+    stream.pushAudio(await synthesizeSpeech('a large pepperoni pizza', 'flite'));
+    stream.endUtterance();
+    let text = '';
+    for (let r = await events.next(); !r.done; r = await events.next()) {
+      if (r.value.type === 'final') {
+        text = r.value.text;
+        break;
+      }
+    }
+    stream.close();
+    expect(text).toContain('pepperoni');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toContain('slot-name.arpa');
   });
 
   it('hears a name the order model alone misses while the agent waits for a name', async () => {

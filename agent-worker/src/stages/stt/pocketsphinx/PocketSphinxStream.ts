@@ -44,7 +44,8 @@ export class PocketSphinxStream implements SttStream {
   #closed = false;
   /** Audio of the current utterance, kept only until the means have adapted. */
   #coldAudio: Int16Array[] | undefined = [];
-  readonly #slotSearches: ReadonlySet<SttExpectation>;
+  /** Slot searches loaded so far (one that failed to load is left out: its slot uses the domain model). */
+  readonly #slotSearches = new Set<SttExpectation>();
   readonly #defaultSearch: string;
   #expected: SttExpectation = 'open';
   readonly #nbest: number;
@@ -57,15 +58,12 @@ export class PocketSphinxStream implements SttStream {
     this.#onError = options.onError;
     this.#nbest = options.nbest ?? 1;
     this.#defaultSearch = this.#lib.search(this.#decoder);
-    const slots = Object.entries(options.slotModels ?? {}) as [SttExpectation, string][];
-    this.#slotSearches = new Set(slots.map(([slot]) => slot));
-    for (const [slot, path] of slots) {
-      this.#enqueue(() => this.#lib.addLanguageModel(this.#decoder, slot, path));
+    for (const [slot, path] of Object.entries(options.slotModels ?? {}) as [SttExpectation, string][]) {
+      this.#enqueue(async () => {
+        await this.#lib.addLanguageModel(this.#decoder, slot, path);
+        this.#slotSearches.add(slot);
+      });
     }
-  }
-
-  get expected(): SttExpectation {
-    return this.#expected;
   }
 
   expect(slot: SttExpectation): void {

@@ -25,7 +25,7 @@ export interface DomainLanguageModelOptions {
   generalWeight: number;
   /** Also build the slot models (the domain corpus with the slot's answers weighted up). */
   slots?: boolean;
-  /** Share of a slot model's training tokens that are the slot's own answers (default 0.5). */
+  /** Share of a slot model's training tokens that are the slot's own answers (default 0.3). */
   slotShare?: number;
 }
 
@@ -54,7 +54,7 @@ export async function buildDomainLanguageModel(
   const slotArpas: Partial<Record<Slot, string>> = {};
   for (const slot of SLOTS) {
     const answers = slotCorpora[slot];
-    if (answers) slotArpas[slot] = arpaOf(blend(domain, usable(answers), options.slotShare ?? 0.5));
+    if (answers) slotArpas[slot] = arpaOf(blend(domain, usable(answers), options.slotShare ?? 0.3));
   }
   return {
     arpa: arpaOf(domain),

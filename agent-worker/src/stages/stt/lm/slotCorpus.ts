@@ -21,7 +21,7 @@ export function buildSlotCorpora(config: Pick<AgentConfig, 'menu'>): Record<Slot
     name: sentences(nameAnswers()),
     address: sentences(addressAnswers()),
     phone: sentences(phoneAnswers()),
-    yesno: sentences(YES_NO),
+    yesno: sentences([...YES_NO, ...DONE_ORDERING]),
   };
 }
 

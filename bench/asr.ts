@@ -8,6 +8,8 @@
  * normalisation adapts to the caller). cold: a fresh stream per utterance, i.e. every utterance is a call's first,
  * with and without the second decoding pass of a stream's first utterance.
  * rtf: decode time / audio time (audio pushed as fast as it decodes).
+ * following_dialog: the default model's WER when each utterance is decoded with the slot model of the question it
+ * answers (as the pipeline does after each agent question), the slot judged from the reference text by the NLU.
  * final_latency_ms: endUtterance -> final with audio paced in real time (what a caller waits for), for a call's
  * first utterance (second pass included) and for later ones.
  * Prints one JSON line and writes bench/results/asr.json. Progress goes to stderr.
@@ -17,9 +19,10 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { Nlu } from '../agent-worker/src/nlu/index.ts';
 import { PocketSphinxStt } from '../agent-worker/src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
 import { wordErrorRate } from '../agent-worker/src/stages/stt/wordErrorRate.ts';
-import type { Stt, SttEvent, SttStream } from '../agent-worker/src/stages/types.ts';
+import type { Stt, SttEvent, SttExpectation, SttStream } from '../agent-worker/src/stages/types.ts';
 import {
   concat,
   parseWav,
@@ -67,7 +70,12 @@ async function recognise(
 }
 
 /** Scores a set, with one stream for the whole set (`call`) or a fresh stream per utterance (`cold`). */
-async function score(stt: Stt, set: Utterance[], mode: 'call' | 'cold'): Promise<Score> {
+async function score(
+  stt: Stt,
+  set: Utterance[],
+  mode: 'call' | 'cold',
+  listenFor?: (reference: string) => SttExpectation,
+): Promise<Score> {
   const pairs: { reference: string; hypothesis: string }[] = [];
   let decodeMs = 0;
   let audioMs = 0;
@@ -79,6 +87,7 @@ async function score(stt: Stt, set: Utterance[], mode: 'call' | 'cold'): Promise
       stream = stt.createStream();
       iterator = stream[Symbol.asyncIterator]();
     }
+    if (listenFor) stream.expect?.(listenFor(u.reference));
     const r = await recognise(stream, iterator, u.pcm);
     pairs.push({ reference: u.reference, hypothesis: r.text });
     decodeMs += r.decodeMs;
@@ -93,6 +102,16 @@ interface Score {
   wer: number;
   rtf: number;
   errors: { reference: string; hypothesis: string }[];
+}
+
+/** The question an utterance answers, as the agent would have asked it. */
+function slotAnswered(nlu: Nlu, reference: string): SttExpectation {
+  const u = nlu.understand(reference, 'none');
+  if (u.name) return 'name';
+  if (u.address) return 'address';
+  if (u.phone) return 'phone';
+  if ((u.yes || u.no) && u.ops.length === 0) return 'yesno';
+  return 'order';
 }
 
 function round(x: number, digits = 3): number {
@@ -167,6 +186,22 @@ async function main(): Promise<void> {
     );
   }
 
+  progress('following the dialog: each utterance decoded with the slot model of its question');
+  const nlu = new Nlu({ menu: config.menu.items, knowledge: config.knowledge });
+  const listenFor = (reference: string) => slotAnswered(nlu, reference);
+  const following = await PocketSphinxStt.create({ domain: config });
+  const followingFlite = await score(following, sets.flite, 'call', listenFor);
+  const followingEspeak = await score(following, sets['espeak-ng'], 'call', listenFor);
+  const followingDialog = {
+    flite_kal16: followingFlite.wer,
+    espeak_ng: followingEspeak.wer,
+    misrecognised: [
+      ...followingFlite.errors.map((e) => ({ voice: 'flite', slot: listenFor(e.reference), ...e })),
+      ...followingEspeak.errors.map((e) => ({ voice: 'espeak-ng', slot: listenFor(e.reference), ...e })),
+    ],
+  };
+  progress(`following the dialog: WER flite ${followingFlite.wer}, espeak-ng ${followingEspeak.wer}`);
+
   progress('cold streams (every utterance a first utterance), with and without the second pass');
   const cold: Record<string, unknown> = {};
   for (const secondPass of [true, false]) {
@@ -197,6 +232,7 @@ async function main(): Promise<void> {
     utterances: UTTERANCES.length,
     default_model: 'domain_w0_05',
     models: results,
+    following_dialog: followingDialog,
     cold,
     final_latency_ms: {
       first_utterance: round(firstLatency ?? Number.NaN, 1),
@@ -209,7 +245,8 @@ async function main(): Promise<void> {
   await mkdir(path.dirname(RESULTS), { recursive: true });
   await writeFile(RESULTS, `${JSON.stringify(summary, null, 2)}\n`);
   const { models: _models, ...line } = summary;
-  console.log(JSON.stringify({ ...line, wer_call: compact }));
+  const { misrecognised: _errors, ...followingWer } = followingDialog;
+  console.log(JSON.stringify({ ...line, following_dialog: followingWer, wer_call: compact }));
 }
 
 await main();

@@ -127,6 +127,12 @@ export class CallTracker {
     };
   }
 
+  /** The caller said the name the agent repeated was wrong: no name until the caller gives it again. */
+  forgetName(): void {
+    this.#customer.name = null;
+    delete this.#stated.name;
+  }
+
   /** Understands one utterance and applies it; returns the understanding and the order lines it touched. */
   hear(text: string, expecting: Expectation): { understanding: Understanding; touched: OrderLine[] } {
     const understanding = this.#referToOffer(this.#nlu.understand(text, expecting));

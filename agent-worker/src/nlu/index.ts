@@ -8,6 +8,7 @@ export {
 } from './CallTracker.ts';
 export { findAddress, findEmail, findName, findPhone, formatPhone } from './customer.ts';
 export { editDistance, matchWord, singular } from './fuzzy.ts';
+export { answersExpectation, chooseHypothesis } from './hypotheses.ts';
 export {
   asksForMenu,
   asksForPrice,

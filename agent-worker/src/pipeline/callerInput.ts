@@ -1,4 +1,4 @@
-import type { SttStream, VadEvent, VadStream } from '../stages/types.ts';
+import type { SttExpectation, SttStream, VadEvent, VadStream } from '../stages/types.ts';
 import type { Clock } from './clock.ts';
 import { FrameProcessor } from './frameProcessor.ts';
 import type { DownstreamFrame } from './frames.ts';
@@ -40,6 +40,7 @@ export class CallerInput extends FrameProcessor {
   #fedUpTo = 0;
   #inSpeech = false;
   #reading: Promise<void>;
+  #expected: SttExpectation = 'open';
 
   constructor(options: CallerInputOptions) {
     super();
@@ -65,7 +66,19 @@ export class CallerInput extends FrameProcessor {
     this.#stt = stt;
     this.#sttFailed = false;
     closeQuietly(previous);
+    this.expect(this.#expected);
     this.#reading = this.#read(stt);
+  }
+
+  /** What the agent just asked for: the recogniser listens for it from the caller's next utterance on. */
+  expect(slot: SttExpectation): void {
+    this.#expected = slot;
+    if (this.#sttFailed) return;
+    try {
+      this.#stt.expect?.(slot);
+    } catch (error) {
+      this.#recogniserFailed(this.#stt, error);
+    }
   }
 
   /** Detects the caller's speech with another VAD from now on (the fallback taking over from a failed one). */
@@ -180,9 +193,22 @@ export class CallerInput extends FrameProcessor {
   async #readTranscripts(stt: SttStream): Promise<void> {
     for await (const event of stt) {
       if (stt !== this.#stt) return;
-      const final = event.type === 'final';
       const streamMs = this.#streamSamples / SAMPLES_PER_MS;
-      this.pushDown({ kind: 'transcription', text: event.text, final, atMs: this.#clock.now(), streamMs });
+      const atMs = this.#clock.now();
+      if (event.type === 'partial') {
+        this.pushDown({ kind: 'transcription', text: event.text, final: false, atMs, streamMs });
+        continue;
+      }
+      const { text, confidence, alternatives } = event;
+      this.pushDown({
+        kind: 'transcription',
+        text,
+        final: true,
+        atMs,
+        streamMs,
+        confidence,
+        ...(alternatives ? { alternatives } : {}),
+      });
     }
   }
 }

@@ -13,7 +13,16 @@ export type DownstreamFrame =
    */
   | { kind: 'user_started_speaking'; atMs: number; streamMs: number }
   | { kind: 'user_stopped_speaking'; atMs: number; streamMs: number }
-  | { kind: 'transcription'; text: string; final: boolean; atMs: number; streamMs: number }
+  | {
+      kind: 'transcription';
+      text: string;
+      final: boolean;
+      atMs: number;
+      streamMs: number;
+      /** Finals: the recogniser's confidence (0..1) and its other hypotheses, when it gives them. */
+      confidence?: number;
+      alternatives?: string[];
+    }
   /** All caller audio up to `streamMs` went through VAD: the caller's time has advanced that far. */
   | { kind: 'caller_audio_processed'; streamMs: number }
   /** End of the caller's turn: the agent should answer `text`. */
@@ -24,6 +33,10 @@ export type DownstreamFrame =
       finalAtMs: number;
       atMs: number /** false while a human has taken the call over: record, do not answer */;
       answer: boolean;
+      /** The lowest confidence of the finals that make up `text`, when the recogniser gives one. */
+      confidence?: number;
+      /** Other hypotheses of the whole of `text` (a turn of one final only), most likely first. */
+      alternatives?: string[];
     }
   /** Say a fixed text (greeting) without asking the dialog. */
   | { kind: 'speak'; text: string }

@@ -106,7 +106,8 @@ export class ReplyGenerator extends FrameProcessor {
           committedAtMs: frame.atMs,
           dialogStartAtMs: now,
         };
-        this.#start(timings, (signal, turn) => this.#dialogText(frame.text, signal, turn));
+        const heard = { confidence: frame.confidence, alternatives: frame.alternatives };
+        this.#start(timings, (signal, turn) => this.#dialogText(frame.text, heard, signal, turn));
         break;
       }
       case 'speak':
@@ -178,11 +179,18 @@ export class ReplyGenerator extends FrameProcessor {
     if (!signal.aborted) this.pushDown({ kind: 'reply_done', turnId: turn.id });
   }
 
-  async *#dialogText(userText: string, signal: AbortSignal, turn: AgentTurn): AsyncIterable<string> {
+  async *#dialogText(
+    userText: string,
+    heard: Pick<DialogTurnInput, 'confidence' | 'alternatives'>,
+    signal: AbortSignal,
+    turn: AgentTurn,
+  ): AsyncIterable<string> {
     const input: DialogTurnInput = {
       history: [...this.#options.history.messages],
       userText,
       hints: this.#hints,
+      ...(heard.confidence !== undefined ? { confidence: heard.confidence } : {}),
+      ...(heard.alternatives ? { alternatives: heard.alternatives } : {}),
     };
     this.#hints = [];
     let said = false;

@@ -29,6 +29,8 @@ export class TurnTaker extends FrameProcessor {
   #finalAtMs = 0;
   /** While taken over by a human, caller turns are recorded but not answered. */
   #answering = true;
+  /** The finals with words since the last committed turn. */
+  #finals: { text: string; confidence?: number; alternatives?: string[] }[] = [];
 
   constructor(options: TurnTakerOptions) {
     super();
@@ -74,6 +76,10 @@ export class TurnTaker extends FrameProcessor {
         this.pushDown(frame);
         this.#advance(frame.streamMs);
         if (frame.final) this.#finalAtMs = frame.atMs;
+        if (frame.final && frame.text.trim()) {
+          const { confidence, alternatives } = frame;
+          this.#finals.push({ text: frame.text.trim(), confidence, alternatives });
+        }
         this.#feed({
           type: 'user_transcript',
           text: frame.text,
@@ -91,6 +97,18 @@ export class TurnTaker extends FrameProcessor {
       this.#feed({ type: 'agent_audio_started', atMs: this.#streamNowMs });
     if (frame.kind === 'bot_turn_ended') this.#feed({ type: 'agent_turn_ended', atMs: this.#streamNowMs });
     this.pushUp(frame);
+  }
+
+  /** What the recogniser said about the turn's text: the weakest final's confidence, the n-best of a lone final. */
+  #recognition(text: string): { confidence?: number; alternatives?: string[] } {
+    const finals = this.#finals;
+    this.#finals = [];
+    const scores = finals.flatMap((f) => (f.confidence === undefined ? [] : [f.confidence]));
+    const only = finals.length === 1 && finals[0]?.text === text.trim() ? finals[0] : undefined;
+    return {
+      ...(scores.length > 0 ? { confidence: Math.min(...scores) } : {}),
+      ...(only?.alternatives ? { alternatives: only.alternatives } : {}),
+    };
   }
 
   #advance(streamMs: number): void {
@@ -123,6 +141,7 @@ export class TurnTaker extends FrameProcessor {
           finalAtMs: Math.max(this.#finalAtMs, this.#speechEndAtMs),
           atMs: this.#clock.now(),
           answer: this.#answering,
+          ...this.#recognition(action.text),
         });
         if (this.#answering) this.#feed({ type: 'agent_turn_started', atMs: this.#streamNowMs });
         break;

@@ -8,6 +8,7 @@ import { type CallerTranscript, CallerTranscripts } from './callerTranscripts.ts
 import { ChatHistory } from './chatHistory.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { FrameProcessor } from './frameProcessor.ts';
+import { listeningFor } from './listeningFor.ts';
 import {
   ReplyGenerator,
   type ReplyReporter,
@@ -317,8 +318,11 @@ export class VoicePipeline implements CallPipeline {
         interrupted,
       });
     return {
-      agentSpeaking: (turnId, text, startedAtMs, atMs) =>
-        agentTranscript(turnId, text, false, false, startedAtMs, atMs),
+      agentSpeaking: (turnId, text, startedAtMs, atMs) => {
+        agentTranscript(turnId, text, false, false, startedAtMs, atMs);
+        // As each sentence starts playing, so the recogniser is ready before the caller answers the question.
+        this.#input.expect(listeningFor(text));
+      },
       agentTurnEnded: (turnId, text, interrupted, startedAtMs, atMs) =>
         agentTranscript(turnId, text, true, interrupted, startedAtMs, atMs),
       turnMetrics: (t: TurnTimings, interrupted) =>

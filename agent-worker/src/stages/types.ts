@@ -52,11 +52,24 @@ export type SttEvent =
       confidence: number;
       /** Milliseconds from the end of the audio to this final. */
       latencyMs: number;
+      /** Other hypotheses of the utterance, most likely first, where the recogniser gives an n-best list. */
+      alternatives?: string[];
     };
+
+/**
+ * What the agent just asked the caller for. A recogniser that follows the dialog listens for that answer first
+ * (a model weighted towards names after "Can I get a name?"), still hearing anything else; 'open' expects nothing.
+ */
+export type SttExpectation = 'order' | 'size' | 'name' | 'address' | 'phone' | 'yesno' | 'open';
 
 export interface SttStream extends AsyncIterable<SttEvent> {
   /** Feeds 16 kHz PCM of the current utterance. */
   pushAudio(pcm: Int16Array): void;
+  /**
+   * What the caller's next utterance most likely answers, told when the agent asks for it (not when the caller
+   * stops). Takes effect from the next utterance on. Only on recognisers with `followsDialog`.
+   */
+  expect?(slot: SttExpectation): void;
   /** Ends the current utterance: a `final` event follows (text may be empty). The stream stays open for the next. */
   endUtterance(): void;
   /** Drops the current utterance without a final. */
@@ -66,6 +79,8 @@ export interface SttStream extends AsyncIterable<SttEvent> {
 }
 
 export interface Stt extends Stage {
+  /** Whether its streams listen for what the dialog expects (`SttStream.expect`); absent means they do not. */
+  readonly followsDialog?: boolean;
   createStream(): SttStream;
 }
 
@@ -111,6 +126,10 @@ export interface DialogTurnInput {
   userText: string;
   /** Live coaching hints from a human co-pilot, newest last. */
   hints: readonly string[];
+  /** How sure the recogniser was of `userText` (0..1), when it says. */
+  confidence?: number;
+  /** The recogniser's other hypotheses of `userText`, most likely first, when it gives them. */
+  alternatives?: readonly string[];
 }
 
 export interface DialogSession {

@@ -8,12 +8,21 @@ export async function turn(
     history?: Array<{ role: 'user' | 'assistant'; content: string }>;
     hints?: string[];
     signal?: AbortSignal;
+    /** What the recogniser said about `userText`: its confidence and other hypotheses. */
+    confidence?: number;
+    alternatives?: string[];
   } = {},
 ): Promise<{ chunks: DialogChunk[]; text: string }> {
   const history = [...(options.history ?? []), { role: 'user' as const, content: userText }];
   const chunks: DialogChunk[] = [];
   for await (const c of session.respond(
-    { history, userText, hints: options.hints ?? [] },
+    {
+      history,
+      userText,
+      hints: options.hints ?? [],
+      ...(options.confidence !== undefined ? { confidence: options.confidence } : {}),
+      ...(options.alternatives ? { alternatives: options.alternatives } : {}),
+    },
     options.signal ?? new AbortController().signal,
   )) {
     chunks.push(c);

@@ -10,6 +10,7 @@ import type {
   DialogTurnInput,
   Stt,
   SttEvent,
+  SttExpectation,
   SttStream,
   Tts,
   Vad,
@@ -151,8 +152,13 @@ export class LevelVad implements Vad {
 /** Recognises the next scripted text for each utterance; a partial with one word per 300 ms of audio. */
 export class ScriptedStt implements Stt {
   readonly name: string;
+  readonly followsDialog = true;
   /** Texts of the coming utterances, in order; an utterance with none left is recognised as ''. */
   readonly utterances: string[] = [];
+  /** Other hypotheses a final carries, by its text. */
+  readonly alternatives = new Map<string, string[]>();
+  /** What the streams were told to expect, with how much caller audio they had been given by then. */
+  readonly expectations: { slot: SttExpectation; atAudioSamples: number }[] = [];
   audioSamples = 0;
   closed = false;
   /** When true, utterances end without a final (a recogniser that stalls). */
@@ -169,6 +175,9 @@ export class ScriptedStt implements Stt {
     let samples = 0;
     let partialWords = 0;
     return {
+      expect: (slot) => {
+        this.expectations.push({ slot, atAudioSamples: this.audioSamples });
+      },
       pushAudio: (pcm) => {
         samples += pcm.length;
         this.audioSamples += pcm.length;
@@ -187,8 +196,17 @@ export class ScriptedStt implements Stt {
           queue.fail(failure);
           return;
         }
-        if (!this.withholdFinals)
-          queue.push({ type: 'final', text: this.utterances.shift() ?? '', confidence: 1, latencyMs: 0 });
+        if (!this.withholdFinals) {
+          const text = this.utterances.shift() ?? '';
+          const alternatives = this.alternatives.get(text);
+          queue.push({
+            type: 'final',
+            text,
+            confidence: 1,
+            latencyMs: 0,
+            ...(alternatives ? { alternatives } : {}),
+          });
+        }
         samples = 0;
         partialWords = 0;
       },

@@ -1,5 +1,11 @@
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
-import { CallTracker, type Expectation, type OrderOp, type Understanding } from '../../nlu/index.ts';
+import {
+  CallTracker,
+  chooseHypothesis,
+  type Expectation,
+  type OrderOp,
+  type Understanding,
+} from '../../nlu/index.ts';
 import { hasAnyPhrase } from '../../nlu/text.ts';
 import type { Dialog, DialogChunk, DialogSession, DialogTurnInput } from '../types.ts';
 import { HANDOFFS, UPSET_SCORE } from './handoff.ts';
@@ -31,7 +37,12 @@ type Stage = 'order' | 'name' | 'address' | 'phone' | 'confirm' | 'done';
 interface Pending {
   /** Applies the guess; returns what the agent says about it. */
   accept: () => string[];
+  /** Undoes what was taken tentatively; returns what the agent says about it. */
+  reject?: () => string[];
 }
+
+/** Below this recogniser confidence a name just heard is confirmed ("Did you say Sarah Miller?"), not taken. */
+const CONFIRM_NAME_BELOW = 0.1;
 
 interface Reply {
   sentences: string[];
@@ -81,6 +92,8 @@ export class ScriptedDialogSession implements DialogSession {
   #askedHouseNumber = false;
   /** The caller said no to "Did you say medium?": offer the choices next. */
   #guessRejected = false;
+  /** The caller said no to the name the agent heard: ask to spell it. */
+  #spellName = false;
 
   constructor(config: AgentConfig) {
     this.#config = config;
@@ -102,7 +115,9 @@ export class ScriptedDialogSession implements DialogSession {
   async *respond(input: DialogTurnInput, signal: AbortSignal): AsyncIterable<DialogChunk> {
     if (this.#closed || signal.aborted) return;
     this.#catchUp(input);
-    const reply = this.#decide(input.userText, input.hints);
+    const expecting = this.#expectation();
+    const text = chooseHypothesis(this.#tracker.nlu, input.userText, input.alternatives ?? [], expecting);
+    const reply = this.#decide(text, input.hints, input.confidence);
     this.#tracker.noteAgentTurn(reply.sentences.join(' '));
     for (const [i, sentence] of reply.sentences.entries()) {
       // Yield to the event loop between sentences so an abort (barge-in) lands between them.
@@ -198,15 +213,15 @@ export class ScriptedDialogSession implements DialogSession {
     if (this.#stage === 'phone' && (customer.phone || this.#phoneDeclined)) this.#stage = 'confirm';
   }
 
-  #decide(text: string, hints: readonly string[]): Reply {
+  #decide(text: string, hints: readonly string[], confidence: number | undefined): Reply {
     const coaching = hints.filter((h) => !this.#usedHints.has(h));
     for (const hint of coaching) this.#usedHints.add(hint);
-    const reply = this.#replyTo(text);
+    const reply = this.#replyTo(text, confidence);
     if (coaching.length > 0 && !reply.handoff) reply.sentences.unshift(...coaching.map(hintSentence));
     return reply;
   }
 
-  #replyTo(text: string): Reply {
+  #replyTo(text: string, confidence: number | undefined): Reply {
     if (this.#stage === 'done') return { sentences: [this.#config.goodbye], end: true };
     const stageBefore = this.#stage;
     const customerBefore = { ...this.#tracker.customer };
@@ -227,10 +242,14 @@ export class ScriptedDialogSession implements DialogSession {
       return { sentences: ['Great, your order is placed.', ...this.#eta(), this.#config.goodbye], end: true };
     }
     if (u.goodbye && heard.touched === 0) return { sentences: [this.#config.goodbye], end: true };
+    const unsure =
+      stageBefore === 'name' ? this.#confirmUnsureName(customerBefore.name, confidence) : undefined;
+    if (unsure) return unsure;
 
     const sentences: string[] = [];
     const accepted = pending !== undefined && u.yes && u.ops.length === 0;
     this.#guessRejected = pending !== undefined && u.no;
+    if (pending?.reject && u.no && !u.name) sentences.push(...pending.reject());
     if (accepted) {
       sentences.push(...pending.accept());
       this.#advance(u);
@@ -375,7 +394,7 @@ export class ScriptedDialogSession implements DialogSession {
         return afterProgress ? 'Anything else?' : 'Would you like anything else?';
       }
       case 'name':
-        return 'Can I get a name for the order?';
+        return this.#spellName ? REPAIR_QUESTIONS.name : 'Can I get a name for the order?';
       case 'address': {
         const street = this.#tracker.customer.address;
         if (!street) return "What's the delivery address?";
@@ -389,6 +408,23 @@ export class ScriptedDialogSession implements DialogSession {
       case 'done':
         return this.#config.goodbye;
     }
+  }
+
+  /** A name heard with low confidence is read back as a question instead of taken as heard. */
+  #confirmUnsureName(before: string | null, confidence: number | undefined): Reply | undefined {
+    const name = this.#tracker.customer.name;
+    if (confidence === undefined || confidence >= CONFIRM_NAME_BELOW || !name || name === before)
+      return undefined;
+    this.#pending = {
+      accept: () => [],
+      reject: () => {
+        this.#tracker.forgetName();
+        this.#stage = 'name';
+        this.#spellName = true;
+        return ['Sorry about that.'];
+      },
+    };
+    return { sentences: [`Did you say ${name}?`] };
   }
 
   #finishOrdering(): string[] {

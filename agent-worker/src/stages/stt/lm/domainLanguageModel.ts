@@ -3,9 +3,13 @@ import { buildArpa } from './arpa.ts';
 import { buildDomainCorpus } from './domainCorpus.ts';
 import { GENERAL_WORDS } from './generalWords.ts';
 import { buildPronunciationDictionary } from './pronunciationDictionary.ts';
+import { buildSlotCorpora, SLOTS, type Slot } from './slotCorpus.ts';
 
 export interface DomainLanguageModel {
   arpa: string;
+  /** One model per slot the agent asks for (see slotCorpus.ts), when asked for with `slots`. */
+  slotArpas: Partial<Record<Slot, string>>;
+  /** Covers the domain model and every slot model (a decoder has one dictionary for all its searches). */
   dictionary: string;
   vocabularySize: number;
   sentences: number;
@@ -19,28 +23,59 @@ export interface DomainLanguageModelOptions {
   cmudictPath: string;
   /** Weight of the general vocabulary (0 = domain only). Higher keeps more out-of-domain words, lowers domain WER. */
   generalWeight: number;
+  /** Also build the slot models (the domain corpus with the slot's answers weighted up). */
+  slots?: boolean;
+  /** Share of a slot model's training tokens that are the slot's own answers (default 0.3). */
+  slotShare?: number;
 }
 
-/** The agent's own trigram model and the matching pronunciation dictionary. */
+/** The agent's own trigram model (and its slot models) and the matching pronunciation dictionary. */
 export async function buildDomainLanguageModel(
   config: Pick<AgentConfig, 'menu' | 'knowledge' | 'asr' | 'handoff'>,
   options: DomainLanguageModelOptions,
 ): Promise<DomainLanguageModel> {
   const corpus = buildDomainCorpus(config);
+  const slotCorpora: Partial<Record<Slot, string[][]>> = options.slots ? buildSlotCorpora(config) : {};
   const general = options.generalWeight > 0 ? GENERAL_WORDS : new Map<string, number>();
-  const vocabulary = new Set([...corpus.flat(), ...general.keys()]);
+  const vocabulary = new Set([
+    ...corpus.flat(),
+    ...general.keys(),
+    ...Object.values(slotCorpora).flatMap((sentences) => sentences.flat()),
+  ]);
   const dict = await buildPronunciationDictionary(vocabulary, options.cmudictPath);
   const missing = new Set(dict.missing);
   // A sentence with an unpronounceable word would teach n-grams that cannot be decoded: drop the sentence.
-  const usable = missing.size > 0 ? corpus.filter((words) => !words.some((w) => missing.has(w))) : corpus;
+  const usable = (sentences: string[][]) =>
+    missing.size > 0 ? sentences.filter((words) => !words.some((w) => missing.has(w))) : sentences;
+  const domain = usable(corpus);
   const usableGeneral = new Map([...general].filter(([w]) => !missing.has(w)));
-  const arpa = buildArpa(usable, { order: 3, general: usableGeneral, generalWeight: options.generalWeight });
+  const arpaOf = (sentences: Iterable<readonly string[]>) =>
+    buildArpa(sentences, { order: 3, general: usableGeneral, generalWeight: options.generalWeight });
+  const slotArpas: Partial<Record<Slot, string>> = {};
+  for (const slot of SLOTS) {
+    const answers = slotCorpora[slot];
+    if (answers) slotArpas[slot] = arpaOf(blend(domain, usable(answers), options.slotShare ?? 0.3));
+  }
   return {
-    arpa,
+    arpa: arpaOf(domain),
+    slotArpas,
     dictionary: dict.text,
     vocabularySize: vocabulary.size - missing.size,
-    sentences: usable.length,
+    sentences: domain.length,
     guessed: dict.guessed,
     missing: dict.missing,
   };
+}
+
+/**
+ * The domain corpus with `answers` repeated until they make up about `share` of the tokens: interpolating the
+ * counts, so that the slot's answers are likely and everything the domain model knows still comes through.
+ */
+function* blend(domain: string[][], answers: string[][], share: number): Generator<string[]> {
+  yield* domain;
+  const tokens = (sentences: string[][]) => sentences.reduce((n, s) => n + s.length, 0);
+  const answerTokens = tokens(answers);
+  if (answerTokens === 0) return;
+  const times = Math.max(1, Math.round(((share / (1 - share)) * tokens(domain)) / answerTokens));
+  for (let i = 0; i < times; i++) yield* answers;
 }

@@ -1,5 +1,5 @@
 import { AsyncEventQueue } from '../../AsyncEventQueue.ts';
-import type { SttEvent, SttStream } from '../../types.ts';
+import type { SttEvent, SttExpectation, SttStream } from '../../types.ts';
 import type { PocketSphinxLib } from './native.ts';
 
 export interface PocketSphinxStreamOptions {
@@ -9,6 +9,10 @@ export interface PocketSphinxStreamOptions {
   partialIntervalMs: number;
   /** Decode the stream's first utterance twice (see the class comment). */
   coldStartSecondPass: boolean;
+  /** Model files of the slot searches (`expect`); without them the `-lm` model decodes everything. */
+  slotModels?: Partial<Record<SttExpectation, string>>;
+  /** How many hypotheses a final carries (its text and `alternatives`); 1 for the best only. */
+  nbest?: number;
   onError: (error: Error) => void;
 }
 
@@ -20,6 +24,10 @@ export interface PocketSphinxStreamOptions {
  * first utterance is decoded with the model's default means and suffers most (pizzeria set, espeak-ng voice:
  * WER 0.44 cold vs 0.15 adapted). With `coldStartSecondPass` the first utterance with speech is decoded again
  * once the means have adapted, at the cost of one extra decode (RTF ~0.1) on that utterance's final only.
+ *
+ * Slot models are loaded into the decoder as searches of their own when the stream opens (in the background,
+ * while the greeting plays); `expect` picks the one the next utterance starts with, so switching costs nothing when
+ * the caller stops talking.
  */
 export class PocketSphinxStream implements SttStream {
   readonly #lib: PocketSphinxLib;
@@ -36,6 +44,11 @@ export class PocketSphinxStream implements SttStream {
   #closed = false;
   /** Audio of the current utterance, kept only until the means have adapted. */
   #coldAudio: Int16Array[] | undefined = [];
+  /** Slot searches loaded so far (one that failed to load is left out: its slot uses the domain model). */
+  readonly #slotSearches = new Set<SttExpectation>();
+  readonly #defaultSearch: string;
+  #expected: SttExpectation = 'open';
+  readonly #nbest: number;
 
   constructor(options: PocketSphinxStreamOptions) {
     this.#lib = options.lib;
@@ -43,6 +56,18 @@ export class PocketSphinxStream implements SttStream {
     this.#partialIntervalMs = options.partialIntervalMs;
     if (!options.coldStartSecondPass) this.#coldAudio = undefined;
     this.#onError = options.onError;
+    this.#nbest = options.nbest ?? 1;
+    this.#defaultSearch = this.#lib.search(this.#decoder);
+    for (const [slot, path] of Object.entries(options.slotModels ?? {}) as [SttExpectation, string][]) {
+      this.#enqueue(async () => {
+        await this.#lib.addLanguageModel(this.#decoder, slot, path);
+        this.#slotSearches.add(slot);
+      });
+    }
+  }
+
+  expect(slot: SttExpectation): void {
+    this.#expected = slot;
   }
 
   get closed(): boolean {
@@ -56,6 +81,7 @@ export class PocketSphinxStream implements SttStream {
     this.#enqueue(async () => {
       if (epoch !== this.#epoch) return;
       if (!this.#uttStarted) {
+        this.#selectSearch();
         this.#lib.startUtt(this.#decoder);
         this.#uttStarted = true;
       }
@@ -71,6 +97,7 @@ export class PocketSphinxStream implements SttStream {
     this.#enqueue(async () => {
       let text = '';
       let confidence = 0;
+      let alternatives: string[] = [];
       if (this.#uttStarted) {
         await this.#lib.endUtt(this.#decoder);
         this.#uttStarted = false;
@@ -78,10 +105,19 @@ export class PocketSphinxStream implements SttStream {
         if (this.#coldAudio && text) text = await this.#secondPass(this.#coldAudio);
         if (this.#coldAudio) this.#coldAudio = text ? undefined : [];
         confidence = text ? Math.min(1, Math.max(0, this.#lib.probability(this.#decoder))) : 0;
+        if (text && this.#nbest > 1)
+          alternatives = this.#lib.nbest(this.#decoder, this.#nbest).filter((t) => t !== text);
       }
       this.#resetPartial();
       if (!this.#closed) {
-        this.#events.push({ type: 'final', text, confidence, latencyMs: performance.now() - endedAt });
+        const latencyMs = performance.now() - endedAt;
+        this.#events.push({
+          type: 'final',
+          text,
+          confidence,
+          latencyMs,
+          ...(alternatives.length > 0 ? { alternatives } : {}),
+        });
       }
     });
   }
@@ -112,6 +148,12 @@ export class PocketSphinxStream implements SttStream {
 
   [Symbol.asyncIterator](): AsyncIterator<SttEvent> {
     return this.#events[Symbol.asyncIterator]();
+  }
+
+  /** Starts the utterance on the expected slot's search (the domain model when it has none). */
+  #selectSearch(): void {
+    const wanted = this.#slotSearches.has(this.#expected) ? this.#expected : this.#defaultSearch;
+    if (this.#lib.search(this.#decoder) !== wanted) this.#lib.setSearch(this.#decoder, wanted);
   }
 
   /** Decodes the utterance again now that the cepstral means have adapted to it. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentConfig } from '@voiceroom/sdk/protocol';
 import { createLogger } from '../../../worker/log.ts';
-import type { Stt, SttStream } from '../../types.ts';
+import type { Stt, SttExpectation, SttStream } from '../../types.ts';
 import { buildDomainLanguageModel } from '../lm/domainLanguageModel.ts';
 import { loadPocketSphinx, type PocketSphinxLib } from './native.ts';
 import { PocketSphinxStream } from './PocketSphinxStream.ts';
@@ -29,6 +29,13 @@ export interface PocketSphinxSttOptions {
   coldStartSecondPass?: boolean;
   /** Where generated model files are cached (keyed by content). */
   cacheDir?: string;
+  /**
+   * Build a model per slot the dialog asks for (names, addresses, ...) and switch to it while the agent waits for
+   * that answer (default true; needs `domain`).
+   */
+  followDialog?: boolean;
+  /** Hypotheses per final (the best one and up to n-1 `alternatives`); default 5. */
+  nbest?: number;
   onError?: (error: Error) => void;
 }
 
@@ -37,6 +44,8 @@ export interface PocketSphinxModelInfo {
   dictionary: string;
   vocabularySize: number;
   guessedWords: string[];
+  /** Model file per slot search. */
+  slotModels: Partial<Record<SttExpectation, string>>;
 }
 
 /** CMU PocketSphinx through libpocketsphinx3, with a language model generated from the agent's configuration. */
@@ -46,6 +55,7 @@ export class PocketSphinxStt implements Stt {
   readonly #model: PocketSphinxModelInfo;
   readonly #partialIntervalMs: number;
   readonly #coldStartSecondPass: boolean;
+  readonly #nbest: number;
   readonly #onError: (error: Error) => void;
 
   static async create(options: PocketSphinxSttOptions = {}): Promise<PocketSphinxStt> {
@@ -68,24 +78,33 @@ export class PocketSphinxStt implements Stt {
       dictionary: cmudict,
       vocabularySize: 0,
       guessedWords: [],
+      slotModels: {},
     };
     if (options.domain) {
       const lm = await buildDomainLanguageModel(options.domain, {
         cmudictPath: cmudict,
         generalWeight: options.generalWeight ?? 0.05,
+        slots: options.followDialog ?? true,
       });
-      const key = createHash('sha256').update(lm.arpa).update(lm.dictionary).digest('hex').slice(0, 16);
-      const dir = join(options.cacheDir ?? join(tmpdir(), 'voiceroom-asr'), key);
+      const hash = createHash('sha256').update(lm.arpa).update(lm.dictionary);
+      for (const arpa of Object.values(lm.slotArpas)) hash.update(arpa);
+      const dir = join(options.cacheDir ?? join(tmpdir(), 'voiceroom-asr'), hash.digest('hex').slice(0, 16));
       await mkdir(dir, { recursive: true });
       model = {
         languageModel: join(dir, 'domain.arpa'),
         dictionary: join(dir, 'domain.dict'),
         vocabularySize: lm.vocabularySize,
         guessedWords: lm.guessed,
+        slotModels: {},
       };
       // Written aside and renamed, so that a decoder starting in another process never reads half a file.
       await writeAtomically(model.languageModel, lm.arpa);
       await writeAtomically(model.dictionary, lm.dictionary);
+      for (const [slot, arpa] of Object.entries(lm.slotArpas) as [SttExpectation, string][]) {
+        const path = join(dir, `slot-${slot}.arpa`);
+        await writeAtomically(path, arpa);
+        model.slotModels[slot] = path;
+      }
     }
     const args = {
       '-hmm': join(modelDir, 'en-us'),
@@ -107,11 +126,16 @@ export class PocketSphinxStt implements Stt {
     this.#model = model;
     this.#partialIntervalMs = options.partialIntervalMs ?? 250;
     this.#coldStartSecondPass = options.coldStartSecondPass ?? true;
+    this.#nbest = options.nbest ?? 5;
     this.#onError = options.onError ?? ((error) => log.error({ err: error }, 'recognition failed'));
   }
 
   get name(): string {
     return 'pocketsphinx';
+  }
+
+  get followsDialog(): boolean {
+    return Object.keys(this.#model.slotModels).length > 0;
   }
 
   get model(): PocketSphinxModelInfo {
@@ -124,6 +148,8 @@ export class PocketSphinxStt implements Stt {
       decoderArgs: this.#args,
       partialIntervalMs: this.#partialIntervalMs,
       coldStartSecondPass: this.#coldStartSecondPass,
+      slotModels: this.#model.slotModels,
+      nbest: this.#nbest,
       onError: this.#onError,
     });
   }

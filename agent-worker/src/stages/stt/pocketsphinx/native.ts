@@ -15,6 +15,14 @@ export interface PocketSphinxLib {
   hypothesis(ps: unknown): { text: string; score: number };
   /** Posterior probability of the hypothesis (log domain); exp(logmath) of it gives 0..1. */
   probability(ps: unknown): number;
+  /** Adds an n-gram search named `name` from an ARPA or binary model file (on koffi's worker thread). */
+  addLanguageModel(ps: unknown, name: string, path: string): Promise<void>;
+  /** Makes the named search the active one; only between utterances. */
+  setSearch(ps: unknown, name: string): void;
+  /** Name of the active search (the `-lm` model's is "_default"). */
+  search(ps: unknown): string;
+  /** Up to `n` distinct hypotheses of the last utterance, best first (from its lattice). */
+  nbest(ps: unknown, n: number): string[];
   free(ps: unknown): void;
 }
 
@@ -57,6 +65,13 @@ export function loadPocketSphinx(): PocketSphinxLib {
   const psGetHyp = ps.func('const char *ps_get_hyp(void *ps, _Out_ int32_t *score)');
   const psGetProb = ps.func('int32_t ps_get_prob(void *ps)');
   const psGetLogmath = ps.func('void *ps_get_logmath(void *ps)');
+  const psSetLmFile = ps.func('int ps_set_lm_file(void *ps, const char *name, const char *path)');
+  const psSetSearch = ps.func('int ps_set_search(void *ps, const char *name)');
+  const psGetSearch = ps.func('const char *ps_get_search(void *ps)');
+  const psNbest = ps.func('void *ps_nbest(void *ps)');
+  const psNbestNext = ps.func('void *ps_nbest_next(void *nbest)');
+  const psNbestHyp = ps.func('const char *ps_nbest_hyp(void *nbest, _Out_ int32_t *score)');
+  const psNbestFree = ps.func('void ps_nbest_free(void *nbest)');
 
   const failure = (rc: number, what: string): Error =>
     Object.assign(new Error(`pocketsphinx ${what} failed (${rc})`), { code: 'POCKETSPHINX_ERROR' });
@@ -105,6 +120,22 @@ export function loadPocketSphinx(): PocketSphinxLib {
       return { text: text ?? '', score: score[0] ?? 0 };
     },
     probability: (d) => logmathExp(psGetLogmath(d), psGetProb(d)),
+    addLanguageModel: (d, name, path) => background(psSetLmFile, `set_lm_file ${path}`, d, name, path),
+    setSearch: (d, name) => check(psSetSearch(d, name), `set_search ${name}`),
+    search: (d) => (psGetSearch(d) as string | null) ?? '',
+    nbest(d, n) {
+      const texts: string[] = [];
+      // ps_nbest_next frees the iterator itself when it runs out; ps_nbest_free is for stopping early.
+      let it = psNbest(d);
+      for (let i = 0; it && texts.length < n && i < n * 4; i++) {
+        it = psNbestNext(it);
+        if (!it) break;
+        const text = ((psNbestHyp(it, [0]) as string | null) ?? '').trim();
+        if (text && !texts.includes(text)) texts.push(text);
+      }
+      if (it) psNbestFree(it);
+      return texts;
+    },
     free: (d) => void psFree(d),
   };
   return loaded;

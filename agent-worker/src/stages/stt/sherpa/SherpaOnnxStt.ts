@@ -82,6 +82,9 @@ export class SherpaOnnxStt implements Stt {
     this.#onError = onError;
   }
 
+  /** One fixed model: `SttStream.expect` is not offered. */
+  readonly followsDialog = false;
+
   get name(): string {
     return 'sherpa-onnx';
   }

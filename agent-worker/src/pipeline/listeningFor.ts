@@ -1,0 +1,12 @@
+import { expectationFromAgent } from '../nlu/CallTracker.ts';
+import type { SttExpectation } from '../stages/types.ts';
+
+/**
+ * What the recogniser should listen for after the agent said `agentText` (as far as the caller heard it), judged
+ * from its last question: works for any dialog, scripted or a model.
+ */
+export function listeningFor(agentText: string): SttExpectation {
+  const expectation = expectationFromAgent(agentText);
+  if (expectation === 'confirm' || expectation === 'yesno') return 'yesno';
+  return expectation === 'none' ? 'open' : expectation;
+}

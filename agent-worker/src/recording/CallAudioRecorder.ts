@@ -27,9 +27,10 @@ export class CallAudioRecorder {
   #pending48k = new Int16Array(0);
   #file: Uint8Array | undefined;
 
-  constructor(options: { clock?: Clock } = {}) {
+  /** `leadInMs`: how long the call already lasted when the recorder starts; the recording begins with that silence. */
+  constructor(options: { clock?: Clock; leadInMs?: number } = {}) {
     this.#clock = options.clock ?? systemClock;
-    this.#startMs = this.#clock.now();
+    this.#startMs = this.#clock.now() - Math.max(0, options.leadInMs ?? 0);
   }
 
   /** Seconds of call recorded so far (encoded). */

@@ -17,6 +17,7 @@ import {
 import type { Logger } from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import type { z } from 'zod';
+import { systemClock } from '../audio/clock.ts';
 import { uploadRecording } from '../recording/uploadRecording.ts';
 import type { CallPipelineFactory } from './CallPipeline.ts';
 import { CallSession } from './CallSession.ts';
@@ -150,7 +151,8 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
     });
     socket.on(AgentLinkEvents.dispatch, (payload: unknown, ack: unknown) => {
       if (typeof ack !== 'function') return;
-      void this.#onDispatch(payload).then((reply) => ack(reply));
+      const receivedAtMs = systemClock.now();
+      void this.#onDispatch(payload, receivedAtMs).then((reply) => ack(reply));
     });
     this.#on(AgentLinkEvents.media, SessionMediaSchema, (m) =>
       this.#sessions.get(m.sessionId)?.startMedia(m),
@@ -219,7 +221,7 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
     }
   }
 
-  async #onDispatch(payload: unknown): Promise<AgentLinkAck<SessionAccept>> {
+  async #onDispatch(payload: unknown, receivedAtMs: number): Promise<AgentLinkAck<SessionAccept>> {
     const parsed = SessionDispatchSchema.safeParse(payload);
     if (!parsed.success) {
       return fail(
@@ -247,6 +249,7 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
         createPipeline: this.#options.createPipeline,
         logger: this.#log,
         leadMs: this.#options.leadMs,
+        dispatchedAtMs: receivedAtMs,
         uploadRecording: (roomId, file) => uploadRecording(this.#options, roomId, file),
       });
       if (starting.cancelled || !this.#socket.connected) {

@@ -7,7 +7,7 @@ import {
   type SessionMedia,
 } from '@voiceroom/sdk/protocol';
 import type { Logger } from 'pino';
-import type { Clock } from '../audio/clock.ts';
+import { type Clock, systemClock } from '../audio/clock.ts';
 import { CallAudioRecorder } from '../recording/CallAudioRecorder.ts';
 import { HANDOFF_UNANSWERED } from '../stages/dialog/handoff.ts';
 import { type Endpoint, MediaSession, type MediaSessionStats } from '../transport/MediaSession.ts';
@@ -36,6 +36,8 @@ export interface CallSessionOptions {
   logger: Logger;
   clock?: Clock;
   leadMs?: number;
+  /** When the dispatch arrived (`clock` time; default now): the setup since then counts toward the recording lead-in. */
+  dispatchedAtMs?: number;
   /** Where a finished recording goes (agents with `recording.enabled`); without it nothing is recorded. */
   uploadRecording?(roomId: string, file: Uint8Array): Promise<void>;
 }
@@ -57,12 +59,18 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
   static async create(options: CallSessionOptions): Promise<CallSession> {
     const { dispatch } = options;
     const logger = options.logger.child({ sessionId: dispatch.sessionId, roomId: dispatch.roomId });
-    // Recording starts as the agent is dispatched (the caller is already there), so loading the pipeline counts.
+    // The recording starts when the caller joined: the server says how long before dispatching that was, plus the
+    // time this worker took since. Loading the pipeline happens after this, so it is recorded as it goes.
     const upload = options.uploadRecording;
+    const clock = options.clock ?? systemClock;
+    const leadInMs =
+      dispatch.callerJoinedMsAgo === undefined
+        ? 0
+        : dispatch.callerJoinedMsAgo + clock.now() - (options.dispatchedAtMs ?? clock.now());
     const recording =
       dispatch.config.recording.enabled && upload
         ? {
-            recorder: new CallAudioRecorder({ clock: options.clock }),
+            recorder: new CallAudioRecorder({ clock, leadInMs }),
             upload: (file: Uint8Array) => upload(dispatch.roomId, file),
           }
         : undefined;

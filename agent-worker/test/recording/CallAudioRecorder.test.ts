@@ -35,6 +35,19 @@ describe('CallAudioRecorder', () => {
     expect(amplitude(second(5), 440, 48_000) + amplitude(second(5), 880, 48_000)).toBeLessThan(100);
   });
 
+  it('starts with the lead-in as silence when the call began before the recorder', () => {
+    const clock = new ManualClock(5000);
+    const recorder = new CallAudioRecorder({ clock, leadInMs: 1500 });
+    for (let t = 0; t < 2000; t += 20) {
+      clock.advance(20);
+      recorder.addVoice(tone(440, 320, 16_000, t * 16));
+    }
+    const pcm = decodeRecording(recorder.finish());
+    expect(pcm.length / 48_000).toBeCloseTo(3.5, 1);
+    expect(amplitude(pcm.subarray(0, 1400 * 48), 440, 48_000)).toBeLessThan(100);
+    expect(amplitude(pcm.subarray(1600 * 48, 3400 * 48), 440, 48_000)).toBeGreaterThan(2000);
+  });
+
   it('mixes voices that overlap, and audio that arrives late within a second', () => {
     const clock = new ManualClock();
     const recorder = new CallAudioRecorder({ clock });

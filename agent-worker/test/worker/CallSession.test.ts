@@ -2,11 +2,13 @@ import { createSocket, type Socket } from 'node:dgram';
 import { AgentConfigSchema, type SessionCallEvent } from '@voiceroom/sdk/protocol';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/audio/clock.ts';
 import { FRAME_SAMPLES_48K, OpusEncoderStream } from '../../src/audio/OpusCodec.ts';
 import { buildRtpPacket } from '../../src/rtp/rtpPacket.ts';
 import type { CallPipeline } from '../../src/worker/CallPipeline.ts';
 import { CallSession } from '../../src/worker/CallSession.ts';
 import { EchoPipeline } from '../../src/worker/EchoPipeline.ts';
+import { decodeRecording } from '../recording/decodeRecording.ts';
 
 const config = AgentConfigSchema.parse({ id: 'test', name: 'Test', greeting: 'Hello.' });
 const logger = pino({ level: 'silent' });
@@ -117,6 +119,32 @@ describe('CallSession', () => {
     emit({ type: 'agent.state', roomId: 'r1', state: 'idle' });
     expect(events).toEqual(['agent.state', 'end_call']);
     expect(ended).toEqual(['agent_hangup']);
+  });
+
+  it("starts the recording when the caller joined: the server's lead-in plus the worker's own setup time", async () => {
+    const clock = new ManualClock(10_000);
+    const uploads: Uint8Array[] = [];
+    const session = await CallSession.create({
+      dispatch: {
+        sessionId: 's1',
+        roomId: 'r1',
+        agentPeerId: 'agent-s1',
+        config: AgentConfigSchema.parse({ ...config, recording: { enabled: true } }),
+        callerJoinedMsAgo: 2000,
+      },
+      dispatchedAtMs: clock.now() - 500,
+      clock,
+      rtpIp: '127.0.0.1',
+      createPipeline: async () => new EchoPipeline({ roomId: 'r1', emit: () => {} }),
+      logger,
+      uploadRecording: async (_roomId, file) => {
+        uploads.push(file);
+      },
+    });
+    clock.advance(1000);
+    session.stop();
+    expect(uploads).toHaveLength(1);
+    expect(decodeRecording(uploads[0] as Uint8Array).length / 48_000).toBeCloseTo(3.5, 1);
   });
 
   it('closes the pipeline if the media socket cannot be opened', async () => {

@@ -17,8 +17,8 @@ import { AudienceSchema } from './signaling.ts';
  * `connect_error` whose `data` is `{ code, message }`.
  *
  * 1. worker -> `worker.register` {name, capacity}, ack AgentLinkAck<{ workerId }>.
- * 2. server -> `session.dispatch` {sessionId, roomId, agentPeerId, config}, ack AgentLinkAck<{ rtp: {ip, port} }>
- *    (the worker's UDP socket for this session).
+ * 2. server -> `session.dispatch` {sessionId, roomId, agentPeerId, config, callerJoinedMsAgo?}, ack
+ *    AgentLinkAck<{ rtp: {ip, port} }> (the worker's UDP socket for this session).
  * 3. server -> `session.media` {sessionId, ingest, send, receive[]}: where to send RTP, with which payload type and
  *    SSRC, and the streams (SSRC, payload type) that will arrive. Later changes: `session.stream.added` /
  *    `session.stream.removed`.
@@ -70,12 +70,21 @@ export const WorkerRegisterSchema = z.object({
 });
 export type WorkerRegister = z.infer<typeof WorkerRegisterSchema>;
 
+/** Longest recording lead-in a dispatch may ask for (10 min); the server caps what it sends to this. */
+export const MAX_CALLER_JOINED_MS_AGO = 600_000;
+
 export const SessionDispatchSchema = z.object({
   sessionId: id,
   roomId: id,
   /** The agent's peer id in the room. */
   agentPeerId: id,
   config: AgentConfigSchema,
+  /**
+   * How long before sending this the caller joined, measured on the server (a duration, so the two hosts' clocks
+   * need not agree): the worker starts the recording with that much silence so it lasts as long as the call.
+   * Absent from older servers (no lead-in). At most MAX_CALLER_JOINED_MS_AGO.
+   */
+  callerJoinedMsAgo: z.number().int().min(0).max(MAX_CALLER_JOINED_MS_AGO).optional(),
 });
 export type SessionDispatch = z.infer<typeof SessionDispatchSchema>;
 

@@ -98,6 +98,8 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
   readonly #takenOver = new Set<string>();
   /** Dispatches triggered by customers joining, per room. */
   readonly #joinDispatches = new Map<string, number>();
+  /** When each call's first customer joined (performance.now()): where its recording starts. */
+  readonly #callerJoinedAt = new Map<string, number>();
   readonly #unsubscribe: (() => void)[] = [];
 
   constructor(options: AgentGatewayOptions) {
@@ -110,13 +112,16 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     const { bus } = options;
     this.#unsubscribe.push(
       bus.on('participant.joined', (p) => {
-        if (p.role === 'customer') this.#onCustomerJoined(p.roomId, p.peerId);
+        if (p.role !== 'customer') return;
+        if (!this.#callerJoinedAt.has(p.roomId)) this.#callerJoinedAt.set(p.roomId, performance.now());
+        this.#onCustomerJoined(p.roomId, p.peerId);
       }),
       bus.on('participant.left', (p) => this.#onParticipantLeft(p.roomId, p.peerId)),
       bus.on('room.closed', (r) => {
         this.#waiting.delete(r.roomId);
         this.#takenOver.delete(r.roomId);
         this.#joinDispatches.delete(r.roomId);
+        this.#callerJoinedAt.delete(r.roomId);
         const session = this.#byRoom.get(r.roomId);
         if (session) this.#end(session, 'room_closed', true);
       }),
@@ -334,7 +339,13 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
       this.#sessions.set(session.id, session);
       this.#byRoom.set(roomId, session);
       worker.sessions.add(session);
-      const offer = { sessionId: session.id, roomId, agentPeerId: `agent-${session.id}`, config };
+      const offer = {
+        sessionId: session.id,
+        roomId,
+        agentPeerId: `agent-${session.id}`,
+        config,
+        callerJoinedAt: this.#callerJoinedAt.get(roomId),
+      };
       const result = await offerSession(worker.socket, offer, this.#options.dispatchTimeoutMs ?? 30_000);
       if (session.ended) return;
       if (!result.ok) {

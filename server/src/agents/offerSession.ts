@@ -3,6 +3,7 @@ import {
   type AgentLinkAck,
   type AgentLinkError,
   AgentLinkEvents,
+  MAX_CALLER_JOINED_MS_AGO,
   type SessionAccept,
   SessionAcceptSchema,
 } from '@voiceroom/sdk/protocol';
@@ -14,17 +15,30 @@ export type OfferResult =
 
 /**
  * Offers a call to one worker and validates its answer: the worker's UDP address, or why it did not take the call
- * (its refusal, a malformed reply, or no answer within `timeoutMs`). Never throws.
+ * (its refusal, a malformed reply, or no answer within `timeoutMs`). Never throws. `callerJoinedAt`
+ * (performance.now() when the caller joined) goes out as how long ago that was, so the worker's recording covers
+ * the setup before it started.
  */
 export async function offerSession(
   socket: Socket,
-  offer: { sessionId: string; roomId: string; agentPeerId: string; config: AgentConfig },
+  offer: {
+    sessionId: string;
+    roomId: string;
+    agentPeerId: string;
+    config: AgentConfig;
+    callerJoinedAt?: number;
+  },
   timeoutMs: number,
 ): Promise<OfferResult> {
+  const { callerJoinedAt, ...dispatch } = offer;
+  const callerJoinedMsAgo =
+    callerJoinedAt === undefined
+      ? undefined
+      : Math.min(MAX_CALLER_JOINED_MS_AGO, Math.max(0, Math.round(performance.now() - callerJoinedAt)));
   try {
     const reply = (await socket
       .timeout(timeoutMs)
-      .emitWithAck(AgentLinkEvents.dispatch, offer)) as AgentLinkAck<unknown>;
+      .emitWithAck(AgentLinkEvents.dispatch, { ...dispatch, callerJoinedMsAgo })) as AgentLinkAck<unknown>;
     if (!reply || typeof reply !== 'object' || !('ok' in reply))
       return { ok: false, reason: 'malformed dispatch reply' };
     if (!reply.ok) return { ok: false, reason: reply.error };

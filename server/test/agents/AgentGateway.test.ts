@@ -1,3 +1,4 @@
+import { type SessionDispatch, SessionDispatchSchema } from '@voiceroom/sdk/protocol';
 import { io as connectClient } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OpusDecoderStream } from '../../../agent-worker/src/audio/OpusCodec.ts';
@@ -329,6 +330,35 @@ describe('AgentGateway session events and co-pilot', () => {
     expect(h.gateway.sessions).toEqual([]);
     const late = await startWorker('late', 1);
     await expect.poll(() => late.sessions.length, { timeout: 5_000 }).toBe(1);
+  });
+
+  it('tells the worker how long ago the caller joined (a duration, valid whatever the worker clock)', async () => {
+    const room = await h.newRoom();
+    const beforeJoin = performance.now();
+    await joinCustomer(room, 'customer-j');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const { token } = await h.tokens.issueServiceToken('probe');
+    const probe = connectClient(`${h.serverUrl}/agents`, { auth: { token }, transports: ['websocket'] });
+    try {
+      const dispatched = new Promise<{ at: number; payload: SessionDispatch }>((resolve) =>
+        probe.on('session.dispatch', (payload: SessionDispatch, ack: (reply: unknown) => void) => {
+          resolve({ at: performance.now(), payload });
+          ack({ ok: false, error: { code: 'at_capacity', message: 'probe only' } });
+        }),
+      );
+      await probe.timeout(5_000).emitWithAck('worker.register', { name: 'probe', capacity: 1 });
+      const { at, payload } = await dispatched;
+      expect(SessionDispatchSchema.parse(payload).roomId).toBe(room.id);
+      expect(payload.callerJoinedMsAgo).toBeGreaterThanOrEqual(300);
+      expect(payload.callerJoinedMsAgo).toBeLessThanOrEqual(Math.ceil(at - beforeJoin));
+      // Older servers omit it; a negative or absurd lead-in is refused.
+      const { callerJoinedMsAgo: _, ...older } = payload;
+      expect(SessionDispatchSchema.safeParse(older).success).toBe(true);
+      for (const bad of [-1, 600_001, 1.5])
+        expect(SessionDispatchSchema.safeParse({ ...payload, callerJoinedMsAgo: bad }).success).toBe(false);
+    } finally {
+      probe.disconnect();
+    }
   });
 
   it('does not dispatch for a room without an agent', async () => {

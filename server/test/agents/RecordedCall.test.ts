@@ -8,11 +8,14 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buffer } from 'node:stream/consumers';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StageCache, voicePipelineFactory } from '../../../agent-worker/src/pipeline/index.ts';
+import { loadStages } from '../../../agent-worker/src/pipeline/stageCache.ts';
 import { decodeRecording } from '../../../agent-worker/test/recording/decodeRecording.ts';
+import { FileAgentConfigStore } from '../../src/agents/FileAgentConfigStore.ts';
 import { MySqlAgentConfigStore } from '../../src/calls/AgentConfigStore.ts';
 import { CallRecorder } from '../../src/calls/CallRecorder.ts';
 import { ExtractionJobQueue } from '../../src/extraction/jobs/ExtractionJobQueue.ts';
@@ -24,6 +27,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { AGENTS_DIR, type AgentHarness, startAgentHarness } from './agentHarness.ts';
 
 const run = promisify(execFile);
+const SETUP_DELAY_MS = 1500;
 let h: AgentHarness;
 let db: TestDatabase;
 let recorder: CallRecorder;
@@ -69,7 +73,13 @@ beforeAll(async () => {
       store,
     }).routes(),
   );
-  h = await startAgentHarness({ agentsDir: dir, onRequest: api.callback() });
+  // Setup on both sides before the worker's recorder starts (a slow config read on the server, slow model loading on
+  // the worker): the recording must still cover the call from when the caller joined.
+  const files = new FileAgentConfigStore(dir);
+  h = await startAgentHarness({
+    agentConfigs: { get: (id) => sleep(SETUP_DELAY_MS).then(() => files.get(id)) },
+    onRequest: api.callback(),
+  });
   late.h = h;
   recorder = new CallRecorder({
     orm: db.orm,
@@ -92,7 +102,10 @@ describe('a recorded call', () => {
     timeout: 120_000,
   }, async () => {
     const transcripts = h.collect('transcript');
-    await h.startWorker('voice', 1, voicePipelineFactory(new StageCache()));
+    const stages = new StageCache({
+      load: (config, hooks) => sleep(SETUP_DELAY_MS).then(() => loadStages(config, hooks)),
+    });
+    await h.startWorker('voice', 1, voicePipelineFactory(stages));
     const room = await h.newRoom('pizzeria');
     const customer = await h.joinCustomer(room, 'caller');
     const order = speech('slt', 'I would like a large pepperoni pizza please.');
@@ -121,15 +134,20 @@ describe('a recorded call', () => {
       .execute<{ id: string }[]>('select id from calls where room_id = ?', [room.id]);
     const callId = call?.id as string;
     await expect.poll(() => store.has(callId), { timeout: 20_000 }).toBe(true);
-    // The call as the caller had it: from joining (when the agent is dispatched) to the end.
-    const [times] = await db.orm.em.fork().execute<{ ms: number }[]>(
-      `select timestampdiff(microsecond, p.joined_at, c.ended_at) / 1000 as ms
-         from calls c join participants p on p.call_id = c.id and p.peer_id = 'caller' where c.id = ?`,
-      [callId],
-    );
+    // The call as the caller had it: from joining (before the agent's setup) to the end. The upload can land before
+    // the call's end is written, so wait for that.
+    const callMs = async () => {
+      const [times] = await db.orm.em.fork().execute<{ ms: number | null }[]>(
+        `select timestampdiff(microsecond, p.joined_at, c.ended_at) / 1000 as ms
+           from calls c join participants p on p.call_id = c.id and p.peer_id = 'caller' where c.id = ?`,
+        [callId],
+      );
+      return times?.ms ?? null;
+    };
+    await expect.poll(callMs, { timeout: 10_000 }).not.toBeNull();
     const pcm = decodeRecording(new Uint8Array(await buffer(store.open(callId))));
     const seconds = pcm.length / 48_000;
-    expect(Math.abs(seconds - Number(times?.ms) / 1000)).toBeLessThan(1);
+    expect(Math.abs(seconds - Number(await callMs()) / 1000)).toBeLessThan(1);
 
     // Each voice is in the recording when it spoke (the recording ends when the call did); the gaps are quiet.
     const startedAt = endedAt - seconds * 1000;

@@ -15,7 +15,7 @@ import { buildRtpPacket, parseRtpPacket } from '../../../agent-worker/src/rtp/rt
 import { AgentWorker } from '../../../agent-worker/src/worker/AgentWorker.ts';
 import type { CallPipelineFactory } from '../../../agent-worker/src/worker/CallPipeline.ts';
 import { AgentGateway } from '../../src/agents/AgentGateway.ts';
-import { FileAgentConfigStore } from '../../src/agents/FileAgentConfigStore.ts';
+import { type AgentConfigSource, FileAgentConfigStore } from '../../src/agents/FileAgentConfigStore.ts';
 import { TokenService } from '../../src/auth/tokens.ts';
 import { CallEventBus, type CallEventMap } from '../../src/events.ts';
 import type { Room } from '../../src/media/Room.ts';
@@ -37,11 +37,13 @@ export async function startAgentHarness(
     maxDispatchesPerCall?: number;
     /** Agent configurations (default agent-worker/agents). */
     agentsDir?: string;
+    /** Where the gateway gets agent configurations (default: the files in `agentsDir`). */
+    agentConfigs?: AgentConfigSource;
     /** Serves HTTP requests other than socket.io's (e.g. the recordings route workers upload to). */
     onRequest?: (request: IncomingMessage, response: ServerResponse) => void;
   } = {},
 ) {
-  const { agentsDir, onRequest, ...gatewayOptions } = options;
+  const { agentsDir, agentConfigs, onRequest, ...gatewayOptions } = options;
   const pool = await WorkerPool.create({ numWorkers: 1 });
   const bus = new CallEventBus();
   const registry = new RoomRegistry({
@@ -63,7 +65,7 @@ export async function startAgentHarness(
     bus,
     rooms: registry,
     tokens,
-    agentConfigs: new FileAgentConfigStore(agentsDir ?? AGENTS_DIR),
+    agentConfigs: agentConfigs ?? new FileAgentConfigStore(agentsDir ?? AGENTS_DIR),
     ...gatewayOptions,
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));

@@ -48,7 +48,10 @@ describe('the recogniser follows the dialog', () => {
 
   it('a recogniser taking over mid-call is told what the agent last asked for', async () => {
     const fallback = new ScriptedStt('fallback');
-    const h = createHarness({ greeting: 'Hi. Can I get a name for the order?' }, { fallbacks: { stt: fallback } });
+    const h = createHarness(
+      { greeting: 'Hi. Can I get a name for the order?' },
+      { fallbacks: { stt: fallback } },
+    );
     h.pipeline.start();
     await h.untilListening();
     h.stt.failAtNextUtteranceEnd = new Error('recogniser crashed');

@@ -64,7 +64,9 @@ export class ScriptedCaller {
   answer(agentReply: string): CallerTurn | undefined {
     const ask = classifyAgentAsk(agentReply);
     if (ask === 'placed' || ask === 'handoff' || ask === 'goodbye') return undefined;
-    const utterance = this.#utteranceFor(ask, agentReply);
+    // "Sorry, I didn't get that. What would you like to order?": say the same again, not the next thing
+    const misheard = /didn't (get|catch|understand)|say that again|pardon/i.test(agentReply);
+    const utterance = misheard && this.#last ? this.#last : this.#utteranceFor(ask, agentReply);
     this.#last = utterance;
     const overlapNext =
       !this.#overlapDone &&

@@ -71,6 +71,7 @@ async function main(): Promise<void> {
           events,
           menu: agent.menu,
           workDir,
+          onLine: (line) => log('line', { call: i + 1, line }),
         },
         conversation,
       );

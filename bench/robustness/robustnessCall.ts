@@ -11,7 +11,7 @@ import { agentPacketTimes, readAudioProbe, startAudioProbe } from '../voiceScena
 import type { AgentEvents } from './AgentEvents.ts';
 import { type CallerAudio, NoiseBed, renderUtterance } from './callerAudio.ts';
 import { ALL_VOICES, type Conversation, noiseLabel, type OrderLine } from './conversation.ts';
-import { type AgentAsk, ScriptedCaller } from './ScriptedCaller.ts';
+import { type AgentAsk, classifyAgentAsk, ScriptedCaller } from './ScriptedCaller.ts';
 import {
   bargeInStopMs,
   type CallRecord,
@@ -37,6 +37,8 @@ export interface CallContext {
   events: AgentEvents;
   menu: AgentConfig['menu'];
   workDir: string;
+  /** Progress: each line of the conversation as it happens. */
+  onLine?: (line: string) => void;
 }
 
 interface Span {
@@ -112,21 +114,35 @@ export async function runRobustnessCall(ctx: CallContext, c: Conversation): Prom
   await events.doneSpeaking(roomId, 30_000);
   let replySince = callStart;
   const asks: AgentAsk[] = [];
+  let silences = 0;
+  let said: string | undefined;
+  const note = (line: string) => {
+    transcript.push(line);
+    ctx.onLine?.(line);
+  };
+  // what the agent recognised of the caller's last line, once its reply (or the silence) is in
+  const noteCaller = () => {
+    if (said === undefined) return;
+    const heard = events
+      .finals(roomId, 'customer', replySince)
+      .map((t) => t.text)
+      .join(' | ');
+    note(`caller: ${said}  [heard: ${heard}]`);
+    said = undefined;
+  };
   try {
     for (let turn = 0; ; turn++) {
+      noteCaller();
       const reply = events
         .finals(roomId, 'agent', replySince)
         .map((t) => t.text)
         .join(' ');
-      transcript.push(`agent: ${reply}`);
+      note(`agent: ${reply}`);
       confirmed = parseReadBack(reply, ctx.menu) ?? confirmed;
       const next = caller.answer(reply);
       if (!next) {
-        outcome = /order is placed/i.test(reply)
-          ? 'placed'
-          : /person|human/i.test(reply)
-            ? 'handoff'
-            : 'loop';
+        const ended = classifyAgentAsk(reply);
+        outcome = ended === 'placed' ? 'placed' : ended === 'handoff' ? 'handoff' : 'goodbye';
         break;
       }
       asks.push(next.ask);
@@ -143,21 +159,22 @@ export async function runRobustnessCall(ctx: CallContext, c: Conversation): Prom
       replySince = performance.now();
       const span = await play(page, audio);
       spans.push(span);
-      const heard = events
-        .finals(roomId, 'customer', replySince)
-        .map((t) => t.text)
-        .join(' ');
-      transcript.push(`caller: ${next.utterance.segments.join(' … ')}${heard ? `  [heard: ${heard}]` : ''}`);
-      if (!(await events.spoke(roomId, replySince, 15_000))) {
-        outcome = 'silence';
-        break;
+      said = next.utterance.segments.join(' … ');
+      if (!(await events.spoke(roomId, replySince, 25_000))) {
+        // a real caller says it again once; twice unanswered is a silent agent
+        if (++silences >= 2) {
+          outcome = 'silence';
+          break;
+        }
+        continue;
       }
+      silences = 0;
       if (overlapAudio) {
         await sleep(OVERLAP_AFTER_MS);
         if (events.lastState(roomId) === 'speaking') {
           const overlapAt = performance.now();
           overlapSpan = await play(page, overlapAudio);
-          transcript.push(`caller (over the agent): ${caller.overlap().segments.join(' ')}`);
+          note(`caller (over the agent): ${caller.overlap().segments.join(' ')}`);
           if (c.overlap === 'backchannel') {
             await sleep(800);
             backchannelStopped = events.finals(roomId, 'agent', overlapAt).some((t) => t.interrupted);
@@ -171,6 +188,7 @@ export async function runRobustnessCall(ctx: CallContext, c: Conversation): Prom
     outcome = 'error';
     error = String(err);
   }
+  noteCaller();
   await sleep(500);
   const packets = agentPacketTimes(await readAudioProbe(page));
   if (await page.locator('#leave').isVisible()) await page.click('#leave');

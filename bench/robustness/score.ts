@@ -6,7 +6,8 @@ import type { AgentConfig } from '@voiceroom/sdk/protocol';
 import { percentile } from '../voiceScenario.ts';
 import { describeLine, type OrderLine } from './conversation.ts';
 
-export type Outcome = 'placed' | 'handoff' | 'loop' | 'silence' | 'error';
+/** goodbye: the agent ended the call without placing an order. */
+export type Outcome = 'placed' | 'handoff' | 'goodbye' | 'loop' | 'silence' | 'error';
 
 export interface Extracted {
   items: OrderLine[];
@@ -171,7 +172,7 @@ function aggregate(calls: readonly CallRecord[]) {
     backchannels: backchannels.length,
     barge_in_stop_ms: { p50: pct(stops, 50), p95: pct(stops, 95), n: stops.length },
     outcomes: Object.fromEntries(
-      ['placed', 'handoff', 'loop', 'silence', 'error'].map((o) => [
+      ['placed', 'handoff', 'goodbye', 'loop', 'silence', 'error'].map((o) => [
         o,
         calls.filter((c) => c.outcome === o).length,
       ]),

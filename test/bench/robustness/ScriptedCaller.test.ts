@@ -17,8 +17,14 @@ describe('what the agent asks for', () => {
     ['Thanks. Can I get a name for the order?', 'name'],
     ["Sorry, I didn't get that. What's the delivery address?", 'address'],
     ["What's a good phone number for you?", 'phone'],
-    ['Let me read that back: a coke for Ann Lee. Your total is two dollars fifty. Shall I place the order?', 'confirm'],
-    ['Great, your order is placed. Delivery usually takes thirty to forty minutes. Thanks for your order. Goodbye!', 'placed'],
+    [
+      'Let me read that back: a coke for Ann Lee. Your total is two dollars fifty. Shall I place the order?',
+      'confirm',
+    ],
+    [
+      'Great, your order is placed. Delivery usually takes thirty to forty minutes. Thanks for your order. Goodbye!',
+      'placed',
+    ],
     ["I'm sorry, I'm having trouble understanding. Let me get a person to help you.", 'handoff'],
     ['We are open from eleven in the morning.', 'other'],
   ])('"%s" asks for %s', (reply, ask) => {
@@ -55,9 +61,7 @@ describe('the scripted caller', () => {
   });
 
   it('answers a size question with the size it meant for that item', () => {
-    const c = conversations.find((x) =>
-      x.moves.some((m) => m.kind === 'add' && m.sayNoSize),
-    ) as Conversation;
+    const c = conversations.find((x) => x.moves.some((m) => m.kind === 'add' && m.sayNoSize)) as Conversation;
     const move = c.moves.find((m) => m.kind === 'add' && m.sayNoSize);
     const line = move?.kind === 'add' ? move.lines[0] : undefined;
     const reply = `What size would you like for the ${line?.name}: small, medium or large?`;
@@ -78,5 +82,15 @@ describe('the scripted caller', () => {
     const caller = new ScriptedCaller(withMoves);
     expect(caller.answer('Great, your order is placed. Thanks for your order. Goodbye!')).toBeUndefined();
     expect(caller.answer('Let me get a person to help you.')).toBeUndefined();
+  });
+});
+
+describe('the scripted caller when it was not understood', () => {
+  it('says the same line again instead of moving on to the next order move', () => {
+    const c = conversations.find((x) => x.moves.length >= 2) as Conversation;
+    const caller = new ScriptedCaller(c);
+    const first = said(caller, agent.greeting);
+    expect(said(caller, "Sorry, I didn't get that. What would you like to order?")).toBe(first);
+    expect(said(caller, 'Anything else?')).toBe(c.moves[1]?.text.segments.join(' '));
   });
 });

@@ -44,7 +44,8 @@ describe('generated robustness conversations', () => {
       expect(corrected?.intended.items.find((l) => l.name === q.name)?.quantity).toBe(q.quantity);
     const r = removed?.moves.find((m) => m.kind === 'remove');
     if (r?.kind === 'remove') expect(removed?.intended.items.map((l) => l.name)).not.toContain(r.name);
-    for (const c of all.filter((x) => x.overlap !== 'barge')) expect(c.intended.items).toEqual(finalOrder(c.moves));
+    for (const c of all.filter((x) => x.overlap !== 'barge'))
+      expect(c.intended.items).toEqual(finalOrder(c.moves));
   });
 
   it('set a barge-in correction as the final quantity of the line it names', () => {

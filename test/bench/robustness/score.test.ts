@@ -23,10 +23,20 @@ function record(overrides: Partial<CallRecord> = {}): CallRecord {
     noise: 'clean',
     wpm: 160,
     outcome: 'placed',
-    intended: { items: [pepperoni, coke], name: 'Sarah Miller', address: '17 Oak Street', phone: '4155550142' },
+    intended: {
+      items: [pepperoni, coke],
+      name: 'Sarah Miller',
+      address: '17 Oak Street',
+      phone: '4155550142',
+    },
     phoneSaid: true,
     confirmed: [pepperoni, coke],
-    extracted: { items: [pepperoni, coke], name: 'Sarah Miller', address: '17 Oak St.', phone: '(415) 555-0142' },
+    extracted: {
+      items: [pepperoni, coke],
+      name: 'Sarah Miller',
+      address: '17 Oak St.',
+      phone: '(415) 555-0142',
+    },
     cutOffs: 0,
     utterances: 5,
     voiceToVoiceMs: [300, 400],
@@ -40,7 +50,9 @@ describe('robustness scoring', () => {
     const text =
       'Let me read that back: two large pepperoni pizzas, an order of chicken wings and a coke for Sarah Miller, delivered to 17 Oak Street. Your total is forty dollars. Shall I place the order?';
     expect(parseReadBack(text, menu)).toEqual([pepperoni, wings, coke]);
-    expect(parseReadBack('Let me read that back: a coke. Your total is two dollars fifty.', menu)).toEqual([coke]);
+    expect(parseReadBack('Let me read that back: a coke. Your total is two dollars fifty.', menu)).toEqual([
+      coke,
+    ]);
     expect(parseReadBack('Two cokes, got it. Anything else?', menu)).toBeUndefined();
   });
 
@@ -61,7 +73,9 @@ describe('robustness scoring', () => {
 
   it('scores name, address and phone after normalising case, punctuation and street abbreviations', () => {
     expect(fieldAccuracy(record())).toBe(1);
-    const misheard = record({ extracted: { items: [], name: 'emily live', address: '17 Oak Street', phone: null } });
+    const misheard = record({
+      extracted: { items: [], name: 'emily live', address: '17 Oak Street', phone: null },
+    });
     expect(fieldAccuracy(misheard)).toBeCloseTo(1 / 3);
     expect(fieldAccuracy({ ...misheard, phoneSaid: false })).toBe(0.5);
     expect(fieldAccuracy(record({ extracted: null }))).toBe(0);

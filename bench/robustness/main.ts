@@ -48,6 +48,17 @@ async function main(): Promise<void> {
   });
   const browser = await launchCallBrowser({ fakeAudioWav: unusedWav });
   await installScriptedMicrophone(browser.context);
+  const cleanUp = async () => {
+    await browser.close();
+    await app.close();
+    await rm(workDir, { recursive: true, force: true });
+  };
+  // Ctrl-C mid-run still stops the agent worker, drops the test database and removes the audio
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      log('interrupted, cleaning up', { signal });
+      void cleanUp().finally(() => process.exit(130));
+    });
   const calls: CallRecord[] = [];
   const started = performance.now();
   try {
@@ -103,9 +114,7 @@ async function main(): Promise<void> {
     log('failed', { error: String(error), agentOutput: app.agentOutput().slice(-3000) });
     throw error;
   } finally {
-    await browser.close();
-    await app.close();
-    await rm(workDir, { recursive: true, force: true });
+    await cleanUp();
   }
 }
 

@@ -38,6 +38,16 @@ export function classifyAgentAsk(reply: string): AgentAsk {
   return 'other';
 }
 
+/**
+ * A loop: the agent asked the same thing and the caller answered with the same line `cap` times in a row (several
+ * "Anything else?" while the caller adds items is progress, not a loop).
+ */
+export function isLoop(turns: readonly CallerTurn[], cap = 3): boolean {
+  const key = (t: CallerTurn) => `${t.ask}: ${t.utterance.segments.join(' ')}`;
+  const last = turns.slice(-cap).map(key);
+  return last.length === cap && last.every((k) => k === last[0]);
+}
+
 export interface CallerTurn {
   ask: AgentAsk;
   utterance: Utterance;

@@ -11,7 +11,7 @@ import { agentPacketTimes, readAudioProbe, startAudioProbe } from '../voiceScena
 import type { AgentEvents } from './AgentEvents.ts';
 import { type CallerAudio, NoiseBed, renderUtterance } from './callerAudio.ts';
 import { ALL_VOICES, type Conversation, noiseLabel, type OrderLine } from './conversation.ts';
-import { classifyAgentAsk, ScriptedCaller } from './ScriptedCaller.ts';
+import { type CallerTurn, classifyAgentAsk, isLoop, ScriptedCaller } from './ScriptedCaller.ts';
 import {
   bargeInStopMs,
   type CallRecord,
@@ -23,8 +23,6 @@ import {
 
 /** Caller turns before the call counts as a loop. */
 export const TURN_CAP = 14;
-/** The same question answered with the same line this many times in a row is a loop. */
-const SAME_ASK_CAP = 3;
 /** The caller talks over the agent's reply this long after it started. */
 const OVERLAP_AFTER_MS = 1_200;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -113,7 +111,7 @@ export async function runRobustnessCall(ctx: CallContext, c: Conversation): Prom
   if (!roomId) throw new Error('no greeting');
   await events.doneSpeaking(roomId, 30_000);
   let replySince = callStart;
-  const asks: string[] = [];
+  const turns: CallerTurn[] = [];
   let silences = 0;
   let said: string | undefined;
   const note = (line: string) => {
@@ -145,11 +143,8 @@ export async function runRobustnessCall(ctx: CallContext, c: Conversation): Prom
         outcome = ended === 'placed' ? 'placed' : ended === 'handoff' ? 'handoff' : 'goodbye';
         break;
       }
-      asks.push(`${next.ask}: ${next.utterance.segments.join(' ')}`);
-      if (
-        turn >= TURN_CAP ||
-        (asks.length >= SAME_ASK_CAP && asks.slice(-SAME_ASK_CAP).every((a) => a === asks.at(-1)))
-      ) {
+      turns.push(next);
+      if (turn >= TURN_CAP || isLoop(turns)) {
         outcome = 'loop';
         break;
       }

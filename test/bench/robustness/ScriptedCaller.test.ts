@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Conversation, generateConversation } from '../../../bench/robustness/conversation.ts';
-import { classifyAgentAsk, ScriptedCaller } from '../../../bench/robustness/ScriptedCaller.ts';
+import { classifyAgentAsk, isLoop, ScriptedCaller } from '../../../bench/robustness/ScriptedCaller.ts';
 import { defaultAgent } from '../../../server/src/extraction/rules/defaultAgent.ts';
 
 const agent = defaultAgent();
@@ -92,5 +92,25 @@ describe('the scripted caller when it was not understood', () => {
     const first = said(caller, agent.greeting);
     expect(said(caller, "Sorry, I didn't get that. What would you like to order?")).toBe(first);
     expect(said(caller, 'Anything else?')).toBe(c.moves[1]?.text.segments.join(' '));
+  });
+});
+
+describe('a loop', () => {
+  const turn = (ask: 'more' | 'address', text: string) => ({
+    ask,
+    utterance: { segments: [text], pausesMs: [] },
+    overlapNext: false,
+  });
+
+  it('is the same question answered with the same line three times in a row', () => {
+    const address = turn('address', "it's 12 Oak Street");
+    expect(isLoop([address, address])).toBe(false);
+    expect(isLoop([turn('more', 'a coke'), address, address, address])).toBe(true);
+  });
+
+  it('is not the agent asking for more while the caller keeps adding items', () => {
+    expect(isLoop([turn('more', 'a coke'), turn('more', 'two wings'), turn('more', 'remove the coke')])).toBe(
+      false,
+    );
   });
 });

@@ -114,6 +114,7 @@ export async function runRobustnessCall(ctx: CallContext, c: Conversation): Prom
   const turns: CallerTurn[] = [];
   let silences = 0;
   let said: string | undefined;
+  let saidOver: string | undefined;
   const note = (line: string) => {
     transcript.push(line);
     ctx.onLine?.(line);
@@ -126,7 +127,9 @@ export async function runRobustnessCall(ctx: CallContext, c: Conversation): Prom
       .map((t) => t.text)
       .join(' | ');
     note(`caller: ${said}  [heard: ${heard}]`);
+    if (saidOver) note(`caller (over the agent's reply): ${saidOver}`);
     said = undefined;
+    saidOver = undefined;
   };
   try {
     for (let turn = 0; ; turn++) {
@@ -169,7 +172,7 @@ export async function runRobustnessCall(ctx: CallContext, c: Conversation): Prom
         if (events.lastState(roomId) === 'speaking') {
           const overlapAt = performance.now();
           overlapSpan = await play(page, overlapAudio);
-          note(`caller (over the agent): ${caller.overlap().segments.join(' ')}`);
+          saidOver = caller.overlap().segments.join(' ');
           if (c.overlap === 'backchannel') {
             await sleep(800);
             backchannelStopped = events.finals(roomId, 'agent', overlapAt).some((t) => t.interrupted);

@@ -24,6 +24,13 @@ const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'r
 const log = (msg: string, extra: Record<string, unknown> = {}) =>
   process.stderr.write(`${JSON.stringify({ bench: 'robustness', msg, ...extra })}\n`);
 
+async function writeResults(calls: readonly CallRecord[], seed: number) {
+  const result = { ...summarize(calls), seed, load_average: loadavg().map((l) => Math.round(l * 10) / 10) };
+  await mkdir(path.dirname(RESULTS), { recursive: true });
+  await writeFile(RESULTS, `${JSON.stringify(result, null, 2)}\n`);
+  return result;
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   process.env.LOG_LEVEL ??= 'warn';
@@ -41,11 +48,14 @@ async function main(): Promise<void> {
     agent: { pipeline: 'voice', capacity: 2 },
   });
   const events = new AgentEvents(app.server.bus);
-  const { token: staffToken } = await app.server.tokens.issueAccessToken({
-    id: randomUUID(),
-    email: 'robustness-bench@voiceroom.local',
-    role: 'supervisor',
-  });
+  const staffToken = async () =>
+    (
+      await app.server.tokens.issueAccessToken({
+        id: randomUUID(),
+        email: 'robustness-bench@voiceroom.local',
+        role: 'supervisor',
+      })
+    ).token;
   const browser = await launchCallBrowser({ fakeAudioWav: unusedWav });
   await installScriptedMicrophone(browser.context);
   const cleanUp = async () => {
@@ -100,14 +110,10 @@ async function main(): Promise<void> {
         elapsed_s: Math.round((performance.now() - started) / 1000),
         ...(record.error ? { error: record.error } : {}),
       });
+      // written after every call, so a run cut short keeps what it measured
+      await writeResults(calls, options.seed);
     }
-    const result = {
-      ...summarize(calls),
-      seed: options.seed,
-      load_average: loadavg().map((l) => Math.round(l * 10) / 10),
-    };
-    await mkdir(path.dirname(RESULTS), { recursive: true });
-    await writeFile(RESULTS, `${JSON.stringify(result, null, 2)}\n`);
+    const result = await writeResults(calls, options.seed);
     const { per_call: _perCall, ...summary } = result;
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   } catch (error) {

@@ -31,7 +31,8 @@ export interface CallContext {
   page: Page;
   pageUrl: string;
   apiUrl: string;
-  staffToken: string;
+  /** A staff access token for the call records API, fresh for each call (access tokens are short-lived). */
+  staffToken: () => Promise<string>;
   events: AgentEvents;
   menu: AgentConfig['menu'];
   workDir: string;
@@ -50,7 +51,7 @@ async function play(page: Page, audio: CallerAudio): Promise<Span> {
 }
 
 async function readExtraction(ctx: CallContext, roomId: string): Promise<Extracted | null> {
-  const headers = { authorization: `Bearer ${ctx.staffToken}` };
+  const headers = { authorization: `Bearer ${await ctx.staffToken()}` };
   const get = async (url: string) => {
     const res = await fetch(url, { headers });
     if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
@@ -192,7 +193,10 @@ export async function runRobustnessCall(ctx: CallContext, c: Conversation): Prom
   if (await page.locator('#leave').isVisible()) await page.click('#leave');
   const timings = spans.map((s) => ({ s, ...utteranceTiming(s, packets) }));
   const stop = overlapSpan && c.overlap === 'barge' ? bargeInStopMs(overlapSpan.startT, packets) : undefined;
-  const extracted = await readExtraction(ctx, roomId);
+  const extracted = await readExtraction(ctx, roomId).catch((err: unknown) => {
+    error ??= `reading the extraction: ${String(err)}`;
+    return null;
+  });
   return {
     index: c.index,
     voice,

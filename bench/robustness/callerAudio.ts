@@ -1,0 +1,196 @@
+/**
+ * The robustness caller's voice: an utterance's pieces synthesized by flite or espeak-ng at the conversation's
+ * speaking rate, joined with its pauses, and background noise (pink from sox's synth, or babble: other TTS voices
+ * talking at once) mixed in with sox at the conversation's SNR. 48 kHz mono 16-bit PCM, what the scripted
+ * microphone plays.
+ */
+import { execFile } from 'node:child_process';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Noise, Utterance, Voice } from './conversation.ts';
+
+const run = promisify(execFile);
+const RATE = 48_000;
+const RAW = ['-r', String(RATE), '-c', '1', '-b', '16', '-e', 'signed-integer', '-t', 'raw'];
+/** flite speaks at about this many words per minute with duration_stretch 1. */
+const FLITE_WPM = 170;
+/** Noise before and after the speech, so the agent hears the noise start and stop apart from the speech. */
+export const NOISE_PAD_MS = 300;
+
+export interface CallerAudio {
+  pcm: Int16Array;
+  /** Where the speech starts and ends in `pcm`, in ms (noise pads around it). */
+  speechStartMs: number;
+  speechEndMs: number;
+}
+
+let counter = 0;
+
+async function toPcm(file: string, dir: string): Promise<Int16Array> {
+  const out = path.join(dir, `pcm${counter++}.s16`);
+  // trims leading and trailing near-silence (under 1% of full scale)
+  await run('sox', [
+    file,
+    ...RAW,
+    out,
+    'silence',
+    '1',
+    '0.01',
+    '1%',
+    'reverse',
+    'silence',
+    '1',
+    '0.01',
+    '1%',
+    'reverse',
+  ]);
+  const bytes = await readFile(out);
+  await rm(out);
+  return new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
+}
+
+/** `text` in `voice` at `wpm`, 48 kHz PCM with the silence around it cut. */
+export async function synthesize(text: string, voice: Voice, wpm: number, dir: string): Promise<Int16Array> {
+  const wav = path.join(dir, `tts${counter++}.wav`);
+  if (voice.engine === 'flite')
+    await run('flite', [
+      '-voice',
+      voice.name,
+      '--setf',
+      `duration_stretch=${(FLITE_WPM / wpm).toFixed(2)}`,
+      '-t',
+      text,
+      '-o',
+      wav,
+    ]);
+  else await run('espeak-ng', ['-v', voice.name, '-s', String(wpm), '-w', wav, text]);
+  try {
+    return await toPcm(wav, dir);
+  } finally {
+    await rm(wav, { force: true });
+  }
+}
+
+function concat(parts: readonly Int16Array[]): Int16Array {
+  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+const silence = (ms: number) => new Int16Array(Math.round((ms * RATE) / 1000));
+
+export function rms(pcm: Int16Array): number {
+  let sum = 0;
+  for (const v of pcm) sum += v * v;
+  return pcm.length === 0 ? 0 : Math.sqrt(sum / pcm.length);
+}
+
+/** The gain that puts noise of RMS `noiseRms` at `snrDb` under speech of RMS `speechRms`. */
+export function noiseGain(speechRms: number, noiseRms: number, snrDb: number): number {
+  return noiseRms === 0 ? 0 : speechRms / (noiseRms * 10 ** (snrDb / 20));
+}
+
+/** A noise bed source for one call: pink noise, or babble made once from other voices. */
+export class NoiseBed {
+  readonly #noise: Noise;
+  readonly #dir: string;
+  readonly #babbleVoices: readonly Voice[];
+  #babble: Int16Array | undefined;
+
+  constructor(noise: Noise, dir: string, babbleVoices: readonly Voice[]) {
+    this.#noise = noise;
+    this.#dir = dir;
+    this.#babbleVoices = babbleVoices;
+  }
+
+  async #bed(ms: number): Promise<Int16Array> {
+    if (this.#noise.kind === 'pink') {
+      const out = path.join(this.#dir, `pink${counter++}.s16`);
+      await run('sox', ['-n', ...RAW, out, 'synth', (ms / 1000).toFixed(3), 'pinknoise']);
+      const bytes = await readFile(out);
+      await rm(out);
+      return new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
+    }
+    this.#babble ??= await this.#makeBabble();
+    const need = Math.round((ms * RATE) / 1000);
+    const out = new Int16Array(need);
+    for (let i = 0; i < need; i++) out[i] = this.#babble[i % this.#babble.length] as number;
+    return out;
+  }
+
+  /** Several voices saying other order lines at once, summed (each at its own level) into one track. */
+  async #makeBabble(): Promise<Int16Array> {
+    const lines = [
+      'can I get two cokes and a garlic bread for pickup',
+      'how late are you open tonight and do you take cards',
+      'I wanted the veggie one but with extra cheese please',
+      'my address is the blue house at the end of the road',
+    ];
+    const voices = await Promise.all(
+      this.#babbleVoices.map((v, i) => synthesize(lines[i % lines.length] as string, v, 170, this.#dir)),
+    );
+    const length = Math.max(...voices.map((v) => v.length));
+    const sum = new Int16Array(length);
+    for (const [k, v] of voices.entries())
+      for (let i = 0; i < length; i++)
+        sum[i] = Math.max(
+          -32768,
+          Math.min(32767, (sum[i] as number) + (v[(i + k * 4801) % v.length] as number) / voices.length),
+        );
+    return sum;
+  }
+
+  /** `speech` padded with NOISE_PAD_MS on both sides and the noise mixed in with sox at the bed's SNR. */
+  async mix(speech: Int16Array): Promise<CallerAudio> {
+    if (this.#noise.kind === 'clean')
+      return { pcm: speech, speechStartMs: 0, speechEndMs: (speech.length * 1000) / RATE };
+    const padded = concat([silence(NOISE_PAD_MS), speech, silence(NOISE_PAD_MS)]);
+    const bed = await this.#bed((padded.length * 1000) / RATE);
+    const gain = noiseGain(rms(speech.filter((v) => Math.abs(v) > 300)), rms(bed), this.#noise.snrDb);
+    const speechFile = path.join(this.#dir, `speech${counter++}.s16`);
+    const noiseFile = path.join(this.#dir, `noise${counter++}.s16`);
+    const outFile = path.join(this.#dir, `mix${counter++}.s16`);
+    await writeFile(speechFile, Buffer.from(padded.buffer, padded.byteOffset, padded.byteLength));
+    await writeFile(noiseFile, Buffer.from(bed.buffer, bed.byteOffset, bed.byteLength));
+    await run('sox', [
+      '-m',
+      ...RAW,
+      '-v',
+      '1',
+      speechFile,
+      ...RAW,
+      '-v',
+      gain.toFixed(5),
+      noiseFile,
+      ...RAW,
+      outFile,
+    ]);
+    const bytes = await readFile(outFile);
+    await Promise.all([rm(speechFile), rm(noiseFile), rm(outFile)]);
+    return {
+      pcm: new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2),
+      speechStartMs: NOISE_PAD_MS,
+      speechEndMs: NOISE_PAD_MS + (speech.length * 1000) / RATE,
+    };
+  }
+}
+
+/** An utterance in the caller's voice: its pieces with their pauses, then the call's noise. */
+export async function renderUtterance(
+  utterance: Utterance,
+  voice: Voice,
+  wpm: number,
+  noise: NoiseBed,
+  dir: string,
+): Promise<CallerAudio> {
+  const pieces = await Promise.all(utterance.segments.map((s) => synthesize(s, voice, wpm, dir)));
+  const parts = pieces.flatMap((p, i) =>
+    i < pieces.length - 1 ? [p, silence(utterance.pausesMs[i] ?? 0)] : [p],
+  );
+  return noise.mix(concat(parts));
+}

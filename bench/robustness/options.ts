@@ -1,0 +1,54 @@
+/** Command line of `npm run bench:robustness -- [--calls N] [--seed S] [--voices a,b] [--snr clean,20,babble_15db]`. */
+import { ALL_NOISES, ALL_VOICES, type Noise, noiseLabel, type Voice } from './conversation.ts';
+
+export interface RobustnessOptions {
+  calls: number;
+  seed: number;
+  voices: Voice[];
+  noises: Noise[];
+}
+
+export class OptionsError extends Error {}
+
+function positiveInt(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min)
+    throw new OptionsError(`${flag} takes an integer >= ${min}, got "${value}"`);
+  return n;
+}
+
+/** A voice by name ("slt", "en-gb-scotland") or engine:name ("flite:kal"). */
+function voice(name: string): Voice {
+  const found = ALL_VOICES.find((v) => v.name === name || `${v.engine}:${v.name}` === name);
+  if (!found)
+    throw new OptionsError(`unknown voice "${name}": use one of ${ALL_VOICES.map((v) => v.name).join(', ')}`);
+  return found;
+}
+
+/** "clean", an SNR in dB (pink and babble at that level) or a condition label ("pink_20db"). */
+function noises(spec: string): Noise[] {
+  const found = ALL_NOISES.filter(
+    (n) => noiseLabel(n) === spec || (n.kind !== 'clean' && String(n.snrDb) === spec.replace(/db$/i, '')),
+  );
+  if (found.length === 0)
+    throw new OptionsError(
+      `unknown --snr "${spec}": use clean, 20, 15 or one of ${ALL_NOISES.map(noiseLabel).join(', ')}`,
+    );
+  return found;
+}
+
+export function parseOptions(argv: readonly string[]): RobustnessOptions {
+  const options: RobustnessOptions = { calls: 8, seed: 1, voices: [...ALL_VOICES], noises: [...ALL_NOISES] };
+  for (let i = 0; i < argv.length; i += 2) {
+    const flag = argv[i] as string;
+    const value = argv[i + 1];
+    if (value === undefined) throw new OptionsError(`${flag} needs a value`);
+    const list = value.split(',').filter((v) => v.length > 0);
+    if (flag === '--calls') options.calls = positiveInt(flag, value, 1);
+    else if (flag === '--seed') options.seed = positiveInt(flag, value, 0);
+    else if (flag === '--voices') options.voices = list.map(voice);
+    else if (flag === '--snr') options.noises = [...new Set(list.flatMap(noises))];
+    else throw new OptionsError(`unknown option ${flag}: use --calls, --seed, --voices or --snr`);
+  }
+  return options;
+}

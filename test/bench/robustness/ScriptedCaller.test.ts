@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { type Conversation, generateConversation } from '../../../bench/robustness/conversation.ts';
+import { classifyAgentAsk, isLoop, ScriptedCaller } from '../../../bench/robustness/ScriptedCaller.ts';
+import { defaultAgent } from '../../../server/src/extraction/rules/defaultAgent.ts';
+
+const agent = defaultAgent();
+const conversations = Array.from({ length: 40 }, (_, i) =>
+  generateConversation({ menu: agent.menu, knowledge: agent.knowledge, seed: 11 }, i),
+);
+const said = (caller: ScriptedCaller, reply: string) => caller.answer(reply)?.utterance.segments.join(' ');
+
+describe('what the agent asks for', () => {
+  it.each([
+    [agent.greeting, 'order'],
+    ['Two cokes, got it. Anything else?', 'more'],
+    ['What size would you like for the pepperoni pizza: small, medium or large?', 'size'],
+    ['Thanks. Can I get a name for the order?', 'name'],
+    ["Sorry, I didn't get that. What's the delivery address?", 'address'],
+    ["What's a good phone number for you?", 'phone'],
+    [
+      'Let me read that back: a coke for Ann Lee. Your total is two dollars fifty. Shall I place the order?',
+      'confirm',
+    ],
+    [
+      'Great, your order is placed. Delivery usually takes thirty to forty minutes. Thanks for your order. Goodbye!',
+      'placed',
+    ],
+    ["I'm sorry, I'm having trouble understanding. Let me get a person to help you.", 'handoff'],
+    ['We are open from eleven in the morning.', 'other'],
+  ])('"%s" asks for %s', (reply, ask) => {
+    expect(classifyAgentAsk(reply)).toBe(ask);
+  });
+});
+
+describe('the scripted caller', () => {
+  const withMoves = conversations.find((c) => c.moves.length >= 2) as Conversation;
+
+  it('says the order moves in turn while the agent asks for more, then that it is done', () => {
+    const caller = new ScriptedCaller(withMoves);
+    const lines = withMoves.moves.map(() => said(caller, 'Anything else?'));
+    expect(lines).toEqual(withMoves.moves.map((m) => m.text.segments.join(' ')));
+    expect(said(caller, 'Would you like anything else?')).toBe(withMoves.done.segments.join(' '));
+  });
+
+  it('answers the question asked, whatever order the agent asks in, and repeats itself when asked again', () => {
+    const c = conversations.find((x) => !x.nameWithAddress && !x.phoneWithAddress) as Conversation;
+    const caller = new ScriptedCaller(c);
+    expect(said(caller, "What's the delivery address?")).toContain(c.address);
+    expect(said(caller, "Sorry, I didn't get that. What's the delivery address?")).toContain(c.address);
+    expect(said(caller, 'Can I get a name for the order?')).toContain(c.name);
+    expect(said(caller, "What's your phone number?")).toMatch(/\d \d \d, \d \d \d, \d \d \d \d/);
+    expect(said(caller, 'Shall I place the order?')).toBe(c.yes.segments.join(' '));
+  });
+
+  it('gives name and address in one answer when the conversation says so, with a pause between', () => {
+    const c = conversations.find((x) => x.nameWithAddress) as Conversation;
+    const turn = new ScriptedCaller(c).answer('Can I get a name for the order?');
+    expect(turn?.utterance.segments.join(' ')).toContain(c.name);
+    expect(turn?.utterance.segments.join(' ')).toContain(c.address);
+    expect(turn?.utterance.pausesMs.length).toBeGreaterThan(0);
+  });
+
+  it('answers a size question with the size it meant for that item', () => {
+    const c = conversations.find((x) => x.moves.some((m) => m.kind === 'add' && m.sayNoSize)) as Conversation;
+    const move = c.moves.find((m) => m.kind === 'add' && m.sayNoSize);
+    const line = move?.kind === 'add' ? move.lines[0] : undefined;
+    const reply = `What size would you like for the ${line?.name}: small, medium or large?`;
+    expect(said(new ScriptedCaller(c), reply)).toContain(line?.size as string);
+  });
+
+  it('talks over the read-back once (after giving the address) when the conversation has a backchannel or barge-in', () => {
+    const c = conversations.find((x) => x.overlap !== 'none' && !x.nameWithAddress) as Conversation;
+    const caller = new ScriptedCaller(c);
+    expect(caller.answer('Can I get a name for the order?')?.overlapNext).toBe(false);
+    expect(caller.answer("What's the delivery address?")?.overlapNext).toBe(true);
+    expect(caller.answer("What's the delivery address?")?.overlapNext).toBe(false);
+    const over = caller.overlap().segments.join(' ');
+    expect(over).toBe((c.overlap === 'barge' ? c.bargeIn.text : c.backchannel).segments.join(' '));
+  });
+
+  it('ends when the order is placed or the agent hands off', () => {
+    const caller = new ScriptedCaller(withMoves);
+    expect(caller.answer('Great, your order is placed. Thanks for your order. Goodbye!')).toBeUndefined();
+    expect(caller.answer('Let me get a person to help you.')).toBeUndefined();
+  });
+});
+
+describe('the scripted caller when it was not understood', () => {
+  it('says the same line again instead of moving on to the next order move', () => {
+    const c = conversations.find((x) => x.moves.length >= 2) as Conversation;
+    const caller = new ScriptedCaller(c);
+    const first = said(caller, agent.greeting);
+    expect(said(caller, "Sorry, I didn't get that. What would you like to order?")).toBe(first);
+    expect(said(caller, 'Anything else?')).toBe(c.moves[1]?.text.segments.join(' '));
+  });
+});
+
+describe('a loop', () => {
+  const turn = (ask: 'more' | 'address', text: string) => ({
+    ask,
+    utterance: { segments: [text], pausesMs: [] },
+    overlapNext: false,
+  });
+
+  it('is the same question answered with the same line three times in a row', () => {
+    const address = turn('address', "it's 12 Oak Street");
+    expect(isLoop([address, address])).toBe(false);
+    expect(isLoop([turn('more', 'a coke'), address, address, address])).toBe(true);
+  });
+
+  it('is not the agent asking for more while the caller keeps adding items', () => {
+    expect(isLoop([turn('more', 'a coke'), turn('more', 'two wings'), turn('more', 'remove the coke')])).toBe(
+      false,
+    );
+  });
+});

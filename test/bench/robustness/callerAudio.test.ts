@@ -1,0 +1,75 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  NOISE_PAD_MS,
+  NoiseBed,
+  renderUtterance,
+  rms,
+  synthesize,
+} from '../../../bench/robustness/callerAudio.ts';
+import type { Voice } from '../../../bench/robustness/conversation.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'robustness-audio-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const slt: Voice = { engine: 'flite', name: 'slt' };
+const scottish: Voice = { engine: 'espeak-ng', name: 'en-gb-scotland' };
+const perMs = 48;
+
+describe('the robustness caller audio', () => {
+  it('speaks slower at 130 wpm than at 190 wpm, in flite and in espeak-ng', async () => {
+    for (const voice of [slt, scottish]) {
+      const slow = await synthesize('two large pepperoni pizzas and a coke', voice, 130, dir);
+      const fast = await synthesize('two large pepperoni pizzas and a coke', voice, 190, dir);
+      expect(slow.length / fast.length, voice.name).toBeGreaterThan(1.2);
+    }
+  });
+
+  it('puts the scripted pause between the pieces of an utterance', async () => {
+    const clean = new NoiseBed({ kind: 'clean' }, dir, []);
+    const one = await renderUtterance(
+      { segments: ['hello,', 'a coke'], pausesMs: [0] },
+      slt,
+      160,
+      clean,
+      dir,
+    );
+    const paused = await renderUtterance(
+      { segments: ['hello,', 'a coke'], pausesMs: [800] },
+      slt,
+      160,
+      clean,
+      dir,
+    );
+    expect((paused.pcm.length - one.pcm.length) / perMs).toBeCloseTo(800, -1);
+  });
+
+  it('mixes pink noise at the asked SNR around and under the speech', async () => {
+    const speech = await synthesize('my name is Marilyn Richardson', slt, 160, dir);
+    const mixed = await new NoiseBed({ kind: 'pink', snrDb: 15 }, dir, []).mix(speech);
+    expect(mixed.speechStartMs).toBe(NOISE_PAD_MS);
+    const pad = NOISE_PAD_MS * perMs;
+    const noise = mixed.pcm.map(
+      (v, i) => v - (i >= pad && i < pad + speech.length ? (speech[i - pad] as number) : 0),
+    );
+    const snr = 20 * Math.log10(rms(speech.filter((v) => Math.abs(v) > 300)) / rms(noise));
+    expect(snr).toBeGreaterThan(14);
+    expect(snr).toBeLessThan(16);
+    expect(rms(mixed.pcm.slice(0, pad))).toBeGreaterThan(0);
+  });
+
+  it('makes babble from other voices', async () => {
+    const speech = await synthesize('it is twelve oak street', slt, 160, dir);
+    const voices: Voice[] = [scottish, { engine: 'flite', name: 'rms' }];
+    const mixed = await new NoiseBed({ kind: 'babble', snrDb: 20 }, dir, voices).mix(speech);
+    expect(mixed.pcm.length).toBe(speech.length + 2 * NOISE_PAD_MS * perMs);
+    expect(rms(mixed.pcm.slice(0, NOISE_PAD_MS * perMs))).toBeGreaterThan(10);
+  });
+});

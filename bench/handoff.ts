@@ -17,27 +17,11 @@ import { buildRtpPacket } from '../agent-worker/src/rtp/rtpPacket.ts';
 import { connectConsole, connectScriptedWorker } from '../server/test/console/consoleClients.ts';
 import { launchCallBrowser, makeSpeechWav, pollUntil, readInboundAudio } from '../test/helpers/browser.ts';
 import { buildClientPage } from '../test/helpers/clientPage.ts';
+import { round, spread } from './spread.ts';
 
 const RUNS = Number(process.env.HANDOFF_RUNS ?? 12);
 const QUIET_MS = 400;
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'handoff.json');
-
-function percentile(sorted: number[], p: number): number {
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index] ?? Number.NaN;
-}
-
-const round = (ms: number): number => Math.round(ms * 10) / 10;
-
-function summary(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    p50: round(percentile(sorted, 50)),
-    p95: round(percentile(sorted, 95)),
-    min: round(sorted[0] ?? Number.NaN),
-    max: round(sorted.at(-1) ?? Number.NaN),
-  };
-}
 
 async function main(): Promise<void> {
   process.env.LOG_LEVEL ??= 'warn';
@@ -139,8 +123,8 @@ async function main(): Promise<void> {
   }
   const result = {
     n: notify.length,
-    notify_ms: summary(notify),
-    takeover_silence_ms: summary(silence),
+    notify_ms: spread(notify),
+    takeover_silence_ms: spread(silence),
     measured:
       "notify: the worker's handoff event sent on /agents -> handoff.requested received on /console (both clients in " +
       "this process); takeover silence: handoff.accept sent -> last AI audio packet counted by the customer's " +

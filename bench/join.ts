@@ -15,29 +15,12 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type CallBrowser, launchCallBrowser, makeSpeechWav, pollUntil } from '../test/helpers/browser.ts';
 import { buildClientPage } from '../test/helpers/clientPage.ts';
+import { round, spread } from './spread.ts';
 import { packetArrivals, readAudioProbe, startAudioProbe } from './voiceScenario.ts';
 import { firstAudibleOnset } from './voiceScoring.ts';
 
 const RUNS = Number(process.env.JOIN_RUNS ?? 20);
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'join.json');
-
-function percentile(sorted: number[], p: number): number {
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index] ?? Number.NaN;
-}
-
-const round = (ms: number): number => Math.round(ms * 10) / 10;
-
-function spread(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    p50: round(percentile(sorted, 50)),
-    p95: round(percentile(sorted, 95)),
-    min: round(sorted[0] ?? Number.NaN),
-    max: round(sorted.at(-1) ?? Number.NaN),
-    mean: round(samples.reduce((sum, ms) => sum + ms, 0) / samples.length),
-  };
-}
 
 async function inCall(browser: CallBrowser): Promise<void> {
   await browser.page.waitForSelector('body[data-call-state="connected"]', { timeout: 20_000 });

@@ -19,7 +19,10 @@ import {
   type LiveCall,
   type Presence,
 } from './protocol/console.ts';
+import { handshakeError, openSocket } from './socketHandshake.ts';
 import { TypedEmitter } from './TypedEmitter.ts';
+
+const CONSOLE_CHANNEL = 'the console channel';
 
 export interface ConsoleClientOptions {
   /** The staff access token, or a function returning a fresh one (read at every (re)connection). */
@@ -75,7 +78,7 @@ export class ConsoleClient extends TypedEmitter<ConsoleClientEvents> {
   static async connect(url: string, options: ConsoleClientOptions): Promise<ConsoleClient> {
     const client = new ConsoleClient(url, options);
     const state = client.waitFor('state', 10_000);
-    await client.#open();
+    await openSocket(client.#socket, CONSOLE_CHANNEL);
     await state;
     return client;
   }
@@ -102,7 +105,8 @@ export class ConsoleClient extends TypedEmitter<ConsoleClientEvents> {
       this.emit('disconnected', { reason, willReconnect: this.#socket.active }),
     );
     this.#socket.on('connect_error', (error) => {
-      if (this.#everConnected && !this.#socket.active) this.emit('refused', handshakeError(error));
+      if (this.#everConnected && !this.#socket.active)
+        this.emit('refused', handshakeError(error, CONSOLE_CHANNEL));
     });
     for (const name of Object.keys(ConsoleNotificationSchemas) as ConsoleNotificationName[]) {
       this.#socket.on(name, (payload: unknown) => this.#onNotification(name, payload));
@@ -154,23 +158,6 @@ export class ConsoleClient extends TypedEmitter<ConsoleClientEvents> {
     this.#socket.removeAllListeners();
     this.#socket.disconnect();
     this.removeAllListeners();
-  }
-
-  #open(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const onConnect = () => {
-        this.#socket.off('connect_error', onError);
-        resolve();
-      };
-      const onError = (error: Error) => {
-        this.#socket.off('connect', onConnect);
-        this.#socket.disconnect();
-        reject(handshakeError(error));
-      };
-      this.#socket.once('connect', onConnect);
-      this.#socket.once('connect_error', onError);
-      this.#socket.connect();
-    });
   }
 
   async #request<N extends ConsoleRequestName>(name: N, data: unknown): Promise<ConsoleReplies[N]> {
@@ -251,25 +238,29 @@ export class ConsoleClient extends TypedEmitter<ConsoleClientEvents> {
       }
       case 'handoff.accepted': {
         const notice = data as HandoffAcceptedNotice;
-        this.#handoffs.delete(notice.requestId);
-        this.emit(notice.acceptedBy.userId === this.#me?.userId ? 'handoffAccepted' : 'handoffTaken', notice);
+        this.#handoffClosed(
+          notice.acceptedBy.userId === this.#me?.userId ? 'handoffAccepted' : 'handoffTaken',
+          notice,
+        );
         return;
       }
-      case 'handoff.expired': {
-        const notice = data as HandoffClosedNotice;
-        this.#handoffs.delete(notice.requestId);
-        this.emit('handoffExpired', notice);
+      case 'handoff.expired':
+        this.#handoffClosed('handoffExpired', data as HandoffClosedNotice);
         return;
-      }
-      case 'handoff.cancelled': {
-        const notice = data as HandoffCancelledNotice;
-        this.#handoffs.delete(notice.requestId);
-        this.emit('handoffCancelled', notice);
+      case 'handoff.cancelled':
+        this.#handoffClosed('handoffCancelled', data as HandoffCancelledNotice);
         return;
-      }
       default:
         this.#presence((data as ConsoleNotifications['presence.changed']).agent);
     }
+  }
+
+  #handoffClosed<E extends 'handoffAccepted' | 'handoffTaken' | 'handoffExpired' | 'handoffCancelled'>(
+    event: E,
+    notice: ConsoleClientEvents[E],
+  ): void {
+    this.#handoffs.delete(notice.requestId);
+    this.emit(event, notice);
   }
 
   #presence(agent: AgentPresence): void {
@@ -282,16 +273,4 @@ export class ConsoleClient extends TypedEmitter<ConsoleClientEvents> {
     map.clear();
     for (const item of items) map.set(key(item), item);
   }
-}
-
-function handshakeError(error: Error & { data?: unknown }): VoiceRoomError {
-  const data = error.data as { code?: unknown; message?: unknown } | undefined;
-  if (typeof data?.code === 'string') {
-    return new VoiceRoomError(data.code, typeof data.message === 'string' ? data.message : error.message);
-  }
-  return new VoiceRoomError(
-    SdkErrorCode.connectFailed,
-    `could not reach the console channel (${error.message}); check the URL and your network`,
-    { cause: error },
-  );
 }

@@ -11,7 +11,10 @@ import {
   type SignalingResponse,
   SignalingResponseSchemas,
 } from './protocol/signaling.ts';
+import { handshakeError, openSocket } from './socketHandshake.ts';
 import { TypedEmitter } from './TypedEmitter.ts';
+
+const SIGNALING_SERVER = "the room's signaling server";
 
 export interface SignalingClientOptions {
   /** Server origin, e.g. `https://calls.example.com`; the `/rtc` namespace is appended. */
@@ -80,7 +83,8 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
       this.emit('disconnected', { reason, willReconnect: this.#socket.active });
     });
     this.#socket.on('connect_error', (error) => {
-      if (this.#everConnected && !this.#socket.active) this.emit('refused', handshakeError(error));
+      if (this.#everConnected && !this.#socket.active)
+        this.emit('refused', handshakeError(error, SIGNALING_SERVER));
     });
     this.#socket.on(NOTIFICATION_EVENT, (message: unknown) => this.#onNotification(message));
   }
@@ -100,22 +104,7 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
 
   /** Opens the first connection; rejects with the server's code (e.g. `unauthorized`) when refused. */
   connect(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const onConnect = (): void => {
-        this.#socket.off('connect_error', onError);
-        resolve();
-      };
-      const onError = (error: Error): void => {
-        // A refused handshake is final; a network failure would be retried by socket.io, but a first
-        // connection that cannot be made is reported to the caller instead.
-        this.#socket.off('connect', onConnect);
-        this.#socket.disconnect();
-        reject(handshakeError(error));
-      };
-      this.#socket.once('connect', onConnect);
-      this.#socket.once('connect_error', onError);
-      this.#socket.connect();
-    });
+    return openSocket(this.#socket, SIGNALING_SERVER);
   }
 
   /** Drops the current connection and connects again as a new peer (no resume). */
@@ -190,16 +179,4 @@ export function parseAck<M extends SignalingMethod>(method: M, ack: unknown): Si
   const parsed = SignalingResponseSchemas[method].safeParse(data);
   if (!parsed.success) throw AckSchemaError(method, parsed.error.issues[0]?.message ?? 'invalid');
   return parsed.data as SignalingResponse<M>;
-}
-
-function handshakeError(error: Error & { data?: unknown }): VoiceRoomError {
-  const data = error.data as { code?: unknown; message?: unknown } | undefined;
-  if (typeof data?.code === 'string') {
-    return new VoiceRoomError(data.code, typeof data.message === 'string' ? data.message : error.message);
-  }
-  return new VoiceRoomError(
-    SdkErrorCode.connectFailed,
-    `could not reach the room's signaling server (${error.message}); check the URL and your network`,
-    { cause: error },
-  );
 }

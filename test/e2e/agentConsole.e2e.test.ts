@@ -5,25 +5,16 @@
  * the supervisor and is told a person took over) and back to listening (the call is handed back).
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { TranscriptEvent } from '@voiceroom/sdk/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openOrm } from '../../server/src/db/orm.ts';
-import { DEFAULT_SEED_PASSWORD, seedDemoUsers } from '../../server/src/db/seed.ts';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
-import {
-  type CallBrowser,
-  launchCallBrowser,
-  makeSpeechWav,
-  pollUntil,
-  readInboundAudio,
-} from '../helpers/browser.ts';
-import { buildClientPage } from '../helpers/clientPage.ts';
+import type { TestApp } from '../helpers/app.ts';
+import { type CallBrowser, makeSpeechWav, pollUntil, readInboundAudio } from '../helpers/browser.ts';
+import { type CallScene, startCallScene, startCustomerCall } from '../helpers/callScene.ts';
+import { signInConsole } from '../helpers/consoleUsers.ts';
 
-let workDir: string;
+let scene: CallScene;
 let app: TestApp;
 let customer: CallBrowser;
 let supervisor: CallBrowser;
@@ -64,53 +55,38 @@ const customerAudioByRole = () =>
   });
 
 beforeAll(async () => {
-  workDir = await mkdtemp(path.join(tmpdir(), 'voiceroom-console-'));
-  const [customerSentence, supervisorWav, clientDir] = await Promise.all([
-    makeSpeechWav('Hi, I would like to order a pizza for delivery.', workDir, {
-      name: 'customer',
-      engine: 'flite',
-    }),
-    makeSpeechWav('Hello, this is the supervisor, I can help you with that.', workDir, {
-      name: 'supervisor',
-    }),
-    buildClientPage(path.join(workDir, 'client')),
-  ]);
-  // the fake microphone loops its file: 5 s of silence after the sentence leave the AI time to answer
-  const customerWav = path.join(workDir, 'customer-paced.wav');
-  await promisify(execFile)('sox', [customerSentence, customerWav, 'pad', '0', '5']);
-  app = await startTestApp({ agent: { pipeline: 'voice' }, clientDir });
+  scene = await startCallScene({
+    name: 'console',
+    prepare: async (workDir) => {
+      const [customerSentence, staffWav] = await Promise.all([
+        makeSpeechWav('Hi, I would like to order a pizza for delivery.', workDir, {
+          name: 'customer',
+          engine: 'flite',
+        }),
+        makeSpeechWav('Hello, this is the supervisor, I can help you with that.', workDir, {
+          name: 'supervisor',
+        }),
+      ]);
+      // the fake microphone loops its file: 5 s of silence after the sentence leave the AI time to answer
+      const customerWav = path.join(workDir, 'customer-paced.wav');
+      await promisify(execFile)('sox', [customerSentence, customerWav, 'pad', '0', '5']);
+      return { customerWav, staffWav };
+    },
+  });
+  ({ app, customer, staff: supervisor } = scene);
   app.server.bus.on('transcript', (t) => {
     transcripts.push(t);
   });
-  const orm = await openOrm(app.server.config.db);
-  try {
-    await seedDemoUsers(orm);
-  } finally {
-    await orm.close(true);
-  }
-  [customer, supervisor] = await Promise.all([
-    launchCallBrowser({ fakeAudioWav: customerWav }),
-    launchCallBrowser({ fakeAudioWav: supervisorWav }),
-  ]);
 }, 120_000);
 
-afterAll(async () => {
-  await Promise.allSettled([customer?.close(), supervisor?.close()]);
-  await app?.close();
-  if (workDir) await rm(workDir, { recursive: true, force: true });
-});
+afterAll(() => scene?.close());
 
 describe('agent console', () => {
   it('lets a supervisor listen, coach the AI (its next reply follows the hint), take over (the AI goes silent and the customer hears the supervisor) and hand back', async () => {
-    await customer.page.goto(`${app.url}/`);
-    await customer.page.click('#call');
-    await customer.page.waitForSelector('body[data-call-state="connected"]', { timeout: 20_000 });
+    await startCustomerCall(customer.page, app.url);
 
     const console = supervisor.page;
-    await console.goto(`${app.url}/console/`);
-    await console.fill('#email', 'supervisor@voiceroom.local');
-    await console.fill('#password', DEFAULT_SEED_PASSWORD);
-    await console.click('#login button[type="submit"]');
+    await signInConsole(console, app.url, 'supervisor');
     await console.waitForSelector('#calls li button:has-text("Listen")', { timeout: 15_000 });
     expect(await console.isVisible('#login')).toBe(false);
     await console.click('#calls li button:has-text("Listen")');

@@ -6,24 +6,18 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserRole } from '../../server/src/auth/roles.ts';
 import { TokenService } from '../../server/src/auth/tokens.ts';
-import { openOrm } from '../../server/src/db/orm.ts';
-import { DEFAULT_SEED_PASSWORD, seedDemoUsers } from '../../server/src/db/seed.ts';
+import { REPO_ROOT } from '../../server/src/config.ts';
+import { DEFAULT_SEED_PASSWORD } from '../../server/src/db/seed.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { type CallBrowser, launchCallBrowser, makeSpeechWav } from '../helpers/browser.ts';
 import { buildPage } from '../helpers/clientPage.ts';
+import { seedConsoleUsers } from '../helpers/consoleUsers.ts';
 
-const HARNESS = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'client',
-  'test',
-  'harness',
-);
+const HARNESS = path.join(REPO_ROOT, 'client', 'test', 'harness');
 
 let workDir: string;
 let app: TestApp;
@@ -36,12 +30,7 @@ beforeAll(async () => {
     buildPage(HARNESS, path.join(workDir, 'page')),
   ]);
   app = await startTestApp({ clientDir: pageDir });
-  const orm = await openOrm(app.server.config.db);
-  try {
-    await seedDemoUsers(orm);
-  } finally {
-    await orm.close(true);
-  }
+  await seedConsoleUsers(app);
   browser = await launchCallBrowser({ fakeAudioWav: wav });
 }, 120_000);
 
@@ -50,6 +39,26 @@ afterAll(async () => {
   await app?.close();
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
+
+/** Opens the harness page and signs the demo agent in through its ConsoleApi. */
+async function signInHarness(page: Page) {
+  await page.goto(`${app.url}/`);
+  return page.evaluate(
+    async ({ email, password }) => {
+      const { ConsoleApi } = (window as unknown as { harness: { ConsoleApi: new () => HarnessApi } }).harness;
+      return new ConsoleApi().login(email, password);
+    },
+    { email: 'agent@voiceroom.local', password: DEFAULT_SEED_PASSWORD },
+  );
+}
+
+/** Saves `token` as the console session's access token, as if the page had signed in with it. */
+const replaceAccessToken = (page: Page, token: string) =>
+  page.evaluate((accessToken) => {
+    const key = 'voiceroom.console.session';
+    const session = JSON.parse(sessionStorage.getItem(key) ?? '{}');
+    sessionStorage.setItem(key, JSON.stringify({ ...session, accessToken }));
+  }, token);
 
 describe('console session', () => {
   it('renews a refused access token once for several concurrent requests and stays signed in', async () => {
@@ -96,15 +105,7 @@ describe('console session', () => {
 
   it('keeps the live feed working past its access token: a request answered token_expired renews, reconnects and succeeds', async () => {
     const page = browser.page;
-    await page.goto(`${app.url}/`);
-    const user = await page.evaluate(
-      async ({ email, password }) => {
-        const { ConsoleApi } = (window as unknown as { harness: { ConsoleApi: new () => HarnessApi } })
-          .harness;
-        return new ConsoleApi().login(email, password);
-      },
-      { email: 'agent@voiceroom.local', password: DEFAULT_SEED_PASSWORD },
-    );
+    const user = await signInHarness(page);
     // The feed connects with an access token that outlives the renewal margin (10 s) by 2 s, then expires.
     const ttlS = 12;
     const shortLived = await new TokenService({
@@ -112,10 +113,8 @@ describe('console session', () => {
       accessTtlS: ttlS,
     }).issueAccessToken(user);
     const issuedAt = Date.now();
-    await page.evaluate(async (token) => {
-      const key = 'voiceroom.console.session';
-      const session = JSON.parse(sessionStorage.getItem(key) ?? '{}');
-      sessionStorage.setItem(key, JSON.stringify({ ...session, accessToken: token }));
+    await replaceAccessToken(page, shortLived.token);
+    await page.evaluate(async () => {
       const { ConsoleApi, SocketDataSource } = (
         window as unknown as {
           harness: { ConsoleApi: new () => unknown; SocketDataSource: HarnessSourceClass };
@@ -131,7 +130,7 @@ describe('console session', () => {
         w.feed.errors.push((error as { code?: string }).code ?? String(error)),
       );
       source.start();
-    }, shortLived.token);
+    });
     await page.waitForFunction(() => (window as unknown as { feed: { calls: number } }).feed.calls > 0);
     await new Promise((resolve) =>
       setTimeout(resolve, Math.max(0, issuedAt + ttlS * 1000 + 500 - Date.now())),
@@ -161,23 +160,13 @@ describe('console session', () => {
 describe('live console feed', () => {
   it('renews once and connects when the handshake refuses a token that looked fresh', async () => {
     const page = browser.page;
-    await page.goto(`${app.url}/`);
-    const user = await page.evaluate(
-      async ({ email, password }) => {
-        const { ConsoleApi } = (window as unknown as { harness: { ConsoleApi: new () => HarnessApi } })
-          .harness;
-        return new ConsoleApi().login(email, password);
-      },
-      { email: 'agent@voiceroom.local', password: DEFAULT_SEED_PASSWORD },
-    );
+    const user = await signInHarness(page);
     // Valid for 15 minutes by its own claims, but not signed by this server (as after a secret rotation).
     const forged = await new TokenService({ ...app.server.config.jwt, secret: 'another-secret-'.repeat(3) })
       .issueAccessToken(user)
       .then((issued) => issued.token);
+    await replaceAccessToken(page, forged);
     const outcome = await page.evaluate(async (token) => {
-      const key = 'voiceroom.console.session';
-      const session = JSON.parse(sessionStorage.getItem(key) ?? '{}');
-      sessionStorage.setItem(key, JSON.stringify({ ...session, accessToken: token }));
       const { ConsoleApi, SocketDataSource } = (
         window as unknown as {
           harness: { ConsoleApi: new () => unknown; SocketDataSource: HarnessSourceClass };
@@ -193,7 +182,8 @@ describe('live console feed', () => {
       source.start();
       const result = await connected;
       source.stop();
-      const renewed = JSON.parse(sessionStorage.getItem(key) ?? '{}').accessToken !== token;
+      const renewed =
+        JSON.parse(sessionStorage.getItem('voiceroom.console.session') ?? '{}').accessToken !== token;
       return { result, errors, renewed };
     }, forged);
     expect(outcome).toEqual({ result: 'connected', errors: [], renewed: true });

@@ -9,19 +9,16 @@
  * page records when the request appeared and when Accept was clicked.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openOrm } from '../../server/src/db/orm.ts';
-import { DEFAULT_SEED_PASSWORD, seedDemoUsers } from '../../server/src/db/seed.ts';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { type CallBrowser, launchCallBrowser, makeSpeechWav, pollUntil } from '../helpers/browser.ts';
-import { buildClientPage } from '../helpers/clientPage.ts';
+import type { TestApp } from '../helpers/app.ts';
+import { type CallBrowser, makeSpeechWav, pollUntil } from '../helpers/browser.ts';
+import { type CallScene, startCallScene } from '../helpers/callScene.ts';
+import { signInConsole } from '../helpers/consoleUsers.ts';
 
-let workDir: string;
+let scene: CallScene;
 let app: TestApp;
 let customer: CallBrowser;
 let human: CallBrowser;
@@ -99,48 +96,38 @@ const readMonitor = (page: Page): Promise<Monitor> =>
   page.evaluate(() => (window as unknown as { __monitor: Monitor }).__monitor);
 
 beforeAll(async () => {
-  workDir = await mkdtemp(path.join(tmpdir(), 'voiceroom-handoff-'));
-  const [askWav, laterWav, humanWav, clientDir] = await Promise.all([
-    makeSpeechWav('I want to talk to a person.', workDir, { name: 'ask', engine: 'flite' }),
-    makeSpeechWav('My name is Carla and I ordered a pizza.', workDir, { name: 'later', engine: 'flite' }),
-    makeSpeechWav('Hello, this is Sam from the team, how can I help you?', workDir, { name: 'human' }),
-    buildClientPage(path.join(workDir, 'client')),
-  ]);
-  // The customer lets the AI's greeting finish, asks once, is quiet while the AI answers and the human accepts, then
-  // speaks again (to the human);
-  // the long tail keeps the looping fake microphone from asking a second time during the test.
-  const customerWav = path.join(workDir, 'customer.wav');
-  const sox = (...args: string[]) => promisify(execFile)('sox', args);
-  const paddedAsk = path.join(workDir, 'ask-padded.wav');
-  const paddedLater = path.join(workDir, 'later-padded.wav');
-  await Promise.all([sox(askWav, paddedAsk, 'pad', '6', '9'), sox(laterWav, paddedLater, 'pad', '0', '60')]);
-  await sox(paddedAsk, paddedLater, customerWav);
-  app = await startTestApp({ agent: { pipeline: 'voice' }, clientDir });
-  const orm = await openOrm(app.server.config.db);
-  try {
-    await seedDemoUsers(orm);
-  } finally {
-    await orm.close(true);
-  }
-  [customer, human] = await Promise.all([
-    launchCallBrowser({ fakeAudioWav: customerWav }),
-    launchCallBrowser({ fakeAudioWav: humanWav }),
-  ]);
+  scene = await startCallScene({
+    name: 'handoff',
+    prepare: async (workDir) => {
+      const [askWav, laterWav, staffWav] = await Promise.all([
+        makeSpeechWav('I want to talk to a person.', workDir, { name: 'ask', engine: 'flite' }),
+        makeSpeechWav('My name is Carla and I ordered a pizza.', workDir, { name: 'later', engine: 'flite' }),
+        makeSpeechWav('Hello, this is Sam from the team, how can I help you?', workDir, { name: 'human' }),
+      ]);
+      // The customer lets the AI's greeting finish, asks once, is quiet while the AI answers and the human accepts,
+      // then speaks again (to the human);
+      // the long tail keeps the looping fake microphone from asking a second time during the test.
+      const customerWav = path.join(workDir, 'customer.wav');
+      const sox = (...args: string[]) => promisify(execFile)('sox', args);
+      const paddedAsk = path.join(workDir, 'ask-padded.wav');
+      const paddedLater = path.join(workDir, 'later-padded.wav');
+      await Promise.all([
+        sox(askWav, paddedAsk, 'pad', '6', '9'),
+        sox(laterWav, paddedLater, 'pad', '0', '60'),
+      ]);
+      await sox(paddedAsk, paddedLater, customerWav);
+      return { customerWav, staffWav };
+    },
+  });
+  ({ app, customer, staff: human } = scene);
 }, 120_000);
 
-afterAll(async () => {
-  await Promise.allSettled([customer?.close(), human?.close()]);
-  await app?.close();
-  if (workDir) await rm(workDir, { recursive: true, force: true });
-});
+afterAll(() => scene?.close());
 
 describe('handoff to a human agent', () => {
   it('shows the request with its summary at the available agent within 1 s of the sentence; on Accept the AI stops within 500 ms and the human and the customer hear each other', async () => {
     const desk = human.page;
-    await desk.goto(`${app.url}/console/`);
-    await desk.fill('#email', 'agent@voiceroom.local');
-    await desk.fill('#password', DEFAULT_SEED_PASSWORD);
-    await desk.click('#login button[type="submit"]');
+    await signInConsole(desk, app.url, 'agent');
     await desk.waitForSelector('body[data-availability="available"]', { timeout: 15_000 });
     await desk.evaluate(() => {
       const w = window as unknown as { __handoffShownAt?: number };

@@ -5,57 +5,45 @@
  * its calls: when the call ends the recording is stored encrypted and a supervisor downloads it.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeRecording } from '../../agent-worker/test/recording/decodeRecording.ts';
 import { openOrm } from '../../server/src/db/orm.ts';
-import { DEFAULT_SEED_PASSWORD, seedDemoUsers } from '../../server/src/db/seed.ts';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { type CallBrowser, launchCallBrowser, makeSpeechWav, pollUntil } from '../helpers/browser.ts';
-import { buildClientPage } from '../helpers/clientPage.ts';
+import { DEFAULT_SEED_PASSWORD } from '../../server/src/db/seed.ts';
+import type { TestApp } from '../helpers/app.ts';
+import { type CallBrowser, makeSpeechWav, pollUntil } from '../helpers/browser.ts';
+import { type CallScene, startCallScene, startCustomerCall } from '../helpers/callScene.ts';
+import { signInConsole } from '../helpers/consoleUsers.ts';
 
+let scene: CallScene;
 let workDir: string;
 let app: TestApp;
 let customer: CallBrowser;
 let supervisor: CallBrowser;
 
 beforeAll(async () => {
-  workDir = await mkdtemp(path.join(tmpdir(), 'voiceroom-human-voice-'));
-  const [customerWav, supervisorWav, clientDir] = await Promise.all([
-    makeSpeechWav('Hi, I would like to order a pizza for delivery.', workDir, {
-      name: 'customer',
-      engine: 'flite',
-    }),
-    makeSpeechWav('I added a garlic bread for you.', workDir, { name: 'supervisor', engine: 'flite' }),
-    buildClientPage(path.join(workDir, 'client')),
-  ]);
-  app = await startTestApp({
-    agent: { pipeline: 'voice' },
-    clientDir,
-    env: {
-      RECORDING_KEYS: `k1:${randomBytes(32).toString('base64')}`,
-      RECORDINGS_DIR: path.join(workDir, 'recordings'),
+  scene = await startCallScene({
+    name: 'human-voice',
+    prepare: async (workDir) => {
+      const [customerWav, staffWav] = await Promise.all([
+        makeSpeechWav('Hi, I would like to order a pizza for delivery.', workDir, {
+          name: 'customer',
+          engine: 'flite',
+        }),
+        makeSpeechWav('I added a garlic bread for you.', workDir, { name: 'supervisor', engine: 'flite' }),
+      ]);
+      const env = {
+        RECORDING_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+        RECORDINGS_DIR: path.join(workDir, 'recordings'),
+      };
+      return { customerWav, staffWav, env };
     },
   });
-  const orm = await openOrm(app.server.config.db);
-  try {
-    await seedDemoUsers(orm);
-  } finally {
-    await orm.close(true);
-  }
-  [customer, supervisor] = await Promise.all([
-    launchCallBrowser({ fakeAudioWav: customerWav }),
-    launchCallBrowser({ fakeAudioWav: supervisorWav }),
-  ]);
+  ({ workDir, app, customer, staff: supervisor } = scene);
 }, 120_000);
 
-afterAll(async () => {
-  await Promise.allSettled([customer?.close(), supervisor?.close()]);
-  await app?.close();
-  if (workDir) await rm(workDir, { recursive: true, force: true });
-});
+afterAll(() => scene?.close());
 
 type Segment = { speaker: string; text: string };
 
@@ -83,15 +71,10 @@ async function recordCalls(): Promise<void> {
 describe("a human agent's voice", () => {
   it('is transcribed as human segments of the call when a supervisor takes over and speaks, and recorded', async () => {
     await recordCalls();
-    await customer.page.goto(`${app.url}/`);
-    await customer.page.click('#call');
-    await customer.page.waitForSelector('body[data-call-state="connected"]', { timeout: 20_000 });
+    await startCustomerCall(customer.page, app.url);
 
     const console = supervisor.page;
-    await console.goto(`${app.url}/console/`);
-    await console.fill('#email', 'supervisor@voiceroom.local');
-    await console.fill('#password', DEFAULT_SEED_PASSWORD);
-    await console.click('#login button[type="submit"]');
+    await signInConsole(console, app.url, 'supervisor');
     await console.waitForSelector('#calls li button:has-text("Listen")', { timeout: 15_000 });
     await console.click('#calls li button:has-text("Listen")');
     await console.waitForSelector('body[data-call-state="in-call"]', { timeout: 20_000 });

@@ -4,34 +4,19 @@
  * worker, Chromium), each after checking that the elements a person needs are on screen. PNGs land in
  * bench/results/screens/ for people to look at.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openOrm } from '../../server/src/db/orm.ts';
-import { DEFAULT_SEED_PASSWORD, seedDemoUsers } from '../../server/src/db/seed.ts';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
-import {
-  type CallBrowser,
-  dropWebSockets,
-  launchCallBrowser,
-  makeSpeechWav,
-  pollUntil,
-} from '../helpers/browser.ts';
-import { buildClientPage } from '../helpers/clientPage.ts';
+import { REPO_ROOT } from '../../server/src/config.ts';
+import type { TestApp } from '../helpers/app.ts';
+import { type CallBrowser, dropWebSockets, makeSpeechWav, pollUntil } from '../helpers/browser.ts';
+import { type CallScene, startCallScene } from '../helpers/callScene.ts';
+import { signInConsole } from '../helpers/consoleUsers.ts';
 
-const SCREENS_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'bench',
-  'results',
-  'screens',
-);
+const SCREENS_DIR = path.join(REPO_ROOT, 'bench', 'results', 'screens');
 
-let workDir: string;
+let scene: CallScene;
 let app: TestApp;
 let customer: CallBrowser;
 let supervisor: CallBrowser;
@@ -63,34 +48,24 @@ const storedTurnMetrics = () =>
   });
 
 beforeAll(async () => {
-  workDir = await mkdtemp(path.join(tmpdir(), 'voiceroom-screens-'));
-  const [customerWav, supervisorWav, clientDir] = await Promise.all([
-    makeSpeechWav('Hello. I would like to order a large pepperoni pizza, please.', workDir, {
-      name: 'customer',
-      engine: 'flite',
-    }),
-    makeSpeechWav('Hello.', workDir, { name: 'supervisor' }),
-    buildClientPage(path.join(workDir, 'client')),
-    mkdir(SCREENS_DIR, { recursive: true }),
-  ]);
-  app = await startTestApp({ agent: { pipeline: 'voice' }, clientDir });
-  const orm = await openOrm(app.server.config.db);
-  try {
-    await seedDemoUsers(orm);
-  } finally {
-    await orm.close(true);
-  }
-  [customer, supervisor] = await Promise.all([
-    launchCallBrowser({ fakeAudioWav: customerWav }),
-    launchCallBrowser({ fakeAudioWav: supervisorWav }),
-  ]);
+  scene = await startCallScene({
+    name: 'screens',
+    prepare: async (workDir) => {
+      const [customerWav, staffWav] = await Promise.all([
+        makeSpeechWav('Hello. I would like to order a large pepperoni pizza, please.', workDir, {
+          name: 'customer',
+          engine: 'flite',
+        }),
+        makeSpeechWav('Hello.', workDir, { name: 'supervisor' }),
+        mkdir(SCREENS_DIR, { recursive: true }),
+      ]);
+      return { customerWav, staffWav };
+    },
+  });
+  ({ app, customer, staff: supervisor } = scene);
 }, 120_000);
 
-afterAll(async () => {
-  await Promise.allSettled([customer?.close(), supervisor?.close()]);
-  await app?.close();
-  if (workDir) await rm(workDir, { recursive: true, force: true });
-});
+afterAll(() => scene?.close());
 
 describe('screens', () => {
   it('the call page shows the agent, a running timer, the mic meter, mute, state cue and captions as bubbles, and resumes after a network cut', async () => {
@@ -172,10 +147,7 @@ describe('screens', () => {
   it('the console shows the live call row, the joined call with its transcript, and the call detail', async () => {
     const page = supervisor.page;
     await page.setViewportSize({ width: 1280, height: 800 });
-    await page.goto(`${app.url}/console/`);
-    await page.fill('#email', 'supervisor@voiceroom.local');
-    await page.fill('#password', DEFAULT_SEED_PASSWORD);
-    await page.click('#login button[type="submit"]');
+    await signInConsole(page, app.url, 'supervisor');
     const row = page.locator('#calls li').first();
     await row.waitFor({ timeout: 15_000 });
     expect(await row.locator('strong').textContent()).toBe('Caller');

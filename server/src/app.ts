@@ -11,8 +11,10 @@ import { recordAudit, startCallRecords } from './calls/index.ts';
 import { REPO_ROOT, type ServerConfig } from './config.ts';
 import { TextConversations } from './conversations/TextConversations.ts';
 import { openOrm } from './db/orm.ts';
+import { untilNoRooms } from './drain.ts';
 import { CallEventBus } from './events.ts';
 import { createHttpApp } from './http/app.ts';
+import { HttpError } from './http/errors.ts';
 import type { ReadinessChecks } from './http/readiness.ts';
 import { createConversationsRouter } from './http/routes/conversations.ts';
 import { staticFiles } from './http/staticFiles.ts';
@@ -43,6 +45,11 @@ export interface RunningServer {
   signaling: SignalingServer;
   /** GET /readyz's checks (components and tests register theirs). */
   readiness: ReadinessChecks;
+  /**
+   * Graceful shutdown: refuses new calls (503 server_draining, /readyz not ready), lets live calls end for up to
+   * `timeoutMs`, then closes the rest (clients get roomClosed, reason server_shutdown) and close()s.
+   */
+  drain(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -88,12 +95,23 @@ export async function startServer(
     createDialog: (agent) =>
       createDialog(agent, { onFallback: (message) => log.warn({ agentId: agent.id }, message) }),
   });
+  let draining = false;
   const httpApp = createHttpApp({
     config,
     tokens,
     orm,
     redis,
-    startCall: records.startCall,
+    startCall: (request) => {
+      if (draining) {
+        throw new HttpError(
+          503,
+          'server_draining',
+          'This server is shutting down and takes no new calls: retry in a few seconds (another instance answers).',
+          { headers: { 'retry-after': '5' } },
+        );
+      }
+      return records.startCall(request);
+    },
     roomExists: (roomId) => registry.get(roomId) !== undefined,
     routers: [...records.routers, createConversationsRouter({ tokens, conversations })],
     fallback: staticFiles(options.clientDir ?? path.join(REPO_ROOT, 'client', 'dist'), [
@@ -103,6 +121,9 @@ export async function startServer(
   });
   records.registerMetrics(httpApp.metrics);
   records.watchRooms((roomId) => registry.get(roomId) !== undefined);
+  httpApp.readiness.register('accepting_calls', () => {
+    if (draining) throw new Error('draining for shutdown');
+  });
   httpApp.readiness.register('mediasoup', () => {
     if (!pool.alive) throw new Error('no live mediasoup worker');
   });
@@ -146,7 +167,7 @@ export async function startServer(
   );
 
   let closing: Promise<void> | undefined;
-  return {
+  const running: RunningServer = {
     url,
     port,
     config,
@@ -157,6 +178,15 @@ export async function startServer(
     gateway,
     signaling,
     readiness: httpApp.readiness,
+    async drain(timeoutMs) {
+      draining = true;
+      log.info({ rooms: registry.rooms.length, timeoutMs }, 'draining: refusing new calls, live calls go on');
+      const left = await untilNoRooms(registry, bus, timeoutMs);
+      if (left > 0) log.warn({ rooms: left }, 'drain timeout: closing the calls still live');
+      // Before close() disconnects the clients, so they hear why (roomClosed, server_shutdown).
+      registry.close('server_shutdown');
+      await running.close();
+    },
     close() {
       closing ??= (async () => {
         stopRtcMetrics();
@@ -177,4 +207,5 @@ export async function startServer(
       return closing;
     },
   };
+  return running;
 }

@@ -41,14 +41,14 @@ command -v docker-compose >/dev/null || fail "docker-compose is not installed (D
 docker info >/dev/null 2>&1 || fail "the Docker daemon is not reachable: start it (e.g. dockerd --iptables=false --bridge=none --storage-driver=vfs &)"
 
 have_image() { docker image inspect "$1" >/dev/null 2>&1; }
-# The official image when it can be pulled, else a local stand-in made from the debootstrapped base.
+# The official image when it is here or can be pulled, else a local stand-in made from the debootstrapped base
+# (built every run: unchanged, that is a cache hit).
 image_or_standin() { # official-ref standin-ref dockerfile
-  if have_image "$2"; then echo "$2"; return; fi
   if have_image "$1" || docker pull -q "$1" >/dev/null 2>&1; then echo "$1"; return; fi
   make_base
   step "building $2 (stand-in for $1) from $BASE_IMAGE" >&2
   standin_context
-  "${NICE[@]}" docker build --network=host --build-arg "BASE_IMAGE=$BASE_IMAGE" -t "$2" \
+  "${NICE[@]}" docker build --force-rm --network=host --build-arg "BASE_IMAGE=$BASE_IMAGE" -t "$2" \
     -f "$WORK/images/$3" "$WORK/images" >"$WORK/standin.log" 2>&1 || { tail -30 "$WORK/standin.log" >&2; fail "building $2 failed"; }
   echo "$2"
 }
@@ -82,8 +82,11 @@ for pair in "mariadb:10.11 voiceroom-local/mariadb:10.11 mariadb.Dockerfile" "re
 done
 step "node image $NODE_IMAGE, slim $NODE_SLIM_IMAGE"
 
-# Build context: the files git tracks or would track (no node_modules, .env, .cache, models, results), as a tar.
-git ls-files -z -co --exclude-standard | xargs -0 -I{} sh -c '[ -e "{}" ] && printf "%s\0" "{}"' > "$WORK/files"
+# Build context: the files git tracks or would track (no node_modules, .env, .cache, models, results), as a tar;
+# without the deployment files and this smoke's host side, whose edits need no new image (vfs rebuilds are slow).
+git ls-files -z -co --exclude-standard -- . ':!docker/compose*.yaml' ':!scripts/docker/smoke.sh' \
+  ':!scripts/docker/smokeCall.ts' ':!scripts/docker/images' ':!*.md' \
+  | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done > "$WORK/files"
 tar --null -T "$WORK/files" -cf "$WORK/context.tar"
 BUILD_ARGS=(--build-arg "NODE_IMAGE=$NODE_IMAGE" --build-arg "NODE_SLIM_IMAGE=$NODE_SLIM_IMAGE")
 MS_VERSION="$(node -p "require('./node_modules/mediasoup/package.json').version")"
@@ -94,10 +97,14 @@ if [ "${SMOKE_MEDIASOUP_DOWNLOAD:-}" != 1 ] && [ -x "$PREBUILT" ]; then
   tar -rf "$WORK/context.tar" --transform 's|.*|docker/prebuilt/mediasoup-worker|' -C "$(dirname "$PREBUILT")" "$(basename "$PREBUILT")"
   BUILD_ARGS+=(--build-arg MEDIASOUP_WORKER_PREBUILT=docker/prebuilt/mediasoup-worker)
 fi
+if [ "${SMOKE_REUSE_APP_IMAGE:-}" = 1 ] && have_image "$APP_IMAGE"; then
+  step "reusing the existing $APP_IMAGE (SMOKE_REUSE_APP_IMAGE=1: for iterating on the stack or the call, not a build check)"
+else
 step "building $APP_IMAGE from docker/Dockerfile ($(du -h "$WORK/context.tar" | cut -f1) context; log: $WORK/build.log)"
-if ! "${NICE[@]}" docker build --network=host "${BUILD_ARGS[@]}" -t "$APP_IMAGE" -f docker/Dockerfile - < "$WORK/context.tar" > "$WORK/build.log" 2>&1; then
+if ! "${NICE[@]}" docker build --force-rm --network=host "${BUILD_ARGS[@]}" -t "$APP_IMAGE" -f docker/Dockerfile - < "$WORK/context.tar" > "$WORK/build.log" 2>&1; then
   tail -40 "$WORK/build.log"
   fail "building $APP_IMAGE failed"
+fi
 fi
 docker image prune -f >/dev/null 2>&1 || true
 
@@ -109,6 +116,17 @@ export MARIADB_PASSWORD="$MARIADB_ROOT_PASSWORD" DB_PASSWORD="$MARIADB_ROOT_PASS
 export AGENT_SERVICE_TOKEN="$(node server/src/auth/cli.ts service-token --name docker-smoke-agent --ttl-hours 1 2>/dev/null)"
 export MEDIASOUP_ANNOUNCED_ADDRESS=127.0.0.1
 
+# Host networking has no port mappings (docker-compose 1.29 refuses both together): drop them from the resolved file.
+"${COMPOSE[@]}" config > "$WORK/compose.resolved.yaml"
+node --input-type=module -e '
+  import { readFileSync, writeFileSync } from "node:fs";
+  import { parse } from "yaml";
+  const file = process.argv[1];
+  const config = parse(readFileSync(file, "utf8"), { version: "1.1" });
+  for (const service of Object.values(config.services)) if (service.network_mode === "host") delete service.ports;
+  writeFileSync(file, JSON.stringify(config, null, 2)); // JSON: YAML 1.1 and 1.2 read it alike ("no" stays a string)
+' "$WORK/compose.resolved.yaml"
+COMPOSE=(docker-compose -p "$PROJECT" -f "$WORK/compose.resolved.yaml")
 step "starting the stack (MariaDB :3307, Redis :6380, server :3100, agent worker; host networking)"
 STACK_UP=1
 "${COMPOSE[@]}" up -d --no-build >"$WORK/up.log" 2>&1 || { cat "$WORK/up.log"; fail "docker-compose up failed"; }

@@ -64,7 +64,7 @@ try {
   const heard = await pollUntil(
     () => readInboundAudio(page),
     (stats) => stats.packetsReceived > 0 && stats.totalAudioEnergy > 0,
-    { timeoutMs: 30_000, what: "the agent's voice at the caller" },
+    { timeoutMs: 60_000, what: "the agent's voice at the caller" },
   );
   progress('agent answered', { packetsReceived: heard.packetsReceived });
   const captions = await pollUntil(
@@ -96,8 +96,17 @@ try {
   );
   progress('extraction stored', { callId, status: call.status, extraction: call.extraction });
 } catch (error) {
+  const peerConnections = await caller.page
+    .evaluate(() =>
+      (
+        (window as unknown as { __voiceRoomPeerConnections?: RTCPeerConnection[] })
+          .__voiceRoomPeerConnections ?? []
+      ).map((pc) => `${pc.connectionState}/${pc.iceConnectionState}`),
+    )
+    .catch(() => []);
   progress('failed', {
     error: error instanceof Error ? error.message : String(error),
+    peerConnections,
     browser: caller.consoleLines.slice(-15),
   });
   process.exitCode = 1;

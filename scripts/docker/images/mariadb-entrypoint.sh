@@ -11,16 +11,19 @@ if [ "${1:-}" = mariadbd ]; then
     fi
     chown -R mysql:mysql /var/lib/mysql
     mariadb-install-db --user=mysql --datadir=/var/lib/mysql --skip-test-db --auth-root-authentication-method=normal >/dev/null
-    sql="DELETE FROM mysql.user WHERE user='';"
-    sql="$sql CREATE USER IF NOT EXISTS 'root'@'%' IDENTIFIED BY '${MARIADB_ROOT_PASSWORD:-}';"
-    sql="$sql GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION;"
-    sql="$sql ALTER USER 'root'@'localhost' IDENTIFIED BY '${MARIADB_ROOT_PASSWORD:-}';"
-    [ -n "${MARIADB_DATABASE:-}" ] && sql="$sql CREATE DATABASE IF NOT EXISTS \`$MARIADB_DATABASE\`;"
-    if [ -n "${MARIADB_USER:-}" ]; then
-      sql="$sql CREATE USER IF NOT EXISTS '$MARIADB_USER'@'%' IDENTIFIED BY '${MARIADB_PASSWORD:-}';"
-      [ -n "${MARIADB_DATABASE:-}" ] && sql="$sql GRANT ALL ON \`$MARIADB_DATABASE\`.* TO '$MARIADB_USER'@'%';"
-    fi
-    printf '%s FLUSH PRIVILEGES;\n' "$sql" > /run/mysqld/init.sql
+    # --init-file runs one statement per line.
+    {
+      echo "DELETE FROM mysql.user WHERE user='';"
+      echo "CREATE USER IF NOT EXISTS 'root'@'%' IDENTIFIED BY '${MARIADB_ROOT_PASSWORD:-}';"
+      echo "GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION;"
+      echo "ALTER USER 'root'@'localhost' IDENTIFIED BY '${MARIADB_ROOT_PASSWORD:-}';"
+      [ -z "${MARIADB_DATABASE:-}" ] || echo "CREATE DATABASE IF NOT EXISTS \`$MARIADB_DATABASE\`;"
+      if [ -n "${MARIADB_USER:-}" ]; then
+        echo "CREATE USER IF NOT EXISTS '$MARIADB_USER'@'%' IDENTIFIED BY '${MARIADB_PASSWORD:-}';"
+        [ -z "${MARIADB_DATABASE:-}" ] || echo "GRANT ALL ON \`$MARIADB_DATABASE\`.* TO '$MARIADB_USER'@'%';"
+      fi
+      echo "FLUSH PRIVILEGES;"
+    } > /run/mysqld/init.sql
     chown mysql:mysql /run/mysqld/init.sql
     set -- --init-file=/run/mysqld/init.sql "$@"
   fi

@@ -106,7 +106,6 @@ if ! "${NICE[@]}" docker build --force-rm --network=host "${BUILD_ARGS[@]}" -t "
   fail "building $APP_IMAGE failed"
 fi
 fi
-docker image prune -f >/dev/null 2>&1 || true
 
 # Fresh secrets for this run; the agent's service token is signed with the same JWT_SECRET, by the project's CLI.
 # (The database password variables are for compose files that ask for one.)

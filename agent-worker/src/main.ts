@@ -33,6 +33,8 @@ const EnvSchema = z.object({
   AGENT_PACER_LEAD_MS: PacerLeadMsSchema,
   /** Agent configuration (YAML) whose models are loaded before registering; empty to skip. */
   AGENT_WARMUP_CONFIG: z.string().max(500).default(DEFAULT_AGENT_FILE),
+  /** On SIGTERM/SIGINT: how long running calls may go on before they are handed over to another worker. */
+  AGENT_DRAIN_TIMEOUT_S: z.coerce.number().int().min(0).max(3600).default(25),
 });
 
 const log = createLogger('agent.main');
@@ -89,13 +91,23 @@ async function main(): Promise<void> {
     createPipeline: env.AGENT_PIPELINE === 'echo' ? echo : voicePipelineFactory(stages),
   });
   const shutdown = (signal: string) => {
-    log.info({ signal, sessions: worker.sessions.length }, 'shutting down');
-    worker.stop();
-    stages.close();
-    setTimeout(() => process.exit(0), 200).unref();
+    if (worker.draining) {
+      log.warn({ signal }, 'second signal while draining: handing the calls over now');
+      void worker.drain(0);
+      return;
+    }
+    log.info(
+      { signal, sessions: worker.sessions.length, drainTimeoutS: env.AGENT_DRAIN_TIMEOUT_S },
+      'draining: taking no new calls, letting the running ones end',
+    );
+    void worker.drain(env.AGENT_DRAIN_TIMEOUT_S * 1000).then(({ finished, handedOver }) => {
+      log.info({ finished, handedOver }, 'drained; exiting');
+      // A moment for the disconnect to reach the server.
+      setTimeout(() => process.exit(0), 200).unref();
+    });
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
   if (env.AGENT_PIPELINE === 'voice' && env.AGENT_WARMUP_CONFIG !== '')
     await warmUp(stages, env.AGENT_WARMUP_CONFIG);
   const workerId = await worker.start();

@@ -16,8 +16,10 @@ import { REPO_ROOT, type ServerConfig } from './config.ts';
 import { type RunningConsole, startConsole } from './console/index.ts';
 import { TextConversations } from './conversations/TextConversations.ts';
 import { openOrm } from './db/orm.ts';
+import { untilNoRooms } from './drain.ts';
 import { CallEventBus } from './events.ts';
 import { createHttpApp } from './http/app.ts';
+import { HttpError } from './http/errors.ts';
 import type { ReadinessChecks } from './http/readiness.ts';
 import { createCallRecordRouters } from './http/routes/callRecordRouters.ts';
 import { startCallWith } from './http/routes/calls.ts';
@@ -57,6 +59,11 @@ export interface RunningServer {
   readiness: ReadinessChecks;
   /** The HTTP API as mounted (its router stacks are what the OpenAPI check walks). */
   app: Koa;
+  /**
+   * Graceful shutdown: refuses new calls (503 server_draining, /readyz not ready), lets live calls end for up to
+   * `timeoutMs`, then closes the rest (clients get roomClosed, reason server_shutdown) and close()s.
+   */
+  drain(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -110,12 +117,24 @@ export async function startServer(
         onFallback: (f) => log.warn({ agentId: agent.id }, f.message),
       }),
   });
+  let draining = false;
+  const startCall = startCallWith(records.recorder);
   const httpApp = createHttpApp({
     config,
     tokens,
     orm,
     redis,
-    startCall: startCallWith(records.recorder),
+    startCall: (request) => {
+      if (draining) {
+        throw new HttpError(
+          503,
+          'server_draining',
+          'This server is shutting down and takes no new calls: retry in a few seconds (another instance answers).',
+          { headers: { 'retry-after': '5' } },
+        );
+      }
+      return startCall(request);
+    },
     roomExists: (roomId) => registry.get(roomId) !== undefined,
     routers: [
       ...createCallRecordRouters({ tokens, orm, records }),
@@ -129,6 +148,9 @@ export async function startServer(
   });
   records.registerMetrics(httpApp.metrics);
   records.watchRooms((roomId) => registry.get(roomId) !== undefined);
+  httpApp.readiness.register('accepting_calls', () => {
+    if (draining) throw new Error('draining for shutdown');
+  });
   httpApp.readiness.register('mediasoup', () => {
     if (!pool.alive) throw new Error('no live mediasoup worker');
   });
@@ -186,7 +208,7 @@ export async function startServer(
   );
 
   let closing: Promise<void> | undefined;
-  return {
+  const running: RunningServer = {
     url,
     port,
     config,
@@ -199,6 +221,15 @@ export async function startServer(
     console: consoleSide,
     readiness: httpApp.readiness,
     app: httpApp.app,
+    async drain(timeoutMs) {
+      draining = true;
+      log.info({ rooms: registry.rooms.length, timeoutMs }, 'draining: refusing new calls, live calls go on');
+      const left = await untilNoRooms(registry, bus, timeoutMs);
+      if (left > 0) log.warn({ rooms: left }, 'drain timeout: closing the calls still live');
+      // Before close() disconnects the clients, so they hear why (roomClosed, server_shutdown).
+      registry.close('server_shutdown');
+      await running.close();
+    },
     close() {
       closing ??= (async () => {
         stopRtcMetrics();
@@ -221,4 +252,5 @@ export async function startServer(
       return closing;
     },
   };
+  return running;
 }

@@ -120,6 +120,7 @@ const EnvSchema = z.object({
   REFRESH_FAMILY_MAX_AGE_DAYS: count(1, 366).default(30),
   SERVICE_TOKEN_TTL_HOURS: count(1, 24 * 366).default(24),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SERVER_DRAIN_TIMEOUT_S: count(0, 3600).default(20),
   LOG_LEVEL: logLevel.optional(),
   NODE_ENV: optionalString,
   RECORDING_KEYS: optionalString,
@@ -182,6 +183,8 @@ export interface ServerConfig {
   limits: AbuseLimits;
   /** When set, GET /metrics requires `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string;
+  /** On SIGTERM: how long live calls may go on (no new ones accepted) before their rooms are closed. */
+  drainTimeoutS: number;
   logLevel: string;
   /** NODE_ENV=production: JWT_SECRET is required and the demo password is refused. */
   production: boolean;
@@ -274,6 +277,7 @@ export function loadConfig(
       loginBackoffMaxS: e.LOGIN_BACKOFF_MAX_S,
     },
     ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
+    drainTimeoutS: e.SERVER_DRAIN_TIMEOUT_S,
     logLevel: e.LOG_LEVEL ?? 'info',
     production,
     providers: providerPolicy(env),

@@ -56,6 +56,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
           AGENT_PIPELINE: options.agent.pipeline ?? 'voice',
           AGENT_CAPACITY: String(options.agent.capacity ?? 4),
           LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+          // close() must not wait for live calls to drain
+          AGENT_DRAIN_TIMEOUT_S: '0',
           ...options.agent.env,
         },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -65,6 +65,7 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
   readonly #starting = new Map<string, { cancelled: boolean }>();
   #workerId: string | null = null;
   #stopping = false;
+  #draining = false;
   #everRegistered = false;
   #retryTimer: NodeJS.Timeout | null = null;
 
@@ -117,6 +118,41 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
       this.once('registered', onRegistered);
       this.#socket.connect();
     });
+  }
+
+  /** True once drain() began: dispatches are refused. */
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  /**
+   * Graceful shutdown: refuses new calls, lets the running ones end on their own for up to `timeoutMs`, then hands
+   * the rest over and disconnects. Handing over is disconnecting first: the server then ends those sessions as
+   * worker_lost and dispatches their calls to another worker.
+   */
+  async drain(timeoutMs: number): Promise<{ finished: number; handedOver: number }> {
+    this.#draining = true;
+    const running = () => this.#sessions.size + this.#starting.size;
+    const initial = running();
+    if (initial > 0) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.off('sessionended', check);
+          resolve();
+        };
+        const check = () => {
+          if (running() === 0) done();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        this.on('sessionended', check);
+      });
+    }
+    const handedOver = this.#sessions.size;
+    this.#stopping = true;
+    this.#socket.disconnect();
+    this.stop();
+    return { finished: initial - handedOver, handedOver };
   }
 
   /** Ends every session and disconnects. */
@@ -232,6 +268,8 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
     const dispatch = parsed.data;
     if (this.#sessions.has(dispatch.sessionId) || this.#starting.has(dispatch.sessionId))
       return fail('bad_request', `Session ${dispatch.sessionId} already runs here.`);
+    if (this.#draining)
+      return fail('at_capacity', 'This worker is shutting down and takes no new calls; dispatch elsewhere.');
     if (this.#sessions.size + this.#starting.size >= this.#options.capacity) {
       return fail(
         'at_capacity',

@@ -123,6 +123,9 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       worker.close();
       return;
     }
+    // mediasoup closes each worker on the process's SIGINT/SIGTERM; the server drains first and closes them itself.
+    const onSignal = (worker as unknown as { onSignal?: () => void }).onSignal;
+    if (onSignal) for (const signal of ['SIGINT', 'SIGTERM']) process.off(signal, onSignal);
     worker.on('died', (error) => this.#onDied(worker, error));
     this.#counter.watch(worker);
     this.#workers.push(worker);

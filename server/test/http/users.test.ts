@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SEED_PASSWORD } from '../../src/db/seed.ts';
 import { errorCode, type Harness, startHarness } from './harness.ts';
 
 let h: Harness;
@@ -62,6 +63,30 @@ describe('/api/users', () => {
     expect(res.status).toBe(400);
     const paths = (await res.json()).error.details.map((d: { path: string }) => d.path).sort();
     expect(paths).toEqual(['body.password', 'body.role']);
+  });
+
+  it('never gives an account the public demo password, created or changed', async () => {
+    const created = await h.request('POST', '/api/users', {
+      token: admin,
+      body: {
+        email: 'demo@voiceroom.test',
+        password: DEFAULT_SEED_PASSWORD,
+        role: 'admin',
+        displayName: 'D',
+      },
+    });
+    expect(created.status).toBe(400);
+    const users = (await (await h.request('GET', '/api/users', { token: admin })).json()).items as {
+      id: string;
+    }[];
+    const changed = await h.request('PATCH', `/api/users/${users[0]?.id}`, {
+      token: admin,
+      body: { password: DEFAULT_SEED_PASSWORD },
+    });
+    expect(changed.status).toBe(400);
+    expect((await changed.json()).error.details.map((d: { path: string }) => d.path)).toEqual([
+      'body.password',
+    ]);
   });
 
   it('lists accounts by role with a total', async () => {

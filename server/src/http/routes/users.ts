@@ -3,11 +3,16 @@ import { z } from 'zod';
 import { UserRoleSchema } from '../../auth/roles.ts';
 import type { TokenService } from '../../auth/tokens.ts';
 import { type UserAdmin, UserAdminError } from '../../auth/UserAdmin.ts';
+import { DEFAULT_SEED_PASSWORD } from '../../db/seed.ts';
 import { HttpError } from '../errors.ts';
 import { authenticatedUser, requireAuth } from '../middleware/requireAuth.ts';
 import { validateBody, validateParams, validateQuery } from '../validate.ts';
 
-const password = z.string().min(10, 'at least 10 characters').max(1024);
+const password = z
+  .string()
+  .min(10, 'at least 10 characters')
+  .max(1024)
+  .refine((p) => p !== DEFAULT_SEED_PASSWORD, 'the public demo password cannot be given to an account');
 const displayName = z.string().trim().min(1).max(128);
 
 export const UserListQuerySchema = z

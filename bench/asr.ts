@@ -1,21 +1,26 @@
 /**
  * Speech recognition benchmark: `npm run bench:asr`. PocketSphinx with the pizzeria agent's generated language model
- * on in-domain caller utterances synthesised by flite (kal16, the agent's own voice) and espeak-ng, against the
- * general en-us model as a baseline, for a few general-vocabulary weights; plus the real human clips
- * (/work/shared/speech/real or SPEECH_DIR) to show what the domain model costs out of domain.
+ * on in-domain caller lines held out of its corpus (bench/utterances.ts ASR_LINES) said by every local caller voice
+ * (the voice list bench:voice uses: flite's and espeak-ng's English voices), against the general en-us model as a
+ * baseline, for a few general-vocabulary weights; plus the real human clips (/work/shared/speech/real or
+ * SPEECH_DIR), out of domain, reported beside the voices and never in their headline.
  *
- * wer (call): pooled word error rate with one recognition stream per voice, as in a call (the stream's cepstral
- * normalisation adapts to the caller). cold: a fresh stream per utterance, i.e. every utterance is a call's first,
- * with and without the second decoding pass of a stream's first utterance.
+ * wer (call): word error rate per voice with one recognition stream per voice, as in a call (the stream's cepstral
+ * normalisation adapts to the caller); the headline pools every voice's errors over every voice's words and names
+ * the worst voice. cold: a fresh stream per utterance, i.e. every utterance is a call's first, with and without the
+ * second decoding pass of a stream's first utterance.
  * rtf: decode time / audio time (audio pushed as fast as it decodes).
  * following_dialog: the default model's WER when each utterance is decoded with the slot model of the question it
  * answers (as the pipeline does after each agent question), the slot judged from the reference text by the NLU.
- * final_latency_ms: endUtterance -> final with audio paced in real time (what a caller waits for), for a call's
- * first utterance (second pass included) and for later ones.
- * Prints one JSON line and writes bench/results/asr.json. Progress goes to stderr.
+ * final_latency_ms: endUtterance -> final with audio paced in real time (what a caller waits for), per voice over
+ * its first LATENCY_LINES (4) lines on a fresh stream: a call's first utterance (second pass included) apart from
+ * later ones.
+ * ASR_MODELS (comma-separated names, default all) bounds the run: over 13 voices the general model alone decodes
+ * ~13 minutes of audio. Prints one JSON line and writes bench/results/asr.json. Progress goes to stderr.
  */
 import { readFileSync } from 'node:fs';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -23,25 +28,17 @@ import { Nlu } from '../agent-worker/src/nlu/index.ts';
 import { PocketSphinxStt } from '../agent-worker/src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
 import { wordErrorRate } from '../agent-worker/src/stages/stt/wordErrorRate.ts';
 import type { Stt, SttEvent, SttExpectation, SttStream } from '../agent-worker/src/stages/types.ts';
-import {
-  concat,
-  parseWav,
-  silence,
-  synthesizeSpeech,
-  type TestVoice,
-} from '../agent-worker/test/stages/fixtures/speech.ts';
 import { AgentConfigSchema } from '../sdk-js/src/protocol/index.ts';
+import { realUtterances, speak16k, type Utterance } from './asrSpeech.ts';
+import { finalLatency, type Recognised, werByVoice } from './perVoice.ts';
 import { ASR_LINES as UTTERANCES } from './utterances.ts';
+import { availableCallerVoices, voiceLabel } from './voiceScenario.ts';
 
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS = path.join(ROOT, 'results', 'asr.json');
 const SPEECH_DIR = process.env.SPEECH_DIR ?? '/work/shared/speech/real';
+const LATENCY_LINES = Number(process.env.LATENCY_LINES ?? 4);
 const progress = (message: string) => process.stderr.write(`[bench:asr] ${message}\n`);
-
-interface Utterance {
-  reference: string;
-  pcm: Int16Array;
-}
 
 /** Feeds one utterance (optionally paced like real time) and waits for its final. */
 async function recognise(
@@ -94,14 +91,13 @@ async function score(
     audioMs += (u.pcm.length / 16_000) * 1000;
   }
   stream.close();
-  const wrong = pairs.filter((p) => wordErrorRate([p]) > 0);
-  return { wer: round(wordErrorRate(pairs)), rtf: round(decodeMs / audioMs), errors: wrong };
+  return { pairs, decodeMs, audioMs };
 }
 
 interface Score {
-  wer: number;
-  rtf: number;
-  errors: { reference: string; hypothesis: string }[];
+  pairs: Recognised[];
+  decodeMs: number;
+  audioMs: number;
 }
 
 /** The question an utterance answers, as the agent would have asked it. */
@@ -118,39 +114,49 @@ function round(x: number, digits = 3): number {
   return Number(x.toFixed(digits));
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-async function realSpeech(): Promise<Utterance[]> {
-  const tsv = readFileSync(path.join(SPEECH_DIR, 'TRANSCRIPTS.tsv'), 'utf8').split('\n').slice(1);
-  const files = new Set(await readdir(SPEECH_DIR));
-  const out: Utterance[] = [];
-  for (const line of tsv) {
-    const [file, transcript] = line.split('\t');
-    if (!file || !transcript || !files.has(file) || transcript.includes('[')) continue;
-    const wav = parseWav(readFileSync(path.join(SPEECH_DIR, file)));
-    if (wav.sampleRate === 16_000) out.push({ reference: transcript, pcm: wav.samples });
+/** Per voice word error rates over every voice, the real clips beside them, and the real-time factor. */
+async function scoreAll(
+  stt: Stt,
+  voices: ReadonlyMap<string, Utterance[]>,
+  real: Utterance[],
+  mode: 'call' | 'cold',
+) {
+  const byVoice = new Map<string, Recognised[]>();
+  let decodeMs = 0;
+  let audioMs = 0;
+  for (const [voice, set] of voices) {
+    const s = await score(stt, set, mode);
+    byVoice.set(voice, s.pairs);
+    decodeMs += s.decodeMs;
+    audioMs += s.audioMs;
   }
-  return out;
+  const realScore = await score(stt, real, mode);
+  const misrecognised = [...byVoice].flatMap(([voice, pairs]) =>
+    pairs.filter((p) => wordErrorRate([p]) > 0).map((p) => ({ voice, ...p })),
+  );
+  return {
+    ...werByVoice(byVoice),
+    real_speech_out_of_domain: {
+      wer: round(wordErrorRate(realScore.pairs)),
+      clips: real.length,
+    },
+    rtf: round(decodeMs / audioMs),
+    misrecognised,
+  };
 }
 
 async function main(): Promise<void> {
   const config = AgentConfigSchema.parse(
     parse(readFileSync(path.join(ROOT, '..', 'agent-worker', 'agents', 'pizzeria.yaml'), 'utf8')),
   );
-  const sets: Record<TestVoice, Utterance[]> = { flite: [], 'espeak-ng': [] };
-  for (const voice of ['flite', 'espeak-ng'] as const) {
-    progress(`synthesising ${UTTERANCES.length} utterances with ${voice}`);
-    for (const reference of UTTERANCES) {
-      sets[voice].push({
-        reference,
-        pcm: concat(silence(200), await synthesizeSpeech(reference, voice), silence(300)),
-      });
-    }
+  const voices = new Map<string, Utterance[]>();
+  for (const voice of await availableCallerVoices()) {
+    progress(`synthesising ${UTTERANCES.length} utterances with ${voiceLabel(voice)}`);
+    const set: Utterance[] = [];
+    for (const reference of UTTERANCES) set.push({ reference, pcm: await speak16k(reference, voice) });
+    voices.set(voiceLabel(voice), set);
   }
-  const real = await realSpeech().catch(() => []);
+  const real = await realUtterances(SPEECH_DIR);
 
   const models: Record<string, () => Promise<Stt>> = {
     general_en_us: () => PocketSphinxStt.create(),
@@ -160,29 +166,25 @@ async function main(): Promise<void> {
   };
   const results: Record<string, unknown> = {};
   const compact: Record<string, unknown> = {};
-  for (const [name, make] of Object.entries(models)) {
+  const chosen = process.env.ASR_MODELS?.split(',') ?? Object.keys(models);
+  for (const name of chosen) {
+    const make = models[name];
+    if (!make) throw new Error(`ASR_MODELS: no model ${name}; choose from ${Object.keys(models).join(', ')}`);
     const started = performance.now();
     const stt = await make();
     const loadMs = round(performance.now() - started, 1);
-    progress(`${name}: loaded in ${loadMs} ms, scoring`);
-    const flite = await score(stt, sets.flite, 'call');
-    const espeak = await score(stt, sets['espeak-ng'], 'call');
-    const realScore = real.length > 0 ? await score(stt, real, 'call') : undefined;
-    results[name] = {
-      load_ms: loadMs,
-      flite_kal16: { wer: flite.wer, rtf: flite.rtf },
-      espeak_ng: { wer: espeak.wer, rtf: espeak.rtf },
-      real_speech_out_of_domain: realScore
-        ? { wer: realScore.wer, rtf: realScore.rtf, clips: real.length }
-        : null,
-      misrecognised: [
-        ...flite.errors.map((e) => ({ voice: 'flite', ...e })),
-        ...espeak.errors.map((e) => ({ voice: 'espeak-ng', ...e })),
-      ],
+    progress(`${name}: loaded in ${loadMs} ms, scoring ${voices.size} voices and ${real.length} real clips`);
+    const scored = await scoreAll(stt, voices, real, 'call');
+    stt.close();
+    results[name] = { load_ms: loadMs, ...scored };
+    compact[name] = {
+      wer: scored.wer,
+      worst: scored.worst_voice,
+      real: scored.real_speech_out_of_domain.wer,
+      rtf: scored.rtf,
     };
-    compact[name] = { flite: flite.wer, espeak: espeak.wer, real: realScore?.wer ?? null, rtf: espeak.rtf };
     progress(
-      `${name}: WER flite ${flite.wer}, espeak-ng ${espeak.wer}${realScore ? `, real ${realScore.wer}` : ''}`,
+      `${name}: WER ${scored.wer} over ${voices.size} voices, real ${scored.real_speech_out_of_domain.wer}`,
     );
   }
 
@@ -190,63 +192,74 @@ async function main(): Promise<void> {
   const nlu = new Nlu({ menu: config.menu.items, knowledge: config.knowledge });
   const listenFor = (reference: string) => slotAnswered(nlu, reference);
   const following = await PocketSphinxStt.create({ domain: config });
-  const followingFlite = await score(following, sets.flite, 'call', listenFor);
-  const followingEspeak = await score(following, sets['espeak-ng'], 'call', listenFor);
+  const followingByVoice = new Map<string, Recognised[]>();
+  for (const [voice, set] of voices)
+    followingByVoice.set(voice, (await score(following, set, 'call', listenFor)).pairs);
+  following.close();
   const followingDialog = {
-    flite_kal16: followingFlite.wer,
-    espeak_ng: followingEspeak.wer,
-    misrecognised: [
-      ...followingFlite.errors.map((e) => ({ voice: 'flite', slot: listenFor(e.reference), ...e })),
-      ...followingEspeak.errors.map((e) => ({ voice: 'espeak-ng', slot: listenFor(e.reference), ...e })),
-    ],
+    ...werByVoice(followingByVoice),
+    misrecognised: [...followingByVoice].flatMap(([voice, pairs]) =>
+      pairs.filter((p) => wordErrorRate([p]) > 0).map((p) => ({ voice, slot: listenFor(p.reference), ...p })),
+    ),
   };
-  progress(`following the dialog: WER flite ${followingFlite.wer}, espeak-ng ${followingEspeak.wer}`);
+  progress(`following the dialog: WER ${followingDialog.wer} over ${voices.size} voices`);
 
   progress('cold streams (every utterance a first utterance), with and without the second pass');
   const cold: Record<string, unknown> = {};
   for (const secondPass of [true, false]) {
     const stt = await PocketSphinxStt.create({ domain: config, coldStartSecondPass: secondPass });
-    const flite = await score(stt, sets.flite, 'cold');
-    const espeak = await score(stt, sets['espeak-ng'], 'cold');
-    cold[secondPass ? 'second_pass' : 'single_pass'] = {
-      flite_kal16: flite.wer,
-      espeak_ng: espeak.wer,
-      rtf_espeak: espeak.rtf,
-    };
+    const { misrecognised: _m, ...scored } = await scoreAll(stt, voices, real, 'cold');
+    stt.close();
+    cold[secondPass ? 'second_pass' : 'single_pass'] = scored;
   }
 
-  progress('final latency with audio paced in real time');
+  progress(`final latency with audio paced in real time, ${LATENCY_LINES} lines per voice`);
   const stt = await PocketSphinxStt.create({ domain: config });
-  const stream = stt.createStream();
-  const iterator = stream[Symbol.asyncIterator]();
-  const latencies: number[] = [];
-  for (const u of sets.flite.slice(0, 8))
-    latencies.push((await recognise(stream, iterator, u.pcm, 20)).latencyMs);
-  stream.close();
-  const [firstLatency, ...laterLatencies] = latencies;
+  const latencyByVoice: Record<string, number[]> = {};
+  for (const [voice, set] of voices) {
+    const stream = stt.createStream();
+    const iterator = stream[Symbol.asyncIterator]();
+    const latencies: number[] = [];
+    for (const u of set.slice(0, LATENCY_LINES))
+      latencies.push((await recognise(stream, iterator, u.pcm, 20)).latencyMs);
+    stream.close();
+    latencyByVoice[voice] = latencies;
+  }
+  stt.close();
+  const perVoiceLatency = Object.fromEntries(
+    Object.entries(latencyByVoice).map(([voice, l]) => {
+      const { calls: _c, ...figures } = finalLatency([l]);
+      return [voice, { first_utterance: figures.first_utterance_p50, later_p50: figures.later_p50 }];
+    }),
+  );
 
   const summary = {
     bench: 'asr',
     provider: 'pocketsphinx',
     agent: config.id,
     utterances: UTTERANCES.length,
+    voices: voices.size,
     default_model: 'domain_w0_05',
     models: results,
     following_dialog: followingDialog,
     cold,
-    final_latency_ms: {
-      first_utterance: round(firstLatency ?? Number.NaN, 1),
-      later_p50: round(percentile(laterLatencies, 50), 1),
-      later_max: round(Math.max(...laterLatencies), 1),
-    },
-    machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+    final_latency_ms: { ...finalLatency(Object.values(latencyByVoice)), per_voice: perVoiceLatency },
+    machine: { cpus: os.cpus().length, loadavg: os.loadavg().map((l) => round(l, 2)), node: process.version },
     at: new Date().toISOString(),
   };
   await mkdir(path.dirname(RESULTS), { recursive: true });
   await writeFile(RESULTS, `${JSON.stringify(summary, null, 2)}\n`);
-  const { models: _models, ...line } = summary;
+  const { models: _models, cold: _cold, final_latency_ms: latency, ...line } = summary;
+  const { per_voice: _pv, ...latencyHeadline } = latency;
   const { misrecognised: _errors, ...followingWer } = followingDialog;
-  console.log(JSON.stringify({ ...line, following_dialog: followingWer, wer_call: compact }));
+  console.log(
+    JSON.stringify({
+      ...line,
+      following_dialog: followingWer,
+      wer_call: compact,
+      final_latency_ms: latencyHeadline,
+    }),
+  );
 }
 
 await main();

@@ -14,16 +14,12 @@
  * extractor must leave it empty), since an extractor that returns nothing is right on every null field.
  * items_f1: micro-averaged F1 over (name, size, quantity) tuples.
  *
- * `--asr flite|espeak-ng`: the caller lines are first spoken by that voice and recognised by PocketSphinx, as in a
- * real call; writes bench/results/extraction-asr.json with the word error rate.
+ * bench/extractionAsr.ts scores the same sets after every caller line went through a local voice and PocketSphinx.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { wordErrorRate } from '../agent-worker/src/stages/stt/wordErrorRate.ts';
-import { synthesizeSpeech, type TestVoice } from '../agent-worker/test/stages/fixtures/speech.ts';
-import { defaultAgent, RulesExtractor } from '../server/src/extraction/rules/index.ts';
+import { RulesExtractor } from '../server/src/extraction/rules/index.ts';
 import {
   type ExtractionResult,
   type Extractor,
@@ -34,7 +30,6 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CORPUS = path.join(HERE, 'fixtures', 'transcripts');
 const BLIND = path.join(HERE, 'fixtures', 'blind');
 const RESULT_FILE = path.join(HERE, 'results', 'extraction.json');
-const ASR_RESULT_FILE = path.join(HERE, 'results', 'extraction-asr.json');
 
 interface Expected {
   customer: { name: string | null; address: string | null; phone: string | null };
@@ -155,7 +150,7 @@ export function scoreCall(result: ExtractionResult, expected: Expected): Score {
   };
 }
 
-interface CorpusCall {
+export interface CorpusCall {
   id: string;
   transcript: ReturnType<typeof TranscriptFileSchema.parse>;
   expected: Expected;
@@ -228,51 +223,6 @@ export async function evaluate(extractor: Extractor, calls: readonly CorpusCall[
   };
 }
 
-/**
- * The corpus as the voice pipeline would hear it: every caller line spoken by a local TTS voice and recognised by
- * PocketSphinx with the agent's domain language model. Agent lines stay as written (they are the agent's own text).
- */
-async function throughAsr(
-  calls: readonly CorpusCall[],
-  voice: TestVoice,
-): Promise<{ calls: CorpusCall[]; wer: number }> {
-  const { PocketSphinxStt } = await import('../agent-worker/src/stages/stt/pocketsphinx/PocketSphinxStt.ts');
-  const stt = await PocketSphinxStt.create({ domain: defaultAgent() });
-  const stream = stt.createStream();
-  const finals = stream[Symbol.asyncIterator]();
-  const pairs: Array<{ reference: string; hypothesis: string }> = [];
-  const heard: CorpusCall[] = [];
-  try {
-    for (const [n, call] of calls.entries()) {
-      const transcript: CorpusCall['transcript'] = [];
-      for (const line of call.transcript) {
-        if (line.speaker !== 'customer' || line.text.trim() === '') {
-          transcript.push(line);
-          continue;
-        }
-        const pcm = await synthesizeSpeech(line.text, voice);
-        for (let i = 0; i < pcm.length; i += 320) stream.pushAudio(pcm.subarray(i, i + 320));
-        stream.endUtterance();
-        let text = '';
-        for (let next = await finals.next(); !next.done; next = await finals.next()) {
-          if (next.value.type === 'final') {
-            text = next.value.text;
-            break;
-          }
-        }
-        pairs.push({ reference: line.text, hypothesis: text });
-        transcript.push({ speaker: 'customer', text });
-      }
-      heard.push({ ...call, transcript });
-      process.stderr.write(`[asr ${voice}] ${n + 1}/${calls.length} ${call.id}\n`);
-    }
-  } finally {
-    stream.close();
-    stt.close();
-  }
-  return { calls: heard, wer: Math.round(wordErrorRate(pairs) * 1000) / 1000 };
-}
-
 /** The configured LLM extractor (H6's factory), when a key or model path is set; undefined otherwise. */
 async function llmExtractor(): Promise<Extractor | undefined> {
   if (!process.env.DEEPSEEK_API_KEY && !process.env.LLM_MODEL_PATH) return undefined;
@@ -293,7 +243,7 @@ interface Sets {
   tuned_late: CorpusCall[];
 }
 
-function loadSets(): Sets {
+export function loadSets(): Sets {
   const corpus = loadCorpus();
   return {
     blind: loadCorpus(BLIND),
@@ -321,50 +271,10 @@ async function evaluateRules(sets: Sets) {
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ options: { asr: { type: 'string' } } });
   const sets = loadSets();
-  if (values.asr !== undefined) {
-    if (values.asr !== 'flite' && values.asr !== 'espeak-ng')
-      throw new Error('--asr takes flite or espeak-ng');
-    // Caller speech through TTS and ASR first: what extraction sees after a real voice call.
-    const heard = {
-      blind: await throughAsr(sets.blind, values.asr),
-      tuning: await throughAsr(sets.tuning, values.asr),
-      tuned_late: await throughAsr(sets.tuned_late, values.asr),
-    };
-    // What the recogniser heard, kept for looking into misses.
-    writeFileSync(
-      ASR_RESULT_FILE.replace('.json', '-transcripts.json'),
-      `${JSON.stringify(
-        Object.values(heard).flatMap((h) => h.calls),
-        null,
-        1,
-      )}\n`,
-    );
-    const rules = await evaluateRules({
-      blind: heard.blind.calls,
-      tuning: heard.tuning.calls,
-      tuned_late: heard.tuned_late.calls,
-    });
-    const output = {
-      ...rules,
-      asr: {
-        engine: 'pocketsphinx',
-        voice: values.asr,
-        word_error_rate: {
-          blind: heard.blind.wer,
-          tuning: heard.tuning.wer,
-          tuned_late: heard.tuned_late.wer,
-        },
-      },
-    };
-    writeFileSync(ASR_RESULT_FILE, `${JSON.stringify(output, null, 2)}\n`);
-    process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
-  } else {
-    const rules = await evaluateRules(sets);
-    const llm = await llmExtractor();
-    const output = { ...rules, ...(llm ? { llm: await evaluateSets(llm, sets) } : {}) };
-    writeFileSync(RESULT_FILE, `${JSON.stringify(output, null, 2)}\n`);
-    process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
-  }
+  const rules = await evaluateRules(sets);
+  const llm = await llmExtractor();
+  const output = { ...rules, ...(llm ? { llm: await evaluateSets(llm, sets) } : {}) };
+  writeFileSync(RESULT_FILE, `${JSON.stringify(output, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
 }

@@ -17,27 +17,15 @@ import { CallEventBus } from '../server/src/events.ts';
 import { DeepSeekExtractor } from '../server/src/extraction/deepseek.ts';
 import { ExtractionJobQueue } from '../server/src/extraction/jobs/ExtractionJobQueue.ts';
 import { ExtractionWorker } from '../server/src/extraction/jobs/ExtractionWorker.ts';
-import type { ExtractionResult } from '../server/src/extraction/schema.ts';
 import { createLogger } from '../server/src/log.ts';
 import { FakeChatCompletions } from '../test/helpers/fakeChatCompletions.ts';
+import { PIZZA_RESULT } from '../test/helpers/pizzaCall.ts';
 
 const CALLS = Number(process.env.CALLS ?? 20);
 const SEGMENTS = Number(process.env.SEGMENTS ?? 40);
 const JOBS = Number(process.env.JOBS ?? 100);
 const WORKERS = Number(process.env.WORKERS ?? 2);
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'call-records.json');
-
-/** What the fake DeepSeek answers for every call: the queue and the writes are measured, not the model. */
-const CANNED_RESULT: ExtractionResult = {
-  customer: { name: 'Anna Rossi', address: '12 Oak Street', phone: null, email: null },
-  items: [
-    { name: 'pepperoni pizza', size: 'large', quantity: 2, unit_price: 15.5 },
-    { name: 'coke', size: null, quantity: 1, unit_price: 2.5 },
-  ],
-  currency: 'USD',
-  confidence: 0.92,
-  notes: null,
-};
 
 const progress = (message: string) => process.stderr.write(`[bench:calls] ${message}\n`);
 
@@ -64,7 +52,7 @@ async function main(): Promise<void> {
     },
     { pool: { min: 1, max: 10 } },
   );
-  const fake = await new FakeChatCompletions({ fallback: { kind: 'reply', content: CANNED_RESULT } }).start();
+  const fake = await new FakeChatCompletions({ fallback: { kind: 'reply', content: PIZZA_RESULT } }).start();
   try {
     await orm.migrator.up();
     const store = new MySqlAgentConfigStore(orm);

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '../../src/db/orm.ts';
-import type { ExtractionResult, TranscriptLine } from '../../src/extraction/schema.ts';
+import type { TranscriptLine } from '../../src/extraction/schema.ts';
+
+export { PIZZA_CALL, PIZZA_RESULT } from '../../../test/helpers/pizzaCall.ts';
 
 /** Inserts an ended call with these final transcript lines; returns its id. */
 export async function seedCall(orm: MikroORM, lines: readonly TranscriptLine[]): Promise<string> {
@@ -63,21 +65,3 @@ export async function orderOf(orm: MikroORM, callId: string) {
   ]);
   return { ...order, items };
 }
-
-export const PIZZA_CALL: TranscriptLine[] = [
-  { speaker: 'agent', text: "Hi, thanks for calling Luigi's Pizzeria. What can I get for you today?" },
-  { speaker: 'customer', text: 'Two large pepperoni pizzas and a coke please.' },
-  { speaker: 'agent', text: 'Sure. Can I have your name and address?' },
-  { speaker: 'customer', text: 'Anna Rossi, 12 Oak Street.' },
-];
-
-export const PIZZA_RESULT: ExtractionResult = {
-  customer: { name: 'Anna Rossi', address: '12 Oak Street', phone: null, email: null },
-  items: [
-    { name: 'pepperoni pizza', size: 'large', quantity: 2, unit_price: 15.5 },
-    { name: 'coke', size: null, quantity: 1, unit_price: 2.5 },
-  ],
-  currency: 'USD',
-  confidence: 0.92,
-  notes: null,
-};

@@ -9,11 +9,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StageCache, voicePipelineFactory } from '../../../agent-worker/src/pipeline/index.ts';
-import { MySqlAgentConfigStore } from '../../src/calls/AgentConfigStore.ts';
-import { CallRecorder } from '../../src/calls/CallRecorder.ts';
-import { ExtractionJobQueue } from '../../src/extraction/jobs/ExtractionJobQueue.ts';
+import type { CallRecorder } from '../../src/calls/CallRecorder.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { type AgentHarness, startAgentHarness } from './agentHarness.ts';
+import { recordCalls } from './recordCalls.ts';
 
 const run = promisify(execFile);
 let h: AgentHarness;
@@ -37,16 +36,8 @@ async function speech(voice: string, text: string): Promise<Int16Array> {
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const agentConfigs = new MySqlAgentConfigStore(db.orm);
-  await agentConfigs.seedDefaults();
   h = await startAgentHarness();
-  recorder = new CallRecorder({
-    orm: db.orm,
-    bus: h.bus,
-    agentConfigs,
-    extractionQueue: new ExtractionJobQueue(db.orm, { maxAttempts: 1 }),
-  });
-  recorder.start();
+  recorder = await recordCalls(db, h.bus);
 });
 
 afterAll(async () => {

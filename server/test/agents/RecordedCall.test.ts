@@ -16,15 +16,14 @@ import { StageCache, voicePipelineFactory } from '../../../agent-worker/src/pipe
 import { loadStages } from '../../../agent-worker/src/pipeline/stageCache.ts';
 import { decodeRecording } from '../../../agent-worker/test/recording/decodeRecording.ts';
 import { FileAgentConfigStore } from '../../src/agents/FileAgentConfigStore.ts';
-import { MySqlAgentConfigStore } from '../../src/calls/AgentConfigStore.ts';
-import { CallRecorder } from '../../src/calls/CallRecorder.ts';
-import { ExtractionJobQueue } from '../../src/extraction/jobs/ExtractionJobQueue.ts';
+import type { CallRecorder } from '../../src/calls/CallRecorder.ts';
 import { errorHandler } from '../../src/http/middleware/errorHandler.ts';
 import { createRecordingsRouter } from '../../src/http/routes/recordings.ts';
 import { RecordingStore } from '../../src/recordings/RecordingStore.ts';
 import { parseRecordingKeys } from '../../src/recordings/recordingKeys.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { AGENTS_DIR, type AgentHarness, startAgentHarness } from './agentHarness.ts';
+import { recordCalls } from './recordCalls.ts';
 
 const run = promisify(execFile);
 const SETUP_DELAY_MS = 1500;
@@ -55,8 +54,6 @@ beforeAll(async () => {
   const yaml = await readFile(path.join(AGENTS_DIR, 'pizzeria.yaml'), 'utf8');
   await writeFile(path.join(dir, 'pizzeria.yaml'), `${yaml}\nrecording:\n  enabled: true\n`);
   db = await createTestDatabase();
-  const agentConfigs = new MySqlAgentConfigStore(db.orm);
-  await agentConfigs.seedDefaults();
   const keys = parseRecordingKeys(`k1:${randomBytes(32).toString('base64')}`, undefined);
   if (!('keyring' in keys)) throw new Error('test key did not parse');
   store = new RecordingStore({ dir: path.join(dir, 'recordings'), keyring: keys.keyring });
@@ -81,13 +78,7 @@ beforeAll(async () => {
     onRequest: api.callback(),
   });
   late.h = h;
-  recorder = new CallRecorder({
-    orm: db.orm,
-    bus: h.bus,
-    agentConfigs,
-    extractionQueue: new ExtractionJobQueue(db.orm, { maxAttempts: 1 }),
-  });
-  recorder.start();
+  recorder = await recordCalls(db, h.bus);
 });
 
 afterAll(async () => {

@@ -3,12 +3,11 @@ import { StageCache, voicePipelineFactory } from '../../../agent-worker/src/pipe
 import { CANNOT_HEAR_REPLY } from '../../../agent-worker/src/pipeline/StageRecovery.ts';
 import { loadStages } from '../../../agent-worker/src/pipeline/stageCache.ts';
 import type { Stt } from '../../../agent-worker/src/stages/types.ts';
-import { MySqlAgentConfigStore } from '../../src/calls/AgentConfigStore.ts';
 import { CallQueries } from '../../src/calls/CallQueries.ts';
-import { CallRecorder } from '../../src/calls/CallRecorder.ts';
-import { ExtractionJobQueue } from '../../src/extraction/jobs/ExtractionJobQueue.ts';
+import type { CallRecorder } from '../../src/calls/CallRecorder.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { type AgentHarness, startAgentHarness } from './agentHarness.ts';
+import { recordCalls } from './recordCalls.ts';
 
 /** A recogniser whose decoder crashes at the end of the caller's first utterance. */
 const crashingStt: Stt = {
@@ -34,15 +33,7 @@ let recorder: CallRecorder;
 beforeAll(async () => {
   h = await startAgentHarness();
   db = await createTestDatabase();
-  const agentConfigs = new MySqlAgentConfigStore(db.orm);
-  await agentConfigs.seedDefaults();
-  recorder = new CallRecorder({
-    orm: db.orm,
-    bus: h.bus,
-    agentConfigs,
-    extractionQueue: new ExtractionJobQueue(db.orm, { maxAttempts: 1 }),
-  });
-  recorder.start();
+  recorder = await recordCalls(db, h.bus);
 });
 
 afterAll(async () => {

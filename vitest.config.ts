@@ -2,7 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{server,agent-worker,sdk-js,client,loadtest}/test/**/*.test.ts', 'test/**/*.test.ts'],
+    include: [
+      '{packages/protocol,packages/agent-core,server,agent-worker,sdk-js,client,loadtest}/test/**/*.test.ts',
+      'test/**/*.test.ts',
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Media and browser tests share 2 cores; files run in parallel, tests in a file in order.

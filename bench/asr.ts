@@ -18,17 +18,15 @@
  * ASR_MODELS (comma-separated names, default all) bounds the run: over 13 voices the general model alone decodes
  * ~13 minutes of audio. Prints one JSON line and writes bench/results/asr.json. Progress goes to stderr.
  */
-import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
-import { Nlu } from '../agent-worker/src/nlu/index.ts';
+import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
+import { Nlu } from '@voiceroom/agent-core/nlu';
+import type { Stt, SttEvent, SttExpectation, SttStream } from '@voiceroom/agent-core/stages';
 import { PocketSphinxStt } from '../agent-worker/src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
 import { wordErrorRate } from '../agent-worker/src/stages/stt/wordErrorRate.ts';
-import type { Stt, SttEvent, SttExpectation, SttStream } from '../agent-worker/src/stages/types.ts';
-import { AgentConfigSchema } from '../sdk-js/src/protocol/index.ts';
 import { realUtterances, speak16k, type Utterance } from './asrSpeech.ts';
 import { finalLatency, type Recognised, werByVoice } from './perVoice.ts';
 import { ASR_LINES as UTTERANCES } from './utterances.ts';
@@ -146,9 +144,7 @@ async function scoreAll(
 }
 
 async function main(): Promise<void> {
-  const config = AgentConfigSchema.parse(
-    parse(readFileSync(path.join(ROOT, '..', 'agent-worker', 'agents', 'pizzeria.yaml'), 'utf8')),
-  );
+  const config = loadAgentFile(DEFAULT_AGENT_FILE);
   const voices = new Map<string, Utterance[]>();
   for (const voice of await availableCallerVoices()) {
     progress(`synthesising ${UTTERANCES.length} utterances with ${voiceLabel(voice)}`);

@@ -11,7 +11,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AgentLinkEvents, type SessionMedia } from '@voiceroom/sdk/protocol';
+import { AgentLinkEvents, type SessionMedia } from '@voiceroom/protocol';
 import { FRAME_SAMPLES_48K, OpusEncoderStream } from '../agent-worker/src/audio/OpusCodec.ts';
 import { buildRtpPacket } from '../agent-worker/src/rtp/rtpPacket.ts';
 import { connectConsole, connectScriptedWorker } from '../server/test/console/consoleClients.ts';

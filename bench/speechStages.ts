@@ -7,10 +7,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Tts, Vad } from '@voiceroom/agent-core/stages';
 import { EspeakTts } from '../agent-worker/src/stages/tts/espeak/EspeakTts.ts';
 import { FliteTts } from '../agent-worker/src/stages/tts/flite/FliteTts.ts';
 import { SentenceStream } from '../agent-worker/src/stages/tts/SentenceStream.ts';
-import type { Tts, Vad } from '../agent-worker/src/stages/types.ts';
 import { EnergyVad } from '../agent-worker/src/stages/vad/EnergyVad.ts';
 import { SileroVad } from '../agent-worker/src/stages/vad/SileroVad.ts';
 import { concat, silence, synthesizeSpeech } from '../agent-worker/test/stages/fixtures/speech.ts';

@@ -15,7 +15,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AgentState, TranscriptEvent, TurnMetricsEvent } from '@voiceroom/sdk/protocol';
+import type { AgentState, TranscriptEvent, TurnMetricsEvent } from '@voiceroom/protocol';
 import type { Page } from 'playwright-core';
 import { REAL_SPEECH_DIR } from '../agent-worker/test/stages/fixtures/speech.ts';
 import { launchCallBrowser, makeSpeechWav, pollUntil, readInboundAudio } from '../test/helpers/browser.ts';

@@ -1,11 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { hostname, networkInterfaces } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { AgentConfigSchema } from '@voiceroom/sdk/protocol';
-import { parse } from 'yaml';
+import { defaultProviderPolicy } from '@voiceroom/agent-core';
+import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
 import { z } from 'zod';
 import { PacerLeadMsSchema } from './audio/pacerLead.ts';
-import { defaultProviderPolicy } from './models/modelLayout.ts';
 import { StageCache, voicePipelineFactory } from './pipeline/index.ts';
 import { AgentWorker } from './worker/AgentWorker.ts';
 import type { CallPipelineFactory } from './worker/CallPipeline.ts';
@@ -14,8 +11,6 @@ import { createLogger } from './worker/log.ts';
 
 const echo: CallPipelineFactory = async ({ roomId, emit }) =>
   new EchoPipeline({ roomId, emit, delayMs: 200 });
-
-const DEFAULT_AGENT_FILE = fileURLToPath(new URL('../agents/pizzeria.yaml', import.meta.url));
 
 const EnvSchema = z.object({
   SERVER_URL: z.url().default('http://127.0.0.1:3000'),
@@ -46,7 +41,7 @@ const log = createLogger('agent.main');
 async function warmUp(stages: StageCache, file: string): Promise<void> {
   const started = performance.now();
   try {
-    const config = AgentConfigSchema.parse(parse(await readFile(file, 'utf8')));
+    const config = loadAgentFile(file);
     await stages.get(config);
     log.info({ agent: config.id, ms: Math.round(performance.now() - started) }, 'agent models loaded');
   } catch (error) {

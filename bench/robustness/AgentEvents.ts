@@ -2,7 +2,7 @@
  * What the benchmark hears of the agent from the server's event bus: transcripts and agent states per room, each
  * stamped with its arrival time, and waits on them.
  */
-import type { AgentState, TranscriptEvent } from '@voiceroom/sdk/protocol';
+import type { AgentState, TranscriptEvent } from '@voiceroom/protocol';
 import type { RunningServer } from '../../server/src/app.ts';
 import { pollUntil } from '../../test/helpers/browser.ts';
 

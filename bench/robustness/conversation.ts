@@ -4,9 +4,9 @@
  * way), who they are, and the order, name, address and phone the call should end with. Pure and seeded: the same
  * seed and menu give the same conversations.
  */
-import type { AgentConfig } from '@voiceroom/sdk/protocol';
-import { numberToWords } from '../../agent-worker/src/nlu/numbers.ts';
-import { describeLine as agentDescribeLine } from '../../agent-worker/src/nlu/speech.ts';
+
+import { describeLine as agentDescribeLine, numberToWords } from '@voiceroom/agent-core/nlu';
+import type { AgentConfig } from '@voiceroom/protocol';
 import { FIRST_NAMES, LAST_NAMES, STREET_KINDS, STREET_NAMES } from './names.ts';
 
 export interface OrderLine {

@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultAgent } from '../../server/src/extraction/rules/defaultAgent.ts';
+import { defaultAgent } from '@voiceroom/agent-core/agents';
 import { launchCallBrowser, makeSpeechWav } from '../../test/helpers/browser.ts';
 import { installScriptedMicrophone } from '../voiceMicrophone.ts';
 import { AgentEvents } from './AgentEvents.ts';

@@ -3,7 +3,7 @@
  * the scripted microphone says each caller line when the agent has finished asking (or over its read-back for a
  * backchannel or a barge-in), and after hang-up the stored extraction is read back from GET /api/calls/:callId.
  */
-import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import type { AgentConfig } from '@voiceroom/protocol';
 import type { Page } from 'playwright-core';
 import { pollUntil } from '../../test/helpers/browser.ts';
 import { say } from '../voiceMicrophone.ts';

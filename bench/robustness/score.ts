@@ -2,7 +2,7 @@
  * Scoring of robustness calls: what the agent confirmed (its read-back) and what extraction stored against what the
  * caller meant, and the timing of the call as heard in the page (voice-to-voice, cut-offs, barge-in stop). Pure.
  */
-import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import type { AgentConfig } from '@voiceroom/protocol';
 import { percentile } from '../voiceScenario.ts';
 import { describeLine, type OrderLine } from './conversation.ts';
 

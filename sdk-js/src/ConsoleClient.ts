@@ -1,5 +1,3 @@
-import { io, type Socket } from 'socket.io-client';
-import { SdkErrorCode, VoiceRoomError } from './errors.ts';
 import {
   type AgentPresence,
   type CallEndedNotice,
@@ -18,7 +16,9 @@ import {
   type HandoffRequest,
   type LiveCall,
   type Presence,
-} from './protocol/console.ts';
+} from '@voiceroom/protocol';
+import { io, type Socket } from 'socket.io-client';
+import { SdkErrorCode, VoiceRoomError } from './errors.ts';
 import { handshakeError, openSocket } from './socketHandshake.ts';
 import { TypedEmitter } from './TypedEmitter.ts';
 

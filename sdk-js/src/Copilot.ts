@@ -1,4 +1,4 @@
-import type { Takeover } from './protocol/signaling.ts';
+import type { Takeover } from '@voiceroom/protocol';
 import type { SignalingClient } from './SignalingClient.ts';
 
 /**

@@ -1,3 +1,4 @@
+import type { RtpCapabilities, SignalingNotificationData } from '@voiceroom/protocol';
 import { Device } from 'mediasoup-client';
 import type {
   RtpCapabilities as ClientRtpCapabilities,
@@ -9,7 +10,6 @@ import type {
   TransportOptions,
 } from 'mediasoup-client/types';
 import { VoiceRoomError } from './errors.ts';
-import type { RtpCapabilities, SignalingNotificationData } from './protocol/signaling.ts';
 import type { SignalingClient } from './SignalingClient.ts';
 import { TypedEmitter } from './TypedEmitter.ts';
 

@@ -1,8 +1,8 @@
+import type { JoinResponse, RtpCapabilities, SignalingNotification } from '@voiceroom/protocol';
 import { Copilot } from './Copilot.ts';
 import { asVoiceRoomError, SdkErrorCode, VoiceRoomError } from './errors.ts';
 import { MediaSession } from './MediaSession.ts';
 import { captureMicrophone, DEFAULT_MICROPHONE } from './microphone.ts';
-import type { JoinResponse, RtpCapabilities, SignalingNotification } from './protocol/signaling.ts';
 import { Roster } from './Roster.ts';
 import { SignalingClient } from './SignalingClient.ts';
 import { TypedEmitter } from './TypedEmitter.ts';

@@ -1,5 +1,3 @@
-import { io, type Socket } from 'socket.io-client';
-import { SdkErrorCode, VoiceRoomError } from './errors.ts';
 import {
   NOTIFICATION_EVENT,
   REQUEST_EVENT,
@@ -10,7 +8,9 @@ import {
   type SignalingRequestData,
   type SignalingResponse,
   SignalingResponseSchemas,
-} from './protocol/signaling.ts';
+} from '@voiceroom/protocol';
+import { io, type Socket } from 'socket.io-client';
+import { SdkErrorCode, VoiceRoomError } from './errors.ts';
 import { handshakeError, openSocket } from './socketHandshake.ts';
 import { TypedEmitter } from './TypedEmitter.ts';
 

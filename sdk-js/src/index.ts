@@ -9,10 +9,6 @@ export function connect(url: string, token: string, options?: ConnectOptions): P
   return Room.connect(url, token, options);
 }
 
-export { attachAudio } from './attachAudio.ts';
-export { ConsoleClient, type ConsoleClientEvents, type ConsoleClientOptions } from './ConsoleClient.ts';
-export { Copilot } from './Copilot.ts';
-export { SdkErrorCode, VoiceRoomError } from './errors.ts';
 export type {
   AgentPresence,
   AgentState,
@@ -31,7 +27,11 @@ export type {
   Takeover,
   TranscriptEvent,
   TurnMetricsEvent,
-} from './protocol/index.ts';
+} from '@voiceroom/protocol';
+export { attachAudio } from './attachAudio.ts';
+export { ConsoleClient, type ConsoleClientEvents, type ConsoleClientOptions } from './ConsoleClient.ts';
+export { Copilot } from './Copilot.ts';
+export { SdkErrorCode, VoiceRoomError } from './errors.ts';
 export { Room } from './Room.ts';
 export { TypedEmitter } from './TypedEmitter.ts';
 export type {

@@ -1,4 +1,3 @@
-import type { VoiceRoomError } from './errors.ts';
 import type {
   AgentStateEvent,
   RoomGrants,
@@ -7,7 +6,8 @@ import type {
   Takeover,
   TranscriptEvent,
   TurnMetricsEvent,
-} from './protocol/index.ts';
+} from '@voiceroom/protocol';
+import type { VoiceRoomError } from './errors.ts';
 
 /** Someone else in the room (the local peer is not listed). */
 export interface Participant {

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RoomRole } from '@voiceroom/sdk/protocol';
+import type { RoomRole } from '@voiceroom/protocol';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type MediaServer, startMediaServer } from '../../server/test/helpers/mediaServer.ts';
 import { type CallBrowser, launchCallBrowser, makeSpeechWav, pollUntil } from '../../test/helpers/browser.ts';

@@ -1,9 +1,9 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { RTC_NAMESPACE, type SignalingNotification } from '@voiceroom/protocol';
 import { Server, type Socket } from 'socket.io';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VoiceRoomError } from '../src/errors.ts';
-import { RTC_NAMESPACE, type SignalingNotification } from '../src/protocol/signaling.ts';
 import { SignalingClient } from '../src/SignalingClient.ts';
 
 type Handler = (request: { method: string; data: unknown }, ack: (answer: unknown) => void) => void;

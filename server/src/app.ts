@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { createDialog } from '@voiceroom/agent-worker/dialog';
+import { createDialog } from '@voiceroom/agent-core/dialog';
 import { Redis } from 'ioredis';
 import type Koa from 'koa';
 import { Server as SocketIoServer } from 'socket.io';

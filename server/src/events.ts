@@ -4,7 +4,7 @@ import type {
   StageFailedEvent,
   TranscriptEvent,
   TurnMetricsEvent,
-} from '@voiceroom/sdk/protocol';
+} from '@voiceroom/protocol';
 
 /**
  * The server's in-process bus of call lifecycle events. Media (rooms, participants), the agent gateway

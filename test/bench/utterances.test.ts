@@ -1,8 +1,8 @@
+import { defaultAgent } from '@voiceroom/agent-core/agents';
 import { describe, expect, it } from 'vitest';
 import { buildDomainCorpus } from '../../agent-worker/src/stages/stt/lm/domainCorpus.ts';
 import { normalizeTranscript } from '../../agent-worker/src/stages/stt/lm/normalize.ts';
 import { ASR_LINES, BARGE_IN_LINES, LONG_ANSWER_LINES, ORDINARY_LINES } from '../../bench/utterances.ts';
-import { defaultAgent } from '../../server/src/extraction/rules/index.ts';
 
 /**
  * The benchmarks' caller lines are held out of the language model the recogniser is built from: one that is a

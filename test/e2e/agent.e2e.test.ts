@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { AgentState, TranscriptEvent, TurnMetricsEvent } from '@voiceroom/sdk/protocol';
+import type { AgentState, TranscriptEvent, TurnMetricsEvent } from '@voiceroom/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeTranscript } from '../../agent-worker/src/stages/stt/lm/normalize.ts';
 import { installScriptedMicrophone, say } from '../../bench/voiceMicrophone.ts';

@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { TranscriptEvent } from '@voiceroom/sdk/protocol';
+import type { TranscriptEvent } from '@voiceroom/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../helpers/app.ts';
 import { type CallBrowser, makeSpeechWav, pollUntil, readInboundAudio } from '../helpers/browser.ts';

@@ -3,7 +3,7 @@
  * worker with a loopback DeepSeek fake): what a caller says and gives is not stored in the clear, audit rows carry no
  * customer data and expire, and a caller cannot tell that staff listen or whisper.
  */
-import type { TranscriptEvent } from '@voiceroom/sdk/protocol';
+import type { TranscriptEvent } from '@voiceroom/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MySqlAgentConfigStore } from '../../server/src/calls/AgentConfigStore.ts';
 import { RetentionSweeper } from '../../server/src/privacy/RetentionSweeper.ts';

@@ -1,4 +1,4 @@
-import type { SignalingResponse } from '@voiceroom/sdk/protocol';
+import type { SignalingResponse } from '@voiceroom/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRtc, joinRoom, type RtcTestClient } from '../../server/test/signaling/rtcClient.ts';
 import { type SecurityApp, startSecurityApp } from '../helpers/securityApp.ts';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { validateAgentConfig } from '@voiceroom/agent-core/agents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { validateAgentConfig } from '../../server/src/calls/agentYaml.ts';
 import { RecordingListener } from '../helpers/recordingListener.ts';
 import { errorCode, type SecurityApp, startSecurityApp } from '../helpers/securityApp.ts';
 

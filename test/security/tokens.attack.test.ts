@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { AGENTS_NAMESPACE } from '@voiceroom/sdk/protocol';
+import { AGENTS_NAMESPACE } from '@voiceroom/protocol';
 import { decodeJwt } from 'jose';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { defaultModelsDir } from '@voiceroom/agent-core';
 import { DownloadError } from './download.ts';
 import { installModel, isInstalled } from './installModel.ts';
 import { MODEL_MANIFEST, type ModelEntry } from './manifest.ts';
-import { defaultModelsDir } from './modelLayout.ts';
 
 /**
  * `npm run models [-- [--dir DIR] [--list] [name...]]`: downloads, verifies (sha256) and unpacks the recommended

@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { type ProviderPolicy, providerPolicyFromEnv } from '@voiceroom/sdk/protocol';
+import { join } from 'node:path';
 
 /**
  * The file layouts of the model directories sherpa-onnx providers load (as unpacked by `npm run models`), and
@@ -144,14 +143,4 @@ export function resolveModelDir(
     `${dir} looks like a ${closest.kind} model but lacks ${closest.missing.join(', ')}; re-run \`npm run models\``,
     closest.missing,
   );
-}
-
-/** Where downloaded models live: VOICEROOM_MODELS_DIR, else ./models under the working directory. */
-export function defaultModelsDir(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.VOICEROOM_MODELS_DIR ?? 'models');
-}
-
-/** The operator's provider policy (PROVIDER_API_KEY_ENVS, PROVIDER_BASE_URLS, the models directory) from `env`. */
-export function defaultProviderPolicy(env: NodeJS.ProcessEnv = process.env): ProviderPolicy {
-  return providerPolicyFromEnv(env, defaultModelsDir(env));
 }

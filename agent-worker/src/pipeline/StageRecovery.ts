@@ -1,6 +1,6 @@
-import type { StageRecovery as Recovery, SessionCallEvent, StageKind } from '@voiceroom/sdk/protocol';
+import type { Stage } from '@voiceroom/agent-core/stages';
+import type { StageRecovery as Recovery, SessionCallEvent, StageKind } from '@voiceroom/protocol';
 import type { Logger } from 'pino';
-import type { Stage } from '../stages/types.ts';
 
 export const CANNOT_HEAR_REPLY =
   "Sorry, I'm having trouble hearing you right now. Let me get a colleague to help you.";

@@ -1,4 +1,4 @@
-import type { SttExpectation, SttStream, VadEvent, VadStream } from '../stages/types.ts';
+import type { SttExpectation, SttStream, VadEvent, VadStream } from '@voiceroom/agent-core/stages';
 import type { Clock } from './clock.ts';
 import { FrameProcessor } from './frameProcessor.ts';
 import type { DownstreamFrame } from './frames.ts';

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../stages/types.ts';
+import type { ChatMessage } from '@voiceroom/agent-core/stages';
 
 export interface ChatHistoryOptions {
   /** Oldest messages are dropped beyond this many, so a long call keeps memory bounded. */

@@ -1,5 +1,5 @@
-import { expectationFromAgent } from '../nlu/CallTracker.ts';
-import type { SttExpectation } from '../stages/types.ts';
+import { expectationFromAgent } from '@voiceroom/agent-core/nlu';
+import type { SttExpectation } from '@voiceroom/agent-core/stages';
 
 /**
  * What the recogniser should listen for after the agent said `agentText` (as far as the caller heard it), judged

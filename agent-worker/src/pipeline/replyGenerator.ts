@@ -1,4 +1,4 @@
-import type { DialogSession, DialogTurnInput } from '../stages/types.ts';
+import type { DialogSession, DialogTurnInput } from '@voiceroom/agent-core/stages';
 import type { ChatHistory } from './chatHistory.ts';
 import type { Clock } from './clock.ts';
 import { FrameProcessor } from './frameProcessor.ts';

@@ -1,5 +1,5 @@
+import type { Tts } from '@voiceroom/agent-core/stages';
 import { SentenceStream } from '../stages/tts/SentenceStream.ts';
-import type { Tts } from '../stages/types.ts';
 import type { SpeakSentences, SpokenChunk } from './replyGenerator.ts';
 
 const END_OF_SENTENCE = new Int16Array(0);

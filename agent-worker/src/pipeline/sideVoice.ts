@@ -1,4 +1,4 @@
-import type { SttStream, VadStream } from '../stages/types.ts';
+import type { SttStream, VadStream } from '@voiceroom/agent-core/stages';
 import { CallerInput } from './callerInput.ts';
 import type { Clock } from './clock.ts';
 import type { FrameProcessor } from './frameProcessor.ts';

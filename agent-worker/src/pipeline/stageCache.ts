@@ -1,12 +1,20 @@
 import { createHash } from 'node:crypto';
-import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import { createDialog } from '@voiceroom/agent-core/dialog';
+import type {
+  Dialog,
+  ProviderChoice,
+  Stage,
+  StageFallback,
+  Stt,
+  Tts,
+  Vad,
+} from '@voiceroom/agent-core/stages';
+import type { AgentConfig } from '@voiceroom/protocol';
 import type { Logger } from 'pino';
-import { createDialog } from '../stages/dialog/createDialog.ts';
+import { loadLocalModelDialog } from '../stages/dialog/index.ts';
 import { createStt, offlineSttFor } from '../stages/stt/createStt.ts';
 import { createTts } from '../stages/tts/createTts.ts';
-import type { Dialog, Stage, Stt, Tts, Vad } from '../stages/types.ts';
 import { createVad, offlineVadFor } from '../stages/vad/createVad.ts';
-import type { ProviderChoice, StageFallback } from '../stages/withFallback.ts';
 
 export interface CallStages {
   vad: Vad;
@@ -52,7 +60,7 @@ export const loadStages: StageLoader = async (config, { onFallback, onRecognitio
   // corrupts flite's state (its later synthesis crashes the process).
   const stt = await createStt(config, { onFallback, onError: onRecognitionError });
   const tts = await createTts(config.tts, { onFallback });
-  const dialog = await createDialog(config, { onFallback });
+  const dialog = await createDialog(config, { onFallback, localModel: loadLocalModelDialog });
   return { vad: await createVad(config.vad, { onFallback }), stt, tts, dialog };
 };
 

@@ -1,4 +1,4 @@
-import type { AgentState } from '@voiceroom/sdk/protocol';
+import type { AgentState } from '@voiceroom/protocol';
 import { type EndpointingBounds, endpointingDelayMs } from './endpointing.ts';
 import { classifyOverlap, type Overlap } from './overlap.ts';
 

@@ -1,4 +1,4 @@
-import type { AgentState } from '@voiceroom/sdk/protocol';
+import type { AgentState } from '@voiceroom/protocol';
 import type { Clock } from './clock.ts';
 import { FrameProcessor } from './frameProcessor.ts';
 import type { DownstreamFrame, UpstreamFrame } from './frames.ts';

@@ -1,6 +1,6 @@
-import type { AgentConfig, AgentState, SessionCallEvent } from '@voiceroom/sdk/protocol';
+import type { Dialog, Stt, Tts, Vad } from '@voiceroom/agent-core/stages';
+import type { AgentConfig, AgentState, SessionCallEvent } from '@voiceroom/protocol';
 import type { Logger } from 'pino';
-import type { Dialog, Stt, Tts, Vad } from '../stages/types.ts';
 import type { CallPipeline } from '../worker/CallPipeline.ts';
 import { AudioOutput } from './audioOutput.ts';
 import { CallerInput } from './callerInput.ts';

@@ -13,7 +13,7 @@ import {
   SessionStreamAddedSchema,
   SessionStreamRemovedSchema,
   SessionTakeoverSchema,
-} from '@voiceroom/sdk/protocol';
+} from '@voiceroom/protocol';
 import type { Logger } from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import type { z } from 'zod';

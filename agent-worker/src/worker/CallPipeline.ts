@@ -1,4 +1,4 @@
-import type { AgentConfig, SessionCallEvent } from '@voiceroom/sdk/protocol';
+import type { AgentConfig, SessionCallEvent } from '@voiceroom/protocol';
 import type { Logger } from 'pino';
 
 /**

@@ -1,15 +1,15 @@
 import { EventEmitter } from 'node:events';
+import { HANDOFF_UNANSWERED } from '@voiceroom/agent-core/dialog';
 import {
   type ReceiveStream,
   type SessionCallEvent,
   SessionCallEventSchema,
   type SessionDispatch,
   type SessionMedia,
-} from '@voiceroom/sdk/protocol';
+} from '@voiceroom/protocol';
 import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../audio/clock.ts';
 import { CallAudioRecorder } from '../recording/CallAudioRecorder.ts';
-import { HANDOFF_UNANSWERED } from '../stages/dialog/handoff.ts';
 import { type Endpoint, MediaSession, type MediaSessionStats } from '../transport/MediaSession.ts';
 import type { CallPipeline, CallPipelineFactory } from './CallPipeline.ts';
 

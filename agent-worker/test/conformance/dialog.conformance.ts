@@ -1,5 +1,5 @@
+import type { ChatMessage, Dialog, DialogChunk } from '@voiceroom/agent-core/stages';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage, Dialog, DialogChunk } from '../../src/stages/types.ts';
 
 export interface DialogUnderTest {
   dialog: Dialog;

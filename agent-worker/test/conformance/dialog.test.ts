@@ -1,8 +1,12 @@
-import { providerPolicyFromEnv } from '@voiceroom/sdk/protocol';
-import { OpenAiCompatibleDialog } from '../../src/stages/dialog/OpenAiCompatibleDialog.ts';
-import { ScriptedDialog } from '../../src/stages/dialog/ScriptedDialog.ts';
-import { type ChatRequest, chunk, FakeChatServer, type Reply } from '../dialog/fakeChatServer.ts';
-import { pizzeria } from '../nlu/pizzeria.ts';
+import { OpenAiCompatibleDialog, ScriptedDialog } from '@voiceroom/agent-core/dialog';
+import { providerPolicyFromEnv } from '@voiceroom/protocol';
+import {
+  type ChatRequest,
+  chunk,
+  FakeChatServer,
+  type Reply,
+} from '../../../packages/agent-core/test/dialog/fakeChatServer.ts';
+import { pizzeria } from '../../../packages/agent-core/test/nlu/pizzeria.ts';
 import { describeDialogConformance } from './dialog.conformance.ts';
 
 describeDialogConformance('scripted', async () => ({ dialog: new ScriptedDialog({ config: pizzeria() }) }));

@@ -1,6 +1,6 @@
+import type { Stt, SttEvent, SttStream } from '@voiceroom/agent-core/stages';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wordErrors } from '../../src/stages/stt/wordErrorRate.ts';
-import type { Stt, SttEvent, SttStream } from '../../src/stages/types.ts';
 import { chunked, concat, silence, synthesizeSpeech } from '../stages/fixtures/speech.ts';
 
 export interface SttConformanceOptions {

@@ -1,15 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { AgentConfigSchema } from '@voiceroom/sdk/protocol';
-import { parse } from 'yaml';
-import { defaultModelsDir } from '../../src/models/modelLayout.ts';
+import { defaultModelsDir } from '@voiceroom/agent-core';
+import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
 import { PocketSphinxStt } from '../../src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
 import { SherpaOnnxStt } from '../../src/stages/stt/sherpa/SherpaOnnxStt.ts';
 import { describeSttConformance } from './stt.conformance.ts';
 
-const pizzeria = AgentConfigSchema.parse(
-  parse(readFileSync(new URL('../../agents/pizzeria.yaml', import.meta.url), 'utf8')),
-);
+const pizzeria = loadAgentFile(DEFAULT_AGENT_FILE);
 
 describeSttConformance(
   'pocketsphinx',

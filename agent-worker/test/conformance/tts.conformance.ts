@@ -1,7 +1,7 @@
+import type { Stt, Tts } from '@voiceroom/agent-core/stages';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PocketSphinxStt } from '../../src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
 import { wordErrors } from '../../src/stages/stt/wordErrorRate.ts';
-import type { Stt, Tts } from '../../src/stages/types.ts';
 import { concat, resampleTo16k, silence } from '../stages/fixtures/speech.ts';
 
 /**

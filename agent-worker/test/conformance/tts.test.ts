@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultModelsDir } from '../../src/models/modelLayout.ts';
+import { defaultModelsDir } from '@voiceroom/agent-core';
 import { EspeakTts } from '../../src/stages/tts/espeak/EspeakTts.ts';
 import { FliteTts } from '../../src/stages/tts/flite/FliteTts.ts';
 import { KokoroTts } from '../../src/stages/tts/kokoro/KokoroTts.ts';

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Vad, VadEvent } from '@voiceroom/agent-core/stages';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Vad, VadEvent } from '../../src/stages/types.ts';
 import type { VadTiming } from '../../src/stages/vad/VadStateMachine.ts';
 import {
   chunked,

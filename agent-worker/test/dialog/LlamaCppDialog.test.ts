@@ -1,9 +1,10 @@
+import { DialogError } from '@voiceroom/agent-core/dialog';
+import type { DialogChunk } from '@voiceroom/agent-core/stages';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { turn } from '../../../packages/agent-core/test/dialog/collect.ts';
+import { pizzeria } from '../../../packages/agent-core/test/nlu/pizzeria.ts';
 import { makeTinyQwen2Gguf, type TinyModel } from '../../../server/test/extraction/tinyGguf.ts';
-import { DialogError, LlamaCppDialog } from '../../src/stages/dialog/index.ts';
-import type { DialogChunk } from '../../src/stages/types.ts';
-import { pizzeria } from '../nlu/pizzeria.ts';
-import { turn } from './collect.ts';
+import { LlamaCppDialog } from '../../src/stages/dialog/index.ts';
 
 /**
  * Runs node-llama-cpp for real on a tiny random-weight Qwen2 model with the real tokenizer (no real GGUF can be

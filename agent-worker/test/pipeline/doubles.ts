@@ -2,7 +2,7 @@
  * Small test doubles of the stage interfaces (agent-worker/src/stages/types.ts) and a fake clock, so the pipeline's
  * turn-taking and barge-in are tested frame by frame without models or waiting. End-to-end tests use real stages.
  */
-import type { Clock } from '../../src/pipeline/clock.ts';
+
 import type {
   Dialog,
   DialogChunk,
@@ -16,7 +16,8 @@ import type {
   Vad,
   VadEvent,
   VadStream,
-} from '../../src/stages/types.ts';
+} from '@voiceroom/agent-core/stages';
+import type { Clock } from '../../src/pipeline/clock.ts';
 
 export class FakeClock implements Clock {
   #now = 1000;

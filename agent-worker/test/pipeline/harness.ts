@@ -1,7 +1,7 @@
-import { type AgentConfigInput, AgentConfigSchema } from '@voiceroom/sdk/protocol';
+import type { Dialog, Stt, Vad } from '@voiceroom/agent-core/stages';
+import { type AgentConfigInput, AgentConfigSchema } from '@voiceroom/protocol';
 import { speakWith } from '../../src/pipeline/sentenceSpeech.ts';
 import { type PipelineEvent, VoicePipeline } from '../../src/pipeline/voicePipeline.ts';
-import type { Dialog, Stt, Vad } from '../../src/stages/types.ts';
 import { FakeClock, LevelVad, ScriptedDialogDouble, ScriptedStt, ToneTts } from './doubles.ts';
 
 export const SPEECH = 4000;

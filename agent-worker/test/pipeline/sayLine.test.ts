@@ -1,5 +1,5 @@
+import { HANDOFF_UNANSWERED } from '@voiceroom/agent-core/dialog';
 import { describe, expect, it } from 'vitest';
-import { HANDOFF_UNANSWERED } from '../../src/stages/dialog/handoff.ts';
 import { createHarness } from './harness.ts';
 
 describe('VoicePipeline say', () => {

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { type AgentConfig, AgentConfigSchema } from '@voiceroom/sdk/protocol';
+import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
+import type { Stage } from '@voiceroom/agent-core/stages';
+import type { AgentConfig } from '@voiceroom/protocol';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { type CallStages, StageCache } from '../../src/pipeline/stageCache.ts';
-import type { Stage } from '../../src/stages/types.ts';
 
 /** Stages that only count their close() calls, loaded per configuration id. */
 function countingLoader() {
@@ -23,9 +22,7 @@ function countingLoader() {
 const agent = (id: string): AgentConfig => ({ ...pizzeria, id });
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-const pizzeria: AgentConfig = AgentConfigSchema.parse(
-  parse(readFileSync(new URL('../../agents/pizzeria.yaml', import.meta.url), 'utf8')),
-);
+const pizzeria: AgentConfig = loadAgentFile(DEFAULT_AGENT_FILE);
 
 describe('StageCache', () => {
   it('loads the configured stages once and shares them between calls of the same configuration', async () => {

@@ -1,7 +1,7 @@
+import { ScriptedDialog } from '@voiceroom/agent-core/dialog';
 import { describe, expect, it } from 'vitest';
+import { pizzeria } from '../../../packages/agent-core/test/nlu/pizzeria.ts';
 import { DIALOG_FAILED_REPLY } from '../../src/pipeline/replyGenerator.ts';
-import { ScriptedDialog } from '../../src/stages/dialog/index.ts';
-import { pizzeria } from '../nlu/pizzeria.ts';
 import { audioBetween, createHarness } from './harness.ts';
 
 const LONG_REPLY =

@@ -3,10 +3,9 @@
  * the sentence stream), driven in real time with synthesized caller speech, 20 ms in and 20 ms out per tick as
  * the media path does. The dialog is the scripted test double until the real dialog stage is wired in.
  */
-import { readFileSync } from 'node:fs';
-import { type AgentConfig, AgentConfigSchema } from '@voiceroom/sdk/protocol';
+import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
+import type { AgentConfig } from '@voiceroom/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { speakWith } from '../../src/pipeline/sentenceSpeech.ts';
 import { type PipelineEvent, VoicePipeline } from '../../src/pipeline/voicePipeline.ts';
 import { PocketSphinxStt } from '../../src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
@@ -15,9 +14,7 @@ import { createVad } from '../../src/stages/vad/createVad.ts';
 import { concat, silence, synthesizeSpeech } from '../stages/fixtures/speech.ts';
 import { ScriptedDialogDouble } from './doubles.ts';
 
-const config: AgentConfig = AgentConfigSchema.parse(
-  parse(readFileSync(new URL('../../agents/pizzeria.yaml', import.meta.url), 'utf8')),
-);
+const config: AgentConfig = loadAgentFile(DEFAULT_AGENT_FILE);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 

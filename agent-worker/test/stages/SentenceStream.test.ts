@@ -1,7 +1,7 @@
+import type { Tts } from '@voiceroom/agent-core/stages';
 import { describe, expect, it } from 'vitest';
 import { FliteTts } from '../../src/stages/tts/flite/FliteTts.ts';
 import { SentenceStream } from '../../src/stages/tts/SentenceStream.ts';
-import type { Tts } from '../../src/stages/types.ts';
 
 /** A TTS whose per-sentence duration is controlled, recording concurrency and cancellation. */
 class TimedTts implements Tts {

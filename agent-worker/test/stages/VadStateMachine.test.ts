@@ -1,5 +1,5 @@
+import type { VadEvent } from '@voiceroom/agent-core/stages';
 import { describe, expect, it } from 'vitest';
-import type { VadEvent } from '../../src/stages/types.ts';
 import { VadStateMachine } from '../../src/stages/vad/VadStateMachine.ts';
 
 const TIMING = { threshold: 0.5, prefixPaddingMs: 100, minSpeechMs: 60, minSilenceMs: 100 };

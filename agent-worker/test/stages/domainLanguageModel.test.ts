@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { AgentConfigSchema } from '@voiceroom/sdk/protocol';
+import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { buildDomainCorpus } from '../../src/stages/stt/lm/domainCorpus.ts';
 import { buildDomainLanguageModel } from '../../src/stages/stt/lm/domainLanguageModel.ts';
 import { espeakToArpabet } from '../../src/stages/stt/lm/espeakG2p.ts';
@@ -9,9 +7,7 @@ import { normalizeTranscript } from '../../src/stages/stt/lm/normalize.ts';
 import { spokenPriceVariants } from '../../src/stages/stt/lm/spokenPrices.ts';
 
 const CMUDICT = '/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict';
-const pizzeria = AgentConfigSchema.parse(
-  parse(readFileSync(new URL('../../agents/pizzeria.yaml', import.meta.url), 'utf8')),
-);
+const pizzeria = loadAgentFile(DEFAULT_AGENT_FILE);
 
 describe('number words and normalisation', () => {
   it('says prices the ways callers and the agent say them', () => {

@@ -1,17 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { AgentConfigSchema, TtsConfigSchema, VadConfigSchema } from '@voiceroom/sdk/protocol';
+import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
+import { TtsConfigSchema, VadConfigSchema } from '@voiceroom/protocol';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { MODEL_MANIFEST } from '../../src/models/manifest.ts';
 import { createStt } from '../../src/stages/stt/createStt.ts';
 import { createTts } from '../../src/stages/tts/createTts.ts';
 import { createVad } from '../../src/stages/vad/createVad.ts';
 import { silence, synthesizeSpeech } from './fixtures/speech.ts';
 
-const pizzeria = AgentConfigSchema.parse(
-  parse(readFileSync(new URL('../../agents/pizzeria.yaml', import.meta.url), 'utf8')),
-);
+const pizzeria = loadAgentFile(DEFAULT_AGENT_FILE);
 const emptyModels = tmpdir();
 
 describe('createVad', () => {

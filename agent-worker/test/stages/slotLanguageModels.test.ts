@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { AgentConfigSchema } from '@voiceroom/sdk/protocol';
+import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
+import { editDistance } from '@voiceroom/agent-core/nlu';
+import type { SttEvent, SttExpectation } from '@voiceroom/agent-core/stages';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { editDistance } from '../../src/nlu/fuzzy.ts';
 import { censusNames } from '../../src/stages/stt/lm/censusNames.ts';
 import { FIRST_NAMES, LAST_NAMES } from '../../src/stages/stt/lm/corpusWords.ts';
 import { buildSlotCorpora } from '../../src/stages/stt/lm/slotCorpus.ts';
@@ -12,12 +12,9 @@ import {
   DEFAULT_POCKETSPHINX_MODEL,
   PocketSphinxStt,
 } from '../../src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
-import type { SttEvent, SttExpectation } from '../../src/stages/types.ts';
 import { concat, silence, synthesizeSpeech, type TestVoice } from './fixtures/speech.ts';
 
-const pizzeria = AgentConfigSchema.parse(
-  parse(readFileSync(new URL('../../agents/pizzeria.yaml', import.meta.url), 'utf8')),
-);
+const pizzeria = loadAgentFile(DEFAULT_AGENT_FILE);
 
 /** Common names the base domain corpus does not have (its own short list), each said by another voice. */
 const CALLERS: { name: string; voice: TestVoice; variant: string }[] = [

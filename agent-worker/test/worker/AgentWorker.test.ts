@@ -1,10 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AgentConfigSchema, type AgentLinkAck, type SessionAccept } from '@voiceroom/sdk/protocol';
+import { HANDOFF_UNANSWERED } from '@voiceroom/agent-core/dialog';
+import { AgentConfigSchema, type AgentLinkAck, type SessionAccept } from '@voiceroom/protocol';
 import { pino } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HANDOFF_UNANSWERED } from '../../src/stages/dialog/handoff.ts';
 import { AgentWorker } from '../../src/worker/AgentWorker.ts';
 import type { CallPipelineFactory } from '../../src/worker/CallPipeline.ts';
 import { EchoPipeline } from '../../src/worker/EchoPipeline.ts';

@@ -1,5 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { AgentConfigSchema, type SessionCallEvent } from '@voiceroom/sdk/protocol';
+import { AgentConfigSchema, type SessionCallEvent } from '@voiceroom/protocol';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/audio/clock.ts';

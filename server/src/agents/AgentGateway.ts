@@ -8,7 +8,7 @@ import {
   SessionEndedSchema,
   SessionEventSchema,
   WorkerRegisterSchema,
-} from '@voiceroom/sdk/protocol';
+} from '@voiceroom/protocol';
 import type { Server, Socket } from 'socket.io';
 import type { CallEventBus } from '../events.ts';
 import { createLogger, type Logger } from '../log.ts';

@@ -1,26 +1,13 @@
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { type AgentConfig, AgentConfigSchema } from '@voiceroom/sdk/protocol';
-import { parse } from 'yaml';
+import { loadAgentsDir } from '@voiceroom/agent-core/agents';
+import type { AgentConfig } from '@voiceroom/protocol';
 
 /** What the agent gateway needs from an agent configuration store (the MySQL store has the same `get`). */
 export interface AgentConfigSource {
   get(id: string): Promise<AgentConfig | null | undefined>;
 }
 
-export class AgentConfigFileError extends Error {
-  readonly code = 'agent_config_invalid';
-  readonly file: string;
-
-  constructor(file: string, detail: string) {
-    super(`Agent configuration ${file} is invalid: ${detail}. Fix the file and reload.`);
-    this.name = 'AgentConfigFileError';
-    this.file = file;
-  }
-}
-
 /**
- * Agent configurations from a directory of YAML files (agent-worker/agents/*.yaml), validated with the shared
+ * Agent configurations from a directory of YAML files (agents/*.yaml), validated with the shared
  * schema. Read once and cached; `reload()` re-reads. An invalid file fails loudly with its path and the field.
  */
 export class FileAgentConfigStore implements AgentConfigSource {
@@ -53,28 +40,6 @@ export class FileAgentConfigStore implements AgentConfigSource {
   }
 
   async #read(): Promise<Map<string, AgentConfig>> {
-    const files = (await readdir(this.#directory)).filter((f) => /\.ya?ml$/.test(f)).sort();
-    const configs = new Map<string, AgentConfig>();
-    for (const file of files) {
-      const full = path.join(this.#directory, file);
-      let raw: unknown;
-      try {
-        raw = parse(await readFile(full, 'utf8'));
-      } catch (error) {
-        throw new AgentConfigFileError(
-          full,
-          `not YAML (${error instanceof Error ? error.message : String(error)})`,
-        );
-      }
-      const parsed = AgentConfigSchema.safeParse(raw);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new AgentConfigFileError(full, `${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
-      }
-      if (configs.has(parsed.data.id))
-        throw new AgentConfigFileError(full, `duplicate agent id ${parsed.data.id}`);
-      configs.set(parsed.data.id, parsed.data);
-    }
-    return configs;
+    return new Map(loadAgentsDir(this.#directory).map((config) => [config.id, config]));
   }
 }

@@ -6,7 +6,7 @@ import {
   MAX_CALLER_JOINED_MS_AGO,
   type SessionAccept,
   SessionAcceptSchema,
-} from '@voiceroom/sdk/protocol';
+} from '@voiceroom/protocol';
 import type { Socket } from 'socket.io';
 
 export type OfferResult =

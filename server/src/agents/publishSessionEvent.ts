@@ -1,4 +1,4 @@
-import type { SessionCallEvent } from '@voiceroom/sdk/protocol';
+import type { SessionCallEvent } from '@voiceroom/protocol';
 import type { CallEventBus } from '../events.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { RoomRole } from '@voiceroom/sdk/protocol';
+import type { RoomRole } from '@voiceroom/protocol';
 import { z } from 'zod';
 
 /** Account roles (control plane). Room roles (sdk-js protocol/grants.ts) are what a participant may do in one room. */

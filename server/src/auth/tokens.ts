@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { grantsForRole, type RoomClaims, RoomClaimsSchema, type RoomRole } from '@voiceroom/sdk/protocol';
+import { grantsForRole, type RoomClaims, RoomClaimsSchema, type RoomRole } from '@voiceroom/protocol';
 import { errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { AuthError } from './errors.ts';

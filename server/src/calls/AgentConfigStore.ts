@@ -1,17 +1,14 @@
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { LockMode } from '@mikro-orm/core';
-import { defaultProviderPolicy } from '@voiceroom/agent-worker/dialog';
+import { defaultProviderPolicy } from '@voiceroom/agent-core';
+import { agentsDir, loadAgentsDir, validateAgentConfig } from '@voiceroom/agent-core/agents';
 import {
   type AgentConfig,
   type AgentConfigInput,
   assertProviderPolicy,
   type ProviderPolicy,
-} from '@voiceroom/sdk/protocol';
-import { REPO_ROOT } from '../config.ts';
+} from '@voiceroom/protocol';
 import { AgentConfigEntity } from '../db/entities/index.ts';
 import type { MikroORM } from '../db/orm.ts';
-import { parseAgentYaml, validateAgentConfig } from './agentYaml.ts';
 
 /** Where agent configurations live; the server and the agent gateway only need these four operations. */
 export interface AgentConfigStore {
@@ -31,8 +28,6 @@ export interface StoredAgentConfig {
   version: number;
   updatedAt: Date;
 }
-
-export const DEFAULT_AGENTS_DIR = path.join(REPO_ROOT, 'agent-worker', 'agents');
 
 /**
  * Agent configurations in MySQL (table agent_configs), validated on the way in and on the way out; provider settings
@@ -98,15 +93,13 @@ export class MySqlAgentConfigStore implements AgentConfigStore {
   }
 
   /**
-   * When no agent is stored yet, imports every *.yaml in `dir` (default agent-worker/agents, which holds the
+   * When no agent is stored yet, imports every *.yaml in `dir` (default the configured agents folder, which holds the
    * pizzeria agent `npm start` runs). Returns the ids imported.
    */
-  async seedDefaults(dir: string = DEFAULT_AGENTS_DIR): Promise<string[]> {
+  async seedDefaults(dir: string = agentsDir()): Promise<string[]> {
     if ((await this.#orm.em.fork().count(AgentConfigEntity, {})) > 0) return [];
-    const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort();
     const ids: string[] = [];
-    for (const file of files) {
-      const config = parseAgentYaml(await readFile(path.join(dir, file), 'utf8'));
+    for (const config of loadAgentsDir(dir)) {
       await this.put(config);
       ids.push(config.id);
     }

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { QueryResult } from '@mikro-orm/core';
-import type { StageFailedEvent, TranscriptEvent, TurnMetricsEvent } from '@voiceroom/sdk/protocol';
+import type { StageFailedEvent, TranscriptEvent, TurnMetricsEvent } from '@voiceroom/protocol';
 import type { MikroORM } from '../db/orm.ts';
 import type { CallEventBus, CallEventMap } from '../events.ts';
 import type { ExtractionJobQueue } from '../extraction/jobs/ExtractionJobQueue.ts';

@@ -10,7 +10,7 @@ import {
   ConsoleRequestSchemas,
   grantsForRole,
   type HandoffAcceptance,
-} from '@voiceroom/sdk/protocol';
+} from '@voiceroom/protocol';
 import { decodeJwt } from 'jose';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { roomRoleForUser, STAFF_ROLES, type UserRole } from '../auth/roles.ts';
@@ -42,7 +42,7 @@ interface ConsoleSession {
 const STAFF = 'staff';
 
 /**
- * The human agents' console channel on socket.io namespace /console (protocol: sdk-js/src/protocol/console.ts):
+ * The human agents' console channel on socket.io namespace /console (protocol: packages/protocol/src/console.ts):
  * staff access tokens only, checked at the handshake and again (expiry) on every request. Pushes the live call
  * list, handoff requests (to available agents only) and presence; takes presence changes and handoff answers.
  */

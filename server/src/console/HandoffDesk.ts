@@ -7,7 +7,7 @@ import type {
   HandoffCancelledNotice,
   HandoffClosedNotice,
   HandoffRequest,
-} from '@voiceroom/sdk/protocol';
+} from '@voiceroom/protocol';
 import type { AuditEntry } from '../calls/auditLog.ts';
 import type { MikroORM } from '../db/orm.ts';
 import { createLogger, type Logger } from '../log.ts';

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { CallTracker, expectationFromAgent, negativeSentiment, tokenize } from '@voiceroom/agent-worker/nlu';
+import { CallTracker, expectationFromAgent, negativeSentiment, tokenize } from '@voiceroom/agent-core/nlu';
 import type {
   AgentConfig,
   HandoffStatus,
@@ -7,7 +7,7 @@ import type {
   LiveCall,
   Sentiment,
   Speaker,
-} from '@voiceroom/sdk/protocol';
+} from '@voiceroom/protocol';
 import type { CallEventBus } from '../events.ts';
 import { createLogger, type Logger } from '../log.ts';
 

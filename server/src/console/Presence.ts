@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { AgentPresence, Presence as ChosenPresence } from '@voiceroom/sdk/protocol';
+import type { AgentPresence, Presence as ChosenPresence } from '@voiceroom/protocol';
 import type { CallEventBus } from '../events.ts';
 
 export interface PresenceEvents {

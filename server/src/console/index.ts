@@ -1,4 +1,4 @@
-import { HandoffConfigSchema } from '@voiceroom/sdk/protocol';
+import { HandoffConfigSchema } from '@voiceroom/protocol';
 import type { Server } from 'socket.io';
 import type { AgentGateway } from '../agents/AgentGateway.ts';
 import type { AgentConfigSource } from '../agents/FileAgentConfigStore.ts';

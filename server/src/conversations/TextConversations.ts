@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type ChatMessage,
-  type Dialog,
-  DialogError,
-  type DialogSession,
-} from '@voiceroom/agent-worker/dialog';
-import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import { DialogError } from '@voiceroom/agent-core/dialog';
+import type { ChatMessage, Dialog, DialogSession } from '@voiceroom/agent-core/stages';
+import type { AgentConfig } from '@voiceroom/protocol';
 
 export class ConversationError extends Error {
   readonly code:

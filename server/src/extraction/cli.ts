@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type AgentConfig, AgentConfigSchema } from '@voiceroom/sdk/protocol';
+import { defaultAgent } from '@voiceroom/agent-core/agents';
+import { type AgentConfig, AgentConfigSchema } from '@voiceroom/protocol';
 import { parse as parseYaml } from 'yaml';
 import { createExtractor, type ExtractionConfig } from './factory.ts';
-import { defaultAgent } from './rules/index.ts';
 import { TranscriptFileSchema, type TranscriptLine } from './schema.ts';
 
 class CliError extends Error {

@@ -1,4 +1,4 @@
-import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import type { AgentConfig } from '@voiceroom/protocol';
 import type { ServerConfig } from '../config.ts';
 import { DeepSeekExtractor } from './deepseek.ts';
 import { LocalLlmExtractor } from './local.ts';

@@ -1,4 +1,4 @@
-import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import type { AgentConfig } from '@voiceroom/protocol';
 import type { MikroORM } from '../db/orm.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { createExtractor, type ExtractionConfig, extractorKind } from './factory.ts';

@@ -1,4 +1,4 @@
-import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import type { AgentConfig } from '@voiceroom/protocol';
 import type { ExtractionResult } from './schema.ts';
 
 type Menu = AgentConfig['menu'];

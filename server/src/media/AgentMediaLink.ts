@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Audience, RoomRole } from '@voiceroom/sdk/protocol';
+import type { Audience, RoomRole } from '@voiceroom/protocol';
 import type { types as ms } from 'mediasoup';
 import type { ConsumerEntry, Peer } from './Peer.ts';
 

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { RoomGrants, RoomRole, RtpParameters, SignalingNotification } from '@voiceroom/sdk/protocol';
+import type { RoomGrants, RoomRole, RtpParameters, SignalingNotification } from '@voiceroom/protocol';
 import type { types as ms } from 'mediasoup';
 import { MediaError } from './errors.ts';
 

@@ -6,7 +6,7 @@ import {
   type PeerInfo,
   type SignalingNotification,
   type Takeover,
-} from '@voiceroom/sdk/protocol';
+} from '@voiceroom/protocol';
 import type { types as ms } from 'mediasoup';
 import type { CallEventBus } from '../events.ts';
 import type { Logger } from '../log.ts';

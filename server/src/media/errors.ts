@@ -1,4 +1,4 @@
-import type { SignalingErrorCode } from '@voiceroom/sdk/protocol';
+import type { SignalingErrorCode } from '@voiceroom/protocol';
 
 /** A refusal from the media layer that the signaling layer passes on to the client as `{ code, message }`. */
 export class MediaError extends Error {

@@ -1,5 +1,5 @@
 import type { QueryResult } from '@mikro-orm/core';
-import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import type { AgentConfig } from '@voiceroom/protocol';
 import { recordAudit } from '../calls/auditLog.ts';
 import type { MikroORM } from '../db/orm.ts';
 import { createLogger, type Logger } from '../log.ts';

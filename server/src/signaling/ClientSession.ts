@@ -8,7 +8,7 @@ import {
   type SignalingRequest,
   SignalingRequestSchema,
   type SignalingResponse,
-} from '@voiceroom/sdk/protocol';
+} from '@voiceroom/protocol';
 import type { types as ms } from 'mediasoup';
 import { errors as msErrors } from 'mediasoup';
 import type { Socket } from 'socket.io';
@@ -365,5 +365,5 @@ function describeIssues(error: z.ZodError): string {
   const parts = error.issues
     .slice(0, 3)
     .map((i) => `${i.path.length ? i.path.join('.') : 'request'}: ${i.message}`);
-  return `Invalid request (${parts.join('; ')}). Send { method, data } as described in sdk-js/src/protocol/signaling.ts.`;
+  return `Invalid request (${parts.join('; ')}). Send { method, data } as described in packages/protocol/src/signaling.ts.`;
 }

@@ -1,4 +1,4 @@
-import type { RoomClaims, Takeover } from '@voiceroom/sdk/protocol';
+import type { RoomClaims, Takeover } from '@voiceroom/protocol';
 import { auditFingerprint } from '../calls/auditLog.ts';
 import type { Logger } from '../log.ts';
 import { MediaError } from '../media/errors.ts';

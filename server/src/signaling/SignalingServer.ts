@@ -6,7 +6,7 @@ import {
   RTC_NAMESPACE,
   type SignalingError,
   type SignalingNotification,
-} from '@voiceroom/sdk/protocol';
+} from '@voiceroom/protocol';
 import { type Namespace, Server, type Socket } from 'socket.io';
 import type { CallEventBus } from '../events.ts';
 import { createLogger, type Logger } from '../log.ts';
@@ -65,7 +65,7 @@ export interface SignalingServerEvents {
 }
 
 /**
- * Room signaling on the socket.io namespace /rtc (protocol: sdk-js/src/protocol/signaling.ts). Authenticates each
+ * Room signaling on the socket.io namespace /rtc (protocol: packages/protocol/src/signaling.ts). Authenticates each
  * connection with its room token, hands it to a ClientSession, keeps dropped peers for a grace period so clients
  * can resume, and relays live call events (transcripts, agent state, turn metrics) to the room's participants.
  * A customer's room token holds one live connection: a second connection with it replaces the first, which is told

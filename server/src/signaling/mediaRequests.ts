@@ -3,7 +3,7 @@ import type {
   SignalingMethod,
   SignalingRequest,
   SignalingResponse,
-} from '@voiceroom/sdk/protocol';
+} from '@voiceroom/protocol';
 import type { types as ms } from 'mediasoup';
 import { MediaError } from '../media/errors.ts';
 import type { Peer, TransportDirection } from '../media/Peer.ts';

@@ -1,4 +1,4 @@
-import { type SessionDispatch, SessionDispatchSchema } from '@voiceroom/sdk/protocol';
+import { type SessionDispatch, SessionDispatchSchema } from '@voiceroom/protocol';
 import { io as connectClient } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OpusDecoderStream } from '../../../agent-worker/src/audio/OpusCodec.ts';

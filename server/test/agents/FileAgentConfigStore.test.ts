@@ -1,11 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { AgentConfigError, BUILTIN_AGENTS_DIR } from '@voiceroom/agent-core/agents';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AgentConfigFileError, FileAgentConfigStore } from '../../src/agents/FileAgentConfigStore.ts';
+import { FileAgentConfigStore } from '../../src/agents/FileAgentConfigStore.ts';
 
-const AGENTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../agent-worker/agents');
 const dirs: string[] = [];
 afterEach(async () => {
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
@@ -20,7 +19,7 @@ async function dirWith(files: Record<string, string>): Promise<string> {
 
 describe('FileAgentConfigStore', () => {
   it('loads the shipped pizzeria agent with schema defaults applied', async () => {
-    const store = new FileAgentConfigStore(AGENTS_DIR);
+    const store = new FileAgentConfigStore(BUILTIN_AGENTS_DIR);
     const config = await store.get('pizzeria');
     expect(config?.menu.items.some((i) => i.name === 'pepperoni pizza')).toBe(true);
     expect(config?.tts.provider).toBe('flite');
@@ -30,8 +29,8 @@ describe('FileAgentConfigStore', () => {
   it('names the file and the field of an invalid configuration', async () => {
     const dir = await dirWith({ 'bad.yaml': 'id: Bad Id\nname: x\ngreeting: hi\n' });
     const error = await new FileAgentConfigStore(dir).get('x').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(AgentConfigFileError);
-    expect((error as AgentConfigFileError).code).toBe('agent_config_invalid');
+    expect(error).toBeInstanceOf(AgentConfigError);
+    expect((error as AgentConfigError).code).toBe('agent_config_invalid');
     expect((error as Error).message).toMatch(/bad\.yaml.*id/);
   });
 
@@ -42,7 +41,7 @@ describe('FileAgentConfigStore', () => {
     });
     await expect(new FileAgentConfigStore(dup).list()).rejects.toThrow(/duplicate agent id a/);
     const broken = await dirWith({ 'c.yaml': 'id: [unclosed\n' });
-    await expect(new FileAgentConfigStore(broken).list()).rejects.toThrow(/not YAML/);
+    await expect(new FileAgentConfigStore(broken).list()).rejects.toThrow(/does not parse/);
   });
 
   it('sees edits after reload', async () => {

@@ -6,9 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { grantsForRole, type RoomRole } from '@voiceroom/sdk/protocol';
+import { BUILTIN_AGENTS_DIR } from '@voiceroom/agent-core/agents';
+import { grantsForRole, type RoomRole } from '@voiceroom/protocol';
 import { Server } from 'socket.io';
 import { FRAME_SAMPLES_48K, OpusEncoderStream } from '../../../agent-worker/src/audio/OpusCodec.ts';
 import { buildRtpPacket, parseRtpPacket } from '../../../agent-worker/src/rtp/rtpPacket.ts';
@@ -22,10 +21,7 @@ import type { Room } from '../../src/media/Room.ts';
 import { RoomRegistry } from '../../src/media/RoomRegistry.ts';
 import { WorkerPool } from '../../src/media/WorkerPool.ts';
 
-export const AGENTS_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../agent-worker/agents',
-);
+export const AGENTS_DIR = BUILTIN_AGENTS_DIR;
 
 export type AgentHarness = Awaited<ReturnType<typeof startAgentHarness>>;
 export type Customer = Awaited<ReturnType<AgentHarness['joinCustomer']>>;
@@ -35,7 +31,7 @@ export async function startAgentHarness(
     dispatchTimeoutMs?: number;
     greetingWaitMs?: number;
     maxDispatchesPerCall?: number;
-    /** Agent configurations (default agent-worker/agents). */
+    /** Agent configurations (default the built-in agents/). */
     agentsDir?: string;
     /** Where the gateway gets agent configurations (default: the files in `agentsDir`). */
     agentConfigs?: AgentConfigSource;

@@ -1,5 +1,5 @@
 import type { Router } from '@koa/router';
-import { providerPolicyFromEnv } from '@voiceroom/sdk/protocol';
+import { providerPolicyFromEnv } from '@voiceroom/protocol';
 import type { Context, Next } from 'koa';
 import { type CallRecords, startCallRecords } from '../../src/calls/index.ts';
 import type { ServerConfig } from '../../src/config.ts';

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { RoomClaimsSchema } from '@voiceroom/sdk/protocol';
+import { RoomClaimsSchema } from '@voiceroom/protocol';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../../src/auth/errors.ts';

@@ -1,10 +1,15 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import {
+  AgentConfigError,
+  DEFAULT_AGENT_FILE,
+  loadAgentFile,
+  parseAgentYaml,
+  toAgentYaml,
+} from '@voiceroom/agent-core/agents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MySqlAgentConfigStore } from '../../src/calls/AgentConfigStore.ts';
-import { AgentConfigError, parseAgentYaml, toAgentYaml } from '../../src/calls/agentYaml.ts';
-import { REPO_ROOT } from '../../src/config.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 
 let db: TestDatabase;
@@ -21,9 +26,7 @@ describe('MySqlAgentConfigStore', () => {
   it('seeds the default pizzeria agent from its YAML when the table is empty, and only then', async () => {
     expect(await store.seedDefaults()).toEqual(['pizzeria']);
     const pizzeria = await store.get('pizzeria');
-    const fromFile = parseAgentYaml(
-      await readFile(path.join(REPO_ROOT, 'agent-worker/agents/pizzeria.yaml'), 'utf8'),
-    );
+    const fromFile = loadAgentFile(DEFAULT_AGENT_FILE);
     expect(pizzeria).toEqual(fromFile);
     expect(pizzeria?.menu.items.find((i) => i.name === 'pepperoni pizza')?.sizes?.large).toBe(15.5);
     expect(await store.seedDefaults()).toEqual([]);

@@ -10,7 +10,7 @@ import {
   type ConsoleReplies,
   type ConsoleRequestName,
   type SessionDispatch,
-} from '@voiceroom/sdk/protocol';
+} from '@voiceroom/protocol';
 import { io, type Socket } from 'socket.io-client';
 
 export interface Received<N extends ConsoleNotificationName = ConsoleNotificationName> {

@@ -1,17 +1,12 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { createDialog } from '@voiceroom/agent-worker/dialog';
+import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
+import { createDialog } from '@voiceroom/agent-core/dialog';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenService } from '../../src/auth/tokens.ts';
-import { parseAgentYaml } from '../../src/calls/agentYaml.ts';
-import { REPO_ROOT } from '../../src/config.ts';
 import { TextConversations } from '../../src/conversations/TextConversations.ts';
 import { createConversationsRouter } from '../../src/http/routes/conversations.ts';
 import { errorCode, type Harness, JWT, startHarness } from '../http/harness.ts';
 
-const pizzeria = parseAgentYaml(
-  await readFile(path.join(REPO_ROOT, 'agent-worker', 'agents', 'pizzeria.yaml'), 'utf8'),
-);
+const pizzeria = loadAgentFile(DEFAULT_AGENT_FILE);
 const conversations = new TextConversations({
   agentConfigs: { get: async (id) => (id === pizzeria.id ? pizzeria : undefined) },
   createDialog: (config) => createDialog(config),

@@ -1,6 +1,6 @@
+import { defaultAgent } from '@voiceroom/agent-core/agents';
 import { describe, expect, it } from 'vitest';
 import { checkAgainstMenu } from '../../src/extraction/menuCheck.ts';
-import { defaultAgent } from '../../src/extraction/rules/index.ts';
 import type { ExtractionResult } from '../../src/extraction/schema.ts';
 
 const menu = defaultAgent().menu;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RoomRole } from '@voiceroom/sdk/protocol';
+import type { RoomRole } from '@voiceroom/protocol';
 import { TokenService } from '../../src/auth/tokens.ts';
 import { CallEventBus } from '../../src/events.ts';
 import { RoomRegistry } from '../../src/media/RoomRegistry.ts';

@@ -1,4 +1,4 @@
-import type { Speaker } from '@voiceroom/sdk/protocol';
+import type { Speaker } from '@voiceroom/protocol';
 import type { CallEventBus } from '../../src/events.ts';
 
 /** Publishes a scripted conversation as final transcript events, 2 s apart, the way the agent gateway does. */

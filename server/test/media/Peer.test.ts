@@ -1,4 +1,4 @@
-import { grantsForRole, type SignalingNotification } from '@voiceroom/sdk/protocol';
+import { grantsForRole, type SignalingNotification } from '@voiceroom/protocol';
 import type { types as ms } from 'mediasoup';
 import * as mediasoup from 'mediasoup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { grantsForRole } from '@voiceroom/sdk/protocol';
+import { grantsForRole } from '@voiceroom/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '../../src/media/Room.ts';
 import { plainParticipant, startMedia } from './roomFixture.ts';

@@ -1,5 +1,5 @@
 import type dgram from 'node:dgram';
-import { grantsForRole, type RoomRole, type SignalingNotification } from '@voiceroom/sdk/protocol';
+import { grantsForRole, type RoomRole, type SignalingNotification } from '@voiceroom/protocol';
 import { CallEventBus, type CallEventMap, type CallEventName } from '../../src/events.ts';
 import type { Peer } from '../../src/media/Peer.ts';
 import type { Room } from '../../src/media/Room.ts';

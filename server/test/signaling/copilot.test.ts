@@ -1,4 +1,4 @@
-import type { RoomRole } from '@voiceroom/sdk/protocol';
+import type { RoomRole } from '@voiceroom/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentMediaLink } from '../../src/media/AgentMediaLink.ts';
 import type { CopilotAuditEntry } from '../../src/signaling/CopilotRequests.ts';

@@ -1,4 +1,4 @@
-import { RTC_NAMESPACE, SignalingErrorCodeSchema } from '@voiceroom/sdk/protocol';
+import { RTC_NAMESPACE, SignalingErrorCodeSchema } from '@voiceroom/protocol';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MediaServer, startMediaServer } from '../helpers/mediaServer.ts';

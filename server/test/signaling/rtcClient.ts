@@ -10,7 +10,7 @@ import {
   type SignalingRequestData,
   type SignalingResponse,
   SignalingResponseSchemas,
-} from '@voiceroom/sdk/protocol';
+} from '@voiceroom/protocol';
 import { io, type Socket } from 'socket.io-client';
 
 /**

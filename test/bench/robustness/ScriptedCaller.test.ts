@@ -1,7 +1,7 @@
+import { defaultAgent } from '@voiceroom/agent-core/agents';
 import { describe, expect, it } from 'vitest';
 import { type Conversation, generateConversation } from '../../../bench/robustness/conversation.ts';
 import { classifyAgentAsk, isLoop, ScriptedCaller } from '../../../bench/robustness/ScriptedCaller.ts';
-import { defaultAgent } from '../../../server/src/extraction/rules/defaultAgent.ts';
 
 const agent = defaultAgent();
 const conversations = Array.from({ length: 40 }, (_, i) =>

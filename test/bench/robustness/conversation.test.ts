@@ -1,3 +1,4 @@
+import { defaultAgent } from '@voiceroom/agent-core/agents';
 import { describe, expect, it } from 'vitest';
 import { FIRST_NAMES, LAST_NAMES } from '../../../agent-worker/src/stages/stt/lm/corpusWords.ts';
 import {
@@ -7,7 +8,6 @@ import {
   finalOrder,
   generateConversation,
 } from '../../../bench/robustness/conversation.ts';
-import { defaultAgent } from '../../../server/src/extraction/rules/defaultAgent.ts';
 
 const agent = defaultAgent();
 const generate = (index: number, seed = 7) =>

@@ -1,3 +1,4 @@
+import { defaultAgent } from '@voiceroom/agent-core/agents';
 import { describe, expect, it } from 'vitest';
 import {
   bargeInStopMs,
@@ -9,7 +10,6 @@ import {
   taskSucceeded,
   utteranceTiming,
 } from '../../../bench/robustness/score.ts';
-import { defaultAgent } from '../../../server/src/extraction/rules/defaultAgent.ts';
 
 const { menu } = defaultAgent();
 const pepperoni = { name: 'pepperoni pizza', size: 'large', quantity: 2 };

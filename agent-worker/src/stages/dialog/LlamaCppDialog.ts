@@ -1,10 +1,15 @@
-import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import {
+  DialogError,
+  hintMessage,
+  humanRequested,
+  type LocalModelDialogFactory,
+  saysGoodbye,
+  systemPrompt,
+} from '@voiceroom/agent-core/dialog';
+import type { Dialog, DialogChunk, DialogSession, DialogTurnInput } from '@voiceroom/agent-core/stages';
+import { AsyncEventQueue } from '@voiceroom/agent-core/stages';
+import type { AgentConfig } from '@voiceroom/protocol';
 import type { ChatHistoryItem, LlamaChatSession, LlamaContext, LlamaModel } from 'node-llama-cpp';
-import { AsyncEventQueue } from '../AsyncEventQueue.ts';
-import type { Dialog, DialogChunk, DialogSession, DialogTurnInput } from '../types.ts';
-import { DialogError } from './errors.ts';
-import { humanRequested, saysGoodbye } from './handoff.ts';
-import { hintMessage, systemPrompt } from './prompt.ts';
 
 export interface LlamaCppDialogOptions {
   config: AgentConfig;
@@ -170,3 +175,7 @@ class LlamaCppDialogSession implements DialogSession {
     return items;
   }
 }
+
+/** createDialog's `localModel` for the agent worker: llama configurations load their GGUF model here. */
+export const loadLocalModelDialog: LocalModelDialogFactory = (config, modelPath) =>
+  LlamaCppDialog.create({ config, ...(modelPath ? { modelPath } : {}) });

@@ -1,7 +1,7 @@
-import { type AgentConfig, requireModelPath } from '@voiceroom/sdk/protocol';
-import { defaultModelsDir } from '../../models/modelLayout.ts';
-import type { Stt } from '../types.ts';
-import { type FallbackOptions, type ProviderChoice, withFallback } from '../withFallback.ts';
+import { defaultModelsDir } from '@voiceroom/agent-core';
+import type { Stt } from '@voiceroom/agent-core/stages';
+import { type FallbackOptions, type ProviderChoice, withFallback } from '@voiceroom/agent-core/stages';
+import { type AgentConfig, requireModelPath } from '@voiceroom/protocol';
 import { PocketSphinxStt } from './pocketsphinx/PocketSphinxStt.ts';
 import { SherpaOnnxStt } from './sherpa/SherpaOnnxStt.ts';
 

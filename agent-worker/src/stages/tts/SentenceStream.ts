@@ -1,5 +1,5 @@
-import { AsyncEventQueue } from '../AsyncEventQueue.ts';
-import type { Tts } from '../types.ts';
+import type { Tts } from '@voiceroom/agent-core/stages';
+import { AsyncEventQueue } from '@voiceroom/agent-core/stages';
 import { SentenceSplitter } from './SentenceSplitter.ts';
 
 export interface SpokenSentence {

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AgentConfig, requireModelPath } from '@voiceroom/sdk/protocol';
-import { defaultModelsDir } from '../../models/modelLayout.ts';
-import type { Tts } from '../types.ts';
-import { type FallbackOptions, withFallback } from '../withFallback.ts';
+import { defaultModelsDir } from '@voiceroom/agent-core';
+import type { Tts } from '@voiceroom/agent-core/stages';
+import { type FallbackOptions, withFallback } from '@voiceroom/agent-core/stages';
+import { type AgentConfig, requireModelPath } from '@voiceroom/protocol';
 import { EspeakTts } from './espeak/EspeakTts.ts';
 import { FliteTts } from './flite/FliteTts.ts';
 import { KokoroTts } from './kokoro/KokoroTts.ts';

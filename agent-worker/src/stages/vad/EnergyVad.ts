@@ -1,4 +1,4 @@
-import type { Vad, VadStream } from '../types.ts';
+import type { Vad, VadStream } from '@voiceroom/agent-core/stages';
 import { type FrameScorer, FrameVadStream } from './FrameVadStream.ts';
 import type { VadTiming } from './VadStateMachine.ts';
 

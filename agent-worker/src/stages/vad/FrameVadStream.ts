@@ -1,4 +1,4 @@
-import type { VadEvent, VadStream } from '../types.ts';
+import type { VadEvent, VadStream } from '@voiceroom/agent-core/stages';
 import { VadStateMachine, type VadTiming } from './VadStateMachine.ts';
 
 /** Scores fixed-size frames of 16 kHz audio with a speech probability; may keep state between frames. */

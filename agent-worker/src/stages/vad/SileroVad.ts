@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { Vad, VadStream } from '../types.ts';
+import type { Vad, VadStream } from '@voiceroom/agent-core/stages';
 import { type FrameScorer, FrameVadStream } from './FrameVadStream.ts';
 import { SileroSession } from './sileroSession.ts';
 import type { VadTiming } from './VadStateMachine.ts';

@@ -1,4 +1,4 @@
-import type { VadEvent } from '../types.ts';
+import type { VadEvent } from '@voiceroom/agent-core/stages';
 
 export interface VadTiming {
   /** Probability at or above which a frame counts as speech. */

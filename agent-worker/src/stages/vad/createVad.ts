@@ -1,6 +1,6 @@
-import type { AgentConfig } from '@voiceroom/sdk/protocol';
-import type { Vad } from '../types.ts';
-import { type FallbackOptions, type ProviderChoice, withFallback } from '../withFallback.ts';
+import type { Vad } from '@voiceroom/agent-core/stages';
+import { type FallbackOptions, type ProviderChoice, withFallback } from '@voiceroom/agent-core/stages';
+import type { AgentConfig } from '@voiceroom/protocol';
 import { EnergyVad } from './EnergyVad.ts';
 import { SileroVad } from './SileroVad.ts';
 

@@ -1,5 +1,5 @@
 import { EntitySchema } from '@mikro-orm/core';
-import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import type { AgentConfig } from '@voiceroom/protocol';
 
 /** A stored agent configuration: the validated document plus the columns the list view filters on. */
 export interface AgentConfigRecord {

@@ -1,5 +1,5 @@
 import { EntitySchema } from '@mikro-orm/core';
-import type { Speaker } from '@voiceroom/sdk/protocol';
+import type { Speaker } from '@voiceroom/protocol';
 import { type Call, CallEntity } from './call.ts';
 
 /**

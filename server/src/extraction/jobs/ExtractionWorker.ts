@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IsolationLevel } from '@mikro-orm/core';
-import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import type { AgentConfig } from '@voiceroom/protocol';
 import type { MikroORM } from '../../db/orm.ts';
 import { createLogger, type Logger } from '../../log.ts';
 import { ExtractionError } from '../errors.ts';

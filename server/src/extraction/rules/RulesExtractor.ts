@@ -1,12 +1,12 @@
-import { CallTracker, type Expectation, expectationFromAgent } from '@voiceroom/agent-worker/nlu';
-import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import { defaultAgent } from '@voiceroom/agent-core/agents';
+import { CallTracker, type Expectation, expectationFromAgent } from '@voiceroom/agent-core/nlu';
+import type { AgentConfig } from '@voiceroom/protocol';
 import {
   type ExtractionResult,
   ExtractionResultSchema,
   type Extractor,
   type TranscriptLine,
 } from '../schema.ts';
-import { defaultAgent } from './defaultAgent.ts';
 
 export interface RulesExtractorOptions {
   /** The call's agent menu; the default pizzeria menu when unknown. */

@@ -1,2 +1,1 @@
-export { DEFAULT_AGENT_FILE, defaultAgent } from './defaultAgent.ts';
 export { RulesExtractor, type RulesExtractorOptions } from './RulesExtractor.ts';

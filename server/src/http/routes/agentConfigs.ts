@@ -1,11 +1,16 @@
 import { Router } from '@koa/router';
-import { type AgentConfig, ProviderPolicyError, providerSettings } from '@voiceroom/sdk/protocol';
+import {
+  AgentConfigError,
+  parseAgentYaml,
+  toAgentYaml,
+  validateAgentConfig,
+} from '@voiceroom/agent-core/agents';
+import { type AgentConfig, ProviderPolicyError, providerSettings } from '@voiceroom/protocol';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { STAFF_ROLES } from '../../auth/roles.ts';
 import type { TokenService } from '../../auth/tokens.ts';
 import type { MySqlAgentConfigStore } from '../../calls/AgentConfigStore.ts';
-import { AgentConfigError, parseAgentYaml, toAgentYaml, validateAgentConfig } from '../../calls/agentYaml.ts';
 import { recordAudit } from '../../calls/auditLog.ts';
 import type { MikroORM } from '../../db/orm.ts';
 import { HttpError, NotFoundError } from '../errors.ts';

@@ -1,5 +1,5 @@
 import { Router } from '@koa/router';
-import { AgentConfigSchema } from '@voiceroom/sdk/protocol';
+import { AgentConfigSchema } from '@voiceroom/protocol';
 import { z } from 'zod';
 import { ExtractionResultSchema } from '../../extraction/schema.ts';
 import { AgentParamsSchema } from './agentConfigs.ts';

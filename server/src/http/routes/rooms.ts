@@ -1,5 +1,5 @@
 import { Router } from '@koa/router';
-import { grantsForRole } from '@voiceroom/sdk/protocol';
+import { grantsForRole } from '@voiceroom/protocol';
 import { z } from 'zod';
 import { AuthError } from '../../auth/errors.ts';
 import { roomRoleForUser, STAFF_ROLES } from '../../auth/roles.ts';

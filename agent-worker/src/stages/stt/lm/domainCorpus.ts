@@ -1,4 +1,4 @@
-import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import type { AgentConfig } from '@voiceroom/protocol';
 import { CONVERSATION, FIRST_NAMES, LAST_NAMES, STREET_KINDS, STREET_NAMES } from './corpusWords.ts';
 import { normalizeTranscript } from './normalize.ts';
 import { spell, spokenPriceVariants } from './spokenPrices.ts';

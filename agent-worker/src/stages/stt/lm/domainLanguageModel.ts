@@ -1,4 +1,4 @@
-import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import type { AgentConfig } from '@voiceroom/protocol';
 import { buildArpa } from './arpa.ts';
 import { buildDomainCorpus } from './domainCorpus.ts';
 import { GENERAL_WORDS } from './generalWords.ts';

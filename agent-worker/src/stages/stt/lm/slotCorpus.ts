@@ -1,5 +1,5 @@
-import type { AgentConfig } from '@voiceroom/sdk/protocol';
-import type { SttExpectation } from '../../types.ts';
+import type { SttExpectation } from '@voiceroom/agent-core/stages';
+import type { AgentConfig } from '@voiceroom/protocol';
 import { censusNames } from './censusNames.ts';
 import { FIRST_NAMES, LAST_NAMES, STREET_KINDS, STREET_NAMES } from './corpusWords.ts';
 import { normalizeTranscript } from './normalize.ts';

@@ -1,4 +1,4 @@
-import { numberToWords } from '../../../nlu/numbers.ts';
+import { numberToWords } from '@voiceroom/agent-core/nlu';
 
 /**
  * The ways a caller or the agent says a price such as 15.5 ("fifteen fifty", "fifteen dollars fifty", ...), as

@@ -1,5 +1,5 @@
-import { AsyncEventQueue } from '../../AsyncEventQueue.ts';
-import type { SttEvent, SttExpectation, SttStream } from '../../types.ts';
+import type { SttEvent, SttExpectation, SttStream } from '@voiceroom/agent-core/stages';
+import { AsyncEventQueue } from '@voiceroom/agent-core/stages';
 import type { PocketSphinxLib } from './native.ts';
 
 export interface PocketSphinxStreamOptions {

@@ -1,7 +1,7 @@
-import { AsyncEventQueue } from '../../AsyncEventQueue.ts';
+import type { SttEvent, SttStream } from '@voiceroom/agent-core/stages';
+import { AsyncEventQueue } from '@voiceroom/agent-core/stages';
 import { toFloat32 } from '../../pcmConvert.ts';
 import type { SherpaOnnx } from '../../sherpaAddon.ts';
-import type { SttEvent, SttStream } from '../../types.ts';
 
 /**
  * Whisper/Moonshine: the utterance is buffered and decoded at endUtterance on sherpa-onnx's worker thread; finals

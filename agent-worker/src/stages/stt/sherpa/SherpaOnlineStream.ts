@@ -1,7 +1,7 @@
-import { AsyncEventQueue } from '../../AsyncEventQueue.ts';
+import type { SttEvent, SttStream } from '@voiceroom/agent-core/stages';
+import { AsyncEventQueue } from '@voiceroom/agent-core/stages';
 import { toFloat32 } from '../../pcmConvert.ts';
 import type { SherpaOnnx } from '../../sherpaAddon.ts';
-import type { SttEvent, SttStream } from '../../types.ts';
 
 /** A streaming (transducer) utterance per sherpa-onnx OnlineStream; decoding runs as audio arrives. */
 export class SherpaOnlineStream implements SttStream {

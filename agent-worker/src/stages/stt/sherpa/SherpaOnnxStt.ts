@@ -1,3 +1,4 @@
+import type { Stt, SttStream } from '@voiceroom/agent-core/stages';
 import {
   ASR_KINDS,
   type ModelKind,
@@ -6,7 +7,6 @@ import {
 } from '../../../models/modelLayout.ts';
 import { createLogger } from '../../../worker/log.ts';
 import { loadSherpaOnnx, type SherpaOnnx } from '../../sherpaAddon.ts';
-import type { Stt, SttStream } from '../../types.ts';
 import { SherpaOfflineStream } from './SherpaOfflineStream.ts';
 import { SherpaOnlineStream } from './SherpaOnlineStream.ts';
 

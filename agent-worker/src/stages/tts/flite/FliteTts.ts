@@ -1,4 +1,4 @@
-import type { Tts } from '../../types.ts';
+import type { Tts } from '@voiceroom/agent-core/stages';
 import { synthesizePerSentence } from '../perSentence.ts';
 import { type FliteVoice, loadFliteVoice } from './native.ts';
 

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Tts } from '@voiceroom/agent-core/stages';
 import { ModelLayoutError } from '../../../models/modelLayout.ts';
 import { toInt16 } from '../../pcmConvert.ts';
-import type { Tts } from '../../types.ts';
 import { synthesizePerSentence } from '../perSentence.ts';
 
 export interface KokoroTtsOptions {

@@ -1,3 +1,4 @@
+import type { Tts } from '@voiceroom/agent-core/stages';
 import {
   type ModelKind,
   type ResolvedModel,
@@ -6,7 +7,6 @@ import {
 } from '../../../models/modelLayout.ts';
 import { toInt16 } from '../../pcmConvert.ts';
 import { loadSherpaOnnx, type SherpaOnnx } from '../../sherpaAddon.ts';
-import type { Tts } from '../../types.ts';
 import { synthesizePerSentence } from '../perSentence.ts';
 
 export interface SherpaOnnxTtsOptions {

@@ -1,0 +1,1 @@
+export { defaultModelsDir, defaultProviderPolicy } from './operatorPolicy.ts';

@@ -1,0 +1,284 @@
+import type { AgentConfig } from '@voiceroom/protocol';
+import { parseDigitRun } from './numbers.ts';
+import { Order, type OrderLine, type OrderOp } from './order.ts';
+import { hasAnyPhrase, tokenize } from './text.ts';
+import { type Expectation, Nlu, type Understanding } from './understand.ts';
+
+export interface CustomerDetails {
+  name: string | null;
+  address: string | null;
+  phone: string | null;
+  email: string | null;
+}
+
+/** An order as the agent read it back: its lines (priced like the live order) and the name and address it named. */
+export interface ReadBack {
+  order: Order;
+  name: string | null;
+  address: string | null;
+}
+
+/**
+ * What the agent last said back to the caller (its read-back, "Thanks, Maria.", "Got it, delivering to ..."), in its
+ * own words rather than recognised speech; each part is dropped when the caller changes that part afterwards.
+ */
+export interface AgentStated {
+  readBack?: ReadBack;
+  name?: string;
+  address?: string;
+}
+
+export interface TrackerOptions {
+  menu: AgentConfig['menu'];
+  knowledge?: AgentConfig['knowledge'];
+  handoffKeywords?: readonly string[];
+}
+
+/**
+ * Follows a call from the caller's side: every utterance updates the order and the customer's details.
+ * The scripted dialog drives it live; the rules extractor replays a finished transcript through it.
+ */
+export class CallTracker {
+  readonly #nlu: Nlu;
+  readonly #order: Order;
+  readonly #menuItems: TrackerOptions['menu']['items'];
+  readonly #customer: CustomerDetails = { name: null, address: null, phone: null, email: null };
+  #confirmed = false;
+  /** The one item the agent just talked about ("a large hawaiian is sixteen dollars"), for "I'll take one of those". */
+  #offered: { name: string; size: string | null } | undefined;
+  /** The agent's latest read-back of the order (its own words, not recognised speech). */
+  #readBack: ReadBack | undefined;
+  /** The read-back the caller said yes to, until the caller changes the order again. */
+  #confirmedReadBack: ReadBack | undefined;
+  #stated: AgentStated = {};
+  #heard = 0;
+  #understood = 0;
+
+  constructor(options: TrackerOptions) {
+    this.#nlu = new Nlu({
+      menu: options.menu.items,
+      knowledge: options.knowledge ?? [],
+      handoffKeywords: options.handoffKeywords ?? [],
+    });
+    this.#order = new Order(options.menu.items);
+    this.#menuItems = options.menu.items;
+  }
+
+  get nlu(): Nlu {
+    return this.#nlu;
+  }
+
+  get order(): Order {
+    return this.#order;
+  }
+
+  get customer(): Readonly<CustomerDetails> {
+    return this.#customer;
+  }
+
+  /** Whether the caller said yes to the agent's read-back (an 'confirm' expectation). */
+  get confirmed(): boolean {
+    return this.#confirmed;
+  }
+
+  /** What the caller confirmed when the agent read the order back, if nothing changed since. */
+  get confirmedReadBack(): ReadBack | undefined {
+    return this.#confirmedReadBack;
+  }
+
+  /** The order, name and address as the agent last stated them, where the caller changed nothing since. */
+  get stated(): Readonly<AgentStated> {
+    return this.#stated;
+  }
+
+  /** Utterances heard, and how many of them carried something understood. */
+  get heard(): number {
+    return this.#heard;
+  }
+
+  get understood(): number {
+    return this.#understood;
+  }
+
+  /** Remembers what the agent (or a human agent) just said, so "one of those" can refer to it. */
+  noteAgentTurn(text: string): void {
+    const readBack = this.#parseReadBack(text);
+    this.#readBack = readBack ?? this.#readBack;
+    if (readBack) this.#stated.readBack = readBack;
+    const name =
+      readBack?.name ??
+      AGENT_NAMES.exec(text)
+        ?.slice(1)
+        .find((n) => n !== undefined);
+    if (name) this.#stated.name = name;
+    const address = readBack?.address ?? this.#acknowledgedAddress(text);
+    if (address) this.#stated.address = address;
+    const words = tokenize(text).map((t) => t.norm);
+    const matcher = this.#nlu.matcher;
+    const items = matcher.findItems(words);
+    const first = items[0];
+    if (!first || items.some((m) => m.item !== first.item)) {
+      this.#offered = undefined;
+      return;
+    }
+    this.#offered = {
+      name: first.item.name,
+      size: matcher.sizeFor(first.item, matcher.findSizes(words)[0]?.size ?? null),
+    };
+  }
+
+  /** The caller said the name the agent repeated was wrong: no name until the caller gives it again. */
+  forgetName(): void {
+    this.#customer.name = null;
+    delete this.#stated.name;
+  }
+
+  /** Understands one utterance and applies it; returns the understanding and the order lines it touched. */
+  hear(text: string, expecting: Expectation): { understanding: Understanding; touched: OrderLine[] } {
+    const understanding = this.#referToOffer(this.#nlu.understand(text, expecting));
+    this.#offered = undefined;
+    this.#heard++;
+    const touched = this.#order.apply(understanding.ops);
+    if (understanding.name) this.#customer.name = understanding.name;
+    if (understanding.address) this.#customer.address = understanding.address;
+    else if (expecting === 'address') this.#addHouseNumber(understanding.words);
+    if (understanding.phone) this.#customer.phone = understanding.phone;
+    if (understanding.email) this.#customer.email = understanding.email;
+    if (expecting === 'confirm' && understanding.yes && understanding.ops.length === 0) {
+      this.#confirmed = true;
+      this.#confirmedReadBack = this.#readBack;
+    }
+    if (understanding.ops.length > 0 || (expecting === 'confirm' && understanding.no)) {
+      this.#confirmed = false;
+      this.#confirmedReadBack = undefined;
+      delete this.#stated.readBack;
+    }
+    if (understanding.name) delete this.#stated.name;
+    if (understanding.address) delete this.#stated.address;
+    const meaningful =
+      touched.length > 0 ||
+      understanding.name ||
+      understanding.address ||
+      understanding.phone ||
+      understanding.email ||
+      understanding.yes ||
+      understanding.no ||
+      understanding.faq ||
+      understanding.asksMenu ||
+      understanding.goodbye;
+    if (meaningful) this.#understood++;
+    return { understanding, touched };
+  }
+
+  /** "Oak Street" was heard without a house number; asked for the address again, "seventeen" completes it. */
+  #addHouseNumber(words: readonly string[]): void {
+    const street = this.#customer.address;
+    if (!street || /^\d/.test(street)) return;
+    const at = words.findIndex((_, i) => parseDigitRun(words, i) !== undefined);
+    const run = at >= 0 ? parseDigitRun(words, at) : undefined;
+    if (run && run.digits.length <= 6) this.#customer.address = `${run.digits} ${street}`;
+  }
+
+  /**
+   * A human agent's words to the caller ("I added a garlic bread for you"): the order changes they made count, the
+   * rest (their own name, their questions) is not the caller's.
+   */
+  hearStaff(text: string): OrderLine[] {
+    const { ops } = this.#nlu.understand(text, 'order');
+    if (ops.length === 0) return [];
+    this.#confirmed = false;
+    this.#confirmedReadBack = undefined;
+    return this.#order.apply(ops);
+  }
+
+  /** "Let me read that back: two large pepperoni pizzas and a coke, delivered to 12 Oak Street. Your total is..." */
+  #parseReadBack(text: string): ReadBack | undefined {
+    const statements = text
+      .split(/(?<=[.!?])\s+/)
+      .filter((s) => !s.trim().endsWith('?'))
+      .join(' ');
+    if (!READ_BACK.test(statements)) return undefined;
+    const heard = this.#nlu.understand(statements, 'none');
+    if (heard.ops.length === 0 || heard.ops.some((o) => o.kind !== 'add')) return undefined;
+    const order = new Order(this.#menuItems);
+    order.apply(heard.ops);
+    const name = READ_BACK_NAME.exec(statements)?.[1] ?? null;
+    return { order, name, address: heard.address ?? null };
+  }
+
+  /** "Got it, delivering to 17 Oak Street.": the address as the agent understood it. */
+  #acknowledgedAddress(text: string): string | undefined {
+    const said = /\bdelivering to ([^.]+)\./i.exec(text)?.[1];
+    return said ? this.#nlu.understand(`${said}.`, 'address').address : undefined;
+  }
+
+  #referToOffer(u: Understanding): Understanding {
+    const offered = this.#offered;
+    if (!offered || u.items.length > 0 || u.question || !hasAnyPhrase(u.words, OFFER_REFERENCES)) return u;
+    if (this.#order.lines.some((l) => l.name === offered.name)) return u;
+    const counted = u.ops.find((o) => o.kind === 'set_quantity' || o.kind === 'increment');
+    const quantity = counted && 'quantity' in counted ? counted.quantity : 1;
+    const ops: OrderOp[] = [
+      {
+        kind: 'add',
+        name: offered.name,
+        size: offered.size,
+        quantity,
+        explicitQuantity: true,
+        increment: false,
+      },
+    ];
+    return { ...u, ops };
+  }
+}
+
+/** The caller's name as an agent says it: "Thanks, Maria.", "Got it, the name is Sarah Miller." (capitalised). */
+const AGENT_NAMES =
+  /(?:^|[.!?]\s+)Thanks, ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})[.!]|\bthe name is ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})[.!]/;
+/** "... and a coke for Maria Lopez, delivered to ...": the name a read-back is for. */
+const READ_BACK_NAME = /\bfor ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})(?=[,.]| delivered)/;
+
+/** How agents announce a read-back of the whole order. */
+const READ_BACK =
+  /\b(total|read(ing)? (that|it|your order) back|to confirm|so that'?s|you ordered|your order is)\b/i;
+
+const OFFER_REFERENCES = [
+  'of those',
+  'of them',
+  'of that',
+  'that one',
+  'take it',
+  'have it',
+  'take that',
+  'have that',
+  'take one',
+  'have one',
+  'get one',
+  'ill do that',
+  'lets do that',
+];
+
+/** What an agent's (or human agent's) sentence asks the caller for, judged from its last question. */
+export function expectationFromAgent(text: string): Expectation {
+  const lower = text.toLowerCase();
+  const lastQuestion =
+    lower
+      .split(/(?<=[.!?])\s+/)
+      .filter((s) => s.trim())
+      .at(-1) ?? lower;
+  if (/\b(did you (say|mean)|would you like me to|do you want me to)\b/.test(lastQuestion)) return 'yesno';
+  if (/\b(size|small|medium|large)\b/.test(lastQuestion) && /\b(what|which)\b/.test(lastQuestion))
+    return 'size';
+  if (/\bname\b/.test(lastQuestion)) return 'name';
+  if (/\b(address|deliver(ed)? to|where (should|do|can|shall))\b/.test(lastQuestion)) return 'address';
+  if (/\b(phone|number to reach|callback number|contact number|number)\b/.test(lastQuestion)) return 'phone';
+  if (
+    /\b(confirm|is that (right|correct)|shall i place|should i place|does that sound|sound right|all correct|that correct)\b/.test(
+      lastQuestion,
+    )
+  )
+    return 'confirm';
+  if (/\b(anything else|what (can|would|else)|order|get for you|like to)\b/.test(lastQuestion))
+    return 'order';
+  return 'none';
+}

@@ -1,0 +1,410 @@
+import type { KnowledgeEntry } from '@voiceroom/protocol';
+import { singular } from './fuzzy.ts';
+import { findPhrase, hasAnyPhrase, tokenize } from './text.ts';
+
+/** Small intent detectors over normalised words. Each is independent; the dialog policy decides what wins. */
+
+const YES = [
+  'yes',
+  'yeah',
+  'yep',
+  'yup',
+  'yea',
+  'sure',
+  'correct',
+  'right',
+  'ok',
+  'okay',
+  'perfect',
+  'confirm',
+  'confirmed',
+  'absolutely',
+  'exactly',
+  'definitely',
+  'please do',
+  'go ahead',
+  'sounds good',
+  'looks good',
+  'that is it',
+  'all good',
+  'of course',
+  'great',
+];
+const NO = ['no', 'nope', 'nah', 'not quite', 'not right', 'wrong', 'incorrect', 'thats not', 'negative'];
+const DONE = [
+  'thats all',
+  'that is all',
+  'thats it',
+  'that is it',
+  'thats everything',
+  'nothing else',
+  'im done',
+  'im good',
+  'all set',
+  'no thanks',
+  'no thank you',
+  'thats about it',
+  'nothing more',
+  'that will be all',
+  'thatll be all',
+  'thatll do',
+  'just that',
+  'only that',
+  'i think thats it',
+  'no more',
+  'no thats',
+];
+const GOODBYE = [
+  'bye',
+  'goodbye',
+  'good bye',
+  'bye bye',
+  'see you',
+  'see ya',
+  'have a good',
+  'have a nice',
+  'talk to you later',
+  'hang up',
+  'take care',
+];
+const STRONG_HUMAN_PHRASES = [
+  'real person',
+  'human being',
+  'talk to someone',
+  'speak to someone',
+  'speak with someone',
+  'customer service',
+  'live agent',
+  'real agent',
+];
+const ASKING_PHRASES = [
+  'talk to',
+  'speak to',
+  'speak with',
+  'transfer me',
+  'connect me',
+  'get me',
+  'want',
+  'need',
+  'can i have',
+  'let me',
+  'put me',
+];
+const MENU_QUESTIONS = [
+  'what do you have',
+  'whats on the menu',
+  'what is on the menu',
+  'the menu',
+  'your menu',
+  'what kind',
+  'what kinds',
+  'what types',
+  'what pizzas',
+  'what sides',
+  'what drinks',
+  'what else do you',
+  'what are my options',
+  'what can i get',
+  'what do you sell',
+  'what sizes',
+  'what do you offer',
+  'what flavors',
+  'which pizzas',
+];
+const PRICE_QUESTIONS = [
+  'how much',
+  'what does',
+  'whats the price',
+  'what is the price',
+  'price of',
+  'cost',
+  'costs',
+];
+const LEADING_FILLERS = new Set([
+  'and',
+  'so',
+  'um',
+  'uh',
+  'oh',
+  'yeah',
+  'hi',
+  'hello',
+  'hey',
+  'ok',
+  'okay',
+  'well',
+  'also',
+  'but',
+  'great',
+]);
+/** Questions asked in the middle of a sentence ("so first of all how long does delivery take"). */
+const QUESTION_PHRASES = [
+  'i was wondering',
+  'wondering if',
+  'can you tell me',
+  'do you know',
+  'tell me',
+  'how long',
+  'how much',
+  'what time',
+  'when do you',
+  'when are you',
+  'do you have',
+  'do you deliver',
+  'are you open',
+  'is delivery',
+  'is there',
+  'what are your',
+];
+const QUESTION_WORDS = new Set([
+  'what',
+  'whats',
+  'when',
+  'whens',
+  'where',
+  'how',
+  'hows',
+  'do',
+  'does',
+  'is',
+  'are',
+  'can',
+  'could',
+  'will',
+  'would',
+  'which',
+  'any',
+  'whats',
+]);
+
+function firstWordsAre(words: readonly string[], phrases: readonly string[], window = 3): boolean {
+  return phrases.some((p) => {
+    const at = findPhrase(words, p);
+    return at >= 0 && at < window;
+  });
+}
+
+export function isAffirmative(words: readonly string[]): boolean {
+  if (words.length === 0 || firstWordsAre(words, NO, 2)) return false;
+  return firstWordsAre(words, YES, 3);
+}
+
+export function isNegative(words: readonly string[]): boolean {
+  return firstWordsAre(words, NO, 2) || (words.length <= 4 && hasAnyPhrase(words, ['dont', 'not']));
+}
+
+/**
+ * What a recogniser makes of a short "yes" or "no" ("yes that's right" heard as "us", "no" as "know"). Only read
+ * this way when the agent just asked a yes/no question: anywhere else these words mean themselves.
+ */
+const HEARD_AS_YES = [
+  'us',
+  'yes',
+  'yet',
+  'yas',
+  'yah',
+  'ya',
+  'yeh',
+  'yo',
+  'yess',
+  'es',
+  'ess',
+  's',
+  'guess',
+  'jess',
+  'chess',
+  'uh huh',
+  'mhm',
+  'mm hmm',
+  'mmhmm',
+  'uhhuh',
+  'thats right',
+  'that is right',
+  'thats correct',
+  'that is correct',
+  'sounds right',
+  'all right',
+  'alright',
+  'place it',
+  'do it',
+  'go for it',
+  'please',
+  'yes please',
+  'i do',
+  'it is',
+  'thats it',
+];
+const HEARD_AS_NO = ['know', 'now', 'noh', 'naw', 'nor', 'note', 'not', 'wait', 'hold on', 'hang on', 'stop'];
+
+/** Yes or no to a yes/no question, leaning on the question: undefined when the answer is neither. */
+export function yesNoAnswer(words: readonly string[]): 'yes' | 'no' | undefined {
+  if (isNegative(words)) return 'no';
+  if (isAffirmative(words)) return 'yes';
+  const content = words.filter((w) => !YES_NO_FILLERS.has(w));
+  if (content.length === 0 || content.length > 4) return undefined;
+  if (firstWordsAre(content, HEARD_AS_NO, 1)) return 'no';
+  if (firstWordsAre(words, HEARD_AS_YES, 1) || firstWordsAre(content, HEARD_AS_YES, 2)) return 'yes';
+  return undefined;
+}
+const YES_NO_FILLERS = new Set(['um', 'uh', 'oh', 'well', 'so', 'and']);
+
+/** "That's all", "no, that's it": the caller has nothing more to order. */
+export function isDoneOrdering(words: readonly string[]): boolean {
+  return (
+    hasAnyPhrase(words, DONE) ||
+    (words.length <= 2 && (words[0] === 'no' || words[0] === 'nope' || words[0] === 'nah'))
+  );
+}
+
+const NEGATIVE_WORDS = new Set([
+  'angry',
+  'annoyed',
+  'annoying',
+  'awful',
+  'terrible',
+  'horrible',
+  'ridiculous',
+  'worst',
+  'useless',
+  'stupid',
+  'frustrated',
+  'frustrating',
+  'furious',
+  'hate',
+  'disgusting',
+  'unacceptable',
+  'pathetic',
+  'idiot',
+  'garbage',
+  'complaint',
+  'complain',
+  'scam',
+  'joke',
+  'sucks',
+  'damn',
+  'hell',
+]);
+const NEGATIVE_PHRASES = [
+  'not listening',
+  'not working',
+  'makes no sense',
+  'are you kidding',
+  'fed up',
+  'waste of time',
+  'sick of',
+  'what is wrong with you',
+  'whats wrong with you',
+  'you people',
+  'for the last time',
+];
+
+/** How upset the caller sounds, 0 (fine) up: counted negative words and phrases. Two or more warrants a person. */
+export function negativeSentiment(words: readonly string[]): number {
+  let score = 0;
+  for (const w of words) if (NEGATIVE_WORDS.has(w)) score++;
+  for (const p of NEGATIVE_PHRASES) if (findPhrase(words, p) >= 0) score += 2;
+  return score;
+}
+
+/** Small talk that needs a friendly answer, not a "sorry, I didn't get that". */
+export type SmallTalk = 'greeting' | 'thanks' | 'wait';
+
+export function smallTalk(words: readonly string[]): SmallTalk | undefined {
+  if (words.length === 0 || words.length > 6) return undefined;
+  if (
+    hasAnyPhrase(words, [
+      'hold on',
+      'one moment',
+      'one sec',
+      'one second',
+      'just a sec',
+      'just a second',
+      'hang on',
+      'let me think',
+      'give me a second',
+      'give me a minute',
+      'bear with me',
+    ])
+  ) {
+    return 'wait';
+  }
+  if (words.length <= 4 && hasAnyPhrase(words, ['thanks', 'thank you', 'cheers'])) return 'thanks';
+  if (
+    words.length <= 3 &&
+    hasAnyPhrase(words, ['hi', 'hello', 'hey', 'good morning', 'good afternoon', 'good evening', 'hi there'])
+  ) {
+    return 'greeting';
+  }
+  return undefined;
+}
+
+export function isGoodbye(words: readonly string[]): boolean {
+  return hasAnyPhrase(words, GOODBYE);
+}
+
+/** The caller asks for a human: the agent's handoff keywords ("manager") or common phrases ("a real person"). */
+export function wantsHuman(words: readonly string[], keywords: readonly string[]): boolean {
+  if (hasAnyPhrase(words, STRONG_HUMAN_PHRASES)) return true;
+  for (const keyword of keywords) {
+    const phrase = keyword.toLowerCase();
+    let at = findPhrase(words, phrase);
+    if (at < 0) at = words.indexOf(`${phrase}s`);
+    if (at < 0 || words[at - 1] === 'in') continue;
+    // "talk to a manager", "manager please": the request comes before the keyword, or the keyword is all there is.
+    const before = words.slice(0, at);
+    if (words.length <= 4 || hasAnyPhrase(before, ASKING_PHRASES)) return true;
+  }
+  return false;
+}
+
+export function isQuestion(text: string, words: readonly string[]): boolean {
+  const start = words.findIndex((w) => !LEADING_FILLERS.has(w));
+  return (
+    text.includes('?') || QUESTION_WORDS.has(words[start] ?? '') || hasAnyPhrase(words, QUESTION_PHRASES)
+  );
+}
+
+export function asksForMenu(words: readonly string[]): boolean {
+  return hasAnyPhrase(words, MENU_QUESTIONS) || (words.length <= 3 && words.includes('menu'));
+}
+
+export function asksForPrice(words: readonly string[]): boolean {
+  return hasAnyPhrase(words, PRICE_QUESTIONS);
+}
+
+/**
+ * The knowledge entry whose keywords the utterance hits most (distinct stems). Ties go to the entry whose own
+ * question shares more words with the utterance ("how long does delivery take" is "How long will it take?").
+ */
+export function matchKnowledge(
+  words: readonly string[],
+  knowledge: readonly KnowledgeEntry[],
+): KnowledgeEntry | undefined {
+  const stems = new Set(words.map(stem));
+  let best: { entry: KnowledgeEntry; score: number; overlap: number } | undefined;
+  for (const entry of knowledge) {
+    const matched = new Set<string>();
+    for (const keyword of entry.keywords) {
+      const parts = keyword.toLowerCase().split(/\s+/).map(stem);
+      if (parts.every((p) => stems.has(p))) matched.add(parts.join(' '));
+    }
+    const score = matched.size;
+    if (score === 0) continue;
+    const questionWords = new Set(tokenize(entry.question).map((t) => stem(t.norm)));
+    const overlap = [...questionWords].filter((w) => stems.has(w)).length;
+    if (!best || score > best.score || (score === best.score && overlap > best.overlap))
+      best = { entry, score, overlap };
+  }
+  return best?.entry;
+}
+
+/** A crude stem: "delivering", "delivers", "delivery" and "deliver" all become "deliver". */
+export function stem(word: string): string {
+  let w = singular(word);
+  for (let round = 0; round < 2; round++) {
+    const suffix = ['ing', 'ery', 'ed', 'er', 'y'].find((s) => w.length - s.length >= 4 && w.endsWith(s));
+    if (!suffix) break;
+    w = w.slice(0, -suffix.length);
+  }
+  return w.length >= 5 && w.endsWith('e') ? w.slice(0, -1) : w;
+}

@@ -1,0 +1,175 @@
+import type { KnowledgeEntry, MenuItem } from '@voiceroom/protocol';
+import { findAddress, findEmail, findName, findPhone } from './customer.ts';
+import {
+  asksForMenu,
+  asksForPrice,
+  isAffirmative,
+  isDoneOrdering,
+  isGoodbye,
+  isNegative,
+  isQuestion,
+  matchKnowledge,
+  negativeSentiment,
+  type SmallTalk,
+  smallTalk,
+  wantsHuman,
+  yesNoAnswer,
+} from './intents.ts';
+import { MenuMatcher } from './menuMatcher.ts';
+import type { OrderOp } from './order.ts';
+import { parseOrder } from './orderParser.ts';
+import { findPhrase, tokenize } from './text.ts';
+
+/** Questions about items that do not order them ("do you have wings?", "how much is a large hawaiian?"). */
+const INFORMATION_QUESTIONS = [
+  'do you have',
+  'do you guys have',
+  'do you sell',
+  'do you make',
+  'do you do',
+  'is there',
+  'are there',
+  'does the',
+  'does it',
+  'do they',
+  'is the',
+  'are the',
+  'is it',
+  'are they',
+  'what is',
+  'whats',
+  'what comes',
+  'what about',
+  'what kind',
+  'which',
+  'how big',
+  'how many',
+  'what size',
+  'what sizes',
+];
+
+/** What the agent last asked for: it decides how a bare answer ("large", "Maria", "yes") is read. */
+export type Expectation = 'order' | 'size' | 'name' | 'address' | 'phone' | 'confirm' | 'yesno' | 'none';
+
+export interface Understanding {
+  text: string;
+  words: string[];
+  ops: OrderOp[];
+  /** Menu items named in the utterance, in order (also for questions: "how much is the hawaiian?"). */
+  items: MenuItem[];
+  name: string | undefined;
+  address: string | undefined;
+  phone: string | undefined;
+  email: string | undefined;
+  yes: boolean;
+  no: boolean;
+  doneOrdering: boolean;
+  goodbye: boolean;
+  wantsHuman: boolean;
+  question: boolean;
+  asksMenu: boolean;
+  asksPrice: boolean;
+  smallTalk: SmallTalk | undefined;
+  /** 0 = fine; 2 or more = the caller sounds upset (see negativeSentiment). */
+  upset: number;
+  faq: KnowledgeEntry | undefined;
+}
+
+export interface NluOptions {
+  menu: readonly MenuItem[];
+  knowledge?: readonly KnowledgeEntry[];
+  handoffKeywords?: readonly string[];
+}
+
+function firstPhraseAt(words: readonly string[], phrases: readonly string[]): number {
+  const found = phrases.map((p) => findPhrase(words, p)).filter((i) => i >= 0);
+  return found.length === 0 ? -1 : Math.min(...found);
+}
+
+/** Longer inputs are cut: a caller does not say more than this in one turn, and parsing stays linear. */
+const MAX_WORDS = 400;
+
+/** Parses one caller utterance against an agent's menu and knowledge. Pure: no state between calls. */
+export class Nlu {
+  readonly #matcher: MenuMatcher;
+  readonly #knowledge: readonly KnowledgeEntry[];
+  readonly #handoffKeywords: readonly string[];
+  readonly #menuWords: ReadonlySet<string>;
+
+  constructor(options: NluOptions) {
+    this.#matcher = new MenuMatcher(options.menu);
+    this.#knowledge = options.knowledge ?? [];
+    this.#handoffKeywords = options.handoffKeywords ?? [];
+    this.#menuWords = new Set(
+      options.menu
+        .flatMap((i) => [i.name, ...i.aliases, ...Object.keys(i.sizes ?? {})])
+        .flatMap((n) => n.toLowerCase().split(/\s+/)),
+    );
+  }
+
+  get matcher(): MenuMatcher {
+    return this.#matcher;
+  }
+
+  understand(text: string, expecting: Expectation = 'none'): Understanding {
+    const tokens = tokenize(text).slice(0, MAX_WORDS);
+    const words = tokens.map((t) => t.norm);
+    const masked = new Set<number>();
+    const mask = (found: { start: number; end: number } | undefined) => {
+      if (found) for (let i = found.start; i < found.end; i++) masked.add(i);
+    };
+    const address = findAddress(tokens, expecting === 'address');
+    mask(address);
+    const phone = findPhone(words, masked);
+    mask(phone);
+    const name = findName(tokens, expecting === 'name', this.#menuWords, masked);
+    mask(name);
+    const email = findEmail(text, words);
+    if (email) {
+      for (const [i, w] of words.entries()) if (w === 'at' || w === 'dot' || email.includes(w)) masked.add(i);
+    }
+
+    const question = isQuestion(text, words);
+    const asksPrice = question && asksForPrice(words);
+    // A question about an item ("how much is the hawaiian?", "do you have wings?") does not order it; items ordered
+    // before the question in the same breath still count ("a pepperoni, and do you have coke?").
+    const askedAt = question ? firstPhraseAt(words, [...INFORMATION_QUESTIONS, 'how much', 'price of']) : -1;
+    if (askedAt >= 0) for (let i = askedAt; i < words.length; i++) masked.add(i);
+    const order = parseOrder(words, this.#matcher, masked);
+    // Asked for an address or phone number, a bare number ("seventeen") is part of it, not a quantity.
+    const detailAsked = expecting === 'address' || expecting === 'phone';
+    const ops =
+      detailAsked && order.items.length === 0
+        ? order.ops.filter((o) => o.kind !== 'set_quantity' && o.kind !== 'increment')
+        : order.ops;
+    const detailsGiven = name !== undefined || address !== undefined || phone !== undefined;
+    // After a yes/no question a short answer is read leaning on it ("us" is a misheard "yes").
+    const answer =
+      (expecting === 'confirm' || expecting === 'yesno') && ops.length === 0 ? yesNoAnswer(words) : undefined;
+    return {
+      text,
+      words,
+      ops,
+      items:
+        askedAt >= 0 ? this.#matcher.findItems(words).map((m) => m.item) : order.items.map((m) => m.item),
+      name: name?.value,
+      address: address?.value,
+      phone: phone?.value,
+      email,
+      yes: answer === 'yes' || (answer === undefined && isAffirmative(words)),
+      no: answer === 'no' || (answer === undefined && isNegative(words)),
+      doneOrdering: isDoneOrdering(words) && ops.length === 0,
+      goodbye: isGoodbye(words),
+      wantsHuman: wantsHuman(words, this.#handoffKeywords),
+      question,
+      asksMenu: question && asksForMenu(words),
+      asksPrice,
+      smallTalk: smallTalk(words),
+      upset: negativeSentiment(words),
+      faq:
+        question || (ops.length === 0 && !detailsGiven && words.length <= 6)
+          ? matchKnowledge(words, this.#knowledge)
+          : undefined,
+    };
+  }
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { ScriptedDialog, type ScriptedDialogSession } from '../../src/dialog/ScriptedDialog.ts';
+import { chooseHypothesis } from '../../src/nlu/hypotheses.ts';
+import { Nlu } from '../../src/nlu/index.ts';
+import { pizzeria } from '../nlu/pizzeria.ts';
+import { turn } from './collect.ts';
+
+function session() {
+  return new ScriptedDialog({ config: pizzeria() }).createSession() as ScriptedDialogSession;
+}
+
+async function askedForName(): Promise<ScriptedDialogSession> {
+  const s = session();
+  await turn(s, 'a large pepperoni pizza');
+  const { text } = await turn(s, "that's all");
+  expect(text).toContain('name');
+  return s;
+}
+
+describe('n-best rescoring by the NLU', () => {
+  const nlu = new Nlu({ menu: pizzeria().menu.items });
+
+  it('keeps the best hypothesis when it answers what the agent asked', () => {
+    expect(chooseHypothesis(nlu, 'yes', ['us'], 'confirm')).toBe('yes');
+    expect(chooseHypothesis(nlu, 'a large pepperoni pizza', ['a large pepperoni pizzas'], 'order')).toBe(
+      'a large pepperoni pizza',
+    );
+  });
+
+  it('takes a lower hypothesis that answers the question when the best one does not', () => {
+    expect(chooseHypothesis(nlu, 'what', ['what yes', 'yes'], 'confirm')).toBe('what yes');
+    expect(chooseHypothesis(nlu, 'the name is', ['the name is sarah miller'], 'name')).toBe(
+      'the name is sarah miller',
+    );
+    expect(chooseHypothesis(nlu, 'medium', ['meet you'], 'size')).toBe('medium');
+  });
+
+  it('keeps the best hypothesis when no hypothesis answers, or nothing particular was asked', () => {
+    expect(chooseHypothesis(nlu, 'what are your hours', ['what are you ours'], 'name')).toBe(
+      'what are your hours',
+    );
+    expect(chooseHypothesis(nlu, 'what', ['yes'], 'none')).toBe('what');
+  });
+});
+
+describe('the scripted dialog uses the recogniser', () => {
+  it('places the order on a yes that only the n-best list heard', async () => {
+    const atReadBack = async () => {
+      const s = session();
+      for (const u of ['a large pepperoni pizza', "that's all", 'my name is maria', '12 oak street', 'skip'])
+        await turn(s, u);
+      return s;
+    };
+    expect((await turn(await atReadBack(), 'what')).text).not.toContain('your order is placed');
+    const { text } = await turn(await atReadBack(), 'what', { alternatives: ['what yes', 'yes'] });
+    expect(text).toContain('your order is placed');
+  });
+
+  it('confirms a name heard with low confidence instead of taking it, and asks to spell it after a no', async () => {
+    const s = await askedForName();
+    const unsure = await turn(s, 'my name is sarah miller', { confidence: 0.02 });
+    expect(unsure.text).toBe('Did you say Sarah Miller?');
+    const no = await turn(s, 'no');
+    expect(no.text).toContain('spell your name');
+    expect(s.tracker.customer.name).toBeNull();
+    const spelled = await turn(s, 's a r a h', { confidence: 0.9 });
+    expect(s.tracker.customer.name).toBe('Sarah');
+    expect(spelled.text).toContain('address');
+  });
+
+  it('keeps a name confirmed with a yes and moves on to the address', async () => {
+    const s = await askedForName();
+    await turn(s, 'my name is sarah miller', { confidence: 0.02 });
+    const yes = await turn(s, 'yes');
+    expect(s.tracker.customer.name).toBe('Sarah Miller');
+    expect(yes.text).toContain('address');
+  });
+
+  it('takes a name heard with confidence as it is', async () => {
+    const s = await askedForName();
+    const sure = await turn(s, 'my name is sarah miller', { confidence: 0.8 });
+    expect(sure.text).not.toContain('Did you say');
+    expect(sure.text).toContain('address');
+    expect(s.tracker.customer.name).toBe('Sarah Miller');
+  });
+});

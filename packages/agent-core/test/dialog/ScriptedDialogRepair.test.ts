@@ -1,0 +1,299 @@
+import { describe, expect, it } from 'vitest';
+import { ScriptedDialog, type ScriptedDialogSession } from '../../src/dialog/ScriptedDialog.ts';
+import { pizzeria } from '../nlu/pizzeria.ts';
+import { turn } from './collect.ts';
+
+function session() {
+  return new ScriptedDialog({ config: pizzeria() }).createSession() as ScriptedDialogSession;
+}
+
+/** Plays caller turns on one session; returns the agent's replies as text. */
+async function play(s: ScriptedDialogSession, ...utterances: string[]) {
+  const replies: string[] = [];
+  for (const u of utterances) replies.push((await turn(s, u)).text);
+  return replies;
+}
+
+const lastQuestion = (reply: string) =>
+  reply
+    .split(/(?<=[.!?])\s+/)
+    .filter((s) => s.endsWith('?'))
+    .at(-1);
+
+/** Ways into each slot, so the property below starts from every question the agent asks. */
+const PREFIXES: Record<string, string[]> = {
+  order: [],
+  size: ['a pepperoni pizza'],
+  more: ['a large pepperoni pizza'],
+  name: ['a large pepperoni pizza', "that's all"],
+  address: ['a large pepperoni pizza', "that's all", 'my name is maria'],
+  phone: ['a large pepperoni pizza', "that's all", 'my name is maria', '12 oak street'],
+  confirm: ['a large pepperoni pizza', "that's all", 'my name is maria', '12 oak street', '555 123 4567'],
+};
+
+const UNHELPFUL = [
+  '',
+  'um',
+  'purple monkey dishwasher',
+  'hello',
+  'thanks',
+  'hold on one second',
+  'what time do you close',
+  'how much is that',
+  'do you deliver',
+  'yes',
+  'okay',
+  'hmm well',
+  'the the the',
+  'what',
+  'sorry',
+];
+
+describe('ScriptedDialog repair', () => {
+  it('never asks the same question three times in a row, whatever unhelpful answers the caller gives', async () => {
+    let seed = 11;
+    const pick = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return UNHELPFUL[seed % UNHELPFUL.length] ?? '';
+    };
+    let checkedTurns = 0;
+    for (const [slot, prefix] of Object.entries(PREFIXES)) {
+      for (let c = 0; c < 25; c++) {
+        const s = session();
+        const asked: Array<string | undefined> = [];
+        for (const u of prefix) asked.push(lastQuestion((await turn(s, u)).text));
+        for (let t = 0; t < 10; t++) {
+          const { chunks, text } = await turn(s, pick());
+          if (chunks.some((ch) => ch.type !== 'text')) break;
+          asked.push(lastQuestion(text));
+          checkedTurns++;
+          const [a, b, q] = asked.slice(-3);
+          if (q !== undefined && a === q && b === q)
+            throw new Error(`"${q}" asked three times in a row from the ${slot} slot`);
+        }
+      }
+    }
+    expect(checkedTurns).toBeGreaterThan(200);
+  });
+
+  it('confirms a guess explicitly after two failed asks for a size, and a yes applies it', async () => {
+    const s = session();
+    const replies = await play(s, 'a pepperoni pizza', 'um', 'median', 'yes');
+    expect(replies[1]).toBe(
+      "Sorry, I didn't get that. What size would you like for the pepperoni pizza: small, medium or large?",
+    );
+    expect(replies[2]).toBe("Sorry, I didn't get that. Did you say medium?");
+    expect(replies[3]).toBe('A medium pepperoni pizza, got it. Anything else?');
+    expect(s.tracker.order.lines).toEqual([{ name: 'pepperoni pizza', size: 'medium', quantity: 1 }]);
+  });
+
+  it('offers the choices when there is no guess, or the guess was wrong', async () => {
+    const noGuess = await play(session(), 'a pepperoni pizza', 'um', 'blah');
+    expect(noGuess[2]).toContain('Which size: small, medium or large?');
+    const wrongGuess = await play(session(), 'a pepperoni pizza', 'um', 'median', 'no');
+    expect(wrongGuess[3]).toContain('Which size: small, medium or large?');
+  });
+
+  it('offers a person after a slot fails three times, and hands off on yes', async () => {
+    const s = session();
+    const replies = await play(s, 'a large pepperoni pizza', "that's all", 'yes', 'okay', 'yes');
+    expect(replies.slice(1)).toEqual([
+      'Can I get a name for the order?',
+      'Can I get a name for the order?',
+      'Could you spell your name for me, letter by letter?',
+      "I'm sorry this is taking a while. Would you like me to get a person to help you?",
+    ]);
+    const handoff = await turn(s, 'yes please');
+    expect(handoff.chunks.at(-1)).toEqual({ type: 'handoff', reason: 'caller asked for a human' });
+  });
+
+  it('takes a spelled name after asking for it', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all", 'okay', 'yes');
+    const [reply] = await play(s, 's i o b h a n');
+    expect(s.tracker.customer.name).toBe('Siobhan');
+    expect(reply).toBe("Thanks, Siobhan. What's the delivery address?");
+  });
+
+  it('moves on after "anything else" goes unanswered instead of asking again', async () => {
+    const s = session();
+    const replies = await play(s, 'a large pepperoni pizza', 'hello', 'okay', 'yes');
+    expect(replies[2]).toBe('Is that everything for your order?');
+    expect(replies[3]).toBe('Can I get a name for the order?');
+  });
+});
+
+describe('ScriptedDialog corrections', () => {
+  it.each([
+    ['actually make that two pepperoni'],
+    ['change the pepperoni to two'],
+    ['actually two pepperoni'],
+    ['make it two pepperoni pizzas'],
+  ])('"%s" changes the quantity instead of adding a line', async (correction) => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza and a coke', correction);
+    expect(s.tracker.order.lines).toEqual([
+      { name: 'pepperoni pizza', size: 'large', quantity: 2 },
+      { name: 'coke', size: null, quantity: 1 },
+    ]);
+  });
+
+  it('a correction with another size changes the line rather than adding one', async () => {
+    const s = session();
+    const [, reply] = await play(s, 'a large pepperoni pizza', 'actually two medium pepperoni');
+    expect(s.tracker.order.lines).toEqual([{ name: 'pepperoni pizza', size: 'medium', quantity: 2 }]);
+    expect(reply).toBe('Two medium pepperoni pizzas, got it. Anything else?');
+  });
+
+  it('removes an item by its short name', async () => {
+    const s = session();
+    const [, reply] = await play(s, 'a large pepperoni pizza and a caesar salad', 'remove the salad');
+    expect(s.tracker.order.lines).toEqual([{ name: 'pepperoni pizza', size: 'large', quantity: 1 }]);
+    expect(reply).toBe("Okay, I've taken off the caesar salad. Anything else?");
+  });
+
+  it('splits a name and an address said in one answer', async () => {
+    const s = session();
+    const replies = await play(
+      s,
+      'a large pepperoni pizza',
+      "that's all",
+      'peter johnson seventeen oak street',
+    );
+    expect(s.tracker.customer).toMatchObject({ name: 'Peter Johnson', address: '17 Oak Street' });
+    expect(replies[2]).toBe(
+      'Thanks, Peter Johnson. Got it, delivering to 17 Oak Street. And a phone number, in case the driver needs to reach you?',
+    );
+  });
+
+  it('splits a name and an address volunteered with the order', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza, my name is peter johnson seventeen oak street');
+    expect(s.tracker.customer).toMatchObject({ name: 'Peter Johnson', address: '17 Oak Street' });
+  });
+
+  it('corrects the name at a later question and goes on with that question', async () => {
+    const s = session();
+    const replies = await play(
+      s,
+      'a large pepperoni pizza',
+      "that's all",
+      'emily live',
+      'no, the name is sarah miller',
+    );
+    expect(s.tracker.customer.name).toBe('Sarah Miller');
+    expect(replies[3]).toBe("Got it, the name is Sarah Miller. What's the delivery address?");
+  });
+
+  it('a bare number said for the address is not a quantity', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all", 'sarah', 'seventeen');
+    expect(s.tracker.order.lines).toEqual([{ name: 'pepperoni pizza', size: 'large', quantity: 1 }]);
+  });
+
+  it('asks once for the house number of an address heard without one, and completes it', async () => {
+    const s = session();
+    const replies = await play(
+      s,
+      'a large pepperoni pizza',
+      "that's all",
+      'sarah',
+      'oak street',
+      'seventeen',
+    );
+    expect(replies[3]).toBe("What's the house number on Oak Street?");
+    expect(s.tracker.customer.address).toBe('17 Oak Street');
+    expect(replies[4]).toBe('And a phone number, in case the driver needs to reach you?');
+  });
+
+  it('answers "do you have ..." about an item so that "one of those" orders it', async () => {
+    const s = session();
+    const replies = await play(s, 'do you have wings', "i'll take one of those");
+    expect(replies[0]).toMatch(/^Yes, we have chicken wings\./);
+    expect(s.tracker.order.lines).toEqual([{ name: 'chicken wings', size: null, quantity: 1 }]);
+  });
+
+  it('asks for a phone number for delivery, and not when the caller already gave one', async () => {
+    const asked = await play(session(), 'a large pepperoni pizza', "that's all", 'maria', '12 oak street');
+    expect(asked[3]).toBe('And a phone number, in case the driver needs to reach you?');
+    const s = session();
+    const given = await play(
+      s,
+      'a large pepperoni pizza',
+      "that's all",
+      'maria, 555 123 4567',
+      '12 oak street',
+    );
+    expect(given[3]).toMatch(/^Let me read that back/);
+    expect(s.tracker.customer.phone).toBe('555-123-4567');
+  });
+});
+
+describe('ScriptedDialog read-back', () => {
+  const toConfirm = [
+    'a large pepperoni pizza and a coke',
+    "that's all",
+    'maria',
+    '12 oak street',
+    '5551234567',
+  ];
+
+  it('a read-back interrupted by the caller takes the correction and is read again', async () => {
+    const s = session();
+    await play(s, ...toConfirm.slice(0, -1));
+    // The caller barges in during the read-back: the reply is cut after its first sentence.
+    const controller = new AbortController();
+    for await (const c of s.respond(
+      { history: [], userText: toConfirm.at(-1) ?? '', hints: [] },
+      controller.signal,
+    )) {
+      expect(c).toMatchObject({ type: 'text', text: expect.stringMatching(/^Let me read that back/) });
+      controller.abort();
+    }
+    const [address, quantity] = await play(
+      s,
+      'no wait, the address is 20 elm street',
+      'no, make it two cokes',
+    );
+    expect(address).toMatch(/^Let me read that back: .* delivered to 20 Elm Street\./);
+    expect(quantity).toMatch(
+      /^Two cokes, got it\. Let me read that back: a large pepperoni pizza and two cokes for Maria/,
+    );
+    expect(s.stage).toBe('confirm');
+  });
+
+  it.each([['us'], ["yeah that's right"], ['yes that is correct'], ['uh huh'], ['yep go ahead'], ['sure']])(
+    'places the order on %j after the read-back',
+    async (yes) => {
+      const s = session();
+      await play(s, ...toConfirm);
+      const [reply] = await play(s, yes);
+      expect(reply).toMatch(/^Great, your order is placed\./);
+    },
+  );
+
+  it.each([['know'], ['nope'], ['no that is wrong']])('takes %j after the read-back as a no', async (no) => {
+    const s = session();
+    await play(s, ...toConfirm);
+    const [reply] = await play(s, no);
+    expect(reply).toBe('Sorry about that. What would you like to change?');
+  });
+
+  it('asks again briefly when unsure, not the whole read-back', async () => {
+    const s = session();
+    await play(s, ...toConfirm);
+    const replies = await play(s, 'purple', 'banana');
+    expect(replies).toEqual([
+      "Sorry, I didn't get that. Shall I place the order?",
+      "Sorry, I didn't get that. Just yes or no: is that all correct?",
+    ]);
+  });
+
+  it('does not read a misheard word as yes outside a yes/no question', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all");
+    const [reply] = await play(s, 'us');
+    expect(reply).not.toMatch(/placed/);
+    expect(s.stage).toBe('name');
+  });
+});

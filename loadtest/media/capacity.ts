@@ -30,7 +30,10 @@ const log = (line: Record<string, unknown>) =>
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
 async function agentCalls(callSteps: number[], stepS: number) {
-  const stack = await startStack({ agentCapacity: Math.max(...callSteps) + 1 });
+  const stack = await startStack({
+    agentCapacity: Math.max(...callSteps) + 1,
+    existingBaseUrl: process.env.BASE_URL,
+  });
   const results = [];
   let memory: {
     agent_worker_idle: number | null;

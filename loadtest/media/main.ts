@@ -30,7 +30,10 @@ async function main(): Promise<void> {
       rampS: args.ramp,
     });
   } else {
-    const stack = await startStack({ agentCapacity: args.callers + 1 });
+    const stack = await startStack({
+      agentCapacity: args.callers + 1,
+      existingBaseUrl: process.env.BASE_URL,
+    });
     try {
       result = await runAgentLoad(stack, {
         callers: args.callers,

@@ -20,6 +20,8 @@ export interface StackOptions {
   mediasoupWorkers?: number;
   /** Start no agent worker (sfu mode). */
   noAgent?: boolean;
+  /** An existing server to load instead of starting one (the commands pass BASE_URL). */
+  existingBaseUrl?: string | undefined;
 }
 
 export interface Stack {
@@ -82,7 +84,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const given = process.env.BASE_URL;
+  const given = options.existingBaseUrl;
   if (given) return { baseUrl: given.replace(/\/$/, ''), output: () => '', close: async () => undefined };
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;

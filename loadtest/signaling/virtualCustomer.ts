@@ -6,6 +6,7 @@
  */
 import { RTC_NAMESPACE, type SignalingAck } from '@voiceroom/protocol';
 import { io, type Socket } from 'socket.io-client';
+import { opusRtpParameters } from '../../test/helpers/opusRtp.ts';
 import type { SignalingLoadStats } from './SignalingLoadStats.ts';
 
 const ACK_TIMEOUT_MS = 5_000;
@@ -21,25 +22,6 @@ export const HOSTILE_MESSAGES: readonly unknown[] = [
   { method: 'getStats', data: { padding: 'x'.repeat(20_000) } },
   'not even an object',
 ];
-
-function opusParameters(ssrc: number) {
-  return {
-    mid: '0',
-    codecs: [
-      {
-        mimeType: 'audio/opus',
-        payloadType: 111,
-        clockRate: 48_000,
-        channels: 2,
-        parameters: { minptime: 10, useinbandfec: 1 },
-        rtcpFeedback: [{ type: 'transport-cc' }],
-      },
-    ],
-    headerExtensions: [{ uri: 'urn:ietf:params:rtp-hdrext:sdes:mid', id: 4 }],
-    encodings: [{ ssrc, dtx: false }],
-    rtcp: { cname: `load-${ssrc}`, reducedSize: true },
-  };
-}
 
 export async function timedFetch(
   stats: SignalingLoadStats,
@@ -125,7 +107,7 @@ export async function runCustomerSession(
     await request(socket, stats, 'produce', {
       transportId: send.id,
       kind: 'audio',
-      rtpParameters: opusParameters(options.ssrc),
+      rtpParameters: opusRtpParameters(options.ssrc),
     });
     await request(socket, stats, 'createWebRtcTransport', { direction: 'recv' });
     await request(socket, stats, 'getStats', {});

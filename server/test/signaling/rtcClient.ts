@@ -13,6 +13,10 @@ import {
 } from '@voiceroom/protocol';
 import { io, type Socket } from 'socket.io-client';
 
+import { opusRtpParameters } from '../../../test/helpers/opusRtp.ts';
+
+export { opusRtpParameters };
+
 /**
  * A Node-side signaling client (no browser media): speaks the /rtc protocol and records notifications. Every reply
  * and notification the server sends is checked against the protocol's schemas (a contract test on every use).
@@ -114,25 +118,6 @@ export async function connectRtc(
 }
 
 /** Opus send parameters as a browser would produce them (for a producer that never actually sends). */
-export function opusRtpParameters(ssrc: number) {
-  return {
-    mid: '0',
-    codecs: [
-      {
-        mimeType: 'audio/opus',
-        payloadType: 111,
-        clockRate: 48_000,
-        channels: 2,
-        parameters: { minptime: 10, useinbandfec: 1 },
-        rtcpFeedback: [{ type: 'transport-cc' }],
-      },
-    ],
-    headerExtensions: [{ uri: 'urn:ietf:params:rtp-hdrext:sdes:mid', id: 4 }],
-    encodings: [{ ssrc, dtx: false }],
-    rtcp: { cname: `cname-${ssrc}`, reducedSize: true },
-  };
-}
-
 export const FAKE_DTLS = {
   role: 'client' as const,
   fingerprints: [{ algorithm: 'sha-256' as const, value: Array.from({ length: 32 }, () => 'AB').join(':') }],

@@ -18,7 +18,7 @@ import type {
 } from './types.ts';
 
 /** Codes after which retrying the same connection is pointless. */
-const FATAL_CODES = new Set(['unauthorized', 'room_closed', 'forbidden']);
+const FATAL_CODES = new Set(['unauthorized', 'room_closed', 'forbidden', 'call_ended']);
 
 /**
  * A joined voice room. Create it with `connect(url, token)`. Everything that changes the session (joining, recovery,

@@ -36,6 +36,11 @@ export interface CallRecorderOptions {
   onExtractionQueued?: (callId: string) => void;
   /** The agent answering calls started without an agent id (default 'pizzeria'). */
   defaultAgentId?: string;
+  /**
+   * A room closed with a rejoin hint (its mediasoup worker died) ends its call only if no room opens again for it
+   * within this long: a rejoined call stays one record. Default 30 s.
+   */
+  rejoinGraceMs?: number;
   logger?: Logger;
 }
 
@@ -53,7 +58,7 @@ interface LiveCall {
 /** Reasons that mean the call broke rather than ended. */
 const FAILURE_REASONS = /error|died|crash|failed/i;
 /** A call cut by these may go on when its clients rejoin with their tokens; any other end is final. */
-const RESUMABLE_END_REASONS = [...REJOINABLE_CLOSE_REASONS, 'server_restart'];
+const RESUMABLE_END_REASONS = REJOINABLE_CLOSE_REASONS;
 
 /**
  * Persists every call as it happens, from the CallEventBus: the call row, participants, final transcript segments
@@ -70,7 +75,10 @@ export class CallRecorder {
   readonly #onExtractionQueued: (callId: string) => void;
   readonly #log: Logger;
   readonly #defaultAgentId: string;
+  readonly #rejoinGraceMs: number;
   readonly #live = new Map<string, LiveCall>();
+  /** Rooms closed with a rejoin hint whose call ends unless the room opens again: roomId -> the pending end. */
+  readonly #pendingEnds = new Map<string, { timer: NodeJS.Timeout; reason: string }>();
   readonly #chains = new Map<string, Promise<void>>();
   #unsubscribe: (() => void)[] = [];
 
@@ -82,6 +90,7 @@ export class CallRecorder {
     this.#onExtractionQueued = options.onExtractionQueued ?? (() => {});
     this.#log = options.logger ?? createLogger('call-recorder');
     this.#defaultAgentId = options.defaultAgentId ?? 'pizzeria';
+    this.#rejoinGraceMs = options.rejoinGraceMs ?? 30_000;
   }
 
   start(): void {
@@ -97,12 +106,23 @@ export class CallRecorder {
     on('transcript', (p) => this.#transcript(p));
     on('turn.metrics', (p) => this.#turnMetrics(p));
     on('stage.failed', (p) => this.#stageFailed(p));
-    on('room.closed', (p) => this.#roomClosed(p));
+    this.#unsubscribe.push(
+      this.#bus.on('room.created', (p) => this.#cancelPendingEnd(p.roomId)),
+      this.#bus.on('room.closed', (p) => {
+        if (REJOINABLE_CLOSE_REASONS.includes(p.reason)) this.#endUnlessReopened(p.roomId, p.reason);
+        else void this.#enqueue(p.roomId, 'room.closed', () => this.#roomClosed(p));
+      }),
+    );
   }
 
-  /** Unsubscribes and waits for pending writes. */
+  /** Unsubscribes, ends the calls still waiting for a rejoin, and waits for pending writes. */
   async stop(): Promise<void> {
     for (const off of this.#unsubscribe.splice(0)) off();
+    await this.idle();
+    for (const [roomId, { reason }] of [...this.#pendingEnds]) {
+      this.#cancelPendingEnd(roomId);
+      void this.#enqueue(roomId, 'room.closed', () => this.#roomClosed({ roomId, reason }));
+    }
     await this.idle();
   }
 
@@ -154,15 +174,16 @@ export class CallRecorder {
     return { callId, displayName: row.display_name, startedAt: isoUtc(row.started_at) as string };
   }
 
-  /** Whether the call in this room is over for good: its room tokens may not open the room again. */
-  async hasEnded(roomId: string): Promise<boolean> {
+  /** Why the call in this room is over for good (its room tokens may not open the room again), or null. */
+  async finalEndReason(roomId: string): Promise<string | null> {
     const [row] = await this.#orm.em
       .fork()
       .execute<{ end_reason: string | null }[]>(
         "select end_reason from calls where room_id = ? and status = 'ended'",
         [roomId],
       );
-    return row !== undefined && !RESUMABLE_END_REASONS.includes(row.end_reason ?? '');
+    if (!row || RESUMABLE_END_REASONS.includes(row.end_reason ?? '')) return null;
+    return row.end_reason ?? 'ended';
   }
 
   /**
@@ -195,6 +216,27 @@ export class CallRecorder {
       ),
     );
     return gone.length;
+  }
+
+  #endUnlessReopened(roomId: string, reason: string): void {
+    this.#cancelPendingEnd(roomId);
+    const timer = setTimeout(() => {
+      this.#pendingEnds.delete(roomId);
+      void this.#enqueue(roomId, 'room.closed', () => this.#roomClosed({ roomId, reason }));
+    }, this.#rejoinGraceMs);
+    timer.unref();
+    this.#pendingEnds.set(roomId, { timer, reason });
+    this.#log.info(
+      { roomId, reason, graceMs: this.#rejoinGraceMs },
+      'room closed; the call ends unless it rejoins',
+    );
+  }
+
+  #cancelPendingEnd(roomId: string): void {
+    const pending = this.#pendingEnds.get(roomId);
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    this.#pendingEnds.delete(roomId);
   }
 
   #enqueue(roomId: string, event: string, write: () => Promise<void>): Promise<void> {

@@ -1,13 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { QueryResult } from '@mikro-orm/core';
 import type { StageFailedEvent, TranscriptEvent, TurnMetricsEvent } from '@voiceroom/sdk/protocol';
-import type { MikroORM } from '../db/orm.ts';
+import type { EntityManager, MikroORM } from '../db/orm.ts';
 import type { CallEventBus, CallEventMap } from '../events.ts';
 import type { ExtractionJobQueue } from '../extraction/jobs/ExtractionJobQueue.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { REJOINABLE_CLOSE_REASONS } from '../media/errors.ts';
 import { type RedactedSegment, TranscriptRedactor } from '../privacy/TranscriptRedactor.ts';
 import type { AgentConfigStore } from './AgentConfigStore.ts';
+import { DurableWrites } from './DurableWrites.ts';
 import { isoUtc } from './sqlTime.ts';
 
 export class CallError extends Error {
@@ -41,6 +42,11 @@ export interface CallRecorderOptions {
    * within this long: a rejoined call stays one record. Default 30 s.
    */
   rejoinGraceMs?: number;
+  /**
+   * While the database is unreachable, call events wait in memory (in order, retried with backoff) up to
+   * `maxEvents` (default 20,000); on stop() writes still failing are given up after `stopGraceMs` (default 10 s).
+   */
+  buffer?: { maxEvents?: number; retry?: { baseMs: number; maxMs: number }; stopGraceMs?: number };
   logger?: Logger;
 }
 
@@ -76,6 +82,8 @@ export class CallRecorder {
   readonly #log: Logger;
   readonly #defaultAgentId: string;
   readonly #rejoinGraceMs: number;
+  readonly #writes: DurableWrites;
+  readonly #stopGraceMs: number;
   readonly #live = new Map<string, LiveCall>();
   /** Rooms closed with a rejoin hint whose call ends unless the room opens again: roomId -> the pending end. */
   readonly #pendingEnds = new Map<string, { timer: NodeJS.Timeout; reason: string }>();
@@ -91,6 +99,27 @@ export class CallRecorder {
     this.#log = options.logger ?? createLogger('call-recorder');
     this.#defaultAgentId = options.defaultAgentId ?? 'pizzeria';
     this.#rejoinGraceMs = options.rejoinGraceMs ?? 30_000;
+    this.#writes = new DurableWrites({
+      logger: this.#log,
+      ...(options.buffer?.maxEvents !== undefined ? { maxBuffered: options.buffer.maxEvents } : {}),
+      ...(options.buffer?.retry ? { retry: options.buffer.retry } : {}),
+    });
+    this.#stopGraceMs = options.buffer?.stopGraceMs ?? 10_000;
+  }
+
+  /** Call events not yet written: a handful normally, more while the database is unreachable. */
+  get bufferedEvents(): number {
+    return this.#writes.buffered;
+  }
+
+  /** Call events dropped because the buffer was full during a database outage. */
+  get droppedEvents(): number {
+    return this.#writes.dropped;
+  }
+
+  /** True while the last write found the database unreachable. */
+  get databaseDown(): boolean {
+    return this.#writes.databaseDown;
   }
 
   start(): void {
@@ -118,6 +147,7 @@ export class CallRecorder {
   /** Unsubscribes, ends the calls still waiting for a rejoin, and waits for pending writes. */
   async stop(): Promise<void> {
     for (const off of this.#unsubscribe.splice(0)) off();
+    this.#writes.giveUpAfter(this.#stopGraceMs);
     await this.idle();
     for (const [roomId, { reason }] of [...this.#pendingEnds]) {
       this.#cancelPendingEnd(roomId);
@@ -239,7 +269,18 @@ export class CallRecorder {
     this.#pendingEnds.delete(roomId);
   }
 
+  /** One statement, retried while the database is unreachable. */
+  #write(sql: string, params: unknown[]): Promise<QueryResult> {
+    return this.#writes.run(() => this.#orm.em.fork().execute<QueryResult>(sql, params, 'run'));
+  }
+
+  /** One transaction, retried as a whole while the database is unreachable. */
+  #transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.#writes.run(() => this.#orm.em.fork().transactional(work));
+  }
+
   #enqueue(roomId: string, event: string, write: () => Promise<void>): Promise<void> {
+    if (!this.#writes.admit()) return Promise.resolve();
     const previous = this.#chains.get(roomId) ?? Promise.resolve();
     const next = previous
       .then(write)
@@ -247,6 +288,7 @@ export class CallRecorder {
         this.#log.error({ err: error, roomId, event }, 'could not record a call event'),
       )
       .finally(() => {
+        this.#writes.release();
         if (this.#chains.get(roomId) === next) this.#chains.delete(roomId);
       });
     this.#chains.set(roomId, next);
@@ -257,10 +299,13 @@ export class CallRecorder {
   async #ensureCall(roomId: string, agentId: string | null = null): Promise<LiveCall> {
     const cached = this.#live.get(roomId);
     if (cached) return cached;
-    const em = this.#orm.em.fork();
-    const [row] = await em.execute<{ id: string; redact_pii: number; status: string }[]>(
-      'select id, redact_pii, status from calls where room_id = ?',
-      [roomId],
+    const [row] = await this.#writes.run(() =>
+      this.#orm.em
+        .fork()
+        .execute<{ id: string; redact_pii: number; status: string }[]>(
+          'select id, redact_pii, status from calls where room_id = ?',
+          [roomId],
+        ),
     );
     if (row) {
       const live = {
@@ -271,14 +316,13 @@ export class CallRecorder {
       this.#live.set(roomId, live);
       return live;
     }
-    const agent = agentId ? await this.#agentConfigs.get(agentId) : undefined;
+    const agent = agentId ? await this.#writes.run(() => this.#agentConfigs.get(agentId)) : undefined;
     const redact = agent?.privacy.redactPii ?? true;
     const live = { callId: randomUUID(), redactor: redactorIf(redact), keepForExtraction: true };
-    await em.execute(
+    await this.#write(
       `insert into calls (id, room_id, agent_id, display_name, status, redact_pii, started_at)
        values (?, ?, ?, '', 'active', ?, utc_timestamp(3))`,
       [live.callId, roomId, agentId, redact],
-      'run',
     );
     this.#live.set(roomId, live);
     return live;
@@ -286,22 +330,20 @@ export class CallRecorder {
 
   async #participantJoined(p: CallEventMap['participant.joined']): Promise<void> {
     const { callId } = await this.#ensureCall(p.roomId);
-    await this.#orm.em.fork().execute(
+    await this.#write(
       `insert into participants (call_id, peer_id, identity, display_name, role, joined_at)
        values (?, ?, ?, ?, ?, utc_timestamp(3))
        on duplicate key update left_at = null, left_reason = null`,
       [callId, p.peerId, p.identity.slice(0, 128), p.displayName.slice(0, 120), p.role.slice(0, 32)],
-      'run',
     );
   }
 
   async #participantLeft(p: CallEventMap['participant.left']): Promise<void> {
     const { callId } = await this.#ensureCall(p.roomId);
-    await this.#orm.em.fork().execute(
+    await this.#write(
       `update participants set left_at = utc_timestamp(3), left_reason = ?
        where call_id = ? and peer_id = ? and left_at is null`,
       [p.reason.slice(0, 200), callId, p.peerId],
-      'run',
     );
   }
 
@@ -312,7 +354,7 @@ export class CallRecorder {
       ? redactor.push(t)
       : { segment: { segmentId: t.segmentId, original: t.text, text: t.text, redacted: false }, earlier: [] };
     const keep = (s: RedactedSegment) => (s.redacted && keepForExtraction ? s.original : null);
-    await this.#orm.em.fork().transactional(async (em) => {
+    await this.#transaction(async (em) => {
       await em.execute(
         `insert into transcript_segments (call_id, segment_id, speaker, text, start_ms, end_ms, interrupted, redacted,
              extraction_text, created_at)
@@ -330,7 +372,6 @@ export class CallRecorder {
           current.redacted,
           keep(current),
         ],
-        'run',
       );
       // Earlier caller segments that turned out to hold the start of a number read across segments.
       for (const segment of earlier) {
@@ -338,7 +379,6 @@ export class CallRecorder {
           `update transcript_segments set text = ?, redacted = true, extraction_text = coalesce(extraction_text, ?)
            where call_id = ? and segment_id = ?`,
           [segment.text, keep(segment), callId, segment.segmentId],
-          'run',
         );
       }
     });
@@ -346,7 +386,7 @@ export class CallRecorder {
 
   async #turnMetrics(m: TurnMetricsEvent): Promise<void> {
     const { callId } = await this.#ensureCall(m.roomId);
-    await this.#orm.em.fork().execute(
+    await this.#write(
       `insert into turn_metrics (call_id, turn, eou_ms, asr_final_ms, dialog_first_token_ms, tts_first_audio_ms,
          voice_to_voice_ms, interrupted, created_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, utc_timestamp(3))
@@ -363,24 +403,22 @@ export class CallRecorder {
         m.voiceToVoiceMs,
         m.interrupted,
       ],
-      'run',
     );
   }
 
   async #stageFailed(f: StageFailedEvent): Promise<void> {
     const { callId } = await this.#ensureCall(f.roomId);
-    await this.#orm.em.fork().execute(
+    await this.#write(
       `insert into stage_failures (call_id, stage, provider, message, recovery, fallback_provider, at_ms, created_at)
        values (?, ?, ?, ?, ?, ?, ?, utc_timestamp(3))`,
       [callId, f.stage, f.provider, f.message, f.recovery, f.fallbackProvider ?? null, f.atMs],
-      'run',
     );
   }
 
   async #roomClosed(p: CallEventMap['room.closed']): Promise<void> {
     const { callId } = await this.#ensureCall(p.roomId);
     this.#live.delete(p.roomId);
-    const queued = await this.#orm.em.fork().transactional(async (em) => {
+    const queued = await this.#transaction(async (em) => {
       const [spoke] = await em.execute<{ n: number }[]>(
         "select count(*) as n from transcript_segments where call_id = ? and speaker = 'customer'",
         [callId],

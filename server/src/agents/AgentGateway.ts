@@ -93,7 +93,8 @@ function toReceiveStream(stream: AgentReceiveStream): ReceiveStream {
  * that has an agent, the call goes to the least-loaded worker; the worker answers with its UDP address, the agent
  * joins the room over a PlainTransport and the worker learns where to send. Session events are validated and
  * published on the CallEventBus. A call ending stops its session; a worker disconnecting ends its sessions and the
- * calls whose customer is still there are dispatched again.
+ * calls whose customer is still there are dispatched again. A room closed with a rejoin hint (its mediasoup worker
+ * died) keeps its session: when the customer rejoins, the same agent joins the new room.
  */
 export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
   readonly #options: AgentGatewayOptions;

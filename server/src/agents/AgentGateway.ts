@@ -460,7 +460,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     if (session.ended || session.suspended) return;
     session.link = null;
     const graceMs = this.#options.rejoinGraceMs ?? 20_000;
-    session.suspended = setTimeout(() => this.#end(session, `room_closed:${reason}`, true), graceMs);
+    session.suspended = setTimeout(() => this.#end(session, 'room_closed', true), graceMs);
     session.suspended.unref();
     this.#log.warn(
       { sessionId: session.id, roomId: session.roomId, reason, graceMs },

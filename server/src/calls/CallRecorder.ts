@@ -9,6 +9,7 @@ import { REJOINABLE_CLOSE_REASONS } from '../media/errors.ts';
 import { type RedactedSegment, TranscriptRedactor } from '../privacy/TranscriptRedactor.ts';
 import type { AgentConfigStore } from './AgentConfigStore.ts';
 import { DurableWrites } from './DurableWrites.ts';
+import { RejoinGrace } from './RejoinGrace.ts';
 import { isoUtc } from './sqlTime.ts';
 
 export class CallError extends Error {
@@ -63,8 +64,6 @@ interface LiveCall {
 
 /** Reasons that mean the call broke rather than ended. */
 const FAILURE_REASONS = /error|died|crash|failed/i;
-/** A call cut by these may go on when its clients rejoin with their tokens; any other end is final. */
-const RESUMABLE_END_REASONS = REJOINABLE_CLOSE_REASONS;
 
 /**
  * Persists every call as it happens, from the CallEventBus: the call row, participants, final transcript segments
@@ -81,12 +80,10 @@ export class CallRecorder {
   readonly #onExtractionQueued: (callId: string) => void;
   readonly #log: Logger;
   readonly #defaultAgentId: string;
-  readonly #rejoinGraceMs: number;
+  readonly #rejoinGrace: RejoinGrace;
   readonly #writes: DurableWrites;
   readonly #stopGraceMs: number;
   readonly #live = new Map<string, LiveCall>();
-  /** Rooms closed with a rejoin hint whose call ends unless the room opens again: roomId -> the pending end. */
-  readonly #pendingEnds = new Map<string, { timer: NodeJS.Timeout; reason: string }>();
   readonly #chains = new Map<string, Promise<void>>();
   #unsubscribe: (() => void)[] = [];
 
@@ -98,7 +95,9 @@ export class CallRecorder {
     this.#onExtractionQueued = options.onExtractionQueued ?? (() => {});
     this.#log = options.logger ?? createLogger('call-recorder');
     this.#defaultAgentId = options.defaultAgentId ?? 'pizzeria';
-    this.#rejoinGraceMs = options.rejoinGraceMs ?? 30_000;
+    this.#rejoinGrace = new RejoinGrace(options.rejoinGraceMs ?? 30_000, (roomId, reason) => {
+      void this.#endCall(roomId, reason);
+    });
     this.#writes = new DurableWrites({
       logger: this.#log,
       ...(options.buffer?.maxEvents !== undefined ? { maxBuffered: options.buffer.maxEvents } : {}),
@@ -136,10 +135,14 @@ export class CallRecorder {
     on('turn.metrics', (p) => this.#turnMetrics(p));
     on('stage.failed', (p) => this.#stageFailed(p));
     this.#unsubscribe.push(
-      this.#bus.on('room.created', (p) => this.#cancelPendingEnd(p.roomId)),
+      this.#bus.on('room.created', (p) => this.#rejoinGrace.cancel(p.roomId)),
       this.#bus.on('room.closed', (p) => {
-        if (REJOINABLE_CLOSE_REASONS.includes(p.reason)) this.#endUnlessReopened(p.roomId, p.reason);
-        else void this.#enqueue(p.roomId, 'room.closed', () => this.#roomClosed(p));
+        if (!REJOINABLE_CLOSE_REASONS.includes(p.reason)) return void this.#endCall(p.roomId, p.reason);
+        this.#rejoinGrace.wait(p.roomId, p.reason);
+        this.#log.info(
+          { roomId: p.roomId, reason: p.reason, graceMs: this.#rejoinGrace.graceMs },
+          'room closed; the call ends unless it rejoins',
+        );
       }),
     );
   }
@@ -149,10 +152,7 @@ export class CallRecorder {
     for (const off of this.#unsubscribe.splice(0)) off();
     this.#writes.giveUpAfter(this.#stopGraceMs);
     await this.idle();
-    for (const [roomId, { reason }] of [...this.#pendingEnds]) {
-      this.#cancelPendingEnd(roomId);
-      void this.#enqueue(roomId, 'room.closed', () => this.#roomClosed({ roomId, reason }));
-    }
+    for (const { roomId, reason } of this.#rejoinGrace.takeAll()) void this.#endCall(roomId, reason);
     await this.idle();
   }
 
@@ -212,7 +212,8 @@ export class CallRecorder {
         "select end_reason from calls where room_id = ? and status = 'ended'",
         [roomId],
       );
-    if (!row || RESUMABLE_END_REASONS.includes(row.end_reason ?? '')) return null;
+    // A call cut by a rejoinable close may go on when its clients rejoin with their tokens; any other end is final.
+    if (!row || REJOINABLE_CLOSE_REASONS.includes(row.end_reason ?? '')) return null;
     return row.end_reason ?? 'ended';
   }
 
@@ -240,33 +241,13 @@ export class CallRecorder {
         [minAgeMs * 1000],
       );
     const gone = rows.filter((row) => !roomExists(row.room_id));
-    await Promise.all(
-      gone.map((row) =>
-        this.#enqueue(row.room_id, 'room.closed', () => this.#roomClosed({ roomId: row.room_id, reason })),
-      ),
-    );
+    await Promise.all(gone.map((row) => this.#endCall(row.room_id, reason)));
     return gone.length;
   }
 
-  #endUnlessReopened(roomId: string, reason: string): void {
-    this.#cancelPendingEnd(roomId);
-    const timer = setTimeout(() => {
-      this.#pendingEnds.delete(roomId);
-      void this.#enqueue(roomId, 'room.closed', () => this.#roomClosed({ roomId, reason }));
-    }, this.#rejoinGraceMs);
-    timer.unref();
-    this.#pendingEnds.set(roomId, { timer, reason });
-    this.#log.info(
-      { roomId, reason, graceMs: this.#rejoinGraceMs },
-      'room closed; the call ends unless it rejoins',
-    );
-  }
-
-  #cancelPendingEnd(roomId: string): void {
-    const pending = this.#pendingEnds.get(roomId);
-    if (!pending) return;
-    clearTimeout(pending.timer);
-    this.#pendingEnds.delete(roomId);
+  /** Ends the call in order after the room's pending writes (and queues its extraction). */
+  #endCall(roomId: string, reason: string): Promise<void> {
+    return this.#enqueue(roomId, 'room.closed', () => this.#roomClosed({ roomId, reason }));
   }
 
   /** One statement, retried while the database is unreachable. */

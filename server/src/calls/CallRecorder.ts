@@ -240,7 +240,8 @@ export class CallRecorder {
         "select room_id from calls where status = 'active' and started_at <= utc_timestamp(3) - interval ? microsecond",
         [minAgeMs * 1000],
       );
-    const gone = rows.filter((row) => !roomExists(row.room_id));
+    // A call waiting for its room to reopen (its media worker died a moment ago) is the rejoin grace's to end.
+    const gone = rows.filter((row) => !roomExists(row.room_id) && !this.#rejoinGrace.has(row.room_id));
     await Promise.all(gone.map((row) => this.#endCall(row.room_id, reason)));
     return gone.length;
   }

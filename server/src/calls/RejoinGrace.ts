@@ -16,6 +16,11 @@ export class RejoinGrace {
     return this.#graceMs;
   }
 
+  /** Whether this room's call is waiting for its room to reopen. */
+  has(roomId: string): boolean {
+    return this.#waiting.has(roomId);
+  }
+
   wait(roomId: string, reason: string): void {
     this.cancel(roomId);
     const timer = setTimeout(() => {

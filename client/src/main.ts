@@ -129,8 +129,15 @@ function wireRoom(joined: Room): void {
     else endCall('The connection could not be restored. The call has ended: press Call to call again.');
   });
   joined.on('roomClosed', ({ reason, rejoin }) => {
-    if (!rejoin) endCall(reason === 'room_ended' ? 'The call has ended.' : `Call ended (${reason}).`);
+    if (!rejoin) endCall(endedMessage(reason));
   });
+}
+
+function endedMessage(reason: string): string {
+  if (reason === 'room_ended') return 'The call has ended.';
+  if (reason === 'server_restart')
+    return 'The service restarted and this call was cut off. Press Call to call again.';
+  return `Call ended (${reason}).`;
 }
 
 function isStaff(participant: Participant): boolean {

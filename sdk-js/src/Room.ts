@@ -17,8 +17,11 @@ import type {
   RoomEvents,
 } from './types.ts';
 
+/** A room closed for this reason (its media worker died) is opened again by joining on the same connection. */
+const ROOM_MOVED_REASON = 'worker_died';
+
 /** Codes after which retrying the same connection is pointless. */
-const FATAL_CODES = new Set(['unauthorized', 'room_closed', 'forbidden']);
+const FATAL_CODES = new Set(['unauthorized', 'room_closed', 'forbidden', 'call_ended']);
 
 /**
  * A joined voice room. Create it with `connect(url, token)`. Everything that changes the session (joining, recovery,
@@ -242,7 +245,8 @@ export class Room extends TypedEmitter<RoomEvents> {
         return;
       case 'roomClosed':
         this.emit('roomClosed', notification.data);
-        if (notification.data.rejoin && !this.#left) this.#rejoinFresh();
+        if (notification.data.rejoin && !this.#left)
+          this.#rejoinFresh(notification.data.reason !== ROOM_MOVED_REASON);
         else this.#teardown();
         return;
       case 'activeSpeaker': {
@@ -317,13 +321,18 @@ export class Room extends TypedEmitter<RoomEvents> {
     );
   }
 
-  #rejoinFresh(): void {
+  /**
+   * Joins the room anew as a new peer. `reconnect`: over a new connection (the server is going away, another
+   * instance may answer); otherwise on this one, which is quicker (the room moved to another media worker).
+   */
+  #rejoinFresh(reconnect: boolean): void {
     this.#rejoining = true;
     this.#setState('reconnecting');
     this.#dropMedia();
     // Queued behind the current notification, so it never waits on itself.
     this.#enqueue(async () => {
-      await this.#signaling.reconnectFresh();
+      if (reconnect || !this.#signaling.connected) await this.#signaling.reconnectFresh();
+      else this.#signaling.resumePeerId = undefined;
       await this.#establish();
     }).then(
       () => {

@@ -178,7 +178,7 @@ export async function startServer(
     bus,
     copilot: gateway,
     audit: (entry) => recordAudit(orm.em.fork(), entry),
-    callEnded: (roomId) => records.recorder.hasEnded(roomId),
+    callEndReason: (roomId) => records.recorder.finalEndReason(roomId),
     ...(options.reconnectGraceMs !== undefined ? { reconnectGraceMs: options.reconnectGraceMs } : {}),
   });
   const consoleSide = await startConsole({

@@ -144,12 +144,14 @@ export class MediaSession extends EventEmitter<MediaSessionEvents> {
     };
   }
 
-  /** Starts both directions once the server said where to send; can be called once. */
+  /** Starts both directions once the server said where to send; later calls go to reroute(). */
   start(route: MediaRoute): void {
-    if (this.#closed || this.#route !== null) return;
-    this.#route = this.#ingestIp
-      ? { ...route, ingest: { ip: this.#ingestIp, port: route.ingest.port } }
-      : route;
+    if (this.#closed) return;
+    if (this.#route !== null) {
+      this.#reroute(route);
+      return;
+    }
+    this.#route = this.#withIngestHost(route);
     for (const stream of route.receive) this.addStream(stream);
     const frames = new ResamplingFrameSource(
       () => this.#options.voice.pull(),
@@ -172,6 +174,21 @@ export class MediaSession extends EventEmitter<MediaSessionEvents> {
     });
     this.#pacer.start();
     this.#pollTimer = setInterval(() => this.#poll(), POLL_MS);
+  }
+
+  /**
+   * The agent was moved to a new room (its mediasoup worker died): send there, from the same socket, and hear the new
+   * room's streams. The voice keeps playing where it was, so a reply in progress goes on in the new room.
+   */
+  #reroute(route: MediaRoute): void {
+    this.#route = this.#withIngestHost(route);
+    const kept = new Set(route.receive.map((stream) => stream.ssrc));
+    for (const ssrc of [...this.#streams.keys()]) if (!kept.has(ssrc)) this.removeStream(ssrc);
+    for (const stream of route.receive) this.addStream(stream);
+  }
+
+  #withIngestHost(route: MediaRoute): MediaRoute {
+    return this.#ingestIp ? { ...route, ingest: { ip: this.#ingestIp, port: route.ingest.port } } : route;
   }
 
   addStream(info: InboundStreamInfo): void {

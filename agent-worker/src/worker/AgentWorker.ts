@@ -77,6 +77,8 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
       auth: { token: options.token },
       autoConnect: false,
       transports: ['websocket'],
+      // A restarted server finds its workers again within ~2 s of listening (socket.io's default backs off to 5 s).
+      reconnectionDelayMax: 2_000,
     });
     this.#bind();
   }

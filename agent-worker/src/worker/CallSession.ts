@@ -155,11 +155,18 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
     return this.#media.stats;
   }
 
-  /** The server joined the agent to the room: start media and greet. */
+  /**
+   * The server joined the agent to the room: start media and greet. Again later: the call moved to a new room (its
+   * mediasoup worker died), so the media follows and the pipeline carries on where it was.
+   */
   startMedia(media: SessionMedia): void {
-    if (this.#ended || this.#started) return;
-    this.#started = true;
+    if (this.#ended) return;
     this.#media.start({ ingest: media.ingest, send: media.send, receive: media.receive });
+    if (this.#started) {
+      this.#log.info({ ingest: media.ingest }, 'media moved to a new room; the conversation goes on');
+      return;
+    }
+    this.#started = true;
     this.#guard('start', () => this.#pipeline.start());
   }
 

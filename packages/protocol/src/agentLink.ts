@@ -21,7 +21,8 @@ import { AudienceSchema } from './signaling.ts';
  *    AgentLinkAck<{ rtp: {ip, port} }> (the worker's UDP socket for this session).
  * 3. server -> `session.media` {sessionId, ingest, send, receive[]}: where to send RTP, with which payload type and
  *    SSRC, and the streams (SSRC, payload type) that will arrive. Later changes: `session.stream.added` /
- *    `session.stream.removed`.
+ *    `session.stream.removed`. A second `session.media` means the call moved to a new room (its mediasoup worker
+ *    died and the customer rejoined): send and listen there, keeping the conversation.
  * 4. worker -> `session.event` {sessionId, event} (transcript, agent.state, turn.metrics, stage.failed, handoff,
  *    end_call).
  * 5. server -> `session.stop` {sessionId, reason} when the call ends; worker -> `session.ended` {sessionId, reason}

@@ -37,6 +37,11 @@ export interface AgentGatewayOptions {
    * a join/leave loop stops getting fresh agents (logged with code dispatch_limit). Worker failures do not count.
    */
   maxDispatchesPerCall?: number;
+  /**
+   * A room closed with a rejoin hint (its mediasoup worker died) keeps its agent session this long, waiting for the
+   * customer to rejoin: the same agent (pipeline, conversation) then joins the new room. Default 20 s.
+   */
+  rejoinGraceMs?: number;
 }
 
 export interface AgentGatewayEvents {
@@ -66,7 +71,12 @@ interface AgentSession {
   roomId: string;
   customerPeerId: string;
   worker: WorkerEntry;
+  /** The worker's UDP socket for this session, once it accepted. */
+  accepted: SessionAccept | null;
+  displayName: string;
   link: AgentMediaLink | null;
+  /** Set while the session waits for its room to come back (see rejoinGraceMs). */
+  suspended: NodeJS.Timeout | null;
   ended: boolean;
 }
 
@@ -83,7 +93,8 @@ function toReceiveStream(stream: AgentReceiveStream): ReceiveStream {
  * that has an agent, the call goes to the least-loaded worker; the worker answers with its UDP address, the agent
  * joins the room over a PlainTransport and the worker learns where to send. Session events are validated and
  * published on the CallEventBus. A call ending stops its session; a worker disconnecting ends its sessions and the
- * calls whose customer is still there are dispatched again.
+ * calls whose customer is still there are dispatched again. A room closed with a rejoin hint (its mediasoup worker
+ * died) keeps its session: when the customer rejoins, the same agent joins the new room.
  */
 export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
   readonly #options: AgentGatewayOptions;
@@ -123,7 +134,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         this.#joinDispatches.delete(r.roomId);
         this.#callerJoinedAt.delete(r.roomId);
         const session = this.#byRoom.get(r.roomId);
-        if (session) this.#end(session, 'room_closed', true);
+        if (session && !session.suspended) this.#end(session, 'room_closed', true);
       }),
     );
   }
@@ -272,7 +283,12 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
   }
 
   #onCustomerJoined(roomId: string, customerPeerId: string): void {
-    if (this.#byRoom.has(roomId) || this.#waiting.has(roomId)) return;
+    const current = this.#byRoom.get(roomId);
+    if (current?.suspended) {
+      void this.#resume(current, customerPeerId);
+      return;
+    }
+    if (current || this.#waiting.has(roomId)) return;
     const count = (this.#joinDispatches.get(roomId) ?? 0) + 1;
     const limit = this.#options.maxDispatchesPerCall ?? 5;
     if (count > limit) {
@@ -288,10 +304,11 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
   }
 
   #onParticipantLeft(roomId: string, peerId: string): void {
+    const room = this.#options.rooms.get(roomId);
+    // Everyone leaves a room closing with a rejoin hint: the agent waits for the customer in the new room.
+    if (room?.closed && room.rejoinExpected) return;
     // A customer who rejoined under a new peer id (reconnection without resume) keeps the agent.
-    const otherCustomer = this.#options.rooms
-      .get(roomId)
-      ?.peers.find((p) => p.role === 'customer' && p.id !== peerId && !p.closed);
+    const otherCustomer = room?.peers.find((p) => p.role === 'customer' && p.id !== peerId && !p.closed);
     const session = this.#byRoom.get(roomId);
     if (session && session.customerPeerId === peerId) {
       if (otherCustomer) session.customerPeerId = otherCustomer.id;
@@ -333,7 +350,10 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         roomId,
         customerPeerId,
         worker,
+        accepted: null,
+        displayName: config.name,
         link: null,
+        suspended: null,
         ended: false,
       };
       this.#sessions.set(session.id, session);
@@ -356,7 +376,8 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         this.#end(session, 'dispatch_refused', true);
         continue;
       }
-      await this.#join(session, result.accept, config.name);
+      session.accepted = result.accept;
+      await this.#join(session);
       return;
     }
     this.#log.warn(
@@ -378,12 +399,18 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     }
   }
 
-  async #join(session: AgentSession, accepted: SessionAccept, displayName: string): Promise<void> {
+  /** The agent joins the session's room (again, after a resume) and the worker learns where to send. */
+  async #join(session: AgentSession): Promise<void> {
     const room = this.#options.rooms.get(session.roomId);
+    const rtpTarget = session.accepted?.rtp;
     let link: AgentMediaLink;
     try {
-      if (!room || room.closed) throw new Error('the room closed during dispatch');
-      link = await room.connectAgent({ peerId: `agent-${session.id}`, displayName, rtpTarget: accepted.rtp });
+      if (!room || room.closed || !rtpTarget) throw new Error('the room closed during dispatch');
+      link = await room.connectAgent({
+        peerId: `agent-${session.id}`,
+        displayName: session.displayName,
+        rtpTarget,
+      });
     } catch (error) {
       this.#log.error({ err: error, sessionId: session.id }, 'the agent could not join the room');
       this.#end(session, 'join_failed', true);
@@ -394,7 +421,10 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
       return;
     }
     session.link = link;
-    link.on('close', (reason) => this.#end(session, `agent_left:${reason}`, true));
+    link.on('close', (reason) => {
+      if (room.rejoinExpected) this.#suspend(session, reason);
+      else this.#end(session, `agent_left:${reason}`, true);
+    });
     await untilReceiving(
       room,
       session.customerPeerId,
@@ -425,9 +455,33 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     );
   }
 
+  /** The room went away with a rejoin hint: keep the worker's session (its pipeline goes on) for a while. */
+  #suspend(session: AgentSession, reason: string): void {
+    if (session.ended || session.suspended) return;
+    session.link = null;
+    const graceMs = this.#options.rejoinGraceMs ?? 20_000;
+    session.suspended = setTimeout(() => this.#end(session, 'room_closed', true), graceMs);
+    session.suspended.unref();
+    this.#log.warn(
+      { sessionId: session.id, roomId: session.roomId, reason, graceMs },
+      'the room closed under the agent; waiting for the customer to rejoin',
+    );
+  }
+
+  /** The customer rejoined a suspended session's room: the same agent joins it (a second `session.media`). */
+  async #resume(session: AgentSession, customerPeerId: string): Promise<void> {
+    if (session.suspended) clearTimeout(session.suspended);
+    session.suspended = null;
+    session.customerPeerId = customerPeerId;
+    this.#log.info({ sessionId: session.id, roomId: session.roomId }, 'agent rejoining the call');
+    await this.#join(session);
+  }
+
   #end(session: AgentSession, reason: string, notifyWorker: boolean): void {
     if (session.ended) return;
     session.ended = true;
+    if (session.suspended) clearTimeout(session.suspended);
+    session.suspended = null;
     this.#sessions.delete(session.id);
     if (this.#byRoom.get(session.roomId) === session) this.#byRoom.delete(session.roomId);
     session.worker.sessions.delete(session);

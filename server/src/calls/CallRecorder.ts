@@ -1,13 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { QueryResult } from '@mikro-orm/core';
 import type { StageFailedEvent, TranscriptEvent, TurnMetricsEvent } from '@voiceroom/protocol';
-import type { MikroORM } from '../db/orm.ts';
+import type { EntityManager, MikroORM } from '../db/orm.ts';
 import type { CallEventBus, CallEventMap } from '../events.ts';
 import type { ExtractionJobQueue } from '../extraction/jobs/ExtractionJobQueue.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { REJOINABLE_CLOSE_REASONS } from '../media/errors.ts';
 import { type RedactedSegment, TranscriptRedactor } from '../privacy/TranscriptRedactor.ts';
 import type { AgentConfigStore } from './AgentConfigStore.ts';
+import { DurableWrites } from './DurableWrites.ts';
+import { RejoinGrace } from './RejoinGrace.ts';
 import { isoUtc } from './sqlTime.ts';
 
 export class CallError extends Error {
@@ -36,6 +38,16 @@ export interface CallRecorderOptions {
   onExtractionQueued?: (callId: string) => void;
   /** The agent answering calls started without an agent id (default 'pizzeria'). */
   defaultAgentId?: string;
+  /**
+   * A room closed with a rejoin hint (its mediasoup worker died) ends its call only if no room opens again for it
+   * within this long: a rejoined call stays one record. Default 30 s.
+   */
+  rejoinGraceMs?: number;
+  /**
+   * While the database is unreachable, call events wait in memory (in order, retried with backoff) up to
+   * `maxEvents` (default 20,000); on stop() writes still failing are given up after `stopGraceMs` (default 10 s).
+   */
+  buffer?: { maxEvents?: number; retry?: { baseMs: number; maxMs: number }; stopGraceMs?: number };
   logger?: Logger;
 }
 
@@ -52,8 +64,6 @@ interface LiveCall {
 
 /** Reasons that mean the call broke rather than ended. */
 const FAILURE_REASONS = /error|died|crash|failed/i;
-/** A call cut by these may go on when its clients rejoin with their tokens; any other end is final. */
-const RESUMABLE_END_REASONS = [...REJOINABLE_CLOSE_REASONS, 'server_restart'];
 
 /**
  * Persists every call as it happens, from the CallEventBus: the call row, participants, final transcript segments
@@ -70,6 +80,9 @@ export class CallRecorder {
   readonly #onExtractionQueued: (callId: string) => void;
   readonly #log: Logger;
   readonly #defaultAgentId: string;
+  readonly #rejoinGrace: RejoinGrace;
+  readonly #writes: DurableWrites;
+  readonly #stopGraceMs: number;
   readonly #live = new Map<string, LiveCall>();
   readonly #chains = new Map<string, Promise<void>>();
   #unsubscribe: (() => void)[] = [];
@@ -82,6 +95,30 @@ export class CallRecorder {
     this.#onExtractionQueued = options.onExtractionQueued ?? (() => {});
     this.#log = options.logger ?? createLogger('call-recorder');
     this.#defaultAgentId = options.defaultAgentId ?? 'pizzeria';
+    this.#rejoinGrace = new RejoinGrace(options.rejoinGraceMs ?? 30_000, (roomId, reason) => {
+      void this.#endCall(roomId, reason);
+    });
+    this.#writes = new DurableWrites({
+      logger: this.#log,
+      ...(options.buffer?.maxEvents !== undefined ? { maxBuffered: options.buffer.maxEvents } : {}),
+      ...(options.buffer?.retry ? { retry: options.buffer.retry } : {}),
+    });
+    this.#stopGraceMs = options.buffer?.stopGraceMs ?? 10_000;
+  }
+
+  /** Call events not yet written: a handful normally, more while the database is unreachable. */
+  get bufferedEvents(): number {
+    return this.#writes.buffered;
+  }
+
+  /** Call events dropped because the buffer was full during a database outage. */
+  get droppedEvents(): number {
+    return this.#writes.dropped;
+  }
+
+  /** True while the last write found the database unreachable. */
+  get databaseDown(): boolean {
+    return this.#writes.databaseDown;
   }
 
   start(): void {
@@ -97,12 +134,25 @@ export class CallRecorder {
     on('transcript', (p) => this.#transcript(p));
     on('turn.metrics', (p) => this.#turnMetrics(p));
     on('stage.failed', (p) => this.#stageFailed(p));
-    on('room.closed', (p) => this.#roomClosed(p));
+    this.#unsubscribe.push(
+      this.#bus.on('room.created', (p) => this.#rejoinGrace.cancel(p.roomId)),
+      this.#bus.on('room.closed', (p) => {
+        if (!REJOINABLE_CLOSE_REASONS.includes(p.reason)) return void this.#endCall(p.roomId, p.reason);
+        this.#rejoinGrace.wait(p.roomId, p.reason);
+        this.#log.info(
+          { roomId: p.roomId, reason: p.reason, graceMs: this.#rejoinGrace.graceMs },
+          'room closed; the call ends unless it rejoins',
+        );
+      }),
+    );
   }
 
-  /** Unsubscribes and waits for pending writes. */
+  /** Unsubscribes, ends the calls still waiting for a rejoin, and waits for pending writes. */
   async stop(): Promise<void> {
     for (const off of this.#unsubscribe.splice(0)) off();
+    this.#writes.giveUpAfter(this.#stopGraceMs);
+    await this.idle();
+    for (const { roomId, reason } of this.#rejoinGrace.takeAll()) void this.#endCall(roomId, reason);
     await this.idle();
   }
 
@@ -154,15 +204,17 @@ export class CallRecorder {
     return { callId, displayName: row.display_name, startedAt: isoUtc(row.started_at) as string };
   }
 
-  /** Whether the call in this room is over for good: its room tokens may not open the room again. */
-  async hasEnded(roomId: string): Promise<boolean> {
+  /** Why the call in this room is over for good (its room tokens may not open the room again), or null. */
+  async finalEndReason(roomId: string): Promise<string | null> {
     const [row] = await this.#orm.em
       .fork()
       .execute<{ end_reason: string | null }[]>(
         "select end_reason from calls where room_id = ? and status = 'ended'",
         [roomId],
       );
-    return row !== undefined && !RESUMABLE_END_REASONS.includes(row.end_reason ?? '');
+    // A call cut by a rejoinable close may go on when its clients rejoin with their tokens; any other end is final.
+    if (!row || REJOINABLE_CLOSE_REASONS.includes(row.end_reason ?? '')) return null;
+    return row.end_reason ?? 'ended';
   }
 
   /**
@@ -188,16 +240,29 @@ export class CallRecorder {
         "select room_id from calls where status = 'active' and started_at <= utc_timestamp(3) - interval ? microsecond",
         [minAgeMs * 1000],
       );
-    const gone = rows.filter((row) => !roomExists(row.room_id));
-    await Promise.all(
-      gone.map((row) =>
-        this.#enqueue(row.room_id, 'room.closed', () => this.#roomClosed({ roomId: row.room_id, reason })),
-      ),
-    );
+    // A call waiting for its room to reopen (its media worker died a moment ago) is the rejoin grace's to end.
+    const gone = rows.filter((row) => !roomExists(row.room_id) && !this.#rejoinGrace.has(row.room_id));
+    await Promise.all(gone.map((row) => this.#endCall(row.room_id, reason)));
     return gone.length;
   }
 
+  /** Ends the call in order after the room's pending writes (and queues its extraction). */
+  #endCall(roomId: string, reason: string): Promise<void> {
+    return this.#enqueue(roomId, 'room.closed', () => this.#roomClosed({ roomId, reason }));
+  }
+
+  /** One statement, retried while the database is unreachable. */
+  #write(sql: string, params: unknown[]): Promise<QueryResult> {
+    return this.#writes.run(() => this.#orm.em.fork().execute<QueryResult>(sql, params, 'run'));
+  }
+
+  /** One transaction, retried as a whole while the database is unreachable. */
+  #transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.#writes.run(() => this.#orm.em.fork().transactional(work));
+  }
+
   #enqueue(roomId: string, event: string, write: () => Promise<void>): Promise<void> {
+    if (!this.#writes.admit()) return Promise.resolve();
     const previous = this.#chains.get(roomId) ?? Promise.resolve();
     const next = previous
       .then(write)
@@ -205,6 +270,7 @@ export class CallRecorder {
         this.#log.error({ err: error, roomId, event }, 'could not record a call event'),
       )
       .finally(() => {
+        this.#writes.release();
         if (this.#chains.get(roomId) === next) this.#chains.delete(roomId);
       });
     this.#chains.set(roomId, next);
@@ -215,10 +281,13 @@ export class CallRecorder {
   async #ensureCall(roomId: string, agentId: string | null = null): Promise<LiveCall> {
     const cached = this.#live.get(roomId);
     if (cached) return cached;
-    const em = this.#orm.em.fork();
-    const [row] = await em.execute<{ id: string; redact_pii: number; status: string }[]>(
-      'select id, redact_pii, status from calls where room_id = ?',
-      [roomId],
+    const [row] = await this.#writes.run(() =>
+      this.#orm.em
+        .fork()
+        .execute<{ id: string; redact_pii: number; status: string }[]>(
+          'select id, redact_pii, status from calls where room_id = ?',
+          [roomId],
+        ),
     );
     if (row) {
       const live = {
@@ -229,14 +298,13 @@ export class CallRecorder {
       this.#live.set(roomId, live);
       return live;
     }
-    const agent = agentId ? await this.#agentConfigs.get(agentId) : undefined;
+    const agent = agentId ? await this.#writes.run(() => this.#agentConfigs.get(agentId)) : undefined;
     const redact = agent?.privacy.redactPii ?? true;
     const live = { callId: randomUUID(), redactor: redactorIf(redact), keepForExtraction: true };
-    await em.execute(
+    await this.#write(
       `insert into calls (id, room_id, agent_id, display_name, status, redact_pii, started_at)
        values (?, ?, ?, '', 'active', ?, utc_timestamp(3))`,
       [live.callId, roomId, agentId, redact],
-      'run',
     );
     this.#live.set(roomId, live);
     return live;
@@ -244,22 +312,20 @@ export class CallRecorder {
 
   async #participantJoined(p: CallEventMap['participant.joined']): Promise<void> {
     const { callId } = await this.#ensureCall(p.roomId);
-    await this.#orm.em.fork().execute(
+    await this.#write(
       `insert into participants (call_id, peer_id, identity, display_name, role, joined_at)
        values (?, ?, ?, ?, ?, utc_timestamp(3))
        on duplicate key update left_at = null, left_reason = null`,
       [callId, p.peerId, p.identity.slice(0, 128), p.displayName.slice(0, 120), p.role.slice(0, 32)],
-      'run',
     );
   }
 
   async #participantLeft(p: CallEventMap['participant.left']): Promise<void> {
     const { callId } = await this.#ensureCall(p.roomId);
-    await this.#orm.em.fork().execute(
+    await this.#write(
       `update participants set left_at = utc_timestamp(3), left_reason = ?
        where call_id = ? and peer_id = ? and left_at is null`,
       [p.reason.slice(0, 200), callId, p.peerId],
-      'run',
     );
   }
 
@@ -270,7 +336,7 @@ export class CallRecorder {
       ? redactor.push(t)
       : { segment: { segmentId: t.segmentId, original: t.text, text: t.text, redacted: false }, earlier: [] };
     const keep = (s: RedactedSegment) => (s.redacted && keepForExtraction ? s.original : null);
-    await this.#orm.em.fork().transactional(async (em) => {
+    await this.#transaction(async (em) => {
       await em.execute(
         `insert into transcript_segments (call_id, segment_id, speaker, text, start_ms, end_ms, interrupted, redacted,
              extraction_text, created_at)
@@ -288,7 +354,6 @@ export class CallRecorder {
           current.redacted,
           keep(current),
         ],
-        'run',
       );
       // Earlier caller segments that turned out to hold the start of a number read across segments.
       for (const segment of earlier) {
@@ -296,7 +361,6 @@ export class CallRecorder {
           `update transcript_segments set text = ?, redacted = true, extraction_text = coalesce(extraction_text, ?)
            where call_id = ? and segment_id = ?`,
           [segment.text, keep(segment), callId, segment.segmentId],
-          'run',
         );
       }
     });
@@ -304,7 +368,7 @@ export class CallRecorder {
 
   async #turnMetrics(m: TurnMetricsEvent): Promise<void> {
     const { callId } = await this.#ensureCall(m.roomId);
-    await this.#orm.em.fork().execute(
+    await this.#write(
       `insert into turn_metrics (call_id, turn, eou_ms, asr_final_ms, dialog_first_token_ms, tts_first_audio_ms,
          voice_to_voice_ms, interrupted, created_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, utc_timestamp(3))
@@ -321,24 +385,22 @@ export class CallRecorder {
         m.voiceToVoiceMs,
         m.interrupted,
       ],
-      'run',
     );
   }
 
   async #stageFailed(f: StageFailedEvent): Promise<void> {
     const { callId } = await this.#ensureCall(f.roomId);
-    await this.#orm.em.fork().execute(
+    await this.#write(
       `insert into stage_failures (call_id, stage, provider, message, recovery, fallback_provider, at_ms, created_at)
        values (?, ?, ?, ?, ?, ?, ?, utc_timestamp(3))`,
       [callId, f.stage, f.provider, f.message, f.recovery, f.fallbackProvider ?? null, f.atMs],
-      'run',
     );
   }
 
   async #roomClosed(p: CallEventMap['room.closed']): Promise<void> {
     const { callId } = await this.#ensureCall(p.roomId);
     this.#live.delete(p.roomId);
-    const queued = await this.#orm.em.fork().transactional(async (em) => {
+    const queued = await this.#transaction(async (em) => {
       const [spoke] = await em.execute<{ n: number }[]>(
         "select count(*) as n from transcript_segments where call_id = ? and speaker = 'customer'",
         [callId],

@@ -112,6 +112,18 @@ export async function startCallRecords(options: CallRecordsOptions): Promise<Cal
           value,
         })),
       );
+      metrics.gauge(
+        'call_events_buffered',
+        'Call events (transcripts, turn metrics, ...) not yet written; grows while the database is unreachable.',
+        [],
+        () => recorder.bufferedEvents,
+      );
+      metrics.gauge(
+        'call_events_dropped',
+        'Call events dropped because the in-memory buffer was full during a database outage.',
+        [],
+        () => recorder.droppedEvents,
+      );
       const attempts = metrics.counter('extraction_attempts_total', 'Extraction attempts by outcome.', [
         'outcome',
       ]);

@@ -8,8 +8,10 @@ import type {
   Sentiment,
   Speaker,
 } from '@voiceroom/protocol';
+import { RejoinGrace } from '../calls/RejoinGrace.ts';
 import type { CallEventBus } from '../events.ts';
 import { createLogger, type Logger } from '../log.ts';
+import { REJOINABLE_CLOSE_REASONS } from '../media/errors.ts';
 
 /** The call record behind a room (server/src/calls/CallRecorder.ts callFor satisfies it). */
 export type CallLookup = (
@@ -20,6 +22,8 @@ export interface LiveCallsOptions {
   bus: CallEventBus;
   lookup: CallLookup;
   agentConfig: (agentId: string) => Promise<AgentConfig | undefined>;
+  /** A room closed with a rejoin hint (its media worker died) stays listed this long for its call to reopen. */
+  rejoinGraceMs?: number;
   logger?: Logger;
 }
 
@@ -54,14 +58,21 @@ export class LiveCalls extends EventEmitter<LiveCallsEvents> {
   /** roomId -> the entry once its call record is known (events wait for it in order). */
   readonly #rooms = new Map<string, Promise<Entry | undefined>>();
   readonly #unsubscribe: (() => void)[] = [];
+  readonly #rejoinGrace: RejoinGrace;
 
   constructor(options: LiveCallsOptions) {
     super();
     this.#options = options;
     this.#log = options.logger ?? createLogger('console.calls');
+    this.#rejoinGrace = new RejoinGrace(options.rejoinGraceMs ?? 30_000, (roomId, reason) =>
+      this.#close(roomId, reason),
+    );
     const { bus } = options;
     this.#unsubscribe.push(
       bus.on('room.created', (r) => {
+        this.#rejoinGrace.cancel(r.roomId);
+        // A room opened again after a media worker died: the same call, its conversation so far kept.
+        if (this.#rooms.has(r.roomId)) return;
         this.#rooms.set(r.roomId, this.#open(r.roomId, r.agentId));
       }),
       bus.on('participant.joined', (p) => {
@@ -76,7 +87,10 @@ export class LiveCalls extends EventEmitter<LiveCallsEvents> {
       bus.on('transcript', (t) => {
         if (t.final && t.text.trim()) this.#update(t.roomId, (e) => this.#heard(e, t.speaker, t.text));
       }),
-      bus.on('room.closed', (r) => this.#close(r.roomId, r.reason)),
+      bus.on('room.closed', (r) => {
+        if (REJOINABLE_CLOSE_REASONS.includes(r.reason)) this.#rejoinGrace.wait(r.roomId, r.reason);
+        else this.#close(r.roomId, r.reason);
+      }),
     );
   }
 
@@ -118,6 +132,7 @@ export class LiveCalls extends EventEmitter<LiveCallsEvents> {
 
   close(): void {
     for (const off of this.#unsubscribe.splice(0)) off();
+    this.#rejoinGrace.takeAll();
     this.#rooms.clear();
   }
 

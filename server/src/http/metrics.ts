@@ -114,13 +114,15 @@ export class Gauge extends Metric {
   }
 
   async render(): Promise<string> {
-    if (this.#collect) {
-      const collected = await this.#collect();
-      if (typeof collected === 'number') this.set(undefined, collected);
-      else {
-        this.#values.clear();
-        for (const sample of collected) this.set(sample.labels, sample.value);
-      }
+    // A collector whose source is down (the database during an outage) leaves its last values: /metrics still
+    // answers, with the other metrics, exactly when they matter.
+    const collected = await Promise.resolve()
+      .then(() => this.#collect?.())
+      .catch(() => undefined);
+    if (typeof collected === 'number') this.set(undefined, collected);
+    else if (collected) {
+      this.#values.clear();
+      for (const sample of collected) this.set(sample.labels, sample.value);
     }
     let out = this.header();
     for (const [key, value] of this.#values) {

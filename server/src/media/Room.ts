@@ -62,6 +62,7 @@ export class Room extends EventEmitter<RoomEvents> {
   #takeover: Peer | undefined;
   #speaker: ActiveSpeaker | undefined;
   #closed = false;
+  #rejoinExpected = false;
 
   static async create(options: RoomOptions): Promise<Room> {
     const router = await options.worker.createRouter({
@@ -94,6 +95,11 @@ export class Room extends EventEmitter<RoomEvents> {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Closed with a rejoin hint (its worker died, the server shuts down): the call may go on in a new room. */
+  get rejoinExpected(): boolean {
+    return this.#rejoinExpected;
   }
 
   get rtpCapabilities(): ms.RtpCapabilities {
@@ -330,6 +336,7 @@ export class Room extends EventEmitter<RoomEvents> {
   close(reason: string, rejoin = false): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#rejoinExpected = rejoin;
     this.#log.info({ reason, rejoin, peers: this.#peers.size }, 'room closed');
     for (const peer of this.#peers.values()) {
       peer.notify({ method: 'roomClosed', data: { reason, rejoin } });

@@ -120,7 +120,7 @@ export class RoomRegistry {
 
   #rememberFinished(roomId: string): void {
     this.#finished.add(roomId);
-    // Bounded; older rooms are covered by the calls table (SignalingOptions.callEnded) and by token expiry.
+    // Bounded; older rooms are covered by the calls table (SignalingOptions.callEndReason) and by token expiry.
     if (this.#finished.size > MAX_FINISHED_ROOMS) {
       this.#finished.delete(this.#finished.values().next().value as string);
     }

@@ -46,8 +46,8 @@ export interface ClientSessionOptions {
   maxProducersPerPeer: number;
   /** Told about every answered request (metrics). Method is 'invalid' when the request did not parse. */
   onRequestDone: (info: RequestOutcome) => void;
-  /** Whether the call in a room that is not live has ended (then its tokens may not reopen it). */
-  callEnded?: (roomId: string) => Promise<boolean>;
+  /** Why the call in a room that is not live ended for good (its tokens may not reopen it), or null. */
+  callEndReason?: (roomId: string) => Promise<string | null>;
 }
 
 export interface RequestOutcome {
@@ -83,7 +83,7 @@ export class ClientSession {
   readonly #maxPeers: number;
   readonly #maxProducers: number;
   readonly #onRequestDone: (info: RequestOutcome) => void;
-  readonly #callEnded: ((roomId: string) => Promise<boolean>) | undefined;
+  readonly #callEndReason: ((roomId: string) => Promise<string | null>) | undefined;
   #membership: Membership | undefined;
   #queue: Promise<void> = Promise.resolve();
   #queued = 0;
@@ -104,7 +104,7 @@ export class ClientSession {
     this.#maxPeers = options.maxPeersPerRoom;
     this.#maxProducers = options.maxProducersPerPeer;
     this.#onRequestDone = options.onRequestDone;
-    this.#callEnded = options.callEnded;
+    this.#callEndReason = options.callEndReason;
 
     this.#socket.use((event, next) => this.#screen(event, next));
     this.#socket.on(REQUEST_EVENT, (...args: unknown[]) => this.#onRequest(args));
@@ -300,7 +300,13 @@ export class ClientSession {
     const current = this.#membership?.room;
     if (current && !current.closed) return current;
     const { room } = this.#claims;
-    if (!this.#registry.get(room) && (await this.#callEnded?.(room))) throw callEndedError();
+    const endReason = this.#registry.get(room) ? null : await this.#callEndReason?.(room);
+    if (endReason) {
+      // Said as a notification too, so a client reconnecting into a call that ended meanwhile (the server
+      // restarted) can tell its user why.
+      this.#notify({ method: 'roomClosed', data: { reason: endReason, rejoin: false } });
+      throw callEndedError();
+    }
     return this.#registry.getOrCreate(this.#claims.room, { agentId: this.#claims.agentId ?? null });
   }
 

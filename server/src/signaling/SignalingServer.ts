@@ -34,8 +34,8 @@ export interface SignalingOptions {
   copilot?: CopilotController;
   /** Receives every co-pilot action (hint, takeover, handback) for the audit log. */
   audit?: CopilotAudit;
-  /** Whether the call in a room that is not live has ended: then joins are refused with call_ended. */
-  callEnded?: (roomId: string) => Promise<boolean>;
+  /** Why the call in a room that is not live has ended for good (null: it may go on); then joins are refused with call_ended. */
+  callEndReason?: (roomId: string) => Promise<string | null>;
   /** How long a dropped connection's peer is kept for the client to resume it. Default 10 s. */
   reconnectGraceMs?: number;
   /** Per-connection request rate. Default burst 50, 20/s sustained. */
@@ -145,7 +145,7 @@ export class SignalingServer extends EventEmitter<SignalingServerEvents> impleme
         maxQueuedRequests: this.#maxQueued,
         maxPeersPerRoom: this.#limits.maxPeersPerRoom,
         maxProducersPerPeer: this.#limits.maxProducersPerPeer,
-        ...(options.callEnded ? { callEnded: options.callEnded } : {}),
+        ...(options.callEndReason ? { callEndReason: options.callEndReason } : {}),
       });
       if (claims.role === 'customer') this.#holdCustomerConnection(claims.sub, session, socket);
     });

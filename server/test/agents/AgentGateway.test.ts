@@ -103,6 +103,38 @@ describe('AgentGateway', () => {
     await expect.poll(() => worker.sessions.length, { timeout: 5_000 }).toBe(0);
   });
 
+  it('moves the same agent session into the room opened again after a media worker death, or ends it', async () => {
+    const moving = await startAgentHarness({ rejoinGraceMs: 500 });
+    try {
+      const worker = await moving.startWorker('mover', 2, echo);
+      const ended: string[] = [];
+      moving.gateway.on('sessionended', (info) => ended.push(info.reason));
+      const room = await moving.newRoom();
+      await moving.joinCustomer(room, 'customer-before');
+      await expect
+        .poll(() => moving.gateway.sessions.filter((s) => s.live).length, { timeout: 5_000 })
+        .toBe(1);
+      const [session] = moving.gateway.sessions;
+
+      room.close('worker_died', true);
+      expect(moving.gateway.sessions).toEqual([{ ...session, live: false }]);
+      const reopened = await moving.registry.getOrCreate(room.id, { agentId: 'pizzeria' });
+      const customer = await moving.joinCustomer(reopened, 'customer-after');
+      await expect.poll(() => moving.gateway.sessions, { timeout: 5_000 }).toEqual([session]);
+      expect(worker.sessions.map((s) => s.id)).toEqual([session?.id]);
+      // the echo agent hears the customer in the new room and answers there
+      await customer.speak(1_000, 40);
+      await expect.poll(() => customer.heard.length, { timeout: 5_000 }).toBeGreaterThan(20);
+
+      // nobody comes back this time: the session ends after the grace
+      reopened.close('worker_died', true);
+      await expect.poll(() => worker.sessions.length, { timeout: 5_000 }).toBe(0);
+      expect(ended).toEqual(['room_closed']);
+    } finally {
+      moving.close();
+    }
+  });
+
   it('stops re-dispatching the agent to a customer who joins and leaves in a loop (dispatch_limit)', async () => {
     const limited = await startAgentHarness({ maxDispatchesPerCall: 2 });
     try {

@@ -31,6 +31,7 @@ export async function startAgentHarness(
     dispatchTimeoutMs?: number;
     greetingWaitMs?: number;
     maxDispatchesPerCall?: number;
+    rejoinGraceMs?: number;
     /** Agent configurations (default the built-in agents/). */
     agentsDir?: string;
     /** Where the gateway gets agent configurations (default: the files in `agentsDir`). */

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { pollUntil } from '../../../test/helpers/browser.ts';
 import { FakeChatCompletions } from '../../../test/helpers/fakeChatCompletions.ts';
 import { MySqlAgentConfigStore } from '../../src/calls/AgentConfigStore.ts';
 import { CallQueries } from '../../src/calls/CallQueries.ts';
@@ -310,6 +311,61 @@ describe('CallRecorder', () => {
       { status: 'ended', end_reason: 'server_restart' },
     ]);
     expect((await jobOf(db.orm, callId))?.status).toBe('pending');
+  });
+
+  it('keeps a call cut by a dead media worker one active record when its room reopens, and ends it when not', async () => {
+    await recorder.stop();
+    recorder = new CallRecorder({
+      orm: db.orm,
+      bus,
+      agentConfigs: store,
+      extractionQueue: queue,
+      rejoinGraceMs: 300,
+    });
+    recorder.start();
+    const rejoined = await recorder.startCall({ displayName: 'comes back' });
+    const gone = await recorder.startCall({ displayName: 'never back' });
+    for (const { roomId } of [rejoined, gone]) {
+      bus.emit('room.created', { roomId, agentId: 'pizzeria' });
+      say(roomId, 'c0', 'customer', 'before the crash', 0);
+      bus.emit('room.closed', { roomId, reason: 'worker_died' });
+    }
+    // the minute sweep of calls without a room leaves them to the grace
+    const ours = [rejoined.roomId, gone.roomId];
+    expect(await recorder.closeCallsWithoutRoom((roomId) => !ours.includes(roomId), 0)).toBe(0);
+    bus.emit('room.created', { roomId: rejoined.roomId, agentId: 'pizzeria' });
+    say(rejoined.roomId, 'c1', 'customer', 'after the crash', 1000);
+    // the grace ran out for both (the rejoined room's first): the one that did not come back is ended
+    await pollUntil(
+      () => sql<{ status: string }>('select status from calls where id = ?', [gone.callId]),
+      (rows) => rows[0]?.status === 'ended',
+      { timeoutMs: 5_000, intervalMs: 50, what: 'the abandoned call to end' },
+    );
+    await recorder.idle();
+    const calls = await sql<{ id: string; status: string; end_reason: string | null }>(
+      'select id, status, end_reason from calls where id in (?, ?)',
+      [rejoined.callId, gone.callId],
+    );
+    expect(Object.fromEntries(calls.map((c) => [c.id, [c.status, c.end_reason]]))).toEqual({
+      [rejoined.callId]: ['active', null],
+      [gone.callId]: ['ended', 'worker_died'],
+    });
+    expect(await sql('select count(*) as n from calls where room_id = ?', [rejoined.roomId])).toEqual([
+      { n: 1 },
+    ]);
+    const lines = await sql<{ text: string }>(
+      'select text from transcript_segments where call_id = ? order by start_ms',
+      [rejoined.callId],
+    );
+    expect(lines.map((l) => l.text)).toEqual(['before the crash', 'after the crash']);
+    expect(await jobOf(db.orm, rejoined.callId)).toBeUndefined();
+    expect((await jobOf(db.orm, gone.callId))?.status).toBe('pending');
+    // shutting down ends what still waits for a rejoin, with its reason
+    bus.emit('room.closed', { roomId: rejoined.roomId, reason: 'worker_died' });
+    await recorder.stop();
+    expect(await sql('select status, end_reason from calls where id = ?', [rejoined.callId])).toEqual([
+      { status: 'ended', end_reason: 'worker_died' },
+    ]);
   });
 
   it('ends old calls whose room is gone, keeps young ones and those with a live room', async () => {

@@ -66,6 +66,33 @@ describe('live call list on the console channel', () => {
     }
   });
 
+  it('keeps a call listed, not ended, when its media worker dies and the customer rejoins', async () => {
+    const call = await startCall('Survivor');
+    const customer = await connectRtc(app.url, call.token);
+    try {
+      await joinRoom(customer);
+      await expect
+        .poll(() => agentConsole.of('call.updated').some((u) => u.data.call.callId === call.callId))
+        .toBe(true);
+      process.kill(app.server.registry.get(call.roomId)?.workerPid ?? -1, 'SIGKILL');
+      expect(await customer.next('roomClosed')).toEqual({ reason: 'worker_died', rejoin: true });
+      const updatesBefore = agentConsole.of('call.updated').length;
+      await joinRoom(customer);
+      await expect
+        .poll(() =>
+          agentConsole
+            .of('call.updated')
+            .slice(updatesBefore)
+            .some((u) => u.data.call.callId === call.callId),
+        )
+        .toBe(true);
+      expect(agentConsole.of('call.ended').some((e) => e.data.callId === call.callId)).toBe(false);
+      expect(await callStatus(call.callId)).toBe('active');
+    } finally {
+      customer.close();
+    }
+  }, 30_000);
+
   it('ends a call within seconds when the customer joined and dropped without speaking', async () => {
     const call = await startCall('Quiet');
     const customer = await connectRtc(app.url, call.token);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { hostname, networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { AgentConfigSchema } from '@voiceroom/sdk/protocol';
+import { AgentConfigSchema, CodedError, formatZodError } from '@voiceroom/sdk/protocol';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { PacerLeadMsSchema } from './audio/pacerLead.ts';
@@ -68,10 +68,8 @@ function externalIpv4(): string {
 async function main(): Promise<void> {
   const parsed = EnvSchema.safeParse(process.env);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(
-      `Invalid agent worker configuration: ${issues}. Fix these environment variables and restart.`,
-    );
+    const { message } = formatZodError(parsed.error, { what: 'Invalid agent worker configuration' });
+    throw new CodedError('config_invalid', `${message}. Fix these environment variables and restart.`);
   }
   const env = parsed.data;
   // Bad PROVIDER_API_KEY_ENVS / PROVIDER_BASE_URLS entries stop the worker now rather than at the first call.

@@ -19,6 +19,7 @@ import {
   type LiveCall,
   type Presence,
 } from './protocol/console.ts';
+import { INTERNAL_ERROR } from './protocol/errors.ts';
 import { handshakeError, openSocket } from './socketHandshake.ts';
 import { TypedEmitter } from './TypedEmitter.ts';
 
@@ -184,7 +185,7 @@ export class ConsoleClient extends TypedEmitter<ConsoleClientEvents> {
     };
     if (ok === false) {
       throw new VoiceRoomError(
-        typeof error?.code === 'string' ? error.code : 'internal',
+        typeof error?.code === 'string' ? error.code : INTERNAL_ERROR,
         typeof error?.message === 'string' ? error.message : `"${name}" failed`,
       );
     }

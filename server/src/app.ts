@@ -22,7 +22,6 @@ import { createHttpApp } from './http/app.ts';
 import { HttpError } from './http/errors.ts';
 import type { ReadinessChecks } from './http/readiness.ts';
 import { createCallRecordRouters } from './http/routes/callRecordRouters.ts';
-import { startCallWith } from './http/routes/calls.ts';
 import { createConversationsRouter } from './http/routes/conversations.ts';
 import { createOpenApiRouter } from './http/routes/openapi.ts';
 import { staticFiles } from './http/staticFiles.ts';
@@ -118,7 +117,7 @@ export async function startServer(
       }),
   });
   let draining = false;
-  const startCall = startCallWith(records.recorder);
+  const startCall = records.recorder.startCall.bind(records.recorder);
   const httpApp = createHttpApp({
     config,
     tokens,

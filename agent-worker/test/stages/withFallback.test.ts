@@ -6,7 +6,7 @@ const stage = (name: string): Stage => ({ name, close() {} });
 const broken = (name: string) => ({
   name,
   create: (): Stage => {
-    throw Object.assign(new Error(`${name} model missing`), { code: 'MODEL_DIR_MISSING' });
+    throw Object.assign(new Error(`${name} model missing`), { code: 'model_dir_missing' });
   },
 });
 
@@ -43,13 +43,13 @@ describe('withFallback', () => {
         message: 'sherpa-onnx stt unavailable, using pocketsphinx: sherpa-onnx model missing',
       }),
     ]);
-    expect(told[0]?.error).toMatchObject({ code: 'MODEL_DIR_MISSING' });
+    expect(told[0]?.error).toMatchObject({ code: 'model_dir_missing' });
   });
 
   it('lets the error stand when asked not to fall back, or when there is no offline provider', async () => {
     const offline = { name: 'flite', create: () => stage('flite') };
     await expect(withFallback('tts', broken('kokoro'), offline, { fallback: false })).rejects.toMatchObject({
-      code: 'MODEL_DIR_MISSING',
+      code: 'model_dir_missing',
     });
     await expect(withFallback('tts', broken('flite'), undefined)).rejects.toThrow('flite model missing');
   });

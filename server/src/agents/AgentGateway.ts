@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import {
   AGENTS_NAMESPACE,
   AgentLinkEvents,
+  formatZodError,
   type ReceiveStream,
   type SessionAccept,
   SessionEndedSchema,
@@ -200,11 +201,8 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         });
       const parsed = WorkerRegisterSchema.safeParse(payload);
       if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        return ack({
-          ok: false,
-          error: { code: 'bad_request', message: `${issue?.path.join('.')}: ${issue?.message}` },
-        });
+        const { message } = formatZodError(parsed.error, { what: 'Invalid worker.register' });
+        return ack({ ok: false, error: { code: 'bad_request', message } });
       }
       const sessions = new Set<AgentSession>();
       worker = {

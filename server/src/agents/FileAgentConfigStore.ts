@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type AgentConfig, AgentConfigSchema } from '@voiceroom/sdk/protocol';
+import { type AgentConfig, AgentConfigSchema, CodedError, formatZodError } from '@voiceroom/sdk/protocol';
 import { parse } from 'yaml';
 
 /** What the agent gateway needs from an agent configuration store (the MySQL store has the same `get`). */
@@ -8,12 +8,14 @@ export interface AgentConfigSource {
   get(id: string): Promise<AgentConfig | null | undefined>;
 }
 
-export class AgentConfigFileError extends Error {
-  readonly code = 'agent_config_invalid';
+export class AgentConfigFileError extends CodedError<'agent_config_invalid'> {
   readonly file: string;
 
   constructor(file: string, detail: string) {
-    super(`Agent configuration ${file} is invalid: ${detail}. Fix the file and reload.`);
+    super(
+      'agent_config_invalid',
+      `Agent configuration ${file} is invalid: ${detail}. Fix the file and reload.`,
+    );
     this.name = 'AgentConfigFileError';
     this.file = file;
   }
@@ -68,8 +70,10 @@ export class FileAgentConfigStore implements AgentConfigSource {
       }
       const parsed = AgentConfigSchema.safeParse(raw);
       if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new AgentConfigFileError(full, `${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+        throw new AgentConfigFileError(
+          full,
+          formatZodError(parsed.error, { what: 'invalid fields' }).message,
+        );
       }
       if (configs.has(parsed.data.id))
         throw new AgentConfigFileError(full, `duplicate agent id ${parsed.data.id}`);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { CodedError } from '@voiceroom/sdk/protocol';
 import { recordAudit } from '../calls/auditLog.ts';
 import { RefreshTokenEntity, type User, UserEntity } from '../db/entities/index.ts';
 import type { MikroORM } from '../db/orm.ts';
@@ -31,13 +32,10 @@ export interface Actor {
   role: string;
 }
 
-export class UserAdminError extends Error {
-  readonly code: 'email_taken' | 'user_not_found' | 'cannot_change_self';
-
+export class UserAdminError extends CodedError<'email_taken' | 'user_not_found' | 'cannot_change_self'> {
   constructor(code: UserAdminError['code'], message: string) {
-    super(message);
+    super(code, message);
     this.name = 'UserAdminError';
-    this.code = code;
   }
 }
 

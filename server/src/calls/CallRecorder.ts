@@ -1,6 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { QueryResult } from '@mikro-orm/core';
-import type { StageFailedEvent, TranscriptEvent, TurnMetricsEvent } from '@voiceroom/sdk/protocol';
+import {
+  CodedError,
+  type StageFailedEvent,
+  type TranscriptEvent,
+  type TurnMetricsEvent,
+} from '@voiceroom/sdk/protocol';
 import type { MikroORM } from '../db/orm.ts';
 import type { CallEventBus, CallEventMap } from '../events.ts';
 import type { ExtractionJobQueue } from '../extraction/jobs/ExtractionJobQueue.ts';
@@ -10,13 +15,10 @@ import { type RedactedSegment, TranscriptRedactor } from '../privacy/TranscriptR
 import type { AgentConfigStore } from './AgentConfigStore.ts';
 import { isoUtc } from './sqlTime.ts';
 
-export class CallError extends Error {
-  readonly code: 'agent_not_found';
-
+export class CallError extends CodedError<'agent_not_found'> {
   constructor(code: 'agent_not_found', message: string) {
-    super(message);
+    super(code, message);
     this.name = 'CallError';
-    this.code = code;
   }
 }
 

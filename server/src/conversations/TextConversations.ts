@@ -5,20 +5,19 @@ import {
   DialogError,
   type DialogSession,
 } from '@voiceroom/agent-worker/dialog';
-import type { AgentConfig } from '@voiceroom/sdk/protocol';
+import { type AgentConfig, CodedError } from '@voiceroom/sdk/protocol';
 
-export class ConversationError extends Error {
-  readonly code:
-    | 'agent_not_found'
-    | 'conversation_not_found'
-    | 'conversation_busy'
-    | 'conversation_ended'
-    | 'agent_dialog_failed';
+export type ConversationErrorCode =
+  | 'agent_not_found'
+  | 'conversation_not_found'
+  | 'conversation_busy'
+  | 'conversation_ended'
+  | 'agent_dialog_failed';
 
-  constructor(code: ConversationError['code'], message: string) {
-    super(message);
+export class ConversationError extends CodedError<ConversationErrorCode> {
+  constructor(code: ConversationErrorCode, message: string) {
+    super(code, message);
     this.name = 'ConversationError';
-    this.code = code;
   }
 }
 

@@ -165,7 +165,7 @@ export class Room extends EventEmitter<RoomEvents> {
     if (this.#peers.has(options.id))
       throw new MediaError('already_joined', `Peer ${options.id} is already here.`);
     if (options.grants.canSubscribe && !this.#router.rtpCapabilities.codecs?.length) {
-      throw new MediaError('internal', 'The room router has no codecs.');
+      throw new MediaError('internal_error', 'The room router has no codecs.');
     }
     const peer = new Peer(options);
     this.#peers.set(peer.id, peer);

@@ -1,6 +1,7 @@
 import {
   type AgentConfig,
   assertProviderPolicy,
+  CodedError,
   type ProviderPolicy,
   ProviderPolicyError,
 } from '@voiceroom/sdk/protocol';
@@ -16,15 +17,14 @@ export type DialogErrorCode =
   | 'dialog_invalid_response'
   | 'dialog_model_unavailable';
 
-export class DialogError extends Error {
-  readonly code: DialogErrorCode;
-  readonly status: number | undefined;
+export class DialogError extends CodedError<DialogErrorCode> {
+  /** The model endpoint's HTTP status, when it answered with an error. */
+  readonly providerStatus: number | undefined;
 
   constructor(code: DialogErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, { cause: options.cause });
     this.name = 'DialogError';
-    this.code = code;
-    this.status = options.status;
+    this.providerStatus = options.status;
   }
 }
 

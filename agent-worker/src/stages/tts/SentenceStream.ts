@@ -1,3 +1,4 @@
+import { CodedError } from '@voiceroom/sdk/protocol';
 import { AsyncEventQueue } from '../AsyncEventQueue.ts';
 import type { Tts } from '../types.ts';
 import { SentenceSplitter } from './SentenceSplitter.ts';
@@ -39,9 +40,10 @@ export class SentenceStream implements AsyncIterable<SpokenSentence> {
 
   constructor(tts: Tts, tokens: AsyncIterable<string>, options: SentenceStreamOptions) {
     if (!Number.isInteger(options.parallelism) || options.parallelism < 1) {
-      throw Object.assign(new Error(`parallelism must be a positive integer, got ${options.parallelism}`), {
-        code: 'TTS_PARALLELISM_INVALID',
-      });
+      throw new CodedError(
+        'tts_parallelism_invalid',
+        `parallelism must be a positive integer, got ${options.parallelism}`,
+      );
     }
     this.#tts = tts;
     this.#parallelism = options.parallelism;

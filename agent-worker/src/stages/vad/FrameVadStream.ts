@@ -1,3 +1,4 @@
+import { CodedError } from '@voiceroom/sdk/protocol';
 import type { VadEvent, VadStream } from '../types.ts';
 import { VadStateMachine, type VadTiming } from './VadStateMachine.ts';
 
@@ -39,7 +40,7 @@ export class FrameVadStream implements VadStream {
   }
 
   push(pcm: Int16Array): VadEvent[] {
-    if (this.#closed) throw Object.assign(new Error('VAD stream is closed'), { code: 'VAD_CLOSED' });
+    if (this.#closed) throw new CodedError('vad_closed', 'VAD stream is closed');
     const events: VadEvent[] = [];
     const frameMs = (this.#frame.length * 1000) / SAMPLE_RATE;
     let offset = 0;

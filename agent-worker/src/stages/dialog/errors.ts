@@ -17,14 +17,11 @@ export type DialogErrorCode =
   | 'dialog_invalid_response'
   | 'dialog_model_unavailable';
 
+/** `status` is the model endpoint's HTTP status when it answered with an error (callers map it, never send it). */
 export class DialogError extends CodedError<DialogErrorCode> {
-  /** The model endpoint's HTTP status, when it answered with an error. */
-  readonly providerStatus: number | undefined;
-
   constructor(code: DialogErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
-    super(code, message, { cause: options.cause });
+    super(code, message, options);
     this.name = 'DialogError';
-    this.providerStatus = options.status;
   }
 }
 

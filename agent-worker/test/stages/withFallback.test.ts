@@ -1,3 +1,4 @@
+import { CodedError } from '@voiceroom/sdk/protocol';
 import { describe, expect, it } from 'vitest';
 import type { Stage } from '../../src/stages/types.ts';
 import { type StageFallback, withFallback } from '../../src/stages/withFallback.ts';
@@ -6,7 +7,7 @@ const stage = (name: string): Stage => ({ name, close() {} });
 const broken = (name: string) => ({
   name,
   create: (): Stage => {
-    throw Object.assign(new Error(`${name} model missing`), { code: 'model_dir_missing' });
+    throw new CodedError('model_dir_missing', `${name} model missing`);
   },
 });
 

@@ -17,6 +17,12 @@ describe('CodedError', () => {
     expect(httpStatusOf('toString')).toBe(500);
   });
 
+  it('is declared (meant for the client) when its code is in the table or it has a status', () => {
+    expect(new CodedError('room_full', 'x').declared).toBe(true);
+    expect(new CodedError('login_throttled', 'x', { status: 429 }).declared).toBe(true);
+    expect(new CodedError('tts_failed', 'x').declared).toBe(false);
+  });
+
   it('keeps retryable, details and cause', () => {
     const cause = new Error('socket hang up');
     const error = new CodedError('at_capacity', 'busy', { retryable: true, details: { free: 0 }, cause });

@@ -36,6 +36,11 @@ export class CodedError<C extends string = string> extends Error {
   get status(): number {
     return this.#status ?? httpStatusOf(this.code);
   }
+
+  /** Meant for the client: its code is in ERROR_STATUS or it was given a status. Others are internal errors. */
+  get declared(): boolean {
+    return this.#status !== undefined || Object.hasOwn(ERROR_STATUS, this.code);
+  }
 }
 
 export const INTERNAL_ERROR = 'internal_error' as const;

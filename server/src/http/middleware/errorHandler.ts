@@ -9,8 +9,9 @@ export interface ErrorBody {
 }
 
 /**
- * Renders every error as JSON {error: {code, message, details?}}: a CodedError with its status (ERROR_STATUS), a
- * ZodError escaping a handler as 400 validation_failed, anything else as 500 internal_error (logged, message hidden).
+ * Renders every error as JSON {error: {code, message, details?}}: a declared CodedError with its status
+ * (ERROR_STATUS), a ZodError escaping a handler as 400 validation_failed, anything else (an undeclared code
+ * included) as 500 internal_error (logged, message hidden).
  */
 export function errorHandler(logger: Logger): Middleware {
   return async (ctx, next) => {
@@ -40,7 +41,7 @@ export function errorHandler(logger: Logger): Middleware {
 }
 
 function toResponse(error: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
-  if (error instanceof CodedError) {
+  if (error instanceof CodedError && error.declared) {
     const body: ErrorBody = { error: { code: error.code, message: error.message } };
     if (error.details !== undefined) body.error.details = error.details;
     const headers = error instanceof HttpError ? error.headers : {};

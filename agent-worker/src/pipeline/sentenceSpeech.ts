@@ -1,6 +1,6 @@
 import { SentenceStream } from '../stages/tts/SentenceStream.ts';
 import type { Tts } from '../stages/types.ts';
-import type { SpeakSentences, SpokenChunk } from './replyGenerator.ts';
+import type { SpeakSentences, SpokenChunk } from './ReplyGenerator.ts';
 
 const END_OF_SENTENCE = new Int16Array(0);
 

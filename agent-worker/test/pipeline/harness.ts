@@ -1,6 +1,6 @@
 import { type AgentConfigInput, AgentConfigSchema } from '@voiceroom/sdk/protocol';
 import { speakWith } from '../../src/pipeline/sentenceSpeech.ts';
-import { type PipelineEvent, VoicePipeline } from '../../src/pipeline/voicePipeline.ts';
+import { type PipelineEvent, VoicePipeline } from '../../src/pipeline/VoicePipeline.ts';
 import type { Dialog, Stt, Vad } from '../../src/stages/types.ts';
 import { FakeClock, LevelVad, ScriptedDialogDouble, ScriptedStt, ToneTts } from './doubles.ts';
 

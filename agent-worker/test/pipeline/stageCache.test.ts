@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { type AgentConfig, AgentConfigSchema } from '@voiceroom/sdk/protocol';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { type CallStages, StageCache } from '../../src/pipeline/stageCache.ts';
+import { type CallStages, StageCache } from '../../src/pipeline/StageCache.ts';
 import type { Stage } from '../../src/stages/types.ts';
 
 /** Stages that only count their close() calls, loaded per configuration id. */

@@ -1,6 +1,6 @@
 import { CodedError } from '@voiceroom/sdk/protocol';
 import { describe, expect, it } from 'vitest';
-import { DIALOG_FAILED_REPLY } from '../../src/pipeline/replyGenerator.ts';
+import { DIALOG_FAILED_REPLY } from '../../src/pipeline/ReplyGenerator.ts';
 import { audioBetween, createHarness, greeted, LONG_REPLY } from './harness.ts';
 
 describe('VoicePipeline', () => {

@@ -8,7 +8,7 @@ import { type AgentConfig, AgentConfigSchema } from '@voiceroom/sdk/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { speakWith } from '../../src/pipeline/sentenceSpeech.ts';
-import { type PipelineEvent, VoicePipeline } from '../../src/pipeline/voicePipeline.ts';
+import { type PipelineEvent, VoicePipeline } from '../../src/pipeline/VoicePipeline.ts';
 import { PocketSphinxStt } from '../../src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
 import { FliteTts } from '../../src/stages/tts/flite/FliteTts.ts';
 import { createVad } from '../../src/stages/vad/createVad.ts';

@@ -9,7 +9,7 @@ import {
   type SessionEvent,
 } from '@voiceroom/sdk/protocol';
 import type { Server } from 'socket.io';
-import type { CallEventBus } from '../events.ts';
+import type { CallEventBus } from '../CallEventBus.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { AgentMediaLink, AgentReceiveStream } from '../media/AgentMediaLink.ts';
 import type { RoomRegistry } from '../media/RoomRegistry.ts';

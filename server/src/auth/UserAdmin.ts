@@ -6,7 +6,7 @@ import { RefreshTokenEntity, type User, UserEntity } from '../db/entities/index.
 import type { MikroORM } from '../db/orm.ts';
 import { hashPassword } from './passwords.ts';
 import type { UserRole } from './roles.ts';
-import { type PublicUser, publicUser } from './sessions.ts';
+import { type PublicUser, publicUser } from './SessionService.ts';
 
 export interface UserRecord extends PublicUser {
   createdAt: string;

@@ -6,8 +6,8 @@ import {
   type TranscriptEvent,
   type TurnMetricsEvent,
 } from '@voiceroom/sdk/protocol';
+import type { CallEventBus, CallEventMap } from '../CallEventBus.ts';
 import type { MikroORM } from '../db/orm.ts';
-import type { CallEventBus, CallEventMap } from '../events.ts';
 import type { ExtractionJobQueue } from '../extraction/jobs/ExtractionJobQueue.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { REJOINABLE_CLOSE_REASONS } from '../media/errors.ts';

@@ -18,8 +18,8 @@ import {
 import { decodeJwt } from 'jose';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { roomRoleForUser, STAFF_ROLES, type UserRole } from '../auth/roles.ts';
-import type { PublicUser } from '../auth/sessions.ts';
-import type { AccessClaims, TokenService } from '../auth/tokens.ts';
+import type { PublicUser } from '../auth/SessionService.ts';
+import type { AccessClaims, TokenService } from '../auth/TokenService.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { HandshakeRefusal } from '../signaling/HandshakeRefusal.ts';
 import { type Accepter, ConsoleFailure, type HandoffDesk } from './HandoffDesk.ts';
@@ -29,7 +29,7 @@ import type { Presence } from './Presence.ts';
 export interface ConsoleServerOptions {
   io: Server;
   tokens: Pick<TokenService, 'verifyAccessToken' | 'issueRoomToken'>;
-  /** The account as it is now (role, disabled): server/src/auth/sessions.ts SessionService.getUser. */
+  /** The account as it is now (role, disabled): server/src/auth/SessionService.ts SessionService.getUser. */
   users: { getUser(id: string): Promise<PublicUser | null> };
   calls: LiveCalls;
   presence: Presence;

@@ -8,7 +8,7 @@ import type {
   Sentiment,
   Speaker,
 } from '@voiceroom/sdk/protocol';
-import type { CallEventBus } from '../events.ts';
+import type { CallEventBus } from '../CallEventBus.ts';
 import { createLogger, type Logger } from '../log.ts';
 
 /** The call record behind a room (server/src/calls/CallRecorder.ts callFor satisfies it). */

@@ -8,7 +8,7 @@ import {
   type Takeover,
 } from '@voiceroom/sdk/protocol';
 import type { types as ms } from 'mediasoup';
-import type { CallEventBus } from '../events.ts';
+import type { CallEventBus } from '../CallEventBus.ts';
 import type { Logger } from '../log.ts';
 import { ActiveSpeaker } from './ActiveSpeaker.ts';
 import { AgentMediaLink, type ConnectAgentOptions } from './AgentMediaLink.ts';

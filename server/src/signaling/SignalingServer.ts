@@ -9,7 +9,7 @@ import {
   type SignalingNotification,
 } from '@voiceroom/sdk/protocol';
 import { type Namespace, Server, type Socket } from 'socket.io';
-import type { CallEventBus } from '../events.ts';
+import type { CallEventBus } from '../CallEventBus.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { MediaError } from '../media/errors.ts';
 import type { Peer } from '../media/Peer.ts';
@@ -19,7 +19,7 @@ import { type CopilotAudit, type CopilotController, CopilotRequests } from './Co
 import { clientAddress } from './clientAddress.ts';
 import { HandshakeRefusal } from './HandshakeRefusal.ts';
 
-/** What signaling needs from the token service (server/src/auth/tokens.ts TokenService satisfies it). */
+/** What signaling needs from the token service (server/src/auth/TokenService.ts TokenService satisfies it). */
 export interface RoomTokenVerifier {
   verifyRoomToken(token: string): Promise<RoomClaims>;
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StageCache, voicePipelineFactory } from '../../../agent-worker/src/pipeline/index.ts';
+import { loadStages } from '../../../agent-worker/src/pipeline/StageCache.ts';
 import { CANNOT_HEAR_REPLY } from '../../../agent-worker/src/pipeline/StageRecovery.ts';
-import { loadStages } from '../../../agent-worker/src/pipeline/stageCache.ts';
 import type { Stt } from '../../../agent-worker/src/stages/types.ts';
 import { CallQueries } from '../../src/calls/CallQueries.ts';
 import type { CallRecorder } from '../../src/calls/CallRecorder.ts';

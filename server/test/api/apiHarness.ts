@@ -1,9 +1,9 @@
 import type { Router } from '@koa/router';
 import { providerPolicyFromEnv } from '@voiceroom/sdk/protocol';
 import type { Context, Next } from 'koa';
+import { CallEventBus } from '../../src/CallEventBus.ts';
 import { type CallRecords, startCallRecords } from '../../src/calls/index.ts';
 import type { ServerConfig } from '../../src/config.ts';
-import { CallEventBus } from '../../src/events.ts';
 import { createCallRecordRouters } from '../../src/http/routes/callRecordRouters.ts';
 import { createOpenApiRouter } from '../../src/http/routes/openapi.ts';
 import { type Harness, startHarness } from '../http/harness.ts';

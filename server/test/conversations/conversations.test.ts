@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createDialog } from '@voiceroom/agent-worker/dialog';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TokenService } from '../../src/auth/tokens.ts';
+import { TokenService } from '../../src/auth/TokenService.ts';
 import { parseAgentYaml } from '../../src/calls/agentYaml.ts';
 import { REPO_ROOT } from '../../src/config.ts';
 import { TextConversations } from '../../src/conversations/TextConversations.ts';

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { CodedError } from '@voiceroom/sdk/protocol';
 import type { Vad, VadStream } from '../types.ts';
 import { type FrameScorer, FrameVadStream } from './FrameVadStream.ts';
-import { SileroSession } from './sileroSession.ts';
+import { SileroSession } from './SileroSession.ts';
 import type { VadTiming } from './VadStateMachine.ts';
 
 /** Silero v5 at 16 kHz: 512-sample frames (32 ms), each preceded by the last 64 samples of the previous one. */

@@ -3,7 +3,7 @@ import { type AgentConfig, ProviderPolicyError, providerSettings } from '@voicer
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { STAFF_ROLES } from '../../auth/roles.ts';
-import type { TokenService } from '../../auth/tokens.ts';
+import type { TokenService } from '../../auth/TokenService.ts';
 import type { MySqlAgentConfigStore } from '../../calls/AgentConfigStore.ts';
 import { parseAgentYaml, toAgentYaml, validateAgentConfig } from '../../calls/agentYaml.ts';
 import { recordAudit } from '../../calls/auditLog.ts';

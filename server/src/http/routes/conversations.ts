@@ -1,7 +1,7 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
 import { STAFF_ROLES } from '../../auth/roles.ts';
-import type { TokenService } from '../../auth/tokens.ts';
+import type { TokenService } from '../../auth/TokenService.ts';
 import type { TextConversations } from '../../conversations/TextConversations.ts';
 import { authenticatedUser, requireAuth } from '../middleware/requireAuth.ts';
 import { validateBody, validateParams } from '../validate.ts';

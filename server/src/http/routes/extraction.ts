@@ -1,9 +1,9 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
 import { STAFF_ROLES } from '../../auth/roles.ts';
-import type { TokenService } from '../../auth/tokens.ts';
+import type { TokenService } from '../../auth/TokenService.ts';
 import type { ExtractionQueries } from '../../extraction/ExtractionQueries.ts';
-import type { ExtractionReview } from '../../extraction/review.ts';
+import type { ExtractionReview } from '../../extraction/ExtractionReview.ts';
 import { ExtractionResultSchema } from '../../extraction/schema.ts';
 import { NotFoundError } from '../errors.ts';
 import { authenticatedUser, requireAuth } from '../middleware/requireAuth.ts';

@@ -1,7 +1,7 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
 import { AuthError } from '../../auth/errors.ts';
-import type { TokenService } from '../../auth/tokens.ts';
+import type { TokenService } from '../../auth/TokenService.ts';
 import { recordAudit } from '../../calls/auditLog.ts';
 import type { MikroORM } from '../../db/orm.ts';
 import type { RecordingStore } from '../../recordings/RecordingStore.ts';

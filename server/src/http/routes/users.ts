@@ -1,7 +1,7 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
 import { UserRoleSchema } from '../../auth/roles.ts';
-import type { TokenService } from '../../auth/tokens.ts';
+import type { TokenService } from '../../auth/TokenService.ts';
 import type { UserAdmin } from '../../auth/UserAdmin.ts';
 import { DEFAULT_SEED_PASSWORD } from '../../db/seed.ts';
 import { authenticatedUser, requireAuth } from '../middleware/requireAuth.ts';

@@ -1,6 +1,7 @@
 import { hostname, networkInterfaces } from 'node:os';
 import { defaultProviderPolicy } from '@voiceroom/agent-core';
 import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
+import { CodedError, formatZodError } from '@voiceroom/protocol';
 import { z } from 'zod';
 import { PacerLeadMsSchema } from './audio/pacerLead.ts';
 import { StageCache, voicePipelineFactory } from './pipeline/index.ts';
@@ -63,10 +64,8 @@ function externalIpv4(): string {
 async function main(): Promise<void> {
   const parsed = EnvSchema.safeParse(process.env);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(
-      `Invalid agent worker configuration: ${issues}. Fix these environment variables and restart.`,
-    );
+    const { message } = formatZodError(parsed.error, { what: 'Invalid agent worker configuration' });
+    throw new CodedError('config_invalid', `${message}. Fix these environment variables and restart.`);
   }
   const env = parsed.data;
   // Bad PROVIDER_API_KEY_ENVS / PROVIDER_BASE_URLS entries stop the worker now rather than at the first call.

@@ -1,3 +1,5 @@
+import { CodedError } from '@voiceroom/protocol';
+
 /** What POST /api/calls answers: the room of the new call and a room token for this browser. */
 export interface CallTicket {
   roomId: string;
@@ -5,12 +7,10 @@ export interface CallTicket {
   iceServers: RTCIceServer[];
 }
 
-export class CallApiError extends Error {
-  readonly code: string;
+export class CallApiError extends CodedError {
   constructor(code: string, message: string) {
-    super(message);
+    super(code, message);
     this.name = 'CallApiError';
-    this.code = code;
   }
 }
 
@@ -25,7 +25,7 @@ export async function startCall(serverUrl: string, agentId?: string): Promise<Ca
     });
   } catch {
     throw new CallApiError(
-      'NETWORK',
+      'network_error',
       'could not reach the call service; check your connection and try again',
     );
   }
@@ -33,7 +33,7 @@ export async function startCall(serverUrl: string, agentId?: string): Promise<Ca
   if (!response.ok) {
     const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
     throw new CallApiError(
-      typeof error?.code === 'string' ? error.code : `HTTP_${response.status}`,
+      typeof error?.code === 'string' ? error.code : `http_${response.status}`,
       typeof error?.message === 'string'
         ? error.message
         : `the call could not be started (${response.status})`,
@@ -46,7 +46,7 @@ export async function startCall(serverUrl: string, agentId?: string): Promise<Ca
   };
   if (typeof roomId !== 'string' || roomId === '' || typeof token !== 'string' || token === '') {
     throw new CallApiError(
-      'BAD_RESPONSE',
+      'bad_response',
       'the call service answered without a room and token; try again later',
     );
   }

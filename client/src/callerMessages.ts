@@ -5,9 +5,9 @@ export function callerMessage(error: unknown): { code: string | undefined; messa
   const code = typeof raw === 'string' ? raw : undefined;
   const name = (error as { name?: string } | null)?.name;
   const message = error instanceof Error ? error.message : String(error);
-  if (code === 'MICROPHONE_UNAVAILABLE' || name === 'NotAllowedError' || name === 'NotFoundError')
+  if (code === 'microphone_unavailable' || name === 'NotAllowedError' || name === 'NotFoundError')
     return {
-      code: code ?? 'MICROPHONE_UNAVAILABLE',
+      code: code ?? 'microphone_unavailable',
       message:
         'Your microphone is blocked or missing, so we cannot hear you. Allow microphone access for this page ' +
         "(the camera/lock icon in your browser's address bar) and press Call again.",
@@ -15,12 +15,12 @@ export function callerMessage(error: unknown): { code: string | undefined; messa
   if (code === 'forbidden')
     return { code, message: `Your link does not allow speaking in this call (${message}).` };
   if (code === 'unauthorized') return { code, message: 'This call link has expired. Start a new call.' };
-  if (code === 'NETWORK' || code === 'CONNECT_FAILED')
+  if (code === 'network_error' || code === 'connect_failed')
     return {
       code,
       message: 'We cannot reach the call service. Check your internet connection and try again.',
     };
-  if (code === 'DISCONNECTED')
+  if (code === 'disconnected')
     return { code, message: 'The connection to the call was lost. Press Call to call again.' };
   if (code === 'call_budget_exhausted' || code === 'rate_limited')
     return { code, message: 'We are very busy right now. Please try again in a minute.' };

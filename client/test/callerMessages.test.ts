@@ -6,18 +6,18 @@ import { callerMessage } from '../src/callerMessages.ts';
 describe('callerMessage', () => {
   it('tells a caller whose microphone is blocked how to allow it', () => {
     const sdk = callerMessage(
-      new VoiceRoomError('MICROPHONE_UNAVAILABLE', 'getUserMedia failed: NotAllowedError'),
+      new VoiceRoomError('microphone_unavailable', 'getUserMedia failed: NotAllowedError'),
     );
     const browser = callerMessage(new DOMException('Permission denied', 'NotAllowedError'));
     for (const message of [sdk, browser]) {
-      expect(message.code).toBe('MICROPHONE_UNAVAILABLE');
+      expect(message.code).toBe('microphone_unavailable');
       expect(message.message).toMatch(/microphone is blocked.*Allow microphone access/);
     }
   });
 
   it('says a lost connection in plain words and keeps the code', () => {
-    expect(callerMessage(new VoiceRoomError('DISCONNECTED', 'the server closed the connection'))).toEqual({
-      code: 'DISCONNECTED',
+    expect(callerMessage(new VoiceRoomError('disconnected', 'the server closed the connection'))).toEqual({
+      code: 'disconnected',
       message: 'The connection to the call was lost. Press Call to call again.',
     });
   });

@@ -29,7 +29,7 @@ export const UNITS: readonly Unit[] = [
     packageName: '@voiceroom/agent-worker',
     mayImport: ['packages/protocol', 'packages/agent-core'],
   },
-  { dir: 'client', packageName: '@voiceroom/client', mayImport: ['sdk-js'] },
+  { dir: 'client', packageName: '@voiceroom/client', mayImport: ['sdk-js', 'packages/protocol'] },
 ];
 
 /** file (repo-relative) -> the files and units it imports. */

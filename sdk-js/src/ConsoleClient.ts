@@ -14,6 +14,7 @@ import {
   type HandoffCancelledNotice,
   type HandoffClosedNotice,
   type HandoffRequest,
+  INTERNAL_ERROR,
   type LiveCall,
   type Presence,
 } from '@voiceroom/protocol';
@@ -184,7 +185,7 @@ export class ConsoleClient extends TypedEmitter<ConsoleClientEvents> {
     };
     if (ok === false) {
       throw new VoiceRoomError(
-        typeof error?.code === 'string' ? error.code : 'internal',
+        typeof error?.code === 'string' ? error.code : INTERNAL_ERROR,
         typeof error?.message === 'string' ? error.message : `"${name}" failed`,
       );
     }

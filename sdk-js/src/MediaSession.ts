@@ -9,7 +9,7 @@ import type {
   Transport,
   TransportOptions,
 } from 'mediasoup-client/types';
-import { VoiceRoomError } from './errors.ts';
+import { SdkErrorCode, VoiceRoomError } from './errors.ts';
 import type { SignalingClient } from './SignalingClient.ts';
 import { TypedEmitter } from './TypedEmitter.ts';
 
@@ -51,7 +51,7 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
       device = await Device.factory();
     } catch (cause) {
       throw new VoiceRoomError(
-        'UNSUPPORTED_BROWSER',
+        SdkErrorCode.unsupportedBrowser,
         'this browser cannot join voice rooms (WebRTC unavailable); use a current Chrome, Edge, Firefox or Safari',
         { cause },
       );
@@ -196,6 +196,6 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
 
   #assertOpen(): void {
     if (this.#closed)
-      throw new VoiceRoomError('ROOM_LEFT', 'the media session was closed; join the room again');
+      throw new VoiceRoomError(SdkErrorCode.roomLeft, 'the media session was closed; join the room again');
   }
 }

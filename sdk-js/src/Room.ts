@@ -113,7 +113,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 
   /**
    * Captures the microphone and publishes it. Rejects with the server's code (e.g. `forbidden` for a listen-only
-   * token) or `MICROPHONE_UNAVAILABLE`; a refused publish releases the microphone again.
+   * token) or `microphone_unavailable`; a refused publish releases the microphone again.
    */
   async publishMicrophone(
     constraints: MediaTrackConstraints = DEFAULT_MICROPHONE,

@@ -1,4 +1,6 @@
 import {
+  formatZodError,
+  INTERNAL_ERROR,
   NOTIFICATION_EVENT,
   REQUEST_EVENT,
   RTC_NAMESPACE,
@@ -152,7 +154,10 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
         'protocolError',
         new VoiceRoomError(
           SdkErrorCode.badResponse,
-          `dropped an invalid "${String(method)}" notification: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+          formatZodError(parsed.error, {
+            what: `dropped an invalid "${String(method)}" notification`,
+            limit: 1,
+          }).message,
         ),
       );
       return;
@@ -172,11 +177,11 @@ export function parseAck<M extends SignalingMethod>(method: M, ack: unknown): Si
     error?: { code?: unknown; message?: unknown };
   };
   if (!ok) {
-    const code = typeof error?.code === 'string' ? error.code : 'internal';
+    const code = typeof error?.code === 'string' ? error.code : INTERNAL_ERROR;
     const message = typeof error?.message === 'string' ? error.message : `"${method}" failed`;
     throw new VoiceRoomError(code, message);
   }
   const parsed = SignalingResponseSchemas[method].safeParse(data);
-  if (!parsed.success) throw AckSchemaError(method, parsed.error.issues[0]?.message ?? 'invalid');
+  if (!parsed.success) throw AckSchemaError(method, formatZodError(parsed.error, { limit: 1 }).message);
   return parsed.data as SignalingResponse<M>;
 }

@@ -7,7 +7,7 @@ export const DEFAULT_MICROPHONE: MediaTrackConstraints = {
   autoGainControl: true,
 };
 
-/** Opens the microphone; a refusal or a missing device becomes MICROPHONE_UNAVAILABLE with what to do. */
+/** Opens the microphone; a refusal or a missing device becomes microphone_unavailable with what to do. */
 export async function captureMicrophone(constraints: MediaTrackConstraints): Promise<MediaStreamTrack> {
   let track: MediaStreamTrack | undefined;
   try {

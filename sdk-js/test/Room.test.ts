@@ -210,7 +210,7 @@ describe('Room', () => {
       );
       return { microphone: microphone?.readyState, state: r.connectionState, publish };
     });
-    expect(result).toEqual({ microphone: 'ended', state: 'disconnected', publish: 'ROOM_LEFT' });
+    expect(result).toEqual({ microphone: 'ended', state: 'disconnected', publish: 'room_left' });
     await pollUntil(
       async () => server.registry.get(room)?.stats().peers,
       (n) => n === 0,

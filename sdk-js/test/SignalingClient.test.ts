@@ -117,7 +117,7 @@ describe('SignalingClient', () => {
     const signaling = client();
     await signaling.connect();
     await expect(signaling.request('join', { rtpCapabilities: {} })).rejects.toMatchObject({
-      code: 'BAD_RESPONSE',
+      code: 'bad_response',
     });
   });
 
@@ -125,7 +125,7 @@ describe('SignalingClient', () => {
     server.handler = () => undefined;
     const signaling = client('good', 150);
     await signaling.connect();
-    await expect(signaling.request('getStats')).rejects.toMatchObject({ code: 'REQUEST_TIMEOUT' });
+    await expect(signaling.request('getStats')).rejects.toMatchObject({ code: 'request_timeout' });
   });
 
   it('emits valid notifications and drops invalid ones as protocol errors', async () => {
@@ -141,7 +141,7 @@ describe('SignalingClient', () => {
     socket?.emit('notification', { method: 'peerLeft', data: { peerId: 'p2', reason: 'left' } });
     await until(() => notifications.length + problems.length === 3, 'three notifications');
     expect(notifications).toEqual([{ method: 'peerLeft', data: { peerId: 'p2', reason: 'left' } }]);
-    expect(problems.map((p) => p.code)).toEqual(['BAD_RESPONSE', 'BAD_RESPONSE']);
+    expect(problems.map((p) => p.code)).toEqual(['bad_response', 'bad_response']);
     expect(problems[1]?.message).toContain('selfDestruct');
   });
 
@@ -166,7 +166,7 @@ describe('SignalingClient', () => {
     server.sockets[0]?.disconnect(true);
     await until(() => seen.length === 1, 'the disconnect');
     expect(seen).toEqual([false]);
-    await expect(signaling.request('leave')).rejects.toMatchObject({ code: 'DISCONNECTED' });
+    await expect(signaling.request('leave')).rejects.toMatchObject({ code: 'disconnected' });
   });
 
   it('reconnectFresh drops the resume id and connects as a new peer', async () => {

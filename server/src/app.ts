@@ -9,20 +9,19 @@ import { AgentGateway } from './agents/AgentGateway.ts';
 import { registerAgentMetrics } from './agents/agentMetrics.ts';
 import { refuseDemoPasswords } from './auth/productionAccounts.ts';
 import { ServiceTokenRevocations } from './auth/ServiceTokenRevocations.ts';
-import { SessionService } from './auth/sessions.ts';
-import { TokenService } from './auth/tokens.ts';
+import { SessionService } from './auth/SessionService.ts';
+import { TokenService } from './auth/TokenService.ts';
+import { CallEventBus } from './CallEventBus.ts';
 import { recordAudit, startCallRecords } from './calls/index.ts';
 import { REPO_ROOT, type ServerConfig } from './config.ts';
 import { type RunningConsole, startConsole } from './console/index.ts';
 import { TextConversations } from './conversations/TextConversations.ts';
 import { openOrm } from './db/orm.ts';
 import { untilNoRooms } from './drain.ts';
-import { CallEventBus } from './events.ts';
 import { createHttpApp } from './http/app.ts';
 import { HttpError } from './http/errors.ts';
-import type { ReadinessChecks } from './http/readiness.ts';
+import type { ReadinessChecks } from './http/ReadinessChecks.ts';
 import { createCallRecordRouters } from './http/routes/callRecordRouters.ts';
-import { startCallWith } from './http/routes/calls.ts';
 import { createConversationsRouter } from './http/routes/conversations.ts';
 import { createOpenApiRouter } from './http/routes/openapi.ts';
 import { staticFiles } from './http/staticFiles.ts';
@@ -118,7 +117,7 @@ export async function startServer(
       }),
   });
   let draining = false;
-  const startCall = startCallWith(records.recorder);
+  const startCall = records.recorder.startCall.bind(records.recorder);
   const httpApp = createHttpApp({
     config,
     tokens,

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultProviderPolicy } from '@voiceroom/agent-core';
-import { type ProviderPolicy, ProviderPolicyError } from '@voiceroom/protocol';
+import { CodedError, formatZodError, type ProviderPolicy, ProviderPolicyError } from '@voiceroom/protocol';
 import { z } from 'zod';
 import { createLogger } from './log.ts';
 import { parseRecordingKeys, type RecordingKeyring } from './recordings/recordingKeys.ts';
@@ -13,12 +13,12 @@ import { parseRecordingKeys, type RecordingKeyring } from './recordings/recordin
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DEFAULT_JWT_SECRET_FILE = path.join(REPO_ROOT, '.cache', 'jwt-secret');
 
-export class ConfigError extends Error {
-  readonly code = 'config_invalid';
+export class ConfigError extends CodedError<'config_invalid'> {
   readonly issues: { variable: string; message: string }[];
 
   constructor(issues: { variable: string; message: string }[]) {
     super(
+      'config_invalid',
       `Invalid server configuration: ${issues.map((i) => `${i.variable}: ${i.message}`).join('; ')}. ` +
         'Fix these environment variables and start again.',
     );
@@ -327,12 +327,8 @@ function dbConfigFrom(e: z.infer<typeof DbEnvSchema>): DbConfig {
 function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => ({
-        variable: String(issue.path[0] ?? '?'),
-        message: issue.message,
-      })),
-    );
+    const { issues } = formatZodError(parsed.error);
+    throw new ConfigError(issues.map((issue) => ({ variable: issue.path, message: issue.message })));
   }
   return parsed.data;
 }

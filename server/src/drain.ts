@@ -1,4 +1,4 @@
-import type { CallEventBus } from './events.ts';
+import type { CallEventBus } from './CallEventBus.ts';
 import type { RoomRegistry } from './media/RoomRegistry.ts';
 
 /** Resolves once no room is open, or after `timeoutMs`; with the number of rooms still open. */

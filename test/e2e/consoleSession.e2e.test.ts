@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserRole } from '../../server/src/auth/roles.ts';
-import { TokenService } from '../../server/src/auth/tokens.ts';
+import { TokenService } from '../../server/src/auth/TokenService.ts';
 import { REPO_ROOT } from '../../server/src/config.ts';
 import { DEFAULT_SEED_PASSWORD } from '../../server/src/db/seed.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';

@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TokenService } from '../../server/src/auth/tokens.ts';
+import { TokenService } from '../../server/src/auth/TokenService.ts';
 import { loadConfig, REPO_ROOT } from '../../server/src/config.ts';
 import { type RunningProcess, startNodeProcess } from '../../server/test/helpers/childProcess.ts';
 import { createTestDatabase, type TestDatabase } from '../../server/test/helpers/db.ts';

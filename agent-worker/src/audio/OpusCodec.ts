@@ -1,5 +1,5 @@
 import { Encoder } from '@evan/opus';
-import { OpusWasmDecoder } from './opusWasmDecoder.ts';
+import { OpusWasmDecoder } from './OpusWasmDecoder.ts';
 
 export const OPUS_RATE = 48_000;
 /** 20 ms at 48 kHz: the frame size the agent sends and the one browsers send by default. */

@@ -71,7 +71,7 @@ async function main(): Promise<number> {
       if (process.stderr.isTTY) process.stderr.write('\n');
       failed.push({ entry, error: error as Error });
       console.error(`${entry.name}: ${(error as Error).message}`);
-      if (error instanceof DownloadError && error.code === 'DOWNLOAD_FAILED') {
+      if (error instanceof DownloadError && error.code === 'download_failed') {
         // No network: the other downloads would fail the same way.
         for (const rest of missing.slice(i + 1)) failed.push({ entry: rest, error: error as Error });
         break;

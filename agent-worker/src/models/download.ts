@@ -3,6 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { CodedError } from '@voiceroom/protocol';
 
 export interface DownloadOptions {
   url: string;
@@ -14,13 +15,12 @@ export interface DownloadOptions {
   signal?: AbortSignal;
 }
 
-export class DownloadError extends Error {
-  readonly code: 'DOWNLOAD_FAILED' | 'DOWNLOAD_SIZE_MISMATCH' | 'DOWNLOAD_HASH_MISMATCH';
-
+export class DownloadError extends CodedError<
+  'download_failed' | 'download_size_mismatch' | 'download_hash_mismatch'
+> {
   constructor(code: DownloadError['code'], message: string) {
-    super(message);
+    super(code, message);
     this.name = 'DownloadError';
-    this.code = code;
   }
 }
 
@@ -47,7 +47,7 @@ export async function downloadVerified(options: DownloadOptions): Promise<{ resu
     });
   } catch (error) {
     throw new DownloadError(
-      'DOWNLOAD_FAILED',
+      'download_failed',
       `cannot reach ${options.url} (${(error as Error).message}); check the network`,
     );
   }
@@ -56,7 +56,7 @@ export async function downloadVerified(options: DownloadOptions): Promise<{ resu
     return verifyAndFinish(part, options, await hashFile(part), have);
   }
   if (!response.ok || !response.body) {
-    throw new DownloadError('DOWNLOAD_FAILED', `GET ${options.url} answered ${response.status}`);
+    throw new DownloadError('download_failed', `GET ${options.url} answered ${response.status}`);
   }
   // A server that ignores the range sends everything again: start over.
   const resumeFrom = have > 0 && response.status === 206 ? have : 0;
@@ -92,7 +92,7 @@ async function verifyAndFinish(
   if (options.sizeBytes !== undefined && size !== options.sizeBytes) {
     if (size > options.sizeBytes) await rm(part, { force: true });
     throw new DownloadError(
-      'DOWNLOAD_SIZE_MISMATCH',
+      'download_size_mismatch',
       `${options.url} gave ${size} bytes, expected ${options.sizeBytes}` +
         (size < options.sizeBytes ? '; run the command again to resume' : '; the partial file was deleted'),
     );
@@ -101,7 +101,7 @@ async function verifyAndFinish(
   if (digest !== options.sha256.toLowerCase()) {
     await rm(part, { force: true });
     throw new DownloadError(
-      'DOWNLOAD_HASH_MISMATCH',
+      'download_hash_mismatch',
       `${options.url} has sha256 ${digest}, expected ${options.sha256}; the file was deleted. ` +
         'The published asset changed or the transfer was tampered with: do not use it without checking.',
     );

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { CodedError } from '@voiceroom/protocol';
 
 /**
  * The file layouts of the model directories sherpa-onnx providers load (as unpacked by `npm run models`), and
@@ -62,14 +63,14 @@ const LAYOUTS: Record<ModelKind, Role[]> = {
 export const ASR_KINDS: readonly ModelKind[] = ['moonshine', 'zipformer-streaming', 'whisper'];
 export const TTS_KINDS: readonly ModelKind[] = ['kokoro', 'piper'];
 
-export class ModelLayoutError extends Error {
-  readonly code: 'MODEL_DIR_MISSING' | 'MODEL_FILES_MISSING' | 'MODEL_KIND_UNKNOWN';
+export class ModelLayoutError extends CodedError<
+  'model_dir_missing' | 'model_files_missing' | 'model_kind_unknown'
+> {
   readonly missing: string[];
 
   constructor(code: ModelLayoutError['code'], message: string, missing: string[] = []) {
-    super(message);
+    super(code, message);
     this.name = 'ModelLayoutError';
-    this.code = code;
     this.missing = missing;
   }
 }
@@ -113,7 +114,7 @@ export function resolveModelDir(
 ): ResolvedModel {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new ModelLayoutError(
-      'MODEL_DIR_MISSING',
+      'model_dir_missing',
       `model directory ${dir} does not exist; download it with \`npm run models\` (needs internet) or pick an offline provider`,
     );
   }
@@ -133,13 +134,13 @@ export function resolveModelDir(
   const closest = [...attempts].sort((a, b) => a.missing.length - b.missing.length)[0];
   if (!closest || closest.missing.length === LAYOUTS[closest.kind].length) {
     throw new ModelLayoutError(
-      'MODEL_KIND_UNKNOWN',
+      'model_kind_unknown',
       `${dir} holds no recognised model (${kinds.join(', ')}); expected for example ` +
         kinds.map((k) => `${k}: ${LAYOUTS[k].map((r) => r.description).join(' + ')}`).join('; '),
     );
   }
   throw new ModelLayoutError(
-    'MODEL_FILES_MISSING',
+    'model_files_missing',
     `${dir} looks like a ${closest.kind} model but lacks ${closest.missing.join(', ')}; re-run \`npm run models\``,
     closest.missing,
   );

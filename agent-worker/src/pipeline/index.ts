@@ -1,10 +1,10 @@
 import type { CallPipelineFactory } from '../worker/CallPipeline.ts';
+import type { StageCache } from './StageCache.ts';
 import { speakWith } from './sentenceSpeech.ts';
-import type { StageCache } from './stageCache.ts';
-import { VoicePipeline } from './voicePipeline.ts';
+import { VoicePipeline } from './VoicePipeline.ts';
 
-export { type CallStages, StageCache, type StageLease } from './stageCache.ts';
-export { type PipelineEvent, VoicePipeline, type VoicePipelineOptions } from './voicePipeline.ts';
+export { type CallStages, StageCache, type StageLease } from './StageCache.ts';
+export { type PipelineEvent, VoicePipeline, type VoicePipelineOptions } from './VoicePipeline.ts';
 
 /**
  * The worker's pipeline factory: the configured stages (loaded once per agent configuration by the worker's

@@ -1,6 +1,6 @@
 import type { Tts } from '@voiceroom/agent-core/stages';
 import { SentenceStream } from '../stages/tts/SentenceStream.ts';
-import type { SpeakSentences, SpokenChunk } from './replyGenerator.ts';
+import type { SpeakSentences, SpokenChunk } from './ReplyGenerator.ts';
 
 const END_OF_SENTENCE = new Int16Array(0);
 

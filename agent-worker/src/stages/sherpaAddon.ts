@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { CodedError } from '@voiceroom/protocol';
 
 /** sherpa-onnx-node, loaded on first use so that a machine without its native addon still runs other providers. */
 // biome-ignore lint/suspicious/noExplicitAny: the addon ships no type declarations
@@ -12,11 +13,9 @@ export function loadSherpaOnnx(): SherpaOnnx {
     addon = createRequire(import.meta.url)('sherpa-onnx-node');
     return addon;
   } catch (error) {
-    throw Object.assign(
-      new Error(
-        `sherpa-onnx-node cannot be loaded (${(error as Error).message}); reinstall it or pick another provider`,
-      ),
-      { code: 'SHERPA_UNAVAILABLE' },
+    throw new CodedError(
+      'sherpa_unavailable',
+      `sherpa-onnx-node cannot be loaded (${(error as Error).message}); reinstall it or pick another provider`,
     );
   }
 }

@@ -4,6 +4,7 @@ import {
   type AgentLinkAck,
   type AgentLinkErrorCode,
   AgentLinkEvents,
+  formatZodError,
   type SessionAccept,
   SessionDispatchSchema,
   SessionHandoffUnansweredSchema,
@@ -221,7 +222,7 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
       const parsed = schema.safeParse(payload);
       if (!parsed.success) {
         this.#log.warn(
-          { event, issues: parsed.error.issues.slice(0, 3) },
+          { event, issues: formatZodError(parsed.error, { limit: 3 }).issues },
           'ignoring an invalid server message',
         );
         return;
@@ -262,10 +263,7 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
   async #onDispatch(payload: unknown, receivedAtMs: number): Promise<AgentLinkAck<SessionAccept>> {
     const parsed = SessionDispatchSchema.safeParse(payload);
     if (!parsed.success) {
-      return fail(
-        'bad_request',
-        `Invalid dispatch: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
-      );
+      return fail('bad_request', formatZodError(parsed.error, { what: 'Invalid dispatch' }).message);
     }
     const dispatch = parsed.data;
     if (this.#sessions.has(dispatch.sessionId) || this.#starting.has(dispatch.sessionId))

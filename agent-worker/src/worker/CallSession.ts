@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { HANDOFF_UNANSWERED } from '@voiceroom/agent-core/dialog';
 import {
+  formatZodError,
   type ReceiveStream,
   type SessionCallEvent,
   SessionCallEventSchema,
@@ -247,11 +248,8 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
     // Checked here too, so a pipeline bug shows up in this worker's log rather than as a drop on the server.
     const parsed = SessionCallEventSchema.safeParse(raw);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      this.#log.warn(
-        { type: raw?.type, path: issue?.path.join('.'), issue: issue?.message },
-        'dropping an invalid pipeline event',
-      );
+      const { message } = formatZodError(parsed.error, { what: 'invalid pipeline event' });
+      this.#log.warn({ type: raw?.type, issue: message }, 'dropping an invalid pipeline event');
       return;
     }
     const event = parsed.data;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AudioOutput } from '../../src/pipeline/audioOutput.ts';
-import { FrameProcessor } from '../../src/pipeline/frameProcessor.ts';
+import { AudioOutput } from '../../src/pipeline/AudioOutput.ts';
+import { FrameProcessor } from '../../src/pipeline/FrameProcessor.ts';
 import type { DownstreamFrame, UpstreamFrame } from '../../src/pipeline/frames.ts';
 import { FakeClock } from './doubles.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CallerInput } from '../../src/pipeline/callerInput.ts';
+import { CallerInput } from '../../src/pipeline/CallerInput.ts';
 import type { DownstreamFrame } from '../../src/pipeline/frames.ts';
 import { FakeClock, LevelVad, ScriptedStt } from './doubles.ts';
 import { feedFrames, runFrames } from './runFrames.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CallerTranscript, CallerTranscripts } from '../../src/pipeline/callerTranscripts.ts';
+import { type CallerTranscript, CallerTranscripts } from '../../src/pipeline/CallerTranscripts.ts';
 import type { DownstreamFrame } from '../../src/pipeline/frames.ts';
 import { runFrames } from './runFrames.ts';
 

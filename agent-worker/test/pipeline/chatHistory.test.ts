@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChatHistory, heardPrefix } from '../../src/pipeline/chatHistory.ts';
+import { ChatHistory, heardPrefix } from '../../src/pipeline/ChatHistory.ts';
 
 describe('ChatHistory', () => {
   it('keeps only the newest messages beyond maxMessages', () => {

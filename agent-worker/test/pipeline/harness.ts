@@ -1,10 +1,14 @@
 import type { Dialog, Stt, Vad } from '@voiceroom/agent-core/stages';
 import { type AgentConfigInput, AgentConfigSchema } from '@voiceroom/protocol';
 import { speakWith } from '../../src/pipeline/sentenceSpeech.ts';
-import { type PipelineEvent, VoicePipeline } from '../../src/pipeline/voicePipeline.ts';
+import { type PipelineEvent, VoicePipeline } from '../../src/pipeline/VoicePipeline.ts';
 import { FakeClock, LevelVad, ScriptedDialogDouble, ScriptedStt, ToneTts } from './doubles.ts';
 
 export const SPEECH = 4000;
+
+/** A reply long enough to be interrupted mid-way. */
+export const LONG_REPLY =
+  'One large pepperoni pizza coming up. It will be ready in thirty minutes. We also have garlic bread today. Anything else for you?';
 const FRAME = 320;
 
 export interface Harness {
@@ -126,4 +130,12 @@ export function createHarness(
 /** Clock times of the steps that produced agent audio between `fromMs` and `toMs`. */
 export function audioBetween(h: Harness, fromMs: number, toMs = Number.POSITIVE_INFINITY): number[] {
   return h.played.filter((p) => p.audio && p.atMs > fromMs && p.atMs <= toMs).map((p) => p.atMs);
+}
+
+/** A started harness past its greeting, listening for the caller. */
+export async function greeted(overrides: Partial<AgentConfigInput> = {}): Promise<Harness> {
+  const h = createHarness(overrides);
+  h.pipeline.start();
+  await h.untilListening();
+  return h;
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ChatHistory } from '../../src/pipeline/chatHistory.ts';
+import { ChatHistory } from '../../src/pipeline/ChatHistory.ts';
 import {
   DIALOG_FAILED_REPLY,
   ReplyGenerator,
   type ReplyReporter,
-} from '../../src/pipeline/replyGenerator.ts';
+} from '../../src/pipeline/ReplyGenerator.ts';
 import { speakWith } from '../../src/pipeline/sentenceSpeech.ts';
 import { FakeClock, ScriptedDialogDouble, ToneTts } from './doubles.ts';
 import { type FramesOut, feedFrames, runFrames } from './runFrames.ts';

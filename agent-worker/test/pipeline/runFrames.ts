@@ -1,4 +1,4 @@
-import { FrameProcessor } from '../../src/pipeline/frameProcessor.ts';
+import { FrameProcessor } from '../../src/pipeline/FrameProcessor.ts';
 import type { DownstreamFrame, UpstreamFrame } from '../../src/pipeline/frames.ts';
 
 export type Frame = DownstreamFrame | UpstreamFrame;

@@ -2,7 +2,7 @@ import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents'
 import type { Stage } from '@voiceroom/agent-core/stages';
 import type { AgentConfig } from '@voiceroom/protocol';
 import { describe, expect, it } from 'vitest';
-import { type CallStages, StageCache } from '../../src/pipeline/stageCache.ts';
+import { type CallStages, StageCache } from '../../src/pipeline/StageCache.ts';
 
 /** Stages that only count their close() calls, loaded per configuration id. */
 function countingLoader() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countWords, type TurnAction, TurnStateMachine } from '../../src/pipeline/turnStateMachine.ts';
+import { countWords, type TurnAction, TurnStateMachine } from '../../src/pipeline/TurnStateMachine.ts';
 
 const settings = {
   endpointingDelayMs: 300,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TurnTaker } from '../../src/pipeline/turnTaker.ts';
+import { TurnTaker } from '../../src/pipeline/TurnTaker.ts';
 import { FakeClock } from './doubles.ts';
 import { feedFrames, runFrames } from './runFrames.ts';
 

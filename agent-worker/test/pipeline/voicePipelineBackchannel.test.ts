@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { audioBetween, createHarness } from './harness.ts';
-
-const LONG_REPLY =
-  'One large pepperoni pizza coming up. It will be ready in thirty minutes. We also have garlic bread today. Anything else for you?';
+import { audioBetween, createHarness, LONG_REPLY } from './harness.ts';
 
 /** A harness whose agent has started a long reply to "I want a pizza". */
 async function speaking() {

@@ -7,7 +7,7 @@ import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents'
 import type { AgentConfig } from '@voiceroom/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { speakWith } from '../../src/pipeline/sentenceSpeech.ts';
-import { type PipelineEvent, VoicePipeline } from '../../src/pipeline/voicePipeline.ts';
+import { type PipelineEvent, VoicePipeline } from '../../src/pipeline/VoicePipeline.ts';
 import { PocketSphinxStt } from '../../src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
 import { FliteTts } from '../../src/stages/tts/flite/FliteTts.ts';
 import { createVad } from '../../src/stages/vad/createVad.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WhisperHints } from '../../src/pipeline/whisperHints.ts';
+import { WhisperHints } from '../../src/pipeline/WhisperHints.ts';
 import { runFrames } from './runFrames.ts';
 
 describe('WhisperHints (frames in, frames out)', () => {

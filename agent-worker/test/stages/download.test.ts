@@ -85,7 +85,7 @@ describe('downloadVerified', () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(DownloadError);
-    expect((error as DownloadError).code).toBe('DOWNLOAD_HASH_MISMATCH');
+    expect((error as DownloadError).code).toBe('download_hash_mismatch');
     expect(existsSync(dest)).toBe(false);
     expect(existsSync(`${dest}.part`)).toBe(false);
   });
@@ -119,7 +119,7 @@ describe('downloadVerified', () => {
     await expect(
       downloadVerified({ url: `${base}/file`, dest, sha256, sizeBytes: payload.length }),
     ).rejects.toMatchObject({
-      code: 'DOWNLOAD_HASH_MISMATCH',
+      code: 'download_hash_mismatch',
     });
     expect(existsSync(`${dest}.part`)).toBe(false);
   });
@@ -131,7 +131,7 @@ describe('downloadVerified', () => {
     await expect(
       downloadVerified({ url: 'http://127.0.0.1:9/none', dest: join(dir, 'y'), sha256 }),
     ).rejects.toMatchObject({
-      code: 'DOWNLOAD_FAILED',
+      code: 'download_failed',
     });
   });
 });

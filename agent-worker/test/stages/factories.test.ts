@@ -34,7 +34,7 @@ describe('createTts', () => {
     await expect(
       createTts(TtsConfigSchema.parse({ provider: 'flite', voice: 'nosuchvoice' })),
     ).rejects.toMatchObject({
-      code: 'TTS_VOICE_MISSING',
+      code: 'tts_voice_missing',
     });
   });
 
@@ -51,7 +51,7 @@ describe('createTts', () => {
         modelsDir: emptyModels,
         fallback: false,
       }),
-    ).rejects.toMatchObject({ code: 'MODEL_DIR_MISSING' });
+    ).rejects.toMatchObject({ code: 'model_dir_missing' });
   });
 });
 
@@ -82,7 +82,7 @@ describe('createStt', () => {
     expect(stt.name).toBe('pocketsphinx');
     expect(warnings[0]).toMatch(/npm run models/);
     await expect(createStt(config, { modelsDir: emptyModels, fallback: false })).rejects.toMatchObject({
-      code: 'MODEL_DIR_MISSING',
+      code: 'model_dir_missing',
     });
   });
 });

@@ -67,7 +67,7 @@ describe('model directory layouts', () => {
   it('names the missing files of an incomplete model', () => {
     const dir = modelDir(['encoder.onnx', 'decoder.onnx', 'tokens.txt']);
     const error = layoutError(() => resolveModelDir(dir, ASR_KINDS));
-    expect(error.code).toBe('MODEL_FILES_MISSING');
+    expect(error.code).toBe('model_files_missing');
     expect(error.missing).toEqual(['joiner*.onnx']);
     expect(error.message).toContain('joiner*.onnx');
   });
@@ -85,10 +85,10 @@ describe('model directory layouts', () => {
 
   it('reports a missing directory and an unrecognised one', () => {
     expect(layoutError(() => resolveModelDir('/nonexistent/model', ASR_KINDS)).code).toBe(
-      'MODEL_DIR_MISSING',
+      'model_dir_missing',
     );
     expect(layoutError(() => resolveModelDir(modelDir(['README.md']), ASR_KINDS)).code).toBe(
-      'MODEL_KIND_UNKNOWN',
+      'model_kind_unknown',
     );
   });
 });
@@ -97,18 +97,18 @@ describe('neural providers validate their model directory before loading anythin
   it('SherpaOnnxStt names the missing files', async () => {
     const dir = modelDir(['preprocess.onnx', 'encode.int8.onnx', 'tokens.txt']);
     await expect(SherpaOnnxStt.create({ modelDir: dir })).rejects.toMatchObject({
-      code: 'MODEL_FILES_MISSING',
+      code: 'model_files_missing',
       missing: ['uncached_decode.onnx', 'cached_decode.onnx'],
     });
     await expect(SherpaOnnxStt.create({ modelDir: join(dir, 'nope') })).rejects.toMatchObject({
-      code: 'MODEL_DIR_MISSING',
+      code: 'model_dir_missing',
     });
   });
 
   it('SherpaOnnxTts names the missing files', async () => {
     const dir = modelDir(['model.onnx', 'voices.bin'], ['espeak-ng-data']);
     await expect(SherpaOnnxTts.create({ modelDir: dir })).rejects.toMatchObject({
-      code: 'MODEL_FILES_MISSING',
+      code: 'model_files_missing',
       missing: ['tokens.txt'],
     });
   });
@@ -118,7 +118,7 @@ describe('neural providers validate their model directory before loading anythin
     expect(() => checkKokoroDir(dir, 'af_heart')).toThrow(
       /tokenizer_config\.json, onnx\/model_quantized\.onnx/,
     );
-    await expect(KokoroTts.create({ modelDir: dir })).rejects.toMatchObject({ code: 'MODEL_FILES_MISSING' });
+    await expect(KokoroTts.create({ modelDir: dir })).rejects.toMatchObject({ code: 'model_files_missing' });
     const complete = modelDir([
       'config.json',
       'tokenizer.json',

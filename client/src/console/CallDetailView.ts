@@ -1,6 +1,6 @@
 import { formatDuration } from '../CallClock.ts';
 import { byId } from '../ui/dom.ts';
-import type { CallDetail } from './consoleApi.ts';
+import type { CallDetail } from './ConsoleApi.ts';
 
 const SPEAKERS: Record<string, string> = { customer: 'Customer', agent: 'AI', human: 'Agent' };
 

@@ -1,5 +1,5 @@
 import type { AgentState, TypedEmitter } from '@voiceroom/sdk';
-import type { LiveCall, StaffRoomTicket } from './consoleApi.ts';
+import type { LiveCall, StaffRoomTicket } from './ConsoleApi.ts';
 
 /** A human agent's presence, as set in the console. */
 export type Availability = 'available' | 'busy' | 'away';

@@ -1,6 +1,6 @@
 import { formatDuration } from '../CallClock.ts';
 import { byId } from '../ui/dom.ts';
-import type { CallFilter, CallPage, CallSummary } from './consoleApi.ts';
+import type { CallFilter, CallPage, CallSummary } from './ConsoleApi.ts';
 
 const PAGE_SIZE = 20;
 

@@ -6,6 +6,7 @@ import {
   TypedEmitter,
   VoiceRoomError,
 } from '@voiceroom/sdk';
+import type { ConsoleApi, StaffRoomTicket } from './ConsoleApi.ts';
 import type {
   Availability,
   ConsoleDataEvents,
@@ -13,7 +14,6 @@ import type {
   HandoffRequest,
   LiveCallRow,
 } from './ConsoleDataSource.ts';
-import type { ConsoleApi, StaffRoomTicket } from './consoleApi.ts';
 
 /** How long a request someone else accepted stays in the queue marked "taken by". */
 const TAKEN_SHOWN_MS = 10_000;

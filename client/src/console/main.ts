@@ -1,11 +1,11 @@
 import { attachAudio, connect, type Room } from '@voiceroom/sdk';
 import { CaptionLog } from '../CaptionLog.ts';
 import type { CoPilotMode } from './CallListView.ts';
+import { ConsoleApi, type LiveCall, type StaffRoomTicket } from './ConsoleApi.ts';
 import type { Availability, ConsoleDataSource, HandoffRequest, LiveCallRow } from './ConsoleDataSource.ts';
 import { ConsoleView } from './ConsoleView.ts';
-import { ConsoleApi, type LiveCall, type StaffRoomTicket } from './consoleApi.ts';
 import { allowedModes, currentMode, type Publishing, switchMode } from './coPilotMode.ts';
-import { HistoryController } from './history.ts';
+import { HistoryController } from './HistoryController.ts';
 import { SocketDataSource } from './SocketDataSource.ts';
 import { describeStageFailure } from './stageFailure.ts';
 

@@ -48,7 +48,7 @@ export const AgentLinkErrorCodeSchema = z.enum([
   'unknown_session',
   /** The worker could not start the session (e.g. a model failed to load). */
   'session_failed',
-  'internal',
+  'internal_error',
 ]);
 export type AgentLinkErrorCode = z.infer<typeof AgentLinkErrorCodeSchema>;
 

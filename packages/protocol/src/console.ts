@@ -39,7 +39,7 @@ export const ConsoleErrorCodeSchema = z.enum([
   'handoff_taken',
   /** Nobody accepted in time, or the call ended: the request is closed. */
   'handoff_expired',
-  'internal',
+  'internal_error',
 ]);
 export type ConsoleErrorCode = z.infer<typeof ConsoleErrorCodeSchema>;
 export const ConsoleErrorSchema = errorSchema(ConsoleErrorCodeSchema);

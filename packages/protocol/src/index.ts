@@ -2,6 +2,7 @@ export * from './agentConfig.ts';
 export * from './agentLink.ts';
 export * from './callEvents.ts';
 export * from './console.ts';
+export * from './errors.ts';
 export * from './grants.ts';
 export * from './providerPolicy.ts';
 export * from './signaling.ts';

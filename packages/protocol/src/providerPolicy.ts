@@ -1,4 +1,5 @@
 import type { AgentConfig } from './agentConfig.ts';
+import { CodedError } from './errors.ts';
 
 /**
  * What an agent configuration may point its providers at. Config editors choose among what the operator declared:
@@ -33,12 +34,13 @@ export interface ProviderViolation {
   message: string;
 }
 
-export class ProviderPolicyError extends Error {
-  readonly code = 'provider_policy_invalid';
+export class ProviderPolicyError extends CodedError<'provider_policy_invalid'> {
   readonly violations: ProviderViolation[];
 
   constructor(violations: ProviderViolation[]) {
-    super(violations.map((v) => `${v.path}: ${v.message}`).join('; '));
+    super('provider_policy_invalid', violations.map((v) => `${v.path}: ${v.message}`).join('; '), {
+      details: violations,
+    });
     this.name = 'ProviderPolicyError';
     this.violations = violations;
   }

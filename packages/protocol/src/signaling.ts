@@ -64,7 +64,7 @@ export const SignalingErrorCodeSchema = z.enum([
   /** `produce` refused: this participant has as many producers as it may (MAX_PRODUCERS_PER_PEER). */
   'too_many_producers',
   /** Unexpected server error; retry, and report it if it persists. */
-  'internal',
+  'internal_error',
 ]);
 export type SignalingErrorCode = z.infer<typeof SignalingErrorCodeSchema>;
 

@@ -4,13 +4,11 @@ import {
   AGENTS_NAMESPACE,
   AgentLinkEvents,
   type ReceiveStream,
-  type SessionAccept,
-  SessionEndedSchema,
-  SessionEventSchema,
-  WorkerRegisterSchema,
+  type SessionEnded,
+  type SessionEvent,
 } from '@voiceroom/protocol';
-import type { Server, Socket } from 'socket.io';
-import type { CallEventBus } from '../events.ts';
+import type { Server } from 'socket.io';
+import type { CallEventBus } from '../CallEventBus.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { AgentMediaLink, AgentReceiveStream } from '../media/AgentMediaLink.ts';
 import type { RoomRegistry } from '../media/RoomRegistry.ts';
@@ -19,6 +17,7 @@ import { offerSession } from './offerSession.ts';
 import { publishSessionEvent } from './publishSessionEvent.ts';
 import { serviceTokenAuth } from './serviceTokenAuth.ts';
 import { untilReceiving } from './untilReceiving.ts';
+import { type AgentSession, listenToWorker, type WorkerEntry } from './workerLink.ts';
 import { pickLeastLoaded } from './workerSelection.ts';
 
 export interface AgentGatewayOptions {
@@ -55,29 +54,6 @@ export interface AgentGatewayEvents {
   sessionended: [info: { roomId: string; sessionId: string; reason: string }];
   /** A customer joined but no agent was dispatched: the call used up its dispatches (code dispatch_limit). */
   dispatchrefused: [info: { roomId: string; code: 'dispatch_limit' }];
-}
-
-interface WorkerEntry {
-  id: string;
-  name: string;
-  capacity: number;
-  socket: Socket;
-  sessions: Set<AgentSession>;
-  get active(): number;
-}
-
-interface AgentSession {
-  id: string;
-  roomId: string;
-  customerPeerId: string;
-  worker: WorkerEntry;
-  /** The worker's UDP socket for this session, once it accepted. */
-  accepted: SessionAccept | null;
-  displayName: string;
-  link: AgentMediaLink | null;
-  /** Set while the session waits for its room to come back (see rejoinGraceMs). */
-  suspended: NodeJS.Timeout | null;
-  ended: boolean;
 }
 
 const MAX_DISPATCH_ATTEMPTS = 3;
@@ -119,7 +95,18 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     this.#log = options.logger ?? createLogger('agents.gateway');
     const namespace = options.io.of(AGENTS_NAMESPACE);
     namespace.use(serviceTokenAuth(options.tokens));
-    namespace.on('connection', (socket) => this.#onConnection(socket));
+    namespace.on('connection', (socket) =>
+      listenToWorker(
+        socket,
+        {
+          registered: (worker) => this.#onRegistered(worker),
+          event: (worker, message) => this.#onSessionEvent(worker, message),
+          ended: (worker, message) => this.#onSessionEnded(worker, message),
+          disconnected: (worker, reason) => this.#onWorkerGone(worker, reason),
+        },
+        this.#log,
+      ),
+    );
     const { bus } = options;
     this.#unsubscribe.push(
       bus.on('participant.joined', (p) => {
@@ -200,86 +187,49 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     this.#workers.clear();
   }
 
-  #onConnection(socket: Socket): void {
-    let worker: WorkerEntry | null = null;
-    socket.on(AgentLinkEvents.register, (payload: unknown, ack: unknown) => {
-      if (typeof ack !== 'function') return;
-      if (worker)
-        return ack({
-          ok: false,
-          error: { code: 'already_registered', message: 'Register once per connection.' },
-        });
-      const parsed = WorkerRegisterSchema.safeParse(payload);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        return ack({
-          ok: false,
-          error: { code: 'bad_request', message: `${issue?.path.join('.')}: ${issue?.message}` },
-        });
+  #onRegistered(worker: WorkerEntry): void {
+    this.#workers.set(worker.id, worker);
+    this.#log.info(
+      { workerId: worker.id, name: worker.name, capacity: worker.capacity },
+      'agent worker registered',
+    );
+    this.#dispatchWaiting();
+  }
+
+  #onSessionEvent(worker: WorkerEntry, { sessionId, event }: SessionEvent): void {
+    const session = this.#sessions.get(sessionId);
+    if (!session || session.worker !== worker) {
+      this.#log.warn({ workerId: worker.id }, 'dropping a session event for a session of another worker');
+      return;
+    }
+    publishSessionEvent(this.#options.bus, session.roomId, event, (reason) =>
+      this.emit('handoff', { roomId: session.roomId, reason }),
+    );
+  }
+
+  #onSessionEnded(worker: WorkerEntry, { sessionId, reason, message }: SessionEnded): void {
+    const session = this.#sessions.get(sessionId);
+    if (!session || session.worker !== worker) return;
+    if (reason === 'failed') this.#log.error({ sessionId, message }, 'agent session failed on the worker');
+    this.#end(session, `worker_${reason}`, false);
+    if (reason === 'agent_hangup') {
+      this.emit('hangup', { roomId: session.roomId });
+      this.#options.rooms.get(session.roomId)?.close('agent_hangup', false);
+    }
+  }
+
+  #onWorkerGone(worker: WorkerEntry, reason: string): void {
+    this.#workers.delete(worker.id);
+    const orphaned = [...worker.sessions];
+    const level = orphaned.length > 0 ? 'warn' : 'info';
+    this.#log[level]({ workerId: worker.id, reason, sessions: orphaned.length }, 'agent worker disconnected');
+    for (const session of orphaned) {
+      this.#end(session, 'worker_lost', false);
+      const room = this.#options.rooms.get(session.roomId);
+      if (room && !room.closed && room.peers.some((p) => p.id === session.customerPeerId)) {
+        void this.#dispatch(session.roomId, session.customerPeerId);
       }
-      const sessions = new Set<AgentSession>();
-      worker = {
-        id: socket.id,
-        name: parsed.data.name,
-        capacity: parsed.data.capacity,
-        socket,
-        sessions,
-        get active() {
-          return sessions.size;
-        },
-      };
-      this.#workers.set(worker.id, worker);
-      this.#log.info(
-        { workerId: worker.id, name: worker.name, capacity: worker.capacity },
-        'agent worker registered',
-      );
-      ack({ ok: true, data: { workerId: worker.id } });
-      this.#dispatchWaiting();
-    });
-    socket.on(AgentLinkEvents.event, (payload: unknown) => {
-      const parsed = SessionEventSchema.safeParse(payload);
-      const session = parsed.success ? this.#sessions.get(parsed.data.sessionId) : undefined;
-      if (!parsed.success || !session || session.worker !== worker) {
-        this.#log.warn(
-          { workerId: socket.id, valid: parsed.success },
-          'dropping an invalid or foreign session event',
-        );
-        return;
-      }
-      publishSessionEvent(this.#options.bus, session.roomId, parsed.data.event, (reason) =>
-        this.emit('handoff', { roomId: session.roomId, reason }),
-      );
-    });
-    socket.on(AgentLinkEvents.ended, (payload: unknown) => {
-      const parsed = SessionEndedSchema.safeParse(payload);
-      const session = parsed.success ? this.#sessions.get(parsed.data.sessionId) : undefined;
-      if (!parsed.success || !session || session.worker !== worker) return;
-      const { reason, message } = parsed.data;
-      if (reason === 'failed')
-        this.#log.error({ sessionId: session.id, message }, 'agent session failed on the worker');
-      this.#end(session, `worker_${reason}`, false);
-      if (reason === 'agent_hangup') {
-        this.emit('hangup', { roomId: session.roomId });
-        this.#options.rooms.get(session.roomId)?.close('agent_hangup', false);
-      }
-    });
-    socket.on('disconnect', (reason) => {
-      if (!worker) return;
-      this.#workers.delete(worker.id);
-      const orphaned = [...worker.sessions];
-      const level = orphaned.length > 0 ? 'warn' : 'info';
-      this.#log[level](
-        { workerId: worker.id, reason, sessions: orphaned.length },
-        'agent worker disconnected',
-      );
-      for (const session of orphaned) {
-        this.#end(session, 'worker_lost', false);
-        const room = this.#options.rooms.get(session.roomId);
-        if (room && !room.closed && room.peers.some((p) => p.id === session.customerPeerId)) {
-          void this.#dispatch(session.roomId, session.customerPeerId);
-        }
-      }
-    });
+    }
   }
 
   #onCustomerJoined(roomId: string, customerPeerId: string): void {

@@ -1,5 +1,5 @@
 import type { SessionCallEvent } from '@voiceroom/protocol';
-import type { CallEventBus } from '../events.ts';
+import type { CallEventBus } from '../CallEventBus.ts';
 
 /**
  * Puts a validated session event on the call bus under the session's own room id (a worker cannot speak for another

@@ -1,11 +1,10 @@
+import { CodedError } from '@voiceroom/protocol';
 import type { Socket } from 'socket.io';
+import { HandshakeRefusal } from '../signaling/HandshakeRefusal.ts';
 
-type AuthError = Error & { data: { code: 'unauthorized'; message: string } };
-
-function unauthorized(detail: string): AuthError {
-  const error = new Error('unauthorized') as AuthError;
-  error.data = { code: 'unauthorized', message: `Agent workers need a valid service token: ${detail}` };
-  return error;
+function unauthorized(detail: string): HandshakeRefusal<'unauthorized'> {
+  const error = new CodedError('unauthorized', `Agent workers need a valid service token: ${detail}`);
+  return new HandshakeRefusal(error, ['unauthorized']);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { MikroORM } from '../db/orm.ts';
 import { AuthError } from './errors.ts';
-import type { ServiceClaims } from './tokens.ts';
+import type { ServiceClaims } from './TokenService.ts';
 
 /** What the agent gateway needs to admit a worker. */
 export interface ServiceTokenVerifier {

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { CodedError } from '@voiceroom/protocol';
 import { recordAudit } from '../calls/auditLog.ts';
 import { RefreshTokenEntity, type User, UserEntity } from '../db/entities/index.ts';
 import type { MikroORM } from '../db/orm.ts';
 import { hashPassword } from './passwords.ts';
 import type { UserRole } from './roles.ts';
-import { type PublicUser, publicUser } from './sessions.ts';
+import { type PublicUser, publicUser } from './SessionService.ts';
 
 export interface UserRecord extends PublicUser {
   createdAt: string;
@@ -31,13 +32,10 @@ export interface Actor {
   role: string;
 }
 
-export class UserAdminError extends Error {
-  readonly code: 'email_taken' | 'user_not_found' | 'cannot_change_self';
-
+export class UserAdminError extends CodedError<'email_taken' | 'user_not_found' | 'cannot_change_self'> {
   constructor(code: UserAdminError['code'], message: string) {
-    super(message);
+    super(code, message);
     this.name = 'UserAdminError';
-    this.code = code;
   }
 }
 

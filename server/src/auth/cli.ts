@@ -3,7 +3,7 @@ import { decodeJwt } from 'jose';
 import { loadConfig, loadDbConfig } from '../config.ts';
 import { openOrm } from '../db/orm.ts';
 import { ServiceTokenRevocations } from './ServiceTokenRevocations.ts';
-import { TokenService } from './tokens.ts';
+import { TokenService } from './TokenService.ts';
 
 const USAGE = `Usage: node server/src/auth/cli.ts <command>
   service-token [--name agent-worker] [--ttl-hours N]

@@ -1,3 +1,5 @@
+import { CodedError } from '@voiceroom/protocol';
+
 export type AuthErrorCode =
   | 'token_missing'
   | 'token_expired'
@@ -32,15 +34,10 @@ const MESSAGES: Record<AuthErrorCode, string> = {
   forbidden: 'Your role is not allowed to do this.',
 };
 
-/** An authentication or authorization refusal; HTTP status 401, or 403 for `forbidden`. */
-export class AuthError extends Error {
-  readonly code: AuthErrorCode;
-  readonly status: 401 | 403;
-
+/** An authentication or authorization refusal; HTTP status 401, or 403 for `forbidden` (ERROR_STATUS). */
+export class AuthError extends CodedError<AuthErrorCode> {
   constructor(code: AuthErrorCode, message: string = MESSAGES[code], options?: ErrorOptions) {
-    super(message, options);
+    super(code, message, { cause: options?.cause });
     this.name = 'AuthError';
-    this.code = code;
-    this.status = code === 'forbidden' ? 403 : 401;
   }
 }

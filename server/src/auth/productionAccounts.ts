@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { CodedError } from '@voiceroom/protocol';
 import { z } from 'zod';
 import { UserEntity } from '../db/entities/index.ts';
 import type { MikroORM } from '../db/orm.ts';
@@ -7,12 +8,12 @@ import { verifyPassword } from './passwords.ts';
 import { UserAdmin, type UserRecord } from './UserAdmin.ts';
 
 /** A production server refuses to run while a demo account still opens with the public demo password. */
-export class DemoPasswordError extends Error {
-  readonly code = 'demo_password_in_production';
+export class DemoPasswordError extends CodedError<'demo_password_in_production'> {
   readonly emails: string[];
 
   constructor(emails: string[]) {
     super(
+      'demo_password_in_production',
       `Accounts ${emails.join(', ')} still have the public demo password '${DEFAULT_SEED_PASSWORD}': ` +
         'change their passwords (or disable them) before starting with NODE_ENV=production.',
     );

@@ -1,8 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { QueryResult } from '@mikro-orm/core';
-import type { StageFailedEvent, TranscriptEvent, TurnMetricsEvent } from '@voiceroom/protocol';
+import {
+  CodedError,
+  type StageFailedEvent,
+  type TranscriptEvent,
+  type TurnMetricsEvent,
+} from '@voiceroom/protocol';
+import type { CallEventBus, CallEventMap } from '../CallEventBus.ts';
 import type { EntityManager, MikroORM } from '../db/orm.ts';
-import type { CallEventBus, CallEventMap } from '../events.ts';
 import type { ExtractionJobQueue } from '../extraction/jobs/ExtractionJobQueue.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { REJOINABLE_CLOSE_REASONS } from '../media/errors.ts';
@@ -12,13 +17,10 @@ import { DurableWrites } from './DurableWrites.ts';
 import { RejoinGrace } from './RejoinGrace.ts';
 import { isoUtc } from './sqlTime.ts';
 
-export class CallError extends Error {
-  readonly code: 'agent_not_found';
-
+export class CallError extends CodedError<'agent_not_found'> {
   constructor(code: 'agent_not_found', message: string) {
-    super(message);
+    super(code, message);
     this.name = 'CallError';
-    this.code = code;
   }
 }
 

@@ -1,6 +1,6 @@
+import type { CallEventBus } from '../CallEventBus.ts';
 import type { ServerConfig } from '../config.ts';
 import type { MikroORM } from '../db/orm.ts';
-import type { CallEventBus } from '../events.ts';
 import { type ExtractionService, startExtraction } from '../extraction/index.ts';
 import type { MetricsRegistry } from '../http/metrics.ts';
 import { createLogger, type Logger } from '../log.ts';

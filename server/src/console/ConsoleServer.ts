@@ -3,20 +3,25 @@ import {
   CONSOLE_NAMESPACE,
   type ConsoleAck,
   type ConsoleError,
+  ConsoleErrorCodeSchema,
   type ConsoleNotificationName,
   type ConsoleNotifications,
   type ConsoleReplies,
   type ConsoleRequestName,
   ConsoleRequestSchemas,
+  formatZodError,
   grantsForRole,
   type HandoffAcceptance,
+  INTERNAL_ERROR,
+  toWireError,
 } from '@voiceroom/protocol';
 import { decodeJwt } from 'jose';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { roomRoleForUser, STAFF_ROLES, type UserRole } from '../auth/roles.ts';
-import type { PublicUser } from '../auth/sessions.ts';
-import type { AccessClaims, TokenService } from '../auth/tokens.ts';
+import type { PublicUser } from '../auth/SessionService.ts';
+import type { AccessClaims, TokenService } from '../auth/TokenService.ts';
 import { createLogger, type Logger } from '../log.ts';
+import { HandshakeRefusal } from '../signaling/HandshakeRefusal.ts';
 import { type Accepter, ConsoleFailure, type HandoffDesk } from './HandoffDesk.ts';
 import type { LiveCalls } from './LiveCalls.ts';
 import type { Presence } from './Presence.ts';
@@ -24,7 +29,7 @@ import type { Presence } from './Presence.ts';
 export interface ConsoleServerOptions {
   io: Server;
   tokens: Pick<TokenService, 'verifyAccessToken' | 'issueRoomToken'>;
-  /** The account as it is now (role, disabled): server/src/auth/sessions.ts SessionService.getUser. */
+  /** The account as it is now (role, disabled): server/src/auth/SessionService.ts SessionService.getUser. */
   users: { getUser(id: string): Promise<PublicUser | null> };
   calls: LiveCalls;
   presence: Presence;
@@ -60,7 +65,7 @@ export class ConsoleServer {
     this.#namespace.use((socket, next) => {
       this.#authenticate(socket).then(
         () => next(),
-        (error: ConsoleError) => next(Object.assign(new Error(error.code), { data: error })),
+        (error: unknown) => next(new HandshakeRefusal(error, ConsoleErrorCodeSchema.options)),
       );
     });
     this.#namespace.on('connection', (socket) =>
@@ -115,32 +120,26 @@ export class ConsoleServer {
   async #authenticate(socket: Socket): Promise<void> {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {
-      throw {
-        code: 'unauthorized',
-        message: 'Connect with auth: { token } holding your access token from POST /api/auth/login.',
-      } satisfies ConsoleError;
+      throw new ConsoleFailure(
+        'unauthorized',
+        'Connect with auth: { token } holding your access token from POST /api/auth/login.',
+      );
     }
     let claims: AccessClaims;
     try {
       claims = await this.#options.tokens.verifyAccessToken(token);
     } catch {
-      throw {
-        code: 'unauthorized',
-        message: 'The access token is invalid or expired: refresh it (POST /api/auth/refresh) and reconnect.',
-      } satisfies ConsoleError;
+      throw new ConsoleFailure(
+        'unauthorized',
+        'The access token is invalid or expired: refresh it (POST /api/auth/refresh) and reconnect.',
+      );
     }
     if (!STAFF_ROLES.includes(claims.role)) {
-      throw {
-        code: 'forbidden',
-        message: 'The console is for human agents, supervisors and admins.',
-      } satisfies ConsoleError;
+      throw new ConsoleFailure('forbidden', 'The console is for human agents, supervisors and admins.');
     }
     const user = await this.#options.users.getUser(claims.id);
     if (!user || !STAFF_ROLES.includes(user.role)) {
-      throw {
-        code: 'forbidden',
-        message: 'This account may not use the console (disabled or not staff).',
-      } satisfies ConsoleError;
+      throw new ConsoleFailure('forbidden', 'This account may not use the console (disabled or not staff).');
     }
     const exp = decodeJwt(token).exp ?? 0;
     socket.data = {
@@ -190,8 +189,10 @@ export class ConsoleServer {
     }
     const parsed = ConsoleRequestSchemas[name].safeParse(payload);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ConsoleFailure('bad_request', `${issue?.path.join('.') || name}: ${issue?.message}`);
+      throw new ConsoleFailure(
+        'bad_request',
+        formatZodError(parsed.error, { what: `Invalid ${name}` }).message,
+      );
     }
     const { user } = session;
     switch (name) {
@@ -256,9 +257,10 @@ export class ConsoleServer {
   }
 
   #toError(error: unknown, name: string): ConsoleError {
-    if (error instanceof ConsoleFailure) return { code: error.code, message: error.message };
-    this.#log.error({ err: error, request: name }, 'console request failed');
-    return { code: 'internal', message: 'Something went wrong on the server: try again.' };
+    const wire = toWireError(error, ConsoleErrorCodeSchema.options);
+    if (wire.code === INTERNAL_ERROR)
+      this.#log.error({ err: error, request: name }, 'console request failed');
+    return wire;
   }
 }
 

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { QueryResult } from '@mikro-orm/core';
-import type {
-  ConsoleErrorCode,
-  HandoffAcceptedNotice,
-  HandoffCancelledNotice,
-  HandoffClosedNotice,
-  HandoffRequest,
+import {
+  CodedError,
+  type ConsoleErrorCode,
+  type HandoffAcceptedNotice,
+  type HandoffCancelledNotice,
+  type HandoffClosedNotice,
+  type HandoffRequest,
 } from '@voiceroom/protocol';
 import type { AuditEntry } from '../calls/auditLog.ts';
 import type { MikroORM } from '../db/orm.ts';
@@ -14,13 +15,10 @@ import { createLogger, type Logger } from '../log.ts';
 import type { LiveCalls } from './LiveCalls.ts';
 
 /** Refused console requests: a code of ConsoleErrorCodeSchema and a message that says what to do. */
-export class ConsoleFailure extends Error {
-  readonly code: ConsoleErrorCode;
-
+export class ConsoleFailure extends CodedError<ConsoleErrorCode> {
   constructor(code: ConsoleErrorCode, message: string) {
-    super(message);
+    super(code, message);
     this.name = 'ConsoleFailure';
-    this.code = code;
   }
 }
 

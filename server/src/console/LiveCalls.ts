@@ -8,8 +8,8 @@ import type {
   Sentiment,
   Speaker,
 } from '@voiceroom/protocol';
+import type { CallEventBus } from '../CallEventBus.ts';
 import { RejoinGrace } from '../calls/RejoinGrace.ts';
-import type { CallEventBus } from '../events.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { REJOINABLE_CLOSE_REASONS } from '../media/errors.ts';
 

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { AgentPresence, Presence as ChosenPresence } from '@voiceroom/protocol';
-import type { CallEventBus } from '../events.ts';
+import type { CallEventBus } from '../CallEventBus.ts';
 
 export interface PresenceEvents {
   changed: [agent: AgentPresence];

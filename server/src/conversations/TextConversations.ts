@@ -1,20 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { DialogError } from '@voiceroom/agent-core/dialog';
 import type { ChatMessage, Dialog, DialogSession } from '@voiceroom/agent-core/stages';
-import type { AgentConfig } from '@voiceroom/protocol';
+import { type AgentConfig, CodedError } from '@voiceroom/protocol';
 
-export class ConversationError extends Error {
-  readonly code:
-    | 'agent_not_found'
-    | 'conversation_not_found'
-    | 'conversation_busy'
-    | 'conversation_ended'
-    | 'agent_dialog_failed';
+export type ConversationErrorCode =
+  | 'agent_not_found'
+  | 'conversation_not_found'
+  | 'conversation_busy'
+  | 'conversation_ended'
+  | 'agent_dialog_failed';
 
-  constructor(code: ConversationError['code'], message: string) {
-    super(message);
+export class ConversationError extends CodedError<ConversationErrorCode> {
+  constructor(code: ConversationErrorCode, message: string) {
+    super(code, message);
     this.name = 'ConversationError';
-    this.code = code;
   }
 }
 

@@ -6,18 +6,16 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { defaultAgent } from '@voiceroom/agent-core/agents';
-import { type AgentConfig, AgentConfigSchema } from '@voiceroom/protocol';
+import { type AgentConfig, AgentConfigSchema, CodedError, formatZodError } from '@voiceroom/protocol';
 import { parse as parseYaml } from 'yaml';
 import { createExtractor, type ExtractionConfig } from './factory.ts';
 import { TranscriptFileSchema, type TranscriptLine } from './schema.ts';
 
-class CliError extends Error {
-  readonly code: string;
+class CliError extends CodedError {
   readonly exitCode: number;
 
   constructor(code: string, message: string, exitCode = 2) {
-    super(message);
-    this.code = code;
+    super(code, message);
     this.exitCode = exitCode;
   }
 }
@@ -46,14 +44,11 @@ function readTranscript(file: string): TranscriptLine[] {
   }
   const parsed = TranscriptFileSchema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues
-      .slice(0, 5)
-      .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
-      .join('; ');
-    throw new CliError(
-      'transcript_invalid',
-      `transcript file ${file} must be a JSON array of {"speaker": "customer"|"agent"|"human", "text": string}: ${issues}`,
-    );
+    const { message } = formatZodError(parsed.error, {
+      what: `transcript file ${file} must be a JSON array of {"speaker": "customer"|"agent"|"human", "text": string}`,
+      limit: 5,
+    });
+    throw new CliError('transcript_invalid', message);
   }
   return parsed.data;
 }

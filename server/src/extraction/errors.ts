@@ -8,9 +8,9 @@ export type ExtractionErrorCode =
   | 'invalid_output'
   | 'local_model_unavailable';
 
-export class ExtractionError extends Error {
-  readonly code: ExtractionErrorCode;
-  readonly retryable: boolean;
+import { CodedError } from '@voiceroom/protocol';
+
+export class ExtractionError extends CodedError<ExtractionErrorCode> {
   /** Server-requested delay before the next try (Retry-After), if any. */
   readonly retryAfterMs: number | undefined;
 
@@ -19,10 +19,8 @@ export class ExtractionError extends Error {
     message: string,
     options: { retryable: boolean; retryAfterMs?: number; cause?: unknown },
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, { retryable: options.retryable, cause: options.cause });
     this.name = 'ExtractionError';
-    this.code = code;
-    this.retryable = options.retryable;
     this.retryAfterMs = options.retryAfterMs;
   }
 }

@@ -1,7 +1,7 @@
 import type { AgentConfig } from '@voiceroom/protocol';
 import type { ServerConfig } from '../config.ts';
-import { DeepSeekExtractor } from './deepseek.ts';
-import { LocalLlmExtractor } from './local.ts';
+import { DeepSeekExtractor } from './DeepSeekExtractor.ts';
+import { LocalLlmExtractor } from './LocalLlmExtractor.ts';
 import { RulesExtractor } from './rules/index.ts';
 import type { Extractor } from './schema.ts';
 

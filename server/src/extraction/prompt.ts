@@ -1,3 +1,4 @@
+import { formatZodError } from '@voiceroom/protocol';
 import { z } from 'zod';
 import { ExtractionResultSchema, type TranscriptLine } from './schema.ts';
 
@@ -82,11 +83,10 @@ export function parseExtraction(
   }
   const parsed = ExtractionResultSchema.safeParse(data);
   if (!parsed.success) {
-    const issues = parsed.error.issues
-      .slice(0, 10)
-      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-      .join('; ');
-    return { ok: false, error: `output does not match the schema: ${issues}` };
+    return {
+      ok: false,
+      error: formatZodError(parsed.error, { what: 'output does not match the schema' }).message,
+    };
   }
   return { ok: true, value: parsed.data };
 }

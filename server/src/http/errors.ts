@@ -1,8 +1,7 @@
-/** An HTTP error with a machine-readable code; the error middleware renders it as {error: {code, message, details?}}. */
-export class HttpError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly details: unknown;
+import { CodedError } from '@voiceroom/protocol';
+
+/** A CodedError raised by the HTTP layer itself, with its status and any response headers (Retry-After...). */
+export class HttpError extends CodedError {
   readonly headers: Record<string, string>;
 
   constructor(
@@ -11,11 +10,8 @@ export class HttpError extends Error {
     message: string,
     options: { details?: unknown; headers?: Record<string, string>; cause?: unknown } = {},
   ) {
-    super(message, { cause: options.cause });
+    super(code, message, { status, details: options.details, cause: options.cause });
     this.name = 'HttpError';
-    this.status = status;
-    this.code = code;
-    this.details = options.details;
     this.headers = options.headers ?? {};
   }
 }

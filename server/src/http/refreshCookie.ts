@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { Session } from '../auth/sessions.ts';
+import type { Session } from '../auth/SessionService.ts';
 
 /**
  * The console's refresh token lives in this cookie, out of reach of page scripts (httpOnly), never sent cross-site

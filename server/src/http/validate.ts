@@ -1,3 +1,4 @@
+import { formatZodError } from '@voiceroom/protocol';
 import type { Context } from 'koa';
 import type { z } from 'zod';
 import { HttpError } from './errors.ts';
@@ -7,16 +8,11 @@ type Source = 'body' | 'query' | 'params';
 function validate<S extends z.ZodType>(source: Source, value: unknown, schema: S): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => ({
-    path: [source, ...issue.path.map(String)].join('.'),
-    message: issue.message,
-  }));
-  throw new HttpError(
-    400,
-    'validation_failed',
-    `Invalid request ${source}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-    { details: issues },
-  );
+  const { message, issues } = formatZodError(parsed.error, {
+    what: `Invalid request ${source}`,
+    prefix: [source],
+  });
+  throw new HttpError(400, 'validation_failed', message, { details: issues });
 }
 
 /** The parsed JSON body (see jsonBody middleware), validated; throws 400 validation_failed naming each bad field. */

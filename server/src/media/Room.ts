@@ -8,10 +8,11 @@ import {
   type Takeover,
 } from '@voiceroom/protocol';
 import type { types as ms } from 'mediasoup';
-import type { CallEventBus } from '../events.ts';
+import type { CallEventBus } from '../CallEventBus.ts';
 import type { Logger } from '../log.ts';
 import { ActiveSpeaker } from './ActiveSpeaker.ts';
 import { AgentMediaLink, type ConnectAgentOptions } from './AgentMediaLink.ts';
+import { CustomerVisibility } from './CustomerVisibility.ts';
 import { MediaError } from './errors.ts';
 import { listenInfo, type MediaNetworkOptions, ROOM_MEDIA_CODECS } from './mediaOptions.ts';
 import { Peer, type PeerOptions, type TransportDirection } from './Peer.ts';
@@ -57,8 +58,7 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly #log: Logger;
   readonly #workerPid: number;
   readonly #peers = new Map<string, Peer>();
-  /** Staff (people, not the AI) announced to customers because they send them audio now (barge or takeover). */
-  readonly #heardByCustomers = new Set<Peer>();
+  readonly #visibility = new CustomerVisibility();
   #takeover: Peer | undefined;
   #speaker: ActiveSpeaker | undefined;
   #closed = false;
@@ -149,21 +149,9 @@ export class Room extends EventEmitter<RoomEvents> {
     return { transports: dump.transportIds.length };
   }
 
-  /**
-   * The peers `viewer` may see: customers are not shown hidden staff or staff who send them no audio (listening or
-   * whispering), nor staff-only (whisper) producers.
-   */
+  /** The peers `viewer` may see (see CustomerVisibility). */
   peerInfos(viewer: Peer): PeerInfo[] {
-    return this.peers
-      .filter((p) => p !== viewer && this.#visibleTo(p, viewer))
-      .map((p) => ({
-        peerId: p.id,
-        displayName: p.displayName,
-        role: p.role,
-        producers: p.producers
-          .filter((producer) => viewer.isStaff || producer.appData.audience !== 'staff')
-          .map((producer) => ({ producerId: producer.id, kind: producer.kind, paused: producer.paused })),
-      }));
+    return this.#visibility.peerInfos(this.peers, viewer);
   }
 
   addPeer(options: AddPeerOptions): Peer {
@@ -171,13 +159,13 @@ export class Room extends EventEmitter<RoomEvents> {
     if (this.#peers.has(options.id))
       throw new MediaError('already_joined', `Peer ${options.id} is already here.`);
     if (options.grants.canSubscribe && !this.#router.rtpCapabilities.codecs?.length) {
-      throw new MediaError('internal', 'The room router has no codecs.');
+      throw new MediaError('internal_error', 'The room router has no codecs.');
     }
     const peer = new Peer(options);
     this.#peers.set(peer.id, peer);
     peer.once('close', (reason) => this.#onPeerClosed(peer, reason));
     for (const other of this.#peers.values()) {
-      if (other !== peer && this.#visibleTo(peer, other)) {
+      if (other !== peer && this.#visibility.visibleTo(peer, other)) {
         other.notify({
           method: 'peerJoined',
           data: { peerId: peer.id, displayName: peer.displayName, role: peer.role },
@@ -261,9 +249,9 @@ export class Room extends EventEmitter<RoomEvents> {
     peer.addProducer(producer);
     this.#log.info({ peerId: peer.id, producerId: producer.id }, 'producer created');
     // Announced before the customers get its consumer; withdrawn once it no longer sends them anything.
-    this.#updateHeardByCustomers(peer);
+    this.#visibility.update(peer, this.#peers.values());
     producer.observer.once('close', () => {
-      if (!peer.closed) this.#updateHeardByCustomers(peer);
+      if (!peer.closed) this.#visibility.update(peer, this.#peers.values());
     });
     if (audience === 'everyone') await this.#speaker?.add(producer);
     await Promise.all(this.peers.filter((p) => p !== peer).map((p) => this.#subscribe(p, peer, producer)));
@@ -352,10 +340,10 @@ export class Room extends EventEmitter<RoomEvents> {
     if (!this.#peers.delete(peer.id)) return;
     this.#log.info({ peerId: peer.id, reason }, 'peer left');
     for (const other of this.#peers.values()) {
-      if (this.#visibleTo(peer, other))
+      if (this.#visibility.visibleTo(peer, other))
         other.notify({ method: 'peerLeft', data: { peerId: peer.id, reason } });
     }
-    this.#heardByCustomers.delete(peer);
+    this.#visibility.forget(peer);
     this.#bus.emit('participant.left', { roomId: this.id, peerId: peer.id, reason });
     this.emit('peerremoved', peer, this.humanCount);
   }
@@ -399,30 +387,6 @@ export class Room extends EventEmitter<RoomEvents> {
         this.#log.error({ err: error, peerId: consumerPeer.id, producerId: producer.id }, 'consume failed');
       }
     }
-  }
-
-  /**
-   * Customers see the other customers, the AI and staff who are speaking to them; hidden peers (silent supervisors)
-   * and staff who only listen or whisper stay invisible, whatever their token would allow, so a caller cannot tell
-   * that someone is listening in.
-   */
-  #visibleTo(peer: Peer, viewer: Peer): boolean {
-    if (viewer.isStaff || !peer.isStaff) return true;
-    if (peer.grants.hidden) return false;
-    return peer.kind === 'agent' ? peer.grants.canPublish : this.#heardByCustomers.has(peer);
-  }
-
-  /** Tells the customers that a staff person started (peerJoined) or stopped (peerLeft) sending them audio. */
-  #updateHeardByCustomers(peer: Peer): void {
-    if (!peer.isStaff || peer.kind === 'agent' || peer.grants.hidden) return;
-    const heard = peer.producers.some((producer) => producer.appData.audience !== 'staff');
-    if (heard === this.#heardByCustomers.has(peer)) return;
-    if (heard) this.#heardByCustomers.add(peer);
-    else this.#heardByCustomers.delete(peer);
-    const notification: SignalingNotification = heard
-      ? { method: 'peerJoined', data: { peerId: peer.id, displayName: peer.displayName, role: peer.role } }
-      : { method: 'peerLeft', data: { peerId: peer.id, reason: 'stopped_speaking' } };
-    for (const customer of this.#peers.values()) if (!customer.isStaff) customer.notify(notification);
   }
 
   #assertOpen(): void {

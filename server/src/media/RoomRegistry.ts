@@ -1,4 +1,4 @@
-import type { CallEventBus } from '../events.ts';
+import type { CallEventBus } from '../CallEventBus.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { callEndedError, MediaError } from './errors.ts';
 import type { MediaNetworkOptions } from './mediaOptions.ts';

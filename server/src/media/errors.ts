@@ -1,13 +1,10 @@
-import type { SignalingErrorCode } from '@voiceroom/protocol';
+import { CodedError, type SignalingErrorCode } from '@voiceroom/protocol';
 
 /** A refusal from the media layer that the signaling layer passes on to the client as `{ code, message }`. */
-export class MediaError extends Error {
-  readonly code: SignalingErrorCode;
-
+export class MediaError extends CodedError<SignalingErrorCode> {
   constructor(code: SignalingErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(code, message, { cause: options?.cause });
     this.name = 'MediaError';
-    this.code = code;
   }
 }
 

@@ -3,6 +3,7 @@ import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { CodedError } from '@voiceroom/protocol';
 import {
   corruptRecording,
   decryptStream,
@@ -15,9 +16,9 @@ import type { RecordingKeyring } from './recordingKeys.ts';
 const SUFFIX = '.ogg.enc';
 const CALL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export class RecordingTooLargeError extends Error {
+export class RecordingTooLargeError extends CodedError<'recording_too_large'> {
   constructor(limit: number) {
-    super(`A recording may be at most ${limit} bytes.`);
+    super('recording_too_large', `A recording may be at most ${limit} bytes.`);
     this.name = 'RecordingTooLargeError';
   }
 }

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
+import { CodedError } from '@voiceroom/protocol';
 
 /**
  * Recordings at rest: AES-256-GCM in authenticated chunks, so a download is decrypted as a stream and no byte is
@@ -20,12 +21,10 @@ export interface RecordingKey {
   key: Buffer;
 }
 
-export class RecordingCipherError extends Error {
-  readonly code: 'recording_corrupt' | 'recording_key_missing';
+export class RecordingCipherError extends CodedError<'recording_corrupt' | 'recording_key_missing'> {
   constructor(code: RecordingCipherError['code'], message: string) {
-    super(message);
+    super(code, message);
     this.name = 'RecordingCipherError';
-    this.code = code;
   }
 }
 

@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import {
+  CodedError,
+  formatZodError,
+  INTERNAL_ERROR,
   NOTIFICATION_EVENT,
   REQUEST_EVENT,
   type RoomClaims,
   type SignalingAck,
   type SignalingError,
+  SignalingErrorCodeSchema,
   type SignalingRequest,
   SignalingRequestSchema,
   type SignalingResponse,
+  toWireError,
 } from '@voiceroom/protocol';
 import type { types as ms } from 'mediasoup';
 import { errors as msErrors } from 'mediasoup';
@@ -333,25 +338,30 @@ export class ClientSession {
   }
 
   #toSignalingError(error: unknown, method: string): SignalingError {
-    if (error instanceof MediaError) return { code: error.code, message: error.message };
+    const incident = randomUUID();
+    const wire = toWireError(
+      error instanceof CodedError ? error : (this.#fromMediasoup(error, method) ?? error),
+      SignalingErrorCodeSchema.options,
+      `Internal error (incident ${incident}): retry, and report it if it persists.`,
+    );
+    if (wire.code === INTERNAL_ERROR) this.#log.error({ err: error, method, incident }, 'request failed');
+    return wire;
+  }
+
+  #fromMediasoup(error: unknown, method: string): CodedError | undefined {
     if (error instanceof msErrors.UnsupportedError) {
-      return { code: 'unsupported', message: `${error.message} (the room carries Opus audio only).` };
+      return new CodedError('unsupported', `${error.message} (the room carries Opus audio only).`);
     }
     if (error instanceof TypeError) {
       // mediasoup rejects parameters it cannot use with TypeError; logged with its stack in case it is ours.
       this.#log.warn({ err: error, method }, 'request refused as invalid by mediasoup');
-      return { code: 'bad_request', message: error.message.slice(0, 500) };
+      return new CodedError('bad_request', error.message.slice(0, 500));
     }
     if (this.#membership?.room.closed)
-      return { code: 'room_closed', message: 'The room has closed: join again.' };
+      return new CodedError('room_closed', 'The room has closed: join again.');
     if (error instanceof msErrors.NotFoundError)
-      return { code: 'not_found', message: error.message.slice(0, 500) };
-    const incident = randomUUID();
-    this.#log.error({ err: error, method, incident }, 'request failed');
-    return {
-      code: 'internal',
-      message: `Internal error (incident ${incident}): retry, and report it if it persists.`,
-    };
+      return new CodedError('not_found', error.message.slice(0, 500));
+    return undefined;
   }
 }
 
@@ -368,8 +378,6 @@ function safeAck(ack: Ack, response: SignalingAck<unknown>): void {
 }
 
 function describeIssues(error: z.ZodError): string {
-  const parts = error.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.length ? i.path.join('.') : 'request'}: ${i.message}`);
-  return `Invalid request (${parts.join('; ')}). Send { method, data } as described in packages/protocol/src/signaling.ts.`;
+  const { message } = formatZodError(error, { what: 'Invalid request', limit: 3 });
+  return `${message}. Send { method, data } as described in packages/protocol/src/signaling.ts.`;
 }

@@ -1,22 +1,25 @@
 import { EventEmitter } from 'node:events';
 import type { Server as HttpServer } from 'node:http';
 import {
+  CodedError,
   HandshakeAuthSchema,
   type RoomClaims,
   RTC_NAMESPACE,
-  type SignalingError,
+  SignalingErrorCodeSchema,
   type SignalingNotification,
 } from '@voiceroom/protocol';
 import { type Namespace, Server, type Socket } from 'socket.io';
-import type { CallEventBus } from '../events.ts';
+import type { CallEventBus } from '../CallEventBus.ts';
 import { createLogger, type Logger } from '../log.ts';
+import { MediaError } from '../media/errors.ts';
 import type { Peer } from '../media/Peer.ts';
 import type { RoomRegistry } from '../media/RoomRegistry.ts';
 import { ClientSession, type PeerCustody, type RequestOutcome } from './ClientSession.ts';
 import { type CopilotAudit, type CopilotController, CopilotRequests } from './CopilotRequests.ts';
 import { clientAddress } from './clientAddress.ts';
+import { HandshakeRefusal } from './HandshakeRefusal.ts';
 
-/** What signaling needs from the token service (server/src/auth/tokens.ts TokenService satisfies it). */
+/** What signaling needs from the token service (server/src/auth/TokenService.ts TokenService satisfies it). */
 export interface RoomTokenVerifier {
   verifyRoomToken(token: string): Promise<RoomClaims>;
 }
@@ -127,7 +130,7 @@ export class SignalingServer extends EventEmitter<SignalingServerEvents> impleme
     this.#namespace.use((socket, next) => {
       this.#authenticate(socket).then(
         () => next(),
-        (error: SignalingError) => next(Object.assign(new Error(error.code), { data: error })),
+        (error: unknown) => next(new HandshakeRefusal(error, SignalingErrorCodeSchema.options)),
       );
     });
     this.#namespace.on('connection', (socket) => {
@@ -270,11 +273,10 @@ export class SignalingServer extends EventEmitter<SignalingServerEvents> impleme
   async #authenticate(socket: Socket): Promise<void> {
     const auth = HandshakeAuthSchema.safeParse(socket.handshake.auth);
     if (!auth.success) {
-      throw {
-        code: 'unauthorized',
-        message:
-          'Connect with auth: { token } holding the room token from the API (and resumePeerId to resume).',
-      } satisfies SignalingError;
+      throw new MediaError(
+        'unauthorized',
+        'Connect with auth: { token } holding the room token from the API (and resumePeerId to resume).',
+      );
     }
     try {
       socket.data = {
@@ -283,18 +285,17 @@ export class SignalingServer extends EventEmitter<SignalingServerEvents> impleme
       };
     } catch (error) {
       // AuthError messages are written for clients; anything else stays in the log.
-      const reason = (error as { code?: unknown }).code;
-      const known = error instanceof Error && typeof reason === 'string';
-      if (known) this.#log.info({ reason }, 'handshake refused');
+      const known = error instanceof CodedError;
+      if (known) this.#log.info({ reason: error.code }, 'handshake refused');
       else this.#log.error({ err: error }, 'handshake failed unexpectedly');
       const message = known ? error.message : 'The room token was refused: ask for a new one.';
-      throw { code: 'unauthorized', message: message.slice(0, 500) } satisfies SignalingError;
+      throw new MediaError('unauthorized', message.slice(0, 500), { cause: error });
     }
     if (!this.#admitAddress(socket)) {
-      throw {
-        code: 'too_many_connections',
-        message: `At most ${this.#limits.maxConnectionsPerAddress} connections per client address: close one first.`,
-      } satisfies SignalingError;
+      throw new MediaError(
+        'too_many_connections',
+        `At most ${this.#limits.maxConnectionsPerAddress} connections per client address: close one first.`,
+      );
     }
   }
 

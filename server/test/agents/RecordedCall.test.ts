@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StageCache, voicePipelineFactory } from '../../../agent-worker/src/pipeline/index.ts';
-import { loadStages } from '../../../agent-worker/src/pipeline/stageCache.ts';
+import { loadStages } from '../../../agent-worker/src/pipeline/StageCache.ts';
 import { decodeRecording } from '../../../agent-worker/test/recording/decodeRecording.ts';
 import { FileAgentConfigStore } from '../../src/agents/FileAgentConfigStore.ts';
 import type { CallRecorder } from '../../src/calls/CallRecorder.ts';

@@ -1,8 +1,8 @@
 import type { Stt } from '@voiceroom/agent-core/stages';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StageCache, voicePipelineFactory } from '../../../agent-worker/src/pipeline/index.ts';
+import { loadStages } from '../../../agent-worker/src/pipeline/StageCache.ts';
 import { CANNOT_HEAR_REPLY } from '../../../agent-worker/src/pipeline/StageRecovery.ts';
-import { loadStages } from '../../../agent-worker/src/pipeline/stageCache.ts';
 import { CallQueries } from '../../src/calls/CallQueries.ts';
 import type { CallRecorder } from '../../src/calls/CallRecorder.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';

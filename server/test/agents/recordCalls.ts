@@ -1,6 +1,6 @@
+import type { CallEventBus } from '../../src/CallEventBus.ts';
 import { MySqlAgentConfigStore } from '../../src/calls/AgentConfigStore.ts';
 import { CallRecorder } from '../../src/calls/CallRecorder.ts';
-import type { CallEventBus } from '../../src/events.ts';
 import { ExtractionJobQueue } from '../../src/extraction/jobs/ExtractionJobQueue.ts';
 import type { TestDatabase } from '../helpers/db.ts';
 

@@ -1,11 +1,10 @@
 import type { Router } from '@koa/router';
 import { providerPolicyFromEnv } from '@voiceroom/protocol';
 import type { Context, Next } from 'koa';
+import { CallEventBus } from '../../src/CallEventBus.ts';
 import { type CallRecords, startCallRecords } from '../../src/calls/index.ts';
 import type { ServerConfig } from '../../src/config.ts';
-import { CallEventBus } from '../../src/events.ts';
 import { createCallRecordRouters } from '../../src/http/routes/callRecordRouters.ts';
-import { startCallWith } from '../../src/http/routes/calls.ts';
 import { createOpenApiRouter } from '../../src/http/routes/openapi.ts';
 import { type Harness, startHarness } from '../http/harness.ts';
 
@@ -37,7 +36,7 @@ export async function startApiHarness(
   const late: { records?: CallRecords; routers?: Router[] } = {};
   const bus = new CallEventBus();
   const h = await startHarness({
-    startCall: (request) => startCallWith((late.records as CallRecords).recorder)(request),
+    startCall: (request) => (late.records as CallRecords).recorder.startCall(request),
     routers: [createOpenApiRouter()],
     fallback: (ctx, next) => runRouters(late.routers ?? [], ctx, next),
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeChatCompletions } from '../../../test/helpers/fakeChatCompletions.ts';
-import { DeepSeekExtractor } from '../../src/extraction/deepseek.ts';
+import { DeepSeekExtractor } from '../../src/extraction/DeepSeekExtractor.ts';
 import { ExtractionJobQueue } from '../../src/extraction/jobs/ExtractionJobQueue.ts';
 import { ExtractionWorker } from '../../src/extraction/jobs/ExtractionWorker.ts';
 import { orderOf, PIZZA_CALL, PIZZA_RESULT, seedCall } from '../extraction/seed.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError } from '../../src/auth/errors.ts';
-import { SessionService } from '../../src/auth/sessions.ts';
-import { TokenService } from '../../src/auth/tokens.ts';
+import { SessionService } from '../../src/auth/SessionService.ts';
+import { TokenService } from '../../src/auth/TokenService.ts';
 import { seedDemoUsers } from '../../src/db/seed.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 

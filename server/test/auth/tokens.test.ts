@@ -3,7 +3,7 @@ import { RoomClaimsSchema } from '@voiceroom/protocol';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../../src/auth/errors.ts';
-import { AUDIENCE, TokenService } from '../../src/auth/tokens.ts';
+import { AUDIENCE, TokenService } from '../../src/auth/TokenService.ts';
 
 const SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 const tokens = new TokenService({ secret: SECRET, issuer: 'voiceroom', accessTtlS: 900, roomTtlS: 3600 });

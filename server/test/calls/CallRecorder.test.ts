@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../../test/helpers/browser.ts';
 import { FakeChatCompletions } from '../../../test/helpers/fakeChatCompletions.ts';
+import { CallEventBus } from '../../src/CallEventBus.ts';
 import { MySqlAgentConfigStore } from '../../src/calls/AgentConfigStore.ts';
 import { CallQueries } from '../../src/calls/CallQueries.ts';
 import { CallError, CallRecorder } from '../../src/calls/CallRecorder.ts';
-import { CallEventBus } from '../../src/events.ts';
-import { DeepSeekExtractor } from '../../src/extraction/deepseek.ts';
+import { DeepSeekExtractor } from '../../src/extraction/DeepSeekExtractor.ts';
 import { ExtractionJobQueue } from '../../src/extraction/jobs/ExtractionJobQueue.ts';
 import { ExtractionWorker } from '../../src/extraction/jobs/ExtractionWorker.ts';
 import { jobOf, orderOf, PIZZA_RESULT } from '../extraction/seed.ts';

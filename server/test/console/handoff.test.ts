@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SecurityApp, startSecurityApp } from '../../../test/helpers/securityApp.ts';
-import { TokenService } from '../../src/auth/tokens.ts';
+import { TokenService } from '../../src/auth/TokenService.ts';
 import { connectRtc, joinRoom } from '../signaling/rtcClient.ts';
 import {
   type ConsoleClient,

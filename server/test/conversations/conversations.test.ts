@@ -1,7 +1,7 @@
 import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
 import { createDialog } from '@voiceroom/agent-core/dialog';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TokenService } from '../../src/auth/tokens.ts';
+import { TokenService } from '../../src/auth/TokenService.ts';
 import { TextConversations } from '../../src/conversations/TextConversations.ts';
 import { createConversationsRouter } from '../../src/http/routes/conversations.ts';
 import { errorCode, type Harness, JWT, startHarness } from '../http/harness.ts';

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeChatCompletions } from '../../../test/helpers/fakeChatCompletions.ts';
-import { DeepSeekExtractor } from '../../src/extraction/deepseek.ts';
+import { DeepSeekExtractor } from '../../src/extraction/DeepSeekExtractor.ts';
 import { ExtractionJobQueue } from '../../src/extraction/jobs/ExtractionJobQueue.ts';
 import { ExtractionWorker } from '../../src/extraction/jobs/ExtractionWorker.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeChatCompletions } from '../../../test/helpers/fakeChatCompletions.ts';
-import { DeepSeekExtractor } from '../../src/extraction/deepseek.ts';
+import { DeepSeekExtractor } from '../../src/extraction/DeepSeekExtractor.ts';
 import { ExtractionError } from '../../src/extraction/errors.ts';
 import type { ExtractionResult, TranscriptLine } from '../../src/extraction/schema.ts';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DeepSeekExtractor } from '../../src/extraction/deepseek.ts';
+import { DeepSeekExtractor } from '../../src/extraction/DeepSeekExtractor.ts';
 import { ExtractionError } from '../../src/extraction/errors.ts';
 import { createExtractor, extractorKind } from '../../src/extraction/factory.ts';
-import { LocalLlmExtractor } from '../../src/extraction/local.ts';
+import { LocalLlmExtractor } from '../../src/extraction/LocalLlmExtractor.ts';
 import { RulesExtractor } from '../../src/extraction/rules/index.ts';
 import { PIZZA_CALL } from './seed.ts';
 

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExtractionJobQueue } from '../../src/extraction/jobs/ExtractionJobQueue.ts';
 import { ExtractionWorker } from '../../src/extraction/jobs/ExtractionWorker.ts';
-import { LocalLlmExtractor } from '../../src/extraction/local.ts';
+import { LocalLlmExtractor } from '../../src/extraction/LocalLlmExtractor.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { jobOf, PIZZA_CALL, seedCall } from './seed.ts';
 import { tinyQwen2Gguf } from './tinyGguf.ts';

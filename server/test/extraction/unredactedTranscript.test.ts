@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeChatCompletions } from '../../../test/helpers/fakeChatCompletions.ts';
+import { CallEventBus } from '../../src/CallEventBus.ts';
 import { MySqlAgentConfigStore } from '../../src/calls/AgentConfigStore.ts';
 import { CallRecorder } from '../../src/calls/CallRecorder.ts';
-import { CallEventBus } from '../../src/events.ts';
-import { DeepSeekExtractor } from '../../src/extraction/deepseek.ts';
+import { DeepSeekExtractor } from '../../src/extraction/DeepSeekExtractor.ts';
 import { ExtractionJobQueue } from '../../src/extraction/jobs/ExtractionJobQueue.ts';
 import { ExtractionWorker } from '../../src/extraction/jobs/ExtractionWorker.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';

@@ -1,5 +1,5 @@
 import type { Speaker } from '@voiceroom/protocol';
-import type { CallEventBus } from '../../src/events.ts';
+import type { CallEventBus } from '../../src/CallEventBus.ts';
 
 /** Publishes a scripted conversation as final transcript events, 2 s apart, the way the agent gateway does. */
 export function emitFinalTranscript(

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import { TokenService } from '../../src/auth/tokens.ts';
+import { TokenService } from '../../src/auth/TokenService.ts';
 import { seedDemoUsers } from '../../src/db/seed.ts';
 import { createHttpApp, type HttpApp, type HttpAppDeps } from '../../src/http/app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';

@@ -1,6 +1,6 @@
 import type dgram from 'node:dgram';
 import { grantsForRole, type RoomRole, type SignalingNotification } from '@voiceroom/protocol';
-import { CallEventBus, type CallEventMap, type CallEventName } from '../../src/events.ts';
+import { CallEventBus, type CallEventMap, type CallEventName } from '../../src/CallEventBus.ts';
 import type { Peer } from '../../src/media/Peer.ts';
 import type { Room } from '../../src/media/Room.ts';
 import { RoomRegistry, type RoomRegistryOptions } from '../../src/media/RoomRegistry.ts';

@@ -1,4 +1,5 @@
 import {
+  CodedError,
   RTC_NAMESPACE,
   type SignalingAck,
   SignalingErrorSchema,
@@ -106,8 +107,7 @@ export async function connectRtc(
     ack,
     async request(method, data) {
       const reply = await ack(method, data);
-      if (!reply.ok)
-        throw Object.assign(new Error(`${method}: ${reply.error.message}`), { code: reply.error.code });
+      if (!reply.ok) throw new CodedError(reply.error.code, `${method}: ${reply.error.message}`);
       return reply.data;
     },
     next,

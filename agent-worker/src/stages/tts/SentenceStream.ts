@@ -1,5 +1,5 @@
-import type { Tts } from '@voiceroom/agent-core/stages';
-import { AsyncEventQueue } from '@voiceroom/agent-core/stages';
+import { AsyncEventQueue, type Tts } from '@voiceroom/agent-core/stages';
+import { CodedError } from '@voiceroom/protocol';
 import { SentenceSplitter } from './SentenceSplitter.ts';
 
 export interface SpokenSentence {
@@ -39,9 +39,10 @@ export class SentenceStream implements AsyncIterable<SpokenSentence> {
 
   constructor(tts: Tts, tokens: AsyncIterable<string>, options: SentenceStreamOptions) {
     if (!Number.isInteger(options.parallelism) || options.parallelism < 1) {
-      throw Object.assign(new Error(`parallelism must be a positive integer, got ${options.parallelism}`), {
-        code: 'TTS_PARALLELISM_INVALID',
-      });
+      throw new CodedError(
+        'tts_parallelism_invalid',
+        `parallelism must be a positive integer, got ${options.parallelism}`,
+      );
     }
     this.#tts = tts;
     this.#parallelism = options.parallelism;

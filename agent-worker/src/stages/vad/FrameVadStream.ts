@@ -1,4 +1,5 @@
 import type { VadEvent, VadStream } from '@voiceroom/agent-core/stages';
+import { CodedError } from '@voiceroom/protocol';
 import { VadStateMachine, type VadTiming } from './VadStateMachine.ts';
 
 /** Scores fixed-size frames of 16 kHz audio with a speech probability; may keep state between frames. */
@@ -39,7 +40,7 @@ export class FrameVadStream implements VadStream {
   }
 
   push(pcm: Int16Array): VadEvent[] {
-    if (this.#closed) throw Object.assign(new Error('VAD stream is closed'), { code: 'VAD_CLOSED' });
+    if (this.#closed) throw new CodedError('vad_closed', 'VAD stream is closed');
     const events: VadEvent[] = [];
     const frameMs = (this.#frame.length * 1000) / SAMPLE_RATE;
     let offset = 0;

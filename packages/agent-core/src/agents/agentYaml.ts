@@ -1,15 +1,20 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AgentConfig, AgentConfigSchema } from '@voiceroom/protocol';
+import {
+  type AgentConfig,
+  AgentConfigSchema,
+  CodedError,
+  type FieldIssue,
+  formatZodError,
+} from '@voiceroom/protocol';
 import { parse, stringify } from 'yaml';
 
-/** An agent configuration that failed to parse or validate; `issues` name each bad field. */
-export class AgentConfigError extends Error {
-  readonly code = 'agent_config_invalid';
-  readonly issues: { path: string; message: string }[];
+/** An agent configuration that failed to parse or validate; `issues` (also the HTTP details) name each bad field. */
+export class AgentConfigError extends CodedError<'agent_config_invalid'> {
+  readonly issues: FieldIssue[];
 
-  constructor(message: string, issues: { path: string; message: string }[] = []) {
-    super(message);
+  constructor(message: string, issues: FieldIssue[] = []) {
+    super('agent_config_invalid', message, { details: issues });
     this.name = 'AgentConfigError';
     this.issues = issues;
   }
@@ -19,14 +24,8 @@ export class AgentConfigError extends Error {
 export function validateAgentConfig(input: unknown): AgentConfig {
   const parsed = AgentConfigSchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));
-  throw new AgentConfigError(
-    `Invalid agent configuration: ${issues
-      .slice(0, 5)
-      .map((i) => `${i.path}: ${i.message}`)
-      .join('; ')}. Fix these fields and try again.`,
-    issues,
-  );
+  const { message, issues } = formatZodError(parsed.error, { what: 'Invalid agent configuration', limit: 5 });
+  throw new AgentConfigError(`${message}. Fix these fields and try again.`, issues);
 }
 
 /** Parses and validates a YAML agent configuration (agents/*.yaml format). */

@@ -1,6 +1,7 @@
 import {
   type AgentConfig,
   assertProviderPolicy,
+  CodedError,
   type ProviderPolicy,
   ProviderPolicyError,
 } from '@voiceroom/protocol';
@@ -16,15 +17,11 @@ export type DialogErrorCode =
   | 'dialog_invalid_response'
   | 'dialog_model_unavailable';
 
-export class DialogError extends Error {
-  readonly code: DialogErrorCode;
-  readonly status: number | undefined;
-
+/** `status` is the model endpoint's HTTP status when it answered with an error (callers map it, never send it). */
+export class DialogError extends CodedError<DialogErrorCode> {
   constructor(code: DialogErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, options);
     this.name = 'DialogError';
-    this.code = code;
-    this.status = options.status;
   }
 }
 

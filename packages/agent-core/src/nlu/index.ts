@@ -17,17 +17,17 @@ export {
   isGoodbye,
   isNegative,
   isQuestion,
-  matchKnowledge,
-  negativeSentiment,
   type SmallTalk,
   smallTalk,
   wantsHuman,
   yesNoAnswer,
 } from './intents.ts';
+export { matchKnowledge } from './knowledge.ts';
 export { type ItemMention, MenuMatcher, type SizeMention } from './menuMatcher.ts';
 export { numberToWords, parseCardinal, parseDigitRun, parseQuantity, priceToWords } from './numbers.ts';
 export { type LineTarget, Order, type OrderLine, type OrderOp } from './order.ts';
 export { parseOrder } from './orderParser.ts';
+export { negativeSentiment } from './sentiment.ts';
 export { describeLine, describeLines } from './speech.ts';
 export { type Token, tokenize } from './text.ts';
 export { type Expectation, Nlu, type NluOptions, type Understanding } from './understand.ts';

@@ -1,6 +1,4 @@
-import type { KnowledgeEntry } from '@voiceroom/protocol';
-import { singular } from './fuzzy.ts';
-import { findPhrase, hasAnyPhrase, tokenize } from './text.ts';
+import { findPhrase, hasAnyPhrase } from './text.ts';
 
 /** Small intent detectors over normalised words. Each is independent; the dialog policy decides what wins. */
 
@@ -256,56 +254,6 @@ export function isDoneOrdering(words: readonly string[]): boolean {
   );
 }
 
-const NEGATIVE_WORDS = new Set([
-  'angry',
-  'annoyed',
-  'annoying',
-  'awful',
-  'terrible',
-  'horrible',
-  'ridiculous',
-  'worst',
-  'useless',
-  'stupid',
-  'frustrated',
-  'frustrating',
-  'furious',
-  'hate',
-  'disgusting',
-  'unacceptable',
-  'pathetic',
-  'idiot',
-  'garbage',
-  'complaint',
-  'complain',
-  'scam',
-  'joke',
-  'sucks',
-  'damn',
-  'hell',
-]);
-const NEGATIVE_PHRASES = [
-  'not listening',
-  'not working',
-  'makes no sense',
-  'are you kidding',
-  'fed up',
-  'waste of time',
-  'sick of',
-  'what is wrong with you',
-  'whats wrong with you',
-  'you people',
-  'for the last time',
-];
-
-/** How upset the caller sounds, 0 (fine) up: counted negative words and phrases. Two or more warrants a person. */
-export function negativeSentiment(words: readonly string[]): number {
-  let score = 0;
-  for (const w of words) if (NEGATIVE_WORDS.has(w)) score++;
-  for (const p of NEGATIVE_PHRASES) if (findPhrase(words, p) >= 0) score += 2;
-  return score;
-}
-
 /** Small talk that needs a friendly answer, not a "sorry, I didn't get that". */
 export type SmallTalk = 'greeting' | 'thanks' | 'wait';
 
@@ -370,41 +318,4 @@ export function asksForMenu(words: readonly string[]): boolean {
 
 export function asksForPrice(words: readonly string[]): boolean {
   return hasAnyPhrase(words, PRICE_QUESTIONS);
-}
-
-/**
- * The knowledge entry whose keywords the utterance hits most (distinct stems). Ties go to the entry whose own
- * question shares more words with the utterance ("how long does delivery take" is "How long will it take?").
- */
-export function matchKnowledge(
-  words: readonly string[],
-  knowledge: readonly KnowledgeEntry[],
-): KnowledgeEntry | undefined {
-  const stems = new Set(words.map(stem));
-  let best: { entry: KnowledgeEntry; score: number; overlap: number } | undefined;
-  for (const entry of knowledge) {
-    const matched = new Set<string>();
-    for (const keyword of entry.keywords) {
-      const parts = keyword.toLowerCase().split(/\s+/).map(stem);
-      if (parts.every((p) => stems.has(p))) matched.add(parts.join(' '));
-    }
-    const score = matched.size;
-    if (score === 0) continue;
-    const questionWords = new Set(tokenize(entry.question).map((t) => stem(t.norm)));
-    const overlap = [...questionWords].filter((w) => stems.has(w)).length;
-    if (!best || score > best.score || (score === best.score && overlap > best.overlap))
-      best = { entry, score, overlap };
-  }
-  return best?.entry;
-}
-
-/** A crude stem: "delivering", "delivers", "delivery" and "deliver" all become "deliver". */
-export function stem(word: string): string {
-  let w = singular(word);
-  for (let round = 0; round < 2; round++) {
-    const suffix = ['ing', 'ery', 'ed', 'er', 'y'].find((s) => w.length - s.length >= 4 && w.endsWith(s));
-    if (!suffix) break;
-    w = w.slice(0, -suffix.length);
-  }
-  return w.length >= 5 && w.endsWith('e') ? w.slice(0, -1) : w;
 }

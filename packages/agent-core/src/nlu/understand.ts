@@ -8,16 +8,16 @@ import {
   isGoodbye,
   isNegative,
   isQuestion,
-  matchKnowledge,
-  negativeSentiment,
   type SmallTalk,
   smallTalk,
   wantsHuman,
   yesNoAnswer,
 } from './intents.ts';
+import { matchKnowledge } from './knowledge.ts';
 import { MenuMatcher } from './menuMatcher.ts';
 import type { OrderOp } from './order.ts';
 import { parseOrder } from './orderParser.ts';
+import { negativeSentiment } from './sentiment.ts';
 import { findPhrase, tokenize } from './text.ts';
 
 /** Questions about items that do not order them ("do you have wings?", "how much is a large hawaiian?"). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ScriptedDialog, type ScriptedDialogSession } from '../../src/dialog/ScriptedDialog.ts';
+import { ScriptedDialog } from '../../src/dialog/ScriptedDialog.ts';
+import type { ScriptedDialogSession } from '../../src/dialog/ScriptedDialogSession.ts';
 import { chooseHypothesis } from '../../src/nlu/hypotheses.ts';
 import { Nlu } from '../../src/nlu/index.ts';
 import { pizzeria } from '../nlu/pizzeria.ts';

@@ -1,3 +1,4 @@
+import { CodedError } from '@voiceroom/protocol';
 import { describe, expect, it } from 'vitest';
 import type { Stage } from '../../src/stages/types.ts';
 import { type StageFallback, withFallback } from '../../src/stages/withFallback.ts';
@@ -6,7 +7,7 @@ const stage = (name: string): Stage => ({ name, close() {} });
 const broken = (name: string) => ({
   name,
   create: (): Stage => {
-    throw Object.assign(new Error(`${name} model missing`), { code: 'MODEL_DIR_MISSING' });
+    throw new CodedError('model_dir_missing', `${name} model missing`);
   },
 });
 
@@ -43,13 +44,13 @@ describe('withFallback', () => {
         message: 'sherpa-onnx stt unavailable, using pocketsphinx: sherpa-onnx model missing',
       }),
     ]);
-    expect(told[0]?.error).toMatchObject({ code: 'MODEL_DIR_MISSING' });
+    expect(told[0]?.error).toMatchObject({ code: 'model_dir_missing' });
   });
 
   it('lets the error stand when asked not to fall back, or when there is no offline provider', async () => {
     const offline = { name: 'flite', create: () => stage('flite') };
     await expect(withFallback('tts', broken('kokoro'), offline, { fallback: false })).rejects.toMatchObject({
-      code: 'MODEL_DIR_MISSING',
+      code: 'model_dir_missing',
     });
     await expect(withFallback('tts', broken('flite'), undefined)).rejects.toThrow('flite model missing');
   });

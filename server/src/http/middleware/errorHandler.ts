@@ -1,6 +1,6 @@
+import { CodedError, formatZodError, toWireError } from '@voiceroom/protocol';
 import type { Middleware } from 'koa';
 import { ZodError } from 'zod';
-import { AuthError } from '../../auth/errors.ts';
 import type { Logger } from '../../log.ts';
 import { HttpError } from '../errors.ts';
 
@@ -9,8 +9,9 @@ export interface ErrorBody {
 }
 
 /**
- * Renders every error as JSON {error: {code, message, details?}}: HttpError and AuthError with their status, a
- * ZodError escaping a handler as 400 validation_failed, anything else as 500 internal_error (logged, message hidden).
+ * Renders every error as JSON {error: {code, message, details?}}: a declared CodedError with its status
+ * (ERROR_STATUS), a ZodError escaping a handler as 400 validation_failed, anything else (an undeclared code
+ * included) as 500 internal_error (logged, message hidden).
  */
 export function errorHandler(logger: Logger): Middleware {
   return async (ctx, next) => {
@@ -40,19 +41,23 @@ export function errorHandler(logger: Logger): Middleware {
 }
 
 function toResponse(error: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
-  if (error instanceof HttpError) {
+  if (error instanceof CodedError && error.declared) {
     const body: ErrorBody = { error: { code: error.code, message: error.message } };
     if (error.details !== undefined) body.error.details = error.details;
-    return { status: error.status, body, headers: error.headers };
-  }
-  if (error instanceof AuthError) {
-    const headers: Record<string, string> = error.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
-    return { status: error.status, body: { error: { code: error.code, message: error.message } }, headers };
+    const headers = error instanceof HttpError ? error.headers : {};
+    return {
+      status: error.status,
+      body,
+      headers: error.status === 401 ? { 'WWW-Authenticate': 'Bearer', ...headers } : headers,
+    };
   }
   if (error instanceof ZodError) {
-    const details = error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-    const message = `Invalid input: ${details.map((d) => `${d.path || '(root)'}: ${d.message}`).join('; ')}`;
-    return { status: 400, body: { error: { code: 'validation_failed', message, details } }, headers: {} };
+    const { message, issues } = formatZodError(error);
+    return {
+      status: 400,
+      body: { error: { code: 'validation_failed', message, details: issues } },
+      headers: {},
+    };
   }
   const status = (error as { status?: unknown })?.status;
   if (typeof status === 'number' && status >= 400 && status < 500 && (error as { expose?: boolean }).expose) {
@@ -63,11 +68,5 @@ function toResponse(error: unknown): { status: number; body: ErrorBody; headers:
       headers: {},
     };
   }
-  return {
-    status: 500,
-    body: {
-      error: { code: 'internal_error', message: 'Internal server error; it was logged. Try again later.' },
-    },
-    headers: {},
-  };
+  return { status: 500, body: { error: toWireError(error, []) }, headers: {} };
 }

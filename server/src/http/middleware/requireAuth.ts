@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import { AuthError } from '../../auth/errors.ts';
 import type { UserRole } from '../../auth/roles.ts';
-import type { AccessClaims, TokenService } from '../../auth/tokens.ts';
+import type { AccessClaims, TokenService } from '../../auth/TokenService.ts';
 
 declare module 'koa' {
   interface DefaultState {

@@ -1,15 +1,10 @@
 import { Router } from '@koa/router';
-import {
-  AgentConfigError,
-  parseAgentYaml,
-  toAgentYaml,
-  validateAgentConfig,
-} from '@voiceroom/agent-core/agents';
+import { parseAgentYaml, toAgentYaml, validateAgentConfig } from '@voiceroom/agent-core/agents';
 import { type AgentConfig, ProviderPolicyError, providerSettings } from '@voiceroom/protocol';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { STAFF_ROLES } from '../../auth/roles.ts';
-import type { TokenService } from '../../auth/tokens.ts';
+import type { TokenService } from '../../auth/TokenService.ts';
 import type { MySqlAgentConfigStore } from '../../calls/AgentConfigStore.ts';
 import { recordAudit } from '../../calls/auditLog.ts';
 import type { MikroORM } from '../../db/orm.ts';
@@ -100,7 +95,7 @@ export function createAgentConfigsRouter(deps: AgentConfigsRouterDeps): Router {
       );
     }
     const text = await readText(ctx, YAML_LIMIT_BYTES);
-    const imported = asValidation(() => parseAgentYaml(text));
+    const imported = parseAgentYaml(text);
     const existing = await deps.store.get(imported.id);
     const existed = existing !== undefined;
     await save(ctx, imported, existing);
@@ -133,7 +128,7 @@ export function createAgentConfigsRouter(deps: AgentConfigsRouterDeps): Router {
   });
 
   router.post('/', editors, async (ctx) => {
-    const config = asValidation(() => validateAgentConfig(ctx.request.body ?? {}));
+    const config = validateAgentConfig(ctx.request.body ?? {});
     if (await deps.store.get(config.id)) {
       throw new HttpError(
         409,
@@ -170,7 +165,7 @@ export function createAgentConfigsRouter(deps: AgentConfigsRouterDeps): Router {
         `Agent ${agentId} changed since you read it (now version ${before.version}): reload and retry.`,
       );
     }
-    const config = asValidation(() => validateAgentConfig({ ...body, id: agentId }));
+    const config = validateAgentConfig({ ...body, id: agentId });
     await save(ctx, config, before.config);
     await audit(ctx, 'agent_config.update', agentId, { fromVersion: before.version });
     ctx.body = config;
@@ -186,18 +181,6 @@ export function createAgentConfigsRouter(deps: AgentConfigsRouterDeps): Router {
   });
 
   return router;
-}
-
-/** Runs a validation and turns AgentConfigError into 400 with the field list. */
-function asValidation<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    if (error instanceof AgentConfigError) {
-      throw new HttpError(400, error.code, error.message, { details: error.issues });
-    }
-    throw error;
-  }
 }
 
 async function readText(ctx: Context, limit: number): Promise<string> {

@@ -1,6 +1,6 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
-import type { TokenService } from '../../auth/tokens.ts';
+import type { TokenService } from '../../auth/TokenService.ts';
 import { isoUtc, mysqlUtc } from '../../calls/sqlTime.ts';
 import type { MikroORM } from '../../db/orm.ts';
 import { requireAuth } from '../middleware/requireAuth.ts';

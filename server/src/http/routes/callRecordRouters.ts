@@ -1,10 +1,10 @@
 import type { Router } from '@koa/router';
 import { ServiceTokenRevocations } from '../../auth/ServiceTokenRevocations.ts';
-import type { TokenService } from '../../auth/tokens.ts';
+import type { TokenService } from '../../auth/TokenService.ts';
 import type { CallRecords } from '../../calls/index.ts';
 import type { MikroORM } from '../../db/orm.ts';
 import { ExtractionQueries } from '../../extraction/ExtractionQueries.ts';
-import { ExtractionReview } from '../../extraction/review.ts';
+import { ExtractionReview } from '../../extraction/ExtractionReview.ts';
 import { createAgentConfigsRouter } from './agentConfigs.ts';
 import { createAuditRouter } from './audit.ts';
 import { createCallsRouter } from './calls.ts';

@@ -1,13 +1,11 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
 import { STAFF_ROLES } from '../../auth/roles.ts';
-import type { TokenService } from '../../auth/tokens.ts';
+import type { TokenService } from '../../auth/TokenService.ts';
 import type { CallQueries } from '../../calls/CallQueries.ts';
-import { CallError, type CallRecorder } from '../../calls/CallRecorder.ts';
-import { HttpError, NotFoundError } from '../errors.ts';
+import { NotFoundError } from '../errors.ts';
 import { requireAuth } from '../middleware/requireAuth.ts';
 import { validateParams, validateQuery } from '../validate.ts';
-import type { StartCallRequest, StartedCall } from './rooms.ts';
 
 const isoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
@@ -44,18 +42,4 @@ export function createCallsRouter(deps: { tokens: TokenService; queries: CallQue
   });
 
   return router;
-}
-
-/** Adapts CallRecorder.startCall to POST /api/calls, turning an unknown agent into 404 agent_not_found. */
-export function startCallWith(
-  recorder: Pick<CallRecorder, 'startCall'>,
-): (r: StartCallRequest) => Promise<StartedCall> {
-  return async (request) => {
-    try {
-      return await recorder.startCall(request);
-    } catch (error) {
-      if (error instanceof CallError) throw new HttpError(404, error.code, error.message);
-      throw error;
-    }
-  };
 }

@@ -1,23 +1,14 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
 import { STAFF_ROLES } from '../../auth/roles.ts';
-import type { TokenService } from '../../auth/tokens.ts';
-import { ConversationError, type TextConversations } from '../../conversations/TextConversations.ts';
-import { HttpError } from '../errors.ts';
+import type { TokenService } from '../../auth/TokenService.ts';
+import type { TextConversations } from '../../conversations/TextConversations.ts';
 import { authenticatedUser, requireAuth } from '../middleware/requireAuth.ts';
 import { validateBody, validateParams } from '../validate.ts';
 
 export const ConversationAgentParamsSchema = z.object({ agentId: z.string().min(1).max(64) });
 export const ConversationParamsSchema = z.object({ conversationId: z.uuid('not a conversation id') });
 export const ConversationMessageBodySchema = z.object({ text: z.string().trim().min(1).max(2000) }).strict();
-
-const STATUS: Record<ConversationError['code'], number> = {
-  agent_not_found: 404,
-  conversation_not_found: 404,
-  conversation_busy: 409,
-  conversation_ended: 409,
-  agent_dialog_failed: 502,
-};
 
 /**
  * Text-only conversations for testing an agent without audio: POST /api/agent-configs/:agentId/conversations
@@ -29,20 +20,10 @@ export function createConversationsRouter(deps: {
 }): Router {
   const router = new Router({ prefix: '/api' });
   const staff = requireAuth(deps.tokens, STAFF_ROLES);
-  const answer = async (work: () => Promise<unknown>) => {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof ConversationError)
-        throw new HttpError(STATUS[error.code], error.code, error.message);
-      throw error;
-    }
-  };
-
   router.post('/agent-configs/:agentId/conversations', staff, async (ctx) => {
     const { agentId } = validateParams(ctx, ConversationAgentParamsSchema);
     const user = authenticatedUser(ctx.state);
-    ctx.body = await answer(() => deps.conversations.start(agentId, user.id));
+    ctx.body = await deps.conversations.start(agentId, user.id);
     ctx.status = 201;
   });
 
@@ -50,13 +31,13 @@ export function createConversationsRouter(deps: {
     const { conversationId } = validateParams(ctx, ConversationParamsSchema);
     const { text } = validateBody(ctx, ConversationMessageBodySchema);
     const user = authenticatedUser(ctx.state);
-    ctx.body = await answer(() => deps.conversations.send(conversationId, user.id, text));
+    ctx.body = await deps.conversations.send(conversationId, user.id, text);
   });
 
   router.delete('/conversations/:conversationId', staff, async (ctx) => {
     const { conversationId } = validateParams(ctx, ConversationParamsSchema);
     const user = authenticatedUser(ctx.state);
-    await answer(async () => deps.conversations.end(conversationId, user.id));
+    deps.conversations.end(conversationId, user.id);
     ctx.status = 204;
   });
 

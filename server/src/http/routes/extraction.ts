@@ -1,11 +1,11 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
 import { STAFF_ROLES } from '../../auth/roles.ts';
-import type { TokenService } from '../../auth/tokens.ts';
+import type { TokenService } from '../../auth/TokenService.ts';
 import type { ExtractionQueries } from '../../extraction/ExtractionQueries.ts';
-import { type ExtractionReview, ReviewError } from '../../extraction/review.ts';
+import type { ExtractionReview } from '../../extraction/ExtractionReview.ts';
 import { ExtractionResultSchema } from '../../extraction/schema.ts';
-import { HttpError, NotFoundError } from '../errors.ts';
+import { NotFoundError } from '../errors.ts';
 import { authenticatedUser, requireAuth } from '../middleware/requireAuth.ts';
 import { validateBody, validateParams, validateQuery } from '../validate.ts';
 
@@ -28,12 +28,6 @@ export const ApproveBodySchema = z.object({ note: z.string().max(2000).optional(
 export const CorrectBodySchema = z
   .object({ result: ExtractionResultSchema, note: z.string().max(2000).optional() })
   .strict();
-
-const REVIEW_STATUS: Record<ReviewError['code'], number> = {
-  extraction_job_not_found: 404,
-  extraction_not_reviewable: 409,
-  extraction_not_failed: 409,
-};
 
 /**
  * Review of post-call extraction: GET /api/extraction/jobs (the queue, filterable), GET /jobs/:jobId (result and
@@ -65,19 +59,13 @@ export function createExtractionRouter(deps: {
       const { jobId } = validateParams(ctx, JobParamsSchema);
       const user = authenticatedUser(ctx.state);
       const reviewer = { id: user.id, role: user.role };
-      try {
-        if (name === 'approve')
-          await deps.review.approve(jobId, reviewer, validateBody(ctx, ApproveBodySchema).note);
-        if (name === 'correct') {
-          const { result, note } = validateBody(ctx, CorrectBodySchema);
-          await deps.review.correct(jobId, result, reviewer, note);
-        }
-        if (name === 'retry') await deps.review.retry(jobId, reviewer);
-      } catch (error) {
-        if (error instanceof ReviewError)
-          throw new HttpError(REVIEW_STATUS[error.code], error.code, error.message);
-        throw error;
+      if (name === 'approve')
+        await deps.review.approve(jobId, reviewer, validateBody(ctx, ApproveBodySchema).note);
+      if (name === 'correct') {
+        const { result, note } = validateBody(ctx, CorrectBodySchema);
+        await deps.review.correct(jobId, result, reviewer, note);
       }
+      if (name === 'retry') await deps.review.retry(jobId, reviewer);
       ctx.body = await deps.queries.get(jobId);
     });
   act('approve');

@@ -3,7 +3,7 @@ import { Router } from '@koa/router';
 import { HttpError } from '../errors.ts';
 import { MetricsRegistry } from '../metrics.ts';
 import { bearerToken } from '../middleware/requireAuth.ts';
-import type { ReadinessChecks } from '../readiness.ts';
+import type { ReadinessChecks } from '../ReadinessChecks.ts';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 

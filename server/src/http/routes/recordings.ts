@@ -1,11 +1,10 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
 import { AuthError } from '../../auth/errors.ts';
-import type { TokenService } from '../../auth/tokens.ts';
+import type { TokenService } from '../../auth/TokenService.ts';
 import { recordAudit } from '../../calls/auditLog.ts';
 import type { MikroORM } from '../../db/orm.ts';
-import { type RecordingStore, RecordingTooLargeError } from '../../recordings/RecordingStore.ts';
-import { RecordingCipherError } from '../../recordings/recordingCipher.ts';
+import type { RecordingStore } from '../../recordings/RecordingStore.ts';
 import { HttpError, NotFoundError } from '../errors.ts';
 import { authenticatedUser, bearerToken, requireAuth } from '../middleware/requireAuth.ts';
 import { validateParams } from '../validate.ts';
@@ -52,14 +51,7 @@ export function createRecordingsRouter(deps: RecordingsRouterDeps): Router {
       [roomId],
     );
     if (!call) throw new NotFoundError(`A call in room ${roomId}`, 'call_not_found');
-    let bytes: number;
-    try {
-      bytes = await store.save(call.id, ctx.req);
-    } catch (error) {
-      if (error instanceof RecordingTooLargeError)
-        throw new HttpError(413, 'recording_too_large', error.message);
-      throw error;
-    }
+    const bytes = await store.save(call.id, ctx.req);
     await recordAudit(em, {
       actor: { id: service.name, role: 'service' },
       action: 'recording.store',
@@ -75,12 +67,7 @@ export function createRecordingsRouter(deps: RecordingsRouterDeps): Router {
     const store = deps.store;
     if (!store || !(await store.has(callId)))
       throw new NotFoundError(`The recording of call ${callId}`, 'recording_not_found');
-    try {
-      await store.checkKey(callId);
-    } catch (error) {
-      if (error instanceof RecordingCipherError) throw new HttpError(409, error.code, error.message);
-      throw error;
-    }
+    await store.checkKey(callId);
     const user = authenticatedUser(ctx.state);
     await recordAudit(deps.orm.em.fork(), {
       actor: { id: user.id, role: user.role },

@@ -1,10 +1,9 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
 import { UserRoleSchema } from '../../auth/roles.ts';
-import type { TokenService } from '../../auth/tokens.ts';
-import { type UserAdmin, UserAdminError } from '../../auth/UserAdmin.ts';
+import type { TokenService } from '../../auth/TokenService.ts';
+import type { UserAdmin } from '../../auth/UserAdmin.ts';
 import { DEFAULT_SEED_PASSWORD } from '../../db/seed.ts';
-import { HttpError } from '../errors.ts';
 import { authenticatedUser, requireAuth } from '../middleware/requireAuth.ts';
 import { validateBody, validateParams, validateQuery } from '../validate.ts';
 
@@ -40,21 +39,6 @@ export const UpdateUserBodySchema = z
     'give at least one of role, displayName, password, disabled',
   );
 
-const STATUS: Record<UserAdminError['code'], number> = {
-  email_taken: 409,
-  user_not_found: 404,
-  cannot_change_self: 409,
-};
-
-async function mapped<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof UserAdminError) throw new HttpError(STATUS[error.code], error.code, error.message);
-    throw error;
-  }
-}
-
 /** Account administration for admins: GET/POST /api/users, PATCH /api/users/:userId. */
 export function createUsersRouter(deps: { tokens: TokenService; users: UserAdmin }): Router {
   const router = new Router({ prefix: '/api/users' });
@@ -67,13 +51,13 @@ export function createUsersRouter(deps: { tokens: TokenService; users: UserAdmin
   router.post('/', admin, async (ctx) => {
     const input = validateBody(ctx, CreateUserBodySchema);
     ctx.status = 201;
-    ctx.body = await mapped(() => deps.users.create(authenticatedUser(ctx.state), input));
+    ctx.body = await deps.users.create(authenticatedUser(ctx.state), input);
   });
 
   router.patch('/:userId', admin, async (ctx) => {
     const { userId } = validateParams(ctx, UserParamsSchema);
     const changes = validateBody(ctx, UpdateUserBodySchema);
-    ctx.body = await mapped(() => deps.users.update(authenticatedUser(ctx.state), userId, changes));
+    ctx.body = await deps.users.update(authenticatedUser(ctx.state), userId, changes);
   });
 
   return router;

@@ -4,7 +4,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Stt, SttExpectation, SttStream } from '@voiceroom/agent-core/stages';
-import type { AgentConfig } from '@voiceroom/protocol';
+import { type AgentConfig, CodedError } from '@voiceroom/protocol';
 import { createLogger } from '../../../worker/log.ts';
 import { buildDomainLanguageModel } from '../lm/domainLanguageModel.ts';
 import { loadPocketSphinx, type PocketSphinxLib } from './native.ts';
@@ -63,12 +63,10 @@ export class PocketSphinxStt implements Stt {
     const required = ['en-us/mdef', 'en-us/means', 'cmudict-en-us.dict', 'en-us.lm.bin'];
     const missing = required.filter((f) => !existsSync(join(modelDir, f)));
     if (missing.length > 0) {
-      throw Object.assign(
-        new Error(
-          `pocketsphinx model files missing in ${modelDir}: ${missing.join(', ')}; ` +
-            'install them with `apt-get install pocketsphinx-en-us`',
-        ),
-        { code: 'STT_MODEL_MISSING' },
+      throw new CodedError(
+        'stt_model_missing',
+        `pocketsphinx model files missing in ${modelDir}: ${missing.join(', ')}; ` +
+          'install them with `apt-get install pocketsphinx-en-us`',
       );
     }
     const lib = loadPocketSphinx();

@@ -1,3 +1,4 @@
+import { CodedError } from '@voiceroom/protocol';
 import koffi, { type LibraryHandle } from 'koffi';
 
 /**
@@ -40,12 +41,10 @@ export function loadPocketSphinx(): PocketSphinxLib {
     sb = koffi.load(LIBRARIES[1] as string);
     ps = koffi.load(LIBRARIES[0] as string);
   } catch (error) {
-    throw Object.assign(
-      new Error(
-        `cannot load libpocketsphinx (${(error as Error).message}); install it with ` +
-          '`apt-get install pocketsphinx pocketsphinx-en-us`',
-      ),
-      { code: 'POCKETSPHINX_MISSING' },
+    throw new CodedError(
+      'pocketsphinx_missing',
+      `cannot load libpocketsphinx (${(error as Error).message}); install it with ` +
+        '`apt-get install pocketsphinx pocketsphinx-en-us`',
     );
   }
   handles.push(sb, ps);
@@ -74,7 +73,7 @@ export function loadPocketSphinx(): PocketSphinxLib {
   const psNbestFree = ps.func('void ps_nbest_free(void *nbest)');
 
   const failure = (rc: number, what: string): Error =>
-    Object.assign(new Error(`pocketsphinx ${what} failed (${rc})`), { code: 'POCKETSPHINX_ERROR' });
+    new CodedError('pocketsphinx_error', `pocketsphinx ${what} failed (${rc})`);
   const check = (rc: number, what: string): void => {
     if (rc < 0) throw failure(rc, what);
   };
@@ -97,16 +96,17 @@ export function loadPocketSphinx(): PocketSphinxLib {
       const argv = Object.entries(args).flat();
       const config = cmdLnParse(null, psArgs(), argv.length, argv, 1);
       if (!config) {
-        throw Object.assign(new Error(`pocketsphinx rejected its configuration ${argv.join(' ')}`), {
-          code: 'POCKETSPHINX_CONFIG',
-        });
+        throw new CodedError(
+          'pocketsphinx_config',
+          `pocketsphinx rejected its configuration ${argv.join(' ')}`,
+        );
       }
       const decoder = psInit(config);
       cmdLnFree(config);
       if (!decoder) {
-        throw Object.assign(
-          new Error(`pocketsphinx could not start with ${argv.join(' ')}: check that the model files exist`),
-          { code: 'POCKETSPHINX_INIT' },
+        throw new CodedError(
+          'pocketsphinx_init',
+          `pocketsphinx could not start with ${argv.join(' ')}: check that the model files exist`,
         );
       }
       return decoder;

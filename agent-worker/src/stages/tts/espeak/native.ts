@@ -1,3 +1,4 @@
+import { CodedError } from '@voiceroom/protocol';
 import koffi, { type LibraryHandle } from 'koffi';
 
 /**
@@ -26,11 +27,9 @@ export function loadEspeak(): EspeakEngine {
   try {
     lib = koffi.load('libespeak-ng.so.1');
   } catch (error) {
-    throw Object.assign(
-      new Error(
-        `cannot load libespeak-ng (${(error as Error).message}); install it with \`apt-get install espeak-ng\``,
-      ),
-      { code: 'TTS_ENGINE_MISSING' },
+    throw new CodedError(
+      'tts_engine_missing',
+      `cannot load libespeak-ng (${(error as Error).message}); install it with \`apt-get install espeak-ng\``,
     );
   }
   handles.push(lib);
@@ -47,9 +46,10 @@ export function loadEspeak(): EspeakEngine {
   );
   const sampleRate = initialize(AUDIO_OUTPUT_SYNCHRONOUS, 100, null, 0) as number;
   if (sampleRate <= 0) {
-    throw Object.assign(new Error('espeak-ng failed to initialise: is espeak-ng-data installed?'), {
-      code: 'TTS_ENGINE_MISSING',
-    });
+    throw new CodedError(
+      'tts_engine_missing',
+      'espeak-ng failed to initialise: is espeak-ng-data installed?',
+    );
   }
   let sink: Int16Array[] = [];
   let stop: () => boolean = () => false;
@@ -67,9 +67,10 @@ export function loadEspeak(): EspeakEngine {
     synthesize(text, voice, wordsPerMinute, shouldStop) {
       if (voice !== currentVoice) {
         if (setVoice(voice) !== 0) {
-          throw Object.assign(new Error(`espeak-ng has no voice "${voice}" (try en-us, en, en-us+f3)`), {
-            code: 'TTS_VOICE_MISSING',
-          });
+          throw new CodedError(
+            'tts_voice_missing',
+            `espeak-ng has no voice "${voice}" (try en-us, en, en-us+f3)`,
+          );
         }
         currentVoice = voice;
         currentRate = -1;
@@ -82,7 +83,7 @@ export function loadEspeak(): EspeakEngine {
       stop = shouldStop;
       const rc = synth(text, Buffer.byteLength(text) + 1, 0, POS_CHARACTER, 0, ESPEAK_CHARS_UTF8, null, null);
       stop = () => false;
-      if (rc !== 0) throw Object.assign(new Error(`espeak-ng failed (${rc})`), { code: 'TTS_FAILED' });
+      if (rc !== 0) throw new CodedError('tts_failed', `espeak-ng failed (${rc})`);
       const out = new Int16Array(sink.reduce((n, c) => n + c.length, 0));
       let offset = 0;
       for (const chunk of sink) {

@@ -1,3 +1,4 @@
+import { CodedError } from '@voiceroom/protocol';
 import koffi, { type LibraryHandle } from 'koffi';
 
 /** Binding of Debian's libflite (2.2) and its voice libraries via koffi. */
@@ -60,11 +61,9 @@ function loadLib(): FliteLib {
     };
     return lib;
   } catch (error) {
-    throw Object.assign(
-      new Error(
-        `cannot load libflite (${(error as Error).message}); install it with \`apt-get install flite\``,
-      ),
-      { code: 'TTS_ENGINE_MISSING' },
+    throw new CodedError(
+      'tts_engine_missing',
+      `cannot load libflite (${(error as Error).message}); install it with \`apt-get install flite\``,
     );
   }
 }
@@ -74,7 +73,7 @@ export function loadFliteVoice(name: string): FliteVoice {
   const cached = voices.get(name);
   if (cached) return cached;
   if (!/^[a-z0-9]+$/.test(name)) {
-    throw Object.assign(new Error(`invalid flite voice name "${name}"`), { code: 'TTS_VOICE_INVALID' });
+    throw new CodedError('tts_voice_invalid', `invalid flite voice name "${name}"`);
   }
   const { textToWave, deleteWave, setFloat, durationStretchName } = loadLib();
   let voicePtr: unknown;
@@ -83,11 +82,9 @@ export function loadFliteVoice(name: string): FliteVoice {
     handles.push(voiceLib);
     voicePtr = voiceLib.func(`void *register_cmu_us_${name}(const char *voxdir)`)(null);
   } catch (error) {
-    throw Object.assign(
-      new Error(
-        `flite voice "${name}" is not installed (${(error as Error).message}); try kal16, kal, slt, rms or awb`,
-      ),
-      { code: 'TTS_VOICE_MISSING' },
+    throw new CodedError(
+      'tts_voice_missing',
+      `flite voice "${name}" is not installed (${(error as Error).message}); try kal16, kal, slt, rms or awb`,
     );
   }
   const features = (koffi.decode(voicePtr, Voice) as { features: unknown }).features;
@@ -99,9 +96,7 @@ export function loadFliteVoice(name: string): FliteVoice {
           setFloat(features, durationStretchName, durationStretch);
           textToWave.async(text, voicePtr, (error: unknown, wavePtr: unknown) => {
             if (error || !wavePtr) {
-              reject(
-                Object.assign(new Error(`flite failed on "${text.slice(0, 40)}"`), { code: 'TTS_FAILED' }),
-              );
+              reject(new CodedError('tts_failed', `flite failed on "${text.slice(0, 40)}"`));
               return;
             }
             try {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Tts } from '@voiceroom/agent-core/stages';
+import { CodedError } from '@voiceroom/protocol';
 import { ModelLayoutError } from '../../../models/modelLayout.ts';
 import { toInt16 } from '../../pcmConvert.ts';
 import { synthesizePerSentence } from '../perSentence.ts';
@@ -17,7 +18,7 @@ const KOKORO_SAMPLE_RATE = 24_000;
 /** The files kokoro-js needs from a local model directory; throws naming the missing ones. */
 export function checkKokoroDir(dir: string, voice: string): { dtype: 'q8' | 'fp32' } {
   if (!existsSync(dir)) {
-    throw new ModelLayoutError('MODEL_DIR_MISSING', `Kokoro model directory ${dir} does not exist`);
+    throw new ModelLayoutError('model_dir_missing', `Kokoro model directory ${dir} does not exist`);
   }
   const onnx = existsSync(join(dir, 'onnx')) ? readdirSync(join(dir, 'onnx')) : [];
   const dtype = onnx.includes('model_quantized.onnx') ? 'q8' : 'fp32';
@@ -27,7 +28,7 @@ export function checkKokoroDir(dir: string, voice: string): { dtype: 'q8' | 'fp3
     missing.push('onnx/model_quantized.onnx');
   if (missing.length > 0) {
     throw new ModelLayoutError(
-      'MODEL_FILES_MISSING',
+      'model_files_missing',
       `${dir} is not a complete Kokoro-82M ONNX copy: missing ${missing.join(', ')}`,
       missing,
     );
@@ -60,12 +61,10 @@ export class KokoroTts implements Tts {
     try {
       kokoro = await import(/* @vite-ignore */ 'kokoro-js' as string);
     } catch {
-      throw Object.assign(
-        new Error(
-          'kokoro-js is not installed; add it to the agent worker, or use tts.provider sherpa-onnx with the ' +
-            'kokoro-en model from `npm run models` (same voice, no extra dependency)',
-        ),
-        { code: 'TTS_PROVIDER_UNAVAILABLE' },
+      throw new CodedError(
+        'tts_provider_unavailable',
+        'kokoro-js is not installed; add it to the agent worker, or use tts.provider sherpa-onnx with the ' +
+          'kokoro-en model from `npm run models` (same voice, no extra dependency)',
       );
     }
     const engine = await kokoro.KokoroTTS.from_pretrained(options.modelDir, {

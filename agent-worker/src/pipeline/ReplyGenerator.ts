@@ -1,7 +1,7 @@
 import type { DialogSession, DialogTurnInput } from '@voiceroom/agent-core/stages';
-import type { ChatHistory } from './chatHistory.ts';
+import type { ChatHistory } from './ChatHistory.ts';
 import type { Clock } from './clock.ts';
-import { FrameProcessor } from './frameProcessor.ts';
+import { FrameProcessor } from './FrameProcessor.ts';
 import type { DownstreamFrame, UpstreamFrame } from './frames.ts';
 
 /** One piece of synthesized speech and the sentence it belongs to. */

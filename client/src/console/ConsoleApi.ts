@@ -1,3 +1,5 @@
+import { CodedError } from '@voiceroom/protocol';
+
 /**
  * The control-plane calls the agent console makes: login, the live call list, call history and detail, extraction
  * review and a staff room token. A 401 refreshes the session once and retries; concurrent 401s share one refresh
@@ -98,14 +100,11 @@ export interface StaffRoomTicket {
   grants: { canPublish: boolean; canWhisper: boolean; canTakeOver: boolean };
 }
 
-export class ConsoleApiError extends Error {
-  readonly code: string;
-  readonly status: number;
+/** A refused console API request; `status` is the response's HTTP status (0 when the server was unreachable). */
+export class ConsoleApiError extends CodedError {
   constructor(status: number, code: string, message: string) {
-    super(message);
+    super(code, message, { status });
     this.name = 'ConsoleApiError';
-    this.code = code;
-    this.status = status;
   }
 }
 
@@ -199,7 +198,7 @@ export class ConsoleApi {
     if (authenticated && this.#session) headers.authorization = `Bearer ${this.#session.accessToken}`;
     return fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }).catch(
       () => {
-        throw new ConsoleApiError(0, 'NETWORK', 'the server cannot be reached; check your connection');
+        throw new ConsoleApiError(0, 'network_error', 'the server cannot be reached; check your connection');
       },
     );
   }
@@ -212,7 +211,7 @@ export class ConsoleApi {
     if (response.status === 401) this.#store(null);
     throw new ConsoleApiError(
       response.status,
-      typeof error?.code === 'string' ? error.code : `HTTP_${response.status}`,
+      typeof error?.code === 'string' ? error.code : `http_${response.status}`,
       typeof error?.message === 'string' ? error.message : `request failed (${response.status})`,
     );
   }

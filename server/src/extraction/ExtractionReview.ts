@@ -1,3 +1,4 @@
+import { CodedError } from '@voiceroom/protocol';
 import { auditFingerprint, recordAudit } from '../calls/auditLog.ts';
 import type { EntityManager, MikroORM } from '../db/orm.ts';
 import type { ExtractionJobQueue } from './jobs/ExtractionJobQueue.ts';
@@ -10,13 +11,10 @@ export type ReviewErrorCode =
   | 'extraction_not_reviewable'
   | 'extraction_not_failed';
 
-export class ReviewError extends Error {
-  readonly code: ReviewErrorCode;
-
+export class ReviewError extends CodedError<ReviewErrorCode> {
   constructor(code: ReviewErrorCode, message: string) {
-    super(message);
+    super(code, message);
     this.name = 'ReviewError';
-    this.code = code;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { CallDetailView } from './CallDetailView.ts';
-import type { ConsoleApi } from './consoleApi.ts';
+import type { ConsoleApi } from './ConsoleApi.ts';
 import type { HistoryView } from './HistoryView.ts';
 
 /**

@@ -1,3 +1,4 @@
+import { CodedError } from '@voiceroom/protocol';
 import { createLogger, type Logger } from '../log.ts';
 
 export type ReadinessCheck = () => Promise<void> | void;
@@ -15,8 +16,6 @@ export interface ReadinessResult {
   ready: boolean;
   checks: Record<string, CheckResult>;
 }
-
-class CheckTimeout extends Error {}
 
 /**
  * Named readiness checks (database, Redis, mediasoup workers, ...). A check fails by throwing or by not answering
@@ -55,14 +54,15 @@ export class ReadinessChecks {
         Promise.resolve().then(check),
         new Promise((_, reject) => {
           timer = setTimeout(
-            () => reject(new CheckTimeout(`no answer within ${this.#timeoutMs} ms`)),
+            () => reject(new CodedError('check_timeout', `no answer within ${this.#timeoutMs} ms`)),
             this.#timeoutMs,
           );
         }),
       ]);
       return { ok: true, ms: Math.round(performance.now() - start) };
     } catch (error) {
-      const code = error instanceof CheckTimeout ? 'check_timeout' : 'check_failed';
+      const code =
+        error instanceof CodedError && error.code === 'check_timeout' ? 'check_timeout' : 'check_failed';
       this.#log.warn({ check: name, code, err: error }, 'readiness check failed');
       return { ok: false, code, ms: Math.round(performance.now() - start) };
     } finally {

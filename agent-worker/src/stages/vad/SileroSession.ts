@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { CodedError } from '@voiceroom/protocol';
 
 /**
  * A synchronous ONNX Runtime session for Silero VAD. The public onnxruntime-node API only has an async `run`
@@ -36,12 +37,10 @@ function nativeBinding(): {
     if (typeof binding?.InferenceSession !== 'function') throw new Error('binding has no InferenceSession');
     return { InferenceSession: binding.InferenceSession, Tensor };
   } catch (error) {
-    throw Object.assign(
-      new Error(
-        `onnxruntime-node cannot be used synchronously (${(error as Error).message}); ` +
-          'use the energy VAD (vad.provider: energy) or reinstall onnxruntime-node 1.2x/1.3x',
-      ),
-      { code: 'VAD_RUNTIME_UNAVAILABLE' },
+    throw new CodedError(
+      'vad_runtime_unavailable',
+      `onnxruntime-node cannot be used synchronously (${(error as Error).message}); ` +
+        'use the energy VAD (vad.provider: energy) or reinstall onnxruntime-node 1.2x/1.3x',
     );
   }
 }
@@ -70,11 +69,9 @@ export class SileroSession {
     const inputs = this.#session.inputMetadata.map((m) => m.name).sort();
     const outputs = this.#session.outputMetadata.map((m) => m.name);
     if (inputs.join(',') !== 'input,sr,state' || outputs.length !== 2) {
-      throw Object.assign(
-        new Error(
-          `${modelPath} is not a Silero VAD v5 model (inputs ${inputs.join(', ')}); expected input, state, sr`,
-        ),
-        { code: 'VAD_MODEL_INVALID' },
+      throw new CodedError(
+        'vad_model_invalid',
+        `${modelPath} is not a Silero VAD v5 model (inputs ${inputs.join(', ')}); expected input, state, sr`,
       );
     }
     this.#outputs = Object.fromEntries(outputs.map((n) => [n, null]));

@@ -1,7 +1,7 @@
 import type { SttStream, VadStream } from '@voiceroom/agent-core/stages';
-import { CallerInput } from './callerInput.ts';
+import { CallerInput } from './CallerInput.ts';
 import type { Clock } from './clock.ts';
-import type { FrameProcessor } from './frameProcessor.ts';
+import type { FrameProcessor } from './FrameProcessor.ts';
 
 /** No audio for this long: the speaker stopped talking (a muted or closed track sends nothing, not silence). */
 const IDLE_MS = 200;

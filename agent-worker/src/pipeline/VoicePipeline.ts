@@ -2,23 +2,23 @@ import type { Dialog, Stt, Tts, Vad } from '@voiceroom/agent-core/stages';
 import type { AgentConfig, AgentState, SessionCallEvent } from '@voiceroom/protocol';
 import type { Logger } from 'pino';
 import type { CallPipeline } from '../worker/CallPipeline.ts';
-import { AudioOutput } from './audioOutput.ts';
-import { CallerInput } from './callerInput.ts';
-import { type CallerTranscript, CallerTranscripts } from './callerTranscripts.ts';
-import { ChatHistory } from './chatHistory.ts';
+import { AudioOutput } from './AudioOutput.ts';
+import { CallerInput } from './CallerInput.ts';
+import { type CallerTranscript, CallerTranscripts } from './CallerTranscripts.ts';
+import { ChatHistory } from './ChatHistory.ts';
 import { type Clock, systemClock } from './clock.ts';
-import type { FrameProcessor } from './frameProcessor.ts';
+import type { FrameProcessor } from './FrameProcessor.ts';
 import { listeningFor } from './listeningFor.ts';
 import {
   ReplyGenerator,
   type ReplyReporter,
   type SpeakSentences,
   type TurnTimings,
-} from './replyGenerator.ts';
+} from './ReplyGenerator.ts';
+import { SideVoice } from './SideVoice.ts';
 import { StageRecovery } from './StageRecovery.ts';
-import { SideVoice } from './sideVoice.ts';
-import { TurnTaker } from './turnTaker.ts';
-import { WhisperHints } from './whisperHints.ts';
+import { TurnTaker } from './TurnTaker.ts';
+import { WhisperHints } from './WhisperHints.ts';
 
 /**
  * transcript | agent.state | turn.metrics | stage.failed | handoff | end_call (after the goodbye was played), each

@@ -1,6 +1,6 @@
 import type { SttExpectation, SttStream, VadEvent, VadStream } from '@voiceroom/agent-core/stages';
 import type { Clock } from './clock.ts';
-import { FrameProcessor } from './frameProcessor.ts';
+import { FrameProcessor } from './FrameProcessor.ts';
 import type { DownstreamFrame } from './frames.ts';
 
 const SAMPLES_PER_MS = 16;

@@ -5,7 +5,7 @@ import type { EntityManager, MikroORM } from '../db/orm.ts';
 import { AuthError } from './errors.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import type { UserRole } from './roles.ts';
-import type { TokenService } from './tokens.ts';
+import type { TokenService } from './TokenService.ts';
 
 export interface PublicUser {
   id: string;

@@ -1,6 +1,6 @@
-import { heardPrefix } from './chatHistory.ts';
+import { heardPrefix } from './ChatHistory.ts';
 import type { Clock } from './clock.ts';
-import { FrameProcessor } from './frameProcessor.ts';
+import { FrameProcessor } from './FrameProcessor.ts';
 import type { DownstreamFrame } from './frames.ts';
 
 interface SentencePlayback {

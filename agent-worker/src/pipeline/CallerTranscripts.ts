@@ -1,4 +1,4 @@
-import { FrameProcessor } from './frameProcessor.ts';
+import { FrameProcessor } from './FrameProcessor.ts';
 import type { DownstreamFrame } from './frames.ts';
 
 /** Transcript events carry at most this much text (a monologue keeps its newest words). */

@@ -1,8 +1,8 @@
 import type { AgentState } from '@voiceroom/protocol';
 import type { Clock } from './clock.ts';
-import { FrameProcessor } from './frameProcessor.ts';
+import { FrameProcessor } from './FrameProcessor.ts';
 import type { DownstreamFrame, UpstreamFrame } from './frames.ts';
-import { type TurnAction, type TurnInput, type TurnSettings, TurnStateMachine } from './turnStateMachine.ts';
+import { type TurnAction, type TurnInput, type TurnSettings, TurnStateMachine } from './TurnStateMachine.ts';
 
 export interface TurnTakerOptions {
   settings: TurnSettings;

@@ -1,4 +1,4 @@
-import { FrameProcessor } from './frameProcessor.ts';
+import { FrameProcessor } from './FrameProcessor.ts';
 import type { DownstreamFrame } from './frames.ts';
 
 /**

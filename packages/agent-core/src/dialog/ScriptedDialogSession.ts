@@ -1,0 +1,397 @@
+import type { AgentConfig } from '@voiceroom/protocol';
+import {
+  CallTracker,
+  chooseHypothesis,
+  type Expectation,
+  type OrderOp,
+  type Understanding,
+} from '../nlu/index.ts';
+import type { DialogChunk, DialogSession, DialogTurnInput } from '../stages/index.ts';
+import { HANDOFFS, UPSET_SCORE } from './handoff.ts';
+import { guessSize, QuestionLadder, RepeatGuard } from './repair.ts';
+import {
+  acknowledgeAdded,
+  acknowledgeDetails,
+  acknowledgeRemoved,
+  answers,
+  askSize,
+  categoryQuestion,
+  hintSentence,
+  orderExample,
+  REPAIR_QUESTIONS,
+  readBack,
+  sizeChoices,
+  smallTalkReply,
+  spokenAddress,
+} from './replies.ts';
+
+import {
+  CONFIRM_NAME_BELOW,
+  categoryNamed,
+  declinesPhone,
+  etaAnswer,
+  type Pending,
+  type Reply,
+  removedLines,
+  type Stage,
+  sizesOf,
+  touchedLines,
+} from './scriptedFacts.ts';
+
+/**
+ * One call of the scripted policy (see ScriptedDialog): the slot being filled, the repair ladder and what the
+ * caller said so far.
+ */
+export class ScriptedDialogSession implements DialogSession {
+  readonly #config: AgentConfig;
+  readonly #tracker: CallTracker;
+  readonly #usedHints = new Set<string>();
+  #stage: Stage = 'order';
+  #misunderstandings = 0;
+  /** The caller said the read-back was wrong: the next prompt asks what to change. */
+  #reviewing = false;
+  #userTurnsSeen = 0;
+  #closed = false;
+  readonly #ladder = new QuestionLadder();
+  readonly #guard = new RepeatGuard();
+  #pending: Pending | undefined;
+  #offeredHuman = false;
+  #phoneDeclined = false;
+  #askedHouseNumber = false;
+  /** The caller said no to "Did you say medium?": offer the choices next. */
+  #guessRejected = false;
+  /** The caller said no to the name the agent heard: ask to spell it. */
+  #spellName = false;
+
+  constructor(config: AgentConfig) {
+    this.#config = config;
+    this.#tracker = new CallTracker({
+      menu: config.menu,
+      knowledge: config.knowledge,
+      handoffKeywords: config.handoff.keywords,
+    });
+  }
+
+  get stage(): Stage {
+    return this.#stage;
+  }
+
+  get tracker(): CallTracker {
+    return this.#tracker;
+  }
+
+  async *respond(input: DialogTurnInput, signal: AbortSignal): AsyncIterable<DialogChunk> {
+    if (this.#closed || signal.aborted) return;
+    this.#catchUp(input);
+    const expecting = this.#expectation();
+    const text = chooseHypothesis(this.#tracker.nlu, input.userText, input.alternatives ?? [], expecting);
+    const reply = this.#decide(text, input.hints, input.confidence);
+    this.#tracker.noteAgentTurn(reply.sentences.join(' '));
+    for (const [i, sentence] of reply.sentences.entries()) {
+      // Yield to the event loop between sentences so an abort (barge-in) lands between them.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (signal.aborted) return;
+      yield { type: 'text', text: i === 0 ? sentence : ` ${sentence}` };
+    }
+    if (signal.aborted) return;
+    if (reply.handoff) yield { type: 'handoff', reason: reply.handoff };
+    if (reply.end) yield { type: 'end_call' };
+  }
+
+  /** A human agent's words (barge or takeover): what they added or changed for the caller is part of the order. */
+  hearHuman(text: string): void {
+    if (!this.#closed) this.#tracker.hearStaff(text);
+  }
+
+  close(): void {
+    this.#closed = true;
+  }
+
+  /** Caller turns this session did not answer (a human had taken over) still count: hear them silently. */
+  #catchUp(input: DialogTurnInput): void {
+    const userTurns = input.history.filter((m) => m.role === 'user').map((m) => m.content);
+    const earlier = userTurns.at(-1) === input.userText ? userTurns.slice(0, -1) : userTurns;
+    for (const text of earlier.slice(this.#userTurnsSeen)) this.#hear(text);
+    this.#userTurnsSeen = earlier.length + 1;
+  }
+
+  #expectation(): Expectation {
+    if (this.#pending || this.#offeredHuman) return 'yesno';
+    if (this.#stage === 'order') return this.#tracker.order.lineMissingSize ? 'size' : 'order';
+    return this.#stage === 'done' ? 'none' : this.#stage;
+  }
+
+  #hear(text: string): {
+    understanding: Understanding;
+    placed: boolean;
+    added: boolean;
+    removed: boolean;
+    touched: number;
+  } {
+    const wasConfirming = this.#stage === 'confirm';
+    const { understanding, touched } = this.#tracker.hear(text, this.#expectation());
+    const placed = wasConfirming && this.#tracker.confirmed;
+    if (placed) this.#stage = 'done';
+    this.#advance(understanding);
+    const removed = understanding.ops.some((o) => o.kind === 'remove');
+    return {
+      understanding,
+      placed,
+      added: touched.length > 0 && !removed,
+      removed: touched.length > 0 && removed,
+      touched: touched.length,
+    };
+  }
+
+  /** Moves past the order stage when the caller is done, and past slots the caller already filled. */
+  #advance(u: Understanding): void {
+    const from = this.#stage;
+    const order = this.#tracker.order;
+    const detail = u.name !== undefined || u.address !== undefined || u.phone !== undefined;
+    if (this.#stage === 'confirm' && u.no && u.ops.length === 0 && !detail) {
+      this.#stage = 'order';
+      this.#reviewing = true;
+      return;
+    }
+    // "no, the address is ..." after a rejected read-back: straight back to the read-back once complete.
+    if (this.#reviewing && (detail || u.ops.length > 0) && !order.isEmpty && !order.lineMissingSize) {
+      this.#reviewing = false;
+      this.#stage = 'name';
+    }
+    if (
+      this.#stage === 'order' &&
+      (u.doneOrdering || (u.no && u.ops.length === 0)) &&
+      !order.isEmpty &&
+      !order.lineMissingSize
+    ) {
+      this.#stage = 'name';
+    }
+    // Only an answer to the phone question declines it (not the "no" that finished an earlier slot).
+    if (from === 'phone' && (u.no || declinesPhone(u))) this.#phoneDeclined = true;
+    this.#skipFilledSlots();
+  }
+
+  #skipFilledSlots(): void {
+    const customer = this.#tracker.customer;
+    if (this.#stage === 'name' && customer.name) this.#stage = 'address';
+    // An address without a house number is asked about once more ("What's the house number on Oak Street?").
+    const numbered = customer.address !== null && /^\d/.test(customer.address);
+    if (this.#stage === 'address' && customer.address && (numbered || this.#askedHouseNumber))
+      this.#stage = 'phone';
+    if (this.#stage === 'phone' && (customer.phone || this.#phoneDeclined)) this.#stage = 'confirm';
+  }
+
+  #decide(text: string, hints: readonly string[], confidence: number | undefined): Reply {
+    const coaching = hints.filter((h) => !this.#usedHints.has(h));
+    for (const hint of coaching) this.#usedHints.add(hint);
+    const reply = this.#replyTo(text, confidence);
+    if (coaching.length > 0 && !reply.handoff) reply.sentences.unshift(...coaching.map(hintSentence));
+    return reply;
+  }
+
+  #replyTo(text: string, confidence: number | undefined): Reply {
+    if (this.#stage === 'done') return { sentences: [this.#config.goodbye], end: true };
+    const stageBefore = this.#stage;
+    const customerBefore = { ...this.#tracker.customer };
+    const pending = this.#pending;
+    const offeredHuman = this.#offeredHuman;
+    this.#pending = undefined;
+    this.#offeredHuman = false;
+    const heard = this.#hear(text);
+    const u = heard.understanding;
+    const handoff =
+      u.upset >= UPSET_SCORE
+        ? HANDOFFS.upset
+        : u.wantsHuman || (offeredHuman && u.yes)
+          ? HANDOFFS.asked
+          : undefined;
+    if (handoff) return { sentences: [handoff.text], handoff: handoff.reason };
+    if (heard.placed) {
+      return {
+        sentences: ['Great, your order is placed.', ...etaAnswer(this.#config), this.#config.goodbye],
+        end: true,
+      };
+    }
+    if (u.goodbye && heard.touched === 0) return { sentences: [this.#config.goodbye], end: true };
+    const unsure =
+      stageBefore === 'name' ? this.#confirmUnsureName(customerBefore.name, confidence) : undefined;
+    if (unsure) return unsure;
+
+    const sentences: string[] = [];
+    const accepted = pending !== undefined && u.yes && u.ops.length === 0;
+    this.#guessRejected = pending !== undefined && u.no;
+    if (pending?.reject && u.no && !u.name) sentences.push(...pending.reject());
+    if (accepted) {
+      sentences.push(...pending.accept());
+      this.#advance(u);
+    }
+    if (offeredHuman && u.no) sentences.push("Okay, let's keep going.");
+    sentences.push(...answers(u, this.#tracker, this.#config.menu));
+    if (sentences.length === 0 && heard.touched === 0 && u.smallTalk)
+      sentences.push(smallTalkReply(u.smallTalk));
+    // "I'd like a pizza": which one?
+    const category =
+      sentences.length === 0 && heard.touched === 0 ? categoryNamed(this.#tracker, u) : undefined;
+    if (category) sentences.push(categoryQuestion(this.#config.menu, category));
+    if (heard.removed) sentences.push(acknowledgeRemoved(removedLines(u)));
+    if (heard.added) sentences.push(acknowledgeAdded(touchedLines(this.#tracker.order, u)));
+    // A detail given or corrected outside its own question; the read-back says it again anyway.
+    if (this.#stage !== 'confirm' || stageBefore !== 'confirm')
+      sentences.push(...acknowledgeDetails(customerBefore, this.#tracker.customer, stageBefore));
+
+    const customer = this.#tracker.customer;
+    const detailsChanged =
+      customer.name !== customerBefore.name ||
+      customer.address !== customerBefore.address ||
+      customer.phone !== customerBefore.phone;
+    const understood =
+      sentences.length > 0 ||
+      heard.touched > 0 ||
+      u.name ||
+      u.address ||
+      u.phone ||
+      u.email ||
+      u.yes ||
+      u.no ||
+      u.doneOrdering ||
+      this.#stage !== stageBefore;
+    if (!understood) {
+      this.#misunderstandings++;
+      if (this.#misunderstandings >= this.#config.handoff.maxMisunderstandings) {
+        return {
+          sentences: ["I'm sorry, I'm having trouble understanding. Let me get a person to help you."],
+          handoff: `${this.#misunderstandings} misunderstood turns in a row`,
+        };
+      }
+    } else this.#misunderstandings = 0;
+    // A question of our own ("which pizza?") is the prompt already.
+    if (category) {
+      this.#ladder.reset();
+      return { sentences };
+    }
+    // Progress on the question itself: an item for "anything else?", any change for the read-back. A new question
+    // (the slot moved on) starts its own count.
+    const slot = this.#slotKey();
+    const progressed =
+      accepted ||
+      ((slot === 'order' || slot === 'more') && heard.touched > 0) ||
+      (slot === 'confirm' && (heard.touched > 0 || detailsChanged));
+    const ask = this.#ask(u, progressed, accepted || heard.touched > 0 || this.#stage !== stageBefore);
+    if (!understood)
+      sentences.push(text.trim() === '' ? "Sorry, I didn't catch that." : "Sorry, I didn't get that.");
+    sentences.push(...ask.slice(0, -1), this.#guard.say(ask.at(-1) ?? ''));
+    return { sentences };
+  }
+
+  /** The next question, changing tack (a repair) when the caller has not got past the same one twice. */
+  #ask(u: Understanding, progressed: boolean, afterProgress: boolean): string[] {
+    const failures = this.#ladder.step(this.#slotKey(), progressed);
+    const repair = failures >= 2 ? this.#repair(u, failures) : undefined;
+    if (repair) return repair;
+    if (this.#stage === 'confirm' && failures === 0)
+      return readBack(this.#tracker.order, this.#tracker.customer, this.#config.menu.currency);
+    return [this.#prompt(afterProgress)];
+  }
+
+  #slotKey(): string {
+    if (this.#stage !== 'order') return this.#stage;
+    const missing = this.#tracker.order.lineMissingSize;
+    if (missing) return `size:${missing.name}`;
+    return this.#tracker.order.isEmpty ? 'order' : 'more';
+  }
+
+  /** A different way to get past a slot after two failed asks; undefined to ask plainly again. */
+  #repair(u: Understanding, failures: number): string[] | undefined {
+    const order = this.#tracker.order;
+    const missing = this.#stage === 'order' ? order.lineMissingSize : undefined;
+    if (failures >= 3 && this.#stage === 'order' && !missing && !order.isEmpty) {
+      this.#stage = 'name';
+      this.#ladder.reset();
+      this.#skipFilledSlots();
+      return ["I'll take that as everything for now.", this.#prompt(true)];
+    }
+    if (failures >= 3 && this.#stage === 'phone') {
+      this.#phoneDeclined = true;
+      this.#stage = 'confirm';
+      this.#ladder.step('confirm', true);
+      return [
+        "No problem, we'll go without a phone number.",
+        ...readBack(order, this.#tracker.customer, this.#config.menu.currency),
+      ];
+    }
+    // A rejected guess ("Did you say medium?" "no") gets the choices before a person is offered.
+    if (failures === 3 && missing && this.#guessRejected) {
+      this.#guessRejected = false;
+      return [sizeChoices(missing, sizesOf(this.#config, missing.name))];
+    }
+    if (failures >= 3) {
+      this.#offeredHuman = true;
+      this.#ladder.reset();
+      return ["I'm sorry this is taking a while. Would you like me to get a person to help you?"];
+    }
+    if (missing) {
+      const sizes = sizesOf(this.#config, missing.name);
+      const guess = guessSize(u.words, sizes);
+      if (!guess) return [sizeChoices(missing, sizes)];
+      const set: OrderOp = { kind: 'set_size', target: { name: missing.name }, size: guess };
+      this.#pending = { accept: () => [acknowledgeAdded(order.apply([set]))] };
+      return [`Did you say ${guess}?`];
+    }
+    if (this.#stage === 'order' && order.isEmpty) return [orderExample(this.#config.menu)];
+    if (this.#stage === 'order') this.#pending = { accept: () => this.#finishOrdering() };
+    return this.#stage === 'done' ? undefined : [REPAIR_QUESTIONS[this.#stage]];
+  }
+
+  #prompt(afterProgress: boolean): string {
+    const order = this.#tracker.order;
+    switch (this.#stage) {
+      case 'order': {
+        if (this.#reviewing && afterProgress) {
+          this.#reviewing = false;
+          return 'Sorry about that. What would you like to change?';
+        }
+        const missing = order.lineMissingSize;
+        if (missing) return askSize(missing, this.#config.menu);
+        if (order.isEmpty) return 'What would you like to order?';
+        return afterProgress ? 'Anything else?' : 'Would you like anything else?';
+      }
+      case 'name':
+        return this.#spellName ? REPAIR_QUESTIONS.name : 'Can I get a name for the order?';
+      case 'address': {
+        const street = this.#tracker.customer.address;
+        if (!street) return "What's the delivery address?";
+        this.#askedHouseNumber = true;
+        return `What's the house number on ${spokenAddress(street)}?`;
+      }
+      case 'phone':
+        return 'And a phone number, in case the driver needs to reach you?';
+      case 'confirm':
+        return 'Shall I place the order?';
+      case 'done':
+        return this.#config.goodbye;
+    }
+  }
+
+  /** A name heard with low confidence is read back as a question instead of taken as heard. */
+  #confirmUnsureName(before: string | null, confidence: number | undefined): Reply | undefined {
+    const name = this.#tracker.customer.name;
+    if (confidence === undefined || confidence >= CONFIRM_NAME_BELOW || !name || name === before)
+      return undefined;
+    this.#pending = {
+      accept: () => [],
+      reject: () => {
+        this.#tracker.forgetName();
+        this.#stage = 'name';
+        this.#spellName = true;
+        return ['Sorry about that.'];
+      },
+    };
+    return { sentences: [`Did you say ${name}?`] };
+  }
+
+  #finishOrdering(): string[] {
+    this.#stage = 'name';
+    this.#skipFilledSlots();
+    return [];
+  }
+}

@@ -1,0 +1,65 @@
+import type { AgentConfig } from '@voiceroom/protocol';
+import type { CallTracker, Order, OrderLine, Understanding } from '../nlu/index.ts';
+import { hasAnyPhrase } from '../nlu/text.ts';
+
+/** Where the call is: the slot the agent is filling. */
+export type Stage = 'order' | 'name' | 'address' | 'phone' | 'confirm' | 'done';
+
+/** A yes/no question the agent asked to repair a slot ("Did you say medium?"): what a yes does. */
+export interface Pending {
+  /** Applies the guess; returns what the agent says about it. */
+  accept: () => string[];
+  /** Undoes what was taken tentatively; returns what the agent says about it. */
+  reject?: () => string[];
+}
+
+export interface Reply {
+  sentences: string[];
+  end?: boolean;
+  handoff?: string;
+}
+
+/** Below this recogniser confidence a name just heard is confirmed ("Did you say Sarah Miller?"), not taken. */
+export const CONFIRM_NAME_BELOW = 0.1;
+
+/** The caller would rather not give a phone number. */
+const SKIP = ['skip', 'rather not', 'no phone', 'dont have', 'not needed', 'no need'];
+
+export function declinesPhone(u: Understanding): boolean {
+  return u.no || hasAnyPhrase(u.words, SKIP);
+}
+
+export function removedLines(u: Understanding) {
+  return u.ops.flatMap((o) =>
+    o.kind === 'remove' && o.target.name
+      ? [{ name: o.target.name, size: o.target.size ?? null, quantity: 1 }]
+      : [],
+  );
+}
+
+/** The order lines an understanding added to or changed, else the line in focus. */
+export function touchedLines(order: Order, u: Understanding): readonly OrderLine[] {
+  const names = new Set(
+    u.ops.flatMap((o) =>
+      'name' in o ? [o.name] : o.kind !== 'clear' && o.target.name ? [o.target.name] : [],
+    ),
+  );
+  const lines = order.lines.filter((l) => names.has(l.name));
+  return lines.length > 0 ? lines : order.focus ? [order.focus] : [];
+}
+
+export function sizesOf(config: AgentConfig, name: string): string[] {
+  return Object.keys(config.menu.items.find((i) => i.name === name)?.sizes ?? {});
+}
+
+/** A menu category the caller named without an item ("I'd like a pizza"). */
+export function categoryNamed(tracker: CallTracker, u: Understanding): string | undefined {
+  const matcher = tracker.nlu.matcher;
+  return u.words.map((_, i) => matcher.categoryAt(u.words, i)).find((c) => c !== undefined);
+}
+
+/** The knowledge answer about delivery time, if the agent has one. */
+export function etaAnswer(config: AgentConfig): string[] {
+  const eta = config.knowledge.find((k) => k.keywords.some((w) => ['long', 'wait', 'time'].includes(w)));
+  return eta ? [eta.answer] : [];
+}

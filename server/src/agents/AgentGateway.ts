@@ -7,6 +7,7 @@ import {
   type SessionAccept,
   SessionEndedSchema,
   SessionEventSchema,
+  type SessionResume,
   WorkerRegisterSchema,
 } from '@voiceroom/sdk/protocol';
 import type { Server, Socket } from 'socket.io';
@@ -14,11 +15,13 @@ import type { CallEventBus } from '../events.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { AgentMediaLink, AgentReceiveStream } from '../media/AgentMediaLink.ts';
 import type { RoomRegistry } from '../media/RoomRegistry.ts';
+import { ConversationRecord } from './ConversationRecord.ts';
 import type { AgentConfigSource } from './FileAgentConfigStore.ts';
 import { offerSession } from './offerSession.ts';
 import { publishSessionEvent } from './publishSessionEvent.ts';
 import { serviceTokenAuth } from './serviceTokenAuth.ts';
 import { untilReceiving } from './untilReceiving.ts';
+import { WorkerHeartbeats } from './WorkerHeartbeats.ts';
 import { pickLeastLoaded } from './workerSelection.ts';
 
 export interface AgentGatewayOptions {
@@ -37,6 +40,14 @@ export interface AgentGatewayOptions {
    * a join/leave loop stops getting fresh agents (logged with code dispatch_limit). Worker failures do not count.
    */
   maxDispatchesPerCall?: number;
+  /**
+   * How many times one call's agent may be lost (its worker crashed or went silent) and dispatched again with the
+   * conversation so far (AGENT_MAX_REDISPATCHES_PER_CALL, default 3). Counted apart from customer dispatches; past
+   * it the call is ended as agent_failed (code redispatch_limit), so a call that crashes every worker stops there.
+   */
+  maxRedispatchesPerCall?: number;
+  /** How long a worker that sends heartbeats may fall silent before it is taken as lost. Default 2 s. */
+  heartbeatTimeoutMs?: number;
 }
 
 export interface AgentGatewayEvents {
@@ -48,8 +59,11 @@ export interface AgentGatewayEvents {
   hangup: [info: { roomId: string }];
   /** A session ended, for whatever reason. */
   sessionended: [info: { roomId: string; sessionId: string; reason: string }];
-  /** A customer joined but no agent was dispatched: the call used up its dispatches (code dispatch_limit). */
-  dispatchrefused: [info: { roomId: string; code: 'dispatch_limit' }];
+  /**
+   * No agent was dispatched: a customer joined a call that used up its dispatches (dispatch_limit), or the call's
+   * agent was lost more often than allowed (redispatch_limit: the call is ended).
+   */
+  dispatchrefused: [info: { roomId: string; code: 'dispatch_limit' | 'redispatch_limit' }];
 }
 
 interface WorkerEntry {
@@ -100,12 +114,31 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
   readonly #joinDispatches = new Map<string, number>();
   /** When each call's first customer joined (performance.now()): where its recording starts. */
   readonly #callerJoinedAt = new Map<string, number>();
+  /** Rooms whose agent was lost mid-call: the next agent there resumes the conversation. */
+  readonly #resuming = new Set<string>();
+  /** Agents lost per room (worker crash or silence). */
+  readonly #redispatches = new Map<string, number>();
+  readonly #conversations: ConversationRecord;
+  readonly #heartbeats: WorkerHeartbeats;
   readonly #unsubscribe: (() => void)[] = [];
 
   constructor(options: AgentGatewayOptions) {
     super();
     this.#options = options;
     this.#log = options.logger ?? createLogger('agents.gateway');
+    this.#conversations = new ConversationRecord(options.bus);
+    this.#heartbeats = new WorkerHeartbeats({
+      timeoutMs: options.heartbeatTimeoutMs ?? 2_000,
+      onSilent: (workerId, silentMs) => {
+        const worker = this.#workers.get(workerId);
+        if (!worker) return;
+        this.#log.warn(
+          { workerId, name: worker.name, silentMs, code: 'worker_silent' },
+          'agent worker silent past its heartbeat timeout; taking it as lost',
+        );
+        worker.socket.disconnect(true);
+      },
+    });
     const namespace = options.io.of(AGENTS_NAMESPACE);
     namespace.use(serviceTokenAuth(options.tokens));
     namespace.on('connection', (socket) => this.#onConnection(socket));
@@ -122,6 +155,8 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         this.#takenOver.delete(r.roomId);
         this.#joinDispatches.delete(r.roomId);
         this.#callerJoinedAt.delete(r.roomId);
+        this.#resuming.delete(r.roomId);
+        this.#redispatches.delete(r.roomId);
         const session = this.#byRoom.get(r.roomId);
         if (session) this.#end(session, 'room_closed', true);
       }),
@@ -184,6 +219,8 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
     this.#waiting.clear();
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    this.#heartbeats.close();
+    this.#conversations.close();
     for (const session of [...this.#sessions.values()]) this.#end(session, 'server_shutdown', true);
     for (const worker of this.#workers.values()) worker.socket.disconnect(true);
     this.#workers.clear();
@@ -218,13 +255,17 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         },
       };
       this.#workers.set(worker.id, worker);
+      const { heartbeatMs } = parsed.data;
+      if (heartbeatMs !== undefined) this.#heartbeats.watch(worker.id, heartbeatMs);
       this.#log.info(
-        { workerId: worker.id, name: worker.name, capacity: worker.capacity },
+        { workerId: worker.id, name: worker.name, capacity: worker.capacity, heartbeatMs },
         'agent worker registered',
       );
       ack({ ok: true, data: { workerId: worker.id } });
       this.#dispatchWaiting();
     });
+    // Any message from the worker shows it alive; the heartbeat is for when it has nothing else to say.
+    socket.onAny(() => this.#heartbeats.seen(socket.id));
     socket.on(AgentLinkEvents.event, (payload: unknown) => {
       const parsed = SessionEventSchema.safeParse(payload);
       const session = parsed.success ? this.#sessions.get(parsed.data.sessionId) : undefined;
@@ -255,20 +296,54 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     socket.on('disconnect', (reason) => {
       if (!worker) return;
       this.#workers.delete(worker.id);
+      this.#heartbeats.forget(worker.id);
       const orphaned = [...worker.sessions];
       const level = orphaned.length > 0 ? 'warn' : 'info';
       this.#log[level](
         { workerId: worker.id, reason, sessions: orphaned.length },
         'agent worker disconnected',
       );
-      for (const session of orphaned) {
-        this.#end(session, 'worker_lost', false);
-        const room = this.#options.rooms.get(session.roomId);
-        if (room && !room.closed && room.peers.some((p) => p.id === session.customerPeerId)) {
-          void this.#dispatch(session.roomId, session.customerPeerId);
-        }
-      }
+      for (const session of orphaned) this.#agentLost(session);
     });
+  }
+
+  /**
+   * The session's worker is gone (crashed, hung, drained away): the caller is still there, so another agent takes
+   * the call over, resuming the conversation when the lost one had spoken to the caller. Bounded per call.
+   */
+  #agentLost(session: AgentSession): void {
+    const { roomId, customerPeerId } = session;
+    const wasLive = session.link !== null;
+    this.#end(session, 'worker_lost', false);
+    for (const cut of this.#conversations.cutAgentLines(roomId)) {
+      this.#options.bus.emit('transcript', {
+        roomId,
+        ...cut,
+        speaker: 'agent',
+        final: true,
+        interrupted: true,
+      });
+    }
+    const room = this.#options.rooms.get(roomId);
+    if (!room || room.closed || !room.peers.some((p) => p.id === customerPeerId)) return;
+    const count = (this.#redispatches.get(roomId) ?? 0) + 1;
+    const limit = this.#options.maxRedispatchesPerCall ?? 3;
+    if (count > limit) {
+      this.#log.error(
+        { roomId, code: 'redispatch_limit', limit },
+        'the call lost its agent more often than allowed; ending it',
+      );
+      this.emit('dispatchrefused', { roomId, code: 'redispatch_limit' });
+      room.close('agent_failed', false);
+      return;
+    }
+    this.#redispatches.set(roomId, count);
+    if (wasLive) this.#resuming.add(roomId);
+    this.#log.warn(
+      { roomId, redispatch: count, limit, resume: this.#resuming.has(roomId) },
+      'agent lost mid-call; dispatching another',
+    );
+    void this.#dispatch(roomId, customerPeerId);
   }
 
   #onCustomerJoined(roomId: string, customerPeerId: string): void {
@@ -322,6 +397,10 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
       return;
     }
     if (this.#byRoom.has(roomId) || room.closed) return;
+    const resume: SessionResume | undefined = this.#resuming.has(roomId)
+      ? this.#conversations.resume(roomId)
+      : undefined;
+    this.#conversations.agentDispatched(roomId);
 
     const tried = new Set<string>();
     for (let attempt = 0; attempt < MAX_DISPATCH_ATTEMPTS; attempt++) {
@@ -345,6 +424,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         agentPeerId: `agent-${session.id}`,
         config,
         callerJoinedAt: this.#callerJoinedAt.get(roomId),
+        resume,
       };
       const result = await offerSession(worker.socket, offer, this.#options.dispatchTimeoutMs ?? 30_000);
       if (session.ended) return;

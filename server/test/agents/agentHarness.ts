@@ -35,6 +35,8 @@ export async function startAgentHarness(
     dispatchTimeoutMs?: number;
     greetingWaitMs?: number;
     maxDispatchesPerCall?: number;
+    maxRedispatchesPerCall?: number;
+    heartbeatTimeoutMs?: number;
     /** Agent configurations (default agent-worker/agents). */
     agentsDir?: string;
     /** Where the gateway gets agent configurations (default: the files in `agentsDir`). */

@@ -1,4 +1,4 @@
-import { type AgentConfigInput, AgentConfigSchema } from '@voiceroom/sdk/protocol';
+import { type AgentConfigInput, AgentConfigSchema, type SessionResume } from '@voiceroom/sdk/protocol';
 import { speakWith } from '../../src/pipeline/sentenceSpeech.ts';
 import { type PipelineEvent, VoicePipeline } from '../../src/pipeline/voicePipeline.ts';
 import type { Dialog, Stt, Vad } from '../../src/stages/types.ts';
@@ -41,6 +41,8 @@ export interface HarnessOptions {
   fallbacks?: { vad?: Vad; stt?: Stt };
   /** A real dialog instead of the double (`harness.dialog` then sees no requests). */
   realDialog?: Dialog;
+  /** The call so far: the pipeline takes it over from a lost agent. */
+  resume?: SessionResume;
 }
 
 export function createHarness(
@@ -70,6 +72,7 @@ export function createHarness(
   const pipeline = new VoicePipeline({
     roomId: 'room-1',
     config,
+    ...(options.resume ? { resume: options.resume } : {}),
     vad,
     stt,
     fallbacks: {

@@ -63,7 +63,7 @@ async function main(): Promise<void> {
       });
       results.push(run);
       process.stderr.write(
-        `${JSON.stringify({ run: i + 1, of: runs, killed: run.killed, noticed_ms: Math.round(run.noticedMs), redispatched_ms: Math.round(run.redispatchedMs), first_packet_ms: Math.round(run.firstPacketMs), audible_ms: Math.round(run.audibleMs) })}\n`,
+        `${JSON.stringify({ run: i + 1, of: runs, killed: run.killed, noticed_ms: Math.round(run.noticedMs), redispatched_ms: Math.round(run.redispatchedMs), joined_ms: Math.round(run.joinedMs), speaking_ms: Math.round(run.speakingMs), first_packet_ms: Math.round(run.firstPacketMs), audible_ms: Math.round(run.audibleMs) })}\n`,
       );
       app.server.registry.get(run.roomId)?.close('customer_hung_up');
       await start(run.killed);
@@ -78,13 +78,16 @@ async function main(): Promise<void> {
     n: results.length,
     noticed_ms: spread(results.map((r) => r.noticedMs)),
     redispatched_ms: spread(results.map((r) => r.redispatchedMs)),
+    joined_ms: spread(results.map((r) => r.joinedMs)),
+    speaking_ms: spread(results.map((r) => r.speakingMs)),
     first_packet_ms: spread(results.map((r) => r.firstPacketMs)),
     audible_ms: spread(results.map((r) => r.audibleMs)),
     load_avg_1m: spread(loads),
     measured:
       'SIGKILL to the agent worker process serving a call (agent listening, after answering an order) -> the server ' +
-      'ending its session as worker_lost (noticed), another agent live in the same call (redispatched), the first ' +
-      "packet of the new agent's voice in the caller's Chromium (inbound-rtp lastPacketReceivedTimestamp) and that " +
+      'ending its session as worker_lost (noticed), the call offered to another worker with the conversation ' +
+      '(redispatched), that agent live in the same call (joined), its first caption (speaking: sent with its first ' +
+      "audio frame), the first packet of the new agent's voice in the caller's Chromium (inbound-rtp lastPacketReceivedTimestamp) and that " +
       'voice audible there (AnalyserNode RMS >= 0.01 from that packet on); kill time put on the page clock by a ' +
       'round-trip-corrected offset. Every process on one shared 2-core machine: figures are floors for its load.',
   };

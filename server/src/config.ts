@@ -117,8 +117,12 @@ const EnvSchema = z.object({
   AGENT_MAX_DISPATCHES_PER_CALL: count(1, 1000).default(DEFAULT_ABUSE_LIMITS.maxAgentDispatchesPerCall),
   /** Agents lost mid-call (worker crash or silence) that are replaced in one call before it is ended. */
   AGENT_MAX_REDISPATCHES_PER_CALL: count(0, 100).default(DEFAULT_ABUSE_LIMITS.maxAgentRedispatchesPerCall),
-  /** An agent worker silent this long (no heartbeat) is taken as lost and its calls go to another worker. */
-  AGENT_HEARTBEAT_TIMEOUT_MS: count(500, 600_000).default(2_000),
+  /**
+   * An agent worker silent this long (no heartbeat) is taken as lost and its calls go to another worker. A crashed
+   * worker needs no timeout (its connection closes at once); this catches hung ones. 5 s: a starved but healthy
+   * worker on a loaded machine was seen silent for 3 s.
+   */
+  AGENT_HEARTBEAT_TIMEOUT_MS: count(500, 600_000).default(5_000),
   LOGIN_FAILURES_BEFORE_BACKOFF: count(1, 1000).default(DEFAULT_ABUSE_LIMITS.loginFailuresBeforeBackoff),
   LOGIN_BACKOFF_BASE_S: count(1, 3600).default(DEFAULT_ABUSE_LIMITS.loginBackoffBaseS),
   LOGIN_BACKOFF_MAX_S: count(1, 86_400).default(DEFAULT_ABUSE_LIMITS.loginBackoffMaxS),

@@ -40,8 +40,12 @@ export interface WorkerKillRun {
   killed: string;
   /** Kill -> the server ended the agent session as worker_lost. */
   noticedMs: number;
-  /** Kill -> another agent joined the call (a live session again). */
+  /** Kill -> the call offered to another worker, with the conversation so far. */
   redispatchedMs: number;
+  /** Kill -> another agent joined the call (its worker set the session up; a live session again). */
+  joinedMs: number;
+  /** Kill -> the new agent's first words went out (its first caption, sent as its first audio frame is). */
+  speakingMs: number;
   /** Kill -> the first packet of the new agent's voice at the caller's page. */
   firstPacketMs: number;
   /** Kill -> the new agent audible in the caller's page (analyser on the received tracks). */
@@ -96,6 +100,19 @@ export async function killWorkerMidCall(scene: WorkerKillScene): Promise<WorkerK
     };
     server.gateway.on('sessionended', onEnded);
   });
+  const offered = new Promise<number>((resolve) => {
+    const onDispatched = (e: { roomId: string; resume: boolean }) => {
+      if (e.roomId !== roomId || !e.resume) return;
+      server.gateway.off('dispatched', onDispatched);
+      resolve(performance.now());
+    };
+    server.gateway.on('dispatched', onDispatched);
+  });
+  let speakingAt: number | undefined;
+  const offSpeaking = server.bus.on('transcript', (t) => {
+    if (t.roomId === roomId && speakingAt === undefined && RESUMED_SEGMENT.test(t.segmentId))
+      speakingAt = performance.now();
+  });
   const offset = await pageClockOffset(page);
   const killedAt = performance.now();
   worker.signal('SIGKILL');
@@ -106,10 +123,16 @@ export async function killWorkerMidCall(scene: WorkerKillScene): Promise<WorkerK
       setTimeout(() => reject(new Error('the server did not notice the kill within 10 s')), 10_000),
     ),
   ]);
-  const redispatched = await pollUntil(
+  const offeredAt = await Promise.race([
+    offered,
+    new Promise<number>((_, reject) =>
+      setTimeout(() => reject(new Error('the call was not offered to another worker within 10 s')), 10_000),
+    ),
+  ]);
+  const joined = await pollUntil(
     async () => ({ session: liveSession(roomId), at: performance.now() }),
     (s) => s.session !== undefined && s.session.id !== session.id,
-    { timeoutMs: 10_000, intervalMs: 10, what: 'another agent in the call' },
+    { timeoutMs: 15_000, intervalMs: 10, what: 'another agent in the call' },
   );
   const killedAtPage = killedAt + offset;
   // The old agent's last words may still be playing out at the kill: audible counts from the new agent's packets.
@@ -121,7 +144,7 @@ export async function killWorkerMidCall(scene: WorkerKillScene): Promise<WorkerK
     () => readAudioProbe(page),
     (samples) =>
       audibleFrom(samples, firstPacketAfterKill(samples) ?? Number.POSITIVE_INFINITY) !== undefined,
-    { timeoutMs: 10_000, intervalMs: 100, what: "the new agent's voice at the caller" },
+    { timeoutMs: 15_000, intervalMs: 100, what: "the new agent's voice at the caller" },
   );
   const firstPacket = firstPacketAfterKill(heard) ?? Number.NaN;
   const audible = audibleFrom(heard, firstPacket) ?? Number.NaN;
@@ -130,11 +153,14 @@ export async function killWorkerMidCall(scene: WorkerKillScene): Promise<WorkerK
     (done) => done,
     "the new agent's first line",
   );
+  offSpeaking();
   return {
     roomId,
     killed,
     noticedMs: noticedAt - killedAt,
-    redispatchedMs: redispatched.at - killedAt,
+    redispatchedMs: offeredAt - killedAt,
+    joinedMs: joined.at - killedAt,
+    speakingMs: (speakingAt ?? Number.NaN) - killedAt,
     firstPacketMs: firstPacket - killedAtPage,
     audibleMs: audible - killedAtPage,
   };

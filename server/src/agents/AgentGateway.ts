@@ -46,7 +46,7 @@ export interface AgentGatewayOptions {
    * it the call is ended as agent_failed (code redispatch_limit), so a call that crashes every worker stops there.
    */
   maxRedispatchesPerCall?: number;
-  /** How long a worker that sends heartbeats may fall silent before it is taken as lost. Default 2 s. */
+  /** How long a worker that sends heartbeats may fall silent before it is taken as lost. Default 5 s. */
   heartbeatTimeoutMs?: number;
 }
 
@@ -59,6 +59,8 @@ export interface AgentGatewayEvents {
   hangup: [info: { roomId: string }];
   /** A session ended, for whatever reason. */
   sessionended: [info: { roomId: string; sessionId: string; reason: string }];
+  /** A call was offered to a worker; `resume` when it carries on a conversation whose agent was lost. */
+  dispatched: [info: { roomId: string; sessionId: string; workerId: string; resume: boolean }];
   /**
    * No agent was dispatched: a customer joined a call that used up its dispatches (dispatch_limit), or the call's
    * agent was lost more often than allowed (redispatch_limit: the call is ended).
@@ -128,7 +130,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     this.#log = options.logger ?? createLogger('agents.gateway');
     this.#conversations = new ConversationRecord(options.bus);
     this.#heartbeats = new WorkerHeartbeats({
-      timeoutMs: options.heartbeatTimeoutMs ?? 2_000,
+      timeoutMs: options.heartbeatTimeoutMs ?? 5_000,
       onSilent: (workerId, silentMs) => {
         const worker = this.#workers.get(workerId);
         if (!worker) return;
@@ -426,6 +428,12 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         callerJoinedAt: this.#callerJoinedAt.get(roomId),
         resume,
       };
+      this.emit('dispatched', {
+        roomId,
+        sessionId: session.id,
+        workerId: worker.id,
+        resume: resume !== undefined,
+      });
       const result = await offerSession(worker.socket, offer, this.#options.dispatchTimeoutMs ?? 30_000);
       if (session.ended) return;
       if (!result.ok) {

@@ -16,6 +16,8 @@ export class WorkerHeartbeats {
   /** Worker id -> when it was last heard from (performance.now()) and its own timeout. */
   readonly #workers = new Map<string, { seenAt: number; timeoutMs: number }>();
   #timer: NodeJS.Timeout | null = null;
+  /** Workers found silent by the last check, awaiting the verdict. */
+  readonly #suspects = new Set<string>();
 
   constructor(options: WorkerHeartbeatsOptions) {
     this.#options = options;
@@ -51,12 +53,22 @@ export class WorkerHeartbeats {
   }
 
   #check(): void {
+    if (this.#suspects.size > 0) return;
     const now = performance.now();
-    for (const [workerId, { seenAt, timeoutMs }] of [...this.#workers]) {
-      const silentMs = now - seenAt;
-      if (silentMs < timeoutMs) continue;
-      this.forget(workerId);
-      this.#options.onSilent(workerId, Math.round(silentMs));
-    }
+    for (const [workerId, { seenAt, timeoutMs }] of this.#workers)
+      if (now - seenAt >= timeoutMs) this.#suspects.add(workerId);
+    if (this.#suspects.size === 0) return;
+    // Timers run before pending socket reads: after a stall of this process, heartbeats that did arrive are still
+    // unread. The verdict waits until they are (setImmediate runs after the poll phase).
+    setImmediate(() => {
+      const at = performance.now();
+      for (const workerId of this.#suspects) {
+        const entry = this.#workers.get(workerId);
+        if (!entry || at - entry.seenAt < entry.timeoutMs) continue;
+        this.forget(workerId);
+        this.#options.onSilent(workerId, Math.round(at - entry.seenAt));
+      }
+      this.#suspects.clear();
+    });
   }
 }

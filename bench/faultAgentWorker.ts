@@ -42,10 +42,17 @@ async function main(): Promise<void> {
     transcripts.push(t);
   });
   const workers = new Map<string, RunningProcess>();
-  const start = async (name: string) =>
-    workers.set(name, await startAgentWorkerProcess(app.server, { name, capacity: 2 }));
+  const dead = new Set<string>();
+  const start = async (name: string) => {
+    const worker = await startAgentWorkerProcess(app.server, { name, capacity: 2 });
+    dead.delete(name);
+    void worker.exited.then(() => dead.add(name));
+    workers.set(name, worker);
+  };
   const caller = await launchCallBrowser({ fakeAudioWav: silentWav });
   const results: WorkerKillRun[] = [];
+  /** Runs that failed before a recovery could be timed (on a starved machine the caller's order may go unheard). */
+  const failed: string[] = [];
   const loads: number[] = [];
   try {
     for (const name of ['bench-worker-a', 'bench-worker-b']) await start(name);
@@ -53,20 +60,23 @@ async function main(): Promise<void> {
     for (let i = 0; i < runs; i++) {
       await caller.page.goto(`${app.url}/`);
       await startAudioProbe(caller.page);
+      for (const name of [...dead]) await start(name);
       loads.push(loadavg()[0] ?? 0);
-      const run = await killWorkerMidCall({
-        server: app.server,
-        page: caller.page,
-        workers,
-        transcripts,
-        order,
-      });
+      const known = new Set(app.server.registry.rooms.map((r) => r.id));
+      let run: WorkerKillRun;
+      try {
+        run = await killWorkerMidCall({ server: app.server, page: caller.page, workers, transcripts, order });
+      } catch (error) {
+        failed.push(error instanceof Error ? error.message.slice(0, 300) : String(error));
+        process.stderr.write(`${JSON.stringify({ run: i + 1, of: runs, failed: failed.at(-1) })}\n`);
+        for (const room of app.server.registry.rooms) if (!known.has(room.id)) room.close('customer_hung_up');
+        continue;
+      }
       results.push(run);
       process.stderr.write(
         `${JSON.stringify({ run: i + 1, of: runs, killed: run.killed, noticed_ms: Math.round(run.noticedMs), redispatched_ms: Math.round(run.redispatchedMs), joined_ms: Math.round(run.joinedMs), speaking_ms: Math.round(run.speakingMs), first_packet_ms: Math.round(run.firstPacketMs), audible_ms: Math.round(run.audibleMs) })}\n`,
       );
       app.server.registry.get(run.roomId)?.close('customer_hung_up');
-      await start(run.killed);
     }
   } finally {
     await caller.close();
@@ -76,6 +86,7 @@ async function main(): Promise<void> {
   }
   const agentWorkerKill = {
     n: results.length,
+    failed_runs: failed,
     noticed_ms: spread(results.map((r) => r.noticedMs)),
     redispatched_ms: spread(results.map((r) => r.redispatchedMs)),
     joined_ms: spread(results.map((r) => r.joinedMs)),

@@ -7,7 +7,6 @@ import {
   type SessionAccept,
   SessionEndedSchema,
   SessionEventSchema,
-  type SessionResume,
   WorkerRegisterSchema,
 } from '@voiceroom/sdk/protocol';
 import type { Server, Socket } from 'socket.io';
@@ -15,7 +14,7 @@ import type { CallEventBus } from '../events.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { AgentMediaLink, AgentReceiveStream } from '../media/AgentMediaLink.ts';
 import type { RoomRegistry } from '../media/RoomRegistry.ts';
-import { ConversationRecord } from './ConversationRecord.ts';
+import { AgentRecovery } from './AgentRecovery.ts';
 import type { AgentConfigSource } from './FileAgentConfigStore.ts';
 import { offerSession } from './offerSession.ts';
 import { publishSessionEvent } from './publishSessionEvent.ts';
@@ -98,8 +97,9 @@ function toReceiveStream(stream: AgentReceiveStream): ReceiveStream {
  * The server side of the agent workers (socket.io namespace `/agents`, service token). When a customer joins a room
  * that has an agent, the call goes to the least-loaded worker; the worker answers with its UDP address, the agent
  * joins the room over a PlainTransport and the worker learns where to send. Session events are validated and
- * published on the CallEventBus. A call ending stops its session; a worker disconnecting ends its sessions and the
- * calls whose customer is still there are dispatched again.
+ * published on the CallEventBus. A call ending stops its session; a worker disconnecting (or silent past its
+ * heartbeat timeout) ends its sessions and the calls whose customer is still there are dispatched again, resuming the
+ * conversation (AgentRecovery).
  */
 export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
   readonly #options: AgentGatewayOptions;
@@ -116,11 +116,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
   readonly #joinDispatches = new Map<string, number>();
   /** When each call's first customer joined (performance.now()): where its recording starts. */
   readonly #callerJoinedAt = new Map<string, number>();
-  /** Rooms whose agent was lost mid-call: the next agent there resumes the conversation. */
-  readonly #resuming = new Set<string>();
-  /** Agents lost per room (worker crash or silence). */
-  readonly #redispatches = new Map<string, number>();
-  readonly #conversations: ConversationRecord;
+  readonly #recovery: AgentRecovery;
   readonly #heartbeats: WorkerHeartbeats;
   readonly #unsubscribe: (() => void)[] = [];
 
@@ -128,7 +124,12 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     super();
     this.#options = options;
     this.#log = options.logger ?? createLogger('agents.gateway');
-    this.#conversations = new ConversationRecord(options.bus);
+    this.#recovery = new AgentRecovery({
+      bus: options.bus,
+      ...(options.maxRedispatchesPerCall !== undefined
+        ? { maxRedispatchesPerCall: options.maxRedispatchesPerCall }
+        : {}),
+    });
     this.#heartbeats = new WorkerHeartbeats({
       timeoutMs: options.heartbeatTimeoutMs ?? 5_000,
       onSilent: (workerId, silentMs) => {
@@ -157,8 +158,6 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         this.#takenOver.delete(r.roomId);
         this.#joinDispatches.delete(r.roomId);
         this.#callerJoinedAt.delete(r.roomId);
-        this.#resuming.delete(r.roomId);
-        this.#redispatches.delete(r.roomId);
         const session = this.#byRoom.get(r.roomId);
         if (session) this.#end(session, 'room_closed', true);
       }),
@@ -222,7 +221,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     this.#waiting.clear();
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
     this.#heartbeats.close();
-    this.#conversations.close();
+    this.#recovery.close();
     for (const session of [...this.#sessions.values()]) this.#end(session, 'server_shutdown', true);
     for (const worker of this.#workers.values()) worker.socket.disconnect(true);
     this.#workers.clear();
@@ -315,22 +314,13 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
    */
   #agentLost(session: AgentSession): void {
     const { roomId, customerPeerId } = session;
-    const wasLive = session.link !== null;
+    const joined = session.link !== null;
     this.#end(session, 'worker_lost', false);
-    for (const cut of this.#conversations.cutAgentLines(roomId)) {
-      this.#options.bus.emit('transcript', {
-        roomId,
-        ...cut,
-        speaker: 'agent',
-        final: true,
-        interrupted: true,
-      });
-    }
+    const { count, replace } = this.#recovery.agentLost(roomId, joined);
     const room = this.#options.rooms.get(roomId);
     if (!room || room.closed || !room.peers.some((p) => p.id === customerPeerId)) return;
-    const count = (this.#redispatches.get(roomId) ?? 0) + 1;
-    const limit = this.#options.maxRedispatchesPerCall ?? 3;
-    if (count > limit) {
+    const limit = this.#recovery.limit;
+    if (!replace) {
       this.#log.error(
         { roomId, code: 'redispatch_limit', limit },
         'the call lost its agent more often than allowed; ending it',
@@ -339,10 +329,8 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
       room.close('agent_failed', false);
       return;
     }
-    this.#redispatches.set(roomId, count);
-    if (wasLive) this.#resuming.add(roomId);
     this.#log.warn(
-      { roomId, redispatch: count, limit, resume: this.#resuming.has(roomId) },
+      { roomId, redispatch: count, limit, resume: joined },
       'agent lost mid-call; dispatching another',
     );
     void this.#dispatch(roomId, customerPeerId);
@@ -399,10 +387,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
       return;
     }
     if (this.#byRoom.has(roomId) || room.closed) return;
-    const resume: SessionResume | undefined = this.#resuming.has(roomId)
-      ? this.#conversations.resume(roomId)
-      : undefined;
-    this.#conversations.agentDispatched(roomId);
+    const resume = this.#recovery.dispatching(roomId);
 
     const tried = new Set<string>();
     for (let attempt = 0; attempt < MAX_DISPATCH_ATTEMPTS; attempt++) {

@@ -10,6 +10,9 @@ interface Segment {
   endMs: number;
 }
 
+/** A line keeps its newest words beyond this (a monologue), so a room's record stays small. */
+const MAX_LINE_CHARS = 2_000;
+
 interface RoomConversation {
   /** By segment id: a later event of a segment (its final) replaces the earlier one. */
   segments: Map<string, Segment>;
@@ -34,7 +37,8 @@ export class ConversationRecord {
       bus.on('transcript', (t) => {
         const room = this.#rooms.get(t.roomId);
         if (!room || t.text.trim() === '') return;
-        const { segmentId, speaker, text, final, startMs, endMs } = t;
+        const { segmentId, speaker, final, startMs, endMs } = t;
+        const text = t.text.slice(-MAX_LINE_CHARS);
         room.segments.set(segmentId, { segmentId, speaker, text, final, startMs, endMs });
         // a call that talks for hours keeps the newest lines only
         if (room.segments.size > MAX_RESUME_LINES * 2) {
@@ -84,7 +88,7 @@ export class ConversationRecord {
     const lines = [...room.segments.values()].filter((s) => s.final).sort((a, b) => a.startMs - b.startMs);
     const transcript: ResumeLine[] = lines
       .slice(-MAX_RESUME_LINES)
-      .map(({ speaker, text }) => ({ speaker, text: text.slice(-10_000) }));
+      .map(({ speaker, text }) => ({ speaker, text }));
     const lastEnd = lines.reduce((end, s) => Math.max(end, s.endMs), 0);
     const elapsed = room.clockStartedAt === undefined ? 0 : performance.now() - room.clockStartedAt;
     return {

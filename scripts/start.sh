@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts the whole product on one machine with the embedded default configuration: MariaDB and Redis (local),
 # database migrations and demo users, the web client build, the server (HTTP API, signaling, SFU, web client) and
-# one agent worker. Ctrl-C stops everything.
+# one agent worker (restarted when it crashes, see below). Ctrl-C stops everything.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -17,11 +17,28 @@ npm run build -w client --silent
 AGENT_SERVICE_TOKEN="${AGENT_SERVICE_TOKEN:-$(LOG_LEVEL=error node server/src/auth/cli.ts service-token --name agent-worker-local | tail -n 1)}"
 export AGENT_SERVICE_TOKEN
 
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
-node server/src/main.ts & pids+=($!)
+# The agent worker runs under scripts/supervise.sh: a crash restarts it with backoff (its calls go to another worker
+# meanwhile, or wait for it to register again) and leaves the server running. The server is not restarted: when it
+# exits the whole product stops, with the server's exit code, so whatever started `npm start` sees the failure.
+server_pid=''
+supervisor_pid=''
+cleanup() {
+  for p in "$supervisor_pid" "$server_pid"; do
+    if [ -n "$p" ]; then kill "$p" 2>/dev/null || true; fi
+  done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+node server/src/main.ts &
+server_pid=$!
 for _ in $(seq 1 120); do curl -fs "$SERVER_URL/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
-node --max-semi-space-size=2 agent-worker/src/main.ts & pids+=($!)
+bash scripts/supervise.sh agent-worker node --max-semi-space-size=2 agent-worker/src/main.ts &
+supervisor_pid=$!
 echo "{\"step\":\"start\",\"msg\":\"VoiceRoom is up: open http://localhost:$PORT (demo logins: *@voiceroom.local / voiceroom-demo)\"}"
-wait -n
+code=0
+wait "$server_pid" || code=$?
+server_pid=''
+echo "{\"step\":\"start\",\"component\":\"supervisor\",\"process\":\"server\",\"event\":\"exited\",\"code\":$code,\"msg\":\"the server stopped; stopping the agent worker\"}"
+exit "$code"

@@ -167,6 +167,8 @@ export async function startServer(
     tokens: new ServiceTokenRevocations({ orm }).guard(tokens),
     agentConfigs: records.agentConfigs,
     maxDispatchesPerCall: config.limits.maxAgentDispatchesPerCall,
+    maxRedispatchesPerCall: config.limits.maxAgentRedispatchesPerCall,
+    heartbeatTimeoutMs: config.agents.heartbeatTimeoutMs,
   });
   const signaling = attachSignaling({
     io,

@@ -50,6 +50,7 @@ export const DEFAULT_ABUSE_LIMITS = {
   maxConnectionsPerAddress: 50,
   maxProducersPerPeer: 2,
   maxAgentDispatchesPerCall: 5,
+  maxAgentRedispatchesPerCall: 3,
   loginFailuresBeforeBackoff: 5,
   loginBackoffBaseS: 1,
   loginBackoffMaxS: 900,
@@ -114,6 +115,14 @@ const EnvSchema = z.object({
   MAX_CONNECTIONS_PER_ADDRESS: count(1, 100_000).default(DEFAULT_ABUSE_LIMITS.maxConnectionsPerAddress),
   MAX_PRODUCERS_PER_PEER: count(1, 16).default(DEFAULT_ABUSE_LIMITS.maxProducersPerPeer),
   AGENT_MAX_DISPATCHES_PER_CALL: count(1, 1000).default(DEFAULT_ABUSE_LIMITS.maxAgentDispatchesPerCall),
+  /** Agents lost mid-call (worker crash or silence) that are replaced in one call before it is ended. */
+  AGENT_MAX_REDISPATCHES_PER_CALL: count(0, 100).default(DEFAULT_ABUSE_LIMITS.maxAgentRedispatchesPerCall),
+  /**
+   * An agent worker silent this long (no heartbeat) is taken as lost and its calls go to another worker. A crashed
+   * worker needs no timeout (its connection closes at once); this catches hung ones. 5 s: a starved but healthy
+   * worker on a loaded machine was seen silent for 3 s.
+   */
+  AGENT_HEARTBEAT_TIMEOUT_MS: count(500, 600_000).default(5_000),
   LOGIN_FAILURES_BEFORE_BACKOFF: count(1, 1000).default(DEFAULT_ABUSE_LIMITS.loginFailuresBeforeBackoff),
   LOGIN_BACKOFF_BASE_S: count(1, 3600).default(DEFAULT_ABUSE_LIMITS.loginBackoffBaseS),
   LOGIN_BACKOFF_MAX_S: count(1, 86_400).default(DEFAULT_ABUSE_LIMITS.loginBackoffMaxS),
@@ -170,7 +179,7 @@ export interface ServerConfig {
     listenIp: string;
     announcedAddress?: string;
   };
-  agents: { serviceToken?: string };
+  agents: { serviceToken?: string; heartbeatTimeoutMs: number };
   extraction: {
     deepseekBaseUrl: string;
     deepseekModel: string;
@@ -254,7 +263,10 @@ export function loadConfig(
       listenIp: e.MEDIASOUP_LISTEN_IP,
       ...(e.MEDIASOUP_ANNOUNCED_ADDRESS ? { announcedAddress: e.MEDIASOUP_ANNOUNCED_ADDRESS } : {}),
     },
-    agents: e.AGENT_SERVICE_TOKEN ? { serviceToken: e.AGENT_SERVICE_TOKEN } : {},
+    agents: {
+      ...(e.AGENT_SERVICE_TOKEN ? { serviceToken: e.AGENT_SERVICE_TOKEN } : {}),
+      heartbeatTimeoutMs: e.AGENT_HEARTBEAT_TIMEOUT_MS,
+    },
     extraction: {
       deepseekBaseUrl: e.DEEPSEEK_BASE_URL.replace(/\/+$/, ''),
       deepseekModel: e.DEEPSEEK_MODEL,
@@ -272,6 +284,7 @@ export function loadConfig(
       maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
       maxProducersPerPeer: e.MAX_PRODUCERS_PER_PEER,
       maxAgentDispatchesPerCall: e.AGENT_MAX_DISPATCHES_PER_CALL,
+      maxAgentRedispatchesPerCall: e.AGENT_MAX_REDISPATCHES_PER_CALL,
       loginFailuresBeforeBackoff: e.LOGIN_FAILURES_BEFORE_BACKOFF,
       loginBackoffBaseS: e.LOGIN_BACKOFF_BASE_S,
       loginBackoffMaxS: e.LOGIN_BACKOFF_MAX_S,

@@ -53,6 +53,8 @@ export interface ReplyGeneratorOptions {
   history: ChatHistory;
   clock: Clock;
   reporter: ReplyReporter;
+  /** Number of the first answered turn (turn.metrics): above the earlier agents' when resuming a call. */
+  firstTurn?: number;
 }
 
 interface AgentTurn {
@@ -82,6 +84,7 @@ export class ReplyGenerator extends FrameProcessor {
   constructor(options: ReplyGeneratorOptions) {
     super();
     this.#options = options;
+    this.#answeredTurns = options.firstTurn ?? 0;
   }
 
   get busy(): boolean {

@@ -1,5 +1,5 @@
 import type { Dialog, Stt, Tts, Vad } from '@voiceroom/agent-core/stages';
-import type { AgentConfig, AgentState, SessionCallEvent } from '@voiceroom/protocol';
+import type { AgentConfig, AgentState, SessionCallEvent, SessionResume } from '@voiceroom/protocol';
 import type { Logger } from 'pino';
 import type { CallPipeline } from '../worker/CallPipeline.ts';
 import { AudioOutput } from './AudioOutput.ts';
@@ -15,6 +15,7 @@ import {
   type SpeakSentences,
   type TurnTimings,
 } from './ReplyGenerator.ts';
+import { resumeCall } from './resumedCall.ts';
 import { SideVoice } from './SideVoice.ts';
 import { StageRecovery } from './StageRecovery.ts';
 import { TurnTaker } from './TurnTaker.ts';
@@ -29,6 +30,11 @@ export type PipelineEvent = SessionCallEvent;
 export interface VoicePipelineOptions {
   roomId: string;
   config: AgentConfig;
+  /**
+   * The call so far, when this agent takes it over from a lost one: no greeting, the conversation is carried on,
+   * and transcript times, segment ids and turn numbers continue the call's.
+   */
+  resume?: SessionResume;
   vad: Vad;
   stt: Stt;
   /**
@@ -77,14 +83,19 @@ export class VoicePipeline implements CallPipeline {
   /** Opened when a human agent first speaks to the caller (barge or takeover). */
   #human: SideVoice | undefined;
   readonly #recovery: StageRecovery;
+  /** Prefix of this pipeline's transcript segment ids: empty, or `r<n>-` for the n-th agent resuming the call. */
+  readonly #segmentPrefix: string;
+  /** What to say first instead of the greeting, when resuming. */
+  readonly #opening: string;
   #started = false;
   #closed = false;
 
   constructor(options: VoicePipelineOptions) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
-    this.#callStartMs = this.#clock.now();
-    const { config } = options;
+    const { config, resume } = options;
+    this.#callStartMs = this.#clock.now() - (resume?.callMs ?? 0);
+    this.#segmentPrefix = resume ? `r${resume.resumes}-` : '';
     this.#recovery = new StageRecovery({
       roomId: options.roomId,
       providers: {
@@ -118,10 +129,14 @@ export class VoicePipeline implements CallPipeline {
       history: this.#history,
       clock: this.#clock,
       reporter: this.#reporter(),
+      ...(resume ? { firstTurn: resume.nextTurn } : {}),
     });
+    this.#opening = resume ? resumeCall(resume, this.#history, this.#dialogSession) : config.greeting;
     this.#output = new AudioOutput({ sampleRate: options.tts.sampleRate, clock: this.#clock });
     this.#input
-      .link(new CallerTranscripts((t) => this.#emitTranscript('customer', t)))
+      .link(
+        new CallerTranscripts((t) => this.#emitTranscript('customer', t), `${this.#segmentPrefix}customer`),
+      )
       .link(this.#turnTaker)
       .link(this.#replies)
       .link(this.#output);
@@ -150,12 +165,12 @@ export class VoicePipeline implements CallPipeline {
     };
   }
 
-  /** Plays the greeting; call once media flows. */
+  /** Plays the greeting (resuming a call: the resume line); call once media flows. */
   start(): void {
     if (this.#started || this.#closed) return;
     this.#started = true;
     this.#emit({ type: 'agent.state', roomId: this.#options.roomId, state: 'listening' });
-    this.#turnTaker.speak(this.#options.config.greeting);
+    this.#turnTaker.speak(this.#opening);
   }
 
   /**
@@ -200,7 +215,7 @@ export class VoicePipeline implements CallPipeline {
         if (!t.final) return;
         this.#history.addHuman(t.text);
         this.#dialogSession.hearHuman?.(t.text);
-      }, 'human'),
+      }, `${this.#segmentPrefix}human`),
     );
     this.#human.push(pcm16k);
   }
@@ -309,7 +324,7 @@ export class VoicePipeline implements CallPipeline {
       this.#emit({
         type: 'transcript',
         roomId,
-        segmentId: `agent-${turnId}`,
+        segmentId: `${this.#segmentPrefix}agent-${turnId}`,
         speaker: 'agent',
         text,
         final,

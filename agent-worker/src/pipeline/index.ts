@@ -11,13 +11,14 @@ export { type PipelineEvent, VoicePipeline, type VoicePipelineOptions } from './
  * `stages` cache, held until the call ends) in a VoicePipeline.
  */
 export function voicePipelineFactory(stages: StageCache): CallPipelineFactory {
-  return async ({ roomId, config, emit, logger }) => {
+  return async ({ roomId, config, resume, emit, logger }) => {
     const lease = await stages.acquire(config);
     const { vad, stt, tts, dialog } = lease.stages;
     try {
       return new VoicePipeline({
         roomId,
         config,
+        ...(resume ? { resume } : {}),
         vad,
         stt,
         fallbacks: lease.fallbacks,

@@ -38,6 +38,8 @@ export interface AgentWorkerOptions {
   createPipeline: CallPipelineFactory;
   logger?: Logger;
   leadMs?: number;
+  /** How often the worker tells the server it is alive (default 500 ms); the server times a silent worker out. */
+  heartbeatMs?: number;
 }
 
 export interface AgentWorkerEvents {
@@ -69,6 +71,7 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
   #draining = false;
   #everRegistered = false;
   #retryTimer: NodeJS.Timeout | null = null;
+  #heartbeatTimer: NodeJS.Timeout | null = null;
 
   constructor(options: AgentWorkerOptions) {
     super();
@@ -162,6 +165,7 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
   stop(): void {
     this.#stopping = true;
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#stopHeartbeat();
     for (const session of this.#sessions.values()) session.stop('stopped');
     this.#socket.disconnect();
   }
@@ -174,6 +178,7 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
         { reason, sessions: this.#sessions.size },
         'disconnected from the server; ending sessions',
       );
+      this.#stopHeartbeat();
       for (const session of this.#sessions.values()) session.stop('stopped');
       const wasRegistered = this.#workerId !== null;
       this.#workerId = null;
@@ -235,6 +240,11 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
     });
   }
 
+  #stopHeartbeat(): void {
+    if (this.#heartbeatTimer) clearInterval(this.#heartbeatTimer);
+    this.#heartbeatTimer = null;
+  }
+
   #retryLater(): void {
     if (this.#stopping || this.#retryTimer) return;
     this.#retryTimer = setTimeout(() => {
@@ -245,12 +255,17 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
 
   async #register(): Promise<void> {
     const { name, capacity } = this.#options;
+    const heartbeatMs = this.#options.heartbeatMs ?? 500;
     try {
       const reply = (await this.#socket
         .timeout(10_000)
-        .emitWithAck(AgentLinkEvents.register, { name, capacity })) as AgentLinkAck<{ workerId: string }>;
+        .emitWithAck(AgentLinkEvents.register, { name, capacity, heartbeatMs })) as AgentLinkAck<{
+        workerId: string;
+      }>;
       if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
       this.#workerId = reply.data.workerId;
+      this.#stopHeartbeat();
+      this.#heartbeatTimer = setInterval(() => this.#socket.emit(AgentLinkEvents.heartbeat), heartbeatMs);
       this.#everRegistered = true;
       this.#log.info({ workerId: this.#workerId, capacity }, 'registered with the server');
       this.emit('registered', this.#workerId);

@@ -1,4 +1,4 @@
-import type { AgentConfig, SessionCallEvent } from '@voiceroom/protocol';
+import type { AgentConfig, SessionCallEvent, SessionResume } from '@voiceroom/protocol';
 import type { Logger } from 'pino';
 
 /**
@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 export interface CallPipeline {
   /** Rate of the PCM `pullAudio` returns (the TTS rate). */
   readonly outputSampleRate: number;
-  /** Media is flowing: greet the caller. */
+  /** Media is flowing: greet the caller (or, resuming a call, say so and ask where the call stands). */
   start(): void;
   /** The caller's decoded audio, mono 16 kHz, gap-free. */
   pushCallerAudio(pcm16k: Int16Array, atMs?: number): void;
@@ -37,6 +37,8 @@ export interface CallPipeline {
 export interface CallPipelineOptions {
   roomId: string;
   config: AgentConfig;
+  /** The call so far when this agent takes over from a lost one (see SessionResume). */
+  resume?: SessionResume;
   emit(event: SessionCallEvent): void;
   logger: Logger;
 }

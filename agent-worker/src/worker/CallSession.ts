@@ -81,6 +81,7 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
     const pipeline = await options.createPipeline({
       roomId: dispatch.roomId,
       config: dispatch.config,
+      ...(dispatch.resume ? { resume: dispatch.resume } : {}),
       emit,
       logger,
     });

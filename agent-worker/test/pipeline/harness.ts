@@ -1,5 +1,5 @@
 import type { Dialog, Stt, Vad } from '@voiceroom/agent-core/stages';
-import { type AgentConfigInput, AgentConfigSchema } from '@voiceroom/protocol';
+import { type AgentConfigInput, AgentConfigSchema, type SessionResume } from '@voiceroom/protocol';
 import { speakWith } from '../../src/pipeline/sentenceSpeech.ts';
 import { type PipelineEvent, VoicePipeline } from '../../src/pipeline/VoicePipeline.ts';
 import { FakeClock, LevelVad, ScriptedDialogDouble, ScriptedStt, ToneTts } from './doubles.ts';
@@ -45,6 +45,8 @@ export interface HarnessOptions {
   fallbacks?: { vad?: Vad; stt?: Stt };
   /** A real dialog instead of the double (`harness.dialog` then sees no requests). */
   realDialog?: Dialog;
+  /** The call so far: the pipeline takes it over from a lost agent. */
+  resume?: SessionResume;
 }
 
 export function createHarness(
@@ -74,6 +76,7 @@ export function createHarness(
   const pipeline = new VoicePipeline({
     roomId: 'room-1',
     config,
+    ...(options.resume ? { resume: options.resume } : {}),
     vad,
     stt,
     fallbacks: {

@@ -71,11 +71,25 @@ async function start(capacity: number, createPipeline: CallPipelineFactory) {
 const echo: CallPipelineFactory = async ({ roomId, emit }) => new EchoPipeline({ roomId, emit });
 
 describe('AgentWorker', () => {
-  it('registers with its name and capacity', async () => {
+  it('registers with its name, capacity and heartbeat interval', async () => {
     const { worker } = await start(3, echo);
-    expect(registrations.at(-1)).toEqual({ name: 'w', capacity: 3 });
+    expect(registrations.at(-1)).toEqual({ name: 'w', capacity: 3, heartbeatMs: 500 });
     expect(worker.workerId).not.toBeNull();
     worker.stop();
+  });
+
+  it('sends a heartbeat every interval while connected, and none after stopping', async () => {
+    const { worker, socket } = await start(1, echo);
+    const beats: number[] = [];
+    socket.on('worker.heartbeat', () => beats.push(performance.now()));
+    await expect.poll(() => beats.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(3);
+    const gaps = beats.slice(1).map((t, i) => t - (beats[i] ?? t));
+    for (const gap of gaps) expect(gap).toBeGreaterThan(300);
+    worker.stop();
+    await expect.poll(() => socket.connected, { timeout: 5_000 }).toBe(false);
+    const after = beats.length;
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(beats.length).toBe(after);
   });
 
   it('answers a dispatch with its UDP address and refuses beyond capacity', async () => {

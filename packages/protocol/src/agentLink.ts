@@ -3,6 +3,7 @@ import { type Ack, errorSchema } from './ack.ts';
 import { AgentConfigSchema } from './agentConfig.ts';
 import {
   AgentStateEventSchema,
+  SpeakerSchema,
   StageFailedEventSchema,
   TranscriptEventSchema,
   TurnMetricsEventSchema,
@@ -16,9 +17,12 @@ import { AudienceSchema } from './signaling.ts';
  * Handshake: `io(url + AGENTS_NAMESPACE, { auth: { token } })` with a service token; a bad token is refused with a
  * `connect_error` whose `data` is `{ code, message }`.
  *
- * 1. worker -> `worker.register` {name, capacity}, ack AgentLinkAck<{ workerId }>.
- * 2. server -> `session.dispatch` {sessionId, roomId, agentPeerId, config, callerJoinedMsAgo?}, ack
- *    AgentLinkAck<{ rtp: {ip, port} }> (the worker's UDP socket for this session).
+ * 1. worker -> `worker.register` {name, capacity, heartbeatMs?}, ack AgentLinkAck<{ workerId }>. A worker that
+ *    declares `heartbeatMs` then sends `worker.heartbeat` (no payload) that often; the server takes one that falls
+ *    silent for its heartbeat timeout as lost (a hung process, a dead host) just like a closed connection.
+ * 2. server -> `session.dispatch` {sessionId, roomId, agentPeerId, config, callerJoinedMsAgo?, resume?}, ack
+ *    AgentLinkAck<{ rtp: {ip, port} }> (the worker's UDP socket for this session). `resume` is present when the
+ *    call's previous agent was lost mid-call: the new one carries the conversation on instead of greeting.
  * 3. server -> `session.media` {sessionId, ingest, send, receive[]}: where to send RTP, with which payload type and
  *    SSRC, and the streams (SSRC, payload type) that will arrive. Later changes: `session.stream.added` /
  *    `session.stream.removed`. A second `session.media` means the call moved to a new room (its mediasoup worker
@@ -68,11 +72,44 @@ export const WorkerRegisterSchema = z.object({
   name: z.string().min(1).max(64),
   /** Calls the worker can run at once. */
   capacity: z.number().int().min(1).max(1000),
+  /** How often the worker sends `worker.heartbeat`; absent: it sends none (the connection alone tells liveness). */
+  heartbeatMs: z.number().int().min(100).max(60_000).optional(),
 });
 export type WorkerRegister = z.infer<typeof WorkerRegisterSchema>;
 
 /** Longest recording lead-in a dispatch may ask for (10 min); the server caps what it sends to this. */
 export const MAX_CALLER_JOINED_MS_AGO = 600_000;
+
+/** Most lines of conversation a resumed session is given (the newest; older ones are dropped). */
+export const MAX_RESUME_LINES = 200;
+
+/** One line of the conversation so far, as the server recorded it (agent lines as far as the caller heard them). */
+export const ResumeLineSchema = z.object({
+  speaker: SpeakerSchema,
+  text: z.string().min(1).max(10_000),
+});
+export type ResumeLine = z.infer<typeof ResumeLineSchema>;
+
+/**
+ * The call so far, for an agent taking over from one that was lost mid-call (its worker crashed or hung): it
+ * rebuilds the dialog state from `transcript`, says a short resume line instead of the greeting, and keeps the
+ * call's transcript consistent: its segment ids carry `r<resumes>-` and its times and turn numbers continue.
+ */
+export const SessionResumeSchema = z.object({
+  /** How many times this call's agent was resumed, this one included (1 for the first). */
+  resumes: z.number().int().min(1).max(100),
+  /** Milliseconds since the call's clock started (transcript times), so the new agent's times continue it. */
+  callMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3_600_000),
+  /** The next agent turn number (turn metrics of the earlier agents used the ones below). */
+  nextTurn: z.number().int().min(0).max(100_000),
+  /** Final transcript lines, oldest first. */
+  transcript: z.array(ResumeLineSchema).max(MAX_RESUME_LINES),
+});
+export type SessionResume = z.infer<typeof SessionResumeSchema>;
 
 export const SessionDispatchSchema = z.object({
   sessionId: id,
@@ -86,6 +123,8 @@ export const SessionDispatchSchema = z.object({
    * Absent from older servers (no lead-in). At most MAX_CALLER_JOINED_MS_AGO.
    */
   callerJoinedMsAgo: z.number().int().min(0).max(MAX_CALLER_JOINED_MS_AGO).optional(),
+  /** Present when this call's previous agent was lost mid-call: carry on the conversation, do not greet. */
+  resume: SessionResumeSchema.optional(),
 });
 export type SessionDispatch = z.infer<typeof SessionDispatchSchema>;
 
@@ -149,6 +188,7 @@ export type SessionEnded = z.infer<typeof SessionEndedSchema>;
 /** Event names of the /agents namespace. */
 export const AgentLinkEvents = {
   register: 'worker.register',
+  heartbeat: 'worker.heartbeat',
   dispatch: 'session.dispatch',
   media: 'session.media',
   streamAdded: 'session.stream.added',

@@ -12,11 +12,13 @@ import type { CallEventBus } from '../CallEventBus.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { AgentMediaLink, AgentReceiveStream } from '../media/AgentMediaLink.ts';
 import type { RoomRegistry } from '../media/RoomRegistry.ts';
+import { AgentRecovery } from './AgentRecovery.ts';
 import type { AgentConfigSource } from './FileAgentConfigStore.ts';
 import { offerSession } from './offerSession.ts';
 import { publishSessionEvent } from './publishSessionEvent.ts';
 import { serviceTokenAuth } from './serviceTokenAuth.ts';
 import { untilReceiving } from './untilReceiving.ts';
+import { WorkerHeartbeats } from './WorkerHeartbeats.ts';
 import { type AgentSession, listenToWorker, type WorkerEntry } from './workerLink.ts';
 import { pickLeastLoaded } from './workerSelection.ts';
 
@@ -41,6 +43,14 @@ export interface AgentGatewayOptions {
    * customer to rejoin: the same agent (pipeline, conversation) then joins the new room. Default 20 s.
    */
   rejoinGraceMs?: number;
+  /**
+   * How many times one call's agent may be lost (its worker crashed or went silent) and dispatched again with the
+   * conversation so far (AGENT_MAX_REDISPATCHES_PER_CALL, default 3). Counted apart from customer dispatches; past
+   * it the call is ended as agent_failed (code redispatch_limit), so a call that crashes every worker stops there.
+   */
+  maxRedispatchesPerCall?: number;
+  /** How long a worker that sends heartbeats may fall silent before it is taken as lost. Default 5 s. */
+  heartbeatTimeoutMs?: number;
 }
 
 export interface AgentGatewayEvents {
@@ -52,8 +62,13 @@ export interface AgentGatewayEvents {
   hangup: [info: { roomId: string }];
   /** A session ended, for whatever reason. */
   sessionended: [info: { roomId: string; sessionId: string; reason: string }];
-  /** A customer joined but no agent was dispatched: the call used up its dispatches (code dispatch_limit). */
-  dispatchrefused: [info: { roomId: string; code: 'dispatch_limit' }];
+  /** A call was offered to a worker; `resume` when it carries on a conversation whose agent was lost. */
+  dispatched: [info: { roomId: string; sessionId: string; workerId: string; resume: boolean }];
+  /**
+   * No agent was dispatched: a customer joined a call that used up its dispatches (dispatch_limit), or the call's
+   * agent was lost more often than allowed (redispatch_limit: the call is ended).
+   */
+  dispatchrefused: [info: { roomId: string; code: 'dispatch_limit' | 'redispatch_limit' }];
 }
 
 const MAX_DISPATCH_ATTEMPTS = 3;
@@ -68,9 +83,10 @@ function toReceiveStream(stream: AgentReceiveStream): ReceiveStream {
  * The server side of the agent workers (socket.io namespace `/agents`, service token). When a customer joins a room
  * that has an agent, the call goes to the least-loaded worker; the worker answers with its UDP address, the agent
  * joins the room over a PlainTransport and the worker learns where to send. Session events are validated and
- * published on the CallEventBus. A call ending stops its session; a worker disconnecting ends its sessions and the
- * calls whose customer is still there are dispatched again. A room closed with a rejoin hint (its mediasoup worker
- * died) keeps its session: when the customer rejoins, the same agent joins the new room.
+ * published on the CallEventBus. A call ending stops its session; a worker disconnecting (or silent past its
+ * heartbeat timeout) ends its sessions and the calls whose customer is still there are dispatched again, resuming the
+ * conversation (AgentRecovery). A room closed with a rejoin hint (its mediasoup worker died) keeps its session: when
+ * the customer rejoins, the same agent joins the new room.
  */
 export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
   readonly #options: AgentGatewayOptions;
@@ -87,19 +103,40 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
   readonly #joinDispatches = new Map<string, number>();
   /** When each call's first customer joined (performance.now()): where its recording starts. */
   readonly #callerJoinedAt = new Map<string, number>();
+  readonly #recovery: AgentRecovery;
+  readonly #heartbeats: WorkerHeartbeats;
   readonly #unsubscribe: (() => void)[] = [];
 
   constructor(options: AgentGatewayOptions) {
     super();
     this.#options = options;
     this.#log = options.logger ?? createLogger('agents.gateway');
+    this.#recovery = new AgentRecovery({
+      bus: options.bus,
+      ...(options.maxRedispatchesPerCall !== undefined
+        ? { maxRedispatchesPerCall: options.maxRedispatchesPerCall }
+        : {}),
+    });
+    this.#heartbeats = new WorkerHeartbeats({
+      timeoutMs: options.heartbeatTimeoutMs ?? 5_000,
+      onSilent: (workerId, silentMs) => {
+        const worker = this.#workers.get(workerId);
+        if (!worker) return;
+        this.#log.warn(
+          { workerId, name: worker.name, silentMs, code: 'worker_silent' },
+          'agent worker silent past its heartbeat timeout; taking it as lost',
+        );
+        worker.socket.disconnect(true);
+      },
+    });
     const namespace = options.io.of(AGENTS_NAMESPACE);
     namespace.use(serviceTokenAuth(options.tokens));
     namespace.on('connection', (socket) =>
       listenToWorker(
         socket,
         {
-          registered: (worker) => this.#onRegistered(worker),
+          registered: (worker, heartbeatMs) => this.#onRegistered(worker, heartbeatMs),
+          alive: (socketId) => this.#heartbeats.seen(socketId),
           event: (worker, message) => this.#onSessionEvent(worker, message),
           ended: (worker, message) => this.#onSessionEnded(worker, message),
           disconnected: (worker, reason) => this.#onWorkerGone(worker, reason),
@@ -182,15 +219,18 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
     this.#waiting.clear();
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    this.#heartbeats.close();
+    this.#recovery.close();
     for (const session of [...this.#sessions.values()]) this.#end(session, 'server_shutdown', true);
     for (const worker of this.#workers.values()) worker.socket.disconnect(true);
     this.#workers.clear();
   }
 
-  #onRegistered(worker: WorkerEntry): void {
+  #onRegistered(worker: WorkerEntry, heartbeatMs: number | undefined): void {
     this.#workers.set(worker.id, worker);
+    if (heartbeatMs !== undefined) this.#heartbeats.watch(worker.id, heartbeatMs);
     this.#log.info(
-      { workerId: worker.id, name: worker.name, capacity: worker.capacity },
+      { workerId: worker.id, name: worker.name, capacity: worker.capacity, heartbeatMs },
       'agent worker registered',
     );
     this.#dispatchWaiting();
@@ -220,16 +260,39 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
 
   #onWorkerGone(worker: WorkerEntry, reason: string): void {
     this.#workers.delete(worker.id);
+    this.#heartbeats.forget(worker.id);
     const orphaned = [...worker.sessions];
     const level = orphaned.length > 0 ? 'warn' : 'info';
     this.#log[level]({ workerId: worker.id, reason, sessions: orphaned.length }, 'agent worker disconnected');
-    for (const session of orphaned) {
-      this.#end(session, 'worker_lost', false);
-      const room = this.#options.rooms.get(session.roomId);
-      if (room && !room.closed && room.peers.some((p) => p.id === session.customerPeerId)) {
-        void this.#dispatch(session.roomId, session.customerPeerId);
-      }
+    for (const session of orphaned) this.#agentLost(session);
+  }
+
+  /**
+   * The session's worker is gone (crashed, hung, drained away): the caller is still there, so another agent takes
+   * the call over, resuming the conversation when the lost one had spoken to the caller. Bounded per call.
+   */
+  #agentLost(session: AgentSession): void {
+    const { roomId, customerPeerId } = session;
+    const joined = session.link !== null;
+    this.#end(session, 'worker_lost', false);
+    const { count, replace } = this.#recovery.agentLost(roomId, joined);
+    const room = this.#options.rooms.get(roomId);
+    if (!room || room.closed || !room.peers.some((p) => p.id === customerPeerId)) return;
+    const limit = this.#recovery.limit;
+    if (!replace) {
+      this.#log.error(
+        { roomId, code: 'redispatch_limit', limit },
+        'the call lost its agent more often than allowed; ending it',
+      );
+      this.emit('dispatchrefused', { roomId, code: 'redispatch_limit' });
+      room.close('agent_failed', false);
+      return;
     }
+    this.#log.warn(
+      { roomId, redispatch: count, limit, resume: joined },
+      'agent lost mid-call; dispatching another',
+    );
+    void this.#dispatch(roomId, customerPeerId);
   }
 
   #onCustomerJoined(roomId: string, customerPeerId: string): void {
@@ -289,6 +352,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
       return;
     }
     if (this.#byRoom.has(roomId) || room.closed) return;
+    const resume = this.#recovery.dispatching(roomId);
 
     const tried = new Set<string>();
     for (let attempt = 0; attempt < MAX_DISPATCH_ATTEMPTS; attempt++) {
@@ -315,7 +379,14 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         agentPeerId: `agent-${session.id}`,
         config,
         callerJoinedAt: this.#callerJoinedAt.get(roomId),
+        resume,
       };
+      this.emit('dispatched', {
+        roomId,
+        sessionId: session.id,
+        workerId: worker.id,
+        resume: resume !== undefined,
+      });
       const result = await offerSession(worker.socket, offer, this.#options.dispatchTimeoutMs ?? 30_000);
       if (session.ended) return;
       if (!result.ok) {

@@ -6,6 +6,7 @@ import {
   MAX_CALLER_JOINED_MS_AGO,
   type SessionAccept,
   SessionAcceptSchema,
+  type SessionResume,
 } from '@voiceroom/protocol';
 import type { Socket } from 'socket.io';
 
@@ -27,18 +28,21 @@ export async function offerSession(
     agentPeerId: string;
     config: AgentConfig;
     callerJoinedAt?: number;
+    resume?: SessionResume | undefined;
   },
   timeoutMs: number,
 ): Promise<OfferResult> {
-  const { callerJoinedAt, ...dispatch } = offer;
+  const { callerJoinedAt, resume, ...dispatch } = offer;
   const callerJoinedMsAgo =
     callerJoinedAt === undefined
       ? undefined
       : Math.min(MAX_CALLER_JOINED_MS_AGO, Math.max(0, Math.round(performance.now() - callerJoinedAt)));
   try {
-    const reply = (await socket
-      .timeout(timeoutMs)
-      .emitWithAck(AgentLinkEvents.dispatch, { ...dispatch, callerJoinedMsAgo })) as AgentLinkAck<unknown>;
+    const reply = (await socket.timeout(timeoutMs).emitWithAck(AgentLinkEvents.dispatch, {
+      ...dispatch,
+      callerJoinedMsAgo,
+      ...(resume ? { resume } : {}),
+    })) as AgentLinkAck<unknown>;
     if (!reply || typeof reply !== 'object' || !('ok' in reply))
       return { ok: false, reason: 'malformed dispatch reply' };
     if (!reply.ok) return { ok: false, reason: reply.error };

@@ -39,7 +39,10 @@ export interface AgentSession {
 
 /** What a worker's connection reports to the gateway, each message already validated. */
 export interface WorkerLinkHandlers {
-  registered(worker: WorkerEntry): void;
+  /** `heartbeatMs`: how often the worker promised a heartbeat (absent from workers that send none). */
+  registered(worker: WorkerEntry, heartbeatMs: number | undefined): void;
+  /** Any message from the worker shows it alive; the heartbeat is for when it has nothing else to say. */
+  alive(socketId: string): void;
   event(worker: WorkerEntry, message: SessionEvent): void;
   ended(worker: WorkerEntry, message: SessionEnded): void;
   disconnected(worker: WorkerEntry, reason: string): void;
@@ -75,8 +78,9 @@ export function listenToWorker(socket: Socket, handlers: WorkerLinkHandlers, log
       },
     };
     ack({ ok: true, data: { workerId: worker.id } });
-    handlers.registered(worker);
+    handlers.registered(worker, parsed.data.heartbeatMs);
   });
+  socket.onAny(() => handlers.alive(socket.id));
   socket.on(AgentLinkEvents.event, (payload: unknown) => {
     const parsed = SessionEventSchema.safeParse(payload);
     if (!worker || !parsed.success) {

@@ -32,6 +32,8 @@ export async function startAgentHarness(
     greetingWaitMs?: number;
     maxDispatchesPerCall?: number;
     rejoinGraceMs?: number;
+    maxRedispatchesPerCall?: number;
+    heartbeatTimeoutMs?: number;
     /** Agent configurations (default the built-in agents/). */
     agentsDir?: string;
     /** Where the gateway gets agent configurations (default: the files in `agentsDir`). */

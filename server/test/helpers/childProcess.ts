@@ -13,7 +13,12 @@ export interface RunningProcess {
 
 /** A `node` child process with `env` (and PATH), recording its output; for tests of signals and exit codes. */
 export function startNodeProcess(args: string[], env: Record<string, string>): RunningProcess {
-  const child = spawn(process.execPath, args, {
+  return startProcess(process.execPath, args, env);
+}
+
+/** Any child process with `env` (and PATH), recording its output. */
+export function startProcess(command: string, args: string[], env: Record<string, string>): RunningProcess {
+  const child = spawn(command, args, {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -6,7 +6,7 @@ import {
   type OrderOp,
   type Understanding,
 } from '../nlu/index.ts';
-import type { DialogChunk, DialogSession, DialogTurnInput } from '../stages/index.ts';
+import type { ChatMessage, DialogChunk, DialogSession, DialogTurnInput } from '../stages/index.ts';
 import { HANDOFFS, UPSET_SCORE } from './handoff.ts';
 import { guessSize, QuestionLadder, RepeatGuard } from './repair.ts';
 import {
@@ -101,6 +101,20 @@ export class ScriptedDialogSession implements DialogSession {
   /** A human agent's words (barge or takeover): what they added or changed for the caller is part of the order. */
   hearHuman(text: string): void {
     if (!this.#closed) this.#tracker.hearStaff(text);
+  }
+
+  /**
+   * Takes the call over from a lost agent: hears the conversation so far as it went (the caller's words, the
+   * agent's read-backs, a human agent's changes) without answering, then asks the question where the call stands.
+   */
+  resume(history: readonly ChatMessage[]): string {
+    for (const message of history) {
+      if (message.role === 'user') this.#hear(message.content);
+      else if (message.speaker === 'human') this.hearHuman(message.content);
+      else if (message.role === 'assistant') this.#tracker.noteAgentTurn(message.content);
+    }
+    this.#userTurnsSeen = history.filter((m) => m.role === 'user').length;
+    return this.#prompt(false);
   }
 
   close(): void {

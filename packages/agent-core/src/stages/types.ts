@@ -140,6 +140,12 @@ export interface DialogSession {
    * a session that keeps its own state of the call (the scripted dialog's order) applies what the human agreed.
    */
   hearHuman?(text: string): void;
+  /**
+   * Taking the call over from a lost agent: rebuilds the session's own state from the conversation so far (`history`,
+   * oldest first) without answering any of it, and returns the question that picks the call up where it stands
+   * ("Anything else?", "Can I get a name for the order?"). Optional: without it the agent asks where they were.
+   */
+  resume?(history: readonly ChatMessage[]): string;
   close(): void;
 }
 

@@ -38,6 +38,11 @@ export interface CallPipelineOptions {
   roomId: string;
   config: AgentConfig;
   emit(event: SessionCallEvent): void;
+  /**
+   * The caller started talking over the agent: the media path drops agent audio it was handed but has not played
+   * yet (a queue at the SFU client). Optional for pipelines to call; pulling nothing more stops the rest.
+   */
+  cancelOutput?(): void;
   logger: Logger;
 }
 

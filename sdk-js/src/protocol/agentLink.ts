@@ -17,8 +17,9 @@ import { AudienceSchema } from './signaling.ts';
  * `connect_error` whose `data` is `{ code, message }`.
  *
  * 1. worker -> `worker.register` {name, capacity}, ack AgentLinkAck<{ workerId }>.
- * 2. server -> `session.dispatch` {sessionId, roomId, agentPeerId, config, callerJoinedMsAgo?}, ack
- *    AgentLinkAck<{ rtp: {ip, port} }> (the worker's UDP socket for this session).
+ * 2. server -> `session.dispatch` {sessionId, roomId, agentPeerId, config, callerJoinedMsAgo?, livekit?}, ack
+ *    AgentLinkAck<{ rtp: {ip, port} }> (the worker's UDP socket for this session), or AgentLinkAck<{ transport:
+ *    'livekit' }> when the dispatch carried `livekit` (the worker joined that room; steps 3's messages are not sent).
  * 3. server -> `session.media` {sessionId, ingest, send, receive[]}: where to send RTP, with which payload type and
  *    SSRC, and the streams (SSRC, payload type) that will arrive. Later changes: `session.stream.added` /
  *    `session.stream.removed`.
@@ -85,10 +86,25 @@ export const SessionDispatchSchema = z.object({
    * Absent from older servers (no lead-in). At most MAX_CALLER_JOINED_MS_AGO.
    */
   callerJoinedMsAgo: z.number().int().min(0).max(MAX_CALLER_JOINED_MS_AGO).optional(),
+  /**
+   * A LiveKit-backed call: the worker joins the room at `url` with `token` (@livekit/rtc-node) instead of accepting
+   * RTP; no session.media / session.stream.* follow. `customerIdentity`: the only participant heard as the caller.
+   */
+  livekit: z
+    .object({
+      url: z.url({ protocol: /^wss?$/ }),
+      token: z.string().min(1).max(8192),
+      customerIdentity: z.string().min(1).max(256).optional(),
+    })
+    .optional(),
 });
 export type SessionDispatch = z.infer<typeof SessionDispatchSchema>;
 
-export const SessionAcceptSchema = z.object({ rtp: address });
+/** The worker's answer to a dispatch: its RTP socket (mediasoup), or that it joined the LiveKit room. */
+export const SessionAcceptSchema = z.union([
+  z.object({ rtp: address }),
+  z.object({ transport: z.literal('livekit') }),
+]);
 export type SessionAccept = z.infer<typeof SessionAcceptSchema>;
 
 export const ReceiveStreamSchema = z.object({

@@ -383,6 +383,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     let link: AgentMediaLink;
     try {
       if (!room || room.closed) throw new Error('the room closed during dispatch');
+      if (!('rtp' in accepted)) throw new Error('the worker answered for LiveKit; this room is on mediasoup');
       link = await room.connectAgent({ peerId: `agent-${session.id}`, displayName, rtpTarget: accepted.rtp });
     } catch (error) {
       this.#log.error({ err: error, sessionId: session.id }, 'the agent could not join the room');

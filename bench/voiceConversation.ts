@@ -50,13 +50,15 @@ export async function conversationSpeech(
 const BARGE_AFTER_MS = 1_200;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function runConversation(options: {
+export interface ConversationOptions {
   plan: readonly PlannedTurn[];
   pcm: readonly Int16Array[];
   caller: ConversationCaller;
   agent: ConversationAgent;
   log(msg: string, extra?: Record<string, unknown>): void;
-}): Promise<ScoredTurn[]> {
+}
+
+export async function runConversation(options: ConversationOptions): Promise<ScoredTurn[]> {
   const { plan, pcm, caller, agent, log } = options;
   const waitFor = <T>(
     read: () => T | Promise<T>,

@@ -29,11 +29,20 @@ export interface HeardFrame {
   rms: number;
   from: string;
   track: string;
+  /** Empty unless the peer keeps PCM. */
   pcm: Int16Array;
+}
+
+export interface LiveKitPeerOptions {
+  /** Keep the received PCM of each frame (default true; load tests keep only levels). */
+  keepPcm?: boolean;
+  /** Subscribe to the others' tracks (default true). */
+  autoSubscribe?: boolean;
 }
 
 export class LiveKitPeer {
   readonly #room: Room;
+  readonly #keepPcm: boolean;
   readonly #heard: HeardFrame[] = [];
   readonly #readers: ReadableStreamDefaultReader<AudioFrame>[] = [];
   #source: AudioSource | null = null;
@@ -44,13 +53,14 @@ export class LiveKitPeer {
   /** Frames sent on the microphone (speech and silence). */
   framesSent = 0;
 
-  static async join(url: string, token: string): Promise<LiveKitPeer> {
-    const peer = new LiveKitPeer();
-    await peer.#room.connect(url, token, { autoSubscribe: true, dynacast: false });
+  static async join(url: string, token: string, options: LiveKitPeerOptions = {}): Promise<LiveKitPeer> {
+    const peer = new LiveKitPeer(options.keepPcm ?? true);
+    await peer.#room.connect(url, token, { autoSubscribe: options.autoSubscribe ?? true, dynacast: false });
     return peer;
   }
 
-  private constructor() {
+  private constructor(keepPcm: boolean) {
+    this.#keepPcm = keepPcm;
     this.#room = new Room();
     this.#room.on(RoomEvent.TrackSubscribed, (track, publication, participant) =>
       this.#listen(track, publication, participant),
@@ -159,7 +169,8 @@ export class LiveKitPeer {
         let sum = 0;
         for (const s of value.data) sum += s * s;
         const rms = Math.sqrt(sum / Math.max(1, value.data.length)) / 32_768;
-        this.#heard.push({ t: performance.now(), rms, from, track: name, pcm: value.data });
+        const pcm = this.#keepPcm ? value.data : new Int16Array(0);
+        this.#heard.push({ t: performance.now(), rms, from, track: name, pcm });
       }
     })();
   }

@@ -28,8 +28,10 @@ export interface LiveKitNodeOptions {
   port: number;
   /** UDP range for WebRTC media, inclusive. */
   rtcPortRange: [number, number];
-  /** host:port of a shared Redis: nodes with the same Redis form a cluster. */
-  redis?: string;
+  /** A shared Redis (host:port and database): nodes on the same Redis database form a cluster. */
+  redis?: { address: string; db: number };
+  /** Serve Prometheus metrics on this port. */
+  prometheusPort?: number;
   keys?: { apiKey: string; apiSecret: string };
 }
 
@@ -55,7 +57,8 @@ export async function startLiveKitNode(options: LiveKitNodeOptions): Promise<Liv
     `  port_range_end: ${options.rtcPortRange[1]}`,
     '  use_external_ip: false',
     '  node_ip: 127.0.0.1',
-    ...(options.redis ? ['redis:', `  address: ${options.redis}`] : []),
+    ...(options.redis ? ['redis:', `  address: ${options.redis.address}`, `  db: ${options.redis.db}`] : []),
+    ...(options.prometheusPort ? [`prometheus_port: ${options.prometheusPort}`] : []),
     'keys:',
     `  ${apiKey}: ${apiSecret}`,
     'logging:',

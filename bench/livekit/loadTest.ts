@@ -21,6 +21,7 @@ export interface LoadTestOptions {
 }
 
 type Counters = Map<string, number>;
+const round = (n: number) => Math.round(n * 10) / 10;
 
 async function scrape(urls: readonly string[]): Promise<Counters> {
   const sums: Counters = new Map();
@@ -111,15 +112,14 @@ export async function runLoadTest(options: LoadTestOptions) {
       nodes: nodes.length,
       audio_publishers: publishers,
       subscribers,
-      duration_s: Math.round(seconds * 10) / 10,
-      loss: { ingress: lossMean('incoming'), egress: lossMean('outgoing') },
+      duration_s: round(seconds),
+      /** The worse leg's mean loss (the single figure); both legs beside it. */
+      loss: Math.max(lossMean('incoming') ?? 0, lossMean('outgoing') ?? 0),
+      loss_by_leg: { ingress: lossMean('incoming'), egress: lossMean('outgoing') },
       forwarded_per_expected: inPackets > 0 ? outPackets / (inPackets * subscribers) : null,
-      bitrate_kbps: {
-        /** All forwarded audio leaving the nodes, per subscriber stream (publisher -> subscriber). */
-        per_forwarded_stream:
-          bytesOut > 0 ? (bytesOut * 8) / 1000 / seconds / (publishers * subscribers) : null,
-        total_out: bytesOut > 0 ? (bytesOut * 8) / 1000 / seconds : null,
-      },
+      /** Audio leaving the nodes per forwarded stream (one publisher to one subscriber), as LiveKit counts bytes. */
+      bitrate_kbps: round((bytesOut * 8) / 1000 / seconds / (publishers * subscribers)),
+      bitrate_total_out_kbps: round((bytesOut * 8) / 1000 / seconds),
       packets: { incoming: inPackets, outgoing: outPackets, expected_outgoing: inPackets * subscribers },
       frames: {
         sent_20ms: framesSent,

@@ -32,6 +32,8 @@ export async function liveKitConversation(
   await caller.publish('mic');
   const agent = fork(new URL('./agentProcess.ts', import.meta.url), {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // rtc-node logs at debug level unless NODE_ENV=production (the agent process runs no server)
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   const transcripts: TranscriptEvent[] = [];
   const states: Array<{ state: AgentState; t: number }> = [];

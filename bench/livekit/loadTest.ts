@@ -5,7 +5,7 @@
  * diffed over the run and summed over nodes: `loss` is LiveKit's own per-stream loss accounting (the mean of its
  * packet-loss-percent samples: sequence gaps from publishers, receiver reports from subscribers), and
  * `forwarded_per_expected` cross-checks it as packets sent to subscribers / (packets received x subscribers).
- * Received 10 ms frames per subscriber are counted beside them (rtc-node conceals gaps, so that ratio stays ~1).
+ * `send_pace` says how late the publishers ran (this process shares the loaded cores with the nodes).
  */
 
 import { tone } from '../../agent-worker/test/audio/signal.ts';
@@ -121,11 +121,12 @@ export async function runLoadTest(options: LoadTestOptions) {
       bitrate_kbps: round((bytesOut * 8) / 1000 / seconds / (publishers * subscribers)),
       bitrate_total_out_kbps: round((bytesOut * 8) / 1000 / seconds),
       packets: { incoming: inPackets, outgoing: outPackets, expected_outgoing: inPackets * subscribers },
-      frames: {
-        sent_20ms: framesSent,
-        heard_10ms: framesHeard,
-        heard_per_expected: framesSent > 0 ? framesHeard / (framesSent * 2 * subscribers) : null,
-      },
+      /** Wall time the publishers took per second of audio (1 = real time; more = this process was starved). */
+      send_pace: round((seconds / durationS) * 100) / 100,
+      /** Mean bytes per forwarded packet, and that at the nominal 50 packets/s: the bitrate had sending kept pace. */
+      bytes_per_packet: outPackets > 0 ? round(bytesOut / outPackets) : null,
+      nominal_bitrate_kbps: outPackets > 0 ? round(((bytesOut / outPackets) * 8 * 50) / 1000) : null,
+      frames: { sent_20ms: framesSent, heard_10ms: framesHeard },
       counters: Object.fromEntries([...diff].filter(([k, v]) => v !== 0 && !k.includes('_bucket'))),
     };
   } finally {

@@ -207,6 +207,8 @@ export class LiveKitTransport extends EventEmitter<MediaTransportEvents> impleme
     const sid = track.sid;
     if (this.#closed || track.kind !== TrackKind.KIND_AUDIO || !sid || this.#inbound.has(sid)) return;
     const info = inboundAudioInfo(participant, publication.name, this.#options.customerIdentity);
+    // another agent, or someone the metadata does not place: nothing the session would use, not worth decoding
+    if (info.role === 'agent_ai' || info.role === 'unknown') return;
     const stream = new AudioStream(track, { sampleRate: ASR_RATE, numChannels: 1, frameSizeMs: 20 });
     const inbound: Inbound = { info, reader: stream.getReader(), frames: 0 };
     this.#inbound.set(sid, inbound);

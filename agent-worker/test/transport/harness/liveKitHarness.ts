@@ -13,7 +13,7 @@ export async function liveKitHarness(
   room: string,
   voice: AgentVoiceSource,
   leadMs?: number,
-): Promise<TransportHarness> {
+): Promise<TransportHarness & { heardFromAgentLevels(): Array<{ t: number; rms: number }> }> {
   const customer = await LiveKitPeer.join(
     node.url,
     await node.token(room, 'customer:c1', { metadata: customerMetadata }),
@@ -43,6 +43,7 @@ export async function liveKitHarness(
     async staffLeaves() {
       await staff?.close();
     },
+    heardFromAgentLevels: () => customer.levels('agent:'),
     heardFromAgent: () =>
       concatAll(customer.heard.filter((f) => f.from.startsWith('agent:')).map((f) => f.pcm)),
     async close() {

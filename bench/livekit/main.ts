@@ -67,9 +67,10 @@ async function main(): Promise<void> {
     const loadAfterMediasoup = loadavg().map(round);
     // a two-node cluster on the local Redis; the voice call runs on the first node
     const keys = { apiKey: 'benchkey', apiSecret: `bench-${Date.now()}-secret-of-at-least-32-chars` };
+    // ports apart from every test's LiveKit range (7880-7909, UDP 50000-52999), so tests may run meanwhile
     for (const [port, rtc, prom] of [
-      [7894, [51400, 51599], 7898],
-      [7896, [51600, 51799], 7899],
+      [7910, [53000, 53199], 7914],
+      [7912, [53200, 53399], 7915],
     ] as const) {
       const node = await startLiveKitNode({
         port,

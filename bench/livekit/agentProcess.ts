@@ -19,7 +19,7 @@ const stages = new StageCache({ logger });
 let session: CallSession | null = null;
 /** The bench may have gone (it stops and disconnects at once): what would be sent then is dropped. */
 const send = (message: unknown) => {
-  if (process.connected) process.send?.(message);
+  if (process.connected) process.send?.(message, undefined, {}, () => undefined);
 };
 
 process.on('message', (raw: unknown) => {

@@ -19,20 +19,18 @@ import type { AgentState, TranscriptEvent, TurnMetricsEvent } from '@voiceroom/p
 import type { Page } from 'playwright-core';
 import { REAL_SPEECH_DIR } from '../agent-worker/test/stages/fixtures/speech.ts';
 import { launchCallBrowser, makeSpeechWav, pollUntil, readInboundAudio } from '../test/helpers/browser.ts';
+import { conversationSpeech, runConversation } from './voiceConversation.ts';
 import { measureSessionMemory, rssMb } from './voiceMemory.ts';
 import { installScriptedMicrophone, say } from './voiceMicrophone.ts';
-import { type PlannedTurn, planConversation, realClips } from './voicePlan.ts';
+import { planConversation, realClips } from './voicePlan.ts';
 import {
   agentAudibleSince,
   availableCallerVoices,
   pageClockOffset,
   readAudioProbe,
   startAudioProbe,
-  synthesizeCallerSpeech,
-  toCallerPcm,
-  whiteNoise,
 } from './voiceScenario.ts';
-import { scoreTurns, summarize } from './voiceTurns.ts';
+import { summarize } from './voiceTurns.ts';
 
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'voice.json');
 const BARGE_INS = Number(process.env.VOICE_BARGE_INS ?? 20);
@@ -40,9 +38,6 @@ const SHORT_CALLS = Number(process.env.VOICE_SHORT_CALLS ?? 20);
 const CONCURRENT = Number(process.env.VOICE_CONCURRENT ?? 3);
 const MEMORY_REPEATS = Number(process.env.VOICE_MEMORY_REPEATS ?? 3);
 const SPEECH_DIR = process.env.SPEECH_DIR ?? REAL_SPEECH_DIR;
-/** A barge-in or noise burst starts at least this long after the agent began its long answer. */
-const BARGE_AFTER_MS = 1_200;
-const NOISE_MS = 150;
 
 const log = (msg: string, extra: Record<string, unknown> = {}) =>
   process.stderr.write(`${JSON.stringify({ bench: 'voice', msg, ...extra })}\n`);
@@ -64,12 +59,6 @@ async function call(page: Page, pageUrl: string): Promise<void> {
   await page.waitForSelector('body[data-call-state="connected"]', { timeout: 20_000 });
 }
 
-async function speechFor(turn: PlannedTurn, dir: string, index: number): Promise<Int16Array> {
-  if (turn.kind === 'noise') return whiteNoise(NOISE_MS);
-  if (turn.voice.engine === 'real') return toCallerPcm(path.join(SPEECH_DIR, turn.voice.name), dir, index);
-  return synthesizeCallerSpeech(turn.text, dir, index, turn.voice);
-}
-
 async function main(): Promise<void> {
   process.env.LOG_LEVEL ??= 'warn';
   const loadBefore = loadavg().map(round);
@@ -78,8 +67,7 @@ async function main(): Promise<void> {
   const workDir = await mkdtemp(path.join(tmpdir(), 'voiceroom-bench-voice-'));
   const voices = await availableCallerVoices();
   const plan = planConversation(BARGE_INS, voices, realClips(SPEECH_DIR));
-  const pcm: Int16Array[] = [];
-  for (const [i, turn] of plan.entries()) pcm.push(await speechFor(turn, workDir, i));
+  const pcm = await conversationSpeech(plan, workDir, SPEECH_DIR);
   // the fake capture device is required by the launch flags but replaced by the scripted microphone
   const unusedWav = await makeSpeechWav('unused', workDir, { name: 'unused' });
   // a fresh build of the call page; the last one in client/dist when the client does not build right now
@@ -109,8 +97,6 @@ async function main(): Promise<void> {
   });
   const waitFor = <T>(read: () => T, accept: (v: T) => boolean, what: string, timeoutMs = 30_000) =>
     pollUntil(async () => read(), accept, { timeoutMs, intervalMs: 20, what });
-  const tryWaitFor = <T>(read: () => T, accept: (v: T) => boolean, what: string, timeoutMs: number) =>
-    waitFor(read, accept, what, timeoutMs).catch(() => undefined);
   const browser = await launchCallBrowser({ fakeAudioWav: unusedWav });
   await installScriptedMicrophone(browser.context);
   const { page } = browser;
@@ -125,69 +111,24 @@ async function main(): Promise<void> {
       )
     )?.roomId;
     const offset = await pageClockOffset(page);
-    const roomStates = () => states.filter((s) => s.roomId === roomId);
-    /** Page times of the agent starting a new reply (thinking -> speaking; a resumed reply comes from paused). */
-    const replyStarts = () =>
-      roomStates().flatMap((s, i, all) =>
-        s.state === 'speaking' && all[i - 1]?.state === 'thinking' ? [s.t + offset] : [],
-      );
-    const customerFinals = () =>
-      transcripts.filter((t) => t.roomId === roomId && t.speaker === 'customer' && t.final);
-    const lastState = () => roomStates().at(-1)?.state;
-    const said: Array<{ startT: number; endT: number; heard: string }> = [];
-    for (const [i, turn] of plan.entries()) {
-      const finalsBefore = customerFinals().length;
-      const repliesBefore = replyStarts().length;
-      if (turn.kind === 'barge_in' || turn.kind === 'noise' || turn.kind === 'um') {
-        await sleep(BARGE_AFTER_MS);
-        // over audible speech: the barge-in is then scored on whether it stopped that speech
-        const since = (await page.evaluate(() => performance.now())) - 60;
-        await tryWaitFor(() => agentAudibleSince(page, since), Boolean, 'the agent audible', 3_000);
-      }
-      const span = await say(page, pcm[i] as Int16Array);
-      if (turn.kind !== 'noise' && turn.kind !== 'um') {
-        const answered = await tryWaitFor(
-          () => replyStarts().length,
-          (n) => n > repliesBefore,
-          `an answer to "${turn.text}"`,
-          turn.kind === 'real' ? 10_000 : 30_000,
-        );
-        if (answered === undefined && turn.kind !== 'real') throw new Error(`no answer to "${turn.text}"`);
-      }
-      // the next turn starts from a listening agent, except a barge-in or a sound over this long answer
-      if (turn.kind !== 'long_answer')
-        await tryWaitFor(
-          lastState,
-          (s) => s === 'listening',
-          `the end of the answer to "${turn.text}"`,
-          30_000,
-        );
-      // a long recording is several utterances to the agent: let all of them be heard and answered
-      if (turn.kind === 'real') {
-        for (
-          let quiet = 0, rounds = 0, seen = customerFinals().length;
-          quiet < 4 && rounds < 60;
-          quiet++, rounds++
-        ) {
-          await sleep(500);
-          if (customerFinals().length !== seen || lastState() !== 'listening') {
-            seen = customerFinals().length;
-            quiet = -1;
-            await tryWaitFor(lastState, (s) => s === 'listening', 'the agent to finish', 30_000);
-          }
-        }
-      }
-      const heard = customerFinals()
-        .slice(finalsBefore)
-        .map((t) => t.text)
-        .join(' ');
-      said.push({ ...span, heard });
-      log('turn', { turn: i + 1, of: plan.length, kind: turn.kind, text: turn.text, heard });
-    }
-    await sleep(500);
-    const samples = await readAudioProbe(page);
+    const scored = await runConversation({
+      plan,
+      pcm,
+      caller: {
+        now: () => page.evaluate(() => performance.now()),
+        audibleSince: (t) => agentAudibleSince(page, t),
+        say: (speech) => say(page, speech),
+        samples: () => readAudioProbe(page),
+      },
+      agent: {
+        states: () =>
+          states.flatMap((s) => (s.roomId === roomId ? [{ state: s.state, t: s.t + offset }] : [])),
+        customerFinals: () =>
+          transcripts.filter((t) => t.roomId === roomId && t.speaker === 'customer' && t.final),
+      },
+      log,
+    });
     await page.click('#leave');
-    const scored = scoreTurns(plan, said, samples, replyStarts());
     const conversation = summarize(scored);
     log('conversation measured', { turns: scored.length });
     const callMetrics = metrics.filter((m) => m.roomId === roomId);

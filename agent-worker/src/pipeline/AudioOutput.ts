@@ -21,6 +21,11 @@ export interface AudioOutputOptions {
   clock: Clock;
   /** Length of one pulled frame. */
   frameMs?: number;
+  /**
+   * Told when output stops for the caller (a pause for possible barge-in, an interruption) while agent audio was
+   * playing, so frames already handed to the media path but still queued there can be dropped.
+   */
+  onCancel?: () => void;
 }
 
 /**
@@ -31,6 +36,7 @@ export interface AudioOutputOptions {
 export class AudioOutput extends FrameProcessor {
   readonly #clock: Clock;
   readonly #frameSamples: number;
+  readonly #onCancel: (() => void) | undefined;
   #queue: QueuedChunk[] = [];
   #queuedSamples = 0;
   #sentences: SentencePlayback[] = [];
@@ -44,6 +50,7 @@ export class AudioOutput extends FrameProcessor {
     super();
     this.#clock = options.clock;
     this.#frameSamples = Math.round((options.sampleRate * (options.frameMs ?? 20)) / 1000);
+    this.#onCancel = options.onCancel;
   }
 
   get frameSamples(): number {
@@ -78,12 +85,14 @@ export class AudioOutput extends FrameProcessor {
         if (this.#queuedSamples === 0) this.#endTurn(false);
         break;
       case 'pause_output':
+        this.#cancelPlaying();
         this.#paused = true;
         break;
       case 'resume_output':
         this.#paused = false;
         break;
       case 'interruption':
+        this.#cancelPlaying();
         this.#paused = false;
         if (this.#turnId !== undefined) this.#endTurn(true);
         break;
@@ -125,6 +134,11 @@ export class AudioOutput extends FrameProcessor {
     }
     if (this.#queuedSamples === 0 && this.#replyDone) this.#endTurn(false);
     return frame;
+  }
+
+  /** Audio of this turn was flowing to the caller: whatever the media path still queues of it is dropped. */
+  #cancelPlaying(): void {
+    if (this.#turnId !== undefined && this.#started && !this.#paused) this.#onCancel?.();
   }
 
   #beginTurn(turnId: number): void {

@@ -47,6 +47,8 @@ export interface VoicePipelineOptions {
   /** Sentence-chunking TTS over `tts`. */
   speak: SpeakSentences;
   emit(event: PipelineEvent): void;
+  /** The caller talks over the agent: drop agent audio the media path holds but has not played (see CallPipeline). */
+  cancelOutput?: () => void;
   /** Told once when the pipeline closed (the stage cache's lease is released then). */
   onClosed?: () => void;
   clock?: Clock;
@@ -132,7 +134,11 @@ export class VoicePipeline implements CallPipeline {
       ...(resume ? { firstTurn: resume.nextTurn } : {}),
     });
     this.#opening = resume ? resumeCall(resume, this.#history, this.#dialogSession) : config.greeting;
-    this.#output = new AudioOutput({ sampleRate: options.tts.sampleRate, clock: this.#clock });
+    this.#output = new AudioOutput({
+      sampleRate: options.tts.sampleRate,
+      clock: this.#clock,
+      ...(options.cancelOutput ? { onCancel: options.cancelOutput } : {}),
+    });
     this.#input
       .link(
         new CallerTranscripts((t) => this.#emitTranscript('customer', t), `${this.#segmentPrefix}customer`),

@@ -11,7 +11,7 @@ export { type PipelineEvent, VoicePipeline, type VoicePipelineOptions } from './
  * `stages` cache, held until the call ends) in a VoicePipeline.
  */
 export function voicePipelineFactory(stages: StageCache): CallPipelineFactory {
-  return async ({ roomId, config, resume, emit, logger }) => {
+  return async ({ roomId, config, resume, emit, cancelOutput, logger }) => {
     const lease = await stages.acquire(config);
     const { vad, stt, tts, dialog } = lease.stages;
     try {
@@ -26,6 +26,7 @@ export function voicePipelineFactory(stages: StageCache): CallPipelineFactory {
         dialog,
         speak: speakWith(tts, config.tts.parallelism),
         emit,
+        ...(cancelOutput ? { cancelOutput } : {}),
         onClosed: lease.release,
         logger: logger.child({ component: 'agent.pipeline' }),
       });

@@ -11,19 +11,21 @@ import { ResamplingFrameSource } from '../audio/ResamplingFrameSource.ts';
 import { RtpReceiver, type RtpReceiverStats } from '../rtp/RtpReceiver.ts';
 import { buildBye, buildSenderReport } from '../rtp/rtcpPacket.ts';
 import { buildRtpPacket } from '../rtp/rtpPacket.ts';
+import type {
+  AgentVoiceSource,
+  InboundAudioInfo,
+  MediaTransport,
+  MediaTransportEvents,
+} from './MediaTransport.ts';
 
 export interface Endpoint {
   ip: string;
   port: number;
 }
 
-export interface InboundStreamInfo {
+export interface InboundStreamInfo extends InboundAudioInfo {
   ssrc: number;
   payloadType: number;
-  peerId: string;
-  role: string;
-  /** 'staff': a co-pilot whisper for the agent, not the caller. */
-  audience?: 'everyone' | 'staff';
 }
 
 /** Where to send and what arrives: the server's answer once the agent joined the room. */
@@ -31,12 +33,6 @@ export interface MediaRoute {
   ingest: Endpoint;
   send: { payloadType: number; ssrc: number };
   receive: InboundStreamInfo[];
-}
-
-/** The agent's voice: pulled one 20 ms chunk at a time at `sampleRate`, or null while silent. */
-export interface AgentVoiceSource {
-  readonly sampleRate: number;
-  pull(): Int16Array | null;
 }
 
 export interface MediaSessionOptions {
@@ -57,15 +53,6 @@ export interface MediaSessionOptions {
   senderReportEvery?: number;
 }
 
-export interface MediaSessionEvents {
-  /** Caller audio at 16 kHz, `atMs` since that stream began. */
-  audio: [pcm16k: Int16Array, atMs: number, stream: InboundStreamInfo];
-  /** The first frame of a new agent talk spurt left the socket. */
-  spurt: [];
-  /** The voice source threw or the socket failed; the session should be closed. */
-  error: [error: Error];
-}
-
 export interface MediaSessionStats {
   rtp: RtpReceiverStats & { wrongSource: number };
   inbound: Record<number, InboundAudioStats>;
@@ -80,7 +67,8 @@ const POLL_MS = 10;
  * (validated, jitter-buffered, decoded to 16 kHz per SSRC), agent voice out (resampled to 48 kHz, Opus, paced RTP).
  * Datagrams from any port but the server transport's are dropped.
  */
-export class MediaSession extends EventEmitter<MediaSessionEvents> {
+export class MediaSession extends EventEmitter<MediaTransportEvents> implements MediaTransport {
+  readonly kind = 'rtp';
   readonly #socket: Socket;
   readonly #clock: Clock;
   readonly #options: MediaSessionOptions;
@@ -174,6 +162,7 @@ export class MediaSession extends EventEmitter<MediaSessionEvents> {
     });
     this.#pacer.start();
     this.#pollTimer = setInterval(() => this.#poll(), POLL_MS);
+    this.emit('ready');
   }
 
   /**
@@ -199,11 +188,38 @@ export class MediaSession extends EventEmitter<MediaSessionEvents> {
       onAudio: (pcm, atMs) => this.emit('audio', pcm, atMs, info),
     });
     this.#streams.set(info.ssrc, { info, audio });
+    this.emit('streamadded', info);
   }
 
   removeStream(ssrc: number): void {
-    this.#streams.get(ssrc)?.audio.close();
+    const stream = this.#streams.get(ssrc);
+    if (!stream) return;
+    stream.audio.close();
     this.#streams.delete(ssrc);
+    this.emit('streamremoved', stream.info);
+  }
+
+  /** Nothing to drop: frames leave the socket as they are pulled (at most the pacer's lead ahead). */
+  cancelOutput(): void {}
+
+  summary(): Record<string, unknown> {
+    const { rtp, inbound, pacer, sent } = this.stats;
+    const streams = Object.values(inbound).map(
+      ({ played, lost, late, duplicates, concealedFrames, silenceFrames }) => ({
+        played,
+        lost,
+        late,
+        duplicates,
+        concealedFrames,
+        silenceFrames,
+      }),
+    );
+    return {
+      rtp: { accepted: rtp.accepted, dropped: rtp.dropped, wrongSource: rtp.wrongSource },
+      streams,
+      pacer,
+      sent,
+    };
   }
 
   close(): void {

@@ -311,7 +311,7 @@ export class AgentWorker extends EventEmitter<AgentWorkerEvents> {
         return fail('unknown_session', `Session ${dispatch.sessionId} was cancelled while it was starting.`);
       }
       this.#track(session);
-      return { ok: true, data: { rtp: session.rtpAddress } };
+      return { ok: true, data: session.accept };
     } catch (error) {
       this.#log.error({ err: error, sessionId: dispatch.sessionId }, 'could not start a session');
       return fail('session_failed', error instanceof Error ? error.message : String(error));

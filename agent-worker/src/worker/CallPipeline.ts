@@ -40,6 +40,11 @@ export interface CallPipelineOptions {
   /** The call so far when this agent takes over from a lost one (see SessionResume). */
   resume?: SessionResume;
   emit(event: SessionCallEvent): void;
+  /**
+   * The caller started talking over the agent: the media path drops agent audio it was handed but has not played
+   * yet (a queue at the SFU client). Optional for pipelines to call; pulling nothing more stops the rest.
+   */
+  cancelOutput?(): void;
   logger: Logger;
 }
 

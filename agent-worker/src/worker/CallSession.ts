@@ -3,6 +3,7 @@ import { HANDOFF_UNANSWERED } from '@voiceroom/agent-core/dialog';
 import {
   formatZodError,
   type ReceiveStream,
+  type SessionAccept,
   type SessionCallEvent,
   SessionCallEventSchema,
   type SessionDispatch,
@@ -11,7 +12,9 @@ import {
 import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../audio/clock.ts';
 import { CallAudioRecorder } from '../recording/CallAudioRecorder.ts';
+import { LiveKitTransport, type LiveKitTransportStats } from '../transport/livekit/LiveKitTransport.ts';
 import { type Endpoint, MediaSession, type MediaSessionStats } from '../transport/MediaSession.ts';
+import type { AgentVoiceSource, MediaTransport } from '../transport/MediaTransport.ts';
 import type { CallPipeline, CallPipelineFactory } from './CallPipeline.ts';
 
 interface Recording {
@@ -20,6 +23,10 @@ interface Recording {
 }
 
 export type SessionEndReason = 'agent_hangup' | 'failed' | 'stopped';
+
+export type SessionMediaStats =
+  | ({ kind: 'rtp' } & MediaSessionStats)
+  | ({ kind: 'livekit' } & LiveKitTransportStats);
 
 export interface CallSessionEvents {
   event: [event: SessionCallEvent];
@@ -44,18 +51,22 @@ export interface CallSessionOptions {
 }
 
 /**
- * One call on the worker: the voice pipeline wired to a media session. Anything that throws inside (pipeline,
- * media) ends this session with reason 'failed' and never propagates to the worker or other sessions.
+ * One call on the worker: the voice pipeline wired to a media transport: RTP to the server's mediasoup, or a LiveKit
+ * room when the dispatch carries `livekit`. Anything that throws inside (pipeline, media) ends this session with
+ * reason 'failed' and never propagates to the worker or other sessions.
  */
 export class CallSession extends EventEmitter<CallSessionEvents> {
   readonly id: string;
   readonly roomId: string;
   readonly #pipeline: CallPipeline;
-  readonly #media: MediaSession;
+  readonly #media: MediaTransport;
+  /** The same object as #media for an RTP session (driven by the server's session.media / stream messages). */
+  readonly #rtp: MediaSession | null;
+  readonly #liveKit: LiveKitTransport | null;
   readonly #log: Logger;
   readonly #recording: Recording | undefined;
-  #started = false;
   #ended = false;
+  #started = false;
 
   static async create(options: CallSessionOptions): Promise<CallSession> {
     const { dispatch } = options;
@@ -76,45 +87,56 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
           }
         : undefined;
     // The pipeline exists before the session does; events it emits before that (none expected) are dropped.
-    let forward: ((event: SessionCallEvent) => void) | null = null;
-    const emit = (event: SessionCallEvent) => forward?.(event);
+    let session: CallSession | null = null;
     const pipeline = await options.createPipeline({
       roomId: dispatch.roomId,
       config: dispatch.config,
       ...(dispatch.resume ? { resume: dispatch.resume } : {}),
-      emit,
+      emit: (event) => {
+        if (session) session.#onPipelineEvent(event);
+      },
+      cancelOutput: () => {
+        if (session) session.#media.cancelOutput();
+      },
       logger,
     });
-    let media: MediaSession;
+    const voice: AgentVoiceSource = {
+      sampleRate: pipeline.outputSampleRate,
+      pull: () => {
+        const frame = pipeline.pullAudio();
+        if (frame) recording?.recorder.addAgent(frame, pipeline.outputSampleRate);
+        return frame;
+      },
+    };
+    let media: MediaSession | LiveKitTransport;
     try {
-      media = await MediaSession.open({
-        bindIp: options.rtpIp,
-        announcedIp: options.rtpAnnouncedIp,
-        ingestHost: options.ingestHost,
-        clock: options.clock,
-        leadMs: options.leadMs,
-        voice: {
-          sampleRate: pipeline.outputSampleRate,
-          pull: () => {
-            const frame = pipeline.pullAudio();
-            if (frame) recording?.recorder.addAgent(frame, pipeline.outputSampleRate);
-            return frame;
-          },
-        },
-      });
+      media = dispatch.livekit
+        ? await LiveKitTransport.connect({
+            ...dispatch.livekit,
+            voice,
+            clock: options.clock,
+            leadMs: options.leadMs,
+          })
+        : await MediaSession.open({
+            bindIp: options.rtpIp,
+            announcedIp: options.rtpAnnouncedIp,
+            ingestHost: options.ingestHost,
+            clock: options.clock,
+            leadMs: options.leadMs,
+            voice,
+          });
     } catch (error) {
       pipeline.close();
       throw error;
     }
-    const session = new CallSession(dispatch, pipeline, media, logger, recording);
-    forward = (event) => session.#onPipelineEvent(event);
+    session = new CallSession(dispatch, pipeline, media, logger, recording);
     return session;
   }
 
   private constructor(
     dispatch: SessionDispatch,
     pipeline: CallPipeline,
-    media: MediaSession,
+    media: MediaSession | LiveKitTransport,
     logger: Logger,
     recording: Recording | undefined,
   ) {
@@ -123,8 +145,16 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
     this.roomId = dispatch.roomId;
     this.#pipeline = pipeline;
     this.#media = media;
+    this.#rtp = media instanceof MediaSession ? media : null;
+    this.#liveKit = media instanceof LiveKitTransport ? media : null;
     this.#log = logger;
     this.#recording = recording;
+    media.on('ready', () => {
+      // An RTP session that moved to a new room is ready again: the conversation goes on, no second greeting.
+      if (this.#started) return;
+      this.#started = true;
+      this.#guard('start', () => this.#pipeline.start());
+    });
     media.on('audio', (pcm, atMs, stream) => {
       if (stream.audience !== 'staff') recording?.recorder.addVoice(pcm);
       if (stream.audience === 'staff') {
@@ -144,40 +174,37 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
     media.on('error', (error) => this.#fail('media', error));
   }
 
-  /** The UDP socket the server's transport must send to. */
-  get rtpAddress(): Endpoint {
-    return this.#media.localAddress;
+  /** The dispatch's answer: the UDP socket the server's transport must send to, or that the room was joined. */
+  get accept(): SessionAccept {
+    return this.#rtp ? { rtp: this.#rtp.localAddress } : { transport: 'livekit' };
   }
 
   get ended(): boolean {
     return this.#ended;
   }
 
-  get mediaStats(): MediaSessionStats {
-    return this.#media.stats;
+  get mediaStats(): SessionMediaStats {
+    if (this.#rtp) return { kind: 'rtp', ...this.#rtp.stats };
+    return { kind: 'livekit', ...(this.#liveKit as LiveKitTransport).stats };
   }
 
   /**
-   * The server joined the agent to the room: start media and greet. Again later: the call moved to a new room (its
-   * mediasoup worker died), so the media follows and the pipeline carries on where it was.
+   * RTP sessions: the server joined the agent to the room; media starts and the pipeline greets (on 'ready'). Again
+   * later: the call moved to a new room (its mediasoup worker died), so the media follows and the pipeline carries on.
    */
   startMedia(media: SessionMedia): void {
     if (this.#ended) return;
-    this.#media.start({ ingest: media.ingest, send: media.send, receive: media.receive });
-    if (this.#started) {
+    if (this.#started)
       this.#log.info({ ingest: media.ingest }, 'media moved to a new room; the conversation goes on');
-      return;
-    }
-    this.#started = true;
-    this.#guard('start', () => this.#pipeline.start());
+    this.#rtp?.start({ ingest: media.ingest, send: media.send, receive: media.receive });
   }
 
   addStream(stream: ReceiveStream): void {
-    this.#media.addStream(stream);
+    this.#rtp?.addStream(stream);
   }
 
   removeStream(ssrc: number): void {
-    this.#media.removeStream(ssrc);
+    this.#rtp?.removeStream(ssrc);
   }
 
   hint(text: string): void {
@@ -204,27 +231,7 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
     } catch (error) {
       this.#log.warn({ err: error }, 'pipeline close threw');
     }
-    const { rtp, inbound, pacer, sent } = this.#media.stats;
-    const streams = Object.values(inbound).map(
-      ({ played, lost, late, duplicates, concealedFrames, silenceFrames }) => ({
-        played,
-        lost,
-        late,
-        duplicates,
-        concealedFrames,
-        silenceFrames,
-      }),
-    );
-    this.#log.info(
-      {
-        reason,
-        rtp: { accepted: rtp.accepted, dropped: rtp.dropped, wrongSource: rtp.wrongSource },
-        streams,
-        pacer,
-        sent,
-      },
-      'session ended',
-    );
+    this.#log.info({ reason, ...this.#media.summary() }, 'session ended');
     this.emit('ended', reason, message);
     this.removeAllListeners();
   }

@@ -47,6 +47,29 @@ describe('AudioOutput', () => {
     expect(recorder.up.at(-1)).toMatchObject({ heardText: 'Hi there.', interrupted: false });
   });
 
+  it('asks the media path to drop queued audio when the caller talks over playing audio, never at the end of a reply', () => {
+    const recorder = new Recorder();
+    let cancels = 0;
+    const output = recorder.link(
+      new AudioOutput({ sampleRate: 16000, clock: new FakeClock(), onCancel: () => cancels++ }),
+    );
+    recorder.send({ kind: 'agent_turn_started', turnId: 1 });
+    recorder.send({ kind: 'pause_output' }); // nothing played yet: nothing to drop
+    recorder.send({ kind: 'resume_output' });
+    recorder.send({ kind: 'agent_audio', turnId: 1, sentence: 'Hi.', pcm: pcm(640), last: true });
+    recorder.send({ kind: 'reply_done', turnId: 1 });
+    output.pull();
+    output.pull();
+    expect(output.pull()).toBeNull(); // the reply ended on its own
+    expect(cancels).toBe(0);
+    recorder.send({ kind: 'agent_turn_started', turnId: 2 });
+    recorder.send({ kind: 'agent_audio', turnId: 2, sentence: 'A long one.', pcm: pcm(3200), last: true });
+    output.pull();
+    recorder.send({ kind: 'pause_output' });
+    recorder.send({ kind: 'interruption' }); // already paused: dropped once
+    expect(cancels).toBe(1);
+  });
+
   it('waits rather than padding when synthesis is behind mid-sentence', () => {
     const { recorder, output } = setup();
     recorder.send({ kind: 'agent_turn_started', turnId: 1 });

@@ -58,7 +58,7 @@ async function start(capacity: number, createPipeline: CallPipelineFactory) {
   await worker.start();
   const socket = await connected;
   const dispatch = (sessionId: string, payload: object = {}) =>
-    socket.timeout(5_000).emitWithAck('session.dispatch', {
+    socket.timeout(15_000).emitWithAck('session.dispatch', {
       sessionId,
       roomId: `room-${sessionId}`,
       agentPeerId: `a-${sessionId}`,
@@ -92,11 +92,22 @@ describe('AgentWorker', () => {
     expect(beats.length).toBe(after);
   });
 
+  it('refuses a LiveKit dispatch without a WebSocket URL, and reports a LiveKit room it cannot reach as failed', async () => {
+    const { worker, dispatch } = await start(2, echo);
+    const bad = await dispatch('lk-bad', { livekit: { url: 'http://127.0.0.1:7880', token: 't' } });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    if (!bad.ok) expect(bad.error.message).toContain('livekit.url');
+    // nothing listens on port 9: joining fails, the worker says so and keeps no session
+    const unreachable = await dispatch('lk-down', { livekit: { url: 'ws://127.0.0.1:9', token: 't' } });
+    expect(unreachable).toMatchObject({ ok: false, error: { code: 'session_failed' } });
+    expect(worker.sessions).toEqual([]);
+    worker.stop();
+  }, 20_000);
+
   it('answers a dispatch with its UDP address and refuses beyond capacity', async () => {
     const { worker, dispatch } = await start(1, echo);
     const first = await dispatch('one');
-    expect(first.ok).toBe(true);
-    if (first.ok) expect(first.data.rtp).toMatchObject({ ip: '127.0.0.1', port: expect.any(Number) });
+    expect(first).toMatchObject({ ok: true, data: { rtp: { ip: '127.0.0.1', port: expect.any(Number) } } });
     expect(await dispatch('two')).toMatchObject({ ok: false, error: { code: 'at_capacity' } });
     expect(worker.sessions.map((s) => s.id)).toEqual(['one']);
     worker.stop();

@@ -47,6 +47,8 @@ async function setup(
       ssrc: 1000 + i,
     })),
   });
+  const { accept } = session;
+  if (!('rtp' in accept)) throw new Error('expected an RTP session');
   const encoder = new OpusEncoderStream();
   const send = (ssrc: number, frames: number) => {
     for (let f = 0; f < frames; f++) {
@@ -58,7 +60,7 @@ async function setup(
         ssrc,
         payload,
       });
-      server.send(packet, session.rtpAddress.port, '127.0.0.1');
+      server.send(packet, accept.rtp.port, '127.0.0.1');
     }
   };
   return { session, ended, send };

@@ -20,9 +20,11 @@ import { AudienceSchema } from './signaling.ts';
  * 1. worker -> `worker.register` {name, capacity, heartbeatMs?}, ack AgentLinkAck<{ workerId }>. A worker that
  *    declares `heartbeatMs` then sends `worker.heartbeat` (no payload) that often; the server takes one that falls
  *    silent for its heartbeat timeout as lost (a hung process, a dead host) just like a closed connection.
- * 2. server -> `session.dispatch` {sessionId, roomId, agentPeerId, config, callerJoinedMsAgo?, resume?}, ack
- *    AgentLinkAck<{ rtp: {ip, port} }> (the worker's UDP socket for this session). `resume` is present when the
- *    call's previous agent was lost mid-call: the new one carries the conversation on instead of greeting.
+ * 2. server -> `session.dispatch` {sessionId, roomId, agentPeerId, config, callerJoinedMsAgo?, resume?, livekit?},
+ *    ack AgentLinkAck<{ rtp: {ip, port} }> (the worker's UDP socket for this session), or AgentLinkAck<{ transport:
+ *    'livekit' }> when the dispatch carried `livekit` (the worker joined that room; step 3's messages are not sent).
+ *    `resume` is present when the call's previous agent was lost mid-call: the new one carries the conversation on
+ *    instead of greeting.
  * 3. server -> `session.media` {sessionId, ingest, send, receive[]}: where to send RTP, with which payload type and
  *    SSRC, and the streams (SSRC, payload type) that will arrive. Later changes: `session.stream.added` /
  *    `session.stream.removed`. A second `session.media` means the call moved to a new room (its mediasoup worker
@@ -125,10 +127,25 @@ export const SessionDispatchSchema = z.object({
   callerJoinedMsAgo: z.number().int().min(0).max(MAX_CALLER_JOINED_MS_AGO).optional(),
   /** Present when this call's previous agent was lost mid-call: carry on the conversation, do not greet. */
   resume: SessionResumeSchema.optional(),
+  /**
+   * A LiveKit-backed call: the worker joins the room at `url` with `token` (@livekit/rtc-node) instead of accepting
+   * RTP; no session.media / session.stream.* follow. `customerIdentity`: the only participant heard as the caller.
+   */
+  livekit: z
+    .object({
+      url: z.url({ protocol: /^wss?$/ }),
+      token: z.string().min(1).max(8192),
+      customerIdentity: z.string().min(1).max(256).optional(),
+    })
+    .optional(),
 });
 export type SessionDispatch = z.infer<typeof SessionDispatchSchema>;
 
-export const SessionAcceptSchema = z.object({ rtp: address });
+/** The worker's answer to a dispatch: its RTP socket (mediasoup), or that it joined the LiveKit room. */
+export const SessionAcceptSchema = z.union([
+  z.object({ rtp: address }),
+  z.object({ transport: z.literal('livekit') }),
+]);
 export type SessionAccept = z.infer<typeof SessionAcceptSchema>;
 
 export const ReceiveStreamSchema = z.object({

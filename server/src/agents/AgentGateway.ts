@@ -423,7 +423,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
   /** The agent joins the session's room (again, after a resume) and the worker learns where to send. */
   async #join(session: AgentSession): Promise<void> {
     const room = this.#options.rooms.get(session.roomId);
-    const rtpTarget = session.accepted?.rtp;
+    const rtpTarget = session.accepted && 'rtp' in session.accepted ? session.accepted.rtp : undefined;
     let link: AgentMediaLink;
     try {
       if (!room || room.closed || !rtpTarget) throw new Error('the room closed during dispatch');

@@ -64,9 +64,10 @@ describe('AgentGateway', () => {
     expect(toneAmplitude(steady, 1_000, 48_000)).toBeGreaterThan(3_000);
     expect(toneAmplitude(steady, 600, 48_000)).toBeLessThan(500);
 
-    const [session] = worker.sessions;
-    expect(session?.mediaStats.rtp.accepted).toBeGreaterThan(60);
-    const inbound = Object.values(session?.mediaStats.inbound ?? {});
+    const stats = worker.sessions[0]?.mediaStats;
+    if (stats?.kind !== 'rtp') throw new Error('expected an RTP session');
+    expect(stats.rtp.accepted).toBeGreaterThan(60);
+    const inbound = Object.values(stats.inbound);
     expect(inbound.length).toBe(1);
     expect(inbound[0]?.lost).toBe(0);
 

@@ -178,7 +178,7 @@ export class CallRecorder {
    * vanished without room.closed), so the live call list does not keep ghosts. Returns how many were closed.
    */
   async closeCallsWithoutRoom(
-    roomExists: (roomId: string) => boolean,
+    roomExists: (roomId: string) => boolean | Promise<boolean>,
     minAgeMs = 10 * 60_000,
     reason = 'room_gone',
   ): Promise<number> {
@@ -188,7 +188,8 @@ export class CallRecorder {
         "select room_id from calls where status = 'active' and started_at <= utc_timestamp(3) - interval ? microsecond",
         [minAgeMs * 1000],
       );
-    const gone = rows.filter((row) => !roomExists(row.room_id));
+    const exists = await Promise.all(rows.map((row) => roomExists(row.room_id)));
+    const gone = rows.filter((_, i) => !exists[i]);
     await Promise.all(
       gone.map((row) =>
         this.#enqueue(row.room_id, 'room.closed', () => this.#roomClosed({ roomId: row.room_id, reason })),

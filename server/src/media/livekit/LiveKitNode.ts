@@ -30,7 +30,6 @@ const OUTPUT_KEPT = 20_000;
 export class LiveKitNode extends EventEmitter<LiveKitNodeEvents> {
   readonly #config: LiveKitNodeConfig;
   readonly #child: ChildProcess;
-  readonly #dir: string;
   readonly #log: Logger;
   #output = '';
   #exited: Promise<void>;
@@ -40,7 +39,6 @@ export class LiveKitNode extends EventEmitter<LiveKitNodeEvents> {
     super();
     this.#config = config;
     this.#child = child;
-    this.#dir = dir;
     this.#log = log;
     const append = (chunk: Buffer) => {
       this.#output = (this.#output + chunk.toString()).slice(-OUTPUT_KEPT);
@@ -51,7 +49,7 @@ export class LiveKitNode extends EventEmitter<LiveKitNodeEvents> {
       child.once('exit', (code, signal) => {
         this.#running = false;
         const level = signal === 'SIGTERM' || code === 0 ? 'info' : 'warn';
-        this.#log[level]({ port: config.port, code, signal }, 'livekit-server exited');
+        this.#log[level]({ code, signal }, 'livekit-server exited');
         void rm(dir, { recursive: true, force: true });
         this.emit('exit', { code, signal });
         resolve();
@@ -110,8 +108,8 @@ export class LiveKitNode extends EventEmitter<LiveKitNodeEvents> {
     return this.#output;
   }
 
-  /** Graceful stop (SIGTERM: LiveKit closes its rooms), SIGKILL after `timeoutMs`. */
-  async stop(timeoutMs = 5_000): Promise<void> {
+  /** Graceful stop (SIGTERM: LiveKit closes its rooms), SIGKILL after `timeoutMs` (it may wait for its rooms). */
+  async stop(timeoutMs = 3_000): Promise<void> {
     if (!this.#running) return;
     this.#child.kill('SIGTERM');
     const timer = setTimeout(() => this.#child.kill('SIGKILL'), timeoutMs);

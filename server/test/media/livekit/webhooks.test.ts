@@ -1,0 +1,172 @@
+import { dispose, type Room } from '@livekit/rtc-node';
+import { MediaTicketSchema } from '@voiceroom/sdk/protocol';
+import { RoomServiceClient } from 'livekit-server-sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { startLiveKitNode, type TestLiveKit, testLiveKitKeys } from '../../../../test/helpers/livekit.ts';
+import { LIVEKIT_WEBHOOK_PATH } from '../../../src/config.ts';
+import { type MikroORM, openOrm } from '../../../src/db/orm.ts';
+import { testDbConfig } from '../../helpers/db.ts';
+import { connectParticipant, until, webhookBody, webhookSignature } from './liveKitTools.ts';
+
+const keys = testLiveKitKeys();
+let app: TestApp;
+let lk: TestLiveKit;
+let orm: MikroORM;
+const rooms: Room[] = [];
+
+beforeAll(async () => {
+  app = await startTestApp({
+    env: {
+      SFU_BACKEND: 'livekit',
+      LIVEKIT_URL: 'ws://127.0.0.1:7880',
+      LIVEKIT_API_KEY: keys.apiKey,
+      LIVEKIT_API_SECRET: keys.apiSecret,
+    },
+  });
+  lk = await startLiveKitNode({
+    port: 7880,
+    rtcPortRange: [50_000, 50_199],
+    keys,
+    webhookUrl: `${app.url}${LIVEKIT_WEBHOOK_PATH}`,
+  });
+  orm = await openOrm(testDbConfig(app.dbName));
+}, 60_000);
+
+afterAll(async () => {
+  for (const room of rooms) await room.disconnect();
+  await orm?.close(true);
+  await lk?.stop();
+  await app?.close();
+  await dispose();
+});
+
+async function startCall(): Promise<{ callId: string; roomId: string; url: string; token: string }> {
+  const response = await fetch(`${app.url}/api/calls`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ displayName: 'Ann' }),
+  });
+  expect(response.status).toBe(201);
+  const body = (await response.json()) as { callId: string; roomId: string; media: unknown };
+  const media = MediaTicketSchema.parse(body.media);
+  if (media.backend !== 'livekit') throw new Error(`expected a LiveKit ticket, got ${media.backend}`);
+  return { callId: body.callId, roomId: body.roomId, url: media.url, token: media.token };
+}
+
+function post(body: string, authorization?: string): Promise<Response> {
+  return fetch(`${app.url}${LIVEKIT_WEBHOOK_PATH}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/webhook+json',
+      ...(authorization ? { authorization } : {}),
+    },
+    body,
+  });
+}
+
+interface Snapshot {
+  status: string;
+  participants: { identity: string; left_at: unknown }[];
+}
+
+async function snapshot(callId: string): Promise<Snapshot> {
+  const em = orm.em.fork();
+  const [call] = await em.execute<{ status: string }[]>('select status from calls where id = ?', [callId]);
+  const participants = await em.execute<{ identity: string; left_at: unknown }[]>(
+    'select identity, left_at from participants where call_id = ? order by id',
+    [callId],
+  );
+  return { status: call?.status ?? 'missing', participants };
+}
+
+async function errorCode(response: Response): Promise<string | undefined> {
+  return ((await response.json()) as { error?: { code?: string } }).error?.code;
+}
+
+describe('LiveKit webhooks', () => {
+  it('refuses unsigned, wrongly signed and tampered webhooks and changes nothing', async () => {
+    const call = await startCall();
+    const before = await snapshot(call.callId);
+    const joined = webhookBody('participant_joined', call.roomId, {
+      identity: `customer:${call.callId}`,
+      role: 'customer',
+    });
+    const finished = webhookBody('room_finished', call.roomId);
+
+    const unsigned = await post(joined);
+    expect(unsigned.status).toBe(401);
+    expect(await errorCode(unsigned)).toBe('webhook_unsigned');
+
+    const forged = await post(finished, await webhookSignature(finished, testLiveKitKeys()));
+    expect(forged.status).toBe(401);
+    expect(await errorCode(forged)).toBe('webhook_bad_signature');
+
+    // A real signature over other bytes: the body was changed in transit.
+    const tampered = await post(finished, await webhookSignature(joined, keys));
+    expect(tampered.status).toBe(401);
+    expect(await errorCode(tampered)).toBe('webhook_bad_signature');
+
+    expect(await snapshot(call.callId)).toEqual(before);
+    expect(before.status).toBe('active');
+  });
+
+  it('refuses a replayed or stale webhook and changes nothing', async () => {
+    const call = await startCall();
+    const identity = `customer:${call.callId}`;
+    const joined = webhookBody('participant_joined', call.roomId, { identity, role: 'customer' });
+    const left = webhookBody('participant_left', call.roomId, { identity, role: 'customer' });
+    expect((await post(joined, await webhookSignature(joined, keys))).status).toBe(200);
+    expect((await post(left, await webhookSignature(left, keys))).status).toBe(200);
+    const afterLeft = await until(async () => {
+      const s = await snapshot(call.callId);
+      return s.participants[0]?.left_at ? s : undefined;
+    }, 'the participant row to record the leave');
+
+    // Played again, the join would reopen the participant row (left_at = null).
+    const replayed = await post(joined, await webhookSignature(joined, keys));
+    expect(replayed.status).toBe(409);
+    expect(await errorCode(replayed)).toBe('webhook_replayed');
+
+    const old = webhookBody('room_finished', call.roomId, undefined, {
+      createdAtS: Math.floor(Date.now() / 1000) - 3600,
+    });
+    const stale = await post(old, await webhookSignature(old, keys));
+    expect(stale.status).toBe(409);
+    expect(await errorCode(stale)).toBe('webhook_stale');
+
+    expect(await snapshot(call.callId)).toEqual(afterLeft);
+    expect(afterLeft.status).toBe('active');
+  });
+
+  it("drives the call record from a real LiveKit node's webhooks: join, leave, room finished", async () => {
+    const call = await startCall();
+    const customer = await connectParticipant(call.url, call.token);
+    rooms.push(customer);
+    const identity = `customer:${call.callId}`;
+    const joined = await until(async () => {
+      const s = await snapshot(call.callId);
+      return s.participants.find((p) => p.identity === identity && !p.left_at);
+    }, 'participant_joined to reach the call record');
+    expect(joined.identity).toBe(identity);
+
+    await customer.disconnect();
+    await until(async () => {
+      const s = await snapshot(call.callId);
+      return s.participants.find((p) => p.identity === identity)?.left_at ? s : undefined;
+    }, 'participant_left to reach the call record');
+
+    await new RoomServiceClient(lk.nodes[0]?.httpUrl ?? '', keys.apiKey, keys.apiSecret).deleteRoom(
+      call.roomId,
+    );
+    const ended = await until(async () => {
+      const s = await snapshot(call.callId);
+      return s.status === 'ended' ? s : undefined;
+    }, 'room_finished to end the call');
+    expect(ended.status).toBe('ended');
+    const [job] = await orm.em
+      .fork()
+      .execute<{ n: number }[]>('select count(*) as n from extraction_jobs where call_id = ?', [call.callId]);
+    expect(Number(job?.n)).toBe(1);
+  });
+});

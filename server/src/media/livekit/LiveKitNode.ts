@@ -32,6 +32,7 @@ export class LiveKitNode extends EventEmitter<LiveKitNodeEvents> {
   readonly #child: ChildProcess;
   readonly #log: Logger;
   #output = '';
+  #nodeId: string | undefined;
   #exited: Promise<void>;
   #running = true;
 
@@ -74,6 +75,7 @@ export class LiveKitNode extends EventEmitter<LiveKitNodeEvents> {
     const node = new LiveKitNode(options, child, dir, log);
     try {
       await node.#untilReady(options.readyTimeoutMs ?? 20_000);
+      node.#nodeId = /"nodeID":"([^"]+)"/.exec(node.#output)?.[1];
     } catch (error) {
       await node.kill();
       throw error;
@@ -93,6 +95,11 @@ export class LiveKitNode extends EventEmitter<LiveKitNodeEvents> {
 
   get port(): number {
     return this.#config.port;
+  }
+
+  /** LiveKit's id of this node (ND_…), as in Redis's room -> node map; from its start-up log. */
+  get nodeId(): string | undefined {
+    return this.#nodeId;
   }
 
   get pid(): number | undefined {

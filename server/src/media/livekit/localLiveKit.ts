@@ -28,6 +28,8 @@ export interface LocalLiveKit {
   apiKey: string;
   apiSecret: string;
   nodes: LiveKitNode[];
+  /** Cluster only: the node hosting a room (LiveKit's placement, from Redis), undefined before it is placed. */
+  nodeOf(roomId: string): Promise<LiveKitNode | undefined>;
   stop(): Promise<void>;
 }
 
@@ -78,7 +80,18 @@ export async function startLocalLiveKit(options: LocalLiveKitOptions): Promise<L
   }
   const first = nodes[0];
   if (!first) throw new Error('startLocalLiveKit needs at least one node');
-  return { url: first.url, apiKey: options.keys.apiKey, apiSecret: options.keys.apiSecret, nodes, stop };
+  return {
+    url: first.url,
+    apiKey: options.keys.apiKey,
+    apiSecret: options.keys.apiSecret,
+    nodes,
+    async nodeOf(roomId) {
+      if (!redis) return nodes.length === 1 ? first : undefined;
+      const nodeId = await redis.hget('room_node_map', roomId);
+      return nodes.find((n) => n.nodeId !== undefined && n.nodeId === nodeId);
+    },
+    stop,
+  };
 }
 
 /** LiveKit's router keeps one entry per live node in the `nodes` hash. */

@@ -222,6 +222,7 @@ export async function startServer(
     tokens: new ServiceTokenRevocations({ orm }).guard(tokens),
     agentConfigs: records.agentConfigs,
     maxDispatchesPerCall: config.limits.maxAgentDispatchesPerCall,
+    ...(liveKit ? { livekit: liveKit } : {}),
   });
   const signaling = attachSignaling({
     io,

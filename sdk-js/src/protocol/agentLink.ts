@@ -85,10 +85,25 @@ export const SessionDispatchSchema = z.object({
    * Absent from older servers (no lead-in). At most MAX_CALLER_JOINED_MS_AGO.
    */
   callerJoinedMsAgo: z.number().int().min(0).max(MAX_CALLER_JOINED_MS_AGO).optional(),
+  /**
+   * SFU_BACKEND=livekit: the worker joins this LiveKit room (identity `agent:<sessionId>`, in the token) instead of
+   * receiving RTP; no session.media or stream.added follow. `customerIdentity`: whose audio to listen to.
+   */
+  livekit: z
+    .object({
+      url: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL'),
+      token: z.string().min(1),
+      customerIdentity: id.optional(),
+    })
+    .optional(),
 });
 export type SessionDispatch = z.infer<typeof SessionDispatchSchema>;
 
-export const SessionAcceptSchema = z.object({ rtp: address });
+/** The worker's answer: its UDP socket for RTP (mediasoup), or that it joins the LiveKit room itself. */
+export const SessionAcceptSchema = z.union([
+  z.object({ rtp: address }),
+  z.object({ transport: z.literal('livekit') }),
+]);
 export type SessionAccept = z.infer<typeof SessionAcceptSchema>;
 
 export const ReceiveStreamSchema = z.object({

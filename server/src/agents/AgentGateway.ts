@@ -5,6 +5,7 @@ import {
   AgentLinkEvents,
   type ReceiveStream,
   type SessionAccept,
+  type SessionDispatch,
   SessionEndedSchema,
   SessionEventSchema,
   WorkerRegisterSchema,
@@ -37,6 +38,16 @@ export interface AgentGatewayOptions {
    * a join/leave loop stops getting fresh agents (logged with code dispatch_limit). Worker failures do not count.
    */
   maxDispatchesPerCall?: number;
+  /** SFU_BACKEND=livekit: calls' rooms are LiveKit rooms; the agent joins them itself with these credentials. */
+  livekit?: LiveKitAgentRooms;
+}
+
+/** What the gateway needs of a LiveKit backend (LiveKitBackend). */
+export interface LiveKitAgentRooms {
+  /** The agent that answers in this room (room metadata); null when none, or the room is gone. */
+  roomAgent(roomId: string): Promise<string | null>;
+  agentCredentials(roomId: string, sessionId: string, name: string): Promise<{ url: string; token: string }>;
+  closeRoom(roomId: string, reason: string): Promise<void>;
 }
 
 export interface AgentGatewayEvents {
@@ -51,6 +62,8 @@ export interface AgentGatewayEvents {
   /** A customer joined but no agent was dispatched: the call used up its dispatches (code dispatch_limit). */
   dispatchrefused: [info: { roomId: string; code: 'dispatch_limit' }];
 }
+
+type RtpAddress = Extract<SessionAccept, { rtp: unknown }>['rtp'];
 
 interface WorkerEntry {
   id: string;
@@ -67,6 +80,8 @@ interface AgentSession {
   customerPeerId: string;
   worker: WorkerEntry;
   link: AgentMediaLink | null;
+  /** A LiveKit session whose worker joined the room itself (no AgentMediaLink). */
+  joinedLiveKit: boolean;
   ended: boolean;
 }
 
@@ -100,6 +115,8 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
   readonly #joinDispatches = new Map<string, number>();
   /** When each call's first customer joined (performance.now()): where its recording starts. */
   readonly #callerJoinedAt = new Map<string, number>();
+  /** LiveKit rooms only (mediasoup rooms list their peers): customers present, per room, from the webhooks. */
+  readonly #liveKitCustomers = new Map<string, Set<string>>();
   readonly #unsubscribe: (() => void)[] = [];
 
   constructor(options: AgentGatewayOptions) {
@@ -114,10 +131,18 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
       bus.on('participant.joined', (p) => {
         if (p.role !== 'customer') return;
         if (!this.#callerJoinedAt.has(p.roomId)) this.#callerJoinedAt.set(p.roomId, performance.now());
+        if (options.livekit) {
+          const present = this.#liveKitCustomers.get(p.roomId) ?? new Set<string>();
+          this.#liveKitCustomers.set(p.roomId, present.add(p.peerId));
+        }
         this.#onCustomerJoined(p.roomId, p.peerId);
       }),
-      bus.on('participant.left', (p) => this.#onParticipantLeft(p.roomId, p.peerId)),
+      bus.on('participant.left', (p) => {
+        this.#liveKitCustomers.get(p.roomId)?.delete(p.peerId);
+        this.#onParticipantLeft(p.roomId, p.peerId);
+      }),
       bus.on('room.closed', (r) => {
+        this.#liveKitCustomers.delete(r.roomId);
         this.#waiting.delete(r.roomId);
         this.#takenOver.delete(r.roomId);
         this.#joinDispatches.delete(r.roomId);
@@ -142,7 +167,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
       id: s.id,
       roomId: s.roomId,
       workerId: s.worker.id,
-      live: s.link !== null,
+      live: s.link !== null || s.joinedLiveKit,
     }));
   }
 
@@ -250,6 +275,9 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
       if (reason === 'agent_hangup') {
         this.emit('hangup', { roomId: session.roomId });
         this.#options.rooms.get(session.roomId)?.close('agent_hangup', false);
+        this.#options.livekit
+          ?.closeRoom(session.roomId, 'agent_hangup')
+          .catch((error: unknown) => this.#log.error({ err: error }, 'closing the LiveKit room failed'));
       }
     });
     socket.on('disconnect', (reason) => {
@@ -263,8 +291,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
       );
       for (const session of orphaned) {
         this.#end(session, 'worker_lost', false);
-        const room = this.#options.rooms.get(session.roomId);
-        if (room && !room.closed && room.peers.some((p) => p.id === session.customerPeerId)) {
+        if (this.#customerPresent(session.roomId, session.customerPeerId)) {
           void this.#dispatch(session.roomId, session.customerPeerId);
         }
       }
@@ -305,23 +332,19 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
 
   async #dispatch(roomId: string, customerPeerId: string): Promise<void> {
     if (this.#byRoom.has(roomId)) return;
-    const room = this.#options.rooms.get(roomId);
-    if (!room || room.closed || !room.agentId) return;
-    const config = await this.#options.agentConfigs.get(room.agentId).catch((error: unknown) => {
-      this.#log.error(
-        { err: error, roomId, agentId: room.agentId },
-        'loading the agent configuration failed',
-      );
+    const agentId = await this.#roomAgent(roomId);
+    if (!agentId) return;
+    const config = await this.#options.agentConfigs.get(agentId).catch((error: unknown) => {
+      this.#log.error({ err: error, roomId, agentId }, 'loading the agent configuration failed');
       return null;
     });
     if (!config) {
-      this.#log.error(
-        { roomId, agentId: room.agentId, code: 'agent_config_missing' },
-        'no configuration for agent',
-      );
+      this.#log.error({ roomId, agentId, code: 'agent_config_missing' }, 'no configuration for agent');
       return;
     }
-    if (this.#byRoom.has(roomId) || room.closed) return;
+    // The customer may have left while the agent's configuration loaded.
+    if (this.#byRoom.has(roomId) || !this.#customerPresent(roomId, customerPeerId)) return;
+    const { livekit } = this.#options;
 
     const tried = new Set<string>();
     for (let attempt = 0; attempt < MAX_DISPATCH_ATTEMPTS; attempt++) {
@@ -334,6 +357,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         customerPeerId,
         worker,
         link: null,
+        joinedLiveKit: false,
         ended: false,
       };
       this.#sessions.set(session.id, session);
@@ -345,7 +369,9 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         agentPeerId: `agent-${session.id}`,
         config,
         callerJoinedAt: this.#callerJoinedAt.get(roomId),
+        ...(livekit ? { livekit: await this.#liveKitJoin(livekit, session, config.name) } : {}),
       };
+      if (livekit && !offer.livekit) return this.#end(session, 'join_failed', false);
       const result = await offerSession(worker.socket, offer, this.#options.dispatchTimeoutMs ?? 30_000);
       if (session.ended) return;
       if (!result.ok) {
@@ -356,7 +382,8 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         this.#end(session, 'dispatch_refused', true);
         continue;
       }
-      await this.#join(session, result.accept, config.name);
+      if ('rtp' in result.accept) await this.#join(session, result.accept.rtp, config.name);
+      else this.#joinedLiveKit(session);
       return;
     }
     this.#log.warn(
@@ -378,12 +405,57 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     }
   }
 
-  async #join(session: AgentSession, accepted: SessionAccept, displayName: string): Promise<void> {
+  #customerPresent(roomId: string, customerPeerId: string): boolean {
+    if (this.#options.livekit) return this.#liveKitCustomers.get(roomId)?.has(customerPeerId) ?? false;
+    const room = this.#options.rooms.get(roomId);
+    return room !== undefined && !room.closed && room.peers.some((p) => p.id === customerPeerId);
+  }
+
+  /** mediasoup rooms know their agent; a LiveKit room's is in its metadata (null when it is gone). */
+  async #roomAgent(roomId: string): Promise<string | null> {
+    const { livekit } = this.#options;
+    if (!livekit) {
+      const room = this.#options.rooms.get(roomId);
+      return room && !room.closed ? room.agentId : null;
+    }
+    return livekit.roomAgent(roomId).catch((error: unknown) => {
+      this.#log.error({ err: error, roomId }, 'LiveKit did not say which agent answers this room');
+      return null;
+    });
+  }
+
+  async #liveKitJoin(
+    livekit: LiveKitAgentRooms,
+    session: AgentSession,
+    name: string,
+  ): Promise<SessionDispatch['livekit']> {
+    try {
+      const credentials = await livekit.agentCredentials(session.roomId, session.id, name);
+      return { ...credentials, customerIdentity: session.customerPeerId };
+    } catch (error) {
+      this.#log.error({ err: error, sessionId: session.id }, 'could not mint the agent’s LiveKit token');
+      return undefined;
+    }
+  }
+
+  /** The worker joined the LiveKit room itself: the session is live; a takeover already running mutes it. */
+  #joinedLiveKit(session: AgentSession): void {
+    session.joinedLiveKit = true;
+    if (this.#takenOver.has(session.roomId)) {
+      session.worker.socket.emit(AgentLinkEvents.takeover, { sessionId: session.id, active: true });
+    }
+    this.#log.info(
+      { sessionId: session.id, roomId: session.roomId, workerId: session.worker.id, transport: 'livekit' },
+      'agent joining the call',
+    );
+  }
+
+  async #join(session: AgentSession, rtpTarget: RtpAddress, displayName: string): Promise<void> {
     const room = this.#options.rooms.get(session.roomId);
     let link: AgentMediaLink;
     try {
       if (!room || room.closed) throw new Error('the room closed during dispatch');
-      link = await room.connectAgent({ peerId: `agent-${session.id}`, displayName, rtpTarget: accepted.rtp });
+      link = await room.connectAgent({ peerId: `agent-${session.id}`, displayName, rtpTarget });
     } catch (error) {
       this.#log.error({ err: error, sessionId: session.id }, 'the agent could not join the room');
       this.#end(session, 'join_failed', true);

@@ -1,6 +1,7 @@
 import { dispose, type Room } from '@livekit/rtc-node';
-import { MediaTicketSchema } from '@voiceroom/sdk/protocol';
+import { MediaTicketSchema, type SessionDispatch } from '@voiceroom/sdk/protocol';
 import { RoomServiceClient } from 'livekit-server-sdk';
+import { io as connectClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { startLiveKitNode, type TestLiveKit, testLiveKitKeys } from '../../../../test/helpers/livekit.ts';
@@ -168,5 +169,48 @@ describe('LiveKit webhooks', () => {
       .fork()
       .execute<{ n: number }[]>('select count(*) as n from extraction_jobs where call_id = ?', [call.callId]);
     expect(Number(job?.n)).toBe(1);
+  });
+});
+
+describe('agent dispatch on LiveKit', () => {
+  it('dispatches the agent when the customer joins, with a token that joins that very room as agent:<session>', async () => {
+    const { token: serviceToken } = await app.server.tokens.issueServiceToken('lk-probe', 600);
+    const worker = connectClient(`${app.url}/agents`, {
+      auth: { token: serviceToken },
+      transports: ['websocket'],
+    });
+    try {
+      const dispatched = new Promise<SessionDispatch>((resolve) =>
+        worker.on('session.dispatch', (payload: SessionDispatch, ack: (reply: unknown) => void) => {
+          ack({ ok: true, data: { transport: 'livekit' } });
+          resolve(payload);
+        }),
+      );
+      await worker.timeout(5_000).emitWithAck('worker.register', { name: 'lk-probe', capacity: 1 });
+      const call = await startCall();
+      const customer = await connectParticipant(call.url, call.token);
+      rooms.push(customer);
+
+      const dispatch = await dispatched;
+      expect(dispatch.roomId).toBe(call.roomId);
+      expect(dispatch.livekit).toMatchObject({ url: call.url, customerIdentity: `customer:${call.callId}` });
+      const agent = await connectParticipant(dispatch.livekit?.url ?? '', dispatch.livekit?.token ?? '');
+      rooms.push(agent);
+      expect(agent.name).toBe(call.roomId);
+      expect(agent.localParticipant?.identity).toBe(`agent:${dispatch.sessionId}`);
+      expect(agent.remoteParticipants.has(`customer:${call.callId}`)).toBe(true);
+      expect(app.server.gateway.sessions).toEqual([
+        expect.objectContaining({ id: dispatch.sessionId, roomId: call.roomId, live: true }),
+      ]);
+
+      // The customer hanging up ends the agent's session (participant_left through the webhook).
+      const stopped = new Promise<{ sessionId: string; reason: string }>((resolve) =>
+        worker.on('session.stop', resolve),
+      );
+      await customer.disconnect();
+      expect(await stopped).toEqual({ sessionId: dispatch.sessionId, reason: 'customer_left' });
+    } finally {
+      worker.disconnect();
+    }
   });
 });

@@ -17,6 +17,8 @@ export interface LocalLiveKitOptions {
    */
   redis?: { url: string; db: number };
   webhookUrls?: readonly string[];
+  /** Address announced to clients and the signaling bind address (default 127.0.0.1: this machine only). */
+  nodeIp?: string;
   emptyTimeoutS?: number;
   departureTimeoutS?: number;
   binary?: string;
@@ -67,6 +69,7 @@ export async function startLocalLiveKit(options: LocalLiveKitOptions): Promise<L
           ? { redis: { address: redisAddress, db: options.redis.db } }
           : {}),
         ...(options.webhookUrls ? { webhookUrls: options.webhookUrls } : {}),
+        ...(options.nodeIp ? { nodeIp: options.nodeIp, bindAddress: '0.0.0.0' } : {}),
         ...(options.emptyTimeoutS !== undefined ? { emptyTimeoutS: options.emptyTimeoutS } : {}),
         ...(options.departureTimeoutS !== undefined ? { departureTimeoutS: options.departureTimeoutS } : {}),
         ...(options.binary ? { binary: options.binary } : {}),

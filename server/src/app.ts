@@ -122,20 +122,16 @@ export async function startServer(
       ? new LiveKitBackend({ ...config.sfu.livekit, tokenTtlS: config.jwt.roomTtlS })
       : undefined;
   const sfu: SfuBackend = liveKit ?? new MediasoupBackend(registry);
-  const liveKitRouters =
+  const liveKitWebhooks =
     config.sfu.backend === 'livekit'
-      ? [
-          createLiveKitWebhookRouter(
-            new LiveKitWebhooks({
-              apiKey: config.sfu.livekit.apiKey,
-              apiSecret: config.sfu.livekit.apiSecret,
-              bus,
-              firstSeen: async (id, ttlS) =>
-                (await redis.set(`livekit:webhook:${id}`, '1', 'EX', ttlS, 'NX')) === 'OK',
-            }),
-          ),
-        ]
-      : [];
+      ? new LiveKitWebhooks({
+          apiKey: config.sfu.livekit.apiKey,
+          apiSecret: config.sfu.livekit.apiSecret,
+          bus,
+          firstSeen: async (id, ttlS) =>
+            (await redis.set(`livekit:webhook:${id}`, '1', 'EX', ttlS, 'NX')) === 'OK',
+        })
+      : undefined;
 
   const conversations = new TextConversations({
     agentConfigs: records.agentConfigs,
@@ -185,7 +181,7 @@ export async function startServer(
     roomExists: (roomId) => sfu.roomExists(roomId),
     mediaTicket: (request) => sfu.mediaTicket(request),
     routers: [
-      ...liveKitRouters,
+      createLiveKitWebhookRouter(liveKitWebhooks),
       ...createCallRecordRouters({ tokens, orm, records }),
       createConversationsRouter({ tokens, conversations }),
       createOpenApiRouter({ serverUrl: config.publicUrl }),

@@ -131,7 +131,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Start a call: call record, room and customer room token',
     body: StartCallBodySchema,
     responses: {
-      201: 'callId, roomId, token, iceServers',
+      201: 'callId, roomId, token, iceServers, media (mediasoup, or LiveKit url and token)',
       404: 'Unknown agent',
       429: 'Too many calls: rate_limited (address) or call_budget_exhausted (all addresses)',
     },
@@ -144,7 +144,20 @@ export const OPERATIONS: Operation[] = [
     roles: STAFF,
     params: RoomParams,
     body: RoomTokenBodySchema,
-    responses: { 200: 'Room token and grants', 404: 'No such room' },
+    responses: { 200: 'Room token, grants and media ticket', 404: 'No such room' },
+  },
+  {
+    method: 'post',
+    path: '/api/livekit/webhook',
+    tag: 'calls',
+    summary:
+      'LiveKit webhooks (SFU_BACKEND=livekit): signed by LiveKit with the API secret; drive call records',
+    responses: {
+      200: '{ event, applied }',
+      401: 'webhook_unsigned or webhook_bad_signature',
+      404: 'livekit_disabled (SFU_BACKEND is mediasoup)',
+      409: 'webhook_replayed or webhook_stale',
+    },
   },
   {
     method: 'get',

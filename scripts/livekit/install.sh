@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the pinned livekit-server (the scale-out SFU behind SFU_BACKEND=livekit) with `go install`, into a cache
 # directory keyed by version: ${VOICEROOM_CACHE_DIR:-~/.cache/voiceroom}/go/livekit-server-<version>/bin/server.
-# Skips when that binary exists. First build: about 4-5 min on 2 cores (module downloads + compile), niced and
+# Skips when that binary exists. First build: about 9 min on a busy 2-core machine (module downloads + compile), niced and
 # limited to GOMAXPROCS so other work keeps running. Prints the binary's path on its last line.
 #
 # Why v1.13.5: later 1.13.x releases carry `replace` directives in go.mod, which `go install pkg@version` refuses.
@@ -27,7 +27,7 @@ fi
 
 mkdir -p "$DEST/bin"
 LOG="$DEST/build.log"
-step "building livekit-server $LIVEKIT_SERVER_VERSION with $($GO version | cut -d' ' -f3) (first time about 4-5 min; log: $LOG)"
+step "building livekit-server $LIVEKIT_SERVER_VERSION with $($GO version | cut -d' ' -f3) (first time about 5-10 min; log: $LOG)"
 (
   while sleep 30; do step "livekit-server: still building ($(wc -l < "$LOG" 2>/dev/null || echo 0) lines logged)"; done
 ) & ticker=$!

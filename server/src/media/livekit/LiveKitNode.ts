@@ -63,7 +63,7 @@ export class LiveKitNode extends EventEmitter<LiveKitNodeEvents> {
     const binary = options.binary ?? liveKitServerBinary();
     if (!existsSync(binary)) {
       throw new Error(
-        `livekit-server not found at ${binary}: run scripts/livekit/install.sh (needs Go; about 5 min the first time) ` +
+        `livekit-server not found at ${binary}: run scripts/livekit/install.sh (needs Go; 5-10 min the first time) ` +
           'or set LIVEKIT_SERVER_BIN.',
       );
     }

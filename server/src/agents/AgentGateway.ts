@@ -48,6 +48,8 @@ export interface LiveKitAgentRooms {
   roomAgent(roomId: string): Promise<string | null>;
   agentCredentials(roomId: string, sessionId: string, name: string): Promise<{ url: string; token: string }>;
   closeRoom(roomId: string, reason: string): Promise<void>;
+  /** Server-side mute of the agent's published tracks (takeover), on top of the worker pausing itself. */
+  muteAgent(roomId: string, sessionId: string, muted: boolean): Promise<void>;
 }
 
 export interface AgentGatewayEvents {
@@ -194,6 +196,13 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     session.worker.socket.emit(AgentLinkEvents.takeover, { sessionId: session.id, active });
     if (active) await session.link?.pauseSending();
     else await session.link?.resumeSending();
+    if (session.joinedLiveKit) {
+      await this.#options.livekit
+        ?.muteAgent(roomId, session.id, active)
+        .catch((error: unknown) =>
+          this.#log.error({ err: error, roomId }, 'muting the agent on LiveKit failed'),
+        );
+    }
     return true;
   }
 

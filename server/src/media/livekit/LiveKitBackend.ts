@@ -121,6 +121,16 @@ export class LiveKitBackend implements SfuBackend {
     return { url: this.#options.url, token, identity };
   }
 
+  /** Mutes (or unmutes) every track the session's agent publishes: LiveKit forwards nothing of a muted track. */
+  async muteAgent(roomId: string, sessionId: string, muted: boolean): Promise<void> {
+    const identity = liveKitIdentity('agent', sessionId);
+    const agent = await this.#rooms.getParticipant(roomId, identity);
+    await Promise.all(
+      agent.tracks.map((t) => this.#rooms.mutePublishedTrack(roomId, identity, t.sid, muted)),
+    );
+    this.#log.info({ roomId, identity, muted, tracks: agent.tracks.length }, 'agent muted on LiveKit');
+  }
+
   async #mint(
     kind: LiveKitIdentityKind,
     id: string,

@@ -57,6 +57,8 @@ export function renderNodeConfig(config: LiveKitNodeConfig): string {
     room: {
       empty_timeout: config.emptyTimeoutS ?? 300,
       departure_timeout: config.departureTimeoutS ?? 20,
+      // Handback unmutes the agent the server muted at takeover (RoomService mutePublishedTrack).
+      enable_remote_unmute: true,
     },
     turn: { enabled: false },
     logging: { level: config.logLevel ?? 'info', json: true },

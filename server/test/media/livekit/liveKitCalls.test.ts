@@ -1,4 +1,4 @@
-import { dispose, type Room } from '@livekit/rtc-node';
+import { dispose, type Room, RoomEvent } from '@livekit/rtc-node';
 import { MediaTicketSchema, type SessionDispatch } from '@voiceroom/sdk/protocol';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { io as connectClient } from 'socket.io-client';
@@ -8,7 +8,8 @@ import { startLiveKitNode, type TestLiveKit, testLiveKitKeys } from '../../../..
 import { LIVEKIT_WEBHOOK_PATH } from '../../../src/config.ts';
 import { type MikroORM, openOrm } from '../../../src/db/orm.ts';
 import { testDbConfig } from '../../helpers/db.ts';
-import { connectParticipant, until, webhookBody, webhookSignature } from './liveKitTools.ts';
+import { connectParticipant, until, webhookBody, webhookSignature, within } from './liveKitTools.ts';
+import { publishAudio } from './publishers.ts';
 
 const keys = testLiveKitKeys();
 let app: TestApp;
@@ -173,7 +174,7 @@ describe('LiveKit webhooks', () => {
 });
 
 describe('agent dispatch on LiveKit', () => {
-  it('dispatches the agent when the customer joins, with a token that joins that very room as agent:<session>', async () => {
+  it('dispatches the agent into the very room as agent:<session> when the customer joins; takeover mutes it', async () => {
     const { token: serviceToken } = await app.server.tokens.issueServiceToken('lk-probe', 600);
     const worker = connectClient(`${app.url}/agents`, {
       auth: { token: serviceToken },
@@ -191,7 +192,7 @@ describe('agent dispatch on LiveKit', () => {
       const customer = await connectParticipant(call.url, call.token);
       rooms.push(customer);
 
-      const dispatch = await dispatched;
+      const dispatch = await within(dispatched, 'the dispatch');
       expect(dispatch.roomId).toBe(call.roomId);
       expect(dispatch.livekit).toMatchObject({ url: call.url, customerIdentity: `customer:${call.callId}` });
       const agent = await connectParticipant(dispatch.livekit?.url ?? '', dispatch.livekit?.token ?? '');
@@ -203,12 +204,39 @@ describe('agent dispatch on LiveKit', () => {
         expect.objectContaining({ id: dispatch.sessionId, roomId: call.roomId, live: true }),
       ]);
 
+      // Takeover: the worker is told, and the server mutes the agent's voice on LiveKit itself.
+      const voice = await publishAudio(agent, 'agent-voice');
+      await until(
+        async () =>
+          customer.remoteParticipants.get(`agent:${dispatch.sessionId}`)?.trackPublications.size === 1,
+        'the customer to see the agent voice',
+      );
+      const told = new Promise((resolve) => worker.once('session.takeover', resolve));
+      const muted = new Promise<string>((resolve) =>
+        customer.once(RoomEvent.TrackMuted, (publication) => resolve(publication.name ?? '')),
+      );
+      expect(await app.server.gateway.takeover(call.roomId, true)).toBe(true);
+      expect(await within(told, 'the worker to hear of the takeover')).toEqual({
+        sessionId: dispatch.sessionId,
+        active: true,
+      });
+      expect(await within(muted, 'the agent voice to be muted')).toBe('agent-voice');
+      const unmuted = new Promise<string>((resolve) =>
+        customer.once(RoomEvent.TrackUnmuted, (publication) => resolve(publication.name ?? '')),
+      );
+      await app.server.gateway.takeover(call.roomId, false);
+      expect(await within(unmuted, 'the agent voice to be unmuted')).toBe('agent-voice');
+      await voice.stop();
+
       // The customer hanging up ends the agent's session (participant_left through the webhook).
       const stopped = new Promise<{ sessionId: string; reason: string }>((resolve) =>
         worker.on('session.stop', resolve),
       );
       await customer.disconnect();
-      expect(await stopped).toEqual({ sessionId: dispatch.sessionId, reason: 'customer_left' });
+      expect(await within(stopped, 'session.stop')).toEqual({
+        sessionId: dispatch.sessionId,
+        reason: 'customer_left',
+      });
     } finally {
       worker.disconnect();
     }

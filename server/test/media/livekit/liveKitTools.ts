@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Room, RoomEvent } from '@livekit/rtc-node';
+import { Room } from '@livekit/rtc-node';
 import { AccessToken } from 'livekit-server-sdk';
 
 /** Polls an async condition until it holds (bounded); throws naming `what` otherwise. */
@@ -15,6 +15,18 @@ export async function until<T>(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** `promise`, or a rejection naming `what` after `timeoutMs`. */
+export function within<T>(promise: Promise<T>, what: string, timeoutMs = 10_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)),
+      timeoutMs,
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** A webhook body as LiveKit sends it (protobuf JSON of WebhookEvent). */
@@ -56,15 +68,4 @@ export async function connectParticipant(url: string, token: string): Promise<Ro
   const room = new Room();
   await room.connect(url, token, { autoSubscribe: true, dynacast: false });
   return room;
-}
-
-/** Resolves when `room` is disconnected by the server (or rejects after `timeoutMs`). */
-export function untilDisconnected(room: Room, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`still connected after ${timeoutMs} ms`)), timeoutMs);
-    room.once(RoomEvent.Disconnected, () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }

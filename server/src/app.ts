@@ -24,12 +24,14 @@ import type { ReadinessChecks } from './http/readiness.ts';
 import { createCallRecordRouters } from './http/routes/callRecordRouters.ts';
 import { startCallWith } from './http/routes/calls.ts';
 import { createConversationsRouter } from './http/routes/conversations.ts';
+import { createCopilotRouter } from './http/routes/copilot.ts';
 import { createLiveKitWebhookRouter } from './http/routes/livekitWebhook.ts';
 import { createOpenApiRouter } from './http/routes/openapi.ts';
 import type { StartCallRequest, StartedCall } from './http/routes/rooms.ts';
 import { staticFiles } from './http/staticFiles.ts';
 import { createLogger } from './log.ts';
 import { LiveKitBackend } from './media/livekit/LiveKitBackend.ts';
+import { LiveKitCopilot } from './media/livekit/LiveKitCopilot.ts';
 import { LiveKitWebhooks } from './media/livekit/LiveKitWebhooks.ts';
 import { MediasoupBackend } from './media/MediasoupBackend.ts';
 import { RoomRegistry } from './media/RoomRegistry.ts';
@@ -133,6 +135,18 @@ export async function startServer(
         })
       : undefined;
 
+  // Staff in LiveKit calls are not on our signaling: hints and takeovers come over HTTP (the gateway exists by then).
+  const liveKitCopilot = liveKit
+    ? new LiveKitCopilot({
+        copilot: {
+          hint: (roomId, text) => gateway.hint(roomId, text),
+          takeover: (roomId, active) => gateway.takeover(roomId, active),
+        },
+        bus,
+        audit: (entry) => recordAudit(orm.em.fork(), entry),
+      })
+    : undefined;
+
   const conversations = new TextConversations({
     agentConfigs: records.agentConfigs,
     createDialog: (agent) =>
@@ -182,6 +196,12 @@ export async function startServer(
     mediaTicket: (request) => sfu.mediaTicket(request),
     routers: [
       createLiveKitWebhookRouter(liveKitWebhooks),
+      createCopilotRouter({
+        tokens,
+        sessions: new SessionService({ orm, tokens, refreshTtlS: config.jwt.refreshTtlS }),
+        copilot: liveKitCopilot,
+        roomExists: (roomId) => sfu.roomExists(roomId),
+      }),
       ...createCallRecordRouters({ tokens, orm, records }),
       createConversationsRouter({ tokens, conversations }),
       createOpenApiRouter({ serverUrl: config.publicUrl }),
@@ -287,6 +307,7 @@ export async function startServer(
         stopRtcMetrics();
         stopAgentMetrics();
         consoleSide.stop();
+        liveKitCopilot?.close();
         gateway.close();
         conversations.close();
         await signaling.close();

@@ -11,6 +11,7 @@ import {
   ConversationMessageBodySchema,
   ConversationParamsSchema,
 } from './conversations.ts';
+import { HintBodySchema, TakeoverBodySchema } from './copilot.ts';
 import { ApproveBodySchema, CorrectBodySchema, JobListQuerySchema, JobParamsSchema } from './extraction.ts';
 import { RoomTokenBodySchema, StartCallBodySchema } from './rooms.ts';
 import {
@@ -145,6 +146,35 @@ export const OPERATIONS: Operation[] = [
     params: RoomParams,
     body: RoomTokenBodySchema,
     responses: { 200: 'Room token, grants and media ticket', 404: 'No such room' },
+  },
+  {
+    method: 'post',
+    path: '/api/rooms/:roomId/hint',
+    tag: 'calls',
+    summary: 'LiveKit calls: coach the AI with a hint (audited; on mediasoup use the /rtc signaling)',
+    roles: STAFF,
+    params: RoomParams,
+    body: HintBodySchema,
+    responses: {
+      200: '{}',
+      403: 'No canWhisper grant',
+      404: 'room_not_found, not_found (no agent) or livekit_disabled',
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/rooms/:roomId/takeover',
+    tag: 'calls',
+    summary:
+      'LiveKit calls: take the call over from the AI (active) or hand it back; one holder per room, audited',
+    roles: STAFF,
+    params: RoomParams,
+    body: TakeoverBodySchema,
+    responses: {
+      200: '{ holder }',
+      403: 'No canTakeOver grant, or another holder',
+      404: 'room_not_found or livekit_disabled',
+    },
   },
   {
     method: 'post',

@@ -13,7 +13,9 @@ import { validateBody, validateParams } from '../validate.ts';
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only (at most 64)');
 
-const RoomParamsSchema = z.object({ roomId: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'not a room id') });
+export const RoomParamsSchema = z.object({
+  roomId: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'not a room id'),
+});
 export const RoomTokenBodySchema = z.object({ listenOnly: z.boolean().optional() }).strict();
 export const StartCallBodySchema = z
   .object({

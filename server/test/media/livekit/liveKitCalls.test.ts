@@ -4,9 +4,11 @@ import { RoomServiceClient } from 'livekit-server-sdk';
 import { io as connectClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { seedConsoleUsers } from '../../../../test/helpers/consoleUsers.ts';
 import { startLiveKitNode, type TestLiveKit, testLiveKitKeys } from '../../../../test/helpers/livekit.ts';
 import { LIVEKIT_WEBHOOK_PATH } from '../../../src/config.ts';
 import { type MikroORM, openOrm } from '../../../src/db/orm.ts';
+import { DEFAULT_SEED_PASSWORD } from '../../../src/db/seed.ts';
 import { testDbConfig } from '../../helpers/db.ts';
 import { connectParticipant, until, webhookBody, webhookSignature, within } from './liveKitTools.ts';
 import { publishAudio } from './publishers.ts';
@@ -33,6 +35,7 @@ beforeAll(async () => {
     webhookUrl: `${app.url}${LIVEKIT_WEBHOOK_PATH}`,
   });
   orm = await openOrm(testDbConfig(app.dbName));
+  await seedConsoleUsers(app);
 }, 60_000);
 
 afterAll(async () => {
@@ -80,6 +83,29 @@ async function snapshot(callId: string): Promise<Snapshot> {
     [callId],
   );
   return { status: call?.status ?? 'missing', participants };
+}
+
+async function signIn(who: 'agent' | 'supervisor'): Promise<string> {
+  const response = await fetch(`${app.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: `${who}@voiceroom.local`, password: DEFAULT_SEED_PASSWORD }),
+  });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { accessToken: string }).accessToken;
+}
+
+function copilot(
+  token: string,
+  roomId: string,
+  action: 'hint' | 'takeover',
+  body: unknown,
+): Promise<Response> {
+  return fetch(`${app.url}/api/rooms/${roomId}/${action}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
 }
 
 async function errorCode(response: Response): Promise<string | undefined> {
@@ -174,7 +200,7 @@ describe('LiveKit webhooks', () => {
 });
 
 describe('agent dispatch on LiveKit', () => {
-  it('dispatches the agent into the very room as agent:<session> when the customer joins; takeover mutes it', async () => {
+  it('dispatches the agent into the very room as agent:<session>; staff hint it and take over (muting it) over HTTP', async () => {
     const { token: serviceToken } = await app.server.tokens.issueServiceToken('lk-probe', 600);
     const worker = connectClient(`${app.url}/agents`, {
       auth: { token: serviceToken },
@@ -211,11 +237,23 @@ describe('agent dispatch on LiveKit', () => {
           customer.remoteParticipants.get(`agent:${dispatch.sessionId}`)?.trackPublications.size === 1,
         'the customer to see the agent voice',
       );
+      const agentUser = await signIn('agent');
+      const supervisor = await signIn('supervisor');
+      const hinted = new Promise((resolve) => worker.once('session.hint', resolve));
+      expect((await copilot(agentUser, call.roomId, 'hint', { text: 'offer the garlic bread' })).status).toBe(
+        200,
+      );
+      expect(await within(hinted, 'the hint to reach the worker')).toEqual({
+        sessionId: dispatch.sessionId,
+        text: 'offer the garlic bread',
+      });
+
       const told = new Promise((resolve) => worker.once('session.takeover', resolve));
       const muted = new Promise<string>((resolve) =>
         customer.once(RoomEvent.TrackMuted, (publication) => resolve(publication.name ?? '')),
       );
-      expect(await app.server.gateway.takeover(call.roomId, true)).toBe(true);
+      const takeover = await copilot(agentUser, call.roomId, 'takeover', { active: true });
+      expect(await takeover.json()).toEqual({ holder: expect.any(String) });
       expect(await within(told, 'the worker to hear of the takeover')).toEqual({
         sessionId: dispatch.sessionId,
         active: true,
@@ -224,8 +262,23 @@ describe('agent dispatch on LiveKit', () => {
       const unmuted = new Promise<string>((resolve) =>
         customer.once(RoomEvent.TrackUnmuted, (publication) => resolve(publication.name ?? '')),
       );
-      await app.server.gateway.takeover(call.roomId, false);
+      const notTheirs = await copilot(supervisor, call.roomId, 'takeover', { active: false });
+      expect(notTheirs.status).toBe(403);
+      expect(
+        await copilot(agentUser, call.roomId, 'takeover', { active: false }).then((r) => r.json()),
+      ).toEqual({
+        holder: null,
+      });
       expect(await within(unmuted, 'the agent voice to be unmuted')).toBe('agent-voice');
+      const audited = await until(async () => {
+        const rows = await orm.em
+          .fork()
+          .execute<{ action: string }[]>('select action from audit_events where target_id = ? order by id', [
+            call.roomId,
+          ]);
+        return rows.length >= 3 ? rows.map((r) => r.action) : undefined;
+      }, 'the co-pilot actions to be audited');
+      expect(audited).toEqual(['copilot.hint', 'copilot.takeover', 'copilot.handback']);
       await voice.stop();
 
       // The customer hanging up ends the agent's session (participant_left through the webhook).

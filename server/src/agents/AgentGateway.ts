@@ -5,7 +5,6 @@ import {
   AgentLinkEvents,
   type ReceiveStream,
   type SessionAccept,
-  type SessionDispatch,
   SessionEndedSchema,
   SessionEventSchema,
   WorkerRegisterSchema,
@@ -16,6 +15,7 @@ import { createLogger, type Logger } from '../log.ts';
 import type { AgentMediaLink, AgentReceiveStream } from '../media/AgentMediaLink.ts';
 import type { RoomRegistry } from '../media/RoomRegistry.ts';
 import type { AgentConfigSource } from './FileAgentConfigStore.ts';
+import { type LiveKitAgentRooms, LiveKitCalls } from './LiveKitCalls.ts';
 import { offerSession } from './offerSession.ts';
 import { publishSessionEvent } from './publishSessionEvent.ts';
 import { serviceTokenAuth } from './serviceTokenAuth.ts';
@@ -40,16 +40,6 @@ export interface AgentGatewayOptions {
   maxDispatchesPerCall?: number;
   /** SFU_BACKEND=livekit: calls' rooms are LiveKit rooms; the agent joins them itself with these credentials. */
   livekit?: LiveKitAgentRooms;
-}
-
-/** What the gateway needs of a LiveKit backend (LiveKitBackend). */
-export interface LiveKitAgentRooms {
-  /** The agent that answers in this room (room metadata); null when none, or the room is gone. */
-  roomAgent(roomId: string): Promise<string | null>;
-  agentCredentials(roomId: string, sessionId: string, name: string): Promise<{ url: string; token: string }>;
-  closeRoom(roomId: string, reason: string): Promise<void>;
-  /** Server-side mute of the agent's published tracks (takeover), on top of the worker pausing itself. */
-  muteAgent(roomId: string, sessionId: string, muted: boolean): Promise<void>;
 }
 
 export interface AgentGatewayEvents {
@@ -117,14 +107,14 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
   readonly #joinDispatches = new Map<string, number>();
   /** When each call's first customer joined (performance.now()): where its recording starts. */
   readonly #callerJoinedAt = new Map<string, number>();
-  /** LiveKit rooms only (mediasoup rooms list their peers): customers present, per room, from the webhooks. */
-  readonly #liveKitCustomers = new Map<string, Set<string>>();
+  readonly #liveKit: LiveKitCalls | undefined;
   readonly #unsubscribe: (() => void)[] = [];
 
   constructor(options: AgentGatewayOptions) {
     super();
     this.#options = options;
     this.#log = options.logger ?? createLogger('agents.gateway');
+    this.#liveKit = options.livekit ? new LiveKitCalls(options.livekit, this.#log) : undefined;
     const namespace = options.io.of(AGENTS_NAMESPACE);
     namespace.use(serviceTokenAuth(options.tokens));
     namespace.on('connection', (socket) => this.#onConnection(socket));
@@ -133,18 +123,15 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
       bus.on('participant.joined', (p) => {
         if (p.role !== 'customer') return;
         if (!this.#callerJoinedAt.has(p.roomId)) this.#callerJoinedAt.set(p.roomId, performance.now());
-        if (options.livekit) {
-          const present = this.#liveKitCustomers.get(p.roomId) ?? new Set<string>();
-          this.#liveKitCustomers.set(p.roomId, present.add(p.peerId));
-        }
+        this.#liveKit?.customerJoined(p.roomId, p.peerId);
         this.#onCustomerJoined(p.roomId, p.peerId);
       }),
       bus.on('participant.left', (p) => {
-        this.#liveKitCustomers.get(p.roomId)?.delete(p.peerId);
+        this.#liveKit?.customerLeft(p.roomId, p.peerId);
         this.#onParticipantLeft(p.roomId, p.peerId);
       }),
       bus.on('room.closed', (r) => {
-        this.#liveKitCustomers.delete(r.roomId);
+        this.#liveKit?.roomClosed(r.roomId);
         this.#waiting.delete(r.roomId);
         this.#takenOver.delete(r.roomId);
         this.#joinDispatches.delete(r.roomId);
@@ -196,13 +183,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     session.worker.socket.emit(AgentLinkEvents.takeover, { sessionId: session.id, active });
     if (active) await session.link?.pauseSending();
     else await session.link?.resumeSending();
-    if (session.joinedLiveKit) {
-      await this.#options.livekit
-        ?.muteAgent(roomId, session.id, active)
-        .catch((error: unknown) =>
-          this.#log.error({ err: error, roomId }, 'muting the agent on LiveKit failed'),
-        );
-    }
+    if (session.joinedLiveKit) await this.#liveKit?.muteAgent(roomId, session.id, active);
     return true;
   }
 
@@ -284,9 +265,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
       if (reason === 'agent_hangup') {
         this.emit('hangup', { roomId: session.roomId });
         this.#options.rooms.get(session.roomId)?.close('agent_hangup', false);
-        this.#options.livekit
-          ?.closeRoom(session.roomId, 'agent_hangup')
-          .catch((error: unknown) => this.#log.error({ err: error }, 'closing the LiveKit room failed'));
+        this.#liveKit?.closeRoom(session.roomId, 'agent_hangup');
       }
     });
     socket.on('disconnect', (reason) => {
@@ -353,7 +332,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     }
     // The customer may have left while the agent's configuration loaded.
     if (this.#byRoom.has(roomId) || !this.#customerPresent(roomId, customerPeerId)) return;
-    const { livekit } = this.#options;
+    const liveKit = this.#liveKit;
 
     const tried = new Set<string>();
     for (let attempt = 0; attempt < MAX_DISPATCH_ATTEMPTS; attempt++) {
@@ -378,9 +357,9 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         agentPeerId: `agent-${session.id}`,
         config,
         callerJoinedAt: this.#callerJoinedAt.get(roomId),
-        ...(livekit ? { livekit: await this.#liveKitJoin(livekit, session, config.name) } : {}),
+        ...(liveKit ? { livekit: await liveKit.dispatchJoin(session, config.name) } : {}),
       };
-      if (livekit && !offer.livekit) return this.#end(session, 'join_failed', false);
+      if (liveKit && !offer.livekit) return this.#end(session, 'join_failed', false);
       const result = await offerSession(worker.socket, offer, this.#options.dispatchTimeoutMs ?? 30_000);
       if (session.ended) return;
       if (!result.ok) {
@@ -415,36 +394,16 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
   }
 
   #customerPresent(roomId: string, customerPeerId: string): boolean {
-    if (this.#options.livekit) return this.#liveKitCustomers.get(roomId)?.has(customerPeerId) ?? false;
+    if (this.#liveKit) return this.#liveKit.customerPresent(roomId, customerPeerId);
     const room = this.#options.rooms.get(roomId);
     return room !== undefined && !room.closed && room.peers.some((p) => p.id === customerPeerId);
   }
 
   /** mediasoup rooms know their agent; a LiveKit room's is in its metadata (null when it is gone). */
   async #roomAgent(roomId: string): Promise<string | null> {
-    const { livekit } = this.#options;
-    if (!livekit) {
-      const room = this.#options.rooms.get(roomId);
-      return room && !room.closed ? room.agentId : null;
-    }
-    return livekit.roomAgent(roomId).catch((error: unknown) => {
-      this.#log.error({ err: error, roomId }, 'LiveKit did not say which agent answers this room');
-      return null;
-    });
-  }
-
-  async #liveKitJoin(
-    livekit: LiveKitAgentRooms,
-    session: AgentSession,
-    name: string,
-  ): Promise<SessionDispatch['livekit']> {
-    try {
-      const credentials = await livekit.agentCredentials(session.roomId, session.id, name);
-      return { ...credentials, customerIdentity: session.customerPeerId };
-    } catch (error) {
-      this.#log.error({ err: error, sessionId: session.id }, 'could not mint the agent’s LiveKit token');
-      return undefined;
-    }
+    if (this.#liveKit) return this.#liveKit.agentOf(roomId);
+    const room = this.#options.rooms.get(roomId);
+    return room && !room.closed ? room.agentId : null;
   }
 
   /** The worker joined the LiveKit room itself: the session is live; a takeover already running mutes it. */

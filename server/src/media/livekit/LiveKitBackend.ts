@@ -31,6 +31,17 @@ export interface LiveKitBackendOptions {
 /** Room metadata the server writes at creation: which agent answers the call. */
 const RoomMetadataSchema = z.object({ agentId: z.string().nullable() });
 
+/** The metadata of a room this server created; undefined for any other room of the cluster. */
+export function parseRoomMetadata(metadata: string | undefined): { agentId: string | null } | undefined {
+  if (!metadata) return undefined;
+  try {
+    const parsed = RoomMetadataSchema.safeParse(JSON.parse(metadata));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface LiveKitAgentCredentials {
   url: string;
   token: string;
@@ -89,13 +100,7 @@ export class LiveKitBackend implements SfuBackend {
   /** The agent that answers calls in this room (from the room's metadata); null when none or not our room. */
   async roomAgent(roomId: string): Promise<string | null> {
     const [room] = await this.#rooms.listRooms([roomId]);
-    if (!room?.metadata) return null;
-    try {
-      const parsed = RoomMetadataSchema.safeParse(JSON.parse(room.metadata));
-      return parsed.success ? parsed.data.agentId : null;
-    } catch {
-      return null;
-    }
+    return parseRoomMetadata(room?.metadata)?.agentId ?? null;
   }
 
   async listParticipants(roomId: string): Promise<SfuParticipant[]> {

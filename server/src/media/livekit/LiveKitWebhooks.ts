@@ -2,6 +2,7 @@ import { parseLiveKitMetadata } from '@voiceroom/sdk/protocol';
 import { WebhookReceiver } from 'livekit-server-sdk';
 import type { CallEventBus } from '../../events.ts';
 import { createLogger, type Logger } from '../../log.ts';
+import { parseRoomMetadata } from './LiveKitBackend.ts';
 
 export interface LiveKitWebhooksOptions {
   apiKey: string;
@@ -77,7 +78,8 @@ export class LiveKitWebhooks {
 
   #apply(event: Awaited<ReturnType<WebhookReceiver['receive']>>): boolean {
     const roomId = event.room?.name;
-    if (!roomId) return false;
+    // Rooms this server did not create (other tenants of the cluster, load tests) have no call record to drive.
+    if (!roomId || !parseRoomMetadata(event.room?.metadata)) return false;
     const { bus } = this.#options;
     if (event.event === 'room_finished') {
       bus.emit('room.closed', { roomId, reason: 'room_finished' });

@@ -167,6 +167,17 @@ describe('LiveKit webhooks', () => {
     expect(afterLeft.status).toBe('active');
   });
 
+  it('leaves rooms it did not create alone (other tenants of the cluster): no call record appears', async () => {
+    const foreign = webhookBody('room_finished', 'someone-elses-room', undefined, { roomMetadata: '' });
+    const response = await post(foreign, await webhookSignature(foreign, keys));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ event: 'room_finished', applied: false });
+    const [row] = await orm.em
+      .fork()
+      .execute<{ n: number }[]>("select count(*) as n from calls where room_id = 'someone-elses-room'");
+    expect(Number(row?.n)).toBe(0);
+  });
+
   it("drives the call record from a real LiveKit node's webhooks: join, leave, room finished", async () => {
     const call = await startCall();
     const customer = await connectParticipant(call.url, call.token);

@@ -34,13 +34,13 @@ export function webhookBody(
   event: string,
   roomId: string,
   participant?: { identity: string; role: string; name?: string },
-  options: { id?: string; createdAtS?: number } = {},
+  options: { id?: string; createdAtS?: number; roomMetadata?: string } = {},
 ): string {
   return JSON.stringify({
     event,
     id: options.id ?? `EV_${randomUUID()}`,
     createdAt: String(options.createdAtS ?? Math.floor(Date.now() / 1000)),
-    room: { name: roomId },
+    room: { name: roomId, metadata: options.roomMetadata ?? JSON.stringify({ agentId: 'pizzeria' }) },
     ...(participant
       ? {
           participant: {

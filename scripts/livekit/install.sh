@@ -33,7 +33,6 @@ step "building livekit-server $LIVEKIT_SERVER_VERSION with $($GO version | cut -
 ) & ticker=$!
 trap 'kill "$ticker" 2>/dev/null || true' EXIT
 export GOBIN="$DEST/bin.tmp"
-export GOPATH="${GOPATH:-$CACHE/go/gopath}"
 export GOMAXPROCS="${GOMAXPROCS:-2}"
 export GOFLAGS="${GOFLAGS:--modcacherw}"
 if ! nice -n 10 "$GO" install -v "github.com/livekit/livekit-server/cmd/server@$LIVEKIT_SERVER_VERSION" > "$LOG" 2>&1; then

@@ -259,7 +259,8 @@ export async function startServer(
     tokens,
     users: new SessionService({ orm, tokens, refreshTtlS: config.jwt.refreshTtlS }),
     gateway,
-    registry,
+    takenOver: (roomId) =>
+      registry.get(roomId)?.takeoverHolder !== undefined || liveKitCopilot?.holder(roomId) !== undefined,
     recorder: records.recorder,
     agentConfigs: records.agentConfigs,
     ...(options.handoffJoinTimeoutMs !== undefined ? { joinTimeoutMs: options.handoffJoinTimeoutMs } : {}),

@@ -263,6 +263,7 @@ export async function startServer(
       registry.get(roomId)?.takeoverHolder !== undefined || liveKitCopilot?.holder(roomId) !== undefined,
     recorder: records.recorder,
     agentConfigs: records.agentConfigs,
+    mediaTicket: (request) => sfu.mediaTicket(request),
     ...(options.handoffJoinTimeoutMs !== undefined ? { joinTimeoutMs: options.handoffJoinTimeoutMs } : {}),
   });
   const stopRtcMetrics = registerRtcMetrics(httpApp.metrics, { pool, registry, signaling });

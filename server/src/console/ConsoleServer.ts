@@ -10,6 +10,7 @@ import {
   ConsoleRequestSchemas,
   grantsForRole,
   type HandoffAcceptance,
+  type MediaTicket,
 } from '@voiceroom/sdk/protocol';
 import { decodeJwt } from 'jose';
 import type { Namespace, Server, Socket } from 'socket.io';
@@ -17,6 +18,7 @@ import { roomRoleForUser, STAFF_ROLES, type UserRole } from '../auth/roles.ts';
 import type { PublicUser } from '../auth/sessions.ts';
 import type { AccessClaims, TokenService } from '../auth/tokens.ts';
 import { createLogger, type Logger } from '../log.ts';
+import type { MediaTicketRequest } from '../media/SfuBackend.ts';
 import { type Accepter, ConsoleFailure, type HandoffDesk } from './HandoffDesk.ts';
 import type { LiveCalls } from './LiveCalls.ts';
 import type { Presence } from './Presence.ts';
@@ -29,6 +31,8 @@ export interface ConsoleServerOptions {
   calls: LiveCalls;
   presence: Presence;
   desk: HandoffDesk;
+  /** The accepting staff member's way into the call's media (SfuBackend.mediaTicket). */
+  mediaTicket: (request: MediaTicketRequest) => Promise<MediaTicket>;
   logger?: Logger;
 }
 
@@ -231,6 +235,12 @@ export class ConsoleServer {
       role,
       grants: grantsForRole(role),
       iceServers: [],
+      media: await this.#options.mediaTicket({
+        roomId: request.roomId,
+        identity: account.id,
+        name: account.displayName,
+        role,
+      }),
     };
   }
 

@@ -9,7 +9,7 @@ import type { CallRecorder } from '../calls/CallRecorder.ts';
 import type { MikroORM } from '../db/orm.ts';
 import type { CallEventBus } from '../events.ts';
 import { createLogger } from '../log.ts';
-import { ConsoleServer } from './ConsoleServer.ts';
+import { ConsoleServer, type ConsoleServerOptions } from './ConsoleServer.ts';
 import { HandoffDesk } from './HandoffDesk.ts';
 import { LiveCalls } from './LiveCalls.ts';
 import { Presence } from './Presence.ts';
@@ -23,6 +23,7 @@ export interface ConsoleDeps {
   gateway: AgentGateway;
   /** Whether a human holds the call (mediasoup: the room's takeover holder; LiveKit: LiveKitCopilot's). */
   takenOver: (roomId: string) => boolean;
+  mediaTicket: ConsoleServerOptions['mediaTicket'];
   recorder: Pick<CallRecorder, 'callFor'>;
   agentConfigs: AgentConfigSource;
   /** See HandoffDeskOptions.joinTimeoutMs. */
@@ -73,6 +74,7 @@ export async function startConsole(deps: ConsoleDeps) {
     calls,
     presence,
     desk,
+    mediaTicket: deps.mediaTicket,
   });
   return {
     calls,

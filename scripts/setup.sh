@@ -95,4 +95,11 @@ else
   step "mediasoup: worker cached at $CACHED"
 fi
 
+if command -v go >/dev/null 2>&1 || [ -x /usr/local/go/bin/go ]; then
+  step "livekit: livekit-server for SFU_BACKEND=livekit (cached after the first build)"
+  bash "$ROOT/scripts/livekit/install.sh" >/dev/null
+else
+  step "livekit: Go not found, skipping livekit-server (SFU_BACKEND=livekit and its tests need it: install Go, rerun)"
+fi
+
 step "done"

@@ -23,10 +23,18 @@ import { HttpError } from './http/errors.ts';
 import type { ReadinessChecks } from './http/ReadinessChecks.ts';
 import { createCallRecordRouters } from './http/routes/callRecordRouters.ts';
 import { createConversationsRouter } from './http/routes/conversations.ts';
+import { createCopilotRouter } from './http/routes/copilot.ts';
+import { createLiveKitWebhookRouter } from './http/routes/livekitWebhook.ts';
 import { createOpenApiRouter } from './http/routes/openapi.ts';
+import type { StartCallRequest, StartedCall } from './http/routes/rooms.ts';
 import { staticFiles } from './http/staticFiles.ts';
 import { createLogger } from './log.ts';
+import { LiveKitBackend } from './media/livekit/LiveKitBackend.ts';
+import { LiveKitCopilot } from './media/livekit/LiveKitCopilot.ts';
+import { LiveKitWebhooks } from './media/livekit/LiveKitWebhooks.ts';
+import { MediasoupBackend } from './media/MediasoupBackend.ts';
 import { RoomRegistry } from './media/RoomRegistry.ts';
+import type { SfuBackend } from './media/SfuBackend.ts';
 import { WorkerPool } from './media/WorkerPool.ts';
 import { registerRtcMetrics } from './signaling/rtcMetrics.ts';
 import { attachSignaling, type SignalingServer } from './signaling/SignalingServer.ts';
@@ -50,6 +58,8 @@ export interface RunningServer {
   tokens: TokenService;
   registry: RoomRegistry;
   pool: WorkerPool;
+  /** Where calls' media goes (SFU_BACKEND): the mediasoup rooms above, or a LiveKit cluster. */
+  sfu: SfuBackend;
   gateway: AgentGateway;
   signaling: SignalingServer;
   /** The human agents' console: live calls, presence, handoff requests (socket.io /console). */
@@ -108,6 +118,34 @@ export async function startServer(
     },
   });
 
+  const liveKit =
+    config.sfu.backend === 'livekit'
+      ? new LiveKitBackend({ ...config.sfu.livekit, tokenTtlS: config.jwt.roomTtlS })
+      : undefined;
+  const sfu: SfuBackend = liveKit ?? new MediasoupBackend(registry);
+  const liveKitWebhooks =
+    config.sfu.backend === 'livekit'
+      ? new LiveKitWebhooks({
+          apiKey: config.sfu.livekit.apiKey,
+          apiSecret: config.sfu.livekit.apiSecret,
+          bus,
+          firstSeen: async (id, ttlS) =>
+            (await redis.set(`livekit:webhook:${id}`, '1', 'EX', ttlS, 'NX')) === 'OK',
+        })
+      : undefined;
+
+  // Staff in LiveKit calls are not on our signaling: hints and takeovers come over HTTP (the gateway exists by then).
+  const liveKitCopilot = liveKit
+    ? new LiveKitCopilot({
+        copilot: {
+          hint: (roomId, text) => gateway.hint(roomId, text),
+          takeover: (roomId, active) => gateway.takeover(roomId, active),
+        },
+        bus,
+        audit: (entry) => recordAudit(orm.em.fork(), entry),
+      })
+    : undefined;
+
   const conversations = new TextConversations({
     agentConfigs: records.agentConfigs,
     createDialog: (agent) =>
@@ -118,6 +156,25 @@ export async function startServer(
   });
   let draining = false;
   const startCall = records.recorder.startCall.bind(records.recorder);
+  const startCallOn = async (backend: SfuBackend, request: StartCallRequest): Promise<StartedCall> => {
+    const call = await startCall(request);
+    try {
+      await backend.createRoom(call.roomId, { agentId: call.agentId ?? null });
+    } catch (error) {
+      log.error(
+        { err: error, roomId: call.roomId, sfu: backend.kind },
+        'the SFU could not open the call room',
+      );
+      bus.emit('room.closed', { roomId: call.roomId, reason: 'failed: sfu_unavailable' });
+      throw new HttpError(
+        503,
+        'sfu_unavailable',
+        'The media server did not open the call room: retry in a few seconds.',
+        { headers: { 'retry-after': '5' } },
+      );
+    }
+    return call;
+  };
   const httpApp = createHttpApp({
     config,
     tokens,
@@ -132,10 +189,18 @@ export async function startServer(
           { headers: { 'retry-after': '5' } },
         );
       }
-      return startCall(request);
+      return startCallOn(sfu, request);
     },
-    roomExists: (roomId) => registry.get(roomId) !== undefined,
+    roomExists: (roomId) => sfu.roomExists(roomId),
+    mediaTicket: (request) => sfu.mediaTicket(request),
     routers: [
+      createLiveKitWebhookRouter(liveKitWebhooks),
+      createCopilotRouter({
+        tokens,
+        sessions: new SessionService({ orm, tokens, refreshTtlS: config.jwt.refreshTtlS }),
+        copilot: liveKitCopilot,
+        roomExists: (roomId) => sfu.roomExists(roomId),
+      }),
       ...createCallRecordRouters({ tokens, orm, records }),
       createConversationsRouter({ tokens, conversations }),
       createOpenApiRouter({ serverUrl: config.publicUrl }),
@@ -146,13 +211,18 @@ export async function startServer(
     ]),
   });
   records.registerMetrics(httpApp.metrics);
-  records.watchRooms((roomId) => registry.get(roomId) !== undefined);
+  records.watchRooms((roomId) => sfu.roomExists(roomId));
   httpApp.readiness.register('accepting_calls', () => {
     if (draining) throw new Error('draining for shutdown');
   });
   httpApp.readiness.register('mediasoup', () => {
     if (!pool.alive) throw new Error('no live mediasoup worker');
   });
+  if (liveKit) {
+    httpApp.readiness.register('livekit', async () => {
+      await liveKit.roomExists('readiness-probe');
+    });
+  }
 
   const httpServer = http.createServer(httpApp.callback);
   const io = new SocketIoServer(httpServer, {
@@ -169,6 +239,7 @@ export async function startServer(
     maxDispatchesPerCall: config.limits.maxAgentDispatchesPerCall,
     maxRedispatchesPerCall: config.limits.maxAgentRedispatchesPerCall,
     heartbeatTimeoutMs: config.agents.heartbeatTimeoutMs,
+    ...(liveKit ? { livekit: liveKit } : {}),
   });
   const signaling = attachSignaling({
     io,
@@ -189,9 +260,11 @@ export async function startServer(
     tokens,
     users: new SessionService({ orm, tokens, refreshTtlS: config.jwt.refreshTtlS }),
     gateway,
-    registry,
+    takenOver: (roomId) =>
+      registry.get(roomId)?.takeoverHolder !== undefined || liveKitCopilot?.holder(roomId) !== undefined,
     recorder: records.recorder,
     agentConfigs: records.agentConfigs,
+    mediaTicket: (request) => sfu.mediaTicket(request),
     ...(options.handoffJoinTimeoutMs !== undefined ? { joinTimeoutMs: options.handoffJoinTimeoutMs } : {}),
   });
   const stopRtcMetrics = registerRtcMetrics(httpApp.metrics, { pool, registry, signaling });
@@ -217,6 +290,7 @@ export async function startServer(
     tokens,
     registry,
     pool,
+    sfu,
     gateway,
     signaling,
     console: consoleSide,
@@ -236,6 +310,7 @@ export async function startServer(
         stopRtcMetrics();
         stopAgentMetrics();
         consoleSide.stop();
+        liveKitCopilot?.close();
         gateway.close();
         conversations.close();
         await signaling.close();

@@ -12,6 +12,11 @@ import { parseRecordingKeys, type RecordingKeyring } from './recordings/recordin
 /** Repository root (server/src/config.ts -> ../..). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DEFAULT_JWT_SECRET_FILE = path.join(REPO_ROOT, '.cache', 'jwt-secret');
+const DEFAULT_LIVEKIT_SECRET_FILE = path.join(REPO_ROOT, '.cache', 'livekit-secret');
+/** The API key a development LiveKit node (npm run start:livekit) is configured with when LIVEKIT_API_KEY is unset. */
+export const DEVELOPMENT_LIVEKIT_API_KEY = 'voiceroom-dev';
+/** Where LiveKit POSTs its webhooks on this server. */
+export const LIVEKIT_WEBHOOK_PATH = '/api/livekit/webhook';
 
 export class ConfigError extends CodedError<'config_invalid'> {
   readonly issues: { variable: string; message: string }[];
@@ -134,6 +139,19 @@ const EnvSchema = z.object({
   NODE_ENV: optionalString,
   RECORDING_KEYS: optionalString,
   RECORDING_KEY_ID: optionalString,
+  SFU_BACKEND: z
+    .enum(['mediasoup', 'livekit'], { error: 'must be mediasoup or livekit' })
+    .default('mediasoup'),
+  LIVEKIT_URL: z
+    .url({ protocol: /^wss?$/, error: 'must be a ws:// or wss:// URL' })
+    .default('ws://127.0.0.1:7880'),
+  /** Where the server calls LiveKit's API when it differs from LIVEKIT_URL (default: LIVEKIT_URL as http(s)). */
+  LIVEKIT_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  LIVEKIT_API_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{3,64}$/, 'letters, digits, _ and - only (3 to 64)')
+    .optional(),
+  LIVEKIT_API_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   RECORDINGS_DIR: z
     .string()
     .min(1)
@@ -201,6 +219,19 @@ export interface ServerConfig {
   providers: ProviderPolicy;
   /** Call recordings: encrypted files in `dir`; without a keyring (RECORDING_KEYS unset) none are kept. */
   recordings: { dir: string; keyring?: RecordingKeyring };
+  /** Which SFU carries calls' media: this process's mediasoup workers, or a LiveKit cluster. */
+  sfu: SfuConfig;
+}
+
+export type SfuConfig = { backend: 'mediasoup' } | { backend: 'livekit'; livekit: LiveKitConfig };
+
+export interface LiveKitConfig {
+  /** ws(s):// URL browsers and agent workers connect to. */
+  url: string;
+  /** Where this server reaches LiveKit's API (RoomService), when not LIVEKIT_URL. */
+  apiUrl?: string;
+  apiKey: string;
+  apiSecret: string;
 }
 
 export type AbuseLimits = { -readonly [K in keyof typeof DEFAULT_ABUSE_LIMITS]: number };
@@ -213,6 +244,8 @@ export interface RateLimitRule {
 export interface LoadConfigOptions {
   /** Where a generated development JWT secret is kept when JWT_SECRET is unset (default <repo>/.cache/jwt-secret). */
   jwtSecretFile?: string;
+  /** Same for LIVEKIT_API_SECRET (default <repo>/.cache/livekit-secret). */
+  liveKitSecretFile?: string;
 }
 
 /**
@@ -230,6 +263,15 @@ export function loadConfig(
     ]);
   }
   const production = e.NODE_ENV === 'production';
+  if (production && e.SFU_BACKEND === 'livekit' && (!e.LIVEKIT_API_KEY || !e.LIVEKIT_API_SECRET)) {
+    throw new ConfigError([
+      {
+        variable: e.LIVEKIT_API_KEY ? 'LIVEKIT_API_SECRET' : 'LIVEKIT_API_KEY',
+        message:
+          'is required with SFU_BACKEND=livekit in production: set the key and secret your LiveKit nodes use',
+      },
+    ]);
+  }
   if (production && !e.JWT_SECRET) {
     throw new ConfigError([
       {
@@ -248,7 +290,8 @@ export function loadConfig(
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     jwt: {
-      secret: e.JWT_SECRET ?? developmentSecret(options.jwtSecretFile ?? DEFAULT_JWT_SECRET_FILE),
+      secret:
+        e.JWT_SECRET ?? developmentSecret(options.jwtSecretFile ?? DEFAULT_JWT_SECRET_FILE, 'JWT_SECRET'),
       issuer: 'voiceroom',
       accessTtlS: 900,
       refreshTtlS: 30 * 24 * 3600,
@@ -295,7 +338,29 @@ export function loadConfig(
     production,
     providers: providerPolicy(env),
     recordings: { dir: e.RECORDINGS_DIR, ...recordingKeyring(e.RECORDING_KEYS, e.RECORDING_KEY_ID) },
+    sfu:
+      e.SFU_BACKEND === 'livekit'
+        ? {
+            backend: 'livekit',
+            livekit: {
+              url: e.LIVEKIT_URL.replace(/\/+$/, ''),
+              ...(e.LIVEKIT_API_URL ? { apiUrl: e.LIVEKIT_API_URL.replace(/\/+$/, '') } : {}),
+              apiKey: e.LIVEKIT_API_KEY ?? DEVELOPMENT_LIVEKIT_API_KEY,
+              apiSecret:
+                e.LIVEKIT_API_SECRET ??
+                developmentSecret(
+                  options.liveKitSecretFile ?? DEFAULT_LIVEKIT_SECRET_FILE,
+                  'LIVEKIT_API_SECRET',
+                ),
+            },
+          }
+        : { backend: 'mediasoup' },
   };
+}
+
+/** The development LiveKit secret (generated into .cache on first use), for `npm run start:livekit`'s local node. */
+export function developmentLiveKitSecret(file = DEFAULT_LIVEKIT_SECRET_FILE): string {
+  return developmentSecret(file, 'LIVEKIT_API_SECRET');
 }
 
 function recordingKeyring(
@@ -346,13 +411,13 @@ function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.inf
   return parsed.data;
 }
 
-function developmentSecret(file: string): string {
+function developmentSecret(file: string, variable: 'JWT_SECRET' | 'LIVEKIT_API_SECRET'): string {
   try {
     const existing = readFileSync(file, 'utf8').trim();
     if (existing.length >= 32) {
       createLogger('config').warn(
         { file },
-        'JWT_SECRET is not set: using the development secret. Set it in production.',
+        `${variable} is not set: using the development secret. Set it in production.`,
       );
       return existing;
     }
@@ -364,7 +429,7 @@ function developmentSecret(file: string): string {
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   createLogger('config').warn(
     { file },
-    'JWT_SECRET is not set: generated a development secret. Set JWT_SECRET (32+ characters) in production.',
+    `${variable} is not set: generated a development secret. Set ${variable} (32+ characters) in production.`,
   );
   return secret;
 }

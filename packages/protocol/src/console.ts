@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type Ack, errorSchema } from './ack.ts';
 import { AgentStateSchema, SpeakerSchema } from './callEvents.ts';
 import { RoomGrantsSchema, RoomRoleSchema } from './grants.ts';
+import { MediaTicketSchema } from './livekit.ts';
 
 /**
  * The human agents' console channel: socket.io namespace `/console`.
@@ -160,6 +161,8 @@ export const HandoffAcceptanceSchema = z.object({
   role: RoomRoleSchema,
   grants: RoomGrantsSchema,
   iceServers: z.array(z.object({ urls: z.union([z.string(), z.array(z.string())]) }).passthrough()),
+  /** How to reach the call's media (mediasoup through /rtc, or a LiveKit room), as the staff token route says. */
+  media: MediaTicketSchema,
 });
 export type HandoffAcceptance = z.infer<typeof HandoffAcceptanceSchema>;
 

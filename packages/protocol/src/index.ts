@@ -4,5 +4,6 @@ export * from './callEvents.ts';
 export * from './console.ts';
 export * from './errors.ts';
 export * from './grants.ts';
+export * from './livekit.ts';
 export * from './providerPolicy.ts';
 export * from './signaling.ts';

@@ -14,6 +14,7 @@ import type { AgentMediaLink, AgentReceiveStream } from '../media/AgentMediaLink
 import type { RoomRegistry } from '../media/RoomRegistry.ts';
 import { AgentRecovery } from './AgentRecovery.ts';
 import type { AgentConfigSource } from './FileAgentConfigStore.ts';
+import { type LiveKitAgentRooms, LiveKitCalls } from './LiveKitCalls.ts';
 import { offerSession } from './offerSession.ts';
 import { publishSessionEvent } from './publishSessionEvent.ts';
 import { serviceTokenAuth } from './serviceTokenAuth.ts';
@@ -51,6 +52,8 @@ export interface AgentGatewayOptions {
   maxRedispatchesPerCall?: number;
   /** How long a worker that sends heartbeats may fall silent before it is taken as lost. Default 5 s. */
   heartbeatTimeoutMs?: number;
+  /** SFU_BACKEND=livekit: calls' rooms are LiveKit rooms; the agent joins them itself with these credentials. */
+  livekit?: LiveKitAgentRooms;
 }
 
 export interface AgentGatewayEvents {
@@ -105,6 +108,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
   readonly #callerJoinedAt = new Map<string, number>();
   readonly #recovery: AgentRecovery;
   readonly #heartbeats: WorkerHeartbeats;
+  readonly #liveKit: LiveKitCalls | undefined;
   readonly #unsubscribe: (() => void)[] = [];
 
   constructor(options: AgentGatewayOptions) {
@@ -129,6 +133,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         worker.socket.disconnect(true);
       },
     });
+    this.#liveKit = options.livekit ? new LiveKitCalls(options.livekit, this.#log) : undefined;
     const namespace = options.io.of(AGENTS_NAMESPACE);
     namespace.use(serviceTokenAuth(options.tokens));
     namespace.on('connection', (socket) =>
@@ -149,10 +154,15 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
       bus.on('participant.joined', (p) => {
         if (p.role !== 'customer') return;
         if (!this.#callerJoinedAt.has(p.roomId)) this.#callerJoinedAt.set(p.roomId, performance.now());
+        this.#liveKit?.customerJoined(p.roomId, p.peerId);
         this.#onCustomerJoined(p.roomId, p.peerId);
       }),
-      bus.on('participant.left', (p) => this.#onParticipantLeft(p.roomId, p.peerId)),
+      bus.on('participant.left', (p) => {
+        this.#liveKit?.customerLeft(p.roomId, p.peerId);
+        this.#onParticipantLeft(p.roomId, p.peerId);
+      }),
       bus.on('room.closed', (r) => {
+        this.#liveKit?.roomClosed(r.roomId);
         this.#waiting.delete(r.roomId);
         this.#takenOver.delete(r.roomId);
         this.#joinDispatches.delete(r.roomId);
@@ -177,7 +187,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
       id: s.id,
       roomId: s.roomId,
       workerId: s.worker.id,
-      live: s.link !== null,
+      live: s.link !== null || s.joinedLiveKit,
     }));
   }
 
@@ -204,6 +214,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     session.worker.socket.emit(AgentLinkEvents.takeover, { sessionId: session.id, active });
     if (active) await session.link?.pauseSending();
     else await session.link?.resumeSending();
+    if (session.joinedLiveKit) await this.#liveKit?.muteAgent(roomId, session.id, active);
     return true;
   }
 
@@ -255,6 +266,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     if (reason === 'agent_hangup') {
       this.emit('hangup', { roomId: session.roomId });
       this.#options.rooms.get(session.roomId)?.close('agent_hangup', false);
+      this.#liveKit?.closeRoom(session.roomId, 'agent_hangup');
     }
   }
 
@@ -273,11 +285,10 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
    */
   #agentLost(session: AgentSession): void {
     const { roomId, customerPeerId } = session;
-    const joined = session.link !== null;
+    const joined = session.link !== null || session.joinedLiveKit;
     this.#end(session, 'worker_lost', false);
     const { count, replace } = this.#recovery.agentLost(roomId, joined);
-    const room = this.#options.rooms.get(roomId);
-    if (!room || room.closed || !room.peers.some((p) => p.id === customerPeerId)) return;
+    if (!this.#customerPresent(roomId, customerPeerId)) return;
     const limit = this.#recovery.limit;
     if (!replace) {
       this.#log.error(
@@ -285,7 +296,8 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         'the call lost its agent more often than allowed; ending it',
       );
       this.emit('dispatchrefused', { roomId, code: 'redispatch_limit' });
-      room.close('agent_failed', false);
+      this.#options.rooms.get(roomId)?.close('agent_failed', false);
+      this.#liveKit?.closeRoom(roomId, 'agent_failed');
       return;
     }
     this.#log.warn(
@@ -335,24 +347,20 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
 
   async #dispatch(roomId: string, customerPeerId: string): Promise<void> {
     if (this.#byRoom.has(roomId)) return;
-    const room = this.#options.rooms.get(roomId);
-    if (!room || room.closed || !room.agentId) return;
-    const config = await this.#options.agentConfigs.get(room.agentId).catch((error: unknown) => {
-      this.#log.error(
-        { err: error, roomId, agentId: room.agentId },
-        'loading the agent configuration failed',
-      );
+    const agentId = await this.#roomAgent(roomId);
+    if (!agentId) return;
+    const config = await this.#options.agentConfigs.get(agentId).catch((error: unknown) => {
+      this.#log.error({ err: error, roomId, agentId }, 'loading the agent configuration failed');
       return null;
     });
     if (!config) {
-      this.#log.error(
-        { roomId, agentId: room.agentId, code: 'agent_config_missing' },
-        'no configuration for agent',
-      );
+      this.#log.error({ roomId, agentId, code: 'agent_config_missing' }, 'no configuration for agent');
       return;
     }
-    if (this.#byRoom.has(roomId) || room.closed) return;
+    // The customer may have left while the agent's configuration loaded.
+    if (this.#byRoom.has(roomId) || !this.#customerPresent(roomId, customerPeerId)) return;
     const resume = this.#recovery.dispatching(roomId);
+    const liveKit = this.#liveKit;
 
     const tried = new Set<string>();
     for (let attempt = 0; attempt < MAX_DISPATCH_ATTEMPTS; attempt++) {
@@ -368,6 +376,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         displayName: config.name,
         link: null,
         suspended: null,
+        joinedLiveKit: false,
         ended: false,
       };
       this.#sessions.set(session.id, session);
@@ -380,7 +389,9 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         config,
         callerJoinedAt: this.#callerJoinedAt.get(roomId),
         resume,
+        ...(liveKit ? { livekit: await liveKit.dispatchJoin(session, config.name) } : {}),
       };
+      if (liveKit && !offer.livekit) return this.#end(session, 'join_failed', false);
       this.emit('dispatched', {
         roomId,
         sessionId: session.id,
@@ -398,7 +409,8 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         continue;
       }
       session.accepted = result.accept;
-      await this.#join(session);
+      if ('rtp' in result.accept) await this.#join(session);
+      else this.#joinedLiveKit(session);
       return;
     }
     this.#log.warn(
@@ -418,6 +430,31 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
       this.#waiting.delete(roomId);
       void this.#dispatch(roomId, customerPeerId);
     }
+  }
+
+  #customerPresent(roomId: string, customerPeerId: string): boolean {
+    if (this.#liveKit) return this.#liveKit.customerPresent(roomId, customerPeerId);
+    const room = this.#options.rooms.get(roomId);
+    return room !== undefined && !room.closed && room.peers.some((p) => p.id === customerPeerId);
+  }
+
+  /** mediasoup rooms know their agent; a LiveKit room's is in its metadata (null when it is gone). */
+  async #roomAgent(roomId: string): Promise<string | null> {
+    if (this.#liveKit) return this.#liveKit.agentOf(roomId);
+    const room = this.#options.rooms.get(roomId);
+    return room && !room.closed ? room.agentId : null;
+  }
+
+  /** The worker joined the LiveKit room itself: the session is live; a takeover already running mutes it. */
+  #joinedLiveKit(session: AgentSession): void {
+    session.joinedLiveKit = true;
+    if (this.#takenOver.has(session.roomId)) {
+      session.worker.socket.emit(AgentLinkEvents.takeover, { sessionId: session.id, active: true });
+    }
+    this.#log.info(
+      { sessionId: session.id, roomId: session.roomId, workerId: session.worker.id, transport: 'livekit' },
+      'agent joining the call',
+    );
   }
 
   /** The agent joins the session's room (again, after a resume) and the worker learns where to send. */

@@ -6,6 +6,7 @@ import {
   MAX_CALLER_JOINED_MS_AGO,
   type SessionAccept,
   SessionAcceptSchema,
+  type SessionDispatch,
   type SessionResume,
 } from '@voiceroom/protocol';
 import type { Socket } from 'socket.io';
@@ -29,6 +30,7 @@ export async function offerSession(
     config: AgentConfig;
     callerJoinedAt?: number;
     resume?: SessionResume | undefined;
+    livekit?: SessionDispatch['livekit'];
   },
   timeoutMs: number,
 ): Promise<OfferResult> {
@@ -49,7 +51,7 @@ export async function offerSession(
     const accept = SessionAcceptSchema.safeParse(reply.data);
     return accept.success
       ? { ok: true, accept: accept.data }
-      : { ok: false, reason: 'invalid rtp address in reply' };
+      : { ok: false, reason: 'invalid reply: neither an rtp address nor transport livekit' };
   } catch (error) {
     return { ok: false, reason: error instanceof Error ? error.message : String(error) };
   }

@@ -32,6 +32,8 @@ export interface AgentSession {
   accepted: SessionAccept | null;
   displayName: string;
   link: AgentMediaLink | null;
+  /** A LiveKit session whose worker joined the room itself (no AgentMediaLink). */
+  joinedLiveKit: boolean;
   /** Set while the session waits for its room to come back (see the gateway's rejoinGraceMs). */
   suspended: NodeJS.Timeout | null;
   ended: boolean;

@@ -232,7 +232,7 @@ export class CallRecorder {
    * vanished without room.closed), so the live call list does not keep ghosts. Returns how many were closed.
    */
   async closeCallsWithoutRoom(
-    roomExists: (roomId: string) => boolean,
+    roomExists: (roomId: string) => boolean | Promise<boolean>,
     minAgeMs = 10 * 60_000,
     reason = 'room_gone',
   ): Promise<number> {
@@ -243,7 +243,8 @@ export class CallRecorder {
         [minAgeMs * 1000],
       );
     // A call waiting for its room to reopen (its media worker died a moment ago) is the rejoin grace's to end.
-    const gone = rows.filter((row) => !roomExists(row.room_id) && !this.#rejoinGrace.has(row.room_id));
+    const exists = await Promise.all(rows.map((row) => roomExists(row.room_id)));
+    const gone = rows.filter((row, i) => !exists[i] && !this.#rejoinGrace.has(row.room_id));
     await Promise.all(gone.map((row) => this.#endCall(row.room_id, reason)));
     return gone.length;
   }

@@ -38,7 +38,7 @@ export interface CallRecords {
    * Every minute, ends calls active for over 10 minutes whose room is gone (the caller never joined): pass the
    * media registry's lookup, e.g. `(roomId) => registry.get(roomId) !== undefined`.
    */
-  watchRooms(roomExists: (roomId: string) => boolean): void;
+  watchRooms(roomExists: (roomId: string) => boolean | Promise<boolean>): void;
   /** Adds calls_active, extraction_jobs{status} and extraction_attempts_total{outcome} to /metrics. */
   registerMetrics(metrics: MetricsRegistry): void;
   stop(): Promise<void>;

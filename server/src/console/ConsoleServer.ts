@@ -13,6 +13,7 @@ import {
   grantsForRole,
   type HandoffAcceptance,
   INTERNAL_ERROR,
+  type MediaTicket,
   toWireError,
 } from '@voiceroom/protocol';
 import { decodeJwt } from 'jose';
@@ -21,6 +22,7 @@ import { roomRoleForUser, STAFF_ROLES, type UserRole } from '../auth/roles.ts';
 import type { PublicUser } from '../auth/SessionService.ts';
 import type { AccessClaims, TokenService } from '../auth/TokenService.ts';
 import { createLogger, type Logger } from '../log.ts';
+import type { MediaTicketRequest } from '../media/SfuBackend.ts';
 import { HandshakeRefusal } from '../signaling/HandshakeRefusal.ts';
 import { type Accepter, ConsoleFailure, type HandoffDesk } from './HandoffDesk.ts';
 import type { LiveCalls } from './LiveCalls.ts';
@@ -34,6 +36,8 @@ export interface ConsoleServerOptions {
   calls: LiveCalls;
   presence: Presence;
   desk: HandoffDesk;
+  /** The accepting staff member's way into the call's media (SfuBackend.mediaTicket). */
+  mediaTicket: (request: MediaTicketRequest) => Promise<MediaTicket>;
   logger?: Logger;
 }
 
@@ -232,6 +236,12 @@ export class ConsoleServer {
       role,
       grants: grantsForRole(role),
       iceServers: [],
+      media: await this.#options.mediaTicket({
+        roomId: request.roomId,
+        identity: account.id,
+        name: account.displayName,
+        role,
+      }),
     };
   }
 

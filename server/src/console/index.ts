@@ -9,8 +9,7 @@ import { type AuditEntry, recordAudit } from '../calls/auditLog.ts';
 import type { CallRecorder } from '../calls/CallRecorder.ts';
 import type { MikroORM } from '../db/orm.ts';
 import { createLogger } from '../log.ts';
-import type { RoomRegistry } from '../media/RoomRegistry.ts';
-import { ConsoleServer } from './ConsoleServer.ts';
+import { ConsoleServer, type ConsoleServerOptions } from './ConsoleServer.ts';
 import { HandoffDesk } from './HandoffDesk.ts';
 import { LiveCalls } from './LiveCalls.ts';
 import { Presence } from './Presence.ts';
@@ -22,7 +21,9 @@ export interface ConsoleDeps {
   tokens: TokenService;
   users: { getUser(id: string): Promise<PublicUser | null> };
   gateway: AgentGateway;
-  registry: Pick<RoomRegistry, 'get'>;
+  /** Whether a human holds the call (mediasoup: the room's takeover holder; LiveKit: LiveKitCopilot's). */
+  takenOver: (roomId: string) => boolean;
+  mediaTicket: ConsoleServerOptions['mediaTicket'];
   recorder: Pick<CallRecorder, 'callFor'>;
   agentConfigs: AgentConfigSource;
   /** See HandoffDeskOptions.joinTimeoutMs. */
@@ -50,7 +51,7 @@ export async function startConsole(deps: ConsoleDeps) {
     ai: deps.gateway,
     timeoutS: async (agentId) =>
       (agentId ? (await agentConfig(agentId))?.handoff.timeoutS : undefined) ?? DEFAULT_TIMEOUT_S,
-    takenOver: (roomId) => deps.registry.get(roomId)?.takeoverHolder !== undefined,
+    takenOver: deps.takenOver,
     audit: (entry: AuditEntry) => recordAudit(deps.orm.em.fork(), entry),
     ...(deps.joinTimeoutMs !== undefined ? { joinTimeoutMs: deps.joinTimeoutMs } : {}),
   });
@@ -73,6 +74,7 @@ export async function startConsole(deps: ConsoleDeps) {
     calls,
     presence,
     desk,
+    mediaTicket: deps.mediaTicket,
   });
   return {
     calls,

@@ -30,6 +30,7 @@ export interface HttpAppDeps {
   redis: Redis;
   startCall: RoomsRouterDeps['startCall'];
   roomExists?: RoomsRouterDeps['roomExists'];
+  mediaTicket?: RoomsRouterDeps['mediaTicket'];
   /** Other routers (calls, agent configs, extraction, OpenAPI), mounted after the built-in ones. */
   routers?: Router[];
   /** Runs last, for requests no router answered (e.g. the static web client). */
@@ -122,6 +123,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
       callLimiter: limiter('startCall', 'start_call'),
       globalCallLimiter: limiter('startCallGlobal', 'start_call_global'),
       ...(deps.roomExists ? { roomExists: deps.roomExists } : {}),
+      ...(deps.mediaTicket ? { mediaTicket: deps.mediaTicket } : {}),
       ...(deps.iceServers ? { iceServers: deps.iceServers } : {}),
     }),
     createUsersRouter({ tokens: deps.tokens, users: new UserAdmin({ orm: deps.orm }) }),

@@ -188,6 +188,55 @@ describe('loadConfig', () => {
     expect(loadConfig({}, { jwtSecretFile: file }).jwt.secret).toBe(first);
   });
 
+  it('runs on mediasoup unless SFU_BACKEND=livekit, which reads the LiveKit URL, key and secret', () => {
+    expect(loadConfig({ JWT_SECRET: SECRET }).sfu).toEqual({ backend: 'mediasoup' });
+    const lkSecret = 'a-livekit-secret-of-at-least-32-chars!!';
+    expect(
+      loadConfig({
+        JWT_SECRET: SECRET,
+        SFU_BACKEND: 'livekit',
+        LIVEKIT_URL: 'wss://lk.example.com/',
+        LIVEKIT_API_URL: 'http://10.0.0.5:7880',
+        LIVEKIT_API_KEY: 'prod-key',
+        LIVEKIT_API_SECRET: lkSecret,
+      }).sfu,
+    ).toEqual({
+      backend: 'livekit',
+      livekit: {
+        url: 'wss://lk.example.com',
+        apiUrl: 'http://10.0.0.5:7880',
+        apiKey: 'prod-key',
+        apiSecret: lkSecret,
+      },
+    });
+    expect(() => loadConfig({ JWT_SECRET: SECRET, SFU_BACKEND: 'janus' })).toThrow(
+      /SFU_BACKEND: must be mediasoup or livekit/,
+    );
+    expect(() =>
+      loadConfig({
+        JWT_SECRET: SECRET,
+        SFU_BACKEND: 'livekit',
+        LIVEKIT_URL: 'http://lk',
+        LIVEKIT_API_SECRET: 'short',
+      }),
+    ).toThrow(
+      /LIVEKIT_URL: must be a ws:\/\/ or wss:\/\/ URL.*LIVEKIT_API_SECRET: must be at least 32 characters/,
+    );
+  });
+
+  it('requires the LiveKit key and secret in production, and generates a development secret otherwise', () => {
+    expect(() => loadConfig({ JWT_SECRET: SECRET, NODE_ENV: 'production', SFU_BACKEND: 'livekit' })).toThrow(
+      /LIVEKIT_API_KEY: is required with SFU_BACKEND=livekit in production/,
+    );
+    const file = secretFile();
+    const dev = loadConfig({ JWT_SECRET: SECRET, SFU_BACKEND: 'livekit' }, { liveKitSecretFile: file }).sfu;
+    expect(dev).toMatchObject({
+      backend: 'livekit',
+      livekit: { url: 'ws://127.0.0.1:7880', apiKey: 'voiceroom-dev' },
+    });
+    expect(readFileSync(file, 'utf8').trim()).toBe(dev.backend === 'livekit' ? dev.livekit.apiSecret : '');
+  });
+
   it('loadDbConfig reads only the database variables', () => {
     expect(loadDbConfig({ DB_PORT: '3307', JWT_SECRET: 'ignored-even-if-short' })).toEqual({
       host: '127.0.0.1',

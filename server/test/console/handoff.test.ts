@@ -137,6 +137,7 @@ describe('handoff requests', () => {
       callId: call.callId,
       roomId: call.roomId,
       role: 'human_agent',
+      media: { backend: 'mediasoup' },
     });
     // The AI fell silent at the accept, before the human even joined.
     await expect.poll(() => worker.takeovers.at(-1)?.active).toBe(true);

@@ -1,4 +1,4 @@
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { HttpError } from '../errors.ts';
 
 declare module 'koa' {
@@ -18,16 +18,7 @@ export function jsonBody(options: { limitBytes?: number } = {}): Middleware {
   const limit = options.limitBytes ?? 1024 * 1024;
   return async (ctx, next) => {
     if (!METHODS_WITH_BODY.has(ctx.method) || !ctx.request.is('json')) return next();
-    const declared = Number(ctx.get('content-length') || 0);
-    if (declared > limit) throw tooLarge(limit);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of ctx.req) {
-      size += (chunk as Buffer).length;
-      if (size > limit) throw tooLarge(limit);
-      chunks.push(chunk as Buffer);
-    }
-    const text = Buffer.concat(chunks).toString('utf8');
+    const text = await readRawBody(ctx, limit);
     if (text.trim() !== '') {
       try {
         ctx.request.body = JSON.parse(text);
@@ -41,6 +32,20 @@ export function jsonBody(options: { limitBytes?: number } = {}): Middleware {
     }
     return next();
   };
+}
+
+/** The request body as text, refused with 413 once it exceeds `limit` bytes (before it is buffered whole). */
+export async function readRawBody(ctx: Context, limit: number): Promise<string> {
+  const declared = Number(ctx.get('content-length') || 0);
+  if (declared > limit) throw tooLarge(limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw tooLarge(limit);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function tooLarge(limit: number): HttpError {

@@ -8,6 +8,7 @@ import {
   ConversationMessageBodySchema,
   ConversationParamsSchema,
 } from './conversations.ts';
+import { HintBodySchema, TakeoverBodySchema } from './copilot.ts';
 import { ApproveBodySchema, CorrectBodySchema, JobListQuerySchema, JobParamsSchema } from './extraction.ts';
 import { RoomTokenBodySchema, StartCallBodySchema } from './rooms.ts';
 import {
@@ -128,7 +129,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Start a call: call record, room and customer room token',
     body: StartCallBodySchema,
     responses: {
-      201: 'callId, roomId, token, iceServers',
+      201: 'callId, roomId, token, iceServers, media (mediasoup, or LiveKit url and token)',
       404: 'Unknown agent',
       429: 'Too many calls: rate_limited (address) or call_budget_exhausted (all addresses)',
     },
@@ -141,7 +142,49 @@ export const OPERATIONS: Operation[] = [
     roles: STAFF,
     params: RoomParams,
     body: RoomTokenBodySchema,
-    responses: { 200: 'Room token and grants', 404: 'No such room' },
+    responses: { 200: 'Room token, grants and media ticket', 404: 'No such room' },
+  },
+  {
+    method: 'post',
+    path: '/api/rooms/:roomId/hint',
+    tag: 'calls',
+    summary: 'LiveKit calls: coach the AI with a hint (audited; on mediasoup use the /rtc signaling)',
+    roles: STAFF,
+    params: RoomParams,
+    body: HintBodySchema,
+    responses: {
+      200: '{}',
+      403: 'No canWhisper grant',
+      404: 'room_not_found, not_found (no agent) or livekit_disabled',
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/rooms/:roomId/takeover',
+    tag: 'calls',
+    summary:
+      'LiveKit calls: take the call over from the AI (active) or hand it back; one holder per room, audited',
+    roles: STAFF,
+    params: RoomParams,
+    body: TakeoverBodySchema,
+    responses: {
+      200: '{ holder }',
+      403: 'No canTakeOver grant, or another holder',
+      404: 'room_not_found or livekit_disabled',
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/livekit/webhook',
+    tag: 'calls',
+    summary:
+      'LiveKit webhooks (SFU_BACKEND=livekit): signed by LiveKit with the API secret; drive call records',
+    responses: {
+      200: '{ event, applied }',
+      401: 'webhook_unsigned or webhook_bad_signature',
+      404: 'livekit_disabled (SFU_BACKEND is mediasoup)',
+      409: 'webhook_replayed or webhook_stale',
+    },
   },
   {
     method: 'get',

@@ -1,10 +1,11 @@
 import { Router } from '@koa/router';
-import { grantsForRole } from '@voiceroom/protocol';
+import { grantsForRole, type MediaTicket } from '@voiceroom/protocol';
 import { z } from 'zod';
 import { AuthError } from '../../auth/errors.ts';
 import { roomRoleForUser, STAFF_ROLES } from '../../auth/roles.ts';
 import type { SessionService } from '../../auth/SessionService.ts';
 import type { TokenService } from '../../auth/TokenService.ts';
+import type { MediaTicketRequest } from '../../media/SfuBackend.ts';
 import { NotFoundError } from '../errors.ts';
 import { authenticatedUser, requireAuth } from '../middleware/requireAuth.ts';
 import { type RateLimiter, rateLimit } from '../rateLimit.ts';
@@ -12,7 +13,9 @@ import { validateBody, validateParams } from '../validate.ts';
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only (at most 64)');
 
-const RoomParamsSchema = z.object({ roomId: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'not a room id') });
+export const RoomParamsSchema = z.object({
+  roomId: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'not a room id'),
+});
 export const RoomTokenBodySchema = z.object({ listenOnly: z.boolean().optional() }).strict();
 export const StartCallBodySchema = z
   .object({
@@ -52,12 +55,16 @@ export interface RoomsRouterDeps {
   /** When given, staff tokens are only issued for rooms that exist (404 room_not_found otherwise). */
   roomExists?: (roomId: string) => boolean | Promise<boolean>;
   iceServers?: IceServer[];
+  /** How the participant's client reaches the media (SFU_BACKEND); default mediasoup through our signaling. */
+  mediaTicket?: (request: MediaTicketRequest) => Promise<MediaTicket>;
 }
 
 /** POST /api/rooms/:roomId/token (staff joining a live call) and POST /api/calls (a customer starting a call). */
 export function createRoomsRouter(deps: RoomsRouterDeps): Router {
   const router = new Router({ prefix: '/api' });
   const iceServers = deps.iceServers ?? [];
+  const mediaTicket =
+    deps.mediaTicket ?? ((): Promise<MediaTicket> => Promise.resolve({ backend: 'mediasoup' }));
 
   router.post('/rooms/:roomId/token', requireAuth(deps.tokens, STAFF_ROLES), async (ctx) => {
     const { roomId } = validateParams(ctx, RoomParamsSchema);
@@ -78,7 +85,14 @@ export function createRoomsRouter(deps: RoomsRouterDeps): Router {
       listenOnly: listenOnly ?? false,
     });
     const grants = grantsForRole(role, { listenOnly: listenOnly ?? false });
-    ctx.body = { roomId, token: issued.token, expiresIn: issued.expiresIn, role, grants, iceServers };
+    const media = await mediaTicket({
+      roomId,
+      identity: user.id,
+      name: user.displayName,
+      role,
+      listenOnly: listenOnly ?? false,
+    });
+    ctx.body = { roomId, token: issued.token, expiresIn: issued.expiresIn, role, grants, iceServers, media };
   });
 
   const globalBudget = rateLimit(deps.globalCallLimiter, {
@@ -89,13 +103,16 @@ export function createRoomsRouter(deps: RoomsRouterDeps): Router {
   router.post('/calls', rateLimit(deps.callLimiter), globalBudget, async (ctx) => {
     const body = validateBody(ctx, StartCallBodySchema);
     const call = await deps.startCall(body);
+    const identity = `customer:${call.callId}`;
+    const name = body.displayName ?? 'Customer';
     const issued = await deps.tokens.issueRoomToken({
-      identity: `customer:${call.callId}`,
-      name: body.displayName ?? 'Customer',
+      identity,
+      name,
       room: call.roomId,
       role: 'customer',
       agentId: call.agentId ?? body.agentId ?? null,
     });
+    const media = await mediaTicket({ roomId: call.roomId, identity, name, role: 'customer' });
     ctx.status = 201;
     ctx.body = {
       callId: call.callId,
@@ -103,6 +120,7 @@ export function createRoomsRouter(deps: RoomsRouterDeps): Router {
       token: issued.token,
       expiresIn: issued.expiresIn,
       iceServers,
+      media,
     };
   });
 

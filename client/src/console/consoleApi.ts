@@ -5,6 +5,8 @@
  * keeps it in an httpOnly SameSite=Strict cookie on /api/auth (an injected script cannot read it); only the
  * short-lived access token is kept in sessionStorage.
  */
+import { type MediaTicket, MediaTicketSchema } from '@voiceroom/sdk/protocol';
+
 export interface StaffUser {
   id: string;
   email: string;
@@ -96,6 +98,8 @@ export interface StaffRoomTicket {
   token: string;
   iceServers: RTCIceServer[];
   grants: { canPublish: boolean; canWhisper: boolean; canTakeOver: boolean };
+  /** Where the call's media goes (absent: mediasoup). */
+  media?: MediaTicket;
 }
 
 export class ConsoleApiError extends Error {
@@ -180,9 +184,18 @@ export class ConsoleApi {
   }
 
   async roomTicket(roomId: string, listenOnly: boolean): Promise<StaffRoomTicket> {
-    return (await this.#fetch('POST', `/api/rooms/${encodeURIComponent(roomId)}/token`, {
+    const ticket = (await this.#fetch('POST', `/api/rooms/${encodeURIComponent(roomId)}/token`, {
       listenOnly,
     })) as StaffRoomTicket;
+    const media = MediaTicketSchema.optional().safeParse(ticket.media);
+    if (!media.success) {
+      throw new ConsoleApiError(
+        502,
+        'BAD_RESPONSE',
+        'the server answered with an unusable media ticket; try again',
+      );
+    }
+    return { ...ticket, media: media.data };
   }
 
   async #fetch(method: string, url: string, body?: unknown, authenticated = true): Promise<unknown> {

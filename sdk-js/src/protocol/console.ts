@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type Ack, errorSchema } from './ack.ts';
 import { AgentStateSchema, SpeakerSchema } from './callEvents.ts';
 import { RoomGrantsSchema, RoomRoleSchema } from './grants.ts';
+import { MediaTicketSchema } from './livekit.ts';
 
 /**
  * The human agents' console channel: socket.io namespace `/console`.
@@ -160,6 +161,8 @@ export const HandoffAcceptanceSchema = z.object({
   role: RoomRoleSchema,
   grants: RoomGrantsSchema,
   iceServers: z.array(z.object({ urls: z.union([z.string(), z.array(z.string())]) }).passthrough()),
+  /** Where the call's media goes (absent: mediasoup). */
+  media: MediaTicketSchema.optional(),
 });
 export type HandoffAcceptance = z.infer<typeof HandoffAcceptanceSchema>;
 

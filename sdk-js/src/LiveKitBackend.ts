@@ -1,6 +1,7 @@
 import {
   ConnectionError,
   ConnectionErrorReason,
+  ConnectionState,
   DisconnectReason,
   type Participant as LiveKitParticipant,
   Room as LiveKitRoom,
@@ -46,6 +47,8 @@ export class LiveKitBackend implements MediaBackend {
   readonly #host: MediaBackendHost;
   readonly #options: LiveKitBackendOptions;
   #room: LiveKitRoom | undefined;
+  /** Our microphone as LiveKit publishes it; a full reconnect unpublishes and republishes the same track. */
+  #microphone: MediaStreamTrack | undefined;
   #publication: LocalTrackPublication | undefined;
   #whispering = false;
   #expectMuted = false;
@@ -96,6 +99,7 @@ export class LiveKitBackend implements MediaBackend {
     // Before the track exists, so no customer is ever offered a whisper.
     this.#applySubscribePermissions(room);
     this.#expectMuted = muted;
+    this.#microphone = track;
     const publication = await room.localParticipant.publishTrack(track, {
       name: this.#whispering ? LiveKitTrackName.whisper : LiveKitTrackName.mic,
       source: Track.Source.Microphone,
@@ -108,9 +112,9 @@ export class LiveKitBackend implements MediaBackend {
   }
 
   async unpublish(): Promise<void> {
-    const publication = this.#publication;
+    const track = this.#publication?.track;
     this.#publication = undefined;
-    const track = publication?.track;
+    this.#microphone = undefined;
     if (track && this.#room) await this.#room.localParticipant.unpublishTrack(track, false);
   }
 
@@ -135,6 +139,7 @@ export class LiveKitBackend implements MediaBackend {
     const room = this.#room;
     this.#room = undefined;
     this.#publication = undefined;
+    this.#microphone = undefined;
     this.#speaker = null;
     if (!room) return;
     room.removeAllListeners();
@@ -165,9 +170,16 @@ export class LiveKitBackend implements MediaBackend {
     room.on(RoomEvent.TrackUnsubscribed, (_track, publication) => roster.removeTrack(publication.trackSid));
     room.on(RoomEvent.TrackMuted, (publication, p) => this.#onMuted(publication, p, true));
     room.on(RoomEvent.TrackUnmuted, (publication, p) => this.#onMuted(publication, p, false));
+    room.on(RoomEvent.LocalTrackPublished, (publication) => {
+      if (this.#microphone && publication.track?.mediaStreamTrack === this.#microphone)
+        this.#publication = publication;
+    });
     room.on(RoomEvent.LocalTrackUnpublished, (publication) => {
-      if (publication.trackSid !== this.#publication?.trackSid) return;
+      // While LiveKit reconnects it unpublishes and then republishes our track itself.
+      if (publication.trackSid !== this.#publication?.trackSid || room.state !== ConnectionState.Connected)
+        return;
       this.#publication = undefined;
+      this.#microphone = undefined;
       this.#host.microphoneClosed('unpublished');
     });
     room.on(RoomEvent.ActiveSpeakersChanged, (speakers) => this.#onSpeakers(room, speakers));

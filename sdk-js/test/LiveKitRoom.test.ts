@@ -24,6 +24,13 @@ import type { RecordedEvent } from './harness/harness.ts';
 
 const HARNESS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'harness');
 const WAIT_MS = 15_000;
+const NODE = { port: 7900, rtcPortRange: [52_000, 52_999] as [number, number] };
+
+/** 'connected' announced after the last 'reconnecting'. */
+function isBackAfterReconnecting(events: RecordedEvent[]): boolean {
+  const states = events.filter((e) => e.event === 'connectionStateChanged').map((e) => e.detail.state);
+  return states.lastIndexOf('connected') > states.lastIndexOf('reconnecting');
+}
 
 type Backend = MediaTicket['backend'];
 type HarnessWindow = {
@@ -139,7 +146,7 @@ beforeAll(async () => {
   const harness = await buildPage(HARNESS, path.join(workDir, 'page'));
   [server, livekit] = await Promise.all([
     startMediaServer({ emptyRoomGraceMs: 60_000, onRequest: pageFiles(harness) }),
-    startLiveKitTestNode({ port: 7900, rtcPortRange: [52_000, 52_999] }),
+    startLiveKitTestNode(NODE),
   ]);
   const launch = () => launchCallBrowser({ fakeAudioWav: wav });
   [customer, staff, listener] = await Promise.all([launch(), launch(), launch()]);
@@ -308,4 +315,35 @@ describe('Room on LiveKit', () => {
     );
     expect(code).toBe('unauthorized');
   }, 30_000);
+
+  it('carries the call through a LiveKit node crash and restart: reconnecting, connected, audio both ways again', async () => {
+    const agent = await join(staff, 'human_agent', { audience: 'everyone' });
+    await join(customer, 'customer', { audience: 'everyone' });
+    await Promise.all([
+      hearing(customer, 1, 'audio at the customer'),
+      hearing(staff, 1, 'audio at the agent'),
+    ]);
+
+    await livekit.kill();
+    livekit = await startLiveKitTestNode({
+      ...NODE,
+      keys: { apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
+    });
+    const events = await waitForEvents(
+      customer,
+      (e) => has('connectionStateChanged', { state: 'reconnecting' })(e) && isBackAfterReconnecting(e),
+      'the customer back after the restart',
+    );
+    expect(events.some((e) => e.event === 'roomClosed' || e.event === 'microphoneClosed')).toBe(false);
+    await waitForEvents(customer, has('trackSubscribed', { peerId: agent }), "the agent's voice again");
+    for (const browser of [customer, staff]) {
+      const before = await readInboundAudio(browser.page);
+      await pollUntil(
+        () => readInboundAudio(browser.page),
+        (s) =>
+          s.packetsReceived > before.packetsReceived + 50 && s.totalAudioEnergy > before.totalAudioEnergy,
+        { timeoutMs: WAIT_MS, what: 'audio flowing again after the restart' },
+      );
+    }
+  }, 90_000);
 });

@@ -25,6 +25,8 @@ export interface LiveKitTestNode {
   apiKey: string;
   apiSecret: string;
   /** A participant token for `room` (identity, name and metadata as our control plane would put them). */
+  /** Kills the process at once (no graceful drain), as a crashed node. */
+  kill(): Promise<void>;
   token(options: {
     room: string;
     identity: string;
@@ -37,13 +39,15 @@ export interface LiveKitTestNode {
 export async function startLiveKitTestNode(options: {
   port: number;
   rtcPortRange: [number, number];
+  /** Reuse these keys (a node started again in place of a killed one); default fresh ones. */
+  keys?: { apiKey: string; apiSecret: string };
 }): Promise<LiveKitTestNode> {
   if (!existsSync(LIVEKIT_SERVER_BIN)) {
     throw new Error(`livekit-server is not installed at ${LIVEKIT_SERVER_BIN}; run scripts/setup.sh first`);
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'voiceroom-livekit-'));
-  const apiKey = `key${randomBytes(4).toString('hex')}`;
-  const apiSecret = randomBytes(32).toString('hex');
+  const apiKey = options.keys?.apiKey ?? `key${randomBytes(4).toString('hex')}`;
+  const apiSecret = options.keys?.apiSecret ?? randomBytes(32).toString('hex');
   const config = [
     `port: ${options.port}`,
     'bind_addresses: ["127.0.0.1"]',
@@ -69,8 +73,8 @@ export async function startLiveKitTestNode(options: {
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const stop = async (): Promise<void> => {
-    await stopProcess(child);
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
+    await stopProcess(child, signal);
     await rm(dir, { recursive: true, force: true });
   };
   try {
@@ -93,7 +97,8 @@ export async function startLiveKitTestNode(options: {
       token.addGrant({ room, roomJoin: true, canPublish: true, canSubscribe: true, ...grant });
       return token.toJwt();
     },
-    stop,
+    stop: () => stop(),
+    kill: () => stop('SIGKILL'),
   };
 }
 
@@ -112,10 +117,10 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number):
   }
 }
 
-async function stopProcess(child: ChildProcess): Promise<void> {
+async function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
+  child.kill(signal);
   const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
   await exited;
   clearTimeout(timer);

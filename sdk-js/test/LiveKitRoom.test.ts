@@ -24,7 +24,7 @@ import type { RecordedEvent } from './harness/harness.ts';
 
 const HARNESS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'harness');
 const WAIT_MS = 15_000;
-const NODE = { port: 7900, rtcPortRange: [52_000, 52_999] as [number, number] };
+const NODE = { port: 7900, rtcPortRange: [52_000, 52_499] as [number, number] };
 
 /** 'connected' announced after the last 'reconnecting'. */
 function isBackAfterReconnecting(events: RecordedEvent[]): boolean {

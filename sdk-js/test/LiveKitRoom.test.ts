@@ -299,6 +299,26 @@ describe('Room on LiveKit', () => {
     await hearing(customer, 1, 'the supervisor audible at the customer');
   }, 60_000);
 
+  it('ends the session, without rejoining, when the control plane deletes the LiveKit room', async () => {
+    await join(customer, 'customer', { audience: 'everyone' });
+    await new RoomServiceClient(
+      livekit.url.replace('ws', 'http'),
+      livekit.apiKey,
+      livekit.apiSecret,
+    ).deleteRoom(room);
+    const events = await waitForEvents(
+      customer,
+      has('connectionStateChanged', { state: 'disconnected' }),
+      'the customer disconnected',
+    );
+    expect(events.filter((e) => e.event === 'roomClosed').map((e) => e.detail)).toEqual([
+      { reason: 'room_ended', rejoin: false },
+    ]);
+    expect(
+      await customer.page.evaluate(() => (window as unknown as HarnessWindow).room.microphone ?? null),
+    ).toBeNull();
+  }, 60_000);
+
   it('rejects a media token the LiveKit server did not sign, with unauthorized', async () => {
     const token = await server.roomToken({ room, role: 'customer', name: 'customer' });
     const code = await customer.page.evaluate(

@@ -116,7 +116,14 @@ const trackPeers = (browser: CallBrowser) =>
     [...(window as unknown as HarnessWindow).room.remoteTracks.values()].map((t) => t.participant.peerId),
   );
 
-const run = (browser: CallBrowser, action: 'mute' | 'unmute' | 'leave' | 'unpublish' | 'publish') =>
+/** The control plane's LiveKit API (what the server does with RoomServiceClient). */
+const liveKitAdmin = () =>
+  new RoomServiceClient(livekit.url.replace('ws', 'http'), livekit.apiKey, livekit.apiSecret);
+
+const run = (
+  browser: CallBrowser,
+  action: 'mute' | 'unmute' | 'leave' | 'unpublish' | 'publish' | 'handBack',
+) =>
   browser.page.evaluate(async (action) => {
     const r = (window as unknown as HarnessWindow).room;
     const step = {
@@ -125,6 +132,7 @@ const run = (browser: CallBrowser, action: 'mute' | 'unmute' | 'leave' | 'unpubl
       leave: () => r.leave(),
       unpublish: () => r.unpublishMicrophone(),
       publish: () => r.publishMicrophone().then(() => undefined),
+      handBack: () => r.copilot.handBack(),
     }[action];
     return step().then(
       () => 'ok',
@@ -265,7 +273,7 @@ describe('Room on LiveKit', () => {
     await hearing(customer, 1, 'the barge-in audible at the customer');
   }, 60_000);
 
-  it('lets a hidden listen-only supervisor take over and speak once the control plane lifts its LiveKit grants', async () => {
+  it('lets a hidden listen-only supervisor speak while the control plane lifts its LiveKit grants for a takeover, and closes its microphone on handback', async () => {
     await join(customer, 'customer');
     const supervisor = await join(listener, 'supervisor', { hidden: true, canPublish: false });
     expect(await run(listener, 'publish')).toBe('forbidden');
@@ -281,11 +289,7 @@ describe('Room on LiveKit', () => {
       'the takeover at the supervisor',
     );
     // What the LiveKit control plane does on a takeover: the holder becomes visible and may publish.
-    await new RoomServiceClient(
-      livekit.url.replace('ws', 'http'),
-      livekit.apiKey,
-      livekit.apiSecret,
-    ).updateParticipant(room, supervisor, {
+    await liveKitAdmin().updateParticipant(room, supervisor, {
       permission: { canPublish: true, canSubscribe: true, hidden: false },
     });
     await pollUntil(
@@ -299,15 +303,26 @@ describe('Room on LiveKit', () => {
       'the supervisor at the customer',
     );
     await hearing(customer, 1, 'the supervisor audible at the customer');
+
+    // Handback: the control plane takes the grant back; the SDK reports the microphone closed, as on mediasoup.
+    expect(await run(listener, 'handBack')).toBe('ok');
+    await liveKitAdmin().updateParticipant(room, supervisor, {
+      permission: { canPublish: false, canSubscribe: true, hidden: true },
+    });
+    await waitForEvents(listener, has('microphoneClosed'), "the supervisor's microphone closed on handback");
+    await pollUntil(
+      () => trackPeers(customer),
+      (peers) => !peers.includes(supervisor),
+      { timeoutMs: WAIT_MS, what: "the supervisor's voice to leave the customer" },
+    );
+    expect(
+      await listener.page.evaluate(() => (window as unknown as HarnessWindow).room.microphone ?? null),
+    ).toBeNull();
   }, 60_000);
 
   it('ends the session, without rejoining, when the control plane deletes the LiveKit room', async () => {
     await join(customer, 'customer', { audience: 'everyone' });
-    await new RoomServiceClient(
-      livekit.url.replace('ws', 'http'),
-      livekit.apiKey,
-      livekit.apiSecret,
-    ).deleteRoom(room);
+    await liveKitAdmin().deleteRoom(room);
     const events = await waitForEvents(
       customer,
       has('connectionStateChanged', { state: 'disconnected' }),

@@ -1,11 +1,7 @@
 import { Copilot } from './Copilot.ts';
 import { asVoiceRoomError, SdkErrorCode, VoiceRoomError } from './errors.ts';
-import {
-  loadMediaBackend,
-  type MediaBackend,
-  type MediaBackendFactory,
-  type MediaBackendHost,
-} from './mediaBackend.ts';
+import { loadMediaBackend, type MediaBackendFactory } from './loadMediaBackend.ts';
+import type { MediaBackend, MediaBackendHost } from './mediaBackend.ts';
 import { captureMicrophone, DEFAULT_MICROPHONE } from './microphone.ts';
 import type { SignalingNotification } from './protocol/signaling.ts';
 import { Roster } from './Roster.ts';

@@ -1,6 +1,4 @@
 import type { VoiceRoomError } from './errors.ts';
-import { MediasoupBackend } from './MediasoupBackend.ts';
-import type { MediaTicket } from './protocol/livekit.ts';
 import type { JoinResponse, SignalingNotification } from './protocol/signaling.ts';
 import type { Roster } from './Roster.ts';
 import type { SignalingClient } from './SignalingClient.ts';
@@ -49,21 +47,4 @@ export interface MediaBackend {
   releaseTrack(trackId: string): void;
   /** Closes the media, announcing every remote track as unsubscribed; establish() builds it again. */
   drop(): void;
-}
-
-export interface MediaBackendOptions {
-  iceServers: RTCIceServer[];
-  ticket: MediaTicket;
-}
-
-export type MediaBackendFactory = (host: MediaBackendHost) => MediaBackend;
-
-/** The backend the ticket names; LiveKit's client is loaded only for LiveKit rooms (its own bundle chunk). */
-export async function loadMediaBackend(options: MediaBackendOptions): Promise<MediaBackendFactory> {
-  const { ticket, iceServers } = options;
-  if (ticket.backend === 'livekit') {
-    const { LiveKitBackend } = await import('./LiveKitBackend.ts');
-    return (host) => new LiveKitBackend(host, { url: ticket.url, token: ticket.token });
-  }
-  return (host) => new MediasoupBackend(host, iceServers);
 }

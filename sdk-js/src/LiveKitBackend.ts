@@ -13,7 +13,7 @@ import {
   Track,
   type TrackPublication,
 } from 'livekit-client';
-import { SdkErrorCode, VoiceRoomError } from './errors.ts';
+import { asVoiceRoomError, SdkErrorCode, VoiceRoomError } from './errors.ts';
 import type { MediaBackend, MediaBackendHost, Publication } from './mediaBackend.ts';
 import type { RoomRole } from './protocol/grants.ts';
 import { LiveKitParticipantMetadataSchema, LiveKitTrackName } from './protocol/livekit.ts';
@@ -100,13 +100,18 @@ export class LiveKitBackend implements MediaBackend {
     this.#applySubscribePermissions(room);
     this.#expectMuted = muted;
     this.#microphone = track;
-    const publication = await room.localParticipant.publishTrack(track, {
-      name: this.#whispering ? LiveKitTrackName.whisper : LiveKitTrackName.mic,
-      source: Track.Source.Microphone,
-      // As on mediasoup: no DTX, so the agent's VAD and the caller's silence detection see a steady stream.
-      dtx: false,
-      stopMicTrackOnMute: false,
-    });
+    const publication = await room.localParticipant
+      .publishTrack(track, {
+        name: this.#whispering ? LiveKitTrackName.whisper : LiveKitTrackName.mic,
+        source: Track.Source.Microphone,
+        // As on mediasoup: no DTX, so the agent's VAD and the caller's silence detection see a steady stream.
+        dtx: false,
+        stopMicTrackOnMute: false,
+      })
+      .catch((error: unknown) => {
+        this.#microphone = undefined;
+        throw publishError(error);
+      });
     this.#publication = publication;
     if (muted) await publication.mute();
   }
@@ -251,6 +256,20 @@ function roleOf(p: LiveKitParticipant): RoomRole | undefined {
 function toParticipant(p: LiveKitParticipant): Participant {
   const metadata = metadataOf(p);
   return { peerId: p.identity, displayName: metadata.name ?? p.name ?? '', role: metadata.role };
+}
+
+/** LiveKit refuses a publish its token's grants do not allow (canPublish, canPublishSources): that is `forbidden`. */
+function publishError(error: unknown): VoiceRoomError {
+  if (error instanceof Error && /insufficient permissions/i.test(error.message)) {
+    return new VoiceRoomError(
+      'forbidden',
+      'your call ticket does not allow publishing this audio in this call',
+      {
+        cause: error,
+      },
+    );
+  }
+  return asVoiceRoomError(error, 'could not publish the microphone');
 }
 
 function connectError(error: unknown): VoiceRoomError {

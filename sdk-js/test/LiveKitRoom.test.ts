@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MediaTicket, RoomRole } from '@voiceroom/sdk/protocol';
-import { RoomServiceClient } from 'livekit-server-sdk';
+import { RoomServiceClient, TrackSource } from 'livekit-server-sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type MediaServer, startMediaServer } from '../../server/test/helpers/mediaServer.ts';
 import {
@@ -56,6 +56,8 @@ interface JoinOptions {
   /** LiveKit grants the control plane gives silent listeners. */
   hidden?: boolean;
   canPublish?: boolean;
+  /** The track sources the LiveKit token allows (default: any). */
+  sources?: TrackSource[];
 }
 
 /**
@@ -75,7 +77,11 @@ async function join(browser: CallBrowser, role: RoomRole, options: JoinOptions =
             room,
             identity,
             metadata: { role, name: role },
-            grant: { hidden: options.hidden ?? false, canPublish: options.canPublish ?? true },
+            grant: {
+              hidden: options.hidden ?? false,
+              canPublish: options.canPublish ?? true,
+              ...(options.sources ? { canPublishSources: options.sources } : {}),
+            },
           }),
         }
       : { backend };
@@ -331,6 +337,14 @@ describe('Room on LiveKit', () => {
     expect(events.filter((e) => e.event === 'roomClosed').map((e) => e.detail)).toEqual([
       { reason: 'room_ended', rejoin: false },
     ]);
+    expect(
+      await customer.page.evaluate(() => (window as unknown as HarnessWindow).room.microphone ?? null),
+    ).toBeNull();
+  }, 60_000);
+
+  it("refuses with forbidden a publish the LiveKit grants exclude (the microphone is not among the token's sources)", async () => {
+    await join(customer, 'customer', { sources: [TrackSource.SCREEN_SHARE_AUDIO] });
+    expect(await run(customer, 'publish')).toBe('forbidden');
     expect(
       await customer.page.evaluate(() => (window as unknown as HarnessWindow).room.microphone ?? null),
     ).toBeNull();

@@ -6,6 +6,9 @@
  * the first remote audio packet counted by the listener's inbound-rtp stats. Both on the listener's page clock.
  * Real mediasoup, real Chromium, real Opus. Prints {"n", "join_ms": {p50, p95, ...}, "first_packet_ms": {...}} and
  * writes bench/results/join.json. Progress goes to stderr.
+ * JOIN_BACKEND=livekit: the same on a real livekit-server node (media) with our server for signaling; each page's
+ * POST /api/calls is answered with a LiveKit call ticket (the ticket fetch is inside join_ms there, while the
+ * mediasoup runs get their token in the URL), written to bench/results/join-livekit.json.
  */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -13,14 +16,21 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { liveKitConnectSources } from '../server/src/http/middleware/securityHeaders.ts';
 import { type CallBrowser, launchCallBrowser, makeSpeechWav, pollUntil } from '../test/helpers/browser.ts';
 import { buildClientPage } from '../test/helpers/clientPage.ts';
+import { type LiveKitTestNode, startLiveKitTestNode } from '../test/helpers/livekitNode.lkbrowser.ts';
 import { round, spread } from './spread.ts';
 import { packetArrivals, readAudioProbe, startAudioProbe } from './voiceScenario.ts';
 import { firstAudibleOnset } from './voiceScoring.ts';
 
 const RUNS = Number(process.env.JOIN_RUNS ?? 20);
-const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'join.json');
+const BACKEND = process.env.JOIN_BACKEND === 'livekit' ? 'livekit' : 'mediasoup';
+const RESULTS = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  'results',
+  BACKEND === 'livekit' ? 'join-livekit.json' : 'join.json',
+);
 
 async function inCall(browser: CallBrowser): Promise<void> {
   await browser.page.waitForSelector('body[data-call-state="connected"]', { timeout: 20_000 });
@@ -40,21 +50,49 @@ async function main(): Promise<void> {
   await promisify(execFile)('sox', [wav, `${wav}.trimmed.wav`, 'silence', '1', '0.01', '1%']);
   const speech = `${wav}.trimmed.wav`;
   // The real server (database, signaling, mediasoup) without an agent worker: only the two browsers are in the room.
-  const app = await startTestApp({ clientDir: await buildClientPage(path.join(workDir, 'client')) });
-  const callPage = (token: string): string => `${app.url}/?${new URLSearchParams({ token })}`;
+  const livekit =
+    BACKEND === 'livekit'
+      ? await startLiveKitTestNode({ port: 7906, rtcPortRange: [52_500, 52_999] })
+      : undefined;
+  const app = await startTestApp({
+    clientDir: await buildClientPage(path.join(workDir, 'client')),
+    ...(livekit ? { mediaConnectSources: liveKitConnectSources(livekit.url) } : {}),
+  });
   const token = async (room: string, role: 'customer' | 'human_agent', name: string): Promise<string> =>
     (await app.server.tokens.issueRoomToken({ identity: `bench:${name}:${room}`, name, room, role })).token;
   const listener = await launchCallBrowser({ fakeAudioWav: speech });
   const joiner = await launchCallBrowser({ fakeAudioWav: speech });
+  /** Opens the call page ready to join `room`: the token in the URL, or on LiveKit a ticket from POST /api/calls. */
+  const openCallPage = async (
+    browser: CallBrowser,
+    room: string,
+    role: 'customer' | 'human_agent',
+    name: string,
+  ): Promise<void> => {
+    const roomToken = await token(room, role, name);
+    if (!livekit) {
+      await browser.page.goto(`${app.url}/?${new URLSearchParams({ token: roomToken })}`);
+      return;
+    }
+    const ticket = {
+      roomId: room,
+      token: roomToken,
+      iceServers: [],
+      media: await liveKitMedia(livekit, room, role, name),
+    };
+    await browser.page.unrouteAll();
+    await browser.page.route('**/api/calls', (route) =>
+      route.fulfill({ status: 201, contentType: 'application/json', body: JSON.stringify(ticket) }),
+    );
+    await browser.page.goto(app.url);
+  };
   const audible: number[] = [];
   const firstPacket: number[] = [];
   try {
     for (let run = 0; run < RUNS; run++) {
       const room = `bench-join-${Date.now().toString(36)}-${run}`;
-      const listenerToken = await token(room, 'human_agent', 'Listener');
-      const joinerToken = await token(room, 'customer', 'Caller');
-      await listener.page.goto(callPage(listenerToken));
-      await joiner.page.goto(callPage(joinerToken));
+      await openCallPage(listener, room, 'human_agent', 'Listener');
+      await openCallPage(joiner, room, 'customer', 'Caller');
       await listener.page.click('#call');
       await inCall(listener);
       await startAudioProbe(listener.page);
@@ -79,9 +117,11 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all([listener.close(), joiner.close()]);
     await app.close();
+    await livekit?.stop();
     await rm(workDir, { recursive: true, force: true });
   }
   const result = {
+    backend: BACKEND,
     n: audible.length,
     join_ms: spread(audible),
     first_packet_ms: spread(firstPacket),
@@ -92,6 +132,20 @@ async function main(): Promise<void> {
   await mkdir(path.dirname(RESULTS), { recursive: true });
   await writeFile(RESULTS, `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result));
+}
+
+async function liveKitMedia(
+  livekit: LiveKitTestNode,
+  room: string,
+  role: 'customer' | 'human_agent',
+  name: string,
+): Promise<{ backend: 'livekit'; url: string; token: string }> {
+  const identity = `${role === 'customer' ? 'customer' : 'staff'}:bench-${name}-${room}`;
+  return {
+    backend: 'livekit',
+    url: livekit.url,
+    token: await livekit.token({ room, identity, metadata: { role, name } }),
+  };
 }
 
 await main();

@@ -1,10 +1,11 @@
-import { CodedError } from '@voiceroom/protocol';
+import { CodedError, type MediaTicket, MediaTicketSchema } from '@voiceroom/protocol';
 
-/** What POST /api/calls answers: the room of the new call and a room token for this browser. */
+/** What POST /api/calls answers: the room of the new call, a room token and where the media goes. */
 export interface CallTicket {
   roomId: string;
   token: string;
   iceServers: RTCIceServer[];
+  media: MediaTicket;
 }
 
 export class CallApiError extends CodedError {
@@ -39,10 +40,11 @@ export async function startCall(serverUrl: string, agentId?: string): Promise<Ca
         : `the call could not be started (${response.status})`,
     );
   }
-  const { roomId, token, iceServers } = (body ?? {}) as {
+  const { roomId, token, iceServers, media } = (body ?? {}) as {
     roomId?: unknown;
     token?: unknown;
     iceServers?: unknown;
+    media?: unknown;
   };
   if (typeof roomId !== 'string' || roomId === '' || typeof token !== 'string' || token === '') {
     throw new CallApiError(
@@ -50,5 +52,18 @@ export async function startCall(serverUrl: string, agentId?: string): Promise<Ca
       'the call service answered without a room and token; try again later',
     );
   }
-  return { roomId, token, iceServers: Array.isArray(iceServers) ? (iceServers as RTCIceServer[]) : [] };
+  // A server from before the LiveKit backend sends no `media`: its calls are on mediasoup.
+  const parsedMedia = MediaTicketSchema.safeParse(media ?? { backend: 'mediasoup' });
+  if (!parsedMedia.success) {
+    throw new CallApiError(
+      'BAD_RESPONSE',
+      'the call service answered with an unusable media ticket; try again later',
+    );
+  }
+  return {
+    roomId,
+    token,
+    iceServers: Array.isArray(iceServers) ? (iceServers as RTCIceServer[]) : [],
+    media: parsedMedia.data,
+  };
 }

@@ -47,9 +47,12 @@ async function placeCall(): Promise<void> {
   view.status.set('Connecting…', 'connecting');
   try {
     const ticket = givenToken
-      ? { token: givenToken, iceServers: [] }
+      ? { token: givenToken, iceServers: [], media: undefined }
       : await startCall(serverUrl, params.get('agent') ?? undefined);
-    const joined = await connect(serverUrl, ticket.token, { iceServers: ticket.iceServers });
+    const joined = await connect(serverUrl, ticket.token, {
+      iceServers: ticket.iceServers,
+      media: ticket.media,
+    });
     room = joined;
     debugHandle.room = joined;
     captions.clear();

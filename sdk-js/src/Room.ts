@@ -1,7 +1,8 @@
-import type { JoinResponse, RtpCapabilities, SignalingNotification } from '@voiceroom/protocol';
+import type { SignalingNotification } from '@voiceroom/protocol';
 import { Copilot } from './Copilot.ts';
 import { asVoiceRoomError, SdkErrorCode, VoiceRoomError } from './errors.ts';
-import { MediaSession } from './MediaSession.ts';
+import { loadMediaBackend, type MediaBackendFactory } from './loadMediaBackend.ts';
+import type { MediaBackend, MediaBackendHost } from './mediaBackend.ts';
 import { captureMicrophone, DEFAULT_MICROPHONE } from './microphone.ts';
 import { Roster } from './Roster.ts';
 import { SignalingClient } from './SignalingClient.ts';
@@ -26,16 +27,17 @@ const FATAL_CODES = new Set(['unauthorized', 'room_closed', 'forbidden', 'call_e
 /**
  * A joined voice room. Create it with `connect(url, token)`. Everything that changes the session (joining, recovery,
  * server notifications, publishing) runs through one queue, so notifications never see a half-built media session.
+ * The media half is a MediaBackend (mediasoup or LiveKit, as the call ticket says); signaling, co-pilot, captions
+ * and the connection state are the Room's on both.
  */
 export class Room extends TypedEmitter<RoomEvents> {
   readonly #signaling: SignalingClient;
-  readonly #iceServers: RTCIceServer[];
   readonly #roster = new Roster(
     (event, payload) => this.emit(event, payload as RoomEvents[typeof event]),
-    (consumerId) => this.#media?.closeConsumer(consumerId),
+    (trackId) => this.#backend.releaseTrack(trackId),
   );
   readonly #copilot: Copilot;
-  #media: MediaSession | undefined;
+  readonly #backend: MediaBackend;
   #local: LocalPeer | undefined;
   #microphone: MediaStreamTrack | undefined;
   #audience: Audience = 'everyone';
@@ -45,9 +47,8 @@ export class Room extends TypedEmitter<RoomEvents> {
   #rejoining = false;
   #queue: Promise<void> = Promise.resolve();
 
-  private constructor(url: string, token: string, options: ConnectOptions) {
+  private constructor(url: string, token: string, options: ConnectOptions, backend: MediaBackendFactory) {
     super();
-    this.#iceServers = options.iceServers ?? [];
     this.#signaling = new SignalingClient({
       url,
       token,
@@ -55,6 +56,7 @@ export class Room extends TypedEmitter<RoomEvents> {
       requestTimeoutMs: options.requestTimeoutMs,
     });
     this.#copilot = new Copilot(this.#signaling, (takeover) => this.emit('copilotState', { takeover }));
+    this.#backend = backend(this.#backendHost());
     this.#signaling.on('notification', (n) => this.#enqueue(() => this.#onNotification(n)));
     this.#signaling.on('protocolError', (error) => this.emit('error', error));
     this.#signaling.on('disconnected', ({ willReconnect }) => this.#onDisconnected(willReconnect));
@@ -66,10 +68,14 @@ export class Room extends TypedEmitter<RoomEvents> {
 
   /** Connects, joins and sets up receiving. Rejects with a VoiceRoomError (`code`) when the room refuses us. */
   static async connect(url: string, token: string, options: ConnectOptions = {}): Promise<Room> {
-    const room = new Room(url, token, options);
+    const backend = await loadMediaBackend({
+      iceServers: options.iceServers ?? [],
+      ticket: options.media ?? { backend: 'mediasoup' },
+    });
+    const room = new Room(url, token, options, backend);
     try {
       await room.#signaling.connect();
-      await room.#enqueue(() => room.#establish());
+      await room.#enqueue(() => room.#backend.establish(undefined));
     } catch (error) {
       room.#teardown();
       throw error;
@@ -124,7 +130,9 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.#audience = options.audience ?? 'everyone';
     const microphone = await captureMicrophone(constraints);
     try {
-      await this.#enqueue(() => this.#produce(microphone));
+      await this.#enqueue(() =>
+        this.#backend.publish({ track: microphone, audience: this.#audience, muted: this.#muted }),
+      );
     } catch (error) {
       microphone.stop();
       throw error;
@@ -133,29 +141,20 @@ export class Room extends TypedEmitter<RoomEvents> {
     return microphone;
   }
 
-  /** Stops publishing: closes the producer on the server and releases the microphone (publish again to speak). */
+  /** Stops publishing and releases the microphone (publish again to speak). */
   async unpublishMicrophone(): Promise<void> {
     const microphone = this.#microphone;
     this.#microphone = undefined;
     microphone?.stop();
-    const producer = this.#media?.producer;
-    if (!producer || producer.closed) return;
-    producer.close();
-    await this.#signaling.request('closeProducer', { producerId: producer.id });
+    await this.#backend.unpublish();
   }
 
-  /** Mutes or unmutes the microphone (the server pauses the producer, so nobody receives our audio). */
+  /** Mutes or unmutes the microphone (the SFU is told too, so nobody receives our audio). */
   async setMuted(muted: boolean): Promise<void> {
     if (this.#muted === muted) return;
     this.#muted = muted;
     this.emit('muteChanged', { muted, byServer: false });
-    const producer = this.#media?.producer;
-    if (producer && !producer.closed) {
-      // Locally first: the browser stops sending at once, whatever the server's answer time.
-      if (muted) producer.pause();
-      else producer.resume();
-      await this.#signaling.request(muted ? 'pauseProducer' : 'resumeProducer', { producerId: producer.id });
-    }
+    await this.#backend.setMuted(muted);
   }
 
   /** Leaves the room: tells the server, closes media, releases the microphone. Safe to call twice. */
@@ -166,94 +165,57 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.#teardown();
   }
 
+  #backendHost(): MediaBackendHost {
+    return {
+      signaling: this.#signaling,
+      roster: this.#roster,
+      joined: (joined) => {
+        this.#local = {
+          peerId: joined.peerId,
+          roomId: joined.roomId,
+          role: joined.role,
+          grants: joined.grants,
+        };
+        this.#signaling.resumePeerId = joined.peerId;
+        if (joined.takeover !== undefined) this.#copilot.apply(joined.takeover);
+      },
+      activeSpeaker: (peerId, isLocal) => this.emit('activeSpeaker', { peerId, isLocal }),
+      serverMuted: (muted) => {
+        this.#muted = muted;
+        this.emit('muteChanged', { muted, byServer: true });
+      },
+      microphoneClosed: (reason) => {
+        // Not republished after a rejoin either: speaking again is the user's decision.
+        this.#microphone?.stop();
+        this.#microphone = undefined;
+        this.emit('microphoneClosed', { reason });
+      },
+      connectionChanged: (state) => {
+        if (!this.#left && !this.#rejoining) this.#setState(state);
+      },
+      closed: (reason, rejoin) => this.#onRoomClosed(reason, rejoin),
+      error: (error) => this.emit('error', error),
+    };
+  }
+
   #enqueue(step: () => Promise<void>): Promise<void> {
     const run = this.#queue.then(step);
     this.#queue = run.catch(() => undefined);
     return run;
   }
 
-  /** Joins on the current connection: resumes the kept peer when possible, else builds everything anew. */
-  async #establish(): Promise<void> {
-    const previous = this.#media;
-    let joined: JoinResponse | undefined;
-    if (previous && this.#signaling.resumePeerId) {
-      joined = await this.#join(previous.rtpCapabilities);
-      if (joined.resumed) {
-        this.#roster.reconcile(joined.peers);
-        await previous.restartIce();
-        return;
-      }
-    }
-    this.#dropMedia();
-    const routerCapabilities = await this.#signaling.request('getRouterRtpCapabilities');
-    const media = await MediaSession.create(this.#signaling, routerCapabilities, this.#iceServers);
-    this.#media = media;
-    joined ??= await this.#join(media.rtpCapabilities);
-    this.#roster.reconcile(joined.peers);
-    if (joined.grants.canSubscribe) await media.transport('recv');
-    const microphone = this.#microphone;
-    if (microphone && microphone.readyState === 'live') await this.#produce(microphone);
-  }
-
-  async #join(rtpCapabilities: RtpCapabilities): Promise<JoinResponse> {
-    const joined = await this.#signaling.request('join', { rtpCapabilities });
-    this.#local = { peerId: joined.peerId, roomId: joined.roomId, role: joined.role, grants: joined.grants };
-    this.#signaling.resumePeerId = joined.peerId;
-    if (joined.takeover !== undefined) this.#copilot.apply(joined.takeover);
-    return joined;
-  }
-
-  async #produce(track: MediaStreamTrack): Promise<void> {
-    const media = this.#requireMedia();
-    await media.produceAudio(track, { paused: this.#muted, audience: this.#audience });
-    if (this.#muted) {
-      const producerId = media.producer?.id;
-      if (producerId) await this.#signaling.request('pauseProducer', { producerId });
-    }
+  /** Re-establishes on the current connection, republishing a live microphone if the media was rebuilt. */
+  #establish(): Promise<void> {
+    const track = this.#microphone;
+    const microphone = track ? { track, audience: this.#audience, muted: this.#muted } : undefined;
+    return this.#backend.establish(microphone);
   }
 
   async #onNotification(notification: SignalingNotification): Promise<void> {
     switch (notification.method) {
-      case 'peerJoined':
-        this.#roster.add(notification.data);
-        return;
-      case 'peerLeft':
-        this.#roster.remove(notification.data.peerId, notification.data.reason);
-        return;
-      case 'newConsumer':
-        await this.#subscribe(notification.data);
-        return;
-      case 'consumerClosed':
-        this.#roster.removeTrack(notification.data.consumerId);
-        return;
-      case 'consumerPaused':
-      case 'consumerResumed':
-        this.#roster.setTrackMuted(notification.data.consumerId, notification.method === 'consumerPaused');
-        return;
-      case 'producerPaused':
-      case 'producerResumed':
-        this.#applyServerMute(notification.data.producerId, notification.method === 'producerPaused');
-        return;
-      case 'producerClosed':
-        if (this.#media?.producer?.id === notification.data.producerId) {
-          // Not republished after a rejoin either: speaking again is the user's decision.
-          this.#media.producer.close();
-          this.#microphone?.stop();
-          this.#microphone = undefined;
-          this.emit('microphoneClosed', { reason: notification.data.reason });
-        }
-        return;
       case 'roomClosed':
-        this.emit('roomClosed', notification.data);
-        if (notification.data.rejoin && !this.#left)
-          this.#rejoinFresh(notification.data.reason !== ROOM_MOVED_REASON);
-        else this.#teardown();
+        this.#onRoomClosed(notification.data.reason, notification.data.rejoin);
         return;
-      case 'activeSpeaker': {
-        const { peerId } = notification.data;
-        this.emit('activeSpeaker', { peerId, isLocal: peerId !== null && peerId === this.#local?.peerId });
-        return;
-      }
       case 'copilotState':
         this.#copilot.apply(notification.data.takeover);
         return;
@@ -269,39 +231,17 @@ export class Room extends TypedEmitter<RoomEvents> {
       case 'stageFailed':
         this.emit('stageFailed', notification.data);
         return;
+      default:
+        await this.#backend.onNotification(notification);
     }
   }
 
-  async #subscribe(info: Extract<SignalingNotification, { method: 'newConsumer' }>['data']): Promise<void> {
-    const media = this.#media;
-    if (!media || info.kind !== 'audio') return;
-    const participant =
-      this.#roster.participants.get(info.peerId) ??
-      this.#roster.add({ peerId: info.peerId, displayName: '', role: undefined });
-    try {
-      const consumer = await media.consume(info);
-      this.#roster.addTrack({
-        consumerId: consumer.id,
-        participant,
-        track: consumer.track,
-        muted: info.producerPaused,
-      });
-      await this.#signaling.request('resumeConsumer', { consumerId: consumer.id });
-    } catch (error) {
-      this.emit(
-        'error',
-        asVoiceRoomError(error, `could not receive ${participant.displayName || info.peerId}'s audio`),
-      );
-    }
-  }
-
-  #applyServerMute(producerId: string, muted: boolean): void {
-    const producer = this.#media?.producer;
-    if (!producer || producer.id !== producerId) return;
-    if (muted) producer.pause();
-    else producer.resume();
-    this.#muted = muted;
-    this.emit('muteChanged', { muted, byServer: true });
+  #onRoomClosed(reason: string, rejoin: boolean): void {
+    if (this.#left) return;
+    this.emit('roomClosed', { reason, rejoin });
+    // A room moved off a dead media worker is rejoined on the same connection; otherwise over a new one.
+    if (rejoin) this.#rejoinFresh(reason !== ROOM_MOVED_REASON);
+    else this.#teardown();
   }
 
   #onDisconnected(willReconnect: boolean): void {
@@ -328,7 +268,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   #rejoinFresh(reconnect: boolean): void {
     this.#rejoining = true;
     this.#setState('reconnecting');
-    this.#dropMedia();
+    this.#backend.drop();
     // Queued behind the current notification, so it never waits on itself.
     this.#enqueue(async () => {
       if (reconnect || !this.#signaling.connected) await this.#signaling.reconnectFresh();
@@ -359,16 +299,9 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.#teardown();
   }
 
-  /** Closes the media session, announcing every remote track as unsubscribed. */
-  #dropMedia(): void {
-    this.#roster.removeAllTracks();
-    this.#media?.close();
-    this.#media = undefined;
-  }
-
   #teardown(): void {
     this.#left = true;
-    this.#dropMedia();
+    this.#backend.drop();
     this.#microphone?.stop();
     this.#microphone = undefined;
     this.#signaling.close();
@@ -379,12 +312,6 @@ export class Room extends TypedEmitter<RoomEvents> {
     if (this.#state === state) return;
     this.#state = state;
     this.emit('connectionStateChanged', state);
-  }
-
-  #requireMedia(): MediaSession {
-    if (!this.#media)
-      throw new VoiceRoomError(SdkErrorCode.roomLeft, 'not joined to a room; call connect() again');
-    return this.#media;
   }
 
   #assertJoined(): void {

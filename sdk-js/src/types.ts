@@ -1,5 +1,6 @@
 import type {
   AgentStateEvent,
+  MediaTicket,
   RoomGrants,
   RoomRole,
   StageFailedEvent,
@@ -76,4 +77,6 @@ export interface ConnectOptions {
   iceServers?: RTCIceServer[];
   /** Per-request ack timeout (default 10 s). */
   requestTimeoutMs?: number;
+  /** Where the media goes, as the call ticket says (`ticket.media`); default mediasoup. */
+  media?: MediaTicket;
 }

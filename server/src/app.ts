@@ -48,6 +48,8 @@ export interface StartServerOptions {
   reconnectGraceMs?: number;
   /** How long a human who accepted a handoff has to take the call over before the AI resumes (default 20 s). */
   handoffJoinTimeoutMs?: number;
+  /** Media servers the web pages connect to besides this origin (LiveKit: liveKitConnectSources(LIVEKIT_URL)). */
+  mediaConnectSources?: readonly string[];
 }
 
 export interface RunningServer {
@@ -177,6 +179,7 @@ export async function startServer(
   };
   const httpApp = createHttpApp({
     config,
+    ...(options.mediaConnectSources ? { mediaConnectSources: options.mediaConnectSources } : {}),
     tokens,
     orm,
     redis,

@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../audio/clock.ts';
 import { CallAudioRecorder } from '../recording/CallAudioRecorder.ts';
 import { LiveKitTransport, type LiveKitTransportStats } from '../transport/livekit/LiveKitTransport.ts';
-import { type Endpoint, MediaSession, type MediaSessionStats } from '../transport/MediaSession.ts';
+import { MediaSession, type MediaSessionStats } from '../transport/MediaSession.ts';
 import type { AgentVoiceSource, MediaTransport } from '../transport/MediaTransport.ts';
 import type { CallPipeline, CallPipelineFactory } from './CallPipeline.ts';
 

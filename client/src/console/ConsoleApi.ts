@@ -1,5 +1,3 @@
-import { CodedError } from '@voiceroom/protocol';
-
 /**
  * The control-plane calls the agent console makes: login, the live call list, call history and detail, extraction
  * review and a staff room token. A 401 refreshes the session once and retries; concurrent 401s share one refresh
@@ -7,6 +5,8 @@ import { CodedError } from '@voiceroom/protocol';
  * keeps it in an httpOnly SameSite=Strict cookie on /api/auth (an injected script cannot read it); only the
  * short-lived access token is kept in sessionStorage.
  */
+import { CodedError, type MediaTicket, MediaTicketSchema } from '@voiceroom/protocol';
+
 export interface StaffUser {
   id: string;
   email: string;
@@ -98,6 +98,8 @@ export interface StaffRoomTicket {
   token: string;
   iceServers: RTCIceServer[];
   grants: { canPublish: boolean; canWhisper: boolean; canTakeOver: boolean };
+  /** Where the call's media goes (absent: mediasoup). */
+  media?: MediaTicket;
 }
 
 /** A refused console API request; `status` is the response's HTTP status (0 when the server was unreachable). */
@@ -179,9 +181,18 @@ export class ConsoleApi {
   }
 
   async roomTicket(roomId: string, listenOnly: boolean): Promise<StaffRoomTicket> {
-    return (await this.#fetch('POST', `/api/rooms/${encodeURIComponent(roomId)}/token`, {
+    const ticket = (await this.#fetch('POST', `/api/rooms/${encodeURIComponent(roomId)}/token`, {
       listenOnly,
     })) as StaffRoomTicket;
+    const media = MediaTicketSchema.optional().safeParse(ticket.media);
+    if (!media.success) {
+      throw new ConsoleApiError(
+        502,
+        'BAD_RESPONSE',
+        'the server answered with an unusable media ticket; try again',
+      );
+    }
+    return { ...ticket, media: media.data };
   }
 
   async #fetch(method: string, url: string, body?: unknown, authenticated = true): Promise<unknown> {

@@ -59,5 +59,5 @@ export interface ConsoleDataSource extends Pick<TypedEmitter<ConsoleDataEvents>,
    * Claims a handoff for this agent and resolves with the room ticket to join it with; rejects when someone else took
    * it first. The caller then joins in takeover.
    */
-  acceptHandoff(request: HandoffRequest): Promise<Pick<StaffRoomTicket, 'token' | 'iceServers'>>;
+  acceptHandoff(request: HandoffRequest): Promise<Pick<StaffRoomTicket, 'token' | 'iceServers' | 'media'>>;
 }

@@ -73,10 +73,12 @@ export class SocketDataSource extends TypedEmitter<ConsoleDataEvents> implements
     this.#presence(agent);
   }
 
-  async acceptHandoff(request: HandoffRequest): Promise<Pick<StaffRoomTicket, 'token' | 'iceServers'>> {
+  async acceptHandoff(
+    request: HandoffRequest,
+  ): Promise<Pick<StaffRoomTicket, 'token' | 'iceServers' | 'media'>> {
     const acceptance = await this.#request((client) => client.acceptHandoff(request.id));
     this.#emitHandoffs();
-    return { token: acceptance.token, iceServers: acceptance.iceServers };
+    return { token: acceptance.token, iceServers: acceptance.iceServers, media: acceptance.media };
   }
 
   async #connect(): Promise<ConsoleClient> {

@@ -123,11 +123,14 @@ async function acceptHandoff(request: HandoffRequest): Promise<void> {
 async function joinCall(
   call: LiveCall,
   mode: CoPilotMode,
-  ticket?: Pick<StaffRoomTicket, 'token' | 'iceServers'>,
+  ticket?: Pick<StaffRoomTicket, 'token' | 'iceServers' | 'media'>,
 ): Promise<void> {
   if (joined) return;
   ticket ??= await api.roomTicket(call.roomId, false);
-  const room = await connect(location.origin, ticket.token, { iceServers: ticket.iceServers });
+  const room = await connect(location.origin, ticket.token, {
+    iceServers: ticket.iceServers,
+    media: ticket.media,
+  });
   const current: JoinedCall = {
     call,
     room,

@@ -50,6 +50,12 @@ export function liveKitMetadata(role: RoomRole, name: string): string {
  */
 export const MediaTicketSchema = z.discriminatedUnion('backend', [
   z.object({ backend: z.literal('mediasoup') }),
-  z.object({ backend: z.literal('livekit'), url: z.string().regex(/^wss?:\/\//), token: z.string().min(1) }),
+  z.object({
+    backend: z.literal('livekit'),
+    /** The LiveKit server's WebSocket URL (ws:// or wss://). */
+    url: z.string().regex(/^wss?:\/\/\S+$/, 'a ws:// or wss:// URL'),
+    /** A LiveKit access token for this participant, minted by our control plane from the room grants. */
+    token: z.string().min(1).max(8192),
+  }),
 ]);
 export type MediaTicket = z.infer<typeof MediaTicketSchema>;

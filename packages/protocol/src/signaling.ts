@@ -234,7 +234,14 @@ export const SignalingRequestSchema = z.discriminatedUnion('method', [
   z.strictObject({
     method: z.literal('join'),
     // The display name is the signed token's `name`: a client cannot pick who it appears to be.
-    data: z.strictObject({ rtpCapabilities: RtpCapabilitiesSchema }),
+    data: z.strictObject({
+      rtpCapabilities: RtpCapabilitiesSchema,
+      /**
+       * 'livekit': this connection carries call control only (events, captions, co-pilot) while the media goes
+       * through LiveKit; the server creates no transports or consumers for it and needs no RTP capabilities.
+       */
+      mediaBackend: z.enum(['mediasoup', 'livekit']).optional(),
+    }),
   }),
   z.strictObject({
     method: z.literal('createWebRtcTransport'),

@@ -54,6 +54,8 @@ const EVENTS: (keyof RoomEvents)[] = [
 ];
 
 function record(room: Room): Room {
+  // Tracks subscribed while connect() was still resolving, as the call page plays them.
+  for (const remote of room.remoteTracks.values()) sdk.attachAudio(remote.track);
   for (const event of EVENTS) {
     room.on(event, (payload) => {
       recorded.push({ event, detail: summarize(event, payload) });

@@ -42,6 +42,8 @@ export interface HttpAppDeps {
   loginThrottle?: LoginThrottle;
   rateLimits?: { login?: RateLimitRule; startCall?: RateLimitRule; startCallGlobal?: RateLimitRule };
   iceServers?: IceServer[];
+  /** Media servers the pages connect to besides this origin (the LiveKit URL's origins), allowed by the CSP. */
+  mediaConnectSources?: readonly string[];
   bodyLimitBytes?: number;
   /** Register process_resident_memory_bytes, event-loop delay etc. in the registry (default true). */
   processMetrics?: boolean;
@@ -135,7 +137,12 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   const app = new Koa({ proxy: deps.config.trustProxy ?? false, maxIpsCount: deps.config.proxyHops ?? 1 });
   app.silent = true;
   app.use(requestLog(logger, metrics));
-  app.use(securityHeaders({ hsts: deps.config.publicUrl?.startsWith('https://') ?? false }));
+  app.use(
+    securityHeaders({
+      hsts: deps.config.publicUrl?.startsWith('https://') ?? false,
+      ...(deps.mediaConnectSources ? { connectSources: deps.mediaConnectSources } : {}),
+    }),
+  );
   app.use(errorHandler(logger));
   app.use(jsonBody({ limitBytes: deps.bodyLimitBytes ?? 1024 * 1024 }));
   for (const router of routers) {

@@ -241,8 +241,11 @@ export class ClientSession {
     if (this.#membership && !this.#membership.peer.closed) {
       throw new MediaError('already_joined', 'This connection has already joined: send leave first.');
     }
-    const rtpCapabilities = data.rtpCapabilities as ms.RtpCapabilities;
+    // A LiveKit participant's media never touches mediasoup: no capabilities means nothing is ever consumed for it.
+    const controlOnly = data.mediaBackend === 'livekit';
+    const rtpCapabilities = (controlOnly ? { codecs: [] } : data.rtpCapabilities) as ms.RtpCapabilities;
     if (
+      !controlOnly &&
       this.#claims.grants.canSubscribe &&
       !rtpCapabilities.codecs?.some((c) => /^audio\/opus$/i.test(c.mimeType))
     ) {

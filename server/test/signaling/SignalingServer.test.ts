@@ -245,6 +245,24 @@ describe('SignalingServer', () => {
     expect(serverRoom?.stats()).toMatchObject({ transports: 1, producers: 1 });
   });
 
+  it('admits a LiveKit participant for call control only: no RTP capabilities, no consumers, the same call events', async () => {
+    const room = newRoomId();
+    const speaker = await client(room, { name: 'Agent', role: 'human_agent' });
+    const a = await joinAndProduce(speaker, 1003);
+    const mediaOnly = await client(room);
+    expect(await mediaOnly.ack('join', { rtpCapabilities: {} })).toMatchObject({
+      ok: false,
+      error: { code: 'unsupported' },
+    });
+    const control = await client(room);
+    const joined = await control.request('join', { rtpCapabilities: {}, mediaBackend: 'livekit' });
+    expect(joined.peers.map((p) => p.peerId)).toEqual([a.joined.peerId]);
+    expect(server.registry.get(room)?.getPeer(joined.peerId)?.rtpCapabilities.codecs).toEqual([]);
+    server.bus.emit('agent.state', { roomId: room, state: 'thinking' });
+    expect(await control.next('agentState')).toEqual({ roomId: room, state: 'thinking' });
+    expect(control.notifications.filter((n) => n.method === 'newConsumer')).toEqual([]);
+  });
+
   it('relays transcripts and agent state to the participants of that room only', async () => {
     const room = newRoomId();
     const inRoom = await client(room);

@@ -9,7 +9,6 @@ import {
 import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../audio/clock.ts';
 import { CallAudioRecorder } from '../recording/CallAudioRecorder.ts';
-import { HANDOFF_UNANSWERED } from '../stages/dialog/handoff.ts';
 import { type Endpoint, MediaSession, type MediaSessionStats } from '../transport/MediaSession.ts';
 import type { CallPipeline, CallPipelineFactory } from './CallPipeline.ts';
 
@@ -175,9 +174,9 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
     this.#guard('addHint', () => this.#pipeline.addHint(text));
   }
 
-  /** Nobody took the handoff: the agent says so and carries on. */
+  /** Nobody took the handoff: the agent says so, offers a callback and carries on. */
   handoffUnanswered(): void {
-    this.#guard('say', () => this.#pipeline.say?.(HANDOFF_UNANSWERED));
+    this.#guard('handoffUnanswered', () => this.#pipeline.handoffUnanswered?.());
   }
 
   takeover(active: boolean): void {

@@ -42,6 +42,8 @@ export interface AgentGatewayOptions {
 export interface AgentGatewayEvents {
   /** The AI asked for a human (keyword, sentiment, repeated misunderstanding). */
   handoff: [info: { roomId: string; reason: string }];
+  /** The caller agreed to be called back (nobody took the handoff); `phone` when they gave one. */
+  callback: [info: { roomId: string; phone: string | null }];
   /** A human took the call over from the AI (`active`), or handed it back. */
   takeover: [info: { roomId: string; active: boolean }];
   /** The AI ended the call (after its goodbye); the gateway closes the room. */
@@ -235,9 +237,11 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         );
         return;
       }
-      publishSessionEvent(this.#options.bus, session.roomId, parsed.data.event, (reason) =>
-        this.emit('handoff', { roomId: session.roomId, reason }),
-      );
+      const { roomId } = session;
+      publishSessionEvent(this.#options.bus, roomId, parsed.data.event, {
+        handoff: (reason) => this.emit('handoff', { roomId, reason }),
+        callback: (phone) => this.emit('callback', { roomId, phone }),
+      });
     });
     socket.on(AgentLinkEvents.ended, (payload: unknown) => {
       const parsed = SessionEndedSchema.safeParse(payload);

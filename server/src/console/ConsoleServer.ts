@@ -17,6 +17,7 @@ import { roomRoleForUser, STAFF_ROLES, type UserRole } from '../auth/roles.ts';
 import type { PublicUser } from '../auth/sessions.ts';
 import type { AccessClaims, TokenService } from '../auth/tokens.ts';
 import { createLogger, type Logger } from '../log.ts';
+import type { CallbackDesk } from './CallbackDesk.ts';
 import { type Accepter, ConsoleFailure, type HandoffDesk } from './HandoffDesk.ts';
 import type { LiveCalls } from './LiveCalls.ts';
 import type { Presence } from './Presence.ts';
@@ -29,6 +30,7 @@ export interface ConsoleServerOptions {
   calls: LiveCalls;
   presence: Presence;
   desk: HandoffDesk;
+  callbacks: CallbackDesk;
   logger?: Logger;
 }
 
@@ -44,7 +46,8 @@ const STAFF = 'staff';
 /**
  * The human agents' console channel on socket.io namespace /console (protocol: sdk-js/src/protocol/console.ts):
  * staff access tokens only, checked at the handshake and again (expiry) on every request. Pushes the live call
- * list, handoff requests (to available agents only) and presence; takes presence changes and handoff answers.
+ * list, handoff requests (to available agents only), callback requests and presence; takes presence changes and
+ * handoff answers.
  */
 export class ConsoleServer {
   readonly #options: ConsoleServerOptions;
@@ -105,6 +108,7 @@ export class ConsoleServer {
     listen(desk, 'accepted', (notice) => this.#toStaff('handoff.accepted', notice));
     listen(desk, 'expired', (notice) => this.#toStaff('handoff.expired', notice));
     listen(desk, 'cancelled', (notice) => this.#toStaff('handoff.cancelled', notice));
+    listen(options.callbacks, 'requested', (callback) => this.#toStaff('callback.requested', { callback }));
   }
 
   close(): void {

@@ -1,0 +1,95 @@
+import { findPhone, tokenize, yesNoAnswer } from '../../nlu/index.ts';
+import type { ChatMessage, DialogChunk, DialogSession, DialogTurnInput } from '../types.ts';
+
+/** What the agent says when no person accepted the handoff in time (handoff.timeoutS): it offers a callback. */
+export const CALLBACK_OFFER =
+  "I'm sorry, nobody is free right now. Would you like a person to call you back?";
+export const CALLBACK_DECLINED = 'No problem. I can keep helping you in the meantime.';
+export const CALLBACK_ASK_NUMBER = 'Sure. What number should we call you back on?';
+
+export function callbackConfirmed(phone: string | null): string {
+  return phone
+    ? `Thank you. A person will call you back on ${phone} as soon as someone is free. Can I help you with anything else?`
+    : 'Thank you. A person will call you back as soon as someone is free. Can I help you with anything else?';
+}
+
+type Stage = 'idle' | 'asked' | 'number';
+
+/**
+ * The callback offer around any dialog: after `offer()` (nobody took the handoff) the caller's next turn answers it
+ * here, not in the wrapped dialog. Yes -> the phone number said earlier in the call, or asked for once; then a
+ * `callback` chunk (the caller's consent) that the server records. No -> the call goes on. Anything else is an
+ * ordinary turn for the wrapped dialog and the offer lapses.
+ */
+export class CallbackOffer implements DialogSession {
+  readonly #inner: DialogSession;
+  #stage: Stage = 'idle';
+
+  constructor(inner: DialogSession) {
+    this.#inner = inner;
+  }
+
+  /** The line to speak now; the caller's next turn answers it. */
+  offer(): string {
+    this.#stage = 'asked';
+    return CALLBACK_OFFER;
+  }
+
+  get pending(): boolean {
+    return this.#stage !== 'idle';
+  }
+
+  async *respond(input: DialogTurnInput, signal: AbortSignal): AsyncIterable<DialogChunk> {
+    const reply = this.#answer(input);
+    if (!reply) {
+      yield* this.#inner.respond(input, signal);
+      return;
+    }
+    yield* reply;
+  }
+
+  hearHuman(text: string): void {
+    this.#inner.hearHuman?.(text);
+  }
+
+  close(): void {
+    this.#inner.close();
+  }
+
+  #answer(input: DialogTurnInput): DialogChunk[] | undefined {
+    const stage = this.#stage;
+    this.#stage = 'idle';
+    const words = tokenize(input.userText).map((t) => t.norm);
+    if (stage === 'number') {
+      const phone = findPhone(words)?.value ?? null;
+      if (!phone && yesNoAnswer(words) === 'no') return [{ type: 'text', text: CALLBACK_DECLINED }];
+      return callback(phone);
+    }
+    if (stage !== 'asked') return undefined;
+    const answer = yesNoAnswer(words);
+    if (answer === 'no') return [{ type: 'text', text: CALLBACK_DECLINED }];
+    if (answer !== 'yes') return undefined;
+    const phone = findPhone(words)?.value ?? phoneSaidBefore(input.history);
+    if (phone) return callback(phone);
+    this.#stage = 'number';
+    return [{ type: 'text', text: CALLBACK_ASK_NUMBER }];
+  }
+}
+
+function callback(phone: string | null): DialogChunk[] {
+  return [
+    { type: 'text', text: callbackConfirmed(phone) },
+    { type: 'callback', phone },
+  ];
+}
+
+/** The latest phone number the caller gave in the call. */
+function phoneSaidBefore(history: readonly ChatMessage[]): string | null {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const message = history[i];
+    if (message?.role !== 'user') continue;
+    const phone = findPhone(tokenize(message.content).map((t) => t.norm));
+    if (phone) return phone.value;
+  }
+  return null;
+}

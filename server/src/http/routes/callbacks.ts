@@ -17,7 +17,7 @@ export const CallbackListQuerySchema = z
   })
   .strict();
 
-const CallbackParamsSchema = z.object({ callbackId: z.uuid('not a callback id') });
+export const CallbackParamsSchema = z.object({ callbackId: z.uuid('not a callback id') });
 
 /**
  * GET /api/callbacks (staff): callers who agreed to be called back, newest first; POST /api/callbacks/:id/done marks

@@ -17,6 +17,7 @@ export type {
   AgentPresence,
   AgentState,
   AgentStateEvent,
+  CallbackRequest,
   CallEndedNotice,
   ConsoleState,
   HandoffAcceptance,

@@ -1,4 +1,4 @@
-import type { AgentState, TypedEmitter } from '@voiceroom/sdk';
+import type { AgentState, CallbackRequest, TypedEmitter } from '@voiceroom/sdk';
 import type { LiveCall, StaffRoomTicket } from './consoleApi.ts';
 
 /** A human agent's presence, as set in the console. */
@@ -41,6 +41,8 @@ export type ConsoleDataEvents = {
   /** The open handoff queue, each time it changes. */
   handoffs: HandoffRequest[];
   availability: Availability;
+  /** A caller agreed to be called back (nobody took their handoff). */
+  callback: CallbackRequest;
   /** A background refresh failed; `signedOut` when the session could not be renewed. */
   error: { error: unknown; signedOut: boolean };
 };

@@ -133,6 +133,7 @@ export class SocketDataSource extends TypedEmitter<ConsoleDataEvents> implements
     client.on('presenceChanged', (agent) => {
       if (agent.userId === client.me?.userId) this.#presence(agent);
     });
+    client.on('callbackRequested', (callback) => this.emit('callback', callback));
     client.on('refused', (error) => this.#failed(error));
   }
 

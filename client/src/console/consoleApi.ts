@@ -1,3 +1,5 @@
+import type { CallbackRequest } from '@voiceroom/sdk';
+
 /**
  * The control-plane calls the agent console makes: login, the live call list, call history and detail, extraction
  * review and a staff room token. A 401 refreshes the session once and retries; concurrent 401s share one refresh
@@ -90,6 +92,8 @@ export interface CallDetail extends CallSummary {
     voiceToVoiceMs: { count: number; p50: number | null; p95: number | null };
   };
   extraction: (CallSummary['extraction'] & ExtractionJob) | null;
+  /** The caller agreed to be called back (nobody took their handoff). */
+  callbacks: CallbackRequest[];
 }
 
 export interface StaffRoomTicket {
@@ -168,6 +172,18 @@ export class ConsoleApi {
   /** One call with its stored (possibly redacted) transcript, turn metrics and extraction. */
   async call(callId: string): Promise<CallDetail> {
     return (await this.#fetch('GET', `/api/calls/${encodeURIComponent(callId)}`)) as CallDetail;
+  }
+
+  /** Callers waiting for a callback, newest first (the first 100). */
+  async openCallbacks(): Promise<CallbackRequest[]> {
+    const page = (await this.#fetch('GET', '/api/callbacks?status=open&pageSize=100')) as {
+      items: CallbackRequest[];
+    };
+    return page.items;
+  }
+
+  async callbackDone(callbackId: string): Promise<void> {
+    await this.#fetch('POST', `/api/callbacks/${encodeURIComponent(callbackId)}/done`, {});
   }
 
   async approveExtraction(jobId: number, note?: string): Promise<void> {

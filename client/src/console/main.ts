@@ -1,4 +1,4 @@
-import { attachAudio, connect, type Room } from '@voiceroom/sdk';
+import { attachAudio, type CallbackRequest, connect, type Room } from '@voiceroom/sdk';
 import { CaptionLog } from '../CaptionLog.ts';
 import type { CoPilotMode } from './CallListView.ts';
 import type { Availability, ConsoleDataSource, HandoffRequest, LiveCallRow } from './ConsoleDataSource.ts';
@@ -10,7 +10,7 @@ import { SocketDataSource } from './SocketDataSource.ts';
 import { describeStageFailure } from './stageFailure.ts';
 
 /**
- * Human agent console: sign in, see live calls and handoff requests, join a call in listen, whisper, barge or
+ * Human agent console: sign in, see live calls, handoff requests and callbacks to make, join a call in listen, whisper, barge or
  * takeover mode and switch while in it, read its live transcript and the AI's state, coach the AI with hints; browse
  * call history and review extractions. Live data comes from a ConsoleDataSource (the /console socket feed). Co-pilot
  * actions go through the SDK's room.copilot; the server enforces grants and audits them.
@@ -43,6 +43,7 @@ source.on('handoffs', (requests) => {
   view.handoffs.render(requests, (request) => run(() => acceptHandoff(request)));
 });
 source.on('availability', (availability) => view.setAvailability(availability));
+source.on('callback', (callback) => view.callbacks.add(callback));
 source.on('error', ({ error, signedOut: lost }) => {
   showError(error);
   if (lost) signedOut();
@@ -91,6 +92,14 @@ function signedIn(name: string): void {
   view.setAvailability(source.availability);
   view.status.set(`Signed in as ${name}.`, 'signed-in');
   source.start();
+  run(async () =>
+    view.callbacks.reset(await api.openCallbacks(), (callback) => run(() => calledBack(callback))),
+  );
+}
+
+async function calledBack(callback: CallbackRequest): Promise<void> {
+  await api.callbackDone(callback.callbackId);
+  view.callbacks.remove(callback.callbackId);
 }
 
 function signedOut(): void {

@@ -1,9 +1,12 @@
 import { findPhone, tokenize, yesNoAnswer } from '../../nlu/index.ts';
 import type { ChatMessage, DialogChunk, DialogSession, DialogTurnInput } from '../types.ts';
 
-/** What the agent says when no person accepted the handoff in time (handoff.timeoutS): it offers a callback. */
+/**
+ * What the agent says when no person accepted the handoff in time (handoff.timeoutS): it offers a callback, asked so
+ * that the recogniser listens for a yes or no (listeningFor), and then for a number.
+ */
 export const CALLBACK_OFFER =
-  "I'm sorry, nobody is free right now. Would you like a person to call you back?";
+  "I'm sorry, nobody is free right now. Would you like me to arrange for a person to call you back?";
 export const CALLBACK_DECLINED = 'No problem. I can keep helping you in the meantime.';
 export const CALLBACK_ASK_NUMBER = 'Sure. What number should we call you back on?';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CALLBACK_ASK_NUMBER,
+  CALLBACK_ASK_NUMBER_AGAIN,
   CALLBACK_DECLINED,
   CALLBACK_OFFER,
   callbackConfirmed,
@@ -33,12 +34,14 @@ async function offered(): Promise<Harness> {
 }
 
 describe('VoicePipeline callback offer (nobody took the handoff)', () => {
-  it('asks for a number after a yes and reports the callback with it, without asking the dialog', async () => {
+  it('asks for a number after a yes (again when none was heard) and reports the callback with it, without asking the dialog', async () => {
     const h = await offered();
     const asked = h.dialog.requests.length;
     await callerSays(h, 'yes please');
     expect(lastAgentLine(h)).toBe(CALLBACK_ASK_NUMBER);
     expect(h.of('callback')).toEqual([]);
+    await callerSays(h, 'um let me see');
+    expect(lastAgentLine(h)).toBe(CALLBACK_ASK_NUMBER_AGAIN);
     await callerSays(h, 'five five five one two three four five six seven');
     expect(h.of('callback')).toEqual([
       { type: 'callback', roomId: expect.any(String), phone: '555-123-4567' },
@@ -74,6 +77,14 @@ describe('VoicePipeline callback offer (nobody took the handoff)', () => {
     expect(h.of('callback')).toEqual([]);
   });
 
+  it('records nothing when the caller changes their mind instead of giving the number', async () => {
+    const h = await offered();
+    await callerSays(h, 'yes');
+    await callerSays(h, 'no never mind');
+    expect(lastAgentLine(h)).toBe(CALLBACK_DECLINED);
+    expect(h.of('callback')).toEqual([]);
+  });
+
   it('lets an answer that is neither yes nor no go to the dialog, and the offer lapses', async () => {
     const h = await offered();
     await callerSays(h, 'i would like a large pepperoni pizza');
@@ -83,10 +94,13 @@ describe('VoicePipeline callback offer (nobody took the handoff)', () => {
     expect(h.of('callback')).toEqual([]);
   });
 
-  it('records the consent without a number when the caller gives none after saying yes', async () => {
+  it('asks for the number once more, then records the consent without one', async () => {
     const h = await offered();
     await callerSays(h, 'yes');
     await callerSays(h, 'just call me on this one');
+    expect(lastAgentLine(h)).toBe(CALLBACK_ASK_NUMBER_AGAIN);
+    expect(h.of('callback')).toEqual([]);
+    await callerSays(h, 'the one i am calling from');
     expect(h.of('callback')).toEqual([{ type: 'callback', roomId: expect.any(String), phone: null }]);
     expect(lastAgentLine(h)).toBe(callbackConfirmed(null));
   });

@@ -50,6 +50,7 @@ export class CallbacksView {
     const phone = document.createElement('span');
     phone.className = 'phone';
     phone.textContent = callback.phone ?? 'no number given';
+    phone.dataset.missing = String(callback.phone === null);
     const when = document.createElement('span');
     when.textContent = `agreed at ${new Date(callback.consentedAt).toLocaleTimeString()}`;
     const done = document.createElement('button');

@@ -9,6 +9,8 @@ export const CALLBACK_OFFER =
   "I'm sorry, nobody is free right now. Would you like me to arrange for a person to call you back?";
 export const CALLBACK_DECLINED = 'No problem. I can keep helping you in the meantime.';
 export const CALLBACK_ASK_NUMBER = 'Sure. What number should we call you back on?';
+export const CALLBACK_ASK_NUMBER_AGAIN =
+  "Sorry, I didn't catch the number. Could you say it again, digit by digit?";
 
 export function callbackConfirmed(phone: string | null): string {
   return phone
@@ -16,12 +18,12 @@ export function callbackConfirmed(phone: string | null): string {
     : 'Thank you. A person will call you back as soon as someone is free. Can I help you with anything else?';
 }
 
-type Stage = 'idle' | 'asked' | 'number';
+type Stage = 'idle' | 'asked' | 'number' | 'number-again';
 
 /**
  * The callback offer around any dialog: after `offer()` (nobody took the handoff) the caller's next turn answers it
- * here, not in the wrapped dialog. Yes -> the phone number said earlier in the call, or asked for once; then a
- * `callback` chunk (the caller's consent) that the server records. No -> the call goes on. Anything else is an
+ * here, not in the wrapped dialog. Yes -> the phone number said earlier in the call, or asked for (twice at most;
+ * then the yes is recorded without one); then a `callback` chunk (the caller's consent) that the server records. No -> the call goes on. Anything else is an
  * ordinary turn for the wrapped dialog and the offer lapses.
  */
 export class CallbackOffer implements DialogSession {
@@ -63,10 +65,13 @@ export class CallbackOffer implements DialogSession {
     const stage = this.#stage;
     this.#stage = 'idle';
     const words = tokenize(input.userText).map((t) => t.norm);
-    if (stage === 'number') {
+    if (stage === 'number' || stage === 'number-again') {
       const phone = findPhone(words)?.value ?? null;
-      if (!phone && yesNoAnswer(words) === 'no') return [{ type: 'text', text: CALLBACK_DECLINED }];
-      return callback(phone);
+      if (phone) return callback(phone);
+      if (yesNoAnswer(words) === 'no') return [{ type: 'text', text: CALLBACK_DECLINED }];
+      if (stage === 'number-again') return callback(null);
+      this.#stage = 'number-again';
+      return [{ type: 'text', text: CALLBACK_ASK_NUMBER_AGAIN }];
     }
     if (stage !== 'asked') return undefined;
     const answer = yesNoAnswer(words);

@@ -115,12 +115,12 @@ describe('a callback when nobody takes the handoff', () => {
     // Asked once more when no number was heard (spoken digits are hard for the recogniser): the caller repeats it.
     const reply = await aiSays(
       page,
-      /call you back (on|as soon)|didn't catch the number/,
+      /will call you back|didn't catch the number/,
       'the AI taking the number',
     );
     if (/didn't catch/.test(reply)) {
       await speakInto(page, wavs.number);
-      await aiSays(page, /call you back (on|as soon)/, 'the confirmation');
+      await aiSays(page, /will call you back/, 'the confirmation');
     }
 
     const item = await desk.waitForSelector('#callbacks li[data-callback-id]', { timeout: 30_000 });
@@ -177,5 +177,15 @@ describe('a callback when nobody takes the handoff', () => {
       (page) => page.items.length === 0,
       { timeoutMs: 5_000, what: 'no open callbacks' },
     );
+
+    // The call's detail in the console says a callback was asked for and made.
+    await desk.click('#tab-history');
+    await desk.locator('#history-rows tr').first().locator('button').click();
+    await desk.waitForSelector('#detail-callbacks:not([hidden])', { timeout: 10_000 });
+    expect(await desk.textContent('#detail-callbacks')).toMatch(/Callback requested .* called back\./);
+    await desk.screenshot({
+      path: path.join(SCREENS_DIR, 'console-call-detail-callback.png'),
+      fullPage: true,
+    });
   }, 180_000);
 });

@@ -1,4 +1,4 @@
-import { attachAudio, type CallbackRequest, connect, type Room } from '@voiceroom/sdk';
+import { attachAudio, connect, type Room } from '@voiceroom/sdk';
 import { CaptionLog } from '../CaptionLog.ts';
 import type { CoPilotMode } from './CallListView.ts';
 import type { Availability, ConsoleDataSource, HandoffRequest, LiveCallRow } from './ConsoleDataSource.ts';
@@ -43,7 +43,9 @@ source.on('handoffs', (requests) => {
   view.handoffs.render(requests, (request) => run(() => acceptHandoff(request)));
 });
 source.on('availability', (availability) => view.setAvailability(availability));
-source.on('callback', (callback) => view.callbacks.add(callback));
+source.on('callbacks', (callbacks) =>
+  view.callbacks.render(callbacks, (callback) => run(() => source.callbackDone(callback))),
+);
 source.on('error', ({ error, signedOut: lost }) => {
   showError(error);
   if (lost) signedOut();
@@ -92,14 +94,6 @@ function signedIn(name: string): void {
   view.setAvailability(source.availability);
   view.status.set(`Signed in as ${name}.`, 'signed-in');
   source.start();
-  run(async () =>
-    view.callbacks.reset(await api.openCallbacks(), (callback) => run(() => calledBack(callback))),
-  );
-}
-
-async function calledBack(callback: CallbackRequest): Promise<void> {
-  await api.callbackDone(callback.callbackId);
-  view.callbacks.remove(callback.callbackId);
 }
 
 function signedOut(): void {

@@ -5,7 +5,7 @@ import type { CallDetail } from './consoleApi.ts';
 const SPEAKERS: Record<string, string> = { customer: 'Customer', agent: 'AI', human: 'Agent' };
 
 /**
- * One call in full (#detail): summary, transcript by speaker, latency per turn and the extracted order with its
+ * One call in full (#detail): summary (and any callback the caller asked for), transcript by speaker, latency per turn and the extracted order with its
  * review form (approve as is, or edit the JSON and save a correction).
  */
 export class CallDetailView {
@@ -44,8 +44,8 @@ export class CallDetailView {
     this.#callbacks.textContent = call.callbacks
       .map(
         (c) =>
-          `Callback requested (the caller agreed at ${new Date(c.consentedAt).toLocaleTimeString()}) on ${
-            c.phone ?? 'no number given'
+          `Callback requested (the caller agreed at ${new Date(c.consentedAt).toLocaleTimeString()}) ${
+            c.phone ? `on ${c.phone}` : 'without a number'
           }: ${c.status === 'done' ? 'called back' : 'to do'}.`,
       )
       .join(' ');

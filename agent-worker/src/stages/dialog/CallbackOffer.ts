@@ -23,8 +23,9 @@ type Stage = 'idle' | 'asked' | 'number' | 'number-again';
 /**
  * The callback offer around any dialog: after `offer()` (nobody took the handoff) the caller's next turn answers it
  * here, not in the wrapped dialog. Yes -> the phone number said earlier in the call, or asked for (twice at most;
- * then the yes is recorded without one); then a `callback` chunk (the caller's consent) that the server records. No -> the call goes on. Anything else is an
- * ordinary turn for the wrapped dialog and the offer lapses.
+ * then the yes is recorded without one); then a `callback` chunk (the caller's consent) that the server records.
+ * No -> the call goes on. Anything else is an ordinary turn for the wrapped dialog and the offer lapses. (A dialog
+ * that catches up on turns it did not answer, like the scripted one after a takeover, hears these answers too.)
  */
 export class CallbackOffer implements DialogSession {
   readonly #inner: DialogSession;
@@ -38,10 +39,6 @@ export class CallbackOffer implements DialogSession {
   offer(): string {
     this.#stage = 'asked';
     return CALLBACK_OFFER;
-  }
-
-  get pending(): boolean {
-    return this.#stage !== 'idle';
   }
 
   async *respond(input: DialogTurnInput, signal: AbortSignal): AsyncIterable<DialogChunk> {

@@ -6,6 +6,8 @@ import {
   CALLBACK_OFFER,
   callbackConfirmed,
 } from '../../src/stages/dialog/CallbackOffer.ts';
+import { ScriptedDialog } from '../../src/stages/dialog/ScriptedDialog.ts';
+import { pizzeria } from '../nlu/pizzeria.ts';
 import { createHarness, type Harness } from './harness.ts';
 
 /** The caller says `text` (one utterance) and the agent answers it to the end. */
@@ -103,5 +105,27 @@ describe('VoicePipeline callback offer (nobody took the handoff)', () => {
     await callerSays(h, 'the one i am calling from');
     expect(h.of('callback')).toEqual([{ type: 'callback', roomId: expect.any(String), phone: null }]);
     expect(lastAgentLine(h)).toBe(callbackConfirmed(null));
+  });
+});
+
+describe('the callback offer around the scripted dialog', () => {
+  it("does not take the caller's yes to a callback as a yes to the order read-back", async () => {
+    const h = createHarness({}, { realDialog: new ScriptedDialog({ config: pizzeria() }) });
+    h.pipeline.start();
+    await h.untilListening();
+    await callerSays(h, 'a large pepperoni pizza');
+    await callerSays(h, 'my name is ana');
+    await callerSays(h, 'twelve oak street');
+    await callerSays(h, 'five five five one two three four');
+    await callerSays(h, "that's all");
+    expect(lastAgentLine(h)).toMatch(/^Let me read that back/);
+    h.pipeline.handoffUnanswered();
+    await h.untilListening();
+    await callerSays(h, 'yes please');
+    expect(h.of('callback')).toEqual([{ type: 'callback', roomId: expect.any(String), phone: '555-1234' }]);
+    await callerSays(h, 'can i add a coke');
+    expect(h.of('end_call')).toEqual([]);
+    expect(lastAgentLine(h)).toMatch(/coke/i);
+    expect(lastAgentLine(h)).not.toMatch(/placed/i);
   });
 });

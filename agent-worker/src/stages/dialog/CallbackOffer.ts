@@ -24,12 +24,15 @@ type Stage = 'idle' | 'asked' | 'number' | 'number-again';
  * The callback offer around any dialog: after `offer()` (nobody took the handoff) the caller's next turn answers it
  * here, not in the wrapped dialog. Yes -> the phone number said earlier in the call, or asked for (twice at most;
  * then the yes is recorded without one); then a `callback` chunk (the caller's consent) that the server records.
- * No -> the call goes on. Anything else is an ordinary turn for the wrapped dialog and the offer lapses. (A dialog
- * that catches up on turns it did not answer, like the scripted one after a takeover, hears these answers too.)
+ * No -> the call goes on. Anything else is an ordinary turn for the wrapped dialog and the offer lapses. The
+ * answers are left out of the history the wrapped dialog sees: one that catches up on turns it did not answer (the
+ * scripted one after a takeover) would take a "yes" to the callback as a yes to its own last question.
  */
 export class CallbackOffer implements DialogSession {
   readonly #inner: DialogSession;
   #stage: Stage = 'idle';
+  /** The caller's answers to the offer: kept from the wrapped dialog, whose "yes" they are not. */
+  readonly #answered = new WeakSet<ChatMessage>();
 
   constructor(inner: DialogSession) {
     this.#inner = inner;
@@ -44,9 +47,12 @@ export class CallbackOffer implements DialogSession {
   async *respond(input: DialogTurnInput, signal: AbortSignal): AsyncIterable<DialogChunk> {
     const reply = this.#answer(input);
     if (!reply) {
-      yield* this.#inner.respond(input, signal);
+      const history = input.history.filter((m) => !this.#answered.has(m));
+      yield* this.#inner.respond({ ...input, history }, signal);
       return;
     }
+    const answer = input.history.at(-1);
+    if (answer?.role === 'user') this.#answered.add(answer);
     yield* reply;
   }
 

@@ -1,5 +1,6 @@
 import {
   type AgentPresence,
+  type CallbackRequest,
   type CallEndedNotice,
   CONSOLE_NAMESPACE,
   type ConsoleNotificationName,
@@ -52,6 +53,8 @@ export type ConsoleClientEvents = {
   handoffCancelled: HandoffCancelledNotice;
   /** A human agent's presence changed (yours included). */
   presenceChanged: AgentPresence;
+  /** Nobody took a caller's handoff and they agreed to be called back (the list: GET /api/callbacks). */
+  callbackRequested: CallbackRequest;
   connected: { reconnect: boolean };
   disconnected: { reason: string; willReconnect: boolean };
   /** A reconnection was refused (e.g. the token expired and no fresh one was given): the client gave up. */
@@ -250,6 +253,9 @@ export class ConsoleClient extends TypedEmitter<ConsoleClientEvents> {
         return;
       case 'handoff.cancelled':
         this.#handoffClosed('handoffCancelled', data as HandoffCancelledNotice);
+        return;
+      case 'callback.requested':
+        this.emit('callbackRequested', (data as ConsoleNotifications['callback.requested']).callback);
         return;
       default:
         this.#presence((data as ConsoleNotifications['presence.changed']).agent);

@@ -13,6 +13,7 @@ export type {
   AgentPresence,
   AgentState,
   AgentStateEvent,
+  CallbackRequest,
   CallEndedNotice,
   ConsoleState,
   HandoffAcceptance,

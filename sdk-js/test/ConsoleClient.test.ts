@@ -8,13 +8,17 @@ import { connectScriptedWorker } from '../../server/test/console/consoleClients.
 import { connectRtc, joinRoom } from '../../server/test/signaling/rtcClient.ts';
 import { type SecurityApp, startSecurityApp } from '../../test/helpers/securityApp.ts';
 import { ConsoleClient } from '../src/ConsoleClient.ts';
-import type { HandoffAcceptedNotice, HandoffRequest, LiveCall } from '../src/index.ts';
+import type { CallbackRequest, HandoffAcceptedNotice, HandoffRequest, LiveCall } from '../src/index.ts';
 
 let app: SecurityApp;
+let worker: Awaited<ReturnType<typeof connectScriptedWorker>>;
 const closers: (() => void)[] = [];
 
 beforeAll(async () => {
   app = await startSecurityApp({ env: { RATE_LIMIT_LOGIN: '0/60' } });
+  const { token } = await app.server.tokens.issueServiceToken('sdk-scripted');
+  worker = await connectScriptedWorker(app.url, token);
+  closers.push(() => worker.close());
 });
 
 afterAll(async () => {
@@ -31,9 +35,6 @@ async function consoleOf(role: string): Promise<ConsoleClient> {
 
 describe('ConsoleClient', () => {
   it('tracks live calls and the handoff queue, tells the winner accepted and the other taken', async () => {
-    const { token } = await app.server.tokens.issueServiceToken('sdk-scripted');
-    const worker = await connectScriptedWorker(app.url, token);
-    closers.push(() => worker.close());
     const alice = await consoleOf('human_agent');
     const bob = await consoleOf('human_agent');
     expect(alice.me).toMatchObject({ presence: 'available', chosen: 'available' });
@@ -81,6 +82,29 @@ describe('ConsoleClient', () => {
 
     customer.close();
     await expect.poll(() => alice.calls.map((c) => c.callId), { timeout: 10_000 }).not.toContain(call.callId);
+  });
+
+  it('emits callbackRequested when a caller agrees to a callback, leaving presence as it was', async () => {
+    const agent = await consoleOf('human_agent');
+    const callbacks: CallbackRequest[] = [];
+    agent.on('callbackRequested', (callback) => callbacks.push(callback));
+    const call = (await (
+      await app.request('POST', '/api/calls', { body: { displayName: 'Lou' } })
+    ).json()) as {
+      callId: string;
+      roomId: string;
+      token: string;
+    };
+    const customer = await connectRtc(app.url, call.token);
+    closers.push(() => customer.close());
+    await joinRoom(customer);
+    await expect.poll(() => worker.sessions.some((s) => s.roomId === call.roomId)).toBe(true);
+    const me = agent.me;
+    worker.callback(call.roomId, '555-0100-22');
+    await expect
+      .poll(() => callbacks)
+      .toMatchObject([{ callId: call.callId, customerName: 'Lou', phone: '555-0100-22', consent: true }]);
+    expect(agent.me).toEqual(me);
   });
 
   it('rejects a customer with forbidden and a bad token with unauthorized', async () => {

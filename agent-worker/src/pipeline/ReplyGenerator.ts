@@ -40,6 +40,8 @@ export interface ReplyReporter {
   turnMetrics(timings: TurnTimings, interrupted: boolean): void;
   endCall(): void;
   handoff(reason: string): void;
+  /** The caller consented to be called back (on `phone` when they gave it). */
+  callback(phone: string | null): void;
   /**
    * The dialog failed (`apologised`: the caller was told instead of left in silence), or the TTS failed and the
    * turn was lost.
@@ -208,6 +210,8 @@ export class ReplyGenerator extends FrameProcessor {
           yield chunk.text;
         } else if (chunk.type === 'end_call') {
           turn.endCall = true;
+        } else if (chunk.type === 'callback') {
+          this.#options.reporter.callback(chunk.phone);
         } else {
           this.#options.reporter.handoff(chunk.reason);
         }

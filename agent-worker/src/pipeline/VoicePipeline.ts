@@ -1,3 +1,4 @@
+import { CallbackOffer } from '@voiceroom/agent-core/dialog';
 import type { Dialog, Stt, Tts, Vad } from '@voiceroom/agent-core/stages';
 import type { AgentConfig, AgentState, SessionCallEvent, SessionResume } from '@voiceroom/protocol';
 import type { Logger } from 'pino';
@@ -22,8 +23,8 @@ import { TurnTaker } from './TurnTaker.ts';
 import { WhisperHints } from './WhisperHints.ts';
 
 /**
- * transcript | agent.state | turn.metrics | stage.failed | handoff | end_call (after the goodbye was played), each
- * with roomId.
+ * transcript | agent.state | turn.metrics | stage.failed | handoff | callback | end_call (after the goodbye was
+ * played), each with roomId.
  */
 export type PipelineEvent = SessionCallEvent;
 
@@ -79,7 +80,7 @@ export class VoicePipeline implements CallPipeline {
   readonly #replies: ReplyGenerator;
   readonly #output: AudioOutput;
   readonly #history = new ChatHistory();
-  readonly #dialogSession;
+  readonly #dialogSession: CallbackOffer;
   /** Opened on the first co-pilot whisper: its own VAD and recogniser streams. */
   #whisper: SideVoice | undefined;
   /** Opened when a human agent first speaks to the caller (barge or takeover). */
@@ -124,7 +125,7 @@ export class VoicePipeline implements CallPipeline {
       clock: this.#clock,
       onState: (state) => this.#emit({ type: 'agent.state', roomId: options.roomId, state }),
     });
-    this.#dialogSession = options.dialog.createSession();
+    this.#dialogSession = new CallbackOffer(options.dialog.createSession());
     this.#replies = new ReplyGenerator({
       dialog: this.#dialogSession,
       speak: options.speak,
@@ -231,9 +232,9 @@ export class VoicePipeline implements CallPipeline {
     this.#replies.addHint(text);
   }
 
-  /** Speaks a line of the server's (no person took the handoff) as the agent's next turn. */
-  say(text: string): void {
-    if (!this.#closed) this.#turnTaker.speak(text);
+  /** Nobody took the handoff: the agent's next turn says so and offers a callback. */
+  handoffUnanswered(): void {
+    if (!this.#closed) this.#turnTaker.speak(this.#dialogSession.offer());
   }
 
   /** Takeover: while muted the agent stops speaking and records the caller's turns without answering. */
@@ -360,6 +361,7 @@ export class VoicePipeline implements CallPipeline {
         }),
       endCall: () => this.#emit({ type: 'end_call', roomId }),
       handoff: (reason) => this.#emit({ type: 'handoff', roomId, reason }),
+      callback: (phone) => this.#emit({ type: 'callback', roomId, phone }),
       stageFailed: (stage, error, apologised) => this.#recovery.replyFailed(stage, error, apologised),
     };
   }

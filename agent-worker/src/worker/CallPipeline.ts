@@ -21,8 +21,11 @@ export interface CallPipeline {
    * implementation transcribes it into hints. Optional: without it whispers are not heard by the AI.
    */
   pushWhisperAudio?(pcm16k: Int16Array): void;
-  /** Speaks a line the server asked for (e.g. that no person is free). Optional: without it the line is dropped. */
-  say?(text: string): void;
+  /**
+   * Nobody took the handoff: the agent says so and offers a callback (a `callback` event when the caller agrees).
+   * Optional: without it the caller is not told.
+   */
+  handoffUnanswered?(): void;
   /**
    * A human agent speaking to the caller (barge or takeover), mono 16 kHz: transcribed as speaker `human` and part
    * of the agent's history. Optional: without it the human's words are not in the record.

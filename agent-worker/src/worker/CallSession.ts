@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { HANDOFF_UNANSWERED } from '@voiceroom/agent-core/dialog';
 import {
   formatZodError,
   type ReceiveStream,
@@ -211,9 +210,9 @@ export class CallSession extends EventEmitter<CallSessionEvents> {
     this.#guard('addHint', () => this.#pipeline.addHint(text));
   }
 
-  /** Nobody took the handoff: the agent says so and carries on. */
+  /** Nobody took the handoff: the agent says so, offers a callback and carries on. */
   handoffUnanswered(): void {
-    this.#guard('say', () => this.#pipeline.say?.(HANDOFF_UNANSWERED));
+    this.#guard('handoffUnanswered', () => this.#pipeline.handoffUnanswered?.());
   }
 
   takeover(active: boolean): void {

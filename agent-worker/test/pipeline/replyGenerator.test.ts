@@ -21,6 +21,7 @@ function replyGenerator() {
     turnMetrics: (t) => reported.push(`metrics ${t.turn}`),
     endCall: () => reported.push('end call'),
     handoff: (reason) => reported.push(`handoff: ${reason}`),
+    callback: (phone) => reported.push(`callback: ${phone}`),
     stageFailed: (stage, error, apologised) =>
       reported.push(`${stage} failed: ${(error as Error).message} (apologised: ${apologised})`),
   };

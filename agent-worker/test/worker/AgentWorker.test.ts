@@ -1,6 +1,5 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HANDOFF_UNANSWERED } from '@voiceroom/agent-core/dialog';
 import { AgentConfigSchema, type AgentLinkAck, type SessionAccept } from '@voiceroom/protocol';
 import { pino } from 'pino';
 import { Server, type Socket } from 'socket.io';
@@ -165,16 +164,16 @@ describe('AgentWorker', () => {
     worker.stop();
   });
 
-  it('has the pipeline say that nobody is free when the server reports an unanswered handoff', async () => {
+  it('tells the pipeline once when the server reports an unanswered handoff', async () => {
     const said: string[] = [];
     const saying: CallPipelineFactory = async ({ roomId, emit }) =>
-      Object.assign(new EchoPipeline({ roomId, emit }), { say: (text: string) => said.push(text) });
+      Object.assign(new EchoPipeline({ roomId, emit }), { handoffUnanswered: () => said.push('unanswered') });
     const { worker, socket, dispatch } = await start(1, saying);
     await dispatch('h');
     // An invalid message (no request id) is dropped; messages arrive in order, so it was seen first.
     socket.emit('session.handoff.unanswered', { sessionId: 'h' });
     socket.emit('session.handoff.unanswered', { sessionId: 'h', requestId: 'r-1' });
-    await expect.poll(() => said).toEqual([HANDOFF_UNANSWERED]);
+    await expect.poll(() => said).toEqual(['unanswered']);
     socket.emit('session.stop', { sessionId: 'h', reason: 'customer_left' });
     await expect.poll(() => worker.sessions.length).toBe(0);
     worker.stop();

@@ -5,7 +5,7 @@ import type { CallDetail } from './ConsoleApi.ts';
 const SPEAKERS: Record<string, string> = { customer: 'Customer', agent: 'AI', human: 'Agent' };
 
 /**
- * One call in full (#detail): summary, transcript by speaker, latency per turn and the extracted order with its
+ * One call in full (#detail): summary (and any callback the caller asked for), transcript by speaker, latency per turn and the extracted order with its
  * review form (approve as is, or edit the JSON and save a correction).
  */
 export class CallDetailView {
@@ -14,6 +14,7 @@ export class CallDetailView {
   readonly #section = byId<HTMLElement>('detail');
   readonly #title = byId<HTMLElement>('detail-title');
   readonly #summary = byId<HTMLElement>('detail-summary');
+  readonly #callbacks = byId<HTMLElement>('detail-callbacks');
   readonly #transcript = byId<HTMLOListElement>('detail-transcript');
   readonly #latency = byId<HTMLElement>('detail-latency-summary');
   readonly #metrics = byId<HTMLTableSectionElement>('detail-metrics-rows');
@@ -39,6 +40,15 @@ export class CallDetailView {
     this.#summary.textContent = `${new Date(call.startedAt).toLocaleString()} · ${duration} · ${
       call.outcome ?? call.status
     }${call.endReason ? ` (${call.endReason})` : ''} · agent ${call.agentId ?? 'none'}`;
+    this.#callbacks.hidden = call.callbacks.length === 0;
+    this.#callbacks.textContent = call.callbacks
+      .map(
+        (c) =>
+          `Callback requested (the caller agreed at ${new Date(c.consentedAt).toLocaleTimeString()}) ${
+            c.phone ? `on ${c.phone}` : 'without a number'
+          }: ${c.status === 'done' ? 'called back' : 'to do'}.`,
+      )
+      .join(' ');
     this.#renderTranscript(call);
     this.#renderMetrics(call);
     this.#renderExtraction(call);

@@ -6,6 +6,7 @@
  * short-lived access token is kept in sessionStorage.
  */
 import { CodedError, type MediaTicket, MediaTicketSchema } from '@voiceroom/protocol';
+import type { CallbackRequest } from '@voiceroom/sdk';
 
 export interface StaffUser {
   id: string;
@@ -92,6 +93,8 @@ export interface CallDetail extends CallSummary {
     voiceToVoiceMs: { count: number; p50: number | null; p95: number | null };
   };
   extraction: (CallSummary['extraction'] & ExtractionJob) | null;
+  /** The caller agreed to be called back (nobody took their handoff). */
+  callbacks: CallbackRequest[];
 }
 
 export interface StaffRoomTicket {
@@ -169,6 +172,18 @@ export class ConsoleApi {
   /** One call with its stored (possibly redacted) transcript, turn metrics and extraction. */
   async call(callId: string): Promise<CallDetail> {
     return (await this.#fetch('GET', `/api/calls/${encodeURIComponent(callId)}`)) as CallDetail;
+  }
+
+  /** Callers waiting for a callback, newest first (the first 100). */
+  async openCallbacks(): Promise<CallbackRequest[]> {
+    const page = (await this.#fetch('GET', '/api/callbacks?status=open&pageSize=100')) as {
+      items: CallbackRequest[];
+    };
+    return page.items;
+  }
+
+  async callbackDone(callbackId: string): Promise<void> {
+    await this.#fetch('POST', `/api/callbacks/${encodeURIComponent(callbackId)}/done`, {});
   }
 
   async approveExtraction(jobId: number, note?: string): Promise<void> {

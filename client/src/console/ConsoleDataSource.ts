@@ -1,4 +1,4 @@
-import type { AgentState, TypedEmitter } from '@voiceroom/sdk';
+import type { AgentState, CallbackRequest, TypedEmitter } from '@voiceroom/sdk';
 import type { LiveCall, StaffRoomTicket } from './ConsoleApi.ts';
 
 /** A human agent's presence, as set in the console. */
@@ -41,12 +41,15 @@ export type ConsoleDataEvents = {
   /** The open handoff queue, each time it changes. */
   handoffs: HandoffRequest[];
   availability: Availability;
+  /** Callers waiting for a callback (they agreed when nobody took their handoff), each time the list changes. */
+  callbacks: CallbackRequest[];
   /** A background refresh failed; `signedOut` when the session could not be renewed. */
   error: { error: unknown; signedOut: boolean };
 };
 
 /**
- * Where the console's live data comes from: the live call list, the handoff queue and this agent's presence. The
+ * Where the console's live data comes from: the live call list, the handoff queue, the callbacks to make and this
+ * agent's presence. The
  * console renders what a source emits and never polls or subscribes itself, so a socket feed can replace the REST
  * polling without touching the views.
  */
@@ -60,4 +63,6 @@ export interface ConsoleDataSource extends Pick<TypedEmitter<ConsoleDataEvents>,
    * it first. The caller then joins in takeover.
    */
   acceptHandoff(request: HandoffRequest): Promise<Pick<StaffRoomTicket, 'token' | 'iceServers' | 'media'>>;
+  /** Marks a callback made; it leaves the list. */
+  callbackDone(callback: CallbackRequest): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { byId } from '../ui/dom.ts';
 import { RoomPanel } from '../ui/RoomPanel.ts';
 import { StatusLine } from '../ui/StatusLine.ts';
+import { CallbacksView } from './CallbacksView.ts';
 import { CallDetailView } from './CallDetailView.ts';
 import { CallListView, type CoPilotMode, MODE_LABELS } from './CallListView.ts';
 import type { Availability } from './ConsoleDataSource.ts';
@@ -27,8 +28,8 @@ const MODE_HELP: Record<CoPilotMode, string> = {
 export type ConsoleTab = 'live' | 'history';
 
 /**
- * The agent console's DOM: sign-in, availability, tabs, and the regions (live list, handoff queue, joined call,
- * history, detail) as their own views; no logic.
+ * The agent console's DOM: sign-in, availability, tabs, and the regions (live list, handoff queue, callbacks, joined
+ * call, history, detail) as their own views; no logic.
  */
 export class ConsoleView {
   readonly loginForm = byId<HTMLFormElement>('login');
@@ -48,6 +49,7 @@ export class ConsoleView {
   readonly status = new StatusLine();
   readonly calls = new CallListView();
   readonly handoffs = new HandoffQueueView();
+  readonly callbacks = new CallbacksView();
   readonly history = new HistoryView();
   readonly detail = new CallDetailView();
   readonly panel = new RoomPanel({
@@ -90,6 +92,7 @@ export class ConsoleView {
     this.#tabs.hidden = !signedIn;
     this.calls.hidden = !signedIn;
     this.handoffs.hidden = !signedIn;
+    this.callbacks.hidden = !signedIn;
     if (!signedIn) {
       this.#callPanel.hidden = true;
       this.showTab('live');

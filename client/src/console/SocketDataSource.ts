@@ -1,5 +1,6 @@
 import {
   type AgentPresence,
+  type CallbackRequest,
   ConsoleClient,
   type LiveCall as FeedCall,
   type HandoffRequest as FeedRequest,
@@ -20,7 +21,8 @@ const TAKEN_SHOWN_MS = 10_000;
 
 /**
  * The console's live data from the server's `/console` channel (the SDK's ConsoleClient): live calls with the AI's
- * state, sentiment, handoff flag and order so far, the handoff queue, and this agent's presence. The channel reads the
+ * state, sentiment, handoff flag and order so far, the handoff queue, callbacks to make (GET /api/callbacks at each
+ * connection, then pushes), and this agent's presence. The channel reads the
  * access token at every (re)connection, renewed when about to expire; a refused first connection and a request
  * answered `token_expired` renew the session and are retried once.
  */
@@ -36,6 +38,8 @@ export class SocketDataSource extends TypedEmitter<ConsoleDataEvents> implements
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   /** What the queue showed last, to keep a request someone else took visible. */
   #lastHandoffs = new Map<string, HandoffRequest>();
+  /** Open callbacks: the server's list at each (re)connection plus what was pushed since. */
+  readonly #callbacks = new Map<string, CallbackRequest>();
 
   constructor(api: ConsoleApi, url = location.origin) {
     super();
@@ -66,6 +70,7 @@ export class SocketDataSource extends TypedEmitter<ConsoleDataEvents> implements
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     this.#taken.clear();
+    this.#callbacks.clear();
   }
 
   async setAvailability(availability: Availability): Promise<void> {
@@ -81,6 +86,12 @@ export class SocketDataSource extends TypedEmitter<ConsoleDataEvents> implements
     return { token: acceptance.token, iceServers: acceptance.iceServers, media: acceptance.media };
   }
 
+  async callbackDone(callback: CallbackRequest): Promise<void> {
+    await this.#api.callbackDone(callback.callbackId);
+    this.#callbacks.delete(callback.callbackId);
+    this.#emitCallbacks();
+  }
+
   async #connect(): Promise<ConsoleClient> {
     const generation = this.#generation;
     const client = await ConsoleClient.connect(this.#url, { token: () => this.#api.accessToken() });
@@ -93,7 +104,27 @@ export class SocketDataSource extends TypedEmitter<ConsoleDataEvents> implements
     this.#presence(client.me);
     this.#emitCalls();
     this.#emitHandoffs();
+    this.#loadCallbacks();
     return client;
+  }
+
+  /** Pushes are missed while disconnected: the list is read again at every (re)connection. */
+  #loadCallbacks(): void {
+    const generation = this.#generation;
+    this.#api.openCallbacks().then(
+      (callbacks) => {
+        if (generation !== this.#generation) return;
+        this.#callbacks.clear();
+        for (const callback of callbacks) this.#callbacks.set(callback.callbackId, callback);
+        this.#emitCallbacks();
+      },
+      (error: unknown) => this.#failed(error),
+    );
+  }
+
+  #emitCallbacks(): void {
+    const open = [...this.#callbacks.values()].sort((a, b) => b.consentedAt.localeCompare(a.consentedAt));
+    this.emit('callbacks', open);
   }
 
   /** Runs a request; on `token_expired` renews the session, reconnects and retries once. */
@@ -120,6 +151,7 @@ export class SocketDataSource extends TypedEmitter<ConsoleDataEvents> implements
       this.#presence(client.me);
       this.#emitCalls();
       this.#emitHandoffs();
+      this.#loadCallbacks();
     });
     client.on('callUpdated', () => this.#emitCalls());
     client.on('callEnded', ({ callId }) => {
@@ -134,6 +166,10 @@ export class SocketDataSource extends TypedEmitter<ConsoleDataEvents> implements
     client.on('handoffCancelled', () => this.#emitHandoffs());
     client.on('presenceChanged', (agent) => {
       if (agent.userId === client.me?.userId) this.#presence(agent);
+    });
+    client.on('callbackRequested', (callback) => {
+      this.#callbacks.set(callback.callbackId, callback);
+      this.#emitCallbacks();
     });
     client.on('refused', (error) => this.#failed(error));
   }

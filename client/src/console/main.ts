@@ -10,7 +10,7 @@ import { SocketDataSource } from './SocketDataSource.ts';
 import { describeStageFailure } from './stageFailure.ts';
 
 /**
- * Human agent console: sign in, see live calls and handoff requests, join a call in listen, whisper, barge or
+ * Human agent console: sign in, see live calls, handoff requests and callbacks to make, join a call in listen, whisper, barge or
  * takeover mode and switch while in it, read its live transcript and the AI's state, coach the AI with hints; browse
  * call history and review extractions. Live data comes from a ConsoleDataSource (the /console socket feed). Co-pilot
  * actions go through the SDK's room.copilot; the server enforces grants and audits them.
@@ -43,6 +43,9 @@ source.on('handoffs', (requests) => {
   view.handoffs.render(requests, (request) => run(() => acceptHandoff(request)));
 });
 source.on('availability', (availability) => view.setAvailability(availability));
+source.on('callbacks', (callbacks) =>
+  view.callbacks.render(callbacks, (callback) => run(() => source.callbackDone(callback))),
+);
 source.on('error', ({ error, signedOut: lost }) => {
   showError(error);
   if (lost) signedOut();

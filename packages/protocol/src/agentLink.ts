@@ -30,12 +30,12 @@ import { AudienceSchema } from './signaling.ts';
  *    `session.stream.removed`. A second `session.media` means the call moved to a new room (its mediasoup worker
  *    died and the customer rejoined): send and listen there, keeping the conversation.
  * 4. worker -> `session.event` {sessionId, event} (transcript, agent.state, turn.metrics, stage.failed, handoff,
- *    end_call).
+ *    callback, end_call).
  * 5. server -> `session.stop` {sessionId, reason} when the call ends; worker -> `session.ended` {sessionId, reason}
  *    when the session ends on its side (the agent hung up, or the session failed).
  * Co-pilot: server -> `session.hint` {sessionId, text}, `session.takeover` {sessionId, active}.
  * Handoff: server -> `session.handoff.unanswered` {sessionId, requestId} when no human accepted in time: the agent
- * tells the caller and carries on.
+ * tells the caller, offers a callback (a `callback` event when the caller agrees) and carries on.
  */
 
 export const AGENTS_NAMESPACE = '/agents';
@@ -188,6 +188,8 @@ export const SessionCallEventSchema = z.discriminatedUnion('type', [
   TurnMetricsEventSchema.extend({ type: z.literal('turn.metrics') }),
   StageFailedEventSchema.extend({ type: z.literal('stage.failed') }),
   z.object({ type: z.literal('handoff'), roomId: id, reason: z.string().min(1).max(500) }),
+  /** The caller agreed to be called back (nobody took the handoff); `phone` when they gave one. */
+  z.object({ type: z.literal('callback'), roomId: id, phone: z.string().min(1).max(32).nullable() }),
   z.object({ type: z.literal('end_call'), roomId: id }),
 ]);
 export type SessionCallEvent = z.infer<typeof SessionCallEventSchema>;

@@ -19,6 +19,8 @@ import { MediaTicketSchema } from './livekit.ts';
  *   `handoff.accepted` {requestId, callId, roomId, acceptedBy}; `handoff.expired` {requestId, callId, roomId};
  *   `handoff.cancelled` {requestId, callId, roomId, reason} (the call ended first).
  * - `presence.changed` {agent} a human agent's presence (`offline` once their last console disconnects).
+ * - `callback.requested` {callback} a caller agreed to be called back (nobody took their handoff); the list is
+ *   GET /api/callbacks.
  * console -> server (ack ConsoleAck<T>):
  * - `presence.set` {presence} -> {agent}
  * - `handoff.accept` {requestId} -> HandoffAcceptance (a room token to join the call; the AI is already silent)
@@ -106,6 +108,22 @@ export const HandoffRequestSchema = z.object({
 });
 export type HandoffRequest = z.infer<typeof HandoffRequestSchema>;
 
+/** The caller agreed to be called back when nobody took the handoff (stored in callback_requests). */
+export const CallbackRequestSchema = z.object({
+  callbackId: id,
+  callId: id,
+  roomId: id,
+  /** The caller's name if they gave it. */
+  customerName: z.string().max(200).nullable(),
+  /** The number the caller gave, if any. */
+  phone: z.string().max(32).nullable(),
+  /** The caller said yes to being called back (never stored without it). */
+  consent: z.literal(true),
+  consentedAt: isoTime,
+  status: z.enum(['open', 'done']),
+});
+export type CallbackRequest = z.infer<typeof CallbackRequestSchema>;
+
 export const LiveCallSchema = z.object({
   callId: id,
   roomId: id,
@@ -176,6 +194,7 @@ export const ConsoleNotificationSchemas = {
   'handoff.expired': HandoffClosedNoticeSchema,
   'handoff.cancelled': HandoffCancelledNoticeSchema,
   'presence.changed': z.object({ agent: AgentPresenceSchema }),
+  'callback.requested': z.object({ callback: CallbackRequestSchema }),
 } as const;
 export type ConsoleNotificationName = keyof typeof ConsoleNotificationSchemas;
 export type ConsoleNotifications = {

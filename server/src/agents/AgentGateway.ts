@@ -59,6 +59,8 @@ export interface AgentGatewayOptions {
 export interface AgentGatewayEvents {
   /** The AI asked for a human (keyword, sentiment, repeated misunderstanding). */
   handoff: [info: { roomId: string; reason: string }];
+  /** The caller agreed to be called back (nobody took the handoff); `phone` when they gave one. */
+  callback: [info: { roomId: string; phone: string | null }];
   /** A human took the call over from the AI (`active`), or handed it back. */
   takeover: [info: { roomId: string; active: boolean }];
   /** The AI ended the call (after its goodbye); the gateway closes the room. */
@@ -253,9 +255,11 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
       this.#log.warn({ workerId: worker.id }, 'dropping a session event for a session of another worker');
       return;
     }
-    publishSessionEvent(this.#options.bus, session.roomId, event, (reason) =>
-      this.emit('handoff', { roomId: session.roomId, reason }),
-    );
+    const { roomId } = session;
+    publishSessionEvent(this.#options.bus, roomId, event, {
+      handoff: (reason) => this.emit('handoff', { roomId, reason }),
+      callback: (phone) => this.emit('callback', { roomId, phone }),
+    });
   }
 
   #onSessionEnded(worker: WorkerEntry, { sessionId, reason, message }: SessionEnded): void {

@@ -3,13 +3,14 @@ import type { CallEventBus } from '../CallEventBus.ts';
 
 /**
  * Puts a validated session event on the call bus under the session's own room id (a worker cannot speak for another
- * room). Handoff requests go to `onHandoff`; `end_call` needs nothing here (the worker follows with session.ended).
+ * room). Handoff and callback requests go to `requests`; `end_call` needs nothing here (the worker follows with
+ * session.ended).
  */
 export function publishSessionEvent(
   bus: CallEventBus,
   roomId: string,
   event: SessionCallEvent,
-  onHandoff: (reason: string) => void,
+  requests: { handoff(reason: string): void; callback(phone: string | null): void },
 ): void {
   switch (event.type) {
     case 'transcript': {
@@ -31,7 +32,10 @@ export function publishSessionEvent(
       break;
     }
     case 'handoff':
-      onHandoff(event.reason);
+      requests.handoff(event.reason);
+      break;
+    case 'callback':
+      requests.callback(event.phone);
       break;
     case 'end_call':
       break;

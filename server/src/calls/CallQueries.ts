@@ -1,5 +1,6 @@
 import type { MikroORM } from '../db/orm.ts';
 import { ExtractionQueries } from '../extraction/ExtractionQueries.ts';
+import { callbacksOfCall } from './callbackRequests.ts';
 import { isoUtc, mysqlUtc } from './sqlTime.ts';
 
 export interface CallListFilter {
@@ -169,8 +170,10 @@ export class CallQueries {
        from handoff_requests where call_id = ? order by created_at, id`,
       [callId],
     );
+    const callbacks = await callbacksOfCall(em, callId);
     return {
       ...toSummary(row),
+      callbacks,
       handoffs: handoffs.map((h) => ({
         requestId: h.id,
         reason: h.reason,

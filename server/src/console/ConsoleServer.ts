@@ -24,6 +24,7 @@ import type { AccessClaims, TokenService } from '../auth/TokenService.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { MediaTicketRequest } from '../media/SfuBackend.ts';
 import { HandshakeRefusal } from '../signaling/HandshakeRefusal.ts';
+import type { CallbackDesk } from './CallbackDesk.ts';
 import { type Accepter, ConsoleFailure, type HandoffDesk } from './HandoffDesk.ts';
 import type { LiveCalls } from './LiveCalls.ts';
 import type { Presence } from './Presence.ts';
@@ -38,6 +39,7 @@ export interface ConsoleServerOptions {
   desk: HandoffDesk;
   /** The accepting staff member's way into the call's media (SfuBackend.mediaTicket). */
   mediaTicket: (request: MediaTicketRequest) => Promise<MediaTicket>;
+  callbacks: CallbackDesk;
   logger?: Logger;
 }
 
@@ -53,7 +55,8 @@ const STAFF = 'staff';
 /**
  * The human agents' console channel on socket.io namespace /console (protocol: packages/protocol/src/console.ts):
  * staff access tokens only, checked at the handshake and again (expiry) on every request. Pushes the live call
- * list, handoff requests (to available agents only) and presence; takes presence changes and handoff answers.
+ * list, handoff requests (to available agents only), callback requests and presence; takes presence changes and
+ * handoff answers.
  */
 export class ConsoleServer {
   readonly #options: ConsoleServerOptions;
@@ -114,6 +117,7 @@ export class ConsoleServer {
     listen(desk, 'accepted', (notice) => this.#toStaff('handoff.accepted', notice));
     listen(desk, 'expired', (notice) => this.#toStaff('handoff.expired', notice));
     listen(desk, 'cancelled', (notice) => this.#toStaff('handoff.cancelled', notice));
+    listen(options.callbacks, 'requested', (callback) => this.#toStaff('callback.requested', { callback }));
   }
 
   close(): void {

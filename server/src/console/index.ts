@@ -9,6 +9,7 @@ import { type AuditEntry, recordAudit } from '../calls/auditLog.ts';
 import type { CallRecorder } from '../calls/CallRecorder.ts';
 import type { MikroORM } from '../db/orm.ts';
 import { createLogger } from '../log.ts';
+import { CallbackDesk } from './CallbackDesk.ts';
 import { ConsoleServer, type ConsoleServerOptions } from './ConsoleServer.ts';
 import { HandoffDesk } from './HandoffDesk.ts';
 import { LiveCalls } from './LiveCalls.ts';
@@ -33,8 +34,8 @@ export interface ConsoleDeps {
 const DEFAULT_TIMEOUT_S = HandoffConfigSchema.parse({}).timeoutS;
 
 /**
- * The human agents' side, wired for the server's main: the live call list, presence, the handoff desk (fed by the
- * AI's handoff events) and the /console channel. `stop()` undoes it all.
+ * The human agents' side, wired for the server's main: the live call list, presence, the handoff and callback desks
+ * (fed by the AI's handoff and callback events) and the /console channel. `stop()` undoes it all.
  */
 export async function startConsole(deps: ConsoleDeps) {
   const log = createLogger('console');
@@ -55,6 +56,11 @@ export async function startConsole(deps: ConsoleDeps) {
     audit: (entry: AuditEntry) => recordAudit(deps.orm.em.fork(), entry),
     ...(deps.joinTimeoutMs !== undefined ? { joinTimeoutMs: deps.joinTimeoutMs } : {}),
   });
+  const callbacks = new CallbackDesk({
+    orm: deps.orm,
+    calls,
+    audit: (entry: AuditEntry) => recordAudit(deps.orm.em.fork(), entry),
+  });
   const cancelled = await desk.cancelOrphaned();
   if (cancelled > 0)
     log.warn({ requests: cancelled }, 'cancelled handoff requests a previous run left pending');
@@ -63,10 +69,16 @@ export async function startConsole(deps: ConsoleDeps) {
       .request(roomId, reason)
       .catch((error: unknown) => log.error({ err: error, roomId }, 'could not create the handoff request'));
   };
+  const onCallback = ({ roomId, phone }: { roomId: string; phone: string | null }) => {
+    callbacks
+      .request(roomId, phone)
+      .catch((error: unknown) => log.error({ err: error, roomId }, 'could not record the callback request'));
+  };
   const onTakeover = ({ roomId, active }: { roomId: string; active: boolean }) =>
     calls.setTakeover(roomId, active);
   deps.gateway.on('handoff', onHandoff);
   deps.gateway.on('takeover', onTakeover);
+  deps.gateway.on('callback', onCallback);
   const server = new ConsoleServer({
     io: deps.io,
     tokens: deps.tokens,
@@ -75,15 +87,18 @@ export async function startConsole(deps: ConsoleDeps) {
     presence,
     desk,
     mediaTicket: deps.mediaTicket,
+    callbacks,
   });
   return {
     calls,
     presence,
     desk,
+    callbacks,
     server,
     stop() {
       deps.gateway.off('handoff', onHandoff);
       deps.gateway.off('takeover', onTakeover);
+      deps.gateway.off('callback', onCallback);
       server.close();
       desk.close();
       presence.close();

@@ -140,6 +140,10 @@ export async function connectScriptedWorker(url: string, token: string) {
     handoff(roomId: string, reason: string) {
       say(roomId, { type: 'handoff', reason });
     },
+    /** The caller said yes to the AI's callback offer. */
+    callback(roomId: string, phone: string | null) {
+      say(roomId, { type: 'callback', phone });
+    },
     close() {
       socket.disconnect();
       udp.close();

@@ -18,10 +18,6 @@ export const HANDOFFS = {
   },
 } as const;
 
-/** What the agent says when no person accepted the handoff in time (handoff.timeoutS); the call goes on with it. */
-export const HANDOFF_UNANSWERED =
-  "I'm sorry, nobody is free right now. I can keep helping you in the meantime.";
-
 /** negativeSentiment score from which the caller is handed to a person. */
 export const UPSET_SCORE = 2;
 

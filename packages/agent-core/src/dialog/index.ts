@@ -1,6 +1,14 @@
+export {
+  CALLBACK_ASK_NUMBER,
+  CALLBACK_ASK_NUMBER_AGAIN,
+  CALLBACK_DECLINED,
+  CALLBACK_OFFER,
+  CallbackOffer,
+  callbackConfirmed,
+} from './CallbackOffer.ts';
 export { type CreateDialogOptions, createDialog, type LocalModelDialogFactory } from './createDialog.ts';
 export { DialogError, type DialogErrorCode } from './errors.ts';
-export { HANDOFF_UNANSWERED, humanRequested, saysGoodbye } from './handoff.ts';
+export { humanRequested, saysGoodbye } from './handoff.ts';
 export { OpenAiCompatibleDialog, type OpenAiCompatibleDialogOptions } from './OpenAiCompatibleDialog.ts';
 export { hintMessage, systemPrompt } from './prompt.ts';
 export { ScriptedDialog, type ScriptedDialogOptions } from './ScriptedDialog.ts';

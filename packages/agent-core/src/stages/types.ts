@@ -117,7 +117,9 @@ export type DialogChunk =
   /** The agent wants to end the call after speaking what it has said. */
   | { type: 'end_call' }
   /** The agent asks for a human (keyword, sentiment, repeated misunderstanding). */
-  | { type: 'handoff'; reason: string };
+  | { type: 'handoff'; reason: string }
+  /** The caller said yes to a callback (nobody took the handoff); `phone` when they gave one. */
+  | { type: 'callback'; phone: string | null };
 
 export interface DialogTurnInput {
   /** Everything said so far, agent turns truncated to what the caller actually heard. */

@@ -7,6 +7,7 @@ import { ExtractionQueries } from '../../extraction/ExtractionQueries.ts';
 import { ExtractionReview } from '../../extraction/ExtractionReview.ts';
 import { createAgentConfigsRouter } from './agentConfigs.ts';
 import { createAuditRouter } from './audit.ts';
+import { createCallbacksRouter } from './callbacks.ts';
 import { createCallsRouter } from './calls.ts';
 import { createExtractionRouter } from './extraction.ts';
 import { createRecordingsRouter } from './recordings.ts';
@@ -30,6 +31,7 @@ export function createCallRecordRouters(deps: {
       review: new ExtractionReview(orm, records.extraction.queue),
     }),
     createAuditRouter({ tokens, orm }),
+    createCallbacksRouter({ tokens, orm }),
     createRecordingsRouter({
       tokens,
       serviceTokens: new ServiceTokenRevocations({ orm }).guard(tokens),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AgentParamsSchema } from './agentConfigs.ts';
 import { AuditQuerySchema } from './audit.ts';
 import { LoginBodySchema, RefreshBodySchema } from './auth.ts';
+import { CallbackListQuerySchema, CallbackParamsSchema } from './callbacks.ts';
 import { CallListQuerySchema, CallParamsSchema } from './calls.ts';
 import {
   ConversationAgentParamsSchema,
@@ -401,5 +402,25 @@ export const OPERATIONS: Operation[] = [
     roles: ['admin'],
     query: AuditQuerySchema,
     responses: { 200: 'Entries {items, total, page, pageSize}', 400: 'Invalid filter' },
+  },
+  {
+    method: 'get',
+    path: '/api/callbacks',
+    tag: 'calls',
+    summary:
+      'Callers who agreed to be called back when nobody took their handoff (number if given, consent time), newest ' +
+      'first',
+    roles: STAFF,
+    query: CallbackListQuerySchema,
+    responses: { 200: 'Callback requests {items, total, page, pageSize}', 400: 'Invalid filter' },
+  },
+  {
+    method: 'post',
+    path: '/api/callbacks/:callbackId/done',
+    tag: 'calls',
+    summary: 'Mark a callback request called back (audited)',
+    roles: STAFF,
+    params: CallbackParamsSchema,
+    responses: { 200: 'Callback request', 404: 'No such callback request' },
   },
 ];

@@ -237,8 +237,9 @@ export class Room extends TypedEmitter<RoomEvents> {
   }
 
   #onRoomClosed(reason: string, rejoin: boolean): void {
+    // Also after a failed rejoin: the app learns why the call ended (a server that restarted says so first).
+    this.emit('roomClosed', { reason, rejoin: rejoin && !this.#left });
     if (this.#left) return;
-    this.emit('roomClosed', { reason, rejoin });
     // A room moved off a dead media worker is rejoined on the same connection; otherwise over a new one.
     if (rejoin) this.#rejoinFresh(reason !== ROOM_MOVED_REASON);
     else this.#teardown();

@@ -159,9 +159,9 @@ describe.each<Backend>(['mediasoup', 'livekit'])('a customer calling the AI agen
       { timeoutMs: 45_000, intervalMs: 250, what: "the agent's answer to the order" },
     );
 
-    const [call] = await orm.em.fork().execute<CallRow[]>(
-      'select id, status, end_reason from calls order by started_at desc limit 1',
-    );
+    const [call] = await orm.em
+      .fork()
+      .execute<CallRow[]>('select id, status, end_reason from calls order by started_at desc limit 1');
     expect(call?.status).toBe('active');
     await caller.page.click('#leave');
     // the page says so once leaving is done (on LiveKit that waits for its room to disconnect)

@@ -86,7 +86,8 @@ describe.each<Backend>(['mediasoup', 'livekit'])('a customer calling the AI agen
         ...LIVEKIT_NODE,
         keys,
         webhookUrl: `${app.url}${LIVEKIT_WEBHOOK_PATH}`,
-        // the room ends soon after the last participant left: room_finished ends the call record
+        // LiveKit closes the room soon after the last participant left (room_finished); the call record ends on that
+        // or on our signaling room emptying, whichever comes first
         departureTimeoutS: 2,
       });
     }

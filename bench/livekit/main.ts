@@ -10,12 +10,11 @@
  * LK_BARGE_INS (default 6) sizes the conversation; LK_LOAD_PUBLISHERS (4), LK_LOAD_SUBSCRIBERS (8) and
  * LK_LOAD_SECONDS (30) the load step. Progress goes to stderr as JSON lines.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AgentConfigSchema } from '@voiceroom/protocol';
-import { parse } from 'yaml';
+import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
 import { REAL_SPEECH_DIR } from '../../agent-worker/test/stages/fixtures/speech.ts';
 import { startLiveKitCluster, type TestLiveKit } from '../../test/helpers/livekit.ts';
 import { conversationSpeech } from '../voiceConversation.ts';
@@ -53,9 +52,7 @@ function voiceFigures(turns: ScoredTurn[]) {
 async function main(): Promise<void> {
   process.env.LOG_LEVEL ??= 'warn';
   const workDir = await mkdtemp(path.join(tmpdir(), 'voiceroom-bench-livekit-'));
-  const config = AgentConfigSchema.parse(
-    parse(await readFile(path.join(ROOT, 'agent-worker', 'agents', 'pizzeria.yaml'), 'utf8')),
-  );
+  const config = loadAgentFile(DEFAULT_AGENT_FILE);
   const plan = planConversation(BARGE_INS, await availableCallerVoices(), realClips(SPEECH_DIR));
   const pcm = await conversationSpeech(plan, workDir, SPEECH_DIR);
   log('conversation planned', { turns: plan.length, bargeIns: BARGE_INS });

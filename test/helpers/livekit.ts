@@ -8,11 +8,11 @@ import { type LocalLiveKit, startLocalLiveKit } from '../../server/src/media/liv
  * server/src/media/livekit/localLiveKit.ts like `npm run start:livekit`. Every start generates its own API key and
  * secret unless given the keys of a node it replaces. Port ranges must not collide between files that may run at
  * the same time (UDP ranges inclusive):
- * - server/test/media/livekit: 7880-7887, UDP 50000-50999 (cluster 7884-7885, bench:livekit:cluster 7886-7887);
+ * - server/test/media/livekit: 7880-7885, UDP 50000-50799 (the cluster test 7884-7885, UDP 50400-50799);
  * - agent-worker/test: 7890-7899, UDP 51000-51999;
  * - sdk-js/test and the call page tests: 7900-7909, UDP 52000-52999;
  * - bench:livekit 7910-7915, UDP 53000-53399; bench:join 7916, UDP 53400-53599;
- * - test/e2e/customerCall.e2e.test.ts 7920, UDP 53600-53799.
+ * - test/e2e/customerCall.e2e.test.ts 7920, UDP 53600-53799; bench:livekit:cluster 7886-7887, UDP 53800-54199.
  */
 export function testLiveKitKeys(): { apiKey: string; apiSecret: string } {
   return { apiKey: `key${randomBytes(6).toString('hex')}`, apiSecret: randomBytes(32).toString('hex') };

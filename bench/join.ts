@@ -19,7 +19,7 @@ import { promisify } from 'node:util';
 import { liveKitConnectSources } from '../server/src/http/middleware/securityHeaders.ts';
 import { type CallBrowser, launchCallBrowser, makeSpeechWav, pollUntil } from '../test/helpers/browser.ts';
 import { buildClientPage } from '../test/helpers/clientPage.ts';
-import { type LiveKitTestNode, startLiveKitTestNode } from '../test/helpers/livekitNode.lkbrowser.ts';
+import { startLiveKitNode, type TestLiveKit } from '../test/helpers/livekit.ts';
 import { round, spread } from './spread.ts';
 import { packetArrivals, readAudioProbe, startAudioProbe } from './voiceScenario.ts';
 import { firstAudibleOnset } from './voiceScoring.ts';
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   // The real server (database, signaling, mediasoup) without an agent worker: only the two browsers are in the room.
   const livekit =
     BACKEND === 'livekit'
-      ? await startLiveKitTestNode({ port: 7906, rtcPortRange: [52_500, 52_999] })
+      ? await startLiveKitNode({ port: 7916, rtcPortRange: [53_400, 53_599] })
       : undefined;
   const app = await startTestApp({
     clientDir: await buildClientPage(path.join(workDir, 'client')),
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
 }
 
 async function liveKitMedia(
-  livekit: LiveKitTestNode,
+  livekit: TestLiveKit,
   room: string,
   role: 'customer' | 'human_agent',
   name: string,

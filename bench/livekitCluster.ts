@@ -24,7 +24,7 @@ const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results
 async function main(): Promise<void> {
   process.env.LOG_LEVEL ??= 'warn';
   const loadBefore = loadavg().map(round);
-  const lk = await startLiveKitCluster(2, { basePort: 7886, rtcBasePort: 50_800, redisDb: 13 });
+  const lk = await startLiveKitCluster(2, { basePort: 7886, rtcBasePort: 53_800, redisDb: 13 });
   const backend = (node: LiveKitNode) =>
     new LiveKitBackend({ url: node.url, apiKey: lk.apiKey, apiSecret: lk.apiSecret });
   const [first] = lk.nodes;

@@ -6,7 +6,7 @@
 import { fork } from 'node:child_process';
 import type { AgentState, SessionCallEvent, SessionDispatch, TranscriptEvent } from '@voiceroom/protocol';
 import { LiveKitPeer } from '../../test/helpers/LiveKitPeer.ts';
-import type { LiveKitNode } from '../../test/helpers/livekitNode.lkagent.ts';
+import type { TestLiveKit } from '../../test/helpers/livekit.ts';
 import { type ConversationOptions, runConversation } from '../voiceConversation.ts';
 import type { ScoredTurn } from '../voiceTurns.ts';
 
@@ -17,17 +17,15 @@ type AgentMessage =
 
 export async function liveKitConversation(
   options: Omit<ConversationOptions, 'caller' | 'agent'> & {
-    node: LiveKitNode;
+    livekit: TestLiveKit;
     config: SessionDispatch['config'];
   },
 ): Promise<ScoredTurn[]> {
-  const { node, log } = options;
+  const { livekit, log } = options;
   const room = `bench-voice-${Date.now()}`;
   const caller = await LiveKitPeer.join(
-    node.url,
-    await node.token(room, 'customer:bench', {
-      metadata: JSON.stringify({ role: 'customer', name: 'Bench' }),
-    }),
+    livekit.url,
+    await livekit.token({ room, identity: 'customer:bench', metadata: { role: 'customer', name: 'Bench' } }),
   );
   await caller.publish('mic');
   const agent = fork(new URL('./agentProcess.ts', import.meta.url), {
@@ -53,9 +51,11 @@ export async function liveKitConversation(
     agentPeerId: `agent-${room}`,
     config: options.config,
     livekit: {
-      url: node.url,
-      token: await node.token(room, `agent:${room}`, {
-        metadata: JSON.stringify({ role: 'agent_ai', name: 'Agent' }),
+      url: livekit.url,
+      token: await livekit.token({
+        room,
+        identity: `agent:${room}`,
+        metadata: { role: 'agent_ai', name: 'Agent' },
       }),
       customerIdentity: 'customer:bench',
     },

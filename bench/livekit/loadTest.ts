@@ -9,11 +9,13 @@
  */
 
 import { tone } from '../../agent-worker/test/audio/signal.ts';
+import type { LiveKitNode } from '../../server/src/media/livekit/LiveKitNode.ts';
 import { LiveKitPeer } from '../../test/helpers/LiveKitPeer.ts';
-import type { LiveKitNode } from '../../test/helpers/livekitNode.lkagent.ts';
+import type { TestLiveKit } from '../../test/helpers/livekit.ts';
 
 export interface LoadTestOptions {
-  nodes: Array<LiveKitNode & { metricsUrl: string }>;
+  /** A cluster whose nodes serve Prometheus metrics (startLiveKitCluster with prometheusBasePort). */
+  cluster: TestLiveKit;
   publishers: number;
   subscribers: number;
   durationS: number;
@@ -43,7 +45,8 @@ const sumWhere = (counters: Counters, test: (key: string) => boolean) =>
   [...counters].reduce((n, [k, v]) => (test(k) ? n + v : n), 0);
 
 export async function runLoadTest(options: LoadTestOptions) {
-  const { nodes, publishers, subscribers, durationS, log } = options;
+  const { cluster, publishers, subscribers, durationS, log } = options;
+  const { nodes } = cluster;
   const room = `bench-load-${Date.now()}`;
   const peers: LiveKitPeer[] = [];
   try {
@@ -52,7 +55,7 @@ export async function runLoadTest(options: LoadTestOptions) {
       peers.push(
         await LiveKitPeer.join(
           node.url,
-          await node.token(room, `sub:${i}`, { grant: { canPublish: false } }),
+          await cluster.token({ room, identity: `sub:${i}`, grant: { canPublish: false } }),
           { keepPcm: false },
         ),
       );
@@ -60,7 +63,7 @@ export async function runLoadTest(options: LoadTestOptions) {
     const senders: LiveKitPeer[] = [];
     for (let i = 0; i < publishers; i++) {
       const node = nodes[i % nodes.length] as LiveKitNode;
-      const peer = await LiveKitPeer.join(node.url, await node.token(room, `pub:${i}`), {
+      const peer = await LiveKitPeer.join(node.url, await cluster.token({ room, identity: `pub:${i}` }), {
         keepPcm: false,
         autoSubscribe: false,
       });
@@ -73,7 +76,11 @@ export async function runLoadTest(options: LoadTestOptions) {
     const heardFrom = (p: LiveKitPeer) => new Set(p.heard.map((f) => f.from)).size;
     while (peers.slice(0, subscribers).some((p) => heardFrom(p) < publishers) && Date.now() < settleBy)
       await new Promise((resolve) => setTimeout(resolve, 100));
-    const metricsUrls = nodes.map((n) => n.metricsUrl);
+    const metricsUrls = nodes.map((n) => {
+      if (!n.metricsUrl)
+        throw new Error(`LiveKit node ${n.url} serves no metrics: start it with a prometheus port`);
+      return n.metricsUrl;
+    });
     const before = await scrape(metricsUrls);
     const framesBefore = peers.slice(0, subscribers).map((p) => p.heard.length);
     const sentBefore = senders.reduce((n, p) => n + p.framesSent, 0);

@@ -10,14 +10,13 @@
  * LK_BARGE_INS (default 6) sizes the conversation; LK_LOAD_PUBLISHERS (4), LK_LOAD_SUBSCRIBERS (8) and
  * LK_LOAD_SECONDS (30) the load step. Progress goes to stderr as JSON lines.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AgentConfigSchema } from '@voiceroom/protocol';
-import { parse } from 'yaml';
+import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
 import { REAL_SPEECH_DIR } from '../../agent-worker/test/stages/fixtures/speech.ts';
-import { type LiveKitNode, startLiveKitNode } from '../../test/helpers/livekitNode.lkagent.ts';
+import { startLiveKitCluster, type TestLiveKit } from '../../test/helpers/livekit.ts';
 import { conversationSpeech } from '../voiceConversation.ts';
 import { planConversation, realClips } from '../voicePlan.ts';
 import { availableCallerVoices } from '../voiceScenario.ts';
@@ -53,40 +52,30 @@ function voiceFigures(turns: ScoredTurn[]) {
 async function main(): Promise<void> {
   process.env.LOG_LEVEL ??= 'warn';
   const workDir = await mkdtemp(path.join(tmpdir(), 'voiceroom-bench-livekit-'));
-  const config = AgentConfigSchema.parse(
-    parse(await readFile(path.join(ROOT, 'agent-worker', 'agents', 'pizzeria.yaml'), 'utf8')),
-  );
+  const config = loadAgentFile(DEFAULT_AGENT_FILE);
   const plan = planConversation(BARGE_INS, await availableCallerVoices(), realClips(SPEECH_DIR));
   const pcm = await conversationSpeech(plan, workDir, SPEECH_DIR);
   log('conversation planned', { turns: plan.length, bargeIns: BARGE_INS });
-  const nodes: Array<LiveKitNode & { metricsUrl: string }> = [];
+  let cluster: TestLiveKit | undefined;
   try {
     const load = { before: loadavg().map(round) };
     log('mediasoup: conversation');
     const mediasoup = await mediasoupConversation({ plan, pcm, log, workDir });
     const loadAfterMediasoup = loadavg().map(round);
-    // a two-node cluster on the local Redis; the voice call runs on the first node
-    const keys = { apiKey: 'benchkey', apiSecret: `bench-${Date.now()}-secret-of-at-least-32-chars` };
-    // ports apart from every test's LiveKit range (7880-7909, UDP 50000-52999), so tests may run meanwhile
-    for (const [port, rtc, prom] of [
-      [7910, [53000, 53199], 7914],
-      [7912, [53200, 53399], 7915],
-    ] as const) {
-      const node = await startLiveKitNode({
-        port,
-        rtcPortRange: [rtc[0], rtc[1]],
-        keys,
-        redis: { address: '127.0.0.1:6379', db: REDIS_DB },
-        prometheusPort: prom,
-      });
-      nodes.push({ ...node, metricsUrl: `http://127.0.0.1:${prom}/metrics` });
-    }
+    // a two-node cluster on the local Redis (nodes 7910-7911, UDP 53000-53399, metrics 7914-7915: apart from every
+    // test's LiveKit range, see test/helpers/livekit.ts, so tests may run meanwhile); the voice call runs on the first
+    cluster = await startLiveKitCluster(2, {
+      basePort: 7910,
+      rtcBasePort: 53_000,
+      redisDb: REDIS_DB,
+      prometheusBasePort: 7914,
+    });
     log('livekit: conversation');
-    const livekit = await liveKitConversation({ plan, pcm, log, node: nodes[0] as LiveKitNode, config });
+    const livekit = await liveKitConversation({ plan, pcm, log, livekit: cluster, config });
     const loadAfterLiveKit = loadavg().map(round);
     log('livekit: load test', { publishers: PUBLISHERS, subscribers: SUBSCRIBERS, seconds: LOAD_SECONDS });
     const loadTest = await runLoadTest({
-      nodes,
+      cluster,
       publishers: PUBLISHERS,
       subscribers: SUBSCRIBERS,
       durationS: LOAD_SECONDS,
@@ -119,7 +108,7 @@ async function main(): Promise<void> {
     const { per_turn: _perTurn, ...summary } = result;
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   } finally {
-    for (const node of nodes) await node.stop();
+    await cluster?.stop();
     await rm(workDir, { recursive: true, force: true });
   }
 }

@@ -19,7 +19,7 @@ import {
   readInboundAudio,
 } from '../../test/helpers/browser.ts';
 import { buildPage, pageFiles } from '../../test/helpers/clientPage.ts';
-import { type LiveKitTestNode, startLiveKitTestNode } from '../../test/helpers/livekitNode.lkbrowser.ts';
+import { startLiveKitNode, type TestLiveKit } from '../../test/helpers/livekit.ts';
 import type { RecordedEvent } from './harness/harness.ts';
 
 const HARNESS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'harness');
@@ -42,7 +42,7 @@ type HarnessWindow = {
 
 let workDir: string;
 let server: MediaServer;
-let livekit: LiveKitTestNode;
+let livekit: TestLiveKit;
 let customer: CallBrowser;
 let staff: CallBrowser;
 let listener: CallBrowser;
@@ -160,7 +160,7 @@ beforeAll(async () => {
   const harness = await buildPage(HARNESS, path.join(workDir, 'page'));
   [server, livekit] = await Promise.all([
     startMediaServer({ emptyRoomGraceMs: 60_000, onRequest: pageFiles(harness) }),
-    startLiveKitTestNode(NODE),
+    startLiveKitNode(NODE),
   ]);
   const launch = () => launchCallBrowser({ fakeAudioWav: wav });
   [customer, staff, listener] = await Promise.all([launch(), launch(), launch()]);
@@ -376,7 +376,7 @@ describe('Room on LiveKit', () => {
     ]);
 
     await livekit.kill();
-    livekit = await startLiveKitTestNode({
+    livekit = await startLiveKitNode({
       ...NODE,
       keys: { apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
     });

@@ -20,6 +20,7 @@ import { openOrm } from './db/orm.ts';
 import { untilNoRooms } from './drain.ts';
 import { createHttpApp } from './http/app.ts';
 import { HttpError } from './http/errors.ts';
+import { liveKitConnectSources } from './http/middleware/securityHeaders.ts';
 import type { ReadinessChecks } from './http/ReadinessChecks.ts';
 import { createCallRecordRouters } from './http/routes/callRecordRouters.ts';
 import { createConversationsRouter } from './http/routes/conversations.ts';
@@ -48,7 +49,10 @@ export interface StartServerOptions {
   reconnectGraceMs?: number;
   /** How long a human who accepted a handoff has to take the call over before the AI resumes (default 20 s). */
   handoffJoinTimeoutMs?: number;
-  /** Media servers the web pages connect to besides this origin (LiveKit: liveKitConnectSources(LIVEKIT_URL)). */
+  /**
+   * Media servers the web pages connect to besides this origin (default: the LiveKit URL's origins when
+   * SFU_BACKEND=livekit, none on mediasoup).
+   */
   mediaConnectSources?: readonly string[];
 }
 
@@ -179,7 +183,10 @@ export async function startServer(
   };
   const httpApp = createHttpApp({
     config,
-    ...(options.mediaConnectSources ? { mediaConnectSources: options.mediaConnectSources } : {}),
+    // Browsers may open WebSockets only to origins the CSP lists: on LiveKit the media goes to its nodes.
+    mediaConnectSources:
+      options.mediaConnectSources ??
+      (config.sfu.backend === 'livekit' ? liveKitConnectSources(config.sfu.livekit.url) : []),
     tokens,
     orm,
     redis,

@@ -1,19 +1,12 @@
 import { startServer } from './app.ts';
 import { loadConfig } from './config.ts';
-import { liveKitConnectSources } from './http/middleware/securityHeaders.ts';
 import { createLogger } from './log.ts';
 
 const log = createLogger('main');
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  // Browsers may open WebSockets only to origins the CSP lists: on LiveKit the media goes to its nodes.
-  const server = await startServer(
-    config,
-    config.sfu.backend === 'livekit'
-      ? { mediaConnectSources: liveKitConnectSources(config.sfu.livekit.url) }
-      : {},
-  );
+  const server = await startServer(config);
   let stopping = false;
   const exitWhenDone = (done: Promise<void>) =>
     done.then(

@@ -21,7 +21,7 @@ import {
   readInboundAudio,
 } from '../helpers/browser.ts';
 import { buildClientPage, buildPage, pageFiles } from '../helpers/clientPage.ts';
-import { type LiveKitTestNode, startLiveKitTestNode } from '../helpers/livekitNode.lkbrowser.ts';
+import { startLiveKitNode, type TestLiveKit } from '../helpers/livekit.ts';
 
 const HARNESS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../sdk-js/test/harness');
 const WAIT_MS = 15_000;
@@ -35,7 +35,7 @@ type HarnessWindow = {
 
 let workDir: string;
 let server: MediaServer;
-let livekit: LiveKitTestNode;
+let livekit: TestLiveKit;
 let caller: CallBrowser;
 let staff: CallBrowser;
 const room = `callpage-livekit-${process.pid}`;
@@ -95,7 +95,7 @@ beforeAll(async () => {
   ]);
   [server, livekit] = await Promise.all([
     startMediaServer({ onRequest: routes(clientDir, harnessDir) }),
-    startLiveKitTestNode({ port: 7904, rtcPortRange: [52_500, 52_999] }),
+    startLiveKitNode({ port: 7904, rtcPortRange: [52_500, 52_999] }),
   ]);
   [caller, staff] = await Promise.all([
     launchCallBrowser({ fakeAudioWav: wav }),

@@ -3,11 +3,11 @@
  * and cancelOutput() (barge-in) drops it instead of letting the caller hear it. Real livekit-server node.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LiveKitNode, startLiveKitNode } from '../../../test/helpers/livekitNode.lkagent.ts';
+import { startLiveKitNode, type TestLiveKit } from '../../../test/helpers/livekit.ts';
 import { tone } from '../audio/signal.ts';
 import { liveKitHarness } from './harness/liveKitHarness.ts';
 
-let node: LiveKitNode;
+let node: TestLiveKit;
 beforeAll(async () => {
   node = await startLiveKitNode({ port: 7894, rtcPortRange: [51800, 51999] });
 });

@@ -3,14 +3,14 @@
  * against a UDP peer speaking RTP, LiveKitTransport in a room of a real livekit-server node with rtc-node peers.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type LiveKitNode, startLiveKitNode } from '../../../test/helpers/livekitNode.lkagent.ts';
+import { startLiveKitNode, type TestLiveKit } from '../../../test/helpers/livekit.ts';
 import type { InboundAudioInfo } from '../../src/transport/MediaTransport.ts';
 import { tone, toneAmplitude } from '../audio/signal.ts';
 import { liveKitHarness } from './harness/liveKitHarness.ts';
 import { rtpHarness } from './harness/rtpHarness.ts';
 import { concatAll, type HarnessFactory, type TransportHarness } from './harness/transportHarness.ts';
 
-let node: LiveKitNode;
+let node: TestLiveKit;
 let rooms = 0;
 beforeAll(async () => {
   node = await startLiveKitNode({ port: 7890, rtcPortRange: [51000, 51199] });

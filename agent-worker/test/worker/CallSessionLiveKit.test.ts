@@ -8,7 +8,7 @@ import type { SessionCallEvent } from '@voiceroom/protocol';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveKitPeer } from '../../../test/helpers/LiveKitPeer.ts';
-import { type LiveKitNode, startLiveKitNode } from '../../../test/helpers/livekitNode.lkagent.ts';
+import { startLiveKitNode, type TestLiveKit } from '../../../test/helpers/livekit.ts';
 import { Resampler } from '../../src/audio/Resampler.ts';
 import { StageCache, voicePipelineFactory } from '../../src/pipeline/index.ts';
 import { CallSession } from '../../src/worker/CallSession.ts';
@@ -17,7 +17,7 @@ import { synthesizeSpeech } from '../stages/fixtures/speech.ts';
 const config = loadAgentFile(DEFAULT_AGENT_FILE);
 const logger = pino({ level: 'silent' });
 
-let node: LiveKitNode;
+let node: TestLiveKit;
 let stages: StageCache;
 beforeAll(async () => {
   node = await startLiveKitNode({ port: 7892, rtcPortRange: [51200, 51399] });
@@ -39,7 +39,7 @@ describe('CallSession on LiveKit', () => {
     const room = 'lk-call-1';
     const caller = await LiveKitPeer.join(
       node.url,
-      await node.token(room, 'customer:c1', { metadata: JSON.stringify({ role: 'customer', name: 'C' }) }),
+      await node.token({ room, identity: 'customer:c1', metadata: { role: 'customer', name: 'C' } }),
     );
     await caller.publish('mic');
     const events: SessionCallEvent[] = [];
@@ -51,8 +51,10 @@ describe('CallSession on LiveKit', () => {
         config,
         livekit: {
           url: node.url,
-          token: await node.token(room, 'agent:s-lk-1', {
-            metadata: JSON.stringify({ role: 'agent_ai', name: 'Luigi' }),
+          token: await node.token({
+            room,
+            identity: 'agent:s-lk-1',
+            metadata: { role: 'agent_ai', name: 'Luigi' },
           }),
           customerIdentity: 'customer:c1',
         },

@@ -18,6 +18,11 @@ export interface PeerOptions {
   role: RoomRole;
   grants: RoomGrants;
   rtpCapabilities: ms.RtpCapabilities;
+  /**
+   * On signaling for control only (captions, co-pilot): its media and its presence are LiveKit's, whose webhooks
+   * announce it under its LiveKit identity, so the room does not announce this peer as a participant.
+   */
+  controlOnly?: boolean;
   /** Notifications kept while detached (reconnecting); more than this closes the peer. */
   maxBufferedNotifications?: number;
 }
@@ -52,6 +57,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   readonly role: RoomRole;
   readonly grants: Readonly<RoomGrants>;
   readonly rtpCapabilities: ms.RtpCapabilities;
+  readonly controlOnly: boolean;
   readonly #transports = new Map<string, { transport: ms.Transport; direction: TransportDirection }>();
   readonly #producers = new Map<string, ms.Producer>();
   readonly #consumers = new Map<string, ConsumerEntry>();
@@ -72,6 +78,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.role = options.role;
     this.grants = Object.freeze({ ...options.grants });
     this.rtpCapabilities = options.rtpCapabilities;
+    this.controlOnly = options.controlOnly ?? false;
     this.#maxBuffered = options.maxBufferedNotifications ?? 500;
     if (this.kind === 'webrtc') this.#notifyConsumerChanges();
   }

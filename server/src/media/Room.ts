@@ -172,14 +172,19 @@ export class Room extends EventEmitter<RoomEvents> {
         });
       }
     }
-    this.#log.info({ peerId: peer.id, role: peer.role, kind: peer.kind }, 'peer joined');
-    this.#bus.emit('participant.joined', {
-      roomId: this.id,
-      peerId: peer.id,
-      identity: peer.identity,
-      displayName: peer.displayName,
-      role: peer.role,
-    });
+    this.#log.info(
+      { peerId: peer.id, role: peer.role, kind: peer.kind, controlOnly: peer.controlOnly },
+      'peer joined',
+    );
+    if (!peer.controlOnly) {
+      this.#bus.emit('participant.joined', {
+        roomId: this.id,
+        peerId: peer.id,
+        identity: peer.identity,
+        displayName: peer.displayName,
+        role: peer.role,
+      });
+    }
     this.emit('peeradded', peer);
     return peer;
   }
@@ -344,7 +349,7 @@ export class Room extends EventEmitter<RoomEvents> {
         other.notify({ method: 'peerLeft', data: { peerId: peer.id, reason } });
     }
     this.#visibility.forget(peer);
-    this.#bus.emit('participant.left', { roomId: this.id, peerId: peer.id, reason });
+    if (!peer.controlOnly) this.#bus.emit('participant.left', { roomId: this.id, peerId: peer.id, reason });
     this.emit('peerremoved', peer, this.humanCount);
   }
 

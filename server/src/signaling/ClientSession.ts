@@ -272,6 +272,7 @@ export class ClientSession {
         role: this.#claims.role,
         grants: this.#claims.grants,
         rtpCapabilities,
+        controlOnly,
       });
     for (const old of stale) old.close('connection_replaced');
     this.#membership = { room, peer, maxProducers: this.#maxProducers };

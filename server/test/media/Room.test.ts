@@ -153,6 +153,39 @@ describe('Room', () => {
     });
   });
 
+  it("does not announce a control-only peer (a LiveKit client, whose presence LiveKit's webhooks report) as a participant, yet keeps it in the room's notifications", async () => {
+    await newRoom();
+    const b = await participant('b', 'customer');
+    const control = room.addPeer({
+      id: 'lk-control',
+      kind: 'webrtc',
+      identity: 'guest:lk',
+      displayName: 'LiveKit caller',
+      role: 'customer',
+      grants: grantsForRole('customer'),
+      rtpCapabilities: { codecs: [] },
+      controlOnly: true,
+    });
+    const announced = (peerId: string) =>
+      media.events.filter(
+        (e) =>
+          (e.name === 'participant.joined' || e.name === 'participant.left') &&
+          (e.payload as { roomId: string; peerId: string }).roomId === room.id &&
+          (e.payload as { peerId: string }).peerId === peerId,
+      );
+    expect(announced('lk-control')).toEqual([]);
+    expect(announced('b')).toHaveLength(1);
+    expect(b.notifications).toContainEqual(
+      expect.objectContaining({
+        method: 'peerJoined',
+        data: expect.objectContaining({ peerId: 'lk-control' }),
+      }),
+    );
+    control.close('left');
+    expect(announced('lk-control')).toEqual([]);
+    expect(room.peers.map((p) => p.id)).toEqual(['b']);
+  });
+
   it('announces the active speaker from the audio levels in the RTP, and nobody after silence', async () => {
     await newRoom();
     const a = await participant('a', 'customer');

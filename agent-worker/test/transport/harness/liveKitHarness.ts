@@ -1,27 +1,27 @@
 import { LiveKitPeer } from '../../../../test/helpers/LiveKitPeer.ts';
-import type { LiveKitNode } from '../../../../test/helpers/livekitNode.lkagent.ts';
+import type { TestLiveKit } from '../../../../test/helpers/livekit.ts';
 import { LiveKitTransport } from '../../../src/transport/livekit/LiveKitTransport.ts';
 import type { AgentVoiceSource } from '../../../src/transport/MediaTransport.ts';
 import { concatAll, type TransportHarness } from './transportHarness.ts';
 
-const customerMetadata = JSON.stringify({ role: 'customer', name: 'Caller' });
-const staffMetadata = JSON.stringify({ role: 'supervisor', name: 'Sam' });
+const customerMetadata = { role: 'customer', name: 'Caller' } as const;
+const staffMetadata = { role: 'supervisor', name: 'Sam' } as const;
 
 /** LiveKitTransport in a real LiveKit room, the customer and a co-pilot as rtc-node participants. */
 export async function liveKitHarness(
-  node: LiveKitNode,
+  node: TestLiveKit,
   room: string,
   voice: AgentVoiceSource,
   leadMs?: number,
 ): Promise<TransportHarness & { heardFromAgentLevels(): Array<{ t: number; rms: number }> }> {
   const customer = await LiveKitPeer.join(
     node.url,
-    await node.token(room, 'customer:c1', { metadata: customerMetadata }),
+    await node.token({ room, identity: 'customer:c1', metadata: customerMetadata }),
   );
   await customer.publish('mic');
   const transport = await LiveKitTransport.connect({
     url: node.url,
-    token: await node.token(room, `agent:${room}`),
+    token: await node.token({ room, identity: `agent:${room}` }),
     customerIdentity: 'customer:c1',
     voice,
     ...(leadMs === undefined ? {} : { leadMs }),
@@ -35,7 +35,7 @@ export async function liveKitHarness(
     async staffWhispers(pcm) {
       staff = await LiveKitPeer.join(
         node.url,
-        await node.token(room, 'staff:u1', { metadata: staffMetadata }),
+        await node.token({ room, identity: 'staff:u1', metadata: staffMetadata }),
       );
       await staff.publish('whisper');
       await staff.play(pcm);

@@ -97,6 +97,12 @@ export class LiveKitNode extends EventEmitter<LiveKitNodeEvents> {
     return this.#config.port;
   }
 
+  /** Where the node serves Prometheus metrics, when configured with a `prometheusPort`. */
+  get metricsUrl(): string | undefined {
+    const port = this.#config.prometheusPort;
+    return port === undefined ? undefined : `http://127.0.0.1:${port}/metrics`;
+  }
+
   /** LiveKit's id of this node (ND_…), as in Redis's room -> node map; from its start-up log. */
   get nodeId(): string | undefined {
     return this.#nodeId;

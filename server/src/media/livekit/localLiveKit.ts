@@ -21,6 +21,8 @@ export interface LocalLiveKitOptions {
   nodeIp?: string;
   emptyTimeoutS?: number;
   departureTimeoutS?: number;
+  /** Node i serves Prometheus metrics on prometheusBasePort + i (default: no metrics port). */
+  prometheusBasePort?: number;
   binary?: string;
 }
 
@@ -72,6 +74,9 @@ export async function startLocalLiveKit(options: LocalLiveKitOptions): Promise<L
         ...(options.nodeIp ? { nodeIp: options.nodeIp, bindAddress: '0.0.0.0' } : {}),
         ...(options.emptyTimeoutS !== undefined ? { emptyTimeoutS: options.emptyTimeoutS } : {}),
         ...(options.departureTimeoutS !== undefined ? { departureTimeoutS: options.departureTimeoutS } : {}),
+        ...(options.prometheusBasePort !== undefined
+          ? { prometheusPort: options.prometheusBasePort + i }
+          : {}),
         ...(options.binary ? { binary: options.binary } : {}),
       };
       nodes.push(await LiveKitNode.start(config));

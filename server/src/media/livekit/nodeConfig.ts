@@ -23,6 +23,8 @@ export interface LiveKitNodeConfig {
   /** Seconds a room lives after its last participant left. */
   departureTimeoutS?: number;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Serve LiveKit's Prometheus metrics on this port (bench:livekit reads its packet counters). */
+  prometheusPort?: number;
 }
 
 /** Where scripts/livekit/install.sh puts the binary (LIVEKIT_SERVER_BIN overrides). */
@@ -61,6 +63,7 @@ export function renderNodeConfig(config: LiveKitNodeConfig): string {
       enable_remote_unmute: true,
     },
     turn: { enabled: false },
+    ...(config.prometheusPort !== undefined ? { prometheus_port: config.prometheusPort } : {}),
     logging: { level: config.logLevel ?? 'info', json: true },
   };
   return `${JSON.stringify(document, null, 2)}\n`;

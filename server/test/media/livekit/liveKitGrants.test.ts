@@ -76,6 +76,16 @@ describe('renderNodeConfig', () => {
     expect(config.webhook).toEqual({ api_key: 'k1', urls: ['http://127.0.0.1:3000/api/livekit/webhook'] });
   });
 
+  it('serves Prometheus metrics only on a port it is given', () => {
+    expect(
+      JSON.parse(renderNodeConfig({ port: 7880, rtcPortRange: [50_000, 50_099], keys })),
+    ).not.toHaveProperty('prometheus_port');
+    const config = JSON.parse(
+      renderNodeConfig({ port: 7880, rtcPortRange: [50_000, 50_099], keys, prometheusPort: 7914 }),
+    );
+    expect(config.prometheus_port).toBe(7914);
+  });
+
   it('refuses an inverted port range', () => {
     expect(() => renderNodeConfig({ port: 7880, rtcPortRange: [50_100, 50_000], keys })).toThrow(RangeError);
   });

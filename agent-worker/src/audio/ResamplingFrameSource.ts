@@ -36,6 +36,20 @@ export class ResamplingFrameSource {
     return frame;
   }
 
+  /**
+   * Like pull(), for a pacer that must keep its clock: a source that throws is reset, reported through `onError`,
+   * and this tick sends nothing (the call goes on).
+   */
+  pullOrSkip(onError: (error: Error) => void): Int16Array | null {
+    try {
+      return this.pull();
+    } catch (error) {
+      this.reset();
+      onError(error instanceof Error ? error : new Error(String(error)));
+      return null;
+    }
+  }
+
   /** Drops buffered audio and filter state (barge-in, end of spurt). */
   reset(): void {
     this.#length = 0;

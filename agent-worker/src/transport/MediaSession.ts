@@ -149,15 +149,7 @@ export class MediaSession extends EventEmitter<MediaTransportEvents> implements 
     this.#pacer = new Pacer({
       clock: this.#clock,
       leadMs: this.#options.leadMs,
-      pull: () => {
-        try {
-          return frames.pull();
-        } catch (error) {
-          frames.reset();
-          this.emit('error', error instanceof Error ? error : new Error(String(error)));
-          return null;
-        }
-      },
+      pull: () => frames.pullOrSkip((error) => this.emit('error', error)),
       send: (frame, info) => this.#sendFrame(encoder.encode(frame), info),
     });
     this.#pacer.start();

@@ -119,15 +119,7 @@ export class LiveKitTransport extends EventEmitter<MediaTransportEvents> impleme
     this.#pacer = new Pacer({
       clock: options.clock ?? systemClock,
       leadMs: options.leadMs,
-      pull: () => {
-        try {
-          return frames.pull();
-        } catch (error) {
-          frames.reset();
-          this.emit('error', error instanceof Error ? error : new Error(String(error)));
-          return null;
-        }
-      },
+      pull: () => frames.pullOrSkip((error) => this.emit('error', error)),
       send: (frame, info) => this.#capture(frame, info.startOfSpurt),
     });
     room

@@ -1,4 +1,5 @@
 import type { AgentState } from '@voiceroom/sdk/protocol';
+import type { SttExpectation } from '../stages/types.ts';
 import { type EndpointingBounds, endpointingDelayMs } from './endpointing.ts';
 import { classifyOverlap, type Overlap } from './overlap.ts';
 
@@ -24,7 +25,9 @@ export type TurnInput =
   | { type: 'agent_audio_started'; atMs: number }
   /** The agent turn ended (all audio played, or cancelled). */
   | { type: 'agent_turn_ended'; atMs: number }
-  | { type: 'tick'; atMs: number };
+  | { type: 'tick'; atMs: number }
+  /** What the agent's question (as it plays) asks the caller for: judges when the answer is complete. */
+  | { type: 'agent_asked'; expecting: SttExpectation; atMs: number };
 
 export type TurnAction =
   | { type: 'state'; state: AgentState }
@@ -73,6 +76,7 @@ export class TurnStateMachine {
   /** The caller's current speech began while the agent held the floor; what its transcript so far is. */
   #overAgent = false;
   #overlap: Overlap = 'none';
+  #expecting: SttExpectation | undefined;
   #interruptDeadlineMs: number | undefined;
   #resumeDeadlineMs: number | undefined;
 
@@ -128,6 +132,9 @@ export class TurnStateMachine {
           this.#clearPause();
           this.#setState('listening', actions);
         }
+        break;
+      case 'agent_asked':
+        this.#expecting = input.expecting;
         break;
       case 'tick':
         break;
@@ -191,7 +198,7 @@ export class TurnStateMachine {
     this.#finalAtMs = atMs;
     if (words > 0 && !backchannel) {
       this.#pendingText = `${this.#pendingText} ${text.trim()}`.trim().slice(-MAX_PENDING_CHARS);
-      this.#endpointingDelayMs = endpointingDelayMs(this.#pendingText, this.#settings);
+      this.#endpointingDelayMs = endpointingDelayMs(this.#pendingText, this.#settings, this.#expecting);
     }
   }
 

@@ -285,8 +285,9 @@ export function findName(
     const at = findPhrase(words, intro);
     if (at < 0) continue;
     const weak = WEAK_INTROS.has(intro);
-    // "this is Tom" opens a call; deeper in a sentence it rarely introduces a name unless one was asked for.
-    if (weak && !expecting && at > 2) continue;
+    // "this is Tom" opens a call; deeper in a sentence it rarely introduces a name unless one was asked for. "It's"
+    // starts every other answer ("it's 12 Oak Street", "it's the pepperoni"): a name only when one was asked for.
+    if (weak && !expecting && (at > 2 || intro === 'its')) continue;
     const start = at + intro.split(' ').length;
     let end = start;
     while (end < words.length && end - start < 3 && isNameWord(end)) end++;

@@ -107,4 +107,12 @@ describe('findName', () => {
   it('needs the question before a bare word counts as a name', () => {
     expect(findName(tokenize('Sarah'), false)).toBeUndefined();
   });
+
+  it('does not take "it\'s ..." for a name when the agent asked for something else (a misheard address)', () => {
+    expect(
+      findName(tokenize("it's jorge thousand eight hundred twenty two order drive"), false),
+    ).toBeUndefined();
+    expect(findName(tokenize("it's raj of hawaiian pizzas"), false)).toBeUndefined();
+    expect(findName(tokenize("it's jorge"), true)?.value).toBe('Jorge');
+  });
 });

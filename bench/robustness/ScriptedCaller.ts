@@ -36,8 +36,9 @@ export function classifyAgentAsk(reply: string): AgentAsk {
   if (/^did you (say|mean)\b/.test(asked)) return 'check';
   if (/place the order|is that (all )?(right|correct)|shall i|confirm/.test(asked)) return 'confirm';
   if (/what size|which size/.test(asked)) return 'size';
+  // "What's the street address, with the house number ...?" asks for the address, not a phone number
+  if (/address|deliver|street|house number/.test(asked)) return 'address';
   if (/phone|number/.test(asked)) return 'phone';
-  if (/address|deliver/.test(asked)) return 'address';
   if (/name/.test(asked)) return 'name';
   if (/anything else|what else|what would you like to change/.test(asked)) return 'more';
   if (/order|get for you|would you like|which/.test(asked)) return 'order';

@@ -28,6 +28,11 @@ describe('what the agent asks for', () => {
     ["I'm sorry, I'm having trouble understanding. Let me get a person to help you.", 'handoff'],
     ["I'm sorry this is taking a while. Would you like me to get a person to help you?", 'offer'],
     ['Did you say Sarah Miller?', 'check'],
+    [
+      "Sorry, I didn't get that. What's the street address, with the house number and the street name?",
+      'address',
+    ],
+    ["What's the house number on Oak Street?", 'address'],
     ['Three small margherita pizzas, got it. What else can I get you?', 'more'],
     ["Sorry, I didn't get that. Just yes or no: is that all correct?", 'confirm'],
     ['We are open from eleven in the morning.', 'other'],

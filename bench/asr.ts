@@ -17,8 +17,8 @@
  * included) apart from later ones, and the first utterances' WER. final_latency_ms_reused_decoder: the same with
  * each voice's call on the decoder the previous voice's call left (as calls in one worker process share them), so
  * its means come adapted from another caller and there is no second pass.
- * ASR_MODELS (comma-separated names, default all) bounds the run: over 13 voices the general model alone decodes
- * ~13 minutes of audio. Prints one JSON line and writes bench/results/asr.json. Progress goes to stderr.
+ * ASR_MODELS (comma-separated names, default all; empty for none) bounds the run: over 13 voices the general model
+ * alone decodes ~13 minutes of audio. ASR_SKIP=following,cold leaves those sections out. Prints one JSON line and writes bench/results/asr.json. Progress goes to stderr.
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -168,7 +168,8 @@ async function main(): Promise<void> {
   };
   const results: Record<string, unknown> = {};
   const compact: Record<string, unknown> = {};
-  const chosen = process.env.ASR_MODELS?.split(',') ?? Object.keys(models);
+  const chosen = (process.env.ASR_MODELS?.split(',') ?? Object.keys(models)).filter((m) => m !== '');
+  const skipped = new Set(process.env.ASR_SKIP?.split(',') ?? []);
   for (const name of chosen) {
     const make = models[name];
     if (!make) throw new Error(`ASR_MODELS: no model ${name}; choose from ${Object.keys(models).join(', ')}`);
@@ -195,7 +196,7 @@ async function main(): Promise<void> {
   const listenFor = (reference: string) => slotAnswered(nlu, reference);
   const following = await PocketSphinxStt.create({ domain: config });
   const followingByVoice = new Map<string, Recognised[]>();
-  for (const [voice, set] of voices)
+  for (const [voice, set] of skipped.has('following') ? [] : voices)
     followingByVoice.set(voice, (await score(following, set, 'call', listenFor)).pairs);
   following.close();
   const followingDialog = {
@@ -208,7 +209,7 @@ async function main(): Promise<void> {
 
   progress('cold streams (every utterance a first utterance), with and without the second pass');
   const cold: Record<string, unknown> = {};
-  for (const secondPass of [true, false]) {
+  for (const secondPass of skipped.has('cold') ? [] : [true, false]) {
     // no decoder reuse: every stream starts from the model's default means, as a process's first call does
     const stt = await PocketSphinxStt.create({
       domain: config,

@@ -64,6 +64,15 @@ describe('findEmail', () => {
   });
 });
 
+describe('findAddress when the agent asked for the address', () => {
+  it('takes a numbered street whose name the recogniser heard as another word ("order drive")', () => {
+    const said = "it's one thousand eight hundred twenty two order drive";
+    expect(findAddress(tokenize(said), true)?.value).toBe('1822 Order Drive');
+    expect(findAddress(tokenize(said), false)).toBeUndefined();
+    expect(findAddress(tokenize('two large pizzas for the drive'), true)).toBeUndefined();
+  });
+});
+
 describe('findName', () => {
   it.each([
     ['My name is John Smith.', false, 'John Smith'],

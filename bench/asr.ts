@@ -13,10 +13,12 @@
  * following_dialog: the default model's WER when each utterance is decoded with the slot model of the question it
  * answers (as the pipeline does after each agent question), the slot judged from the reference text by the NLU.
  * final_latency_ms: endUtterance -> final with audio paced in real time (what a caller waits for), per voice over
- * its first LATENCY_LINES (4) lines on a fresh stream: a call's first utterance (second pass included) apart from
- * later ones.
- * ASR_MODELS (comma-separated names, default all) bounds the run: over 13 voices the general model alone decodes
- * ~13 minutes of audio. Prints one JSON line and writes bench/results/asr.json. Progress goes to stderr.
+ * its first LATENCY_LINES (4) lines on a fresh stream with a new decoder: a call's first utterance (second pass
+ * included) apart from later ones, and the first utterances' WER. final_latency_ms_reused_decoder: the same with
+ * each voice's call on the decoder the previous voice's call left (as calls in one worker process share them), so
+ * its means come adapted from another caller and there is no second pass.
+ * ASR_MODELS (comma-separated names, default all; empty for none) bounds the run: over 13 voices the general model
+ * alone decodes ~13 minutes of audio. ASR_SKIP=following,cold leaves those sections out. Prints one JSON line and writes bench/results/asr.json. Progress goes to stderr.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -162,7 +164,8 @@ async function main(): Promise<void> {
   };
   const results: Record<string, unknown> = {};
   const compact: Record<string, unknown> = {};
-  const chosen = process.env.ASR_MODELS?.split(',') ?? Object.keys(models);
+  const chosen = (process.env.ASR_MODELS?.split(',') ?? Object.keys(models)).filter((m) => m !== '');
+  const skipped = new Set(process.env.ASR_SKIP?.split(',') ?? []);
   for (const name of chosen) {
     const make = models[name];
     if (!make) throw new Error(`ASR_MODELS: no model ${name}; choose from ${Object.keys(models).join(', ')}`);
@@ -189,7 +192,7 @@ async function main(): Promise<void> {
   const listenFor = (reference: string) => slotAnswered(nlu, reference);
   const following = await PocketSphinxStt.create({ domain: config });
   const followingByVoice = new Map<string, Recognised[]>();
-  for (const [voice, set] of voices)
+  for (const [voice, set] of skipped.has('following') ? [] : voices)
     followingByVoice.set(voice, (await score(following, set, 'call', listenFor)).pairs);
   following.close();
   const followingDialog = {
@@ -202,32 +205,53 @@ async function main(): Promise<void> {
 
   progress('cold streams (every utterance a first utterance), with and without the second pass');
   const cold: Record<string, unknown> = {};
-  for (const secondPass of [true, false]) {
-    const stt = await PocketSphinxStt.create({ domain: config, coldStartSecondPass: secondPass });
+  for (const secondPass of skipped.has('cold') ? [] : [true, false]) {
+    // no decoder reuse: every stream starts from the model's default means, as a process's first call does
+    const stt = await PocketSphinxStt.create({
+      domain: config,
+      coldStartSecondPass: secondPass,
+      idleDecoders: 0,
+    });
     const { misrecognised: _m, ...scored } = await scoreAll(stt, voices, real, 'cold');
     stt.close();
     cold[secondPass ? 'second_pass' : 'single_pass'] = scored;
   }
 
   progress(`final latency with audio paced in real time, ${LATENCY_LINES} lines per voice`);
-  const stt = await PocketSphinxStt.create({ domain: config });
-  const latencyByVoice: Record<string, number[]> = {};
-  for (const [voice, set] of voices) {
-    const stream = stt.createStream();
-    const iterator = stream[Symbol.asyncIterator]();
-    const latencies: number[] = [];
-    for (const u of set.slice(0, LATENCY_LINES))
-      latencies.push((await recognise(stream, iterator, u.pcm, 20)).latencyMs);
-    stream.close();
-    latencyByVoice[voice] = latencies;
+  // fresh: every call builds its decoder (a process's first calls); reused: each voice's call takes the decoder the
+  // previous voice's call left (DecoderPool), its means adapted to another caller, so no second pass
+  const latency: Record<string, ReturnType<typeof finalLatency> & { first_utterance_wer: number }> = {};
+  let perVoiceLatency: Record<string, unknown> = {};
+  for (const mode of ['fresh', 'reused'] as const) {
+    const stt = await PocketSphinxStt.create({ domain: config, idleDecoders: mode === 'fresh' ? 0 : 4 });
+    const latencyByVoice: Record<string, number[]> = {};
+    const firstUtterances: Recognised[] = [];
+    for (const [voice, set] of voices) {
+      const stream = stt.createStream();
+      const iterator = stream[Symbol.asyncIterator]();
+      const latencies: number[] = [];
+      for (const [i, u] of set.slice(0, LATENCY_LINES).entries()) {
+        const r = await recognise(stream, iterator, u.pcm, 20);
+        latencies.push(r.latencyMs);
+        if (i === 0) firstUtterances.push({ reference: u.reference, hypothesis: r.text });
+      }
+      stream.close();
+      latencyByVoice[voice] = latencies;
+    }
+    stt.close();
+    latency[mode] = {
+      ...finalLatency(Object.values(latencyByVoice)),
+      first_utterance_wer: round(wordErrorRate(firstUtterances)),
+    };
+    if (mode === 'fresh')
+      perVoiceLatency = Object.fromEntries(
+        Object.entries(latencyByVoice).map(([voice, l]) => {
+          const { calls: _c, ...figures } = finalLatency([l]);
+          return [voice, { first_utterance: figures.first_utterance_p50, later_p50: figures.later_p50 }];
+        }),
+      );
+    progress(`final latency (${mode} decoders): ${JSON.stringify(latency[mode])}`);
   }
-  stt.close();
-  const perVoiceLatency = Object.fromEntries(
-    Object.entries(latencyByVoice).map(([voice, l]) => {
-      const { calls: _c, ...figures } = finalLatency([l]);
-      return [voice, { first_utterance: figures.first_utterance_p50, later_p50: figures.later_p50 }];
-    }),
-  );
 
   const summary = {
     bench: 'asr',
@@ -239,14 +263,15 @@ async function main(): Promise<void> {
     models: results,
     following_dialog: followingDialog,
     cold,
-    final_latency_ms: { ...finalLatency(Object.values(latencyByVoice)), per_voice: perVoiceLatency },
+    final_latency_ms: { ...latency.fresh, per_voice: perVoiceLatency },
+    final_latency_ms_reused_decoder: latency.reused,
     machine: { cpus: os.cpus().length, loadavg: os.loadavg().map((l) => round(l, 2)), node: process.version },
     at: new Date().toISOString(),
   };
   await mkdir(path.dirname(RESULTS), { recursive: true });
   await writeFile(RESULTS, `${JSON.stringify(summary, null, 2)}\n`);
-  const { models: _models, cold: _cold, final_latency_ms: latency, ...line } = summary;
-  const { per_voice: _pv, ...latencyHeadline } = latency;
+  const { models: _models, cold: _cold, final_latency_ms: freshLatency, ...line } = summary;
+  const { per_voice: _pv, ...latencyHeadline } = freshLatency;
   const { misrecognised: _errors, ...followingWer } = followingDialog;
   console.log(
     JSON.stringify({

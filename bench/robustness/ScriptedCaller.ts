@@ -14,6 +14,10 @@ export type AgentAsk =
   | 'address'
   | 'phone'
   | 'confirm'
+  /** "Did you say Sarah Miller?": the agent checks what it heard. */
+  | 'check'
+  /** "Would you like me to get a person to help you?": an offer, not yet a handoff. */
+  | 'offer'
   | 'placed'
   | 'handoff'
   | 'goodbye'
@@ -23,17 +27,20 @@ export type AgentAsk =
 export function classifyAgentAsk(reply: string): AgentAsk {
   const text = reply.toLowerCase();
   if (/order is placed/.test(text)) return 'placed';
-  if (/(get|connect|transfer)[^.?]* (a person|someone|a human|a colleague)|let me get a person/.test(text))
-    return 'handoff';
   const questions = text.split(/(?<=[?.!])\s+/).filter((s) => s.includes('?'));
   const asked = questions.at(-1) ?? '';
+  const person = /(get|connect|transfer)[^.?]* (a person|someone|a human|a colleague)/;
+  if (person.test(asked)) return 'offer';
+  if (person.test(text) || /let me get a person/.test(text)) return 'handoff';
   if (!asked && /goodbye|bye\b/.test(text)) return 'goodbye';
-  if (/place the order|is that (right|correct)|shall i|confirm/.test(asked)) return 'confirm';
+  if (/^did you (say|mean)\b/.test(asked)) return 'check';
+  if (/place the order|is that (all )?(right|correct)|shall i|confirm/.test(asked)) return 'confirm';
   if (/what size|which size/.test(asked)) return 'size';
+  // "What's the street address, with the house number ...?" asks for the address, not a phone number
+  if (/address|deliver|street|house number/.test(asked)) return 'address';
   if (/phone|number/.test(asked)) return 'phone';
-  if (/address|deliver/.test(asked)) return 'address';
   if (/name/.test(asked)) return 'name';
-  if (/anything else|what would you like to change/.test(asked)) return 'more';
+  if (/anything else|what else|what would you like to change/.test(asked)) return 'more';
   if (/order|get for you|would you like|which/.test(asked)) return 'order';
   return 'other';
 }
@@ -61,6 +68,7 @@ export class ScriptedCaller {
   #gave = { name: false, address: false, phone: false };
   #overlapDone = false;
   #last: Utterance | undefined;
+  #lastAsk: AgentAsk | undefined;
 
   constructor(conversation: Conversation) {
     this.#conversation = conversation;
@@ -76,8 +84,10 @@ export class ScriptedCaller {
     if (ask === 'placed' || ask === 'handoff' || ask === 'goodbye') return undefined;
     // "Sorry, I didn't get that. What would you like to order?": say the same again, not the next thing
     const misheard = /didn't (get|catch|understand)|say that again|pardon/i.test(agentReply);
-    const utterance = misheard && this.#last ? this.#last : this.#utteranceFor(ask, agentReply);
+    const again = misheard && this.#last && family(ask) === family(this.#lastAsk);
+    const utterance = again && this.#last ? this.#last : this.#utteranceFor(ask, agentReply);
     this.#last = utterance;
+    this.#lastAsk = ask;
     const overlapNext =
       !this.#overlapDone &&
       this.#conversation.overlap !== 'none' &&
@@ -116,10 +126,28 @@ export class ScriptedCaller {
         return plain(`my number is ${spokenPhone(c.phone)}`);
       case 'confirm':
         return c.yes;
+      case 'check':
+        return plain(this.#heardRight(reply) ? 'yes' : 'no');
+      case 'offer':
+        return plain("no thanks, let's keep going");
       case 'other':
         return this.#last ?? c.moves[0]?.text ?? c.done;
     }
     return c.done;
+  }
+
+  /** "Did you say X?": yes when X is what the caller last said or meant (a name, a size, an address). */
+  #heardRight(reply: string): boolean {
+    const guess = normal(/did you (?:say|mean) (.+?)\?/i.exec(reply)?.[1] ?? '');
+    if (!guess) return false;
+    const c = this.#conversation;
+    const meant = [
+      this.#last?.segments.join(' ') ?? '',
+      c.name,
+      c.address,
+      ...c.intended.items.map((l) => l.size ?? ''),
+    ];
+    return meant.some((m) => ` ${normal(m)} `.includes(` ${guess} `));
   }
 
   #address(...parts: string[]): Utterance {
@@ -132,6 +160,19 @@ export class ScriptedCaller {
     }
     return { segments, pausesMs: segments.slice(1).map((_, i) => 400 + ((c.index + i) % 4) * 150) };
   }
+}
+
+/** Asking for the order or for more is one question to the caller (its next move). */
+function family(ask: AgentAsk | undefined): string | undefined {
+  return ask === 'more' ? 'order' : ask;
+}
+
+function normal(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9 ]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function plain(text: string): Utterance {

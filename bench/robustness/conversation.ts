@@ -63,7 +63,8 @@ export interface Conversation {
   intended: { items: OrderLine[]; name: string; address: string; phone: string };
 }
 
-export const FLITE_VOICES = ['kal', 'awb_time', 'kal16', 'awb', 'rms', 'slt'] as const;
+/** Not awb_time: a limited-domain voice that can only say the time (its other speech is unintelligible). */
+export const FLITE_VOICES = ['kal', 'kal16', 'awb', 'rms', 'slt'] as const;
 export const ESPEAK_VOICES = [
   'en-us',
   'en-gb',
@@ -291,7 +292,7 @@ export interface GenerateOptions {
 
 /**
  * Conversation `index` of the set for `seed`. Voices and noises go round so that a short run still covers them
- * (their counts are coprime in the default set: 12 voices, 5 noise conditions).
+ * (their counts are coprime in the default set: 11 voices, 5 noise conditions).
  */
 export function generateConversation(options: GenerateOptions, index: number): Conversation {
   const voices = options.voices ?? ALL_VOICES;

@@ -45,6 +45,10 @@ interface Span {
   endT: number;
 }
 
+interface SaidSpan extends Span {
+  line: string;
+}
+
 async function play(page: Page, audio: CallerAudio): Promise<Span> {
   const span = await say(page, audio.pcm);
   return { startT: span.startT + audio.speechStartMs, endT: span.startT + audio.speechEndMs };
@@ -90,7 +94,7 @@ export async function runRobustnessCall(ctx: CallContext, c: Conversation): Prom
   const render = (u: Conversation['yes']) => renderUtterance(u, c.voice, c.wpm, noise, ctx.workDir);
   const caller = new ScriptedCaller(c);
   const transcript: string[] = [];
-  const spans: Span[] = [];
+  const spans: SaidSpan[] = [];
   let overlapSpan: Span | undefined;
   let backchannelStopped: boolean | undefined;
   let outcome: Outcome = 'loop';
@@ -135,12 +139,12 @@ export async function runRobustnessCall(ctx: CallContext, c: Conversation): Prom
   try {
     for (let turn = 0; ; turn++) {
       noteCaller();
-      const reply = events
-        .finals(roomId, 'agent', replySince)
-        .map((t) => t.text)
-        .join(' ');
-      note(`agent: ${reply}`);
-      confirmed = parseReadBack(reply, ctx.menu) ?? confirmed;
+      const finals = events.finals(roomId, 'agent', replySince);
+      note(`agent: ${finals.map((t) => t.text).join(' ')}`);
+      for (const f of finals) confirmed = parseReadBack(f.text, ctx.menu) ?? confirmed;
+      // a caller answers the reply it heard out, not one the agent broke off itself
+      const heardOut = finals.filter((t) => !t.interrupted);
+      const reply = (heardOut.length > 0 ? heardOut : finals).at(-1)?.text ?? '';
       const next = caller.answer(reply);
       if (!next) {
         const ended = classifyAgentAsk(reply);
@@ -157,8 +161,8 @@ export async function runRobustnessCall(ctx: CallContext, c: Conversation): Prom
       phoneSaid ||= next.utterance.segments.some((s) => /number is/.test(s));
       replySince = performance.now();
       const span = await play(page, audio);
-      spans.push(span);
       said = next.utterance.segments.join(' … ');
+      spans.push({ ...span, line: said });
       if (!(await events.spoke(roomId, replySince, 25_000))) {
         // a real caller says it again once; twice unanswered is a silent agent
         if (++silences >= 2) {
@@ -182,6 +186,11 @@ export async function runRobustnessCall(ctx: CallContext, c: Conversation): Prom
       }
       // after a barge-in the agent stops, then answers it: wait for that answer too
       await events.doneSpeaking(roomId, 45_000, overlapSpan && c.overlap === 'barge' ? 1_500 : 400);
+      // the rest of the caller's line broke off a reply the agent began in a pause: its answer to the rest follows
+      if (events.finals(roomId, 'agent', replySince).at(-1)?.interrupted) {
+        const brokenAt = performance.now();
+        if (await events.spoke(roomId, brokenAt, 5_000)) await events.doneSpeaking(roomId, 45_000);
+      }
     }
   } catch (err) {
     outcome = 'error';
@@ -208,6 +217,7 @@ export async function runRobustnessCall(ctx: CallContext, c: Conversation): Prom
     confirmed,
     extracted,
     cutOffs: timings.filter((t) => t.cutOff).length,
+    cutOffLines: timings.filter((t) => t.cutOff).map((t) => t.s.line),
     utterances: timings.length,
     voiceToVoiceMs: timings.flatMap((t) =>
       t.voiceToVoiceMs === undefined ? [] : [Math.round(t.voiceToVoiceMs)],

@@ -30,6 +30,8 @@ export interface CallRecord {
   extracted: Extracted | null;
   /** Caller utterances the agent started answering before they were over. */
   cutOffs: number;
+  /** What the caller was saying when cut off (for finding why). */
+  cutOffLines?: string[];
   utterances: number;
   voiceToVoiceMs: number[];
   backchannel?: { stopped: boolean };

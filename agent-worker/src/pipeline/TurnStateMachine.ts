@@ -1,3 +1,4 @@
+import type { SttExpectation } from '@voiceroom/agent-core/stages';
 import type { AgentState } from '@voiceroom/protocol';
 import { type EndpointingBounds, endpointingDelayMs } from './endpointing.ts';
 import { classifyOverlap, type Overlap } from './overlap.ts';
@@ -24,7 +25,9 @@ export type TurnInput =
   | { type: 'agent_audio_started'; atMs: number }
   /** The agent turn ended (all audio played, or cancelled). */
   | { type: 'agent_turn_ended'; atMs: number }
-  | { type: 'tick'; atMs: number };
+  | { type: 'tick'; atMs: number }
+  /** What the agent's question (as it plays) asks the caller for: judges when the answer is complete. */
+  | { type: 'agent_asked'; expecting: SttExpectation; atMs: number };
 
 export type TurnAction =
   | { type: 'state'; state: AgentState }
@@ -56,6 +59,9 @@ export function countWords(text: string): number {
  * A backchannel over the agent ("yeah", "uh huh", "okay") is not a barge-in either: while the transcript so far is
  * only backchannel words, the duration rule waits for the final, and a backchannel final resumes the output and is
  * not a caller turn. "Wait", "no", "stop" interrupt as soon as a partial has them; any other word as before.
+ * Nor does the duration rule decide while nothing is recognised yet (the recogniser lags the VAD, most under load):
+ * the output stays paused, so the caller hears the agent stop either way, and the first words decide; speech with
+ * no words for falseInterruptionTimeoutMs is a barge-in after all.
  */
 export class TurnStateMachine {
   readonly #settings: TurnSettings;
@@ -73,6 +79,9 @@ export class TurnStateMachine {
   /** The caller's current speech began while the agent held the floor; what its transcript so far is. */
   #overAgent = false;
   #overlap: Overlap = 'none';
+  /** The caller's speech over the agent has lasted long enough to be a barge-in, if its words are not a backchannel. */
+  #durationMet = false;
+  #expecting: SttExpectation | undefined;
   #interruptDeadlineMs: number | undefined;
   #resumeDeadlineMs: number | undefined;
 
@@ -129,6 +138,9 @@ export class TurnStateMachine {
           this.#setState('listening', actions);
         }
         break;
+      case 'agent_asked':
+        this.#expecting = input.expecting;
+        break;
       case 'tick':
         break;
     }
@@ -141,6 +153,7 @@ export class TurnStateMachine {
     this.#speechStartAtMs = atMs;
     this.#overAgent = this.#agentActive;
     this.#overlap = 'none';
+    this.#durationMet = false;
     if (this.#agentActive) this.#startPause(atMs, actions);
   }
 
@@ -161,12 +174,15 @@ export class TurnStateMachine {
     this.#speechEndAtMs = atMs;
     this.#awaitingFinal = true;
     if (this.#state !== 'paused') return;
-    if (atMs - this.#speechStartAtMs >= this.#settings.minInterruptionMs && this.#overlap !== 'backchannel') {
+    const long = atMs - this.#speechStartAtMs >= this.#settings.minInterruptionMs;
+    if (long && (this.#overlap === 'speech' || this.#overlap === 'stop')) {
       this.#interrupt(actions);
       return;
     }
+    // Nothing recognised yet, or a backchannel: the final decides; without one, the output resumes.
     this.#interruptDeadlineMs = undefined;
-    this.#resumeDeadlineMs = this.#speechStartAtMs + this.#settings.falseInterruptionTimeoutMs;
+    this.#resumeDeadlineMs =
+      (long ? atMs : this.#speechStartAtMs) + this.#settings.falseInterruptionTimeoutMs;
   }
 
   #onTranscript(text: string, final: boolean, atMs: number, actions: TurnAction[]): void {
@@ -176,8 +192,8 @@ export class TurnStateMachine {
     if (this.#state === 'paused') {
       const wordRule =
         this.#settings.minInterruptionWords > 0 && words >= this.#settings.minInterruptionWords;
-      // Past the duration rule only because it was a backchannel so far: any other word now is a barge-in.
-      const deferred = this.#interruptDeadlineMs === undefined && this.#userSpeaking;
+      // Past the duration rule only because it was a backchannel (or nothing) so far: any other word now is a barge-in.
+      const deferred = this.#durationMet && this.#userSpeaking;
       if (
         overlap === 'stop' ||
         (!backchannel && (wordRule || (final && words > 0) || (deferred && overlap === 'speech')))
@@ -191,7 +207,7 @@ export class TurnStateMachine {
     this.#finalAtMs = atMs;
     if (words > 0 && !backchannel) {
       this.#pendingText = `${this.#pendingText} ${text.trim()}`.trim().slice(-MAX_PENDING_CHARS);
-      this.#endpointingDelayMs = endpointingDelayMs(this.#pendingText, this.#settings);
+      this.#endpointingDelayMs = endpointingDelayMs(this.#pendingText, this.#settings, this.#expecting);
     }
   }
 
@@ -221,7 +237,10 @@ export class TurnStateMachine {
 
   #checkDeadlines(nowMs: number, actions: TurnAction[]): void {
     if (this.#interruptDeadlineMs !== undefined && nowMs >= this.#interruptDeadlineMs && this.#userSpeaking) {
+      this.#durationMet = true;
+      const wordless = this.#speechStartAtMs + this.#settings.falseInterruptionTimeoutMs;
       if (this.#overlap === 'backchannel') this.#interruptDeadlineMs = undefined;
+      else if (this.#overlap === 'none' && nowMs < wordless) this.#interruptDeadlineMs = wordless;
       else this.#interrupt(actions);
     }
     if (this.#resumeDeadlineMs !== undefined && nowMs >= this.#resumeDeadlineMs) this.#resume(actions);

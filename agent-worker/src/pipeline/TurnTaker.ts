@@ -1,3 +1,4 @@
+import type { SttExpectation } from '@voiceroom/agent-core/stages';
 import type { AgentState } from '@voiceroom/protocol';
 import type { Clock } from './clock.ts';
 import { FrameProcessor } from './FrameProcessor.ts';
@@ -48,6 +49,11 @@ export class TurnTaker extends FrameProcessor {
     // the turn reaches the output first, so a pause decided for it applies to it
     this.pushDown({ kind: 'speak', text });
     this.#feed({ type: 'agent_turn_started', atMs: this.#streamNowMs });
+  }
+
+  /** The agent's question asks for `slot` (told as it plays): the end of the answer is judged against it. */
+  expect(slot: SttExpectation): void {
+    this.#feed({ type: 'agent_asked', expecting: slot, atMs: this.#streamNowMs });
   }
 
   setAnswering(answering: boolean): void {

@@ -343,7 +343,9 @@ export class VoicePipeline implements CallPipeline {
       agentSpeaking: (turnId, text, startedAtMs, atMs) => {
         agentTranscript(turnId, text, false, false, startedAtMs, atMs);
         // As each sentence starts playing, so the recogniser is ready before the caller answers the question.
-        this.#input.expect(listeningFor(text));
+        const expecting = listeningFor(text);
+        this.#input.expect(expecting);
+        this.#turnTaker.expect(expecting);
       },
       agentTurnEnded: (turnId, text, interrupted, startedAtMs, atMs) =>
         agentTranscript(turnId, text, true, interrupted, startedAtMs, atMs),

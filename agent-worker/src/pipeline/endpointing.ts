@@ -2,8 +2,12 @@
  * Semantic end of turn: how long to wait after the caller stops speaking, judged from what they said so far. A
  * sentence that cannot end there ("and", "my name is", a number still being said, a trailing "um") gets the longest
  * wait, so a natural pause is not cut; a complete short answer ("yes", "that's all", "thanks") the shortest, so
- * the reply comes sooner; anything else the configured delay.
+ * the reply comes sooner; anything else the configured delay. A lone "yes", "no" or "okay" is complete only as the
+ * answer to a yes/no question: elsewhere ("Anything else?" "No, ... that's everything"; "Okay, ... I'd like") callers
+ * go on after it, and cutting there made the agent answer half a sentence.
  */
+import type { SttExpectation } from '@voiceroom/agent-core/stages';
+
 export interface EndpointingBounds {
   endpointingDelayMs: number;
   /** Defaults to endpointingDelayMs (no adaptation) when absent. */
@@ -79,6 +83,9 @@ const COMPLETE_ANSWERS = [
   // person"): the handoff should not wait on the longer delay.
   /\b(talk|speak|want|need|get me|transfer me|connect me)\b.*\b(person|human|manager|representative|someone)$/,
 ];
+/** One word that answers a yes/no question, and often starts a longer answer to anything else. */
+const LONE_ANSWER =
+  /^(yes|yeah|yep|yup|sure|okay|ok|right|correct|exactly|perfect|absolutely|no|nope|nah|alright)$/;
 /** Endings that close a request. */
 const CLOSING = /\b(please|thanks|thank you|thats all|thats it|thats everything)$/;
 
@@ -92,7 +99,8 @@ const MAX_CHARS = 200;
 
 const isNumber = (w: string) => /^\d+$/.test(w) || NUMBER_WORDS.has(w);
 
-export function completeness(text: string): Completeness {
+/** `expecting`: what the agent's last question asked for (undefined before it asked anything). */
+export function completeness(text: string, expecting?: SttExpectation): Completeness {
   const normal = text
     .slice(-MAX_CHARS)
     .toLowerCase()
@@ -107,14 +115,19 @@ export function completeness(text: string): Completeness {
   // "five five five one", "one twenty", "my address is twelve": a phone or house number still being said.
   const previous = words.at(-2) ?? '';
   if (isNumber(last) && (isNumber(previous) || BEFORE_A_NUMBER.has(previous))) return 'incomplete';
+  if (LONE_ANSWER.test(normal) && expecting !== undefined && expecting !== 'yesno') return 'unknown';
   if (COMPLETE_ANSWERS.some((p) => p.test(normal)) || CLOSING.test(normal)) return 'complete';
   return 'unknown';
 }
 
-export function endpointingDelayMs(text: string, bounds: EndpointingBounds): number {
+export function endpointingDelayMs(
+  text: string,
+  bounds: EndpointingBounds,
+  expecting?: SttExpectation,
+): number {
   const base = bounds.endpointingDelayMs;
   const min = Math.min(bounds.minEndpointingDelayMs ?? base, base);
   const max = Math.max(bounds.maxEndpointingDelayMs ?? base, base);
-  const judged = completeness(text);
+  const judged = completeness(text, expecting);
   return judged === 'incomplete' ? max : judged === 'complete' ? min : base;
 }

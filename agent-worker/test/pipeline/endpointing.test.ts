@@ -41,6 +41,15 @@ describe('endpointing policy', () => {
     expect(endpointingDelayMs(text, bounds)).toBe(200);
   });
 
+  it('takes a lone yes or no as complete only as the answer to a yes/no question', () => {
+    for (const word of ['no', 'yeah', 'okay', 'yes']) {
+      expect(endpointingDelayMs(word, bounds, 'yesno')).toBe(200);
+      expect(endpointingDelayMs(word, bounds, 'order')).toBe(300);
+      expect(endpointingDelayMs(word, bounds, 'name')).toBe(300);
+    }
+    expect(endpointingDelayMs("no that's all", bounds, 'order')).toBe(200);
+  });
+
   it.each(['two large pepperoni pizzas', 'make it two', 'maria lopez', 'twelve oak street'])(
     'keeps the configured delay for %j',
     (text) => {
@@ -62,8 +71,9 @@ describe('endpointing policy', () => {
 });
 
 describe('VoicePipeline semantic end of turn', () => {
-  async function greeted(turn = {}) {
+  async function greeted(turn = {}, greeting = 'Hello there. How can I help?') {
     const h = createHarness({
+      greeting,
       turn: {
         endpointingDelayMs: 300,
         minInterruptionMs: 300,
@@ -98,8 +108,19 @@ describe('VoicePipeline semantic end of turn', () => {
     expect(h.dialog.requests[0]?.input.userText).toBe('my name is');
   });
 
-  it('answers a complete "yes" sooner than the configured delay', async () => {
-    const h = await greeted();
+  it('answers "no", a pause, "that\'s everything" after "Anything else?" as one turn', async () => {
+    const h = await greeted({}, 'Two cokes, got it. Anything else?');
+    h.stt.utterances.push('no', "that's everything");
+    await h.run(400, 'speech');
+    // past the VAD's 200 ms and the short delay a complete answer would get, within the configured 300 ms
+    await h.run(260);
+    await h.run(600, 'speech');
+    await h.run(1500);
+    expect(h.dialog.requests.map((r) => r.input.userText)).toEqual(["no that's everything"]);
+  });
+
+  it('answers a complete "yes" to a yes/no question sooner than the configured delay', async () => {
+    const h = await greeted({}, 'Shall I place the order?');
     h.stt.utterances.push('yes');
     await h.run(400, 'speech');
     await h.run(800);

@@ -74,21 +74,57 @@ describe('TurnStateMachine', () => {
     ]);
   });
 
-  it('speech still going after minInterruptionMs plus the VAD hangover is a real interruption', () => {
+  it('speech with words still going after minInterruptionMs plus the VAD hangover is a real interruption', () => {
     const m = speakingMachine();
     m.handle({ type: 'user_speech_start', atMs: 2000 });
+    m.handle({ type: 'user_transcript', text: 'can i', final: false, atMs: 2300 });
     expect(m.nextDeadlineMs).toBe(2550);
     expect(m.handle({ type: 'tick', atMs: 2549 })).toEqual([]);
     expect(types(m.handle({ type: 'tick', atMs: 2550 }))).toEqual(['interrupt', 'state:listening']);
   });
 
-  it('speech that ended having lasted minInterruptionMs is a real interruption, decided at its end', () => {
+  it('speech with words that ended having lasted minInterruptionMs is a real interruption, decided at its end', () => {
     const m = speakingMachine();
     m.handle({ type: 'user_speech_start', atMs: 2000 });
+    m.handle({ type: 'user_transcript', text: 'can i', final: false, atMs: 2250 });
     expect(types(m.handle({ type: 'user_speech_end', atMs: 2320 }))).toEqual([
       'interrupt',
       'state:listening',
     ]);
+  });
+
+  it('a backchannel the recogniser has not heard yet when the duration rule falls due stays paused until its words resume the reply', () => {
+    const m = speakingMachine();
+    m.handle({ type: 'user_speech_start', atMs: 2000 });
+    expect(m.handle({ type: 'tick', atMs: 2600 })).toEqual([]);
+    expect(m.handle({ type: 'user_speech_end', atMs: 2700 })).toEqual([]);
+    expect(m.state).toBe('paused');
+    const actions = m.handle({ type: 'user_transcript', text: 'uh huh', final: true, atMs: 2900 });
+    expect(types(actions)).toEqual(['resume_output', 'state:speaking']);
+  });
+
+  it('speech the recogniser had no words for at its end is a barge-in once its final has words', () => {
+    const m = speakingMachine();
+    m.handle({ type: 'user_speech_start', atMs: 2000 });
+    expect(m.handle({ type: 'user_speech_end', atMs: 2400 })).toEqual([]);
+    const actions = m.handle({ type: 'user_transcript', text: 'two cokes', final: true, atMs: 2700 });
+    expect(types(actions)).toEqual(['interrupt', 'state:listening', 'commit_user_turn']);
+  });
+
+  it('still wordless after the first words of a backchannel, speech goes on: the first other word interrupts at once', () => {
+    const m = speakingMachine();
+    m.handle({ type: 'user_speech_start', atMs: 2000 });
+    expect(m.handle({ type: 'tick', atMs: 2600 })).toEqual([]);
+    const actions = m.handle({ type: 'user_transcript', text: 'i want', final: false, atMs: 2700 });
+    expect(types(actions)).toEqual(['interrupt', 'state:listening']);
+  });
+
+  it('speech with no words at all for falseInterruptionTimeoutMs is a barge-in (a lagging recogniser cannot hold the reply)', () => {
+    const m = speakingMachine();
+    m.handle({ type: 'user_speech_start', atMs: 2000 });
+    expect(m.handle({ type: 'tick', atMs: 2600 })).toEqual([]);
+    expect(m.handle({ type: 'tick', atMs: 3499 })).toEqual([]);
+    expect(types(m.handle({ type: 'tick', atMs: 3500 }))).toEqual(['interrupt', 'state:listening']);
   });
 
   it('a short burst with an empty final resumes the output (false interruption)', () => {
@@ -181,6 +217,7 @@ describe('TurnStateMachine', () => {
       'pause_output',
       'state:paused',
     ]);
+    m.handle({ type: 'user_transcript', text: 'can i', final: false, atMs: 400 });
     expect(types(m.handle({ type: 'tick', atMs: 600 }))).toEqual(['interrupt', 'state:listening']);
   });
 

@@ -56,9 +56,12 @@ describe('TurnTaker (frames in, frames out)', () => {
     ]);
     expect(out.down.map((f) => f.kind)).toEqual(['speak', 'user_started_speaking', 'pause_output']);
     expect(out.up).toEqual([{ kind: 'bot_started_speaking', turnId: 0, atMs: 1 }]);
-    // 300 ms of speech plus the VAD's 200 ms hangover
-    await feedFrames(processor, [{ kind: 'caller_audio_processed', streamMs: 500 }]);
-    expect(out.down.at(-1)?.kind).toBe('pause_output');
+    // 300 ms of speech plus the VAD's 200 ms hangover, with words heard
+    await feedFrames(processor, [
+      { kind: 'transcription', text: 'can i', final: false, atMs: 1300, streamMs: 400 },
+      { kind: 'caller_audio_processed', streamMs: 500 },
+    ]);
+    expect(out.down.map((f) => f.kind)).not.toContain('interruption');
     await feedFrames(processor, [{ kind: 'caller_audio_processed', streamMs: 700 }]);
     expect(out.down.at(-1)).toEqual({ kind: 'interruption' });
   });

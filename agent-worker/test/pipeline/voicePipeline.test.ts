@@ -178,10 +178,10 @@ describe('VoicePipeline', () => {
     await h.run(800, 'speech');
     await h.run(1500);
     expect(h.pipeline.state).toBe('speaking');
-    // no words for it: only its duration can make it an interruption
+    // no words for it: only its duration can make it an interruption (falseInterruptionTimeoutMs of wordless speech)
     h.stt.withholdFinals = true;
-    // 400 ms of speech delivered at once: on the wall clock it would last 0 ms (a false interruption)
-    await h.stallThenBurst(400, 'speech');
+    // 1.6 s of speech delivered at once: on the wall clock it would last 0 ms (a false interruption)
+    await h.stallThenBurst(1600, 'speech');
     await h.run(600);
     expect(h.of('transcript').some((t) => t.speaker === 'agent' && t.interrupted)).toBe(true);
     expect(h.pipeline.state).toBe('listening');

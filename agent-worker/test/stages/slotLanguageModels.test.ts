@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { censusNames } from '../../src/stages/stt/lm/censusNames.ts';
 import { FIRST_NAMES, LAST_NAMES } from '../../src/stages/stt/lm/corpusWords.ts';
 import { buildSlotCorpora } from '../../src/stages/stt/lm/slotCorpus.ts';
+import { DecoderPool } from '../../src/stages/stt/pocketsphinx/DecoderPool.ts';
 import { loadPocketSphinx } from '../../src/stages/stt/pocketsphinx/native.ts';
 import { PocketSphinxStream } from '../../src/stages/stt/pocketsphinx/PocketSphinxStream.ts';
 import {
@@ -89,7 +90,7 @@ describe('recognition that follows the dialog (pocketsphinx)', () => {
 
   it('a slot model that fails to load leaves its slot on the domain model instead of breaking recognition', async () => {
     const errors: Error[] = [];
-    const stream = new PocketSphinxStream({
+    const decoders = new DecoderPool({
       lib: loadPocketSphinx(),
       decoderArgs: {
         '-hmm': `${DEFAULT_POCKETSPHINX_MODEL}/en-us`,
@@ -97,6 +98,10 @@ describe('recognition that follows the dialog (pocketsphinx)', () => {
         '-dict': stt.model.dictionary,
         '-logfn': '/dev/null',
       },
+      maxIdle: 0,
+    });
+    const stream = new PocketSphinxStream({
+      decoders,
       partialIntervalMs: 250,
       coldStartSecondPass: false,
       slotModels: { name: '/nonexistent/slot-name.arpa', order: stt.model.slotModels.order as string },

@@ -26,6 +26,15 @@ describe('what the agent asks for', () => {
       'placed',
     ],
     ["I'm sorry, I'm having trouble understanding. Let me get a person to help you.", 'handoff'],
+    ["I'm sorry this is taking a while. Would you like me to get a person to help you?", 'offer'],
+    ['Did you say Sarah Miller?', 'check'],
+    [
+      "Sorry, I didn't get that. What's the street address, with the house number and the street name?",
+      'address',
+    ],
+    ["What's the house number on Oak Street?", 'address'],
+    ['Three small margherita pizzas, got it. What else can I get you?', 'more'],
+    ["Sorry, I didn't get that. Just yes or no: is that all correct?", 'confirm'],
     ['We are open from eleven in the morning.', 'other'],
   ])('"%s" asks for %s', (reply, ask) => {
     expect(classifyAgentAsk(reply)).toBe(ask);
@@ -92,6 +101,29 @@ describe('the scripted caller when it was not understood', () => {
     const first = said(caller, agent.greeting);
     expect(said(caller, "Sorry, I didn't get that. What would you like to order?")).toBe(first);
     expect(said(caller, 'Anything else?')).toBe(c.moves[1]?.text.segments.join(' '));
+  });
+});
+
+describe('the scripted caller when the agent checks or offers', () => {
+  const c = conversations.find((x) => !x.nameWithAddress) as Conversation;
+
+  it('says yes when the agent heard it right and no when it did not', () => {
+    const caller = new ScriptedCaller(c);
+    said(caller, 'Can I get a name for the order?');
+    expect(said(caller, `Did you say ${c.name}?`)).toBe('yes');
+    expect(said(caller, 'Did you say Zebulon Quartz?')).toBe('no');
+  });
+
+  it('declines a person and goes on with the order', () => {
+    const caller = new ScriptedCaller(c);
+    expect(said(caller, 'Would you like me to get a person to help you?')).toMatch(/^no\b/);
+    expect(said(caller, 'Anything else?')).toBe(c.moves[0]?.text.segments.join(' '));
+  });
+
+  it('after "sorry, I didn\'t get that" answers a new question instead of repeating the last line', () => {
+    const caller = new ScriptedCaller(c);
+    said(caller, 'Can I get a name for the order?');
+    expect(said(caller, "Sorry, I didn't get that. What's the delivery address?")).toContain(c.address);
   });
 });
 

@@ -135,7 +135,10 @@ export class CallTracker {
 
   /** Understands one utterance and applies it; returns the understanding and the order lines it touched. */
   hear(text: string, expecting: Expectation): { understanding: Understanding; touched: OrderLine[] } {
-    const understanding = this.#referToOffer(this.#nlu.understand(text, expecting));
+    const understanding = this.#detailAnswer(
+      this.#referToOffer(this.#nlu.understand(text, expecting)),
+      expecting,
+    );
     this.#offered = undefined;
     this.#heard++;
     const touched = this.#order.apply(understanding.ops);
@@ -168,6 +171,17 @@ export class CallTracker {
       understanding.goodbye;
     if (meaningful) this.#understood++;
     return { understanding, touched };
+  }
+
+  /**
+   * Asked for a name, address or phone, a change that names no item ("... market two large", a misheard
+   * "boulevard") is not taken: it would change the line in focus behind the caller's back. Naming the item
+   * ("make the pepperoni two") still changes it.
+   */
+  #detailAnswer(u: Understanding, expecting: Expectation): Understanding {
+    if (expecting !== 'name' && expecting !== 'address' && expecting !== 'phone') return u;
+    const ops = u.ops.filter((o) => o.kind === 'add' || o.kind === 'clear' || o.target.name !== undefined);
+    return ops.length === u.ops.length ? u : { ...u, ops };
   }
 
   /** "Oak Street" was heard without a house number; asked for the address again, "seventeen" completes it. */

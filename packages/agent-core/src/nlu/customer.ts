@@ -41,6 +41,7 @@ const STREET_TYPES: Readonly<Record<string, string>> = {
   plaza: 'Plaza',
 };
 const UNIT_WORDS = new Set(['apartment', 'apt', 'unit', 'suite', 'flat', 'room']);
+const FUNCTION_WORDS = new Set(['the', 'and', 'its', 'for', 'with', 'that', 'this', 'from', 'you', 'your']);
 /** Words that may sit between the house number and the street name without being part of it. */
 const NOT_STREET_NAME = new Set(
   [...COMMON_WORDS].filter(
@@ -89,6 +90,12 @@ export function findAddress(tokens: readonly Token[], expecting = false): Found<
       const w = words[nameStart - 1] ?? '';
       if (isDigits(w) || isNumberWord(w) || w === 'oh' || NOT_STREET_NAME.has(w) || STREET_TYPES[w]) break;
       nameStart--;
+    }
+    // Asked for the address, "twelve order drive" is a street the recogniser misheard ("Orchard Drive"), not
+    // nothing: taken (the read-back lets the caller correct it) instead of asking again and again.
+    const misheard = words[s - 1] ?? '';
+    if (nameStart === s && expecting && /^[a-z]{3,}$/.test(misheard) && !isNumberWord(misheard)) {
+      if (!FUNCTION_WORDS.has(misheard) && houseNumberBefore(words, s - 1)) nameStart = s - 1;
     }
     if (nameStart === s) continue;
     const house = houseNumberBefore(words, nameStart);
@@ -285,8 +292,9 @@ export function findName(
     const at = findPhrase(words, intro);
     if (at < 0) continue;
     const weak = WEAK_INTROS.has(intro);
-    // "this is Tom" opens a call; deeper in a sentence it rarely introduces a name unless one was asked for.
-    if (weak && !expecting && at > 2) continue;
+    // "this is Tom" opens a call; deeper in a sentence it rarely introduces a name unless one was asked for. "It's"
+    // starts every other answer ("it's 12 Oak Street", "it's the pepperoni"): a name only when one was asked for.
+    if (weak && !expecting && (at > 2 || intro === 'its')) continue;
     const start = at + intro.split(' ').length;
     let end = start;
     while (end < words.length && end - start < 3 && isNameWord(end)) end++;

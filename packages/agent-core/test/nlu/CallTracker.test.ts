@@ -19,6 +19,19 @@ function orderAfter(...utterances: Array<string | [Expectation, string]>) {
 
 const lines = (tracker: CallTracker) => tracker.order.lines.map((l) => [l.name, l.size, l.quantity]);
 
+describe('CallTracker: answers to a detail question', () => {
+  it('asked for the address, a change that names no item does not touch the order (a misheard "boulevard")', () => {
+    const tracker = orderAfter('a medium pepperoni pizza', [
+      'address',
+      "it's three thousand two hundred forty nine market two large",
+    ]);
+    expect(lines(tracker)).toEqual([['pepperoni pizza', 'medium', 1]]);
+    expect(lines(orderAfter('a medium pepperoni pizza', ['address', 'make the pepperoni two']))).toEqual([
+      ['pepperoni pizza', 'medium', 2],
+    ]);
+  });
+});
+
 describe('CallTracker: taking the order', () => {
   it('reads several items with sizes and quantities from one sentence', () => {
     expect(lines(orderAfter("Hi, I'd like two large pepperoni pizzas and a Coke, please."))).toEqual([

@@ -64,6 +64,15 @@ describe('findEmail', () => {
   });
 });
 
+describe('findAddress when the agent asked for the address', () => {
+  it('takes a numbered street whose name the recogniser heard as another word ("order drive")', () => {
+    const said = "it's one thousand eight hundred twenty two order drive";
+    expect(findAddress(tokenize(said), true)?.value).toBe('1822 Order Drive');
+    expect(findAddress(tokenize(said), false)).toBeUndefined();
+    expect(findAddress(tokenize('two large pizzas for the drive'), true)).toBeUndefined();
+  });
+});
+
 describe('findName', () => {
   it.each([
     ['My name is John Smith.', false, 'John Smith'],
@@ -106,5 +115,13 @@ describe('findName', () => {
 
   it('needs the question before a bare word counts as a name', () => {
     expect(findName(tokenize('Sarah'), false)).toBeUndefined();
+  });
+
+  it('does not take "it\'s ..." for a name when the agent asked for something else (a misheard address)', () => {
+    expect(
+      findName(tokenize("it's jorge thousand eight hundred twenty two order drive"), false),
+    ).toBeUndefined();
+    expect(findName(tokenize("it's raj of hawaiian pizzas"), false)).toBeUndefined();
+    expect(findName(tokenize("it's jorge"), true)?.value).toBe('Jorge');
   });
 });

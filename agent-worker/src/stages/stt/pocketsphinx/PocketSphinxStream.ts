@@ -1,13 +1,14 @@
 import type { SttEvent, SttExpectation, SttStream } from '@voiceroom/agent-core/stages';
 import { AsyncEventQueue } from '@voiceroom/agent-core/stages';
+import type { DecoderPool, PooledDecoder } from './DecoderPool.ts';
 import type { PocketSphinxLib } from './native.ts';
 
 export interface PocketSphinxStreamOptions {
-  lib: PocketSphinxLib;
-  decoderArgs: Record<string, string>;
+  /** Where the stream's decoder comes from and goes back to when it closes. */
+  decoders: DecoderPool;
   /** Minimum time between two partial hypotheses. */
   partialIntervalMs: number;
-  /** Decode the stream's first utterance twice (see the class comment). */
+  /** Decode the stream's first utterance twice when its decoder is new (see the class comment). */
   coldStartSecondPass: boolean;
   /** Model files of the slot searches (`expect`); without them the `-lm` model decodes everything. */
   slotModels?: Partial<Record<SttExpectation, string>>;
@@ -23,15 +24,21 @@ export interface PocketSphinxStreamOptions {
  * Cepstral mean normalisation adapts to the caller's voice and channel only as speech is decoded, so a stream's
  * first utterance is decoded with the model's default means and suffers most (pizzeria set, espeak-ng voice:
  * WER 0.44 cold vs 0.15 adapted). With `coldStartSecondPass` the first utterance with speech is decoded again
- * once the means have adapted, at the cost of one extra decode (RTF ~0.1) on that utterance's final only.
+ * once the means have adapted, at the cost of one extra decode (RTF ~0.1) on that utterance's final only. A decoder
+ * reused from an earlier call (DecoderPool) carries that call's adapted means over, so it needs no second pass.
  *
- * Slot models are loaded into the decoder as searches of their own when the stream opens (in the background,
- * while the greeting plays); `expect` picks the one the next utterance starts with, so switching costs nothing when
- * the caller stops talking.
+ * Slot models are loaded into a new decoder as searches of their own when the stream opens (in the background,
+ * while the greeting plays; a reused decoder has them already); `expect` picks the one the next utterance starts
+ * with, so switching costs nothing when the caller stops talking.
  */
 export class PocketSphinxStream implements SttStream {
   readonly #lib: PocketSphinxLib;
+  readonly #pool: DecoderPool;
+  readonly #pooled: PooledDecoder;
   readonly #decoder: unknown;
+  /** A native call failed on this decoder: it is freed at close, not reused. */
+  #failed = false;
+  #decoded = false;
   readonly #partialIntervalMs: number;
   readonly #onError: (error: Error) => void;
   readonly #events = new AsyncEventQueue<SttEvent>();
@@ -44,24 +51,24 @@ export class PocketSphinxStream implements SttStream {
   #closed = false;
   /** Audio of the current utterance, kept only until the means have adapted. */
   #coldAudio: Int16Array[] | undefined = [];
-  /** Slot searches loaded so far (one that failed to load is left out: its slot uses the domain model). */
-  readonly #slotSearches = new Set<SttExpectation>();
-  readonly #defaultSearch: string;
   #expected: SttExpectation = 'open';
   readonly #nbest: number;
 
   constructor(options: PocketSphinxStreamOptions) {
-    this.#lib = options.lib;
-    this.#decoder = options.lib.createDecoder(options.decoderArgs);
+    this.#pool = options.decoders;
+    this.#lib = options.decoders.lib;
+    this.#pooled = options.decoders.acquire();
+    this.#decoder = this.#pooled.handle;
     this.#partialIntervalMs = options.partialIntervalMs;
-    if (!options.coldStartSecondPass) this.#coldAudio = undefined;
+    if (!options.coldStartSecondPass || this.#pooled.warmCalls > 0) this.#coldAudio = undefined;
     this.#onError = options.onError;
     this.#nbest = options.nbest ?? 1;
-    this.#defaultSearch = this.#lib.search(this.#decoder);
+    const searches = this.#pooled.searches;
     for (const [slot, path] of Object.entries(options.slotModels ?? {}) as [SttExpectation, string][]) {
+      if (searches.has(slot)) continue;
       this.#enqueue(async () => {
         await this.#lib.addLanguageModel(this.#decoder, slot, path);
-        this.#slotSearches.add(slot);
+        searches.add(slot);
       });
     }
   }
@@ -86,6 +93,7 @@ export class PocketSphinxStream implements SttStream {
         this.#uttStarted = true;
       }
       this.#coldAudio?.push(copy);
+      this.#decoded = true;
       await this.#lib.processRaw(this.#decoder, copy);
       this.#maybeEmitPartial(epoch);
     });
@@ -142,8 +150,11 @@ export class PocketSphinxStream implements SttStream {
     this.#events.end();
     this.#enqueue(async () => {
       if (this.#uttStarted) await this.#lib.endUtt(this.#decoder);
-      this.#lib.free(this.#decoder);
     });
+    // after a failure too (the chain goes on), so the decoder is never lost
+    this.#chain = this.#chain.then(() =>
+      this.#pool.release(this.#pooled, { decoded: this.#decoded, reusable: !this.#failed }),
+    );
   }
 
   [Symbol.asyncIterator](): AsyncIterator<SttEvent> {
@@ -152,7 +163,7 @@ export class PocketSphinxStream implements SttStream {
 
   /** Starts the utterance on the expected slot's search (the domain model when it has none). */
   #selectSearch(): void {
-    const wanted = this.#slotSearches.has(this.#expected) ? this.#expected : this.#defaultSearch;
+    const wanted = this.#pooled.searches.has(this.#expected) ? this.#expected : this.#pooled.defaultSearch;
     if (this.#lib.search(this.#decoder) !== wanted) this.#lib.setSearch(this.#decoder, wanted);
   }
 
@@ -171,7 +182,10 @@ export class PocketSphinxStream implements SttStream {
   }
 
   #enqueue(task: () => Promise<void>): void {
-    this.#chain = this.#chain.then(task).catch((error: Error) => this.#onError(error));
+    this.#chain = this.#chain.then(task).catch((error: Error) => {
+      this.#failed = true;
+      this.#onError(error);
+    });
   }
 
   #maybeEmitPartial(epoch: number): void {

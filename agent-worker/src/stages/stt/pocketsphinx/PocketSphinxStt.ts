@@ -7,6 +7,7 @@ import type { Stt, SttExpectation, SttStream } from '@voiceroom/agent-core/stage
 import { type AgentConfig, CodedError } from '@voiceroom/protocol';
 import { createLogger } from '../../../worker/log.ts';
 import { buildDomainLanguageModel } from '../lm/domainLanguageModel.ts';
+import { DecoderPool } from './DecoderPool.ts';
 import { loadPocketSphinx, type PocketSphinxLib } from './native.ts';
 import { PocketSphinxStream } from './PocketSphinxStream.ts';
 
@@ -36,6 +37,11 @@ export interface PocketSphinxSttOptions {
   followDialog?: boolean;
   /** Hypotheses per final (the best one and up to n-1 `alternatives`); default 5. */
   nbest?: number;
+  /**
+   * Decoders kept loaded between calls (DecoderPool), default 4 (~20 MB each); 0 builds a fresh decoder for every
+   * stream (each call's first utterance then starts from the model's default means).
+   */
+  idleDecoders?: number;
   onError?: (error: Error) => void;
 }
 
@@ -50,8 +56,7 @@ export interface PocketSphinxModelInfo {
 
 /** CMU PocketSphinx through libpocketsphinx3, with a language model generated from the agent's configuration. */
 export class PocketSphinxStt implements Stt {
-  readonly #lib: PocketSphinxLib;
-  readonly #args: Record<string, string>;
+  readonly #decoders: DecoderPool;
   readonly #model: PocketSphinxModelInfo;
   readonly #partialIntervalMs: number;
   readonly #coldStartSecondPass: boolean;
@@ -119,8 +124,7 @@ export class PocketSphinxStt implements Stt {
     model: PocketSphinxModelInfo,
     options: PocketSphinxSttOptions,
   ) {
-    this.#lib = lib;
-    this.#args = args;
+    this.#decoders = new DecoderPool({ lib, decoderArgs: args, maxIdle: options.idleDecoders ?? 4 });
     this.#model = model;
     this.#partialIntervalMs = options.partialIntervalMs ?? 250;
     this.#coldStartSecondPass = options.coldStartSecondPass ?? true;
@@ -142,8 +146,7 @@ export class PocketSphinxStt implements Stt {
 
   createStream(): SttStream {
     return new PocketSphinxStream({
-      lib: this.#lib,
-      decoderArgs: this.#args,
+      decoders: this.#decoders,
       partialIntervalMs: this.#partialIntervalMs,
       coldStartSecondPass: this.#coldStartSecondPass,
       slotModels: this.#model.slotModels,
@@ -152,8 +155,14 @@ export class PocketSphinxStt implements Stt {
     });
   }
 
+  /** Decoders built so far and idle now (reuse shows as fewer built than calls). */
+  get decoders(): { created: number; idle: number } {
+    return { created: this.#decoders.created, idle: this.#decoders.idle };
+  }
+
+  /** Frees the idle decoders; streams still open free theirs when they close. */
   close(): void {
-    // Decoders belong to their streams; nothing shared to free.
+    this.#decoders.close();
   }
 }
 

@@ -1,0 +1,92 @@
+import type { SttExpectation } from '@voiceroom/agent-core/stages';
+import type { PocketSphinxLib } from './native.ts';
+
+/** A pocketsphinx decoder as one call at a time holds it: the searches loaded into it and how warm it is. */
+export interface PooledDecoder {
+  readonly handle: unknown;
+  /** The `-lm` model's search ("_default"), used when the expected slot has none. */
+  readonly defaultSearch: string;
+  /** Slot searches loaded so far (one that failed to load is left out: its slot uses the domain model). */
+  readonly searches: Set<SttExpectation>;
+  /**
+   * Calls it decoded speech for before the current one. Above 0 its cepstral means have adapted to the channel
+   * (WebRTC, Opus, 16 kHz) on an earlier caller, so a new call's first utterance is not decoded from the model's
+   * default means.
+   */
+  readonly warmCalls: number;
+}
+
+interface Entry extends PooledDecoder {
+  warmCalls: number;
+}
+
+export interface DecoderPoolOptions {
+  lib: PocketSphinxLib;
+  decoderArgs: Record<string, string>;
+  /** Idle decoders kept for later calls (each ~20 MB with its slot models); 0 frees every decoder at release. */
+  maxIdle: number;
+}
+
+/**
+ * Decoders of one recogniser configuration, reused from call to call in this process: a new call takes an idle
+ * decoder with the acoustic model, the domain model and every slot model already loaded, instead of building one
+ * (~80 ms on the event loop) and loading six slot models (~300 ms of decoding thread) while its greeting plays.
+ * A decoder is only ever used by one stream at a time: pocketsphinx's language models keep scoring caches, so one
+ * model shared by decoders decoding at once on koffi's threads would race.
+ */
+export class DecoderPool {
+  readonly #lib: PocketSphinxLib;
+  readonly #args: Record<string, string>;
+  readonly #maxIdle: number;
+  readonly #idle: Entry[] = [];
+  #created = 0;
+  #closed = false;
+
+  constructor(options: DecoderPoolOptions) {
+    this.#lib = options.lib;
+    this.#args = options.decoderArgs;
+    this.#maxIdle = options.maxIdle;
+  }
+
+  get lib(): PocketSphinxLib {
+    return this.#lib;
+  }
+
+  get idle(): number {
+    return this.#idle.length;
+  }
+
+  /** Decoders built so far (reused ones count once). */
+  get created(): number {
+    return this.#created;
+  }
+
+  /** The most recently released decoder (its means are the freshest), or a new one. Throws when none can be built. */
+  acquire(): PooledDecoder {
+    const reused = this.#idle.pop();
+    if (reused) return reused;
+    const handle = this.#lib.createDecoder(this.#args);
+    this.#created++;
+    return { handle, defaultSearch: this.#lib.search(handle), searches: new Set(), warmCalls: 0 };
+  }
+
+  /**
+   * Hands a decoder back once its stream is done with it (no utterance open). `decoded`: it recognised speech in
+   * that call. `reusable` false (it failed) or a full or closed pool frees it.
+   */
+  release(decoder: PooledDecoder, options: { decoded: boolean; reusable: boolean }): void {
+    const entry = decoder as Entry;
+    if (!options.reusable || this.#closed || this.#idle.length >= this.#maxIdle) {
+      this.#lib.free(entry.handle);
+      return;
+    }
+    if (options.decoded) entry.warmCalls++;
+    this.#idle.push(entry);
+  }
+
+  /** Frees the idle decoders; decoders still in use are freed when released. */
+  close(): void {
+    this.#closed = true;
+    for (const entry of this.#idle.splice(0)) this.#lib.free(entry.handle);
+  }
+}

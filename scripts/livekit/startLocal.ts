@@ -4,13 +4,9 @@
 // address than 127.0.0.1 (browsers on other machines). Ctrl-C stops everything.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import {
-  DEVELOPMENT_LIVEKIT_API_KEY,
-  developmentLiveKitSecret,
-  LIVEKIT_WEBHOOK_PATH,
-  REPO_ROOT,
-} from '../../server/src/config.ts';
+import { developmentLiveKitSecret, REPO_ROOT } from '../../server/src/config.ts';
 import { startLocalLiveKit } from '../../server/src/media/livekit/localLiveKit.ts';
+import { DEVELOPMENT_LIVEKIT_API_KEY, LIVEKIT_WEBHOOK_PATH } from '../../server/src/sfuConfig.ts';
 
 const port = Number(process.env.PORT ?? 3000);
 const liveKitPort = Number(process.env.LIVEKIT_PORT ?? 7880);

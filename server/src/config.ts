@@ -4,33 +4,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultProviderPolicy } from '@voiceroom/agent-core';
-import { CodedError, formatZodError, type ProviderPolicy, ProviderPolicyError } from '@voiceroom/protocol';
+import { formatZodError, type ProviderPolicy, ProviderPolicyError } from '@voiceroom/protocol';
 import { z } from 'zod';
+import { ConfigError } from './ConfigError.ts';
 import { createLogger } from './log.ts';
 import { parseRecordingKeys, type RecordingKeyring } from './recordings/recordingKeys.ts';
+import { assertLiveKitCredentials, SFU_ENV, type SfuConfig, sfuConfigFrom } from './sfuConfig.ts';
 
 /** Repository root (server/src/config.ts -> ../..). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DEFAULT_JWT_SECRET_FILE = path.join(REPO_ROOT, '.cache', 'jwt-secret');
 const DEFAULT_LIVEKIT_SECRET_FILE = path.join(REPO_ROOT, '.cache', 'livekit-secret');
-/** The API key a development LiveKit node (npm run start:livekit) is configured with when LIVEKIT_API_KEY is unset. */
-export const DEVELOPMENT_LIVEKIT_API_KEY = 'voiceroom-dev';
-/** Where LiveKit POSTs its webhooks on this server. */
-export const LIVEKIT_WEBHOOK_PATH = '/api/livekit/webhook';
-
-export class ConfigError extends CodedError<'config_invalid'> {
-  readonly issues: { variable: string; message: string }[];
-
-  constructor(issues: { variable: string; message: string }[]) {
-    super(
-      'config_invalid',
-      `Invalid server configuration: ${issues.map((i) => `${i.variable}: ${i.message}`).join('; ')}. ` +
-        'Fix these environment variables and start again.',
-    );
-    this.name = 'ConfigError';
-    this.issues = issues;
-  }
-}
 
 const PORT_MESSAGE = 'must be a port number (0-65535)';
 const port = z.coerce
@@ -139,19 +123,7 @@ const EnvSchema = z.object({
   NODE_ENV: optionalString,
   RECORDING_KEYS: optionalString,
   RECORDING_KEY_ID: optionalString,
-  SFU_BACKEND: z
-    .enum(['mediasoup', 'livekit'], { error: 'must be mediasoup or livekit' })
-    .default('mediasoup'),
-  LIVEKIT_URL: z
-    .url({ protocol: /^wss?$/, error: 'must be a ws:// or wss:// URL' })
-    .default('ws://127.0.0.1:7880'),
-  /** Where the server calls LiveKit's API when it differs from LIVEKIT_URL (default: LIVEKIT_URL as http(s)). */
-  LIVEKIT_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
-  LIVEKIT_API_KEY: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{3,64}$/, 'letters, digits, _ and - only (3 to 64)')
-    .optional(),
-  LIVEKIT_API_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ...SFU_ENV,
   RECORDINGS_DIR: z
     .string()
     .min(1)
@@ -223,17 +195,6 @@ export interface ServerConfig {
   sfu: SfuConfig;
 }
 
-export type SfuConfig = { backend: 'mediasoup' } | { backend: 'livekit'; livekit: LiveKitConfig };
-
-export interface LiveKitConfig {
-  /** ws(s):// URL browsers and agent workers connect to. */
-  url: string;
-  /** Where this server reaches LiveKit's API (RoomService), when not LIVEKIT_URL. */
-  apiUrl?: string;
-  apiKey: string;
-  apiSecret: string;
-}
-
 export type AbuseLimits = { -readonly [K in keyof typeof DEFAULT_ABUSE_LIMITS]: number };
 
 export interface RateLimitRule {
@@ -263,15 +224,7 @@ export function loadConfig(
     ]);
   }
   const production = e.NODE_ENV === 'production';
-  if (production && e.SFU_BACKEND === 'livekit' && (!e.LIVEKIT_API_KEY || !e.LIVEKIT_API_SECRET)) {
-    throw new ConfigError([
-      {
-        variable: e.LIVEKIT_API_KEY ? 'LIVEKIT_API_SECRET' : 'LIVEKIT_API_KEY',
-        message:
-          'is required with SFU_BACKEND=livekit in production: set the key and secret your LiveKit nodes use',
-      },
-    ]);
-  }
+  assertLiveKitCredentials(e, production);
   if (production && !e.JWT_SECRET) {
     throw new ConfigError([
       {
@@ -338,23 +291,9 @@ export function loadConfig(
     production,
     providers: providerPolicy(env),
     recordings: { dir: e.RECORDINGS_DIR, ...recordingKeyring(e.RECORDING_KEYS, e.RECORDING_KEY_ID) },
-    sfu:
-      e.SFU_BACKEND === 'livekit'
-        ? {
-            backend: 'livekit',
-            livekit: {
-              url: e.LIVEKIT_URL.replace(/\/+$/, ''),
-              ...(e.LIVEKIT_API_URL ? { apiUrl: e.LIVEKIT_API_URL.replace(/\/+$/, '') } : {}),
-              apiKey: e.LIVEKIT_API_KEY ?? DEVELOPMENT_LIVEKIT_API_KEY,
-              apiSecret:
-                e.LIVEKIT_API_SECRET ??
-                developmentSecret(
-                  options.liveKitSecretFile ?? DEFAULT_LIVEKIT_SECRET_FILE,
-                  'LIVEKIT_API_SECRET',
-                ),
-            },
-          }
-        : { backend: 'mediasoup' },
+    sfu: sfuConfigFrom(e, () =>
+      developmentSecret(options.liveKitSecretFile ?? DEFAULT_LIVEKIT_SECRET_FILE, 'LIVEKIT_API_SECRET'),
+    ),
   };
 }
 

@@ -13,8 +13,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeTranscript } from '../../agent-worker/src/stages/stt/lm/normalize.ts';
 import { wordErrors } from '../../agent-worker/src/stages/stt/wordErrorRate.ts';
-import { LIVEKIT_WEBHOOK_PATH } from '../../server/src/config.ts';
 import { type MikroORM, openOrm } from '../../server/src/db/orm.ts';
+import { LIVEKIT_WEBHOOK_PATH } from '../../server/src/sfuConfig.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import {
   type CallBrowser,

@@ -1,27 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import {
-  AGENTS_NAMESPACE,
-  AgentLinkEvents,
-  type ReceiveStream,
-  type SessionEnded,
-  type SessionEvent,
-} from '@voiceroom/protocol';
+import { AGENTS_NAMESPACE, AgentLinkEvents, type SessionEnded, type SessionEvent } from '@voiceroom/protocol';
 import type { Server } from 'socket.io';
 import type { CallEventBus } from '../CallEventBus.ts';
 import { createLogger, type Logger } from '../log.ts';
-import type { AgentMediaLink, AgentReceiveStream } from '../media/AgentMediaLink.ts';
 import type { RoomRegistry } from '../media/RoomRegistry.ts';
 import { AgentRecovery } from './AgentRecovery.ts';
+import { AgentRoomJoin } from './AgentRoomJoin.ts';
+import { AgentSessions } from './AgentSessions.ts';
+import { CallRooms } from './CallRooms.ts';
 import type { AgentConfigSource } from './FileAgentConfigStore.ts';
 import { type LiveKitAgentRooms, LiveKitCalls } from './LiveKitCalls.ts';
 import { offerSession } from './offerSession.ts';
 import { publishSessionEvent } from './publishSessionEvent.ts';
 import { serviceTokenAuth } from './serviceTokenAuth.ts';
-import { untilReceiving } from './untilReceiving.ts';
-import { WorkerHeartbeats } from './WorkerHeartbeats.ts';
+import { WaitingCalls } from './WaitingCalls.ts';
+import { WorkerPool } from './WorkerPool.ts';
 import { type AgentSession, listenToWorker, type WorkerEntry } from './workerLink.ts';
-import { pickLeastLoaded } from './workerSelection.ts';
 
 export interface AgentGatewayOptions {
   io: Server;
@@ -79,11 +73,6 @@ export interface AgentGatewayEvents {
 const MAX_DISPATCH_ATTEMPTS = 3;
 const WAITING_RETRY_MS = 5_000;
 
-function toReceiveStream(stream: AgentReceiveStream): ReceiveStream {
-  const { peerId, role, audience, payloadType, ssrc } = stream;
-  return { peerId, role, audience, payloadType, ssrc };
-}
-
 /**
  * The server side of the agent workers (socket.io namespace `/agents`, service token). When a customer joins a room
  * that has an agent, the call goes to the least-loaded worker; the worker answers with its UDP address, the agent
@@ -91,17 +80,16 @@ function toReceiveStream(stream: AgentReceiveStream): ReceiveStream {
  * published on the CallEventBus. A call ending stops its session; a worker disconnecting (or silent past its
  * heartbeat timeout) ends its sessions and the calls whose customer is still there are dispatched again, resuming the
  * conversation (AgentRecovery). A room closed with a rejoin hint (its mediasoup worker died) keeps its session: when
- * the customer rejoins, the same agent joins the new room.
+ * the customer rejoins, the same agent joins the new room (AgentRoomJoin). The gateway decides; WorkerPool,
+ * AgentSessions, WaitingCalls and CallRooms (mediasoup or LiveKit) keep their state and report back.
  */
 export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
   readonly #options: AgentGatewayOptions;
   readonly #log: Logger;
-  readonly #workers = new Map<string, WorkerEntry>();
-  readonly #sessions = new Map<string, AgentSession>();
-  readonly #byRoom = new Map<string, AgentSession>();
-  /** Rooms waiting for a worker with capacity: roomId -> customer peer id. */
-  readonly #waiting = new Map<string, string>();
-  #retryTimer: NodeJS.Timeout | null = null;
+  readonly #workers: WorkerPool;
+  readonly #sessions: AgentSessions;
+  readonly #waiting: WaitingCalls;
+  readonly #roomJoin: AgentRoomJoin;
   /** Rooms a human has taken over: an agent (re)joining there starts muted. */
   readonly #takenOver = new Set<string>();
   /** Dispatches triggered by customers joining, per room. */
@@ -109,8 +97,8 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
   /** When each call's first customer joined (performance.now()): where its recording starts. */
   readonly #callerJoinedAt = new Map<string, number>();
   readonly #recovery: AgentRecovery;
-  readonly #heartbeats: WorkerHeartbeats;
   readonly #liveKit: LiveKitCalls | undefined;
+  readonly #callRooms: CallRooms;
   readonly #unsubscribe: (() => void)[] = [];
 
   constructor(options: AgentGatewayOptions) {
@@ -123,19 +111,22 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         ? { maxRedispatchesPerCall: options.maxRedispatchesPerCall }
         : {}),
     });
-    this.#heartbeats = new WorkerHeartbeats({
-      timeoutMs: options.heartbeatTimeoutMs ?? 5_000,
-      onSilent: (workerId, silentMs) => {
-        const worker = this.#workers.get(workerId);
-        if (!worker) return;
-        this.#log.warn(
-          { workerId, name: worker.name, silentMs, code: 'worker_silent' },
-          'agent worker silent past its heartbeat timeout; taking it as lost',
-        );
-        worker.socket.disconnect(true);
-      },
+    this.#workers = new WorkerPool({
+      heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 5_000,
+      logger: this.#log,
+    });
+    this.#sessions = new AgentSessions(this.#log);
+    this.#waiting = new WaitingCalls({ retryMs: WAITING_RETRY_MS, onRetry: () => this.#dispatchWaiting() });
+    this.#roomJoin = new AgentRoomJoin({
+      rooms: options.rooms,
+      logger: this.#log,
+      greetingWaitMs: options.greetingWaitMs ?? 2_000,
+      rejoinGraceMs: options.rejoinGraceMs ?? 20_000,
+      takenOver: (roomId) => this.#takenOver.has(roomId),
+      onEnd: (session, reason) => this.#end(session, reason, true),
     });
     this.#liveKit = options.livekit ? new LiveKitCalls(options.livekit, this.#log) : undefined;
+    this.#callRooms = new CallRooms(options.rooms, this.#liveKit);
     const namespace = options.io.of(AGENTS_NAMESPACE);
     namespace.use(serviceTokenAuth(options.tokens));
     namespace.on('connection', (socket) =>
@@ -143,7 +134,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         socket,
         {
           registered: (worker, heartbeatMs) => this.#onRegistered(worker, heartbeatMs),
-          alive: (socketId) => this.#heartbeats.seen(socketId),
+          alive: (socketId) => this.#workers.seen(socketId),
           event: (worker, message) => this.#onSessionEvent(worker, message),
           ended: (worker, message) => this.#onSessionEnded(worker, message),
           disconnected: (worker, reason) => this.#onWorkerGone(worker, reason),
@@ -169,23 +160,18 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         this.#takenOver.delete(r.roomId);
         this.#joinDispatches.delete(r.roomId);
         this.#callerJoinedAt.delete(r.roomId);
-        const session = this.#byRoom.get(r.roomId);
+        const session = this.#sessions.inRoom(r.roomId);
         if (session && !session.suspended) this.#end(session, 'room_closed', true);
       }),
     );
   }
 
   get workers(): { id: string; name: string; capacity: number; active: number }[] {
-    return [...this.#workers.values()].map((w) => ({
-      id: w.id,
-      name: w.name,
-      capacity: w.capacity,
-      active: w.active,
-    }));
+    return this.#workers.list;
   }
 
   get sessions(): { id: string; roomId: string; workerId: string; live: boolean }[] {
-    return [...this.#sessions.values()].map((s) => ({
+    return this.#sessions.all.map((s) => ({
       id: s.id,
       roomId: s.roomId,
       workerId: s.worker.id,
@@ -200,7 +186,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
 
   /** Co-pilot whisper: a hint the AI follows in its next replies. Returns false when no agent is in that room. */
   hint(roomId: string, text: string): boolean {
-    const session = this.#byRoom.get(roomId);
+    const session = this.#sessions.inRoom(roomId);
     if (!session) return false;
     session.worker.socket.emit(AgentLinkEvents.hint, { sessionId: session.id, text });
     return true;
@@ -211,7 +197,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     if (this.#takenOver.has(roomId) !== active) this.emit('takeover', { roomId, active });
     if (active) this.#takenOver.add(roomId);
     else this.#takenOver.delete(roomId);
-    const session = this.#byRoom.get(roomId);
+    const session = this.#sessions.inRoom(roomId);
     if (!session) return false;
     session.worker.socket.emit(AgentLinkEvents.takeover, { sessionId: session.id, active });
     if (active) await session.link?.pauseSending();
@@ -222,30 +208,22 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
 
   /** Nobody accepted the handoff request: the AI tells the caller and carries on. False when no agent is there. */
   handoffUnanswered(roomId: string, requestId: string): boolean {
-    const session = this.#byRoom.get(roomId);
+    const session = this.#sessions.inRoom(roomId);
     if (!session) return false;
     session.worker.socket.emit(AgentLinkEvents.handoffUnanswered, { sessionId: session.id, requestId });
     return true;
   }
 
   close(): void {
-    if (this.#retryTimer) clearTimeout(this.#retryTimer);
-    this.#waiting.clear();
+    this.#waiting.close();
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
-    this.#heartbeats.close();
     this.#recovery.close();
-    for (const session of [...this.#sessions.values()]) this.#end(session, 'server_shutdown', true);
-    for (const worker of this.#workers.values()) worker.socket.disconnect(true);
-    this.#workers.clear();
+    for (const session of this.#sessions.all) this.#end(session, 'server_shutdown', true);
+    this.#workers.close();
   }
 
   #onRegistered(worker: WorkerEntry, heartbeatMs: number | undefined): void {
-    this.#workers.set(worker.id, worker);
-    if (heartbeatMs !== undefined) this.#heartbeats.watch(worker.id, heartbeatMs);
-    this.#log.info(
-      { workerId: worker.id, name: worker.name, capacity: worker.capacity, heartbeatMs },
-      'agent worker registered',
-    );
+    this.#workers.add(worker, heartbeatMs);
     this.#dispatchWaiting();
   }
 
@@ -269,14 +247,12 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     this.#end(session, `worker_${reason}`, false);
     if (reason === 'agent_hangup') {
       this.emit('hangup', { roomId: session.roomId });
-      this.#options.rooms.get(session.roomId)?.close('agent_hangup', false);
-      this.#liveKit?.closeRoom(session.roomId, 'agent_hangup');
+      this.#callRooms.close(session.roomId, 'agent_hangup');
     }
   }
 
   #onWorkerGone(worker: WorkerEntry, reason: string): void {
-    this.#workers.delete(worker.id);
-    this.#heartbeats.forget(worker.id);
+    this.#workers.remove(worker);
     const orphaned = [...worker.sessions];
     const level = orphaned.length > 0 ? 'warn' : 'info';
     this.#log[level]({ workerId: worker.id, reason, sessions: orphaned.length }, 'agent worker disconnected');
@@ -292,7 +268,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     const joined = session.link !== null || session.joinedLiveKit;
     this.#end(session, 'worker_lost', false);
     const { count, replace } = this.#recovery.agentLost(roomId, joined);
-    if (!this.#customerPresent(roomId, customerPeerId)) return;
+    if (!this.#callRooms.customerPresent(roomId, customerPeerId)) return;
     const limit = this.#recovery.limit;
     if (!replace) {
       this.#log.error(
@@ -300,8 +276,7 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         'the call lost its agent more often than allowed; ending it',
       );
       this.emit('dispatchrefused', { roomId, code: 'redispatch_limit' });
-      this.#options.rooms.get(roomId)?.close('agent_failed', false);
-      this.#liveKit?.closeRoom(roomId, 'agent_failed');
+      this.#callRooms.close(roomId, 'agent_failed');
       return;
     }
     this.#log.warn(
@@ -312,9 +287,9 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
   }
 
   #onCustomerJoined(roomId: string, customerPeerId: string): void {
-    const current = this.#byRoom.get(roomId);
+    const current = this.#sessions.inRoom(roomId);
     if (current?.suspended) {
-      void this.#resume(current, customerPeerId);
+      void this.#roomJoin.resume(current, customerPeerId);
       return;
     }
     if (current || this.#waiting.has(roomId)) return;
@@ -338,20 +313,17 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
     if (room?.closed && room.rejoinExpected) return;
     // A customer who rejoined under a new peer id (reconnection without resume) keeps the agent.
     const otherCustomer = room?.peers.find((p) => p.role === 'customer' && p.id !== peerId && !p.closed);
-    const session = this.#byRoom.get(roomId);
+    const session = this.#sessions.inRoom(roomId);
     if (session && session.customerPeerId === peerId) {
       if (otherCustomer) session.customerPeerId = otherCustomer.id;
       else this.#end(session, 'customer_left', true);
     }
-    if (this.#waiting.get(roomId) === peerId) {
-      if (otherCustomer) this.#waiting.set(roomId, otherCustomer.id);
-      else this.#waiting.delete(roomId);
-    }
+    this.#waiting.customerLeft(roomId, peerId, otherCustomer?.id);
   }
 
   async #dispatch(roomId: string, customerPeerId: string): Promise<void> {
-    if (this.#byRoom.has(roomId)) return;
-    const agentId = await this.#roomAgent(roomId);
+    if (this.#sessions.inRoom(roomId)) return;
+    const agentId = await this.#callRooms.agentOf(roomId);
     if (!agentId) return;
     const config = await this.#options.agentConfigs.get(agentId).catch((error: unknown) => {
       this.#log.error({ err: error, roomId, agentId }, 'loading the agent configuration failed');
@@ -362,30 +334,16 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
       return;
     }
     // The customer may have left while the agent's configuration loaded.
-    if (this.#byRoom.has(roomId) || !this.#customerPresent(roomId, customerPeerId)) return;
+    if (this.#sessions.inRoom(roomId) || !this.#callRooms.customerPresent(roomId, customerPeerId)) return;
     const resume = this.#recovery.dispatching(roomId);
     const liveKit = this.#liveKit;
 
     const tried = new Set<string>();
     for (let attempt = 0; attempt < MAX_DISPATCH_ATTEMPTS; attempt++) {
-      const worker = pickLeastLoaded([...this.#workers.values()].filter((w) => !tried.has(w.id)));
+      const worker = this.#workers.pick(tried);
       if (!worker) break;
       tried.add(worker.id);
-      const session: AgentSession = {
-        id: randomUUID(),
-        roomId,
-        customerPeerId,
-        worker,
-        accepted: null,
-        displayName: config.name,
-        link: null,
-        suspended: null,
-        joinedLiveKit: false,
-        ended: false,
-      };
-      this.#sessions.set(session.id, session);
-      this.#byRoom.set(roomId, session);
-      worker.sessions.add(session);
+      const session = this.#sessions.open({ roomId, customerPeerId, worker, displayName: config.name });
       const offer = {
         sessionId: session.id,
         roomId,
@@ -413,145 +371,24 @@ export class AgentGateway extends EventEmitter<AgentGatewayEvents> {
         continue;
       }
       session.accepted = result.accept;
-      if ('rtp' in result.accept) await this.#join(session);
-      else this.#joinedLiveKit(session);
+      if ('rtp' in result.accept) await this.#roomJoin.join(session);
+      else this.#roomJoin.joinedLiveKit(session);
       return;
     }
     this.#log.warn(
       { roomId, workers: this.#workers.size },
       'no agent worker could take the call; waiting for one',
     );
-    this.#waiting.set(roomId, customerPeerId);
-    // Workers free up (calls end, a slow model load finishes): try again even if no new worker registers.
-    this.#retryTimer ??= setTimeout(() => {
-      this.#retryTimer = null;
-      this.#dispatchWaiting();
-    }, WAITING_RETRY_MS);
+    this.#waiting.wait(roomId, customerPeerId);
   }
 
   #dispatchWaiting(): void {
-    for (const [roomId, customerPeerId] of [...this.#waiting]) {
-      this.#waiting.delete(roomId);
+    for (const [roomId, customerPeerId] of this.#waiting.takeAll())
       void this.#dispatch(roomId, customerPeerId);
-    }
-  }
-
-  #customerPresent(roomId: string, customerPeerId: string): boolean {
-    if (this.#liveKit) return this.#liveKit.customerPresent(roomId, customerPeerId);
-    const room = this.#options.rooms.get(roomId);
-    return room !== undefined && !room.closed && room.peers.some((p) => p.id === customerPeerId);
-  }
-
-  /** mediasoup rooms know their agent; a LiveKit room's is in its metadata (null when it is gone). */
-  async #roomAgent(roomId: string): Promise<string | null> {
-    if (this.#liveKit) return this.#liveKit.agentOf(roomId);
-    const room = this.#options.rooms.get(roomId);
-    return room && !room.closed ? room.agentId : null;
-  }
-
-  /** The worker joined the LiveKit room itself: the session is live; a takeover already running mutes it. */
-  #joinedLiveKit(session: AgentSession): void {
-    session.joinedLiveKit = true;
-    if (this.#takenOver.has(session.roomId)) {
-      session.worker.socket.emit(AgentLinkEvents.takeover, { sessionId: session.id, active: true });
-    }
-    this.#log.info(
-      { sessionId: session.id, roomId: session.roomId, workerId: session.worker.id, transport: 'livekit' },
-      'agent joining the call',
-    );
-  }
-
-  /** The agent joins the session's room (again, after a resume) and the worker learns where to send. */
-  async #join(session: AgentSession): Promise<void> {
-    const room = this.#options.rooms.get(session.roomId);
-    const rtpTarget = session.accepted && 'rtp' in session.accepted ? session.accepted.rtp : undefined;
-    let link: AgentMediaLink;
-    try {
-      if (!room || room.closed || !rtpTarget) throw new Error('the room closed during dispatch');
-      link = await room.connectAgent({
-        peerId: `agent-${session.id}`,
-        displayName: session.displayName,
-        rtpTarget,
-      });
-    } catch (error) {
-      this.#log.error({ err: error, sessionId: session.id }, 'the agent could not join the room');
-      this.#end(session, 'join_failed', true);
-      return;
-    }
-    if (session.ended) {
-      link.close('session_ended');
-      return;
-    }
-    session.link = link;
-    link.on('close', (reason) => {
-      if (room.rejoinExpected) this.#suspend(session, reason);
-      else this.#end(session, `agent_left:${reason}`, true);
-    });
-    await untilReceiving(
-      room,
-      session.customerPeerId,
-      link.producerId,
-      this.#options.greetingWaitMs ?? 2_000,
-    );
-    if (session.ended) return;
-    const socket = session.worker.socket;
-    link.on('consumer', (stream) =>
-      socket.emit(AgentLinkEvents.streamAdded, { sessionId: session.id, stream: toReceiveStream(stream) }),
-    );
-    link.on('consumerclosed', ({ ssrc }) =>
-      socket.emit(AgentLinkEvents.streamRemoved, { sessionId: session.id, ssrc }),
-    );
-    socket.emit(AgentLinkEvents.media, {
-      sessionId: session.id,
-      ingest: link.ingest,
-      send: link.send,
-      receive: link.receive.map(toReceiveStream),
-    });
-    if (this.#takenOver.has(session.roomId)) {
-      socket.emit(AgentLinkEvents.takeover, { sessionId: session.id, active: true });
-      await link.pauseSending();
-    }
-    this.#log.info(
-      { sessionId: session.id, roomId: session.roomId, workerId: session.worker.id },
-      'agent joined the call',
-    );
-  }
-
-  /** The room went away with a rejoin hint: keep the worker's session (its pipeline goes on) for a while. */
-  #suspend(session: AgentSession, reason: string): void {
-    if (session.ended || session.suspended) return;
-    session.link = null;
-    const graceMs = this.#options.rejoinGraceMs ?? 20_000;
-    session.suspended = setTimeout(() => this.#end(session, 'room_closed', true), graceMs);
-    session.suspended.unref();
-    this.#log.warn(
-      { sessionId: session.id, roomId: session.roomId, reason, graceMs },
-      'the room closed under the agent; waiting for the customer to rejoin',
-    );
-  }
-
-  /** The customer rejoined a suspended session's room: the same agent joins it (a second `session.media`). */
-  async #resume(session: AgentSession, customerPeerId: string): Promise<void> {
-    if (session.suspended) clearTimeout(session.suspended);
-    session.suspended = null;
-    session.customerPeerId = customerPeerId;
-    this.#log.info({ sessionId: session.id, roomId: session.roomId }, 'agent rejoining the call');
-    await this.#join(session);
   }
 
   #end(session: AgentSession, reason: string, notifyWorker: boolean): void {
-    if (session.ended) return;
-    session.ended = true;
-    if (session.suspended) clearTimeout(session.suspended);
-    session.suspended = null;
-    this.#sessions.delete(session.id);
-    if (this.#byRoom.get(session.roomId) === session) this.#byRoom.delete(session.roomId);
-    session.worker.sessions.delete(session);
-    if (notifyWorker && session.worker.socket.connected) {
-      session.worker.socket.emit(AgentLinkEvents.stop, { sessionId: session.id, reason });
-    }
-    if (session.link && !session.link.closed) session.link.close(reason);
-    this.#log.info({ sessionId: session.id, roomId: session.roomId, reason }, 'agent session ended');
+    if (!this.#sessions.end(session, reason, notifyWorker)) return;
     this.emit('sessionended', { roomId: session.roomId, sessionId: session.id, reason });
   }
 }

@@ -1,18 +1,22 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { QueryResult } from '@mikro-orm/core';
-import {
-  CodedError,
-  type StageFailedEvent,
-  type TranscriptEvent,
-  type TurnMetricsEvent,
-} from '@voiceroom/protocol';
+import { CodedError } from '@voiceroom/protocol';
 import type { CallEventBus, CallEventMap } from '../CallEventBus.ts';
-import type { EntityManager, MikroORM } from '../db/orm.ts';
+import type { MikroORM } from '../db/orm.ts';
 import type { ExtractionJobQueue } from '../extraction/jobs/ExtractionJobQueue.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { REJOINABLE_CLOSE_REASONS } from '../media/errors.ts';
-import { type RedactedSegment, TranscriptRedactor } from '../privacy/TranscriptRedactor.ts';
 import type { AgentConfigStore } from './AgentConfigStore.ts';
+import {
+  type CallRowWriter,
+  type LiveCall,
+  recordParticipantJoined,
+  recordParticipantLeft,
+  recordStageFailure,
+  recordTranscript,
+  recordTurnMetrics,
+  redactorIf,
+} from './callEventRows.ts';
 import { DurableWrites } from './DurableWrites.ts';
 import { RejoinGrace } from './RejoinGrace.ts';
 import { isoUtc } from './sqlTime.ts';
@@ -53,17 +57,6 @@ export interface CallRecorderOptions {
   logger?: Logger;
 }
 
-interface LiveCall {
-  callId: string;
-  /** Present when the call's agent asks for PII redaction. */
-  redactor: TranscriptRedactor | undefined;
-  /**
-   * Whether the unredacted words of a redacted segment are kept for extraction: only while the call is active, as
-   * its extraction job (queued at the end) is what clears them again.
-   */
-  keepForExtraction: boolean;
-}
-
 /** Reasons that mean the call broke rather than ended. */
 const FAILURE_REASONS = /error|died|crash|failed/i;
 
@@ -84,6 +77,7 @@ export class CallRecorder {
   readonly #defaultAgentId: string;
   readonly #rejoinGrace: RejoinGrace;
   readonly #writes: DurableWrites;
+  readonly #db: CallRowWriter;
   readonly #stopGraceMs: number;
   readonly #live = new Map<string, LiveCall>();
   readonly #chains = new Map<string, Promise<void>>();
@@ -106,6 +100,11 @@ export class CallRecorder {
       ...(options.buffer?.retry ? { retry: options.buffer.retry } : {}),
     });
     this.#stopGraceMs = options.buffer?.stopGraceMs ?? 10_000;
+    this.#db = {
+      write: (sql, params) =>
+        this.#writes.run(() => this.#orm.em.fork().execute<QueryResult>(sql, params, 'run')),
+      transaction: (work) => this.#writes.run(() => this.#orm.em.fork().transactional(work)),
+    };
   }
 
   /** Call events not yet written: a handful normally, more while the database is unreachable. */
@@ -131,11 +130,16 @@ export class CallRecorder {
       );
     };
     on('room.created', (p) => this.#ensureCall(p.roomId, p.agentId).then(() => {}));
-    on('participant.joined', (p) => this.#participantJoined(p));
-    on('participant.left', (p) => this.#participantLeft(p));
-    on('transcript', (p) => this.#transcript(p));
-    on('turn.metrics', (p) => this.#turnMetrics(p));
-    on('stage.failed', (p) => this.#stageFailed(p));
+    const db = this.#db;
+    on('participant.joined', (p) =>
+      this.#withCall(p.roomId, (c) => recordParticipantJoined(db, c.callId, p)),
+    );
+    on('participant.left', (p) => this.#withCall(p.roomId, (c) => recordParticipantLeft(db, c.callId, p)));
+    on('transcript', async (p) => {
+      if (p.final) await this.#withCall(p.roomId, (c) => recordTranscript(db, c, p));
+    });
+    on('turn.metrics', (p) => this.#withCall(p.roomId, (c) => recordTurnMetrics(db, c.callId, p)));
+    on('stage.failed', (p) => this.#withCall(p.roomId, (c) => recordStageFailure(db, c.callId, p)));
     this.#unsubscribe.push(
       this.#bus.on('room.created', (p) => this.#rejoinGrace.cancel(p.roomId)),
       this.#bus.on('room.closed', (p) => {
@@ -254,14 +258,9 @@ export class CallRecorder {
     return this.#enqueue(roomId, 'room.closed', () => this.#roomClosed({ roomId, reason }));
   }
 
-  /** One statement, retried while the database is unreachable. */
-  #write(sql: string, params: unknown[]): Promise<QueryResult> {
-    return this.#writes.run(() => this.#orm.em.fork().execute<QueryResult>(sql, params, 'run'));
-  }
-
-  /** One transaction, retried as a whole while the database is unreachable. */
-  #transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.#writes.run(() => this.#orm.em.fork().transactional(work));
+  /** Writes the event's rows once the room's call record exists. */
+  async #withCall(roomId: string, write: (call: LiveCall) => Promise<void>): Promise<void> {
+    await write(await this.#ensureCall(roomId));
   }
 
   #enqueue(roomId: string, event: string, write: () => Promise<void>): Promise<void> {
@@ -304,7 +303,7 @@ export class CallRecorder {
     const agent = agentId ? await this.#writes.run(() => this.#agentConfigs.get(agentId)) : undefined;
     const redact = agent?.privacy.redactPii ?? true;
     const live = { callId: randomUUID(), redactor: redactorIf(redact), keepForExtraction: true };
-    await this.#write(
+    await this.#db.write(
       `insert into calls (id, room_id, agent_id, display_name, status, redact_pii, started_at)
        values (?, ?, ?, '', 'active', ?, utc_timestamp(3))`,
       [live.callId, roomId, agentId, redact],
@@ -313,97 +312,10 @@ export class CallRecorder {
     return live;
   }
 
-  async #participantJoined(p: CallEventMap['participant.joined']): Promise<void> {
-    const { callId } = await this.#ensureCall(p.roomId);
-    await this.#write(
-      `insert into participants (call_id, peer_id, identity, display_name, role, joined_at)
-       values (?, ?, ?, ?, ?, utc_timestamp(3))
-       on duplicate key update left_at = null, left_reason = null`,
-      [callId, p.peerId, p.identity.slice(0, 128), p.displayName.slice(0, 120), p.role.slice(0, 32)],
-    );
-  }
-
-  async #participantLeft(p: CallEventMap['participant.left']): Promise<void> {
-    const { callId } = await this.#ensureCall(p.roomId);
-    await this.#write(
-      `update participants set left_at = utc_timestamp(3), left_reason = ?
-       where call_id = ? and peer_id = ? and left_at is null`,
-      [p.reason.slice(0, 200), callId, p.peerId],
-    );
-  }
-
-  async #transcript(t: TranscriptEvent): Promise<void> {
-    if (!t.final) return;
-    const { callId, redactor, keepForExtraction } = await this.#ensureCall(t.roomId);
-    const { segment: current, earlier }: { segment: RedactedSegment; earlier: RedactedSegment[] } = redactor
-      ? redactor.push(t)
-      : { segment: { segmentId: t.segmentId, original: t.text, text: t.text, redacted: false }, earlier: [] };
-    const keep = (s: RedactedSegment) => (s.redacted && keepForExtraction ? s.original : null);
-    await this.#transaction(async (em) => {
-      await em.execute(
-        `insert into transcript_segments (call_id, segment_id, speaker, text, start_ms, end_ms, interrupted, redacted,
-             extraction_text, created_at)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, utc_timestamp(3))
-           on duplicate key update text = values(text), end_ms = values(end_ms), interrupted = values(interrupted),
-             redacted = values(redacted), extraction_text = values(extraction_text)`,
-        [
-          callId,
-          t.segmentId,
-          t.speaker,
-          current.text,
-          t.startMs,
-          t.endMs,
-          t.interrupted,
-          current.redacted,
-          keep(current),
-        ],
-      );
-      // Earlier caller segments that turned out to hold the start of a number read across segments.
-      for (const segment of earlier) {
-        await em.execute(
-          `update transcript_segments set text = ?, redacted = true, extraction_text = coalesce(extraction_text, ?)
-           where call_id = ? and segment_id = ?`,
-          [segment.text, keep(segment), callId, segment.segmentId],
-        );
-      }
-    });
-  }
-
-  async #turnMetrics(m: TurnMetricsEvent): Promise<void> {
-    const { callId } = await this.#ensureCall(m.roomId);
-    await this.#write(
-      `insert into turn_metrics (call_id, turn, eou_ms, asr_final_ms, dialog_first_token_ms, tts_first_audio_ms,
-         voice_to_voice_ms, interrupted, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, utc_timestamp(3))
-       on duplicate key update eou_ms = values(eou_ms), asr_final_ms = values(asr_final_ms),
-         dialog_first_token_ms = values(dialog_first_token_ms), tts_first_audio_ms = values(tts_first_audio_ms),
-         voice_to_voice_ms = values(voice_to_voice_ms), interrupted = values(interrupted)`,
-      [
-        callId,
-        m.turn,
-        m.eouMs,
-        m.asrFinalMs,
-        m.dialogFirstTokenMs,
-        m.ttsFirstAudioMs,
-        m.voiceToVoiceMs,
-        m.interrupted,
-      ],
-    );
-  }
-
-  async #stageFailed(f: StageFailedEvent): Promise<void> {
-    const { callId } = await this.#ensureCall(f.roomId);
-    await this.#write(
-      `insert into stage_failures (call_id, stage, provider, message, recovery, fallback_provider, at_ms, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, utc_timestamp(3))`,
-      [callId, f.stage, f.provider, f.message, f.recovery, f.fallbackProvider ?? null, f.atMs],
-    );
-  }
-
   async #roomClosed(p: CallEventMap['room.closed']): Promise<void> {
     const { callId } = await this.#ensureCall(p.roomId);
     this.#live.delete(p.roomId);
-    const queued = await this.#transaction(async (em) => {
+    const queued = await this.#db.transaction(async (em) => {
       const [spoke] = await em.execute<{ n: number }[]>(
         "select count(*) as n from transcript_segments where call_id = ? and speaker = 'customer'",
         [callId],
@@ -435,8 +347,4 @@ export class CallRecorder {
       'call ended; extraction queued',
     );
   }
-}
-
-function redactorIf(redact: boolean): TranscriptRedactor | undefined {
-  return redact ? new TranscriptRedactor() : undefined;
 }

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, loadDbConfig } from '../../src/config.ts';
+import { ConfigError } from '../../src/ConfigError.ts';
+import { loadConfig, loadDbConfig } from '../../src/config.ts';
 
 const secretFile = () => path.join(mkdtempSync(path.join(os.tmpdir(), 'vr-config-')), 'jwt-secret');
 const SECRET = 'a-production-secret-of-at-least-32-chars!';

@@ -31,6 +31,8 @@ export class LiveKitCopilot {
   readonly #options: LiveKitCopilotOptions;
   readonly #log: Logger;
   readonly #holders = new Map<string, StaffActor>();
+  /** Audit entries are written one after another, so the log keeps the order the actions happened in. */
+  #audits: Promise<void> = Promise.resolve();
   readonly #unsubscribe: () => void;
 
   constructor(options: LiveKitCopilotOptions) {
@@ -93,7 +95,7 @@ export class LiveKitCopilot {
     details?: Record<string, unknown>,
   ): void {
     this.#log.info({ roomId, actor: actor.id, action }, 'co-pilot action');
-    Promise.resolve()
+    this.#audits = this.#audits
       .then(() =>
         this.#options.audit?.({
           actor: { id: actor.id, role: actor.role },
@@ -103,6 +105,9 @@ export class LiveKitCopilot {
           ...(details ? { details } : {}),
         }),
       )
-      .catch((error: unknown) => this.#log.error({ err: error, action }, 'could not write the audit entry'));
+      .then(
+        () => undefined,
+        (error: unknown) => this.#log.error({ err: error, action }, 'could not write the audit entry'),
+      );
   }
 }

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   process.env.LOG_LEVEL ??= 'warn';
   const workDir = await mkdtemp(path.join(tmpdir(), 'voiceroom-bench-livekit-'));
   const config = AgentConfigSchema.parse(
-    parse(await readFile(path.join(ROOT, 'agent-worker', 'agents', 'pizzeria.yaml'), 'utf8')),
+    parse(await readFile(path.join(ROOT, 'agents', 'pizzeria.yaml'), 'utf8')),
   );
   const plan = planConversation(BARGE_INS, await availableCallerVoices(), realClips(SPEECH_DIR));
   const pcm = await conversationSpeech(plan, workDir, SPEECH_DIR);

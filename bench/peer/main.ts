@@ -6,6 +6,8 @@
  * - livekit_agents: LiveKit's own agent framework for Node (@livekit/agents + silero VAD) with thin adapters around
  *   the same PocketSphinx, scripted dialog and flite (bench/peer/peerAgent.ts), its settings the framework's
  *   defaults except PEER_SETTINGS.
+ * - livekit_agents_vad_turn_detection: the peer again with turnDetection 'vad' (its end-of-turn model off), as our
+ *   agent ends a turn on VAD silence: what the peer's default model costs in latency.
  * ratio_v2v_p50 = livekit_agents / voiceroom voice-to-voice p50. Progress goes to stderr as JSON lines.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -66,27 +68,35 @@ async function main(): Promise<void> {
     const voiceroom = await liveKitConversation({ plan, pcm, log, node, config });
     const afterVoiceroom = loadavg().map(round);
     log('livekit_agents: conversation');
-    const peer = await peerConversation({ plan, pcm, log, node, workDir });
+    const peer = await peerConversation({ plan, pcm, log, node, workDir, turnDetection: 'default' });
+    const afterPeer = loadavg().map(round);
+    log('livekit_agents with VAD turn detection: conversation');
+    const peerVad = await peerConversation({ plan, pcm, log, node, workDir, turnDetection: 'vad' });
     const result = {
       voiceroom: figures(voiceroom),
       livekit_agents: figures(peer),
       ratio_v2v_p50: 0,
+      livekit_agents_vad_turn_detection: figures(peerVad),
+      ratio_v2v_p50_vad_turn_detection: 0,
       settings: {
         changed_from_defaults: PEER_SETTINGS.serverOptions,
         why: PEER_SETTINGS.why,
+        livekit_agents_vad_turn_detection: PEER_SETTINGS.vadTurnDetection,
         voiceroom: 'agents/pizzeria.yaml as shipped (silero VAD, PocketSphinx, scripted dialog, flite kal16)',
       },
       caller: '@livekit/rtc-node participant, level of each received 10 ms frame (after its jitter buffer)',
       load_average: {
         before: load.before,
         after_voiceroom: afterVoiceroom,
-        after_livekit_agents: loadavg().map(round),
+        after_livekit_agents: afterPeer,
+        after_livekit_agents_vad_turn_detection: loadavg().map(round),
       },
-      per_turn: { voiceroom, livekit_agents: peer },
+      per_turn: { voiceroom, livekit_agents: peer, livekit_agents_vad_turn_detection: peerVad },
     };
-    result.ratio_v2v_p50 =
-      round((result.livekit_agents.voice_to_voice_ms.p50 / result.voiceroom.voice_to_voice_ms.p50) * 100) /
-      100;
+    const ratio = (other: typeof result.voiceroom) =>
+      round((other.voice_to_voice_ms.p50 / result.voiceroom.voice_to_voice_ms.p50) * 100) / 100;
+    result.ratio_v2v_p50 = ratio(result.livekit_agents);
+    result.ratio_v2v_p50_vad_turn_detection = ratio(result.livekit_agents_vad_turn_detection);
     await mkdir(path.dirname(RESULTS), { recursive: true });
     await writeFile(RESULTS, `${JSON.stringify(result, null, 2)}\n`);
     const { per_turn: _perTurn, ...summary } = result;

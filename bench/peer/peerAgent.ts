@@ -5,7 +5,8 @@
  * started with `node bench/peer/peerAgent.ts start` (LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET). It greets
  * with the agent's greeting, as ours does. The session's state changes and the caller's final transcripts go to the
  * bench as JSON lines over the Unix socket PEER_EVENTS_SOCKET (the framework owns the job process's IPC channel).
- * Settings changed from the framework's defaults: see PEER_SETTINGS.
+ * Settings changed from the framework's defaults: see PEER_SETTINGS; PEER_TURN_DETECTION=vad replaces the default
+ * end-of-turn model with VAD silence alone (bench:peer's second run).
  */
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -51,6 +52,7 @@ export default defineAgent({
       if (events.writable) events.write(`${JSON.stringify(event)}\n`);
     };
     const session = new voice.AgentSession({
+      ...(process.env.PEER_TURN_DETECTION === 'vad' ? { turnDetection: 'vad' as const } : {}),
       vad,
       stt: new PocketSphinxPeerStt(stt),
       llm: new ScriptedPeerLlm(new ScriptedDialog({ config })),

@@ -28,23 +28,36 @@ const EventSchema = z.discriminatedUnion('type', [
 const PEER_IDENTITY_PREFIX = 'agent-';
 const REGISTER_TIMEOUT_MS = 60_000;
 const GREETING_TIMEOUT_MS = 120_000;
+/** The worker drains its job on SIGTERM; past this it is killed with its job processes. */
+const DRAIN_TIMEOUT_MS = 30_000;
+
+/** 'default': the framework's own end-of-turn model (turn-detector-v1-mini, local); 'vad': VAD silence alone. */
+export type PeerTurnDetection = 'default' | 'vad';
 
 /** The framework's states as ours: 'idle' (nothing to do) is our 'listening'; 'initializing' is not reported. */
 const asOurState = (state: z.infer<typeof EventSchema> & { type: 'state' }): AgentState | undefined =>
   state.state === 'initializing' ? undefined : state.state === 'idle' ? 'listening' : state.state;
 
-function startWorker(node: LiveKitNode, socketPath: string, log: ConversationOptions['log']): ChildProcess {
+function startWorker(
+  node: LiveKitNode,
+  socketPath: string,
+  turnDetection: PeerTurnDetection,
+  log: ConversationOptions['log'],
+): ChildProcess {
   const worker = spawn(
     process.execPath,
     [path.join(import.meta.dirname, 'peerAgent.ts'), 'start', '--log-level', 'info'],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
+      // its own process group, so that a worker that does not drain in time goes with its job processes
+      detached: true,
       env: {
         ...process.env,
         LIVEKIT_URL: node.url,
         LIVEKIT_API_KEY: node.apiKey,
         LIVEKIT_API_SECRET: node.apiSecret,
         PEER_EVENTS_SOCKET: socketPath,
+        PEER_TURN_DETECTION: turnDetection,
         NODE_ENV: 'production',
       },
     },
@@ -85,7 +98,11 @@ async function waitRegistered(worker: ChildProcess): Promise<void> {
 }
 
 export async function peerConversation(
-  options: Omit<ConversationOptions, 'caller' | 'agent'> & { node: LiveKitNode; workDir: string },
+  options: Omit<ConversationOptions, 'caller' | 'agent'> & {
+    node: LiveKitNode;
+    workDir: string;
+    turnDetection: PeerTurnDetection;
+  },
 ): Promise<ScoredTurn[]> {
   const { node, log } = options;
   const states: Array<{ state: AgentState; t: number }> = [];
@@ -116,7 +133,7 @@ export async function peerConversation(
   });
   server.listen(socketPath);
   await once(server, 'listening');
-  const worker = startWorker(node, socketPath, log);
+  const worker = startWorker(node, socketPath, options.turnDetection, log);
   let caller: LiveKitPeer | undefined;
   try {
     await waitRegistered(worker);
@@ -149,8 +166,12 @@ export async function peerConversation(
   } finally {
     await caller?.close();
     worker.kill('SIGTERM');
-    await Promise.race([once(worker, 'exit'), new Promise((resolve) => setTimeout(resolve, 10_000))]);
-    if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
+    await Promise.race([
+      once(worker, 'exit'),
+      new Promise((resolve) => setTimeout(resolve, DRAIN_TIMEOUT_MS)),
+    ]);
+    if (worker.exitCode === null && worker.signalCode === null && worker.pid)
+      process.kill(-worker.pid, 'SIGKILL');
     server.close();
     await rm(socketPath, { force: true });
   }

@@ -18,4 +18,6 @@ export const PEER_SETTINGS = {
     tts: 'our flite kal16 voice as a non-streaming TTS, split into sentences by the framework',
     greeting: "session.say(the agent's greeting) once connected, as our agent greets",
   },
+  vadTurnDetection:
+    "turnDetection 'vad' instead of the default end-of-turn model (turn-detector-v1-mini, run locally; endpointing 300-2500 ms): our agent ends a turn on VAD silence plus a fixed 300 ms, so this run separates the model's wait from the rest of the pipeline",
 } as const;

@@ -1,13 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { initializeLogger, llm } from '@livekit/agents';
+import { AudioFrame } from '@livekit/rtc-node';
 import { ScriptedDialog } from '@voiceroom/agent-core/dialog';
 import type { ChatMessage, DialogSession } from '@voiceroom/agent-core/stages';
 import { AgentConfigSchema } from '@voiceroom/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { PocketSphinxStt } from '../../../agent-worker/src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
 import { FliteTts } from '../../../agent-worker/src/stages/tts/flite/FliteTts.ts';
 import { FlitePeerTts } from '../FlitePeerTts.ts';
+import { PocketSphinxPeerStt } from '../PocketSphinxPeerStt.ts';
 import { ScriptedPeerLlm } from '../ScriptedPeerLlm.ts';
 
 const ROOT = path.join(import.meta.dirname, '..', '..', '..');
@@ -57,6 +60,26 @@ describe("bench:peer's adapters around our stages", () => {
     expect(frames.reduce((n, a) => n + a.frame.samplesPerChannel, 0)).toBe(ourSamples);
     expect(frames.every((a) => a.frame.sampleRate === voice.sampleRate)).toBe(true);
     expect(frames.map((a) => a.final)).toEqual([...frames.slice(1).map(() => false), true]);
+    voice.close();
+  });
+
+  it('the STT adapter recognises a 48 kHz segment with our PocketSphinx, one utterance after another', async () => {
+    const voice = await FliteTts.create({ voice: config.tts.voice });
+    const frameOf = async (text: string) => {
+      const chunks: Int16Array[] = [];
+      for await (const pcm of voice.synthesize(text, new AbortController().signal)) chunks.push(pcm);
+      const pcm = Int16Array.from(chunks.flatMap((c) => [...c]));
+      // the room's rate: each sample repeated up to 48 kHz (the adapter resamples to PocketSphinx's 16 kHz)
+      const factor = 48_000 / voice.sampleRate;
+      const up = Int16Array.from({ length: pcm.length * factor }, (_, i) => pcm[Math.floor(i / factor)] ?? 0);
+      return new AudioFrame(up, 48_000, 1, up.length);
+    };
+    const stt = new PocketSphinxPeerStt(await PocketSphinxStt.create({ domain: config }));
+    const first = await stt.recognize(await frameOf('two large pepperoni pizzas please'));
+    const second = await stt.recognize(await frameOf('and a lemonade'));
+    expect(first.alternatives?.[0].text).toContain('pepperoni');
+    expect(second.alternatives?.[0].text).toContain('lemonade');
+    await stt.close();
     voice.close();
   });
 });

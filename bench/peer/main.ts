@@ -8,7 +8,8 @@
  *   defaults except PEER_SETTINGS.
  * - livekit_agents_vad_turn_detection: the peer again with turnDetection 'vad' (its end-of-turn model off), as our
  *   agent ends a turn on VAD silence: what the peer's default model costs in latency.
- * ratio_v2v_p50 = livekit_agents / voiceroom voice-to-voice p50. Progress goes to stderr as JSON lines.
+ * ratio_v2v_p50 = livekit_agents / voiceroom voice-to-voice p50. Progress goes to stderr as JSON lines. The npm
+ * script sets NODE_ENV=production: the caller's rtc-node otherwise logs at debug level to stdout.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';

@@ -95,7 +95,7 @@ async function main(): Promise<void> {
       per_turn: { voiceroom, livekit_agents: peer, livekit_agents_vad_turn_detection: peerVad },
     };
     const ratio = (other: typeof result.voiceroom) =>
-      round((other.voice_to_voice_ms.p50 / result.voiceroom.voice_to_voice_ms.p50) * 100) / 100;
+      Math.round((other.voice_to_voice_ms.p50 / result.voiceroom.voice_to_voice_ms.p50) * 100) / 100;
     result.ratio_v2v_p50 = ratio(result.livekit_agents);
     result.ratio_v2v_p50_vad_turn_detection = ratio(result.livekit_agents_vad_turn_detection);
     await mkdir(path.dirname(RESULTS), { recursive: true });

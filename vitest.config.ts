@@ -5,6 +5,8 @@ export default defineConfig({
     include: [
       '{packages/protocol,packages/agent-core,server,agent-worker,sdk-js,client,loadtest}/test/**/*.test.ts',
       'test/**/*.test.ts',
+      // bench:peer's adapters: LiveKit Agents is installed in that bench-only workspace alone
+      'bench/peer/test/**/*.test.ts',
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,

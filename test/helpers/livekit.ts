@@ -12,7 +12,8 @@ import { type LocalLiveKit, startLocalLiveKit } from '../../server/src/media/liv
  * - agent-worker/test: 7890-7899, UDP 51000-51999;
  * - sdk-js/test and the call page tests: 7900-7909, UDP 52000-52999;
  * - bench:livekit 7910-7915, UDP 53000-53399; bench:join 7916, UDP 53400-53599;
- * - test/e2e/customerCall.e2e.test.ts 7920, UDP 53600-53799; bench:livekit:cluster 7886-7887, UDP 53800-54199.
+ * - test/e2e/customerCall.e2e.test.ts 7920, UDP 53600-53799; bench:livekit:cluster 7886-7887, UDP 53800-54199;
+ * - bench:peer 7922, UDP 54200-54399.
  */
 export function testLiveKitKeys(): { apiKey: string; apiSecret: string } {
   return { apiKey: `key${randomBytes(6).toString('hex')}`, apiSecret: randomBytes(32).toString('hex') };

@@ -10,8 +10,9 @@
  * progress goes to stderr. VOICE_BARGE_INS (20), VOICE_CONCURRENT (3), VOICE_MEMORY_REPEATS (3) and
  * VOICE_SHORT_CALLS (20) scale it down for a quick look; SPEECH_DIR locates the real recordings.
  */
+
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,7 @@ import type { AgentState, TranscriptEvent, TurnMetricsEvent } from '@voiceroom/p
 import type { Page } from 'playwright-core';
 import { REAL_SPEECH_DIR } from '../agent-worker/test/stages/fixtures/speech.ts';
 import { launchCallBrowser, makeSpeechWav, pollUntil, readInboundAudio } from '../test/helpers/browser.ts';
+import { writeBenchResult } from './benchResult.ts';
 import { conversationSpeech, runConversation } from './voiceConversation.ts';
 import { measureSessionMemory, rssMb } from './voiceMemory.ts';
 import { installScriptedMicrophone, say } from './voiceMicrophone.ts';
@@ -196,10 +198,7 @@ async function main(): Promise<void> {
       per_voice: conversation.perVoice,
       per_turn: scored,
     };
-    await mkdir(path.dirname(RESULTS), { recursive: true });
-    await writeFile(RESULTS, `${JSON.stringify(result, null, 2)}\n`);
-    const { per_turn: _perTurn, per_voice: _perVoice, ...summary } = result;
-    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    await writeBenchResult(RESULTS, result, ['per_turn', 'per_voice']);
   } catch (error) {
     log('failed', { error: String(error), agentOutput: app.agentOutput().slice(-3000) });
     throw error;

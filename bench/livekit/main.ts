@@ -10,13 +10,15 @@
  * LK_BARGE_INS (default 6) sizes the conversation; LK_LOAD_PUBLISHERS (4), LK_LOAD_SUBSCRIBERS (8) and
  * LK_LOAD_SECONDS (30) the load step. Progress goes to stderr as JSON lines.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+
+import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
 import { REAL_SPEECH_DIR } from '../../agent-worker/test/stages/fixtures/speech.ts';
 import { startLiveKitCluster, type TestLiveKit } from '../../test/helpers/livekit.ts';
+import { runBench, writeBenchResult } from '../benchResult.ts';
 import { conversationSpeech } from '../voiceConversation.ts';
 import { planConversation, realClips } from '../voicePlan.ts';
 import { availableCallerVoices } from '../voiceScenario.ts';
@@ -103,20 +105,11 @@ async function main(): Promise<void> {
       },
       per_turn: { mediasoup, livekit },
     };
-    await mkdir(path.dirname(RESULTS), { recursive: true });
-    await writeFile(RESULTS, `${JSON.stringify(result, null, 2)}\n`);
-    const { per_turn: _perTurn, ...summary } = result;
-    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    await writeBenchResult(RESULTS, result);
   } finally {
     await cluster?.stop();
     await rm(workDir, { recursive: true, force: true });
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    process.stderr.write(`${(error as Error).stack ?? error}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

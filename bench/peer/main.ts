@@ -11,13 +11,15 @@
  * ratio_v2v_p50 = livekit_agents / voiceroom voice-to-voice p50. Progress goes to stderr as JSON lines. The npm
  * script sets NODE_ENV=production: the caller's rtc-node otherwise logs at debug level to stdout.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { AgentConfigSchema } from '@voiceroom/protocol';
 import { parse } from 'yaml';
 import { REAL_SPEECH_DIR } from '../../agent-worker/test/stages/fixtures/speech.ts';
 import { startLiveKitNode, type TestLiveKit } from '../../test/helpers/livekit.ts';
+import { runBench, writeBenchResult } from '../benchResult.ts';
 import { liveKitConversation } from '../livekit/liveKitVoice.ts';
 import { conversationSpeech } from '../voiceConversation.ts';
 import { planConversation, realClips } from '../voicePlan.ts';
@@ -98,20 +100,11 @@ async function main(): Promise<void> {
       Math.round((other.voice_to_voice_ms.p50 / result.voiceroom.voice_to_voice_ms.p50) * 100) / 100;
     result.ratio_v2v_p50 = ratio(result.livekit_agents);
     result.ratio_v2v_p50_vad_turn_detection = ratio(result.livekit_agents_vad_turn_detection);
-    await mkdir(path.dirname(RESULTS), { recursive: true });
-    await writeFile(RESULTS, `${JSON.stringify(result, null, 2)}\n`);
-    const { per_turn: _perTurn, ...summary } = result;
-    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    await writeBenchResult(RESULTS, result);
   } finally {
     await node?.stop();
     await rm(workDir, { recursive: true, force: true });
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    process.stderr.write(`${(error as Error).stack ?? error}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

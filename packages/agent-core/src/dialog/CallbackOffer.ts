@@ -62,8 +62,7 @@ export class CallbackOffer implements DialogSession {
 
   /** Only where the wrapped dialog can take a call over (see DialogSession.resume). */
   get resume(): DialogSession['resume'] {
-    const inner = this.#inner;
-    return inner.resume ? (history) => inner.resume?.(history) ?? '' : undefined;
+    return this.#inner.resume?.bind(this.#inner);
   }
 
   close(): void {

@@ -61,14 +61,14 @@ describe('pocketsphinx decoders shared by the calls of a process', () => {
   }, 180_000);
   afterAll(() => stt?.close());
 
-  function pool(lib: PocketSphinxLib, maxIdle: number) {
+  function pool(lib: PocketSphinxLib, maxIdle: number, spares = 0) {
     const args = {
       '-hmm': `${DEFAULT_POCKETSPHINX_MODEL}/en-us`,
       '-lm': stt.model.languageModel,
       '-dict': stt.model.dictionary,
       '-logfn': '/dev/null',
     };
-    return new DecoderPool({ lib, decoderArgs: args, maxIdle });
+    return new DecoderPool({ lib, decoderArgs: args, maxIdle, spares, slotModels: stt.model.slotModels });
   }
 
   function call(decoders: DecoderPool, errors: Error[] = []) {
@@ -132,6 +132,26 @@ describe('pocketsphinx decoders shared by the calls of a process', () => {
     expect(await firstFinal(next, pcm)).toContain('pepperoni');
     next.close();
     expect(counts.decodersBuilt).toBe(2);
+  }, 60_000);
+
+  it('a spare built ahead serves the next call with nothing built or loaded then, and the call that took it has another built', async () => {
+    const { lib, counts } = countingLib();
+    const decoders = pool(lib, 4, 1);
+    await decoders.prepare();
+    expect(decoders.idle).toBe(1);
+    const slots = Object.keys(stt.model.slotModels).length;
+    expect(counts).toMatchObject({ decodersBuilt: 1, modelsLoaded: slots });
+
+    const first = call(decoders);
+    expect(counts).toMatchObject({ decodersBuilt: 1, modelsLoaded: slots });
+    expect(await firstFinal(first, pcm)).toContain('pepperoni');
+    // the spare that replaces it, built in the background while the call goes on
+    await expect.poll(() => decoders.idle, { timeout: 10_000 }).toBe(1);
+    expect(counts).toMatchObject({ decodersBuilt: 2, modelsLoaded: 2 * slots });
+    first.close();
+    await expect.poll(() => decoders.idle, { timeout: 5_000 }).toBe(2);
+    decoders.close();
+    expect(counts.freed).toBe(2);
   }, 60_000);
 
   it('the recogniser builds one decoder for calls one after another', async () => {

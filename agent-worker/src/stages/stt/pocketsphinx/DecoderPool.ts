@@ -25,7 +25,20 @@ export interface DecoderPoolOptions {
   decoderArgs: Record<string, string>;
   /** Idle decoders kept for later calls (each ~20 MB with its slot models); 0 frees every decoder at release. */
   maxIdle: number;
+  /**
+   * Decoders built ahead of need, with every slot search loaded (default 0): `prepare` builds them, and a call that
+   * takes the last idle one has another built shortly after, so the next call (a call moved here from a worker that
+   * died, above all) starts without building one.
+   */
+  spares?: number;
+  /** Slot searches (slot -> model file) a spare is built with. */
+  slotModels?: Partial<Record<SttExpectation, string>>;
+  /** A spare could not be built or one of its searches not loaded (the pool goes on without it). */
+  onError?: (error: Error) => void;
 }
+
+/** How long after a call took the last idle decoder its replacement is built: after that call's own setup. */
+const SPARE_DELAY_MS = 1_000;
 
 /**
  * Decoders of one recogniser configuration, reused from call to call in this process: a new call takes an idle
@@ -38,14 +51,22 @@ export class DecoderPool {
   readonly #lib: PocketSphinxLib;
   readonly #args: Record<string, string>;
   readonly #maxIdle: number;
+  readonly #spares: number;
+  readonly #slotModels: [SttExpectation, string][];
+  readonly #onError: (error: Error) => void;
   readonly #idle: Entry[] = [];
   #created = 0;
+  #building = 0;
+  #spareTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(options: DecoderPoolOptions) {
     this.#lib = options.lib;
     this.#args = options.decoderArgs;
     this.#maxIdle = options.maxIdle;
+    this.#spares = Math.min(options.spares ?? 0, options.maxIdle);
+    this.#slotModels = Object.entries(options.slotModels ?? {}) as [SttExpectation, string][];
+    this.#onError = options.onError ?? (() => undefined);
   }
 
   get lib(): PocketSphinxLib {
@@ -64,10 +85,25 @@ export class DecoderPool {
   /** The most recently released decoder (its means are the freshest), or a new one. Throws when none can be built. */
   acquire(): PooledDecoder {
     const reused = this.#idle.pop();
-    if (reused) return reused;
-    const handle = this.#lib.createDecoder(this.#args);
-    this.#created++;
-    return { handle, defaultSearch: this.#lib.search(handle), searches: new Set(), warmCalls: 0 };
+    if (this.#idle.length + this.#building < this.#spares && this.#spareTimer === undefined) {
+      this.#spareTimer = setTimeout(() => {
+        this.#spareTimer = undefined;
+        void this.prepare();
+      }, SPARE_DELAY_MS);
+      this.#spareTimer.unref();
+    }
+    return reused ?? this.#build();
+  }
+
+  /**
+   * Builds spares until `spares` decoders are idle or being built; resolves when they are ready. Never rejects: a
+   * failure goes to `onError` and calls then build their own decoder.
+   */
+  async prepare(): Promise<void> {
+    const builds: Promise<void>[] = [];
+    while (!this.#closed && this.#idle.length + this.#building < this.#spares)
+      builds.push(this.#buildSpare());
+    await Promise.all(builds);
   }
 
   /**
@@ -84,9 +120,37 @@ export class DecoderPool {
     this.#idle.push(entry);
   }
 
-  /** Frees the idle decoders; decoders still in use are freed when released. */
+  /** Frees the idle decoders; decoders still in use are freed when released, spares being built once built. */
   close(): void {
     this.#closed = true;
+    clearTimeout(this.#spareTimer);
     for (const entry of this.#idle.splice(0)) this.#lib.free(entry.handle);
+  }
+
+  #build(): Entry {
+    const handle = this.#lib.createDecoder(this.#args);
+    this.#created++;
+    return { handle, defaultSearch: this.#lib.search(handle), searches: new Set(), warmCalls: 0 };
+  }
+
+  async #buildSpare(): Promise<void> {
+    this.#building++;
+    try {
+      const entry = this.#build();
+      // one after the other: calls on one decoder must not overlap
+      for (const [slot, path] of this.#slotModels) {
+        await this.#lib.addLanguageModel(entry.handle, slot, path).then(
+          () => entry.searches.add(slot),
+          (error: Error) => this.#onError(error),
+        );
+      }
+      if (this.#closed) this.#lib.free(entry.handle);
+      // behind the decoders released by calls: acquire takes those first (their means have adapted)
+      else this.#idle.unshift(entry);
+    } catch (error) {
+      this.#onError(error as Error);
+    } finally {
+      this.#building--;
+    }
   }
 }

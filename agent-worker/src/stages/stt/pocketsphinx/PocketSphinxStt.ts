@@ -42,6 +42,11 @@ export interface PocketSphinxSttOptions {
    * stream (each call's first utterance then starts from the model's default means).
    */
   idleDecoders?: number;
+  /**
+   * Decoders kept built ahead of the next call, slot models loaded (default 1, at most `idleDecoders`): the first
+   * is built before `create` resolves, so a worker takes its first call (or one moved from a dead worker) warm.
+   */
+  spareDecoders?: number;
   onError?: (error: Error) => void;
 }
 
@@ -115,7 +120,9 @@ export class PocketSphinxStt implements Stt {
       '-dict': model.dictionary,
       '-logfn': '/dev/null',
     };
-    return new PocketSphinxStt(lib, args, model, options);
+    const stt = new PocketSphinxStt(lib, args, model, options);
+    await stt.#decoders.prepare();
+    return stt;
   }
 
   private constructor(
@@ -124,12 +131,19 @@ export class PocketSphinxStt implements Stt {
     model: PocketSphinxModelInfo,
     options: PocketSphinxSttOptions,
   ) {
-    this.#decoders = new DecoderPool({ lib, decoderArgs: args, maxIdle: options.idleDecoders ?? 4 });
     this.#model = model;
     this.#partialIntervalMs = options.partialIntervalMs ?? 250;
     this.#coldStartSecondPass = options.coldStartSecondPass ?? true;
     this.#nbest = options.nbest ?? 5;
     this.#onError = options.onError ?? ((error) => log.error({ err: error }, 'recognition failed'));
+    this.#decoders = new DecoderPool({
+      lib,
+      decoderArgs: args,
+      maxIdle: options.idleDecoders ?? 4,
+      spares: options.spareDecoders ?? 1,
+      slotModels: model.slotModels,
+      onError: this.#onError,
+    });
   }
 
   get name(): string {

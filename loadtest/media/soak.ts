@@ -61,7 +61,12 @@ interface Sample {
 
 async function main(): Promise<void> {
   const { calls, concurrency } = parse(process.argv.slice(2));
-  const stack = await startStack({ agentCapacity: concurrency + 1, existingBaseUrl: process.env.BASE_URL });
+  // one agent worker: its RSS drift is a per-process figure
+  const stack = await startStack({
+    agentCapacity: concurrency + 1,
+    agentWorkers: 1,
+    existingBaseUrl: process.env.BASE_URL,
+  });
   const pids = stack.pids;
   if (!pids) throw new Error('the soak measures its own server and agent worker: unset BASE_URL');
   const browser = await CallerBrowser.launch(stack.baseUrl, await callerSpeech());

@@ -1,11 +1,13 @@
 /**
  * The system under load: the real server and agent worker(s) as separate processes (so /proc gives each its own
  * CPU and memory), on a fresh database, with rate limits set for one load source; or an existing server at
- * BASE_URL (then nothing is started and per-process figures are left out).
+ * BASE_URL (then nothing is started and per-process figures are left out). LOAD_AGENT_CPU_PROFILE_DIR=<dir> starts
+ * the agent workers with `node --cpu-prof` (a .cpuprofile each, written when they exit at close()).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '../../server/src/config.ts';
@@ -16,6 +18,7 @@ const run = promisify(execFile);
 export interface StackOptions {
   /** Calls the agent workers take at once, over all of them. */
   agentCapacity: number;
+  /** Agent worker processes (default: as `npm start`, AGENT_WORKER_PROCESSES or one per core). */
   agentWorkers?: number;
   mediasoupWorkers?: number;
   /** Start no agent worker (sfu mode). */
@@ -51,6 +54,16 @@ async function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+/** How many agent worker processes `npm start` runs here: AGENT_WORKER_PROCESSES, else one per core. */
+export function agentWorkerProcesses(): number {
+  const raw = process.env.AGENT_WORKER_PROCESSES;
+  if (raw === undefined || raw === '') return availableParallelism();
+  const count = Number(raw);
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`AGENT_WORKER_PROCESSES must be a whole number of at least 1, got "${raw}"`);
+  return count;
 }
 
 /** Parses Prometheus text into `name{labels}` -> value. */
@@ -164,16 +177,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         },
       );
       const token = stdout.trim().split('\n').at(-1) ?? '';
-      const count = options.agentWorkers ?? 1;
+      const count = options.agentWorkers ?? agentWorkerProcesses();
       for (let i = 0; i < count; i++) {
-        const worker = launch(['--max-semi-space-size=2', path.join('agent-worker', 'src', 'main.ts')], {
-          SERVER_URL: baseUrl,
-          AGENT_SERVICE_TOKEN: token,
-          AGENT_NAME: `load-agent-${i + 1}`,
-          AGENT_CAPACITY: String(Math.ceil(options.agentCapacity / count)),
-          // its "agent worker ready" line says it registered (info level; the rest of its log stays quiet)
-          LOG_LEVEL: 'info',
-        });
+        const profile = process.env.LOAD_AGENT_CPU_PROFILE_DIR
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LOAD_AGENT_CPU_PROFILE_DIR}`]
+          : [];
+        const worker = launch(
+          [...profile, '--max-semi-space-size=2', path.join('agent-worker', 'src', 'main.ts')],
+          {
+            SERVER_URL: baseUrl,
+            AGENT_SERVICE_TOKEN: token,
+            AGENT_NAME: `load-agent-${i + 1}`,
+            AGENT_CAPACITY: String(Math.ceil(options.agentCapacity / count)),
+            // its "agent worker ready" line says it registered (info level; the rest of its log stays quiet)
+            LOG_LEVEL: 'info',
+          },
+        );
         agentWorkers.push(worker.pid as number);
       }
       await waitFor(

@@ -78,20 +78,24 @@ function opusWasm(): OpusWasmExports {
   return loaded;
 }
 
-/** One mono 48 kHz decoder with its own packet and PCM buffers in WebAssembly memory. */
+/**
+ * One mono decoder with its own packet and PCM buffers in WebAssembly memory. `rate` is its output rate (48, 24, 16,
+ * 12 or 8 kHz): libopus decodes any stream at any of them, more cheaply below 48 kHz than decoding at 48 kHz and
+ * resampling after.
+ */
 export class OpusWasmDecoder {
   readonly #wasm = opusWasm();
   #state: number;
   #packet: number;
   #pcm: number;
 
-  constructor() {
+  constructor(rate = 48_000) {
     const wasm = this.#wasm;
     this.#state = wasm.malloc(wasm.opus_decoder_get_size(1));
     this.#packet = wasm.malloc(MAX_PACKET);
     this.#pcm = wasm.malloc(MAX_FRAME * 2);
-    const code = wasm.opus_decoder_init(this.#state, 48_000, 1);
-    if (code < 0) throw new Error(`opus_decoder_init failed (${code})`);
+    const code = wasm.opus_decoder_init(this.#state, rate, 1);
+    if (code < 0) throw new Error(`opus_decoder_init at ${rate} Hz failed (${code})`);
   }
 
   /** Decodes a packet; throws on a corrupt one. */

@@ -1,38 +1,42 @@
-import { FRAME_SAMPLES_48K, OPUS_RATE } from './OpusCodec.ts';
+import { OPUS_RATE } from './OpusCodec.ts';
 import { Resampler } from './Resampler.ts';
 
 /**
- * Adapts a pull source of agent speech at the TTS rate (any chunk length) to exact 20 ms frames at 48 kHz for the
- * Opus encoder. At the end of a spurt the last partial frame is padded with silence and the resampler restarts, so
+ * Adapts a pull source of agent speech at the TTS rate (any chunk length) to exact 20 ms frames at `outputRate`
+ * (48 kHz by default; the TTS rate itself when the encoder takes it, and then nothing is resampled) for the Opus
+ * encoder. At the end of a spurt the last partial frame is padded with silence and the resampler restarts, so
  * no audio of one reply leaks into the next.
  */
 export class ResamplingFrameSource {
   readonly #source: () => Int16Array | null;
   readonly #resampler: Resampler;
-  #fifo = new Int16Array(FRAME_SAMPLES_48K * 4);
+  readonly #frameSamples: number;
+  #fifo: Int16Array;
   #length = 0;
 
-  constructor(source: () => Int16Array | null, inputRate: number) {
+  constructor(source: () => Int16Array | null, inputRate: number, outputRate = OPUS_RATE) {
     this.#source = source;
-    this.#resampler = new Resampler({ inputRate, outputRate: OPUS_RATE });
+    this.#resampler = new Resampler({ inputRate, outputRate });
+    this.#frameSamples = outputRate / 50;
+    this.#fifo = new Int16Array(this.#frameSamples * 4);
   }
 
-  /** The next 960-sample frame, or null when the source has nothing more right now. */
+  /** The next 20 ms frame, or null when the source has nothing more right now. */
   pull(): Int16Array | null {
-    while (this.#length < FRAME_SAMPLES_48K) {
+    while (this.#length < this.#frameSamples) {
       const chunk = this.#source();
       if (chunk === null) {
         if (this.#length === 0) return null;
-        const frame = new Int16Array(FRAME_SAMPLES_48K);
+        const frame = new Int16Array(this.#frameSamples);
         frame.set(this.#fifo.subarray(0, this.#length));
         this.reset();
         return frame;
       }
       this.#append(this.#resampler.process(chunk));
     }
-    const frame = this.#fifo.slice(0, FRAME_SAMPLES_48K);
-    this.#fifo.copyWithin(0, FRAME_SAMPLES_48K, this.#length);
-    this.#length -= FRAME_SAMPLES_48K;
+    const frame = this.#fifo.slice(0, this.#frameSamples);
+    this.#fifo.copyWithin(0, this.#frameSamples, this.#length);
+    this.#length -= this.#frameSamples;
     return frame;
   }
 

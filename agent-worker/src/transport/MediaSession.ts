@@ -5,7 +5,7 @@ import { isIPv6 } from 'node:net';
 import { type Clock, systemClock } from '../audio/clock.ts';
 import { type InboundAudioStats, InboundAudioStream } from '../audio/InboundAudioStream.ts';
 import type { JitterBufferOptions } from '../audio/JitterBuffer.ts';
-import { OpusEncoderStream } from '../audio/OpusCodec.ts';
+import { OPUS_NATIVE_RATES, OPUS_RATE, OpusEncoderStream } from '../audio/OpusCodec.ts';
 import { type PacedFrameInfo, Pacer, type PacerStats } from '../audio/Pacer.ts';
 import { ResamplingFrameSource } from '../audio/ResamplingFrameSource.ts';
 import { RtpReceiver, type RtpReceiverStats } from '../rtp/RtpReceiver.ts';
@@ -141,11 +141,12 @@ export class MediaSession extends EventEmitter<MediaTransportEvents> implements 
     }
     this.#route = this.#withIngestHost(route);
     for (const stream of route.receive) this.addStream(stream);
-    const frames = new ResamplingFrameSource(
-      () => this.#options.voice.pull(),
-      this.#options.voice.sampleRate,
-    );
-    const encoder = new OpusEncoderStream();
+    const voiceRate = this.#options.voice.sampleRate;
+    // the voice's own rate when Opus takes it (flite's 16 kHz): nothing to resample
+    const rate = OPUS_NATIVE_RATES.includes(voiceRate) ? voiceRate : OPUS_RATE;
+    const frames = new ResamplingFrameSource(() => this.#options.voice.pull(), voiceRate, rate);
+    // complexity 5 (Chrome's setting on phones): half the encoding work of libopus's default 9
+    const encoder = new OpusEncoderStream({ rate, complexity: 5 });
     this.#pacer = new Pacer({
       clock: this.#clock,
       leadMs: this.#options.leadMs,

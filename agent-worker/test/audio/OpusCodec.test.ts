@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FRAME_SAMPLES_48K, OpusDecoderStream, OpusEncoderStream } from '../../src/audio/OpusCodec.ts';
-import { bestCorrelation, concat, rms, tone } from './signal.ts';
+import { bestCorrelation, concat, rms, tone, toneAmplitude } from './signal.ts';
 
 function encodeTone(frames: number, frequency = 440): { pcm: Int16Array; packets: Uint8Array[] } {
   const encoder = new OpusEncoderStream();
@@ -93,5 +93,31 @@ describe('Opus codec', () => {
 
   it('refuses to encode a frame that is not 20 ms at 48 kHz', () => {
     expect(() => new OpusEncoderStream().encode(new Int16Array(320))).toThrow(/960 samples/);
+  });
+
+  it('decodes a 48 kHz stream straight to 16 kHz: 320-sample frames, concealment included, carrying the tone', () => {
+    const { packets } = encodeTone(50, 1_000);
+    const decoder = new OpusDecoderStream({ rate: 16_000 });
+    const decoded = concat(packets.map((p) => decoder.decode(p)));
+    expect(decoded.length).toBe(50 * 320);
+    expect(toneAmplitude(decoded, 1_000, 16_000, 1_600)).toBeGreaterThan(8_000);
+    expect(decoder.conceal().length).toBe(320);
+  });
+
+  it('encodes 16 kHz speech as it is: a 48 kHz decoder hears the same tone', () => {
+    const encoder = new OpusEncoderStream({ rate: 16_000, complexity: 5 });
+    const pcm = tone(1_000, 16_000, 50 * 320);
+    const packets = Array.from({ length: 50 }, (_, f) =>
+      encoder.encode(pcm.subarray(f * 320, (f + 1) * 320)),
+    );
+    expect(() => encoder.encode(new Int16Array(960))).toThrow(/320 samples/);
+    const decoder = new OpusDecoderStream();
+    const decoded = concat(packets.map((p) => decoder.decode(p)));
+    expect(toneAmplitude(decoded, 1_000, 48_000, 4_800)).toBeGreaterThan(8_000);
+  });
+
+  it('refuses a rate Opus does not code natively, saying which it does', () => {
+    expect(() => new OpusDecoderStream({ rate: 22_050 })).toThrow(/8000, 12000, 16000, 24000, 48000/);
+    expect(() => new OpusEncoderStream({ rate: 44_100 })).toThrow(/not 44100/);
   });
 });

@@ -29,4 +29,22 @@ describe('ResamplingFrameSource', () => {
     const next = source.pull();
     expect(next?.every((s) => s === 0)).toBe(true);
   });
+
+  it("at the voice's own rate cuts 20 ms frames of it without changing a sample", () => {
+    const voice = tone(500, 16_000, 3 * 320 + 100);
+    let given = false;
+    const source = new ResamplingFrameSource(
+      () => {
+        if (given) return null;
+        given = true;
+        return voice;
+      },
+      16_000,
+      16_000,
+    );
+    const frames: Int16Array[] = [];
+    for (let frame = source.pull(); frame !== null; frame = source.pull()) frames.push(frame);
+    expect(frames.map((f) => f.length)).toEqual([320, 320, 320, 320]);
+    expect(concat(frames).subarray(0, voice.length)).toEqual(voice);
+  });
 });

@@ -146,7 +146,7 @@ describe('pocketsphinx decoders shared by the calls of a process', () => {
     expect(counts).toMatchObject({ decodersBuilt: 1, modelsLoaded: slots });
     expect(await firstFinal(first, pcm)).toContain('pepperoni');
     // the spare that replaces it, built in the background while the call goes on
-    await expect.poll(() => decoders.idle, { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => decoders.idle, { timeout: 15_000 }).toBe(1);
     expect(counts).toMatchObject({ decodersBuilt: 2, modelsLoaded: 2 * slots });
     first.close();
     await expect.poll(() => decoders.idle, { timeout: 5_000 }).toBe(2);

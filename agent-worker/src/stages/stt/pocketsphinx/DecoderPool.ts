@@ -37,8 +37,11 @@ export interface DecoderPoolOptions {
   onError?: (error: Error) => void;
 }
 
-/** How long after a call took the last idle decoder its replacement is built: after that call's own setup. */
-const SPARE_DELAY_MS = 1_000;
+/**
+ * How long after a call took the last idle decoder its replacement is built. Building one blocks the event loop
+ * (~80 ms idle, seconds on a starved machine), so it waits until that call has set up and started talking.
+ */
+const SPARE_DELAY_MS = 5_000;
 
 /**
  * Decoders of one recogniser configuration, reused from call to call in this process: a new call takes an idle

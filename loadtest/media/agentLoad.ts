@@ -11,7 +11,7 @@ import { synthesizeCallerSpeech } from '../../bench/voiceScenario.ts';
 import { CallerBrowser } from './CallerBrowser.ts';
 import { agentTurnProfile, lastTurnMetricId } from './db.ts';
 import type { CallerRow } from './page/VirtualCaller.ts';
-import { groupRss, openCpuWindow, type ProcessGroup, processGroups } from './processCpu.ts';
+import { groupRss, openCpuWindow, processGroups } from './processCpu.ts';
 import type { Stack } from './stack.ts';
 import { pooledLoss, summarize } from './summary.ts';
 
@@ -110,7 +110,7 @@ export async function runAgentLoad(stack: Stack, options: AgentLoadOptions) {
     const steadyGroups = processGroups(stack);
     const cpu = steadyGroups && openCpuWindow(steadyGroups);
     await sleep(Math.max(1_000, options.durationS * 1000 - settleMs - 5_000));
-    const cpuPercent: Record<ProcessGroup, number> | undefined = cpu?.stop();
+    const cpuPercent = cpu?.stop();
     const rssLoaded = steadyGroups && groupRss(steadyGroups);
     rows = await browser.finished();
     const agentProfile = stack.dbName

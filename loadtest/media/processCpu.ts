@@ -23,22 +23,30 @@ export function processGroups(stack: Stack): Record<ProcessGroup, number[]> | un
 }
 
 export interface CpuWindow {
-  /** Stops the window: percent of one core used by each group while it was open. */
-  stop(): Record<ProcessGroup, number>;
+  /**
+   * Stops the window: percent of one core used by each group while it was open, and by each agent worker process
+   * (`agent_worker_each`, in the order of the group's pids: whether the calls were spread over them).
+   */
+  stop(): Record<ProcessGroup, number> & { agent_worker_each: number[] };
 }
 
 export function openCpuWindow(groups: Record<ProcessGroup, number[]>): CpuWindow {
   const t0 = performance.now();
   const before = Object.fromEntries(Object.entries(groups).map(([k, pids]) => [k, cpuSecondsOf(pids)]));
+  const workersBefore = groups.agent_worker.map((pid) => cpuSecondsOf([pid]));
   return {
     stop() {
       const wall = (performance.now() - t0) / 1000;
-      return Object.fromEntries(
+      const perGroup = Object.fromEntries(
         Object.entries(groups).map(([k, pids]) => [
           k,
           cpuPercent(before[k] as number, cpuSecondsOf(pids), wall),
         ]),
       ) as Record<ProcessGroup, number>;
+      const each = groups.agent_worker.map((pid, i) =>
+        cpuPercent(workersBefore[i] as number, cpuSecondsOf([pid]), wall),
+      );
+      return { ...perGroup, agent_worker_each: each };
     },
   };
 }

@@ -138,7 +138,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       if (child.exitCode !== null) continue;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 8_000))]);
+      // a profiled worker first writes its profile
+      const graceMs = process.env.LOAD_AGENT_CPU_PROFILE_DIR ? 60_000 : 8_000;
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, graceMs))]);
       if (child.exitCode === null) child.kill('SIGKILL');
     }
     await run('mariadb', [
@@ -180,7 +182,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const count = options.agentWorkers ?? agentWorkerProcesses();
       for (let i = 0; i < count; i++) {
         const profile = process.env.LOAD_AGENT_CPU_PROFILE_DIR
-          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LOAD_AGENT_CPU_PROFILE_DIR}`]
+          ? [
+              '--cpu-prof',
+              '--cpu-prof-interval=2000',
+              `--cpu-prof-dir=${process.env.LOAD_AGENT_CPU_PROFILE_DIR}`,
+            ]
           : [];
         const worker = launch(
           [...profile, '--max-semi-space-size=2', path.join('agent-worker', 'src', 'main.ts')],

@@ -8,8 +8,9 @@
  * number, street and suffix), phone digits, yes, order lines (item, size, quantity), size, a spelled first name.
  *
  * accuracy: after the dialog's n-best rescoring (chooseHypothesis); accuracy_top1: the recogniser's best alone.
- * final_latency_ms: endUtterance -> final, audio fed at SLOTS_SPEED x real time (default 4) in 20 ms frames so the
- * decoder is caught up when the caller stops, as in a call; a stream's first utterance (second decoding pass) apart.
+ * final_latency_ms: endUtterance -> final, audio fed in 20 ms frames at SLOTS_SPEED x real time (default 4) but its
+ * last 800 ms in real time, so that the decoder has caught up when the caller stops, as in a call; a stream's first
+ * utterance (decoded twice, see PocketSphinxStream) apart.
  * Writes bench/results/slots.json; one summary line on stdout, progress on stderr.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -32,6 +33,7 @@ const ROOT = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS = path.join(ROOT, '..', 'results', 'slots.json');
 const SPEED = Number(process.env.SLOTS_SPEED ?? 4);
 const FRAME = 320;
+const TAIL_MS = 800;
 const progress = (message: string) => process.stderr.write(`[bench:slots] ${message}\n`);
 
 interface Outcome {
@@ -42,6 +44,7 @@ interface Outcome {
   slot: SlotKind;
   said: string;
   heard: string;
+  alternatives: readonly string[];
   expected: string;
   parsed: string;
   correct: boolean;
@@ -53,10 +56,15 @@ interface Outcome {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Feeds `pcm` in 20 ms frames, SPEED x real time but its last TAIL_MS in real time (so the decoder has caught up
+ * when the caller stops, as in a call, whatever the machine's load), then ends the utterance.
+ */
 async function recognise(stream: SttStream, events: AsyncIterator<SttEvent>, pcm: Int16Array) {
+  const tailFrom = pcm.length - (TAIL_MS / 1000) * 16_000;
   for (let i = 0; i < pcm.length; i += FRAME) {
     stream.pushAudio(pcm.subarray(i, i + FRAME));
-    await sleep(20 / SPEED);
+    await sleep(i >= tailFrom ? 20 : 20 / SPEED);
   }
   stream.endUtterance();
   for (let r = await events.next(); !r.done; r = await events.next())
@@ -130,6 +138,7 @@ async function main(): Promise<void> {
           wpm: conversation.wpm,
           slot: c.slot,
           said: c.utterance.segments.join(' '),
+          alternatives: final.alternatives ?? [],
           expected: c.expected,
           confidence: Number(final.confidence.toFixed(3)),
           latency_ms: Number(final.latencyMs.toFixed(1)),

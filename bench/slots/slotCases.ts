@@ -48,8 +48,6 @@ const QUESTIONS = {
   spelled: 'Could you spell your name for me, letter by letter?',
 } as const;
 
-const LETTER_NAMES: Readonly<Record<string, string>> = { w: 'double u', y: 'why', z: 'zee' };
-
 /** "S A R A H" as a caller spells it, a doubled letter as "double s" now and then. */
 export function spokenSpelling(word: string, doubles: boolean): string {
   const letters = word
@@ -59,7 +57,7 @@ export function spokenSpelling(word: string, doubles: boolean): string {
   const out: string[] = [];
   for (let i = 0; i < letters.length; i++) {
     const letter = letters[i] as string;
-    const said = LETTER_NAMES[letter] ?? letter.toUpperCase();
+    const said = letter.toUpperCase();
     if (doubles && letters[i + 1] === letter) {
       out.push(`double ${said}`);
       i++;

@@ -4,6 +4,7 @@ import { censusNames } from './censusNames.ts';
 import { FIRST_NAMES, LAST_NAMES, STREET_KINDS, STREET_NAMES } from './corpusWords.ts';
 import { normalizeTranscript } from './normalize.ts';
 import { spell } from './spokenPrices.ts';
+import { COMMON_STREET_NAMES } from './streetNames.ts';
 
 /** The expectations that get a model of their own ('open' is the plain domain model). */
 export type Slot = Exclude<SttExpectation, 'open'>;
@@ -25,11 +26,19 @@ export function buildSlotCorpora(config: Pick<AgentConfig, 'menu'>): Record<Slot
   };
 }
 
+/** What callers say while they think; in every slot model, so that they are not heard as a domain word. */
+export const HESITATIONS = ['um', 'uh', 'er', 'hmm'] as const;
+
+/** Every answer, and every fourth one again after a hesitation ("um, my name is ..."). */
 function sentences(texts: Iterable<string>): string[][] {
   const out: string[][] = [];
+  let n = 0;
   for (const text of texts) {
     const words = normalizeTranscript(text);
-    if (words.length > 0) out.push(words);
+    if (words.length === 0) continue;
+    out.push(words);
+    if (n % 4 === 0) out.push([HESITATIONS[(n / 4) % HESITATIONS.length] as string, ...words]);
+    n++;
   }
   return out;
 }
@@ -65,26 +74,50 @@ function* nameAnswers(): Generator<string> {
   const census = censusNames();
   const first = [...new Set([...FIRST_NAMES, ...census.first])];
   const last = [...new Set([...LAST_NAMES, ...census.last])];
-  // First and last names are not paired in sentences: a seen pair ("gloria conner") would beat every unseen one by
-  // far; apart, any surname may follow any first name (through the back-off), each as likely as the next.
   for (const name of first) for (const template of NAME_TEMPLATES) yield template.replace('{name}', name);
+  // Whole names: each first name with a few surnames spread over the list, so that after any first name many
+  // surnames have been seen and the rest keep a fair share through the back-off (no pair is much likelier than
+  // another: every surname follows about as many first names).
+  for (const [i, name] of first.entries()) {
+    for (let k = 0; k < NAME_PAIRS; k++) {
+      const surname = last[(i * NAME_PAIRS + k * 131) % last.length] as string;
+      const template = NAME_TEMPLATES[(i + k) % NAME_TEMPLATES.length] as string;
+      yield template.replace('{name}', `${name} ${surname}`);
+    }
+  }
   for (const surname of last) {
     yield surname;
     yield `my last name is ${surname}`;
     yield `the last name is ${surname}`;
   }
-  // Spelled names, for when the agent asks the caller to spell: letter sequences of common names.
-  for (const name of [...first.slice(0, 150), ...last.slice(0, 150)]) {
-    const letters = name.split('').join(' ');
-    yield letters;
-    yield `it's ${letters}`;
+  // Spelled names, for when the agent asks the caller to spell: letter sequences of common names, a doubled letter
+  // said both ways ("s a r a h", "a double l e n").
+  for (const name of [...first.slice(0, 400), ...last.slice(0, 400)]) {
+    yield spelled(name, false);
+    yield `it's ${spelled(name, /(.)\1/.test(name))}`;
   }
 }
 
+/** "s a r a h"; with `doubles`, "a double l e n". */
+export function spelled(name: string, doubles: boolean): string {
+  const letters = name.replace(/[^a-z]/g, '').split('');
+  const out: string[] = [];
+  for (let i = 0; i < letters.length; i++) {
+    if (doubles && letters[i + 1] === letters[i]) {
+      out.push(`double ${letters[i]}`);
+      i++;
+    } else out.push(letters[i] as string);
+  }
+  return out.join(' ');
+}
+
 function* addressAnswers(): Generator<string> {
-  for (const [i, street] of STREET_NAMES.entries()) {
+  const streets = [...new Set([...STREET_NAMES, ...COMMON_STREET_NAMES])];
+  for (const [i, street] of streets.entries()) {
     for (const [j, kind] of STREET_KINDS.entries()) {
-      const number = spell(((i * 131 + j * 17) % 1990) + 1);
+      const n = ((i * 131 + j * 17) % 4990) + 10;
+      // House numbers as said: "four thousand six hundred twelve" and "forty six twelve", "twenty nine oh three".
+      const number = (i + j) % 2 === 0 ? spell(n) : pairedNumber(n);
       yield `${number} ${street} ${kind}`;
       yield `it's ${number} ${street} ${kind}`;
       if (j % 3 === 0) yield `${number} ${street} ${kind} apartment ${spell((i % 20) + 1)}`;
@@ -92,15 +125,35 @@ function* addressAnswers(): Generator<string> {
   }
 }
 
+/** A house number said in pairs of digits: 4612 "forty six twelve", 2903 "twenty nine oh three", 517 "five seventeen". */
+function pairedNumber(n: number): string {
+  if (n < 100) return spell(n);
+  const head = Math.floor(n / 100);
+  const tail = n % 100;
+  return `${spell(head)} ${tail === 0 ? 'hundred' : tail < 10 ? `oh ${spell(tail)}` : spell(tail)}`;
+}
+
 function* phoneAnswers(): Generator<string> {
-  const digits = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'oh'];
+  const digits = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+  // A 32-bit linear congruential sequence, digits from its high bits (its low bits alternate odd and even).
   let seed = 7;
-  for (let n = 0; n < 120; n++) {
-    const number = Array.from({ length: 10 }, () => {
-      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-      return digits[seed % digits.length] as string;
-    }).join(' ');
-    yield n % 3 === 0 ? `my number is ${number}` : number;
+  const digit = () => {
+    seed = (Math.imul(seed, 1_664_525) + 1_013_904_223) >>> 0;
+    return (seed >>> 16) % 10;
+  };
+  for (let n = 0; n < 200; n++) {
+    const number = Array.from({ length: 10 }, digit);
+    const said: string[] = [];
+    for (let i = 0; i < number.length; i++) {
+      const d = number[i] as number;
+      // "double five" for a repeated digit now and then, "oh" for zero as often as "zero".
+      if (n % 3 === 1 && number[i + 1] === d) {
+        said.push(`double ${digits[d]}`);
+        i++;
+      } else said.push(d === 0 && n % 2 === 0 ? 'oh' : (digits[d] as string));
+    }
+    const text = said.join(' ');
+    yield `${PHONE_INTROS[n % PHONE_INTROS.length]} ${text}`;
   }
   yield* ['skip', "i'd rather not", 'no phone number', 'no thanks', "i don't have one"];
 }
@@ -123,24 +176,49 @@ const SIZE_TEMPLATES = [
   'the {size}',
 ];
 const NAME_TEMPLATES = ['{name}', 'my name is {name}', "it's {name}", 'the name is {name}', 'this is {name}'];
+const PHONE_INTROS = ['', 'my number is', "it's", 'my phone number is', 'the number is', ''];
+/** Surnames seen after each first name in the name model. */
+const NAME_PAIRS = 8;
 const YES_NO = [
   'yes',
   'yes please',
   'yeah',
   'yep',
+  'yup',
+  'uh huh',
+  'sure',
+  'sure thing',
+  'of course',
+  'absolutely',
+  'correct',
+  'right',
+  'perfect',
+  'sounds good',
+  'sounds great',
+  'that sounds right',
   'yes that is right',
   "yes that's right",
   "yes that's correct",
   "that's right",
   "that's correct",
-  'correct',
-  'sure',
+  "that's it",
+  "that's perfect",
+  'yeah go ahead',
+  'yes go ahead',
   'go ahead',
   'yes place the order',
+  'please do',
+  'yes it is',
   'no',
   'nope',
+  'nah',
   'no thanks',
+  'not quite',
+  'not really',
   "no that's wrong",
+  "that's wrong",
   "that's not right",
   'no that is not right',
+  "no that's not it",
+  'no wait',
 ];

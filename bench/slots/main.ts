@@ -7,7 +7,9 @@
  * What it heard is parsed by the agent's NLU and compared with what the caller meant: name exact, address (house
  * number, street and suffix), phone digits, yes, order lines (item, size, quantity), size, a spelled first name.
  *
- * accuracy: after the dialog's n-best rescoring (chooseHypothesis); accuracy_top1: the recogniser's best alone.
+ * accuracy: after the dialog's n-best rescoring (rescoreHypotheses); accuracy_top1: the recogniser's best alone.
+ * confirm_signals: how well the recogniser's confidence and the n-best agreement on the answer tell right answers
+ * from wrong ones (share right above and below a threshold): what the dialog can confirm on instead of guessing.
  * final_latency_ms: endUtterance -> final, audio fed in 20 ms frames at SLOTS_SPEED x real time (default 4) but its
  * last 800 ms in real time, so that the decoder has caught up when the caller stops, as in a call; a stream's first
  * utterance (decoded twice, see PocketSphinxStream) apart.
@@ -50,6 +52,7 @@ interface Outcome {
   correct: boolean;
   correct_top1: boolean;
   confidence: number;
+  agreement: number;
   latency_ms: number;
   first_utterance: boolean;
 }
@@ -81,6 +84,18 @@ function ratio(outcomes: readonly Outcome[], key: 'correct' | 'correct_top1'): R
   const all = outcomes.filter((o) => o[key]).length / Math.max(1, outcomes.length);
   out.all = Number(all.toFixed(3));
   return out;
+}
+
+/**
+ * Whether a signal tells right answers from wrong ones: the share of right answers among those at or above
+ * `threshold` and among those below, and how many fall below (what a dialog confirming below it would confirm).
+ */
+function separates(outcomes: readonly Outcome[], signal: 'confidence' | 'agreement', threshold: number) {
+  const share = (of: Outcome[]) =>
+    Number((of.filter((o) => o.correct).length / Math.max(1, of.length)).toFixed(3));
+  const above = outcomes.filter((o) => o[signal] >= threshold);
+  const below = outcomes.filter((o) => o[signal] < threshold);
+  return { threshold, right_above: share(above), right_below: share(below), below: below.length };
 }
 
 function grouped(outcomes: readonly Outcome[], by: 'voice' | 'snr') {
@@ -170,6 +185,16 @@ async function main(): Promise<void> {
       final_latency_ms: {
         later: latency(outcomes.filter((o) => !o.first_utterance)),
         first_utterance: latency(outcomes.filter((o) => o.first_utterance)),
+        later_by_slot: Object.fromEntries(
+          SLOT_KINDS.map((slot) => [
+            slot,
+            latency(outcomes.filter((o) => !o.first_utterance && o.slot === slot)),
+          ]),
+        ),
+      },
+      confirm_signals: {
+        confidence: separates(outcomes, 'confidence', 0.1),
+        agreement: separates(outcomes, 'agreement', 0.6),
       },
       by_voice: grouped(outcomes, 'voice'),
       by_snr: grouped(outcomes, 'snr'),

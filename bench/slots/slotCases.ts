@@ -5,10 +5,10 @@
  * recogniser heard parses, through the agent's NLU, to what the caller said.
  */
 import {
-  chooseHypothesis,
   type Expectation,
   expectationFromAgent,
   type Nlu,
+  rescoreHypotheses,
 } from '@voiceroom/agent-core/nlu';
 import type { SttExpectation } from '@voiceroom/agent-core/stages';
 import { listeningFor } from '../../agent-worker/src/pipeline/listeningFor.ts';
@@ -150,15 +150,16 @@ export interface Heard {
   alternatives: readonly string[];
 }
 
-/** The recogniser's best hypothesis, and the one the dialog takes after n-best rescoring by the NLU. */
+/** The recogniser's best hypothesis, and the one the dialog takes after n-best rescoring by the NLU (with its agreement). */
 export function score(nlu: Nlu, c: SlotCase, heard: Heard) {
-  const rescored = chooseHypothesis(nlu, heard.text, heard.alternatives, c.expecting);
+  const rescored = rescoreHypotheses(nlu, heard.text, heard.alternatives, c.expecting);
   const best = parsedValue(nlu, c, heard.text);
-  const chosen = parsedValue(nlu, c, rescored);
+  const chosen = parsedValue(nlu, c, rescored.text);
   return {
     correct_top1: best === c.expected,
     correct: chosen === c.expected,
-    heard: rescored,
+    heard: rescored.text,
     parsed: chosen,
+    agreement: Number(rescored.agreement.toFixed(3)),
   };
 }

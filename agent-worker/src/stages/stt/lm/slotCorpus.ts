@@ -16,12 +16,14 @@ export const SLOTS: readonly Slot[] = ['order', 'size', 'name', 'address', 'phon
  * first and last names (and spelled names, which the agent asks for when it cannot catch one).
  */
 export function buildSlotCorpora(config: Pick<AgentConfig, 'menu'>): Record<Slot, string[][]> {
+  const addresses = streetAddresses();
+  const phones = phoneNumbers();
   return {
     order: sentences(orderAnswers(config)),
     size: sentences(sizeAnswers(config)),
-    name: sentences(nameAnswers()),
-    address: sentences(addressAnswers()),
-    phone: sentences(phoneAnswers()),
+    name: sentences(nameAnswers(addresses, phones)),
+    address: sentences(addressAnswers(addresses, phones)),
+    phone: sentences(phoneAnswers(phones)),
     yesno: sentences([...YES_NO, ...DONE_ORDERING]),
   };
 }
@@ -44,13 +46,17 @@ function sentences(texts: Iterable<string>): string[][] {
 }
 
 function* orderAnswers(config: Pick<AgentConfig, 'menu'>): Generator<string> {
+  let n = 0;
   for (const item of config.menu.items) {
     const sizes = Object.keys(item.sizes ?? {});
     for (const form of [item.name, ...item.aliases]) {
       for (const size of ['', ...sizes]) {
         for (const q of ['a', 'one', 'two', 'three']) {
           for (const prefix of ['', "i'd like", 'can i get', "i'll have", 'and', 'also']) {
-            yield `${prefix} ${q} ${size} ${form}`;
+            // The first answer of a call often opens with a greeting ("hi, can I get ...").
+            const opener = n % 5 === 0 ? OPENERS[(n / 5) % OPENERS.length] : '';
+            n++;
+            yield `${opener} ${prefix} ${q} ${size} ${form}`;
           }
         }
       }
@@ -70,7 +76,8 @@ function* sizeAnswers(config: Pick<AgentConfig, 'menu'>): Generator<string> {
   }
 }
 
-function* nameAnswers(): Generator<string> {
+/** Names; some said with the address (and phone number) in the same breath, as callers volunteer them. */
+function* nameAnswers(addresses: readonly string[], phones: readonly string[]): Generator<string> {
   const census = censusNames();
   const first = [...new Set([...FIRST_NAMES, ...census.first])];
   const last = [...new Set([...LAST_NAMES, ...census.last])];
@@ -83,6 +90,11 @@ function* nameAnswers(): Generator<string> {
       const surname = last[(i * NAME_PAIRS + k * 131) % last.length] as string;
       const template = NAME_TEMPLATES[(i + k) % NAME_TEMPLATES.length] as string;
       yield template.replace('{name}', `${name} ${surname}`);
+      if (k === 0 && i % 2 === 0) {
+        const address = addresses[i % addresses.length] as string;
+        const phone = i % 4 === 0 ? ` my phone number is ${phones[i % phones.length]}` : '';
+        yield `my name is ${name} ${surname} and the address is ${address}${phone}`;
+      }
     }
   }
   for (const surname of last) {
@@ -111,17 +123,27 @@ export function spelled(name: string, doubles: boolean): string {
   return out.join(' ');
 }
 
-function* addressAnswers(): Generator<string> {
+/** Bare street addresses: a house number, a common street name and a street kind. */
+function streetAddresses(): string[] {
   const streets = [...new Set([...STREET_NAMES, ...COMMON_STREET_NAMES])];
+  const out: string[] = [];
   for (const [i, street] of streets.entries()) {
     for (const [j, kind] of STREET_KINDS.entries()) {
       const n = ((i * 131 + j * 17) % 4990) + 10;
       // House numbers as said: "four thousand six hundred twelve" and "forty six twelve", "twenty nine oh three".
-      const number = (i + j) % 2 === 0 ? spell(n) : pairedNumber(n);
-      yield `${number} ${street} ${kind}`;
-      yield `it's ${number} ${street} ${kind}`;
-      if (j % 3 === 0) yield `${number} ${street} ${kind} apartment ${spell((i % 20) + 1)}`;
+      out.push(`${(i + j) % 2 === 0 ? spell(n) : pairedNumber(n)} ${street} ${kind}`);
     }
+  }
+  return out;
+}
+
+/** Addresses; some with an apartment, some with the phone number after them. */
+function* addressAnswers(addresses: readonly string[], phones: readonly string[]): Generator<string> {
+  for (const [i, address] of addresses.entries()) {
+    yield address;
+    yield `it's ${address}`;
+    if (i % 3 === 0) yield `${address} apartment ${spell((i % 20) + 1)}`;
+    if (i % 4 === 1) yield `it's ${address} my phone number is ${phones[i % phones.length]}`;
   }
 }
 
@@ -133,7 +155,8 @@ function pairedNumber(n: number): string {
   return `${spell(head)} ${tail === 0 ? 'hundred' : tail < 10 ? `oh ${spell(tail)}` : spell(tail)}`;
 }
 
-function* phoneAnswers(): Generator<string> {
+/** Ten-digit phone numbers as said: digit by digit, "oh" for zero as often as "zero", now and then "double five". */
+function phoneNumbers(): string[] {
   const digits = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
   // A 32-bit linear congruential sequence, digits from its high bits (its low bits alternate odd and even).
   let seed = 7;
@@ -141,20 +164,24 @@ function* phoneAnswers(): Generator<string> {
     seed = (Math.imul(seed, 1_664_525) + 1_013_904_223) >>> 0;
     return (seed >>> 16) % 10;
   };
+  const out: string[] = [];
   for (let n = 0; n < 200; n++) {
     const number = Array.from({ length: 10 }, digit);
     const said: string[] = [];
     for (let i = 0; i < number.length; i++) {
       const d = number[i] as number;
-      // "double five" for a repeated digit now and then, "oh" for zero as often as "zero".
       if (n % 3 === 1 && number[i + 1] === d) {
         said.push(`double ${digits[d]}`);
         i++;
       } else said.push(d === 0 && n % 2 === 0 ? 'oh' : (digits[d] as string));
     }
-    const text = said.join(' ');
-    yield `${PHONE_INTROS[n % PHONE_INTROS.length]} ${text}`;
+    out.push(said.join(' '));
   }
+  return out;
+}
+
+function* phoneAnswers(phones: readonly string[]): Generator<string> {
+  for (const [n, phone] of phones.entries()) yield `${PHONE_INTROS[n % PHONE_INTROS.length]} ${phone}`;
   yield* ['skip', "i'd rather not", 'no phone number', 'no thanks', "i don't have one"];
 }
 
@@ -176,6 +203,7 @@ const SIZE_TEMPLATES = [
   'the {size}',
 ];
 const NAME_TEMPLATES = ['{name}', 'my name is {name}', "it's {name}", 'the name is {name}', 'this is {name}'];
+const OPENERS = ['hi', 'hello', 'okay', 'great', 'alright', 'yes hi', 'hi there', 'um'];
 const PHONE_INTROS = ['', 'my number is', "it's", 'my phone number is', 'the number is', ''];
 /** Surnames seen after each first name in the name model. */
 const NAME_PAIRS = 8;

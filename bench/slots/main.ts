@@ -8,6 +8,7 @@
  * number, street and suffix), phone digits, yes, order lines (item, size, quantity), size, a spelled first name.
  *
  * accuracy: after the dialog's n-best rescoring (rescoreHypotheses); accuracy_top1: the recogniser's best alone.
+ * name_sounds_alike: names heard exactly or as a name said alike ("jonathon" for Jonathan; CMUdict).
  * confirm_signals: how well the recogniser's confidence and the n-best agreement on the answer tell right answers
  * from wrong ones (share right above and below a threshold): what the dialog can confirm on instead of guessing.
  * final_latency_ms: endUtterance -> final, audio fed in 20 ms frames at SLOTS_SPEED x real time (default 4) but its
@@ -15,21 +16,32 @@
  * utterance (decoded twice, see PocketSphinxStream) apart.
  * Writes bench/results/slots.json; one summary line on stdout, progress on stderr.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
 import { Nlu } from '@voiceroom/agent-core/nlu';
 import type { SttEvent, SttStream } from '@voiceroom/agent-core/stages';
-import { PocketSphinxStt } from '../../agent-worker/src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
+import {
+  DEFAULT_POCKETSPHINX_MODEL,
+  PocketSphinxStt,
+} from '../../agent-worker/src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
 import { resampleTo16k } from '../../agent-worker/test/stages/fixtures/speech.ts';
 import { runBench, writeBenchResult } from '../benchResult.ts';
 import { NoiseBed, renderUtterance } from '../robustness/callerAudio.ts';
 import { ALL_VOICES, generateConversation, noiseLabel } from '../robustness/conversation.ts';
 import { OptionsError, parseOptions } from '../robustness/options.ts';
 import { spread } from '../spread.ts';
-import { SLOT_KINDS, type SlotCase, type SlotKind, score, slotCases } from './slotCases.ts';
+import {
+  readPronunciations,
+  SLOT_KINDS,
+  type SlotCase,
+  type SlotKind,
+  score,
+  slotCases,
+  soundsAlike,
+} from './slotCases.ts';
 
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS = path.join(ROOT, '..', 'results', 'slots.json');
@@ -51,6 +63,8 @@ interface Outcome {
   parsed: string;
   correct: boolean;
   correct_top1: boolean;
+  /** The name heard as one said alike (see soundsAlike); name slot only. */
+  sounds_alike?: boolean;
   confidence: number;
   agreement: number;
   latency_ms: number;
@@ -108,6 +122,9 @@ async function main(): Promise<void> {
   const options = parseOptions(['--calls', String(ALL_VOICES.length * 5), ...process.argv.slice(2)]);
   const config = loadAgentFile(DEFAULT_AGENT_FILE);
   const nlu = new Nlu({ menu: config.menu.items, knowledge: config.knowledge });
+  const pronunciations = readPronunciations(
+    await readFile(path.join(DEFAULT_POCKETSPHINX_MODEL, 'cmudict-en-us.dict'), 'utf8'),
+  );
   const started = performance.now();
   const stt = await PocketSphinxStt.create({ domain: config });
   progress(
@@ -159,6 +176,9 @@ async function main(): Promise<void> {
           latency_ms: Number(final.latencyMs.toFixed(1)),
           first_utterance: i === 0,
           ...scored,
+          ...(c.slot === 'name'
+            ? { sounds_alike: soundsAlike(c.expected, scored.parsed, pronunciations) }
+            : {}),
         });
       }
       stream.close();
@@ -172,6 +192,7 @@ async function main(): Promise<void> {
     stt.close();
     await rm(dir, { recursive: true, force: true });
   }
+  const names = outcomes.filter((o) => o.slot === 'name');
   const latency = (of: Outcome[]) => spread(of.map((o) => o.latency_ms));
   await writeBenchResult(
     RESULTS,
@@ -182,6 +203,9 @@ async function main(): Promise<void> {
       speed: SPEED,
       accuracy: ratio(outcomes, 'correct'),
       accuracy_top1: ratio(outcomes, 'correct_top1'),
+      name_sounds_alike: Number(
+        (names.filter((o) => o.sounds_alike).length / Math.max(1, names.length)).toFixed(3),
+      ),
       final_latency_ms: {
         later: latency(outcomes.filter((o) => !o.first_utterance)),
         first_utterance: latency(outcomes.filter((o) => o.first_utterance)),

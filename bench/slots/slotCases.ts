@@ -163,3 +163,34 @@ export function score(nlu: Nlu, c: SlotCase, heard: Heard) {
     agreement: Number(rescored.agreement.toFixed(3)),
   };
 }
+
+/** CMUdict's pronunciations by word (alternates folded in), for telling names said alike apart from misheard ones. */
+export function readPronunciations(dictionary: string): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const line of dictionary.split('\n')) {
+    const space = line.indexOf(' ');
+    if (space <= 0) continue;
+    const word = line.slice(0, space).replace(/\(\d+\)$/, '');
+    map.set(word, [...(map.get(word) ?? []), line.slice(space + 1).trim()]);
+  }
+  return map;
+}
+
+/**
+ * A name heard as one said alike ("jonathon parker" for Jonathan Parker, "katherine stuart" for Kathryn Stewart):
+ * word for word the same or pronounced the same. What a caller cannot tell apart either, and the dialog settles by
+ * asking for the spelling.
+ */
+export function soundsAlike(
+  expected: string,
+  parsed: string,
+  pronunciations: Map<string, string[]>,
+): boolean {
+  const want = expected.split(' ');
+  const got = parsed.split(' ');
+  if (want.length !== got.length) return false;
+  return want.every((w, i) => {
+    const g = got[i] as string;
+    return g === w || (pronunciations.get(g) ?? []).some((p) => (pronunciations.get(w) ?? []).includes(p));
+  });
+}

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
-import { editDistance } from '@voiceroom/agent-core/nlu';
+import { editDistance, Nlu } from '@voiceroom/agent-core/nlu';
 import type { SttEvent, SttExpectation } from '@voiceroom/agent-core/stages';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { censusNames } from '../../src/stages/stt/lm/censusNames.ts';
 import { FIRST_NAMES, LAST_NAMES } from '../../src/stages/stt/lm/corpusWords.ts';
-import { buildSlotCorpora } from '../../src/stages/stt/lm/slotCorpus.ts';
+import { buildSlotCorpora, HESITATIONS } from '../../src/stages/stt/lm/slotCorpus.ts';
 import { DecoderPool } from '../../src/stages/stt/pocketsphinx/DecoderPool.ts';
 import { loadPocketSphinx } from '../../src/stages/stt/pocketsphinx/native.ts';
 import { PocketSphinxStream } from '../../src/stages/stt/pocketsphinx/PocketSphinxStream.ts';
@@ -16,6 +16,7 @@ import {
 import { concat, silence, synthesizeSpeech, type TestVoice } from './fixtures/speech.ts';
 
 const pizzeria = loadAgentFile(DEFAULT_AGENT_FILE);
+const nlu = new Nlu({ menu: pizzeria.menu.items });
 
 /** Common names the base domain corpus does not have (its own short list), each said by another voice. */
 const CALLERS: { name: string; voice: TestVoice; variant: string }[] = [
@@ -40,6 +41,49 @@ describe('slot corpora', () => {
       expect(names).toContain(`my last name is ${last}`);
     }
     expect(names).toContain('s a r a h');
+  });
+
+  it('name answers come whole, spelled with "double", and with the address (and phone) in the same breath', () => {
+    const names = buildSlotCorpora(pizzeria).name.map((s) => s.join(' '));
+    expect(names.filter((s) => /^my name is [a-z']+ [a-z']+$/.test(s)).length).toBeGreaterThan(1000);
+    expect(names).toContain("it's l a double r y");
+    const withAddress = names.filter((s) =>
+      /^my name is \S+ \S+ and the address is .+ (street|avenue|road)/.test(s),
+    );
+    expect(withAddress.length).toBeGreaterThan(100);
+    expect(withAddress.some((s) => s.includes('my phone number is'))).toBe(true);
+  });
+
+  it('every slot model hears hesitations, so that an "um" is not heard as a domain word', () => {
+    for (const [slot, sentences] of Object.entries(buildSlotCorpora(pizzeria))) {
+      const hesitant = sentences.filter((s) => HESITATIONS.includes(s[0] as (typeof HESITATIONS)[number]));
+      expect(hesitant.length, slot).toBeGreaterThan(sentences.length / 8);
+    }
+  });
+
+  it('phone answers say every digit about as often as the others, zero as "oh" too, and "double five"', () => {
+    const phone = buildSlotCorpora(pizzeria).phone.flat();
+    const count = (w: string) => phone.filter((x) => x === w).length;
+    const digits = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'].map(count);
+    const zero = count('zero') + count('oh');
+    for (const n of [...digits, zero]) expect(n).toBeGreaterThan(Math.max(...digits) / 2);
+    expect(count('oh')).toBeGreaterThan(0);
+    expect(count('double')).toBeGreaterThan(0);
+  });
+
+  it('yes/no answers cover the many ways of saying yes and no', () => {
+    const answers = new Set(buildSlotCorpora(pizzeria).yesno.map((s) => s.join(' ')));
+    for (const a of [
+      'yep',
+      'correct',
+      "that's it",
+      "yes that's right",
+      'sounds good',
+      'nope',
+      'not quite',
+      'no',
+    ])
+      expect(answers).toContain(a);
   });
 
   it('reads the census list most frequent first', () => {
@@ -124,6 +168,42 @@ describe('recognition that follows the dialog (pocketsphinx)', () => {
     expect(errors[0]?.message).toContain('slot-name.arpa');
   });
 
+  it('hears a phone number said digit by digit that the order model garbles, while the agent waits for one', async () => {
+    const numbers: { said: string; digits: string; voice: TestVoice; variant: string }[] = [
+      { said: 'my number is 6 1 7, 5 5 5, 4 4 1 1', digits: '6175554411', voice: 'flite', variant: 'slt' },
+      { said: 'my number is 3 0 3, 8 2 9, 7 1 6 4', digits: '3038297164', voice: 'flite', variant: 'rms' },
+      {
+        said: 'my number is 2 1 2, 9 4 7, 3 0 5 8',
+        digits: '2129473058',
+        voice: 'espeak-ng',
+        variant: 'en-us',
+      },
+      { said: 'my number is 5 1 2, 6 6 3, 1 9 2 0', digits: '5126631920', voice: 'flite', variant: 'awb' },
+      { said: '4 1 5, 2 7 7, 8 0 3 6', digits: '4152778036', voice: 'flite', variant: 'kal16' },
+      { said: '8 0 8, 3 1 4, 5 9 2 7', digits: '8083145927', voice: 'espeak-ng', variant: 'en-gb' },
+    ];
+    const heard: { digits: string; asPhone: string; asOrder: string }[] = [];
+    for (const { said, digits, voice, variant } of numbers) {
+      const pcm = concat(silence(200), await synthesizeSpeech(said, voice, variant), silence(200));
+      heard.push({
+        digits,
+        asPhone: digitsOf(await recognise(pcm, 'phone')),
+        asOrder: digitsOf(await recognise(pcm, 'order')),
+      });
+    }
+    const right = (pick: (h: (typeof heard)[number]) => string) =>
+      heard.filter((h) => pick(h) === h.digits).length;
+    const report = JSON.stringify(heard);
+    expect(
+      right((h) => h.asPhone),
+      report,
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      right((h) => h.asPhone),
+      report,
+    ).toBeGreaterThan(right((h) => h.asOrder));
+  }, 240_000);
+
   it('hears a name the order model alone misses while the agent waits for a name', async () => {
     const heard: { name: string; asName: string; asOrder: string }[] = [];
     for (const { name, voice, variant } of CALLERS) {
@@ -164,6 +244,10 @@ describe('recognition that follows the dialog (pocketsphinx)', () => {
     expect(whole((h) => h.asName).length, report).toBeGreaterThan(whole((h) => h.asOrder).length);
   }, 240_000);
 });
+
+function digitsOf(text: string): string {
+  return (nlu.understand(text, 'phone').phone ?? '').replace(/\D/g, '');
+}
 
 function pronunciations(dictionary: string): Map<string, string[]> {
   const map = new Map<string, string[]>();

@@ -314,17 +314,70 @@ export function findName(
   return { value: formatName(tokens.slice(start, end)), start, end };
 }
 
-/** A name spelled letter by letter ("s a r a h"), as the agent asks for after failing to catch it. */
+/** Words a recogniser writes for a spoken letter ("see" for C); only trusted inside a run of letters. */
+const LETTER_SOUNDALIKES: Readonly<Record<string, string>> = {
+  bee: 'b',
+  be: 'b',
+  see: 'c',
+  sea: 'c',
+  dee: 'd',
+  gee: 'g',
+  eye: 'i',
+  jay: 'j',
+  kay: 'k',
+  el: 'l',
+  em: 'm',
+  en: 'n',
+  oh: 'o',
+  pea: 'p',
+  queue: 'q',
+  are: 'r',
+  ess: 's',
+  tea: 't',
+  you: 'u',
+  vee: 'v',
+  ex: 'x',
+  why: 'y',
+  zee: 'z',
+};
+
+/** The letter(s) of a spelled piece at `i` ("s", "double s", "double u" for W) and how many words it took. */
+function letterAt(
+  words: readonly string[],
+  i: number,
+): { letters: string; length: number; plain: boolean } | undefined {
+  const w = words[i] ?? '';
+  if (/^\p{L}$/u.test(w)) return { letters: w, length: 1, plain: true };
+  const next = words[i + 1] ?? '';
+  if (w === 'double') {
+    if (next === 'u' || next === 'you') return { letters: 'w', length: 2, plain: true };
+    const letter = /^\p{L}$/u.test(next) ? next : LETTER_SOUNDALIKES[next];
+    if (letter) return { letters: letter + letter, length: 2, plain: true };
+  }
+  const soundalike = LETTER_SOUNDALIKES[w];
+  return soundalike ? { letters: soundalike, length: 1, plain: false } : undefined;
+}
+
+/**
+ * A name spelled letter by letter ("s a r a h", "a double l e n"), as the agent asks for after failing to catch
+ * it: the longest run of letters with at least two said as letters.
+ */
 function findSpelledName(words: readonly string[], masked: ReadonlySet<number>): Found<string> | undefined {
-  let best: { start: number; end: number } | undefined;
+  let best: Found<string> | undefined;
   for (let i = 0; i < words.length; i++) {
     let j = i;
-    while (j < words.length && !masked.has(j) && /^\p{L}$/u.test(words[j] ?? '')) j++;
-    if (j - i >= 2 && (!best || j - i > best.end - best.start)) best = { start: i, end: j };
-    i = Math.max(i, j);
+    let letters = '';
+    let plain = 0;
+    for (let piece = letterAt(words, j); piece && !masked.has(j); piece = letterAt(words, j)) {
+      letters += piece.letters;
+      if (piece.plain) plain++;
+      j += piece.length;
+    }
+    if (plain >= 2 && letters.length >= 2 && (!best || letters.length > best.value.length))
+      best = { value: letters, start: i, end: j };
+    i = Math.max(i, j - 1);
   }
-  if (!best) return undefined;
-  return { value: capitalize(words.slice(best.start, best.end).join('')), ...best };
+  return best && { ...best, value: capitalize(best.value) };
 }
 
 function formatName(tokens: readonly Token[]): string {

@@ -22,16 +22,87 @@ export function answersExpectation(u: Understanding, expecting: Expectation): bo
 }
 
 /**
- * N-best rescoring by the NLU: the recogniser's best hypothesis, unless it does not answer what the agent asked
- * and one of the next ones does ("us" heard for "yes" after "Shall I place the order?").
+ * How well an utterance answers what the agent asked for: 0 not at all, 1 it answers, 2 the answer is well formed
+ * (a phone number of 7, 10 or 11 digits, an address with its house number, a first and a last name).
  */
+export function answerQuality(u: Understanding, expecting: Expectation): 0 | 1 | 2 {
+  if (!answersExpectation(u, expecting)) return 0;
+  switch (expecting) {
+    case 'phone': {
+      const digits = (u.phone ?? '').replace(/\D/g, '').length;
+      return digits === 7 || digits === 10 || (digits === 11 && u.phone?.startsWith('1')) ? 2 : 1;
+    }
+    case 'address':
+      return /^\d/.test(u.address ?? '') ? 2 : 1;
+    case 'name':
+      return (u.name ?? '').includes(' ') ? 2 : 1;
+    default:
+      return 2;
+  }
+}
+
+/** The hypothesis the dialog takes, and how much of the n-best list agrees with what it says. */
+export interface RescoredHypothesis {
+  text: string;
+  /**
+   * Share of the recogniser's hypotheses (best and alternatives) that say the same value for what the agent asked
+   * (the same name, digits, address, yes or no): 1 when they all agree, low when the recogniser hesitated between
+   * answers. Meant for the dialog to confirm ("Did you say ...?") instead of guessing when it is low.
+   */
+  agreement: number;
+}
+
+/** The value of what was asked for in an utterance, to compare hypotheses by ('' when it says none). */
+function answerValue(u: Understanding, expecting: Expectation): string {
+  switch (expecting) {
+    case 'name':
+      return u.name?.toLowerCase() ?? '';
+    case 'address':
+      return u.address?.toLowerCase() ?? '';
+    case 'phone':
+      return u.phone ?? '';
+    case 'confirm':
+    case 'yesno':
+      return u.yes ? 'yes' : u.no ? 'no' : '';
+    default:
+      return JSON.stringify(u.ops);
+  }
+}
+
+/**
+ * N-best rescoring by the NLU: of the recogniser's hypotheses (best first), the first one that answers what the
+ * agent asked best (see answerQuality), so "us" heard for "yes" after "Shall I place the order?" gives way to
+ * "yes", and a phone number with a digit too many to the next hypothesis with the right count.
+ */
+export function rescoreHypotheses(
+  nlu: Nlu,
+  best: string,
+  alternatives: readonly string[],
+  expecting: Expectation,
+): RescoredHypothesis {
+  if (expecting === 'none' || alternatives.length === 0) return { text: best, agreement: 1 };
+  const read = [best, ...alternatives].map((text) => ({ text, u: nlu.understand(text, expecting) }));
+  let chosen = read[0] as (typeof read)[number];
+  let quality = answerQuality(chosen.u, expecting);
+  for (const r of read.slice(1)) {
+    if (quality === 2) break;
+    const q = answerQuality(r.u, expecting);
+    if (q > quality) {
+      chosen = r;
+      quality = q;
+    }
+  }
+  const value = answerValue(chosen.u, expecting);
+  const agreeing = read.filter((r) => answerValue(r.u, expecting) === value).length;
+  return { text: chosen.text, agreement: agreeing / read.length };
+}
+
+/** The text rescoreHypotheses chooses. */
 export function chooseHypothesis(
   nlu: Nlu,
   best: string,
   alternatives: readonly string[],
   expecting: Expectation,
 ): string {
-  if (expecting === 'none' || alternatives.length === 0) return best;
-  if (answersExpectation(nlu.understand(best, expecting), expecting)) return best;
-  return alternatives.find((text) => answersExpectation(nlu.understand(text, expecting), expecting)) ?? best;
+  return rescoreHypotheses(nlu, best, alternatives, expecting).text;
 }

@@ -8,7 +8,13 @@ export {
 } from './CallTracker.ts';
 export { findAddress, findEmail, findName, findPhone, formatPhone } from './customer.ts';
 export { editDistance, matchWord, singular } from './fuzzy.ts';
-export { answersExpectation, chooseHypothesis } from './hypotheses.ts';
+export {
+  answerQuality,
+  answersExpectation,
+  chooseHypothesis,
+  type RescoredHypothesis,
+  rescoreHypotheses,
+} from './hypotheses.ts';
 export {
   asksForMenu,
   asksForPrice,

@@ -113,6 +113,21 @@ describe('findName', () => {
     expect(findName(tokenize('s a r a h'), false)).toBeUndefined();
   });
 
+  it.each([
+    ['a double l e n', 'Allen'],
+    ["it's l a double r y", 'Larry'],
+    ['double u i l l i a m', 'William'],
+    ['s see o double t', 'Scott'],
+    ['uh j o are d a n', 'Jordan'],
+  ])('reads the spelled name %j as %s', (text, name) => {
+    expect(findName(tokenize(text), true)?.value).toBe(name);
+  });
+
+  it('does not take words that sound like letters for a spelled name without letters said as letters', () => {
+    expect(findName(tokenize('oh you are'), true)?.value).not.toBe('Our');
+    expect(findName(tokenize('why see'), true)).toBeUndefined();
+  });
+
   it('needs the question before a bare word counts as a name', () => {
     expect(findName(tokenize('Sarah'), false)).toBeUndefined();
   });

@@ -25,7 +25,7 @@ export interface DomainLanguageModelOptions {
   generalWeight: number;
   /** Also build the slot models (the domain corpus with the slot's answers weighted up). */
   slots?: boolean;
-  /** Share of a slot model's training tokens that are the slot's own answers (default 0.3). */
+  /** Share of a slot model's training tokens that are the slot's own answers (default SLOT_SHARES). */
   slotShare?: number;
 }
 
@@ -54,7 +54,8 @@ export async function buildDomainLanguageModel(
   const slotArpas: Partial<Record<Slot, string>> = {};
   for (const slot of SLOTS) {
     const answers = slotCorpora[slot];
-    if (answers) slotArpas[slot] = arpaOf(blend(domain, usable(answers), options.slotShare ?? 0.3));
+    if (answers)
+      slotArpas[slot] = arpaOf(blend(domain, usable(answers), options.slotShare ?? SLOT_SHARES[slot]));
   }
   return {
     arpa: arpaOf(domain),
@@ -66,6 +67,20 @@ export async function buildDomainLanguageModel(
     missing: dict.missing,
   };
 }
+
+/**
+ * How much of each slot model is the slot's own answers (the rest is the domain corpus, for off-script answers).
+ * Higher where the answers are words the domain corpus is full of lookalikes for (digits against quantities and
+ * prices, names against menu words); measured with `npm run bench:slots`.
+ */
+export const SLOT_SHARES: Readonly<Record<Slot, number>> = {
+  order: 0.3,
+  size: 0.3,
+  name: 0.5,
+  address: 0.5,
+  phone: 0.7,
+  yesno: 0.5,
+};
 
 /**
  * The domain corpus with `answers` repeated until they make up about `share` of the tokens: interpolating the

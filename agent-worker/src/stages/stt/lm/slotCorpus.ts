@@ -4,6 +4,7 @@ import { censusNames } from './censusNames.ts';
 import { FIRST_NAMES, LAST_NAMES, STREET_KINDS, STREET_NAMES } from './corpusWords.ts';
 import { normalizeTranscript } from './normalize.ts';
 import { spell } from './spokenPrices.ts';
+import { COMMON_STREET_NAMES } from './streetNames.ts';
 
 /** The expectations that get a model of their own ('open' is the plain domain model). */
 export type Slot = Exclude<SttExpectation, 'open'>;
@@ -15,33 +16,47 @@ export const SLOTS: readonly Slot[] = ['order', 'size', 'name', 'address', 'phon
  * first and last names (and spelled names, which the agent asks for when it cannot catch one).
  */
 export function buildSlotCorpora(config: Pick<AgentConfig, 'menu'>): Record<Slot, string[][]> {
+  const addresses = streetAddresses();
+  const phones = phoneNumbers();
   return {
     order: sentences(orderAnswers(config)),
     size: sentences(sizeAnswers(config)),
-    name: sentences(nameAnswers()),
-    address: sentences(addressAnswers()),
-    phone: sentences(phoneAnswers()),
+    name: sentences(nameAnswers(addresses, phones)),
+    address: sentences(addressAnswers(addresses, phones)),
+    phone: sentences(phoneAnswers(phones)),
     yesno: sentences([...YES_NO, ...DONE_ORDERING]),
   };
 }
 
+/** What callers say while they think; in every slot model, so that they are not heard as a domain word. */
+export const HESITATIONS = ['um', 'uh', 'er', 'hmm'] as const;
+
+/** Every answer, and every fourth one again after a hesitation ("um, my name is ..."). */
 function sentences(texts: Iterable<string>): string[][] {
   const out: string[][] = [];
+  let n = 0;
   for (const text of texts) {
     const words = normalizeTranscript(text);
-    if (words.length > 0) out.push(words);
+    if (words.length === 0) continue;
+    out.push(words);
+    if (n % 4 === 0) out.push([HESITATIONS[(n / 4) % HESITATIONS.length] as string, ...words]);
+    n++;
   }
   return out;
 }
 
 function* orderAnswers(config: Pick<AgentConfig, 'menu'>): Generator<string> {
+  let n = 0;
   for (const item of config.menu.items) {
     const sizes = Object.keys(item.sizes ?? {});
     for (const form of [item.name, ...item.aliases]) {
       for (const size of ['', ...sizes]) {
         for (const q of ['a', 'one', 'two', 'three']) {
           for (const prefix of ['', "i'd like", 'can i get', "i'll have", 'and', 'also']) {
-            yield `${prefix} ${q} ${size} ${form}`;
+            // The first answer of a call often opens with a greeting ("hi, can I get ...").
+            const opener = n % 5 === 0 ? OPENERS[(n / 5) % OPENERS.length] : '';
+            n++;
+            yield `${opener} ${prefix} ${q} ${size} ${form}`;
           }
         }
       }
@@ -61,47 +76,112 @@ function* sizeAnswers(config: Pick<AgentConfig, 'menu'>): Generator<string> {
   }
 }
 
-function* nameAnswers(): Generator<string> {
+/** Names; some said with the address (and phone number) in the same breath, as callers volunteer them. */
+function* nameAnswers(addresses: readonly string[], phones: readonly string[]): Generator<string> {
   const census = censusNames();
   const first = [...new Set([...FIRST_NAMES, ...census.first])];
   const last = [...new Set([...LAST_NAMES, ...census.last])];
-  // First and last names are not paired in sentences: a seen pair ("gloria conner") would beat every unseen one by
-  // far; apart, any surname may follow any first name (through the back-off), each as likely as the next.
   for (const name of first) for (const template of NAME_TEMPLATES) yield template.replace('{name}', name);
+  // Whole names: each first name with a few surnames spread over the list, so that after any first name many
+  // surnames have been seen and the rest keep a fair share through the back-off (no pair is much likelier than
+  // another: every surname follows about as many first names).
+  for (const [i, name] of first.entries()) {
+    for (let k = 0; k < NAME_PAIRS; k++) {
+      const surname = last[(i * NAME_PAIRS + k * 131) % last.length] as string;
+      const template = NAME_TEMPLATES[(i + k) % NAME_TEMPLATES.length] as string;
+      yield template.replace('{name}', `${name} ${surname}`);
+      if (k === 0 && i % 2 === 0) {
+        const address = addresses[i % addresses.length] as string;
+        const phone = i % 4 === 0 ? ` my phone number is ${phones[i % phones.length]}` : '';
+        yield `my name is ${name} ${surname} and the address is ${address}${phone}`;
+      }
+    }
+  }
   for (const surname of last) {
     yield surname;
     yield `my last name is ${surname}`;
     yield `the last name is ${surname}`;
   }
-  // Spelled names, for when the agent asks the caller to spell: letter sequences of common names.
-  for (const name of [...first.slice(0, 150), ...last.slice(0, 150)]) {
-    const letters = name.split('').join(' ');
-    yield letters;
-    yield `it's ${letters}`;
+  // Spelled names, for when the agent asks the caller to spell: letter sequences of common names, a doubled letter
+  // said both ways ("s a r a h", "a double l e n").
+  for (const name of [...first.slice(0, 400), ...last.slice(0, 400)]) {
+    yield spelled(name, false);
+    yield `it's ${spelled(name, /(.)\1/.test(name))}`;
   }
 }
 
-function* addressAnswers(): Generator<string> {
-  for (const [i, street] of STREET_NAMES.entries()) {
+/** "s a r a h"; with `doubles`, "a double l e n". */
+export function spelled(name: string, doubles: boolean): string {
+  const letters = name.replace(/[^a-z]/g, '').split('');
+  const out: string[] = [];
+  for (let i = 0; i < letters.length; i++) {
+    if (doubles && letters[i + 1] === letters[i]) {
+      out.push(`double ${letters[i]}`);
+      i++;
+    } else out.push(letters[i] as string);
+  }
+  return out.join(' ');
+}
+
+/** Bare street addresses: a house number, a common street name and a street kind. */
+function streetAddresses(): string[] {
+  const streets = [...new Set([...STREET_NAMES, ...COMMON_STREET_NAMES])];
+  const out: string[] = [];
+  for (const [i, street] of streets.entries()) {
     for (const [j, kind] of STREET_KINDS.entries()) {
-      const number = spell(((i * 131 + j * 17) % 1990) + 1);
-      yield `${number} ${street} ${kind}`;
-      yield `it's ${number} ${street} ${kind}`;
-      if (j % 3 === 0) yield `${number} ${street} ${kind} apartment ${spell((i % 20) + 1)}`;
+      const n = ((i * 131 + j * 17) % 4990) + 10;
+      // House numbers as said: "four thousand six hundred twelve" and "forty six twelve", "twenty nine oh three".
+      out.push(`${(i + j) % 2 === 0 ? spell(n) : pairedNumber(n)} ${street} ${kind}`);
     }
   }
+  return out;
 }
 
-function* phoneAnswers(): Generator<string> {
-  const digits = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'oh'];
-  let seed = 7;
-  for (let n = 0; n < 120; n++) {
-    const number = Array.from({ length: 10 }, () => {
-      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-      return digits[seed % digits.length] as string;
-    }).join(' ');
-    yield n % 3 === 0 ? `my number is ${number}` : number;
+/** Addresses; some with an apartment, some with the phone number after them. */
+function* addressAnswers(addresses: readonly string[], phones: readonly string[]): Generator<string> {
+  for (const [i, address] of addresses.entries()) {
+    yield address;
+    yield `it's ${address}`;
+    if (i % 3 === 0) yield `${address} apartment ${spell((i % 20) + 1)}`;
+    if (i % 4 === 1) yield `it's ${address} my phone number is ${phones[i % phones.length]}`;
   }
+}
+
+/** A house number said in pairs of digits: 4612 "forty six twelve", 2903 "twenty nine oh three", 517 "five seventeen". */
+function pairedNumber(n: number): string {
+  if (n < 100) return spell(n);
+  const head = Math.floor(n / 100);
+  const tail = n % 100;
+  return `${spell(head)} ${tail === 0 ? 'hundred' : tail < 10 ? `oh ${spell(tail)}` : spell(tail)}`;
+}
+
+/** Ten-digit phone numbers as said: digit by digit, "oh" for zero as often as "zero", now and then "double five". */
+function phoneNumbers(): string[] {
+  const digits = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+  // A 32-bit linear congruential sequence, digits from its high bits (its low bits alternate odd and even).
+  let seed = 7;
+  const digit = () => {
+    seed = (Math.imul(seed, 1_664_525) + 1_013_904_223) >>> 0;
+    return (seed >>> 16) % 10;
+  };
+  const out: string[] = [];
+  for (let n = 0; n < 200; n++) {
+    const number = Array.from({ length: 10 }, digit);
+    const said: string[] = [];
+    for (let i = 0; i < number.length; i++) {
+      const d = number[i] as number;
+      if (n % 3 === 1 && number[i + 1] === d) {
+        said.push(`double ${digits[d]}`);
+        i++;
+      } else said.push(d === 0 && n % 2 === 0 ? 'oh' : (digits[d] as string));
+    }
+    out.push(said.join(' '));
+  }
+  return out;
+}
+
+function* phoneAnswers(phones: readonly string[]): Generator<string> {
+  for (const [n, phone] of phones.entries()) yield `${PHONE_INTROS[n % PHONE_INTROS.length]} ${phone}`;
   yield* ['skip', "i'd rather not", 'no phone number', 'no thanks', "i don't have one"];
 }
 
@@ -123,24 +203,50 @@ const SIZE_TEMPLATES = [
   'the {size}',
 ];
 const NAME_TEMPLATES = ['{name}', 'my name is {name}', "it's {name}", 'the name is {name}', 'this is {name}'];
+const OPENERS = ['hi', 'hello', 'okay', 'great', 'alright', 'yes hi', 'hi there', 'um'];
+const PHONE_INTROS = ['', 'my number is', "it's", 'my phone number is', 'the number is', ''];
+/** Surnames seen after each first name in the name model. */
+const NAME_PAIRS = 8;
 const YES_NO = [
   'yes',
   'yes please',
   'yeah',
   'yep',
+  'yup',
+  'uh huh',
+  'sure',
+  'sure thing',
+  'of course',
+  'absolutely',
+  'correct',
+  'right',
+  'perfect',
+  'sounds good',
+  'sounds great',
+  'that sounds right',
   'yes that is right',
   "yes that's right",
   "yes that's correct",
   "that's right",
   "that's correct",
-  'correct',
-  'sure',
+  "that's it",
+  "that's perfect",
+  'yeah go ahead',
+  'yes go ahead',
   'go ahead',
   'yes place the order',
+  'please do',
+  'yes it is',
   'no',
   'nope',
+  'nah',
   'no thanks',
+  'not quite',
+  'not really',
   "no that's wrong",
+  "that's wrong",
   "that's not right",
   'no that is not right',
+  "no that's not it",
+  'no wait',
 ];

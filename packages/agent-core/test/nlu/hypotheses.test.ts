@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { answerQuality, Nlu, rescoreHypotheses } from '../../src/nlu/index.ts';
+import { pizzeria } from './pizzeria.ts';
+
+const nlu = new Nlu({ menu: pizzeria().menu.items });
+
+describe('answerQuality', () => {
+  it.each([
+    ['my number is five five five one two three four five six seven', 'phone', 2],
+    ['five five five one two three four', 'phone', 2],
+    ['my number is five five five one two three four five six seven eight', 'phone', 1],
+    ['a large pepperoni pizza', 'phone', 0],
+    ["it's twelve oak street", 'address', 2],
+    ['oak street', 'address', 1],
+    ['my name is sarah miller', 'name', 2],
+    ['my name is sarah', 'name', 1],
+    ['yes please', 'confirm', 2],
+  ] as const)('rates %j after a %s question %i', (text, expecting, quality) => {
+    expect(answerQuality(nlu.understand(text, expecting), expecting)).toBe(quality);
+  });
+});
+
+describe('rescoreHypotheses', () => {
+  it('takes the hypothesis with a whole phone number over a best one with a digit too many', () => {
+    const best = 'my number is two one two two five five five one two three four';
+    const right = 'my number is two one two five five five one two three four';
+    const r = rescoreHypotheses(nlu, best, ['my number is two one two two five', right], 'phone');
+    expect(r.text).toBe(right);
+  });
+
+  it('takes a first and last name over a first name alone', () => {
+    const r = rescoreHypotheses(nlu, 'my name is sarah', ['my name is sarah miller'], 'name');
+    expect(r.text).toBe('my name is sarah miller');
+  });
+
+  it('keeps a well-formed best hypothesis even when a later one is also well formed', () => {
+    const r = rescoreHypotheses(nlu, "it's twelve oak street", ["it's twenty oak street"], 'address');
+    expect(r.text).toBe("it's twelve oak street");
+  });
+
+  it('keeps the best hypothesis over later ones that do not answer at all', () => {
+    const r = rescoreHypotheses(nlu, 'my name is sarah', ['my name', 'a large pepperoni'], 'name');
+    expect(r.text).toBe('my name is sarah');
+  });
+
+  it('reports how many hypotheses agree on the answer, so the dialog can confirm a doubtful one', () => {
+    const agreed = rescoreHypotheses(nlu, 'yes', ['yes please', 'yeah'], 'confirm');
+    expect(agreed.agreement).toBe(1);
+    const split = rescoreHypotheses(
+      nlu,
+      'my name is sarah miller',
+      ['my name is sarah miller', 'my name is sara mills', 'my name is farah miller'],
+      'name',
+    );
+    expect(split.agreement).toBe(0.5);
+  });
+
+  it('fully trusts a lone hypothesis and anything said when nothing particular was asked', () => {
+    expect(rescoreHypotheses(nlu, 'yes', [], 'confirm')).toEqual({ text: 'yes', agreement: 1 });
+    expect(rescoreHypotheses(nlu, 'hello', ['hollow'], 'none')).toEqual({ text: 'hello', agreement: 1 });
+  });
+});

@@ -98,8 +98,10 @@ fi
 if command -v go >/dev/null 2>&1 || [ -x /usr/local/go/bin/go ]; then
   step "livekit: livekit-server for SFU_BACKEND=livekit (cached after the first build)"
   bash "$ROOT/scripts/livekit/install.sh" >/dev/null
+  step "loadtest: rtpsink, the SFU load test's listener bots (Go stdlib only, cached)"
+  bash "$ROOT/scripts/loadtest/build-rtpsink.sh" >/dev/null
 else
-  step "livekit: Go not found, skipping livekit-server (SFU_BACKEND=livekit and its tests need it: install Go, rerun)"
+  step "Go not found: skipping livekit-server (SFU_BACKEND=livekit and its tests need it) and rtpsink (the SFU load test and its test need it): install Go, rerun"
 fi
 
 step "done"

@@ -94,12 +94,24 @@ else
   echo "$MS_VERSION-$RECIPE" > "$BIN.recipe"
   step "mediasoup: worker cached at $CACHED"
 fi
+# an offline-built worker gets libsrtp2 on OpenSSL instead of Debian's NSS build (half its CPU when forwarding)
+if ! SRTP_WORKER="$(bash "$ROOT/scripts/mediasoup/srtp-openssl.sh" "$([ -x "$CACHED" ] && echo "$CACHED" || echo "$BIN")")"; then
+  step "mediasoup: keeping Debian's libsrtp2 (NSS, about twice the worker CPU per forwarded packet); rerun setup to retry"
+  SRTP_WORKER="$BIN"
+fi
+if ! cmp -s "$SRTP_WORKER" "$BIN"; then
+  step "mediasoup: worker with SRTP on OpenSSL ($SRTP_WORKER)"
+  # a new file, not written in place: node_modules may be hard-linked into other checkouts
+  cp "$SRTP_WORKER" "$BIN.tmp" && mv "$BIN.tmp" "$BIN"
+fi
 
 if command -v go >/dev/null 2>&1 || [ -x /usr/local/go/bin/go ]; then
   step "livekit: livekit-server for SFU_BACKEND=livekit (cached after the first build)"
   bash "$ROOT/scripts/livekit/install.sh" >/dev/null
+  step "loadtest: rtpsink, the SFU load test's listener bots (Go stdlib only, cached)"
+  bash "$ROOT/scripts/loadtest/build-rtpsink.sh" >/dev/null
 else
-  step "livekit: Go not found, skipping livekit-server (SFU_BACKEND=livekit and its tests need it: install Go, rerun)"
+  step "Go not found: skipping livekit-server (SFU_BACKEND=livekit and its tests need it) and rtpsink (the SFU load test and its test need it): install Go, rerun"
 fi
 
 step "done"

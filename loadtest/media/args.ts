@@ -83,3 +83,23 @@ export function parseMediaLoadArgs(argv: string[]): MediaLoadArgs {
     perPage: integer('per-page', values['per-page'], 8, 1, 64),
   };
 }
+
+export type CapacityPart = 'agent' | 'sfu';
+const CAPACITY_USAGE = 'usage: npm run bench:capacity [-- --only agent|sfu]';
+
+/** The parts of bench:capacity to run: `--only agent|sfu`, else CAPACITY_PARTS (comma-separated), else both. */
+export function parseCapacityParts(argv: string[], fromEnv: string | undefined): CapacityPart[] {
+  let only: string | undefined;
+  try {
+    ({
+      values: { only },
+    } = parseArgs({ args: argv, options: { only: { type: 'string' } }, strict: true }));
+  } catch (error) {
+    throw new ArgumentError(`${(error as Error).message}; ${CAPACITY_USAGE}`);
+  }
+  const parts = (only ?? fromEnv ?? 'agent,sfu').split(',');
+  const unknown = parts.filter((p) => p !== 'agent' && p !== 'sfu');
+  if (unknown.length > 0)
+    throw new ArgumentError(`unknown capacity part "${unknown.join(',')}": agent or sfu; ${CAPACITY_USAGE}`);
+  return parts as CapacityPart[];
+}

@@ -2,16 +2,18 @@
  * `npm run bench:capacity` -> bench/results/capacity.json: concurrent agent calls ramped step by step until the SLO
  * (voice-to-voice p95 <= 800 ms, >= 99% of turns answered) breaks, then SFU consumers per mediasoup worker ramped
  * until loss reaches 0.5%; each reports the last step that held. CPU per process from /proc over each step's steady
- * window, the generator's own included so readers can correct for it. CAPACITY_AGENT_STEPS, CAPACITY_SFU_STEPS
- * (comma-separated), CAPACITY_STEP_S (seconds per agent step) and CAPACITY_PARTS (agent,sfu; a part left out keeps its last figures) scale it.
+ * window, the generator's own included so readers can correct for it. `--only agent|sfu` runs one part (the other
+ * keeps its last figures; CAPACITY_PARTS=agent,sfu does the same). CAPACITY_AGENT_STEPS, CAPACITY_SFU_STEPS
+ * (comma-separated) and CAPACITY_STEP_S (seconds per agent step) scale it.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { runAgentLoad } from './agentLoad.ts';
+import { ArgumentError, parseCapacityParts } from './args.ts';
 import { RESULTS_DIR } from './resultsDir.ts';
 import { runSfuLoad } from './sfuLoad.ts';
-import { AGENT_SLO, agentStepViolation, lastStepHolding, SFU_MAX_LOSS } from './slo.ts';
+import { AGENT_SLO, agentStepViolation, lastStepHolding, SFU_MAX_LOSS, sfuStepViolation } from './slo.ts';
 import { startStack } from './stack.ts';
 
 const SFU_LISTENERS_PER_ROOM = 10;
@@ -123,37 +125,42 @@ async function sfuConsumers(consumerSteps: number[]) {
       consumers: run.consumers,
       rooms,
       loss: run.loss,
+      worst_consumer_loss: run.worst_consumer_loss,
       delivered: run.delivered,
       effective_loss: Math.max(run.loss, Math.round((1 - run.delivered) * 1e4) / 1e4),
       udp_rcvbuf_errors_machine_wide: run.udp_rcvbuf_errors_machine_wide,
       consumers_receiving_nothing: run.consumers_receiving_nothing,
+      mean_packet_bytes: run.mean_packet_bytes,
       cpu: run.cpu_percent_of_core,
       load_average: run.load_average,
+      violation: null as string | null,
     };
+    step.violation = sfuStepViolation(step);
     results.push(step);
     log({ step: 'sfu', ...step });
-    if (step.effective_loss >= SFU_MAX_LOSS) break;
+    if (step.violation) break;
   }
   return {
     consumers_per_worker_at_loss_0_5pct: lastStepHolding(
       results,
       (s) => s.consumers,
-      (s) => s.effective_loss < SFU_MAX_LOSS,
+      (s) => s.violation === null,
     ),
     listeners_per_room: SFU_LISTENERS_PER_ROOM,
     srtp: true,
-    holds_when:
-      'effective_loss < 0.005: the larger of sequence-gap loss at the listeners and 1 - delivered (packets that arrived in the 15 s window over packets sent in it). A backlog anywhere (SFU or the listener bots, one Node thread) counts: read the step CPU figures to tell which',
+    listener_bots: 'rtpsink (Go): one UDP socket per consumer, SO_RCVBUF 1 MB, a goroutine per socket',
+    speaker_stream: 'real Opus (libopus, 20 ms frames, 32 kbps) of the caller utterances, replayed per room',
+    holds_when: `effective_loss < ${SFU_MAX_LOSS} and the mediasoup worker below a saturated core: effective_loss is the larger of sequence-gap loss at the listeners and 1 - delivered (packets that arrived in the 15 s window over packets sent in it). A backlog anywhere counts: read the step CPU figures (mediasoup_worker, listener_bots, generator) to tell which`,
     steps: results,
   };
 }
 
 async function main(): Promise<void> {
   const agentSteps = steps('CAPACITY_AGENT_STEPS', [1, 2, 4, 6, 8, 12, 16, 20, 24, 32]);
-  const sfuSteps = steps('CAPACITY_SFU_STEPS', [250, 500, 1000, 1500, 2000, 3000, 4000]);
+  const sfuSteps = steps('CAPACITY_SFU_STEPS', [250, 500, 1000, 1500, 2000, 2500, 3000, 4000]);
   const stepS = Number(process.env.CAPACITY_STEP_S ?? 45);
   const loadAtStart = loadavg().map(round1);
-  const parts = (process.env.CAPACITY_PARTS ?? 'agent,sfu').split(',');
+  const parts = parseCapacityParts(process.argv.slice(2), process.env.CAPACITY_PARTS);
   const file = path.join(RESULTS_DIR, 'capacity.json');
   // a part not run this time keeps its figures from the last run
   const previous = JSON.parse(await readFile(file, 'utf8').catch(() => '{}'));
@@ -182,6 +189,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
+  if (error instanceof ArgumentError) {
+    process.stderr.write(`${JSON.stringify({ error: error.code, message: error.message })}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`${(error as Error).stack ?? error}\n`);
   process.exit(1);
 });

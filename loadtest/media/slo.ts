@@ -9,6 +9,22 @@ export interface AgentSlo {
 export const AGENT_SLO: AgentSlo = { v2v_p95_ms: 800, answered: 0.99 };
 /** SFU steps hold while pooled consumer loss stays under this share (0.5%). */
 export const SFU_MAX_LOSS = 0.005;
+/** A mediasoup worker is one thread: at this share of a core (percent) it is saturated. */
+export const SFU_SATURATED_CPU_PERCENT = 95;
+
+export interface SfuStepResult {
+  /** The larger of sequence-gap loss and the share of packets not delivered within the window. */
+  effective_loss: number;
+  cpu: { mediasoup_worker: number };
+}
+
+/** Why an SFU step broke (too much loss, or a worker at a full core), or null when it held. */
+export function sfuStepViolation(step: SfuStepResult): string | null {
+  if (step.effective_loss >= SFU_MAX_LOSS) return `loss ${step.effective_loss} >= ${SFU_MAX_LOSS}`;
+  if (step.cpu.mediasoup_worker >= SFU_SATURATED_CPU_PERCENT)
+    return `mediasoup worker at ${step.cpu.mediasoup_worker}% of a core (saturated)`;
+  return null;
+}
 
 export interface AgentStepResult {
   calls: number;

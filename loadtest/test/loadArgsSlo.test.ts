@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ArgumentError, parseMediaLoadArgs } from '../media/args.ts';
-import { AGENT_SLO, agentStepViolation, lastStepHolding } from '../media/slo.ts';
+import { ArgumentError, parseCapacityParts, parseMediaLoadArgs } from '../media/args.ts';
+import { AGENT_SLO, agentStepViolation, lastStepHolding, sfuStepViolation } from '../media/slo.ts';
 
 describe('media load arguments', () => {
   it('reads callers, duration, ramp and mode, with defaults for the rest', () => {
@@ -41,6 +41,34 @@ describe('media load arguments', () => {
     expect(() =>
       parseMediaLoadArgs(['--mode', 'sfu', '--callers', '5', '--duration', '10', '--ramp', '20']),
     ).toThrow(/--ramp \(20 s\) must not exceed --duration \(10 s\)/);
+  });
+});
+
+describe('capacity parts', () => {
+  it('runs both parts by default, one with --only, and CAPACITY_PARTS when --only is absent', () => {
+    expect(parseCapacityParts([], undefined)).toEqual(['agent', 'sfu']);
+    expect(parseCapacityParts(['--only', 'sfu'], 'agent')).toEqual(['sfu']);
+    expect(parseCapacityParts([], 'agent')).toEqual(['agent']);
+  });
+
+  it('refuses an unknown part or flag, saying the usage', () => {
+    expect(() => parseCapacityParts(['--only', 'video'], undefined)).toThrow(
+      /unknown capacity part "video": agent or sfu; usage: npm run bench:capacity/,
+    );
+    expect(() => parseCapacityParts(['--steps', '3'], undefined)).toThrow(ArgumentError);
+  });
+});
+
+describe('SFU step violation', () => {
+  const sfuStep = (effective_loss: number, mediasoup_worker: number) => ({
+    effective_loss,
+    cpu: { mediasoup_worker },
+  });
+
+  it('holds under 0.5% loss with the worker below a saturated core, and says why a step broke', () => {
+    expect(sfuStepViolation(sfuStep(0.0049, 80))).toBeNull();
+    expect(sfuStepViolation(sfuStep(0.005, 40))).toBe('loss 0.005 >= 0.005');
+    expect(sfuStepViolation(sfuStep(0, 97.5))).toBe('mediasoup worker at 97.5% of a core (saturated)');
   });
 });
 

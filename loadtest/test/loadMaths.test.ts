@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseProcStat } from '../media/procStats.ts';
-import { windowCounts } from '../media/RtpListener.ts';
+import { windowCounts } from '../media/RtpSink.ts';
 import {
   cpuPercent,
   driftPer100Calls,

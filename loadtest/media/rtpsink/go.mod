@@ -1,0 +1,3 @@
+module voiceroom/loadtest/rtpsink
+
+go 1.26

@@ -33,7 +33,7 @@ const ASK_TIMEOUT_MS = 5_000;
 const EnvelopeSchema = z.object({
   from: z.string().min(1).max(200),
   topic: z.string().min(1).max(64),
-  data: z.unknown(),
+  data: z.unknown().optional(),
   /** A question's id, on the question and on its answer. */
   ask: z.string().max(64).optional(),
   answer: z
@@ -105,14 +105,14 @@ export class ConsoleBus extends EventEmitter<ConsoleBusEvents> {
     this.#responders.set(topic, respond);
   }
 
-  /** Asks process `nodeId` (see answer); rejects with its ConsoleFailure, or after 5 s. */
-  ask(nodeId: string, topic: string, data: unknown): Promise<unknown> {
+  /** Asks process `nodeId` (see answer); rejects with its ConsoleFailure, or after `timeoutMs` (default 5 s). */
+  ask(nodeId: string, topic: string, data: unknown, timeoutMs = ASK_TIMEOUT_MS): Promise<unknown> {
     const id = randomUUID();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiting.delete(id);
         reject(new ConsoleFailure('internal_error', 'Another server did not answer in time: try again.'));
-      }, ASK_TIMEOUT_MS);
+      }, timeoutMs);
       this.#waiting.set(id, {
         resolve: (value) => {
           clearTimeout(timer);

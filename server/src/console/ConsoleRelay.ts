@@ -45,6 +45,7 @@ const SnapshotSchema = z.object({
   calls: z.array(LiveCallSchema).max(10_000),
   handoffs: z.array(HandoffRequestSchema).max(10_000),
 });
+const SNAPSHOT_TIMEOUT_MS = 1_500;
 const NoticeSchema = z.object({ name: z.string().max(64), payload: z.unknown() });
 
 /**
@@ -115,7 +116,8 @@ export class ConsoleRelay extends EventEmitter<ConsoleRelayEvents> {
     await Promise.all(
       bus.peers.map(async (node) => {
         try {
-          const snapshot = SnapshotSchema.parse(await bus.ask(node, 'snapshot', {}));
+          // Short: a process that crashed moments ago is still listed until its heartbeat ages out.
+          const snapshot = SnapshotSchema.parse(await bus.ask(node, 'snapshot', {}, SNAPSHOT_TIMEOUT_MS));
           for (const call of snapshot.calls) this.#callsOf(node).set(call.roomId, call);
           for (const request of snapshot.handoffs) {
             this.#handoffs.set(request.requestId, { request, node });

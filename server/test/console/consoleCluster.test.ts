@@ -155,6 +155,32 @@ describe('consoles on several server processes', () => {
       .toBe(true);
   });
 
+  it('makes a human whose console is on A busy while they are in a call on B, and available again after', async () => {
+    const onB = await human(b.url);
+    const onA = await human(a.url);
+    const call = await callOnB('Kim');
+    const presenceOf = (c: ConsoleClient) =>
+      c.of('presence.changed').findLast((p) => p.data.agent.userId === onA.userId)?.data.agent;
+    await expect.poll(() => presenceOf(onB.client)?.presence).toBe('available');
+    const { token } = await b.server.tokens.issueRoomToken({
+      identity: onA.userId,
+      name: 'Test human_agent',
+      room: call.roomId,
+      role: 'human_agent',
+    });
+    const inCall = await connectRtc(b.url, token);
+    await joinRoom(inCall);
+    for (const c of [onA, onB]) {
+      await expect
+        .poll(() => presenceOf(c.client))
+        .toMatchObject({ presence: 'busy', chosen: 'available', calls: 1 });
+    }
+    inCall.close();
+    for (const c of [onA, onB]) {
+      await expect.poll(() => presenceOf(c.client)).toMatchObject({ presence: 'available', calls: 0 });
+    }
+  });
+
   it("drops the humans of a killed process from the other's presence within the TTL", async () => {
     const onB = await human(b.url);
     const onA = await human(a.url);

@@ -75,27 +75,26 @@ export class ConsoleRelay extends EventEmitter<ConsoleRelayEvents> {
         bus.publish('notice', { name, payload });
       };
     };
-    const on = <E extends EventEmitter, A extends unknown[]>(
-      emitter: E,
-      event: string,
-      listener: (...a: A) => void,
+    const on = <T extends Record<keyof T, unknown[]>, K extends keyof T & string>(
+      emitter: EventEmitter<T>,
+      event: K,
+      listener: (...args: T[K]) => void,
     ) => {
-      emitter.on(event, listener as never);
-      this.#off.push(() => emitter.off(event, listener as never));
+      const untyped = emitter as unknown as EventEmitter;
+      untyped.on(event, listener as (...args: unknown[]) => void);
+      this.#off.push(() => untyped.off(event, listener as (...args: unknown[]) => void));
     };
-    on(calls, 'updated', (call: LiveCall) => local('call.updated')({ call }));
+    on(calls, 'updated', (call) => local('call.updated')({ call }));
     on(calls, 'ended', local('call.ended'));
-    on(desk, 'requested', (request: HandoffRequest) => local('handoff.requested')({ request }));
+    on(desk, 'requested', (request) => local('handoff.requested')({ request }));
     on(desk, 'accepted', local('handoff.accepted'));
     on(desk, 'expired', local('handoff.expired'));
     on(desk, 'cancelled', local('handoff.cancelled'));
-    on(callbacks, 'requested', (callback: ConsoleNotifications['callback.requested']['callback']) =>
-      local('callback.requested')({ callback }),
-    );
-    on(bus, 'message', (topic: string, data: unknown, from: string) => {
+    on(callbacks, 'requested', (callback) => local('callback.requested')({ callback }));
+    on(bus, 'message', (topic, data, from) => {
       if (topic === 'notice') this.#remote(from, data);
     });
-    on(bus, 'nodeLost', (node: string) => void this.#lost(node));
+    on(bus, 'nodeLost', (node) => void this.#lost(node));
     bus.answer('snapshot', async () => ({ calls: await calls.list(), handoffs: desk.pending }));
     bus.answer('handoff.accept', async (data) => {
       const { user, requestId } = parse(AnswerSchema, data);

@@ -20,6 +20,7 @@ let a: { process: RunningProcess; url: string };
 let worker: Awaited<ReturnType<typeof connectScriptedWorker>>;
 const consoles: ConsoleClient[] = [];
 const closers: (() => void)[] = [];
+const processes: RunningProcess[] = [];
 
 async function human(url: string) {
   const email = await b.addUser('human_agent');
@@ -42,8 +43,8 @@ async function callOnB(displayName: string) {
   return call;
 }
 
-beforeAll(async () => {
-  b = await startSecurityApp({ env: { RATE_LIMIT_LOGIN: '0/60', CONSOLE_NODE_TTL_MS: String(TTL_MS) } });
+/** Another server process of B's deployment: `node server/src/main.ts` on B's database, Redis prefix and secret. */
+async function startProcess(): Promise<{ process: RunningProcess; url: string }> {
   const { config } = b.server;
   const child = startNodeProcess([MAIN], {
     HOST: '127.0.0.1',
@@ -61,8 +62,14 @@ beforeAll(async () => {
     RATE_LIMIT_LOGIN: '0/60',
     LOG_LEVEL: 'info',
   });
+  processes.push(child);
   const [, url] = await child.waitForOutput(/"url":"(http:\/\/127\.0\.0\.1:\d+)".*"msg":"server listening"/);
-  a = { process: child, url: url as string };
+  return { process: child, url: url as string };
+}
+
+beforeAll(async () => {
+  b = await startSecurityApp({ env: { RATE_LIMIT_LOGIN: '0/60', CONSOLE_NODE_TTL_MS: String(TTL_MS) } });
+  a = await startProcess();
   const { token } = await b.server.tokens.issueServiceToken('scripted-cluster');
   worker = await connectScriptedWorker(b.url, token);
 }, 90_000);
@@ -71,9 +78,9 @@ afterAll(async () => {
   for (const close of closers) close();
   for (const c of consoles) c.close();
   worker?.close();
-  // A is killed by the last test; signalling an exited process does nothing.
-  a?.process.signal('SIGKILL');
-  await a?.process.exited;
+  // Signalling an exited process (A is killed by a test) does nothing.
+  for (const child of processes) child.signal('SIGKILL');
+  await Promise.all(processes.map((child) => child.exited));
   await b?.close();
 });
 
@@ -203,4 +210,34 @@ describe('consoles on several server processes', () => {
     expect(goneMs).toBeLessThan(TTL_MS);
     expect(b.server.console.presence.list().map((p) => p.userId)).not.toContain(onA.userId);
   });
+
+  it("gives a process started later the others' calls and pending requests, leaves those pending, and forwards its accept to the owner", async () => {
+    const onB = await human(b.url);
+    const call = await callOnB('Lee');
+    worker.handoff(call.roomId, 'caller asked for a human');
+    await expect
+      .poll(() => onB.client.of('handoff.requested').find((r) => r.data.request.roomId === call.roomId))
+      .toBeDefined();
+    const requestId = onB.client.of('handoff.requested').find((r) => r.data.request.roomId === call.roomId)
+      ?.data.request.requestId as string;
+
+    const later = await startProcess();
+    const onLater = await human(later.url);
+    await expect.poll(() => onLater.client.of('console.state').length).toBe(1);
+    const [state] = onLater.client.of('console.state');
+    expect(state?.data.calls.map((c) => c.roomId)).toContain(call.roomId);
+    expect(state?.data.handoffs.map((r) => r.requestId)).toEqual([requestId]);
+    const [row] = await b.sql<{ status: string }>('select status from handoff_requests where id = ?', [
+      requestId,
+    ]);
+    expect(row?.status).toBe('pending');
+
+    expect(await onLater.client.request('handoff.accept', { requestId })).toMatchObject({
+      ok: true,
+      data: { requestId, roomId: call.roomId },
+    });
+    await expect
+      .poll(() => onB.client.of('handoff.accepted').find((n) => n.data.requestId === requestId))
+      .toMatchObject({ data: { acceptedBy: { userId: onLater.userId } } });
+  }, 60_000);
 });

@@ -25,6 +25,8 @@ export interface ConsoleBusEvents {
   message: [topic: string, data: unknown, from: string];
   /** A server process stopped (closed) or missed its heartbeats for ttlMs. */
   nodeLost: [nodeId: string];
+  /** A server process appeared after this one started, or came back after it was taken as lost. */
+  nodeFound: [nodeId: string];
 }
 
 const NODES_KEY = 'console:nodes';
@@ -161,11 +163,17 @@ export class ConsoleBus extends EventEmitter<ConsoleBusEvents> {
         else stale.push(node);
       }
       if (stale.length > 0) await redis.zrem(NODES_KEY, ...stale);
-      for (const node of alive) this.#alive.add(node);
+      for (const node of alive) this.#found(node);
       for (const node of [...this.#alive]) if (!alive.has(node)) this.#lost(node);
     } catch (error) {
       this.#log.warn({ err: error }, 'console heartbeat failed');
     }
+  }
+
+  #found(node: string): void {
+    if (this.#alive.has(node)) return;
+    this.#alive.add(node);
+    if (node !== this.nodeId) this.emit('nodeFound', node);
   }
 
   #lost(node: string): void {
@@ -199,7 +207,7 @@ export class ConsoleBus extends EventEmitter<ConsoleBusEvents> {
       this.#lost(from);
       return;
     }
-    this.#alive.add(from);
+    this.#found(from);
     if (!ask) {
       this.emit('message', topic, data, from);
       return;

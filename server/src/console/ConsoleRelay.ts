@@ -95,6 +95,7 @@ export class ConsoleRelay extends EventEmitter<ConsoleRelayEvents> {
       if (topic === 'notice') this.#remote(from, data);
     });
     on(bus, 'nodeLost', (node) => void this.#lost(node));
+    on(bus, 'nodeFound', (node) => void this.#snapshot(node));
     bus.answer('snapshot', async () => ({ calls: await calls.list(), handoffs: desk.pending }));
     bus.answer('handoff.accept', async (data) => {
       const { user, requestId } = parse(AnswerSchema, data);
@@ -111,22 +112,7 @@ export class ConsoleRelay extends EventEmitter<ConsoleRelayEvents> {
   async start(): Promise<void> {
     const { bus, desk } = this.#options;
     const started = new Date();
-    const keep: string[] = [];
-    await Promise.all(
-      bus.peers.map(async (node) => {
-        try {
-          // Short: a process that crashed moments ago is still listed until its heartbeat ages out.
-          const snapshot = SnapshotSchema.parse(await bus.ask(node, 'snapshot', {}, SNAPSHOT_TIMEOUT_MS));
-          for (const call of snapshot.calls) this.#callsOf(node).set(call.roomId, call);
-          for (const request of snapshot.handoffs) {
-            this.#handoffs.set(request.requestId, { request, node });
-            keep.push(request.requestId);
-          }
-        } catch (error) {
-          this.#log.warn({ err: error, node }, 'another server process did not send its console state');
-        }
-      }),
-    );
+    const keep = (await Promise.all(bus.peers.map((node) => this.#snapshot(node)))).flat();
     const cancelled = await desk.cancelOrphaned(keep, started);
     if (cancelled > 0)
       this.#log.warn({ requests: cancelled }, 'cancelled handoff requests a stopped process left pending');
@@ -160,6 +146,22 @@ export class ConsoleRelay extends EventEmitter<ConsoleRelayEvents> {
 
   close(): void {
     for (const off of this.#off.splice(0)) off();
+  }
+
+  /** Takes a process's live calls and pending requests (when it joined or came back); returns those request ids. */
+  async #snapshot(node: string): Promise<string[]> {
+    try {
+      // Short: a process that crashed moments ago is still listed until its heartbeat ages out.
+      const snapshot = SnapshotSchema.parse(
+        await this.#options.bus.ask(node, 'snapshot', {}, SNAPSHOT_TIMEOUT_MS),
+      );
+      for (const call of snapshot.calls) this.#callsOf(node).set(call.roomId, call);
+      for (const request of snapshot.handoffs) this.#handoffs.set(request.requestId, { request, node });
+      return snapshot.handoffs.map((r) => r.requestId);
+    } catch (error) {
+      this.#log.warn({ err: error, node }, 'another server process did not send its console state');
+      return [];
+    }
   }
 
   #callsOf(node: string): Map<string, LiveCall> {

@@ -41,8 +41,9 @@ export class SharedPresence extends EventEmitter<SharedPresenceEvents> {
     const { local, bus } = options;
     const onLocal = (record: PresenceRecord) => {
       this.#store(bus.nodeId, record);
-      bus.publish(TOPIC, record);
+      // Stored before it is announced (one connection, in order): a process reading the hash after hearing it sees it.
       this.#write([record]);
+      bus.publish(TOPIC, record);
     };
     const onMessage = (topic: string, data: unknown, from: string) => {
       if (topic !== TOPIC) return;
@@ -56,28 +57,31 @@ export class SharedPresence extends EventEmitter<SharedPresenceEvents> {
       for (const userId of gone?.keys() ?? []) this.#show(userId);
       options.redis.del(this.#key(node)).catch(() => undefined);
     };
+    const onFound = (node: string) => {
+      this.#load(node).catch((error: unknown) =>
+        this.#log.warn({ err: error, node }, 'could not load presence'),
+      );
+    };
     local.on('changed', onLocal);
     bus.on('message', onMessage);
     bus.on('nodeLost', onLost);
+    bus.on('nodeFound', onFound);
     this.#off.push(
       () => local.off('changed', onLocal),
       () => bus.off('message', onMessage),
       () => bus.off('nodeLost', onLost),
+      () => bus.off('nodeFound', onFound),
     );
   }
 
   /** Loads what the live processes hold and keeps our hash alive. */
   async start(): Promise<void> {
-    const { bus, redis, local } = this.#options;
-    for (const node of bus.peers) {
-      const stored = await redis.hgetall(this.#key(node));
-      for (const raw of Object.values(stored)) {
-        const parsed = PresenceRecordSchema.safeParse(safeJson(raw));
-        if (parsed.success) this.#store(node, parsed.data);
-      }
-    }
+    const { bus, local } = this.#options;
+    await Promise.all(bus.peers.map((node) => this.#load(node)));
     this.#write(local.records());
-    this.#renew = setInterval(() => this.#write([]), bus.heartbeatMs);
+    // Pub/sub delivers at most once (a reconnecting subscriber misses messages): every heartbeat rewrites our hash
+    // (it expires otherwise) and rereads the others'.
+    this.#renew = setInterval(() => this.#reconcile(), bus.heartbeatMs);
     this.#renew.unref();
   }
 
@@ -112,6 +116,30 @@ export class SharedPresence extends EventEmitter<SharedPresenceEvents> {
 
   #key(node: string): string {
     return `console:presence:${node}`;
+  }
+
+  /** A process's records as stored (when it joined or came back after it was taken as lost). */
+  async #load(node: string): Promise<void> {
+    const stored = await this.#options.redis.hgetall(this.#key(node));
+    if (!this.#options.bus.peers.includes(node)) return;
+    const records = new Map<string, PresenceRecord>();
+    for (const raw of Object.values(stored)) {
+      const parsed = PresenceRecordSchema.safeParse(safeJson(raw));
+      if (parsed.success) records.set(parsed.data.userId, parsed.data);
+    }
+    const before = this.#records.get(node);
+    this.#records.set(node, records);
+    for (const userId of new Set([...(before?.keys() ?? []), ...records.keys()])) this.#show(userId);
+  }
+
+  #reconcile(): void {
+    const { bus, local } = this.#options;
+    this.#write(local.records());
+    for (const node of bus.peers) {
+      this.#load(node).catch((error: unknown) =>
+        this.#log.warn({ err: error, node }, 'could not load presence'),
+      );
+    }
   }
 
   #store(node: string, record: PresenceRecord): void {

@@ -83,4 +83,18 @@ describe('ConsoleBus', () => {
     expect((lost[1]?.at ?? Number.POSITIVE_INFINITY) - silentAt).toBeLessThan(TTL_MS + 200);
     expect(a.bus.peers).toEqual([]);
   });
+
+  it('reports a process that starts later, and one that comes back after it was taken as lost', async () => {
+    const start = deployment();
+    const a = await start();
+    const found: string[] = [];
+    a.bus.on('nodeFound', (node) => found.push(node));
+    const b = await start();
+    await expect.poll(() => found).toEqual([b.bus.nodeId]);
+    b.redis.disconnect();
+    await expect.poll(() => a.bus.peers, { timeout: TTL_MS * 3 }).toEqual([]);
+    await b.redis.connect();
+    await expect.poll(() => found, { timeout: TTL_MS * 3 }).toEqual([b.bus.nodeId, b.bus.nodeId]);
+    expect(a.bus.peers).toEqual([b.bus.nodeId]);
+  });
 });

@@ -188,6 +188,22 @@ describe('consoles on several server processes', () => {
     }
   });
 
+  it("shows a frozen process's humans offline within the TTL, and available again once it resumes", async () => {
+    const onB = await human(b.url);
+    const onA = await human(a.url);
+    const shownOnB = () =>
+      onB.client.of('presence.changed').findLast((p) => p.data.agent.userId === onA.userId)?.data.agent
+        .presence;
+    await expect.poll(shownOnB).toBe('available');
+    a.process.signal('SIGSTOP');
+    try {
+      await expect.poll(shownOnB, { timeout: TTL_MS * 2 }).toBe('offline');
+    } finally {
+      a.process.signal('SIGCONT');
+    }
+    await expect.poll(shownOnB, { timeout: TTL_MS }).toBe('available');
+  }, 30_000);
+
   it("drops the humans of a killed process from the other's presence within the TTL", async () => {
     const onB = await human(b.url);
     const onA = await human(a.url);

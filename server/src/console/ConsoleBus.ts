@@ -14,7 +14,8 @@ export interface ConsoleBusOptions {
   channelPrefix: string;
   /**
    * A stopped server process is taken as gone (its humans, calls and requests dropped) within this long. Default
-   * 15 s: heartbeats every quarter of it, gone after three quarters without one (so a heartbeat may be half late).
+   * 15 s: heartbeats every quarter of it, gone after two thirds without one (found within 11/12 of it, leaving room
+   * for late timers; a heartbeat may be 5/12 of it late before a live process is taken as gone).
    */
   ttlMs?: number;
   logger?: Logger;
@@ -159,7 +160,7 @@ export class ConsoleBus extends EventEmitter<ConsoleBusEvents> {
       const stale: string[] = [];
       for (let i = 0; i + 1 < scores.length; i += 2) {
         const node = scores[i] as string;
-        if (now - Number(scores[i + 1]) <= (this.#ttlMs * 3) / 4) alive.add(node);
+        if (now - Number(scores[i + 1]) <= (this.#ttlMs * 2) / 3) alive.add(node);
         else stale.push(node);
       }
       if (stale.length > 0) await redis.zrem(NODES_KEY, ...stale);

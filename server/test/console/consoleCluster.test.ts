@@ -13,7 +13,7 @@ import { type ConsoleClient, connectConsole, connectScriptedWorker } from './con
 
 const MAIN = path.join(REPO_ROOT, 'server', 'src', 'main.ts');
 /** CONSOLE_NODE_TTL_MS of both processes: a killed one must be gone from the others' presence within it. */
-const TTL_MS = 4_000;
+const TTL_MS = 6_000;
 
 let b: SecurityApp;
 let a: { process: RunningProcess; url: string };

@@ -95,7 +95,7 @@ export class ConsoleRelay extends EventEmitter<ConsoleRelayEvents> {
       if (topic === 'notice') this.#remote(from, data);
     });
     on(bus, 'nodeLost', (node) => void this.#lost(node));
-    on(bus, 'nodeFound', (node) => void this.#snapshot(node));
+    on(bus, 'nodeFound', (node) => void this.#snapshot(node, true));
     bus.answer('snapshot', async () => ({ calls: await calls.list(), handoffs: desk.pending }));
     bus.answer('handoff.accept', async (data) => {
       const { user, requestId } = parse(AnswerSchema, data);
@@ -112,7 +112,7 @@ export class ConsoleRelay extends EventEmitter<ConsoleRelayEvents> {
   async start(): Promise<void> {
     const { bus, desk } = this.#options;
     const started = new Date();
-    const keep = (await Promise.all(bus.peers.map((node) => this.#snapshot(node)))).flat();
+    const keep = (await Promise.all(bus.peers.map((node) => this.#snapshot(node, false)))).flat();
     const cancelled = await desk.cancelOrphaned(keep, started);
     if (cancelled > 0)
       this.#log.warn({ requests: cancelled }, 'cancelled handoff requests a stopped process left pending');
@@ -148,14 +148,22 @@ export class ConsoleRelay extends EventEmitter<ConsoleRelayEvents> {
     for (const off of this.#off.splice(0)) off();
   }
 
-  /** Takes a process's live calls and pending requests (when it joined or came back); returns those request ids. */
-  async #snapshot(node: string): Promise<string[]> {
+  /**
+   * Takes a process's live calls and pending requests; returns those request ids. `found`: the process appeared or
+   * came back while we run: its calls are announced to the consoles here (their end was, if it was taken as lost),
+   * its requests not (those of a lost process were cancelled; a new one announces its own).
+   */
+  async #snapshot(node: string, found: boolean): Promise<string[]> {
     try {
       // Short: a process that crashed moments ago is still listed until its heartbeat ages out.
       const snapshot = SnapshotSchema.parse(
         await this.#options.bus.ask(node, 'snapshot', {}, SNAPSHOT_TIMEOUT_MS),
       );
-      for (const call of snapshot.calls) this.#callsOf(node).set(call.roomId, call);
+      for (const call of snapshot.calls) {
+        this.#callsOf(node).set(call.roomId, call);
+        if (found) this.emit('notice', 'call.updated', { call });
+      }
+      if (found) return [];
       for (const request of snapshot.handoffs) this.#handoffs.set(request.requestId, { request, node });
       return snapshot.handoffs.map((r) => r.requestId);
     } catch (error) {

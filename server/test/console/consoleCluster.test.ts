@@ -188,20 +188,42 @@ describe('consoles on several server processes', () => {
     }
   });
 
-  it("shows a frozen process's humans offline within the TTL, and available again once it resumes", async () => {
+  it("shows a frozen process's humans offline and its calls ended within the TTL, and both again once it resumes", async () => {
     const onB = await human(b.url);
     const onA = await human(a.url);
+    // A call on A (no AI worker there: it waits for one), its customer in the room.
+    const started = await fetch(`${a.url}/api/calls`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ displayName: 'Ari' }),
+    });
+    expect(started.status).toBe(201);
+    const call = (await started.json()) as { callId: string; roomId: string; token: string };
+    const customer = await connectRtc(a.url, call.token);
+    closers.push(() => customer.close());
+    await joinRoom(customer);
     const shownOnB = () =>
       onB.client.of('presence.changed').findLast((p) => p.data.agent.userId === onA.userId)?.data.agent
         .presence;
+    const callOnB = () =>
+      onB.client.received.findLast(
+        (r) =>
+          (r.name === 'call.updated' &&
+            (r.data as { call: { roomId: string } }).call.roomId === call.roomId) ||
+          (r.name === 'call.ended' && (r.data as { roomId: string }).roomId === call.roomId),
+      );
     await expect.poll(shownOnB).toBe('available');
+    await expect.poll(() => callOnB()?.name).toBe('call.updated');
+
     a.process.signal('SIGSTOP');
     try {
       await expect.poll(shownOnB, { timeout: TTL_MS * 2 }).toBe('offline');
+      expect(callOnB()).toMatchObject({ name: 'call.ended', data: { reason: 'server_lost' } });
     } finally {
       a.process.signal('SIGCONT');
     }
     await expect.poll(shownOnB, { timeout: TTL_MS }).toBe('available');
+    await expect.poll(() => callOnB()?.name).toBe('call.updated');
   }, 30_000);
 
   it("drops the humans of a killed process from the other's presence within the TTL", async () => {

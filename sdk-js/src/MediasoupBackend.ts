@@ -133,9 +133,7 @@ export class MediasoupBackend implements MediaBackend {
     const media = this.#media;
     if (!media || info.kind !== 'audio') return;
     const { roster, signaling } = this.#host;
-    const participant =
-      roster.participants.get(info.peerId) ??
-      roster.add({ peerId: info.peerId, displayName: '', role: undefined });
+    const participant = roster.addHeardOnly(info.peerId);
     try {
       const consumer = await media.consume(info);
       roster.addTrack({

@@ -12,6 +12,8 @@ type Emit = <K extends keyof RosterEvents>(event: K, payload: RosterEvents[K]) =
  */
 export class Roster {
   readonly #participants = new Map<string, Participant>();
+  /** Peers the server never listed to us (a silent supervisor who took the call over): known while heard only. */
+  readonly #heardOnly = new Set<string>();
   readonly #tracks = new Map<string, RemoteTrack>();
   readonly #emit: Emit;
   readonly #onTrackRemoved: (consumerId: string) => void;
@@ -32,6 +34,8 @@ export class Roster {
   /** Adds a participant (announced once); returns the known one when already present. */
   add(peer: Participant): Participant {
     const existing = this.#participants.get(peer.peerId);
+    // Listed by the server now: no longer known only while heard.
+    this.#heardOnly.delete(peer.peerId);
     if (existing) return existing;
     const participant: Participant = { peerId: peer.peerId, displayName: peer.displayName, role: peer.role };
     this.#participants.set(participant.peerId, participant);
@@ -39,10 +43,23 @@ export class Roster {
     return participant;
   }
 
+  /**
+   * The participant behind a track from a peer the server did not list; it leaves again (reason stopped_speaking)
+   * with its last track, so a person who went back to listening is not shown any more.
+   */
+  addHeardOnly(peerId: string): Participant {
+    const known = this.#participants.get(peerId);
+    if (known) return known;
+    const participant = this.add({ peerId, displayName: '', role: undefined });
+    this.#heardOnly.add(peerId);
+    return participant;
+  }
+
   /** Removes a participant and, first, every track we receive from them. */
   remove(peerId: string, reason: string): void {
     const participant = this.#participants.get(peerId);
     if (!participant) return;
+    this.#heardOnly.delete(peerId);
     for (const [consumerId, remote] of [...this.#tracks]) {
       if (remote.participant.peerId === peerId) this.removeTrack(consumerId);
     }
@@ -70,6 +87,12 @@ export class Roster {
     if (!remote) return;
     this.#tracks.delete(consumerId);
     this.#emit('trackUnsubscribed', { participant: remote.participant, track: remote.track });
+    const { peerId } = remote.participant;
+    if (
+      this.#heardOnly.has(peerId) &&
+      ![...this.#tracks.values()].some((t) => t.participant.peerId === peerId)
+    )
+      this.remove(peerId, 'stopped_speaking');
   }
 
   removeAllTracks(): void {

@@ -48,6 +48,29 @@ describe('Roster', () => {
     expect(roster.participants.size).toBe(0);
   });
 
+  it('forgets a peer the server never listed once its last track is gone, and keeps listed ones', () => {
+    const { roster, log } = setup();
+    const listed = roster.add({ peerId: 'h', displayName: 'Hugo', role: 'human_agent' });
+    const unlisted = roster.addHeardOnly('s');
+    expect(roster.addHeardOnly('s')).toBe(unlisted);
+    expect(unlisted).toEqual({ peerId: 's', displayName: '', role: undefined });
+    roster.addTrack({ consumerId: 'c1', participant: unlisted, track: track('t1'), muted: false });
+    roster.addTrack({ consumerId: 'c2', participant: unlisted, track: track('t2'), muted: false });
+    roster.addTrack({ consumerId: 'c3', participant: listed, track: track('t3'), muted: false });
+    log.length = 0;
+    roster.removeTrack('c1');
+    expect([...roster.participants.keys()]).toEqual(['h', 's']);
+    roster.removeTrack('c2');
+    roster.removeTrack('c3');
+    expect(log).toEqual([
+      'trackUnsubscribed:s',
+      'trackUnsubscribed:s',
+      'participantLeft:s:stopped_speaking',
+      'trackUnsubscribed:h',
+    ]);
+    expect([...roster.participants.keys()]).toEqual(['h']);
+  });
+
   it('reconciles with the server list: removes the gone, adds the new, keeps the rest quietly', () => {
     const { roster, log } = setup();
     roster.add({ peerId: 'a', displayName: 'Ann', role: 'customer' });

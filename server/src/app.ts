@@ -276,6 +276,9 @@ export async function startServer(
     agentConfigs: records.agentConfigs,
     mediaTicket: (request) => sfu.mediaTicket(request),
     ...(options.handoffJoinTimeoutMs !== undefined ? { joinTimeoutMs: options.handoffJoinTimeoutMs } : {}),
+    redis,
+    redisPrefix: config.redisKeyPrefix,
+    nodeTtlMs: config.consoleNodeTtlMs,
   });
   const stopRtcMetrics = registerRtcMetrics(httpApp.metrics, { pool, registry, signaling });
   const stopAgentMetrics = registerAgentMetrics(httpApp.metrics, gateway);
@@ -319,7 +322,7 @@ export async function startServer(
       closing ??= (async () => {
         stopRtcMetrics();
         stopAgentMetrics();
-        consoleSide.stop();
+        await consoleSide.stop();
         liveKitCopilot?.close();
         gateway.close();
         conversations.close();

@@ -119,6 +119,8 @@ const EnvSchema = z.object({
   SERVICE_TOKEN_TTL_HOURS: count(1, 24 * 366).default(24),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SERVER_DRAIN_TIMEOUT_S: count(0, 3600).default(20),
+  /** Server processes sharing consoles (one Redis): one silent this long is taken as gone, with its humans. */
+  CONSOLE_NODE_TTL_MS: count(1_000, 600_000).default(15_000),
   LOG_LEVEL: logLevel.optional(),
   NODE_ENV: optionalString,
   RECORDING_KEYS: optionalString,
@@ -184,6 +186,8 @@ export interface ServerConfig {
   metricsToken?: string;
   /** On SIGTERM: how long live calls may go on (no new ones accepted) before their rooms are closed. */
   drainTimeoutS: number;
+  /** CONSOLE_NODE_TTL_MS: see ConsoleBusOptions.ttlMs. */
+  consoleNodeTtlMs: number;
   logLevel: string;
   /** NODE_ENV=production: JWT_SECRET is required and the demo password is refused. */
   production: boolean;
@@ -287,6 +291,7 @@ export function loadConfig(
     },
     ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
     drainTimeoutS: e.SERVER_DRAIN_TIMEOUT_S,
+    consoleNodeTtlMs: e.CONSOLE_NODE_TTL_MS,
     logLevel: e.LOG_LEVEL ?? 'info',
     production,
     providers: providerPolicy(env),

@@ -2,7 +2,8 @@
  * The human agent console against the whole product: a customer calls the AI agent from the call page; a supervisor
  * signs in to the console (client/console/), sees the live call, listens silently with the live transcript, coaches
  * the AI with a hint (its next reply carries it out), switches to takeover (the AI goes silent, the customer hears
- * the supervisor and is told a person took over) and back to listening (the call is handed back).
+ * the supervisor and is told a person took over) and back to listening (the call is handed back; the customer no
+ * longer lists the supervisor).
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -27,6 +28,14 @@ const customerTrackRoles = () =>
   customer.page.evaluate(() => {
     const room = (window as unknown as { voiceRoomCall: { room: PageRoom | null } }).voiceRoomCall.room;
     return [...(room?.remoteTracks.values() ?? [])].map((t) => t.participant.role ?? 'unlisted');
+  });
+
+const customerParticipantRoles = () =>
+  customer.page.evaluate(() => {
+    const w = window as unknown as {
+      voiceRoomCall: { room: { participants: Map<string, { role?: string }> } | null };
+    };
+    return [...(w.voiceRoomCall.room?.participants.values() ?? [])].map((p) => p.role ?? 'unlisted');
   });
 
 /** What the customer has received from each role so far: packets and audio energy (inbound-rtp of its track). */
@@ -185,6 +194,13 @@ describe('agent console', () => {
     await customer.page.waitForSelector('#captions li.note:has-text("The assistant is with you again")', {
       timeout: 10_000,
     });
+    // Listening again, the supervisor is not shown to the customer any more: not in its participant list, not in
+    // its room's participants (a voice the server does not list is known only while it is heard).
+    expect(await customer.page.locator('#participants li').allTextContents()).toEqual([
+      'You',
+      expect.stringContaining('(AI assistant)'),
+    ]);
+    expect(await customerParticipantRoles()).toEqual(['agent_ai']);
 
     await console.click('#leave-call');
     await console.waitForSelector('#call-panel', { state: 'hidden', timeout: 10_000 });

@@ -1,5 +1,5 @@
-import type { EventEmitter } from 'node:events';
 import {
+  type AgentPresence,
   CONSOLE_NAMESPACE,
   type ConsoleAck,
   type ConsoleError,
@@ -24,22 +24,20 @@ import type { AccessClaims, TokenService } from '../auth/TokenService.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { MediaTicketRequest } from '../media/SfuBackend.ts';
 import { HandshakeRefusal } from '../signaling/HandshakeRefusal.ts';
-import type { CallbackDesk } from './CallbackDesk.ts';
-import { type Accepter, ConsoleFailure, type HandoffDesk } from './HandoffDesk.ts';
-import type { LiveCalls } from './LiveCalls.ts';
-import type { Presence } from './Presence.ts';
+import type { ConsoleRelay, Notice } from './ConsoleRelay.ts';
+import { type Accepter, ConsoleFailure } from './HandoffDesk.ts';
+import type { SharedPresence } from './SharedPresence.ts';
 
 export interface ConsoleServerOptions {
   io: Server;
   tokens: Pick<TokenService, 'verifyAccessToken' | 'issueRoomToken'>;
   /** The account as it is now (role, disabled): server/src/auth/SessionService.ts SessionService.getUser. */
   users: { getUser(id: string): Promise<PublicUser | null> };
-  calls: LiveCalls;
-  presence: Presence;
-  desk: HandoffDesk;
+  /** Calls, handoff requests and callbacks of every server process. */
+  relay: ConsoleRelay;
+  presence: SharedPresence;
   /** The accepting staff member's way into the call's media (SfuBackend.mediaTicket). */
   mediaTicket: (request: MediaTicketRequest) => Promise<MediaTicket>;
-  callbacks: CallbackDesk;
   logger?: Logger;
 }
 
@@ -55,8 +53,8 @@ const STAFF = 'staff';
 /**
  * The human agents' console channel on socket.io namespace /console (protocol: packages/protocol/src/console.ts):
  * staff access tokens only, checked at the handshake and again (expiry) on every request. Pushes the live call
- * list, handoff requests (to available agents only), callback requests and presence; takes presence changes and
- * handoff answers.
+ * list, handoff requests (to available agents only), callback requests and presence of every server process (the
+ * relay and shared presence); takes presence changes and handoff answers.
  */
 export class ConsoleServer {
   readonly #options: ConsoleServerOptions;
@@ -81,43 +79,27 @@ export class ConsoleServer {
         socket.disconnect(true);
       }),
     );
-    const { calls, presence, desk } = options;
-    const listen = <T extends Record<keyof T, unknown[]>, K extends keyof T & string>(
-      emitter: EventEmitter<T>,
-      event: K,
-      listener: (...args: T[K]) => void,
-    ) => {
-      const on = emitter as unknown as EventEmitter;
-      on.on(event, listener as (...args: unknown[]) => void);
-      this.#off.push(() => on.off(event, listener as (...args: unknown[]) => void));
+    const { relay, presence } = options;
+    const onNotice = (...[name, payload]: Notice) => {
+      if (name !== 'handoff.requested') return this.#toStaff(name, payload as never);
+      for (const socket of this.#sockets()) {
+        if (presence.isAvailable(sessionOf(socket).user.userId)) this.#send(socket, name, payload);
+      }
     };
-    listen(calls, 'updated', (call) => this.#toStaff('call.updated', { call }));
-    listen(calls, 'ended', (info) => {
-      this.#toStaff('call.ended', info);
-      desk
-        .callEnded(info.roomId, info.reason)
-        .catch((error: unknown) =>
-          this.#log.error({ err: error, roomId: info.roomId }, 'could not cancel a handoff'),
-        );
-    });
-    listen(presence, 'changed', (agent) => {
+    const onPresence = (agent: AgentPresence) => {
       this.#toStaff('presence.changed', { agent });
       // Back from busy or away: show what is waiting (a console that just connected has it in console.state).
       const was = this.#lastPresence.get(agent.userId);
       this.#lastPresence.set(agent.userId, agent.presence);
       if (agent.presence === 'available' && (was === 'busy' || was === 'away'))
         this.#offerPending(agent.userId);
-    });
-    listen(desk, 'requested', (request) => {
-      for (const socket of this.#sockets()) {
-        if (presence.isAvailable(sessionOf(socket).user.userId))
-          this.#send(socket, 'handoff.requested', { request });
-      }
-    });
-    listen(desk, 'accepted', (notice) => this.#toStaff('handoff.accepted', notice));
-    listen(desk, 'expired', (notice) => this.#toStaff('handoff.expired', notice));
-    listen(desk, 'cancelled', (notice) => this.#toStaff('handoff.cancelled', notice));
-    listen(options.callbacks, 'requested', (callback) => this.#toStaff('callback.requested', { callback }));
+    };
+    relay.on('notice', onNotice);
+    presence.on('changed', onPresence);
+    this.#off.push(
+      () => relay.off('notice', onNotice),
+      () => presence.off('changed', onPresence),
+    );
   }
 
   close(): void {
@@ -159,7 +141,7 @@ export class ConsoleServer {
 
   async #onConnection(socket: Socket): Promise<void> {
     const session = sessionOf(socket);
-    const { presence, calls, desk } = this.#options;
+    const { presence, relay } = this.#options;
     socket.join(STAFF);
     const release = presence.connect(session.user);
     socket.once('disconnect', release);
@@ -177,8 +159,8 @@ export class ConsoleServer {
     if (!me || socket.disconnected) return;
     this.#send(socket, 'console.state', {
       me,
-      calls: await calls.list(),
-      handoffs: me.presence === 'available' ? desk.pending : [],
+      calls: await relay.calls(),
+      handoffs: me.presence === 'available' ? relay.pending : [],
       agents: presence.list(),
     });
   }
@@ -214,7 +196,7 @@ export class ConsoleServer {
           (parsed.data as { requestId: string }).requestId,
         )) as ConsoleReplies[N];
       default:
-        await this.#options.desk.decline(user, (parsed.data as { requestId: string }).requestId);
+        await this.#options.relay.decline(user, (parsed.data as { requestId: string }).requestId);
         return {} as ConsoleReplies[N];
     }
   }
@@ -224,7 +206,7 @@ export class ConsoleServer {
     const account = await this.#options.users.getUser(user.userId);
     const role = account ? roomRoleForUser(account.role as UserRole) : undefined;
     if (!account || !role) throw new ConsoleFailure('forbidden', 'This account may not take calls any more.');
-    const request = await this.#options.desk.accept(user, requestId);
+    const request = await this.#options.relay.accept(user, requestId);
     const issued = await this.#options.tokens.issueRoomToken({
       identity: account.id,
       name: account.displayName,
@@ -250,7 +232,7 @@ export class ConsoleServer {
   }
 
   #offerPending(userId: string): void {
-    const pending = this.#options.desk.pending;
+    const pending = this.#options.relay.pending;
     if (pending.length === 0) return;
     for (const socket of this.#sockets()) {
       if (sessionOf(socket).user.userId !== userId) continue;

@@ -10,6 +10,7 @@ import {
   type HandoffRequest,
 } from '@voiceroom/protocol';
 import type { AuditEntry } from '../calls/auditLog.ts';
+import { mysqlUtc } from '../calls/sqlTime.ts';
 import type { MikroORM } from '../db/orm.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { LiveCalls } from './LiveCalls.ts';
@@ -78,16 +79,26 @@ export class HandoffDesk extends EventEmitter<HandoffDeskEvents> {
     this.#log = options.logger ?? createLogger('console.handoff');
   }
 
-  /** Requests a previous process left pending cannot be answered any more: cancel them. */
-  async cancelOrphaned(): Promise<number> {
-    const result = await this.#options.orm.em
-      .fork()
-      .execute<QueryResult>(
-        "update handoff_requests set status = 'cancelled', resolved_at = utc_timestamp(3) where status = 'pending'",
-        [],
-        'run',
-      );
+  /**
+   * Requests stopped processes left pending cannot be answered any more: cancels every pending request older than
+   * `before` but those in `keep` (the live processes' pending requests).
+   */
+  async cancelOrphaned(keep: readonly string[], before: Date): Promise<number> {
+    const result = await this.#options.orm.em.fork().execute<QueryResult>(
+      `update handoff_requests set status = 'cancelled', resolved_at = utc_timestamp(3)
+       where status = 'pending' and created_at < ?${keep.length > 0 ? ' and id not in (?)' : ''}`,
+      keep.length > 0 ? [mysqlUtc(before), keep] : [mysqlUtc(before)],
+      'run',
+    );
     return result.affectedRows;
+  }
+
+  /** Cancels these requests of a lost process if they are still pending (any live process may; one succeeds). */
+  async cancelLost(requestIds: readonly string[]): Promise<void> {
+    for (const id of requestIds) {
+      if (await this.#resolve(id, 'cancelled', null))
+        this.#log.warn({ requestId: id }, 'cancelled the handoff request of a lost server process');
+    }
   }
 
   /** Pending requests, oldest first. */
@@ -139,9 +150,9 @@ export class HandoffDesk extends EventEmitter<HandoffDeskEvents> {
 
   /** The first human to accept takes the call: the AI falls silent now; the caller gets a room token to join with. */
   async accept(user: Accepter, id: string): Promise<HandoffRequest> {
-    const won = await this.#resolve(id, 'accepted', user.userId);
+    // Only the process holding the request may claim it (ConsoleRelay forwards to it); the claim is the MySQL update.
     const entry = this.#pending.get(id);
-    if (!won || !entry) throw await this.#closedFailure(id);
+    if (!entry || !(await this.#resolve(id, 'accepted', user.userId))) throw await this.#closedFailure(id);
     this.#forget(id);
     const { request } = entry;
     await this.#options.ai.takeover(request.roomId, true);
@@ -218,6 +229,11 @@ export class HandoffDesk extends EventEmitter<HandoffDeskEvents> {
       return new ConsoleFailure('not_found', `No handoff request ${requestId}: take one from the queue.`);
     if (row.status === 'accepted')
       return new ConsoleFailure('handoff_taken', 'Another agent has already taken this call.');
+    if (row.status === 'pending')
+      return new ConsoleFailure(
+        'not_found',
+        'This request is not known to this server yet: try again in a moment.',
+      );
     return new ConsoleFailure(
       'handoff_expired',
       `This handoff request is ${row.status}: nobody needs to accept it any more.`,

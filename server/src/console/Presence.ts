@@ -1,9 +1,25 @@
 import { EventEmitter } from 'node:events';
-import type { AgentPresence, Presence as ChosenPresence } from '@voiceroom/protocol';
+import { type Presence as ChosenPresence, PresenceSchema } from '@voiceroom/protocol';
+import { z } from 'zod';
 import type { CallEventBus } from '../CallEventBus.ts';
 
+/** What one server process knows of a staff user: SharedPresence merges these across processes. */
+export const PresenceRecordSchema = z.object({
+  userId: z.string().min(1).max(64),
+  displayName: z.string().max(120),
+  role: z.string().max(32),
+  chosen: PresenceSchema,
+  /** When `chosen` was set (ms since the epoch; 0: never, the default). The latest choice wins. */
+  chosenAt: z.number().nonnegative(),
+  /** Consoles of the user connected to this process. */
+  consoles: z.number().int().nonnegative(),
+  /** Room ids of the live calls on this process the user is in. */
+  rooms: z.array(z.string().max(64)).max(1000),
+});
+export type PresenceRecord = z.infer<typeof PresenceRecordSchema>;
+
 export interface PresenceEvents {
-  changed: [agent: AgentPresence];
+  changed: [record: PresenceRecord];
 }
 
 export interface ConsoleUser {
@@ -14,6 +30,7 @@ export interface ConsoleUser {
 
 interface Agent extends ConsoleUser {
   chosen: ChosenPresence;
+  chosenAt: number;
   consoles: number;
   /** Room ids of the live calls the agent is in. */
   rooms: Map<string, number>;
@@ -22,10 +39,10 @@ interface Agent extends ConsoleUser {
 const STAFF_ROOM_ROLES = new Set(['human_agent', 'supervisor']);
 
 /**
- * Who of the human agents can take a call: what each chose (available, busy, away; available when a console
- * connects), made busy while they are in a live call (from the bus: a staff participant whose identity is their
- * user id), offline once their last console disconnects. A choice outlives reconnects (kept per staff user for the
- * server process's life).
+ * What this server process knows of the human agents: what each chose here (available, busy, away), their consoles
+ * connected here, and the live calls here they are in (from the bus: a staff participant whose identity is their
+ * user id). A choice outlives reconnects (kept per staff user for the process's life). SharedPresence merges the
+ * records of every process into what consoles show.
  */
 export class Presence extends EventEmitter<PresenceEvents> {
   readonly #agents = new Map<string, Agent>();
@@ -64,25 +81,16 @@ export class Presence extends EventEmitter<PresenceEvents> {
     };
   }
 
-  set(userId: string, chosen: ChosenPresence): AgentPresence {
+  set(userId: string, chosen: ChosenPresence): void {
     const agent = this.#agent(userId);
     agent.chosen = chosen;
+    agent.chosenAt = Date.now();
     this.#changed(agent);
-    return view(agent);
   }
 
-  get(userId: string): AgentPresence | undefined {
-    const agent = this.#agents.get(userId);
-    return agent ? view(agent) : undefined;
-  }
-
-  /** Everyone with a console open. */
-  list(): AgentPresence[] {
-    return [...this.#agents.values()].filter((a) => a.consoles > 0).map(view);
-  }
-
-  isAvailable(userId: string): boolean {
-    return this.get(userId)?.presence === 'available';
+  /** Every staff user this process knows of. */
+  records(): PresenceRecord[] {
+    return [...this.#agents.values()].map(record);
   }
 
   close(): void {
@@ -97,6 +105,7 @@ export class Presence extends EventEmitter<PresenceEvents> {
         displayName: user?.displayName ?? '',
         role: user?.role ?? '',
         chosen: 'available',
+        chosenAt: 0,
         consoles: 0,
         rooms: new Map(),
       };
@@ -121,23 +130,11 @@ export class Presence extends EventEmitter<PresenceEvents> {
   }
 
   #changed(agent: Agent): void {
-    this.emit('changed', view(agent));
+    this.emit('changed', record(agent));
   }
 }
 
-function view(agent: Agent): AgentPresence {
-  const presence =
-    agent.consoles === 0
-      ? 'offline'
-      : agent.chosen === 'available' && agent.rooms.size > 0
-        ? 'busy'
-        : agent.chosen;
-  return {
-    userId: agent.userId,
-    displayName: agent.displayName,
-    role: agent.role,
-    presence,
-    chosen: agent.chosen,
-    calls: agent.rooms.size,
-  };
+function record(agent: Agent): PresenceRecord {
+  const { userId, displayName, role, chosen, chosenAt, consoles } = agent;
+  return { userId, displayName, role, chosen, chosenAt, consoles, rooms: [...agent.rooms.keys()] };
 }

@@ -1,4 +1,5 @@
 import { HandoffConfigSchema } from '@voiceroom/protocol';
+import type { Redis } from 'ioredis';
 import type { Server } from 'socket.io';
 import type { AgentGateway } from '../agents/AgentGateway.ts';
 import type { AgentConfigSource } from '../agents/FileAgentConfigStore.ts';
@@ -10,10 +11,13 @@ import type { CallRecorder } from '../calls/CallRecorder.ts';
 import type { MikroORM } from '../db/orm.ts';
 import { createLogger } from '../log.ts';
 import { CallbackDesk } from './CallbackDesk.ts';
+import { ConsoleBus } from './ConsoleBus.ts';
+import { ConsoleRelay } from './ConsoleRelay.ts';
 import { ConsoleServer, type ConsoleServerOptions } from './ConsoleServer.ts';
 import { HandoffDesk } from './HandoffDesk.ts';
 import { LiveCalls } from './LiveCalls.ts';
 import { Presence } from './Presence.ts';
+import { SharedPresence } from './SharedPresence.ts';
 
 export interface ConsoleDeps {
   io: Server;
@@ -29,13 +33,19 @@ export interface ConsoleDeps {
   agentConfigs: AgentConfigSource;
   /** See HandoffDeskOptions.joinTimeoutMs. */
   joinTimeoutMs?: number;
+  /** The deployment's Redis (key prefix set) and that prefix, for the channels between server processes. */
+  redis: Redis;
+  redisPrefix: string;
+  /** See ConsoleBusOptions.ttlMs. */
+  nodeTtlMs?: number;
 }
 
 const DEFAULT_TIMEOUT_S = HandoffConfigSchema.parse({}).timeoutS;
 
 /**
  * The human agents' side, wired for the server's main: the live call list, presence, the handoff and callback desks
- * (fed by the AI's handoff and callback events) and the /console channel. `stop()` undoes it all.
+ * (fed by the AI's handoff and callback events), shared with the deployment's other server processes over Redis
+ * (ConsoleBus, SharedPresence, ConsoleRelay), and the /console channel. `stop()` undoes it all.
  */
 export async function startConsole(deps: ConsoleDeps) {
   const log = createLogger('console');
@@ -45,7 +55,7 @@ export async function startConsole(deps: ConsoleDeps) {
     lookup: deps.recorder.callFor.bind(deps.recorder),
     agentConfig,
   });
-  const presence = new Presence(deps.bus);
+  const local = new Presence(deps.bus);
   const desk = new HandoffDesk({
     orm: deps.orm,
     calls,
@@ -61,9 +71,23 @@ export async function startConsole(deps: ConsoleDeps) {
     calls,
     audit: (entry: AuditEntry) => recordAudit(deps.orm.em.fork(), entry),
   });
-  const cancelled = await desk.cancelOrphaned();
-  if (cancelled > 0)
-    log.warn({ requests: cancelled }, 'cancelled handoff requests a previous run left pending');
+  const bus = await ConsoleBus.start({
+    redis: deps.redis,
+    channelPrefix: deps.redisPrefix,
+    ...(deps.nodeTtlMs !== undefined ? { ttlMs: deps.nodeTtlMs } : {}),
+  });
+  const presence = new SharedPresence({ local, bus, redis: deps.redis });
+  const relay = new ConsoleRelay({ bus, calls, desk, callbacks });
+  await presence.start();
+  await relay.start();
+  const onEnded = (info: { roomId: string; reason: string }) => {
+    desk
+      .callEnded(info.roomId, info.reason)
+      .catch((error: unknown) =>
+        log.error({ err: error, roomId: info.roomId }, 'could not cancel a handoff'),
+      );
+  };
+  calls.on('ended', onEnded);
   const onHandoff = ({ roomId, reason }: { roomId: string; reason: string }) => {
     desk
       .request(roomId, reason)
@@ -83,11 +107,9 @@ export async function startConsole(deps: ConsoleDeps) {
     io: deps.io,
     tokens: deps.tokens,
     users: deps.users,
-    calls,
+    relay,
     presence,
-    desk,
     mediaTicket: deps.mediaTicket,
-    callbacks,
   });
   return {
     calls,
@@ -95,14 +117,19 @@ export async function startConsole(deps: ConsoleDeps) {
     desk,
     callbacks,
     server,
-    stop() {
+    bus,
+    async stop() {
       deps.gateway.off('handoff', onHandoff);
       deps.gateway.off('takeover', onTakeover);
       deps.gateway.off('callback', onCallback);
+      calls.off('ended', onEnded);
       server.close();
+      relay.close();
       desk.close();
       presence.close();
+      local.close();
       calls.close();
+      await bus.close();
     },
   };
 }

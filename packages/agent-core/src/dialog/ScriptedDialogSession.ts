@@ -3,6 +3,7 @@ import {
   CallTracker,
   chooseHypothesis,
   type Expectation,
+  type OrderLine,
   type OrderOp,
   type Understanding,
 } from '../nlu/index.ts';
@@ -16,6 +17,7 @@ import {
   answers,
   askSize,
   categoryQuestion,
+  changeNotCaught,
   hintSentence,
   orderExample,
   REPAIR_QUESTIONS,
@@ -56,6 +58,11 @@ export class ScriptedDialogSession implements DialogSession {
   readonly #guard = new RepeatGuard();
   #pending: Pending | undefined;
   #offeredHuman = false;
+  /** The caller said no to a person once: a slot that fails again is left or handed over, not asked round again. */
+  #humanDeclined = false;
+  /** Set by a repair that gives up on a slot: the reply hands the call to a person. */
+  #handingOff: string | undefined;
+  #nameSkipped = false;
   #phoneDeclined = false;
   #askedHouseNumber = false;
   /** The caller said no to "Did you say medium?": offer the choices next. */
@@ -141,9 +148,17 @@ export class ScriptedDialogSession implements DialogSession {
     added: boolean;
     removed: boolean;
     touched: number;
+    /** Lines the utterance named for a change that left them as they were. */
+    unchanged: readonly OrderLine[];
   } {
     const wasConfirming = this.#stage === 'confirm';
-    const { understanding, touched } = this.#tracker.hear(text, this.#expectation());
+    const orderBefore = JSON.stringify(this.#tracker.order.lines);
+    const heard = this.#tracker.hear(text, this.#expectation());
+    const { understanding } = heard;
+    // A change that left the order as it was ("make that want a small hawaiian": the number was lost) is not
+    // acknowledged as if it took: the caller is asked again.
+    const same = JSON.stringify(this.#tracker.order.lines) === orderBefore;
+    const touched = same ? [] : heard.touched;
     const placed = wasConfirming && this.#tracker.confirmed;
     if (placed) this.#stage = 'done';
     this.#advance(understanding);
@@ -154,6 +169,7 @@ export class ScriptedDialogSession implements DialogSession {
       added: touched.length > 0 && !removed,
       removed: touched.length > 0 && removed,
       touched: touched.length,
+      unchanged: same ? heard.touched : [],
     };
   }
 
@@ -187,7 +203,7 @@ export class ScriptedDialogSession implements DialogSession {
 
   #skipFilledSlots(): void {
     const customer = this.#tracker.customer;
-    if (this.#stage === 'name' && customer.name) this.#stage = 'address';
+    if (this.#stage === 'name' && (customer.name || this.#nameSkipped)) this.#stage = 'address';
     // An address without a house number is asked about once more ("What's the house number on Oak Street?").
     const numbered = customer.address !== null && /^\d/.test(customer.address);
     if (this.#stage === 'address' && customer.address && (numbered || this.#askedHouseNumber))
@@ -209,6 +225,7 @@ export class ScriptedDialogSession implements DialogSession {
     const customerBefore = { ...this.#tracker.customer };
     const pending = this.#pending;
     const offeredHuman = this.#offeredHuman;
+    this.#handingOff = undefined;
     this.#pending = undefined;
     this.#offeredHuman = false;
     const heard = this.#hear(text);
@@ -239,14 +256,20 @@ export class ScriptedDialogSession implements DialogSession {
       sentences.push(...pending.accept());
       this.#advance(u);
     }
-    if (offeredHuman && u.no) sentences.push("Okay, let's keep going.");
+    if (offeredHuman && u.no) {
+      sentences.push("Okay, let's keep going.");
+      this.#humanDeclined = true;
+    }
     sentences.push(...answers(u, this.#tracker, this.#config.menu));
     if (sentences.length === 0 && heard.touched === 0 && u.smallTalk)
       sentences.push(smallTalkReply(u.smallTalk));
     // "I'd like a pizza": which one?
     const category =
-      sentences.length === 0 && heard.touched === 0 ? categoryNamed(this.#tracker, u) : undefined;
+      sentences.length === 0 && heard.touched === 0 && u.items.length === 0
+        ? categoryNamed(this.#tracker, u)
+        : undefined;
     if (category) sentences.push(categoryQuestion(this.#config.menu, category));
+    if (heard.unchanged.length > 0) sentences.push(changeNotCaught(heard.unchanged));
     if (heard.removed) sentences.push(acknowledgeRemoved(removedLines(u)));
     if (heard.added) sentences.push(acknowledgeAdded(touchedLines(this.#tracker.order, u)));
     // A detail given or corrected outside its own question; the read-back says it again anyway.
@@ -293,6 +316,7 @@ export class ScriptedDialogSession implements DialogSession {
     const ask = this.#ask(u, progressed, accepted || heard.touched > 0 || this.#stage !== stageBefore);
     if (!understood)
       sentences.push(text.trim() === '' ? "Sorry, I didn't catch that." : "Sorry, I didn't get that.");
+    if (this.#handingOff) return { sentences: [...sentences, ...ask], handoff: this.#handingOff };
     sentences.push(...ask.slice(0, -1), this.#guard.say(ask.at(-1) ?? ''));
     return { sentences };
   }
@@ -338,6 +362,7 @@ export class ScriptedDialogSession implements DialogSession {
       this.#guessRejected = false;
       return [sizeChoices(missing, sizesOf(this.#config, missing.name))];
     }
+    if (failures >= 2 && this.#humanDeclined) return this.#giveUpOnSlot();
     if (failures >= 3) {
       this.#offeredHuman = true;
       this.#ladder.reset();
@@ -401,6 +426,22 @@ export class ScriptedDialogSession implements DialogSession {
       },
     };
     return { sentences: [`Did you say ${name}?`] };
+  }
+
+  /**
+   * A slot still failing after the caller declined a person: the name is left out (the caller can still give it
+   * any time), anything else goes to a person rather than round the same questions again.
+   */
+  #giveUpOnSlot(): string[] {
+    this.#ladder.reset();
+    if (this.#stage === 'name') {
+      this.#nameSkipped = true;
+      this.#spellName = false;
+      this.#skipFilledSlots();
+      return ["Let's go on without the name for now.", this.#prompt(true)];
+    }
+    this.#handingOff = `the ${this.#slotKey()} question failed again after the caller declined a person`;
+    return ["I'm sorry, I'm not getting this right. Let me get a person to help you. One moment please."];
   }
 
   #finishOrdering(): string[] {

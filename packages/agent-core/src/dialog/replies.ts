@@ -129,6 +129,11 @@ export function acknowledgeAdded(lines: readonly OrderLine[]): string {
   return `${capitalizeFirst(describeLines(lines))}, got it.`;
 }
 
+/** A change heard that left the order as it was: said so, with what the order has, so the caller says it again. */
+export function changeNotCaught(lines: readonly OrderLine[]): string {
+  return `Sorry, I didn't catch the change. I have ${describeLines(lines)}.`;
+}
+
 export function acknowledgeRemoved(lines: readonly OrderLine[]): string {
   return `Okay, I've taken off the ${list(lines.map((l) => l.name))}.`;
 }

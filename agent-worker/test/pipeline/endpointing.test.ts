@@ -50,6 +50,23 @@ describe('endpointing policy', () => {
     expect(endpointingDelayMs("no that's all", bounds, 'order')).toBe(200);
   });
 
+  it.each([
+    ['name', 'my name is sean wagner'],
+    ['name', 'w i l l i a m'],
+    ['address', 'it is sixteen ten cherry road'],
+  ] as const)(
+    'asked for a %s, waits longest after %j: the next detail often follows a pause',
+    (slot, text) => {
+      expect(endpointingDelayMs(text, bounds, slot)).toBe(1000);
+      expect(endpointingDelayMs(text, bounds, 'order')).toBe(300);
+    },
+  );
+
+  it('asked for a name, an answer closed with thanks or please is still answered sooner', () => {
+    expect(endpointingDelayMs('maria lopez thanks', bounds, 'name')).toBe(200);
+    expect(endpointingDelayMs('twelve oak street please', bounds, 'address')).toBe(200);
+  });
+
   it.each(['two large pepperoni pizzas', 'make it two', 'maria lopez', 'twelve oak street'])(
     'keeps the configured delay for %j',
     (text) => {

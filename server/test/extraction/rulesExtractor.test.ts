@@ -160,6 +160,31 @@ describe('RulesExtractor', () => {
     expect(result.items.map((i) => i.name)).toEqual(['pepperoni pizza', 'coke']);
   });
 
+  it('takes the read-back the caller confirmed after correcting an earlier one, over the misheard correction', async () => {
+    const result = await new RulesExtractor().extract(
+      [
+        agent('What can I get for you?'),
+        customer('two cokes and a caesar salad'),
+        agent(
+          'Let me read that back: two cokes and a caesar salad for Maria, delivered to 12 Oak Street. Your total is twelve dollars. Shall I place the order?',
+        ),
+        // the live dialog understood "no, make that one coke"; the recogniser's text alone reads as nothing
+        customer('no make that won cook'),
+        agent(
+          'A coke, got it. Let me read that back: a coke and a caesar salad for Maria, delivered to 12 Oak Street. Your total is nine dollars fifty. Shall I place the order?',
+        ),
+        customer('yes'),
+      ],
+      signal(),
+    );
+    expect(result.items.map(({ name, quantity }) => ({ name, quantity }))).toEqual([
+      { name: 'coke', quantity: 1 },
+      { name: 'caesar salad', quantity: 1 },
+    ]);
+    expect(result.customer).toMatchObject({ name: 'Maria', address: '12 Oak Street' });
+    expect(result.notes).toContain("items as the caller confirmed them in the agent's read-back");
+  });
+
   it("takes no items from the agent's own offers (only a read-back the caller confirmed counts)", async () => {
     const result = await new RulesExtractor().extract(
       [agent('Our special today is a large hawaiian pizza.'), customer('no thanks, just a coke')],

@@ -29,8 +29,10 @@ import {
 
 import {
   CONFIRM_NAME_BELOW,
+  carriesAnswer,
   categoryNamed,
   declinesPhone,
+  detailsDiffer,
   etaAnswer,
   type Pending,
   type Reply,
@@ -276,22 +278,9 @@ export class ScriptedDialogSession implements DialogSession {
     if (this.#stage !== 'confirm' || stageBefore !== 'confirm')
       sentences.push(...acknowledgeDetails(customerBefore, this.#tracker.customer, stageBefore));
 
-    const customer = this.#tracker.customer;
-    const detailsChanged =
-      customer.name !== customerBefore.name ||
-      customer.address !== customerBefore.address ||
-      customer.phone !== customerBefore.phone;
+    const detailsChanged = detailsDiffer(customerBefore, this.#tracker.customer);
     const understood =
-      sentences.length > 0 ||
-      heard.touched > 0 ||
-      u.name ||
-      u.address ||
-      u.phone ||
-      u.email ||
-      u.yes ||
-      u.no ||
-      u.doneOrdering ||
-      this.#stage !== stageBefore;
+      sentences.length > 0 || heard.touched > 0 || carriesAnswer(u) || this.#stage !== stageBefore;
     if (!understood) {
       this.#misunderstandings++;
       if (this.#misunderstandings >= this.#config.handoff.maxMisunderstandings) {

@@ -199,7 +199,8 @@ export class ScriptedDialogSession implements DialogSession {
       this.#stage = 'name';
     }
     // Only an answer to the phone question declines it (not the "no" that finished an earlier slot).
-    if (from === 'phone' && (u.no || declinesPhone(u))) this.#phoneDeclined = true;
+    // "no, remove the coke" said to the phone question objects to the order, it does not decline the phone.
+    if (from === 'phone' && u.ops.length === 0 && declinesPhone(u)) this.#phoneDeclined = true;
     this.#skipFilledSlots();
   }
 

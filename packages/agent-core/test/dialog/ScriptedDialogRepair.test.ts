@@ -271,6 +271,14 @@ describe('ScriptedDialog corrections', () => {
     expect(s.tracker.order.lines).toEqual([{ name: 'chicken wings', size: null, quantity: 1 }]);
   });
 
+  it('takes "no, remove the ..." said to the phone question as a change, and still asks for the phone', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza and a coke', "that's all", 'my name is maria', '12 oak street');
+    const [reply] = await play(s, 'no, remove the coke');
+    expect(s.tracker.order.lines.map((l) => l.name)).toEqual(['pepperoni pizza']);
+    expect(reply).toBe("Okay, I've taken off the coke. And a phone number, in case the driver needs to reach you?");
+  });
+
   it('asks for a phone number for delivery, and not when the caller already gave one', async () => {
     const asked = await play(session(), 'a large pepperoni pizza', "that's all", 'maria', '12 oak street');
     expect(asked[3]).toBe('And a phone number, in case the driver needs to reach you?');

@@ -58,6 +58,12 @@ export function isLoop(turns: readonly CallerTurn[], cap = 3): boolean {
   return last.length === cap && last.every((k) => k === last[0]);
 }
 
+/** What the caller made of the order in the agent's reply (see ScriptedCaller.answer). */
+export interface HeardOrder {
+  readBack?: readonly OrderLine[] | undefined;
+  acknowledged?: readonly OrderLine[];
+}
+
 export interface CallerTurn {
   ask: AgentAsk;
   utterance: Utterance;
@@ -72,9 +78,23 @@ export class ScriptedCaller {
   #overlapDone = false;
   #last: Utterance | undefined;
   #lastAsk: AgentAsk | undefined;
+  /** Every item the caller names in the call. */
+  readonly #named: ReadonlySet<string>;
 
   constructor(conversation: Conversation) {
     this.#conversation = conversation;
+    this.#named = new Set([
+      conversation.bargeIn.name,
+      ...conversation.moves.flatMap((m) =>
+        m.kind === 'add'
+          ? m.lines.map((l) => l.name)
+          : m.kind === 'swap'
+            ? [m.from, m.to.name]
+            : m.kind === 'faq'
+              ? []
+              : [m.name],
+      ),
+    ]);
   }
 
   get movesLeft(): number {
@@ -83,22 +103,29 @@ export class ScriptedCaller {
 
   /**
    * The caller's answer to the agent's reply; undefined when the call is over (placed, handed off, goodbye).
-   * `readBack`: the order in the reply when it reads the order back, which the caller checks before saying yes.
+   * `heard.readBack`: the order in the reply when it reads the order back, which the caller checks before saying
+   * yes; `heard.acknowledged`: the lines the reply says it took ("Seven cokes, got it."), which the caller objects to
+   * when it never asked for them.
    */
-  answer(agentReply: string, readBack?: readonly OrderLine[]): CallerTurn | undefined {
+  answer(agentReply: string, heard: HeardOrder = {}): CallerTurn | undefined {
     const ask = classifyAgentAsk(agentReply);
     if (ask === 'placed' || ask === 'handoff' || ask === 'goodbye') return undefined;
     // "Sorry, I didn't get that. What would you like to order?": say the same again, not the next thing
     const misheard = /didn't (get|catch|understand)|say that again|pardon/i.test(agentReply);
     const again = misheard && this.#last && family(ask) === family(this.#lastAsk);
     const correction =
-      ask === 'confirm' && readBack ? readBackCorrection(readBack, this.#conversation) : undefined;
+      ask === 'confirm' && heard.readBack
+        ? readBackCorrection(heard.readBack, this.#conversation)
+        : undefined;
+    const unwanted = heard.acknowledged?.find((l) => !this.#named.has(l.name));
     const utterance =
       again && this.#last
         ? this.#last
         : correction
           ? plain(`no, ${correction}`)
-          : this.#utteranceFor(ask, agentReply);
+          : unwanted
+            ? plain(`no, remove the ${unwanted.name}`)
+            : this.#utteranceFor(ask, agentReply);
     this.#last = utterance;
     this.#lastAsk = ask;
     const overlapNext =

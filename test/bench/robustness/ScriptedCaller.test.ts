@@ -136,11 +136,11 @@ describe('the scripted caller when the agent checks or offers', () => {
   it('says yes to a read-back of the order it meant, and corrects one that is not', () => {
     const caller = new ScriptedCaller(c);
     const readBack = 'Let me read that back: ... Shall I place the order?';
-    expect(caller.answer(readBack, c.intended.items)?.utterance.segments.join(' ')).toBe(
+    expect(caller.answer(readBack, { readBack: c.intended.items })?.utterance.segments.join(' ')).toBe(
       c.yes.segments.join(' '),
     );
     const wrong = [...c.intended.items, { name: 'coke', size: null, quantity: 7 }];
-    const fix = caller.answer(readBack, wrong)?.utterance.segments.join(' ');
+    const fix = caller.answer(readBack, { readBack: wrong })?.utterance.segments.join(' ');
     expect(fix).toMatch(/^no, /);
   });
 
@@ -161,6 +161,19 @@ describe('the scripted caller when the agent checks or offers', () => {
     } as Conversation;
     expect(readBackCorrection(readBack, one)).toBe(fix);
     expect(readBackCorrection(one.intended.items, one)).toBeUndefined();
+  });
+
+  it('objects to an item the agent says it took that the caller never asked for, then goes on', () => {
+    const caller = new ScriptedCaller(c);
+    const stranger = agent.menu.items.find((i) => !JSON.stringify([c.moves, c.bargeIn]).includes(i.name));
+    if (!stranger) throw new Error('the conversation names every menu item');
+    const misheard = { name: stranger.name, size: null, quantity: 7 };
+    expect(said(caller, 'What can I get for you today?')).toBe(c.moves[0]?.text.segments.join(' '));
+    const objection = caller.answer('Seven of those, got it. Anything else?', { acknowledged: [misheard] });
+    expect(objection?.utterance.segments.join(' ')).toBe(`no, remove the ${stranger.name}`);
+    const ownLines = c.moves[0]?.kind === 'add' ? c.moves[0].lines : [];
+    const next = caller.answer('Got it. Anything else?', { acknowledged: ownLines });
+    expect(next?.utterance.segments.join(' ')).toBe((c.moves[1]?.text ?? c.done).segments.join(' '));
   });
 
   it('declines a person and goes on with the order', () => {

@@ -1,6 +1,6 @@
 import type { SttExpectation } from '@voiceroom/agent-core/stages';
 import type { AgentState } from '@voiceroom/protocol';
-import { type EndpointingBounds, endpointingDelayMs } from './endpointing.ts';
+import { type EndpointingBounds, endpointingDelayMs, judgedText } from './endpointing.ts';
 import { classifyOverlap, type Overlap } from './overlap.ts';
 
 /** The subset of AgentConfig['turn'] the state machine needs. */
@@ -85,6 +85,8 @@ export class TurnStateMachine {
   #awaitingFinal = false;
   #finalAtMs = 0;
   #pendingText = '';
+  /** The recogniser's latest partial since its last final: it may still have a trailing "and" the final dropped. */
+  #lastPartial: string | undefined;
   /** How long to wait after speech for the pending text (see endpointing.ts), judged when a final adds to it. */
   #endpointingDelayMs = 0;
   /** The caller's current speech began while the agent held the floor; what its transcript so far is. */
@@ -216,12 +218,21 @@ export class TurnStateMachine {
       else if (final && !this.#userSpeaking) this.#resume(actions);
     }
     this.#overlap = overlap;
-    if (!final) return;
+    if (!final) {
+      if (words > 0) this.#lastPartial = text;
+      return;
+    }
     this.#awaitingFinal = false;
     this.#finalAtMs = atMs;
+    const lastPartial = this.#lastPartial;
+    this.#lastPartial = undefined;
     if (words > 0 && !backchannel) {
       this.#pendingText = `${this.#pendingText} ${text.trim()}`.trim().slice(-MAX_PENDING_CHARS);
-      this.#endpointingDelayMs = endpointingDelayMs(this.#pendingText, this.#settings, this.#expecting);
+      this.#endpointingDelayMs = endpointingDelayMs(
+        judgedText(this.#pendingText, lastPartial),
+        this.#settings,
+        this.#expecting,
+      );
     }
   }
 

@@ -129,6 +129,27 @@ export function completeness(text: string, expecting?: SttExpectation): Complete
   return 'unknown';
 }
 
+/**
+ * Joining words a recogniser's final tends to drop at the end (its language model would rather end the sentence
+ * before "and") while its last partial, decoded without the end of sentence, still had them.
+ */
+const DROPPED_JOINS = new Set(['and', 'or', 'but', 'plus', 'also', 'um', 'uh', 'er', 'erm', 'uhm']);
+
+/**
+ * The text to judge the end of turn on: the final's, with the last partial's trailing joining word put back when
+ * the final dropped it ("i'd like three large margherita pizzas and" -> final "... pizza").
+ */
+export function judgedText(finalText: string, lastPartial: string | undefined): string {
+  const word = (t: string | undefined) =>
+    t
+      ?.toLowerCase()
+      .match(/[a-z']+/g)
+      ?.at(-1);
+  const joining = word(lastPartial);
+  if (!joining || !DROPPED_JOINS.has(joining) || word(finalText) === joining) return finalText;
+  return `${finalText} ${joining}`;
+}
+
 export function endpointingDelayMs(
   text: string,
   bounds: EndpointingBounds,

@@ -59,6 +59,21 @@ describe('TurnStateMachine', () => {
     ]);
   });
 
+  it('waits the longest after a final whose last partial ended in "and" the final dropped', () => {
+    const m = new TurnStateMachine({ ...settings, minEndpointingDelayMs: 200, maxEndpointingDelayMs: 1000 });
+    m.handle({ type: 'user_speech_start', atMs: 0 });
+    m.handle({
+      type: 'user_transcript',
+      text: 'three large margherita pizzas and',
+      final: false,
+      atMs: 1200,
+    });
+    m.handle({ type: 'user_speech_end', atMs: 1300 });
+    m.handle({ type: 'user_transcript', text: 'three large margherita pizza', final: true, atMs: 1400 });
+    expect(m.nextDeadlineMs).toBe(2300);
+    expect(m.pendingText).toBe('three large margherita pizza');
+  });
+
   it('an utterance recognised as nothing (noise) is not a turn', () => {
     const m = new TurnStateMachine(settings);
     m.handle({ type: 'user_speech_start', atMs: 0 });

@@ -15,7 +15,6 @@ import {
   acknowledgeDetails,
   acknowledgeRemoved,
   answers,
-  askSize,
   categoryQuestion,
   changeNotCaught,
   hintSentence,
@@ -23,8 +22,8 @@ import {
   REPAIR_QUESTIONS,
   readBack,
   sizeChoices,
+  slotQuestion,
   smallTalkReply,
-  spokenAddress,
 } from './replies.ts';
 
 import {
@@ -372,33 +371,15 @@ export class ScriptedDialogSession implements DialogSession {
   }
 
   #prompt(afterProgress: boolean): string {
-    const order = this.#tracker.order;
-    switch (this.#stage) {
-      case 'order': {
-        if (this.#reviewing && afterProgress) {
-          this.#reviewing = false;
-          return 'Sorry about that. What would you like to change?';
-        }
-        const missing = order.lineMissingSize;
-        if (missing) return askSize(missing, this.#config.menu);
-        if (order.isEmpty) return 'What would you like to order?';
-        return afterProgress ? 'Anything else?' : 'Would you like anything else?';
-      }
-      case 'name':
-        return this.#spellName ? REPAIR_QUESTIONS.name : 'Can I get a name for the order?';
-      case 'address': {
-        const street = this.#tracker.customer.address;
-        if (!street) return "What's the delivery address?";
-        this.#askedHouseNumber = true;
-        return `What's the house number on ${spokenAddress(street)}?`;
-      }
-      case 'phone':
-        return 'And a phone number, in case the driver needs to reach you?';
-      case 'confirm':
-        return 'Shall I place the order?';
-      case 'done':
-        return this.#config.goodbye;
+    if (this.#stage === 'order' && this.#reviewing && afterProgress) {
+      this.#reviewing = false;
+      return 'Sorry about that. What would you like to change?';
     }
+    if (this.#stage === 'address' && this.#tracker.customer.address) this.#askedHouseNumber = true;
+    return slotQuestion(this.#stage, this.#tracker, this.#config, {
+      afterProgress,
+      spellName: this.#spellName,
+    });
   }
 
   /** A name heard with low confidence is read back as a question instead of taken as heard. */

@@ -150,6 +150,36 @@ export function spokenAddress(address: string): string {
   return address.replace(', Apt ', ', apartment ');
 }
 
+/** The plain question for the slot the call is at ("Anything else?", "What's the delivery address?"). */
+export function slotQuestion(
+  stage: 'order' | 'name' | 'address' | 'phone' | 'confirm' | 'done',
+  tracker: CallTracker,
+  config: Pick<AgentConfig, 'menu' | 'goodbye'>,
+  options: { afterProgress: boolean; spellName: boolean },
+): string {
+  const order = tracker.order;
+  switch (stage) {
+    case 'order': {
+      const missing = order.lineMissingSize;
+      if (missing) return askSize(missing, config.menu);
+      if (order.isEmpty) return 'What would you like to order?';
+      return options.afterProgress ? 'Anything else?' : 'Would you like anything else?';
+    }
+    case 'name':
+      return options.spellName ? REPAIR_QUESTIONS.name : 'Can I get a name for the order?';
+    case 'address': {
+      const street = tracker.customer.address;
+      return street ? `What's the house number on ${spokenAddress(street)}?` : "What's the delivery address?";
+    }
+    case 'phone':
+      return 'And a phone number, in case the driver needs to reach you?';
+    case 'confirm':
+      return 'Shall I place the order?';
+    case 'done':
+      return config.goodbye;
+  }
+}
+
 /** After a size was not caught twice: the choices, said plainly. */
 export function sizeChoices(line: OrderLine, sizes: readonly string[]): string {
   return `I still need the size for the ${line.name}. Which size: ${orList(sizes)}?`;

@@ -78,6 +78,8 @@ export class ScriptedCaller {
   #overlapDone = false;
   #last: Utterance | undefined;
   #lastAsk: AgentAsk | undefined;
+  /** The change the caller asked for when it last said no to a read-back. */
+  #rejected: string | undefined;
   /** Every item the caller names in the call. */
   readonly #named: ReadonlySet<string>;
 
@@ -118,14 +120,20 @@ export class ScriptedCaller {
         ? readBackCorrection(heard.readBack, this.#conversation)
         : undefined;
     const unwanted = heard.acknowledged?.find((l) => !this.#named.has(l.name));
+    // "What would you like to change?" after the caller said no to the read-back: the change it wanted
+    const change =
+      /what would you like to change/i.test(agentReply) && this.#rejected ? this.#rejected : undefined;
     const utterance =
       again && this.#last
         ? this.#last
         : correction
           ? plain(`no, ${correction}`)
-          : unwanted
-            ? plain(`no, remove the ${unwanted.name}`)
-            : this.#utteranceFor(ask, agentReply);
+          : change
+            ? plain(change)
+            : unwanted
+              ? plain(`no, remove the ${unwanted.name}`)
+              : this.#utteranceFor(ask, agentReply);
+    if (ask === 'confirm') this.#rejected = correction;
     this.#last = utterance;
     this.#lastAsk = ask;
     const overlapNext =

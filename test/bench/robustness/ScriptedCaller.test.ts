@@ -142,6 +142,9 @@ describe('the scripted caller when the agent checks or offers', () => {
     const wrong = [...c.intended.items, { name: 'coke', size: null, quantity: 7 }];
     const fix = caller.answer(readBack, { readBack: wrong })?.utterance.segments.join(' ');
     expect(fix).toMatch(/^no, /);
+    // heard only as "no": asked what to change, it says the change again
+    const asked = caller.answer('Sorry about that. What would you like to change?');
+    expect(`no, ${asked?.utterance.segments.join(' ')}`).toBe(fix);
   });
 
   it.each([

@@ -145,6 +145,32 @@ describe('RulesExtractor', () => {
     expect(trusted.customer.name).toBe('Jon Smith');
   });
 
+  it.each([["Okay, I've taken off the hawaiian pizza."], ['Three cokes, got it.']])(
+    'takes a read-back said in the same turn after "%s" as the read-back alone',
+    async (before) => {
+      const result = await new RulesExtractor().extract(
+        [
+          agent('What can I get for you?'),
+          customer('two lemonades three cokes and a small hawaiian pizza'),
+          agent(
+            'Let me read that back: two lemonades, three cokes and a small hawaiian pizza. Shall I place the order?',
+          ),
+          customer('no remove the hawaiian pizza'),
+          agent(
+            `${before} Let me read that back: two lemonades and three cokes. Your total is thirteen dollars fifty. Shall I place the order?`,
+          ),
+          customer('thats right'),
+        ],
+        signal(),
+      );
+      expect(result.items.map(({ name, quantity }) => ({ name, quantity }))).toEqual([
+        { name: 'lemonade', quantity: 2 },
+        { name: 'coke', quantity: 3 },
+      ]);
+      expect(result.notes).toContain("items as the caller confirmed them in the agent's read-back");
+    },
+  );
+
   it('ignores a read-back the caller changed afterwards', async () => {
     const result = await new RulesExtractor().extract(
       [

@@ -143,7 +143,11 @@ export class ScriptedDialogSession implements DialogSession {
     return this.#stage === 'done' ? 'none' : this.#stage;
   }
 
-  #hear(text: string): {
+  /** `expecting`: what the agent's last question asked for (by default, as the call stands now). */
+  #hear(
+    text: string,
+    expecting: Expectation = this.#expectation(),
+  ): {
     understanding: Understanding;
     placed: boolean;
     added: boolean;
@@ -154,7 +158,7 @@ export class ScriptedDialogSession implements DialogSession {
   } {
     const wasConfirming = this.#stage === 'confirm';
     const orderBefore = JSON.stringify(this.#tracker.order.lines);
-    const heard = this.#tracker.hear(text, this.#expectation());
+    const heard = this.#tracker.hear(text, expecting);
     const { understanding } = heard;
     // A change that left the order as it was ("make that want a small hawaiian": the number was lost) is not
     // acknowledged as if it took: the caller is asked again.
@@ -228,9 +232,12 @@ export class ScriptedDialogSession implements DialogSession {
     const pending = this.#pending;
     const offeredHuman = this.#offeredHuman;
     this.#handingOff = undefined;
+    // The answer is heard as one to the question asked ("Did you say Margaret?": a yes is not a yes to the read-back
+    // the call would otherwise be at), before that question is cleared.
+    const expecting = this.#expectation();
     this.#pending = undefined;
     this.#offeredHuman = false;
-    const heard = this.#hear(text);
+    const heard = this.#hear(text, expecting);
     const u = heard.understanding;
     const handoff =
       u.upset >= UPSET_SCORE

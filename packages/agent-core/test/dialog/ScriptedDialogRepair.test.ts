@@ -276,7 +276,9 @@ describe('ScriptedDialog corrections', () => {
     await play(s, 'a large pepperoni pizza and a coke', "that's all", 'my name is maria', '12 oak street');
     const [reply] = await play(s, 'no, remove the coke');
     expect(s.tracker.order.lines.map((l) => l.name)).toEqual(['pepperoni pizza']);
-    expect(reply).toBe("Okay, I've taken off the coke. And a phone number, in case the driver needs to reach you?");
+    expect(reply).toBe(
+      "Okay, I've taken off the coke. And a phone number, in case the driver needs to reach you?",
+    );
   });
 
   it('asks for a phone number for delivery, and not when the caller already gave one', async () => {

@@ -4,13 +4,15 @@
  * confirmation), not by a fixed timeline, so a misheard answer is answered again and a loop shows as a loop.
  */
 import type { Conversation, OrderLine, Utterance } from './conversation.ts';
-import { spokenPhone } from './conversation.ts';
+import { describeLine, spokenPhone } from './conversation.ts';
 
 export type AgentAsk =
   | 'order'
   | 'more'
   | 'size'
   | 'name'
+  /** "Could you spell your name for me?" */
+  | 'spell'
   | 'address'
   | 'phone'
   | 'confirm'
@@ -39,6 +41,7 @@ export function classifyAgentAsk(reply: string): AgentAsk {
   // "What's the street address, with the house number ...?" asks for the address, not a phone number
   if (/address|deliver|street|house number/.test(asked)) return 'address';
   if (/phone|number/.test(asked)) return 'phone';
+  if (/\bspell\b/.test(asked)) return 'spell';
   if (/name/.test(asked)) return 'name';
   if (/anything else|what else|what would you like to change/.test(asked)) return 'more';
   if (/order|get for you|would you like|which/.test(asked)) return 'order';
@@ -55,6 +58,12 @@ export function isLoop(turns: readonly CallerTurn[], cap = 3): boolean {
   return last.length === cap && last.every((k) => k === last[0]);
 }
 
+/** What the caller made of the order in the agent's reply (see ScriptedCaller.answer). */
+export interface HeardOrder {
+  readBack?: readonly OrderLine[] | undefined;
+  acknowledged?: readonly OrderLine[];
+}
+
 export interface CallerTurn {
   ask: AgentAsk;
   utterance: Utterance;
@@ -69,23 +78,62 @@ export class ScriptedCaller {
   #overlapDone = false;
   #last: Utterance | undefined;
   #lastAsk: AgentAsk | undefined;
+  /** The change the caller asked for when it last said no to a read-back. */
+  #rejected: string | undefined;
+  /** Every item the caller names in the call. */
+  readonly #named: ReadonlySet<string>;
 
   constructor(conversation: Conversation) {
     this.#conversation = conversation;
+    this.#named = new Set([
+      conversation.bargeIn.name,
+      ...conversation.moves.flatMap((m) =>
+        m.kind === 'add'
+          ? m.lines.map((l) => l.name)
+          : m.kind === 'swap'
+            ? [m.from, m.to.name]
+            : m.kind === 'faq'
+              ? []
+              : [m.name],
+      ),
+    ]);
   }
 
   get movesLeft(): number {
     return this.#conversation.moves.length - this.#nextMove;
   }
 
-  /** The caller's answer to the agent's reply; undefined when the call is over (placed, handed off, goodbye). */
-  answer(agentReply: string): CallerTurn | undefined {
+  /**
+   * The caller's answer to the agent's reply; undefined when the call is over (placed, handed off, goodbye).
+   * `heard.readBack`: the order in the reply when it reads the order back, which the caller checks before saying
+   * yes; `heard.acknowledged`: the lines the reply says it took ("Seven cokes, got it."), which the caller objects to
+   * when it never asked for them.
+   */
+  answer(agentReply: string, heard: HeardOrder = {}): CallerTurn | undefined {
     const ask = classifyAgentAsk(agentReply);
     if (ask === 'placed' || ask === 'handoff' || ask === 'goodbye') return undefined;
     // "Sorry, I didn't get that. What would you like to order?": say the same again, not the next thing
     const misheard = /didn't (get|catch|understand)|say that again|pardon/i.test(agentReply);
     const again = misheard && this.#last && family(ask) === family(this.#lastAsk);
-    const utterance = again && this.#last ? this.#last : this.#utteranceFor(ask, agentReply);
+    const correction =
+      ask === 'confirm' && heard.readBack
+        ? readBackCorrection(heard.readBack, this.#conversation)
+        : undefined;
+    const unwanted = heard.acknowledged?.find((l) => !this.#named.has(l.name));
+    // "What would you like to change?" after the caller said no to the read-back: the change it wanted
+    const change =
+      /what would you like to change/i.test(agentReply) && this.#rejected ? this.#rejected : undefined;
+    const utterance =
+      again && this.#last
+        ? this.#last
+        : correction
+          ? plain(`no, ${correction}`)
+          : change
+            ? plain(change)
+            : unwanted
+              ? plain(`no, remove the ${unwanted.name}`)
+              : this.#utteranceFor(ask, agentReply);
+    if (ask === 'confirm') this.#rejected = correction;
     this.#last = utterance;
     this.#lastAsk = ask;
     const overlapNext =
@@ -119,6 +167,15 @@ export class ScriptedCaller {
         if (c.nameWithAddress)
           return this.#address(`my name is ${c.name}`, `and the address is ${c.address}`);
         return plain(c.name.length % 2 === 0 ? `my name is ${c.name}` : `it's ${c.name}`);
+      case 'spell':
+        // letter by letter, a pause between first and last name
+        return {
+          segments: c.name.split(' ').map((part) => part.toUpperCase().split('').join(' ')),
+          pausesMs: c.name
+            .split(' ')
+            .slice(1)
+            .map(() => 500),
+        };
       case 'address':
         return this.#address(`it's ${c.address}`);
       case 'phone':
@@ -147,7 +204,11 @@ export class ScriptedCaller {
       c.address,
       ...c.intended.items.map((l) => l.size ?? ''),
     ];
-    return meant.some((m) => ` ${normal(m)} `.includes(` ${guess} `));
+    // heard as a listener hears it: "Williamrogers" read out sounds like William Rogers
+    const unspaced = guess.replace(/ /g, '');
+    return meant.some(
+      (m) => ` ${normal(m)} `.includes(` ${guess} `) || normal(m).replace(/ /g, '') === unspaced,
+    );
   }
 
   #address(...parts: string[]): Utterance {
@@ -188,4 +249,24 @@ function sizeAnswer(c: Conversation, reply: string): string {
   const line = lines.find((l) => l.size && text.includes(l.name)) ?? lines.find((l) => l.size);
   const size = line?.size ?? 'medium';
   return c.index % 3 === 0 ? size : c.index % 3 === 1 ? `${size} please` : `make it ${size}`;
+}
+
+/**
+ * What a caller says to a read-back that is not the order they meant: the first thing wrong in it, the way a
+ * caller puts it ("remove the coke", "make that three cokes", "make the pepperoni pizza small", "add a coke");
+ * undefined when the read-back is right.
+ */
+export function readBackCorrection(readBack: readonly OrderLine[], c: Conversation): string | undefined {
+  const intended = c.intended.items;
+  for (const want of intended) {
+    const got = readBack.filter((l) => l.name === want.name);
+    if (got.length === 0) return `add ${describeLine(want)}`;
+    if (got.length === 1 && got[0]?.size !== want.size && want.size)
+      return `make the ${want.name} ${want.size}`;
+    const quantity = got.reduce((n, l) => n + l.quantity, 0);
+    // "make that a coke" would add one: callers say "one" when they correct
+    if (quantity !== want.quantity) return `make that ${describeLine(want, false).replace(/^an? /, 'one ')}`;
+  }
+  const extra = readBack.find((l) => !intended.some((w) => w.name === l.name));
+  return extra ? `remove the ${extra.name}` : undefined;
 }

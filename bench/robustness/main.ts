@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   const calls: CallRecord[] = [];
   const started = performance.now();
   try {
-    for (let i = 0; i < options.calls; i++) {
+    for (let i = options.from; i < options.from + options.calls; i++) {
       const conversation = generateConversation(
         {
           menu: agent.menu,
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
       calls.push(record);
       log('call', {
         call: i + 1,
-        of: options.calls,
+        of: options.from + options.calls,
         voice: record.voice,
         noise: record.noise,
         outcome: record.outcome,

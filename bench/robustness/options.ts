@@ -1,8 +1,13 @@
-/** Command line of `npm run bench:robustness -- [--calls N] [--seed S] [--voices a,b] [--snr clean,20,babble_15db]`. */
+/**
+ * Command line of `npm run bench:robustness -- [--calls N] [--from I] [--seed S] [--voices a,b] [--snr clean,20]`.
+ * `--from I` starts at conversation I of the seed's set (0-based), so a long set can be run in parts that each
+ * hold the shared benchmark lock briefly, and the parts are the same calls as one whole run.
+ */
 import { ALL_NOISES, ALL_VOICES, type Noise, noiseLabel, type Voice } from './conversation.ts';
 
 export interface RobustnessOptions {
   calls: number;
+  from: number;
   seed: number;
   voices: Voice[];
   noises: Noise[];
@@ -38,7 +43,13 @@ function noises(spec: string): Noise[] {
 }
 
 export function parseOptions(argv: readonly string[]): RobustnessOptions {
-  const options: RobustnessOptions = { calls: 8, seed: 1, voices: [...ALL_VOICES], noises: [...ALL_NOISES] };
+  const options: RobustnessOptions = {
+    calls: 8,
+    from: 0,
+    seed: 1,
+    voices: [...ALL_VOICES],
+    noises: [...ALL_NOISES],
+  };
   for (let i = 0; i < argv.length; i += 2) {
     const flag = argv[i] as string;
     const value = argv[i + 1];
@@ -46,9 +57,10 @@ export function parseOptions(argv: readonly string[]): RobustnessOptions {
     const list = value.split(',').filter((v) => v.length > 0);
     if (flag === '--calls') options.calls = positiveInt(flag, value, 1);
     else if (flag === '--seed') options.seed = positiveInt(flag, value, 0);
+    else if (flag === '--from') options.from = positiveInt(flag, value, 0);
     else if (flag === '--voices') options.voices = list.map(voice);
     else if (flag === '--snr') options.noises = [...new Set(list.flatMap(noises))];
-    else throw new OptionsError(`unknown option ${flag}: use --calls, --seed, --voices or --snr`);
+    else throw new OptionsError(`unknown option ${flag}: use --calls, --from, --seed, --voices or --snr`);
   }
   return options;
 }

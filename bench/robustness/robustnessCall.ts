@@ -17,6 +17,7 @@ import {
   type CallRecord,
   type Extracted,
   type Outcome,
+  parseAcknowledged,
   parseReadBack,
   utteranceTiming,
 } from './score.ts';
@@ -145,7 +146,10 @@ export async function runRobustnessCall(ctx: CallContext, c: Conversation): Prom
       // a caller answers the reply it heard out, not one the agent broke off itself
       const heardOut = finals.filter((t) => !t.interrupted);
       const reply = (heardOut.length > 0 ? heardOut : finals).at(-1)?.text ?? '';
-      const next = caller.answer(reply);
+      const next = caller.answer(reply, {
+        readBack: parseReadBack(reply, ctx.menu),
+        acknowledged: parseAcknowledged(reply, ctx.menu),
+      });
       if (!next) {
         const ended = classifyAgentAsk(reply);
         outcome = ended === 'placed' ? 'placed' : ended === 'handoff' ? 'handoff' : 'goodbye';

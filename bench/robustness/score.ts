@@ -84,14 +84,8 @@ export function sameOrder(a: readonly OrderLine[], b: readonly OrderLine[]): boo
   return qa.size === qb.size && [...qa].every(([k, n]) => qb.get(k) === n);
 }
 
-/**
- * The order in a read-back ("Let me read that back: two large pepperoni pizzas and a coke for ..."), each part
- * matched against every menu line the agent could say; undefined when the text is not a read-back or a part is
- * not a menu line.
- */
-export function parseReadBack(text: string, menu: AgentConfig['menu']): OrderLine[] | undefined {
-  const body = /read that back:\s*(.+?)(?:\s+for\s|, delivered to |\.\s|\.$)/i.exec(text)?.[1];
-  if (!body) return undefined;
+/** "two large pepperoni pizzas, a coke and an order of chicken wings" as menu lines; undefined if a part is not one. */
+function parseLines(body: string, menu: AgentConfig['menu']): OrderLine[] | undefined {
   const parts = body.split(/,\s*|\s+and\s+(?=(?:a|an|\w+)\s)/).map((p) => p.trim().toLowerCase());
   const said = new Map<string, OrderLine>();
   for (const item of menu.items) {
@@ -104,6 +98,22 @@ export function parseReadBack(text: string, menu: AgentConfig['menu']): OrderLin
   }
   const lines = parts.map((p) => said.get(p));
   return lines.every((l) => l !== undefined) ? (lines as OrderLine[]) : undefined;
+}
+
+/**
+ * The order in a read-back ("Let me read that back: two large pepperoni pizzas and a coke for ..."), each part
+ * matched against every menu line the agent could say; undefined when the text is not a read-back or a part is
+ * not a menu line.
+ */
+export function parseReadBack(text: string, menu: AgentConfig['menu']): OrderLine[] | undefined {
+  const body = /read that back:\s*(.+?)(?:\s+for\s|, delivered to |\.\s|\.$)/i.exec(text)?.[1];
+  return body ? parseLines(body, menu) : undefined;
+}
+
+/** The lines an agent acknowledged taking ("Two cokes and a large pepperoni pizza, got it."). */
+export function parseAcknowledged(text: string, menu: AgentConfig['menu']): OrderLine[] {
+  const body = /(?:^|[.!?]\s+)([^.!?]+), got it\./i.exec(text)?.[1];
+  return (body && parseLines(body, menu)) || [];
 }
 
 /** Placed (or handed off) with the read-back equal to what the caller meant. */

@@ -1,6 +1,6 @@
 import type { SttExpectation } from '@voiceroom/agent-core/stages';
 import type { AgentState } from '@voiceroom/protocol';
-import { type EndpointingBounds, endpointingDelayMs } from './endpointing.ts';
+import { type EndpointingBounds, endpointingDelayMs, judgedText } from './endpointing.ts';
 import { classifyOverlap, type Overlap } from './overlap.ts';
 
 /** The subset of AgentConfig['turn'] the state machine needs. */
@@ -13,7 +13,15 @@ export interface TurnSettings extends EndpointingBounds {
    * "speaking" the speech may already have ended, so the duration rule fires only once that much more has passed.
    */
   vadHangoverMs: number;
+  /**
+   * Speech over the agent's audible reply that ends within this long is a backchannel whatever words the recogniser
+   * made of it ("mm hmm" heard as "seven eight seven"), unless it has a stop word; a real sentence lasts longer.
+   * Default 700 ms.
+   */
+  backchannelMaxMs?: number;
 }
+
+const DEFAULT_BACKCHANNEL_MAX_MS = 700;
 
 export type TurnInput =
   | { type: 'user_speech_start'; atMs: number }
@@ -58,7 +66,10 @@ export function countWords(text: string): number {
  *
  * A backchannel over the agent ("yeah", "uh huh", "okay") is not a barge-in either: while the transcript so far is
  * only backchannel words, the duration rule waits for the final, and a backchannel final resumes the output and is
- * not a caller turn. "Wait", "no", "stop" interrupt as soon as a partial has them; any other word as before.
+ * not a caller turn. "Wait", "no", "stop" interrupt as soon as a partial has them; any other word as before. Over
+ * audible agent speech, speech that ends within backchannelMaxMs is a backchannel too whatever its words (the
+ * recogniser often makes "mm hmm" into other words); the output stays paused meanwhile, so a real barge-in is still
+ * heard to stop at once.
  * Nor does the duration rule decide while nothing is recognised yet (the recogniser lags the VAD, most under load):
  * the output stays paused, so the caller hears the agent stop either way, and the first words decide; speech with
  * no words for falseInterruptionTimeoutMs is a barge-in after all.
@@ -74,10 +85,14 @@ export class TurnStateMachine {
   #awaitingFinal = false;
   #finalAtMs = 0;
   #pendingText = '';
+  /** The recogniser's latest partial since its last final: it may still have a trailing "and" the final dropped. */
+  #lastPartial: string | undefined;
   /** How long to wait after speech for the pending text (see endpointing.ts), judged when a final adds to it. */
   #endpointingDelayMs = 0;
   /** The caller's current speech began while the agent held the floor; what its transcript so far is. */
   #overAgent = false;
+  /** ...and the caller could hear the agent then (its audio had started): a backchannel can only answer that. */
+  #overAudio = false;
   #overlap: Overlap = 'none';
   /** The caller's speech over the agent has lasted long enough to be a barge-in, if its words are not a backchannel. */
   #durationMet = false;
@@ -152,6 +167,7 @@ export class TurnStateMachine {
     this.#userSpeaking = true;
     this.#speechStartAtMs = atMs;
     this.#overAgent = this.#agentActive;
+    this.#overAudio = this.#agentActive && this.#state === 'speaking';
     this.#overlap = 'none';
     this.#durationMet = false;
     if (this.#agentActive) this.#startPause(atMs, actions);
@@ -163,8 +179,7 @@ export class TurnStateMachine {
       actions.push({ type: 'pause_output' });
       this.#setState('paused', actions);
     }
-    this.#interruptDeadlineMs =
-      speechStartAtMs + this.#settings.minInterruptionMs + this.#settings.vadHangoverMs;
+    this.#interruptDeadlineMs = speechStartAtMs + this.#bargeInMs() + this.#settings.vadHangoverMs;
     this.#resumeDeadlineMs = undefined;
   }
 
@@ -174,7 +189,7 @@ export class TurnStateMachine {
     this.#speechEndAtMs = atMs;
     this.#awaitingFinal = true;
     if (this.#state !== 'paused') return;
-    const long = atMs - this.#speechStartAtMs >= this.#settings.minInterruptionMs;
+    const long = atMs - this.#speechStartAtMs >= this.#bargeInMs();
     if (long && (this.#overlap === 'speech' || this.#overlap === 'stop')) {
       this.#interrupt(actions);
       return;
@@ -188,10 +203,11 @@ export class TurnStateMachine {
   #onTranscript(text: string, final: boolean, atMs: number, actions: TurnAction[]): void {
     const words = countWords(text);
     const overlap = classifyOverlap(text);
-    const backchannel = this.#overAgent && overlap === 'backchannel';
+    const wordRule = this.#settings.minInterruptionWords > 0 && words >= this.#settings.minInterruptionWords;
+    const backchannel =
+      this.#overAgent &&
+      (overlap === 'backchannel' || (overlap === 'speech' && !wordRule && this.#shortOverSpeech(atMs)));
     if (this.#state === 'paused') {
-      const wordRule =
-        this.#settings.minInterruptionWords > 0 && words >= this.#settings.minInterruptionWords;
       // Past the duration rule only because it was a backchannel (or nothing) so far: any other word now is a barge-in.
       const deferred = this.#durationMet && this.#userSpeaking;
       if (
@@ -202,13 +218,37 @@ export class TurnStateMachine {
       else if (final && !this.#userSpeaking) this.#resume(actions);
     }
     this.#overlap = overlap;
-    if (!final) return;
+    if (!final) {
+      if (words > 0) this.#lastPartial = text;
+      return;
+    }
     this.#awaitingFinal = false;
     this.#finalAtMs = atMs;
+    const lastPartial = this.#lastPartial;
+    this.#lastPartial = undefined;
     if (words > 0 && !backchannel) {
       this.#pendingText = `${this.#pendingText} ${text.trim()}`.trim().slice(-MAX_PENDING_CHARS);
-      this.#endpointingDelayMs = endpointingDelayMs(this.#pendingText, this.#settings, this.#expecting);
+      this.#endpointingDelayMs = endpointingDelayMs(
+        judgedText(this.#pendingText, lastPartial),
+        this.#settings,
+        this.#expecting,
+      );
     }
+  }
+
+  /** How long non-stop speech over the agent lasts before it is a barge-in rather than a backchannel. */
+  #bargeInMs(): number {
+    if (!this.#overAudio) return this.#settings.minInterruptionMs;
+    return Math.max(
+      this.#settings.minInterruptionMs,
+      this.#settings.backchannelMaxMs ?? DEFAULT_BACKCHANNEL_MAX_MS,
+    );
+  }
+
+  /** The caller's speech over the agent's audible reply ended (or is still) shorter than a sentence. */
+  #shortOverSpeech(nowMs: number): boolean {
+    const end = this.#userSpeaking ? nowMs : this.#speechEndAtMs;
+    return this.#overAudio && end - this.#speechStartAtMs < this.#bargeInMs();
   }
 
   #interrupt(actions: TurnAction[]): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completeness, endpointingDelayMs } from '../../src/pipeline/endpointing.ts';
+import { completeness, endpointingDelayMs, judgedText } from '../../src/pipeline/endpointing.ts';
 import { createHarness } from './harness.ts';
 
 const bounds = { endpointingDelayMs: 300, minEndpointingDelayMs: 200, maxEndpointingDelayMs: 1000 };
@@ -50,6 +50,23 @@ describe('endpointing policy', () => {
     expect(endpointingDelayMs("no that's all", bounds, 'order')).toBe(200);
   });
 
+  it.each([
+    ['name', 'my name is sean wagner'],
+    ['name', 'w i l l i a m'],
+    ['address', 'it is sixteen ten cherry road'],
+  ] as const)(
+    'asked for a %s, waits longest after %j: the next detail often follows a pause',
+    (slot, text) => {
+      expect(endpointingDelayMs(text, bounds, slot)).toBe(1000);
+      expect(endpointingDelayMs(text, bounds, 'order')).toBe(300);
+    },
+  );
+
+  it('asked for a name, an answer closed with thanks or please is still answered sooner', () => {
+    expect(endpointingDelayMs('maria lopez thanks', bounds, 'name')).toBe(200);
+    expect(endpointingDelayMs('twelve oak street please', bounds, 'address')).toBe(200);
+  });
+
   it.each(['two large pepperoni pizzas', 'make it two', 'maria lopez', 'twelve oak street'])(
     'keeps the configured delay for %j',
     (text) => {
@@ -63,6 +80,17 @@ describe('endpointing policy', () => {
     const inverted = { endpointingDelayMs: 1500, minEndpointingDelayMs: 200, maxEndpointingDelayMs: 1000 };
     expect(endpointingDelayMs('and', inverted)).toBe(1500);
     expect(endpointingDelayMs('yes', inverted)).toBe(200);
+  });
+
+  it('puts back a trailing "and" or "um" the final dropped but the last partial had', () => {
+    expect(
+      judgedText("i'd like three large margherita pizza", "i'd like three large margherita pizzas and"),
+    ).toBe("i'd like three large margherita pizza and");
+    expect(judgedText('two cokes', 'two cokes uh')).toBe('two cokes uh');
+    expect(judgedText('two cokes and', 'two cokes and')).toBe('two cokes and');
+    // a stale partial that stopped mid-sentence is not a reason to wait
+    expect(judgedText('my name is maria', 'my name is')).toBe('my name is maria');
+    expect(judgedText('two cokes', undefined)).toBe('two cokes');
   });
 
   it('judges only the end of a very long turn', () => {

@@ -7,6 +7,8 @@ const settings = {
   minInterruptionWords: 0,
   falseInterruptionTimeoutMs: 1500,
   vadHangoverMs: 250,
+  // the minInterruptionMs rule alone; the longer default for speech over audible replies is tested on its own
+  backchannelMaxMs: 300,
 };
 
 const types = (actions: TurnAction[]) =>
@@ -55,6 +57,21 @@ describe('TurnStateMachine', () => {
     expect(actions).toEqual([
       { type: 'commit_user_turn', text: 'two pizzas and a coke', speechEndAtMs: 1200, finalAtMs: 1300 },
     ]);
+  });
+
+  it('waits the longest after a final whose last partial ended in "and" the final dropped', () => {
+    const m = new TurnStateMachine({ ...settings, minEndpointingDelayMs: 200, maxEndpointingDelayMs: 1000 });
+    m.handle({ type: 'user_speech_start', atMs: 0 });
+    m.handle({
+      type: 'user_transcript',
+      text: 'three large margherita pizzas and',
+      final: false,
+      atMs: 1200,
+    });
+    m.handle({ type: 'user_speech_end', atMs: 1300 });
+    m.handle({ type: 'user_transcript', text: 'three large margherita pizza', final: true, atMs: 1400 });
+    expect(m.nextDeadlineMs).toBe(2300);
+    expect(m.pendingText).toBe('three large margherita pizza');
   });
 
   it('an utterance recognised as nothing (noise) is not a turn', () => {
@@ -242,5 +259,55 @@ describe('TurnStateMachine', () => {
   it('counts words on whitespace', () => {
     expect(countWords('')).toBe(0);
     expect(countWords('  two   large pizzas ')).toBe(3);
+  });
+});
+
+describe('TurnStateMachine: short speech over an audible reply (default backchannelMaxMs, 700 ms)', () => {
+  const { backchannelMaxMs: _pinned, ...defaults } = settings;
+  const audible = () => {
+    const m = new TurnStateMachine(defaults);
+    m.handle({ type: 'agent_turn_started', atMs: 0 });
+    m.handle({ type: 'agent_audio_started', atMs: 100 });
+    return m;
+  };
+
+  it('a backchannel the recogniser turned into other words ("mm hmm" -> "seven eight seven") resumes the reply and is not a turn', () => {
+    const m = audible();
+    m.handle({ type: 'user_speech_start', atMs: 2000 });
+    expect(m.handle({ type: 'user_transcript', text: 'seven eight', final: false, atMs: 2300 })).toEqual([]);
+    expect(m.handle({ type: 'user_speech_end', atMs: 2550 })).toEqual([]);
+    const actions = m.handle({ type: 'user_transcript', text: 'seven eight seven', final: true, atMs: 2800 });
+    expect(types(actions)).toEqual(['resume_output', 'state:speaking']);
+    expect(m.pendingText).toBe('');
+  });
+
+  it('a real sentence over the reply interrupts once it outlasts a backchannel, decided while it is said', () => {
+    const m = audible();
+    m.handle({ type: 'user_speech_start', atMs: 2000 });
+    m.handle({ type: 'user_transcript', text: 'i want three', final: false, atMs: 2500 });
+    expect(m.nextDeadlineMs).toBe(2950);
+    expect(m.handle({ type: 'tick', atMs: 2949 })).toEqual([]);
+    expect(types(m.handle({ type: 'tick', atMs: 2950 }))).toEqual(['interrupt', 'state:listening']);
+  });
+
+  it.each(['wait', 'no', 'stop'])('%j still interrupts as soon as a partial has it', (word) => {
+    const m = audible();
+    m.handle({ type: 'user_speech_start', atMs: 2000 });
+    const actions = m.handle({ type: 'user_transcript', text: word, final: false, atMs: 2150 });
+    expect(types(actions)).toEqual(['interrupt', 'state:listening']);
+  });
+
+  it('the caller going on with their own turn while the reply is still being thought of interrupts at minInterruptionMs', () => {
+    const m = new TurnStateMachine(defaults);
+    m.handle({ type: 'agent_turn_started', atMs: 0 });
+    m.handle({ type: 'user_speech_start', atMs: 100 });
+    expect(m.handle({ type: 'user_speech_end', atMs: 500 })).toEqual([]);
+    const actions = m.handle({
+      type: 'user_transcript',
+      text: 'a small veggie pizza',
+      final: true,
+      atMs: 700,
+    });
+    expect(types(actions)).toEqual(['interrupt', 'state:listening']);
   });
 });

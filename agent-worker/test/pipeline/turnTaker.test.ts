@@ -9,6 +9,7 @@ const settings = {
   minInterruptionWords: 0,
   falseInterruptionTimeoutMs: 1500,
   vadHangoverMs: 200,
+  backchannelMaxMs: 300,
 };
 
 function turnTaker() {

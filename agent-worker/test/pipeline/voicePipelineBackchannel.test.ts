@@ -33,6 +33,22 @@ describe('VoicePipeline backchannels', () => {
     },
   );
 
+  it('a short backchannel the recogniser made into other words ("mm hmm" -> "seven eight seven") does not stop it', async () => {
+    const h = await speaking();
+    h.stt.utterances.push('seven eight seven');
+    const overAt = h.clock.now();
+    await h.run(500, 'speech');
+    // quiet while it is judged...
+    expect(audioBetween(h, overAt).filter((t) => t > overAt + 20 && t < overAt + 500)).toEqual([]);
+    await h.run(600);
+    // ...then the reply goes on, whole, and the words are not answered
+    expect(h.pipeline.state).toBe('speaking');
+    await h.untilListening();
+    expect(agentFinals(h).at(-1)).toMatchObject({ text: LONG_REPLY, interrupted: false });
+    await h.run(1500);
+    expect(h.dialog.requests).toHaveLength(1);
+  });
+
   it.each(['wait', 'no', 'stop'])(
     '%j over the reply stops it at once and becomes the next turn',
     async (word) => {

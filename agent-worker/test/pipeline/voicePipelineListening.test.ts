@@ -42,7 +42,8 @@ describe('the recogniser follows the dialog', () => {
 
     h.stt.utterances.push('maria lopez');
     await h.run(800, 'speech');
-    await h.run(400);
+    // a name answer gets the longest end-of-turn wait (the address often follows a pause)
+    await h.run(1400);
     expect(h.dialog.requests.at(-1)?.input.userText).toBe('maria lopez');
   });
 

@@ -145,6 +145,32 @@ describe('RulesExtractor', () => {
     expect(trusted.customer.name).toBe('Jon Smith');
   });
 
+  it.each([["Okay, I've taken off the hawaiian pizza."], ['Three cokes, got it.']])(
+    'takes a read-back said in the same turn after "%s" as the read-back alone',
+    async (before) => {
+      const result = await new RulesExtractor().extract(
+        [
+          agent('What can I get for you?'),
+          customer('two lemonades three cokes and a small hawaiian pizza'),
+          agent(
+            'Let me read that back: two lemonades, three cokes and a small hawaiian pizza. Shall I place the order?',
+          ),
+          customer('no remove the hawaiian pizza'),
+          agent(
+            `${before} Let me read that back: two lemonades and three cokes. Your total is thirteen dollars fifty. Shall I place the order?`,
+          ),
+          customer('thats right'),
+        ],
+        signal(),
+      );
+      expect(result.items.map(({ name, quantity }) => ({ name, quantity }))).toEqual([
+        { name: 'lemonade', quantity: 2 },
+        { name: 'coke', quantity: 3 },
+      ]);
+      expect(result.notes).toContain("items as the caller confirmed them in the agent's read-back");
+    },
+  );
+
   it('ignores a read-back the caller changed afterwards', async () => {
     const result = await new RulesExtractor().extract(
       [
@@ -158,6 +184,31 @@ describe('RulesExtractor', () => {
       signal(),
     );
     expect(result.items.map((i) => i.name)).toEqual(['pepperoni pizza', 'coke']);
+  });
+
+  it('takes the read-back the caller confirmed after correcting an earlier one, over the misheard correction', async () => {
+    const result = await new RulesExtractor().extract(
+      [
+        agent('What can I get for you?'),
+        customer('two cokes and a caesar salad'),
+        agent(
+          'Let me read that back: two cokes and a caesar salad for Maria, delivered to 12 Oak Street. Your total is twelve dollars. Shall I place the order?',
+        ),
+        // the live dialog understood "no, make that one coke"; the recogniser's text alone reads as nothing
+        customer('no make that won cook'),
+        agent(
+          'A coke, got it. Let me read that back: a coke and a caesar salad for Maria, delivered to 12 Oak Street. Your total is nine dollars fifty. Shall I place the order?',
+        ),
+        customer('yes'),
+      ],
+      signal(),
+    );
+    expect(result.items.map(({ name, quantity }) => ({ name, quantity }))).toEqual([
+      { name: 'coke', quantity: 1 },
+      { name: 'caesar salad', quantity: 1 },
+    ]);
+    expect(result.customer).toMatchObject({ name: 'Maria', address: '12 Oak Street' });
+    expect(result.notes).toContain("items as the caller confirmed them in the agent's read-back");
   });
 
   it("takes no items from the agent's own offers (only a read-back the caller confirmed counts)", async () => {

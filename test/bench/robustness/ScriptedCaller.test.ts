@@ -1,7 +1,12 @@
 import { defaultAgent } from '@voiceroom/agent-core/agents';
 import { describe, expect, it } from 'vitest';
 import { type Conversation, generateConversation } from '../../../bench/robustness/conversation.ts';
-import { classifyAgentAsk, isLoop, ScriptedCaller } from '../../../bench/robustness/ScriptedCaller.ts';
+import {
+  classifyAgentAsk,
+  isLoop,
+  readBackCorrection,
+  ScriptedCaller,
+} from '../../../bench/robustness/ScriptedCaller.ts';
 
 const agent = defaultAgent();
 const conversations = Array.from({ length: 40 }, (_, i) =>
@@ -112,6 +117,66 @@ describe('the scripted caller when the agent checks or offers', () => {
     said(caller, 'Can I get a name for the order?');
     expect(said(caller, `Did you say ${c.name}?`)).toBe('yes');
     expect(said(caller, 'Did you say Zebulon Quartz?')).toBe('no');
+  });
+
+  it('spells its name letter by letter when asked to, first and last name apart', () => {
+    const caller = new ScriptedCaller(c);
+    const turn = caller.answer('Sorry about that. Could you spell your name for me, letter by letter?');
+    const [first, last] = c.name.split(' ');
+    expect(turn?.ask).toBe('spell');
+    expect(turn?.utterance.segments).toEqual([first, last].map((p) => p?.toUpperCase().split('').join(' ')));
+    expect(turn?.utterance.pausesMs).toHaveLength(1);
+  });
+
+  it('hears a name read back without its space as its own ("Did you say Williamrogers?")', () => {
+    const caller = new ScriptedCaller(c);
+    expect(said(caller, `Did you say ${c.name.replace(' ', '')}?`)).toBe('yes');
+  });
+
+  it('says yes to a read-back of the order it meant, and corrects one that is not', () => {
+    const caller = new ScriptedCaller(c);
+    const readBack = 'Let me read that back: ... Shall I place the order?';
+    expect(caller.answer(readBack, { readBack: c.intended.items })?.utterance.segments.join(' ')).toBe(
+      c.yes.segments.join(' '),
+    );
+    const wrong = [...c.intended.items, { name: 'coke', size: null, quantity: 7 }];
+    const fix = caller.answer(readBack, { readBack: wrong })?.utterance.segments.join(' ');
+    expect(fix).toMatch(/^no, /);
+    // heard only as "no": asked what to change, it says the change again
+    const asked = caller.answer('Sorry about that. What would you like to change?');
+    expect(`no, ${asked?.utterance.segments.join(' ')}`).toBe(fix);
+  });
+
+  it.each([
+    [[{ name: 'coke', size: null, quantity: 2 }], 'make that one coke'],
+    [
+      [
+        { name: 'coke', size: null, quantity: 1 },
+        { name: 'caesar salad', size: null, quantity: 1 },
+      ],
+      'remove the caesar salad',
+    ],
+    [[], 'add a coke'],
+  ])('puts the first thing wrong in a read-back the way a caller does (%j)', (readBack, fix) => {
+    const one = {
+      ...conversations[0],
+      intended: { ...conversations[0]?.intended, items: [{ name: 'coke', size: null, quantity: 1 }] },
+    } as Conversation;
+    expect(readBackCorrection(readBack, one)).toBe(fix);
+    expect(readBackCorrection(one.intended.items, one)).toBeUndefined();
+  });
+
+  it('objects to an item the agent says it took that the caller never asked for, then goes on', () => {
+    const caller = new ScriptedCaller(c);
+    const stranger = agent.menu.items.find((i) => !JSON.stringify([c.moves, c.bargeIn]).includes(i.name));
+    if (!stranger) throw new Error('the conversation names every menu item');
+    const misheard = { name: stranger.name, size: null, quantity: 7 };
+    expect(said(caller, 'What can I get for you today?')).toBe(c.moves[0]?.text.segments.join(' '));
+    const objection = caller.answer('Seven of those, got it. Anything else?', { acknowledged: [misheard] });
+    expect(objection?.utterance.segments.join(' ')).toBe(`no, remove the ${stranger.name}`);
+    const ownLines = c.moves[0]?.kind === 'add' ? c.moves[0].lines : [];
+    const next = caller.answer('Got it. Anything else?', { acknowledged: ownLines });
+    expect(next?.utterance.segments.join(' ')).toBe((c.moves[1]?.text ?? c.done).segments.join(' '));
   });
 
   it('declines a person and goes on with the order', () => {

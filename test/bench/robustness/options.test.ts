@@ -30,6 +30,12 @@ describe('bench:robustness options', () => {
     expect(parseOptions(['--snr', 'babble_20db']).noises).toEqual([{ kind: 'babble', snrDb: 20 }]);
   });
 
+  it('start at conversation 0 unless told where to start', () => {
+    expect(parseOptions([]).from).toBe(0);
+    expect(parseOptions(['--from', '6', '--calls', '6'])).toMatchObject({ from: 6, calls: 6 });
+    expect(() => parseOptions(['--from', '-1'])).toThrow(/--from takes an integer >= 0/);
+  });
+
   it('refuse what they do not know, saying what to use', () => {
     expect(() => parseOptions(['--calls', '0'])).toThrow(OptionsError);
     expect(() => parseOptions(['--voices', 'hal9000'])).toThrow(/unknown voice "hal9000": use one of kal/);

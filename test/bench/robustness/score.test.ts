@@ -5,6 +5,7 @@ import {
   type CallRecord,
   fieldAccuracy,
   itemsF1,
+  parseAcknowledged,
   parseReadBack,
   summarize,
   taskSucceeded,
@@ -54,6 +55,15 @@ describe('robustness scoring', () => {
       coke,
     ]);
     expect(parseReadBack('Two cokes, got it. Anything else?', menu)).toBeUndefined();
+  });
+
+  it('reads the lines an agent acknowledged taking, and none from other replies', () => {
+    const reply = 'Sorry, I missed that. Two cokes and a large pepperoni pizza, got it. Anything else?';
+    expect(parseAcknowledged(reply, menu)).toEqual([
+      { name: 'coke', size: null, quantity: 2 },
+      { name: 'pepperoni pizza', size: 'large', quantity: 1 },
+    ]);
+    expect(parseAcknowledged("Thanks, Maria. What's the delivery address?", menu)).toEqual([]);
   });
 
   it('counts items F1 in units: a wrong quantity or size is part miss, part extra', () => {

@@ -3,6 +3,7 @@ import {
   CallTracker,
   chooseHypothesis,
   type Expectation,
+  type OrderLine,
   type OrderOp,
   type Understanding,
 } from '../nlu/index.ts';
@@ -14,21 +15,23 @@ import {
   acknowledgeDetails,
   acknowledgeRemoved,
   answers,
-  askSize,
   categoryQuestion,
+  changeNotCaught,
   hintSentence,
   orderExample,
   REPAIR_QUESTIONS,
   readBack,
   sizeChoices,
+  slotQuestion,
   smallTalkReply,
-  spokenAddress,
 } from './replies.ts';
 
 import {
   CONFIRM_NAME_BELOW,
+  carriesAnswer,
   categoryNamed,
   declinesPhone,
+  detailsDiffer,
   etaAnswer,
   type Pending,
   type Reply,
@@ -56,6 +59,11 @@ export class ScriptedDialogSession implements DialogSession {
   readonly #guard = new RepeatGuard();
   #pending: Pending | undefined;
   #offeredHuman = false;
+  /** The caller said no to a person once: a slot that fails again is left or handed over, not asked round again. */
+  #humanDeclined = false;
+  /** Set by a repair that gives up on a slot: the reply hands the call to a person. */
+  #handingOff: string | undefined;
+  #nameSkipped = false;
   #phoneDeclined = false;
   #askedHouseNumber = false;
   /** The caller said no to "Did you say medium?": offer the choices next. */
@@ -135,15 +143,27 @@ export class ScriptedDialogSession implements DialogSession {
     return this.#stage === 'done' ? 'none' : this.#stage;
   }
 
-  #hear(text: string): {
+  /** `expecting`: what the agent's last question asked for (by default, as the call stands now). */
+  #hear(
+    text: string,
+    expecting: Expectation = this.#expectation(),
+  ): {
     understanding: Understanding;
     placed: boolean;
     added: boolean;
     removed: boolean;
     touched: number;
+    /** Lines the utterance named for a change that left them as they were. */
+    unchanged: readonly OrderLine[];
   } {
     const wasConfirming = this.#stage === 'confirm';
-    const { understanding, touched } = this.#tracker.hear(text, this.#expectation());
+    const orderBefore = JSON.stringify(this.#tracker.order.lines);
+    const heard = this.#tracker.hear(text, expecting);
+    const { understanding } = heard;
+    // A change that left the order as it was ("make that want a small hawaiian": the number was lost) is not
+    // acknowledged as if it took: the caller is asked again.
+    const same = JSON.stringify(this.#tracker.order.lines) === orderBefore;
+    const touched = same ? [] : heard.touched;
     const placed = wasConfirming && this.#tracker.confirmed;
     if (placed) this.#stage = 'done';
     this.#advance(understanding);
@@ -154,6 +174,7 @@ export class ScriptedDialogSession implements DialogSession {
       added: touched.length > 0 && !removed,
       removed: touched.length > 0 && removed,
       touched: touched.length,
+      unchanged: same ? heard.touched : [],
     };
   }
 
@@ -181,13 +202,14 @@ export class ScriptedDialogSession implements DialogSession {
       this.#stage = 'name';
     }
     // Only an answer to the phone question declines it (not the "no" that finished an earlier slot).
-    if (from === 'phone' && (u.no || declinesPhone(u))) this.#phoneDeclined = true;
+    // "no, remove the coke" said to the phone question objects to the order, it does not decline the phone.
+    if (from === 'phone' && u.ops.length === 0 && declinesPhone(u)) this.#phoneDeclined = true;
     this.#skipFilledSlots();
   }
 
   #skipFilledSlots(): void {
     const customer = this.#tracker.customer;
-    if (this.#stage === 'name' && customer.name) this.#stage = 'address';
+    if (this.#stage === 'name' && (customer.name || this.#nameSkipped)) this.#stage = 'address';
     // An address without a house number is asked about once more ("What's the house number on Oak Street?").
     const numbered = customer.address !== null && /^\d/.test(customer.address);
     if (this.#stage === 'address' && customer.address && (numbered || this.#askedHouseNumber))
@@ -209,9 +231,13 @@ export class ScriptedDialogSession implements DialogSession {
     const customerBefore = { ...this.#tracker.customer };
     const pending = this.#pending;
     const offeredHuman = this.#offeredHuman;
+    this.#handingOff = undefined;
+    // The answer is heard as one to the question asked ("Did you say Margaret?": a yes is not a yes to the read-back
+    // the call would otherwise be at), before that question is cleared.
+    const expecting = this.#expectation();
     this.#pending = undefined;
     this.#offeredHuman = false;
-    const heard = this.#hear(text);
+    const heard = this.#hear(text, expecting);
     const u = heard.understanding;
     const handoff =
       u.upset >= UPSET_SCORE
@@ -239,36 +265,29 @@ export class ScriptedDialogSession implements DialogSession {
       sentences.push(...pending.accept());
       this.#advance(u);
     }
-    if (offeredHuman && u.no) sentences.push("Okay, let's keep going.");
+    if (offeredHuman && u.no) {
+      sentences.push("Okay, let's keep going.");
+      this.#humanDeclined = true;
+    }
     sentences.push(...answers(u, this.#tracker, this.#config.menu));
     if (sentences.length === 0 && heard.touched === 0 && u.smallTalk)
       sentences.push(smallTalkReply(u.smallTalk));
     // "I'd like a pizza": which one?
     const category =
-      sentences.length === 0 && heard.touched === 0 ? categoryNamed(this.#tracker, u) : undefined;
+      sentences.length === 0 && heard.touched === 0 && u.items.length === 0
+        ? categoryNamed(this.#tracker, u)
+        : undefined;
     if (category) sentences.push(categoryQuestion(this.#config.menu, category));
+    if (heard.unchanged.length > 0) sentences.push(changeNotCaught(heard.unchanged));
     if (heard.removed) sentences.push(acknowledgeRemoved(removedLines(u)));
     if (heard.added) sentences.push(acknowledgeAdded(touchedLines(this.#tracker.order, u)));
     // A detail given or corrected outside its own question; the read-back says it again anyway.
     if (this.#stage !== 'confirm' || stageBefore !== 'confirm')
       sentences.push(...acknowledgeDetails(customerBefore, this.#tracker.customer, stageBefore));
 
-    const customer = this.#tracker.customer;
-    const detailsChanged =
-      customer.name !== customerBefore.name ||
-      customer.address !== customerBefore.address ||
-      customer.phone !== customerBefore.phone;
+    const detailsChanged = detailsDiffer(customerBefore, this.#tracker.customer);
     const understood =
-      sentences.length > 0 ||
-      heard.touched > 0 ||
-      u.name ||
-      u.address ||
-      u.phone ||
-      u.email ||
-      u.yes ||
-      u.no ||
-      u.doneOrdering ||
-      this.#stage !== stageBefore;
+      sentences.length > 0 || heard.touched > 0 || carriesAnswer(u) || this.#stage !== stageBefore;
     if (!understood) {
       this.#misunderstandings++;
       if (this.#misunderstandings >= this.#config.handoff.maxMisunderstandings) {
@@ -293,6 +312,7 @@ export class ScriptedDialogSession implements DialogSession {
     const ask = this.#ask(u, progressed, accepted || heard.touched > 0 || this.#stage !== stageBefore);
     if (!understood)
       sentences.push(text.trim() === '' ? "Sorry, I didn't catch that." : "Sorry, I didn't get that.");
+    if (this.#handingOff) return { sentences: [...sentences, ...ask], handoff: this.#handingOff };
     sentences.push(...ask.slice(0, -1), this.#guard.say(ask.at(-1) ?? ''));
     return { sentences };
   }
@@ -338,6 +358,7 @@ export class ScriptedDialogSession implements DialogSession {
       this.#guessRejected = false;
       return [sizeChoices(missing, sizesOf(this.#config, missing.name))];
     }
+    if (failures >= 2 && this.#humanDeclined) return this.#giveUpOnSlot();
     if (failures >= 3) {
       this.#offeredHuman = true;
       this.#ladder.reset();
@@ -357,33 +378,15 @@ export class ScriptedDialogSession implements DialogSession {
   }
 
   #prompt(afterProgress: boolean): string {
-    const order = this.#tracker.order;
-    switch (this.#stage) {
-      case 'order': {
-        if (this.#reviewing && afterProgress) {
-          this.#reviewing = false;
-          return 'Sorry about that. What would you like to change?';
-        }
-        const missing = order.lineMissingSize;
-        if (missing) return askSize(missing, this.#config.menu);
-        if (order.isEmpty) return 'What would you like to order?';
-        return afterProgress ? 'Anything else?' : 'Would you like anything else?';
-      }
-      case 'name':
-        return this.#spellName ? REPAIR_QUESTIONS.name : 'Can I get a name for the order?';
-      case 'address': {
-        const street = this.#tracker.customer.address;
-        if (!street) return "What's the delivery address?";
-        this.#askedHouseNumber = true;
-        return `What's the house number on ${spokenAddress(street)}?`;
-      }
-      case 'phone':
-        return 'And a phone number, in case the driver needs to reach you?';
-      case 'confirm':
-        return 'Shall I place the order?';
-      case 'done':
-        return this.#config.goodbye;
+    if (this.#stage === 'order' && this.#reviewing && afterProgress) {
+      this.#reviewing = false;
+      return 'Sorry about that. What would you like to change?';
     }
+    if (this.#stage === 'address' && this.#tracker.customer.address) this.#askedHouseNumber = true;
+    return slotQuestion(this.#stage, this.#tracker, this.#config, {
+      afterProgress,
+      spellName: this.#spellName,
+    });
   }
 
   /** A name heard with low confidence is read back as a question instead of taken as heard. */
@@ -401,6 +404,22 @@ export class ScriptedDialogSession implements DialogSession {
       },
     };
     return { sentences: [`Did you say ${name}?`] };
+  }
+
+  /**
+   * A slot still failing after the caller declined a person: the name is left out (the caller can still give it
+   * any time), anything else goes to a person rather than round the same questions again.
+   */
+  #giveUpOnSlot(): string[] {
+    this.#ladder.reset();
+    if (this.#stage === 'name') {
+      this.#nameSkipped = true;
+      this.#spellName = false;
+      this.#skipFilledSlots();
+      return ["Let's go on without the name for now.", this.#prompt(true)];
+    }
+    this.#handingOff = `the ${this.#slotKey()} question failed again after the caller declined a person`;
+    return ["I'm sorry, I'm not getting this right. Let me get a person to help you. One moment please."];
   }
 
   #finishOrdering(): string[] {

@@ -129,6 +129,11 @@ export function acknowledgeAdded(lines: readonly OrderLine[]): string {
   return `${capitalizeFirst(describeLines(lines))}, got it.`;
 }
 
+/** A change heard that left the order as it was: said so, with what the order has, so the caller says it again. */
+export function changeNotCaught(lines: readonly OrderLine[]): string {
+  return `Sorry, I didn't catch the change. I have ${describeLines(lines)}.`;
+}
+
 export function acknowledgeRemoved(lines: readonly OrderLine[]): string {
   return `Okay, I've taken off the ${list(lines.map((l) => l.name))}.`;
 }
@@ -143,6 +148,36 @@ export function askSize(line: OrderLine, menu: AgentConfig['menu']): string {
 /** "Apt" is for the record; the voice says "apartment". */
 export function spokenAddress(address: string): string {
   return address.replace(', Apt ', ', apartment ');
+}
+
+/** The plain question for the slot the call is at ("Anything else?", "What's the delivery address?"). */
+export function slotQuestion(
+  stage: 'order' | 'name' | 'address' | 'phone' | 'confirm' | 'done',
+  tracker: CallTracker,
+  config: Pick<AgentConfig, 'menu' | 'goodbye'>,
+  options: { afterProgress: boolean; spellName: boolean },
+): string {
+  const order = tracker.order;
+  switch (stage) {
+    case 'order': {
+      const missing = order.lineMissingSize;
+      if (missing) return askSize(missing, config.menu);
+      if (order.isEmpty) return 'What would you like to order?';
+      return options.afterProgress ? 'Anything else?' : 'Would you like anything else?';
+    }
+    case 'name':
+      return options.spellName ? REPAIR_QUESTIONS.name : 'Can I get a name for the order?';
+    case 'address': {
+      const street = tracker.customer.address;
+      return street ? `What's the house number on ${spokenAddress(street)}?` : "What's the delivery address?";
+    }
+    case 'phone':
+      return 'And a phone number, in case the driver needs to reach you?';
+    case 'confirm':
+      return 'Shall I place the order?';
+    case 'done':
+      return config.goodbye;
+  }
 }
 
 /** After a size was not caught twice: the choices, said plainly. */

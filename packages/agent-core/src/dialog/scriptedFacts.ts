@@ -1,5 +1,5 @@
 import type { AgentConfig } from '@voiceroom/protocol';
-import type { CallTracker, Order, OrderLine, Understanding } from '../nlu/index.ts';
+import type { CallTracker, CustomerDetails, Order, OrderLine, Understanding } from '../nlu/index.ts';
 import { hasAnyPhrase } from '../nlu/text.ts';
 
 /** Where the call is: the slot the agent is filling. */
@@ -62,4 +62,13 @@ export function categoryNamed(tracker: CallTracker, u: Understanding): string | 
 export function etaAnswer(config: AgentConfig): string[] {
   const eta = config.knowledge.find((k) => k.keywords.some((w) => ['long', 'wait', 'time'].includes(w)));
   return eta ? [eta.answer] : [];
+}
+
+/** A detail, a yes or no, or "that's all": the turn answered something even when it changed no order line. */
+export function carriesAnswer(u: Understanding): boolean {
+  return Boolean(u.name || u.address || u.phone || u.email || u.yes || u.no || u.doneOrdering);
+}
+
+export function detailsDiffer(a: Readonly<CustomerDetails>, b: Readonly<CustomerDetails>): boolean {
+  return a.name !== b.name || a.address !== b.address || a.phone !== b.phone;
 }

@@ -207,11 +207,12 @@ export class CallTracker {
 
   /** "Let me read that back: two large pepperoni pizzas and a coke, delivered to 12 Oak Street. Your total is..." */
   #parseReadBack(text: string): ReadBack | undefined {
-    const statements = text
-      .split(/(?<=[.!?])\s+/)
-      .filter((s) => !s.trim().endsWith('?'))
-      .join(' ');
-    if (!READ_BACK.test(statements)) return undefined;
+    const sentences = text.split(/(?<=[.!?])\s+/).filter((s) => !s.trim().endsWith('?'));
+    // From the sentence that announces the read-back on: what the agent said before it in the same turn ("Okay,
+    // I've taken off the salad.", "Three cokes, got it.") is not part of the order it reads back.
+    const from = sentences.findIndex((s) => READ_BACK.test(s));
+    if (from < 0) return undefined;
+    const statements = sentences.slice(from).join(' ');
     const heard = this.#nlu.understand(statements, 'none');
     if (heard.ops.length === 0 || heard.ops.some((o) => o.kind !== 'add')) return undefined;
     const order = new Order(this.#menuItems);

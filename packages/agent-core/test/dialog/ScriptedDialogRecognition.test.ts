@@ -77,6 +77,23 @@ describe('the scripted dialog uses the recogniser', () => {
     expect(yes.text).toContain('address');
   });
 
+  it('a yes to "Did you say Margaret?" is not a yes to the read-back, even when every detail came in that answer', async () => {
+    const s = await askedForName();
+    const check = await turn(
+      s,
+      'my name is margaret the address is twelve oak street my phone number is five five five one two three four five six seven',
+      { confidence: 0.02 },
+    );
+    expect(check.text).toBe('Did you say Margaret?');
+    const yes = await turn(s, 'yes');
+    expect(yes.chunks.some((c) => c.type === 'end_call')).toBe(false);
+    expect(yes.text).toMatch(
+      /^Let me read that back: a large pepperoni pizza for Margaret, delivered to 12 Oak Street\./,
+    );
+    const placed = await turn(s, 'yes');
+    expect(placed.text).toContain('your order is placed');
+  });
+
   it('takes a name heard with confidence as it is', async () => {
     const s = await askedForName();
     const sure = await turn(s, 'my name is sarah miller', { confidence: 0.8 });

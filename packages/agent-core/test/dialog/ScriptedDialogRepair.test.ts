@@ -108,6 +108,44 @@ describe('ScriptedDialog repair', () => {
     expect(handoff.chunks.at(-1)).toEqual({ type: 'handoff', reason: 'caller asked for a human' });
   });
 
+  it('after the caller declined a person, a name that still fails is left out instead of asked round again', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all", 'yes', 'okay', 'yes');
+    const replies = await play(s, 'no thanks', 'okay', 'yes');
+    expect(replies[0]).toBe("Okay, let's keep going. Can I get a name for the order?");
+    expect(replies[2]).toBe("Let's go on without the name for now. What's the delivery address?");
+    expect(s.tracker.customer.name).toBeNull();
+    // still correctable at any time
+    const [later] = await play(s, '12 oak street and the name is maria');
+    expect(s.tracker.customer.name).toBe('Maria');
+    expect(later).toContain('phone number');
+  });
+
+  it('after the caller declined a person, an address that still fails hands the call to a person', async () => {
+    const s = session();
+    const offer = await play(
+      s,
+      'a large pepperoni pizza',
+      "that's all",
+      'my name is maria',
+      'okay',
+      'yes',
+      'okay',
+    );
+    expect(offer.at(-1)).toContain('Would you like me to get a person');
+    const replies = await play(s, 'no thanks', 'okay');
+    expect(replies).toEqual([
+      "Okay, let's keep going. What's the delivery address?",
+      "What's the delivery address?",
+    ]);
+    const handoff = await turn(s, 'yes');
+    expect(handoff.text).toContain('Let me get a person');
+    expect(handoff.chunks.at(-1)).toEqual({
+      type: 'handoff',
+      reason: 'the address question failed again after the caller declined a person',
+    });
+  });
+
   it('takes a spelled name after asking for it', async () => {
     const s = session();
     await play(s, 'a large pepperoni pizza', "that's all", 'okay', 'yes');
@@ -138,6 +176,25 @@ describe('ScriptedDialog corrections', () => {
       { name: 'coke', size: null, quantity: 1 },
     ]);
   });
+
+  it.each([['actually make that want a small hawaiian pizza'], ['maple the hawaiian pizza']])(
+    'a change heard without what to change ("%s") is not acknowledged as done, and the order stays',
+    async (garbled) => {
+      const s = session();
+      // as in the robustness call these came from
+      await play(s, 'two lemonades', 'and two cokes and three small hawaiian pizzas');
+      const [reply] = await play(s, garbled);
+      expect(reply).toMatch(/^Sorry, I didn't catch the change\. I have three small hawaiian pizzas\. /);
+      expect(reply).not.toContain('got it');
+      expect(s.tracker.order.lines).toEqual([
+        { name: 'lemonade', size: null, quantity: 2 },
+        { name: 'coke', size: null, quantity: 2 },
+        { name: 'hawaiian pizza', size: 'small', quantity: 3 },
+      ]);
+      await play(s, 'actually make that one small hawaiian pizza');
+      expect(s.tracker.order.lines[2]?.quantity).toBe(1);
+    },
+  );
 
   it('a correction with another size changes the line rather than adding one', async () => {
     const s = session();
@@ -212,6 +269,16 @@ describe('ScriptedDialog corrections', () => {
     const replies = await play(s, 'do you have wings', "i'll take one of those");
     expect(replies[0]).toMatch(/^Yes, we have chicken wings\./);
     expect(s.tracker.order.lines).toEqual([{ name: 'chicken wings', size: null, quantity: 1 }]);
+  });
+
+  it('takes "no, remove the ..." said to the phone question as a change, and still asks for the phone', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza and a coke', "that's all", 'my name is maria', '12 oak street');
+    const [reply] = await play(s, 'no, remove the coke');
+    expect(s.tracker.order.lines.map((l) => l.name)).toEqual(['pepperoni pizza']);
+    expect(reply).toBe(
+      "Okay, I've taken off the coke. And a phone number, in case the driver needs to reach you?",
+    );
   });
 
   it('asks for a phone number for delivery, and not when the caller already gave one', async () => {

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { AgentConfig } from '@voiceroom/protocol';
 import { buildArpa } from './arpa.ts';
 import { buildDomainCorpus } from './domainCorpus.ts';
@@ -42,6 +43,7 @@ export async function buildDomainLanguageModel(
     ...general.keys(),
     ...Object.values(slotCorpora).flatMap((sentences) => sentences.flat()),
   ]);
+  await yieldToEventLoop();
   const dict = await buildPronunciationDictionary(vocabulary, options.cmudictPath);
   const missing = new Set(dict.missing);
   // A sentence with an unpronounceable word would teach n-grams that cannot be decoded: drop the sentence.
@@ -51,12 +53,16 @@ export async function buildDomainLanguageModel(
   const usableGeneral = new Map([...general].filter(([w]) => !missing.has(w)));
   const arpaOf = (sentences: Iterable<readonly string[]>) =>
     buildArpa(sentences, { order: 3, general: usableGeneral, generalWeight: options.generalWeight });
+  // Each model takes 0.1-0.35 s of CPU (several times that on a starved machine): the event loop gets a turn between
+  // them, so a worker building an agent's models mid-call keeps its heartbeats and its calls' audio going.
   const slotArpas: Partial<Record<Slot, string>> = {};
   for (const slot of SLOTS) {
     const answers = slotCorpora[slot];
-    if (answers)
-      slotArpas[slot] = arpaOf(blend(domain, usable(answers), options.slotShare ?? SLOT_SHARES[slot]));
+    if (!answers) continue;
+    await yieldToEventLoop();
+    slotArpas[slot] = arpaOf(blend(domain, usable(answers), options.slotShare ?? SLOT_SHARES[slot]));
   }
+  await yieldToEventLoop();
   return {
     arpa: arpaOf(domain),
     slotArpas,

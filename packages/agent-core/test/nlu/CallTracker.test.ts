@@ -130,6 +130,29 @@ describe('CallTracker: corrections', () => {
     ]);
   });
 
+  it('sets the quantity of the line when "make that" restates its item ("make that a coke")', () => {
+    expect(lines(orderAfter('two cokes', 'make that a coke'))).toEqual([['coke', null, 1]]);
+    expect(
+      lines(orderAfter('a large pepperoni pizza and a coke', 'actually make that two pepperoni')),
+    ).toEqual([
+      ['pepperoni pizza', 'large', 2],
+      ['coke', null, 1],
+    ]);
+  });
+
+  it('swaps the line for another item of the same kind ("make it one lemonade" said of the coke)', () => {
+    expect(lines(orderAfter('a large pepperoni pizza and two cokes', 'make it one lemonade'))).toEqual([
+      ['pepperoni pizza', 'large', 1],
+      ['lemonade', null, 1],
+    ]);
+    expect(
+      lines(orderAfter('a large margherita pizza and a coke', 'actually make that two pepperoni')),
+    ).toEqual([
+      ['pepperoni pizza', 'large', 2],
+      ['coke', null, 1],
+    ]);
+  });
+
   it('finds the line by its category ("make that two pizzas" after a drink)', () => {
     expect(
       lines(orderAfter('three large pepperoni pizzas and a coke', 'actually make that two pizzas')),

@@ -248,6 +248,20 @@ describe('CallTracker: corrections', () => {
 });
 
 describe('CallTracker: customer details and totals', () => {
+  it('takes a name spelled across two segments as first and last name', () => {
+    const tracker = orderAfter(
+      'a large pepperoni pizza',
+      ['name', 'w i l l i a m'],
+      ['address', 'r o g e r s'],
+    );
+    expect(tracker.customer.name).toBe('William Rogers');
+  });
+
+  it('takes a name spelled again with a letter changed as the corrected name, not as a last name', () => {
+    const tracker = orderAfter('a large pepperoni pizza', ['name', 'w i l l a m'], ['name', 'w i l l i a m']);
+    expect(tracker.customer.name).toBe('William');
+  });
+
   it('collects name, address and phone and prices the order from the menu', () => {
     const tracker = orderAfter(
       'two large pepperoni pizzas and a coke',

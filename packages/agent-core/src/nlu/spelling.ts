@@ -65,14 +65,14 @@ export function findSpelledName(
   let best: Spelled<string[]> | undefined;
   for (let i = 0; i < words.length; i++) {
     let j = i;
-    const parts = [''];
+    const pieces: Array<{ letters: string; pause: boolean }> = [];
     let plain = 0;
     for (let piece = letterAt(words, j); piece && !masked.has(j); piece = letterAt(words, j)) {
-      if (j > i && tokens[j]?.pauseBefore && (parts.at(-1)?.length ?? 0) >= 2) parts.push('');
-      parts[parts.length - 1] += piece.letters;
+      pieces.push({ letters: piece.letters, pause: j > i && tokens[j]?.pauseBefore === true });
       if (piece.plain) plain++;
       j += piece.length;
     }
+    const parts = splitAtPauses(pieces);
     const length = parts.join('').length;
     if (plain >= 2 && length >= 2 && (!best || length > best.value.join('').length))
       best = { value: parts, start: i, end: j };
@@ -87,6 +87,21 @@ export function findSpelledName(
         .join(' '),
     }
   );
+}
+
+/**
+ * The words of a spelled run: a pause starts a new one, unless pauses come between most letters ("S. A. R. A. H."
+ * is one word) or the word before it would be a single letter.
+ */
+function splitAtPauses(pieces: ReadonlyArray<{ letters: string; pause: boolean }>): string[] {
+  const pauses = pieces.filter((p) => p.pause).length;
+  const split = pauses * 2 < pieces.length - 1;
+  const parts = [''];
+  for (const piece of pieces) {
+    if (split && piece.pause && (parts.at(-1)?.length ?? 0) >= 2) parts.push('');
+    parts[parts.length - 1] += piece.letters;
+  }
+  return parts;
 }
 
 /** A whole utterance that is one spelled word ("r o g e r s"), capitalised; undefined for anything else. */

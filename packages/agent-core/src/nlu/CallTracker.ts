@@ -1,6 +1,7 @@
 import type { AgentConfig } from '@voiceroom/protocol';
 import { parseDigitRun } from './numbers.ts';
 import { Order, type OrderLine, type OrderOp } from './order.ts';
+import { spelledLastName, spelledWord } from './spelling.ts';
 import { hasAnyPhrase, tokenize } from './text.ts';
 import { type Expectation, Nlu, type Understanding } from './understand.ts';
 
@@ -53,6 +54,8 @@ export class CallTracker {
   #stated: AgentStated = {};
   #heard = 0;
   #understood = 0;
+  /** The name the previous utterance spelled as one word: the next may spell the last name. */
+  #spelledFirstName: string | undefined;
 
   constructor(options: TrackerOptions) {
     this.#nlu = new Nlu({
@@ -127,6 +130,15 @@ export class CallTracker {
     };
   }
 
+  /** "r o g e r s" right after "w i l l i a m" (a pause split the spelling in two): the last name, not a new name. */
+  #withSpelledLastName(u: Understanding): Understanding {
+    const first = this.#spelledFirstName;
+    const full =
+      first !== undefined && this.#customer.name === first ? spelledLastName(first, u.words) : undefined;
+    this.#spelledFirstName = full === undefined && u.name !== undefined ? spelledWord(u.words) : undefined;
+    return full === undefined ? u : { ...u, name: full };
+  }
+
   /** The caller said the name the agent repeated was wrong: no name until the caller gives it again. */
   forgetName(): void {
     this.#customer.name = null;
@@ -135,9 +147,8 @@ export class CallTracker {
 
   /** Understands one utterance and applies it; returns the understanding and the order lines it touched. */
   hear(text: string, expecting: Expectation): { understanding: Understanding; touched: OrderLine[] } {
-    const understanding = this.#detailAnswer(
-      this.#referToOffer(this.#nlu.understand(text, expecting)),
-      expecting,
+    const understanding = this.#withSpelledLastName(
+      this.#detailAnswer(this.#referToOffer(this.#nlu.understand(text, expecting)), expecting),
     );
     this.#offered = undefined;
     this.#heard++;

@@ -82,15 +82,18 @@ export function parseChange(
   const newItem = items.find((m) => m.start >= from);
   const newSize = sizes.find((s) => s.start >= from);
   const newQuantity = quantities.find((q) => q.start >= from && !q.article && !q.homophone);
+  // "make that a coke": the article before the item is a quantity of one.
+  const restated = newQuantity ?? quantities.find((q) => q.article && newItem && q.end === newItem.start);
   const ops: OrderOp[] = [];
-  if (pronounAt >= 0 && newItem && newQuantity && source.name === undefined) {
-    // "make that two hawaiian pizzas": a restatement of that item's quantity, not a swap of the last item.
+  if (pronounAt >= 0 && newItem && restated && source.name === undefined) {
+    // "make that two hawaiian pizzas", "make it one lemonade": a restatement of that item's line (the order swaps
+    // the line in focus when it is another item of the same kind), not another line.
     const size = menu.sizeFor(newItem.item, newSize?.size ?? null);
     ops.push({
       kind: 'add',
       name: newItem.item.name,
       size,
-      quantity: newQuantity.value,
+      quantity: restated.value,
       explicitQuantity: true,
       increment: false,
       restate: true,

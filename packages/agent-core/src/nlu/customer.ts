@@ -1,4 +1,5 @@
 import { isDigits, isNumberWord, parseDigitRun } from './numbers.ts';
+import { findSpelledName } from './spelling.ts';
 import { COMMON_WORDS, capitalize, findPhrase, type Token } from './text.ts';
 
 /** A piece of customer information and the word positions it came from (so the order parser skips them). */
@@ -302,7 +303,7 @@ export function findName(
     return { value: formatName(tokens.slice(start, end)), start: at, end };
   }
   if (!expecting) return undefined;
-  const spelled = findSpelledName(words, masked);
+  const spelled = findSpelledName(tokens, masked);
   if (spelled) return spelled;
   // Asked for a name, the caller's last few name-like words are it ("uh put it under Garcia", "sarah connor please").
   let end = words.length;
@@ -312,72 +313,6 @@ export function findName(
   while (start > 0 && end - start < 3 && isNameWord(start - 1)) start--;
   if (start === end) return undefined;
   return { value: formatName(tokens.slice(start, end)), start, end };
-}
-
-/** Words a recogniser writes for a spoken letter ("see" for C); only trusted inside a run of letters. */
-const LETTER_SOUNDALIKES: Readonly<Record<string, string>> = {
-  bee: 'b',
-  be: 'b',
-  see: 'c',
-  sea: 'c',
-  dee: 'd',
-  gee: 'g',
-  eye: 'i',
-  jay: 'j',
-  kay: 'k',
-  el: 'l',
-  em: 'm',
-  en: 'n',
-  oh: 'o',
-  pea: 'p',
-  queue: 'q',
-  are: 'r',
-  ess: 's',
-  tea: 't',
-  you: 'u',
-  vee: 'v',
-  ex: 'x',
-  why: 'y',
-  zee: 'z',
-};
-
-/** The letter(s) of a spelled piece at `i` ("s", "double s", "double u" for W) and how many words it took. */
-function letterAt(
-  words: readonly string[],
-  i: number,
-): { letters: string; length: number; plain: boolean } | undefined {
-  const w = words[i] ?? '';
-  if (/^\p{L}$/u.test(w)) return { letters: w, length: 1, plain: true };
-  const next = words[i + 1] ?? '';
-  if (w === 'double') {
-    if (next === 'u' || next === 'you') return { letters: 'w', length: 2, plain: true };
-    const letter = /^\p{L}$/u.test(next) ? next : LETTER_SOUNDALIKES[next];
-    if (letter) return { letters: letter + letter, length: 2, plain: true };
-  }
-  const soundalike = LETTER_SOUNDALIKES[w];
-  return soundalike ? { letters: soundalike, length: 1, plain: false } : undefined;
-}
-
-/**
- * A name spelled letter by letter ("s a r a h", "a double l e n"), as the agent asks for after failing to catch
- * it: the longest run of letters with at least two said as letters.
- */
-function findSpelledName(words: readonly string[], masked: ReadonlySet<number>): Found<string> | undefined {
-  let best: Found<string> | undefined;
-  for (let i = 0; i < words.length; i++) {
-    let j = i;
-    let letters = '';
-    let plain = 0;
-    for (let piece = letterAt(words, j); piece && !masked.has(j); piece = letterAt(words, j)) {
-      letters += piece.letters;
-      if (piece.plain) plain++;
-      j += piece.length;
-    }
-    if (plain >= 2 && letters.length >= 2 && (!best || letters.length > best.value.length))
-      best = { value: letters, start: i, end: j };
-    i = Math.max(i, j - 1);
-  }
-  return best && { ...best, value: capitalize(best.value) };
 }
 
 function formatName(tokens: readonly Token[]): string {

@@ -257,25 +257,38 @@ export function isDoneOrdering(words: readonly string[]): boolean {
 /** Small talk that needs a friendly answer, not a "sorry, I didn't get that". */
 export type SmallTalk = 'greeting' | 'thanks' | 'wait';
 
+/** What a caller says to stop the agent or to buy time: "wait" is not asking how long delivery takes. */
+const HOLD_PHRASES = [
+  'wait',
+  'stop',
+  'hold on',
+  'hang on',
+  'one moment',
+  'one sec',
+  'one second',
+  'just a sec',
+  'just a second',
+  'just a minute',
+  'let me think',
+  'give me a second',
+  'give me a minute',
+  'bear with me',
+];
+
+/** The words left when the hold phrases ("wait", "give me a minute") are taken out. */
+export function withoutHoldPhrases(words: readonly string[]): string[] {
+  const held = new Set<number>();
+  for (const phrase of HOLD_PHRASES) {
+    const length = phrase.split(' ').length;
+    for (let at = findPhrase(words, phrase); at >= 0; at = findPhrase(words, phrase, at + 1))
+      for (let i = at; i < at + length; i++) held.add(i);
+  }
+  return words.filter((_, i) => !held.has(i));
+}
+
 export function smallTalk(words: readonly string[]): SmallTalk | undefined {
   if (words.length === 0 || words.length > 6) return undefined;
-  if (
-    hasAnyPhrase(words, [
-      'hold on',
-      'one moment',
-      'one sec',
-      'one second',
-      'just a sec',
-      'just a second',
-      'hang on',
-      'let me think',
-      'give me a second',
-      'give me a minute',
-      'bear with me',
-    ])
-  ) {
-    return 'wait';
-  }
+  if (hasAnyPhrase(words, HOLD_PHRASES)) return 'wait';
   if (words.length <= 4 && hasAnyPhrase(words, ['thanks', 'thank you', 'cheers'])) return 'thanks';
   if (
     words.length <= 3 &&

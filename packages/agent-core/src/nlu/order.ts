@@ -158,8 +158,13 @@ export class Order {
     // A size given for an item ordered without one completes that line.
     const unsized =
       op.size !== null ? this.#lines.find((l) => l.name === op.name && l.size === null) : undefined;
-    const restated = op.restate ? this.#find({ name: op.name }) : undefined;
+    const restated = op.restate ? (this.#find({ name: op.name }) ?? this.#sameKind(op.name)) : undefined;
     const existing = same ?? unsized ?? sizeless ?? restated;
+    if (existing && existing.name !== op.name) {
+      // "make it one lemonade" said of the coke: that line becomes the lemonade.
+      existing.name = op.name;
+      if (!this.#sizes(op.name)?.includes(existing.size ?? '')) existing.size = null;
+    }
     if (!existing) {
       const line: OrderLine = { name: op.name, size: op.size, quantity: op.quantity };
       this.#lines.push(line);
@@ -207,6 +212,13 @@ export class Order {
     }
     if (this.#focus && candidates.includes(this.#focus)) return this.#focus;
     return candidates.at(-1);
+  }
+
+  /** The line a restated item replaces: the one in focus, else the last, of the same menu category. */
+  #sameKind(name: string): OrderLine | undefined {
+    const category = this.#menu.get(name)?.category;
+    if (category === undefined) return undefined;
+    return this.#find({ category: category.toLowerCase() });
   }
 
   #remove(line: OrderLine): void {

@@ -5,15 +5,23 @@ export interface Token {
   norm: string;
   /** As written (apostrophes kept), for names that arrive capitalised: "O'Brien". */
   raw: string;
+  /** Punctuation before it marks a pause ("w i l l i a m ... r o g e r s", "hold on, two cokes"). */
+  pauseBefore?: true;
 }
+
+const PAUSE = /[.,;:!?…]|\s-\s/;
 
 const TOKEN_PATTERN = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
+  let previousEnd = 0;
   for (const match of text.matchAll(TOKEN_PATTERN)) {
     const raw = match[0].replace(/’/g, "'");
-    tokens.push({ norm: raw.replace(/'/g, '').toLowerCase(), raw });
+    const token: Token = { norm: raw.replace(/'/g, '').toLowerCase(), raw };
+    if (tokens.length > 0 && PAUSE.test(text.slice(previousEnd, match.index))) token.pauseBefore = true;
+    tokens.push(token);
+    previousEnd = match.index + match[0].length;
   }
   return tokens;
 }

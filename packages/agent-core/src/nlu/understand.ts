@@ -11,6 +11,7 @@ import {
   type SmallTalk,
   smallTalk,
   wantsHuman,
+  withoutHoldPhrases,
   yesNoAnswer,
 } from './intents.ts';
 import { matchKnowledge } from './knowledge.ts';
@@ -166,9 +167,12 @@ export class Nlu {
       asksPrice,
       smallTalk: smallTalk(words),
       upset: negativeSentiment(words),
-      faq:
-        question || (ops.length === 0 && !detailsGiven && words.length <= 6)
-          ? matchKnowledge(words, this.#knowledge)
+      // Unasked, a few words may still be a question without its question words ("delivery?"), but not the
+      // "wait" of a barge-in: that stops the agent, it does not ask how long delivery takes.
+      faq: question
+        ? matchKnowledge(words, this.#knowledge)
+        : ops.length === 0 && !detailsGiven && words.length <= 6
+          ? matchKnowledge(withoutHoldPhrases(words), this.#knowledge)
           : undefined,
     };
   }

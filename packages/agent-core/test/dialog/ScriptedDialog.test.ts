@@ -232,3 +232,25 @@ describe('ScriptedDialog', () => {
     expect(text).toMatch(/^Let me read that back: a large pepperoni pizza and a garlic bread for Ana/);
   });
 });
+
+describe('ScriptedDialog: a barge-in that starts with "wait"', () => {
+  const ORDER = 'a small hawaiian pizza and two cokes';
+
+  it('takes a lone "wait" as a hold, not as the delivery-time question', async () => {
+    const replies = await call(ORDER, 'wait', 'no, make that three cokes');
+    expect(replies[1]?.text).toMatch(/^Sure, take your time\./);
+    expect(replies[1]?.text).not.toContain('Delivery usually takes');
+    expect(replies[2]?.text).toBe('Three cokes, got it. Anything else?');
+  });
+
+  it('applies the change in "wait, no, make that three cokes" without answering a question nobody asked', async () => {
+    const replies = await call(ORDER, 'wait, no, make that three cokes', "that's all");
+    expect(replies[1]?.text).toBe('Three cokes, got it. Anything else?');
+    expect(replies[2]?.text).not.toContain('Delivery usually takes');
+  });
+
+  it('still answers the delivery-time question when the caller asks it', async () => {
+    const replies = await call(ORDER, 'how long will I have to wait');
+    expect(replies[1]?.text).toContain('Delivery usually takes thirty to forty minutes.');
+  });
+});

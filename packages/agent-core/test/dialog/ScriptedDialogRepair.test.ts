@@ -154,6 +154,14 @@ describe('ScriptedDialog repair', () => {
     expect(reply).toBe("Thanks, Siobhan. What's the delivery address?");
   });
 
+  it('keeps a first and last name spelled in two segments as both, and says the full name back', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all", 'okay', 'yes', 'w i l l i a m');
+    const [reply] = await play(s, 'r o g e r s');
+    expect(s.tracker.customer.name).toBe('William Rogers');
+    expect(reply).toMatch(/^Got it, the name is William Rogers\./);
+  });
+
   it('moves on after "anything else" goes unanswered instead of asking again', async () => {
     const s = session();
     const replies = await play(s, 'a large pepperoni pizza', 'hello', 'okay', 'yes');

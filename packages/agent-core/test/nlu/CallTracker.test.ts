@@ -130,6 +130,29 @@ describe('CallTracker: corrections', () => {
     ]);
   });
 
+  it('sets the quantity of the line when "make that" restates its item ("make that a coke")', () => {
+    expect(lines(orderAfter('two cokes', 'make that a coke'))).toEqual([['coke', null, 1]]);
+    expect(
+      lines(orderAfter('a large pepperoni pizza and a coke', 'actually make that two pepperoni')),
+    ).toEqual([
+      ['pepperoni pizza', 'large', 2],
+      ['coke', null, 1],
+    ]);
+  });
+
+  it('swaps the line for another item of the same kind ("make it one lemonade" said of the coke)', () => {
+    expect(lines(orderAfter('a large pepperoni pizza and two cokes', 'make it one lemonade'))).toEqual([
+      ['pepperoni pizza', 'large', 1],
+      ['lemonade', null, 1],
+    ]);
+    expect(
+      lines(orderAfter('a large margherita pizza and a coke', 'actually make that two pepperoni')),
+    ).toEqual([
+      ['pepperoni pizza', 'large', 2],
+      ['coke', null, 1],
+    ]);
+  });
+
   it('finds the line by its category ("make that two pizzas" after a drink)', () => {
     expect(
       lines(orderAfter('three large pepperoni pizzas and a coke', 'actually make that two pizzas')),
@@ -225,6 +248,20 @@ describe('CallTracker: corrections', () => {
 });
 
 describe('CallTracker: customer details and totals', () => {
+  it('takes a name spelled across two segments as first and last name', () => {
+    const tracker = orderAfter(
+      'a large pepperoni pizza',
+      ['name', 'w i l l i a m'],
+      ['address', 'r o g e r s'],
+    );
+    expect(tracker.customer.name).toBe('William Rogers');
+  });
+
+  it('takes a name spelled again with a letter changed as the corrected name, not as a last name', () => {
+    const tracker = orderAfter('a large pepperoni pizza', ['name', 'w i l l a m'], ['name', 'w i l l i a m']);
+    expect(tracker.customer.name).toBe('William');
+  });
+
   it('collects name, address and phone and prices the order from the menu', () => {
     const tracker = orderAfter(
       'two large pepperoni pizzas and a coke',

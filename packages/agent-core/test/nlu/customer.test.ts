@@ -123,6 +123,19 @@ describe('findName', () => {
     expect(findName(tokenize(text), true)?.value).toBe(name);
   });
 
+  it.each([
+    ['w i l l i a m ... r o g e r s', 'William Rogers'],
+    ['W I L L I A M, R O G E R S', 'William Rogers'],
+    ['its m a r y. c a s t r o', 'Mary Castro'],
+    ['S. A. R. A. H.', 'Sarah'],
+    ['s, a, r, a, h', 'Sarah'],
+  ])(
+    'keeps first and last name apart where a pause splits the spelling, not letters all read with pauses: %j',
+    (text, name) => {
+      expect(findName(tokenize(text), true)?.value).toBe(name);
+    },
+  );
+
   it('does not take words that sound like letters for a spelled name without letters said as letters', () => {
     expect(findName(tokenize('oh you are'), true)?.value).not.toBe('Our');
     expect(findName(tokenize('why see'), true)).toBeUndefined();

@@ -81,28 +81,44 @@ export function rescoreHypotheses(
   expecting: Expectation,
 ): RescoredHypothesis {
   if (expecting === 'none' || alternatives.length === 0) return { text: best, agreement: 1 };
-  const read = [best, ...alternatives].map((text) => ({ text, u: nlu.understand(text, expecting) }));
-  let chosen = read[0] as (typeof read)[number];
-  let quality = answerQuality(chosen.u, expecting);
-  for (const r of read.slice(1)) {
-    if (quality === 2) break;
-    const q = answerQuality(r.u, expecting);
-    if (q > quality) {
-      chosen = r;
-      quality = q;
-    }
-  }
-  const value = answerValue(chosen.u, expecting);
-  const agreeing = read.filter((r) => answerValue(r.u, expecting) === value).length;
-  return { text: chosen.text, agreement: agreeing / read.length };
+  const { text, understanding } = pick(nlu, [best, ...alternatives], expecting);
+  const value = answerValue(understanding, expecting);
+  const agreeing = [best, ...alternatives].filter(
+    (t) => t === text || answerValue(nlu.understand(t, expecting), expecting) === value,
+  ).length;
+  return { text, agreement: agreeing / (alternatives.length + 1) };
 }
 
-/** The text rescoreHypotheses chooses. */
+/** The text rescoreHypotheses chooses, without reading the hypotheses after a well-formed answer. */
 export function chooseHypothesis(
   nlu: Nlu,
   best: string,
   alternatives: readonly string[],
   expecting: Expectation,
 ): string {
-  return rescoreHypotheses(nlu, best, alternatives, expecting).text;
+  if (expecting === 'none' || alternatives.length === 0) return best;
+  return pick(nlu, [best, ...alternatives], expecting).text;
+}
+
+/** The first hypothesis (best first) of the highest answerQuality; stops reading at a well-formed answer. */
+function pick(
+  nlu: Nlu,
+  hypotheses: readonly string[],
+  expecting: Expectation,
+): { text: string; understanding: Understanding } {
+  let chosen = {
+    text: hypotheses[0] as string,
+    understanding: nlu.understand(hypotheses[0] as string, expecting),
+  };
+  let quality = answerQuality(chosen.understanding, expecting);
+  for (const text of hypotheses.slice(1)) {
+    if (quality === 2) break;
+    const understanding = nlu.understand(text, expecting);
+    const q = answerQuality(understanding, expecting);
+    if (q > quality) {
+      chosen = { text, understanding };
+      quality = q;
+    }
+  }
+  return chosen;
 }

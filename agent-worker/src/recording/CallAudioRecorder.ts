@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '../audio/clock.ts';
-import { FRAME_SAMPLES_48K, OpusEncoderStream } from '../audio/OpusCodec.ts';
+import { OpusEncoderStream } from '../audio/OpusCodec.ts';
 import { Resampler } from '../audio/Resampler.ts';
 import { OggOpusWriter } from './OggOpusWriter.ts';
 
@@ -19,12 +19,11 @@ export class CallAudioRecorder {
   readonly #clock: Clock;
   readonly #startMs: number;
   readonly #frames = new Map<number, Int32Array>();
-  readonly #toOutput = new Resampler({ inputRate: RATE, outputRate: 48_000 });
   readonly #fromAgent = new Map<number, Resampler>();
-  readonly #encoder = new OpusEncoderStream({ bitrate: 24_000, expectedLossPercent: 0 });
+  // 16 kHz straight into libopus: one mixed frame is one packet, nothing to resample
+  readonly #encoder = new OpusEncoderStream({ rate: RATE, bitrate: 24_000, expectedLossPercent: 0 });
   readonly #ogg = new OggOpusWriter({ inputSampleRate: RATE });
   #encodedFrames = 0;
-  #pending48k = new Int16Array(0);
   #file: Uint8Array | undefined;
 
   /** `leadInMs`: how long the call already lasted when the recorder starts; the recording begins with that silence. */
@@ -59,11 +58,6 @@ export class CallAudioRecorder {
   finish(): Uint8Array {
     if (!this.#file) {
       this.#encodeUpTo(Math.ceil((this.#clock.now() - this.#startMs) / FRAME_MS));
-      if (this.#pending48k.length > 0) {
-        const last = new Int16Array(FRAME_SAMPLES_48K);
-        last.set(this.#pending48k);
-        this.#ogg.write(this.#encoder.encode(last));
-      }
       this.#file = this.#ogg.finish();
       this.#frames.clear();
     }
@@ -96,14 +90,7 @@ export class CallAudioRecorder {
       const pcm = new Int16Array(FRAME);
       if (mixed)
         for (let i = 0; i < FRAME; i++) pcm[i] = Math.max(-32768, Math.min(32767, mixed[i] as number));
-      const up = this.#toOutput.process(pcm);
-      const joined = new Int16Array(this.#pending48k.length + up.length);
-      joined.set(this.#pending48k);
-      joined.set(up, this.#pending48k.length);
-      let offset = 0;
-      for (; offset + FRAME_SAMPLES_48K <= joined.length; offset += FRAME_SAMPLES_48K)
-        this.#ogg.write(this.#encoder.encode(joined.subarray(offset, offset + FRAME_SAMPLES_48K)));
-      this.#pending48k = joined.slice(offset);
+      this.#ogg.write(this.#encoder.encode(pcm));
     }
   }
 }

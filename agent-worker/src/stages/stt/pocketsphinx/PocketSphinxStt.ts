@@ -10,6 +10,7 @@ import { buildDomainLanguageModel } from '../lm/domainLanguageModel.ts';
 import { DecoderPool } from './DecoderPool.ts';
 import { loadPocketSphinx, type PocketSphinxLib } from './native.ts';
 import { PocketSphinxStream } from './PocketSphinxStream.ts';
+import { type PocketSphinxSearchParameters, searchArgs } from './searchParameters.ts';
 
 const log = createLogger('stt.pocketsphinx');
 
@@ -25,6 +26,8 @@ export interface PocketSphinxSttOptions {
   domain?: Pick<AgentConfig, 'menu' | 'knowledge' | 'asr' | 'handoff'>;
   /** Weight of the general vocabulary inside the domain model (see DomainLanguageModelOptions). */
   generalWeight?: number;
+  /** Decoder search parameters that differ from DEFAULT_SEARCH_PARAMETERS. */
+  search?: Partial<PocketSphinxSearchParameters>;
   partialIntervalMs?: number;
   /** Decode each stream's first utterance a second time once normalisation has adapted (default true). */
   coldStartSecondPass?: boolean;
@@ -119,6 +122,7 @@ export class PocketSphinxStt implements Stt {
       '-lm': model.languageModel,
       '-dict': model.dictionary,
       '-logfn': '/dev/null',
+      ...searchArgs(options.search),
     };
     const stt = new PocketSphinxStt(lib, args, model, options);
     await stt.#decoders.prepare();

@@ -1,6 +1,6 @@
 /**
  * Recogniser settings sweep over bench:slots' cases:
- * `node bench/slots/sweep.ts configs.json [--calls N] [--seed S] [--voices a,b] [--snr clean,20]`.
+ * `npm run bench:slots:sweep -- configs.json [--calls N] [--seed S] [--voices a,b] [--snr clean,20]`.
  * configs.json: `[{ "label": "...", "stt": { PocketSphinxSttOptions without domain } }, ...]`.
  * The callers' answers are synthesized once (cached on disk by seed, voices, noise and conversation), then every
  * configuration decodes all of them as fast as it can (no real-time pacing, so no latency figures: use bench:slots
@@ -106,7 +106,7 @@ async function recognise(stream: SttStream, events: AsyncIterator<SttEvent>, pcm
 
 async function main(): Promise<void> {
   const [configFile, ...rest] = process.argv.slice(2);
-  if (!configFile) throw new Error('usage: node bench/slots/sweep.ts configs.json [bench:slots options]');
+  if (!configFile) throw new Error('usage: npm run bench:slots:sweep -- configs.json [bench:slots options]');
   const configs = JSON.parse(await readFile(configFile, 'utf8')) as SweepConfig[];
   const options = parseOptions(['--calls', String(ALL_VOICES.length * 3), ...rest]);
   const agent = loadAgentFile(DEFAULT_AGENT_FILE);

@@ -38,11 +38,17 @@ export interface PocketSphinxSearchParameters {
   maxHmmsPerFrame: number;
   /** Frames of phone-loop lookahead, `-pl_window` (0 turns the phone loop off). */
   phoneLookaheadWindow: number;
+  /** Front end: subtract the estimated noise spectrum, `-remove_noise`. */
+  removeNoise: boolean;
+  /** Front end: drop the frames its own voice activity detector takes for silence, `-remove_silence`. */
+  removeSilence: boolean;
 }
 
 /**
- * Tuned with `npm run bench:slots` and `bench/slots/sweep.ts` on half of the generator's voices (seed 1), checked on
- * the other half and on other seeds; see the commit that set them for the figures.
+ * PocketSphinx's own defaults: swept with `npm run bench:slots:sweep` on half of the generator's voices (seed 1),
+ * slot accuracy is flat around them (language weights x0.7-1.0, any word insertion penalty, silence and phone
+ * penalties, filler probability up to 1e-2) and falls off with a heavier language model; nothing measured better
+ * held on the other voices and seeds (docs/BENCHMARKS.md, bench:slots).
  */
 export const DEFAULT_SEARCH_PARAMETERS: Readonly<PocketSphinxSearchParameters> = {
   languageWeight: 6.5,
@@ -62,6 +68,8 @@ export const DEFAULT_SEARCH_PARAMETERS: Readonly<PocketSphinxSearchParameters> =
   topGaussians: 4,
   maxHmmsPerFrame: 30_000,
   phoneLookaheadWindow: 5,
+  removeNoise: true,
+  removeSilence: true,
 };
 
 const FLAGS: Readonly<Record<keyof PocketSphinxSearchParameters, string>> = {
@@ -82,6 +90,8 @@ const FLAGS: Readonly<Record<keyof PocketSphinxSearchParameters, string>> = {
   topGaussians: '-topn',
   maxHmmsPerFrame: '-maxhmmpf',
   phoneLookaheadWindow: '-pl_window',
+  removeNoise: '-remove_noise',
+  removeSilence: '-remove_silence',
 };
 
 /** The decoder's command-line arguments for `overrides` on top of DEFAULT_SEARCH_PARAMETERS. */

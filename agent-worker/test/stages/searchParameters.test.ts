@@ -32,7 +32,7 @@ describe('pocketsphinx search parameters', () => {
     built.length = 0;
   });
 
-  it('a decoder is built with the tuned parameters, which the library accepts', async () => {
+  it('a decoder is built with the default search parameters, which the library accepts', async () => {
     stt = await PocketSphinxStt.create({ domain: pizzeria, idleDecoders: 1 });
     const args = built[0];
     expect(args?.['-lw']).toBe(String(DEFAULT_SEARCH_PARAMETERS.languageWeight));

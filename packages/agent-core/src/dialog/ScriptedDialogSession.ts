@@ -8,7 +8,9 @@ import {
   type Understanding,
 } from '../nlu/index.ts';
 import type { ChatMessage, DialogChunk, DialogSession, DialogTurnInput } from '../stages/index.ts';
+import { chooseChange } from './changeChoice.ts';
 import { HANDOFFS, UPSET_SCORE } from './handoff.ts';
+import { NameRepair } from './NameRepair.ts';
 import { guessSize, QuestionLadder, RepeatGuard } from './repair.ts';
 import {
   acknowledgeAdded,
@@ -27,7 +29,6 @@ import {
 } from './replies.ts';
 
 import {
-  CONFIRM_NAME_BELOW,
   carriesAnswer,
   categoryNamed,
   declinesPhone,
@@ -63,13 +64,11 @@ export class ScriptedDialogSession implements DialogSession {
   #humanDeclined = false;
   /** Set by a repair that gives up on a slot: the reply hands the call to a person. */
   #handingOff: string | undefined;
-  #nameSkipped = false;
   #phoneDeclined = false;
   #askedHouseNumber = false;
   /** The caller said no to "Did you say medium?": offer the choices next. */
   #guessRejected = false;
-  /** The caller said no to the name the agent heard: ask to spell it. */
-  #spellName = false;
+  readonly #names = new NameRepair();
 
   constructor(config: AgentConfig) {
     this.#config = config;
@@ -92,7 +91,13 @@ export class ScriptedDialogSession implements DialogSession {
     if (this.#closed || signal.aborted) return;
     this.#catchUp(input);
     const expecting = this.#expectation();
-    const text = chooseHypothesis(this.#tracker.nlu, input.userText, input.alternatives ?? [], expecting);
+    const hypotheses = [input.userText, ...(input.alternatives ?? [])];
+    const text = chooseChange(
+      this.#tracker,
+      chooseHypothesis(this.#tracker.nlu, input.userText, input.alternatives ?? [], expecting),
+      hypotheses,
+      expecting,
+    );
     const reply = this.#decide(text, input.hints, input.confidence);
     this.#tracker.noteAgentTurn(reply.sentences.join(' '));
     for (const [i, sentence] of reply.sentences.entries()) {
@@ -209,7 +214,7 @@ export class ScriptedDialogSession implements DialogSession {
 
   #skipFilledSlots(): void {
     const customer = this.#tracker.customer;
-    if (this.#stage === 'name' && (customer.name || this.#nameSkipped)) this.#stage = 'address';
+    if (this.#stage === 'name' && (customer.name || this.#names.skipped)) this.#stage = 'address';
     // An address without a house number is asked about once more ("What's the house number on Oak Street?").
     const numbered = customer.address !== null && /^\d/.test(customer.address);
     if (this.#stage === 'address' && customer.address && (numbered || this.#askedHouseNumber))
@@ -253,11 +258,15 @@ export class ScriptedDialogSession implements DialogSession {
       };
     }
     if (u.goodbye && heard.touched === 0) return { sentences: [this.#config.goodbye], end: true };
+    const spelling =
+      stageBefore === 'name' && this.#names.awaitingSpelling && !pending
+        ? this.#takeSpelling(customerBefore.name)
+        : [];
     const unsure =
       stageBefore === 'name' ? this.#confirmUnsureName(customerBefore.name, confidence) : undefined;
     if (unsure) return unsure;
 
-    const sentences: string[] = [];
+    const sentences: string[] = [...spelling];
     const accepted = pending !== undefined && u.yes && u.ops.length === 0;
     this.#guessRejected = pending !== undefined && u.no;
     if (pending?.reject && u.no && !u.name) sentences.push(...pending.reject());
@@ -374,6 +383,8 @@ export class ScriptedDialogSession implements DialogSession {
     }
     if (this.#stage === 'order' && order.isEmpty) return [orderExample(this.#config.menu)];
     if (this.#stage === 'order') this.#pending = { accept: () => this.#finishOrdering() };
+    if (this.#stage === 'name')
+      return this.#names.askSpelling() ? [REPAIR_QUESTIONS.name] : this.#giveUpOnSlot();
     return this.#stage === 'done' ? undefined : [REPAIR_QUESTIONS[this.#stage]];
   }
 
@@ -385,25 +396,35 @@ export class ScriptedDialogSession implements DialogSession {
     if (this.#stage === 'address' && this.#tracker.customer.address) this.#askedHouseNumber = true;
     return slotQuestion(this.#stage, this.#tracker, this.#config, {
       afterProgress,
-      spellName: this.#spellName,
+      spellName: this.#names.awaitingSpelling,
     });
   }
 
-  /** A name heard with low confidence is read back as a question instead of taken as heard. */
+  /** A name heard with low confidence is read back as a question instead of taken as heard (see NameRepair). */
   #confirmUnsureName(before: string | null, confidence: number | undefined): Reply | undefined {
     const name = this.#tracker.customer.name;
-    if (confidence === undefined || confidence >= CONFIRM_NAME_BELOW || !name || name === before)
-      return undefined;
+    if (!name || !this.#names.shouldCheck(name, before, confidence)) return undefined;
     this.#pending = {
       accept: () => [],
       reject: () => {
         this.#tracker.forgetName();
         this.#stage = 'name';
-        this.#spellName = true;
-        return ['Sorry about that.'];
+        if (this.#names.askSpelling()) return ['Sorry about that.'];
+        this.#names.skip();
+        this.#skipFilledSlots();
+        return ["Sorry about that. Let's go on without the name for now."];
       },
     };
     return { sentences: [`Did you say ${name}?`] };
+  }
+
+  /** The answer to "Could you spell your name?": the name as heard stands; without one the call goes on. */
+  #takeSpelling(before: string | null): string[] {
+    const name = this.#tracker.customer.name;
+    this.#names.spelled(name !== null && name !== before);
+    if (!this.#names.skipped) return [];
+    this.#skipFilledSlots();
+    return ["Let's go on without the name for now."];
   }
 
   /**
@@ -413,8 +434,7 @@ export class ScriptedDialogSession implements DialogSession {
   #giveUpOnSlot(): string[] {
     this.#ladder.reset();
     if (this.#stage === 'name') {
-      this.#nameSkipped = true;
-      this.#spellName = false;
+      this.#names.skip();
       this.#skipFilledSlots();
       return ["Let's go on without the name for now.", this.#prompt(true)];
     }

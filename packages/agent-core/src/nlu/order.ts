@@ -81,6 +81,15 @@ export class Order {
     return item.price ?? null;
   }
 
+  /** A copy to try operations on without changing this order. */
+  copy(): Order {
+    const copy = new Order([...this.#menu.values()]);
+    copy.#lines.push(...this.#lines.map((l) => ({ ...l })));
+    const focusAt = this.#focus ? this.#lines.indexOf(this.#focus) : -1;
+    copy.#focus = focusAt >= 0 ? copy.#lines[focusAt] : undefined;
+    return copy;
+  }
+
   /** Applies the operations in order; returns the lines they touched (for the spoken acknowledgement). */
   apply(ops: readonly OrderOp[]): OrderLine[] {
     const touched: OrderLine[] = [];

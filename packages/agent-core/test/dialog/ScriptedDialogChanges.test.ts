@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { ScriptedDialog } from '../../src/dialog/ScriptedDialog.ts';
+import type { ScriptedDialogSession } from '../../src/dialog/ScriptedDialogSession.ts';
+import { Nlu, numberLost } from '../../src/nlu/index.ts';
+import { pizzeria } from '../nlu/pizzeria.ts';
+import { turn } from './collect.ts';
+
+function session() {
+  return new ScriptedDialog({ config: pizzeria() }).createSession() as ScriptedDialogSession;
+}
+
+async function atReadBack(...order: string[]): Promise<ScriptedDialogSession> {
+  const s = session();
+  for (const u of [...order, "that's all", 'my name is maria', '12 oak street', '555 123 4567'])
+    await turn(s, u);
+  return s;
+}
+
+describe('a change the best hypothesis lost, mended from the n-best list', () => {
+  it('takes the quantity an alternative heard when the best one would leave the order as it is', async () => {
+    const s = await atReadBack('a coke');
+    const { text } = await turn(s, 'no make that a coke', {
+      alternatives: ['uh make that a coke', 'no make that a two cokes'],
+    });
+    expect(s.tracker.order.lines).toEqual([{ name: 'coke', size: null, quantity: 2 }]);
+    expect(text).toContain('Let me read that back: two cokes');
+  });
+
+  it('does not trust "a" before a plural ("make that a cokes": the number was lost) when an alternative has it', async () => {
+    const s = await atReadBack('three cokes');
+    await turn(s, 'no make that a cokes', {
+      alternatives: ['nope make that a cokes', 'nope make that two cokes'],
+    });
+    expect(s.tracker.order.lines).toEqual([{ name: 'coke', size: null, quantity: 2 }]);
+  });
+
+  it('never takes another item from the alternatives (that would be a guess, not a mend)', async () => {
+    const s = await atReadBack('a coke');
+    const { text } = await turn(s, 'no make that a coke', { alternatives: ['no make that a lemonade'] });
+    expect(s.tracker.order.lines).toEqual([{ name: 'coke', size: null, quantity: 1 }]);
+    expect(text).toContain("didn't catch the change");
+  });
+
+  it('keeps the best hypothesis when its change takes', async () => {
+    const s = await atReadBack('a coke');
+    await turn(s, 'no make that three cokes', { alternatives: ['no make that two cokes'] });
+    expect(s.tracker.order.lines).toEqual([{ name: 'coke', size: null, quantity: 3 }]);
+  });
+});
+
+describe('a number lost by the recogniser', () => {
+  const nlu = new Nlu({ menu: pizzeria().menu.items });
+
+  it.each([
+    ['make that a margherita pizzas', true],
+    ['make that a large pepperoni pizzas', true],
+    ['an orders of chicken wings', false],
+    ['make that a margherita pizza', false],
+    ['make that two margherita pizzas', false],
+    ['a chicken wings', false],
+  ])('"%s": %s', (text, lost) => {
+    expect(numberLost(nlu, text)).toBe(lost);
+  });
+});

@@ -4,14 +4,14 @@ import {
   chooseHypothesis,
   type Expectation,
   type OrderLine,
-  type OrderOp,
   type Understanding,
 } from '../nlu/index.ts';
 import type { ChatMessage, DialogChunk, DialogSession, DialogTurnInput } from '../stages/index.ts';
 import { chooseChange } from './changeChoice.ts';
 import { HANDOFFS, UPSET_SCORE } from './handoff.ts';
 import { NameRepair } from './NameRepair.ts';
-import { guessSize, QuestionLadder, RepeatGuard } from './repair.ts';
+import { type RepairMove, RepairPolicy } from './RepairPolicy.ts';
+import { RepeatGuard } from './repair.ts';
 import {
   acknowledgeAdded,
   acknowledgeDetails,
@@ -20,10 +20,7 @@ import {
   categoryQuestion,
   changeNotCaught,
   hintSentence,
-  orderExample,
-  REPAIR_QUESTIONS,
   readBack,
-  sizeChoices,
   slotQuestion,
   smallTalkReply,
 } from './replies.ts';
@@ -38,7 +35,6 @@ import {
   type Reply,
   removedLines,
   type Stage,
-  sizesOf,
   touchedLines,
 } from './scriptedFacts.ts';
 
@@ -56,22 +52,19 @@ export class ScriptedDialogSession implements DialogSession {
   #reviewing = false;
   #userTurnsSeen = 0;
   #closed = false;
-  readonly #ladder = new QuestionLadder();
   readonly #guard = new RepeatGuard();
   #pending: Pending | undefined;
   #offeredHuman = false;
-  /** The caller said no to a person once: a slot that fails again is left or handed over, not asked round again. */
-  #humanDeclined = false;
   /** Set by a repair that gives up on a slot: the reply hands the call to a person. */
   #handingOff: string | undefined;
   #phoneDeclined = false;
   #askedHouseNumber = false;
-  /** The caller said no to "Did you say medium?": offer the choices next. */
-  #guessRejected = false;
   readonly #names = new NameRepair();
+  readonly #repairs: RepairPolicy;
 
   constructor(config: AgentConfig) {
     this.#config = config;
+    this.#repairs = new RepairPolicy(config, this.#names);
     this.#tracker = new CallTracker({
       menu: config.menu,
       knowledge: config.knowledge,
@@ -268,7 +261,7 @@ export class ScriptedDialogSession implements DialogSession {
 
     const sentences: string[] = [...spelling];
     const accepted = pending !== undefined && u.yes && u.ops.length === 0;
-    this.#guessRejected = pending !== undefined && u.no;
+    this.#repairs.guessRejected(pending !== undefined && u.no);
     if (pending?.reject && u.no && !u.name) sentences.push(...pending.reject());
     if (accepted) {
       sentences.push(...pending.accept());
@@ -276,7 +269,7 @@ export class ScriptedDialogSession implements DialogSession {
     }
     if (offeredHuman && u.no) {
       sentences.push("Okay, let's keep going.");
-      this.#humanDeclined = true;
+      this.#repairs.humanDeclined();
     }
     sentences.push(...answers(u, this.#tracker, this.#config.menu));
     if (sentences.length === 0 && heard.touched === 0 && u.smallTalk)
@@ -299,7 +292,10 @@ export class ScriptedDialogSession implements DialogSession {
       sentences.length > 0 || heard.touched > 0 || carriesAnswer(u) || this.#stage !== stageBefore;
     if (!understood) {
       this.#misunderstandings++;
-      if (this.#misunderstandings >= this.#config.handoff.maxMisunderstandings) {
+      // With an order taken, the repair ladder moves the call on to the read-back, where the caller can check and
+      // correct all of it; a person is for a call with nothing to read back, or a read-back that is not answered.
+      const nothingToReadBack = this.#tracker.order.isEmpty || this.#stage === 'confirm';
+      if (this.#misunderstandings >= this.#config.handoff.maxMisunderstandings && nothingToReadBack) {
         return {
           sentences: ["I'm sorry, I'm having trouble understanding. Let me get a person to help you."],
           handoff: `${this.#misunderstandings} misunderstood turns in a row`,
@@ -308,7 +304,7 @@ export class ScriptedDialogSession implements DialogSession {
     } else this.#misunderstandings = 0;
     // A question of our own ("which pizza?") is the prompt already.
     if (category) {
-      this.#ladder.reset();
+      this.#repairs.reset();
       return { sentences };
     }
     // Progress on the question itself: an item for "anything else?", any change for the read-back. A new question
@@ -328,12 +324,39 @@ export class ScriptedDialogSession implements DialogSession {
 
   /** The next question, changing tack (a repair) when the caller has not got past the same one twice. */
   #ask(u: Understanding, progressed: boolean, afterProgress: boolean): string[] {
-    const failures = this.#ladder.step(this.#slotKey(), progressed);
-    const repair = failures >= 2 ? this.#repair(u, failures) : undefined;
-    if (repair) return repair;
+    const order = this.#tracker.order;
+    const missingSize = this.#stage === 'order' ? order.lineMissingSize : undefined;
+    const slot = { stage: this.#stage, key: this.#slotKey(), order, missingSize };
+    const { failures, repair } = this.#repairs.next(slot, progressed, u);
+    if (repair) return this.#applyRepair(repair);
     if (this.#stage === 'confirm' && failures === 0)
-      return readBack(this.#tracker.order, this.#tracker.customer, this.#config.menu.currency);
+      return readBack(order, this.#tracker.customer, this.#config.menu.currency);
     return [this.#prompt(afterProgress)];
+  }
+
+  #applyRepair(repair: RepairMove): string[] {
+    if (repair.pending) this.#pending = repair.pending;
+    if (repair.onYes === 'finish_order') this.#pending = { accept: () => this.#finishOrdering() };
+    if (repair.offerHuman) this.#offeredHuman = true;
+    if (repair.handoff) this.#handingOff = repair.handoff;
+    if (repair.question !== undefined) return [...repair.say, repair.question];
+    if (repair.handoff) return repair.say;
+    if (repair.move === 'finish_order') this.#finishOrdering();
+    if (repair.move === 'skip_name') {
+      this.#names.skip();
+      this.#skipFilledSlots();
+    }
+    if (repair.move === 'skip_phone') {
+      this.#phoneDeclined = true;
+      this.#skipFilledSlots();
+    }
+    if (this.#stage !== 'confirm') return [...repair.say, this.#prompt(true)];
+    // Said in place of the plain "Shall I place the order?" (a change of the order after it is read back again).
+    if (repair.move === 'skip_phone') this.#repairs.asked('confirm');
+    return [
+      ...repair.say,
+      ...readBack(this.#tracker.order, this.#tracker.customer, this.#config.menu.currency),
+    ];
   }
 
   #slotKey(): string {
@@ -341,51 +364,6 @@ export class ScriptedDialogSession implements DialogSession {
     const missing = this.#tracker.order.lineMissingSize;
     if (missing) return `size:${missing.name}`;
     return this.#tracker.order.isEmpty ? 'order' : 'more';
-  }
-
-  /** A different way to get past a slot after two failed asks; undefined to ask plainly again. */
-  #repair(u: Understanding, failures: number): string[] | undefined {
-    const order = this.#tracker.order;
-    const missing = this.#stage === 'order' ? order.lineMissingSize : undefined;
-    if (failures >= 3 && this.#stage === 'order' && !missing && !order.isEmpty) {
-      this.#stage = 'name';
-      this.#ladder.reset();
-      this.#skipFilledSlots();
-      return ["I'll take that as everything for now.", this.#prompt(true)];
-    }
-    if (failures >= 3 && this.#stage === 'phone') {
-      this.#phoneDeclined = true;
-      this.#stage = 'confirm';
-      this.#ladder.step('confirm', true);
-      return [
-        "No problem, we'll go without a phone number.",
-        ...readBack(order, this.#tracker.customer, this.#config.menu.currency),
-      ];
-    }
-    // A rejected guess ("Did you say medium?" "no") gets the choices before a person is offered.
-    if (failures === 3 && missing && this.#guessRejected) {
-      this.#guessRejected = false;
-      return [sizeChoices(missing, sizesOf(this.#config, missing.name))];
-    }
-    if (failures >= 2 && this.#humanDeclined) return this.#giveUpOnSlot();
-    if (failures >= 3) {
-      this.#offeredHuman = true;
-      this.#ladder.reset();
-      return ["I'm sorry this is taking a while. Would you like me to get a person to help you?"];
-    }
-    if (missing) {
-      const sizes = sizesOf(this.#config, missing.name);
-      const guess = guessSize(u.words, sizes);
-      if (!guess) return [sizeChoices(missing, sizes)];
-      const set: OrderOp = { kind: 'set_size', target: { name: missing.name }, size: guess };
-      this.#pending = { accept: () => [acknowledgeAdded(order.apply([set]))] };
-      return [`Did you say ${guess}?`];
-    }
-    if (this.#stage === 'order' && order.isEmpty) return [orderExample(this.#config.menu)];
-    if (this.#stage === 'order') this.#pending = { accept: () => this.#finishOrdering() };
-    if (this.#stage === 'name')
-      return this.#names.askSpelling() ? [REPAIR_QUESTIONS.name] : this.#giveUpOnSlot();
-    return this.#stage === 'done' ? undefined : [REPAIR_QUESTIONS[this.#stage]];
   }
 
   #prompt(afterProgress: boolean): string {
@@ -425,21 +403,6 @@ export class ScriptedDialogSession implements DialogSession {
     if (!this.#names.skipped) return [];
     this.#skipFilledSlots();
     return ["Let's go on without the name for now."];
-  }
-
-  /**
-   * A slot still failing after the caller declined a person: the name is left out (the caller can still give it
-   * any time), anything else goes to a person rather than round the same questions again.
-   */
-  #giveUpOnSlot(): string[] {
-    this.#ladder.reset();
-    if (this.#stage === 'name') {
-      this.#names.skip();
-      this.#skipFilledSlots();
-      return ["Let's go on without the name for now.", this.#prompt(true)];
-    }
-    this.#handingOff = `the ${this.#slotKey()} question failed again after the caller declined a person`;
-    return ["I'm sorry, I'm not getting this right. Let me get a person to help you. One moment please."];
   }
 
   #finishOrdering(): string[] {

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { ScriptedDialog } from '../../src/dialog/ScriptedDialog.ts';
+import type { ScriptedDialogSession } from '../../src/dialog/ScriptedDialogSession.ts';
+import { pizzeria } from '../nlu/pizzeria.ts';
+import { turn } from './collect.ts';
+
+function session() {
+  return new ScriptedDialog({ config: pizzeria() }).createSession() as ScriptedDialogSession;
+}
+
+async function play(s: ScriptedDialogSession, ...utterances: string[]) {
+  const replies: string[] = [];
+  for (const u of utterances) replies.push((await turn(s, u)).text);
+  return replies;
+}
+
+describe('a call that converges with a recogniser that mishears', () => {
+  it('does not take a number said on its own for a quantity when asked for anything else ("that\'s it" heard as "three")', async () => {
+    const s = session();
+    const [, reply] = await play(s, 'two caesar salads', 'three');
+    expect(s.tracker.order.lines).toEqual([{ name: 'caesar salad', size: null, quantity: 2 }]);
+    expect(reply).toContain("didn't get that");
+    await play(s, 'make it three');
+    expect(s.tracker.order.lines).toEqual([{ name: 'caesar salad', size: null, quantity: 3 }]);
+  });
+
+  it('with an order taken, moves on to the read-back after misunderstood turns instead of handing off', async () => {
+    const s = session();
+    const replies = await play(s, 'a coke', 'highland late in', 'highland late in', 'highland lake way');
+    expect(replies[3]).toBe(
+      "Sorry, I didn't get that. I'll take that as everything for now. Can I get a name for the order?",
+    );
+    const more = await play(s, 'my name is maria', '12 oak street', 'skip');
+    expect(more.at(-1)).toMatch(/^Let me read that back: a coke for Maria/);
+  });
+
+  it('reads the order back when the repair moves the call on to the confirmation', async () => {
+    const s = session();
+    await play(s, 'a coke', 'my name is ana', 'twelve oak street');
+    const [reply] = await play(s, 'five five five one two three four');
+    expect(reply).toMatch(/Let me read that back: a coke for Ana, delivered to 12 Oak Street\./);
+  });
+});

@@ -13,8 +13,8 @@ export interface RepairMove {
   say: string[];
   /** The repair's own question ("Did you say medium?", "Which size: ..."). */
   question?: string;
-  /** finish_order: on to the name with the order as it is; skip_phone: on without a phone; skip_name: likewise. */
-  move?: 'finish_order' | 'skip_phone' | 'skip_name';
+  /** finish_order: on to the name with the order as it is; skip_*: on without that detail. */
+  move?: 'finish_order' | 'skip_phone' | 'skip_name' | 'skip_address';
   /** A yes/no the repair asked about the order ("Did you say medium?"): what a yes does. */
   pending?: Pending;
   /** A yes to the repair's question makes this move ("Is that everything for your order?"). */
@@ -23,6 +23,9 @@ export interface RepairMove {
   /** The call goes to a person, for this reason. */
   handoff?: string;
 }
+
+const OFFER_HUMAN = "I'm sorry this is taking a while. Would you like me to get a person to help you?";
+const DETAILS: ReadonlySet<Stage> = new Set(['address', 'phone', 'confirm']);
 
 /** Where the call is, as far as the repair policy needs to know. */
 export interface SlotInFocus {
@@ -74,13 +77,49 @@ export class RepairPolicy {
   }
 
   /**
-   * The agent is about to ask `slot.key` again (`progressed`: the caller's answer got somewhere with it): how many
-   * asks in a row failed, and the repair to make instead of asking plainly (undefined: ask plainly).
+   * The agent is about to ask `slot.key` again (`progressed`: the caller's answer got somewhere with it;
+   * `understood`: it was understood at all): how many asks in a row failed, and the repair to make instead of
+   * asking plainly (undefined: ask plainly).
    */
-  next(slot: SlotInFocus, progressed: boolean, u: Understanding): { failures: number; repair?: RepairMove } {
+  next(
+    slot: SlotInFocus,
+    progressed: boolean,
+    u: Understanding,
+    understood: boolean,
+  ): { failures: number; repair?: RepairMove } {
     const failures = this.#ladder.step(slot.key, progressed);
-    const repair = failures >= 2 ? this.#repair(slot, u, failures) : undefined;
+    const repair = DETAILS.has(slot.stage)
+      ? this.#detailRepair(slot, failures, understood)
+      : failures >= 2
+        ? this.#repair(slot, u, failures)
+        : undefined;
     return repair ? { failures, repair } : { failures };
+  }
+
+  /**
+   * The address, the phone and the read-back are asked twice at most (the second time in other words when the
+   * answer was not understood at all): then the phone is gone without, and for the address and the read-back a
+   * person is offered; when the caller would rather go on, the address is left for the restaurant to confirm and a
+   * read-back still not agreed goes to a person.
+   */
+  #detailRepair(slot: SlotInFocus, failures: number, understood: boolean): RepairMove | undefined {
+    const stage = slot.stage as 'address' | 'phone' | 'confirm';
+    if (failures === 0) return undefined;
+    if (failures === 1)
+      return stage === 'confirm' || understood ? undefined : { say: [], question: REPAIR_QUESTIONS[stage] };
+    if (stage === 'phone')
+      return { say: ["No problem, we'll go without a phone number."], move: 'skip_phone' };
+    if (this.#humanDeclined) {
+      this.#ladder.reset();
+      if (stage === 'address')
+        return {
+          say: ["I'll note what I have, and we'll confirm the address with you."],
+          move: 'skip_address',
+        };
+      return this.#giveUp(slot);
+    }
+    this.#ladder.reset();
+    return { say: [], question: OFFER_HUMAN, offerHuman: true };
   }
 
   #repair(slot: SlotInFocus, u: Understanding, failures: number): RepairMove | undefined {
@@ -89,8 +128,6 @@ export class RepairPolicy {
       this.#ladder.reset();
       return { say: ["I'll take that as everything for now."], move: 'finish_order' };
     }
-    if (failures >= 3 && stage === 'phone')
-      return { say: ["No problem, we'll go without a phone number."], move: 'skip_phone' };
     // A rejected guess ("Did you say medium?" "no") gets the choices before a person is offered.
     if (failures === 3 && missing && this.#guessRejected) {
       this.#guessRejected = false;
@@ -99,11 +136,7 @@ export class RepairPolicy {
     if (failures >= 2 && this.#humanDeclined) return this.#giveUp(slot);
     if (failures >= 3) {
       this.#ladder.reset();
-      return {
-        say: [],
-        question: "I'm sorry this is taking a while. Would you like me to get a person to help you?",
-        offerHuman: true,
-      };
+      return { say: [], question: OFFER_HUMAN, offerHuman: true };
     }
     if (missing) return this.#sizeGuess(missing, u.words, order);
     if (stage === 'order' && order.isEmpty) return { say: [], question: orderExample(this.#config.menu) };

@@ -7,6 +7,7 @@ import {
   type Understanding,
 } from '../nlu/index.ts';
 import type { ChatMessage, DialogChunk, DialogSession, DialogTurnInput } from '../stages/index.ts';
+import { CallStage } from './CallStage.ts';
 import { chooseChange } from './changeChoice.ts';
 import { HANDOFFS, UPSET_SCORE } from './handoff.ts';
 import { NameRepair } from './NameRepair.ts';
@@ -28,7 +29,6 @@ import {
 import {
   carriesAnswer,
   categoryNamed,
-  declinesPhone,
   detailsDiffer,
   etaAnswer,
   type Pending,
@@ -46,10 +46,7 @@ export class ScriptedDialogSession implements DialogSession {
   readonly #config: AgentConfig;
   readonly #tracker: CallTracker;
   readonly #usedHints = new Set<string>();
-  #stage: Stage = 'order';
   #misunderstandings = 0;
-  /** The caller said the read-back was wrong: the next prompt asks what to change. */
-  #reviewing = false;
   #userTurnsSeen = 0;
   #closed = false;
   readonly #guard = new RepeatGuard();
@@ -57,10 +54,9 @@ export class ScriptedDialogSession implements DialogSession {
   #offeredHuman = false;
   /** Set by a repair that gives up on a slot: the reply hands the call to a person. */
   #handingOff: string | undefined;
-  #phoneDeclined = false;
-  #askedHouseNumber = false;
   readonly #names = new NameRepair();
   readonly #repairs: RepairPolicy;
+  readonly #call: CallStage;
 
   constructor(config: AgentConfig) {
     this.#config = config;
@@ -70,10 +66,11 @@ export class ScriptedDialogSession implements DialogSession {
       knowledge: config.knowledge,
       handoffKeywords: config.handoff.keywords,
     });
+    this.#call = new CallStage(this.#tracker, this.#names);
   }
 
   get stage(): Stage {
-    return this.#stage;
+    return this.#call.current;
   }
 
   get tracker(): CallTracker {
@@ -83,7 +80,7 @@ export class ScriptedDialogSession implements DialogSession {
   async *respond(input: DialogTurnInput, signal: AbortSignal): AsyncIterable<DialogChunk> {
     if (this.#closed || signal.aborted) return;
     this.#catchUp(input);
-    const expecting = this.#expectation();
+    const expecting = this.#call.expectation(this.#pending !== undefined || this.#offeredHuman);
     const hypotheses = [input.userText, ...(input.alternatives ?? [])];
     const text = chooseChange(
       this.#tracker,
@@ -135,16 +132,10 @@ export class ScriptedDialogSession implements DialogSession {
     this.#userTurnsSeen = earlier.length + 1;
   }
 
-  #expectation(): Expectation {
-    if (this.#pending || this.#offeredHuman) return 'yesno';
-    if (this.#stage === 'order') return this.#tracker.order.lineMissingSize ? 'size' : 'order';
-    return this.#stage === 'done' ? 'none' : this.#stage;
-  }
-
   /** `expecting`: what the agent's last question asked for (by default, as the call stands now). */
   #hear(
     text: string,
-    expecting: Expectation = this.#expectation(),
+    expecting: Expectation = this.#call.expectation(this.#pending !== undefined || this.#offeredHuman),
   ): {
     understanding: Understanding;
     placed: boolean;
@@ -154,7 +145,7 @@ export class ScriptedDialogSession implements DialogSession {
     /** Lines the utterance named for a change that left them as they were. */
     unchanged: readonly OrderLine[];
   } {
-    const wasConfirming = this.#stage === 'confirm';
+    const wasConfirming = this.#call.current === 'confirm';
     const orderBefore = JSON.stringify(this.#tracker.order.lines);
     const heard = this.#tracker.hear(text, expecting);
     const { understanding } = heard;
@@ -163,8 +154,8 @@ export class ScriptedDialogSession implements DialogSession {
     const same = JSON.stringify(this.#tracker.order.lines) === orderBefore;
     const touched = same ? [] : heard.touched;
     const placed = wasConfirming && this.#tracker.confirmed;
-    if (placed) this.#stage = 'done';
-    this.#advance(understanding);
+    if (placed) this.#call.moveTo('done', false);
+    this.#call.advance(understanding);
     const removed = understanding.ops.some((o) => o.kind === 'remove');
     return {
       understanding,
@@ -176,45 +167,6 @@ export class ScriptedDialogSession implements DialogSession {
     };
   }
 
-  /** Moves past the order stage when the caller is done, and past slots the caller already filled. */
-  #advance(u: Understanding): void {
-    const from = this.#stage;
-    const order = this.#tracker.order;
-    const detail = u.name !== undefined || u.address !== undefined || u.phone !== undefined;
-    if (this.#stage === 'confirm' && u.no && u.ops.length === 0 && !detail) {
-      this.#stage = 'order';
-      this.#reviewing = true;
-      return;
-    }
-    // "no, the address is ..." after a rejected read-back: straight back to the read-back once complete.
-    if (this.#reviewing && (detail || u.ops.length > 0) && !order.isEmpty && !order.lineMissingSize) {
-      this.#reviewing = false;
-      this.#stage = 'name';
-    }
-    if (
-      this.#stage === 'order' &&
-      (u.doneOrdering || (u.no && u.ops.length === 0)) &&
-      !order.isEmpty &&
-      !order.lineMissingSize
-    ) {
-      this.#stage = 'name';
-    }
-    // Only an answer to the phone question declines it (not the "no" that finished an earlier slot).
-    // "no, remove the coke" said to the phone question objects to the order, it does not decline the phone.
-    if (from === 'phone' && u.ops.length === 0 && declinesPhone(u)) this.#phoneDeclined = true;
-    this.#skipFilledSlots();
-  }
-
-  #skipFilledSlots(): void {
-    const customer = this.#tracker.customer;
-    if (this.#stage === 'name' && (customer.name || this.#names.skipped)) this.#stage = 'address';
-    // An address without a house number is asked about once more ("What's the house number on Oak Street?").
-    const numbered = customer.address !== null && /^\d/.test(customer.address);
-    if (this.#stage === 'address' && customer.address && (numbered || this.#askedHouseNumber))
-      this.#stage = 'phone';
-    if (this.#stage === 'phone' && (customer.phone || this.#phoneDeclined)) this.#stage = 'confirm';
-  }
-
   #decide(text: string, hints: readonly string[], confidence: number | undefined): Reply {
     const coaching = hints.filter((h) => !this.#usedHints.has(h));
     for (const hint of coaching) this.#usedHints.add(hint);
@@ -224,15 +176,15 @@ export class ScriptedDialogSession implements DialogSession {
   }
 
   #replyTo(text: string, confidence: number | undefined): Reply {
-    if (this.#stage === 'done') return { sentences: [this.#config.goodbye], end: true };
-    const stageBefore = this.#stage;
+    if (this.#call.current === 'done') return { sentences: [this.#config.goodbye], end: true };
+    const stageBefore = this.#call.current;
     const customerBefore = { ...this.#tracker.customer };
     const pending = this.#pending;
     const offeredHuman = this.#offeredHuman;
     this.#handingOff = undefined;
     // The answer is heard as one to the question asked ("Did you say Margaret?": a yes is not a yes to the read-back
     // the call would otherwise be at), before that question is cleared.
-    const expecting = this.#expectation();
+    const expecting = this.#call.expectation(this.#pending !== undefined || this.#offeredHuman);
     this.#pending = undefined;
     this.#offeredHuman = false;
     const heard = this.#hear(text, expecting);
@@ -265,7 +217,7 @@ export class ScriptedDialogSession implements DialogSession {
     if (pending?.reject && u.no && !u.name) sentences.push(...pending.reject());
     if (accepted) {
       sentences.push(...pending.accept());
-      this.#advance(u);
+      this.#call.advance(u);
     }
     if (offeredHuman && u.no) {
       sentences.push("Okay, let's keep going.");
@@ -284,17 +236,17 @@ export class ScriptedDialogSession implements DialogSession {
     if (heard.removed) sentences.push(acknowledgeRemoved(removedLines(u)));
     if (heard.added) sentences.push(acknowledgeAdded(touchedLines(this.#tracker.order, u)));
     // A detail given or corrected outside its own question; the read-back says it again anyway.
-    if (this.#stage !== 'confirm' || stageBefore !== 'confirm')
+    if (this.#call.current !== 'confirm' || stageBefore !== 'confirm')
       sentences.push(...acknowledgeDetails(customerBefore, this.#tracker.customer, stageBefore));
 
     const detailsChanged = detailsDiffer(customerBefore, this.#tracker.customer);
     const understood =
-      sentences.length > 0 || heard.touched > 0 || carriesAnswer(u) || this.#stage !== stageBefore;
+      sentences.length > 0 || heard.touched > 0 || carriesAnswer(u) || this.#call.current !== stageBefore;
     if (!understood) {
       this.#misunderstandings++;
       // With an order taken, the repair ladder moves the call on to the read-back, where the caller can check and
       // correct all of it; a person is for a call with nothing to read back, or a read-back that is not answered.
-      const nothingToReadBack = this.#tracker.order.isEmpty || this.#stage === 'confirm';
+      const nothingToReadBack = this.#tracker.order.isEmpty || this.#call.current === 'confirm';
       if (this.#misunderstandings >= this.#config.handoff.maxMisunderstandings && nothingToReadBack) {
         return {
           sentences: ["I'm sorry, I'm having trouble understanding. Let me get a person to help you."],
@@ -309,12 +261,13 @@ export class ScriptedDialogSession implements DialogSession {
     }
     // Progress on the question itself: an item for "anything else?", any change for the read-back. A new question
     // (the slot moved on) starts its own count.
-    const slot = this.#slotKey();
+    const slot = this.#call.slotKey();
     const progressed =
       accepted ||
       ((slot === 'order' || slot === 'more') && heard.touched > 0) ||
       (slot === 'confirm' && (heard.touched > 0 || detailsChanged));
-    const ask = this.#ask(u, progressed, accepted || heard.touched > 0 || this.#stage !== stageBefore);
+    const afterProgress = accepted || heard.touched > 0 || this.#call.current !== stageBefore;
+    const ask = this.#ask(u, { progressed, afterProgress, understood });
     if (!understood)
       sentences.push(text.trim() === '' ? "Sorry, I didn't catch that." : "Sorry, I didn't get that.");
     if (this.#handingOff) return { sentences: [...sentences, ...ask], handoff: this.#handingOff };
@@ -323,15 +276,18 @@ export class ScriptedDialogSession implements DialogSession {
   }
 
   /** The next question, changing tack (a repair) when the caller has not got past the same one twice. */
-  #ask(u: Understanding, progressed: boolean, afterProgress: boolean): string[] {
+  #ask(
+    u: Understanding,
+    turn: { progressed: boolean; afterProgress: boolean; understood: boolean },
+  ): string[] {
     const order = this.#tracker.order;
-    const missingSize = this.#stage === 'order' ? order.lineMissingSize : undefined;
-    const slot = { stage: this.#stage, key: this.#slotKey(), order, missingSize };
-    const { failures, repair } = this.#repairs.next(slot, progressed, u);
+    const missingSize = this.#call.current === 'order' ? order.lineMissingSize : undefined;
+    const slot = { stage: this.#call.current, key: this.#call.slotKey(), order, missingSize };
+    const { failures, repair } = this.#repairs.next(slot, turn.progressed, u, turn.understood);
     if (repair) return this.#applyRepair(repair);
-    if (this.#stage === 'confirm' && failures === 0)
+    if (this.#call.current === 'confirm' && failures === 0)
       return readBack(order, this.#tracker.customer, this.#config.menu.currency);
-    return [this.#prompt(afterProgress)];
+    return [this.#prompt(turn.afterProgress)];
   }
 
   #applyRepair(repair: RepairMove): string[] {
@@ -344,13 +300,11 @@ export class ScriptedDialogSession implements DialogSession {
     if (repair.move === 'finish_order') this.#finishOrdering();
     if (repair.move === 'skip_name') {
       this.#names.skip();
-      this.#skipFilledSlots();
+      this.#call.skipFilled();
     }
-    if (repair.move === 'skip_phone') {
-      this.#phoneDeclined = true;
-      this.#skipFilledSlots();
-    }
-    if (this.#stage !== 'confirm') return [...repair.say, this.#prompt(true)];
+    if (repair.move === 'skip_address') this.#call.leaveAddress();
+    if (repair.move === 'skip_phone') this.#call.declinePhone();
+    if (this.#call.current !== 'confirm') return [...repair.say, this.#prompt(true)];
     // Said in place of the plain "Shall I place the order?" (a change of the order after it is read back again).
     if (repair.move === 'skip_phone') this.#repairs.asked('confirm');
     return [
@@ -359,20 +313,12 @@ export class ScriptedDialogSession implements DialogSession {
     ];
   }
 
-  #slotKey(): string {
-    if (this.#stage !== 'order') return this.#stage;
-    const missing = this.#tracker.order.lineMissingSize;
-    if (missing) return `size:${missing.name}`;
-    return this.#tracker.order.isEmpty ? 'order' : 'more';
-  }
-
   #prompt(afterProgress: boolean): string {
-    if (this.#stage === 'order' && this.#reviewing && afterProgress) {
-      this.#reviewing = false;
+    if (this.#call.takeReviewPrompt(afterProgress)) {
       return 'Sorry about that. What would you like to change?';
     }
-    if (this.#stage === 'address' && this.#tracker.customer.address) this.#askedHouseNumber = true;
-    return slotQuestion(this.#stage, this.#tracker, this.#config, {
+    this.#call.noteAddressPrompt();
+    return slotQuestion(this.#call.current, this.#tracker, this.#config, {
       afterProgress,
       spellName: this.#names.awaitingSpelling,
     });
@@ -386,10 +332,10 @@ export class ScriptedDialogSession implements DialogSession {
       accept: () => [],
       reject: () => {
         this.#tracker.forgetName();
-        this.#stage = 'name';
+        this.#call.moveTo('name', false);
         if (this.#names.askSpelling()) return ['Sorry about that.'];
         this.#names.skip();
-        this.#skipFilledSlots();
+        this.#call.skipFilled();
         return ["Sorry about that. Let's go on without the name for now."];
       },
     };
@@ -401,13 +347,12 @@ export class ScriptedDialogSession implements DialogSession {
     const name = this.#tracker.customer.name;
     this.#names.spelled(name !== null && name !== before);
     if (!this.#names.skipped) return [];
-    this.#skipFilledSlots();
+    this.#call.skipFilled();
     return ["Let's go on without the name for now."];
   }
 
   #finishOrdering(): string[] {
-    this.#stage = 'name';
-    this.#skipFilledSlots();
+    this.#call.moveTo('name');
     return [];
   }
 }

@@ -41,3 +41,14 @@ describe('a call that converges with a recogniser that mishears', () => {
     expect(reply).toMatch(/Let me read that back: a coke for Ana, delivered to 12 Oak Street\./);
   });
 });
+
+describe('an address that is not understood', () => {
+  it('is asked in other words the second time, and not a third time', async () => {
+    const s = session();
+    const replies = await play(s, 'a coke', "that's all", 'my name is maria', 'purple monkey', 'hmm');
+    expect(replies.slice(3)).toEqual([
+      "Sorry, I didn't get that. What's the street address, with the house number and the street name?",
+      "Sorry, I didn't get that. I'm sorry this is taking a while. Would you like me to get a person to help you?",
+    ]);
+  });
+});

@@ -95,20 +95,12 @@ describe('ScriptedDialog repair', () => {
     expect(wrongGuess[3]).toContain('Which size: small, medium or large?');
   });
 
-  it('offers a person after a slot fails three times, and hands off on yes', async () => {
+  it('offers a person when the address fails twice (never a third ask), and hands off on yes', async () => {
     const s = session();
-    const replies = await play(
-      s,
-      'a large pepperoni pizza',
-      "that's all",
-      'my name is maria',
-      'yes',
-      'okay',
-      'yes',
-    );
-    expect(replies.slice(3)).toEqual([
+    const replies = await play(s, 'a large pepperoni pizza', "that's all", 'my name is maria', 'yes', 'okay');
+    expect(replies.slice(2)).toEqual([
+      "Thanks, Maria. What's the delivery address?",
       "What's the delivery address?",
-      "What's the street address, with the house number and the street name?",
       "I'm sorry this is taking a while. Would you like me to get a person to help you?",
     ]);
     const handoff = await turn(s, 'yes please');
@@ -131,29 +123,19 @@ describe('ScriptedDialog repair', () => {
     expect(later).toContain('phone number');
   });
 
-  it('after the caller declined a person, an address that still fails hands the call to a person', async () => {
+  it('after the caller declined a person, an address that still fails is left to confirm and the call goes on', async () => {
     const s = session();
-    const offer = await play(
-      s,
-      'a large pepperoni pizza',
-      "that's all",
-      'my name is maria',
-      'okay',
-      'yes',
-      'okay',
-    );
+    const offer = await play(s, 'a large pepperoni pizza', "that's all", 'my name is maria', 'okay', 'yes');
     expect(offer.at(-1)).toContain('Would you like me to get a person');
-    const replies = await play(s, 'no thanks', 'okay');
+    const replies = await play(s, 'no thanks', 'okay', 'hmm');
     expect(replies).toEqual([
       "Okay, let's keep going. What's the delivery address?",
       "What's the delivery address?",
+      "Sorry, I didn't get that. I'll note what I have, and we'll confirm the address with you. And a phone number, in case the driver needs to reach you?",
     ]);
-    const handoff = await turn(s, 'yes');
-    expect(handoff.text).toContain('Let me get a person');
-    expect(handoff.chunks.at(-1)).toEqual({
-      type: 'handoff',
-      reason: 'the address question failed again after the caller declined a person',
-    });
+    // still correctable at any time
+    await play(s, '12 oak street');
+    expect(s.tracker.customer.address).toBe('12 Oak Street');
   });
 
   it('takes a spelled name after asking for it', async () => {
@@ -365,14 +347,21 @@ describe('ScriptedDialog read-back', () => {
     expect(reply).toBe('Sorry about that. What would you like to change?');
   });
 
-  it('asks again briefly when unsure, not the whole read-back', async () => {
+  it('asks again briefly when unsure, not the whole read-back, and offers a person instead of a third ask', async () => {
     const s = session();
     await play(s, ...toConfirm);
     const replies = await play(s, 'purple', 'banana');
     expect(replies).toEqual([
       "Sorry, I didn't get that. Shall I place the order?",
-      "Sorry, I didn't get that. Just yes or no: is that all correct?",
+      "Sorry, I didn't get that. I'm sorry this is taking a while. Would you like me to get a person to help you?",
     ]);
+  });
+
+  it('after the caller declined a person, a read-back still not agreed goes to a person', async () => {
+    const s = session();
+    await play(s, ...toConfirm, 'purple', 'banana');
+    const replies = await play(s, 'no thanks', 'purple', 'banana');
+    expect(replies.at(-1)).toContain('Let me get a person');
   });
 
   it('does not read a misheard word as yes outside a yes/no question', async () => {

@@ -1,0 +1,111 @@
+import type { CallTracker, Expectation, Understanding } from '../nlu/index.ts';
+import type { NameRepair } from './NameRepair.ts';
+import { declinesPhone, type Stage } from './scriptedFacts.ts';
+
+/**
+ * Where a scripted call is: the slot being filled (order, name, address, phone, the read-back, done), moved on when
+ * the caller finished ordering and past every slot already filled or given up on (a name that could not be had, an
+ * address left to confirm, a phone declined), and back to the order when the caller rejects the read-back.
+ */
+export class CallStage {
+  readonly #tracker: CallTracker;
+  readonly #names: NameRepair;
+  #stage: Stage = 'order';
+  /** The caller said the read-back was wrong: the next prompt asks what to change. */
+  #reviewing = false;
+  #phoneDeclined = false;
+  #askedHouseNumber = false;
+  /** The address could not be had: left for the restaurant to confirm (the caller can still give it). */
+  #addressLeft = false;
+
+  constructor(tracker: CallTracker, names: NameRepair) {
+    this.#tracker = tracker;
+    this.#names = names;
+  }
+
+  get current(): Stage {
+    return this.#stage;
+  }
+
+  /** Goes to `stage`; with `skipFilled`, on past the slots already filled. */
+  moveTo(stage: Stage, skipFilled = true): void {
+    this.#stage = stage;
+    if (skipFilled) this.skipFilled();
+  }
+
+  leaveAddress(): void {
+    this.#addressLeft = true;
+    this.skipFilled();
+  }
+
+  declinePhone(): void {
+    this.#phoneDeclined = true;
+    this.skipFilled();
+  }
+
+  /** What the agent's question at this stage asks for (`yesNo`: the agent asked a yes/no question of its own). */
+  expectation(yesNo: boolean): Expectation {
+    if (yesNo) return 'yesno';
+    if (this.#stage === 'order') return this.#tracker.order.lineMissingSize ? 'size' : 'order';
+    return this.#stage === 'done' ? 'none' : this.#stage;
+  }
+
+  /** The question's key for the repair ladder: the stage, or "size:<item>", "order" and "more" in the order stage. */
+  slotKey(): string {
+    if (this.#stage !== 'order') return this.#stage;
+    const missing = this.#tracker.order.lineMissingSize;
+    if (missing) return `size:${missing.name}`;
+    return this.#tracker.order.isEmpty ? 'order' : 'more';
+  }
+
+  /** The first prompt after progress on a rejected read-back asks what to change (once). */
+  takeReviewPrompt(afterProgress: boolean): boolean {
+    if (this.#stage !== 'order' || !this.#reviewing || !afterProgress) return false;
+    this.#reviewing = false;
+    return true;
+  }
+
+  /** The address question is about to ask for the house number of a street heard without one. */
+  noteAddressPrompt(): void {
+    if (this.#stage === 'address' && this.#tracker.customer.address) this.#askedHouseNumber = true;
+  }
+
+  /** Moves past the order stage when the caller is done, and past slots the caller already filled. */
+  advance(u: Understanding): void {
+    const from = this.#stage;
+    const order = this.#tracker.order;
+    const detail = u.name !== undefined || u.address !== undefined || u.phone !== undefined;
+    if (this.#stage === 'confirm' && u.no && u.ops.length === 0 && !detail) {
+      this.#stage = 'order';
+      this.#reviewing = true;
+      return;
+    }
+    // "no, the address is ..." after a rejected read-back: straight back to the read-back once complete.
+    if (this.#reviewing && (detail || u.ops.length > 0) && !order.isEmpty && !order.lineMissingSize) {
+      this.#reviewing = false;
+      this.#stage = 'name';
+    }
+    if (
+      this.#stage === 'order' &&
+      (u.doneOrdering || (u.no && u.ops.length === 0)) &&
+      !order.isEmpty &&
+      !order.lineMissingSize
+    ) {
+      this.#stage = 'name';
+    }
+    // Only an answer to the phone question declines it (not the "no" that finished an earlier slot).
+    // "no, remove the coke" said to the phone question objects to the order, it does not decline the phone.
+    if (from === 'phone' && u.ops.length === 0 && declinesPhone(u)) this.#phoneDeclined = true;
+    this.skipFilled();
+  }
+
+  skipFilled(): void {
+    const customer = this.#tracker.customer;
+    if (this.#stage === 'name' && (customer.name || this.#names.skipped)) this.#stage = 'address';
+    // An address without a house number is asked about once more ("What's the house number on Oak Street?").
+    const numbered = customer.address !== null && /^\d/.test(customer.address);
+    const addressDone = customer.address && (numbered || this.#askedHouseNumber);
+    if (this.#stage === 'address' && (addressDone || this.#addressLeft)) this.#stage = 'phone';
+    if (this.#stage === 'phone' && (customer.phone || this.#phoneDeclined)) this.#stage = 'confirm';
+  }
+}

@@ -70,12 +70,17 @@ export class CallStage {
     if (this.#stage === 'address' && this.#tracker.customer.address) this.#askedHouseNumber = true;
   }
 
-  /** Moves past the order stage when the caller is done, and past slots the caller already filled. */
-  advance(u: Understanding): void {
+  /**
+   * Moves past the order stage when the caller is done, and past slots the caller already filled. `expecting`:
+   * what the answer answered; a no to a yes/no question of the agent's own ("Would you like a person?") said at
+   * the read-back is not a no to the read-back.
+   */
+  advance(u: Understanding, expecting?: Expectation): void {
     const from = this.#stage;
     const order = this.#tracker.order;
     const detail = u.name !== undefined || u.address !== undefined || u.phone !== undefined;
-    if (this.#stage === 'confirm' && u.no && u.ops.length === 0 && !detail) {
+    const rejectsReadBack = u.no && u.ops.length === 0 && !detail && expecting !== 'yesno';
+    if (this.#stage === 'confirm' && rejectsReadBack) {
       this.#stage = 'order';
       this.#reviewing = true;
       return;

@@ -1,5 +1,8 @@
 import { CONFIRM_NAME_BELOW } from './scriptedFacts.ts';
 
+/** The share of the n-best hypotheses saying the same name from which the name is taken without a check. */
+const NAMES_AGREE_FROM = 0.6;
+
 /**
  * How the agent gets a name past a recogniser that mishears names, in a bounded number of turns: a name heard with
  * low confidence is checked once ("Did you say Sarah Miller?"); after a no (or a name question that failed twice)
@@ -22,10 +25,21 @@ export class NameRepair {
     return this.#skipped;
   }
 
-  /** Whether a name just heard (`name`, `before` it was heard) is read back as a question instead of taken. */
-  shouldCheck(name: string | null, before: string | null, confidence: number | undefined): boolean {
+  /**
+   * Whether a name just heard (`name`, `before` it was heard) is read back as a question instead of taken: when
+   * the recogniser was unsure of it and, when it gave other hypotheses, they do not agree on the name (`agreement`,
+   * the share that say the same name). A name taken is still said back ("Thanks, Sarah.", the read-back), and the
+   * caller can correct it at any time: a check costs a turn, so it is kept for names likely wrong.
+   */
+  shouldCheck(
+    name: string | null,
+    before: string | null,
+    confidence: number | undefined,
+    agreement: () => number | undefined,
+  ): boolean {
     if (!name || name === before || this.#spellAsked) return false;
-    return confidence !== undefined && confidence < CONFIRM_NAME_BELOW;
+    if (confidence === undefined || confidence >= CONFIRM_NAME_BELOW) return false;
+    return (agreement() ?? 0) < NAMES_AGREE_FROM;
   }
 
   /** The agent asks the caller to spell the name (after a wrong check or failed asks); false once it did. */

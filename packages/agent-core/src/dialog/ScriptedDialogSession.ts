@@ -4,6 +4,7 @@ import {
   chooseHypothesis,
   type Expectation,
   type OrderLine,
+  rescoreHypotheses,
   type Understanding,
 } from '../nlu/index.ts';
 import type { ChatMessage, DialogChunk, DialogSession, DialogTurnInput } from '../stages/index.ts';
@@ -55,6 +56,8 @@ export class ScriptedDialogSession implements DialogSession {
   /** Set by a repair that gives up on a slot: the reply hands the call to a person. */
   #handingOff: string | undefined;
   readonly #names = new NameRepair();
+  /** The recogniser's hypotheses of the turn being answered, best first. */
+  #hypotheses: readonly string[] = [];
   readonly #repairs: RepairPolicy;
   readonly #call: CallStage;
 
@@ -82,6 +85,7 @@ export class ScriptedDialogSession implements DialogSession {
     this.#catchUp(input);
     const expecting = this.#call.expectation(this.#pending !== undefined || this.#offeredHuman);
     const hypotheses = [input.userText, ...(input.alternatives ?? [])];
+    this.#hypotheses = hypotheses;
     const text = chooseChange(
       this.#tracker,
       chooseHypothesis(this.#tracker.nlu, input.userText, input.alternatives ?? [], expecting),
@@ -155,7 +159,7 @@ export class ScriptedDialogSession implements DialogSession {
     const touched = same ? [] : heard.touched;
     const placed = wasConfirming && this.#tracker.confirmed;
     if (placed) this.#call.moveTo('done', false);
-    this.#call.advance(understanding);
+    this.#call.advance(understanding, expecting);
     const removed = understanding.ops.some((o) => o.kind === 'remove');
     return {
       understanding,
@@ -327,7 +331,13 @@ export class ScriptedDialogSession implements DialogSession {
   /** A name heard with low confidence is read back as a question instead of taken as heard (see NameRepair). */
   #confirmUnsureName(before: string | null, confidence: number | undefined): Reply | undefined {
     const name = this.#tracker.customer.name;
-    if (!name || !this.#names.shouldCheck(name, before, confidence)) return undefined;
+    // whether the n-best list agrees on the name, read only when a check is in question
+    const agreement = () => {
+      const [best = '', ...alternatives] = this.#hypotheses;
+      if (alternatives.length === 0) return undefined;
+      return rescoreHypotheses(this.#tracker.nlu, best, alternatives, 'name').agreement;
+    };
+    if (!name || !this.#names.shouldCheck(name, before, confidence, agreement)) return undefined;
     this.#pending = {
       accept: () => [],
       reject: () => {

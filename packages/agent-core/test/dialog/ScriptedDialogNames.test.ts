@@ -35,4 +35,21 @@ describe('getting the name in a bounded number of turns', () => {
     const later = await turn(s, 'the name is maria', { confidence: 0.01 });
     expect(later.text).not.toContain('spell');
   });
+
+  it('takes an unsure name the n-best hypotheses agree on without a check, and checks one they disagree on', async () => {
+    const agreed = session();
+    await play(agreed, 'a large pepperoni pizza', "that's all");
+    const taken = await turn(agreed, 'my name is sarah miller', {
+      confidence: 0.01,
+      alternatives: ['i name is sarah miller', 'my name is sarah miller please', 'the name is sarah miller'],
+    });
+    expect(taken.text).toBe("Thanks, Sarah Miller. What's the delivery address?");
+    const disputed = session();
+    await play(disputed, 'a large pepperoni pizza', "that's all");
+    const checked = await turn(disputed, 'my name is katherine macdonald', {
+      confidence: 0.01,
+      alternatives: ['my name is catherine macdonald', 'my name is kathryn macdonald'],
+    });
+    expect(checked.text).toBe('Did you say Katherine Macdonald?');
+  });
 });

@@ -361,6 +361,8 @@ describe('ScriptedDialog read-back', () => {
     const s = session();
     await play(s, ...toConfirm, 'purple', 'banana');
     const replies = await play(s, 'no thanks', 'purple', 'banana');
+    // the "no" answered the offer, not the read-back: the order is read back again
+    expect(replies[0]).toMatch(/^Okay, let's keep going\. Let me read that back: a large pepperoni pizza/);
     expect(replies.at(-1)).toContain('Let me get a person');
   });
 

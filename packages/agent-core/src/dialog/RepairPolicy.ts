@@ -105,19 +105,19 @@ export class RepairPolicy {
   #detailRepair(slot: SlotInFocus, failures: number, understood: boolean): RepairMove | undefined {
     const stage = slot.stage as 'address' | 'phone' | 'confirm';
     if (failures === 0) return undefined;
+    // The caller would rather go on than talk to a person: no second round of the same asks.
+    if (this.#humanDeclined && stage === 'address') {
+      this.#ladder.reset();
+      return {
+        say: ["I'll note what I have, and we'll confirm the address with you."],
+        move: 'skip_address',
+      };
+    }
     if (failures === 1)
       return stage === 'confirm' || understood ? undefined : { say: [], question: REPAIR_QUESTIONS[stage] };
     if (stage === 'phone')
       return { say: ["No problem, we'll go without a phone number."], move: 'skip_phone' };
-    if (this.#humanDeclined) {
-      this.#ladder.reset();
-      if (stage === 'address')
-        return {
-          say: ["I'll note what I have, and we'll confirm the address with you."],
-          move: 'skip_address',
-        };
-      return this.#giveUp(slot);
-    }
+    if (this.#humanDeclined) return this.#giveUp(slot);
     this.#ladder.reset();
     return { say: [], question: OFFER_HUMAN, offerHuman: true };
   }

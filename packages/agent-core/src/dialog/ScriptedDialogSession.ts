@@ -1,7 +1,6 @@
 import type { AgentConfig } from '@voiceroom/protocol';
 import {
   CallTracker,
-  chooseHypothesis,
   type Expectation,
   type OrderLine,
   rescoreHypotheses,
@@ -9,7 +8,6 @@ import {
 } from '../nlu/index.ts';
 import type { ChatMessage, DialogChunk, DialogSession, DialogTurnInput } from '../stages/index.ts';
 import { CallStage } from './CallStage.ts';
-import { chooseChange } from './changeChoice.ts';
 import { HANDOFFS, UPSET_SCORE } from './handoff.ts';
 import { NameRepair } from './NameRepair.ts';
 import { type RepairMove, RepairPolicy } from './RepairPolicy.ts';
@@ -26,7 +24,6 @@ import {
   slotQuestion,
   smallTalkReply,
 } from './replies.ts';
-
 import {
   carriesAnswer,
   categoryNamed,
@@ -38,6 +35,7 @@ import {
   type Stage,
   touchedLines,
 } from './scriptedFacts.ts';
+import { chooseTurnText } from './turnHypothesis.ts';
 
 /**
  * One call of the scripted policy (see ScriptedDialog): the slot being filled, the repair ladder and what the
@@ -86,12 +84,7 @@ export class ScriptedDialogSession implements DialogSession {
     const expecting = this.#call.expectation(this.#pending !== undefined || this.#offeredHuman);
     const hypotheses = [input.userText, ...(input.alternatives ?? [])];
     this.#hypotheses = hypotheses;
-    const text = chooseChange(
-      this.#tracker,
-      chooseHypothesis(this.#tracker.nlu, input.userText, input.alternatives ?? [], expecting),
-      hypotheses,
-      expecting,
-    );
+    const text = chooseTurnText(this.#tracker, hypotheses, expecting);
     const reply = this.#decide(text, input.hints, input.confidence);
     this.#tracker.noteAgentTurn(reply.sentences.join(' '));
     for (const [i, sentence] of reply.sentences.entries()) {

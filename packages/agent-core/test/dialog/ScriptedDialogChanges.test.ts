@@ -62,3 +62,20 @@ describe('a number lost by the recogniser', () => {
     expect(numberLost(nlu, text)).toBe(lost);
   });
 });
+
+describe('a yes to the read-back that only a lower hypothesis heard', () => {
+  it('places the order in a short answer ("us" over "yes")', async () => {
+    const s = await atReadBack('a coke');
+    const { text } = await turn(s, 'what', { alternatives: ['what yes', 'yes'] });
+    expect(text).toContain('your order is placed');
+  });
+
+  it('does not place it in a longer answer, where the caller was most likely saying something else', async () => {
+    const s = await atReadBack('a coke');
+    const { text } = await turn(s, 'that will be i want eleven and not really', {
+      alternatives: ['absolutely i want eleven and a really'],
+    });
+    expect(text).not.toContain('placed');
+    expect(s.stage).toBe('confirm');
+  });
+});

@@ -1,4 +1,28 @@
-import { type CallTracker, type Expectation, numberLost } from '../nlu/index.ts';
+import { type CallTracker, chooseHypothesis, type Expectation, numberLost } from '../nlu/index.ts';
+
+/** Longer than this, a yes found only in a lower hypothesis is not taken as the caller's yes to the read-back. */
+const SHORT_ANSWER_WORDS = 3;
+
+/**
+ * The text of the caller's turn the dialog acts on, from the recogniser's hypotheses (best first): the NLU's pick
+ * of the one that answers the question (chooseHypothesis), mended by chooseChange. A yes to the read-back places the
+ * order and cannot be taken back, so one that only a lower hypothesis heard counts only in a short answer ("us"
+ * over "yes"): in a longer one ("that will be i want eleven" over "absolutely i want eleven") the caller was most
+ * likely saying something else, and the read-back is asked again.
+ */
+export function chooseTurnText(
+  tracker: CallTracker,
+  hypotheses: readonly string[],
+  expecting: Expectation,
+): string {
+  const [best = '', ...alternatives] = hypotheses;
+  const chosen = chooseHypothesis(tracker.nlu, best, alternatives, expecting);
+  if (expecting === 'confirm' && chosen !== best) {
+    const u = tracker.nlu.understand(chosen, expecting);
+    if (u.yes && u.words.length > SHORT_ANSWER_WORDS) return best;
+  }
+  return chooseChange(tracker, chosen, hypotheses, expecting);
+}
 
 /**
  * Which of the recogniser's hypotheses the dialog takes for a change to the order. `chosen` (the NLU's pick: the

@@ -54,6 +54,8 @@ export class ScriptedDialogSession implements DialogSession {
   /** Set by a repair that gives up on a slot: the reply hands the call to a person. */
   #handingOff: string | undefined;
   readonly #names = new NameRepair();
+  /** The order line the caller's last change named without changing it. */
+  #uncaught: string | undefined;
   /** The recogniser's hypotheses of the turn being answered, best first. */
   #hypotheses: readonly string[] = [];
   readonly #repairs: RepairPolicy;
@@ -230,6 +232,7 @@ export class ScriptedDialogSession implements DialogSession {
         : undefined;
     if (category) sentences.push(categoryQuestion(this.#config.menu, category));
     if (heard.unchanged.length > 0) sentences.push(changeNotCaught(heard.unchanged));
+    const removal = this.#guessRemoval(heard.unchanged);
     if (heard.removed) sentences.push(acknowledgeRemoved(removedLines(u)));
     if (heard.added) sentences.push(acknowledgeAdded(touchedLines(this.#tracker.order, u)));
     // A detail given or corrected outside its own question; the read-back says it again anyway.
@@ -251,6 +254,7 @@ export class ScriptedDialogSession implements DialogSession {
         };
       }
     } else this.#misunderstandings = 0;
+    if (removal) return { sentences: [...sentences, removal] };
     // A question of our own ("which pizza?") is the prompt already.
     if (category) {
       this.#repairs.reset();
@@ -319,6 +323,26 @@ export class ScriptedDialogSession implements DialogSession {
       afterProgress,
       spellName: this.#names.awaitingSpelling,
     });
+  }
+
+  /**
+   * A change to the same order line not caught twice in a row ("take off the coke" heard as "i will have a coke"):
+   * what is left to do to a line named again without any change is most often taking it off, so that is asked as a
+   * yes/no question ("Did you say remove the coke?") instead of asking for the change a third time.
+   */
+  #guessRemoval(unchanged: readonly OrderLine[]): string | undefined {
+    const name = unchanged[0]?.name;
+    const again = name !== undefined && name === this.#uncaught;
+    this.#uncaught = again ? undefined : name;
+    if (!again) return undefined;
+    const line = { name, size: null, quantity: 1 };
+    this.#pending = {
+      accept: () => {
+        this.#tracker.order.apply([{ kind: 'remove', target: { name }, quantity: null }]);
+        return [acknowledgeRemoved([line])];
+      },
+    };
+    return `Did you say remove the ${name}?`;
   }
 
   /** A name heard with low confidence is read back as a question instead of taken as heard (see NameRepair). */

@@ -79,3 +79,25 @@ describe('a yes to the read-back that only a lower hypothesis heard', () => {
     expect(s.stage).toBe('confirm');
   });
 });
+
+describe('a change to the same line not caught twice', () => {
+  it('asks "Did you say remove the ...?" instead of asking for the change a third time, and a yes removes it', async () => {
+    const s = session();
+    await turn(s, 'a large pepperoni pizza and a coke');
+    const first = await turn(s, 'i will have a coke');
+    expect(first.text).toContain("didn't catch the change");
+    const second = await turn(s, 'i will have a coke');
+    expect(second.text).toBe("Sorry, I didn't catch the change. I have a coke. Did you say remove the coke?");
+    const yes = await turn(s, 'yes');
+    expect(yes.text).toBe("Okay, I've taken off the coke. Anything else?");
+    expect(s.tracker.order.lines.map((l) => l.name)).toEqual(['pepperoni pizza']);
+  });
+
+  it('keeps the line on a no', async () => {
+    const s = await atReadBack('a coke', 'a lemonade');
+    await turn(s, 'i will have a coke');
+    await turn(s, 'i will have a coke');
+    await turn(s, 'no');
+    expect(s.tracker.order.lines.map((l) => l.name)).toEqual(['coke', 'lemonade']);
+  });
+});

@@ -10,6 +10,7 @@ import type { ChatMessage, DialogChunk, DialogSession, DialogTurnInput } from '.
 import { CallStage } from './CallStage.ts';
 import { HANDOFFS, UPSET_SCORE } from './handoff.ts';
 import { NameRepair } from './NameRepair.ts';
+import { unusualQuantityCheck } from './quantityCheck.ts';
 import { type RepairMove, RepairPolicy } from './RepairPolicy.ts';
 import { RepeatGuard } from './repair.ts';
 import {
@@ -178,6 +179,7 @@ export class ScriptedDialogSession implements DialogSession {
     if (this.#call.current === 'done') return { sentences: [this.#config.goodbye], end: true };
     const stageBefore = this.#call.current;
     const customerBefore = { ...this.#tracker.customer };
+    const orderBefore = this.#tracker.order.copy();
     const pending = this.#pending;
     const offeredHuman = this.#offeredHuman;
     this.#handingOff = undefined;
@@ -209,6 +211,11 @@ export class ScriptedDialogSession implements DialogSession {
     const unsure =
       stageBefore === 'name' ? this.#confirmUnsureName(customerBefore.name, confidence) : undefined;
     if (unsure) return unsure;
+    const check = unusualQuantityCheck(this.#tracker.order, orderBefore, confidence, acknowledgeAdded);
+    if (check && !heard.removed) {
+      this.#pending = check.pending;
+      return { sentences: [check.question] };
+    }
 
     const sentences: string[] = [...spelling];
     const accepted = pending !== undefined && u.yes && u.ops.length === 0;

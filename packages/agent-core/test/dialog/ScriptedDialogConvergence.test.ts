@@ -52,3 +52,35 @@ describe('an address that is not understood', () => {
     ]);
   });
 });
+
+describe('an unusual quantity heard while the recogniser was unsure', () => {
+  it('is checked, and a no puts the order back as it was', async () => {
+    const s = session();
+    await turn(s, 'a large pepperoni pizza');
+    const check = await turn(s, 'and sixteen colas', { confidence: 0.01 });
+    expect(check.text).toBe('Did you say sixteen cokes?');
+    const no = await turn(s, 'no');
+    expect(no.text).toMatch(/^Sorry about that\./);
+    expect(s.tracker.order.lines).toEqual([{ name: 'pepperoni pizza', size: 'large', quantity: 1 }]);
+  });
+
+  it('is taken on a yes', async () => {
+    const s = session();
+    await turn(s, 'a large pepperoni pizza');
+    await turn(s, 'and sixteen cokes', { confidence: 0.01 });
+    const yes = await turn(s, 'yes');
+    expect(yes.text).toBe('Sixteen cokes, got it. Anything else?');
+    expect(s.tracker.order.lines.at(-1)).toEqual({ name: 'coke', size: null, quantity: 16 });
+  });
+
+  it('is not checked when the recogniser was sure, nor is a usual quantity', async () => {
+    const sure = session();
+    expect((await turn(sure, 'sixteen cokes', { confidence: 0.9 })).text).toBe(
+      'Sixteen cokes, got it. Anything else?',
+    );
+    const usual = session();
+    expect((await turn(usual, 'three cokes', { confidence: 0.01 })).text).toBe(
+      'Three cokes, got it. Anything else?',
+    );
+  });
+});

@@ -1,0 +1,35 @@
+import { describeLines, type Order, type OrderLine } from '../nlu/index.ts';
+import type { Pending } from './scriptedFacts.ts';
+
+/** More of one item than this in one order is unusual enough to check when the recogniser was unsure. */
+const USUAL_MOST = 4;
+/** Below this recogniser confidence an unusual quantity is checked ("Did you say sixteen cokes?"), not taken. */
+const CHECK_BELOW = 0.1;
+
+/**
+ * A turn that set an unusual quantity ("sixteen cokes", "eight large hawaiian pizzas": often "a" or "and" misheard
+ * as a number) while the recogniser was unsure: the lines to check with the caller, and what a yes or a no does
+ * (a no puts the order back as it was before the turn). Undefined when there is nothing to check.
+ */
+export function unusualQuantityCheck(
+  order: Order,
+  before: Order,
+  confidence: number | undefined,
+  acknowledge: (lines: readonly OrderLine[]) => string,
+): { question: string; pending: Pending } | undefined {
+  if (confidence === undefined || confidence >= CHECK_BELOW) return undefined;
+  const quantityBefore = (l: OrderLine) =>
+    before.lines.find((b) => b.name === l.name && b.size === l.size)?.quantity ?? 0;
+  const unusual = order.lines.filter((l) => l.quantity > USUAL_MOST && l.quantity !== quantityBefore(l));
+  if (unusual.length === 0) return undefined;
+  return {
+    question: `Did you say ${describeLines(unusual)}?`,
+    pending: {
+      accept: () => [acknowledge(unusual)],
+      reject: () => {
+        order.restore(before);
+        return ['Sorry about that.'];
+      },
+    },
+  };
+}

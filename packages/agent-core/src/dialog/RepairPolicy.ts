@@ -71,7 +71,7 @@ export class RepairPolicy {
     this.#ladder.reset();
   }
 
-  /** The question just asked was got past (the read-back after skipping the phone). */
+  /** The question `key` was just asked afresh (the greeting's, the read-back after skipping the phone). */
   asked(key: string): void {
     this.#ladder.step(key, true);
   }
@@ -90,9 +90,11 @@ export class RepairPolicy {
     const failures = this.#ladder.step(slot.key, progressed);
     const repair = DETAILS.has(slot.stage)
       ? this.#detailRepair(slot, failures, understood)
-      : failures >= 2
-        ? this.#repair(slot, u, failures)
-        : undefined;
+      : slot.key === 'order'
+        ? this.#firstOrderRepair(slot, failures, understood)
+        : failures >= 2
+          ? this.#repair(slot, u, failures)
+          : undefined;
     return repair ? { failures, repair } : { failures };
   }
 
@@ -122,6 +124,19 @@ export class RepairPolicy {
     return { say: [], question: OFFER_HUMAN, offerHuman: true };
   }
 
+  /**
+   * Nothing ordered yet (the greeting is the first ask): a turn not understood at all gets an example of how to
+   * order, a second one the offer of a person (then a person, once declined); small talk and questions are answered
+   * and asked on plainly.
+   */
+  #firstOrderRepair(slot: SlotInFocus, failures: number, understood: boolean): RepairMove | undefined {
+    if (failures === 0 || understood) return undefined;
+    if (failures === 1) return { say: [], question: orderExample(this.#config.menu) };
+    if (this.#humanDeclined) return this.#giveUp(slot);
+    this.#ladder.reset();
+    return { say: [], question: OFFER_HUMAN, offerHuman: true };
+  }
+
   #repair(slot: SlotInFocus, u: Understanding, failures: number): RepairMove | undefined {
     const { stage, order, missingSize: missing } = slot;
     if (failures >= 3 && stage === 'order' && !missing && !order.isEmpty) {
@@ -139,7 +154,6 @@ export class RepairPolicy {
       return { say: [], question: OFFER_HUMAN, offerHuman: true };
     }
     if (missing) return this.#sizeGuess(missing, u.words, order);
-    if (stage === 'order' && order.isEmpty) return { say: [], question: orderExample(this.#config.menu) };
     if (stage === 'order') return { say: [], question: REPAIR_QUESTIONS.order, onYes: 'finish_order' };
     if (stage === 'name')
       return this.#names.askSpelling() ? { say: [], question: REPAIR_QUESTIONS.name } : this.#giveUp(slot);

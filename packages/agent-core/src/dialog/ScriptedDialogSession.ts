@@ -65,6 +65,8 @@ export class ScriptedDialogSession implements DialogSession {
   constructor(config: AgentConfig) {
     this.#config = config;
     this.#repairs = new RepairPolicy(config, this.#names);
+    // the greeting asks for the order
+    this.#repairs.asked('order');
     this.#tracker = new CallTracker({
       menu: config.menu,
       knowledge: config.knowledge,

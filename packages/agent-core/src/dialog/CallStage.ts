@@ -33,6 +33,14 @@ export class CallStage {
     if (skipFilled) this.skipFilled();
   }
 
+  /** The caller was correcting the read-back and the change was lost: back to the order, to ask what to change. */
+  reopenReadBack(): boolean {
+    if (this.#stage !== 'confirm') return false;
+    this.#stage = 'order';
+    this.#reviewing = true;
+    return true;
+  }
+
   leaveAddress(): void {
     this.#addressLeft = true;
     this.skipFilled();
@@ -58,9 +66,10 @@ export class CallStage {
     return this.#tracker.order.isEmpty ? 'order' : 'more';
   }
 
-  /** The first prompt after progress on a rejected read-back asks what to change (once). */
+  /** The first prompt after progress on a rejected read-back asks what to change (once; a size missing first). */
   takeReviewPrompt(afterProgress: boolean): boolean {
     if (this.#stage !== 'order' || !this.#reviewing || !afterProgress) return false;
+    if (this.#tracker.order.lineMissingSize) return false;
     this.#reviewing = false;
     return true;
   }
@@ -89,6 +98,12 @@ export class CallStage {
     if (this.#reviewing && (detail || u.ops.length > 0) && !order.isEmpty && !order.lineMissingSize) {
       this.#reviewing = false;
       this.#stage = 'name';
+    }
+    // A line added at the read-back without its size ("no, add a hawaiian pizza"): its size is asked, then the
+    // order is read back again; an order is never read back or placed with a size missing.
+    if (this.#stage === 'confirm' && order.lineMissingSize) {
+      this.#stage = 'order';
+      this.#reviewing = true;
     }
     if (
       this.#stage === 'order' &&

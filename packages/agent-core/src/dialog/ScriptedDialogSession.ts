@@ -215,7 +215,14 @@ export class ScriptedDialogSession implements DialogSession {
     if (unsure) return unsure;
     const check = unusualQuantityCheck(this.#tracker.order, orderBefore, confidence, acknowledgeAdded);
     if (check && !heard.removed) {
-      this.#pending = check.pending;
+      this.#pending = {
+        accept: check.pending.accept,
+        reject: () => {
+          const said = check.pending.reject?.() ?? [];
+          // at the read-back, "Sorry about that. What would you like to change?" follows
+          return this.#call.reopenReadBack() ? [] : said;
+        },
+      };
       return { sentences: [check.question] };
     }
 

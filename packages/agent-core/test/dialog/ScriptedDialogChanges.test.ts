@@ -101,3 +101,22 @@ describe('a change to the same line not caught twice', () => {
     expect(s.tracker.order.lines.map((l) => l.name)).toEqual(['coke', 'lemonade']);
   });
 });
+
+describe('a change at the read-back', () => {
+  it('that adds a line without its size asks the size, then reads the order back again', async () => {
+    const s = await atReadBack('a coke');
+    const add = await turn(s, 'no add a hawaiian pizza');
+    expect(add.text).toContain('What size would you like for the hawaiian pizza');
+    expect(add.text).not.toContain('Let me read that back');
+    const size = await turn(s, 'large');
+    expect(size.text).toMatch(/Let me read that back: a coke and a large hawaiian pizza/);
+  });
+
+  it('lost to an unusual quantity the caller rejects asks what to change, not whether to place the order', async () => {
+    const s = await atReadBack('a coke');
+    await turn(s, 'no make that eleven cokes', { confidence: 0.01 });
+    const no = await turn(s, 'no');
+    expect(no.text).toBe('Sorry about that. What would you like to change?');
+    expect(s.tracker.order.lines).toEqual([{ name: 'coke', size: null, quantity: 1 }]);
+  });
+});

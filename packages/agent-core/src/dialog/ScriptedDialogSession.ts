@@ -8,9 +8,9 @@ import {
 } from '../nlu/index.ts';
 import type { ChatMessage, DialogChunk, DialogSession, DialogTurnInput } from '../stages/index.ts';
 import { CallStage } from './CallStage.ts';
+import { UncaughtChanges, unusualQuantityCheck } from './changeChecks.ts';
 import { HANDOFFS, UPSET_SCORE } from './handoff.ts';
 import { NameRepair } from './NameRepair.ts';
-import { unusualQuantityCheck } from './quantityCheck.ts';
 import { type RepairMove, RepairPolicy } from './RepairPolicy.ts';
 import { RepeatGuard } from './repair.ts';
 import {
@@ -56,7 +56,7 @@ export class ScriptedDialogSession implements DialogSession {
   #handingOff: string | undefined;
   readonly #names = new NameRepair();
   /** The order line the caller's last change named without changing it. */
-  #uncaught: string | undefined;
+  readonly #uncaught = new UncaughtChanges();
   /** The recogniser's hypotheses of the turn being answered, best first. */
   #hypotheses: readonly string[] = [];
   readonly #repairs: RepairPolicy;
@@ -341,24 +341,11 @@ export class ScriptedDialogSession implements DialogSession {
     });
   }
 
-  /**
-   * A change to the same order line not caught twice in a row ("take off the coke" heard as "i will have a coke"):
-   * what is left to do to a line named again without any change is most often taking it off, so that is asked as a
-   * yes/no question ("Did you say remove the coke?") instead of asking for the change a third time.
-   */
+  /** "Did you say remove the coke?" for a change to the same line not caught twice (see removalGuess). */
   #guessRemoval(unchanged: readonly OrderLine[]): string | undefined {
-    const name = unchanged[0]?.name;
-    const again = name !== undefined && name === this.#uncaught;
-    this.#uncaught = again ? undefined : name;
-    if (!again) return undefined;
-    const line = { name, size: null, quantity: 1 };
-    this.#pending = {
-      accept: () => {
-        this.#tracker.order.apply([{ kind: 'remove', target: { name }, quantity: null }]);
-        return [acknowledgeRemoved([line])];
-      },
-    };
-    return `Did you say remove the ${name}?`;
+    const guess = this.#uncaught.removalGuess(unchanged, this.#tracker.order);
+    if (guess) this.#pending = guess.pending;
+    return guess?.question;
   }
 
   /** A name heard with low confidence is read back as a question instead of taken as heard (see NameRepair). */

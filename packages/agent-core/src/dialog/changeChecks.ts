@@ -1,4 +1,6 @@
+/** Checks, asked as yes/no questions, of changes to the order the recogniser most likely got wrong. */
 import { describeLines, type Order, type OrderLine } from '../nlu/index.ts';
+import { acknowledgeRemoved } from './replies.ts';
 import type { Pending } from './scriptedFacts.ts';
 
 /** More of one item than this in one order is unusual enough to check when the recogniser was unsure. */
@@ -32,4 +34,35 @@ export function unusualQuantityCheck(
       },
     },
   };
+}
+
+/**
+ * Changes to the order the caller asked for that did not take. A change to the same line not caught twice in a row
+ * ("take off the coke" heard as "i will have a coke"): what is left to do to a line named again without any change
+ * is most often taking it off, so that is asked as a yes/no question ("Did you say remove the coke?") instead of
+ * asking for the change a third time.
+ */
+export class UncaughtChanges {
+  #last: string | undefined;
+
+  /** `unchanged`: the lines this turn named for a change that left them as they were. */
+  removalGuess(
+    unchanged: readonly OrderLine[],
+    order: Order,
+  ): { question: string; pending: Pending } | undefined {
+    const name = unchanged[0]?.name;
+    const again = name !== undefined && name === this.#last;
+    this.#last = again ? undefined : name;
+    if (!again) return undefined;
+    const line = { name, size: null, quantity: 1 };
+    return {
+      question: `Did you say remove the ${name}?`,
+      pending: {
+        accept: () => {
+          order.apply([{ kind: 'remove', target: { name }, quantity: null }]);
+          return [acknowledgeRemoved([line])];
+        },
+      },
+    };
+  }
 }

@@ -105,12 +105,13 @@ export class CallStage {
       this.#stage = 'order';
       this.#reviewing = true;
     }
-    if (
-      this.#stage === 'order' &&
-      (u.doneOrdering || (u.no && u.ops.length === 0)) &&
-      !order.isEmpty &&
-      !order.lineMissingSize
-    ) {
+    // A bare "no" is "nothing else" only as an answer to "anything else?", not to a yes/no question of the agent's
+    // own ("Did you say fifteen wings?"); "no, that's all" is either way.
+    const done =
+      expecting === 'yesno'
+        ? u.doneOrdering && u.words.length > 2
+        : u.doneOrdering || (u.no && u.ops.length === 0);
+    if (this.#stage === 'order' && done && !order.isEmpty && !order.lineMissingSize) {
       this.#stage = 'name';
     }
     // Only an answer to the phone question declines it (not the "no" that finished an earlier slot).

@@ -84,3 +84,14 @@ describe('an unusual quantity heard while the recogniser was unsure', () => {
     );
   });
 });
+
+describe("a no to a yes/no question of the agent's own", () => {
+  it('is not "nothing else": the order stays open', async () => {
+    const s = session();
+    await turn(s, 'a large pepperoni pizza');
+    await turn(s, 'and fifteen wings', { confidence: 0.01 });
+    const no = await turn(s, 'no');
+    expect(no.text).toBe('Sorry about that. Would you like anything else?');
+    expect(s.stage).toBe('order');
+  });
+});

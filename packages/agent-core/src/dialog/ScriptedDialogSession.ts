@@ -86,7 +86,7 @@ export class ScriptedDialogSession implements DialogSession {
   async *respond(input: DialogTurnInput, signal: AbortSignal): AsyncIterable<DialogChunk> {
     if (this.#closed || signal.aborted) return;
     this.#catchUp(input);
-    const expecting = this.#call.expectation(this.#pending !== undefined || this.#offeredHuman);
+    const expecting = this.#expecting();
     const hypotheses = [input.userText, ...(input.alternatives ?? [])];
     this.#hypotheses = hypotheses;
     const text = chooseTurnText(this.#tracker, hypotheses, expecting);
@@ -101,6 +101,13 @@ export class ScriptedDialogSession implements DialogSession {
     if (signal.aborted) return;
     if (reply.handoff) yield { type: 'handoff', reason: reply.handoff };
     if (reply.end) yield { type: 'end_call' };
+  }
+
+  /** What the agent's last question asked for: its own yes/no question, if it asked one, else the slot's. */
+  #expecting(): Expectation {
+    return (
+      this.#pending?.heardAs ?? this.#call.expectation(this.#pending !== undefined || this.#offeredHuman)
+    );
   }
 
   /** A human agent's words (barge or takeover): what they added or changed for the caller is part of the order. */
@@ -137,7 +144,7 @@ export class ScriptedDialogSession implements DialogSession {
   /** `expecting`: what the agent's last question asked for (by default, as the call stands now). */
   #hear(
     text: string,
-    expecting: Expectation = this.#call.expectation(this.#pending !== undefined || this.#offeredHuman),
+    expecting: Expectation = this.#expecting(),
   ): {
     understanding: Understanding;
     placed: boolean;
@@ -187,7 +194,7 @@ export class ScriptedDialogSession implements DialogSession {
     this.#handingOff = undefined;
     // The answer is heard as one to the question asked ("Did you say Margaret?": a yes is not a yes to the read-back
     // the call would otherwise be at), before that question is cleared.
-    const expecting = this.#call.expectation(this.#pending !== undefined || this.#offeredHuman);
+    const expecting = this.#expecting();
     this.#pending = undefined;
     this.#offeredHuman = false;
     const heard = this.#hear(text, expecting);
@@ -309,7 +316,8 @@ export class ScriptedDialogSession implements DialogSession {
 
   #applyRepair(repair: RepairMove): string[] {
     if (repair.pending) this.#pending = repair.pending;
-    if (repair.onYes === 'finish_order') this.#pending = { accept: () => this.#finishOrdering() };
+    if (repair.onYes === 'finish_order')
+      this.#pending = { accept: () => this.#finishOrdering(), heardAs: 'order' };
     if (repair.offerHuman) this.#offeredHuman = true;
     if (repair.handoff) this.#handingOff = repair.handoff;
     if (repair.question !== undefined) return [...repair.say, repair.question];

@@ -95,3 +95,18 @@ describe("a no to a yes/no question of the agent's own", () => {
     expect(s.stage).toBe('order');
   });
 });
+
+describe('"Is that everything for your order?"', () => {
+  it.each([['yes'], ['no'], ["no, that's all"]])('answered "%s" finishes the order', async (answer) => {
+    const s = session();
+    const replies = await play(s, 'a coke', 'hmm', 'purple', answer);
+    expect(replies[2]).toBe("Sorry, I didn't get that. Is that everything for your order?");
+    expect(replies[3]).toBe('Can I get a name for the order?');
+  });
+
+  it('answered with another item takes the item and asks on', async () => {
+    const s = session();
+    const replies = await play(s, 'a coke', 'hmm', 'purple', 'and a lemonade');
+    expect(replies[3]).toBe('A lemonade, got it. Anything else?');
+  });
+});

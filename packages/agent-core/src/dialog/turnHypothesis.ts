@@ -7,8 +7,9 @@ const SHORT_ANSWER_WORDS = 3;
  * The text of the caller's turn the dialog acts on, from the recogniser's hypotheses (best first): the NLU's pick
  * of the one that answers the question (chooseHypothesis), mended by chooseChange. A yes to the read-back places the
  * order and cannot be taken back, so one that only a lower hypothesis heard counts only in a short answer ("us"
- * over "yes"): in a longer one ("that will be i want eleven" over "absolutely i want eleven") the caller was most
- * likely saying something else, and the read-back is asked again.
+ * over "yes") whose best hypothesis asks for no change: in a longer one ("that will be i want eleven" over
+ * "absolutely i want eleven"), or over a change ("remove the veggie" over "let one yes"), the caller was most likely
+ * saying something else, and the read-back is asked again.
  */
 export function chooseTurnText(
   tracker: CallTracker,
@@ -19,7 +20,8 @@ export function chooseTurnText(
   const chosen = chooseHypothesis(tracker.nlu, best, alternatives, expecting);
   if (expecting === 'confirm' && chosen !== best) {
     const u = tracker.nlu.understand(chosen, expecting);
-    if (u.yes && u.words.length > SHORT_ANSWER_WORDS) return best;
+    const changing = tracker.wouldChange(best, expecting) !== 'none';
+    if (u.yes && (u.words.length > SHORT_ANSWER_WORDS || changing)) return best;
   }
   return chooseChange(tracker, chosen, hypotheses, expecting);
 }

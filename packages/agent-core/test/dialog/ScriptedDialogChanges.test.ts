@@ -70,6 +70,13 @@ describe('a yes to the read-back that only a lower hypothesis heard', () => {
     expect(text).toContain('your order is placed');
   });
 
+  it('does not place it over a best hypothesis that asks for a change', async () => {
+    const s = await atReadBack('a coke');
+    const { text } = await turn(s, 'remove the veggie', { alternatives: ['let one yes'] });
+    expect(text).not.toContain('placed');
+    expect(s.stage).toBe('confirm');
+  });
+
   it('does not place it in a longer answer, where the caller was most likely saying something else', async () => {
     const s = await atReadBack('a coke');
     const { text } = await turn(s, 'that will be i want eleven and not really', {

@@ -1,15 +1,18 @@
 import type { AgentConfig } from '@voiceroom/protocol';
 import {
   CallTracker,
-  chooseHypothesis,
   type Expectation,
   type OrderLine,
-  type OrderOp,
+  rescoreHypotheses,
   type Understanding,
 } from '../nlu/index.ts';
 import type { ChatMessage, DialogChunk, DialogSession, DialogTurnInput } from '../stages/index.ts';
+import { CallStage } from './CallStage.ts';
+import { UncaughtChanges, unusualQuantityCheck } from './changeChecks.ts';
 import { HANDOFFS, UPSET_SCORE } from './handoff.ts';
-import { guessSize, QuestionLadder, RepeatGuard } from './repair.ts';
+import { NameRepair } from './NameRepair.ts';
+import { type RepairMove, RepairPolicy } from './RepairPolicy.ts';
+import { RepeatGuard } from './repair.ts';
 import {
   acknowledgeAdded,
   acknowledgeDetails,
@@ -18,28 +21,22 @@ import {
   categoryQuestion,
   changeNotCaught,
   hintSentence,
-  orderExample,
-  REPAIR_QUESTIONS,
   readBack,
-  sizeChoices,
   slotQuestion,
   smallTalkReply,
 } from './replies.ts';
-
 import {
-  CONFIRM_NAME_BELOW,
   carriesAnswer,
   categoryNamed,
-  declinesPhone,
   detailsDiffer,
   etaAnswer,
   type Pending,
   type Reply,
   removedLines,
   type Stage,
-  sizesOf,
   touchedLines,
 } from './scriptedFacts.ts';
+import { chooseTurnText } from './turnHypothesis.ts';
 
 /**
  * One call of the scripted policy (see ScriptedDialog): the slot being filled, the repair ladder and what the
@@ -49,39 +46,37 @@ export class ScriptedDialogSession implements DialogSession {
   readonly #config: AgentConfig;
   readonly #tracker: CallTracker;
   readonly #usedHints = new Set<string>();
-  #stage: Stage = 'order';
   #misunderstandings = 0;
-  /** The caller said the read-back was wrong: the next prompt asks what to change. */
-  #reviewing = false;
   #userTurnsSeen = 0;
   #closed = false;
-  readonly #ladder = new QuestionLadder();
   readonly #guard = new RepeatGuard();
   #pending: Pending | undefined;
   #offeredHuman = false;
-  /** The caller said no to a person once: a slot that fails again is left or handed over, not asked round again. */
-  #humanDeclined = false;
   /** Set by a repair that gives up on a slot: the reply hands the call to a person. */
   #handingOff: string | undefined;
-  #nameSkipped = false;
-  #phoneDeclined = false;
-  #askedHouseNumber = false;
-  /** The caller said no to "Did you say medium?": offer the choices next. */
-  #guessRejected = false;
-  /** The caller said no to the name the agent heard: ask to spell it. */
-  #spellName = false;
+  readonly #names = new NameRepair();
+  /** The order line the caller's last change named without changing it. */
+  readonly #uncaught = new UncaughtChanges();
+  /** The recogniser's hypotheses of the turn being answered, best first. */
+  #hypotheses: readonly string[] = [];
+  readonly #repairs: RepairPolicy;
+  readonly #call: CallStage;
 
   constructor(config: AgentConfig) {
     this.#config = config;
+    this.#repairs = new RepairPolicy(config, this.#names);
+    // the greeting asks for the order
+    this.#repairs.asked('order');
     this.#tracker = new CallTracker({
       menu: config.menu,
       knowledge: config.knowledge,
       handoffKeywords: config.handoff.keywords,
     });
+    this.#call = new CallStage(this.#tracker, this.#names);
   }
 
   get stage(): Stage {
-    return this.#stage;
+    return this.#call.current;
   }
 
   get tracker(): CallTracker {
@@ -91,8 +86,10 @@ export class ScriptedDialogSession implements DialogSession {
   async *respond(input: DialogTurnInput, signal: AbortSignal): AsyncIterable<DialogChunk> {
     if (this.#closed || signal.aborted) return;
     this.#catchUp(input);
-    const expecting = this.#expectation();
-    const text = chooseHypothesis(this.#tracker.nlu, input.userText, input.alternatives ?? [], expecting);
+    const expecting = this.#expecting();
+    const hypotheses = [input.userText, ...(input.alternatives ?? [])];
+    this.#hypotheses = hypotheses;
+    const text = chooseTurnText(this.#tracker, hypotheses, expecting);
     const reply = this.#decide(text, input.hints, input.confidence);
     this.#tracker.noteAgentTurn(reply.sentences.join(' '));
     for (const [i, sentence] of reply.sentences.entries()) {
@@ -104,6 +101,13 @@ export class ScriptedDialogSession implements DialogSession {
     if (signal.aborted) return;
     if (reply.handoff) yield { type: 'handoff', reason: reply.handoff };
     if (reply.end) yield { type: 'end_call' };
+  }
+
+  /** What the agent's last question asked for: its own yes/no question, if it asked one, else the slot's. */
+  #expecting(): Expectation {
+    return (
+      this.#pending?.heardAs ?? this.#call.expectation(this.#pending !== undefined || this.#offeredHuman)
+    );
   }
 
   /** A human agent's words (barge or takeover): what they added or changed for the caller is part of the order. */
@@ -137,16 +141,10 @@ export class ScriptedDialogSession implements DialogSession {
     this.#userTurnsSeen = earlier.length + 1;
   }
 
-  #expectation(): Expectation {
-    if (this.#pending || this.#offeredHuman) return 'yesno';
-    if (this.#stage === 'order') return this.#tracker.order.lineMissingSize ? 'size' : 'order';
-    return this.#stage === 'done' ? 'none' : this.#stage;
-  }
-
   /** `expecting`: what the agent's last question asked for (by default, as the call stands now). */
   #hear(
     text: string,
-    expecting: Expectation = this.#expectation(),
+    expecting: Expectation = this.#expecting(),
   ): {
     understanding: Understanding;
     placed: boolean;
@@ -156,7 +154,7 @@ export class ScriptedDialogSession implements DialogSession {
     /** Lines the utterance named for a change that left them as they were. */
     unchanged: readonly OrderLine[];
   } {
-    const wasConfirming = this.#stage === 'confirm';
+    const wasConfirming = this.#call.current === 'confirm';
     const orderBefore = JSON.stringify(this.#tracker.order.lines);
     const heard = this.#tracker.hear(text, expecting);
     const { understanding } = heard;
@@ -165,8 +163,8 @@ export class ScriptedDialogSession implements DialogSession {
     const same = JSON.stringify(this.#tracker.order.lines) === orderBefore;
     const touched = same ? [] : heard.touched;
     const placed = wasConfirming && this.#tracker.confirmed;
-    if (placed) this.#stage = 'done';
-    this.#advance(understanding);
+    if (placed) this.#call.moveTo('done', false);
+    this.#call.advance(understanding, expecting);
     const removed = understanding.ops.some((o) => o.kind === 'remove');
     return {
       understanding,
@@ -178,45 +176,6 @@ export class ScriptedDialogSession implements DialogSession {
     };
   }
 
-  /** Moves past the order stage when the caller is done, and past slots the caller already filled. */
-  #advance(u: Understanding): void {
-    const from = this.#stage;
-    const order = this.#tracker.order;
-    const detail = u.name !== undefined || u.address !== undefined || u.phone !== undefined;
-    if (this.#stage === 'confirm' && u.no && u.ops.length === 0 && !detail) {
-      this.#stage = 'order';
-      this.#reviewing = true;
-      return;
-    }
-    // "no, the address is ..." after a rejected read-back: straight back to the read-back once complete.
-    if (this.#reviewing && (detail || u.ops.length > 0) && !order.isEmpty && !order.lineMissingSize) {
-      this.#reviewing = false;
-      this.#stage = 'name';
-    }
-    if (
-      this.#stage === 'order' &&
-      (u.doneOrdering || (u.no && u.ops.length === 0)) &&
-      !order.isEmpty &&
-      !order.lineMissingSize
-    ) {
-      this.#stage = 'name';
-    }
-    // Only an answer to the phone question declines it (not the "no" that finished an earlier slot).
-    // "no, remove the coke" said to the phone question objects to the order, it does not decline the phone.
-    if (from === 'phone' && u.ops.length === 0 && declinesPhone(u)) this.#phoneDeclined = true;
-    this.#skipFilledSlots();
-  }
-
-  #skipFilledSlots(): void {
-    const customer = this.#tracker.customer;
-    if (this.#stage === 'name' && (customer.name || this.#nameSkipped)) this.#stage = 'address';
-    // An address without a house number is asked about once more ("What's the house number on Oak Street?").
-    const numbered = customer.address !== null && /^\d/.test(customer.address);
-    if (this.#stage === 'address' && customer.address && (numbered || this.#askedHouseNumber))
-      this.#stage = 'phone';
-    if (this.#stage === 'phone' && (customer.phone || this.#phoneDeclined)) this.#stage = 'confirm';
-  }
-
   #decide(text: string, hints: readonly string[], confidence: number | undefined): Reply {
     const coaching = hints.filter((h) => !this.#usedHints.has(h));
     for (const hint of coaching) this.#usedHints.add(hint);
@@ -226,15 +185,16 @@ export class ScriptedDialogSession implements DialogSession {
   }
 
   #replyTo(text: string, confidence: number | undefined): Reply {
-    if (this.#stage === 'done') return { sentences: [this.#config.goodbye], end: true };
-    const stageBefore = this.#stage;
+    if (this.#call.current === 'done') return { sentences: [this.#config.goodbye], end: true };
+    const stageBefore = this.#call.current;
     const customerBefore = { ...this.#tracker.customer };
+    const orderBefore = this.#tracker.order.copy();
     const pending = this.#pending;
     const offeredHuman = this.#offeredHuman;
     this.#handingOff = undefined;
     // The answer is heard as one to the question asked ("Did you say Margaret?": a yes is not a yes to the read-back
     // the call would otherwise be at), before that question is cleared.
-    const expecting = this.#expectation();
+    const expecting = this.#expecting();
     this.#pending = undefined;
     this.#offeredHuman = false;
     const heard = this.#hear(text, expecting);
@@ -253,21 +213,37 @@ export class ScriptedDialogSession implements DialogSession {
       };
     }
     if (u.goodbye && heard.touched === 0) return { sentences: [this.#config.goodbye], end: true };
+    const spelling =
+      stageBefore === 'name' && this.#names.awaitingSpelling && !pending
+        ? this.#takeSpelling(customerBefore.name)
+        : [];
     const unsure =
       stageBefore === 'name' ? this.#confirmUnsureName(customerBefore.name, confidence) : undefined;
     if (unsure) return unsure;
+    const check = unusualQuantityCheck(this.#tracker.order, orderBefore, confidence, acknowledgeAdded);
+    if (check && !heard.removed) {
+      this.#pending = {
+        accept: check.pending.accept,
+        reject: () => {
+          const said = check.pending.reject?.() ?? [];
+          // at the read-back, "Sorry about that. What would you like to change?" follows
+          return this.#call.reopenReadBack() ? [] : said;
+        },
+      };
+      return { sentences: [check.question] };
+    }
 
-    const sentences: string[] = [];
+    const sentences: string[] = [...spelling];
     const accepted = pending !== undefined && u.yes && u.ops.length === 0;
-    this.#guessRejected = pending !== undefined && u.no;
+    this.#repairs.guessRejected(pending !== undefined && u.no);
     if (pending?.reject && u.no && !u.name) sentences.push(...pending.reject());
     if (accepted) {
       sentences.push(...pending.accept());
-      this.#advance(u);
+      this.#call.advance(u);
     }
     if (offeredHuman && u.no) {
       sentences.push("Okay, let's keep going.");
-      this.#humanDeclined = true;
+      this.#repairs.humanDeclined();
     }
     sentences.push(...answers(u, this.#tracker, this.#config.menu));
     if (sentences.length === 0 && heard.touched === 0 && u.smallTalk)
@@ -279,37 +255,43 @@ export class ScriptedDialogSession implements DialogSession {
         : undefined;
     if (category) sentences.push(categoryQuestion(this.#config.menu, category));
     if (heard.unchanged.length > 0) sentences.push(changeNotCaught(heard.unchanged));
+    const removal = this.#guessRemoval(heard.unchanged);
     if (heard.removed) sentences.push(acknowledgeRemoved(removedLines(u)));
     if (heard.added) sentences.push(acknowledgeAdded(touchedLines(this.#tracker.order, u)));
     // A detail given or corrected outside its own question; the read-back says it again anyway.
-    if (this.#stage !== 'confirm' || stageBefore !== 'confirm')
+    if (this.#call.current !== 'confirm' || stageBefore !== 'confirm')
       sentences.push(...acknowledgeDetails(customerBefore, this.#tracker.customer, stageBefore));
 
     const detailsChanged = detailsDiffer(customerBefore, this.#tracker.customer);
     const understood =
-      sentences.length > 0 || heard.touched > 0 || carriesAnswer(u) || this.#stage !== stageBefore;
+      sentences.length > 0 || heard.touched > 0 || carriesAnswer(u) || this.#call.current !== stageBefore;
     if (!understood) {
       this.#misunderstandings++;
-      if (this.#misunderstandings >= this.#config.handoff.maxMisunderstandings) {
+      // With an order taken, the repair ladder moves the call on to the read-back, where the caller can check and
+      // correct all of it; a person is for a call with nothing to read back, or a read-back that is not answered.
+      const nothingToReadBack = this.#tracker.order.isEmpty || this.#call.current === 'confirm';
+      if (this.#misunderstandings >= this.#config.handoff.maxMisunderstandings && nothingToReadBack) {
         return {
           sentences: ["I'm sorry, I'm having trouble understanding. Let me get a person to help you."],
           handoff: `${this.#misunderstandings} misunderstood turns in a row`,
         };
       }
     } else this.#misunderstandings = 0;
+    if (removal) return { sentences: [...sentences, removal] };
     // A question of our own ("which pizza?") is the prompt already.
     if (category) {
-      this.#ladder.reset();
+      this.#repairs.reset();
       return { sentences };
     }
     // Progress on the question itself: an item for "anything else?", any change for the read-back. A new question
     // (the slot moved on) starts its own count.
-    const slot = this.#slotKey();
+    const slot = this.#call.slotKey();
     const progressed =
       accepted ||
       ((slot === 'order' || slot === 'more') && heard.touched > 0) ||
       (slot === 'confirm' && (heard.touched > 0 || detailsChanged));
-    const ask = this.#ask(u, progressed, accepted || heard.touched > 0 || this.#stage !== stageBefore);
+    const afterProgress = accepted || heard.touched > 0 || this.#call.current !== stageBefore;
+    const ask = this.#ask(u, { progressed, afterProgress, understood });
     if (!understood)
       sentences.push(text.trim() === '' ? "Sorry, I didn't catch that." : "Sorry, I didn't get that.");
     if (this.#handingOff) return { sentences: [...sentences, ...ask], handoff: this.#handingOff };
@@ -318,113 +300,97 @@ export class ScriptedDialogSession implements DialogSession {
   }
 
   /** The next question, changing tack (a repair) when the caller has not got past the same one twice. */
-  #ask(u: Understanding, progressed: boolean, afterProgress: boolean): string[] {
-    const failures = this.#ladder.step(this.#slotKey(), progressed);
-    const repair = failures >= 2 ? this.#repair(u, failures) : undefined;
-    if (repair) return repair;
-    if (this.#stage === 'confirm' && failures === 0)
-      return readBack(this.#tracker.order, this.#tracker.customer, this.#config.menu.currency);
-    return [this.#prompt(afterProgress)];
-  }
-
-  #slotKey(): string {
-    if (this.#stage !== 'order') return this.#stage;
-    const missing = this.#tracker.order.lineMissingSize;
-    if (missing) return `size:${missing.name}`;
-    return this.#tracker.order.isEmpty ? 'order' : 'more';
-  }
-
-  /** A different way to get past a slot after two failed asks; undefined to ask plainly again. */
-  #repair(u: Understanding, failures: number): string[] | undefined {
+  #ask(
+    u: Understanding,
+    turn: { progressed: boolean; afterProgress: boolean; understood: boolean },
+  ): string[] {
     const order = this.#tracker.order;
-    const missing = this.#stage === 'order' ? order.lineMissingSize : undefined;
-    if (failures >= 3 && this.#stage === 'order' && !missing && !order.isEmpty) {
-      this.#stage = 'name';
-      this.#ladder.reset();
-      this.#skipFilledSlots();
-      return ["I'll take that as everything for now.", this.#prompt(true)];
+    const missingSize = this.#call.current === 'order' ? order.lineMissingSize : undefined;
+    const slot = { stage: this.#call.current, key: this.#call.slotKey(), order, missingSize };
+    const { failures, repair } = this.#repairs.next(slot, turn.progressed, u, turn.understood);
+    if (repair) return this.#applyRepair(repair);
+    if (this.#call.current === 'confirm' && failures === 0)
+      return readBack(order, this.#tracker.customer, this.#config.menu.currency);
+    return [this.#prompt(turn.afterProgress)];
+  }
+
+  #applyRepair(repair: RepairMove): string[] {
+    if (repair.pending) this.#pending = repair.pending;
+    if (repair.onYes === 'finish_order')
+      this.#pending = { accept: () => this.#finishOrdering(), heardAs: 'order' };
+    if (repair.offerHuman) this.#offeredHuman = true;
+    if (repair.handoff) this.#handingOff = repair.handoff;
+    if (repair.question !== undefined) return [...repair.say, repair.question];
+    if (repair.handoff) return repair.say;
+    if (repair.move === 'finish_order') this.#finishOrdering();
+    if (repair.move === 'skip_name') {
+      this.#names.skip();
+      this.#call.skipFilled();
     }
-    if (failures >= 3 && this.#stage === 'phone') {
-      this.#phoneDeclined = true;
-      this.#stage = 'confirm';
-      this.#ladder.step('confirm', true);
-      return [
-        "No problem, we'll go without a phone number.",
-        ...readBack(order, this.#tracker.customer, this.#config.menu.currency),
-      ];
-    }
-    // A rejected guess ("Did you say medium?" "no") gets the choices before a person is offered.
-    if (failures === 3 && missing && this.#guessRejected) {
-      this.#guessRejected = false;
-      return [sizeChoices(missing, sizesOf(this.#config, missing.name))];
-    }
-    if (failures >= 2 && this.#humanDeclined) return this.#giveUpOnSlot();
-    if (failures >= 3) {
-      this.#offeredHuman = true;
-      this.#ladder.reset();
-      return ["I'm sorry this is taking a while. Would you like me to get a person to help you?"];
-    }
-    if (missing) {
-      const sizes = sizesOf(this.#config, missing.name);
-      const guess = guessSize(u.words, sizes);
-      if (!guess) return [sizeChoices(missing, sizes)];
-      const set: OrderOp = { kind: 'set_size', target: { name: missing.name }, size: guess };
-      this.#pending = { accept: () => [acknowledgeAdded(order.apply([set]))] };
-      return [`Did you say ${guess}?`];
-    }
-    if (this.#stage === 'order' && order.isEmpty) return [orderExample(this.#config.menu)];
-    if (this.#stage === 'order') this.#pending = { accept: () => this.#finishOrdering() };
-    return this.#stage === 'done' ? undefined : [REPAIR_QUESTIONS[this.#stage]];
+    if (repair.move === 'skip_address') this.#call.leaveAddress();
+    if (repair.move === 'skip_phone') this.#call.declinePhone();
+    if (this.#call.current !== 'confirm') return [...repair.say, this.#prompt(true)];
+    // Said in place of the plain "Shall I place the order?" (a change of the order after it is read back again).
+    if (repair.move === 'skip_phone') this.#repairs.asked('confirm');
+    return [
+      ...repair.say,
+      ...readBack(this.#tracker.order, this.#tracker.customer, this.#config.menu.currency),
+    ];
   }
 
   #prompt(afterProgress: boolean): string {
-    if (this.#stage === 'order' && this.#reviewing && afterProgress) {
-      this.#reviewing = false;
+    if (this.#call.takeReviewPrompt(afterProgress)) {
       return 'Sorry about that. What would you like to change?';
     }
-    if (this.#stage === 'address' && this.#tracker.customer.address) this.#askedHouseNumber = true;
-    return slotQuestion(this.#stage, this.#tracker, this.#config, {
+    this.#call.noteAddressPrompt();
+    return slotQuestion(this.#call.current, this.#tracker, this.#config, {
       afterProgress,
-      spellName: this.#spellName,
+      spellName: this.#names.awaitingSpelling,
     });
   }
 
-  /** A name heard with low confidence is read back as a question instead of taken as heard. */
+  /** "Did you say remove the coke?" for a change to the same line not caught twice (see removalGuess). */
+  #guessRemoval(unchanged: readonly OrderLine[]): string | undefined {
+    const guess = this.#uncaught.removalGuess(unchanged, this.#tracker.order);
+    if (guess) this.#pending = guess.pending;
+    return guess?.question;
+  }
+
+  /** A name heard with low confidence is read back as a question instead of taken as heard (see NameRepair). */
   #confirmUnsureName(before: string | null, confidence: number | undefined): Reply | undefined {
     const name = this.#tracker.customer.name;
-    if (confidence === undefined || confidence >= CONFIRM_NAME_BELOW || !name || name === before)
-      return undefined;
+    // whether the n-best list agrees on the name, read only when a check is in question
+    const agreement = () => {
+      const [best = '', ...alternatives] = this.#hypotheses;
+      if (alternatives.length === 0) return undefined;
+      return rescoreHypotheses(this.#tracker.nlu, best, alternatives, 'name').agreement;
+    };
+    if (!name || !this.#names.shouldCheck(name, before, confidence, agreement)) return undefined;
     this.#pending = {
       accept: () => [],
       reject: () => {
         this.#tracker.forgetName();
-        this.#stage = 'name';
-        this.#spellName = true;
-        return ['Sorry about that.'];
+        this.#call.moveTo('name', false);
+        if (this.#names.askSpelling()) return ['Sorry about that.'];
+        this.#names.skip();
+        this.#call.skipFilled();
+        return ["Sorry about that. Let's go on without the name for now."];
       },
     };
     return { sentences: [`Did you say ${name}?`] };
   }
 
-  /**
-   * A slot still failing after the caller declined a person: the name is left out (the caller can still give it
-   * any time), anything else goes to a person rather than round the same questions again.
-   */
-  #giveUpOnSlot(): string[] {
-    this.#ladder.reset();
-    if (this.#stage === 'name') {
-      this.#nameSkipped = true;
-      this.#spellName = false;
-      this.#skipFilledSlots();
-      return ["Let's go on without the name for now.", this.#prompt(true)];
-    }
-    this.#handingOff = `the ${this.#slotKey()} question failed again after the caller declined a person`;
-    return ["I'm sorry, I'm not getting this right. Let me get a person to help you. One moment please."];
+  /** The answer to "Could you spell your name?": the name as heard stands; without one the call goes on. */
+  #takeSpelling(before: string | null): string[] {
+    const name = this.#tracker.customer.name;
+    this.#names.spelled(name !== null && name !== before);
+    if (!this.#names.skipped) return [];
+    this.#call.skipFilled();
+    return ["Let's go on without the name for now."];
   }
 
   #finishOrdering(): string[] {
-    this.#stage = 'name';
-    this.#skipFilledSlots();
+    this.#call.moveTo('name');
     return [];
   }
 }

@@ -185,6 +185,18 @@ export class CallTracker {
   }
 
   /**
+   * What `text` would do to the order if heard now, without hearing it: 'none' when it asks for no change,
+   * 'unchanged' when the change it asks for would leave the order as it is, 'changes' otherwise.
+   */
+  wouldChange(text: string, expecting: Expectation): 'none' | 'unchanged' | 'changes' {
+    const { ops } = this.#detailAnswer(this.#referToOffer(this.#nlu.understand(text, expecting)), expecting);
+    if (ops.length === 0) return 'none';
+    const order = this.#order.copy();
+    order.apply(ops);
+    return JSON.stringify(order.lines) === JSON.stringify(this.#order.lines) ? 'unchanged' : 'changes';
+  }
+
+  /**
    * Asked for a name, address or phone, a change that names no item ("... market two large", a misheard
    * "boulevard") is not taken: it would change the line in focus behind the caller's back. Naming the item
    * ("make the pepperoni two") still changes it.

@@ -116,6 +116,27 @@ export function findAddress(tokens: readonly Token[], expecting = false): Found<
     }
     return { value: text, start: house?.start ?? nameStart, end };
   }
+  return expecting ? streetWithoutType(tokens, words) : undefined;
+}
+
+/**
+ * Asked for the address, a house number and a street name whose type the recogniser lost ("it's forty two
+ * market"): taken as "42 Market" (the read-back says it, the caller can correct it) instead of asking round again.
+ */
+function streetWithoutType(tokens: readonly Token[], words: readonly string[]): Found<string> | undefined {
+  const streetName = (w: string) =>
+    /^[a-z]{3,}$/.test(w) && !isNumberWord(w) && !FUNCTION_WORDS.has(w) && !NOT_STREET_NAME.has(w);
+  for (let s = 1; s < words.length; s++) {
+    const house = streetName(words[s] ?? '') ? houseNumberBefore(words, s) : undefined;
+    if (!house) continue;
+    let end = s;
+    while (end < words.length && end - s < 3 && streetName(words[end] ?? '')) end++;
+    const street = tokens
+      .slice(s, end)
+      .map((t) => streetWord(t.norm))
+      .join(' ');
+    return { value: `${house.digits} ${street}`, start: house.start, end };
+  }
   return undefined;
 }
 

@@ -1,3 +1,5 @@
+import { singular } from './fuzzy.ts';
+import { tokenize } from './text.ts';
 import type { Expectation, Nlu, Understanding } from './understand.ts';
 
 /** Whether an utterance answers what the agent asked for (a name for 'name', a yes or no for 'confirm', ...). */
@@ -121,4 +123,21 @@ function pick(
     }
   }
   return chosen;
+}
+
+/**
+ * "make that a margherita pizzas": "a" (or "an") before an item said in the plural. The caller said a number the
+ * recogniser lost, so the quantity heard is not the one meant.
+ */
+export function numberLost(nlu: Nlu, text: string): boolean {
+  const words = tokenize(text).map((t) => t.norm);
+  const matcher = nlu.matcher;
+  return matcher.findItems(words).some((m) => {
+    const said = words[m.end - 1] ?? '';
+    const names = [m.item.name, ...m.item.aliases].flatMap((n) => n.toLowerCase().split(/\s+/));
+    const plural = singular(said) !== said && !names.includes(said);
+    const sized = m.start > 0 && matcher.sizeAt(words, m.start - 1) !== undefined;
+    const article = words[m.start - (sized ? 2 : 1)];
+    return plural && (article === 'a' || article === 'an');
+  });
 }

@@ -12,6 +12,7 @@ export {
   answerQuality,
   answersExpectation,
   chooseHypothesis,
+  numberLost,
   type RescoredHypothesis,
   rescoreHypotheses,
 } from './hypotheses.ts';

@@ -81,6 +81,23 @@ export class Order {
     return item.price ?? null;
   }
 
+  /** A copy to try operations on without changing this order. */
+  copy(): Order {
+    const copy = new Order([...this.#menu.values()]);
+    copy.#lines.push(...this.#lines.map((l) => ({ ...l })));
+    const focusAt = this.#focus ? this.#lines.indexOf(this.#focus) : -1;
+    copy.#focus = focusAt >= 0 ? copy.#lines[focusAt] : undefined;
+    return copy;
+  }
+
+  /** Puts back the lines (and the line in focus) of `snapshot`, a copy of this order taken earlier. */
+  restore(snapshot: Order): void {
+    this.#lines.length = 0;
+    this.#lines.push(...snapshot.#lines.map((l) => ({ ...l })));
+    const focusAt = snapshot.#focus ? snapshot.#lines.indexOf(snapshot.#focus) : -1;
+    this.#focus = focusAt >= 0 ? this.#lines[focusAt] : undefined;
+  }
+
   /** Applies the operations in order; returns the lines they touched (for the spoken acknowledgement). */
   apply(ops: readonly OrderOp[]): OrderLine[] {
     const touched: OrderLine[] = [];

@@ -78,12 +78,14 @@ export interface OrderParse {
 
 /**
  * Turns one utterance into order operations: items with sizes and quantities, removals, and corrections of the
- * line in focus. `masked` positions (a name, address or phone already understood) are ignored.
+ * line in focus. `masked` positions (a name, address or phone already understood) are ignored. `bareNumbers`:
+ * whether a number said on its own ("three") sets the quantity of the line in focus.
  */
 export function parseOrder(
   words: readonly string[],
   menu: MenuMatcher,
   masked: ReadonlySet<number> = new Set(),
+  bareNumbers = true,
 ): OrderParse {
   const visible = words.map((w, i) => (masked.has(i) ? '' : w));
   const items = menu.findItems(visible);
@@ -105,7 +107,7 @@ export function parseOrder(
   const correction = CORRECTION_MARKERS.some((m) => findPhrase(visible, m) >= 0);
   if (items.length === 0)
     return {
-      ops: parseFocusCorrection(visible, sizes, quantities, correction),
+      ops: parseFocusCorrection(visible, sizes, quantities, correction, bareNumbers),
       items,
       sizes,
     };
@@ -230,6 +232,7 @@ function parseFocusCorrection(
   sizes: SizeMention[],
   quantities: QuantityMention[],
   correction: boolean,
+  bareNumbers: boolean,
 ): OrderOp[] {
   const ops: OrderOp[] = [];
   const size = sizes.at(-1);
@@ -244,7 +247,7 @@ function parseFocusCorrection(
   }
   // A bare number ("three") is only a quantity when it is all that was said.
   const content = words.filter((w) => w !== '' && !FILLER_WORDS.has(w));
-  const bare = quantity !== undefined && content.length === quantity.end - quantity.start;
+  const bare = bareNumbers && quantity !== undefined && content.length === quantity.end - quantity.start;
   if (quantity && (correction || bare))
     ops.push({ kind: 'set_quantity', target: {}, quantity: quantity.value });
   return ops;

@@ -115,8 +115,13 @@ describe('ScriptedDialog', () => {
 
   it('hands off after the configured number of misunderstood turns in a row', async () => {
     const replies = await call('purple monkey dishwasher', 'blah blah', 'the quick brown fox');
-    expect(replies[0]?.text).toBe("Sorry, I didn't get that. What would you like to order?");
-    expect(replies[1]?.chunks.some((c) => c.type === 'handoff')).toBe(false);
+    // the greeting asked for the order: the second ask gives an example, the third offers a person
+    expect(replies[0]?.text).toBe(
+      "Sorry, I didn't get that. For example, you can say a large pepperoni pizza, or ask me what we have. What would you like?",
+    );
+    expect(replies[1]?.text).toBe(
+      "Sorry, I didn't get that. I'm sorry this is taking a while. Would you like me to get a person to help you?",
+    );
     expect(replies[2]?.chunks.at(-1)).toEqual({ type: 'handoff', reason: '3 misunderstood turns in a row' });
   });
 
@@ -149,9 +154,11 @@ describe('ScriptedDialog', () => {
     expect(next?.text).toBe('A medium hawaiian pizza, got it. Anything else?');
   });
 
-  it('asks again on empty input', async () => {
+  it('asks again on empty input, with an example (the greeting asked already)', async () => {
     const [reply] = await call('');
-    expect(reply?.text).toBe("Sorry, I didn't catch that. What would you like to order?");
+    expect(reply?.text).toMatch(
+      /^Sorry, I didn't catch that\. For example, you can say a large pepperoni pizza/,
+    );
   });
 
   it('ends the call politely on goodbye', async () => {

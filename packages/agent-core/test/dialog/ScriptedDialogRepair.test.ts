@@ -95,25 +95,27 @@ describe('ScriptedDialog repair', () => {
     expect(wrongGuess[3]).toContain('Which size: small, medium or large?');
   });
 
-  it('offers a person after a slot fails three times, and hands off on yes', async () => {
+  it('offers a person when the address fails twice (never a third ask), and hands off on yes', async () => {
     const s = session();
-    const replies = await play(s, 'a large pepperoni pizza', "that's all", 'yes', 'okay', 'yes');
-    expect(replies.slice(1)).toEqual([
-      'Can I get a name for the order?',
-      'Can I get a name for the order?',
-      'Could you spell your name for me, letter by letter?',
+    const replies = await play(s, 'a large pepperoni pizza', "that's all", 'my name is maria', 'yes', 'okay');
+    expect(replies.slice(2)).toEqual([
+      "Thanks, Maria. What's the delivery address?",
+      "What's the delivery address?",
       "I'm sorry this is taking a while. Would you like me to get a person to help you?",
     ]);
     const handoff = await turn(s, 'yes please');
     expect(handoff.chunks.at(-1)).toEqual({ type: 'handoff', reason: 'caller asked for a human' });
   });
 
-  it('after the caller declined a person, a name that still fails is left out instead of asked round again', async () => {
+  it('asks to spell a name that failed twice once, then goes on without it instead of asking round again', async () => {
     const s = session();
-    await play(s, 'a large pepperoni pizza', "that's all", 'yes', 'okay', 'yes');
-    const replies = await play(s, 'no thanks', 'okay', 'yes');
-    expect(replies[0]).toBe("Okay, let's keep going. Can I get a name for the order?");
-    expect(replies[2]).toBe("Let's go on without the name for now. What's the delivery address?");
+    const replies = await play(s, 'a large pepperoni pizza', "that's all", 'yes', 'okay', 'yes');
+    expect(replies.slice(1)).toEqual([
+      'Can I get a name for the order?',
+      'Can I get a name for the order?',
+      'Could you spell your name for me, letter by letter?',
+      "Let's go on without the name for now. What's the delivery address?",
+    ]);
     expect(s.tracker.customer.name).toBeNull();
     // still correctable at any time
     const [later] = await play(s, '12 oak street and the name is maria');
@@ -121,29 +123,18 @@ describe('ScriptedDialog repair', () => {
     expect(later).toContain('phone number');
   });
 
-  it('after the caller declined a person, an address that still fails hands the call to a person', async () => {
+  it('after the caller declined a person, an address that still fails is left to confirm and the call goes on', async () => {
     const s = session();
-    const offer = await play(
-      s,
-      'a large pepperoni pizza',
-      "that's all",
-      'my name is maria',
-      'okay',
-      'yes',
-      'okay',
-    );
+    const offer = await play(s, 'a large pepperoni pizza', "that's all", 'my name is maria', 'okay', 'yes');
     expect(offer.at(-1)).toContain('Would you like me to get a person');
-    const replies = await play(s, 'no thanks', 'okay');
+    const replies = await play(s, 'no thanks', 'hmm');
     expect(replies).toEqual([
       "Okay, let's keep going. What's the delivery address?",
-      "What's the delivery address?",
+      "Sorry, I didn't get that. I'll note what I have, and we'll confirm the address with you. And a phone number, in case the driver needs to reach you?",
     ]);
-    const handoff = await turn(s, 'yes');
-    expect(handoff.text).toContain('Let me get a person');
-    expect(handoff.chunks.at(-1)).toEqual({
-      type: 'handoff',
-      reason: 'the address question failed again after the caller declined a person',
-    });
+    // still correctable at any time
+    await play(s, '12 oak street');
+    expect(s.tracker.customer.address).toBe('12 Oak Street');
   });
 
   it('takes a spelled name after asking for it', async () => {
@@ -355,14 +346,23 @@ describe('ScriptedDialog read-back', () => {
     expect(reply).toBe('Sorry about that. What would you like to change?');
   });
 
-  it('asks again briefly when unsure, not the whole read-back', async () => {
+  it('asks again briefly when unsure, not the whole read-back, and offers a person instead of a third ask', async () => {
     const s = session();
     await play(s, ...toConfirm);
     const replies = await play(s, 'purple', 'banana');
     expect(replies).toEqual([
       "Sorry, I didn't get that. Shall I place the order?",
-      "Sorry, I didn't get that. Just yes or no: is that all correct?",
+      "Sorry, I didn't get that. I'm sorry this is taking a while. Would you like me to get a person to help you?",
     ]);
+  });
+
+  it('after the caller declined a person, a read-back still not agreed goes to a person', async () => {
+    const s = session();
+    await play(s, ...toConfirm, 'purple', 'banana');
+    const replies = await play(s, 'no thanks', 'purple', 'banana');
+    // the "no" answered the offer, not the read-back: the order is read back again
+    expect(replies[0]).toMatch(/^Okay, let's keep going\. Let me read that back: a large pepperoni pizza/);
+    expect(replies.at(-1)).toContain('Let me get a person');
   });
 
   it('does not read a misheard word as yes outside a yes/no question', async () => {

@@ -153,3 +153,19 @@ describe('findName', () => {
     expect(findName(tokenize("it's jorge"), true)?.value).toBe('Jorge');
   });
 });
+
+describe('an address whose street type the recogniser lost', () => {
+  const tokens = (text: string) => tokenize(text);
+  it('is the house number and the street name when the address was asked for', () => {
+    expect(findAddress(tokens("it's three thousand two hundred forty nine market"), true)?.value).toBe(
+      '3249 Market',
+    );
+  });
+  it('is nothing when the address was not asked for, or there is no house number', () => {
+    expect(findAddress(tokens("it's three thousand two hundred forty nine market"), false)).toBeUndefined();
+    expect(findAddress(tokens('its the market'), true)).toBeUndefined();
+    expect(
+      findAddress(tokens('five one two five five five eight four three two market'), true),
+    ).toBeUndefined();
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * Whole-conversation dialog benchmark: `npm run bench:dialog -- [--calls N] [--from I] [--seed S] [--voices a,b]
+ * [--snr clean,20]`. The fast offline loop under bench:robustness: the same generated conversations and scripted
+ * caller, each caller line rendered exactly as the robustness caller's (voice, rate, noise) and fed at 16 kHz to the
+ * pizzeria agent's PocketSphinx recogniser (one stream per call, the slot model the pipeline would pick after the
+ * agent's reply), and what it heard (text, alternatives, confidence) answered by the agent's real dialog, whose
+ * reply the caller answers next (dialogCall.ts). No browser, SFU, VAD, endpointing or agent TTS: seconds per call.
+ * Writes bench/results/dialog.json (every call with its transcript); the summary on stdout, one line per call on
+ * stderr.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
+import { createDialog } from '@voiceroom/agent-core/dialog';
+import type { CallTracker } from '@voiceroom/agent-core/nlu';
+import type { DialogSession, SttEvent } from '@voiceroom/agent-core/stages';
+import { listeningFor } from '../../agent-worker/src/pipeline/listeningFor.ts';
+import { PocketSphinxStt } from '../../agent-worker/src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
+import { resampleTo16k } from '../../agent-worker/test/stages/fixtures/speech.ts';
+import { runBench, writeBenchResult } from '../benchResult.ts';
+import { NoiseBed, renderUtterance } from '../robustness/callerAudio.ts';
+import { ALL_VOICES, generateConversation } from '../robustness/conversation.ts';
+import { OptionsError, parseOptions } from '../robustness/options.ts';
+import { type DialogCallRecord, type Heard, runDialogCall } from './dialogCall.ts';
+import { callScores, summarizeDialogCalls } from './summary.ts';
+
+const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'results', 'dialog.json');
+const progress = (message: string) => process.stderr.write(`[bench:dialog] ${message}\n`);
+
+/** The scripted session's order and customer at the end of the call (it keeps them in its call tracker). */
+function held(session: DialogSession): DialogCallRecord['held'] {
+  const tracker = (session as { tracker?: CallTracker }).tracker;
+  if (!tracker) return null;
+  const { name, address, phone } = tracker.customer;
+  const items = tracker.order.lines.map((l) => ({ name: l.name, size: l.size, quantity: l.quantity }));
+  return { items, name, address, phone };
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(['--calls', '12', ...process.argv.slice(2)]);
+  const config = loadAgentFile(DEFAULT_AGENT_FILE);
+  const dialog = await createDialog(config);
+  const stt = await PocketSphinxStt.create({ domain: config });
+  const dir = await mkdtemp(path.join(tmpdir(), 'voiceroom-bench-dialog-'));
+  const calls: DialogCallRecord[] = [];
+  const started = performance.now();
+  try {
+    for (let index = options.from; index < options.from + options.calls; index++) {
+      const conversation = generateConversation(
+        {
+          menu: config.menu,
+          knowledge: config.knowledge,
+          seed: options.seed,
+          voices: options.voices,
+          noises: options.noises,
+        },
+        index,
+      );
+      // the robustness call's babble: three other voices, picked by the call's index
+      const babble = ALL_VOICES.filter((v) => v.name !== conversation.voice.name).filter(
+        (_, i) => i % 3 === index % 3,
+      );
+      const bed = new NoiseBed(conversation.noise, dir, babble.slice(0, 3));
+      const stream = stt.createStream();
+      const events = stream[Symbol.asyncIterator]();
+      const hear = async (utterance: Parameters<typeof renderUtterance>[0], agentReply: string) => {
+        const audio = await renderUtterance(utterance, conversation.voice, conversation.wpm, bed, dir);
+        stream.expect?.(listeningFor(agentReply));
+        stream.pushAudio(await resampleTo16k(audio.pcm, 48_000));
+        stream.endUtterance();
+        for (let r = await events.next(); !r.done; r = await events.next()) {
+          const event: SttEvent = r.value;
+          if (event.type === 'final')
+            return {
+              text: event.text,
+              alternatives: event.alternatives ?? [],
+              confidence: event.confidence,
+            } satisfies Heard;
+        }
+        throw new Error('the recognition stream ended without a final');
+      };
+      const session = dialog.createSession();
+      const record = await runDialogCall(conversation, {
+        session,
+        greeting: config.greeting,
+        menu: config.menu,
+        hear,
+        readHeld: held,
+      });
+      session.close();
+      stream.close();
+      calls.push(record);
+      const scores = callScores(record);
+      progress(
+        `${index + 1}/${options.from + options.calls} ${record.voice} ${record.noise}: ${record.outcome}, ` +
+          `${record.turns} turns, task ${scores.task_success ? 'ok' : 'failed'}, ` +
+          `fields ${scores.field_accuracy.toFixed(2)} (${Math.round((performance.now() - started) / 1000)} s)`,
+      );
+    }
+  } finally {
+    stt.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+  await writeBenchResult(
+    RESULTS,
+    { seed: options.seed, from: options.from, ...summarizeDialogCalls(calls) },
+    ['per_call', 'by_voice', 'by_snr'],
+  );
+}
+
+runBench(async () => {
+  try {
+    await main();
+  } catch (error) {
+    if (error instanceof OptionsError) {
+      process.stderr.write(`bench:dialog: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+});

@@ -1,0 +1,132 @@
+import type { CallTracker, Expectation, Understanding } from '../nlu/index.ts';
+import type { NameRepair } from './NameRepair.ts';
+import { declinesPhone, type Stage } from './scriptedFacts.ts';
+
+/**
+ * Where a scripted call is: the slot being filled (order, name, address, phone, the read-back, done), moved on when
+ * the caller finished ordering and past every slot already filled or given up on (a name that could not be had, an
+ * address left to confirm, a phone declined), and back to the order when the caller rejects the read-back.
+ */
+export class CallStage {
+  readonly #tracker: CallTracker;
+  readonly #names: NameRepair;
+  #stage: Stage = 'order';
+  /** The caller said the read-back was wrong: the next prompt asks what to change. */
+  #reviewing = false;
+  #phoneDeclined = false;
+  #askedHouseNumber = false;
+  /** The address could not be had: left for the restaurant to confirm (the caller can still give it). */
+  #addressLeft = false;
+
+  constructor(tracker: CallTracker, names: NameRepair) {
+    this.#tracker = tracker;
+    this.#names = names;
+  }
+
+  get current(): Stage {
+    return this.#stage;
+  }
+
+  /** Goes to `stage`; with `skipFilled`, on past the slots already filled. */
+  moveTo(stage: Stage, skipFilled = true): void {
+    this.#stage = stage;
+    if (skipFilled) this.skipFilled();
+  }
+
+  /** The caller was correcting the read-back and the change was lost: back to the order, to ask what to change. */
+  reopenReadBack(): boolean {
+    if (this.#stage !== 'confirm') return false;
+    this.#stage = 'order';
+    this.#reviewing = true;
+    return true;
+  }
+
+  leaveAddress(): void {
+    this.#addressLeft = true;
+    this.skipFilled();
+  }
+
+  declinePhone(): void {
+    this.#phoneDeclined = true;
+    this.skipFilled();
+  }
+
+  /** What the agent's question at this stage asks for (`yesNo`: the agent asked a yes/no question of its own). */
+  expectation(yesNo: boolean): Expectation {
+    if (yesNo) return 'yesno';
+    if (this.#stage === 'order') return this.#tracker.order.lineMissingSize ? 'size' : 'order';
+    return this.#stage === 'done' ? 'none' : this.#stage;
+  }
+
+  /** The question's key for the repair ladder: the stage, or "size:<item>", "order" and "more" in the order stage. */
+  slotKey(): string {
+    if (this.#stage !== 'order') return this.#stage;
+    const missing = this.#tracker.order.lineMissingSize;
+    if (missing) return `size:${missing.name}`;
+    return this.#tracker.order.isEmpty ? 'order' : 'more';
+  }
+
+  /** The first prompt after progress on a rejected read-back asks what to change (once; a size missing first). */
+  takeReviewPrompt(afterProgress: boolean): boolean {
+    if (this.#stage !== 'order' || !this.#reviewing || !afterProgress) return false;
+    if (this.#tracker.order.lineMissingSize) return false;
+    this.#reviewing = false;
+    return true;
+  }
+
+  /** The address question is about to ask for the house number of a street heard without one. */
+  noteAddressPrompt(): void {
+    if (this.#stage === 'address' && this.#tracker.customer.address) this.#askedHouseNumber = true;
+  }
+
+  /**
+   * Moves past the order stage when the caller is done, and past slots the caller already filled. `expecting`:
+   * what the answer answered; a no to a yes/no question of the agent's own ("Would you like a person?") said at
+   * the read-back is not a no to the read-back.
+   */
+  advance(u: Understanding, expecting?: Expectation): void {
+    const from = this.#stage;
+    const order = this.#tracker.order;
+    const detail = u.name !== undefined || u.address !== undefined || u.phone !== undefined;
+    const rejectsReadBack = u.no && u.ops.length === 0 && !detail && expecting !== 'yesno';
+    if (this.#stage === 'confirm' && rejectsReadBack) {
+      this.#stage = 'order';
+      this.#reviewing = true;
+      return;
+    }
+    // "no, the address is ..." after a rejected read-back: straight back to the read-back once complete.
+    if (this.#reviewing && (detail || u.ops.length > 0) && !order.isEmpty && !order.lineMissingSize) {
+      this.#reviewing = false;
+      this.#stage = 'name';
+    }
+    // A line added at the read-back without its size ("no, add a hawaiian pizza"): its size is asked, then the
+    // order is read back again; an order is never read back or placed with a size missing.
+    if (this.#stage === 'confirm' && order.lineMissingSize) {
+      this.#stage = 'order';
+      this.#reviewing = true;
+    }
+    // A bare "no" is "nothing else" only as an answer to "anything else?", not to a yes/no question of the agent's
+    // own ("Did you say fifteen wings?"); "no, that's all" is either way.
+    const done =
+      expecting === 'yesno'
+        ? u.doneOrdering && u.words.length > 2
+        : u.doneOrdering || (u.no && u.ops.length === 0);
+    if (this.#stage === 'order' && done && !order.isEmpty && !order.lineMissingSize) {
+      this.#stage = 'name';
+    }
+    // Only an answer to the phone question declines it (not the "no" that finished an earlier slot).
+    // "no, remove the coke" said to the phone question objects to the order, it does not decline the phone.
+    if (from === 'phone' && u.ops.length === 0 && declinesPhone(u)) this.#phoneDeclined = true;
+    this.skipFilled();
+  }
+
+  skipFilled(): void {
+    const customer = this.#tracker.customer;
+    if (this.#stage === 'name' && (customer.name || this.#names.skipped)) this.#stage = 'address';
+    // An address without a house number is asked about once more ("What's the house number on Oak Street?").
+    const numbered = customer.address !== null && /^\d/.test(customer.address);
+    const addressDone = customer.address && (numbered || this.#askedHouseNumber);
+    if (this.#stage === 'address' && (addressDone || this.#addressLeft)) this.#stage = 'phone';
+    if (this.#stage === 'phone' && (customer.phone || this.#phoneDeclined)) this.#stage = 'confirm';
+  }
+}

@@ -1,0 +1,63 @@
+import { CONFIRM_NAME_BELOW } from './scriptedFacts.ts';
+
+/** The share of the n-best hypotheses saying the same name from which the name is taken without a check. */
+const NAMES_AGREE_FROM = 0.6;
+
+/**
+ * How the agent gets a name past a recogniser that mishears names, in a bounded number of turns: a name heard with
+ * low confidence is checked once ("Did you say Sarah Miller?"); after a no (or a name question that failed twice)
+ * the caller is asked to spell it, once. The spelled name is taken as heard, without another check (a spelling
+ * misheard once is misheard again: checking it only loops), and when the spelling gave no name the call goes on
+ * without one. The caller can still give or correct the name at any time.
+ */
+export class NameRepair {
+  #spellAsked = false;
+  #awaitingSpelling = false;
+  #skipped = false;
+
+  /** The next name question asks the caller to spell it. */
+  get awaitingSpelling(): boolean {
+    return this.#awaitingSpelling;
+  }
+
+  /** The call goes on without the name. */
+  get skipped(): boolean {
+    return this.#skipped;
+  }
+
+  /**
+   * Whether a name just heard (`name`, `before` it was heard) is read back as a question instead of taken: when
+   * the recogniser was unsure of it and, when it gave other hypotheses, they do not agree on the name (`agreement`,
+   * the share that say the same name). A name taken is still said back ("Thanks, Sarah.", the read-back), and the
+   * caller can correct it at any time: a check costs a turn, so it is kept for names likely wrong.
+   */
+  shouldCheck(
+    name: string | null,
+    before: string | null,
+    confidence: number | undefined,
+    agreement: () => number | undefined,
+  ): boolean {
+    if (!name || name === before || this.#spellAsked) return false;
+    if (confidence === undefined || confidence >= CONFIRM_NAME_BELOW) return false;
+    return (agreement() ?? 0) < NAMES_AGREE_FROM;
+  }
+
+  /** The agent asks the caller to spell the name (after a wrong check or failed asks); false once it did. */
+  askSpelling(): boolean {
+    if (this.#spellAsked) return false;
+    this.#spellAsked = true;
+    this.#awaitingSpelling = true;
+    return true;
+  }
+
+  /** The caller answered the spelling request: `gotName` whether a name came of it; none leaves the name out. */
+  spelled(gotName: boolean): void {
+    this.#awaitingSpelling = false;
+    if (!gotName) this.#skipped = true;
+  }
+
+  skip(): void {
+    this.#awaitingSpelling = false;
+    this.#skipped = true;
+  }
+}

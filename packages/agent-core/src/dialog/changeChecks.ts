@@ -1,0 +1,68 @@
+/** Checks, asked as yes/no questions, of changes to the order the recogniser most likely got wrong. */
+import { describeLines, type Order, type OrderLine } from '../nlu/index.ts';
+import { acknowledgeRemoved } from './replies.ts';
+import type { Pending } from './scriptedFacts.ts';
+
+/** More of one item than this in one order is unusual enough to check when the recogniser was unsure. */
+const USUAL_MOST = 4;
+/** Below this recogniser confidence an unusual quantity is checked ("Did you say sixteen cokes?"), not taken. */
+const CHECK_BELOW = 0.1;
+
+/**
+ * A turn that set an unusual quantity ("sixteen cokes", "eight large hawaiian pizzas": often "a" or "and" misheard
+ * as a number) while the recogniser was unsure: the lines to check with the caller, and what a yes or a no does
+ * (a no puts the order back as it was before the turn). Undefined when there is nothing to check.
+ */
+export function unusualQuantityCheck(
+  order: Order,
+  before: Order,
+  confidence: number | undefined,
+  acknowledge: (lines: readonly OrderLine[]) => string,
+): { question: string; pending: Pending } | undefined {
+  if (confidence === undefined || confidence >= CHECK_BELOW) return undefined;
+  const quantityBefore = (l: OrderLine) =>
+    before.lines.find((b) => b.name === l.name && b.size === l.size)?.quantity ?? 0;
+  const unusual = order.lines.filter((l) => l.quantity > USUAL_MOST && l.quantity !== quantityBefore(l));
+  if (unusual.length === 0) return undefined;
+  return {
+    question: `Did you say ${describeLines(unusual)}?`,
+    pending: {
+      accept: () => [acknowledge(unusual)],
+      reject: () => {
+        order.restore(before);
+        return ['Sorry about that.'];
+      },
+    },
+  };
+}
+
+/**
+ * Changes to the order the caller asked for that did not take. A change to the same line not caught twice in a row
+ * ("take off the coke" heard as "i will have a coke"): what is left to do to a line named again without any change
+ * is most often taking it off, so that is asked as a yes/no question ("Did you say remove the coke?") instead of
+ * asking for the change a third time.
+ */
+export class UncaughtChanges {
+  #last: string | undefined;
+
+  /** `unchanged`: the lines this turn named for a change that left them as they were. */
+  removalGuess(
+    unchanged: readonly OrderLine[],
+    order: Order,
+  ): { question: string; pending: Pending } | undefined {
+    const name = unchanged[0]?.name;
+    const again = name !== undefined && name === this.#last;
+    this.#last = again ? undefined : name;
+    if (!again) return undefined;
+    const line = { name, size: null, quantity: 1 };
+    return {
+      question: `Did you say remove the ${name}?`,
+      pending: {
+        accept: () => {
+          order.apply([{ kind: 'remove', target: { name }, quantity: null }]);
+          return [acknowledgeRemoved([line])];
+        },
+      },
+    };
+  }
+}

@@ -1,0 +1,60 @@
+import { type CallTracker, chooseHypothesis, type Expectation, numberLost } from '../nlu/index.ts';
+
+/** Longer than this, a yes found only in a lower hypothesis is not taken as the caller's yes to the read-back. */
+const SHORT_ANSWER_WORDS = 3;
+
+/**
+ * The text of the caller's turn the dialog acts on, from the recogniser's hypotheses (best first): the NLU's pick
+ * of the one that answers the question (chooseHypothesis), mended by chooseChange. A yes to the read-back places the
+ * order and cannot be taken back, so one that only a lower hypothesis heard counts only in a short answer ("us"
+ * over "yes") whose best hypothesis asks for no change: in a longer one ("that will be i want eleven" over
+ * "absolutely i want eleven"), or over a change ("remove the veggie" over "let one yes"), the caller was most likely
+ * saying something else, and the read-back is asked again.
+ */
+export function chooseTurnText(
+  tracker: CallTracker,
+  hypotheses: readonly string[],
+  expecting: Expectation,
+): string {
+  const [best = '', ...alternatives] = hypotheses;
+  const chosen = chooseHypothesis(tracker.nlu, best, alternatives, expecting);
+  if (expecting === 'confirm' && chosen !== best) {
+    const u = tracker.nlu.understand(chosen, expecting);
+    const changing = tracker.wouldChange(best, expecting) !== 'none';
+    if (u.yes && (u.words.length > SHORT_ANSWER_WORDS || changing)) return best;
+  }
+  return chooseChange(tracker, chosen, hypotheses, expecting);
+}
+
+/**
+ * Which of the recogniser's hypotheses the dialog takes for a change to the order. `chosen` (the NLU's pick: the
+ * first that answers the question) stands unless the change it asks for is doubtful: it would leave the order as it
+ * is ("make that a lemonade" with one lemonade ordered: the caller asked for something else), or it says "a" before
+ * a plural ("make that a margherita pizzas": the number was lost). Then the first other hypothesis that names the
+ * same items and whose change is not doubtful is taken: the n-best list mends what the best guess lost, without
+ * asking the caller again. Another item is never taken from it (that would be a guess, not a mend).
+ */
+export function chooseChange(
+  tracker: CallTracker,
+  chosen: string,
+  hypotheses: readonly string[],
+  expecting: Expectation,
+): string {
+  if (!doubtful(tracker, chosen, expecting)) return chosen;
+  const items = itemsNamed(tracker, chosen);
+  return (
+    hypotheses.find(
+      (h) => h !== chosen && itemsNamed(tracker, h) === items && !doubtful(tracker, h, expecting),
+    ) ?? chosen
+  );
+}
+
+function doubtful(tracker: CallTracker, text: string, expecting: Expectation): boolean {
+  const change = tracker.wouldChange(text, expecting);
+  return change === 'unchanged' || (change === 'changes' && numberLost(tracker.nlu, text));
+}
+
+function itemsNamed(tracker: CallTracker, text: string): string {
+  const items = tracker.nlu.understand(text, 'order').items.map((i) => i.name);
+  return [...new Set(items)].sort().join('|');
+}

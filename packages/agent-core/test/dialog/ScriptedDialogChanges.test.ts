@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { ScriptedDialog } from '../../src/dialog/ScriptedDialog.ts';
+import type { ScriptedDialogSession } from '../../src/dialog/ScriptedDialogSession.ts';
+import { Nlu, numberLost } from '../../src/nlu/index.ts';
+import { pizzeria } from '../nlu/pizzeria.ts';
+import { turn } from './collect.ts';
+
+function session() {
+  return new ScriptedDialog({ config: pizzeria() }).createSession() as ScriptedDialogSession;
+}
+
+async function atReadBack(...order: string[]): Promise<ScriptedDialogSession> {
+  const s = session();
+  for (const u of [...order, "that's all", 'my name is maria', '12 oak street', '555 123 4567'])
+    await turn(s, u);
+  return s;
+}
+
+describe('a change the best hypothesis lost, mended from the n-best list', () => {
+  it('takes the quantity an alternative heard when the best one would leave the order as it is', async () => {
+    const s = await atReadBack('a coke');
+    const { text } = await turn(s, 'no make that a coke', {
+      alternatives: ['uh make that a coke', 'no make that a two cokes'],
+    });
+    expect(s.tracker.order.lines).toEqual([{ name: 'coke', size: null, quantity: 2 }]);
+    expect(text).toContain('Let me read that back: two cokes');
+  });
+
+  it('does not trust "a" before a plural ("make that a cokes": the number was lost) when an alternative has it', async () => {
+    const s = await atReadBack('three cokes');
+    await turn(s, 'no make that a cokes', {
+      alternatives: ['nope make that a cokes', 'nope make that two cokes'],
+    });
+    expect(s.tracker.order.lines).toEqual([{ name: 'coke', size: null, quantity: 2 }]);
+  });
+
+  it('never takes another item from the alternatives (that would be a guess, not a mend)', async () => {
+    const s = await atReadBack('a coke');
+    const { text } = await turn(s, 'no make that a coke', { alternatives: ['no make that a lemonade'] });
+    expect(s.tracker.order.lines).toEqual([{ name: 'coke', size: null, quantity: 1 }]);
+    expect(text).toContain("didn't catch the change");
+  });
+
+  it('keeps the best hypothesis when its change takes', async () => {
+    const s = await atReadBack('a coke');
+    await turn(s, 'no make that three cokes', { alternatives: ['no make that two cokes'] });
+    expect(s.tracker.order.lines).toEqual([{ name: 'coke', size: null, quantity: 3 }]);
+  });
+});
+
+describe('a number lost by the recogniser', () => {
+  const nlu = new Nlu({ menu: pizzeria().menu.items });
+
+  it.each([
+    ['make that a margherita pizzas', true],
+    ['make that a large pepperoni pizzas', true],
+    ['an orders of chicken wings', false],
+    ['make that a margherita pizza', false],
+    ['make that two margherita pizzas', false],
+    ['a chicken wings', false],
+  ])('"%s": %s', (text, lost) => {
+    expect(numberLost(nlu, text)).toBe(lost);
+  });
+});
+
+describe('a yes to the read-back that only a lower hypothesis heard', () => {
+  it('places the order in a short answer ("us" over "yes")', async () => {
+    const s = await atReadBack('a coke');
+    const { text } = await turn(s, 'what', { alternatives: ['what yes', 'yes'] });
+    expect(text).toContain('your order is placed');
+  });
+
+  it('does not place it over a best hypothesis that asks for a change', async () => {
+    const s = await atReadBack('a coke');
+    const { text } = await turn(s, 'remove the veggie', { alternatives: ['let one yes'] });
+    expect(text).not.toContain('placed');
+    expect(s.stage).toBe('confirm');
+  });
+
+  it('does not place it in a longer answer, where the caller was most likely saying something else', async () => {
+    const s = await atReadBack('a coke');
+    const { text } = await turn(s, 'that will be i want eleven and not really', {
+      alternatives: ['absolutely i want eleven and a really'],
+    });
+    expect(text).not.toContain('placed');
+    expect(s.stage).toBe('confirm');
+  });
+});
+
+describe('a change to the same line not caught twice', () => {
+  it('asks "Did you say remove the ...?" instead of asking for the change a third time, and a yes removes it', async () => {
+    const s = session();
+    await turn(s, 'a large pepperoni pizza and a coke');
+    const first = await turn(s, 'i will have a coke');
+    expect(first.text).toContain("didn't catch the change");
+    const second = await turn(s, 'i will have a coke');
+    expect(second.text).toBe("Sorry, I didn't catch the change. I have a coke. Did you say remove the coke?");
+    const yes = await turn(s, 'yes');
+    expect(yes.text).toBe("Okay, I've taken off the coke. Anything else?");
+    expect(s.tracker.order.lines.map((l) => l.name)).toEqual(['pepperoni pizza']);
+  });
+
+  it('keeps the line on a no', async () => {
+    const s = await atReadBack('a coke', 'a lemonade');
+    await turn(s, 'i will have a coke');
+    await turn(s, 'i will have a coke');
+    await turn(s, 'no');
+    expect(s.tracker.order.lines.map((l) => l.name)).toEqual(['coke', 'lemonade']);
+  });
+});
+
+describe('a change at the read-back', () => {
+  it('that adds a line without its size asks the size, then reads the order back again', async () => {
+    const s = await atReadBack('a coke');
+    const add = await turn(s, 'no add a hawaiian pizza');
+    expect(add.text).toContain('What size would you like for the hawaiian pizza');
+    expect(add.text).not.toContain('Let me read that back');
+    const size = await turn(s, 'large');
+    expect(size.text).toMatch(/Let me read that back: a coke and a large hawaiian pizza/);
+  });
+
+  it('lost to an unusual quantity the caller rejects asks what to change, not whether to place the order', async () => {
+    const s = await atReadBack('a coke');
+    await turn(s, 'no make that eleven cokes', { confidence: 0.01 });
+    const no = await turn(s, 'no');
+    expect(no.text).toBe('Sorry about that. What would you like to change?');
+    expect(s.tracker.order.lines).toEqual([{ name: 'coke', size: null, quantity: 1 }]);
+  });
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { ScriptedDialog } from '../../src/dialog/ScriptedDialog.ts';
+import type { ScriptedDialogSession } from '../../src/dialog/ScriptedDialogSession.ts';
+import { pizzeria } from '../nlu/pizzeria.ts';
+import { turn } from './collect.ts';
+
+function session() {
+  return new ScriptedDialog({ config: pizzeria() }).createSession() as ScriptedDialogSession;
+}
+
+async function play(s: ScriptedDialogSession, ...utterances: string[]) {
+  for (const u of utterances) await turn(s, u);
+}
+
+describe('getting the name in a bounded number of turns', () => {
+  it('takes a spelled name as heard without checking it again, even when the recogniser was unsure', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all");
+    expect((await turn(s, 'my name is wm raul', { confidence: 0.01 })).text).toBe('Did you say Wm Raul?');
+    expect((await turn(s, 'no')).text).toBe(
+      'Sorry about that. Could you spell your name for me, letter by letter?',
+    );
+    const spelled = await turn(s, 'w i l l i a m a r o g e r s', { confidence: 0 });
+    expect(spelled.text).toBe("Thanks, Williamarogers. What's the delivery address?");
+    expect(s.tracker.customer.name).toBe('Williamarogers');
+  });
+
+  it('goes on without the name when the spelling gave none, and never asks to spell twice', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all");
+    await turn(s, 'my name is wm raul', { confidence: 0.01 });
+    await turn(s, 'no');
+    const unspelled = await turn(s, 'um', { confidence: 0 });
+    expect(unspelled.text).toBe("Let's go on without the name for now. What's the delivery address?");
+    const later = await turn(s, 'the name is maria', { confidence: 0.01 });
+    expect(later.text).not.toContain('spell');
+  });
+
+  it('takes an unsure name the n-best hypotheses agree on without a check, and checks one they disagree on', async () => {
+    const agreed = session();
+    await play(agreed, 'a large pepperoni pizza', "that's all");
+    const taken = await turn(agreed, 'my name is sarah miller', {
+      confidence: 0.01,
+      alternatives: ['i name is sarah miller', 'my name is sarah miller please', 'the name is sarah miller'],
+    });
+    expect(taken.text).toBe("Thanks, Sarah Miller. What's the delivery address?");
+    const disputed = session();
+    await play(disputed, 'a large pepperoni pizza', "that's all");
+    const checked = await turn(disputed, 'my name is katherine macdonald', {
+      confidence: 0.01,
+      alternatives: ['my name is catherine macdonald', 'my name is kathryn macdonald'],
+    });
+    expect(checked.text).toBe('Did you say Katherine Macdonald?');
+  });
+});

@@ -17,6 +17,8 @@ const RAW = ['-r', String(RATE), '-c', '1', '-b', '16', '-e', 'signed-integer', 
 const FLITE_WPM = 170;
 /** Noise before and after the speech, so the agent hears the noise start and stop apart from the speech. */
 export const NOISE_PAD_MS = 300;
+/** Seconds of pink noise made once per call; utterances take stretches of it. */
+const PINK_BED_S = 30;
 
 export interface CallerAudio {
   pcm: Int16Array;
@@ -31,6 +33,7 @@ async function toPcm(file: string, dir: string): Promise<Int16Array> {
   const out = path.join(dir, `pcm${counter++}.s16`);
   // trims leading and trailing near-silence (under 1% of full scale)
   await run('sox', [
+    '-R',
     file,
     ...RAW,
     out,
@@ -100,7 +103,7 @@ export class NoiseBed {
   readonly #noise: Noise;
   readonly #dir: string;
   readonly #babbleVoices: readonly Voice[];
-  #babble: Int16Array | undefined;
+  #source: Int16Array | undefined;
 
   constructor(noise: Noise, dir: string, babbleVoices: readonly Voice[]) {
     this.#noise = noise;
@@ -108,19 +111,26 @@ export class NoiseBed {
     this.#babbleVoices = babbleVoices;
   }
 
-  async #bed(ms: number): Promise<Int16Array> {
-    if (this.#noise.kind === 'pink') {
-      const out = path.join(this.#dir, `pink${counter++}.s16`);
-      await run('sox', ['-n', ...RAW, out, 'synth', (ms / 1000).toFixed(3), 'pinknoise']);
-      const bytes = await readFile(out);
-      await rm(out);
-      return new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
-    }
-    this.#babble ??= await this.#makeBabble();
+  /**
+   * `ms` of the bed, starting at a place picked from `key` (the speech's length), so that utterances hear different
+   * stretches of it and the same utterance always the same one: runs are repeatable and comparable.
+   */
+  async #bed(ms: number, key: number): Promise<Int16Array> {
+    this.#source ??= this.#noise.kind === 'pink' ? await this.#makePink() : await this.#makeBabble();
+    const source = this.#source;
     const need = Math.round((ms * RATE) / 1000);
+    const start = (key * 7919) % source.length;
     const out = new Int16Array(need);
-    for (let i = 0; i < need; i++) out[i] = this.#babble[i % this.#babble.length] as number;
+    for (let i = 0; i < need; i++) out[i] = source[(start + i) % source.length] as number;
     return out;
+  }
+
+  async #makePink(): Promise<Int16Array> {
+    const out = path.join(this.#dir, `pink${counter++}.s16`);
+    await run('sox', ['-R', '-n', ...RAW, out, 'synth', String(PINK_BED_S), 'pinknoise']);
+    const bytes = await readFile(out);
+    await rm(out);
+    return new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
   }
 
   /** Several voices saying other order lines at once, summed (each at its own level) into one track. */
@@ -150,14 +160,16 @@ export class NoiseBed {
     if (this.#noise.kind === 'clean')
       return { pcm: speech, speechStartMs: 0, speechEndMs: (speech.length * 1000) / RATE };
     const padded = concat([silence(NOISE_PAD_MS), speech, silence(NOISE_PAD_MS)]);
-    const bed = await this.#bed((padded.length * 1000) / RATE);
+    const bed = await this.#bed((padded.length * 1000) / RATE, speech.length);
     const gain = noiseGain(rms(speech.filter((v) => Math.abs(v) > 300)), rms(bed), this.#noise.snrDb);
     const speechFile = path.join(this.#dir, `speech${counter++}.s16`);
     const noiseFile = path.join(this.#dir, `noise${counter++}.s16`);
     const outFile = path.join(this.#dir, `mix${counter++}.s16`);
     await writeFile(speechFile, Buffer.from(padded.buffer, padded.byteOffset, padded.byteLength));
     await writeFile(noiseFile, Buffer.from(bed.buffer, bed.byteOffset, bed.byteLength));
+    // -R: sox's dither is otherwise random, and no two runs of a benchmark would hear the same audio
     await run('sox', [
+      '-R',
       '-m',
       ...RAW,
       '-v',

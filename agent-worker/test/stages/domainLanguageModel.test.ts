@@ -47,6 +47,17 @@ describe('domain corpus', () => {
     expect([...sentences].some((s) => s.startsWith('my address is') && s.endsWith('main street'))).toBe(true);
   });
 
+  it('makes "a", "one" and "two" of an item far more common than "eight" or "eleven"', () => {
+    const sentences = buildDomainCorpus(pizzeria);
+    const count = (quantity: string) =>
+      sentences.filter((s) => s.some((w, i) => w === quantity && s[i + 1] === 'caesar')).length;
+    for (const rare of ['eight', 'eleven', 'seventeen']) {
+      expect(count('a'), rare).toBeGreaterThan(4 * count(rare));
+      expect(count('two'), rare).toBeGreaterThan(4 * count(rare));
+    }
+    expect(count('eleven')).toBeGreaterThan(0);
+  });
+
   it("includes the config's extra ASR phrases", () => {
     const config = { ...pizzeria, asr: { ...pizzeria.asr, phrases: ['extra anchovies on the side'] } };
     expect(buildDomainCorpus(config).map((s) => s.join(' '))).toContain('extra anchovies on the side');

@@ -61,6 +61,16 @@ describe('slot corpora', () => {
     }
   });
 
+  it('every slot model hears a hesitation said alone, as a caller says "um" and pauses before answering', () => {
+    for (const [slot, sentences] of Object.entries(buildSlotCorpora(pizzeria))) {
+      const alone = sentences.filter(
+        (s) => s.length === 1 && HESITATIONS.includes(s[0] as (typeof HESITATIONS)[number]),
+      );
+      expect(new Set(alone.map((s) => s[0])).size, slot).toBeGreaterThan(1);
+      expect(alone.length, slot).toBeGreaterThan(sentences.length / 20);
+    }
+  });
+
   it('phone answers say every digit about as often as the others, zero as "oh" too, and "double five"', () => {
     const phone = buildSlotCorpora(pizzeria).phone.flat();
     const count = (w: string) => phone.filter((x) => x === w).length;

@@ -72,4 +72,21 @@ describe('the robustness caller audio', () => {
     expect(mixed.pcm.length).toBe(speech.length + 2 * NOISE_PAD_MS * perMs);
     expect(rms(mixed.pcm.slice(0, NOISE_PAD_MS * perMs))).toBeGreaterThan(10);
   });
+
+  it('gives the same utterance the same noisy audio in every run, and different utterances different noise', async () => {
+    const speech = await synthesize('a large pepperoni pizza', slt, 160, dir);
+    const other = await synthesize('my name is Marilyn Richardson', slt, 160, dir);
+    for (const noise of [
+      { kind: 'pink', snrDb: 20 },
+      { kind: 'babble', snrDb: 15 },
+    ] as const) {
+      const bed = () => new NoiseBed(noise, dir, [scottish]);
+      const first = await bed().mix(speech);
+      const again = await bed().mix(speech);
+      expect(Buffer.from(again.pcm.buffer).equals(Buffer.from(first.pcm.buffer)), noise.kind).toBe(true);
+      const pad = NOISE_PAD_MS * perMs;
+      const [a, b] = [first, await bed().mix(other)].map((m) => m.pcm.slice(0, pad));
+      expect(Buffer.from((a as Int16Array).buffer).equals(Buffer.from((b as Int16Array).buffer))).toBe(false);
+    }
+  });
 });

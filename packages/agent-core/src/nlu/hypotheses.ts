@@ -17,7 +17,8 @@ export function answersExpectation(u: Understanding, expecting: Expectation): bo
     case 'size':
       return u.ops.some((o) => o.kind === 'set_size' || (o.kind === 'add' && o.size !== null));
     case 'order':
-      return u.ops.length > 0 || u.doneOrdering;
+      // "no" to "Anything else?" is the caller's answer: an alternative that adds items must not win over it.
+      return u.ops.length > 0 || u.doneOrdering || u.no;
     case 'none':
       return true;
   }

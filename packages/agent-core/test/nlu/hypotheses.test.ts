@@ -38,6 +38,11 @@ describe('rescoreHypotheses', () => {
     expect(r.text).toBe("it's twelve oak street");
   });
 
+  it('keeps a "no" to "Anything else?" over later hypotheses that name items', () => {
+    const r = rescoreHypotheses(nlu, 'no that all', ['five a coke', 'no that a coke'], 'order');
+    expect(r.text).toBe('no that all');
+  });
+
   it('keeps the best hypothesis over later ones that do not answer at all', () => {
     const r = rescoreHypotheses(nlu, 'my name is sarah', ['my name', 'a large pepperoni'], 'name');
     expect(r.text).toBe('my name is sarah');

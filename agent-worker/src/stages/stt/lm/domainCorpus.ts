@@ -40,10 +40,12 @@ export function buildDomainCorpus(
           q === 'a' || q === 'an' || q === 'one' || (q === 'some' && item.sizes === undefined)
             ? form
             : plural;
+        const every = prefixStride(q);
         for (const size of itemSizes.length > 0 ? ['', ...itemSizes] : ['']) {
           const phrase = `${q} ${size} ${noun}`;
           add(phrase);
           for (const [i, prefix] of ORDER_PREFIXES.entries()) {
+            if (i % every !== 0) continue;
             add(`${prefix} ${phrase}`);
             if (i % 3 === 0) add(`${prefix} ${phrase} please`);
           }
@@ -132,6 +134,16 @@ function pluralize(phrase: string): string {
   if (/(ch|sh|x)$/.test(phrase)) return `${phrase}es`;
   if (/[^aeiou]y$/.test(phrase)) return `${phrase.slice(0, -1)}ies`;
   return `${phrase}s`;
+}
+
+/**
+ * How sparsely a quantity is paired with the order phrasings: callers order "a", "one", "two" or "three" of
+ * something far more often than "eleven", and a model that makes every quantity as likely as "a" turns a misheard
+ * "a" into "eight" or "eleven". Every phrasing for the common ones, a third of them up to six, one in twelve above.
+ */
+function prefixStride(quantity: string): number {
+  if (['a', 'an', 'one', 'two', 'three', 'some', 'a couple of'].includes(quantity)) return 1;
+  return ['four', 'five', 'six'].includes(quantity) ? 3 : 12;
 }
 
 const ORDER_PREFIXES = [

@@ -31,7 +31,11 @@ export function buildSlotCorpora(config: Pick<AgentConfig, 'menu'>): Record<Slot
 /** What callers say while they think; in every slot model, so that they are not heard as a domain word. */
 export const HESITATIONS = ['um', 'uh', 'er', 'hmm'] as const;
 
-/** Every answer, and every fourth one again after a hesitation ("um, my name is ..."). */
+/**
+ * Every answer, every fourth one again after a hesitation ("um, my name is ..."), and every eighth a hesitation
+ * alone: a caller who says "um" and pauses before answering sends it as an utterance of its own, which a model
+ * that only knows "um" followed by words turns into a domain word ("tom", "bob") the agent answers.
+ */
 function sentences(texts: Iterable<string>): string[][] {
   const out: string[][] = [];
   let n = 0;
@@ -39,7 +43,9 @@ function sentences(texts: Iterable<string>): string[][] {
     const words = normalizeTranscript(text);
     if (words.length === 0) continue;
     out.push(words);
-    if (n % 4 === 0) out.push([HESITATIONS[(n / 4) % HESITATIONS.length] as string, ...words]);
+    const hesitation = HESITATIONS[Math.floor(n / 4) % HESITATIONS.length] as string;
+    if (n % 4 === 0) out.push([hesitation, ...words]);
+    if (n % 8 === 0) out.push([hesitation]);
     n++;
   }
   return out;

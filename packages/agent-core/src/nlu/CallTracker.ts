@@ -158,7 +158,12 @@ export class CallTracker {
     else if (expecting === 'address') this.#addHouseNumber(understanding.words);
     if (understanding.phone) this.#customer.phone = understanding.phone;
     if (understanding.email) this.#customer.email = understanding.email;
-    if (expecting === 'confirm' && understanding.yes && understanding.ops.length === 0) {
+    if (
+      expecting === 'confirm' &&
+      understanding.yes &&
+      understanding.ops.length === 0 &&
+      !asksChange(understanding)
+    ) {
       this.#confirmed = true;
       this.#confirmedReadBack = this.#readBack;
     }
@@ -319,4 +324,15 @@ export function expectationFromAgent(text: string): Expectation {
   if (/\b(anything else|what (can|would|else)|order|get for you|like to)\b/.test(lastQuestion))
     return 'order';
   return 'none';
+}
+
+const CHANGE_WORDS = new Set(['remove', 'change', 'make', 'add', 'instead', 'without', 'swap']);
+
+/**
+ * A yes to the read-back that also names a menu item or a change ("absolutely i'll have one hundred ...", "remove
+ * the yes") is most likely a correction the recogniser half lost: placing the order on it cannot be taken back, so
+ * it does not confirm (the read-back is asked again).
+ */
+function asksChange(u: Understanding): boolean {
+  return u.items.length > 0 || u.words.some((w) => CHANGE_WORDS.has(w));
 }

@@ -283,6 +283,15 @@ describe('CallTracker: customer details and totals', () => {
     expect(tracker.confirmed).toBe(true);
     expect(orderAfter('a coke', ['order', 'yes']).confirmed).toBe(false);
   });
+
+  it('is not confirmed by a yes heard in a correction that lost its change', () => {
+    for (const heard of ["absolutely i'll have one hundred coke", 'remove the yes', 'yes make it a large']) {
+      expect(orderAfter('a coke', ['confirm', heard]).confirmed, heard).toBe(false);
+    }
+    for (const heard of ['yes please place the order', "yeah that's right", 'correct go ahead']) {
+      expect(orderAfter('a coke', ['confirm', heard]).confirmed, heard).toBe(true);
+    }
+  });
 });
 
 describe('expectationFromAgent', () => {

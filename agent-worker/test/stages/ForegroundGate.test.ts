@@ -50,8 +50,9 @@ describe('ForegroundGate', () => {
     const gated = events(new FrameVadStream(hearsAllAsSpeech, TIMING, new ForegroundGate()), audio);
     const ungated = events(new FrameVadStream(hearsAllAsSpeech, TIMING), audio);
     expect(speechEnd(ungated)).toBeGreaterThanOrEqual(1700);
+    // the smoothing and the short hold the model has over a pause: ~150 ms
     expect(speechEnd(gated)).toBeGreaterThanOrEqual(1000);
-    expect(speechEnd(gated)).toBeLessThanOrEqual(1100);
+    expect(speechEnd(gated)).toBeLessThanOrEqual(1200);
   });
 
   it('keeps speech going while the caller goes on more quietly (within the range of their own words)', () => {

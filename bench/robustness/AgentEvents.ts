@@ -2,7 +2,7 @@
  * What the benchmark hears of the agent from the server's event bus: transcripts and agent states per room, each
  * stamped with its arrival time, and waits on them.
  */
-import type { AgentState, TranscriptEvent } from '@voiceroom/protocol';
+import type { AgentState, TranscriptEvent, TurnMetricsEvent } from '@voiceroom/protocol';
 import type { RunningServer } from '../../server/src/app.ts';
 import { pollUntil } from '../../test/helpers/browser.ts';
 
@@ -14,6 +14,7 @@ export interface Stamped<T> {
 export class AgentEvents {
   readonly #transcripts: Stamped<TranscriptEvent>[] = [];
   readonly #states: Stamped<{ roomId: string; state: AgentState }>[] = [];
+  readonly #metrics: TurnMetricsEvent[] = [];
 
   constructor(bus: RunningServer['bus']) {
     bus.on('transcript', (event) => {
@@ -22,6 +23,14 @@ export class AgentEvents {
     bus.on('agent.state', (event) => {
       this.#states.push({ at: performance.now(), event });
     });
+    bus.on('turn.metrics', (event) => {
+      this.#metrics.push(event);
+    });
+  }
+
+  /** The agent's own per-stage timing of each turn it answered in `roomId`. */
+  turnMetrics(roomId: string): TurnMetricsEvent[] {
+    return this.#metrics.filter((m) => m.roomId === roomId);
   }
 
   finals(roomId: string, speaker: TranscriptEvent['speaker'], since = 0): TranscriptEvent[] {

@@ -229,6 +229,7 @@ export async function runRobustnessCall(ctx: CallContext, c: Conversation): Prom
     ...(backchannelStopped !== undefined ? { backchannel: { stopped: backchannelStopped } } : {}),
     ...(stop !== undefined ? { bargeInStopMs: Math.round(stop) } : {}),
     transcript,
+    stages: events.turnMetrics(roomId).map(({ roomId: _room, ...m }) => m),
     ...(error ? { error } : {}),
   };
 }

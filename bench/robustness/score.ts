@@ -37,7 +37,18 @@ export interface CallRecord {
   backchannel?: { stopped: boolean };
   bargeInStopMs?: number;
   transcript: string[];
+  /** The agent's per-stage timing of each turn it answered (turn.metrics: from its VAD's end of speech). */
+  stages?: StageTimings[];
   error?: string;
+}
+
+export interface StageTimings {
+  eouMs: number;
+  asrFinalMs: number;
+  dialogFirstTokenMs: number;
+  ttsFirstAudioMs: number;
+  voiceToVoiceMs: number;
+  interrupted?: boolean;
 }
 
 /** Lowercase words only, "St" and "Ave" spelled out. */
@@ -167,6 +178,23 @@ const mean = (values: number[]) =>
   values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
 const pct = (values: number[], p: number) => (values.length === 0 ? null : round(percentile(values, p), 1));
 
+/** Medians of the agent's own per-stage timings, counted from its VAD's end of speech. */
+function stageMedians(stages: readonly StageTimings[]) {
+  const keys = ['eouMs', 'asrFinalMs', 'dialogFirstTokenMs', 'ttsFirstAudioMs', 'voiceToVoiceMs'] as const;
+  return {
+    n: stages.length,
+    ...Object.fromEntries(
+      keys.map((k) => [
+        k,
+        pct(
+          stages.map((s) => s[k]),
+          50,
+        ),
+      ]),
+    ),
+  };
+}
+
 function aggregate(calls: readonly CallRecord[]) {
   const backchannels = calls.flatMap((c) => (c.backchannel ? [c.backchannel.stopped] : []));
   const stops = calls.flatMap((c) => (c.bargeInStopMs === undefined ? [] : [c.bargeInStopMs]));
@@ -183,6 +211,7 @@ function aggregate(calls: readonly CallRecord[]) {
     backchannel_false_stop_rate: r(mean(backchannels.map((s) => (s ? 1 : 0)))),
     backchannels: backchannels.length,
     barge_in_stop_ms: { p50: pct(stops, 50), p95: pct(stops, 95), n: stops.length },
+    agent_stages_ms: stageMedians(calls.flatMap((c) => c.stages ?? [])),
     outcomes: Object.fromEntries(
       ['placed', 'handoff', 'goodbye', 'loop', 'silence', 'error'].map((o) => [
         o,

@@ -38,13 +38,33 @@ interface StageLoaderHooks {
   onFallback(fallback: StageFallback): void;
   /** A recogniser's decoding error that its stream survives (logged). */
   onRecognitionError(error: Error): void;
+  /**
+   * The configuration's recogniser, shared with every configuration it is built the same from (menu, knowledge,
+   * asr, handoff): changing anything else (recording, greeting, voice) does not rebuild its language models.
+   */
+  recogniser(): Promise<Stt>;
 }
 
 type StageLoader = (config: AgentConfig, hooks: StageLoaderHooks) => Promise<CallStages>;
 
+/** What a recogniser is built from (see createStt). */
+type RecogniserConfig = Pick<AgentConfig, 'asr' | 'menu' | 'knowledge' | 'handoff'>;
+type RecogniserLoader = (
+  config: RecogniserConfig,
+  hooks: Pick<StageLoaderHooks, 'onFallback' | 'onRecognitionError'>,
+) => Promise<Stt>;
+
+interface SharedRecogniser {
+  stt: Promise<Stt>;
+  /** Configuration entries holding it: it closes when the last one closes. */
+  holders: number;
+}
+
 interface Entry {
   config: AgentConfig;
   stages: Promise<CallStages>;
+  /** The shared recogniser this entry holds, once its loader asked for it. */
+  recogniserKey?: string;
   /** Offline stages loaded for mid-call failures. */
   offline: Map<'vad' | 'stt', Promise<Stage>>;
   /** Calls holding a lease. */
@@ -53,12 +73,17 @@ interface Entry {
 }
 
 const keyOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+const recogniserKeyOf = ({ asr, menu, knowledge, handoff }: RecogniserConfig) =>
+  keyOf({ asr, menu, knowledge, handoff });
+
+const loadRecogniser: RecogniserLoader = (config, { onFallback, onRecognitionError }) =>
+  createStt(config, { onFallback, onError: onRecognitionError });
 
 /** Loads the four stages one after the other, each through its factory's fallback rule. */
-export const loadStages: StageLoader = async (config, { onFallback, onRecognitionError }) => {
+export const loadStages: StageLoader = async (config, { onFallback, recogniser }) => {
   // One after the other: building the recogniser's model (espeak-ng via koffi) while flite loads its voice
   // corrupts flite's state (its later synthesis crashes the process).
-  const stt = await createStt(config, { onFallback, onError: onRecognitionError });
+  const stt = await recogniser();
   const tts = await createTts(config.tts, { onFallback });
   const dialog = await createDialog(config, { onFallback, localModel: loadLocalModelDialog });
   return { vad: await createVad(config.vad, { onFallback }), stt, tts, dialog };
@@ -71,17 +96,25 @@ export const loadStages: StageLoader = async (config, { onFallback, onRecognitio
  */
 export class StageCache {
   readonly #entries = new Map<string, Entry>();
+  readonly #recognisers = new Map<string, SharedRecogniser>();
   readonly #maxEntries: number;
   readonly #logger: Pick<Logger, 'warn' | 'error'> | undefined;
   readonly #load: StageLoader;
+  readonly #loadRecogniser: RecogniserLoader;
   #closed = false;
 
   constructor(
-    options: { maxEntries?: number; logger?: Pick<Logger, 'warn' | 'error'>; load?: StageLoader } = {},
+    options: {
+      maxEntries?: number;
+      logger?: Pick<Logger, 'warn' | 'error'>;
+      load?: StageLoader;
+      loadRecogniser?: RecogniserLoader;
+    } = {},
   ) {
     this.#maxEntries = options.maxEntries ?? 8;
     this.#logger = options.logger;
     this.#load = options.load ?? loadStages;
+    this.#loadRecogniser = options.loadRecogniser ?? loadRecogniser;
   }
 
   get size(): number {
@@ -128,15 +161,26 @@ export class StageCache {
     const key = keyOf(config);
     let entry = this.#entries.get(key);
     if (entry === undefined) {
-      const stages = this.#load(config, {
-        onFallback: (f) => this.#logger?.warn({ err: f.error, agent: config.id }, f.message),
-        onRecognitionError: (error) => this.#recognitionFailed(error),
+      const loading: Entry = {
+        config,
+        stages: Promise.resolve({} as CallStages),
+        offline: new Map(),
+        users: 0,
+        evicted: false,
+      };
+      const hooks = {
+        onFallback: (f: StageFallback) => this.#logger?.warn({ err: f.error, agent: config.id }, f.message),
+        onRecognitionError: (error: Error) => this.#recognitionFailed(error),
+      };
+      loading.stages = this.#load(config, {
+        ...hooks,
+        recogniser: () => this.#holdRecogniser(loading, hooks),
       });
-      entry = { config, stages, offline: new Map(), users: 0, evicted: false };
-      const loading = entry;
+      entry = loading;
       // a failed load is not cached: the next call retries (e.g. after the model was installed)
-      stages.catch(() => {
+      loading.stages.catch(() => {
         if (this.#entries.get(key) === loading) this.#entries.delete(key);
+        this.#releaseRecogniser(loading);
       });
       this.#entries.set(key, entry);
       if (this.#entries.size > this.#maxEntries) {
@@ -150,6 +194,44 @@ export class StageCache {
       this.#entries.set(key, entry);
     }
     return entry;
+  }
+
+  /** The shared recogniser of `entry`'s configuration, loaded on first need; `entry` holds it until it closes. */
+  #holdRecogniser(
+    entry: Entry,
+    hooks: Pick<StageLoaderHooks, 'onFallback' | 'onRecognitionError'>,
+  ): Promise<Stt> {
+    const key = recogniserKeyOf(entry.config);
+    let shared = this.#recognisers.get(key);
+    if (shared === undefined) {
+      const stt = this.#loadRecogniser(entry.config, hooks);
+      const loading: SharedRecogniser = { stt, holders: 0 };
+      // a failed build is not kept: the next configuration that needs it tries again
+      stt.catch(() => {
+        if (this.#recognisers.get(key) === loading) this.#recognisers.delete(key);
+      });
+      this.#recognisers.set(key, loading);
+      shared = loading;
+    }
+    if (entry.recogniserKey === undefined) {
+      entry.recogniserKey = key;
+      shared.holders++;
+    }
+    return shared.stt;
+  }
+
+  #releaseRecogniser(entry: Entry): void {
+    const key = entry.recogniserKey;
+    if (key === undefined) return;
+    entry.recogniserKey = undefined;
+    const shared = this.#recognisers.get(key);
+    if (shared === undefined || --shared.holders > 0) return;
+    this.#recognisers.delete(key);
+    shared.stt
+      .then((stt) => stt.close())
+      .catch((error: unknown) =>
+        this.#logger?.warn({ err: error, agent: entry.config.id }, 'closing a stage failed'),
+      );
   }
 
   #offline<T extends Stage>(entry: Entry, kind: 'vad' | 'stt', choice: ProviderChoice<T>): Promise<T> {
@@ -176,10 +258,14 @@ export class StageCache {
   }
 
   #closeEntry(entry: Entry): void {
-    // what failed to load has nothing to close
+    // what failed to load has nothing to close; the shared recogniser closes with its last holder
+    const key = entry.recogniserKey;
+    const shared = (key === undefined ? undefined : this.#recognisers.get(key)?.stt)?.catch(() => undefined);
+    this.#releaseRecogniser(entry);
     const loaded = [
       entry.stages.then(
-        ({ vad, stt, tts, dialog }): Stage[] => [vad, stt, tts, dialog],
+        async ({ vad, stt, tts, dialog }): Promise<Stage[]> =>
+          stt === (await shared) ? [vad, tts, dialog] : [vad, stt, tts, dialog],
         () => [],
       ),
       ...[...entry.offline.values()].map((loading) =>

@@ -48,6 +48,14 @@ export type TurnAction =
 
 const MAX_PENDING_CHARS = 10_000;
 
+/**
+ * Two recognised parts of one caller turn, with the caller's pause between them kept as a comma: the NLU reads a
+ * pause there ("w i l l i a m, r o g e r s" is a first and a last name; joined with a space, one name).
+ */
+function joinPause(before: string, after: string): string {
+  return before === '' ? after : `${before}, ${after}`;
+}
+
 export function countWords(text: string): number {
   const trimmed = text.trim();
   return trimmed === '' ? 0 : trimmed.split(/\s+/).length;
@@ -227,7 +235,7 @@ export class TurnStateMachine {
     const lastPartial = this.#lastPartial;
     this.#lastPartial = undefined;
     if (words > 0 && !backchannel) {
-      this.#pendingText = `${this.#pendingText} ${text.trim()}`.trim().slice(-MAX_PENDING_CHARS);
+      this.#pendingText = joinPause(this.#pendingText, text.trim()).slice(-MAX_PENDING_CHARS);
       this.#endpointingDelayMs = endpointingDelayMs(
         judgedText(this.#pendingText, lastPartial),
         this.#settings,

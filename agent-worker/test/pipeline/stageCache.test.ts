@@ -95,6 +95,35 @@ describe('StageCache', () => {
     expect(await b.fallbacks.vad?.()).toBe(vad);
   });
 
+  it('shares the recogniser between configurations built the same, so a recording switch does not rebuild it', async () => {
+    const { closed, load } = countingLoader();
+    const built: string[] = [];
+    const cache = new StageCache({
+      maxEntries: 1,
+      load: async (config, hooks) => ({ ...(await load(config)), stt: await hooks.recogniser() }),
+      loadRecogniser: async (config) => {
+        const name = `stt-${built.push(config.menu.items[0]?.name ?? '')}`;
+        return { name, close: () => void closed.push(name) } as never;
+      },
+    });
+    const recording = { ...pizzeria, recording: { enabled: true } };
+    const lease = await cache.acquire(pizzeria);
+    const withRecording = await cache.get(recording);
+    expect(withRecording.stt).toBe(lease.stages.stt);
+    expect(withRecording.tts).not.toBe(lease.stages.tts);
+    expect(built).toHaveLength(1);
+    // another menu is another language model
+    const otherMenu = { ...pizzeria, menu: { ...pizzeria.menu, items: pizzeria.menu.items.slice(1) } };
+    expect((await cache.get(otherMenu)).stt).not.toBe(lease.stages.stt);
+    expect(built).toHaveLength(2);
+    await settle();
+    // the first recogniser's configurations were both evicted; it closes with the call still using it
+    expect(closed).not.toContain('stt-1');
+    lease.release();
+    await settle();
+    expect(closed).toContain('stt-1');
+  });
+
   it('does not keep a failed load, so a later call can retry', async () => {
     const cache = new StageCache();
     const broken = {

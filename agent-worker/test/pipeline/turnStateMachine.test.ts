@@ -1,3 +1,4 @@
+import { findName, tokenize } from '@voiceroom/agent-core/nlu';
 import { describe, expect, it } from 'vitest';
 import { countWords, type TurnAction, TurnStateMachine } from '../../src/pipeline/TurnStateMachine.ts';
 
@@ -44,7 +45,7 @@ describe('TurnStateMachine', () => {
     expect(types(actions)).toEqual(['commit_user_turn']);
   });
 
-  it('speech resuming before the delay joins both parts into one turn', () => {
+  it('speech resuming before the delay joins both parts into one turn, the pause between them kept as a comma', () => {
     const m = new TurnStateMachine(settings);
     m.handle({ type: 'user_speech_start', atMs: 0 });
     m.handle({ type: 'user_speech_end', atMs: 500 });
@@ -55,8 +56,22 @@ describe('TurnStateMachine', () => {
     m.handle({ type: 'user_transcript', text: 'and a coke', final: true, atMs: 1300 });
     const actions = m.handle({ type: 'tick', atMs: 1500 });
     expect(actions).toEqual([
-      { type: 'commit_user_turn', text: 'two pizzas and a coke', speechEndAtMs: 1200, finalAtMs: 1300 },
+      { type: 'commit_user_turn', text: 'two pizzas, and a coke', speechEndAtMs: 1200, finalAtMs: 1300 },
     ]);
+  });
+
+  it('a first and a last name spelled with a pause between them reach the NLU as two names', () => {
+    const m = new TurnStateMachine({ ...settings, maxEndpointingDelayMs: 1000 });
+    m.handle({ type: 'agent_asked', expecting: 'name', atMs: 0 });
+    m.handle({ type: 'user_speech_start', atMs: 0 });
+    m.handle({ type: 'user_speech_end', atMs: 1500 });
+    m.handle({ type: 'user_transcript', text: 'w i l l i a m', final: true, atMs: 1600 });
+    m.handle({ type: 'user_speech_start', atMs: 2100 });
+    m.handle({ type: 'user_speech_end', atMs: 3500 });
+    m.handle({ type: 'user_transcript', text: 'r o g e r s', final: true, atMs: 3600 });
+    const [commit] = m.handle({ type: 'tick', atMs: 4600 });
+    const text = commit?.type === 'commit_user_turn' ? commit.text : '';
+    expect(findName(tokenize(text), true)?.value).toBe('William Rogers');
   });
 
   it('waits the longest after a final whose last partial ended in "and" the final dropped', () => {

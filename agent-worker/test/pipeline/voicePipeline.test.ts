@@ -196,7 +196,7 @@ describe('VoicePipeline', () => {
     await h.stallThenBurst(400, 'speech');
     await h.run(400, 'speech');
     await h.run(600);
-    expect(h.dialog.requests.map((r) => r.input.userText)).toEqual(['two large and a coke']);
+    expect(h.dialog.requests.map((r) => r.input.userText)).toEqual(['two large, and a coke']);
   });
 
   it('with a word rule, two recognised words interrupt before the duration rule would', async () => {

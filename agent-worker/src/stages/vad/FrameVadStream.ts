@@ -1,5 +1,6 @@
 import type { VadEvent, VadStream } from '@voiceroom/agent-core/stages';
 import { CodedError } from '@voiceroom/protocol';
+import type { ForegroundGate } from './ForegroundGate.ts';
 import { VadStateMachine, type VadTiming } from './VadStateMachine.ts';
 
 /** Scores fixed-size frames of 16 kHz audio with a speech probability; may keep state between frames. */
@@ -14,10 +15,12 @@ const SAMPLE_RATE = 16_000;
 
 /**
  * A VadStream over any frame scorer: buffers pushed audio into whole frames (so chunk sizes never change the
- * events), scores each frame and runs the state machine.
+ * events), scores each frame and runs the state machine. With a foreground gate, a frame scored as speech but far
+ * quieter than the caller's speech counts as silence (background voices).
  */
 export class FrameVadStream implements VadStream {
   readonly #scorer: FrameScorer;
+  readonly #gate: ForegroundGate | undefined;
   readonly #machine: VadStateMachine;
   readonly #frame: Int16Array;
   #filled = 0;
@@ -25,8 +28,9 @@ export class FrameVadStream implements VadStream {
   #probability = 0;
   #closed = false;
 
-  constructor(scorer: FrameScorer, timing: VadTiming) {
+  constructor(scorer: FrameScorer, timing: VadTiming, gate?: ForegroundGate) {
     this.#scorer = scorer;
+    this.#gate = gate;
     this.#machine = new VadStateMachine(timing);
     this.#frame = new Int16Array(scorer.frameSamples);
   }
@@ -52,11 +56,18 @@ export class FrameVadStream implements VadStream {
       if (this.#filled < this.#frame.length) break;
       this.#filled = 0;
       this.#probability = this.#scorer.score(this.#frame);
-      const event = this.#machine.frame(this.#probability, this.#framesDone * frameMs, frameMs);
+      const event = this.#machine.frame(this.#heard(frameMs), this.#framesDone * frameMs, frameMs);
       this.#framesDone++;
       if (event) events.push(event);
     }
     return events;
+  }
+
+  /** The frame's speech probability as the state machine takes it: 0 for background the gate rejects. */
+  #heard(frameMs: number): number {
+    const p = this.#probability;
+    const m = this.#machine;
+    return this.#gate && !this.#gate.foreground(this.#frame, frameMs, m.speaking, m.keepsSpeech(p)) ? 0 : p;
   }
 
   reset(): void {
@@ -65,6 +76,7 @@ export class FrameVadStream implements VadStream {
     this.#probability = 0;
     this.#machine.reset();
     this.#scorer.reset();
+    this.#gate?.reset();
   }
 
   close(): void {

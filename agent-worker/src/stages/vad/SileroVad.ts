@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Vad, VadStream } from '@voiceroom/agent-core/stages';
 import { CodedError } from '@voiceroom/protocol';
+import { ForegroundGate } from './ForegroundGate.ts';
 import { type FrameScorer, FrameVadStream } from './FrameVadStream.ts';
 import { SileroSession } from './SileroSession.ts';
 import type { VadTiming } from './VadStateMachine.ts';
@@ -103,7 +104,7 @@ export class SileroVad implements Vad {
   }
 
   createStream(): VadStream {
-    return new FrameVadStream(new SileroScorer(this.#session), this.#timing);
+    return new FrameVadStream(new SileroScorer(this.#session), this.#timing, new ForegroundGate());
   }
 
   close(): void {

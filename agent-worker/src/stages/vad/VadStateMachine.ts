@@ -38,6 +38,11 @@ export class VadStateMachine {
     return this.#speaking;
   }
 
+  /** Whether a frame of this probability keeps speech going. */
+  keepsSpeech(probability: number): boolean {
+    return probability >= this.#timing.negativeThreshold;
+  }
+
   /** Feeds one frame covering [startMs, startMs + durationMs). */
   frame(probability: number, startMs: number, durationMs: number): VadEvent | undefined {
     const endMs = startMs + durationMs;
@@ -57,7 +62,7 @@ export class VadStateMachine {
       }
       return undefined;
     }
-    if (probability >= t.negativeThreshold) {
+    if (this.keepsSpeech(probability)) {
       this.#lastSpeechEndMs = endMs;
       return undefined;
     }

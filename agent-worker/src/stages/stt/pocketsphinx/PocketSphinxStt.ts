@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import type { Stt, SttExpectation, SttStream } from '@voiceroom/agent-core/stages';
 import { type AgentConfig, CodedError } from '@voiceroom/protocol';
 import { createLogger } from '../../../worker/log.ts';
+import { buildSlotGrammars, GRAMMAR_SLOTS } from '../grammar/slotGrammars.ts';
+import { censusNames } from '../lm/censusNames.ts';
 import { buildDomainLanguageModel } from '../lm/domainLanguageModel.ts';
+import { buildPronunciationDictionary } from '../lm/pronunciationDictionary.ts';
 import { DecoderPool } from './DecoderPool.ts';
 import { loadPocketSphinx, type PocketSphinxLib } from './native.ts';
 import { PocketSphinxStream } from './PocketSphinxStream.ts';
@@ -35,6 +38,11 @@ export interface PocketSphinxSttOptions {
    * that answer (default true; needs `domain`).
    */
   followDialog?: boolean;
+  /**
+   * While the agent waits for a phone number, a spelled name or a yes/no, also decode the answer with a grammar on a
+   * second decoder (default true; needs `followDialog`): see ParallelGrammar and chooseReading.
+   */
+  slotGrammars?: boolean;
   /** Hypotheses per final (the best one and up to n-1 `alternatives`); default 5. */
   nbest?: number;
   /**
@@ -57,11 +65,18 @@ export interface PocketSphinxModelInfo {
   guessedWords: string[];
   /** Model file per slot search. */
   slotModels: Partial<Record<SttExpectation, string>>;
+  /** Grammar file per grammar slot, their dictionary, and each grammar's words (none without `slotGrammars`). */
+  grammars?: {
+    files: Partial<Record<SttExpectation, string>>;
+    dictionary: string;
+    words: Partial<Record<SttExpectation, ReadonlySet<string>>>;
+  };
 }
 
 /** CMU PocketSphinx through libpocketsphinx3, with a language model generated from the agent's configuration. */
 export class PocketSphinxStt implements Stt {
   readonly #decoders: DecoderPool;
+  readonly #grammarDecoders: DecoderPool | undefined;
   readonly #model: PocketSphinxModelInfo;
   readonly #partialIntervalMs: number;
   readonly #coldStartSecondPass: boolean;
@@ -113,6 +128,8 @@ export class PocketSphinxStt implements Stt {
         await writeAtomically(path, arpa);
         model.slotModels[slot] = path;
       }
+      if ((options.followDialog ?? true) && (options.slotGrammars ?? true))
+        model.grammars = await writeSlotGrammars(dir, cmudict);
     }
     const args = {
       '-hmm': join(modelDir, 'en-us'),
@@ -121,7 +138,7 @@ export class PocketSphinxStt implements Stt {
       '-logfn': '/dev/null',
     };
     const stt = new PocketSphinxStt(lib, args, model, options);
-    await stt.#decoders.prepare();
+    await Promise.all([stt.#decoders.prepare(), stt.#grammarDecoders?.prepare()]);
     return stt;
   }
 
@@ -144,6 +161,20 @@ export class PocketSphinxStt implements Stt {
       slotModels: model.slotModels,
       onError: this.#onError,
     });
+    const grammars = model.grammars;
+    if (grammars) {
+      // the same acoustic model and search settings, a grammar instead of the n-gram model
+      const { '-lm': _lm, ...acoustic } = args;
+      this.#grammarDecoders = new DecoderPool({
+        lib,
+        decoderArgs: { ...acoustic, '-dict': grammars.dictionary, '-fsg': grammars.files.phone as string },
+        maxIdle: options.idleDecoders ?? 4,
+        spares: options.spareDecoders ?? 1,
+        slotModels: grammars.files,
+        searchKind: 'grammar',
+        onError: this.#onError,
+      });
+    }
   }
 
   get name(): string {
@@ -165,6 +196,9 @@ export class PocketSphinxStt implements Stt {
       coldStartSecondPass: this.#coldStartSecondPass,
       slotModels: this.#model.slotModels,
       nbest: this.#nbest,
+      ...(this.#grammarDecoders && this.#model.grammars
+        ? { grammars: { decoders: this.#grammarDecoders, words: this.#model.grammars.words } }
+        : {}),
       onError: this.#onError,
     });
   }
@@ -177,7 +211,25 @@ export class PocketSphinxStt implements Stt {
   /** Frees the idle decoders; streams still open free theirs when they close. */
   close(): void {
     this.#decoders.close();
+    this.#grammarDecoders?.close();
   }
+}
+
+/** The slot grammars (slotGrammars.ts) and their pronunciation dictionary, written into `dir`. */
+async function writeSlotGrammars(dir: string, cmudict: string): Promise<PocketSphinxModelInfo['grammars']> {
+  const names = censusNames();
+  const { grammars, words } = buildSlotGrammars({ spellingExamples: [...names.first, ...names.last] });
+  const dictionary = join(dir, 'grammars.dict');
+  const allWords = GRAMMAR_SLOTS.flatMap((slot) => words[slot]);
+  await writeAtomically(dictionary, (await buildPronunciationDictionary(allWords, cmudict)).text);
+  const files: Partial<Record<SttExpectation, string>> = {};
+  const slotWords: Partial<Record<SttExpectation, ReadonlySet<string>>> = {};
+  for (const slot of GRAMMAR_SLOTS) {
+    files[slot] = join(dir, `grammar-${slot}.fsg`);
+    await writeAtomically(files[slot], grammars[slot]);
+    slotWords[slot] = new Set(words[slot]);
+  }
+  return { files, dictionary, words: slotWords };
 }
 
 async function writeAtomically(path: string, content: string): Promise<void> {

@@ -14,6 +14,9 @@
  * final_latency_ms: endUtterance -> final, audio fed in 20 ms frames at SLOTS_SPEED x real time (default 4) but its
  * last 800 ms in real time, so that the decoder has caught up when the caller stops, as in a call; a stream's first
  * utterance (decoded twice, see PocketSphinxStream) apart.
+ * cpu_ms_per_audio_s: the process's CPU time (every thread: both decoders when a grammar runs beside the slot
+ * model, see ParallelGrammar) per second of the answer's audio, per slot. SLOTS_GRAMMARS=0 turns the grammars off
+ * (the slot models alone), for comparison on the same code.
  * Writes bench/results/slots.json; one summary line on stdout, progress on stderr.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -48,6 +51,7 @@ const RESULTS = path.join(ROOT, '..', 'results', 'slots.json');
 const SPEED = Number(process.env.SLOTS_SPEED ?? 4);
 const FRAME = 320;
 const TAIL_MS = 800;
+const GRAMMARS = process.env.SLOTS_GRAMMARS !== '0';
 const progress = (message: string) => process.stderr.write(`[bench:slots] ${message}\n`);
 
 interface Outcome {
@@ -68,6 +72,8 @@ interface Outcome {
   confidence: number;
   agreement: number;
   latency_ms: number;
+  /** Recognition CPU (ms, all threads) per second of the answer's audio. */
+  cpu_ms_per_audio_s: number;
   first_utterance: boolean;
 }
 
@@ -126,7 +132,7 @@ async function main(): Promise<void> {
     await readFile(path.join(DEFAULT_POCKETSPHINX_MODEL, 'cmudict-en-us.dict'), 'utf8'),
   );
   const started = performance.now();
-  const stt = await PocketSphinxStt.create({ domain: config });
+  const stt = await PocketSphinxStt.create({ domain: config, slotGrammars: GRAMMARS });
   progress(
     `recogniser ready in ${Math.round(performance.now() - started)} ms; ${options.calls} conversations`,
   );
@@ -160,7 +166,10 @@ async function main(): Promise<void> {
       const events = stream[Symbol.asyncIterator]();
       for (const [i, c] of cases.entries()) {
         stream.expect?.(c.listenFor);
-        const final = await recognise(stream, events, audio[i] as Int16Array);
+        const pcm = audio[i] as Int16Array;
+        const cpuBefore = process.cpuUsage();
+        const final = await recognise(stream, events, pcm);
+        const cpu = process.cpuUsage(cpuBefore);
         if (final.type !== 'final') continue;
         const scored = score(nlu, c, { text: final.text, alternatives: final.alternatives ?? [] });
         outcomes.push({
@@ -174,6 +183,7 @@ async function main(): Promise<void> {
           expected: c.expected,
           confidence: Number(final.confidence.toFixed(3)),
           latency_ms: Number(final.latencyMs.toFixed(1)),
+          cpu_ms_per_audio_s: Number(((cpu.user + cpu.system) / 1000 / (pcm.length / 16_000)).toFixed(1)),
           first_utterance: i === 0,
           ...scored,
           ...(c.slot === 'name'
@@ -199,6 +209,7 @@ async function main(): Promise<void> {
     {
       conversations: options.calls,
       seed: options.seed,
+      grammars: GRAMMARS,
       cases: outcomes.length,
       speed: SPEED,
       accuracy: ratio(outcomes, 'correct'),
@@ -216,6 +227,12 @@ async function main(): Promise<void> {
           ]),
         ),
       },
+      cpu_ms_per_audio_s: Object.fromEntries(
+        SLOT_KINDS.map((slot) => [
+          slot,
+          spread(outcomes.filter((o) => o.slot === slot).map((o) => o.cpu_ms_per_audio_s)),
+        ]),
+      ),
       confirm_signals: {
         confidence: separates(outcomes, 'confidence', 0.1),
         agreement: separates(outcomes, 'agreement', 0.6),

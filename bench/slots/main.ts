@@ -15,8 +15,9 @@
  * last 800 ms in real time, so that the decoder has caught up when the caller stops, as in a call; a stream's first
  * utterance (decoded twice, see PocketSphinxStream) apart.
  * cpu_ms_per_audio_s: the process's CPU time (every thread: both decoders when a grammar runs beside the slot
- * model, see ParallelGrammar) per second of the answer's audio, per slot. SLOTS_GRAMMARS=0 turns the grammars off
- * (the slot models alone), for comparison on the same code.
+ * model, see ParallelGrammar) per second of the answer's audio, per slot. SLOTS_GRAMMARS: the slots decoded with a
+ * grammar beside their slot model (comma-separated: phone,name,yesno; "none" for the slot models alone; default the
+ * recogniser's own DEFAULT_GRAMMAR_SLOTS), for comparison on the same code.
  * Writes bench/results/slots.json; one summary line on stdout, progress on stderr.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -26,7 +27,9 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
 import { Nlu } from '@voiceroom/agent-core/nlu';
 import type { SttEvent, SttStream } from '@voiceroom/agent-core/stages';
+import { GRAMMAR_SLOTS, type GrammarSlot } from '../../agent-worker/src/stages/stt/grammar/slotGrammars.ts';
 import {
+  DEFAULT_GRAMMAR_SLOTS,
   DEFAULT_POCKETSPHINX_MODEL,
   PocketSphinxStt,
 } from '../../agent-worker/src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
@@ -51,7 +54,6 @@ const RESULTS = path.join(ROOT, '..', 'results', 'slots.json');
 const SPEED = Number(process.env.SLOTS_SPEED ?? 4);
 const FRAME = 320;
 const TAIL_MS = 800;
-const GRAMMARS = process.env.SLOTS_GRAMMARS !== '0';
 const progress = (message: string) => process.stderr.write(`[bench:slots] ${message}\n`);
 
 interface Outcome {
@@ -75,6 +77,18 @@ interface Outcome {
   /** Recognition CPU (ms, all threads) per second of the answer's audio. */
   cpu_ms_per_audio_s: number;
   first_utterance: boolean;
+}
+
+function grammarSlots(setting: string | undefined): readonly GrammarSlot[] {
+  if (setting === undefined) return DEFAULT_GRAMMAR_SLOTS;
+  if (setting === 'none') return [];
+  const slots = setting.split(',').filter(Boolean);
+  for (const slot of slots)
+    if (!(GRAMMAR_SLOTS as readonly string[]).includes(slot))
+      throw new OptionsError(
+        `SLOTS_GRAMMARS: no grammar for "${slot}" (${GRAMMAR_SLOTS.join(', ')} or none)`,
+      );
+  return slots as GrammarSlot[];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -132,7 +146,8 @@ async function main(): Promise<void> {
     await readFile(path.join(DEFAULT_POCKETSPHINX_MODEL, 'cmudict-en-us.dict'), 'utf8'),
   );
   const started = performance.now();
-  const stt = await PocketSphinxStt.create({ domain: config, slotGrammars: GRAMMARS });
+  const grammars = grammarSlots(process.env.SLOTS_GRAMMARS);
+  const stt = await PocketSphinxStt.create({ domain: config, grammarSlots: grammars });
   progress(
     `recogniser ready in ${Math.round(performance.now() - started)} ms; ${options.calls} conversations`,
   );
@@ -209,7 +224,7 @@ async function main(): Promise<void> {
     {
       conversations: options.calls,
       seed: options.seed,
-      grammars: GRAMMARS,
+      grammars,
       cases: outcomes.length,
       speed: SPEED,
       accuracy: ratio(outcomes, 'correct'),

@@ -36,8 +36,8 @@ export interface PocketSphinxStreamOptions {
  * while the greeting plays; a reused decoder has them already); `expect` picks the one the next utterance starts
  * with, so switching costs nothing when the caller stops talking.
  *
- * While the agent waits for a phone number, a spelled name or a yes/no, a grammar decoder hears the same audio
- * (ParallelGrammar) and the final carries whichever reading chooseReading picks, the other as an alternative.
+ * A grammar decoder hears the same audio (ParallelGrammar); while the agent waits for an answer it has a grammar for
+ * (a phone number), the final carries whichever reading chooseReading picks, the other as an alternative.
  */
 export class PocketSphinxStream implements SttStream {
   readonly #lib: PocketSphinxLib;
@@ -77,6 +77,8 @@ export class PocketSphinxStream implements SttStream {
     this.#nbest = options.nbest ?? 1;
     this.#grammar = options.grammars && new ParallelGrammar(options.grammars.decoders, options.onError);
     this.#grammarWords = options.grammars?.words ?? {};
+    const grammar = this.#grammar;
+    if (grammar) this.#enqueue(() => grammar.prepare());
     const searches = this.#pooled.searches;
     for (const [slot, path] of Object.entries(options.slotModels ?? {}) as [SttExpectation, string][]) {
       if (searches.has(slot)) continue;
@@ -89,8 +91,6 @@ export class PocketSphinxStream implements SttStream {
 
   expect(slot: SttExpectation): void {
     this.#expected = slot;
-    const grammar = this.#grammar;
-    if (grammar?.covers(slot)) this.#enqueue(() => grammar.prepare());
   }
 
   get closed(): boolean {

@@ -12,6 +12,7 @@ import { buildDomainLanguageModel } from '../lm/domainLanguageModel.ts';
 import { buildPronunciationDictionary } from '../lm/pronunciationDictionary.ts';
 import { DecoderPool } from './DecoderPool.ts';
 import { loadPocketSphinx, type PocketSphinxLib } from './native.ts';
+import { listeningGrammar } from './ParallelGrammar.ts';
 import { PocketSphinxStream } from './PocketSphinxStream.ts';
 
 const log = createLogger('stt.pocketsphinx');
@@ -170,7 +171,7 @@ export class PocketSphinxStt implements Stt {
       onError: this.#onError,
     });
     const grammars = model.grammars;
-    const firstGrammar = grammars && Object.values(grammars.files)[0];
+    const firstGrammar = grammars?.files.open;
     if (grammars && firstGrammar) {
       // the same acoustic model and search settings, a grammar instead of the n-gram model
       const { '-lm': _lm, ...acoustic } = args;
@@ -233,7 +234,7 @@ async function writeSlotGrammars(
   const names = censusNames();
   const { grammars, words } = buildSlotGrammars({ spellingExamples: [...names.first, ...names.last] });
   const dictionary = join(dir, 'grammars.dict');
-  const allWords = slots.flatMap((slot) => words[slot]);
+  const allWords = [...slots.flatMap((slot) => words[slot]), 'um'];
   await writeAtomically(dictionary, (await buildPronunciationDictionary(allWords, cmudict)).text);
   const files: Partial<Record<SttExpectation, string>> = {};
   const slotWords: Partial<Record<SttExpectation, ReadonlySet<string>>> = {};
@@ -242,6 +243,8 @@ async function writeSlotGrammars(
     await writeAtomically(files[slot], grammars[slot]);
     slotWords[slot] = new Set(words[slot]);
   }
+  files.open = join(dir, 'grammar-listen.fsg');
+  await writeAtomically(files.open, listeningGrammar());
   return { files, dictionary, words: slotWords };
 }
 

@@ -127,11 +127,6 @@ export class DecoderPool {
     this.#idle.push(entry);
   }
 
-  /** The slots the pool's decoders have a search for (once loaded). */
-  get slots(): SttExpectation[] {
-    return this.#slotModels.map(([slot]) => slot);
-  }
-
   /**
    * Loads the slot searches `decoder` lacks (a decoder built on demand has none), one after the other: calls on one
    * decoder must not overlap. One that fails to load goes to `onError` and its slot stays without a search.

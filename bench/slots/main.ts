@@ -14,6 +14,10 @@
  * final_latency_ms: endUtterance -> final, audio fed in 20 ms frames at SLOTS_SPEED x real time (default 4) but its
  * last 800 ms in real time, so that the decoder has caught up when the caller stops, as in a call; a stream's first
  * utterance (decoded twice, see PocketSphinxStream) apart.
+ * cpu_ms_per_audio_s: the process's CPU time (every thread: both decoders when a grammar runs beside the slot
+ * model, see ParallelGrammar) per second of the answer's audio, per slot. SLOTS_GRAMMARS: the slots decoded with a
+ * grammar beside their slot model (comma-separated: phone,name,yesno; "none" for the slot models alone; default the
+ * recogniser's own DEFAULT_GRAMMAR_SLOTS), for comparison on the same code.
  * Writes bench/results/slots.json; one summary line on stdout, progress on stderr.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -23,7 +27,9 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
 import { Nlu } from '@voiceroom/agent-core/nlu';
 import type { SttEvent, SttStream } from '@voiceroom/agent-core/stages';
+import { GRAMMAR_SLOTS, type GrammarSlot } from '../../agent-worker/src/stages/stt/grammar/slotGrammars.ts';
 import {
+  DEFAULT_GRAMMAR_SLOTS,
   DEFAULT_POCKETSPHINX_MODEL,
   PocketSphinxStt,
 } from '../../agent-worker/src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
@@ -68,7 +74,21 @@ interface Outcome {
   confidence: number;
   agreement: number;
   latency_ms: number;
+  /** Recognition CPU (ms, all threads) per second of the answer's audio. */
+  cpu_ms_per_audio_s: number;
   first_utterance: boolean;
+}
+
+function grammarSlots(setting: string | undefined): readonly GrammarSlot[] {
+  if (setting === undefined) return DEFAULT_GRAMMAR_SLOTS;
+  if (setting === 'none') return [];
+  const slots = setting.split(',').filter(Boolean);
+  for (const slot of slots)
+    if (!(GRAMMAR_SLOTS as readonly string[]).includes(slot))
+      throw new OptionsError(
+        `SLOTS_GRAMMARS: no grammar for "${slot}" (${GRAMMAR_SLOTS.join(', ')} or none)`,
+      );
+  return slots as GrammarSlot[];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -126,7 +146,8 @@ async function main(): Promise<void> {
     await readFile(path.join(DEFAULT_POCKETSPHINX_MODEL, 'cmudict-en-us.dict'), 'utf8'),
   );
   const started = performance.now();
-  const stt = await PocketSphinxStt.create({ domain: config });
+  const grammars = grammarSlots(process.env.SLOTS_GRAMMARS);
+  const stt = await PocketSphinxStt.create({ domain: config, grammarSlots: grammars });
   progress(
     `recogniser ready in ${Math.round(performance.now() - started)} ms; ${options.calls} conversations`,
   );
@@ -160,7 +181,10 @@ async function main(): Promise<void> {
       const events = stream[Symbol.asyncIterator]();
       for (const [i, c] of cases.entries()) {
         stream.expect?.(c.listenFor);
-        const final = await recognise(stream, events, audio[i] as Int16Array);
+        const pcm = audio[i] as Int16Array;
+        const cpuBefore = process.cpuUsage();
+        const final = await recognise(stream, events, pcm);
+        const cpu = process.cpuUsage(cpuBefore);
         if (final.type !== 'final') continue;
         const scored = score(nlu, c, { text: final.text, alternatives: final.alternatives ?? [] });
         outcomes.push({
@@ -174,6 +198,7 @@ async function main(): Promise<void> {
           expected: c.expected,
           confidence: Number(final.confidence.toFixed(3)),
           latency_ms: Number(final.latencyMs.toFixed(1)),
+          cpu_ms_per_audio_s: Number(((cpu.user + cpu.system) / 1000 / (pcm.length / 16_000)).toFixed(1)),
           first_utterance: i === 0,
           ...scored,
           ...(c.slot === 'name'
@@ -199,6 +224,7 @@ async function main(): Promise<void> {
     {
       conversations: options.calls,
       seed: options.seed,
+      grammars,
       cases: outcomes.length,
       speed: SPEED,
       accuracy: ratio(outcomes, 'correct'),
@@ -216,6 +242,12 @@ async function main(): Promise<void> {
           ]),
         ),
       },
+      cpu_ms_per_audio_s: Object.fromEntries(
+        SLOT_KINDS.map((slot) => [
+          slot,
+          spread(outcomes.filter((o) => o.slot === slot).map((o) => o.cpu_ms_per_audio_s)),
+        ]),
+      ),
       confirm_signals: {
         confidence: separates(outcomes, 'confidence', 0.1),
         agreement: separates(outcomes, 'agreement', 0.6),

@@ -24,7 +24,7 @@ export function buildSlotCorpora(config: Pick<AgentConfig, 'menu'>): Record<Slot
     name: sentences(nameAnswers(addresses, phones)),
     address: sentences(addressAnswers(addresses, phones)),
     phone: sentences(phoneAnswers(phones)),
-    yesno: sentences([...YES_NO, ...DONE_ORDERING]),
+    yesno: sentences(YES_NO_ANSWERS),
   };
 }
 
@@ -256,3 +256,5 @@ const YES_NO = [
   "no that's not it",
   'no wait',
 ];
+/** What callers answer to a yes/no question (the yes/no slot model's answers, and its grammar's). */
+export const YES_NO_ANSWERS: readonly string[] = [...YES_NO, ...DONE_ORDERING];

@@ -33,6 +33,8 @@ export interface DecoderPoolOptions {
   spares?: number;
   /** Slot searches (slot -> model file) a spare is built with. */
   slotModels?: Partial<Record<SttExpectation, string>>;
+  /** What the slot files are: n-gram models (ARPA, the default) or finite-state grammars (FSG). */
+  searchKind?: 'ngram' | 'grammar';
   /** A spare could not be built or one of its searches not loaded (the pool goes on without it). */
   onError?: (error: Error) => void;
 }
@@ -56,6 +58,7 @@ export class DecoderPool {
   readonly #maxIdle: number;
   readonly #spares: number;
   readonly #slotModels: [SttExpectation, string][];
+  readonly #searchKind: 'ngram' | 'grammar';
   readonly #onError: (error: Error) => void;
   readonly #idle: Entry[] = [];
   #created = 0;
@@ -69,6 +72,7 @@ export class DecoderPool {
     this.#maxIdle = options.maxIdle;
     this.#spares = Math.min(options.spares ?? 0, options.maxIdle);
     this.#slotModels = Object.entries(options.slotModels ?? {}) as [SttExpectation, string][];
+    this.#searchKind = options.searchKind ?? 'ngram';
     this.#onError = options.onError ?? (() => undefined);
   }
 
@@ -123,6 +127,24 @@ export class DecoderPool {
     this.#idle.push(entry);
   }
 
+  /**
+   * Loads the slot searches `decoder` lacks (a decoder built on demand has none), one after the other: calls on one
+   * decoder must not overlap. One that fails to load goes to `onError` and its slot stays without a search.
+   */
+  async loadMissingSearches(decoder: PooledDecoder): Promise<void> {
+    for (const [slot, path] of this.#slotModels) {
+      if (decoder.searches.has(slot)) continue;
+      const loaded =
+        this.#searchKind === 'grammar'
+          ? this.#lib.addGrammar(decoder.handle, slot, path)
+          : this.#lib.addLanguageModel(decoder.handle, slot, path);
+      await loaded.then(
+        () => decoder.searches.add(slot),
+        (error: Error) => this.#onError(error),
+      );
+    }
+  }
+
   /** Frees the idle decoders; decoders still in use are freed when released, spares being built once built. */
   close(): void {
     this.#closed = true;
@@ -140,13 +162,7 @@ export class DecoderPool {
     this.#building++;
     try {
       const entry = this.#build();
-      // one after the other: calls on one decoder must not overlap
-      for (const [slot, path] of this.#slotModels) {
-        await this.#lib.addLanguageModel(entry.handle, slot, path).then(
-          () => entry.searches.add(slot),
-          (error: Error) => this.#onError(error),
-        );
-      }
+      await this.loadMissingSearches(entry);
       if (this.#closed) this.#lib.free(entry.handle);
       // behind the decoders released by calls: acquire takes those first (their means have adapted)
       else this.#idle.unshift(entry);

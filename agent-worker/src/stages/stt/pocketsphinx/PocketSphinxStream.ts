@@ -1,7 +1,10 @@
 import type { SttEvent, SttExpectation, SttStream } from '@voiceroom/agent-core/stages';
 import { AsyncEventQueue } from '@voiceroom/agent-core/stages';
+import { chooseReading, type Reading } from '../grammar/chooseReading.ts';
 import type { DecoderPool, PooledDecoder } from './DecoderPool.ts';
+import { decodeWhole } from './decodeWhole.ts';
 import type { PocketSphinxLib } from './native.ts';
+import { ParallelGrammar } from './ParallelGrammar.ts';
 
 export interface PocketSphinxStreamOptions {
   /** Where the stream's decoder comes from and goes back to when it closes. */
@@ -14,6 +17,8 @@ export interface PocketSphinxStreamOptions {
   slotModels?: Partial<Record<SttExpectation, string>>;
   /** How many hypotheses a final carries (its text and `alternatives`); 1 for the best only. */
   nbest?: number;
+  /** Grammar decoders for the structured slots (see ParallelGrammar), and each grammar's words. */
+  grammars?: { decoders: DecoderPool; words: Partial<Record<SttExpectation, ReadonlySet<string>>> };
   onError: (error: Error) => void;
 }
 
@@ -30,6 +35,9 @@ export interface PocketSphinxStreamOptions {
  * Slot models are loaded into a new decoder as searches of their own when the stream opens (in the background,
  * while the greeting plays; a reused decoder has them already); `expect` picks the one the next utterance starts
  * with, so switching costs nothing when the caller stops talking.
+ *
+ * A grammar decoder hears the same audio (ParallelGrammar); while the agent waits for an answer it has a grammar for
+ * (a phone number), the final carries whichever reading chooseReading picks, the other as an alternative.
  */
 export class PocketSphinxStream implements SttStream {
   readonly #lib: PocketSphinxLib;
@@ -53,6 +61,10 @@ export class PocketSphinxStream implements SttStream {
   #coldAudio: Int16Array[] | undefined = [];
   #expected: SttExpectation = 'open';
   readonly #nbest: number;
+  readonly #grammar: ParallelGrammar | undefined;
+  readonly #grammarWords: Partial<Record<SttExpectation, ReadonlySet<string>>>;
+  /** The current utterance runs on the grammar decoder too, for this slot. */
+  #grammarSlot: SttExpectation | undefined;
 
   constructor(options: PocketSphinxStreamOptions) {
     this.#pool = options.decoders;
@@ -63,6 +75,10 @@ export class PocketSphinxStream implements SttStream {
     if (!options.coldStartSecondPass || this.#pooled.warmCalls > 0) this.#coldAudio = undefined;
     this.#onError = options.onError;
     this.#nbest = options.nbest ?? 1;
+    this.#grammar = options.grammars && new ParallelGrammar(options.grammars.decoders, options.onError);
+    this.#grammarWords = options.grammars?.words ?? {};
+    const grammar = this.#grammar;
+    if (grammar) this.#enqueue(() => grammar.prepare());
     const searches = this.#pooled.searches;
     for (const [slot, path] of Object.entries(options.slotModels ?? {}) as [SttExpectation, string][]) {
       if (searches.has(slot)) continue;
@@ -91,10 +107,11 @@ export class PocketSphinxStream implements SttStream {
         this.#selectSearch();
         this.#lib.startUtt(this.#decoder);
         this.#uttStarted = true;
+        this.#grammarSlot = this.#grammar?.start(this.#expected) ? this.#expected : undefined;
       }
       this.#coldAudio?.push(copy);
       this.#decoded = true;
-      await this.#lib.processRaw(this.#decoder, copy);
+      await Promise.all([this.#lib.processRaw(this.#decoder, copy), this.#grammar?.process(copy)]);
       this.#maybeEmitPartial(epoch);
     });
   }
@@ -103,28 +120,26 @@ export class PocketSphinxStream implements SttStream {
     if (this.#closed) return;
     const endedAt = performance.now();
     this.#enqueue(async () => {
-      let text = '';
-      let confidence = 0;
-      let alternatives: string[] = [];
+      let reading: Reading = { text: '', confidence: 0, alternatives: [] };
       if (this.#uttStarted) {
-        await this.#lib.endUtt(this.#decoder);
-        this.#uttStarted = false;
-        text = this.#lib.hypothesis(this.#decoder).text.trim();
-        if (this.#coldAudio && text) text = await this.#secondPass(this.#coldAudio);
-        if (this.#coldAudio) this.#coldAudio = text ? undefined : [];
-        confidence = text ? Math.min(1, Math.max(0, this.#lib.probability(this.#decoder))) : 0;
-        if (text && this.#nbest > 1)
-          alternatives = this.#lib.nbest(this.#decoder, this.#nbest).filter((t) => t !== text);
+        // the grammar decoder finishes on its own thread meanwhile
+        const grammarReading = this.#grammar?.end();
+        reading = await this.#endOpenReading();
+        const slot = this.#grammarSlot;
+        const words = slot && this.#grammarWords[slot];
+        if (words) reading = chooseReading(reading, await grammarReading, words, this.#nbest);
+        this.#grammarSlot = undefined;
       }
       this.#resetPartial();
       if (!this.#closed) {
+        const { text, confidence, alternatives } = reading;
         const latencyMs = performance.now() - endedAt;
         this.#events.push({
           type: 'final',
           text,
           confidence,
           latencyMs,
-          ...(alternatives.length > 0 ? { alternatives } : {}),
+          ...(alternatives.length > 0 ? { alternatives: [...alternatives] } : {}),
         });
       }
     });
@@ -136,8 +151,9 @@ export class PocketSphinxStream implements SttStream {
     this.#enqueue(async () => {
       if (this.#coldAudio) this.#coldAudio = [];
       if (this.#uttStarted) {
-        await this.#lib.endUtt(this.#decoder);
+        await Promise.all([this.#lib.endUtt(this.#decoder), this.#grammar?.cancel()]);
         this.#uttStarted = false;
+        this.#grammarSlot = undefined;
       }
       this.#resetPartial();
     });
@@ -149,12 +165,13 @@ export class PocketSphinxStream implements SttStream {
     this.#epoch++;
     this.#events.end();
     this.#enqueue(async () => {
-      if (this.#uttStarted) await this.#lib.endUtt(this.#decoder);
+      if (this.#uttStarted) await Promise.all([this.#lib.endUtt(this.#decoder), this.#grammar?.cancel()]);
     });
-    // after a failure too (the chain goes on), so the decoder is never lost
-    this.#chain = this.#chain.then(() =>
-      this.#pool.release(this.#pooled, { decoded: this.#decoded, reusable: !this.#failed }),
-    );
+    // after a failure too (the chain goes on), so the decoders are never lost
+    this.#chain = this.#chain.then(() => {
+      this.#pool.release(this.#pooled, { decoded: this.#decoded, reusable: !this.#failed });
+      this.#grammar?.release();
+    });
   }
 
   [Symbol.asyncIterator](): AsyncIterator<SttEvent> {
@@ -167,18 +184,17 @@ export class PocketSphinxStream implements SttStream {
     if (this.#lib.search(this.#decoder) !== wanted) this.#lib.setSearch(this.#decoder, wanted);
   }
 
-  /** Decodes the utterance again now that the cepstral means have adapted to it. */
-  async #secondPass(chunks: Int16Array[]): Promise<string> {
-    const audio = new Int16Array(chunks.reduce((n, c) => n + c.length, 0));
-    let offset = 0;
-    for (const c of chunks) {
-      audio.set(c, offset);
-      offset += c.length;
-    }
-    this.#lib.startUtt(this.#decoder);
-    await this.#lib.processRaw(this.#decoder, audio);
+  /** Ends the utterance on the stream's own decoder: its best hypothesis (decoded again when cold) and n-best. */
+  async #endOpenReading(): Promise<Reading> {
     await this.#lib.endUtt(this.#decoder);
-    return this.#lib.hypothesis(this.#decoder).text.trim();
+    this.#uttStarted = false;
+    let text = this.#lib.hypothesis(this.#decoder).text.trim();
+    if (this.#coldAudio && text) text = await decodeWhole(this.#lib, this.#decoder, this.#coldAudio);
+    if (this.#coldAudio) this.#coldAudio = text ? undefined : [];
+    const confidence = text ? Math.min(1, Math.max(0, this.#lib.probability(this.#decoder))) : 0;
+    const alternatives =
+      text && this.#nbest > 1 ? this.#lib.nbest(this.#decoder, this.#nbest).filter((t) => t !== text) : [];
+    return { text, confidence, alternatives };
   }
 
   #enqueue(task: () => Promise<void>): void {

@@ -18,6 +18,8 @@ export interface PocketSphinxLib {
   probability(ps: unknown): number;
   /** Adds an n-gram search named `name` from an ARPA or binary model file (on koffi's worker thread). */
   addLanguageModel(ps: unknown, name: string, path: string): Promise<void>;
+  /** Adds a grammar search named `name` from a finite-state grammar file (sphinxbase's FSG text format). */
+  addGrammar(ps: unknown, name: string, path: string): Promise<void>;
   /** Makes the named search the active one; only between utterances. */
   setSearch(ps: unknown, name: string): void;
   /** Name of the active search (the `-lm` model's is "_default"). */
@@ -65,6 +67,11 @@ export function loadPocketSphinx(): PocketSphinxLib {
   const psGetProb = ps.func('int32_t ps_get_prob(void *ps)');
   const psGetLogmath = ps.func('void *ps_get_logmath(void *ps)');
   const psSetLmFile = ps.func('int ps_set_lm_file(void *ps, const char *name, const char *path)');
+  const fsgReadFile = sb.func('void *fsg_model_readfile(const char *file, void *lmath, float lw)');
+  const fsgFree = sb.func('int fsg_model_free(void *fsg)');
+  const cmdLnFloat = sb.func('double cmd_ln_float_r(void *cmdln, const char *name)');
+  const psGetConfig = ps.func('void *ps_get_config(void *ps)');
+  const psSetFsg = ps.func('int ps_set_fsg(void *ps, const char *name, void *fsg)');
   const psSetSearch = ps.func('int ps_set_search(void *ps, const char *name)');
   const psGetSearch = ps.func('const char *ps_get_search(void *ps)');
   const psNbest = ps.func('void *ps_nbest(void *ps)');
@@ -121,6 +128,13 @@ export function loadPocketSphinx(): PocketSphinxLib {
     },
     probability: (d) => logmathExp(psGetLogmath(d), psGetProb(d)),
     addLanguageModel: (d, name, path) => background(psSetLmFile, `set_lm_file ${path}`, d, name, path),
+    async addGrammar(d, name, path) {
+      // the grammar's probabilities weigh against the acoustics as the decoder's language weight says
+      const fsg = fsgReadFile(path, psGetLogmath(d), cmdLnFloat(psGetConfig(d), '-lw'));
+      if (!fsg) throw new CodedError('pocketsphinx_error', `pocketsphinx could not read the grammar ${path}`);
+      // the search keeps its own reference
+      await background(psSetFsg, `set_fsg ${path}`, d, name, fsg).finally(() => fsgFree(fsg));
+    },
     setSearch: (d, name) => check(psSetSearch(d, name), `set_search ${name}`),
     search: (d) => (psGetSearch(d) as string | null) ?? '',
     nbest(d, n) {

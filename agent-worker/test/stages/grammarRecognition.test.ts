@@ -1,0 +1,150 @@
+import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
+import { Nlu } from '@voiceroom/agent-core/nlu';
+import type { SttEvent, SttExpectation, SttStream } from '@voiceroom/agent-core/stages';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DecoderPool } from '../../src/stages/stt/pocketsphinx/DecoderPool.ts';
+import { loadPocketSphinx } from '../../src/stages/stt/pocketsphinx/native.ts';
+import { PocketSphinxStream } from '../../src/stages/stt/pocketsphinx/PocketSphinxStream.ts';
+import {
+  DEFAULT_POCKETSPHINX_MODEL,
+  PocketSphinxStt,
+} from '../../src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
+import { concat, silence, synthesizeSpeech, type TestVoice } from './fixtures/speech.ts';
+
+const pizzeria = loadAgentFile(DEFAULT_AGENT_FILE);
+const nlu = new Nlu({ menu: pizzeria.menu.items, knowledge: pizzeria.knowledge });
+
+type Final = Extract<SttEvent, { type: 'final' }>;
+
+/** Decodes each answer as one call would (one stream, the first utterance adapting normalisation), expecting `slot`. */
+async function recogniseAll(
+  stream: SttStream,
+  slot: SttExpectation,
+  answers: Int16Array[],
+): Promise<Final[]> {
+  const events = stream[Symbol.asyncIterator]();
+  const nextFinal = async (): Promise<Final> => {
+    for (let r = await events.next(); !r.done; r = await events.next())
+      if (r.value.type === 'final') return r.value;
+    throw new Error('no final');
+  };
+  stream.expect?.('order');
+  stream.pushAudio(await synthesizeSpeech('a large pepperoni pizza', 'flite'));
+  stream.endUtterance();
+  await nextFinal();
+  const finals: Final[] = [];
+  for (const pcm of answers) {
+    stream.expect?.(slot);
+    for (let i = 0; i < pcm.length; i += 320) stream.pushAudio(pcm.subarray(i, i + 320));
+    stream.endUtterance();
+    finals.push(await nextFinal());
+  }
+  stream.close();
+  return finals;
+}
+
+const digitsOf = (text: string) => (nlu.understand(text, 'phone').phone ?? '').replace(/\D/g, '');
+
+describe('structured answers heard with a grammar beside the slot model (pocketsphinx)', () => {
+  let stt: PocketSphinxStt;
+  beforeAll(async () => {
+    stt = await PocketSphinxStt.create({ domain: pizzeria });
+  }, 180_000);
+  afterAll(() => stt?.close());
+
+  /** A stream on the same models without the grammar decoder: the slot model alone. */
+  function slotModelOnly(): SttStream {
+    const decoders = new DecoderPool({
+      lib: loadPocketSphinx(),
+      decoderArgs: {
+        '-hmm': `${DEFAULT_POCKETSPHINX_MODEL}/en-us`,
+        '-lm': stt.model.languageModel,
+        '-dict': stt.model.dictionary,
+        '-logfn': '/dev/null',
+      },
+      maxIdle: 0,
+    });
+    return new PocketSphinxStream({
+      decoders,
+      partialIntervalMs: 250,
+      coldStartSecondPass: false,
+      slotModels: stt.model.slotModels,
+      nbest: 5,
+      onError: (error) => {
+        throw error;
+      },
+    });
+  }
+
+  it('hears phone numbers digit for digit where the slot model alone drops, adds or mishears digits', async () => {
+    const numbers: { said: string; digits: string; voice: TestVoice; variant: string }[] = [
+      { said: 'my number is 6 1 7, 5 5 5, 4 4 1 1', digits: '6175554411', voice: 'flite', variant: 'slt' },
+      { said: '3 0 3, 8 2 9, 7 1 6 4', digits: '3038297164', voice: 'flite', variant: 'rms' },
+      { said: "it's 2 0 6, 9 3 1, 0 8 5 2", digits: '2069310852', voice: 'espeak-ng', variant: 'en-us' },
+      { said: 'sure, 4 1 5, 7 7 3, 2 9 0 1', digits: '4157732901', voice: 'flite', variant: 'awb' },
+      { said: '8 5 8, 2 4 6, 3 3 9 7', digits: '8582463397', voice: 'espeak-ng', variant: 'en-gb' },
+      {
+        said: 'my phone number is 9 1 2, 6 0 4, 5 8 8 3',
+        digits: '9126045883',
+        voice: 'flite',
+        variant: 'kal16',
+      },
+    ];
+    let exactWithGrammar = 0;
+    let exactAlone = 0;
+    for (const n of numbers) {
+      const pcm = concat(silence(200), await synthesizeSpeech(n.said, n.voice, n.variant), silence(300));
+      const [withGrammar] = await recogniseAll(stt.createStream(), 'phone', [pcm]);
+      const [alone] = await recogniseAll(slotModelOnly(), 'phone', [pcm]);
+      if (digitsOf(withGrammar?.text ?? '') === n.digits) exactWithGrammar++;
+      if (digitsOf(alone?.text ?? '') === n.digits) exactAlone++;
+      // what the slot model heard stays available to the NLU
+      if (alone?.text && withGrammar?.text !== alone.text)
+        expect(withGrammar?.alternatives?.length).toBeGreaterThan(0);
+    }
+    expect(exactWithGrammar).toBeGreaterThanOrEqual(4);
+    expect(exactWithGrammar).toBeGreaterThan(exactAlone);
+  }, 180_000);
+
+  it('an answer off the script at the phone question comes through, without a forced phone number beside it', async () => {
+    const said = ['no, remove the coke', 'actually, can I add a garlic bread', 'what time do you close'];
+    const audio = await Promise.all(
+      said.map(async (text) =>
+        concat(silence(200), await synthesizeSpeech(text, 'flite', 'slt'), silence(300)),
+      ),
+    );
+    const finals = await recogniseAll(stt.createStream(), 'phone', audio);
+    const [remove, add, question] = finals.map((f) => nlu.understand(f.text, 'phone'));
+    expect(remove?.ops.some((op) => op.kind === 'remove')).toBe(true);
+    expect(add?.ops.some((op) => op.kind === 'add')).toBe(true);
+    expect(question?.phone).toBeUndefined();
+    for (const f of finals)
+      for (const text of [f.text, ...(f.alternatives ?? [])]) expect(digitsOf(text).length).toBeLessThan(7);
+  }, 180_000);
+
+  it('with the letter and yes/no grammars turned on, reads a spelled name as letters and hears a yes', async () => {
+    const withAll = await PocketSphinxStt.create({
+      domain: pizzeria,
+      grammarSlots: ['phone', 'name', 'yesno'],
+    });
+    const [spelled] = await recogniseAll(withAll.createStream(), 'name', [
+      concat(silence(200), await synthesizeSpeech('J O H N', 'flite', 'slt'), silence(300)),
+    ]);
+    // the grammar's letters, the name model's reading kept beside them
+    expect(spelled?.text).toMatch(/^[a-z]( [a-z])+$/);
+    expect(spelled?.alternatives?.length).toBeGreaterThan(0);
+    const [yes] = await recogniseAll(withAll.createStream(), 'yesno', [
+      concat(silence(200), await synthesizeSpeech("yes, that's right", 'flite', 'rms'), silence(300)),
+    ]);
+    expect(nlu.understand(yes?.text ?? '', 'confirm').yes).toBe(true);
+    withAll.close();
+  }, 180_000);
+
+  it("runs no grammar where none is turned on: a spelled name is the name model's reading alone", async () => {
+    expect(Object.keys(stt.model.grammars?.files ?? {})).toEqual(['phone', 'open']);
+    const pcm = concat(silence(200), await synthesizeSpeech('J O H N', 'flite', 'slt'), silence(300));
+    const [withDefault] = await recogniseAll(stt.createStream(), 'name', [pcm]);
+    const [alone] = await recogniseAll(slotModelOnly(), 'name', [pcm]);
+    expect(withDefault?.text).toBe(alone?.text);
+  }, 180_000);
+});

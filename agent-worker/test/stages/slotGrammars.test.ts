@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { chooseReading, fitsGrammar } from '../../src/stages/stt/grammar/chooseReading.ts';
+import { buildSlotGrammars } from '../../src/stages/stt/grammar/slotGrammars.ts';
+import { YES_NO_ANSWERS } from '../../src/stages/stt/lm/slotCorpus.ts';
+import { fsgAccepts } from './fixtures/fsgAccepts.ts';
+
+describe('slot grammars', () => {
+  const { grammars, words } = buildSlotGrammars();
+
+  it('a phone number is accepted said any way: digits, "oh", "double"/"triple", a carrier phrase, a hesitation', () => {
+    for (const said of [
+      'five five five one two three four',
+      'four one five five five five one two one two',
+      'my number is four one five double five triple two oh one',
+      'sure my phone number is um two oh six five five five oh one nine nine thanks',
+      "it's one eight oh oh five five five one two three four",
+    ])
+      expect(fsgAccepts(grammars.phone, said), said).toBe(true);
+  });
+
+  it('a phone number with a digit too many or too few, or other words, is not', () => {
+    for (const said of [
+      'five five five one two three',
+      'four one five five five five one two one',
+      'four one five five five five one two one two three four',
+      'four one five double five one two one two',
+      'no remove the coke',
+      'my number is',
+    ])
+      expect(fsgAccepts(grammars.phone, said), said).toBe(false);
+  });
+
+  it('counts the digits the agent asks for', () => {
+    const sevenOnly = buildSlotGrammars({ phoneDigitCounts: [7] }).grammars.phone;
+    expect(fsgAccepts(sevenOnly, 'five five five one two three four')).toBe(true);
+    expect(fsgAccepts(sevenOnly, 'four one five five five five one two one two')).toBe(false);
+  });
+
+  it('a spelled name: letters, "double s", first and last name, a carrier phrase', () => {
+    for (const said of [
+      's a r a h',
+      "it's a double l e n",
+      'j o h n s m i t h',
+      'okay my name is b o b thanks',
+    ])
+      expect(fsgAccepts(grammars.name, said), said).toBe(true);
+    for (const said of ['sarah', 'my name is sarah miller', 'double'])
+      expect(fsgAccepts(grammars.name, said), said).toBe(false);
+  });
+
+  it('yes/no: every answer the yes/no slot model knows, after a hesitation too', () => {
+    for (const answer of YES_NO_ANSWERS) {
+      const said = answer.replace(/[^a-z' ]/g, '');
+      expect(fsgAccepts(grammars.yesno, said), said).toBe(true);
+      expect(fsgAccepts(grammars.yesno, `um ${said}`), said).toBe(true);
+    }
+    expect(fsgAccepts(grammars.yesno, 'yes and add a coke')).toBe(false);
+  });
+
+  it('weighs letter pairs as the example names have them, any sequence still possible', () => {
+    const weighted = buildSlotGrammars({ spellingExamples: ['anna', 'hannah', 'jan'] }).grammars.name;
+    expect(fsgAccepts(weighted, 'x q z')).toBe(true);
+    const probability = (fsg: string, from: string) =>
+      Math.max(
+        ...fsg
+          .split('\n')
+          .filter((l) => l.startsWith('TRANSITION') && l.endsWith(` ${from}`))
+          .map((l) => Number(l.split(' ')[3])),
+      );
+    // "a" follows "n" in the examples: the likeliest transition saying "a" is likelier than with no examples
+    expect(probability(weighted, 'a')).toBeGreaterThan(probability(grammars.name, 'a'));
+  });
+
+  it("lists each grammar's words and nothing of the grammar format", () => {
+    expect(words.phone).toEqual(
+      expect.arrayContaining(['oh', 'zero', 'nine', 'double', 'triple', 'my', 'number']),
+    );
+    expect(words.name).toEqual(expect.arrayContaining(['a', 'q', 'z', 'double']));
+    expect(words.yesno).toEqual(expect.arrayContaining(['yes', 'nope', "that's"]));
+    for (const list of Object.values(words)) for (const w of list) expect(w).toMatch(/^[a-z']+$/);
+  });
+});
+
+describe('choosing between the slot model and the grammar', () => {
+  const digits = new Set(buildSlotGrammars().words.phone);
+  const open = (text: string, alternatives: string[] = []) => ({ text, confidence: 0.4, alternatives });
+  const grammar = (text: string) => ({ text, confidence: 0.9, alternatives: [] });
+
+  it("takes the grammar's digits when the slot model heard digits too, its own reading kept as an alternative", () => {
+    const chosen = chooseReading(
+      open('my number is five five nine to one two three four five six', ['my number is five nine']),
+      grammar('my number is five five nine two one two three four five six'),
+      digits,
+      5,
+    );
+    expect(chosen.text).toBe('my number is five five nine two one two three four five six');
+    expect(chosen.alternatives).toEqual([
+      'my number is five five nine to one two three four five six',
+      'my number is five nine',
+    ]);
+    expect(chosen.confidence).toBe(0.4);
+  });
+
+  it('keeps an off-script answer and does not offer the forced digits beside it', () => {
+    const heard = open('no remove the coke', ['no remove a coke']);
+    const chosen = chooseReading(heard, grammar('oh two oh five five five one two three four'), digits, 5);
+    expect(chosen).toEqual(heard);
+  });
+
+  it('keeps the slot model reading when the grammar heard nothing or did not run', () => {
+    const heard = open('five five five one two three four');
+    expect(chooseReading(heard, undefined, digits, 5)).toEqual(heard);
+    expect(chooseReading(heard, grammar(''), digits, 5)).toEqual(heard);
+  });
+
+  it('a few words outside the grammar among many of its own still fit; mostly others do not', () => {
+    expect(fitsGrammar('five five nine to one two three four', digits)).toBe(true);
+    expect(fitsGrammar('it is for one for', digits)).toBe(false);
+    expect(fitsGrammar('', digits)).toBe(false);
+  });
+});

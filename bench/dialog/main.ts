@@ -21,8 +21,8 @@ import { PocketSphinxStt } from '../../agent-worker/src/stages/stt/pocketsphinx/
 import { resampleTo16k } from '../../agent-worker/test/stages/fixtures/speech.ts';
 import { runBench, writeBenchResult } from '../benchResult.ts';
 import { NoiseBed, renderUtterance } from '../robustness/callerAudio.ts';
-import { ALL_VOICES, generateConversation } from '../robustness/conversation.ts';
-import { OptionsError, parseOptions } from '../robustness/options.ts';
+import { ALL_VOICES } from '../robustness/conversation.ts';
+import { conversationAt, parseOptions, withOptionsErrors } from '../robustness/options.ts';
 import { type DialogCallRecord, type Heard, runDialogCall } from './dialogCall.ts';
 import { callScores, summarizeDialogCalls } from './summary.ts';
 
@@ -48,16 +48,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   try {
     for (let index = options.from; index < options.from + options.calls; index++) {
-      const conversation = generateConversation(
-        {
-          menu: config.menu,
-          knowledge: config.knowledge,
-          seed: options.seed,
-          voices: options.voices,
-          noises: options.noises,
-        },
-        index,
-      );
+      const conversation = conversationAt(options, config, index);
       // the robustness call's babble: three other voices, picked by the call's index
       const babble = ALL_VOICES.filter((v) => v.name !== conversation.voice.name).filter(
         (_, i) => i % 3 === index % 3,
@@ -110,14 +101,4 @@ async function main(): Promise<void> {
   );
 }
 
-runBench(async () => {
-  try {
-    await main();
-  } catch (error) {
-    if (error instanceof OptionsError) {
-      process.stderr.write(`bench:dialog: ${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
-});
+runBench(() => withOptionsErrors('bench:dialog', main));

@@ -14,8 +14,7 @@ import { defaultAgent } from '@voiceroom/agent-core/agents';
 import { launchCallBrowser, makeSpeechWav } from '../../test/helpers/browser.ts';
 import { installScriptedMicrophone } from '../voiceMicrophone.ts';
 import { AgentEvents } from './AgentEvents.ts';
-import { generateConversation } from './conversation.ts';
-import { OptionsError, parseOptions } from './options.ts';
+import { conversationAt, OptionsError, parseOptions } from './options.ts';
 import { runRobustnessCall } from './robustnessCall.ts';
 import { type CallRecord, fieldAccuracy, itemsF1, summarize, taskSucceeded } from './score.ts';
 
@@ -73,16 +72,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   try {
     for (let i = options.from; i < options.from + options.calls; i++) {
-      const conversation = generateConversation(
-        {
-          menu: agent.menu,
-          knowledge: agent.knowledge,
-          seed: options.seed,
-          voices: options.voices,
-          noises: options.noises,
-        },
-        i,
-      );
+      const conversation = conversationAt(options, agent, i);
       const record = await runRobustnessCall(
         {
           page: browser.page,

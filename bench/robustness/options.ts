@@ -3,7 +3,16 @@
  * `--from I` starts at conversation I of the seed's set (0-based), so a long set can be run in parts that each
  * hold the shared benchmark lock briefly, and the parts are the same calls as one whole run.
  */
-import { ALL_NOISES, ALL_VOICES, type Noise, noiseLabel, type Voice } from './conversation.ts';
+import type { AgentConfig } from '@voiceroom/protocol';
+import {
+  ALL_NOISES,
+  ALL_VOICES,
+  type Conversation,
+  generateConversation,
+  type Noise,
+  noiseLabel,
+  type Voice,
+} from './conversation.ts';
 
 export interface RobustnessOptions {
   calls: number;
@@ -63,4 +72,35 @@ export function parseOptions(argv: readonly string[]): RobustnessOptions {
     else throw new OptionsError(`unknown option ${flag}: use --calls, --from, --seed, --voices or --snr`);
   }
   return options;
+}
+
+/** Conversation `index` of the set the options pick (seed, voices, noises) for this agent. */
+export function conversationAt(
+  options: RobustnessOptions,
+  config: Pick<AgentConfig, 'menu' | 'knowledge'>,
+  index: number,
+): Conversation {
+  return generateConversation(
+    {
+      menu: config.menu,
+      knowledge: config.knowledge,
+      seed: options.seed,
+      voices: options.voices,
+      noises: options.noises,
+    },
+    index,
+  );
+}
+
+/** Runs a benchmark's main; a bad command line is said on stderr with exit code 2 instead of a stack trace. */
+export async function withOptionsErrors(bench: string, main: () => Promise<void>): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    if (error instanceof OptionsError) {
+      process.stderr.write(`${bench}: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
 }

@@ -36,8 +36,8 @@ import {
 import { resampleTo16k } from '../../agent-worker/test/stages/fixtures/speech.ts';
 import { runBench, writeBenchResult } from '../benchResult.ts';
 import { NoiseBed, renderUtterance } from '../robustness/callerAudio.ts';
-import { ALL_VOICES, generateConversation, noiseLabel } from '../robustness/conversation.ts';
-import { OptionsError, parseOptions } from '../robustness/options.ts';
+import { ALL_VOICES, noiseLabel } from '../robustness/conversation.ts';
+import { conversationAt, OptionsError, parseOptions, withOptionsErrors } from '../robustness/options.ts';
 import { spread } from '../spread.ts';
 import {
   readPronunciations,
@@ -155,16 +155,7 @@ async function main(): Promise<void> {
   const outcomes: Outcome[] = [];
   try {
     for (let index = 0; index < options.calls; index++) {
-      const conversation = generateConversation(
-        {
-          menu: config.menu,
-          knowledge: config.knowledge,
-          seed: options.seed,
-          voices: options.voices,
-          noises: options.noises,
-        },
-        index,
-      );
+      const conversation = conversationAt(options, config, index);
       const bed = new NoiseBed(
         conversation.noise,
         dir,
@@ -260,14 +251,4 @@ async function main(): Promise<void> {
   );
 }
 
-runBench(async () => {
-  try {
-    await main();
-  } catch (error) {
-    if (error instanceof OptionsError) {
-      process.stderr.write(`bench:slots: ${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
-});
+runBench(() => withOptionsErrors('bench:slots', main));

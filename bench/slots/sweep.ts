@@ -21,8 +21,8 @@ import {
 import { resampleTo16k } from '../../agent-worker/test/stages/fixtures/speech.ts';
 import { runBench } from '../benchResult.ts';
 import { NoiseBed, renderUtterance } from '../robustness/callerAudio.ts';
-import { ALL_VOICES, generateConversation, noiseLabel } from '../robustness/conversation.ts';
-import { parseOptions, type RobustnessOptions } from '../robustness/options.ts';
+import { ALL_VOICES, noiseLabel } from '../robustness/conversation.ts';
+import { conversationAt, parseOptions, type RobustnessOptions } from '../robustness/options.ts';
 import { SLOT_KINDS, type SlotCase, score, slotCases } from './slotCases.ts';
 
 const FRAME = 320;
@@ -48,16 +48,7 @@ async function render(options: RobustnessOptions, config: ReturnType<typeof load
   await mkdir(dir, { recursive: true });
   const out: RenderedConversation[] = [];
   for (let index = 0; index < options.calls; index++) {
-    const conversation = generateConversation(
-      {
-        menu: config.menu,
-        knowledge: config.knowledge,
-        seed: options.seed,
-        voices: options.voices,
-        noises: options.noises,
-      },
-      index,
-    );
+    const conversation = conversationAt(options, config, index);
     const cases = slotCases(conversation);
     const file = path.join(dir, `${index}.pcm`);
     let audio: Int16Array[];

@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ScriptedDialog } from '../../src/dialog/ScriptedDialog.ts';
-import type { ScriptedDialogSession } from '../../src/dialog/ScriptedDialogSession.ts';
-import { pizzeria } from '../nlu/pizzeria.ts';
 import { turn } from './collect.ts';
-
-function session() {
-  return new ScriptedDialog({ config: pizzeria() }).createSession() as ScriptedDialogSession;
-}
-
-async function play(s: ScriptedDialogSession, ...utterances: string[]) {
-  const replies: string[] = [];
-  for (const u of utterances) replies.push((await turn(s, u)).text);
-  return replies;
-}
+import { play, session } from './scriptedSession.ts';
 
 describe('a call that converges with a recogniser that mishears', () => {
   it('does not take a number said on its own for a quantity when asked for anything else ("that\'s it" heard as "three")', async () => {

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ScriptedDialog } from '../../src/dialog/ScriptedDialog.ts';
-import type { ScriptedDialogSession } from '../../src/dialog/ScriptedDialogSession.ts';
-import { pizzeria } from '../nlu/pizzeria.ts';
 import { turn } from './collect.ts';
-
-function session() {
-  return new ScriptedDialog({ config: pizzeria() }).createSession() as ScriptedDialogSession;
-}
-
-async function play(s: ScriptedDialogSession, ...utterances: string[]) {
-  for (const u of utterances) await turn(s, u);
-}
+import { play, session } from './scriptedSession.ts';
 
 describe('getting the name in a bounded number of turns', () => {
   it('takes a spelled name as heard without checking it again, even when the recogniser was unsure', async () => {

@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ScriptedDialog } from '../../src/dialog/ScriptedDialog.ts';
 import type { ScriptedDialogSession } from '../../src/dialog/ScriptedDialogSession.ts';
 import { chooseHypothesis } from '../../src/nlu/hypotheses.ts';
 import { Nlu } from '../../src/nlu/index.ts';
 import { pizzeria } from '../nlu/pizzeria.ts';
 import { turn } from './collect.ts';
-
-function session() {
-  return new ScriptedDialog({ config: pizzeria() }).createSession() as ScriptedDialogSession;
-}
+import { session } from './scriptedSession.ts';
 
 async function askedForName(): Promise<ScriptedDialogSession> {
   const s = session();

@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ScriptedDialog } from '../../src/dialog/ScriptedDialog.ts';
-import type { ScriptedDialogSession } from '../../src/dialog/ScriptedDialogSession.ts';
-import { pizzeria } from '../nlu/pizzeria.ts';
 import { turn } from './collect.ts';
-
-function session() {
-  return new ScriptedDialog({ config: pizzeria() }).createSession() as ScriptedDialogSession;
-}
-
-/** Plays caller turns on one session; returns the agent's replies as text. */
-async function play(s: ScriptedDialogSession, ...utterances: string[]) {
-  const replies: string[] = [];
-  for (const u of utterances) replies.push((await turn(s, u)).text);
-  return replies;
-}
+import { play, session } from './scriptedSession.ts';
 
 const lastQuestion = (reply: string) =>
   reply

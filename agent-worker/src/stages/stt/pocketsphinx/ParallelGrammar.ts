@@ -14,11 +14,18 @@ export function listeningGrammar(): string {
 }
 
 /**
+ * How much of a call's audio the grammar decoder hears outside its slots: enough for its cepstral means to settle on
+ * the caller's voice (they stay as they are while it rests), a fraction of the CPU of hearing the whole call.
+ */
+const LISTEN_SAMPLES = 6 * 16_000;
+
+/**
  * A second decoder with a grammar search per structured slot (phone digits, ...), fed the same audio frame by frame
  * as the stream's own decoder, so that its reading is ready when the open reading is. It hears every utterance of
  * the call: its cepstral mean normalisation adapts to the caller only from what it decodes, and a grammar decoder
  * that heard only the phone answers of earlier callers read this caller's digits far worse (bench:slots seed 2:
- * 0.21 against 0.49 exact). Outside its slots it runs the one-word listening grammar (features and little search).
+ * 0.21 against 0.49 exact). Outside its slots it runs the one-word listening grammar (features and little search)
+ * for the first LISTEN_SAMPLES of the call.
  *
  * Its calls run on the stream's promise chain like the stream's own decoder's, so they never overlap on one decoder;
  * both decoders' calls of one frame run at once on koffi's threads. A failure here only costs the grammar's
@@ -33,6 +40,8 @@ export class ParallelGrammar {
   #reading = false;
   #decoded = false;
   #failed = false;
+  /** Samples of the caller this decoder has decoded in the call. */
+  #listened = 0;
 
   constructor(pool: DecoderPool, onError: (error: Error) => void) {
     this.#pool = pool;
@@ -50,12 +59,16 @@ export class ParallelGrammar {
     }
   }
 
-  /** Starts an utterance: on the slot's grammar (true: `end` gives a reading) or on the listening grammar. */
+  /**
+   * Starts an utterance: on the slot's grammar (true: `end` gives a reading) or on the listening grammar, until the
+   * decoder has listened to LISTEN_SAMPLES of the caller; after that it rests outside its slots.
+   */
   start(slot: SttExpectation): boolean {
     const decoder = this.#decoder;
     if (!decoder || this.#failed) return false;
     const search = slot !== 'open' && decoder.searches.has(slot) ? slot : 'open';
     if (!decoder.searches.has(search)) return false;
+    if (search === 'open' && this.#listened >= LISTEN_SAMPLES) return false;
     try {
       const lib = this.#pool.lib;
       if (lib.search(decoder.handle) !== search) lib.setSearch(decoder.handle, search);
@@ -72,6 +85,7 @@ export class ParallelGrammar {
   async process(pcm: Int16Array): Promise<void> {
     if (!this.#inUtterance || !this.#decoder) return;
     this.#decoded = true;
+    this.#listened += pcm.length;
     await this.#pool.lib.processRaw(this.#decoder.handle, pcm).catch((error: Error) => this.#fail(error));
   }
 

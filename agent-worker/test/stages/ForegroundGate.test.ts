@@ -76,7 +76,7 @@ describe('ForegroundGate', () => {
       callerTrack.length + 700 * SAMPLES_PER_MS,
     );
     const callerEndMs = (lead + lastSound(caller)) / SAMPLES_PER_MS;
-    const vad = new SileroVad(TIMING);
+    const vad = new SileroVad(TIMING, { foregroundGate: true });
     try {
       const end = speechEnd(events(vad.createStream(), concat(audio, silence(600))));
       expect(end).toBeDefined();

@@ -33,6 +33,12 @@ export const VadConfigSchema = z.object({
   prefixPaddingMs: z.number().int().min(0).max(2000).default(200),
   minSpeechMs: z.number().int().min(0).max(5000).default(120),
   minSilenceMs: z.number().int().min(0).max(5000).default(300),
+  /**
+   * Silero only: speech that falls more than 16 dB under the caller's own level counts as silence, so voices behind
+   * the caller do not hold the turn open (~200 ms sooner in babble). Off by default: it also splits a caller's
+   * softer trailing words off as turns of their own.
+   */
+  foregroundGate: z.boolean().default(false),
 });
 
 export const AsrConfigSchema = z.object({

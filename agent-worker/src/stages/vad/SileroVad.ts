@@ -88,10 +88,12 @@ function peak(frame: Int16Array): number {
 export class SileroVad implements Vad {
   readonly #timing: VadTiming;
   readonly #session: SileroSession;
+  readonly #foregroundGate: boolean;
 
-  constructor(timing: VadTiming, modelPath: string = bundledSileroModel()) {
+  constructor(timing: VadTiming, options: { modelPath?: string; foregroundGate?: boolean } = {}) {
     this.#timing = timing;
-    this.#session = new SileroSession(modelPath);
+    this.#session = new SileroSession(options.modelPath ?? bundledSileroModel());
+    this.#foregroundGate = options.foregroundGate ?? false;
   }
 
   get name(): string {
@@ -104,7 +106,11 @@ export class SileroVad implements Vad {
   }
 
   createStream(): VadStream {
-    return new FrameVadStream(new SileroScorer(this.#session), this.#timing, new ForegroundGate());
+    return new FrameVadStream(
+      new SileroScorer(this.#session),
+      this.#timing,
+      this.#foregroundGate ? new ForegroundGate() : undefined,
+    );
   }
 
   close(): void {

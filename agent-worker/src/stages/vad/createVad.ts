@@ -32,6 +32,9 @@ export function createVad(config: AgentConfig['vad'], options: FallbackOptions =
   const configured: ProviderChoice<Vad> =
     config.provider === 'energy'
       ? energy(config)
-      : { name: 'silero', create: () => new SileroVad(timingOf(config)) };
+      : {
+          name: 'silero',
+          create: () => new SileroVad(timingOf(config), { foregroundGate: config.foregroundGate ?? false }),
+        };
   return withFallback('vad', configured, offlineVadFor(config), options);
 }

@@ -235,7 +235,8 @@ async function writeSlotGrammars(
   cmudict: string,
   slots: readonly GrammarSlot[],
 ): Promise<PocketSphinxModelInfo['grammars']> {
-  const names = censusNames();
+  // the letter grammar's weights come from every census name: read them only when that grammar is asked for
+  const names = slots.includes('name') ? censusNames() : { first: [], last: [] };
   const { grammars, words } = buildSlotGrammars({ spellingExamples: [...names.first, ...names.last] });
   const dictionary = join(dir, 'grammars.dict');
   const allWords = [...slots.flatMap((slot) => words[slot]), 'um'];

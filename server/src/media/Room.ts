@@ -13,6 +13,7 @@ import type { Logger } from '../log.ts';
 import { ActiveSpeaker } from './ActiveSpeaker.ts';
 import { AgentMediaLink, type ConnectAgentOptions } from './AgentMediaLink.ts';
 import { CustomerVisibility } from './CustomerVisibility.ts';
+import { consumeProducer } from './consumeProducer.ts';
 import { MediaError } from './errors.ts';
 import { listenInfo, type MediaNetworkOptions, ROOM_MEDIA_CODECS } from './mediaOptions.ts';
 import { Peer, type PeerOptions, type TransportDirection } from './Peer.ts';
@@ -259,7 +260,11 @@ export class Room extends EventEmitter<RoomEvents> {
       if (!peer.closed) this.#visibility.update(peer, this.#peers.values());
     });
     if (audience === 'everyone') await this.#speaker?.add(producer);
-    await Promise.all(this.peers.filter((p) => p !== peer).map((p) => this.#subscribe(p, peer, producer)));
+    await Promise.all(
+      this.peers
+        .filter((p) => p !== peer)
+        .map((p) => consumeProducer(this.#router, this.#log, p, peer, producer)),
+    );
     return producer;
   }
 
@@ -357,41 +362,10 @@ export class Room extends EventEmitter<RoomEvents> {
     const jobs: Promise<void>[] = [];
     for (const other of this.#peers.values()) {
       if (other === peer) continue;
-      for (const producer of other.producers) jobs.push(this.#subscribe(peer, other, producer));
+      for (const producer of other.producers)
+        jobs.push(consumeProducer(this.#router, this.#log, peer, other, producer));
     }
     await Promise.all(jobs);
-  }
-
-  async #subscribe(consumerPeer: Peer, producerPeer: Peer, producer: ms.Producer): Promise<void> {
-    if (!consumerPeer.grants.canSubscribe || consumerPeer.closed || producer.closed) return;
-    if (producer.appData.audience === 'staff' && !consumerPeer.isStaff) return;
-    const transport = consumerPeer.consumingTransport;
-    if (!transport) return;
-    if (
-      !this.#router.canConsume({ producerId: producer.id, rtpCapabilities: consumerPeer.rtpCapabilities })
-    ) {
-      this.#log.warn(
-        { peerId: consumerPeer.id, producerId: producer.id },
-        'peer cannot consume this producer',
-      );
-      return;
-    }
-    if (!consumerPeer.reserveSubscription(producer.id)) return;
-    try {
-      const consumer = await transport.consume({
-        producerId: producer.id,
-        rtpCapabilities: consumerPeer.rtpCapabilities,
-        paused: consumerPeer.kind === 'webrtc',
-        appData: { peerId: producerPeer.id, audience: producer.appData.audience ?? 'everyone' },
-      });
-      consumerPeer.addConsumer(consumer, producerPeer);
-    } catch (error) {
-      consumerPeer.releaseSubscription(producer.id);
-      // The consumer, its transport or the producer closed meanwhile: nothing to deliver.
-      if (!consumerPeer.closed && !producer.closed && !transport.closed) {
-        this.#log.error({ err: error, peerId: consumerPeer.id, producerId: producer.id }, 'consume failed');
-      }
-    }
   }
 
   #assertOpen(): void {

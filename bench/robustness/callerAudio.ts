@@ -192,17 +192,24 @@ export class NoiseBed {
   }
 }
 
-/** An utterance in the caller's voice: its pieces with their pauses, then the call's noise. */
+/**
+ * An utterance in the caller's voice: its pieces with their pauses, then the call's noise. `noiseTailMs`: the noise
+ * goes on that much longer after the speech (a room whose noise does not stop with the caller); the call's own
+ * rendering has none.
+ */
 export async function renderUtterance(
   utterance: Utterance,
   voice: Voice,
   wpm: number,
   noise: NoiseBed,
   dir: string,
+  noiseTailMs = 0,
 ): Promise<CallerAudio> {
   const pieces = await Promise.all(utterance.segments.map((s) => synthesize(s, voice, wpm, dir)));
   const parts = pieces.flatMap((p, i) =>
     i < pieces.length - 1 ? [p, silence(utterance.pausesMs[i] ?? 0)] : [p],
   );
-  return noise.mix(concat(parts));
+  const speech = concat(parts);
+  const audio = await noise.mix(concat([speech, silence(noiseTailMs)]));
+  return { ...audio, speechEndMs: audio.speechEndMs - noiseTailMs };
 }

@@ -80,6 +80,14 @@ describe('ForegroundGate', () => {
     expect(speechEnd(gated)).toBeLessThanOrEqual(2200);
   });
 
+  it('does not start speech again on the background voices that go on after the caller', () => {
+    const background = noise(3500, 1000, 3);
+    const audio = concat(mix(concat(silence(500), noise(1000, 8000)), background), silence(500));
+    const gated = events(new FrameVadStream(hearsAllAsSpeech, TIMING, new ForegroundGate()), audio);
+    expect(gated.map((e) => e.type)).toEqual(['speech_start', 'speech_end']);
+    expect(speechEnd(gated)).toBeLessThanOrEqual(1700);
+  });
+
   it('with Silero, a sentence over babble 18 dB quieter that goes on after it ends within 150 ms of its end', async () => {
     const caller = await synthesizeSpeech('two large pepperoni pizzas and a coke please', 'flite', 'slt');
     // a room of voices (babble: three talkers at once); one background talker has pauses as quiet as the caller's

@@ -5,7 +5,8 @@
  * talks in a real one). They are quieter than the caller, who is nearest the microphone: 15-20 dB in that bench.
  * While speech goes on, a frame (its level smoothed over ~100 ms) is background when it is both more than
  * FOREGROUND_RANGE_DB under the caller's recent speech level and no louder than the room's background level plus
- * BACKGROUND_MARGIN_DB; the caller's speech ends once BACKGROUND_FRAMES_TO_END such frames came in a row. That run
+ * BACKGROUND_MARGIN_DB; the caller's speech ends once BACKGROUND_FRAMES_TO_END such frames came in a row, and such
+ * frames do not start speech again after it (the level the caller last spoke at is kept until they speak again). That run
  * keeps the short hold the model itself has over a pause: without it, short pauses inside a sentence ended speech
  * too ("no, thanks, let's keep going" answered after "no": bench:robustness seed 1, false cut-offs 5 of 85
  * utterances).
@@ -38,14 +39,15 @@ export class ForegroundGate {
   /** Smoothed levels (dB) of the last BACKGROUND_WINDOW_FRAMES frames, in and out of speech. */
   readonly #recentDb = new Float64Array(BACKGROUND_WINDOW_FRAMES).fill(SILENT_DB);
   #frames = 0;
-  /** The caller's speech level (dBFS) in the current speech, undefined outside speech. */
+  /** The caller's speech level (dBFS) in their latest speech; undefined before they spoke. */
   #levelDb: number | undefined;
   /** Frames in a row too quiet to be the caller. */
   #backgroundFrames = 0;
 
   /**
    * Feeds one frame (every frame, in order). `speaking`: the VAD is in speech; `speechScore`: and it scores this
-   * frame as speech. False when such frames have stayed at the background's level, far under the caller's.
+   * frame as speech. False when such frames have stayed at the background's level, far under the caller's, or
+   * would start speech at that level.
    */
   foreground(frame: Int16Array, frameMs: number, speaking: boolean, speechScore: boolean): boolean {
     this.#powers[this.#frames % SMOOTHING_FRAMES] = meanPower(frame);
@@ -56,14 +58,14 @@ export class ForegroundGate {
     this.#recentDb[this.#frames % BACKGROUND_WINDOW_FRAMES] = db;
     this.#frames++;
     if (!speaking) {
-      this.#levelDb = undefined;
       this.#backgroundFrames = 0;
+      // the room's voices after the caller's speech would start a turn of their own, and hold it as long as they talk
+      return !(speechScore && this.#background(db));
     }
-    if (!speaking || !speechScore) return true;
-    const level = Math.max(db, (this.#levelDb ?? db) - (LEVEL_DECAY_DB_PER_S * frameMs) / 1000);
-    this.#levelDb = level;
-    const background = db < level - FOREGROUND_RANGE_DB && db <= this.#backgroundDb() + BACKGROUND_MARGIN_DB;
-    this.#backgroundFrames = background ? this.#backgroundFrames + 1 : 0;
+    if (!speechScore) return true;
+    const decayed = (this.#levelDb ?? db) - (LEVEL_DECAY_DB_PER_S * frameMs) / 1000;
+    this.#levelDb = Math.max(db, decayed);
+    this.#backgroundFrames = this.#background(db) ? this.#backgroundFrames + 1 : 0;
     return this.#backgroundFrames < BACKGROUND_FRAMES_TO_END;
   }
 
@@ -73,6 +75,16 @@ export class ForegroundGate {
     this.#frames = 0;
     this.#levelDb = undefined;
     this.#backgroundFrames = 0;
+  }
+
+  /** A frame of this level is as loud as the room's background and far under the caller's level. */
+  #background(db: number): boolean {
+    const level = this.#levelDb;
+    return (
+      level !== undefined &&
+      db < level - FOREGROUND_RANGE_DB &&
+      db <= this.#backgroundDb() + BACKGROUND_MARGIN_DB
+    );
   }
 
   /** The room's background level: the quietest recent smoothed level. */

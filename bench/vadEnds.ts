@@ -18,8 +18,8 @@ import type { VadEvent, VadStream } from '@voiceroom/agent-core/stages';
 import { SileroVad } from '../agent-worker/src/stages/vad/SileroVad.ts';
 import { resampleTo16k } from '../agent-worker/test/stages/fixtures/speech.ts';
 import { runBench, writeBenchResult } from './benchResult.ts';
-import { NoiseBed, renderUtterance } from './robustness/callerAudio.ts';
-import { ALL_VOICES, noiseLabel } from './robustness/conversation.ts';
+import { callNoiseBed, renderUtterance } from './robustness/callerAudio.ts';
+import { noiseLabel } from './robustness/conversation.ts';
 import { conversationAt, OptionsError, parseOptions, withOptionsErrors } from './robustness/options.ts';
 import { percentile } from './voiceScenario.ts';
 
@@ -114,11 +114,7 @@ async function main(): Promise<void> {
   try {
     for (let index = options.from; index < options.from + options.calls; index++) {
       const conversation = conversationAt(options, config, index);
-      // the robustness call's babble: three other voices, picked by the call's index
-      const babble = ALL_VOICES.filter((v) => v.name !== conversation.voice.name).filter(
-        (_, i) => i % 3 === index % 3,
-      );
-      const bed = new NoiseBed(conversation.noise, dir, babble.slice(0, 3));
+      const bed = callNoiseBed(conversation, dir);
       const said = [...conversation.moves.map((m) => m.text), conversation.done, conversation.yes];
       for (const utterance of said) {
         const audio = await renderUtterance(

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Noise, Utterance, Voice } from './conversation.ts';
+import { ALL_VOICES, type Conversation, type Noise, type Utterance, type Voice } from './conversation.ts';
 
 const run = promisify(execFile);
 const RATE = 48_000;
@@ -190,6 +190,12 @@ export class NoiseBed {
       speechEndMs: NOISE_PAD_MS + (speech.length * 1000) / RATE,
     };
   }
+}
+
+/** A robustness call's noise: its condition, with babble from three other voices picked by the call's index. */
+export function callNoiseBed(c: Conversation, dir: string): NoiseBed {
+  const babble = ALL_VOICES.filter((v) => v.name !== c.voice.name).filter((_, i) => i % 3 === c.index % 3);
+  return new NoiseBed(c.noise, dir, babble.slice(0, 3));
 }
 
 /**

@@ -60,6 +60,31 @@ describe('TurnStateMachine', () => {
     ]);
   });
 
+  it('does not end the turn while the VAD hears the caller go on but has not confirmed it as speech yet', () => {
+    const m = new TurnStateMachine(settings);
+    m.handle({ type: 'user_speech_start', atMs: 0 });
+    m.handle({ type: 'user_speech_end', atMs: 1000 });
+    m.handle({ type: 'user_transcript', text: 'two pizzas', final: true, atMs: 1120 });
+    // the caller goes on at 1280; the VAD confirms it minSpeechMs later, after the delay ran out
+    expect(m.handle({ type: 'tick', atMs: 1300, speechOnset: true })).toEqual([]);
+    expect(m.handle({ type: 'tick', atMs: 1380, speechOnset: true })).toEqual([]);
+    m.handle({ type: 'user_speech_start', atMs: 1280 });
+    m.handle({ type: 'user_speech_end', atMs: 1800 });
+    m.handle({ type: 'user_transcript', text: 'and a coke', final: true, atMs: 1900 });
+    expect(m.handle({ type: 'tick', atMs: 2100 })).toEqual([
+      { type: 'commit_user_turn', text: 'two pizzas, and a coke', speechEndAtMs: 1800, finalAtMs: 1900 },
+    ]);
+  });
+
+  it('ends the turn once a sound the VAD did not confirm as speech has passed', () => {
+    const m = new TurnStateMachine(settings);
+    m.handle({ type: 'user_speech_start', atMs: 0 });
+    m.handle({ type: 'user_speech_end', atMs: 1000 });
+    m.handle({ type: 'user_transcript', text: 'two pizzas', final: true, atMs: 1120 });
+    expect(m.handle({ type: 'tick', atMs: 1300, speechOnset: true })).toEqual([]);
+    expect(types(m.handle({ type: 'tick', atMs: 1340, speechOnset: false }))).toEqual(['commit_user_turn']);
+  });
+
   it('a first and a last name spelled with a pause between them reach the NLU as two names', () => {
     const m = new TurnStateMachine({ ...settings, maxEndpointingDelayMs: 1000 });
     m.handle({ type: 'agent_asked', expecting: 'name', atMs: 0 });

@@ -23,6 +23,15 @@ function speakingMachine(overrides: Partial<typeof settings> = {}) {
   return m;
 }
 
+/** A listening machine whose caller said "two pizzas" from 0 to 1000 ms, its final in at 1120: the delay runs. */
+function saidTwoPizzas() {
+  const m = new TurnStateMachine(settings);
+  m.handle({ type: 'user_speech_start', atMs: 0 });
+  m.handle({ type: 'user_speech_end', atMs: 1000 });
+  m.handle({ type: 'user_transcript', text: 'two pizzas', final: true, atMs: 1120 });
+  return m;
+}
+
 describe('TurnStateMachine', () => {
   it('commits the caller turn endpointingDelayMs after speech ended, once the final is in', () => {
     const m = new TurnStateMachine(settings);
@@ -61,10 +70,7 @@ describe('TurnStateMachine', () => {
   });
 
   it('does not end the turn while the VAD hears the caller go on but has not confirmed it as speech yet', () => {
-    const m = new TurnStateMachine(settings);
-    m.handle({ type: 'user_speech_start', atMs: 0 });
-    m.handle({ type: 'user_speech_end', atMs: 1000 });
-    m.handle({ type: 'user_transcript', text: 'two pizzas', final: true, atMs: 1120 });
+    const m = saidTwoPizzas();
     // the caller goes on at 1280; the VAD confirms it minSpeechMs later, after the delay ran out
     expect(m.handle({ type: 'tick', atMs: 1300, speechOnset: true })).toEqual([]);
     expect(m.handle({ type: 'tick', atMs: 1380, speechOnset: true })).toEqual([]);
@@ -77,10 +83,7 @@ describe('TurnStateMachine', () => {
   });
 
   it('ends the turn once a sound the VAD did not confirm as speech has passed', () => {
-    const m = new TurnStateMachine(settings);
-    m.handle({ type: 'user_speech_start', atMs: 0 });
-    m.handle({ type: 'user_speech_end', atMs: 1000 });
-    m.handle({ type: 'user_transcript', text: 'two pizzas', final: true, atMs: 1120 });
+    const m = saidTwoPizzas();
     expect(m.handle({ type: 'tick', atMs: 1300, speechOnset: true })).toEqual([]);
     expect(types(m.handle({ type: 'tick', atMs: 1340, speechOnset: false }))).toEqual(['commit_user_turn']);
   });

@@ -20,8 +20,7 @@ import { listeningFor } from '../../agent-worker/src/pipeline/listeningFor.ts';
 import { PocketSphinxStt } from '../../agent-worker/src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
 import { resampleTo16k } from '../../agent-worker/test/stages/fixtures/speech.ts';
 import { runBench, writeBenchResult } from '../benchResult.ts';
-import { NoiseBed, renderUtterance } from '../robustness/callerAudio.ts';
-import { ALL_VOICES } from '../robustness/conversation.ts';
+import { callNoiseBed, renderUtterance } from '../robustness/callerAudio.ts';
 import { conversationAt, parseOptions, withOptionsErrors } from '../robustness/options.ts';
 import { type DialogCallRecord, type Heard, runDialogCall } from './dialogCall.ts';
 import { callScores, summarizeDialogCalls } from './summary.ts';
@@ -49,11 +48,7 @@ async function main(): Promise<void> {
   try {
     for (let index = options.from; index < options.from + options.calls; index++) {
       const conversation = conversationAt(options, config, index);
-      // the robustness call's babble: three other voices, picked by the call's index
-      const babble = ALL_VOICES.filter((v) => v.name !== conversation.voice.name).filter(
-        (_, i) => i % 3 === index % 3,
-      );
-      const bed = new NoiseBed(conversation.noise, dir, babble.slice(0, 3));
+      const bed = callNoiseBed(conversation, dir);
       const stream = stt.createStream();
       const events = stream[Symbol.asyncIterator]();
       const hear = async (utterance: Parameters<typeof renderUtterance>[0], agentReply: string) => {

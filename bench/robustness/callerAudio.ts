@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Noise, Utterance, Voice } from './conversation.ts';
+import { ALL_VOICES, type Conversation, type Noise, type Utterance, type Voice } from './conversation.ts';
 
 const run = promisify(execFile);
 const RATE = 48_000;
@@ -192,17 +192,30 @@ export class NoiseBed {
   }
 }
 
-/** An utterance in the caller's voice: its pieces with their pauses, then the call's noise. */
+/** A robustness call's noise: its condition, with babble from three other voices picked by the call's index. */
+export function callNoiseBed(c: Conversation, dir: string): NoiseBed {
+  const babble = ALL_VOICES.filter((v) => v.name !== c.voice.name).filter((_, i) => i % 3 === c.index % 3);
+  return new NoiseBed(c.noise, dir, babble.slice(0, 3));
+}
+
+/**
+ * An utterance in the caller's voice: its pieces with their pauses, then the call's noise. `noiseTailMs`: the noise
+ * goes on that much longer after the speech (a room whose noise does not stop with the caller); the call's own
+ * rendering has none.
+ */
 export async function renderUtterance(
   utterance: Utterance,
   voice: Voice,
   wpm: number,
   noise: NoiseBed,
   dir: string,
+  noiseTailMs = 0,
 ): Promise<CallerAudio> {
   const pieces = await Promise.all(utterance.segments.map((s) => synthesize(s, voice, wpm, dir)));
   const parts = pieces.flatMap((p, i) =>
     i < pieces.length - 1 ? [p, silence(utterance.pausesMs[i] ?? 0)] : [p],
   );
-  return noise.mix(concat(parts));
+  const speech = concat(parts);
+  const audio = await noise.mix(concat([speech, silence(noiseTailMs)]));
+  return { ...audio, speechEndMs: audio.speechEndMs - noiseTailMs };
 }

@@ -9,8 +9,8 @@ import { pollUntil } from '../../test/helpers/browser.ts';
 import { say } from '../voiceMicrophone.ts';
 import { agentPacketTimes, readAudioProbe, startAudioProbe } from '../voiceScenario.ts';
 import type { AgentEvents } from './AgentEvents.ts';
-import { type CallerAudio, NoiseBed, renderUtterance } from './callerAudio.ts';
-import { ALL_VOICES, type Conversation, noiseLabel, type OrderLine } from './conversation.ts';
+import { type CallerAudio, callNoiseBed, renderUtterance } from './callerAudio.ts';
+import { type Conversation, noiseLabel, type OrderLine } from './conversation.ts';
 import { type CallerTurn, classifyAgentAsk, isLoop, ScriptedCaller } from './ScriptedCaller.ts';
 import {
   bargeInStopMs,
@@ -88,10 +88,7 @@ async function readExtraction(ctx: CallContext, roomId: string): Promise<Extract
 
 export async function runRobustnessCall(ctx: CallContext, c: Conversation): Promise<CallRecord> {
   const voice = `${c.voice.engine}:${c.voice.name}`;
-  const babbleVoices = ALL_VOICES.filter((v) => v.name !== c.voice.name).filter(
-    (_, i) => i % 3 === c.index % 3,
-  );
-  const noise = new NoiseBed(c.noise, ctx.workDir, babbleVoices.slice(0, 3));
+  const noise = callNoiseBed(c, ctx.workDir);
   const render = (u: Conversation['yes']) => renderUtterance(u, c.voice, c.wpm, noise, ctx.workDir);
   const caller = new ScriptedCaller(c);
   const transcript: string[] = [];

@@ -118,7 +118,11 @@ export class CallerInput extends FrameProcessor {
       }
     }
     if (this.#inSpeech) this.#feedRecogniser();
-    this.pushDown({ kind: 'caller_audio_processed', streamMs: this.#streamSamples / SAMPLES_PER_MS });
+    this.pushDown({
+      kind: 'caller_audio_processed',
+      streamMs: this.#streamSamples / SAMPLES_PER_MS,
+      speechOnset: !this.#inSpeech && !this.#vadFailed && this.#vad.onset === true,
+    });
   }
 
   /** The VAD's events for `pcm`; when the VAD throws, speech in progress ends here and it is not asked again. */

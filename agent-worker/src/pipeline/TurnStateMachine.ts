@@ -33,7 +33,8 @@ export type TurnInput =
   | { type: 'agent_audio_started'; atMs: number }
   /** The agent turn ended (all audio played, or cancelled). */
   | { type: 'agent_turn_ended'; atMs: number }
-  | { type: 'tick'; atMs: number }
+  /** Time passed; `speechOnset`: the VAD hears speech beginning that it has not confirmed yet. */
+  | { type: 'tick'; atMs: number; speechOnset?: boolean }
   /** What the agent's question (as it plays) asks the caller for: judges when the answer is complete. */
   | { type: 'agent_asked'; expecting: SttExpectation; atMs: number };
 
@@ -105,6 +106,12 @@ export class TurnStateMachine {
   /** The caller's speech over the agent has lasted long enough to be a barge-in, if its words are not a backchannel. */
   #durationMet = false;
   #expecting: SttExpectation | undefined;
+  /**
+   * The VAD hears the caller go on but has not confirmed it yet (it takes minSpeechMs): the turn does not end
+   * meanwhile, or a pause a little longer than the VAD's minimum silence was answered before the caller's next words
+   * were confirmed as speech.
+   */
+  #speechOnset = false;
   #interruptDeadlineMs: number | undefined;
   #resumeDeadlineMs: number | undefined;
 
@@ -165,6 +172,7 @@ export class TurnStateMachine {
         this.#expecting = input.expecting;
         break;
       case 'tick':
+        this.#speechOnset = input.speechOnset ?? false;
         break;
     }
     this.#checkDeadlines(input.atMs, actions);
@@ -278,7 +286,13 @@ export class TurnStateMachine {
   }
 
   #endpointDeadlineMs(): number | undefined {
-    if (this.#agentActive || this.#userSpeaking || this.#awaitingFinal || this.#pendingText === '')
+    if (
+      this.#agentActive ||
+      this.#userSpeaking ||
+      this.#speechOnset ||
+      this.#awaitingFinal ||
+      this.#pendingText === ''
+    )
       return undefined;
     return this.#speechEndAtMs + this.#endpointingDelayMs;
   }

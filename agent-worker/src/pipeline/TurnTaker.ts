@@ -66,7 +66,7 @@ export class TurnTaker extends FrameProcessor {
     switch (frame.kind) {
       case 'caller_audio_processed':
         this.#advance(frame.streamMs);
-        this.#feed({ type: 'tick', atMs: this.#streamNowMs });
+        this.#feed({ type: 'tick', atMs: this.#streamNowMs, speechOnset: frame.speechOnset ?? false });
         return;
       case 'user_started_speaking':
         this.pushDown(frame);

@@ -23,8 +23,11 @@ export type DownstreamFrame =
       confidence?: number;
       alternatives?: string[];
     }
-  /** All caller audio up to `streamMs` went through VAD: the caller's time has advanced that far. */
-  | { kind: 'caller_audio_processed'; streamMs: number }
+  /**
+   * All caller audio up to `streamMs` went through VAD: the caller's time has advanced that far. `speechOnset`: the
+   * VAD hears speech beginning again that it has not confirmed yet (VadStream.onset).
+   */
+  | { kind: 'caller_audio_processed'; streamMs: number; speechOnset?: boolean }
   /** End of the caller's turn: the agent should answer `text`. */
   | {
       kind: 'user_turn';

@@ -28,6 +28,35 @@ function callerInput() {
 }
 
 describe('CallerInput (frames in, frames out)', () => {
+  it("marks processed audio with the VAD's speech onset that it has not confirmed as speech yet", async () => {
+    let onset = false;
+    const vad = {
+      push: () => [],
+      speaking: false,
+      probability: 0,
+      reset() {},
+      close() {},
+      get onset() {
+        return onset;
+      },
+    };
+    const stt = new ScriptedStt();
+    const processor = new CallerInput({
+      vad,
+      stt: stt.createStream(),
+      prefixPaddingMs: 200,
+      clock: new FakeClock(),
+      onError: () => {},
+    });
+    const marks = async () => {
+      const out = await runFrames(processor, audio(20, true));
+      return out.down.flatMap((f) => (f.kind === 'caller_audio_processed' ? [f.speechOnset] : []));
+    };
+    expect(await marks()).toEqual([false]);
+    onset = true;
+    expect(await marks()).toEqual([true]);
+  });
+
   it('turns caller audio into speech start/stop, transcriptions and processed-audio marks; only speech reaches the recogniser', async () => {
     const { processor, stt } = callerInput();
     stt.utterances.push('two large pizzas');
@@ -48,7 +77,7 @@ describe('CallerInput (frames in, frames out)', () => {
     // one mark per audio frame, at the stream position after it
     const marks = out.down.filter((f) => f.kind === 'caller_audio_processed');
     expect(marks).toHaveLength(90);
-    expect(marks.at(-1)).toEqual({ kind: 'caller_audio_processed', streamMs: 1800 });
+    expect(marks.at(-1)).toEqual({ kind: 'caller_audio_processed', streamMs: 1800, speechOnset: false });
     // from the VAD's speech start to its speech end (200 ms of trailing silence); not the leading silence
     expect(stt.audioSamples).toBe((1000 + 200) * 16);
     expect(out.down.some((f) => f.kind === 'caller_audio')).toBe(false);

@@ -23,6 +23,15 @@ function speakingMachine(overrides: Partial<typeof settings> = {}) {
   return m;
 }
 
+/** A listening machine whose caller said "two pizzas" from 0 to 1000 ms, its final in at 1120: the delay runs. */
+function saidTwoPizzas() {
+  const m = new TurnStateMachine(settings);
+  m.handle({ type: 'user_speech_start', atMs: 0 });
+  m.handle({ type: 'user_speech_end', atMs: 1000 });
+  m.handle({ type: 'user_transcript', text: 'two pizzas', final: true, atMs: 1120 });
+  return m;
+}
+
 describe('TurnStateMachine', () => {
   it('commits the caller turn endpointingDelayMs after speech ended, once the final is in', () => {
     const m = new TurnStateMachine(settings);
@@ -58,6 +67,25 @@ describe('TurnStateMachine', () => {
     expect(actions).toEqual([
       { type: 'commit_user_turn', text: 'two pizzas, and a coke', speechEndAtMs: 1200, finalAtMs: 1300 },
     ]);
+  });
+
+  it('does not end the turn while the VAD hears the caller go on but has not confirmed it as speech yet', () => {
+    const m = saidTwoPizzas();
+    // the caller goes on at 1280; the VAD confirms it minSpeechMs later, after the delay ran out
+    expect(m.handle({ type: 'tick', atMs: 1300, speechOnset: true })).toEqual([]);
+    expect(m.handle({ type: 'tick', atMs: 1380, speechOnset: true })).toEqual([]);
+    m.handle({ type: 'user_speech_start', atMs: 1280 });
+    m.handle({ type: 'user_speech_end', atMs: 1800 });
+    m.handle({ type: 'user_transcript', text: 'and a coke', final: true, atMs: 1900 });
+    expect(m.handle({ type: 'tick', atMs: 2100 })).toEqual([
+      { type: 'commit_user_turn', text: 'two pizzas, and a coke', speechEndAtMs: 1800, finalAtMs: 1900 },
+    ]);
+  });
+
+  it('ends the turn once a sound the VAD did not confirm as speech has passed', () => {
+    const m = saidTwoPizzas();
+    expect(m.handle({ type: 'tick', atMs: 1300, speechOnset: true })).toEqual([]);
+    expect(types(m.handle({ type: 'tick', atMs: 1340, speechOnset: false }))).toEqual(['commit_user_turn']);
   });
 
   it('a first and a last name spelled with a pause between them reach the NLU as two names', () => {

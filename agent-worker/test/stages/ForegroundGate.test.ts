@@ -62,13 +62,55 @@ describe('ForegroundGate', () => {
     expect(speechEnd(gated)).toBeGreaterThanOrEqual(1950);
   });
 
-  it('with Silero, a sentence over another voice 18 dB quieter that goes on after it ends within 150 ms of its end', async () => {
+  it("in a quiet room, keeps the caller's softer last word (20+ dB under their loudest) in their speech", () => {
+    // silence before the caller, a loud phrase, a gap, then a soft word: background is silence, so it is the caller's
+    const audio = concat(silence(500), noise(1000, 8000), silence(60), noise(400, 600), silence(600));
+    const gated = events(new FrameVadStream(hearsAllAsSpeech, TIMING, new ForegroundGate()), audio);
+    expect(gated.map((e) => e.type)).toEqual(['speech_start', 'speech_end']);
+    expect(speechEnd(gated)).toBeGreaterThanOrEqual(1900);
+  });
+
+  it('ends speech at the caller even when the room talked before they did', () => {
+    // background voices for 1 s alone, the caller over them, then the background alone again
+    const background = noise(2700, 1000, 3);
+    const caller = concat(silence(1000), noise(1000, 8000));
+    const audio = concat(mix(caller, background), silence(500));
+    const gated = events(new FrameVadStream(hearsAllAsSpeech, TIMING, new ForegroundGate()), audio);
+    expect(speechEnd(gated)).toBeGreaterThanOrEqual(2000);
+    expect(speechEnd(gated)).toBeLessThanOrEqual(2200);
+  });
+
+  it('does not start speech again on the background voices that go on after the caller', () => {
+    const background = noise(3500, 1000, 3);
+    const audio = concat(mix(concat(silence(500), noise(1000, 8000)), background), silence(500));
+    const gated = events(new FrameVadStream(hearsAllAsSpeech, TIMING, new ForegroundGate()), audio);
+    expect(gated.map((e) => e.type)).toEqual(['speech_start', 'speech_end']);
+    expect(speechEnd(gated)).toBeLessThanOrEqual(1700);
+  });
+
+  it('with Silero, a sentence over babble 18 dB quieter that goes on after it ends within 150 ms of its end', async () => {
     const caller = await synthesizeSpeech('two large pepperoni pizzas and a coke please', 'flite', 'slt');
-    const background = await synthesizeSpeech(
-      'how late are you open tonight and do you take cards, I wanted the veggie one',
-      'espeak-ng',
-      'en-gb',
-    );
+    // a room of voices (babble: three talkers at once); one background talker has pauses as quiet as the caller's
+    const talkers = await Promise.all([
+      synthesizeSpeech(
+        'how late are you open tonight and do you take cards, I wanted the veggie one',
+        'espeak-ng',
+        'en-gb',
+      ),
+      synthesizeSpeech(
+        'my address is the blue house at the end of the road, next to the park',
+        'espeak-ng',
+        'en-us',
+      ),
+      synthesizeSpeech(
+        'can I get two cokes and a salad with that, and some garlic bread too',
+        'flite',
+        'rms',
+      ),
+    ]);
+    const background = talkers
+      .map((talker) => scaled(talker, -4.8))
+      .reduce((sum, talker) => mix(sum, talker));
     const lead = 300 * SAMPLES_PER_MS;
     const callerTrack = concat(silence(300), caller);
     const audio = mix(callerTrack, scaled(background, -18)).subarray(

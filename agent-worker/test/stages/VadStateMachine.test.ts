@@ -21,6 +21,20 @@ describe('VadStateMachine', () => {
     expect(run(new VadStateMachine(TIMING), [0, 0.9, 0.9, 0, 0, 0.9, 0, 0])).toEqual([]);
   });
 
+  it('tells of speech beginning outside speech until it starts speech or falls silent again', () => {
+    const machine = new VadStateMachine(TIMING);
+    const onsets = [0, 0.9, 0.9, 0.9, 0.9, 0.1].map((p, i) => {
+      machine.frame(p, i * 20, 20);
+      return machine.onset;
+    });
+    // 60 ms of speech frames start speech on the third; a lone frame's onset ends with the silence after it
+    expect(onsets).toEqual([false, true, true, false, false, false]);
+    machine.reset();
+    machine.frame(0.9, 0, 20);
+    machine.frame(0.1, 20, 20);
+    expect(machine.onset).toBe(false);
+  });
+
   it('ends speech after minSilenceMs below the negative threshold, at the end of the last speech frame', () => {
     const events = run(new VadStateMachine(TIMING), [0.9, 0.9, 0.9, 0.9, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]);
     expect(events).toEqual([

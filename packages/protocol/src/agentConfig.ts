@@ -34,11 +34,11 @@ export const VadConfigSchema = z.object({
   minSpeechMs: z.number().int().min(0).max(5000).default(120),
   minSilenceMs: z.number().int().min(0).max(5000).default(300),
   /**
-   * Silero only: speech that falls more than 16 dB under the caller's own level counts as silence, so voices behind
-   * the caller do not hold the turn open (~200 ms sooner in babble). Off by default: it also splits a caller's
-   * softer trailing words off as turns of their own.
+   * Silero only: speech at the room's background level and more than 16 dB under the caller's own counts as
+   * silence, so voices behind the caller neither hold the turn open (~200 ms sooner in babble; in a room that keeps
+   * talking the turn never ended) nor start turns of their own. In a quiet room it never acts.
    */
-  foregroundGate: z.boolean().default(false),
+  foregroundGate: z.boolean().default(true),
 });
 
 export const AsrConfigSchema = z.object({

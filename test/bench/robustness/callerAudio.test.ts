@@ -65,6 +65,16 @@ describe('the robustness caller audio', () => {
     expect(rms(mixed.pcm.slice(0, pad))).toBeGreaterThan(0);
   });
 
+  it("keeps the noise going after the speech when asked, its end still marking the speech's", async () => {
+    const pink = new NoiseBed({ kind: 'pink', snrDb: 20 }, dir, []);
+    const line = { segments: ['a coke'], pausesMs: [] };
+    const plain = await renderUtterance(line, slt, 160, pink, dir);
+    const tailed = await renderUtterance(line, slt, 160, pink, dir, 1000);
+    expect(tailed.pcm.length - plain.pcm.length).toBe(1000 * perMs);
+    expect(tailed.speechEndMs).toBe(plain.speechEndMs);
+    expect(rms(tailed.pcm.slice(-500 * perMs))).toBeGreaterThan(10);
+  });
+
   it('makes babble from other voices', async () => {
     const speech = await synthesize('it is twelve oak street', slt, 160, dir);
     const voices: Voice[] = [scottish, { engine: 'flite', name: 'rms' }];

@@ -43,6 +43,10 @@ export class FrameVadStream implements VadStream {
     return this.#probability;
   }
 
+  get onset(): boolean {
+    return this.#machine.onset;
+  }
+
   push(pcm: Int16Array): VadEvent[] {
     if (this.#closed) throw new CodedError('vad_closed', 'VAD stream is closed');
     const events: VadEvent[] = [];

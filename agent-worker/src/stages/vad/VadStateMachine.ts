@@ -38,6 +38,11 @@ export class VadStateMachine {
     return this.#speaking;
   }
 
+  /** Outside speech, a run of speech frames has begun that is not yet minSpeechMs long. */
+  get onset(): boolean {
+    return !this.#speaking && this.#runStartMs >= 0;
+  }
+
   /** Whether a frame of this probability keeps speech going. */
   keepsSpeech(probability: number): boolean {
     return probability >= this.#timing.negativeThreshold;

@@ -34,7 +34,7 @@ export function createVad(config: AgentConfig['vad'], options: FallbackOptions =
       ? energy(config)
       : {
           name: 'silero',
-          create: () => new SileroVad(timingOf(config), { foregroundGate: config.foregroundGate ?? false }),
+          create: () => new SileroVad(timingOf(config), { foregroundGate: config.foregroundGate ?? true }),
         };
   return withFallback('vad', configured, offlineVadFor(config), options);
 }

@@ -35,6 +35,11 @@ export interface VadStream {
   readonly speaking: boolean;
   /** Speech probability (0..1) of the last analysed frame. */
   readonly probability: number;
+  /**
+   * Outside speech: the latest frames are speech that has not lasted long enough to start it yet (the caller going
+   * on after a pause, or a click). Absent: not known.
+   */
+  readonly onset?: boolean;
   reset(): void;
   close(): void;
 }

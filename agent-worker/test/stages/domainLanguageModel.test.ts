@@ -58,6 +58,17 @@ describe('domain corpus', () => {
     expect(count('eleven')).toBeGreaterThan(0);
   });
 
+  it('knows the ways callers take off, recount, resize and swap what they ordered', () => {
+    const sentences = buildDomainCorpus(pizzeria).map((s) => s.join(' '));
+    const has = (pattern: RegExp) => sentences.some((s) => pattern.test(s));
+    expect(has(/\btake off the coke$/)).toBe(true);
+    expect(has(/\bi don't want the (caesar salad|salad)$/)).toBe(true);
+    expect(has(/\bmake (that|it) one (coke|lemonade)$/)).toBe(true);
+    expect(has(/\bchange the \w+( \w+)? to two$/)).toBe(true);
+    expect(has(/\b(swap|change|switch) the pepperoni( pizza)? (for|to) a /)).toBe(true);
+    expect(has(/\bmake the hawaiian( pizza)? a (small|medium|large)$/)).toBe(true);
+  });
+
   it("includes the config's extra ASR phrases", () => {
     const config = { ...pizzeria, asr: { ...pizzeria.asr, phrases: ['extra anchovies on the side'] } };
     expect(buildDomainCorpus(config).map((s) => s.join(' '))).toContain('extra anchovies on the side');

@@ -1,11 +1,12 @@
 import type { AgentConfig } from '@voiceroom/protocol';
+import { changeSentences } from './changeCorpus.ts';
 import { CONVERSATION, FIRST_NAMES, LAST_NAMES, STREET_KINDS, STREET_NAMES } from './corpusWords.ts';
 import { normalizeTranscript } from './normalize.ts';
 import { spell, spokenPriceVariants } from './spokenPrices.ts';
 
 /**
  * Generates the in-domain sentences a caller is likely to say to this agent: orders built from the menu (names,
- * aliases, sizes, quantities), names, delivery addresses, confirmations, the knowledge questions and the config's
+ * aliases, sizes, quantities) and changes to them (changeCorpus.ts), names, delivery addresses, confirmations, the knowledge questions and the config's
  * extra ASR phrases. The language model is estimated from these, so their word sequences matter more than
  * their exact frequencies.
  */
@@ -73,6 +74,7 @@ export function buildDomainCorpus(
     add(`can i get two ${pluralize(a)} and one ${c}`);
     add(`and a ${b} please`);
   }
+  for (const sentence of changeSentences(config)) add(sentence);
   for (const q of quantities) for (const size of sizes) add(`${q} ${size}`);
   for (const size of sizes) add(`${size} please`);
 

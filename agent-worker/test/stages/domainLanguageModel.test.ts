@@ -43,6 +43,8 @@ describe('domain corpus', () => {
     expect(sentences).toContain('can i get a small margherita pizza');
     expect(sentences).toContain('my name is john');
     expect(sentences).toContain("that's correct");
+    expect(sentences).toContain('can i get three orders of chicken wings');
+    expect(sentences).toContain('and an order of wings');
     expect(sentences).toContain('what are your opening hours');
     expect([...sentences].some((s) => s.startsWith('my address is') && s.endsWith('main street'))).toBe(true);
   });

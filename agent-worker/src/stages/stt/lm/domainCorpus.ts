@@ -43,12 +43,18 @@ export function buildDomainCorpus(
             : plural;
         const every = prefixStride(q);
         for (const size of itemSizes.length > 0 ? ['', ...itemSizes] : ['']) {
-          const phrase = `${q} ${size} ${noun}`;
-          add(phrase);
-          for (const [i, prefix] of ORDER_PREFIXES.entries()) {
-            if (i % every !== 0) continue;
-            add(`${prefix} ${phrase}`);
-            if (i % 3 === 0) add(`${prefix} ${phrase} please`);
+          // An item named in the plural is counted in orders, as the agent says it: "two orders of chicken wings".
+          const phrases = [
+            `${q} ${size} ${noun}`,
+            ...(/s$/.test(form) ? [`${ordersOf(q)} ${size} ${form}`] : []),
+          ];
+          for (const phrase of phrases) {
+            add(phrase);
+            for (const [i, prefix] of ORDER_PREFIXES.entries()) {
+              if (i % every !== 0) continue;
+              add(`${prefix} ${phrase}`);
+              if (i % 3 === 0) add(`${prefix} ${phrase} please`);
+            }
           }
         }
       }
@@ -129,6 +135,11 @@ function phoneNumbers(count: number): string[] {
       return d === 0 && n % 2 === 1 ? 'oh' : (digits[d] as string);
     }).join(' '),
   );
+}
+
+function ordersOf(quantity: string): string {
+  if (quantity === 'a' || quantity === 'an') return 'an order of';
+  return quantity === 'one' ? 'one order of' : `${quantity} orders of`;
 }
 
 function pluralize(phrase: string): string {

@@ -196,6 +196,17 @@ describe('CallTracker: corrections', () => {
     ]);
   });
 
+  it('reads "the X to N" ending a sentence as a new count for X, whatever the recogniser made of the verb', () => {
+    expect(lines(orderAfter('three orders of chicken wings', 'suite eight a chicken wings to one'))).toEqual([
+      ['chicken wings', null, 1],
+    ]);
+    expect(lines(orderAfter('a large pepperoni pizza and a coke', 'the coke to three please'))).toEqual([
+      ['pepperoni pizza', 'large', 1],
+      ['coke', null, 3],
+    ]);
+    expect(lines(orderAfter('a coke to go'))).toEqual([['coke', null, 1]]);
+  });
+
   it('keeps "want", "to" and "for" words outside a change\'s count ("i want a coke", "change it to a lemonade")', () => {
     expect(lines(orderAfter('i want a coke for me'))).toEqual([['coke', null, 1]]);
     expect(lines(orderAfter('a coke', 'change it to a lemonade'))).toEqual([['lemonade', null, 1]]);

@@ -1,5 +1,5 @@
 /** Checks, asked as yes/no questions, of changes to the order the recogniser most likely got wrong. */
-import { describeLines, type Order, type OrderLine } from '../nlu/index.ts';
+import { describeLines, type Order, type OrderLine, type OrderOp } from '../nlu/index.ts';
 import { acknowledgeRemoved } from './replies.ts';
 import type { Pending } from './scriptedFacts.ts';
 
@@ -53,16 +53,40 @@ export class UncaughtChanges {
     const name = unchanged[0]?.name;
     const again = name !== undefined && name === this.#last;
     this.#last = again ? undefined : name;
-    if (!again) return undefined;
-    const line = { name, size: null, quantity: 1 };
-    return {
-      question: `Did you say remove the ${name}?`,
-      pending: {
-        accept: () => {
-          order.apply([{ kind: 'remove', target: { name }, quantity: null }]);
-          return [acknowledgeRemoved([line])];
-        },
-      },
-    };
+    return again ? removalQuestion(name, order) : undefined;
   }
+}
+
+/**
+ * "remove the veggie" with no veggie ordered, while the recogniser's other hypotheses name one line that is ("we want
+ * the lemonade"): the caller most likely asked to take that one off, which is asked as a yes/no question ("Did you
+ * say remove the lemonade?") rather than the turn not understood (the same removal misheard again and again).
+ * `named`: the menu items each hypothesis names (read only when a removal names an item not ordered).
+ */
+export function absentRemovalGuess(
+  ops: readonly OrderOp[],
+  named: () => readonly (readonly string[])[],
+  order: Order,
+): { question: string; pending: Pending } | undefined {
+  const ordered = (name: string | undefined) => order.lines.some((l) => l.name === name);
+  const absent = ops.some(
+    (o) => o.kind === 'remove' && o.target.name !== undefined && !ordered(o.target.name),
+  );
+  if (!absent) return undefined;
+  const candidates = new Set(named().flat().filter(ordered));
+  const [name] = candidates;
+  return candidates.size === 1 && name !== undefined ? removalQuestion(name, order) : undefined;
+}
+
+function removalQuestion(name: string, order: Order): { question: string; pending: Pending } {
+  const line = { name, size: null, quantity: 1 };
+  return {
+    question: `Did you say remove the ${name}?`,
+    pending: {
+      accept: () => {
+        order.apply([{ kind: 'remove', target: { name }, quantity: null }]);
+        return [acknowledgeRemoved([line])];
+      },
+    },
+  };
 }

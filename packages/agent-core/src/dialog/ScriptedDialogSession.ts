@@ -223,7 +223,7 @@ export class ScriptedDialogSession implements DialogSession {
     const check = unusualQuantityCheck(this.#tracker.order, orderBefore, confidence, acknowledgeAdded);
     if (check && !heard.removed) {
       this.#pending = {
-        accept: check.pending.accept,
+        ...check.pending,
         reject: () => {
           const said = check.pending.reject?.() ?? [];
           // at the read-back, "Sorry about that. What would you like to change?" follows
@@ -236,7 +236,8 @@ export class ScriptedDialogSession implements DialogSession {
     const sentences: string[] = [...spelling];
     const accepted = pending !== undefined && u.yes && u.ops.length === 0;
     this.#repairs.guessRejected(pending !== undefined && u.no);
-    if (pending?.reject && u.no && !u.name) sentences.push(...pending.reject());
+    const unanswered = pending?.onlyYesKeeps && !u.yes && u.ops.length === 0;
+    if (pending?.reject && (u.no || unanswered) && !u.name) sentences.push(...pending.reject());
     if (accepted) {
       sentences.push(...pending.accept());
       this.#call.advance(u);

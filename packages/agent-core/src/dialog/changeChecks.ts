@@ -11,7 +11,8 @@ const CHECK_BELOW = 0.1;
 /**
  * A turn that set an unusual quantity ("sixteen cokes", "eight large hawaiian pizzas": often "a" or "and" misheard
  * as a number) while the recogniser was unsure: the lines to check with the caller, and what a yes or a no does
- * (a no puts the order back as it was before the turn). Undefined when there is nothing to check.
+ * (a no, or an answer that is neither, puts the order back as it was before the turn: the count was never agreed).
+ * Undefined when there is nothing to check.
  */
 export function unusualQuantityCheck(
   order: Order,
@@ -27,6 +28,7 @@ export function unusualQuantityCheck(
   return {
     question: `Did you say ${describeLines(unusual)}?`,
     pending: {
+      onlyYesKeeps: true,
       accept: () => [acknowledge(unusual)],
       reject: () => {
         order.restore(before);

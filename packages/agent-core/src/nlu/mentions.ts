@@ -72,8 +72,7 @@ const AFTER_COUNT = new Set(['please', 'instead', 'of', 'then', 'thanks', 'actua
  * A soundalike of a count where a change can only be followed by one: right after "make it/that" ("make that want a
  * small hawaiian", "make it to cokes": "make" takes no "to") and after the "to" of a change ("change the coke to
  * to"), when what follows is an item or a size or the end of the sentence (perhaps after an "a" the recogniser
- * heard in the count's tail). Elsewhere these are
- * words ("i want a coke", "a coke for me").
+ * heard in the count's tail). Elsewhere these are words ("i want a coke", "a coke for me").
  */
 function countSoundalikeAt(
   words: readonly string[],

@@ -43,6 +43,8 @@ describe('domain corpus', () => {
     expect(sentences).toContain('can i get a small margherita pizza');
     expect(sentences).toContain('my name is john');
     expect(sentences).toContain("that's correct");
+    expect(sentences).toContain('can i get three orders of chicken wings');
+    expect(sentences).toContain('and an order of wings');
     expect(sentences).toContain('what are your opening hours');
     expect([...sentences].some((s) => s.startsWith('my address is') && s.endsWith('main street'))).toBe(true);
   });
@@ -56,6 +58,17 @@ describe('domain corpus', () => {
       expect(count('two'), rare).toBeGreaterThan(4 * count(rare));
     }
     expect(count('eleven')).toBeGreaterThan(0);
+  });
+
+  it('knows the ways callers take off, recount, resize and swap what they ordered', () => {
+    const sentences = buildDomainCorpus(pizzeria).map((s) => s.join(' '));
+    const has = (pattern: RegExp) => sentences.some((s) => pattern.test(s));
+    expect(has(/\btake off the coke$/)).toBe(true);
+    expect(has(/\bi don't want the (caesar salad|salad)$/)).toBe(true);
+    expect(has(/\bmake (that|it) one (coke|lemonade)$/)).toBe(true);
+    expect(has(/\bchange the \w+( \w+)? to two$/)).toBe(true);
+    expect(has(/\b(swap|change|switch) the pepperoni( pizza)? (for|to) a /)).toBe(true);
+    expect(has(/\bmake the hawaiian( pizza)? a (small|medium|large)$/)).toBe(true);
   });
 
   it("includes the config's extra ASR phrases", () => {

@@ -8,7 +8,7 @@ import {
 } from '../nlu/index.ts';
 import type { ChatMessage, DialogChunk, DialogSession, DialogTurnInput } from '../stages/index.ts';
 import { CallStage } from './CallStage.ts';
-import { UncaughtChanges, unusualQuantityCheck } from './changeChecks.ts';
+import { absentRemovalGuess, UncaughtChanges, unusualQuantityCheck } from './changeChecks.ts';
 import { HANDOFFS, UPSET_SCORE } from './handoff.ts';
 import { NameRepair } from './NameRepair.ts';
 import { type RepairMove, RepairPolicy } from './RepairPolicy.ts';
@@ -223,7 +223,7 @@ export class ScriptedDialogSession implements DialogSession {
     const check = unusualQuantityCheck(this.#tracker.order, orderBefore, confidence, acknowledgeAdded);
     if (check && !heard.removed) {
       this.#pending = {
-        accept: check.pending.accept,
+        ...check.pending,
         reject: () => {
           const said = check.pending.reject?.() ?? [];
           // at the read-back, "Sorry about that. What would you like to change?" follows
@@ -236,7 +236,8 @@ export class ScriptedDialogSession implements DialogSession {
     const sentences: string[] = [...spelling];
     const accepted = pending !== undefined && u.yes && u.ops.length === 0;
     this.#repairs.guessRejected(pending !== undefined && u.no);
-    if (pending?.reject && u.no && !u.name) sentences.push(...pending.reject());
+    const unanswered = pending?.onlyYesKeeps && !u.yes && u.ops.length === 0;
+    if (pending?.reject && (u.no || unanswered) && !u.name) sentences.push(...pending.reject());
     if (accepted) {
       sentences.push(...pending.accept());
       this.#call.advance(u);
@@ -255,7 +256,7 @@ export class ScriptedDialogSession implements DialogSession {
         : undefined;
     if (category) sentences.push(categoryQuestion(this.#config.menu, category));
     if (heard.unchanged.length > 0) sentences.push(changeNotCaught(heard.unchanged));
-    const removal = this.#guessRemoval(heard.unchanged);
+    const removal = this.#guessRemoval(heard.unchanged, u);
     if (heard.removed) sentences.push(acknowledgeRemoved(removedLines(u)));
     if (heard.added) sentences.push(acknowledgeAdded(touchedLines(this.#tracker.order, u)));
     // A detail given or corrected outside its own question; the read-back says it again anyway.
@@ -349,9 +350,12 @@ export class ScriptedDialogSession implements DialogSession {
     });
   }
 
-  /** "Did you say remove the coke?" for a change to the same line not caught twice (see removalGuess). */
-  #guessRemoval(unchanged: readonly OrderLine[]): string | undefined {
-    const guess = this.#uncaught.removalGuess(unchanged, this.#tracker.order);
+  /** "Did you say remove the coke?" (see removalGuess and absentRemovalGuess). */
+  #guessRemoval(unchanged: readonly OrderLine[], u: Understanding): string | undefined {
+    const order = this.#tracker.order;
+    const named = () =>
+      this.#hypotheses.map((h) => this.#tracker.nlu.understand(h, 'order').items.map((i) => i.name));
+    const guess = this.#uncaught.removalGuess(unchanged, order) ?? absentRemovalGuess(u.ops, named, order);
     if (guess) this.#pending = guess.pending;
     return guess?.question;
   }

@@ -1,5 +1,5 @@
 /** Checks, asked as yes/no questions, of changes to the order the recogniser most likely got wrong. */
-import { describeLines, type Order, type OrderLine } from '../nlu/index.ts';
+import { describeLines, type Order, type OrderLine, type OrderOp } from '../nlu/index.ts';
 import { acknowledgeRemoved } from './replies.ts';
 import type { Pending } from './scriptedFacts.ts';
 
@@ -11,7 +11,8 @@ const CHECK_BELOW = 0.1;
 /**
  * A turn that set an unusual quantity ("sixteen cokes", "eight large hawaiian pizzas": often "a" or "and" misheard
  * as a number) while the recogniser was unsure: the lines to check with the caller, and what a yes or a no does
- * (a no puts the order back as it was before the turn). Undefined when there is nothing to check.
+ * (a no, or an answer that is neither, puts the order back as it was before the turn: the count was never agreed).
+ * Undefined when there is nothing to check.
  */
 export function unusualQuantityCheck(
   order: Order,
@@ -27,6 +28,7 @@ export function unusualQuantityCheck(
   return {
     question: `Did you say ${describeLines(unusual)}?`,
     pending: {
+      onlyYesKeeps: true,
       accept: () => [acknowledge(unusual)],
       reject: () => {
         order.restore(before);
@@ -53,16 +55,40 @@ export class UncaughtChanges {
     const name = unchanged[0]?.name;
     const again = name !== undefined && name === this.#last;
     this.#last = again ? undefined : name;
-    if (!again) return undefined;
-    const line = { name, size: null, quantity: 1 };
-    return {
-      question: `Did you say remove the ${name}?`,
-      pending: {
-        accept: () => {
-          order.apply([{ kind: 'remove', target: { name }, quantity: null }]);
-          return [acknowledgeRemoved([line])];
-        },
-      },
-    };
+    return again ? removalQuestion(name, order) : undefined;
   }
+}
+
+/**
+ * "remove the veggie" with no veggie ordered, while the recogniser's other hypotheses name one line that is ("we want
+ * the lemonade"): the caller most likely asked to take that one off, which is asked as a yes/no question ("Did you
+ * say remove the lemonade?") rather than the turn not understood (the same removal misheard again and again).
+ * `named`: the menu items each hypothesis names (read only when a removal names an item not ordered).
+ */
+export function absentRemovalGuess(
+  ops: readonly OrderOp[],
+  named: () => readonly (readonly string[])[],
+  order: Order,
+): { question: string; pending: Pending } | undefined {
+  const ordered = (name: string | undefined) => order.lines.some((l) => l.name === name);
+  const absent = ops.some(
+    (o) => o.kind === 'remove' && o.target.name !== undefined && !ordered(o.target.name),
+  );
+  if (!absent) return undefined;
+  const candidates = new Set(named().flat().filter(ordered));
+  const [name] = candidates;
+  return candidates.size === 1 && name !== undefined ? removalQuestion(name, order) : undefined;
+}
+
+function removalQuestion(name: string, order: Order): { question: string; pending: Pending } {
+  const line = { name, size: null, quantity: 1 };
+  return {
+    question: `Did you say remove the ${name}?`,
+    pending: {
+      accept: () => {
+        order.apply([{ kind: 'remove', target: { name }, quantity: null }]);
+        return [acknowledgeRemoved([line])];
+      },
+    },
+  };
 }

@@ -11,6 +11,8 @@ export interface Pending {
   accept: () => string[];
   /** Undoes what was taken tentatively; returns what the agent says about it. */
   reject?: () => string[];
+  /** What was taken tentatively stands only on a yes: an answer that is neither yes nor a change undoes it too. */
+  onlyYesKeeps?: true;
   /**
    * How the answer is heard when not as a plain yes or no: "Is that everything for your order?" is answered as
    * "anything else?" is ("no, that's all" finishes the order too).

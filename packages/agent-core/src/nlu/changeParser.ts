@@ -71,8 +71,9 @@ export function parseChange(
   }
   // "change large two medium": a recogniser's "two" between a named source and the new size or item is "to" (but
   // "make that two hawaiians" is a number).
+  const countAt = (i: number) => quantities.some((q) => q.start === i && !q.article && !q.homophone);
   const isConnector = (w: string, k: number) =>
-    CONNECTORS.has(w) ||
+    (CONNECTORS.has(w) && !countAt(sourceEnd + k)) ||
     (pronounAt < 0 && k === 0 && (w === 'two' || w === 'too') && startsMention(items, sizes, sourceEnd + 1));
   const targetStart = words
     .slice(sourceEnd)
@@ -82,8 +83,9 @@ export function parseChange(
   const newItem = items.find((m) => m.start >= from);
   const newSize = sizes.find((s) => s.start >= from);
   const newQuantity = quantities.find((q) => q.start >= from && !q.article && !q.homophone);
-  // "make that a coke": the article before the item is a quantity of one.
-  const restated = newQuantity ?? quantities.find((q) => q.article && newItem && q.end === newItem.start);
+  // "make that a coke", "make that a small hawaiian": the article before the item (or its size) is a quantity of one.
+  const countedAt = newSize && newItem && newSize.end === newItem.start ? newSize.start : newItem?.start;
+  const restated = newQuantity ?? quantities.find((q) => q.article && q.end === countedAt);
   const ops: OrderOp[] = [];
   if (pronounAt >= 0 && newItem && restated && source.name === undefined) {
     // "make that two hawaiian pizzas", "make it one lemonade": a restatement of that item's line (the order swaps

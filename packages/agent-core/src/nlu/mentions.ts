@@ -1,5 +1,5 @@
 import type { ItemMention, SizeMention } from './menuMatcher.ts';
-import { parseQuantity } from './numbers.ts';
+import { digitSoundalike, parseQuantity } from './numbers.ts';
 
 /** Quantities heard in an utterance, and small helpers the order parsers share. */
 
@@ -31,6 +31,12 @@ export function findQuantities(
       i++;
       continue;
     }
+    const soundalike = countSoundalikeAt(words, i, startsMention);
+    if (soundalike !== undefined) {
+      found.push({ value: soundalike, start: i, end: i + 1, article: false, homophone: false });
+      i++;
+      continue;
+    }
     if (
       (word === 'to' || word === 'too') &&
       startsMention(i + 1) &&
@@ -56,6 +62,41 @@ export function findQuantities(
   }
   return found;
 }
+
+/** Larger soundalikes ("ate", "add") are too often words to be read as a count. */
+const MOST_SOUNDALIKE_COUNT = 4;
+/** What may follow a count that ends a change: "make that want", "... to please", "... for instead". */
+const AFTER_COUNT = new Set(['please', 'instead', 'of', 'then', 'thanks', 'actually']);
+
+/**
+ * A soundalike of a count where a change can only be followed by one: right after "make it/that" ("make that want a
+ * small hawaiian", "make it to cokes": "make" takes no "to") and after the "to" of a change ("change the coke to
+ * to"), when what follows is an item or a size or the end of the sentence (perhaps after an "a" the recogniser
+ * heard in the count's tail). Elsewhere these are words ("i want a coke", "a coke for me").
+ */
+function countSoundalikeAt(
+  words: readonly string[],
+  i: number,
+  startsMention: (i: number) => boolean,
+): number | undefined {
+  const value = digitSoundalike(words[i] ?? '');
+  if (value === undefined || value < 1 || value > MOST_SOUNDALIKE_COUNT) return undefined;
+  const before = words[i - 1] ?? '';
+  const afterMake = words[i - 2] === 'make' && PRONOUNS.has(before);
+  const afterChangeTo =
+    (before === 'to' || before === 'into') && words.slice(0, i - 1).some((w) => CHANGE_VERBS.has(w));
+  if (!afterMake && !afterChangeTo) return undefined;
+  const next = words[i + 1];
+  const countsSomething =
+    next === undefined ||
+    next === '' ||
+    AFTER_COUNT.has(next) ||
+    startsMention(i + 1) ||
+    ((next === 'a' || next === 'an') && (i + 2 >= words.length || startsMention(i + 2)));
+  return countsSomething ? value : undefined;
+}
+
+const CHANGE_VERBS = new Set(['change', 'switch', 'make', 'turn']);
 
 /** After these words "to" is the preposition of a change, never "two". */
 const CHANGE_CONTEXT = new Set([

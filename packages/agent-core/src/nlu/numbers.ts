@@ -200,6 +200,12 @@ const DIGIT_SOUNDALIKES: Readonly<Record<string, string>> = {
   sarah: '0',
 };
 
+/** The digit a recogniser's soundalike word stands for ("to" 2, "won" 1), if it is one. */
+export function digitSoundalike(word: string): number | undefined {
+  const digit = Object.hasOwn(DIGIT_SOUNDALIKES, word) ? DIGIT_SOUNDALIKES[word] : undefined;
+  return digit === undefined ? undefined : Number(digit);
+}
+
 function isDigitWord(word: string): boolean {
   return isDigits(word) || word in UNITS || ZERO_WORDS.has(word) || DIGIT_SOUNDALIKES[word] !== undefined;
 }

@@ -136,7 +136,9 @@ function parseItems(
     const bareNo = before.at(-1) === 'no' || (before.at(-1) === 'the' && before.at(-2) === 'no');
 
     const quantity =
-      lastWithin(quantities, boundary, mention.start) ?? quantityAfter(words, mention, quantities);
+      recountAfter(words, mention, quantities) ??
+      lastWithin(quantities, boundary, mention.start) ??
+      quantityAfter(words, mention, quantities);
     // "eighty eight river salad drive": a count no phone order has is a house or phone number, not a quantity.
     if (quantity && quantity.value > MAX_PLAUSIBLE_QUANTITY) {
       boundary = mention.end;
@@ -191,6 +193,21 @@ function quantityAfter(
   );
   if (!q || q.article || words[q.end] !== 'of' || !PRONOUNS.has(words[q.end + 1] ?? '')) return undefined;
   return q;
+}
+
+/**
+ * "... the chicken wings to one": a count after "to" that ends the sentence is the item's new count, a change whose
+ * verb the recogniser lost ("change" heard as "suite a"); it wins over a count heard before the item.
+ */
+function recountAfter(
+  words: readonly string[],
+  mention: ItemMention,
+  quantities: QuantityMention[],
+): QuantityMention | undefined {
+  if (words[mention.end] !== 'to') return undefined;
+  const q = quantities.find((x) => x.start === mention.end + 1 && !x.article);
+  const rest = words.slice(q?.end ?? words.length).filter((w) => w !== '' && !FILLER_WORDS.has(w));
+  return q && rest.length === 0 ? q : undefined;
 }
 
 function sizeForAll(

@@ -96,6 +96,23 @@ describe('a change to the same line not caught twice', () => {
     expect(s.tracker.order.lines.map((l) => l.name)).toEqual(['pepperoni pizza']);
   });
 
+  it('asks "Did you say remove the lemonade?" for a removal of an item not ordered when the other hypotheses name one ordered line', async () => {
+    const s = await atReadBack('two small margherita pizzas', 'two lemonades');
+    const first = await turn(s, 'remove the veggie', { alternatives: ['we want a lemonade', 'a lemonade'] });
+    expect(first.text).toBe('Did you say remove the lemonade?');
+    const yes = await turn(s, 'yes');
+    expect(yes.text).toContain("Okay, I've taken off the lemonade.");
+    expect(s.tracker.order.lines.map((l) => l.name)).toEqual(['margherita pizza']);
+  });
+
+  it('does not guess which line to take off when the hypotheses name none or several ordered lines', async () => {
+    const s = await atReadBack('a small margherita pizza', 'a lemonade');
+    const none = await turn(s, 'remove the veggie', { alternatives: ['remove the wings'] });
+    expect(none.text).not.toContain('Did you say remove');
+    const several = await turn(s, 'remove the veggie', { alternatives: ['a lemonade', 'the margherita'] });
+    expect(several.text).not.toContain('Did you say remove');
+  });
+
   it('keeps the line on a no', async () => {
     const s = await atReadBack('a coke', 'a lemonade');
     await turn(s, 'i will have a coke');

@@ -52,6 +52,15 @@ describe('an unusual quantity heard while the recogniser was unsure', () => {
     expect(s.tracker.order.lines).toEqual([{ name: 'pepperoni pizza', size: 'large', quantity: 1 }]);
   });
 
+  it('is not kept on an answer that is neither yes nor no ("actually"): the count was never agreed', async () => {
+    const s = session();
+    await turn(s, 'three garlic breads');
+    await turn(s, "um i'd like six cokes", { confidence: 0.003 });
+    const unclear = await turn(s, 'actually', { confidence: 0.04, alternatives: ['two old', 'to old'] });
+    expect(unclear.text).toMatch(/^Sorry about that\./);
+    expect(s.tracker.order.lines).toEqual([{ name: 'garlic bread', size: null, quantity: 3 }]);
+  });
+
   it('is taken on a yes', async () => {
     const s = session();
     await turn(s, 'a large pepperoni pizza');

@@ -163,7 +163,15 @@ describe('ScriptedDialog corrections', () => {
     ]);
   });
 
-  it.each([['actually make that want a small hawaiian pizza'], ['maple the hawaiian pizza']])(
+  it('a count heard as its soundalike ("make that want a small hawaiian pizza") changes the line it restates', async () => {
+    const s = session();
+    await play(s, 'two lemonades', 'and two cokes and three small hawaiian pizzas');
+    const [reply] = await play(s, 'actually make that want a small hawaiian pizza');
+    expect(reply).toMatch(/^A small hawaiian pizza, got it\./);
+    expect(s.tracker.order.lines[2]).toEqual({ name: 'hawaiian pizza', size: 'small', quantity: 1 });
+  });
+
+  it.each([['maple the hawaiian pizza']])(
     'a change heard without what to change ("%s") is not acknowledged as done, and the order stays',
     async (garbled) => {
       const s = session();

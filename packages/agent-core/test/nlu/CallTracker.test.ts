@@ -184,6 +184,37 @@ describe('CallTracker: corrections', () => {
     ]);
   });
 
+  it('reads a soundalike of a count where a change can only take a count ("make that want a small hawaiian")', () => {
+    expect(
+      lines(orderAfter('two small hawaiian pizzas', 'actually make that want a small hawaiian')),
+    ).toEqual([['hawaiian pizza', 'small', 1]]);
+    expect(lines(orderAfter('three cokes', 'no make that want a'))).toEqual([['coke', null, 1]]);
+    expect(lines(orderAfter('a coke', 'change the coke to to'))).toEqual([['coke', null, 2]]);
+    expect(lines(orderAfter('a coke', 'make it to cokes instead'))).toEqual([['coke', null, 2]]);
+    expect(lines(orderAfter('a large pepperoni pizza', 'make that for'))).toEqual([
+      ['pepperoni pizza', 'large', 4],
+    ]);
+  });
+
+  it('reads "the X to N" ending a sentence as a new count for X, whatever the recogniser made of the verb', () => {
+    expect(lines(orderAfter('three orders of chicken wings', 'suite eight a chicken wings to one'))).toEqual([
+      ['chicken wings', null, 1],
+    ]);
+    expect(lines(orderAfter('a large pepperoni pizza and a coke', 'the coke to three please'))).toEqual([
+      ['pepperoni pizza', 'large', 1],
+      ['coke', null, 3],
+    ]);
+    expect(lines(orderAfter('a coke to go'))).toEqual([['coke', null, 1]]);
+  });
+
+  it('keeps "want", "to" and "for" words outside a change\'s count ("i want a coke", "change it to a lemonade")', () => {
+    expect(lines(orderAfter('i want a coke for me'))).toEqual([['coke', null, 1]]);
+    expect(lines(orderAfter('a coke', 'change it to a lemonade'))).toEqual([['lemonade', null, 1]]);
+    expect(lines(orderAfter('a large hawaiian', 'make it for delivery'))).toEqual([
+      ['hawaiian pizza', 'large', 1],
+    ]);
+  });
+
   it('removes an item ("remove the coke", "I don\'t want the salad")', () => {
     expect(
       lines(

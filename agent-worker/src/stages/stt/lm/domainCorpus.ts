@@ -1,11 +1,12 @@
 import type { AgentConfig } from '@voiceroom/protocol';
+import { changeSentences } from './changeCorpus.ts';
 import { CONVERSATION, FIRST_NAMES, LAST_NAMES, STREET_KINDS, STREET_NAMES } from './corpusWords.ts';
 import { normalizeTranscript } from './normalize.ts';
 import { spell, spokenPriceVariants } from './spokenPrices.ts';
 
 /**
  * Generates the in-domain sentences a caller is likely to say to this agent: orders built from the menu (names,
- * aliases, sizes, quantities), names, delivery addresses, confirmations, the knowledge questions and the config's
+ * aliases, sizes, quantities) and changes to them (changeCorpus.ts), names, delivery addresses, confirmations, the knowledge questions and the config's
  * extra ASR phrases. The language model is estimated from these, so their word sequences matter more than
  * their exact frequencies.
  */
@@ -42,12 +43,18 @@ export function buildDomainCorpus(
             : plural;
         const every = prefixStride(q);
         for (const size of itemSizes.length > 0 ? ['', ...itemSizes] : ['']) {
-          const phrase = `${q} ${size} ${noun}`;
-          add(phrase);
-          for (const [i, prefix] of ORDER_PREFIXES.entries()) {
-            if (i % every !== 0) continue;
-            add(`${prefix} ${phrase}`);
-            if (i % 3 === 0) add(`${prefix} ${phrase} please`);
+          // An item named in the plural is counted in orders, as the agent says it: "two orders of chicken wings".
+          const phrases = [
+            `${q} ${size} ${noun}`,
+            ...(/s$/.test(form) ? [`${ordersOf(q)} ${size} ${form}`] : []),
+          ];
+          for (const phrase of phrases) {
+            add(phrase);
+            for (const [i, prefix] of ORDER_PREFIXES.entries()) {
+              if (i % every !== 0) continue;
+              add(`${prefix} ${phrase}`);
+              if (i % 3 === 0) add(`${prefix} ${phrase} please`);
+            }
           }
         }
       }
@@ -73,6 +80,7 @@ export function buildDomainCorpus(
     add(`can i get two ${pluralize(a)} and one ${c}`);
     add(`and a ${b} please`);
   }
+  for (const sentence of changeSentences(config)) add(sentence);
   for (const q of quantities) for (const size of sizes) add(`${q} ${size}`);
   for (const size of sizes) add(`${size} please`);
 
@@ -127,6 +135,11 @@ function phoneNumbers(count: number): string[] {
       return d === 0 && n % 2 === 1 ? 'oh' : (digits[d] as string);
     }).join(' '),
   );
+}
+
+function ordersOf(quantity: string): string {
+  if (quantity === 'a' || quantity === 'an') return 'an order of';
+  return quantity === 'one' ? 'one order of' : `${quantity} orders of`;
 }
 
 function pluralize(phrase: string): string {

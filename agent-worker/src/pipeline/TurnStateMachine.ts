@@ -21,7 +21,7 @@ export interface TurnSettings extends EndpointingBounds {
   backchannelMaxMs?: number;
 }
 
-const DEFAULT_BACKCHANNEL_MAX_MS = 700;
+export const DEFAULT_BACKCHANNEL_MAX_MS = 700;
 
 export type TurnInput =
   | { type: 'user_speech_start'; atMs: number }

@@ -23,6 +23,7 @@ import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents'
 import type { SttExpectation } from '@voiceroom/agent-core/stages';
 import { classifyOverlap } from '../../agent-worker/src/pipeline/overlap.ts';
 import { DEFAULT_BACKCHANNEL_MAX_MS } from '../../agent-worker/src/pipeline/TurnStateMachine.ts';
+import { SLOTS } from '../../agent-worker/src/stages/stt/lm/slotCorpus.ts';
 import { PocketSphinxStt } from '../../agent-worker/src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
 import { createVad } from '../../agent-worker/src/stages/vad/createVad.ts';
 import { resampleTo16k } from '../../agent-worker/test/stages/fixtures/speech.ts';
@@ -35,15 +36,7 @@ import { type HeardLine, OverAgentCaller } from './OverAgentLine.ts';
 
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'results', 'overlap.json');
 const STOP_WORDS = ['wait', 'no', 'stop'];
-const EXPECTATIONS: readonly SttExpectation[] = [
-  'order',
-  'size',
-  'name',
-  'address',
-  'phone',
-  'yesno',
-  'open',
-];
+const EXPECTATIONS: readonly SttExpectation[] = [...SLOTS, 'open'];
 const progress = (message: string) => process.stderr.write(`[bench:overlap] ${message}\n`);
 
 type LineKind = 'backchannel' | 'stop' | 'barge';

@@ -280,8 +280,8 @@ describe('TurnStateMachine', () => {
 
 describe('TurnStateMachine: short speech over an audible reply (default backchannelMaxMs, 700 ms)', () => {
   const { backchannelMaxMs: _pinned, ...defaults } = settings;
-  const audible = () => {
-    const m = new TurnStateMachine(defaults);
+  const audible = (overrides: Partial<typeof settings> = {}) => {
+    const m = new TurnStateMachine({ ...defaults, ...overrides });
     m.handle({ type: 'agent_turn_started', atMs: 0 });
     m.handle({ type: 'agent_audio_started', atMs: 100 });
     return m;
@@ -307,9 +307,7 @@ describe('TurnStateMachine: short speech over an audible reply (default backchan
   });
 
   it("counts a backchannel's length from its first speech frame, not from the VAD's padded start", () => {
-    const padded = new TurnStateMachine({ ...defaults, vadPrefixMs: 200 });
-    padded.handle({ type: 'agent_turn_started', atMs: 0 });
-    padded.handle({ type: 'agent_audio_started', atMs: 100 });
+    const padded = audible({ vadPrefixMs: 200 });
     // 850 ms from the padded start, 650 ms of speech: a backchannel, whatever its words
     padded.handle({ type: 'user_speech_start', atMs: 2000 });
     padded.handle({ type: 'user_transcript', text: 'seven eight', final: false, atMs: 2500 });

@@ -145,7 +145,8 @@ const YES = [
   'yeah, go ahead',
   "that's right",
 ];
-const BACKCHANNELS = ['uh huh', 'yeah', 'okay', 'mm hmm', 'right'];
+/** What a caller says over the agent to show it listens (bench:overlap says each of them too). */
+export const BACKCHANNELS = ['uh huh', 'yeah', 'okay', 'mm hmm', 'right'];
 const BARGE = ['wait, no, make that {n} {x}', 'hold on, I want {n} {x}', 'no wait, {n} {x}'];
 
 /** "a large pepperoni pizza", "two cokes", "an order of chicken wings": as the agent says them. */

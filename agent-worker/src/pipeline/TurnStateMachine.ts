@@ -14,14 +14,19 @@ export interface TurnSettings extends EndpointingBounds {
    */
   vadHangoverMs: number;
   /**
-   * Speech over the agent's audible reply that ends within this long is a backchannel whatever words the recogniser
-   * made of it ("mm hmm" heard as "seven eight seven"), unless it has a stop word; a real sentence lasts longer.
-   * Default 700 ms.
+   * How far before the first speech frame the VAD places the start of speech (its prefix padding): the speech itself
+   * is that much shorter than its start to end.
+   */
+  vadPrefixMs: number;
+  /**
+   * Speech over the agent's audible reply that ends within this long (counted from its first speech frame) is a
+   * backchannel whatever words the recogniser made of it ("mm hmm" heard as "seven eight seven"), unless it has a
+   * stop word; a real sentence lasts longer. Default 700 ms.
    */
   backchannelMaxMs?: number;
 }
 
-const DEFAULT_BACKCHANNEL_MAX_MS = 700;
+export const DEFAULT_BACKCHANNEL_MAX_MS = 700;
 
 export type TurnInput =
   | { type: 'user_speech_start'; atMs: number }
@@ -257,7 +262,7 @@ export class TurnStateMachine {
     if (!this.#overAudio) return this.#settings.minInterruptionMs;
     return Math.max(
       this.#settings.minInterruptionMs,
-      this.#settings.backchannelMaxMs ?? DEFAULT_BACKCHANNEL_MAX_MS,
+      (this.#settings.backchannelMaxMs ?? DEFAULT_BACKCHANNEL_MAX_MS) + this.#settings.vadPrefixMs,
     );
   }
 

@@ -121,7 +121,11 @@ export class VoicePipeline implements CallPipeline {
       onError: (stage, error) => this.#inputFailed(stage, error),
     });
     this.#turnTaker = new TurnTaker({
-      settings: { ...config.turn, vadHangoverMs: config.vad.minSilenceMs },
+      settings: {
+        ...config.turn,
+        vadHangoverMs: config.vad.minSilenceMs,
+        vadPrefixMs: config.vad.prefixPaddingMs,
+      },
       clock: this.#clock,
       onState: (state) => this.#emit({ type: 'agent.state', roomId: options.roomId, state }),
     });

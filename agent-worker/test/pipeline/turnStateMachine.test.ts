@@ -8,6 +8,7 @@ const settings = {
   minInterruptionWords: 0,
   falseInterruptionTimeoutMs: 1500,
   vadHangoverMs: 250,
+  vadPrefixMs: 0,
   // the minInterruptionMs rule alone; the longer default for speech over audible replies is tested on its own
   backchannelMaxMs: 300,
 };
@@ -307,8 +308,8 @@ describe('TurnStateMachine', () => {
 
 describe('TurnStateMachine: short speech over an audible reply (default backchannelMaxMs, 700 ms)', () => {
   const { backchannelMaxMs: _pinned, ...defaults } = settings;
-  const audible = () => {
-    const m = new TurnStateMachine(defaults);
+  const audible = (overrides: Partial<typeof settings> = {}) => {
+    const m = new TurnStateMachine({ ...defaults, ...overrides });
     m.handle({ type: 'agent_turn_started', atMs: 0 });
     m.handle({ type: 'agent_audio_started', atMs: 100 });
     return m;
@@ -331,6 +332,29 @@ describe('TurnStateMachine: short speech over an audible reply (default backchan
     expect(m.nextDeadlineMs).toBe(2950);
     expect(m.handle({ type: 'tick', atMs: 2949 })).toEqual([]);
     expect(types(m.handle({ type: 'tick', atMs: 2950 }))).toEqual(['interrupt', 'state:listening']);
+  });
+
+  it("counts a backchannel's length from its first speech frame, not from the VAD's padded start", () => {
+    const padded = audible({ vadPrefixMs: 200 });
+    // 850 ms from the padded start, 650 ms of speech: a backchannel, whatever its words
+    padded.handle({ type: 'user_speech_start', atMs: 2000 });
+    padded.handle({ type: 'user_transcript', text: 'seven eight', final: false, atMs: 2500 });
+    expect(padded.handle({ type: 'user_speech_end', atMs: 2850 })).toEqual([]);
+    const actions = padded.handle({
+      type: 'user_transcript',
+      text: 'seven eight seven',
+      final: true,
+      atMs: 3000,
+    });
+    expect(types(actions)).toEqual(['resume_output', 'state:speaking']);
+    // the same span without padding is 850 ms of speech: a sentence
+    const unpadded = audible();
+    unpadded.handle({ type: 'user_speech_start', atMs: 2000 });
+    unpadded.handle({ type: 'user_transcript', text: 'seven eight', final: false, atMs: 2500 });
+    expect(types(unpadded.handle({ type: 'user_speech_end', atMs: 2850 }))).toEqual([
+      'interrupt',
+      'state:listening',
+    ]);
   });
 
   it.each(['wait', 'no', 'stop'])('%j still interrupts as soon as a partial has it', (word) => {

@@ -9,6 +9,7 @@ const settings = {
   minInterruptionWords: 0,
   falseInterruptionTimeoutMs: 1500,
   vadHangoverMs: 200,
+  vadPrefixMs: 0,
   backchannelMaxMs: 300,
 };
 

@@ -5,6 +5,7 @@ import type { SttEvent, SttExpectation } from '@voiceroom/agent-core/stages';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { censusNames } from '../../src/stages/stt/lm/censusNames.ts';
 import { FIRST_NAMES, LAST_NAMES } from '../../src/stages/stt/lm/corpusWords.ts';
+import { OVER_AGENT_PHRASES } from '../../src/stages/stt/lm/overAgentPhrases.ts';
 import { buildSlotCorpora, HESITATIONS } from '../../src/stages/stt/lm/slotCorpus.ts';
 import { DecoderPool } from '../../src/stages/stt/pocketsphinx/DecoderPool.ts';
 import { loadPocketSphinx } from '../../src/stages/stt/pocketsphinx/native.ts';
@@ -68,6 +69,16 @@ describe('slot corpora', () => {
       );
       expect(new Set(alone.map((s) => s[0])).size, slot).toBeGreaterThan(1);
       expect(alone.length, slot).toBeGreaterThan(sentences.length / 20);
+    }
+  });
+
+  it('every slot model hears backchannels and stop requests as whole utterances, the agent speaking whatever it asked', () => {
+    for (const [slot, sentences] of Object.entries(buildSlotCorpora(pizzeria))) {
+      const said = sentences.map((s) => s.join(' '));
+      for (const phrase of ['mm hmm', 'uh huh', 'okay', 'yeah', 'wait', 'stop', 'hold on'])
+        expect(said.filter((s) => s === phrase).length, `${slot}: ${phrase}`).toBeGreaterThan(0);
+      const overAgent = said.filter((s) => OVER_AGENT_PHRASES.includes(s)).length;
+      expect(overAgent / said.length, slot).toBeGreaterThan(0.02);
     }
   });
 

@@ -2,6 +2,7 @@ import type { AgentConfig } from '@voiceroom/protocol';
 import { changeSentences } from './changeCorpus.ts';
 import { CONVERSATION, FIRST_NAMES, LAST_NAMES, STREET_KINDS, STREET_NAMES } from './corpusWords.ts';
 import { normalizeTranscript } from './normalize.ts';
+import { OVER_AGENT_PHRASES } from './overAgentPhrases.ts';
 import { spell, spokenPriceVariants } from './spokenPrices.ts';
 
 /**
@@ -114,6 +115,7 @@ export function buildDomainCorpus(
   }
 
   for (const phrase of CONVERSATION) add(phrase, 3);
+  for (const phrase of OVER_AGENT_PHRASES) add(phrase, 3);
   for (const entry of config.knowledge) {
     add(entry.question, 3);
     for (const keyword of entry.keywords) for (const t of KNOWLEDGE_TEMPLATES) add(t.replace('{k}', keyword));

@@ -3,6 +3,7 @@ import type { AgentConfig } from '@voiceroom/protocol';
 import { censusNames } from './censusNames.ts';
 import { FIRST_NAMES, LAST_NAMES, STREET_KINDS, STREET_NAMES } from './corpusWords.ts';
 import { normalizeTranscript } from './normalize.ts';
+import { OVER_AGENT_PHRASES } from './overAgentPhrases.ts';
 import { spell } from './spokenPrices.ts';
 import { COMMON_STREET_NAMES } from './streetNames.ts';
 
@@ -19,13 +20,26 @@ export function buildSlotCorpora(config: Pick<AgentConfig, 'menu'>): Record<Slot
   const addresses = streetAddresses();
   const phones = phoneNumbers();
   return {
-    order: sentences(orderAnswers(config)),
-    size: sentences(sizeAnswers(config)),
-    name: sentences(nameAnswers(addresses, phones)),
-    address: sentences(addressAnswers(addresses, phones)),
-    phone: sentences(phoneAnswers(phones)),
-    yesno: sentences(YES_NO_ANSWERS),
+    order: withOverAgent(sentences(orderAnswers(config))),
+    size: withOverAgent(sentences(sizeAnswers(config))),
+    name: withOverAgent(sentences(nameAnswers(addresses, phones))),
+    address: withOverAgent(sentences(addressAnswers(addresses, phones))),
+    phone: withOverAgent(sentences(phoneAnswers(phones))),
+    yesno: withOverAgent(sentences(YES_NO_ANSWERS)),
   };
+}
+
+/** Share of a slot's sentences that are backchannels and stop requests (see overAgentPhrases.ts). */
+const OVER_AGENT_SHARE = 0.04;
+
+/**
+ * A slot's answers and the backchannels and stop requests: the model is active while the agent speaks its question,
+ * and whatever the caller says over it must come through as itself.
+ */
+function withOverAgent(answers: string[][]): string[][] {
+  const phrases = OVER_AGENT_PHRASES.map(normalizeTranscript);
+  const times = Math.max(1, Math.round((OVER_AGENT_SHARE * answers.length) / phrases.length));
+  return [...answers, ...Array.from({ length: times }, () => phrases).flat()];
 }
 
 /** What callers say while they think; in every slot model, so that they are not heard as a domain word. */

@@ -282,14 +282,18 @@ describe('ScriptedDialog corrections', () => {
     expect(s.tracker.customer.phone).toBe('555-123-4567');
   });
 
+  const toShortPhone = [
+    'a large pepperoni pizza',
+    "that's all",
+    'maria',
+    '12 oak street my number is eight one five five nine five three',
+  ];
+
   it('asks once more for a phone number heard short, saying what it caught, and takes the whole one', async () => {
     const s = session();
     const replies = await play(
       s,
-      'a large pepperoni pizza',
-      "that's all",
-      'maria',
-      '12 oak street my number is eight one five five nine five three',
+      ...toShortPhone,
       'my number is six one seven eight one five five nine five three',
     );
     expect(replies[3]).toBe(
@@ -302,10 +306,7 @@ describe('ScriptedDialog corrections', () => {
   it('goes on to the read-back when the phone number is heard short a second time', async () => {
     const replies = await play(
       session(),
-      'a large pepperoni pizza',
-      "that's all",
-      'maria',
-      '12 oak street my number is eight one five five nine five three',
+      ...toShortPhone,
       'my number is eight one five five nine five three',
     );
     expect(replies[4]).toMatch(/^Let me read that back/);

@@ -12,7 +12,7 @@ import type { Conversation, OrderLine, Utterance } from '../robustness/conversat
 import { noiseLabel } from '../robustness/conversation.ts';
 import { TURN_CAP } from '../robustness/robustnessCall.ts';
 import { type CallerTurn, classifyAgentAsk, isLoop, ScriptedCaller } from '../robustness/ScriptedCaller.ts';
-import { type Outcome, parseAcknowledged, parseReadBack } from '../robustness/score.ts';
+import { type Extracted, type Outcome, parseAcknowledged, parseReadBack } from '../robustness/score.ts';
 
 /** What the recogniser made of one caller line. */
 export interface Heard {
@@ -38,7 +38,9 @@ export interface DialogCallRecord {
   /** The order in the agent's last read-back. */
   confirmed: OrderLine[] | null;
   /** The order and customer the dialog holds at the end (what extraction takes as confirmed). */
-  held: { items: OrderLine[]; name: string | null; address: string | null; phone: string | null } | null;
+  held: Extracted | null;
+  /** What post-call extraction stores from the call's transcript (the agent's lines and what was heard). */
+  extracted: Extracted | null;
   turns: number;
   transcript: {
     caller: string;
@@ -53,12 +55,22 @@ export interface DialogCallRecord {
 /** The order and customer a scripted session holds (undefined for a dialog that keeps no state of its own). */
 export type ReadHeld = (session: DialogSession) => DialogCallRecord['held'];
 
+/** One line of the call's transcript as the server stores it for extraction. */
+export interface SpokenLine {
+  speaker: 'agent' | 'customer';
+  text: string;
+}
+
+/** Post-call extraction of a finished call's transcript. */
+export type Extract = (transcript: readonly SpokenLine[]) => Promise<Extracted>;
+
 export interface DialogCallOptions {
   session: DialogSession;
   greeting: string;
   menu: AgentConfig['menu'];
   hear: Hear;
   readHeld?: ReadHeld;
+  extract?: Extract;
 }
 
 async function reply(session: DialogSession, input: DialogTurnInput): Promise<string> {
@@ -121,6 +133,13 @@ export async function runDialogCall(c: Conversation, options: DialogCallOptions)
     outcome = 'error';
     error = String(err);
   }
+  const spoken: SpokenLine[] = [
+    { speaker: 'agent', text: options.greeting },
+    ...transcript.flatMap((t): SpokenLine[] => [
+      { speaker: 'customer', text: t.heard },
+      { speaker: 'agent', text: t.agent },
+    ]),
+  ];
   return {
     index: c.index,
     voice: `${c.voice.engine}:${c.voice.name}`,
@@ -131,6 +150,7 @@ export async function runDialogCall(c: Conversation, options: DialogCallOptions)
     phoneSaid,
     confirmed,
     held: options.readHeld?.(session) ?? null,
+    extracted: options.extract ? await options.extract(spoken) : null,
     turns: turns.length,
     transcript,
     ...(error ? { error } : {}),

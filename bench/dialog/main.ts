@@ -4,7 +4,9 @@
  * caller, each caller line rendered exactly as the robustness caller's (voice, rate, noise) and fed at 16 kHz to the
  * pizzeria agent's PocketSphinx recogniser (one stream per call, the slot model the pipeline would pick after the
  * agent's reply), and what it heard (text, alternatives, confidence) answered by the agent's real dialog, whose
- * reply the caller answers next (dialogCall.ts). No browser, SFU, VAD, endpointing or agent TTS: seconds per call.
+ * reply the caller answers next (dialogCall.ts). After each call the server's rules extractor (the default without a
+ * model) reads its transcript, as it does after a real call, and the fields are scored on what it stores.
+ * No browser, SFU, VAD, endpointing or agent TTS: seconds per call.
  * Writes bench/results/dialog.json (every call with its transcript); the summary on stdout, one line per call on
  * stderr.
  */
@@ -19,10 +21,11 @@ import type { DialogSession, SttEvent } from '@voiceroom/agent-core/stages';
 import { listeningFor } from '../../agent-worker/src/pipeline/listeningFor.ts';
 import { PocketSphinxStt } from '../../agent-worker/src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
 import { resampleTo16k } from '../../agent-worker/test/stages/fixtures/speech.ts';
+import { RulesExtractor } from '../../server/src/extraction/rules/index.ts';
 import { runBench, writeBenchResult } from '../benchResult.ts';
 import { callNoiseBed, renderUtterance } from '../robustness/callerAudio.ts';
 import { conversationAt, parseOptions, withOptionsErrors } from '../robustness/options.ts';
-import { type DialogCallRecord, type Heard, runDialogCall } from './dialogCall.ts';
+import { type DialogCallRecord, type Extract, type Heard, runDialogCall } from './dialogCall.ts';
 import { callScores, summarizeDialogCalls } from './summary.ts';
 
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'results', 'dialog.json');
@@ -35,6 +38,17 @@ function held(session: DialogSession): DialogCallRecord['held'] {
   const { name, address, phone } = tracker.customer;
   const items = tracker.order.lines.map((l) => ({ name: l.name, size: l.size, quantity: l.quantity }));
   return { items, name, address, phone };
+}
+
+/** The server's rules extraction of a transcript, as score.ts compares it. */
+function rulesExtraction(config: ReturnType<typeof loadAgentFile>): Extract {
+  const extractor = new RulesExtractor({ menu: config.menu, knowledge: config.knowledge });
+  return async (transcript) => {
+    const result = await extractor.extract(transcript, new AbortController().signal);
+    const items = result.items.map((i) => ({ name: i.name, size: i.size, quantity: i.quantity }));
+    const { name, address, phone } = result.customer;
+    return { items, name, address, phone };
+  };
 }
 
 async function main(): Promise<void> {
@@ -74,6 +88,7 @@ async function main(): Promise<void> {
         menu: config.menu,
         hear,
         readHeld: held,
+        extract: rulesExtraction(config),
       });
       session.close();
       stream.close();

@@ -136,14 +136,19 @@ export function taskSucceeded(call: CallRecord): boolean {
   );
 }
 
+/** Whether the stored extraction holds each field as the caller meant it (phone only when it was said). */
+export function fieldChecks(call: CallRecord): { name: boolean; address: boolean; phone?: boolean } {
+  const e = call.extracted;
+  return {
+    name: normalizeText(e?.name ?? '') === normalizeText(call.intended.name),
+    address: normalizeText(e?.address ?? '') === normalizeText(call.intended.address),
+    ...(call.phoneSaid ? { phone: phoneDigits(e?.phone ?? null) === call.intended.phone } : {}),
+  };
+}
+
 /** Name, address and (when said) phone in the stored extraction: the share right. */
 export function fieldAccuracy(call: CallRecord): number {
-  const e = call.extracted;
-  const checks = [
-    normalizeText(e?.name ?? '') === normalizeText(call.intended.name),
-    normalizeText(e?.address ?? '') === normalizeText(call.intended.address),
-  ];
-  if (call.phoneSaid) checks.push(phoneDigits(e?.phone ?? null) === call.intended.phone);
+  const checks = Object.values(fieldChecks(call));
   return checks.filter(Boolean).length / checks.length;
 }
 

@@ -78,6 +78,35 @@ describe('a dialog call between the scripted caller and a dialog session', () =>
     expect(result.outcomes).toMatchObject({ placed: 1, handoff: 1, loop: 0 });
   });
 
+  it('hands extraction the transcript as heard and scores the fields on what it stores, the held state beside it', async () => {
+    const { intended } = conversation;
+    const given: unknown[] = [];
+    const call = await runDialogCall(conversation, {
+      session: fixedDialog(['Great, your order is placed. Goodbye!']),
+      greeting: agent.greeting,
+      menu: agent.menu,
+      hear: async () => ({ text: 'misheard', alternatives: [], confidence: 0.2 }),
+      readHeld: () => ({ items: [], name: intended.name, address: intended.address, phone: null }),
+      extract: async (transcript) => {
+        given.push(...transcript);
+        return { items: [], name: intended.name.toUpperCase(), address: '1 Wrong Street', phone: null };
+      },
+    });
+    expect(given).toEqual([
+      { speaker: 'agent', text: agent.greeting },
+      { speaker: 'customer', text: 'misheard' },
+      { speaker: 'agent', text: 'Great, your order is placed. Goodbye!' },
+    ]);
+    const result = summarizeDialogCalls([call]);
+    expect(result.field_accuracy).toBe(0.5);
+    expect(result.held_field_accuracy).toBe(1);
+    expect(result.fields).toEqual({
+      name: { right: 1, n: 1 },
+      address: { right: 0, n: 1 },
+      phone: { right: 0, n: 0 },
+    });
+  });
+
   it('plays a whole call against the real scripted dialog and a perfect recogniser to a placed, right order', async () => {
     const { createDialog } = await import('@voiceroom/agent-core/dialog');
     const dialog = await createDialog(agent);

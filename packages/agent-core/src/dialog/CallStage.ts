@@ -1,6 +1,6 @@
 import type { CallTracker, Expectation, Understanding } from '../nlu/index.ts';
 import type { NameRepair } from './NameRepair.ts';
-import { declinesPhone, type Stage } from './scriptedFacts.ts';
+import { declinesPhone, isWholePhone, type Stage } from './scriptedFacts.ts';
 
 /**
  * Where a scripted call is: the slot being filled (order, name, address, phone, the read-back, done), moved on when
@@ -15,6 +15,7 @@ export class CallStage {
   #reviewing = false;
   #phoneDeclined = false;
   #askedHouseNumber = false;
+  #askedWholePhone = false;
   /** The address could not be had: left for the restaurant to confirm (the caller can still give it). */
   #addressLeft = false;
 
@@ -74,9 +75,13 @@ export class CallStage {
     return true;
   }
 
-  /** The address question is about to ask for the house number of a street heard without one. */
-  noteAddressPrompt(): void {
+  /**
+   * The slot question is about to be asked again about a detail heard in part: the house number of a street heard
+   * without one, or the whole of a phone number heard short.
+   */
+  notePartialDetailPrompt(): void {
     if (this.#stage === 'address' && this.#tracker.customer.address) this.#askedHouseNumber = true;
+    if (this.#stage === 'phone' && this.#tracker.customer.phone) this.#askedWholePhone = true;
   }
 
   /**
@@ -127,6 +132,8 @@ export class CallStage {
     const numbered = customer.address !== null && /^\d/.test(customer.address);
     const addressDone = customer.address && (numbered || this.#askedHouseNumber);
     if (this.#stage === 'address' && (addressDone || this.#addressLeft)) this.#stage = 'phone';
-    if (this.#stage === 'phone' && (customer.phone || this.#phoneDeclined)) this.#stage = 'confirm';
+    // A phone number heard short is asked for once more, whole (see isWholePhone).
+    const phoneDone = customer.phone && (isWholePhone(customer.phone) || this.#askedWholePhone);
+    if (this.#stage === 'phone' && (phoneDone || this.#phoneDeclined)) this.#stage = 'confirm';
   }
 }

@@ -343,7 +343,7 @@ export class ScriptedDialogSession implements DialogSession {
     if (this.#call.takeReviewPrompt(afterProgress)) {
       return 'Sorry about that. What would you like to change?';
     }
-    this.#call.noteAddressPrompt();
+    this.#call.notePartialDetailPrompt();
     return slotQuestion(this.#call.current, this.#tracker, this.#config, {
       afterProgress,
       spellName: this.#names.awaitingSpelling,

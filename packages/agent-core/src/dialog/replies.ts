@@ -146,6 +146,17 @@ export function askSize(line: OrderLine, menu: AgentConfig['menu']): string {
 }
 
 /** "Apt" is for the record; the voice says "apartment". */
+const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+
+/** "555-1234" as "five five five, one two three four". */
+export function spokenDigits(phone: string): string {
+  return phone
+    .split('-')
+    .map((group) => [...group.replace(/\D/g, '')].map((d) => DIGIT_WORDS[Number(d)]).join(' '))
+    .filter((group) => group.length > 0)
+    .join(', ');
+}
+
 export function spokenAddress(address: string): string {
   return address.replace(', Apt ', ', apartment ');
 }
@@ -172,7 +183,9 @@ export function slotQuestion(
       return street ? `What's the house number on ${spokenAddress(street)}?` : "What's the delivery address?";
     }
     case 'phone':
-      return 'And a phone number, in case the driver needs to reach you?';
+      return tracker.customer.phone
+        ? `I only caught ${spokenDigits(tracker.customer.phone)}. Could you say the whole phone number, with the area code?`
+        : 'And a phone number, in case the driver needs to reach you?';
     case 'confirm':
       return 'Shall I place the order?';
     case 'done':

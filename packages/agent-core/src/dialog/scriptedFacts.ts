@@ -32,6 +32,15 @@ export const CONFIRM_NAME_BELOW = 0.1;
 /** The caller would rather not give a phone number. */
 const SKIP = ['skip', 'rather not', 'no phone', 'dont have', 'not needed', 'no need'];
 
+/**
+ * A phone number with its area code: ten digits or more (national numbers with the area code have ten or eleven in
+ * the US and most of Europe). Fewer is a number the recogniser heard in part (a digit lost, or a word between the
+ * digits breaking the run) or a local one the driver cannot dial from every phone.
+ */
+export function isWholePhone(phone: string): boolean {
+  return phone.replace(/\D/g, '').length >= 10;
+}
+
 export function declinesPhone(u: Understanding): boolean {
   return u.no || hasAnyPhrase(u.words, SKIP);
 }

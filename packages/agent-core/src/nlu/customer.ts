@@ -148,7 +148,17 @@ function houseNumberBefore(
   while (start > 0) {
     const w = words[start - 1] ?? '';
     const numberAnd = w === 'and' && (words[start - 2] === 'hundred' || words[start - 2] === 'thousand');
-    if (isDigits(w) || isNumberWord(w) || w === 'oh' || w === 'double' || w === 'triple' || numberAnd)
+    // "twenty nine o three": recognisers write the spoken zero as the letter
+    const letterZero = w === 'o' && isNumberWord(words[start - 2] ?? '');
+    if (
+      isDigits(w) ||
+      isNumberWord(w) ||
+      w === 'oh' ||
+      w === 'double' ||
+      w === 'triple' ||
+      numberAnd ||
+      letterZero
+    )
       start--;
     else break;
   }

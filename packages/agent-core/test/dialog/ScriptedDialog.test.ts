@@ -25,7 +25,7 @@ describe('ScriptedDialog', () => {
       "no that's all",
       "it's maria",
       'twelve oak street',
-      'five five five one two three four',
+      'four one five five five five one two three four',
       'yes please',
     );
     expect(replies.map((r) => r.text)).toEqual([

@@ -289,6 +289,36 @@ describe('ScriptedDialog corrections', () => {
     expect(given[3]).toMatch(/^Let me read that back/);
     expect(s.tracker.customer.phone).toBe('555-123-4567');
   });
+
+  const toShortPhone = [
+    'a large pepperoni pizza',
+    "that's all",
+    'maria',
+    '12 oak street my number is eight one five five nine five three',
+  ];
+
+  it('asks once more for a phone number heard short, saying what it caught, and takes the whole one', async () => {
+    const s = session();
+    const replies = await play(
+      s,
+      ...toShortPhone,
+      'my number is six one seven eight one five five nine five three',
+    );
+    expect(replies[3]).toBe(
+      'I only caught eight one five, five nine five three. Could you say the whole phone number, with the area code?',
+    );
+    expect(s.tracker.customer.phone).toBe('617-815-5953');
+    expect(replies[4]).toMatch(/^Let me read that back/);
+  });
+
+  it('goes on to the read-back when the phone number is heard short a second time', async () => {
+    const replies = await play(
+      session(),
+      ...toShortPhone,
+      'my number is eight one five five nine five three',
+    );
+    expect(replies[4]).toMatch(/^Let me read that back/);
+  });
 });
 
 describe('ScriptedDialog read-back', () => {

@@ -29,7 +29,7 @@ describe('ScriptedDialog resuming a call from its history', () => {
       "no that's all",
       "it's maria",
       'twelve oak street',
-      'five five five one two three four',
+      'four one five five five five one two three four',
     ])
       rest.push(await turn(resumed, u, { history }));
     expect(rest.at(-1)?.text).toBe(

@@ -15,6 +15,8 @@ describe('findAddress', () => {
     ['deliver it to 1200 Highland Avenue please', '1200 Highland Avenue'],
     ['five hundred and five river road', '505 River Road'],
     ["it's three hundred ten sunset boulevard", '310 Sunset Boulevard'],
+    ['the address is twenty nine o three broadway boulevard', '2903 Broadway Boulevard'],
+    ['nineteen o five elm street', '1905 Elm Street'],
   ])('reads %j as %s', (text, address) => {
     expect(findAddress(tokenize(text))?.value).toBe(address);
   });

@@ -1,11 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OpusDecoderStream } from '../../../agent-worker/src/audio/OpusCodec.ts';
 import { AgentWorker } from '../../../agent-worker/src/worker/AgentWorker.ts';
 import type { CallPipelineFactory } from '../../../agent-worker/src/worker/CallPipeline.ts';
 import { EchoPipeline } from '../../../agent-worker/src/worker/EchoPipeline.ts';
 import { registerAgentMetrics } from '../../src/agents/agentMetrics.ts';
 import { MetricsRegistry } from '../../src/http/metrics.ts';
-import { type AgentHarness, startAgentHarness, toneAmplitude } from './agentHarness.ts';
+import { type AgentHarness, startAgentHarness, toneAmplitude, useAgentHarness } from './agentHarness.ts';
 
 let h: AgentHarness;
 const echo: CallPipelineFactory = async ({ roomId, emit }) => new EchoPipeline({ roomId, emit });
@@ -14,17 +14,8 @@ const joinCustomer: AgentHarness['joinCustomer'] = (room, peerId, options) =>
   h.joinCustomer(room, peerId, options);
 const collect: AgentHarness['collect'] = (event) => h.collect(event);
 
-beforeAll(async () => {
-  h = await startAgentHarness();
-});
-
-afterEach(async () => {
-  h.reset();
-  await expect.poll(() => h.gateway.workers.length).toBe(0);
-});
-
-afterAll(() => {
-  h.close();
+useAgentHarness((started) => {
+  h = started;
 });
 
 describe('AgentGateway', () => {

@@ -1,9 +1,9 @@
 import { type SessionDispatch, SessionDispatchSchema } from '@voiceroom/protocol';
 import { io as connectClient } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CallPipeline, CallPipelineFactory } from '../../../agent-worker/src/worker/CallPipeline.ts';
 import { EchoPipeline } from '../../../agent-worker/src/worker/EchoPipeline.ts';
-import { type AgentHarness, startAgentHarness } from './agentHarness.ts';
+import { type AgentHarness, useAgentHarness } from './agentHarness.ts';
 
 let h: AgentHarness;
 const echo: CallPipelineFactory = async ({ roomId, emit }) => new EchoPipeline({ roomId, emit });
@@ -12,17 +12,8 @@ const joinCustomer: AgentHarness['joinCustomer'] = (room, peerId, options) =>
   h.joinCustomer(room, peerId, options);
 const collect: AgentHarness['collect'] = (event) => h.collect(event);
 
-beforeAll(async () => {
-  h = await startAgentHarness();
-});
-
-afterEach(async () => {
-  h.reset();
-  await expect.poll(() => h.gateway.workers.length).toBe(0);
-});
-
-afterAll(() => {
-  h.close();
+useAgentHarness((started) => {
+  h = started;
 });
 
 /** A pipeline that says one scripted line at start and records what the co-pilot did to it. */

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { BUILTIN_AGENTS_DIR } from '@voiceroom/agent-core/agents';
 import { grantsForRole, type RoomRole } from '@voiceroom/protocol';
 import { Server } from 'socket.io';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { FRAME_SAMPLES_48K, OpusEncoderStream } from '../../../agent-worker/src/audio/OpusCodec.ts';
 import { buildRtpPacket, parseRtpPacket } from '../../../agent-worker/src/rtp/rtpPacket.ts';
 import { AgentWorker } from '../../../agent-worker/src/worker/AgentWorker.ts';
@@ -20,6 +21,25 @@ import { CallEventBus, type CallEventMap } from '../../src/CallEventBus.ts';
 import type { Room } from '../../src/media/Room.ts';
 import { RoomRegistry } from '../../src/media/RoomRegistry.ts';
 import { WorkerPool } from '../../src/media/WorkerPool.ts';
+
+/**
+ * One harness shared by a test file's tests: started before them, emptied after each (every worker gone) and closed
+ * after all; `started` receives it.
+ */
+export function useAgentHarness(started: (harness: AgentHarness) => void): void {
+  let h: AgentHarness;
+  beforeAll(async () => {
+    h = await startAgentHarness();
+    started(h);
+  });
+  afterEach(async () => {
+    h.reset();
+    await expect.poll(() => h.gateway.workers.length).toBe(0);
+  });
+  afterAll(() => {
+    h.close();
+  });
+}
 
 export const AGENTS_DIR = BUILTIN_AGENTS_DIR;
 

@@ -1,6 +1,7 @@
 import type { AgentConfig } from '@voiceroom/protocol';
 import { parseDigitRun } from './numbers.ts';
 import { Order, type OrderLine, type OrderOp } from './order.ts';
+import { continuePhone } from './phoneGroups.ts';
 import { spelledLastName, spelledWord } from './spelling.ts';
 import { hasAnyPhrase, tokenize } from './text.ts';
 import { type Expectation, Nlu, type Understanding } from './understand.ts';
@@ -147,8 +148,11 @@ export class CallTracker {
 
   /** Understands one utterance and applies it; returns the understanding and the order lines it touched. */
   hear(text: string, expecting: Expectation): { understanding: Understanding; touched: OrderLine[] } {
-    const understanding = this.#withSpelledLastName(
-      this.#detailAnswer(this.#referToOffer(this.#nlu.understand(text, expecting)), expecting),
+    const understanding = this.#phoneAnswer(
+      this.#withSpelledLastName(
+        this.#detailAnswer(this.#referToOffer(this.#nlu.understand(text, expecting)), expecting),
+      ),
+      expecting,
     );
     this.#offered = undefined;
     this.#heard++;
@@ -210,6 +214,13 @@ export class CallTracker {
     if (expecting !== 'name' && expecting !== 'address' && expecting !== 'phone') return u;
     const ops = u.ops.filter((o) => o.kind === 'add' || o.kind === 'clear' || o.target.name !== undefined);
     return ops.length === u.ops.length ? u : { ...u, ops };
+  }
+
+  /** Asked for the phone, a digit group continues the number heard short (see continuePhone). */
+  #phoneAnswer(u: Understanding, expecting: Expectation): Understanding {
+    if (expecting !== 'phone') return u;
+    const phone = continuePhone(this.#customer.phone, u.words) ?? u.phone;
+    return phone === u.phone ? u : { ...u, phone };
   }
 
   /** "Oak Street" was heard without a house number; asked for the address again, "seventeen" completes it. */

@@ -309,6 +309,24 @@ describe('CallTracker: customer details and totals', () => {
     expect(tracker.order.total()).toBe(33.5);
   });
 
+  it('joins a phone number said in groups over two turns at the phone question', () => {
+    const tracker = orderAfter(
+      'a coke',
+      ['phone', 'my number is five one two five five five'],
+      ['phone', 'five three five four'],
+    );
+    expect(tracker.customer.phone).toBe('512-555-5354');
+  });
+
+  it('keeps the digits it holds when a group would make the number too long', () => {
+    const tracker = orderAfter(
+      'a coke',
+      ['phone', 'my number is five one two five five five five'],
+      ['phone', 'three five four four'],
+    );
+    expect(tracker.customer.phone).toBe('512-5555');
+  });
+
   it('is confirmed only by a yes to the read-back', () => {
     const tracker = orderAfter('a coke', ['confirm', 'yes that is right']);
     expect(tracker.confirmed).toBe(true);

@@ -1,0 +1,33 @@
+import { formatPhone } from './customer.ts';
+import { parseDigitRun } from './numbers.ts';
+
+/** A digit group callers pause after ("five one two, ..."): three digits or more. */
+const GROUP_MIN = 3;
+
+const digitsOf = (phone: string | null) => (phone ?? '').replace(/\D/g, '');
+const whole = (digits: string) => digits.length === 10 || (digits.length === 11 && digits.startsWith('1'));
+
+/**
+ * The phone number after an answer to the phone question, when the caller says it in groups over several turns (a
+ * pause after "five one two, five five five" ends the turn): the digits held so far (`held`, the number heard short)
+ * and the longest digit run of this answer make the whole number when together they have ten digits (eleven with
+ * the country code); a run that is a whole number by itself replaces them, as does one of seven digits or more
+ * that would overshoot. Undefined when the answer has no digit group or one that cannot be placed.
+ */
+export function continuePhone(held: string | null, words: readonly string[]): string | undefined {
+  let run = '';
+  for (let i = 0; i < words.length; i++) {
+    const found = parseDigitRun(words, i, new Set(['dash', 'hyphen']));
+    if (!found) continue;
+    if (found.digits.length > run.length) run = found.digits;
+    i += found.length - 1;
+  }
+  if (run.length < GROUP_MIN) return undefined;
+  const before = digitsOf(held);
+  const joined = before + run;
+  if (whole(run) || (!whole(before) && (whole(joined) || joined.length < 10))) {
+    return formatPhone(whole(run) ? run : joined);
+  }
+  // too many digits to be the rest: a number said again in full, or a group misheard (the held digits stay)
+  return run.length >= 7 ? formatPhone(run) : undefined;
+}

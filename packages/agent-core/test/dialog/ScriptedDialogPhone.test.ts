@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { play, session } from './scriptedSession.ts';
+
+describe('ScriptedDialog phone number', () => {
+  it('takes a phone number whose turn ended after the area code as one number, continued in the next turn', async () => {
+    const s = session();
+    const replies = await play(
+      s,
+      'a large pepperoni pizza',
+      "that's all",
+      'maria',
+      '12 oak street',
+      'my number is six one seven',
+      'eight one five five nine five three',
+    );
+    expect(replies[4]).toBe(
+      'I only caught six one seven. Could you say the whole phone number, with the area code?',
+    );
+    expect(s.tracker.customer.phone).toBe('617-815-5953');
+    expect(replies[5]).toMatch(/^Let me read that back/);
+  });
+});

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { continuePhone } from '../../src/nlu/phoneGroups.ts';
+
+const words = (text: string) => text.split(' ');
+
+describe('continuePhone', () => {
+  it('joins the digits held and the group just said into the whole number', () => {
+    expect(continuePhone('512555', words('five three five four'))).toBe('512-555-5354');
+    expect(continuePhone('512-5555', words('three five four'))).toBe('512-555-5354');
+    expect(continuePhone('1512555', words('five three five four'))).toBe('1-512-555-5354');
+  });
+
+  it('holds a group short of a whole number for the next one', () => {
+    expect(continuePhone(null, words('my number is five one two'))).toBe('512');
+    expect(continuePhone('512', words('five five five'))).toBe('512555');
+  });
+
+  it('takes a number said again in full over the digits held', () => {
+    expect(continuePhone('512-5555', words('five one two five five five five three five four'))).toBe(
+      '512-555-5354',
+    );
+    expect(continuePhone('512-555-5354', words('six one seven eight one five five nine five three'))).toBe(
+      '617-815-5953',
+    );
+  });
+
+  it('places no answer without a digit group, nor a short group that would overshoot', () => {
+    expect(continuePhone('512555', words('yes that is right'))).toBeUndefined();
+    expect(continuePhone('512555', words('one two'))).toBeUndefined();
+    expect(continuePhone('5125555', words('three five four four'))).toBeUndefined();
+  });
+});

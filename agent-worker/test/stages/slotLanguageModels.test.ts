@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
-import { editDistance, Nlu } from '@voiceroom/agent-core/nlu';
+import { censusNames, editDistance, Nlu } from '@voiceroom/agent-core/nlu';
 import type { SttEvent, SttExpectation } from '@voiceroom/agent-core/stages';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { censusNames } from '../../src/stages/stt/lm/censusNames.ts';
 import { FIRST_NAMES, LAST_NAMES } from '../../src/stages/stt/lm/corpusWords.ts';
 import { OVER_AGENT_PHRASES } from '../../src/stages/stt/lm/overAgentPhrases.ts';
 import { buildSlotCorpora, HESITATIONS } from '../../src/stages/stt/lm/slotCorpus.ts';

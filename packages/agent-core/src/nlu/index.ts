@@ -6,6 +6,7 @@ export {
   type ReadBack,
   type TrackerOptions,
 } from './CallTracker.ts';
+export { type CensusNames, censusNames } from './censusNames.ts';
 export { findAddress, findEmail, findName, findPhone, formatPhone } from './customer.ts';
 export { editDistance, matchWord, singular } from './fuzzy.ts';
 export {

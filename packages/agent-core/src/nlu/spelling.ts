@@ -1,4 +1,5 @@
 import { editDistance } from './fuzzy.ts';
+import { nearestKnownName } from './knownNames.ts';
 import { capitalize, type Token } from './text.ts';
 
 /** A spelled run and the word positions it took (customer.ts's Found, kept here so the two import one way). */
@@ -55,7 +56,8 @@ function letterAt(
 /**
  * A name spelled letter by letter ("s a r a h", "a double l e n"), as the agent asks for after failing to catch
  * it: the longest run of letters with at least two said as letters. A pause in the run ("w i l l i a m ... r o g e r
- * s") ends a word: first and last name.
+ * s") ends a word: first and last name. Letters a common name is a few mishearings away from are that name (see
+ * nearestKnownName).
  */
 export function findSpelledName(
   tokens: readonly Token[],
@@ -78,15 +80,9 @@ export function findSpelledName(
       best = { value: parts, start: i, end: j };
     i = Math.max(i, j - 1);
   }
-  return (
-    best && {
-      ...best,
-      value: best.value
-        .filter((p) => p !== '')
-        .map(capitalize)
-        .join(' '),
-    }
-  );
+  if (!best) return undefined;
+  const heard = best.value.filter((p) => p !== '');
+  return { ...best, value: (nearestKnownName(heard) ?? heard).map(capitalize).join(' ') };
 }
 
 /**

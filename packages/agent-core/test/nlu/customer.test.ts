@@ -138,6 +138,14 @@ describe('findName', () => {
     },
   );
 
+  it.each([
+    ['m a u r e n t o w a r d', 'Lauren Howard'],
+    ['c h r i s t i a m s i m a p s o n', 'Christian Simpson'],
+    ['m a r i ... c a s t r o', 'Mary Castro'],
+  ])('reads the misheard spelling %j as the common name its letters are nearest to: %s', (text, name) => {
+    expect(findName(tokenize(text), true)?.value).toBe(name);
+  });
+
   it('does not take words that sound like letters for a spelled name without letters said as letters', () => {
     expect(findName(tokenize('oh you are'), true)?.value).not.toBe('Our');
     expect(findName(tokenize('why see'), true)).toBeUndefined();

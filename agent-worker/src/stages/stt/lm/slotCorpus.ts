@@ -1,6 +1,6 @@
+import { censusNames } from '@voiceroom/agent-core/nlu';
 import type { SttExpectation } from '@voiceroom/agent-core/stages';
 import type { AgentConfig } from '@voiceroom/protocol';
-import { censusNames } from './censusNames.ts';
 import { FIRST_NAMES, LAST_NAMES, STREET_KINDS, STREET_NAMES } from './corpusWords.ts';
 import { normalizeTranscript } from './normalize.ts';
 import { OVER_AGENT_PHRASES } from './overAgentPhrases.ts';

@@ -1,0 +1,85 @@
+import { censusNames } from './censusNames.ts';
+
+/**
+ * Letters a recogniser confuses when they are said one by one (they rhyme: "b", "d", "e", "p", "t" ...): one heard
+ * for another of its group costs half a letter when a spelled name is matched against the names callers have.
+ */
+const RHYMING_LETTERS = ['bcdegptvz', 'mn', 'fsx', 'ajk', 'iy', 'qu'];
+const GROUP = new Map(RHYMING_LETTERS.flatMap((group, g) => [...group].map((l) => [l, g] as const)));
+
+function substitution(a: string, b: string): number {
+  if (a === b) return 0;
+  const group = GROUP.get(a);
+  return group !== undefined && group === GROUP.get(b) ? 0.5 : 1;
+}
+
+/**
+ * Edit distance between two letter strings, a rhyming letter heard for another costing half (see above); past
+ * `limit` it stops early and is Infinity.
+ */
+export function spellingDistance(heard: string, name: string, limit = Number.POSITIVE_INFINITY): number {
+  let previous = Array.from({ length: name.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= heard.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= name.length; j++) {
+      const replace =
+        (previous[j - 1] as number) + substitution(heard[i - 1] as string, name[j - 1] as string);
+      row.push(Math.min(replace, (previous[j] as number) + 1, (row[j - 1] as number) + 1));
+    }
+    previous = row;
+    if (Math.min(...row) > limit) return Number.POSITIVE_INFINITY;
+  }
+  return previous[name.length] as number;
+}
+
+/** A letter in four may be misheard: more than that and the letters are not taken for the name. */
+const MISHEARD_SHARE = 0.25;
+
+/** A run split into first and last name: each at least this long (a two-letter name is more often a mishearing). */
+const SHORTEST_PART = 3;
+
+interface Nearest {
+  name: string;
+  cost: number;
+}
+
+/** The name of `names` (most common first) nearest to `letters`, the more common one on a tie. */
+function nearest(letters: string, names: readonly string[]): Nearest | undefined {
+  const limit = Math.max(1, letters.length * MISHEARD_SHARE);
+  let best: Nearest | undefined;
+  for (const name of names) {
+    if (Math.abs(name.length - letters.length) > limit) continue;
+    const cost = spellingDistance(letters, name, Math.min(limit, best?.cost ?? limit));
+    if (cost <= limit && (!best || cost < best.cost)) best = { name, cost };
+  }
+  return best;
+}
+
+/**
+ * The common first and last name (census lists) that letters spelled by the caller most likely are, when the
+ * recogniser misheard some of them ("c h r i s t i n s i m p s o n": Christian Simpson). `words`: the letters as
+ * heard, split where the caller paused (first and last name), or one run to be split where it fits best. A name
+ * that is no common name (too many letters to change) is undefined: the letters stand as heard.
+ */
+export function nearestKnownName(words: readonly string[]): string[] | undefined {
+  const { first, last } = censusNames();
+  const either = [...first, ...last];
+  if (words.length === 2) {
+    const [given, family] = [nearest(words[0] as string, first), nearest(words[1] as string, last)];
+    return given && family ? [given.name, family.name] : undefined;
+  }
+  if (words.length !== 1) return undefined;
+  const letters = words[0] as string;
+  let best: { names: string[]; cost: number } | undefined;
+  const consider = (names: string[], cost: number) => {
+    if (!best || cost < best.cost) best = { names, cost };
+  };
+  const alone = nearest(letters, either);
+  if (alone) consider([alone.name], alone.cost);
+  for (let split = SHORTEST_PART; split <= letters.length - SHORTEST_PART; split++) {
+    const given = nearest(letters.slice(0, split), first);
+    const family = given && nearest(letters.slice(split), last);
+    if (given && family) consider([given.name, family.name], given.cost + family.cost);
+  }
+  return best?.names;
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { nearestKnownName, spellingDistance } from '../../src/nlu/knownNames.ts';
+
+describe('nearestKnownName', () => {
+  it('splits one run of letters into the first and last name it is nearest to', () => {
+    expect(nearestKnownName(['maurentoward'])).toEqual(['lauren', 'howard']);
+    expect(nearestKnownName(['williamrogers'])).toEqual(['william', 'rogers']);
+  });
+
+  it('matches letters split at a pause as first and last name', () => {
+    expect(nearestKnownName(['denice', 'crawfort'])).toEqual(['denise', 'crawford']);
+  });
+
+  it('takes a single common name spelled alone as itself', () => {
+    expect(nearestKnownName(['sarah'])).toEqual(['sarah']);
+  });
+
+  it('leaves letters too many mishearings from any common name as they are', () => {
+    expect(nearestKnownName(['winrmarmbers'])).toBeUndefined();
+    expect(nearestKnownName(['xqzvk'])).toBeUndefined();
+  });
+});
+
+describe('spellingDistance', () => {
+  it('counts a letter heard for one it rhymes with as half a mistake', () => {
+    expect(spellingDistance('borothy', 'dorothy')).toBe(0.5);
+    expect(spellingDistance('horothy', 'dorothy')).toBe(1);
+    expect(spellingDistance('dorothy', 'dorothy')).toBe(0);
+  });
+});

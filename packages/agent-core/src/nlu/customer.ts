@@ -328,10 +328,13 @@ export function findName(
     // starts every other answer ("it's 12 Oak Street", "it's the pepperoni"): a name only when one was asked for.
     if (weak && !expecting && (at > 2 || intro === 'its')) continue;
     const start = at + intro.split(' ').length;
-    let end = start;
-    while (end < words.length && end - start < 3 && isNameWord(end)) end++;
-    if (end === start) continue;
-    return { value: formatName(tokens.slice(start, end)), start: at, end };
+    const said = nameWordsFrom(start, 1, isNameWord, words);
+    if (said.length === 0) continue;
+    return {
+      value: formatName(said.map((i) => tokens[i] as Token)),
+      start: at,
+      end: (said.at(-1) as number) + 1,
+    };
   }
   if (!expecting) return undefined;
   const spelled = findSpelledName(tokens, masked);
@@ -340,10 +343,30 @@ export function findName(
   let end = words.length;
   const trailing = (w: string) => FILLERS.has(w) || isNumberWord(w) || isDigits(w);
   while (end > 0 && (trailing(words[end - 1] ?? '') || masked.has(end - 1))) end--;
-  let start = end;
-  while (start > 0 && end - start < 3 && isNameWord(start - 1)) start--;
-  if (start === end) return undefined;
-  return { value: formatName(tokens.slice(start, end)), start, end };
+  const said = nameWordsFrom(end - 1, -1, isNameWord, words).reverse();
+  if (said.length === 0) return undefined;
+  return { value: formatName(said.map((i) => tokens[i] as Token)), start: said[0] as number, end };
+}
+
+/** A hesitation or a stray "is" the recogniser put between the first and the last name ("katherine uh macdonald"). */
+const INSIDE_NAME = new Set(['um', 'uh', 'er', 'hmm', 'is']);
+
+/**
+ * The positions of up to three name words from `from` on in `step` direction (1 forward, -1 back), over a filler
+ * between two of them (see INSIDE_NAME), which is left out.
+ */
+function nameWordsFrom(
+  from: number,
+  step: 1 | -1,
+  isNameWord: (i: number) => boolean,
+  words: readonly string[],
+): number[] {
+  const said: number[] = [];
+  for (let i = from; said.length < 3 && i >= 0 && i < words.length; i += step) {
+    if (isNameWord(i)) said.push(i);
+    else if (!(said.length > 0 && INSIDE_NAME.has(words[i] ?? '') && isNameWord(i + step))) break;
+  }
+  return said;
 }
 
 function formatName(tokens: readonly Token[]): string {

@@ -110,6 +110,15 @@ describe('findName', () => {
     expect(findName(tokenize('peter johnson seventeen'), true)?.value).toBe('Peter Johnson');
   });
 
+  it.each([
+    ['my name is katherine is macdonald', 'Katherine Macdonald'],
+    ["it's sarah uh miller", 'Sarah Miller'],
+    ['katherine um macdonald please', 'Katherine Macdonald'],
+    ['my name is sarah uh', 'Sarah'],
+  ])('reads the name over a filler between first and last name: %j', (text, name) => {
+    expect(findName(tokenize(text), true)?.value).toBe(name);
+  });
+
   it('takes a name spelled letter by letter when one was asked for', () => {
     expect(findName(tokenize('its s a r a h'), true)?.value).toBe('Sarah');
     expect(findName(tokenize('s a r a h'), false)).toBeUndefined();

@@ -7,15 +7,22 @@ export function singular(word: string): string {
   return word;
 }
 
-/** Levenshtein distance, giving up (returning max + 1) once it exceeds `max`. */
-export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
+const sameOrNot = (x: string, y: string) => (x === y ? 0 : 1);
+
+/** Levenshtein distance, giving up (returning max + 1) once it exceeds `max`; `substitute` prices a changed letter. */
+export function editDistance(
+  a: string,
+  b: string,
+  max = Number.POSITIVE_INFINITY,
+  substitute: (x: string, y: string) => number = sameOrNot,
+): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const cost = substitute(a[i - 1] as string, b[j - 1] as string);
       const value = Math.min(
         (previous[j] ?? 0) + 1,
         (current[j - 1] ?? 0) + 1,

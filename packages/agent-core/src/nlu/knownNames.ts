@@ -1,4 +1,5 @@
 import { censusNames } from './censusNames.ts';
+import { editDistance } from './fuzzy.ts';
 
 /**
  * Letters a recogniser confuses when they are said one by one (they rhyme: "b", "d", "e", "p", "t" ...): one heard
@@ -13,23 +14,9 @@ function substitution(a: string, b: string): number {
   return group !== undefined && group === GROUP.get(b) ? 0.5 : 1;
 }
 
-/**
- * Edit distance between two letter strings, a rhyming letter heard for another costing half (see above); past
- * `limit` it stops early and is Infinity.
- */
+/** Edit distance between two letter strings, a rhyming letter heard for another costing half (see above). */
 export function spellingDistance(heard: string, name: string, limit = Number.POSITIVE_INFINITY): number {
-  let previous = Array.from({ length: name.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= heard.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= name.length; j++) {
-      const replace =
-        (previous[j - 1] as number) + substitution(heard[i - 1] as string, name[j - 1] as string);
-      row.push(Math.min(replace, (previous[j] as number) + 1, (row[j - 1] as number) + 1));
-    }
-    previous = row;
-    if (Math.min(...row) > limit) return Number.POSITIVE_INFINITY;
-  }
-  return previous[name.length] as number;
+  return editDistance(heard, name, limit, substitution);
 }
 
 /** A letter in four may be misheard: more than that and the letters are not taken for the name. */

@@ -1,4 +1,10 @@
-import { type CallTracker, chooseHypothesis, type Expectation, numberLost } from '../nlu/index.ts';
+import {
+  type CallTracker,
+  chooseHypothesis,
+  commonestSpelling,
+  type Expectation,
+  numberLost,
+} from '../nlu/index.ts';
 
 /** Longer than this, a yes found only in a lower hypothesis is not taken as the caller's yes to the read-back. */
 const SHORT_ANSWER_WORDS = 3;
@@ -23,7 +29,23 @@ export function chooseTurnText(
     const changing = tracker.wouldChange(best, expecting) !== 'none';
     if (u.yes && (u.words.length > SHORT_ANSWER_WORDS || changing)) return best;
   }
+  if (expecting === 'name') return withCommonestName(tracker, chosen, hypotheses);
   return chooseChange(tracker, chosen, hypotheses, expecting);
+}
+
+/** The chosen text with the name it gives spelled as the commonest spelling of the hypotheses (commonestSpelling). */
+function withCommonestName(tracker: CallTracker, chosen: string, hypotheses: readonly string[]): string {
+  const nameIn = (text: string) => tracker.nlu.understand(text, 'name').name?.toLowerCase().split(' ');
+  const name = nameIn(chosen);
+  if (!name) return chosen;
+  const spelled = commonestSpelling(
+    name,
+    hypotheses.flatMap((h) => (h === chosen ? [] : [nameIn(h) ?? []])),
+  );
+  return spelled.reduce(
+    (text, word, i) => (word === name[i] ? text : text.replace(new RegExp(`\\b${name[i]}\\b`, 'i'), word)),
+    chosen,
+  );
 }
 
 /**

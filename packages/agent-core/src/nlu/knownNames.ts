@@ -70,3 +70,44 @@ export function nearestKnownName(words: readonly string[]): string[] | undefined
   }
   return best?.names;
 }
+
+let ranks: { first: Map<string, number>; last: Map<string, number> } | undefined;
+
+/** How common `word` is as a first or last name (`place`): its census rank, lower is commoner; Infinity if none. */
+function rank(word: string, place: 'first' | 'last'): number {
+  if (!ranks) {
+    const { first, last } = censusNames();
+    const byRank = (names: readonly string[]) => {
+      const map = new Map<string, number>();
+      for (const [i, n] of names.entries()) if (!map.has(n)) map.set(n, i);
+      return map;
+    };
+    ranks = { first: byRank(first), last: byRank(last) };
+  }
+  return ranks[place].get(word) ?? Number.POSITIVE_INFINITY;
+}
+
+/** Two spellings of one spoken name differ in this many letters at most ("rodgers" / "rogers", "sophie" / "sophia"). */
+const SPELLING_VARIANT = 2;
+
+/**
+ * A name heard (`name`, lowercase words) spelled as the commonest of the spellings the recogniser's other
+ * hypotheses give for each word (`others`, the names they heard): a recogniser cannot hear how a name is spelled
+ * ("sophie macdonald" over "sophia mcdonald"), so of the words a few letters apart in the same place, the one more
+ * callers have (census rank) is the better guess. A word no hypothesis spells otherwise stays.
+ */
+export function commonestSpelling(name: readonly string[], others: readonly (readonly string[])[]): string[] {
+  return name.map((word, i) => {
+    const place = name.length === 2 && i === 0 ? 'first' : 'last';
+    const placeRank = (w: string) =>
+      name.length === 1 ? Math.min(rank(w, 'first'), rank(w, 'last')) : rank(w, place);
+    let best = word;
+    for (const other of others) {
+      const alternative = other[i];
+      if (other.length !== name.length || alternative === undefined) continue;
+      if (editDistance(alternative, word, SPELLING_VARIANT) > SPELLING_VARIANT) continue;
+      if (placeRank(alternative) < placeRank(best)) best = alternative;
+    }
+    return best;
+  });
+}

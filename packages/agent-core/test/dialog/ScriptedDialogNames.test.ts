@@ -15,6 +15,16 @@ describe('getting the name in a bounded number of turns', () => {
     expect(s.tracker.customer.name).toBe('William Rogers');
   });
 
+  it('takes the commoner spelling of a name when the recogniser heard it both ways', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all");
+    const reply = await turn(s, "it's sophie macdonald", {
+      confidence: 0.5,
+      alternatives: ["it's sophia mcdonald", "uh it's sophie macdonald"],
+    });
+    expect(reply.text).toBe("Thanks, Sophia Mcdonald. What's the delivery address?");
+  });
+
   it('goes on without the name when the spelling gave none, and never asks to spell twice', async () => {
     const s = session();
     await play(s, 'a large pepperoni pizza', "that's all");
@@ -40,6 +50,6 @@ describe('getting the name in a bounded number of turns', () => {
       confidence: 0.01,
       alternatives: ['my name is catherine macdonald', 'my name is kathryn macdonald'],
     });
-    expect(checked.text).toBe('Did you say Katherine Macdonald?');
+    expect(checked.text).toBe('Did you say Catherine Macdonald?');
   });
 });

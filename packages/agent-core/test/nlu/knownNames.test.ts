@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nearestKnownName, spellingDistance } from '../../src/nlu/knownNames.ts';
+import { commonestSpelling, nearestKnownName, spellingDistance } from '../../src/nlu/knownNames.ts';
 
 describe('nearestKnownName', () => {
   it('splits one run of letters into the first and last name it is nearest to', () => {
@@ -26,5 +26,23 @@ describe('spellingDistance', () => {
     expect(spellingDistance('borothy', 'dorothy')).toBe(0.5);
     expect(spellingDistance('horothy', 'dorothy')).toBe(1);
     expect(spellingDistance('dorothy', 'dorothy')).toBe(0);
+  });
+});
+
+describe('commonestSpelling', () => {
+  it('spells each word of the name as the commonest spelling another hypothesis gives for it', () => {
+    expect(commonestSpelling(['sophie', 'macdonald'], [['sophia', 'mcdonald']])).toEqual([
+      'sophia',
+      'mcdonald',
+    ]);
+    expect(commonestSpelling(['william', 'rodgers'], [['wm', 'rogers']])).toEqual(['william', 'rogers']);
+  });
+
+  it('keeps a word that no hypothesis spells otherwise, or where they hear another name', () => {
+    expect(commonestSpelling(['maureen', 'castro'], [['marie', 'castro'], ['maureen']])).toEqual([
+      'maureen',
+      'castro',
+    ]);
+    expect(commonestSpelling(['rogers'], [])).toEqual(['rogers']);
   });
 });

@@ -3,6 +3,7 @@ import {
   chooseHypothesis,
   commonestSpelling,
   type Expectation,
+  mostHeardAddress,
   numberLost,
 } from '../nlu/index.ts';
 
@@ -23,7 +24,8 @@ export function chooseTurnText(
   expecting: Expectation,
 ): string {
   const [best = '', ...alternatives] = hypotheses;
-  const chosen = chooseHypothesis(tracker.nlu, best, alternatives, expecting);
+  const agreed = expecting === 'address' ? mostHeardAddress(tracker.nlu, hypotheses) : undefined;
+  const chosen = agreed ?? chooseHypothesis(tracker.nlu, best, alternatives, expecting);
   if (expecting === 'confirm' && chosen !== best) {
     const u = tracker.nlu.understand(chosen, expecting);
     const changing = tracker.wouldChange(best, expecting) !== 'none';

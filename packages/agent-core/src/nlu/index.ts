@@ -13,6 +13,7 @@ export {
   answerQuality,
   answersExpectation,
   chooseHypothesis,
+  mostHeardAddress,
   numberLost,
   type RescoredHypothesis,
   rescoreHypotheses,

@@ -4,7 +4,7 @@ import { chooseHypothesis } from '../../src/nlu/hypotheses.ts';
 import { Nlu } from '../../src/nlu/index.ts';
 import { pizzeria } from '../nlu/pizzeria.ts';
 import { turn } from './collect.ts';
-import { session } from './scriptedSession.ts';
+import { play, session } from './scriptedSession.ts';
 
 async function askedForName(): Promise<ScriptedDialogSession> {
   const s = session();
@@ -88,6 +88,20 @@ describe('the scripted dialog uses the recogniser', () => {
     );
     const placed = await turn(s, 'yes');
     expect(placed.text).toContain('your order is placed');
+  });
+
+  it('takes the address most of the n-best list heard over a street misheard in the best one', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all", 'my name is maria');
+    await turn(s, "it's two hundred fifty four apple lane", {
+      confidence: 0.2,
+      alternatives: [
+        'two hundred fifty four meadow lane',
+        "it's two hundred fifty four meadow lane",
+        "it's two hundred sixty four meadow lane",
+      ],
+    });
+    expect(s.tracker.customer.address).toBe('254 Meadow Lane');
   });
 
   it('takes a name heard with confidence as it is', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerQuality, Nlu, rescoreHypotheses } from '../../src/nlu/index.ts';
+import { answerQuality, mostHeardAddress, Nlu, rescoreHypotheses } from '../../src/nlu/index.ts';
 import { pizzeria } from './pizzeria.ts';
 
 const nlu = new Nlu({ menu: pizzeria().menu.items });
@@ -63,5 +63,25 @@ describe('rescoreHypotheses', () => {
   it('fully trusts a lone hypothesis and anything said when nothing particular was asked', () => {
     expect(rescoreHypotheses(nlu, 'yes', [], 'confirm')).toEqual({ text: 'yes', agreement: 1 });
     expect(rescoreHypotheses(nlu, 'hello', ['hollow'], 'none')).toEqual({ text: 'hello', agreement: 1 });
+  });
+});
+
+describe('mostHeardAddress', () => {
+  it('takes the address most hypotheses give over the best one, the earliest on a tie', () => {
+    const hypotheses = [
+      "it's two hundred fifty four apple lane",
+      'two hundred fifty four meadow lane',
+      "it's two hundred fifty four meadow lane",
+      "it's two hundred sixty four meadow lane",
+      'two hundred sixty four meadow lane',
+    ];
+    expect(mostHeardAddress(nlu, hypotheses)).toBe('two hundred fifty four meadow lane');
+  });
+
+  it('keeps the best hypothesis when they all differ, and gives none without a house number', () => {
+    expect(mostHeardAddress(nlu, ["it's twelve oak street", "it's twenty oak street"])).toBe(
+      "it's twelve oak street",
+    );
+    expect(mostHeardAddress(nlu, ['oak street', 'a large pepperoni pizza'])).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { isCommonName } from '../nlu/index.ts';
 import { CONFIRM_NAME_BELOW } from './scriptedFacts.ts';
 
 /** The share of the n-best hypotheses saying the same name from which the name is taken without a check. */
@@ -28,7 +29,7 @@ export class NameRepair {
   /**
    * Whether a name just heard (`name`, `before` it was heard) is read back as a question instead of taken: when
    * the recogniser was unsure of it and, when it gave other hypotheses, they do not agree on the name (`agreement`,
-   * the share that say the same name). A name taken is still said back ("Thanks, Sarah.", the read-back), and the
+   * the share that say the same name) or it has a word that is no common first or last name. A name taken is still said back ("Thanks, Sarah.", the read-back), and the
    * caller can correct it at any time: a check costs a turn, so it is kept for names likely wrong.
    */
   shouldCheck(
@@ -39,6 +40,8 @@ export class NameRepair {
   ): boolean {
     if (!name || name === before || this.#spellAsked) return false;
     if (confidence === undefined || confidence >= CONFIRM_NAME_BELOW) return false;
+    // a word that is no common name is more often a word misheard for one ("Gregory Salads"), agreed on or not
+    if (!name.toLowerCase().split(' ').every(isCommonName)) return true;
     return (agreement() ?? 0) < NAMES_AGREE_FROM;
   }
 

@@ -32,7 +32,7 @@ export {
   yesNoAnswer,
 } from './intents.ts';
 export { matchKnowledge } from './knowledge.ts';
-export { commonestSpelling } from './knownNames.ts';
+export { commonestSpelling, isCommonName } from './knownNames.ts';
 export { type ItemMention, MenuMatcher, type SizeMention } from './menuMatcher.ts';
 export { numberToWords, parseCardinal, parseDigitRun, parseQuantity, priceToWords } from './numbers.ts';
 export { type LineTarget, Order, type OrderLine, type OrderOp } from './order.ts';

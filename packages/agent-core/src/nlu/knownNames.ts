@@ -87,6 +87,11 @@ function rank(word: string, place: 'first' | 'last'): number {
   return ranks[place].get(word) ?? Number.POSITIVE_INFINITY;
 }
 
+/** Whether `word` is a common first or last name (in the census lists). */
+export function isCommonName(word: string): boolean {
+  return Number.isFinite(Math.min(rank(word, 'first'), rank(word, 'last')));
+}
+
 /** Two spellings of one spoken name differ in this many letters at most ("rodgers" / "rogers", "sophie" / "sophia"). */
 const SPELLING_VARIANT = 2;
 

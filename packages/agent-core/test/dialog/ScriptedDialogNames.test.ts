@@ -52,4 +52,14 @@ describe('getting the name in a bounded number of turns', () => {
     });
     expect(checked.text).toBe('Did you say Catherine Macdonald?');
   });
+
+  it('checks an unsure name with a word that is no common name, even when the n-best hypotheses agree on it', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all");
+    const checked = await turn(s, 'uh this is gregory salads', {
+      confidence: 0.03,
+      alternatives: ["uh it's gregory salads", 'this is gregory salads', "it's gregory salads"],
+    });
+    expect(checked.text).toBe('Did you say Gregory Salads?');
+  });
 });

@@ -104,20 +104,29 @@ export function chooseHypothesis(
 }
 
 /**
- * Asked for the address, the hypothesis whose address (with its house number) most of the n-best list gives, the
- * earliest on a tie: a word misheard in the best one ("two hundred fifty four apple lane") is often heard right in
- * most of the others ("... meadow lane"). Undefined when no hypothesis gives a numbered address.
+ * Asked for the address, the first hypothesis with the house number and the street that most of the n-best list
+ * gives (more than half of the hypotheses with a numbered address; the best one's where there is no such majority):
+ * a word misheard in the best hypothesis is often heard right in most of the others ("two hundred fifty four apple
+ * lane" against four of "meadow lane"). Undefined when no hypothesis gives a numbered address.
  */
 export function mostHeardAddress(nlu: Nlu, hypotheses: readonly string[]): string | undefined {
-  const addresses = hypotheses.map((text) => {
-    const address = nlu.understand(text, 'address').address;
-    return address && /^\d/.test(address) ? address.toLowerCase() : undefined;
+  const parts = hypotheses.map((text) => {
+    const address = nlu.understand(text, 'address').address?.toLowerCase();
+    const [, house, street] = /^(\d+) (.+)$/.exec(address ?? '') ?? [];
+    return house && street ? { text, house, street } : undefined;
   });
-  const votes = (a: string | undefined) => (a === undefined ? 0 : addresses.filter((b) => b === a).length);
-  let best = -1;
-  for (const [i, address] of addresses.entries())
-    if (votes(address) > 0 && (best < 0 || votes(address) > votes(addresses[best]))) best = i;
-  return best < 0 ? undefined : hypotheses[best];
+  const numbered = parts.filter((p) => p !== undefined);
+  const [first] = numbered;
+  if (!first) return undefined;
+  const majority = (value: (p: { house: string; street: string }) => string) => {
+    const counts = new Map<string, number>();
+    for (const p of numbered) counts.set(value(p), (counts.get(value(p)) ?? 0) + 1);
+    const [top, n] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [value(first), 0];
+    return n * 2 > numbered.length ? top : value(first);
+  };
+  const house = majority((p) => p.house);
+  const street = majority((p) => p.street);
+  return numbered.find((p) => p.house === house && p.street === street)?.text;
 }
 
 /** The first hypothesis (best first) of the highest answerQuality; stops reading at a well-formed answer. */

@@ -67,7 +67,7 @@ describe('rescoreHypotheses', () => {
 });
 
 describe('mostHeardAddress', () => {
-  it('takes the address most hypotheses give over the best one, the earliest on a tie', () => {
+  it('takes the house number and the street most hypotheses give over the best one', () => {
     const hypotheses = [
       "it's two hundred fifty four apple lane",
       'two hundred fifty four meadow lane',
@@ -78,10 +78,14 @@ describe('mostHeardAddress', () => {
     expect(mostHeardAddress(nlu, hypotheses)).toBe('two hundred fifty four meadow lane');
   });
 
-  it('keeps the best hypothesis when they all differ, and gives none without a house number', () => {
-    expect(mostHeardAddress(nlu, ["it's twelve oak street", "it's twenty oak street"])).toBe(
-      "it's twelve oak street",
-    );
+  it('keeps the best hypothesis where no other reading has more than half of them', () => {
+    const hypotheses = [
+      'four thousand eight hundred twenty two orchard drive',
+      'forty thousand eight hundred twenty two orchard drive',
+      'forty thousand eight hundred twenty two orchard drive',
+      'four thousand six hundred twenty two orchard drive',
+    ];
+    expect(mostHeardAddress(nlu, hypotheses)).toBe(hypotheses[0]);
     expect(mostHeardAddress(nlu, ['oak street', 'a large pepperoni pizza'])).toBeUndefined();
   });
 });

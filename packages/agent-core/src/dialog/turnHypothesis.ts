@@ -31,8 +31,8 @@ export function chooseTurnText(
     const changing = tracker.wouldChange(best, expecting) !== 'none';
     if (u.yes && (u.words.length > SHORT_ANSWER_WORDS || changing)) return best;
   }
-  if (expecting === 'name') return withCommonestName(tracker, chosen, hypotheses);
-  return chooseChange(tracker, chosen, hypotheses, expecting);
+  const text = chooseChange(tracker, chosen, hypotheses, expecting);
+  return expecting === 'name' ? withCommonestName(tracker, text, hypotheses) : text;
 }
 
 /** The chosen text with the name it gives spelled as the commonest spelling of the hypotheses (commonestSpelling). */

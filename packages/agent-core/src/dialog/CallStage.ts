@@ -119,9 +119,11 @@ export class CallStage {
     if (this.#stage === 'order' && done && !order.isEmpty && !order.lineMissingSize) {
       this.#stage = 'name';
     }
-    // Only an answer to the phone question declines it (not the "no" that finished an earlier slot).
+    // Only an answer to the phone question declines it (not the "no" that finished an earlier slot, nor one to
+    // "Did you say Sarah Miller?" asked when the name came with the address and the call had reached the phone).
     // "no, remove the coke" said to the phone question objects to the order, it does not decline the phone.
-    if (from === 'phone' && u.ops.length === 0 && declinesPhone(u)) this.#phoneDeclined = true;
+    const answersPhone = from === 'phone' && expecting !== 'yesno';
+    if (answersPhone && u.ops.length === 0 && declinesPhone(u)) this.#phoneDeclined = true;
     this.skipFilled();
   }
 

@@ -62,4 +62,18 @@ describe('getting the name in a bounded number of turns', () => {
     });
     expect(checked.text).toBe('Did you say Gregory Salads?');
   });
+
+  it('still asks for the phone after a no to the name check when the address came with the name', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all");
+    const checked = await turn(s, 'my name is keith fischer and the address is twelve oak street', {
+      confidence: 0.01,
+    });
+    expect(checked.text).toBe('Did you say Keith Fischer?');
+    await turn(s, 'no');
+    const spelled = await turn(s, 'k e i t h f i s h e r', { confidence: 0 });
+    expect(spelled.text).toBe(
+      'Thanks, Keith Fisher. And a phone number, in case the driver needs to reach you?',
+    );
+  });
 });

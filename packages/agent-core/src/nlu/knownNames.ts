@@ -92,8 +92,13 @@ export function isCommonName(word: string): boolean {
   return Number.isFinite(Math.min(rank(word, 'first'), rank(word, 'last')));
 }
 
-/** Two spellings of one spoken name differ in this many letters at most ("rodgers" / "rogers", "sophie" / "sophia"). */
-const SPELLING_VARIANT = 2;
+/**
+ * Two spellings of one spoken name ("rodgers" / "rogers", "sophie" / "sophia"): a letter apart, and not one the other
+ * with an ending added ("roberts" / "robertson", "richard" / "richards" are other names, and sound so).
+ */
+function spellingVariants(a: string, b: string): boolean {
+  return editDistance(a, b, 1) <= 1 && !a.startsWith(b) && !b.startsWith(a);
+}
 
 /**
  * A name heard (`name`, lowercase words) spelled as the commonest of the spellings the recogniser's other
@@ -110,7 +115,7 @@ export function commonestSpelling(name: readonly string[], others: readonly (rea
     for (const other of others) {
       const alternative = other[i];
       if (other.length !== name.length || alternative === undefined) continue;
-      if (editDistance(alternative, word, SPELLING_VARIANT) > SPELLING_VARIANT) continue;
+      if (!spellingVariants(alternative, word)) continue;
       if (placeRank(alternative) < placeRank(best)) best = alternative;
     }
     return best;

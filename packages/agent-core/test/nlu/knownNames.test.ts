@@ -44,5 +44,6 @@ describe('commonestSpelling', () => {
       'castro',
     ]);
     expect(commonestSpelling(['rogers'], [])).toEqual(['rogers']);
+    expect(commonestSpelling(['peter', 'robertson'], [['peter', 'roberts']])).toEqual(['peter', 'robertson']);
   });
 });

@@ -24,9 +24,12 @@ export interface TurnSettings extends EndpointingBounds {
    * stop word; a real sentence lasts longer. Default 700 ms.
    */
   backchannelMaxMs?: number;
+  /** See TurnConfigSchema.repromptAfterMs. Default 1500 ms. */
+  repromptAfterMs?: number;
 }
 
 export const DEFAULT_BACKCHANNEL_MAX_MS = 700;
+export const DEFAULT_REPROMPT_AFTER_MS = 1500;
 
 export type TurnInput =
   | { type: 'user_speech_start'; atMs: number }
@@ -50,7 +53,9 @@ export type TurnAction =
   /** Real barge-in: cancel the agent turn. */
   | { type: 'interrupt' }
   /** The caller finished a turn: answer it. */
-  | { type: 'commit_user_turn'; text: string; speechEndAtMs: number; finalAtMs: number };
+  | { type: 'commit_user_turn'; text: string; speechEndAtMs: number; finalAtMs: number }
+  /** The caller spoke and no reply came of it: say so and ask again. */
+  | { type: 'reprompt' };
 
 const MAX_PENDING_CHARS = 10_000;
 
@@ -119,6 +124,11 @@ export class TurnStateMachine {
   #speechOnset = false;
   #interruptDeadlineMs: number | undefined;
   #resumeDeadlineMs: number | undefined;
+  /**
+   * When the caller's latest speech of real length, said while the agent did not hold the floor, ended; cleared once
+   * the agent's audio starts after it (or the reprompt is asked for).
+   */
+  #unansweredSinceMs: number | undefined;
 
   constructor(settings: TurnSettings) {
     this.#settings = settings;
@@ -138,9 +148,12 @@ export class TurnStateMachine {
   }
 
   get nextDeadlineMs(): number | undefined {
-    const deadlines = [this.#interruptDeadlineMs, this.#resumeDeadlineMs, this.#endpointDeadlineMs()].filter(
-      (d): d is number => d !== undefined,
-    );
+    const deadlines = [
+      this.#interruptDeadlineMs,
+      this.#resumeDeadlineMs,
+      this.#endpointDeadlineMs(),
+      this.#repromptDeadlineMs(),
+    ].filter((d): d is number => d !== undefined);
     return deadlines.length === 0 ? undefined : Math.min(...deadlines);
   }
 
@@ -163,6 +176,7 @@ export class TurnStateMachine {
         else this.#setState('thinking', actions);
         break;
       case 'agent_audio_started':
+        this.#unansweredSinceMs = undefined;
         if (this.#state === 'thinking') this.#setState('speaking', actions);
         else if (this.#state === 'paused') this.#stateBeforePause = 'speaking';
         break;
@@ -209,7 +223,12 @@ export class TurnStateMachine {
     this.#userSpeaking = false;
     this.#speechEndAtMs = atMs;
     this.#awaitingFinal = true;
-    if (this.#state !== 'paused') return;
+    if (this.#state === 'paused') this.#pausedSpeechEnded(atMs, actions);
+    const spokeMs = atMs - this.#speechStartAtMs - this.#settings.vadPrefixMs;
+    if (!this.#agentActive && spokeMs >= this.#settings.minInterruptionMs) this.#unansweredSinceMs = atMs;
+  }
+
+  #pausedSpeechEnded(atMs: number, actions: TurnAction[]): void {
     const long = atMs - this.#speechStartAtMs >= this.#bargeInMs();
     if (long && (this.#overlap === 'speech' || this.#overlap === 'stop')) {
       this.#interrupt(actions);
@@ -302,6 +321,24 @@ export class TurnStateMachine {
     return this.#speechEndAtMs + this.#endpointingDelayMs;
   }
 
+  /**
+   * Nothing came of the caller's speech (its final had no words, or the reply to it ended without a sound): the
+   * caller is not left waiting in silence. Not while they speak, a final is due, a turn is pending or the agent
+   * holds the floor.
+   */
+  #repromptDeadlineMs(): number | undefined {
+    if (
+      this.#unansweredSinceMs === undefined ||
+      this.#agentActive ||
+      this.#userSpeaking ||
+      this.#speechOnset ||
+      this.#awaitingFinal ||
+      this.#pendingText !== ''
+    )
+      return undefined;
+    return this.#unansweredSinceMs + (this.#settings.repromptAfterMs ?? DEFAULT_REPROMPT_AFTER_MS);
+  }
+
   #checkDeadlines(nowMs: number, actions: TurnAction[]): void {
     if (this.#interruptDeadlineMs !== undefined && nowMs >= this.#interruptDeadlineMs && this.#userSpeaking) {
       this.#durationMet = true;
@@ -320,6 +357,11 @@ export class TurnStateMachine {
         finalAtMs: this.#finalAtMs,
       });
       this.#pendingText = '';
+    }
+    const reprompt = this.#repromptDeadlineMs();
+    if (reprompt !== undefined && nowMs >= reprompt) {
+      this.#unansweredSinceMs = undefined;
+      actions.push({ type: 'reprompt' });
     }
   }
 

@@ -9,6 +9,8 @@ export interface TurnTakerOptions {
   settings: TurnSettings;
   clock: Clock;
   onState(state: AgentState): void;
+  /** What to say when the caller spoke and no reply came of it (TurnAction reprompt); without it, nothing. */
+  reprompt?: () => string;
 }
 
 /**
@@ -24,6 +26,7 @@ export class TurnTaker extends FrameProcessor {
   readonly #machine: TurnStateMachine;
   readonly #clock: Clock;
   readonly #onState: (state: AgentState) => void;
+  readonly #reprompt: (() => string) | undefined;
   #streamNowMs = 0;
   /** Clock times of the latest end of caller speech and final transcript, for the turn's metrics. */
   #speechEndAtMs = 0;
@@ -38,6 +41,7 @@ export class TurnTaker extends FrameProcessor {
     this.#machine = new TurnStateMachine(options.settings);
     this.#clock = options.clock;
     this.#onState = options.onState;
+    this.#reprompt = options.reprompt;
   }
 
   get machine(): TurnStateMachine {
@@ -150,6 +154,9 @@ export class TurnTaker extends FrameProcessor {
           ...this.#recognition(action.text),
         });
         if (this.#answering) this.#feed({ type: 'agent_turn_started', atMs: this.#streamNowMs });
+        break;
+      case 'reprompt':
+        if (this.#answering && this.#reprompt) this.speak(this.#reprompt());
         break;
     }
   }

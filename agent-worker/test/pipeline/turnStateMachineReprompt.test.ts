@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { type TurnAction, TurnStateMachine } from '../../src/pipeline/TurnStateMachine.ts';
+
+const settings = {
+  endpointingDelayMs: 300,
+  minInterruptionMs: 300,
+  minInterruptionWords: 0,
+  falseInterruptionTimeoutMs: 1500,
+  vadHangoverMs: 200,
+  vadPrefixMs: 100,
+  backchannelMaxMs: 300,
+  repromptAfterMs: 1500,
+};
+
+const reprompts = (actions: TurnAction[]) => actions.filter((a) => a.type === 'reprompt').length;
+
+/** A listening machine (the greeting played out) whose caller spoke from 1000 to `endMs`, its final `text`. */
+function spoke(text: string, endMs = 1600) {
+  const m = new TurnStateMachine(settings);
+  m.handle({ type: 'agent_turn_started', atMs: 0 });
+  m.handle({ type: 'agent_audio_started', atMs: 50 });
+  m.handle({ type: 'agent_turn_ended', atMs: 900 });
+  m.handle({ type: 'user_speech_start', atMs: 1000 });
+  m.handle({ type: 'user_speech_end', atMs: endMs });
+  m.handle({ type: 'user_transcript', text, final: true, atMs: endMs + 100 });
+  return m;
+}
+
+describe('TurnStateMachine: caller speech that no reply came of', () => {
+  it('asks again repromptAfterMs after speech with no words recognised in it ended', () => {
+    const m = spoke('');
+    expect(m.nextDeadlineMs).toBe(3100);
+    expect(reprompts(m.handle({ type: 'tick', atMs: 3080 }))).toBe(0);
+    expect(m.handle({ type: 'tick', atMs: 3100 })).toEqual([{ type: 'reprompt' }]);
+    // once: the reprompt is the reply
+    expect(reprompts(m.handle({ type: 'tick', atMs: 9000 }))).toBe(0);
+  });
+
+  it('waits for the final however late it comes, and the caller going on', () => {
+    const m = new TurnStateMachine(settings);
+    m.handle({ type: 'user_speech_start', atMs: 1000 });
+    m.handle({ type: 'user_speech_end', atMs: 1600 });
+    expect(reprompts(m.handle({ type: 'tick', atMs: 4000 }))).toBe(0);
+    m.handle({ type: 'user_transcript', text: '', final: true, atMs: 4100 });
+    m.handle({ type: 'user_speech_start', atMs: 4100 });
+    expect(reprompts(m.handle({ type: 'tick', atMs: 6000 }))).toBe(0);
+    m.handle({ type: 'user_speech_end', atMs: 6000 });
+    expect(reprompts(m.handle({ type: 'tick', atMs: 7000, speechOnset: true }))).toBe(0);
+    m.handle({ type: 'user_transcript', text: '', final: true, atMs: 7000 });
+    expect(reprompts(m.handle({ type: 'tick', atMs: 7400 }))).toBe(0);
+    expect(reprompts(m.handle({ type: 'tick', atMs: 7500 }))).toBe(1);
+  });
+
+  it('does not answer a click or a cough shorter than a barge-in', () => {
+    const m = spoke('', 1390); // 290 ms from the VAD's start, 190 of them sound
+    expect(m.handle({ type: 'tick', atMs: 10_000 })).toEqual([]);
+  });
+
+  it('asks again when the reply to a committed turn ended without a sound, not when it spoke', () => {
+    const silent = spoke('two pizzas');
+    expect(silent.handle({ type: 'tick', atMs: 1900 }).map((a) => a.type)).toEqual(['commit_user_turn']);
+    silent.handle({ type: 'agent_turn_started', atMs: 1900 });
+    expect(reprompts(silent.handle({ type: 'tick', atMs: 5000 }))).toBe(0); // still thinking
+    expect(silent.handle({ type: 'agent_turn_ended', atMs: 5100 })).toContainEqual({ type: 'reprompt' });
+
+    const answered = spoke('two pizzas');
+    answered.handle({ type: 'tick', atMs: 1900 });
+    answered.handle({ type: 'agent_turn_started', atMs: 1900 });
+    answered.handle({ type: 'agent_audio_started', atMs: 2000 });
+    answered.handle({ type: 'agent_turn_ended', atMs: 4000 });
+    expect(answered.handle({ type: 'tick', atMs: 10_000 })).toEqual([]);
+  });
+
+  it('a backchannel over a reply the agent then finished is not left unanswered', () => {
+    const m = new TurnStateMachine(settings);
+    m.handle({ type: 'agent_turn_started', atMs: 0 });
+    m.handle({ type: 'agent_audio_started', atMs: 50 });
+    m.handle({ type: 'user_speech_start', atMs: 1000 });
+    m.handle({ type: 'user_speech_end', atMs: 1400 });
+    m.handle({ type: 'user_transcript', text: 'okay', final: true, atMs: 1500 });
+    m.handle({ type: 'agent_turn_ended', atMs: 4000 });
+    expect(m.handle({ type: 'tick', atMs: 10_000 })).toEqual([]);
+  });
+
+  it('a barge-in with no words recognised is asked again once the agent has stopped', () => {
+    const m = new TurnStateMachine(settings);
+    m.handle({ type: 'agent_turn_started', atMs: 0 });
+    m.handle({ type: 'agent_audio_started', atMs: 50 });
+    m.handle({ type: 'user_speech_start', atMs: 1000 });
+    // no words for falseInterruptionTimeoutMs while speech goes on: a barge-in after all
+    expect(m.handle({ type: 'tick', atMs: 2500 }).map((a) => a.type)).toContain('interrupt');
+    m.handle({ type: 'agent_turn_ended', atMs: 2520 });
+    m.handle({ type: 'user_speech_end', atMs: 3000 });
+    m.handle({ type: 'user_transcript', text: '', final: true, atMs: 3100 });
+    expect(reprompts(m.handle({ type: 'tick', atMs: 4500 }))).toBe(1);
+  });
+});

@@ -129,6 +129,11 @@ export class TurnStateMachine {
    * the agent's audio starts after it (or the reprompt is asked for).
    */
   #unansweredSinceMs: number | undefined;
+  /**
+   * A backchannel word ("yes", "correct", "okay") over the agent's yes/no question as it played: the output went on,
+   * and once the question has been heard out it is the caller's answer, not left unanswered.
+   */
+  #answerOverQuestion: string | undefined;
 
   constructor(settings: TurnSettings) {
     this.#settings = settings;
@@ -171,6 +176,7 @@ export class TurnStateMachine {
         break;
       case 'agent_turn_started':
         this.#agentActive = true;
+        this.#answerOverQuestion = undefined;
         this.#clearPause();
         if (this.#userSpeaking) this.#startPause(this.#speechStartAtMs, actions);
         else this.#setState('thinking', actions);
@@ -185,6 +191,8 @@ export class TurnStateMachine {
           this.#agentActive = false;
           this.#clearPause();
           this.#setState('listening', actions);
+          if (this.#answerOverQuestion) this.#addPending(this.#answerOverQuestion, undefined);
+          this.#answerOverQuestion = undefined;
         }
         break;
       case 'agent_asked':
@@ -266,14 +274,18 @@ export class TurnStateMachine {
     this.#finalAtMs = atMs;
     const lastPartial = this.#lastPartial;
     this.#lastPartial = undefined;
-    if (words > 0 && !backchannel) {
-      this.#pendingText = joinPause(this.#pendingText, text.trim()).slice(-MAX_PENDING_CHARS);
-      this.#endpointingDelayMs = endpointingDelayMs(
-        judgedText(this.#pendingText, lastPartial),
-        this.#settings,
-        this.#expecting,
-      );
-    }
+    if (words > 0 && !backchannel) this.#addPending(text, lastPartial);
+    else if (backchannel && overlap === 'backchannel' && this.#agentActive && this.#expecting === 'yesno')
+      this.#answerOverQuestion = text.trim();
+  }
+
+  #addPending(text: string, lastPartial: string | undefined): void {
+    this.#pendingText = joinPause(this.#pendingText, text.trim()).slice(-MAX_PENDING_CHARS);
+    this.#endpointingDelayMs = endpointingDelayMs(
+      judgedText(this.#pendingText, lastPartial),
+      this.#settings,
+      this.#expecting,
+    );
   }
 
   /** How long non-stop speech over the agent lasts before it is a barge-in rather than a backchannel. */
@@ -293,6 +305,7 @@ export class TurnStateMachine {
 
   #interrupt(actions: TurnAction[]): void {
     this.#clearPause();
+    this.#answerOverQuestion = undefined;
     this.#agentActive = false;
     actions.push({ type: 'interrupt' });
     this.#setState('listening', actions);

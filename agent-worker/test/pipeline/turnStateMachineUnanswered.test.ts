@@ -94,4 +94,39 @@ describe('TurnStateMachine: caller speech that no reply came of', () => {
     m.handle({ type: 'user_transcript', text: '', final: true, atMs: 3100 });
     expect(reprompts(m.handle({ type: 'tick', atMs: 4500 }))).toBe(1);
   });
+
+  it('"yes" over the yes/no question as it ends lets the question finish, then answers it', () => {
+    const m = new TurnStateMachine(settings);
+    m.handle({ type: 'agent_turn_started', atMs: 0 });
+    m.handle({ type: 'agent_audio_started', atMs: 50 });
+    m.handle({ type: 'agent_asked', expecting: 'yesno', atMs: 3000 });
+    m.handle({ type: 'user_speech_start', atMs: 3500 });
+    m.handle({ type: 'user_speech_end', atMs: 3900 });
+    // a backchannel over the reply: the output goes on
+    expect(m.handle({ type: 'user_transcript', text: 'correct', final: true, atMs: 4000 })).toContainEqual({
+      type: 'resume_output',
+    });
+    const ended = m.handle({ type: 'agent_turn_ended', atMs: 4300 });
+    expect(ended).toContainEqual({
+      type: 'commit_user_turn',
+      text: 'correct',
+      speechEndAtMs: 3900,
+      finalAtMs: 4000,
+    });
+  });
+
+  it('"okay" over a reply that asks no yes/no question stays a backchannel', () => {
+    const m = new TurnStateMachine(settings);
+    m.handle({ type: 'agent_turn_started', atMs: 0 });
+    m.handle({ type: 'agent_audio_started', atMs: 50 });
+    m.handle({ type: 'agent_asked', expecting: 'yesno', atMs: 500 });
+    m.handle({ type: 'agent_asked', expecting: 'phone', atMs: 2000 });
+    m.handle({ type: 'user_speech_start', atMs: 2500 });
+    m.handle({ type: 'user_speech_end', atMs: 2900 });
+    m.handle({ type: 'user_transcript', text: 'okay', final: true, atMs: 3000 });
+    expect(m.handle({ type: 'agent_turn_ended', atMs: 4300 })).toEqual([
+      { type: 'state', state: 'listening' },
+    ]);
+    expect(m.handle({ type: 'tick', atMs: 10_000 })).toEqual([]);
+  });
 });

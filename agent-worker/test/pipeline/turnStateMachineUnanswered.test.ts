@@ -14,11 +14,17 @@ const settings = {
 
 const reprompts = (actions: TurnAction[]) => actions.filter((a) => a.type === 'reprompt').length;
 
-/** A listening machine (the greeting played out) whose caller spoke from 1000 to `endMs`, its final `text`. */
-function spoke(text: string, endMs = 1600) {
+/** A machine whose agent is speaking a reply since t=0. */
+function speakingMachine() {
   const m = new TurnStateMachine(settings);
   m.handle({ type: 'agent_turn_started', atMs: 0 });
   m.handle({ type: 'agent_audio_started', atMs: 50 });
+  return m;
+}
+
+/** A listening machine (the greeting played out) whose caller spoke from 1000 to `endMs`, its final `text`. */
+function spoke(text: string, endMs = 1600) {
+  const m = speakingMachine();
   m.handle({ type: 'agent_turn_ended', atMs: 900 });
   m.handle({ type: 'user_speech_start', atMs: 1000 });
   m.handle({ type: 'user_speech_end', atMs: endMs });
@@ -57,24 +63,24 @@ describe('TurnStateMachine: caller speech that no reply came of', () => {
   });
 
   it('asks again when the reply to a committed turn ended without a sound, not when it spoke', () => {
-    const silent = spoke('two pizzas');
-    expect(silent.handle({ type: 'tick', atMs: 1900 }).map((a) => a.type)).toEqual(['commit_user_turn']);
-    silent.handle({ type: 'agent_turn_started', atMs: 1900 });
+    const replying = () => {
+      const m = spoke('two pizzas');
+      expect(m.handle({ type: 'tick', atMs: 1900 }).map((a) => a.type)).toEqual(['commit_user_turn']);
+      m.handle({ type: 'agent_turn_started', atMs: 1900 });
+      return m;
+    };
+    const silent = replying();
     expect(reprompts(silent.handle({ type: 'tick', atMs: 5000 }))).toBe(0); // still thinking
     expect(silent.handle({ type: 'agent_turn_ended', atMs: 5100 })).toContainEqual({ type: 'reprompt' });
 
-    const answered = spoke('two pizzas');
-    answered.handle({ type: 'tick', atMs: 1900 });
-    answered.handle({ type: 'agent_turn_started', atMs: 1900 });
+    const answered = replying();
     answered.handle({ type: 'agent_audio_started', atMs: 2000 });
     answered.handle({ type: 'agent_turn_ended', atMs: 4000 });
     expect(answered.handle({ type: 'tick', atMs: 10_000 })).toEqual([]);
   });
 
   it('a backchannel over a reply the agent then finished is not left unanswered', () => {
-    const m = new TurnStateMachine(settings);
-    m.handle({ type: 'agent_turn_started', atMs: 0 });
-    m.handle({ type: 'agent_audio_started', atMs: 50 });
+    const m = speakingMachine();
     m.handle({ type: 'user_speech_start', atMs: 1000 });
     m.handle({ type: 'user_speech_end', atMs: 1400 });
     m.handle({ type: 'user_transcript', text: 'okay', final: true, atMs: 1500 });
@@ -83,9 +89,7 @@ describe('TurnStateMachine: caller speech that no reply came of', () => {
   });
 
   it('a barge-in with no words recognised is asked again once the agent has stopped', () => {
-    const m = new TurnStateMachine(settings);
-    m.handle({ type: 'agent_turn_started', atMs: 0 });
-    m.handle({ type: 'agent_audio_started', atMs: 50 });
+    const m = speakingMachine();
     m.handle({ type: 'user_speech_start', atMs: 1000 });
     // no words for falseInterruptionTimeoutMs while speech goes on: a barge-in after all
     expect(m.handle({ type: 'tick', atMs: 2500 }).map((a) => a.type)).toContain('interrupt');
@@ -96,9 +100,7 @@ describe('TurnStateMachine: caller speech that no reply came of', () => {
   });
 
   it('"yes" over the yes/no question as it ends lets the question finish, then answers it', () => {
-    const m = new TurnStateMachine(settings);
-    m.handle({ type: 'agent_turn_started', atMs: 0 });
-    m.handle({ type: 'agent_audio_started', atMs: 50 });
+    const m = speakingMachine();
     m.handle({ type: 'agent_asked', expecting: 'yesno', atMs: 3000 });
     m.handle({ type: 'user_speech_start', atMs: 3500 });
     m.handle({ type: 'user_speech_end', atMs: 3900 });
@@ -116,9 +118,7 @@ describe('TurnStateMachine: caller speech that no reply came of', () => {
   });
 
   it('"okay" over a reply that asks no yes/no question stays a backchannel', () => {
-    const m = new TurnStateMachine(settings);
-    m.handle({ type: 'agent_turn_started', atMs: 0 });
-    m.handle({ type: 'agent_audio_started', atMs: 50 });
+    const m = speakingMachine();
     m.handle({ type: 'agent_asked', expecting: 'yesno', atMs: 500 });
     m.handle({ type: 'agent_asked', expecting: 'phone', atMs: 2000 });
     m.handle({ type: 'user_speech_start', atMs: 2500 });

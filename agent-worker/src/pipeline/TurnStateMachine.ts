@@ -30,6 +30,8 @@ export interface TurnSettings extends EndpointingBounds {
 
 export const DEFAULT_BACKCHANNEL_MAX_MS = 700;
 export const DEFAULT_REPROMPT_AFTER_MS = 1500;
+/** Finals come 0.1-0.4 s after speech, up to ~3.3 s on a machine loaded 15-fold (README, bench:handoff). */
+const FINAL_OVERDUE_MS = 5000;
 
 export type TurnInput =
   | { type: 'user_speech_start'; atMs: number }
@@ -336,8 +338,8 @@ export class TurnStateMachine {
 
   /**
    * Nothing came of the caller's speech (its final had no words, or the reply to it ended without a sound): the
-   * caller is not left waiting in silence. Not while they speak, a final is due, a turn is pending or the agent
-   * holds the floor.
+   * caller is not left waiting in silence. Not while they speak, a turn is pending or the agent holds the floor;
+   * nor while the final is due, unless it is FINAL_OVERDUE_MS late (a stalled recogniser).
    */
   #repromptDeadlineMs(): number | undefined {
     if (
@@ -345,11 +347,11 @@ export class TurnStateMachine {
       this.#agentActive ||
       this.#userSpeaking ||
       this.#speechOnset ||
-      this.#awaitingFinal ||
       this.#pendingText !== ''
     )
       return undefined;
-    return this.#unansweredSinceMs + (this.#settings.repromptAfterMs ?? DEFAULT_REPROMPT_AFTER_MS);
+    const after = this.#settings.repromptAfterMs ?? DEFAULT_REPROMPT_AFTER_MS;
+    return this.#unansweredSinceMs + after + (this.#awaitingFinal ? FINAL_OVERDUE_MS : 0);
   }
 
   #checkDeadlines(nowMs: number, actions: TurnAction[]): void {

@@ -42,7 +42,7 @@ describe('TurnStateMachine: caller speech that no reply came of', () => {
     expect(reprompts(m.handle({ type: 'tick', atMs: 9000 }))).toBe(0);
   });
 
-  it('waits for the final however late it comes, and the caller going on', () => {
+  it('waits for a late final, and the caller going on', () => {
     const m = new TurnStateMachine(settings);
     m.handle({ type: 'user_speech_start', atMs: 1000 });
     m.handle({ type: 'user_speech_end', atMs: 1600 });
@@ -55,6 +55,14 @@ describe('TurnStateMachine: caller speech that no reply came of', () => {
     m.handle({ type: 'user_transcript', text: '', final: true, atMs: 7000 });
     expect(reprompts(m.handle({ type: 'tick', atMs: 7400 }))).toBe(0);
     expect(reprompts(m.handle({ type: 'tick', atMs: 7500 }))).toBe(1);
+  });
+
+  it('asks again when the final has not come 5 s after repromptAfterMs (a stalled recogniser)', () => {
+    const m = new TurnStateMachine(settings);
+    m.handle({ type: 'user_speech_start', atMs: 1000 });
+    m.handle({ type: 'user_speech_end', atMs: 1600 });
+    expect(reprompts(m.handle({ type: 'tick', atMs: 8080 }))).toBe(0);
+    expect(reprompts(m.handle({ type: 'tick', atMs: 8100 }))).toBe(1);
   });
 
   it('does not answer a click or a cough shorter than a barge-in', () => {

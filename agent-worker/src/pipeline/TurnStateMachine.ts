@@ -132,8 +132,8 @@ export class TurnStateMachine {
    */
   #unansweredSinceMs: number | undefined;
   /**
-   * A backchannel word ("yes", "correct", "okay") over the agent's yes/no question as it played: the output went on,
-   * and once the question has been heard out it is the caller's answer, not left unanswered.
+   * What was taken for a backchannel over the agent's yes/no question as it played ("correct", "okay", a short "yes
+   * please"): the output went on, and once the question has been heard out it is the caller's answer.
    */
   #answerOverQuestion: string | undefined;
 
@@ -277,7 +277,7 @@ export class TurnStateMachine {
     const lastPartial = this.#lastPartial;
     this.#lastPartial = undefined;
     if (words > 0 && !backchannel) this.#addPending(text, lastPartial);
-    else if (backchannel && overlap === 'backchannel' && this.#agentActive && this.#expecting === 'yesno')
+    else if (backchannel && this.#agentActive && this.#expecting === 'yesno')
       this.#answerOverQuestion = text.trim();
   }
 

@@ -125,6 +125,16 @@ describe('TurnStateMachine: caller speech that no reply came of', () => {
     });
   });
 
+  it('a short answer of other words over the yes/no question is its answer too', () => {
+    const m = speakingMachine();
+    m.handle({ type: 'agent_asked', expecting: 'yesno', atMs: 3000 });
+    m.handle({ type: 'user_speech_start', atMs: 3500 });
+    m.handle({ type: 'user_speech_end', atMs: 3900 });
+    m.handle({ type: 'user_transcript', text: 'yes please', final: true, atMs: 4000 });
+    const ended = m.handle({ type: 'agent_turn_ended', atMs: 4300 });
+    expect(ended).toContainEqual(expect.objectContaining({ type: 'commit_user_turn', text: 'yes please' }));
+  });
+
   it('"okay" over a reply that asks no yes/no question stays a backchannel', () => {
     const m = speakingMachine();
     m.handle({ type: 'agent_asked', expecting: 'yesno', atMs: 500 });

@@ -9,8 +9,8 @@ export interface TurnTakerOptions {
   settings: TurnSettings;
   clock: Clock;
   onState(state: AgentState): void;
-  /** What to say when the caller spoke and no reply came of it (TurnAction reprompt); without it, nothing. */
-  reprompt?: () => string;
+  /** What to say when the caller spoke and no reply came of it (TurnAction reprompt); undefined: nothing. */
+  reprompt?: () => string | undefined;
 }
 
 /**
@@ -26,7 +26,7 @@ export class TurnTaker extends FrameProcessor {
   readonly #machine: TurnStateMachine;
   readonly #clock: Clock;
   readonly #onState: (state: AgentState) => void;
-  readonly #reprompt: (() => string) | undefined;
+  readonly #reprompt: (() => string | undefined) | undefined;
   #streamNowMs = 0;
   /** Clock times of the latest end of caller speech and final transcript, for the turn's metrics. */
   #speechEndAtMs = 0;
@@ -155,9 +155,11 @@ export class TurnTaker extends FrameProcessor {
         });
         if (this.#answering) this.#feed({ type: 'agent_turn_started', atMs: this.#streamNowMs });
         break;
-      case 'reprompt':
-        if (this.#answering && this.#reprompt) this.speak(this.#reprompt());
+      case 'reprompt': {
+        const text = this.#answering ? this.#reprompt?.() : undefined;
+        if (text) this.speak(text);
         break;
+      }
     }
   }
 }

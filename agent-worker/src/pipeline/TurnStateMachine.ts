@@ -1,10 +1,11 @@
 import type { SttExpectation } from '@voiceroom/agent-core/stages';
 import type { AgentState } from '@voiceroom/protocol';
 import { type EndpointingBounds, endpointingDelayMs, judgedText } from './endpointing.ts';
+import { OwedReply, type RepromptSettings } from './OwedReply.ts';
 import { classifyOverlap, type Overlap } from './overlap.ts';
 
 /** The subset of AgentConfig['turn'] the state machine needs. */
-export interface TurnSettings extends EndpointingBounds {
+export interface TurnSettings extends EndpointingBounds, RepromptSettings {
   minInterruptionMs: number;
   minInterruptionWords: number;
   falseInterruptionTimeoutMs: number;
@@ -24,14 +25,9 @@ export interface TurnSettings extends EndpointingBounds {
    * stop word; a real sentence lasts longer. Default 700 ms.
    */
   backchannelMaxMs?: number;
-  /** See TurnConfigSchema.repromptAfterMs. Default 1500 ms. */
-  repromptAfterMs?: number;
 }
 
 export const DEFAULT_BACKCHANNEL_MAX_MS = 700;
-export const DEFAULT_REPROMPT_AFTER_MS = 1500;
-/** Finals come 0.1-0.4 s after speech, up to ~3.3 s on a machine loaded 15-fold (README, bench:handoff). */
-const FINAL_OVERDUE_MS = 5000;
 
 export type TurnInput =
   | { type: 'user_speech_start'; atMs: number }
@@ -126,11 +122,7 @@ export class TurnStateMachine {
   #speechOnset = false;
   #interruptDeadlineMs: number | undefined;
   #resumeDeadlineMs: number | undefined;
-  /**
-   * When the caller's latest speech of real length, said while the agent did not hold the floor, ended; cleared once
-   * the agent's audio starts after it (or the reprompt is asked for).
-   */
-  #unansweredSinceMs: number | undefined;
+  readonly #owed: OwedReply;
   /**
    * What was taken for a backchannel over the agent's yes/no question as it played ("correct", "okay", a short "yes
    * please"): the output went on, and once the question has been heard out it is the caller's answer.
@@ -139,6 +131,7 @@ export class TurnStateMachine {
 
   constructor(settings: TurnSettings) {
     this.#settings = settings;
+    this.#owed = new OwedReply(settings);
   }
 
   get state(): AgentState {
@@ -178,13 +171,14 @@ export class TurnStateMachine {
         break;
       case 'agent_turn_started':
         this.#agentActive = true;
+        this.#owed.agentTurnStarted();
         this.#answerOverQuestion = undefined;
         this.#clearPause();
         if (this.#userSpeaking) this.#startPause(this.#speechStartAtMs, actions);
         else this.#setState('thinking', actions);
         break;
       case 'agent_audio_started':
-        this.#unansweredSinceMs = undefined;
+        this.#owed.agentAudioStarted();
         if (this.#state === 'thinking') this.#setState('speaking', actions);
         else if (this.#state === 'paused') this.#stateBeforePause = 'speaking';
         break;
@@ -193,6 +187,7 @@ export class TurnStateMachine {
           this.#agentActive = false;
           this.#clearPause();
           this.#setState('listening', actions);
+          this.#owed.agentTurnEnded(input.atMs, this.#expecting !== undefined && this.#expecting !== 'open');
           if (this.#answerOverQuestion) this.#addPending(this.#answerOverQuestion, undefined);
           this.#answerOverQuestion = undefined;
         }
@@ -210,6 +205,7 @@ export class TurnStateMachine {
 
   #onSpeechStart(atMs: number, actions: TurnAction[]): void {
     this.#userSpeaking = true;
+    this.#owed.callerStarted();
     this.#speechStartAtMs = atMs;
     this.#overAgent = this.#agentActive;
     this.#overAudio = this.#agentActive && this.#state === 'speaking';
@@ -235,7 +231,7 @@ export class TurnStateMachine {
     this.#awaitingFinal = true;
     if (this.#state === 'paused') this.#pausedSpeechEnded(atMs, actions);
     const spokeMs = atMs - this.#speechStartAtMs - this.#settings.vadPrefixMs;
-    if (!this.#agentActive && spokeMs >= this.#settings.minInterruptionMs) this.#unansweredSinceMs = atMs;
+    if (!this.#agentActive && spokeMs >= this.#settings.minInterruptionMs) this.#owed.callerSpoke(atMs);
   }
 
   #pausedSpeechEnded(atMs: number, actions: TurnAction[]): void {
@@ -336,22 +332,11 @@ export class TurnStateMachine {
     return this.#speechEndAtMs + this.#endpointingDelayMs;
   }
 
-  /**
-   * Nothing came of the caller's speech (its final had no words, or the reply to it ended without a sound): the
-   * caller is not left waiting in silence. Not while they speak, a turn is pending or the agent holds the floor;
-   * nor while the final is due, unless it is FINAL_OVERDUE_MS late (a stalled recogniser).
-   */
+  /** The agent owes the caller a word (OwedReply), judged while nobody holds the floor and no turn is pending. */
   #repromptDeadlineMs(): number | undefined {
-    if (
-      this.#unansweredSinceMs === undefined ||
-      this.#agentActive ||
-      this.#userSpeaking ||
-      this.#speechOnset ||
-      this.#pendingText !== ''
-    )
+    if (this.#agentActive || this.#userSpeaking || this.#speechOnset || this.#pendingText !== '')
       return undefined;
-    const after = this.#settings.repromptAfterMs ?? DEFAULT_REPROMPT_AFTER_MS;
-    return this.#unansweredSinceMs + after + (this.#awaitingFinal ? FINAL_OVERDUE_MS : 0);
+    return this.#owed.deadlineMs(this.#awaitingFinal);
   }
 
   #checkDeadlines(nowMs: number, actions: TurnAction[]): void {
@@ -375,7 +360,7 @@ export class TurnStateMachine {
     }
     const reprompt = this.#repromptDeadlineMs();
     if (reprompt !== undefined && nowMs >= reprompt) {
-      this.#unansweredSinceMs = undefined;
+      this.#owed.reprompted();
       actions.push({ type: 'reprompt' });
     }
   }

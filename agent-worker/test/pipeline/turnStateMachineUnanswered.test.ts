@@ -10,6 +10,7 @@ const settings = {
   vadPrefixMs: 100,
   backchannelMaxMs: 300,
   repromptAfterMs: 1500,
+  noInputRepromptMs: 4000,
 };
 
 const reprompts = (actions: TurnAction[]) => actions.filter((a) => a.type === 'reprompt').length;
@@ -145,6 +146,25 @@ describe('TurnStateMachine: caller speech that no reply came of', () => {
     expect(m.handle({ type: 'agent_turn_ended', atMs: 4300 })).toEqual([
       { type: 'state', state: 'listening' },
     ]);
-    expect(m.handle({ type: 'tick', atMs: 10_000 })).toEqual([]);
+    // not an answer: the phone number is still asked for
+    expect(m.handle({ type: 'tick', atMs: 8000 })).toEqual([]);
+  });
+
+  it('a question whose answer the VAD never confirmed as speech is asked again (bench:robustness seed 2 call 1)', () => {
+    // the read-back played out; the caller's "correct" scored under the VAD's threshold: only an onset, no speech
+    const m = speakingMachine();
+    m.handle({ type: 'agent_asked', expecting: 'yesno', atMs: 15_000 });
+    m.handle({ type: 'agent_turn_ended', atMs: 17_000 });
+    expect(m.nextDeadlineMs).toBe(17_000 + 4000);
+    expect(m.handle({ type: 'tick', atMs: 18_000, speechOnset: true })).toEqual([]);
+    expect(m.handle({ type: 'tick', atMs: 20_980, speechOnset: false })).toEqual([]);
+    expect(m.handle({ type: 'tick', atMs: 21_000 })).toEqual([{ type: 'reprompt' }]);
+  });
+
+  it('a reply that asks nothing is not followed up when the caller stays silent', () => {
+    const m = speakingMachine();
+    m.handle({ type: 'agent_asked', expecting: 'open', atMs: 1000 });
+    m.handle({ type: 'agent_turn_ended', atMs: 2000 });
+    expect(m.handle({ type: 'tick', atMs: 60_000 })).toEqual([]);
   });
 });

@@ -30,11 +30,27 @@ describe('VoicePipeline never leaves a caller who spoke in silence', () => {
     expect(agentFinals(h).at(-1)?.text).toBe("Sorry, I didn't catch that. What can I get for you?");
   });
 
+  it('a question whose answer the VAD did not hear is asked again after noInputRepromptMs, twice at most', async () => {
+    const greeting = 'Hi, thanks for calling. What can I get for you?';
+    const h = await greeted({ greeting });
+    const endedAt = h.clock.now();
+    await h.run(5_900);
+    expect(agentFinals(h)).toHaveLength(1);
+    await h.run(200);
+    expect(audioBetween(h, endedAt + 5_900).length).toBeGreaterThan(0);
+    await h.untilListening(5_000);
+    await h.run(6_100);
+    await h.untilListening(5_000);
+    await h.run(20_000);
+    const again = "Sorry, I didn't catch that. What can I get for you?";
+    expect(agentFinals(h).map((t) => t.text)).toEqual([greeting, again, again]);
+  });
+
   it('while a human has taken over, unrecognised caller speech is left to them', async () => {
     const h = await greeted({ greeting: GREETING });
     h.pipeline.setMuted(true);
     await h.run(600, 'speech');
-    await h.run(4_000);
+    await h.run(10_000);
     expect(agentFinals(h).map((t) => t.text)).toEqual([GREETING]);
   });
 });

@@ -33,6 +33,14 @@ function spoke(text: string, endMs = 1600) {
   return m;
 }
 
+/** A listening machine whose caller spoke from 1000 to 1600 ms, the final not in yet. */
+function finalDue() {
+  const m = new TurnStateMachine(settings);
+  m.handle({ type: 'user_speech_start', atMs: 1000 });
+  m.handle({ type: 'user_speech_end', atMs: 1600 });
+  return m;
+}
+
 describe('TurnStateMachine: caller speech that no reply came of', () => {
   it('asks again repromptAfterMs after speech with no words recognised in it ended', () => {
     const m = spoke('');
@@ -44,9 +52,7 @@ describe('TurnStateMachine: caller speech that no reply came of', () => {
   });
 
   it('waits for a late final, and the caller going on', () => {
-    const m = new TurnStateMachine(settings);
-    m.handle({ type: 'user_speech_start', atMs: 1000 });
-    m.handle({ type: 'user_speech_end', atMs: 1600 });
+    const m = finalDue();
     expect(reprompts(m.handle({ type: 'tick', atMs: 4000 }))).toBe(0);
     m.handle({ type: 'user_transcript', text: '', final: true, atMs: 4100 });
     m.handle({ type: 'user_speech_start', atMs: 4100 });
@@ -59,9 +65,7 @@ describe('TurnStateMachine: caller speech that no reply came of', () => {
   });
 
   it('asks again when the final has not come 5 s after repromptAfterMs (a stalled recogniser)', () => {
-    const m = new TurnStateMachine(settings);
-    m.handle({ type: 'user_speech_start', atMs: 1000 });
-    m.handle({ type: 'user_speech_end', atMs: 1600 });
+    const m = finalDue();
     expect(reprompts(m.handle({ type: 'tick', atMs: 8080 }))).toBe(0);
     expect(reprompts(m.handle({ type: 'tick', atMs: 8100 }))).toBe(1);
   });

@@ -6,6 +6,9 @@ export interface RepromptSettings {
   noInputRepromptMs?: number;
 }
 
+/** Caller speech came to nothing, or a question got no reply at all. */
+export type RepromptReason = 'speech_unanswered' | 'no_input';
+
 const DEFAULT_REPROMPT_AFTER_MS = 1500;
 const DEFAULT_NO_INPUT_REPROMPT_MS = 6000;
 /** Finals come 0.1-0.4 s after speech, up to ~3.3 s on a machine loaded 15-fold (README, bench:handoff). */
@@ -66,10 +69,12 @@ export class OwedReply {
     return this.#askedAtMs + (this.#settings.noInputRepromptMs ?? DEFAULT_NO_INPUT_REPROMPT_MS);
   }
 
-  /** The reprompt was asked for: it is the reply owed. */
-  reprompted(): void {
-    if (this.#speechEndMs === undefined) this.#noInputReprompts++;
+  /** The reprompt was asked for: it is the reply owed. Says which wait ran out. */
+  reprompted(): RepromptReason {
+    const reason = this.#speechEndMs === undefined ? 'no_input' : 'speech_unanswered';
+    if (reason === 'no_input') this.#noInputReprompts++;
     this.#speechEndMs = undefined;
     this.#askedAtMs = undefined;
+    return reason;
   }
 }

@@ -1,7 +1,7 @@
 import type { SttExpectation } from '@voiceroom/agent-core/stages';
 import type { AgentState } from '@voiceroom/protocol';
 import { type EndpointingBounds, endpointingDelayMs, judgedText } from './endpointing.ts';
-import { OwedReply, type RepromptSettings } from './OwedReply.ts';
+import { OwedReply, type RepromptReason, type RepromptSettings } from './OwedReply.ts';
 import { classifyOverlap, type Overlap } from './overlap.ts';
 
 /** The subset of AgentConfig['turn'] the state machine needs. */
@@ -52,8 +52,8 @@ export type TurnAction =
   | { type: 'interrupt' }
   /** The caller finished a turn: answer it. */
   | { type: 'commit_user_turn'; text: string; speechEndAtMs: number; finalAtMs: number }
-  /** The caller spoke and no reply came of it: say so and ask again. */
-  | { type: 'reprompt' };
+  /** The caller spoke and no reply came of it, or a question got no reply: say so and ask again. */
+  | { type: 'reprompt'; reason: RepromptReason };
 
 const MAX_PENDING_CHARS = 10_000;
 
@@ -360,8 +360,7 @@ export class TurnStateMachine {
     }
     const reprompt = this.#repromptDeadlineMs();
     if (reprompt !== undefined && nowMs >= reprompt) {
-      this.#owed.reprompted();
-      actions.push({ type: 'reprompt' });
+      actions.push({ type: 'reprompt', reason: this.#owed.reprompted() });
     }
   }
 

@@ -3,6 +3,7 @@ import type { AgentState } from '@voiceroom/protocol';
 import type { Clock } from './clock.ts';
 import { FrameProcessor } from './FrameProcessor.ts';
 import type { DownstreamFrame, UpstreamFrame } from './frames.ts';
+import type { RepromptReason } from './OwedReply.ts';
 import { type TurnAction, type TurnInput, type TurnSettings, TurnStateMachine } from './TurnStateMachine.ts';
 
 export interface TurnTakerOptions {
@@ -10,7 +11,7 @@ export interface TurnTakerOptions {
   clock: Clock;
   onState(state: AgentState): void;
   /** What to say when the caller spoke and no reply came of it (TurnAction reprompt); undefined: nothing. */
-  reprompt?: () => string | undefined;
+  reprompt?: (reason: RepromptReason) => string | undefined;
 }
 
 /**
@@ -26,7 +27,7 @@ export class TurnTaker extends FrameProcessor {
   readonly #machine: TurnStateMachine;
   readonly #clock: Clock;
   readonly #onState: (state: AgentState) => void;
-  readonly #reprompt: (() => string | undefined) | undefined;
+  readonly #reprompt: ((reason: RepromptReason) => string | undefined) | undefined;
   #streamNowMs = 0;
   /** Clock times of the latest end of caller speech and final transcript, for the turn's metrics. */
   #speechEndAtMs = 0;
@@ -156,7 +157,7 @@ export class TurnTaker extends FrameProcessor {
         if (this.#answering) this.#feed({ type: 'agent_turn_started', atMs: this.#streamNowMs });
         break;
       case 'reprompt': {
-        const text = this.#answering ? this.#reprompt?.() : undefined;
+        const text = this.#answering ? this.#reprompt?.(action.reason) : undefined;
         if (text) this.speak(text);
         break;
       }

@@ -130,9 +130,9 @@ export class VoicePipeline implements CallPipeline {
       clock: this.#clock,
       onState: (state) => this.#emit({ type: 'agent.state', roomId: options.roomId, state }),
       // deaf, the agent has said it cannot hear and asked for a person: asking again would contradict it
-      reprompt: () => {
+      reprompt: (reason) => {
         if (!this.#recovery.hearing) return undefined;
-        options.logger?.info({ roomId: options.roomId }, 'caller speech came to no reply: asking again');
+        options.logger?.info({ roomId: options.roomId, reason }, 'the caller got no reply: asking again');
         return repromptFor(this.#history.messages);
       },
     });

@@ -8,6 +8,8 @@ describe('OwedReply', () => {
     const o = owed();
     o.callerSpoke(1000);
     expect(o.deadlineMs(false)).toBe(2500);
+    expect(o.reprompted()).toBe('speech_unanswered');
+    o.callerSpoke(3000);
     o.agentAudioStarted();
     expect(o.deadlineMs(false)).toBeUndefined();
   });
@@ -24,7 +26,7 @@ describe('OwedReply', () => {
       o.agentTurnStarted();
       o.agentTurnEnded(10_000 * n, true);
       expect(o.deadlineMs(false)).toBe(10_000 * n + 6000);
-      o.reprompted();
+      expect(o.reprompted()).toBe('no_input');
     }
     o.agentTurnEnded(30_000, true);
     expect(o.deadlineMs(false)).toBeUndefined();

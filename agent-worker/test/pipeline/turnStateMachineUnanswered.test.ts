@@ -46,7 +46,9 @@ describe('TurnStateMachine: caller speech that no reply came of', () => {
     const m = spoke('');
     expect(m.nextDeadlineMs).toBe(3100);
     expect(reprompts(m.handle({ type: 'tick', atMs: 3080 }))).toBe(0);
-    expect(m.handle({ type: 'tick', atMs: 3100 })).toEqual([{ type: 'reprompt' }]);
+    expect(m.handle({ type: 'tick', atMs: 3100 })).toEqual([
+      { type: 'reprompt', reason: 'speech_unanswered' },
+    ]);
     // once: the reprompt is the reply
     expect(reprompts(m.handle({ type: 'tick', atMs: 9000 }))).toBe(0);
   });
@@ -84,7 +86,10 @@ describe('TurnStateMachine: caller speech that no reply came of', () => {
     };
     const silent = replying();
     expect(reprompts(silent.handle({ type: 'tick', atMs: 5000 }))).toBe(0); // still thinking
-    expect(silent.handle({ type: 'agent_turn_ended', atMs: 5100 })).toContainEqual({ type: 'reprompt' });
+    expect(silent.handle({ type: 'agent_turn_ended', atMs: 5100 })).toContainEqual({
+      type: 'reprompt',
+      reason: 'speech_unanswered',
+    });
 
     const answered = replying();
     answered.handle({ type: 'agent_audio_started', atMs: 2000 });
@@ -162,7 +167,7 @@ describe('TurnStateMachine: caller speech that no reply came of', () => {
     expect(m.nextDeadlineMs).toBe(17_000 + 4000);
     expect(m.handle({ type: 'tick', atMs: 18_000, speechOnset: true })).toEqual([]);
     expect(m.handle({ type: 'tick', atMs: 20_980, speechOnset: false })).toEqual([]);
-    expect(m.handle({ type: 'tick', atMs: 21_000 })).toEqual([{ type: 'reprompt' }]);
+    expect(m.handle({ type: 'tick', atMs: 21_000 })).toEqual([{ type: 'reprompt', reason: 'no_input' }]);
   });
 
   it('a reply that asks nothing is not followed up when the caller stays silent', () => {

@@ -36,10 +36,16 @@ export class StageRecovery {
   readonly #options: StageRecoveryOptions;
   readonly #providers: Record<StageKind, string>;
   readonly #tookOver = new Set<StageKind>();
+  #hearing = true;
 
   constructor(options: StageRecoveryOptions) {
     this.#options = options;
     this.#providers = { ...options.providers };
+  }
+
+  /** False once an input stage failed with nothing to take over: the caller's speech reaches no one. */
+  get hearing(): boolean {
+    return this.#hearing;
   }
 
   inputFailed<T extends Stage>(kind: 'vad' | 'stt', error: unknown, takeover: Takeover<T> | undefined): void {
@@ -78,6 +84,7 @@ export class StageRecovery {
 
   #cannotHear(kind: StageKind, provider: string, error: unknown): void {
     if (this.#options.closed()) return;
+    this.#hearing = false;
     this.#report(kind, provider, error, 'apology');
     this.#options.speak(CANNOT_HEAR_REPLY);
     const reason = kind === 'vad' ? 'speech detection failed' : 'speech recognition failed';

@@ -1,10 +1,11 @@
 import type { SttExpectation } from '@voiceroom/agent-core/stages';
 import type { AgentState } from '@voiceroom/protocol';
 import { type EndpointingBounds, endpointingDelayMs, judgedText } from './endpointing.ts';
+import { OwedReply, type RepromptReason, type RepromptSettings } from './OwedReply.ts';
 import { classifyOverlap, type Overlap } from './overlap.ts';
 
 /** The subset of AgentConfig['turn'] the state machine needs. */
-export interface TurnSettings extends EndpointingBounds {
+export interface TurnSettings extends EndpointingBounds, RepromptSettings {
   minInterruptionMs: number;
   minInterruptionWords: number;
   falseInterruptionTimeoutMs: number;
@@ -50,7 +51,9 @@ export type TurnAction =
   /** Real barge-in: cancel the agent turn. */
   | { type: 'interrupt' }
   /** The caller finished a turn: answer it. */
-  | { type: 'commit_user_turn'; text: string; speechEndAtMs: number; finalAtMs: number };
+  | { type: 'commit_user_turn'; text: string; speechEndAtMs: number; finalAtMs: number }
+  /** The caller spoke and no reply came of it, or a question got no reply: say so and ask again. */
+  | { type: 'reprompt'; reason: RepromptReason };
 
 const MAX_PENDING_CHARS = 10_000;
 
@@ -119,9 +122,16 @@ export class TurnStateMachine {
   #speechOnset = false;
   #interruptDeadlineMs: number | undefined;
   #resumeDeadlineMs: number | undefined;
+  readonly #owed: OwedReply;
+  /**
+   * What was taken for a backchannel over the agent's yes/no question as it played ("correct", "okay", a short "yes
+   * please"): the output went on, and once the question has been heard out it is the caller's answer.
+   */
+  #answerOverQuestion: string | undefined;
 
   constructor(settings: TurnSettings) {
     this.#settings = settings;
+    this.#owed = new OwedReply(settings);
   }
 
   get state(): AgentState {
@@ -138,9 +148,12 @@ export class TurnStateMachine {
   }
 
   get nextDeadlineMs(): number | undefined {
-    const deadlines = [this.#interruptDeadlineMs, this.#resumeDeadlineMs, this.#endpointDeadlineMs()].filter(
-      (d): d is number => d !== undefined,
-    );
+    const deadlines = [
+      this.#interruptDeadlineMs,
+      this.#resumeDeadlineMs,
+      this.#endpointDeadlineMs(),
+      this.#repromptDeadlineMs(),
+    ].filter((d): d is number => d !== undefined);
     return deadlines.length === 0 ? undefined : Math.min(...deadlines);
   }
 
@@ -158,11 +171,14 @@ export class TurnStateMachine {
         break;
       case 'agent_turn_started':
         this.#agentActive = true;
+        this.#owed.agentTurnStarted();
+        this.#answerOverQuestion = undefined;
         this.#clearPause();
         if (this.#userSpeaking) this.#startPause(this.#speechStartAtMs, actions);
         else this.#setState('thinking', actions);
         break;
       case 'agent_audio_started':
+        this.#owed.agentAudioStarted();
         if (this.#state === 'thinking') this.#setState('speaking', actions);
         else if (this.#state === 'paused') this.#stateBeforePause = 'speaking';
         break;
@@ -171,6 +187,9 @@ export class TurnStateMachine {
           this.#agentActive = false;
           this.#clearPause();
           this.#setState('listening', actions);
+          this.#owed.agentTurnEnded(input.atMs, this.#expecting !== undefined && this.#expecting !== 'open');
+          if (this.#answerOverQuestion) this.#addPending(this.#answerOverQuestion, undefined);
+          this.#answerOverQuestion = undefined;
         }
         break;
       case 'agent_asked':
@@ -186,6 +205,7 @@ export class TurnStateMachine {
 
   #onSpeechStart(atMs: number, actions: TurnAction[]): void {
     this.#userSpeaking = true;
+    this.#owed.callerStarted();
     this.#speechStartAtMs = atMs;
     this.#overAgent = this.#agentActive;
     this.#overAudio = this.#agentActive && this.#state === 'speaking';
@@ -209,7 +229,12 @@ export class TurnStateMachine {
     this.#userSpeaking = false;
     this.#speechEndAtMs = atMs;
     this.#awaitingFinal = true;
-    if (this.#state !== 'paused') return;
+    if (this.#state === 'paused') this.#pausedSpeechEnded(atMs, actions);
+    const spokeMs = atMs - this.#speechStartAtMs - this.#settings.vadPrefixMs;
+    if (!this.#agentActive && spokeMs >= this.#settings.minInterruptionMs) this.#owed.callerSpoke(atMs);
+  }
+
+  #pausedSpeechEnded(atMs: number, actions: TurnAction[]): void {
     const long = atMs - this.#speechStartAtMs >= this.#bargeInMs();
     if (long && (this.#overlap === 'speech' || this.#overlap === 'stop')) {
       this.#interrupt(actions);
@@ -247,14 +272,18 @@ export class TurnStateMachine {
     this.#finalAtMs = atMs;
     const lastPartial = this.#lastPartial;
     this.#lastPartial = undefined;
-    if (words > 0 && !backchannel) {
-      this.#pendingText = joinPause(this.#pendingText, text.trim()).slice(-MAX_PENDING_CHARS);
-      this.#endpointingDelayMs = endpointingDelayMs(
-        judgedText(this.#pendingText, lastPartial),
-        this.#settings,
-        this.#expecting,
-      );
-    }
+    if (words > 0 && !backchannel) this.#addPending(text, lastPartial);
+    else if (backchannel && this.#agentActive && this.#expecting === 'yesno')
+      this.#answerOverQuestion = text.trim();
+  }
+
+  #addPending(text: string, lastPartial: string | undefined): void {
+    this.#pendingText = joinPause(this.#pendingText, text.trim()).slice(-MAX_PENDING_CHARS);
+    this.#endpointingDelayMs = endpointingDelayMs(
+      judgedText(this.#pendingText, lastPartial),
+      this.#settings,
+      this.#expecting,
+    );
   }
 
   /** How long non-stop speech over the agent lasts before it is a barge-in rather than a backchannel. */
@@ -274,6 +303,7 @@ export class TurnStateMachine {
 
   #interrupt(actions: TurnAction[]): void {
     this.#clearPause();
+    this.#answerOverQuestion = undefined;
     this.#agentActive = false;
     actions.push({ type: 'interrupt' });
     this.#setState('listening', actions);
@@ -302,6 +332,13 @@ export class TurnStateMachine {
     return this.#speechEndAtMs + this.#endpointingDelayMs;
   }
 
+  /** The agent owes the caller a word (OwedReply), judged while nobody holds the floor and no turn is pending. */
+  #repromptDeadlineMs(): number | undefined {
+    if (this.#agentActive || this.#userSpeaking || this.#speechOnset || this.#pendingText !== '')
+      return undefined;
+    return this.#owed.deadlineMs(this.#awaitingFinal);
+  }
+
   #checkDeadlines(nowMs: number, actions: TurnAction[]): void {
     if (this.#interruptDeadlineMs !== undefined && nowMs >= this.#interruptDeadlineMs && this.#userSpeaking) {
       this.#durationMet = true;
@@ -320,6 +357,10 @@ export class TurnStateMachine {
         finalAtMs: this.#finalAtMs,
       });
       this.#pendingText = '';
+    }
+    const reprompt = this.#repromptDeadlineMs();
+    if (reprompt !== undefined && nowMs >= reprompt) {
+      actions.push({ type: 'reprompt', reason: this.#owed.reprompted() });
     }
   }
 

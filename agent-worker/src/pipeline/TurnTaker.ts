@@ -3,12 +3,15 @@ import type { AgentState } from '@voiceroom/protocol';
 import type { Clock } from './clock.ts';
 import { FrameProcessor } from './FrameProcessor.ts';
 import type { DownstreamFrame, UpstreamFrame } from './frames.ts';
+import type { RepromptReason } from './OwedReply.ts';
 import { type TurnAction, type TurnInput, type TurnSettings, TurnStateMachine } from './TurnStateMachine.ts';
 
 export interface TurnTakerOptions {
   settings: TurnSettings;
   clock: Clock;
   onState(state: AgentState): void;
+  /** What to say when the caller spoke and no reply came of it (TurnAction reprompt); undefined: nothing. */
+  reprompt?: (reason: RepromptReason) => string | undefined;
 }
 
 /**
@@ -24,6 +27,7 @@ export class TurnTaker extends FrameProcessor {
   readonly #machine: TurnStateMachine;
   readonly #clock: Clock;
   readonly #onState: (state: AgentState) => void;
+  readonly #reprompt: ((reason: RepromptReason) => string | undefined) | undefined;
   #streamNowMs = 0;
   /** Clock times of the latest end of caller speech and final transcript, for the turn's metrics. */
   #speechEndAtMs = 0;
@@ -38,6 +42,7 @@ export class TurnTaker extends FrameProcessor {
     this.#machine = new TurnStateMachine(options.settings);
     this.#clock = options.clock;
     this.#onState = options.onState;
+    this.#reprompt = options.reprompt;
   }
 
   get machine(): TurnStateMachine {
@@ -151,6 +156,11 @@ export class TurnTaker extends FrameProcessor {
         });
         if (this.#answering) this.#feed({ type: 'agent_turn_started', atMs: this.#streamNowMs });
         break;
+      case 'reprompt': {
+        const text = this.#answering ? this.#reprompt?.(action.reason) : undefined;
+        if (text) this.speak(text);
+        break;
+      }
     }
   }
 }

@@ -16,6 +16,7 @@ import {
   type SpeakSentences,
   type TurnTimings,
 } from './ReplyGenerator.ts';
+import { repromptFor } from './reprompt.ts';
 import { resumeCall } from './resumedCall.ts';
 import { SideVoice } from './SideVoice.ts';
 import { StageRecovery } from './StageRecovery.ts';
@@ -128,6 +129,12 @@ export class VoicePipeline implements CallPipeline {
       },
       clock: this.#clock,
       onState: (state) => this.#emit({ type: 'agent.state', roomId: options.roomId, state }),
+      // deaf, the agent has said it cannot hear and asked for a person: asking again would contradict it
+      reprompt: (reason) => {
+        if (!this.#recovery.hearing) return undefined;
+        options.logger?.info({ roomId: options.roomId, reason }, 'the caller got no reply: asking again');
+        return repromptFor(this.#history.messages);
+      },
     });
     this.#dialogSession = new CallbackOffer(options.dialog.createSession());
     this.#replies = new ReplyGenerator({

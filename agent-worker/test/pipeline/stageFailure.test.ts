@@ -43,6 +43,9 @@ describe('a stage failing mid-call', () => {
       const fed = h.stt.audioSamples;
       await h.run(600, 'speech');
       expect(h.stt.audioSamples).toBe(fed);
+      // nor is the caller, told a colleague is coming, asked to say it again
+      await h.run(10_000);
+      expect(h.of('transcript').filter((t) => t.speaker === 'agent' && t.final)).toHaveLength(spoken.length);
     },
   );
 

@@ -38,7 +38,7 @@ describe('TurnStateMachine', () => {
     const m = new TurnStateMachine(settings);
     m.handle({ type: 'user_speech_start', atMs: 0 });
     m.handle({ type: 'user_speech_end', atMs: 1000 });
-    expect(m.nextDeadlineMs).toBeUndefined(); // waiting for the final
+    expect(m.handle({ type: 'tick', atMs: 1100 })).toEqual([]); // waiting for the final
     m.handle({ type: 'user_transcript', text: 'two pizzas', final: true, atMs: 1120 });
     expect(m.nextDeadlineMs).toBe(1300);
     expect(m.handle({ type: 'tick', atMs: 1299 })).toEqual([]);

@@ -85,6 +85,16 @@ export const TurnConfigSchema = z.object({
   minInterruptionWords: z.number().int().min(0).max(20).default(0),
   /** After a pause for possible interruption with no words, resume the reply after this long. */
   falseInterruptionTimeoutMs: z.number().int().min(100).max(10_000).default(1500),
+  /**
+   * Caller speech that no reply came of (nothing recognised in it, or a reply that never spoke): this long after it
+   * ended, the agent apologises and asks its last question again rather than leave the caller in silence.
+   */
+  repromptAfterMs: z.number().int().min(500).max(30_000).default(1500),
+  /**
+   * The agent's turn ended on a question and no reply started for this long (the answer may have been too faint for
+   * the VAD): it apologises and asks again, twice in a row at most.
+   */
+  noInputRepromptMs: z.number().int().min(1000).max(60_000).default(6000),
 });
 
 export const HandoffConfigSchema = z.object({

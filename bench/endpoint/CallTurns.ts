@@ -8,9 +8,12 @@
  * of the line's pauses (the agent would answer half the line: a cut-off) shows, with what had been said then.
  */
 import type { SttEvent, SttExpectation, SttStream, VadStream } from '@voiceroom/agent-core/stages';
-import type { AgentConfig } from '@voiceroom/protocol';
 import { type Completeness, completeness } from '../../agent-worker/src/pipeline/endpointing.ts';
-import { type TurnAction, TurnStateMachine } from '../../agent-worker/src/pipeline/TurnStateMachine.ts';
+import {
+  type TurnAction,
+  type TurnSettings,
+  TurnStateMachine,
+} from '../../agent-worker/src/pipeline/TurnStateMachine.ts';
 
 const SAMPLES_PER_MS = 16;
 const FRAME_SAMPLES = 320;
@@ -52,27 +55,23 @@ export class CallTurns {
   readonly #vad: VadStream;
   readonly #stt: SttStream;
   readonly #events: AsyncIterator<SttEvent>;
-  readonly #config: AgentConfig;
+  readonly #settings: TurnSettings;
   readonly #decodeMs: number;
   /** Samples fed so far: the caller's stream clock. */
   #samples = 0;
 
-  constructor(vad: VadStream, stt: SttStream, config: AgentConfig, decodeMs: number) {
+  /** `settings`: the agent's turn-taking, as VoicePipeline gives them to its TurnTaker. */
+  constructor(vad: VadStream, stt: SttStream, settings: TurnSettings, decodeMs: number) {
     this.#vad = vad;
     this.#stt = stt;
     this.#events = stt[Symbol.asyncIterator]();
-    this.#config = config;
+    this.#settings = settings;
     this.#decodeMs = decodeMs;
   }
 
   /** Plays `line` after the agent asked for `expecting`; resolves once it and the silence after it are through. */
   async play(line: LineAudio, expecting: SttExpectation): Promise<LineTurns> {
-    const { turn, vad } = this.#config;
-    const machine = new TurnStateMachine({
-      ...turn,
-      vadHangoverMs: vad.minSilenceMs,
-      vadPrefixMs: vad.prefixPaddingMs,
-    });
+    const machine = new TurnStateMachine(this.#settings);
     const originMs = this.#samples / SAMPLES_PER_MS;
     const played: PlayedLine = { audio: line, expecting, originMs };
     const pcm = new Int16Array(line.pcm.length + AFTER_LINE_MS * SAMPLES_PER_MS);

@@ -59,7 +59,12 @@ async function main(): Promise<void> {
       const bed = callNoiseBed(conversation, dir);
       const stream = stt.createStream();
       const vadStream = vad.createStream();
-      const turns = new CallTurns(vadStream, stream, config, decodeMs);
+      const settings = {
+        ...config.turn,
+        vadHangoverMs: config.vad.minSilenceMs,
+        vadPrefixMs: config.vad.prefixPaddingMs,
+      };
+      const turns = new CallTurns(vadStream, stream, settings, decodeMs);
       const session = dialog.createSession();
       const record = await runDialogCall(conversation, {
         session,

@@ -27,6 +27,11 @@ export interface CallerAudio {
   speechEndMs: number;
 }
 
+/** A rendered utterance: its audio, and where each of its spoken pieces is in it (ms; its pauses lie between). */
+export interface UtteranceAudio extends CallerAudio {
+  piecesMs: { startMs: number; endMs: number }[];
+}
+
 let counter = 0;
 
 async function toPcm(file: string, dir: string): Promise<Int16Array> {
@@ -210,12 +215,18 @@ export async function renderUtterance(
   noise: NoiseBed,
   dir: string,
   noiseTailMs = 0,
-): Promise<CallerAudio> {
+): Promise<UtteranceAudio> {
   const pieces = await Promise.all(utterance.segments.map((s) => synthesize(s, voice, wpm, dir)));
   const parts = pieces.flatMap((p, i) =>
     i < pieces.length - 1 ? [p, silence(utterance.pausesMs[i] ?? 0)] : [p],
   );
   const speech = concat(parts);
   const audio = await noise.mix(concat([speech, silence(noiseTailMs)]));
-  return { ...audio, speechEndMs: audio.speechEndMs - noiseTailMs };
+  const piecesMs: UtteranceAudio['piecesMs'] = [];
+  let at = audio.speechStartMs;
+  for (const [i, p] of pieces.entries()) {
+    piecesMs.push({ startMs: at, endMs: at + (p.length * 1000) / RATE });
+    at += ((p.length + silence(utterance.pausesMs[i] ?? 0).length) * 1000) / RATE;
+  }
+  return { ...audio, speechEndMs: audio.speechEndMs - noiseTailMs, piecesMs };
 }

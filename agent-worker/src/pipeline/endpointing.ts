@@ -4,9 +4,11 @@
  * wait, so a natural pause is not cut; a complete short answer ("yes", "that's all", "thanks") the shortest, so
  * the reply comes sooner; anything else the configured delay. A lone "yes", "no" or "okay" is complete only as the
  * answer to a yes/no question: elsewhere ("Anything else?" "No, ... that's everything"; "Okay, ... I'd like") callers
- * go on after it, and cutting there made the agent answer half a sentence. An answer to "Can I get a name?" or
- * "What's the address?" gets the longest wait too unless closed ("..., thanks"): in bench:robustness 5 of 7 cut-offs
- * were a name or an address followed, after a 400-850 ms pause, by the next detail.
+ * go on after it, and cutting there made the agent answer half a sentence, so it waits as unfinished (as do other
+ * lead-ins: "actually", "well", "um"). An answer to "Can I get a name?" or "What's the address?" gets the longest
+ * wait too unless closed ("..., thanks"): in bench:robustness 5 of 7 cut-offs were a name or an address followed,
+ * after a 400-850 ms pause, by the next detail; so does a phone number still short of its ten digits. A whole phone
+ * number is the end of those details: answered sooner, not after the longest wait.
  */
 import type { SttExpectation } from '@voiceroom/agent-core/stages';
 
@@ -65,6 +67,11 @@ const CONTINUATIONS = new Set([
   'address',
   'dash',
   'oh',
+  // a subject with its verb still to come ("sorry, i ... need", "i'd ... like")
+  'i',
+  'id',
+  'ill',
+  'im',
 ]);
 
 /** Words after which a single number is the start of a longer one ("is twelve", "at one"). */
@@ -74,9 +81,20 @@ const BEFORE_A_NUMBER = new Set(['is', 'at', 'on', 'and', 'um', 'uh', 'dash']);
 const OPENERS =
   /^((yes|yeah|oh) )?(hello|hi|hey|hi there|hello there|good (morning|afternoon|evening)|great)$/;
 
+/**
+ * Words that only lead into what the caller is about to say ("Okay. ... I'd like", "No, ... that's everything",
+ * "Actually, ... make it two"): a turn of nothing else answers no question but a yes/no one.
+ */
+const LEAD_INS = new Set(
+  'yes yeah yep yup sure okay ok right correct exactly perfect absolutely no nope nah alright well so actually hmm um uh oh wait sorry'.split(
+    ' ',
+  ),
+);
+
 /** Whole answers that are complete on their own. */
 const COMPLETE_ANSWERS = [
-  /^(yes|yeah|yep|yup|sure|okay|ok|correct|right|exactly|perfect|absolutely)( (please|thanks|thank you|thats right|that is right|thats correct|go ahead))?$/,
+  /^(yes|yeah|yep|yup|sure|okay|ok|alright|correct|right|exactly|perfect|absolutely)( (please|thanks|thank you|thats right|that is right|thats correct|go ahead))?$/,
+  /^(that )?sounds (good|great|right|perfect)( thanks| thank you)?$/,
   /^(no|nope|nah)( (thanks|thank you|thats all|thats it|thats everything))?$/,
   /^(no )?(thats|that is|thatll be) (all|it|everything|right|correct)( thanks| thank you)?$/,
   /^(thanks|thank you)( very much| so much)?$/,
@@ -85,14 +103,13 @@ const COMPLETE_ANSWERS = [
   // person"): the handoff should not wait on the longer delay.
   /\b(talk|speak|want|need|get me|transfer me|connect me)\b.*\b(person|human|manager|representative|someone)$/,
 ];
-/** One word that answers a yes/no question, and often starts a longer answer to anything else. */
-const LONE_ANSWER =
-  /^(yes|yeah|yep|yup|sure|okay|ok|right|correct|exactly|perfect|absolutely|no|nope|nah|alright)$/;
 /**
  * Questions whose answers callers often carry on after a pause with the next detail ("my name is Sean Wagner, …
  * and the address is ..."; "12 Oak Street, … my number is ..."; a name spelled first name, pause, last name).
  */
 const DETAIL_QUESTIONS: ReadonlySet<SttExpectation> = new Set(['name', 'address']);
+/** A phone number is whole at this many digits (a North American one: area code and number). */
+const PHONE_DIGITS = 10;
 /** Endings that close a request. */
 const CLOSING = /\b(please|thanks|thank you|thats all|thats it|thats everything)$/;
 
@@ -106,6 +123,34 @@ const MAX_CHARS = 200;
 
 const isNumber = (w: string) => /^\d+$/.test(w) || NUMBER_WORDS.has(w);
 
+const DIGITS = new Set('zero oh one two three four five six seven eight nine'.split(' '));
+const TEENS_AND_TENS = /^(ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)$/;
+
+/**
+ * How many digits the number the words end on has, as a phone number is said: digit by digit ("four one five"),
+ * in pairs ("fifty five", "twenty one"), "double five", "five hundred".
+ */
+function trailingDigits(words: readonly string[]): number {
+  let start = words.length;
+  while (start > 0 && isNumber(words[start - 1] as string)) start--;
+  let digits = 0;
+  for (let i = start; i < words.length; i++) {
+    const w = words[i] as string;
+    if (/^\d+$/.test(w)) digits += w.length;
+    else if (DIGITS.has(w)) digits += 1;
+    else if (w === 'double' || w === 'triple') digits += w === 'double' ? 1 : 2;
+    // "eight hundred", "four thousand"; within a longer number ("two hundred seventy") the words after count
+    else if (w === 'hundred' || w === 'thousand')
+      digits += isNumber(words[i + 1] ?? '') ? 0 : w === 'hundred' ? 2 : 3;
+    else if (TEENS_AND_TENS.test(w)) {
+      digits += 2;
+      // "twenty one": the tens take the digit after them
+      if (DIGITS.has(words[i + 1] ?? '') && words[i + 1] !== 'zero' && words[i + 1] !== 'oh') i++;
+    }
+  }
+  return digits;
+}
+
 /** `expecting`: what the agent's last question asked for (undefined before it asked anything). */
 export function completeness(text: string, expecting?: SttExpectation): Completeness {
   const normal = text
@@ -118,14 +163,19 @@ export function completeness(text: string, expecting?: SttExpectation): Complete
   if (normal === '') return 'unknown';
   const words = normal.split(' ');
   const last = words.at(-1) ?? '';
+  // a whole phone number (even one ending in "oh") ends the caller's details, whatever was asked
+  if (trailingDigits(words) >= PHONE_DIGITS) return 'complete';
   if (CONTINUATIONS.has(last) || OPENERS.test(normal)) return 'incomplete';
   // "five five five one", "one twenty", "my address is twelve": a phone or house number still being said.
   const previous = words.at(-2) ?? '';
   if (isNumber(last) && (isNumber(previous) || BEFORE_A_NUMBER.has(previous))) return 'incomplete';
-  if (LONE_ANSWER.test(normal) && expecting !== undefined && expecting !== 'yesno') return 'unknown';
-  if (COMPLETE_ANSWERS.some((p) => p.test(normal)) || CLOSING.test(normal)) return 'complete';
-  if (expecting !== undefined && DETAIL_QUESTIONS.has(expecting) && !LONE_ANSWER.test(normal))
+  if (expecting !== undefined && expecting !== 'yesno' && words.every((w) => LEAD_INS.has(w)))
     return 'incomplete';
+  if (COMPLETE_ANSWERS.some((p) => p.test(normal)) || CLOSING.test(normal)) return 'complete';
+  if (expecting !== undefined && DETAIL_QUESTIONS.has(expecting)) return 'incomplete';
+  // Asked for a phone number, digits short of a whole one: the rest follows after a pause between groups (which the
+  // recogniser may have made into other words).
+  if (expecting === 'phone' && words.some(isNumber)) return 'incomplete';
   return 'unknown';
 }
 

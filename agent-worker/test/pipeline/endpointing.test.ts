@@ -32,6 +32,7 @@ describe('endpointing policy', () => {
     'thats it',
     'two cokes please',
     'thank you',
+    'sounds good',
     'I want to talk to a person.',
     'can I speak with a manager',
     'let me talk to someone',
@@ -41,13 +42,57 @@ describe('endpointing policy', () => {
     expect(endpointingDelayMs(text, bounds)).toBe(200);
   });
 
-  it('takes a lone yes or no as complete only as the answer to a yes/no question', () => {
-    for (const word of ['no', 'yeah', 'okay', 'yes']) {
+  it('takes a lone yes or no as complete only as the answer to a yes/no question, elsewhere as a lead-in', () => {
+    for (const word of ['no', 'yeah', 'okay', 'yes', 'Alright.']) {
       expect(endpointingDelayMs(word, bounds, 'yesno')).toBe(200);
-      expect(endpointingDelayMs(word, bounds, 'order')).toBe(300);
-      expect(endpointingDelayMs(word, bounds, 'name')).toBe(300);
+      expect(endpointingDelayMs(word, bounds, 'order')).toBe(1000);
+      expect(endpointingDelayMs(word, bounds, 'name')).toBe(1000);
     }
     expect(endpointingDelayMs("no that's all", bounds, 'order')).toBe(200);
+  });
+
+  it.each(['actually', 'okay so', 'um no', 'well'])(
+    'waits longest after %j, a lead-in alone, when the agent asked for anything but a yes or no',
+    (text) => {
+      expect(endpointingDelayMs(text, bounds, 'order')).toBe(1000);
+      expect(endpointingDelayMs(`${text} make it two`, bounds, 'order')).toBe(300);
+    },
+  );
+
+  it.each(['sorry i', "yes i'd", "i'll"])(
+    'waits longest after %j: a subject with its verb to come',
+    (text) => {
+      expect(endpointingDelayMs(text, bounds, 'order')).toBe(1000);
+    },
+  );
+
+  it.each([
+    'my number is four one five five five five zero one four two',
+    'four one five, five five five, oh one four oh',
+    '415 555 0142',
+    'four one five five five five twenty one forty',
+    'it is twelve oak street, my phone number is six one seven, double five, five zero four oh seven',
+  ])('replies sooner after the whole phone number %j, whatever was asked', (text) => {
+    for (const slot of ['phone', 'name', 'address', 'order'] as const)
+      expect(endpointingDelayMs(text, bounds, slot)).toBe(200);
+  });
+
+  it.each([
+    'my number is four one five, five five five',
+    'six one seven five five five zero four oh',
+    "michael three one eight one, i'd like five",
+  ])('asked for a phone number, waits longest after %j: digits short of a whole one', (text) => {
+    expect(endpointingDelayMs(text, bounds, 'phone')).toBe(1000);
+  });
+
+  it('asked for a phone number, keeps the configured delay for an answer without a number', () => {
+    expect(endpointingDelayMs('no, remove the caesar salad', bounds, 'phone')).toBe(300);
+  });
+
+  it('does not take a house number for a phone number', () => {
+    expect(endpointingDelayMs('my address is four thousand six hundred twenty two', bounds, 'order')).toBe(
+      1000,
+    );
   });
 
   it.each([

@@ -1,0 +1,161 @@
+/**
+ * The live path's end of turn, offline: one call's caller lines, as rendered for the robustness caller, go in 20 ms
+ * frames through the agent's VAD (one stream per call, as the gate learns the room), the VAD's speech to the
+ * recogniser (one stream per call, an utterance per VAD segment, listening for what the agent asked), and the VAD's
+ * and recogniser's events to the real TurnStateMachine, on the caller's stream clock as TurnTaker feeds it. A final
+ * reaches the machine `decodeMs` after the VAD ended its segment (the recogniser's decode, measured ~70-100 ms live).
+ * Per line: when the machine ended the caller's turn against when the speech really ended, so a turn ended in one
+ * of the line's pauses (the agent would answer half the line: a cut-off) shows, with what had been said then.
+ */
+import type { SttEvent, SttExpectation, SttStream, VadStream } from '@voiceroom/agent-core/stages';
+import { type Completeness, completeness } from '../../agent-worker/src/pipeline/endpointing.ts';
+import {
+  type TurnAction,
+  type TurnSettings,
+  TurnStateMachine,
+} from '../../agent-worker/src/pipeline/TurnStateMachine.ts';
+
+const SAMPLES_PER_MS = 16;
+const FRAME_SAMPLES = 320;
+/** Silence after each line: past the longest wait, and a gap before the next line. */
+const AFTER_LINE_MS = 2_000;
+
+/** A caller line at 16 kHz, with where its spoken pieces are (the pauses lie between them). */
+export interface LineAudio {
+  pcm: Int16Array;
+  piecesMs: readonly { startMs: number; endMs: number }[];
+}
+
+export interface TurnEnd {
+  /** When the machine ended the turn, after the line's speech really ended (negative: in the middle of it). */
+  afterSpeechMs: number;
+  text: string;
+  judged: Completeness;
+  /**
+   * When the turn ended before the line did: after which of its pieces (0: in the pause after the first; -1: inside
+   * the first piece, which the VAD split).
+   */
+  inPause?: number;
+}
+
+export interface LineTurns {
+  /** The recogniser's final per VAD segment of the line, with its last partial. */
+  finals: { text: string; confidence: number; alternatives: readonly string[]; partial?: string }[];
+  ends: TurnEnd[];
+}
+
+interface PlayedLine {
+  audio: LineAudio;
+  expecting: SttExpectation;
+  /** The caller's stream time where the line's audio starts. */
+  originMs: number;
+}
+
+export class CallTurns {
+  readonly #vad: VadStream;
+  readonly #stt: SttStream;
+  readonly #events: AsyncIterator<SttEvent>;
+  readonly #settings: TurnSettings;
+  readonly #decodeMs: number;
+  /** Samples fed so far: the caller's stream clock. */
+  #samples = 0;
+
+  /** `settings`: the agent's turn-taking, as VoicePipeline gives them to its TurnTaker. */
+  constructor(vad: VadStream, stt: SttStream, settings: TurnSettings, decodeMs: number) {
+    this.#vad = vad;
+    this.#stt = stt;
+    this.#events = stt[Symbol.asyncIterator]();
+    this.#settings = settings;
+    this.#decodeMs = decodeMs;
+  }
+
+  /** Plays `line` after the agent asked for `expecting`; resolves once it and the silence after it are through. */
+  async play(line: LineAudio, expecting: SttExpectation): Promise<LineTurns> {
+    const machine = new TurnStateMachine(this.#settings);
+    const originMs = this.#samples / SAMPLES_PER_MS;
+    const played: PlayedLine = { audio: line, expecting, originMs };
+    const pcm = new Int16Array(line.pcm.length + AFTER_LINE_MS * SAMPLES_PER_MS);
+    pcm.set(line.pcm);
+    const finals: LineTurns['finals'] = [];
+    const ends: TurnEnd[] = [];
+    const due: { atMs: number; text: string; partial?: string }[] = [];
+    const take = (actions: readonly TurnAction[], atMs: number) => {
+      for (const a of actions) if (a.type === 'commit_user_turn') ends.push(this.#end(a.text, atMs, played));
+    };
+    this.#stt.expect?.(expecting);
+    take(machine.handle({ type: 'agent_asked', expecting, atMs: originMs }), originMs);
+    let speechFrom: number | undefined;
+    for (let at = 0; at < pcm.length; at += FRAME_SAMPLES) {
+      const frame = pcm.subarray(at, at + FRAME_SAMPLES);
+      const frameStart = this.#samples;
+      this.#samples += frame.length;
+      const nowMs = this.#samples / SAMPLES_PER_MS;
+      for (const e of this.#vad.push(frame)) {
+        if (e.type === 'speech_start') {
+          speechFrom = Math.max(e.atMs * SAMPLES_PER_MS - (frameStart - at), 0);
+          take(machine.handle({ type: 'user_speech_start', atMs: e.atMs }), e.atMs);
+        } else if (speechFrom !== undefined) {
+          this.#stt.pushAudio(pcm.slice(speechFrom, at + frame.length));
+          speechFrom = undefined;
+          this.#stt.endUtterance();
+          take(machine.handle({ type: 'user_speech_end', atMs: e.atMs }), e.atMs);
+          const heard = await this.#final();
+          if (heard.text.trim()) finals.push(heard);
+          due.push({ atMs: nowMs + this.#decodeMs, ...heard });
+        }
+      }
+      if (speechFrom !== undefined) {
+        this.#stt.pushAudio(pcm.slice(speechFrom, at + frame.length));
+        speechFrom = at + frame.length;
+      }
+      while (due[0] && due[0].atMs <= nowMs) {
+        const d = due.shift() as (typeof due)[number];
+        if (d.partial)
+          take(
+            machine.handle({ type: 'user_transcript', text: d.partial, final: false, atMs: nowMs }),
+            nowMs,
+          );
+        take(machine.handle({ type: 'user_transcript', text: d.text, final: true, atMs: nowMs }), nowMs);
+      }
+      const onset = speechFrom === undefined && this.#vad.onset === true;
+      take(machine.handle({ type: 'tick', atMs: nowMs, speechOnset: onset }), nowMs);
+    }
+    return { finals, ends };
+  }
+
+  /** The recogniser's final for the utterance just ended, with its last partial. */
+  async #final(): Promise<{
+    text: string;
+    confidence: number;
+    alternatives: readonly string[];
+    partial?: string;
+  }> {
+    let partial: string | undefined;
+    for (let r = await this.#events.next(); !r.done; r = await this.#events.next()) {
+      const event = r.value;
+      if (event.type === 'partial') partial = event.text;
+      else
+        return {
+          text: event.text,
+          confidence: event.confidence,
+          alternatives: event.alternatives ?? [],
+          ...(partial ? { partial } : {}),
+        };
+    }
+    throw new Error('the recognition stream ended without a final');
+  }
+
+  #end(text: string, atMs: number, line: PlayedLine): TurnEnd {
+    const inLine = atMs - line.originMs;
+    const pieces = line.audio.piecesMs;
+    const afterSpeechMs = Math.round(inLine - (pieces.at(-1)?.endMs ?? 0));
+    // the pause after the last piece said before the turn ended (-1: the turn ended inside the first piece)
+    const pause = pieces.filter((p) => p.endMs <= inLine).length - 1;
+    return {
+      afterSpeechMs,
+      text,
+      judged: completeness(text, line.expecting),
+      ...(afterSpeechMs < 0 ? { inPause: pause } : {}),
+    };
+  }
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { LevelVad, ScriptedStt } from '../../../agent-worker/test/pipeline/doubles.ts';
+import { CallTurns, type LineAudio } from '../../../bench/endpoint/CallTurns.ts';
+
+const settings = {
+  endpointingDelayMs: 300,
+  minEndpointingDelayMs: 200,
+  maxEndpointingDelayMs: 1000,
+  minInterruptionMs: 300,
+  minInterruptionWords: 0,
+  falseInterruptionTimeoutMs: 1500,
+  vadHangoverMs: 200,
+  vadPrefixMs: 0,
+};
+
+/** Speech (the level VAD's 4000) for each piece's ms, with the pauses between them in silence. */
+function line(piecesMs: readonly number[], pausesMs: readonly number[]): LineAudio {
+  const spans: { startMs: number; endMs: number }[] = [];
+  let at = 0;
+  for (const [i, ms] of piecesMs.entries()) {
+    spans.push({ startMs: at, endMs: at + ms });
+    at += ms + (pausesMs[i] ?? 0);
+  }
+  const pcm = new Int16Array(at * 16);
+  for (const s of spans) pcm.fill(4000, s.startMs * 16, s.endMs * 16);
+  return { pcm, piecesMs: spans };
+}
+
+function call(...heard: string[]): CallTurns {
+  const stt = new ScriptedStt();
+  stt.utterances.push(...heard);
+  return new CallTurns(new LevelVad(200).createStream(), stt.createStream(), settings, 90);
+}
+
+describe('the end of turn of a caller line, offline', () => {
+  it('ends the turn in the pause after a piece that sounds finished, and says which pause', async () => {
+    const turns = await call('two cokes', 'and a salad').play(line([600, 500], [700]), 'order');
+    expect(turns.finals.map((f) => f.text)).toEqual(['two cokes', 'and a salad']);
+    expect(turns.ends[0]).toMatchObject({ text: 'two cokes', judged: 'unknown', inPause: 0 });
+    expect(turns.ends[0]?.afterSpeechMs).toBeLessThan(0);
+    expect(turns.ends[1]?.text).toBe('and a salad');
+  });
+
+  it('keeps one turn over the pause after an unfinished piece, ended after the speech', async () => {
+    const turns = await call('two cokes and', 'a salad').play(line([600, 500], [700]), 'order');
+    expect(turns.ends).toHaveLength(1);
+    expect(turns.ends[0]).toMatchObject({ text: 'two cokes and, a salad' });
+    // the VAD's 200 ms, the final's 90 ms after it and the 300 ms delay from the speech's end
+    expect(turns.ends[0]?.afterSpeechMs).toBeGreaterThanOrEqual(300);
+    expect(turns.ends[0]?.afterSpeechMs).toBeLessThan(400);
+  });
+
+  it('judges the answer against what the agent asked for', async () => {
+    const turns = await call('my name is maria lopez').play(line([900], []), 'name');
+    expect(turns.ends[0]).toMatchObject({ judged: 'incomplete' });
+    expect(turns.ends[0]?.afterSpeechMs).toBeGreaterThanOrEqual(1000);
+  });
+});

@@ -83,10 +83,11 @@ export function countWords(text: string): number {
  *
  * A backchannel over the agent ("yeah", "uh huh", "okay") is not a barge-in either: while the transcript so far is
  * only backchannel words, the duration rule waits for the final, and a backchannel final resumes the output and is
- * not a caller turn. "Wait", "no", "stop" interrupt as soon as a partial has them; any other word as before. Over
- * audible agent speech, speech that ends within backchannelMaxMs is a backchannel too whatever its words (the
- * recogniser often makes "mm hmm" into other words); the output stays paused meanwhile, so a real barge-in is still
- * heard to stop at once.
+ * not a caller turn; other words after that interrupt if the speech is still going a VAD hangover later. Once the
+ * speech has ended, its final decides, not the partials before it. "Wait", "no", "stop" interrupt as soon as a
+ * partial has them. Over audible agent speech, speech that ends within backchannelMaxMs is a backchannel too
+ * whatever its words (the recogniser often makes "mm hmm" into other words); the output stays paused meanwhile, so
+ * a real barge-in is still heard to stop at once.
  * Nor does the duration rule decide while nothing is recognised yet (the recogniser lags the VAD, most under load):
  * the output stays paused, so the caller hears the agent stop either way, and the first words decide; speech with
  * no words for falseInterruptionTimeoutMs is a barge-in after all.
@@ -164,7 +165,7 @@ export class TurnStateMachine {
         this.#onSpeechStart(input.atMs, actions);
         break;
       case 'user_speech_end':
-        this.#onSpeechEnd(input.atMs, actions);
+        this.#onSpeechEnd(input.atMs);
         break;
       case 'user_transcript':
         this.#onTranscript(input.text, input.final, input.atMs, actions);
@@ -224,26 +225,20 @@ export class TurnStateMachine {
     this.#resumeDeadlineMs = undefined;
   }
 
-  #onSpeechEnd(atMs: number, actions: TurnAction[]): void {
+  #onSpeechEnd(atMs: number): void {
     if (!this.#userSpeaking) return;
     this.#userSpeaking = false;
     this.#speechEndAtMs = atMs;
     this.#awaitingFinal = true;
-    if (this.#state === 'paused') this.#pausedSpeechEnded(atMs, actions);
     const spokeMs = atMs - this.#speechStartAtMs - this.#settings.vadPrefixMs;
     if (!this.#agentActive && spokeMs >= this.#settings.minInterruptionMs) this.#owed.callerSpoke(atMs);
-  }
-
-  #pausedSpeechEnded(atMs: number, actions: TurnAction[]): void {
-    const long = atMs - this.#speechStartAtMs >= this.#bargeInMs();
-    if (long && (this.#overlap === 'speech' || this.#overlap === 'stop')) {
-      this.#interrupt(actions);
-      return;
-    }
-    // Nothing recognised yet, or a backchannel: the final decides; without one, the output resumes.
+    if (this.#state !== 'paused') return;
+    // The output is paused already, so waiting for the final costs the caller nothing, and the final often differs
+    // from the partials before it ("can i get" -> "uh huh", words -> nothing): it decides. Without one in time, the
+    // last partial does (#onNoFinal).
     this.#interruptDeadlineMs = undefined;
     this.#resumeDeadlineMs =
-      (long ? atMs : this.#speechStartAtMs) + this.#settings.falseInterruptionTimeoutMs;
+      (this.#longSpeech() ? atMs : this.#speechStartAtMs) + this.#settings.falseInterruptionTimeoutMs;
   }
 
   #onTranscript(text: string, final: boolean, atMs: number, actions: TurnAction[]): void {
@@ -254,14 +249,17 @@ export class TurnStateMachine {
       this.#overAgent &&
       (overlap === 'backchannel' || (overlap === 'speech' && !wordRule && this.#shortOverSpeech(atMs)));
     if (this.#state === 'paused') {
-      // Past the duration rule only because it was a backchannel (or nothing) so far: any other word now is a barge-in.
-      const deferred = this.#durationMet && this.#userSpeaking;
-      if (
-        overlap === 'stop' ||
-        (!backchannel && (wordRule || (final && words > 0) || (deferred && overlap === 'speech')))
-      )
+      if (overlap === 'stop' || (!backchannel && (wordRule || (final && words > 0))))
         this.#interrupt(actions);
       else if (final && !this.#userSpeaking) this.#resume(actions);
+      // Past the duration rule only because it was a backchannel (or nothing) so far: other words now are a barge-in
+      // once the speech is still going a VAD hangover later. Speech that had already ended (the VAD reports it that
+      // late) was the backchannel, and its tail noise or the recogniser's guess at it: its final decides.
+      else if (this.#durationMet && this.#userSpeaking && overlap === 'speech')
+        this.#interruptDeadlineMs = Math.min(
+          this.#interruptDeadlineMs ?? Number.POSITIVE_INFINITY,
+          atMs + this.#settings.vadHangoverMs,
+        );
     }
     this.#overlap = overlap;
     if (!final) {
@@ -295,10 +293,21 @@ export class TurnStateMachine {
     );
   }
 
+  /** The caller's speech over the agent ended having lasted long enough for a barge-in. */
+  #longSpeech(): boolean {
+    return this.#speechEndAtMs - this.#speechStartAtMs >= this.#bargeInMs();
+  }
+
   /** The caller's speech over the agent's audible reply ended (or is still) shorter than a sentence. */
   #shortOverSpeech(nowMs: number): boolean {
     const end = this.#userSpeaking ? nowMs : this.#speechEndAtMs;
     return this.#overAudio && end - this.#speechStartAtMs < this.#bargeInMs();
+  }
+
+  /** The paused speech ended and no final came in time: long speech with words is a barge-in, anything else not. */
+  #onNoFinal(actions: TurnAction[]): void {
+    if (this.#longSpeech() && this.#overlap === 'speech') this.#interrupt(actions);
+    else this.#resume(actions);
   }
 
   #interrupt(actions: TurnAction[]): void {
@@ -347,7 +356,7 @@ export class TurnStateMachine {
       else if (this.#overlap === 'none' && nowMs < wordless) this.#interruptDeadlineMs = wordless;
       else this.#interrupt(actions);
     }
-    if (this.#resumeDeadlineMs !== undefined && nowMs >= this.#resumeDeadlineMs) this.#resume(actions);
+    if (this.#resumeDeadlineMs !== undefined && nowMs >= this.#resumeDeadlineMs) this.#onNoFinal(actions);
     const endpoint = this.#endpointDeadlineMs();
     if (endpoint !== undefined && nowMs >= endpoint) {
       actions.push({

@@ -1,28 +1,7 @@
 import { findName, tokenize } from '@voiceroom/agent-core/nlu';
 import { describe, expect, it } from 'vitest';
-import { countWords, type TurnAction, TurnStateMachine } from '../../src/pipeline/TurnStateMachine.ts';
-
-const settings = {
-  endpointingDelayMs: 300,
-  minInterruptionMs: 300,
-  minInterruptionWords: 0,
-  falseInterruptionTimeoutMs: 1500,
-  vadHangoverMs: 250,
-  vadPrefixMs: 0,
-  // the minInterruptionMs rule alone; the longer default for speech over audible replies is tested on its own
-  backchannelMaxMs: 300,
-};
-
-const types = (actions: TurnAction[]) =>
-  actions.map((a) => (a.type === 'state' ? `state:${a.state}` : a.type));
-
-/** A machine whose agent is speaking a reply since t=0. */
-function speakingMachine(overrides: Partial<typeof settings> = {}) {
-  const m = new TurnStateMachine({ ...settings, ...overrides });
-  m.handle({ type: 'agent_turn_started', atMs: 0 });
-  m.handle({ type: 'agent_audio_started', atMs: 100 });
-  return m;
-}
+import { countWords, TurnStateMachine } from '../../src/pipeline/TurnStateMachine.ts';
+import { turnSettings as settings, speakingMachine, actionTypes as types } from './turnMachine.ts';
 
 /** A listening machine whose caller said "two pizzas" from 0 to 1000 ms, its final in at 1120: the delay runs. */
 function saidTwoPizzas() {
@@ -144,13 +123,51 @@ describe('TurnStateMachine', () => {
     expect(types(m.handle({ type: 'tick', atMs: 2550 }))).toEqual(['interrupt', 'state:listening']);
   });
 
-  it('speech with words that ended having lasted minInterruptionMs is a real interruption, decided at its end', () => {
+  it('speech with words that ended having lasted minInterruptionMs is a real interruption, decided by its final', () => {
     const m = speakingMachine();
     m.handle({ type: 'user_speech_start', atMs: 2000 });
     m.handle({ type: 'user_transcript', text: 'can i', final: false, atMs: 2250 });
-    expect(types(m.handle({ type: 'user_speech_end', atMs: 2320 }))).toEqual([
-      'interrupt',
-      'state:listening',
+    expect(m.handle({ type: 'user_speech_end', atMs: 2320 })).toEqual([]);
+    expect(m.state).toBe('paused');
+    const actions = m.handle({ type: 'user_transcript', text: 'can i add', final: true, atMs: 2500 });
+    expect(types(actions)).toEqual(['interrupt', 'state:listening']);
+  });
+
+  it('speech that ended with other words in its partials but a backchannel final resumes the reply', () => {
+    const m = speakingMachine();
+    m.handle({ type: 'user_speech_start', atMs: 2000 });
+    m.handle({ type: 'user_transcript', text: 'uh huh', final: false, atMs: 2200 });
+    m.handle({ type: 'user_transcript', text: 'can i get', final: false, atMs: 2350 });
+    expect(m.handle({ type: 'user_speech_end', atMs: 2400 })).toEqual([]);
+    expect(m.handle({ type: 'user_transcript', text: 'can i get a', final: false, atMs: 2550 })).toEqual([]);
+    const actions = m.handle({ type: 'user_transcript', text: 'uh huh', final: true, atMs: 2650 });
+    expect(types(actions)).toEqual(['resume_output', 'state:speaking']);
+    expect(m.pendingText).toBe('');
+  });
+
+  it('speech that ended with words in its partials but an empty final resumes the reply', () => {
+    const m = speakingMachine();
+    m.handle({ type: 'user_speech_start', atMs: 2000 });
+    m.handle({ type: 'user_transcript', text: 'two', final: false, atMs: 2250 });
+    expect(m.handle({ type: 'user_speech_end', atMs: 2350 })).toEqual([]);
+    const actions = m.handle({ type: 'user_transcript', text: '', final: true, atMs: 2600 });
+    expect(types(actions)).toEqual(['resume_output', 'state:speaking']);
+  });
+
+  it('speech that ended with words and no final in time is a barge-in on its last partial; without words it resumes', () => {
+    const worded = speakingMachine();
+    worded.handle({ type: 'user_speech_start', atMs: 2000 });
+    worded.handle({ type: 'user_transcript', text: 'can i', final: false, atMs: 2250 });
+    worded.handle({ type: 'user_speech_end', atMs: 2400 });
+    expect(worded.nextDeadlineMs).toBe(3900);
+    expect(types(worded.handle({ type: 'tick', atMs: 3900 }))).toEqual(['interrupt', 'state:listening']);
+    const backchannel = speakingMachine();
+    backchannel.handle({ type: 'user_speech_start', atMs: 2000 });
+    backchannel.handle({ type: 'user_transcript', text: 'yeah', final: false, atMs: 2250 });
+    backchannel.handle({ type: 'user_speech_end', atMs: 2400 });
+    expect(types(backchannel.handle({ type: 'tick', atMs: 3900 }))).toEqual([
+      'resume_output',
+      'state:speaking',
     ]);
   });
 
@@ -172,12 +189,13 @@ describe('TurnStateMachine', () => {
     expect(types(actions)).toEqual(['interrupt', 'state:listening', 'commit_user_turn']);
   });
 
-  it('still wordless after the first words of a backchannel, speech goes on: the first other word interrupts at once', () => {
+  it('wordless past the duration rule, speech still going a VAD hangover after its first words interrupts', () => {
     const m = speakingMachine();
     m.handle({ type: 'user_speech_start', atMs: 2000 });
     expect(m.handle({ type: 'tick', atMs: 2600 })).toEqual([]);
-    const actions = m.handle({ type: 'user_transcript', text: 'i want', final: false, atMs: 2700 });
-    expect(types(actions)).toEqual(['interrupt', 'state:listening']);
+    expect(m.handle({ type: 'user_transcript', text: 'i want', final: false, atMs: 2700 })).toEqual([]);
+    expect(m.nextDeadlineMs).toBe(2950);
+    expect(types(m.handle({ type: 'tick', atMs: 2950 }))).toEqual(['interrupt', 'state:listening']);
   });
 
   it('speech with no words at all for falseInterruptionTimeoutMs is a barge-in (a lagging recogniser cannot hold the reply)', () => {
@@ -244,13 +262,28 @@ describe('TurnStateMachine', () => {
     expect(types(actions)).toEqual(['interrupt', 'state:listening']);
   });
 
-  it('a backchannel that goes on into a sentence interrupts at the first other word', () => {
+  it('a backchannel that goes on into a sentence interrupts once the speech is still going a VAD hangover after the first other word', () => {
     const m = speakingMachine();
     m.handle({ type: 'user_speech_start', atMs: 2000 });
     m.handle({ type: 'user_transcript', text: 'yeah', final: false, atMs: 2300 });
     expect(m.handle({ type: 'tick', atMs: 2600 })).toEqual([]);
-    const actions = m.handle({ type: 'user_transcript', text: 'yeah can i add', final: false, atMs: 2900 });
-    expect(types(actions)).toEqual(['interrupt', 'state:listening']);
+    expect(m.handle({ type: 'user_transcript', text: 'yeah can i add', final: false, atMs: 2900 })).toEqual(
+      [],
+    );
+    expect(m.handle({ type: 'tick', atMs: 3149 })).toEqual([]);
+    expect(types(m.handle({ type: 'tick', atMs: 3150 }))).toEqual(['interrupt', 'state:listening']);
+  });
+
+  it('other words the recogniser gives a backchannel that had ended before the VAD reported it do not interrupt: its final decides', () => {
+    const m = speakingMachine();
+    m.handle({ type: 'user_speech_start', atMs: 2000 });
+    m.handle({ type: 'user_transcript', text: 'uh huh', final: false, atMs: 2300 });
+    expect(m.handle({ type: 'tick', atMs: 2600 })).toEqual([]);
+    // the caller stopped at 2650; the VAD says so its hangover (250 ms) later, after the recogniser's guess at the tail
+    expect(m.handle({ type: 'user_transcript', text: 'can i get', final: false, atMs: 2800 })).toEqual([]);
+    expect(m.handle({ type: 'user_speech_end', atMs: 2650 })).toEqual([]);
+    const actions = m.handle({ type: 'user_transcript', text: 'uh huh', final: true, atMs: 2950 });
+    expect(types(actions)).toEqual(['resume_output', 'state:speaking']);
   });
 
   it('speech with other words is still interrupted by the duration rule', () => {
@@ -303,78 +336,5 @@ describe('TurnStateMachine', () => {
   it('counts words on whitespace', () => {
     expect(countWords('')).toBe(0);
     expect(countWords('  two   large pizzas ')).toBe(3);
-  });
-});
-
-describe('TurnStateMachine: short speech over an audible reply (default backchannelMaxMs, 700 ms)', () => {
-  const { backchannelMaxMs: _pinned, ...defaults } = settings;
-  const audible = (overrides: Partial<typeof settings> = {}) => {
-    const m = new TurnStateMachine({ ...defaults, ...overrides });
-    m.handle({ type: 'agent_turn_started', atMs: 0 });
-    m.handle({ type: 'agent_audio_started', atMs: 100 });
-    return m;
-  };
-
-  it('a backchannel the recogniser turned into other words ("mm hmm" -> "seven eight seven") resumes the reply and is not a turn', () => {
-    const m = audible();
-    m.handle({ type: 'user_speech_start', atMs: 2000 });
-    expect(m.handle({ type: 'user_transcript', text: 'seven eight', final: false, atMs: 2300 })).toEqual([]);
-    expect(m.handle({ type: 'user_speech_end', atMs: 2550 })).toEqual([]);
-    const actions = m.handle({ type: 'user_transcript', text: 'seven eight seven', final: true, atMs: 2800 });
-    expect(types(actions)).toEqual(['resume_output', 'state:speaking']);
-    expect(m.pendingText).toBe('');
-  });
-
-  it('a real sentence over the reply interrupts once it outlasts a backchannel, decided while it is said', () => {
-    const m = audible();
-    m.handle({ type: 'user_speech_start', atMs: 2000 });
-    m.handle({ type: 'user_transcript', text: 'i want three', final: false, atMs: 2500 });
-    expect(m.nextDeadlineMs).toBe(2950);
-    expect(m.handle({ type: 'tick', atMs: 2949 })).toEqual([]);
-    expect(types(m.handle({ type: 'tick', atMs: 2950 }))).toEqual(['interrupt', 'state:listening']);
-  });
-
-  it("counts a backchannel's length from its first speech frame, not from the VAD's padded start", () => {
-    const padded = audible({ vadPrefixMs: 200 });
-    // 850 ms from the padded start, 650 ms of speech: a backchannel, whatever its words
-    padded.handle({ type: 'user_speech_start', atMs: 2000 });
-    padded.handle({ type: 'user_transcript', text: 'seven eight', final: false, atMs: 2500 });
-    expect(padded.handle({ type: 'user_speech_end', atMs: 2850 })).toEqual([]);
-    const actions = padded.handle({
-      type: 'user_transcript',
-      text: 'seven eight seven',
-      final: true,
-      atMs: 3000,
-    });
-    expect(types(actions)).toEqual(['resume_output', 'state:speaking']);
-    // the same span without padding is 850 ms of speech: a sentence
-    const unpadded = audible();
-    unpadded.handle({ type: 'user_speech_start', atMs: 2000 });
-    unpadded.handle({ type: 'user_transcript', text: 'seven eight', final: false, atMs: 2500 });
-    expect(types(unpadded.handle({ type: 'user_speech_end', atMs: 2850 }))).toEqual([
-      'interrupt',
-      'state:listening',
-    ]);
-  });
-
-  it.each(['wait', 'no', 'stop'])('%j still interrupts as soon as a partial has it', (word) => {
-    const m = audible();
-    m.handle({ type: 'user_speech_start', atMs: 2000 });
-    const actions = m.handle({ type: 'user_transcript', text: word, final: false, atMs: 2150 });
-    expect(types(actions)).toEqual(['interrupt', 'state:listening']);
-  });
-
-  it('the caller going on with their own turn while the reply is still being thought of interrupts at minInterruptionMs', () => {
-    const m = new TurnStateMachine(defaults);
-    m.handle({ type: 'agent_turn_started', atMs: 0 });
-    m.handle({ type: 'user_speech_start', atMs: 100 });
-    expect(m.handle({ type: 'user_speech_end', atMs: 500 })).toEqual([]);
-    const actions = m.handle({
-      type: 'user_transcript',
-      text: 'a small veggie pizza',
-      final: true,
-      atMs: 700,
-    });
-    expect(types(actions)).toEqual(['interrupt', 'state:listening']);
   });
 });

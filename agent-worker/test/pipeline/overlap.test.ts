@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { classifyOverlap } from '../../src/pipeline/overlap.ts';
+import { BACKCHANNEL_PHRASES, STOP_PHRASES } from '../../src/stages/stt/lm/overAgentPhrases.ts';
+
+// The language models learn these phrases so that speech over the agent is heard as them; turn-taking then judges
+// them with classifyOverlap. A phrase the models learn but the classifier judges otherwise would be heard right and
+// handled wrong (a backchannel that stops the agent, a stop request it talks over).
+describe('classifyOverlap', () => {
+  it.each(BACKCHANNEL_PHRASES)(
+    'takes the backchannel every model learns, %j, for a backchannel',
+    (phrase) => {
+      expect(classifyOverlap(phrase)).toBe('backchannel');
+    },
+  );
+
+  it.each(STOP_PHRASES)('takes the stop request every model learns, %j, for a stop', (phrase) => {
+    expect(classifyOverlap(phrase)).toBe('stop');
+  });
+
+  it('takes a backchannel that goes on into other words for speech, and a stop word anywhere for a stop', () => {
+    expect(classifyOverlap('yeah can i add a coke')).toBe('speech');
+    expect(classifyOverlap('okay no wait')).toBe('stop');
+    expect(classifyOverlap('  ')).toBe('none');
+  });
+});

@@ -1,0 +1,24 @@
+import { type TurnAction, TurnStateMachine } from '../../src/pipeline/TurnStateMachine.ts';
+
+/** Turn settings for the machine's tests: the minInterruptionMs rule alone, no VAD prefix padding. */
+export const turnSettings = {
+  endpointingDelayMs: 300,
+  minInterruptionMs: 300,
+  minInterruptionWords: 0,
+  falseInterruptionTimeoutMs: 1500,
+  vadHangoverMs: 250,
+  vadPrefixMs: 0,
+  // the minInterruptionMs rule alone; the longer default for speech over audible replies is tested on its own
+  backchannelMaxMs: 300,
+};
+
+export const actionTypes = (actions: TurnAction[]) =>
+  actions.map((a) => (a.type === 'state' ? `state:${a.state}` : a.type));
+
+/** A machine whose agent is speaking a reply since t=0. */
+export function speakingMachine(overrides: Partial<typeof turnSettings> = {}) {
+  const m = new TurnStateMachine({ ...turnSettings, ...overrides });
+  m.handle({ type: 'agent_turn_started', atMs: 0 });
+  m.handle({ type: 'agent_audio_started', atMs: 100 });
+  return m;
+}

@@ -10,7 +10,7 @@ export interface TurnTakerOptions {
   settings: TurnSettings;
   clock: Clock;
   onState(state: AgentState): void;
-  /** What to say when the caller spoke and no reply came of it (TurnAction reprompt); undefined: nothing. */
+  /** What to say when the caller got no reply (TurnAction reprompt, and why); undefined: nothing. */
   reprompt?: (reason: RepromptReason) => string | undefined;
 }
 

@@ -1,6 +1,6 @@
 import type { ChatMessage } from '@voiceroom/agent-core/stages';
 
-export const NOT_CAUGHT = "Sorry, I didn't catch that.";
+const NOT_CAUGHT = "Sorry, I didn't catch that.";
 const SAY_AGAIN = 'Could you say that again?';
 
 /**

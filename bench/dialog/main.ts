@@ -2,30 +2,26 @@
  * Whole-conversation dialog benchmark: `npm run bench:dialog -- [--calls N] [--from I] [--seed S] [--voices a,b]
  * [--snr clean,20]`. The fast offline loop under bench:robustness: the same generated conversations and scripted
  * caller, each caller line rendered exactly as the robustness caller's (voice, rate, noise) and fed at 16 kHz to the
- * pizzeria agent's PocketSphinx recogniser (one stream per call, the slot model the pipeline would pick after the
- * agent's reply), and what it heard (text, alternatives, confidence) answered by the agent's real dialog, whose
- * reply the caller answers next (dialogCall.ts). After each call the server's rules extractor (the default without a
- * model) reads its transcript, as it does after a real call, and the fields are scored on what it stores.
+ * pizzeria agent's PocketSphinx recogniser (CallRecogniser.ts: one stream on a fresh decoder per call, the slot model
+ * the pipeline would pick after the agent's reply), and what it heard (text, alternatives, confidence) answered by
+ * the agent's real dialog, whose reply the caller answers next (dialogCall.ts). After each call the server's rules
+ * extractor (the default without a model) reads its transcript, as it does after a real call, and the fields are
+ * scored on what it stores.
  * No browser, SFU, VAD, endpointing or agent TTS: seconds per call.
  * Writes bench/results/dialog.json (every call with its transcript); the summary on stdout, one line per call on
  * stderr.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
 import { createDialog } from '@voiceroom/agent-core/dialog';
 import type { CallTracker } from '@voiceroom/agent-core/nlu';
-import type { DialogSession, SttEvent } from '@voiceroom/agent-core/stages';
-import { listeningFor } from '../../agent-worker/src/pipeline/listeningFor.ts';
-import { PocketSphinxStt } from '../../agent-worker/src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
-import { resampleTo16k } from '../../agent-worker/test/stages/fixtures/speech.ts';
+import type { DialogSession } from '@voiceroom/agent-core/stages';
 import { RulesExtractor } from '../../server/src/extraction/rules/index.ts';
 import { runBench, writeBenchResult } from '../benchResult.ts';
-import { callNoiseBed, renderUtterance } from '../robustness/callerAudio.ts';
 import { conversationAt, parseOptions, withOptionsErrors } from '../robustness/options.ts';
-import { type DialogCallRecord, type Extract, type Heard, runDialogCall } from './dialogCall.ts';
+import { CallRecogniser } from './CallRecogniser.ts';
+import { type DialogCallRecord, type Extract, runDialogCall } from './dialogCall.ts';
 import { callScores, summarizeDialogCalls } from './summary.ts';
 
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'results', 'dialog.json');
@@ -55,43 +51,24 @@ async function main(): Promise<void> {
   const options = parseOptions(['--calls', '12', ...process.argv.slice(2)]);
   const config = loadAgentFile(DEFAULT_AGENT_FILE);
   const dialog = await createDialog(config);
-  const stt = await PocketSphinxStt.create({ domain: config });
-  const dir = await mkdtemp(path.join(tmpdir(), 'voiceroom-bench-dialog-'));
+  const recogniser = await CallRecogniser.create(config);
   const calls: DialogCallRecord[] = [];
   const started = performance.now();
   try {
     for (let index = options.from; index < options.from + options.calls; index++) {
       const conversation = conversationAt(options, config, index);
-      const bed = callNoiseBed(conversation, dir);
-      const stream = stt.createStream();
-      const events = stream[Symbol.asyncIterator]();
-      const hear = async (utterance: Parameters<typeof renderUtterance>[0], agentReply: string) => {
-        const audio = await renderUtterance(utterance, conversation.voice, conversation.wpm, bed, dir);
-        stream.expect?.(listeningFor(agentReply));
-        stream.pushAudio(await resampleTo16k(audio.pcm, 48_000));
-        stream.endUtterance();
-        for (let r = await events.next(); !r.done; r = await events.next()) {
-          const event: SttEvent = r.value;
-          if (event.type === 'final')
-            return {
-              text: event.text,
-              alternatives: event.alternatives ?? [],
-              confidence: event.confidence,
-            } satisfies Heard;
-        }
-        throw new Error('the recognition stream ended without a final');
-      };
+      const hearing = recogniser.call(conversation);
       const session = dialog.createSession();
       const record = await runDialogCall(conversation, {
         session,
         greeting: config.greeting,
         menu: config.menu,
-        hear,
+        hear: hearing.hear,
         readHeld: held,
         extract: rulesExtraction(config),
       });
       session.close();
-      stream.close();
+      hearing.close();
       calls.push(record);
       const scores = callScores(record);
       progress(
@@ -101,8 +78,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    stt.close();
-    await rm(dir, { recursive: true, force: true });
+    await recogniser.close();
   }
   await writeBenchResult(
     RESULTS,

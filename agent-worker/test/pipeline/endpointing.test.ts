@@ -192,6 +192,16 @@ describe('VoicePipeline semantic end of turn', () => {
     expect(h.dialog.requests.map((r) => r.input.userText)).toEqual(["no, that's everything"]);
   });
 
+  it('answers "Alright.", a 700 ms pause, "I\'ll have a coke" after "What can I get you?" as one turn', async () => {
+    const h = await greeted({}, 'Hi, thanks for calling. What can I get you?');
+    h.stt.utterances.push('alright', "i'll have a coke");
+    await h.run(400, 'speech');
+    await h.run(700);
+    await h.run(600, 'speech');
+    await h.run(1500);
+    expect(h.dialog.requests.map((r) => r.input.userText)).toEqual(["alright, i'll have a coke"]);
+  });
+
   it('answers a complete "yes" to a yes/no question sooner than the configured delay', async () => {
     const h = await greeted({}, 'Shall I place the order?');
     h.stt.utterances.push('yes');

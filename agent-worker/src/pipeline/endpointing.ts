@@ -171,6 +171,8 @@ export function completeness(text: string, expecting?: SttExpectation): Complete
   if (isNumber(last) && (isNumber(previous) || BEFORE_A_NUMBER.has(previous))) return 'incomplete';
   if (expecting !== undefined && expecting !== 'yesno' && words.every((w) => LEAD_INS.has(w)))
     return 'incomplete';
+  // asked for the order, a quantity alone ("three ... garlic breads") has not said what yet
+  if (expecting === 'order' && words.every(isNumber)) return 'incomplete';
   if (COMPLETE_ANSWERS.some((p) => p.test(normal)) || CLOSING.test(normal)) return 'complete';
   if (expecting !== undefined && DETAIL_QUESTIONS.has(expecting)) return 'incomplete';
   // Asked for a phone number, digits short of a whole one: the rest follows after a pause between groups (which the

@@ -59,6 +59,13 @@ describe('endpointing policy', () => {
     },
   );
 
+  it('asked for the order, waits longest after a quantity alone, not after a change of quantity', () => {
+    expect(endpointingDelayMs('three', bounds, 'order')).toBe(1000);
+    expect(endpointingDelayMs('twenty two', bounds, 'order')).toBe(1000);
+    expect(endpointingDelayMs('make it two', bounds, 'order')).toBe(300);
+    expect(endpointingDelayMs('three', bounds, 'size')).toBe(300);
+  });
+
   it.each(['sorry i', "yes i'd", "i'll"])(
     'waits longest after %j: a subject with its verb to come',
     (text) => {

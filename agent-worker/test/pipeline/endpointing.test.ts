@@ -88,6 +88,8 @@ describe('endpointing policy', () => {
     'my number is four one five, five five five',
     'six one seven five five five zero four oh',
     "michael three one eight one, i'd like five",
+    // more digits than a phone number has: misheard, so not known to be whole
+    'my number is two four one oh five eight two, eight five nine five eight five eight',
   ])('asked for a phone number, waits longest after %j: digits short of a whole one', (text) => {
     expect(endpointingDelayMs(text, bounds, 'phone')).toBe(1000);
   });

@@ -190,25 +190,31 @@ describe('VoicePipeline semantic end of turn', () => {
     expect(h.dialog.requests[0]?.input.userText).toBe('my name is');
   });
 
-  it('answers "no", a pause, "that\'s everything" after "Anything else?" as one turn', async () => {
-    const h = await greeted({}, 'Two cokes, got it. Anything else?');
-    h.stt.utterances.push('no', "that's everything");
+  /** After the agent said `agent`, the caller says `first`, pauses `pauseMs`, then says `second`: what is answered. */
+  async function answeredAfterPause(agent: string, first: string, pauseMs: number, second: string) {
+    const h = await greeted({}, agent);
+    h.stt.utterances.push(first, second);
     await h.run(400, 'speech');
-    // past the VAD's 200 ms and the short delay a complete answer would get, within the configured 300 ms
-    await h.run(260);
+    await h.run(pauseMs);
     await h.run(600, 'speech');
     await h.run(1500);
-    expect(h.dialog.requests.map((r) => r.input.userText)).toEqual(["no, that's everything"]);
+    return h.dialog.requests.map((r) => r.input.userText);
+  }
+
+  it('answers "no", a pause, "that\'s everything" after "Anything else?" as one turn', async () => {
+    // past the VAD's 200 ms and the short delay a complete answer would get, within the configured 300 ms
+    const answered = await answeredAfterPause(
+      'Two cokes, got it. Anything else?',
+      'no',
+      260,
+      "that's everything",
+    );
+    expect(answered).toEqual(["no, that's everything"]);
   });
 
   it('answers "Alright.", a 700 ms pause, "I\'ll have a coke" after "What can I get you?" as one turn', async () => {
-    const h = await greeted({}, 'Hi, thanks for calling. What can I get you?');
-    h.stt.utterances.push('alright', "i'll have a coke");
-    await h.run(400, 'speech');
-    await h.run(700);
-    await h.run(600, 'speech');
-    await h.run(1500);
-    expect(h.dialog.requests.map((r) => r.input.userText)).toEqual(["alright, i'll have a coke"]);
+    const answered = await answeredAfterPause('Hi. What can I get you?', 'alright', 700, "i'll have a coke");
+    expect(answered).toEqual(["alright, i'll have a coke"]);
   });
 
   it('answers a complete "yes" to a yes/no question sooner than the configured delay', async () => {

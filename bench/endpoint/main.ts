@@ -14,6 +14,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
 import { createDialog } from '@voiceroom/agent-core/dialog';
+import type { Dialog, Stt, Vad } from '@voiceroom/agent-core/stages';
+import type { AgentConfig } from '@voiceroom/protocol';
 import { listeningFor } from '../../agent-worker/src/pipeline/listeningFor.ts';
 import { PocketSphinxStt } from '../../agent-worker/src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
 import { createVad } from '../../agent-worker/src/stages/vad/createVad.ts';
@@ -21,7 +23,7 @@ import { resampleTo16k } from '../../agent-worker/test/stages/fixtures/speech.ts
 import { runBench, writeBenchResult } from '../benchResult.ts';
 import { runDialogCall } from '../dialog/dialogCall.ts';
 import { callNoiseBed, renderUtterance } from '../robustness/callerAudio.ts';
-import { noiseLabel } from '../robustness/conversation.ts';
+import { type Conversation, noiseLabel } from '../robustness/conversation.ts';
 import { conversationAt, OptionsError, parseOptions, withOptionsErrors } from '../robustness/options.ts';
 import { CallTurns } from './CallTurns.ts';
 import { type LineRecord, summarizeLines } from './summary.ts';
@@ -41,73 +43,99 @@ function splitDecode(argv: readonly string[]): { decodeMs: number; rest: string[
   return { decodeMs, rest: [...argv.slice(0, at), ...argv.slice(at + 2)] };
 }
 
+interface Stages {
+  config: AgentConfig;
+  dialog: Dialog;
+  stt: Stt;
+  vad: Vad;
+  decodeMs: number;
+  /** Where the caller's audio is rendered. */
+  dir: string;
+}
+
+/** One conversation between the scripted caller and the agent: each caller line as the end of turn judged it. */
+async function playCall(conversation: Conversation, stages: Stages): Promise<LineRecord[]> {
+  const { config, dir } = stages;
+  const bed = callNoiseBed(conversation, dir);
+  const recognition = stages.stt.createStream();
+  const detection = stages.vad.createStream();
+  const settings = {
+    ...config.turn,
+    vadHangoverMs: config.vad.minSilenceMs,
+    vadPrefixMs: config.vad.prefixPaddingMs,
+  };
+  const turns = new CallTurns(detection, recognition, settings, stages.decodeMs);
+  const session = stages.dialog.createSession();
+  const lines: LineRecord[] = [];
+  try {
+    await runDialogCall(conversation, {
+      session,
+      greeting: config.greeting,
+      menu: config.menu,
+      hear: async (utterance, agentReply) => {
+        const audio = await renderUtterance(utterance, conversation.voice, conversation.wpm, bed, dir);
+        const expecting = listeningFor(agentReply);
+        const line = await turns.play(
+          { pcm: await resampleTo16k(audio.pcm, 48_000), piecesMs: audio.piecesMs },
+          expecting,
+        );
+        lines.push({
+          call: conversation.index,
+          voice: conversation.voice.name,
+          noise: noiseLabel(conversation.noise),
+          expecting,
+          said: utterance.segments,
+          pausesMs: utterance.pausesMs,
+          ...line,
+        });
+        // what the dialog hears: the whole line, as TurnTaker gives it the finals of one turn
+        const scores = line.finals.map((f) => f.confidence);
+        return {
+          text: line.finals.map((f) => f.text.trim()).join(', '),
+          alternatives: line.finals.length === 1 ? (line.finals[0]?.alternatives ?? []) : [],
+          confidence: scores.length === 0 ? 0 : Math.min(...scores),
+        };
+      },
+    });
+  } finally {
+    session.close();
+    recognition.close();
+    detection.close();
+  }
+  return lines;
+}
+
 async function main(): Promise<void> {
   const { decodeMs, rest } = splitDecode(process.argv.slice(2));
   const options = parseOptions(['--calls', '12', ...rest]);
   const config = loadAgentFile(DEFAULT_AGENT_FILE);
-  const dialog = await createDialog(config);
-  // Live, audio comes in real time and a partial every 250 ms of it, the last one about the whole segment (what
-  // judgedText reads); fed faster than real time, partials are asked for on every frame to keep that last one.
-  const stt = await PocketSphinxStt.create({ domain: config, partialIntervalMs: 0 });
-  const vad = await createVad(config.vad, { fallback: false });
-  const dir = await mkdtemp(path.join(tmpdir(), 'voiceroom-bench-endpoint-'));
+  const stages: Stages = {
+    config,
+    dialog: await createDialog(config),
+    // Live, audio comes in real time and a partial every 250 ms of it, the last one about the whole segment (what
+    // judgedText reads); fed faster than real time, partials are asked for on every frame to keep that last one.
+    stt: await PocketSphinxStt.create({ domain: config, partialIntervalMs: 0 }),
+    vad: await createVad(config.vad, { fallback: false }),
+    decodeMs,
+    dir: await mkdtemp(path.join(tmpdir(), 'voiceroom-bench-endpoint-')),
+  };
   const lines: LineRecord[] = [];
   const started = performance.now();
   try {
     for (let index = options.from; index < options.from + options.calls; index++) {
       const conversation = conversationAt(options, config, index);
-      const bed = callNoiseBed(conversation, dir);
-      const stream = stt.createStream();
-      const vadStream = vad.createStream();
-      const settings = {
-        ...config.turn,
-        vadHangoverMs: config.vad.minSilenceMs,
-        vadPrefixMs: config.vad.prefixPaddingMs,
-      };
-      const turns = new CallTurns(vadStream, stream, settings, decodeMs);
-      const session = dialog.createSession();
-      const record = await runDialogCall(conversation, {
-        session,
-        greeting: config.greeting,
-        menu: config.menu,
-        hear: async (utterance, agentReply) => {
-          const audio = await renderUtterance(utterance, conversation.voice, conversation.wpm, bed, dir);
-          const expecting = listeningFor(agentReply);
-          const line = await turns.play(
-            { pcm: await resampleTo16k(audio.pcm, 48_000), piecesMs: audio.piecesMs },
-            expecting,
-          );
-          lines.push({
-            call: index,
-            voice: conversation.voice.name,
-            noise: noiseLabel(conversation.noise),
-            expecting,
-            said: utterance.segments,
-            pausesMs: utterance.pausesMs,
-            ...line,
-          });
-          const scores = line.finals.map((f) => f.confidence);
-          return {
-            text: line.finals.map((f) => f.text.trim()).join(', '),
-            alternatives: line.finals.length === 1 ? (line.finals[0]?.alternatives ?? []) : [],
-            confidence: scores.length === 0 ? 0 : Math.min(...scores),
-          };
-        },
-      });
-      session.close();
-      stream.close();
-      vadStream.close();
-      const mine = lines.filter((l) => l.call === index);
+      const played = await playCall(conversation, stages);
+      lines.push(...played);
       progress(
-        `${index + 1}/${options.from + options.calls} ${record.voice} ${record.noise}: ${mine.length} lines, ` +
-          `${mine.filter((l) => l.ends.some((e) => e.afterSpeechMs < 0)).length} cut ` +
+        `${index + 1}/${options.from + options.calls} ${conversation.voice.name} ${noiseLabel(conversation.noise)}: ` +
+          `${played.length} lines, ${played.filter((l) => l.ends.some((e) => e.afterSpeechMs < 0)).length} cut ` +
           `(${Math.round((performance.now() - started) / 1000)} s)`,
       );
     }
   } finally {
-    stt.close();
-    vad.close();
-    await rm(dir, { recursive: true, force: true });
+    stages.stt.close();
+    stages.vad.close();
+    await rm(stages.dir, { recursive: true, force: true });
   }
   await writeBenchResult(
     RESULTS,

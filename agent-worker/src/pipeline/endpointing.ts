@@ -108,8 +108,11 @@ const COMPLETE_ANSWERS = [
  * and the address is ..."; "12 Oak Street, … my number is ..."; a name spelled first name, pause, last name).
  */
 const DETAIL_QUESTIONS: ReadonlySet<SttExpectation> = new Set(['name', 'address']);
-/** A phone number is whole at this many digits (a North American one: area code and number). */
-const PHONE_DIGITS = 10;
+/**
+ * A whole phone number: a North American one (area code and number), with the country's 1 or without. More digits
+ * are a number misheard, not known to be finished.
+ */
+const PHONE_DIGITS = { min: 10, max: 11 };
 /** Endings that close a request. */
 const CLOSING = /\b(please|thanks|thank you|thats all|thats it|thats everything)$/;
 
@@ -164,13 +167,16 @@ export function completeness(text: string, expecting?: SttExpectation): Complete
   const words = normal.split(' ');
   const last = words.at(-1) ?? '';
   // a whole phone number (even one ending in "oh") ends the caller's details, whatever was asked
-  if (trailingDigits(words) >= PHONE_DIGITS) return 'complete';
+  const digits = trailingDigits(words);
+  if (digits >= PHONE_DIGITS.min && digits <= PHONE_DIGITS.max) return 'complete';
   if (CONTINUATIONS.has(last) || OPENERS.test(normal)) return 'incomplete';
   // "five five five one", "one twenty", "my address is twelve": a phone or house number still being said.
   const previous = words.at(-2) ?? '';
   if (isNumber(last) && (isNumber(previous) || BEFORE_A_NUMBER.has(previous))) return 'incomplete';
   if (expecting !== undefined && expecting !== 'yesno' && words.every((w) => LEAD_INS.has(w)))
     return 'incomplete';
+  // asked for the order, a quantity alone ("three ... garlic breads") has not said what yet
+  if (expecting === 'order' && words.every(isNumber)) return 'incomplete';
   if (COMPLETE_ANSWERS.some((p) => p.test(normal)) || CLOSING.test(normal)) return 'complete';
   if (expecting !== undefined && DETAIL_QUESTIONS.has(expecting)) return 'incomplete';
   // Asked for a phone number, digits short of a whole one: the rest follows after a pause between groups (which the

@@ -59,6 +59,13 @@ describe('endpointing policy', () => {
     },
   );
 
+  it('asked for the order, waits longest after a quantity alone, not after a change of quantity', () => {
+    expect(endpointingDelayMs('three', bounds, 'order')).toBe(1000);
+    expect(endpointingDelayMs('twenty two', bounds, 'order')).toBe(1000);
+    expect(endpointingDelayMs('make it two', bounds, 'order')).toBe(300);
+    expect(endpointingDelayMs('three', bounds, 'size')).toBe(300);
+  });
+
   it.each(['sorry i', "yes i'd", "i'll"])(
     'waits longest after %j: a subject with its verb to come',
     (text) => {
@@ -81,6 +88,8 @@ describe('endpointing policy', () => {
     'my number is four one five, five five five',
     'six one seven five five five zero four oh',
     "michael three one eight one, i'd like five",
+    // more digits than a phone number has: misheard, so not known to be whole
+    'my number is two four one oh five eight two, eight five nine five eight five eight',
   ])('asked for a phone number, waits longest after %j: digits short of a whole one', (text) => {
     expect(endpointingDelayMs(text, bounds, 'phone')).toBe(1000);
   });
@@ -181,15 +190,31 @@ describe('VoicePipeline semantic end of turn', () => {
     expect(h.dialog.requests[0]?.input.userText).toBe('my name is');
   });
 
-  it('answers "no", a pause, "that\'s everything" after "Anything else?" as one turn', async () => {
-    const h = await greeted({}, 'Two cokes, got it. Anything else?');
-    h.stt.utterances.push('no', "that's everything");
+  /** After the agent said `agent`, the caller says `first`, pauses `pauseMs`, then says `second`: what is answered. */
+  async function answeredAfterPause(agent: string, first: string, pauseMs: number, second: string) {
+    const h = await greeted({}, agent);
+    h.stt.utterances.push(first, second);
     await h.run(400, 'speech');
-    // past the VAD's 200 ms and the short delay a complete answer would get, within the configured 300 ms
-    await h.run(260);
+    await h.run(pauseMs);
     await h.run(600, 'speech');
     await h.run(1500);
-    expect(h.dialog.requests.map((r) => r.input.userText)).toEqual(["no, that's everything"]);
+    return h.dialog.requests.map((r) => r.input.userText);
+  }
+
+  it('answers "no", a pause, "that\'s everything" after "Anything else?" as one turn', async () => {
+    // past the VAD's 200 ms and the short delay a complete answer would get, within the configured 300 ms
+    const answered = await answeredAfterPause(
+      'Two cokes, got it. Anything else?',
+      'no',
+      260,
+      "that's everything",
+    );
+    expect(answered).toEqual(["no, that's everything"]);
+  });
+
+  it('answers "Alright.", a 700 ms pause, "I\'ll have a coke" after "What can I get you?" as one turn', async () => {
+    const answered = await answeredAfterPause('Hi. What can I get you?', 'alright', 700, "i'll have a coke");
+    expect(answered).toEqual(["alright, i'll have a coke"]);
   });
 
   it('answers a complete "yes" to a yes/no question sooner than the configured delay', async () => {

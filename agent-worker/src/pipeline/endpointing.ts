@@ -10,6 +10,7 @@
  * after a 400-850 ms pause, by the next detail; so does a phone number still short of its ten digits. A whole phone
  * number is the end of those details: answered sooner, not after the longest wait.
  */
+import { parseDigitRun } from '@voiceroom/agent-core/nlu';
 import type { SttExpectation } from '@voiceroom/agent-core/stages';
 
 export interface EndpointingBounds {
@@ -126,32 +127,14 @@ const MAX_CHARS = 200;
 
 const isNumber = (w: string) => /^\d+$/.test(w) || NUMBER_WORDS.has(w);
 
-const DIGITS = new Set('zero oh one two three four five six seven eight nine'.split(' '));
-const TEENS_AND_TENS = /^(ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)$/;
-
 /**
- * How many digits the number the words end on has, as a phone number is said: digit by digit ("four one five"),
- * in pairs ("fifty five", "twenty one"), "double five", "five hundred".
+ * How many digits the number the words end on has, read as the phone parser reads it (parseDigitRun: digit by
+ * digit, in pairs, "double five", "five hundred").
  */
 function trailingDigits(words: readonly string[]): number {
   let start = words.length;
   while (start > 0 && isNumber(words[start - 1] as string)) start--;
-  let digits = 0;
-  for (let i = start; i < words.length; i++) {
-    const w = words[i] as string;
-    if (/^\d+$/.test(w)) digits += w.length;
-    else if (DIGITS.has(w)) digits += 1;
-    else if (w === 'double' || w === 'triple') digits += w === 'double' ? 1 : 2;
-    // "eight hundred", "four thousand"; within a longer number ("two hundred seventy") the words after count
-    else if (w === 'hundred' || w === 'thousand')
-      digits += isNumber(words[i + 1] ?? '') ? 0 : w === 'hundred' ? 2 : 3;
-    else if (TEENS_AND_TENS.test(w)) {
-      digits += 2;
-      // "twenty one": the tens take the digit after them
-      if (DIGITS.has(words[i + 1] ?? '') && words[i + 1] !== 'zero' && words[i + 1] !== 'oh') i++;
-    }
-  }
-  return digits;
+  return parseDigitRun(words, start)?.digits.length ?? 0;
 }
 
 /** `expecting`: what the agent's last question asked for (undefined before it asked anything). */

@@ -10,7 +10,7 @@
  * after a 400-850 ms pause, by the next detail; so does a phone number still short of its ten digits. A whole phone
  * number is the end of those details: answered sooner, not after the longest wait.
  */
-import { parseDigitRun } from '@voiceroom/agent-core/nlu';
+import { isNumberPart, parseDigitRun } from '@voiceroom/agent-core/nlu';
 import type { SttExpectation } from '@voiceroom/agent-core/stages';
 
 export interface EndpointingBounds {
@@ -117,15 +117,8 @@ const PHONE_DIGITS = { min: 10, max: 11 };
 /** Endings that close a request. */
 const CLOSING = /\b(please|thanks|thank you|thats all|thats it|thats everything)$/;
 
-const NUMBER_WORDS = new Set(
-  'zero oh one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand double triple'.split(
-    ' ',
-  ),
-);
 /** The end of a long turn is all that decides. */
 const MAX_CHARS = 200;
-
-const isNumber = (w: string) => /^\d+$/.test(w) || NUMBER_WORDS.has(w);
 
 /**
  * How many digits the number the words end on has, read as the phone parser reads it (parseDigitRun: digit by
@@ -133,7 +126,7 @@ const isNumber = (w: string) => /^\d+$/.test(w) || NUMBER_WORDS.has(w);
  */
 function trailingDigits(words: readonly string[]): number {
   let start = words.length;
-  while (start > 0 && isNumber(words[start - 1] as string)) start--;
+  while (start > 0 && isNumberPart(words[start - 1] as string)) start--;
   return parseDigitRun(words, start)?.digits.length ?? 0;
 }
 
@@ -155,16 +148,16 @@ export function completeness(text: string, expecting?: SttExpectation): Complete
   if (CONTINUATIONS.has(last) || OPENERS.test(normal)) return 'incomplete';
   // "five five five one", "one twenty", "my address is twelve": a phone or house number still being said.
   const previous = words.at(-2) ?? '';
-  if (isNumber(last) && (isNumber(previous) || BEFORE_A_NUMBER.has(previous))) return 'incomplete';
+  if (isNumberPart(last) && (isNumberPart(previous) || BEFORE_A_NUMBER.has(previous))) return 'incomplete';
   if (expecting !== undefined && expecting !== 'yesno' && words.every((w) => LEAD_INS.has(w)))
     return 'incomplete';
   // asked for the order, a quantity alone ("three ... garlic breads") has not said what yet
-  if (expecting === 'order' && words.every(isNumber)) return 'incomplete';
+  if (expecting === 'order' && words.every(isNumberPart)) return 'incomplete';
   if (COMPLETE_ANSWERS.some((p) => p.test(normal)) || CLOSING.test(normal)) return 'complete';
   if (expecting !== undefined && DETAIL_QUESTIONS.has(expecting)) return 'incomplete';
   // Asked for a phone number, digits short of a whole one: the rest follows after a pause between groups (which the
   // recogniser may have made into other words).
-  if (expecting === 'phone' && words.some(isNumber)) return 'incomplete';
+  if (expecting === 'phone' && words.some(isNumberPart)) return 'incomplete';
   return 'unknown';
 }
 

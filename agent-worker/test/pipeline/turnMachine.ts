@@ -1,4 +1,4 @@
-import { type TurnAction, TurnStateMachine } from '../../src/pipeline/TurnStateMachine.ts';
+import { type TurnAction, type TurnSettings, TurnStateMachine } from '../../src/pipeline/TurnStateMachine.ts';
 
 /** Turn settings for the machine's tests: the minInterruptionMs rule alone, no VAD prefix padding. */
 export const turnSettings = {
@@ -15,10 +15,10 @@ export const turnSettings = {
 export const actionTypes = (actions: TurnAction[]) =>
   actions.map((a) => (a.type === 'state' ? `state:${a.state}` : a.type));
 
-/** A machine whose agent is speaking a reply since t=0. */
-export function speakingMachine(overrides: Partial<typeof turnSettings> = {}) {
+/** A machine whose agent is speaking a reply since t=0, its audio since `audioAtMs`. */
+export function speakingMachine(overrides: Partial<TurnSettings> = {}, audioAtMs = 100) {
   const m = new TurnStateMachine({ ...turnSettings, ...overrides });
   m.handle({ type: 'agent_turn_started', atMs: 0 });
-  m.handle({ type: 'agent_audio_started', atMs: 100 });
+  m.handle({ type: 'agent_audio_started', atMs: audioAtMs });
   return m;
 }

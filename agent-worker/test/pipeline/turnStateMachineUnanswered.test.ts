@@ -1,27 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { type TurnAction, TurnStateMachine } from '../../src/pipeline/TurnStateMachine.ts';
+import { speakingMachine as speakingSince, turnSettings } from './turnMachine.ts';
 
+/** The machine's settings with VAD prefix padding and both re-prompt timers. */
 const settings = {
-  endpointingDelayMs: 300,
-  minInterruptionMs: 300,
-  minInterruptionWords: 0,
-  falseInterruptionTimeoutMs: 1500,
+  ...turnSettings,
   vadHangoverMs: 200,
   vadPrefixMs: 100,
-  backchannelMaxMs: 300,
   repromptAfterMs: 1500,
   noInputRepromptMs: 4000,
 };
 
 const reprompts = (actions: TurnAction[]) => actions.filter((a) => a.type === 'reprompt').length;
 
-/** A machine whose agent is speaking a reply since t=0. */
-function speakingMachine() {
-  const m = new TurnStateMachine(settings);
-  m.handle({ type: 'agent_turn_started', atMs: 0 });
-  m.handle({ type: 'agent_audio_started', atMs: 50 });
-  return m;
-}
+/** A machine whose agent is speaking a reply since t=0, its audio since 50 ms. */
+const speakingMachine = () => speakingSince(settings, 50);
 
 /** A listening machine (the greeting played out) whose caller spoke from 1000 to `endMs`, its final `text`. */
 function spoke(text: string, endMs = 1600) {

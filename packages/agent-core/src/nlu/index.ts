@@ -34,7 +34,14 @@ export {
 export { matchKnowledge } from './knowledge.ts';
 export { commonestSpelling, isCommonName } from './knownNames.ts';
 export { type ItemMention, MenuMatcher, type SizeMention } from './menuMatcher.ts';
-export { numberToWords, parseCardinal, parseDigitRun, parseQuantity, priceToWords } from './numbers.ts';
+export {
+  isNumberPart,
+  numberToWords,
+  parseCardinal,
+  parseDigitRun,
+  parseQuantity,
+  priceToWords,
+} from './numbers.ts';
 export { type LineTarget, Order, type OrderLine, type OrderOp } from './order.ts';
 export { parseOrder } from './orderParser.ts';
 export { negativeSentiment } from './sentiment.ts';

@@ -40,6 +40,17 @@ export function isNumberWord(word: string): boolean {
   return word in UNITS || word in TEENS || word in TENS || word === 'hundred' || word === 'thousand';
 }
 
+/** A word a spoken number or digit run can hold: "5", "five", "twenty", "hundred", "oh", "double". */
+export function isNumberPart(word: string): boolean {
+  return (
+    isDigits(word) ||
+    isNumberWord(word) ||
+    (ZERO_WORDS.has(word) && word !== 'o') ||
+    word === 'double' ||
+    word === 'triple'
+  );
+}
+
 export function isDigits(word: string): boolean {
   return /^\d+$/.test(word);
 }

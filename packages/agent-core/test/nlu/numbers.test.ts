@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  isNumberPart,
   numberToWords,
   parseCardinal,
   parseDigitRun,
@@ -58,6 +59,17 @@ describe('parseDigitRun', () => {
 
   it('stops at the first word that is not a digit', () => {
     expect(parseDigitRun(words('forty two baker street'), 0)).toEqual({ digits: '42', length: 2 });
+  });
+});
+
+describe('isNumberPart', () => {
+  it('takes every word a digit run or a cardinal is made of', () => {
+    const parts = words('555 five twelve twenty hundred thousand oh zero double triple');
+    expect(parts.filter(isNumberPart)).toEqual(parts);
+  });
+
+  it('leaves out words that only sound like digits and the letter o', () => {
+    expect(words('to for won o and pizza').filter(isNumberPart)).toEqual([]);
   });
 });
 

@@ -12,6 +12,7 @@ export class ChatHistory {
   readonly #messages: ChatMessage[] = [];
   readonly #maxMessages: number;
   readonly #maxMessageChars: number;
+  #unheardQuestion: string | undefined;
 
   constructor(options: ChatHistoryOptions = {}) {
     this.#maxMessages = options.maxMessages ?? 50;
@@ -30,7 +31,20 @@ export class ChatHistory {
     this.#add({ role: 'user', content: text });
   }
 
-  addAssistant(text: string): void {
+  /**
+   * The question the agent's latest turn was cut off before the caller heard it whole (see unheardQuestion): what
+   * the agent is still waiting to have answered, though the history holds only what was heard.
+   */
+  get unheardQuestion(): string | undefined {
+    return this.#unheardQuestion;
+  }
+
+  /**
+   * An agent turn as far as the caller heard it, and the question it was cut off in, if any. A turn of which
+   * nothing was heard and that asked nothing leaves the question owed before it.
+   */
+  addAssistant(text: string, unheardQuestion?: string): void {
+    if (unheardQuestion !== undefined || text.trim() !== '') this.#unheardQuestion = unheardQuestion;
     this.#add({ role: 'assistant', content: text });
   }
 

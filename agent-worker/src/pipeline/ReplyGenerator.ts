@@ -3,6 +3,7 @@ import type { ChatHistory } from './ChatHistory.ts';
 import type { Clock } from './clock.ts';
 import { FrameProcessor } from './FrameProcessor.ts';
 import type { DownstreamFrame, UpstreamFrame } from './frames.ts';
+import { unheardQuestion } from './reprompt.ts';
 
 /** One piece of synthesized speech and the sentence it belongs to. */
 export interface SpokenChunk {
@@ -65,6 +66,8 @@ interface AgentTurn {
   startedAtMs: number;
   timings: TurnTimings | undefined;
   endCall: boolean;
+  /** The reply's text as far as it was produced, heard or not. */
+  said: string;
 }
 
 const MAX_HINTS = 5;
@@ -157,13 +160,21 @@ export class ReplyGenerator extends FrameProcessor {
       startedAtMs: this.#options.clock.now(),
       timings,
       endCall: false,
+      said: '',
     };
     this.#turn = turn;
     this.pushDown({ kind: 'agent_turn_started', turnId: turn.id });
-    this.#produce(turn, text(turn.controller.signal, turn)).catch((error: unknown) => {
+    this.#produce(turn, this.#noted(turn, text(turn.controller.signal, turn))).catch((error: unknown) => {
       if (!turn.controller.signal.aborted) this.#options.reporter.stageFailed('tts', error, false);
       if (this.#turn === turn) this.pushDown({ kind: 'reply_done', turnId: turn.id });
     });
+  }
+
+  async *#noted(turn: AgentTurn, text: AsyncIterable<string>): AsyncIterable<string> {
+    for await (const chunk of text) {
+      turn.said += chunk;
+      yield chunk;
+    }
   }
 
   async #produce(turn: AgentTurn, text: AsyncIterable<string>): Promise<void> {
@@ -227,7 +238,7 @@ export class ReplyGenerator extends FrameProcessor {
   #finish(turn: AgentTurn, heardText: string, interrupted: boolean, atMs: number): void {
     turn.controller.abort();
     this.#turn = undefined;
-    this.#options.history.addAssistant(heardText);
+    this.#options.history.addAssistant(heardText, unheardQuestion(turn.said, heardText));
     const { reporter } = this.#options;
     reporter.agentTurnEnded(turn.id, heardText, interrupted, turn.startedAtMs, atMs);
     if (turn.timings?.firstPlayedAtMs !== undefined) reporter.turnMetrics(turn.timings, interrupted);

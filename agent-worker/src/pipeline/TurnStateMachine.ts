@@ -230,8 +230,7 @@ export class TurnStateMachine {
     this.#userSpeaking = false;
     this.#speechEndAtMs = atMs;
     this.#awaitingFinal = true;
-    const spokeMs = atMs - this.#speechStartAtMs - this.#settings.vadPrefixMs;
-    if (!this.#agentActive && spokeMs >= this.#settings.minInterruptionMs) this.#owed.callerSpoke(atMs);
+    if (!this.#agentActive) this.#oweIfSpoke();
     if (this.#state !== 'paused') return;
     // The output is paused already, so waiting for the final costs the caller nothing, and the final often differs
     // from the partials before it ("can i get" -> "uh huh", words -> nothing): it decides. Without one in time, the
@@ -310,10 +309,18 @@ export class TurnStateMachine {
     else this.#resume(actions);
   }
 
+  /** The caller's latest speech, once ended, lasted long enough for a barge-in: it is owed a reply (OwedReply). */
+  #oweIfSpoke(): void {
+    const spokeMs = this.#speechEndAtMs - this.#speechStartAtMs - this.#settings.vadPrefixMs;
+    if (spokeMs >= this.#settings.minInterruptionMs) this.#owed.callerSpoke(this.#speechEndAtMs);
+  }
+
   #interrupt(actions: TurnAction[]): void {
     this.#clearPause();
     this.#answerOverQuestion = undefined;
     this.#agentActive = false;
+    // speech that had ended before it was judged a barge-in: a final with nothing to answer leaves a reply owed
+    if (!this.#userSpeaking) this.#oweIfSpoke();
     actions.push({ type: 'interrupt' });
     this.#setState('listening', actions);
   }

@@ -13,6 +13,7 @@ const BACKCHANNEL_WORDS = new Set([
   'yah',
   'ya',
   'uh',
+  'er',
   'huh',
   'uhhuh',
   'um',

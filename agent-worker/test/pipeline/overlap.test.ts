@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyOverlap } from '../../src/pipeline/overlap.ts';
 import { BACKCHANNEL_PHRASES, STOP_PHRASES } from '../../src/stages/stt/lm/overAgentPhrases.ts';
+import { HESITATIONS } from '../../src/stages/stt/lm/slotCorpus.ts';
 
 // The language models learn these phrases so that speech over the agent is heard as them; turn-taking then judges
 // them with classifyOverlap. A phrase the models learn but the classifier judges otherwise would be heard right and
@@ -15,6 +16,13 @@ describe('classifyOverlap', () => {
 
   it.each(STOP_PHRASES)('takes the stop request every model learns, %j, for a stop', (phrase) => {
     expect(classifyOverlap(phrase)).toBe('stop');
+  });
+
+  // every model learns them too (alone or before an answer): heard over the agent ("er" in babble, a backchannel
+  // begun as "er uh huh"), they let it go on until words follow
+  it.each(HESITATIONS)('takes the hesitation every model learns, %j, for a backchannel', (hesitation) => {
+    expect(classifyOverlap(hesitation)).toBe('backchannel');
+    expect(classifyOverlap(`${hesitation} right`)).toBe('backchannel');
   });
 
   it('takes a backchannel that goes on into other words for speech, and a stop word anywhere for a stop', () => {

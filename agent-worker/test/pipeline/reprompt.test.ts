@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { repromptFor } from '../../src/pipeline/reprompt.ts';
+import { repromptFor, unheardQuestion } from '../../src/pipeline/reprompt.ts';
 
 describe('repromptFor', () => {
   it("asks the agent's last question again, after the apology", () => {
@@ -29,5 +29,38 @@ describe('repromptFor', () => {
   it('asking it again after an earlier reprompt keeps the same question', () => {
     const again = repromptFor([{ role: 'assistant', content: 'What is the delivery address?' }]);
     expect(repromptFor([{ role: 'assistant', content: again }])).toBe(again);
+  });
+});
+
+describe('unheardQuestion', () => {
+  const said = 'Got it, one large pepperoni pizza. What is the phone number for the order?';
+
+  it('is the question of a reply cut off before it', () => {
+    expect(unheardQuestion(said, 'Got it, one large')).toBe('What is the phone number for the order?');
+    expect(unheardQuestion(said, '')).toBe('What is the phone number for the order?');
+  });
+
+  it('is the whole question of a reply cut off inside it', () => {
+    expect(unheardQuestion(said, 'Got it, one large pepperoni pizza. What is the')).toBe(
+      'What is the phone number for the order?',
+    );
+  });
+
+  it('is nothing once the question was heard whole, or when the reply asked none', () => {
+    expect(unheardQuestion(said, said)).toBeUndefined();
+    expect(unheardQuestion(`${said} We deliver until ten.`, said)).toBeUndefined();
+    expect(unheardQuestion('Got it, one large pepperoni pizza.', 'Got it')).toBeUndefined();
+  });
+
+  it('is the last question when the reply asks two', () => {
+    const two = 'Did you say medium? What size would you like then?';
+    expect(unheardQuestion(two, 'Did you say medium?')).toBe('What size would you like then?');
+  });
+
+  it('is asked by the reprompt rather than the question the history holds', () => {
+    const history = [{ role: 'assistant' as const, content: 'What can I get for you?' }];
+    expect(repromptFor(history, 'What is the phone number for the order?')).toBe(
+      "Sorry, I didn't catch that. What is the phone number for the order?",
+    );
   });
 });

@@ -65,6 +65,19 @@ describe('TurnStateMachine: caller speech that no reply came of', () => {
     expect(reprompts(m.handle({ type: 'tick', atMs: 8100 }))).toBe(1);
   });
 
+  it('asks again when speech over the reply was judged a barge-in after it ended and its final had nothing to answer', () => {
+    const m = speakingMachine();
+    m.handle({ type: 'user_speech_start', atMs: 1000 });
+    m.handle({ type: 'user_transcript', text: 'seven eight', final: false, atMs: 1400 });
+    m.handle({ type: 'user_speech_end', atMs: 1500 });
+    // no final in time: long speech with words is a barge-in, and the reply is cut
+    expect(m.handle({ type: 'tick', atMs: 3000 })).toContainEqual({ type: 'interrupt' });
+    // the final then has only a backchannel: nothing to answer, and the agent must not stay silent
+    const after = m.handle({ type: 'user_transcript', text: 'uh huh', final: true, atMs: 3200 });
+    expect(after).toEqual([{ type: 'reprompt', reason: 'speech_unanswered' }]);
+    expect(reprompts(m.handle({ type: 'tick', atMs: 10_000 }))).toBe(0);
+  });
+
   it('does not answer a click or a cough shorter than a barge-in', () => {
     const m = spoke('', 1390); // 290 ms from the VAD's start, 190 of them sound
     expect(m.handle({ type: 'tick', atMs: 10_000 })).toEqual([]);

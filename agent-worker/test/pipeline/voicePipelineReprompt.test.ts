@@ -46,6 +46,43 @@ describe('VoicePipeline never leaves a caller who spoke in silence', () => {
     expect(agentFinals(h).map((t) => t.text)).toEqual([greeting, again, again]);
   });
 
+  it('a reply cut off before its question by speech that came to nothing asks that question, not "say that again"', async () => {
+    const h = await greeted({ greeting: GREETING });
+    const reply = 'Got it, one large pepperoni pizza and two cokes. What is the phone number for the order?';
+    h.dialog.reply = () => [{ type: 'text', text: reply }];
+    h.stt.utterances.push('two pizzas');
+    await h.run(600, 'speech');
+    await h.run(1_000);
+    expect(h.pipeline.state).toBe('speaking');
+    h.stt.utterances.push(''); // babble over the reply: nothing recognised, long enough to stop it
+    await h.run(1_800, 'speech');
+    await h.run(2_500);
+    await h.untilListening(10_000);
+    const finals = agentFinals(h);
+    expect(finals.at(-2)).toMatchObject({ interrupted: true });
+    expect(finals.at(-2)?.text).not.toContain('phone');
+    expect(finals.at(-1)?.text).toBe("Sorry, I didn't catch that. What is the phone number for the order?");
+    expect(h.dialog.requests).toHaveLength(1);
+  });
+
+  it('a reprompt cut off in turn still asks the question owed', async () => {
+    const h = await greeted({ greeting: GREETING });
+    h.dialog.reply = () => [{ type: 'text', text: 'Got it, two pizzas. What is the delivery address?' }];
+    h.stt.utterances.push('two pizzas');
+    await h.run(600, 'speech');
+    await h.run(800);
+    h.stt.utterances.push('');
+    await h.run(1_800, 'speech');
+    await h.run(1_800); // the reprompt starts...
+    expect(h.pipeline.state).toBe('speaking');
+    h.stt.utterances.push('');
+    await h.run(1_800, 'speech'); // ...and is cut off by babble too
+    await h.run(2_500);
+    await h.untilListening(10_000);
+    expect(agentFinals(h).map((t) => t.interrupted)).toEqual([false, true, true, false]);
+    expect(agentFinals(h).at(-1)?.text).toBe("Sorry, I didn't catch that. What is the delivery address?");
+  });
+
   it('while a human has taken over, unrecognised caller speech is left to them', async () => {
     const h = await greeted({ greeting: GREETING });
     h.pipeline.setMuted(true);

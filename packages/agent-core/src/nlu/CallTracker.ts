@@ -1,4 +1,5 @@
 import type { AgentConfig } from '@voiceroom/protocol';
+import { isUnsureYes } from './intents.ts';
 import { parseDigitRun } from './numbers.ts';
 import { Order, type OrderLine, type OrderOp } from './order.ts';
 import { continuePhone } from './phoneGroups.ts';
@@ -341,9 +342,9 @@ const CHANGE_WORDS = new Set(['remove', 'change', 'make', 'add', 'instead', 'wit
 
 /**
  * A yes to the read-back that also names a menu item or a change ("absolutely i'll have one hundred ...", "remove
- * the yes") is most likely a correction the recogniser half lost: placing the order on it cannot be taken back, so
- * it does not confirm (the read-back is asked again).
+ * the yes"), or an unsure one (isUnsureYes), is most likely a correction the recogniser half lost: placing the order
+ * on it cannot be taken back, so it does not confirm (the read-back is asked again).
  */
 function asksChange(u: Understanding): boolean {
-  return u.items.length > 0 || u.words.some((w) => CHANGE_WORDS.has(w));
+  return u.items.length > 0 || u.words.some((w) => CHANGE_WORDS.has(w)) || isUnsureYes(u.words);
 }

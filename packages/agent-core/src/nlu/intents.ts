@@ -246,6 +246,38 @@ export function yesNoAnswer(words: readonly string[]): 'yes' | 'no' | undefined 
 }
 const YES_NO_FILLERS = new Set(['um', 'uh', 'oh', 'well', 'so', 'and']);
 
+/** Words a yes comes with ("yes that's right, go ahead and place the order, thank you"). */
+const WITH_YES = new Set([
+  ...[...YES, ...HEARD_AS_YES].flatMap((p) => p.split(' ')),
+  ...YES_NO_FILLERS,
+  ...[
+    'thank',
+    'thanks',
+    'you',
+    'very',
+    'much',
+    'the',
+    'order',
+    'that',
+    'thats',
+    'all',
+    'good',
+    'fine',
+    'just',
+  ],
+]);
+const MIN_OTHER_WORDS = 3;
+
+/**
+ * A yes that is not a clear one: heard with a no ("yeah so no, change the drink") or among words that are mostly
+ * something else ("correct the lemon it to a lodge while"), most likely a correction the recogniser half lost.
+ */
+export function isUnsureYes(words: readonly string[]): boolean {
+  if (hasAnyPhrase(words, NO)) return true;
+  const other = words.filter((w) => !WITH_YES.has(w)).length;
+  return other >= MIN_OTHER_WORDS && other > words.length - other;
+}
+
 /** "That's all", "no, that's it": the caller has nothing more to order. */
 export function isDoneOrdering(words: readonly string[]): boolean {
   return (

@@ -40,17 +40,25 @@ describe('n-best rescoring by the NLU', () => {
   });
 });
 
+async function atReadBack(): Promise<ScriptedDialogSession> {
+  const s = session();
+  for (const u of ['a large pepperoni pizza', "that's all", 'my name is maria', '12 oak street', 'skip'])
+    await turn(s, u);
+  return s;
+}
+
 describe('the scripted dialog uses the recogniser', () => {
   it('places the order on a yes that only the n-best list heard', async () => {
-    const atReadBack = async () => {
-      const s = session();
-      for (const u of ['a large pepperoni pizza', "that's all", 'my name is maria', '12 oak street', 'skip'])
-        await turn(s, u);
-      return s;
-    };
     expect((await turn(await atReadBack(), 'what')).text).not.toContain('your order is placed');
     const { text } = await turn(await atReadBack(), 'what', { alternatives: ['what yes', 'yes'] });
     expect(text).toContain('your order is placed');
+  });
+
+  it('asks again after a yes buried in other words, and places the order on a clear yes', async () => {
+    const s = await atReadBack();
+    const unsure = await turn(s, 'correct the lemon it to a lodge while');
+    expect(unsure.text).not.toContain('your order is placed');
+    expect((await turn(s, 'yes')).text).toContain('your order is placed');
   });
 
   it('confirms a name heard with low confidence instead of taking it, and asks to spell it after a no', async () => {

@@ -341,6 +341,20 @@ describe('CallTracker: customer details and totals', () => {
       expect(orderAfter('a coke', ['confirm', heard]).confirmed, heard).toBe(true);
     }
   });
+
+  // a yes with a no, or among words that are mostly something else, is a correction half lost; a chatty yes is a yes
+  it.each([
+    ['yeah so no the lemon one', false],
+    ['correct the lemon it to a lodge while', false],
+    ['okay let me think about it', false],
+    ['right um what was the total again', false],
+    ["yes that's right thank you very much", true],
+    ['yeah that sounds good go ahead and place it', true],
+    ['okay great', true],
+    ['sure thats all thanks', true],
+  ])('heard %j at the read-back, confirmed is %s', (heard, confirmed) => {
+    expect(orderAfter('a coke', ['confirm', heard]).confirmed).toBe(confirmed);
+  });
 });
 
 describe('expectationFromAgent', () => {

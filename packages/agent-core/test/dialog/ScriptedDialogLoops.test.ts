@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { turn } from './collect.ts';
 import { play, session } from './scriptedSession.ts';
 
 /** Calls that went round the same questions until the caller gave up (bench:dialog's turn_cap calls). */
@@ -34,5 +35,40 @@ describe('a read-back rejected with nothing to change', () => {
       expect.stringMatching(/^Let me read that back: a large pepperoni pizza and a coke for Maria/),
       'Sorry about that. What would you like to change?',
     ]);
+  });
+});
+
+describe('an item the caller took off, heard added back while the recogniser was unsure', () => {
+  it('is checked with the caller instead of taken, and a no leaves it off', async () => {
+    const s = session();
+    await play(s, 'three garlic breads', 'two cokes', 'remove the coke');
+    const back = await turn(s, 'two cokes and', { confidence: 0.003 });
+    expect(back.text).toBe('Did you say two cokes?');
+    const no = await turn(s, 'no');
+    expect(no.text).toMatch(/^Sorry about that\./);
+    expect(s.tracker.order.lines).toEqual([{ name: 'garlic bread', size: null, quantity: 3 }]);
+  });
+
+  it('is taken on a yes, and taken at once when the recogniser was sure', async () => {
+    const unsure = session();
+    await play(unsure, 'a coke', 'remove the coke');
+    await turn(unsure, 'two cokes', { confidence: 0.01 });
+    expect((await turn(unsure, 'yes')).text).toBe('Two cokes, got it. Anything else?');
+    const sure = session();
+    await play(sure, 'a coke', 'remove the coke');
+    expect((await turn(sure, 'two cokes', { confidence: 0.6 })).text).toBe(
+      'Two cokes, got it. Anything else?',
+    );
+  });
+
+  it('does not take the call round adding and removing it: a "that\'s it" heard as the item moves on', async () => {
+    const s = session();
+    await play(s, 'three garlic breads', 'two cokes', 'remove the coke');
+    for (let round = 0; round < 3 && s.stage === 'order'; round++) {
+      await turn(s, 'two cokes and', { confidence: 0.003 });
+      await turn(s, 'no');
+    }
+    expect(s.stage).toBe('name');
+    expect(s.tracker.order.lines).toEqual([{ name: 'garlic bread', size: null, quantity: 3 }]);
   });
 });

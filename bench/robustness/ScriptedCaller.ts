@@ -80,6 +80,8 @@ export class ScriptedCaller {
   #lastAsk: AgentAsk | undefined;
   /** The change the caller asked for when it last said no to a read-back. */
   #rejected: string | undefined;
+  /** An order move the caller said no to the agent's check of ("Did you say eleven cokes?"): it says it again. */
+  #lostMove: Utterance | undefined;
   /** Every item the caller names in the call. */
   readonly #named: ReadonlySet<string>;
 
@@ -134,6 +136,8 @@ export class ScriptedCaller {
               ? plain(`no, remove the ${unwanted.name}`)
               : this.#utteranceFor(ask, agentReply);
     if (ask === 'confirm') this.#rejected = correction;
+    if (ask === 'check' && family(this.#lastAsk) === 'order' && !this.#heardRight(agentReply))
+      this.#lostMove = this.#last;
     this.#last = utterance;
     this.#lastAsk = ask;
     const overlapNext =
@@ -155,6 +159,9 @@ export class ScriptedCaller {
     switch (ask) {
       case 'order':
       case 'more': {
+        const lost = this.#lostMove;
+        this.#lostMove = undefined;
+        if (lost) return lost;
         const move = c.moves[this.#nextMove];
         if (!move) return c.done;
         this.#nextMove++;

@@ -107,6 +107,23 @@ describe('the scripted caller when it was not understood', () => {
     expect(said(caller, "Sorry, I didn't get that. What would you like to order?")).toBe(first);
     expect(said(caller, 'Anything else?')).toBe(c.moves[1]?.text.segments.join(' '));
   });
+
+  it('says an order move again after saying no to what the agent made of it, as a caller whose order was lost would', () => {
+    const c = conversations.find((x) => x.moves.length >= 2) as Conversation;
+    const caller = new ScriptedCaller(c);
+    const first = said(caller, agent.greeting);
+    expect(said(caller, 'Did you say eleven cokes?')).toBe('no');
+    expect(said(caller, 'Sorry about that. What would you like to order?')).toBe(first);
+    expect(said(caller, 'Anything else?')).toBe(c.moves[1]?.text.segments.join(' '));
+  });
+
+  it('goes on with the order after saying yes to the check of an order move', () => {
+    const c = conversations.find((x) => x.moves.length >= 2) as Conversation;
+    const caller = new ScriptedCaller(c);
+    const first = said(caller, agent.greeting);
+    expect(said(caller, `Did you say ${first}?`)).toBe('yes');
+    expect(said(caller, 'Anything else?')).toBe(c.moves[1]?.text.segments.join(' '));
+  });
 });
 
 describe('the scripted caller when the agent checks or offers', () => {

@@ -18,6 +18,8 @@ export type AgentAsk =
   | 'confirm'
   /** "Did you say Sarah Miller?": the agent checks what it heard. */
   | 'check'
+  /** "Sure, which pizza would you like?": the item the caller named was lost, its kind was heard. */
+  | 'which'
   /** "Would you like me to get a person to help you?": an offer, not yet a handoff. */
   | 'offer'
   | 'placed'
@@ -38,6 +40,7 @@ export function classifyAgentAsk(reply: string): AgentAsk {
   if (/^did you (say|mean)\b/.test(asked)) return 'check';
   if (/place the order|is that (all )?(right|correct)|shall i|confirm/.test(asked)) return 'confirm';
   if (/what size|which size/.test(asked)) return 'size';
+  if (/^(sure, )?which \w+ would you like/.test(asked)) return 'which';
   // "What's the street address, with the house number ...?" asks for the address, not a phone number
   if (/address|deliver|street|house number/.test(asked)) return 'address';
   if (/phone|number/.test(asked)) return 'phone';
@@ -194,6 +197,8 @@ export class ScriptedCaller {
         return plain(this.#heardRight(reply) ? 'yes' : 'no');
       case 'offer':
         return plain("no thanks, let's keep going");
+      case 'which':
+        return this.#last ?? c.done;
       case 'other':
         return this.#last ?? c.moves[0]?.text ?? c.done;
     }

@@ -41,6 +41,7 @@ describe('what the agent asks for', () => {
     ['Three small margherita pizzas, got it. What else can I get you?', 'more'],
     ["Sorry, I didn't get that. Just yes or no: is that all correct?", 'confirm'],
     ['We are open from eleven in the morning.', 'other'],
+    ['Sure, which pizza would you like? We have pepperoni, margherita, hawaiian and veggie.', 'which'],
   ])('"%s" asks for %s', (reply, ask) => {
     expect(classifyAgentAsk(reply)).toBe(ask);
   });
@@ -114,6 +115,14 @@ describe('the scripted caller when it was not understood', () => {
     const first = said(caller, agent.greeting);
     expect(said(caller, 'Did you say eleven cokes?')).toBe('no');
     expect(said(caller, 'Sorry about that. What would you like to order?')).toBe(first);
+    expect(said(caller, 'Anything else?')).toBe(c.moves[1]?.text.segments.join(' '));
+  });
+
+  it('says its last line again when the agent asks which one of a kind it meant (its item was lost)', () => {
+    const c = conversations.find((x) => x.moves.length >= 2) as Conversation;
+    const caller = new ScriptedCaller(c);
+    const first = said(caller, agent.greeting);
+    expect(said(caller, 'Sure, which pizza would you like? We have pepperoni and veggie.')).toBe(first);
     expect(said(caller, 'Anything else?')).toBe(c.moves[1]?.text.segments.join(' '));
   });
 

@@ -101,36 +101,30 @@ describe('the scripted caller', () => {
 });
 
 describe('the scripted caller when it was not understood', () => {
-  it('says the same line again instead of moving on to the next order move', () => {
-    const c = conversations.find((x) => x.moves.length >= 2) as Conversation;
-    const caller = new ScriptedCaller(c);
-    const first = said(caller, agent.greeting);
-    expect(said(caller, "Sorry, I didn't get that. What would you like to order?")).toBe(first);
-    expect(said(caller, 'Anything else?')).toBe(c.moves[1]?.text.segments.join(' '));
-  });
+  const c = conversations.find((x) => x.moves.length >= 2) as Conversation;
+  const first = c.moves[0]?.text.segments.join(' ') ?? '';
 
-  it('says an order move again after saying no to what the agent made of it, as a caller whose order was lost would', () => {
-    const c = conversations.find((x) => x.moves.length >= 2) as Conversation;
+  it.each([
+    [
+      'says the same line again instead of moving on to the next order move',
+      ["Sorry, I didn't get that. What would you like to order?"],
+      [first],
+    ],
+    [
+      "says an order move again after saying no to the agent's check of it (its order was lost)",
+      ['Did you say eleven cokes?', 'Sorry about that. What would you like to order?'],
+      ['no', first],
+    ],
+    [
+      'says its last line again when asked which one of a kind it meant (its item was lost)',
+      ['Sure, which pizza would you like? We have pepperoni and veggie.'],
+      [first],
+    ],
+    ['goes on after saying yes to the check of an order move', [`Did you say ${first}?`], ['yes']],
+  ])('%s, then says its next move', (_, replies, answers) => {
     const caller = new ScriptedCaller(c);
-    const first = said(caller, agent.greeting);
-    expect(said(caller, 'Did you say eleven cokes?')).toBe('no');
-    expect(said(caller, 'Sorry about that. What would you like to order?')).toBe(first);
-    expect(said(caller, 'Anything else?')).toBe(c.moves[1]?.text.segments.join(' '));
-  });
-
-  it('says its last line again when the agent asks which one of a kind it meant (its item was lost)', () => {
-    const c = conversations.find((x) => x.moves.length >= 2) as Conversation;
-    const caller = new ScriptedCaller(c);
-    const first = said(caller, agent.greeting);
-    expect(said(caller, 'Sure, which pizza would you like? We have pepperoni and veggie.')).toBe(first);
-    expect(said(caller, 'Anything else?')).toBe(c.moves[1]?.text.segments.join(' '));
-  });
-
-  it('goes on with the order after saying yes to the check of an order move', () => {
-    const c = conversations.find((x) => x.moves.length >= 2) as Conversation;
-    const caller = new ScriptedCaller(c);
-    const first = said(caller, agent.greeting);
-    expect(said(caller, `Did you say ${first}?`)).toBe('yes');
+    expect(said(caller, agent.greeting)).toBe(first);
+    expect(replies.map((r) => said(caller, r))).toEqual(answers);
     expect(said(caller, 'Anything else?')).toBe(c.moves[1]?.text.segments.join(' '));
   });
 });

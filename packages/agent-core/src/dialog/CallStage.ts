@@ -44,7 +44,6 @@ export class CallStage {
     if (this.#stage !== 'confirm') return false;
     this.#stage = 'order';
     this.#reviewing = true;
-    this.#readBackInDoubt = true;
     return true;
   }
 

@@ -220,8 +220,8 @@ export class ScriptedDialogSession implements DialogSession {
         ...check.pending,
         reject: () => {
           const said = check.pending.reject?.() ?? [];
-          // at the read-back, "Sorry about that. What would you like to change?" follows
-          return this.#call.reopenReadBack() ? [] : said;
+          // at the read-back, "Sorry about that. What would you like to change?" follows (not before it was said)
+          return stageBefore === 'confirm' && this.#call.reopenReadBack() ? [] : said;
         },
       };
       return { sentences: [check.question] };

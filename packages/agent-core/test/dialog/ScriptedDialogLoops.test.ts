@@ -66,3 +66,17 @@ describe('an item the caller took off, heard added back while the recogniser was
     expect(s.tracker.order.lines).toEqual([{ name: 'garlic bread', size: null, quantity: 3 }]);
   });
 });
+
+describe('a check of the order in the turn that gave the last detail', () => {
+  it('is followed by the read-back when the caller says no (the order was never read back to reject)', async () => {
+    const s = session();
+    await play(s, 'two large pepperoni pizzas', 'two caesar salads', 'remove the caesar salad', "that's all");
+    await play(s, 'my name is maria', '12 oak street');
+    const check = await turn(s, 'a caesar salad my number is 555 123 4567', { confidence: 0.01 });
+    expect(check.text).toBe('Did you say a caesar salad?');
+    const no = await turn(s, 'no');
+    expect(no.text).toMatch(
+      /^Sorry about that\. Let me read that back: two large pepperoni pizzas for Maria/,
+    );
+  });
+});

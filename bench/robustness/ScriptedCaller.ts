@@ -120,10 +120,13 @@ export class ScriptedCaller {
     // "Sorry, I didn't get that. What would you like to order?": say the same again, not the next thing
     const misheard = /didn't (get|catch|understand)|say that again|pardon/i.test(agentReply);
     const again = misheard && this.#last && family(ask) === family(this.#lastAsk);
+    // "Shall I place the order?" with no read-back after the caller asked for a change: the change did not take
     const correction =
-      ask === 'confirm' && heard.readBack
-        ? readBackCorrection(heard.readBack, this.#conversation)
-        : undefined;
+      ask !== 'confirm'
+        ? undefined
+        : heard.readBack
+          ? readBackCorrection(heard.readBack, this.#conversation)
+          : this.#rejected;
     const unwanted = heard.acknowledged?.find((l) => !this.#named.has(l.name));
     // "What would you like to change?" after the caller said no to the read-back: the change it wanted
     const change =

@@ -167,6 +167,20 @@ describe('the scripted caller when the agent checks or offers', () => {
     expect(`no, ${asked?.utterance.segments.join(' ')}`).toBe(fix);
   });
 
+  it('says its change again when the agent asks to place the order without saying it took it', () => {
+    const caller = new ScriptedCaller(c);
+    const wrong = [...c.intended.items, { name: 'coke', size: null, quantity: 7 }];
+    const readBackWrong = 'Let me read that back: ... Shall I place the order?';
+    const fix = caller.answer(readBackWrong, { readBack: wrong })?.utterance.segments.join(' ');
+    expect(fix).toMatch(/^no, /);
+    expect(said(caller, 'So, shall I place the order?')).toBe(fix);
+    const readBack = caller.answer('Let me read that back: ... Shall I place the order?', {
+      readBack: c.intended.items,
+    });
+    expect(readBack?.utterance).toEqual(c.yes);
+    expect(said(caller, 'Shall I place the order?')).toBe(c.yes.segments.join(' '));
+  });
+
   it.each([
     [[{ name: 'coke', size: null, quantity: 2 }], 'make that one coke'],
     [

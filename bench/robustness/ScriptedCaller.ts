@@ -18,6 +18,8 @@ export type AgentAsk =
   | 'confirm'
   /** "Did you say Sarah Miller?": the agent checks what it heard. */
   | 'check'
+  /** "Sure, which pizza would you like?": the item the caller named was lost, its kind was heard. */
+  | 'which'
   /** "Would you like me to get a person to help you?": an offer, not yet a handoff. */
   | 'offer'
   | 'placed'
@@ -38,6 +40,7 @@ export function classifyAgentAsk(reply: string): AgentAsk {
   if (/^did you (say|mean)\b/.test(asked)) return 'check';
   if (/place the order|is that (all )?(right|correct)|shall i|confirm/.test(asked)) return 'confirm';
   if (/what size|which size/.test(asked)) return 'size';
+  if (/^(sure, )?which \w+ would you like/.test(asked)) return 'which';
   // "What's the street address, with the house number ...?" asks for the address, not a phone number
   if (/address|deliver|street|house number/.test(asked)) return 'address';
   if (/phone|number/.test(asked)) return 'phone';
@@ -80,6 +83,8 @@ export class ScriptedCaller {
   #lastAsk: AgentAsk | undefined;
   /** The change the caller asked for when it last said no to a read-back. */
   #rejected: string | undefined;
+  /** An order move the caller said no to the agent's check of ("Did you say eleven cokes?"): it says it again. */
+  #lostMove: Utterance | undefined;
   /** Every item the caller names in the call. */
   readonly #named: ReadonlySet<string>;
 
@@ -115,10 +120,13 @@ export class ScriptedCaller {
     // "Sorry, I didn't get that. What would you like to order?": say the same again, not the next thing
     const misheard = /didn't (get|catch|understand)|say that again|pardon/i.test(agentReply);
     const again = misheard && this.#last && family(ask) === family(this.#lastAsk);
+    // "Shall I place the order?" with no read-back after the caller asked for a change: the change did not take
     const correction =
-      ask === 'confirm' && heard.readBack
-        ? readBackCorrection(heard.readBack, this.#conversation)
-        : undefined;
+      ask !== 'confirm'
+        ? undefined
+        : heard.readBack
+          ? readBackCorrection(heard.readBack, this.#conversation)
+          : this.#rejected;
     const unwanted = heard.acknowledged?.find((l) => !this.#named.has(l.name));
     // "What would you like to change?" after the caller said no to the read-back: the change it wanted
     const change =
@@ -134,6 +142,8 @@ export class ScriptedCaller {
               ? plain(`no, remove the ${unwanted.name}`)
               : this.#utteranceFor(ask, agentReply);
     if (ask === 'confirm') this.#rejected = correction;
+    if (ask === 'check' && family(this.#lastAsk) === 'order' && !this.#heardRight(agentReply))
+      this.#lostMove = this.#last;
     this.#last = utterance;
     this.#lastAsk = ask;
     const overlapNext =
@@ -155,6 +165,9 @@ export class ScriptedCaller {
     switch (ask) {
       case 'order':
       case 'more': {
+        const lost = this.#lostMove;
+        this.#lostMove = undefined;
+        if (lost) return lost;
         const move = c.moves[this.#nextMove];
         if (!move) return c.done;
         this.#nextMove++;
@@ -187,6 +200,8 @@ export class ScriptedCaller {
         return plain(this.#heardRight(reply) ? 'yes' : 'no');
       case 'offer':
         return plain("no thanks, let's keep going");
+      case 'which':
+        return this.#last ?? c.done;
       case 'other':
         return this.#last ?? c.moves[0]?.text ?? c.done;
     }

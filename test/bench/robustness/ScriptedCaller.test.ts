@@ -41,6 +41,7 @@ describe('what the agent asks for', () => {
     ['Three small margherita pizzas, got it. What else can I get you?', 'more'],
     ["Sorry, I didn't get that. Just yes or no: is that all correct?", 'confirm'],
     ['We are open from eleven in the morning.', 'other'],
+    ['Sure, which pizza would you like? We have pepperoni, margherita, hawaiian and veggie.', 'which'],
   ])('"%s" asks for %s', (reply, ask) => {
     expect(classifyAgentAsk(reply)).toBe(ask);
   });
@@ -100,11 +101,30 @@ describe('the scripted caller', () => {
 });
 
 describe('the scripted caller when it was not understood', () => {
-  it('says the same line again instead of moving on to the next order move', () => {
-    const c = conversations.find((x) => x.moves.length >= 2) as Conversation;
+  const c = conversations.find((x) => x.moves.length >= 2) as Conversation;
+  const first = c.moves[0]?.text.segments.join(' ') ?? '';
+
+  it.each([
+    [
+      'says the same line again instead of moving on to the next order move',
+      ["Sorry, I didn't get that. What would you like to order?"],
+      [first],
+    ],
+    [
+      "says an order move again after saying no to the agent's check of it (its order was lost)",
+      ['Did you say eleven cokes?', 'Sorry about that. What would you like to order?'],
+      ['no', first],
+    ],
+    [
+      'says its last line again when asked which one of a kind it meant (its item was lost)',
+      ['Sure, which pizza would you like? We have pepperoni and veggie.'],
+      [first],
+    ],
+    ['goes on after saying yes to the check of an order move', [`Did you say ${first}?`], ['yes']],
+  ])('%s, then says its next move', (_, replies, answers) => {
     const caller = new ScriptedCaller(c);
-    const first = said(caller, agent.greeting);
-    expect(said(caller, "Sorry, I didn't get that. What would you like to order?")).toBe(first);
+    expect(said(caller, agent.greeting)).toBe(first);
+    expect(replies.map((r) => said(caller, r))).toEqual(answers);
     expect(said(caller, 'Anything else?')).toBe(c.moves[1]?.text.segments.join(' '));
   });
 });
@@ -145,6 +165,20 @@ describe('the scripted caller when the agent checks or offers', () => {
     // heard only as "no": asked what to change, it says the change again
     const asked = caller.answer('Sorry about that. What would you like to change?');
     expect(`no, ${asked?.utterance.segments.join(' ')}`).toBe(fix);
+  });
+
+  it('says its change again when the agent asks to place the order without saying it took it', () => {
+    const caller = new ScriptedCaller(c);
+    const wrong = [...c.intended.items, { name: 'coke', size: null, quantity: 7 }];
+    const readBackWrong = 'Let me read that back: ... Shall I place the order?';
+    const fix = caller.answer(readBackWrong, { readBack: wrong })?.utterance.segments.join(' ');
+    expect(fix).toMatch(/^no, /);
+    expect(said(caller, 'So, shall I place the order?')).toBe(fix);
+    const readBack = caller.answer('Let me read that back: ... Shall I place the order?', {
+      readBack: c.intended.items,
+    });
+    expect(readBack?.utterance).toEqual(c.yes);
+    expect(said(caller, 'Shall I place the order?')).toBe(c.yes.segments.join(' '));
   });
 
   it.each([

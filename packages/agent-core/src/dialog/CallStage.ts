@@ -18,6 +18,11 @@ export class CallStage {
   #askedWholePhone = false;
   /** The address could not be had: left for the restaurant to confirm (the caller can still give it). */
   #addressLeft = false;
+  /**
+   * The caller said the read-back was wrong and has changed nothing since: the question on the table is still
+   * whether the read-back is right, so a return to it unchanged counts as asking it again (see slotKey).
+   */
+  #readBackInDoubt = false;
 
   constructor(tracker: CallTracker, names: NameRepair) {
     this.#tracker = tracker;
@@ -59,11 +64,16 @@ export class CallStage {
     return this.#stage === 'done' ? 'none' : this.#stage;
   }
 
-  /** The question's key for the repair ladder: the stage, or "size:<item>", "order" and "more" in the order stage. */
+  /**
+   * The question's key for the repair ladder: the stage, or "size:<item>", "order" and "more" in the order stage;
+   * "confirm" while the caller has rejected the read-back without changing anything yet ("What would you like to
+   * change?" answered "nothing" is the read-back failing again, not a new question).
+   */
   slotKey(): string {
     if (this.#stage !== 'order') return this.#stage;
     const missing = this.#tracker.order.lineMissingSize;
     if (missing) return `size:${missing.name}`;
+    if (this.#readBackInDoubt) return 'confirm';
     return this.#tracker.order.isEmpty ? 'order' : 'more';
   }
 
@@ -97,8 +107,10 @@ export class CallStage {
     if (this.#stage === 'confirm' && rejectsReadBack) {
       this.#stage = 'order';
       this.#reviewing = true;
+      this.#readBackInDoubt = true;
       return;
     }
+    if (detail || u.ops.length > 0) this.#readBackInDoubt = false;
     // "no, the address is ..." after a rejected read-back: straight back to the read-back once complete.
     if (this.#reviewing && (detail || u.ops.length > 0) && !order.isEmpty && !order.lineMissingSize) {
       this.#reviewing = false;
@@ -137,5 +149,7 @@ export class CallStage {
     // A phone number heard short is asked for once more, whole (see isWholePhone).
     const phoneDone = customer.phone && (isWholePhone(customer.phone) || this.#askedWholePhone);
     if (this.#stage === 'phone' && (phoneDone || this.#phoneDeclined)) this.#stage = 'confirm';
+    // back at the read-back: its own question asks it again
+    if (this.#stage !== 'order') this.#readBackInDoubt = false;
   }
 }

@@ -88,13 +88,14 @@ export class RepairPolicy {
     understood: boolean,
   ): { failures: number; repair?: RepairMove } {
     const failures = this.#ladder.step(slot.key, progressed);
-    const repair = DETAILS.has(slot.stage)
-      ? this.#detailRepair(slot, failures, understood)
-      : slot.key === 'order'
-        ? this.#firstOrderRepair(slot, failures, understood)
-        : failures >= 2
-          ? this.#repair(slot, u, failures)
-          : undefined;
+    const repair =
+      DETAILS.has(slot.stage) || slot.key === 'confirm'
+        ? this.#detailRepair(slot, failures, understood)
+        : slot.key === 'order'
+          ? this.#firstOrderRepair(slot, failures, understood)
+          : failures >= 2
+            ? this.#repair(slot, u, failures)
+            : undefined;
     return repair ? { failures, repair } : { failures };
   }
 
@@ -105,7 +106,8 @@ export class RepairPolicy {
    * read-back still not agreed goes to a person.
    */
   #detailRepair(slot: SlotInFocus, failures: number, understood: boolean): RepairMove | undefined {
-    const stage = slot.stage as 'address' | 'phone' | 'confirm';
+    // the read-back in doubt is asked about in the order stage ("What would you like to change?")
+    const stage = slot.key === 'confirm' ? 'confirm' : (slot.stage as 'address' | 'phone');
     if (failures === 0) return undefined;
     // The caller would rather go on than talk to a person: no second round of the same asks.
     if (this.#humanDeclined && stage === 'address') {

@@ -8,7 +8,7 @@ import {
 } from '../nlu/index.ts';
 import type { ChatMessage, DialogChunk, DialogSession, DialogTurnInput } from '../stages/index.ts';
 import { CallStage } from './CallStage.ts';
-import { absentRemovalGuess, UncaughtChanges, unusualQuantityCheck } from './changeChecks.ts';
+import { absentRemovalGuess, ItemsTakenOff, UncaughtChanges, unusualQuantityCheck } from './changeChecks.ts';
 import { HANDOFFS, UPSET_SCORE } from './handoff.ts';
 import { NameRepair } from './NameRepair.ts';
 import { type RepairMove, RepairPolicy } from './RepairPolicy.ts';
@@ -30,6 +30,7 @@ import {
   categoryNamed,
   detailsDiffer,
   etaAnswer,
+  type HeardTurn,
   type Pending,
   type Reply,
   removedLines,
@@ -57,6 +58,7 @@ export class ScriptedDialogSession implements DialogSession {
   readonly #names = new NameRepair();
   /** The order line the caller's last change named without changing it. */
   readonly #uncaught = new UncaughtChanges();
+  readonly #takenOff = new ItemsTakenOff();
   /** The recogniser's hypotheses of the turn being answered, best first. */
   #hypotheses: readonly string[] = [];
   readonly #repairs: RepairPolicy;
@@ -142,18 +144,7 @@ export class ScriptedDialogSession implements DialogSession {
   }
 
   /** `expecting`: what the agent's last question asked for (by default, as the call stands now). */
-  #hear(
-    text: string,
-    expecting: Expectation = this.#expecting(),
-  ): {
-    understanding: Understanding;
-    placed: boolean;
-    added: boolean;
-    removed: boolean;
-    touched: number;
-    /** Lines the utterance named for a change that left them as they were. */
-    unchanged: readonly OrderLine[];
-  } {
+  #hear(text: string, expecting: Expectation = this.#expecting()): HeardTurn {
     const wasConfirming = this.#call.current === 'confirm';
     const orderBefore = JSON.stringify(this.#tracker.order.lines);
     const heard = this.#tracker.hear(text, expecting);
@@ -220,14 +211,17 @@ export class ScriptedDialogSession implements DialogSession {
     const unsure =
       stageBefore === 'name' ? this.#confirmUnsureName(customerBefore.name, confidence) : undefined;
     if (unsure) return unsure;
-    const check = unusualQuantityCheck(this.#tracker.order, orderBefore, confidence, acknowledgeAdded);
+    const order = this.#tracker.order;
+    const check =
+      unusualQuantityCheck(order, orderBefore, confidence, acknowledgeAdded) ??
+      this.#takenOff.check(order, orderBefore, confidence, acknowledgeAdded);
     if (check && !heard.removed) {
       this.#pending = {
         ...check.pending,
         reject: () => {
           const said = check.pending.reject?.() ?? [];
-          // at the read-back, "Sorry about that. What would you like to change?" follows
-          return this.#call.reopenReadBack() ? [] : said;
+          // at the read-back, "Sorry about that. What would you like to change?" follows (not before it was said)
+          return stageBefore === 'confirm' && this.#call.reopenReadBack() ? [] : said;
         },
       };
       return { sentences: [check.question] };

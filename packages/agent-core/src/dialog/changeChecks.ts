@@ -24,12 +24,44 @@ export function unusualQuantityCheck(
   const quantityBefore = (l: OrderLine) =>
     before.lines.find((b) => b.name === l.name && b.size === l.size)?.quantity ?? 0;
   const unusual = order.lines.filter((l) => l.quantity > USUAL_MOST && l.quantity !== quantityBefore(l));
-  if (unusual.length === 0) return undefined;
+  return unusual.length === 0 ? undefined : checkLines(unusual, order, before, acknowledge);
+}
+
+/**
+ * The items that were on the order earlier in the call. One the caller took off, heard added back while the
+ * recogniser was unsure ("that's it" heard as "two cokes and" right after "remove the coke"), is checked with the
+ * caller like an unusual quantity: taken as heard, the caller takes it off again and the two go round for ever.
+ */
+export class ItemsTakenOff {
+  readonly #ordered = new Set<string>();
+
+  /** Called every turn with the order before and after it. */
+  check(
+    order: Order,
+    before: Order,
+    confidence: number | undefined,
+    acknowledge: (lines: readonly OrderLine[]) => string,
+  ): { question: string; pending: Pending } | undefined {
+    const had = (o: Order, name: string) => o.lines.some((l) => l.name === name);
+    const back = order.lines.filter((l) => this.#ordered.has(l.name) && !had(before, l.name));
+    for (const line of [...before.lines, ...order.lines]) this.#ordered.add(line.name);
+    if (confidence === undefined || confidence >= CHECK_BELOW || back.length === 0) return undefined;
+    return checkLines(back, order, before, acknowledge);
+  }
+}
+
+/** "Did you say sixteen cokes?": a yes keeps the lines, a no or anything else puts the order back as it was. */
+function checkLines(
+  lines: readonly OrderLine[],
+  order: Order,
+  before: Order,
+  acknowledge: (lines: readonly OrderLine[]) => string,
+): { question: string; pending: Pending } {
   return {
-    question: `Did you say ${describeLines(unusual)}?`,
+    question: `Did you say ${describeLines(lines)}?`,
     pending: {
       onlyYesKeeps: true,
-      accept: () => [acknowledge(unusual)],
+      accept: () => [acknowledge(lines)],
       reject: () => {
         order.restore(before);
         return ['Sorry about that.'];

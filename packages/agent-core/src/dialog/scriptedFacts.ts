@@ -20,6 +20,17 @@ export interface Pending {
   heardAs?: 'order';
 }
 
+/** What one caller turn did to the call (see ScriptedDialogSession's #hear). */
+export interface HeardTurn {
+  understanding: Understanding;
+  placed: boolean;
+  added: boolean;
+  removed: boolean;
+  touched: number;
+  /** Lines the utterance named for a change that left them as they were. */
+  unchanged: readonly OrderLine[];
+}
+
 export interface Reply {
   sentences: string[];
   end?: boolean;

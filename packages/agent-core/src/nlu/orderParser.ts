@@ -56,6 +56,8 @@ const CORRECTION_MARKERS = [
   'of that',
   'of these',
 ];
+/** Words that make a size said with a kind of item a new size for the line in focus ("make it a large pizza"). */
+const RESIZE_MARKERS = ['make', 'change', 'instead', 'actually', 'i meant', 'rather', 'switch'];
 /** Words that make an item named after them a correction of its line ("actually two medium pepperoni"). */
 const RESTATE_MARKERS = ['actually', 'sorry', 'i meant', 'rather', 'correction', 'make that', 'make it'];
 const CLEAR_PHRASES = [
@@ -79,13 +81,15 @@ export interface OrderParse {
 /**
  * Turns one utterance into order operations: items with sizes and quantities, removals, and corrections of the
  * line in focus. `masked` positions (a name, address or phone already understood) are ignored. `bareNumbers`:
- * whether a number said on its own ("three") sets the quantity of the line in focus.
+ * whether a number said on its own ("three") sets the quantity of the line in focus; `sizeAsked`: the agent asked
+ * for the size of the line in focus ("a large pizza please" answers it).
  */
 export function parseOrder(
   words: readonly string[],
   menu: MenuMatcher,
   masked: ReadonlySet<number> = new Set(),
   bareNumbers = true,
+  sizeAsked = false,
 ): OrderParse {
   const visible = words.map((w, i) => (masked.has(i) ? '' : w));
   const items = menu.findItems(visible);
@@ -105,9 +109,14 @@ export function parseOrder(
   }
 
   const correction = CORRECTION_MARKERS.some((m) => findPhrase(visible, m) >= 0);
+  // "also a large pizza": an item whose name was lost (the caller is asked which), not a new size for the line in focus
+  const lostItem =
+    !sizeAsked &&
+    sizes.some((s) => menu.categoryAt(visible, s.end) !== undefined) &&
+    !RESIZE_MARKERS.some((m) => findPhrase(visible, m) >= 0);
   if (items.length === 0)
     return {
-      ops: parseFocusCorrection(visible, sizes, quantities, correction, bareNumbers),
+      ops: lostItem ? [] : parseFocusCorrection(visible, sizes, quantities, correction, bareNumbers),
       items,
       sizes,
     };

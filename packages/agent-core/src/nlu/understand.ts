@@ -137,7 +137,7 @@ export class Nlu {
     const askedAt = question ? firstPhraseAt(words, [...INFORMATION_QUESTIONS, 'how much', 'price of']) : -1;
     if (askedAt >= 0) for (let i = askedAt; i < words.length; i++) masked.add(i);
     // Asked a question, a number on its own answers none of them ("that's it" heard as "three"); "make it three" does.
-    const order = parseOrder(words, this.#matcher, masked, expecting === 'none');
+    const order = parseOrder(words, this.#matcher, masked, expecting === 'none', expecting === 'size');
     // Asked for an address or phone number, a bare number ("seventeen") is part of it, not a quantity.
     const detailAsked = expecting === 'address' || expecting === 'phone';
     const ops =

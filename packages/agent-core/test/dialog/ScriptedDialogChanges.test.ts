@@ -3,7 +3,7 @@ import type { ScriptedDialogSession } from '../../src/dialog/ScriptedDialogSessi
 import { Nlu, numberLost } from '../../src/nlu/index.ts';
 import { pizzeria } from '../nlu/pizzeria.ts';
 import { turn } from './collect.ts';
-import { session } from './scriptedSession.ts';
+import { play, session } from './scriptedSession.ts';
 
 async function atReadBack(...order: string[]): Promise<ScriptedDialogSession> {
   const s = session();
@@ -138,5 +138,30 @@ describe('a change at the read-back', () => {
     const no = await turn(s, 'no');
     expect(no.text).toBe('Sorry about that. What would you like to change?');
     expect(s.tracker.order.lines).toEqual([{ name: 'coke', size: null, quantity: 1 }]);
+  });
+});
+
+describe('a size said with a kind of item but no item ("add a small pizza": the pepperoni was lost)', () => {
+  it('does not resize the line in focus: it asks which one', async () => {
+    const s = session();
+    await turn(s, 'a medium hawaiian pizza');
+    const { text } = await turn(s, 'also a large pizza');
+    expect(text).toMatch(/^Sure, which pizza would you like\?/);
+    expect(s.tracker.order.lines).toEqual([{ name: 'hawaiian pizza', size: 'medium', quantity: 1 }]);
+  });
+
+  it('at the read-back, leaves the order as it was', async () => {
+    const s = await atReadBack('two medium hawaiian pizzas');
+    await turn(s, 'no add a small pizza');
+    expect(s.tracker.order.lines).toEqual([{ name: 'hawaiian pizza', size: 'medium', quantity: 2 }]);
+  });
+
+  it('still answers a size question, and still resizes when the caller says to change it', async () => {
+    const asked = session();
+    await play(asked, 'a hawaiian pizza', 'a large pizza please');
+    expect(asked.tracker.order.lines).toEqual([{ name: 'hawaiian pizza', size: 'large', quantity: 1 }]);
+    const changed = session();
+    await play(changed, 'a medium hawaiian pizza', 'make it a large pizza');
+    expect(changed.tracker.order.lines).toEqual([{ name: 'hawaiian pizza', size: 'large', quantity: 1 }]);
   });
 });

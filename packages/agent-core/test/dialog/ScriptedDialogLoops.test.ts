@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { turn } from './collect.ts';
+import { play, session } from './scriptedSession.ts';
+
+/** Calls that went round the same questions until the caller gave up (bench:dialog's turn_cap calls). */
+
+const TO_READ_BACK = ['a large pepperoni pizza', "that's all", 'maria', '12 oak street', '555 123 4567'];
+
+describe('a read-back rejected with nothing to change', () => {
+  it('is not read back again and again: a person is offered, and after a decline the call goes to one', async () => {
+    const s = session();
+    await play(s, ...TO_READ_BACK);
+    const replies = await play(s, 'no', "no that's all", 'no thanks', 'no', "that's all");
+    expect(replies).toEqual([
+      'Sorry about that. What would you like to change?',
+      "I'm sorry this is taking a while. Would you like me to get a person to help you?",
+      expect.stringMatching(/^Okay, let's keep going\. Let me read that back: a large pepperoni pizza/),
+      'Sorry about that. What would you like to change?',
+      expect.stringContaining('Let me get a person'),
+    ]);
+  });
+
+  it('counts afresh after a change made in the review: the changed order is read back and may be rejected', async () => {
+    const s = session();
+    await play(s, ...TO_READ_BACK);
+    const replies = await play(s, 'no', 'add a coke', "that's all", 'no');
+    expect(replies.slice(1)).toEqual([
+      'A coke, got it. Anything else?',
+      expect.stringMatching(/^Let me read that back: a large pepperoni pizza and a coke for Maria/),
+      'Sorry about that. What would you like to change?',
+    ]);
+  });
+});
+
+describe('an item the caller took off, heard added back while the recogniser was unsure', () => {
+  it('is checked with the caller instead of taken, and a no leaves it off', async () => {
+    const s = session();
+    await play(s, 'three garlic breads', 'two cokes', 'remove the coke');
+    const back = await turn(s, 'two cokes and', { confidence: 0.003 });
+    expect(back.text).toBe('Did you say two cokes?');
+    const no = await turn(s, 'no');
+    expect(no.text).toMatch(/^Sorry about that\./);
+    expect(s.tracker.order.lines).toEqual([{ name: 'garlic bread', size: null, quantity: 3 }]);
+  });
+
+  it('is taken on a yes, and taken at once when the recogniser was sure', async () => {
+    const unsure = session();
+    await play(unsure, 'a coke', 'remove the coke');
+    await turn(unsure, 'two cokes', { confidence: 0.01 });
+    expect((await turn(unsure, 'yes')).text).toBe('Two cokes, got it. Anything else?');
+    const sure = session();
+    await play(sure, 'a coke', 'remove the coke');
+    expect((await turn(sure, 'two cokes', { confidence: 0.6 })).text).toBe(
+      'Two cokes, got it. Anything else?',
+    );
+  });
+
+  it('does not take the call round adding and removing it: a "that\'s it" heard as the item moves on', async () => {
+    const s = session();
+    await play(s, 'three garlic breads', 'two cokes', 'remove the coke');
+    for (let round = 0; round < 3 && s.stage === 'order'; round++) {
+      await turn(s, 'two cokes and', { confidence: 0.003 });
+      await turn(s, 'no');
+    }
+    expect(s.stage).toBe('name');
+    expect(s.tracker.order.lines).toEqual([{ name: 'garlic bread', size: null, quantity: 3 }]);
+  });
+});
+
+describe('a check of the order in the turn that gave the last detail', () => {
+  it('is followed by the read-back when the caller says no (the order was never read back to reject)', async () => {
+    const s = session();
+    await play(s, 'two large pepperoni pizzas', 'two caesar salads', 'remove the caesar salad', "that's all");
+    await play(s, 'my name is maria', '12 oak street');
+    const check = await turn(s, 'a caesar salad my number is 555 123 4567', { confidence: 0.01 });
+    expect(check.text).toBe('Did you say a caesar salad?');
+    const no = await turn(s, 'no');
+    expect(no.text).toMatch(
+      /^Sorry about that\. Let me read that back: two large pepperoni pizzas for Maria/,
+    );
+  });
+});

@@ -60,9 +60,10 @@ export class RulesExtractor implements Extractor {
         expecting = asked === 'none' ? 'order' : asked;
         continue;
       }
+      // The call stores a caller line per stretch of speech: lines with no agent line between them are one turn,
+      // split by the caller's pauses ("five one two, five five five ... zero one two three"), and all of it answers
+      // the question before it.
       for (const piece of utterancePieces(line.text)) tracker.hear(piece, expecting);
-      // A second caller turn in a row answers nothing the agent asked.
-      expecting = 'order';
     }
     return ExtractionResultSchema.parse(this.#result(tracker, transcript));
   }

@@ -145,6 +145,39 @@ describe('RulesExtractor', () => {
     expect(trusted.customer.name).toBe('Jon Smith');
   });
 
+  it('takes the phone number the caller said yes to when the agent read it back, over the words heard', async () => {
+    const asked = [
+      agent('And a phone number, in case the driver needs to reach you?'),
+      // the dialog took another of the recogniser's hypotheses than the one the transcript keeps
+      customer('my number is six one seven five five nine one two three four'),
+      agent('Did you say 6 1 7, 5 5 5, 1 2 3 4?'),
+    ];
+    const confirmed = await new RulesExtractor().extract([...asked, customer('yes')], signal());
+    expect(confirmed.customer.phone).toBe('617-555-1234');
+    const rejected = await new RulesExtractor().extract(
+      [
+        ...asked,
+        customer('no'),
+        agent('Sorry about that. And a phone number?'),
+        customer('six one seven five five five four three two one'),
+      ],
+      signal(),
+    );
+    expect(rejected.customer.phone).toBe('617-555-4321');
+  });
+
+  it('hears caller lines with no agent line between them as one answer to the question before them', async () => {
+    const result = await new RulesExtractor().extract(
+      [
+        agent('And a phone number, in case the driver needs to reach you?'),
+        customer('my number is five one two five five five'),
+        customer('zero one two three'),
+      ],
+      signal(),
+    );
+    expect(result.customer.phone).toBe('512-555-0123');
+  });
+
   it.each([["Okay, I've taken off the hawaiian pizza."], ['Three cokes, got it.']])(
     'takes a read-back said in the same turn after "%s" as the read-back alone',
     async (before) => {

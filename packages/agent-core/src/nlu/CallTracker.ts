@@ -1,4 +1,5 @@
 import type { AgentConfig } from '@voiceroom/protocol';
+import { findPhone } from './customer.ts';
 import { parseDigitRun } from './numbers.ts';
 import { Order, type OrderLine, type OrderOp } from './order.ts';
 import { continuePhone } from './phoneGroups.ts';
@@ -28,6 +29,8 @@ export interface AgentStated {
   readBack?: ReadBack;
   name?: string;
   address?: string;
+  /** A phone number the agent read back ("Did you say 5 1 2, ...?") and the caller said yes to. */
+  phone?: string;
 }
 
 export interface TrackerOptions {
@@ -57,6 +60,8 @@ export class CallTracker {
   #understood = 0;
   /** The name the previous utterance spelled as one word: the next may spell the last name. */
   #spelledFirstName: string | undefined;
+  /** The phone number the agent's last turn read back as a question. */
+  #phoneAsked: string | undefined;
 
   constructor(options: TrackerOptions) {
     this.#nlu = new Nlu({
@@ -117,6 +122,8 @@ export class CallTracker {
     if (name) this.#stated.name = name;
     const address = readBack?.address ?? this.#acknowledgedAddress(text);
     if (address) this.#stated.address = address;
+    const phoneAsked = PHONE_CHECK.exec(text)?.[1];
+    this.#phoneAsked = phoneAsked ? findPhone(tokenize(phoneAsked).map((t) => t.norm))?.value : undefined;
     const words = tokenize(text).map((t) => t.norm);
     const matcher = this.#nlu.matcher;
     const items = matcher.findItems(words);
@@ -140,6 +147,12 @@ export class CallTracker {
     return full === undefined ? u : { ...u, name: full };
   }
 
+  /** The caller said the phone number the agent read back was wrong: none until the caller gives it again. */
+  forgetPhone(): void {
+    this.#customer.phone = null;
+    delete this.#stated.phone;
+  }
+
   /** The caller said the name the agent repeated was wrong: no name until the caller gives it again. */
   forgetName(): void {
     this.#customer.name = null;
@@ -161,6 +174,12 @@ export class CallTracker {
     if (understanding.address) this.#customer.address = understanding.address;
     else if (expecting === 'address') this.#addHouseNumber(understanding.words);
     if (understanding.phone) this.#customer.phone = understanding.phone;
+    if (understanding.phone) delete this.#stated.phone;
+    else if (this.#phoneAsked && expecting === 'yesno' && understanding.yes) {
+      this.#customer.phone = this.#phoneAsked;
+      this.#stated.phone = this.#phoneAsked;
+    }
+    this.#phoneAsked = undefined;
     if (understanding.email) this.#customer.email = understanding.email;
     if (
       expecting === 'confirm' &&
@@ -289,6 +308,8 @@ export class CallTracker {
 /** The caller's name as an agent says it: "Thanks, Maria.", "Got it, the name is Sarah Miller." (capitalised). */
 const AGENT_NAMES =
   /(?:^|[.!?]\s+)Thanks, ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})[.!]|\bthe name is ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})[.!]/;
+/** "Did you say 5 1 2, 5 5 5, 0 1 2 3?": a phone number read back in digit groups for the caller to confirm. */
+const PHONE_CHECK = /\bdid you say ([\d ,]+)\?/i;
 /** "... and a coke for Maria Lopez, delivered to ...": the name a read-back is for. */
 const READ_BACK_NAME = /\bfor ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})(?=[,.]| delivered)/;
 

@@ -1,9 +1,15 @@
 import type { AgentConfig } from '@voiceroom/protocol';
-import { CallTracker, type Expectation, type OrderLine, type Understanding } from '../nlu/index.ts';
+import {
+  CallTracker,
+  type CustomerDetails,
+  type Expectation,
+  type OrderLine,
+  type Understanding,
+} from '../nlu/index.ts';
 import type { ChatMessage, DialogChunk, DialogSession, DialogTurnInput } from '../stages/index.ts';
 import { CallStage } from './CallStage.ts';
 import { absentRemovalGuess, UncaughtChanges, unusualQuantityCheck } from './changeChecks.ts';
-import { type DetailCheck, unsureNameCheck, unsurePhoneCheck } from './detailChecks.ts';
+import { type CheckedDetail, type DetailCheck, unsureDetailCheck, unsureNameCheck } from './detailChecks.ts';
 import { HANDOFFS, UPSET_SCORE } from './handoff.ts';
 import { NameRepair } from './NameRepair.ts';
 import { type RepairMove, RepairPolicy } from './RepairPolicy.ts';
@@ -50,8 +56,8 @@ export class ScriptedDialogSession implements DialogSession {
   /** Set by a repair that gives up on a slot: the reply hands the call to a person. */
   #handingOff: string | undefined;
   readonly #names = new NameRepair();
-  /** A phone number is read back to the caller once a call at most (see unsurePhoneCheck). */
-  #phoneChecked = false;
+  /** The address and phone number are each read back to the caller once a call at most (see unsureDetailCheck). */
+  readonly #checked = new Set<CheckedDetail>();
   /** The order line the caller's last change named without changing it. */
   readonly #uncaught = new UncaughtChanges();
   /** The recogniser's hypotheses of the turn being answered, best first. */
@@ -236,7 +242,8 @@ export class ScriptedDialogSession implements DialogSession {
     const accepted = pending !== undefined && u.yes && u.ops.length === 0;
     this.#repairs.guessRejected(pending !== undefined && u.no);
     const unanswered = pending?.onlyYesKeeps && !u.yes && u.ops.length === 0;
-    if (pending?.reject && (u.no || unanswered) && !u.name && !u.phone) sentences.push(...pending.reject());
+    const detailGiven = u.name || u.address || u.phone;
+    if (pending?.reject && (u.no || unanswered) && !detailGiven) sentences.push(...pending.reject());
     if (accepted) {
       sentences.push(...pending.accept());
       this.#call.advance(u);
@@ -359,18 +366,21 @@ export class ScriptedDialogSession implements DialogSession {
     return guess?.question;
   }
 
-  /** A name or phone number heard with low confidence is read back as a question (see detailChecks.ts). */
+  /** A name, address or phone number heard with low confidence is read back as a question (see detailChecks.ts). */
   #unsureDetail(
     stageBefore: Stage,
-    before: { name: string | null; phone: string | null },
+    before: Readonly<CustomerDetails>,
     confidence: number | undefined,
   ): DetailCheck | undefined {
     const turn = { tracker: this.#tracker, call: this.#call, hypotheses: this.#hypotheses, confidence };
     const name = stageBefore === 'name' ? unsureNameCheck(turn, this.#names, before.name) : undefined;
-    if (name || this.#phoneChecked) return name;
-    const phone = unsurePhoneCheck(turn, before.phone);
-    if (phone) this.#phoneChecked = true;
-    return phone;
+    if (name) return name;
+    for (const detail of ['address', 'phone'] as const) {
+      const check = this.#checked.has(detail) ? undefined : unsureDetailCheck(turn, detail, before[detail]);
+      if (check) this.#checked.add(detail);
+      if (check) return check;
+    }
+    return undefined;
   }
 
   /** The answer to "Could you spell your name?": the name as heard stands; without one the call goes on. */

@@ -147,16 +147,10 @@ export class CallTracker {
     return full === undefined ? u : { ...u, name: full };
   }
 
-  /** The caller said the phone number the agent read back was wrong: none until the caller gives it again. */
-  forgetPhone(): void {
-    this.#customer.phone = null;
-    delete this.#stated.phone;
-  }
-
-  /** The caller said the name the agent repeated was wrong: no name until the caller gives it again. */
-  forgetName(): void {
-    this.#customer.name = null;
-    delete this.#stated.name;
+  /** The caller said the name, address or phone number the agent repeated was wrong: none until given again. */
+  forget(detail: 'name' | 'address' | 'phone'): void {
+    this.#customer[detail] = null;
+    delete this.#stated[detail];
   }
 
   /** Understands one utterance and applies it; returns the understanding and the order lines it touched. */

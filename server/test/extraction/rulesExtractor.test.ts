@@ -166,6 +166,18 @@ describe('RulesExtractor', () => {
     expect(rejected.customer.phone).toBe('617-555-4321');
   });
 
+  it('drops an address the caller said no to when the agent read it back, as the dialog does', async () => {
+    const asked = [
+      agent("What's the delivery address?"),
+      customer("it's one thousand two hundred seventy eight kennedy lane"),
+      agent('Did you say 1278 Kennedy Lane?'),
+    ];
+    const rejected = await new RulesExtractor().extract([...asked, customer('no')], signal());
+    expect(rejected.customer.address).toBeNull();
+    const confirmed = await new RulesExtractor().extract([...asked, customer('yes that is right')], signal());
+    expect(confirmed.customer.address).toBe('1278 Kennedy Lane');
+  });
+
   it('hears caller lines with no agent line between them as one answer to the question before them', async () => {
     const result = await new RulesExtractor().extract(
       [

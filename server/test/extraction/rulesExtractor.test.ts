@@ -40,6 +40,7 @@ describe('RulesExtractor', () => {
       [
         agent('What can I get for you?'),
         customer('three large pepperoni pizzas and a coke'),
+        agent('Three large pepperoni pizzas and a coke, got it. Anything else?'),
         customer('actually make that two pizzas... no wait, remove the coke'),
         agent('Can I get a name for the order?'),
         customer('ana'),
@@ -178,7 +179,7 @@ describe('RulesExtractor', () => {
     expect(confirmed.customer.address).toBe('1278 Kennedy Lane');
   });
 
-  it('hears caller lines with no agent line between them as one answer to the question before them', async () => {
+  it('hears caller lines with no agent line between them as one turn, answering the question before them', async () => {
     const result = await new RulesExtractor().extract(
       [
         agent('And a phone number, in case the driver needs to reach you?'),
@@ -188,6 +189,18 @@ describe('RulesExtractor', () => {
       signal(),
     );
     expect(result.customer.phone).toBe('512-555-0123');
+    // a number volunteered with the address, each digit group its own stretch of speech
+    const volunteered = await new RulesExtractor().extract(
+      [
+        agent("What's the delivery address?"),
+        customer("it's twelve oak street"),
+        customer('my phone number is six one seven'),
+        customer('five five five'),
+        customer('one two three four'),
+      ],
+      signal(),
+    );
+    expect(volunteered.customer).toMatchObject({ address: '12 Oak Street', phone: '617-555-1234' });
   });
 
   it.each([["Okay, I've taken off the hawaiian pizza."], ['Three cokes, got it.']])(

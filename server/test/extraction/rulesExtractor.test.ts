@@ -146,39 +146,6 @@ describe('RulesExtractor', () => {
     expect(trusted.customer.name).toBe('Jon Smith');
   });
 
-  it('takes the phone number the caller said yes to when the agent read it back, over the words heard', async () => {
-    const asked = [
-      agent('And a phone number, in case the driver needs to reach you?'),
-      // the dialog took another of the recogniser's hypotheses than the one the transcript keeps
-      customer('my number is six one seven five five nine one two three four'),
-      agent('Did you say 6 1 7, 5 5 5, 1 2 3 4?'),
-    ];
-    const confirmed = await new RulesExtractor().extract([...asked, customer('yes')], signal());
-    expect(confirmed.customer.phone).toBe('617-555-1234');
-    const rejected = await new RulesExtractor().extract(
-      [
-        ...asked,
-        customer('no'),
-        agent('Sorry about that. And a phone number?'),
-        customer('six one seven five five five four three two one'),
-      ],
-      signal(),
-    );
-    expect(rejected.customer.phone).toBe('617-555-4321');
-  });
-
-  it('drops an address the caller said no to when the agent read it back, as the dialog does', async () => {
-    const asked = [
-      agent("What's the delivery address?"),
-      customer("it's one thousand two hundred seventy eight kennedy lane"),
-      agent('Did you say 1278 Kennedy Lane?'),
-    ];
-    const rejected = await new RulesExtractor().extract([...asked, customer('no')], signal());
-    expect(rejected.customer.address).toBeNull();
-    const confirmed = await new RulesExtractor().extract([...asked, customer('yes that is right')], signal());
-    expect(confirmed.customer.address).toBe('1278 Kennedy Lane');
-  });
-
   it('hears caller lines with no agent line between them as one turn, answering the question before them', async () => {
     const result = await new RulesExtractor().extract(
       [

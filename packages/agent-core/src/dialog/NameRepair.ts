@@ -1,5 +1,5 @@
 import { isCommonName } from '../nlu/index.ts';
-import { CONFIRM_DETAIL_BELOW } from './scriptedFacts.ts';
+import { CONFIRM_NAME_BELOW } from './scriptedFacts.ts';
 
 /** The share of the n-best hypotheses saying the same name from which the name is taken without a check. */
 const NAMES_AGREE_FROM = 0.6;
@@ -39,7 +39,7 @@ export class NameRepair {
     agreement: () => number | undefined,
   ): boolean {
     if (!name || name === before || this.#spellAsked) return false;
-    if (confidence === undefined || confidence >= CONFIRM_DETAIL_BELOW) return false;
+    if (confidence === undefined || confidence >= CONFIRM_NAME_BELOW) return false;
     // a word that is no common name is more often a word misheard for one ("Gregory Salads"), agreed on or not
     if (!name.toLowerCase().split(' ').every(isCommonName)) return true;
     return (agreement() ?? 0) < NAMES_AGREE_FROM;

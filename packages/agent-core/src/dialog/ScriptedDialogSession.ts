@@ -1,15 +1,14 @@
 import type { AgentConfig } from '@voiceroom/protocol';
 import {
   CallTracker,
-  type CustomerDetails,
   type Expectation,
   type OrderLine,
+  rescoreHypotheses,
   type Understanding,
 } from '../nlu/index.ts';
 import type { ChatMessage, DialogChunk, DialogSession, DialogTurnInput } from '../stages/index.ts';
 import { CallStage } from './CallStage.ts';
 import { absentRemovalGuess, UncaughtChanges, unusualQuantityCheck } from './changeChecks.ts';
-import { type CheckedDetail, type DetailCheck, unsureDetailCheck, unsureNameCheck } from './detailChecks.ts';
 import { HANDOFFS, UPSET_SCORE } from './handoff.ts';
 import { NameRepair } from './NameRepair.ts';
 import { type RepairMove, RepairPolicy } from './RepairPolicy.ts';
@@ -56,8 +55,6 @@ export class ScriptedDialogSession implements DialogSession {
   /** Set by a repair that gives up on a slot: the reply hands the call to a person. */
   #handingOff: string | undefined;
   readonly #names = new NameRepair();
-  /** The address and phone number are each read back to the caller once a call at most (see unsureDetailCheck). */
-  readonly #checked = new Set<CheckedDetail>();
   /** The order line the caller's last change named without changing it. */
   readonly #uncaught = new UncaughtChanges();
   /** The recogniser's hypotheses of the turn being answered, best first. */
@@ -220,11 +217,9 @@ export class ScriptedDialogSession implements DialogSession {
       stageBefore === 'name' && this.#names.awaitingSpelling && !pending
         ? this.#takeSpelling(customerBefore.name)
         : [];
-    const unsure = this.#unsureDetail(stageBefore, customerBefore, confidence);
-    if (unsure) {
-      this.#pending = unsure.pending;
-      return { sentences: [unsure.question] };
-    }
+    const unsure =
+      stageBefore === 'name' ? this.#confirmUnsureName(customerBefore.name, confidence) : undefined;
+    if (unsure) return unsure;
     const check = unusualQuantityCheck(this.#tracker.order, orderBefore, confidence, acknowledgeAdded);
     if (check && !heard.removed) {
       this.#pending = {
@@ -242,8 +237,7 @@ export class ScriptedDialogSession implements DialogSession {
     const accepted = pending !== undefined && u.yes && u.ops.length === 0;
     this.#repairs.guessRejected(pending !== undefined && u.no);
     const unanswered = pending?.onlyYesKeeps && !u.yes && u.ops.length === 0;
-    const detailGiven = u.name || u.address || u.phone;
-    if (pending?.reject && (u.no || unanswered) && !detailGiven) sentences.push(...pending.reject());
+    if (pending?.reject && (u.no || unanswered) && !u.name) sentences.push(...pending.reject());
     if (accepted) {
       sentences.push(...pending.accept());
       this.#call.advance(u);
@@ -366,21 +360,28 @@ export class ScriptedDialogSession implements DialogSession {
     return guess?.question;
   }
 
-  /** A name, address or phone number heard with low confidence is read back as a question (see detailChecks.ts). */
-  #unsureDetail(
-    stageBefore: Stage,
-    before: Readonly<CustomerDetails>,
-    confidence: number | undefined,
-  ): DetailCheck | undefined {
-    const turn = { tracker: this.#tracker, call: this.#call, hypotheses: this.#hypotheses, confidence };
-    const name = stageBefore === 'name' ? unsureNameCheck(turn, this.#names, before.name) : undefined;
-    if (name) return name;
-    for (const detail of ['address', 'phone'] as const) {
-      const check = this.#checked.has(detail) ? undefined : unsureDetailCheck(turn, detail, before[detail]);
-      if (check) this.#checked.add(detail);
-      if (check) return check;
-    }
-    return undefined;
+  /** A name heard with low confidence is read back as a question instead of taken as heard (see NameRepair). */
+  #confirmUnsureName(before: string | null, confidence: number | undefined): Reply | undefined {
+    const name = this.#tracker.customer.name;
+    // whether the n-best list agrees on the name, read only when a check is in question
+    const agreement = () => {
+      const [best = '', ...alternatives] = this.#hypotheses;
+      if (alternatives.length === 0) return undefined;
+      return rescoreHypotheses(this.#tracker.nlu, best, alternatives, 'name').agreement;
+    };
+    if (!name || !this.#names.shouldCheck(name, before, confidence, agreement)) return undefined;
+    this.#pending = {
+      accept: () => [],
+      reject: () => {
+        this.#tracker.forgetName();
+        this.#call.moveTo('name', false);
+        if (this.#names.askSpelling()) return ['Sorry about that.'];
+        this.#names.skip();
+        this.#call.skipFilled();
+        return ["Sorry about that. Let's go on without the name for now."];
+      },
+    };
+    return { sentences: [`Did you say ${name}?`] };
   }
 
   /** The answer to "Could you spell your name?": the name as heard stands; without one the call goes on. */

@@ -148,18 +148,13 @@ export function askSize(line: OrderLine, menu: AgentConfig['menu']): string {
 /** "Apt" is for the record; the voice says "apartment". */
 const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 
-/** "555-1234" as "5 5 5, 1 2 3 4": digit by digit, in the groups callers say them in. */
-export function digitGroups(phone: string): string {
-  return phone
-    .split('-')
-    .map((group) => [...group.replace(/\D/g, '')].join(' '))
-    .filter((group) => group.length > 0)
-    .join(', ');
-}
-
 /** "555-1234" as "five five five, one two three four". */
 export function spokenDigits(phone: string): string {
-  return digitGroups(phone).replace(/\d/g, (d) => DIGIT_WORDS[Number(d)] ?? d);
+  return phone
+    .split('-')
+    .map((group) => [...group.replace(/\D/g, '')].map((d) => DIGIT_WORDS[Number(d)]).join(' '))
+    .filter((group) => group.length > 0)
+    .join(', ');
 }
 
 export function spokenAddress(address: string): string {

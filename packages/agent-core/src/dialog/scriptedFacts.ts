@@ -26,8 +26,8 @@ export interface Reply {
   handoff?: string;
 }
 
-/** Below this recogniser confidence a name or phone number just heard may be confirmed ("Did you say ...?"). */
-export const CONFIRM_DETAIL_BELOW = 0.1;
+/** Below this recogniser confidence a name just heard is confirmed ("Did you say Sarah Miller?"), not taken. */
+export const CONFIRM_NAME_BELOW = 0.1;
 
 /** The caller would rather not give a phone number. */
 const SKIP = ['skip', 'rather not', 'no phone', 'dont have', 'not needed', 'no need'];

@@ -1,5 +1,4 @@
 import type { AgentConfig } from '@voiceroom/protocol';
-import { findPhone } from './customer.ts';
 import { parseDigitRun } from './numbers.ts';
 import { Order, type OrderLine, type OrderOp } from './order.ts';
 import { continuePhone } from './phoneGroups.ts';
@@ -29,8 +28,6 @@ export interface AgentStated {
   readBack?: ReadBack;
   name?: string;
   address?: string;
-  /** An address or phone number the agent read back ("Did you say 5 1 2, ...?") and the caller said yes to. */
-  phone?: string;
 }
 
 export interface TrackerOptions {
@@ -60,8 +57,6 @@ export class CallTracker {
   #understood = 0;
   /** The name the previous utterance spelled as one word: the next may spell the last name. */
   #spelledFirstName: string | undefined;
-  /** The address or phone number the agent's last turn read back as a question. */
-  #checking: { detail: 'address' | 'phone'; value: string } | undefined;
 
   constructor(options: TrackerOptions) {
     this.#nlu = new Nlu({
@@ -122,8 +117,6 @@ export class CallTracker {
     if (name) this.#stated.name = name;
     const address = readBack?.address ?? this.#acknowledgedAddress(text);
     if (address) this.#stated.address = address;
-    const checked = DETAIL_CHECK.exec(text)?.[1];
-    this.#checking = checked === undefined ? undefined : this.#checkedDetail(checked);
     const words = tokenize(text).map((t) => t.norm);
     const matcher = this.#nlu.matcher;
     const items = matcher.findItems(words);
@@ -147,10 +140,10 @@ export class CallTracker {
     return full === undefined ? u : { ...u, name: full };
   }
 
-  /** The caller said the name, address or phone number the agent repeated was wrong: none until given again. */
-  forget(detail: 'name' | 'address' | 'phone'): void {
-    this.#customer[detail] = null;
-    delete this.#stated[detail];
+  /** The caller said the name the agent repeated was wrong: no name until the caller gives it again. */
+  forgetName(): void {
+    this.#customer.name = null;
+    delete this.#stated.name;
   }
 
   /** Understands one utterance and applies it; returns the understanding and the order lines it touched. */
@@ -168,8 +161,6 @@ export class CallTracker {
     if (understanding.address) this.#customer.address = understanding.address;
     else if (expecting === 'address') this.#addHouseNumber(understanding.words);
     if (understanding.phone) this.#customer.phone = understanding.phone;
-    if (understanding.phone) delete this.#stated.phone;
-    this.#answerCheck(understanding, expecting);
     if (understanding.email) this.#customer.email = understanding.email;
     if (
       expecting === 'confirm' &&
@@ -223,25 +214,6 @@ export class CallTracker {
     if (expecting !== 'name' && expecting !== 'address' && expecting !== 'phone') return u;
     const ops = u.ops.filter((o) => o.kind === 'add' || o.kind === 'clear' || o.target.name !== undefined);
     return ops.length === u.ops.length ? u : { ...u, ops };
-  }
-
-  /** "Did you say 5 1 2, 5 5 5, 0 1 2 3?", "Did you say 17 Oak Street?": the detail the agent checks, if one. */
-  #checkedDetail(said: string): { detail: 'address' | 'phone'; value: string } | undefined {
-    const phone = findPhone(tokenize(said).map((t) => t.norm))?.value;
-    if (phone && /^[\d ,-]+$/.test(said)) return { detail: 'phone', value: phone };
-    const address = this.#nlu.understand(`${said}.`, 'none').address;
-    return address ? { detail: 'address', value: address } : undefined;
-  }
-
-  /** A yes to the agent's check of a detail confirms it (the agent's words, not recognised ones); a no drops it. */
-  #answerCheck(u: Understanding, expecting: Expectation): void {
-    const checking = this.#checking;
-    this.#checking = undefined;
-    if (!checking || expecting !== 'yesno' || u[checking.detail] !== undefined) return;
-    if (u.yes) {
-      this.#customer[checking.detail] = checking.value;
-      this.#stated[checking.detail] = checking.value;
-    } else if (u.no) this.forget(checking.detail);
   }
 
   /** Asked for the phone, a digit group continues the number heard short (see continuePhone). */
@@ -317,8 +289,6 @@ export class CallTracker {
 /** The caller's name as an agent says it: "Thanks, Maria.", "Got it, the name is Sarah Miller." (capitalised). */
 const AGENT_NAMES =
   /(?:^|[.!?]\s+)Thanks, ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})[.!]|\bthe name is ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})[.!]/;
-/** "Did you say 5 1 2, 5 5 5, 0 1 2 3?": what the agent read back for the caller to confirm. */
-const DETAIL_CHECK = /\bdid you say ([^?]+)\?/i;
 /** "... and a coke for Maria Lopez, delivered to ...": the name a read-back is for. */
 const READ_BACK_NAME = /\bfor ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})(?=[,.]| delivered)/;
 

@@ -146,6 +146,22 @@ describe('RulesExtractor', () => {
     expect(trusted.customer.name).toBe('Jon Smith');
   });
 
+  it("takes the phone number from the agent's read-back over the caller's words, unless changed after it", async () => {
+    const readBack = agent(
+      'Let me read that back: a coke for Maria. The driver can reach you on six one seven, five five five, one two three four. Your total is two dollars fifty. Shall I place the order?',
+    );
+    // the dialog took another of the recogniser's hypotheses than the one the transcript keeps
+    const misheard = customer('six one seven five five nine one two three four');
+    const confirmed = await new RulesExtractor().extract([misheard, readBack, customer('yes')], signal());
+    expect(confirmed.customer.phone).toBe('617-555-1234');
+    expect(confirmed.items).toEqual([{ name: 'coke', size: null, quantity: 1, unit_price: 2.5 }]);
+    const corrected = await new RulesExtractor().extract(
+      [misheard, readBack, customer('no my number is six one seven five five five four three two one')],
+      signal(),
+    );
+    expect(corrected.customer.phone).toBe('617-555-4321');
+  });
+
   it('hears caller lines with no agent line between them as one turn, answering the question before them', async () => {
     const result = await new RulesExtractor().extract(
       [

@@ -1,4 +1,5 @@
 import type { AgentConfig } from '@voiceroom/protocol';
+import { findPhone } from './customer.ts';
 import { parseDigitRun } from './numbers.ts';
 import { Order, type OrderLine, type OrderOp } from './order.ts';
 import { continuePhone } from './phoneGroups.ts';
@@ -13,11 +14,12 @@ export interface CustomerDetails {
   email: string | null;
 }
 
-/** An order as the agent read it back: its lines (priced like the live order) and the name and address it named. */
+/** An order as the agent read it back: its lines (priced like the live order) and the details it named. */
 export interface ReadBack {
   order: Order;
   name: string | null;
   address: string | null;
+  phone: string | null;
 }
 
 /**
@@ -28,6 +30,7 @@ export interface AgentStated {
   readBack?: ReadBack;
   name?: string;
   address?: string;
+  phone?: string;
 }
 
 export interface TrackerOptions {
@@ -117,6 +120,7 @@ export class CallTracker {
     if (name) this.#stated.name = name;
     const address = readBack?.address ?? this.#acknowledgedAddress(text);
     if (address) this.#stated.address = address;
+    if (readBack?.phone) this.#stated.phone = readBack.phone;
     const words = tokenize(text).map((t) => t.norm);
     const matcher = this.#nlu.matcher;
     const items = matcher.findItems(words);
@@ -178,6 +182,7 @@ export class CallTracker {
     }
     if (understanding.name) delete this.#stated.name;
     if (understanding.address) delete this.#stated.address;
+    if (understanding.phone) delete this.#stated.phone;
     const meaningful =
       touched.length > 0 ||
       understanding.name ||
@@ -257,7 +262,9 @@ export class CallTracker {
     const order = new Order(this.#menuItems);
     order.apply(heard.ops);
     const name = READ_BACK_NAME.exec(statements)?.[1] ?? null;
-    return { order, name, address: heard.address ?? null };
+    const reach = READ_BACK_PHONE.exec(statements)?.[1];
+    const phone = reach ? (findPhone(tokenize(reach).map((t) => t.norm))?.value ?? null) : null;
+    return { order, name, address: heard.address ?? null, phone };
   }
 
   /** "Got it, delivering to 17 Oak Street.": the address as the agent understood it. */
@@ -291,6 +298,9 @@ const AGENT_NAMES =
   /(?:^|[.!?]\s+)Thanks, ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})[.!]|\bthe name is ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})[.!]/;
 /** "... and a coke for Maria Lopez, delivered to ...": the name a read-back is for. */
 const READ_BACK_NAME = /\bfor ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})(?=[,.]| delivered)/;
+
+/** "The driver can reach you on five one two, five five five, zero one two three.": the phone number read back. */
+const READ_BACK_PHONE = /\breach you on ([^.]+)\./i;
 
 /** How agents announce a read-back of the whole order. */
 const READ_BACK =

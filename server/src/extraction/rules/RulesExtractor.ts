@@ -93,7 +93,7 @@ export class RulesExtractor implements Extractor {
       customer: {
         name: clip(stated.name ?? customer.name, 200),
         address: clip(stated.address ?? customer.address, 500),
-        phone: clip(customer.phone, 40),
+        phone: clip(stated.phone ?? customer.phone, 40),
         email: clip(customer.email, 200),
       },
       items,

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { play, session } from './scriptedSession.ts';
 
+/** An order, a name and an address: the next question is the phone number's. */
+const TO_PHONE = ['a large pepperoni pizza', "that's all", 'maria', '12 oak street'];
+
 describe('ScriptedDialog phone number', () => {
   it('takes a phone number whose turn ended after the area code as one number, continued in the next turn', async () => {
     const s = session();
     const replies = await play(
       s,
-      'a large pepperoni pizza',
-      "that's all",
-      'maria',
-      '12 oak street',
+      ...TO_PHONE,
       'my number is six one seven',
       'eight one five five nine five three',
     );
@@ -24,10 +24,7 @@ describe('ScriptedDialog phone number', () => {
     const s = session();
     const replies = await play(
       s,
-      'a large pepperoni pizza',
-      "that's all",
-      'maria',
-      '12 oak street',
+      ...TO_PHONE,
       'six one seven five five five one two three four',
       'no my number is six one seven five five five four three two one',
       'yes',

@@ -146,6 +146,22 @@ describe('RulesExtractor', () => {
     expect(trusted.customer.name).toBe('Jon Smith');
   });
 
+  it("takes the address from the agent's read-back as the dialog took it, a street whose kind was lost too", async () => {
+    const result = await new RulesExtractor().extract(
+      [
+        agent("What's the delivery address?"),
+        // the dialog took the house number and street from the recogniser's other hypotheses
+        customer("it's one thousand one hundred ninety two three the"),
+        agent(
+          'Let me read that back: a coke for Maria, delivered to 1110 Hickory. Your total is two dollars fifty. Shall I place the order?',
+        ),
+        customer('yes'),
+      ],
+      signal(),
+    );
+    expect(result.customer.address).toBe('1110 Hickory');
+  });
+
   it("takes the phone number from the agent's read-back over the caller's words, unless changed after it", async () => {
     const readBack = agent(
       'Let me read that back: a coke for Maria. The driver can reach you on six one seven, five five five, one two three four. Your total is two dollars fifty. Shall I place the order?',

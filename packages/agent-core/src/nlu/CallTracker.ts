@@ -118,7 +118,7 @@ export class CallTracker {
         ?.slice(1)
         .find((n) => n !== undefined);
     if (name) this.#stated.name = name;
-    const address = readBack?.address ?? this.#acknowledgedAddress(text);
+    const address = readBack?.address ?? this.#addressSaid(text);
     if (address) this.#stated.address = address;
     if (readBack?.phone) this.#stated.phone = readBack.phone;
     const words = tokenize(text).map((t) => t.norm);
@@ -264,12 +264,15 @@ export class CallTracker {
     const name = READ_BACK_NAME.exec(statements)?.[1] ?? null;
     const reach = READ_BACK_PHONE.exec(statements)?.[1];
     const phone = reach ? (findPhone(tokenize(reach).map((t) => t.norm))?.value ?? null) : null;
-    return { order, name, address: heard.address ?? null, phone };
+    return { order, name, address: this.#addressSaid(statements) ?? heard.address ?? null, phone };
   }
 
-  /** "Got it, delivering to 17 Oak Street.": the address as the agent understood it. */
-  #acknowledgedAddress(text: string): string | undefined {
-    const said = /\bdelivering to ([^.]+)\./i.exec(text)?.[1];
+  /**
+   * The address the agent says it delivers to ("delivering to 17 Oak Street.", "delivered to 1110 Hickory."), read
+   * as an answer to the address question: as the dialog took it, a street whose kind was not heard included.
+   */
+  #addressSaid(text: string): string | undefined {
+    const said = /\bdeliver(?:ing|ed) to ([^.]+)\./i.exec(text)?.[1];
     return said ? this.#nlu.understand(`${said}.`, 'address').address : undefined;
   }
 

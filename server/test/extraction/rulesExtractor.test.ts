@@ -40,6 +40,7 @@ describe('RulesExtractor', () => {
       [
         agent('What can I get for you?'),
         customer('three large pepperoni pizzas and a coke'),
+        agent('Three large pepperoni pizzas and a coke, got it. Anything else?'),
         customer('actually make that two pizzas... no wait, remove the coke'),
         agent('Can I get a name for the order?'),
         customer('ana'),
@@ -143,6 +144,62 @@ describe('RulesExtractor', () => {
       signal(),
     );
     expect(trusted.customer.name).toBe('Jon Smith');
+  });
+
+  it("takes the address from the agent's read-back as the dialog took it, a street whose kind was lost too", async () => {
+    const result = await new RulesExtractor().extract(
+      [
+        agent("What's the delivery address?"),
+        // the dialog took the house number and street from the recogniser's other hypotheses
+        customer("it's one thousand one hundred ninety two three the"),
+        agent(
+          'Let me read that back: a coke for Maria, delivered to 1110 Hickory. Your total is two dollars fifty. Shall I place the order?',
+        ),
+        customer('yes'),
+      ],
+      signal(),
+    );
+    expect(result.customer.address).toBe('1110 Hickory');
+  });
+
+  it("takes the phone number from the agent's read-back over the caller's words, unless changed after it", async () => {
+    const readBack = agent(
+      'Let me read that back: a coke for Maria. The driver can reach you on six one seven, five five five, one two three four. Your total is two dollars fifty. Shall I place the order?',
+    );
+    // the dialog took another of the recogniser's hypotheses than the one the transcript keeps
+    const misheard = customer('six one seven five five nine one two three four');
+    const confirmed = await new RulesExtractor().extract([misheard, readBack, customer('yes')], signal());
+    expect(confirmed.customer.phone).toBe('617-555-1234');
+    expect(confirmed.items).toEqual([{ name: 'coke', size: null, quantity: 1, unit_price: 2.5 }]);
+    const corrected = await new RulesExtractor().extract(
+      [misheard, readBack, customer('no my number is six one seven five five five four three two one')],
+      signal(),
+    );
+    expect(corrected.customer.phone).toBe('617-555-4321');
+  });
+
+  it('hears caller lines with no agent line between them as one turn, answering the question before them', async () => {
+    const result = await new RulesExtractor().extract(
+      [
+        agent('And a phone number, in case the driver needs to reach you?'),
+        customer('my number is five one two five five five'),
+        customer('zero one two three'),
+      ],
+      signal(),
+    );
+    expect(result.customer.phone).toBe('512-555-0123');
+    // a number volunteered with the address, each digit group its own stretch of speech
+    const volunteered = await new RulesExtractor().extract(
+      [
+        agent("What's the delivery address?"),
+        customer("it's twelve oak street"),
+        customer('my phone number is six one seven'),
+        customer('five five five'),
+        customer('one two three four'),
+      ],
+      signal(),
+    );
+    expect(volunteered.customer).toMatchObject({ address: '12 Oak Street', phone: '617-555-1234' });
   });
 
   it.each([["Okay, I've taken off the hawaiian pizza."], ['Three cokes, got it.']])(

@@ -215,16 +215,16 @@ export function orderExample(menu: AgentConfig['menu']): string {
   return `${example} ask me what we have. What would you like?`;
 }
 
-/** The read-back before confirmation, as separate sentences. */
-export function readBack(
-  order: Order,
-  customer: { name: string | null; address: string | null },
-  currency: string,
-): string[] {
+/**
+ * The read-back before confirmation, as separate sentences. The phone number is read digit by digit in its groups:
+ * the caller's yes confirms it with the rest, and a digit misheard can be corrected there.
+ */
+export function readBack(order: Order, customer: Readonly<CustomerDetails>, currency: string): string[] {
   const forWhom = customer.name ? ` for ${customer.name}` : '';
   const where = customer.address ? `, delivered to ${spokenAddress(customer.address)}` : '';
   return [
     `Let me read that back: ${describeLines(order.lines)}${forWhom}${where}.`,
+    ...(customer.phone ? [`The driver can reach you on ${spokenDigits(customer.phone)}.`] : []),
     `Your total is ${priceToWords(order.total(), currency)}.`,
     'Shall I place the order?',
   ];

@@ -1,4 +1,5 @@
 import type { AgentConfig } from '@voiceroom/protocol';
+import { findPhone } from './customer.ts';
 import { isUnsureYes } from './intents.ts';
 import { parseDigitRun } from './numbers.ts';
 import { Order, type OrderLine, type OrderOp } from './order.ts';
@@ -14,11 +15,12 @@ export interface CustomerDetails {
   email: string | null;
 }
 
-/** An order as the agent read it back: its lines (priced like the live order) and the name and address it named. */
+/** An order as the agent read it back: its lines (priced like the live order) and the details it named. */
 export interface ReadBack {
   order: Order;
   name: string | null;
   address: string | null;
+  phone: string | null;
 }
 
 /**
@@ -29,6 +31,7 @@ export interface AgentStated {
   readBack?: ReadBack;
   name?: string;
   address?: string;
+  phone?: string;
 }
 
 export interface TrackerOptions {
@@ -116,8 +119,9 @@ export class CallTracker {
         ?.slice(1)
         .find((n) => n !== undefined);
     if (name) this.#stated.name = name;
-    const address = readBack?.address ?? this.#acknowledgedAddress(text);
+    const address = readBack?.address ?? this.#addressSaid(text);
     if (address) this.#stated.address = address;
+    if (readBack?.phone) this.#stated.phone = readBack.phone;
     const words = tokenize(text).map((t) => t.norm);
     const matcher = this.#nlu.matcher;
     const items = matcher.findItems(words);
@@ -179,6 +183,7 @@ export class CallTracker {
     }
     if (understanding.name) delete this.#stated.name;
     if (understanding.address) delete this.#stated.address;
+    if (understanding.phone) delete this.#stated.phone;
     const meaningful =
       touched.length > 0 ||
       understanding.name ||
@@ -258,12 +263,17 @@ export class CallTracker {
     const order = new Order(this.#menuItems);
     order.apply(heard.ops);
     const name = READ_BACK_NAME.exec(statements)?.[1] ?? null;
-    return { order, name, address: heard.address ?? null };
+    const reach = READ_BACK_PHONE.exec(statements)?.[1];
+    const phone = reach ? (findPhone(tokenize(reach).map((t) => t.norm))?.value ?? null) : null;
+    return { order, name, address: this.#addressSaid(statements) ?? heard.address ?? null, phone };
   }
 
-  /** "Got it, delivering to 17 Oak Street.": the address as the agent understood it. */
-  #acknowledgedAddress(text: string): string | undefined {
-    const said = /\bdelivering to ([^.]+)\./i.exec(text)?.[1];
+  /**
+   * The address the agent says it delivers to ("delivering to 17 Oak Street.", "delivered to 1110 Hickory."), read
+   * as an answer to the address question: as the dialog took it, a street whose kind was not heard included.
+   */
+  #addressSaid(text: string): string | undefined {
+    const said = /\bdeliver(?:ing|ed) to ([^.]+)\./i.exec(text)?.[1];
     return said ? this.#nlu.understand(`${said}.`, 'address').address : undefined;
   }
 
@@ -292,6 +302,9 @@ const AGENT_NAMES =
   /(?:^|[.!?]\s+)Thanks, ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})[.!]|\bthe name is ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})[.!]/;
 /** "... and a coke for Maria Lopez, delivered to ...": the name a read-back is for. */
 const READ_BACK_NAME = /\bfor ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})(?=[,.]| delivered)/;
+
+/** "The driver can reach you on five one two, five five five, zero one two three.": the phone number read back. */
+const READ_BACK_PHONE = /\breach you on ([^.]+)\./i;
 
 /** How agents announce a read-back of the whole order. */
 const READ_BACK =

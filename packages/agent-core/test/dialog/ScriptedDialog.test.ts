@@ -34,7 +34,7 @@ describe('ScriptedDialog', () => {
       'Can I get a name for the order?',
       "Thanks, Maria. What's the delivery address?",
       'And a phone number, in case the driver needs to reach you?',
-      'Let me read that back: two large pepperoni pizzas and a coke for Maria, delivered to 12 Oak Street. Your total is thirty-three dollars fifty. Shall I place the order?',
+      'Let me read that back: two large pepperoni pizzas and a coke for Maria, delivered to 12 Oak Street. The driver can reach you on four one five, five five five, one two three four. Your total is thirty-three dollars fifty. Shall I place the order?',
       'Great, your order is placed. Delivery usually takes thirty to forty minutes. Thanks for your order. Goodbye!',
     ]);
     expect(replies.at(-1)?.chunks.at(-1)).toEqual({ type: 'end_call' });

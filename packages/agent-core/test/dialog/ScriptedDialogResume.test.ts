@@ -33,7 +33,7 @@ describe('ScriptedDialog resuming a call from its history', () => {
     ])
       rest.push(await turn(resumed, u, { history }));
     expect(rest.at(-1)?.text).toBe(
-      'Let me read that back: two large pepperoni pizzas and a coke for Maria, delivered to 12 Oak Street. Your total is thirty-three dollars fifty. Shall I place the order?',
+      'Let me read that back: two large pepperoni pizzas and a coke for Maria, delivered to 12 Oak Street. The driver can reach you on four one five, five five five, one two three four. Your total is thirty-three dollars fifty. Shall I place the order?',
     );
   });
 

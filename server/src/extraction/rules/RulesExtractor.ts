@@ -44,7 +44,7 @@ export class RulesExtractor implements Extractor {
     signal.throwIfAborted();
     const tracker = new CallTracker({ menu: this.#menu, knowledge: this.#knowledge });
     let expecting: Expectation = 'order';
-    for (const [index, line] of transcript.entries()) {
+    for (const [index, line] of callerTurns(transcript).entries()) {
       // Long transcripts: let an abort land, and other work run, every few hundred lines.
       if (index % 100 === 99) {
         await new Promise<void>((resolve) => setImmediate(resolve));
@@ -61,8 +61,6 @@ export class RulesExtractor implements Extractor {
         continue;
       }
       for (const piece of utterancePieces(line.text)) tracker.hear(piece, expecting);
-      // A second caller turn in a row answers nothing the agent asked.
-      expecting = 'order';
     }
     return ExtractionResultSchema.parse(this.#result(tracker, transcript));
   }
@@ -95,7 +93,7 @@ export class RulesExtractor implements Extractor {
       customer: {
         name: clip(stated.name ?? customer.name, 200),
         address: clip(stated.address ?? customer.address, 500),
-        phone: clip(customer.phone, 40),
+        phone: clip(stated.phone ?? customer.phone, 40),
         email: clip(customer.email, 200),
       },
       items,
@@ -131,4 +129,21 @@ function* utterancePieces(text: string): Generator<string> {
     for (let i = 0; i < words.length; i += MAX_WORDS_PER_PIECE)
       yield words.slice(i, i + MAX_WORDS_PER_PIECE).join(' ');
   }
+}
+
+/**
+ * The transcript as the dialog heard it: the call stores a caller line per stretch of speech, and the agent answers
+ * once the caller's turn is over, so caller lines with no agent line between them are one turn split by pauses ("my
+ * number is five one two, five five five ... zero one two three"). They are joined as the agent worker joins them
+ * (the pause kept as a comma) and heard together, as the answer to the question before them.
+ */
+function callerTurns(transcript: readonly TranscriptLine[]): TranscriptLine[] {
+  const turns: TranscriptLine[] = [];
+  for (const line of transcript) {
+    const last = turns.at(-1);
+    if (line.speaker === 'customer' && last?.speaker === 'customer')
+      turns[turns.length - 1] = { speaker: 'customer', text: `${last.text}, ${line.text}` };
+    else turns.push(line);
+  }
+  return turns;
 }

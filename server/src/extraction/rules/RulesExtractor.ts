@@ -7,6 +7,7 @@ import {
   type Extractor,
   type TranscriptLine,
 } from '../schema.ts';
+import { CheckedChanges } from './CheckedChanges.ts';
 
 export interface RulesExtractorOptions {
   /** The call's agent menu; the default pizzeria menu when unknown. */
@@ -24,7 +25,8 @@ const MAX_WORDS_PER_PIECE = 200;
  * ("actually make that three", "remove the coke") apply as they did in the call. The agent's questions tell how a
  * bare answer is read ("Maria" after "can I get a name?"). What the agent said back to the caller and the caller did
  * not change afterwards (its read-back of the order, "Thanks, Maria.") is its own words, free of recognition errors:
- * it is the strongest evidence, and the caller's recognised words count only where the agent confirmed nothing.
+ * it is the strongest evidence, and the caller's recognised words count only where the agent confirmed nothing. A
+ * change the agent checked ("Did you say six cokes?") stands only if the caller said yes (CheckedChanges).
  * Prices come from the menu, never from the transcript.
  */
 export class RulesExtractor implements Extractor {
@@ -43,6 +45,7 @@ export class RulesExtractor implements Extractor {
   async extract(transcript: readonly TranscriptLine[], signal: AbortSignal): Promise<ExtractionResult> {
     signal.throwIfAborted();
     const tracker = new CallTracker({ menu: this.#menu, knowledge: this.#knowledge });
+    const checks = new CheckedChanges(tracker);
     let expecting: Expectation = 'order';
     for (const [index, line] of callerTurns(transcript).entries()) {
       // Long transcripts: let an abort land, and other work run, every few hundred lines.
@@ -56,10 +59,12 @@ export class RulesExtractor implements Extractor {
         if (line.speaker === 'human')
           for (const piece of utterancePieces(line.text)) tracker.hearStaff(piece);
         tracker.noteAgentTurn(line.text);
+        checks.agentSaid(line.text);
         const asked = expectationFromAgent(line.text);
         expecting = asked === 'none' ? 'order' : asked;
         continue;
       }
+      checks.callerWillSay(line.text);
       for (const piece of utterancePieces(line.text)) tracker.hear(piece, expecting);
     }
     return ExtractionResultSchema.parse(this.#result(tracker, transcript));

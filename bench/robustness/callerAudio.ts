@@ -58,8 +58,23 @@ async function toPcm(file: string, dir: string): Promise<Int16Array> {
   return new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
 }
 
+/**
+ * Hums that flite and espeak-ng read out as letters ("mm hmm" as "em em aitch em em", five syllables no caller says),
+ * spelled as the sounds a caller makes.
+ */
+const HUMS: readonly (readonly [RegExp, string])[] = [
+  [/\bm+ ?h+m+\b/g, 'um hum'],
+  [/\bh+m+\b/g, 'hum'],
+];
+
+/** `text` as a caller would sound it, for a TTS front-end (see HUMS). */
+export function speakable(text: string): string {
+  return HUMS.reduce((t, [hum, sound]) => t.replace(hum, sound), text);
+}
+
 /** `text` in `voice` at `wpm`, 48 kHz PCM with the silence around it cut. */
-export async function synthesize(text: string, voice: Voice, wpm: number, dir: string): Promise<Int16Array> {
+export async function synthesize(said: string, voice: Voice, wpm: number, dir: string): Promise<Int16Array> {
+  const text = speakable(said);
   const wav = path.join(dir, `tts${counter++}.wav`);
   if (voice.engine === 'flite')
     await run('flite', [

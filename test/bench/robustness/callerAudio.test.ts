@@ -32,6 +32,14 @@ describe('the robustness caller audio', () => {
     }
   });
 
+  it('says "mm hmm" as a hum, not as the letters m m h m m', async () => {
+    for (const voice of [slt, scottish]) {
+      const hum = await synthesize('mm hmm', voice, 170, dir);
+      const letters = await synthesize('m m h m m', voice, 170, dir);
+      expect(hum.length).toBeLessThan(letters.length * 0.7);
+    }
+  });
+
   it('puts the scripted pause between the pieces of an utterance', async () => {
     const clean = new NoiseBed({ kind: 'clean' }, dir, []);
     const one = await renderUtterance(

@@ -12,7 +12,7 @@ export class ChatHistory {
   readonly #messages: ChatMessage[] = [];
   readonly #maxMessages: number;
   readonly #maxMessageChars: number;
-  #unheardQuestion: string | undefined;
+  #unheardAsk: string | undefined;
 
   constructor(options: ChatHistoryOptions = {}) {
     this.#maxMessages = options.maxMessages ?? 50;
@@ -32,19 +32,19 @@ export class ChatHistory {
   }
 
   /**
-   * The question the agent's latest turn was cut off before the caller heard it whole (see unheardQuestion): what
-   * the agent is still waiting to have answered, though the history holds only what was heard.
+   * What the agent's latest turn was cut off in before the caller heard its question whole (see reprompt.ts
+   * unheardAsk): what the agent is still waiting to have answered, though the history holds only what was heard.
    */
-  get unheardQuestion(): string | undefined {
-    return this.#unheardQuestion;
+  get unheardAsk(): string | undefined {
+    return this.#unheardAsk;
   }
 
   /**
-   * An agent turn as far as the caller heard it, and the question it was cut off in, if any. A turn of which
+   * An agent turn as far as the caller heard it, and what of it up to its question went unheard, if any. A turn of which
    * nothing was heard and that asked nothing leaves the question owed before it.
    */
-  addAssistant(text: string, unheardQuestion?: string): void {
-    if (unheardQuestion !== undefined || text.trim() !== '') this.#unheardQuestion = unheardQuestion;
+  addAssistant(text: string, unheardAsk?: string): void {
+    if (unheardAsk !== undefined || text.trim() !== '') this.#unheardAsk = unheardAsk;
     this.#add({ role: 'assistant', content: text });
   }
 

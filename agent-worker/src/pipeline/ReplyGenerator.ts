@@ -3,7 +3,7 @@ import type { ChatHistory } from './ChatHistory.ts';
 import type { Clock } from './clock.ts';
 import { FrameProcessor } from './FrameProcessor.ts';
 import type { DownstreamFrame, UpstreamFrame } from './frames.ts';
-import { unheardQuestion } from './reprompt.ts';
+import { unheardAsk } from './reprompt.ts';
 
 /** One piece of synthesized speech and the sentence it belongs to. */
 export interface SpokenChunk {
@@ -238,7 +238,7 @@ export class ReplyGenerator extends FrameProcessor {
   #finish(turn: AgentTurn, heardText: string, interrupted: boolean, atMs: number): void {
     turn.controller.abort();
     this.#turn = undefined;
-    this.#options.history.addAssistant(heardText, unheardQuestion(turn.said, heardText));
+    this.#options.history.addAssistant(heardText, unheardAsk(turn.said, heardText));
     const { reporter } = this.#options;
     reporter.agentTurnEnded(turn.id, heardText, interrupted, turn.startedAtMs, atMs);
     if (turn.timings?.firstPlayedAtMs !== undefined) reporter.turnMetrics(turn.timings, interrupted);

@@ -133,7 +133,7 @@ export class VoicePipeline implements CallPipeline {
       reprompt: (reason) => {
         if (!this.#recovery.hearing) return undefined;
         options.logger?.info({ roomId: options.roomId, reason }, 'the caller got no reply: asking again');
-        return repromptFor(this.#history.messages, this.#history.unheardQuestion);
+        return repromptFor(this.#history.messages, this.#history.unheardAsk);
       },
     });
     this.#dialogSession = new CallbackOffer(options.dialog.createSession());

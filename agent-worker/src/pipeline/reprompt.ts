@@ -14,23 +14,34 @@ function lastQuestion(text: string): string | undefined {
 const wordCount = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
 /**
- * The question a reply was cut off before (or while) asking: the last question of `said` (the reply as the dialog
- * gave it) when `heard` (what of it played out, a prefix by whole words) stops short of that question's end.
+ * What a reply was cut off before the caller heard its question: `said` (the reply as the dialog gave it) from the
+ * sentence `heard` (what of it played out, a prefix by whole words) stops in, through its last question; undefined
+ * when the question was heard whole or the reply asked none. From the cut sentence, not just the question: a read-back
+ * cut in its first words must be heard before its "Shall I place the order?" means anything.
  */
-export function unheardQuestion(said: string, heard: string): string | undefined {
+export function unheardAsk(said: string, heard: string): string | undefined {
   const question = lastQuestion(said);
   if (question === undefined) return undefined;
-  const upToQuestion = said.slice(0, said.lastIndexOf(question) + question.length);
-  return wordCount(heard) < wordCount(upToQuestion) ? question : undefined;
+  const sentences = said
+    .slice(0, said.lastIndexOf(question) + question.length)
+    .split(/(?<=[.!?])\s+/)
+    .filter((sentence) => sentence.trim() !== '');
+  let heardWords = wordCount(heard);
+  let cut = 0;
+  while (cut < sentences.length && wordCount(sentences[cut] as string) <= heardWords)
+    heardWords -= wordCount(sentences[cut++] as string);
+  return cut < sentences.length ? sentences.slice(cut).join(' ').trim() : undefined;
 }
 
 /**
  * What the agent says when the caller spoke and no reply came of it: an apology and the question the agent last
- * asked. A reply cut off before its question was heard whole asks that question (`unheard`); otherwise it is taken
- * from the history as far as the caller heard it, so it works with any dialog (a reply with no question heard asks
- * the caller to say it again).
+ * asked. A reply cut off before its question was heard whole says again what was not heard of it (`unheard`, see
+ * unheardAsk); otherwise the question is taken from the history as far as the caller heard it, so it works with any
+ * dialog (a reply with no question heard asks the caller to say it again).
  */
 export function repromptFor(history: readonly ChatMessage[], unheard?: string): string {
   const last = history.findLast((m) => m.role === 'assistant' && m.speaker !== 'human');
-  return `${NOT_CAUGHT} ${unheard ?? (last && lastQuestion(last.content)) ?? SAY_AGAIN}`;
+  // a cut re-prompt owes its own question, not a second apology
+  const owed = unheard?.startsWith(NOT_CAUGHT) ? unheard.slice(NOT_CAUGHT.length).trim() : unheard;
+  return `${NOT_CAUGHT} ${owed || ((last && lastQuestion(last.content)) ?? SAY_AGAIN)}`;
 }

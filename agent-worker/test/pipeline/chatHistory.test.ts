@@ -20,11 +20,11 @@ describe('ChatHistory', () => {
     history.addAssistant('Got it, two', 'What is the delivery address?');
     expect(history.messages.at(-1)).toEqual({ role: 'assistant', content: 'Got it, two' });
     history.addAssistant(''); // a turn cut before a sound, that had asked nothing yet
-    expect(history.unheardQuestion).toBe('What is the delivery address?');
+    expect(history.unheardAsk).toBe('What is the delivery address?');
     history.addAssistant('', 'And a phone number?'); // one cut before a sound that had
-    expect(history.unheardQuestion).toBe('And a phone number?');
+    expect(history.unheardAsk).toBe('And a phone number?');
     history.addAssistant('Thanks. And a phone number?');
-    expect(history.unheardQuestion).toBeUndefined();
+    expect(history.unheardAsk).toBeUndefined();
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { repromptFor, unheardQuestion } from '../../src/pipeline/reprompt.ts';
+import { repromptFor, unheardAsk } from '../../src/pipeline/reprompt.ts';
 
 describe('repromptFor', () => {
   it("asks the agent's last question again, after the apology", () => {
@@ -32,29 +32,49 @@ describe('repromptFor', () => {
   });
 });
 
-describe('unheardQuestion', () => {
+describe('unheardAsk', () => {
   const said = 'Got it, one large pepperoni pizza. What is the phone number for the order?';
 
-  it('is the question of a reply cut off before it', () => {
-    expect(unheardQuestion(said, 'Got it, one large')).toBe('What is the phone number for the order?');
-    expect(unheardQuestion(said, '')).toBe('What is the phone number for the order?');
+  it('is the reply from the sentence it was cut off in, through its question', () => {
+    expect(unheardAsk(said, 'Got it, one large')).toBe(said);
+    expect(unheardAsk(said, '')).toBe(said);
+    expect(unheardAsk(said, 'Got it, one large pepperoni pizza.')).toBe(
+      'What is the phone number for the order?',
+    );
+  });
+
+  it('is a whole read-back cut off in its first words, not only its "Shall I place the order?"', () => {
+    const readBack =
+      'Let me read that back: two medium margherita pizzas for Susan Palmer, delivered to 4079 Hill Place. Your total is thirty-one dollars. Shall I place the order?';
+    expect(unheardAsk(readBack, 'Let me read that')).toBe(readBack);
+    expect(
+      unheardAsk(
+        readBack,
+        'Let me read that back: two medium margherita pizzas for Susan Palmer, delivered to 4079 Hill Place. Your total',
+      ),
+    ).toBe('Your total is thirty-one dollars. Shall I place the order?');
   });
 
   it('is the whole question of a reply cut off inside it', () => {
-    expect(unheardQuestion(said, 'Got it, one large pepperoni pizza. What is the')).toBe(
+    expect(unheardAsk(said, 'Got it, one large pepperoni pizza. What is the')).toBe(
       'What is the phone number for the order?',
     );
   });
 
   it('is nothing once the question was heard whole, or when the reply asked none', () => {
-    expect(unheardQuestion(said, said)).toBeUndefined();
-    expect(unheardQuestion(`${said} We deliver until ten.`, said)).toBeUndefined();
-    expect(unheardQuestion('Got it, one large pepperoni pizza.', 'Got it')).toBeUndefined();
+    expect(unheardAsk(said, said)).toBeUndefined();
+    expect(unheardAsk(`${said} We deliver until ten.`, said)).toBeUndefined();
+    expect(unheardAsk('Got it, one large pepperoni pizza.', 'Got it')).toBeUndefined();
   });
 
   it('is the last question when the reply asks two', () => {
     const two = 'Did you say medium? What size would you like then?';
-    expect(unheardQuestion(two, 'Did you say medium?')).toBe('What size would you like then?');
+    expect(unheardAsk(two, 'Did you say medium?')).toBe('What size would you like then?');
+  });
+
+  it('is said once sorry when what went unheard was a re-prompt', () => {
+    const unheard = "Sorry, I didn't catch that. What is the delivery address?";
+    expect(repromptFor([], unheard)).toBe(unheard);
   });
 
   it('is asked by the reprompt rather than the question the history holds', () => {

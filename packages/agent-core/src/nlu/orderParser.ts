@@ -116,7 +116,9 @@ export function parseOrder(
     !RESIZE_MARKERS.some((m) => findPhrase(visible, m) >= 0);
   if (items.length === 0)
     return {
-      ops: lostItem ? [] : parseFocusCorrection(visible, sizes, quantities, correction, bareNumbers),
+      ops: lostItem
+        ? []
+        : parseFocusCorrection(visible, sizes, quantities, correction, bareNumbers, sizeAsked),
       items,
       sizes,
     };
@@ -259,10 +261,14 @@ function parseFocusCorrection(
   quantities: QuantityMention[],
   correction: boolean,
   bareNumbers: boolean,
+  sizeAsked: boolean,
 ): OrderOp[] {
   const ops: OrderOp[] = [];
   const size = sizes.at(-1);
-  if (size) {
+  const content = words.filter((w) => w !== '' && !FILLER_WORDS.has(w));
+  // Unasked, a size alone resizes the line in focus only as a correction ("no, small") or said on its own ("small"):
+  // "and a small" is an item whose name was lost, not a change to a size the caller already gave.
+  if (size && (sizeAsked || correction || content.length === size.end - size.start)) {
     const target = ALL_WORDS.some((w) => words.includes(w)) ? { all: true } : {};
     ops.push({ kind: 'set_size', target, size: size.size });
   }
@@ -272,7 +278,6 @@ function parseFocusCorrection(
     return ops;
   }
   // A bare number ("three") is only a quantity when it is all that was said.
-  const content = words.filter((w) => w !== '' && !FILLER_WORDS.has(w));
   const bare = bareNumbers && quantity !== undefined && content.length === quantity.end - quantity.start;
   if (quantity && (correction || bare))
     ops.push({ kind: 'set_quantity', target: {}, quantity: quantity.value });

@@ -165,3 +165,21 @@ describe('a size said with a kind of item but no item ("add a small pizza": the 
     expect(changed.tracker.order.lines).toEqual([{ name: 'hawaiian pizza', size: 'large', quantity: 1 }]);
   });
 });
+
+describe('a size said alone after "Anything else?" (the item lost: "and a small")', () => {
+  it('does not change the size the caller gave the line in focus', async () => {
+    const s = session();
+    await play(s, 'two large margherita pizzas', 'and a small');
+    expect(s.tracker.order.lines).toEqual([{ name: 'margherita pizza', size: 'large', quantity: 2 }]);
+  });
+
+  it('still resizes it when said as a correction or on its own', async () => {
+    for (const change of ['no, small', 'actually a small', 'small please']) {
+      const s = session();
+      await play(s, 'two large margherita pizzas', change);
+      expect(s.tracker.order.lines, change).toEqual([
+        { name: 'margherita pizza', size: 'small', quantity: 2 },
+      ]);
+    }
+  });
+});

@@ -278,6 +278,9 @@ export function readBackCorrection(readBack: readonly OrderLine[], c: Conversati
     if (got.length === 0) return `add ${describeLine(want)}`;
     if (got.length === 1 && got[0]?.size !== want.size && want.size)
       return `make the ${want.name} ${want.size}`;
+    // the item read back in two sizes: the one the caller never asked for goes ("make that three" would not say which)
+    const otherSize = got.length > 1 && want.size ? got.find((l) => l.size !== want.size) : undefined;
+    if (otherSize) return `remove the ${describeLine({ ...otherSize, quantity: 2 }).replace(/^two /, '')}`;
     const quantity = got.reduce((n, l) => n + l.quantity, 0);
     // "make that a coke" would add one: callers say "one" when they correct
     if (quantity !== want.quantity) return `make that ${describeLine(want, false).replace(/^an? /, 'one ')}`;

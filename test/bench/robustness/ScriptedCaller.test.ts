@@ -200,6 +200,16 @@ describe('the scripted caller when the agent checks or offers', () => {
     expect(readBackCorrection(one.intended.items, one)).toBeUndefined();
   });
 
+  it('takes off the size it never asked for when the read-back has its item in two sizes', () => {
+    const want = { name: 'margherita pizza', size: 'large', quantity: 3 };
+    const c3 = {
+      ...conversations[0],
+      intended: { ...conversations[0]?.intended, items: [want] },
+    } as Conversation;
+    const readBack = [{ ...want, size: 'small' }, want];
+    expect(readBackCorrection(readBack, c3)).toBe('remove the small margherita pizzas');
+  });
+
   it('objects to an item the agent says it took that the caller never asked for, then goes on', () => {
     const caller = new ScriptedCaller(c);
     const stranger = agent.menu.items.find((i) => !JSON.stringify([c.moves, c.bargeIn]).includes(i.name));

@@ -11,6 +11,7 @@ import { CallStage } from './CallStage.ts';
 import { absentRemovalGuess, ItemsTakenOff, UncaughtChanges, unusualQuantityCheck } from './changeChecks.ts';
 import { HANDOFFS, UPSET_SCORE } from './handoff.ts';
 import { NameRepair } from './NameRepair.ts';
+import { ReadBackHearing } from './ReadBackHearing.ts';
 import { type RepairMove, RepairPolicy } from './RepairPolicy.ts';
 import { RepeatGuard } from './repair.ts';
 import {
@@ -56,6 +57,8 @@ export class ScriptedDialogSession implements DialogSession {
   /** Set by a repair that gives up on a slot: the reply hands the call to a person. */
   #handingOff: string | undefined;
   readonly #names = new NameRepair();
+  readonly #readBacks = new ReadBackHearing();
+  #readingBack = false;
   /** The order line the caller's last change named without changing it. */
   readonly #uncaught = new UncaughtChanges();
   readonly #takenOff = new ItemsTakenOff();
@@ -88,12 +91,15 @@ export class ScriptedDialogSession implements DialogSession {
   async *respond(input: DialogTurnInput, signal: AbortSignal): AsyncIterable<DialogChunk> {
     if (this.#closed || signal.aborted) return;
     this.#catchUp(input);
+    this.#readBacks.heard(input.history);
+    this.#readingBack = false;
     const expecting = this.#expecting();
     const hypotheses = [input.userText, ...(input.alternatives ?? [])];
     this.#hypotheses = hypotheses;
     const text = chooseTurnText(this.#tracker, hypotheses, expecting);
     const reply = this.#decide(text, input.hints, input.confidence);
     this.#tracker.noteAgentTurn(reply.sentences.join(' '));
+    this.#readBacks.said(reply.sentences, this.#readingBack);
     for (const [i, sentence] of reply.sentences.entries()) {
       // Yield to the event loop between sentences so an abort (barge-in) lands between them.
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -153,6 +159,7 @@ export class ScriptedDialogSession implements DialogSession {
     // acknowledged as if it took: the caller is asked again.
     const same = JSON.stringify(this.#tracker.order.lines) === orderBefore;
     const touched = same ? [] : heard.touched;
+    if (wasConfirming && this.#readBacks.missed) this.#tracker.doubtConfirmation();
     const placed = wasConfirming && this.#tracker.confirmed;
     if (placed) this.#call.moveTo('done', false);
     this.#call.advance(understanding, expecting);
@@ -304,8 +311,9 @@ export class ScriptedDialogSession implements DialogSession {
     const slot = { stage: this.#call.current, key: this.#call.slotKey(), order, missingSize };
     const { failures, repair } = this.#repairs.next(slot, turn.progressed, u, turn.understood);
     if (repair) return this.#applyRepair(repair);
-    if (this.#call.current === 'confirm' && failures === 0)
-      return readBack(order, this.#tracker.customer, this.#config.menu.currency);
+    // a read-back the caller did not hear whole is read again, not just asked about
+    if (this.#call.current === 'confirm' && (failures === 0 || this.#readBacks.missed))
+      return this.#readBack();
     return [this.#prompt(turn.afterProgress)];
   }
 
@@ -327,10 +335,12 @@ export class ScriptedDialogSession implements DialogSession {
     if (this.#call.current !== 'confirm') return [...repair.say, this.#prompt(true)];
     // Said in place of the plain "Shall I place the order?" (a change of the order after it is read back again).
     if (repair.move === 'skip_phone') this.#repairs.asked('confirm');
-    return [
-      ...repair.say,
-      ...readBack(this.#tracker.order, this.#tracker.customer, this.#config.menu.currency),
-    ];
+    return [...repair.say, ...this.#readBack()];
+  }
+
+  #readBack(): string[] {
+    this.#readingBack = true;
+    return readBack(this.#tracker.order, this.#tracker.customer, this.#config.menu.currency);
   }
 
   #prompt(afterProgress: boolean): string {

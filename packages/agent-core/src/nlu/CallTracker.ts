@@ -145,6 +145,12 @@ export class CallTracker {
     return full === undefined ? u : { ...u, name: full };
   }
 
+  /** The caller's yes went to a read-back they never heard whole: it confirms nothing. */
+  doubtConfirmation(): void {
+    this.#confirmed = false;
+    this.#confirmedReadBack = undefined;
+  }
+
   /** The caller said the name the agent repeated was wrong: no name until the caller gives it again. */
   forgetName(): void {
     this.#customer.name = null;

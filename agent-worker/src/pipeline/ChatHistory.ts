@@ -1,3 +1,4 @@
+import { spokenWords } from '@voiceroom/agent-core/nlu';
 import type { ChatMessage } from '@voiceroom/agent-core/stages';
 
 export interface ChatHistoryOptions {
@@ -69,7 +70,7 @@ export class ChatHistory {
 export function heardPrefix(text: string, playedSamples: number, totalSamples: number): string {
   if (totalSamples <= 0 || playedSamples <= 0) return '';
   if (playedSamples >= totalSamples) return text;
-  const words = text.trim().split(/\s+/);
+  const words = spokenWords(text);
   const count = Math.floor((words.length * playedSamples) / totalSamples);
   return words.slice(0, count).join(' ');
 }

@@ -1,3 +1,4 @@
+import { spokenWords } from '@voiceroom/agent-core/nlu';
 import type { SttExpectation } from '@voiceroom/agent-core/stages';
 import type { AgentState } from '@voiceroom/protocol';
 import { type EndpointingBounds, endpointingDelayMs, judgedText } from './endpointing.ts';
@@ -63,11 +64,6 @@ const MAX_PENDING_CHARS = 10_000;
  */
 function joinPause(before: string, after: string): string {
   return before === '' ? after : `${before}, ${after}`;
-}
-
-export function countWords(text: string): number {
-  const trimmed = text.trim();
-  return trimmed === '' ? 0 : trimmed.split(/\s+/).length;
 }
 
 /**
@@ -241,7 +237,7 @@ export class TurnStateMachine {
   }
 
   #onTranscript(text: string, final: boolean, atMs: number, actions: TurnAction[]): void {
-    const words = countWords(text);
+    const words = spokenWords(text).length;
     const overlap = classifyOverlap(text);
     const wordRule = this.#settings.minInterruptionWords > 0 && words >= this.#settings.minInterruptionWords;
     const backchannel =

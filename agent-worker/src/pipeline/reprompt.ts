@@ -1,3 +1,4 @@
+import { spokenWords } from '@voiceroom/agent-core/nlu';
 import type { ChatMessage } from '@voiceroom/agent-core/stages';
 
 const NOT_CAUGHT = "Sorry, I didn't catch that.";
@@ -10,8 +11,6 @@ function lastQuestion(text: string): string | undefined {
     ?.at(-1)
     ?.trim();
 }
-
-const wordCount = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
 /**
  * What a reply was cut off before the caller heard its question: `said` (the reply as the dialog gave it) from the
@@ -26,10 +25,10 @@ export function unheardAsk(said: string, heard: string): string | undefined {
     .slice(0, said.lastIndexOf(question) + question.length)
     .split(/(?<=[.!?])\s+/)
     .filter((sentence) => sentence.trim() !== '');
-  let heardWords = wordCount(heard);
+  let heardWords = spokenWords(heard).length;
   let cut = 0;
-  while (cut < sentences.length && wordCount(sentences[cut] as string) <= heardWords)
-    heardWords -= wordCount(sentences[cut++] as string);
+  while (cut < sentences.length && spokenWords(sentences[cut] as string).length <= heardWords)
+    heardWords -= spokenWords(sentences[cut++] as string).length;
   return cut < sentences.length ? sentences.slice(cut).join(' ').trim() : undefined;
 }
 

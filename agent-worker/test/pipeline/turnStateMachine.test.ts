@@ -1,6 +1,6 @@
 import { findName, tokenize } from '@voiceroom/agent-core/nlu';
 import { describe, expect, it } from 'vitest';
-import { countWords, TurnStateMachine } from '../../src/pipeline/TurnStateMachine.ts';
+import { TurnStateMachine } from '../../src/pipeline/TurnStateMachine.ts';
 import { turnSettings as settings, speakingMachine, actionTypes as types } from './turnMachine.ts';
 
 /** A listening machine whose caller said "two pizzas" from 0 to 1000 ms, its final in at 1120: the delay runs. */
@@ -331,10 +331,5 @@ describe('TurnStateMachine', () => {
       'state:paused',
     ]);
     expect(m.nextDeadlineMs).toBe(550);
-  });
-
-  it('counts words on whitespace', () => {
-    expect(countWords('')).toBe(0);
-    expect(countWords('  two   large pizzas ')).toBe(3);
   });
 });

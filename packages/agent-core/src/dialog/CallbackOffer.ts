@@ -1,4 +1,4 @@
-import { findPhone, tokenize, yesNoAnswer } from '../nlu/index.ts';
+import { findPhone, normWords, yesNoAnswer } from '../nlu/index.ts';
 import type { ChatMessage, DialogChunk, DialogSession, DialogTurnInput } from '../stages/index.ts';
 
 /**
@@ -72,7 +72,7 @@ export class CallbackOffer implements DialogSession {
   #answer(input: DialogTurnInput): DialogChunk[] | undefined {
     const stage = this.#stage;
     this.#stage = 'idle';
-    const words = tokenize(input.userText).map((t) => t.norm);
+    const words = normWords(input.userText);
     if (stage === 'number' || stage === 'number-again') {
       const phone = findPhone(words)?.value ?? null;
       if (phone) return callback(phone);
@@ -104,7 +104,7 @@ function phoneSaidBefore(history: readonly ChatMessage[]): string | null {
   for (let i = history.length - 1; i >= 0; i--) {
     const message = history[i];
     if (message?.role !== 'user') continue;
-    const phone = findPhone(tokenize(message.content).map((t) => t.norm));
+    const phone = findPhone(normWords(message.content));
     if (phone) return phone.value;
   }
   return null;

@@ -1,5 +1,5 @@
 import type { AgentConfig } from '@voiceroom/protocol';
-import { isGoodbye, negativeSentiment, tokenize, wantsHuman } from '../nlu/index.ts';
+import { isGoodbye, negativeSentiment, normWords, wantsHuman } from '../nlu/index.ts';
 import type { DialogChunk } from '../stages/types.ts';
 
 /**
@@ -22,7 +22,7 @@ export const HANDOFFS = {
 export const UPSET_SCORE = 2;
 
 export function humanRequested(userText: string, config: AgentConfig): DialogChunk[] | undefined {
-  const heard = words(userText);
+  const heard = normWords(userText);
   const handoff =
     negativeSentiment(heard) >= UPSET_SCORE
       ? HANDOFFS.upset
@@ -37,9 +37,5 @@ export function humanRequested(userText: string, config: AgentConfig): DialogChu
 }
 
 export function saysGoodbye(userText: string): boolean {
-  return isGoodbye(words(userText));
-}
-
-function words(text: string): string[] {
-  return tokenize(text).map((t) => t.norm);
+  return isGoodbye(normWords(userText));
 }

@@ -1,6 +1,6 @@
 import type { AgentConfig } from '@voiceroom/protocol';
 import { z } from 'zod';
-import { MenuMatcher, tokenize } from '../nlu/index.ts';
+import { MenuMatcher, normWords } from '../nlu/index.ts';
 import type { ToolDefinition } from '../stages/types.ts';
 
 /** A placed order as the order-lookup tool reports it. */
@@ -57,7 +57,7 @@ export function searchMenuTool(menu: AgentConfig['menu']): ToolDefinition {
     },
     async run(args) {
       const { query } = SearchMenuArgs.parse(args);
-      const words = tokenize(query).map((t) => t.norm);
+      const words = normWords(query);
       const named = new Set(matcher.findItems(words).map((m) => m.item));
       const categories = new Set(words.map((w) => matcher.categoryAt([w], 0)).filter((c) => c !== undefined));
       const items = menu.items.filter(

@@ -5,7 +5,7 @@ import { parseDigitRun } from './numbers.ts';
 import { Order, type OrderLine, type OrderOp } from './order.ts';
 import { continuePhone } from './phoneGroups.ts';
 import { spelledLastName, spelledWord } from './spelling.ts';
-import { hasAnyPhrase, tokenize } from './text.ts';
+import { hasAnyPhrase, normWords } from './text.ts';
 import { type Expectation, Nlu, type Understanding } from './understand.ts';
 
 export interface CustomerDetails {
@@ -122,7 +122,7 @@ export class CallTracker {
     const address = readBack?.address ?? this.#addressSaid(text);
     if (address) this.#stated.address = address;
     if (readBack?.phone) this.#stated.phone = readBack.phone;
-    const words = tokenize(text).map((t) => t.norm);
+    const words = normWords(text);
     const matcher = this.#nlu.matcher;
     const items = matcher.findItems(words);
     const first = items[0];
@@ -270,7 +270,7 @@ export class CallTracker {
     order.apply(heard.ops);
     const name = READ_BACK_NAME.exec(statements)?.[1] ?? null;
     const reach = READ_BACK_PHONE.exec(statements)?.[1];
-    const phone = reach ? (findPhone(tokenize(reach).map((t) => t.norm))?.value ?? null) : null;
+    const phone = reach ? (findPhone(normWords(reach))?.value ?? null) : null;
     return { order, name, address: this.#addressSaid(statements) ?? heard.address ?? null, phone };
   }
 

@@ -1,5 +1,5 @@
 import { singular } from './fuzzy.ts';
-import { tokenize } from './text.ts';
+import { normWords } from './text.ts';
 import type { Expectation, Nlu, Understanding } from './understand.ts';
 
 /** Whether an utterance answers what the agent asked for (a name for 'name', a yes or no for 'confirm', ...). */
@@ -157,7 +157,7 @@ function pick(
  * recogniser lost, so the quantity heard is not the one meant.
  */
 export function numberLost(nlu: Nlu, text: string): boolean {
-  const words = tokenize(text).map((t) => t.norm);
+  const words = normWords(text);
   const matcher = nlu.matcher;
   return matcher.findItems(words).some((m) => {
     const said = words[m.end - 1] ?? '';

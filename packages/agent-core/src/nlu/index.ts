@@ -46,5 +46,5 @@ export { type LineTarget, Order, type OrderLine, type OrderOp } from './order.ts
 export { parseOrder } from './orderParser.ts';
 export { negativeSentiment } from './sentiment.ts';
 export { describeLine, describeLines } from './speech.ts';
-export { type Token, tokenize } from './text.ts';
+export { normWords, spokenWords, type Token, tokenize } from './text.ts';
 export { type Expectation, Nlu, type NluOptions, type Understanding } from './understand.ts';

@@ -30,6 +30,16 @@ export function norms(tokens: readonly Token[]): string[] {
   return tokens.map((t) => t.norm);
 }
 
+/** The normalised words of `text` (see Token.norm), as the NLU's parsers match them. */
+export function normWords(text: string): string[] {
+  return norms(tokenize(text));
+}
+
+/** The words of `text` as written (punctuation kept), split at whitespace: for counting or cutting what is said. */
+export function spokenWords(text: string): string[] {
+  return text.split(/\s+/).filter(Boolean);
+}
+
 /** Index of the first occurrence of `phrase` (space-separated normalised words) in `words`, or -1. */
 export function findPhrase(words: readonly string[], phrase: string, from = 0): number {
   const parts = phrase.split(' ');

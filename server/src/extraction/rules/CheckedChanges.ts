@@ -1,4 +1,4 @@
-import { type CallTracker, type Order, tokenize, yesNoAnswer } from '@voiceroom/agent-core/nlu';
+import { type CallTracker, normWords, type Order, yesNoAnswer } from '@voiceroom/agent-core/nlu';
 
 const CHECK = /\bdid you (?:say|mean) ([^?]+)\?/i;
 
@@ -21,7 +21,7 @@ export class CheckedChanges {
   /** An agent line: a check that names menu items puts the caller's previous turn on hold. */
   agentSaid(text: string): void {
     const asked = CHECK.exec(text)?.[1];
-    const words = asked === undefined ? [] : tokenize(asked).map((t) => t.norm);
+    const words = asked === undefined ? [] : normWords(asked);
     const namesItems = this.#tracker.nlu.matcher.findItems(words).length > 0;
     this.#checked = namesItems ? this.#beforeTurn : undefined;
   }
@@ -30,8 +30,7 @@ export class CheckedChanges {
   callerWillSay(text: string): void {
     const checked = this.#checked;
     this.#checked = undefined;
-    if (checked && yesNoAnswer(tokenize(text).map((t) => t.norm)) !== 'yes')
-      this.#tracker.order.restore(checked);
+    if (checked && yesNoAnswer(normWords(text)) !== 'yes') this.#tracker.order.restore(checked);
     this.#beforeTurn = this.#tracker.order.copy();
   }
 }

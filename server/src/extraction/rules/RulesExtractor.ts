@@ -1,5 +1,5 @@
 import { defaultAgent } from '@voiceroom/agent-core/agents';
-import { CallTracker, type Expectation, expectationFromAgent } from '@voiceroom/agent-core/nlu';
+import { CallTracker, type Expectation, expectationFromAgent, spokenWords } from '@voiceroom/agent-core/nlu';
 import type { AgentConfig } from '@voiceroom/protocol';
 import {
   type ExtractionResult,
@@ -130,7 +130,7 @@ function clip(value: string | null, max: number): string | null {
 
 function* utterancePieces(text: string): Generator<string> {
   for (const sentence of text.split(/(?<=[.!?])\s+/)) {
-    const words = sentence.split(/\s+/).filter(Boolean);
+    const words = spokenWords(sentence);
     for (let i = 0; i < words.length; i += MAX_WORDS_PER_PIECE)
       yield words.slice(i, i + MAX_WORDS_PER_PIECE).join(' ');
   }

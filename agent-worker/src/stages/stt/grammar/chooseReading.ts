@@ -1,3 +1,5 @@
+import { spokenWords } from '@voiceroom/agent-core/nlu';
+
 /** What one decoder made of an utterance. */
 export interface Reading {
   text: string;
@@ -38,7 +40,7 @@ export function chooseReading(
 
 /** At most one word in four outside the grammar's words (a misheard "to" or "for" among the digits). */
 export function fitsGrammar(text: string, grammarWords: ReadonlySet<string>): boolean {
-  const words = text.split(/\s+/).filter(Boolean);
+  const words = spokenWords(text);
   if (words.length === 0) return false;
   const outside = words.filter((w) => !grammarWords.has(w)).length;
   return outside <= Math.floor(words.length / 4);

@@ -1,3 +1,5 @@
+import { spokenWords } from '@voiceroom/agent-core/nlu';
+
 /**
  * A finite-state grammar in sphinxbase's FSG text format (what pocketsphinx's fsg_model_readfile reads): states,
  * word transitions and empty ones, each state's outgoing weights turned into probabilities.
@@ -19,7 +21,7 @@ export class FsgBuilder {
 
   /** A path saying the words of `phrase` in turn, from `from` to `to`. */
   phrase(from: number, to: number, phrase: string, weight = 1): void {
-    const words = phrase.split(/\s+/).filter(Boolean);
+    const words = spokenWords(phrase);
     let at = from;
     for (const [i, word] of words.entries()) {
       const next = i === words.length - 1 ? to : this.state();

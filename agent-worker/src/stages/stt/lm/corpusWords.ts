@@ -2,9 +2,7 @@
  * Word lists and stock phrases for the generated caller corpus: common names, street names and kinds, and the
  * conversational turns of an order call. Kept apart from the templates so that the lists can grow freely.
  */
-function words(text: string): string[] {
-  return text.split(/\s+/).filter((w) => w.length > 0);
-}
+import { spokenWords } from '@voiceroom/agent-core/nlu';
 
 function lines(text: string): string[] {
   return text
@@ -14,7 +12,7 @@ function lines(text: string): string[] {
 }
 
 /** Common first names across the caller population (pronounceable by CMUdict or espeak-ng). */
-export const FIRST_NAMES: readonly string[] = words(`
+export const FIRST_NAMES: readonly string[] = spokenWords(`
 john mary james patricia robert jennifer michael linda david elizabeth william barbara richard susan
 joseph jessica thomas sarah charles karen daniel lisa matthew nancy anthony sandra mark emily paul
 anna peter laura kevin amy brian emma alice bob tom jane sam alex maria jose luis chen ali sophia
@@ -24,7 +22,7 @@ andrew julia
 `);
 
 /** Common surnames. */
-export const LAST_NAMES: readonly string[] = words(`
+export const LAST_NAMES: readonly string[] = spokenWords(`
 smith johnson williams brown jones garcia miller davis rodriguez martinez wilson anderson taylor
 thomas moore jackson martin lee thompson white harris clark lewis walker hall young king wright
 green baker lopez gonzalez hernandez perez sanchez nguyen kim patel singh chen wang kowalski nowak
@@ -32,14 +30,14 @@ mueller schmidt rossi russo cohen murphy o'brien kelly scott adams nelson carter
 `);
 
 /** Street names, including ordinals. */
-export const STREET_NAMES: readonly string[] = words(`
+export const STREET_NAMES: readonly string[] = spokenWords(`
 main oak elm maple pine cedar park lake hill washington lincoln church market river spring sunset
 highland forest first second third fourth fifth sixth seventh eighth ninth tenth broadway madison
 jefferson franklin center union mill north south east west high walnut chestnut willow birch cherry
 `);
 
 /** Street types as spoken. */
-export const STREET_KINDS: readonly string[] = words(`
+export const STREET_KINDS: readonly string[] = spokenWords(`
 street avenue road lane drive boulevard court way place
 `);
 

@@ -332,31 +332,6 @@ const OFFER_REFERENCES = [
   'lets do that',
 ];
 
-/** What an agent's (or human agent's) sentence asks the caller for, judged from its last question. */
-export function expectationFromAgent(text: string): Expectation {
-  const lower = text.toLowerCase();
-  const lastQuestion =
-    lower
-      .split(/(?<=[.!?])\s+/)
-      .filter((s) => s.trim())
-      .at(-1) ?? lower;
-  if (/\b(did you (say|mean)|would you like me to|do you want me to)\b/.test(lastQuestion)) return 'yesno';
-  if (/\b(size|small|medium|large)\b/.test(lastQuestion) && /\b(what|which)\b/.test(lastQuestion))
-    return 'size';
-  if (/\bname\b/.test(lastQuestion)) return 'name';
-  if (/\b(address|deliver(ed)? to|where (should|do|can|shall))\b/.test(lastQuestion)) return 'address';
-  if (/\b(phone|number to reach|callback number|contact number|number)\b/.test(lastQuestion)) return 'phone';
-  if (
-    /\b(confirm|is that (right|correct)|shall i place|should i place|does that sound|sound right|all correct|that correct)\b/.test(
-      lastQuestion,
-    )
-  )
-    return 'confirm';
-  if (/\b(anything else|what (can|would|else)|order|get for you|like to)\b/.test(lastQuestion))
-    return 'order';
-  return 'none';
-}
-
 const CHANGE_WORDS = new Set(['remove', 'change', 'make', 'add', 'instead', 'without', 'swap']);
 
 /**

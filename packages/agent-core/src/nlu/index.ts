@@ -1,8 +1,8 @@
+export { checkedPhrase, expectationFromAgent } from './agentQuestions.ts';
 export {
   type AgentStated,
   CallTracker,
   type CustomerDetails,
-  expectationFromAgent,
   type ReadBack,
   type TrackerOptions,
 } from './CallTracker.ts';

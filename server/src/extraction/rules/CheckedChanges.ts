@@ -1,6 +1,10 @@
-import { type CallTracker, normWords, type Order, yesNoAnswer } from '@voiceroom/agent-core/nlu';
-
-const CHECK = /\bdid you (?:say|mean) ([^?]+)\?/i;
+import {
+  type CallTracker,
+  checkedPhrase,
+  normWords,
+  type Order,
+  yesNoAnswer,
+} from '@voiceroom/agent-core/nlu';
 
 /**
  * The agent's checks of order changes it heard but did not trust ("Did you say six caesar salads?"): the dialog
@@ -20,7 +24,7 @@ export class CheckedChanges {
 
   /** An agent line: a check that names menu items puts the caller's previous turn on hold. */
   agentSaid(text: string): void {
-    const asked = CHECK.exec(text)?.[1];
+    const asked = checkedPhrase(text);
     const words = asked === undefined ? [] : normWords(asked);
     const namesItems = this.#tracker.nlu.matcher.findItems(words).length > 0;
     this.#checked = namesItems ? this.#beforeTurn : undefined;

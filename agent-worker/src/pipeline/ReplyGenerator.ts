@@ -201,12 +201,14 @@ export class ReplyGenerator extends FrameProcessor {
     signal: AbortSignal,
     turn: AgentTurn,
   ): AsyncIterable<string> {
+    const { history } = this.#options;
     const input: DialogTurnInput = {
-      history: [...this.#options.history.messages],
+      history: [...history.messages],
       userText,
       hints: this.#hints,
       ...(heard.confidence !== undefined ? { confidence: heard.confidence } : {}),
       ...(heard.alternatives ? { alternatives: heard.alternatives } : {}),
+      ...(history.unheardAsk !== undefined ? { unheardAsk: history.unheardAsk } : {}),
     };
     this.#hints = [];
     let said = false;

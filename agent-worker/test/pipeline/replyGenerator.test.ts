@@ -68,6 +68,17 @@ describe('ReplyGenerator (frames in, frames out)', () => {
     expect(reported).toEqual(['ended 0: Two pizzas. (true)', 'metrics 0']);
   });
 
+  it('tells the dialog what of its last reply was cut off before the caller heard its question', async () => {
+    const { processor, dialog } = replyGenerator();
+    dialog.reply = () => [{ type: 'text', text: 'Two pizzas. Anything else?' }];
+    await runFrames(processor, [userTurn('two pizzas')]);
+    await feedFrames(processor, [
+      { kind: 'bot_turn_ended', turnId: 0, heardText: 'Two pizzas.', interrupted: true, atMs: 900 },
+      userTurn('and a coke'),
+    ]);
+    expect(dialog.requests.map((r) => r.input.unheardAsk)).toEqual([undefined, 'Anything else?']);
+  });
+
   it('a fixed text (greeting) is spoken without asking the dialog', async () => {
     const { processor, dialog } = replyGenerator();
     const out = await runFrames(processor, [{ kind: 'speak', text: 'Hello there.' }]);

@@ -58,7 +58,6 @@ export class ScriptedDialogSession implements DialogSession {
   #handingOff: string | undefined;
   readonly #names = new NameRepair();
   readonly #readBacks = new ReadBackHearing();
-  #readingBack = false;
   /** The order line the caller's last change named without changing it. */
   readonly #uncaught = new UncaughtChanges();
   readonly #takenOff = new ItemsTakenOff();
@@ -91,15 +90,14 @@ export class ScriptedDialogSession implements DialogSession {
   async *respond(input: DialogTurnInput, signal: AbortSignal): AsyncIterable<DialogChunk> {
     if (this.#closed || signal.aborted) return;
     this.#catchUp(input);
-    this.#readBacks.heard(input.history);
-    this.#readingBack = false;
+    this.#readBacks.heard(input.unheardAsk);
     const expecting = this.#expecting();
     const hypotheses = [input.userText, ...(input.alternatives ?? [])];
     this.#hypotheses = hypotheses;
     const text = chooseTurnText(this.#tracker, hypotheses, expecting);
     const reply = this.#decide(text, input.hints, input.confidence);
     this.#tracker.noteAgentTurn(reply.sentences.join(' '));
-    this.#readBacks.said(reply.sentences, this.#readingBack);
+    this.#readBacks.said(reply.sentences);
     for (const [i, sentence] of reply.sentences.entries()) {
       // Yield to the event loop between sentences so an abort (barge-in) lands between them.
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -339,7 +337,7 @@ export class ScriptedDialogSession implements DialogSession {
   }
 
   #readBack(): string[] {
-    this.#readingBack = true;
+    this.#readBacks.readsBack();
     return readBack(this.#tracker.order, this.#tracker.customer, this.#config.menu.currency);
   }
 

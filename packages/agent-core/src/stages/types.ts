@@ -137,6 +137,12 @@ export interface DialogTurnInput {
   confidence?: number;
   /** The recogniser's other hypotheses of `userText`, most likely first, when it gives them. */
   alternatives?: readonly string[];
+  /**
+   * The agent's last reply was cut off before the caller heard its question whole (a barge-in, or a backchannel
+   * taken for one): what went unheard, from the sentence it stopped in through the question. Absent when the question
+   * was heard, or the pipeline does not tell.
+   */
+  unheardAsk?: string;
 }
 
 export interface DialogSession {

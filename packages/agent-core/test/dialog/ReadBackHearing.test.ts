@@ -29,9 +29,9 @@ describe('ReadBackHearing (in the scripted dialog)', () => {
   it('reads the order back again when the caller cut the read-back off in its first words', async () => {
     const s = session();
     const history: History = [];
-    await atReadBack(s, history);
+    const readBack = await atReadBack(s, history);
     history[history.length - 1] = { role: 'assistant', content: 'Let me read' };
-    const { text } = await turn(s, 'uh one oh', { history });
+    const { text } = await turn(s, 'uh one oh', { history, unheardAsk: readBack });
     expect(text).toMatch(/read that back: a large pepperoni pizza .*Shall I place the order\?$/i);
     expect(s.tracker.confirmed).toBe(false);
   });
@@ -39,9 +39,9 @@ describe('ReadBackHearing (in the scripted dialog)', () => {
   it('does not place the order on a yes to a read-back the caller never heard whole', async () => {
     const s = session();
     const history: History = [];
-    await atReadBack(s, history);
+    const readBack = await atReadBack(s, history);
     history[history.length - 1] = { role: 'assistant', content: 'Let me read that back: a large' };
-    const { text } = await turn(s, 'yeah', { history });
+    const { text } = await turn(s, 'yeah', { history, unheardAsk: readBack });
     expect(text).not.toMatch(/placed/);
     expect(text).toMatch(/read that back: a large pepperoni pizza .*Shall I place the order\?$/i);
     expect(s.tracker.confirmed).toBe(false);
@@ -52,7 +52,7 @@ describe('ReadBackHearing (in the scripted dialog)', () => {
     const s = session();
     const history: History = [];
     await atReadBack(s, history);
-    const { text } = await turn(s, 'uh one oh', { history });
+    const { text } = await turn(s, 'uh one oh', { history, unheardAsk: 'Shall I place the order?' });
     expect(text).not.toMatch(/read that back/i);
     expect(text).toMatch(/place the order\?$/);
   });
@@ -60,33 +60,35 @@ describe('ReadBackHearing (in the scripted dialog)', () => {
 
 describe('ReadBackHearing', () => {
   const readBack = ['Let me read that back: a coke for John Smith.', 'Shall I place the order?'];
-  const heardAs = (content: string) => [{ role: 'assistant' as const, content }];
 
-  it('is missed when the history holds less of the reply than its read-back', () => {
+  it('is missed when what went unheard starts before the read-back question', () => {
     const hearing = new ReadBackHearing();
-    hearing.said(readBack, true);
-    hearing.heard(heardAs('Let me read that back: a coke'));
+    hearing.readsBack();
+    hearing.said(readBack);
+    hearing.heard(readBack.join(' '));
     expect(hearing.missed).toBe(true);
-    hearing.heard(heardAs('Let me read that back: a coke for John Smith. Shall'));
+    hearing.heard('Shall I place the order?');
     expect(hearing.missed).toBe(false);
   });
 
-  it('is missed when the read-back left no trace (cut before a sound): the last agent words are older', () => {
+  it('is never missed after a reply that read nothing back, or when nothing went unheard', () => {
     const hearing = new ReadBackHearing();
-    hearing.said(readBack, true);
-    hearing.heard(heardAs('And a phone number, in case the driver needs to reach you?'));
-    expect(hearing.missed).toBe(true);
+    hearing.said(['Anything else?']);
+    hearing.heard('Anything else?');
+    expect(hearing.missed).toBe(false);
+    hearing.readsBack();
+    hearing.said(readBack);
+    hearing.heard(undefined);
+    expect(hearing.missed).toBe(false);
   });
 
-  it('is never missed after a reply that read nothing back, one a human agent spoke over, or with no agent words known', () => {
+  it('holds a read-back only for the reply it was read in', () => {
     const hearing = new ReadBackHearing();
-    hearing.said(['Anything else?'], false);
-    hearing.heard(heardAs(''));
-    expect(hearing.missed).toBe(false);
-    hearing.said(readBack, true);
-    hearing.heard([...heardAs(readBack.join(' ')), { role: 'assistant', content: 'Hi', speaker: 'human' }]);
-    expect(hearing.missed).toBe(false);
-    hearing.heard([{ role: 'user', content: 'yes' }]);
+    hearing.readsBack();
+    hearing.said(readBack);
+    hearing.heard(undefined);
+    hearing.said(["Sorry, I didn't get that.", 'Anything else?']);
+    hearing.heard("Sorry, I didn't get that. Anything else?");
     expect(hearing.missed).toBe(false);
   });
 });

@@ -11,6 +11,8 @@ export async function turn(
     /** What the recogniser said about `userText`: its confidence and other hypotheses. */
     confidence?: number;
     alternatives?: string[];
+    /** What of the agent's last reply the caller did not hear (see DialogTurnInput). */
+    unheardAsk?: string;
   } = {},
 ): Promise<{ chunks: DialogChunk[]; text: string }> {
   const history = [...(options.history ?? []), { role: 'user' as const, content: userText }];
@@ -22,6 +24,7 @@ export async function turn(
       hints: options.hints ?? [],
       ...(options.confidence !== undefined ? { confidence: options.confidence } : {}),
       ...(options.alternatives ? { alternatives: options.alternatives } : {}),
+      ...(options.unheardAsk !== undefined ? { unheardAsk: options.unheardAsk } : {}),
     },
     options.signal ?? new AbortController().signal,
   )) {

@@ -1,15 +1,10 @@
 import type { AgentConfig } from '@voiceroom/protocol';
-import {
-  CallTracker,
-  type Expectation,
-  type OrderLine,
-  rescoreHypotheses,
-  type Understanding,
-} from '../nlu/index.ts';
+import { CallTracker, type Expectation, type OrderLine, type Understanding } from '../nlu/index.ts';
 import type { ChatMessage, DialogChunk, DialogSession, DialogTurnInput } from '../stages/index.ts';
 import { CallStage } from './CallStage.ts';
 import { absentRemovalGuess, ItemsTakenOff, UncaughtChanges, unusualQuantityCheck } from './changeChecks.ts';
 import { HANDOFFS, UPSET_SCORE } from './handoff.ts';
+import { NameAnswers } from './NameAnswers.ts';
 import { NameRepair } from './NameRepair.ts';
 import { ReadBackHearing } from './ReadBackHearing.ts';
 import { type RepairMove, RepairPolicy } from './RepairPolicy.ts';
@@ -65,6 +60,7 @@ export class ScriptedDialogSession implements DialogSession {
   #hypotheses: readonly string[] = [];
   readonly #repairs: RepairPolicy;
   readonly #call: CallStage;
+  readonly #nameAnswers: NameAnswers;
 
   constructor(config: AgentConfig) {
     this.#config = config;
@@ -77,6 +73,7 @@ export class ScriptedDialogSession implements DialogSession {
       handoffKeywords: config.handoff.keywords,
     });
     this.#call = new CallStage(this.#tracker, this.#names);
+    this.#nameAnswers = new NameAnswers(this.#tracker, this.#call, this.#names);
   }
 
   get stage(): Stage {
@@ -211,11 +208,16 @@ export class ScriptedDialogSession implements DialogSession {
     if (u.goodbye && heard.touched === 0) return { sentences: [this.#config.goodbye], end: true };
     const spelling =
       stageBefore === 'name' && this.#names.awaitingSpelling && !pending
-        ? this.#takeSpelling(customerBefore.name)
+        ? this.#nameAnswers.spelled(customerBefore.name)
         : [];
     const unsure =
-      stageBefore === 'name' ? this.#confirmUnsureName(customerBefore.name, confidence) : undefined;
-    if (unsure) return unsure;
+      stageBefore === 'name'
+        ? this.#nameAnswers.check(customerBefore.name, confidence, this.#hypotheses)
+        : undefined;
+    if (unsure) {
+      this.#pending = unsure.pending;
+      return { sentences: [unsure.question] };
+    }
     const order = this.#tracker.order;
     const check =
       unusualQuantityCheck(order, orderBefore, confidence, acknowledgeAdded) ??
@@ -360,39 +362,6 @@ export class ScriptedDialogSession implements DialogSession {
     const guess = this.#uncaught.removalGuess(unchanged, order) ?? absentRemovalGuess(u.ops, named, order);
     if (guess) this.#pending = guess.pending;
     return guess?.question;
-  }
-
-  /** A name heard with low confidence is read back as a question instead of taken as heard (see NameRepair). */
-  #confirmUnsureName(before: string | null, confidence: number | undefined): Reply | undefined {
-    const name = this.#tracker.customer.name;
-    // whether the n-best list agrees on the name, read only when a check is in question
-    const agreement = () => {
-      const [best = '', ...alternatives] = this.#hypotheses;
-      if (alternatives.length === 0) return undefined;
-      return rescoreHypotheses(this.#tracker.nlu, best, alternatives, 'name').agreement;
-    };
-    if (!name || !this.#names.shouldCheck(name, before, confidence, agreement)) return undefined;
-    this.#pending = {
-      accept: () => [],
-      reject: () => {
-        this.#tracker.forgetName();
-        this.#call.moveTo('name', false);
-        if (this.#names.askSpelling()) return ['Sorry about that.'];
-        this.#names.skip();
-        this.#call.skipFilled();
-        return ["Sorry about that. Let's go on without the name for now."];
-      },
-    };
-    return { sentences: [`Did you say ${name}?`] };
-  }
-
-  /** The answer to "Could you spell your name?": the name as heard stands; without one the call goes on. */
-  #takeSpelling(before: string | null): string[] {
-    const name = this.#tracker.customer.name;
-    this.#names.spelled(name !== null && name !== before);
-    if (!this.#names.skipped) return [];
-    this.#call.skipFilled();
-    return ["Let's go on without the name for now."];
   }
 
   #finishOrdering(): string[] {

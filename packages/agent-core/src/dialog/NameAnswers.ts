@@ -1,0 +1,60 @@
+import { type CallTracker, rescoreHypotheses } from '../nlu/index.ts';
+import type { CallStage } from './CallStage.ts';
+import type { NameRepair } from './NameRepair.ts';
+import type { Pending } from './scriptedFacts.ts';
+
+/**
+ * The caller's answers at the name slot, taken as NameRepair has it: a name heard with low confidence is checked
+ * ("Did you say Sarah Miller?") instead of taken, and the answer to "Could you spell your name?" is taken as heard.
+ */
+export class NameAnswers {
+  readonly #tracker: CallTracker;
+  readonly #call: CallStage;
+  readonly #names: NameRepair;
+
+  constructor(tracker: CallTracker, call: CallStage, names: NameRepair) {
+    this.#tracker = tracker;
+    this.#call = call;
+    this.#names = names;
+  }
+
+  /**
+   * The check of the name just heard (`before`: the name before the turn; `hypotheses`: the recogniser's, best
+   * first) and what a no does; undefined when the name is taken as heard.
+   */
+  check(
+    before: string | null,
+    confidence: number | undefined,
+    hypotheses: readonly string[],
+  ): { question: string; pending: Pending } | undefined {
+    const name = this.#tracker.customer.name;
+    // whether the n-best list agrees on the name, read only when a check is in question
+    const agreement = () => {
+      const [best = '', ...alternatives] = hypotheses;
+      if (alternatives.length === 0) return undefined;
+      return rescoreHypotheses(this.#tracker.nlu, best, alternatives, 'name').agreement;
+    };
+    if (!name || !this.#names.shouldCheck(name, before, confidence, agreement)) return undefined;
+    const pending: Pending = {
+      accept: () => [],
+      reject: () => {
+        this.#tracker.forgetName();
+        this.#call.moveTo('name', false);
+        if (this.#names.askSpelling()) return ['Sorry about that.'];
+        this.#names.skip();
+        this.#call.skipFilled();
+        return ["Sorry about that. Let's go on without the name for now."];
+      },
+    };
+    return { question: `Did you say ${name}?`, pending };
+  }
+
+  /** The answer to "Could you spell your name?": the name as heard stands; without one the call goes on. */
+  spelled(before: string | null): string[] {
+    const name = this.#tracker.customer.name;
+    this.#names.spelled(name !== null && name !== before);
+    if (!this.#names.skipped) return [];
+    this.#call.skipFilled();
+    return ["Let's go on without the name for now."];
+  }
+}

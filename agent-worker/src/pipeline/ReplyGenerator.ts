@@ -68,6 +68,8 @@ interface AgentTurn {
   endCall: boolean;
   /** The reply's text as far as it was produced, heard or not. */
   said: string;
+  /** The reply's sentences as far as they started playing. */
+  heard: string;
 }
 
 const MAX_HINTS = 5;
@@ -104,6 +106,7 @@ export class ReplyGenerator extends FrameProcessor {
   processDown(frame: DownstreamFrame): void {
     switch (frame.kind) {
       case 'user_turn': {
+        if (frame.answer) this.#endUnfinished();
         this.#options.history.addUser(frame.text);
         if (!frame.answer) break;
         const now = this.#options.clock.now();
@@ -137,6 +140,7 @@ export class ReplyGenerator extends FrameProcessor {
     if (turn !== undefined && frame.turnId === turn.id) {
       if (frame.kind === 'bot_started_speaking' && turn.timings) turn.timings.firstPlayedAtMs = frame.atMs;
       if (frame.kind === 'bot_speaking_text') {
+        turn.heard = frame.heardText;
         this.#options.reporter.agentSpeaking(turn.id, frame.heardText, turn.startedAtMs, frame.atMs);
       }
       if (frame.kind === 'bot_turn_ended') this.#finish(turn, frame.heardText, frame.interrupted, frame.atMs);
@@ -149,11 +153,21 @@ export class ReplyGenerator extends FrameProcessor {
     this.#turn = undefined;
   }
 
+  /**
+   * A turn still playing when the next one starts is cut by it, and its end from the output would come with the new
+   * turn's id already current: it is recorded here, as far as it played, so the history (and what the dialog is told
+   * went unheard) never skips an agent turn.
+   */
+  #endUnfinished(): void {
+    const turn = this.#turn;
+    if (turn !== undefined) this.#finish(turn, turn.heard, true, this.#options.clock.now());
+  }
+
   #start(
     timings: TurnTimings | undefined,
     text: (signal: AbortSignal, turn: AgentTurn) => AsyncIterable<string>,
   ): void {
-    this.#turn?.controller.abort();
+    this.#endUnfinished();
     const turn: AgentTurn = {
       id: this.#nextTurnId++,
       controller: new AbortController(),
@@ -161,6 +175,7 @@ export class ReplyGenerator extends FrameProcessor {
       timings,
       endCall: false,
       said: '',
+      heard: '',
     };
     this.#turn = turn;
     this.pushDown({ kind: 'agent_turn_started', turnId: turn.id });

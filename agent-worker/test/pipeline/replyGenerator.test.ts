@@ -79,6 +79,20 @@ describe('ReplyGenerator (frames in, frames out)', () => {
     expect(dialog.requests.map((r) => r.input.unheardAsk)).toEqual([undefined, 'Anything else?']);
   });
 
+  it('a reply still playing when the caller is answered again is recorded as far as it played, before the caller turn', async () => {
+    const { processor, dialog, history, reported } = replyGenerator();
+    dialog.reply = () => [{ type: 'text', text: 'Two pizzas. Anything else?' }];
+    await runFrames(processor, [userTurn('two pizzas')]);
+    await feedFrames(processor, [
+      { kind: 'bot_speaking_text', turnId: 0, heardText: 'Two pizzas.', atMs: 100 },
+      userTurn('and a coke'),
+      { kind: 'bot_turn_ended', turnId: 0, heardText: 'Two pizzas. Anything', interrupted: true, atMs: 900 },
+    ]);
+    expect(history.messages.map((m) => m.content)).toEqual(['two pizzas', 'Two pizzas.', 'and a coke']);
+    expect(dialog.requests.map((r) => r.input.unheardAsk)).toEqual([undefined, 'Anything else?']);
+    expect(reported.filter((r) => r.startsWith('ended'))).toEqual(['ended 0: Two pizzas. (true)']);
+  });
+
   it('a fixed text (greeting) is spoken without asking the dialog', async () => {
     const { processor, dialog } = replyGenerator();
     const out = await runFrames(processor, [{ kind: 'speak', text: 'Hello there.' }]);

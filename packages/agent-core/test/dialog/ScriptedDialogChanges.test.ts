@@ -37,6 +37,13 @@ describe('a change the best hypothesis lost, mended from the n-best list', () =>
     expect(text).toContain("didn't catch the change");
   });
 
+  it('never takes an add from the alternatives for a removal of an item not ordered', async () => {
+    const s = session();
+    await play(s, 'a coke');
+    await turn(s, 'take off the caesar salad', { alternatives: ['fifth off the caesar salad'] });
+    expect(s.tracker.order.lines).toEqual([{ name: 'coke', size: null, quantity: 1 }]);
+  });
+
   it('keeps the best hypothesis when its change takes', async () => {
     const s = await atReadBack('a coke');
     await turn(s, 'no make that three cokes', { alternatives: ['no make that two cokes'] });

@@ -1,5 +1,11 @@
 import type { AgentConfig } from '@voiceroom/protocol';
-import { CallTracker, type Expectation, type OrderLine, type Understanding } from '../nlu/index.ts';
+import {
+  CallTracker,
+  type Expectation,
+  type Order,
+  type OrderLine,
+  type Understanding,
+} from '../nlu/index.ts';
 import type { ChatMessage, DialogChunk, DialogSession, DialogTurnInput } from '../stages/index.ts';
 import { CallStage } from './CallStage.ts';
 import { absentRemovalGuess, ItemsTakenOff, UncaughtChanges, unusualQuantityCheck } from './changeChecks.ts';
@@ -257,7 +263,7 @@ export class ScriptedDialogSession implements DialogSession {
         : undefined;
     if (category) sentences.push(categoryQuestion(this.#config.menu, category));
     if (heard.unchanged.length > 0) sentences.push(changeNotCaught(heard.unchanged));
-    const removal = this.#guessRemoval(heard.unchanged, u);
+    const removal = this.#guessRemoval(heard.unchanged, u, orderBefore);
     if (heard.removed) sentences.push(acknowledgeRemoved(removedLines(u)));
     if (heard.added) sentences.push(acknowledgeAdded(touchedLines(this.#tracker.order, u)));
     // A detail given or corrected outside its own question; the read-back says it again anyway.
@@ -355,11 +361,12 @@ export class ScriptedDialogSession implements DialogSession {
   }
 
   /** "Did you say remove the coke?" (see removalGuess and absentRemovalGuess). */
-  #guessRemoval(unchanged: readonly OrderLine[], u: Understanding): string | undefined {
+  #guessRemoval(unchanged: readonly OrderLine[], u: Understanding, before: Order): string | undefined {
     const order = this.#tracker.order;
     const named = () =>
       this.#hypotheses.map((h) => this.#tracker.nlu.understand(h, 'order').items.map((i) => i.name));
-    const guess = this.#uncaught.removalGuess(unchanged, order) ?? absentRemovalGuess(u.ops, named, order);
+    const guess =
+      this.#uncaught.removalGuess(unchanged, before, order) ?? absentRemovalGuess(u.ops, named, order);
     if (guess) this.#pending = guess.pending;
     return guess?.question;
   }

@@ -72,23 +72,34 @@ function checkLines(
 
 /**
  * Changes to the order the caller asked for that did not take. A change to the same line not caught twice in a row
- * ("take off the coke" heard as "i will have a coke"): what is left to do to a line named again without any change
- * is most often taking it off, so that is asked as a yes/no question ("Did you say remove the coke?") instead of
- * asking for the change a third time.
+ * ("take off the coke" heard as "i will have a coke"), or not caught right after the turn before changed that line
+ * (the caller objects to what the agent did: "no, remove the wings" heard as "two wings", then as "only two wings"):
+ * what is left to do to a line named again without any change is most often taking it off, so that is asked as a
+ * yes/no question ("Did you say remove the coke?") instead of asking for the change again.
  */
 export class UncaughtChanges {
   #last: string | undefined;
+  #changed: ReadonlySet<string> = new Set();
 
-  /** `unchanged`: the lines this turn named for a change that left them as they were. */
+  /** `unchanged`: the lines this turn named for a change that left them as they were; `before`: the order before it. */
   removalGuess(
     unchanged: readonly OrderLine[],
+    before: Order,
     order: Order,
   ): { question: string; pending: Pending } | undefined {
     const name = unchanged[0]?.name;
-    const again = name !== undefined && name === this.#last;
+    const again = name !== undefined && (name === this.#last || this.#changed.has(name));
     this.#last = again ? undefined : name;
+    this.#changed = changedItems(before, order);
     return again ? removalQuestion(name, order) : undefined;
   }
+}
+
+/** The items whose lines `order` holds other than `before` did (added, or changed in count or size). */
+function changedItems(before: Order, order: Order): ReadonlySet<string> {
+  const same = (a: OrderLine, b: OrderLine) =>
+    a.name === b.name && a.size === b.size && a.quantity === b.quantity;
+  return new Set(order.lines.filter((l) => !before.lines.some((b) => same(b, l))).map((l) => l.name));
 }
 
 /**

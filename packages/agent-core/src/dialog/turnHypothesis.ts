@@ -56,7 +56,9 @@ function withCommonestName(tracker: CallTracker, chosen: string, hypotheses: rea
  * is ("make that a lemonade" with one lemonade ordered: the caller asked for something else), or it says "a" before
  * a plural ("make that a margherita pizzas": the number was lost). Then the first other hypothesis that names the
  * same items and whose change is not doubtful is taken: the n-best list mends what the best guess lost, without
- * asking the caller again. Another item is never taken from it (that would be a guess, not a mend).
+ * asking the caller again. Another item, or another kind of change (an add for a removal: "fifth off the caesar
+ * salad" for "take off the caesar salad" with no salad ordered), is never taken from it (that would be a guess, not a
+ * mend).
  */
 export function chooseChange(
   tracker: CallTracker,
@@ -66,9 +68,14 @@ export function chooseChange(
 ): string {
   if (!doubtful(tracker, chosen, expecting)) return chosen;
   const items = itemsNamed(tracker, chosen);
+  const removing = removes(tracker, chosen);
   return (
     hypotheses.find(
-      (h) => h !== chosen && itemsNamed(tracker, h) === items && !doubtful(tracker, h, expecting),
+      (h) =>
+        h !== chosen &&
+        itemsNamed(tracker, h) === items &&
+        removes(tracker, h) === removing &&
+        !doubtful(tracker, h, expecting),
     ) ?? chosen
   );
 }
@@ -76,6 +83,10 @@ export function chooseChange(
 function doubtful(tracker: CallTracker, text: string, expecting: Expectation): boolean {
   const change = tracker.wouldChange(text, expecting);
   return change === 'unchanged' || (change === 'changes' && numberLost(tracker.nlu, text));
+}
+
+function removes(tracker: CallTracker, text: string): boolean {
+  return tracker.nlu.understand(text, 'order').ops.some((o) => o.kind === 'remove');
 }
 
 function itemsNamed(tracker: CallTracker, text: string): string {

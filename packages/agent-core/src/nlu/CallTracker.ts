@@ -1,6 +1,7 @@
 import type { AgentConfig } from '@voiceroom/protocol';
 import { findPhone } from './customer.ts';
 import { isUnsureYes } from './intents.ts';
+import { swapWithLostVerb } from './lostSwap.ts';
 import { parseDigitRun } from './numbers.ts';
 import { Order, type OrderLine, type OrderOp } from './order.ts';
 import { continuePhone } from './phoneGroups.ts';
@@ -161,7 +162,7 @@ export class CallTracker {
   hear(text: string, expecting: Expectation): { understanding: Understanding; touched: OrderLine[] } {
     const understanding = this.#phoneAnswer(
       this.#withSpelledLastName(
-        this.#detailAnswer(this.#referToOffer(this.#nlu.understand(text, expecting)), expecting),
+        this.#detailAnswer(this.#referToOffer(this.#understand(text, expecting)), expecting),
       ),
       expecting,
     );
@@ -210,7 +211,7 @@ export class CallTracker {
    * 'unchanged' when the change it asks for would leave the order as it is, 'changes' otherwise.
    */
   wouldChange(text: string, expecting: Expectation): 'none' | 'unchanged' | 'changes' {
-    const { ops } = this.#detailAnswer(this.#referToOffer(this.#nlu.understand(text, expecting)), expecting);
+    const { ops } = this.#detailAnswer(this.#referToOffer(this.#understand(text, expecting)), expecting);
     if (ops.length === 0) return 'none';
     const order = this.#order.copy();
     order.apply(ops);
@@ -281,6 +282,11 @@ export class CallTracker {
   #addressSaid(text: string): string | undefined {
     const said = /\bdeliver(?:ing|ed) to ([^.]+)\./i.exec(text)?.[1];
     return said ? this.#nlu.understand(`${said}.`, 'address').address : undefined;
+  }
+
+  /** The NLU's reading of `text`, a swap whose verb the recogniser lost read as a swap (swapWithLostVerb). */
+  #understand(text: string, expecting: Expectation): Understanding {
+    return swapWithLostVerb(this.#nlu.understand(text, expecting), this.#nlu.matcher, this.#order);
   }
 
   #referToOffer(u: Understanding): Understanding {

@@ -37,6 +37,13 @@ describe('a change the best hypothesis lost, mended from the n-best list', () =>
     expect(text).toContain("didn't catch the change");
   });
 
+  it('never takes an add from the alternatives for a removal of an item not ordered', async () => {
+    const s = session();
+    await play(s, 'a coke');
+    await turn(s, 'take off the caesar salad', { alternatives: ['fifth off the caesar salad'] });
+    expect(s.tracker.order.lines).toEqual([{ name: 'coke', size: null, quantity: 1 }]);
+  });
+
   it('keeps the best hypothesis when its change takes', async () => {
     const s = await atReadBack('a coke');
     await turn(s, 'no make that three cokes', { alternatives: ['no make that two cokes'] });
@@ -86,13 +93,26 @@ describe('a yes to the read-back that only a lower hypothesis heard', () => {
 describe('a change to the same line not caught twice', () => {
   it('asks "Did you say remove the ...?" instead of asking for the change a third time, and a yes removes it', async () => {
     const s = session();
-    await turn(s, 'a large pepperoni pizza and a coke');
+    await play(s, 'a large pepperoni pizza and a coke', 'a garlic bread');
     const first = await turn(s, 'i will have a coke');
     expect(first.text).toContain("didn't catch the change");
     const second = await turn(s, 'i will have a coke');
     expect(second.text).toBe("Sorry, I didn't catch the change. I have a coke. Did you say remove the coke?");
     const yes = await turn(s, 'yes');
     expect(yes.text).toBe("Okay, I've taken off the coke. Anything else?");
+    expect(s.tracker.order.lines.map((l) => l.name)).toEqual(['pepperoni pizza', 'garlic bread']);
+  });
+
+  it('asks "Did you say remove the ...?" at once when the line named without a change was changed the turn before', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza and a coke');
+    const changed = await turn(s, 'two cokes');
+    expect(changed.text).toContain('Two cokes, got it.');
+    const objection = await turn(s, 'only two cokes');
+    expect(objection.text).toBe(
+      "Sorry, I didn't catch the change. I have two cokes. Did you say remove the coke?",
+    );
+    await turn(s, 'yes');
     expect(s.tracker.order.lines.map((l) => l.name)).toEqual(['pepperoni pizza']);
   });
 

@@ -215,6 +215,34 @@ describe('CallTracker: corrections', () => {
     ]);
   });
 
+  it('reads an ordered item named again, then "to" or "for" another item, as a swap whose verb was lost', () => {
+    expect(lines(orderAfter('two cokes', 'and a coke to a caesar salad'))).toEqual([
+      ['caesar salad', null, 2],
+    ]);
+    expect(
+      lines(orderAfter('a medium margherita pizza', 'i want the margherita for a large hawaiian')),
+    ).toEqual([['hawaiian pizza', 'large', 1]]);
+    expect(lines(orderAfter('a lemonade', 'take the lemonade for three orders of chicken wings'))).toEqual([
+      ['chicken wings', null, 3],
+    ]);
+  });
+
+  it('keeps both items when the first is not on the order or its line changes, or no "to" or "for" joins them', () => {
+    expect(lines(orderAfter('a lemonade', 'a coke to a caesar salad'))).toEqual([
+      ['lemonade', null, 1],
+      ['coke', null, 1],
+      ['caesar salad', null, 1],
+    ]);
+    expect(lines(orderAfter('a coke', 'three cokes for a caesar salad'))).toEqual([
+      ['coke', null, 3],
+      ['caesar salad', null, 1],
+    ]);
+    expect(lines(orderAfter('a coke', 'a coke and a caesar salad'))).toEqual([
+      ['coke', null, 1],
+      ['caesar salad', null, 1],
+    ]);
+  });
+
   it('removes an item ("remove the coke", "I don\'t want the salad")', () => {
     expect(
       lines(

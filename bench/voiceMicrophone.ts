@@ -26,17 +26,30 @@ const MICROPHONE_INIT = `(() => {
     const { dest } = await open();
     return new MediaStream(dest.stream.getAudioTracks());
   };
+  const pcmBuffer = (ctx, base64) => {
+    const bytes = atob(base64);
+    const count = bytes.length / 2;
+    const buffer = ctx.createBuffer(1, count, 48000);
+    const channel = buffer.getChannelData(0);
+    for (let i = 0; i < count; i++) {
+      const v = bytes.charCodeAt(2 * i) | (bytes.charCodeAt(2 * i + 1) << 8);
+      channel[i] = (v >= 32768 ? v - 65536 : v) / 32768;
+    }
+    return buffer;
+  };
   window.__scriptedMicrophone = {
+    async room(base64) {
+      const { ctx, dest } = await open();
+      const source = ctx.createBufferSource();
+      source.buffer = pcmBuffer(ctx, base64);
+      source.loop = true;
+      source.connect(dest);
+      source.start();
+    },
     async say(base64) {
       const { ctx, dest } = await open();
-      const bytes = atob(base64);
-      const count = bytes.length / 2;
-      const buffer = ctx.createBuffer(1, count, 48000);
-      const channel = buffer.getChannelData(0);
-      for (let i = 0; i < count; i++) {
-        const v = bytes.charCodeAt(2 * i) | (bytes.charCodeAt(2 * i + 1) << 8);
-        channel[i] = (v >= 32768 ? v - 65536 : v) / 32768;
-      }
+      const buffer = pcmBuffer(ctx, base64);
+      const count = buffer.length;
       const source = ctx.createBufferSource();
       source.buffer = buffer;
       source.connect(dest);
@@ -55,9 +68,25 @@ export async function installScriptedMicrophone(context: BrowserContext): Promis
   await context.addInitScript(MICROPHONE_INIT);
 }
 
+const base64Of = (pcm: Int16Array) =>
+  Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength).toString('base64');
+
+/**
+ * Loops 48 kHz mono PCM into the page's microphone under whatever it says, until the page goes: a room's noise
+ * that plays through the whole call.
+ */
+export async function playRoom(page: Page, pcm48k: Int16Array): Promise<void> {
+  await page.evaluate(
+    (data) =>
+      (
+        window as unknown as { __scriptedMicrophone: { room(b: string): Promise<void> } }
+      ).__scriptedMicrophone.room(data),
+    base64Of(pcm48k),
+  );
+}
+
 /** Plays 48 kHz mono PCM into the page's microphone; resolves when it has played, with its page-clock span. */
 export async function say(page: Page, pcm48k: Int16Array): Promise<{ startT: number; endT: number }> {
-  const base64 = Buffer.from(pcm48k.buffer, pcm48k.byteOffset, pcm48k.byteLength).toString('base64');
   return page.evaluate(
     (data) =>
       (
@@ -65,6 +94,6 @@ export async function say(page: Page, pcm48k: Int16Array): Promise<{ startT: num
           __scriptedMicrophone: { say(b: string): Promise<{ startT: number; endT: number }> };
         }
       ).__scriptedMicrophone.say(data),
-    base64,
+    base64Of(pcm48k),
   );
 }

@@ -18,12 +18,17 @@ import {
 const SAMPLES_PER_MS = 16;
 const FRAME_SAMPLES = 320;
 /** Silence after each line: past the longest wait, and a gap before the next line. */
-const AFTER_LINE_MS = 2_000;
+export const AFTER_LINE_MS = 2_000;
 
 /** A caller line at 16 kHz, with where its spoken pieces are (the pauses lie between them). */
 export interface LineAudio {
   pcm: Int16Array;
   piecesMs: readonly { startMs: number; endMs: number }[];
+  /**
+   * How much of AFTER_LINE_MS the line's audio already holds at its end (the room's noise going on after the
+   * line); the rest of it is digital silence.
+   */
+  roomAfterMs?: number;
 }
 
 export interface TurnEnd {
@@ -74,7 +79,8 @@ export class CallTurns {
     const machine = new TurnStateMachine(this.#settings);
     const originMs = this.#samples / SAMPLES_PER_MS;
     const played: PlayedLine = { audio: line, expecting, originMs };
-    const pcm = new Int16Array(line.pcm.length + AFTER_LINE_MS * SAMPLES_PER_MS);
+    const silenceMs = Math.max(AFTER_LINE_MS - (line.roomAfterMs ?? 0), 0);
+    const pcm = new Int16Array(line.pcm.length + silenceMs * SAMPLES_PER_MS);
     pcm.set(line.pcm);
     const finals: LineTurns['finals'] = [];
     const ends: TurnEnd[] = [];

@@ -1,6 +1,6 @@
 /**
  * End of turn on whole conversations, offline: `npm run bench:endpoint -- [--calls N] [--from I] [--seed S]
- * [--voices a,b] [--snr clean,20] [--decode-ms D]`. bench:dialog's conversations (the scripted caller and the
+ * [--voices a,b] [--snr clean,20] [--bed pads|continuous] [--decode-ms D]`. bench:dialog's conversations (the scripted caller and the
  * pizzeria agent's real dialog), each caller line heard the live way (CallTurns.ts: the agent's VAD, its
  * recogniser per VAD segment, and the TurnStateMachine with the agent's endpointing), so per line: whether the turn
  * ended in one of the caller's pauses (the agent would cut the caller off), and how long after the real end of the
@@ -22,10 +22,10 @@ import { createVad } from '../../agent-worker/src/stages/vad/createVad.ts';
 import { resampleTo16k } from '../../agent-worker/test/stages/fixtures/speech.ts';
 import { runBench, writeBenchResult } from '../benchResult.ts';
 import { runDialogCall } from '../dialog/dialogCall.ts';
-import { callNoiseBed, renderUtterance } from '../robustness/callerAudio.ts';
+import { type BedMode, callNoiseBed, renderUtterance } from '../robustness/callerAudio.ts';
 import { type Conversation, noiseLabel } from '../robustness/conversation.ts';
 import { conversationAt, OptionsError, parseOptions, withOptionsErrors } from '../robustness/options.ts';
-import { CallTurns } from './CallTurns.ts';
+import { AFTER_LINE_MS, CallTurns } from './CallTurns.ts';
 import { type LineRecord, summarizeLines } from './summary.ts';
 
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'results', 'endpoint.json');
@@ -49,6 +49,7 @@ interface Stages {
   stt: Stt;
   vad: Vad;
   decodeMs: number;
+  bed: BedMode;
   /** Where the caller's audio is rendered. */
   dir: string;
 }
@@ -56,7 +57,10 @@ interface Stages {
 /** One conversation between the scripted caller and the agent: each caller line as the end of turn judged it. */
 async function playCall(conversation: Conversation, stages: Stages): Promise<LineRecord[]> {
   const { config, dir } = stages;
-  const bed = callNoiseBed(conversation, dir);
+  const bed = callNoiseBed(conversation, dir, stages.bed);
+  // a continuous bed goes on through the silence after each line, into the next line's (a clean call has none)
+  const continuous = stages.bed === 'continuous' && conversation.noise.kind !== 'clean';
+  const roomAfterMs = continuous ? AFTER_LINE_MS : 0;
   const recognition = stages.stt.createStream();
   const detection = stages.vad.createStream();
   const settings = {
@@ -73,12 +77,11 @@ async function playCall(conversation: Conversation, stages: Stages): Promise<Lin
       greeting: config.greeting,
       menu: config.menu,
       hear: async (utterance, agentReply) => {
-        const audio = await renderUtterance(utterance, conversation.voice, conversation.wpm, bed, dir);
+        const { voice, wpm } = conversation;
+        const audio = await renderUtterance(utterance, voice, wpm, bed, dir, roomAfterMs);
         const expecting = listeningFor(agentReply);
-        const line = await turns.play(
-          { pcm: await resampleTo16k(audio.pcm, 48_000), piecesMs: audio.piecesMs },
-          expecting,
-        );
+        const pcm = await resampleTo16k(audio.pcm, 48_000);
+        const line = await turns.play({ pcm, piecesMs: audio.piecesMs, roomAfterMs }, expecting);
         lines.push({
           call: conversation.index,
           voice: conversation.voice.name,
@@ -117,6 +120,7 @@ async function main(): Promise<void> {
     stt: await PocketSphinxStt.create({ domain: config, partialIntervalMs: 0 }),
     vad: await createVad(config.vad, { fallback: false }),
     decodeMs,
+    bed: options.bed,
     dir: await mkdtemp(path.join(tmpdir(), 'voiceroom-bench-endpoint-')),
   };
   const lines: LineRecord[] = [];
@@ -139,7 +143,13 @@ async function main(): Promise<void> {
   }
   await writeBenchResult(
     RESULTS,
-    { seed: options.seed, from: options.from, decode_ms: decodeMs, ...summarizeLines(lines) },
+    {
+      seed: options.seed,
+      from: options.from,
+      bed: options.bed,
+      decode_ms: decodeMs,
+      ...summarizeLines(lines),
+    },
     ['by_expecting', 'cuts', 'per_line'],
   );
 }

@@ -118,31 +118,81 @@ export function noiseGain(speechRms: number, noiseRms: number, snrDb: number): n
   return noiseRms === 0 ? 0 : speechRms / (noiseRms * 10 ** (snrDb / 20));
 }
 
+/**
+ * How a call's noise plays. 'pads': only NOISE_PAD_MS around each caller line, at the line's SNR, with digital silence
+ * between lines and while the agent speaks (the figures recorded up to session 8). 'continuous': through the whole
+ * call, as a real room's noise goes on, at one level for the call (the SNR against the caller's voice).
+ */
+export type BedMode = 'pads' | 'continuous';
+
+/** What the caller's voice level is measured on for a continuous bed's level: a typical order line. */
+const LEVEL_LINE = 'I would like a large pepperoni pizza and two cokes for delivery please';
+
+/** The RMS of speech where it sounds (above 1% of full scale): its level, not its pauses'. */
+const speechRms = (speech: Int16Array) => rms(speech.filter((v) => Math.abs(v) > 300));
+
 /** A noise bed source for one call: pink noise, or babble made once from other voices. */
 export class NoiseBed {
   readonly #noise: Noise;
   readonly #dir: string;
   readonly #babbleVoices: readonly Voice[];
+  /** A continuous bed's caller (voice and speaking rate), whose level sets the bed's. */
+  readonly #caller: { voice: Voice; wpm: number } | undefined;
   #source: Int16Array | undefined;
+  #roomGain: number | undefined;
+  /** A continuous bed: where in the source the next stretch starts. */
+  #cursor = 0;
 
-  constructor(noise: Noise, dir: string, babbleVoices: readonly Voice[]) {
+  constructor(
+    noise: Noise,
+    dir: string,
+    babbleVoices: readonly Voice[],
+    continuous?: { voice: Voice; wpm: number },
+  ) {
     this.#noise = noise;
     this.#dir = dir;
     this.#babbleVoices = babbleVoices;
+    this.#caller = continuous;
+  }
+
+  async #sourcePcm(): Promise<Int16Array> {
+    this.#source ??= this.#noise.kind === 'pink' ? await this.#makePink() : await this.#makeBabble();
+    return this.#source;
   }
 
   /**
-   * `ms` of the bed, starting at a place picked from `key` (the speech's length), so that utterances hear different
-   * stretches of it and the same utterance always the same one: runs are repeatable and comparable.
+   * `ms` of the bed. Pads: starting at a place picked from `key` (the speech's length), so that utterances hear
+   * different stretches of it and the same utterance always the same one: runs are repeatable and comparable.
+   * Continuous: where the last stretch ended, so that lines played one after another hear one unbroken bed.
    */
   async #bed(ms: number, key: number): Promise<Int16Array> {
-    this.#source ??= this.#noise.kind === 'pink' ? await this.#makePink() : await this.#makeBabble();
-    const source = this.#source;
+    const source = await this.#sourcePcm();
     const need = Math.round((ms * RATE) / 1000);
-    const start = (key * 7919) % source.length;
+    const start = this.#caller ? this.#cursor : (key * 7919) % source.length;
+    if (this.#caller) this.#cursor = (start + need) % source.length;
     const out = new Int16Array(need);
     for (let i = 0; i < need; i++) out[i] = source[(start + i) % source.length] as number;
     return out;
+  }
+
+  /** A continuous bed's gain: the call's SNR under the caller's voice, measured once on LEVEL_LINE. */
+  async #continuousGain(caller: { voice: Voice; wpm: number }): Promise<number> {
+    if (this.#roomGain === undefined) {
+      const voice = await synthesize(LEVEL_LINE, caller.voice, caller.wpm, this.#dir);
+      const snrDb = this.#noise.kind === 'clean' ? 0 : this.#noise.snrDb;
+      this.#roomGain = noiseGain(speechRms(voice), rms(await this.#sourcePcm()), snrDb);
+    }
+    return this.#roomGain;
+  }
+
+  /**
+   * A continuous bed's whole source at the call's level, for a microphone to loop through the call; undefined for a
+   * clean call or a bed that plays in pads.
+   */
+  async room(): Promise<Int16Array | undefined> {
+    if (!this.#caller || this.#noise.kind === 'clean') return undefined;
+    const gain = await this.#continuousGain(this.#caller);
+    return (await this.#sourcePcm()).map((v) => Math.max(-32768, Math.min(32767, Math.round(v * gain))));
   }
 
   async #makePink(): Promise<Int16Array> {
@@ -175,13 +225,18 @@ export class NoiseBed {
     return sum;
   }
 
-  /** `speech` padded with NOISE_PAD_MS on both sides and the noise mixed in with sox at the bed's SNR. */
+  /**
+   * `speech` padded with NOISE_PAD_MS on both sides and the noise mixed in with sox: at the bed's SNR under this
+   * speech (pads) or at the call's level (continuous).
+   */
   async mix(speech: Int16Array): Promise<CallerAudio> {
     if (this.#noise.kind === 'clean')
       return { pcm: speech, speechStartMs: 0, speechEndMs: (speech.length * 1000) / RATE };
     const padded = concat([silence(NOISE_PAD_MS), speech, silence(NOISE_PAD_MS)]);
     const bed = await this.#bed((padded.length * 1000) / RATE, speech.length);
-    const gain = noiseGain(rms(speech.filter((v) => Math.abs(v) > 300)), rms(bed), this.#noise.snrDb);
+    const gain = this.#caller
+      ? await this.#continuousGain(this.#caller)
+      : noiseGain(speechRms(speech), rms(bed), this.#noise.snrDb);
     const speechFile = path.join(this.#dir, `speech${counter++}.s16`);
     const noiseFile = path.join(this.#dir, `noise${counter++}.s16`);
     const outFile = path.join(this.#dir, `mix${counter++}.s16`);
@@ -212,10 +267,14 @@ export class NoiseBed {
   }
 }
 
-/** A robustness call's noise: its condition, with babble from three other voices picked by the call's index. */
-export function callNoiseBed(c: Conversation, dir: string): NoiseBed {
+/**
+ * A robustness call's noise: its condition, with babble from three other voices picked by the call's index, played
+ * as `mode` says.
+ */
+export function callNoiseBed(c: Conversation, dir: string, mode: BedMode = 'pads'): NoiseBed {
   const babble = ALL_VOICES.filter((v) => v.name !== c.voice.name).filter((_, i) => i % 3 === c.index % 3);
-  return new NoiseBed(c.noise, dir, babble.slice(0, 3));
+  const caller = { voice: c.voice, wpm: c.wpm };
+  return new NoiseBed(c.noise, dir, babble.slice(0, 3), mode === 'continuous' ? caller : undefined);
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Robustness benchmark: `npm run bench:robustness -- [--calls N] [--seed S] [--voices ...] [--snr ...]`. Generated
+ * Robustness benchmark: `npm run bench:robustness -- [--calls N] [--seed S] [--voices ...] [--snr ...] [--bed ...]`. Generated
  * order conversations (conversation.ts) spoken by many TTS voices at several speaking rates and noise levels, played
  * by a real Chromium caller through the real server, SFU and agent worker; each call scored on its read-back, its
  * stored extraction and its timing as heard in the page (score.ts). Writes bench/results/robustness.json, prints
@@ -14,6 +14,7 @@ import { defaultAgent } from '@voiceroom/agent-core/agents';
 import { launchCallBrowser, makeSpeechWav } from '../../test/helpers/browser.ts';
 import { installScriptedMicrophone } from '../voiceMicrophone.ts';
 import { AgentEvents } from './AgentEvents.ts';
+import type { BedMode } from './callerAudio.ts';
 import { conversationAt, OptionsError, parseOptions } from './options.ts';
 import { runRobustnessCall } from './robustnessCall.ts';
 import { type CallRecord, fieldAccuracy, itemsF1, summarize, taskSucceeded } from './score.ts';
@@ -23,8 +24,13 @@ const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'r
 const log = (msg: string, extra: Record<string, unknown> = {}) =>
   process.stderr.write(`${JSON.stringify({ bench: 'robustness', msg, ...extra })}\n`);
 
-async function writeResults(calls: readonly CallRecord[], seed: number) {
-  const result = { ...summarize(calls), seed, load_average: loadavg().map((l) => Math.round(l * 10) / 10) };
+async function writeResults(calls: readonly CallRecord[], seed: number, bed: BedMode) {
+  const result = {
+    ...summarize(calls),
+    seed,
+    bed,
+    load_average: loadavg().map((l) => Math.round(l * 10) / 10),
+  };
   await mkdir(path.dirname(RESULTS), { recursive: true });
   await writeFile(RESULTS, `${JSON.stringify(result, null, 2)}\n`);
   return result;
@@ -82,6 +88,7 @@ async function main(): Promise<void> {
           events,
           menu: agent.menu,
           workDir,
+          bed: options.bed,
           onLine: (line) => log('line', { call: i + 1, line }),
         },
         conversation,
@@ -101,9 +108,9 @@ async function main(): Promise<void> {
         ...(record.error ? { error: record.error } : {}),
       });
       // written after every call, so a run cut short keeps what it measured
-      await writeResults(calls, options.seed);
+      await writeResults(calls, options.seed, options.bed);
     }
-    const result = await writeResults(calls, options.seed);
+    const result = await writeResults(calls, options.seed, options.bed);
     const { per_call: _perCall, ...summary } = result;
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   } catch (error) {

@@ -6,10 +6,10 @@
 import type { AgentConfig } from '@voiceroom/protocol';
 import type { Page } from 'playwright-core';
 import { pollUntil } from '../../test/helpers/browser.ts';
-import { say } from '../voiceMicrophone.ts';
+import { playRoom, say } from '../voiceMicrophone.ts';
 import { agentPacketTimes, readAudioProbe, startAudioProbe } from '../voiceScenario.ts';
 import type { AgentEvents } from './AgentEvents.ts';
-import { type CallerAudio, callNoiseBed, renderUtterance } from './callerAudio.ts';
+import { type BedMode, type CallerAudio, callNoiseBed, NoiseBed, renderUtterance } from './callerAudio.ts';
 import { type Conversation, noiseLabel, type OrderLine } from './conversation.ts';
 import { type CallerTurn, classifyAgentAsk, isLoop, ScriptedCaller } from './ScriptedCaller.ts';
 import {
@@ -37,6 +37,7 @@ export interface CallContext {
   events: AgentEvents;
   menu: AgentConfig['menu'];
   workDir: string;
+  bed: BedMode;
   /** Progress: each line of the conversation as it happens. */
   onLine?: (line: string) => void;
 }
@@ -88,8 +89,11 @@ async function readExtraction(ctx: CallContext, roomId: string): Promise<Extract
 
 export async function runRobustnessCall(ctx: CallContext, c: Conversation): Promise<CallRecord> {
   const voice = `${c.voice.engine}:${c.voice.name}`;
-  const noise = callNoiseBed(c, ctx.workDir);
-  const render = (u: Conversation['yes']) => renderUtterance(u, c.voice, c.wpm, noise, ctx.workDir);
+  const noise = callNoiseBed(c, ctx.workDir, ctx.bed);
+  const room = await noise.room();
+  // over a continuous bed the microphone plays the room's noise itself: the lines are the caller's voice alone
+  const lineNoise = room ? new NoiseBed({ kind: 'clean' }, ctx.workDir, []) : noise;
+  const render = (u: Conversation['yes']) => renderUtterance(u, c.voice, c.wpm, lineNoise, ctx.workDir);
   const caller = new ScriptedCaller(c);
   const transcript: string[] = [];
   const spans: SaidSpan[] = [];
@@ -104,6 +108,7 @@ export async function runRobustnessCall(ctx: CallContext, c: Conversation): Prom
   const callStart = performance.now();
   await page.goto(ctx.pageUrl);
   await startAudioProbe(page);
+  if (room) await playRoom(page, room);
   await page.click('#call');
   await page.waitForSelector('body[data-call-state="connected"]', { timeout: 20_000 });
   const roomId = await pollUntil(

@@ -80,6 +80,20 @@ describe('ForegroundGate', () => {
     expect(speechEnd(gated)).toBeLessThanOrEqual(2200);
   });
 
+  it('ends speech at the caller in a room of voices that falls quiet for a moment between their words', () => {
+    // the room's talkers pause together for 100 ms in every 600 (22 dB under their usual level), before, under
+    // and after the caller
+    const room = concat(
+      ...Array.from({ length: 6 }, (_, i) => concat(noise(500, 1000, 3 + i), noise(100, 80, 11 + i))),
+    );
+    const caller = concat(silence(1000), noise(1000, 8000));
+    const audio = concat(mix(caller, room), silence(500));
+    const gated = events(new FrameVadStream(hearsAllAsSpeech, TIMING, new ForegroundGate()), audio);
+    expect(speechEnd(gated)).toBeGreaterThanOrEqual(2000);
+    expect(speechEnd(gated)).toBeLessThanOrEqual(2200);
+    expect(gated.filter((e) => e.type === 'speech_start')).toHaveLength(1);
+  });
+
   it('does not start speech again on the background voices that go on after the caller', () => {
     const background = noise(3500, 1000, 3);
     const audio = concat(mix(concat(silence(500), noise(1000, 8000)), background), silence(500));

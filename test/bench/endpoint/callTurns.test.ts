@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LevelVad, ScriptedStt } from '../../../agent-worker/test/pipeline/doubles.ts';
-import { CallTurns, type LineAudio } from '../../../bench/endpoint/CallTurns.ts';
+import { AFTER_LINE_MS, CallTurns, type LineAudio } from '../../../bench/endpoint/CallTurns.ts';
 
 const settings = {
   endpointingDelayMs: 300,
@@ -54,5 +54,27 @@ describe('the end of turn of a caller line, offline', () => {
     const turns = await call('my name is maria lopez').play(line([900], []), 'name');
     expect(turns.ends[0]).toMatchObject({ judged: 'incomplete' });
     expect(turns.ends[0]?.afterSpeechMs).toBeGreaterThanOrEqual(1000);
+  });
+
+  it("adds no silence after a line whose audio already holds the room's noise after it", async () => {
+    const stt = new ScriptedStt();
+    stt.utterances.push('two cokes please');
+    const vad = new LevelVad(200).createStream();
+    let fedMs = 0;
+    const push = vad.push.bind(vad);
+    vad.push = (pcm) => {
+      fedMs += pcm.length / 16;
+      return push(pcm);
+    };
+    const spoken = line([600], []);
+    const withRoom = new Int16Array(spoken.pcm.length + AFTER_LINE_MS * 16);
+    withRoom.set(spoken.pcm);
+    withRoom.fill(100, spoken.pcm.length);
+    const turns = await new CallTurns(vad, stt.createStream(), settings, 90).play(
+      { ...spoken, pcm: withRoom, roomAfterMs: AFTER_LINE_MS },
+      'order',
+    );
+    expect(fedMs).toBe(600 + AFTER_LINE_MS);
+    expect(turns.ends.map((e) => e.text)).toEqual(['two cokes please']);
   });
 });

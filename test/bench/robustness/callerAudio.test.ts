@@ -107,4 +107,27 @@ describe('the robustness caller audio', () => {
       expect(Buffer.from((a as Int16Array).buffer).equals(Buffer.from((b as Int16Array).buffer))).toBe(false);
     }
   });
+
+  it('plays a continuous bed on from where the last line left it, at one level for the call', async () => {
+    const pink = { kind: 'pink', snrDb: 15 } as const;
+    const bed = new NoiseBed(pink, dir, [], { voice: slt, wpm: 160 });
+    const room = (await bed.room()) as Int16Array;
+    const pad = NOISE_PAD_MS * perMs;
+    const short = await synthesize('yes', slt, 160, dir);
+    const long = await synthesize('my name is Marilyn Richardson', slt, 160, dir);
+    const first = await bed.mix(short);
+    const second = await bed.mix(long);
+    const near = (a: Int16Array, b: Int16Array) => a.every((v, i) => Math.abs(v - (b[i] as number)) <= 2);
+    expect(near(first.pcm.slice(0, pad), room.slice(0, pad))).toBe(true);
+    const next = first.pcm.length;
+    expect(near(second.pcm.slice(0, pad), room.slice(next, next + pad))).toBe(true);
+    const snr = 20 * Math.log10(rms(long.filter((v) => Math.abs(v) > 300)) / rms(room));
+    expect(snr).toBeGreaterThan(12);
+    expect(snr).toBeLessThan(18);
+  });
+
+  it('has no room to play for a clean call or a bed in pads', async () => {
+    expect(await new NoiseBed({ kind: 'clean' }, dir, [], { voice: slt, wpm: 160 }).room()).toBeUndefined();
+    expect(await new NoiseBed({ kind: 'pink', snrDb: 20 }, dir, []).room()).toBeUndefined();
+  });
 });

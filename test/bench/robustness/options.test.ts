@@ -36,6 +36,12 @@ describe('bench:robustness options', () => {
     expect(() => parseOptions(['--from', '-1'])).toThrow(/--from takes an integer >= 0/);
   });
 
+  it('play the noise around each caller line unless told to play it through the whole call', () => {
+    expect(parseOptions([]).bed).toBe('pads');
+    expect(parseOptions(['--bed', 'continuous']).bed).toBe('continuous');
+    expect(() => parseOptions(['--bed', 'loud'])).toThrow(/--bed takes pads or continuous/);
+  });
+
   it('refuse what they do not know, saying what to use', () => {
     expect(() => parseOptions(['--calls', '0'])).toThrow(OptionsError);
     expect(() => parseOptions(['--voices', 'hal9000'])).toThrow(/unknown voice "hal9000": use one of kal/);

@@ -140,6 +140,14 @@ function streetWithoutType(tokens: readonly Token[], words: readonly string[]): 
   return undefined;
 }
 
+/** A street without its kind ("washington avenue": "washington"); a street heard without one as it is. */
+export function streetName(street: string): string {
+  const words = street.split(' ');
+  return words.length > 1 && STREET_TYPES[words.at(-1)?.toLowerCase() ?? '']
+    ? words.slice(0, -1).join(' ')
+    : street;
+}
+
 function houseNumberBefore(
   words: readonly string[],
   nameStart: number,

@@ -377,8 +377,18 @@ function nameWordsFrom(
   return said;
 }
 
+/**
+ * Names the census lists (and so the name model) hold as the census clerk abbreviated them: the pronunciation
+ * dictionary says "wm" as William, so the recogniser writes it for a William about as often as the name itself.
+ */
+const ABBREVIATED_NAMES: Readonly<Record<string, string>> = { wm: 'William' };
+
 function formatName(tokens: readonly Token[]): string {
   return tokens
-    .map((t) => (/^\p{Lu}/u.test(t.raw) ? t.raw : t.raw.split("'").map(capitalize).join("'")))
+    .map(
+      (t) =>
+        ABBREVIATED_NAMES[t.norm] ??
+        (/^\p{Lu}/u.test(t.raw) ? t.raw : t.raw.split("'").map(capitalize).join("'")),
+    )
     .join(' ');
 }

@@ -140,6 +140,14 @@ function streetWithoutType(tokens: readonly Token[], words: readonly string[]): 
   return undefined;
 }
 
+/** A street without its kind ("washington avenue": "washington"); a street heard without one as it is. */
+export function streetName(street: string): string {
+  const words = street.split(' ');
+  return words.length > 1 && STREET_TYPES[words.at(-1)?.toLowerCase() ?? '']
+    ? words.slice(0, -1).join(' ')
+    : street;
+}
+
 function houseNumberBefore(
   words: readonly string[],
   nameStart: number,
@@ -369,8 +377,18 @@ function nameWordsFrom(
   return said;
 }
 
+/**
+ * Names the census lists (and so the name model) hold as the census clerk abbreviated them: the pronunciation
+ * dictionary says "wm" as William, so the recogniser writes it for a William about as often as the name itself.
+ */
+const ABBREVIATED_NAMES: Readonly<Record<string, string>> = { wm: 'William' };
+
 function formatName(tokens: readonly Token[]): string {
   return tokens
-    .map((t) => (/^\p{Lu}/u.test(t.raw) ? t.raw : t.raw.split("'").map(capitalize).join("'")))
+    .map(
+      (t) =>
+        ABBREVIATED_NAMES[t.norm] ??
+        (/^\p{Lu}/u.test(t.raw) ? t.raw : t.raw.split("'").map(capitalize).join("'")),
+    )
     .join(' ');
 }

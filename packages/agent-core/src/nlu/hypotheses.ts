@@ -1,3 +1,4 @@
+import { streetName } from './customer.ts';
 import { singular } from './fuzzy.ts';
 import { normWords } from './text.ts';
 import type { Expectation, Nlu, Understanding } from './understand.ts';
@@ -106,27 +107,34 @@ export function chooseHypothesis(
 /**
  * Asked for the address, the first hypothesis with the house number and the street that most of the n-best list
  * gives (more than half of the hypotheses with a numbered address; the best one's where there is no such majority):
- * a word misheard in the best hypothesis is often heard right in most of the others ("two hundred fifty four apple
- * lane" against four of "meadow lane"). Undefined when no hypothesis gives a numbered address.
+ * a word misheard in the best hypothesis is often heard right in the others ("two hundred fifty four apple lane"
+ * against four of "meadow lane"). A street heard without its kind does not vote against the same street heard with
+ * one ("washington" in most hypotheses, "washington avenue" in one): the kind was lost, not heard otherwise, and the
+ * hypothesis that has it is taken. Undefined when no hypothesis gives a numbered address.
  */
 export function mostHeardAddress(nlu: Nlu, hypotheses: readonly string[]): string | undefined {
   const parts = hypotheses.map((text) => {
     const address = nlu.understand(text, 'address').address?.toLowerCase();
     const [, house, street] = /^(\d+) (.+)$/.exec(address ?? '') ?? [];
-    return house && street ? { text, house, street } : undefined;
+    return house && street ? { text, house, street, name: streetName(street) } : undefined;
   });
   const numbered = parts.filter((p) => p !== undefined);
   const [first] = numbered;
   if (!first) return undefined;
-  const majority = (value: (p: { house: string; street: string }) => string) => {
-    const counts = new Map<string, number>();
-    for (const p of numbered) counts.set(value(p), (counts.get(value(p)) ?? 0) + 1);
-    const [top, n] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [value(first), 0];
-    return n * 2 > numbered.length ? top : value(first);
-  };
-  const house = majority((p) => p.house);
-  const street = majority((p) => p.street);
-  return numbered.find((p) => p.house === house && p.street === street)?.text;
+  const house = majority(numbered, (p) => p.house);
+  const name = majority(numbered, (p) => p.name);
+  const agreeing = numbered.filter((p) => p.house === house && p.name === name);
+  const withKind = agreeing.filter((p) => p.street !== p.name);
+  const street = withKind.length > 0 ? majority(withKind, (p) => p.street) : undefined;
+  return (agreeing.find((p) => p.street === street) ?? agreeing[0])?.text;
+}
+
+/** The value more than half of `all` give; the first one's where none has a majority. */
+function majority<T>(all: readonly T[], value: (item: T) => string): string {
+  const counts = new Map<string, number>();
+  for (const item of all) counts.set(value(item), (counts.get(value(item)) ?? 0) + 1);
+  const [top, n] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+  return n * 2 > all.length ? top : value(all[0] as T);
 }
 
 /** The first hypothesis (best first) of the highest answerQuality; stops reading at a well-formed answer. */

@@ -6,12 +6,26 @@ describe('getting the name in a bounded number of turns', () => {
   it('takes a spelled name without checking it again, even when the recogniser was unsure', async () => {
     const s = session();
     await play(s, 'a large pepperoni pizza', "that's all");
-    expect((await turn(s, 'my name is wm raul', { confidence: 0.01 })).text).toBe('Did you say Wm Raul?');
+    expect((await turn(s, 'my name is wm raul', { confidence: 0.01 })).text).toBe(
+      'Did you say William Raul?',
+    );
     expect((await turn(s, 'no')).text).toBe(
       'Sorry about that. Could you spell your name for me, letter by letter?',
     );
     const spelled = await turn(s, 'w i l l i a m a r o g e r s', { confidence: 0 });
     expect(spelled.text).toBe("Thanks, William Rogers. What's the delivery address?");
+    expect(s.tracker.customer.name).toBe('William Rogers');
+  });
+
+  it('hears "wm" as William, the name the dictionary says it as, not as a name of its own', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all");
+    const reply = await turn(s, 'my name is wm rodgers', {
+      confidence: 0.001,
+      alternatives: ['my name is wm rogers', 'my name is william rodgers', 'my name is william rogers'],
+    });
+    expect(reply.text).toBe('Did you say William Rogers?');
+    await turn(s, 'yes');
     expect(s.tracker.customer.name).toBe('William Rogers');
   });
 

@@ -88,4 +88,15 @@ describe('mostHeardAddress', () => {
     expect(mostHeardAddress(nlu, hypotheses)).toBe(hypotheses[0]);
     expect(mostHeardAddress(nlu, ['oak street', 'a large pepperoni pizza'])).toBeUndefined();
   });
+
+  it('takes the street with its kind when the other hypotheses heard the same street without one', () => {
+    const hypotheses = [
+      "it's four thousand two hundred eleven washington thousand i'd i i",
+      "it's four thousand two hundred eleven washington avenue",
+      "it's four thousand two hundred eleven washington thousand i'd i a",
+      "it's four thousand two hundred eleven washington boulevard",
+      "it's four thousand two hundred eleven washington avenue please",
+    ];
+    expect(mostHeardAddress(nlu, hypotheses)).toBe(hypotheses[1]);
+  });
 });

@@ -122,7 +122,18 @@ export class CallerInput extends FrameProcessor {
       kind: 'caller_audio_processed',
       streamMs: this.#streamSamples / SAMPLES_PER_MS,
       speechOnset: !this.#inSpeech && !this.#vadFailed && this.#vad.onset === true,
+      ...this.#foreground(),
     });
+  }
+
+  /** In speech, where the VAD hears the caller's own voice in it (VadStream.foregroundStartMs/EndMs), stream ms. */
+  #foreground(): { foregroundStartMs?: number; foregroundEndMs?: number } {
+    if (!this.#inSpeech || this.#vadFailed) return {};
+    const { foregroundStartMs: startMs, foregroundEndMs: endMs } = this.#vad;
+    return {
+      ...(startMs !== undefined ? { foregroundStartMs: startMs + this.#vadOriginMs } : {}),
+      ...(endMs !== undefined ? { foregroundEndMs: endMs + this.#vadOriginMs } : {}),
+    };
   }
 
   /** The VAD's events for `pcm`; when the VAD throws, speech in progress ends here and it is not asked again. */

@@ -40,8 +40,17 @@ export type TurnInput =
   | { type: 'agent_audio_started'; atMs: number }
   /** The agent turn ended (all audio played, or cancelled). */
   | { type: 'agent_turn_ended'; atMs: number }
-  /** Time passed; `speechOnset`: the VAD hears speech beginning that it has not confirmed yet. */
-  | { type: 'tick'; atMs: number; speechOnset?: boolean }
+  /**
+   * Time passed; `speechOnset`: the VAD hears speech beginning that it has not confirmed yet; `foregroundStartMs` and
+   * `foregroundEndMs`: in speech that background voices started, where the caller's own voice is in it.
+   */
+  | {
+      type: 'tick';
+      atMs: number;
+      speechOnset?: boolean;
+      foregroundStartMs?: number;
+      foregroundEndMs?: number;
+    }
   /** What the agent's question (as it plays) asks the caller for: judges when the answer is complete. */
   | { type: 'agent_asked'; expecting: SttExpectation; atMs: number };
 
@@ -95,6 +104,9 @@ export class TurnStateMachine {
   #stateBeforePause: AgentState = 'thinking';
   #userSpeaking = false;
   #speechStartAtMs = 0;
+  /** Where the caller's own voice is in their current speech: within it when background voices started it. */
+  #voiceStartAtMs = 0;
+  #voiceEndAtMs: number | undefined;
   #speechEndAtMs = 0;
   #awaitingFinal = false;
   #finalAtMs = 0;
@@ -171,7 +183,7 @@ export class TurnStateMachine {
         this.#owed.agentTurnStarted();
         this.#answerOverQuestion = undefined;
         this.#clearPause();
-        if (this.#userSpeaking) this.#startPause(this.#speechStartAtMs, actions);
+        if (this.#userSpeaking) this.#startPause(actions);
         else this.#setState('thinking', actions);
         break;
       case 'agent_audio_started':
@@ -194,6 +206,7 @@ export class TurnStateMachine {
         break;
       case 'tick':
         this.#speechOnset = input.speechOnset ?? false;
+        if (this.#userSpeaking) this.#onForeground(input.foregroundStartMs, input.foregroundEndMs);
         break;
     }
     this.#checkDeadlines(input.atMs, actions);
@@ -204,21 +217,46 @@ export class TurnStateMachine {
     this.#userSpeaking = true;
     this.#owed.callerStarted();
     this.#speechStartAtMs = atMs;
+    this.#voiceStartAtMs = atMs;
+    this.#voiceEndAtMs = undefined;
     this.#overAgent = this.#agentActive;
     this.#overAudio = this.#agentActive && this.#state === 'speaking';
     this.#overlap = 'none';
     this.#durationMet = false;
-    if (this.#agentActive) this.#startPause(atMs, actions);
+    if (this.#agentActive) this.#startPause(actions);
   }
 
-  #startPause(speechStartAtMs: number, actions: TurnAction[]): void {
+  /**
+   * Background voices started the speech before the caller's own and may hold it open after: the duration rule goes
+   * by the caller's voice while the speech goes on, so partial guesses at a short "yeah" and the room do not decide
+   * it. The final still judges the whole speech: a short "stop" in babble is misheard as other words too.
+   */
+  #onForeground(startMs: number | undefined, endMs: number | undefined): void {
+    this.#voiceEndAtMs = endMs;
+    if (startMs === undefined || startMs <= this.#voiceStartAtMs) return;
+    this.#voiceStartAtMs = startMs;
+    if (this.#interruptDeadlineMs !== undefined && !this.#durationMet)
+      this.#interruptDeadlineMs = this.#durationDeadlineMs();
+  }
+
+  /** The caller's own voice stopped a VAD hangover ago, though the room's voices hold the speech open. */
+  #voiceEnded(nowMs: number): boolean {
+    return this.#voiceEndAtMs !== undefined && nowMs - this.#voiceEndAtMs >= this.#settings.vadHangoverMs;
+  }
+
+  #startPause(actions: TurnAction[]): void {
     if (this.#state !== 'paused') {
       this.#stateBeforePause = this.#state === 'speaking' ? 'speaking' : 'thinking';
       actions.push({ type: 'pause_output' });
       this.#setState('paused', actions);
     }
-    this.#interruptDeadlineMs = speechStartAtMs + this.#bargeInMs() + this.#settings.vadHangoverMs;
+    this.#interruptDeadlineMs = this.#durationDeadlineMs();
     this.#resumeDeadlineMs = undefined;
+  }
+
+  /** When the caller's speech, if still going, has lasted long enough for a barge-in. */
+  #durationDeadlineMs(): number {
+    return this.#voiceStartAtMs + this.#bargeInMs() + this.#settings.vadHangoverMs;
   }
 
   #onSpeechEnd(atMs: number): void {
@@ -355,7 +393,7 @@ export class TurnStateMachine {
     if (this.#interruptDeadlineMs !== undefined && nowMs >= this.#interruptDeadlineMs && this.#userSpeaking) {
       this.#durationMet = true;
       const wordless = this.#speechStartAtMs + this.#settings.falseInterruptionTimeoutMs;
-      if (this.#overlap === 'backchannel') this.#interruptDeadlineMs = undefined;
+      if (this.#overlap === 'backchannel' || this.#voiceEnded(nowMs)) this.#interruptDeadlineMs = undefined;
       else if (this.#overlap === 'none' && nowMs < wordless) this.#interruptDeadlineMs = wordless;
       else this.#interrupt(actions);
     }

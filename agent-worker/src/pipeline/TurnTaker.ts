@@ -71,7 +71,13 @@ export class TurnTaker extends FrameProcessor {
     switch (frame.kind) {
       case 'caller_audio_processed':
         this.#advance(frame.streamMs);
-        this.#feed({ type: 'tick', atMs: this.#streamNowMs, speechOnset: frame.speechOnset ?? false });
+        this.#feed({
+          type: 'tick',
+          atMs: this.#streamNowMs,
+          speechOnset: frame.speechOnset ?? false,
+          foregroundStartMs: frame.foregroundStartMs,
+          foregroundEndMs: frame.foregroundEndMs,
+        });
         return;
       case 'user_started_speaking':
         this.pushDown(frame);

@@ -25,9 +25,16 @@ export type DownstreamFrame =
     }
   /**
    * All caller audio up to `streamMs` went through VAD: the caller's time has advanced that far. `speechOnset`: the
-   * VAD hears speech beginning again that it has not confirmed yet (VadStream.onset).
+   * VAD hears speech beginning again that it has not confirmed yet (VadStream.onset). `foregroundStartMs` and
+   * `foregroundEndMs`: in speech, where the caller's own voice is in it (VadStream's).
    */
-  | { kind: 'caller_audio_processed'; streamMs: number; speechOnset?: boolean }
+  | {
+      kind: 'caller_audio_processed';
+      streamMs: number;
+      speechOnset?: boolean;
+      foregroundStartMs?: number;
+      foregroundEndMs?: number;
+    }
   /** End of the caller's turn: the agent should answer `text`. */
   | {
       kind: 'user_turn';

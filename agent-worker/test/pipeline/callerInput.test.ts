@@ -1,3 +1,4 @@
+import type { VadEvent } from '@voiceroom/agent-core/stages';
 import { describe, expect, it } from 'vitest';
 import { CallerInput } from '../../src/pipeline/CallerInput.ts';
 import type { DownstreamFrame } from '../../src/pipeline/frames.ts';
@@ -55,6 +56,36 @@ describe('CallerInput (frames in, frames out)', () => {
     expect(await marks()).toEqual([false]);
     onset = true;
     expect(await marks()).toEqual([true]);
+  });
+
+  it("marks processed audio in speech with where the VAD hears the caller's own voice in it", async () => {
+    const vad = {
+      push: (): VadEvent[] => (vad.speaking ? [] : [{ type: 'speech_start', atMs: 0 }]),
+      speaking: false,
+      probability: 0,
+      foregroundStartMs: 300,
+      foregroundEndMs: 700,
+      reset() {},
+      close() {},
+    };
+    const processor = new CallerInput({
+      vad,
+      stt: new ScriptedStt().createStream(),
+      prefixPaddingMs: 200,
+      clock: new FakeClock(),
+      onError: () => {},
+    });
+    const marks = async () => {
+      const out = await runFrames(processor, audio(20, true));
+      vad.speaking = true;
+      return out.down.flatMap((f) =>
+        f.kind === 'caller_audio_processed' ? [[f.foregroundStartMs, f.foregroundEndMs]] : [],
+      );
+    };
+    expect(await marks()).toEqual([[300, 700]]);
+    // a replacement VAD counts from where it took over
+    processor.replaceVad(vad);
+    expect(await marks()).toEqual([[320, 720]]);
   });
 
   it('turns caller audio into speech start/stop, transcriptions and processed-audio marks; only speech reaches the recogniser', async () => {

@@ -73,4 +73,65 @@ describe('TurnStateMachine: short speech over an audible reply (default backchan
     });
     expect(types(actions)).toEqual(['interrupt', 'state:listening']);
   });
+
+  describe('speech that background voices hold open around the caller (the VAD tells where their voice is)', () => {
+    it("a short line's partial words do not decide while the room's noise holds the speech open: its final does", () => {
+      const m = audible();
+      m.handle({ type: 'user_speech_start', atMs: 2000 });
+      m.handle({ type: 'tick', atMs: 2400, foregroundStartMs: 2300 });
+      m.handle({ type: 'user_transcript', text: 'seven eight', final: false, atMs: 2500 });
+      // past the limit from the room's noise (2950), not from the caller's voice (3250)
+      expect(m.handle({ type: 'tick', atMs: 3000, foregroundStartMs: 2300 })).toEqual([]);
+      expect(m.handle({ type: 'user_speech_end', atMs: 3050 })).toEqual([]);
+      const actions = m.handle({ type: 'user_transcript', text: 'okay', final: true, atMs: 3200 });
+      expect(types(actions)).toEqual(['resume_output', 'state:speaking']);
+    });
+
+    it("a short line's partial words do not decide while only the room's voices go on after it: its final does", () => {
+      const m = audible();
+      m.handle({ type: 'user_speech_start', atMs: 2000 });
+      m.handle({ type: 'tick', atMs: 2400, foregroundStartMs: 2300, foregroundEndMs: 2400 });
+      m.handle({ type: 'user_transcript', text: 'seven eight', final: false, atMs: 2500 });
+      m.handle({ type: 'tick', atMs: 2700, foregroundStartMs: 2300, foregroundEndMs: 2700 });
+      // the caller's voice ended at 2700; the room goes on past the duration rule (3250)
+      expect(m.handle({ type: 'tick', atMs: 3300, foregroundStartMs: 2300, foregroundEndMs: 2700 })).toEqual(
+        [],
+      );
+      expect(m.handle({ type: 'user_speech_end', atMs: 3350 })).toEqual([]);
+      const actions = m.handle({ type: 'user_transcript', text: 'okay', final: true, atMs: 3500 });
+      expect(types(actions)).toEqual(['resume_output', 'state:speaking']);
+    });
+
+    it('a short line with other words in its final is still a barge-in over the whole speech (a "stop" misheard)', () => {
+      const m = audible();
+      m.handle({ type: 'user_speech_start', atMs: 2000 });
+      m.handle({ type: 'tick', atMs: 2400, foregroundStartMs: 2300 });
+      m.handle({ type: 'user_speech_end', atMs: 2900 });
+      const actions = m.handle({ type: 'user_transcript', text: "that's all", final: true, atMs: 3100 });
+      expect(types(actions)).toEqual(['interrupt', 'state:listening']);
+    });
+
+    it('a real sentence still interrupts while it is said, a backchannel limit after the caller began', () => {
+      const m = audible();
+      m.handle({ type: 'user_speech_start', atMs: 2000 });
+      m.handle({ type: 'tick', atMs: 2400, foregroundStartMs: 2300 });
+      m.handle({ type: 'user_transcript', text: 'i want three', final: false, atMs: 2800 });
+      expect(m.nextDeadlineMs).toBe(3250);
+      expect(m.handle({ type: 'tick', atMs: 3249, foregroundStartMs: 2300, foregroundEndMs: 3200 })).toEqual(
+        [],
+      );
+      expect(
+        types(m.handle({ type: 'tick', atMs: 3250, foregroundStartMs: 2300, foregroundEndMs: 3200 })),
+      ).toEqual(['interrupt', 'state:listening']);
+    });
+
+    it("the caller's voice found only after the speech outlasted the limit does not take back its barge-in", () => {
+      const m = audible();
+      m.handle({ type: 'user_speech_start', atMs: 2000 });
+      m.handle({ type: 'tick', atMs: 2960 });
+      expect(m.nextDeadlineMs).toBe(3500);
+      m.handle({ type: 'tick', atMs: 3000, foregroundStartMs: 2900 });
+      expect(m.nextDeadlineMs).toBe(3500);
+    });
+  });
 });

@@ -19,6 +19,15 @@ function turnTaker() {
   return { processor, states };
 }
 
+/** A turn taker whose agent is speaking a greeting the caller hears. */
+async function speaking() {
+  const { processor } = turnTaker();
+  const out = await runFrames(processor, []);
+  processor.speak('Hello there.');
+  await feedFrames(processor, [{ kind: 'bot_started_speaking', turnId: 0, atMs: 1 }]);
+  return { processor, out };
+}
+
 describe('TurnTaker (frames in, frames out)', () => {
   it("passes the caller's speech on and ends the caller turn once the endpointing delay of stream time has passed", async () => {
     const { processor, states } = turnTaker();
@@ -49,13 +58,8 @@ describe('TurnTaker (frames in, frames out)', () => {
   });
 
   it('caller speech over the agent pauses the output at once and interrupts once it lasts long enough', async () => {
-    const { processor } = turnTaker();
-    const out = await runFrames(processor, []);
-    processor.speak('Hello there.');
-    await feedFrames(processor, [
-      { kind: 'bot_started_speaking', turnId: 0, atMs: 1 },
-      { kind: 'user_started_speaking', atMs: 1000, streamMs: 100 },
-    ]);
+    const { processor, out } = await speaking();
+    await feedFrames(processor, [{ kind: 'user_started_speaking', atMs: 1000, streamMs: 100 }]);
     expect(out.down.map((f) => f.kind)).toEqual(['speak', 'user_started_speaking', 'pause_output']);
     expect(out.up).toEqual([{ kind: 'bot_started_speaking', turnId: 0, atMs: 1 }]);
     // 300 ms of speech plus the VAD's 200 ms hangover, with words heard
@@ -65,6 +69,20 @@ describe('TurnTaker (frames in, frames out)', () => {
     ]);
     expect(out.down.map((f) => f.kind)).not.toContain('interruption');
     await feedFrames(processor, [{ kind: 'caller_audio_processed', streamMs: 700 }]);
+    expect(out.down.at(-1)).toEqual({ kind: 'interruption' });
+  });
+
+  it("counts speech over the agent from where the VAD heard the caller's own voice begin", async () => {
+    const { processor, out } = await speaking();
+    await feedFrames(processor, [
+      { kind: 'user_started_speaking', atMs: 1000, streamMs: 100 },
+      { kind: 'caller_audio_processed', streamMs: 300, foregroundStartMs: 250 },
+      { kind: 'transcription', text: 'can i', final: false, atMs: 1300, streamMs: 400 },
+      // 500 ms from the background's start, 250 from the caller's voice (+ the VAD's hangover: 750 due)
+      { kind: 'caller_audio_processed', streamMs: 700, foregroundStartMs: 250 },
+    ]);
+    expect(out.down.map((f) => f.kind)).not.toContain('interruption');
+    await feedFrames(processor, [{ kind: 'caller_audio_processed', streamMs: 750, foregroundStartMs: 250 }]);
     expect(out.down.at(-1)).toEqual({ kind: 'interruption' });
   });
 

@@ -102,7 +102,7 @@ export class ForegroundGate {
 
 const decibels = (power: number) => (power > 0 ? 10 * Math.log10(power) : SILENT_DB);
 
-function meanPower(frame: Int16Array): number {
+export function meanPower(frame: Int16Array): number {
   let sum = 0;
   for (let i = 0; i < frame.length; i++) {
     const s = (frame[i] as number) / 32768;

@@ -1,6 +1,7 @@
 import type { VadEvent, VadStream } from '@voiceroom/agent-core/stages';
 import { CodedError } from '@voiceroom/protocol';
-import type { ForegroundGate } from './ForegroundGate.ts';
+import { type ForegroundGate, meanPower } from './ForegroundGate.ts';
+import { ForegroundOnset } from './ForegroundOnset.ts';
 import { VadStateMachine, type VadTiming } from './VadStateMachine.ts';
 
 /** Scores fixed-size frames of 16 kHz audio with a speech probability; may keep state between frames. */
@@ -16,12 +17,15 @@ const SAMPLE_RATE = 16_000;
 /**
  * A VadStream over any frame scorer: buffers pushed audio into whole frames (so chunk sizes never change the
  * events), scores each frame and runs the state machine. With a foreground gate, a frame scored as speech but far
- * quieter than the caller's speech counts as silence (background voices).
+ * quieter than the caller's speech counts as silence (background voices). Where the caller's voice began in speech
+ * that background voices started: ForegroundOnset.
  */
 export class FrameVadStream implements VadStream {
   readonly #scorer: FrameScorer;
   readonly #gate: ForegroundGate | undefined;
   readonly #machine: VadStateMachine;
+  readonly #foreground = new ForegroundOnset();
+  readonly #prefixPaddingMs: number;
   readonly #frame: Int16Array;
   #filled = 0;
   #framesDone = 0;
@@ -32,6 +36,7 @@ export class FrameVadStream implements VadStream {
     this.#scorer = scorer;
     this.#gate = gate;
     this.#machine = new VadStateMachine(timing);
+    this.#prefixPaddingMs = timing.prefixPaddingMs;
     this.#frame = new Int16Array(scorer.frameSamples);
   }
 
@@ -47,6 +52,16 @@ export class FrameVadStream implements VadStream {
     return this.#machine.onset;
   }
 
+  get foregroundStartMs(): number | undefined {
+    const startMs = this.#foreground.startMs;
+    return this.#machine.speaking && startMs !== undefined
+      ? Math.max(0, startMs - this.#prefixPaddingMs)
+      : undefined;
+  }
+  get foregroundEndMs(): number | undefined {
+    return this.#machine.speaking ? this.#foreground.endMs : undefined;
+  }
+
   push(pcm: Int16Array): VadEvent[] {
     if (this.#closed) throw new CodedError('vad_closed', 'VAD stream is closed');
     const events: VadEvent[] = [];
@@ -60,7 +75,11 @@ export class FrameVadStream implements VadStream {
       if (this.#filled < this.#frame.length) break;
       this.#filled = 0;
       this.#probability = this.#scorer.score(this.#frame);
-      const event = this.#machine.frame(this.#heard(frameMs), this.#framesDone * frameMs, frameMs);
+      const startMs = this.#framesDone * frameMs;
+      const event = this.#machine.frame(this.#heard(frameMs), startMs, frameMs);
+      if (this.#machine.speaking || this.#machine.onset)
+        this.#foreground.speech(meanPower(this.#frame), startMs, frameMs);
+      else this.#foreground.reset();
       this.#framesDone++;
       if (event) events.push(event);
     }
@@ -79,6 +98,7 @@ export class FrameVadStream implements VadStream {
     this.#framesDone = 0;
     this.#probability = 0;
     this.#machine.reset();
+    this.#foreground.reset();
     this.#scorer.reset();
     this.#gate?.reset();
   }

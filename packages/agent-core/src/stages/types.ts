@@ -40,6 +40,16 @@ export interface VadStream {
    * on after a pause, or a click). Absent: not known.
    */
   readonly onset?: boolean;
+  /**
+   * Inside speech: where the caller's own voice began, placed as speech_start's atMs is (with the prefix padding).
+   * Later than speech_start when quieter background voices started the speech. Absent: not known.
+   */
+  readonly foregroundStartMs?: number;
+  /**
+   * Inside speech that quieter background voices started: the end of the caller's own voice so far (the room's voices
+   * may hold the speech open after it). Absent: not known, or no background voices.
+   */
+  readonly foregroundEndMs?: number;
   reset(): void;
   close(): void;
 }

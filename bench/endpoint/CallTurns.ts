@@ -9,11 +9,8 @@
  */
 import type { SttEvent, SttExpectation, SttStream, VadStream } from '@voiceroom/agent-core/stages';
 import { type Completeness, completeness } from '../../agent-worker/src/pipeline/endpointing.ts';
-import {
-  type TurnAction,
-  type TurnSettings,
-  TurnStateMachine,
-} from '../../agent-worker/src/pipeline/TurnStateMachine.ts';
+import { TurnStateMachine } from '../../agent-worker/src/pipeline/TurnStateMachine.ts';
+import type { TurnAction, TurnSettings } from '../../agent-worker/src/pipeline/turnEvents.ts';
 
 const SAMPLES_PER_MS = 16;
 const FRAME_SAMPLES = 320;

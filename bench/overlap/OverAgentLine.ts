@@ -9,8 +9,8 @@ import { systemClock } from '../../agent-worker/src/pipeline/clock.ts';
 import { FrameProcessor } from '../../agent-worker/src/pipeline/FrameProcessor.ts';
 import type { DownstreamFrame } from '../../agent-worker/src/pipeline/frames.ts';
 import { classifyOverlap } from '../../agent-worker/src/pipeline/overlap.ts';
-import type { TurnSettings } from '../../agent-worker/src/pipeline/TurnStateMachine.ts';
 import { TurnTaker } from '../../agent-worker/src/pipeline/TurnTaker.ts';
+import type { TurnSettings } from '../../agent-worker/src/pipeline/turnEvents.ts';
 
 const FRAME = 320;
 const FRAME_MS = 20;

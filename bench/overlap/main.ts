@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
 import type { SttExpectation } from '@voiceroom/agent-core/stages';
 import { classifyOverlap } from '../../agent-worker/src/pipeline/overlap.ts';
-import { DEFAULT_BACKCHANNEL_MAX_MS } from '../../agent-worker/src/pipeline/TurnStateMachine.ts';
+import { DEFAULT_BACKCHANNEL_MAX_MS } from '../../agent-worker/src/pipeline/turnEvents.ts';
 import { SLOTS } from '../../agent-worker/src/stages/stt/lm/slotCorpus.ts';
 import { PocketSphinxStt } from '../../agent-worker/src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
 import { createVad } from '../../agent-worker/src/stages/vad/createVad.ts';

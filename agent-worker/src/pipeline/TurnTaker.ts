@@ -4,7 +4,8 @@ import type { Clock } from './clock.ts';
 import { FrameProcessor } from './FrameProcessor.ts';
 import type { DownstreamFrame, UpstreamFrame } from './frames.ts';
 import type { RepromptReason } from './OwedReply.ts';
-import { type TurnAction, type TurnInput, type TurnSettings, TurnStateMachine } from './TurnStateMachine.ts';
+import { TurnStateMachine } from './TurnStateMachine.ts';
+import type { TurnAction, TurnInput, TurnSettings } from './turnEvents.ts';
 
 export interface TurnTakerOptions {
   settings: TurnSettings;

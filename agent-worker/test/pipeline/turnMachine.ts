@@ -1,4 +1,5 @@
-import { type TurnAction, type TurnSettings, TurnStateMachine } from '../../src/pipeline/TurnStateMachine.ts';
+import { TurnStateMachine } from '../../src/pipeline/TurnStateMachine.ts';
+import type { TurnAction, TurnSettings } from '../../src/pipeline/turnEvents.ts';
 
 /** Turn settings for the machine's tests: the minInterruptionMs rule alone, no VAD prefix padding. */
 export const turnSettings = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type TurnAction, TurnStateMachine } from '../../src/pipeline/TurnStateMachine.ts';
+import { TurnStateMachine } from '../../src/pipeline/TurnStateMachine.ts';
+import type { TurnAction } from '../../src/pipeline/turnEvents.ts';
 import { speakingMachine as speakingSince, turnSettings } from './turnMachine.ts';
 
 /** The machine's settings with VAD prefix padding and both re-prompt timers. */

@@ -153,7 +153,8 @@ export class ScriptedDialogSession implements DialogSession {
   /** `expecting`: what the agent's last question asked for (by default, as the call stands now). */
   #hear(text: string, expecting: Expectation = this.#expecting()): HeardTurn {
     const wasConfirming = this.#call.current === 'confirm';
-    const orderBefore = JSON.stringify(this.#tracker.order.lines);
+    const linesBefore = this.#tracker.order.lines.map((l) => ({ ...l }));
+    const orderBefore = JSON.stringify(linesBefore);
     const heard = this.#tracker.hear(text, expecting);
     const { understanding } = heard;
     // A change that left the order as it was ("make that want a small hawaiian": the number was lost) is not
@@ -164,12 +165,13 @@ export class ScriptedDialogSession implements DialogSession {
     const placed = wasConfirming && this.#tracker.confirmed;
     if (placed) this.#call.moveTo('done', false);
     this.#call.advance(understanding, expecting);
-    const removed = understanding.ops.some((o) => o.kind === 'remove');
+    const removed =
+      touched.length > 0 ? removedLines(understanding, linesBefore, this.#tracker.order.lines) : [];
     return {
       understanding,
       placed,
-      added: touched.length > 0 && !removed,
-      removed: touched.length > 0 && removed,
+      added: touched.length > 0 && removed.length === 0,
+      removed,
       touched: touched.length,
       unchanged: same ? heard.touched : [],
     };
@@ -228,7 +230,7 @@ export class ScriptedDialogSession implements DialogSession {
     const check =
       unusualQuantityCheck(order, orderBefore, confidence, acknowledgeAdded) ??
       this.#takenOff.check(order, orderBefore, confidence, acknowledgeAdded);
-    if (check && !heard.removed) {
+    if (check && heard.removed.length === 0) {
       this.#pending = {
         ...check.pending,
         reject: () => {
@@ -264,7 +266,7 @@ export class ScriptedDialogSession implements DialogSession {
     if (category) sentences.push(categoryQuestion(this.#config.menu, category));
     if (heard.unchanged.length > 0) sentences.push(changeNotCaught(heard.unchanged));
     const removal = this.#guessRemoval(heard.unchanged, u, orderBefore);
-    if (heard.removed) sentences.push(acknowledgeRemoved(removedLines(u)));
+    if (heard.removed.length > 0) sentences.push(acknowledgeRemoved(heard.removed));
     if (heard.added) sentences.push(acknowledgeAdded(touchedLines(this.#tracker.order, u)));
     // A detail given or corrected outside its own question; the read-back says it again anyway.
     if (this.#call.current !== 'confirm' || stageBefore !== 'confirm')

@@ -25,7 +25,8 @@ export interface HeardTurn {
   understanding: Understanding;
   placed: boolean;
   added: boolean;
-  removed: boolean;
+  /** The lines it took off (see removedLines). */
+  removed: readonly OrderLine[];
   touched: number;
   /** Lines the utterance named for a change that left them as they were. */
   unchanged: readonly OrderLine[];
@@ -56,12 +57,20 @@ export function declinesPhone(u: Understanding): boolean {
   return u.no || hasAnyPhrase(u.words, SKIP);
 }
 
-export function removedLines(u: Understanding) {
-  return u.ops.flatMap((o) =>
-    o.kind === 'remove' && o.target.name
-      ? [{ name: o.target.name, size: o.target.size ?? null, quantity: 1 }]
-      : [],
-  );
+/**
+ * The lines a removal named that the order really had fewer of after it: a removal of an item the order never had
+ * ("take off the hawaiian" heard while none was ordered) is not acknowledged as done.
+ */
+export function removedLines(u: Understanding, before: readonly OrderLine[], after: readonly OrderLine[]) {
+  const count = (lines: readonly OrderLine[], name: string, size: string | null) =>
+    lines
+      .filter((l) => l.name === name && (size === null || l.size === size))
+      .reduce((sum, l) => sum + l.quantity, 0);
+  return u.ops.flatMap((o) => {
+    if (o.kind !== 'remove' || !o.target.name) return [];
+    const line = { name: o.target.name, size: o.target.size ?? null, quantity: 1 };
+    return count(after, line.name, line.size) < count(before, line.name, line.size) ? [line] : [];
+  });
 }
 
 /** The order lines an understanding added to or changed, else the line in focus. */

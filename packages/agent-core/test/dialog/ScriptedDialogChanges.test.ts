@@ -203,3 +203,21 @@ describe('a size said alone after "Anything else?" (the item lost: "and a small"
     }
   });
 });
+
+describe('what a turn with a removal acknowledges', () => {
+  it('does not say it took off an item the order never had, and acknowledges what the turn did add', async () => {
+    const s = session();
+    await play(s, 'a coke');
+    const { text } = await turn(s, 'take off the hawaiian pizza and add a lemonade');
+    expect(s.tracker.order.lines.map((l) => l.name)).toEqual(['coke', 'lemonade']);
+    expect(text).not.toContain('taken off');
+    expect(text).toContain('lemonade');
+  });
+
+  it('says it took off the item the order had', async () => {
+    const s = session();
+    await play(s, 'a coke and a lemonade');
+    const { text } = await turn(s, 'take off the lemonade');
+    expect(text).toContain("I've taken off the lemonade");
+  });
+});

@@ -62,6 +62,12 @@ export class ConsoleBus extends EventEmitter<ConsoleBusEvents> {
   readonly #subscriber: Redis;
   readonly #ttlMs: number;
   readonly #alive = new Set<string>();
+  /**
+   * Processes that said they closed. A heartbeat read before one's goodbye can be handled after it (or its own last
+   * beat land after it left the set): it must not be found again, only to be lost a second time.
+   */
+  readonly #departed = new Set<string>();
+  #beating: Promise<void> | undefined;
   readonly #responders = new Map<string, Responder>();
   readonly #waiting = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   #timer: NodeJS.Timeout | undefined;
@@ -80,8 +86,8 @@ export class ConsoleBus extends EventEmitter<ConsoleBusEvents> {
   static async start(options: ConsoleBusOptions): Promise<ConsoleBus> {
     const bus = new ConsoleBus(options);
     await bus.#subscriber.subscribe(bus.#channel('all'), bus.#channel(bus.nodeId));
-    await bus.#beat();
-    bus.#timer = setInterval(() => void bus.#beat(), bus.heartbeatMs);
+    await bus.#beatOnce();
+    bus.#timer = setInterval(() => void bus.#beatOnce(), bus.heartbeatMs);
     bus.#timer.unref();
     return bus;
   }
@@ -134,6 +140,7 @@ export class ConsoleBus extends EventEmitter<ConsoleBusEvents> {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#timer);
+    await this.#beating;
     await this.#options.redis.zrem(NODES_KEY, this.nodeId).catch(() => undefined);
     this.publish('bye', {});
     this.#subscriber.disconnect();
@@ -147,6 +154,13 @@ export class ConsoleBus extends EventEmitter<ConsoleBusEvents> {
     this.#options.redis
       .publish(this.#channel(to), JSON.stringify(envelope))
       .catch((error: unknown) => this.#log.warn({ err: error, topic: envelope.topic }, 'could not publish'));
+  }
+
+  #beatOnce(): Promise<void> {
+    this.#beating ??= this.#beat().finally(() => {
+      this.#beating = undefined;
+    });
+    return this.#beating;
   }
 
   async #beat(): Promise<void> {
@@ -164,6 +178,7 @@ export class ConsoleBus extends EventEmitter<ConsoleBusEvents> {
         else stale.push(node);
       }
       if (stale.length > 0) await redis.zrem(NODES_KEY, ...stale);
+      for (const node of this.#departed) if (!alive.has(node)) this.#departed.delete(node);
       for (const node of alive) this.#found(node);
       for (const node of [...this.#alive]) if (!alive.has(node)) this.#lost(node);
     } catch (error) {
@@ -172,7 +187,7 @@ export class ConsoleBus extends EventEmitter<ConsoleBusEvents> {
   }
 
   #found(node: string): void {
-    if (this.#alive.has(node)) return;
+    if (this.#alive.has(node) || this.#departed.has(node)) return;
     this.#alive.add(node);
     if (node !== this.nodeId) this.emit('nodeFound', node);
   }
@@ -205,6 +220,7 @@ export class ConsoleBus extends EventEmitter<ConsoleBusEvents> {
       return;
     }
     if (topic === 'bye') {
+      this.#departed.add(from);
       this.#lost(from);
       return;
     }

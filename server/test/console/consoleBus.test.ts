@@ -84,6 +84,24 @@ describe('ConsoleBus', () => {
     expect(a.bus.peers).toEqual([]);
   });
 
+  it('does not find again a process that said goodbye when its last heartbeat lands after it', async () => {
+    const start = deployment();
+    const [a, b] = [await start(), await start()];
+    await expect.poll(() => a.bus.peers).toEqual([b.bus.nodeId]);
+    const events: string[] = [];
+    a.bus.on('nodeFound', (node) => events.push(`found ${node}`));
+    a.bus.on('nodeLost', (node) => events.push(`lost ${node}`));
+    await b.bus.close();
+    await expect.poll(() => events).toEqual([`lost ${b.bus.nodeId}`]);
+    // b's heartbeat, in flight as it closed, written after its goodbye took it out of the set
+    const [seconds, micros] = await a.redis.time();
+    const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    await a.redis.zadd('console:nodes', String(now), b.bus.nodeId);
+    await new Promise((resolve) => setTimeout(resolve, a.bus.heartbeatMs * 3));
+    expect(events).toEqual([`lost ${b.bus.nodeId}`]);
+    expect(a.bus.peers).toEqual([]);
+  });
+
   it('reports a process that starts later, and one that comes back after it was taken as lost', async () => {
     const start = deployment();
     const a = await start();

@@ -43,6 +43,8 @@ export class ForegroundGate {
   readonly #powers = new Float64Array(SMOOTHING_FRAMES);
   /** Smoothed levels (dB) of the last BACKGROUND_WINDOW_FRAMES frames, in and out of speech. */
   readonly #recentDb = new Float64Array(BACKGROUND_WINDOW_FRAMES).fill(SILENT_DB);
+  /** Where #backgroundDb sorts a copy of #recentDb (no allocation per frame). */
+  readonly #sorted = new Float64Array(BACKGROUND_WINDOW_FRAMES);
   #frames = 0;
   /** The caller's speech level (dBFS) in their latest speech; undefined before they spoke. */
   #levelDb: number | undefined;
@@ -50,12 +52,12 @@ export class ForegroundGate {
   #backgroundFrames = 0;
 
   /**
-   * Feeds one frame (every frame, in order). `speaking`: the VAD is in speech; `speechScore`: and it scores this
+   * Feeds one frame's mean power (every frame, in order). `speaking`: the VAD is in speech; `speechScore`: and it scores this
    * frame as speech. False when such frames have stayed at the background's level, far under the caller's, or
    * would start speech at that level.
    */
-  foreground(frame: Int16Array, frameMs: number, speaking: boolean, speechScore: boolean): boolean {
-    this.#powers[this.#frames % SMOOTHING_FRAMES] = meanPower(frame);
+  foreground(power: number, frameMs: number, speaking: boolean, speechScore: boolean): boolean {
+    this.#powers[this.#frames % SMOOTHING_FRAMES] = power;
     const filled = Math.min(this.#frames + 1, SMOOTHING_FRAMES);
     let sum = 0;
     for (let i = 0; i < filled; i++) sum += this.#powers[i] as number;
@@ -95,18 +97,11 @@ export class ForegroundGate {
   /** The room's background level: the BACKGROUND_QUANTILE of the recent smoothed levels. */
   #backgroundDb(): number {
     const seen = Math.min(this.#frames, BACKGROUND_WINDOW_FRAMES);
-    const levels = this.#recentDb.slice(0, seen).sort();
-    return levels[Math.floor(BACKGROUND_QUANTILE * (seen - 1))] ?? Number.POSITIVE_INFINITY;
+    if (seen === 0) return Number.POSITIVE_INFINITY;
+    const levels = this.#sorted.subarray(0, seen);
+    levels.set(this.#recentDb.subarray(0, seen));
+    return levels.sort()[Math.floor(BACKGROUND_QUANTILE * (seen - 1))] as number;
   }
 }
 
 const decibels = (power: number) => (power > 0 ? 10 * Math.log10(power) : SILENT_DB);
-
-export function meanPower(frame: Int16Array): number {
-  let sum = 0;
-  for (let i = 0; i < frame.length; i++) {
-    const s = (frame[i] as number) / 32768;
-    sum += s * s;
-  }
-  return frame.length === 0 ? 0 : sum / frame.length;
-}

@@ -1,6 +1,6 @@
 import type { VadEvent, VadStream } from '@voiceroom/agent-core/stages';
 import { CodedError } from '@voiceroom/protocol';
-import { type ForegroundGate, meanPower } from './ForegroundGate.ts';
+import type { ForegroundGate } from './ForegroundGate.ts';
 import { ForegroundOnset } from './ForegroundOnset.ts';
 import { VadStateMachine, type VadTiming } from './VadStateMachine.ts';
 
@@ -76,9 +76,9 @@ export class FrameVadStream implements VadStream {
       this.#filled = 0;
       this.#probability = this.#scorer.score(this.#frame);
       const startMs = this.#framesDone * frameMs;
-      const event = this.#machine.frame(this.#heard(frameMs), startMs, frameMs);
-      if (this.#machine.speaking || this.#machine.onset)
-        this.#foreground.speech(meanPower(this.#frame), startMs, frameMs);
+      const power = meanPower(this.#frame);
+      const event = this.#machine.frame(this.#heard(power, frameMs), startMs, frameMs);
+      if (this.#machine.speaking || this.#machine.onset) this.#foreground.speech(power, startMs, frameMs);
       else this.#foreground.reset();
       this.#framesDone++;
       if (event) events.push(event);
@@ -87,10 +87,10 @@ export class FrameVadStream implements VadStream {
   }
 
   /** The frame's speech probability as the state machine takes it: 0 for background the gate rejects. */
-  #heard(frameMs: number): number {
+  #heard(power: number, frameMs: number): number {
     const p = this.#probability;
     const m = this.#machine;
-    return this.#gate && !this.#gate.foreground(this.#frame, frameMs, m.speaking, m.keepsSpeech(p)) ? 0 : p;
+    return this.#gate && !this.#gate.foreground(power, frameMs, m.speaking, m.keepsSpeech(p)) ? 0 : p;
   }
 
   reset(): void {
@@ -108,4 +108,14 @@ export class FrameVadStream implements VadStream {
     this.#closed = true;
     this.#scorer.close();
   }
+}
+
+/** A frame's mean power (full scale 1): what the gate and the onset judge levels by. */
+function meanPower(frame: Int16Array): number {
+  let sum = 0;
+  for (let i = 0; i < frame.length; i++) {
+    const s = (frame[i] as number) / 32768;
+    sum += s * s;
+  }
+  return frame.length === 0 ? 0 : sum / frame.length;
 }

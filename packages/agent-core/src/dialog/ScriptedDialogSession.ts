@@ -4,6 +4,7 @@ import {
   type Expectation,
   type Order,
   type OrderLine,
+  sameLines,
   type Understanding,
 } from '../nlu/index.ts';
 import type { ChatMessage, DialogChunk, DialogSession, DialogTurnInput } from '../stages/index.ts';
@@ -154,12 +155,11 @@ export class ScriptedDialogSession implements DialogSession {
   #hear(text: string, expecting: Expectation = this.#expecting()): HeardTurn {
     const wasConfirming = this.#call.current === 'confirm';
     const linesBefore = this.#tracker.order.lines.map((l) => ({ ...l }));
-    const orderBefore = JSON.stringify(linesBefore);
     const heard = this.#tracker.hear(text, expecting);
     const { understanding } = heard;
     // A change that left the order as it was ("make that want a small hawaiian": the number was lost) is not
     // acknowledged as if it took: the caller is asked again.
-    const same = JSON.stringify(this.#tracker.order.lines) === orderBefore;
+    const same = sameLines(this.#tracker.order.lines, linesBefore);
     const touched = same ? [] : heard.touched;
     if (wasConfirming && this.#readBacks.missed) this.#tracker.doubtConfirmation();
     const placed = wasConfirming && this.#tracker.confirmed;

@@ -3,7 +3,7 @@ import { findPhone } from './customer.ts';
 import { isUnsureYes } from './intents.ts';
 import { swapWithLostVerb } from './lostSwap.ts';
 import { parseDigitRun } from './numbers.ts';
-import { Order, type OrderLine, type OrderOp } from './order.ts';
+import { Order, type OrderLine, type OrderOp, sameLines } from './order.ts';
 import { continuePhone } from './phoneGroups.ts';
 import { spelledLastName, spelledWord } from './spelling.ts';
 import { hasAnyPhrase, normWords } from './text.ts';
@@ -215,7 +215,7 @@ export class CallTracker {
     if (ops.length === 0) return 'none';
     const order = this.#order.copy();
     order.apply(ops);
-    return JSON.stringify(order.lines) === JSON.stringify(this.#order.lines) ? 'unchanged' : 'changes';
+    return sameLines(order.lines, this.#order.lines) ? 'unchanged' : 'changes';
   }
 
   /**

@@ -42,7 +42,7 @@ export {
   parseQuantity,
   priceToWords,
 } from './numbers.ts';
-export { type LineTarget, Order, type OrderLine, type OrderOp } from './order.ts';
+export { type LineTarget, Order, type OrderLine, type OrderOp, sameLines } from './order.ts';
 export { parseOrder } from './orderParser.ts';
 export { negativeSentiment } from './sentiment.ts';
 export { describeLine, describeLines } from './speech.ts';

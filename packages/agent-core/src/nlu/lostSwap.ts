@@ -1,5 +1,5 @@
 import type { MenuMatcher } from './menuMatcher.ts';
-import type { Order, OrderOp } from './order.ts';
+import { type Order, type OrderOp, sameLines } from './order.ts';
 import type { Understanding } from './understand.ts';
 
 /** What joins the old item to the new one in "change the coke to a salad", "swap the wings for a salad". */
@@ -35,5 +35,5 @@ function leavesUnchanged(order: Order, op: Extract<OrderOp, { kind: 'add' }>): b
   if (!order.lines.some((l) => l.name === op.name)) return false;
   const tried = order.copy();
   tried.apply([op]);
-  return JSON.stringify(tried.lines) === JSON.stringify(order.lines);
+  return sameLines(tried.lines, order.lines);
 }

@@ -7,6 +7,14 @@ export interface OrderLine {
   quantity: number;
 }
 
+/** The same lines, in the same order, of the same sizes and quantities. */
+export function sameLines(a: readonly OrderLine[], b: readonly OrderLine[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((l, i) => l.name === b[i]?.name && l.size === b[i]?.size && l.quantity === b[i]?.quantity)
+  );
+}
+
 /** What a caller's words do to the order (see orderParser.ts). */
 export type OrderOp =
   | {

@@ -227,6 +227,30 @@ describe('CallTracker: corrections', () => {
     ]);
   });
 
+  it('reads an ordered item named again with a count, then "to" and another item, as a swap whose verb was lost', () => {
+    expect(
+      lines(
+        orderAfter('a large margherita pizza', "i'd like eight margherita pizza to a medium veggie pizza"),
+      ),
+    ).toEqual([['veggie pizza', 'medium', 1]]);
+    expect(lines(orderAfter('two cokes', 'eleven cokes into two lemonades'))).toEqual([
+      ['lemonade', null, 2],
+    ]);
+  });
+
+  it('keeps a count before an ordered item as adds when other words join it to the next item', () => {
+    expect(
+      lines(orderAfter('a margherita pizza', 'two margheritas for me and a veggie for my wife')),
+    ).toEqual([
+      ['margherita pizza', null, 2],
+      ['veggie pizza', null, 1],
+    ]);
+    expect(lines(orderAfter('a coke', 'three cokes to go and a caesar salad'))).toEqual([
+      ['coke', null, 3],
+      ['caesar salad', null, 1],
+    ]);
+  });
+
   it('keeps both items when the first is not on the order or its line changes, or no "to" or "for" joins them', () => {
     expect(lines(orderAfter('a lemonade', 'a coke to a caesar salad'))).toEqual([
       ['lemonade', null, 1],

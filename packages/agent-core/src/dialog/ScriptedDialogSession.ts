@@ -9,7 +9,13 @@ import {
 } from '../nlu/index.ts';
 import type { ChatMessage, DialogChunk, DialogSession, DialogTurnInput } from '../stages/index.ts';
 import { CallStage } from './CallStage.ts';
-import { absentRemovalGuess, ItemsTakenOff, UncaughtChanges, unusualQuantityCheck } from './changeChecks.ts';
+import {
+  absentRemovalGuess,
+  ItemsTakenOff,
+  RefusedChecks,
+  UncaughtChanges,
+  unusualQuantityCheck,
+} from './changeChecks.ts';
 import { HANDOFFS, UPSET_SCORE } from './handoff.ts';
 import { NameAnswers } from './NameAnswers.ts';
 import { NameRepair } from './NameRepair.ts';
@@ -63,6 +69,7 @@ export class ScriptedDialogSession implements DialogSession {
   /** The order line the caller's last change named without changing it. */
   readonly #uncaught = new UncaughtChanges();
   readonly #takenOff = new ItemsTakenOff();
+  readonly #refusedChecks = new RefusedChecks();
   /** The recogniser's hypotheses of the turn being answered, best first. */
   #hypotheses: readonly string[] = [];
   readonly #repairs: RepairPolicy;
@@ -231,9 +238,11 @@ export class ScriptedDialogSession implements DialogSession {
       unusualQuantityCheck(order, orderBefore, confidence, acknowledgeAdded) ??
       this.#takenOff.check(order, orderBefore, confidence, acknowledgeAdded);
     if (check && heard.removed.length === 0) {
+      if (stageBefore === 'order' && this.#refusedChecks.again(check)) return this.#refusedAgain(orderBefore);
       this.#pending = {
         ...check.pending,
         reject: () => {
+          this.#refusedChecks.refused(check);
           const said = check.pending.reject?.() ?? [];
           // at the read-back, "Sorry about that. What would you like to change?" follows (not before it was said)
           return stageBefore === 'confirm' && this.#call.reopenReadBack() ? [] : said;
@@ -344,6 +353,21 @@ export class ScriptedDialogSession implements DialogSession {
     // Said in place of the plain "Shall I place the order?" (a change of the order after it is read back again).
     if (repair.move === 'skip_phone') this.#repairs.asked('confirm');
     return [...repair.say, ...this.#readBack()];
+  }
+
+  /**
+   * A change whose check the caller refused, heard again while ordering (see RefusedChecks): it is put back, and the
+   * order taken as it stands rather than the same check asked again; the read-back lets the caller correct the rest.
+   */
+  #refusedAgain(before: Order): Reply {
+    const order = this.#tracker.order;
+    order.restore(before);
+    if (this.#call.current !== 'order' || order.isEmpty || order.lineMissingSize)
+      return { sentences: ["Sorry, I didn't get that.", this.#prompt(false)] };
+    this.#repairs.reset();
+    return {
+      sentences: this.#applyRepair({ say: ["I'll take that as everything for now."], move: 'finish_order' }),
+    };
   }
 
   #readBack(): string[] {

@@ -19,7 +19,7 @@ export function unusualQuantityCheck(
   before: Order,
   confidence: number | undefined,
   acknowledge: (lines: readonly OrderLine[]) => string,
-): { question: string; pending: Pending } | undefined {
+): OrderCheck | undefined {
   if (confidence === undefined || confidence >= CHECK_BELOW) return undefined;
   const quantityBefore = (l: OrderLine) =>
     before.lines.find((b) => b.name === l.name && b.size === l.size)?.quantity ?? 0;
@@ -41,12 +41,38 @@ export class ItemsTakenOff {
     before: Order,
     confidence: number | undefined,
     acknowledge: (lines: readonly OrderLine[]) => string,
-  ): { question: string; pending: Pending } | undefined {
+  ): OrderCheck | undefined {
     const had = (o: Order, name: string) => o.lines.some((l) => l.name === name);
     const back = order.lines.filter((l) => this.#ordered.has(l.name) && !had(before, l.name));
     for (const line of [...before.lines, ...order.lines]) this.#ordered.add(line.name);
     if (confidence === undefined || confidence >= CHECK_BELOW || back.length === 0) return undefined;
     return checkLines(back, order, before, acknowledge);
+  }
+}
+
+/** A yes/no question about a change to the order the recogniser most likely got wrong. */
+export interface OrderCheck {
+  question: string;
+  pending: Pending;
+  /** The items whose lines it asks about. */
+  items: readonly string[];
+}
+
+/**
+ * The items of the checks the caller said no to. A change to one of them heard again and about to be checked again
+ * ("that's it" heard as "plus a coke" every time, "change the margherita ..." heard with one count, then another) is
+ * the call going round in a circle: the caller has refused it once, and asking again only repeats the same exchange.
+ */
+export class RefusedChecks {
+  readonly #items = new Set<string>();
+
+  refused(check: OrderCheck): void {
+    for (const item of check.items) this.#items.add(item);
+  }
+
+  /** Whether `check` asks about an item the caller already refused a check of. */
+  again(check: OrderCheck): boolean {
+    return check.items.some((item) => this.#items.has(item));
   }
 }
 
@@ -56,8 +82,9 @@ function checkLines(
   order: Order,
   before: Order,
   acknowledge: (lines: readonly OrderLine[]) => string,
-): { question: string; pending: Pending } {
+): OrderCheck {
   return {
+    items: lines.map((l) => l.name),
     question: `Did you say ${describeLines(lines)}?`,
     pending: {
       onlyYesKeeps: true,

@@ -67,6 +67,38 @@ describe('an item the caller took off, heard added back while the recogniser was
   });
 });
 
+describe('a change heard again after the caller refused its check', () => {
+  it('is not checked again: the order is taken as it stands and the call moves on to the name', async () => {
+    const s = session();
+    await play(s, 'three garlic breads', 'two cokes', 'remove the coke');
+    expect((await turn(s, 'two cokes and', { confidence: 0.003 })).text).toBe('Did you say two cokes?');
+    await turn(s, 'no');
+    const again = await turn(s, 'a coke', { confidence: 0.003 });
+    expect(again.text).toBe("I'll take that as everything for now. Can I get a name for the order?");
+    expect(s.tracker.order.lines).toEqual([{ name: 'garlic bread', size: null, quantity: 3 }]);
+  });
+
+  it('breaks the circle for an unusual count heard again with another number', async () => {
+    const s = session();
+    await play(s, 'a large margherita pizza');
+    const check = await turn(s, 'eleven margherita pizzas', { confidence: 0.01 });
+    expect(check.text).toBe('Did you say eleven large margherita pizzas?');
+    await turn(s, 'no');
+    const again = await turn(s, 'eight margherita pizzas', { confidence: 0.01 });
+    expect(again.text).toMatch(/^I'll take that as everything for now\./);
+    expect(s.tracker.order.lines).toEqual([{ name: 'margherita pizza', size: 'large', quantity: 1 }]);
+  });
+
+  it('is checked as before when the caller said yes to the first check', async () => {
+    const s = session();
+    await play(s, 'a large margherita pizza');
+    await turn(s, 'eleven margherita pizzas', { confidence: 0.01 });
+    await turn(s, 'yes');
+    const next = await turn(s, 'eight margherita pizzas', { confidence: 0.01 });
+    expect(next.text).toBe('Did you say eight large margherita pizzas?');
+  });
+});
+
 describe('a check of the order in the turn that gave the last detail', () => {
   it('is followed by the read-back when the caller says no (the order was never read back to reject)', async () => {
     const s = session();

@@ -15,6 +15,7 @@ import {
   RefusedChecks,
   UncaughtChanges,
   unusualQuantityCheck,
+  withoutRecountedLines,
 } from './changeChecks.ts';
 import { HANDOFFS, UPSET_SCORE } from './handoff.ts';
 import { NameAnswers } from './NameAnswers.ts';
@@ -274,7 +275,11 @@ export class ScriptedDialogSession implements DialogSession {
         : undefined;
     if (category) sentences.push(categoryQuestion(this.#config.menu, category));
     if (heard.unchanged.length > 0) sentences.push(changeNotCaught(heard.unchanged));
-    const removal = this.#guessRemoval(heard.unchanged, u, orderBefore);
+    const removal = this.#guessRemoval(
+      stageBefore === 'confirm' ? withoutRecountedLines(heard.unchanged, u.ops) : heard.unchanged,
+      u,
+      orderBefore,
+    );
     if (heard.removed.length > 0) sentences.push(acknowledgeRemoved(heard.removed));
     if (heard.added) sentences.push(acknowledgeAdded(touchedLines(this.#tracker.order, u)));
     // A detail given or corrected outside its own question; the read-back says it again anyway.

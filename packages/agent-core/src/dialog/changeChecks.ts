@@ -122,6 +122,22 @@ export class UncaughtChanges {
   }
 }
 
+/**
+ * `unchanged` without the lines a correction of the read-back named with the count they already have ("no, make that
+ * two garlic breads" heard as "no i don't three garlic breads" with three read back): the caller asked for another
+ * count and the number was misheard, so taking the line off is not the guess to ask about.
+ */
+export function withoutRecountedLines(unchanged: readonly OrderLine[], ops: readonly OrderOp[]): OrderLine[] {
+  const recounted = (line: OrderLine) =>
+    ops.some(
+      (o) =>
+        ((o.kind === 'add' && o.explicitQuantity && o.name === line.name) ||
+          (o.kind === 'set_quantity' && o.target.name === line.name)) &&
+        o.quantity === line.quantity,
+    );
+  return unchanged.filter((l) => !recounted(l));
+}
+
 /** The items whose lines `order` holds other than `before` did (added, or changed in count or size). */
 function changedItems(before: Order, order: Order): ReadonlySet<string> {
   const same = (a: OrderLine, b: OrderLine) =>

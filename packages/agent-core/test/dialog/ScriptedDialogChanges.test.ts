@@ -103,6 +103,15 @@ describe('a change to the same line not caught twice', () => {
     expect(s.tracker.order.lines.map((l) => l.name)).toEqual(['pepperoni pizza', 'garlic bread']);
   });
 
+  it('does not guess a removal from a correction of the read-back that named the count already read back', async () => {
+    const s = session();
+    await play(s, 'three garlic breads', "that's all", 'maria', '12 oak street', '555 123 4567');
+    const replies = await play(s, 'no i want three garlic breads', 'no i want three garlic breads');
+    expect(replies[1]).toMatch(/^Sorry, I didn't catch the change\. I have three garlic breads\./);
+    expect(replies[1]).not.toContain('remove');
+    expect(s.tracker.order.lines).toEqual([{ name: 'garlic bread', size: null, quantity: 3 }]);
+  });
+
   it('asks "Did you say remove the ...?" at once when the line named without a change was changed the turn before', async () => {
     const s = session();
     await play(s, 'a large pepperoni pizza and a coke');

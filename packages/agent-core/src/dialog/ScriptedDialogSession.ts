@@ -239,7 +239,8 @@ export class ScriptedDialogSession implements DialogSession {
       unusualQuantityCheck(order, orderBefore, confidence, acknowledgeAdded) ??
       this.#takenOff.check(order, orderBefore, confidence, acknowledgeAdded);
     if (check && heard.removed.length === 0) {
-      if (stageBefore === 'order' && this.#refusedChecks.again(check)) return this.#refusedAgain(orderBefore);
+      if (stageBefore === 'order' && this.#refusedChecks.again(check))
+        return this.#refusedAgain(orderBefore, u);
       this.#pending = {
         ...check.pending,
         reject: () => {
@@ -364,15 +365,18 @@ export class ScriptedDialogSession implements DialogSession {
    * A change whose check the caller refused, heard again while ordering (see RefusedChecks): it is put back, and the
    * order taken as it stands rather than the same check asked again; the read-back lets the caller correct the rest.
    */
-  #refusedAgain(before: Order): Reply {
+  #refusedAgain(before: Order, u: Understanding): Reply {
     const order = this.#tracker.order;
     order.restore(before);
-    if (this.#call.current !== 'order' || order.isEmpty || order.lineMissingSize)
-      return { sentences: ["Sorry, I didn't get that.", this.#prompt(false)] };
-    this.#repairs.reset();
-    return {
-      sentences: this.#applyRepair({ say: ["I'll take that as everything for now."], move: 'finish_order' }),
-    };
+    if (this.#call.current === 'order' && !order.isEmpty && !order.lineMissingSize) {
+      this.#repairs.reset();
+      const say = ["I'll take that as everything for now."];
+      return { sentences: this.#applyRepair({ say, move: 'finish_order' }) };
+    }
+    // nothing to read back yet: a turn not understood, whose repair ladder gives an example, then offers a person
+    const ask = this.#ask(u, { progressed: false, afterProgress: false, understood: false });
+    const sentences = ["Sorry, I didn't get that.", ...ask];
+    return this.#handingOff ? { sentences, handoff: this.#handingOff } : { sentences };
   }
 
   #readBack(): string[] {

@@ -89,6 +89,18 @@ describe('a change heard again after the caller refused its check', () => {
     expect(s.tracker.order.lines).toEqual([{ name: 'margherita pizza', size: 'large', quantity: 1 }]);
   });
 
+  it('with nothing left on the order, is a turn not understood: the repair ladder offers a person', async () => {
+    const s = session();
+    await play(s, 'a coke', 'remove the coke');
+    await turn(s, 'a coke', { confidence: 0.003 });
+    await turn(s, 'no');
+    const again = await turn(s, 'a coke', { confidence: 0.003 });
+    expect(again.text).toBe(
+      "Sorry, I didn't get that. I'm sorry this is taking a while. Would you like me to get a person to help you?",
+    );
+    expect(s.tracker.order.isEmpty).toBe(true);
+  });
+
   it('is checked as before when the caller said yes to the first check', async () => {
     const s = session();
     await play(s, 'a large margherita pizza');

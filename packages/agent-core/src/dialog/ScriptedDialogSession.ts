@@ -9,14 +9,7 @@ import {
 } from '../nlu/index.ts';
 import type { ChatMessage, DialogChunk, DialogSession, DialogTurnInput } from '../stages/index.ts';
 import { CallStage } from './CallStage.ts';
-import {
-  absentRemovalGuess,
-  ItemsTakenOff,
-  RefusedChecks,
-  UncaughtChanges,
-  unusualQuantityCheck,
-  withoutRecountedLines,
-} from './changeChecks.ts';
+import { absentRemovalGuess, OrderChecks, UncaughtChanges, withoutRecountedLines } from './changeChecks.ts';
 import { HANDOFFS, UPSET_SCORE } from './handoff.ts';
 import { NameAnswers } from './NameAnswers.ts';
 import { NameRepair } from './NameRepair.ts';
@@ -69,8 +62,7 @@ export class ScriptedDialogSession implements DialogSession {
   readonly #readBacks = new ReadBackHearing();
   /** The order line the caller's last change named without changing it. */
   readonly #uncaught = new UncaughtChanges();
-  readonly #takenOff = new ItemsTakenOff();
-  readonly #refusedChecks = new RefusedChecks();
+  readonly #checks = new OrderChecks();
   /** The recogniser's hypotheses of the turn being answered, best first. */
   #hypotheses: readonly string[] = [];
   readonly #repairs: RepairPolicy;
@@ -235,16 +227,13 @@ export class ScriptedDialogSession implements DialogSession {
       return { sentences: [unsure.question] };
     }
     const order = this.#tracker.order;
-    const check =
-      unusualQuantityCheck(order, orderBefore, confidence, acknowledgeAdded) ??
-      this.#takenOff.check(order, orderBefore, confidence, acknowledgeAdded);
+    const check = this.#checks.check(order, orderBefore, confidence, acknowledgeAdded);
     if (check && heard.removed.length === 0) {
-      if (stageBefore === 'order' && this.#refusedChecks.again(check))
-        return this.#refusedAgain(orderBefore, u);
+      if (stageBefore === 'order' && this.#checks.again(check)) return this.#refusedAgain(orderBefore, u);
       this.#pending = {
         ...check.pending,
         reject: () => {
-          this.#refusedChecks.refused(check);
+          this.#checks.refused(check);
           const said = check.pending.reject?.() ?? [];
           // at the read-back, "Sorry about that. What would you like to change?" follows (not before it was said)
           return stageBefore === 'confirm' && this.#call.reopenReadBack() ? [] : said;
@@ -362,7 +351,7 @@ export class ScriptedDialogSession implements DialogSession {
   }
 
   /**
-   * A change whose check the caller refused, heard again while ordering (see RefusedChecks): it is put back, and the
+   * A change whose check the caller refused, heard again while ordering (see OrderChecks): it is put back, and the
    * order taken as it stands rather than the same check asked again; the read-back lets the caller correct the rest.
    */
   #refusedAgain(before: Order, u: Understanding): Reply {

@@ -59,20 +59,35 @@ export interface OrderCheck {
 }
 
 /**
- * The items of the checks the caller said no to. A change to one of them heard again and about to be checked again
- * ("that's it" heard as "plus a coke" every time, "change the margherita ..." heard with one count, then another) is
- * the call going round in a circle: the caller has refused it once, and asking again only repeats the same exchange.
+ * The checks of the changes to the order (unusualQuantityCheck, ItemsTakenOff), and the items of those the caller
+ * said no to. A change to one of them heard and about to be checked again ("that's it" heard as "plus a coke" every
+ * time, "change the margherita ..." heard with one count, then another) is the call going round in a circle: the
+ * caller has refused it once, and asking again only repeats the same exchange.
  */
-export class RefusedChecks {
-  readonly #items = new Set<string>();
+export class OrderChecks {
+  readonly #takenOff = new ItemsTakenOff();
+  readonly #refused = new Set<string>();
+
+  /** Called every turn with the order before and after it: the check to ask, if any. */
+  check(
+    order: Order,
+    before: Order,
+    confidence: number | undefined,
+    acknowledge: (lines: readonly OrderLine[]) => string,
+  ): OrderCheck | undefined {
+    return (
+      unusualQuantityCheck(order, before, confidence, acknowledge) ??
+      this.#takenOff.check(order, before, confidence, acknowledge)
+    );
+  }
 
   refused(check: OrderCheck): void {
-    for (const item of check.items) this.#items.add(item);
+    for (const item of check.items) this.#refused.add(item);
   }
 
   /** Whether `check` asks about an item the caller already refused a check of. */
   again(check: OrderCheck): boolean {
-    return check.items.some((item) => this.#items.has(item));
+    return check.items.some((item) => this.#refused.has(item));
   }
 }
 

@@ -14,7 +14,7 @@ const CHECK_BELOW = 0.1;
  * (a no, or an answer that is neither, puts the order back as it was before the turn: the count was never agreed).
  * Undefined when there is nothing to check.
  */
-export function unusualQuantityCheck(
+function unusualQuantityCheck(
   order: Order,
   before: Order,
   confidence: number | undefined,
@@ -27,29 +27,6 @@ export function unusualQuantityCheck(
   return unusual.length === 0 ? undefined : checkLines(unusual, order, before, acknowledge);
 }
 
-/**
- * The items that were on the order earlier in the call. One the caller took off, heard added back while the
- * recogniser was unsure ("that's it" heard as "two cokes and" right after "remove the coke"), is checked with the
- * caller like an unusual quantity: taken as heard, the caller takes it off again and the two go round for ever.
- */
-export class ItemsTakenOff {
-  readonly #ordered = new Set<string>();
-
-  /** Called every turn with the order before and after it. */
-  check(
-    order: Order,
-    before: Order,
-    confidence: number | undefined,
-    acknowledge: (lines: readonly OrderLine[]) => string,
-  ): OrderCheck | undefined {
-    const had = (o: Order, name: string) => o.lines.some((l) => l.name === name);
-    const back = order.lines.filter((l) => this.#ordered.has(l.name) && !had(before, l.name));
-    for (const line of [...before.lines, ...order.lines]) this.#ordered.add(line.name);
-    if (confidence === undefined || confidence >= CHECK_BELOW || back.length === 0) return undefined;
-    return checkLines(back, order, before, acknowledge);
-  }
-}
-
 /** A yes/no question about a change to the order the recogniser most likely got wrong. */
 export interface OrderCheck {
   question: string;
@@ -59,13 +36,15 @@ export interface OrderCheck {
 }
 
 /**
- * The checks of the changes to the order (unusualQuantityCheck, ItemsTakenOff), and the items of those the caller
- * said no to. A change to one of them heard and about to be checked again ("that's it" heard as "plus a coke" every
- * time, "change the margherita ..." heard with one count, then another) is the call going round in a circle: the
- * caller has refused it once, and asking again only repeats the same exchange.
+ * The checks of the changes to the order: an unusual quantity (unusualQuantityCheck), and an item the caller took
+ * off heard added back while the recogniser was unsure ("that's it" heard as "two cokes and" right after "remove the
+ * coke"; taken as heard, the caller takes it off again and the two go round for ever). A change to an item whose
+ * check the caller refused, heard and about to be checked again ("plus a coke" every time, "change the margherita
+ * ..." heard with one count, then another), is the call going round in a circle: asking again repeats the exchange.
  */
 export class OrderChecks {
-  readonly #takenOff = new ItemsTakenOff();
+  /** The items that were on the order earlier in the call. */
+  readonly #ordered = new Set<string>();
   readonly #refused = new Set<string>();
 
   /** Called every turn with the order before and after it: the check to ask, if any. */
@@ -75,10 +54,13 @@ export class OrderChecks {
     confidence: number | undefined,
     acknowledge: (lines: readonly OrderLine[]) => string,
   ): OrderCheck | undefined {
-    return (
-      unusualQuantityCheck(order, before, confidence, acknowledge) ??
-      this.#takenOff.check(order, before, confidence, acknowledge)
-    );
+    const unusual = unusualQuantityCheck(order, before, confidence, acknowledge);
+    if (unusual) return unusual;
+    const had = (o: Order, name: string) => o.lines.some((l) => l.name === name);
+    const back = order.lines.filter((l) => this.#ordered.has(l.name) && !had(before, l.name));
+    for (const line of [...before.lines, ...order.lines]) this.#ordered.add(line.name);
+    if (confidence === undefined || confidence >= CHECK_BELOW || back.length === 0) return undefined;
+    return checkLines(back, order, before, acknowledge);
   }
 
   refused(check: OrderCheck): void {

@@ -45,21 +45,27 @@ const speechEnd = (list: VadEvent[]) => list.find((e) => e.type === 'speech_end'
 
 describe('ForegroundGate', () => {
   it('ends speech where the caller stops, though quieter background voices go on', () => {
-    // the caller for 1 s, then background 18 dB under them for 700 ms: all of it "speech" to the model
-    const audio = concat(mix(noise(1000, 8000), noise(1000, 1000, 3)), noise(700, 1000, 3), silence(500));
+    // the caller for 1 s just after the stream starts, then background 18 dB under them for 700 ms: all of it
+    // "speech" to the model
+    const audio = concat(
+      silence(150),
+      mix(noise(1000, 8000), noise(1000, 1000, 3)),
+      noise(700, 1000, 3),
+      silence(500),
+    );
     const gated = events(new FrameVadStream(hearsAllAsSpeech, TIMING, new ForegroundGate()), audio);
     const ungated = events(new FrameVadStream(hearsAllAsSpeech, TIMING), audio);
-    expect(speechEnd(ungated)).toBeGreaterThanOrEqual(1700);
+    expect(speechEnd(ungated)).toBeGreaterThanOrEqual(1850);
     // the smoothing and the short hold the model has over a pause: ~150 ms
-    expect(speechEnd(gated)).toBeGreaterThanOrEqual(1000);
-    expect(speechEnd(gated)).toBeLessThanOrEqual(1200);
+    expect(speechEnd(gated)).toBeGreaterThanOrEqual(1150);
+    expect(speechEnd(gated)).toBeLessThanOrEqual(1350);
   });
 
   it('keeps speech going while the caller goes on more quietly (within the range of their own words)', () => {
-    const audio = concat(noise(1000, 8000), noise(1000, 3000), silence(600));
+    const audio = concat(silence(150), noise(1000, 8000), noise(1000, 3000), silence(600));
     const gated = events(new FrameVadStream(hearsAllAsSpeech, TIMING, new ForegroundGate()), audio);
     expect(gated.map((e) => e.type)).toEqual(['speech_start', 'speech_end']);
-    expect(speechEnd(gated)).toBeGreaterThanOrEqual(1950);
+    expect(speechEnd(gated)).toBeGreaterThanOrEqual(2100);
   });
 
   it("in a quiet room, keeps the caller's softer last word (20+ dB under their loudest) in their speech", () => {
@@ -92,6 +98,26 @@ describe('ForegroundGate', () => {
     expect(speechEnd(gated)).toBeGreaterThanOrEqual(2000);
     expect(speechEnd(gated)).toBeLessThanOrEqual(2200);
     expect(gated.filter((e) => e.type === 'speech_start')).toHaveLength(1);
+  });
+
+  it('does not start speech on the room before the caller ever spoke, from the first frame on', () => {
+    // the room's voices from the stream's start, the caller 18 dB over them, then the room alone again
+    const room = noise(4000, 1000, 3);
+    const audio = mix(concat(silence(1500), noise(1000, 8000)), room);
+    const gated = events(new FrameVadStream(hearsAllAsSpeech, TIMING, new ForegroundGate()), audio);
+    expect(gated.map((e) => e.type)).toEqual(['speech_start', 'speech_end']);
+    expect(gated[0]?.atMs).toBeGreaterThanOrEqual(1400);
+    expect(speechEnd(gated)).toBeLessThanOrEqual(2700);
+  });
+
+  it('ends speech at the caller in a room only 12 dB quieter than them, as heard before they spoke', () => {
+    // the room's level is within FOREGROUND_RANGE_DB of the caller's, so only the room heard outside speech tells
+    const room = noise(5000, 2000, 3);
+    const audio = mix(concat(silence(2000), noise(1000, 8000)), room);
+    const gated = events(new FrameVadStream(hearsAllAsSpeech, TIMING, new ForegroundGate()), audio);
+    expect(gated.map((e) => e.type)).toEqual(['speech_start', 'speech_end']);
+    expect(speechEnd(gated)).toBeGreaterThanOrEqual(3000);
+    expect(speechEnd(gated)).toBeLessThanOrEqual(3200);
   });
 
   it('does not start speech again on the background voices that go on after the caller', () => {

@@ -62,10 +62,10 @@ describe('ForegroundGate', () => {
   });
 
   it('keeps speech going while the caller goes on more quietly (within the range of their own words)', () => {
-    const audio = concat(silence(150), noise(1000, 8000), noise(1000, 3000), silence(600));
+    const audio = concat(silence(500), noise(1000, 8000), noise(1000, 3000), silence(600));
     const gated = events(new FrameVadStream(hearsAllAsSpeech, TIMING, new ForegroundGate()), audio);
     expect(gated.map((e) => e.type)).toEqual(['speech_start', 'speech_end']);
-    expect(speechEnd(gated)).toBeGreaterThanOrEqual(2100);
+    expect(speechEnd(gated)).toBeGreaterThanOrEqual(2450);
   });
 
   it("in a quiet room, keeps the caller's softer last word (20+ dB under their loudest) in their speech", () => {
@@ -118,6 +118,16 @@ describe('ForegroundGate', () => {
     expect(gated.map((e) => e.type)).toEqual(['speech_start', 'speech_end']);
     expect(speechEnd(gated)).toBeGreaterThanOrEqual(3000);
     expect(speechEnd(gated)).toBeLessThanOrEqual(3200);
+  });
+
+  it("takes no stall's digital silence for the room: the room after it starts no speech", () => {
+    // the room, 800 ms of silence filling a stalled stream, the room again, then the caller over it
+    const room = concat(noise(2000, 1000, 3), silence(800), noise(3000, 1000, 5));
+    const audio = mix(concat(silence(4000), noise(1000, 8000)), room);
+    const gated = events(new FrameVadStream(hearsAllAsSpeech, TIMING, new ForegroundGate()), audio);
+    expect(gated.map((e) => e.type)).toEqual(['speech_start', 'speech_end']);
+    expect(gated[0]?.atMs).toBeGreaterThanOrEqual(3900);
+    expect(speechEnd(gated)).toBeLessThanOrEqual(5200);
   });
 
   it('does not start speech again on the background voices that go on after the caller', () => {

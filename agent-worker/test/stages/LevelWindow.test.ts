@@ -28,4 +28,13 @@ describe('LevelWindow', () => {
     window.push(-10);
     expect(window.quantile(0)).toBe(-10);
   });
+
+  it('takes the quantile over the levels above a floor while they are most of the levels held', () => {
+    const window = new LevelWindow(8);
+    for (const db of [-30, -120, -20, -120, -25]) window.push(db);
+    expect(window.quantile(0, -120)).toBe(-30);
+    window.push(-120);
+    window.push(-120);
+    expect(window.quantile(0, -120)).toBeUndefined();
+  });
 });

@@ -23,7 +23,7 @@ import { LevelWindow } from './LevelWindow.ts';
  * the babble playing through the call, seeds 2 and 3: turns ended ~1.1 s after the caller, p50).
  *
  * The room's level is also kept apart from the caller's speech: the same quantile over the frames outside speech
- * only (the room while the agent talks and between the caller's lines). Speech starts only on a frame more than
+ * only (the room while the agent talks and between the caller's lines; digital silence is no room). Speech starts only on a frame more than
  * BACKGROUND_MARGIN_DB above it, so a room that talks before the caller ever did (the first frames of a stream
  * included) starts no turn; and in speech a frame within ROOM_MARGIN_DB of it is background whatever the caller's
  * level. With a room only 15 dB under the caller through the whole call, its louder syllables came within
@@ -53,6 +53,13 @@ const ROOM_MARGIN_DB = 6;
 /** How fast the speech level falls back (dB per second) when the caller goes on more quietly. */
 const LEVEL_DECAY_DB_PER_S = 1.6;
 const SILENT_DB = -120;
+/**
+ * A frame this quiet (-80 dBFS) is digital silence: a quiet line, or the silence a stalled stream is filled with
+ * (InboundAudioStream). Outside speech the room's level is taken over the other frames while they are most of them
+ * (else the room is silent): taken for the room, a stall's silence under load made a room of voices 10 dB louder than
+ * the room (bench:robustness with the babble through the call: one turn held 30 s).
+ */
+const SILENT_POWER = 1e-8;
 
 export class ForegroundGate {
   readonly #powers = new Float64Array(SMOOTHING_FRAMES);
@@ -81,7 +88,7 @@ export class ForegroundGate {
     this.#frames++;
     if (!speaking) {
       this.#backgroundFrames = 0;
-      this.#room.push(db);
+      this.#room.push(power > SILENT_POWER ? db : SILENT_DB);
       // the room's voices would start a turn of their own (before the caller ever spoke too) and hold it as long as
       // they talk
       return !(
@@ -115,7 +122,7 @@ export class ForegroundGate {
 
   /** A frame of this level is within `marginDb` of the room's level as heard outside speech. */
   #atRoomLevel(db: number, marginDb: number): boolean {
-    const room = this.#room.quantile(BACKGROUND_QUANTILE);
+    const room = this.#room.quantile(BACKGROUND_QUANTILE, SILENT_DB);
     return room !== undefined && db <= room + marginDb;
   }
 }

@@ -15,13 +15,19 @@ export class LevelWindow {
     this.#fed++;
   }
 
-  /** The level `share` of the levels held are under; undefined before any was fed. */
-  quantile(share: number): number | undefined {
+  /**
+   * The level `share` of the levels held above `floorDb` are under; undefined when those are not most of the levels
+   * held (none fed yet, or mostly at the floor).
+   */
+  quantile(share: number, floorDb = Number.NEGATIVE_INFINITY): number | undefined {
     const held = Math.min(this.#fed, this.#levels.length);
-    if (held === 0) return undefined;
-    const sorted = this.#sorted.subarray(0, held);
-    sorted.set(this.#levels.subarray(0, held));
-    return sorted.sort()[Math.floor(share * (held - 1))];
+    let above = 0;
+    for (let i = 0; i < held; i++) {
+      const db = this.#levels[i] as number;
+      if (db > floorDb) this.#sorted[above++] = db;
+    }
+    if (above === 0 || 2 * above < held) return undefined;
+    return this.#sorted.subarray(0, above).sort()[Math.floor(share * (above - 1))];
   }
 
   reset(): void {

@@ -23,9 +23,9 @@ import { LevelWindow } from './LevelWindow.ts';
  * the babble playing through the call, seeds 2 and 3: turns ended ~1.1 s after the caller, p50).
  *
  * The room's level is also kept apart from the caller's speech: the same quantile over the frames outside speech
- * only (the room while the agent talks and between the caller's lines; digital silence is no room). Speech starts only on a frame more than
- * BACKGROUND_MARGIN_DB above it, so a room that talks before the caller ever did (the first frames of a stream
- * included) starts no turn; and in speech a frame within ROOM_MARGIN_DB of it is background whatever the caller's
+ * only (the room while the agent talks and between the caller's lines; digital silence is no room). Speech starts
+ * only on a frame more than BACKGROUND_MARGIN_DB above it, so a room that talks before the caller ever did (the
+ * first frames of a stream included) starts no turn; and in speech a frame within ROOM_MARGIN_DB of it is background whatever the caller's
  * level. With a room only 15 dB under the caller through the whole call, its louder syllables came within
  * FOREGROUND_RANGE_DB of the caller's level: they started speech before the caller spoke and held it after, and
  * most turns never ended (bench:endpoint `--bed continuous`, babble 15 dB, seed 2: 20 of 24 lines).
@@ -56,8 +56,9 @@ const SILENT_DB = -120;
 /**
  * A frame this quiet (-80 dBFS) is digital silence: a quiet line, or the silence a stalled stream is filled with
  * (InboundAudioStream). Outside speech the room's level is taken over the other frames while they are most of them
- * (else the room is silent): taken for the room, a stall's silence under load made a room of voices 10 dB louder than
- * the room (bench:robustness with the babble through the call: one turn held 30 s).
+ * (else the room is silent). Counted as the room, a stall's silence would drop its level under a loaded machine's
+ * stalls, and the room's voices would then start and hold speech: the likely cause of one turn held ~30 s live
+ * (bench:robustness, babble 15 dB through the call, load average 25).
  */
 const SILENT_POWER = 1e-8;
 

@@ -25,10 +25,11 @@ import { LevelWindow } from './LevelWindow.ts';
  * The room's level is also kept apart from the caller's speech: the same quantile over the frames outside speech
  * only (the room while the agent talks and between the caller's lines; digital silence is no room). Speech starts
  * only on a frame more than BACKGROUND_MARGIN_DB above it, so a room that talks before the caller ever did (the
- * first frames of a stream included) starts no turn; and in speech a frame within ROOM_MARGIN_DB of it is background whatever the caller's
- * level. With a room only 15 dB under the caller through the whole call, its louder syllables came within
- * FOREGROUND_RANGE_DB of the caller's level: they started speech before the caller spoke and held it after, and
- * most turns never ended (bench:endpoint `--bed continuous`, babble 15 dB, seed 2: 20 of 24 lines).
+ * first frames of a stream included) starts no turn; and in speech a frame within ROOM_MARGIN_DB of it is
+ * background whatever the caller's level. With a room only 15 dB under the caller through the whole call, its
+ * louder syllables came within FOREGROUND_RANGE_DB of the caller's level: they started speech before the caller
+ * spoke and held it after, and most turns never ended (bench:endpoint `--bed continuous`, babble 15 dB, seed 2: 20
+ * of 24 lines).
  */
 
 const FOREGROUND_RANGE_DB = 16;

@@ -71,6 +71,18 @@ export class CallTurns {
     this.#decodeMs = decodeMs;
   }
 
+  /**
+   * What the caller's microphone carries while the agent greets, before the first line (the room, or silence): the
+   * VAD hears it as it does live, where a call's stream never starts on the caller's first word.
+   */
+  hearGreeting(pcm: Int16Array): void {
+    for (let at = 0; at < pcm.length; at += FRAME_SAMPLES) {
+      const frame = pcm.subarray(at, at + FRAME_SAMPLES);
+      this.#samples += frame.length;
+      this.#vad.push(frame);
+    }
+  }
+
   /** Plays `line` after the agent asked for `expecting`; resolves once it and the silence after it are through. */
   async play(line: LineAudio, expecting: SttExpectation): Promise<LineTurns> {
     const machine = new TurnStateMachine(this.#settings);

@@ -22,7 +22,7 @@ import { createVad } from '../../agent-worker/src/stages/vad/createVad.ts';
 import { resampleTo16k } from '../../agent-worker/test/stages/fixtures/speech.ts';
 import { runBench, writeBenchResult } from '../benchResult.ts';
 import { runDialogCall } from '../dialog/dialogCall.ts';
-import { type BedMode, callNoiseBed, renderUtterance } from '../robustness/callerAudio.ts';
+import { type BedMode, callNoiseBed, NOISE_PAD_MS, renderUtterance } from '../robustness/callerAudio.ts';
 import { type Conversation, noiseLabel } from '../robustness/conversation.ts';
 import { conversationAt, OptionsError, parseOptions, withOptionsErrors } from '../robustness/options.ts';
 import { AFTER_LINE_MS, CallTurns } from './CallTurns.ts';
@@ -32,6 +32,8 @@ const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'r
 const progress = (message: string) => process.stderr.write(`[bench:endpoint] ${message}\n`);
 /** The recogniser's final after the VAD's end, as measured live (BENCHMARKS.md, issue 13, session 6). */
 const DEFAULT_DECODE_MS = 90;
+/** How long the caller's microphone carries the room (or silence) while the agent greets, before the first line. */
+const GREETING_MS = 2_000;
 
 /** `--decode-ms D` taken out of the command line; the rest is the robustness options. */
 function splitDecode(argv: readonly string[]): { decodeMs: number; rest: string[] } {
@@ -69,6 +71,8 @@ async function playCall(conversation: Conversation, stages: Stages): Promise<Lin
     vadPrefixMs: config.vad.prefixPaddingMs,
   };
   const turns = new CallTurns(detection, recognition, settings, stages.decodeMs);
+  const greeting = await bed.mix(new Int16Array((GREETING_MS - 2 * NOISE_PAD_MS) * 48));
+  turns.hearGreeting(await resampleTo16k(greeting.pcm, 48_000));
   const session = stages.dialog.createSession();
   const lines: LineRecord[] = [];
   try {

@@ -77,4 +77,13 @@ describe('the end of turn of a caller line, offline', () => {
     expect(fedMs).toBe(600 + AFTER_LINE_MS);
     expect(turns.ends.map((e) => e.text)).toEqual(['two cokes please']);
   });
+
+  it('hears the greeting before the first line on the same stream clock, without ending a turn in it', async () => {
+    const greeted = call('two cokes please');
+    greeted.hearGreeting(new Int16Array(2000 * 16).fill(100));
+    const afterGreeting = await greeted.play(line([600], []), 'order');
+    const first = await call('two cokes please').play(line([600], []), 'order');
+    expect(afterGreeting.ends.map((e) => e.text)).toEqual(['two cokes please']);
+    expect(afterGreeting.ends[0]?.afterSpeechMs).toBe(first.ends[0]?.afterSpeechMs);
+  });
 });

@@ -44,22 +44,21 @@ const BACKCHANNEL_WORDS = new Set([
   'perfect',
   'correct',
 ]);
-const STOP_WORDS = new Set([
-  'no',
-  'nope',
-  'wait',
-  'stop',
-  'hold',
-  'hang',
-  'sorry',
-  'excuse',
-  'actually',
-  'hey',
+const STOP_WORDS = new Set(['no', 'nope', 'wait', 'stop', 'sorry', 'actually', 'hey']);
+/**
+ * Words that ask the agent to stop only with the word after them: "hold on", not "hold the onions" (the recogniser
+ * hears "okay" as "hold" or "hold the", and background voices as "old cedar").
+ */
+const STOP_PAIRS = new Map([
+  ['hold', 'on'],
+  ['hang', 'on'],
+  ['excuse', 'me'],
 ]);
 
 export function classifyOverlap(text: string): Overlap {
   const words = text.toLowerCase().match(/[a-z]+/g) ?? [];
   if (words.length === 0) return 'none';
-  if (words.some((w) => STOP_WORDS.has(w))) return 'stop';
+  if (words.some((w, i) => STOP_WORDS.has(w) || (STOP_PAIRS.has(w) && STOP_PAIRS.get(w) === words[i + 1])))
+    return 'stop';
   return words.every((w) => BACKCHANNEL_WORDS.has(w)) ? 'backchannel' : 'speech';
 }

@@ -30,4 +30,12 @@ describe('classifyOverlap', () => {
     expect(classifyOverlap('okay no wait')).toBe('stop');
     expect(classifyOverlap('  ')).toBe('none');
   });
+
+  it('takes "hold", "hang" and "excuse" for a stop only with the word that makes them one', () => {
+    expect(classifyOverlap('hold the onions')).toBe('speech');
+    expect(classifyOverlap('hold')).toBe('speech');
+    expect(classifyOverlap('and old cedar hold')).toBe('speech');
+    expect(classifyOverlap('uh hang on a second')).toBe('stop');
+    expect(classifyOverlap('excuse me')).toBe('stop');
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyOverlap } from '../../src/pipeline/overlap.ts';
+import { classifyOverlap, isWordedBackchannel } from '../../src/pipeline/overlap.ts';
 import { BACKCHANNEL_PHRASES, STOP_PHRASES } from '../../src/stages/stt/lm/overAgentPhrases.ts';
 import { HESITATIONS } from '../../src/stages/stt/lm/slotCorpus.ts';
 
@@ -38,4 +38,20 @@ describe('classifyOverlap', () => {
     expect(classifyOverlap('uh hang on a second')).toBe('stop');
     expect(classifyOverlap('excuse me')).toBe('stop');
   });
+});
+
+describe('isWordedBackchannel', () => {
+  it.each(['okay', 'uh huh', 'er right', 'mhm', 'oh okay', 'um yeah'])(
+    'takes a backchannel the models learn, with or without a filler, for one: %j',
+    (text) => {
+      expect(isWordedBackchannel(text)).toBe(true);
+    },
+  );
+
+  it.each(['um', 'hmm', 'i', 'correct', 'yeah two', 'okay no'])(
+    'takes a hesitation alone, a loose word a backchannel may hold, or more words for none: %j',
+    (text) => {
+      expect(isWordedBackchannel(text)).toBe(false);
+    },
+  );
 });

@@ -31,27 +31,37 @@ describe('classifyOverlap', () => {
     expect(classifyOverlap('  ')).toBe('none');
   });
 
-  it('takes "hold", "hang" and "excuse" for a stop only with the word that makes them one', () => {
-    expect(classifyOverlap('hold the onions')).toBe('speech');
-    expect(classifyOverlap('hold')).toBe('speech');
-    expect(classifyOverlap('and old cedar hold')).toBe('speech');
-    expect(classifyOverlap('uh hang on a second')).toBe('stop');
-    expect(classifyOverlap('excuse me')).toBe('stop');
-  });
+  // "hold the onions" is an order; the recogniser hears a backchannel "okay" as "hold" and the room as "old cedar"
+  it.each([
+    ['hold the onions', 'speech'],
+    ['hold', 'speech'],
+    ['and old cedar hold', 'speech'],
+    ['uh hang on a second', 'stop'],
+    ['excuse me', 'stop'],
+  ] as const)(
+    'takes "hold", "hang" and "excuse" for a stop only with the word that makes them one: %j',
+    (text, overlap) => {
+      expect(classifyOverlap(text)).toBe(overlap);
+    },
+  );
 });
 
 describe('isWordedBackchannel', () => {
-  it.each(['okay', 'uh huh', 'er right', 'mhm', 'oh okay', 'um yeah'])(
-    'takes a backchannel the models learn, with or without a filler, for one: %j',
-    (text) => {
-      expect(isWordedBackchannel(text)).toBe(true);
-    },
-  );
-
-  it.each(['um', 'hmm', 'i', 'correct', 'yeah two', 'okay no'])(
-    'takes a hesitation alone, a loose word a backchannel may hold, or more words for none: %j',
-    (text) => {
-      expect(isWordedBackchannel(text)).toBe(false);
-    },
-  );
+  // a backchannel the models learn, with or without a filler, is one; a hesitation alone, a loose word a
+  // backchannel may hold, or a backchannel going on into other words is none
+  it.each([
+    ['okay', true],
+    ['uh huh', true],
+    ['er right', true],
+    ['mhm', true],
+    ['oh okay', true],
+    ['um', false],
+    ['hmm', false],
+    ['i', false],
+    ['correct', false],
+    ['yeah two', false],
+    ['okay no', false],
+  ] as const)('takes %j for a worded backchannel: %s', (text, worded) => {
+    expect(isWordedBackchannel(text)).toBe(worded);
+  });
 });

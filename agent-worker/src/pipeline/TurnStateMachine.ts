@@ -233,7 +233,9 @@ export class TurnStateMachine {
     const backchannel =
       this.#overAgent &&
       (overlap === 'backchannel' ||
-        (overlap === 'speech' && !wordRule && (this.#shortOverSpeech(atMs) || this.#backchannelInRoom())));
+        (overlap === 'speech' &&
+          !wordRule &&
+          (this.#shortOverSpeech(atMs) || this.#backchannelInRoom(atMs))));
     if (this.#state === 'paused') {
       if (overlap === 'stop' || (!backchannel && (wordRule || (final && words > 0))))
         this.#interrupt(actions);
@@ -291,26 +293,27 @@ export class TurnStateMachine {
   }
 
   #noteHeard(hypotheses: readonly string[]): void {
-    for (const text of hypotheses) {
-      if (isWordedBackchannel(text)) this.#heardBackchannel = true;
-      else if (classifyOverlap(text) === 'stop') this.#heardStop = true;
-    }
+    this.#heardBackchannel ||= hypotheses.some(isWordedBackchannel);
+    this.#heardStop ||= hypotheses.some((text) => classifyOverlap(text) === 'stop');
   }
 
   /**
    * Over the agent's audible reply, the room's voices held the speech open past the backchannel limit and filled it
    * with their words, but the caller's own voice in it was short, and the recogniser heard a backchannel in it
    * (a partial or one of the final's hypotheses) and never a stop word: the caller's "okay" with the room's
-   * "a couple of cheese" after it.
+   * "a couple of cheese" after it. Speech that went on past the caller's voice for longer than a backchannel is the
+   * caller going on more quietly ("alright ... um ... can I get"), not the room's tail.
    */
-  #backchannelInRoom(): boolean {
+  #backchannelInRoom(nowMs: number): boolean {
     const voiceEnd = this.#voiceEndAtMs;
+    const speechEnd = this.#userSpeaking ? nowMs : this.#speechEndAtMs;
     return (
       this.#overAudio &&
       this.#heardBackchannel &&
       !this.#heardStop &&
       voiceEnd !== undefined &&
-      voiceEnd - this.#voiceStartAtMs < this.#bargeInMs()
+      voiceEnd - this.#voiceStartAtMs < this.#bargeInMs() &&
+      speechEnd - voiceEnd < this.#bargeInMs()
     );
   }
 

@@ -133,6 +133,7 @@ describe('TurnStateMachine: short speech over an audible reply (default backchan
       partial: string,
       alternatives = ['a couple of cheese court'],
       voiceKnown = true,
+      speechEndMs = 3200,
     ) => {
       const m = audible();
       const voice = voiceKnown ? { foregroundStartMs: 2200, foregroundEndMs: 2550 } : {};
@@ -142,8 +143,14 @@ describe('TurnStateMachine: short speech over an audible reply (default backchan
         { type: 'user_transcript', text: partial, final: false, atMs: 2400 },
         { type: 'user_transcript', text: 'a couple of cheese', final: false, atMs: 2700 },
         { type: 'tick', atMs: 3150, ...voice },
-        { type: 'user_speech_end', atMs: 3200 },
-        { type: 'user_transcript', text: 'a coke please', final: true, atMs: 3400, alternatives },
+        { type: 'user_speech_end', atMs: speechEndMs },
+        {
+          type: 'user_transcript',
+          text: 'a coke please',
+          final: true,
+          atMs: speechEndMs + 200,
+          alternatives,
+        },
       ] as const;
       const actions = types(inputs.flatMap((input) => m.handle(input)));
       return { actions, pendingText: m.pendingText };
@@ -166,11 +173,24 @@ describe('TurnStateMachine: short speech over an audible reply (default backchan
     });
 
     it.each([
-      ['nothing heard was a backchannel (a "stop" misheard as the room\'s words)', 'that', undefined, true],
-      ['a stop word was among the hypotheses too', 'okay', ['no wait'], true],
-      ["the caller's voice was not told from the room's", 'okay', undefined, false],
-    ])('such a line is still a barge-in when %s', (_why, partial, alternatives, voiceKnown) => {
-      expect(roomHeldLine(partial, alternatives, voiceKnown).actions).toEqual([
+      [
+        'nothing heard was a backchannel (a "stop" misheard as the room\'s words)',
+        'that',
+        undefined,
+        true,
+        3200,
+      ],
+      ['a stop word was among the hypotheses too', 'okay', ['no wait'], true, 3200],
+      ["the caller's voice was not told from the room's", 'okay', undefined, false, 3200],
+      [
+        'the speech went on well past the loud part ("alright ... um ... can I get")',
+        'alright',
+        undefined,
+        true,
+        3400,
+      ],
+    ])('such a line is still a barge-in when %s', (_why, partial, alternatives, voiceKnown, speechEndMs) => {
+      expect(roomHeldLine(partial, alternatives, voiceKnown, speechEndMs).actions).toEqual([
         ...paused,
         'interrupt',
         'state:listening',

@@ -93,14 +93,14 @@ describe('TurnTaker (frames in, frames out)', () => {
       { kind: 'user_started_speaking', atMs: 1000, streamMs: 100 },
       { kind: 'caller_audio_processed', streamMs: 300, ...voice },
       { kind: 'transcription', text: 'a couple', final: false, atMs: 1300, streamMs: 400 },
-      { kind: 'caller_audio_processed', streamMs: 760, ...voice },
-      { kind: 'user_stopped_speaking', atMs: 1800, streamMs: 800 },
+      { kind: 'caller_audio_processed', streamMs: 580, ...voice },
+      { kind: 'user_stopped_speaking', atMs: 1600, streamMs: 600 },
       {
         kind: 'transcription',
         text: 'a coke please',
         final: true,
-        atMs: 1900,
-        streamMs: 900,
+        atMs: 1700,
+        streamMs: 700,
         alternatives: ['a couple of cheese court', 'okay'],
       },
     ]);

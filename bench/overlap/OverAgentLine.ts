@@ -30,6 +30,23 @@ export interface HeardLine {
   finals: { text: string; confidence?: number; alternatives?: string[]; overlap: string; afterMs: number }[];
   /** A caller turn the agent would answer, and its text. */
   committed?: string;
+  /** Where the VAD found the caller's own voice in speech the room's voices started, as it changed (ms from line start). */
+  callerVoice: { afterMs: number; startMs?: number; endMs?: number }[];
+}
+
+/** Passes every frame on to turn-taking and notes where the VAD places the caller's own voice in speech. */
+class VoiceTap extends FrameProcessor {
+  readonly voice: { streamMs: number; startMs?: number; endMs?: number }[] = [];
+
+  processDown(frame: DownstreamFrame): void {
+    if (frame.kind === 'caller_audio_processed') {
+      const last = this.voice.at(-1);
+      const { foregroundStartMs: startMs, foregroundEndMs: endMs } = frame;
+      if (last?.startMs !== startMs || last?.endMs !== endMs)
+        this.voice.push({ streamMs: frame.streamMs, startMs, endMs });
+    }
+    this.pushDown(frame);
+  }
 }
 
 /** Receives what turn-taking sends down and plays the agent's side: speaking, then ended. */
@@ -95,14 +112,15 @@ export class OverAgentCaller {
   async sayOver(pcm: Int16Array, speechStartMs: number, expecting: SttExpectation): Promise<HeardLine> {
     const turns = new TurnTaker({ settings: this.#settings, clock: systemClock, onState: () => {} });
     const agent = new AgentSide(() => this.#streamMs);
-    this.#input.link(turns).link(agent);
+    const tap = new VoiceTap();
+    this.#input.link(tap).link(turns).link(agent);
     turns.speak('a reply');
     agent.startedSpeaking();
     this.#input.expect(expecting);
     turns.expect(expecting);
     const lineStartMs = this.#streamMs + speechStartMs;
     await this.#play(pcm, TAIL_MS);
-    const heard = heardLine(agent.frames, lineStartMs);
+    const heard = heardLine(agent.frames, tap.voice, lineStartMs);
     agent.ended(heard.verdict === 'interrupted');
     return heard;
   }
@@ -124,8 +142,9 @@ export class OverAgentCaller {
   }
 }
 
-function heardLine(frames: AgentSide['frames'], lineStartMs: number): HeardLine {
+function heardLine(frames: AgentSide['frames'], voice: VoiceTap['voice'], lineStartMs: number): HeardLine {
   const after = (streamMs: number) => Math.round(streamMs - lineStartMs);
+  const since = (streamMs: number | undefined) => (streamMs === undefined ? undefined : after(streamMs));
   const speech: HeardLine['speech'] = [];
   const partials: HeardLine['partials'] = [];
   const finals: HeardLine['finals'] = [];
@@ -170,5 +189,10 @@ function heardLine(frames: AgentSide['frames'], lineStartMs: number): HeardLine 
     partials,
     finals,
     ...(committed !== undefined ? { committed } : {}),
+    callerVoice: voice.map((v) => ({
+      afterMs: after(v.streamMs),
+      startMs: since(v.startMs),
+      endMs: since(v.endMs),
+    })),
   };
 }

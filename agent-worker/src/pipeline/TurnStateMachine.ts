@@ -3,7 +3,7 @@ import type { SttExpectation } from '@voiceroom/agent-core/stages';
 import type { AgentState } from '@voiceroom/protocol';
 import { endpointingDelayMs, judgedText } from './endpointing.ts';
 import { OwedReply } from './OwedReply.ts';
-import { classifyOverlap, type Overlap } from './overlap.ts';
+import { classifyOverlap, isWordedBackchannel, type Overlap } from './overlap.ts';
 import {
   DEFAULT_BACKCHANNEL_MAX_MS,
   type TurnAction,
@@ -66,6 +66,9 @@ export class TurnStateMachine {
   /** ...and the caller could hear the agent then (its audio had started): a backchannel can only answer that. */
   #overAudio = false;
   #overlap: Overlap = 'none';
+  /** What the recogniser made of the current speech, any partial or hypothesis: a worded backchannel, a stop word. */
+  #heardBackchannel = false;
+  #heardStop = false;
   /** The caller's speech over the agent has lasted long enough to be a barge-in, if its words are not a backchannel. */
   #durationMet = false;
   #expecting: SttExpectation | undefined;
@@ -122,6 +125,7 @@ export class TurnStateMachine {
         this.#onSpeechEnd(input.atMs);
         break;
       case 'user_transcript':
+        this.#noteHeard([input.text, ...(input.alternatives ?? [])]);
         this.#onTranscript(input.text, input.final, input.atMs, actions);
         break;
       case 'agent_turn_started':
@@ -168,6 +172,8 @@ export class TurnStateMachine {
     this.#overAgent = this.#agentActive;
     this.#overAudio = this.#agentActive && this.#state === 'speaking';
     this.#overlap = 'none';
+    this.#heardBackchannel = false;
+    this.#heardStop = false;
     this.#durationMet = false;
     if (this.#agentActive) this.#startPause(actions);
   }
@@ -226,7 +232,10 @@ export class TurnStateMachine {
     const wordRule = this.#settings.minInterruptionWords > 0 && words >= this.#settings.minInterruptionWords;
     const backchannel =
       this.#overAgent &&
-      (overlap === 'backchannel' || (overlap === 'speech' && !wordRule && this.#shortOverSpeech(atMs)));
+      (overlap === 'backchannel' ||
+        (overlap === 'speech' &&
+          !wordRule &&
+          (this.#shortOverSpeech(atMs) || this.#backchannelInRoom(atMs))));
     if (this.#state === 'paused') {
       if (overlap === 'stop' || (!backchannel && (wordRule || (final && words > 0))))
         this.#interrupt(actions);
@@ -281,6 +290,31 @@ export class TurnStateMachine {
   #shortOverSpeech(nowMs: number): boolean {
     const end = this.#userSpeaking ? nowMs : this.#speechEndAtMs;
     return this.#overAudio && end - this.#speechStartAtMs < this.#bargeInMs();
+  }
+
+  #noteHeard(hypotheses: readonly string[]): void {
+    this.#heardBackchannel ||= hypotheses.some(isWordedBackchannel);
+    this.#heardStop ||= hypotheses.some((text) => classifyOverlap(text) === 'stop');
+  }
+
+  /**
+   * Over the agent's audible reply, the room's voices held the speech open past the backchannel limit and filled it
+   * with their words, but the caller's own voice in it was short, and the recogniser heard a backchannel in it
+   * (a partial or one of the final's hypotheses) and never a stop word: the caller's "okay" with the room's
+   * "a couple of cheese" after it. Speech that went on past the caller's voice for longer than a backchannel is the
+   * caller going on more quietly ("alright ... um ... can I get"), not the room's tail.
+   */
+  #backchannelInRoom(nowMs: number): boolean {
+    const voiceEnd = this.#voiceEndAtMs;
+    const speechEnd = this.#userSpeaking ? nowMs : this.#speechEndAtMs;
+    return (
+      this.#overAudio &&
+      this.#heardBackchannel &&
+      !this.#heardStop &&
+      voiceEnd !== undefined &&
+      voiceEnd - this.#voiceStartAtMs < this.#bargeInMs() &&
+      speechEnd - voiceEnd < this.#bargeInMs()
+    );
   }
 
   /** The paused speech ended and no final came in time: long speech with words is a barge-in, anything else not. */

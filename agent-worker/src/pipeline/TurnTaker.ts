@@ -103,6 +103,7 @@ export class TurnTaker extends FrameProcessor {
           text: frame.text,
           final: frame.final,
           atMs: this.#streamNowMs,
+          ...(frame.final && frame.alternatives ? { alternatives: frame.alternatives } : {}),
         });
         return;
       default:

@@ -32,7 +32,8 @@ export const DEFAULT_BACKCHANNEL_MAX_MS = 700;
 export type TurnInput =
   | { type: 'user_speech_start'; atMs: number }
   | { type: 'user_speech_end'; atMs: number }
-  | { type: 'user_transcript'; text: string; final: boolean; atMs: number }
+  /** `alternatives`: a final's other hypotheses (the recogniser's n-best), best first. */
+  | { type: 'user_transcript'; text: string; final: boolean; atMs: number; alternatives?: readonly string[] }
   /** An agent turn (reply or greeting) was requested: the agent is thinking. */
   | { type: 'agent_turn_started'; atMs: number }
   /** The first frame of the agent's audio went out. */

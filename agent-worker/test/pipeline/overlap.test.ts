@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyOverlap } from '../../src/pipeline/overlap.ts';
+import { classifyOverlap, isWordedBackchannel } from '../../src/pipeline/overlap.ts';
 import { BACKCHANNEL_PHRASES, STOP_PHRASES } from '../../src/stages/stt/lm/overAgentPhrases.ts';
 import { HESITATIONS } from '../../src/stages/stt/lm/slotCorpus.ts';
 
@@ -29,5 +29,39 @@ describe('classifyOverlap', () => {
     expect(classifyOverlap('yeah can i add a coke')).toBe('speech');
     expect(classifyOverlap('okay no wait')).toBe('stop');
     expect(classifyOverlap('  ')).toBe('none');
+  });
+
+  // "hold the onions" is an order; the recogniser hears a backchannel "okay" as "hold" and the room as "old cedar"
+  it.each([
+    ['hold the onions', 'speech'],
+    ['hold', 'speech'],
+    ['and old cedar hold', 'speech'],
+    ['uh hang on a second', 'stop'],
+    ['excuse me', 'stop'],
+  ] as const)(
+    'takes "hold", "hang" and "excuse" for a stop only with the word that makes them one: %j',
+    (text, overlap) => {
+      expect(classifyOverlap(text)).toBe(overlap);
+    },
+  );
+});
+
+describe('isWordedBackchannel', () => {
+  // a backchannel the models learn, with or without a filler, is one; a hesitation alone, a loose word a
+  // backchannel may hold, or a backchannel going on into other words is none
+  it.each([
+    ['okay', true],
+    ['uh huh', true],
+    ['er right', true],
+    ['mhm', true],
+    ['oh okay', true],
+    ['um', false],
+    ['hmm', false],
+    ['i', false],
+    ['correct', false],
+    ['yeah two', false],
+    ['okay no', false],
+  ] as const)('takes %j for a worded backchannel: %s', (text, worded) => {
+    expect(isWordedBackchannel(text)).toBe(worded);
   });
 });

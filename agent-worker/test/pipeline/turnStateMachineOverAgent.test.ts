@@ -125,6 +125,78 @@ describe('TurnStateMachine: short speech over an audible reply (default backchan
       ).toEqual(['interrupt', 'state:listening']);
     });
 
+    /**
+     * Speech 2000-3200 that the room held open, the caller's own voice 2200-2550 in it (unknown: not told apart),
+     * heard as `partial` and then the room's words, ended by a final with `alternatives`: what the agent did.
+     */
+    const roomHeldLine = (
+      partial: string,
+      alternatives = ['a couple of cheese court'],
+      voiceKnown = true,
+      speechEndMs = 3200,
+    ) => {
+      const m = audible();
+      const voice = voiceKnown ? { foregroundStartMs: 2200, foregroundEndMs: 2550 } : {};
+      const inputs = [
+        { type: 'user_speech_start', atMs: 2000 },
+        { type: 'tick', atMs: 2400, ...voice },
+        { type: 'user_transcript', text: partial, final: false, atMs: 2400 },
+        { type: 'user_transcript', text: 'a couple of cheese', final: false, atMs: 2700 },
+        { type: 'tick', atMs: 3150, ...voice },
+        { type: 'user_speech_end', atMs: speechEndMs },
+        {
+          type: 'user_transcript',
+          text: 'a coke please',
+          final: true,
+          atMs: speechEndMs + 200,
+          alternatives,
+        },
+      ] as const;
+      const actions = types(inputs.flatMap((input) => m.handle(input)));
+      return { actions, pendingText: m.pendingText };
+    };
+    const paused = ['pause_output', 'state:paused'];
+
+    it("a short backchannel the room's voices held open and filled with their words resumes the reply: the recogniser heard it, the caller's voice was short", () => {
+      expect(roomHeldLine('okay')).toEqual({
+        actions: [...paused, 'resume_output', 'state:speaking'],
+        pendingText: '',
+      });
+    });
+
+    it("takes the backchannel from the final's other hypotheses too", () => {
+      expect(roomHeldLine('i', ['a couple of cheese court', 'er right']).actions).toEqual([
+        ...paused,
+        'resume_output',
+        'state:speaking',
+      ]);
+    });
+
+    it.each([
+      [
+        'nothing heard was a backchannel (a "stop" misheard as the room\'s words)',
+        'that',
+        undefined,
+        true,
+        3200,
+      ],
+      ['a stop word was among the hypotheses too', 'okay', ['no wait'], true, 3200],
+      ["the caller's voice was not told from the room's", 'okay', undefined, false, 3200],
+      [
+        'the speech went on well past the loud part ("alright ... um ... can I get")',
+        'alright',
+        undefined,
+        true,
+        3400,
+      ],
+    ])('such a line is still a barge-in when %s', (_why, partial, alternatives, voiceKnown, speechEndMs) => {
+      expect(roomHeldLine(partial, alternatives, voiceKnown, speechEndMs).actions).toEqual([
+        ...paused,
+        'interrupt',
+        'state:listening',
+      ]);
+    });
+
     it("the caller's voice found only after the speech outlasted the limit does not take back its barge-in", () => {
       const m = audible();
       m.handle({ type: 'user_speech_start', atMs: 2000 });

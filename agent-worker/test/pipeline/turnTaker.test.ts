@@ -86,6 +86,28 @@ describe('TurnTaker (frames in, frames out)', () => {
     expect(out.down.at(-1)).toEqual({ kind: 'interruption' });
   });
 
+  it("judges speech over the agent by the final's other hypotheses too: a short 'okay' the room's words buried", async () => {
+    const { processor, out } = await speaking();
+    const voice = { foregroundStartMs: 250, foregroundEndMs: 450 };
+    await feedFrames(processor, [
+      { kind: 'user_started_speaking', atMs: 1000, streamMs: 100 },
+      { kind: 'caller_audio_processed', streamMs: 300, ...voice },
+      { kind: 'transcription', text: 'a couple', final: false, atMs: 1300, streamMs: 400 },
+      { kind: 'caller_audio_processed', streamMs: 580, ...voice },
+      { kind: 'user_stopped_speaking', atMs: 1600, streamMs: 600 },
+      {
+        kind: 'transcription',
+        text: 'a coke please',
+        final: true,
+        atMs: 1700,
+        streamMs: 700,
+        alternatives: ['a couple of cheese court', 'okay'],
+      },
+    ]);
+    expect(out.down.map((f) => f.kind)).not.toContain('interruption');
+    expect(out.down.at(-1)).toEqual({ kind: 'resume_output' });
+  });
+
   it('while a human has taken over, the caller turn is recorded but not answered', async () => {
     const { processor, states } = turnTaker();
     const out = await runFrames(processor, []);

@@ -12,7 +12,9 @@ const whole = (digits: string) => digits.length === 10 || (digits.length === 11 
  * pause after "five one two, five five five" ends the turn): the digits held so far (`held`, the number heard short)
  * and the longest digit run of this answer make the whole number when together they have ten digits (eleven with
  * the country code); a run that is a whole number by itself replaces them, as does one of seven digits or more
- * that would overshoot. Undefined when the answer has no digit group or one that cannot be placed.
+ * that would overshoot. A run that starts the number over (the caller, asked again, repeats it from the area code)
+ * is not the rest of it: it replaces the digits held when it has more of them. Undefined when the answer has no digit
+ * group or one that cannot be placed.
  */
 export function continuePhone(held: string | null, words: readonly string[]): string | undefined {
   let run = '';
@@ -24,10 +26,20 @@ export function continuePhone(held: string | null, words: readonly string[]): st
   }
   if (run.length < GROUP_MIN) return undefined;
   const before = digitsOf(held);
+  if (startsOver(before, run)) return run.length > before.length ? formatPhone(run) : undefined;
   const joined = before + run;
   if (whole(run) || (!whole(before) && (whole(joined) || joined.length < 10))) {
     return formatPhone(whole(run) ? run : joined);
   }
   // too many digits to be the rest: a number said again in full, or a group misheard (the held digits stay)
   return run.length >= 7 ? formatPhone(run) : undefined;
+}
+
+/**
+ * The run says the held digits again from their first one, or the held digits begin with all of the run: the caller
+ * started the number over, and joining the two would say the area code twice ("531 89" then "531"). An area code
+ * that the next group repeats ("555 555 ...") reads as a restart too: rarer than a caller asked again starting over.
+ */
+function startsOver(held: string, run: string): boolean {
+  return held.length >= GROUP_MIN && (held.startsWith(run) || run.startsWith(held));
 }

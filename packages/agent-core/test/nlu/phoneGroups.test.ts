@@ -24,6 +24,12 @@ describe('continuePhone', () => {
     );
   });
 
+  it('takes a number started over from the area code for itself, not as the rest of the digits held', () => {
+    expect(continuePhone('53189', words('i want to five three one'))).toBeUndefined();
+    expect(continuePhone('512', words('my number is five one two five five five one'))).toBe('512-5551');
+    expect(continuePhone('512555', words('five one two five five five three'))).toBe('512-5553');
+  });
+
   it('places no answer without a digit group, nor a short group that would overshoot', () => {
     expect(continuePhone('512555', words('yes that is right'))).toBeUndefined();
     expect(continuePhone('512555', words('one two'))).toBeUndefined();

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
 import { Nlu } from '@voiceroom/agent-core/nlu';
 import type { SttEvent, SttExpectation, SttStream } from '@voiceroom/agent-core/stages';
@@ -123,10 +124,14 @@ describe('structured answers heard with a grammar beside the slot model (pockets
   }, 180_000);
 
   it('with the letter and yes/no grammars turned on, reads a spelled name as letters and hears a yes', async () => {
+    const phoneOnlyDictionary = await readFile(stt.model.grammars?.dictionary ?? '', 'utf8');
     const withAll = await PocketSphinxStt.create({
       domain: pizzeria,
       grammarSlots: ['phone', 'name', 'yesno'],
     });
+    // built on the same language models, it writes its grammars apart: the phone-only recogniser's files stay its own
+    expect(withAll.model.grammars?.dictionary).not.toBe(stt.model.grammars?.dictionary);
+    expect(await readFile(stt.model.grammars?.dictionary ?? '', 'utf8')).toBe(phoneOnlyDictionary);
     const [spelled] = await recogniseAll(withAll.createStream(), 'name', [
       concat(silence(200), await synthesizeSpeech('J O H N', 'flite', 'slt'), silence(300)),
     ]);

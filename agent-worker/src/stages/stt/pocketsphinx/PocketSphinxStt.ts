@@ -231,25 +231,33 @@ export class PocketSphinxStt implements Stt {
 
 /** The slot grammars (slotGrammars.ts) and their pronunciation dictionary, written into `dir`. */
 async function writeSlotGrammars(
-  dir: string,
+  modelDir: string,
   cmudict: string,
   slots: readonly GrammarSlot[],
 ): Promise<PocketSphinxModelInfo['grammars']> {
   // the letter grammar's weights come from every census name: read them only when that grammar is asked for
   const names = slots.includes('name') ? censusNames() : { first: [], last: [] };
   const { grammars, words } = buildSlotGrammars({ spellingExamples: [...names.first, ...names.last] });
-  const dictionary = join(dir, 'grammars.dict');
   const allWords = [...slots.flatMap((slot) => words[slot]), 'um'];
-  await writeAtomically(dictionary, (await buildPronunciationDictionary(allWords, cmudict)).text);
+  const dictionaryText = (await buildPronunciationDictionary(allWords, cmudict)).text;
+  const texts = new Map<string, string>([['grammar-listen.fsg', listeningGrammar()]]);
+  for (const slot of slots) texts.set(`grammar-${slot}.fsg`, grammars[slot]);
+  // The models' folder is shared by every process built on the same language models; grammars that differ (another
+  // slot set, another checkout) get a folder of their own so that no process reads another's grammar.
+  const hash = createHash('sha256').update(dictionaryText);
+  for (const [name, text] of texts) hash.update(name).update(text);
+  const dir = join(modelDir, `grammars-${hash.digest('hex').slice(0, 16)}`);
+  await mkdir(dir, { recursive: true });
+  const dictionary = join(dir, 'grammars.dict');
+  await writeAtomically(dictionary, dictionaryText);
+  for (const [name, text] of texts) await writeAtomically(join(dir, name), text);
   const files: Partial<Record<SttExpectation, string>> = {};
   const slotWords: Partial<Record<SttExpectation, ReadonlySet<string>>> = {};
   for (const slot of slots) {
     files[slot] = join(dir, `grammar-${slot}.fsg`);
-    await writeAtomically(files[slot], grammars[slot]);
     slotWords[slot] = new Set(words[slot]);
   }
   files.open = join(dir, 'grammar-listen.fsg');
-  await writeAtomically(files.open, listeningGrammar());
   return { files, dictionary, words: slotWords };
 }
 

@@ -7,6 +7,8 @@ export interface Found<T> {
   value: T;
   start: number;
   end: number;
+  /** A name the caller spelled letter by letter. */
+  spelled?: true;
 }
 
 const STREET_TYPES: Readonly<Record<string, string>> = {

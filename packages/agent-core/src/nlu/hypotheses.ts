@@ -27,7 +27,7 @@ export function answersExpectation(u: Understanding, expecting: Expectation): bo
 
 /**
  * How well an utterance answers what the agent asked for: 0 not at all, 1 it answers, 2 the answer is well formed
- * (a phone number of 7, 10 or 11 digits, an address with its house number, a first and a last name).
+ * (a phone number of 7, 10 or 11 digits, an address with its house number, a first and a last name said).
  */
 export function answerQuality(u: Understanding, expecting: Expectation): 0 | 1 | 2 {
   if (!answersExpectation(u, expecting)) return 0;
@@ -39,7 +39,9 @@ export function answerQuality(u: Understanding, expecting: Expectation): 0 | 1 |
     case 'address':
       return /^\d/.test(u.address ?? '') ? 2 : 1;
     case 'name':
-      return (u.name ?? '').includes(' ') ? 2 : 1;
+      // a spelling is heard without its pauses: two names from one run of letters are a guessed split ("a l a r r
+      // y a": Alan Ryan), no better formed than the one name another reading spells ("l a r r y")
+      return !u.nameSpelled && (u.name ?? '').includes(' ') ? 2 : 1;
     default:
       return 2;
   }

@@ -7,6 +7,7 @@ interface Spelled<T> {
   value: T;
   start: number;
   end: number;
+  spelled: true;
 }
 
 /** Words a recogniser writes for a spoken letter ("see" for C); only trusted inside a run of letters. */
@@ -77,7 +78,7 @@ export function findSpelledName(
     const parts = splitAtPauses(pieces);
     const length = parts.join('').length;
     if (plain >= 2 && length >= 2 && (!best || length > best.value.join('').length))
-      best = { value: parts, start: i, end: j };
+      best = { value: parts, start: i, end: j, spelled: true };
     i = Math.max(i, j - 1);
   }
   if (!best) return undefined;

@@ -59,6 +59,8 @@ export interface Understanding {
   /** Menu items named in the utterance, in order (also for questions: "how much is the hawaiian?"). */
   items: MenuItem[];
   name: string | undefined;
+  /** The name was spelled letter by letter ("s a r a h"). */
+  nameSpelled: boolean;
   address: string | undefined;
   phone: string | undefined;
   email: string | undefined;
@@ -155,6 +157,7 @@ export class Nlu {
       items:
         askedAt >= 0 ? this.#matcher.findItems(words).map((m) => m.item) : order.items.map((m) => m.item),
       name: name?.value,
+      nameSpelled: name?.spelled === true,
       address: address?.value,
       phone: phone?.value,
       email,

@@ -14,6 +14,7 @@ describe('answerQuality', () => {
     ['oak street', 'address', 1],
     ['my name is sarah miller', 'name', 2],
     ['my name is sarah', 'name', 1],
+    ['a l a r r y a', 'name', 1],
     ['yes please', 'confirm', 2],
   ] as const)('rates %j after a %s question %i', (text, expecting, quality) => {
     expect(answerQuality(nlu.understand(text, expecting), expecting)).toBe(quality);
@@ -31,6 +32,11 @@ describe('rescoreHypotheses', () => {
   it('takes a first and last name over a first name alone', () => {
     const r = rescoreHypotheses(nlu, 'my name is sarah', ['my name is sarah miller'], 'name');
     expect(r.text).toBe('my name is sarah miller');
+  });
+
+  it('keeps the best spelled reading over a longer run of letters split into two names', () => {
+    const r = rescoreHypotheses(nlu, 'h e n r y', ['h e n r y a r', 'h a n r y'], 'name');
+    expect(r.text).toBe('h e n r y');
   });
 
   it('keeps a well-formed best hypothesis even when a later one is also well formed', () => {

@@ -259,6 +259,9 @@ export class TurnStateMachine {
     const lastPartial = this.#lastPartial;
     this.#lastPartial = undefined;
     if (words > 0 && !backchannel) this.#addPending(text, lastPartial);
+    // begun as the question ended, its final after the reply: nothing is left to hear out, it is the answer now
+    else if (backchannel && words > 0 && this.#expecting === 'yesno' && !this.#agentActive)
+      this.#addPending(text, lastPartial);
     else if (backchannel && this.#agentActive && this.#expecting === 'yesno')
       this.#answerOverQuestion = text.trim();
   }

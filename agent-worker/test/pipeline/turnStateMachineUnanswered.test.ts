@@ -152,6 +152,29 @@ describe('TurnStateMachine: caller speech that no reply came of', () => {
     expect(ended).toContainEqual(expect.objectContaining({ type: 'commit_user_turn', text: 'yes please' }));
   });
 
+  it('an answer begun as the yes/no question ended, its final in after the reply, is answered (bench:robustness seed 2 call 1)', () => {
+    // the read-back's last words were still playing when the caller said "correct"; the reply ended before its final
+    const m = speakingMachine();
+    m.handle({ type: 'agent_asked', expecting: 'yesno', atMs: 15_000 });
+    m.handle({ type: 'user_speech_start', atMs: 16_900 });
+    m.handle({ type: 'agent_turn_ended', atMs: 17_000 });
+    m.handle({ type: 'user_speech_end', atMs: 17_300 });
+    m.handle({ type: 'user_transcript', text: 'correct', final: true, atMs: 17_400 });
+    expect(m.handle({ type: 'tick', atMs: 18_000 })).toContainEqual(
+      expect.objectContaining({ type: 'commit_user_turn', text: 'correct' }),
+    );
+  });
+
+  it('"okay" begun over a reply that asks no yes/no question, its final in after the reply, stays a backchannel', () => {
+    const m = speakingMachine();
+    m.handle({ type: 'agent_asked', expecting: 'phone', atMs: 2000 });
+    m.handle({ type: 'user_speech_start', atMs: 2900 });
+    m.handle({ type: 'agent_turn_ended', atMs: 3000 });
+    m.handle({ type: 'user_speech_end', atMs: 3300 });
+    m.handle({ type: 'user_transcript', text: 'okay', final: true, atMs: 3400 });
+    expect(m.handle({ type: 'tick', atMs: 4000 })).toEqual([]);
+  });
+
   it('"okay" over a reply that asks no yes/no question stays a backchannel', () => {
     const m = speakingMachine();
     m.handle({ type: 'agent_asked', expecting: 'yesno', atMs: 500 });

@@ -370,6 +370,7 @@ export class ScriptedDialogSession implements DialogSession {
 
   #readBack(): string[] {
     this.#readBacks.readsBack();
+    this.#checks.readBack();
     return readBack(this.#tracker.order, this.#tracker.customer, this.#config.menu.currency);
   }
 

@@ -46,6 +46,7 @@ export class OrderChecks {
   /** The items that were on the order earlier in the call. */
   readonly #ordered = new Set<string>();
   readonly #refused = new Set<string>();
+  #readBack = false;
 
   /** Called every turn with the order before and after it: the check to ask, if any. */
   check(
@@ -67,9 +68,18 @@ export class OrderChecks {
     for (const item of check.items) this.#refused.add(item);
   }
 
-  /** Whether `check` asks about an item the caller already refused a check of. */
+  /**
+   * The order is read back: from now on a correction is checked as any change, the read-back's own repair ladder
+   * breaking its circles. A refusal that stood in for the question dropped the correction: "add three orders of
+   * chicken wings" after "fifteen" was refused, the order read back without them (bench:robustness seed 2 call 9).
+   */
+  readBack(): void {
+    this.#readBack = true;
+  }
+
+  /** Whether `check` asks about an item the caller already refused a check of, the order not read back yet. */
   again(check: OrderCheck): boolean {
-    return check.items.some((item) => this.#refused.has(item));
+    return !this.#readBack && check.items.some((item) => this.#refused.has(item));
   }
 }
 

@@ -101,6 +101,22 @@ describe('a change heard again after the caller refused its check', () => {
     expect(s.tracker.order.isEmpty).toBe(true);
   });
 
+  it('is checked again once the order was read back: a correction then is not dropped', async () => {
+    const s = session();
+    await play(s, 'three small hawaiian pizzas');
+    await turn(s, 'fifteen orders of chicken wings', { confidence: 0.01 });
+    await turn(s, 'no');
+    await turn(s, 'fifteen orders of chicken wings', { confidence: 0.01 });
+    await play(s, 'maria', '12 oak street', '555 123 4567');
+    expect(s.stage).toBe('confirm');
+    await turn(s, 'no add fifteen orders of chicken wings', { confidence: 0.01 });
+    await turn(s, 'no');
+    const correction = await turn(s, 'three orders of chicken wings', { confidence: 0.01 });
+    expect(correction.text).toBe('Did you say three orders of chicken wings?');
+    await turn(s, 'yes');
+    expect(s.tracker.order.lines).toContainEqual({ name: 'chicken wings', size: null, quantity: 3 });
+  });
+
   it('is checked as before when the caller said yes to the first check', async () => {
     const s = session();
     await play(s, 'a large margherita pizza');

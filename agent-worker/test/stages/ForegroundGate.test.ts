@@ -41,45 +41,31 @@ function events(stream: { push(pcm: Int16Array): VadEvent[] }, pcm: Int16Array):
   return out;
 }
 
-/** The events of a gated VAD that takes every sound for speech, over `audio`. */
-const gatedEvents = (audio: Int16Array) =>
-  events(new FrameVadStream(hearsAllAsSpeech, TIMING, new ForegroundGate()), audio);
-
-/** The gated events of the caller (1 s, 8000 peak) from `atMs` on, over `room` from the stream's start. */
-const callerOverRoom = (atMs: number, room: Int16Array) =>
-  gatedEvents(mix(concat(silence(atMs), noise(1000, 8000)), room));
-
 const speechEnd = (list: VadEvent[]) => list.find((e) => e.type === 'speech_end')?.atMs;
 
 describe('ForegroundGate', () => {
   it('ends speech where the caller stops, though quieter background voices go on', () => {
-    // the caller for 1 s just after the stream starts, then background 18 dB under them for 700 ms: all of it
-    // "speech" to the model
-    const audio = concat(
-      silence(150),
-      mix(noise(1000, 8000), noise(1000, 1000, 3)),
-      noise(700, 1000, 3),
-      silence(500),
-    );
-    const gated = gatedEvents(audio);
+    // the caller for 1 s, then background 18 dB under them for 700 ms: all of it "speech" to the model
+    const audio = concat(mix(noise(1000, 8000), noise(1000, 1000, 3)), noise(700, 1000, 3), silence(500));
+    const gated = events(new FrameVadStream(hearsAllAsSpeech, TIMING, new ForegroundGate()), audio);
     const ungated = events(new FrameVadStream(hearsAllAsSpeech, TIMING), audio);
-    expect(speechEnd(ungated)).toBeGreaterThanOrEqual(1850);
+    expect(speechEnd(ungated)).toBeGreaterThanOrEqual(1700);
     // the smoothing and the short hold the model has over a pause: ~150 ms
-    expect(speechEnd(gated)).toBeGreaterThanOrEqual(1150);
-    expect(speechEnd(gated)).toBeLessThanOrEqual(1350);
+    expect(speechEnd(gated)).toBeGreaterThanOrEqual(1000);
+    expect(speechEnd(gated)).toBeLessThanOrEqual(1200);
   });
 
   it('keeps speech going while the caller goes on more quietly (within the range of their own words)', () => {
-    const audio = concat(silence(500), noise(1000, 8000), noise(1000, 3000), silence(600));
-    const gated = gatedEvents(audio);
+    const audio = concat(noise(1000, 8000), noise(1000, 3000), silence(600));
+    const gated = events(new FrameVadStream(hearsAllAsSpeech, TIMING, new ForegroundGate()), audio);
     expect(gated.map((e) => e.type)).toEqual(['speech_start', 'speech_end']);
-    expect(speechEnd(gated)).toBeGreaterThanOrEqual(2450);
+    expect(speechEnd(gated)).toBeGreaterThanOrEqual(1950);
   });
 
   it("in a quiet room, keeps the caller's softer last word (20+ dB under their loudest) in their speech", () => {
     // silence before the caller, a loud phrase, a gap, then a soft word: background is silence, so it is the caller's
     const audio = concat(silence(500), noise(1000, 8000), silence(60), noise(400, 600), silence(600));
-    const gated = gatedEvents(audio);
+    const gated = events(new FrameVadStream(hearsAllAsSpeech, TIMING, new ForegroundGate()), audio);
     expect(gated.map((e) => e.type)).toEqual(['speech_start', 'speech_end']);
     expect(speechEnd(gated)).toBeGreaterThanOrEqual(1900);
   });
@@ -89,7 +75,7 @@ describe('ForegroundGate', () => {
     const background = noise(2700, 1000, 3);
     const caller = concat(silence(1000), noise(1000, 8000));
     const audio = concat(mix(caller, background), silence(500));
-    const gated = gatedEvents(audio);
+    const gated = events(new FrameVadStream(hearsAllAsSpeech, TIMING, new ForegroundGate()), audio);
     expect(speechEnd(gated)).toBeGreaterThanOrEqual(2000);
     expect(speechEnd(gated)).toBeLessThanOrEqual(2200);
   });
@@ -102,40 +88,16 @@ describe('ForegroundGate', () => {
     );
     const caller = concat(silence(1000), noise(1000, 8000));
     const audio = concat(mix(caller, room), silence(500));
-    const gated = gatedEvents(audio);
+    const gated = events(new FrameVadStream(hearsAllAsSpeech, TIMING, new ForegroundGate()), audio);
     expect(speechEnd(gated)).toBeGreaterThanOrEqual(2000);
     expect(speechEnd(gated)).toBeLessThanOrEqual(2200);
     expect(gated.filter((e) => e.type === 'speech_start')).toHaveLength(1);
   });
 
-  it('does not start speech on the room before the caller ever spoke, from the first frame on', () => {
-    // the room's voices from the stream's start, the caller 18 dB over them, then the room alone again
-    const gated = callerOverRoom(1500, noise(4000, 1000, 3));
-    expect(gated.map((e) => e.type)).toEqual(['speech_start', 'speech_end']);
-    expect(gated[0]?.atMs).toBeGreaterThanOrEqual(1400);
-    expect(speechEnd(gated)).toBeLessThanOrEqual(2700);
-  });
-
-  it('ends speech at the caller in a room only 12 dB quieter than them, as heard before they spoke', () => {
-    // the room's level is within FOREGROUND_RANGE_DB of the caller's, so only the room heard outside speech tells
-    const gated = callerOverRoom(2000, noise(5000, 2000, 3));
-    expect(gated.map((e) => e.type)).toEqual(['speech_start', 'speech_end']);
-    expect(speechEnd(gated)).toBeGreaterThanOrEqual(3000);
-    expect(speechEnd(gated)).toBeLessThanOrEqual(3200);
-  });
-
-  it("takes no stall's digital silence for the room: the room after it starts no speech", () => {
-    // the room, 800 ms of silence filling a stalled stream, the room again, then the caller over it
-    const gated = callerOverRoom(4000, concat(noise(2000, 1000, 3), silence(800), noise(3000, 1000, 5)));
-    expect(gated.map((e) => e.type)).toEqual(['speech_start', 'speech_end']);
-    expect(gated[0]?.atMs).toBeGreaterThanOrEqual(3900);
-    expect(speechEnd(gated)).toBeLessThanOrEqual(5200);
-  });
-
   it('does not start speech again on the background voices that go on after the caller', () => {
     const background = noise(3500, 1000, 3);
     const audio = concat(mix(concat(silence(500), noise(1000, 8000)), background), silence(500));
-    const gated = gatedEvents(audio);
+    const gated = events(new FrameVadStream(hearsAllAsSpeech, TIMING, new ForegroundGate()), audio);
     expect(gated.map((e) => e.type)).toEqual(['speech_start', 'speech_end']);
     expect(speechEnd(gated)).toBeLessThanOrEqual(1700);
   });

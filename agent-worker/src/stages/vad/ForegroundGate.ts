@@ -1,5 +1,3 @@
-import { LevelWindow } from './LevelWindow.ts';
-
 /**
  * Tells the caller's own speech from quieter speech behind it. Background voices (a room, a café, a TV) sound like
  * speech to a speech model, so after the caller stops the VAD went on hearing "speech" until the background did
@@ -21,15 +19,6 @@ import { LevelWindow } from './LevelWindow.ts';
  * usual level for a moment when its talkers pause together, and its louder syllables then stood more than
  * BACKGROUND_MARGIN_DB above that dip, held the caller's speech and started it again after it (bench:endpoint with
  * the babble playing through the call, seeds 2 and 3: turns ended ~1.1 s after the caller, p50).
- *
- * The room's level is also kept apart from the caller's speech: the same quantile over the frames outside speech
- * only (the room while the agent talks and between the caller's lines; digital silence is no room). Speech starts
- * only on a frame more than BACKGROUND_MARGIN_DB above it, so a room that talks before the caller ever did (the
- * first frames of a stream included) starts no turn; and in speech a frame within ROOM_MARGIN_DB of it is
- * background whatever the caller's level. With a room only 15 dB under the caller through the whole call, its
- * louder syllables came within FOREGROUND_RANGE_DB of the caller's level: they started speech before the caller
- * spoke and held it after, and most turns never ended (bench:endpoint `--bed continuous`, babble 15 dB, seed 2: 20
- * of 24 lines).
  */
 
 const FOREGROUND_RANGE_DB = 16;
@@ -46,29 +35,16 @@ const SMOOTHING_FRAMES = 3;
 const BACKGROUND_WINDOW_FRAMES = 62;
 /** The share of those frames quieter than the background level. */
 const BACKGROUND_QUANTILE = 0.25;
-/**
- * In speech, how far above the room's level (outside speech) a frame is still the room: its louder syllables (babble
- * 15 dB under the caller through the whole call, bench:endpoint seed 2: 90% of the room's frames within 6 dB of it).
- */
-const ROOM_MARGIN_DB = 6;
 /** How fast the speech level falls back (dB per second) when the caller goes on more quietly. */
 const LEVEL_DECAY_DB_PER_S = 1.6;
 const SILENT_DB = -120;
-/**
- * A frame this quiet (-80 dBFS) is digital silence: a quiet line, or the silence a stalled stream is filled with
- * (InboundAudioStream). Outside speech the room's level is taken over the other frames while they are most of them
- * (else the room is silent). Counted as the room, a stall's silence would drop its level under a loaded machine's
- * stalls, and the room's voices would then start and hold speech: the likely cause of one turn held ~30 s live
- * (bench:robustness, babble 15 dB through the call, load average 25).
- */
-const SILENT_POWER = 1e-8;
 
 export class ForegroundGate {
   readonly #powers = new Float64Array(SMOOTHING_FRAMES);
-  /** Smoothed levels (dB) of recent frames, in and out of speech. */
-  readonly #recent = new LevelWindow(BACKGROUND_WINDOW_FRAMES);
-  /** Smoothed levels of recent frames outside speech: the room as heard without the caller. */
-  readonly #room = new LevelWindow(BACKGROUND_WINDOW_FRAMES);
+  /** Smoothed levels (dB) of the last BACKGROUND_WINDOW_FRAMES frames, in and out of speech. */
+  readonly #recentDb = new Float64Array(BACKGROUND_WINDOW_FRAMES).fill(SILENT_DB);
+  /** Where #backgroundDb sorts a copy of #recentDb (no allocation per frame). */
+  readonly #sorted = new Float64Array(BACKGROUND_WINDOW_FRAMES);
   #frames = 0;
   /** The caller's speech level (dBFS) in their latest speech; undefined before they spoke. */
   #levelDb: number | undefined;
@@ -86,46 +62,45 @@ export class ForegroundGate {
     let sum = 0;
     for (let i = 0; i < filled; i++) sum += this.#powers[i] as number;
     const db = decibels(sum / filled);
-    this.#recent.push(db);
+    this.#recentDb[this.#frames % BACKGROUND_WINDOW_FRAMES] = db;
     this.#frames++;
     if (!speaking) {
       this.#backgroundFrames = 0;
-      this.#room.push(power > SILENT_POWER ? db : SILENT_DB);
-      // the room's voices would start a turn of their own (before the caller ever spoke too) and hold it as long as
-      // they talk
-      return !(
-        speechScore &&
-        (this.#atRoomLevel(db, BACKGROUND_MARGIN_DB) ||
-          (this.#levelDb !== undefined && this.#underCaller(db, this.#levelDb)))
-      );
+      // the room's voices after the caller's speech would start a turn of their own, and hold it as long as they talk
+      return !(speechScore && this.#background(db));
     }
     if (!speechScore) return true;
     const decayed = (this.#levelDb ?? db) - (LEVEL_DECAY_DB_PER_S * frameMs) / 1000;
     this.#levelDb = Math.max(db, decayed);
-    const background = this.#underCaller(db, this.#levelDb) || this.#atRoomLevel(db, ROOM_MARGIN_DB);
-    this.#backgroundFrames = background ? this.#backgroundFrames + 1 : 0;
+    this.#backgroundFrames = this.#background(db) ? this.#backgroundFrames + 1 : 0;
     return this.#backgroundFrames < BACKGROUND_FRAMES_TO_END;
   }
 
   reset(): void {
     this.#powers.fill(0);
-    this.#recent.reset();
-    this.#room.reset();
+    this.#recentDb.fill(SILENT_DB);
     this.#frames = 0;
     this.#levelDb = undefined;
     this.#backgroundFrames = 0;
   }
 
-  /** A frame of this level is as loud as the background of the caller's recent speech and far under their level. */
-  #underCaller(db: number, levelDb: number): boolean {
-    const background = this.#recent.quantile(BACKGROUND_QUANTILE) ?? Number.POSITIVE_INFINITY;
-    return db < levelDb - FOREGROUND_RANGE_DB && db <= background + BACKGROUND_MARGIN_DB;
+  /** A frame of this level is as loud as the room's background and far under the caller's level. */
+  #background(db: number): boolean {
+    const level = this.#levelDb;
+    return (
+      level !== undefined &&
+      db < level - FOREGROUND_RANGE_DB &&
+      db <= this.#backgroundDb() + BACKGROUND_MARGIN_DB
+    );
   }
 
-  /** A frame of this level is within `marginDb` of the room's level as heard outside speech. */
-  #atRoomLevel(db: number, marginDb: number): boolean {
-    const room = this.#room.quantile(BACKGROUND_QUANTILE, SILENT_DB);
-    return room !== undefined && db <= room + marginDb;
+  /** The room's background level: the BACKGROUND_QUANTILE of the recent smoothed levels. */
+  #backgroundDb(): number {
+    const seen = Math.min(this.#frames, BACKGROUND_WINDOW_FRAMES);
+    if (seen === 0) return Number.POSITIVE_INFINITY;
+    const levels = this.#sorted.subarray(0, seen);
+    levels.set(this.#recentDb.subarray(0, seen));
+    return levels.sort()[Math.floor(BACKGROUND_QUANTILE * (seen - 1))] as number;
   }
 }
 

@@ -259,11 +259,11 @@ export class TurnStateMachine {
     const lastPartial = this.#lastPartial;
     this.#lastPartial = undefined;
     if (words > 0 && !backchannel) this.#addPending(text, lastPartial);
-    // begun as the question ended, its final after the reply: nothing is left to hear out, it is the answer now
-    else if (backchannel && words > 0 && this.#expecting === 'yesno' && !this.#agentActive)
-      this.#addPending(text, lastPartial);
-    else if (backchannel && this.#agentActive && this.#expecting === 'yesno')
-      this.#answerOverQuestion = text.trim();
+    else if (backchannel && words > 0 && this.#expecting === 'yesno') {
+      // an answer over the question waits for it to be heard out; one whose reply ended before its final is due now
+      if (this.#agentActive) this.#answerOverQuestion = text.trim();
+      else this.#addPending(text, lastPartial);
+    }
   }
 
   #addPending(text: string, lastPartial: string | undefined): void {

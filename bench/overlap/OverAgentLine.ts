@@ -16,6 +16,11 @@ const FRAME = 320;
 const FRAME_MS = 20;
 /** Caller audio after the line: long enough for the final, the resume deadline and a committed turn. */
 const TAIL_MS = 1_800;
+/**
+ * At most this much more silence while the recogniser still owes a final for the line (it lags most under load):
+ * the next line starts only once this one is transcribed, or its late words would be taken for the next line's.
+ */
+const CATCH_UP_MS = 10_000;
 
 export type Verdict = 'talked_on' | 'resumed' | 'interrupted' | 'paused_not_resumed';
 
@@ -45,6 +50,22 @@ class VoiceTap extends FrameProcessor {
       if (last?.startMs !== startMs || last?.endMs !== endMs)
         this.voice.push({ streamMs: frame.streamMs, startMs, endMs });
     }
+    this.pushDown(frame);
+  }
+}
+
+/** Counts the speech the VAD ended and the finals the recogniser gave: whether it still owes one. */
+class RecogniserLag extends FrameProcessor {
+  #ended = 0;
+  #finals = 0;
+
+  get owesFinal(): boolean {
+    return this.#finals < this.#ended;
+  }
+
+  processDown(frame: DownstreamFrame): void {
+    if (frame.kind === 'user_stopped_speaking') this.#ended++;
+    else if (frame.kind === 'transcription' && frame.final) this.#finals++;
     this.pushDown(frame);
   }
 }
@@ -82,6 +103,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.
 export class OverAgentCaller {
   readonly #input: CallerInput;
   readonly #settings: TurnSettings;
+  readonly #lag = new RecogniserLag();
   #streamMs = 0;
 
   constructor(vad: VadStream, stt: SttStream, prefixPaddingMs: number, settings: TurnSettings) {
@@ -104,7 +126,9 @@ export class OverAgentCaller {
   /** A line said to the listening agent (the caller's answer before the overlap): adapts the recogniser. */
   async answer(pcm: Int16Array, expecting: SttExpectation): Promise<void> {
     this.#input.expect(expecting);
-    this.#input.link(new TurnTaker({ settings: this.#settings, clock: systemClock, onState: () => {} }));
+    this.#input
+      .link(this.#lag)
+      .link(new TurnTaker({ settings: this.#settings, clock: systemClock, onState: () => {} }));
     await this.#play(pcm, TAIL_MS);
   }
 
@@ -113,7 +137,7 @@ export class OverAgentCaller {
     const turns = new TurnTaker({ settings: this.#settings, clock: systemClock, onState: () => {} });
     const agent = new AgentSide(() => this.#streamMs);
     const tap = new VoiceTap();
-    this.#input.link(tap).link(turns).link(agent);
+    this.#input.link(this.#lag).link(tap).link(turns).link(agent);
     turns.speak('a reply');
     agent.startedSpeaking();
     this.#input.expect(expecting);
@@ -125,12 +149,16 @@ export class OverAgentCaller {
     return heard;
   }
 
-  /** Feeds `pcm` then `tailMs` of silence in 20 ms frames, paced in real time as the media path delivers them. */
+  /**
+   * Feeds `pcm` then `tailMs` of silence in 20 ms frames, paced in real time as the media path delivers them, and
+   * more silence while the recogniser owes a final (up to CATCH_UP_MS).
+   */
   async #play(pcm: Int16Array, tailMs: number): Promise<void> {
-    const audio = new Int16Array(pcm.length + (tailMs / 1000) * 16_000);
+    const audio = new Int16Array(pcm.length + ((tailMs + CATCH_UP_MS) / 1000) * 16_000);
     audio.set(pcm);
+    const played = pcm.length + (tailMs / 1000) * 16_000;
     const started = performance.now();
-    for (let i = 0, n = 0; i < audio.length; i += FRAME, n++) {
+    for (let i = 0, n = 0; i < audio.length && (i < played || this.#lag.owesFinal); i += FRAME, n++) {
       this.#streamMs += FRAME_MS;
       this.#input.processDown({
         kind: 'caller_audio',

@@ -20,7 +20,7 @@ import type { HeardLine } from './OverAgentLine.ts';
 const TICK_MS = 20;
 /** Ticks from before the VAD's padded start of a line to past its tail (ms from the line's speech start). */
 const FROM_MS = -1_200;
-const TO_MS = 3_000;
+const TO_MS = 6_000;
 
 type Line = HeardLine & { kind: string; said: string; voice: string; snr: string; expecting: SttExpectation };
 

@@ -1,6 +1,7 @@
 import { spokenWords } from '@voiceroom/agent-core/nlu';
 import type { SttExpectation } from '@voiceroom/agent-core/stages';
 import type { AgentState } from '@voiceroom/protocol';
+import { CallerVoice } from './CallerVoice.ts';
 import { endpointingDelayMs, judgedText } from './endpointing.ts';
 import { OwedReply } from './OwedReply.ts';
 import { classifyOverlap, isWordedBackchannel, type Overlap } from './overlap.ts';
@@ -50,9 +51,7 @@ export class TurnStateMachine {
   #stateBeforePause: AgentState = 'thinking';
   #userSpeaking = false;
   #speechStartAtMs = 0;
-  /** Where the caller's own voice is in their current speech: within it when background voices started it. */
-  #voiceStartAtMs = 0;
-  #voiceEndAtMs: number | undefined;
+  readonly #voice = new CallerVoice();
   #speechEndAtMs = 0;
   #awaitingFinal = false;
   #finalAtMs = 0;
@@ -167,8 +166,7 @@ export class TurnStateMachine {
     this.#userSpeaking = true;
     this.#owed.callerStarted();
     this.#speechStartAtMs = atMs;
-    this.#voiceStartAtMs = atMs;
-    this.#voiceEndAtMs = undefined;
+    this.#voice.speechStarted(atMs);
     this.#overAgent = this.#agentActive;
     this.#overAudio = this.#agentActive && this.#state === 'speaking';
     this.#overlap = 'none';
@@ -184,16 +182,12 @@ export class TurnStateMachine {
    * it. The final still judges the whole speech: a short "stop" in babble is misheard as other words too.
    */
   #onForeground(startMs: number | undefined, endMs: number | undefined): void {
-    this.#voiceEndAtMs = endMs;
-    if (startMs === undefined || startMs <= this.#voiceStartAtMs) return;
-    this.#voiceStartAtMs = startMs;
-    if (this.#interruptDeadlineMs !== undefined && !this.#durationMet)
+    if (
+      this.#voice.foreground(startMs, endMs) &&
+      this.#interruptDeadlineMs !== undefined &&
+      !this.#durationMet
+    )
       this.#interruptDeadlineMs = this.#durationDeadlineMs();
-  }
-
-  /** The caller's own voice stopped a VAD hangover ago, though the room's voices hold the speech open. */
-  #voiceEnded(nowMs: number): boolean {
-    return this.#voiceEndAtMs !== undefined && nowMs - this.#voiceEndAtMs >= this.#settings.vadHangoverMs;
   }
 
   #startPause(actions: TurnAction[]): void {
@@ -208,7 +202,7 @@ export class TurnStateMachine {
 
   /** When the caller's speech, if still going, has lasted long enough for a barge-in. */
   #durationDeadlineMs(): number {
-    return this.#voiceStartAtMs + this.#bargeInMs() + this.#settings.vadHangoverMs;
+    return this.#voice.startAtMs + this.#bargeInMs() + this.#settings.vadHangoverMs;
   }
 
   #onSpeechEnd(atMs: number): void {
@@ -301,28 +295,31 @@ export class TurnStateMachine {
   }
 
   /**
-   * Over the agent's audible reply, the room's voices held the speech open past the backchannel limit and filled it
-   * with their words, but the caller's own voice in it was short, and the recogniser heard a backchannel in it
-   * (a partial or one of the final's hypotheses) and never a stop word: the caller's "okay" with the room's
-   * "a couple of cheese" after it. Speech that went on past the caller's voice for longer than a backchannel is the
-   * caller going on more quietly ("alright ... um ... can I get"), not the room's tail.
+   * The room's voices held the speech open around a short caller voice (#shortVoiceInRoom) and filled it with their
+   * words, and a partial or hypothesis was a backchannel, none a stop word: the caller's "okay", the room's "a couple".
    */
   #backchannelInRoom(nowMs: number): boolean {
-    const voiceEnd = this.#voiceEndAtMs;
-    const speechEnd = this.#userSpeaking ? nowMs : this.#speechEndAtMs;
-    return (
-      this.#overAudio &&
-      this.#heardBackchannel &&
-      !this.#heardStop &&
-      voiceEnd !== undefined &&
-      voiceEnd - this.#voiceStartAtMs < this.#bargeInMs() &&
-      speechEnd - voiceEnd < this.#bargeInMs()
-    );
+    return this.#heardBackchannel && !this.#heardStop && this.#shortVoiceInRoom(nowMs);
   }
 
-  /** The paused speech ended and no final came in time: long speech with words is a barge-in, anything else not. */
-  #onNoFinal(actions: TurnAction[]): void {
-    if (this.#longSpeech() && this.#overlap === 'speech') this.#interrupt(actions);
+  /** Over the agent's audible reply, the caller's own voice in the speech was shorter than a sentence (CallerVoice). */
+  #shortVoiceInRoom(nowMs: number): boolean {
+    const speechEnd = this.#userSpeaking ? nowMs : this.#speechEndAtMs;
+    return this.#overAudio && this.#voice.shortIn(speechEnd, this.#bargeInMs());
+  }
+
+  /**
+   * The paused speech ended with no final in time: long speech with words is a barge-in, anything else not. Speech the
+   * room held open around a short caller voice waits longer for its final (its partials are mostly the room's words).
+   */
+  #onNoFinal(nowMs: number, actions: TurnAction[]): void {
+    const lateFinalMs = this.#speechEndAtMs + 2 * this.#settings.falseInterruptionTimeoutMs;
+    if (this.#awaitingFinal && nowMs < lateFinalMs && this.#shortVoiceInRoom(this.#speechEndAtMs)) {
+      this.#resumeDeadlineMs = lateFinalMs;
+      return;
+    }
+    if (this.#longSpeech() && this.#overlap === 'speech' && !this.#backchannelInRoom(nowMs))
+      this.#interrupt(actions);
     else this.#resume(actions);
   }
 
@@ -376,11 +373,13 @@ export class TurnStateMachine {
     if (this.#interruptDeadlineMs !== undefined && nowMs >= this.#interruptDeadlineMs && this.#userSpeaking) {
       this.#durationMet = true;
       const wordless = this.#speechStartAtMs + this.#settings.falseInterruptionTimeoutMs;
-      if (this.#overlap === 'backchannel' || this.#voiceEnded(nowMs)) this.#interruptDeadlineMs = undefined;
+      if (this.#overlap === 'backchannel' || this.#voice.endedBy(nowMs, this.#settings.vadHangoverMs))
+        this.#interruptDeadlineMs = undefined;
       else if (this.#overlap === 'none' && nowMs < wordless) this.#interruptDeadlineMs = wordless;
       else this.#interrupt(actions);
     }
-    if (this.#resumeDeadlineMs !== undefined && nowMs >= this.#resumeDeadlineMs) this.#onNoFinal(actions);
+    if (this.#resumeDeadlineMs !== undefined && nowMs >= this.#resumeDeadlineMs)
+      this.#onNoFinal(nowMs, actions);
     const endpoint = this.#endpointDeadlineMs();
     if (endpoint !== undefined && nowMs >= endpoint) {
       actions.push({

@@ -197,6 +197,46 @@ describe('TurnStateMachine: short speech over an audible reply (default backchan
       ]);
     });
 
+    /**
+     * Speech 2000-3200 that the room held open around the caller's voice (2200-2550), heard as
+     * `partial` then the room's words, and no final by 4700 (falseInterruptionTimeoutMs after its end): the
+     * recogniser lags. What the agent did at each tick after the speech, `final` arriving at 5000 when given.
+     */
+    const lateFinalLine = (partial: string, final?: string) => {
+      const m = audible();
+      const voice = { foregroundStartMs: 2200, foregroundEndMs: 2550 };
+      for (const input of [
+        { type: 'user_speech_start', atMs: 2000 },
+        { type: 'tick', atMs: 2400, ...voice },
+        { type: 'user_transcript', text: partial, final: false, atMs: 2400 },
+        { type: 'user_transcript', text: 'a couple of cheese', final: false, atMs: 2700 },
+        { type: 'tick', atMs: 3150, ...voice },
+        { type: 'user_speech_end', atMs: 3200 },
+      ] as const)
+        m.handle(input);
+      const at = (atMs: number) => types(m.handle({ type: 'tick', atMs }));
+      const atTimeout = at(4700);
+      const late = final
+        ? types(m.handle({ type: 'user_transcript', text: final, final: true, atMs: 5000 }))
+        : at(6200);
+      return { atTimeout, late };
+    };
+
+    it("a short caller voice in speech the room held open waits past the timeout for its late final, which decides: 'okay' resumes the reply", () => {
+      expect(lateFinalLine('um', 'okay')).toEqual({
+        atTimeout: [],
+        late: ['resume_output', 'state:speaking'],
+      });
+    });
+
+    it('with no final even twice the timeout after the speech, a backchannel heard in it resumes the reply', () => {
+      expect(lateFinalLine('okay')).toEqual({ atTimeout: [], late: ['resume_output', 'state:speaking'] });
+    });
+
+    it('with no final and no backchannel heard (a "stop" misheard), it is a barge-in, only later', () => {
+      expect(lateFinalLine('that')).toEqual({ atTimeout: [], late: ['interrupt', 'state:listening'] });
+    });
+
     it("the caller's voice found only after the speech outlasted the limit does not take back its barge-in", () => {
       const m = audible();
       m.handle({ type: 'user_speech_start', atMs: 2000 });

@@ -30,9 +30,15 @@ interface Nearest {
   cost: number;
 }
 
-/** The name of `names` (most common first) nearest to `letters`, the more common one on a tie. */
-function nearest(letters: string, names: readonly string[]): Nearest | undefined {
-  const limit = Math.max(1, letters.length * MISHEARD_SHARE);
+/**
+ * The name of `names` (most common first) nearest to `letters`, the more common one on a tie; at most `limit`
+ * mishearings away (by default a letter in four).
+ */
+function nearest(
+  letters: string,
+  names: readonly string[],
+  limit = Math.max(1, letters.length * MISHEARD_SHARE),
+): Nearest | undefined {
   let best: Nearest | undefined;
   for (const name of names) {
     if (Math.abs(name.length - letters.length) > limit) continue;
@@ -50,10 +56,9 @@ function nearest(letters: string, names: readonly string[]): Nearest | undefined
  */
 export function nearestKnownName(words: readonly string[]): string[] | undefined {
   const { first, last } = censusNames();
-  const either = [...first, ...last];
   if (words.length === 2) {
-    const [given, family] = [nearest(words[0] as string, first), nearest(words[1] as string, last)];
-    return given && family ? [given.name, family.name] : undefined;
+    const pair = nearestPair(words[0] as string, words[1] as string);
+    return pair?.names;
   }
   if (words.length !== 1) return undefined;
   const letters = words[0] as string;
@@ -61,14 +66,32 @@ export function nearestKnownName(words: readonly string[]): string[] | undefined
   const consider = (names: string[], cost: number) => {
     if (!best || cost < best.cost) best = { names, cost };
   };
-  const alone = nearest(letters, either);
+  const alone = nearest(letters, [...first, ...last]);
   if (alone) consider([alone.name], alone.cost);
   for (let split = SHORTEST_PART; split <= letters.length - SHORTEST_PART; split++) {
-    const given = nearest(letters.slice(0, split), first);
-    const family = given && nearest(letters.slice(split), last);
-    if (given && family) consider([given.name, family.name], given.cost + family.cost);
+    const pair = nearestPair(letters.slice(0, split), letters.slice(split));
+    if (pair) consider(pair.names, pair.cost);
   }
   return best?.names;
+}
+
+/** A part of a two-word name may take more than its own share of mishearings, up to this share of its letters. */
+const MISHEARD_PART_SHARE = 0.4;
+
+/**
+ * The common first and last name nearest to two spelled words. The mishearings allowed are shared by the whole
+ * name (a letter in four of all its letters): the recogniser's errors bunch up ("h" heard as "i t" in "h o w a r d"),
+ * so a word heard cleanly leaves room for the other to be heard worse, up to MISHEARD_PART_SHARE of its letters.
+ */
+function nearestPair(given: string, family: string): { names: string[]; cost: number } | undefined {
+  const { first, last } = censusNames();
+  const budget = Math.max(1, (given.length + family.length) * MISHEARD_SHARE);
+  const partLimit = (letters: string, left: number) =>
+    Math.min(left, Math.max(1, letters.length * MISHEARD_PART_SHARE));
+  const firstName = nearest(given, first, partLimit(given, budget));
+  const lastName = firstName && nearest(family, last, partLimit(family, budget - firstName.cost));
+  if (!firstName || !lastName) return undefined;
+  return { names: [firstName.name, lastName.name], cost: firstName.cost + lastName.cost };
 }
 
 let ranks: { first: Map<string, number>; last: Map<string, number> } | undefined;

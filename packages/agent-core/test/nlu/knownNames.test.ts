@@ -7,6 +7,12 @@ describe('nearestKnownName', () => {
     expect(nearestKnownName(['williamrogers'])).toEqual(['william', 'rogers']);
   });
 
+  it('lets one word of the name take more mishearings when the other was heard cleanly', () => {
+    expect(nearestKnownName(['gloria', 'itughes'])).toEqual(['gloria', 'hughes']);
+    expect(nearestKnownName(['timothywort'])).toEqual(['timothy', 'ward']);
+    expect(nearestKnownName(['sarah', 'xqzvk'])).toBeUndefined();
+  });
+
   it('matches letters split at a pause as first and last name', () => {
     expect(nearestKnownName(['denice', 'crawfort'])).toEqual(['denise', 'crawford']);
   });

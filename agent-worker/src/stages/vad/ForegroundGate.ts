@@ -54,9 +54,9 @@ const BACKGROUND_QUANTILE = 0.25;
  */
 const ROOM_MARGIN_DB = 6;
 /**
- * Frames the room's level is taken over (~6 s): in a quiet room the silence before a line stays in it for the
- * line's length, so the caller's own quieter frames in a long line are not the room (2 s took them for it, clean
- * lines of bench:endpoint changed).
+ * Frames the room's level is taken over (~6 s): in a quiet room the silence before a line stays in a quarter of it
+ * through a line of 4 s, so the caller's own quieter frames are not taken for the room (over BACKGROUND_WINDOW_FRAMES
+ * they would be, after 1.5 s of talk).
  */
 const ROOM_WINDOW_FRAMES = 188;
 /**

@@ -124,6 +124,20 @@ describe('ForegroundGate', () => {
     expect(gated.filter((e) => e.type === 'speech_start')[1]?.atMs).toBeGreaterThanOrEqual(4900);
   });
 
+  it('in a quiet room, keeps a 4 s line whole though its soft stretches are 15 dB under its loud ones', () => {
+    // 300 ms loud, 350 ms soft (longer than the VAD's minimum silence), six times, after 1.5 s of silence: the
+    // caller's soft frames are not the room
+    const line = concat(
+      ...Array.from({ length: 6 }, (_, i) => concat(noise(300, 8000, 3 + i), noise(350, 1400, 20 + i))),
+    );
+    const gated = events(
+      new FrameVadStream(hearsAllAsSpeech, TIMING, new ForegroundGate()),
+      concat(silence(1500), line, silence(600)),
+    );
+    expect(gated.map((e) => e.type)).toEqual(['speech_start', 'speech_end']);
+    expect(speechEnd(gated)).toBeGreaterThanOrEqual(5400);
+  });
+
   it('does not start speech again on the background voices that go on after the caller', () => {
     const background = noise(3500, 1000, 3);
     const audio = concat(mix(concat(silence(500), noise(1000, 8000)), background), silence(500));

@@ -94,6 +94,50 @@ describe('ForegroundGate', () => {
     expect(gated.filter((e) => e.type === 'speech_start')).toHaveLength(1);
   });
 
+  it('starts speech on every talk of a stream that begins on speech, its pauses digital silence', () => {
+    // a voice heard alone (a supervisor's looping microphone): 2 s of talk and 0.4 s of silence, nine times
+    const talk = concat(
+      ...Array.from({ length: 9 }, (_, i) => concat(noise(2000, 8000, 3 + i), silence(400))),
+    );
+    const gated = events(new FrameVadStream(hearsAllAsSpeech, TIMING, new ForegroundGate()), talk);
+    const starts = gated.filter((e) => e.type === 'speech_start').map((e) => e.atMs);
+    expect(starts).toHaveLength(9);
+    starts.forEach((atMs, i) => {
+      expect(atMs).toBeLessThanOrEqual(i * 2400 + 150);
+    });
+  });
+
+  it('ends each line at the caller in a room only 15 dB under them through the whole call', () => {
+    // the room from the stream's start to its end, within FOREGROUND_RANGE_DB of the caller's level; two lines
+    const caller = concat(silence(2000), noise(1000, 8000), silence(2000), noise(1000, 8000, 9));
+    const gated = events(
+      new FrameVadStream(hearsAllAsSpeech, TIMING, new ForegroundGate()),
+      mix(caller, noise(8000, 1400, 5)),
+    );
+    const ends = gated.filter((e) => e.type === 'speech_end').map((e) => e.atMs);
+    expect(ends).toHaveLength(2);
+    expect(ends[0]).toBeGreaterThanOrEqual(3000);
+    expect(ends[0]).toBeLessThanOrEqual(3200);
+    expect(ends[1]).toBeGreaterThanOrEqual(6000);
+    expect(ends[1]).toBeLessThanOrEqual(6200);
+    // the second line's speech starts at the caller, not on the room before them
+    expect(gated.filter((e) => e.type === 'speech_start')[1]?.atMs).toBeGreaterThanOrEqual(4900);
+  });
+
+  it('in a quiet room, keeps a 4 s line whole though its soft stretches are 15 dB under its loud ones', () => {
+    // 300 ms loud, 350 ms soft (longer than the VAD's minimum silence), six times, after 1.5 s of silence: the
+    // caller's soft frames are not the room
+    const line = concat(
+      ...Array.from({ length: 6 }, (_, i) => concat(noise(300, 8000, 3 + i), noise(350, 1400, 20 + i))),
+    );
+    const gated = events(
+      new FrameVadStream(hearsAllAsSpeech, TIMING, new ForegroundGate()),
+      concat(silence(1500), line, silence(600)),
+    );
+    expect(gated.map((e) => e.type)).toEqual(['speech_start', 'speech_end']);
+    expect(speechEnd(gated)).toBeGreaterThanOrEqual(5400);
+  });
+
   it('does not start speech again on the background voices that go on after the caller', () => {
     const background = noise(3500, 1000, 3);
     const audio = concat(mix(concat(silence(500), noise(1000, 8000)), background), silence(500));

@@ -1,3 +1,5 @@
+import { LevelWindow } from './LevelWindow.ts';
+
 /**
  * Tells the caller's own speech from quieter speech behind it. Background voices (a room, a café, a TV) sound like
  * speech to a speech model, so after the caller stops the VAD went on hearing "speech" until the background did
@@ -19,6 +21,17 @@
  * usual level for a moment when its talkers pause together, and its louder syllables then stood more than
  * BACKGROUND_MARGIN_DB above that dip, held the caller's speech and started it again after it (bench:endpoint with
  * the babble playing through the call, seeds 2 and 3: turns ended ~1.1 s after the caller, p50).
+ *
+ * The room's level is the BACKGROUND_QUANTILE of a longer window (ROOM_WINDOW_FRAMES, every frame: the caller's
+ * pauses and digital silence included), kept ROOM_CEILING_DB under the caller's speech level. Once the gate heard
+ * ROOM_KNOWN_FRAMES of the stream, a frame within BACKGROUND_MARGIN_DB of it starts no speech (before the caller ever
+ * spoke too), and in speech a frame within ROOM_MARGIN_DB of it is background whatever the caller's level. With a
+ * room only 15 dB under the caller through the whole call, its louder syllables came within FOREGROUND_RANGE_DB of
+ * the caller's level: they started speech before the caller spoke and held it after, and most lines never ended
+ * (bench:endpoint `--bed continuous`, babble 15 dB). A room level learnt from frames outside speech only (session
+ * 10) took a voice heard alone, whose frames it vetoed, for the room, and locked that voice out (a stream that starts
+ * on speech, 2 s talk and 0.4 s silence: no speech start in 20 s); learnt from every frame and kept under the
+ * caller's level, it cannot be the caller's.
  */
 
 const FOREGROUND_RANGE_DB = 16;
@@ -35,17 +48,38 @@ const SMOOTHING_FRAMES = 3;
 const BACKGROUND_WINDOW_FRAMES = 62;
 /** The share of those frames quieter than the background level. */
 const BACKGROUND_QUANTILE = 0.25;
+/**
+ * In speech, how far above the room's level a frame is still the room: its louder syllables (babble 15 dB under the
+ * caller through the whole call, bench:endpoint seed 2: 90% of the room's frames within 6 dB of its quantile).
+ */
+const ROOM_MARGIN_DB = 6;
+/**
+ * Frames the room's level is taken over (~6 s): in a quiet room the silence before a line stays in a quarter of it
+ * through a line of 4 s, so the caller's own quieter frames are not taken for the room (over BACKGROUND_WINDOW_FRAMES
+ * they would be, after 1.5 s of talk).
+ */
+const ROOM_WINDOW_FRAMES = 188;
+/**
+ * How far under the caller's speech level the room's level stays. The caller's level follows their loudest
+ * syllables; babble 15 dB under the caller stays further under it than this.
+ */
+const ROOM_CEILING_DB = 20;
+/**
+ * ~0.5 s of Silero frames: before that the gate knows no room. Longer than the VAD takes to confirm speech, so a
+ * stream that starts on the caller's speech (a supervisor's looping microphone) starts it, and their level keeps the
+ * room's under them from then on.
+ */
+const ROOM_KNOWN_FRAMES = 16;
 /** How fast the speech level falls back (dB per second) when the caller goes on more quietly. */
 const LEVEL_DECAY_DB_PER_S = 1.6;
 const SILENT_DB = -120;
 
 export class ForegroundGate {
   readonly #powers = new Float64Array(SMOOTHING_FRAMES);
-  /** Smoothed levels (dB) of the last BACKGROUND_WINDOW_FRAMES frames, in and out of speech. */
-  readonly #recentDb = new Float64Array(BACKGROUND_WINDOW_FRAMES).fill(SILENT_DB);
-  /** Where #backgroundDb sorts a copy of #recentDb (no allocation per frame). */
-  readonly #sorted = new Float64Array(BACKGROUND_WINDOW_FRAMES);
-  #frames = 0;
+  /** Smoothed levels (dB) of recent frames, in and out of speech. */
+  readonly #recent = new LevelWindow(BACKGROUND_WINDOW_FRAMES);
+  /** The same over the room's longer window. */
+  readonly #room = new LevelWindow(ROOM_WINDOW_FRAMES);
   /** The caller's speech level (dBFS) in their latest speech; undefined before they spoke. */
   #levelDb: number | undefined;
   /** Frames in a row too quiet to be the caller. */
@@ -57,29 +91,32 @@ export class ForegroundGate {
    * would start speech at that level.
    */
   foreground(power: number, frameMs: number, speaking: boolean, speechScore: boolean): boolean {
-    this.#powers[this.#frames % SMOOTHING_FRAMES] = power;
-    const filled = Math.min(this.#frames + 1, SMOOTHING_FRAMES);
+    const frames = this.#room.fed;
+    this.#powers[frames % SMOOTHING_FRAMES] = power;
+    const filled = Math.min(frames + 1, SMOOTHING_FRAMES);
     let sum = 0;
     for (let i = 0; i < filled; i++) sum += this.#powers[i] as number;
     const db = decibels(sum / filled);
-    this.#recentDb[this.#frames % BACKGROUND_WINDOW_FRAMES] = db;
-    this.#frames++;
+    this.#recent.push(db);
+    this.#room.push(db);
     if (!speaking) {
       this.#backgroundFrames = 0;
-      // the room's voices after the caller's speech would start a turn of their own, and hold it as long as they talk
-      return !(speechScore && this.#background(db));
+      // the room's voices would start a turn of their own (before the caller ever spoke too) and hold it as long as
+      // they talk
+      return !(speechScore && (this.#background(db) || this.#atRoomLevel(db, BACKGROUND_MARGIN_DB)));
     }
     if (!speechScore) return true;
     const decayed = (this.#levelDb ?? db) - (LEVEL_DECAY_DB_PER_S * frameMs) / 1000;
     this.#levelDb = Math.max(db, decayed);
-    this.#backgroundFrames = this.#background(db) ? this.#backgroundFrames + 1 : 0;
+    const background = this.#background(db) || this.#atRoomLevel(db, ROOM_MARGIN_DB);
+    this.#backgroundFrames = background ? this.#backgroundFrames + 1 : 0;
     return this.#backgroundFrames < BACKGROUND_FRAMES_TO_END;
   }
 
   reset(): void {
     this.#powers.fill(0);
-    this.#recentDb.fill(SILENT_DB);
-    this.#frames = 0;
+    this.#recent.reset();
+    this.#room.reset();
     this.#levelDb = undefined;
     this.#backgroundFrames = 0;
   }
@@ -90,17 +127,16 @@ export class ForegroundGate {
     return (
       level !== undefined &&
       db < level - FOREGROUND_RANGE_DB &&
-      db <= this.#backgroundDb() + BACKGROUND_MARGIN_DB
+      db <= (this.#recent.quantile(BACKGROUND_QUANTILE) ?? Number.POSITIVE_INFINITY) + BACKGROUND_MARGIN_DB
     );
   }
 
-  /** The room's background level: the BACKGROUND_QUANTILE of the recent smoothed levels. */
-  #backgroundDb(): number {
-    const seen = Math.min(this.#frames, BACKGROUND_WINDOW_FRAMES);
-    if (seen === 0) return Number.POSITIVE_INFINITY;
-    const levels = this.#sorted.subarray(0, seen);
-    levels.set(this.#recentDb.subarray(0, seen));
-    return levels.sort()[Math.floor(BACKGROUND_QUANTILE * (seen - 1))] as number;
+  /** A frame of this level is within `marginDb` of the room's level (kept under the caller's level). */
+  #atRoomLevel(db: number, marginDb: number): boolean {
+    const heard = this.#room.fed < ROOM_KNOWN_FRAMES ? undefined : this.#room.quantile(BACKGROUND_QUANTILE);
+    if (heard === undefined) return false;
+    const room = this.#levelDb === undefined ? heard : Math.min(heard, this.#levelDb - ROOM_CEILING_DB);
+    return db <= room + marginDb;
   }
 }
 

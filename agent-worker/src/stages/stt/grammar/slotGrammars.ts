@@ -37,10 +37,10 @@ const SPELLING_CARRIERS = ["it's", 'it is', "that's", 'my name is', 'the name is
 const CLOSINGS = ['thanks', 'thank you', 'please'];
 /**
  * How likely a phone number is to come with a hesitation before its digits, and with a closing word after them. As
- * likely as not (as in the other grammars), the grammar let the decoder hear a number's first digit as "um" or its
- * last as "please", and, the count of digits being fixed, make up a digit from the noise of a pause between the
- * digit groups instead ("uh eight one seven ..." for "six one seven ...", "... three oh eight four thanks" for "...
- * three eight four eight"): here one in ten numbers has one, each such word less likely than any one digit.
+ * likely as not (as in the other grammars), the grammar let the decoder hear a number's first digit as "hmm" or its
+ * last as "please" and, the count of digits being fixed, make up another elsewhere ("hmm one two eight five five five
+ * ..." for "two one two five five five ..."): here one in ten numbers has one, each such word less likely than any
+ * one digit. bench:slots seeds 1-3: as many numbers exact, fewer digits wrong.
  */
 const PHONE_OPTIONAL_WORD_SHARE = 0.1;
 

@@ -30,6 +30,17 @@ describe('slot grammars', () => {
       expect(fsgAccepts(grammars.phone, said), said).toBe(false);
   });
 
+  it('makes a hesitation before the digits or a closing word after them less likely than any one digit', () => {
+    const probabilities = (word: string) =>
+      grammars.phone
+        .split('\n')
+        .filter((l) => l.startsWith('TRANSITION') && l.endsWith(` ${word}`))
+        .map((l) => Number(l.split(' ')[3]));
+    const leastDigit = Math.min(...probabilities('five'));
+    for (const optional of ['um', 'er', 'please', 'thanks'])
+      expect(Math.max(...probabilities(optional)), optional).toBeLessThan(leastDigit);
+  });
+
   it('counts the digits the agent asks for', () => {
     const sevenOnly = buildSlotGrammars({ phoneDigitCounts: [7] }).grammars.phone;
     expect(fsgAccepts(sevenOnly, 'five five five one two three four')).toBe(true);

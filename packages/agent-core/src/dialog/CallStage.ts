@@ -87,7 +87,7 @@ export class CallStage {
 
   /**
    * The slot question is about to be asked again about a detail heard in part: the house number of a street heard
-   * without one, or the whole of a phone number heard short.
+   * without one, or the whole of a phone number heard short or too long.
    */
   notePartialDetailPrompt(): void {
     if (this.#stage === 'address' && this.#tracker.customer.address) this.#askedHouseNumber = true;
@@ -146,7 +146,7 @@ export class CallStage {
     const numbered = customer.address !== null && /^\d/.test(customer.address);
     const addressDone = customer.address && (numbered || this.#askedHouseNumber);
     if (this.#stage === 'address' && (addressDone || this.#addressLeft)) this.#stage = 'phone';
-    // A phone number heard short is asked for once more, whole (see isWholePhone).
+    // A phone number heard short or with a digit too many is asked for once more, whole (see isWholePhone).
     const phoneDone = customer.phone && (isWholePhone(customer.phone) || this.#askedWholePhone);
     if (this.#stage === 'phone' && (phoneDone || this.#phoneDeclined)) this.#stage = 'confirm';
     // back at the read-back: its own question asks it again

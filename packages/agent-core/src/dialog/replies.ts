@@ -182,10 +182,14 @@ export function slotQuestion(
       const street = tracker.customer.address;
       return street ? `What's the house number on ${spokenAddress(street)}?` : "What's the delivery address?";
     }
-    case 'phone':
-      return tracker.customer.phone
-        ? `I only caught ${spokenDigits(tracker.customer.phone)}. Could you say the whole phone number, with the area code?`
-        : 'And a phone number, in case the driver needs to reach you?';
+    case 'phone': {
+      const phone = tracker.customer.phone;
+      if (!phone) return 'And a phone number, in case the driver needs to reach you?';
+      const digits = phone.replace(/\D/g, '').length;
+      return digits > 10
+        ? `I heard ${numberToWords(digits)} digits, ${spokenDigits(phone)}. Could you say the phone number again, with the area code?`
+        : `I only caught ${spokenDigits(phone)}. Could you say the whole phone number, with the area code?`;
+    }
     case 'confirm':
       return 'Shall I place the order?';
     case 'done':

@@ -20,6 +20,31 @@ describe('ScriptedDialog phone number', () => {
     expect(replies[5]).toMatch(/^Let me read that back/);
   });
 
+  it('asks again for a phone number heard with a digit too many instead of taking it', async () => {
+    const s = session();
+    const replies = await play(
+      s,
+      ...TO_PHONE,
+      'my number is two zero one two five five five four four four seven',
+      'two one two five five five four four four seven',
+    );
+    expect(replies[4]).toBe(
+      'I heard eleven digits, two zero one two five five five four four four seven. Could you say the phone number again, with the area code?',
+    );
+    expect(s.tracker.customer.phone).toBe('212-555-4447');
+    expect(replies[5]).toContain(
+      'The driver can reach you on two one two, five five five, four four four seven.',
+    );
+  });
+
+  it('takes a number with the country code 1 as whole', async () => {
+    const s = session();
+    const replies = await play(s, ...TO_PHONE, 'one two one two five five five four four four seven');
+    expect(replies[4]).toContain(
+      'The driver can reach you on one, two one two, five five five, four four four seven.',
+    );
+  });
+
   it('reads the phone number back with the order, and takes a correction of it there before placing', async () => {
     const s = session();
     const replies = await play(

@@ -107,6 +107,32 @@ describe('structured answers heard with a grammar beside the slot model (pockets
     expect(exactWithGrammar).toBeGreaterThan(exactAlone);
   }, 180_000);
 
+  it('hears a house number whole where the address model alone lets a number word slip', async () => {
+    const addresses: { said: string; voice: TestVoice; variant: string }[] = [
+      { said: "it's 4618 Walnut Avenue", voice: 'flite', variant: 'slt' },
+      { said: '2175 Maple Street', voice: 'flite', variant: 'rms' },
+      { said: "it's 3906 Sycamore Lane", voice: 'espeak-ng', variant: 'en-us' },
+      { said: '1517 Highland Road', voice: 'flite', variant: 'awb' },
+      { said: "it's 1342 Jefferson Court", voice: 'espeak-ng', variant: 'en-gb' },
+      { said: '2890 Hillside Drive', voice: 'flite', variant: 'kal16' },
+    ];
+    // the same recogniser without the address grammar: the address model's reading alone
+    const withoutAddressGrammar = await PocketSphinxStt.create({ domain: pizzeria, grammarSlots: ['phone'] });
+    const addressOf = (text: string) => nlu.understand(text, 'address').address;
+    let rightWithGrammar = 0;
+    let rightAlone = 0;
+    for (const a of addresses) {
+      const meant = a.said.replace("it's ", '');
+      const pcm = concat(silence(200), await synthesizeSpeech(a.said, a.voice, a.variant), silence(300));
+      const [withGrammar] = await recogniseAll(stt.createStream(), 'address', [pcm]);
+      const [alone] = await recogniseAll(withoutAddressGrammar.createStream(), 'address', [pcm]);
+      if (addressOf(withGrammar?.text ?? '') === meant) rightWithGrammar++;
+      if (addressOf(alone?.text ?? '') === meant) rightAlone++;
+    }
+    withoutAddressGrammar.close();
+    expect(rightWithGrammar).toBeGreaterThan(rightAlone);
+  }, 180_000);
+
   it('an answer off the script at the phone question comes through, without a forced phone number beside it', async () => {
     const said = ['no, remove the coke', 'actually, can I add a garlic bread', 'what time do you close'];
     const audio = await Promise.all(
@@ -123,15 +149,29 @@ describe('structured answers heard with a grammar beside the slot model (pockets
       for (const text of [f.text, ...(f.alternatives ?? [])]) expect(digitsOf(text).length).toBeLessThan(7);
   }, 180_000);
 
+  it('an answer off the script at the address question comes through as itself, not as a street', async () => {
+    const said = ['no, remove the coke', 'what time do you close'];
+    const audio = await Promise.all(
+      said.map(async (text) =>
+        concat(silence(200), await synthesizeSpeech(text, 'flite', 'rms'), silence(300)),
+      ),
+    );
+    const [remove, question] = await recogniseAll(stt.createStream(), 'address', audio);
+    const heardRemove = nlu.understand(remove?.text ?? '', 'address');
+    expect(heardRemove.ops.some((op) => op.kind === 'remove')).toBe(true);
+    expect(heardRemove.address).toBeUndefined();
+    expect(nlu.understand(question?.text ?? '', 'address').address).toBeUndefined();
+  }, 180_000);
+
   it('with the letter and yes/no grammars turned on, reads a spelled name as letters and hears a yes', async () => {
-    const phoneOnlyDictionary = await readFile(stt.model.grammars?.dictionary ?? '', 'utf8');
+    const defaultDictionary = await readFile(stt.model.grammars?.dictionary ?? '', 'utf8');
     const withAll = await PocketSphinxStt.create({
       domain: pizzeria,
       grammarSlots: ['phone', 'name', 'yesno'],
     });
-    // built on the same language models, it writes its grammars apart: the phone-only recogniser's files stay its own
+    // built on the same language models, it writes its grammars apart: the default recogniser's files stay its own
     expect(withAll.model.grammars?.dictionary).not.toBe(stt.model.grammars?.dictionary);
-    expect(await readFile(stt.model.grammars?.dictionary ?? '', 'utf8')).toBe(phoneOnlyDictionary);
+    expect(await readFile(stt.model.grammars?.dictionary ?? '', 'utf8')).toBe(defaultDictionary);
     const [spelled] = await recogniseAll(withAll.createStream(), 'name', [
       concat(silence(200), await synthesizeSpeech('J O H N', 'flite', 'slt'), silence(300)),
     ]);
@@ -146,7 +186,7 @@ describe('structured answers heard with a grammar beside the slot model (pockets
   }, 180_000);
 
   it("runs no grammar where none is turned on: a spelled name is the name model's reading alone", async () => {
-    expect(Object.keys(stt.model.grammars?.files ?? {})).toEqual(['phone', 'open']);
+    expect(Object.keys(stt.model.grammars?.files ?? {})).toEqual(['phone', 'address', 'open']);
     const pcm = concat(silence(200), await synthesizeSpeech('J O H N', 'flite', 'slt'), silence(300));
     const [withDefault] = await recogniseAll(stt.createStream(), 'name', [pcm]);
     const [alone] = await recogniseAll(slotModelOnly(), 'name', [pcm]);

@@ -82,12 +82,39 @@ describe('slot grammars', () => {
     expect(probability(weighted, 'a')).toBeGreaterThan(probability(grammars.name, 'a'));
   });
 
+  it('an address: the house number in full, in pairs or digit by digit, a street name, its kind, an apartment', () => {
+    for (const said of [
+      'four thousand six hundred twenty two willow drive',
+      "it's three thousand two hundred and forty nine pine court",
+      'forty six twenty two oak avenue',
+      'the address is twenty nine oh three cedar boulevard',
+      'seventeen north main street',
+      'one two one seven birch lane apartment twelve',
+      'okay twelve hundred lincoln way',
+      'five eighty spruce road my phone number is four one five five five five one two one two',
+      'four thousand two elm street thanks',
+    ])
+      expect(fsgAccepts(grammars.address, said), said).toBe(true);
+  });
+
+  it('an address grammar takes no other answer, and no number beyond the house number', () => {
+    for (const said of [
+      'no remove the coke',
+      'a large pepperoni pizza',
+      'four thousand six hundred twenty two oak street one two',
+      'oak street four thousand',
+      'four thousand thousand oak street',
+    ])
+      expect(fsgAccepts(grammars.address, said), said).toBe(false);
+  });
+
   it("lists each grammar's words and nothing of the grammar format", () => {
     expect(words.phone).toEqual(
       expect.arrayContaining(['oh', 'zero', 'nine', 'double', 'triple', 'my', 'number']),
     );
     expect(words.name).toEqual(expect.arrayContaining(['a', 'q', 'z', 'double']));
     expect(words.yesno).toEqual(expect.arrayContaining(['yes', 'nope', "that's"]));
+    expect(words.address).toEqual(expect.arrayContaining(['thousand', 'hundred', 'oh', 'street', 'maple']));
     for (const list of Object.values(words)) for (const w of list) expect(w).toMatch(/^[a-z']+$/);
   });
 });

@@ -1,15 +1,17 @@
 import type { SttExpectation } from '@voiceroom/agent-core/stages';
 import { normalizeTranscript } from '../lm/normalize.ts';
 import { HESITATIONS, YES_NO_ANSWERS } from '../lm/slotCorpus.ts';
+import { addressGrammar } from './addressGrammar.ts';
 import { FsgBuilder } from './fsgBuilder.ts';
+import { close, digits, intro } from './grammarParts.ts';
 
 /**
  * The slots whose answers are constrained enough for a grammar: a phone number said digit by digit, a name spelled
- * letter by letter (asked for at the name question) and yes/no. A grammar decoder runs beside the slot model's
+ * letter by letter (asked for at the name question), yes/no and a street address (addressGrammar.ts). A grammar decoder runs beside the slot model's
  * decoder only while the agent waits for one of these (see ParallelGrammar).
  */
-export type GrammarSlot = Extract<SttExpectation, 'phone' | 'name' | 'yesno'>;
-export const GRAMMAR_SLOTS: readonly GrammarSlot[] = ['phone', 'name', 'yesno'];
+export type GrammarSlot = Extract<SttExpectation, 'phone' | 'name' | 'yesno' | 'address'>;
+export const GRAMMAR_SLOTS: readonly GrammarSlot[] = ['phone', 'name', 'yesno', 'address'];
 
 export interface SlotGrammarOptions {
   /** How many digits a phone number has (default 7 and 10, North American; 10 also after a country code "one"). */
@@ -28,13 +30,9 @@ export interface SlotGrammars {
   words: Record<GrammarSlot, string[]>;
 }
 
-const DIGITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz'.split('');
-/** What callers put before an answer: a word that acknowledges the question, then a phrase naming the answer. */
-const ACKNOWLEDGEMENTS = ['sure', 'okay', 'yeah', 'yes', 'alright', 'so'];
 const PHONE_CARRIERS = ['my number is', 'my phone number is', 'the number is', "it's", 'it is', 'that is'];
 const SPELLING_CARRIERS = ["it's", 'it is', "that's", 'my name is', 'the name is', 'first name', 'last name'];
-const CLOSINGS = ['thanks', 'thank you', 'please'];
 /**
  * How likely a phone number is to come with a hesitation before its digits, and with a closing word after them. As
  * likely as not (as in the other grammars), the grammar let the decoder hear a number's first digit as "hmm" or its
@@ -55,14 +53,21 @@ export function buildSlotGrammars(options: SlotGrammarOptions = {}): SlotGrammar
     phone: phoneGrammar(options.phoneDigitCounts ?? [7, 10]),
     name: spellingGrammar(options.spellingExamples ?? []),
     yesno: yesNoGrammar(),
+    address: addressGrammar(),
   };
   return {
     grammars: {
       phone: built.phone.toText('phone'),
       name: built.name.toText('spelled'),
       yesno: built.yesno.toText('yesno'),
+      address: built.address.toText('address'),
     },
-    words: { phone: built.phone.words(), name: built.name.words(), yesno: built.yesno.words() },
+    words: {
+      phone: built.phone.words(),
+      name: built.name.words(),
+      yesno: built.yesno.words(),
+      address: built.address.words(),
+    },
   };
 }
 
@@ -80,25 +85,6 @@ function phoneGrammar(counts: readonly number[]): FsgBuilder {
   }
   close(fsg, closing, PHONE_OPTIONAL_WORD_SHARE);
   return fsg;
-}
-
-/** States: how many digits have been said; a repeated digit said once after "double" or "triple". */
-function digits(fsg: FsgBuilder, from: number, to: number, counts: readonly number[]): void {
-  const said = [from, ...Array.from({ length: Math.max(...counts) }, () => fsg.state())];
-  for (const [n, state] of said.entries()) {
-    for (const [repeat, word] of [
-      [1, undefined],
-      [2, 'double'],
-      [3, 'triple'],
-    ] as const) {
-      const next = said[n + repeat];
-      if (next === undefined) continue;
-      const digitFrom = word ? fsg.state() : state;
-      if (word) fsg.arc(state, digitFrom, word);
-      for (const digit of ['oh', ...DIGITS]) fsg.arc(digitFrom, next, digit);
-    }
-    if (counts.includes(n)) fsg.arc(state, to, undefined);
-  }
 }
 
 /**
@@ -153,35 +139,4 @@ function yesNoGrammar(): FsgBuilder {
     fsg.phrase(answer, closing, reply);
   close(fsg, closing);
   return fsg;
-}
-
-/**
- * From the start to `to`: optionally an acknowledgement, a carrier phrase, a hesitation (said with probability
- * `hesitationShare`).
- */
-function intro(fsg: FsgBuilder, carriers: readonly string[], to: number, hesitationShare = 0.5): void {
-  const acknowledged = fsg.state();
-  const carried = fsg.state();
-  fsg.arc(fsg.start, acknowledged, undefined, ACKNOWLEDGEMENTS.length);
-  for (const word of ACKNOWLEDGEMENTS) fsg.arc(fsg.start, acknowledged, word);
-  fsg.arc(acknowledged, carried, undefined, carriers.length);
-  for (const carrier of carriers) fsg.phrase(acknowledged, carried, carrier);
-  optionally(fsg, carried, to, HESITATIONS, hesitationShare);
-}
-
-/** From `from` to the final state: optionally a closing word ("thanks"), said with probability `share`. */
-function close(fsg: FsgBuilder, from: number, share = 0.5): void {
-  optionally(fsg, from, fsg.final, CLOSINGS, share);
-}
-
-/** From `from` to `to`: one of `phrases` (together with probability `share`, alike), or nothing. */
-function optionally(
-  fsg: FsgBuilder,
-  from: number,
-  to: number,
-  phrases: readonly string[],
-  share: number,
-): void {
-  fsg.arc(from, to, undefined, (phrases.length * (1 - share)) / share);
-  for (const phrase of phrases) fsg.phrase(from, to, phrase);
 }

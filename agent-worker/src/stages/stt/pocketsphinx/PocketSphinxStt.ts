@@ -21,11 +21,13 @@ const log = createLogger('stt.pocketsphinx');
 export const DEFAULT_POCKETSPHINX_MODEL = '/usr/share/pocketsphinx/model/en-us';
 
 /**
- * Phone numbers only: on bench:slots (issue 13) the digit grammar took phone answers from 0.12 to 0.49 of ten digits
- * exact, while the letter grammar lost to the name model's letters (spelled 0.27 -> 0.09: the name model knows
- * which letters follow which in whole names) and the yes/no grammar forced "nah thanks" over a right "right".
+ * Phone numbers and addresses: on bench:slots (issue 13) the digit grammar took phone answers from 0.12 to 0.49 of
+ * ten digits exact, and the address grammar keeps a house number whole where the address model lets a number word
+ * slip ("seventeen" heard "seventy eight"), while the letter grammar lost to the name model's letters (spelled
+ * 0.27 -> 0.09: the name model knows which letters follow which in whole names) and the yes/no grammar forced "nah
+ * thanks" over a right "right".
  */
-export const DEFAULT_GRAMMAR_SLOTS: readonly GrammarSlot[] = ['phone'];
+export const DEFAULT_GRAMMAR_SLOTS: readonly GrammarSlot[] = ['phone', 'address'];
 
 export interface PocketSphinxSttOptions {
   /** Directory with the acoustic model (`en-us/`), `cmudict-en-us.dict` and `en-us.lm.bin`. */

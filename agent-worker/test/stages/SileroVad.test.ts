@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SileroVad } from '../../src/stages/vad/SileroVad.ts';
+import { concat, synthesizeSpeech } from './fixtures/speech.ts';
 
 const TIMING = { threshold: 0.5, minSpeechMs: 120, minSilenceMs: 250, prefixPaddingMs: 200 };
 const SAMPLES_PER_SECOND = 16_000;
@@ -33,6 +34,23 @@ describe('SileroVad', () => {
     const sound = noise(SAMPLES_PER_SECOND / 2, 3_000);
     for (let i = 0; i < 4; i++) stream.push(i % 2 === 0 ? sound : new Int16Array(SAMPLES_PER_SECOND / 4));
     expect(vad.modelRuns).toBe(Math.floor((3 * SAMPLES_PER_SECOND) / 2 / 512));
+    vad.close();
+  });
+
+  it('hears a short answer after the caller listened in silence, whatever its alignment with the model frames', async () => {
+    const earlier = await synthesizeSpeech('no, change the pepperoni to two', 'flite', 'kal');
+    const answer = await synthesizeSpeech('correct', 'flite', 'kal');
+    const vad = new SileroVad(TIMING);
+    const missedAt: number[] = [];
+    // every 32nd of a 512-sample frame: where the answer starts in the model's frames decides how it scores
+    for (let shift = 0; shift < 512; shift += 16) {
+      const stream = vad.createStream();
+      // the caller's earlier line, then 3 s of silence (the agent's reply), then the answer
+      stream.push(concat(earlier, new Int16Array(3 * SAMPLES_PER_SECOND + shift)));
+      const events = stream.push(concat(answer, new Int16Array(SAMPLES_PER_SECOND / 2)));
+      if (!events.some((e) => e.type === 'speech_start')) missedAt.push(shift);
+    }
+    expect(missedAt).toEqual([]);
     vad.close();
   });
 });

@@ -8,8 +8,9 @@ const SWAP_CONNECTORS = new Set(['to', 'for', 'into']);
 /** Words between the connector and the new item: "for three orders of chicken wings", "to a large hawaiian". */
 const MAX_GAP = 4;
 /**
- * With a count before the old item ("change the" heard as "i'd like eight"), only these join a swap, and only these
- * words (with counts and sizes) stand before the new item: "two margheritas for me and a veggie" is two adds.
+ * With a count or a size before the old item ("change the" heard as "i'd like eight", "i'd like a medium"), only
+ * these join a swap, and only these words (with counts and sizes) stand before the new item: "two margheritas for me
+ * and a veggie" is two adds.
  */
 const COUNTED_CONNECTORS = new Set(['to', 'into']);
 const COUNTED_GAP_WORDS = new Set(['a', 'an', 'the', 'order', 'orders', 'of']);
@@ -19,9 +20,10 @@ const COUNTED_GAP_WORDS = new Set(['a', 'an', 'the', 'order', 'orders', 'of']);
  * as "i want the margherita for a hawaiian": an item already on the order, named again without changing it and
  * followed by "to" or "for" and another item, is a change whose verb the recogniser lost. Read as adds, the old item
  * stays and the caller has to take it off again; read as a swap, its line becomes the new item (its count kept).
- * The verb lost as a count ("change the margherita to a medium veggie" heard as "i'd like eight margherita pizza to
- * a medium veggie pizza") is a swap too when "to" or "into" joins the two items closely: read as a new count, it was
- * checked with the caller, refused, and heard the same way again.
+ * The verb lost as a count or a size ("change the margherita to a medium veggie" heard as "i'd like eight margherita
+ * pizza to a medium veggie pizza", or "i'd like a medium margherita pizza to ...") is a swap too when "to" or "into"
+ * joins the two items closely: read as adds, the count was checked with the caller, refused, and heard the same way
+ * again; the size became a second margherita line the caller had to take off.
  */
 export function swapWithLostVerb(u: Understanding, matcher: MenuMatcher, order: Order): Understanding {
   const [first, second, ...rest] = u.ops;
@@ -29,7 +31,7 @@ export function swapWithLostVerb(u: Understanding, matcher: MenuMatcher, order: 
     return u;
   if (!order.lines.some((l) => l.name === first.name)) return u;
   const counted = !leavesUnchanged(order, first);
-  if (counted && !first.explicitQuantity) return u;
+  if (counted && !first.explicitQuantity && first.size === null) return u;
   const mentions = matcher.findItems(u.words);
   const old = mentions.find((m) => m.item.name === first.name);
   const wanted = mentions.find((m) => m.item.name === second.name);

@@ -1,23 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CallTracker, type Expectation } from '../../src/nlu/index.ts';
-import { pizzeria } from './pizzeria.ts';
-
-const config = pizzeria();
-
-function orderAfter(...utterances: Array<string | [Expectation, string]>) {
-  const tracker = new CallTracker({
-    menu: config.menu,
-    knowledge: config.knowledge,
-    handoffKeywords: config.handoff.keywords,
-  });
-  for (const u of utterances) {
-    const [expecting, text] = typeof u === 'string' ? (['order', u] as const) : u;
-    tracker.hear(text, expecting);
-  }
-  return tracker;
-}
-
-const lines = (tracker: CallTracker) => tracker.order.lines.map((l) => [l.name, l.size, l.quantity]);
+import { lines, orderAfter } from './trackerAfter.ts';
 
 describe('CallTracker: answers to a detail question', () => {
   it('asked for the address, a change that names no item does not touch the order (a misheard "boulevard")', () => {
@@ -212,58 +194,6 @@ describe('CallTracker: corrections', () => {
     expect(lines(orderAfter('a coke', 'change it to a lemonade'))).toEqual([['lemonade', null, 1]]);
     expect(lines(orderAfter('a large hawaiian', 'make it for delivery'))).toEqual([
       ['hawaiian pizza', 'large', 1],
-    ]);
-  });
-
-  it('reads an ordered item named again, then "to" or "for" another item, as a swap whose verb was lost', () => {
-    expect(lines(orderAfter('two cokes', 'and a coke to a caesar salad'))).toEqual([
-      ['caesar salad', null, 2],
-    ]);
-    expect(
-      lines(orderAfter('a medium margherita pizza', 'i want the margherita for a large hawaiian')),
-    ).toEqual([['hawaiian pizza', 'large', 1]]);
-    expect(lines(orderAfter('a lemonade', 'take the lemonade for three orders of chicken wings'))).toEqual([
-      ['chicken wings', null, 3],
-    ]);
-  });
-
-  it('reads an ordered item named again with a count, then "to" and another item, as a swap whose verb was lost', () => {
-    expect(
-      lines(
-        orderAfter('a large margherita pizza', "i'd like eight margherita pizza to a medium veggie pizza"),
-      ),
-    ).toEqual([['veggie pizza', 'medium', 1]]);
-    expect(lines(orderAfter('two cokes', 'eleven cokes into two lemonades'))).toEqual([
-      ['lemonade', null, 2],
-    ]);
-  });
-
-  it('keeps a count before an ordered item as adds when other words join it to the next item', () => {
-    expect(
-      lines(orderAfter('a margherita pizza', 'two margheritas for me and a veggie for my wife')),
-    ).toEqual([
-      ['margherita pizza', null, 2],
-      ['veggie pizza', null, 1],
-    ]);
-    expect(lines(orderAfter('a coke', 'three cokes to go and a caesar salad'))).toEqual([
-      ['coke', null, 3],
-      ['caesar salad', null, 1],
-    ]);
-  });
-
-  it('keeps both items when the first is not on the order or its line changes, or no "to" or "for" joins them', () => {
-    expect(lines(orderAfter('a lemonade', 'a coke to a caesar salad'))).toEqual([
-      ['lemonade', null, 1],
-      ['coke', null, 1],
-      ['caesar salad', null, 1],
-    ]);
-    expect(lines(orderAfter('a coke', 'three cokes for a caesar salad'))).toEqual([
-      ['coke', null, 3],
-      ['caesar salad', null, 1],
-    ]);
-    expect(lines(orderAfter('a coke', 'a coke and a caesar salad'))).toEqual([
-      ['coke', null, 1],
-      ['caesar salad', null, 1],
     ]);
   });
 

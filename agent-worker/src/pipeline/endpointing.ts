@@ -155,6 +155,10 @@ export function completeness(text: string, expecting?: SttExpectation): Complete
   if (expecting === 'order' && words.every(isNumberPart)) return 'incomplete';
   if (COMPLETE_ANSWERS.some((p) => p.test(normal)) || CLOSING.test(normal)) return 'complete';
   if (expecting !== undefined && DETAIL_QUESTIONS.has(expecting)) return 'incomplete';
+  // Asked for the order or a yes or no, one word that is not a whole answer has not said it yet: mostly a hesitation
+  // the recogniser made into a word of its model ("um ... also two pepperoni" heard "tom | also ...", "uh ... that'll
+  // be all" as "bob | that will be all": bench:robustness seed 2, 3 of 5 cut-offs).
+  if ((expecting === 'order' || expecting === 'yesno') && words.length === 1) return 'incomplete';
   // Asked for a phone number, digits short of a whole one: the rest follows after a pause between groups (which the
   // recogniser may have made into other words).
   if (expecting === 'phone' && words.some(isNumberPart)) return 'incomplete';

@@ -66,6 +66,16 @@ describe('endpointing policy', () => {
     expect(endpointingDelayMs('three', bounds, 'size')).toBe(300);
   });
 
+  it('asked for the order or a yes or no, waits longest after one word that is not a whole answer', () => {
+    for (const expecting of ['order', 'yesno'] as const) {
+      expect(endpointingDelayMs('tom', bounds, expecting)).toBe(1000);
+      expect(endpointingDelayMs('pepperoni', bounds, expecting)).toBe(1000);
+    }
+    expect(endpointingDelayMs('correct', bounds, 'yesno')).toBe(200);
+    expect(endpointingDelayMs('a pepperoni', bounds, 'order')).toBe(300);
+    expect(endpointingDelayMs('large', bounds, 'size')).toBe(300);
+  });
+
   it.each(['sorry i', "yes i'd", "i'll"])(
     'waits longest after %j: a subject with its verb to come',
     (text) => {

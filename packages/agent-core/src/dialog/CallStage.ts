@@ -1,6 +1,12 @@
-import type { CallTracker, Expectation, Understanding } from '../nlu/index.ts';
+import {
+  type CallTracker,
+  type Expectation,
+  isWholePhoneNumber,
+  phoneDigits,
+  type Understanding,
+} from '../nlu/index.ts';
 import type { NameRepair } from './NameRepair.ts';
-import { declinesPhone, isWholePhone, type Stage } from './scriptedFacts.ts';
+import { declinesPhone, type Stage } from './scriptedFacts.ts';
 
 /**
  * Where a scripted call is: the slot being filled (order, name, address, phone, the read-back, done), moved on when
@@ -146,8 +152,9 @@ export class CallStage {
     const numbered = customer.address !== null && /^\d/.test(customer.address);
     const addressDone = customer.address && (numbered || this.#askedHouseNumber);
     if (this.#stage === 'address' && (addressDone || this.#addressLeft)) this.#stage = 'phone';
-    // A phone number heard short or with a digit too many is asked for once more, whole (see isWholePhone).
-    const phoneDone = customer.phone && (isWholePhone(customer.phone) || this.#askedWholePhone);
+    // A phone number heard short or with a digit too many is asked for once more, whole (see isWholePhoneNumber).
+    const phoneDone =
+      customer.phone && (isWholePhoneNumber(phoneDigits(customer.phone)) || this.#askedWholePhone);
     if (this.#stage === 'phone' && (phoneDone || this.#phoneDeclined)) this.#stage = 'confirm';
     // back at the read-back: its own question asks it again
     if (this.#stage !== 'order') this.#readBackInDoubt = false;

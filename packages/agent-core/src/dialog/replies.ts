@@ -6,6 +6,7 @@ import {
   numberToWords,
   type Order,
   type OrderLine,
+  phoneDigits,
   priceToWords,
   type SmallTalk,
   type Understanding,
@@ -185,7 +186,7 @@ export function slotQuestion(
     case 'phone': {
       const phone = tracker.customer.phone;
       if (!phone) return 'And a phone number, in case the driver needs to reach you?';
-      const digits = phone.replace(/\D/g, '').length;
+      const digits = phoneDigits(phone).length;
       return digits > 10
         ? `I heard ${numberToWords(digits)} digits, ${spokenDigits(phone)}. Could you say the phone number again, with the area code?`
         : `I only caught ${spokenDigits(phone)}. Could you say the whole phone number, with the area code?`;

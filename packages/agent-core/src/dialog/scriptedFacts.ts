@@ -44,16 +44,6 @@ export const CONFIRM_NAME_BELOW = 0.1;
 /** The caller would rather not give a phone number. */
 const SKIP = ['skip', 'rather not', 'no phone', 'dont have', 'not needed', 'no need'];
 
-/**
- * A North American phone number with its area code, as the agent's digit grammar reads them: ten digits, or eleven
- * after the country code 1. Fewer is a number the recogniser heard in part (a digit lost, or a word between the
- * digits breaking the run) or a local one the driver cannot dial from every phone.
- */
-export function isWholePhone(phone: string): boolean {
-  const digits = phone.replace(/\D/g, '');
-  return digits.length === 10 || (digits.length === 11 && digits.startsWith('1'));
-}
-
 export function declinesPhone(u: Understanding): boolean {
   return u.no || hasAnyPhrase(u.words, SKIP);
 }

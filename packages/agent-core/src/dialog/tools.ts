@@ -1,6 +1,6 @@
 import type { AgentConfig } from '@voiceroom/protocol';
 import { z } from 'zod';
-import { MenuMatcher, normWords } from '../nlu/index.ts';
+import { MenuMatcher, normWords, phoneDigits } from '../nlu/index.ts';
 import type { ToolDefinition } from '../stages/types.ts';
 
 /** A placed order as the order-lookup tool reports it. */
@@ -27,11 +27,12 @@ export class InMemoryOrderLookup implements OrderLookup {
   }
 
   async find(query: { orderId?: string; phone?: string }): Promise<OrderSummary | undefined> {
-    const digits = (s: string) => s.replace(/\D/g, '');
     return this.#orders.find(
       (o) =>
         (query.orderId !== undefined && o.id.toLowerCase() === query.orderId.toLowerCase()) ||
-        (query.phone !== undefined && o.phone !== undefined && digits(o.phone) === digits(query.phone)),
+        (query.phone !== undefined &&
+          o.phone !== undefined &&
+          phoneDigits(o.phone) === phoneDigits(query.phone)),
     );
   }
 }

@@ -224,6 +224,20 @@ export function findPhone(
   return undefined;
 }
 
+/** The digits of a phone number as written or stored ("415-555-0142" -> "4155550142"); "" for none. */
+export function phoneDigits(phone: string | null | undefined): string {
+  return (phone ?? '').replace(/\D/g, '');
+}
+
+/**
+ * A North American phone number with its area code, as the agent's digit grammar reads them: ten digits, or eleven
+ * after the country code 1. Fewer is a number heard in part (a digit lost, or a word between the digits breaking
+ * the run) or a local one the driver cannot dial from every phone; more is a number misheard.
+ */
+export function isWholePhoneNumber(digits: string): boolean {
+  return digits.length === 10 || (digits.length === 11 && digits.startsWith('1'));
+}
+
 export function formatPhone(digits: string): string {
   if (digits.length === 10) return `${digits.slice(0, 3)}-${digits.slice(3, 6)}-${digits.slice(6)}`;
   if (digits.length === 11 && digits.startsWith('1')) return `1-${formatPhone(digits.slice(1))}`;

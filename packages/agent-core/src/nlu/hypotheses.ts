@@ -1,4 +1,4 @@
-import { streetName } from './customer.ts';
+import { isWholePhoneNumber, phoneDigits, streetName } from './customer.ts';
 import { singular } from './fuzzy.ts';
 import { normWords } from './text.ts';
 import type { Expectation, Nlu, Understanding } from './understand.ts';
@@ -33,8 +33,8 @@ export function answerQuality(u: Understanding, expecting: Expectation): 0 | 1 |
   if (!answersExpectation(u, expecting)) return 0;
   switch (expecting) {
     case 'phone': {
-      const digits = (u.phone ?? '').replace(/\D/g, '').length;
-      return digits === 7 || digits === 10 || (digits === 11 && u.phone?.startsWith('1')) ? 2 : 1;
+      const digits = phoneDigits(u.phone);
+      return digits.length === 7 || isWholePhoneNumber(digits) ? 2 : 1;
     }
     case 'address':
       return /^\d/.test(u.address ?? '') ? 2 : 1;

@@ -7,7 +7,15 @@ export {
   type TrackerOptions,
 } from './CallTracker.ts';
 export { type CensusNames, censusNames } from './censusNames.ts';
-export { findAddress, findEmail, findName, findPhone, formatPhone } from './customer.ts';
+export {
+  findAddress,
+  findEmail,
+  findName,
+  findPhone,
+  formatPhone,
+  isWholePhoneNumber,
+  phoneDigits,
+} from './customer.ts';
 export { editDistance, matchWord, singular } from './fuzzy.ts';
 export {
   answerQuality,

@@ -1,11 +1,8 @@
-import { formatPhone } from './customer.ts';
+import { phoneDigits as digitsOf, formatPhone, isWholePhoneNumber as whole } from './customer.ts';
 import { parseDigitRun } from './numbers.ts';
 
 /** A digit group callers pause after ("five one two, ..."): three digits or more. */
 const GROUP_MIN = 3;
-
-const digitsOf = (phone: string | null) => (phone ?? '').replace(/\D/g, '');
-const whole = (digits: string) => digits.length === 10 || (digits.length === 11 && digits.startsWith('1'));
 
 /**
  * The phone number after an answer to the phone question, when the caller says it in groups over several turns (a

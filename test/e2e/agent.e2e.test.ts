@@ -22,6 +22,7 @@ import { scoreFalseInterruption } from '../../bench/voiceScoring.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import {
   type CallBrowser,
+  inPage,
   launchCallBrowser,
   makeSpeechWav,
   pollUntil,
@@ -44,7 +45,7 @@ const said: Record<string, { startT: number; endT: number }> = {};
 const finals = (speaker: 'agent' | 'customer') => transcripts.filter((t) => t.speaker === speaker && t.final);
 const agentPackets = async () => agentPacketTimes(await readAudioProbe(caller.page));
 const within = (times: number[], from: number, to: number) => times.filter((t) => t > from && t <= to);
-const pageNow = () => caller.page.evaluate(() => performance.now());
+const pageNow = () => inPage('reading the page clock', () => caller.page.evaluate(() => performance.now()));
 const until = <T>(read: () => T | Promise<T>, accept: (value: T) => boolean, what: string) =>
   pollUntil(async () => read(), accept, { timeoutMs: WAIT_MS, intervalMs: 50, what });
 const stateCount = (state: AgentState) => states.filter((s) => s.state === state).length;

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import type { TranscriptEvent } from '@voiceroom/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../helpers/app.ts';
-import { type CallBrowser, makeSpeechWav, pollUntil, readInboundAudio } from '../helpers/browser.ts';
+import { type CallBrowser, inPage, makeSpeechWav, pollUntil, readInboundAudio } from '../helpers/browser.ts';
 import { type CallScene, startCallScene, startCustomerCall } from '../helpers/callScene.ts';
 import { signInConsole } from '../helpers/consoleUsers.ts';
 
@@ -25,43 +25,49 @@ const transcripts: TranscriptEvent[] = [];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const customerTrackRoles = () =>
-  customer.page.evaluate(() => {
-    const room = (window as unknown as { voiceRoomCall: { room: PageRoom | null } }).voiceRoomCall.room;
-    return [...(room?.remoteTracks.values() ?? [])].map((t) => t.participant.role ?? 'unlisted');
-  });
+  inPage("reading the customer's remote tracks", () =>
+    customer.page.evaluate(() => {
+      const room = (window as unknown as { voiceRoomCall: { room: PageRoom | null } }).voiceRoomCall.room;
+      return [...(room?.remoteTracks.values() ?? [])].map((t) => t.participant.role ?? 'unlisted');
+    }),
+  );
 
 const customerParticipantRoles = () =>
-  customer.page.evaluate(() => {
-    const w = window as unknown as {
-      voiceRoomCall: { room: { participants: Map<string, { role?: string }> } | null };
-    };
-    return [...(w.voiceRoomCall.room?.participants.values() ?? [])].map((p) => p.role ?? 'unlisted');
-  });
+  inPage("reading the customer's participants", () =>
+    customer.page.evaluate(() => {
+      const w = window as unknown as {
+        voiceRoomCall: { room: { participants: Map<string, { role?: string }> } | null };
+      };
+      return [...(w.voiceRoomCall.room?.participants.values() ?? [])].map((p) => p.role ?? 'unlisted');
+    }),
+  );
 
 /** What the customer has received from each role so far: packets and audio energy (inbound-rtp of its track). */
 const customerAudioByRole = () =>
-  customer.page.evaluate(async () => {
-    const w = window as unknown as {
-      voiceRoomCall: { room: PageRoom | null };
-      __voiceRoomPeerConnections?: RTCPeerConnection[];
-    };
-    const byRole: Record<string, { packets: number; energy: number }> = {};
-    for (const remote of w.voiceRoomCall.room?.remoteTracks.values() ?? []) {
-      const role = remote.participant.role ?? 'unlisted';
-      const sum = byRole[role] ?? { packets: 0, energy: 0 };
-      byRole[role] = sum;
-      for (const pc of w.__voiceRoomPeerConnections ?? []) {
-        if (pc.connectionState === 'closed' || !pc.getReceivers().some((r) => r.track === remote.track))
-          continue;
-        (await pc.getStats(remote.track)).forEach((s: Record<string, unknown>) => {
-          if (s.type !== 'inbound-rtp') return;
-          sum.packets += Number(s.packetsReceived ?? 0);
-          sum.energy += Number(s.totalAudioEnergy ?? 0);
-        });
+  inPage("reading the customer's audio by role", () =>
+    customer.page.evaluate(async () => {
+      const w = window as unknown as {
+        voiceRoomCall: { room: PageRoom | null };
+        __voiceRoomPeerConnections?: RTCPeerConnection[];
+      };
+      const byRole: Record<string, { packets: number; energy: number }> = {};
+      for (const remote of w.voiceRoomCall.room?.remoteTracks.values() ?? []) {
+        const role = remote.participant.role ?? 'unlisted';
+        const sum = byRole[role] ?? { packets: 0, energy: 0 };
+        byRole[role] = sum;
+        for (const pc of w.__voiceRoomPeerConnections ?? []) {
+          if (pc.connectionState === 'closed' || !pc.getReceivers().some((r) => r.track === remote.track))
+            continue;
+          (await pc.getStats(remote.track)).forEach((s: Record<string, unknown>) => {
+            if (s.type !== 'inbound-rtp') return;
+            sum.packets += Number(s.packetsReceived ?? 0);
+            sum.energy += Number(s.totalAudioEnergy ?? 0);
+          });
+        }
       }
-    }
-    return byRole;
-  });
+      return byRole;
+    }),
+  );
 
 beforeAll(async () => {
   scene = await startCallScene({
@@ -126,9 +132,6 @@ describe('agent console', () => {
     expect(await console.isDisabled('#mode-barge')).toBe(true);
     expect(await console.getAttribute('#mode-listen', 'aria-pressed')).toBe('true');
 
-    const agentSegmentsBefore = new Set(
-      transcripts.filter((t) => t.speaker === 'agent').map((t) => t.segmentId),
-    );
     await console.fill('#hint-text', 'Offer the customer a free garlic bread.');
     await console.click('#hint button[type="submit"]');
     await pollUntil(
@@ -138,6 +141,11 @@ describe('agent console', () => {
         timeoutMs: 10_000,
         what: 'the hint to be accepted',
       },
+    );
+    // A reply the AI had begun before the hint was in (its customer's looping microphone keeps it talking) is not the
+    // one the hint is for: the segments seen by now are not the next reply.
+    const agentSegmentsBefore = new Set(
+      transcripts.filter((t) => t.speaker === 'agent').map((t) => t.segmentId),
     );
     // the AI's next reply (its first new utterance once the hint is in) opens with the offer
     const nextReply = await pollUntil(

@@ -18,6 +18,7 @@ import type { RunningProcess } from '../../server/test/helpers/childProcess.ts';
 import { startAgentWorkerProcess } from '../helpers/agentWorkerProcess.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { type CallBrowser, launchCallBrowser, makeSpeechWav, pollUntil } from '../helpers/browser.ts';
+import { withCleanup } from '../helpers/deadline.ts';
 import {
   GREETING,
   killWorkerMidCall,
@@ -99,7 +100,7 @@ describe('an agent worker killed mid-call', () => {
   it("keeps the order given before the kill: the call's extraction has it", async () => {
     app.server.registry.get(run.roomId)?.close('customer_hung_up');
     const orm = await openOrm(app.server.config.db);
-    try {
+    await withCleanup(async () => {
       const items = await pollUntil(
         () =>
           orm.em.fork().execute<{ name: string; size: string | null; quantity: number }[]>(
@@ -117,8 +118,6 @@ describe('an agent worker killed mid-call', () => {
         [run.roomId, GREETING],
       );
       expect(Number(greetings?.n)).toBe(1);
-    } finally {
-      await orm.close(true);
-    }
+    }, [{ what: 'closing the database connection', ms: 10_000, run: () => orm.close(true) }]);
   }, 60_000);
 });

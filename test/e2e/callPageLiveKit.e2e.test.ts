@@ -15,16 +15,20 @@ import type { RecordedEvent } from '../../sdk-js/test/harness/harness.ts';
 import { type MediaServer, startMediaServer } from '../../server/test/helpers/mediaServer.ts';
 import {
   type CallBrowser,
+  inPage,
   launchCallBrowser,
   makeSpeechWav,
   pollUntil,
   readInboundAudio,
 } from '../helpers/browser.ts';
 import { buildClientPage, buildPage, pageFiles } from '../helpers/clientPage.ts';
+import { step } from '../helpers/deadline.ts';
 import { startLiveKitNode, type TestLiveKit } from '../helpers/livekit.ts';
 
 const HARNESS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../sdk-js/test/harness');
 const WAIT_MS = 15_000;
+/** Joining or signing in from the page (a connect, a login) under load. */
+const SIGN_IN_MS = 20_000;
 
 type HarnessWindow = {
   sdk: typeof import('../../sdk-js/src/index.ts');
@@ -77,7 +81,10 @@ function routes(clientDir: string, harnessDir: string): RequestListener {
   };
 }
 
-const staffEvents = () => staff.page.evaluate(() => (window as unknown as HarnessWindow).roomEvents);
+const staffEvents = () =>
+  inPage("reading the staff harness's room events", () =>
+    staff.page.evaluate(() => (window as unknown as HarnessWindow).roomEvents),
+  );
 const staffSees = (event: string, match: Record<string, unknown>, what: string) =>
   pollUntil(
     staffEvents,
@@ -128,14 +135,16 @@ describe('customer call page on LiveKit', () => {
         metadata: { role: 'human_agent', name: 'Agent' },
       }),
     };
-    await staff.page.evaluate(
-      async ({ url, token, media }) => {
-        const w = window as unknown as HarnessWindow;
-        w.room = await w.sdk.connect(url, token, { media });
-        w.record(w.room);
-        await w.room.publishMicrophone();
-      },
-      { url: server.url, token: staffToken, media: staffMedia },
+    await step('the staff harness to join and publish', SIGN_IN_MS, () =>
+      staff.page.evaluate(
+        async ({ url, token, media }) => {
+          const w = window as unknown as HarnessWindow;
+          w.room = await w.sdk.connect(url, token, { media });
+          w.record(w.room);
+          await w.room.publishMicrophone();
+        },
+        { url: server.url, token: staffToken, media: staffMedia },
+      ),
     );
 
     await caller.page.goto(server.url);

@@ -13,11 +13,14 @@ import { TokenService } from '../../server/src/auth/TokenService.ts';
 import { REPO_ROOT } from '../../server/src/config.ts';
 import { DEFAULT_SEED_PASSWORD } from '../../server/src/db/seed.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { type CallBrowser, launchCallBrowser, makeSpeechWav } from '../helpers/browser.ts';
+import { type CallBrowser, inPage, launchCallBrowser, makeSpeechWav } from '../helpers/browser.ts';
 import { buildPage } from '../helpers/clientPage.ts';
 import { seedConsoleUsers } from '../helpers/consoleUsers.ts';
+import { step } from '../helpers/deadline.ts';
 
 const HARNESS = path.join(REPO_ROOT, 'client', 'test', 'harness');
+/** Signing in from the page (a login) under load. */
+const SIGN_IN_MS = 20_000;
 
 let workDir: string;
 let app: TestApp;
@@ -43,62 +46,69 @@ afterAll(async () => {
 /** Opens the harness page and signs the demo agent in through its ConsoleApi. */
 async function signInHarness(page: Page) {
   await page.goto(`${app.url}/`);
-  return page.evaluate(
-    async ({ email, password }) => {
-      const { ConsoleApi } = (window as unknown as { harness: { ConsoleApi: new () => HarnessApi } }).harness;
-      return new ConsoleApi().login(email, password);
-    },
-    { email: 'agent@voiceroom.local', password: DEFAULT_SEED_PASSWORD },
+  return step('signing in on the harness', SIGN_IN_MS, () =>
+    page.evaluate(
+      async ({ email, password }) => {
+        const { ConsoleApi } = (window as unknown as { harness: { ConsoleApi: new () => HarnessApi } })
+          .harness;
+        return new ConsoleApi().login(email, password);
+      },
+      { email: 'agent@voiceroom.local', password: DEFAULT_SEED_PASSWORD },
+    ),
   );
 }
 
 /** Saves `token` as the console session's access token, as if the page had signed in with it. */
 const replaceAccessToken = (page: Page, token: string) =>
-  page.evaluate((accessToken) => {
-    const key = 'voiceroom.console.session';
-    const session = JSON.parse(sessionStorage.getItem(key) ?? '{}');
-    sessionStorage.setItem(key, JSON.stringify({ ...session, accessToken }));
-  }, token);
+  inPage('replacing the access token', () =>
+    page.evaluate((accessToken) => {
+      const key = 'voiceroom.console.session';
+      const session = JSON.parse(sessionStorage.getItem(key) ?? '{}');
+      sessionStorage.setItem(key, JSON.stringify({ ...session, accessToken }));
+    }, token),
+  );
 
 describe('console session', () => {
   it('renews a refused access token once for several concurrent requests and stays signed in', async () => {
     await browser.page.goto(`${app.url}/`);
-    const outcome = await browser.page.evaluate(
-      async ({ email, password }) => {
-        type Api = {
-          user: { email: string } | null;
-          login(email: string, password: string): Promise<unknown>;
-          accessToken(): Promise<string>;
-          calls(filter: { page: number; pageSize: number; status?: string }): Promise<{ total: number }>;
-        };
-        const { ConsoleApi } = (window as unknown as { harness: { ConsoleApi: new () => Api } }).harness;
-        await new ConsoleApi().login(email, password);
-        // What a page reload finds after the access token expired: a token the server refuses.
-        const key = 'voiceroom.console.session';
-        const saved = JSON.parse(sessionStorage.getItem(key) ?? '{}');
-        sessionStorage.setItem(key, JSON.stringify({ ...saved, accessToken: 'expired-access-token' }));
-        const api = new ConsoleApi();
-        const settled = await Promise.allSettled([
-          // The console channel's token: unreadable, so renewed first (sharing the one refresh).
-          api.accessToken().then((token) => {
-            if (token === 'expired-access-token') throw { code: 'not_renewed' };
-          }),
-          api.calls({ page: 1, pageSize: 5, status: 'active' }),
-          api.calls({ page: 1, pageSize: 5 }),
-        ]);
-        const later = await api.calls({ page: 1, pageSize: 5 }).then(
-          () => 'ok',
-          (error: { code?: string }) => error.code ?? 'failed',
-        );
-        return {
-          settled: settled.map((s) =>
-            s.status === 'fulfilled' ? 'ok' : (s.reason as { code?: string }).code,
-          ),
-          later,
-          user: api.user?.email ?? null,
-        };
-      },
-      { email: 'agent@voiceroom.local', password: DEFAULT_SEED_PASSWORD },
+    const outcome = await step('concurrent requests with a refused token', SIGN_IN_MS, () =>
+      browser.page.evaluate(
+        async ({ email, password }) => {
+          type Api = {
+            user: { email: string } | null;
+            login(email: string, password: string): Promise<unknown>;
+            accessToken(): Promise<string>;
+            calls(filter: { page: number; pageSize: number; status?: string }): Promise<{ total: number }>;
+          };
+          const { ConsoleApi } = (window as unknown as { harness: { ConsoleApi: new () => Api } }).harness;
+          await new ConsoleApi().login(email, password);
+          // What a page reload finds after the access token expired: a token the server refuses.
+          const key = 'voiceroom.console.session';
+          const saved = JSON.parse(sessionStorage.getItem(key) ?? '{}');
+          sessionStorage.setItem(key, JSON.stringify({ ...saved, accessToken: 'expired-access-token' }));
+          const api = new ConsoleApi();
+          const settled = await Promise.allSettled([
+            // The console channel's token: unreadable, so renewed first (sharing the one refresh).
+            api.accessToken().then((token) => {
+              if (token === 'expired-access-token') throw { code: 'not_renewed' };
+            }),
+            api.calls({ page: 1, pageSize: 5, status: 'active' }),
+            api.calls({ page: 1, pageSize: 5 }),
+          ]);
+          const later = await api.calls({ page: 1, pageSize: 5 }).then(
+            () => 'ok',
+            (error: { code?: string }) => error.code ?? 'failed',
+          );
+          return {
+            settled: settled.map((s) =>
+              s.status === 'fulfilled' ? 'ok' : (s.reason as { code?: string }).code,
+            ),
+            later,
+            user: api.user?.email ?? null,
+          };
+        },
+        { email: 'agent@voiceroom.local', password: DEFAULT_SEED_PASSWORD },
+      ),
     );
     expect(outcome).toEqual({ settled: ['ok', 'ok', 'ok'], later: 'ok', user: 'agent@voiceroom.local' });
   }, 60_000);
@@ -114,43 +124,47 @@ describe('console session', () => {
     }).issueAccessToken(user);
     const issuedAt = Date.now();
     await replaceAccessToken(page, shortLived.token);
-    await page.evaluate(async () => {
-      const { ConsoleApi, SocketDataSource } = (
-        window as unknown as {
-          harness: { ConsoleApi: new () => unknown; SocketDataSource: HarnessSourceClass };
-        }
-      ).harness;
-      const source = new SocketDataSource(new ConsoleApi(), location.origin);
-      const w = window as unknown as { feed: { source: HarnessSource; errors: string[]; calls: number } };
-      w.feed = { source, errors: [], calls: 0 };
-      source.on('calls', () => {
-        w.feed.calls++;
-      });
-      source.on('error', ({ error }) =>
-        w.feed.errors.push((error as { code?: string }).code ?? String(error)),
-      );
-      source.start();
-    });
+    await inPage('starting the console feed', () =>
+      page.evaluate(async () => {
+        const { ConsoleApi, SocketDataSource } = (
+          window as unknown as {
+            harness: { ConsoleApi: new () => unknown; SocketDataSource: HarnessSourceClass };
+          }
+        ).harness;
+        const source = new SocketDataSource(new ConsoleApi(), location.origin);
+        const w = window as unknown as { feed: { source: HarnessSource; errors: string[]; calls: number } };
+        w.feed = { source, errors: [], calls: 0 };
+        source.on('calls', () => {
+          w.feed.calls++;
+        });
+        source.on('error', ({ error }) =>
+          w.feed.errors.push((error as { code?: string }).code ?? String(error)),
+        );
+        source.start();
+      }),
+    );
     await page.waitForFunction(() => (window as unknown as { feed: { calls: number } }).feed.calls > 0);
     await new Promise((resolve) =>
       setTimeout(resolve, Math.max(0, issuedAt + ttlS * 1000 + 500 - Date.now())),
     );
 
-    const after = await page.evaluate(async () => {
-      const { feed } = window as unknown as { feed: { source: HarnessSource; errors: string[] } };
-      const outcome = await feed.source.setAvailability('busy').then(
-        () => 'ok',
-        (error: { code?: string }) => error.code ?? 'failed',
-      );
-      const session = JSON.parse(sessionStorage.getItem('voiceroom.console.session') ?? '{}');
-      feed.source.stop();
-      return {
-        outcome,
-        availability: feed.source.availability,
-        errors: feed.errors,
-        token: session.accessToken,
-      };
-    });
+    const after = await inPage("the console's requests after the renewal", () =>
+      page.evaluate(async () => {
+        const { feed } = window as unknown as { feed: { source: HarnessSource; errors: string[] } };
+        const outcome = await feed.source.setAvailability('busy').then(
+          () => 'ok',
+          (error: { code?: string }) => error.code ?? 'failed',
+        );
+        const session = JSON.parse(sessionStorage.getItem('voiceroom.console.session') ?? '{}');
+        feed.source.stop();
+        return {
+          outcome,
+          availability: feed.source.availability,
+          errors: feed.errors,
+          token: session.accessToken,
+        };
+      }),
+    );
     expect(after).toMatchObject({ outcome: 'ok', availability: 'busy', errors: [] });
     expect(after.token).not.toBe(shortLived.token);
     expect(app.server.console.presence.get(user.id)?.chosen).toBe('busy');
@@ -166,26 +180,28 @@ describe('live console feed', () => {
       .issueAccessToken(user)
       .then((issued) => issued.token);
     await replaceAccessToken(page, forged);
-    const outcome = await page.evaluate(async (token) => {
-      const { ConsoleApi, SocketDataSource } = (
-        window as unknown as {
-          harness: { ConsoleApi: new () => unknown; SocketDataSource: HarnessSourceClass };
-        }
-      ).harness;
-      const source = new SocketDataSource(new ConsoleApi(), location.origin);
-      const errors: string[] = [];
-      source.on('error', ({ error }) => errors.push((error as { code?: string }).code ?? String(error)));
-      const connected = new Promise<string>((resolve) => {
-        source.on('calls', () => resolve('connected'));
-        setTimeout(() => resolve('not connected'), 15_000);
-      });
-      source.start();
-      const result = await connected;
-      source.stop();
-      const renewed =
-        JSON.parse(sessionStorage.getItem('voiceroom.console.session') ?? '{}').accessToken !== token;
-      return { result, errors, renewed };
-    }, forged);
+    const outcome = await step('the console channel to connect after the renewal', 20_000, () =>
+      page.evaluate(async (token) => {
+        const { ConsoleApi, SocketDataSource } = (
+          window as unknown as {
+            harness: { ConsoleApi: new () => unknown; SocketDataSource: HarnessSourceClass };
+          }
+        ).harness;
+        const source = new SocketDataSource(new ConsoleApi(), location.origin);
+        const errors: string[] = [];
+        source.on('error', ({ error }) => errors.push((error as { code?: string }).code ?? String(error)));
+        const connected = new Promise<string>((resolve) => {
+          source.on('calls', () => resolve('connected'));
+          setTimeout(() => resolve('not connected'), 15_000);
+        });
+        source.start();
+        const result = await connected;
+        source.stop();
+        const renewed =
+          JSON.parse(sessionStorage.getItem('voiceroom.console.session') ?? '{}').accessToken !== token;
+        return { result, errors, renewed };
+      }, forged),
+    );
     expect(outcome).toEqual({ result: 'connected', errors: [], renewed: true });
   }, 60_000);
 });

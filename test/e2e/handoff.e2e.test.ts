@@ -17,7 +17,7 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../helpers/app.ts';
-import { type CallBrowser, makeSpeechWav, pollUntil } from '../helpers/browser.ts';
+import { type CallBrowser, inPage, makeSpeechWav, pollUntil } from '../helpers/browser.ts';
 import { type CallScene, startCallScene } from '../helpers/callScene.ts';
 import { signInConsole } from '../helpers/consoleUsers.ts';
 
@@ -38,65 +38,69 @@ type Monitor = {
  * when audio energy last arrived. `handle` names the window object exposing the SDK Room.
  */
 async function monitorAudio(page: Page, handle: 'voiceRoomCall' | 'voiceRoomConsole'): Promise<void> {
-  await page.evaluate((handleName) => {
-    type RemoteTrack = { participant: { role?: string }; track: MediaStreamTrack };
-    const w = window as unknown as Record<string, unknown> & {
-      __voiceRoomPeerConnections?: RTCPeerConnection[];
-      __monitor: Monitor;
-    };
-    const monitor: Monitor = { spokeAt: [], heard: {} };
-    w.__monitor = monitor;
-    const energies = new Map<string, number>();
-    let busy = false;
-    setInterval(async () => {
-      if (busy) return;
-      busy = true;
-      try {
-        const now = Date.now();
-        const room = (w[handleName] as { room: { remoteTracks: Map<string, RemoteTrack> } | null }).room;
-        const roles = new Map<string, string>();
-        for (const remote of room?.remoteTracks.values() ?? [])
-          roles.set(remote.track.id, remote.participant.role ?? 'unlisted');
-        for (const pc of w.__voiceRoomPeerConnections ?? []) {
-          if (pc.connectionState === 'closed') continue;
-          const report = await pc.getStats();
-          report.forEach((s: Record<string, unknown>) => {
-            if (s.type === 'media-source' && s.kind === 'audio') {
-              // Energy sent since the last sample (audioLevel lags: it is smoothed over a window).
+  await inPage('starting the audio monitor', () =>
+    page.evaluate((handleName) => {
+      type RemoteTrack = { participant: { role?: string }; track: MediaStreamTrack };
+      const w = window as unknown as Record<string, unknown> & {
+        __voiceRoomPeerConnections?: RTCPeerConnection[];
+        __monitor: Monitor;
+      };
+      const monitor: Monitor = { spokeAt: [], heard: {} };
+      w.__monitor = monitor;
+      const energies = new Map<string, number>();
+      let busy = false;
+      setInterval(async () => {
+        if (busy) return;
+        busy = true;
+        try {
+          const now = Date.now();
+          const room = (w[handleName] as { room: { remoteTracks: Map<string, RemoteTrack> } | null }).room;
+          const roles = new Map<string, string>();
+          for (const remote of room?.remoteTracks.values() ?? [])
+            roles.set(remote.track.id, remote.participant.role ?? 'unlisted');
+          for (const pc of w.__voiceRoomPeerConnections ?? []) {
+            if (pc.connectionState === 'closed') continue;
+            const report = await pc.getStats();
+            report.forEach((s: Record<string, unknown>) => {
+              if (s.type === 'media-source' && s.kind === 'audio') {
+                // Energy sent since the last sample (audioLevel lags: it is smoothed over a window).
+                const energy = Number(s.totalAudioEnergy ?? 0);
+                const key = `source:${String(s.id)}`;
+                // Louder than a level of 0.02 over the 20 ms.
+                if (energy - (energies.get(key) ?? energy) > 0.02 ** 2 * 0.02) monitor.spokeAt.push(now);
+                energies.set(key, energy);
+              }
+              if (s.type !== 'inbound-rtp' || s.kind !== 'audio') return;
+              const role = roles.get(String(s.trackIdentifier ?? ''));
+              if (!role) return;
               const energy = Number(s.totalAudioEnergy ?? 0);
-              const key = `source:${String(s.id)}`;
-              // Louder than a level of 0.02 over the 20 ms.
-              if (energy - (energies.get(key) ?? energy) > 0.02 ** 2 * 0.02) monitor.spokeAt.push(now);
+              const packets = Number(s.packetsReceived ?? 0);
+              const key = String(s.id);
+              const heard = monitor.heard[role] ?? { at: 0, energy: 0, packetAt: 0 };
+              monitor.heard[role] = heard;
+              // The first sample of a stream is its baseline: only what arrives while sampling counts.
+              const before = energies.get(key) ?? energy;
+              if (energy > before + 1e-7) {
+                heard.at = now;
+                heard.energy += energy - before;
+              }
+              if (packets > (energies.get(`packets:${key}`) ?? packets)) heard.packetAt = now;
               energies.set(key, energy);
-            }
-            if (s.type !== 'inbound-rtp' || s.kind !== 'audio') return;
-            const role = roles.get(String(s.trackIdentifier ?? ''));
-            if (!role) return;
-            const energy = Number(s.totalAudioEnergy ?? 0);
-            const packets = Number(s.packetsReceived ?? 0);
-            const key = String(s.id);
-            const heard = monitor.heard[role] ?? { at: 0, energy: 0, packetAt: 0 };
-            monitor.heard[role] = heard;
-            // The first sample of a stream is its baseline: only what arrives while sampling counts.
-            const before = energies.get(key) ?? energy;
-            if (energy > before + 1e-7) {
-              heard.at = now;
-              heard.energy += energy - before;
-            }
-            if (packets > (energies.get(`packets:${key}`) ?? packets)) heard.packetAt = now;
-            energies.set(key, energy);
-            energies.set(`packets:${key}`, packets);
-          });
+              energies.set(`packets:${key}`, packets);
+            });
+          }
+        } finally {
+          busy = false;
         }
-      } finally {
-        busy = false;
-      }
-    }, 20);
-  }, handle);
+      }, 20);
+    }, handle),
+  );
 }
 
 const readMonitor = (page: Page): Promise<Monitor> =>
-  page.evaluate(() => (window as unknown as { __monitor: Monitor }).__monitor);
+  inPage('reading the audio monitor', () =>
+    page.evaluate(() => (window as unknown as { __monitor: Monitor }).__monitor),
+  );
 
 beforeAll(async () => {
   scene = await startCallScene({
@@ -132,14 +136,16 @@ describe('handoff to a human agent', () => {
     const desk = human.page;
     await signInConsole(desk, app.url, 'agent');
     await desk.waitForSelector('body[data-availability="available"]', { timeout: 15_000 });
-    await desk.evaluate(() => {
-      const w = window as unknown as { __handoffShownAt?: number };
-      const list = document.getElementById('handoffs') as HTMLElement;
-      new MutationObserver(() => {
-        if (w.__handoffShownAt === undefined && list.querySelector('li[data-handoff-id]'))
-          w.__handoffShownAt = Date.now();
-      }).observe(list, { childList: true, subtree: true });
-    });
+    await inPage('watching for the handoff request', () =>
+      desk.evaluate(() => {
+        const w = window as unknown as { __handoffShownAt?: number };
+        const list = document.getElementById('handoffs') as HTMLElement;
+        new MutationObserver(() => {
+          if (w.__handoffShownAt === undefined && list.querySelector('li[data-handoff-id]'))
+            w.__handoffShownAt = Date.now();
+        }).observe(list, { childList: true, subtree: true });
+      }),
+    );
 
     await customer.page.goto(`${app.url}/`);
     await monitorAudio(customer.page, 'voiceRoomCall');
@@ -147,8 +153,8 @@ describe('handoff to a human agent', () => {
     await customer.page.waitForSelector('body[data-call-state="connected"]', { timeout: 20_000 });
 
     const request = await desk.waitForSelector('#handoffs li[data-handoff-id]', { timeout: 60_000 });
-    const shownAt = await desk.evaluate(
-      () => (window as unknown as { __handoffShownAt: number }).__handoffShownAt,
+    const shownAt = await inPage('reading when the handoff request showed', () =>
+      desk.evaluate(() => (window as unknown as { __handoffShownAt: number }).__handoffShownAt),
     );
     const summary = (await request.textContent()) ?? '';
     expect(summary).toContain('caller asked for a human');
@@ -161,12 +167,14 @@ describe('handoff to a human agent', () => {
     process.stdout.write(`handoff shown ${notifyMs} ms after the end of the sentence\n`);
     expect(notifyMs).toBeLessThanOrEqual(3_000);
 
-    const acceptedAt = await desk.evaluate(() => {
-      const accept = document.querySelector<HTMLButtonElement>('#handoffs li[data-handoff-id] button');
-      const at = Date.now();
-      accept?.click();
-      return at;
-    });
+    const acceptedAt = await inPage('the Accept click', () =>
+      desk.evaluate(() => {
+        const accept = document.querySelector<HTMLButtonElement>('#handoffs li[data-handoff-id] button');
+        const at = Date.now();
+        accept?.click();
+        return at;
+      }),
+    );
     await desk.waitForSelector('#mode-takeover[aria-pressed="true"]', { timeout: 20_000 });
     // Only now: sampling the console's stats earlier would load the page the request has to reach in time.
     await monitorAudio(desk, 'voiceRoomConsole');

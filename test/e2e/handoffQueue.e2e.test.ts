@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HandoffRequest } from '../../client/src/console/ConsoleDataSource.ts';
-import { type CallBrowser, launchCallBrowser, makeSpeechWav } from '../helpers/browser.ts';
+import { type CallBrowser, inPage, launchCallBrowser, makeSpeechWav } from '../helpers/browser.ts';
 import { buildPage, pageFiles } from '../helpers/clientPage.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -50,10 +50,12 @@ type HarnessWindow = {
 };
 
 const render = (requests: HandoffRequest[]) =>
-  browser.page.evaluate((list) => {
-    const w = window as unknown as HarnessWindow;
-    w.queue.render(list, (request) => w.accepted.push(request.id));
-  }, requests);
+  inPage('showing the handoff list', () =>
+    browser.page.evaluate((list) => {
+      const w = window as unknown as HarnessWindow;
+      w.queue.render(list, (request) => w.accepted.push(request.id));
+    }, requests),
+  );
 
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(tmpdir(), 'voiceroom-handoff-queue-'));
@@ -79,19 +81,24 @@ describe('handoff queue view', () => {
     const page = browser.page;
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(url);
-    await page.evaluate(() => {
-      const w = window as unknown as HarnessWindow;
-      w.accepted = [];
-      w.oscillators = 0;
-      // Count the chime's tones where the browser makes them.
-      const create = AudioContext.prototype.createOscillator;
-      AudioContext.prototype.createOscillator = function (this: AudioContext) {
-        w.oscillators += 1;
-        return create.call(this);
-      };
-      w.queue = new w.harness.HandoffQueueView();
-    });
-    const oscillators = () => page.evaluate(() => (window as unknown as HarnessWindow).oscillators);
+    await inPage('preparing the harness', () =>
+      page.evaluate(() => {
+        const w = window as unknown as HarnessWindow;
+        w.accepted = [];
+        w.oscillators = 0;
+        // Count the chime's tones where the browser makes them.
+        const create = AudioContext.prototype.createOscillator;
+        AudioContext.prototype.createOscillator = function (this: AudioContext) {
+          w.oscillators += 1;
+          return create.call(this);
+        };
+        w.queue = new w.harness.HandoffQueueView();
+      }),
+    );
+    const oscillators = () =>
+      inPage('reading the alert oscillators', () =>
+        page.evaluate(() => (window as unknown as HarnessWindow).oscillators),
+      );
 
     await render([]);
     expect(await page.getAttribute('#handoffs-section', 'data-alert')).toBe('false');
@@ -112,7 +119,11 @@ describe('handoff queue view', () => {
     await render([REQUEST]);
     expect(await oscillators()).toBe(2);
     await page.click('#handoffs li[data-handoff-id="h1"] button:has-text("Accept")');
-    expect(await page.evaluate(() => (window as unknown as HarnessWindow).accepted)).toEqual(['h1']);
+    expect(
+      await inPage('reading the accepted handoffs', () =>
+        page.evaluate(() => (window as unknown as HarnessWindow).accepted),
+      ),
+    ).toEqual(['h1']);
 
     await render([{ ...REQUEST, takenBy: 'Dana' }]);
     expect(await page.getAttribute('#handoffs-section', 'data-alert')).toBe('false');

@@ -15,6 +15,7 @@ import type { TestApp } from '../helpers/app.ts';
 import { type CallBrowser, makeSpeechWav, pollUntil } from '../helpers/browser.ts';
 import { type CallScene, startCallScene, startCustomerCall } from '../helpers/callScene.ts';
 import { signInConsole } from '../helpers/consoleUsers.ts';
+import { withCleanup } from '../helpers/deadline.ts';
 
 let scene: CallScene;
 let workDir: string;
@@ -111,7 +112,7 @@ describe("a human agent's voice", () => {
     const pcm = decodeRecording(new Uint8Array(await response.arrayBuffer()));
     // The call as the customer had it, from joining to leaving (the agent leaves with the customer).
     const orm = await openOrm(app.server.config.db);
-    try {
+    await withCleanup(async () => {
       const callMs = await pollUntil(
         async () => {
           const [row] = await orm.em.fork().execute<{ ms: string | null }[]>(
@@ -125,9 +126,7 @@ describe("a human agent's voice", () => {
         { timeoutMs: 20_000, what: 'the customer to have left' },
       );
       expect(Math.abs(pcm.length / 48 - Number(callMs))).toBeLessThan(1000);
-    } finally {
-      await orm.close(true);
-    }
+    }, [{ what: 'closing the database connection', ms: 10_000, run: () => orm.close(true) }]);
     expect((await download(await login('agent@voiceroom.local'))).status).toBe(403);
     const [file] = await readdir(path.join(workDir, 'recordings'));
     const stored = await readFile(path.join(workDir, 'recordings', file as string));

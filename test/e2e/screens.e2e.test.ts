@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../server/src/config.ts';
 import type { TestApp } from '../helpers/app.ts';
-import { type CallBrowser, dropWebSockets, makeSpeechWav, pollUntil } from '../helpers/browser.ts';
+import { type CallBrowser, dropWebSockets, inPage, makeSpeechWav, pollUntil } from '../helpers/browser.ts';
 import { type CallScene, startCallScene } from '../helpers/callScene.ts';
 import { signInConsole } from '../helpers/consoleUsers.ts';
 
@@ -38,14 +38,16 @@ const bubbles = (page: Page) =>
 
 /** Turn metrics stored for the live call so far, read with the console's own session. */
 const storedTurnMetrics = () =>
-  supervisor.page.evaluate(async () => {
-    const { accessToken } = JSON.parse(sessionStorage.getItem('voiceroom.console.session') ?? '{}');
-    const get = (url: string) =>
-      fetch(url, { headers: { authorization: `Bearer ${accessToken}` } }).then((r) => r.json());
-    const live = await get('/api/calls?status=active');
-    const call = await get(`/api/calls/${live.items[0].id}`);
-    return call.metrics.turns.length as number;
-  });
+  inPage('reading the stored turn metrics', () =>
+    supervisor.page.evaluate(async () => {
+      const { accessToken } = JSON.parse(sessionStorage.getItem('voiceroom.console.session') ?? '{}');
+      const get = (url: string) =>
+        fetch(url, { headers: { authorization: `Bearer ${accessToken}` } }).then((r) => r.json());
+      const live = await get('/api/calls?status=active');
+      const call = await get(`/api/calls/${live.items[0].id}`);
+      return call.metrics.turns.length as number;
+    }),
+  );
 
 beforeAll(async () => {
   scene = await startCallScene({
@@ -76,7 +78,9 @@ describe('screens', () => {
     await page.focus('#call');
     await page.keyboard.press('Enter');
     await page.waitForSelector('body[data-call-state="connected"]', { timeout: 20_000 });
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('mute');
+    expect(
+      await inPage('reading the focused element', () => page.evaluate(() => document.activeElement?.id)),
+    ).toBe('mute');
 
     // Who we are calling: the AI agent's name from the room's participants.
     const agentName = await pollUntil(
@@ -114,17 +118,21 @@ describe('screens', () => {
     expect(await page.isVisible('#mute')).toBe(true);
     expect(await page.getAttribute('#mute', 'aria-pressed')).toBe('false');
     // Both read in one task of the page: the agent's state may change between two separate reads.
-    const [cue, stateText] = await page.evaluate(() => [
-      document.querySelector('#agent-avatar')?.getAttribute('data-state'),
-      document.querySelector('#agent-state')?.getAttribute('data-state'),
-    ]);
+    const [cue, stateText] = await inPage('reading the call cue', () =>
+      page.evaluate(() => [
+        document.querySelector('#agent-avatar')?.getAttribute('data-state'),
+        document.querySelector('#agent-state')?.getAttribute('data-state'),
+      ]),
+    );
     expect(['listening', 'thinking', 'speaking', 'paused']).toContain(cue);
     expect(stateText).toBe(cue);
     await shoot(page, 'call-laptop');
 
     await page.setViewportSize({ width: 360, height: 740 });
     // Usable at 360 px: nothing wider than the screen, the controls within it.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(
+      await inPage('reading the page width', () => page.evaluate(() => document.documentElement.scrollWidth)),
+    ).toBeLessThanOrEqual(360);
     const leave = await page.locator('#leave').boundingBox();
     expect((leave?.x ?? 0) + (leave?.width ?? 0)).toBeLessThanOrEqual(360);
     await page.click('#mute');
@@ -167,11 +175,13 @@ describe('screens', () => {
     await shoot(page, 'console-live');
 
     // A stale access token is renewed from the refresh cookie: the page stays signed in and keeps working.
-    await page.evaluate(() => {
-      const key = 'voiceroom.console.session';
-      const session = JSON.parse(sessionStorage.getItem(key) ?? '{}');
-      sessionStorage.setItem(key, JSON.stringify({ ...session, accessToken: 'expired.token.value' }));
-    });
+    await inPage('preparing the console page', () =>
+      page.evaluate(() => {
+        const key = 'voiceroom.console.session';
+        const session = JSON.parse(sessionStorage.getItem(key) ?? '{}');
+        sessionStorage.setItem(key, JSON.stringify({ ...session, accessToken: 'expired.token.value' }));
+      }),
+    );
     await page.reload();
     await page.locator('#calls li').first().waitFor({ timeout: 15_000 });
     expect(await page.isVisible('#login')).toBe(false);
@@ -187,7 +197,9 @@ describe('screens', () => {
     expect(await page.isDisabled('#mode-barge')).toBe(true);
     await shoot(page, 'console-call');
     await page.setViewportSize({ width: 360, height: 740 });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(
+      await inPage('reading the page width', () => page.evaluate(() => document.documentElement.scrollWidth)),
+    ).toBeLessThanOrEqual(360);
     await shoot(page, 'console-call-phone');
     await page.setViewportSize({ width: 1280, height: 800 });
     // Keep the call going until the AI has answered a turn, so the detail has latency to show.

@@ -6,11 +6,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RoomRole } from '@voiceroom/protocol';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MediaServer, startMediaServer } from '../../server/test/helpers/mediaServer.ts';
 import {
   type CallBrowser,
   dropWebSockets,
+  inPage,
   launchCallBrowser,
   makeSpeechWav,
   pollUntil,
@@ -18,8 +20,13 @@ import {
   remoteIceUfrags,
 } from '../helpers/browser.ts';
 import { buildClientPage, pageFiles } from '../helpers/clientPage.ts';
+import { step, withCleanup } from '../helpers/deadline.ts';
 
 const HEAR_WITHIN_MS = 10_000;
+/** Closing a page or a media server (socket.io waits for every connection to end): measured well under 1 s. */
+const CLOSE_MS = 5_000;
+/** The rejoin test's own budget: its two closes fit after it within vitest's 90 s. */
+const REJOIN_TEST_MS = 78_000;
 
 let workDir: string;
 let server: MediaServer;
@@ -41,8 +48,8 @@ async function openCall(
   options: { listenOnly?: boolean } = {},
 ) {
   const token = await server.roomToken({ room, role, name: `${role} ${roomCounter}`, ...options });
-  await browser.page.goto(callPageUrl(server, token));
-  await browser.page.click('#call');
+  await inPage(`the ${role} page to load`, () => browser.page.goto(callPageUrl(server, token)));
+  await inPage(`the ${role}'s Call click`, () => browser.page.click('#call'));
   await browser.page.waitForSelector('body[data-call-state="connected"]', { timeout: 20_000 });
 }
 
@@ -71,17 +78,19 @@ function peerIds(room: string): string[] | undefined {
 }
 
 /** Records the SDK's connection states in the page (the page exposes its Room as window.voiceRoomCall.room). */
-async function recordConnectionStates(browser: CallBrowser): Promise<void> {
-  await browser.page.evaluate(() => {
-    const w = window as unknown as {
-      voiceRoomCall: { room: { on(e: string, l: (s: string) => void): void } };
-      connectionStates: string[];
-      loadMarker: string;
-    };
-    w.connectionStates = [];
-    w.loadMarker = 'same-page';
-    w.voiceRoomCall.room.on('connectionStateChanged', (state) => w.connectionStates.push(state));
-  });
+function recordConnectionStates(browser: CallBrowser): Promise<void> {
+  return inPage("recording the page's connection states", () =>
+    browser.page.evaluate(() => {
+      const w = window as unknown as {
+        voiceRoomCall: { room: { on(e: string, l: (s: string) => void): void } };
+        connectionStates: string[];
+        loadMarker: string;
+      };
+      w.connectionStates = [];
+      w.loadMarker = 'same-page';
+      w.voiceRoomCall.room.on('connectionStateChanged', (state) => w.connectionStates.push(state));
+    }),
+  );
 }
 
 const pageState = (browser: CallBrowser) =>
@@ -89,6 +98,13 @@ const pageState = (browser: CallBrowser) =>
     const w = window as unknown as { connectionStates?: string[]; loadMarker?: string };
     return { states: w.connectionStates ?? [], marker: w.loadMarker ?? 'reloaded' };
   });
+
+/** Hangs up on every page (the Leave button). */
+const leave = (...pages: Page[]) =>
+  inPage('the Leave clicks', () => Promise.all(pages.map((page) => page.click('#leave'))));
+
+const statusText = (browser: CallBrowser) =>
+  inPage('reading the call status', () => browser.page.textContent('#status'));
 
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(tmpdir(), 'voiceroom-e2e-'));
@@ -136,7 +152,7 @@ describe('voice room in real browsers', () => {
     );
     expect(listed).toEqual(['You', expect.stringContaining('(agent)')]);
 
-    await Promise.all([caller.page.click('#leave'), agent.page.click('#leave')]);
+    await leave(caller.page, agent.page);
     const after = await pollUntil(
       async () => roomCounts(room),
       (c) => c.transports === 0 && c.producers === 0 && c.consumers === 0,
@@ -150,22 +166,24 @@ describe('voice room in real browsers', () => {
       producers: poolBefore.producers,
       consumers: poolBefore.consumers,
     });
-    expect(await caller.page.textContent('#status')).toBe('You hung up.');
+    expect(await statusText(caller)).toBe('You hung up.');
   }, 60_000);
 
   it('refuses a listen-only participant who tries to publish, while it keeps hearing the room', async () => {
     const room = newRoom();
     await openCall(caller, room, 'customer');
     await openCall(agent, room, 'human_agent', { listenOnly: true });
-    expect(await agent.page.textContent('#status')).toBe('In call, listening only.');
+    expect(await statusText(agent)).toBe('In call, listening only.');
 
-    const refusal = await agent.page.evaluate(() => {
-      const w = window as unknown as { voiceRoomCall: { room: { publishMicrophone(): Promise<unknown> } } };
-      return w.voiceRoomCall.room.publishMicrophone().then(
-        () => ({ code: 'published', message: '' }),
-        (error: { code: string; message: string }) => ({ code: error.code, message: error.message }),
-      );
-    });
+    const refusal = await inPage('a listen-only publish', () =>
+      agent.page.evaluate(() => {
+        const w = window as unknown as { voiceRoomCall: { room: { publishMicrophone(): Promise<unknown> } } };
+        return w.voiceRoomCall.room.publishMicrophone().then(
+          () => ({ code: 'published', message: '' }),
+          (error: { code: string; message: string }) => ({ code: error.code, message: error.message }),
+        );
+      }),
+    );
     expect(refusal.code).toBe('forbidden');
     expect(roomCounts(room).producers).toBe(1);
     const heard = await hearsAudio(agent, 'the listen-only agent to hear the caller');
@@ -173,7 +191,7 @@ describe('voice room in real browsers', () => {
     // Nobody hears the listener: the caller has no consumer.
     expect((await readInboundAudio(caller.page)).streams).toBe(0);
 
-    await Promise.all([caller.page.click('#leave'), agent.page.click('#leave')]);
+    await leave(caller.page, agent.page);
   }, 60_000);
 
   it('resumes audio after the signaling socket drops, with an ICE restart and without a page reload', async () => {
@@ -211,7 +229,7 @@ describe('voice room in real browsers', () => {
     ]);
     expect(roomCounts(room)).toEqual({ peers: 2, transports: 4, producers: 2, consumers: 2 });
 
-    await Promise.all([caller.page.click('#leave'), agent.page.click('#leave')]);
+    await leave(caller.page, agent.page);
   }, 60_000);
 
   it('resumes when the server side loses the connection, keeping the same peers', async () => {
@@ -238,40 +256,53 @@ describe('voice room in real browsers', () => {
     await hearsAudio(agent, 'audio at the agent after the reconnect', base.packetsReceived + 50);
     expect(roomCounts(room)).toEqual({ peers: 2, transports: 4, producers: 2, consumers: 2 });
 
-    await Promise.all([caller.page.click('#leave'), agent.page.click('#leave')]);
+    await leave(caller.page, agent.page);
   }, 60_000);
 
-  it('rejoins from scratch and republishes the microphone when the server already dropped the peer', async () => {
-    const shortGrace = await startMediaServer({
-      reconnectGraceMs: 1_000,
-      emptyRoomGraceMs: 120_000,
-      onRequest: pageFiles(pageDir),
-    });
-    const callerPage = await caller.context.newPage();
+  it('rejoins from scratch and republishes the microphone when the server already dropped the peer', {
+    timeout: REJOIN_TEST_MS + 2 * CLOSE_MS + 2_000,
+  }, async () => {
+    // The whole test is one step, the cleanup bounded after it, both inside vitest's timeout: whatever is slow or
+    // hangs is named (with the steps still running inside it), never the anonymous 90 s timeout.
+    let shortGrace: MediaServer | undefined;
+    let callerPage: Page | undefined;
     let signalingBlocked = false;
-    // While blocked, every new signaling WebSocket is refused, so the outage outlasts the server's grace period.
-    await callerPage.routeWebSocket(/\/socket\.io\//, (ws) => {
-      if (signalingBlocked) ws.close();
-      else ws.connectToServer();
-    });
-    try {
+    const body = async () => {
+      const media = await step('the short-grace media server to start', 20_000, () =>
+        startMediaServer({
+          reconnectGraceMs: 1_000,
+          emptyRoomGraceMs: 120_000,
+          onRequest: pageFiles(pageDir),
+        }),
+      );
+      shortGrace = media;
+      const page = await inPage('a second caller page to open', () => caller.context.newPage());
+      callerPage = page;
+      // While blocked, every new signaling WebSocket is refused, so the outage outlasts the server's grace period.
+      await inPage('the signaling route to be installed', () =>
+        page.routeWebSocket(/\/socket\.io\//, (ws) => {
+          if (signalingBlocked) ws.close();
+          else ws.connectToServer();
+        }),
+      );
       const room = newRoom();
-      const token = (role: RoomRole) => shortGrace.roomToken({ room, role, name: role });
-      await callerPage.goto(callPageUrl(shortGrace, await token('customer')));
-      await agent.page.goto(callPageUrl(shortGrace, await token('human_agent')));
-      await Promise.all([callerPage.click('#call'), agent.page.click('#call')]);
-      const callerView: CallBrowser = { ...caller, page: callerPage };
+      const token = (role: RoomRole) => media.roomToken({ room, role, name: role });
+      const [callerToken, agentToken] = await Promise.all([token('customer'), token('human_agent')]);
+      await inPage('the caller page to load', () => page.goto(callPageUrl(media, callerToken)));
+      await inPage('the agent page to load', () => agent.page.goto(callPageUrl(media, agentToken)));
+      await inPage('the Call clicks', () => Promise.all([page.click('#call'), agent.page.click('#call')]));
+      const callerView: CallBrowser = { ...caller, page };
       await Promise.all([
         hearsAudio(callerView, 'first audio at the caller'),
         hearsAudio(agent, 'first audio'),
       ]);
       await recordConnectionStates(callerView);
-      const serverRoom = shortGrace.registry.get(room);
+      const serverRoom = media.registry.get(room);
       const agentPeer = serverRoom?.peers.find((p) => p.role === 'human_agent')?.id;
       const oldCallerPeer = serverRoom?.peers.find((p) => p.role === 'customer')?.id;
 
       signalingBlocked = true;
-      expect(await dropWebSockets(callerPage)).toBe(1);
+      expect(await dropWebSockets(page)).toBe(1);
       await pollUntil(
         async () => serverRoom?.peers.map((p) => p.id) ?? [],
         (ids) => ids.length === 1 && ids[0] === agentPeer,
@@ -296,10 +327,14 @@ describe('voice room in real browsers', () => {
         hearsAudio(callerView, 'audio at the rejoined caller'),
       ]);
       expect(serverRoom?.stats()).toEqual({ peers: 2, transports: 4, producers: 2, consumers: 2 });
-      await Promise.all([callerPage.click('#leave'), agent.page.click('#leave')]);
-    } finally {
-      await callerPage.close();
-      await shortGrace.close();
-    }
-  }, 90_000);
+      await leave(page, agent.page);
+    };
+    await withCleanup(
+      () => step('the rejoin test', REJOIN_TEST_MS, body),
+      [
+        { what: 'closing the second caller page', ms: CLOSE_MS, run: async () => callerPage?.close() },
+        { what: 'closing the short-grace media server', ms: CLOSE_MS, run: async () => shortGrace?.close() },
+      ],
+    );
+  });
 });

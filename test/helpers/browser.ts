@@ -8,10 +8,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { step } from './deadline.ts';
 
 const run = promisify(execFile);
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** How long one page action (load, click, evaluate, close) may take before a test names it as the hang. */
+const PAGE_STEP_MS = 10_000;
+const CLOSE_BROWSER_MS = 15_000;
+
+/** Runs one page action (an evaluate, a close) under PAGE_STEP_MS, failing with `what` if it never answers. */
+export const inPage = <T>(what: string, run: () => Promise<T>): Promise<T> => step(what, PAGE_STEP_MS, run);
 
 /** Flags measured to work as root on this machine (see ENVIRONMENT.md), plus autoplay for remote audio. */
 export function chromiumFlags(fakeAudioWav: string): string[] {
@@ -93,7 +101,8 @@ export async function launchCallBrowser(options: { fakeAudioWav: string }): Prom
     page,
     consoleLines,
     async close() {
-      await context.close().catch(() => undefined);
+      // a Chromium that does not close in time is left behind rather than holding the test past its hook timeout
+      await step('closing Chromium', CLOSE_BROWSER_MS, () => context.close()).catch(() => undefined);
       await rm(userDataDir, { recursive: true, force: true });
     },
   };
@@ -110,51 +119,66 @@ export interface InboundAudioStats {
 }
 
 /** Reads the page's inbound-rtp audio stats (all open peer connections). */
-export async function readInboundAudio(page: Page): Promise<InboundAudioStats> {
-  return page.evaluate(async () => {
-    const w = window as unknown as { __voiceRoomPeerConnections?: RTCPeerConnection[] };
-    const result = { packetsReceived: 0, bytesReceived: 0, audioLevel: 0, totalAudioEnergy: 0, streams: 0 };
-    for (const pc of w.__voiceRoomPeerConnections ?? []) {
-      if (pc.connectionState === 'closed') continue;
-      const report = await pc.getStats();
-      report.forEach((s: Record<string, unknown>) => {
-        if (s.type !== 'inbound-rtp' || s.kind !== 'audio') return;
-        result.streams += 1;
-        result.packetsReceived += Number(s.packetsReceived ?? 0);
-        result.bytesReceived += Number(s.bytesReceived ?? 0);
-        result.audioLevel = Math.max(result.audioLevel, Number(s.audioLevel ?? 0));
-        result.totalAudioEnergy += Number(s.totalAudioEnergy ?? 0);
-      });
-    }
-    return result;
-  });
+export function readInboundAudio(page: Page): Promise<InboundAudioStats> {
+  return inPage("reading the page's inbound audio stats", () =>
+    page.evaluate(async () => {
+      const w = window as unknown as { __voiceRoomPeerConnections?: RTCPeerConnection[] };
+      const result = { packetsReceived: 0, bytesReceived: 0, audioLevel: 0, totalAudioEnergy: 0, streams: 0 };
+      for (const pc of w.__voiceRoomPeerConnections ?? []) {
+        if (pc.connectionState === 'closed') continue;
+        const report = await pc.getStats();
+        report.forEach((s: Record<string, unknown>) => {
+          if (s.type !== 'inbound-rtp' || s.kind !== 'audio') return;
+          result.streams += 1;
+          result.packetsReceived += Number(s.packetsReceived ?? 0);
+          result.bytesReceived += Number(s.bytesReceived ?? 0);
+          result.audioLevel = Math.max(result.audioLevel, Number(s.audioLevel ?? 0));
+          result.totalAudioEnergy += Number(s.totalAudioEnergy ?? 0);
+        });
+      }
+      return result;
+    }),
+  );
 }
 
 /** Simulates a network cut of signaling: closes every open WebSocket of the page (socket.io then reconnects). */
-export async function dropWebSockets(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const w = window as unknown as { __voiceRoomWebSockets?: WebSocket[] };
-    const open = (w.__voiceRoomWebSockets ?? []).filter((ws) => ws.readyState === WebSocket.OPEN);
-    for (const ws of open) ws.close();
-    return open.length;
-  });
+export function dropWebSockets(page: Page): Promise<number> {
+  return inPage("dropping the page's WebSockets", () =>
+    page.evaluate(() => {
+      const w = window as unknown as { __voiceRoomWebSockets?: WebSocket[] };
+      const open = (w.__voiceRoomWebSockets ?? []).filter((ws) => ws.readyState === WebSocket.OPEN);
+      for (const ws of open) ws.close();
+      return open.length;
+    }),
+  );
 }
 
 /** The ICE username fragments the remote side (mediasoup) gave each open peer connection; they change on ICE restart. */
-export async function remoteIceUfrags(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const w = window as unknown as { __voiceRoomPeerConnections?: RTCPeerConnection[] };
-    return (w.__voiceRoomPeerConnections ?? [])
-      .filter((pc) => pc.connectionState !== 'closed')
-      .map((pc) => /a=ice-ufrag:(\S+)/.exec(pc.remoteDescription?.sdp ?? '')?.[1] ?? '');
-  });
+export function remoteIceUfrags(page: Page): Promise<string[]> {
+  return inPage("reading the page's remote ICE ufrags", () =>
+    page.evaluate(() => {
+      const w = window as unknown as { __voiceRoomPeerConnections?: RTCPeerConnection[] };
+      return (w.__voiceRoomPeerConnections ?? [])
+        .filter((pc) => pc.connectionState !== 'closed')
+        .map((pc) => /a=ice-ufrag:(\S+)/.exec(pc.remoteDescription?.sdp ?? '')?.[1] ?? '');
+    }),
+  );
 }
 
 /**
  * Polls `read` every `intervalMs` until `accept` holds, then returns the accepted value; past `timeoutMs` throws
  * with the last value seen, so a failing test says how far it got.
  */
-export async function pollUntil<T>(
+export function pollUntil<T>(
+  read: () => Promise<T>,
+  accept: (value: T) => boolean,
+  options: { timeoutMs: number; intervalMs?: number; what: string },
+): Promise<T> {
+  // a step of its own too, so a test body bounded as one step names the wait it was in, between reads as well
+  return step(`waiting for ${options.what}`, options.timeoutMs + 2_000, () => poll(read, accept, options));
+}
+
+async function poll<T>(
   read: () => Promise<T>,
   accept: (value: T) => boolean,
   options: { timeoutMs: number; intervalMs?: number; what: string },
@@ -164,7 +188,13 @@ export async function pollUntil<T>(
   let lastError: unknown;
   for (;;) {
     try {
-      last = await read();
+      // a read that hangs (a page.evaluate in a page that stopped answering) ends at the deadline with this wait's name,
+      // not as the test's anonymous timeout
+      last = await step(
+        `a read for ${options.what}`,
+        Math.max(0, deadline - performance.now()) + 1_000,
+        read,
+      );
       if (accept(last)) return last;
     } catch (error) {
       lastError = error;

@@ -290,8 +290,10 @@ describe('who may use the console and the audit log', () => {
     const [agent] = await app.sql<{ id: string; email: string }>(
       "select id, email from users where email = 'agent@voiceroom.local'",
     );
-    const oneSecond = new TokenService({ ...app.server.config.jwt, accessTtlS: 1 });
-    const issued = await oneSecond.issueAccessToken({
+    // JWT expiry has whole-second resolution, so a token of n seconds lives between n - 1 and n seconds: 5 leaves a
+    // loaded machine 4 s to connect and make the first request before it expires.
+    const shortLived = new TokenService({ ...app.server.config.jwt, accessTtlS: 5 });
+    const issued = await shortLived.issueAccessToken({
       id: agent?.id as string,
       email: agent?.email as string,
       role: 'human_agent',
@@ -301,7 +303,8 @@ describe('who may use the console and the audit log', () => {
     expect((await client.request('presence.set', { presence: 'away' })).ok).toBe(true);
     await expect
       .poll(async () => (await client.request('presence.set', { presence: 'available' })).ok, {
-        timeout: 3_000,
+        timeout: 8_000,
+        interval: 250,
       })
       .toBe(false);
     expect(await client.request('presence.set', { presence: 'available' })).toMatchObject({

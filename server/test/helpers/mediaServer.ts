@@ -99,10 +99,13 @@ export async function startMediaServer(options: MediaServerOptions = {}): Promis
       return (await tokens.issueRoomToken({ identity: id, name: name ?? id, room, role, listenOnly })).token;
     },
     async close() {
-      await signaling.close();
+      const closing = signaling.close();
+      // socket.io's close waits for every HTTP connection to end, and a browser's idle or preconnected socket (one that
+      // never sent a request) ends only when the browser drops it: cut them now, as the app's own close does
+      httpServer.closeAllConnections();
+      await closing;
       registry.close();
       pool.close();
-      httpServer.closeAllConnections();
     },
   };
 }

@@ -1,11 +1,13 @@
 import {
   type CallTracker,
+  type Detail,
   type Expectation,
   isWholePhoneNumber,
   phoneDigits,
   type Understanding,
 } from '../nlu/index.ts';
 import type { NameRepair } from './NameRepair.ts';
+import { PHONE_LEFT_OUT } from './replies.ts';
 import { declinesPhone, type Stage } from './scriptedFacts.ts';
 
 /**
@@ -19,9 +21,13 @@ export class CallStage {
   #stage: Stage = 'order';
   /** The caller said the read-back was wrong: the next prompt asks what to change. */
   #reviewing = false;
+  #askedWhatToChange = false;
   #phoneDeclined = false;
   #askedHouseNumber = false;
-  #askedWholePhone = false;
+  /** How often a phone number heard in part was asked for again: whole, then (still too long) digit by digit. */
+  #phoneAsks = 0;
+  /** The phone number had too many digits even said digit by digit: left out (said once, see takePhoneLeftOut). */
+  #phoneLeftOut = false;
   /** The address could not be had: left for the restaurant to confirm (the caller can still give it). */
   #addressLeft = false;
   /**
@@ -39,6 +45,11 @@ export class CallStage {
     return this.#stage;
   }
 
+  /** The last prompt asked what to change in a rejected read-back: the answer still answers the read-back. */
+  get askedWhatToChange(): boolean {
+    return this.#askedWhatToChange;
+  }
+
   /** Goes to `stage`; with `skipFilled`, on past the slots already filled. */
   moveTo(stage: Stage, skipFilled = true): void {
     this.#stage = stage;
@@ -51,6 +62,18 @@ export class CallStage {
     this.#stage = 'order';
     this.#reviewing = true;
     return true;
+  }
+
+  /** A detail the caller corrected is asked for afresh, its question's earlier tries forgotten; on after it as usual. */
+  reopen(detail: Detail): void {
+    this.#stage = detail;
+    this.#reviewing = false;
+    this.#readBackInDoubt = false;
+    if (detail === 'address') this.#askedHouseNumber = false;
+    if (detail === 'phone') {
+      this.#phoneAsks = 0;
+      this.#phoneDeclined = false;
+    }
   }
 
   leaveAddress(): void {
@@ -76,6 +99,9 @@ export class CallStage {
    * change?" answered "nothing" is the read-back failing again, not a new question).
    */
   slotKey(): string {
+    // asked again digit by digit: another question, not the same one failing a third time
+    if (this.#stage === 'phone' && this.#phoneAsks >= 1 && tooManyDigits(this.#tracker.customer.phone))
+      return 'phone:digits';
     if (this.#stage !== 'order') return this.#stage;
     const missing = this.#tracker.order.lineMissingSize;
     if (missing) return `size:${missing.name}`;
@@ -88,6 +114,7 @@ export class CallStage {
     if (this.#stage !== 'order' || !this.#reviewing || !afterProgress) return false;
     if (this.#tracker.order.lineMissingSize) return false;
     this.#reviewing = false;
+    this.#askedWhatToChange = true;
     return true;
   }
 
@@ -97,7 +124,19 @@ export class CallStage {
    */
   notePartialDetailPrompt(): void {
     if (this.#stage === 'address' && this.#tracker.customer.address) this.#askedHouseNumber = true;
-    if (this.#stage === 'phone' && this.#tracker.customer.phone) this.#askedWholePhone = true;
+    if (this.#stage === 'phone' && this.#tracker.customer.phone) this.#phoneAsks++;
+  }
+
+  /** The phone question about to be asked is the digit-by-digit one (see skipFilled). */
+  get asksPhoneByDigit(): boolean {
+    return this.#stage === 'phone' && this.#phoneAsks >= 2;
+  }
+
+  /** What the agent says when the phone number was just left out for too many digits (once). */
+  takePhoneLeftOut(): string[] {
+    const leftOut = this.#phoneLeftOut;
+    this.#phoneLeftOut = false;
+    return leftOut ? [PHONE_LEFT_OUT] : [];
   }
 
   /**
@@ -107,8 +146,10 @@ export class CallStage {
    */
   advance(u: Understanding, expecting?: Expectation): void {
     const from = this.#stage;
+    this.#askedWhatToChange = false;
     const order = this.#tracker.order;
-    const detail = u.name !== undefined || u.address !== undefined || u.phone !== undefined;
+    const detail =
+      u.name !== undefined || u.address !== undefined || u.houseNumber !== undefined || u.phone !== undefined;
     const rejectsReadBack = u.no && u.ops.length === 0 && !detail && expecting !== 'yesno';
     if (this.#stage === 'confirm' && rejectsReadBack) {
       this.#stage = 'order';
@@ -152,11 +193,26 @@ export class CallStage {
     const numbered = customer.address !== null && /^\d/.test(customer.address);
     const addressDone = customer.address && (numbered || this.#askedHouseNumber);
     if (this.#stage === 'address' && (addressDone || this.#addressLeft)) this.#stage = 'phone';
-    // A phone number heard short or with a digit too many is asked for once more, whole (see isWholePhoneNumber).
+    // A phone number heard short or with a digit too many is asked for once more, whole (see isWholePhoneNumber);
+    // one still too long then digit by digit, and left out when that has too many too: a number known wrong is no
+    // number for the driver.
+    const tooLong = tooManyDigits(customer.phone);
+    if (this.#stage === 'phone' && tooLong && this.#phoneAsks >= 2) {
+      this.#tracker.forget('phone');
+      this.#phoneDeclined = true;
+      this.#phoneLeftOut = true;
+    }
     const phoneDone =
-      customer.phone && (isWholePhoneNumber(phoneDigits(customer.phone)) || this.#askedWholePhone);
+      customer.phone &&
+      (isWholePhoneNumber(phoneDigits(customer.phone)) || (this.#phoneAsks >= 1 && !tooLong));
     if (this.#stage === 'phone' && (phoneDone || this.#phoneDeclined)) this.#stage = 'confirm';
     // back at the read-back: its own question asks it again
     if (this.#stage !== 'order') this.#readBackInDoubt = false;
   }
+}
+
+/** More digits than a whole number has: a digit heard twice or a word heard as one. */
+function tooManyDigits(phone: string | null): boolean {
+  const digits = phoneDigits(phone);
+  return digits.length > 10 && !isWholePhoneNumber(digits);
 }

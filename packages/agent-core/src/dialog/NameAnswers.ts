@@ -38,7 +38,7 @@ export class NameAnswers {
     const pending: Pending = {
       accept: () => [],
       reject: () => {
-        this.#tracker.forgetName();
+        this.#tracker.forget('name');
         this.#call.moveTo('name', false);
         if (this.#names.askSpelling()) return ['Sorry about that.'];
         this.#names.skip();
@@ -49,10 +49,13 @@ export class NameAnswers {
     return { question: `Did you say ${name}?`, pending };
   }
 
-  /** The answer to "Could you spell your name?": the name as heard stands; without one the call goes on. */
-  spelled(before: string | null): string[] {
+  /**
+   * The answer to "Could you spell your name?": the name as heard stands (a name held from before, asked to spell
+   * after the caller corrected it twice, included); without one the call goes on.
+   */
+  spelled(): string[] {
     const name = this.#tracker.customer.name;
-    this.#names.spelled(name !== null && name !== before);
+    this.#names.spelled(name !== null);
     if (!this.#names.skipped) return [];
     this.#call.skipFilled();
     return ["Let's go on without the name for now."];

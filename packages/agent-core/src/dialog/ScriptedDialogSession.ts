@@ -9,8 +9,12 @@ import {
 } from '../nlu/index.ts';
 import type { ChatMessage, DialogChunk, DialogSession, DialogTurnInput } from '../stages/index.ts';
 import { CallStage } from './CallStage.ts';
-import { absentRemovalGuess, OrderChecks, UncaughtChanges, withoutRecountedLines } from './changeChecks.ts';
-import { HANDOFFS, UPSET_SCORE } from './handoff.ts';
+import { CoachingHints } from './CoachingHints.ts';
+import { OrderChecks, UncaughtChanges, withoutRecountedLines } from './changeChecks.ts';
+import { DetailCorrections } from './DetailCorrections.ts';
+import { HouseNumberCheck } from './HouseNumberCheck.ts';
+import { handoffHeard } from './handoff.ts';
+import { Misunderstandings } from './Misunderstandings.ts';
 import { NameAnswers } from './NameAnswers.ts';
 import { NameRepair } from './NameRepair.ts';
 import { ReadBackHearing } from './ReadBackHearing.ts';
@@ -23,7 +27,6 @@ import {
   answers,
   categoryQuestion,
   changeNotCaught,
-  hintSentence,
   readBack,
   slotQuestion,
   smallTalkReply,
@@ -49,8 +52,8 @@ import { chooseTurnText } from './turnHypothesis.ts';
 export class ScriptedDialogSession implements DialogSession {
   readonly #config: AgentConfig;
   readonly #tracker: CallTracker;
-  readonly #usedHints = new Set<string>();
-  #misunderstandings = 0;
+  readonly #hints = new CoachingHints();
+  readonly #misunderstandings: Misunderstandings;
   #userTurnsSeen = 0;
   #closed = false;
   readonly #guard = new RepeatGuard();
@@ -68,10 +71,13 @@ export class ScriptedDialogSession implements DialogSession {
   readonly #repairs: RepairPolicy;
   readonly #call: CallStage;
   readonly #nameAnswers: NameAnswers;
+  readonly #houseNumbers: HouseNumberCheck;
+  readonly #corrections: DetailCorrections;
 
   constructor(config: AgentConfig) {
     this.#config = config;
     this.#repairs = new RepairPolicy(config, this.#names);
+    this.#misunderstandings = new Misunderstandings(config.handoff.maxMisunderstandings);
     // the greeting asks for the order
     this.#repairs.asked('order');
     this.#tracker = new CallTracker({
@@ -81,6 +87,8 @@ export class ScriptedDialogSession implements DialogSession {
     });
     this.#call = new CallStage(this.#tracker, this.#names);
     this.#nameAnswers = new NameAnswers(this.#tracker, this.#call, this.#names);
+    this.#houseNumbers = new HouseNumberCheck(this.#tracker, this.#call);
+    this.#corrections = new DetailCorrections(this.#tracker, this.#call, this.#names);
   }
 
   get stage(): Stage {
@@ -178,16 +186,16 @@ export class ScriptedDialogSession implements DialogSession {
   }
 
   #decide(text: string, hints: readonly string[], confidence: number | undefined): Reply {
-    const coaching = hints.filter((h) => !this.#usedHints.has(h));
-    for (const hint of coaching) this.#usedHints.add(hint);
+    const coaching = this.#hints.take(hints);
     const reply = this.#replyTo(text, confidence);
-    if (coaching.length > 0 && !reply.handoff) reply.sentences.unshift(...coaching.map(hintSentence));
+    if (coaching.length > 0 && !reply.handoff) reply.sentences.unshift(...coaching);
     return reply;
   }
 
   #replyTo(text: string, confidence: number | undefined): Reply {
     if (this.#call.current === 'done') return { sentences: [this.#config.goodbye], end: true };
     const stageBefore = this.#call.current;
+    const answersReadBack = stageBefore === 'confirm' || this.#call.askedWhatToChange;
     const customerBefore = { ...this.#tracker.customer };
     const orderBefore = this.#tracker.order.copy();
     const pending = this.#pending;
@@ -200,13 +208,8 @@ export class ScriptedDialogSession implements DialogSession {
     this.#offeredHuman = false;
     const heard = this.#hear(text, expecting);
     const u = heard.understanding;
-    const handoff =
-      u.upset >= UPSET_SCORE
-        ? HANDOFFS.upset
-        : u.wantsHuman || (offeredHuman && u.yes)
-          ? HANDOFFS.asked
-          : undefined;
-    if (handoff) return { sentences: [handoff.text], handoff: handoff.reason };
+    const handoff = handoffHeard(u, offeredHuman);
+    if (handoff) return handoff;
     if (heard.placed) {
       return {
         sentences: ['Great, your order is placed.', ...etaAnswer(this.#config), this.#config.goodbye],
@@ -215,16 +218,20 @@ export class ScriptedDialogSession implements DialogSession {
     }
     if (u.goodbye && heard.touched === 0) return { sentences: [this.#config.goodbye], end: true };
     const spelling =
-      stageBefore === 'name' && this.#names.awaitingSpelling && !pending
-        ? this.#nameAnswers.spelled(customerBefore.name)
-        : [];
+      stageBefore === 'name' && this.#names.awaitingSpelling && !pending ? this.#nameAnswers.spelled() : [];
     const unsure =
-      stageBefore === 'name'
+      (stageBefore === 'name'
         ? this.#nameAnswers.check(customerBefore.name, confidence, this.#hypotheses)
-        : undefined;
+        : undefined) ?? this.#houseNumbers.check(customerBefore.address, this.#hypotheses);
     if (unsure) {
       this.#pending = unsure.pending;
       return { sentences: [unsure.question] };
+    }
+    const corrected = answersReadBack && !pending && heard.touched === 0;
+    const correction = corrected ? this.#corrections.heard(u, customerBefore) : undefined;
+    if (correction) {
+      this.#repairs.reset();
+      return { sentences: [...correction.say, correction.question ?? this.#prompt(true)] };
     }
     const order = this.#tracker.order;
     const check = this.#checks.check(order, orderBefore, confidence, acknowledgeAdded);
@@ -279,18 +286,11 @@ export class ScriptedDialogSession implements DialogSession {
     const detailsChanged = detailsDiffer(customerBefore, this.#tracker.customer);
     const understood =
       sentences.length > 0 || heard.touched > 0 || carriesAnswer(u) || this.#call.current !== stageBefore;
-    if (!understood) {
-      this.#misunderstandings++;
-      // With an order taken, the repair ladder moves the call on to the read-back, where the caller can check and
-      // correct all of it; a person is for a call with nothing to read back, or a read-back that is not answered.
-      const nothingToReadBack = this.#tracker.order.isEmpty || this.#call.current === 'confirm';
-      if (this.#misunderstandings >= this.#config.handoff.maxMisunderstandings && nothingToReadBack) {
-        return {
-          sentences: ["I'm sorry, I'm having trouble understanding. Let me get a person to help you."],
-          handoff: `${this.#misunderstandings} misunderstood turns in a row`,
-        };
-      }
-    } else this.#misunderstandings = 0;
+    const givenUp = this.#misunderstandings.heard(
+      understood,
+      this.#tracker.order.isEmpty || this.#call.current === 'confirm',
+    );
+    if (givenUp) return givenUp;
     if (removal) return { sentences: [...sentences, removal] };
     // A question of our own ("which pizza?") is the prompt already.
     if (category) {
@@ -371,7 +371,8 @@ export class ScriptedDialogSession implements DialogSession {
   #readBack(): string[] {
     this.#readBacks.readsBack();
     this.#checks.readBack();
-    return readBack(this.#tracker.order, this.#tracker.customer, this.#config.menu.currency);
+    const { order, customer } = this.#tracker;
+    return [...this.#call.takePhoneLeftOut(), ...readBack(order, customer, this.#config.menu.currency)];
   }
 
   #prompt(afterProgress: boolean): string {
@@ -382,16 +383,15 @@ export class ScriptedDialogSession implements DialogSession {
     return slotQuestion(this.#call.current, this.#tracker, this.#config, {
       afterProgress,
       spellName: this.#names.awaitingSpelling,
+      phoneByDigit: this.#call.asksPhoneByDigit,
     });
   }
 
-  /** "Did you say remove the coke?" (see removalGuess and absentRemovalGuess). */
+  /** "Did you say remove the coke?" (see UncaughtChanges.guess). */
   #guessRemoval(unchanged: readonly OrderLine[], u: Understanding, before: Order): string | undefined {
-    const order = this.#tracker.order;
     const named = () =>
       this.#hypotheses.map((h) => this.#tracker.nlu.understand(h, 'order').items.map((i) => i.name));
-    const guess =
-      this.#uncaught.removalGuess(unchanged, before, order) ?? absentRemovalGuess(u.ops, named, order);
+    const guess = this.#uncaught.guess(unchanged, u.ops, named, before, this.#tracker.order);
     if (guess) this.#pending = guess.pending;
     return guess?.question;
   }

@@ -116,7 +116,7 @@ export class UncaughtChanges {
   #changed: ReadonlySet<string> = new Set();
 
   /** `unchanged`: the lines this turn named for a change that left them as they were; `before`: the order before it. */
-  removalGuess(
+  #removalGuess(
     unchanged: readonly OrderLine[],
     before: Order,
     order: Order,
@@ -126,6 +126,17 @@ export class UncaughtChanges {
     this.#last = again ? undefined : name;
     this.#changed = changedItems(before, order);
     return again ? removalQuestion(name, order) : undefined;
+  }
+
+  /** The removal to ask about: of a line named again unchanged (#removalGuess), else one not ordered (absentRemovalGuess). */
+  guess(
+    unchanged: readonly OrderLine[],
+    ops: readonly OrderOp[],
+    named: () => readonly (readonly string[])[],
+    before: Order,
+    order: Order,
+  ): { question: string; pending: Pending } | undefined {
+    return this.#removalGuess(unchanged, before, order) ?? absentRemovalGuess(ops, named, order);
   }
 }
 
@@ -158,7 +169,7 @@ function changedItems(before: Order, order: Order): ReadonlySet<string> {
  * say remove the lemonade?") rather than the turn not understood (the same removal misheard again and again).
  * `named`: the menu items each hypothesis names (read only when a removal names an item not ordered).
  */
-export function absentRemovalGuess(
+function absentRemovalGuess(
   ops: readonly OrderOp[],
   named: () => readonly (readonly string[])[],
   order: Order,

@@ -1,6 +1,7 @@
 import type { AgentConfig } from '@voiceroom/protocol';
-import { isGoodbye, negativeSentiment, normWords, wantsHuman } from '../nlu/index.ts';
+import { isGoodbye, negativeSentiment, normWords, type Understanding, wantsHuman } from '../nlu/index.ts';
 import type { DialogChunk } from '../stages/types.ts';
+import type { Reply } from './scriptedFacts.ts';
 
 /**
  * Decisions every model-backed provider takes the same way, without asking the model: a caller who asks for a person
@@ -34,6 +35,17 @@ export function humanRequested(userText: string, config: AgentConfig): DialogChu
     { type: 'text', text: handoff.text },
     { type: 'handoff', reason: handoff.reason },
   ];
+}
+
+/** The scripted dialog's handoff for a caller who sounds upset, asks for a person, or says yes to the offer of one. */
+export function handoffHeard(u: Understanding, offeredHuman: boolean): Reply | undefined {
+  const handoff =
+    u.upset >= UPSET_SCORE
+      ? HANDOFFS.upset
+      : u.wantsHuman || (offeredHuman && u.yes)
+        ? HANDOFFS.asked
+        : undefined;
+  return handoff && { sentences: [handoff.text], handoff: handoff.reason };
 }
 
 export function saysGoodbye(userText: string): boolean {

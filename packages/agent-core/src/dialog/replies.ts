@@ -149,13 +149,26 @@ export function askSize(line: OrderLine, menu: AgentConfig['menu']): string {
 /** "Apt" is for the record; the voice says "apartment". */
 const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 
-/** "555-1234" as "five five five, one two three four". */
-export function spokenDigits(phone: string): string {
-  return phone
-    .split('-')
-    .map((group) => [...group.replace(/\D/g, '')].map((d) => DIGIT_WORDS[Number(d)]).join(' '))
+/** "4622" as "four six two two": digit by digit, so that the caller can follow and correct it. */
+export function spokenDigits(number: string): string {
+  return [...number.replace(/\D/g, '')].map((d) => DIGIT_WORDS[Number(d)]).join(' ');
+}
+
+/**
+ * "555-1234" as "five five five, one two three four": digit by digit in the number's groups. A number heard with a
+ * count no number has ("20125554447") in the groups of a whole one (three, three, four, then the rest), so that a
+ * digit heard twice stands out in its group.
+ */
+export function spokenPhoneNumber(phone: string): string {
+  const groups = phone.includes('-') ? phone.split('-') : wholeNumberGroups(phone.replace(/\D/g, ''));
+  return groups
+    .map(spokenDigits)
     .filter((group) => group.length > 0)
     .join(', ');
+}
+
+function wholeNumberGroups(digits: string): string[] {
+  return [digits.slice(0, 3), digits.slice(3, 6), digits.slice(6, 10), digits.slice(10)];
 }
 
 export function spokenAddress(address: string): string {
@@ -167,7 +180,7 @@ export function slotQuestion(
   stage: 'order' | 'name' | 'address' | 'phone' | 'confirm' | 'done',
   tracker: CallTracker,
   config: Pick<AgentConfig, 'menu' | 'goodbye'>,
-  options: { afterProgress: boolean; spellName: boolean },
+  options: { afterProgress: boolean; spellName: boolean; phoneByDigit: boolean },
 ): string {
   const order = tracker.order;
   switch (stage) {
@@ -186,10 +199,11 @@ export function slotQuestion(
     case 'phone': {
       const phone = tracker.customer.phone;
       if (!phone) return 'And a phone number, in case the driver needs to reach you?';
+      if (options.phoneByDigit) return REPAIR_QUESTIONS.phone;
       const digits = phoneDigits(phone).length;
       return digits > 10
-        ? `I heard ${numberToWords(digits)} digits, ${spokenDigits(phone)}. Could you say the phone number again, with the area code?`
-        : `I only caught ${spokenDigits(phone)}. Could you say the whole phone number, with the area code?`;
+        ? `I heard ${numberToWords(digits)} digits, ${spokenPhoneNumber(phone)}. Could you say the phone number again, with the area code?`
+        : `I only caught ${spokenPhoneNumber(phone)}. Could you say the whole phone number, with the area code?`;
     }
     case 'confirm':
       return 'Shall I place the order?';
@@ -229,11 +243,14 @@ export function readBack(order: Order, customer: Readonly<CustomerDetails>, curr
   const where = customer.address ? `, delivered to ${spokenAddress(customer.address)}` : '';
   return [
     `Let me read that back: ${describeLines(order.lines)}${forWhom}${where}.`,
-    ...(customer.phone ? [`The driver can reach you on ${spokenDigits(customer.phone)}.`] : []),
+    ...(customer.phone ? [`The driver can reach you on ${spokenPhoneNumber(customer.phone)}.`] : []),
     `Your total is ${priceToWords(order.total(), currency)}.`,
     'Shall I place the order?',
   ];
 }
+
+/** Said before the read-back when the phone number had too many digits however it was asked for. */
+export const PHONE_LEFT_OUT = "Sorry, I still couldn't get the whole phone number, so I've left it out.";
 
 /** A co-pilot's coaching hint turned into what the agent says. */
 export function hintSentence(hint: string): string {

@@ -15,9 +15,10 @@ export interface Pending {
   onlyYesKeeps?: true;
   /**
    * How the answer is heard when not as a plain yes or no: "Is that everything for your order?" is answered as
-   * "anything else?" is ("no, that's all" finishes the order too).
+   * "anything else?" is ("no, that's all" finishes the order too); "Did you say four six two two Harbor Road?" as
+   * the address question is ("no, forty six twenty two").
    */
-  heardAs?: 'order';
+  heardAs?: 'order' | 'address';
 }
 
 /** What one caller turn did to the call (see ScriptedDialogSession's #hear). */
@@ -93,7 +94,9 @@ export function etaAnswer(config: AgentConfig): string[] {
 
 /** A detail, a yes or no, or "that's all": the turn answered something even when it changed no order line. */
 export function carriesAnswer(u: Understanding): boolean {
-  return Boolean(u.name || u.address || u.phone || u.email || u.yes || u.no || u.doneOrdering);
+  return Boolean(
+    u.name || u.address || u.houseNumber || u.phone || u.email || u.yes || u.no || u.doneOrdering,
+  );
 }
 
 export function detailsDiffer(a: Readonly<CustomerDetails>, b: Readonly<CustomerDetails>): boolean {

@@ -5,6 +5,7 @@ import {
   type Expectation,
   mostHeardAddress,
   numberLost,
+  withoutRejectedAddress,
 } from '../nlu/index.ts';
 
 /** Longer than this, a yes found only in a lower hypothesis is not taken as the caller's yes to the read-back. */
@@ -16,13 +17,15 @@ const SHORT_ANSWER_WORDS = 3;
  * order and cannot be taken back, so one that only a lower hypothesis heard counts only in a short answer ("us"
  * over "yes") whose best hypothesis asks for no change: in a longer one ("that will be i want eleven" over
  * "absolutely i want eleven"), or over a change ("remove the veggie" over "let one yes"), the caller was most likely
- * saying something else, and the read-back is asked again.
+ * saying something else, and the read-back is asked again. An address correction that hears the address it corrects
+ * again reads the other hypotheses (withoutRejectedAddress).
  */
 export function chooseTurnText(
   tracker: CallTracker,
-  hypotheses: readonly string[],
+  recognised: readonly string[],
   expecting: Expectation,
 ): string {
+  const hypotheses = withoutRejectedAddress(tracker.nlu, recognised, expecting, tracker.customer.address);
   const [best = '', ...alternatives] = hypotheses;
   const agreed = expecting === 'address' ? mostHeardAddress(tracker.nlu, hypotheses) : undefined;
   const chosen = agreed ?? chooseHypothesis(tracker.nlu, best, alternatives, expecting);

@@ -1,10 +1,11 @@
 import type { AgentConfig } from '@voiceroom/protocol';
+import { correctedAddress, houseNumberOf } from './address.ts';
 import { findPhone } from './customer.ts';
 import { isUnsureYes } from './intents.ts';
 import { swapWithLostVerb } from './lostSwap.ts';
-import { parseDigitRun } from './numbers.ts';
+import type { Detail } from './namedDetail.ts';
 import { Order, type OrderLine, type OrderOp, sameLines } from './order.ts';
-import { continuePhone } from './phoneGroups.ts';
+import { continuePhone, correctedGroup } from './phoneGroups.ts';
 import { spelledLastName, spelledWord } from './spelling.ts';
 import { hasAnyPhrase, normWords } from './text.ts';
 import { type Expectation, Nlu, type Understanding } from './understand.ts';
@@ -152,26 +153,34 @@ export class CallTracker {
     this.#confirmedReadBack = undefined;
   }
 
-  /** The caller said the name the agent repeated was wrong: no name until the caller gives it again. */
-  forgetName(): void {
-    this.#customer.name = null;
-    delete this.#stated.name;
+  /** The caller said the house number the agent checked was wrong: the street stands, without a number. */
+  forgetHouseNumber(): void {
+    const held = this.#customer.address;
+    const street = held === null ? undefined : houseNumberOf(held)?.street;
+    if (street) this.#customer.address = street;
+    delete this.#stated.address;
+  }
+
+  /** The caller said the detail the agent repeated was wrong: none until the caller gives it again. */
+  forget(detail: Detail): void {
+    this.#customer[detail] = null;
+    delete this.#stated[detail];
   }
 
   /** Understands one utterance and applies it; returns the understanding and the order lines it touched. */
   hear(text: string, expecting: Expectation): { understanding: Understanding; touched: OrderLine[] } {
+    const { understood, heardAs } = this.#understandAnswer(text, expecting);
     const understanding = this.#phoneAnswer(
-      this.#withSpelledLastName(
-        this.#detailAnswer(this.#referToOffer(this.#understand(text, expecting)), expecting),
-      ),
-      expecting,
+      this.#withSpelledLastName(this.#detailAnswer(this.#referToOffer(understood), heardAs)),
+      heardAs,
     );
     this.#offered = undefined;
     this.#heard++;
     const touched = this.#order.apply(understanding.ops);
     if (understanding.name) this.#customer.name = understanding.name;
-    if (understanding.address) this.#customer.address = understanding.address;
-    else if (expecting === 'address') this.#addHouseNumber(understanding.words);
+    const address = correctedAddress(this.#customer.address, understanding);
+    const addressChanged = address !== undefined && address !== this.#customer.address;
+    if (address) this.#customer.address = address;
     if (understanding.phone) this.#customer.phone = understanding.phone;
     if (understanding.email) this.#customer.email = understanding.email;
     if (
@@ -189,12 +198,13 @@ export class CallTracker {
       delete this.#stated.readBack;
     }
     if (understanding.name) delete this.#stated.name;
-    if (understanding.address) delete this.#stated.address;
+    if (understanding.address || addressChanged) delete this.#stated.address;
     if (understanding.phone) delete this.#stated.phone;
     const meaningful =
       touched.length > 0 ||
       understanding.name ||
       understanding.address ||
+      addressChanged ||
       understanding.phone ||
       understanding.email ||
       understanding.yes ||
@@ -219,30 +229,47 @@ export class CallTracker {
   }
 
   /**
-   * Asked for a name, address or phone, a change that names no item ("... market two large", a misheard
-   * "boulevard") is not taken: it would change the line in focus behind the caller's back. Naming the item
-   * ("make the pepperoni two") still changes it.
+   * Asked for a name, address or phone, or saying it gives one ("no, the address is three thousand two hundred forty
+   * nine market ..."), a change that names no item ("... market two large", a misheard "boulevard") is not taken: it
+   * would change the line in focus behind the caller's back. Naming the item ("make the pepperoni two") still
+   * changes it.
    */
   #detailAnswer(u: Understanding, expecting: Expectation): Understanding {
-    if (expecting !== 'name' && expecting !== 'address' && expecting !== 'phone') return u;
-    const ops = u.ops.filter((o) => o.kind === 'add' || o.kind === 'clear' || o.target.name !== undefined);
+    const detail = expecting === 'name' || expecting === 'address' || expecting === 'phone';
+    if (!detail && u.detail === undefined) return u;
+    const ops = u.ops.filter((o) => o.kind === 'clear' || namesItem(o));
     return ops.length === u.ops.length ? u : { ...u, ops };
   }
 
-  /** Asked for the phone, a digit group continues the number heard short (see continuePhone). */
+  /**
+   * `text` as an answer to `expecting`; asked for the order or the read-back, a turn that says it gives a name or
+   * phone number ("no, the number is ...") is heard as the answer to that question (`heardAs`): its numbers are no
+   * quantities. An address is not: the address question's leniency (a street without its kind) would take a misheard
+   * "... make it three colas" for one.
+   */
+  #understandAnswer(
+    text: string,
+    expecting: Expectation,
+  ): { understood: Understanding; heardAs: Expectation } {
+    const understood = this.#understand(text, expecting);
+    const named = understood.detail;
+    const answers =
+      (expecting === 'order' || expecting === 'confirm') && (named === 'name' || named === 'phone');
+    return answers
+      ? { understood: this.#understand(text, named), heardAs: named }
+      : { understood, heardAs: expecting };
+  }
+
+  /**
+   * A group of the number held corrected by name ("the last four digits are ...", see correctedGroup); else, asked
+   * for the phone, a digit group continues the number heard short (see continuePhone).
+   */
   #phoneAnswer(u: Understanding, expecting: Expectation): Understanding {
+    const group = u.phone ? undefined : correctedGroup(this.#customer.phone, u.words);
+    if (group) return { ...u, phone: group, ops: u.ops.filter(namesItem) };
     if (expecting !== 'phone') return u;
     const phone = continuePhone(this.#customer.phone, u.words) ?? u.phone;
     return phone === u.phone ? u : { ...u, phone };
-  }
-
-  /** "Oak Street" was heard without a house number; asked for the address again, "seventeen" completes it. */
-  #addHouseNumber(words: readonly string[]): void {
-    const street = this.#customer.address;
-    if (!street || /^\d/.test(street)) return;
-    const at = words.findIndex((_, i) => parseDigitRun(words, i) !== undefined);
-    const run = at >= 0 ? parseDigitRun(words, at) : undefined;
-    if (run && run.digits.length <= 6) this.#customer.address = `${run.digits} ${street}`;
   }
 
   /**
@@ -337,6 +364,11 @@ const OFFER_REFERENCES = [
   'ill do that',
   'lets do that',
 ];
+
+/** A change that says which item it is about ("make the pepperoni two"), not one of the line in focus ("make that two"). */
+function namesItem(op: OrderOp): boolean {
+  return op.kind === 'add' || (op.kind !== 'clear' && op.target.name !== undefined);
+}
 
 const CHANGE_WORDS = new Set(['remove', 'change', 'make', 'add', 'instead', 'without', 'swap']);
 

@@ -28,7 +28,9 @@ export function expectationFromAgent(text: string): Expectation {
   if (/\b(size|small|medium|large)\b/.test(lastQuestion) && /\b(what|which)\b/.test(lastQuestion))
     return 'size';
   if (/\bname\b/.test(lastQuestion)) return 'name';
-  if (/\b(address|deliver(ed)? to|where (should|do|can|shall))\b/.test(lastQuestion)) return 'address';
+  // "What's the house number on Oak Street?" asks for the address, not a phone number
+  if (/\b(address|deliver(ed)? to|where (should|do|can|shall)|house number|street)\b/.test(lastQuestion))
+    return 'address';
   if (/\b(phone|number to reach|callback number|contact number|number)\b/.test(lastQuestion)) return 'phone';
   if (
     /\b(confirm|is that (right|correct)|shall i place|should i place|does that sound|sound right|all correct|that correct)\b/.test(

@@ -1,3 +1,4 @@
+export { correctedAddress, findAddress, houseNumberOf } from './address.ts';
 export { checkedPhrase, expectationFromAgent } from './agentQuestions.ts';
 export {
   type AgentStated,
@@ -8,7 +9,6 @@ export {
 } from './CallTracker.ts';
 export { type CensusNames, censusNames } from './censusNames.ts';
 export {
-  findAddress,
   findEmail,
   findName,
   findPhone,
@@ -21,10 +21,12 @@ export {
   answerQuality,
   answersExpectation,
   chooseHypothesis,
+  houseNumberDoubted,
   mostHeardAddress,
   numberLost,
   type RescoredHypothesis,
   rescoreHypotheses,
+  withoutRejectedAddress,
 } from './hypotheses.ts';
 export {
   asksForMenu,
@@ -42,6 +44,7 @@ export {
 export { matchKnowledge } from './knowledge.ts';
 export { commonestSpelling, isCommonName } from './knownNames.ts';
 export { type ItemMention, MenuMatcher, type SizeMention } from './menuMatcher.ts';
+export type { Detail } from './namedDetail.ts';
 export {
   isNumberPart,
   numberToWords,
@@ -54,5 +57,6 @@ export { type LineTarget, Order, type OrderLine, type OrderOp, sameLines } from 
 export { parseOrder } from './orderParser.ts';
 export { negativeSentiment } from './sentiment.ts';
 export { describeLine, describeLines } from './speech.ts';
+export { COMMON_STREET_NAMES, isCommonStreetName } from './streetNames.ts';
 export { normWords, spokenWords, type Token, tokenize } from './text.ts';
 export { type Expectation, Nlu, type NluOptions, type Understanding } from './understand.ts';

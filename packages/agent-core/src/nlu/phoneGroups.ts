@@ -1,5 +1,6 @@
 import { phoneDigits as digitsOf, formatPhone, isWholePhoneNumber as whole } from './customer.ts';
 import { parseDigitRun } from './numbers.ts';
+import { findPhrase } from './text.ts';
 
 /** A digit group callers pause after ("five one two, ..."): three digits or more. */
 const GROUP_MIN = 3;
@@ -39,4 +40,48 @@ export function continuePhone(held: string | null, words: readonly string[]): st
  */
 function startsOver(held: string, run: string): boolean {
   return held.length >= GROUP_MIN && (held.startsWith(run) || run.startsWith(held));
+}
+
+/** How callers name the one group of the number they correct: its first digit's position and its length. */
+const NAMED_GROUPS: readonly { phrases: readonly string[]; from: number; length: number }[] = [
+  { phrases: ['area code'], from: 0, length: 3 },
+  { phrases: ['middle three', 'middle part', 'middle digits', 'middle numbers'], from: 3, length: 3 },
+  {
+    phrases: ['last four', 'last part', 'last digits', 'last numbers', 'ends in', 'ends with', 'ending in'],
+    from: 6,
+    length: 4,
+  },
+];
+
+/**
+ * The whole number `held` with the one group the caller corrected by naming it ("no, the last four digits are zero
+ * one two three", "the area code is five one two"); undefined when the answer names no group, its digits are not
+ * that group's length, or no whole number is held to correct.
+ */
+export function correctedGroup(held: string | null, words: readonly string[]): string | undefined {
+  const digits = digitsOf(held);
+  if (!whole(digits)) return undefined;
+  const country = digits.slice(0, -10);
+  const local = digits.slice(-10);
+  for (const group of NAMED_GROUPS) {
+    for (const phrase of group.phrases) {
+      const at = findPhrase(words, phrase);
+      if (at < 0) continue;
+      const run = runAfter(words, at + phrase.split(' ').length);
+      if (run?.length !== group.length) continue;
+      return formatPhone(
+        `${country}${local.slice(0, group.from)}${run}${local.slice(group.from + group.length)}`,
+      );
+    }
+  }
+  return undefined;
+}
+
+/** The first digit run at or after `from` ("... digits are one two three four": "1234"). */
+function runAfter(words: readonly string[], from: number): string | undefined {
+  for (let i = from; i < words.length; i++) {
+    const run = parseDigitRun(words, i, new Set(['dash', 'hyphen']));
+    if (run) return run.digits;
+  }
+  return undefined;
 }

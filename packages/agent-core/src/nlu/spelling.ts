@@ -1,5 +1,5 @@
 import { editDistance } from './fuzzy.ts';
-import { nearestKnownName } from './knownNames.ts';
+import { nearestKnownName, spellingDistance } from './knownNames.ts';
 import { capitalize, type Token } from './text.ts';
 
 /** A spelled run and the word positions it took (customer.ts's Found, kept here so the two import one way). */
@@ -83,7 +83,25 @@ export function findSpelledName(
   }
   if (!best) return undefined;
   const heard = best.value.filter((p) => p !== '');
-  return { ...best, value: (nearestKnownName(heard) ?? heard).map(capitalize).join(' ') };
+  const name = tokens[best.start - 1]?.norm === 'its' ? withSaidS(heard) : nearestKnown(heard);
+  return { ...best, value: (name?.names ?? heard).map(capitalize).join(' ') };
+}
+
+/** The common name `heard` is nearest to (see nearestKnownName) and how many mishearings away. */
+function nearestKnown(heard: readonly string[]): { names: string[]; cost: number } | undefined {
+  const names = nearestKnownName(heard);
+  return names && { names, cost: spellingDistance(heard.join(''), names.join('')) };
+}
+
+/**
+ * Letters heard after "it's": a spelling's first "s" is often heard as "it's" ("it's c o double t" for S C O T T),
+ * so the letters with an "s" before them are taken when they are nearer a common name than the letters alone.
+ */
+function withSaidS(heard: readonly string[]): { names: string[]; cost: number } | undefined {
+  const alone = nearestKnown(heard);
+  const [first = '', ...rest] = heard;
+  const withS = nearestKnown([`s${first}`, ...rest]);
+  return withS && (!alone || withS.cost < alone.cost) ? withS : alone;
 }
 
 /**

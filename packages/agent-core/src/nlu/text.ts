@@ -85,7 +85,7 @@ export const COMMON_WORDS: ReadonlySet<string> = new Set(
   because cause since while until unless though although whether only even ever never always probably definitely
   basically said says say tell told know think thought mean meant guess see look come go went gone put set let ask
   asked keep find try use feel seem leave bring show hear move believe happen pay add spend open offer remember buy
-  send expect stay reach pass sell decide pull pick picked call called sound sounds hope wish okay alright`.split(
-    /\s+/,
-  ),
+  send expect stay reach pass sell decide pull pick picked call called sound sounds hope wish okay alright
+  lets wheres hows whos theyre weve youll youve youd shes hes isnt wasnt arent cant wont wouldnt couldnt shouldnt
+  havent hasnt`.split(/\s+/),
 );

@@ -1,5 +1,6 @@
 import type { KnowledgeEntry, MenuItem } from '@voiceroom/protocol';
-import { findAddress, findEmail, findName, findPhone } from './customer.ts';
+import { bareHouseNumber, findAddress, findStreet, namedHouseNumber, restatesStreet } from './address.ts';
+import { findEmail, findName, findPhone } from './customer.ts';
 import {
   asksForMenu,
   asksForPrice,
@@ -16,6 +17,7 @@ import {
 } from './intents.ts';
 import { matchKnowledge } from './knowledge.ts';
 import { MenuMatcher } from './menuMatcher.ts';
+import { type Detail, namedDetail } from './namedDetail.ts';
 import type { OrderOp } from './order.ts';
 import { parseOrder } from './orderParser.ts';
 import { negativeSentiment } from './sentiment.ts';
@@ -62,8 +64,15 @@ export interface Understanding {
   /** The name was spelled letter by letter ("s a r a h"). */
   nameSpelled: boolean;
   address: string | undefined;
+  /** A house number said without its street ("the house number is ...", see namedHouseNumber and bareHouseNumber). */
+  houseNumber: string | undefined;
   phone: string | undefined;
   email: string | undefined;
+  /**
+   * The detail the caller says they are giving or correcting ("no, the address is ...", see namedDetail; a street
+   * said again, see restatesStreet).
+   */
+  detail: Detail | undefined;
   yes: boolean;
   no: boolean;
   doneOrdering: boolean;
@@ -121,10 +130,15 @@ export class Nlu {
     const mask = (found: { start: number; end: number } | undefined) => {
       if (found) for (let i = found.start; i < found.end; i++) masked.add(i);
     };
-    const address = findAddress(tokens, expecting === 'address');
+    const detail = namedDetail(words) ?? (restatesStreet(tokens, this.#menuWords) ? 'address' : undefined);
+    // a caller who names the address corrects it: the street alone is part of it ("no, the street is harbor road")
+    const address =
+      findAddress(tokens, expecting === 'address') ?? (detail === 'address' ? findStreet(tokens) : undefined);
     mask(address);
     const phone = findPhone(words, masked);
     mask(phone);
+    const namedNumber = address ? undefined : namedHouseNumber(words, masked);
+    mask(namedNumber);
     const name = findName(tokens, expecting === 'name', this.#menuWords, masked);
     mask(name);
     const email = findEmail(text, words);
@@ -146,6 +160,12 @@ export class Nlu {
       detailAsked && order.items.length === 0
         ? order.ops.filter((o) => o.kind !== 'set_quantity' && o.kind !== 'increment')
         : order.ops;
+    // asked about the address, a number said without a street is its house number, not a quantity
+    const houseNumber =
+      namedNumber ??
+      (expecting === 'address' && !address && order.items.length === 0
+        ? bareHouseNumber(words, masked)
+        : undefined);
     const detailsGiven = name !== undefined || address !== undefined || phone !== undefined;
     // After a yes/no question a short answer is read leaning on it ("us" is a misheard "yes").
     const answer =
@@ -159,8 +179,10 @@ export class Nlu {
       name: name?.value,
       nameSpelled: name?.spelled === true,
       address: address?.value,
+      houseNumber: houseNumber?.value,
       phone: phone?.value,
       email,
+      detail,
       yes: answer === 'yes' || (answer === undefined && isAffirmative(words)),
       no: answer === 'no' || (answer === undefined && isNegative(words)),
       doneOrdering: isDoneOrdering(words) && ops.length === 0,

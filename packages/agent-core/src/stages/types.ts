@@ -50,6 +50,11 @@ export interface VadStream {
    * may hold the speech open after it). Absent: not known, or no background voices.
    */
   readonly foregroundEndMs?: number;
+  /**
+   * The agent holds the turn (its greeting or a reply, playing or about to): the caller is listening, so what their
+   * microphone hears then is most likely their room. Absent: the VAD makes no use of it.
+   */
+  setAgentTurn?(active: boolean): void;
   reset(): void;
   close(): void;
 }
@@ -69,7 +74,20 @@ export type SttEvent =
       latencyMs: number;
       /** Other hypotheses of the utterance, most likely first, where the recogniser gives an n-best list. */
       alternatives?: string[];
+      /** Speech that began while the agent talked (`SttStream.agentSpeaking`), as a recogniser that judges it heard it. */
+      overAgent?: OverAgentReading;
     };
+
+/**
+ * What a recogniser that judges speech over the agent on its own heard in it (PocketSphinx: a grammar of
+ * backchannels and stop requests decoded beside the open model): `phrase` is the backchannel or stop request it
+ * heard ("uh huh", "hold on"), '' for other speech.
+ */
+export interface OverAgentReading {
+  phrase: string;
+  /** The recogniser's posterior of `phrase` among what the grammar allows, 0..1. */
+  confidence: number;
+}
 
 /**
  * What the agent just asked the caller for. A recogniser that follows the dialog listens for that answer first
@@ -85,6 +103,11 @@ export interface SttStream extends AsyncIterable<SttEvent> {
    * stops). Takes effect from the next utterance on. Only on recognisers with `followsDialog`.
    */
   expect?(slot: SttExpectation): void;
+  /**
+   * The agent's voice plays to the caller (true) or no longer: an utterance that starts meanwhile is speech over it,
+   * which a recogniser that judges it reports as the final's `overAgent`. Only on such recognisers.
+   */
+  agentSpeaking?(speaking: boolean): void;
   /** Ends the current utterance: a `final` event follows (text may be empty). The stream stays open for the next. */
   endUtterance(): void;
   /** Drops the current utterance without a final. */

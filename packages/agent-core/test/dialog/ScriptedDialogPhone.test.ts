@@ -20,7 +20,7 @@ describe('ScriptedDialog phone number', () => {
     expect(replies[5]).toMatch(/^Let me read that back/);
   });
 
-  it('asks again for a phone number heard with a digit too many instead of taking it', async () => {
+  it('asks again for a phone number heard with a digit too many instead of taking it, reading it out in groups', async () => {
     const s = session();
     const replies = await play(
       s,
@@ -29,12 +29,23 @@ describe('ScriptedDialog phone number', () => {
       'two one two five five five four four four seven',
     );
     expect(replies[4]).toBe(
-      'I heard eleven digits, two zero one two five five five four four four seven. Could you say the phone number again, with the area code?',
+      'I heard eleven digits, two zero one, two five five, five four four four, seven. Could you say the phone number again, with the area code?',
     );
     expect(s.tracker.customer.phone).toBe('212-555-4447');
     expect(replies[5]).toContain(
       'The driver can reach you on two one two, five five five, four four four seven.',
     );
+  });
+
+  it('asks a number heard with a digit too many twice for digit by digit, then leaves it out rather than store it', async () => {
+    const s = session();
+    const eleven = 'two zero one two five five five four four four seven';
+    const replies = await play(s, ...TO_PHONE, `my number is ${eleven}`, eleven, eleven);
+    expect(replies[5]).toBe('Please say the phone number one digit at a time, or say skip.');
+    expect(replies[6]).toMatch(
+      /^Sorry, I still couldn't get the whole phone number, so I've left it out\. Let me read that back: [^.]*\. Your total/,
+    );
+    expect(s.tracker.customer.phone).toBeNull();
   });
 
   it('takes a number with the country code 1 as whole', async () => {

@@ -40,6 +40,13 @@ describe('n-best rescoring by the NLU', () => {
   });
 });
 
+/** A call at the read-back, delivered to the address said. */
+async function readBackTo(address: string): Promise<ScriptedDialogSession> {
+  const s = session();
+  await play(s, 'a large pepperoni pizza', "that's all", 'my name is maria', `it's ${address}`, 'skip');
+  return s;
+}
+
 async function atReadBack(): Promise<ScriptedDialogSession> {
   const s = session();
   for (const u of ['a large pepperoni pizza', "that's all", 'my name is maria', '12 oak street', 'skip'])
@@ -110,6 +117,27 @@ describe('the scripted dialog uses the recogniser', () => {
       ],
     });
     expect(s.tracker.customer.address).toBe('254 Meadow Lane');
+  });
+
+  it('takes the address a correction at the read-back gives in a lower hypothesis when the best one repeats the held one', async () => {
+    const s = await readBackTo('four thousand two poplar road');
+    expect(s.tracker.customer.address).toBe('4002 Poplar Road');
+    const corrected = await turn(s, 'no the address is four thousand two poplar road', {
+      alternatives: [
+        'no the address is four thousand one two poplar road',
+        'no the address is four thousand two poplar rowe',
+        'no the address is four thousand two harbor road',
+      ],
+    });
+    expect(corrected.text).toContain('delivered to 4002 Harbor Road');
+  });
+
+  it('keeps the held address when the caller says it again with a yes at the read-back', async () => {
+    const s = await readBackTo('four thousand two poplar road');
+    await turn(s, "yes that's four thousand two poplar road", {
+      alternatives: ['yes four thousand two harbor road'],
+    });
+    expect(s.tracker.customer.address).toBe('4002 Poplar Road');
   });
 
   it('takes a name heard with confidence as it is', async () => {

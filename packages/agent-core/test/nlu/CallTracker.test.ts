@@ -12,6 +12,13 @@ describe('CallTracker: answers to a detail question', () => {
       ['pepperoni pizza', 'medium', 2],
     ]);
   });
+
+  it('a turn that names a detail takes no quantity without an item, whatever was asked', () => {
+    for (const expecting of ['yesno', 'size', 'none'] as const)
+      expect(
+        lines(orderAfter('a medium pepperoni pizza', [expecting, 'no the number is five one two'])),
+      ).toEqual([['pepperoni pizza', 'medium', 1]]);
+  });
 });
 
 describe('CallTracker: taking the order', () => {

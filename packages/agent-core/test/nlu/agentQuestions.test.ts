@@ -20,6 +20,7 @@ describe('expectationFromAgent', () => {
   it.each([
     ['Can I get a name for the order?', 'name'],
     ["Thanks, Maria. What's the delivery address?", 'address'],
+    ["What's the house number on Oak Street?", 'address'],
     ['And a phone number in case the driver needs to reach you?', 'phone'],
     ['What size would you like for the margherita pizza: small, medium or large?', 'size'],
     ['Your total is twelve dollars. Shall I place the order?', 'confirm'],

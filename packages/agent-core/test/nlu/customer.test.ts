@@ -17,6 +17,9 @@ describe('findAddress', () => {
     ["it's three hundred ten sunset boulevard", '310 Sunset Boulevard'],
     ['the address is twenty nine o three broadway boulevard', '2903 Broadway Boulevard'],
     ['nineteen o five elm street', '1905 Elm Street'],
+    ['one i thousand two hundred fifty maple way', '1250 Maple Way'],
+    ['six hundred and uh twelve hill road', '612 Hill Road'],
+    ['three thousand three hundred and an one union lane', '3301 Union Lane'],
   ])('reads %j as %s', (text, address) => {
     expect(findAddress(tokenize(text))?.value).toBe(address);
   });
@@ -75,6 +78,25 @@ describe('findAddress when the agent asked for the address', () => {
   });
 });
 
+describe('a house number said with "hundred" or "thousand"', () => {
+  it.each([
+    ['forty six hundred twenty two orchard drive', '4622 Orchard Drive'],
+    ['twelve hundred oak street', '1200 Oak Street'],
+    ['four thousand and two harbor road', '4002 Harbor Road'],
+    ['one i thousand two hundred fifty maple way', '1250 Maple Way'],
+  ])('is one number: %j is %s', (text, address) => {
+    expect(findAddress(tokenize(text), true)?.value).toBe(address);
+  });
+
+  it('is no house number with digits the recogniser made up around it, but still the address, not a quantity', () => {
+    expect(
+      findAddress(tokenize('four two thousand eight hundred twenty two orchard drive'), true)?.value,
+    ).toBe('Orchard Drive');
+    const correction = findAddress(tokenize('no i said four thousand one two poplar road'), false);
+    expect(correction).toEqual({ value: 'Poplar Road', start: 3, end: 9 });
+  });
+});
+
 describe('findName', () => {
   it.each([
     ['My name is John Smith.', false, 'John Smith'],
@@ -89,6 +111,8 @@ describe('findName', () => {
     ["its kevin o'brien", true, "Kevin O'Brien"],
     ['uh that hundred garcia please', true, 'Garcia'],
     ["it's maria willow because", true, 'Maria Willow'],
+    ["no my name is alex let's do an um", true, 'Alex'],
+    ["my name is sam wouldn't you know", false, 'Sam'],
   ])('reads %j (asked: %s) as %s', (text, asked, name) => {
     expect(findName(tokenize(text), asked)?.value).toBe(name);
   });
@@ -153,6 +177,19 @@ describe('findName', () => {
     ['m a r i ... c a s t r o', 'Mary Castro'],
   ])('reads the misheard spelling %j as the common name its letters are nearest to: %s', (text, name) => {
     expect(findName(tokenize(text), true)?.value).toBe(name);
+  });
+
+  it.each([
+    ["it's c o double t", 'Scott'],
+    ["it's t e v e n", 'Steven'],
+  ])('reads %j as a spelling whose first "s" was heard as "it\'s": %s', (text, name) => {
+    expect(findName(tokenize(text), true)?.value).toBe(name);
+  });
+
+  it('keeps the letters after "it\'s" when they spell a name without an "s" before them', () => {
+    expect(findName(tokenize("it's a n n"), true)?.value).toBe('Ann');
+    expect(findName(tokenize("it's s a r a h"), true)?.value).toBe('Sarah');
+    expect(findName(tokenize("it's z w y k o w"), true)?.value).toBe('Zwykow');
   });
 
   it('does not take words that sound like letters for a spelled name without letters said as letters', () => {

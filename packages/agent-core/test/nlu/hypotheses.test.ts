@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { answerQuality, mostHeardAddress, Nlu, rescoreHypotheses } from '../../src/nlu/index.ts';
+import {
+  answerQuality,
+  mostHeardAddress,
+  Nlu,
+  rescoreHypotheses,
+  withoutRejectedAddress,
+} from '../../src/nlu/index.ts';
 import { pizzeria } from './pizzeria.ts';
 
 const nlu = new Nlu({ menu: pizzeria().menu.items });
@@ -7,7 +13,7 @@ const nlu = new Nlu({ menu: pizzeria().menu.items });
 describe('answerQuality', () => {
   it.each([
     ['my number is five five five one two three four five six seven', 'phone', 2],
-    ['five five five one two three four', 'phone', 2],
+    ['five five five one two three four', 'phone', 1],
     ['my number is five five five one two three four five six seven eight', 'phone', 1],
     ['a large pepperoni pizza', 'phone', 0],
     ["it's twelve oak street", 'address', 2],
@@ -27,6 +33,13 @@ describe('rescoreHypotheses', () => {
     const right = 'my number is two one two five five five one two three four';
     const r = rescoreHypotheses(nlu, best, ['my number is two one two two five', right], 'phone');
     expect(r.text).toBe(right);
+  });
+
+  it('takes a whole number in a later hypothesis over a best one of seven digits and a closing', () => {
+    const best = 'my number is four one five five five five oh thank you';
+    const whole = 'my number is four one five five five five oh one four two';
+    const r = rescoreHypotheses(nlu, best, [whole], 'phone');
+    expect(r.text).toBe(whole);
   });
 
   it('takes a first and last name over a first name alone', () => {
@@ -104,5 +117,63 @@ describe('mostHeardAddress', () => {
       "it's four thousand two hundred eleven washington avenue please",
     ];
     expect(mostHeardAddress(nlu, hypotheses)).toBe(hypotheses[1]);
+  });
+
+  it('lets a street heard whole outvote the same number with a street cut short or not a street', () => {
+    const hypotheses = [
+      "it's two thousand one hundred ridge road my phone number is four one five",
+      "it's two thousand one hundred river my phone number is four one eight",
+      "it's two thousand one hundred richard my phone number is four one five",
+      "it's two thousand one hundred river my phone number is four one five eight",
+      "it's two thousand one hundred river my phone number is four one eight five",
+    ];
+    expect(mostHeardAddress(nlu, hypotheses)).toBe(hypotheses[0]);
+  });
+
+  it('still takes the house number most hypotheses give with the street heard whole', () => {
+    const hypotheses = [
+      'one thousand two hundred fifteen maple way',
+      'one thousand two hundred fifty maple way',
+      'one i thousand two hundred fifty maple way',
+      'uh one i thousand two hundred fifty maple',
+    ];
+    expect(mostHeardAddress(nlu, hypotheses)).toBe(hypotheses[1]);
+  });
+
+  it('takes the address without an apartment most hypotheses give over one heard with an apartment', () => {
+    const hypotheses = [
+      'six forty six market avenue apartment eleven',
+      'six forty six market avenue',
+      'six forty six market avenue',
+    ];
+    expect(mostHeardAddress(nlu, hypotheses)).toBe(hypotheses[1]);
+  });
+});
+
+describe('withoutRejectedAddress', () => {
+  const correction = [
+    'no the address is four thousand two poplar road',
+    'no the address is four thousand two poplar road please',
+    'no the address is four thousand two poplar rowe',
+    'no the address is four thousand two harbor road',
+  ];
+
+  it('keeps the hypotheses that hear another address than the held one in a correction', () => {
+    expect(withoutRejectedAddress(nlu, correction, 'confirm', '4002 Poplar Road')).toEqual([correction[3]]);
+    // asked for the address, a street heard without its kind is an address too ("4002 Poplar Rowe")
+    expect(withoutRejectedAddress(nlu, correction, 'address', '4002 Poplar Road')).toEqual(
+      correction.slice(2),
+    );
+  });
+
+  it('keeps them all after a yes, another address, no other address heard, or another question', () => {
+    const yes = ["yes that's four thousand two poplar road", 'yes four thousand two harbor road'];
+    expect(withoutRejectedAddress(nlu, yes, 'confirm', '4002 Poplar Road')).toBe(yes);
+    expect(withoutRejectedAddress(nlu, correction, 'confirm', '12 Oak Street')).toBe(correction);
+    expect(withoutRejectedAddress(nlu, correction.slice(0, 3), 'confirm', '4002 Poplar Road')).toEqual(
+      correction.slice(0, 3),
+    );
+    expect(withoutRejectedAddress(nlu, correction, 'phone', '4002 Poplar Road')).toBe(correction);
+    expect(withoutRejectedAddress(nlu, correction, 'confirm', null)).toBe(correction);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { continuePhone } from '../../src/nlu/phoneGroups.ts';
+import { continuePhone, correctedGroup } from '../../src/nlu/phoneGroups.ts';
 
 const words = (text: string) => text.split(' ');
 
@@ -34,5 +34,23 @@ describe('continuePhone', () => {
     expect(continuePhone('512555', words('yes that is right'))).toBeUndefined();
     expect(continuePhone('512555', words('one two'))).toBeUndefined();
     expect(continuePhone('5125555', words('three five four four'))).toBeUndefined();
+  });
+});
+
+describe('correctedGroup', () => {
+  it('replaces the group of the number held that the caller names', () => {
+    expect(correctedGroup('617-555-1234', words('no the last four digits are four three two one'))).toBe(
+      '617-555-4321',
+    );
+    expect(correctedGroup('617-555-1234', words('the area code is five one two'))).toBe('512-555-1234');
+    expect(correctedGroup('1-617-555-1234', words('it ends in nine nine eight seven'))).toBe(
+      '1-617-555-9987',
+    );
+  });
+
+  it('leaves a number alone when the group said has the wrong length, or no whole number is held', () => {
+    expect(correctedGroup('617-555-1234', words('the area code is five one'))).toBeUndefined();
+    expect(correctedGroup('617-555', words('the last four are one two three four'))).toBeUndefined();
+    expect(correctedGroup('617-555-1234', words('no make that two pizzas'))).toBeUndefined();
   });
 });

@@ -1,0 +1,81 @@
+import {
+  type CallTracker,
+  type CustomerDetails,
+  type Detail,
+  houseNumberOf,
+  isWholePhoneNumber,
+  phoneDigits,
+  type Understanding,
+} from '../nlu/index.ts';
+import type { CallStage } from './CallStage.ts';
+import type { NameRepair } from './NameRepair.ts';
+import { REPAIR_QUESTIONS } from './replies.ts';
+
+const DETAILS: readonly Detail[] = ['name', 'address', 'phone'];
+
+/** What the agent says to a correction of a detail instead of reading the order back: `question` last, if any. */
+export interface CorrectionReply {
+  say: string[];
+  /** Without it, the question of the detail the call went back to. */
+  question?: string;
+}
+
+/**
+ * The caller's corrections of the name, address and phone number the agent read back. A correction that names the
+ * detail but whose new value was not caught ("no, the address is ..." misheard) drops the value the caller said was
+ * wrong and asks that detail's question again, rather than "What would you like to change?". A name or number
+ * corrected a second time (heard as the agent had it or not) was misheard twice: instead of reading a third hearing
+ * back, the caller is asked once for it another way (spelled; digit by digit), then the read-back follows as usual.
+ * A phone number corrected to one of a count no whole number has goes back to the phone question, which reads out
+ * what was heard and asks for the whole number (once a call; that question gives up on it as it does).
+ */
+export class DetailCorrections {
+  readonly #tracker: CallTracker;
+  readonly #call: CallStage;
+  readonly #names: NameRepair;
+  readonly #corrected: Record<Detail, number> = { name: 0, address: 0, phone: 0 };
+  #digitsAsked = false;
+  /** A correction's number of the wrong count was asked for again (once a call). */
+  #countAsked = false;
+
+  constructor(tracker: CallTracker, call: CallStage, names: NameRepair) {
+    this.#tracker = tracker;
+    this.#call = call;
+    this.#names = names;
+  }
+
+  /** A turn answering the read-back (`before`: the details it was read with); undefined when read back as usual. */
+  heard(u: Understanding, before: Readonly<CustomerDetails>): CorrectionReply | undefined {
+    const now = this.#tracker.customer;
+    const changed = DETAILS.filter((d) => now[d] !== null && now[d] !== before[d]);
+    // "no, my name is ..." heard as the name the agent has: misheard the same way again, a correction all the same
+    const restated = u.no ? u.detail : undefined;
+    const again = restated && u[restated] !== undefined && !changed.includes(restated) ? [restated] : [];
+    const corrected = [...changed, ...again];
+    for (const detail of corrected) this.#corrected[detail]++;
+    if (corrected.includes('name') && this.#corrected.name === 2 && this.#names.askSpelling()) {
+      this.#call.moveTo('name', false);
+      return { say: ['Sorry about that.'], question: REPAIR_QUESTIONS.name };
+    }
+    if (corrected.includes('phone') && this.#corrected.phone === 2 && !this.#digitsAsked) {
+      this.#digitsAsked = true;
+      this.#call.reopen('phone');
+      return { say: ['Sorry about that.'], question: REPAIR_QUESTIONS.phone };
+    }
+    // a number corrected to one no number is (a digit lost or heard twice) is asked for again, what was heard read
+    // out in its groups, rather than read back with the order as if it were the caller's
+    if (changed.includes('phone') && !this.#countAsked && !isWholePhoneNumber(phoneDigits(now.phone))) {
+      this.#countAsked = true;
+      this.#call.reopen('phone');
+      return { say: [] };
+    }
+    const named = changed.length === 0 && u.ops.length === 0 ? u.detail : undefined;
+    // "no, the address is ... harbor road", the street held heard without its number: the number is what is wrong
+    const numberLost = named === 'address' && u.address !== undefined && !houseNumberOf(u.address);
+    if (!named || (u[named] !== undefined && !numberLost)) return undefined;
+    if (numberLost) this.#tracker.forgetHouseNumber();
+    else this.#tracker.forget(named);
+    this.#call.reopen(named);
+    return { say: ['Sorry about that.'] };
+  }
+}

@@ -1,4 +1,5 @@
 import type { SttExpectation, SttStream, VadEvent, VadStream } from '@voiceroom/agent-core/stages';
+import type { AgentState } from '@voiceroom/protocol';
 import type { Clock } from './clock.ts';
 import { FrameProcessor } from './FrameProcessor.ts';
 import type { DownstreamFrame } from './frames.ts';
@@ -27,6 +28,16 @@ export interface CallerInputOptions {
 export class CallerInput extends FrameProcessor {
   #vad: VadStream;
   #vadFailed = false;
+  /**
+   * The caller listens to the agent (it thinks or speaks, not paused for the caller's own speech): what their
+   * microphone hears is most likely their room. The VAD is told it (a replacement VAD too).
+   */
+  #callerListening = false;
+  /**
+   * The agent's voice has reached the caller in its current turn (paused for the caller's speech since, or not):
+   * speech that starts now is speech over it. The recogniser is told it (a replacement recogniser too).
+   */
+  #agentAudible = false;
   /** Stream position (ms) at which the current VAD stream started: its event times count from there. */
   #vadOriginMs = 0;
   #stt: SttStream;
@@ -67,6 +78,7 @@ export class CallerInput extends FrameProcessor {
     this.#sttFailed = false;
     closeQuietly(previous);
     this.expect(this.#expected);
+    this.#tellRecogniserAgentAudible();
     this.#reading = this.#read(stt);
   }
 
@@ -81,6 +93,15 @@ export class CallerInput extends FrameProcessor {
     }
   }
 
+  #tellRecogniserAgentAudible(): void {
+    if (this.#sttFailed) return;
+    try {
+      this.#stt.agentSpeaking?.(this.#agentAudible);
+    } catch (error) {
+      this.#recogniserFailed(this.#stt, error);
+    }
+  }
+
   /** Detects the caller's speech with another VAD from now on (the fallback taking over from a failed one). */
   replaceVad(vad: VadStream): void {
     const previous = this.#vad;
@@ -88,6 +109,22 @@ export class CallerInput extends FrameProcessor {
     this.#vadFailed = false;
     this.#vadOriginMs = this.#streamSamples / SAMPLES_PER_MS;
     closeQuietly(previous);
+    this.#tellVadCallerListening();
+  }
+
+  /**
+   * What the agent does, as turn-taking decided it (TurnTaker's state): the one source of what the VAD and the
+   * recogniser are told of the agent's turn.
+   */
+  setAgentState(state: AgentState): void {
+    this.#callerListening = state === 'thinking' || state === 'speaking';
+    this.#agentAudible = state === 'speaking' || (state === 'paused' && this.#agentAudible);
+    this.#tellVadCallerListening();
+    this.#tellRecogniserAgentAudible();
+  }
+
+  #tellVadCallerListening(): void {
+    if (!this.#vadFailed) this.#vad.setAgentTurn?.(this.#callerListening);
   }
 
   processDown(frame: DownstreamFrame): void {
@@ -214,7 +251,7 @@ export class CallerInput extends FrameProcessor {
         this.pushDown({ kind: 'transcription', text: event.text, final: false, atMs, streamMs });
         continue;
       }
-      const { text, confidence, alternatives } = event;
+      const { text, confidence, alternatives, overAgent } = event;
       this.pushDown({
         kind: 'transcription',
         text,
@@ -223,6 +260,7 @@ export class CallerInput extends FrameProcessor {
         streamMs,
         confidence,
         ...(alternatives ? { alternatives } : {}),
+        ...(overAgent ? { overAgent } : {}),
       });
     }
   }

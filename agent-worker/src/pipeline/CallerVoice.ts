@@ -6,6 +6,8 @@
 export class CallerVoice {
   #startAtMs = 0;
   #endAtMs: number | undefined;
+  /** The VAD placed the caller's voice in the speech (a VAD without a foreground never does). */
+  #placed = false;
 
   get startAtMs(): number {
     return this.#startAtMs;
@@ -15,11 +17,18 @@ export class CallerVoice {
   speechStarted(atMs: number): void {
     this.#startAtMs = atMs;
     this.#endAtMs = undefined;
+    this.#placed = false;
+  }
+
+  /** The VAD placed the caller's voice in the speech and found no room's voices around it: the speech is theirs. */
+  get alone(): boolean {
+    return this.#placed && this.#endAtMs === undefined;
   }
 
   /** The VAD's foreground as speech goes on; true when the caller's voice turned out to start later than thought. */
   foreground(startMs: number | undefined, endMs: number | undefined): boolean {
     this.#endAtMs = endMs;
+    this.#placed ||= startMs !== undefined;
     if (startMs === undefined || startMs <= this.#startAtMs) return false;
     this.#startAtMs = startMs;
     return true;

@@ -1,10 +1,10 @@
 import { spokenWords } from '@voiceroom/agent-core/nlu';
 import type { SttExpectation } from '@voiceroom/agent-core/stages';
 import type { AgentState } from '@voiceroom/protocol';
-import { CallerVoice } from './CallerVoice.ts';
-import { endpointingDelayMs, judgedText } from './endpointing.ts';
 import { OwedReply } from './OwedReply.ts';
-import { classifyOverlap, isWordedBackchannel, type Overlap } from './overlap.ts';
+import { isBareStop, type Overlap } from './overlap.ts';
+import { PendingTurn } from './PendingTurn.ts';
+import { RoomHeldSpeech } from './RoomHeldSpeech.ts';
 import {
   DEFAULT_BACKCHANNEL_MAX_MS,
   type TurnAction,
@@ -12,37 +12,23 @@ import {
   type TurnSettings,
 } from './turnEvents.ts';
 
-const MAX_PENDING_CHARS = 10_000;
-
-/**
- * Two recognised parts of one caller turn, with the caller's pause between them kept as a comma: the NLU reads a
- * pause there ("w i l l i a m, r o g e r s" is a first and a last name; joined with a space, one name).
- */
-function joinPause(before: string, after: string): string {
-  return before === '' ? after : `${before}, ${after}`;
-}
+/** How long after the end of speech the recogniser's final usually comes (bench:robustness: ~300 ms, p50). */
+const PROMPT_FINAL_MS = 300;
 
 /**
  * Turn-taking and barge-in as a pure state machine: inputs carry their time, outputs are actions, and
  * `nextDeadlineMs` says when the next decision falls due (the host ticks it as caller audio arrives). No timers or
  * I/O inside.
  *
- * While the agent holds the floor (thinking or speaking), caller speech first PAUSES the output (so the agent goes
- * quiet within a frame); the pause becomes a real interruption when the speech lasts `minInterruptionMs`, or
- * reaches `minInterruptionWords` recognised words, or its final transcript has words. A pause whose speech ends
- * without words is a false interruption: the output resumes when the empty final arrives or
- * `falseInterruptionTimeoutMs` after the pause, whichever comes first.
- *
- * A backchannel over the agent ("yeah", "uh huh", "okay") is not a barge-in either: while the transcript so far is
- * only backchannel words, the duration rule waits for the final, and a backchannel final resumes the output and is
- * not a caller turn; other words after that interrupt if the speech is still going a VAD hangover later. Once the
- * speech has ended, its final decides, not the partials before it. "Wait", "no", "stop" interrupt as soon as a
- * partial has them. Over audible agent speech, speech that ends within backchannelMaxMs is a backchannel too
- * whatever its words (the recogniser often makes "mm hmm" into other words); the output stays paused meanwhile, so
- * a real barge-in is still heard to stop at once.
- * Nor does the duration rule decide while nothing is recognised yet (the recogniser lags the VAD, most under load):
- * the output stays paused, so the caller hears the agent stop either way, and the first words decide; speech with
- * no words for falseInterruptionTimeoutMs is a barge-in after all.
+ * Caller speech while the agent holds the floor first PAUSES the output (the agent goes quiet within a frame). The
+ * pause becomes an interruption when the speech lasts `minInterruptionMs`, reaches `minInterruptionWords` words, has
+ * a stop word ("wait", "no", "stop"), or its final has words; otherwise the output resumes (a false interruption).
+ * A backchannel over the agent's audible reply ("yeah", "uh huh", "okay") is no barge-in: a backchannel final, speech
+ * shorter than backchannelMaxMs whatever its words (the recogniser makes "mm hmm" into other words), or the room's
+ * voices holding open a caller voice that short with no stop word heard anywhere in it (RoomHeldSpeech). A bare stop
+ * word in such a short line waits for its final, judged with the over-agent grammar (judgeOverAgent), since the
+ * recogniser hears "okay" as "no" too. Once the speech has ended its final decides, even one that comes after the
+ * output resumed for want of it: the verdict does not hang on the recogniser's lag. Speech with no words yet keeps the output paused until its first words decide.
  */
 export class TurnStateMachine {
   readonly #settings: TurnSettings;
@@ -51,25 +37,26 @@ export class TurnStateMachine {
   #stateBeforePause: AgentState = 'thinking';
   #userSpeaking = false;
   #speechStartAtMs = 0;
-  readonly #voice = new CallerVoice();
   #speechEndAtMs = 0;
   #awaitingFinal = false;
   #finalAtMs = 0;
-  #pendingText = '';
+  readonly #pending: PendingTurn;
   /** The recogniser's latest partial since its last final: it may still have a trailing "and" the final dropped. */
   #lastPartial: string | undefined;
-  /** How long to wait after speech for the pending text (see endpointing.ts), judged when a final adds to it. */
-  #endpointingDelayMs = 0;
   /** The caller's current speech began while the agent held the floor; what its transcript so far is. */
   #overAgent = false;
   /** ...and the caller could hear the agent then (its audio had started): a backchannel can only answer that. */
   #overAudio = false;
   #overlap: Overlap = 'none';
-  /** What the recogniser made of the current speech, any partial or hypothesis: a worded backchannel, a stop word. */
-  #heardBackchannel = false;
-  #heardStop = false;
+  /** The caller's voice and what the recogniser heard of stop words in their speech, and the room's voices around. */
+  readonly #speech = new RoomHeldSpeech();
   /** The caller's speech over the agent has lasted long enough to be a barge-in, if its words are not a backchannel. */
   #durationMet = false;
+  /**
+   * The output resumed with no final for the caller's speech in time (#onNoFinal): a stop request in its late final
+   * still interrupts, so the verdict does not hang on how far the recogniser lags.
+   */
+  #resumedBeforeFinal = false;
   #expecting: SttExpectation | undefined;
   /**
    * The VAD hears the caller go on but has not confirmed it yet (it takes minSpeechMs): the turn does not end
@@ -89,6 +76,7 @@ export class TurnStateMachine {
   constructor(settings: TurnSettings) {
     this.#settings = settings;
     this.#owed = new OwedReply(settings);
+    this.#pending = new PendingTurn(settings);
   }
 
   get state(): AgentState {
@@ -101,7 +89,7 @@ export class TurnStateMachine {
 
   /** Caller text recognised but not yet answered. */
   get pendingText(): string {
-    return this.#pendingText;
+    return this.#pending.text;
   }
 
   get nextDeadlineMs(): number | undefined {
@@ -123,10 +111,11 @@ export class TurnStateMachine {
       case 'user_speech_end':
         this.#onSpeechEnd(input.atMs);
         break;
-      case 'user_transcript':
-        this.#noteHeard([input.text, ...(input.alternatives ?? [])]);
-        this.#onTranscript(input.text, input.final, input.atMs, actions);
+      case 'user_transcript': {
+        const overlap = this.#speech.judge(input, this.#speechEnd(input.atMs), this.#bargeInMs());
+        this.#onTranscript(input.text, overlap, input.final, input.atMs, actions);
         break;
+      }
       case 'agent_turn_started':
         this.#agentActive = true;
         this.#owed.agentTurnStarted();
@@ -146,7 +135,8 @@ export class TurnStateMachine {
           this.#clearPause();
           this.#setState('listening', actions);
           this.#owed.agentTurnEnded(input.atMs, this.#expecting !== undefined && this.#expecting !== 'open');
-          if (this.#answerOverQuestion) this.#addPending(this.#answerOverQuestion, undefined);
+          if (this.#answerOverQuestion)
+            this.#pending.add(this.#answerOverQuestion, undefined, this.#expecting);
           this.#answerOverQuestion = undefined;
         }
         break;
@@ -166,13 +156,12 @@ export class TurnStateMachine {
     this.#userSpeaking = true;
     this.#owed.callerStarted();
     this.#speechStartAtMs = atMs;
-    this.#voice.speechStarted(atMs);
     this.#overAgent = this.#agentActive;
     this.#overAudio = this.#agentActive && this.#state === 'speaking';
+    this.#speech.started(atMs, this.#overAudio);
     this.#overlap = 'none';
-    this.#heardBackchannel = false;
-    this.#heardStop = false;
     this.#durationMet = false;
+    this.#resumedBeforeFinal = false;
     if (this.#agentActive) this.#startPause(actions);
   }
 
@@ -183,7 +172,7 @@ export class TurnStateMachine {
    */
   #onForeground(startMs: number | undefined, endMs: number | undefined): void {
     if (
-      this.#voice.foreground(startMs, endMs) &&
+      this.#speech.voice.foreground(startMs, endMs) &&
       this.#interruptDeadlineMs !== undefined &&
       !this.#durationMet
     )
@@ -202,7 +191,7 @@ export class TurnStateMachine {
 
   /** When the caller's speech, if still going, has lasted long enough for a barge-in. */
   #durationDeadlineMs(): number {
-    return this.#voice.startAtMs + this.#bargeInMs() + this.#settings.vadHangoverMs;
+    return this.#speech.voice.startAtMs + this.#bargeInMs() + this.#settings.vadHangoverMs;
   }
 
   #onSpeechEnd(atMs: number): void {
@@ -218,11 +207,11 @@ export class TurnStateMachine {
     this.#interruptDeadlineMs = undefined;
     this.#resumeDeadlineMs =
       (this.#longSpeech() ? atMs : this.#speechStartAtMs) + this.#settings.falseInterruptionTimeoutMs;
+    this.#hurryDeferredStop();
   }
 
-  #onTranscript(text: string, final: boolean, atMs: number, actions: TurnAction[]): void {
+  #onTranscript(text: string, overlap: Overlap, final: boolean, atMs: number, actions: TurnAction[]): void {
     const words = spokenWords(text).length;
-    const overlap = classifyOverlap(text);
     const wordRule = this.#settings.minInterruptionWords > 0 && words >= this.#settings.minInterruptionWords;
     const backchannel =
       this.#overAgent &&
@@ -230,9 +219,14 @@ export class TurnStateMachine {
         (overlap === 'speech' &&
           !wordRule &&
           (this.#shortOverSpeech(atMs) || this.#backchannelInRoom(atMs))));
-    if (this.#state === 'paused') {
-      if (overlap === 'stop' || (!backchannel && (wordRule || (final && words > 0))))
-        this.#interrupt(actions);
+    const bargeIn = overlap === 'stop' || (!backchannel && (wordRule || words > 0));
+    if (final && this.#resumedBeforeFinal && this.#agentActive && bargeIn) this.#interrupt(actions);
+    else if (this.#state === 'paused') {
+      // a bare stop word in a short line over the reply waits for the final: the recogniser hears "okay" as "no" too
+      const stop = overlap === 'stop' && (final || !isBareStop(text) || !this.#shortOverSpeech(atMs));
+      if (overlap === 'stop' && !stop) this.#speech.stops.defer();
+      this.#hurryDeferredStop();
+      if (stop || (!backchannel && (wordRule || (final && words > 0)))) this.#interrupt(actions);
       else if (final && !this.#userSpeaking) this.#resume(actions);
       // Past the duration rule only because it was a backchannel (or nothing) so far: other words now are a barge-in
       // once the speech is still going a VAD hangover later. Speech that had already ended (the VAD reports it that
@@ -249,24 +243,27 @@ export class TurnStateMachine {
       return;
     }
     this.#awaitingFinal = false;
+    this.#resumedBeforeFinal = false;
     this.#finalAtMs = atMs;
     const lastPartial = this.#lastPartial;
     this.#lastPartial = undefined;
-    if (words > 0 && !backchannel) this.#addPending(text, lastPartial);
+    if (words > 0 && !backchannel) this.#pending.add(text, lastPartial, this.#expecting);
     else if (backchannel && words > 0 && this.#expecting === 'yesno') {
       // an answer over the question waits for it to be heard out; one whose reply ended before its final is due now
       if (this.#agentActive) this.#answerOverQuestion = text.trim();
-      else this.#addPending(text, lastPartial);
+      else this.#pending.add(text, lastPartial, this.#expecting);
     }
   }
 
-  #addPending(text: string, lastPartial: string | undefined): void {
-    this.#pendingText = joinPause(this.#pendingText, text.trim()).slice(-MAX_PENDING_CHARS);
-    this.#endpointingDelayMs = endpointingDelayMs(
-      judgedText(this.#pendingText, lastPartial),
-      this.#settings,
-      this.#expecting,
-    );
+  /**
+   * A stop word the partials heard, waiting for its final, waits only as long as a prompt final takes once the speech
+   * has ended: a lagging recogniser (its finals seconds late under load) kept the agent talking over "stop" until the
+   * false-interruption timeout (bench:overlap seed 2: cancelled p50 1,280 ms after the stop word began).
+   */
+  #hurryDeferredStop(): void {
+    if (!this.#speech.stops.deferred || this.#userSpeaking || this.#resumeDeadlineMs === undefined) return;
+    const due = this.#speechEndAtMs + this.#settings.vadHangoverMs + PROMPT_FINAL_MS;
+    this.#resumeDeadlineMs = Math.min(this.#resumeDeadlineMs, due);
   }
 
   /** How long non-stop speech over the agent lasts before it is a barge-in rather than a backchannel. */
@@ -285,27 +282,17 @@ export class TurnStateMachine {
 
   /** The caller's speech over the agent's audible reply ended (or is still) shorter than a sentence. */
   #shortOverSpeech(nowMs: number): boolean {
-    const end = this.#userSpeaking ? nowMs : this.#speechEndAtMs;
-    return this.#overAudio && end - this.#speechStartAtMs < this.#bargeInMs();
+    return this.#overAudio && this.#speechEnd(nowMs) - this.#speechStartAtMs < this.#bargeInMs();
   }
 
-  #noteHeard(hypotheses: readonly string[]): void {
-    this.#heardBackchannel ||= hypotheses.some(isWordedBackchannel);
-    this.#heardStop ||= hypotheses.some((text) => classifyOverlap(text) === 'stop');
+  /** The caller's speech ended then, or goes on now. */
+  #speechEnd(nowMs: number): number {
+    return this.#userSpeaking ? nowMs : this.#speechEndAtMs;
   }
 
-  /**
-   * The room's voices held the speech open around a short caller voice (#shortVoiceInRoom) and filled it with their
-   * words, and a partial or hypothesis was a backchannel, none a stop word: the caller's "okay", the room's "a couple".
-   */
+  /** The room's voices held the speech open around a caller voice as short as a backchannel (RoomHeldSpeech). */
   #backchannelInRoom(nowMs: number): boolean {
-    return this.#heardBackchannel && !this.#heardStop && this.#shortVoiceInRoom(nowMs);
-  }
-
-  /** Over the agent's audible reply, the caller's own voice in the speech was shorter than a sentence (CallerVoice). */
-  #shortVoiceInRoom(nowMs: number): boolean {
-    const speechEnd = this.#userSpeaking ? nowMs : this.#speechEndAtMs;
-    return this.#overAudio && this.#voice.shortIn(speechEnd, this.#bargeInMs());
+    return this.#speech.backchannel(this.#speechEnd(nowMs), this.#bargeInMs());
   }
 
   /**
@@ -314,13 +301,20 @@ export class TurnStateMachine {
    */
   #onNoFinal(nowMs: number, actions: TurnAction[]): void {
     const lateFinalMs = this.#speechEndAtMs + 2 * this.#settings.falseInterruptionTimeoutMs;
-    if (this.#awaitingFinal && nowMs < lateFinalMs && this.#shortVoiceInRoom(this.#speechEndAtMs)) {
+    if (
+      this.#awaitingFinal &&
+      nowMs < lateFinalMs &&
+      this.#speech.shortVoice(this.#speechEndAtMs, this.#bargeInMs())
+    ) {
       this.#resumeDeadlineMs = lateFinalMs;
       return;
     }
-    if (this.#longSpeech() && this.#overlap === 'speech' && !this.#backchannelInRoom(nowMs))
-      this.#interrupt(actions);
-    else this.#resume(actions);
+    const words = this.#speech.stops.inBest || (this.#longSpeech() && this.#overlap === 'speech');
+    if (words && !this.#backchannelInRoom(nowMs)) this.#interrupt(actions);
+    else {
+      this.#resumedBeforeFinal = this.#awaitingFinal;
+      this.#resume(actions);
+    }
   }
 
   /** The caller's latest speech, once ended, lasted long enough for a barge-in: it is owed a reply (OwedReply). */
@@ -356,15 +350,15 @@ export class TurnStateMachine {
       this.#userSpeaking ||
       this.#speechOnset ||
       this.#awaitingFinal ||
-      this.#pendingText === ''
+      this.#pending.text === ''
     )
       return undefined;
-    return this.#speechEndAtMs + this.#endpointingDelayMs;
+    return this.#speechEndAtMs + this.#pending.delayMs;
   }
 
   /** The agent owes the caller a word (OwedReply), judged while nobody holds the floor and no turn is pending. */
   #repromptDeadlineMs(): number | undefined {
-    if (this.#agentActive || this.#userSpeaking || this.#speechOnset || this.#pendingText !== '')
+    if (this.#agentActive || this.#userSpeaking || this.#speechOnset || this.#pending.text !== '')
       return undefined;
     return this.#owed.deadlineMs(this.#awaitingFinal);
   }
@@ -373,7 +367,7 @@ export class TurnStateMachine {
     if (this.#interruptDeadlineMs !== undefined && nowMs >= this.#interruptDeadlineMs && this.#userSpeaking) {
       this.#durationMet = true;
       const wordless = this.#speechStartAtMs + this.#settings.falseInterruptionTimeoutMs;
-      if (this.#overlap === 'backchannel' || this.#voice.endedBy(nowMs, this.#settings.vadHangoverMs))
+      if (this.#overlap === 'backchannel' || this.#speech.voice.endedBy(nowMs, this.#settings.vadHangoverMs))
         this.#interruptDeadlineMs = undefined;
       else if (this.#overlap === 'none' && nowMs < wordless) this.#interruptDeadlineMs = wordless;
       else this.#interrupt(actions);
@@ -384,11 +378,12 @@ export class TurnStateMachine {
     if (endpoint !== undefined && nowMs >= endpoint) {
       actions.push({
         type: 'commit_user_turn',
-        text: this.#pendingText,
+        text: this.#pending.take(),
         speechEndAtMs: this.#speechEndAtMs,
         finalAtMs: this.#finalAtMs,
       });
-      this.#pendingText = '';
+      // its answer is the reply owed (a late final's turn is due at once, with the reprompt's wait run out too)
+      return;
     }
     const reprompt = this.#repromptDeadlineMs();
     if (reprompt !== undefined && nowMs >= reprompt) {

@@ -104,6 +104,7 @@ export class TurnTaker extends FrameProcessor {
           final: frame.final,
           atMs: this.#streamNowMs,
           ...(frame.final && frame.alternatives ? { alternatives: frame.alternatives } : {}),
+          ...(frame.final && frame.overAgent ? { overAgent: frame.overAgent } : {}),
         });
         return;
       default:

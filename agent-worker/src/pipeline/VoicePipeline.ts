@@ -2,6 +2,7 @@ import { CallbackOffer } from '@voiceroom/agent-core/dialog';
 import type { Dialog, Stt, Tts, Vad } from '@voiceroom/agent-core/stages';
 import type { AgentConfig, AgentState, SessionCallEvent, SessionResume } from '@voiceroom/protocol';
 import type { Logger } from 'pino';
+import type { NoiseSuppressor } from '../audio/NoiseSuppressor.ts';
 import type { CallPipeline } from '../worker/CallPipeline.ts';
 import { AudioOutput } from './AudioOutput.ts';
 import { CallerInput } from './CallerInput.ts';
@@ -44,6 +45,8 @@ export interface VoicePipelineOptions {
    * cannot hear and asks for a human.
    */
   fallbacks?: { vad?: () => Promise<Vad>; stt?: () => Promise<Stt> };
+  /** The caller's audio goes through it before the VAD and the recogniser (config.asr.noiseSuppression). */
+  noiseSuppressor?: Pick<NoiseSuppressor, 'process' | 'close'>;
   dialog: Dialog;
   tts: Tts;
   /** Sentence-chunking TTS over `tts`. */
@@ -121,6 +124,8 @@ export class VoicePipeline implements CallPipeline {
       clock: this.#clock,
       onError: (stage, error) => this.#inputFailed(stage, error),
     });
+    // the agent opens the call (greeting or resume line): the caller's microphone hears their room from its first frame
+    this.#input.setAgentState('thinking');
     this.#turnTaker = new TurnTaker({
       settings: {
         ...config.turn,
@@ -128,7 +133,10 @@ export class VoicePipeline implements CallPipeline {
         vadPrefixMs: config.vad.prefixPaddingMs,
       },
       clock: this.#clock,
-      onState: (state) => this.#emit({ type: 'agent.state', roomId: options.roomId, state }),
+      onState: (state) => {
+        this.#input.setAgentState(state);
+        this.#emit({ type: 'agent.state', roomId: options.roomId, state });
+      },
       // deaf, the agent has said it cannot hear and asked for a person: asking again would contradict it
       reprompt: (reason) => {
         if (!this.#recovery.hearing) return undefined;
@@ -198,7 +206,8 @@ export class VoicePipeline implements CallPipeline {
   pushCallerAudio(pcm16k: Int16Array, _atMs?: number): void {
     if (this.#closed || pcm16k.length === 0) return;
     const atMs = this.#clock.now() - pcm16k.length / 16;
-    this.#input.processDown({ kind: 'caller_audio', pcm: pcm16k, atMs });
+    const pcm = this.#options.noiseSuppressor?.process(pcm16k) ?? pcm16k;
+    this.#input.processDown({ kind: 'caller_audio', pcm, atMs });
   }
 
   /** The next 20 ms of agent audio at `outputSampleRate`, or null when silent. What is pulled counts as heard. */
@@ -261,6 +270,7 @@ export class VoicePipeline implements CallPipeline {
     for (const step of [
       () => this.#replies.close(),
       () => this.#input.close(),
+      () => this.#options.noiseSuppressor?.close(),
       () => this.#whisper?.close(),
       () => this.#human?.close(),
       () => this.#dialogSession.close(),

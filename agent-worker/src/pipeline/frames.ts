@@ -1,3 +1,5 @@
+import type { OverAgentReading } from '@voiceroom/agent-core/stages';
+
 /**
  * Typed frames passed between the pipeline's processors (pipecat style). Downstream frames flow from the caller's
  * audio towards the agent's audio output; upstream frames report what the output actually did. Every agent turn has
@@ -22,6 +24,8 @@ export type DownstreamFrame =
       /** Finals: the recogniser's confidence (0..1) and its other hypotheses, when it gives them. */
       confidence?: number;
       alternatives?: string[];
+      /** Finals of speech over the agent: the recogniser's own judgement of it (SttEvent's `overAgent`). */
+      overAgent?: OverAgentReading;
     }
   /**
    * All caller audio up to `streamMs` went through VAD: the caller's time has advanced that far. `speechOnset`: the

@@ -1,3 +1,4 @@
+import { NoiseSuppressor } from '../audio/NoiseSuppressor.ts';
 import type { CallPipelineFactory } from '../worker/CallPipeline.ts';
 import type { StageCache } from './StageCache.ts';
 import { speakWith } from './sentenceSpeech.ts';
@@ -14,7 +15,9 @@ export function voicePipelineFactory(stages: StageCache): CallPipelineFactory {
   return async ({ roomId, config, resume, emit, cancelOutput, logger }) => {
     const lease = await stages.acquire(config);
     const { vad, stt, tts, dialog } = lease.stages;
+    let noiseSuppressor: NoiseSuppressor | undefined;
     try {
+      if (config.asr.noiseSuppression) noiseSuppressor = await NoiseSuppressor.create();
       return new VoicePipeline({
         roomId,
         config,
@@ -22,6 +25,7 @@ export function voicePipelineFactory(stages: StageCache): CallPipelineFactory {
         vad,
         stt,
         fallbacks: lease.fallbacks,
+        ...(noiseSuppressor ? { noiseSuppressor } : {}),
         tts,
         dialog,
         speak: speakWith(tts, config.tts.parallelism),
@@ -31,6 +35,7 @@ export function voicePipelineFactory(stages: StageCache): CallPipelineFactory {
         logger: logger.child({ component: 'agent.pipeline' }),
       });
     } catch (error) {
+      noiseSuppressor?.close();
       lease.release();
       throw error;
     }

@@ -1,5 +1,5 @@
 /** What the turn-taking state machine is configured with, fed and answers (TurnStateMachine.ts). */
-import type { SttExpectation } from '@voiceroom/agent-core/stages';
+import type { OverAgentReading, SttExpectation } from '@voiceroom/agent-core/stages';
 import type { AgentState } from '@voiceroom/protocol';
 import type { EndpointingBounds } from './endpointing.ts';
 import type { RepromptReason, RepromptSettings } from './OwedReply.ts';
@@ -32,8 +32,18 @@ export const DEFAULT_BACKCHANNEL_MAX_MS = 700;
 export type TurnInput =
   | { type: 'user_speech_start'; atMs: number }
   | { type: 'user_speech_end'; atMs: number }
-  /** `alternatives`: a final's other hypotheses (the recogniser's n-best), best first. */
-  | { type: 'user_transcript'; text: string; final: boolean; atMs: number; alternatives?: readonly string[] }
+  /**
+   * `alternatives`: a final's other hypotheses (the recogniser's n-best), best first; `overAgent`: a final of speech
+   * over the agent, as the recogniser judged it on its own.
+   */
+  | {
+      type: 'user_transcript';
+      text: string;
+      final: boolean;
+      atMs: number;
+      alternatives?: readonly string[];
+      overAgent?: OverAgentReading;
+    }
   /** An agent turn (reply or greeting) was requested: the agent is thinking. */
   | { type: 'agent_turn_started'; atMs: number }
   /** The first frame of the agent's audio went out. */

@@ -17,7 +17,7 @@ function recogniser(): Promise<Stt> {
         items: [{ name: 'pepperoni pizza', aliases: ['pepperoni'], sizes: { small: 1, large: 2 } }],
       },
       knowledge: [],
-      asr: { provider: 'pocketsphinx', phrases: [] },
+      asr: { provider: 'pocketsphinx', phrases: [], noiseSuppression: false },
       handoff: { keywords: [], maxMisunderstandings: 3, timeoutS: 30 },
     },
   });

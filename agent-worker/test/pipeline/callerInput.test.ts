@@ -114,6 +114,31 @@ describe('CallerInput (frames in, frames out)', () => {
     expect(out.down.some((f) => f.kind === 'caller_audio')).toBe(false);
   });
 
+  it("tells the recogniser while the agent's voice has reached the caller, paused for them or not: a final of speech begun then carries its over-agent judgement", async () => {
+    const { processor, stt } = callerInput();
+    stt.utterances.push('no', 'no', 'no', 'no');
+    stt.overAgentPhrases.set('no', 'yeah');
+    const said = (fromMs: number) => [...audio(600, true, fromMs), ...audio(400, false, fromMs + 600)];
+    processor.setAgentState('thinking');
+    const out = await runFrames(processor, said(0));
+    processor.setAgentState('speaking');
+    processor.setAgentState('paused');
+    await feedFrames(processor, said(1000));
+    processor.setAgentState('listening');
+    await feedFrames(processor, said(2000));
+    // paused before its voice was heard: the caller's speech is not over it
+    processor.setAgentState('thinking');
+    processor.setAgentState('paused');
+    await feedFrames(processor, said(3000));
+    const finals = out.down.filter((f) => f.kind === 'transcription' && f.final);
+    expect(finals).toEqual([
+      expect.not.objectContaining({ overAgent: expect.anything() }),
+      expect.objectContaining({ text: 'no', overAgent: { phrase: 'yeah', confidence: 1 } }),
+      expect.not.objectContaining({ overAgent: expect.anything() }),
+      expect.not.objectContaining({ overAgent: expect.anything() }),
+    ]);
+  });
+
   it('passes other frames through unchanged', async () => {
     const { processor } = callerInput();
     const out = await runFrames(processor, [{ kind: 'speak', text: 'Hi' }, { kind: 'interruption' }]);

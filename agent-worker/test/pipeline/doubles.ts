@@ -88,6 +88,8 @@ export class LevelVad implements Vad {
   samplesPushed = 0;
   /** When set, the next push of speech throws it (a VAD crashing mid-call). */
   failAtNextSpeech: Error | undefined;
+  /** What its streams were told of the agent's turn (setAgentTurn), in order. */
+  readonly agentTurns: boolean[] = [];
   readonly #minSilenceMs: number;
   constructor(minSilenceMs = 200, name = 'level-double') {
     this.#minSilenceMs = minSilenceMs;
@@ -141,6 +143,9 @@ export class LevelVad implements Vad {
         return speaking;
       },
       probability: 0,
+      setAgentTurn(active) {
+        vad.agentTurns.push(active);
+      },
       reset() {
         speaking = false;
       },
@@ -158,6 +163,8 @@ export class ScriptedStt implements Stt {
   readonly utterances: string[] = [];
   /** Other hypotheses a final carries, by its text. */
   readonly alternatives = new Map<string, string[]>();
+  /** What the recogniser judges a final's speech to be (SttEvent's `overAgent`), when it began while the agent spoke. */
+  readonly overAgentPhrases = new Map<string, string>();
   /** What the streams were told to expect, with how much caller audio they had been given by then. */
   readonly expectations: { slot: SttExpectation; atAudioSamples: number }[] = [];
   audioSamples = 0;
@@ -175,11 +182,17 @@ export class ScriptedStt implements Stt {
     const queue = new SimpleQueue<SttEvent>();
     let samples = 0;
     let partialWords = 0;
+    let agentSpeaking = false;
+    let overAgent = false;
     return {
       expect: (slot) => {
         this.expectations.push({ slot, atAudioSamples: this.audioSamples });
       },
+      agentSpeaking: (speaking) => {
+        agentSpeaking = speaking;
+      },
       pushAudio: (pcm) => {
+        if (samples === 0) overAgent = agentSpeaking;
         samples += pcm.length;
         this.audioSamples += pcm.length;
         const words = (this.utterances[0] ?? '').split(' ').filter(Boolean);
@@ -200,12 +213,14 @@ export class ScriptedStt implements Stt {
         if (!this.withholdFinals) {
           const text = this.utterances.shift() ?? '';
           const alternatives = this.alternatives.get(text);
+          const phrase = this.overAgentPhrases.get(text);
           queue.push({
             type: 'final',
             text,
             confidence: 1,
             latencyMs: 0,
             ...(alternatives ? { alternatives } : {}),
+            ...(overAgent && phrase !== undefined ? { overAgent: { phrase, confidence: 1 } } : {}),
           });
         }
         samples = 0;

@@ -1,7 +1,11 @@
 import type { Dialog, Stt, Vad } from '@voiceroom/agent-core/stages';
 import { type AgentConfigInput, AgentConfigSchema, type SessionResume } from '@voiceroom/protocol';
 import { speakWith } from '../../src/pipeline/sentenceSpeech.ts';
-import { type PipelineEvent, VoicePipeline } from '../../src/pipeline/VoicePipeline.ts';
+import {
+  type PipelineEvent,
+  VoicePipeline,
+  type VoicePipelineOptions,
+} from '../../src/pipeline/VoicePipeline.ts';
 import { FakeClock, LevelVad, ScriptedDialogDouble, ScriptedStt, ToneTts } from './doubles.ts';
 
 export const SPEECH = 4000;
@@ -47,6 +51,7 @@ export interface HarnessOptions {
   realDialog?: Dialog;
   /** The call so far: the pipeline takes it over from a lost agent. */
   resume?: SessionResume;
+  noiseSuppressor?: VoicePipelineOptions['noiseSuppressor'];
 }
 
 export function createHarness(
@@ -77,6 +82,7 @@ export function createHarness(
     roomId: 'room-1',
     config,
     ...(options.resume ? { resume: options.resume } : {}),
+    ...(options.noiseSuppressor ? { noiseSuppressor: options.noiseSuppressor } : {}),
     vad,
     stt,
     fallbacks: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyOverlap, isWordedBackchannel } from '../../src/pipeline/overlap.ts';
+import { classifyOverlap, isBareStop, judgeOverAgent } from '../../src/pipeline/overlap.ts';
 import { BACKCHANNEL_PHRASES, STOP_PHRASES } from '../../src/stages/stt/lm/overAgentPhrases.ts';
 import { HESITATIONS } from '../../src/stages/stt/lm/slotCorpus.ts';
 
@@ -46,22 +46,56 @@ describe('classifyOverlap', () => {
   );
 });
 
-describe('isWordedBackchannel', () => {
-  // a backchannel the models learn, with or without a filler, is one; a hesitation alone, a loose word a
-  // backchannel may hold, or a backchannel going on into other words is none
+describe('isBareStop', () => {
   it.each([
-    ['okay', true],
-    ['uh huh', true],
-    ['er right', true],
-    ['mhm', true],
-    ['oh okay', true],
-    ['um', false],
-    ['hmm', false],
-    ['i', false],
-    ['correct', false],
-    ['yeah two', false],
-    ['okay no', false],
-  ] as const)('takes %j for a worded backchannel: %s', (text, worded) => {
-    expect(isWordedBackchannel(text)).toBe(worded);
+    ['no', true],
+    ['okay no', true],
+    ['hold on', true],
+    ['no no wait', true],
+    ['no make it two', false],
+    ['wait i said large', false],
+    ['okay', false],
+  ] as const)('takes %j for a stop request and nothing else: %s', (text, bare) => {
+    expect(isBareStop(text)).toBe(bare);
+  });
+});
+
+describe('judgeOverAgent', () => {
+  const heard = (phrase: string) => ({ phrase, confidence: 1 });
+
+  it.each([
+    // the grammar's backchannel decides: the open model makes stop words and other words of backchannels
+    ['no', 'yeah', 'backchannel'],
+    ['hang on', 'uh huh', 'backchannel'],
+    ['could i get three', 'uh huh', 'backchannel'],
+    // its stop decides over a hesitation, not over other words (in babble it hears "hang on" in the room)
+    ['um', 'no', 'stop'],
+    ['could i get one', 'uh hang on', 'speech'],
+    ['okay', 'wait', 'backchannel'],
+    ['no', 'no', 'stop'],
+    // other speech the grammar heard leaves the open model's verdict
+    ['no', '', 'stop'],
+    ['can i add a coke', '', 'speech'],
+    ['', 'okay', 'none'],
+  ] as const)("the open model's %j with the grammar's %j is %s", (text, phrase, overlap) => {
+    expect(judgeOverAgent(text, heard(phrase))).toBe(overlap);
+  });
+
+  it("takes the grammar's stop where the open model heard a stop in the speech's partials or other hypotheses", () => {
+    expect(judgeOverAgent('we', heard('wait'), { openHeardStop: true })).toBe('stop');
+    expect(judgeOverAgent('we', heard('wait'), { openHeardStop: false })).toBe('speech');
+  });
+
+  // bench:overlap seed 2, clean: "wait" heard as "we" by the open model alone; in babble the grammar hears "hang on"
+  // in the room's voices, and the VAD found no room there
+  it("takes the grammar's stop over the open model's other words where the caller's voice was alone in the speech", () => {
+    expect(judgeOverAgent('we', heard('wait'), { voiceAlone: true })).toBe('stop');
+    expect(judgeOverAgent('could i get one', heard('uh hang on'), { voiceAlone: false })).toBe('speech');
+    expect(judgeOverAgent('okay', heard('wait'), { voiceAlone: true })).toBe('backchannel');
+  });
+
+  it('without the grammar, the open model alone judges', () => {
+    expect(judgeOverAgent('no', undefined)).toBe('stop');
+    expect(judgeOverAgent('tom', undefined)).toBe('speech');
   });
 });

@@ -255,12 +255,18 @@ describe('TurnStateMachine', () => {
     },
   );
 
-  it.each(['wait', 'no', 'stop', 'hold on'])('%j interrupts as soon as a partial has it', (words) => {
-    const m = speakingMachine();
-    m.handle({ type: 'user_speech_start', atMs: 2000 });
-    const actions = m.handle({ type: 'user_transcript', text: words, final: false, atMs: 2150 });
-    expect(types(actions)).toEqual(['interrupt', 'state:listening']);
-  });
+  it.each(['wait', 'no', 'stop', 'hold on'])(
+    '%j in a partial of a short line keeps the reply paused; its final stops it (a misheard "okay" is judged there)',
+    (words) => {
+      const m = speakingMachine();
+      m.handle({ type: 'user_speech_start', atMs: 2000 });
+      expect(m.handle({ type: 'user_transcript', text: words, final: false, atMs: 2150 })).toEqual([]);
+      expect(m.state).toBe('paused');
+      m.handle({ type: 'user_speech_end', atMs: 2250 });
+      const actions = m.handle({ type: 'user_transcript', text: words, final: true, atMs: 2400 });
+      expect(types(actions)).toEqual(['interrupt', 'state:listening']);
+    },
+  );
 
   it('a backchannel that goes on into a sentence interrupts once the speech is still going a VAD hangover after the first other word', () => {
     const m = speakingMachine();

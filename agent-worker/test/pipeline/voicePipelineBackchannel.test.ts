@@ -49,6 +49,17 @@ describe('VoicePipeline backchannels', () => {
     expect(h.dialog.requests).toHaveLength(1);
   });
 
+  it('the recogniser is told the reply plays: a backchannel its open model heard as "no" but its over-agent grammar as "okay" does not stop it', async () => {
+    const h = await speaking();
+    h.stt.utterances.push('no');
+    h.stt.overAgentPhrases.set('no', 'okay');
+    await h.run(500, 'speech');
+    await h.run(600);
+    expect(h.pipeline.state).toBe('speaking');
+    await h.untilListening();
+    expect(agentFinals(h).at(-1)).toMatchObject({ text: LONG_REPLY, interrupted: false });
+  });
+
   it.each(['wait', 'no', 'stop'])(
     '%j over the reply stops it at once and becomes the next turn',
     async (word) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { listeningFor } from '../../src/pipeline/listeningFor.ts';
 import { ScriptedStt } from './doubles.ts';
-import { createHarness } from './harness.ts';
+import { createHarness, LONG_REPLY } from './harness.ts';
 
 describe('the recogniser follows the dialog', () => {
   it('maps what the agent asked to what the recogniser listens for', () => {
@@ -74,5 +74,26 @@ describe('the recogniser follows the dialog', () => {
       confidence: 1,
       alternatives: ['yes', 'yes sir'],
     });
+  });
+
+  it("tells the VAD while the agent holds the turn: from the stream's first frame (the greeting) to the caller's turn", async () => {
+    const h = createHarness({ greeting: 'Hello. What would you like to order?' });
+    // before the first caller frame: the agent opens the call
+    expect(h.vad.agentTurns).toEqual([true]);
+    h.pipeline.start();
+    await h.run(200);
+    expect(h.vad.agentTurns.at(-1)).toBe(true);
+    await h.untilListening();
+    expect(h.vad.agentTurns.at(-1)).toBe(false);
+
+    h.dialog.reply = () => [{ type: 'text', text: LONG_REPLY }];
+    h.stt.utterances.push('a large pepperoni');
+    await h.run(600, 'speech');
+    while (h.pipeline.state !== 'speaking') await h.run(20);
+    expect(h.vad.agentTurns.at(-1)).toBe(true);
+    // the caller speaking over the reply pauses it: the turn is theirs to take
+    await h.run(100, 'speech');
+    expect(h.pipeline.state).toBe('paused');
+    expect(h.vad.agentTurns.at(-1)).toBe(false);
   });
 });

@@ -1,45 +1,13 @@
 import type { VadEvent } from '@voiceroom/agent-core/stages';
 import { describe, expect, it } from 'vitest';
 import { ForegroundGate } from '../../src/stages/vad/ForegroundGate.ts';
-import { type FrameScorer, FrameVadStream } from '../../src/stages/vad/FrameVadStream.ts';
+import { FrameVadStream } from '../../src/stages/vad/FrameVadStream.ts';
 import { SileroVad } from '../../src/stages/vad/SileroVad.ts';
+import { babble, events, hearsAllAsSpeech, lastSound, mix, noise, scaled } from './fixtures/rooms.ts';
 import { concat, silence, synthesizeSpeech } from './fixtures/speech.ts';
 
 const TIMING = { threshold: 0.5, minSpeechMs: 120, minSilenceMs: 300, prefixPaddingMs: 0 };
 const SAMPLES_PER_MS = 16;
-
-/** A speech model that takes every sound for speech (as Silero takes background voices). */
-const hearsAllAsSpeech: FrameScorer = {
-  frameSamples: 512,
-  score: (frame) => (frame.some((s) => s !== 0) ? 0.9 : 0),
-  reset: () => {},
-  close: () => {},
-};
-
-function noise(ms: number, amplitude: number, seed = 7): Int16Array {
-  let state = seed;
-  return Int16Array.from({ length: ms * SAMPLES_PER_MS }, () => {
-    state = (state * 1_103_515_245 + 12_345) & 0x7fffffff;
-    return Math.round(((state / 0x7fffffff) * 2 - 1) * amplitude);
-  });
-}
-
-function mix(a: Int16Array, b: Int16Array): Int16Array {
-  const out = new Int16Array(Math.max(a.length, b.length));
-  for (let i = 0; i < out.length; i++) out[i] = Math.max(-32768, Math.min(32767, (a[i] ?? 0) + (b[i] ?? 0)));
-  return out;
-}
-
-function scaled(pcm: Int16Array, db: number): Int16Array {
-  const gain = 10 ** (db / 20);
-  return pcm.map((s) => Math.round(s * gain));
-}
-
-function events(stream: { push(pcm: Int16Array): VadEvent[] }, pcm: Int16Array): VadEvent[] {
-  const out: VadEvent[] = [];
-  for (let i = 0; i < pcm.length; i += 320) out.push(...stream.push(pcm.subarray(i, i + 320)));
-  return out;
-}
 
 const speechEnd = (list: VadEvent[]) => list.find((e) => e.type === 'speech_end')?.atMs;
 
@@ -148,27 +116,7 @@ describe('ForegroundGate', () => {
 
   it('with Silero, a sentence over babble 18 dB quieter that goes on after it ends within 150 ms of its end', async () => {
     const caller = await synthesizeSpeech('two large pepperoni pizzas and a coke please', 'flite', 'slt');
-    // a room of voices (babble: three talkers at once); one background talker has pauses as quiet as the caller's
-    const talkers = await Promise.all([
-      synthesizeSpeech(
-        'how late are you open tonight and do you take cards, I wanted the veggie one',
-        'espeak-ng',
-        'en-gb',
-      ),
-      synthesizeSpeech(
-        'my address is the blue house at the end of the road, next to the park',
-        'espeak-ng',
-        'en-us',
-      ),
-      synthesizeSpeech(
-        'can I get two cokes and a salad with that, and some garlic bread too',
-        'flite',
-        'rms',
-      ),
-    ]);
-    const background = talkers
-      .map((talker) => scaled(talker, -4.8))
-      .reduce((sum, talker) => mix(sum, talker));
+    const background = await babble();
     const lead = 300 * SAMPLES_PER_MS;
     const callerTrack = concat(silence(300), caller);
     const audio = mix(callerTrack, scaled(background, -18)).subarray(
@@ -186,9 +134,3 @@ describe('ForegroundGate', () => {
     }
   }, 30_000);
 });
-
-/** Index just after the last sample above 1% of full scale. */
-function lastSound(pcm: Int16Array): number {
-  for (let i = pcm.length - 1; i >= 0; i--) if (Math.abs(pcm[i] as number) > 328) return i + 1;
-  return 0;
-}

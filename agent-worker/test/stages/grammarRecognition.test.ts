@@ -185,11 +185,24 @@ describe('structured answers heard with a grammar beside the slot model (pockets
     withAll.close();
   }, 180_000);
 
-  it("runs no grammar where none is turned on: a spelled name is the name model's reading alone", async () => {
-    expect(Object.keys(stt.model.grammars?.files ?? {})).toEqual(['phone', 'address', 'open']);
-    const pcm = concat(silence(200), await synthesizeSpeech('J O H N', 'flite', 'slt'), silence(300));
-    const [withDefault] = await recogniseAll(stt.createStream(), 'name', [pcm]);
-    const [alone] = await recogniseAll(slotModelOnly(), 'name', [pcm]);
+  it('by default hears a spelled name with the spelling grammar, and runs no grammar for a yes or no', async () => {
+    expect(Object.keys(stt.model.grammars?.files ?? {})).toEqual([
+      'phone',
+      'address',
+      'name',
+      'open',
+      'over_agent',
+    ]);
+    const john = concat(silence(200), await synthesizeSpeech('J O H N', 'flite', 'slt'), silence(300));
+    const [spelled] = await recogniseAll(stt.createStream(), 'name', [john]);
+    expect(nlu.understand(spelled?.text ?? '', 'name').name).toBe('John');
+    const yes = concat(
+      silence(200),
+      await synthesizeSpeech("yes, that's right", 'flite', 'rms'),
+      silence(300),
+    );
+    const [withDefault] = await recogniseAll(stt.createStream(), 'yesno', [yes]);
+    const [alone] = await recogniseAll(slotModelOnly(), 'yesno', [yes]);
     expect(withDefault?.text).toBe(alone?.text);
   }, 180_000);
 });

@@ -1,7 +1,7 @@
 import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
 import type { SttEvent, SttExpectation, SttStream } from '@voiceroom/agent-core/stages';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyOverlap, type Overlap } from '../../src/pipeline/overlap.ts';
+import { classifyOverlap, judgeOverAgent, type Overlap } from '../../src/pipeline/overlap.ts';
 import { PocketSphinxStt } from '../../src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
 import { concat, silence, synthesizeSpeech, type TestVoice } from './fixtures/speech.ts';
 
@@ -20,12 +20,19 @@ const ASKING: readonly SttExpectation[] = ['phone', 'yesno', 'open'];
 // "mm hmm" is left out: flite spells it ("em em aitch em em") and espeak-ng says "em em hum"
 const BACKCHANNELS = ['uh huh', 'yeah', 'okay', 'right'];
 const STOPS = ['wait', 'stop', 'no'];
+/** Real barge-ins over the agent, none of them the pizzeria's bench lines. */
+const SENTENCES = [
+  'sorry could you say that again',
+  'actually make it two of them',
+  'i think you misheard me',
+];
 
 /** What the caller's lines over the agent were heard as, one call per voice (the recogniser adapts to it first). */
 async function hearOverAgent(stream: SttStream, voice: [TestVoice, string], lines: readonly string[]) {
   const events = stream[Symbol.asyncIterator]();
-  const say = async (text: string, slot: SttExpectation): Promise<Final> => {
+  const say = async (text: string, slot: SttExpectation, overAgent: boolean): Promise<Final> => {
     stream.expect?.(slot);
+    stream.agentSpeaking?.(overAgent);
     const pcm = concat(silence(200), await synthesizeSpeech(text, ...voice), silence(200));
     for (let i = 0; i < pcm.length; i += 320) stream.pushAudio(pcm.subarray(i, i + 320));
     stream.endUtterance();
@@ -33,12 +40,18 @@ async function hearOverAgent(stream: SttStream, voice: [TestVoice, string], line
       if (r.value.type === 'final') return r.value;
     throw new Error('no final');
   };
-  await say("it's twelve oak street", 'address');
-  const heard: { said: string; slot: SttExpectation; text: string; overlap: Overlap }[] = [];
+  await say("it's twelve oak street", 'address', false);
+  const heard: { said: string; slot: SttExpectation; text: string; overlap: Overlap; judged: Overlap }[] = [];
   for (const slot of ASKING)
     for (const said of lines) {
-      const { text } = await say(said, slot);
-      heard.push({ said, slot, text, overlap: classifyOverlap(text) });
+      const { text, overAgent } = await say(said, slot, true);
+      heard.push({
+        said,
+        slot,
+        text,
+        overlap: classifyOverlap(text),
+        judged: judgeOverAgent(text, overAgent),
+      });
     }
   stream.close();
   return heard;
@@ -51,7 +64,9 @@ describe('backchannels and stop words over the agent, heard with the model activ
     stt = await PocketSphinxStt.create({ domain: pizzeria });
     heard = [];
     for (const voice of VOICES)
-      heard.push(...(await hearOverAgent(stt.createStream(), voice, [...BACKCHANNELS, ...STOPS])));
+      heard.push(
+        ...(await hearOverAgent(stt.createStream(), voice, [...BACKCHANNELS, ...STOPS, ...SENTENCES])),
+      );
   }, 300_000);
   afterAll(() => stt?.close());
 
@@ -72,5 +87,19 @@ describe('backchannels and stop words over the agent, heard with the model activ
     ).toBeGreaterThanOrEqual(0.85);
     for (const slot of ASKING)
       expect(stops.filter((h) => h.slot === slot && h.overlap === 'stop').length, slot).toBeGreaterThan(0);
+  });
+
+  it('judged with the over-agent grammar, more backchannels are taken for one, no more for a stop; sentences are never backchannels', () => {
+    const backchannels = heard.filter((h) => BACKCHANNELS.includes(h.said));
+    const count = (of: typeof heard, verdict: Overlap, by: 'overlap' | 'judged') =>
+      of.filter((h) => h[by] === verdict).length;
+    expect(count(backchannels, 'backchannel', 'judged')).toBeGreaterThan(
+      count(backchannels, 'backchannel', 'overlap'),
+    );
+    expect(count(backchannels, 'stop', 'judged')).toBeLessThanOrEqual(count(backchannels, 'stop', 'overlap'));
+    const stops = heard.filter((h) => STOPS.includes(h.said));
+    expect(count(stops, 'stop', 'judged')).toBeGreaterThanOrEqual(count(stops, 'stop', 'overlap'));
+    const sentences = heard.filter((h) => SENTENCES.includes(h.said));
+    expect(count(sentences, 'backchannel', 'judged'), JSON.stringify(sentences)).toBe(0);
   });
 });

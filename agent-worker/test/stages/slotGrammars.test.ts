@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chooseReading, fitsGrammar } from '../../src/stages/stt/grammar/chooseReading.ts';
 import { buildSlotGrammars } from '../../src/stages/stt/grammar/slotGrammars.ts';
 import { YES_NO_ANSWERS } from '../../src/stages/stt/lm/slotCorpus.ts';
-import { fsgAccepts } from './fixtures/fsgAccepts.ts';
+import { fsgAccepts, fsgProbability } from './fixtures/fsgAccepts.ts';
 
 describe('slot grammars', () => {
   const { grammars, words } = buildSlotGrammars();
@@ -41,6 +41,26 @@ describe('slot grammars', () => {
       expect(Math.max(...probabilities(optional)), optional).toBeLessThan(leastDigit);
   });
 
+  it.each([
+    ['you can reach me at', ''],
+    ['okay my cell is', 'thank you very much'],
+    ['call me at', "that's my number"],
+    ['the best number is', "that's it"],
+  ])('hears the lead-in %j and the closing %j callers put around a number as words', (leadIn, closing) => {
+    const said = `${leadIn} four one five five five five oh one four two ${closing}`.trim();
+    expect(fsgAccepts(grammars.phone, said)).toBe(true);
+  });
+
+  it('never lets a closing buy a shorter number: the last three digits weigh more than seven and "thank you"', () => {
+    const whole = fsgProbability(grammars.phone, 'four one five five five five oh one four two');
+    const shortThanked = fsgProbability(grammars.phone, 'four one five five five five oh thank you');
+    const short = fsgProbability(grammars.phone, 'four one five five five five oh');
+    expect(whole / shortThanked).toBeGreaterThan(10);
+    // a local number is still heard, with or without its closing
+    expect(short).toBeGreaterThan(0);
+    expect(shortThanked).toBeGreaterThan(0);
+  });
+
   it('counts the digits the agent asks for', () => {
     const sevenOnly = buildSlotGrammars({ phoneDigitCounts: [7] }).grammars.phone;
     expect(fsgAccepts(sevenOnly, 'five five five one two three four')).toBe(true);
@@ -68,18 +88,33 @@ describe('slot grammars', () => {
     expect(fsgAccepts(grammars.yesno, 'yes and add a coke')).toBe(false);
   });
 
-  it('weighs letter pairs as the example names have them, any sequence still possible', () => {
-    const weighted = buildSlotGrammars({ spellingExamples: ['anna', 'hannah', 'jan'] }).grammars.name;
-    expect(fsgAccepts(weighted, 'x q z')).toBe(true);
-    const probability = (fsg: string, from: string) =>
-      Math.max(
-        ...fsg
-          .split('\n')
-          .filter((l) => l.startsWith('TRANSITION') && l.endsWith(` ${from}`))
-          .map((l) => Number(l.split(' ')[3])),
-      );
-    // "a" follows "n" in the examples: the likeliest transition saying "a" is likelier than with no examples
-    expect(probability(weighted, 'a')).toBeGreaterThan(probability(grammars.name, 'a'));
+  it('hears a listed name whole: its spelling far likelier than letters a rhyming letter away', () => {
+    const names = buildSlotGrammars({
+      spelledNames: [
+        ['sarah', 'dorothy'],
+        ['compton', 'allen'],
+      ],
+    }).grammars.name;
+    const ratio = (listed: string, misheard: string) =>
+      fsgProbability(names, listed) / fsgProbability(names, misheard);
+    expect(ratio('d o r o t h y', 'b o r o t h y')).toBeGreaterThan(1000);
+    expect(ratio('c o m p t o n', 'c o m p t o m')).toBeGreaterThan(1000);
+    expect(ratio('a double l e n', 'a double l e m')).toBeGreaterThan(1000);
+    // first and last name in one breath
+    expect(ratio('s a r a h c o m p t o n', 's a r a h c o m p t o m')).toBeGreaterThan(1000);
+  });
+
+  it('weighs a listed name by its rank in its list', () => {
+    const names = buildSlotGrammars({
+      spelledNames: [['mary', ...Array.from({ length: 998 }, () => 'x'), 'mark']],
+    }).grammars.name;
+    expect(fsgProbability(names, 'm a r y')).toBeGreaterThan(5 * fsgProbability(names, 'm a r k'));
+  });
+
+  it('still spells a name in no list letter by letter', () => {
+    const names = buildSlotGrammars({ spelledNames: [['sarah', 'dorothy']] }).grammars.name;
+    for (const said of ['x q z', 'z o l t a n', 'b o r o t h y', 'd o r o t h y k w a s n i e w s k i'])
+      expect(fsgAccepts(names, said), said).toBe(true);
   });
 
   it('an address: the house number in full, in pairs or digit by digit, a street name, its kind, an apartment', () => {

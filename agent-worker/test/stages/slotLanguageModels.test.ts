@@ -5,6 +5,7 @@ import type { SttEvent, SttExpectation } from '@voiceroom/agent-core/stages';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIRST_NAMES, LAST_NAMES } from '../../src/stages/stt/lm/corpusWords.ts';
 import { OVER_AGENT_PHRASES } from '../../src/stages/stt/lm/overAgentPhrases.ts';
+import { PHONE_CLOSINGS, PHONE_LEAD_INS } from '../../src/stages/stt/lm/phonePhrases.ts';
 import { buildSlotCorpora, HESITATIONS } from '../../src/stages/stt/lm/slotCorpus.ts';
 import { DecoderPool } from '../../src/stages/stt/pocketsphinx/DecoderPool.ts';
 import { loadPocketSphinx } from '../../src/stages/stt/pocketsphinx/native.ts';
@@ -91,6 +92,20 @@ describe('slot corpora', () => {
     expect(count('double')).toBeGreaterThan(0);
   });
 
+  it('phone answers come after every lead-in callers say and now and then with a closing, a third bare', () => {
+    const answers = buildSlotCorpora(pizzeria).phone.map((words) => words.join(' '));
+    for (const leadIn of PHONE_LEAD_INS)
+      expect(
+        answers.some((a) => a.startsWith(`${leadIn} `)),
+        leadIn,
+      ).toBe(true);
+    const closed = answers.filter((a) => PHONE_CLOSINGS.some((c) => a.endsWith(` ${c}`)));
+    expect(closed.length).toBeGreaterThan(answers.length / 10);
+    expect(
+      answers.filter((a) => /^(zero|oh|one|two|three|four|five|six|seven|eight|nine|double) /.test(a)).length,
+    ).toBeGreaterThan(answers.length / 5);
+  });
+
   it('yes/no answers cover the many ways of saying yes and no', () => {
     const answers = new Set(buildSlotCorpora(pizzeria).yesno.map((s) => s.join(' ')));
     for (const a of [
@@ -104,6 +119,21 @@ describe('slot corpora', () => {
       'no',
     ])
       expect(answers).toContain(a);
+  });
+
+  it('yes/no answers outweigh the detail corrections said after a read-back, which name census names', () => {
+    const said = buildSlotCorpora(pizzeria).yesno.map((s) => s.join(' '));
+    const corrections = said.filter((s) =>
+      /\b(name is|address is|number is|area code is|digits are)\b/.test(s),
+    );
+    const tokens = (list: string[]) => list.reduce((n, s) => n + s.split(' ').length, 0);
+    expect(corrections.some((s) => /^no the name is \S+ \S+$/.test(s))).toBe(true);
+    expect(corrections.some((s) => /the last four digits are( \S+){4}$/.test(s))).toBe(true);
+    expect(corrections.some((s) => /the address is .+ (street|avenue|road|drive|lane)/.test(s))).toBe(true);
+    const census = new Set(censusNames().first);
+    const named = corrections.filter((s) => /name is/.test(s)).map((s) => s.split(' ').at(-2) as string);
+    expect(named.filter((n) => census.has(n) && !FIRST_NAMES.includes(n)).length).toBeGreaterThan(50);
+    expect(tokens(said) - tokens(corrections)).toBeGreaterThan(2 * tokens(corrections));
   });
 
   it('reads the census list most frequent first', () => {

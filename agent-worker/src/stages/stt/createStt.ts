@@ -21,6 +21,16 @@ export const DEFAULT_SHERPA_ASR_MODEL = 'zipformer-en-20m';
 type SttConfig = Pick<AgentConfig, 'asr' | 'menu' | 'knowledge' | 'handoff'>;
 
 /**
+ * A live call's reply waits at most this long for the grammar decoder's reading once the recogniser's own is ready
+ * (PocketSphinxSttOptions.grammarWaitMs): a slot's grammar loads in ~300 ms while the question plays, but in seconds
+ * on a machine at its capacity, and a reply held that long is worse than one heard without the grammar.
+ */
+const LIVE_GRAMMAR_WAIT_MS = 500;
+
+const livePocketSphinx = (config: SttConfig, onError?: (error: Error) => void) =>
+  PocketSphinxStt.create({ domain: config, grammarWaitMs: LIVE_GRAMMAR_WAIT_MS, onError });
+
+/**
  * The offline recogniser that stands in for the configured one, or undefined when the configured one is already
  * offline. Also what takes over mid-call when the configured recogniser fails (see StageCache.offlineStt).
  */
@@ -31,7 +41,7 @@ export function offlineSttFor(
   if (config.asr.provider === 'pocketsphinx') return undefined;
   return {
     name: 'pocketsphinx',
-    create: () => PocketSphinxStt.create({ domain: config, onError: options.onError }),
+    create: () => livePocketSphinx(config, options.onError),
   };
 }
 
@@ -44,7 +54,7 @@ export async function createStt(config: SttConfig, options: CreateSttOptions = {
     config.asr.provider === 'pocketsphinx'
       ? {
           name: 'pocketsphinx',
-          create: () => PocketSphinxStt.create({ domain: config, onError: options.onError }),
+          create: () => livePocketSphinx(config, options.onError),
         }
       : {
           name: 'sherpa-onnx',

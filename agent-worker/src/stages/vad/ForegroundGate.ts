@@ -32,6 +32,22 @@ import { LevelWindow } from './LevelWindow.ts';
  * 10) took a voice heard alone, whose frames it vetoed, for the room, and locked that voice out (a stream that starts
  * on speech, 2 s talk and 0.4 s silence: no speech start in 20 s); learnt from every frame and kept under the
  * caller's level, it cannot be the caller's.
+ *
+ * A call's stream opens as the agent greets, and a room of voices heard from its first frame started speech before
+ * the gate knew the room; the room's level then counted as the caller's, and that speech lasted into the caller's
+ * first line and past it (bench:endpoint `--bed continuous`, babble 15 dB, seed 3: three first lines never ended).
+ * While the agent holds the turn the caller listens, so the frames the stream opens with wait (FrameVadStream holds
+ * them) until the gate heard AGENT_TURN_ROOM_FRAMES, and are then judged against the room they were part of: the
+ * room's voices start nothing, and a caller's word over the greeting, above the room, starts speech where it began.
+ * Outside the agent's turn nothing waits: a stream that starts on speech starts it at once.
+ *
+ * What the microphone hears while the agent holds the turn is the room (and echo residue), none of it the caller's: in
+ * speech, its BACKGROUND_QUANTILE is a room level that need not be kept ROOM_CEILING_DB under the caller's, only
+ * FOREGROUND_RANGE_DB (a frame that near the caller's level is theirs). Kept 20 dB under, a room of voices whose
+ * quiet level was 17 dB under the caller's speech level held their line open as long as its louder syllables went on
+ * (bench:endpoint `--bed continuous` seed 3, babble 15 dB: a first line and the caller's repeat of it never ended).
+ * Not outside speech: a caller who talked over the whole greeting would be learnt as that room, and their next words
+ * would start nothing until the agent's next turn.
  */
 
 const FOREGROUND_RANGE_DB = 16;
@@ -70,6 +86,12 @@ const ROOM_CEILING_DB = 20;
  * room's under them from then on.
  */
 const ROOM_KNOWN_FRAMES = 16;
+/**
+ * ~1 s of Silero frames: while the agent holds the turn, frames wait until the gate heard this much of the stream, and
+ * are then judged against the room they were part of. Twice ROOM_KNOWN_FRAMES, so that a first word said over the
+ * greeting as the call connects ("hello?", ~0.5 s) is not most of what the room is learnt from.
+ */
+const AGENT_TURN_ROOM_FRAMES = 31;
 /** How fast the speech level falls back (dB per second) when the caller goes on more quietly. */
 const LEVEL_DECAY_DB_PER_S = 1.6;
 const SILENT_DB = -120;
@@ -80,17 +102,32 @@ export class ForegroundGate {
   readonly #recent = new LevelWindow(BACKGROUND_WINDOW_FRAMES);
   /** The same over the room's longer window. */
   readonly #room = new LevelWindow(ROOM_WINDOW_FRAMES);
+  /** The levels heard while the agent held the turn (the caller listening). */
+  readonly #listened = new LevelWindow(ROOM_WINDOW_FRAMES);
   /** The caller's speech level (dBFS) in their latest speech; undefined before they spoke. */
   #levelDb: number | undefined;
   /** Frames in a row too quiet to be the caller. */
   #backgroundFrames = 0;
+  #agentTurn = false;
 
   /**
-   * Feeds one frame's mean power (every frame, in order). `speaking`: the VAD is in speech; `speechScore`: and it scores this
-   * frame as speech. False when such frames have stayed at the background's level, far under the caller's, or
-   * would start speech at that level.
+   * The agent holds the turn (its greeting or a reply): the caller is listening, so what the microphone hears is most
+   * likely the room.
    */
-  foreground(power: number, frameMs: number, speaking: boolean, speechScore: boolean): boolean {
+  setAgentTurn(active: boolean): void {
+    this.#agentTurn = active;
+  }
+
+  /**
+   * Frames are to wait for the room: the agent holds the turn and the gate has not heard AGENT_TURN_ROOM_FRAMES of
+   * the stream yet. They are judged (foreground) once it has or the agent's turn ends.
+   */
+  get awaitingRoom(): boolean {
+    return this.#agentTurn && this.#room.fed < AGENT_TURN_ROOM_FRAMES;
+  }
+
+  /** Learns one frame's mean power (every frame, in order); returns its smoothed level (dB) for `foreground`. */
+  hear(power: number): number {
     const frames = this.#room.fed;
     this.#powers[frames % SMOOTHING_FRAMES] = power;
     const filled = Math.min(frames + 1, SMOOTHING_FRAMES);
@@ -99,6 +136,16 @@ export class ForegroundGate {
     const db = decibels(sum / filled);
     this.#recent.push(db);
     this.#room.push(db);
+    if (this.#agentTurn) this.#listened.push(db);
+    return db;
+  }
+
+  /**
+   * Judges a frame heard at smoothed level `db` (every frame, in order, after `hear`). `speaking`: the VAD is in
+   * speech; `speechScore`: and it scores this frame as speech. False when such frames have stayed at the background's
+   * level, far under the caller's, or would start speech at that level.
+   */
+  foreground(db: number, frameMs: number, speaking: boolean, speechScore: boolean): boolean {
     if (!speaking) {
       this.#backgroundFrames = 0;
       // the room's voices would start a turn of their own (before the caller ever spoke too) and hold it as long as
@@ -107,8 +154,10 @@ export class ForegroundGate {
     }
     if (!speechScore) return true;
     const decayed = (this.#levelDb ?? db) - (LEVEL_DECAY_DB_PER_S * frameMs) / 1000;
-    this.#levelDb = Math.max(db, decayed);
-    const background = this.#background(db) || this.#atRoomLevel(db, ROOM_MARGIN_DB);
+    const level = Math.max(db, decayed);
+    this.#levelDb = level;
+    const background =
+      this.#background(db) || this.#atRoomLevel(db, ROOM_MARGIN_DB) || this.#atListenedLevel(db, level);
     this.#backgroundFrames = background ? this.#backgroundFrames + 1 : 0;
     return this.#backgroundFrames < BACKGROUND_FRAMES_TO_END;
   }
@@ -117,6 +166,7 @@ export class ForegroundGate {
     this.#powers.fill(0);
     this.#recent.reset();
     this.#room.reset();
+    this.#listened.reset();
     this.#levelDb = undefined;
     this.#backgroundFrames = 0;
   }
@@ -137,6 +187,13 @@ export class ForegroundGate {
     if (heard === undefined) return false;
     const room = this.#levelDb === undefined ? heard : Math.min(heard, this.#levelDb - ROOM_CEILING_DB);
     return db <= room + marginDb;
+  }
+
+  /** In speech, a frame of this level is within ROOM_MARGIN_DB of the room heard as the caller listened. */
+  #atListenedLevel(db: number, levelDb: number): boolean {
+    const listened =
+      this.#listened.fed < ROOM_KNOWN_FRAMES ? undefined : this.#listened.quantile(BACKGROUND_QUANTILE);
+    return listened !== undefined && db <= Math.min(listened, levelDb - FOREGROUND_RANGE_DB) + ROOM_MARGIN_DB;
   }
 }
 

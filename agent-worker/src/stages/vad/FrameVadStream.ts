@@ -14,6 +14,14 @@ export interface FrameScorer {
 
 const SAMPLE_RATE = 16_000;
 
+interface HeardFrame {
+  probability: number;
+  /** Mean power (full scale 1), and its level smoothed by the gate (dB; 0 without one). */
+  power: number;
+  db: number;
+  startMs: number;
+}
+
 /**
  * A VadStream over any frame scorer: buffers pushed audio into whole frames (so chunk sizes never change the
  * events), scores each frame and runs the state machine. With a foreground gate, a frame scored as speech but far
@@ -27,6 +35,8 @@ export class FrameVadStream implements VadStream {
   readonly #foreground = new ForegroundOnset();
   readonly #prefixPaddingMs: number;
   readonly #frame: Int16Array;
+  /** Frames heard while the gate awaits the room (from the stream's start, as the agent greets): judged once it knows it. */
+  readonly #held: HeardFrame[] = [];
   #filled = 0;
   #framesDone = 0;
   #probability = 0;
@@ -62,6 +72,11 @@ export class FrameVadStream implements VadStream {
     return this.#machine.speaking ? this.#foreground.endMs : undefined;
   }
 
+  /** The agent holds the turn (its greeting or a reply): the foreground gate takes what it hears for the room. */
+  setAgentTurn(active: boolean): void {
+    this.#gate?.setAgentTurn(active);
+  }
+
   push(pcm: Int16Array): VadEvent[] {
     if (this.#closed) throw new CodedError('vad_closed', 'VAD stream is closed');
     const events: VadEvent[] = [];
@@ -75,27 +90,40 @@ export class FrameVadStream implements VadStream {
       if (this.#filled < this.#frame.length) break;
       this.#filled = 0;
       this.#probability = this.#scorer.score(this.#frame);
-      const startMs = this.#framesDone * frameMs;
       const power = meanPower(this.#frame);
-      const event = this.#machine.frame(this.#heard(power, frameMs), startMs, frameMs);
-      if (this.#machine.speaking || this.#machine.onset) this.#foreground.speech(power, startMs, frameMs);
-      else this.#foreground.reset();
+      const heard: HeardFrame = {
+        probability: this.#probability,
+        power,
+        db: this.#gate?.hear(power) ?? 0,
+        startMs: this.#framesDone * frameMs,
+      };
       this.#framesDone++;
-      if (event) events.push(event);
+      if (this.#gate?.awaitingRoom) {
+        this.#held.push(heard);
+        continue;
+      }
+      for (const held of this.#held) this.#decide(held, frameMs, events);
+      this.#held.length = 0;
+      this.#decide(heard, frameMs, events);
     }
     return events;
   }
 
-  /** The frame's speech probability as the state machine takes it: 0 for background the gate rejects. */
-  #heard(power: number, frameMs: number): number {
-    const p = this.#probability;
+  /** Runs a heard frame through the gate, the state machine and the onset. */
+  #decide(frame: HeardFrame, frameMs: number, events: VadEvent[]): void {
     const m = this.#machine;
-    return this.#gate && !this.#gate.foreground(power, frameMs, m.speaking, m.keepsSpeech(p)) ? 0 : p;
+    const gated =
+      this.#gate && !this.#gate.foreground(frame.db, frameMs, m.speaking, m.keepsSpeech(frame.probability));
+    const event = m.frame(gated ? 0 : frame.probability, frame.startMs, frameMs);
+    if (m.speaking || m.onset) this.#foreground.speech(frame.power, frame.startMs, frameMs);
+    else this.#foreground.reset();
+    if (event) events.push(event);
   }
 
   reset(): void {
     this.#filled = 0;
     this.#framesDone = 0;
+    this.#held.length = 0;
     this.#probability = 0;
     this.#machine.reset();
     this.#foreground.reset();

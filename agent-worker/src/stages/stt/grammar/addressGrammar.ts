@@ -1,8 +1,7 @@
-import { numberToWords } from '@voiceroom/agent-core/nlu';
+import { COMMON_STREET_NAMES, numberToWords } from '@voiceroom/agent-core/nlu';
 import { STREET_KINDS, STREET_NAMES } from '../lm/corpusWords.ts';
-import { COMMON_STREET_NAMES } from '../lm/streetNames.ts';
 import { FsgBuilder } from './fsgBuilder.ts';
-import { close, digits, intro } from './grammarParts.ts';
+import { close, digits, intro, phoneNumber } from './grammarParts.ts';
 
 const wordsFor = (numbers: readonly number[]) => numbers.map(numberToWords);
 const UNITS = wordsFor([1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -51,7 +50,7 @@ export function addressGrammar(): FsgBuilder {
   fsg.arc(afterUnit, end, undefined, 2);
   const phone = fsg.state();
   for (const phrase of PHONE_INTROS) fsg.phrase(afterUnit, phone, phrase);
-  digits(fsg, phone, end, [7, 10]);
+  phoneNumber(fsg, phone, end, [7, 10]);
   close(fsg, end);
   return fsg;
 }

@@ -4,7 +4,7 @@ import { buildArpa } from './arpa.ts';
 import { buildDomainCorpus } from './domainCorpus.ts';
 import { GENERAL_WORDS } from './generalWords.ts';
 import { buildPronunciationDictionary } from './pronunciationDictionary.ts';
-import { buildSlotCorpora, SLOTS, type Slot } from './slotCorpus.ts';
+import { buildSlotCorpora, SLOTS, type Slot, tokenCount } from './slotCorpus.ts';
 
 export interface DomainLanguageModel {
   arpa: string;
@@ -85,7 +85,7 @@ export const SLOT_SHARES: Readonly<Record<Slot, number>> = {
   name: 0.5,
   address: 0.5,
   phone: 0.7,
-  yesno: 0.5,
+  yesno: 0.6,
 };
 
 /**
@@ -94,9 +94,8 @@ export const SLOT_SHARES: Readonly<Record<Slot, number>> = {
  */
 function* blend(domain: string[][], answers: string[][], share: number): Generator<string[]> {
   yield* domain;
-  const tokens = (sentences: string[][]) => sentences.reduce((n, s) => n + s.length, 0);
-  const answerTokens = tokens(answers);
+  const answerTokens = tokenCount(answers);
   if (answerTokens === 0) return;
-  const times = Math.max(1, Math.round(((share / (1 - share)) * tokens(domain)) / answerTokens));
+  const times = Math.max(1, Math.round(((share / (1 - share)) * tokenCount(domain)) / answerTokens));
   for (let i = 0; i < times; i++) yield* answers;
 }

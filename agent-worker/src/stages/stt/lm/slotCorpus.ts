@@ -1,11 +1,11 @@
-import { censusNames } from '@voiceroom/agent-core/nlu';
+import { COMMON_STREET_NAMES, censusNames } from '@voiceroom/agent-core/nlu';
 import type { SttExpectation } from '@voiceroom/agent-core/stages';
 import type { AgentConfig } from '@voiceroom/protocol';
 import { FIRST_NAMES, LAST_NAMES, STREET_KINDS, STREET_NAMES } from './corpusWords.ts';
 import { normalizeTranscript } from './normalize.ts';
 import { OVER_AGENT_PHRASES } from './overAgentPhrases.ts';
+import { PHONE_CLOSINGS, PHONE_LEAD_INS } from './phonePhrases.ts';
 import { spell } from './spokenPrices.ts';
-import { COMMON_STREET_NAMES } from './streetNames.ts';
 
 /** The expectations that get a model of their own ('open' is the plain domain model). */
 export type Slot = Exclude<SttExpectation, 'open'>;
@@ -25,9 +25,57 @@ export function buildSlotCorpora(config: Pick<AgentConfig, 'menu'>): Record<Slot
     name: withOverAgent(sentences(nameAnswers(addresses, phones))),
     address: withOverAgent(sentences(addressAnswers(addresses, phones))),
     phone: withOverAgent(sentences(phoneAnswers(phones))),
-    yesno: withOverAgent(sentences(YES_NO_ANSWERS)),
+    yesno: withOverAgent(yesNoAnswers(detailCorrections(addresses, phones))),
   };
 }
+
+/**
+ * Whole answers outweigh detail corrections this many times in tokens: a yes or no is what a read-back mostly gets.
+ */
+const YES_NO_OVER_CORRECTIONS = 3;
+
+/**
+ * The yes/no model's answers: after the read-back a caller says yes or no, or corrects a detail read back wrong
+ * ("no, the name is ...", "the number is ..."), which a model of yes and no alone heard as menu words.
+ */
+function yesNoAnswers(corrections: Iterable<string>): string[][] {
+  const answers = sentences(YES_NO_ANSWERS);
+  const fixes = sentences(corrections);
+  const times = Math.max(1, Math.ceil((YES_NO_OVER_CORRECTIONS * tokenCount(fixes)) / tokenCount(answers)));
+  return [...Array.from({ length: times }, () => answers).flat(), ...fixes];
+}
+
+/** The words of a corpus' sentences, all told (what a share of a corpus is measured in). */
+export function tokenCount(sentences: readonly (readonly string[])[]): number {
+  return sentences.reduce((n, sentence) => n + sentence.length, 0);
+}
+
+/** How many names, addresses and numbers the corrections say: enough that the model learns "the name is" + a name. */
+const CORRECTIONS_PER_DETAIL = 200;
+
+/** A detail read back wrong, said again: the name (common census names), the address, the number or a group of it. */
+function* detailCorrections(addresses: readonly string[], phones: readonly string[]): Generator<string> {
+  const census = censusNames();
+  for (let i = 0; i < CORRECTIONS_PER_DETAIL; i++) {
+    const first = census.first[(i * 7) % census.first.length] as string;
+    const last = census.last[(i * 13) % census.last.length] as string;
+    yield `${CORRECTION_LEADS[i % CORRECTION_LEADS.length]} ${NAME_CORRECTIONS[i % NAME_CORRECTIONS.length]} ${first} ${last}`;
+    const address = addresses[(i * 11) % addresses.length] as string;
+    yield `${CORRECTION_LEADS[(i + 1) % CORRECTION_LEADS.length]} ${ADDRESS_CORRECTIONS[i % ADDRESS_CORRECTIONS.length]} ${address}`;
+    const phone = (phones[i % phones.length] as string).split(' ');
+    const said =
+      i % 3 === 0
+        ? `the last four digits are ${phone.slice(-4).join(' ')}`
+        : i % 3 === 1
+          ? `the area code is ${phone.slice(0, 3).join(' ')}`
+          : `the number is ${phone.join(' ')}`;
+    yield `${CORRECTION_LEADS[(i + 2) % CORRECTION_LEADS.length]} ${said}`;
+  }
+}
+
+const CORRECTION_LEADS = ['no', 'no sorry', '', 'actually', "no that's wrong"];
+const NAME_CORRECTIONS = ['the name is', 'my name is', "it's", "that's not my name it's"];
+const ADDRESS_CORRECTIONS = ['the address is', "it's", 'i said', 'my address is'];
 
 /** Share of a slot's sentences that are backchannels and stop requests (see overAgentPhrases.ts). */
 const OVER_AGENT_SHARE = 0.04;
@@ -200,9 +248,24 @@ function phoneNumbers(): string[] {
   return out;
 }
 
+/**
+ * Phone numbers after a lead-in (one in three bare; the commonest lead-ins, first in PHONE_LEAD_INS, as often as all
+ * the others) and now and then a closing (one in five), as callers say them.
+ */
 function* phoneAnswers(phones: readonly string[]): Generator<string> {
-  for (const [n, phone] of phones.entries()) yield `${PHONE_INTROS[n % PHONE_INTROS.length]} ${phone}`;
+  let led = 0;
+  for (const [n, phone] of phones.entries()) {
+    const leadIn = n % 3 === 0 ? '' : phoneLeadIn(led++);
+    const closing = n % 5 === 4 ? PHONE_CLOSINGS[n % PHONE_CLOSINGS.length] : '';
+    yield `${leadIn} ${phone} ${closing}`.trim();
+  }
   yield* ['skip', "i'd rather not", 'no phone number', 'no thanks', "i don't have one"];
+}
+
+/** The k-th lead-in said: every other one of the three commonest, the others in turn through them all. */
+function phoneLeadIn(k: number): string {
+  const at = k % 2 === 0 ? (k / 2) % 3 : ((k - 1) / 2) % PHONE_LEAD_INS.length;
+  return PHONE_LEAD_INS[at] as string;
 }
 
 const DONE_ORDERING = [
@@ -224,7 +287,6 @@ const SIZE_TEMPLATES = [
 ];
 const NAME_TEMPLATES = ['{name}', 'my name is {name}', "it's {name}", 'the name is {name}', 'this is {name}'];
 const OPENERS = ['hi', 'hello', 'okay', 'great', 'alright', 'yes hi', 'hi there', 'um'];
-const PHONE_INTROS = ['', 'my number is', "it's", 'my phone number is', 'the number is', ''];
 /** Surnames seen after each first name in the name model. */
 const NAME_PAIRS = 8;
 const YES_NO = [

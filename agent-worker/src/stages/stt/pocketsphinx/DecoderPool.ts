@@ -1,5 +1,12 @@
 import type { SttExpectation } from '@voiceroom/agent-core/stages';
 import type { PocketSphinxLib } from './native.ts';
+import { SearchModels } from './searchModels.ts';
+
+/**
+ * A search a decoder can switch to: a slot's, or the grammar decoders' one for speech that begins while the agent
+ * talks (overAgentGrammar.ts).
+ */
+export type SearchName = SttExpectation | 'over_agent';
 
 /** A pocketsphinx decoder as one call at a time holds it: the searches loaded into it and how warm it is. */
 export interface PooledDecoder {
@@ -7,7 +14,7 @@ export interface PooledDecoder {
   /** The `-lm` model's search ("_default"), used when the expected slot has none. */
   readonly defaultSearch: string;
   /** Slot searches loaded so far (one that failed to load is left out: its slot uses the domain model). */
-  readonly searches: Set<SttExpectation>;
+  readonly searches: Set<SearchName>;
   /**
    * Calls it decoded speech for before the current one. Above 0 its cepstral means have adapted to the channel
    * (WebRTC, Opus, 16 kHz) on an earlier caller, so a new call's first utterance is not decoded from the model's
@@ -32,9 +39,14 @@ export interface DecoderPoolOptions {
    */
   spares?: number;
   /** Slot searches (slot -> model file) a spare is built with. */
-  slotModels?: Partial<Record<SttExpectation, string>>;
+  slotModels?: Partial<Record<SearchName, string>>;
   /** What the slot files are: n-gram models (ARPA, the default) or finite-state grammars (FSG). */
   searchKind?: 'ngram' | 'grammar';
+  /**
+   * Slot searches loaded only while a call waits for their slot (loadSearch, dropSearch), never kept by an idle
+   * decoder: what a grammar's search builds is per decoder (the spelling grammar's ~19 MB).
+   */
+  onDemand?: readonly SearchName[];
   /** A spare could not be built or one of its searches not loaded (the pool goes on without it). */
   onError?: (error: Error) => void;
 }
@@ -57,8 +69,10 @@ export class DecoderPool {
   readonly #args: Record<string, string>;
   readonly #maxIdle: number;
   readonly #spares: number;
-  readonly #slotModels: [SttExpectation, string][];
-  readonly #searchKind: 'ngram' | 'grammar';
+  /** The slot searches every decoder has loaded (all but the on-demand ones). */
+  readonly #loadedAlways: SearchName[];
+  readonly #onDemand: ReadonlySet<SearchName>;
+  readonly #models: SearchModels;
   readonly #onError: (error: Error) => void;
   readonly #idle: Entry[] = [];
   #created = 0;
@@ -71,8 +85,10 @@ export class DecoderPool {
     this.#args = options.decoderArgs;
     this.#maxIdle = options.maxIdle;
     this.#spares = Math.min(options.spares ?? 0, options.maxIdle);
-    this.#slotModels = Object.entries(options.slotModels ?? {}) as [SttExpectation, string][];
-    this.#searchKind = options.searchKind ?? 'ngram';
+    const files = new Map(Object.entries(options.slotModels ?? {}) as [SearchName, string][]);
+    this.#onDemand = new Set(options.onDemand ?? []);
+    this.#loadedAlways = [...files.keys()].filter((name) => !this.#onDemand.has(name));
+    this.#models = new SearchModels(options.lib, options.searchKind ?? 'ngram', files);
     this.#onError = options.onError ?? (() => undefined);
   }
 
@@ -120,36 +136,63 @@ export class DecoderPool {
   release(decoder: PooledDecoder, options: { decoded: boolean; reusable: boolean }): void {
     const entry = decoder as Entry;
     if (!options.reusable || this.#closed || this.#idle.length >= this.#maxIdle) {
-      this.#lib.free(entry.handle);
+      void this.#models.free(entry.handle);
       return;
     }
     if (options.decoded) entry.warmCalls++;
-    this.#idle.push(entry);
+    const onDemand = [...entry.searches].filter((name) => this.#onDemand.has(name));
+    if (onDemand.length === 0) this.#idle.push(entry);
+    else void this.#idleWithout(entry, onDemand);
   }
 
   /**
-   * Loads the slot searches `decoder` lacks (a decoder built on demand has none), one after the other: calls on one
-   * decoder must not overlap. One that fails to load goes to `onError` and its slot stays without a search.
+   * Loads the slot searches `decoder` lacks (a decoder built on demand has none) but the on-demand ones, one after the
+   * other: calls on one decoder must not overlap. One that fails to load goes to `onError` and its slot stays without
+   * a search.
    */
   async loadMissingSearches(decoder: PooledDecoder): Promise<void> {
-    for (const [slot, path] of this.#slotModels) {
-      if (decoder.searches.has(slot)) continue;
-      const loaded =
-        this.#searchKind === 'grammar'
-          ? this.#lib.addGrammar(decoder.handle, slot, path)
-          : this.#lib.addLanguageModel(decoder.handle, slot, path);
-      await loaded.then(
-        () => decoder.searches.add(slot),
-        (error: Error) => this.#onError(error),
-      );
-    }
+    for (const name of this.#loadedAlways) await this.#load(decoder, name);
+  }
+
+  /** Loads the on-demand search `name` unless `decoder` has it (a failure goes to `onError`, as in loadMissingSearches). */
+  async loadSearch(decoder: PooledDecoder, name: SearchName): Promise<void> {
+    if (this.#onDemand.has(name)) await this.#load(decoder, name);
+  }
+
+  /** Drops `name` from `decoder` if it is an on-demand search, between utterances. Rejects when pocketsphinx fails. */
+  async dropSearch(decoder: PooledDecoder, name: SearchName): Promise<void> {
+    if (!this.#onDemand.has(name) || !decoder.searches.delete(name)) return;
+    if (this.#lib.search(decoder.handle) === name) this.#lib.setSearch(decoder.handle, decoder.defaultSearch);
+    await this.#models.drop(decoder.handle, name);
   }
 
   /** Frees the idle decoders; decoders still in use are freed when released, spares being built once built. */
   close(): void {
     this.#closed = true;
     clearTimeout(this.#spareTimer);
-    for (const entry of this.#idle.splice(0)) this.#lib.free(entry.handle);
+    for (const entry of this.#idle.splice(0)) void this.#models.free(entry.handle);
+    void this.#models.close();
+  }
+
+  async #load(decoder: PooledDecoder, name: SearchName): Promise<void> {
+    if (decoder.searches.has(name)) return;
+    await this.#models.load(decoder.handle, name).then(
+      () => decoder.searches.add(name),
+      (error: Error) => this.#onError(error),
+    );
+  }
+
+  /** Idles `entry` once the on-demand searches its call loaded are dropped (freed if that fails). */
+  async #idleWithout(entry: Entry, onDemand: readonly SearchName[]): Promise<void> {
+    try {
+      for (const name of onDemand) await this.dropSearch(entry, name);
+    } catch (error) {
+      this.#onError(error as Error);
+      await this.#models.free(entry.handle);
+      return;
+    }
+    if (this.#closed || this.#idle.length >= this.#maxIdle) await this.#models.free(entry.handle);
+    else this.#idle.push(entry);
   }
 
   #build(): Entry {
@@ -163,7 +206,7 @@ export class DecoderPool {
     try {
       const entry = this.#build();
       await this.loadMissingSearches(entry);
-      if (this.#closed) this.#lib.free(entry.handle);
+      if (this.#closed) await this.#models.free(entry.handle);
       // behind the decoders released by calls: acquire takes those first (their means have adapted)
       else this.#idle.unshift(entry);
     } catch (error) {

@@ -1,6 +1,7 @@
-import type { SttEvent, SttExpectation, SttStream } from '@voiceroom/agent-core/stages';
+import type { OverAgentReading, SttEvent, SttExpectation, SttStream } from '@voiceroom/agent-core/stages';
 import { AsyncEventQueue } from '@voiceroom/agent-core/stages';
 import { chooseReading, type Reading } from '../grammar/chooseReading.ts';
+import { phraseHeard } from '../grammar/overAgentGrammar.ts';
 import type { DecoderPool, PooledDecoder } from './DecoderPool.ts';
 import { decodeWhole } from './decodeWhole.ts';
 import type { PocketSphinxLib } from './native.ts';
@@ -17,8 +18,16 @@ export interface PocketSphinxStreamOptions {
   slotModels?: Partial<Record<SttExpectation, string>>;
   /** How many hypotheses a final carries (its text and `alternatives`); 1 for the best only. */
   nbest?: number;
-  /** Grammar decoders for the structured slots (see ParallelGrammar), and each grammar's words. */
-  grammars?: { decoders: DecoderPool; words: Partial<Record<SttExpectation, ReadonlySet<string>>> };
+  /**
+   * Grammar decoders for the structured slots and for speech over the agent (see ParallelGrammar), each slot
+   * grammar's words, and how long a final waits for the grammar's reading once its own is ready (see
+   * PocketSphinxSttOptions.grammarWaitMs; default as long as it takes).
+   */
+  grammars?: {
+    decoders: DecoderPool;
+    words: Partial<Record<SttExpectation, ReadonlySet<string>>>;
+    waitMs?: number;
+  };
   onError: (error: Error) => void;
 }
 
@@ -37,7 +46,9 @@ export interface PocketSphinxStreamOptions {
  * with, so switching costs nothing when the caller stops talking.
  *
  * A grammar decoder hears the same audio (ParallelGrammar); while the agent waits for an answer it has a grammar for
- * (a phone number), the final carries whichever reading chooseReading picks, the other as an alternative.
+ * (a phone number), the final carries whichever reading chooseReading picks, the other as an alternative. Speech
+ * that begins while the agent talks (`agentSpeaking`) it decodes with the over-agent grammar instead, whose phrase
+ * the final carries as `overAgent`: a caller's digits over the agent's question go without the digit grammar.
  */
 export class PocketSphinxStream implements SttStream {
   readonly #lib: PocketSphinxLib;
@@ -63,8 +74,13 @@ export class PocketSphinxStream implements SttStream {
   readonly #nbest: number;
   readonly #grammar: ParallelGrammar | undefined;
   readonly #grammarWords: Partial<Record<SttExpectation, ReadonlySet<string>>>;
-  /** The current utterance runs on the grammar decoder too, for this slot. */
-  #grammarSlot: SttExpectation | undefined;
+  /**
+   * Both decoders decode the same frames at once, so the grammar's reading is normally ready with the stream's own;
+   * one that lags longer than this (it was still loading the slot's grammar when the caller spoke, on a busy
+   * machine) loses its reading for that utterance rather than delay the reply.
+   */
+  readonly #grammarWaitMs: number;
+  #agentSpeaking = false;
 
   constructor(options: PocketSphinxStreamOptions) {
     this.#pool = options.decoders;
@@ -77,8 +93,9 @@ export class PocketSphinxStream implements SttStream {
     this.#nbest = options.nbest ?? 1;
     this.#grammar = options.grammars && new ParallelGrammar(options.grammars.decoders, options.onError);
     this.#grammarWords = options.grammars?.words ?? {};
+    this.#grammarWaitMs = options.grammars?.waitMs ?? Number.POSITIVE_INFINITY;
     const grammar = this.#grammar;
-    if (grammar) this.#enqueue(() => grammar.prepare());
+    void grammar?.prepare();
     const searches = this.#pooled.searches;
     for (const [slot, path] of Object.entries(options.slotModels ?? {}) as [SttExpectation, string][]) {
       if (searches.has(slot)) continue;
@@ -90,7 +107,20 @@ export class PocketSphinxStream implements SttStream {
   }
 
   expect(slot: SttExpectation): void {
+    const changed = slot !== this.#expected;
     this.#expected = slot;
+    const grammar = this.#grammar;
+    // Issued in the stream's order, ahead of the caller's answer, so that loading the slot's grammar (the spelling
+    // one: ~300 ms on koffi's thread, seconds on a loaded machine) runs while the question plays, on the grammar
+    // decoder's own queue: the stream's decoder goes on meanwhile.
+    if (grammar && changed)
+      this.#enqueue(async () => {
+        void grammar.expect(slot);
+      });
+  }
+
+  agentSpeaking(speaking: boolean): void {
+    this.#agentSpeaking = speaking;
   }
 
   get closed(): boolean {
@@ -107,11 +137,12 @@ export class PocketSphinxStream implements SttStream {
         this.#selectSearch();
         this.#lib.startUtt(this.#decoder);
         this.#uttStarted = true;
-        this.#grammarSlot = this.#grammar?.start(this.#expected) ? this.#expected : undefined;
+        void this.#grammar?.start(this.#agentSpeaking ? 'over_agent' : this.#expected);
       }
       this.#coldAudio?.push(copy);
       this.#decoded = true;
-      await Promise.all([this.#lib.processRaw(this.#decoder, copy), this.#grammar?.process(copy)]);
+      void this.#grammar?.process(copy);
+      await this.#lib.processRaw(this.#decoder, copy);
       this.#maybeEmitPartial(epoch);
     });
   }
@@ -121,14 +152,15 @@ export class PocketSphinxStream implements SttStream {
     const endedAt = performance.now();
     this.#enqueue(async () => {
       let reading: Reading = { text: '', confidence: 0, alternatives: [] };
+      let overAgent: OverAgentReading | undefined;
       if (this.#uttStarted) {
         // the grammar decoder finishes on its own thread meanwhile
-        const grammarReading = this.#grammar?.end();
+        const grammarEnd = this.#grammar?.end();
         reading = await this.#endOpenReading();
-        const slot = this.#grammarSlot;
-        const words = slot && this.#grammarWords[slot];
-        if (words) reading = chooseReading(reading, await grammarReading, words, this.#nbest);
-        this.#grammarSlot = undefined;
+        const grammar = grammarEnd && (await inTime(grammarEnd, this.#grammarWaitMs));
+        const words = grammar && grammar.search !== 'over_agent' && this.#grammarWords[grammar.search];
+        if (words) reading = chooseReading(reading, grammar.reading, words, this.#nbest);
+        else if (grammar?.search === 'over_agent') overAgent = overAgentReading(grammar.reading);
       }
       this.#resetPartial();
       if (!this.#closed) {
@@ -140,6 +172,7 @@ export class PocketSphinxStream implements SttStream {
           confidence,
           latencyMs,
           ...(alternatives.length > 0 ? { alternatives: [...alternatives] } : {}),
+          ...(overAgent ? { overAgent } : {}),
         });
       }
     });
@@ -151,9 +184,9 @@ export class PocketSphinxStream implements SttStream {
     this.#enqueue(async () => {
       if (this.#coldAudio) this.#coldAudio = [];
       if (this.#uttStarted) {
-        await Promise.all([this.#lib.endUtt(this.#decoder), this.#grammar?.cancel()]);
+        void this.#grammar?.cancel();
+        await this.#lib.endUtt(this.#decoder);
         this.#uttStarted = false;
-        this.#grammarSlot = undefined;
       }
       this.#resetPartial();
     });
@@ -165,12 +198,13 @@ export class PocketSphinxStream implements SttStream {
     this.#epoch++;
     this.#events.end();
     this.#enqueue(async () => {
-      if (this.#uttStarted) await Promise.all([this.#lib.endUtt(this.#decoder), this.#grammar?.cancel()]);
+      void this.#grammar?.cancel();
+      void this.#grammar?.release();
+      if (this.#uttStarted) await this.#lib.endUtt(this.#decoder);
     });
-    // after a failure too (the chain goes on), so the decoders are never lost
+    // after a failure too (the chain goes on), so the decoder is never lost
     this.#chain = this.#chain.then(() => {
       this.#pool.release(this.#pooled, { decoded: this.#decoded, reusable: !this.#failed });
-      this.#grammar?.release();
     });
   }
 
@@ -219,4 +253,20 @@ export class PocketSphinxStream implements SttStream {
     this.#lastPartial = '';
     this.#lastPartialAt = 0;
   }
+}
+
+/** `promise`'s value if it settles within `ms` (infinite: whenever it settles), else undefined. */
+async function inTime<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  if (!Number.isFinite(ms)) return promise;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/** The over-agent grammar's phrase, when it heard anything at all (not only silence or noise). */
+function overAgentReading(reading: Reading | undefined): OverAgentReading | undefined {
+  if (!reading?.text) return undefined;
+  return { phrase: phraseHeard(reading.text), confidence: reading.confidence };
 }

@@ -7,10 +7,15 @@ import { censusNames } from '@voiceroom/agent-core/nlu';
 import type { Stt, SttExpectation, SttStream } from '@voiceroom/agent-core/stages';
 import { type AgentConfig, CodedError } from '@voiceroom/protocol';
 import { createLogger } from '../../../worker/log.ts';
+import {
+  overAgentGrammar,
+  overAgentGrammarWords,
+  phoneWordPronunciations,
+} from '../grammar/overAgentGrammar.ts';
 import { buildSlotGrammars, type GrammarSlot } from '../grammar/slotGrammars.ts';
 import { buildDomainLanguageModel } from '../lm/domainLanguageModel.ts';
 import { buildPronunciationDictionary } from '../lm/pronunciationDictionary.ts';
-import { DecoderPool } from './DecoderPool.ts';
+import { DecoderPool, type SearchName } from './DecoderPool.ts';
 import { loadPocketSphinx, type PocketSphinxLib } from './native.ts';
 import { listeningGrammar } from './ParallelGrammar.ts';
 import { PocketSphinxStream } from './PocketSphinxStream.ts';
@@ -21,13 +26,13 @@ const log = createLogger('stt.pocketsphinx');
 export const DEFAULT_POCKETSPHINX_MODEL = '/usr/share/pocketsphinx/model/en-us';
 
 /**
- * Phone numbers and addresses: on bench:slots (issue 13) the digit grammar took phone answers from 0.12 to 0.49 of
- * ten digits exact, and the address grammar keeps a house number whole where the address model lets a number word
- * slip ("seventeen" heard "seventy eight"), while the letter grammar lost to the name model's letters (spelled
- * 0.27 -> 0.09: the name model knows which letters follow which in whole names) and the yes/no grammar forced "nah
- * thanks" over a right "right".
+ * Phone numbers, addresses and spelled names: on bench:slots (issue 13) the digit grammar took phone answers from 0.12
+ * to 0.49 of ten digits exact, the address grammar keeps a house number whole where the address model lets a number
+ * word slip ("seventeen" heard "seventy eight"), and the spelling grammar, which hears a listed name's letters whole,
+ * took spelled names from 0.545 to 0.655 (seed 2; a free letter grammar had lost to the name model's letters, 0.27 ->
+ * 0.09). The yes/no grammar forced "nah thanks" over a right "right".
  */
-export const DEFAULT_GRAMMAR_SLOTS: readonly GrammarSlot[] = ['phone', 'address'];
+export const DEFAULT_GRAMMAR_SLOTS: readonly GrammarSlot[] = ['phone', 'address', 'name'];
 
 export interface PocketSphinxSttOptions {
   /** Directory with the acoustic model (`en-us/`), `cmudict-en-us.dict` and `en-us.lm.bin`. */
@@ -53,11 +58,18 @@ export interface PocketSphinxSttOptions {
   followDialog?: boolean;
   /**
    * The slots whose answers are also decoded with a grammar on a second decoder while the agent waits for them (see
-   * ParallelGrammar and chooseReading; needs `followDialog`); default DEFAULT_GRAMMAR_SLOTS, [] for none.
+   * ParallelGrammar and chooseReading; needs `followDialog`); default DEFAULT_GRAMMAR_SLOTS, [] for none. The same
+   * decoder decodes speech over the agent with the over-agent grammar (overAgentGrammar.ts); [] turns that off too.
    */
   grammarSlots?: readonly GrammarSlot[];
   /** Hypotheses per final (the best one and up to n-1 `alternatives`); default 5. */
   nbest?: number;
+  /**
+   * How long a final waits for the grammar decoder's reading once the stream's own is ready (PocketSphinxStream).
+   * Default: as long as it takes, right for offline decoding, which feeds audio faster than real time right after
+   * the question; a live call bounds it (createStt) so a grammar still loading on a busy machine never holds a reply.
+   */
+  grammarWaitMs?: number;
   /**
    * Decoders kept loaded between calls (DecoderPool), default 4 (~20 MB each); 0 builds a fresh decoder for every
    * stream (each call's first utterance then starts from the model's default means).
@@ -78,9 +90,12 @@ export interface PocketSphinxModelInfo {
   guessedWords: string[];
   /** Model file per slot search. */
   slotModels: Partial<Record<SttExpectation, string>>;
-  /** Grammar file per grammar slot, their dictionary, and each grammar's words (none without `grammarSlots`). */
+  /**
+   * Grammar file per grammar slot and the over-agent one, their dictionary, and each slot grammar's words (none
+   * without `grammarSlots`).
+   */
   grammars?: {
-    files: Partial<Record<SttExpectation, string>>;
+    files: Partial<Record<SearchName, string>>;
     dictionary: string;
     words: Partial<Record<SttExpectation, ReadonlySet<string>>>;
   };
@@ -94,6 +109,7 @@ export class PocketSphinxStt implements Stt {
   readonly #partialIntervalMs: number;
   readonly #coldStartSecondPass: boolean;
   readonly #nbest: number;
+  readonly #grammarWaitMs: number;
   readonly #onError: (error: Error) => void;
 
   static async create(options: PocketSphinxSttOptions = {}): Promise<PocketSphinxStt> {
@@ -167,6 +183,7 @@ export class PocketSphinxStt implements Stt {
     this.#partialIntervalMs = options.partialIntervalMs ?? 250;
     this.#coldStartSecondPass = options.coldStartSecondPass ?? true;
     this.#nbest = options.nbest ?? 5;
+    this.#grammarWaitMs = options.grammarWaitMs ?? Number.POSITIVE_INFINITY;
     this.#onError = options.onError ?? ((error) => log.error({ err: error }, 'recognition failed'));
     this.#decoders = new DecoderPool({
       lib,
@@ -188,6 +205,9 @@ export class PocketSphinxStt implements Stt {
         spares: options.spareDecoders ?? 1,
         slotModels: grammars.files,
         searchKind: 'grammar',
+        // what pocketsphinx builds over a slot's grammar is per decoder (the spelling grammar's ~19 MB): only while
+        // the call waits for that slot
+        onDemand: Object.keys(grammars.words) as SearchName[],
         onError: this.#onError,
       });
     }
@@ -213,7 +233,13 @@ export class PocketSphinxStt implements Stt {
       slotModels: this.#model.slotModels,
       nbest: this.#nbest,
       ...(this.#grammarDecoders && this.#model.grammars
-        ? { grammars: { decoders: this.#grammarDecoders, words: this.#model.grammars.words } }
+        ? {
+            grammars: {
+              decoders: this.#grammarDecoders,
+              words: this.#model.grammars.words,
+              waitMs: this.#grammarWaitMs,
+            },
+          }
         : {}),
       onError: this.#onError,
     });
@@ -237,12 +263,17 @@ async function writeSlotGrammars(
   cmudict: string,
   slots: readonly GrammarSlot[],
 ): Promise<PocketSphinxModelInfo['grammars']> {
-  // the letter grammar's weights come from every census name: read them only when that grammar is asked for
+  // the spelling grammar is made of the census names: read them only when that grammar is asked for
   const names = slots.includes('name') ? censusNames() : { first: [], last: [] };
-  const { grammars, words } = buildSlotGrammars({ spellingExamples: [...names.first, ...names.last] });
-  const allWords = [...slots.flatMap((slot) => words[slot]), 'um'];
-  const dictionaryText = (await buildPronunciationDictionary(allWords, cmudict)).text;
-  const texts = new Map<string, string>([['grammar-listen.fsg', listeningGrammar()]]);
+  const { grammars, words } = buildSlotGrammars({ spelledNames: [names.first, names.last] });
+  const overAgent = overAgentGrammar();
+  const allWords = [...slots.flatMap((slot) => words[slot]), ...overAgentGrammarWords(overAgent), 'um'];
+  const dictionaryText =
+    (await buildPronunciationDictionary(allWords, cmudict)).text + phoneWordPronunciations();
+  const texts = new Map<string, string>([
+    ['grammar-listen.fsg', listeningGrammar()],
+    ['grammar-over-agent.fsg', overAgent.toText('over_agent')],
+  ]);
   for (const slot of slots) texts.set(`grammar-${slot}.fsg`, grammars[slot]);
   // The models' folder is shared by every process built on the same language models; grammars that differ (another
   // slot set, another checkout) get a folder of their own so that no process reads another's grammar.
@@ -253,13 +284,14 @@ async function writeSlotGrammars(
   const dictionary = join(dir, 'grammars.dict');
   await writeAtomically(dictionary, dictionaryText);
   for (const [name, text] of texts) await writeAtomically(join(dir, name), text);
-  const files: Partial<Record<SttExpectation, string>> = {};
+  const files: Partial<Record<SearchName, string>> = {};
   const slotWords: Partial<Record<SttExpectation, ReadonlySet<string>>> = {};
   for (const slot of slots) {
     files[slot] = join(dir, `grammar-${slot}.fsg`);
     slotWords[slot] = new Set(words[slot]);
   }
   files.open = join(dir, 'grammar-listen.fsg');
+  files.over_agent = join(dir, 'grammar-over-agent.fsg');
   return { files, dictionary, words: slotWords };
 }
 

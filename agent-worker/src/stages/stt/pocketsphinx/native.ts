@@ -18,8 +18,17 @@ export interface PocketSphinxLib {
   probability(ps: unknown): number;
   /** Adds an n-gram search named `name` from an ARPA or binary model file (on koffi's worker thread). */
   addLanguageModel(ps: unknown, name: string, path: string): Promise<void>;
-  /** Adds a grammar search named `name` from a finite-state grammar file (sphinxbase's FSG text format). */
-  addGrammar(ps: unknown, name: string, path: string): Promise<void>;
+  /**
+   * Reads a finite-state grammar file (sphinxbase's FSG text format) with `ps`'s log base and language weight, for
+   * any decoder of that configuration to search (addGrammar).
+   */
+  readGrammar(ps: unknown, path: string): GrammarModel;
+  /** Adds a grammar search named `name` over `grammar` (on koffi's worker thread); the search holds a reference to it. */
+  addGrammar(ps: unknown, name: string, grammar: GrammarModel): Promise<void>;
+  /** Drops the caller's reference to `grammar` (searches over it hold their own). */
+  freeGrammar(grammar: GrammarModel): void;
+  /** Drops the named search and what it built (on koffi's worker thread); not while it decodes an utterance. */
+  removeSearch(ps: unknown, name: string): Promise<void>;
   /** Makes the named search the active one; only between utterances. */
   setSearch(ps: unknown, name: string): void;
   /** Name of the active search (the `-lm` model's is "_default"). */
@@ -27,6 +36,12 @@ export interface PocketSphinxLib {
   /** Up to `n` distinct hypotheses of the last utterance, best first (from its lattice). */
   nbest(ps: unknown, n: number): string[];
   free(ps: unknown): void;
+}
+
+/** A grammar read once (readGrammar), and the log tables it converts its probabilities with. */
+export interface GrammarModel {
+  readonly fsg: unknown;
+  readonly logmath: unknown;
 }
 
 const LIBRARIES = ['libpocketsphinx.so.3', 'libsphinxbase.so.3'];
@@ -56,6 +71,8 @@ export function loadPocketSphinx(): PocketSphinxLib {
   );
   const cmdLnFree = sb.func('int cmd_ln_free_r(void *cmdln)');
   const logmathExp = sb.func('double logmath_exp(void *lmath, int logb_p)');
+  const logmathRetain = sb.func('void *logmath_retain(void *lmath)');
+  const logmathFree = sb.func('int logmath_free(void *lmath)');
   const psInit = ps.func('void *ps_init(void *config)');
   const psFree = ps.func('int ps_free(void *ps)');
   const psStartUtt = ps.func('int ps_start_utt(void *ps)');
@@ -72,6 +89,7 @@ export function loadPocketSphinx(): PocketSphinxLib {
   const cmdLnFloat = sb.func('double cmd_ln_float_r(void *cmdln, const char *name)');
   const psGetConfig = ps.func('void *ps_get_config(void *ps)');
   const psSetFsg = ps.func('int ps_set_fsg(void *ps, const char *name, void *fsg)');
+  const psUnsetSearch = ps.func('int ps_unset_search(void *ps, const char *name)');
   const psSetSearch = ps.func('int ps_set_search(void *ps, const char *name)');
   const psGetSearch = ps.func('const char *ps_get_search(void *ps)');
   const psNbest = ps.func('void *ps_nbest(void *ps)');
@@ -128,13 +146,24 @@ export function loadPocketSphinx(): PocketSphinxLib {
     },
     probability: (d) => logmathExp(psGetLogmath(d), psGetProb(d)),
     addLanguageModel: (d, name, path) => background(psSetLmFile, `set_lm_file ${path}`, d, name, path),
-    async addGrammar(d, name, path) {
+    readGrammar(d, path) {
+      // Held with the grammar: the first search over it adds its silence loops through these tables, and the
+      // decoder that read it may be freed before.
+      const logmath = logmathRetain(psGetLogmath(d));
       // the grammar's probabilities weigh against the acoustics as the decoder's language weight says
-      const fsg = fsgReadFile(path, psGetLogmath(d), cmdLnFloat(psGetConfig(d), '-lw'));
-      if (!fsg) throw new CodedError('pocketsphinx_error', `pocketsphinx could not read the grammar ${path}`);
-      // the search keeps its own reference
-      await background(psSetFsg, `set_fsg ${path}`, d, name, fsg).finally(() => fsgFree(fsg));
+      const fsg = fsgReadFile(path, logmath, cmdLnFloat(psGetConfig(d), '-lw'));
+      if (!fsg) {
+        logmathFree(logmath);
+        throw new CodedError('pocketsphinx_error', `pocketsphinx could not read the grammar ${path}`);
+      }
+      return { fsg, logmath };
     },
+    addGrammar: (d, name, grammar) => background(psSetFsg, `set_fsg ${name}`, d, name, grammar.fsg),
+    freeGrammar(grammar) {
+      fsgFree(grammar.fsg);
+      logmathFree(grammar.logmath);
+    },
+    removeSearch: (d, name) => background(psUnsetSearch, `unset_search ${name}`, d, name),
     setSearch: (d, name) => check(psSetSearch(d, name), `set_search ${name}`),
     search: (d) => (psGetSearch(d) as string | null) ?? '',
     nbest(d, n) {

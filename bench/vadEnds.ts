@@ -1,12 +1,13 @@
 /**
  * Where the VAD ends the caller's lines, per noise condition: `npm run bench:vad -- [--calls N] [--from I]
- * [--seed S] [--voices a,b] [--snr clean,20] [--tail-ms T]`. The robustness conversations' order lines, "that's
+ * [--seed S] [--voices a,b] [--snr clean,20] [--tail-ms T] [--denoise]`. The robustness conversations' order lines, "that's
  * all" and "yes", rendered as the robustness caller renders them, go at 16 kHz through the pizzeria agent's Silero
  * VAD without and with the foreground gate. Per line: how long after the speech really ended the VAD puts its end
  * (`lag_ms`; the agent learns of it minSilenceMs later), and whether it cut the line into more speech segments
  * than the caller said it in pieces (`split_lines`: softer words split off). `--tail-ms`: the noise
  * goes on that long after the line, as a room's does (the robustness call stops it 300 ms after the speech); a line
- * the VAD never ends before the noise does counts its lag up to there. No browser, Opus or SFU: seconds per call.
+ * the VAD never ends before the noise does counts its lag up to there. `--denoise`: both VADs again on the lines
+ * through the agent's noise suppressor (one per call, as the live path runs it; its delay counts in the lag). No browser, Opus or SFU: seconds per call.
  * Writes bench/results/vad-ends.json.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,12 +16,20 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
 import type { VadEvent, VadStream } from '@voiceroom/agent-core/stages';
+import { NoiseSuppressor } from '../agent-worker/src/audio/NoiseSuppressor.ts';
 import { SileroVad } from '../agent-worker/src/stages/vad/SileroVad.ts';
 import { resampleTo16k } from '../agent-worker/test/stages/fixtures/speech.ts';
 import { runBench, writeBenchResult } from './benchResult.ts';
+import { denoisedLine } from './denoisedLine.ts';
 import { callNoiseBed, renderUtterance } from './robustness/callerAudio.ts';
 import { noiseLabel } from './robustness/conversation.ts';
-import { conversationAt, OptionsError, parseOptions, withOptionsErrors } from './robustness/options.ts';
+import {
+  conversationAt,
+  OptionsError,
+  parseOptions,
+  takeSwitch,
+  withOptionsErrors,
+} from './robustness/options.ts';
 import { percentile } from './voiceScenario.ts';
 
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'vad-ends.json');
@@ -77,6 +86,18 @@ function speechSegments(
   return segments;
 }
 
+/** Where `vad` ends the caller's speech in `line` (16 kHz), which really ended at `speechEndMs`. */
+function lineEnd(vad: SileroVad, line: Int16Array, speechEndMs: number): LineResult['variants'][string] {
+  const segments = speechSegments(detect(vad.createStream(), line), line.length / 16);
+  const callers = segments.filter((s) => s.startMs < speechEndMs);
+  const end = callers.at(-1)?.endMs;
+  return {
+    lagMs: end === undefined ? null : Math.round(end - speechEndMs),
+    segments: callers.length,
+    backgroundSegments: segments.length - callers.length,
+  };
+}
+
 function summarize(lines: readonly LineResult[], variants: readonly string[]) {
   const byVariant = (group: readonly LineResult[]) =>
     Object.fromEntries(
@@ -104,7 +125,8 @@ function summarize(lines: readonly LineResult[], variants: readonly string[]) {
 }
 
 async function main(): Promise<void> {
-  const { tailMs, rest } = splitTail(process.argv.slice(2));
+  const denoise = takeSwitch(process.argv.slice(2), '--denoise');
+  const { tailMs, rest } = splitTail(denoise.rest);
   const options = parseOptions(['--calls', '12', ...rest]);
   const config = loadAgentFile(DEFAULT_AGENT_FILE);
   const timing = { ...config.vad };
@@ -115,6 +137,7 @@ async function main(): Promise<void> {
     for (let index = options.from; index < options.from + options.calls; index++) {
       const conversation = conversationAt(options, config, index);
       const bed = callNoiseBed(conversation, dir);
+      const suppressor = denoise.on ? await NoiseSuppressor.create() : undefined;
       const said = [...conversation.moves.map((m) => m.text), conversation.done, conversation.yes];
       for (const utterance of said) {
         const audio = await renderUtterance(
@@ -126,18 +149,11 @@ async function main(): Promise<void> {
           tailMs,
         );
         const pcm = await resampleTo16k(audio.pcm, 48_000);
-        const audioEndMs = pcm.length / 16;
+        const heard = suppressor ? { '': pcm, denoised_: denoisedLine(suppressor, pcm) } : { '': pcm };
         const variants: LineResult['variants'] = {};
-        for (const [name, vad] of Object.entries(vads)) {
-          const segments = speechSegments(detect(vad.createStream(), pcm), audioEndMs);
-          const callers = segments.filter((s) => s.startMs < audio.speechEndMs);
-          const end = callers.at(-1)?.endMs;
-          variants[name] = {
-            lagMs: end === undefined ? null : Math.round(end - audio.speechEndMs),
-            segments: callers.length,
-            backgroundSegments: segments.length - callers.length,
-          };
-        }
+        for (const [prefix, line] of Object.entries(heard))
+          for (const [name, vad] of Object.entries(vads))
+            variants[`${prefix}${name}`] = lineEnd(vad, line, audio.speechEndMs);
         lines.push({
           call: index,
           noise: noiseLabel(conversation.noise),
@@ -150,6 +166,7 @@ async function main(): Promise<void> {
       progress(
         `${index + 1}/${options.from + options.calls} ${conversation.voice.name} ${noiseLabel(conversation.noise)}`,
       );
+      suppressor?.close();
     }
   } finally {
     for (const vad of Object.values(vads)) vad.close();
@@ -162,7 +179,7 @@ async function main(): Promise<void> {
       from: options.from,
       tail_ms: tailMs,
       vad: timing,
-      ...summarize(lines, Object.keys(vads)),
+      ...summarize(lines, Object.keys(lines[0]?.variants ?? vads)),
       lines,
     },
     ['lines'],

@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SttEvent } from '@voiceroom/agent-core/stages';
 import type { AgentConfig } from '@voiceroom/protocol';
+import { NoiseSuppressor } from '../../agent-worker/src/audio/NoiseSuppressor.ts';
 import { listeningFor } from '../../agent-worker/src/pipeline/listeningFor.ts';
 import { PocketSphinxStt } from '../../agent-worker/src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
 import { resampleTo16k } from '../../agent-worker/test/stages/fixtures/speech.ts';
+import { denoisedLine } from '../denoisedLine.ts';
 import { callNoiseBed, renderUtterance } from '../robustness/callerAudio.ts';
 import type { Conversation } from '../robustness/conversation.ts';
 import type { Hear, Heard } from './dialogCall.ts';
@@ -25,29 +27,35 @@ export interface CallHearing {
  * of the calls it decoded before, and which one a call gets depends on when the pool's timer built a spare, so a
  * call's words would depend on the calls run before it and on the machine's speed, and `--from` parts would not be
  * the calls of a whole run. Each call starts as a worker's first call does (the model's means, cold second pass).
+ * `denoise`: each call's lines go through one noise suppressor first (NoiseSuppressor.ts, as the live path runs it).
  */
 export class CallRecogniser {
   readonly #stt: PocketSphinxStt;
   readonly #dir: string;
+  readonly #denoise: boolean;
 
-  static async create(config: AgentConfig): Promise<CallRecogniser> {
+  static async create(config: AgentConfig, options: { denoise?: boolean } = {}): Promise<CallRecogniser> {
     const stt = await PocketSphinxStt.create({ domain: config, idleDecoders: 0 });
-    return new CallRecogniser(stt, await mkdtemp(path.join(tmpdir(), 'voiceroom-bench-dialog-')));
+    const dir = await mkdtemp(path.join(tmpdir(), 'voiceroom-bench-dialog-'));
+    return new CallRecogniser(stt, dir, options.denoise ?? false);
   }
 
-  private constructor(stt: PocketSphinxStt, dir: string) {
+  private constructor(stt: PocketSphinxStt, dir: string, denoise: boolean) {
     this.#stt = stt;
     this.#dir = dir;
+    this.#denoise = denoise;
   }
 
   call(conversation: Conversation): CallHearing {
     const bed = callNoiseBed(conversation, this.#dir);
     const stream = this.#stt.createStream();
     const events = stream[Symbol.asyncIterator]();
+    const suppressor = this.#denoise ? NoiseSuppressor.create() : undefined;
     const hear: Hear = async (utterance, agentReply) => {
       const audio = await renderUtterance(utterance, conversation.voice, conversation.wpm, bed, this.#dir);
       stream.expect?.(listeningFor(agentReply));
-      stream.pushAudio(await resampleTo16k(audio.pcm, 48_000));
+      const pcm = await resampleTo16k(audio.pcm, 48_000);
+      stream.pushAudio(suppressor ? denoisedLine(await suppressor, pcm) : pcm);
       stream.endUtterance();
       for (let r = await events.next(); !r.done; r = await events.next()) {
         const event: SttEvent = r.value;
@@ -60,7 +68,11 @@ export class CallRecogniser {
       }
       throw new Error('the recognition stream ended without a final');
     };
-    return { hear, close: () => stream.close() };
+    const close = () => {
+      stream.close();
+      suppressor?.then((s) => s.close());
+    };
+    return { hear, close };
   }
 
   async close(): Promise<void> {

@@ -1,12 +1,12 @@
 /**
  * Whole-conversation dialog benchmark: `npm run bench:dialog -- [--calls N] [--from I] [--seed S] [--voices a,b]
- * [--snr clean,20]`. The fast offline loop under bench:robustness: the same generated conversations and scripted
+ * [--snr clean,20] [--denoise]`. The fast offline loop under bench:robustness: the same generated conversations and scripted
  * caller, each caller line rendered exactly as the robustness caller's (voice, rate, noise) and fed at 16 kHz to the
  * pizzeria agent's PocketSphinx recogniser (CallRecogniser.ts: one stream on a fresh decoder per call, the slot model
  * the pipeline would pick after the agent's reply), and what it heard (text, alternatives, confidence) answered by
  * the agent's real dialog, whose reply the caller answers next (dialogCall.ts). After each call the server's rules
  * extractor (the default without a model) reads its transcript, as it does after a real call, and the fields are
- * scored on what it stores.
+ * scored on what it stores. `--denoise`: the lines go through the agent's noise suppressor before the recogniser.
  * No browser, SFU, VAD, endpointing or agent TTS: seconds per call.
  * Writes bench/results/dialog.json (every call with its transcript); the summary on stdout, one line per call on
  * stderr.
@@ -19,7 +19,7 @@ import type { CallTracker } from '@voiceroom/agent-core/nlu';
 import type { DialogSession } from '@voiceroom/agent-core/stages';
 import { RulesExtractor } from '../../server/src/extraction/rules/index.ts';
 import { runBench, writeBenchResult } from '../benchResult.ts';
-import { conversationAt, parseOptions, withOptionsErrors } from '../robustness/options.ts';
+import { conversationAt, parseOptions, takeSwitch, withOptionsErrors } from '../robustness/options.ts';
 import { CallRecogniser } from './CallRecogniser.ts';
 import { type DialogCallRecord, type Extract, runDialogCall } from './dialogCall.ts';
 import { callScores, summarizeDialogCalls } from './summary.ts';
@@ -48,10 +48,11 @@ function rulesExtraction(config: ReturnType<typeof loadAgentFile>): Extract {
 }
 
 async function main(): Promise<void> {
-  const options = parseOptions(['--calls', '12', ...process.argv.slice(2)]);
+  const denoise = takeSwitch(process.argv.slice(2), '--denoise');
+  const options = parseOptions(['--calls', '12', ...denoise.rest]);
   const config = loadAgentFile(DEFAULT_AGENT_FILE);
   const dialog = await createDialog(config);
-  const recogniser = await CallRecogniser.create(config);
+  const recogniser = await CallRecogniser.create(config, { denoise: denoise.on });
   const calls: DialogCallRecord[] = [];
   const started = performance.now();
   try {
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
   }
   await writeBenchResult(
     RESULTS,
-    { seed: options.seed, from: options.from, ...summarizeDialogCalls(calls) },
+    { seed: options.seed, from: options.from, denoise: denoise.on, ...summarizeDialogCalls(calls) },
     ['per_call', 'by_voice', 'by_snr'],
   );
 }

@@ -73,14 +73,17 @@ export class CallTurns {
 
   /**
    * What the caller's microphone carries while the agent greets, before the first line (the room, or silence): the
-   * VAD hears it as it does live, where a call's stream never starts on the caller's first word.
+   * VAD hears it as it does live, where a call's stream never starts on the caller's first word, and is told, as
+   * live, that the agent holds the turn meanwhile.
    */
   hearGreeting(pcm: Int16Array): void {
+    this.#vad.setAgentTurn?.(true);
     for (let at = 0; at < pcm.length; at += FRAME_SAMPLES) {
       const frame = pcm.subarray(at, at + FRAME_SAMPLES);
       this.#samples += frame.length;
       this.#vad.push(frame);
     }
+    this.#vad.setAgentTurn?.(false);
   }
 
   /** Plays `line` after the agent asked for `expecting`; resolves once it and the silence after it are through. */

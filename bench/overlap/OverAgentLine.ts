@@ -3,12 +3,12 @@
  * and turn-taking (TurnTaker and its TurnStateMachine), fed in real time: what the VAD and the recogniser made of it
  * and what the agent did (talked on, paused and resumed, or was interrupted, and when).
  */
-import type { SttExpectation, SttStream, VadStream } from '@voiceroom/agent-core/stages';
+import type { OverAgentReading, SttExpectation, SttStream, VadStream } from '@voiceroom/agent-core/stages';
 import { CallerInput } from '../../agent-worker/src/pipeline/CallerInput.ts';
 import { systemClock } from '../../agent-worker/src/pipeline/clock.ts';
 import { FrameProcessor } from '../../agent-worker/src/pipeline/FrameProcessor.ts';
 import type { DownstreamFrame } from '../../agent-worker/src/pipeline/frames.ts';
-import { classifyOverlap } from '../../agent-worker/src/pipeline/overlap.ts';
+import { judgeOverAgent } from '../../agent-worker/src/pipeline/overlap.ts';
 import { TurnTaker } from '../../agent-worker/src/pipeline/TurnTaker.ts';
 import type { TurnSettings } from '../../agent-worker/src/pipeline/turnEvents.ts';
 
@@ -32,7 +32,15 @@ export interface HeardLine {
   /** The VAD's speech segments, ms from the line's speech start. */
   speech: { startMs: number; endMs: number }[];
   partials: { text: string; afterMs: number }[];
-  finals: { text: string; confidence?: number; alternatives?: string[]; overlap: string; afterMs: number }[];
+  /** `overAgent`: what the recogniser's over-agent grammar heard (SttEvent's), `overlap` the machine's verdict. */
+  finals: {
+    text: string;
+    confidence?: number;
+    alternatives?: string[];
+    overAgent?: OverAgentReading;
+    overlap: string;
+    afterMs: number;
+  }[];
   /** A caller turn the agent would answer, and its text. */
   committed?: string;
   /** Where the VAD found the caller's own voice in speech the room's voices started, as it changed (ms from line start). */
@@ -126,15 +134,13 @@ export class OverAgentCaller {
   /** A line said to the listening agent (the caller's answer before the overlap): adapts the recogniser. */
   async answer(pcm: Int16Array, expecting: SttExpectation): Promise<void> {
     this.#input.expect(expecting);
-    this.#input
-      .link(this.#lag)
-      .link(new TurnTaker({ settings: this.#settings, clock: systemClock, onState: () => {} }));
+    this.#input.link(this.#lag).link(this.#turnTaker());
     await this.#play(pcm, TAIL_MS);
   }
 
   /** `pcm` (speech from `speechStartMs` on) said while the agent speaks a reply asking for `expecting`. */
   async sayOver(pcm: Int16Array, speechStartMs: number, expecting: SttExpectation): Promise<HeardLine> {
-    const turns = new TurnTaker({ settings: this.#settings, clock: systemClock, onState: () => {} });
+    const turns = this.#turnTaker();
     const agent = new AgentSide(() => this.#streamMs);
     const tap = new VoiceTap();
     this.#input.link(this.#lag).link(tap).link(turns).link(agent);
@@ -147,6 +153,15 @@ export class OverAgentCaller {
     const heard = heardLine(agent.frames, tap.voice, lineStartMs);
     agent.ended(heard.verdict === 'interrupted');
     return heard;
+  }
+
+  /** Turn-taking that tells the caller input what the agent does, as VoicePipeline's does. */
+  #turnTaker(): TurnTaker {
+    return new TurnTaker({
+      settings: this.#settings,
+      clock: systemClock,
+      onState: (state) => this.#input.setAgentState(state),
+    });
   }
 
   /**
@@ -193,7 +208,8 @@ function heardLine(frames: AgentSide['frames'], voice: VoiceTap['voice'], lineSt
         text: frame.text,
         ...(frame.confidence !== undefined ? { confidence: Number(frame.confidence.toFixed(3)) } : {}),
         ...(frame.alternatives ? { alternatives: frame.alternatives } : {}),
-        overlap: classifyOverlap(frame.text),
+        ...(frame.overAgent ? { overAgent: frame.overAgent } : {}),
+        overlap: judgeOverAgent(frame.text, frame.overAgent),
         afterMs: after(frame.streamMs),
       });
     else if (frame.kind === 'pause_output') pausedAfterMs ??= after(streamMs);

@@ -6,8 +6,8 @@
  * (conversation.ts BACKCHANNELS), each stop word and two real barge-ins (the conversation's barge-in correction and
  * its first order line) over an agent reply that asks for each `--expect` slot (the recogniser's slot model while that
  * reply plays). The audio goes in real time through the agent's own CallerInput (Silero VAD, the pizzeria agent's
- * PocketSphinx stream) and TurnTaker: per line, the VAD's speech segments, partials, finals (with classifyOverlap's
- * verdict) and what the agent did: talked on, paused and resumed, or was interrupted (and how long after the line's
+ * PocketSphinx stream) and TurnTaker: per line, the VAD's speech segments, partials, finals (with what the
+ * over-agent grammar heard and judgeOverAgent's verdict) and what the agent did: talked on, paused and resumed, or was interrupted (and how long after the line's
  * speech began it paused and was interrupted). K callers run at once (default 6), each paced in real time.
  *
  * backchannel_false_stop_rate: backchannels that interrupted the agent; missed_barge_in_rate: stop words and real
@@ -88,12 +88,19 @@ function linesOf(c: Conversation): { kind: LineKind; text: string }[] {
  * to end as the VAD reports it) with other words.
  */
 function causeOf(o: HeardLine, limitMs: number): string {
-  if ([...o.partials, ...o.finals].some((t) => classifyOverlap(t.text) === 'stop')) return 'stop_word_heard';
+  const verdicts = [...o.partials.map((p) => classifyOverlap(p.text)), ...o.finals.map((f) => f.overlap)];
+  if (verdicts.includes('stop')) return 'stop_word_heard';
   if (o.speech.length > 1) return 'vad_split';
-  if (o.finals.every((f) => classifyOverlap(f.text) !== 'speech')) return 'partial_words_before_final';
+  if (o.finals.every((f) => f.overlap !== 'speech')) return 'partial_words_before_final';
   const first = o.speech[0];
   if (first && first.endMs - first.startMs >= limitMs) return 'long_speech_with_words';
   return 'other';
+}
+
+/** What the line was heard as: the finals, each with its over-agent grammar's phrase in brackets ('...': other speech). */
+function heardAs(o: Outcome): string {
+  const finals = o.finals.map((f) => (f.overAgent ? `${f.text} [${f.overAgent.phrase || '...'}]` : f.text));
+  return `${o.said} -> ${finals.join(' | ')}`;
 }
 
 function rate(of: readonly Outcome[], hit: (o: Outcome) => boolean) {
@@ -213,13 +220,10 @@ async function main(): Promise<void> {
       interrupt_ms_stop_words: spread(
         stoppedBarges.filter((o) => o.kind === 'stop').map((o) => o.interruptedAfterMs ?? Number.NaN),
       ),
-      backchannel_heard_as: countBy(
-        backchannels,
-        (o) => `${o.said} -> ${o.finals.map((f) => f.text).join(' | ')}`,
-      ),
+      backchannel_heard_as: countBy(backchannels, heardAs),
       stop_words_heard_as: countBy(
         bargeIns.filter((o) => o.kind === 'stop'),
-        (o) => `${o.said} -> ${o.finals.map((f) => f.text).join(' | ')}`,
+        heardAs,
       ),
       per_line: outcomes,
     },

@@ -7,7 +7,7 @@
  * with the run's verdicts and with no recogniser variation or machine load between them. Approximate: the VAD's
  * start and end are fed when the VAD would report them (minSpeechMs after the first speech frame, its minimum
  * silence after the last) and time ticks every 20 ms. Prints the lines whose verdict differs from the run's and
- * one summary line.
+ * one summary line, with when the stopped barge-ins were cancelled (ms from the line's speech start).
  */
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
@@ -15,6 +15,7 @@ import type { SttExpectation } from '@voiceroom/agent-core/stages';
 import { TurnStateMachine } from '../../agent-worker/src/pipeline/TurnStateMachine.ts';
 import type { TurnInput } from '../../agent-worker/src/pipeline/turnEvents.ts';
 import { runBench } from '../benchResult.ts';
+import { spread } from '../spread.ts';
 import type { HeardLine } from './OverAgentLine.ts';
 
 const TICK_MS = 20;
@@ -51,10 +52,18 @@ function inputsOf(line: Line, vad: { minSpeechMs: number; minSilenceMs: number; 
     });
   for (const f of line.finals) {
     const alternatives = f.alternatives ? { alternatives: f.alternatives } : {};
+    const overAgent = f.overAgent ? { overAgent: f.overAgent } : {};
     timed.push({
       atMs: f.afterMs,
       order: 1,
-      input: { type: 'user_transcript', text: f.text, final: true, atMs: f.afterMs, ...alternatives },
+      input: {
+        type: 'user_transcript',
+        text: f.text,
+        final: true,
+        atMs: f.afterMs,
+        ...alternatives,
+        ...overAgent,
+      },
     });
   }
   for (let atMs = FROM_MS; atMs <= TO_MS; atMs += TICK_MS) {
@@ -82,22 +91,28 @@ async function main(): Promise<void> {
     vadHangoverMs: config.vad.minSilenceMs,
     vadPrefixMs: config.vad.prefixPaddingMs,
   };
-  const count = { backchannels: 0, falseStops: 0, bargeIns: 0, missed: 0, changed: 0 };
+  const count = { backchannels: 0, falseStops: 0, bargeIns: 0, missed: 0, missedStopWords: 0, changed: 0 };
+  const cancelledAfterMs: number[] = [];
   for (const line of run.per_line) {
     const machine = new TurnStateMachine(settings);
     // the agent has been speaking a reply asking for the line's slot since well before the line
     machine.handle({ type: 'agent_turn_started', atMs: FROM_MS * 2 });
     machine.handle({ type: 'agent_audio_started', atMs: FROM_MS * 2 });
     machine.handle({ type: 'agent_asked', expecting: line.expecting, atMs: FROM_MS * 2 });
-    const stopped = inputsOf(line, config.vad).some((input) =>
+    const interrupt = inputsOf(line, config.vad).find((input) =>
       machine.handle(input).some((a) => a.type === 'interrupt'),
     );
+    const stopped = interrupt !== undefined;
     if (line.kind === 'backchannel') {
       count.backchannels++;
       if (stopped) count.falseStops++;
     } else {
       count.bargeIns++;
-      if (!stopped) count.missed++;
+      if (interrupt) cancelledAfterMs.push(interrupt.atMs);
+      else {
+        count.missed++;
+        if (line.kind === 'stop') count.missedStopWords++;
+      }
     }
     if (stopped === (line.verdict === 'interrupted')) continue;
     count.changed++;
@@ -107,7 +122,7 @@ async function main(): Promise<void> {
         `${line.expecting}, heard ${finals}\n`,
     );
   }
-  process.stdout.write(`${JSON.stringify({ file, ...count })}\n`);
+  process.stdout.write(`${JSON.stringify({ file, ...count, interrupt_ms: spread(cancelledAfterMs) })}\n`);
 }
 
 runBench(main);

@@ -3,6 +3,8 @@
  * next. Keyed by what the agent asked for (the order, a size, anything else, the name, the address, the phone, a
  * confirmation), not by a fixed timeline, so a misheard answer is answered again and a loop shows as a loop.
  */
+
+import { CallerCorrections } from './CallerCorrections.ts';
 import type { Conversation, OrderLine, Utterance } from './conversation.ts';
 import { describeLine, spokenPhone } from './conversation.ts';
 
@@ -79,6 +81,8 @@ export class ScriptedCaller {
   #nextMove = 0;
   #gave = { name: false, address: false, phone: false };
   #overlapDone = false;
+  /** The caller's turns so far, this one included. */
+  #turns = 0;
   #last: Utterance | undefined;
   #lastAsk: AgentAsk | undefined;
   /** The change the caller asked for when it last said no to a read-back. */
@@ -87,9 +91,11 @@ export class ScriptedCaller {
   #lostMove: Utterance | undefined;
   /** Every item the caller names in the call. */
   readonly #named: ReadonlySet<string>;
+  readonly #details: CallerCorrections;
 
   constructor(conversation: Conversation) {
     this.#conversation = conversation;
+    this.#details = new CallerCorrections(conversation);
     this.#named = new Set([
       conversation.bargeIn.name,
       ...conversation.moves.flatMap((m) =>
@@ -119,14 +125,10 @@ export class ScriptedCaller {
     if (ask === 'placed' || ask === 'handoff' || ask === 'goodbye') return undefined;
     // "Sorry, I didn't get that. What would you like to order?": say the same again, not the next thing
     const misheard = /didn't (get|catch|understand)|say that again|pardon/i.test(agentReply);
-    const again = misheard && this.#last && family(ask) === family(this.#lastAsk);
-    // "Shall I place the order?" with no read-back after the caller asked for a change: the change did not take
-    const correction =
-      ask !== 'confirm'
-        ? undefined
-        : heard.readBack
-          ? readBackCorrection(heard.readBack, this.#conversation)
-          : this.#rejected;
+    this.#turns++;
+    const correcting = ask === 'confirm' && this.#details.corrected(this.#rejected);
+    const again = misheard && this.#last && family(ask) === family(this.#lastAsk) && !correcting;
+    const correction = ask === 'confirm' ? this.#confirmCorrection(agentReply, heard) : undefined;
     const unwanted = heard.acknowledged?.find((l) => !this.#named.has(l.name));
     // "What would you like to change?" after the caller said no to the read-back: the change it wanted
     const change =
@@ -152,6 +154,19 @@ export class ScriptedCaller {
       (ask === 'address' || (ask === 'name' && this.#conversation.nameWithAddress));
     if (overlapNext) this.#overlapDone = true;
     return { ask, utterance, overlapNext };
+  }
+
+  /**
+   * What the caller objects to when asked to confirm: the first thing wrong in the read-back, the order first (it is
+   * read first); with no read-back after the caller asked for a change, the change did not take: asked again (a
+   * detail in other words, and only while the caller has patience for it).
+   */
+  #confirmCorrection(reply: string, heard: HeardOrder): string | undefined {
+    if (heard.readBack)
+      return (
+        readBackCorrection(heard.readBack, this.#conversation) ?? this.#details.correction(reply, this.#turns)
+      );
+    return this.#details.corrected(this.#rejected) ? this.#details.again(this.#turns) : this.#rejected;
   }
 
   /** What the caller says over the agent's reply (see CallerTurn.overlapNext). */
@@ -243,12 +258,22 @@ function family(ask: AgentAsk | undefined): string | undefined {
   return ask === 'more' ? 'order' : ask;
 }
 
+const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+const DIGIT_RUN = new RegExp(`\\b(?:${DIGIT_WORDS.join('|')})(?: (?:${DIGIT_WORDS.join('|')}))*\\b`, 'g');
+
+/** As a listener hears it: a number read digit by digit ("four six two two") is the number (4622). */
 function normal(text: string): string {
   return text
     .toLowerCase()
     .replace(/[^a-z0-9 ]+/g, ' ')
     .replace(/\s+/g, ' ')
-    .trim();
+    .trim()
+    .replace(DIGIT_RUN, (run) =>
+      run
+        .split(' ')
+        .map((w) => DIGIT_WORDS.indexOf(w))
+        .join(''),
+    );
 }
 
 function plain(text: string): Utterance {

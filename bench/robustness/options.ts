@@ -87,6 +87,15 @@ export function parseOptions(argv: readonly string[]): RobustnessOptions {
   return options;
 }
 
+/**
+ * A switch (a flag without a value, such as `--denoise`) taken out of `argv`, so the rest parses as robustness
+ * options.
+ */
+export function takeSwitch(argv: readonly string[], flag: string): { on: boolean; rest: string[] } {
+  const rest = argv.filter((a) => a !== flag);
+  return { on: rest.length < argv.length, rest };
+}
+
 /** Conversation `index` of the set the options pick (seed, voices, noises) for this agent. */
 export function conversationAt(
   options: RobustnessOptions,

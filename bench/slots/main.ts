@@ -10,7 +10,9 @@
  * accuracy: after the dialog's n-best rescoring (rescoreHypotheses); accuracy_top1: the recogniser's best alone.
  * name_sounds_alike: names heard exactly or as a name said alike ("jonathon" for Jonathan; CMUdict).
  * confirm_signals: how well the recogniser's confidence and the n-best agreement on the answer tell right answers
- * from wrong ones (share right above and below a threshold): what the dialog can confirm on instead of guessing.
+ * from wrong ones (share right above and below a threshold): what the dialog can confirm on instead of guessing;
+ * house_number: the addresses whose number the dialog would check digit by digit, right and wrong ones
+ * (houseNumberDoubt.ts; `npm run bench:slots:doubt -- slots.json` reads a saved run again).
  * final_latency_ms: endUtterance -> final, audio fed in 20 ms frames at SLOTS_SPEED x real time (default 4) but its
  * last 800 ms in real time, so that the decoder has caught up when the caller stops, as in a call; a stream's first
  * utterance (decoded twice, see PocketSphinxStream) apart.
@@ -39,6 +41,7 @@ import { NoiseBed, renderUtterance } from '../robustness/callerAudio.ts';
 import { ALL_VOICES, noiseLabel } from '../robustness/conversation.ts';
 import { conversationAt, OptionsError, parseOptions, withOptionsErrors } from '../robustness/options.ts';
 import { spread } from '../spread.ts';
+import { houseNumberDoubt } from './houseNumberDoubt.ts';
 import {
   readPronunciations,
   SLOT_KINDS,
@@ -242,6 +245,7 @@ async function main(): Promise<void> {
       confirm_signals: {
         confidence: separates(outcomes, 'confidence', 0.1),
         agreement: separates(outcomes, 'agreement', 0.6),
+        house_number: houseNumberDoubt(nlu, outcomes),
       },
       by_voice: grouped(outcomes, 'voice'),
       by_snr: grouped(outcomes, 'snr'),

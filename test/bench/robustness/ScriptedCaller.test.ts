@@ -12,6 +12,7 @@ const agent = defaultAgent();
 const conversations = Array.from({ length: 40 }, (_, i) =>
   generateConversation({ menu: agent.menu, knowledge: agent.knowledge, seed: 11 }, i),
 );
+const DIGIT_NAMES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 const said = (caller: ScriptedCaller, reply: string) => caller.answer(reply)?.utterance.segments.join(' ');
 
 describe('what the agent asks for', () => {
@@ -137,6 +138,16 @@ describe('the scripted caller when the agent checks or offers', () => {
     said(caller, 'Can I get a name for the order?');
     expect(said(caller, `Did you say ${c.name}?`)).toBe('yes');
     expect(said(caller, 'Did you say Zebulon Quartz?')).toBe('no');
+  });
+
+  it('hears its house number read digit by digit as its own, and another number as wrong', () => {
+    const caller = new ScriptedCaller(c);
+    said(caller, "What's the delivery address?");
+    const [house = '', ...street] = c.address.split(' ');
+    const digits = (n: string) => [...n].map((d) => DIGIT_NAMES[Number(d)]).join(' ');
+    expect(said(caller, `Did you say ${digits(house)} ${street.join(' ')}?`)).toBe('yes');
+    const other = String((Number(house) + 1) * 10);
+    expect(said(caller, `Did you say ${digits(other)} ${street.join(' ')}?`)).toBe('no');
   });
 
   it('spells its name letter by letter when asked to, first and last name apart', () => {

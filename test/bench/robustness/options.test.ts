@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_NOISES, ALL_VOICES } from '../../../bench/robustness/conversation.ts';
-import { OptionsError, parseOptions } from '../../../bench/robustness/options.ts';
+import { OptionsError, parseOptions, takeSwitch } from '../../../bench/robustness/options.ts';
 
 describe('bench:robustness options', () => {
   it('default to every voice and noise condition', () => {
@@ -48,5 +48,12 @@ describe('bench:robustness options', () => {
     expect(() => parseOptions(['--snr', '5'])).toThrow(/use clean, 20, 15/);
     expect(() => parseOptions(['--speed', '2'])).toThrow(/unknown option --speed/);
     expect(() => parseOptions(['--calls'])).toThrow(/--calls needs a value/);
+  });
+
+  it('take a switch such as --denoise out wherever it stands, leaving the rest to parse', () => {
+    const denoise = takeSwitch(['--seed', '2', '--denoise', '--snr', 'clean'], '--denoise');
+    expect(denoise.on).toBe(true);
+    expect(parseOptions(denoise.rest).seed).toBe(2);
+    expect(takeSwitch(['--seed', '2'], '--denoise')).toEqual({ on: false, rest: ['--seed', '2'] });
   });
 });

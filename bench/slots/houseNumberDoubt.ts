@@ -1,0 +1,61 @@
+/**
+ * How well the dialog's doubt about a house number (houseNumberDoubted: the n-best list agrees on the street, not on
+ * the number) picks out the numbers heard wrong, on bench:slots' address answers: the address the dialog takes
+ * (mostHeardAddress over the hypotheses), whether its number and street are right, and whether the dialog would check
+ * the number digit by digit. A check of a right number costs the caller a yes; one of a wrong number lets the caller
+ * correct it before the read-back.
+ */
+import { houseNumberDoubted, houseNumberOf, mostHeardAddress, type Nlu } from '@voiceroom/agent-core/nlu';
+
+/** What bench:slots keeps of an answer (its per_case rows). */
+export interface HeardAnswer {
+  slot: string;
+  expected: string;
+  heard: string;
+  alternatives: readonly string[];
+}
+
+export interface DoubtCounts {
+  addresses: number;
+  /** The address taken is right (number, street and kind). */
+  right: number;
+  right_checked: number;
+  /** The street's name right, the number wrong: what a digit-by-digit check is for. */
+  number_wrong: number;
+  number_wrong_checked: number;
+  /** The street's name wrong (the number right or not). */
+  street_wrong: number;
+  street_wrong_checked: number;
+}
+
+export function houseNumberDoubt(nlu: Nlu, answers: readonly HeardAnswer[]): DoubtCounts {
+  const counts: DoubtCounts = {
+    addresses: 0,
+    right: 0,
+    right_checked: 0,
+    number_wrong: 0,
+    number_wrong_checked: 0,
+    street_wrong: 0,
+    street_wrong_checked: 0,
+  };
+  for (const answer of answers.filter((a) => a.slot === 'address')) {
+    const hypotheses = [answer.heard, ...answer.alternatives.filter((t) => t !== answer.heard)];
+    const text = mostHeardAddress(nlu, hypotheses) ?? answer.heard;
+    const address = nlu.understand(text, 'address').address?.toLowerCase().replace(/,.*$/, '') ?? '';
+    const checked = houseNumberDoubted(nlu, address, hypotheses);
+    counts.addresses++;
+    const kind =
+      address === answer.expected
+        ? 'right'
+        : streetOf(address) === streetOf(answer.expected)
+          ? 'number_wrong'
+          : 'street_wrong';
+    counts[kind]++;
+    if (checked) counts[`${kind}_checked`]++;
+  }
+  return counts;
+}
+
+function streetOf(address: string): string {
+  return houseNumberOf(address)?.street ?? address;
+}

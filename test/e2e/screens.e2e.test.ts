@@ -202,12 +202,19 @@ describe('screens', () => {
     ).toBeLessThanOrEqual(360);
     await shoot(page, 'console-call-phone');
     await page.setViewportSize({ width: 1280, height: 800 });
-    // Keep the call going until the AI has answered a turn, so the detail has latency to show.
+    // Keep the call going until the AI has answered a turn, so the detail has latency to show, and the order was
+    // heard: the history search and the extraction below need "pizza" in the transcript, and under load the first
+    // answered turn can be the caller's "Hello." alone (the looped line goes on until it is heard).
     await pollUntil(storedTurnMetrics, (n) => n > 0, {
       timeoutMs: 60_000,
       intervalMs: 1_000,
       what: 'a measured AI turn in the call record',
     });
+    await pollUntil(
+      () => page.locator('#captions li[data-final="true"]').allTextContents(),
+      (lines) => lines.some((line) => /pizza/i.test(line)),
+      { timeoutMs: 60_000, intervalMs: 500, what: 'the order in the live transcript at the console' },
+    );
     await page.click('#leave-call');
     await page.waitForSelector('#call-panel', { state: 'hidden', timeout: 10_000 });
     await customer.page.click('#leave');
@@ -215,13 +222,15 @@ describe('screens', () => {
     await page.click('#tab-history');
     await page.fill('#history-q', 'pizza');
     // The ended call's order is extracted in the background: search until the list says so.
+    // Each read returns what the list shows (no read waits for a row), so a miss says what the supervisor saw.
     await pollUntil(
       async () => {
         await page.click('#history-filter button[type="submit"]');
         await page.waitForTimeout(500);
-        return page.locator('#history-rows tr').first().textContent();
+        const summary = await page.textContent('#history-summary');
+        return { summary, rows: await page.locator('#history-rows tr').allTextContents() };
       },
-      (text) => text?.includes('succeeded') ?? false,
+      (seen) => seen.rows[0]?.includes('succeeded') ?? false,
       { timeoutMs: 60_000, intervalMs: 1_000, what: 'the ended call with its extraction in the history' },
     );
     expect(await page.textContent('#history-summary')).toBe('Calls 1–1 of 1.');

@@ -93,7 +93,7 @@ export function findStreet(tokens: readonly Token[]): Found<string> | undefined 
     tokens.map((t) => t.norm),
     true,
   );
-  return street && isCommonStreetName(streetName(street.value.replace(/^\d+ /, '').split(',')[0] ?? ''))
+  return street && isCommonStreetName(roadName(houseNumberOf(street.value)?.street ?? street.value))
     ? street
     : undefined;
 }
@@ -186,6 +186,12 @@ export function streetName(street: string): string {
   return words.length > 1 && STREET_TYPES[words.at(-1)?.toLowerCase() ?? '']
     ? words.slice(0, -1).join(' ')
     : street;
+}
+
+/** A street's name without its kind and apartment, in lower case ("harbor" of "Harbor Road, Apt 4"). */
+export function roadName(street: string): string {
+  const [road = street] = street.split(',');
+  return streetName(road).toLowerCase();
 }
 
 /**

@@ -1,4 +1,4 @@
-import { houseNumberOf, streetName } from './address.ts';
+import { houseNumberOf, roadName, streetName } from './address.ts';
 import { isWholePhoneNumber, phoneDigits } from './customer.ts';
 import { singular } from './fuzzy.ts';
 import { isCommonStreetName } from './streetNames.ts';
@@ -192,12 +192,6 @@ export function houseNumberDoubted(nlu: Nlu, address: string, hypotheses: readon
     const other = houseNumberOf(heard);
     return roadName(other?.street ?? heard) === street && other?.house !== held.house;
   });
-}
-
-/** A street's name without its kind and apartment ("harbor" of "Harbor Road, Apt 4"), to compare hearings by. */
-function roadName(street: string): string {
-  const [road = street] = street.split(',');
-  return streetName(road).toLowerCase();
 }
 
 /** The value more than half of `all` give; the first one's where none has a majority. */

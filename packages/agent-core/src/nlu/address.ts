@@ -325,8 +325,8 @@ export function bareHouseNumber(
   words: readonly string[],
   masked: ReadonlySet<number> = new Set(),
 ): Found<string> | undefined {
-  const at = words.findIndex((_, i) => houseNumberAt(words, i, masked) !== undefined);
-  const number = at < 0 ? undefined : houseNumberAt(words, at, masked);
+  let number: Found<string> | undefined;
+  for (let i = 0; i < words.length && !number; i++) number = houseNumberAt(words, i, masked);
   if (!number) return undefined;
   const around = [...words.slice(0, number.start), ...words.slice(number.end)];
   return around.every((w) => AROUND_A_NUMBER.has(w)) ? number : undefined;

@@ -2,6 +2,7 @@ import type { AgentConfig } from '@voiceroom/protocol';
 import {
   CallTracker,
   type Expectation,
+  Hypothesis,
   type Order,
   type OrderLine,
   sameLines,
@@ -66,8 +67,8 @@ export class ScriptedDialogSession implements DialogSession {
   /** The order line the caller's last change named without changing it. */
   readonly #uncaught = new UncaughtChanges();
   readonly #checks = new OrderChecks();
-  /** The recogniser's hypotheses of the turn being answered, best first. */
-  #hypotheses: readonly string[] = [];
+  /** The recogniser's hypotheses of the turn being answered, best first, each understood once. */
+  #hypotheses: readonly Hypothesis[] = [];
   readonly #repairs: RepairPolicy;
   readonly #call: CallStage;
   readonly #nameAnswers: NameAnswers;
@@ -104,9 +105,8 @@ export class ScriptedDialogSession implements DialogSession {
     this.#catchUp(input);
     this.#readBacks.heard(input.unheardAsk);
     const expecting = this.#expecting();
-    const hypotheses = [input.userText, ...(input.alternatives ?? [])];
-    this.#hypotheses = hypotheses;
-    const text = chooseTurnText(this.#tracker, hypotheses, expecting);
+    this.#hypotheses = Hypothesis.all(this.#tracker.nlu, [input.userText, ...(input.alternatives ?? [])]);
+    const text = chooseTurnText(this.#tracker, this.#hypotheses, expecting);
     const reply = this.#decide(text, input.hints, input.confidence);
     this.#tracker.noteAgentTurn(reply.sentences.join(' '));
     this.#readBacks.said(reply.sentences);
@@ -389,9 +389,7 @@ export class ScriptedDialogSession implements DialogSession {
 
   /** "Did you say remove the coke?" (see UncaughtChanges.guess). */
   #guessRemoval(unchanged: readonly OrderLine[], u: Understanding, before: Order): string | undefined {
-    const named = () =>
-      this.#hypotheses.map((h) => this.#tracker.nlu.understand(h, 'order').items.map((i) => i.name));
-    const guess = this.#uncaught.guess(unchanged, u.ops, named, before, this.#tracker.order);
+    const guess = this.#uncaught.guess(unchanged, u.ops, this.#hypotheses, before, this.#tracker.order);
     if (guess) this.#pending = guess.pending;
     return guess?.question;
   }

@@ -13,10 +13,8 @@ import { CallStage } from './CallStage.ts';
 import { CoachingHints } from './CoachingHints.ts';
 import { OrderChecks, UncaughtChanges, withoutRecountedLines } from './changeChecks.ts';
 import { DetailCorrections } from './DetailCorrections.ts';
-import { HouseNumberCheck } from './HouseNumberCheck.ts';
 import { handoffHeard } from './handoff.ts';
 import { Misunderstandings } from './Misunderstandings.ts';
-import { NameAnswers } from './NameAnswers.ts';
 import { NameRepair } from './NameRepair.ts';
 import { ReadBackHearing } from './ReadBackHearing.ts';
 import { type RepairMove, RepairPolicy } from './RepairPolicy.ts';
@@ -45,6 +43,7 @@ import {
   touchedLines,
 } from './scriptedFacts.ts';
 import { chooseTurnText } from './turnHypothesis.ts';
+import { UnsureDetails } from './UnsureDetails.ts';
 
 /**
  * One call of the scripted policy (see ScriptedDialog): the slot being filled, the repair ladder and what the
@@ -71,8 +70,7 @@ export class ScriptedDialogSession implements DialogSession {
   #hypotheses: readonly Hypothesis[] = [];
   readonly #repairs: RepairPolicy;
   readonly #call: CallStage;
-  readonly #nameAnswers: NameAnswers;
-  readonly #houseNumbers: HouseNumberCheck;
+  readonly #unsure: UnsureDetails;
   readonly #corrections: DetailCorrections;
 
   constructor(config: AgentConfig) {
@@ -87,8 +85,7 @@ export class ScriptedDialogSession implements DialogSession {
       handoffKeywords: config.handoff.keywords,
     });
     this.#call = new CallStage(this.#tracker, this.#names);
-    this.#nameAnswers = new NameAnswers(this.#tracker, this.#call, this.#names);
-    this.#houseNumbers = new HouseNumberCheck(this.#tracker, this.#call);
+    this.#unsure = new UnsureDetails(this.#tracker, this.#call, this.#names);
     this.#corrections = new DetailCorrections(this.#tracker, this.#call, this.#names);
   }
 
@@ -217,12 +214,9 @@ export class ScriptedDialogSession implements DialogSession {
       };
     }
     if (u.goodbye && heard.touched === 0) return { sentences: [this.#config.goodbye], end: true };
-    const spelling =
-      stageBefore === 'name' && this.#names.awaitingSpelling && !pending ? this.#nameAnswers.spelled() : [];
-    const unsure =
-      (stageBefore === 'name'
-        ? this.#nameAnswers.check(customerBefore.name, confidence, this.#hypotheses)
-        : undefined) ?? this.#houseNumbers.check(customerBefore.address, this.#hypotheses);
+    const spelling = pending ? [] : this.#unsure.spelling(stageBefore);
+    const turn = { stage: stageBefore, before: customerBefore, confidence, hypotheses: this.#hypotheses };
+    const unsure = this.#unsure.check(turn);
     if (unsure) {
       this.#pending = unsure.pending;
       return { sentences: [unsure.question] };

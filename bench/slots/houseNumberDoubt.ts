@@ -5,7 +5,13 @@
  * the number digit by digit. A check of a right number costs the caller a yes; one of a wrong number lets the caller
  * correct it before the read-back.
  */
-import { houseNumberDoubted, houseNumberOf, mostHeardAddress, type Nlu } from '@voiceroom/agent-core/nlu';
+import {
+  Hypothesis,
+  houseNumberDoubted,
+  houseNumberOf,
+  mostHeardAddress,
+  type Nlu,
+} from '@voiceroom/agent-core/nlu';
 
 /** What bench:slots keeps of an answer (its per_case rows). */
 export interface HeardAnswer {
@@ -39,10 +45,13 @@ export function houseNumberDoubt(nlu: Nlu, answers: readonly HeardAnswer[]): Dou
     street_wrong_checked: 0,
   };
   for (const answer of answers.filter((a) => a.slot === 'address')) {
-    const hypotheses = [answer.heard, ...answer.alternatives.filter((t) => t !== answer.heard)];
-    const text = mostHeardAddress(nlu, hypotheses) ?? answer.heard;
-    const address = nlu.understand(text, 'address').address?.toLowerCase().replace(/,.*$/, '') ?? '';
-    const checked = houseNumberDoubted(nlu, address, hypotheses);
+    const hypotheses = Hypothesis.all(nlu, [
+      answer.heard,
+      ...answer.alternatives.filter((t) => t !== answer.heard),
+    ]);
+    const taken = mostHeardAddress(hypotheses) ?? (hypotheses[0] as Hypothesis);
+    const address = taken.understood('address').address?.toLowerCase().replace(/,.*$/, '') ?? '';
+    const checked = houseNumberDoubted(address, hypotheses);
     counts.addresses++;
     const kind =
       address === answer.expected

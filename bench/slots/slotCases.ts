@@ -7,6 +7,7 @@
 import {
   type Expectation,
   expectationFromAgent,
+  Hypothesis,
   type Nlu,
   rescoreHypotheses,
 } from '@voiceroom/agent-core/nlu';
@@ -152,7 +153,11 @@ export interface Heard {
 
 /** The recogniser's best hypothesis, and the one the dialog takes after n-best rescoring by the NLU (with its agreement). */
 export function score(nlu: Nlu, c: SlotCase, heard: Heard) {
-  const rescored = rescoreHypotheses(nlu, heard.text, heard.alternatives, c.expecting);
+  const rescored = rescoreHypotheses(
+    new Hypothesis(nlu, heard.text),
+    Hypothesis.all(nlu, heard.alternatives),
+    c.expecting,
+  );
   const best = parsedValue(nlu, c, heard.text);
   const chosen = parsedValue(nlu, c, rescored.text);
   return {

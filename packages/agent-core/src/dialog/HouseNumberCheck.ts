@@ -1,4 +1,4 @@
-import { type CallTracker, houseNumberDoubted, houseNumberOf } from '../nlu/index.ts';
+import { type CallTracker, type Hypothesis, houseNumberDoubted, houseNumberOf } from '../nlu/index.ts';
 import type { CallStage } from './CallStage.ts';
 import { spokenAddress, spokenDigits } from './replies.ts';
 import type { Pending } from './scriptedFacts.ts';
@@ -32,12 +32,12 @@ export class HouseNumberCheck {
    */
   check(
     before: string | null,
-    hypotheses: readonly string[],
+    hypotheses: readonly Hypothesis[],
   ): { question: string; pending: Pending } | undefined {
     const address = this.#tracker.customer.address;
     if (this.#checks >= MAX_CHECKS || !address || address === before) return undefined;
     const number = houseNumberOf(address);
-    if (!number || !houseNumberDoubted(this.#tracker.nlu, address, hypotheses)) return undefined;
+    if (!number || !houseNumberDoubted(address, hypotheses)) return undefined;
     this.#checks++;
     // the answer answers the address question still: a no is not a no to the question the call would be at
     this.#call.reopen('address');

@@ -1,4 +1,4 @@
-import { type CallTracker, rescoreHypotheses } from '../nlu/index.ts';
+import { type CallTracker, type Hypothesis, rescoreHypotheses } from '../nlu/index.ts';
 import type { CallStage } from './CallStage.ts';
 import type { NameRepair } from './NameRepair.ts';
 import type { Pending } from './scriptedFacts.ts';
@@ -25,14 +25,14 @@ export class NameAnswers {
   check(
     before: string | null,
     confidence: number | undefined,
-    hypotheses: readonly string[],
+    hypotheses: readonly Hypothesis[],
   ): { question: string; pending: Pending } | undefined {
     const name = this.#tracker.customer.name;
     // whether the n-best list agrees on the name, read only when a check is in question
     const agreement = () => {
-      const [best = '', ...alternatives] = hypotheses;
-      if (alternatives.length === 0) return undefined;
-      return rescoreHypotheses(this.#tracker.nlu, best, alternatives, 'name').agreement;
+      const [best, ...alternatives] = hypotheses;
+      if (!best || alternatives.length === 0) return undefined;
+      return rescoreHypotheses(best, alternatives, 'name').agreement;
     };
     if (!name || !this.#names.shouldCheck(name, before, confidence, agreement)) return undefined;
     const pending: Pending = {

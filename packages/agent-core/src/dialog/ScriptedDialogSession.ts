@@ -2,6 +2,7 @@ import type { AgentConfig } from '@voiceroom/protocol';
 import {
   CallTracker,
   type Expectation,
+  Hypothesis,
   type Order,
   type OrderLine,
   sameLines,
@@ -12,10 +13,8 @@ import { CallStage } from './CallStage.ts';
 import { CoachingHints } from './CoachingHints.ts';
 import { OrderChecks, UncaughtChanges, withoutRecountedLines } from './changeChecks.ts';
 import { DetailCorrections } from './DetailCorrections.ts';
-import { HouseNumberCheck } from './HouseNumberCheck.ts';
 import { handoffHeard } from './handoff.ts';
 import { Misunderstandings } from './Misunderstandings.ts';
-import { NameAnswers } from './NameAnswers.ts';
 import { NameRepair } from './NameRepair.ts';
 import { ReadBackHearing } from './ReadBackHearing.ts';
 import { type RepairMove, RepairPolicy } from './RepairPolicy.ts';
@@ -44,6 +43,7 @@ import {
   touchedLines,
 } from './scriptedFacts.ts';
 import { chooseTurnText } from './turnHypothesis.ts';
+import { UnsureDetails } from './UnsureDetails.ts';
 
 /**
  * One call of the scripted policy (see ScriptedDialog): the slot being filled, the repair ladder and what the
@@ -66,12 +66,11 @@ export class ScriptedDialogSession implements DialogSession {
   /** The order line the caller's last change named without changing it. */
   readonly #uncaught = new UncaughtChanges();
   readonly #checks = new OrderChecks();
-  /** The recogniser's hypotheses of the turn being answered, best first. */
-  #hypotheses: readonly string[] = [];
+  /** The recogniser's hypotheses of the turn being answered, best first, each understood once. */
+  #hypotheses: readonly Hypothesis[] = [];
   readonly #repairs: RepairPolicy;
   readonly #call: CallStage;
-  readonly #nameAnswers: NameAnswers;
-  readonly #houseNumbers: HouseNumberCheck;
+  readonly #unsure: UnsureDetails;
   readonly #corrections: DetailCorrections;
 
   constructor(config: AgentConfig) {
@@ -86,8 +85,7 @@ export class ScriptedDialogSession implements DialogSession {
       handoffKeywords: config.handoff.keywords,
     });
     this.#call = new CallStage(this.#tracker, this.#names);
-    this.#nameAnswers = new NameAnswers(this.#tracker, this.#call, this.#names);
-    this.#houseNumbers = new HouseNumberCheck(this.#tracker, this.#call);
+    this.#unsure = new UnsureDetails(this.#tracker, this.#call, this.#names);
     this.#corrections = new DetailCorrections(this.#tracker, this.#call, this.#names);
   }
 
@@ -104,9 +102,8 @@ export class ScriptedDialogSession implements DialogSession {
     this.#catchUp(input);
     this.#readBacks.heard(input.unheardAsk);
     const expecting = this.#expecting();
-    const hypotheses = [input.userText, ...(input.alternatives ?? [])];
-    this.#hypotheses = hypotheses;
-    const text = chooseTurnText(this.#tracker, hypotheses, expecting);
+    this.#hypotheses = Hypothesis.all(this.#tracker.nlu, [input.userText, ...(input.alternatives ?? [])]);
+    const text = chooseTurnText(this.#tracker, this.#hypotheses, expecting);
     const reply = this.#decide(text, input.hints, input.confidence);
     this.#tracker.noteAgentTurn(reply.sentences.join(' '));
     this.#readBacks.said(reply.sentences);
@@ -217,12 +214,9 @@ export class ScriptedDialogSession implements DialogSession {
       };
     }
     if (u.goodbye && heard.touched === 0) return { sentences: [this.#config.goodbye], end: true };
-    const spelling =
-      stageBefore === 'name' && this.#names.awaitingSpelling && !pending ? this.#nameAnswers.spelled() : [];
-    const unsure =
-      (stageBefore === 'name'
-        ? this.#nameAnswers.check(customerBefore.name, confidence, this.#hypotheses)
-        : undefined) ?? this.#houseNumbers.check(customerBefore.address, this.#hypotheses);
+    const spelling = pending ? [] : this.#unsure.spelling(stageBefore);
+    const turn = { stage: stageBefore, before: customerBefore, confidence, hypotheses: this.#hypotheses };
+    const unsure = this.#unsure.check(turn);
     if (unsure) {
       this.#pending = unsure.pending;
       return { sentences: [unsure.question] };
@@ -389,9 +383,7 @@ export class ScriptedDialogSession implements DialogSession {
 
   /** "Did you say remove the coke?" (see UncaughtChanges.guess). */
   #guessRemoval(unchanged: readonly OrderLine[], u: Understanding, before: Order): string | undefined {
-    const named = () =>
-      this.#hypotheses.map((h) => this.#tracker.nlu.understand(h, 'order').items.map((i) => i.name));
-    const guess = this.#uncaught.guess(unchanged, u.ops, named, before, this.#tracker.order);
+    const guess = this.#uncaught.guess(unchanged, u.ops, this.#hypotheses, before, this.#tracker.order);
     if (guess) this.#pending = guess.pending;
     return guess?.question;
   }

@@ -1,5 +1,5 @@
 /** Checks, asked as yes/no questions, of changes to the order the recogniser most likely got wrong. */
-import { describeLines, type Order, type OrderLine, type OrderOp } from '../nlu/index.ts';
+import { describeLines, type Hypothesis, type Order, type OrderLine, type OrderOp } from '../nlu/index.ts';
 import { acknowledgeRemoved } from './replies.ts';
 import type { Pending } from './scriptedFacts.ts';
 
@@ -132,11 +132,11 @@ export class UncaughtChanges {
   guess(
     unchanged: readonly OrderLine[],
     ops: readonly OrderOp[],
-    named: () => readonly (readonly string[])[],
+    hypotheses: readonly Hypothesis[],
     before: Order,
     order: Order,
   ): { question: string; pending: Pending } | undefined {
-    return this.#removalGuess(unchanged, before, order) ?? absentRemovalGuess(ops, named, order);
+    return this.#removalGuess(unchanged, before, order) ?? absentRemovalGuess(ops, hypotheses, order);
   }
 }
 
@@ -167,11 +167,11 @@ function changedItems(before: Order, order: Order): ReadonlySet<string> {
  * "remove the veggie" with no veggie ordered, while the recogniser's other hypotheses name one line that is ("we want
  * the lemonade"): the caller most likely asked to take that one off, which is asked as a yes/no question ("Did you
  * say remove the lemonade?") rather than the turn not understood (the same removal misheard again and again).
- * `named`: the menu items each hypothesis names (read only when a removal names an item not ordered).
+ * `hypotheses`: the recogniser's, read for the items they name only when a removal names an item not ordered.
  */
 function absentRemovalGuess(
   ops: readonly OrderOp[],
-  named: () => readonly (readonly string[])[],
+  hypotheses: readonly Hypothesis[],
   order: Order,
 ): { question: string; pending: Pending } | undefined {
   const ordered = (name: string | undefined) => order.lines.some((l) => l.name === name);
@@ -179,7 +179,8 @@ function absentRemovalGuess(
     (o) => o.kind === 'remove' && o.target.name !== undefined && !ordered(o.target.name),
   );
   if (!absent) return undefined;
-  const candidates = new Set(named().flat().filter(ordered));
+  const named = hypotheses.flatMap((h) => h.understood('order').items.map((i) => i.name));
+  const candidates = new Set(named.filter(ordered));
   const [name] = candidates;
   return candidates.size === 1 && name !== undefined ? removalQuestion(name, order) : undefined;
 }

@@ -3,6 +3,7 @@ import {
   chooseHypothesis,
   commonestSpelling,
   type Expectation,
+  Hypothesis,
   mostHeardAddress,
   numberLost,
   withoutRejectedAddress,
@@ -22,34 +23,34 @@ const SHORT_ANSWER_WORDS = 3;
  */
 export function chooseTurnText(
   tracker: CallTracker,
-  recognised: readonly string[],
+  recognised: readonly Hypothesis[],
   expecting: Expectation,
 ): string {
-  const hypotheses = withoutRejectedAddress(tracker.nlu, recognised, expecting, tracker.customer.address);
-  const [best = '', ...alternatives] = hypotheses;
-  const agreed = expecting === 'address' ? mostHeardAddress(tracker.nlu, hypotheses) : undefined;
-  const chosen = agreed ?? chooseHypothesis(tracker.nlu, best, alternatives, expecting);
-  if (expecting === 'confirm' && chosen !== best) {
-    const u = tracker.nlu.understand(chosen, expecting);
-    const changing = tracker.wouldChange(best, expecting) !== 'none';
-    if (u.yes && (u.words.length > SHORT_ANSWER_WORDS || changing)) return best;
+  const hypotheses = withoutRejectedAddress(recognised, expecting, tracker.customer.address);
+  const [best = new Hypothesis(tracker.nlu, ''), ...alternatives] = hypotheses;
+  const agreed = expecting === 'address' ? mostHeardAddress(hypotheses) : undefined;
+  const chosen = agreed ?? chooseHypothesis(best, alternatives, expecting);
+  if (expecting === 'confirm' && chosen.text !== best.text) {
+    const u = chosen.understood(expecting);
+    const changing = tracker.wouldChange(best.text, expecting) !== 'none';
+    if (u.yes && (u.words.length > SHORT_ANSWER_WORDS || changing)) return best.text;
   }
-  const text = chooseChange(tracker, chosen, hypotheses, expecting);
-  return expecting === 'name' ? withCommonestName(tracker, text, hypotheses) : text;
+  const mended = chooseChange(tracker, chosen, hypotheses, expecting);
+  return expecting === 'name' ? withCommonestName(mended, hypotheses) : mended.text;
 }
 
 /** The chosen text with the name it gives spelled as the commonest spelling of the hypotheses (commonestSpelling). */
-function withCommonestName(tracker: CallTracker, chosen: string, hypotheses: readonly string[]): string {
-  const nameIn = (text: string) => tracker.nlu.understand(text, 'name').name?.toLowerCase().split(' ');
+function withCommonestName(chosen: Hypothesis, hypotheses: readonly Hypothesis[]): string {
+  const nameIn = (h: Hypothesis) => h.understood('name').name?.toLowerCase().split(' ');
   const name = nameIn(chosen);
-  if (!name) return chosen;
+  if (!name) return chosen.text;
   const spelled = commonestSpelling(
     name,
-    hypotheses.flatMap((h) => (h === chosen ? [] : [nameIn(h) ?? []])),
+    hypotheses.flatMap((h) => (h.text === chosen.text ? [] : [nameIn(h) ?? []])),
   );
   return spelled.reduce(
     (text, word, i) => (word === name[i] ? text : text.replace(new RegExp(`\\b${name[i]}\\b`, 'i'), word)),
-    chosen,
+    chosen.text,
   );
 }
 
@@ -65,20 +66,20 @@ function withCommonestName(tracker: CallTracker, chosen: string, hypotheses: rea
  */
 export function chooseChange(
   tracker: CallTracker,
-  chosen: string,
-  hypotheses: readonly string[],
+  chosen: Hypothesis,
+  hypotheses: readonly Hypothesis[],
   expecting: Expectation,
-): string {
-  if (!doubtful(tracker, chosen, expecting)) return chosen;
-  const items = itemsNamed(tracker, chosen);
-  const removing = removes(tracker, chosen);
+): Hypothesis {
+  if (!doubtful(tracker, chosen.text, expecting)) return chosen;
+  const items = itemsNamed(chosen);
+  const removing = removes(chosen);
   return (
     hypotheses.find(
       (h) =>
-        h !== chosen &&
-        itemsNamed(tracker, h) === items &&
-        removes(tracker, h) === removing &&
-        !doubtful(tracker, h, expecting),
+        h.text !== chosen.text &&
+        itemsNamed(h) === items &&
+        removes(h) === removing &&
+        !doubtful(tracker, h.text, expecting),
     ) ?? chosen
   );
 }
@@ -88,11 +89,11 @@ function doubtful(tracker: CallTracker, text: string, expecting: Expectation): b
   return change === 'unchanged' || (change === 'changes' && numberLost(tracker.nlu, text));
 }
 
-function removes(tracker: CallTracker, text: string): boolean {
-  return tracker.nlu.understand(text, 'order').ops.some((o) => o.kind === 'remove');
+function removes(hypothesis: Hypothesis): boolean {
+  return hypothesis.understood('order').ops.some((o) => o.kind === 'remove');
 }
 
-function itemsNamed(tracker: CallTracker, text: string): string {
-  const items = tracker.nlu.understand(text, 'order').items.map((i) => i.name);
+function itemsNamed(hypothesis: Hypothesis): string {
+  const items = hypothesis.understood('order').items.map((i) => i.name);
   return [...new Set(items)].sort().join('|');
 }

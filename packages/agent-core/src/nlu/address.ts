@@ -93,7 +93,7 @@ export function findStreet(tokens: readonly Token[]): Found<string> | undefined 
     tokens.map((t) => t.norm),
     true,
   );
-  return street && isCommonStreetName(streetName(street.value.replace(/^\d+ /, '').split(',')[0] ?? ''))
+  return street && isCommonStreetName(roadName(houseNumberOf(street.value)?.street ?? street.value))
     ? street
     : undefined;
 }
@@ -186,6 +186,12 @@ export function streetName(street: string): string {
   return words.length > 1 && STREET_TYPES[words.at(-1)?.toLowerCase() ?? '']
     ? words.slice(0, -1).join(' ')
     : street;
+}
+
+/** A street's name without its kind and apartment, in lower case ("harbor" of "Harbor Road, Apt 4"). */
+export function roadName(street: string): string {
+  const [road = street] = street.split(',');
+  return streetName(road).toLowerCase();
 }
 
 /**
@@ -319,8 +325,8 @@ export function bareHouseNumber(
   words: readonly string[],
   masked: ReadonlySet<number> = new Set(),
 ): Found<string> | undefined {
-  const at = words.findIndex((_, i) => houseNumberAt(words, i, masked) !== undefined);
-  const number = at < 0 ? undefined : houseNumberAt(words, at, masked);
+  let number: Found<string> | undefined;
+  for (let i = 0; i < words.length && !number; i++) number = houseNumberAt(words, i, masked);
   if (!number) return undefined;
   const around = [...words.slice(0, number.start), ...words.slice(number.end)];
   return around.every((w) => AROUND_A_NUMBER.has(w)) ? number : undefined;

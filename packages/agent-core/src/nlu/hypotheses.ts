@@ -1,6 +1,7 @@
-import { houseNumberOf, streetName } from './address.ts';
+import { houseNumberOf, roadName, streetName } from './address.ts';
 import { isWholePhoneNumber, phoneDigits } from './customer.ts';
 import { singular } from './fuzzy.ts';
+import type { Hypothesis } from './Hypothesis.ts';
 import { isCommonStreetName } from './streetNames.ts';
 import { normWords } from './text.ts';
 import type { Expectation, Nlu, Understanding } from './understand.ts';
@@ -84,29 +85,27 @@ function answerValue(u: Understanding, expecting: Expectation): string {
  * as "thank you") to the next hypothesis with the whole count.
  */
 export function rescoreHypotheses(
-  nlu: Nlu,
-  best: string,
-  alternatives: readonly string[],
+  best: Hypothesis,
+  alternatives: readonly Hypothesis[],
   expecting: Expectation,
 ): RescoredHypothesis {
-  if (expecting === 'none' || alternatives.length === 0) return { text: best, agreement: 1 };
-  const { text, understanding } = pick(nlu, [best, ...alternatives], expecting);
-  const value = answerValue(understanding, expecting);
+  if (expecting === 'none' || alternatives.length === 0) return { text: best.text, agreement: 1 };
+  const chosen = pick([best, ...alternatives], expecting);
+  const value = answerValue(chosen.understood(expecting), expecting);
   const agreeing = [best, ...alternatives].filter(
-    (t) => t === text || answerValue(nlu.understand(t, expecting), expecting) === value,
+    (h) => h.text === chosen.text || answerValue(h.understood(expecting), expecting) === value,
   ).length;
-  return { text, agreement: agreeing / (alternatives.length + 1) };
+  return { text: chosen.text, agreement: agreeing / (alternatives.length + 1) };
 }
 
-/** The text rescoreHypotheses chooses, without reading the hypotheses after a well-formed answer. */
+/** The hypothesis rescoreHypotheses chooses, without reading the hypotheses after a well-formed answer. */
 export function chooseHypothesis(
-  nlu: Nlu,
-  best: string,
-  alternatives: readonly string[],
+  best: Hypothesis,
+  alternatives: readonly Hypothesis[],
   expecting: Expectation,
-): string {
+): Hypothesis {
   if (expecting === 'none' || alternatives.length === 0) return best;
-  return pick(nlu, [best, ...alternatives], expecting).text;
+  return pick([best, ...alternatives], expecting);
 }
 
 /**
@@ -119,16 +118,16 @@ export function chooseHypothesis(
  * against three of "river" and a "richard", the phone number after them). Of the hypotheses that agree, the one with
  * the kind most of them give is taken. Undefined when no hypothesis gives a numbered address.
  */
-export function mostHeardAddress(nlu: Nlu, hypotheses: readonly string[]): string | undefined {
-  const numbered = hypotheses.flatMap((text) => {
-    const address = nlu.understand(text, 'address').address?.toLowerCase();
+export function mostHeardAddress(hypotheses: readonly Hypothesis[]): Hypothesis | undefined {
+  const numbered = hypotheses.flatMap((hypothesis) => {
+    const address = hypothesis.understood('address').address?.toLowerCase();
     const [, house, street] = /^(\d+) (.+)$/.exec(address ?? '') ?? [];
     if (!house || !street) return [];
     // the apartment apart ("42 oak street, apt 4b"); it still votes with the kind, as part of `street`
     const [road = street] = street.split(',');
     const name = streetName(road);
     const form = (road !== name ? 1 : 0) + (isCommonStreetName(name) ? 1 : 0);
-    return [{ text, house, street, road, name, form }];
+    return [{ hypothesis, house, street, road, name, form }];
   });
   if (numbered.length === 0) return undefined;
   const house = majority(numbered, (p) => p.house);
@@ -141,7 +140,7 @@ export function mostHeardAddress(nlu: Nlu, hypotheses: readonly string[]): strin
   const agreeing = named.some((p) => p.house === house) ? named.filter((p) => p.house === house) : named;
   const withKind = agreeing.filter((p) => p.road !== p.name);
   const street = withKind.length > 0 ? majority(withKind, (p) => p.street) : undefined;
-  return (agreeing.find((p) => p.street === street) ?? agreeing[0])?.text;
+  return (agreeing.find((p) => p.street === street) ?? agreeing[0])?.hypothesis;
 }
 
 /**
@@ -151,21 +150,22 @@ export function mostHeardAddress(nlu: Nlu, hypotheses: readonly string[]): strin
  * lower hypothesis). The hypotheses that give another address, where there are any; all of them otherwise.
  */
 export function withoutRejectedAddress(
-  nlu: Nlu,
-  hypotheses: readonly string[],
+  hypotheses: readonly Hypothesis[],
   expecting: Expectation,
   held: string | null,
-): readonly string[] {
+): readonly Hypothesis[] {
   if (!held || (expecting !== 'confirm' && expecting !== 'address')) return hypotheses;
   const rejected = held.toLowerCase();
-  const heard = hypotheses.map((text) => ({ text, u: nlu.understand(text, expecting) }));
-  const best = heard[0]?.u;
+  const best = hypotheses[0]?.understood(expecting);
   if (!best || best.yes || best.address?.toLowerCase() !== rejected) return hypotheses;
-  const others = heard.filter((h) => h.u.address && h.u.address.toLowerCase() !== rejected);
+  const others = hypotheses.filter((h) => {
+    const address = h.understood(expecting).address;
+    return address && address.toLowerCase() !== rejected;
+  });
   // a correction gives the whole address: a reading that lost the house number is not the one the caller said
-  const numbered = others.filter((h) => /^\d/.test(h.u.address ?? ''));
+  const numbered = others.filter((h) => /^\d/.test(h.understood(expecting).address ?? ''));
   const taken = numbered.length > 0 ? numbered : others;
-  return taken.length > 0 ? taken.map((h) => h.text) : hypotheses;
+  return taken.length > 0 ? taken : hypotheses;
 }
 
 /**
@@ -182,22 +182,16 @@ const DOUBT_FROM_HYPOTHESES = 2;
  * words that make no house number ("four thousand seven hundred sixty sixteen" beside 4716). Where they agree on the
  * street, the number is what they disagree on; a street heard otherwise says nothing of the number.
  */
-export function houseNumberDoubted(nlu: Nlu, address: string, hypotheses: readonly string[]): boolean {
+export function houseNumberDoubted(address: string, hypotheses: readonly Hypothesis[]): boolean {
   const held = houseNumberOf(address);
   if (!held) return false;
   const street = roadName(held.street);
-  return hypotheses.slice(0, DOUBT_FROM_HYPOTHESES).some((text) => {
-    const heard = nlu.understand(text, 'address').address;
+  return hypotheses.slice(0, DOUBT_FROM_HYPOTHESES).some((hypothesis) => {
+    const heard = hypothesis.understood('address').address;
     if (!heard) return false;
     const other = houseNumberOf(heard);
     return roadName(other?.street ?? heard) === street && other?.house !== held.house;
   });
-}
-
-/** A street's name without its kind and apartment ("harbor" of "Harbor Road, Apt 4"), to compare hearings by. */
-function roadName(street: string): string {
-  const [road = street] = street.split(',');
-  return streetName(road).toLowerCase();
 }
 
 /** The value more than half of `all` give; the first one's where none has a majority. */
@@ -209,22 +203,14 @@ function majority<T>(all: readonly T[], value: (item: T) => string): string {
 }
 
 /** The first hypothesis (best first) of the highest answerQuality; stops reading at a well-formed answer. */
-function pick(
-  nlu: Nlu,
-  hypotheses: readonly string[],
-  expecting: Expectation,
-): { text: string; understanding: Understanding } {
-  let chosen = {
-    text: hypotheses[0] as string,
-    understanding: nlu.understand(hypotheses[0] as string, expecting),
-  };
-  let quality = answerQuality(chosen.understanding, expecting);
-  for (const text of hypotheses.slice(1)) {
+function pick(hypotheses: readonly Hypothesis[], expecting: Expectation): Hypothesis {
+  let chosen = hypotheses[0] as Hypothesis;
+  let quality = answerQuality(chosen.understood(expecting), expecting);
+  for (const hypothesis of hypotheses.slice(1)) {
     if (quality === 2) break;
-    const understanding = nlu.understand(text, expecting);
-    const q = answerQuality(understanding, expecting);
+    const q = answerQuality(hypothesis.understood(expecting), expecting);
     if (q > quality) {
-      chosen = { text, understanding };
+      chosen = hypothesis;
       quality = q;
     }
   }

@@ -17,6 +17,7 @@ export {
   phoneDigits,
 } from './customer.ts';
 export { editDistance, matchWord, singular } from './fuzzy.ts';
+export { Hypothesis } from './Hypothesis.ts';
 export {
   answerQuality,
   answersExpectation,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScriptedDialogSession } from '../../src/dialog/ScriptedDialogSession.ts';
 import { chooseHypothesis } from '../../src/nlu/hypotheses.ts';
-import { Nlu } from '../../src/nlu/index.ts';
+import { type Expectation, Hypothesis, Nlu } from '../../src/nlu/index.ts';
 import { pizzeria } from '../nlu/pizzeria.ts';
 import { turn } from './collect.ts';
 import { play, session } from './scriptedSession.ts';
@@ -16,27 +16,25 @@ async function askedForName(): Promise<ScriptedDialogSession> {
 
 describe('n-best rescoring by the NLU', () => {
   const nlu = new Nlu({ menu: pizzeria().menu.items });
+  const choose = (best: string, alternatives: readonly string[], expecting: Expectation) =>
+    chooseHypothesis(new Hypothesis(nlu, best), Hypothesis.all(nlu, alternatives), expecting).text;
 
   it('keeps the best hypothesis when it answers what the agent asked', () => {
-    expect(chooseHypothesis(nlu, 'yes', ['us'], 'confirm')).toBe('yes');
-    expect(chooseHypothesis(nlu, 'a large pepperoni pizza', ['a large pepperoni pizzas'], 'order')).toBe(
+    expect(choose('yes', ['us'], 'confirm')).toBe('yes');
+    expect(choose('a large pepperoni pizza', ['a large pepperoni pizzas'], 'order')).toBe(
       'a large pepperoni pizza',
     );
   });
 
   it('takes a lower hypothesis that answers the question when the best one does not', () => {
-    expect(chooseHypothesis(nlu, 'what', ['what yes', 'yes'], 'confirm')).toBe('what yes');
-    expect(chooseHypothesis(nlu, 'the name is', ['the name is sarah miller'], 'name')).toBe(
-      'the name is sarah miller',
-    );
-    expect(chooseHypothesis(nlu, 'medium', ['meet you'], 'size')).toBe('medium');
+    expect(choose('what', ['what yes', 'yes'], 'confirm')).toBe('what yes');
+    expect(choose('the name is', ['the name is sarah miller'], 'name')).toBe('the name is sarah miller');
+    expect(choose('medium', ['meet you'], 'size')).toBe('medium');
   });
 
   it('keeps the best hypothesis when no hypothesis answers, or nothing particular was asked', () => {
-    expect(chooseHypothesis(nlu, 'what are your hours', ['what are you ours'], 'name')).toBe(
-      'what are your hours',
-    );
-    expect(chooseHypothesis(nlu, 'what', ['yes'], 'none')).toBe('what');
+    expect(choose('what are your hours', ['what are you ours'], 'name')).toBe('what are your hours');
+    expect(choose('what', ['yes'], 'none')).toBe('what');
   });
 });
 

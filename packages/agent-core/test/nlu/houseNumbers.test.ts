@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { houseNumberDoubted, Nlu } from '../../src/nlu/index.ts';
+import { Hypothesis, houseNumberDoubted, Nlu } from '../../src/nlu/index.ts';
 import { namedDetail } from '../../src/nlu/namedDetail.ts';
 import { pizzeria } from './pizzeria.ts';
 import { lines, orderAfter } from './trackerAfter.ts';
@@ -29,7 +29,7 @@ describe('houseNumberDoubted: the n-best list on the house number', () => {
     ],
     ['no house number held', 'Harbor Road', [SAID[4622], SAID[4822]], false],
   ] as const)('beside %s: %s doubted %s', (_, address, hypotheses, doubted) => {
-    expect(houseNumberDoubted(nlu, address, hypotheses)).toBe(doubted);
+    expect(houseNumberDoubted(address, Hypothesis.all(nlu, hypotheses))).toBe(doubted);
   });
 });
 

@@ -80,6 +80,11 @@ export class PocketSphinxStream implements SttStream {
    * machine) loses its reading for that utterance rather than delay the reply.
    */
   readonly #grammarWaitMs: number;
+  /**
+   * The final takes the grammar decoder's reading of the utterance: one of the over-agent grammar or of a slot's. On
+   * any other the grammar decoder listens or rests (see ParallelGrammar.start), and the final does not wait on it.
+   */
+  #grammarRead = false;
   #agentSpeaking = false;
 
   constructor(options: PocketSphinxStreamOptions) {
@@ -138,6 +143,7 @@ export class PocketSphinxStream implements SttStream {
         this.#lib.startUtt(this.#decoder);
         this.#uttStarted = true;
         void this.#grammar?.start(this.#agentSpeaking ? 'over_agent' : this.#expected);
+        this.#grammarRead = this.#agentSpeaking || this.#grammarWords[this.#expected] !== undefined;
       }
       this.#coldAudio?.push(copy);
       this.#decoded = true;
@@ -157,7 +163,8 @@ export class PocketSphinxStream implements SttStream {
         // the grammar decoder finishes on its own thread meanwhile
         const grammarEnd = this.#grammar?.end();
         reading = await this.#endOpenReading();
-        const grammar = grammarEnd && (await inTime(grammarEnd, this.#grammarWaitMs));
+        const grammar =
+          this.#grammarRead && grammarEnd ? await inTime(grammarEnd, this.#grammarWaitMs) : undefined;
         const words = grammar && grammar.search !== 'over_agent' && this.#grammarWords[grammar.search];
         if (words) reading = chooseReading(reading, grammar.reading, words, this.#nbest);
         else if (grammar?.search === 'over_agent') overAgent = overAgentReading(grammar.reading);

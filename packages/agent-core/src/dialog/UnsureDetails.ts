@@ -1,0 +1,53 @@
+import type { CallTracker, CustomerDetails, Hypothesis } from '../nlu/index.ts';
+import type { CallStage } from './CallStage.ts';
+import { HouseNumberCheck } from './HouseNumberCheck.ts';
+import { NameAnswers } from './NameAnswers.ts';
+import type { NameRepair } from './NameRepair.ts';
+import type { Pending, Stage } from './scriptedFacts.ts';
+
+/** A caller's turn as the checks read it. */
+export interface UnsureTurn {
+  /** Where the call was when the turn began. */
+  stage: Stage;
+  /** The details held before the turn. */
+  before: Pick<CustomerDetails, 'name' | 'address'>;
+  /** The recogniser's confidence in its best hypothesis. */
+  confidence: number | undefined;
+  /** The recogniser's hypotheses of the turn, best first. */
+  hypotheses: readonly Hypothesis[];
+}
+
+/**
+ * The details a turn gave that the recogniser was unsure of, asked back before the call goes on: at the name slot a
+ * name heard with low confidence (NameAnswers, as NameRepair has it), else an address whose house number the best
+ * hypotheses disagree on (HouseNumberCheck). One question a turn, the name's first. The answer to "Could you spell
+ * your name?", which a wrong name leads to, is taken as heard.
+ */
+export class UnsureDetails {
+  readonly #names: NameAnswers;
+  readonly #nameRepair: NameRepair;
+  readonly #houseNumbers: HouseNumberCheck;
+
+  constructor(tracker: CallTracker, call: CallStage, names: NameRepair) {
+    this.#names = new NameAnswers(tracker, call, names);
+    this.#nameRepair = names;
+    this.#houseNumbers = new HouseNumberCheck(tracker, call);
+  }
+
+  /** The question to ask about what `turn` gave, and what the answer does; undefined when it is taken as heard. */
+  check(turn: UnsureTurn): { question: string; pending: Pending } | undefined {
+    const name =
+      turn.stage === 'name'
+        ? this.#names.check(turn.before.name, turn.confidence, turn.hypotheses)
+        : undefined;
+    return name ?? this.#houseNumbers.check(turn.before.address, turn.hypotheses);
+  }
+
+  /**
+   * What the agent says of the answer to "Could you spell your name?" (see NameAnswers.spelled), when the turn at
+   * `stage` answered it; nothing otherwise.
+   */
+  spelling(stage: Stage): string[] {
+    return stage === 'name' && this.#nameRepair.awaitingSpelling ? this.#names.spelled() : [];
+  }
+}

@@ -52,16 +52,23 @@ const LONG_FORMS: Readonly<Record<string, string>> = {
   apt: 'apartment',
 };
 
+const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+
 /**
- * As a listener hears it: case, punctuation, "St" for "Street", the spaces inside a name and spellings that sound
- * alike ("Catherine" for "Katherine", "Macdonald" for "McDonald", "Sara" for "Sarah") do not matter.
+ * As a listener hears it: case, punctuation, "St" for "Street", a number read digit by digit ("four six two two
+ * Harbor Road" is 4622 Harbor Road), the spaces inside a name and spellings that sound alike ("Catherine" for
+ * "Katherine", "Macdonald" for "McDonald", "Sara" for "Sarah") do not matter.
  */
 function sameHeard(said: string, meant: string): boolean {
+  const digit = (word: string) => {
+    const i = DIGIT_WORDS.indexOf(word);
+    return i < 0 ? word : String(i);
+  };
   const heard = (text: string) =>
     text
       .toLowerCase()
       .split(/[^a-z0-9]+/)
-      .map((w) => soundsLike(LONG_FORMS[w] ?? w))
+      .map((w) => soundsLike(LONG_FORMS[w] ?? digit(w)))
       .join('');
   return heard(said) === heard(meant);
 }

@@ -44,6 +44,19 @@ describe('the scripted caller checks its details in the read-back', () => {
     expect(answer(new ScriptedCaller(c), lenient)).toBe(c.yes.segments.join(' '));
   });
 
+  it('hears a house number read digit by digit as the number: says yes to it, and corrects another', () => {
+    const [house = '', ...street] = c.address.split(' ');
+    const byDigit = (digits: string) =>
+      `${[...digits].map((d) => DIGIT_WORDS[Number(d)]).join(' ')} ${street.join(' ')}`;
+    expect(answer(new ScriptedCaller(c), readBack(c, { address: byDigit(house) }))).toBe(
+      c.yes.segments.join(' '),
+    );
+    const other = house.replace(/^\d/, (d) => String((Number(d) + 1) % 10));
+    expect(answer(new ScriptedCaller(c), readBack(c, { address: byDigit(other) }))).toBe(
+      `no, the address is ${c.address}`,
+    );
+  });
+
   it('corrects a wrong name in other words than its first answer, then lets it go after two tries', () => {
     const caller = new ScriptedCaller(c);
     const wrong = readBack(c, { name: 'Sara Millar' });

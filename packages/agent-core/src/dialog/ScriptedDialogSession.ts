@@ -366,7 +366,11 @@ export class ScriptedDialogSession implements DialogSession {
     this.#readBacks.readsBack();
     this.#checks.readBack();
     const { order, customer } = this.#tracker;
-    return [...this.#call.takePhoneLeftOut(), ...readBack(order, customer, this.#config.menu.currency)];
+    const houseByDigit = this.#unsure.readsHouseByDigit;
+    return [
+      ...this.#call.takePhoneLeftOut(),
+      ...readBack(order, customer, this.#config.menu.currency, { houseByDigit }),
+    ];
   }
 
   #prompt(afterProgress: boolean): string {

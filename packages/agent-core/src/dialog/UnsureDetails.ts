@@ -18,10 +18,10 @@ export interface UnsureTurn {
 }
 
 /**
- * The details a turn gave that the recogniser was unsure of, asked back before the call goes on: at the name slot a
- * name heard with low confidence (NameAnswers, as NameRepair has it), else an address whose house number the best
- * hypotheses disagree on (HouseNumberCheck). One question a turn, the name's first. The answer to "Could you spell
- * your name?", which a wrong name leads to, is taken as heard.
+ * The details a turn gave that the recogniser was unsure of: at the name slot a name heard with low confidence is
+ * asked back before the call goes on (NameAnswers, as NameRepair has it); an address whose house number the best
+ * hypotheses disagree on is checked in the read-back, its number read digit by digit, at no turn of its own
+ * (HouseNumberCheck). The answer to "Could you spell your name?", which a wrong name leads to, is taken as heard.
  */
 export class UnsureDetails {
   readonly #names: NameAnswers;
@@ -31,16 +31,20 @@ export class UnsureDetails {
   constructor(tracker: CallTracker, call: CallStage, names: NameRepair) {
     this.#names = new NameAnswers(tracker, call, names);
     this.#nameRepair = names;
-    this.#houseNumbers = new HouseNumberCheck(tracker, call);
+    this.#houseNumbers = new HouseNumberCheck(tracker);
   }
 
   /** The question to ask about what `turn` gave, and what the answer does; undefined when it is taken as heard. */
   check(turn: UnsureTurn): { question: string; pending: Pending } | undefined {
-    const name =
-      turn.stage === 'name'
-        ? this.#names.check(turn.before.name, turn.confidence, turn.hypotheses)
-        : undefined;
-    return name ?? this.#houseNumbers.check(turn.before.address, turn.hypotheses);
+    this.#houseNumbers.heard(turn.before.address, turn.hypotheses);
+    return turn.stage === 'name'
+      ? this.#names.check(turn.before.name, turn.confidence, turn.hypotheses)
+      : undefined;
+  }
+
+  /** Whether the read-back says the house number held digit by digit (see HouseNumberCheck). */
+  get readsHouseByDigit(): boolean {
+    return this.#houseNumbers.readsByDigit;
   }
 
   /**

@@ -3,6 +3,7 @@ import {
   type CallTracker,
   type CustomerDetails,
   describeLines,
+  houseNumberOf,
   numberToWords,
   type Order,
   type OrderLine,
@@ -150,7 +151,7 @@ export function askSize(line: OrderLine, menu: AgentConfig['menu']): string {
 const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 
 /** "4622" as "four six two two": digit by digit, so that the caller can follow and correct it. */
-export function spokenDigits(number: string): string {
+function spokenDigits(number: string): string {
   return [...number.replace(/\D/g, '')].map((d) => DIGIT_WORDS[Number(d)]).join(' ');
 }
 
@@ -173,6 +174,12 @@ function wholeNumberGroups(digits: string): string[] {
 
 export function spokenAddress(address: string): string {
   return address.replace(', Apt ', ', apartment ');
+}
+
+/** "4622 Harbor Road" as "four six two two Harbor Road": the house number digit by digit (see HouseNumberCheck). */
+function addressByDigit(address: string): string {
+  const number = houseNumberOf(address);
+  return number ? `${spokenDigits(number.house)} ${spokenAddress(number.street)}` : spokenAddress(address);
 }
 
 /** The plain question for the slot the call is at ("Anything else?", "What's the delivery address?"). */
@@ -236,11 +243,19 @@ export function orderExample(menu: AgentConfig['menu']): string {
 
 /**
  * The read-back before confirmation, as separate sentences. The phone number is read digit by digit in its groups:
- * the caller's yes confirms it with the rest, and a digit misheard can be corrected there.
+ * the caller's yes confirms it with the rest, and a digit misheard can be corrected there. `houseByDigit`: the
+ * house number too (one the recogniser doubted, see HouseNumberCheck).
  */
-export function readBack(order: Order, customer: Readonly<CustomerDetails>, currency: string): string[] {
+export function readBack(
+  order: Order,
+  customer: Readonly<CustomerDetails>,
+  currency: string,
+  options: { houseByDigit?: boolean } = {},
+): string[] {
   const forWhom = customer.name ? ` for ${customer.name}` : '';
-  const where = customer.address ? `, delivered to ${spokenAddress(customer.address)}` : '';
+  const address =
+    customer.address && (options.houseByDigit ? addressByDigit : spokenAddress)(customer.address);
+  const where = address ? `, delivered to ${address}` : '';
   return [
     `Let me read that back: ${describeLines(order.lines)}${forWhom}${where}.`,
     ...(customer.phone ? [`The driver can reach you on ${spokenPhoneNumber(customer.phone)}.`] : []),

@@ -15,10 +15,9 @@ export interface Pending {
   onlyYesKeeps?: true;
   /**
    * How the answer is heard when not as a plain yes or no: "Is that everything for your order?" is answered as
-   * "anything else?" is ("no, that's all" finishes the order too); "Did you say four six two two Harbor Road?" as
-   * the address question is ("no, forty six twenty two").
+   * "anything else?" is ("no, that's all" finishes the order too).
    */
-  heardAs?: 'order' | 'address';
+  heardAs?: 'order';
 }
 
 /** What one caller turn did to the call (see ScriptedDialogSession's #hear). */

@@ -21,15 +21,17 @@ const DOUBTED = {
 const ADDRESS = "it's four thousand eight hundred twenty two harbor road";
 const PHONE_QUESTION = 'And a phone number, in case the driver needs to reach you?';
 
-describe('a house number the recogniser doubted is confirmed digit by digit', () => {
-  it('asks about a doubted number digit by digit, and a yes keeps it without asking again', async () => {
+describe('a house number the recogniser doubted is checked in the read-back, digit by digit', () => {
+  it('costs no turn of its own: the phone question follows, and the read-back says the number digit by digit', async () => {
     const s = await askedForAddress();
-    expect((await turn(s, ADDRESS, DOUBTED)).text).toBe('Did you say four eight two two Harbor Road?');
-    expect((await turn(s, 'yes')).text).toBe(PHONE_QUESTION);
+    expect((await turn(s, ADDRESS, DOUBTED)).text).toBe(PHONE_QUESTION);
+    const readBack = await turn(s, 'skip');
+    expect(readBack.text).toContain('delivered to four eight two two Harbor Road.');
     expect(s.tracker.customer.address).toBe('4822 Harbor Road');
+    expect((await turn(s, 'yes')).text).toMatch(/^Great, your order is placed\./);
   });
 
-  it('takes a number the hypotheses agree on without a turn of its own', async () => {
+  it('reads a number the hypotheses agree on as usual', async () => {
     const s = await askedForAddress();
     const reply = await turn(s, ADDRESS, {
       confidence: 0.3,
@@ -39,40 +41,19 @@ describe('a house number the recogniser doubted is confirmed digit by digit', ()
       ],
     });
     expect(reply.text).toBe(PHONE_QUESTION);
-    expect(s.tracker.customer.address).toBe('4822 Harbor Road');
+    expect((await turn(s, 'skip')).text).toContain('delivered to 4822 Harbor Road.');
   });
 
-  it('asks for the number alone after a no, keeping the street', async () => {
-    const s = await askedForAddress();
-    await turn(s, ADDRESS, DOUBTED);
-    expect((await turn(s, 'no')).text).toBe("Sorry about that. What's the house number on Harbor Road?");
-    expect(s.tracker.customer.address).toBe('Harbor Road');
-    expect((await turn(s, 'forty six twenty two')).text).toBe(PHONE_QUESTION);
-    expect(s.tracker.customer.address).toBe('4622 Harbor Road');
-  });
-
-  it('takes the number the caller says with the no, keeping the street, and checks no more', async () => {
-    const s = await askedForAddress();
-    await turn(s, ADDRESS, DOUBTED);
-    const corrected = await turn(s, 'no forty six twenty two', {
-      confidence: 0.3,
-      alternatives: ['no forty six twenty three'],
-    });
-    expect(corrected.text).toBe(PHONE_QUESTION);
-    expect(s.tracker.customer.address).toBe('4622 Harbor Road');
-  });
-
-  it('checks a doubted number the caller gave at the read-back before reading the order again', async () => {
+  it('reads a doubted correction at the read-back back at once, digit by digit, with no extra turn', async () => {
     const s = await askedForAddress();
     await play(s, "it's four thousand seven hundred six center road", 'skip');
-    const check = await turn(s, 'no the address is four thousand seven hundred sixteen center road', {
+    const readBack = await turn(s, 'no the address is four thousand seven hundred sixteen center road', {
       confidence: 0.2,
       alternatives: ['no first is four thousand seven hundred sixty center road'],
     });
-    expect(check.text).toBe('Did you say four seven one six Center Road?');
-    expect((await turn(s, 'no')).text).toBe("Sorry about that. What's the house number on Center Road?");
-    const readBack = await turn(s, 'forty seven sixty');
-    expect(readBack.text).toMatch(/^Let me read that back: .* delivered to 4760 Center Road\./);
+    expect(readBack.text).toMatch(/^Let me read that back: .* delivered to four seven one six Center Road\./);
+    const again = await turn(s, 'no the house number is forty seven sixty');
+    expect(again.text).toContain('delivered to 4760 Center Road.');
   });
 
   it('reads the corrected number back with the order, the street as it was', async () => {

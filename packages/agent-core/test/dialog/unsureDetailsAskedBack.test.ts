@@ -29,7 +29,7 @@ function heard(said: string, expecting: Expectation) {
   return { tracker, names, unsure, check };
 }
 
-describe('details the recogniser was unsure of are asked back before they are taken', () => {
+describe('details the recogniser was unsure of: a name asked back, a house number checked in the read-back', () => {
   it('asks back a name heard with low confidence the hypotheses disagree on, at the name slot', () => {
     const { check } = heard(NAME, 'name');
     expect(check('name', 0.01, NAMES_HEARD)?.question).toBe('Did you say Sarah Miller?');
@@ -41,19 +41,21 @@ describe('details the recogniser was unsure of are asked back before they are ta
     expect(check('order', 0.01, NAMES_HEARD)).toBeUndefined();
   });
 
-  it('asks back a house number the best two hypotheses disagree on, digit by digit, and hears the answer as one about the address', () => {
-    const { check } = heard(ADDRESS, 'address');
-    const asked = check('address', 0.3, ADDRESSES_HEARD);
-    expect(asked?.question).toBe('Did you say four eight two two Harbor Road?');
-    expect(asked?.pending.heardAs).toBe('address');
-    expect(check('address', 0.3, [ADDRESS, ADDRESS])).toBeUndefined();
+  it('checks a house number the best two hypotheses disagree on in the read-back, with no question of its own', () => {
+    const doubted = heard(ADDRESS, 'address');
+    expect(doubted.check('address', 0.3, ADDRESSES_HEARD)).toBeUndefined();
+    expect(doubted.unsure.readsHouseByDigit).toBe(true);
+    const agreed = heard(ADDRESS, 'address');
+    expect(agreed.check('address', 0.3, [ADDRESS, ADDRESS])).toBeUndefined();
+    expect(agreed.unsure.readsHouseByDigit).toBe(false);
   });
 
-  it('asks about the name first when one turn gave a doubtful name and a doubted house number', () => {
-    const { check } = heard(NAME_AND_ADDRESS, 'name');
+  it('asks about the name alone when one turn gave a doubtful name and a doubted house number', () => {
+    const { check, unsure } = heard(NAME_AND_ADDRESS, 'name');
     const hypotheses = [NAME_AND_ADDRESS, `my name is sara mills ${ADDRESSES_HEARD[1]}`];
     expect(check('name', 0.01, hypotheses)?.question).toBe('Did you say Sarah Miller?');
-    expect(check('name', 0.9, hypotheses)?.question).toBe('Did you say four eight two two Harbor Road?');
+    expect(unsure.readsHouseByDigit).toBe(true);
+    expect(check('name', 0.9, hypotheses)).toBeUndefined();
   });
 
   it('takes the answer to "Could you spell your name?" as heard, and goes on without a name when it gave none', () => {

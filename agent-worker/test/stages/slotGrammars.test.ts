@@ -20,7 +20,9 @@ describe('slot grammars', () => {
 
   it('a phone number with a digit too many or too few, or other words, is not', () => {
     for (const said of [
-      'five five five one two three',
+      'five five',
+      'five five five one two',
+      'five five five one two three four five',
       'four one five five five five one two one',
       'four one five five five five one two one two three four',
       'four one five double five one two one two',
@@ -28,6 +30,17 @@ describe('slot grammars', () => {
       'my number is',
     ])
       expect(fsgAccepts(grammars.phone, said), said).toBe(false);
+  });
+
+  it('reads one group of a number said in groups: three, four or six digits, with a lead-in or a closing', () => {
+    for (const said of [
+      'my number is four one five',
+      'five five five',
+      'oh one four two thanks',
+      'double five one two',
+      "it's four one five five five five",
+    ])
+      expect(fsgAccepts(grammars.phone, said), said).toBe(true);
   });
 
   it('makes a hesitation before the digits or a closing word after them less likely than any one digit', () => {

@@ -204,4 +204,22 @@ describe('choosing between the slot model and the grammar', () => {
     expect(fitsGrammar('it is for one for', digits)).toBe(false);
     expect(fitsGrammar('', digits)).toBe(false);
   });
+
+  it("takes the grammar's group after the number's first groups even where the slot model heard it as words", () => {
+    const heard = open("i'd like five");
+    const chosen = chooseReading(heard, grammar('five five five'), digits, 5, 3);
+    expect(chosen.text).toBe('five five five');
+    expect(chosen.alternatives).toEqual(["i'd like five"]);
+    // the first group, with nothing held, is no reason to doubt the slot model
+    expect(chooseReading(heard, grammar('five five five'), digits, 5, 0)).toEqual(heard);
+  });
+
+  it('keeps the slot model reading after held groups when it heard no number, or the grammar more digits than fit', () => {
+    const offScript = open('no remove the coke');
+    expect(chooseReading(offScript, grammar('oh two oh'), digits, 5, 3)).toEqual(offScript);
+    const heard = open("i'd like five");
+    expect(
+      chooseReading(heard, grammar('four one five five five five oh one four two'), digits, 5, 6),
+    ).toEqual(heard);
+  });
 });

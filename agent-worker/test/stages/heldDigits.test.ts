@@ -52,5 +52,8 @@ describe('reading a group in the context of the groups held', () => {
       'seven seven three',
     );
     expect(readInContext(reading('five five', ['nine nine']), 3)).toEqual(reading('five five', []));
+    // the whole number said again after its first group: not a shorter reading of it
+    const again = 'my number is four one five five five five oh one four two';
+    expect(readInContext(reading(again, ['four one five five five five oh']), 3).text).toBe(again);
   });
 });

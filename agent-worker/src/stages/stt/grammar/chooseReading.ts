@@ -66,27 +66,30 @@ export function fitsGrammar(text: string, grammarWords: ReadonlySet<string>): bo
 }
 
 /**
- * How many digits the next utterance says after those held, as North American numbers are said in groups (3-3-4):
- * first the area code, the area code and exchange, or a whole number (with the country code: 11); after the area
- * code the exchange or the rest; after both the last four. Counts held that no grouping reaches (a group misheard)
- * take any count that still makes a number.
+ * How many digits the next group says after those held, as North American numbers are said in groups (3-3-4):
+ * first the area code, the area code and exchange, or a local number; after the area code the exchange or the
+ * rest; after both the last four. Counts held that no grouping reaches (a group misheard) take any group that still
+ * makes a number. A whole number (10 digits, 11 with the country code) fits after any: said at once, or again.
  */
-const NEXT_COUNTS: ReadonlyMap<number, readonly number[]> = new Map([
-  [0, [3, 6, 7, 10, 11]],
+const NEXT_GROUP: ReadonlyMap<number, readonly number[]> = new Map([
+  [0, [3, 6, 7]],
   [3, [3, 7]],
   [6, [4]],
 ]);
+const WHOLE_NUMBER = [10, 11];
+
 /**
  * The phone grammar's hypothesis of an utterance read in the context of the digits held before it: the best of its
- * hypotheses (`reading.text`, then its alternatives) whose count of digits goes on from them (NEXT_COUNTS), and
- * after held digits one with no lead-in before its digits (the caller is in the middle of the number); the best one
- * when none does.
+ * hypotheses (`reading.text`, then its alternatives) that is a whole number or the number's next group
+ * (NEXT_GROUP), a group after held digits with no lead-in before its digits (the caller is in the middle of the
+ * number); the best one when none is.
  */
 export function readInContext(reading: Reading, held: number): Reading {
   const fits = (text: string) => {
     const said = digitsSaid(text);
-    const counts = NEXT_COUNTS.get(held);
-    if (said === 0 || !(counts ? counts.includes(said) : held + said <= MOST_DIGITS)) return false;
+    if (WHOLE_NUMBER.includes(said)) return true;
+    const next = NEXT_GROUP.get(held);
+    if (said === 0 || !(next ? next.includes(said) : held + said <= MOST_DIGITS)) return false;
     return held === 0 || digitsSaid(spokenWords(text)[0] ?? '') > 0;
   };
   const text = [reading.text, ...reading.alternatives].find(fits) ?? reading.text;

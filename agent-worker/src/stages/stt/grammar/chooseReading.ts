@@ -76,7 +76,7 @@ const NEXT_GROUP: ReadonlyMap<number, readonly number[]> = new Map([
   [3, [3, 7]],
   [6, [4]],
 ]);
-const WHOLE_NUMBER = [10, 11];
+const WHOLE_NUMBER_COUNTS = [10, 11];
 
 /**
  * The phone grammar's hypothesis of an utterance read in the context of the digits held before it: the best of its
@@ -87,7 +87,7 @@ const WHOLE_NUMBER = [10, 11];
 export function readInContext(reading: Reading, held: number): Reading {
   const fits = (text: string) => {
     const said = digitsSaid(text);
-    if (WHOLE_NUMBER.includes(said)) return true;
+    if (WHOLE_NUMBER_COUNTS.includes(said)) return true;
     const next = NEXT_GROUP.get(held);
     if (said === 0 || !(next ? next.includes(said) : held + said <= MOST_DIGITS)) return false;
     return held === 0 || digitsSaid(spokenWords(text)[0] ?? '') > 0;

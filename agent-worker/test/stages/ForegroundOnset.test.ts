@@ -1,6 +1,5 @@
 import type { VadEvent } from '@voiceroom/agent-core/stages';
 import { describe, expect, it } from 'vitest';
-import { ForegroundOnset } from '../../src/stages/vad/ForegroundOnset.ts';
 import { type FrameScorer, FrameVadStream } from '../../src/stages/vad/FrameVadStream.ts';
 import { concat, silence } from './fixtures/speech.ts';
 
@@ -73,25 +72,5 @@ describe('FrameVadStream foregroundStartMs/EndMs (where the caller is in speech 
       concat(silence(1024), voice(320, 1000), voice(416, 8000), silence(640), voice(416, 8000), silence(600)),
     );
     expect(twice.foreground).toEqual([1024 - 200, 1024 + 320 - 200, 1024 + 320 + 416 + 640 - 200]);
-  });
-});
-
-describe('ForegroundOnset.roomDb (the room a speech started on)', () => {
-  const fed = (powers: readonly number[]) => {
-    const onset = new ForegroundOnset();
-    powers.forEach((power, i) => {
-      onset.speech(power, i * 32, 32);
-    });
-    return onset.roomDb;
-  };
-
-  it("is the level the speech started on once the caller's voice rose over it", () => {
-    // a room at -40 dB for three frames, not yet known as one; then the caller at -20 dB
-    expect(fed([1e-4, 1e-4, 1e-4])).toBeUndefined();
-    expect(fed([1e-4, 1e-4, 1e-4, 1e-2])).toBeCloseTo(-40, 6);
-  });
-
-  it('is unknown in speech that started on the caller, however their level varies', () => {
-    expect(fed([1e-2, 1e-2, 5e-3, 2e-2, 1e-3, 1e-2])).toBeUndefined();
   });
 });

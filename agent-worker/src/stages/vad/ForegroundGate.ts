@@ -48,18 +48,6 @@ import { LevelWindow } from './LevelWindow.ts';
  * (bench:endpoint `--bed continuous` seed 3, babble 15 dB: a first line and the caller's repeat of it never ended).
  * Not outside speech: a caller who talked over the whole greeting would be learnt as that room, and their next words
  * would start nothing until the agent's next turn.
- *
- * Speech that started on a room (ForegroundOnset: the caller's voice rose RISE_DB over what it started on) knows that
- * room's level, `speechRoomDb`, whatever the windows above hold: with the room heard only around each line and digital
- * silence between (bench:endpoint's pads), their quantiles were that silence, nothing after a short answer was
- * background and the room held it to the end of the noise (babble 20 dB, "that's it": the VAD's end 300-370 ms after
- * the caller's). In such speech a frame within ROOM_MARGIN_DB of that room (kept FOREGROUND_RANGE_DB under the
- * caller) is background, and once the gate has ended the caller's speech, a frame takes it back only within
- * SPEECH_ROOM_RESUME_DB of the caller's level or more than BACKGROUND_MARGIN_DB over that room: babble 15 dB under the
- * caller reaches 12-16 dB under their level with its louder syllables, which took the speech back to the end of the
- * noise. Only such speech: in a quiet room speech starts on the caller, there is no room under it, and a quiet
- * caller's soft word after a dip the gate ended their speech in is theirs (with the narrower range everywhere, session
- * 13's rehearsal captioned a LiveKit customer call without its "pepperoni").
  */
 
 const FOREGROUND_RANGE_DB = 16;
@@ -104,8 +92,6 @@ const ROOM_KNOWN_FRAMES = 16;
  * greeting as the call connects ("hello?", ~0.5 s) is not most of what the room is learnt from.
  */
 const AGENT_TURN_ROOM_FRAMES = 31;
-/** Once the gate has ended speech that started on a room, how near the caller's level a frame takes it back. */
-const SPEECH_ROOM_RESUME_DB = 10;
 /** How fast the speech level falls back (dB per second) when the caller goes on more quietly. */
 const LEVEL_DECAY_DB_PER_S = 1.6;
 const SILENT_DB = -120;
@@ -156,17 +142,10 @@ export class ForegroundGate {
 
   /**
    * Judges a frame heard at smoothed level `db` (every frame, in order, after `hear`). `speaking`: the VAD is in
-   * speech; `speechScore`: and it scores this frame as speech; `speechRoomDb`: the level of the room the speech started
-   * on, when it did. False when such frames have stayed at the background's level, far under the caller's, or would
-   * start speech at that level.
+   * speech; `speechScore`: and it scores this frame as speech. False when such frames have stayed at the background's
+   * level, far under the caller's, or would start speech at that level.
    */
-  foreground(
-    db: number,
-    frameMs: number,
-    speaking: boolean,
-    speechScore: boolean,
-    speechRoomDb?: number,
-  ): boolean {
+  foreground(db: number, frameMs: number, speaking: boolean, speechScore: boolean): boolean {
     if (!speaking) {
       this.#backgroundFrames = 0;
       // the room's voices would start a turn of their own (before the caller ever spoke too) and hold it as long as
@@ -178,10 +157,7 @@ export class ForegroundGate {
     const level = Math.max(db, decayed);
     this.#levelDb = level;
     const background =
-      this.#background(db) ||
-      this.#atRoomLevel(db, ROOM_MARGIN_DB) ||
-      this.#atListenedLevel(db, level) ||
-      this.#atSpeechRoomLevel(db, level, speechRoomDb);
+      this.#background(db) || this.#atRoomLevel(db, ROOM_MARGIN_DB) || this.#atListenedLevel(db, level);
     this.#backgroundFrames = background ? this.#backgroundFrames + 1 : 0;
     return this.#backgroundFrames < BACKGROUND_FRAMES_TO_END;
   }
@@ -211,19 +187,6 @@ export class ForegroundGate {
     if (heard === undefined) return false;
     const room = this.#levelDb === undefined ? heard : Math.min(heard, this.#levelDb - ROOM_CEILING_DB);
     return db <= room + marginDb;
-  }
-
-  /**
-   * In speech that started on a room under the caller (`speechRoomDb`), a frame of this level is that room: within
-   * ROOM_MARGIN_DB of it (kept FOREGROUND_RANGE_DB under the caller's level), or within BACKGROUND_MARGIN_DB of it and
-   * far under the caller (FOREGROUND_RANGE_DB; SPEECH_ROOM_RESUME_DB once the gate has ended the caller's speech).
-   */
-  #atSpeechRoomLevel(db: number, levelDb: number, speechRoomDb: number | undefined): boolean {
-    if (speechRoomDb === undefined) return false;
-    if (db <= Math.min(speechRoomDb, levelDb - FOREGROUND_RANGE_DB) + ROOM_MARGIN_DB) return true;
-    const ended = this.#backgroundFrames >= BACKGROUND_FRAMES_TO_END;
-    const range = ended ? SPEECH_ROOM_RESUME_DB : FOREGROUND_RANGE_DB;
-    return db < levelDb - range && db <= speechRoomDb + BACKGROUND_MARGIN_DB;
   }
 
   /** In speech, a frame of this level is within ROOM_MARGIN_DB of the room heard as the caller listened. */

@@ -35,20 +35,11 @@ export class ForegroundOnset {
     return this.#endMs;
   }
 
-  /**
-   * The level (dB, mean power) of the sound the current speech started on, once the caller's voice rose RISE_DB over
-   * it: the room around this speech. Undefined while it has not (speech that started on the caller's voice).
-   */
-  get roomDb(): number | undefined {
-    return this.#endMs === undefined ? undefined : leadDb(this.#leadPower, this.#leadFrames);
-  }
-
   /** Feeds a frame of speech (or of its unconfirmed onset) of mean power `power` over [startMs, startMs + durationMs). */
   speech(power: number, startMs: number, durationMs: number): void {
     if (this.#startMs === undefined) this.#startMs = startMs;
-    const risen =
-      this.#leadFrames >= LEAD_FRAMES &&
-      10 * Math.log10(power) >= leadDb(this.#leadPower, this.#leadFrames) + RISE_DB;
+    const leadDb = 10 * Math.log10(this.#leadPower / Math.max(1, this.#leadFrames));
+    const risen = this.#leadFrames >= LEAD_FRAMES && 10 * Math.log10(power) >= leadDb + RISE_DB;
     if (risen && this.#endMs === undefined) this.#startMs = startMs;
     if (risen) this.#endMs = startMs + durationMs;
     else if (this.#endMs === undefined) {
@@ -65,5 +56,3 @@ export class ForegroundOnset {
     this.#endMs = undefined;
   }
 }
-
-const leadDb = (power: number, frames: number) => 10 * Math.log10(power / Math.max(1, frames));

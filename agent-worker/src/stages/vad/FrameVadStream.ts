@@ -113,14 +113,7 @@ export class FrameVadStream implements VadStream {
   #decide(frame: HeardFrame, frameMs: number, events: VadEvent[]): void {
     const m = this.#machine;
     const gated =
-      this.#gate &&
-      !this.#gate.foreground(
-        frame.db,
-        frameMs,
-        m.speaking,
-        m.keepsSpeech(frame.probability),
-        this.#foreground.roomDb,
-      );
+      this.#gate && !this.#gate.foreground(frame.db, frameMs, m.speaking, m.keepsSpeech(frame.probability));
     const event = m.frame(gated ? 0 : frame.probability, frame.startMs, frameMs);
     if (m.speaking || m.onset) this.#foreground.speech(frame.power, frame.startMs, frameMs);
     else this.#foreground.reset();

@@ -34,7 +34,6 @@ export class DetailCorrections {
   readonly #call: CallStage;
   readonly #names: NameRepair;
   readonly #corrected: Record<Detail, number> = { name: 0, address: 0, phone: 0 };
-  #digitsAsked = false;
   /** A correction's number of the wrong count was asked for again (once a call). */
   #countAsked = false;
 
@@ -57,8 +56,7 @@ export class DetailCorrections {
       this.#call.moveTo('name', false);
       return { say: ['Sorry about that.'], question: REPAIR_QUESTIONS.name };
     }
-    if (corrected.includes('phone') && this.#corrected.phone === 2 && !this.#digitsAsked) {
-      this.#digitsAsked = true;
+    if (corrected.includes('phone') && this.#corrected.phone === 2) {
       this.#call.reopen('phone');
       return { say: ['Sorry about that.'], question: REPAIR_QUESTIONS.phone };
     }

@@ -1,4 +1,4 @@
-import { type CallTracker, type Hypothesis, houseNumberDoubted, houseNumberOf } from '../nlu/index.ts';
+import { type CallTracker, type Hypothesis, houseNumberDoubted } from '../nlu/index.ts';
 
 /**
  * The house number of an address the recogniser doubted (its best hypotheses give the same street with another
@@ -25,7 +25,7 @@ export class HouseNumberCheck {
   heard(before: string | null, hypotheses: readonly Hypothesis[]): void {
     const address = this.#tracker.customer.address;
     if (!address || address === before) return;
-    const doubted = houseNumberOf(address) && houseNumberDoubted(address, hypotheses);
+    const doubted = houseNumberDoubted(address, hypotheses);
     this.#doubted = doubted ? address : undefined;
   }
 

@@ -160,7 +160,7 @@ function spokenDigits(number: string): string {
  * count no number has ("20125554447") in the groups of a whole one (three, three, four, then the rest), so that a
  * digit heard twice stands out in its group.
  */
-export function spokenPhoneNumber(phone: string): string {
+function spokenPhoneNumber(phone: string): string {
   const groups = phone.includes('-') ? phone.split('-') : wholeNumberGroups(phone.replace(/\D/g, ''));
   return groups
     .map(spokenDigits)

@@ -277,7 +277,7 @@ function streetWord(word: string): string {
 }
 
 /** How callers name the number alone when they correct it ("no, the house number is forty six twenty two"). */
-const HOUSE_NUMBER_PHRASES = ['house number', 'street number', 'building number'];
+export const HOUSE_NUMBER_PHRASES = ['house number', 'street number', 'building number'];
 const HOUSE_NUMBER_LEADS = new Set(['is', 'its', 'was', 'should', 'be']);
 
 /** A house number named alone, as callers correct one ("no, the house number is forty six twenty two"). */

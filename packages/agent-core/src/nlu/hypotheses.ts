@@ -121,8 +121,9 @@ export function chooseHypothesis(
 export function mostHeardAddress(hypotheses: readonly Hypothesis[]): Hypothesis | undefined {
   const numbered = hypotheses.flatMap((hypothesis) => {
     const address = hypothesis.understood('address').address?.toLowerCase();
-    const [, house, street] = /^(\d+) (.+)$/.exec(address ?? '') ?? [];
-    if (!house || !street) return [];
+    const parts = address === undefined ? undefined : houseNumberOf(address);
+    if (!parts) return [];
+    const { house, street } = parts;
     // the apartment apart ("42 oak street, apt 4b"); it still votes with the kind, as part of `street`
     const [road = street] = street.split(',');
     const name = streetName(road);

@@ -1,4 +1,4 @@
-export { correctedAddress, findAddress, houseNumberOf } from './address.ts';
+export { findAddress, houseNumberOf } from './address.ts';
 export { checkedPhrase, expectationFromAgent } from './agentQuestions.ts';
 export {
   type AgentStated,
@@ -58,6 +58,6 @@ export { type LineTarget, Order, type OrderLine, type OrderOp, sameLines } from 
 export { parseOrder } from './orderParser.ts';
 export { negativeSentiment } from './sentiment.ts';
 export { describeLine, describeLines } from './speech.ts';
-export { COMMON_STREET_NAMES, isCommonStreetName } from './streetNames.ts';
+export { COMMON_STREET_NAMES } from './streetNames.ts';
 export { normWords, spokenWords, type Token, tokenize } from './text.ts';
 export { type Expectation, Nlu, type NluOptions, type Understanding } from './understand.ts';

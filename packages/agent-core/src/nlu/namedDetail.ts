@@ -1,3 +1,4 @@
+import { HOUSE_NUMBER_PHRASES } from './address.ts';
 import { findPhrase } from './text.ts';
 
 export type Detail = 'name' | 'address' | 'phone';
@@ -13,9 +14,7 @@ const DETAIL_PHRASES: Readonly<Record<Detail, readonly string[]>> = {
     'deliver it to',
     'deliver to',
     'street is',
-    'house number',
-    'street number',
-    'building number',
+    ...HOUSE_NUMBER_PHRASES,
   ],
   phone: [
     'number is',

@@ -4,7 +4,7 @@ import { judgeOverAgent, type Overlap } from './overlap.ts';
 import { StopWords } from './StopWords.ts';
 
 /** A partial or a final of the caller's speech (TurnInput's user_transcript). */
-export interface HeardText {
+interface HeardText {
   text: string;
   final: boolean;
   alternatives?: readonly string[];
@@ -29,6 +29,11 @@ export class RoomHeldSpeech {
     this.voice.speechStarted(atMs);
     this.stops.reset();
     this.#overAudio = overAudio;
+  }
+
+  /** Whether the speech began over the agent's audible reply. */
+  get overAudio(): boolean {
+    return this.#overAudio;
   }
 
   /**

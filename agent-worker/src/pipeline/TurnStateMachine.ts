@@ -45,8 +45,6 @@ export class TurnStateMachine {
   #lastPartial: string | undefined;
   /** The caller's current speech began while the agent held the floor; what its transcript so far is. */
   #overAgent = false;
-  /** ...and the caller could hear the agent then (its audio had started): a backchannel can only answer that. */
-  #overAudio = false;
   #overlap: Overlap = 'none';
   /** The caller's voice and what the recogniser heard of stop words in their speech, and the room's voices around. */
   readonly #speech = new RoomHeldSpeech();
@@ -157,8 +155,7 @@ export class TurnStateMachine {
     this.#owed.callerStarted();
     this.#speechStartAtMs = atMs;
     this.#overAgent = this.#agentActive;
-    this.#overAudio = this.#agentActive && this.#state === 'speaking';
-    this.#speech.started(atMs, this.#overAudio);
+    this.#speech.started(atMs, this.#agentActive && this.#state === 'speaking');
     this.#overlap = 'none';
     this.#durationMet = false;
     this.#resumedBeforeFinal = false;
@@ -268,7 +265,7 @@ export class TurnStateMachine {
 
   /** How long non-stop speech over the agent lasts before it is a barge-in rather than a backchannel. */
   #bargeInMs(): number {
-    if (!this.#overAudio) return this.#settings.minInterruptionMs;
+    if (!this.#speech.overAudio) return this.#settings.minInterruptionMs;
     return Math.max(
       this.#settings.minInterruptionMs,
       (this.#settings.backchannelMaxMs ?? DEFAULT_BACKCHANNEL_MAX_MS) + this.#settings.vadPrefixMs,
@@ -282,7 +279,7 @@ export class TurnStateMachine {
 
   /** The caller's speech over the agent's audible reply ended (or is still) shorter than a sentence. */
   #shortOverSpeech(nowMs: number): boolean {
-    return this.#overAudio && this.#speechEnd(nowMs) - this.#speechStartAtMs < this.#bargeInMs();
+    return this.#speech.overAudio && this.#speechEnd(nowMs) - this.#speechStartAtMs < this.#bargeInMs();
   }
 
   /** The caller's speech ended then, or goes on now. */

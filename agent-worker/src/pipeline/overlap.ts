@@ -82,7 +82,7 @@ export function isBareStop(text: string): boolean {
 }
 
 /** What else the machine knows of the speech a final judged by judgeOverAgent is of. */
-export interface AroundFinal {
+interface AroundFinal {
   /** The open model heard a stop word in the speech's partials or in the final's other hypotheses. */
   openHeardStop?: boolean;
   /** The VAD found no room's voices in the speech: the caller's voice alone (CallerVoice.alone). */

@@ -60,7 +60,7 @@ export function phoneNumber(fsg: FsgBuilder, from: number, to: number, counts: r
 }
 
 /** How likely each optional part of an introduction is (see intro). */
-export interface IntroShares {
+interface IntroShares {
   /** A carrier phrase ("my number is"). */
   carrier?: number;
   /** A hesitation after it. */

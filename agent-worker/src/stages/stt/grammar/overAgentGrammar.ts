@@ -1,5 +1,5 @@
 import { spokenWords } from '@voiceroom/agent-core/nlu';
-import { BACKCHANNEL_PHRASES, STOP_PHRASES } from '../lm/overAgentPhrases.ts';
+import { OVER_AGENT_PHRASES } from '../lm/overAgentPhrases.ts';
 import { HESITATIONS } from '../lm/slotCorpus.ts';
 import { FsgBuilder } from './fsgBuilder.ts';
 
@@ -76,7 +76,7 @@ export function overAgentGrammar(): FsgBuilder {
   fsg.arc(fsg.start, said, undefined, HESITATIONS.length * 4);
   for (const word of HESITATIONS) fsg.arc(fsg.start, said, word);
   const phraseEnd = fsg.state();
-  for (const phrase of [...BACKCHANNEL_PHRASES, ...STOP_PHRASES]) fsg.phrase(said, phraseEnd, phrase);
+  for (const phrase of OVER_AGENT_PHRASES) fsg.phrase(said, phraseEnd, phrase);
   fsg.arc(phraseEnd, fsg.final, undefined, PHRASE_ALONE_WEIGHT);
   const other = fsg.state();
   for (const phone of PHONES) {

@@ -19,7 +19,7 @@ export function listeningGrammar(): string {
 const LISTEN_SAMPLES = 6 * 16_000;
 
 /** What the grammar decoder made of an utterance: the search it ran and, on a slot's or the over-agent grammar, its reading. */
-export interface GrammarResult {
+interface GrammarResult {
   search: SearchName;
   reading: Reading | undefined;
 }

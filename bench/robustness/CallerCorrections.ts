@@ -52,7 +52,8 @@ const LONG_FORMS: Readonly<Record<string, string>> = {
   apt: 'apartment',
 };
 
-const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+/** The digits as the bench caller hears them read out, by value. */
+export const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 
 /**
  * As a listener hears it: case, punctuation, "St" for "Street", a number read digit by digit ("four six two two

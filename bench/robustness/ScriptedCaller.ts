@@ -4,7 +4,7 @@
  * confirmation), not by a fixed timeline, so a misheard answer is answered again and a loop shows as a loop.
  */
 
-import { CallerCorrections } from './CallerCorrections.ts';
+import { CallerCorrections, DIGIT_WORDS } from './CallerCorrections.ts';
 import type { Conversation, OrderLine, Utterance } from './conversation.ts';
 import { describeLine, spokenPhone } from './conversation.ts';
 
@@ -258,7 +258,6 @@ function family(ask: AgentAsk | undefined): string | undefined {
   return ask === 'more' ? 'order' : ask;
 }
 
-const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 const DIGIT_RUN = new RegExp(`\\b(?:${DIGIT_WORDS.join('|')})(?: (?:${DIGIT_WORDS.join('|')}))*\\b`, 'g');
 
 /** As a listener hears it: a number read digit by digit ("four six two two") is the number (4622). */

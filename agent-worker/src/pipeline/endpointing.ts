@@ -75,6 +75,18 @@ const CONTINUATIONS = new Set([
   'im',
 ]);
 
+/**
+ * Sizes and kinds said before the item they describe: after a count or an article ("a large", "two medium", "one
+ * diet") the item is still to come, often after a pause to choose it.
+ */
+const BEFORE_AN_ITEM = new Set(
+  'small medium large regular extra big little family personal jumbo diet'.split(' '),
+);
+/** Words before such a modifier that make it a description of what follows, not an answer ("large", "the large"). */
+const COUNTS_AND_ARTICLES = new Set(['a', 'an', 'one', 'two', 'three', 'four', 'five', 'another', 'some']);
+/** Verbs whose object is still to come after "to" ("i would like to order", "i want to add"). */
+const VERBS_BEFORE_AN_OBJECT = new Set(['order', 'get', 'have', 'add', 'try', 'change', 'make', 'place']);
+
 /** Words after which a single number is the start of a longer one ("is twelve", "at one"). */
 const BEFORE_A_NUMBER = new Set(['is', 'at', 'on', 'and', 'um', 'uh', 'dash']);
 
@@ -146,8 +158,15 @@ export function completeness(text: string, expecting?: SttExpectation): Complete
   const digits = trailingDigits(words);
   if (digits >= PHONE_DIGITS.min && digits <= PHONE_DIGITS.max) return 'complete';
   if (CONTINUATIONS.has(last) || OPENERS.test(normal)) return 'incomplete';
-  // "five five five one", "one twenty", "my address is twelve": a phone or house number still being said.
   const previous = words.at(-2) ?? '';
+  // "i would like to order", "i'd like a large ... pepperoni": the thing wanted is still to come. Asked for a size,
+  // "a large" is the answer.
+  if (previous === 'to' && VERBS_BEFORE_AN_OBJECT.has(last)) return 'incomplete';
+  // A new size for a line already ordered ("make it a large", "change that to a medium") is complete.
+  const resized = ['it', 'that', 'them', 'to', 'into'].includes(words.at(-3) ?? '');
+  if (expecting !== 'size' && !resized && BEFORE_AN_ITEM.has(last) && COUNTS_AND_ARTICLES.has(previous))
+    return 'incomplete';
+  // "five five five one", "one twenty", "my address is twelve": a phone or house number still being said.
   if (isNumberPart(last) && (isNumberPart(previous) || BEFORE_A_NUMBER.has(previous))) return 'incomplete';
   if (expecting !== undefined && expecting !== 'yesno' && words.every((w) => LEAD_INS.has(w)))
     return 'incomplete';

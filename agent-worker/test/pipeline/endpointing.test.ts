@@ -59,6 +59,22 @@ describe('endpointing policy', () => {
     },
   );
 
+  it('waits longest after a size or kind whose item is still to come, and after "to order"', () => {
+    for (const text of [
+      'hello i would like to order a large',
+      'two medium',
+      'and one diet',
+      'i want to order',
+    ])
+      expect(endpointingDelayMs(text, bounds, 'order')).toBe(1000);
+    // the answer to "What size?", a new size for a line, a size after its item: nothing more is owed
+    expect(endpointingDelayMs('a large', bounds, 'size')).toBe(300);
+    expect(endpointingDelayMs('make it a large', bounds, 'order')).toBe(300);
+    expect(endpointingDelayMs('change the pepperoni to a medium', bounds, 'order')).toBe(300);
+    expect(endpointingDelayMs('a pepperoni pizza large', bounds, 'order')).toBe(300);
+    expect(endpointingDelayMs('cancel my order', bounds, 'order')).toBe(300);
+  });
+
   it('asked for the order, waits longest after a quantity alone, not after a change of quantity', () => {
     expect(endpointingDelayMs('three', bounds, 'order')).toBe(1000);
     expect(endpointingDelayMs('twenty two', bounds, 'order')).toBe(1000);

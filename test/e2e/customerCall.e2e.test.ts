@@ -143,9 +143,12 @@ describe.each<Backend>(['mediasoup', 'livekit'])('a customer calling the AI agen
       agentLines.some((t) => GREETING.startsWith(t) || /pepperoni/i.test(t)),
       JSON.stringify(agentLines),
     ).toBe(true);
-    // the caller's caption is what the caller said, as recognised: the order's words, most of the sentence right
+    // the caller's captions are what the caller said, as recognised: the order's words, most of the sentence right.
+    // A caption is one utterance, so a pause the VAD heard inside the sentence (on a loaded machine, a gap in the
+    // audio the agent receives) shows it as two lines, one after the other.
     const own = conversation.filter((l) => l.speaker === 'customer' && l.final).map((l) => l.text);
-    const best = own
+    const readings = [...own, ...own.slice(1).map((text, i) => `${own[i]} ${text}`)];
+    const best = readings
       .map((text) => ({ text, ...wordErrors(SAID, text) }))
       .sort((a, b) => a.errors - b.errors)[0];
     expect(best?.errors, `caller captions: ${JSON.stringify(own)}`).toBeLessThanOrEqual(

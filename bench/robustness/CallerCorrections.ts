@@ -74,6 +74,7 @@ function sameHeard(said: string, meant: string): boolean {
   return heard(said) === heard(meant);
 }
 
+/** A spelling as said: doubled letters are one sound, doubled digits two ("4622" is not "462"). */
 function soundsLike(word: string): string {
   return word
     .replace(/^mc/, 'mac')
@@ -82,7 +83,7 @@ function soundsLike(word: string): string {
     .replace(/c(?=[aoulrk])/g, 'k')
     .replace(/y/g, 'i')
     .replace(/(?<=.)h/g, '')
-    .replace(/(.)\1+/g, '$1');
+    .replace(/([a-z])\1+/g, '$1');
 }
 
 export class CallerCorrections {

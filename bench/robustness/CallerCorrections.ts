@@ -5,7 +5,14 @@
  * detail corrected MAX_TRIES times is let go, and no more than MAX_CORRECTIONS are made in a call: a real caller gives
  * up rather than spend the call on it.
  */
-import { findPhone, normWords, phoneDigits } from '@voiceroom/agent-core/nlu';
+import {
+  findPhone,
+  normWords,
+  phoneDigits,
+  READ_BACK_ADDRESS,
+  READ_BACK_NAME,
+  READ_BACK_PHONE,
+} from '@voiceroom/agent-core/nlu';
 import type { Conversation } from './conversation.ts';
 import { spokenPhone } from './conversation.ts';
 
@@ -30,9 +37,9 @@ const LAST_CORRECTING_TURN = 12;
 
 /** The name, address and phone digits an agent's read-back says. */
 export function detailsReadBack(reply: string): DetailsReadBack {
-  const name = /\bfor ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})(?=[,.]| delivered)/.exec(reply)?.[1] ?? null;
-  const address = /\bdeliver(?:ed|ing) to ([^.]+)\./i.exec(reply)?.[1] ?? null;
-  const phone = /\breach you on ([^.]+)\./i.exec(reply)?.[1];
+  const name = READ_BACK_NAME.exec(reply)?.[1] ?? null;
+  const address = READ_BACK_ADDRESS.exec(reply)?.[1] ?? null;
+  const phone = READ_BACK_PHONE.exec(reply)?.[1];
   return {
     name,
     address,
@@ -74,6 +81,7 @@ function sameHeard(said: string, meant: string): boolean {
   return heard(said) === heard(meant);
 }
 
+/** A spelling as said: doubled letters are one sound, doubled digits two ("4622" is not "462"). */
 function soundsLike(word: string): string {
   return word
     .replace(/^mc/, 'mac')
@@ -82,7 +90,7 @@ function soundsLike(word: string): string {
     .replace(/c(?=[aoulrk])/g, 'k')
     .replace(/y/g, 'i')
     .replace(/(?<=.)h/g, '')
-    .replace(/(.)\1+/g, '$1');
+    .replace(/([a-z])\1+/g, '$1');
 }
 
 export class CallerCorrections {

@@ -1,5 +1,6 @@
 import createRnnoiseModule, { type RnnoiseModule } from '@echogarden/rnnoise-wasm';
 import { Resampler } from './Resampler.ts';
+import { SampleFifo } from './SampleFifo.ts';
 
 /** RNNoise's rate: its model and bands are built for 48 kHz, in 10 ms frames. */
 const RNNOISE_RATE = 48_000;
@@ -16,21 +17,23 @@ function rnnoiseModule(): Promise<RnnoiseModule> {
  * RNNoise (the @echogarden/rnnoise-wasm package, BSD) on one caller's audio stream at `rate` (16 kHz, what the
  * agent decodes to): up to 48 kHz, denoised frame by frame, back down. Every chunk in gives a chunk of the same
  * length out, the stream delayed by a fixed amount (the resamplers' filters, RNNoise's 10 ms overlap, and the part
- * of a frame a chunk left waiting: none for 10 or 20 ms chunks), so the timeline downstream is unchanged.
+ * of a frame a chunk left waiting: none for 10 or 20 ms chunks), so the timeline downstream is unchanged. It runs
+ * on the caller's audio path, so a chunk costs one call of each resampler and reuses its buffers.
  */
 export class NoiseSuppressor {
   readonly #module: RnnoiseModule;
   readonly #state: number;
   readonly #frame: number;
+  /** RNNoise's input frame in the wasm heap; it also holds the 48 kHz samples waiting for a whole frame. */
   readonly #input: number;
   readonly #output: number;
   readonly #up: Resampler;
   readonly #down: Resampler;
-  /** 48 kHz samples waiting for a whole frame. */
-  #pending: Float32Array;
   #pendingLength = 0;
+  /** A chunk's denoised frames at 48 kHz, reused from chunk to chunk. */
+  #denoised: Int16Array;
   /** Denoised samples at `rate` not yet handed out. */
-  #ready: Int16Array = new Int16Array(0);
+  readonly #ready = new SampleFifo(0);
   #closed = false;
 
   static async create(rate = 16_000): Promise<NoiseSuppressor> {
@@ -45,26 +48,32 @@ export class NoiseSuppressor {
     this.#output = module._malloc(this.#frame * 4);
     this.#up = new Resampler({ inputRate: rate, outputRate: RNNOISE_RATE });
     this.#down = new Resampler({ inputRate: RNNOISE_RATE, outputRate: rate });
-    this.#pending = new Float32Array(this.#frame * 2);
+    this.#denoised = new Int16Array(this.#frame * 2);
   }
 
   /** `pcm` denoised, as many samples as given (the first ones of a stream are the delay's silence). */
   process(pcm: Int16Array): Int16Array {
     if (this.#closed) throw new Error('NoiseSuppressor used after close');
     const upsampled = this.#up.process(pcm);
-    const denoised: Int16Array[] = [];
+    const frame = this.#frame;
+    const frames = Math.floor((this.#pendingLength + upsampled.length) / frame);
+    if (this.#denoised.length < frames * frame) this.#denoised = new Int16Array(frames * frame);
+    let denoisedLength = 0;
     let at = 0;
     while (at < upsampled.length) {
-      const take = Math.min(this.#frame - this.#pendingLength, upsampled.length - at);
-      for (let i = 0; i < take; i++) this.#pending[this.#pendingLength + i] = upsampled[at + i] as number;
+      const take = Math.min(frame - this.#pendingLength, upsampled.length - at);
+      // the heap view is taken at every use: the wasm memory may have grown and replaced it
+      this.#module.HEAPF32.set(upsampled.subarray(at, at + take), (this.#input >> 2) + this.#pendingLength);
       this.#pendingLength += take;
       at += take;
-      if (this.#pendingLength === this.#frame) {
-        denoised.push(this.#down.process(this.#denoiseFrame()));
+      if (this.#pendingLength === frame) {
+        this.#denoiseFrame(denoisedLength);
+        denoisedLength += frame;
         this.#pendingLength = 0;
       }
     }
-    return this.#handOut(denoised, pcm.length);
+    if (denoisedLength > 0) this.#ready.push(this.#down.process(this.#denoised.subarray(0, denoisedLength)));
+    return this.#handOut(pcm.length);
   }
 
   close(): void {
@@ -75,34 +84,25 @@ export class NoiseSuppressor {
     this.#module._free(this.#output);
   }
 
-  #denoiseFrame(): Int16Array {
+  /** Denoises the frame waiting in the heap into #denoised from `at`. */
+  #denoiseFrame(at: number): void {
     const module = this.#module;
-    // the heap view is taken after every call: the wasm memory may have grown and replaced it
-    module.HEAPF32.set(this.#pending.subarray(0, this.#frame), this.#input >> 2);
     module._rnnoise_process_frame(this.#state, this.#output, this.#input);
-    const out = module.HEAPF32.subarray(this.#output >> 2, (this.#output >> 2) + this.#frame);
-    const frame = new Int16Array(this.#frame);
-    for (let i = 0; i < frame.length; i++) {
-      const v = Math.round(out[i] as number);
-      frame[i] = Math.min(32767, Math.max(-32768, v));
+    const heap = module.HEAPF32;
+    const from = this.#output >> 2;
+    for (let i = 0; i < this.#frame; i++) {
+      const v = Math.round(heap[from + i] as number);
+      this.#denoised[at + i] = Math.min(32767, Math.max(-32768, v));
     }
-    return frame;
   }
 
   /**
    * The next `count` denoised samples. When fewer are ready (a chunk that left part of a frame waiting), the stream
    * is delayed by the shortfall for good: silence goes first, and later chunks are owed no more than they give.
    */
-  #handOut(denoised: readonly Int16Array[], count: number): Int16Array {
-    const readyLength = this.#ready.length + denoised.reduce((n, d) => n + d.length, 0);
-    const shortfall = Math.max(0, count - readyLength);
-    const all = new Int16Array(shortfall + readyLength);
-    let at = shortfall;
-    for (const part of [this.#ready, ...denoised]) {
-      all.set(part, at);
-      at += part.length;
-    }
-    this.#ready = all.slice(count);
-    return all.subarray(0, count);
+  #handOut(count: number): Int16Array {
+    const out = new Int16Array(count);
+    this.#ready.shiftInto(out, Math.max(0, count - this.#ready.length));
+    return out;
   }
 }

@@ -1,5 +1,6 @@
 import { OPUS_RATE } from './OpusCodec.ts';
 import { Resampler } from './Resampler.ts';
+import { SampleFifo } from './SampleFifo.ts';
 
 /**
  * Adapts a pull source of agent speech at the TTS rate (any chunk length) to exact 20 ms frames at `outputRate`
@@ -11,32 +12,26 @@ export class ResamplingFrameSource {
   readonly #source: () => Int16Array | null;
   readonly #resampler: Resampler;
   readonly #frameSamples: number;
-  #fifo: Int16Array;
-  #length = 0;
+  readonly #fifo: SampleFifo;
 
   constructor(source: () => Int16Array | null, inputRate: number, outputRate = OPUS_RATE) {
     this.#source = source;
     this.#resampler = new Resampler({ inputRate, outputRate });
     this.#frameSamples = outputRate / 50;
-    this.#fifo = new Int16Array(this.#frameSamples * 4);
+    this.#fifo = new SampleFifo(this.#frameSamples * 4);
   }
 
   /** The next 20 ms frame, or null when the source has nothing more right now. */
   pull(): Int16Array | null {
-    while (this.#length < this.#frameSamples) {
+    while (this.#fifo.length < this.#frameSamples) {
       const chunk = this.#source();
-      if (chunk === null) {
-        if (this.#length === 0) return null;
-        const frame = new Int16Array(this.#frameSamples);
-        frame.set(this.#fifo.subarray(0, this.#length));
-        this.reset();
-        return frame;
-      }
-      this.#append(this.#resampler.process(chunk));
+      if (chunk === null) break;
+      this.#fifo.push(this.#resampler.process(chunk));
     }
-    const frame = this.#fifo.slice(0, this.#frameSamples);
-    this.#fifo.copyWithin(0, this.#frameSamples, this.#length);
-    this.#length -= this.#frameSamples;
+    if (this.#fifo.length === 0) return null;
+    const frame = new Int16Array(this.#frameSamples);
+    // short of a frame only at the end of a spurt: the rest is silence
+    if (this.#fifo.shiftInto(frame) < this.#frameSamples) this.reset();
     return frame;
   }
 
@@ -56,17 +51,7 @@ export class ResamplingFrameSource {
 
   /** Drops buffered audio and filter state (barge-in, end of spurt). */
   reset(): void {
-    this.#length = 0;
+    this.#fifo.clear();
     this.#resampler.reset();
-  }
-
-  #append(samples: Int16Array): void {
-    if (this.#length + samples.length > this.#fifo.length) {
-      const grown = new Int16Array((this.#length + samples.length) * 2);
-      grown.set(this.#fifo.subarray(0, this.#length));
-      this.#fifo = grown;
-    }
-    this.#fifo.set(samples, this.#length);
-    this.#length += samples.length;
   }
 }

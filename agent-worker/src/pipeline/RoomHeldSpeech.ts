@@ -1,6 +1,6 @@
 import type { OverAgentReading } from '@voiceroom/agent-core/stages';
 import { CallerVoice } from './CallerVoice.ts';
-import { judgeOverAgent, type Overlap } from './overlap.ts';
+import { classifyOverlap, judgeOverAgent, type Overlap } from './overlap.ts';
 import { StopWords } from './StopWords.ts';
 
 /** A partial or a final of the caller's speech (TurnInput's user_transcript). */
@@ -40,15 +40,22 @@ export class RoomHeldSpeech {
    * What a partial or a final makes of the speech over the agent (judgeOverAgent). The over-agent grammar's stop
    * counts with a stop word only in the open model's other hypotheses unless the room held a short caller voice open:
    * there they both make "hang on" of the room's voices. A final of other words after a partial's bare stop word
-   * waited for it (StopWords.defer) is that stop.
+   * waited for it (StopWords.defer) is that stop. `textOverlap` is classifyOverlap(heard.text), passed by a caller
+   * that has it.
    */
-  judge(heard: HeardText, speechEndMs: number, limitMs: number): Overlap {
-    this.stops.heard(heard.text, heard.alternatives, heard.overAgent?.phrase);
+  judge(
+    heard: HeardText,
+    speechEndMs: number,
+    limitMs: number,
+    textOverlap = classifyOverlap(heard.text),
+  ): Overlap {
+    this.stops.heard(heard.text, heard.alternatives, heard.overAgent?.phrase, textOverlap);
     const openHeardStop =
       this.stops.inBest || (this.stops.anywhere && !this.shortVoice(speechEndMs, limitMs));
     const judged = judgeOverAgent(heard.text, heard.overAgent, {
       openHeardStop,
       voiceAlone: this.voice.alone,
+      textOverlap,
     });
     return heard.final && this.stops.deferred && judged === 'speech' ? 'stop' : judged;
   }

@@ -17,10 +17,15 @@ export class StopWords {
 
   /**
    * A partial or a final arrived: its best hypothesis, its other hypotheses and what the over-agent grammar heard
-   * (`grammarPhrase`).
+   * (`grammarPhrase`); `textOverlap` is classifyOverlap(text), passed by a caller that has it.
    */
-  heard(text: string, alternatives: readonly string[] = [], grammarPhrase = ''): void {
-    this.#inBest ||= classifyOverlap(text) === 'stop';
+  heard(
+    text: string,
+    alternatives: readonly string[] = [],
+    grammarPhrase = '',
+    textOverlap = classifyOverlap(text),
+  ): void {
+    this.#inBest ||= textOverlap === 'stop';
     this.#inOthersOnly ||= alternatives.some((t) => classifyOverlap(t) === 'stop');
     this.#inGrammar ||= classifyOverlap(grammarPhrase) === 'stop';
   }

@@ -2,7 +2,7 @@ import { spokenWords } from '@voiceroom/agent-core/nlu';
 import type { SttExpectation } from '@voiceroom/agent-core/stages';
 import type { AgentState } from '@voiceroom/protocol';
 import { OwedReply } from './OwedReply.ts';
-import { isBareStop, type Overlap } from './overlap.ts';
+import { classifyOverlap, isBareStop, type Overlap } from './overlap.ts';
 import { PendingTurn } from './PendingTurn.ts';
 import { RoomHeldSpeech } from './RoomHeldSpeech.ts';
 import {
@@ -109,11 +109,9 @@ export class TurnStateMachine {
       case 'user_speech_end':
         this.#onSpeechEnd(input.atMs);
         break;
-      case 'user_transcript': {
-        const overlap = this.#speech.judge(input, this.#speechEnd(input.atMs), this.#bargeInMs());
-        this.#onTranscript(input.text, overlap, input.final, input.atMs, actions);
+      case 'user_transcript':
+        this.#onTranscript(input, actions);
         break;
-      }
       case 'agent_turn_started':
         this.#agentActive = true;
         this.#owed.agentTurnStarted();
@@ -207,7 +205,11 @@ export class TurnStateMachine {
     this.#hurryDeferredStop();
   }
 
-  #onTranscript(text: string, overlap: Overlap, final: boolean, atMs: number, actions: TurnAction[]): void {
+  #onTranscript(input: Extract<TurnInput, { type: 'user_transcript' }>, actions: TurnAction[]): void {
+    const { text, final, atMs } = input;
+    // what the words alone are, classified once for all that judges them
+    const textOverlap = classifyOverlap(text);
+    const overlap = this.#speech.judge(input, this.#speechEnd(atMs), this.#bargeInMs(), textOverlap);
     const words = spokenWords(text).length;
     const wordRule = this.#settings.minInterruptionWords > 0 && words >= this.#settings.minInterruptionWords;
     const backchannel =
@@ -220,7 +222,8 @@ export class TurnStateMachine {
     if (final && this.#resumedBeforeFinal && this.#agentActive && bargeIn) this.#interrupt(actions);
     else if (this.#state === 'paused') {
       // a bare stop word in a short line over the reply waits for the final: the recogniser hears "okay" as "no" too
-      const stop = overlap === 'stop' && (final || !isBareStop(text) || !this.#shortOverSpeech(atMs));
+      const stop =
+        overlap === 'stop' && (final || !isBareStop(text, textOverlap) || !this.#shortOverSpeech(atMs));
       if (overlap === 'stop' && !stop) this.#speech.stops.defer();
       this.#hurryDeferredStop();
       if (stop || (!backchannel && (wordRule || (final && words > 0)))) this.#interrupt(actions);

@@ -75,10 +75,11 @@ export function classifyOverlap(text: string): Overlap {
 
 /**
  * A stop request and nothing else ("no", "wait", "okay no", "hold on"): what the open model also makes of a
- * backchannel. A stop word with other words ("no, make it two") is the start of a sentence.
+ * backchannel. A stop word with other words ("no, make it two") is the start of a sentence. `textOverlap` is
+ * classifyOverlap(text), passed by a caller that has it.
  */
-export function isBareStop(text: string): boolean {
-  return classifyOverlap(text) === 'stop' && wordsOf(text).every((w) => OVER_AGENT_WORDS.has(w));
+export function isBareStop(text: string, textOverlap = classifyOverlap(text)): boolean {
+  return textOverlap === 'stop' && wordsOf(text).every((w) => OVER_AGENT_WORDS.has(w));
 }
 
 /** What else the machine knows of the speech a final judged by judgeOverAgent is of. */
@@ -87,6 +88,8 @@ interface AroundFinal {
   openHeardStop?: boolean;
   /** The VAD found no room's voices in the speech: the caller's voice alone (CallerVoice.alone). */
   voiceAlone?: boolean;
+  /** classifyOverlap of the final's text, passed by a caller that has it. */
+  textOverlap?: Overlap;
 }
 
 /**
@@ -102,9 +105,9 @@ interface AroundFinal {
 export function judgeOverAgent(
   text: string,
   overAgent: OverAgentReading | undefined,
-  { openHeardStop = false, voiceAlone = false }: AroundFinal = {},
+  { openHeardStop = false, voiceAlone = false, textOverlap }: AroundFinal = {},
 ): Overlap {
-  const heard = classifyOverlap(text);
+  const heard = textOverlap ?? classifyOverlap(text);
   if (!overAgent?.phrase || heard === 'none') return heard;
   const phrase = classifyOverlap(overAgent.phrase);
   if (phrase === 'backchannel') return phrase;

@@ -75,6 +75,24 @@ describe('NoiseSuppressor', () => {
     }
   });
 
+  it('makes the same stream of any chunks, later by less than a frame for chunks that split frames', async () => {
+    suppressor = await NoiseSuppressor.create();
+    const by20ms = run(suppressor, noisy, 320);
+    // a quarter second mid-stream: the delay a chunk size adds has settled, and the last chunk is not yet reached
+    const from = Math.floor(noisy.length / 2);
+    const expected = by20ms.subarray(from, from + RATE / 4);
+    for (const chunk of [160, 97, 333, 1_000]) {
+      const s = await NoiseSuppressor.create();
+      const out = run(s, noisy, chunk);
+      s.close();
+      const later = Array.from({ length: RATE / 100 }, (_, k) => k).find((k) =>
+        expected.every((v, i) => v === out[from + k + i]),
+      );
+      expect(later, `chunks of ${chunk}`).toBeDefined();
+      if (chunk === 160) expect(later).toBe(0);
+    }
+  });
+
   it('refuses audio after close', async () => {
     const s = await NoiseSuppressor.create();
     s.close();

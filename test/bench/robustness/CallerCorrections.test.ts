@@ -57,6 +57,15 @@ describe('the scripted caller checks its details in the read-back', () => {
     );
   });
 
+  it('hears a doubled digit of a house number as said: says yes to it read digit by digit, corrects it read once', () => {
+    const doubled: Conversation = { ...c, address: '4622 Harbor Road' };
+    const said = (address: string) =>
+      new ScriptedCaller(doubled).answer(readBack(doubled, { address }), { readBack: c.intended.items })
+        ?.utterance;
+    expect(said('four six two two Harbor Road')).toEqual(c.yes);
+    expect(said('462 Harbor Road')?.segments.join(' ')).toBe('no, the address is 4622 Harbor Road');
+  });
+
   it('corrects a wrong name in other words than its first answer, then lets it go after two tries', () => {
     const caller = new ScriptedCaller(c);
     const wrong = readBack(c, { name: 'Sara Millar' });

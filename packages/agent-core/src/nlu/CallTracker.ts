@@ -307,7 +307,7 @@ export class CallTracker {
    * as an answer to the address question: as the dialog took it, a street whose kind was not heard included.
    */
   #addressSaid(text: string): string | undefined {
-    const said = /\bdeliver(?:ing|ed) to ([^.]+)\./i.exec(text)?.[1];
+    const said = READ_BACK_ADDRESS.exec(text)?.[1];
     return said ? this.#nlu.understand(`${said}.`, 'address').address : undefined;
   }
 
@@ -340,10 +340,13 @@ export class CallTracker {
 const AGENT_NAMES =
   /(?:^|[.!?]\s+)Thanks, ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})[.!]|\bthe name is ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})[.!]/;
 /** "... and a coke for Maria Lopez, delivered to ...": the name a read-back is for. */
-const READ_BACK_NAME = /\bfor ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})(?=[,.]| delivered)/;
+export const READ_BACK_NAME = /\bfor ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})(?=[,.]| delivered)/;
+
+/** "delivering to 17 Oak Street.", "delivered to 1110 Hickory.": the address a read-back or an agent's answer says. */
+export const READ_BACK_ADDRESS = /\bdeliver(?:ing|ed) to ([^.]+)\./i;
 
 /** "The driver can reach you on five one two, five five five, zero one two three.": the phone number read back. */
-const READ_BACK_PHONE = /\breach you on ([^.]+)\./i;
+export const READ_BACK_PHONE = /\breach you on ([^.]+)\./i;
 
 /** How agents announce a read-back of the whole order. */
 const READ_BACK =

@@ -4,6 +4,9 @@ export {
   type AgentStated,
   CallTracker,
   type CustomerDetails,
+  READ_BACK_ADDRESS,
+  READ_BACK_NAME,
+  READ_BACK_PHONE,
   type ReadBack,
   type TrackerOptions,
 } from './CallTracker.ts';

@@ -1,8 +1,11 @@
 /**
  * bench:endpoint's results: per noise condition and per what the agent asked for, the share of caller lines whose
  * turn ended in one of their pauses (cut), and how long after the real end of the speech the turn ended on the lines
- * that were not cut (p50 / p95), and how many of those waited as for an unfinished sentence. Pure.
+ * that were not cut (p50 / p95), and how many of those waited as for an unfinished sentence; per question, the
+ * lines that say a phone number and how many of them the recogniser's finals (one per VAD segment, joined as the
+ * turn's text) hold it digit for digit. Pure.
  */
+import { findPhone, phoneDigits, tokenize } from '@voiceroom/agent-core/nlu';
 import type { SttExpectation } from '@voiceroom/agent-core/stages';
 import { percentile } from '../voiceScenario.ts';
 import type { LineTurns } from './CallTurns.ts';
@@ -32,16 +35,44 @@ function aggregate(lines: readonly LineRecord[]) {
   };
 }
 
-function groupBy(lines: readonly LineRecord[], by: (l: LineRecord) => string) {
+function groupBy<T>(
+  lines: readonly LineRecord[],
+  by: (l: LineRecord) => string,
+  summary: (of: readonly LineRecord[]) => T,
+) {
   const keys = [...new Set(lines.map(by))];
-  return Object.fromEntries(keys.map((k) => [k, aggregate(lines.filter((l) => by(l) === k))]));
+  return Object.fromEntries(keys.map((k) => [k, summary(lines.filter((l) => by(l) === k))]));
+}
+
+/** The ten or eleven digits a line says ("my number is 4 1 5, 5 5 5, 0 1 4 2"), if it says a number. */
+function numberSaid(line: LineRecord): string | undefined {
+  return /\d(?:[ ,]+\d){9,10}/.exec(line.said.join(' '))?.[0].replace(/\D/g, '');
+}
+
+/**
+ * The number the line's finals hold, joined as the pipeline joins a turn's finals (PendingTurn), found as the NLU
+ * finds it.
+ */
+function numberHeard(line: LineRecord): string {
+  const text = line.finals.map((f) => f.text.trim()).join(', ');
+  return phoneDigits(findPhone(tokenize(text).map((t) => t.norm))?.value);
+}
+
+/** Of lines that say a number, how many the recogniser heard digit for digit. */
+function phonesHeard(lines: readonly LineRecord[]) {
+  return { lines: lines.length, heard_right: lines.filter((l) => numberHeard(l) === numberSaid(l)).length };
 }
 
 export function summarizeLines(lines: readonly LineRecord[]) {
   return {
     ...aggregate(lines),
-    by_snr: groupBy(lines, (l) => l.noise),
-    by_expecting: groupBy(lines, (l) => l.expecting),
+    phones_by_expecting: groupBy(
+      lines.filter((l) => numberSaid(l) !== undefined),
+      (l) => l.expecting,
+      phonesHeard,
+    ),
+    by_snr: groupBy(lines, (l) => l.noise, aggregate),
+    by_expecting: groupBy(lines, (l) => l.expecting, aggregate),
     cuts: lines.filter(cut).map((l) => ({
       call: l.call,
       noise: l.noise,

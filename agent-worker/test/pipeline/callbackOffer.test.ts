@@ -2,6 +2,7 @@ import {
   CALLBACK_ASK_NUMBER,
   CALLBACK_ASK_NUMBER_AGAIN,
   CALLBACK_DECLINED,
+  CALLBACK_NUMBER_LEFT_OUT,
   CALLBACK_OFFER,
   callbackConfirmed,
   ScriptedDialog,
@@ -56,18 +57,27 @@ describe('VoicePipeline callback offer (nobody took the handoff)', () => {
     expect(h.of('callback')).toHaveLength(1);
   });
 
-  it('uses the number the caller gave earlier in the call instead of asking again', async () => {
+  /** The caller said `said` before nobody took the handoff, and then yes to the callback. */
+  async function yesAfterSaying(said: string): Promise<Harness> {
     const h = createHarness();
     h.pipeline.start();
     await h.untilListening();
-    await callerSays(h, 'my number is five five five nine eight seven six five four three');
+    await callerSays(h, said);
     h.pipeline.handoffUnanswered();
     await h.untilListening();
     await callerSays(h, 'yes');
+    return h;
+  }
+
+  it('uses the whole number the caller gave earlier in the call instead of asking again; asks for one heard in part', async () => {
+    const h = await yesAfterSaying('my number is five five five nine eight seven six five four three');
     expect(h.of('callback')).toEqual([
       { type: 'callback', roomId: expect.any(String), phone: '555-987-6543' },
     ]);
     expect(lastAgentLine(h)).toBe(callbackConfirmed('555-987-6543'));
+    const partial = await yesAfterSaying('my number is five five five one two three four');
+    expect(lastAgentLine(partial)).toBe(CALLBACK_ASK_NUMBER);
+    expect(partial.of('callback')).toEqual([]);
   });
 
   it('records nothing when the caller says no, and the call goes on with the dialog', async () => {
@@ -108,6 +118,48 @@ describe('VoicePipeline callback offer (nobody took the handoff)', () => {
   });
 });
 
+describe('the callback offer with a number heard in part', () => {
+  const calledBackOn = (phone: string | null) => [{ type: 'callback', roomId: expect.any(String), phone }];
+
+  it('reads out the digits it has and asks for the whole number; calls back on it said again, or on the rest', async () => {
+    const turns = [
+      {
+        part: 'my number is five one two three four five six seven',
+        heard: 'five one two, three four five, six seven',
+        next: 'five five five one two three four five six seven',
+      },
+      { part: 'five five five', heard: 'five five five', next: 'one two three four five six seven' },
+    ];
+    for (const { part, heard, next } of turns) {
+      const h = await offered();
+      await callerSays(h, 'yes please');
+      await callerSays(h, part);
+      expect(lastAgentLine(h)).toBe(
+        `I only caught ${heard}. Could you say the whole phone number, with the area code?`,
+      );
+      expect(h.of('callback')).toEqual([]);
+      await callerSays(h, next);
+      expect(h.of('callback')).toEqual(calledBackOn('555-123-4567'));
+    }
+  });
+
+  it('records the consent without a number, and says so, when the number is still short', async () => {
+    const h = await offered();
+    await callerSays(h, 'yes');
+    await callerSays(h, 'five one two three four five six seven');
+    await callerSays(h, 'five one two three four five six seven');
+    expect(h.of('callback')).toEqual(calledBackOn(null));
+    expect(lastAgentLine(h)).toBe(`${CALLBACK_NUMBER_LEFT_OUT} ${callbackConfirmed(null)}`);
+  });
+
+  it('asks for the whole number when the yes comes with part of one', async () => {
+    const h = await offered();
+    await callerSays(h, 'yes call me on five five five one two three four');
+    expect(lastAgentLine(h)).toMatch(/^I only caught five five five, one two three four\./);
+    expect(h.of('callback')).toEqual([]);
+  });
+});
+
 describe('the callback offer around the scripted dialog', () => {
   it("does not take the caller's yes to a callback as a yes to the order read-back", async () => {
     const h = createHarness({}, { realDialog: new ScriptedDialog({ config: pizzeria() }) });
@@ -116,13 +168,15 @@ describe('the callback offer around the scripted dialog', () => {
     await callerSays(h, 'a large pepperoni pizza');
     await callerSays(h, 'my name is ana');
     await callerSays(h, 'twelve oak street');
-    await callerSays(h, 'five five five one two three four');
+    await callerSays(h, 'five five five one two three four five six seven');
     await callerSays(h, "that's all");
     expect(lastAgentLine(h)).toMatch(/^Let me read that back/);
     h.pipeline.handoffUnanswered();
     await h.untilListening();
     await callerSays(h, 'yes please');
-    expect(h.of('callback')).toEqual([{ type: 'callback', roomId: expect.any(String), phone: '555-1234' }]);
+    expect(h.of('callback')).toEqual([
+      { type: 'callback', roomId: expect.any(String), phone: '555-123-4567' },
+    ]);
     await callerSays(h, 'can i add a coke');
     expect(h.of('end_call')).toEqual([]);
     expect(lastAgentLine(h)).toMatch(/coke/i);

@@ -107,6 +107,37 @@ describe('structured answers heard with a grammar beside the slot model (pockets
     expect(exactWithGrammar).toBeGreaterThan(exactAlone);
   }, 180_000);
 
+  it('hears a number said in groups with pauses, one utterance per group, as the number', async () => {
+    const numbers: { groups: string[]; digits: string; voice: TestVoice; variant: string }[] = [
+      {
+        groups: ['my number is 6 1 7', '5 5 5', '4 4 1 1'],
+        digits: '6175554411',
+        voice: 'flite',
+        variant: 'slt',
+      },
+      { groups: ['3 0 3', '8 2 9', '7 1 6 4'], digits: '3038297164', voice: 'flite', variant: 'rms' },
+      {
+        groups: ["it's 2 0 6", '9 3 1', '0 8 5 2'],
+        digits: '2069310852',
+        voice: 'espeak-ng',
+        variant: 'en-us',
+      },
+      { groups: ['4 1 5', '7 7 3', '2 9 0 1'], digits: '4157732901', voice: 'flite', variant: 'awb' },
+    ];
+    let exact = 0;
+    for (const n of numbers) {
+      const audio = await Promise.all(
+        n.groups.map(async (group) =>
+          concat(silence(200), await synthesizeSpeech(group, n.voice, n.variant), silence(300)),
+        ),
+      );
+      const finals = await recogniseAll(stt.createStream(), 'phone', audio);
+      // the turn's finals joined, as the pipeline hands them to the dialog
+      if (digitsOf(finals.map((f) => f.text).join(', ')) === n.digits) exact++;
+    }
+    expect(exact).toBeGreaterThanOrEqual(3);
+  }, 180_000);
+
   it('hears a house number whole where the address model alone lets a number word slip', async () => {
     const addresses: { said: string; voice: TestVoice; variant: string }[] = [
       { said: "it's 4618 Walnut Avenue", voice: 'flite', variant: 'slt' },

@@ -20,7 +20,9 @@ describe('slot grammars', () => {
 
   it('a phone number with a digit too many or too few, or other words, is not', () => {
     for (const said of [
-      'five five five one two three',
+      'five five',
+      'five five five one two',
+      'five five five one two three four five',
       'four one five five five five one two one',
       'four one five five five five one two one two three four',
       'four one five double five one two one two',
@@ -28,6 +30,17 @@ describe('slot grammars', () => {
       'my number is',
     ])
       expect(fsgAccepts(grammars.phone, said), said).toBe(false);
+  });
+
+  it('reads one group of a number said in groups: three, four or six digits, with a lead-in or a closing', () => {
+    for (const said of [
+      'my number is four one five',
+      'five five five',
+      'oh one four two thanks',
+      'double five one two',
+      "it's four one five five five five",
+    ])
+      expect(fsgAccepts(grammars.phone, said), said).toBe(true);
   });
 
   it('makes a hesitation before the digits or a closing word after them less likely than any one digit', () => {
@@ -190,5 +203,23 @@ describe('choosing between the slot model and the grammar', () => {
     expect(fitsGrammar('five five nine to one two three four', digits)).toBe(true);
     expect(fitsGrammar('it is for one for', digits)).toBe(false);
     expect(fitsGrammar('', digits)).toBe(false);
+  });
+
+  it("takes the grammar's group after the number's first groups even where the slot model heard it as words", () => {
+    const heard = open("i'd like five");
+    const chosen = chooseReading(heard, grammar('five five five'), digits, 5, 3);
+    expect(chosen.text).toBe('five five five');
+    expect(chosen.alternatives).toEqual(["i'd like five"]);
+    // the first group, with nothing held, is no reason to doubt the slot model
+    expect(chooseReading(heard, grammar('five five five'), digits, 5, 0)).toEqual(heard);
+  });
+
+  it('keeps the slot model reading after held groups when it heard no number, or the grammar more digits than fit', () => {
+    const offScript = open('no remove the coke');
+    expect(chooseReading(offScript, grammar('oh two oh'), digits, 5, 3)).toEqual(offScript);
+    const heard = open("i'd like five");
+    expect(
+      chooseReading(heard, grammar('four one five five five five oh one four two'), digits, 5, 6),
+    ).toEqual(heard);
   });
 });

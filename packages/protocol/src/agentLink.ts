@@ -9,6 +9,7 @@ import {
   TurnMetricsEventSchema,
 } from './callEvents.ts';
 import { RoomRoleSchema } from './grants.ts';
+import { WholePhoneNumberSchema } from './phone.ts';
 import { AudienceSchema } from './signaling.ts';
 
 /**
@@ -188,8 +189,8 @@ export const SessionCallEventSchema = z.discriminatedUnion('type', [
   TurnMetricsEventSchema.extend({ type: z.literal('turn.metrics') }),
   StageFailedEventSchema.extend({ type: z.literal('stage.failed') }),
   z.object({ type: z.literal('handoff'), roomId: id, reason: z.string().min(1).max(500) }),
-  /** The caller agreed to be called back (nobody took the handoff); `phone` when they gave one. */
-  z.object({ type: z.literal('callback'), roomId: id, phone: z.string().min(1).max(32).nullable() }),
+  /** The caller agreed to be called back (nobody took the handoff); `phone` when they gave a whole one. */
+  z.object({ type: z.literal('callback'), roomId: id, phone: WholePhoneNumberSchema.nullable() }),
   z.object({ type: z.literal('end_call'), roomId: id }),
 ]);
 export type SessionCallEvent = z.infer<typeof SessionCallEventSchema>;

@@ -5,5 +5,6 @@ export * from './console.ts';
 export * from './errors.ts';
 export * from './grants.ts';
 export * from './livekit.ts';
+export * from './phone.ts';
 export * from './providerPolicy.ts';
 export * from './signaling.ts';

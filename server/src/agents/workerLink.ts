@@ -86,7 +86,9 @@ export function listenToWorker(socket: Socket, handlers: WorkerLinkHandlers, log
   socket.on(AgentLinkEvents.event, (payload: unknown) => {
     const parsed = SessionEventSchema.safeParse(payload);
     if (!worker || !parsed.success) {
-      log.warn({ workerId: socket.id, valid: parsed.success }, 'dropping an invalid session event');
+      // what was wrong, never the values (a callback's number heard in part is refused here)
+      const problems = parsed.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+      log.warn({ workerId: socket.id, valid: parsed.success, problems }, 'dropping an invalid session event');
       return;
     }
     handlers.event(worker, parsed.data);

@@ -3,7 +3,7 @@ import { auditFingerprint, recordAudit } from '../calls/auditLog.ts';
 import type { EntityManager, MikroORM } from '../db/orm.ts';
 import type { ExtractionJobQueue } from './jobs/ExtractionJobQueue.ts';
 import { redactExtractionResult } from './redactResult.ts';
-import { type ExtractionResult, ExtractionResultSchema, type ExtractionSource } from './schema.ts';
+import { CorrectedResultSchema, type ExtractionResult, type ExtractionSource } from './schema.ts';
 import { storeExtraction } from './store.ts';
 
 export type ReviewErrorCode =
@@ -80,7 +80,7 @@ export class ExtractionReview {
     reviewer: Reviewer,
     note?: string,
   ): Promise<void> {
-    const parsed = ExtractionResultSchema.parse(corrected);
+    const parsed = CorrectedResultSchema.parse(corrected);
     await this.#orm.em.fork().transactional(async (em) => {
       const job = await lockJob(em, jobId);
       const result = job.redact_pii === 0 ? parsed : redactExtractionResult(parsed);

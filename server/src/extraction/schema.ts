@@ -1,3 +1,4 @@
+import { WholePhoneNumberSchema } from '@voiceroom/protocol';
 import { z } from 'zod';
 
 /** What post-call extraction produces, whatever the source (deepseek, local LLM, rules). */
@@ -30,6 +31,11 @@ export const ExtractionResultSchema = z.object({
   notes: z.string().max(2000).nullable(),
 });
 export type ExtractionResult = z.infer<typeof ExtractionResultSchema>;
+
+/** A reviewer's correction: an extraction result whose customer phone, when given, is a whole number. */
+export const CorrectedResultSchema = ExtractionResultSchema.extend({
+  customer: ExtractionResultSchema.shape.customer.extend({ phone: WholePhoneNumberSchema.nullable() }),
+});
 export type ExtractionSource = 'deepseek' | 'local' | 'rules';
 
 export interface Extractor {

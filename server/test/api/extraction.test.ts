@@ -149,6 +149,25 @@ describe('extraction review API', () => {
     expect((await auditActions(jobs.failedToo)).map((a) => a.action)).toEqual(['extraction.retry']);
   });
 
+  it('refuses a correction whose phone number is heard in part, and takes a whole one', async () => {
+    const withPhone = (phone: string) => ({
+      result: { ...PIZZA_RESULT, customer: { ...PIZZA_RESULT.customer, phone } },
+    });
+    const partial = await post(
+      `/api/extraction/jobs/${jobs.succeeded}/correct`,
+      'admin',
+      withPhone('512-34567'),
+    );
+    expect(partial.status).toBe(400);
+    expect(await errorCode(partial)).toBe('validation_failed');
+    const whole = await post(
+      `/api/extraction/jobs/${jobs.succeeded}/correct`,
+      'admin',
+      withPhone('1-555-123-4567'),
+    );
+    expect(whole.status).toBe(200);
+  });
+
   it('validates corrections and ids, and keeps review to supervisors and admins', async () => {
     const bad = await post(`/api/extraction/jobs/${jobs.succeeded}/correct`, 'admin', {
       result: { ...PIZZA_RESULT, confidence: 3, items: [{ name: '', quantity: 0 }] },

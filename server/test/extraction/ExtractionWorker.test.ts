@@ -101,6 +101,25 @@ describe('ExtractionWorker with the DeepSeek extractor', () => {
     expect(await orderOf(db.orm, callId)).toMatchObject({ customer_name: 'Anna Rossi' });
   });
 
+  it("never stores a phone number heard in part as the customer's: left out, and the notes say so", async () => {
+    const customer = { ...PIZZA_RESULT.customer, phone: '512-34567' };
+    fake.script({ kind: 'reply', content: { ...PIZZA_RESULT, customer, notes: null } });
+    const callId = await seedCall(db.orm, PIZZA_CALL);
+    await queue.enqueue(callId);
+    expect(await settled(startWorker(), callId)).toBe('succeeded');
+    const [row] = await db.orm.em
+      .fork()
+      .execute<{ phone: string | null; notes: string | null }[]>(
+        'select c.phone, o.notes from orders o join customers c on c.id = o.customer_id where o.call_id = ?',
+        [callId],
+      );
+    expect(row).toEqual({ phone: null, notes: 'phone heard in part (8 digits), left out' });
+    const [job] = await db.orm.em
+      .fork()
+      .execute<{ result: unknown }[]>('select result from extraction_jobs where call_id = ?', [callId]);
+    expect(JSON.stringify(job?.result)).not.toContain('512-34567');
+  });
+
   it('retries 429 and 500 with backoff and completes', async () => {
     fake.script(
       { kind: 'error', status: 429, retryAfterS: 0 },

@@ -24,9 +24,9 @@ export class CallStage {
   #askedWhatToChange = false;
   #phoneDeclined = false;
   #askedHouseNumber = false;
-  /** How often a phone number heard in part was asked for again: whole, then (still too long) digit by digit. */
+  /** How often a phone number heard in part or too long was asked for again: whole, then digit by digit. */
   #phoneAsks = 0;
-  /** The phone number had too many digits even said digit by digit: left out (said once, see takePhoneLeftOut). */
+  /** The phone number was not whole even said digit by digit: left out (said once, see takePhoneLeftOut). */
   #phoneLeftOut = false;
   /** The address could not be had: left for the restaurant to confirm (the caller can still give it). */
   #addressLeft = false;
@@ -100,7 +100,7 @@ export class CallStage {
    */
   slotKey(): string {
     // asked again digit by digit: another question, not the same one failing a third time
-    if (this.#stage === 'phone' && this.#phoneAsks >= 1 && tooManyDigits(this.#tracker.customer.phone))
+    if (this.#stage === 'phone' && this.#phoneAsks >= 1 && !wholeOrNone(this.#tracker.customer.phone))
       return 'phone:digits';
     if (this.#stage !== 'order') return this.#stage;
     const missing = this.#tracker.order.lineMissingSize;
@@ -193,26 +193,23 @@ export class CallStage {
     const numbered = customer.address !== null && /^\d/.test(customer.address);
     const addressDone = customer.address && (numbered || this.#askedHouseNumber);
     if (this.#stage === 'address' && (addressDone || this.#addressLeft)) this.#stage = 'phone';
-    // A phone number heard short or with a digit too many is asked for once more, whole (see isWholePhoneNumber);
-    // one still too long then digit by digit, and left out when that has too many too: a number known wrong is no
-    // number for the driver.
-    const tooLong = tooManyDigits(customer.phone);
-    if (this.#stage === 'phone' && tooLong && this.#phoneAsks >= 2) {
+    // A phone number heard short or with a digit too many is asked for once more, whole (see isWholePhoneNumber),
+    // then digit by digit, and left out when that is not whole either: a number known wrong or in part is no number
+    // for the driver, so it is never read back or kept. One the caller declines to finish goes the same way.
+    const partial = !wholeOrNone(customer.phone);
+    if (this.#stage === 'phone' && partial && (this.#phoneAsks >= 2 || this.#phoneDeclined)) {
       this.#tracker.forget('phone');
+      this.#phoneLeftOut = !this.#phoneDeclined;
       this.#phoneDeclined = true;
-      this.#phoneLeftOut = true;
     }
-    const phoneDone =
-      customer.phone &&
-      (isWholePhoneNumber(phoneDigits(customer.phone)) || (this.#phoneAsks >= 1 && !tooLong));
+    const phoneDone = customer.phone && !partial;
     if (this.#stage === 'phone' && (phoneDone || this.#phoneDeclined)) this.#stage = 'confirm';
     // back at the read-back: its own question asks it again
     if (this.#stage !== 'order') this.#readBackInDoubt = false;
   }
 }
 
-/** More digits than a whole number has: a digit heard twice or a word heard as one. */
-function tooManyDigits(phone: string | null): boolean {
-  const digits = phoneDigits(phone);
-  return digits.length > 10 && !isWholePhoneNumber(digits);
+/** No number held, or a whole one (see isWholePhoneNumber). */
+function wholeOrNone(phone: string | null): boolean {
+  return phone === null || isWholePhoneNumber(phoneDigits(phone));
 }

@@ -27,14 +27,15 @@ export interface CorrectionReply {
  * corrected a second time (heard as the agent had it or not) was misheard twice: instead of reading a third hearing
  * back, the caller is asked once for it another way (spelled; digit by digit), then the read-back follows as usual.
  * A phone number corrected to one of a count no whole number has goes back to the phone question, which reads out
- * what was heard and asks for the whole number (once a call; that question gives up on it as it does).
+ * what was heard and asks for the whole number (afresh once a call; that question gives up on it as it does): a
+ * number heard in part is never read back.
  */
 export class DetailCorrections {
   readonly #tracker: CallTracker;
   readonly #call: CallStage;
   readonly #names: NameRepair;
   readonly #corrected: Record<Detail, number> = { name: 0, address: 0, phone: 0 };
-  /** A correction's number of the wrong count was asked for again (once a call). */
+  /** A correction's number of the wrong count was asked for afresh (once a call). */
   #countAsked = false;
 
   constructor(tracker: CallTracker, call: CallStage, names: NameRepair) {
@@ -61,11 +62,13 @@ export class DetailCorrections {
       return { say: ['Sorry about that.'], question: REPAIR_QUESTIONS.phone };
     }
     // a number corrected to one no number is (a digit lost or heard twice) is asked for again, what was heard read
-    // out in its groups, rather than read back with the order as if it were the caller's
-    if (changed.includes('phone') && !this.#countAsked && !isWholePhoneNumber(phoneDigits(now.phone))) {
+    // out in its groups, rather than read back with the order as if it were the caller's: afresh the first time,
+    // then on from the phone question's tries, which leave it out when they run out
+    if (changed.includes('phone') && !isWholePhoneNumber(phoneDigits(now.phone))) {
+      if (this.#countAsked) this.#call.moveTo('phone');
+      else this.#call.reopen('phone');
       this.#countAsked = true;
-      this.#call.reopen('phone');
-      return { say: [] };
+      return { say: this.#call.takePhoneLeftOut() };
     }
     const named = changed.length === 0 && u.ops.length === 0 ? u.detail : undefined;
     // "no, the address is ... harbor road", the street held heard without its number: the number is what is wrong

@@ -29,6 +29,8 @@ export function systemPrompt(
   parts.push(
     'You are speaking on a phone call: reply in one or two short spoken sentences, no lists or markdown, numbers and ' +
       'prices in words. When the caller orders something, repeat the item back.',
+    'A phone number has ten digits with its area code: if you heard fewer, say the digits you have and ask for the ' +
+      "whole number; never confirm or read back a shorter one as the caller's number.",
   );
   if (options.controlTools) {
     parts.push(

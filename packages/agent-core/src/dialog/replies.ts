@@ -4,6 +4,7 @@ import {
   type CustomerDetails,
   describeLines,
   houseNumberOf,
+  isWholePhoneNumber,
   numberToWords,
   type Order,
   type OrderLine,
@@ -207,16 +208,21 @@ export function slotQuestion(
       const phone = tracker.customer.phone;
       if (!phone) return 'And a phone number, in case the driver needs to reach you?';
       if (options.phoneByDigit) return REPAIR_QUESTIONS.phone;
-      const digits = phoneDigits(phone).length;
-      return digits > 10
-        ? `I heard ${numberToWords(digits)} digits, ${spokenPhoneNumber(phone)}. Could you say the phone number again, with the area code?`
-        : `I only caught ${spokenPhoneNumber(phone)}. Could you say the whole phone number, with the area code?`;
+      return askWholePhone(phone);
     }
     case 'confirm':
       return 'Shall I place the order?';
     case 'done':
       return config.goodbye;
   }
+}
+
+/** A phone number heard in part or too long: what was heard, read out in its groups, and the whole number asked for. */
+export function askWholePhone(phone: string): string {
+  const digits = phoneDigits(phone).length;
+  return digits > 10
+    ? `I heard ${numberToWords(digits)} digits, ${spokenPhoneNumber(phone)}. Could you say the phone number again, with the area code?`
+    : `I only caught ${spokenPhoneNumber(phone)}. Could you say the whole phone number, with the area code?`;
 }
 
 /** After a size was not caught twice: the choices, said plainly. */
@@ -243,7 +249,8 @@ export function orderExample(menu: AgentConfig['menu']): string {
 
 /**
  * The read-back before confirmation, as separate sentences. The phone number is read digit by digit in its groups:
- * the caller's yes confirms it with the rest, and a digit misheard can be corrected there. `houseByDigit`: the
+ * the caller's yes confirms it with the rest, and a digit misheard can be corrected there; one heard in part is no
+ * number to confirm, and is not read (the phone question asks for the rest of it). `houseByDigit`: the
  * house number too (one the recogniser doubted, see HouseNumberCheck).
  */
 export function readBack(
@@ -258,13 +265,15 @@ export function readBack(
   const where = address ? `, delivered to ${address}` : '';
   return [
     `Let me read that back: ${describeLines(order.lines)}${forWhom}${where}.`,
-    ...(customer.phone ? [`The driver can reach you on ${spokenPhoneNumber(customer.phone)}.`] : []),
+    ...(customer.phone && isWholePhoneNumber(phoneDigits(customer.phone))
+      ? [`The driver can reach you on ${spokenPhoneNumber(customer.phone)}.`]
+      : []),
     `Your total is ${priceToWords(order.total(), currency)}.`,
     'Shall I place the order?',
   ];
 }
 
-/** Said before the read-back when the phone number had too many digits however it was asked for. */
+/** Said before the read-back when the phone number was not whole however it was asked for. */
 export const PHONE_LEFT_OUT = "Sorry, I still couldn't get the whole phone number, so I've left it out.";
 
 /** A co-pilot's coaching hint turned into what the agent says. */

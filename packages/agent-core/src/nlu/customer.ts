@@ -1,6 +1,10 @@
+import { isWholePhoneNumber, phoneDigits } from '@voiceroom/protocol';
 import { isDigits, isNumberWord, parseDigitRun } from './numbers.ts';
 import { findSpelledName } from './spelling.ts';
 import { COMMON_WORDS, capitalize, findPhrase, type Token } from './text.ts';
+
+/** Defined beside the protocol's schema for a whole number, which the server checks callback numbers with. */
+export { isWholePhoneNumber, phoneDigits };
 
 /** A piece of customer information and the word positions it came from (so the order parser skips them). */
 export interface Found<T> {
@@ -26,20 +30,6 @@ export function findPhone(
     i += run.length - 1;
   }
   return undefined;
-}
-
-/** The digits of a phone number as written or stored ("415-555-0142" -> "4155550142"); "" for none. */
-export function phoneDigits(phone: string | null | undefined): string {
-  return (phone ?? '').replace(/\D/g, '');
-}
-
-/**
- * A North American phone number with its area code, as the agent's digit grammar reads them: ten digits, or eleven
- * after the country code 1. Fewer is a number heard in part (a digit lost, or a word between the digits breaking
- * the run) or a local one the driver cannot dial from every phone; more is a number misheard.
- */
-export function isWholePhoneNumber(digits: string): boolean {
-  return digits.length === 10 || (digits.length === 11 && digits.startsWith('1'));
 }
 
 export function formatPhone(digits: string): string {

@@ -59,6 +59,7 @@ export {
 } from './numbers.ts';
 export { type LineTarget, Order, type OrderLine, type OrderOp, sameLines } from './order.ts';
 export { parseOrder } from './orderParser.ts';
+export { continuePhone } from './phoneGroups.ts';
 export { negativeSentiment } from './sentiment.ts';
 export { describeLine, describeLines } from './speech.ts';
 export { COMMON_STREET_NAMES } from './streetNames.ts';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PHONE_LEFT_OUT, REPAIR_QUESTIONS } from '../../src/dialog/replies.ts';
 import { play, session } from './scriptedSession.ts';
 
 /** An order, a name, an address and a phone number: the next reply reads them back. */
@@ -65,16 +66,24 @@ describe('ScriptedDialog details corrected at the read-back', () => {
     expect(s.tracker.customer.phone).toBe('617-555-4321');
   });
 
-  it('asks a number corrected to a wrong count again only once: heard short again, it is read back', async () => {
-    const replies = await play(
-      session(),
-      ...TO_READ_BACK,
-      NINE_DIGITS,
-      'six one seven five five five four three two',
-    );
+  it('never reads back a number corrected to a wrong count: asked again whole, then digit by digit, then left out', async () => {
+    const s = session();
+    const nine = 'six one seven five five five four three two';
+    const replies = await play(s, ...TO_READ_BACK, NINE_DIGITS, nine, nine);
     expect(replies[5]).toMatch(/^I only caught/);
-    expect(replies[6]).toMatch(/^Let me read that back/);
-    expect(replies[6]).toContain('reach you on six one seven, five five five, four three two.');
+    expect(replies[6]).toBe(REPAIR_QUESTIONS.phone);
+    expect(replies[7]).toContain(`${PHONE_LEFT_OUT} Let me read that back`);
+    expect(replies.join(' ')).not.toContain('reach you on six one seven, five five five, four three two.');
+    expect(s.tracker.customer.phone).toBeNull();
+  });
+
+  it('asks digit by digit, not reads back, a number corrected short a second time after the first was put right', async () => {
+    const s = session();
+    const whole = 'six one seven five five five four three two one';
+    const replies = await play(s, ...TO_READ_BACK, NINE_DIGITS, whole, NINE_DIGITS);
+    expect(replies[6]).toContain('reach you on six one seven, five five five, four three two one.');
+    expect(replies[7]).toBe(`Sorry about that. ${REPAIR_QUESTIONS.phone}`);
+    expect(s.tracker.customer.phone).toBe('617555432');
   });
 
   it('asks for the address again when its correction was heard without a house number', async () => {

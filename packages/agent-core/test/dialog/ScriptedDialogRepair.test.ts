@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PHONE_LEFT_OUT, REPAIR_QUESTIONS } from '../../src/dialog/replies.ts';
 import { turn } from './collect.ts';
 import { play, session } from './scriptedSession.ts';
 
@@ -311,13 +312,40 @@ describe('ScriptedDialog corrections', () => {
     expect(replies[4]).toMatch(/^Let me read that back/);
   });
 
-  it('goes on to the read-back when the phone number is heard short a second time', async () => {
+  it('asks a number heard short a second time digit by digit, and leaves it out still short: never read back', async () => {
+    const s = session();
+    const short = 'my number is eight one five five nine five three';
+    const replies = await play(s, ...toShortPhone, short, short);
+    expect(replies[4]).toBe(REPAIR_QUESTIONS.phone);
+    expect(replies[5]).toContain(`${PHONE_LEFT_OUT} Let me read that back`);
+    expect(replies[5]).not.toMatch(/reach you|eight one five/);
+    expect(s.tracker.customer.phone).toBeNull();
+  });
+
+  it('takes the rest of a number heard short, joined to the digits it caught', async () => {
+    const s = session();
     const replies = await play(
-      session(),
-      ...toShortPhone,
-      'my number is eight one five five nine five three',
+      s,
+      'a large pepperoni pizza',
+      "that's all",
+      'maria',
+      '12 oak street',
+      'six one seven',
+      'eight one five five nine five three',
     );
+    expect(replies[4]).toMatch(/^I only caught six one seven\./);
+    expect(replies[5]).toContain(
+      'The driver can reach you on six one seven, eight one five, five nine five three.',
+    );
+    expect(s.tracker.customer.phone).toBe('617-815-5953');
+  });
+
+  it('does not read back or keep a number heard short when the caller would rather skip it', async () => {
+    const s = session();
+    const replies = await play(s, ...toShortPhone, 'skip');
     expect(replies[4]).toMatch(/^Let me read that back/);
+    expect(replies[4]).not.toMatch(/reach you|eight one five/);
+    expect(s.tracker.customer.phone).toBeNull();
   });
 });
 

@@ -11,6 +11,7 @@ import { checkAgainstMenu } from '../menuCheck.ts';
 import { redactExtractionResult } from '../redactResult.ts';
 import type { ExtractionResult, Extractor } from '../schema.ts';
 import { loadCallTranscript, storeExtraction } from '../store.ts';
+import { withWholePhone } from '../wholePhone.ts';
 import type { ClaimedJob, ExtractionJobQueue } from './ExtractionJobQueue.ts';
 
 export interface ExtractionWorkerEvents {
@@ -153,9 +154,11 @@ export class ExtractionWorker extends EventEmitter<ExtractionWorkerEvents> {
       const extractor = await this.#extractorFor(agent);
       const extracted = empty ? EMPTY_RESULT : await extractor.extract(transcript, controller.signal);
       controller.signal.throwIfAborted();
-      // Model output is checked against the agent's menu; the rules extractor prices from the menu already.
-      const checked =
-        agent && extractor.source !== 'rules' ? checkAgainstMenu(extracted, agent.menu) : extracted;
+      // Model output is checked against the agent's menu; the rules extractor prices from the menu already. A phone
+      // number heard in part is no customer's number, whoever extracted it.
+      const checked = withWholePhone(
+        agent && extractor.source !== 'rules' ? checkAgainstMenu(extracted, agent.menu) : extracted,
+      );
       // The extractor read the caller's words; what is stored follows the call's redaction setting.
       const result = redactPii ? redactExtractionResult(checked) : checked;
       const source = empty ? 'rules' : extractor.source;

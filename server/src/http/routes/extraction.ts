@@ -4,7 +4,7 @@ import { STAFF_ROLES } from '../../auth/roles.ts';
 import type { TokenService } from '../../auth/TokenService.ts';
 import type { ExtractionQueries } from '../../extraction/ExtractionQueries.ts';
 import type { ExtractionReview } from '../../extraction/ExtractionReview.ts';
-import { ExtractionResultSchema } from '../../extraction/schema.ts';
+import { CorrectedResultSchema } from '../../extraction/schema.ts';
 import { NotFoundError } from '../errors.ts';
 import { authenticatedUser, requireAuth } from '../middleware/requireAuth.ts';
 import { validateBody, validateParams, validateQuery } from '../validate.ts';
@@ -26,7 +26,7 @@ export const JobParamsSchema = z.object({
 });
 export const ApproveBodySchema = z.object({ note: z.string().max(2000).optional() }).strict();
 export const CorrectBodySchema = z
-  .object({ result: ExtractionResultSchema, note: z.string().max(2000).optional() })
+  .object({ result: CorrectedResultSchema, note: z.string().max(2000).optional() })
   .strict();
 
 /**

@@ -1,4 +1,5 @@
-import { spokenWords } from '@voiceroom/agent-core/nlu';
+import { isNumberPart, spokenWords } from '@voiceroom/agent-core/nlu';
+import { digitsSaid } from './heldDigits.ts';
 
 /** What one decoder made of an utterance. */
 export interface Reading {
@@ -19,14 +20,22 @@ export interface Reading {
  * letter, and it cannot hear "to" for "two". Otherwise the caller said something else ("no, remove the coke" at
  * the phone question) and the slot model's reading stands alone: offering the grammar's forced reading as an
  * alternative would let the NLU take a phone number nobody said over an answer it does not expect.
+ *
+ * `digitsHeld`: the digits of a number said in groups heard before this utterance (HeldDigits). A group after them
+ * is what the caller is saying, and the slot model, which knows whole answers, hears a short group worst ("five
+ * five five" as "i'd like five"): the grammar's reading comes first when it goes on with the number (the digits
+ * held and its own make no more than a whole number) and the slot model heard a number word in it.
  */
 export function chooseReading(
   open: Reading,
   grammar: Reading | undefined,
   grammarWords: ReadonlySet<string>,
   maxHypotheses: number,
+  digitsHeld = 0,
 ): Reading {
-  if (!grammar?.text || !fitsGrammar(open.text, grammarWords)) return open;
+  if (!grammar?.text) return open;
+  if (!fitsGrammar(open.text, grammarWords) && !continuesNumber(open.text, grammar.text, digitsHeld))
+    return open;
   const alternatives = [open.text, ...open.alternatives].filter(
     (text, i, all) => text && text !== grammar.text && all.indexOf(text) === i,
   );
@@ -38,10 +47,51 @@ export function chooseReading(
   };
 }
 
+/** A whole phone number with the country code: the most digits a number said in groups adds up to. */
+const MOST_DIGITS = 11;
+
+/** The grammar heard the rest of the number whose first groups are held, and the slot model a number word in it. */
+function continuesNumber(openText: string, grammarText: string, digitsHeld: number): boolean {
+  if (digitsHeld === 0) return false;
+  const said = digitsSaid(grammarText);
+  return said > 0 && digitsHeld + said <= MOST_DIGITS && spokenWords(openText).some(isNumberPart);
+}
+
 /** At most one word in four outside the grammar's words (a misheard "to" or "for" among the digits). */
 export function fitsGrammar(text: string, grammarWords: ReadonlySet<string>): boolean {
   const words = spokenWords(text);
   if (words.length === 0) return false;
   const outside = words.filter((w) => !grammarWords.has(w)).length;
   return outside <= Math.floor(words.length / 4);
+}
+
+/**
+ * How many digits the next group says after those held, as North American numbers are said in groups (3-3-4):
+ * first the area code, the area code and exchange, or a local number; after the area code the exchange or the
+ * rest; after both the last four. Counts held that no grouping reaches (a group misheard) take any group that still
+ * makes a number. A whole number (10 digits, 11 with the country code) fits after any: said at once, or again.
+ */
+const NEXT_GROUP: ReadonlyMap<number, readonly number[]> = new Map([
+  [0, [3, 6, 7]],
+  [3, [3, 7]],
+  [6, [4]],
+]);
+const WHOLE_NUMBER_COUNTS = [10, 11];
+
+/**
+ * The phone grammar's hypothesis of an utterance read in the context of the digits held before it: the best of its
+ * hypotheses (`reading.text`, then its alternatives) that is a whole number or the number's next group
+ * (NEXT_GROUP), a group after held digits with no lead-in before its digits (the caller is in the middle of the
+ * number); the best one when none is.
+ */
+export function readInContext(reading: Reading, held: number): Reading {
+  const fits = (text: string) => {
+    const said = digitsSaid(text);
+    if (WHOLE_NUMBER_COUNTS.includes(said)) return true;
+    const next = NEXT_GROUP.get(held);
+    if (said === 0 || !(next ? next.includes(said) : held + said <= MOST_DIGITS)) return false;
+    return held === 0 || digitsSaid(spokenWords(text)[0] ?? '') > 0;
+  };
+  const text = [reading.text, ...reading.alternatives].find(fits) ?? reading.text;
+  return { ...reading, text, alternatives: [] };
 }

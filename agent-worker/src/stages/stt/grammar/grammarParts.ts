@@ -59,6 +59,38 @@ export function phoneNumber(fsg: FsgBuilder, from: number, to: number, counts: r
   digits(fsg, countryCode, to, [10]);
 }
 
+/**
+ * How many digits a caller says in one breath of a number said in groups ("four one five ... five five five ... oh
+ * one four two"), each group decoded as an utterance of its own when the pause ends it: the area code or the
+ * exchange (3), the last four (4), the area code and exchange together (6). The rest of a number after its area
+ * code (7) is a whole local number already.
+ */
+export const PHONE_GROUP_COUNTS: readonly number[] = [3, 4, 6];
+
+/**
+ * How likely an answer is one group of a number rather than a whole one, against any one digit starting a whole
+ * number. A group cannot take a whole number said in one breath (it has no path for its other digits), so this
+ * only decides between the two where the digits heard are few.
+ */
+const PHONE_GROUP_WEIGHT = 0.5;
+
+/**
+ * A phone number's digits (phoneNumber) or one group of them (PHONE_GROUP_COUNTS shorter than the longest count,
+ * less likely: PHONE_GROUP_WEIGHT), from `from` to `to`.
+ */
+export function phoneDigits(fsg: FsgBuilder, from: number, to: number, counts: readonly number[]): void {
+  phoneNumber(fsg, from, to, counts);
+  const group = fsg.state();
+  fsg.arc(from, group, undefined, PHONE_GROUP_WEIGHT);
+  const longest = Math.max(...counts);
+  digits(
+    fsg,
+    group,
+    to,
+    PHONE_GROUP_COUNTS.filter((n) => n < longest),
+  );
+}
+
 /** How likely each optional part of an introduction is (see intro). */
 interface IntroShares {
   /** A carrier phrase ("my number is"). */

@@ -4,7 +4,7 @@ import { PHONE_CLOSINGS, PHONE_LEAD_INS } from '../lm/phonePhrases.ts';
 import { HESITATIONS, YES_NO_ANSWERS } from '../lm/slotCorpus.ts';
 import { addressGrammar } from './addressGrammar.ts';
 import { FsgBuilder } from './fsgBuilder.ts';
-import { close, intro, phoneNumber } from './grammarParts.ts';
+import { close, intro, phoneDigits } from './grammarParts.ts';
 import { spelledWord } from './spellingGrammar.ts';
 
 /**
@@ -95,7 +95,7 @@ function phoneGrammar(counts: readonly number[]): FsgBuilder {
     carrier: PHONE_LEAD_IN_SHARE,
     hesitation: PHONE_OPTIONAL_WORD_SHARE,
   });
-  phoneNumber(fsg, number, closing, counts);
+  phoneDigits(fsg, number, closing, counts);
   close(fsg, closing, PHONE_OPTIONAL_WORD_SHARE, PHONE_CLOSINGS);
   return fsg;
 }

@@ -121,10 +121,11 @@ export class ParallelGrammar {
   }
 
   /**
-   * Ends the utterance: the search it ran and its reading (none on the listening grammar); undefined when no
-   * utterance ran on this decoder or it failed.
+   * Ends the utterance: the search it ran and its reading (none on the listening grammar), with up to `hypotheses`
+   * - 1 other hypotheses of the grammar as its alternatives; undefined when no utterance ran on this decoder or it
+   * failed.
    */
-  end(): Promise<GrammarResult | undefined> {
+  end(hypotheses = 1): Promise<GrammarResult | undefined> {
     return this.#run(async () => {
       const decoder = this.#decoder;
       const search = this.#search;
@@ -135,10 +136,12 @@ export class ParallelGrammar {
         await lib.endUtt(decoder.handle);
         const text = search === 'open' ? undefined : lib.hypothesis(decoder.handle).text.trim();
         const confidence = text ? Math.min(1, Math.max(0, lib.probability(decoder.handle))) : 0;
+        const alternatives =
+          text && hypotheses > 1 ? lib.nbest(decoder.handle, hypotheses).filter((t) => t !== text) : [];
         // the hypothesis read, its search can go if the agent has asked for another slot meanwhile
         this.#search = undefined;
         await this.#dropOthers();
-        return { search, reading: text === undefined ? undefined : { text, confidence, alternatives: [] } };
+        return { search, reading: text === undefined ? undefined : { text, confidence, alternatives } };
       } catch (error) {
         this.#fail(error as Error);
         return undefined;

@@ -1,6 +1,7 @@
 import type { OverAgentReading, SttEvent, SttExpectation, SttStream } from '@voiceroom/agent-core/stages';
 import { AsyncEventQueue } from '@voiceroom/agent-core/stages';
-import { chooseReading, type Reading } from '../grammar/chooseReading.ts';
+import { chooseReading, type Reading, readInContext } from '../grammar/chooseReading.ts';
+import { HeldDigits } from '../grammar/heldDigits.ts';
 import { phraseHeard } from '../grammar/overAgentGrammar.ts';
 import type { DecoderPool, PooledDecoder } from './DecoderPool.ts';
 import { decodeWhole } from './decodeWhole.ts';
@@ -46,9 +47,11 @@ export interface PocketSphinxStreamOptions {
  * with, so switching costs nothing when the caller stops talking.
  *
  * A grammar decoder hears the same audio (ParallelGrammar); while the agent waits for an answer it has a grammar for
- * (a phone number), the final carries whichever reading chooseReading picks, the other as an alternative. Speech
- * that begins while the agent talks (`agentSpeaking`) it decodes with the over-agent grammar instead, whose phrase
- * the final carries as `overAgent`: a caller's digits over the agent's question go without the digit grammar.
+ * (a phone number), the final carries whichever reading chooseReading picks, the other as an alternative; at the
+ * phone question the grammar's reading is the one that goes on from the groups of a number heard before it
+ * (HeldDigits, readInContext). Speech that begins while the agent talks (`agentSpeaking`) it decodes with the
+ * over-agent grammar instead, whose phrase the final carries as `overAgent`: a caller's digits over the agent's
+ * question go without the digit grammar.
  */
 export class PocketSphinxStream implements SttStream {
   readonly #lib: PocketSphinxLib;
@@ -86,6 +89,8 @@ export class PocketSphinxStream implements SttStream {
    */
   #grammarRead = false;
   #agentSpeaking = false;
+  /** The groups of a phone number heard so far, the context the next group is read in (chooseReading). */
+  readonly #heldDigits = new HeldDigits();
 
   constructor(options: PocketSphinxStreamOptions) {
     this.#pool = options.decoders;
@@ -115,12 +120,14 @@ export class PocketSphinxStream implements SttStream {
     const changed = slot !== this.#expected;
     this.#expected = slot;
     const grammar = this.#grammar;
-    // Issued in the stream's order, ahead of the caller's answer, so that loading the slot's grammar (the spelling
-    // one: ~300 ms on koffi's thread, seconds on a loaded machine) runs while the question plays, on the grammar
-    // decoder's own queue: the stream's decoder goes on meanwhile.
-    if (grammar && changed)
+    // Issued in the stream's order, ahead of the caller's answer (the digits held at the phone question dropped
+    // after the utterances before it), so that loading the slot's grammar (the spelling one: ~300 ms on koffi's
+    // thread, seconds on a loaded machine) runs while the question plays, on the grammar decoder's own queue: the
+    // stream's decoder goes on meanwhile.
+    if (changed)
       this.#enqueue(async () => {
-        void grammar.expect(slot);
+        this.#heldDigits.expect(slot);
+        void grammar?.expect(slot);
       });
   }
 
@@ -161,13 +168,19 @@ export class PocketSphinxStream implements SttStream {
       let overAgent: OverAgentReading | undefined;
       if (this.#uttStarted) {
         // the grammar decoder finishes on its own thread meanwhile
-        const grammarEnd = this.#grammar?.end();
+        const grammarEnd = this.#grammar?.end(this.#expected === 'phone' ? PHONE_HYPOTHESES : 1);
         reading = await this.#endOpenReading();
         const grammar =
           this.#grammarRead && grammarEnd ? await inTime(grammarEnd, this.#grammarWaitMs) : undefined;
         const words = grammar && grammar.search !== 'over_agent' && this.#grammarWords[grammar.search];
-        if (words) reading = chooseReading(reading, grammar.reading, words, this.#nbest);
-        else if (grammar?.search === 'over_agent') overAgent = overAgentReading(grammar.reading);
+        if (words) {
+          const held = this.#heldDigits;
+          const phone = grammar.search === 'phone';
+          const read =
+            phone && grammar.reading ? readInContext(grammar.reading, held.count) : grammar.reading;
+          reading = chooseReading(reading, read, words, this.#nbest, held.count);
+          if (phone) held.heard(reading.text);
+        } else if (grammar?.search === 'over_agent') overAgent = overAgentReading(grammar.reading);
       }
       this.#resetPartial();
       if (!this.#closed) {
@@ -261,6 +274,12 @@ export class PocketSphinxStream implements SttStream {
     this.#lastPartialAt = 0;
   }
 }
+
+/**
+ * How many of the phone grammar's hypotheses an utterance at the phone question is read from: the best one whose
+ * digits go on from the groups held (readInContext).
+ */
+const PHONE_HYPOTHESES = 10;
 
 /** `promise`'s value if it settles within `ms` (infinite: whenever it settles), else undefined. */
 async function inTime<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {

@@ -5,6 +5,7 @@ import { isUnsureYes } from './intents.ts';
 import { swapWithLostVerb } from './lostSwap.ts';
 import type { Detail } from './namedDetail.ts';
 import { Order, type OrderLine, type OrderOp, sameLines } from './order.ts';
+import { namesOrderChange } from './orderChangeClause.ts';
 import { continuePhone, correctedGroup } from './phoneGroups.ts';
 import { spelledLastName, spelledWord } from './spelling.ts';
 import { hasAnyPhrase, normWords } from './text.ts';
@@ -235,10 +236,20 @@ export class CallTracker {
    * changes it.
    */
   #detailAnswer(u: Understanding, expecting: Expectation): Understanding {
+    if (this.#correctsDetail(u)) return { ...u, ops: [] };
     const detail = expecting === 'name' || expecting === 'address' || expecting === 'phone';
     if (!detail && u.detail === undefined) return u;
     const ops = u.ops.filter((o) => o.kind === 'clear' || namesItem(o));
     return ops.length === u.ops.length ? u : { ...u, ops };
+  }
+
+  /**
+   * Once the order was read back, a turn that names a detail ("no, the address is ...", "no, my name is ...") corrects
+   * that detail: items the recogniser made of its words ("... eight hundred twenty three five colas") change nothing,
+   * unless the turn also names a change in a clause of its own ("... and change the pizza to large").
+   */
+  #correctsDetail(u: Understanding): boolean {
+    return this.#readBack !== undefined && u.detail !== undefined && !namesOrderChange(u.words);
   }
 
   /**

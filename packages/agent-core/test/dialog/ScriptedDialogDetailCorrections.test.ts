@@ -246,4 +246,10 @@ describe('ScriptedDialog corrections at the read-back that name their detail', (
     await play(s, 'a large pepperoni pizza', "that's all", 'my name is sarah miller and a coke please');
     expect(s.tracker.order.lines).toEqual([PEPPERONI, { name: 'coke', size: null, quantity: 1 }]);
   });
+
+  it('keeps the phone number when the caller corrects "the number of" an item', async () => {
+    const s = session();
+    await play(s, ...TO_READ_BACK, 'no the number of pepperoni pizzas is two');
+    expect(s.tracker.customer.phone).toBe('617-555-1234');
+  });
 });

@@ -84,7 +84,7 @@ export function chooseChange(
         h.text !== chosen.text &&
         itemsNamed(h) === items &&
         removes(h) === removing &&
-        !doubtful(tracker, h, expecting),
+        mends(tracker, h, expecting),
     ) ?? chosen
   );
 }
@@ -92,6 +92,11 @@ export function chooseChange(
 function doubtful(tracker: CallTracker, turn: Hypothesis, expecting: Expectation): boolean {
   const change = tracker.wouldChange(turn, expecting);
   return change === 'unchanged' || (change === 'changes' && numberLost(tracker.nlu, turn.text));
+}
+
+/** A change of the order that is not doubtful: one that asks for none ("no, I live at ...") mends nothing. */
+function mends(tracker: CallTracker, turn: Hypothesis, expecting: Expectation): boolean {
+  return tracker.wouldChange(turn, expecting) === 'changes' && !numberLost(tracker.nlu, turn.text);
 }
 
 function removes(hypothesis: Hypothesis): boolean {

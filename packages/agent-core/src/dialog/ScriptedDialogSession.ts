@@ -42,7 +42,7 @@ import {
   type Stage,
   touchedLines,
 } from './scriptedFacts.ts';
-import { chooseTurnText } from './turnHypothesis.ts';
+import { chooseTurn } from './turnHypothesis.ts';
 import { UnsureDetails } from './UnsureDetails.ts';
 
 /**
@@ -103,8 +103,8 @@ export class ScriptedDialogSession implements DialogSession {
     this.#readBacks.heard(input.unheardAsk);
     const expecting = this.#expecting();
     this.#hypotheses = Hypothesis.all(this.#tracker.nlu, [input.userText, ...(input.alternatives ?? [])]);
-    const text = chooseTurnText(this.#tracker, this.#hypotheses, expecting);
-    const reply = this.#decide(text, input.hints, input.confidence);
+    const turn = chooseTurn(this.#tracker, this.#hypotheses, expecting);
+    const reply = this.#decide(turn, input.hints, input.confidence);
     this.#tracker.noteAgentTurn(reply.sentences.join(' '));
     this.#readBacks.said(reply.sentences);
     for (const [i, sentence] of reply.sentences.entries()) {
@@ -157,10 +157,10 @@ export class ScriptedDialogSession implements DialogSession {
   }
 
   /** `expecting`: what the agent's last question asked for (by default, as the call stands now). */
-  #hear(text: string, expecting: Expectation = this.#expecting()): HeardTurn {
+  #hear(turn: Hypothesis | string, expecting: Expectation = this.#expecting()): HeardTurn {
     const wasConfirming = this.#call.current === 'confirm';
     const linesBefore = this.#tracker.order.lines.map((l) => ({ ...l }));
-    const heard = this.#tracker.hear(text, expecting);
+    const heard = this.#tracker.hear(turn, expecting);
     const { understanding } = heard;
     // A change that left the order as it was ("make that want a small hawaiian": the number was lost) is not
     // acknowledged as if it took: the caller is asked again.
@@ -182,14 +182,14 @@ export class ScriptedDialogSession implements DialogSession {
     };
   }
 
-  #decide(text: string, hints: readonly string[], confidence: number | undefined): Reply {
+  #decide(chosen: Hypothesis, hints: readonly string[], confidence: number | undefined): Reply {
     const coaching = this.#hints.take(hints);
-    const reply = this.#replyTo(text, confidence);
+    const reply = this.#replyTo(chosen, confidence);
     if (coaching.length > 0 && !reply.handoff) reply.sentences.unshift(...coaching);
     return reply;
   }
 
-  #replyTo(text: string, confidence: number | undefined): Reply {
+  #replyTo(chosen: Hypothesis, confidence: number | undefined): Reply {
     if (this.#call.current === 'done') return { sentences: [this.#config.goodbye], end: true };
     const stageBefore = this.#call.current;
     const answersReadBack = stageBefore === 'confirm' || this.#call.askedWhatToChange;
@@ -203,7 +203,7 @@ export class ScriptedDialogSession implements DialogSession {
     const expecting = this.#expecting();
     this.#pending = undefined;
     this.#offeredHuman = false;
-    const heard = this.#hear(text, expecting);
+    const heard = this.#hear(chosen, expecting);
     const u = heard.understanding;
     const handoff = handoffHeard(u, offeredHuman);
     if (handoff) return handoff;
@@ -301,7 +301,7 @@ export class ScriptedDialogSession implements DialogSession {
     const afterProgress = accepted || heard.touched > 0 || this.#call.current !== stageBefore;
     const ask = this.#ask(u, { progressed, afterProgress, understood });
     if (!understood)
-      sentences.push(text.trim() === '' ? "Sorry, I didn't catch that." : "Sorry, I didn't get that.");
+      sentences.push(chosen.text.trim() === '' ? "Sorry, I didn't catch that." : "Sorry, I didn't get that.");
     if (this.#handingOff) return { sentences: [...sentences, ...ask], handoff: this.#handingOff };
     sentences.push(...ask.slice(0, -1), this.#guard.say(ask.at(-1) ?? ''));
     return { sentences };

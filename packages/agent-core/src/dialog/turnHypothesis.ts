@@ -13,7 +13,7 @@ import {
 const SHORT_ANSWER_WORDS = 3;
 
 /**
- * The text of the caller's turn the dialog acts on, from the recogniser's hypotheses (best first): the NLU's pick
+ * The caller's turn the dialog acts on, from the recogniser's hypotheses (best first): the NLU's pick
  * of the one that answers the question (chooseHypothesis), mended by chooseChange. A yes to the read-back places the
  * order and cannot be taken back, so one that only a lower hypothesis heard counts only in a short answer ("us"
  * over "yes") whose best hypothesis asks for no change: in a longer one ("that will be i want eleven" over
@@ -21,37 +21,42 @@ const SHORT_ANSWER_WORDS = 3;
  * saying something else, and the read-back is asked again. An address correction that hears the address it corrects
  * again reads the other hypotheses (withoutRejectedAddress).
  */
-export function chooseTurnText(
+export function chooseTurn(
   tracker: CallTracker,
   recognised: readonly Hypothesis[],
   expecting: Expectation,
-): string {
+): Hypothesis {
   const hypotheses = withoutRejectedAddress(recognised, expecting, tracker.customer.address);
   const [best = new Hypothesis(tracker.nlu, ''), ...alternatives] = hypotheses;
   const agreed = expecting === 'address' ? mostHeardAddress(hypotheses) : undefined;
   const chosen = agreed ?? chooseHypothesis(best, alternatives, expecting);
   if (expecting === 'confirm' && chosen.text !== best.text) {
     const u = chosen.understood(expecting);
-    const changing = tracker.wouldChange(best.text, expecting) !== 'none';
-    if (u.yes && (u.words.length > SHORT_ANSWER_WORDS || changing)) return best.text;
+    const changing = tracker.wouldChange(best, expecting) !== 'none';
+    if (u.yes && (u.words.length > SHORT_ANSWER_WORDS || changing)) return best;
   }
   const mended = chooseChange(tracker, chosen, hypotheses, expecting);
-  return expecting === 'name' ? withCommonestName(mended, hypotheses) : mended.text;
+  return expecting === 'name' ? withCommonestName(tracker, mended, hypotheses) : mended;
 }
 
-/** The chosen text with the name it gives spelled as the commonest spelling of the hypotheses (commonestSpelling). */
-function withCommonestName(chosen: Hypothesis, hypotheses: readonly Hypothesis[]): string {
+/** The chosen turn with the name it gives spelled as the commonest spelling of the hypotheses (commonestSpelling). */
+function withCommonestName(
+  tracker: CallTracker,
+  chosen: Hypothesis,
+  hypotheses: readonly Hypothesis[],
+): Hypothesis {
   const nameIn = (h: Hypothesis) => h.understood('name').name?.toLowerCase().split(' ');
   const name = nameIn(chosen);
-  if (!name) return chosen.text;
+  if (!name) return chosen;
   const spelled = commonestSpelling(
     name,
     hypotheses.flatMap((h) => (h.text === chosen.text ? [] : [nameIn(h) ?? []])),
   );
-  return spelled.reduce(
+  const text = spelled.reduce(
     (text, word, i) => (word === name[i] ? text : text.replace(new RegExp(`\\b${name[i]}\\b`, 'i'), word)),
     chosen.text,
   );
+  return text === chosen.text ? chosen : new Hypothesis(tracker.nlu, text);
 }
 
 /**
@@ -70,7 +75,7 @@ export function chooseChange(
   hypotheses: readonly Hypothesis[],
   expecting: Expectation,
 ): Hypothesis {
-  if (!doubtful(tracker, chosen.text, expecting)) return chosen;
+  if (!doubtful(tracker, chosen, expecting)) return chosen;
   const items = itemsNamed(chosen);
   const removing = removes(chosen);
   return (
@@ -79,14 +84,19 @@ export function chooseChange(
         h.text !== chosen.text &&
         itemsNamed(h) === items &&
         removes(h) === removing &&
-        !doubtful(tracker, h.text, expecting),
+        mends(tracker, h, expecting),
     ) ?? chosen
   );
 }
 
-function doubtful(tracker: CallTracker, text: string, expecting: Expectation): boolean {
-  const change = tracker.wouldChange(text, expecting);
-  return change === 'unchanged' || (change === 'changes' && numberLost(tracker.nlu, text));
+function doubtful(tracker: CallTracker, turn: Hypothesis, expecting: Expectation): boolean {
+  const change = tracker.wouldChange(turn, expecting);
+  return change === 'unchanged' || (change === 'changes' && numberLost(tracker.nlu, turn.text));
+}
+
+/** A change of the order that is not doubtful: one that asks for none ("no, I live at ...") mends nothing. */
+function mends(tracker: CallTracker, turn: Hypothesis, expecting: Expectation): boolean {
+  return tracker.wouldChange(turn, expecting) === 'changes' && !numberLost(tracker.nlu, turn.text);
 }
 
 function removes(hypothesis: Hypothesis): boolean {

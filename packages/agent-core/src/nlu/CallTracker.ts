@@ -1,10 +1,12 @@
 import type { AgentConfig } from '@voiceroom/protocol';
 import { correctedAddress, houseNumberOf } from './address.ts';
 import { findPhone } from './customer.ts';
+import { Hypothesis } from './Hypothesis.ts';
 import { isUnsureYes } from './intents.ts';
 import { swapWithLostVerb } from './lostSwap.ts';
 import type { Detail } from './namedDetail.ts';
 import { Order, type OrderLine, type OrderOp, sameLines } from './order.ts';
+import { namesOrderChange } from './orderChangeClause.ts';
 import { continuePhone, correctedGroup } from './phoneGroups.ts';
 import { spelledLastName, spelledWord } from './spelling.ts';
 import { hasAnyPhrase, normWords } from './text.ts';
@@ -167,9 +169,16 @@ export class CallTracker {
     delete this.#stated[detail];
   }
 
-  /** Understands one utterance and applies it; returns the understanding and the order lines it touched. */
-  hear(text: string, expecting: Expectation): { understanding: Understanding; touched: OrderLine[] } {
-    const { understood, heardAs } = this.#understandAnswer(text, expecting);
+  /**
+   * Understands one utterance and applies it; returns the understanding and the order lines it touched. A turn the
+   * dialog chose from the recogniser's hypotheses comes as that Hypothesis, whose reading is not parsed again.
+   */
+  hear(
+    turn: Hypothesis | string,
+    expecting: Expectation,
+  ): { understanding: Understanding; touched: OrderLine[] } {
+    const hypothesis = typeof turn === 'string' ? new Hypothesis(this.#nlu, turn) : turn;
+    const { understood, heardAs } = this.#understandAnswer(hypothesis, expecting);
     const understanding = this.#phoneAnswer(
       this.#withSpelledLastName(this.#detailAnswer(this.#referToOffer(understood), heardAs)),
       heardAs,
@@ -217,11 +226,11 @@ export class CallTracker {
   }
 
   /**
-   * What `text` would do to the order if heard now, without hearing it: 'none' when it asks for no change,
+   * What `turn` would do to the order if heard now, without hearing it: 'none' when it asks for no change,
    * 'unchanged' when the change it asks for would leave the order as it is, 'changes' otherwise.
    */
-  wouldChange(text: string, expecting: Expectation): 'none' | 'unchanged' | 'changes' {
-    const { ops } = this.#detailAnswer(this.#referToOffer(this.#understand(text, expecting)), expecting);
+  wouldChange(turn: Hypothesis, expecting: Expectation): 'none' | 'unchanged' | 'changes' {
+    const { ops } = this.#detailAnswer(this.#referToOffer(this.#understand(turn, expecting)), expecting);
     if (ops.length === 0) return 'none';
     const order = this.#order.copy();
     order.apply(ops);
@@ -235,6 +244,7 @@ export class CallTracker {
    * changes it.
    */
   #detailAnswer(u: Understanding, expecting: Expectation): Understanding {
+    if (this.#correctsDetail(u)) return { ...u, ops: [] };
     const detail = expecting === 'name' || expecting === 'address' || expecting === 'phone';
     if (!detail && u.detail === undefined) return u;
     const ops = u.ops.filter((o) => o.kind === 'clear' || namesItem(o));
@@ -242,21 +252,30 @@ export class CallTracker {
   }
 
   /**
-   * `text` as an answer to `expecting`; asked for the order or the read-back, a turn that says it gives a name or
+   * Once the order was read back, a turn that names a detail ("no, the address is ...", "no, my name is ...") corrects
+   * that detail: items the recogniser made of its words ("... eight hundred twenty three five colas") change nothing,
+   * unless the turn also names a change in a clause of its own ("... and change the pizza to large").
+   */
+  #correctsDetail(u: Understanding): boolean {
+    return this.#readBack !== undefined && u.detail !== undefined && !namesOrderChange(u.words);
+  }
+
+  /**
+   * `turn` as an answer to `expecting`; asked for the order or the read-back, a turn that says it gives a name or
    * phone number ("no, the number is ...") is heard as the answer to that question (`heardAs`): its numbers are no
    * quantities. An address is not: the address question's leniency (a street without its kind) would take a misheard
    * "... make it three colas" for one.
    */
   #understandAnswer(
-    text: string,
+    turn: Hypothesis,
     expecting: Expectation,
   ): { understood: Understanding; heardAs: Expectation } {
-    const understood = this.#understand(text, expecting);
+    const understood = this.#understand(turn, expecting);
     const named = understood.detail;
     const answers =
       (expecting === 'order' || expecting === 'confirm') && (named === 'name' || named === 'phone');
     return answers
-      ? { understood: this.#understand(text, named), heardAs: named }
+      ? { understood: this.#understand(turn, named), heardAs: named }
       : { understood, heardAs: expecting };
   }
 
@@ -311,9 +330,9 @@ export class CallTracker {
     return said ? this.#nlu.understand(`${said}.`, 'address').address : undefined;
   }
 
-  /** The NLU's reading of `text`, a swap whose verb the recogniser lost read as a swap (swapWithLostVerb). */
-  #understand(text: string, expecting: Expectation): Understanding {
-    return swapWithLostVerb(this.#nlu.understand(text, expecting), this.#nlu.matcher, this.#order);
+  /** The NLU's reading of `turn`, a swap whose verb the recogniser lost read as a swap (swapWithLostVerb). */
+  #understand(turn: Hypothesis, expecting: Expectation): Understanding {
+    return swapWithLostVerb(turn.understood(expecting), this.#nlu.matcher, this.#order);
   }
 
   #referToOffer(u: Understanding): Understanding {

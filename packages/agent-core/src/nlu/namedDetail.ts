@@ -32,15 +32,18 @@ const DETAIL_PHRASES: Readonly<Record<Detail, readonly string[]>> = {
 /**
  * The detail the caller says they are giving, whatever the agent asked: the one named last ("my name is Sarah and
  * the address is ..." goes on with the address). Asked for the order or the read-back, "the number is five one two
- * ..." is a phone number, not five of something. A phrase inside another detail's ("number is" in "the house number
- * is") is that one's.
+ * ..." is a phone number, not five of something ("the number of cokes" is none). A phrase inside another detail's
+ * ("number is" in "the house number is") is that one's.
  */
 export function namedDetail(words: readonly string[]): Detail | undefined {
   const found = (Object.entries(DETAIL_PHRASES) as [Detail, readonly string[]][]).flatMap(
     ([detail, phrases]) =>
       phrases.flatMap((phrase) => {
         const at = findPhrase(words, phrase);
-        return at < 0 ? [] : [{ detail, at, end: at + phrase.split(' ').length }];
+        const end = at + phrase.split(' ').length;
+        // "the number of cokes" counts something: no phone number
+        const count = detail === 'phone' && words[end] === 'of';
+        return at < 0 || count ? [] : [{ detail, at, end }];
       }),
   );
   const inside = (p: (typeof found)[number]) =>

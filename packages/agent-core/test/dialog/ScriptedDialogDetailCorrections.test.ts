@@ -11,6 +11,9 @@ const TO_READ_BACK = [
   'six one seven five five five one two three four',
 ];
 
+/** The order TO_READ_BACK gives, as the tracker holds it. */
+const PEPPERONI = { name: 'pepperoni pizza', size: 'large', quantity: 1 };
+
 describe('ScriptedDialog details corrected at the read-back', () => {
   it('replaces the name on "no, the name is ..." and reads the order back with it', async () => {
     const s = session();
@@ -137,6 +140,7 @@ describe('ScriptedDialog details corrected at the read-back', () => {
     );
     expect(replies[5]).not.toContain('Colas');
     expect(s.tracker.customer.address).not.toBe('3 Colas');
+    expect(s.tracker.order.lines).toEqual([PEPPERONI]);
   });
 
   it('asks the caller to spell a name corrected twice, once, then reads back what was spelled', async () => {
@@ -195,5 +199,66 @@ describe('ScriptedDialog details corrected at the read-back', () => {
     const questions = replies.map((r) => r.split(/(?<=[.?!]) /).at(-1));
     for (let i = 2; i < questions.length; i++)
       expect([questions[i - 2], questions[i - 1]]).not.toEqual([questions[i], questions[i]]);
+  });
+});
+
+describe('ScriptedDialog corrections at the read-back that name their detail', () => {
+  it('takes items heard in an address correction for misheard words of it, not an order change', async () => {
+    const s = session();
+    const replies = await play(s, ...TO_READ_BACK, 'no the address is fourteen oak street five colas');
+    expect(replies[5]).toMatch(
+      /^Let me read that back: a large pepperoni pizza for Sarah Miller, delivered to 14 Oak/,
+    );
+    expect(s.tracker.order.lines).toEqual([PEPPERONI]);
+    expect(s.tracker.customer.address).toBe('14 Oak Street');
+  });
+
+  it('asks for the address again when all its correction gave was a number and items', async () => {
+    const s = session();
+    const replies = await play(s, ...TO_READ_BACK, 'no the address is eight hundred twenty three five colas');
+    expect(replies[5]).toBe("Sorry about that. What's the delivery address?");
+    expect(s.tracker.order.lines).toEqual([PEPPERONI]);
+  });
+
+  it('corrects the name and the phone number without ordering the items heard after them', async () => {
+    const name = session();
+    await play(name, ...TO_READ_BACK, 'no my name is sara millar two cokes');
+    expect(name.tracker.order.lines).toEqual([PEPPERONI]);
+    expect(name.tracker.customer.name).toBe('Sara Millar');
+    const phone = session();
+    await play(
+      phone,
+      ...TO_READ_BACK,
+      'no the number is six one seven five five five four three two one and a coke',
+    );
+    expect(phone.tracker.order.lines).toEqual([PEPPERONI]);
+    expect(phone.tracker.customer.phone).toBe('617-555-4321');
+  });
+
+  it('still applies an order change the correction says in a clause of its own', async () => {
+    const resized = session();
+    const replies = await play(
+      resized,
+      ...TO_READ_BACK,
+      'no the address is fourteen oak street and change the pepperoni to medium',
+    );
+    expect(replies[5]).toContain('a medium pepperoni pizza for Sarah Miller, delivered to 14 Oak Street.');
+    expect(resized.tracker.order.lines).toEqual([{ ...PEPPERONI, size: 'medium' }]);
+    const added = session();
+    await play(added, ...TO_READ_BACK, 'no my name is sara millar and add a coke');
+    expect(added.tracker.customer.name).toBe('Sara Millar');
+    expect(added.tracker.order.lines).toEqual([PEPPERONI, { name: 'coke', size: null, quantity: 1 }]);
+  });
+
+  it('still orders an item said with a detail before the order is read back', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all", 'my name is sarah miller and a coke please');
+    expect(s.tracker.order.lines).toEqual([PEPPERONI, { name: 'coke', size: null, quantity: 1 }]);
+  });
+
+  it('keeps the phone number when the caller corrects "the number of" an item', async () => {
+    const s = session();
+    await play(s, ...TO_READ_BACK, 'no the number of pepperoni pizzas is two');
+    expect(s.tracker.customer.phone).toBe('617-555-1234');
   });
 });

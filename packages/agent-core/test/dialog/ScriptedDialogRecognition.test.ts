@@ -145,4 +145,13 @@ describe('the scripted dialog uses the recogniser', () => {
     expect(sure.text).toContain('address');
     expect(s.tracker.customer.name).toBe('Sarah Miller');
   });
+
+  it('does not mend a change the caller repeated from a hypothesis that gives a detail and changes nothing', async () => {
+    const s = await readBackTo('four thousand two poplar road');
+    const repeated = await turn(s, 'let me get one large pepperoni pizza', {
+      alternatives: ["i live at eight i'd like one large pepperoni pizza"],
+    });
+    expect(repeated.text).toMatch(/^Sorry, I didn't catch the change/);
+    expect(s.tracker.customer.address).toBe('4002 Poplar Road');
+  });
 });

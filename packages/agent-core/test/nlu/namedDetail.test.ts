@@ -9,4 +9,11 @@ describe('namedDetail', () => {
     expect(namedDetail(words('my name is sarah and the address is twelve oak street'))).toBe('address');
     expect(namedDetail(words('no make that two cokes'))).toBeUndefined();
   });
+
+  it('is no phone number in "the number of" something, a count', () => {
+    expect(namedDetail(words('no the number of cokes is three'))).toBeUndefined();
+    expect(namedDetail(words('no the number of cokes is three and my number is six one seven'))).toBe(
+      'phone',
+    );
+  });
 });

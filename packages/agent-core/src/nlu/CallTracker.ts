@@ -8,6 +8,7 @@ import type { Detail } from './namedDetail.ts';
 import { Order, type OrderLine, type OrderOp, sameLines } from './order.ts';
 import { namesOrderChange } from './orderChangeClause.ts';
 import { continuePhone, correctedGroup } from './phoneGroups.ts';
+import { READ_BACK, READ_BACK_ADDRESS, READ_BACK_NAME, READ_BACK_PHONE } from './readBackPhrases.ts';
 import { spelledLastName, spelledWord } from './spelling.ts';
 import { hasAnyPhrase, normWords } from './text.ts';
 import { type Expectation, Nlu, type Understanding } from './understand.ts';
@@ -358,19 +359,6 @@ export class CallTracker {
 /** The caller's name as an agent says it: "Thanks, Maria.", "Got it, the name is Sarah Miller." (capitalised). */
 const AGENT_NAMES =
   /(?:^|[.!?]\s+)Thanks, ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})[.!]|\bthe name is ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})[.!]/;
-/** "... and a coke for Maria Lopez, delivered to ...": the name a read-back is for. */
-export const READ_BACK_NAME = /\bfor ([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,3})(?=[,.]| delivered)/;
-
-/** "delivering to 17 Oak Street.", "delivered to 1110 Hickory.": the address a read-back or an agent's answer says. */
-export const READ_BACK_ADDRESS = /\bdeliver(?:ing|ed) to ([^.]+)\./i;
-
-/** "The driver can reach you on five one two, five five five, zero one two three.": the phone number read back. */
-export const READ_BACK_PHONE = /\breach you on ([^.]+)\./i;
-
-/** How agents announce a read-back of the whole order. */
-const READ_BACK =
-  /\b(total|read(ing)? (that|it|your order) back|to confirm|so that'?s|you ordered|your order is)\b/i;
-
 const OFFER_REFERENCES = [
   'of those',
   'of them',

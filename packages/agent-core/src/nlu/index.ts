@@ -4,9 +4,6 @@ export {
   type AgentStated,
   CallTracker,
   type CustomerDetails,
-  READ_BACK_ADDRESS,
-  READ_BACK_NAME,
-  READ_BACK_PHONE,
   type ReadBack,
   type TrackerOptions,
 } from './CallTracker.ts';
@@ -60,6 +57,7 @@ export {
 export { type LineTarget, Order, type OrderLine, type OrderOp, sameLines } from './order.ts';
 export { parseOrder } from './orderParser.ts';
 export { continuePhone } from './phoneGroups.ts';
+export { READ_BACK_ADDRESS, READ_BACK_NAME, READ_BACK_PHONE } from './readBackPhrases.ts';
 export { negativeSentiment } from './sentiment.ts';
 export { describeLine, describeLines } from './speech.ts';
 export { COMMON_STREET_NAMES } from './streetNames.ts';

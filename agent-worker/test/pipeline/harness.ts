@@ -52,6 +52,8 @@ export interface HarnessOptions {
   /** The call so far: the pipeline takes it over from a lost agent. */
   resume?: SessionResume;
   noiseSuppressor?: VoicePipelineOptions['noiseSuppressor'];
+  /** A VAD instead of the level double (`harness.vad` then hears nothing). */
+  vad?: Vad;
 }
 
 export function createHarness(
@@ -83,7 +85,7 @@ export function createHarness(
     config,
     ...(options.resume ? { resume: options.resume } : {}),
     ...(options.noiseSuppressor ? { noiseSuppressor: options.noiseSuppressor } : {}),
-    vad,
+    vad: options.vad ?? vad,
     stt,
     fallbacks: {
       ...(fallbacks.vad ? { vad: async () => fallbacks.vad as Vad } : {}),

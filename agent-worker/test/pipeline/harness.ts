@@ -150,3 +150,18 @@ export async function greeted(overrides: Partial<AgentConfigInput> = {}): Promis
   await h.untilListening();
   return h;
 }
+
+/** Starts `h` and has its agent speak a long reply to "I want a pizza". */
+export async function speakingLongReply(h: Harness = createHarness()): Promise<Harness> {
+  h.pipeline.start();
+  await h.untilListening();
+  h.dialog.reply = () => [{ type: 'text', text: LONG_REPLY }];
+  h.stt.utterances.push('I want a pizza');
+  await h.run(1000, 'speech');
+  await h.run(1200);
+  if (h.pipeline.state !== 'speaking') throw new Error(`${h.pipeline.state}, not speaking the reply`);
+  return h;
+}
+
+/** The agent's final transcripts (what the caller heard of each of its turns). */
+export const agentFinals = (h: Harness) => h.of('transcript').filter((t) => t.speaker === 'agent' && t.final);

@@ -1,26 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { EnergyVad } from '../../src/stages/vad/EnergyVad.ts';
-import { audioBetween, createHarness, LONG_REPLY } from './harness.ts';
+import { agentFinals, audioBetween, createHarness, LONG_REPLY, speakingLongReply } from './harness.ts';
 
 /**
  * The real VAD state machine (an energy scorer, 20 ms frames) confirms speech only after minSpeechMs (the default
  * 120 ms): the caller's first frames over the reply are an onset before that.
  */
-async function speakingWithOnsetVad() {
+function speakingWithOnsetVad() {
   const timing = { threshold: 0.5, prefixPaddingMs: 0, minSpeechMs: 120, minSilenceMs: 200 };
-  const h = createHarness({}, { vad: new EnergyVad(timing) });
-  h.pipeline.start();
-  await h.untilListening();
-  h.dialog.reply = () => [{ type: 'text', text: LONG_REPLY }];
-  h.stt.utterances.push('I want a pizza');
-  await h.run(1000, 'speech');
-  await h.run(1200);
-  expect(h.pipeline.state).toBe('speaking');
-  return h;
+  return speakingLongReply(createHarness({}, { vad: new EnergyVad(timing) }));
 }
-
-const agentFinals = (h: ReturnType<typeof createHarness>) =>
-  h.of('transcript').filter((t) => t.speaker === 'agent' && t.final);
 
 describe('VoicePipeline output at the onset of caller speech', () => {
   it('goes quiet at the first frame of speech over the reply, before the VAD confirms it, and the barge-in interrupts', async () => {

@@ -11,6 +11,16 @@ async function udp(): Promise<Socket> {
   return socket;
 }
 
+/** The RTP packets `server` receives, as they arrive. */
+function receivedRtp(server: Socket): RtpPacket[] {
+  const packets: RtpPacket[] = [];
+  server.on('message', (data) => {
+    const result = parseRtpPacket(data);
+    if (result.ok) packets.push(result.packet);
+  });
+  return packets;
+}
+
 const sockets: Socket[] = [];
 const sessions: MediaSession[] = [];
 afterEach(() => {
@@ -143,11 +153,7 @@ describe('MediaSession', () => {
     };
     const session = await MediaSession.open({ bindIp: '127.0.0.1', voice });
     sessions.push(session);
-    const packets: RtpPacket[] = [];
-    server.on('message', (data) => {
-      const result = parseRtpPacket(data);
-      if (result.ok) packets.push(result.packet);
-    });
+    const packets = receivedRtp(server);
     session.start({
       ingest: { ip: '127.0.0.1', port: server.address().port },
       send: { payloadType: 111, ssrc: 4242 },
@@ -181,11 +187,7 @@ describe('MediaSession', () => {
     });
     sessions.push(session);
     expect(session.localAddress.ip).toBe('127.0.0.1');
-    const packets: RtpPacket[] = [];
-    server.on('message', (data) => {
-      const result = parseRtpPacket(data);
-      if (result.ok) packets.push(result.packet);
-    });
+    const packets = receivedRtp(server);
     // The server announces an address only browsers can reach; the agent uses the ingest host.
     session.start({
       ingest: { ip: '203.0.113.9', port: server.address().port },

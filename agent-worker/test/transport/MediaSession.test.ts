@@ -2,7 +2,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FRAME_SAMPLES_48K, OpusDecoderStream, OpusEncoderStream } from '../../src/audio/OpusCodec.ts';
 import { buildRtpPacket, parseRtpPacket, type RtpPacket } from '../../src/rtp/rtpPacket.ts';
-import { MediaSession } from '../../src/transport/MediaSession.ts';
+import { type MediaRoute, MediaSession } from '../../src/transport/MediaSession.ts';
 import { concat, tone, toneAmplitude } from '../audio/signal.ts';
 
 async function udp(): Promise<Socket> {
@@ -19,6 +19,15 @@ function receivedRtp(server: Socket): RtpPacket[] {
     if (result.ok) packets.push(result.packet);
   });
   return packets;
+}
+
+/** A route that sends the agent's voice to `server` (payload type 111, SSRC 4242) and receives nothing. */
+function sendingTo(server: Socket): MediaRoute {
+  return {
+    ingest: { ip: '127.0.0.1', port: server.address().port },
+    send: { payloadType: 111, ssrc: 4242 },
+    receive: [],
+  };
 }
 
 const sockets: Socket[] = [];
@@ -118,11 +127,7 @@ describe('MediaSession', () => {
       const result = parseRtpPacket(data);
       if (result.ok) packets.push({ packet: result.packet });
     });
-    session.start({
-      ingest: { ip: '127.0.0.1', port: server.address().port },
-      send: { payloadType: 111, ssrc: 4242 },
-      receive: [],
-    });
+    session.start(sendingTo(server));
     await expect.poll(() => packets.length, { timeout: 3_000 }).toBe(25);
 
     const first = packets[0]?.packet as RtpPacket;
@@ -154,11 +159,7 @@ describe('MediaSession', () => {
     const session = await MediaSession.open({ bindIp: '127.0.0.1', voice });
     sessions.push(session);
     const packets = receivedRtp(server);
-    session.start({
-      ingest: { ip: '127.0.0.1', port: server.address().port },
-      send: { payloadType: 111, ssrc: 4242 },
-      receive: [],
-    });
+    session.start(sendingTo(server));
     await expect.poll(() => packets.length, { timeout: 3_000 }).toBeGreaterThan(10);
     speaking = false;
     session.cancelOutput();

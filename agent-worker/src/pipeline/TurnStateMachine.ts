@@ -1,6 +1,7 @@
 import { spokenWords } from '@voiceroom/agent-core/nlu';
 import type { SttExpectation } from '@voiceroom/agent-core/stages';
 import type { AgentState } from '@voiceroom/protocol';
+import { OnsetHold } from './OnsetHold.ts';
 import { OwedReply } from './OwedReply.ts';
 import { classifyOverlap, isBareStop, type Overlap } from './overlap.ts';
 import { PendingTurn } from './PendingTurn.ts';
@@ -62,6 +63,7 @@ export class TurnStateMachine {
    * were confirmed as speech.
    */
   #speechOnset = false;
+  readonly #onsetHold = new OnsetHold();
   #interruptDeadlineMs: number | undefined;
   #resumeDeadlineMs: number | undefined;
   readonly #owed: OwedReply;
@@ -116,6 +118,7 @@ export class TurnStateMachine {
         this.#agentActive = true;
         this.#owed.agentTurnStarted();
         this.#answerOverQuestion = undefined;
+        this.#onsetHold.release();
         this.#clearPause();
         if (this.#userSpeaking) this.#startPause(actions);
         else this.#setState('thinking', actions);
@@ -141,6 +144,7 @@ export class TurnStateMachine {
         break;
       case 'tick':
         this.#speechOnset = input.speechOnset ?? false;
+        this.#onsetHold.tick(this.#speechOnset, this.#agentActive && this.#state === 'speaking', actions);
         if (this.#userSpeaking) this.#onForeground(input.foregroundStartMs, input.foregroundEndMs);
         break;
     }
@@ -150,6 +154,7 @@ export class TurnStateMachine {
 
   #onSpeechStart(atMs: number, actions: TurnAction[]): void {
     this.#userSpeaking = true;
+    this.#onsetHold.release();
     this.#owed.callerStarted();
     this.#speechStartAtMs = atMs;
     this.#overAgent = this.#agentActive;

@@ -79,6 +79,7 @@ export class MediaSession extends EventEmitter<MediaTransportEvents> implements 
   #wrongSource = 0;
   #route: MediaRoute | null = null;
   #pacer: Pacer | null = null;
+  #frames: ResamplingFrameSource | null = null;
   #pollTimer: NodeJS.Timeout | null = null;
   #closed = false;
   readonly #sent = { packets: 0, octets: 0, sendErrors: 0 };
@@ -145,6 +146,7 @@ export class MediaSession extends EventEmitter<MediaTransportEvents> implements 
     // the voice's own rate when Opus takes it (flite's 16 kHz): nothing to resample
     const rate = OPUS_NATIVE_RATES.includes(voiceRate) ? voiceRate : OPUS_RATE;
     const frames = new ResamplingFrameSource(() => this.#options.voice.pull(), voiceRate, rate);
+    this.#frames = frames;
     // complexity 5 (Chrome's setting on phones): half the encoding work of libopus's default 9
     const encoder = new OpusEncoderStream({ rate, complexity: 5 });
     this.#pacer = new Pacer({
@@ -192,8 +194,13 @@ export class MediaSession extends EventEmitter<MediaTransportEvents> implements 
     this.emit('streamremoved', stream.info);
   }
 
-  /** Nothing to drop: frames leave the socket as they are pulled (at most the pacer's lead ahead). */
-  cancelOutput(): void {}
+  /**
+   * Frames leave the socket as they are pulled (at most the pacer's lead ahead), so nothing queued is dropped; the
+   * spurt ends with silence rather than mid-sound (ResamplingFrameSource.cancel).
+   */
+  cancelOutput(): void {
+    this.#frames?.cancel();
+  }
 
   summary(): Record<string, unknown> {
     const { rtp, inbound, pacer, sent } = this.stats;

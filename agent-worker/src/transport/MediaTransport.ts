@@ -36,8 +36,9 @@ export interface MediaTransport extends EventEmitter<MediaTransportEvents> {
   readonly kind: 'rtp' | 'livekit';
   readonly closed: boolean;
   /**
-   * Barge-in: drops agent audio already pulled but not yet played out (a LiveKit AudioSource queue). Audio already
-   * on the wire (the RTP pacer's lead) cannot be recalled.
+   * Barge-in: drops agent audio already pulled but not yet played out (a LiveKit AudioSource queue), and ends the
+   * spurt with a few frames of silence so the receiver does not conceal its abrupt end by stretching the last sound.
+   * Audio already on the wire (the RTP pacer's lead) cannot be recalled.
    */
   cancelOutput(): void;
   /** Counters for the session's end-of-call log line. */

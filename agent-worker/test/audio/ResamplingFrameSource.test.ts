@@ -47,4 +47,25 @@ describe('ResamplingFrameSource', () => {
     expect(frames.map((f) => f.length)).toEqual([320, 320, 320, 320]);
     expect(concat(frames).subarray(0, voice.length)).toEqual(voice);
   });
+
+  it('a cancelled spurt drops what it buffered and ends with three frames of silence, then nothing', () => {
+    const pending: Int16Array[] = [tone(500, 16_000, 480, 10_000)];
+    const source = new ResamplingFrameSource(() => pending.shift() ?? null, 16_000);
+    expect(toneAmplitude(source.pull() as Int16Array, 500, 48_000, 480)).toBeGreaterThan(5_000);
+    source.cancel();
+    const tail = [source.pull(), source.pull(), source.pull()];
+    expect(tail.map((f) => f?.length)).toEqual([960, 960, 960]);
+    expect(tail.every((f) => f?.every((s) => s === 0))).toBe(true);
+    expect(source.pull()).toBeNull();
+  });
+
+  it('audio resumed after a cancel goes out at once, with no silence owed in front of it or after it', () => {
+    const pending: Int16Array[] = [tone(500, 16_000, 320, 10_000)];
+    const source = new ResamplingFrameSource(() => pending.shift() ?? null, 16_000);
+    source.pull();
+    source.cancel();
+    pending.push(tone(500, 16_000, 320, 10_000));
+    expect(source.pull()?.some((s) => s !== 0)).toBe(true);
+    expect(source.pull()).toBeNull();
+  });
 });

@@ -52,6 +52,8 @@ export interface HarnessOptions {
   /** The call so far: the pipeline takes it over from a lost agent. */
   resume?: SessionResume;
   noiseSuppressor?: VoicePipelineOptions['noiseSuppressor'];
+  /** A VAD instead of the level double (`harness.vad` then hears nothing). */
+  vad?: Vad;
 }
 
 export function createHarness(
@@ -83,7 +85,7 @@ export function createHarness(
     config,
     ...(options.resume ? { resume: options.resume } : {}),
     ...(options.noiseSuppressor ? { noiseSuppressor: options.noiseSuppressor } : {}),
-    vad,
+    vad: options.vad ?? vad,
     stt,
     fallbacks: {
       ...(fallbacks.vad ? { vad: async () => fallbacks.vad as Vad } : {}),
@@ -148,3 +150,18 @@ export async function greeted(overrides: Partial<AgentConfigInput> = {}): Promis
   await h.untilListening();
   return h;
 }
+
+/** Starts `h` and has its agent speak a long reply to "I want a pizza". */
+export async function speakingLongReply(h: Harness = createHarness()): Promise<Harness> {
+  h.pipeline.start();
+  await h.untilListening();
+  h.dialog.reply = () => [{ type: 'text', text: LONG_REPLY }];
+  h.stt.utterances.push('I want a pizza');
+  await h.run(1000, 'speech');
+  await h.run(1200);
+  if (h.pipeline.state !== 'speaking') throw new Error(`${h.pipeline.state}, not speaking the reply`);
+  return h;
+}
+
+/** The agent's final transcripts (what the caller heard of each of its turns). */
+export const agentFinals = (h: Harness) => h.of('transcript').filter((t) => t.speaker === 'agent' && t.final);

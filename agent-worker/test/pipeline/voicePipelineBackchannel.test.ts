@@ -1,27 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { audioBetween, createHarness, LONG_REPLY } from './harness.ts';
-
-/** A harness whose agent has started a long reply to "I want a pizza". */
-async function speaking() {
-  const h = createHarness();
-  h.pipeline.start();
-  await h.untilListening();
-  h.dialog.reply = () => [{ type: 'text', text: LONG_REPLY }];
-  h.stt.utterances.push('I want a pizza');
-  await h.run(1000, 'speech');
-  await h.run(1200);
-  expect(h.pipeline.state).toBe('speaking');
-  return h;
-}
-
-const agentFinals = (h: ReturnType<typeof createHarness>) =>
-  h.of('transcript').filter((t) => t.speaker === 'agent' && t.final);
+import { agentFinals, audioBetween, LONG_REPLY, speakingLongReply } from './harness.ts';
 
 describe('VoicePipeline backchannels', () => {
   it.each(['yeah', 'uh huh', 'okay', 'mm hmm', 'right'])(
     'a caller saying %j over the reply does not stop it, and is not answered',
     async (backchannel) => {
-      const h = await speaking();
+      const h = await speakingLongReply();
       h.stt.utterances.push(backchannel);
       await h.run(600, 'speech');
       await h.run(400);
@@ -34,7 +18,7 @@ describe('VoicePipeline backchannels', () => {
   );
 
   it('a short backchannel the recogniser made into other words ("mm hmm" -> "seven eight seven") does not stop it', async () => {
-    const h = await speaking();
+    const h = await speakingLongReply();
     h.stt.utterances.push('seven eight seven');
     const overAt = h.clock.now();
     await h.run(500, 'speech');
@@ -50,7 +34,7 @@ describe('VoicePipeline backchannels', () => {
   });
 
   it('the recogniser is told the reply plays: a backchannel its open model heard as "no" but its over-agent grammar as "okay" does not stop it', async () => {
-    const h = await speaking();
+    const h = await speakingLongReply();
     h.stt.utterances.push('no');
     h.stt.overAgentPhrases.set('no', 'okay');
     await h.run(500, 'speech');
@@ -63,7 +47,7 @@ describe('VoicePipeline backchannels', () => {
   it.each(['wait', 'no', 'stop'])(
     '%j over the reply stops it at once and becomes the next turn',
     async (word) => {
-      const h = await speaking();
+      const h = await speakingLongReply();
       h.stt.utterances.push(word);
       const bargeAt = h.clock.now();
       await h.run(400, 'speech');
@@ -75,7 +59,7 @@ describe('VoicePipeline backchannels', () => {
   );
 
   it('a real sentence over the reply still stops it within a frame', async () => {
-    const h = await speaking();
+    const h = await speakingLongReply();
     h.stt.utterances.push('can i also get a coke');
     const bargeAt = h.clock.now();
     await h.run(1200, 'speech');

@@ -2,13 +2,32 @@ import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FRAME_SAMPLES_48K, OpusDecoderStream, OpusEncoderStream } from '../../src/audio/OpusCodec.ts';
 import { buildRtpPacket, parseRtpPacket, type RtpPacket } from '../../src/rtp/rtpPacket.ts';
-import { MediaSession } from '../../src/transport/MediaSession.ts';
+import { type MediaRoute, MediaSession } from '../../src/transport/MediaSession.ts';
 import { concat, tone, toneAmplitude } from '../audio/signal.ts';
 
 async function udp(): Promise<Socket> {
   const socket = createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
   return socket;
+}
+
+/** The RTP packets `server` receives, as they arrive. */
+function receivedRtp(server: Socket): RtpPacket[] {
+  const packets: RtpPacket[] = [];
+  server.on('message', (data) => {
+    const result = parseRtpPacket(data);
+    if (result.ok) packets.push(result.packet);
+  });
+  return packets;
+}
+
+/** A route that sends the agent's voice to `server` (payload type 111, SSRC 4242) and receives nothing. */
+function sendingTo(server: Socket): MediaRoute {
+  return {
+    ingest: { ip: '127.0.0.1', port: server.address().port },
+    send: { payloadType: 111, ssrc: 4242 },
+    receive: [],
+  };
 }
 
 const sockets: Socket[] = [];
@@ -108,11 +127,7 @@ describe('MediaSession', () => {
       const result = parseRtpPacket(data);
       if (result.ok) packets.push({ packet: result.packet });
     });
-    session.start({
-      ingest: { ip: '127.0.0.1', port: server.address().port },
-      send: { payloadType: 111, ssrc: 4242 },
-      receive: [],
-    });
+    session.start(sendingTo(server));
     await expect.poll(() => packets.length, { timeout: 3_000 }).toBe(25);
 
     const first = packets[0]?.packet as RtpPacket;
@@ -132,6 +147,36 @@ describe('MediaSession', () => {
     expect(toneAmplitude(decoded, 440, 48_000, 4_800)).toBeGreaterThan(5_000);
   });
 
+  it('a cancelled spurt ends with three packets of silence, not mid-sound (the receiver would stretch that sound)', async () => {
+    const server = await udp();
+    sockets.push(server);
+    let speaking = true;
+    let offset = 0;
+    const voice = {
+      sampleRate: 16_000,
+      pull: () => (speaking ? tone(440, 16_000, 320, 8_000, 320 * offset++) : null),
+    };
+    const session = await MediaSession.open({ bindIp: '127.0.0.1', voice });
+    sessions.push(session);
+    const packets = receivedRtp(server);
+    session.start(sendingTo(server));
+    await expect.poll(() => packets.length, { timeout: 3_000 }).toBeGreaterThan(10);
+    speaking = false;
+    session.cancelOutput();
+    await expect.poll(() => session.stats.pacer.framesSent, { timeout: 3_000 }).toBe(packets.length);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(session.stats.pacer.spurts).toBe(1);
+    const decoder = new OpusDecoderStream();
+    const rms = packets.map((p) => {
+      const pcm = decoder.decode(p.payload);
+      return Math.sqrt(pcm.reduce((sum, s) => sum + s * s, 0) / pcm.length);
+    });
+    // three frames after the last of the tone; the first still carries the encoder's 6.5 ms delay of it
+    const lastTone = rms.findLastIndex((r) => r > 5_000);
+    expect(rms.length - 1 - lastTone).toBe(3);
+    expect(rms.slice(-2).every((r) => r < 300)).toBe(true);
+  });
+
   it('binds a wildcard, announces another address and sends to an ingest host instead of the announced one', async () => {
     const server = await udp();
     sockets.push(server);
@@ -143,11 +188,7 @@ describe('MediaSession', () => {
     });
     sessions.push(session);
     expect(session.localAddress.ip).toBe('127.0.0.1');
-    const packets: RtpPacket[] = [];
-    server.on('message', (data) => {
-      const result = parseRtpPacket(data);
-      if (result.ok) packets.push(result.packet);
-    });
+    const packets = receivedRtp(server);
     // The server announces an address only browsers can reach; the agent uses the ingest host.
     session.start({
       ingest: { ip: '203.0.113.9', port: server.address().port },

@@ -79,6 +79,7 @@ export class LiveKitTransport extends EventEmitter<MediaTransportEvents> impleme
   readonly #source: AudioSource;
   readonly #options: LiveKitTransportOptions;
   readonly #pacer: Pacer;
+  readonly #frames: ResamplingFrameSource;
   readonly #inbound = new Map<string, Inbound>();
   #readyTimer: NodeJS.Timeout | null = null;
   #ready = false;
@@ -116,6 +117,7 @@ export class LiveKitTransport extends EventEmitter<MediaTransportEvents> impleme
     this.#source = source;
     this.#options = options;
     const frames = new ResamplingFrameSource(() => options.voice.pull(), options.voice.sampleRate);
+    this.#frames = frames;
     this.#pacer = new Pacer({
       clock: options.clock ?? systemClock,
       leadMs: options.leadMs,
@@ -155,6 +157,7 @@ export class LiveKitTransport extends EventEmitter<MediaTransportEvents> impleme
     if (this.#closed) return;
     this.#outputCancels++;
     this.#source.clearQueue();
+    this.#frames.cancel();
   }
 
   summary(): Record<string, unknown> {

@@ -83,10 +83,6 @@ export class TurnStateMachine {
     return this.#state;
   }
 
-  get userSpeaking(): boolean {
-    return this.#userSpeaking;
-  }
-
   /** Caller text recognised but not yet answered. */
   get pendingText(): string {
     return this.#pending.text;
@@ -349,22 +345,19 @@ export class TurnStateMachine {
     this.#resumeDeadlineMs = undefined;
   }
 
+  /** Nobody holds the floor: the agent is not on, the caller neither speaks nor is about to. */
+  get #floorFree(): boolean {
+    return !this.#agentActive && !this.#userSpeaking && !this.#speechOnset;
+  }
+
   #endpointDeadlineMs(): number | undefined {
-    if (
-      this.#agentActive ||
-      this.#userSpeaking ||
-      this.#speechOnset ||
-      this.#awaitingFinal ||
-      this.#pending.text === ''
-    )
-      return undefined;
+    if (!this.#floorFree || this.#awaitingFinal || this.#pending.text === '') return undefined;
     return this.#speechEndAtMs + this.#pending.delayMs;
   }
 
   /** The agent owes the caller a word (OwedReply), judged while nobody holds the floor and no turn is pending. */
   #repromptDeadlineMs(): number | undefined {
-    if (this.#agentActive || this.#userSpeaking || this.#speechOnset || this.#pending.text !== '')
-      return undefined;
+    if (!this.#floorFree || this.#pending.text !== '') return undefined;
     return this.#owed.deadlineMs(this.#awaitingFinal);
   }
 

@@ -15,7 +15,9 @@ export {
   findEmail,
   findName,
   findPhone,
+  fitsNumberingPlan,
   formatPhone,
+  isDialablePhoneNumber,
   isWholePhoneNumber,
   phoneDigits,
 } from './customer.ts';

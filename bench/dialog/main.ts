@@ -17,8 +17,8 @@ import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents'
 import { createDialog } from '@voiceroom/agent-core/dialog';
 import type { CallTracker } from '@voiceroom/agent-core/nlu';
 import type { DialogSession } from '@voiceroom/agent-core/stages';
+import { withDialablePhone } from '../../server/src/extraction/dialablePhone.ts';
 import { RulesExtractor } from '../../server/src/extraction/rules/index.ts';
-import { withWholePhone } from '../../server/src/extraction/wholePhone.ts';
 import { runBench, writeBenchResult } from '../benchResult.ts';
 import { conversationAt, parseOptions, takeSwitch, withOptionsErrors } from '../robustness/options.ts';
 import { CallRecogniser } from './CallRecogniser.ts';
@@ -37,11 +37,11 @@ function held(session: DialogSession): DialogCallRecord['held'] {
   return { items, name, address, phone };
 }
 
-/** The server's rules extraction of a transcript as the server stores it (withWholePhone), as score.ts compares it. */
+/** The server's rules extraction of a transcript as the server stores it (withDialablePhone), as score.ts compares it. */
 function rulesExtraction(config: ReturnType<typeof loadAgentFile>): Extract {
   const extractor = new RulesExtractor({ menu: config.menu, knowledge: config.knowledge });
   return async (transcript) => {
-    const result = withWholePhone(await extractor.extract(transcript, new AbortController().signal));
+    const result = withDialablePhone(await extractor.extract(transcript, new AbortController().signal));
     const items = result.items.map((i) => ({ name: i.name, size: i.size, quantity: i.quantity }));
     const { name, address, phone } = result.customer;
     return { items, name, address, phone };

@@ -42,7 +42,7 @@ beforeAll(async () => {
       const [ask, yes, number, silence] = await Promise.all([
         makeSpeechWav('I want to talk to a person.', workDir, { name: 'ask', engine: 'flite' }),
         makeSpeechWav('Yes please.', workDir, { name: 'yes', engine: 'flite' }),
-        makeSpeechWav('My number is five five five, one two three, four five six seven.', workDir, {
+        makeSpeechWav('My number is five five five, three two one, four five six seven.', workDir, {
           name: 'number',
         }),
         makeSilenceWav(workDir),

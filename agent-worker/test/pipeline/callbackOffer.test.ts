@@ -45,11 +45,11 @@ describe('VoicePipeline callback offer (nobody took the handoff)', () => {
     expect(h.of('callback')).toEqual([]);
     await callerSays(h, 'um let me see');
     expect(lastAgentLine(h)).toBe(CALLBACK_ASK_NUMBER_AGAIN);
-    await callerSays(h, 'five five five one two three four five six seven');
+    await callerSays(h, 'five five five three two one four five six seven');
     expect(h.of('callback')).toEqual([
-      { type: 'callback', roomId: expect.any(String), phone: '555-123-4567' },
+      { type: 'callback', roomId: expect.any(String), phone: '555-321-4567' },
     ]);
-    expect(lastAgentLine(h)).toBe(callbackConfirmed('555-123-4567'));
+    expect(lastAgentLine(h)).toBe(callbackConfirmed('555-321-4567'));
     expect(h.dialog.requests.length).toBe(asked);
     // The offer is over: the next turn is the dialog's again.
     await callerSays(h, 'one coke please');
@@ -124,11 +124,11 @@ describe('the callback offer with a number heard in part', () => {
   it('reads out the digits it has and asks for the whole number; calls back on it said again, or on the rest', async () => {
     const turns = [
       {
-        part: 'my number is five one two three four five six seven',
-        heard: 'five one two, three four five, six seven',
-        next: 'five five five one two three four five six seven',
+        part: 'my number is five three two one four five six seven',
+        heard: 'five three two, one four five, six seven',
+        next: 'five five five three two one four five six seven',
       },
-      { part: 'five five five', heard: 'five five five', next: 'one two three four five six seven' },
+      { part: 'five five five', heard: 'five five five', next: 'three two one four five six seven' },
     ];
     for (const { part, heard, next } of turns) {
       const h = await offered();
@@ -139,17 +139,29 @@ describe('the callback offer with a number heard in part', () => {
       );
       expect(h.of('callback')).toEqual([]);
       await callerSays(h, next);
-      expect(h.of('callback')).toEqual(calledBackOn('555-123-4567'));
+      expect(h.of('callback')).toEqual(calledBackOn('555-321-4567'));
     }
   });
 
   it('records the consent without a number, and says so, when the number is still short', async () => {
     const h = await offered();
     await callerSays(h, 'yes');
-    await callerSays(h, 'five one two three four five six seven');
-    await callerSays(h, 'five one two three four five six seven');
+    await callerSays(h, 'five three two one four five six seven');
+    await callerSays(h, 'five three two one four five six seven');
     expect(h.of('callback')).toEqual(calledBackOn(null));
     expect(lastAgentLine(h)).toBe(`${CALLBACK_NUMBER_LEFT_OUT} ${callbackConfirmed(null)}`);
+  });
+
+  it('does not call back on a whole number the numbering plan has not: asks again, and takes the right one', async () => {
+    const h = await offered();
+    await callerSays(h, 'yes');
+    await callerSays(h, 'five five five one two three four five six seven');
+    expect(lastAgentLine(h)).toMatch(
+      /^I don't think I heard that right: five five five, one two three, four five six seven\./,
+    );
+    expect(h.of('callback')).toEqual([]);
+    await callerSays(h, 'five five five three two one four five six seven');
+    expect(h.of('callback')).toEqual(calledBackOn('555-321-4567'));
   });
 
   it('asks for the whole number when the yes comes with part of one', async () => {
@@ -168,14 +180,14 @@ describe('the callback offer around the scripted dialog', () => {
     await callerSays(h, 'a large pepperoni pizza');
     await callerSays(h, 'my name is ana');
     await callerSays(h, 'twelve oak street');
-    await callerSays(h, 'five five five one two three four five six seven');
+    await callerSays(h, 'five five five three two one four five six seven');
     await callerSays(h, "that's all");
     expect(lastAgentLine(h)).toMatch(/^Let me read that back/);
     h.pipeline.handoffUnanswered();
     await h.untilListening();
     await callerSays(h, 'yes please');
     expect(h.of('callback')).toEqual([
-      { type: 'callback', roomId: expect.any(String), phone: '555-123-4567' },
+      { type: 'callback', roomId: expect.any(String), phone: '555-321-4567' },
     ]);
     await callerSays(h, 'can i add a coke');
     expect(h.of('end_call')).toEqual([]);

@@ -9,6 +9,30 @@ export function isWholePhoneNumber(digits: string): boolean {
   return digits.length === 10 || (digits.length === 11 && digits.startsWith('1'));
 }
 
+/**
+ * A whole phone number (isWholePhoneNumber) that the North American Numbering Plan allows: neither its area code nor
+ * its exchange (central office code) starts with 0 or 1. A whole number that breaks the plan ('021-805-5509') is a
+ * number misheard, not the caller's: it is treated like one heard in part, asked for again and never kept.
+ */
+export function isDialablePhoneNumber(digits: string): boolean {
+  return isWholePhoneNumber(digits) && fitsNumberingPlan(digits.slice(-10), 0);
+}
+
+/** Where the area code and the exchange start in the ten digits after the country code. */
+const PLAN_CODE_STARTS = [0, 3];
+
+/**
+ * Digits of a number heard so far, placed from position `at` of its ten digits after the country code (a group of a
+ * number said in groups), break no rule of the numbering plan: none of them starts an area code or an exchange
+ * with 0 or 1.
+ */
+export function fitsNumberingPlan(digits: string, at: number): boolean {
+  return PLAN_CODE_STARTS.every((start) => {
+    const digit = digits[start - at];
+    return digit === undefined || /[2-9]/.test(digit);
+  });
+}
+
 /** The digits of a phone number as written or stored ("415-555-0142" -> "4155550142"); "" for none. */
 export function phoneDigits(phone: string | null | undefined): string {
   return (phone ?? '').replace(/\D/g, '');

@@ -1,7 +1,7 @@
 import { CallEntity, CustomerEntity, OrderEntity, OrderItemEntity } from '../db/entities/index.ts';
 import type { EntityManager } from '../db/orm.ts';
+import { withDialablePhone } from './dialablePhone.ts';
 import type { ExtractionResult, ExtractionSource, TranscriptLine } from './schema.ts';
-import { withWholePhone } from './wholePhone.ts';
 
 /**
  * A call's agent, whether its stored data is PII-redacted, and its transcript (final segments in spoken order), as
@@ -50,8 +50,8 @@ export async function storeExtraction(
   extracted: ExtractionResult,
   source: ExtractionSource | 'human',
 ): Promise<number | null> {
-  // the last gate before the customers table: a number heard in part is never stored as the customer's
-  const result = withWholePhone(extracted);
+  // the last gate before the customers table: a number heard in part or misheard is never stored as the customer's
+  const result = withDialablePhone(extracted);
   await em.nativeDelete(OrderEntity, { call: callId });
   await em.nativeDelete(CustomerEntity, { call: callId });
   if (!hasContent(result)) return null;

@@ -2,7 +2,7 @@ import {
   type CallTracker,
   type Detail,
   type Expectation,
-  isWholePhoneNumber,
+  isDialablePhoneNumber,
   phoneDigits,
   type Understanding,
 } from '../nlu/index.ts';
@@ -100,7 +100,7 @@ export class CallStage {
    */
   slotKey(): string {
     // asked again digit by digit: another question, not the same one failing a third time
-    if (this.#stage === 'phone' && this.#phoneAsks >= 1 && !wholeOrNone(this.#tracker.customer.phone))
+    if (this.#stage === 'phone' && this.#phoneAsks >= 1 && !dialableOrNone(this.#tracker.customer.phone))
       return 'phone:digits';
     if (this.#stage !== 'order') return this.#stage;
     const missing = this.#tracker.order.lineMissingSize;
@@ -193,10 +193,11 @@ export class CallStage {
     const numbered = customer.address !== null && /^\d/.test(customer.address);
     const addressDone = customer.address && (numbered || this.#askedHouseNumber);
     if (this.#stage === 'address' && (addressDone || this.#addressLeft)) this.#stage = 'phone';
-    // A phone number heard short or with a digit too many is asked for once more, whole (see isWholePhoneNumber),
-    // then digit by digit, and left out when that is not whole either: a number known wrong or in part is no number
-    // for the driver, so it is never read back or kept. One the caller declines to finish goes the same way.
-    const partial = !wholeOrNone(customer.phone);
+    // A phone number heard short, with a digit too many or breaking the numbering plan is asked for once more, whole
+    // (see isDialablePhoneNumber), then digit by digit, and left out when that is not dialable either: a number known
+    // wrong or in part is no number for the driver, so it is never read back or kept. One the caller declines to
+    // finish goes the same way.
+    const partial = !dialableOrNone(customer.phone);
     if (this.#stage === 'phone' && partial && (this.#phoneAsks >= 2 || this.#phoneDeclined)) {
       this.#tracker.forget('phone');
       this.#phoneLeftOut = !this.#phoneDeclined;
@@ -209,7 +210,7 @@ export class CallStage {
   }
 }
 
-/** No number held, or a whole one (see isWholePhoneNumber). */
-function wholeOrNone(phone: string | null): boolean {
-  return phone === null || isWholePhoneNumber(phoneDigits(phone));
+/** No number held, or a dialable one (see isDialablePhoneNumber). */
+function dialableOrNone(phone: string | null): boolean {
+  return phone === null || isDialablePhoneNumber(phoneDigits(phone));
 }

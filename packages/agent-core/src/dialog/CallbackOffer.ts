@@ -1,7 +1,7 @@
 import {
   continuePhone,
   findPhone,
-  isWholePhoneNumber,
+  isDialablePhoneNumber,
   normWords,
   phoneDigits,
   yesNoAnswer,
@@ -20,7 +20,7 @@ export const CALLBACK_ASK_NUMBER = 'Sure. What number should we call you back on
 export const CALLBACK_ASK_NUMBER_AGAIN =
   "Sorry, I didn't catch the number. Could you say it again, digit by digit?";
 
-/** Said before the confirmation when the number asked for again was still not whole. */
+/** Said before the confirmation when the number asked for again was still not dialable. */
 export const CALLBACK_NUMBER_LEFT_OUT = "Sorry, I still couldn't get the whole number.";
 
 export function callbackConfirmed(phone: string | null): string {
@@ -39,9 +39,9 @@ type Stage = 'idle' | 'asked' | 'number' | 'number-again';
  * answers are left out of the history the wrapped dialog sees: one that catches up on turns it did not answer (the
  * scripted one after a takeover) would take a "yes" to the callback as a yes to its own last question.
  *
- * Only a whole number (isWholePhoneNumber) is called back: one heard in part is kept and read out, and the whole
- * number asked for; the next answer is its rest or the number again (continuePhone). Still not whole, the yes is
- * recorded without a number: a number short of its digits reaches nobody, or somebody else.
+ * Only a dialable number (isDialablePhoneNumber) is called back: one heard in part or misheard is kept and read out,
+ * and the whole number asked for; the next answer is its rest or the number again (continuePhone). Still not
+ * dialable, the yes is recorded without a number: a number short of its digits reaches nobody, or somebody else.
  */
 export class CallbackOffer implements DialogSession {
   readonly #inner: DialogSession;
@@ -93,7 +93,7 @@ export class CallbackOffer implements DialogSession {
     const words = normWords(input.userText);
     if (stage === 'number' || stage === 'number-again') {
       const phone = continuePhone(this.#heard, words) ?? findPhone(words)?.value ?? null;
-      if (phone && whole(phone)) return callback(phone);
+      if (phone && dialable(phone)) return callback(phone);
       if (!phone && yesNoAnswer(words) === 'no') return [{ type: 'text', text: CALLBACK_DECLINED }];
       if (stage === 'number-again') return callback(null, phone !== null || this.#heard !== null);
       return this.#askAgain(phone);
@@ -103,7 +103,7 @@ export class CallbackOffer implements DialogSession {
     if (answer === 'no') return [{ type: 'text', text: CALLBACK_DECLINED }];
     if (answer !== 'yes') return undefined;
     const phone = continuePhone(null, words) ?? phoneSaidBefore(input.history);
-    if (phone && whole(phone)) return callback(phone);
+    if (phone && dialable(phone)) return callback(phone);
     if (phone) return this.#askAgain(phone);
     this.#stage = 'number';
     return [{ type: 'text', text: CALLBACK_ASK_NUMBER }];
@@ -117,7 +117,7 @@ export class CallbackOffer implements DialogSession {
   }
 }
 
-const whole = (phone: string) => isWholePhoneNumber(phoneDigits(phone));
+const dialable = (phone: string) => isDialablePhoneNumber(phoneDigits(phone));
 
 /** The consent, on `phone`; `partHeard`: the number was heard only in part, and the caller told it is left out. */
 function callback(phone: string | null, partHeard = false): DialogChunk[] {
@@ -128,13 +128,13 @@ function callback(phone: string | null, partHeard = false): DialogChunk[] {
   ];
 }
 
-/** The latest whole phone number the caller gave in the call. */
+/** The latest dialable phone number the caller gave in the call. */
 function phoneSaidBefore(history: readonly ChatMessage[]): string | null {
   for (let i = history.length - 1; i >= 0; i--) {
     const message = history[i];
     if (message?.role !== 'user') continue;
     const phone = findPhone(normWords(message.content));
-    if (phone && whole(phone.value)) return phone.value;
+    if (phone && dialable(phone.value)) return phone.value;
   }
   return null;
 }

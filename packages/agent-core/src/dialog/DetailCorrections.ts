@@ -3,7 +3,7 @@ import {
   type CustomerDetails,
   type Detail,
   houseNumberOf,
-  isWholePhoneNumber,
+  isDialablePhoneNumber,
   phoneDigits,
   type Understanding,
 } from '../nlu/index.ts';
@@ -61,10 +61,10 @@ export class DetailCorrections {
       this.#call.reopen('phone');
       return { say: ['Sorry about that.'], question: REPAIR_QUESTIONS.phone };
     }
-    // a number corrected to one no number is (a digit lost or heard twice) is asked for again, what was heard read
+    // a number corrected to one no number is (a digit lost or heard twice, or breaking the numbering plan) is asked for again, what was heard read
     // out in its groups, rather than read back with the order as if it were the caller's: afresh the first time,
     // then on from the phone question's tries, which leave it out when they run out
-    if (changed.includes('phone') && !isWholePhoneNumber(phoneDigits(now.phone))) {
+    if (changed.includes('phone') && !isDialablePhoneNumber(phoneDigits(now.phone))) {
       if (this.#countAsked) this.#call.moveTo('phone');
       else this.#call.reopen('phone');
       this.#countAsked = true;

@@ -30,7 +30,8 @@ export function systemPrompt(
     'You are speaking on a phone call: reply in one or two short spoken sentences, no lists or markdown, numbers and ' +
       'prices in words. When the caller orders something, repeat the item back.',
     'A phone number has ten digits with its area code: if you heard fewer, say the digits you have and ask for the ' +
-      "whole number; never confirm or read back a shorter one as the caller's number.",
+      "whole number; never confirm or read back a shorter one as the caller's number. An area code or the three " +
+      'digits after it starting with 0 or 1 mean the number was misheard: ask for it again.',
   );
   if (options.controlTools) {
     parts.push(

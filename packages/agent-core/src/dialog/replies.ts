@@ -4,6 +4,7 @@ import {
   type CustomerDetails,
   describeLines,
   houseNumberOf,
+  isDialablePhoneNumber,
   isWholePhoneNumber,
   numberToWords,
   type Order,
@@ -217,9 +218,14 @@ export function slotQuestion(
   }
 }
 
-/** A phone number heard in part or too long: what was heard, read out in its groups, and the whole number asked for. */
+/**
+ * A phone number heard in part, too long or breaking the numbering plan (isDialablePhoneNumber): what was heard, read
+ * out in its groups, and the whole number asked for.
+ */
 export function askWholePhone(phone: string): string {
   const digits = phoneDigits(phone).length;
+  if (isWholePhoneNumber(phoneDigits(phone)))
+    return `I don't think I heard that right: ${spokenPhoneNumber(phone)}. Could you say the phone number again, with the area code?`;
   return digits > 10
     ? `I heard ${numberToWords(digits)} digits, ${spokenPhoneNumber(phone)}. Could you say the phone number again, with the area code?`
     : `I only caught ${spokenPhoneNumber(phone)}. Could you say the whole phone number, with the area code?`;
@@ -265,7 +271,7 @@ export function readBack(
   const where = address ? `, delivered to ${address}` : '';
   return [
     `Let me read that back: ${describeLines(order.lines)}${forWhom}${where}.`,
-    ...(customer.phone && isWholePhoneNumber(phoneDigits(customer.phone))
+    ...(customer.phone && isDialablePhoneNumber(phoneDigits(customer.phone))
       ? [`The driver can reach you on ${spokenPhoneNumber(customer.phone)}.`]
       : []),
     `Your total is ${priceToWords(order.total(), currency)}.`,

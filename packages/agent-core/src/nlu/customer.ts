@@ -1,10 +1,15 @@
-import { isWholePhoneNumber, phoneDigits } from '@voiceroom/protocol';
+import {
+  fitsNumberingPlan,
+  isDialablePhoneNumber,
+  isWholePhoneNumber,
+  phoneDigits,
+} from '@voiceroom/protocol';
 import { isDigits, isNumberWord, parseDigitRun } from './numbers.ts';
 import { findSpelledName } from './spelling.ts';
 import { COMMON_WORDS, capitalize, findPhrase, type Token } from './text.ts';
 
 /** Defined beside the protocol's schema for a whole number, which the server checks callback numbers with. */
-export { isWholePhoneNumber, phoneDigits };
+export { fitsNumberingPlan, isDialablePhoneNumber, isWholePhoneNumber, phoneDigits };
 
 /** A piece of customer information and the word positions it came from (so the order parser skips them). */
 export interface Found<T> {

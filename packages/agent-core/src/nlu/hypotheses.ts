@@ -1,5 +1,5 @@
 import { houseNumberOf, roadName, streetName } from './address.ts';
-import { isWholePhoneNumber, phoneDigits } from './customer.ts';
+import { isDialablePhoneNumber, phoneDigits } from './customer.ts';
 import { singular } from './fuzzy.ts';
 import type { Hypothesis } from './Hypothesis.ts';
 import { isCommonStreetName } from './streetNames.ts';
@@ -30,14 +30,14 @@ export function answersExpectation(u: Understanding, expecting: Expectation): bo
 
 /**
  * How well an utterance answers what the agent asked for: 0 not at all, 1 it answers, 2 the answer is well formed
- * (a whole phone number: 10 digits, 11 with the country code, as the dialog takes one without asking again; an
- * address with its house number, a first and a last name said).
+ * (a dialable phone number, as the dialog takes one without asking again: 10 digits, 11 with the country code, and
+ * no area code or exchange starting with 0 or 1; an address with its house number, a first and a last name said).
  */
 export function answerQuality(u: Understanding, expecting: Expectation): 0 | 1 | 2 {
   if (!answersExpectation(u, expecting)) return 0;
   switch (expecting) {
     case 'phone': {
-      return isWholePhoneNumber(phoneDigits(u.phone)) ? 2 : 1;
+      return isDialablePhoneNumber(phoneDigits(u.phone)) ? 2 : 1;
     }
     case 'address':
       return /^\d/.test(u.address ?? '') ? 2 : 1;

@@ -12,7 +12,9 @@ export {
   findEmail,
   findName,
   findPhone,
+  fitsNumberingPlan,
   formatPhone,
+  isDialablePhoneNumber,
   isWholePhoneNumber,
   phoneDigits,
 } from './customer.ts';

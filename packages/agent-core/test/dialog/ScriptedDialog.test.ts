@@ -232,7 +232,7 @@ describe('ScriptedDialog', () => {
     await turn(s, 'a large pepperoni pizza', { history });
     await turn(s, 'my name is ana', { history });
     await turn(s, 'twelve oak street', { history });
-    await turn(s, 'five five five one two three four five six seven', { history });
+    await turn(s, 'five five five three two one four five six seven', { history });
     s.hearHuman?.('I added a garlic bread for you');
     history.push({ role: 'assistant', content: '[human agent] I added a garlic bread for you' });
     const { text } = await turn(s, "that's all", { history });

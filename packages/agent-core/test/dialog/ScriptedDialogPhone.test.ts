@@ -48,6 +48,35 @@ describe('ScriptedDialog phone number', () => {
     expect(s.tracker.customer.phone).toBeNull();
   });
 
+  it('asks again for a whole number the numbering plan has not (an area code starting with 0), saying what it heard', async () => {
+    const s = session();
+    const replies = await play(
+      s,
+      ...TO_PHONE,
+      'my number is oh two one eight oh five five five oh nine',
+      'two one two eight oh five five five oh nine',
+    );
+    expect(replies[4]).toBe(
+      "I don't think I heard that right: zero two one, eight zero five, five five zero nine. Could you say the phone number again, with the area code?",
+    );
+    expect(replies[5]).toContain(
+      'The driver can reach you on two one two, eight zero five, five five zero nine.',
+    );
+    expect(s.tracker.customer.phone).toBe('212-805-5509');
+  });
+
+  it('never reads back or keeps a number whose exchange starts with 1, heard so three times: it is left out', async () => {
+    const s = session();
+    const misheard = 'two one two one five five oh four five four';
+    const replies = await play(s, ...TO_PHONE, `my number is ${misheard}`, misheard, misheard);
+    expect(replies[5]).toBe('Please say the phone number one digit at a time, or say skip.');
+    expect(replies[6]).toMatch(
+      /^Sorry, I still couldn't get the whole phone number, so I've left it out\. Let me read/,
+    );
+    expect(replies[6]).not.toMatch(/reach you/);
+    expect(s.tracker.customer.phone).toBeNull();
+  });
+
   it('takes a number with the country code 1 as whole', async () => {
     const s = session();
     const replies = await play(s, ...TO_PHONE, 'one two one two five five five four four four seven');

@@ -90,7 +90,7 @@ describe('the scripted dialog uses the recogniser', () => {
     const s = await askedForName();
     const check = await turn(
       s,
-      'my name is margaret the address is twelve oak street my phone number is five five five one two three four five six seven',
+      'my name is margaret the address is twelve oak street my phone number is five five five three two one four five six seven',
       { confidence: 0.02 },
     );
     expect(check.text).toBe('Did you say Margaret?');

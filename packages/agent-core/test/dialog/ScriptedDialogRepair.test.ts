@@ -17,7 +17,7 @@ const PREFIXES: Record<string, string[]> = {
   name: ['a large pepperoni pizza', "that's all"],
   address: ['a large pepperoni pizza', "that's all", 'my name is maria'],
   phone: ['a large pepperoni pizza', "that's all", 'my name is maria', '12 oak street'],
-  confirm: ['a large pepperoni pizza', "that's all", 'my name is maria', '12 oak street', '555 123 4567'],
+  confirm: ['a large pepperoni pizza', "that's all", 'my name is maria', '12 oak street', '555 321 4567'],
 };
 
 const UNHELPFUL = [
@@ -284,11 +284,11 @@ describe('ScriptedDialog corrections', () => {
       s,
       'a large pepperoni pizza',
       "that's all",
-      'maria, 555 123 4567',
+      'maria, 555 321 4567',
       '12 oak street',
     );
     expect(given[3]).toMatch(/^Let me read that back/);
-    expect(s.tracker.customer.phone).toBe('555-123-4567');
+    expect(s.tracker.customer.phone).toBe('555-321-4567');
   });
 
   const toShortPhone = [
@@ -355,7 +355,7 @@ describe('ScriptedDialog read-back', () => {
     "that's all",
     'maria',
     '12 oak street',
-    '5551234567',
+    '5553214567',
   ];
 
   it('a read-back interrupted by the caller takes the correction and is read again', async () => {

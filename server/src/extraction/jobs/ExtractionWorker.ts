@@ -5,13 +5,13 @@ import { IsolationLevel } from '@mikro-orm/core';
 import type { AgentConfig } from '@voiceroom/protocol';
 import type { MikroORM } from '../../db/orm.ts';
 import { createLogger, type Logger } from '../../log.ts';
+import { withDialablePhone } from '../dialablePhone.ts';
 import { ExtractionError } from '../errors.ts';
 import type { ExtractorProvider } from '../factory.ts';
 import { checkAgainstMenu } from '../menuCheck.ts';
 import { redactExtractionResult } from '../redactResult.ts';
 import type { ExtractionResult, Extractor } from '../schema.ts';
 import { loadCallTranscript, storeExtraction } from '../store.ts';
-import { withWholePhone } from '../wholePhone.ts';
 import type { ClaimedJob, ExtractionJobQueue } from './ExtractionJobQueue.ts';
 
 export interface ExtractionWorkerEvents {
@@ -155,8 +155,8 @@ export class ExtractionWorker extends EventEmitter<ExtractionWorkerEvents> {
       const extracted = empty ? EMPTY_RESULT : await extractor.extract(transcript, controller.signal);
       controller.signal.throwIfAborted();
       // Model output is checked against the agent's menu; the rules extractor prices from the menu already. A phone
-      // number heard in part is no customer's number, whoever extracted it.
-      const checked = withWholePhone(
+      // number heard in part or misheard is no customer's number, whoever extracted it.
+      const checked = withDialablePhone(
         agent && extractor.source !== 'rules' ? checkAgainstMenu(extracted, agent.menu) : extracted,
       );
       // The extractor read the caller's words; what is stored follows the call's redaction setting.

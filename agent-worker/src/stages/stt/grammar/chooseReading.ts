@@ -1,5 +1,10 @@
-import { isNumberPart, spokenWords } from '@voiceroom/agent-core/nlu';
-import { digitsSaid } from './heldDigits.ts';
+import {
+  fitsNumberingPlan,
+  isDialablePhoneNumber,
+  isNumberPart,
+  spokenWords,
+} from '@voiceroom/agent-core/nlu';
+import { digitsOf, digitsSaid } from './heldDigits.ts';
 
 /** What one decoder made of an utterance. */
 export interface Reading {
@@ -82,7 +87,9 @@ const WHOLE_NUMBER_COUNTS = [10, 11];
  * The phone grammar's hypothesis of an utterance read in the context of the digits held before it: the best of its
  * hypotheses (`reading.text`, then its alternatives) that is a whole number or the number's next group
  * (NEXT_GROUP), a group after held digits with no lead-in before its digits (the caller is in the middle of the
- * number); the best one when none is.
+ * number); the best one when none is. Of those, the best that the numbering plan allows where it sits (inPlan)
+ * comes first: the decoder's n-best differ by a digit or two, and an area code or exchange heard starting with 0 or
+ * 1 is a digit misheard, so a hypothesis close behind that reads it 2-9 is the likelier one.
  */
 export function readInContext(reading: Reading, held: number): Reading {
   const fits = (text: string) => {
@@ -92,6 +99,20 @@ export function readInContext(reading: Reading, held: number): Reading {
     if (said === 0 || !(next ? next.includes(said) : held + said <= MOST_DIGITS)) return false;
     return held === 0 || digitsSaid(spokenWords(text)[0] ?? '') > 0;
   };
-  const text = [reading.text, ...reading.alternatives].find(fits) ?? reading.text;
+  const hypotheses = [reading.text, ...reading.alternatives];
+  const text = hypotheses.find((h) => fits(h) && inPlan(h, held)) ?? hypotheses.find(fits) ?? reading.text;
   return { ...reading, text, alternatives: [] };
+}
+
+/**
+ * The digits of a hypothesis break no rule of the numbering plan where they sit in the number: a whole number is
+ * dialable (isDialablePhoneNumber); a group's first digits are not an area code or exchange starting with 0 or 1
+ * (fitsNumberingPlan). A group no grouping places (NEXT_GROUP) is not judged.
+ */
+function inPlan(text: string, held: number): boolean {
+  const digits = digitsOf(text);
+  if (WHOLE_NUMBER_COUNTS.includes(digits.length)) return isDialablePhoneNumber(digits);
+  // seven digits first are a local number: the exchange and the last four
+  const at = held === 0 && digits.length === 7 ? 3 : held;
+  return !NEXT_GROUP.has(held) || fitsNumberingPlan(digits, at);
 }

@@ -1,34 +1,40 @@
 import { spokenWords } from '@voiceroom/agent-core/nlu';
 import type { SttExpectation } from '@voiceroom/agent-core/stages';
 
-const DIGIT_WORDS = new Set([
-  'oh',
-  'zero',
-  'one',
-  'two',
-  'three',
-  'four',
-  'five',
-  'six',
-  'seven',
-  'eight',
-  'nine',
+const DIGIT_WORDS: ReadonlyMap<string, string> = new Map([
+  ['oh', '0'],
+  ['zero', '0'],
+  ['one', '1'],
+  ['two', '2'],
+  ['three', '3'],
+  ['four', '4'],
+  ['five', '5'],
+  ['six', '6'],
+  ['seven', '7'],
+  ['eight', '8'],
+  ['nine', '9'],
 ]);
 /** A whole phone number: what comes after it is a number said again, not the rest of this one. */
 const WHOLE_NUMBER = 10;
 
-/** How many digits `text` says digit by digit ("double five" two, "triple oh" three); other words none. */
-export function digitsSaid(text: string): number {
-  let count = 0;
+/** The digits `text` says digit by digit ("double five" 55, "triple oh" 000); other words none. */
+export function digitsOf(text: string): string {
+  let digits = '';
   let repeat = 1;
   for (const word of spokenWords(text)) {
+    const digit = DIGIT_WORDS.get(word);
     if (word === 'double' || word === 'triple') repeat = word === 'double' ? 2 : 3;
-    else if (DIGIT_WORDS.has(word)) {
-      count += repeat;
+    else if (digit !== undefined) {
+      digits += digit.repeat(repeat);
       repeat = 1;
     } else repeat = 1;
   }
-  return count;
+  return digits;
+}
+
+/** How many digits `text` says digit by digit (digitsOf). */
+export function digitsSaid(text: string): number {
+  return digitsOf(text).length;
 }
 
 /**

@@ -100,10 +100,10 @@ describe('ConsoleClient', () => {
     await joinRoom(customer);
     await expect.poll(() => worker.sessions.some((s) => s.roomId === call.roomId)).toBe(true);
     const me = agent.me;
-    worker.callback(call.roomId, '555-0100-22');
+    worker.callback(call.roomId, '555-321-4567');
     await expect
       .poll(() => callbacks)
-      .toMatchObject([{ callId: call.callId, customerName: 'Lou', phone: '555-0100-22', consent: true }]);
+      .toMatchObject([{ callId: call.callId, customerName: 'Lou', phone: '555-321-4567', consent: true }]);
     expect(agent.me).toEqual(me);
   });
 

@@ -9,7 +9,7 @@ import {
   TurnMetricsEventSchema,
 } from './callEvents.ts';
 import { RoomRoleSchema } from './grants.ts';
-import { WholePhoneNumberSchema } from './phone.ts';
+import { DialablePhoneNumberSchema } from './phone.ts';
 import { AudienceSchema } from './signaling.ts';
 
 /**
@@ -190,7 +190,7 @@ export const SessionCallEventSchema = z.discriminatedUnion('type', [
   StageFailedEventSchema.extend({ type: z.literal('stage.failed') }),
   z.object({ type: z.literal('handoff'), roomId: id, reason: z.string().min(1).max(500) }),
   /** The caller agreed to be called back (nobody took the handoff); `phone` when they gave a whole one. */
-  z.object({ type: z.literal('callback'), roomId: id, phone: WholePhoneNumberSchema.nullable() }),
+  z.object({ type: z.literal('callback'), roomId: id, phone: DialablePhoneNumberSchema.nullable() }),
   z.object({ type: z.literal('end_call'), roomId: id }),
 ]);
 export type SessionCallEvent = z.infer<typeof SessionCallEventSchema>;

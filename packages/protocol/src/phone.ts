@@ -39,12 +39,13 @@ export function phoneDigits(phone: string | null | undefined): string {
 }
 
 /**
- * A phone number kept as the caller's (a callback's, a customer's): whole (isWholePhoneNumber), however it is
- * written. A number heard in part never is: calling it back reaches nobody, or somebody else.
+ * A phone number kept as the caller's (a callback's, a customer's): dialable (isDialablePhoneNumber), however it is
+ * written. A number heard in part or misheard never is: calling it back reaches nobody, or somebody else.
  */
-export const WholePhoneNumberSchema = z
+export const DialablePhoneNumberSchema = z
   .string()
   .max(32)
-  .refine((phone) => isWholePhoneNumber(phoneDigits(phone)), {
-    message: 'a whole phone number: 10 digits, or 11 with the leading 1',
+  .refine((phone) => isDialablePhoneNumber(phoneDigits(phone)), {
+    message:
+      'a dialable phone number: 10 digits (11 with the leading 1), its area code and exchange each starting with 2-9',
   });

@@ -1,4 +1,4 @@
-import { WholePhoneNumberSchema } from '@voiceroom/protocol';
+import { DialablePhoneNumberSchema } from '@voiceroom/protocol';
 import { z } from 'zod';
 
 /** What post-call extraction produces, whatever the source (deepseek, local LLM, rules). */
@@ -34,7 +34,7 @@ export type ExtractionResult = z.infer<typeof ExtractionResultSchema>;
 
 /** A reviewer's correction: an extraction result whose customer phone, when given, is a whole number. */
 export const CorrectedResultSchema = ExtractionResultSchema.extend({
-  customer: ExtractionResultSchema.shape.customer.extend({ phone: WholePhoneNumberSchema.nullable() }),
+  customer: ExtractionResultSchema.shape.customer.extend({ phone: DialablePhoneNumberSchema.nullable() }),
 });
 export type ExtractionSource = 'deepseek' | 'local' | 'rules';
 

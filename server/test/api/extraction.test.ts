@@ -149,7 +149,7 @@ describe('extraction review API', () => {
     expect((await auditActions(jobs.failedToo)).map((a) => a.action)).toEqual(['extraction.retry']);
   });
 
-  it('refuses a correction whose phone number is heard in part, and takes a whole one', async () => {
+  it('refuses a correction whose phone number is heard in part or cannot be dialled, and takes a dialable one', async () => {
     const withPhone = (phone: string) => ({
       result: { ...PIZZA_RESULT, customer: { ...PIZZA_RESULT.customer, phone } },
     });
@@ -160,10 +160,18 @@ describe('extraction review API', () => {
     );
     expect(partial.status).toBe(400);
     expect(await errorCode(partial)).toBe('validation_failed');
+    // ten digits, but no North American number has an exchange starting with 1: a number misheard
+    const undialable = await post(
+      `/api/extraction/jobs/${jobs.succeeded}/correct`,
+      'admin',
+      withPhone('555-123-4567'),
+    );
+    expect(undialable.status).toBe(400);
+    expect(await errorCode(undialable)).toBe('validation_failed');
     const whole = await post(
       `/api/extraction/jobs/${jobs.succeeded}/correct`,
       'admin',
-      withPhone('1-555-123-4567'),
+      withPhone('1-555-321-4567'),
     );
     expect(whole.status).toBe(200);
   });

@@ -47,14 +47,14 @@ describe('callback requests (the caller agreed to be called back)', () => {
   it('stores the consent with the number and time, pushes it to consoles, lists it and shows it in the call record', async () => {
     const call = await liveCall('Carla');
     const before = Date.now();
-    worker.callback(call.roomId, '555-123-4567');
+    worker.callback(call.roomId, '555-321-4567');
     await expect.poll(() => agentConsole.of('callback.requested').length).toBe(1);
     const pushed = agentConsole.of('callback.requested')[0]?.data.callback as CallbackRequest;
     expect(pushed).toMatchObject({
       callId: call.callId,
       roomId: call.roomId,
       customerName: 'Carla',
-      phone: '555-123-4567',
+      phone: '555-321-4567',
       consent: true,
       status: 'open',
     });
@@ -66,7 +66,7 @@ describe('callback requests (the caller agreed to be called back)', () => {
       'select consent, phone from callback_requests where id = ?',
       [pushed.callbackId],
     );
-    expect(row).toEqual({ consent: 1, phone: '555-123-4567' });
+    expect(row).toEqual({ consent: 1, phone: '555-321-4567' });
 
     const list = await getJson<{ items: CallbackRequest[]; total: number }>(
       '/api/callbacks?status=open',

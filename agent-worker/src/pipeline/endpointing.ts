@@ -82,8 +82,10 @@ const CONTINUATIONS = new Set([
 const BEFORE_AN_ITEM = new Set(
   'small medium large regular extra big little family personal jumbo diet'.split(' '),
 );
-/** Words before such a modifier that make it a description of what follows, not an answer ("large", "the large"). */
-const COUNTS_AND_ARTICLES = new Set(['a', 'an', 'one', 'two', 'three', 'four', 'five', 'another', 'some']);
+/** Articles that, like a count, make such a modifier a description of what follows ("a large", not "the large"). */
+const ARTICLES = new Set(['a', 'an', 'another', 'some']);
+/** Words before "a large" that make it a new size for a line already ordered ("make it a large"). */
+const RESIZED_AFTER = new Set(['it', 'that', 'them', 'to', 'into']);
 /** Verbs whose object is still to come after "to" ("i would like to order", "i want to add"). */
 const VERBS_BEFORE_AN_OBJECT = new Set(['order', 'get', 'have', 'add', 'try', 'change', 'make', 'place']);
 
@@ -163,9 +165,9 @@ export function completeness(text: string, expecting?: SttExpectation): Complete
   // "a large" is the answer.
   if (previous === 'to' && VERBS_BEFORE_AN_OBJECT.has(last)) return 'incomplete';
   // A new size for a line already ordered ("make it a large", "change that to a medium") is complete.
-  const resized = ['it', 'that', 'them', 'to', 'into'].includes(words.at(-3) ?? '');
-  if (expecting !== 'size' && !resized && BEFORE_AN_ITEM.has(last) && COUNTS_AND_ARTICLES.has(previous))
-    return 'incomplete';
+  const resized = RESIZED_AFTER.has(words.at(-3) ?? '');
+  const counted = ARTICLES.has(previous) || isNumberPart(previous);
+  if (expecting !== 'size' && !resized && BEFORE_AN_ITEM.has(last) && counted) return 'incomplete';
   // "five five five one", "one twenty", "my address is twelve": a phone or house number still being said.
   if (isNumberPart(last) && (isNumberPart(previous) || BEFORE_A_NUMBER.has(previous))) return 'incomplete';
   if (expecting !== undefined && expecting !== 'yesno' && words.every((w) => LEAD_INS.has(w)))

@@ -366,7 +366,7 @@ export class ScriptedDialogSession implements DialogSession {
     this.#readBacks.readsBack();
     this.#checks.readBack();
     const { order, customer } = this.#tracker;
-    const houseByDigit = this.#unsure.readsHouseByDigit;
+    const houseByDigit = this.#unsure.readsHouseByDigit || this.#corrections.readsHouseByDigit;
     return [
       ...this.#call.takePhoneLeftOut(),
       ...readBack(order, customer, this.#config.menu.currency, { houseByDigit }),

@@ -195,6 +195,31 @@ export function houseNumberDoubted(address: string, hypotheses: readonly Hypothe
   });
 }
 
+/**
+ * The recogniser's confidence in an address answer below which its house number is unsure even where the best
+ * hypotheses agree on it. A misheard number is usually misheard the same way in every hypothesis (and in every repeat:
+ * "six hundred" heard as "eight hundred" three times), so agreement alone caught 3 of 6 numbers heard wrong on the
+ * right street (bench:dialog seed 1, 26 address answers), reading 4 of the 5 right ones by digit anyway. PocketSphinx's
+ * posterior for a whole address is near nothing (every one of the 26 at most 0.062, right or wrong): below 0.1 every
+ * one of them is read by digit, 6 of 6 wrong numbers, at no turn and no cost but a longer read-back; a recogniser
+ * whose confidence means something (sherpa-onnx, a grammar's own answer) reads a sure number as usual.
+ */
+export const HOUSE_NUMBER_SURE = 0.1;
+
+/**
+ * Whether the house number of `address` is unsure: the best hypotheses doubt it (houseNumberDoubted), or the
+ * recogniser's `confidence` in the answer is below `sure`.
+ */
+export function houseNumberUnsure(
+  address: string,
+  hypotheses: readonly Hypothesis[],
+  confidence: number | undefined,
+  sure = HOUSE_NUMBER_SURE,
+): boolean {
+  if (!houseNumberOf(address)) return false;
+  return (confidence !== undefined && confidence < sure) || houseNumberDoubted(address, hypotheses);
+}
+
 /** The value more than half of `all` give; the first one's where none has a majority. */
 function majority<T>(all: readonly T[], value: (item: T) => string): string {
   const counts = new Map<string, number>();

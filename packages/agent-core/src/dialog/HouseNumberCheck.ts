@@ -2,12 +2,12 @@ import { type CallTracker, type Hypothesis, houseNumberUnsure } from '../nlu/ind
 
 /**
  * The house number of an address the recogniser was unsure of (its best hypotheses give the same street with another
- * number, or its confidence in the answer was low: houseNumberUnsure), checked in the read-back the call makes anyway: read there digit by digit ("delivered to four six two two
- * Harbor Road"), which a caller hears apart far better than "four thousand six hundred twenty two" from "four
- * thousand eight hundred twenty two". The caller's yes confirms it with the rest; "no, the address is ..." corrects
- * it there. Asked as a question of its own ("Did you say four six two two Harbor Road?"), the check cost a turn, and
- * a no and the number asked again two more: calls near their end ran out of turns on it. A number the recogniser
- * agreed on is read back as usual.
+ * number, or its confidence in the answer was low: houseNumberUnsure), checked in the read-back the call makes
+ * anyway: read there digit by digit ("delivered to four six two two Harbor Road"), which a caller hears apart far
+ * better than "four thousand six hundred twenty two" from "four thousand eight hundred twenty two". The caller's yes
+ * confirms it with the rest; "no, the address is ..." corrects it there. Asked as a question of its own ("Did you
+ * say four six two two Harbor Road?"), the check cost a turn, and a no and the number asked again two more: calls
+ * near their end ran out of turns on it. A number the recogniser was sure of is read back as usual.
  */
 export class HouseNumberCheck {
   readonly #tracker: CallTracker;

@@ -21,7 +21,8 @@ export interface UnsureTurn {
  * The details a turn gave that the recogniser was unsure of: at the name slot a name heard with low confidence is
  * asked back before the call goes on (NameAnswers, as NameRepair has it); an address whose house number the
  * recogniser was unsure of (its best hypotheses disagree on it, or its confidence is low) is checked in the read-back,
- * its number read digit by digit, at no turn of its own (HouseNumberCheck). The answer to "Could you spell your name?", which a wrong name leads to, is taken as heard.
+ * its number read digit by digit, at no turn of its own (HouseNumberCheck). The answer to "Could you spell your
+ * name?", which a wrong name leads to, is taken as heard.
  */
 export class UnsureDetails {
   readonly #names: NameAnswers;

@@ -201,8 +201,8 @@ export function houseNumberDoubted(address: string, hypotheses: readonly Hypothe
  * "six hundred" heard as "eight hundred" three times), so agreement alone caught 3 of 6 numbers heard wrong on the
  * right street (bench:dialog seed 1, 26 address answers), reading 4 of the 5 right ones by digit anyway. PocketSphinx's
  * posterior for a whole address is near nothing (every one of the 26 at most 0.062, right or wrong): below 0.1 every
- * one of them is read by digit, 6 of 6 wrong numbers, at no turn and no cost but a longer read-back; a recogniser
- * whose confidence means something (sherpa-onnx, a grammar's own answer) reads a sure number as usual.
+ * one of them is read by digit, 6 of 6 wrong numbers, at no turn and no cost but a longer read-back; with a
+ * recogniser that can be sure of an address, a number it is sure of is read as usual.
  */
 export const HOUSE_NUMBER_SURE = 0.1;
 

@@ -18,8 +18,9 @@ const BARE_NUMBER_WEIGHT = 1;
  * A street address as callers say it: a house number, a street name, its kind, perhaps an apartment and the phone
  * number after it (callers volunteer it in the same breath), or the house number alone. The house number any way it
  * is said: in full ("four thousand six hundred and twenty two", "seventeen"), in pairs ("forty six twenty two",
- * "twenty nine oh three") or digit by digit. Street names: the common US ones the address model knows; a street name outside them is not
- * forced into the grammar, because chooseReading keeps the slot model's reading when its words are not the grammar's.
+ * "twenty nine oh three") or digit by digit. Street names: the common US ones the address model knows; a street name
+ * outside them is not forced into the grammar, because chooseReading keeps the slot model's reading when its words
+ * are not the grammar's.
  */
 export function addressGrammar(): FsgBuilder {
   const fsg = new FsgBuilder();

@@ -9,7 +9,7 @@ import {
 } from '../nlu/index.ts';
 import type { CallStage } from './CallStage.ts';
 import type { NameRepair } from './NameRepair.ts';
-import { HOUSE_NUMBER_BY_DIGIT, REPAIR_QUESTIONS } from './replies.ts';
+import { HOUSE_NUMBER_BY_DIGIT, OFFER_HUMAN, REPAIR_QUESTIONS } from './replies.ts';
 
 const DETAILS: readonly Detail[] = ['name', 'address', 'phone'];
 
@@ -18,6 +18,8 @@ export interface CorrectionReply {
   say: string[];
   /** Without it, the question of the detail the call went back to. */
   question?: string;
+  /** The question offers a person (a yes hands the call over). */
+  offerHuman?: boolean;
 }
 
 /**
@@ -37,8 +39,9 @@ export class DetailCorrections {
   readonly #corrected: Record<Detail, number> = { name: 0, address: 0, phone: 0 };
   /** A correction's number of the wrong count was asked for afresh (once a call). */
   #countAsked = false;
-  /** The house number was asked for digit by digit (once a call). */
+  /** The house number was asked for digit by digit (once a call), then a person offered for the address. */
   #houseAsked = false;
+  #personOffered = false;
 
   constructor(tracker: CallTracker, call: CallStage, names: NameRepair) {
     this.#tracker = tracker;
@@ -69,6 +72,10 @@ export class DetailCorrections {
     // a whole address heard again wrong (a number said alone is read back: it was just said the plainest way)
     const misheardAgain = this.#corrected.address === 2 || again.includes('address');
     const whole = u.address !== undefined && !numberLost;
+    if (corrected.includes('address') && whole && this.#houseAsked && !this.#personOffered) {
+      this.#personOffered = true;
+      return { say: ['Sorry about that.'], question: OFFER_HUMAN, offerHuman: true };
+    }
     if (corrected.includes('address') && misheardAgain && whole && !this.#houseAsked) {
       this.#houseAsked = true;
       this.#tracker.forgetHouseNumber();

@@ -225,6 +225,7 @@ export class ScriptedDialogSession implements DialogSession {
     const correction = corrected ? this.#corrections.heard(u, customerBefore) : undefined;
     if (correction) {
       this.#repairs.reset();
+      this.#offeredHuman = correction.offerHuman === true;
       return { sentences: [...correction.say, correction.question ?? this.#prompt(true)] };
     }
     const order = this.#tracker.order;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HOUSE_NUMBER_BY_DIGIT } from '../../src/dialog/replies.ts';
+import { HOUSE_NUMBER_BY_DIGIT, OFFER_HUMAN } from '../../src/dialog/replies.ts';
 import type { ScriptedDialogSession } from '../../src/dialog/ScriptedDialogSession.ts';
 import { expectationFromAgent } from '../../src/nlu/index.ts';
 import { turn } from './collect.ts';
@@ -105,13 +105,25 @@ describe('an address correction misheard again asks for the house number alone, 
     expect((await turn(s, 'yes')).text).toMatch(/^Great, your order is placed\./);
   });
 
-  it('asks it once a call: a later correction is read back as heard, and an answer not understood is asked in other words', async () => {
+  it('asks it once a call; an answer not understood is asked in other words, a further correction offers a person', async () => {
     const s = await readBackMisheard();
     await turn(s, 'no the address is twenty seven seventy eight mill drive');
     const unclear = await turn(s, 'the blue door');
     expect(unclear.text).not.toContain(HOUSE_NUMBER_BY_DIGIT);
     await turn(s, 'two seven one seven');
-    const again = await turn(s, 'no the address is twenty seven seventy eight mill drive');
-    expect(again.text).not.toContain(HOUSE_NUMBER_BY_DIGIT);
+    const WRONG_AGAIN = 'no the address is three one one seven mill drive';
+    expect((await turn(s, WRONG_AGAIN)).text).toBe(`Sorry about that. ${OFFER_HUMAN}`);
+    const declined = await turn(s, "no thanks let's keep going");
+    expect(declined.text).toMatch(/^Okay, let's keep going\. Let me read that back: .* Mill Drive\./);
+    const again = await turn(s, 'no the address is two seven one seven mill drive');
+    expect(again.text).toMatch(/^Let me read that back: .* delivered to two seven one seven Mill Drive\./);
+  });
+
+  it('hands the call to a person when the caller takes the offer', async () => {
+    const s = await readBackMisheard();
+    await play(s, 'no the address is twenty seven seventy eight mill drive', 'two seven one seven');
+    await turn(s, 'no the address is three one one seven mill drive');
+    const yes = await turn(s, 'yes please');
+    expect(yes.chunks.some((c) => c.type === 'handoff')).toBe(true);
   });
 });

@@ -205,7 +205,8 @@ export class ScriptedCaller {
             .map(() => 500),
         };
       case 'address':
-        return this.#address(`it's ${c.address}`);
+        // asked for the house number one digit at a time, a caller says it so, then the street
+        return this.#address(`it's ${/\bdigit\b/i.test(reply) ? houseByDigit(c.address) : c.address}`);
       case 'phone':
         this.#gave.phone = true;
         return plain(`my number is ${spokenPhone(c.phone)}`);
@@ -273,6 +274,11 @@ function normal(text: string): string {
         .map((w) => DIGIT_WORDS.indexOf(w))
         .join(''),
     );
+}
+
+/** "2717 Monroe Drive" said with its house number digit by digit: "two seven one seven Monroe Drive". */
+function houseByDigit(address: string): string {
+  return address.replace(/^\d+/, (house) => [...house].map((d) => DIGIT_WORDS[Number(d)]).join(' '));
 }
 
 function plain(text: string): Utterance {

@@ -1,14 +1,16 @@
 /**
- * How well the dialog's doubt about a house number (houseNumberDoubted: the n-best list agrees on the street, not on
- * the number) picks out the numbers heard wrong, on bench:slots' address answers: the address the dialog takes
- * (mostHeardAddress over the hypotheses), whether its number and street are right, and whether the dialog would check
- * the number digit by digit. A check of a right number costs the caller a yes; one of a wrong number lets the caller
- * correct it before the read-back.
+ * How well the dialog's doubt about a house number (houseNumberUnsure: the n-best list agrees on the street, not on
+ * the number, or the recogniser's confidence is low) picks out the numbers heard wrong, on bench:slots' address
+ * answers: the address the dialog takes (mostHeardAddress over the hypotheses), whether its number and street are
+ * right, and whether the dialog would read the number back digit by digit. Reading a right number so costs nothing;
+ * a wrong one read so is one the caller hears apart and corrects. `sure`: the confidence threshold (the dialog's by
+ * default).
  */
 import {
+  HOUSE_NUMBER_SURE,
   Hypothesis,
-  houseNumberDoubted,
   houseNumberOf,
+  houseNumberUnsure,
   mostHeardAddress,
   type Nlu,
 } from '@voiceroom/agent-core/nlu';
@@ -19,6 +21,7 @@ export interface HeardAnswer {
   expected: string;
   heard: string;
   alternatives: readonly string[];
+  confidence: number;
 }
 
 export interface DoubtCounts {
@@ -34,7 +37,11 @@ export interface DoubtCounts {
   street_wrong_checked: number;
 }
 
-export function houseNumberDoubt(nlu: Nlu, answers: readonly HeardAnswer[]): DoubtCounts {
+export function houseNumberDoubt(
+  nlu: Nlu,
+  answers: readonly HeardAnswer[],
+  sure = HOUSE_NUMBER_SURE,
+): DoubtCounts {
   const counts: DoubtCounts = {
     addresses: 0,
     right: 0,
@@ -51,7 +58,7 @@ export function houseNumberDoubt(nlu: Nlu, answers: readonly HeardAnswer[]): Dou
     ]);
     const taken = mostHeardAddress(hypotheses) ?? (hypotheses[0] as Hypothesis);
     const address = taken.understood('address').address?.toLowerCase().replace(/,.*$/, '') ?? '';
-    const checked = houseNumberDoubted(address, hypotheses);
+    const checked = houseNumberUnsure(address, hypotheses, answer.confidence, sure);
     counts.addresses++;
     const kind =
       address === answer.expected

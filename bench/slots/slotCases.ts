@@ -4,6 +4,8 @@
  * pipeline would have active after that question (agent-worker/src/pipeline/listeningFor.ts), and whether what the
  * recogniser heard parses, through the agent's NLU, to what the caller said.
  */
+
+import { HOUSE_NUMBER_BY_DIGIT } from '@voiceroom/agent-core/dialog';
 import {
   type Expectation,
   expectationFromAgent,
@@ -16,13 +18,17 @@ import { listeningFor } from '../../agent-worker/src/pipeline/listeningFor.ts';
 import type { Conversation, OrderLine, Utterance } from '../robustness/conversation.ts';
 import { ScriptedCaller } from '../robustness/ScriptedCaller.ts';
 
-/** The slots scored; 'spelled' is a name spelled letter by letter after the agent asks for it. */
-export type SlotKind = 'order' | 'size' | 'name' | 'address' | 'phone' | 'yesno' | 'spelled';
+/**
+ * The slots scored; 'spelled' is a name spelled letter by letter after the agent asks for it, 'house' the address
+ * again with its house number said digit by digit, as the agent asks for it after a misheard correction.
+ */
+export type SlotKind = 'order' | 'size' | 'name' | 'address' | 'house' | 'phone' | 'yesno' | 'spelled';
 export const SLOT_KINDS: readonly SlotKind[] = [
   'order',
   'size',
   'name',
   'address',
+  'house',
   'phone',
   'yesno',
   'spelled',
@@ -44,6 +50,7 @@ const QUESTIONS = {
   order: 'Hi, thanks for calling. What would you like to order?',
   name: 'Can I get a name for the order?',
   address: "What's the delivery address?",
+  house: HOUSE_NUMBER_BY_DIGIT,
   phone: 'And a phone number, in case the driver needs to reach you?',
   yesno: 'Shall I place the order?',
   spelled: 'Could you spell your name for me, letter by letter?',
@@ -72,7 +79,10 @@ function slotCase(slot: SlotKind, question: string, utterance: Utterance, expect
   return { slot, question, listenFor: listeningFor(question), expecting, utterance, expected };
 }
 
-/** The caller's answers in call order: the first order line(s), a size, name, address, phone, yes, spelled name. */
+/**
+ * The caller's answers in call order: the first order line(s), a size, name, address (then again, its house number
+ * digit by digit), phone, yes, spelled name.
+ */
 export function slotCases(conversation: Conversation): SlotCase[] {
   const caller = new ScriptedCaller(conversation);
   const answer = (question: string): Utterance => {
@@ -96,6 +106,7 @@ export function slotCases(conversation: Conversation): SlotCase[] {
   cases.push(
     slotCase('address', QUESTIONS.address, answer(QUESTIONS.address), conversation.address.toLowerCase()),
   );
+  cases.push(slotCase('house', QUESTIONS.house, answer(QUESTIONS.house), conversation.address.toLowerCase()));
   cases.push(slotCase('phone', QUESTIONS.phone, answer(QUESTIONS.phone), conversation.phone));
   cases.push(slotCase('yesno', QUESTIONS.yesno, answer(QUESTIONS.yesno), 'yes'));
   const [firstName] = conversation.name.split(' ');
@@ -138,6 +149,7 @@ export function parsedValue(nlu: Nlu, c: SlotCase, text: string): string {
     case 'spelled':
       return u.name?.toLowerCase().replace(/\s+/g, '') ?? '';
     case 'address':
+    case 'house':
       return (u.address ?? '').toLowerCase().replace(/,.*$/, '');
     case 'phone':
       return (u.phone ?? '').replace(/\D/g, '');

@@ -164,6 +164,22 @@ describe('structured answers heard with a grammar beside the slot model (pockets
     expect(rightWithGrammar).toBeGreaterThan(rightAlone);
   }, 180_000);
 
+  it('hears a house number said alone, digit by digit, as that number and no street made up after it', async () => {
+    const said = [
+      { text: 'two seven one seven', voice: 'flite', variant: 'slt' },
+      { text: "it's four six two two", voice: 'espeak-ng', variant: 'en-us' },
+    ] as const;
+    const audio = await Promise.all(
+      said.map(async (a) =>
+        concat(silence(200), await synthesizeSpeech(a.text, a.voice, a.variant), silence(300)),
+      ),
+    );
+    const finals = await recogniseAll(stt.createStream(), 'address', audio);
+    const heard = finals.map((f) => nlu.understand(f.text, 'address'));
+    expect(heard.map((u) => u.address)).toEqual([undefined, undefined]);
+    expect(heard.map((u) => u.houseNumber)).toEqual(['2717', '4622']);
+  }, 180_000);
+
   it('an answer off the script at the phone question comes through, without a forced phone number beside it', async () => {
     const said = ['no, remove the coke', 'actually, can I add a garlic bread', 'what time do you close'];
     const audio = await Promise.all(

@@ -145,6 +145,12 @@ describe('slot grammars', () => {
       expect(fsgAccepts(grammars.address, said), said).toBe(true);
   });
 
+  it('an address grammar takes the house number alone, as asked for it, with no phone number after it', () => {
+    for (const said of ["it's two seven one seven", 'twenty seven seventeen please', 'four thousand six'])
+      expect(fsgAccepts(grammars.address, said), said).toBe(true);
+    expect(fsgAccepts(grammars.address, 'two seven one seven my phone number is four one five')).toBe(false);
+  });
+
   it('an address grammar takes no other answer, and no number beyond the house number', () => {
     for (const said of [
       'no remove the coke',

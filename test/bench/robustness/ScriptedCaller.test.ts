@@ -1,4 +1,5 @@
 import { defaultAgent } from '@voiceroom/agent-core/agents';
+import { HOUSE_NUMBER_BY_DIGIT } from '@voiceroom/agent-core/dialog';
 import { describe, expect, it } from 'vitest';
 import { type Conversation, generateConversation } from '../../../bench/robustness/conversation.ts';
 import {
@@ -148,6 +149,15 @@ describe('the scripted caller when the agent checks or offers', () => {
     expect(said(caller, `Did you say ${digits(house)} ${street.join(' ')}?`)).toBe('yes');
     const other = String((Number(house) + 1) * 10);
     expect(said(caller, `Did you say ${digits(other)} ${street.join(' ')}?`)).toBe('no');
+  });
+
+  it('says its house number digit by digit, then the street, when asked for it so', () => {
+    const caller = new ScriptedCaller(c);
+    const [house = '', ...street] = c.address.split(' ');
+    const digits = [...house].map((d) => DIGIT_NAMES[Number(d)]).join(' ');
+    expect(said(caller, `Sorry about that. ${HOUSE_NUMBER_BY_DIGIT}`)).toMatch(
+      new RegExp(`^it's ${digits} ${street.join(' ')}`),
+    );
   });
 
   it('spells its name letter by letter when asked to, first and last name apart', () => {

@@ -9,6 +9,7 @@ const address = (expected: string, heard: string, ...alternatives: string[]) => 
   expected,
   heard,
   alternatives,
+  confidence: 0.9,
 });
 
 describe("bench:slots' house number check", () => {
@@ -21,7 +22,7 @@ describe("bench:slots' house number check", () => {
         "it's four thousand six hundred twenty two harbor road",
       ),
       address('4622 harbor road', "it's four thousand six hundred twenty two parker road"),
-      { slot: 'phone', expected: '6175551234', heard: 'six one seven', alternatives: [] },
+      { slot: 'phone', expected: '6175551234', heard: 'six one seven', alternatives: [], confidence: 0 },
     ]);
     expect(counts).toEqual({
       addresses: 3,
@@ -32,5 +33,14 @@ describe("bench:slots' house number check", () => {
       street_wrong: 1,
       street_wrong_checked: 0,
     });
+  });
+
+  it('checks a number the n-best agree on when the confidence is below the threshold', () => {
+    const unsure = {
+      ...address('4622 harbor road', "it's forty eight twenty two harbor road"),
+      confidence: 0.05,
+    };
+    expect(houseNumberDoubt(nlu, [unsure], 0.1).number_wrong_checked).toBe(1);
+    expect(houseNumberDoubt(nlu, [unsure], 0.05).number_wrong_checked).toBe(0);
   });
 });

@@ -9,7 +9,7 @@ import {
 } from '../nlu/index.ts';
 import type { CallStage } from './CallStage.ts';
 import type { NameRepair } from './NameRepair.ts';
-import { REPAIR_QUESTIONS } from './replies.ts';
+import { HOUSE_NUMBER_BY_DIGIT, OFFER_HUMAN, REPAIR_QUESTIONS } from './replies.ts';
 
 const DETAILS: readonly Detail[] = ['name', 'address', 'phone'];
 
@@ -18,6 +18,8 @@ export interface CorrectionReply {
   say: string[];
   /** Without it, the question of the detail the call went back to. */
   question?: string;
+  /** The question offers a person (a yes hands the call over). */
+  offerHuman?: boolean;
 }
 
 /**
@@ -37,11 +39,19 @@ export class DetailCorrections {
   readonly #corrected: Record<Detail, number> = { name: 0, address: 0, phone: 0 };
   /** A correction's number of the wrong count was asked for afresh (once a call). */
   #countAsked = false;
+  /** The house number was asked for digit by digit (once a call), then a person offered for the address. */
+  #houseAsked = false;
+  #personOffered = false;
 
   constructor(tracker: CallTracker, call: CallStage, names: NameRepair) {
     this.#tracker = tracker;
     this.#call = call;
     this.#names = names;
+  }
+
+  /** Whether the read-back says the house number digit by digit: the caller was asked for it so. */
+  get readsHouseByDigit(): boolean {
+    return this.#houseAsked && houseNumberOf(this.#tracker.customer.address ?? '') !== undefined;
   }
 
   /** A turn answering the read-back (`before`: the details it was read with); undefined when read back as usual. */
@@ -57,6 +67,21 @@ export class DetailCorrections {
       this.#call.moveTo('name', false);
       return { say: ['Sorry about that.'], question: REPAIR_QUESTIONS.name };
     }
+    // "no, the address is ... harbor road", the street held heard without its number: the number is what is wrong
+    const numberLost = u.detail === 'address' && u.address !== undefined && !houseNumberOf(u.address);
+    // a whole address heard again wrong (a number said alone is read back: it was just said the plainest way)
+    const misheardAgain = this.#corrected.address === 2 || again.includes('address');
+    const whole = u.address !== undefined && !numberLost;
+    if (corrected.includes('address') && whole && this.#houseAsked && !this.#personOffered) {
+      this.#personOffered = true;
+      return { say: ['Sorry about that.'], question: OFFER_HUMAN, offerHuman: true };
+    }
+    if (corrected.includes('address') && misheardAgain && whole && !this.#houseAsked) {
+      this.#houseAsked = true;
+      this.#tracker.forgetHouseNumber();
+      this.#call.reopen('address');
+      return { say: ['Sorry about that.'], question: HOUSE_NUMBER_BY_DIGIT };
+    }
     if (corrected.includes('phone') && this.#corrected.phone === 2) {
       this.#call.reopen('phone');
       return { say: ['Sorry about that.'], question: REPAIR_QUESTIONS.phone };
@@ -71,10 +96,9 @@ export class DetailCorrections {
       return { say: this.#call.takePhoneLeftOut() };
     }
     const named = changed.length === 0 && u.ops.length === 0 ? u.detail : undefined;
-    // "no, the address is ... harbor road", the street held heard without its number: the number is what is wrong
-    const numberLost = named === 'address' && u.address !== undefined && !houseNumberOf(u.address);
-    if (!named || (u[named] !== undefined && !numberLost)) return undefined;
-    if (numberLost) this.#tracker.forgetHouseNumber();
+    const streetOnly = named === 'address' && numberLost;
+    if (!named || (u[named] !== undefined && !streetOnly)) return undefined;
+    if (streetOnly) this.#tracker.forgetHouseNumber();
     else this.#tracker.forget(named);
     this.#call.reopen(named);
     return { say: ['Sorry about that.'] };

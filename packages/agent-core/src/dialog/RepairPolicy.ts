@@ -2,7 +2,7 @@ import type { AgentConfig } from '@voiceroom/protocol';
 import type { Order, OrderLine, OrderOp, Understanding } from '../nlu/index.ts';
 import type { NameRepair } from './NameRepair.ts';
 import { guessSize, QuestionLadder } from './repair.ts';
-import { acknowledgeAdded, orderExample, REPAIR_QUESTIONS, sizeChoices } from './replies.ts';
+import { acknowledgeAdded, OFFER_HUMAN, orderExample, REPAIR_QUESTIONS, sizeChoices } from './replies.ts';
 import { type Pending, type Stage, sizesOf } from './scriptedFacts.ts';
 
 /**
@@ -24,7 +24,6 @@ export interface RepairMove {
   handoff?: string;
 }
 
-const OFFER_HUMAN = "I'm sorry this is taking a while. Would you like me to get a person to help you?";
 const DETAILS: ReadonlySet<Stage> = new Set(['address', 'phone', 'confirm']);
 
 /** Where the call is, as far as the repair policy needs to know. */

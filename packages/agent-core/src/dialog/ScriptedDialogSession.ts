@@ -225,6 +225,7 @@ export class ScriptedDialogSession implements DialogSession {
     const correction = corrected ? this.#corrections.heard(u, customerBefore) : undefined;
     if (correction) {
       this.#repairs.reset();
+      this.#offeredHuman = correction.offerHuman === true;
       return { sentences: [...correction.say, correction.question ?? this.#prompt(true)] };
     }
     const order = this.#tracker.order;
@@ -366,7 +367,7 @@ export class ScriptedDialogSession implements DialogSession {
     this.#readBacks.readsBack();
     this.#checks.readBack();
     const { order, customer } = this.#tracker;
-    const houseByDigit = this.#unsure.readsHouseByDigit;
+    const houseByDigit = this.#unsure.readsHouseByDigit || this.#corrections.readsHouseByDigit;
     return [
       ...this.#call.takePhoneLeftOut(),
       ...readBack(order, customer, this.#config.menu.currency, { houseByDigit }),

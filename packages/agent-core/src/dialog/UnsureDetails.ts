@@ -19,9 +19,10 @@ export interface UnsureTurn {
 
 /**
  * The details a turn gave that the recogniser was unsure of: at the name slot a name heard with low confidence is
- * asked back before the call goes on (NameAnswers, as NameRepair has it); an address whose house number the best
- * hypotheses disagree on is checked in the read-back, its number read digit by digit, at no turn of its own
- * (HouseNumberCheck). The answer to "Could you spell your name?", which a wrong name leads to, is taken as heard.
+ * asked back before the call goes on (NameAnswers, as NameRepair has it); an address whose house number the
+ * recogniser was unsure of (its best hypotheses disagree on it, or its confidence is low) is checked in the read-back,
+ * its number read digit by digit, at no turn of its own (HouseNumberCheck). The answer to "Could you spell your
+ * name?", which a wrong name leads to, is taken as heard.
  */
 export class UnsureDetails {
   readonly #names: NameAnswers;
@@ -36,7 +37,7 @@ export class UnsureDetails {
 
   /** The question to ask about what `turn` gave, and what the answer does; undefined when it is taken as heard. */
   check(turn: UnsureTurn): { question: string; pending: Pending } | undefined {
-    this.#houseNumbers.heard(turn.before.address, turn.hypotheses);
+    this.#houseNumbers.heard(turn.before.address, turn.hypotheses, turn.confidence);
     return turn.stage === 'name'
       ? this.#names.check(turn.before.name, turn.confidence, turn.hypotheses)
       : undefined;

@@ -245,6 +245,17 @@ export const REPAIR_QUESTIONS = {
   confirm: 'Just yes or no: is that all correct?',
 } as const;
 
+/** After a question failed twice and its other wording too: the offer of a person. */
+export const OFFER_HUMAN = "I'm sorry this is taking a while. Would you like me to get a person to help you?";
+
+/**
+ * After an address correction was misheard twice (or heard as the address it corrected): the house number alone, as
+ * a caller hears digits apart best, and the street after it in case that is what is wrong. One question, so that the
+ * agent's last sentence still asks for the address (see expectationFromAgent).
+ */
+export const HOUSE_NUMBER_BY_DIGIT =
+  'Could you say the house number one digit at a time, and then the street?';
+
 /** After nothing was ordered twice: how an order is said ("for example, a large pepperoni pizza"). */
 export function orderExample(menu: AgentConfig['menu']): string {
   const item = menu.items.find((i) => i.sizes) ?? menu.items[0];

@@ -195,6 +195,31 @@ export function houseNumberDoubted(address: string, hypotheses: readonly Hypothe
   });
 }
 
+/**
+ * The recogniser's confidence in an address answer below which its house number is unsure even where the best
+ * hypotheses agree on it. A misheard number is usually misheard the same way in every hypothesis (and in every repeat:
+ * "six hundred" heard as "eight hundred" three times), so agreement alone caught 4 of 12 numbers heard wrong on the
+ * right street in bench:dialog seeds 1-3 (61 address answers), while reading 7 of the 15 right ones by digit anyway.
+ * PocketSphinx's posterior for a whole address is near nothing, right or wrong (at most 0.078 in those 61): below 0.1
+ * all 12 wrong numbers are read by digit (and the 15 right ones), at no turn and no cost but a longer read-back; a
+ * number the recogniser is sure of (a clean answer said digit by digit reached 0.6 in bench:slots) is read as usual.
+ */
+export const HOUSE_NUMBER_SURE = 0.1;
+
+/**
+ * Whether the house number of `address` is unsure: the best hypotheses doubt it (houseNumberDoubted), or the
+ * recogniser's `confidence` in the answer is below `sure`.
+ */
+export function houseNumberUnsure(
+  address: string,
+  hypotheses: readonly Hypothesis[],
+  confidence: number | undefined,
+  sure = HOUSE_NUMBER_SURE,
+): boolean {
+  if (!houseNumberOf(address)) return false;
+  return (confidence !== undefined && confidence < sure) || houseNumberDoubted(address, hypotheses);
+}
+
 /** The value more than half of `all` give; the first one's where none has a majority. */
 function majority<T>(all: readonly T[], value: (item: T) => string): string {
   const counts = new Map<string, number>();

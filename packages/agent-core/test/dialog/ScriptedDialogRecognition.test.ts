@@ -97,7 +97,7 @@ describe('the scripted dialog uses the recogniser', () => {
     const yes = await turn(s, 'yes');
     expect(yes.chunks.some((c) => c.type === 'end_call')).toBe(false);
     expect(yes.text).toMatch(
-      /^Let me read that back: a large pepperoni pizza for Margaret, delivered to 12 Oak Street\./,
+      /^Let me read that back: a large pepperoni pizza for Margaret, delivered to one two Oak Street\./,
     );
     const placed = await turn(s, 'yes');
     expect(placed.text).toContain('your order is placed');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Hypothesis, houseNumberDoubted, Nlu } from '../../src/nlu/index.ts';
+import { Hypothesis, houseNumberDoubted, houseNumberUnsure, Nlu } from '../../src/nlu/index.ts';
 import { namedDetail } from '../../src/nlu/namedDetail.ts';
 import { pizzeria } from './pizzeria.ts';
 import { lines, orderAfter } from './trackerAfter.ts';
@@ -30,6 +30,22 @@ describe('houseNumberDoubted: the n-best list on the house number', () => {
     ['no house number held', 'Harbor Road', [SAID[4622], SAID[4822]], false],
   ] as const)('beside %s: %s doubted %s', (_, address, hypotheses, doubted) => {
     expect(houseNumberDoubted(address, Hypothesis.all(nlu, hypotheses))).toBe(doubted);
+  });
+});
+
+describe('houseNumberUnsure: the n-best list or the confidence', () => {
+  const agreed = Hypothesis.all(nlu, [SAID[4822], SAID[4822]]);
+  it('is unsure of a number the hypotheses agree on when the confidence is below the threshold', () => {
+    expect(houseNumberUnsure('4822 Harbor Road', agreed, 0.05, 0.1)).toBe(true);
+    expect(houseNumberUnsure('4822 Harbor Road', agreed, 0.2, 0.1)).toBe(false);
+    expect(houseNumberUnsure('4822 Harbor Road', agreed, undefined, 0.1)).toBe(false);
+  });
+
+  it('is unsure of a number the hypotheses doubt, however confident, and never of a street without one', () => {
+    expect(houseNumberUnsure('4822 Harbor Road', Hypothesis.all(nlu, [SAID[4822], SAID[4622]]), 0.9)).toBe(
+      true,
+    );
+    expect(houseNumberUnsure('Harbor Road', agreed, 0, 0.1)).toBe(false);
   });
 });
 

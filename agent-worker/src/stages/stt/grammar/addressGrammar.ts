@@ -11,13 +11,16 @@ const ADDRESS_CARRIERS = ["it's", 'it is', 'the address is', 'my address is', "t
 const DIRECTIONS = ['north', 'south', 'east', 'west'];
 const UNIT_WORDS = ['apartment', 'unit', 'suite'];
 const PHONE_INTROS = ['my phone number is', 'my number is', 'and my number is', 'the number is'];
+/** A house number said without a street, against a street said without a direction (8) or with one (1 each). */
+const BARE_NUMBER_WEIGHT = 1;
 
 /**
  * A street address as callers say it: a house number, a street name, its kind, perhaps an apartment and the phone
- * number after it (callers volunteer it in the same breath). The house number any way it is said: in full ("four
- * thousand six hundred and twenty two", "seventeen"), in pairs ("forty six twenty two", "twenty nine oh three") or
- * digit by digit. Street names: the common US ones the address model knows; a street name outside them is not
- * forced into the grammar, because chooseReading keeps the slot model's reading when its words are not the grammar's.
+ * number after it (callers volunteer it in the same breath), or the house number alone. The house number any way it
+ * is said: in full ("four thousand six hundred and twenty two", "seventeen"), in pairs ("forty six twenty two",
+ * "twenty nine oh three") or digit by digit. Street names: the common US ones the address model knows; a street name
+ * outside them is not forced into the grammar, because chooseReading keeps the slot model's reading when its words
+ * are not the grammar's.
  */
 export function addressGrammar(): FsgBuilder {
   const fsg = new FsgBuilder();
@@ -33,6 +36,10 @@ export function addressGrammar(): FsgBuilder {
   digits(fsg, digitByDigit, street, [2, 3, 4, 5]);
   const kind = fsg.state();
   const afterDirection = fsg.state();
+  const end = fsg.state();
+  // the house number alone, asked for it ("What's the house number on Oak Street?"): without this path the grammar
+  // forced a street after it, which the NLU took over the street held
+  fsg.arc(street, end, undefined, BARE_NUMBER_WEIGHT);
   fsg.arc(street, afterDirection, undefined, 8);
   for (const direction of DIRECTIONS) fsg.arc(street, afterDirection, direction);
   for (const name of new Set([...STREET_NAMES, ...COMMON_STREET_NAMES])) fsg.arc(afterDirection, kind, name);
@@ -46,7 +53,6 @@ export function addressGrammar(): FsgBuilder {
   const unitNumber = fsg.state();
   for (const word of UNIT_WORDS) fsg.arc(afterKind, unitNumber, word);
   belowHundred(fsg, unitNumber, afterUnit);
-  const end = fsg.state();
   fsg.arc(afterUnit, end, undefined, 2);
   const phone = fsg.state();
   for (const phrase of PHONE_INTROS) fsg.phrase(afterUnit, phone, phrase);

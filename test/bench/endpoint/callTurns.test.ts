@@ -48,6 +48,9 @@ describe('the end of turn of a caller line, offline', () => {
     // the VAD's 200 ms, the final's 90 ms after it and the 300 ms delay from the speech's end
     expect(turns.ends[0]?.afterSpeechMs).toBeGreaterThanOrEqual(300);
     expect(turns.ends[0]?.afterSpeechMs).toBeLessThan(400);
+    // where that time went: the VAD ended the speech with it, its final came the hangover and the decode later (on
+    // the next 20 ms frame)
+    expect(turns.ends[0]).toMatchObject({ vadEndAfterSpeechMs: 0, finalAfterSpeechMs: 300 });
   });
 
   it('judges the answer against what the agent asked for', async () => {

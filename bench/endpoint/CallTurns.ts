@@ -149,7 +149,7 @@ export class CallTurns {
           );
         take(machine.handle({ type: 'user_transcript', text: d.text, final: true, atMs: nowMs }), nowMs);
       }
-      this.#voiceEndMs = this.#vad.foregroundEndMs ?? this.#voiceEndMs;
+      this.#voiceEndMs = this.#vad.foregroundTrailEndMs ?? this.#voiceEndMs;
       const onset = speechFrom === undefined && this.#vad.onset === true;
       take(machine.handle({ type: 'tick', atMs: nowMs, speechOnset: onset, ...this.#foreground() }), nowMs);
     }
@@ -157,11 +157,12 @@ export class CallTurns {
   }
 
   /** In speech, where the VAD hears the caller's own voice in it, as the live path ticks the machine with it. */
-  #foreground(): { foregroundStartMs?: number; foregroundEndMs?: number } {
-    const { foregroundStartMs: startMs, foregroundEndMs: endMs } = this.#vad;
+  #foreground(): { foregroundStartMs?: number; foregroundEndMs?: number; foregroundTrailEndMs?: number } {
+    const { foregroundStartMs: startMs, foregroundEndMs: endMs, foregroundTrailEndMs: trailMs } = this.#vad;
     return {
       ...(startMs !== undefined ? { foregroundStartMs: startMs } : {}),
       ...(endMs !== undefined ? { foregroundEndMs: endMs } : {}),
+      ...(trailMs !== undefined ? { foregroundTrailEndMs: trailMs } : {}),
     };
   }
 

@@ -12,6 +12,8 @@ import { type Completeness, completeness } from '../../agent-worker/src/pipeline
 import { TurnStateMachine } from '../../agent-worker/src/pipeline/TurnStateMachine.ts';
 import type { TurnAction, TurnSettings } from '../../agent-worker/src/pipeline/turnEvents.ts';
 
+type CommitAction = Extract<TurnAction, { type: 'commit_user_turn' }>;
+
 const SAMPLES_PER_MS = 16;
 const FRAME_SAMPLES = 320;
 /** Silence after each line: past the longest wait, and a gap before the next line. */
@@ -31,6 +33,15 @@ export interface LineAudio {
 export interface TurnEnd {
   /** When the machine ended the turn, after the line's speech really ended (negative: in the middle of it). */
   afterSpeechMs: number;
+  /**
+   * Where the VAD put the end of the speech the turn ended on, and when that speech's final reached the machine,
+   * both after the line's speech really ended: the end of turn is the VAD's lag, then the final (its hangover and
+   * the decode), then the endpointing's wait beyond it.
+   */
+  vadEndAfterSpeechMs: number;
+  finalAfterSpeechMs: number;
+  /** Where the VAD heard the caller's own voice end, in speech a room's voices started (ForegroundOnset). */
+  voiceEndAfterSpeechMs?: number;
   text: string;
   judged: Completeness;
   /**
@@ -61,6 +72,8 @@ export class CallTurns {
   readonly #decodeMs: number;
   /** Samples fed so far: the caller's stream clock. */
   #samples = 0;
+  /** Where the VAD last heard the caller's own voice end over a room, in the latest speech (stream ms). */
+  #voiceEndMs: number | undefined;
 
   /** `settings`: the agent's turn-taking, as VoicePipeline gives them to its TurnTaker. */
   constructor(vad: VadStream, stt: SttStream, settings: TurnSettings, decodeMs: number) {
@@ -98,7 +111,7 @@ export class CallTurns {
     const ends: TurnEnd[] = [];
     const due: { atMs: number; text: string; partial?: string }[] = [];
     const take = (actions: readonly TurnAction[], atMs: number) => {
-      for (const a of actions) if (a.type === 'commit_user_turn') ends.push(this.#end(a.text, atMs, played));
+      for (const a of actions) if (a.type === 'commit_user_turn') ends.push(this.#end(a, atMs, played));
     };
     this.#stt.expect?.(expecting);
     take(machine.handle({ type: 'agent_asked', expecting, atMs: originMs }), originMs);
@@ -111,6 +124,7 @@ export class CallTurns {
       for (const e of this.#vad.push(frame)) {
         if (e.type === 'speech_start') {
           speechFrom = Math.max(e.atMs * SAMPLES_PER_MS - (frameStart - at), 0);
+          this.#voiceEndMs = undefined;
           take(machine.handle({ type: 'user_speech_start', atMs: e.atMs }), e.atMs);
         } else if (speechFrom !== undefined) {
           this.#stt.pushAudio(pcm.slice(speechFrom, at + frame.length));
@@ -135,10 +149,21 @@ export class CallTurns {
           );
         take(machine.handle({ type: 'user_transcript', text: d.text, final: true, atMs: nowMs }), nowMs);
       }
+      this.#voiceEndMs = this.#vad.foregroundTrailEndMs ?? this.#voiceEndMs;
       const onset = speechFrom === undefined && this.#vad.onset === true;
-      take(machine.handle({ type: 'tick', atMs: nowMs, speechOnset: onset }), nowMs);
+      take(machine.handle({ type: 'tick', atMs: nowMs, speechOnset: onset, ...this.#foreground() }), nowMs);
     }
     return { finals, ends };
+  }
+
+  /** In speech, where the VAD hears the caller's own voice in it, as the live path ticks the machine with it. */
+  #foreground(): { foregroundStartMs?: number; foregroundEndMs?: number; foregroundTrailEndMs?: number } {
+    const { foregroundStartMs: startMs, foregroundEndMs: endMs, foregroundTrailEndMs: trailMs } = this.#vad;
+    return {
+      ...(startMs !== undefined ? { foregroundStartMs: startMs } : {}),
+      ...(endMs !== undefined ? { foregroundEndMs: endMs } : {}),
+      ...(trailMs !== undefined ? { foregroundTrailEndMs: trailMs } : {}),
+    };
   }
 
   /** The recogniser's final for the utterance just ended, with its last partial. */
@@ -163,14 +188,21 @@ export class CallTurns {
     throw new Error('the recognition stream ended without a final');
   }
 
-  #end(text: string, atMs: number, line: PlayedLine): TurnEnd {
+  #end(commit: CommitAction, atMs: number, line: PlayedLine): TurnEnd {
+    const { text } = commit;
     const inLine = atMs - line.originMs;
     const pieces = line.audio.piecesMs;
-    const afterSpeechMs = Math.round(inLine - (pieces.at(-1)?.endMs ?? 0));
+    const spokenEndMs = line.originMs + (pieces.at(-1)?.endMs ?? 0);
+    const afterSpeechMs = Math.round(atMs - spokenEndMs);
     // the pause after the last piece said before the turn ended (-1: the turn ended inside the first piece)
     const pause = pieces.filter((p) => p.endMs <= inLine).length - 1;
     return {
       afterSpeechMs,
+      vadEndAfterSpeechMs: Math.round(commit.speechEndAtMs - spokenEndMs),
+      finalAfterSpeechMs: Math.round(commit.finalAtMs - spokenEndMs),
+      ...(this.#voiceEndMs !== undefined
+        ? { voiceEndAfterSpeechMs: Math.round(this.#voiceEndMs - spokenEndMs) }
+        : {}),
       text,
       judged: completeness(text, line.expecting),
       ...(afterSpeechMs < 0 ? { inPause: pause } : {}),

@@ -8,7 +8,7 @@
 import { findPhone, phoneDigits, tokenize } from '@voiceroom/agent-core/nlu';
 import type { SttExpectation } from '@voiceroom/agent-core/stages';
 import { percentile } from '../voiceScenario.ts';
-import type { LineTurns } from './CallTurns.ts';
+import type { LineTurns, TurnEnd } from './CallTurns.ts';
 
 export interface LineRecord extends LineTurns {
   call: number;
@@ -22,16 +22,36 @@ export interface LineRecord extends LineTurns {
 const cut = (l: LineRecord) => l.ends.some((e) => e.afterSpeechMs < 0);
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
+/** p50 and p95 of `values`, rounded (null when there are none). */
+function spread(values: number[]) {
+  const pct = (p: number) => (values.length === 0 ? null : Math.round(percentile(values, p)));
+  return { p50: pct(50), p95: pct(95) };
+}
+
+/**
+ * Where the end of turn of the lines not cut went: the VAD's end of speech after the real end (its lag), the final
+ * after the VAD's end (the VAD's hangover and the decode), and the endpointing's wait after the final.
+ */
+function stages(ends: readonly TurnEnd[]) {
+  return {
+    vad_lag_ms: spread(ends.map((e) => e.vadEndAfterSpeechMs)),
+    final_after_vad_ms: spread(ends.map((e) => e.finalAfterSpeechMs - e.vadEndAfterSpeechMs)),
+    wait_after_final_ms: spread(ends.map((e) => e.afterSpeechMs - e.finalAfterSpeechMs)),
+  };
+}
+
 function aggregate(lines: readonly LineRecord[]) {
   const whole = lines.filter((l) => !cut(l) && l.ends.length > 0);
-  const after = whole.map((l) => l.ends.at(-1)?.afterSpeechMs ?? 0);
-  const pct = (p: number) => (after.length === 0 ? null : Math.round(percentile(after, p)));
+  const ends = whole.map((l) => l.ends.at(-1) as TurnEnd);
+  const judged = (j: TurnEnd['judged']) => ends.filter((e) => e.judged === j).length;
   return {
     lines: lines.length,
     cut: lines.filter(cut).length,
     cut_rate: lines.length === 0 ? null : round(lines.filter(cut).length / lines.length),
-    end_after_speech_ms: { p50: pct(50), p95: pct(95), n: after.length },
-    waited_unfinished: whole.filter((l) => l.ends.at(-1)?.judged === 'incomplete').length,
+    end_after_speech_ms: { ...spread(ends.map((e) => e.afterSpeechMs)), n: ends.length },
+    end_stages: stages(ends),
+    waited_unfinished: judged('incomplete'),
+    judged_complete: judged('complete'),
   };
 }
 

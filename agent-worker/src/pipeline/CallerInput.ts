@@ -164,12 +164,13 @@ export class CallerInput extends FrameProcessor {
   }
 
   /** In speech, where the VAD hears the caller's own voice in it (VadStream.foregroundStartMs/EndMs), stream ms. */
-  #foreground(): { foregroundStartMs?: number; foregroundEndMs?: number } {
+  #foreground(): { foregroundStartMs?: number; foregroundEndMs?: number; foregroundTrailEndMs?: number } {
     if (!this.#inSpeech || this.#vadFailed) return {};
-    const { foregroundStartMs: startMs, foregroundEndMs: endMs } = this.#vad;
+    const { foregroundStartMs: startMs, foregroundEndMs: endMs, foregroundTrailEndMs: trailMs } = this.#vad;
     return {
       ...(startMs !== undefined ? { foregroundStartMs: startMs + this.#vadOriginMs } : {}),
       ...(endMs !== undefined ? { foregroundEndMs: endMs + this.#vadOriginMs } : {}),
+      ...(trailMs !== undefined ? { foregroundTrailEndMs: trailMs + this.#vadOriginMs } : {}),
     };
   }
 

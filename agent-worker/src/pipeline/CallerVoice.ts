@@ -1,11 +1,18 @@
+/** How long a caller's softer last sounds may go on after their voice last stood over the room's (waitFrom). */
+const VOICE_TAIL_MS = 150;
+/** The longest room's tail after the caller's voice that waitFrom counts the wait from the voice before. */
+const ROOM_TAIL_MAX_MS = 500;
+
 /**
- * Where the caller's own voice is in their current speech over the agent. Background voices may start the speech
+ * Where the caller's own voice is in their current speech (over the agent or not). Background voices may start the speech
  * before the caller's voice and hold it open after; the VAD tells where the caller's voice is in it (its foreground).
  * Until it does, the caller's voice is the whole speech.
  */
 export class CallerVoice {
   #startAtMs = 0;
   #endAtMs: number | undefined;
+  /** The same with the caller's softer last sounds over the room (VadStream.foregroundTrailEndMs). */
+  #trailEndAtMs: number | undefined;
   /** The VAD placed the caller's voice in the speech (a VAD without a foreground never does). */
   #placed = false;
 
@@ -17,6 +24,7 @@ export class CallerVoice {
   speechStarted(atMs: number): void {
     this.#startAtMs = atMs;
     this.#endAtMs = undefined;
+    this.#trailEndAtMs = undefined;
     this.#placed = false;
   }
 
@@ -26,12 +34,28 @@ export class CallerVoice {
   }
 
   /** The VAD's foreground as speech goes on; true when the caller's voice turned out to start later than thought. */
-  foreground(startMs: number | undefined, endMs: number | undefined): boolean {
+  foreground(startMs: number | undefined, endMs: number | undefined, trailEndMs = endMs): boolean {
     this.#endAtMs = endMs;
+    this.#trailEndAtMs = trailEndMs;
     this.#placed ||= startMs !== undefined;
     if (startMs === undefined || startMs <= this.#startAtMs) return false;
     this.#startAtMs = startMs;
     return true;
+  }
+
+  /**
+   * Where the wait for more of the caller's words counts from, for speech the VAD ended at `speechEndMs`: VOICE_TAIL_MS
+   * after the caller's own voice ended when the room's voices held the speech open a little longer, so an unfinished
+   * sentence's pause is given the wait it has in a quiet room, not that plus the room's tail (bench:endpoint seeds 2
+   * and 3: 300 ms of babble after the line held the VAD 128-320 ms past the voice, p50). The speech's end otherwise,
+   * and when more than ROOM_TAIL_MAX_MS of speech followed the voice: that long is the caller's own softer words
+   * more often than a room the VAD's gate knows (a clean line's soft start taken for a room put the "end" of its
+   * voice 1,030 ms before the real one).
+   */
+  waitFrom(speechEndMs: number): number {
+    const end = this.#trailEndAtMs;
+    if (end === undefined || speechEndMs - end > ROOM_TAIL_MAX_MS) return speechEndMs;
+    return Math.min(speechEndMs, end + VOICE_TAIL_MS);
   }
 
   /** The caller's own voice stopped `hangoverMs` ago, though the room's voices hold the speech open. */

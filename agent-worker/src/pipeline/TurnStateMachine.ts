@@ -141,7 +141,7 @@ export class TurnStateMachine {
       case 'tick':
         this.#speechOnset = input.speechOnset ?? false;
         this.#onsetHold.tick(this.#speechOnset, this.#agentActive && this.#state === 'speaking', actions);
-        if (this.#userSpeaking) this.#onForeground(input.foregroundStartMs, input.foregroundEndMs);
+        if (this.#userSpeaking) this.#onForeground(input);
         break;
     }
     this.#checkDeadlines(input.atMs, actions);
@@ -166,9 +166,13 @@ export class TurnStateMachine {
    * by the caller's voice while the speech goes on, so partial guesses at a short "yeah" and the room do not decide
    * it. The final still judges the whole speech: a short "stop" in babble is misheard as other words too.
    */
-  #onForeground(startMs: number | undefined, endMs: number | undefined): void {
+  #onForeground(tick: Extract<TurnInput, { type: 'tick' }>): void {
     if (
-      this.#speech.voice.foreground(startMs, endMs) &&
+      this.#speech.voice.foreground(
+        tick.foregroundStartMs,
+        tick.foregroundEndMs,
+        tick.foregroundTrailEndMs,
+      ) &&
       this.#interruptDeadlineMs !== undefined &&
       !this.#durationMet
     )
@@ -352,7 +356,7 @@ export class TurnStateMachine {
 
   #endpointDeadlineMs(): number | undefined {
     if (!this.#floorFree || this.#awaitingFinal || this.#pending.text === '') return undefined;
-    return this.#speechEndAtMs + this.#pending.delayMs;
+    return this.#speech.voice.waitFrom(this.#speechEndAtMs) + this.#pending.delayMs;
   }
 
   /** The agent owes the caller a word (OwedReply), judged while nobody holds the floor and no turn is pending. */

@@ -78,6 +78,7 @@ export class TurnTaker extends FrameProcessor {
           speechOnset: frame.speechOnset ?? false,
           foregroundStartMs: frame.foregroundStartMs,
           foregroundEndMs: frame.foregroundEndMs,
+          foregroundTrailEndMs: frame.foregroundTrailEndMs,
         });
         return;
       case 'user_started_speaking':

@@ -29,8 +29,8 @@ export type DownstreamFrame =
     }
   /**
    * All caller audio up to `streamMs` went through VAD: the caller's time has advanced that far. `speechOnset`: the
-   * VAD hears speech beginning again that it has not confirmed yet (VadStream.onset). `foregroundStartMs` and
-   * `foregroundEndMs`: in speech, where the caller's own voice is in it (VadStream's).
+   * VAD hears speech beginning again that it has not confirmed yet (VadStream.onset). `foregroundStartMs`,
+   * `foregroundEndMs` and `foregroundTrailEndMs`: in speech, where the caller's own voice is in it (VadStream's).
    */
   | {
       kind: 'caller_audio_processed';
@@ -38,6 +38,7 @@ export type DownstreamFrame =
       speechOnset?: boolean;
       foregroundStartMs?: number;
       foregroundEndMs?: number;
+      foregroundTrailEndMs?: number;
     }
   /** End of the caller's turn: the agent should answer `text`. */
   | {

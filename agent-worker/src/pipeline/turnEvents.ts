@@ -52,7 +52,8 @@ export type TurnInput =
   | { type: 'agent_turn_ended'; atMs: number }
   /**
    * Time passed; `speechOnset`: the VAD hears speech beginning that it has not confirmed yet; `foregroundStartMs` and
-   * `foregroundEndMs`: in speech that background voices started, where the caller's own voice is in it.
+   * `foregroundEndMs`: in speech that background voices started, where the caller's own voice is in it;
+   * `foregroundTrailEndMs`: where it ends with the caller's softer last sounds over the room (VadStream's).
    */
   | {
       type: 'tick';
@@ -60,6 +61,7 @@ export type TurnInput =
       speechOnset?: boolean;
       foregroundStartMs?: number;
       foregroundEndMs?: number;
+      foregroundTrailEndMs?: number;
     }
   /** What the agent's question (as it plays) asks the caller for: judges when the answer is complete. */
   | { type: 'agent_asked'; expecting: SttExpectation; atMs: number };

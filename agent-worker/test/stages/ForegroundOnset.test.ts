@@ -26,12 +26,14 @@ function run(pcm: Int16Array) {
   const events: VadEvent[] = [];
   const foreground = new Set<number | undefined>();
   const ends = new Set<number | undefined>();
+  let trailEnd: number | undefined;
   for (let i = 0; i < pcm.length; i += 320) {
     events.push(...stream.push(pcm.subarray(i, i + 320)));
     if (stream.speaking) foreground.add(stream.foregroundStartMs);
     if (stream.speaking) ends.add(stream.foregroundEndMs);
+    if (stream.speaking) trailEnd = stream.foregroundTrailEndMs;
   }
-  return { events, foreground: [...foreground], after: stream.foregroundStartMs, ends: [...ends] };
+  return { events, foreground: [...foreground], after: stream.foregroundStartMs, ends: [...ends], trailEnd };
 }
 
 describe('FrameVadStream foregroundStartMs/EndMs (where the caller is in speech that background voices hold open)', () => {
@@ -52,6 +54,23 @@ describe('FrameVadStream foregroundStartMs/EndMs (where the caller is in speech 
     expect(events.find((e) => e.type === 'speech_end')?.atMs).toBe(1024 + 320 + 416 + 320);
     // unknown until the caller's voice rose over the room, then the end of its latest frame
     expect(ends[0]).toBeUndefined();
+    expect(ends.at(-1)).toBe(1024 + 320 + 416);
+  });
+
+  it("ends the caller's trailing off over the room's level where only the room goes on", () => {
+    // the caller 18 dB over the room, then trailing off 8 dB over it (under the 10 dB rise), then the room alone
+    const { ends, trailEnd } = run(
+      concat(
+        silence(1024),
+        voice(320, 1000),
+        voice(416, 8000),
+        voice(192, 2500),
+        voice(320, 1000),
+        silence(600),
+      ),
+    );
+    expect(trailEnd).toBe(1024 + 320 + 416 + 192);
+    // the voice itself (what barge-in judges) is where the rise ended
     expect(ends.at(-1)).toBe(1024 + 320 + 416);
   });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { type FrameScorer, FrameVadStream } from '../../../agent-worker/src/stages/vad/FrameVadStream.ts';
 import { LevelVad, ScriptedStt } from '../../../agent-worker/test/pipeline/doubles.ts';
+import { concat, silence } from '../../../agent-worker/test/stages/fixtures/speech.ts';
 import { AFTER_LINE_MS, CallTurns, type LineAudio } from '../../../bench/endpoint/CallTurns.ts';
 
 const settings = {
@@ -48,6 +50,9 @@ describe('the end of turn of a caller line, offline', () => {
     // the VAD's 200 ms, the final's 90 ms after it and the 300 ms delay from the speech's end
     expect(turns.ends[0]?.afterSpeechMs).toBeGreaterThanOrEqual(300);
     expect(turns.ends[0]?.afterSpeechMs).toBeLessThan(400);
+    // where that time went: the VAD ended the speech with it, its final came the hangover and the decode later (on
+    // the next 20 ms frame)
+    expect(turns.ends[0]).toMatchObject({ vadEndAfterSpeechMs: 0, finalAfterSpeechMs: 300 });
   });
 
   it('judges the answer against what the agent asked for', async () => {
@@ -85,5 +90,77 @@ describe('the end of turn of a caller line, offline', () => {
     const first = await call('two cokes please').play(line([600], []), 'order');
     expect(afterGreeting.ends.map((e) => e.text)).toEqual(['two cokes please']);
     expect(afterGreeting.ends[0]?.afterSpeechMs).toBe(first.ends[0]?.afterSpeechMs);
+  });
+});
+
+/**
+ * The end of turn of a line a room's voices pad (bench:robustness's pads: the room before and after the caller, who
+ * is 18 dB louder), frames through the agent's FrameVadStream and the real TurnStateMachine.
+ */
+const TIMING = { threshold: 0.5, minSpeechMs: 120, minSilenceMs: 200, prefixPaddingMs: 0 };
+const ROOM = 1000;
+const CALLER = 8000;
+
+/** A speech model that takes every sound for speech (as Silero takes a room's voices). */
+const hearsAllAsSpeech: FrameScorer = {
+  frameSamples: 512,
+  score: (frame) => (frame.some((s) => s !== 0) ? 0.9 : 0),
+  reset: () => {},
+  close: () => {},
+};
+
+/** A 16 kHz tone of `ms` at `amplitude`, standing for a voice at that level. */
+const voice = (ms: number, amplitude: number) =>
+  Int16Array.from({ length: ms * 16 }, (_, i) =>
+    Math.round(amplitude * Math.sin((2 * Math.PI * 220 * i) / 16_000)),
+  );
+
+/**
+ * Silence, then the sounds `spec` says in order ("room 320, caller 416": the room's voices at ROOM, the caller's at
+ * CALLER; the caller's are the line's pieces).
+ */
+function roomLine(spec: string): LineAudio {
+  const piecesMs: { startMs: number; endMs: number }[] = [];
+  const sounds: Int16Array[] = [silence(1024)];
+  let at = 1024;
+  for (const part of spec.split(', ')) {
+    const [who, ms] = part.split(' ') as [string, string];
+    if (who === 'caller') piecesMs.push({ startMs: at, endMs: at + Number(ms) });
+    sounds.push(voice(Number(ms), who === 'caller' ? CALLER : ROOM));
+    at += Number(ms);
+  }
+  return { pcm: concat(...sounds), piecesMs };
+}
+
+async function playInRoom(audio: LineAudio, ...heard: string[]) {
+  const stt = new ScriptedStt();
+  stt.utterances.push(...heard);
+  const vad = new FrameVadStream(hearsAllAsSpeech, TIMING);
+  return new CallTurns(vad, stt.createStream(), settings, 90).play(audio, 'order');
+}
+
+describe("the end of turn after the caller's voice, in a room's voices", () => {
+  it("waits for an unfinished sentence from the caller's own voice, not from the end of the room's tail", async () => {
+    const padded = await playInRoom(roomLine('room 320, caller 416, room 320'), 'two cokes and');
+    // the caller's soft tail allowance (150) and the longest wait (1000), on the next 20 ms frame; the room's tail
+    // would have added its 320
+    expect(padded.ends.map((e) => e.afterSpeechMs)).toEqual([1160]);
+    expect(padded.ends[0]?.vadEndAfterSpeechMs).toBe(320);
+  });
+
+  it("keeps a caller's pause the room's voices fill inside the turn: the line is one turn, not cut", async () => {
+    const paused = await playInRoom(
+      roomLine('room 320, caller 416, room 704, caller 416, room 320'),
+      'two cokes and a salad',
+    );
+    expect(paused.ends).toHaveLength(1);
+    expect(paused.ends[0]?.afterSpeechMs).toBeGreaterThan(0);
+  });
+
+  it("waits from the speech's end when the caller's quieter words went on long after the rise", async () => {
+    // a soft start, the voice 18 dB over it, then 640 ms of the caller's quieter words at the soft start's level
+    const quiet = await playInRoom(roomLine('room 96, caller 416, room 640'), 'two cokes and');
+    expect(quiet.ends[0]?.vadEndAfterSpeechMs).toBe(640);
+    expect(quiet.ends[0]?.afterSpeechMs).toBeGreaterThanOrEqual(640 + 1000);
   });
 });

@@ -71,6 +71,9 @@ export class FrameVadStream implements VadStream {
   get foregroundEndMs(): number | undefined {
     return this.#machine.speaking ? this.#foreground.endMs : undefined;
   }
+  get foregroundTrailEndMs(): number | undefined {
+    return this.#machine.speaking ? this.#foreground.trailEndMs : undefined;
+  }
 
   /** The agent holds the turn (its greeting or a reply): the foreground gate takes what it hears for the room. */
   setAgentTurn(active: boolean): void {

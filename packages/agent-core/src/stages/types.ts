@@ -51,6 +51,11 @@ export interface VadStream {
    */
   readonly foregroundEndMs?: number;
   /**
+   * Inside such speech: the end of the caller's voice so far with their softer last sounds that still stand over the
+   * room (trailing off): at or after foregroundEndMs. Absent as foregroundEndMs is.
+   */
+  readonly foregroundTrailEndMs?: number;
+  /**
    * The agent holds the turn (its greeting or a reply, playing or about to): the caller is listening, so what their
    * microphone hears then is most likely their room. Absent: the VAD makes no use of it.
    */

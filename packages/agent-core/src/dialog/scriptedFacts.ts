@@ -1,5 +1,6 @@
 import type { AgentConfig } from '@voiceroom/protocol';
 import type { CallTracker, CustomerDetails, Order, OrderLine, Understanding } from '../nlu/index.ts';
+import { isDoneOrdering } from '../nlu/intents.ts';
 import { hasAnyPhrase } from '../nlu/text.ts';
 
 /** Where the call is: the slot the agent is filling. */
@@ -81,6 +82,7 @@ export function sizesOf(config: AgentConfig, name: string): string[] {
 
 /** A menu category the caller named without an item ("I'd like a pizza"). */
 export function categoryNamed(tracker: CallTracker, u: Understanding): string | undefined {
+  if (u.items.length > 0) return undefined;
   const matcher = tracker.nlu.matcher;
   return u.words.map((_, i) => matcher.categoryAt(u.words, i)).find((c) => c !== undefined);
 }
@@ -100,4 +102,13 @@ export function carriesAnswer(u: Understanding): boolean {
 
 export function detailsDiffer(a: Readonly<CustomerDetails>, b: Readonly<CustomerDetails>): boolean {
   return a.name !== b.name || a.address !== b.address || a.phone !== b.phone;
+}
+
+/**
+ * "i don't want the wings that's all" with no wings ordered: a change that touched no line (most often words the
+ * recogniser made up around the caller's "that's all") does not hide that the caller is done ordering.
+ */
+export function doneDespiteNoChange(u: Understanding, touched: readonly OrderLine[]): Understanding {
+  const done = !u.doneOrdering && u.ops.length > 0 && touched.length === 0 && isDoneOrdering(u.words);
+  return done ? { ...u, doneOrdering: true } : u;
 }

@@ -63,3 +63,28 @@ describe('a yes that only a lower hypothesis heard', () => {
     expect(s.tracker.confirmed).toBe(false);
   });
 });
+
+describe('"that\'s all" heard with a change that changes nothing', () => {
+  it('finishes the order: a removal of an item never ordered does not hide it', async () => {
+    const s = session();
+    const [, done] = await play(s, 'a large pepperoni pizza', "i don't want the wings that's all");
+    expect(done).toBe('Can I get a name for the order?');
+  });
+
+  it('is still a change when the change takes', async () => {
+    const s = session();
+    const [, removed] = await play(s, 'a large pepperoni pizza and a coke', "no coke that's all");
+    expect(removed).toContain("I've taken off the coke");
+  });
+});
+
+describe('the agent\'s own "which pizza?" question', () => {
+  it('is not asked a third time in a row: the turn is one not understood, and the order question moves on', async () => {
+    const s = session();
+    const replies = await play(s, 'two garlic breads', ...Array<string>(3).fill('also get a pizza'));
+    expect(replies[1]).toMatch(/^Sure, which pizza would you like\?/);
+    expect(replies[2]).toMatch(/^Sure, which pizza would you like\?/);
+    expect(replies[3]).toMatch(/^Sorry, I didn't get that\./);
+    expect(replies[3]).not.toContain('which pizza');
+  });
+});

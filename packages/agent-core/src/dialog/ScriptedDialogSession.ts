@@ -162,7 +162,7 @@ export class ScriptedDialogSession implements DialogSession {
     const wasConfirming = this.#call.current === 'confirm';
     const linesBefore = this.#tracker.order.lines.map((l) => ({ ...l }));
     const heard = this.#tracker.hear(turn, expecting);
-    const understanding = doneDespiteNoChange(heard.understanding, heard.touched);
+    const understanding = doneDespiteNoChange(heard.understanding, heard.touched, this.#tracker.order);
     // A change that left the order as it was ("make that want a small hawaiian": the number was lost) is not
     // acknowledged as if it took: the caller is asked again.
     const same = sameLines(this.#tracker.order.lines, linesBefore);

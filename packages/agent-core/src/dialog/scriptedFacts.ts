@@ -106,9 +106,14 @@ export function detailsDiffer(a: Readonly<CustomerDetails>, b: Readonly<Customer
 
 /**
  * "i don't want the wings that's all" with no wings ordered: a change that touched no line (most often words the
- * recogniser made up around the caller's "that's all") does not hide that the caller is done ordering.
+ * recogniser made up around the caller's "that's all") does not hide that the caller is done ordering. With nothing
+ * ordered yet there is nothing to be done with, and the turn stays one not understood (the repair ladder's).
  */
-export function doneDespiteNoChange(u: Understanding, touched: readonly OrderLine[]): Understanding {
-  const done = !u.doneOrdering && u.ops.length > 0 && touched.length === 0 && isDoneOrdering(u.words);
-  return done ? { ...u, doneOrdering: true } : u;
+export function doneDespiteNoChange(
+  u: Understanding,
+  touched: readonly OrderLine[],
+  order: Order,
+): Understanding {
+  const noChange = u.ops.length > 0 && touched.length === 0 && !order.isEmpty;
+  return noChange && !u.doneOrdering && isDoneOrdering(u.words) ? { ...u, doneOrdering: true } : u;
 }

@@ -71,6 +71,11 @@ describe('"that\'s all" heard with a change that changes nothing', () => {
     expect(done).toBe('Can I get a name for the order?');
   });
 
+  it('is still a turn not understood with nothing ordered yet: the repair ladder gives an example', async () => {
+    const [reply] = await play(session(), "i don't want the wings that's all");
+    expect(reply).toMatch(/^Sorry, I didn't get that\. For example/);
+  });
+
   it('is still a change when the change takes', async () => {
     const s = session();
     const [, removed] = await play(s, 'a large pepperoni pizza and a coke', "no coke that's all");

@@ -34,6 +34,7 @@ import {
   carriesAnswer,
   categoryNamed,
   detailsDiffer,
+  doneDespiteNoChange,
   etaAnswer,
   type HeardTurn,
   type Pending,
@@ -161,7 +162,7 @@ export class ScriptedDialogSession implements DialogSession {
     const wasConfirming = this.#call.current === 'confirm';
     const linesBefore = this.#tracker.order.lines.map((l) => ({ ...l }));
     const heard = this.#tracker.hear(turn, expecting);
-    const { understanding } = heard;
+    const understanding = doneDespiteNoChange(heard.understanding, heard.touched, this.#tracker.order);
     // A change that left the order as it was ("make that want a small hawaiian": the number was lost) is not
     // acknowledged as if it took: the caller is asked again.
     const same = sameLines(this.#tracker.order.lines, linesBefore);
@@ -260,12 +261,10 @@ export class ScriptedDialogSession implements DialogSession {
     sentences.push(...answers(u, this.#tracker, this.#config.menu));
     if (sentences.length === 0 && heard.touched === 0 && u.smallTalk)
       sentences.push(smallTalkReply(u.smallTalk));
-    // "I'd like a pizza": which one?
-    const category =
-      sentences.length === 0 && heard.touched === 0 && u.items.length === 0
-        ? categoryNamed(this.#tracker, u)
-        : undefined;
-    if (category) sentences.push(categoryQuestion(this.#config.menu, category));
+    // "I'd like a pizza": which one? Not a third time in a row (the item lost each time): a turn not understood then.
+    const named = sentences.length === 0 && heard.touched === 0 ? categoryNamed(this.#tracker, u) : undefined;
+    const category = named && this.#guard.unlessTwice(categoryQuestion(this.#config.menu, named));
+    if (category) sentences.push(category);
     if (heard.unchanged.length > 0) sentences.push(changeNotCaught(heard.unchanged));
     const removal = this.#guessRemoval(
       stageBefore === 'confirm' ? withoutRecountedLines(heard.unchanged, u.ops) : heard.unchanged,

@@ -32,12 +32,31 @@ export class RepeatGuard {
   readonly #recent: string[] = [];
 
   say(question: string): string {
+    const text = this.#saidTwice(question)
+      ? (REPHRASED[question] ?? `So, ${lowerFirst(question)}`)
+      : question;
+    this.#note(text);
+    return text;
+  }
+
+  /**
+   * A question of the agent's own that only a repeat of the caller's answer would ask again ("Which pizza would you
+   * like?" while the item named is lost each time): `question`, or undefined when it was said the last two times.
+   */
+  unlessTwice(question: string): string | undefined {
+    if (this.#saidTwice(question)) return undefined;
+    this.#note(question);
+    return question;
+  }
+
+  #saidTwice(question: string): boolean {
     const [a, b] = this.#recent.slice(-2);
-    const text =
-      a === question && b === question ? (REPHRASED[question] ?? `So, ${lowerFirst(question)}`) : question;
+    return a === question && b === question;
+  }
+
+  #note(text: string): void {
     this.#recent.push(text);
     if (this.#recent.length > 2) this.#recent.shift();
-    return text;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { AgentConfig } from '@voiceroom/protocol';
 import type { CallTracker, CustomerDetails, Order, OrderLine, Understanding } from '../nlu/index.ts';
+import { isDoneOrdering } from '../nlu/intents.ts';
 import { hasAnyPhrase } from '../nlu/text.ts';
 
 /** Where the call is: the slot the agent is filling. */
@@ -81,6 +82,7 @@ export function sizesOf(config: AgentConfig, name: string): string[] {
 
 /** A menu category the caller named without an item ("I'd like a pizza"). */
 export function categoryNamed(tracker: CallTracker, u: Understanding): string | undefined {
+  if (u.items.length > 0) return undefined;
   const matcher = tracker.nlu.matcher;
   return u.words.map((_, i) => matcher.categoryAt(u.words, i)).find((c) => c !== undefined);
 }
@@ -100,4 +102,18 @@ export function carriesAnswer(u: Understanding): boolean {
 
 export function detailsDiffer(a: Readonly<CustomerDetails>, b: Readonly<CustomerDetails>): boolean {
   return a.name !== b.name || a.address !== b.address || a.phone !== b.phone;
+}
+
+/**
+ * "i don't want the wings that's all" with no wings ordered: a change that touched no line (most often words the
+ * recogniser made up around the caller's "that's all") does not hide that the caller is done ordering. With nothing
+ * ordered yet there is nothing to be done with, and the turn stays one not understood (the repair ladder's).
+ */
+export function doneDespiteNoChange(
+  u: Understanding,
+  touched: readonly OrderLine[],
+  order: Order,
+): Understanding {
+  const noChange = u.ops.length > 0 && touched.length === 0 && !order.isEmpty;
+  return noChange && !u.doneOrdering && isDoneOrdering(u.words) ? { ...u, doneOrdering: true } : u;
 }

@@ -18,7 +18,7 @@ const SHORT_ANSWER_WORDS = 3;
  * order and cannot be taken back, so one that only a lower hypothesis heard counts only in a short answer ("us"
  * over "yes") whose best hypothesis asks for no change: in a longer one ("that will be i want eleven" over
  * "absolutely i want eleven"), or over a change ("remove the veggie" over "let one yes"), the caller was most likely
- * saying something else, and the read-back is asked again. An address correction that hears the address it corrects
+ * saying something else, and the read-back is asked again (see doubtedYes). An address correction that hears the address it corrects
  * again reads the other hypotheses (withoutRejectedAddress).
  */
 export function chooseTurn(
@@ -30,13 +30,35 @@ export function chooseTurn(
   const [best = new Hypothesis(tracker.nlu, ''), ...alternatives] = hypotheses;
   const agreed = expecting === 'address' ? mostHeardAddress(hypotheses) : undefined;
   const chosen = agreed ?? chooseHypothesis(best, alternatives, expecting);
-  if (expecting === 'confirm' && chosen.text !== best.text) {
-    const u = chosen.understood(expecting);
-    const changing = tracker.wouldChange(best, expecting) !== 'none';
-    if (u.yes && (u.words.length > SHORT_ANSWER_WORDS || changing)) return best;
+  if ((expecting === 'confirm' || expecting === 'yesno') && chosen.understood(expecting).yes) {
+    const doubted = doubtedYes(tracker, hypotheses, chosen, expecting);
+    if (doubted) return doubted;
   }
   const mended = chooseChange(tracker, chosen, hypotheses, expecting);
   return expecting === 'name' ? withCommonestName(tracker, mended, hypotheses) : mended;
+}
+
+/**
+ * What stands instead of a yes that only a lower hypothesis heard (`chosen`, after the agent's yes/no question or
+ * read-back); undefined when the yes stands. A no heard in another hypothesis (that asks for no change) wins: the
+ * recogniser hesitated between the two, and a yes taken wrongly keeps a misheard detail or places the order, where
+ * a no only asks again ("er" over "sure" and "no"). At the read-back, the best hypothesis stands over a yes in a
+ * longer answer, over a change, or under a longer hypothesis ("my name is lisa please" over "lisa please").
+ */
+function doubtedYes(
+  tracker: CallTracker,
+  hypotheses: readonly Hypothesis[],
+  chosen: Hypothesis,
+  expecting: Expectation,
+): Hypothesis | undefined {
+  const best = hypotheses[0];
+  if (!best || chosen.text === best.text) return undefined;
+  const no = hypotheses.find((h) => h.understood(expecting).no && h.understood(expecting).ops.length === 0);
+  if (no) return no;
+  if (expecting !== 'confirm') return undefined;
+  const above = hypotheses.slice(0, hypotheses.indexOf(chosen) + 1);
+  const long = above.some((h) => h.understood(expecting).words.length > SHORT_ANSWER_WORDS);
+  return long || tracker.wouldChange(best, expecting) !== 'none' ? best : undefined;
 }
 
 /** The chosen turn with the name it gives spelled as the commonest spelling of the hypotheses (commonestSpelling). */

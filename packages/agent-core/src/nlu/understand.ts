@@ -54,6 +54,9 @@ const INFORMATION_QUESTIONS = [
 /** What the agent last asked for: it decides how a bare answer ("large", "Maria", "yes") is read. */
 export type Expectation = 'order' | 'size' | 'name' | 'address' | 'phone' | 'confirm' | 'yesno' | 'none';
 
+/** What the agent asked leaves the caller free to ask something of their own in a few words. */
+const OPEN_QUESTIONS: ReadonlySet<Expectation> = new Set(['order', 'none']);
+
 export interface Understanding {
   text: string;
   words: string[];
@@ -193,11 +196,13 @@ export class Nlu {
       asksPrice,
       smallTalk: smallTalk(words),
       upset: negativeSentiment(words),
-      // Unasked, a few words may still be a question without its question words ("delivery?"), but not the
-      // "wait" of a barge-in: that stops the agent, it does not ask how long delivery takes.
+      // A few words may still be a question without its question words ("delivery?"), but not the "wait" of a
+      // barge-in: that stops the agent, it does not ask how long delivery takes. Only after an open question: asked
+      // for a yes, a no or a detail, a keyword without a question ("the area", of "no, the area code is ...") is a
+      // misheard answer, not a detour.
       faq: question
         ? matchKnowledge(words, this.#knowledge)
-        : ops.length === 0 && !detailsGiven && words.length <= 6
+        : OPEN_QUESTIONS.has(expecting) && ops.length === 0 && !detailsGiven && words.length <= 6
           ? matchKnowledge(withoutHoldPhrases(words), this.#knowledge)
           : undefined,
     };

@@ -200,7 +200,9 @@ export function slotQuestion(
       return options.afterProgress ? 'Anything else?' : 'Would you like anything else?';
     }
     case 'name':
-      return options.spellName ? REPAIR_QUESTIONS.name : 'Can I get a name for the order?';
+      if (options.spellName) return REPAIR_QUESTIONS.name;
+      // still at the name with one held: its last name is missing (see CallStage.skipFilled)
+      return tracker.customer.name ? 'And your last name?' : 'Can I get a name for the order?';
     case 'address': {
       const street = tracker.customer.address;
       return street ? `What's the house number on ${spokenAddress(street)}?` : "What's the delivery address?";

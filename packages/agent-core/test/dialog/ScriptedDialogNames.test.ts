@@ -91,3 +91,66 @@ describe('getting the name in a bounded number of turns', () => {
     );
   });
 });
+
+describe('a first name heard without its last name', () => {
+  const named = async (...answers: string[]) => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all");
+    const replies = await play(s, ...answers);
+    return { replies, name: s.tracker.customer.name };
+  };
+
+  it('asks for the last name and adds it to the first name', async () => {
+    expect(await named("it's teresa", 'smith')).toEqual({
+      replies: [
+        'Thanks, Teresa. And your last name?',
+        "Got it, the name is Teresa Smith. What's the delivery address?",
+      ],
+      name: 'Teresa Smith',
+    });
+    expect((await named("it's teresa", 'my name is teresa smith')).name).toBe('Teresa Smith');
+  });
+
+  it('asks once: an answer without a last name goes on with the first name', async () => {
+    expect(await named("it's teresa", 'um')).toEqual({
+      replies: ['Thanks, Teresa. And your last name?', "What's the delivery address?"],
+      name: 'Teresa',
+    });
+    expect((await named("it's teresa", 'teresa')).replies[1]).toBe("What's the delivery address?");
+  });
+
+  it('costs no turn when the whole name was heard, or a surname alone', async () => {
+    expect((await named('my name is teresa smith')).replies).toEqual([
+      "Thanks, Teresa Smith. What's the delivery address?",
+    ]);
+    expect((await named('put it under garcia')).replies).toEqual([
+      "Thanks, Garcia. What's the delivery address?",
+    ]);
+  });
+
+  it('a first name after a name question not understood is progress: the last name next, not a spelling', async () => {
+    const { replies } = await named('um', 'teresa');
+    expect(replies[1]).toBe('Thanks, Teresa. And your last name?');
+  });
+
+  it('asks for the last name of an unsure first name instead of checking it, and checks the whole name', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all");
+    expect((await turn(s, 'my name is teresa', { confidence: 0.01 })).text).toBe(
+      'Thanks, Teresa. And your last name?',
+    );
+    expect((await turn(s, 'smith', { confidence: 0.01 })).text).toBe('Did you say Teresa Smith?');
+    expect((await turn(s, 'yes')).text).toBe("What's the delivery address?");
+    expect(s.tracker.customer.name).toBe('Teresa Smith');
+  });
+
+  it('does not ask for the last name of a name the caller spelled', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all");
+    await turn(s, 'my name is wm raul', { confidence: 0.01 });
+    await turn(s, 'no');
+    expect((await turn(s, 't e r e s a', { confidence: 0 })).text).toBe(
+      "Thanks, Teresa. What's the delivery address?",
+    );
+  });
+});

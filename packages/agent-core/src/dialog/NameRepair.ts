@@ -40,11 +40,12 @@ export class NameRepair {
     confidence: number | undefined,
     agreement: () => number | undefined,
   ): boolean {
-    // a first name alone is asked about anyway (its last name), and the whole name checked then if need be
-    if (!name || name === before || this.#spellAsked || this.wantsLastName(name)) return false;
+    if (!name || name === before || this.#spellAsked) return false;
     if (confidence === undefined || confidence >= CONFIRM_NAME_BELOW) return false;
     // a word that is no common name is more often a word misheard for one ("Gregory Salads"), agreed on or not
     if (!name.toLowerCase().split(' ').every(isCommonName)) return true;
+    // a common first name alone is asked about anyway (its last name), and the whole name checked then if need be
+    if (this.wantsLastName(name)) return false;
     return (agreement() ?? 0) < NAMES_AGREE_FROM;
   }
 

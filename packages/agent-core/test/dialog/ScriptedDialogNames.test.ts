@@ -144,6 +144,13 @@ describe('a first name heard without its last name', () => {
     expect(s.tracker.customer.name).toBe('Teresa Smith');
   });
 
+  it('still checks an unsure word that is no common name before asking for the last name', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all");
+    expect((await turn(s, 'my name is zorblat', { confidence: 0.01 })).text).toBe('Did you say Zorblat?');
+    expect((await turn(s, 'yes')).text).toBe('And your last name?');
+  });
+
   it('does not ask for the last name of a name the caller spelled', async () => {
     const s = session();
     await play(s, 'a large pepperoni pizza', "that's all");

@@ -124,7 +124,8 @@ export class CallStage {
    */
   notePartialDetailPrompt(): void {
     if (this.#stage === 'address' && this.#tracker.customer.address) this.#askedHouseNumber = true;
-    if (this.#stage === 'name' && this.#tracker.customer.name) this.#names.askLastName();
+    const name = this.#tracker.customer.name;
+    if (this.#stage === 'name' && name && this.#names.wantsLastName(name)) this.#names.askLastName();
     if (this.#stage === 'phone' && this.#tracker.customer.phone) this.#phoneAsks++;
   }
 

@@ -9,7 +9,8 @@ const NAMES_AGREE_FROM = 0.6;
  * low confidence is checked once ("Did you say Sarah Miller?"); after a no (or a name question that failed twice)
  * the caller is asked to spell it, once. The spelled name is taken as heard, without another check (a spelling
  * misheard once is misheard again: checking it only loops), and when the spelling gave no name the call goes on
- * without one. A first name heard alone gets "And your last name?", once, unless the caller was asked to spell. The
+ * without one. A first name heard alone gets "And your last name?", once in the call ("Could you spell your last
+ * name?" when it was spelled: the pause between the two spelled words is where a recogniser loses the second). The
  * caller can still give or correct the name at any time.
  */
 export class NameRepair {
@@ -51,12 +52,13 @@ export class NameRepair {
 
   /** Whether the name question is asked again for the last name of `name` (a first name alone, see lacksLastName). */
   wantsLastName(name: string): boolean {
-    return !this.#lastNameAsked && !this.#spellAsked && lacksLastName(name);
+    return !this.#lastNameAsked && lacksLastName(name);
   }
 
-  /** The agent asks for the last name: never again in the call, whatever the answer. */
+  /** The agent asks for the last name, spelled if the first name was: never again in the call, whatever the answer. */
   askLastName(): void {
     this.#lastNameAsked = true;
+    this.#awaitingSpelling = this.#spellAsked;
   }
 
   /** The agent asks the caller to spell the name (after a wrong check or failed asks); false once it did. */

@@ -6,6 +6,7 @@ import {
   houseNumberOf,
   isDialablePhoneNumber,
   isWholePhoneNumber,
+  lacksLastName,
   numberToWords,
   type Order,
   type OrderLine,
@@ -200,9 +201,10 @@ export function slotQuestion(
       return options.afterProgress ? 'Anything else?' : 'Would you like anything else?';
     }
     case 'name':
-      if (options.spellName) return REPAIR_QUESTIONS.name;
-      // still at the name with one held: its last name is missing (see CallStage.skipFilled)
-      return tracker.customer.name ? 'And your last name?' : 'Can I get a name for the order?';
+      // still at the name with a first name held: its last name is missing (see CallStage.skipFilled)
+      if (tracker.customer.name && lacksLastName(tracker.customer.name))
+        return options.spellName ? 'Could you spell your last name?' : 'And your last name?';
+      return options.spellName ? REPAIR_QUESTIONS.name : 'Can I get a name for the order?';
     case 'address': {
       const street = tracker.customer.address;
       return street ? `What's the house number on ${spokenAddress(street)}?` : "What's the delivery address?";

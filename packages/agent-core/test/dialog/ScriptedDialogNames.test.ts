@@ -151,13 +151,21 @@ describe('a first name heard without its last name', () => {
     expect((await turn(s, 'yes')).text).toBe('And your last name?');
   });
 
-  it('does not ask for the last name of a name the caller spelled', async () => {
+  it('asks a caller who spelled a first name alone to spell the last name, once', async () => {
     const s = session();
     await play(s, 'a large pepperoni pizza', "that's all");
     await turn(s, 'my name is wm raul', { confidence: 0.01 });
     await turn(s, 'no');
     expect((await turn(s, 't e r e s a', { confidence: 0 })).text).toBe(
-      "Thanks, Teresa. What's the delivery address?",
+      'Thanks, Teresa. Could you spell your last name?',
     );
+    expect((await turn(s, 'f i s h e r', { confidence: 0 })).text).toBe(
+      "Got it, the name is Teresa Fisher. What's the delivery address?",
+    );
+    const unspelled = session();
+    await play(unspelled, 'a large pepperoni pizza', "that's all");
+    await play(unspelled, 'okay', 'yes', 't e r e s a');
+    expect((await turn(unspelled, 'um', { confidence: 0 })).text).toBe("What's the delivery address?");
+    expect(unspelled.tracker.customer.name).toBe('Teresa');
   });
 });

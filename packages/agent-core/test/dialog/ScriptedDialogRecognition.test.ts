@@ -79,8 +79,8 @@ describe('the scripted dialog uses the recogniser', () => {
     const no = await turn(s, 'no');
     expect(no.text).toContain('spell your name');
     expect(s.tracker.customer.name).toBeNull();
-    const spelled = await turn(s, 's a r a h', { confidence: 0.9 });
-    expect(s.tracker.customer.name).toBe('Sarah');
+    const spelled = await turn(s, 's a r a h m i l l e r', { confidence: 0.9 });
+    expect(s.tracker.customer.name).toBe('Sarah Miller');
     expect(spelled.text).toContain('address');
   });
 

@@ -148,9 +148,12 @@ describe('ScriptedDialog repair', () => {
   it('takes a spelled name after asking for it', async () => {
     const s = session();
     await play(s, 'a large pepperoni pizza', "that's all", 'okay', 'yes');
-    const [reply] = await play(s, 's i o b h a n');
-    expect(s.tracker.customer.name).toBe('Siobhan');
-    expect(reply).toBe("Thanks, Siobhan. What's the delivery address?");
+    const replies = await play(s, 's i o b h a n', 'k e l l y');
+    expect(s.tracker.customer.name).toBe('Siobhan Kelly');
+    expect(replies).toEqual([
+      'Thanks, Siobhan. Could you spell your last name?',
+      "Got it, the name is Siobhan Kelly. What's the delivery address?",
+    ]);
   });
 
   it('keeps a first and last name spelled in two segments as both, and says the full name back', async () => {

@@ -63,3 +63,23 @@ describe('a first name completed by its last name', () => {
     );
   });
 });
+
+describe('a whole name corrected in part', () => {
+  const readBack =
+    'Let me read that back: a coke for Tina Black, delivered to 12 Oak Street. Shall I place the order?';
+  const corrected = (said: string) =>
+    nameAfter(['Can I get a name?', 'my name is tina black'], [readBack, said]);
+
+  it('keeps the last name when the correction was heard as a first name alone', () => {
+    expect(corrected('no my name is james')).toBe('James Black');
+  });
+
+  it('keeps the first name when the caller corrects the last name', () => {
+    expect(corrected('no the last name is garcia')).toBe('Tina Garcia');
+  });
+
+  it('takes a whole name, or a surname alone, as heard', () => {
+    expect(corrected('no my name is james brown')).toBe('James Brown');
+    expect(corrected('no the name is garcia')).toBe('Garcia');
+  });
+});

@@ -4,6 +4,7 @@ import {
   commonestSpelling,
   type Expectation,
   Hypothesis,
+  lacksLastName,
   mostHeardAddress,
   numberLost,
   withoutRejectedAddress,
@@ -29,7 +30,9 @@ export function chooseTurn(
   const hypotheses = withoutRejectedAddress(recognised, expecting, tracker.customer.address);
   const [best = new Hypothesis(tracker.nlu, ''), ...alternatives] = hypotheses;
   const agreed = expecting === 'address' ? mostHeardAddress(hypotheses) : undefined;
-  const chosen = agreed ?? chooseHypothesis(best, alternatives, expecting);
+  const chosen =
+    agreed ??
+    (completesName(tracker, best, expecting) ? best : chooseHypothesis(best, alternatives, expecting));
   if (expecting === 'confirm' && chosen.text !== best.text) {
     const u = chosen.understood(expecting);
     const changing = tracker.wouldChange(best, expecting) !== 'none';
@@ -37,6 +40,17 @@ export function chooseTurn(
   }
   const mended = chooseChange(tracker, chosen, hypotheses, expecting);
   return expecting === 'name' ? withCommonestName(tracker, mended, hypotheses) : mended;
+}
+
+/**
+ * A first name is held alone and the best hypothesis gives a name: a one-word name is its last name, as well formed an
+ * answer as a whole name only a lower hypothesis heard (which would replace the first name held).
+ */
+function completesName(tracker: CallTracker, best: Hypothesis, expecting: Expectation): boolean {
+  const held = tracker.customer.name;
+  return (
+    expecting === 'name' && held !== null && lacksLastName(held) && best.understood('name').name !== undefined
+  );
 }
 
 /** The chosen turn with the name it gives spelled as the commonest spelling of the hypotheses (commonestSpelling). */

@@ -169,3 +169,15 @@ describe('a first name heard without its last name', () => {
     expect(unspelled.tracker.customer.name).toBe('Teresa');
   });
 });
+
+describe('the answer to "And your last name?"', () => {
+  it('takes the one-word name the best hypothesis heard over a whole name a lower one heard', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all", "it's ronnie");
+    await turn(s, 'my name is rodgers', {
+      alternatives: ['my name is gerard sears middleton'],
+      confidence: 0.5,
+    });
+    expect(s.tracker.customer.name).toBe('Ronnie Rodgers');
+  });
+});

@@ -19,7 +19,10 @@
  * cpu_ms_per_audio_s: the process's CPU time (every thread: both decoders when a grammar runs beside the slot
  * model, see ParallelGrammar) per second of the answer's audio, per slot. SLOTS_GRAMMARS: the slots decoded with a
  * grammar beside their slot model (comma-separated: phone,name,yesno; "none" for the slot models alone; default the
- * recogniser's own DEFAULT_GRAMMAR_SLOTS), for comparison on the same code.
+ * recogniser's own DEFAULT_GRAMMAR_SLOTS), for comparison on the same code. SLOTS_ONLY: the slots scored
+ * (comma-separated slot kinds, default all), for a quicker run on one of them.
+ * name_parts: of the whole names said, the share whose first name, last name and both were right, and the share
+ * heard as the first name alone (the last name lost).
  * Writes bench/results/slots.json; one summary line on stdout, progress on stderr.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -82,16 +85,39 @@ interface Outcome {
   first_utterance: boolean;
 }
 
-function grammarSlots(setting: string | undefined): readonly GrammarSlot[] {
-  if (setting === undefined) return DEFAULT_GRAMMAR_SLOTS;
+/** The slots an environment variable lists (comma-separated; "none" for none), `fallback` when unset. */
+function slotsSetting<T extends string>(
+  variable: string,
+  allowed: readonly T[],
+  fallback: readonly T[],
+): readonly T[] {
+  const setting = process.env[variable];
+  if (setting === undefined) return fallback;
   if (setting === 'none') return [];
   const slots = setting.split(',').filter(Boolean);
   for (const slot of slots)
-    if (!(GRAMMAR_SLOTS as readonly string[]).includes(slot))
-      throw new OptionsError(
-        `SLOTS_GRAMMARS: no grammar for "${slot}" (${GRAMMAR_SLOTS.join(', ')} or none)`,
-      );
-  return slots as GrammarSlot[];
+    if (!(allowed as readonly string[]).includes(slot))
+      throw new OptionsError(`${variable}: no slot "${slot}" (${allowed.join(', ')} or none)`);
+  return slots as T[];
+}
+
+/** Of whole names said ("first last"), the share with the first name, the last name and both right, and the first name alone. */
+function nameParts(names: readonly Outcome[]) {
+  const whole = names.filter((o) => o.expected.split(' ').length === 2);
+  const share = (right: (want: string[], got: string[]) => boolean) =>
+    Number(
+      (
+        whole.filter((o) => right(o.expected.split(' '), o.parsed.split(' '))).length /
+        Math.max(1, whole.length)
+      ).toFixed(3),
+    );
+  return {
+    n: whole.length,
+    whole: share((want, got) => want.join(' ') === got.join(' ')),
+    first: share((want, got) => got[0] === want[0]),
+    last: share((want, got) => got.length > 1 && got.at(-1) === want[1]),
+    first_alone: share((want, got) => got.length === 1 && got[0] === want[0]),
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -149,7 +175,8 @@ async function main(): Promise<void> {
     await readFile(path.join(DEFAULT_POCKETSPHINX_MODEL, 'cmudict-en-us.dict'), 'utf8'),
   );
   const started = performance.now();
-  const grammars = grammarSlots(process.env.SLOTS_GRAMMARS);
+  const grammars = slotsSetting<GrammarSlot>('SLOTS_GRAMMARS', GRAMMAR_SLOTS, DEFAULT_GRAMMAR_SLOTS);
+  const only = slotsSetting('SLOTS_ONLY', SLOT_KINDS, SLOT_KINDS);
   const stt = await PocketSphinxStt.create({ domain: config, grammarSlots: grammars });
   progress(
     `recogniser ready in ${Math.round(performance.now() - started)} ms; ${options.calls} conversations`,
@@ -164,7 +191,7 @@ async function main(): Promise<void> {
         dir,
         ALL_VOICES.filter((v) => v.name !== conversation.voice.name).slice(0, 4),
       );
-      const cases = slotCases(conversation);
+      const cases = slotCases(conversation).filter((c) => only.includes(c.slot));
       const audio = await Promise.all(
         cases.map(async (c: SlotCase) => {
           const rendered = await renderUtterance(c.utterance, conversation.voice, conversation.wpm, bed, dir);
@@ -223,6 +250,7 @@ async function main(): Promise<void> {
       speed: SPEED,
       accuracy: ratio(outcomes, 'correct'),
       accuracy_top1: ratio(outcomes, 'correct_top1'),
+      name_parts: nameParts(names),
       name_sounds_alike: Number(
         (names.filter((o) => o.sounds_alike).length / Math.max(1, names.length)).toFixed(3),
       ),

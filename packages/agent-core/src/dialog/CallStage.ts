@@ -119,11 +119,13 @@ export class CallStage {
   }
 
   /**
-   * The slot question is about to be asked again about a detail heard in part: the house number of a street heard
-   * without one, or the whole of a phone number heard short or too long.
+   * The slot question is about to be asked again about a detail heard in part: the last name of a first name heard
+   * alone, the house number of a street heard without one, or the whole of a phone number heard short or too long.
    */
   notePartialDetailPrompt(): void {
     if (this.#stage === 'address' && this.#tracker.customer.address) this.#askedHouseNumber = true;
+    const name = this.#tracker.customer.name;
+    if (this.#stage === 'name' && name && this.#names.wantsLastName(name)) this.#names.askLastName();
     if (this.#stage === 'phone' && this.#tracker.customer.phone) this.#phoneAsks++;
   }
 
@@ -188,7 +190,9 @@ export class CallStage {
 
   skipFilled(): void {
     const customer = this.#tracker.customer;
-    if (this.#stage === 'name' && (customer.name || this.#names.skipped)) this.#stage = 'address';
+    // A first name heard alone is asked about once more ("And your last name?").
+    const named = customer.name !== null && !this.#names.wantsLastName(customer.name);
+    if (this.#stage === 'name' && (named || this.#names.skipped)) this.#stage = 'address';
     // An address without a house number is asked about once more ("What's the house number on Oak Street?").
     const numbered = customer.address !== null && /^\d/.test(customer.address);
     const addressDone = customer.address && (numbered || this.#askedHouseNumber);

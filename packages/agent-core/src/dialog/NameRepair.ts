@@ -1,4 +1,4 @@
-import { isCommonName } from '../nlu/index.ts';
+import { isCommonName, lacksLastName } from '../nlu/index.ts';
 import { CONFIRM_NAME_BELOW } from './scriptedFacts.ts';
 
 /** The share of the n-best hypotheses saying the same name from which the name is taken without a check. */
@@ -9,12 +9,15 @@ const NAMES_AGREE_FROM = 0.6;
  * low confidence is checked once ("Did you say Sarah Miller?"); after a no (or a name question that failed twice)
  * the caller is asked to spell it, once. The spelled name is taken as heard, without another check (a spelling
  * misheard once is misheard again: checking it only loops), and when the spelling gave no name the call goes on
- * without one. The caller can still give or correct the name at any time.
+ * without one. A first name heard alone gets "And your last name?", once in the call ("Could you spell your last
+ * name?" when it was spelled: the pause between the two spelled words is where a recogniser loses the second). The
+ * caller can still give or correct the name at any time.
  */
 export class NameRepair {
   #spellAsked = false;
   #awaitingSpelling = false;
   #skipped = false;
+  #lastNameAsked = false;
 
   /** The next name question asks the caller to spell it. */
   get awaitingSpelling(): boolean {
@@ -42,7 +45,25 @@ export class NameRepair {
     if (confidence === undefined || confidence >= CONFIRM_NAME_BELOW) return false;
     // a word that is no common name is more often a word misheard for one ("Gregory Salads"), agreed on or not
     if (!name.toLowerCase().split(' ').every(isCommonName)) return true;
+    // a common first name alone is asked about anyway (its last name), and the whole name checked then if need be
+    if (this.wantsLastName(name)) return false;
     return (agreement() ?? 0) < NAMES_AGREE_FROM;
+  }
+
+  /**
+   * Whether the name question is asked again for the last name of `name` (a first name alone, see lacksLastName). A
+   * spelled word that is no common first name is more likely both names run together ("jeffreygieg") than a first
+   * name alone, so it is not asked about.
+   */
+  wantsLastName(name: string): boolean {
+    if (this.#lastNameAsked || !lacksLastName(name)) return false;
+    return !this.#spellAsked || isCommonName(name.toLowerCase());
+  }
+
+  /** The agent asks for the last name, spelled if the first name was: never again in the call, whatever the answer. */
+  askLastName(): void {
+    this.#lastNameAsked = true;
+    this.#awaitingSpelling = this.#spellAsked;
   }
 
   /** The agent asks the caller to spell the name (after a wrong check or failed asks); false once it did. */

@@ -291,12 +291,13 @@ export class ScriptedDialogSession implements DialogSession {
       this.#repairs.reset();
       return { sentences };
     }
-    // Progress on the question itself: an item for "anything else?", any change for the read-back. A new question
-    // (the slot moved on) starts its own count.
+    // Progress on the question itself: an item for "anything else?", any change for the read-back, a first name for
+    // the name (its last name asked next). A new question (the slot moved on) starts its own count.
     const slot = this.#call.slotKey();
     const progressed =
       accepted ||
       ((slot === 'order' || slot === 'more') && heard.touched > 0) ||
+      (slot === 'name' && detailsChanged) ||
       (slot === 'confirm' && (heard.touched > 0 || detailsChanged));
     const afterProgress = accepted || heard.touched > 0 || this.#call.current !== stageBefore;
     const ask = this.#ask(u, { progressed, afterProgress, understood });

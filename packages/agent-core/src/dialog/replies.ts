@@ -6,6 +6,7 @@ import {
   houseNumberOf,
   isDialablePhoneNumber,
   isWholePhoneNumber,
+  lacksLastName,
   numberToWords,
   type Order,
   type OrderLine,
@@ -200,6 +201,9 @@ export function slotQuestion(
       return options.afterProgress ? 'Anything else?' : 'Would you like anything else?';
     }
     case 'name':
+      // still at the name with a first name held: its last name is missing (see CallStage.skipFilled)
+      if (tracker.customer.name && lacksLastName(tracker.customer.name))
+        return options.spellName ? 'Could you spell your last name?' : 'And your last name?';
       return options.spellName ? REPAIR_QUESTIONS.name : 'Can I get a name for the order?';
     case 'address': {
       const street = tracker.customer.address;

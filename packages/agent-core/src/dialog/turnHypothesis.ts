@@ -4,6 +4,7 @@ import {
   commonestSpelling,
   type Expectation,
   Hypothesis,
+  lacksLastName,
   mostHeardAddress,
   numberLost,
   withoutRejectedAddress,
@@ -29,7 +30,9 @@ export function chooseTurn(
   const hypotheses = withoutRejectedAddress(recognised, expecting, tracker.customer.address);
   const [best = new Hypothesis(tracker.nlu, ''), ...alternatives] = hypotheses;
   const agreed = expecting === 'address' ? mostHeardAddress(hypotheses) : undefined;
-  const chosen = agreed ?? chooseHypothesis(best, alternatives, expecting);
+  const chosen =
+    agreed ??
+    (completesName(tracker, best, expecting) ? best : chooseHypothesis(best, alternatives, expecting));
   if ((expecting === 'confirm' || expecting === 'yesno') && chosen.understood(expecting).yes) {
     const doubted = doubtedYes(tracker, hypotheses, chosen, expecting);
     if (doubted) return doubted;
@@ -59,6 +62,17 @@ function doubtedYes(
   const above = hypotheses.slice(0, hypotheses.indexOf(chosen) + 1);
   const long = above.some((h) => h.understood(expecting).words.length > SHORT_ANSWER_WORDS);
   return long || tracker.wouldChange(best, expecting) !== 'none' ? best : undefined;
+}
+
+/**
+ * A first name is held alone and the best hypothesis gives a name: a one-word name is its last name, as well formed an
+ * answer as a whole name only a lower hypothesis heard (which would replace the first name held).
+ */
+function completesName(tracker: CallTracker, best: Hypothesis, expecting: Expectation): boolean {
+  const held = tracker.customer.name;
+  return (
+    expecting === 'name' && held !== null && lacksLastName(held) && best.understood('name').name !== undefined
+  );
 }
 
 /** The chosen turn with the name it gives spelled as the commonest spelling of the hypotheses (commonestSpelling). */

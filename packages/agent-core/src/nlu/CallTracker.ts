@@ -3,6 +3,7 @@ import { correctedAddress, houseNumberOf } from './address.ts';
 import { findPhone } from './customer.ts';
 import { Hypothesis } from './Hypothesis.ts';
 import { isUnsureYes } from './intents.ts';
+import { asksLastName, withLastName } from './lastName.ts';
 import { swapWithLostVerb } from './lostSwap.ts';
 import type { Detail } from './namedDetail.ts';
 import { Order, type OrderLine, type OrderOp, sameLines } from './order.ts';
@@ -66,6 +67,8 @@ export class CallTracker {
   #understood = 0;
   /** The name the previous utterance spelled as one word: the next may spell the last name. */
   #spelledFirstName: string | undefined;
+  /** The agent's last question asked for the last name: a word answering it completes the first name held. */
+  #lastNameAsked = false;
 
   constructor(options: TrackerOptions) {
     this.#nlu = new Nlu({
@@ -116,6 +119,7 @@ export class CallTracker {
   /** Remembers what the agent (or a human agent) just said, so "one of those" can refer to it. */
   noteAgentTurn(text: string): void {
     const readBack = this.#parseReadBack(text);
+    this.#lastNameAsked = asksLastName(text);
     this.#readBack = readBack ?? this.#readBack;
     if (readBack) this.#stated.readBack = readBack;
     const name =
@@ -187,7 +191,9 @@ export class CallTracker {
     this.#offered = undefined;
     this.#heard++;
     const touched = this.#order.apply(understanding.ops);
-    if (understanding.name) this.#customer.name = understanding.name;
+    const name = understanding.name;
+    if (name)
+      this.#customer.name = withLastName(this.#customer.name, name, understanding.words, this.#lastNameAsked);
     const address = correctedAddress(this.#customer.address, understanding);
     const addressChanged = address !== undefined && address !== this.#customer.address;
     if (address) this.#customer.address = address;

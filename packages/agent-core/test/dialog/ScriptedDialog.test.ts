@@ -23,7 +23,7 @@ describe('ScriptedDialog', () => {
       'hi can i get two pepperoni pizzas and a coke',
       'large',
       "no that's all",
-      "it's maria",
+      "it's maria lopez",
       'twelve oak street',
       'four one five five five five one two three four',
       'yes please',
@@ -32,9 +32,9 @@ describe('ScriptedDialog', () => {
       'Two pepperoni pizzas and a coke, got it. What size would you like for the two pepperoni pizzas: small, medium or large?',
       'Two large pepperoni pizzas, got it. Anything else?',
       'Can I get a name for the order?',
-      "Thanks, Maria. What's the delivery address?",
+      "Thanks, Maria Lopez. What's the delivery address?",
       'And a phone number, in case the driver needs to reach you?',
-      'Let me read that back: two large pepperoni pizzas and a coke for Maria, delivered to 12 Oak Street. The driver can reach you on four one five, five five five, one two three four. Your total is thirty-three dollars fifty. Shall I place the order?',
+      'Let me read that back: two large pepperoni pizzas and a coke for Maria Lopez, delivered to 12 Oak Street. The driver can reach you on four one five, five five five, one two three four. Your total is thirty-three dollars fifty. Shall I place the order?',
       'Great, your order is placed. Delivery usually takes thirty to forty minutes. Thanks for your order. Goodbye!',
     ]);
     expect(replies.at(-1)?.chunks.at(-1)).toEqual({ type: 'end_call' });
@@ -88,7 +88,7 @@ describe('ScriptedDialog', () => {
     const replies = await call(
       'a large pepperoni',
       'no',
-      'my name is bob',
+      'my name is bob smith',
       '4 main st',
       'no phone thanks',
       'no',
@@ -97,7 +97,7 @@ describe('ScriptedDialog', () => {
     );
     expect(replies[5]?.text).toBe('Sorry about that. What would you like to change?');
     expect(replies[7]?.text).toContain(
-      'a medium pepperoni pizza for Bob, delivered to 4 Main Street. Your total is twelve dollars fifty.',
+      'a medium pepperoni pizza for Bob Smith, delivered to 4 Main Street. Your total is twelve dollars fifty.',
     );
   });
 
@@ -219,8 +219,8 @@ describe('ScriptedDialog', () => {
     const history = [
       { role: 'user' as const, content: 'two small veggie pizzas' },
       { role: 'assistant' as const, content: 'Got it, anything else?' },
-      { role: 'user' as const, content: 'my name is ana' },
-      { role: 'assistant' as const, content: 'Thanks Ana.' },
+      { role: 'user' as const, content: 'my name is ana diaz' },
+      { role: 'assistant' as const, content: 'Thanks Ana Diaz.' },
     ];
     const { text } = await turn(s, "that's all", { history });
     expect(text).toBe("What's the delivery address?");
@@ -230,13 +230,13 @@ describe('ScriptedDialog', () => {
     const s = session();
     const history: Array<{ role: 'user' | 'assistant'; content: string }> = [];
     await turn(s, 'a large pepperoni pizza', { history });
-    await turn(s, 'my name is ana', { history });
+    await turn(s, 'my name is ana diaz', { history });
     await turn(s, 'twelve oak street', { history });
     await turn(s, 'five five five three two one four five six seven', { history });
     s.hearHuman?.('I added a garlic bread for you');
     history.push({ role: 'assistant', content: '[human agent] I added a garlic bread for you' });
     const { text } = await turn(s, "that's all", { history });
-    expect(text).toMatch(/^Let me read that back: a large pepperoni pizza and a garlic bread for Ana/);
+    expect(text).toMatch(/^Let me read that back: a large pepperoni pizza and a garlic bread for Ana Diaz/);
   });
 });
 

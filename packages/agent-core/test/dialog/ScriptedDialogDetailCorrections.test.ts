@@ -23,6 +23,13 @@ describe('ScriptedDialog details corrected at the read-back', () => {
     expect(s.tracker.customer.name).toBe('Sara Millar');
   });
 
+  it('keeps the last name read back when the correction was heard as a first name alone', async () => {
+    const s = session();
+    const replies = await play(s, ...TO_READ_BACK, 'no my name is laura');
+    expect(replies[5]).toMatch(/^Let me read that back: a large pepperoni pizza for Laura Miller,/);
+    expect(s.tracker.customer.name).toBe('Laura Miller');
+  });
+
   it('replaces only the group of the phone number the caller names, not the order', async () => {
     const s = session();
     const replies = await play(s, ...TO_READ_BACK, 'no the last four digits are four three two one');

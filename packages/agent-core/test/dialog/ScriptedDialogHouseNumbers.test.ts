@@ -8,7 +8,7 @@ import { play, session } from './scriptedSession.ts';
 /** A call at the address question. */
 async function askedForAddress(): Promise<ScriptedDialogSession> {
   const s = session();
-  await play(s, 'a large pepperoni pizza', "that's all", 'my name is maria');
+  await play(s, 'a large pepperoni pizza', "that's all", 'my name is maria lopez');
   return s;
 }
 

@@ -91,3 +91,103 @@ describe('getting the name in a bounded number of turns', () => {
     );
   });
 });
+
+describe('a first name heard without its last name', () => {
+  const named = async (...answers: string[]) => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all");
+    const replies = await play(s, ...answers);
+    return { replies, name: s.tracker.customer.name };
+  };
+
+  it('asks for the last name and adds it to the first name', async () => {
+    expect(await named("it's teresa", 'smith')).toEqual({
+      replies: [
+        'Thanks, Teresa. And your last name?',
+        "Got it, the name is Teresa Smith. What's the delivery address?",
+      ],
+      name: 'Teresa Smith',
+    });
+    expect((await named("it's teresa", 'my name is teresa smith')).name).toBe('Teresa Smith');
+  });
+
+  it('asks once: an answer without a last name goes on with the first name', async () => {
+    expect(await named("it's teresa", 'um')).toEqual({
+      replies: ['Thanks, Teresa. And your last name?', "What's the delivery address?"],
+      name: 'Teresa',
+    });
+    expect((await named("it's teresa", 'teresa')).replies[1]).toBe("What's the delivery address?");
+  });
+
+  it('costs no turn when the whole name was heard, or a surname alone', async () => {
+    expect((await named('my name is teresa smith')).replies).toEqual([
+      "Thanks, Teresa Smith. What's the delivery address?",
+    ]);
+    expect((await named('put it under garcia')).replies).toEqual([
+      "Thanks, Garcia. What's the delivery address?",
+    ]);
+  });
+
+  it('a first name after a name question not understood is progress: the last name next, not a spelling', async () => {
+    const { replies } = await named('um', 'teresa');
+    expect(replies[1]).toBe('Thanks, Teresa. And your last name?');
+  });
+
+  it('asks for the last name of an unsure first name instead of checking it, and checks the whole name', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all");
+    expect((await turn(s, 'my name is teresa', { confidence: 0.01 })).text).toBe(
+      'Thanks, Teresa. And your last name?',
+    );
+    expect((await turn(s, 'smith', { confidence: 0.01 })).text).toBe('Did you say Teresa Smith?');
+    expect((await turn(s, 'yes')).text).toBe("What's the delivery address?");
+    expect(s.tracker.customer.name).toBe('Teresa Smith');
+  });
+
+  it('still checks an unsure word that is no common name before asking for the last name', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all");
+    expect((await turn(s, 'my name is zorblat', { confidence: 0.01 })).text).toBe('Did you say Zorblat?');
+    expect((await turn(s, 'yes')).text).toBe('And your last name?');
+  });
+
+  it('asks a caller who spelled a first name alone to spell the last name, once', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all");
+    await turn(s, 'my name is wm raul', { confidence: 0.01 });
+    await turn(s, 'no');
+    expect((await turn(s, 't e r e s a', { confidence: 0 })).text).toBe(
+      'Thanks, Teresa. Could you spell your last name?',
+    );
+    expect((await turn(s, 'f i s h e r', { confidence: 0 })).text).toBe(
+      "Got it, the name is Teresa Fisher. What's the delivery address?",
+    );
+    const unspelled = session();
+    await play(unspelled, 'a large pepperoni pizza', "that's all");
+    await play(unspelled, 'okay', 'yes', 't e r e s a');
+    expect((await turn(unspelled, 'um', { confidence: 0 })).text).toBe("What's the delivery address?");
+    expect(unspelled.tracker.customer.name).toBe('Teresa');
+  });
+
+  it('takes a spelled word that is no common first name as the whole name, without asking for a last name', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all");
+    await turn(s, 'my name is wm raul', { confidence: 0.01 });
+    await turn(s, 'no');
+    const spelled = await turn(s, 'j e f f r e y g i e g', { confidence: 0 });
+    expect(spelled.text).not.toContain('last name');
+    expect(spelled.text).toContain("What's the delivery address?");
+  });
+});
+
+describe('the answer to "And your last name?"', () => {
+  it('takes the one-word name the best hypothesis heard over a whole name a lower one heard', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all", "it's ronnie");
+    await turn(s, 'my name is rodgers', {
+      alternatives: ['my name is gerard sears middleton'],
+      confidence: 0.5,
+    });
+    expect(s.tracker.customer.name).toBe('Ronnie Rodgers');
+  });
+});

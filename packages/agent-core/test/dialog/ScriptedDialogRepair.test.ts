@@ -15,9 +15,15 @@ const PREFIXES: Record<string, string[]> = {
   size: ['a pepperoni pizza'],
   more: ['a large pepperoni pizza'],
   name: ['a large pepperoni pizza', "that's all"],
-  address: ['a large pepperoni pizza', "that's all", 'my name is maria'],
-  phone: ['a large pepperoni pizza', "that's all", 'my name is maria', '12 oak street'],
-  confirm: ['a large pepperoni pizza', "that's all", 'my name is maria', '12 oak street', '555 321 4567'],
+  address: ['a large pepperoni pizza', "that's all", 'my name is maria lopez'],
+  phone: ['a large pepperoni pizza', "that's all", 'my name is maria lopez', '12 oak street'],
+  confirm: [
+    'a large pepperoni pizza',
+    "that's all",
+    'my name is maria lopez',
+    '12 oak street',
+    '555 321 4567',
+  ],
 };
 
 const UNHELPFUL = [
@@ -85,9 +91,16 @@ describe('ScriptedDialog repair', () => {
 
   it('offers a person when the address fails twice (never a third ask), and hands off on yes', async () => {
     const s = session();
-    const replies = await play(s, 'a large pepperoni pizza', "that's all", 'my name is maria', 'yes', 'okay');
+    const replies = await play(
+      s,
+      'a large pepperoni pizza',
+      "that's all",
+      'my name is maria lopez',
+      'yes',
+      'okay',
+    );
     expect(replies.slice(2)).toEqual([
-      "Thanks, Maria. What's the delivery address?",
+      "Thanks, Maria Lopez. What's the delivery address?",
       "What's the delivery address?",
       "I'm sorry this is taking a while. Would you like me to get a person to help you?",
     ]);
@@ -106,14 +119,21 @@ describe('ScriptedDialog repair', () => {
     ]);
     expect(s.tracker.customer.name).toBeNull();
     // still correctable at any time
-    const [later] = await play(s, '12 oak street and the name is maria');
-    expect(s.tracker.customer.name).toBe('Maria');
+    const [later] = await play(s, '12 oak street and the name is maria lopez');
+    expect(s.tracker.customer.name).toBe('Maria Lopez');
     expect(later).toContain('phone number');
   });
 
   it('after the caller declined a person, an address that still fails is left to confirm and the call goes on', async () => {
     const s = session();
-    const offer = await play(s, 'a large pepperoni pizza', "that's all", 'my name is maria', 'okay', 'yes');
+    const offer = await play(
+      s,
+      'a large pepperoni pizza',
+      "that's all",
+      'my name is maria lopez',
+      'okay',
+      'yes',
+    );
     expect(offer.at(-1)).toContain('Would you like me to get a person');
     const replies = await play(s, 'no thanks', 'hmm');
     expect(replies).toEqual([
@@ -128,9 +148,12 @@ describe('ScriptedDialog repair', () => {
   it('takes a spelled name after asking for it', async () => {
     const s = session();
     await play(s, 'a large pepperoni pizza', "that's all", 'okay', 'yes');
-    const [reply] = await play(s, 's i o b h a n');
-    expect(s.tracker.customer.name).toBe('Siobhan');
-    expect(reply).toBe("Thanks, Siobhan. What's the delivery address?");
+    const replies = await play(s, 's i o b h a n', 'k e l l y');
+    expect(s.tracker.customer.name).toBe('Siobhan Kelly');
+    expect(replies).toEqual([
+      'Thanks, Siobhan. Could you spell your last name?',
+      "Got it, the name is Siobhan Kelly. What's the delivery address?",
+    ]);
   });
 
   it('keeps a first and last name spelled in two segments as both, and says the full name back', async () => {
@@ -250,7 +273,7 @@ describe('ScriptedDialog corrections', () => {
       s,
       'a large pepperoni pizza',
       "that's all",
-      'sarah',
+      'sarah miller',
       'oak street',
       'seventeen',
     );
@@ -268,7 +291,13 @@ describe('ScriptedDialog corrections', () => {
 
   it('takes "no, remove the ..." said to the phone question as a change, and still asks for the phone', async () => {
     const s = session();
-    await play(s, 'a large pepperoni pizza and a coke', "that's all", 'my name is maria', '12 oak street');
+    await play(
+      s,
+      'a large pepperoni pizza and a coke',
+      "that's all",
+      'my name is maria lopez',
+      '12 oak street',
+    );
     const [reply] = await play(s, 'no, remove the coke');
     expect(s.tracker.order.lines.map((l) => l.name)).toEqual(['pepperoni pizza']);
     expect(reply).toBe(
@@ -277,14 +306,20 @@ describe('ScriptedDialog corrections', () => {
   });
 
   it('asks for a phone number for delivery, and not when the caller already gave one', async () => {
-    const asked = await play(session(), 'a large pepperoni pizza', "that's all", 'maria', '12 oak street');
+    const asked = await play(
+      session(),
+      'a large pepperoni pizza',
+      "that's all",
+      'maria lopez',
+      '12 oak street',
+    );
     expect(asked[3]).toBe('And a phone number, in case the driver needs to reach you?');
     const s = session();
     const given = await play(
       s,
       'a large pepperoni pizza',
       "that's all",
-      'maria, 555 321 4567',
+      'maria lopez, 555 321 4567',
       '12 oak street',
     );
     expect(given[3]).toMatch(/^Let me read that back/);
@@ -294,7 +329,7 @@ describe('ScriptedDialog corrections', () => {
   const toShortPhone = [
     'a large pepperoni pizza',
     "that's all",
-    'maria',
+    'maria lopez',
     '12 oak street my number is eight one five five nine five three',
   ];
 
@@ -328,7 +363,7 @@ describe('ScriptedDialog corrections', () => {
       s,
       'a large pepperoni pizza',
       "that's all",
-      'maria',
+      'maria lopez',
       '12 oak street',
       'six one seven',
       'eight one five five nine five three',

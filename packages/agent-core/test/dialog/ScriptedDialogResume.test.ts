@@ -27,13 +27,13 @@ describe('ScriptedDialog resuming a call from its history', () => {
     for (const u of [
       'and a coke',
       "no that's all",
-      "it's maria",
+      "it's maria lopez",
       'twelve oak street',
       'four one five five five five one two three four',
     ])
       rest.push(await turn(resumed, u, { history }));
     expect(rest.at(-1)?.text).toBe(
-      'Let me read that back: two large pepperoni pizzas and a coke for Maria, delivered to 12 Oak Street. The driver can reach you on four one five, five five five, one two three four. Your total is thirty-three dollars fifty. Shall I place the order?',
+      'Let me read that back: two large pepperoni pizzas and a coke for Maria Lopez, delivered to 12 Oak Street. The driver can reach you on four one five, five five five, one two three four. Your total is thirty-three dollars fifty. Shall I place the order?',
     );
   });
 
@@ -41,8 +41,8 @@ describe('ScriptedDialog resuming a call from its history', () => {
     const history = await earlierCall('two large pepperoni pizzas', "no that's all");
     const resumed = dialog().createSession();
     expect(resumed.resume?.(history)).toBe('Can I get a name for the order?');
-    const reply = await turn(resumed, "it's maria", { history });
-    expect(reply.text).toBe("Thanks, Maria. What's the delivery address?");
+    const reply = await turn(resumed, "it's maria lopez", { history });
+    expect(reply.text).toBe("Thanks, Maria Lopez. What's the delivery address?");
   });
 
   it('asks what to order when nothing was ordered yet', async () => {

@@ -47,7 +47,7 @@ export {
   yesNoAnswer,
 } from './intents.ts';
 export { matchKnowledge } from './knowledge.ts';
-export { commonestSpelling, isCommonName } from './knownNames.ts';
+export { commonestSpelling, isCommonFirstName, isCommonName } from './knownNames.ts';
 export { lacksLastName } from './lastName.ts';
 export { type ItemMention, MenuMatcher, type SizeMention } from './menuMatcher.ts';
 export type { Detail } from './namedDetail.ts';

@@ -115,6 +115,11 @@ export function isCommonName(word: string): boolean {
   return Number.isFinite(Math.min(rank(word, 'first'), rank(word, 'last')));
 }
 
+/** Whether `word` is a common first name (in the census list). */
+export function isCommonFirstName(word: string): boolean {
+  return Number.isFinite(rank(word, 'first'));
+}
+
 /** Whether `word` is a common last name and no common first name ("garcia"; not "james" or "teresa"). */
 export function isSurnameOnly(word: string): boolean {
   return Number.isFinite(rank(word, 'last')) && !Number.isFinite(rank(word, 'first'));

@@ -169,7 +169,7 @@ describe('a first name heard without its last name', () => {
     expect(unspelled.tracker.customer.name).toBe('Teresa');
   });
 
-  it('takes a spelled word that is no common first name as the whole name, without asking for a last name', async () => {
+  it('takes a spelled common first name with letters run on as the whole name, without asking for a last name', async () => {
     const s = session();
     await play(s, 'a large pepperoni pizza', "that's all");
     await turn(s, 'my name is wm raul', { confidence: 0.01 });

@@ -52,12 +52,12 @@ export class NameRepair {
 
   /**
    * Whether the name question is asked again for the last name of `name` (a first name alone, see lacksLastName). A
-   * spelled word that begins with a common first name and goes on is both names run together ("jeffreygieg"), not a
-   * first name alone ("siobhan", "christina"), so it is not asked about.
+   * spelled word that is no common first name is more often both names run together ("jeffreygieg") or a spelling
+   * misheard ("pprnarthur") than a first name alone, so it is not asked about.
    */
   wantsLastName(name: string): boolean {
     if (this.#lastNameAsked || !lacksLastName(name)) return false;
-    return !this.#spellAsked || !runTogether(name.toLowerCase());
+    return !this.#spellAsked || isCommonFirstName(name.toLowerCase());
   }
 
   /** The agent asks for the last name, spelled if the first name was: never again in the call, whatever the answer. */
@@ -84,15 +84,4 @@ export class NameRepair {
     this.#awaitingSpelling = false;
     this.#skipped = true;
   }
-}
-
-/** The fewest letters a first name or a last name run together after it is taken to have. */
-const NAME_PART_LETTERS = 3;
-
-/** Whether `word` (no common name itself) is a common first name with more letters run on ("jeffreygieg"). */
-function runTogether(word: string): boolean {
-  if (isCommonName(word)) return false;
-  for (let end = NAME_PART_LETTERS; end <= word.length - NAME_PART_LETTERS; end++)
-    if (isCommonFirstName(word.slice(0, end))) return true;
-  return false;
 }

@@ -169,14 +169,16 @@ describe('a first name heard without its last name', () => {
     expect(unspelled.tracker.customer.name).toBe('Teresa');
   });
 
-  it('takes a spelled common first name with letters run on as the whole name, without asking for a last name', async () => {
-    const s = session();
-    await play(s, 'a large pepperoni pizza', "that's all");
-    await turn(s, 'my name is wm raul', { confidence: 0.01 });
-    await turn(s, 'no');
-    const spelled = await turn(s, 'j e f f r e y g i e g', { confidence: 0 });
-    expect(spelled.text).not.toContain('last name');
-    expect(spelled.text).toContain("What's the delivery address?");
+  it('takes a spelled word that is no common first name as the whole name, without asking for a last name', async () => {
+    for (const spelled of ['j e f f r e y g i e g', 'p p r n a r t h u r']) {
+      const s = session();
+      await play(s, 'a large pepperoni pizza', "that's all");
+      await turn(s, 'my name is wm raul', { confidence: 0.01 });
+      await turn(s, 'no');
+      const reply = await turn(s, spelled, { confidence: 0 });
+      expect(reply.text).not.toContain('last name');
+      expect(reply.text).toContain("What's the delivery address?");
+    }
   });
 });
 

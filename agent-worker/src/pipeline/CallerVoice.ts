@@ -4,9 +4,9 @@ const VOICE_TAIL_MS = 150;
 const ROOM_TAIL_MAX_MS = 500;
 
 /**
- * Where the caller's own voice is in their current speech (over the agent or not). Background voices may start the speech
- * before the caller's voice and hold it open after; the VAD tells where the caller's voice is in it (its foreground).
- * Until it does, the caller's voice is the whole speech.
+ * Where the caller's own voice is in their current speech (over the agent or not). Background voices may start the
+ * speech before the caller's voice and hold it open after; the VAD tells where the caller's voice is in it (its
+ * foreground). Until it does, the caller's voice is the whole speech.
  */
 export class CallerVoice {
   #startAtMs = 0;

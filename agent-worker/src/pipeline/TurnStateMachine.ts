@@ -167,12 +167,9 @@ export class TurnStateMachine {
    * it. The final still judges the whole speech: a short "stop" in babble is misheard as other words too.
    */
   #onForeground(tick: Extract<TurnInput, { type: 'tick' }>): void {
+    const { foregroundStartMs: startMs, foregroundEndMs: endMs, foregroundTrailEndMs: trailEndMs } = tick;
     if (
-      this.#speech.voice.foreground(
-        tick.foregroundStartMs,
-        tick.foregroundEndMs,
-        tick.foregroundTrailEndMs,
-      ) &&
+      this.#speech.voice.foreground(startMs, endMs, trailEndMs) &&
       this.#interruptDeadlineMs !== undefined &&
       !this.#durationMet
     )

@@ -163,8 +163,18 @@ describe('MediaSession', () => {
     await expect.poll(() => packets.length, { timeout: 3_000 }).toBeGreaterThan(10);
     speaking = false;
     session.cancelOutput();
-    await expect.poll(() => session.stats.pacer.framesSent, { timeout: 3_000 }).toBe(packets.length);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // settled: the pacer stopped sending and the socket stopped receiving (a loaded machine delivers late)
+    let seen = -1;
+    await expect
+      .poll(
+        () => {
+          const settled = seen === packets.length + session.stats.pacer.framesSent;
+          seen = packets.length + session.stats.pacer.framesSent;
+          return settled;
+        },
+        { timeout: 5_000, interval: 250 },
+      )
+      .toBe(true);
     expect(session.stats.pacer.spurts).toBe(1);
     const decoder = new OpusDecoderStream();
     const rms = packets.map((p) => {

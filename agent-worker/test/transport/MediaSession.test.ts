@@ -163,7 +163,8 @@ describe('MediaSession', () => {
     await expect.poll(() => packets.length, { timeout: 3_000 }).toBeGreaterThan(10);
     speaking = false;
     session.cancelOutput();
-    // settled: the pacer stopped sending and the socket stopped receiving (a loaded machine delivers late)
+    // Frames sent before the cancel may still be on their way (a busy event loop reads the socket late) and the
+    // silence is still to come: wait until the pacer stopped sending and the server stopped receiving.
     let seen = -1;
     await expect
       .poll(
@@ -175,6 +176,7 @@ describe('MediaSession', () => {
         { timeout: 5_000, interval: 250 },
       )
       .toBe(true);
+    expect(packets.length).toBe(session.stats.pacer.framesSent);
     expect(session.stats.pacer.spurts).toBe(1);
     const decoder = new OpusDecoderStream();
     const rms = packets.map((p) => {

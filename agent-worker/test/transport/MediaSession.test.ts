@@ -189,6 +189,30 @@ describe('MediaSession', () => {
     expect(rms.slice(-2).every((r) => r < 300)).toBe(true);
   });
 
+  it('a voice that hangs up the call as it hands over a frame: only the frames that left are counted as sent', async () => {
+    const server = await udp();
+    sockets.push(server);
+    let pulls = 0;
+    let hangUp = () => {};
+    const voice = {
+      sampleRate: 16_000,
+      pull: () => {
+        if (++pulls === 5) hangUp();
+        return tone(440, 16_000, 320, 8_000, 320 * pulls);
+      },
+    };
+    const session = await MediaSession.open({ bindIp: '127.0.0.1', voice });
+    sessions.push(session);
+    hangUp = () => session.close();
+    const packets = receivedRtp(server);
+    session.start(sendingTo(server));
+    await expect.poll(() => session.closed, { timeout: 3_000 }).toBe(true);
+    expect(pulls).toBe(5);
+    expect(session.stats.pacer.framesSent).toBe(4);
+    expect(session.stats.sent.packets).toBe(4);
+    await expect.poll(() => packets.length, { timeout: 3_000 }).toBe(4);
+  });
+
   it('binds a wildcard, announces another address and sends to an ingest host instead of the announced one', async () => {
     const server = await udp();
     sockets.push(server);

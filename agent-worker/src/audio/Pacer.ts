@@ -34,7 +34,8 @@ export interface PacerStats {
  * Sends one frame per frame period in real time. Each timer is set for an absolute due time on a monotonic clock,
  * so late timer callbacks never accumulate into drift; a spurt starts with `leadMs` of frames sent at once and then
  * stays exactly `leadMs` ahead. Pull-based: audio is taken from the source only at the moment it is sent, so
- * stopping (barge-in) takes effect on the next frame and everything pulled was really sent.
+ * stopping (barge-in) takes effect on the next frame and everything pulled was really sent, but for a frame whose
+ * pull stopped the pacer.
  */
 export class Pacer {
   readonly #pull: () => Int16Array | null;
@@ -98,17 +99,21 @@ export class Pacer {
     }
     while (this.#nextDueMs !== null && this.#nextDueMs - this.#leadMs <= now) {
       const frame = this.#pull();
+      // The source or the transport may stop the pacer from inside pull or send (the goodbye's last frame hangs up
+      // the call): nothing more goes to a transport that has closed.
+      if (!this.#running) return;
       if (frame === null) {
         this.#nextDueMs = null;
         break;
       }
       if (startOfSpurt) this.#stats.spurts++;
-      this.#send(frame, { mediaTimeMs: this.#nextDueMs, startOfSpurt });
-      this.#stats.framesSent++;
-      startOfSpurt = false;
+      const mediaTimeMs = this.#nextDueMs;
       this.#nextDueMs += this.#frameMs;
+      this.#send(frame, { mediaTimeMs, startOfSpurt });
+      this.#stats.framesSent++;
+      if (!this.#running) return;
+      startOfSpurt = false;
     }
-    if (!this.#running) return;
     const delay = this.#nextDueMs === null ? this.#idlePollMs : this.#nextDueMs - this.#leadMs - now;
     this.#timer = this.#clock.setTimeout(() => this.#tick(), delay);
   }

@@ -94,4 +94,44 @@ describe('Pacer', () => {
     expect(sent.length).toBe(count);
     expect(clock.pendingTimers).toBe(0);
   });
+
+  it('stopped by its source while pulling (the goodbye hangs up on its last frame), sends and pulls nothing more', () => {
+    const clock = new ManualClock(1_000);
+    let pulls = 0;
+    const sent: number[] = [];
+    const pacer: Pacer = new Pacer({
+      clock,
+      pull: () => {
+        pulls++;
+        if (pulls === 5) pacer.stop();
+        return new Int16Array(960);
+      },
+      send: () => sent.push(pulls),
+    });
+    pacer.start();
+    clock.advance(1_000);
+    expect(sent).toEqual([1, 2, 3, 4]);
+    expect(pulls).toBe(5);
+    expect(pacer.stats.framesSent).toBe(4);
+    expect(pacer.talking).toBe(false);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('stopped by its own send, sends nothing more and is no longer talking', () => {
+    const clock = new ManualClock(1_000);
+    let sends = 0;
+    const pacer: Pacer = new Pacer({
+      clock,
+      pull: () => new Int16Array(960),
+      send: () => {
+        if (++sends === 2) pacer.stop();
+      },
+    });
+    pacer.start();
+    clock.advance(1_000);
+    expect(sends).toBe(2);
+    expect(pacer.stats.framesSent).toBe(2);
+    expect(pacer.talking).toBe(false);
+    expect(clock.pendingTimers).toBe(0);
+  });
 });

@@ -163,7 +163,8 @@ describe('MediaSession', () => {
     await expect.poll(() => packets.length, { timeout: 3_000 }).toBeGreaterThan(10);
     speaking = false;
     session.cancelOutput();
-    // settled: the pacer stopped sending and the socket stopped receiving (a loaded machine delivers late)
+    // Frames sent before the cancel may still be on their way (a busy event loop reads the socket late) and the
+    // silence is still to come: wait until the pacer stopped sending and the server stopped receiving.
     let seen = -1;
     await expect
       .poll(
@@ -175,6 +176,7 @@ describe('MediaSession', () => {
         { timeout: 5_000, interval: 250 },
       )
       .toBe(true);
+    expect(packets.length).toBe(session.stats.pacer.framesSent);
     expect(session.stats.pacer.spurts).toBe(1);
     const decoder = new OpusDecoderStream();
     const rms = packets.map((p) => {
@@ -185,6 +187,30 @@ describe('MediaSession', () => {
     const lastTone = rms.findLastIndex((r) => r > 5_000);
     expect(rms.length - 1 - lastTone).toBe(3);
     expect(rms.slice(-2).every((r) => r < 300)).toBe(true);
+  });
+
+  it('a voice that hangs up the call as it hands over a frame: only the frames that left are counted as sent', async () => {
+    const server = await udp();
+    sockets.push(server);
+    let pulls = 0;
+    let hangUp = () => {};
+    const voice = {
+      sampleRate: 16_000,
+      pull: () => {
+        if (++pulls === 5) hangUp();
+        return tone(440, 16_000, 320, 8_000, 320 * pulls);
+      },
+    };
+    const session = await MediaSession.open({ bindIp: '127.0.0.1', voice });
+    sessions.push(session);
+    hangUp = () => session.close();
+    const packets = receivedRtp(server);
+    session.start(sendingTo(server));
+    await expect.poll(() => session.closed, { timeout: 3_000 }).toBe(true);
+    expect(pulls).toBe(5);
+    expect(session.stats.pacer.framesSent).toBe(4);
+    expect(session.stats.sent.packets).toBe(4);
+    await expect.poll(() => packets.length, { timeout: 3_000 }).toBe(4);
   });
 
   it('binds a wildcard, announces another address and sends to an ingest host instead of the announced one', async () => {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/audio/clock.ts';
 import { FRAME_SAMPLES_48K, OpusEncoderStream } from '../../src/audio/OpusCodec.ts';
 import { buildRtpPacket } from '../../src/rtp/rtpPacket.ts';
-import type { CallPipeline } from '../../src/worker/CallPipeline.ts';
+import type { CallPipeline, CallPipelineOptions } from '../../src/worker/CallPipeline.ts';
 import { CallSession } from '../../src/worker/CallSession.ts';
 import { EchoPipeline } from '../../src/worker/EchoPipeline.ts';
 import { decodeRecording } from '../recording/decodeRecording.ts';
@@ -20,7 +20,7 @@ afterEach(() => {
 });
 
 async function setup(
-  pipeline: CallPipeline,
+  pipeline: CallPipeline | ((options: CallPipelineOptions) => CallPipeline),
   streams: { role: string; audience?: 'everyone' | 'staff' }[] = [{ role: 'customer' }],
 ) {
   const server = createSocket('udp4');
@@ -29,7 +29,7 @@ async function setup(
   const session = await CallSession.create({
     dispatch: { sessionId: 's1', roomId: 'r1', agentPeerId: 'agent-s1', config },
     rtpIp: '127.0.0.1',
-    createPipeline: async () => pipeline,
+    createPipeline: async (options) => (typeof pipeline === 'function' ? pipeline(options) : pipeline),
     logger,
   });
   sessions.push(session);
@@ -94,6 +94,21 @@ describe('CallSession', () => {
     const { session, ended } = await setup(pipeline);
     await expect.poll(() => ended, { timeout: 2_000 }).toEqual(['failed']);
     expect(session.ended).toBe(true);
+  });
+
+  it('a goodbye that hangs up as it hands over its last frame: only the frames that were sent count as sent', async () => {
+    let pulled = 0;
+    const { session, ended } = await setup((options) => {
+      const pipeline = new EchoPipeline({ roomId: 'r1', emit: options.emit });
+      pipeline.pullAudio = () => {
+        if (pulled === 5) return null;
+        if (++pulled === 5) options.emit({ type: 'end_call', roomId: 'r1' });
+        return new Int16Array(320);
+      };
+      return pipeline;
+    });
+    await expect.poll(() => ended, { timeout: 2_000 }).toEqual(['agent_hangup']);
+    expect(session.mediaStats).toMatchObject({ pacer: { framesSent: 4 }, sent: { packets: 4 } });
   });
 
   it('forwards valid pipeline events, drops invalid ones, and ends with "agent_hangup" after end_call', async () => {

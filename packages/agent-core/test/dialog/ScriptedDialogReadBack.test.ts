@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { turn } from './collect.ts';
 import { play, session } from './scriptedSession.ts';
 
 describe('ScriptedDialog read-back', () => {
@@ -49,6 +50,17 @@ describe('ScriptedDialog read-back', () => {
     await play(s, ...toConfirm);
     const [reply] = await play(s, no);
     expect(reply).toBe('Sorry about that. What would you like to change?');
+  });
+
+  it('reads back at once a detail said after "What would you like to change?", not "Anything else?" first', async () => {
+    const s = session();
+    await play(s, ...toConfirm);
+    const replies = await play(s, 'no', 'the name is maria garcia');
+    expect(replies).toEqual([
+      'Sorry about that. What would you like to change?',
+      expect.stringMatching(/Let me read that back: .* for Maria Garcia, .*Shall I place the order\?$/),
+    ]);
+    expect((await turn(s, 'yes')).text).toMatch(/^Great, your order is placed\./);
   });
 
   it('asks again briefly when unsure, not the whole read-back, and offers a person instead of a third ask', async () => {

@@ -148,6 +148,7 @@ export class CallStage {
    */
   advance(u: Understanding, expecting?: Expectation): void {
     const from = this.#stage;
+    const answersWhatToChange = this.#askedWhatToChange;
     this.#askedWhatToChange = false;
     const order = this.#tracker.order;
     const detail =
@@ -160,8 +161,11 @@ export class CallStage {
       return;
     }
     if (detail || u.ops.length > 0) this.#readBackInDoubt = false;
-    // "no, the address is ..." after a rejected read-back: straight back to the read-back once complete.
-    if (this.#reviewing && (detail || u.ops.length > 0) && !order.isEmpty && !order.lineMissingSize) {
+    // "no, the address is ..." after a rejected read-back, or the change said after "What would you like to
+    // change?": straight back to the read-back once complete, as a change said with the no is (an "Anything else?"
+    // there costs the caller a turn, and the read-back asks for any other change anyway).
+    const changing = this.#reviewing || answersWhatToChange;
+    if (changing && (detail || u.ops.length > 0) && !order.isEmpty && !order.lineMissingSize) {
       this.#reviewing = false;
       this.#stage = 'name';
     }

@@ -1,6 +1,7 @@
 import { type CallTracker, type Hypothesis, rescoreHypotheses } from '../nlu/index.ts';
 import type { CallStage } from './CallStage.ts';
 import type { NameRepair } from './NameRepair.ts';
+import { REPAIR_QUESTIONS } from './replies.ts';
 import type { Pending } from './scriptedFacts.ts';
 
 /**
@@ -20,13 +21,14 @@ export class NameAnswers {
 
   /**
    * The check of the name just heard (`before`: the name before the turn; `hypotheses`: the recogniser's, best
-   * first) and what a no does; undefined when the name is taken as heard.
+   * first) and what a no does (none for the spelling asked instead, see NameRepair); undefined when the name is
+   * taken as heard.
    */
   check(
     before: string | null,
     confidence: number | undefined,
     hypotheses: readonly Hypothesis[],
-  ): { question: string; pending: Pending } | undefined {
+  ): { question: string; pending?: Pending } | undefined {
     const name = this.#tracker.customer.name;
     // whether the n-best list agrees on the name, read only when a check is in question
     const agreement = () => {
@@ -35,6 +37,11 @@ export class NameAnswers {
       return rescoreHypotheses(best, alternatives, 'name').agreement;
     };
     if (!name || !this.#names.shouldCheck(name, before, confidence, agreement)) return undefined;
+    // the name held until the spelling gives one (see spelled)
+    if (this.#names.spellsInsteadOfCheck && this.#names.askSpelling()) {
+      this.#call.moveTo('name', false);
+      return { question: REPAIR_QUESTIONS.name };
+    }
     const pending: Pending = {
       accept: () => [],
       reject: () => {

@@ -10,8 +10,10 @@ const NAMES_AGREE_FROM = 0.6;
  * the caller is asked to spell it, once. The spelled name is taken as heard, without another check (a spelling
  * misheard once is misheard again: checking it only loops), and when the spelling gave no name the call goes on
  * without one. A first name heard alone gets "And your last name?", once in the call ("Could you spell your last
- * name?" when it was spelled: the pause between the two spelled words is where a recogniser loses the second). The
- * caller can still give or correct the name at any time.
+ * name?" when it was spelled: the pause between the two spelled words is where a recogniser loses the second). A
+ * name still unsure after that is not checked but asked spelled: the name was asked for twice, and a third question
+ * about it would be the check whose no leads to the spelling. The caller can still give or correct the name at any
+ * time.
  */
 export class NameRepair {
   #spellAsked = false;
@@ -64,6 +66,11 @@ export class NameRepair {
   askLastName(): void {
     this.#lastNameAsked = true;
     this.#awaitingSpelling = this.#spellAsked;
+  }
+
+  /** A name to check is asked spelled instead: its last name was already asked for (see the class comment). */
+  get spellsInsteadOfCheck(): boolean {
+    return this.#lastNameAsked && !this.#spellAsked;
   }
 
   /** The agent asks the caller to spell the name (after a wrong check or failed asks); false once it did. */

@@ -36,7 +36,7 @@ export class UnsureDetails {
   }
 
   /** The question to ask about what `turn` gave, and what the answer does; undefined when it is taken as heard. */
-  check(turn: UnsureTurn): { question: string; pending: Pending } | undefined {
+  check(turn: UnsureTurn): { question: string; pending?: Pending } | undefined {
     this.#houseNumbers.heard(turn.before.address, turn.hypotheses, turn.confidence);
     return turn.stage === 'name'
       ? this.#names.check(turn.before.name, turn.confidence, turn.hypotheses)

@@ -23,10 +23,11 @@ describe('a read-back rejected with nothing to change', () => {
   it('counts afresh after a change made in the review: the changed order is read back and may be rejected', async () => {
     const s = session();
     await play(s, ...TO_READ_BACK);
-    const replies = await play(s, 'no', 'add a coke', "that's all", 'no');
+    const replies = await play(s, 'no', 'add a coke', 'no');
     expect(replies.slice(1)).toEqual([
-      'A coke, got it. Anything else?',
-      expect.stringMatching(/^Let me read that back: a large pepperoni pizza and a coke for Maria/),
+      expect.stringMatching(
+        /^A coke, got it\. Let me read that back: a large pepperoni pizza and a coke for Maria/,
+      ),
       'Sorry about that. What would you like to change?',
     ]);
   });

@@ -133,14 +133,26 @@ describe('a first name heard without its last name', () => {
     expect(replies[1]).toBe('Thanks, Teresa. And your last name?');
   });
 
-  it('asks for the last name of an unsure first name instead of checking it, and checks the whole name', async () => {
+  it('asks for the last name of an unsure first name instead of checking it, and the whole name spelled if still unsure', async () => {
     const s = session();
     await play(s, 'a large pepperoni pizza', "that's all");
     expect((await turn(s, 'my name is teresa', { confidence: 0.01 })).text).toBe(
       'Thanks, Teresa. And your last name?',
     );
-    expect((await turn(s, 'smith', { confidence: 0.01 })).text).toBe('Did you say Teresa Smith?');
-    expect((await turn(s, 'yes')).text).toBe("What's the delivery address?");
+    // a third question on the name: the spelling its check's no would lead to, not "Did you say Teresa Smith?"
+    expect((await turn(s, 'smith', { confidence: 0.01, alternatives: ['stone', 'snow'] })).text).toBe(
+      'Could you spell your name for me, letter by letter?',
+    );
+    expect((await turn(s, 't e r e s a f i s h e r', { confidence: 0 })).text).toBe(
+      "Got it, the name is Teresa Fisher. What's the delivery address?",
+    );
+  });
+
+  it('keeps the whole name heard when the spelling asked instead of its check gives none', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all", 'my name is teresa');
+    expect((await turn(s, 'smith', { confidence: 0.01 })).text).toMatch(/^Could you spell your name/);
+    expect((await turn(s, 'um', { confidence: 0 })).text).toBe("What's the delivery address?");
     expect(s.tracker.customer.name).toBe('Teresa Smith');
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { turn } from './collect.ts';
 import { play, session } from './scriptedSession.ts';
 
 describe('ScriptedDialog read-back', () => {
@@ -49,6 +50,14 @@ describe('ScriptedDialog read-back', () => {
     await play(s, ...toConfirm);
     const [reply] = await play(s, no);
     expect(reply).toBe('Sorry about that. What would you like to change?');
+  });
+
+  it('reads back at once a detail said after "What would you like to change?", not "Anything else?" first', async () => {
+    const s = session();
+    await play(s, ...toConfirm, 'no');
+    const changed = await turn(s, 'the name is maria garcia');
+    expect(changed.text).toMatch(/Let me read that back: .* for Maria Garcia, .*Shall I place the order\?$/);
+    expect((await turn(s, 'yes')).text).toMatch(/^Great, your order is placed\./);
   });
 
   it('asks again briefly when unsure, not the whole read-back, and offers a person instead of a third ask', async () => {

@@ -30,7 +30,8 @@ export interface Reading {
  * is what the caller is saying, and the slot model, which knows whole answers, hears a short group worst ("five
  * five five" as "i'd like five"): the grammar's reading comes first when it goes on with the number (the digits
  * held and its own make no more than a whole number) and the slot model heard a number word in it. Likewise when the
- * grammar heard a whole dialable number and the slot model a run of digits among order words (wholeNumberUnderWords).
+ * grammar heard a whole dialable number holding the runs of digits the slot model heard among order words
+ * (wholeNumberUnderWords).
  */
 export function chooseReading(
   open: Reading,
@@ -70,30 +71,35 @@ function continuesNumber(openText: string, grammarText: string, digitsHeld: numb
 const DIGITS_IN_A_ROW = 3;
 
 /**
- * The grammar heard a whole number that the numbering plan allows, where the slot model heard a run of its digits
- * among other words and no such number: the slot model, which knows whole answers, hears a number's digit groups as
- * the words callers order with ("five one two" as "i want to", "five five five" as "i'd like five"), too many of
- * them for its reading to fit the grammar, while a grammar forcing digits on speech that says no number seldom
- * lands on a dialable one.
+ * The grammar heard a whole number that the numbering plan allows, where the slot model heard runs of its digits
+ * among other words (and no such number) and the grammar's number holds each of those runs: the slot model, which
+ * knows whole answers, hears a number's digit groups as the words callers order with ("five one two" as "i want
+ * to", "five five five" as "i'd like five"), too many of them for its reading to fit the grammar. The two decoders
+ * agreeing on the digits the slot model did hear is what tells a number said from one the grammar forced on noise.
  */
 function wholeNumberUnderWords(openText: string, grammarText: string): boolean {
+  const grammarDigits = digitsOf(grammarText);
+  const runs = digitRuns(openText).filter((run) => run.length >= DIGITS_IN_A_ROW);
   return (
-    longestDigitRun(openText) >= DIGITS_IN_A_ROW &&
+    runs.length > 0 &&
+    runs.every((run) => grammarDigits.includes(run)) &&
     !isDialablePhoneNumber(digitsOf(openText)) &&
-    isDialablePhoneNumber(digitsOf(grammarText))
+    isDialablePhoneNumber(grammarDigits)
   );
 }
 
-/** The most digit words `text` says one after another (a "double" or "triple" among them does not end the run). */
-function longestDigitRun(text: string): number {
-  let longest = 0;
-  let run = 0;
-  for (const word of spokenWords(text)) {
-    if (digitsSaid(word) > 0) run++;
-    else if (word !== 'double' && word !== 'triple') run = 0;
-    longest = Math.max(longest, run);
+/** The digits of each run of digit words in `text` ("i'd like double five three" "553"). */
+function digitRuns(text: string): string[] {
+  const runs: string[] = [];
+  let run: string[] = [];
+  for (const word of [...spokenWords(text), '']) {
+    if (digitsSaid(word) > 0 || word === 'double' || word === 'triple') run.push(word);
+    else if (run.length > 0) {
+      runs.push(digitsOf(run.join(' ')));
+      run = [];
+    }
   }
-  return longest;
+  return runs.filter(Boolean);
 }
 
 /** At most one word in four outside the grammar's words (a misheard "to" or "for" among the digits). */

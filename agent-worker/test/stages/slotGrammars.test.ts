@@ -220,6 +220,44 @@ describe('choosing between the slot model and the grammar', () => {
     expect(chooseReading(heard, grammar('five five five'), digits, 5, 0)).toEqual(heard);
   });
 
+  it("takes the grammar's whole number where the slot model heard its first groups as order words", () => {
+    const heard = open("i want to i'd like five three one eight nine");
+    const chosen = chooseReading(
+      heard,
+      grammar('five one two five five five three one eight nine'),
+      digits,
+      5,
+    );
+    expect(chosen.text).toBe('five one two five five five three one eight nine');
+    expect(chosen.alternatives).toEqual(["i want to i'd like five three one eight nine"]);
+  });
+
+  it('keeps the slot model reading beside a whole number no caller could have, or with no run of digits of its own', () => {
+    const heard = open("i want to i'd like five three one eight nine");
+    // an exchange starting with 1 breaks the numbering plan
+    expect(
+      chooseReading(heard, grammar('six one two one five five five seven eight seven'), digits, 5),
+    ).toEqual(heard);
+    // the digits the slot model heard are not in the grammar's number: noise the grammar made a number of
+    const noise = open('nine nine two one hmm three five nine nine zero i want a medium veggie');
+    expect(
+      chooseReading(noise, grammar('one nine nine one eight five five five zero nine seven'), digits, 5),
+    ).toEqual(noise);
+    const order = open("michael i'd like five orders of the wings");
+    expect(
+      chooseReading(order, grammar('five one two five five five three one eight nine'), digits, 5),
+    ).toEqual(order);
+  });
+
+  it('keeps the slot model reading that holds a whole number of its own among other words', () => {
+    const heard = open(
+      'my number is five one two five five five three one eight nine and could you add a large coke to that',
+    );
+    expect(
+      chooseReading(heard, grammar('five one two five five five three one eight nine'), digits, 5),
+    ).toEqual(heard);
+  });
+
   it('keeps the slot model reading after held groups when it heard no number, or the grammar more digits than fit', () => {
     const offScript = open('no remove the coke');
     expect(chooseReading(offScript, grammar('oh two oh'), digits, 5, 3)).toEqual(offScript);

@@ -29,7 +29,9 @@ export interface Reading {
  * `digitsHeld`: the digits of a number said in groups heard before this utterance (HeldDigits). A group after them
  * is what the caller is saying, and the slot model, which knows whole answers, hears a short group worst ("five
  * five five" as "i'd like five"): the grammar's reading comes first when it goes on with the number (the digits
- * held and its own make no more than a whole number) and the slot model heard a number word in it.
+ * held and its own make no more than a whole number) and the slot model heard a number word in it. Likewise when the
+ * grammar heard a whole dialable number holding the runs of digits the slot model heard among order words
+ * (wholeNumberUnderWords).
  */
 export function chooseReading(
   open: Reading,
@@ -39,8 +41,11 @@ export function chooseReading(
   digitsHeld = 0,
 ): Reading {
   if (!grammar?.text) return open;
-  if (!fitsGrammar(open.text, grammarWords) && !continuesNumber(open.text, grammar.text, digitsHeld))
-    return open;
+  const grammarFirst =
+    fitsGrammar(open.text, grammarWords) ||
+    continuesNumber(open.text, grammar.text, digitsHeld) ||
+    wholeNumberUnderWords(open.text, grammar.text);
+  if (!grammarFirst) return open;
   const alternatives = [open.text, ...open.alternatives].filter(
     (text, i, all) => text && text !== grammar.text && all.indexOf(text) === i,
   );
@@ -60,6 +65,41 @@ function continuesNumber(openText: string, grammarText: string, digitsHeld: numb
   if (digitsHeld === 0) return false;
   const said = digitsSaid(grammarText);
   return said > 0 && digitsHeld + said <= MOST_DIGITS && spokenWords(openText).some(isNumberPart);
+}
+
+/** How many digits in a row a caller says of a number, at the least, for the slot model to have heard one said. */
+const DIGITS_IN_A_ROW = 3;
+
+/**
+ * The grammar heard a whole number that the numbering plan allows, where the slot model heard runs of its digits
+ * among other words (and no such number) and the grammar's number holds each of those runs: the slot model, which
+ * knows whole answers, hears a number's digit groups as the words callers order with ("five one two" as "i want
+ * to", "five five five" as "i'd like five"), too many of them for its reading to fit the grammar. The two decoders
+ * agreeing on the digits the slot model did hear is what tells a number said from one the grammar forced on noise.
+ */
+function wholeNumberUnderWords(openText: string, grammarText: string): boolean {
+  const grammarDigits = digitsOf(grammarText);
+  const runs = digitRuns(openText).filter((run) => run.length >= DIGITS_IN_A_ROW);
+  return (
+    runs.length > 0 &&
+    runs.every((run) => grammarDigits.includes(run)) &&
+    !isDialablePhoneNumber(digitsOf(openText)) &&
+    isDialablePhoneNumber(grammarDigits)
+  );
+}
+
+/** The digits of each run of digit words in `text` ("i'd like double five three" "553"). */
+function digitRuns(text: string): string[] {
+  const runs: string[] = [];
+  let run: string[] = [];
+  for (const word of [...spokenWords(text), '']) {
+    if (digitsSaid(word) > 0 || word === 'double' || word === 'triple') run.push(word);
+    else if (run.length > 0) {
+      runs.push(digitsOf(run.join(' ')));
+      run = [];
+    }
+  }
+  return runs.filter(Boolean);
 }
 
 /** At most one word in four outside the grammar's words (a misheard "to" or "for" among the digits). */

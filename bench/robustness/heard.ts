@@ -8,8 +8,11 @@ export interface Heard {
   confidence: number;
 }
 
-/** The agent's recogniser gives five hypotheses a final: its best and four alternatives, all of which the dialog reads. */
-const RECORDED_ALTERNATIVES = 4;
+/**
+ * The agent's recogniser gives a final its best hypothesis and up to five others (its n-best of five, less the best
+ * where the list holds it), all of which the dialog reads: a longer list (a larger n-best configured) is cut here.
+ */
+const RECORDED_ALTERNATIVES = 5;
 
 /** `heard` as a transcript keeps it: the confidence to three decimals, the alternatives the dialog chose from. */
 export function recordHeard(heard: Heard): Heard {

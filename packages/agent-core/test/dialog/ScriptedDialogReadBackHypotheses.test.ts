@@ -41,6 +41,16 @@ describe('at the read-back, a lower hypothesis wins over the best only when the 
     expect(reply.text).toBe(`Sorry about that. ${HOUSE_NUMBER_BY_DIGIT}`);
   });
 
+  it('asks the house number digit by digit when the correction is heard as the very address it corrects, not the order change with another address heard lower down', async () => {
+    const s = await correctedOnceWrong();
+    const reply = await turn(s, 'no i said thirty nine fifty one birch lane', {
+      confidence: 0.02,
+      alternatives: ["no i'd like nine caesar salads at fifteen birch lane"],
+    });
+    expect(reply.text).toBe(`Sorry about that. ${HOUSE_NUMBER_BY_DIGIT}`);
+    expect(lines(s)).toEqual(['1 pepperoni pizza', '1 coke']);
+  });
+
   it('keeps a phone correction heard best over an order change heard lower down', async () => {
     const s = await correctedOnceWrong();
     const reply = await turn(s, 'i said five one two five five five zero one nine eight', {

@@ -19,69 +19,63 @@ async function correctedOnceWrong(): Promise<ScriptedDialogSession> {
   return s;
 }
 
-const lines = (s: ScriptedDialogSession) => s.tracker.order.lines.map((l) => `${l.quantity} ${l.name}`);
+/** The reply to a turn at that read-back whose best hypothesis is `best`, and the order lines after it. */
+async function heardAtReadBack(
+  best: string,
+  alternatives: string[],
+): Promise<{ reply: string; order: string[] }> {
+  const s = await correctedOnceWrong();
+  const { text } = await turn(s, best, { confidence: 0.02, alternatives });
+  return { reply: text, order: s.tracker.order.lines.map((l) => `${l.quantity} ${l.name}`) };
+}
+
+const ORDERED = ['1 pepperoni pizza', '1 coke'];
+const HOUSE_NUMBER_ASKED = `Sorry about that. ${HOUSE_NUMBER_BY_DIGIT}`;
 
 describe('at the read-back, a lower hypothesis wins over the best only when the best makes no sense for it', () => {
   it('keeps an address correction heard best over an order change heard lower down, and asks the house number digit by digit', async () => {
-    const s = await correctedOnceWrong();
-    const reply = await turn(s, 'i said thirty nine fifteen birch lane', {
-      confidence: 0.02,
-      alternatives: ['no i said thirty nine caesar salads', 'i said thirty nine fifteen birch lane'],
-    });
-    expect(reply.text).toBe(`Sorry about that. ${HOUSE_NUMBER_BY_DIGIT}`);
-    expect(lines(s)).toEqual(['1 pepperoni pizza', '1 coke']);
+    const heard = await heardAtReadBack('i said thirty nine fifteen birch lane', [
+      'no i said thirty nine caesar salads',
+      'i said thirty nine fifteen birch lane',
+    ]);
+    expect(heard).toEqual({ reply: HOUSE_NUMBER_ASKED, order: ORDERED });
   });
 
   it('keeps an address correction heard best over a lower "no" whose rest was misheard', async () => {
-    const s = await correctedOnceWrong();
-    const reply = await turn(s, 'i said thirty nine fifteen birch lane', {
-      confidence: 0.02,
-      alternatives: ['no i said three hundred ninety five caesar salads'],
-    });
-    expect(reply.text).toBe(`Sorry about that. ${HOUSE_NUMBER_BY_DIGIT}`);
+    const heard = await heardAtReadBack('i said thirty nine fifteen birch lane', [
+      'no i said three hundred ninety five caesar salads',
+    ]);
+    expect(heard.reply).toBe(HOUSE_NUMBER_ASKED);
   });
 
   it('asks the house number digit by digit when the correction is heard as the very address it corrects, not the order change with another address heard lower down', async () => {
-    const s = await correctedOnceWrong();
-    const reply = await turn(s, 'no i said thirty nine fifty one birch lane', {
-      confidence: 0.02,
-      alternatives: ["no i'd like nine caesar salads at fifteen birch lane"],
-    });
-    expect(reply.text).toBe(`Sorry about that. ${HOUSE_NUMBER_BY_DIGIT}`);
-    expect(lines(s)).toEqual(['1 pepperoni pizza', '1 coke']);
+    const heard = await heardAtReadBack('no i said thirty nine fifty one birch lane', [
+      "no i'd like nine caesar salads at fifteen birch lane",
+    ]);
+    expect(heard).toEqual({ reply: HOUSE_NUMBER_ASKED, order: ORDERED });
   });
 
   it('keeps a phone correction heard best over an order change heard lower down', async () => {
-    const s = await correctedOnceWrong();
-    const reply = await turn(s, 'i said five one two five five five zero one nine eight', {
-      confidence: 0.02,
-      alternatives: ['no i said five cokes'],
-    });
-    expect(reply.text).toContain(
+    const heard = await heardAtReadBack('i said five one two five five five zero one nine eight', [
+      'no i said five cokes',
+    ]);
+    expect(heard.reply).toContain(
       'The driver can reach you on five one two, five five five, zero one nine eight.',
     );
-    expect(lines(s)).toEqual(['1 pepperoni pizza', '1 coke']);
+    expect(heard.order).toEqual(ORDERED);
   });
 
   it('takes an order change from a lower hypothesis when the best makes no sense for the read-back', async () => {
-    const s = await correctedOnceWrong();
-    const reply = await turn(s, 'oh bake that blue oaks', {
-      confidence: 0.02,
-      alternatives: ['no make that two cokes'],
-    });
-    expect(reply.text).toMatch(
+    const heard = await heardAtReadBack('oh bake that blue oaks', ['no make that two cokes']);
+    expect(heard.reply).toMatch(
       /^Two cokes, got it\. Let me read that back: a large pepperoni pizza and two cokes/,
     );
-    expect(lines(s)).toEqual(['1 pepperoni pizza', '2 coke']);
+    expect(heard.order).toEqual(['1 pepperoni pizza', '2 coke']);
   });
 
   it('keeps an order change heard best over a bare answer heard lower down', async () => {
-    const s = await correctedOnceWrong();
-    const reply = await turn(s, 'make that two cokes', {
-      confidence: 0.02,
-      alternatives: ['no thanks', 'yes make that two cokes'],
-    });
-    expect(reply.text).toMatch(/^Two cokes, got it\./);
-    expect(lines(s)).toEqual(['1 pepperoni pizza', '2 coke']);
+    const heard = await heardAtReadBack('make that two cokes', ['no thanks', 'yes make that two cokes']);
+    expect(heard.reply).toMatch(/^Two cokes, got it\./);
+    expect(heard.order).toEqual(['1 pepperoni pizza', '2 coke']);
   });
 });

@@ -1,14 +1,19 @@
 import { answersExpectation, type CallTracker, type Expectation, type Hypothesis } from '../nlu/index.ts';
 
+/** The questions a change of the order answers: the order itself, an item's size, the read-back. */
+const CHANGE_ANSWERS: ReadonlySet<Expectation> = new Set(['order', 'size', 'confirm']);
+
 /**
  * The recogniser's hypotheses (best first) a lower one may be chosen from over the best. A lower hypothesis stands in
  * for the best one only to say the same kind of thing better heard ("yes" for "us", a whole phone number, a street
  * most of them agree on), not to turn an answer into a change of the order or a change into an answer: while the
  * best makes sense for the question asked (sensible), the hypotheses that would change the order are read only when
- * the best would too, and the others only when it would not. "i said twenty seven seventeen monroe drive" after the
- * read-back keeps its address over "no i'd like ... caesar salads" heard lower down (bench:robustness seed 2 call 11
- * looped on it); a best the question makes nothing of ("the blue door" at the read-back, a change while the address
- * was asked for) still reads them all.
+ * the best would too, and, where a change answers the question, the others only when it would not. "i said twenty
+ * seven seventeen monroe drive" after the read-back keeps its address over "no i'd like ... caesar salads" heard lower
+ * down (bench:robustness seed 2 call 11 looped on it); a best the question makes nothing of ("the blue door" at the
+ * read-back, a change while the address was asked for) still reads them all. Asked for a detail, a change in the best
+ * is a word of the answer misheard ("my name is olivia wings"): the lower hypotheses that give the detail without it
+ * are read as before (bench:dialog seed 6 call 12).
  */
 export function hypothesesLikeBest(
   tracker: CallTracker,
@@ -18,6 +23,7 @@ export function hypothesesLikeBest(
   const [best] = hypotheses;
   if (!best || !sensible(tracker, best, expecting)) return hypotheses;
   const bestChanges = changesOrder(tracker, best, expecting);
+  if (bestChanges && !CHANGE_ANSWERS.has(expecting)) return hypotheses;
   return hypotheses.filter((h) => changesOrder(tracker, h, expecting) === bestChanges);
 }
 

@@ -79,3 +79,16 @@ describe('at the read-back, a lower hypothesis wins over the best only when the 
     expect(heard.order).toEqual(['1 pepperoni pizza', '2 coke']);
   });
 });
+
+describe('asked for a detail, a change of the order heard in the best hypothesis does not keep out a better answer', () => {
+  it('takes the whole name a lower hypothesis gives over a best whose last name was heard as an item', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all");
+    const reply = await turn(s, 'my name is olivia wings', {
+      confidence: 0.02,
+      alternatives: ['my name is olivia wade'],
+    });
+    expect(reply.text).not.toContain('chicken wings');
+    expect(s.tracker.order.lines.map((l) => l.name)).toEqual(['pepperoni pizza']);
+  });
+});

@@ -10,7 +10,8 @@ import { resampleTo16k } from '../../agent-worker/test/stages/fixtures/speech.ts
 import { denoisedLine } from '../denoisedLine.ts';
 import { callNoiseBed, renderUtterance } from '../robustness/callerAudio.ts';
 import type { Conversation } from '../robustness/conversation.ts';
-import type { Hear, Heard } from './dialogCall.ts';
+import type { Heard } from '../robustness/heard.ts';
+import type { Hear } from './dialogCall.ts';
 
 /** One call's ears: `hear` its caller's lines, `close` when the call ends. */
 export interface CallHearing {

@@ -10,16 +10,10 @@ import type { ChatMessage, DialogSession, DialogTurnInput } from '@voiceroom/age
 import type { AgentConfig } from '@voiceroom/protocol';
 import type { Conversation, OrderLine, Utterance } from '../robustness/conversation.ts';
 import { noiseLabel } from '../robustness/conversation.ts';
+import { type Heard, recordHeard } from '../robustness/heard.ts';
 import { TURN_CAP } from '../robustness/robustnessCall.ts';
 import { type CallerTurn, classifyAgentAsk, isLoop, ScriptedCaller } from '../robustness/ScriptedCaller.ts';
 import { type Extracted, type Outcome, parseAcknowledged, parseReadBack } from '../robustness/score.ts';
-
-/** What the recogniser made of one caller line. */
-export interface Heard {
-  text: string;
-  alternatives: readonly string[];
-  confidence: number;
-}
 
 /** Recognises `utterance` as said after the agent said `agentReply` (which decides what it listens for). */
 export type Hear = (utterance: Utterance, agentReply: string) => Promise<Heard>;
@@ -120,11 +114,12 @@ export async function runDialogCall(c: Conversation, options: DialogCallOptions)
         ...(heard.alternatives.length > 0 ? { alternatives: heard.alternatives } : {}),
       });
       history.push({ role: 'assistant', content: answer });
+      const { text, alternatives, confidence } = recordHeard(heard);
       transcript.push({
         caller: next.utterance.segments.join(' … '),
-        heard: heard.text,
-        alternatives: heard.alternatives,
-        confidence: Math.round(heard.confidence * 1000) / 1000,
+        heard: text,
+        alternatives,
+        confidence,
         agent: answer,
       });
       agent = answer;

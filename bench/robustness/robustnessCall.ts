@@ -11,6 +11,7 @@ import { agentPacketTimes, readAudioProbe, startAudioProbe } from '../voiceScena
 import type { AgentEvents } from './AgentEvents.ts';
 import { type BedMode, type CallerAudio, callNoiseBed, NoiseBed, renderUtterance } from './callerAudio.ts';
 import { type Conversation, noiseLabel, type OrderLine } from './conversation.ts';
+import { recordHeard } from './heard.ts';
 import { type CallerTurn, classifyAgentAsk, isLoop, ScriptedCaller } from './ScriptedCaller.ts';
 import {
   bargeInStopMs,
@@ -19,6 +20,7 @@ import {
   type Outcome,
   parseAcknowledged,
   parseReadBack,
+  type RecognisedLine,
   utteranceTiming,
 } from './score.ts';
 
@@ -96,6 +98,7 @@ export async function runRobustnessCall(ctx: CallContext, c: Conversation): Prom
   const render = (u: Conversation['yes']) => renderUtterance(u, c.voice, c.wpm, lineNoise, ctx.workDir);
   const caller = new ScriptedCaller(c);
   const transcript: string[] = [];
+  const recognised: RecognisedLine[] = [];
   const spans: SaidSpan[] = [];
   let overlapSpan: Span | undefined;
   let backchannelStopped: boolean | undefined;
@@ -130,11 +133,14 @@ export async function runRobustnessCall(ctx: CallContext, c: Conversation): Prom
   // what the agent recognised of the caller's last line, once its reply (or the silence) is in
   const noteCaller = () => {
     if (said === undefined) return;
-    const heard = events
-      .finals(roomId, 'customer', replySince)
-      .map((t) => t.text)
-      .join(' | ');
-    note(`caller: ${said}  [heard: ${heard}]`);
+    const finals = events.finals(roomId, 'customer', replySince);
+    note(`caller: ${said}  [heard: ${finals.map((t) => t.text).join(' | ')}]`);
+    recognised.push({
+      said,
+      finals: finals.map((t) =>
+        recordHeard({ text: t.text, alternatives: t.alternatives ?? [], confidence: t.confidence ?? 0 }),
+      ),
+    });
     if (saidOver) note(`caller (over the agent's reply): ${saidOver}`);
     said = undefined;
     saidOver = undefined;
@@ -231,6 +237,7 @@ export async function runRobustnessCall(ctx: CallContext, c: Conversation): Prom
     ...(backchannelStopped !== undefined ? { backchannel: { stopped: backchannelStopped } } : {}),
     ...(stop !== undefined ? { bargeInStopMs: Math.round(stop) } : {}),
     transcript,
+    recognised,
     stages: events.turnMetrics(roomId).map(({ roomId: _room, ...m }) => m),
     ...(error ? { error } : {}),
   };

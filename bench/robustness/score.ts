@@ -5,6 +5,7 @@
 import type { AgentConfig } from '@voiceroom/protocol';
 import { percentile } from '../voiceScenario.ts';
 import { describeLine, type OrderLine } from './conversation.ts';
+import type { Heard } from './heard.ts';
 
 /** goodbye: the agent ended the call without placing an order. */
 export type Outcome = 'placed' | 'handoff' | 'goodbye' | 'loop' | 'silence' | 'error';
@@ -37,9 +38,16 @@ export interface CallRecord {
   backchannel?: { stopped: boolean };
   bargeInStopMs?: number;
   transcript: string[];
+  /** What the agent's recogniser heard of each caller line: every final, with its confidence and other hypotheses. */
+  recognised?: RecognisedLine[];
   /** The agent's per-stage timing of each turn it answered (turn.metrics: from its VAD's end of speech). */
   stages?: StageTimings[];
   error?: string;
+}
+
+export interface RecognisedLine {
+  said: string;
+  finals: Heard[];
 }
 
 export interface StageTimings {

@@ -10,6 +10,9 @@ export interface CallerTranscript {
   final: boolean;
   startAtMs: number;
   endAtMs: number;
+  /** A final's confidence and other hypotheses, as the recogniser gave them. */
+  confidence?: number;
+  alternatives?: string[];
 }
 
 /**
@@ -45,6 +48,8 @@ export class CallerTranscripts extends FrameProcessor {
           final: frame.final,
           startAtMs: this.#startAtMs,
           endAtMs: this.#endAtMs ?? frame.atMs,
+          ...(frame.final && frame.confidence !== undefined ? { confidence: frame.confidence } : {}),
+          ...(frame.final && frame.alternatives ? { alternatives: frame.alternatives } : {}),
         });
       }
       if (frame.final) this.#segment++;

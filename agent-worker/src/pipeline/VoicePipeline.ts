@@ -326,15 +326,15 @@ export class VoicePipeline implements CallPipeline {
   }
 
   #emitTranscript(speaker: 'customer' | 'human', t: CallerTranscript): void {
+    // the segment's text, and a final's confidence and other hypotheses where the recogniser gave them
+    const { startAtMs, endAtMs, ...segment } = t;
     this.#emit({
       type: 'transcript',
       roomId: this.#options.roomId,
-      segmentId: t.segmentId,
+      ...segment,
       speaker,
-      text: t.text,
-      final: t.final,
-      startMs: this.#callMs(t.startAtMs),
-      endMs: Math.max(this.#callMs(t.startAtMs), this.#callMs(t.endAtMs)),
+      startMs: this.#callMs(startAtMs),
+      endMs: Math.max(this.#callMs(startAtMs), this.#callMs(endAtMs)),
       interrupted: false,
     });
   }

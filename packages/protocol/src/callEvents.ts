@@ -20,6 +20,10 @@ export const TranscriptEventSchema = z.object({
   endMs: z.number().int().nonnegative(),
   /** For an agent reply cut by barge-in: true, and `text` holds only what the caller heard. */
   interrupted: z.boolean().default(false),
+  /** A recognised final: the recogniser's confidence in `text` (0..1), when it gives one. */
+  confidence: z.number().min(0).max(1).optional(),
+  /** A recognised final: the recogniser's other hypotheses of it, most likely first (what the dialog chose from). */
+  alternatives: z.array(z.string().max(10_000)).max(16).optional(),
 });
 export type TranscriptEvent = z.infer<typeof TranscriptEventSchema>;
 

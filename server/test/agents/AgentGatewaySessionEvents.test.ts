@@ -1,4 +1,4 @@
-import { type SessionDispatch, SessionDispatchSchema } from '@voiceroom/protocol';
+import { type SessionCallEvent, type SessionDispatch, SessionDispatchSchema } from '@voiceroom/protocol';
 import { io as connectClient } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import type { CallPipeline, CallPipelineFactory } from '../../../agent-worker/src/worker/CallPipeline.ts';
@@ -16,28 +16,36 @@ useAgentHarness((started) => {
   h = started;
 });
 
-/** A pipeline that says one scripted line at start and records what the co-pilot did to it. */
-function scripted(record: {
-  hints: string[];
-  muted: boolean[];
-  pipelines: (CallPipeline & { hangUp(): void })[];
-}) {
+const GREETING = {
+  type: 'transcript',
+  roomId: 'someone-elses-room',
+  segmentId: 'a1',
+  speaker: 'agent',
+  text: 'Hi, thanks for calling.',
+  final: true,
+  startMs: 0,
+  endMs: 900,
+  interrupted: false,
+} as const;
+
+/**
+ * A pipeline that says scripted transcript lines at start (the greeting by default) and records what the co-pilot
+ * did to it.
+ */
+function scripted(
+  record: {
+    hints: string[];
+    muted: boolean[];
+    pipelines: (CallPipeline & { hangUp(): void })[];
+  },
+  lines: readonly SessionCallEvent[] = [GREETING],
+) {
   const factory: CallPipelineFactory = async ({ roomId, emit }) => {
     const echoPipeline = new EchoPipeline({ roomId, emit });
     const pipeline = Object.assign(echoPipeline, {
       start() {
         emit({ type: 'agent.state', roomId, state: 'speaking' });
-        emit({
-          type: 'transcript',
-          roomId: 'someone-elses-room',
-          segmentId: 'a1',
-          speaker: 'agent',
-          text: 'Hi, thanks for calling.',
-          final: true,
-          startMs: 0,
-          endMs: 900,
-          interrupted: false,
-        });
+        for (const line of lines) emit(line);
       },
       addHint: (text: string) => record.hints.push(text),
       setMuted: (muted: boolean) => record.muted.push(muted),
@@ -53,16 +61,31 @@ describe('AgentGateway session events and co-pilot', () => {
   it('publishes validated session events on the bus with the session room id', async () => {
     const transcripts = collect('transcript');
     const record = { hints: [], muted: [], pipelines: [] };
-    await startWorker('scripted', 1, scripted(record));
+    const heard = { confidence: 0.04, alternatives: ['two pizza', 'to pizzas'] };
+    const customer = {
+      ...GREETING,
+      segmentId: 'c1',
+      speaker: 'customer',
+      text: 'two pizzas',
+      ...heard,
+    } as const;
+    await startWorker('scripted', 1, scripted(record, [GREETING, customer]));
     const room = await h.newRoom();
     await joinCustomer(room, 'customer-t');
-    await expect.poll(() => transcripts.length, { timeout: 5_000 }).toBe(1);
+    await expect.poll(() => transcripts.length, { timeout: 5_000 }).toBe(2);
     expect(transcripts[0]).toMatchObject({
       roomId: room.id,
       speaker: 'agent',
       text: 'Hi, thanks for calling.',
     });
     expect(transcripts[0]).not.toHaveProperty('type');
+    // what the recogniser heard of the caller reaches the bus whole (bench:robustness records it)
+    expect(transcripts[1]).toMatchObject({
+      roomId: room.id,
+      speaker: 'customer',
+      text: 'two pizzas',
+      ...heard,
+    });
   });
 
   it('drops malformed events and events for sessions of another worker', async () => {

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallRecogniser } from '../../../bench/dialog/CallRecogniser.ts';
-import type { Heard } from '../../../bench/dialog/dialogCall.ts';
 import { type Conversation, generateConversation } from '../../../bench/robustness/conversation.ts';
+import type { Heard } from '../../../bench/robustness/heard.ts';
 
 const agent = loadAgentFile(DEFAULT_AGENT_FILE);
 const conversation = (index: number) =>

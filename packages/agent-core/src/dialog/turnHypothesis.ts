@@ -9,6 +9,7 @@ import {
   numberLost,
   withoutRejectedAddress,
 } from '../nlu/index.ts';
+import { answersReadBackOtherwise, hypothesesLikeBest } from './answerKind.ts';
 
 /** Longer than this, a yes found only in a lower hypothesis is not taken as the caller's yes to the read-back. */
 const SHORT_ANSWER_WORDS = 3;
@@ -20,19 +21,22 @@ const SHORT_ANSWER_WORDS = 3;
  * over "yes") whose best hypothesis asks for no change: in a longer one ("that will be i want eleven" over
  * "absolutely i want eleven"), or over a change ("remove the veggie" over "let one yes"), the caller was most likely
  * saying something else, and the read-back is asked again (see doubtedYes). An address correction that hears the address it corrects
- * again reads the other hypotheses (withoutRejectedAddress).
+ * again reads the other hypotheses (withoutRejectedAddress). All of these read only the hypotheses of the best one's
+ * kind while the best makes sense for the question (hypothesesLikeBest): an answer is not swapped for a change of the
+ * order found lower down, nor a change for an answer.
  */
 export function chooseTurn(
   tracker: CallTracker,
   recognised: readonly Hypothesis[],
   expecting: Expectation,
 ): Hypothesis {
-  const hypotheses = withoutRejectedAddress(recognised, expecting, tracker.customer.address);
+  const likeBest = hypothesesLikeBest(tracker, recognised, expecting);
+  const hypotheses = withoutRejectedAddress(likeBest, expecting, tracker.customer.address);
   const [best = new Hypothesis(tracker.nlu, ''), ...alternatives] = hypotheses;
   const agreed = expecting === 'address' ? mostHeardAddress(hypotheses) : undefined;
-  const chosen =
-    agreed ??
-    (completesName(tracker, best, expecting) ? best : chooseHypothesis(best, alternatives, expecting));
+  const bestStands =
+    completesName(tracker, best, expecting) || answersReadBackOtherwise(tracker, best, expecting);
+  const chosen = agreed ?? (bestStands ? best : chooseHypothesis(best, alternatives, expecting));
   if ((expecting === 'confirm' || expecting === 'yesno') && chosen.understood(expecting).yes) {
     const doubted = doubtedYes(tracker, hypotheses, chosen, expecting);
     if (doubted) return doubted;

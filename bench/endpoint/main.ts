@@ -70,7 +70,8 @@ async function playCall(conversation: Conversation, stages: Stages): Promise<Lin
     vadHangoverMs: config.vad.minSilenceMs,
     vadPrefixMs: config.vad.prefixPaddingMs,
   };
-  const turns = new CallTurns(detection, recognition, settings, stages.decodeMs);
+  const peek = stages.stt.createStream();
+  const turns = new CallTurns(detection, recognition, settings, stages.decodeMs, peek);
   const greeting = await bed.mix(new Int16Array((GREETING_MS - 2 * NOISE_PAD_MS) * 48));
   turns.hearGreeting(await resampleTo16k(greeting.pcm, 48_000));
   const session = stages.dialog.createSession();
@@ -107,6 +108,7 @@ async function playCall(conversation: Conversation, stages: Stages): Promise<Lin
   } finally {
     session.close();
     recognition.close();
+    peek.close();
     detection.close();
   }
   return lines;

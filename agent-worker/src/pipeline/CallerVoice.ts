@@ -58,6 +58,16 @@ export class CallerVoice {
     return Math.min(speechEndMs, end + VOICE_TAIL_MS);
   }
 
+  /**
+   * How long the speech has gone on at `nowMs` past the caller's own voice and its softer last sounds (VOICE_TAIL_MS
+   * after the VAD's trail): the room's voices hold it open. Undefined while the VAD has not heard the voice end over a
+   * room.
+   */
+  quietFor(nowMs: number): number | undefined {
+    const end = this.#trailEndAtMs;
+    return end === undefined ? undefined : nowMs - (end + VOICE_TAIL_MS);
+  }
+
   /** The caller's own voice stopped `hangoverMs` ago, though the room's voices hold the speech open. */
   endedBy(nowMs: number, hangoverMs: number): boolean {
     return this.#endAtMs !== undefined && nowMs - this.#endAtMs >= hangoverMs;

@@ -1,4 +1,4 @@
-import type { VadEvent } from '@voiceroom/agent-core/stages';
+import type { VadEvent, VadStream } from '@voiceroom/agent-core/stages';
 import { describe, expect, it } from 'vitest';
 import { CallerInput } from '../../src/pipeline/CallerInput.ts';
 import type { DownstreamFrame } from '../../src/pipeline/frames.ts';
@@ -28,6 +28,17 @@ function callerInput() {
   return { processor, vad, stt, errors };
 }
 
+/** A CallerInput over `vad` and `stt`'s stream that ignores stage failures. */
+function inputOf(vad: VadStream, stt: ScriptedStt) {
+  return new CallerInput({
+    vad,
+    stt: stt.createStream(),
+    prefixPaddingMs: 200,
+    clock: new FakeClock(),
+    onError: () => {},
+  });
+}
+
 describe('CallerInput (frames in, frames out)', () => {
   it("marks processed audio with the VAD's speech onset that it has not confirmed as speech yet", async () => {
     let onset = false;
@@ -42,13 +53,7 @@ describe('CallerInput (frames in, frames out)', () => {
       },
     };
     const stt = new ScriptedStt();
-    const processor = new CallerInput({
-      vad,
-      stt: stt.createStream(),
-      prefixPaddingMs: 200,
-      clock: new FakeClock(),
-      onError: () => {},
-    });
+    const processor = inputOf(vad, stt);
     const marks = async () => {
       const out = await runFrames(processor, audio(20, true));
       return out.down.flatMap((f) => (f.kind === 'caller_audio_processed' ? [f.speechOnset] : []));
@@ -134,13 +139,7 @@ describe('CallerInput (frames in, frames out)', () => {
     };
     const stt = new ScriptedStt();
     stt.utterances.push("that's all");
-    const processor = new CallerInput({
-      vad,
-      stt: stt.createStream(),
-      prefixPaddingMs: 200,
-      clock: new FakeClock(),
-      onError: () => {},
-    });
+    const processor = inputOf(vad, stt);
     const out = await runFrames(processor, [...audio(600, true), { kind: 'end_caller_speech' }]);
     const events = out.down.filter((f) => f.kind !== 'caller_audio_processed' && f.kind !== 'transcription');
     expect(events).toEqual([

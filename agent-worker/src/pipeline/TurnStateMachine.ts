@@ -79,7 +79,7 @@ export class TurnStateMachine {
     this.#settings = settings;
     this.#owed = new OwedReply(settings);
     this.#pending = new PendingTurn(settings);
-    this.#roomHeld = new RoomHeldAnswer(this.#speech.voice, settings.vadHangoverMs);
+    this.#roomHeld = new RoomHeldAnswer(this.#speech.voice, settings.vadHangoverMs, settings);
   }
 
   get state(): AgentState {
@@ -354,7 +354,7 @@ export class TurnStateMachine {
 
   #endpointDeadlineMs(): number | undefined {
     if (!this.#floorFree || this.#awaitingFinal || this.#pending.text === '') return undefined;
-    return this.#speech.voice.waitFrom(this.#speechEndAtMs) + this.#pending.delayMs;
+    return this.#speech.voice.waitFrom(this.#speechEndAtMs) + this.#roomHeld.waitMs(this.#pending.delayMs);
   }
 
   /** The agent owes the caller a word (OwedReply), judged while nobody holds the floor and no turn is pending. */

@@ -46,6 +46,19 @@ describe("TurnStateMachine: a complete answer the room's voices hold open", () =
     expect(types(atFinal)).toEqual(['commit_user_turn']);
   });
 
+  it('waits the longest when the final of the speech it ended is no complete answer: the room may fill a pause', () => {
+    const { m, ends } = roomHeld('order', 1000, [[1200, "that's all thanks"]]);
+    expect(ends).toEqual([1400]);
+    m.handle({ type: 'user_speech_end', atMs: 1400 });
+    expect(m.handle({ type: 'user_transcript', text: "it's ali", final: true, atMs: 1490 })).toEqual([]);
+    // from the voice's end and its soft tail (1150), the longest wait, not the 300 ms an unknown answer gets
+    expect(m.nextDeadlineMs).toBe(2150);
+    m.handle({ type: 'user_speech_start', atMs: 1700 });
+    m.handle({ type: 'user_speech_end', atMs: 2600 });
+    m.handle({ type: 'user_transcript', text: 'three garlic breads', final: true, atMs: 2890 });
+    expect(m.pendingText).toBe("it's ali, three garlic breads");
+  });
+
   it('does not end a mid-sentence pause the room fills: the caller goes on, and the turn waits for them', () => {
     // "my name is ... Sean Wagner": the pause from 900 to 1700 is the room's babble alone
     const m = new TurnStateMachine(settings);

@@ -8,8 +8,8 @@ import { turnSettings, actionTypes as types } from './turnMachine.ts';
 const settings = { ...turnSettings, minEndpointingDelayMs: 200, maxEndpointingDelayMs: 1000 };
 
 /**
- * A listening machine, asked for `expecting`, whose caller spoke from 0 with the room's voices holding the speech
- * open: ticks every 20 ms to `untilMs` with the caller's voice over the room until `voiceEndMs`, and `partials` (text
+ * A listening machine, asked for `expecting`, whose speech began at 0 on the room's voices, the caller's voice rising
+ * over them at 200, and the room holding the speech open after it: ticks every 20 ms to `untilMs` with the caller's voice over the room until `voiceEndMs`, and `partials` (text
  * at a time) given as they come. Returns every action with the tick it came on.
  */
 function roomHeld(
@@ -28,7 +28,7 @@ function roomHeld(
     const tick = {
       type: 'tick' as const,
       atMs: at,
-      foregroundStartMs: 0,
+      foregroundStartMs: 200,
       foregroundEndMs: Math.min(at, voiceEndMs),
     };
     for (const action of m.handle(tick)) heard.push({ atMs: at, action });
@@ -68,7 +68,9 @@ describe("TurnStateMachine: a complete answer the room's voices hold open", () =
     for (let at = 20; at <= 2600; at += 20) {
       if (at === 1100) m.handle({ type: 'user_transcript', text: 'my name is', final: false, atMs: at });
       const voiceEnd = at < 1700 ? Math.min(at, 900) : Math.min(at, 2300);
-      actions.push(...m.handle({ type: 'tick', atMs: at, foregroundStartMs: 0, foregroundEndMs: voiceEnd }));
+      actions.push(
+        ...m.handle({ type: 'tick', atMs: at, foregroundStartMs: 200, foregroundEndMs: voiceEnd }),
+      );
     }
     expect(types(actions)).toEqual([]);
     m.handle({ type: 'user_speech_end', atMs: 2600 });
@@ -102,10 +104,18 @@ describe("TurnStateMachine: a complete answer the room's voices hold open", () =
     m.handle({ type: 'user_speech_start', atMs: 1200 });
     m.handle({ type: 'user_transcript', text: 'one two three four', final: false, atMs: 2400 });
     const ends = [2300, 2400, 2500].flatMap((at) =>
-      types(m.handle({ type: 'tick', atMs: at, foregroundStartMs: 1200, foregroundEndMs: 2000 })),
+      types(m.handle({ type: 'tick', atMs: at, foregroundStartMs: 1400, foregroundEndMs: 2000 })),
     );
     // ten digits in all: a whole number, ended at the first tick with the partial after the voice
     expect(ends).toEqual(['end_caller_speech']);
+  });
+
+  it("leaves speech alone whose caller's voice rose at once: a soft start is no room, and their later words may be", () => {
+    const m = new TurnStateMachine(settings);
+    m.handle({ type: 'user_speech_start', atMs: 0 });
+    m.handle({ type: 'user_transcript', text: "that's all", final: false, atMs: 1200 });
+    const at1600 = m.handle({ type: 'tick', atMs: 1600, foregroundStartMs: 64, foregroundEndMs: 1000 });
+    expect(types(at1600)).toEqual([]);
   });
 
   it('leaves speech alone in a quiet room, where the VAD ends it with the voice', () => {

@@ -59,7 +59,7 @@ describe('TurnTaker (frames in, frames out)', () => {
 
   it("asks upstream to end the caller's speech once a complete answer's voice ended under the room's", async () => {
     const { processor } = turnTaker();
-    const voice = { foregroundStartMs: 0, foregroundEndMs: 900 };
+    const voice = { foregroundStartMs: 300, foregroundEndMs: 900 };
     const out = await runFrames(processor, [
       { kind: 'user_started_speaking', atMs: 1000, streamMs: 0 },
       { kind: 'caller_audio_processed', streamMs: 1100, ...voice },

@@ -130,7 +130,8 @@ describe("TurnStateMachine: a complete answer the room's voices hold open", () =
     m.handle({ type: 'agent_turn_started', atMs: 0 });
     m.handle({ type: 'user_speech_start', atMs: 100 });
     m.handle({ type: 'user_transcript', text: "that's all", final: false, atMs: 1400 });
-    const at1600 = m.handle({ type: 'tick', atMs: 1600, foregroundStartMs: 100, foregroundEndMs: 1000 });
+    // the room led the caller's voice by 300 ms: only the agent's floor keeps the rule off
+    const at1600 = m.handle({ type: 'tick', atMs: 1600, foregroundStartMs: 400, foregroundEndMs: 1000 });
     expect(types(at1600)).not.toContain('end_caller_speech');
   });
 });

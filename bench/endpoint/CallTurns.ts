@@ -18,6 +18,10 @@ const SAMPLES_PER_MS = 16;
 const FRAME_SAMPLES = 320;
 /** Silence after each line: past the longest wait, and a gap before the next line. */
 export const AFTER_LINE_MS = 2_000;
+/** How often the live recogniser gives a partial (PocketSphinxStt's default interval). */
+const PARTIAL_INTERVAL_MS = 250;
+/** How long after the VAD's trail the caller's softer last sounds may go on (CallerVoice's VOICE_TAIL_MS). */
+const VOICE_TAIL_MS = 150;
 
 /** A caller line at 16 kHz, with where its spoken pieces are (the pauses lie between them). */
 export interface LineAudio {
@@ -67,7 +71,10 @@ interface PlayedLine {
 export class CallTurns {
   readonly #vad: VadStream;
   readonly #stt: SttStream;
+  /** Decodes the speech so far where the live recogniser would give a partial after the caller's voice ended. */
+  readonly #peek: SttStream | undefined;
   readonly #events: AsyncIterator<SttEvent>;
+  #peekEvents: AsyncIterator<SttEvent> | undefined;
   readonly #settings: TurnSettings;
   readonly #decodeMs: number;
   /** Samples fed so far: the caller's stream clock. */
@@ -76,9 +83,10 @@ export class CallTurns {
   #voiceEndMs: number | undefined;
 
   /** `settings`: the agent's turn-taking, as VoicePipeline gives them to its TurnTaker. */
-  constructor(vad: VadStream, stt: SttStream, settings: TurnSettings, decodeMs: number) {
+  constructor(vad: VadStream, stt: SttStream, settings: TurnSettings, decodeMs: number, peek?: SttStream) {
     this.#vad = vad;
     this.#stt = stt;
+    this.#peek = peek;
     this.#events = stt[Symbol.asyncIterator]();
     this.#settings = settings;
     this.#decodeMs = decodeMs;
@@ -110,12 +118,32 @@ export class CallTurns {
     const finals: LineTurns['finals'] = [];
     const ends: TurnEnd[] = [];
     const due: { atMs: number; text: string; partial?: string }[] = [];
+    let endNow = false;
     const take = (actions: readonly TurnAction[], atMs: number) => {
-      for (const a of actions) if (a.type === 'commit_user_turn') ends.push(this.#end(a, atMs, played));
+      for (const a of actions) {
+        if (a.type === 'commit_user_turn') ends.push(this.#end(a, atMs, played));
+        if (a.type === 'end_caller_speech') endNow = true;
+      }
     };
     this.#stt.expect?.(expecting);
+    this.#peek?.expect?.(expecting);
     take(machine.handle({ type: 'agent_asked', expecting, atMs: originMs }), originMs);
+    /** Where the current speech began in `pcm`, and where the recogniser was fed up to. */
+    let segmentFrom: number | undefined;
     let speechFrom: number | undefined;
+    let nextPartialMs = 0;
+    let peekedTrailMs: number | undefined;
+    const ended = async (atMs: number, upTo: number, nowMs: number) => {
+      if (speechFrom === undefined) return;
+      this.#stt.pushAudio(pcm.slice(speechFrom, upTo));
+      speechFrom = undefined;
+      segmentFrom = undefined;
+      this.#stt.endUtterance();
+      take(machine.handle({ type: 'user_speech_end', atMs }), atMs);
+      const heard = await this.#final();
+      if (heard.text.trim()) finals.push(heard);
+      due.push({ atMs: nowMs + this.#decodeMs, ...heard });
+    };
     for (let at = 0; at < pcm.length; at += FRAME_SAMPLES) {
       const frame = pcm.subarray(at, at + FRAME_SAMPLES);
       const frameStart = this.#samples;
@@ -124,17 +152,11 @@ export class CallTurns {
       for (const e of this.#vad.push(frame)) {
         if (e.type === 'speech_start') {
           speechFrom = Math.max(e.atMs * SAMPLES_PER_MS - (frameStart - at), 0);
+          segmentFrom = speechFrom;
+          nextPartialMs = nowMs + PARTIAL_INTERVAL_MS;
           this.#voiceEndMs = undefined;
           take(machine.handle({ type: 'user_speech_start', atMs: e.atMs }), e.atMs);
-        } else if (speechFrom !== undefined) {
-          this.#stt.pushAudio(pcm.slice(speechFrom, at + frame.length));
-          speechFrom = undefined;
-          this.#stt.endUtterance();
-          take(machine.handle({ type: 'user_speech_end', atMs: e.atMs }), e.atMs);
-          const heard = await this.#final();
-          if (heard.text.trim()) finals.push(heard);
-          due.push({ atMs: nowMs + this.#decodeMs, ...heard });
-        }
+        } else await ended(e.atMs, at + frame.length, nowMs);
       }
       if (speechFrom !== undefined) {
         this.#stt.pushAudio(pcm.slice(speechFrom, at + frame.length));
@@ -150,8 +172,22 @@ export class CallTurns {
         take(machine.handle({ type: 'user_transcript', text: d.text, final: true, atMs: nowMs }), nowMs);
       }
       this.#voiceEndMs = this.#vad.foregroundTrailEndMs ?? this.#voiceEndMs;
+      if (segmentFrom !== undefined && nowMs >= nextPartialMs) {
+        nextPartialMs += PARTIAL_INTERVAL_MS;
+        const trailMs = this.#vad.foregroundTrailEndMs;
+        // the first partial after the caller's voice ended: what the turn judges a room-held answer by
+        if (trailMs !== undefined && trailMs !== peekedTrailMs && nowMs >= trailMs + VOICE_TAIL_MS) {
+          peekedTrailMs = trailMs;
+          const text = await this.#peekAt(pcm.slice(segmentFrom, at + frame.length));
+          if (text) take(machine.handle({ type: 'user_transcript', text, final: false, atMs: nowMs }), nowMs);
+        }
+      }
       const onset = speechFrom === undefined && this.#vad.onset === true;
       take(machine.handle({ type: 'tick', atMs: nowMs, speechOnset: onset, ...this.#foreground() }), nowMs);
+      if (endNow) {
+        endNow = false;
+        for (const e of this.#vad.endSpeech?.() ?? []) await ended(e.atMs, at + frame.length, nowMs);
+      }
     }
     return { finals, ends };
   }
@@ -164,6 +200,19 @@ export class CallTurns {
       ...(endMs !== undefined ? { foregroundEndMs: endMs } : {}),
       ...(trailMs !== undefined ? { foregroundTrailEndMs: trailMs } : {}),
     };
+  }
+
+  /** What the recogniser makes of `pcm`, the speech so far, as a partial of it would say (none without a peek). */
+  async #peekAt(pcm: Int16Array): Promise<string> {
+    const peek = this.#peek;
+    if (!peek) return '';
+    const events = this.#peekEvents ?? peek[Symbol.asyncIterator]();
+    this.#peekEvents = events;
+    peek.pushAudio(pcm);
+    peek.endUtterance();
+    for (let r = await events.next(); !r.done; r = await events.next())
+      if (r.value.type === 'final') return r.value.text.trim();
+    return '';
   }
 
   /** The recogniser's final for the utterance just ended, with its last partial. */

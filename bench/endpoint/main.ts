@@ -49,6 +49,12 @@ interface Stages {
   config: AgentConfig;
   dialog: Dialog;
   stt: Stt;
+  /**
+   * The recogniser the partials after the caller's voice are decoded with (CallTurns' peek): its own decoders, so
+   * the line's own decoding goes on the very decoders it would without them (a decoder carries its state from one
+   * call to the next).
+   */
+  peekStt: Stt;
   vad: Vad;
   decodeMs: number;
   bed: BedMode;
@@ -70,7 +76,8 @@ async function playCall(conversation: Conversation, stages: Stages): Promise<Lin
     vadHangoverMs: config.vad.minSilenceMs,
     vadPrefixMs: config.vad.prefixPaddingMs,
   };
-  const turns = new CallTurns(detection, recognition, settings, stages.decodeMs);
+  const peek = stages.peekStt.createStream();
+  const turns = new CallTurns(detection, recognition, settings, stages.decodeMs, peek);
   const greeting = await bed.mix(new Int16Array((GREETING_MS - 2 * NOISE_PAD_MS) * 48));
   turns.hearGreeting(await resampleTo16k(greeting.pcm, 48_000));
   const session = stages.dialog.createSession();
@@ -107,6 +114,7 @@ async function playCall(conversation: Conversation, stages: Stages): Promise<Lin
   } finally {
     session.close();
     recognition.close();
+    peek.close();
     detection.close();
   }
   return lines;
@@ -122,6 +130,7 @@ async function main(): Promise<void> {
     // Live, audio comes in real time and a partial every 250 ms of it, the last one about the whole segment (what
     // judgedText reads); fed faster than real time, partials are asked for on every frame to keep that last one.
     stt: await PocketSphinxStt.create({ domain: config, partialIntervalMs: 0 }),
+    peekStt: await PocketSphinxStt.create({ domain: config, partialIntervalMs: 0 }),
     vad: await createVad(config.vad, { fallback: false }),
     decodeMs,
     bed: options.bed,
@@ -142,6 +151,7 @@ async function main(): Promise<void> {
     }
   } finally {
     stages.stt.close();
+    stages.peekStt.close();
     stages.vad.close();
     await rm(stages.dir, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@ import type { SttExpectation, SttStream, VadEvent, VadStream } from '@voiceroom/
 import type { AgentState } from '@voiceroom/protocol';
 import type { Clock } from './clock.ts';
 import { FrameProcessor } from './FrameProcessor.ts';
-import type { DownstreamFrame } from './frames.ts';
+import type { DownstreamFrame, UpstreamFrame } from './frames.ts';
 
 const SAMPLES_PER_MS = 16;
 const NO_EVENTS: readonly VadEvent[] = [];
@@ -147,12 +147,7 @@ export class CallerInput extends FrameProcessor {
         this.#inSpeech = true;
         this.#fedUpTo = Math.max(streamMs * SAMPLES_PER_MS, this.#streamSamples - this.#recent.length);
         this.pushDown({ kind: 'user_started_speaking', atMs: toClock(streamMs), streamMs });
-      } else if (this.#inSpeech) {
-        this.#feedRecogniser();
-        this.#endUtterance();
-        this.#inSpeech = false;
-        this.pushDown({ kind: 'user_stopped_speaking', atMs: toClock(streamMs), streamMs });
-      }
+      } else this.#speechEnded(toClock(streamMs), streamMs);
     }
     if (this.#inSpeech) this.#feedRecogniser();
     this.pushDown({
@@ -161,6 +156,30 @@ export class CallerInput extends FrameProcessor {
       speechOnset: !this.#inSpeech && !this.#vadFailed && this.#vad.onset === true,
       ...this.#foreground(),
     });
+  }
+
+  override processUp(frame: UpstreamFrame): void {
+    if (frame.kind === 'end_caller_speech') this.#endSpeech();
+    else this.pushUp(frame);
+  }
+
+  /** Turn-taking judged the caller done while the room's voices hold the speech open: the VAD ends it now. */
+  #endSpeech(): void {
+    if (!this.#inSpeech || this.#vadFailed) return;
+    const nowMs = this.#streamSamples / SAMPLES_PER_MS;
+    const nowAt = this.#clock.now();
+    for (const event of this.#vad.endSpeech?.() ?? NO_EVENTS) {
+      const streamMs = event.atMs + this.#vadOriginMs;
+      this.#speechEnded(nowAt - (nowMs - streamMs), streamMs);
+    }
+  }
+
+  #speechEnded(atMs: number, streamMs: number): void {
+    if (!this.#inSpeech) return;
+    this.#feedRecogniser();
+    this.#endUtterance();
+    this.#inSpeech = false;
+    this.pushDown({ kind: 'user_stopped_speaking', atMs, streamMs });
   }
 
   /** In speech, where the VAD hears the caller's own voice in it (VadStream.foregroundStartMs/EndMs), stream ms. */

@@ -2,6 +2,13 @@
 const VOICE_TAIL_MS = 150;
 /** The longest room's tail after the caller's voice that waitFrom counts the wait from the voice before. */
 const ROOM_TAIL_MAX_MS = 500;
+/**
+ * How long the speech must have gone on before the caller's voice rose for quietFor to take what follows their voice
+ * for a room: a speech model starts on a room's voices 70-350 ms before the caller's word (bench:overlap, babble),
+ * while a caller's own soft start taken for a room lasts about a syllable's onset (bench:endpoint seed 5, pink 15 dB:
+ * a phone number's later digits, under the level its first word rose from, were taken for the room for 1.6 s).
+ */
+const ROOM_LEAD_MIN_MS = 150;
 
 /**
  * Where the caller's own voice is in their current speech (over the agent or not). Background voices may start the
@@ -10,6 +17,8 @@ const ROOM_TAIL_MAX_MS = 500;
  */
 export class CallerVoice {
   #startAtMs = 0;
+  /** Where the speech began, before any room's voices the VAD later found the caller's voice after. */
+  #speechStartAtMs = 0;
   #endAtMs: number | undefined;
   /** The same with the caller's softer last sounds over the room (VadStream.foregroundTrailEndMs). */
   #trailEndAtMs: number | undefined;
@@ -23,6 +32,7 @@ export class CallerVoice {
   /** The caller's speech started at `atMs`. */
   speechStarted(atMs: number): void {
     this.#startAtMs = atMs;
+    this.#speechStartAtMs = atMs;
     this.#endAtMs = undefined;
     this.#trailEndAtMs = undefined;
     this.#placed = false;
@@ -56,6 +66,17 @@ export class CallerVoice {
     const end = this.#trailEndAtMs;
     if (end === undefined || speechEndMs - end > ROOM_TAIL_MAX_MS) return speechEndMs;
     return Math.min(speechEndMs, end + VOICE_TAIL_MS);
+  }
+
+  /**
+   * How long the speech has gone on at `nowMs` past the caller's own voice and its softer last sounds (VOICE_TAIL_MS
+   * after the VAD's trail): the room's voices hold it open. Undefined while the VAD has not heard the voice end over a
+   * room, or when the speech began less than ROOM_LEAD_MIN_MS before the caller's voice (no room was heard first).
+   */
+  quietFor(nowMs: number): number | undefined {
+    const end = this.#trailEndAtMs;
+    if (end === undefined || this.#startAtMs - this.#speechStartAtMs < ROOM_LEAD_MIN_MS) return undefined;
+    return nowMs - (end + VOICE_TAIL_MS);
   }
 
   /** The caller's own voice stopped `hangoverMs` ago, though the room's voices hold the speech open. */

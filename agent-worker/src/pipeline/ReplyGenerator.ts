@@ -137,7 +137,7 @@ export class ReplyGenerator extends FrameProcessor {
 
   override processUp(frame: UpstreamFrame): void {
     const turn = this.#turn;
-    if (turn !== undefined && frame.turnId === turn.id) {
+    if (turn !== undefined && 'turnId' in frame && frame.turnId === turn.id) {
       if (frame.kind === 'bot_started_speaking' && turn.timings) turn.timings.firstPlayedAtMs = frame.atMs;
       if (frame.kind === 'bot_speaking_text') {
         turn.heard = frame.heardText;

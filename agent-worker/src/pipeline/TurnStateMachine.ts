@@ -5,6 +5,7 @@ import { OnsetHold } from './OnsetHold.ts';
 import { OwedReply } from './OwedReply.ts';
 import { classifyOverlap, isBareStop, type Overlap } from './overlap.ts';
 import { PendingTurn } from './PendingTurn.ts';
+import { RoomHeldAnswer } from './RoomHeldAnswer.ts';
 import { RoomHeldSpeech } from './RoomHeldSpeech.ts';
 import {
   DEFAULT_BACKCHANNEL_MAX_MS,
@@ -49,6 +50,7 @@ export class TurnStateMachine {
   #overlap: Overlap = 'none';
   /** The caller's voice and what the recogniser heard of stop words in their speech, and the room's voices around. */
   readonly #speech = new RoomHeldSpeech();
+  readonly #roomHeld: RoomHeldAnswer;
   /** The caller's speech over the agent has lasted long enough to be a barge-in, if its words are not a backchannel. */
   #durationMet = false;
   /**
@@ -77,6 +79,7 @@ export class TurnStateMachine {
     this.#settings = settings;
     this.#owed = new OwedReply(settings);
     this.#pending = new PendingTurn(settings);
+    this.#roomHeld = new RoomHeldAnswer(this.#speech.voice, settings.vadHangoverMs, settings);
   }
 
   get state(): AgentState {
@@ -141,7 +144,7 @@ export class TurnStateMachine {
       case 'tick':
         this.#speechOnset = input.speechOnset ?? false;
         this.#onsetHold.tick(this.#speechOnset, this.#agentActive && this.#state === 'speaking', actions);
-        if (this.#userSpeaking) this.#onForeground(input);
+        if (this.#userSpeaking) this.#onForeground(input, actions);
         break;
     }
     this.#checkDeadlines(input.atMs, actions);
@@ -155,6 +158,7 @@ export class TurnStateMachine {
     this.#speechStartAtMs = atMs;
     this.#overAgent = this.#agentActive;
     this.#speech.started(atMs, this.#agentActive && this.#state === 'speaking');
+    this.#roomHeld.started(this.#overAgent);
     this.#overlap = 'none';
     this.#durationMet = false;
     this.#resumedBeforeFinal = false;
@@ -166,14 +170,13 @@ export class TurnStateMachine {
    * by the caller's voice while the speech goes on, so partial guesses at a short "yeah" and the room do not decide
    * it. The final still judges the whole speech: a short "stop" in babble is misheard as other words too.
    */
-  #onForeground(tick: Extract<TurnInput, { type: 'tick' }>): void {
+  #onForeground(tick: Extract<TurnInput, { type: 'tick' }>, actions: TurnAction[]): void {
     const { foregroundStartMs: startMs, foregroundEndMs: endMs, foregroundTrailEndMs: trailEndMs } = tick;
-    if (
-      this.#speech.voice.foreground(startMs, endMs, trailEndMs) &&
-      this.#interruptDeadlineMs !== undefined &&
-      !this.#durationMet
-    )
+    const later = this.#speech.voice.foreground(startMs, endMs, trailEndMs);
+    if (later && this.#interruptDeadlineMs !== undefined && !this.#durationMet)
       this.#interruptDeadlineMs = this.#durationDeadlineMs();
+    if (!this.#agentActive && this.#roomHeld.due(tick.atMs, this.#pending.text, this.#expecting))
+      actions.push({ type: 'end_caller_speech' });
   }
 
   #startPause(actions: TurnAction[]): void {
@@ -242,6 +245,7 @@ export class TurnStateMachine {
     this.#overlap = overlap;
     if (!final) {
       if (words > 0) this.#lastPartial = text;
+      this.#roomHeld.heard(text, atMs);
       return;
     }
     this.#awaitingFinal = false;
@@ -303,11 +307,8 @@ export class TurnStateMachine {
    */
   #onNoFinal(nowMs: number, actions: TurnAction[]): void {
     const lateFinalMs = this.#speechEndAtMs + 2 * this.#settings.falseInterruptionTimeoutMs;
-    if (
-      this.#awaitingFinal &&
-      nowMs < lateFinalMs &&
-      this.#speech.shortVoice(this.#speechEndAtMs, this.#bargeInMs())
-    ) {
+    const shortVoice = this.#speech.shortVoice(this.#speechEndAtMs, this.#bargeInMs());
+    if (this.#awaitingFinal && nowMs < lateFinalMs && shortVoice) {
       this.#resumeDeadlineMs = lateFinalMs;
       return;
     }
@@ -353,7 +354,7 @@ export class TurnStateMachine {
 
   #endpointDeadlineMs(): number | undefined {
     if (!this.#floorFree || this.#awaitingFinal || this.#pending.text === '') return undefined;
-    return this.#speech.voice.waitFrom(this.#speechEndAtMs) + this.#pending.delayMs;
+    return this.#speech.voice.waitFrom(this.#speechEndAtMs) + this.#roomHeld.waitMs(this.#pending.delayMs);
   }
 
   /** The agent owes the caller a word (OwedReply), judged while nobody holds the floor and no turn is pending. */

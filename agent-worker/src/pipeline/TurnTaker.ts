@@ -154,6 +154,9 @@ export class TurnTaker extends FrameProcessor {
       case 'interrupt':
         this.pushDown({ kind: 'interruption' });
         break;
+      case 'end_caller_speech':
+        this.pushUp({ kind: 'end_caller_speech' });
+        break;
       case 'commit_user_turn':
         this.pushDown({
           kind: 'user_turn',

@@ -71,6 +71,8 @@ export type UpstreamFrame =
   /** A new sentence started playing; `heardText` is everything played of the turn so far, that sentence included. */
   | { kind: 'bot_speaking_text'; turnId: number; heardText: string; atMs: number }
   /** The agent turn is over; `heardText` is what was actually played out to the caller. */
-  | { kind: 'bot_turn_ended'; turnId: number; heardText: string; interrupted: boolean; atMs: number };
+  | { kind: 'bot_turn_ended'; turnId: number; heardText: string; interrupted: boolean; atMs: number }
+  /** Turn-taking judged the caller's speech over, though the room's voices hold it open: the VAD is to end it. */
+  | { kind: 'end_caller_speech' };
 
 export type FrameDirection = 'down' | 'up';

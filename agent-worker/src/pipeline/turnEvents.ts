@@ -72,6 +72,8 @@ export type TurnAction =
   | { type: 'resume_output' }
   /** Real barge-in: cancel the agent turn. */
   | { type: 'interrupt' }
+  /** The caller's voice ended on a complete answer the room's voices hold open: end their speech now (RoomHeldAnswer). */
+  | { type: 'end_caller_speech' }
   /** The caller finished a turn: answer it. */
   | { type: 'commit_user_turn'; text: string; speechEndAtMs: number; finalAtMs: number }
   /** The caller spoke and no reply came of it, or a question got no reply: say so and ask again. */

@@ -1,4 +1,4 @@
-import type { VadEvent } from '@voiceroom/agent-core/stages';
+import type { VadEvent, VadStream } from '@voiceroom/agent-core/stages';
 import { describe, expect, it } from 'vitest';
 import { CallerInput } from '../../src/pipeline/CallerInput.ts';
 import type { DownstreamFrame } from '../../src/pipeline/frames.ts';
@@ -28,6 +28,17 @@ function callerInput() {
   return { processor, vad, stt, errors };
 }
 
+/** A CallerInput over `vad` and `stt`'s stream that ignores stage failures. */
+function inputOf(vad: VadStream, stt: ScriptedStt) {
+  return new CallerInput({
+    vad,
+    stt: stt.createStream(),
+    prefixPaddingMs: 200,
+    clock: new FakeClock(),
+    onError: () => {},
+  });
+}
+
 describe('CallerInput (frames in, frames out)', () => {
   it("marks processed audio with the VAD's speech onset that it has not confirmed as speech yet", async () => {
     let onset = false;
@@ -42,13 +53,7 @@ describe('CallerInput (frames in, frames out)', () => {
       },
     };
     const stt = new ScriptedStt();
-    const processor = new CallerInput({
-      vad,
-      stt: stt.createStream(),
-      prefixPaddingMs: 200,
-      clock: new FakeClock(),
-      onError: () => {},
-    });
+    const processor = inputOf(vad, stt);
     const marks = async () => {
       const out = await runFrames(processor, audio(20, true));
       return out.down.flatMap((f) => (f.kind === 'caller_audio_processed' ? [f.speechOnset] : []));
@@ -112,6 +117,42 @@ describe('CallerInput (frames in, frames out)', () => {
     // from the VAD's speech start to its speech end (200 ms of trailing silence); not the leading silence
     expect(stt.audioSamples).toBe((1000 + 200) * 16);
     expect(out.down.some((f) => f.kind === 'caller_audio')).toBe(false);
+  });
+
+  it("ends the caller's speech when turn-taking asks (a room held it open): the VAD's end, then the final", async () => {
+    let speaking = false;
+    /** Starts speech on the first audio; ends it only when asked, as a room held open. */
+    const toggle = (to: boolean, event: VadEvent): VadEvent[] => {
+      if (speaking === to) return [];
+      speaking = to;
+      return [event];
+    };
+    const vad = {
+      push: () => toggle(true, { type: 'speech_start', atMs: 0 }),
+      endSpeech: () => toggle(false, { type: 'speech_end', atMs: 560, durationMs: 560 }),
+      get speaking() {
+        return speaking;
+      },
+      probability: 0,
+      reset() {},
+      close() {},
+    };
+    const stt = new ScriptedStt();
+    stt.utterances.push("that's all");
+    const processor = inputOf(vad, stt);
+    const out = await runFrames(processor, [...audio(600, true), { kind: 'end_caller_speech' }]);
+    const events = out.down.filter((f) => f.kind !== 'caller_audio_processed' && f.kind !== 'transcription');
+    expect(events).toEqual([
+      expect.objectContaining({ kind: 'user_started_speaking', streamMs: 0 }),
+      expect.objectContaining({ kind: 'user_stopped_speaking', streamMs: 560 }),
+    ]);
+    expect(out.down.at(-1)).toEqual(
+      expect.objectContaining({ kind: 'transcription', text: "that's all", final: true }),
+    );
+    // the speech over, a second ask ends nothing, and nothing goes upstream of the head
+    await feedFrames(processor, [{ kind: 'end_caller_speech' }]);
+    expect(out.down.filter((f) => f.kind === 'user_stopped_speaking')).toHaveLength(1);
+    expect(out.up).toEqual([]);
   });
 
   it("tells the recogniser while the agent's voice has reached the caller, paused for them or not: a final of speech begun then carries its over-agent judgement", async () => {

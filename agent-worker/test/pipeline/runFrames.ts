@@ -13,6 +13,7 @@ const UPSTREAM_KINDS: ReadonlySet<Frame['kind']> = new Set([
   'bot_started_speaking',
   'bot_speaking_text',
   'bot_turn_ended',
+  'end_caller_speech',
 ]);
 
 const isUpstream = (frame: Frame): frame is UpstreamFrame => UPSTREAM_KINDS.has(frame.kind);

@@ -57,6 +57,21 @@ describe('TurnTaker (frames in, frames out)', () => {
     expect(out.up).toEqual([]);
   });
 
+  it("asks upstream to end the caller's speech once a complete answer's voice ended under the room's", async () => {
+    const { processor } = turnTaker();
+    const voice = { foregroundStartMs: 300, foregroundEndMs: 900 };
+    const out = await runFrames(processor, [
+      { kind: 'user_started_speaking', atMs: 1000, streamMs: 0 },
+      { kind: 'caller_audio_processed', streamMs: 1100, ...voice },
+      { kind: 'transcription', text: "that's all", final: false, atMs: 2100, streamMs: 1100 },
+      // voice end 900 + its soft tail 150 + the hangover 200
+      { kind: 'caller_audio_processed', streamMs: 1240, ...voice },
+    ]);
+    expect(out.up).toEqual([]);
+    await feedFrames(processor, [{ kind: 'caller_audio_processed', streamMs: 1260, ...voice }]);
+    expect(out.up).toEqual([{ kind: 'end_caller_speech' }]);
+  });
+
   it('caller speech over the agent pauses the output at once and interrupts once it lasts long enough', async () => {
     const { processor, out } = await speaking();
     await feedFrames(processor, [{ kind: 'user_started_speaking', atMs: 1000, streamMs: 100 }]);

@@ -58,4 +58,14 @@ describe('VadStateMachine', () => {
     expect(machine.speaking).toBe(false);
     expect(run(machine, [0, 0, 0, 0, 0, 0, 0])).toEqual([]);
   });
+
+  it('ends speech when asked, at the end of its last speech frame, and starts the next speech as usual', () => {
+    const machine = new VadStateMachine(TIMING);
+    expect(run(machine, [0.9, 0.9, 0.9, 0.9])).toEqual([{ type: 'speech_start', atMs: 0 }]);
+    expect(machine.endSpeech()).toEqual({ type: 'speech_end', atMs: 80, durationMs: 80 });
+    expect(machine.speaking).toBe(false);
+    expect(machine.endSpeech()).toBeUndefined();
+    const next = [0.9, 0.9, 0.9].flatMap((p, i) => machine.frame(p, 200 + i * 20, 20) ?? []);
+    expect(next).toEqual([{ type: 'speech_start', atMs: 100 }]);
+  });
 });

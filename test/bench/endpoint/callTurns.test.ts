@@ -139,6 +139,16 @@ async function playInRoom(audio: LineAudio, ...heard: string[]) {
   return new CallTurns(vad, stt.createStream(), settings, 90).play(audio, 'order');
 }
 
+/** As playInRoom, with the partials the recogniser gives after the caller's voice ended (`partials`, in order). */
+async function playWithPartials(audio: LineAudio, partials: readonly string[], ...heard: string[]) {
+  const stt = new ScriptedStt();
+  stt.utterances.push(...heard);
+  const peek = new ScriptedStt();
+  peek.utterances.push(...partials);
+  const vad = new FrameVadStream(hearsAllAsSpeech, TIMING);
+  return new CallTurns(vad, stt.createStream(), settings, 90, peek.createStream()).play(audio, 'order');
+}
+
 describe("the end of turn after the caller's voice, in a room's voices", () => {
   it("waits for an unfinished sentence from the caller's own voice, not from the end of the room's tail", async () => {
     const padded = await playInRoom(roomLine('room 320, caller 416, room 320'), 'two cokes and');
@@ -162,5 +172,26 @@ describe("the end of turn after the caller's voice, in a room's voices", () => {
     const quiet = await playInRoom(roomLine('room 96, caller 416, room 640'), 'two cokes and');
     expect(quiet.ends[0]?.vadEndAfterSpeechMs).toBe(640);
     expect(quiet.ends[0]?.afterSpeechMs).toBeGreaterThanOrEqual(640 + 1000);
+  });
+
+  it("ends a complete answer at the caller's voice, not after the room's tail", async () => {
+    const room = roomLine('room 320, caller 416, room 448');
+    const held = await playInRoom(room, "that's all thanks");
+    const ended = await playWithPartials(room, ["that's all thanks"], "that's all thanks");
+    expect(held.ends[0]?.vadEndAfterSpeechMs).toBe(448);
+    // the soft tail's 150 and the hangover's 200 past the voice (on Silero's 32 ms frames), then the decode's 90
+    expect(ended.ends.map((e) => e.text)).toEqual(["that's all thanks"]);
+    expect(ended.ends[0]?.afterSpeechMs).toBeLessThan(500);
+    expect(ended.ends[0]?.afterSpeechMs).toBeLessThan((held.ends[0]?.afterSpeechMs ?? 0) - 250);
+  });
+
+  it('keeps the pause the room fills after an unfinished partial inside one turn', async () => {
+    const paused = await playWithPartials(
+      roomLine('room 320, caller 416, room 704, caller 416, room 320'),
+      ['two cokes and', 'two cokes and a salad'],
+      'two cokes and a salad',
+    );
+    expect(paused.ends.map((e) => e.text)).toEqual(['two cokes and a salad']);
+    expect(paused.ends[0]?.afterSpeechMs).toBeGreaterThan(0);
   });
 });

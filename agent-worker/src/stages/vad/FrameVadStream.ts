@@ -80,6 +80,13 @@ export class FrameVadStream implements VadStream {
     this.#gate?.setAgentTurn(active);
   }
 
+  endSpeech(): VadEvent[] {
+    const event = this.#machine.endSpeech();
+    if (!event) return [];
+    this.#foreground.reset();
+    return [event];
+  }
+
   push(pcm: Int16Array): VadEvent[] {
     if (this.#closed) throw new CodedError('vad_closed', 'VAD stream is closed');
     const events: VadEvent[] = [];

@@ -79,6 +79,14 @@ export class VadStateMachine {
     return undefined;
   }
 
+  /** Ends the current speech at its last speech frame, as if its minimum silence had passed. */
+  endSpeech(): VadEvent | undefined {
+    if (!this.#speaking) return undefined;
+    this.#speaking = false;
+    const atMs = this.#lastSpeechEndMs;
+    return { type: 'speech_end', atMs, durationMs: atMs - this.#speechStartMs };
+  }
+
   reset(): void {
     this.#speaking = false;
     this.#runStartMs = -1;

@@ -60,6 +60,11 @@ export interface VadStream {
    * microphone hears then is most likely their room. Absent: the VAD makes no use of it.
    */
   setAgentTurn?(active: boolean): void;
+  /**
+   * Ends the current speech now, as its minimum silence would: turn-taking judged the caller done while the room's
+   * voices hold it open. Returns its speech_end (none outside speech). Absent: speech ends on the VAD's own terms.
+   */
+  endSpeech?(): VadEvent[];
   reset(): void;
   close(): void;
 }

@@ -1,0 +1,77 @@
+import type { SttExpectation } from '@voiceroom/agent-core/stages';
+import type { CallerVoice } from './CallerVoice.ts';
+import { completeness, type EndpointingBounds } from './endpointing.ts';
+
+/**
+ * A complete answer that the room's voices hold open. In babble the VAD goes on hearing speech 130-320 ms after the
+ * caller's voice (bench:endpoint), and a complete answer's reply waits for the final the VAD's end brings. Once the
+ * caller's own voice has been over for a VAD hangover (CallerVoice.quietFor) and what the recogniser heard so far,
+ * after what the turn holds already, is a complete answer, the speech is ended there, as a quiet room's VAD would
+ * have ended it. Only a complete answer: a sentence not known to be finished keeps the speech the room holds open,
+ * so the caller's pause inside it is not exposed to a shorter wait (sessions 15 and 16's cut-offs). Only words the
+ * recogniser gave after the voice ended count: an older partial may lack its last words. When the final of the speech
+ * so ended is not a complete answer after all, the caller may be in a pause the room filled: the turn waits the
+ * longest for them (bench:endpoint seed 3: "Yes, hi. … I'll have" ended on a partial, its final "it's ali" given the
+ * 300 ms wait, cut).
+ */
+export class RoomHeldAnswer {
+  readonly #voice: CallerVoice;
+  readonly #hangoverMs: number;
+  readonly #shortestMs: number;
+  readonly #longestMs: number;
+  #partial: { text: string; atMs: number } | undefined;
+  /** The speech is speech over the agent, which the barge-in rules judge. */
+  #overAgent = false;
+  /** This ended the current speech. */
+  #ended = false;
+
+  /** `voice`: the caller's in their current speech; `hangoverMs`: the VAD's minimum silence. */
+  constructor(voice: CallerVoice, hangoverMs: number, bounds: EndpointingBounds) {
+    this.#voice = voice;
+    this.#hangoverMs = hangoverMs;
+    const base = bounds.endpointingDelayMs;
+    this.#shortestMs = Math.min(bounds.minEndpointingDelayMs ?? base, base);
+    this.#longestMs = Math.max(bounds.maxEndpointingDelayMs ?? base, base);
+  }
+
+  /** The caller's new speech began (`overAgent`: while the agent held the floor; the barge-in rules judge that). */
+  started(overAgent: boolean): void {
+    this.#partial = undefined;
+    this.#overAgent = overAgent;
+    this.#ended = false;
+  }
+
+  /** The recogniser's partial of the speech, at `atMs`. */
+  heard(text: string, atMs: number): void {
+    if (text.trim() !== '') this.#partial = { text: text.trim(), atMs };
+  }
+
+  /**
+   * The wait after the latest speech, for the turn's text that the endpointing judged to wait `judgedMs`: the longest
+   * when this ended the speech and the text is not a complete answer (judged the shortest wait).
+   */
+  waitMs(judgedMs: number): number {
+    return this.#ended && judgedMs > this.#shortestMs ? this.#longestMs : judgedMs;
+  }
+
+  /**
+   * Whether to end the caller's speech at `nowMs` (once a speech): `pendingText` is what the turn holds from its
+   * earlier speech, `expecting` what the agent asked for.
+   */
+  due(nowMs: number, pendingText: string, expecting: SttExpectation | undefined): boolean {
+    const partial = this.#partial;
+    const quietMs = this.#voice.quietFor(nowMs);
+    if (
+      this.#overAgent ||
+      this.#ended ||
+      partial === undefined ||
+      quietMs === undefined ||
+      quietMs < this.#hangoverMs
+    )
+      return false;
+    if (partial.atMs < nowMs - quietMs) return false;
+    const text = pendingText === '' ? partial.text : `${pendingText}, ${partial.text}`;
+    this.#ended = completeness(text, expecting) === 'complete';
+    return this.#ended;
+  }
+}

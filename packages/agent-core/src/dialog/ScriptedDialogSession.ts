@@ -230,7 +230,7 @@ export class ScriptedDialogSession implements DialogSession {
       return { sentences: [...correction.say, correction.question ?? this.#prompt(true)] };
     }
     const order = this.#tracker.order;
-    const check = this.#checks.check(order, orderBefore, confidence, acknowledgeAdded);
+    const check = this.#checks.check(order, orderBefore, turn, acknowledgeAdded);
     if (check && heard.removed.length === 0) {
       if (stageBefore === 'order' && this.#checks.again(check)) return this.#refusedAgain(orderBefore, u);
       this.#pending = {

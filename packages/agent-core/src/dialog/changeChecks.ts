@@ -35,10 +35,17 @@ export interface OrderCheck {
   items: readonly string[];
 }
 
+/** What the recogniser heard of the turn: its confidence in the best hypothesis, and the hypotheses, best first. */
+export interface HeardHypotheses {
+  confidence: number | undefined;
+  hypotheses: readonly Hypothesis[];
+}
+
 /**
- * The checks of the changes to the order: an unusual quantity (unusualQuantityCheck), and an item the caller took
+ * The checks of the changes to the order: an unusual quantity (unusualQuantityCheck), an item the caller took
  * off heard added back while the recogniser was unsure ("that's it" heard as "two cokes and" right after "remove the
- * coke"; taken as heard, the caller takes it off again and the two go round for ever). A change to an item whose
+ * coke"; taken as heard, the caller takes it off again and the two go round for ever), and an item new to the order
+ * that only a lower hypothesis named while the recogniser was unsure (itemsOnlyHeardBelowBest). A change to an item whose
  * check the caller refused, heard and about to be checked again ("plus a coke" every time, "change the margherita
  * ..." heard with one count, then another), is the call going round in a circle: asking again repeats the exchange.
  */
@@ -52,16 +59,16 @@ export class OrderChecks {
   check(
     order: Order,
     before: Order,
-    confidence: number | undefined,
+    { confidence, hypotheses }: HeardHypotheses,
     acknowledge: (lines: readonly OrderLine[]) => string,
   ): OrderCheck | undefined {
     const unusual = unusualQuantityCheck(order, before, confidence, acknowledge);
     if (unusual) return unusual;
-    const had = (o: Order, name: string) => o.lines.some((l) => l.name === name);
-    const back = order.lines.filter((l) => this.#ordered.has(l.name) && !had(before, l.name));
+    const back = newLines(order, before).filter((l) => this.#ordered.has(l.name));
     for (const line of [...before.lines, ...order.lines]) this.#ordered.add(line.name);
-    if (confidence === undefined || confidence >= CHECK_BELOW || back.length === 0) return undefined;
-    return checkLines(back, order, before, acknowledge);
+    if (confidence === undefined || confidence >= CHECK_BELOW) return undefined;
+    const lines = back.length > 0 ? back : itemsOnlyHeardBelowBest(order, before, hypotheses);
+    return lines.length === 0 ? undefined : checkLines(lines, order, before, acknowledge);
   }
 
   refused(check: OrderCheck): void {
@@ -81,6 +88,28 @@ export class OrderChecks {
   again(check: OrderCheck): boolean {
     return !this.#readBack && check.items.some((item) => this.#refused.has(item));
   }
+}
+
+/** The lines of items `order` holds that `before` did not. */
+function newLines(order: Order, before: Order): OrderLine[] {
+  return order.lines.filter((l) => !before.lines.some((b) => b.name === l.name));
+}
+
+/**
+ * The lines of items new to the order when the best hypothesis named no item: the dialog took them from a lower one
+ * ("plus a coke" under "plus a small" for "that's it"). The recogniser's best guess heard none, so a lower one naming
+ * one is a guess to check ("Did you say a coke?"), not an order: taken as heard, the caller has to take it off again,
+ * and a removal misheard in turn keeps it (bench:robustness seed 2 call 7 looped on it). Its check refused, the same
+ * item heard again moves the call on (OrderChecks.again).
+ */
+function itemsOnlyHeardBelowBest(
+  order: Order,
+  before: Order,
+  hypotheses: readonly Hypothesis[],
+): OrderLine[] {
+  const best = hypotheses[0];
+  if (!best || best.understood('order').items.length > 0) return [];
+  return newLines(order, before);
 }
 
 /** "Did you say sixteen cokes?": a yes keeps the lines, a no or anything else puts the order back as it was. */

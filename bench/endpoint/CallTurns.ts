@@ -8,9 +8,11 @@
  * of the line's pauses (the agent would answer half the line: a cut-off) shows, with what had been said then.
  */
 import type { SttEvent, SttExpectation, SttStream, VadStream } from '@voiceroom/agent-core/stages';
+import { VOICE_TAIL_MS } from '../../agent-worker/src/pipeline/CallerVoice.ts';
 import { type Completeness, completeness } from '../../agent-worker/src/pipeline/endpointing.ts';
 import { TurnStateMachine } from '../../agent-worker/src/pipeline/TurnStateMachine.ts';
 import type { TurnAction, TurnSettings } from '../../agent-worker/src/pipeline/turnEvents.ts';
+import { DEFAULT_PARTIAL_INTERVAL_MS as PARTIAL_INTERVAL_MS } from '../../agent-worker/src/stages/stt/pocketsphinx/PocketSphinxStt.ts';
 
 type CommitAction = Extract<TurnAction, { type: 'commit_user_turn' }>;
 
@@ -18,10 +20,6 @@ const SAMPLES_PER_MS = 16;
 const FRAME_SAMPLES = 320;
 /** Silence after each line: past the longest wait, and a gap before the next line. */
 export const AFTER_LINE_MS = 2_000;
-/** How often the live recogniser gives a partial (PocketSphinxStt's default interval). */
-const PARTIAL_INTERVAL_MS = 250;
-/** How long after the VAD's trail the caller's softer last sounds may go on (CallerVoice's VOICE_TAIL_MS). */
-const VOICE_TAIL_MS = 150;
 
 /** A caller line at 16 kHz, with where its spoken pieces are (the pauses lie between them). */
 export interface LineAudio {

@@ -1,5 +1,5 @@
 /** How long a caller's softer last sounds may go on after their voice last stood over the room's (waitFrom). */
-const VOICE_TAIL_MS = 150;
+export const VOICE_TAIL_MS = 150;
 /** The longest room's tail after the caller's voice that waitFrom counts the wait from the voice before. */
 const ROOM_TAIL_MAX_MS = 500;
 /**

@@ -1,6 +1,6 @@
 import type { SttExpectation } from '@voiceroom/agent-core/stages';
 import type { CallerVoice } from './CallerVoice.ts';
-import { completeness, type EndpointingBounds } from './endpointing.ts';
+import { completeness, delayRange, type EndpointingBounds } from './endpointing.ts';
 
 /**
  * A complete answer that the room's voices hold open. In babble the VAD goes on hearing speech 130-320 ms after the
@@ -17,9 +17,10 @@ import { completeness, type EndpointingBounds } from './endpointing.ts';
 export class RoomHeldAnswer {
   readonly #voice: CallerVoice;
   readonly #hangoverMs: number;
-  readonly #shortestMs: number;
-  readonly #longestMs: number;
+  readonly #delays: { shortestMs: number; longestMs: number };
   #partial: { text: string; atMs: number } | undefined;
+  /** The partial last judged, with the turn's text before it: judged once, not again on every tick. */
+  #judged: { partial: { text: string; atMs: number }; pendingText: string } | undefined;
   /** The speech is speech over the agent, which the barge-in rules judge. */
   #overAgent = false;
   /** This ended the current speech. */
@@ -29,14 +30,13 @@ export class RoomHeldAnswer {
   constructor(voice: CallerVoice, hangoverMs: number, bounds: EndpointingBounds) {
     this.#voice = voice;
     this.#hangoverMs = hangoverMs;
-    const base = bounds.endpointingDelayMs;
-    this.#shortestMs = Math.min(bounds.minEndpointingDelayMs ?? base, base);
-    this.#longestMs = Math.max(bounds.maxEndpointingDelayMs ?? base, base);
+    this.#delays = delayRange(bounds);
   }
 
   /** The caller's new speech began (`overAgent`: while the agent held the floor; the barge-in rules judge that). */
   started(overAgent: boolean): void {
     this.#partial = undefined;
+    this.#judged = undefined;
     this.#overAgent = overAgent;
     this.#ended = false;
   }
@@ -51,7 +51,7 @@ export class RoomHeldAnswer {
    * when this ended the speech and the text is not a complete answer (judged the shortest wait).
    */
   waitMs(judgedMs: number): number {
-    return this.#ended && judgedMs > this.#shortestMs ? this.#longestMs : judgedMs;
+    return this.#ended && judgedMs > this.#delays.shortestMs ? this.#delays.longestMs : judgedMs;
   }
 
   /**
@@ -70,6 +70,8 @@ export class RoomHeldAnswer {
     )
       return false;
     if (partial.atMs < nowMs - quietMs) return false;
+    if (this.#judged?.partial === partial && this.#judged.pendingText === pendingText) return false;
+    this.#judged = { partial, pendingText };
     const text = pendingText === '' ? partial.text : `${pendingText}, ${partial.text}`;
     this.#ended = completeness(text, expecting) === 'complete';
     return this.#ended;

@@ -207,14 +207,21 @@ export function judgedText(finalText: string, lastPartial: string | undefined): 
   return `${finalText} ${joining}`;
 }
 
+/** The shortest wait (after a complete answer) and the longest (after an unfinished one), around the base wait. */
+export function delayRange(bounds: EndpointingBounds): { shortestMs: number; longestMs: number } {
+  const base = bounds.endpointingDelayMs;
+  return {
+    shortestMs: Math.min(bounds.minEndpointingDelayMs ?? base, base),
+    longestMs: Math.max(bounds.maxEndpointingDelayMs ?? base, base),
+  };
+}
+
 export function endpointingDelayMs(
   text: string,
   bounds: EndpointingBounds,
   expecting?: SttExpectation,
 ): number {
-  const base = bounds.endpointingDelayMs;
-  const min = Math.min(bounds.minEndpointingDelayMs ?? base, base);
-  const max = Math.max(bounds.maxEndpointingDelayMs ?? base, base);
+  const { shortestMs, longestMs } = delayRange(bounds);
   const judged = completeness(text, expecting);
-  return judged === 'incomplete' ? max : judged === 'complete' ? min : base;
+  return judged === 'incomplete' ? longestMs : judged === 'complete' ? shortestMs : bounds.endpointingDelayMs;
 }

@@ -23,6 +23,9 @@ import { type PocketSphinxSearchParameters, searchArgs } from './searchParameter
 
 const log = createLogger('stt.pocketsphinx');
 
+/** How often a stream gives a partial while the caller speaks, unless configured. */
+export const DEFAULT_PARTIAL_INTERVAL_MS = 250;
+
 export const DEFAULT_POCKETSPHINX_MODEL = '/usr/share/pocketsphinx/model/en-us';
 
 /**
@@ -180,7 +183,7 @@ export class PocketSphinxStt implements Stt {
     options: PocketSphinxSttOptions,
   ) {
     this.#model = model;
-    this.#partialIntervalMs = options.partialIntervalMs ?? 250;
+    this.#partialIntervalMs = options.partialIntervalMs ?? DEFAULT_PARTIAL_INTERVAL_MS;
     this.#coldStartSecondPass = options.coldStartSecondPass ?? true;
     this.#nbest = options.nbest ?? 5;
     this.#grammarWaitMs = options.grammarWaitMs ?? Number.POSITIVE_INFINITY;

@@ -13,7 +13,13 @@ import { noiseLabel } from '../robustness/conversation.ts';
 import { type Heard, recordHeard } from '../robustness/heard.ts';
 import { TURN_CAP } from '../robustness/robustnessCall.ts';
 import { type CallerTurn, classifyAgentAsk, isLoop, ScriptedCaller } from '../robustness/ScriptedCaller.ts';
-import { type Extracted, type Outcome, parseAcknowledged, parseReadBack } from '../robustness/score.ts';
+import {
+  type Extracted,
+  type Outcome,
+  parseAcknowledged,
+  parseChecked,
+  parseReadBack,
+} from '../robustness/score.ts';
 
 /** Recognises `utterance` as said after the agent said `agentReply` (which decides what it listens for). */
 export type Hear = (utterance: Utterance, agentReply: string) => Promise<Heard>;
@@ -91,6 +97,7 @@ export async function runDialogCall(c: Conversation, options: DialogCallOptions)
       const next = caller.answer(agent, {
         readBack: parseReadBack(agent, menu),
         acknowledged: parseAcknowledged(agent, menu),
+        checked: parseChecked(agent, menu),
       });
       if (!next) {
         const ended = classifyAgentAsk(agent);

@@ -6,7 +6,7 @@
 
 import { CallerCorrections, DIGIT_WORDS } from './CallerCorrections.ts';
 import type { Conversation, OrderLine, Utterance } from './conversation.ts';
-import { describeLine, spokenPhone } from './conversation.ts';
+import { describeLine, finalOrder, spokenPhone } from './conversation.ts';
 
 export type AgentAsk =
   | 'order'
@@ -67,6 +67,8 @@ export function isLoop(turns: readonly CallerTurn[], cap = 3): boolean {
 export interface HeardOrder {
   readBack?: readonly OrderLine[] | undefined;
   acknowledged?: readonly OrderLine[];
+  /** The order lines the agent's check asks about ("Did you say a coke?"), when it names menu lines. */
+  checked?: readonly OrderLine[] | undefined;
 }
 
 export interface CallerTurn {
@@ -118,7 +120,8 @@ export class ScriptedCaller {
    * The caller's answer to the agent's reply; undefined when the call is over (placed, handed off, goodbye).
    * `heard.readBack`: the order in the reply when it reads the order back, which the caller checks before saying
    * yes; `heard.acknowledged`: the lines the reply says it took ("Seven cokes, got it."), which the caller objects to
-   * when it never asked for them.
+   * when it never asked for them; `heard.checked`: the lines the agent asks it to confirm, which it says yes to
+   * when it meant them.
    */
   answer(agentReply: string, heard: HeardOrder = {}): CallerTurn | undefined {
     const ask = classifyAgentAsk(agentReply);
@@ -142,9 +145,9 @@ export class ScriptedCaller {
             ? plain(change)
             : unwanted
               ? plain(`no, remove the ${unwanted.name}`)
-              : this.#utteranceFor(ask, agentReply);
+              : this.#utteranceFor(ask, agentReply, heard);
     if (ask === 'confirm') this.#rejected = correction;
-    if (ask === 'check' && family(this.#lastAsk) === 'order' && !this.#heardRight(agentReply))
+    if (ask === 'check' && family(this.#lastAsk) === 'order' && !this.#heardRight(agentReply, heard))
       this.#lostMove = this.#last;
     this.#last = utterance;
     this.#lastAsk = ask;
@@ -175,7 +178,7 @@ export class ScriptedCaller {
     return c.overlap === 'barge' ? c.bargeIn.text : c.backchannel;
   }
 
-  #utteranceFor(ask: AgentAsk, reply: string): Utterance {
+  #utteranceFor(ask: AgentAsk, reply: string, heard: HeardOrder): Utterance {
     const c = this.#conversation;
     switch (ask) {
       case 'order':
@@ -213,7 +216,7 @@ export class ScriptedCaller {
       case 'confirm':
         return c.yes;
       case 'check':
-        return plain(this.#heardRight(reply) ? 'yes' : 'no');
+        return plain(this.#heardRight(reply, heard) ? 'yes' : 'no');
       case 'offer':
         return plain("no thanks, let's keep going");
       case 'which':
@@ -224,12 +227,23 @@ export class ScriptedCaller {
     return c.done;
   }
 
-  /** "Did you say X?": yes when X is what the caller last said or meant (a name, a size, an address). */
-  #heardRight(reply: string): boolean {
+  /**
+   * "Did you say X?": yes when X is what the caller last said or meant: a name, an address, a size, order lines it
+   * wants (each line's item, count and, when the check says one, size, as in the order it has asked for so far or
+   * means in the end; "a coke" when it meant two is not what it said), or taking off an item it wants in neither
+   * ("remove the coke" with no coke meant, whenever it said it), as a person answers by what they meant, not only
+   * by their last words.
+   */
+  #heardRight(reply: string, heard: HeardOrder): boolean {
     const guess = normal(/did you (?:say|mean) (.+?)\?/i.exec(reply)?.[1] ?? '');
     if (!guess) return false;
     const c = this.#conversation;
-    const meant = [
+    // the order as it asked for it so far, and as it means it in the end
+    const meant = [finalOrder(c.moves.slice(0, this.#nextMove)), c.intended.items].flat();
+    const removed = /^remove the (.+)$/.exec(guess)?.[1];
+    if (removed) return !meant.some((l) => normal(l.name) === removed);
+    if (heard.checked?.length && heard.checked.every((l) => meantLine(l, meant))) return true;
+    const said = [
       this.#last?.segments.join(' ') ?? '',
       c.name,
       c.address,
@@ -237,7 +251,7 @@ export class ScriptedCaller {
     ];
     // heard as a listener hears it: "Williamrogers" read out sounds like William Rogers
     const unspaced = guess.replace(/ /g, '');
-    return meant.some(
+    return said.some(
       (m) => ` ${normal(m)} `.includes(` ${guess} `) || normal(m).replace(/ /g, '') === unspaced,
     );
   }
@@ -252,6 +266,14 @@ export class ScriptedCaller {
     }
     return { segments, pausesMs: segments.slice(1).map((_, i) => 400 + ((c.index + i) % 4) * 150) };
   }
+}
+
+/** Whether `line` is one of the caller's: its item, its count, and its size when `line` says one. */
+function meantLine(line: OrderLine, intended: readonly OrderLine[]): boolean {
+  return intended.some(
+    (l) =>
+      l.name === line.name && l.quantity === line.quantity && (line.size === null || line.size === l.size),
+  );
 }
 
 /** Asking for the order or for more is one question to the caller (its next move). */

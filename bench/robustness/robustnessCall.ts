@@ -19,6 +19,7 @@ import {
   type Extracted,
   type Outcome,
   parseAcknowledged,
+  parseChecked,
   parseReadBack,
   type RecognisedLine,
   utteranceTiming,
@@ -157,6 +158,7 @@ export async function runRobustnessCall(ctx: CallContext, c: Conversation): Prom
       const next = caller.answer(reply, {
         readBack: parseReadBack(reply, ctx.menu),
         acknowledged: parseAcknowledged(reply, ctx.menu),
+        checked: parseChecked(reply, ctx.menu),
       });
       if (!next) {
         const ended = classifyAgentAsk(reply);

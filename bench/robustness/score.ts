@@ -135,6 +135,12 @@ export function parseAcknowledged(text: string, menu: AgentConfig['menu']): Orde
   return (body && parseLines(body, menu)) || [];
 }
 
+/** The lines an agent's check asks about ("Did you say two cokes?"); undefined when it names no menu lines. */
+export function parseChecked(text: string, menu: AgentConfig['menu']): OrderLine[] | undefined {
+  const body = /did you (?:say|mean) (.+?)\?/i.exec(text)?.[1];
+  return body ? parseLines(body, menu) : undefined;
+}
+
 /** Placed (or handed off) with the read-back equal to what the caller meant. */
 export function taskSucceeded(call: CallRecord): boolean {
   return (

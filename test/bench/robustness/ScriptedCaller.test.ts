@@ -1,7 +1,11 @@
 import { defaultAgent } from '@voiceroom/agent-core/agents';
 import { HOUSE_NUMBER_BY_DIGIT } from '@voiceroom/agent-core/dialog';
 import { describe, expect, it } from 'vitest';
-import { type Conversation, generateConversation } from '../../../bench/robustness/conversation.ts';
+import {
+  type Conversation,
+  generateConversation,
+  type OrderLine,
+} from '../../../bench/robustness/conversation.ts';
 import {
   classifyAgentAsk,
   isLoop,
@@ -242,6 +246,57 @@ describe('the scripted caller when the agent checks or offers', () => {
     const ownLines = c.moves[0]?.kind === 'add' ? c.moves[0].lines : [];
     const next = caller.answer('Got it. Anything else?', { acknowledged: ownLines });
     expect(next?.utterance.segments.join(' ')).toBe((c.moves[1]?.text ?? c.done).segments.join(' '));
+  });
+
+  it('says yes to a check of order lines it means, said this turn or before, and no to another count or size', () => {
+    const want = [
+      { name: 'coke', size: null, quantity: 1 },
+      { name: 'pepperoni pizza', size: 'large', quantity: 2 },
+    ];
+    const meaning = { ...c, intended: { ...c.intended, items: want } };
+    const caller = new ScriptedCaller(meaning);
+    said(caller, 'Can I get a name for the order?');
+    const check = (reply: string, checked: OrderLine[]) =>
+      caller.answer(reply, { checked })?.utterance.segments.join(' ');
+    expect(check('Did you say a coke?', [want[0] as OrderLine])).toBe('yes');
+    expect(check('Did you say two pepperoni pizzas?', [{ ...(want[1] as OrderLine), size: null }])).toBe(
+      'yes',
+    );
+    expect(check('Did you say two cokes?', [{ name: 'coke', size: null, quantity: 2 }])).toBe('no');
+    expect(
+      check('Did you say two small pepperoni pizzas?', [{ ...(want[1] as OrderLine), size: 'small' }]),
+    ).toBe('no');
+  });
+
+  it('says yes to taking off an item it does not want, whenever it asked for that, and no to one it wants', () => {
+    const want = [{ name: 'coke', size: null, quantity: 1 }];
+    const caller = new ScriptedCaller({ ...c, intended: { ...c.intended, items: want } });
+    said(caller, 'Can I get a name for the order?');
+    const other = agent.menu.items.find((i) => i.name !== 'coke')?.name;
+    expect(said(caller, `Did you say remove the ${other}?`)).toBe('yes');
+    expect(said(caller, 'Did you say remove the coke?')).toBe('no');
+  });
+
+  it('says no to taking off an item it asked for and still wants, though it changes it later', () => {
+    const hawaiian = { name: 'hawaiian pizza', size: 'medium', quantity: 1 };
+    const add = { kind: 'add' as const, lines: [hawaiian], sayNoSize: false, text: c.done };
+    const swap = {
+      kind: 'swap' as const,
+      from: 'hawaiian pizza',
+      to: { ...hawaiian, name: 'veggie pizza' },
+      text: c.done,
+    };
+    const caller = new ScriptedCaller({
+      ...c,
+      moves: [add, swap],
+      intended: { ...c.intended, items: [swap.to] },
+    });
+    said(caller, agent.greeting);
+    expect(said(caller, 'Did you say remove the hawaiian pizza?')).toBe('no');
+    // its add said again (the check it refused lost it), then the swap
+    said(caller, 'Anything else?');
+    said(caller, 'Anything else?');
+    expect(said(caller, 'Did you say remove the hawaiian pizza?')).toBe('yes');
   });
 
   it('declines a person and goes on with the order', () => {

@@ -6,6 +6,7 @@ import {
   fieldAccuracy,
   itemsF1,
   parseAcknowledged,
+  parseChecked,
   parseReadBack,
   summarize,
   taskSucceeded,
@@ -64,6 +65,15 @@ describe('robustness scoring', () => {
       { name: 'pepperoni pizza', size: 'large', quantity: 1 },
     ]);
     expect(parseAcknowledged("Thanks, Maria. What's the delivery address?", menu)).toEqual([]);
+  });
+
+  it("reads the lines an agent's check asks about, and none from a check of other things", () => {
+    expect(parseChecked('Did you say two cokes and a large pepperoni pizza?', menu)).toEqual([
+      { name: 'coke', size: null, quantity: 2 },
+      { name: 'pepperoni pizza', size: 'large', quantity: 1 },
+    ]);
+    expect(parseChecked('Did you say Sarah Miller?', menu)).toBeUndefined();
+    expect(parseChecked('Anything else?', menu)).toBeUndefined();
   });
 
   it('counts items F1 in units: a wrong quantity or size is part miss, part extra', () => {

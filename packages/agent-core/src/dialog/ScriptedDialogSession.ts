@@ -13,6 +13,7 @@ import { CallStage } from './CallStage.ts';
 import { CoachingHints } from './CoachingHints.ts';
 import { OrderChecks, UncaughtChanges, withoutRecountedLines } from './changeChecks.ts';
 import { DetailCorrections } from './DetailCorrections.ts';
+import { DoubtedChecks } from './DoubtedChecks.ts';
 import { handoffHeard } from './handoff.ts';
 import { Misunderstandings } from './Misunderstandings.ts';
 import { NameRepair } from './NameRepair.ts';
@@ -67,6 +68,7 @@ export class ScriptedDialogSession implements DialogSession {
   /** The order line the caller's last change named without changing it. */
   readonly #uncaught = new UncaughtChanges();
   readonly #checks = new OrderChecks();
+  readonly #doubts = new DoubtedChecks();
   /** The recogniser's hypotheses of the turn being answered, best first, each understood once. */
   #hypotheses: readonly Hypothesis[] = [];
   readonly #repairs: RepairPolicy;
@@ -105,7 +107,9 @@ export class ScriptedDialogSession implements DialogSession {
     const expecting = this.#expecting();
     this.#hypotheses = Hypothesis.all(this.#tracker.nlu, [input.userText, ...(input.alternatives ?? [])]);
     const turn = chooseTurn(this.#tracker, this.#hypotheses, expecting);
-    const reply = this.#decide(turn, input.hints, input.confidence);
+    const coaching = this.#hints.take(input.hints);
+    const reply = this.#replyTo(turn, input.confidence);
+    if (coaching.length > 0 && !reply.handoff) reply.sentences.unshift(...coaching);
     this.#tracker.noteAgentTurn(reply.sentences.join(' '));
     this.#readBacks.said(reply.sentences);
     for (const [i, sentence] of reply.sentences.entries()) {
@@ -183,13 +187,6 @@ export class ScriptedDialogSession implements DialogSession {
     };
   }
 
-  #decide(chosen: Hypothesis, hints: readonly string[], confidence: number | undefined): Reply {
-    const coaching = this.#hints.take(hints);
-    const reply = this.#replyTo(chosen, confidence);
-    if (coaching.length > 0 && !reply.handoff) reply.sentences.unshift(...coaching);
-    return reply;
-  }
-
   #replyTo(chosen: Hypothesis, confidence: number | undefined): Reply {
     if (this.#call.current === 'done') return { sentences: [this.#config.goodbye], end: true };
     const stageBefore = this.#call.current;
@@ -205,7 +202,9 @@ export class ScriptedDialogSession implements DialogSession {
     this.#pending = undefined;
     this.#offeredHuman = false;
     const heard = this.#hear(chosen, expecting);
-    const u = heard.understanding;
+    const doubted = this.#doubts.answer(pending, heard.understanding, confidence, this.#hypotheses);
+    if (doubted.askAgain) return { sentences: this.#applyRepair(doubted.askAgain) };
+    const u = doubted.understanding;
     const handoff = handoffHeard(u, offeredHuman);
     if (handoff) return handoff;
     if (heard.placed) {

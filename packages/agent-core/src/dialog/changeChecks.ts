@@ -67,8 +67,9 @@ export class OrderChecks {
     const back = newLines(order, before).filter((l) => this.#ordered.has(l.name));
     for (const line of [...before.lines, ...order.lines]) this.#ordered.add(line.name);
     if (confidence === undefined || confidence >= CHECK_BELOW) return undefined;
-    const lines = back.length > 0 ? back : itemsOnlyHeardBelowBest(order, before, hypotheses);
-    return lines.length === 0 ? undefined : checkLines(lines, order, before, acknowledge);
+    if (back.length > 0) return checkLines(back, order, before, acknowledge);
+    const below = itemsOnlyHeardBelowBest(order, before, hypotheses);
+    return below.length === 0 ? undefined : checkLines(below, order, before, acknowledge, true);
   }
 
   refused(check: OrderCheck): void {
@@ -112,18 +113,24 @@ function itemsOnlyHeardBelowBest(
   return newLines(order, before);
 }
 
-/** "Did you say sixteen cokes?": a yes keeps the lines, a no or anything else puts the order back as it was. */
+/**
+ * "Did you say sixteen cokes?": a yes keeps the lines, a no or anything else puts the order back as it was.
+ * `onlyHeardBelowBest`: lines no best hypothesis named (itemsOnlyHeardBelowBest), whose yes must be a sure one.
+ */
 function checkLines(
   lines: readonly OrderLine[],
   order: Order,
   before: Order,
   acknowledge: (lines: readonly OrderLine[]) => string,
+  onlyHeardBelowBest = false,
 ): OrderCheck {
+  const question = `Did you say ${describeLines(lines)}?`;
   return {
     items: lines.map((l) => l.name),
-    question: `Did you say ${describeLines(lines)}?`,
+    question,
     pending: {
       onlyYesKeeps: true,
+      ...(onlyHeardBelowBest ? { askedInDoubt: question } : {}),
       accept: () => [acknowledge(lines)],
       reject: () => {
         order.restore(before);

@@ -83,6 +83,14 @@ describe("TurnStateMachine: a complete answer the room's voices hold open", () =
     expect(roomHeld('order', 1000, [[1200, 'two cokes and']]).ends).toEqual([]);
   });
 
+  it("keeps a complete answer's shortest wait when its final only adds the room's words after the partial's", () => {
+    const { m, ends } = roomHeld('order', 1000, [[1200, "that's it"]]);
+    expect(ends).toEqual([1400]);
+    m.handle({ type: 'user_speech_end', atMs: 1400 });
+    const atFinal = m.handle({ type: 'user_transcript', text: "that's it on", final: true, atMs: 1490 });
+    expect(types(atFinal)).toEqual(['commit_user_turn']);
+  });
+
   it("judges by a partial given after the caller's voice ended: an older one may lack their last words", () => {
     // "no" heard at 900 of "no, two cokes" whose voice ended at 1000; no partial since
     expect(roomHeld('yesno', 1000, [[900, 'no']]).ends).toEqual([]);

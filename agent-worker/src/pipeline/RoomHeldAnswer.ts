@@ -1,25 +1,22 @@
 import type { SttExpectation } from '@voiceroom/agent-core/stages';
 import type { CallerVoice } from './CallerVoice.ts';
-import {
-  type Completeness,
-  completeness,
-  delayRange,
-  type EndpointingBounds,
-  endpointingDelayMs,
-} from './endpointing.ts';
+import { type Completeness, completeness, delayRange, type EndpointingBounds } from './endpointing.ts';
 
 /**
- * A complete answer that the room's voices hold open. In babble the VAD goes on hearing speech 130-320 ms after the
- * caller's voice (bench:endpoint), and a complete answer's reply waits for the final the VAD's end brings. Once the
- * caller's own voice has been over for a VAD hangover (CallerVoice.quietFor) and what the recogniser heard so far,
- * after what the turn holds already, is a complete answer, the speech is ended there, as a quiet room's VAD would have
- * ended it. Only a complete answer: a sentence not known to be finished keeps the speech the room holds open, so the
- * caller's pause inside it is not exposed to a shorter wait (sessions 15 and 16's cut-offs). Only words the recogniser gave after the voice ended
- * count: an older partial may lack its last words. When the final of a complete answer so ended is not complete
- * after all, the caller may be in a pause the room filled: the turn waits the longest for them (bench:endpoint seed
- * 3: "Yes, hi. … I'll have" ended on a partial, its final "it's ali" given the 300 ms wait, cut). A final that only
- * adds words after the partial's was given them for the room's voices past the caller's (the recogniser decodes the
- * speech to where it ended): the partial's verdict stands ("that's it" -> final "that's it on").
+ * An answer that the room's voices hold open. In babble the VAD goes on hearing speech 130-320 ms after the caller's
+ * voice (bench:endpoint), and the reply waits for the final the VAD's end brings. Once the caller's own voice has been
+ * over for a VAD hangover (CallerVoice.quietFor) and what the recogniser heard so far, after what the turn holds
+ * already, is not known to be unfinished, the speech is ended there, as a quiet room's VAD would have ended it: most
+ * babble lines are heard with the room's words in them and judged neither way, and waited for the room (bench:endpoint
+ * seed 2). Not a sentence known to be unfinished, nor one not known either way once the turn holds earlier speech (the
+ * caller has paused in it already: "actually … no margherita … pizza" cut in pink noise): it keeps the speech the room
+ * holds open, so the caller's pause inside it is not exposed to a shorter wait (sessions 15 and 16's cut-offs). Only
+ * words the recogniser gave after the voice ended count: an older partial may lack its last words. When the final of a
+ * complete answer so ended is not complete after all, the caller may be in a pause the room filled: the turn waits the
+ * longest for them (bench:endpoint seed 3: "Yes, hi. … I'll have" ended on a partial, its final "it's ali" given the
+ * 300 ms wait, cut). A final that only adds words after the partial's was given them for the room's voices past the
+ * caller's (the recogniser decodes the speech to where it ended): the partial's verdict stands ("that's it" -> final
+ * "that's it on").
  */
 export class RoomHeldAnswer {
   readonly #voice: CallerVoice;
@@ -100,8 +97,8 @@ export class RoomHeldAnswer {
     this.#judged = { partial, pendingText };
     const text = pendingText === '' ? partial.text : `${pendingText}, ${partial.text}`;
     const verdict = completeness(text, expecting);
-    if (verdict !== 'complete') return false;
-    const delayMs = endpointingDelayMs(text, this.#bounds, expecting);
+    if (verdict === 'incomplete' || (verdict === 'unknown' && pendingText !== '')) return false;
+    const delayMs = verdict === 'complete' ? this.#delays.shortestMs : this.#bounds.endpointingDelayMs;
     this.#ended = { words: wordsOf(partial.text), verdict, delayMs };
     return true;
   }

@@ -57,6 +57,8 @@ export interface LineTurns {
   /** The recogniser's final per VAD segment of the line, with its last partial. */
   finals: { text: string; confidence: number; alternatives: readonly string[]; partial?: string }[];
   ends: TurnEnd[];
+  /** The partials given after the caller's voice ended over a room (what a room-held answer is judged by). */
+  peeked: string[];
 }
 
 interface PlayedLine {
@@ -115,6 +117,7 @@ export class CallTurns {
     pcm.set(line.pcm);
     const finals: LineTurns['finals'] = [];
     const ends: TurnEnd[] = [];
+    const peeked: string[] = [];
     const due: { atMs: number; text: string; partial?: string }[] = [];
     let endNow = false;
     const take = (actions: readonly TurnAction[], atMs: number) => {
@@ -177,6 +180,7 @@ export class CallTurns {
         if (trailMs !== undefined && trailMs !== peekedTrailMs && nowMs >= trailMs + VOICE_TAIL_MS) {
           peekedTrailMs = trailMs;
           const text = await this.#peekAt(pcm.slice(segmentFrom, at + frame.length));
+          if (text) peeked.push(text);
           if (text) take(machine.handle({ type: 'user_transcript', text, final: false, atMs: nowMs }), nowMs);
         }
       }
@@ -187,7 +191,7 @@ export class CallTurns {
         for (const e of this.#vad.endSpeech?.() ?? []) await ended(e.atMs, at + frame.length, nowMs);
       }
     }
-    return { finals, ends };
+    return { finals, ends, peeked };
   }
 
   /** In speech, where the VAD hears the caller's own voice in it, as the live path ticks the machine with it. */

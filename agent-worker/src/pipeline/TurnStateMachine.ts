@@ -251,6 +251,7 @@ export class TurnStateMachine {
     this.#awaitingFinal = false;
     this.#resumedBeforeFinal = false;
     this.#finalAtMs = atMs;
+    this.#roomHeld.heardFinal(text);
     const lastPartial = this.#lastPartial;
     this.#lastPartial = undefined;
     if (words > 0 && !backchannel) this.#pending.add(text, lastPartial, this.#expecting);

@@ -36,7 +36,7 @@ function roomHeld(
   return { m, heard, ends: heard.filter((h) => h.action.type === 'end_caller_speech').map((h) => h.atMs) };
 }
 
-describe("TurnStateMachine: a complete answer the room's voices hold open", () => {
+describe("TurnStateMachine: an answer the room's voices hold open", () => {
   it("ends the speech a hangover after the caller's voice and its soft tail, and the final then ends the turn", () => {
     // voice end 1000 + soft tail 150 + hangover 250
     const { m, ends } = roomHeld('order', 1000, [[1200, "that's all thanks"]]);
@@ -78,9 +78,53 @@ describe("TurnStateMachine: a complete answer the room's voices hold open", () =
     expect(m.pendingText).toBe('my name is sean wagner');
   });
 
-  it('does not end an answer not known to be finished, which the room may be filling a pause of', () => {
-    expect(roomHeld('order', 1000, [[1200, 'two large pepperoni pizzas']]).ends).toEqual([]);
+  it('does not end an unfinished sentence, which the room may be filling a pause of', () => {
     expect(roomHeld('order', 1000, [[1200, 'two cokes and']]).ends).toEqual([]);
+    expect(roomHeld('name', 1000, [[1200, 'my name is sean wagner']]).ends).toEqual([]);
+  });
+
+  it('ends an answer not known either way, and its final then ends the turn', () => {
+    const { m, ends } = roomHeld('order', 1000, [[1200, 'two large pepperoni pizzas']]);
+    expect(ends).toEqual([1400]);
+    m.handle({ type: 'user_speech_end', atMs: 1400 });
+    // the 300 ms such an answer waits, from the voice's end and its soft tail (1150), is over by then
+    const atFinal = m.handle({
+      type: 'user_transcript',
+      text: 'two large pepperoni pizza',
+      final: true,
+      atMs: 1490,
+    });
+    expect(types(atFinal)).toEqual(['commit_user_turn']);
+  });
+
+  it("keeps a complete answer's shortest wait when its final only adds the room's words after the partial's", () => {
+    const { m, ends } = roomHeld('order', 1000, [[1200, "that's it"]]);
+    expect(ends).toEqual([1400]);
+    m.handle({ type: 'user_speech_end', atMs: 1400 });
+    const atFinal = m.handle({ type: 'user_transcript', text: "that's it on", final: true, atMs: 1490 });
+    expect(types(atFinal)).toEqual(['commit_user_turn']);
+  });
+
+  it('leaves an answer not known either way to the room once the caller paused in the turn: another pause may come', () => {
+    // "actually … no margherita … pizza": the turn holds "actually" from the speech before
+    const m = new TurnStateMachine(settings);
+    m.handle({ type: 'agent_asked', expecting: 'order', atMs: 0 });
+    m.handle({ type: 'user_speech_start', atMs: 0 });
+    m.handle({ type: 'user_speech_end', atMs: 600 });
+    m.handle({ type: 'user_transcript', text: 'actually', final: true, atMs: 890 });
+    m.handle({ type: 'user_speech_start', atMs: 1200 });
+    m.handle({ type: 'user_transcript', text: 'no margherita', final: false, atMs: 2400 });
+    const ends = [2300, 2400, 2500].flatMap((at) =>
+      types(m.handle({ type: 'tick', atMs: at, foregroundStartMs: 1400, foregroundEndMs: 2000 })),
+    );
+    expect(ends).toEqual([]);
+  });
+
+  it('waits as the final says when its words differ from the partial the speech ended on', () => {
+    const { m } = roomHeld('order', 1000, [[1200, 'two large pepperoni pizzas']]);
+    m.handle({ type: 'user_speech_end', atMs: 1400 });
+    m.handle({ type: 'user_transcript', text: 'two large pepperoni and', final: true, atMs: 1490 });
+    expect(m.nextDeadlineMs).toBe(2150);
   });
 
   it("judges by a partial given after the caller's voice ended: an older one may lack their last words", () => {

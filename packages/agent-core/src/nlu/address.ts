@@ -285,7 +285,29 @@ export function namedHouseNumber(
   words: readonly string[],
   masked: ReadonlySet<number> = new Set(),
 ): Found<string> | undefined {
-  for (const phrase of HOUSE_NUMBER_PHRASES) {
+  return houseNumberAfter(HOUSE_NUMBER_PHRASES, words, masked);
+}
+
+/** How callers say the whole address again as they correct it ("no, the address is ...", "no, I said ..."). */
+const RESTATED_ADDRESS_PHRASES = ['address is', ...RESTATING];
+
+/**
+ * The house number of an address said again whose street was lost ("no, I said 828 Hickory Court" heard as "no i said
+ * eight hundred twenty eight get three colas"): the number the caller led with, which corrects the one held.
+ */
+export function restatedHouseNumber(
+  words: readonly string[],
+  masked: ReadonlySet<number> = new Set(),
+): Found<string> | undefined {
+  return houseNumberAfter(RESTATED_ADDRESS_PHRASES, words, masked);
+}
+
+function houseNumberAfter(
+  phrases: readonly string[],
+  words: readonly string[],
+  masked: ReadonlySet<number>,
+): Found<string> | undefined {
+  for (const phrase of phrases) {
     const at = findPhrase(words, phrase);
     if (at < 0) continue;
     let from = at + phrase.split(' ').length;

@@ -4,6 +4,7 @@ import { buildDomainCorpus } from '../../src/stages/stt/lm/domainCorpus.ts';
 import { buildDomainLanguageModel } from '../../src/stages/stt/lm/domainLanguageModel.ts';
 import { espeakToArpabet } from '../../src/stages/stt/lm/espeakG2p.ts';
 import { normalizeTranscript } from '../../src/stages/stt/lm/normalize.ts';
+import { buildPronunciationDictionary } from '../../src/stages/stt/lm/pronunciationDictionary.ts';
 import { spokenPriceVariants } from '../../src/stages/stt/lm/spokenPrices.ts';
 
 const CMUDICT = '/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict';
@@ -92,5 +93,24 @@ describe('pronunciations for words missing from CMUdict', () => {
     expect(words.has('margherita')).toBe(true);
     expect(words.size).toBeLessThan(1500);
     expect(lm.arpa).toContain('\tpepperoni pizza');
+  });
+
+  it("adds espeak-ng's pronunciation of the words asked for where CMUdict has others, and only theirs", async () => {
+    const dict = await buildPronunciationDictionary(['boulevard', 'oak', 'pizza'], CMUDICT, [
+      'boulevard',
+      'oak',
+    ]);
+    expect(dict.text.split('\n')).toEqual([
+      'boulevard B UH L AH V AA R D',
+      'boulevard(2) B UW L IH V AA R D',
+      'oak OW K',
+      'pizza P IY T S AH',
+      '',
+    ]);
+  });
+
+  it('gives the street words of the models the other way they are said', async () => {
+    const lm = await buildDomainLanguageModel(pizzeria, { cmudictPath: CMUDICT, generalWeight: 0.05 });
+    expect(lm.dictionary).toContain('boulevard(2) B UW L IH V AA R D');
   });
 });

@@ -285,7 +285,33 @@ export function namedHouseNumber(
   words: readonly string[],
   masked: ReadonlySet<number> = new Set(),
 ): Found<string> | undefined {
-  for (const phrase of HOUSE_NUMBER_PHRASES) {
+  return houseNumberAfter(HOUSE_NUMBER_PHRASES, words, masked);
+}
+
+/** How callers say the whole address again as they correct it ("no, the address is ...", "no, I said ..."). */
+const RESTATED_ADDRESS_PHRASES = ['address is', ...RESTATING];
+
+/**
+ * The house number of an address said again whose street was lost ("no, I said 828 Hickory Court" heard as "no i said
+ * eight hundred twenty eight get three colas"): the number the caller led with, which corrects the one held. Not when
+ * a street name follows it (the street was heard, as another: the whole address is asked for again), nor when
+ * nothing does (the caller was cut off in the middle of the address).
+ */
+export function restatedHouseNumber(
+  words: readonly string[],
+  masked: ReadonlySet<number> = new Set(),
+): Found<string> | undefined {
+  const number = houseNumberAfter(RESTATED_ADDRESS_PHRASES, words, masked);
+  const after = words.slice(number?.end);
+  return after.length > 0 && !after.some((w) => isCommonStreetName(w)) ? number : undefined;
+}
+
+function houseNumberAfter(
+  phrases: readonly string[],
+  words: readonly string[],
+  masked: ReadonlySet<number>,
+): Found<string> | undefined {
+  for (const phrase of phrases) {
     const at = findPhrase(words, phrase);
     if (at < 0) continue;
     let from = at + phrase.split(' ').length;

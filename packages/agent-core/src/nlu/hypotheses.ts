@@ -133,15 +133,27 @@ export function mostHeardAddress(hypotheses: readonly Hypothesis[]): Hypothesis 
   if (numbered.length === 0) return undefined;
   const house = majority(numbered, (p) => p.house);
   const bestFormed = Math.max(...numbered.map((p) => p.form));
-  const name = majority(
-    numbered.filter((p) => p.form === bestFormed),
-    (p) => p.name,
-  );
+  const formed = numbered.filter((p) => p.form === bestFormed);
+  const name =
+    heardAcross(
+      formed.map((p) => p.name),
+      numbered.map((p) => p.name),
+    ) ?? majority(formed, (p) => p.name);
   const named = numbered.filter((p) => p.name === name);
   const agreeing = named.some((p) => p.house === house) ? named.filter((p) => p.house === house) : named;
   const withKind = agreeing.filter((p) => p.road !== p.name);
   const street = withKind.length > 0 ? majority(withKind, (p) => p.street) : undefined;
   return (agreeing.find((p) => p.street === street) ?? agreeing[0])?.hypothesis;
+}
+
+/**
+ * Of the street names the best formed hypotheses give, the one more than half of all the `heard` street names are or
+ * end with: a word misheard into the street ahead of its name ("six hundred seventy green madison place" for "673
+ * Madison Place") still says the name, though it leaves the street ill formed.
+ */
+function heardAcross(names: readonly string[], heard: readonly string[]): string | undefined {
+  const support = (name: string) => heard.filter((h) => h === name || h.endsWith(` ${name}`)).length;
+  return names.find((name) => support(name) * 2 > heard.length);
 }
 
 /**

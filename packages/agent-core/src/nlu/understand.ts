@@ -1,5 +1,12 @@
 import type { KnowledgeEntry, MenuItem } from '@voiceroom/protocol';
-import { bareHouseNumber, findAddress, findStreet, namedHouseNumber, restatesStreet } from './address.ts';
+import {
+  bareHouseNumber,
+  findAddress,
+  findStreet,
+  namedHouseNumber,
+  restatedHouseNumber,
+  restatesStreet,
+} from './address.ts';
 import { findEmail, findName, findPhone } from './customer.ts';
 import {
   asksForMenu,
@@ -140,7 +147,11 @@ export class Nlu {
     mask(address);
     const phone = findPhone(words, masked);
     mask(phone);
-    const namedNumber = address ? undefined : namedHouseNumber(words, masked);
+    // the address said again with its street lost still corrects the number held
+    const namedNumber = address
+      ? undefined
+      : (namedHouseNumber(words, masked) ??
+        (detail === 'address' ? restatedHouseNumber(words, masked) : undefined));
     mask(namedNumber);
     const name = findName(tokens, expecting === 'name', this.#menuWords, masked);
     mask(name);

@@ -68,6 +68,23 @@ describe('a house number the recogniser doubted is checked in the read-back, dig
     ]);
   });
 
+  it('takes the number of an address said again whose street was lost, and reads it back digit by digit', async () => {
+    const s = await askedForAddress();
+    await play(s, "it's six hundred twenty eight hickory court", 'skip');
+    const readBack = await turn(s, 'no i said eight hundred twenty eight get three colas', { confidence: 0 });
+    expect(readBack.text).toMatch(/^Let me read that back: .* delivered to eight two eight Hickory Court\./);
+    expect(s.tracker.order.lines).toEqual([
+      expect.objectContaining({ name: 'pepperoni pizza', quantity: 1 }),
+    ]);
+  });
+
+  it('asks for the address again when it is said again with the number held and its street lost', async () => {
+    const s = await askedForAddress();
+    await play(s, "it's six hundred twenty eight hickory court", 'skip');
+    const again = await turn(s, 'no i said six hundred twenty eight get three colas');
+    expect(again.text).toBe("Sorry about that. What's the delivery address?");
+  });
+
   it('asks for the number when a correction of the address names only the street it has', async () => {
     const s = await askedForAddress();
     await play(s, "it's forty eight twenty two harbor road", 'skip');

@@ -75,6 +75,20 @@ describe('correcting part of the address', () => {
       '4822 Harbor Lane',
     ],
     [
+      'the address said again at the read-back, its street lost',
+      HARBOR,
+      'confirm',
+      'no i said four thousand six hundred twenty two harper rude',
+      '4622 Harbor Road',
+    ],
+    [
+      'the address named again at the read-back, its street lost',
+      HARBOR,
+      'confirm',
+      'no the address is four thousand six hundred twenty two hard rude',
+      '4622 Harbor Road',
+    ],
+    [
       'a number among other words, none (a yes misheard)',
       HARBOR,
       'address',

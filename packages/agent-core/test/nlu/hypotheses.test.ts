@@ -143,6 +143,17 @@ describe('mostHeardAddress', () => {
     expect(mostHeard(hypotheses)).toBe(hypotheses[0]);
   });
 
+  it('takes the street most hypotheses end with, though a word misheard ahead of it leaves them ill formed', () => {
+    const hypotheses = [
+      "okay it's six hundred seventy green road suite four please",
+      "it's six hundred seventy three madison place",
+      "it's six hundred seventy great madison place",
+      "it's six hundred seventy creek madison place",
+      "it's six hundred seventy green madison place",
+    ];
+    expect(mostHeard(hypotheses)).toBe(hypotheses[1]);
+  });
+
   it('still takes the house number most hypotheses give with the street heard whole', () => {
     const hypotheses = [
       'one thousand two hundred fifteen maple way',

@@ -2,7 +2,7 @@
  * Word lists and stock phrases for the generated caller corpus: common names, street names and kinds, and the
  * conversational turns of an order call. Kept apart from the templates so that the lists can grow freely.
  */
-import { spokenWords } from '@voiceroom/agent-core/nlu';
+import { COMMON_STREET_NAMES, spokenWords } from '@voiceroom/agent-core/nlu';
 
 function lines(text: string): string[] {
   return text
@@ -40,6 +40,11 @@ jefferson franklin center union mill north south east west high walnut chestnut 
 export const STREET_KINDS: readonly string[] = spokenWords(`
 street avenue road lane drive boulevard court way place
 `);
+
+/** The words of the streets callers give: the names (the common US ones too) and the kinds. */
+export const STREET_WORDS: readonly string[] = [
+  ...new Set([...STREET_NAMES, ...COMMON_STREET_NAMES, ...STREET_KINDS]),
+];
 
 /** Confirmations, corrections, greetings and questions that are not about a specific item. */
 export const CONVERSATION: readonly string[] = lines(`

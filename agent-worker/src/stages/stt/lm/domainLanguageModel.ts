@@ -1,6 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { AgentConfig } from '@voiceroom/protocol';
 import { buildArpa } from './arpa.ts';
+import { STREET_WORDS } from './corpusWords.ts';
 import { buildDomainCorpus } from './domainCorpus.ts';
 import { GENERAL_WORDS } from './generalWords.ts';
 import { buildPronunciationDictionary } from './pronunciationDictionary.ts';
@@ -44,7 +45,7 @@ export async function buildDomainLanguageModel(
     ...Object.values(slotCorpora).flatMap((sentences) => sentences.flat()),
   ]);
   await yieldToEventLoop();
-  const dict = await buildPronunciationDictionary(vocabulary, options.cmudictPath);
+  const dict = await buildPronunciationDictionary(vocabulary, options.cmudictPath, STREET_WORDS);
   const missing = new Set(dict.missing);
   // A sentence with an unpronounceable word would teach n-grams that cannot be decoded: drop the sentence.
   const usable = (sentences: string[][]) =>

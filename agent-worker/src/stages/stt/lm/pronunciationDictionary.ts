@@ -33,21 +33,31 @@ export interface PronunciationDictionary {
   missing: string[];
 }
 
-/** A dictionary restricted to `words` (a small dictionary makes the decoder start several times faster). */
+/**
+ * A dictionary restricted to `words` (a small dictionary makes the decoder start several times faster). Each of
+ * `alsoRuleBased` that CMUdict has also gets espeak-ng's pronunciation where it is not one of CMUdict's: names that
+ * people say more ways than the dictionary lists ("boulevard" said "boo-", "Monroe" with the "o" of "on").
+ */
 export async function buildPronunciationDictionary(
   words: Iterable<string>,
   cmudictPath: string,
+  alsoRuleBased: Iterable<string> = [],
 ): Promise<PronunciationDictionary> {
   const dict = await loadCmudict(cmudictPath);
   const lines: string[] = [];
   const unknown: string[] = [];
-  for (const word of new Set(words)) {
+  const all = new Set(words);
+  const known = [...new Set(alsoRuleBased)].filter((word) => all.has(word) && dict.has(word));
+  const ruleBased = await pronounce(known);
+  for (const word of all) {
     const prons = dict.get(word);
     if (!prons) {
       unknown.push(word);
       continue;
     }
-    for (const [i, p] of prons.entries()) lines.push(`${word}${i === 0 ? '' : `(${i + 1})`} ${p}`);
+    const other = ruleBased.get(word);
+    const variants = other === undefined || prons.includes(other) ? prons : [...prons, other];
+    for (const [i, p] of variants.entries()) lines.push(`${word}${i === 0 ? '' : `(${i + 1})`} ${p}`);
   }
   const guessedMap = await pronounce(unknown.filter((w) => /^[a-z][a-z']*$/.test(w)));
   for (const [word, phones] of guessedMap) lines.push(`${word} ${phones}`);

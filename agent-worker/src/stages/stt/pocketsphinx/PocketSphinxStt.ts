@@ -13,6 +13,7 @@ import {
   phoneWordPronunciations,
 } from '../grammar/overAgentGrammar.ts';
 import { buildSlotGrammars, type GrammarSlot } from '../grammar/slotGrammars.ts';
+import { STREET_WORDS } from '../lm/corpusWords.ts';
 import { buildDomainLanguageModel } from '../lm/domainLanguageModel.ts';
 import { buildPronunciationDictionary } from '../lm/pronunciationDictionary.ts';
 import { DecoderPool, type SearchName } from './DecoderPool.ts';
@@ -272,7 +273,7 @@ async function writeSlotGrammars(
   const overAgent = overAgentGrammar();
   const allWords = [...slots.flatMap((slot) => words[slot]), ...overAgentGrammarWords(overAgent), 'um'];
   const dictionaryText =
-    (await buildPronunciationDictionary(allWords, cmudict)).text + phoneWordPronunciations();
+    (await buildPronunciationDictionary(allWords, cmudict, STREET_WORDS)).text + phoneWordPronunciations();
   const texts = new Map<string, string>([
     ['grammar-listen.fsg', listeningGrammar()],
     ['grammar-over-agent.fsg', overAgent.toText('over_agent')],

@@ -134,10 +134,12 @@ export class ParallelGrammar {
       const lib = this.#pool.lib;
       try {
         await lib.endUtt(decoder.handle);
-        const text = search === 'open' ? undefined : lib.hypothesis(decoder.handle).text.trim();
-        const confidence = text ? Math.min(1, Math.max(0, lib.probability(decoder.handle))) : 0;
+        const text = search === 'open' ? undefined : await lib.finalHypothesis(decoder.handle);
+        const confidence = text ? Math.min(1, Math.max(0, await lib.probability(decoder.handle))) : 0;
         const alternatives =
-          text && hypotheses > 1 ? lib.nbest(decoder.handle, hypotheses).filter((t) => t !== text) : [];
+          text && hypotheses > 1
+            ? (await lib.nbest(decoder.handle, hypotheses)).filter((t) => t !== text)
+            : [];
         // the hypothesis read, its search can go if the agent has asked for another slot meanwhile
         this.#search = undefined;
         await this.#dropOthers();

@@ -242,12 +242,14 @@ export class PocketSphinxStream implements SttStream {
   async #endOpenReading(): Promise<Reading> {
     await this.#lib.endUtt(this.#decoder);
     this.#uttStarted = false;
-    let text = this.#lib.hypothesis(this.#decoder).text.trim();
+    let text = await this.#lib.finalHypothesis(this.#decoder);
     if (this.#coldAudio && text) text = await decodeWhole(this.#lib, this.#decoder, this.#coldAudio);
     if (this.#coldAudio) this.#coldAudio = text ? undefined : [];
-    const confidence = text ? Math.min(1, Math.max(0, this.#lib.probability(this.#decoder))) : 0;
+    const confidence = text ? Math.min(1, Math.max(0, await this.#lib.probability(this.#decoder))) : 0;
     const alternatives =
-      text && this.#nbest > 1 ? this.#lib.nbest(this.#decoder, this.#nbest).filter((t) => t !== text) : [];
+      text && this.#nbest > 1
+        ? (await this.#lib.nbest(this.#decoder, this.#nbest)).filter((t) => t !== text)
+        : [];
     return { text, confidence, alternatives };
   }
 

@@ -18,5 +18,5 @@ export async function decodeWhole(
   lib.startUtt(decoder);
   await lib.processRaw(decoder, audio);
   await lib.endUtt(decoder);
-  return lib.hypothesis(decoder).text.trim();
+  return lib.finalHypothesis(decoder);
 }

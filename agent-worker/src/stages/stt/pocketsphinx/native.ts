@@ -12,10 +12,18 @@ export interface PocketSphinxLib {
   /** Decodes on koffi's worker thread so the event loop keeps running; calls on one decoder must not overlap. */
   processRaw(ps: unknown, pcm: Int16Array): Promise<void>;
   endUtt(ps: unknown): Promise<void>;
-  /** Current best hypothesis and its path score (log domain; 0 when none). */
+  /** Current best hypothesis and its path score (log domain; 0 when none), within an utterance. */
   hypothesis(ps: unknown): { text: string; score: number };
-  /** Posterior probability of the hypothesis (log domain); exp(logmath) of it gives 0..1. */
-  probability(ps: unknown): number;
+  /**
+   * The best hypothesis of an ended utterance, found in its lattice on koffi's worker thread (like `probability` and
+   * `nbest`).
+   */
+  finalHypothesis(ps: unknown): Promise<string>;
+  /**
+   * Posterior probability of the hypothesis, 0..1. After an utterance it builds the utterance's lattice: on koffi's
+   * worker thread, since a long utterance's can take seconds.
+   */
+  probability(ps: unknown): Promise<number>;
   /** Adds an n-gram search named `name` from an ARPA or binary model file (on koffi's worker thread). */
   addLanguageModel(ps: unknown, name: string, path: string): Promise<void>;
   /**
@@ -33,8 +41,12 @@ export interface PocketSphinxLib {
   setSearch(ps: unknown, name: string): void;
   /** Name of the active search (the `-lm` model's is "_default"). */
   search(ps: unknown): string;
-  /** Up to `n` distinct hypotheses of the last utterance, best first (from its lattice). */
-  nbest(ps: unknown, n: number): string[];
+  /**
+   * Up to `n` distinct hypotheses of the last utterance, best first, searched in its lattice on koffi's worker thread:
+   * on the event loop the search held up every call of the process (a CPU profile of bench:robustness: 694 ms in one
+   * grammar decoder's n-best of an address and phone number said in one answer, at load 3).
+   */
+  nbest(ps: unknown, n: number): Promise<string[]>;
   free(ps: unknown): void;
 }
 
@@ -81,6 +93,8 @@ export function loadPocketSphinx(): PocketSphinxLib {
   );
   const psEndUtt = ps.func('int ps_end_utt(void *ps)');
   const psGetHyp = ps.func('const char *ps_get_hyp(void *ps, _Out_ int32_t *score)');
+  // the score as a plain pointer: an _Out_ parameter is not written back by an asynchronous call
+  const psGetHypScored = ps.func('const char *ps_get_hyp(void *ps, int32_t *score)');
   const psGetProb = ps.func('int32_t ps_get_prob(void *ps)');
   const psGetLogmath = ps.func('void *ps_get_logmath(void *ps)');
   const psSetLmFile = ps.func('int ps_set_lm_file(void *ps, const char *name, const char *path)');
@@ -102,19 +116,17 @@ export function loadPocketSphinx(): PocketSphinxLib {
   const check = (rc: number, what: string): void => {
     if (rc < 0) throw failure(rc, what);
   };
+  /** Runs a native call on koffi's worker thread, for what it returns. */
+  const offLoop = <T>(fn: ReturnType<LibraryHandle['func']>, ...args: unknown[]): Promise<T> =>
+    new Promise((resolve, reject) => {
+      fn.async(...args, (error: unknown, result: T) => (error ? reject(error) : resolve(result)));
+    });
   /** Runs a native call on koffi's worker thread; a negative return code rejects. */
-  const background = (
+  const background = async (
     fn: ReturnType<LibraryHandle['func']>,
     what: string,
     ...args: unknown[]
-  ): Promise<void> =>
-    new Promise((resolve, reject) => {
-      fn.async(...args, (error: unknown, rc: number) => {
-        if (error) reject(error);
-        else if (rc < 0) reject(failure(rc, what));
-        else resolve();
-      });
-    });
+  ): Promise<void> => check(await offLoop<number>(fn, ...args), what);
 
   loaded = {
     createDecoder(args) {
@@ -144,7 +156,9 @@ export function loadPocketSphinx(): PocketSphinxLib {
       const text = psGetHyp(d, score) as string | null;
       return { text: text ?? '', score: score[0] ?? 0 };
     },
-    probability: (d) => logmathExp(psGetLogmath(d), psGetProb(d)),
+    finalHypothesis: async (d) =>
+      ((await offLoop<string | null>(psGetHypScored, d, new Int32Array(1))) ?? '').trim(),
+    probability: async (d) => logmathExp(psGetLogmath(d), await offLoop<number>(psGetProb, d)),
     addLanguageModel: (d, name, path) => background(psSetLmFile, `set_lm_file ${path}`, d, name, path),
     readGrammar(d, path) {
       // Held with the grammar: the first search over it adds its silence loops through these tables, and the
@@ -166,12 +180,12 @@ export function loadPocketSphinx(): PocketSphinxLib {
     removeSearch: (d, name) => background(psUnsetSearch, `unset_search ${name}`, d, name),
     setSearch: (d, name) => check(psSetSearch(d, name), `set_search ${name}`),
     search: (d) => (psGetSearch(d) as string | null) ?? '',
-    nbest(d, n) {
+    async nbest(d, n) {
       const texts: string[] = [];
       // ps_nbest_next frees the iterator itself when it runs out; ps_nbest_free is for stopping early.
-      let it = psNbest(d);
+      let it = await offLoop<unknown>(psNbest, d);
       for (let i = 0; it && texts.length < n && i < n * 4; i++) {
-        it = psNbestNext(it);
+        it = await offLoop<unknown>(psNbestNext, it);
         if (!it) break;
         const text = ((psNbestHyp(it, [0]) as string | null) ?? '').trim();
         if (text && !texts.includes(text)) texts.push(text);

@@ -4,6 +4,7 @@
  * confirmation), not by a fixed timeline, so a misheard answer is answered again and a loop shows as a loop.
  */
 
+import { checkedPhrase } from '@voiceroom/agent-core/nlu';
 import { CallerCorrections, DIGIT_WORDS } from './CallerCorrections.ts';
 import type { Conversation, OrderLine, Utterance } from './conversation.ts';
 import { describeLine, finalOrder, spokenPhone } from './conversation.ts';
@@ -235,7 +236,7 @@ export class ScriptedCaller {
    * by their last words.
    */
   #heardRight(reply: string, heard: HeardOrder): boolean {
-    const guess = normal(/did you (?:say|mean) (.+?)\?/i.exec(reply)?.[1] ?? '');
+    const guess = normal(checkedPhrase(reply) ?? '');
     if (!guess) return false;
     const c = this.#conversation;
     // the order as it asked for it so far, and as it means it in the end

@@ -2,6 +2,7 @@
  * Scoring of robustness calls: what the agent confirmed (its read-back) and what extraction stored against what the
  * caller meant, and the timing of the call as heard in the page (voice-to-voice, cut-offs, barge-in stop). Pure.
  */
+import { checkedPhrase } from '@voiceroom/agent-core/nlu';
 import type { AgentConfig } from '@voiceroom/protocol';
 import { percentile } from '../voiceScenario.ts';
 import { describeLine, type OrderLine } from './conversation.ts';
@@ -137,7 +138,7 @@ export function parseAcknowledged(text: string, menu: AgentConfig['menu']): Orde
 
 /** The lines an agent's check asks about ("Did you say two cokes?"); undefined when it names no menu lines. */
 export function parseChecked(text: string, menu: AgentConfig['menu']): OrderLine[] | undefined {
-  const body = /did you (?:say|mean) (.+?)\?/i.exec(text)?.[1];
+  const body = checkedPhrase(text);
   return body ? parseLines(body, menu) : undefined;
 }
 

@@ -2,7 +2,7 @@ import { DEFAULT_AGENT_FILE, loadAgentFile } from '@voiceroom/agent-core/agents'
 import { describe, expect, it } from 'vitest';
 import { buildDomainCorpus } from '../../src/stages/stt/lm/domainCorpus.ts';
 import { buildDomainLanguageModel } from '../../src/stages/stt/lm/domainLanguageModel.ts';
-import { espeakToArpabet } from '../../src/stages/stt/lm/espeakG2p.ts';
+import { espeakToArpabet, pronounce } from '../../src/stages/stt/lm/espeakG2p.ts';
 import { normalizeTranscript } from '../../src/stages/stt/lm/normalize.ts';
 import { buildPronunciationDictionary } from '../../src/stages/stt/lm/pronunciationDictionary.ts';
 import { spokenPriceVariants } from '../../src/stages/stt/lm/spokenPrices.ts';
@@ -106,6 +106,16 @@ describe('pronunciations for words missing from CMUdict', () => {
       'oak OW K',
       'pizza P IY T S AH',
       '',
+    ]);
+  });
+
+  it('pronounces words asked for again the same as the first time, beside words new to it', async () => {
+    const first = await pronounce(['margherita']);
+    const again = await pronounce(['boulevard', 'margherita']);
+    expect(first.get('margherita')).toBe('M AA R G ER R IY T AH');
+    expect([...again]).toEqual([
+      ['boulevard', 'B UW L IH V AA R D'],
+      ['margherita', 'M AA R G ER R IY T AH'],
     ]);
   });
 

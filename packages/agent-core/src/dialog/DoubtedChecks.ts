@@ -42,5 +42,8 @@ function unsureYes(
   hypotheses: readonly Hypothesis[],
 ): boolean {
   if (!u.yes || u.ops.length > 0 || confidence === undefined || confidence >= SURE_YES_FROM) return false;
-  return hypotheses.some((h) => h.understood('yesno').no && h.understood('yesno').ops.length === 0);
+  return hypotheses.some((h) => {
+    const heard = h.understood('yesno');
+    return heard.no && heard.ops.length === 0;
+  });
 }

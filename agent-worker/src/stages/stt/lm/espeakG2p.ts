@@ -96,10 +96,26 @@ export function espeakToArpabet(mnemonics: string): string {
   return phones.join(' ');
 }
 
-/** Pronounces each word with espeak-ng (one process for the whole list). Words it cannot pronounce are left out. */
+/** espeak-ng's pronunciation of each word asked for so far in this process (null: it gave none). */
+const pronounced = new Map<string, string | null>();
+
+/**
+ * Pronounces each word with espeak-ng (one process for the words not pronounced before). Words it cannot pronounce
+ * are left out.
+ */
 export async function pronounce(words: readonly string[]): Promise<Map<string, string>> {
+  const fresh = [...new Set(words.filter((word) => !pronounced.has(word)))];
+  if (fresh.length > 0) for (const [word, phones] of await runEspeak(fresh)) pronounced.set(word, phones);
   const result = new Map<string, string>();
-  if (words.length === 0) return result;
+  for (const word of words) {
+    const phones = pronounced.get(word);
+    if (phones) result.set(word, phones);
+  }
+  return result;
+}
+
+async function runEspeak(words: readonly string[]): Promise<Map<string, string | null>> {
+  const result = new Map<string, string | null>();
   const { stdout } = await run('espeak-ng', ['-q', '-x', '-v', 'en-us', words.join('\n\n')], {
     timeout: 10_000,
   });
@@ -110,14 +126,12 @@ export async function pronounce(words: readonly string[]): Promise<Map<string, s
   if (lines.length !== words.length) {
     for (const word of words) {
       const { stdout: one } = await run('espeak-ng', ['-q', '-x', '-v', 'en-us', word], { timeout: 5000 });
-      const phones = espeakToArpabet(one.trim());
-      if (phones) result.set(word, phones);
+      result.set(word, espeakToArpabet(one.trim()) || null);
     }
     return result;
   }
   words.forEach((word, i) => {
-    const phones = espeakToArpabet(lines[i] as string);
-    if (phones) result.set(word, phones);
+    result.set(word, espeakToArpabet(lines[i] as string) || null);
   });
   return result;
 }

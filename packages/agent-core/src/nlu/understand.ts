@@ -58,8 +58,26 @@ const INFORMATION_QUESTIONS = [
   'what sizes',
 ];
 
-/** What the agent last asked for: it decides how a bare answer ("large", "Maria", "yes") is read. */
-export type Expectation = 'order' | 'size' | 'name' | 'address' | 'phone' | 'confirm' | 'yesno' | 'none';
+/**
+ * What the agent last asked for: it decides how a bare answer ("large", "Maria", "yes") is read. 'yesno' is a
+ * proposal of the agent's own ("Would you like a person?"), 'check' a check of what it heard ("Did you say a coke?"),
+ * 'confirm' the read-back ("Shall I place the order?").
+ */
+export type Expectation =
+  | 'order'
+  | 'size'
+  | 'name'
+  | 'address'
+  | 'phone'
+  | 'confirm'
+  | 'yesno'
+  | 'check'
+  | 'none';
+
+/** The yes/no questions: the read-back, the agent's proposals and its checks. */
+export function asksYesOrNo(expecting: Expectation): expecting is 'confirm' | 'yesno' | 'check' {
+  return expecting === 'confirm' || expecting === 'yesno' || expecting === 'check';
+}
 
 /** What the agent asked leaves the caller free to ask something of their own in a few words. */
 const OPEN_QUESTIONS: ReadonlySet<Expectation> = new Set(['order', 'none']);
@@ -181,9 +199,10 @@ export class Nlu {
         ? bareHouseNumber(words, masked)
         : undefined);
     const detailsGiven = name !== undefined || address !== undefined || phone !== undefined;
-    // After a yes/no question a short answer is read leaning on it ("us" is a misheard "yes").
-    const answer =
-      (expecting === 'confirm' || expecting === 'yesno') && ops.length === 0 ? yesNoAnswer(words) : undefined;
+    // After a yes/no question a short answer is read leaning on it ("us" is a misheard "yes"); to a check of what
+    // was heard, only a yes that says it was heard right is a yes ("go ahead" agrees to a proposal).
+    const yesNo = expecting === 'check' ? 'check' : 'proposal';
+    const answer = asksYesOrNo(expecting) && ops.length === 0 ? yesNoAnswer(words, yesNo) : undefined;
     return {
       text,
       words,
@@ -197,7 +216,7 @@ export class Nlu {
       phone: phone?.value,
       email,
       detail,
-      yes: answer === 'yes' || (answer === undefined && isAffirmative(words)),
+      yes: answer === 'yes' || (answer === undefined && isAffirmative(words, yesNo)),
       no: answer === 'no' || (answer === undefined && isNegative(words)),
       doneOrdering: isDoneOrdering(words) && ops.length === 0,
       goodbye: isGoodbye(words),

@@ -1,4 +1,4 @@
-import { expectationFromAgent } from '@voiceroom/agent-core/nlu';
+import { asksYesOrNo, expectationFromAgent } from '@voiceroom/agent-core/nlu';
 import type { SttExpectation } from '@voiceroom/agent-core/stages';
 
 /**
@@ -7,6 +7,6 @@ import type { SttExpectation } from '@voiceroom/agent-core/stages';
  */
 export function listeningFor(agentText: string): SttExpectation {
   const expectation = expectationFromAgent(agentText);
-  if (expectation === 'confirm' || expectation === 'yesno') return 'yesno';
+  if (asksYesOrNo(expectation)) return 'yesno';
   return expectation === 'none' ? 'open' : expectation;
 }

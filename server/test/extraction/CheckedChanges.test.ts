@@ -31,6 +31,10 @@ describe('CheckedChanges (through RulesExtractor)', () => {
     expect(await itemsAfterCheck('um what')).toEqual(['1 pepperoni pizza']);
   });
 
+  it('drops a checked change the caller only agreed to ("go ahead" is no yes to "Did you say ...?")', async () => {
+    expect(await itemsAfterCheck('go ahead')).toEqual(['1 pepperoni pizza']);
+  });
+
   it('keeps a checked change the caller said yes to', async () => {
     expect(await itemsAfterCheck('yes')).toEqual(['1 pepperoni pizza', '6 caesar salad']);
   });

@@ -153,7 +153,7 @@ export class CallStage {
     const order = this.#tracker.order;
     const detail =
       u.name !== undefined || u.address !== undefined || u.houseNumber !== undefined || u.phone !== undefined;
-    const rejectsReadBack = u.no && u.ops.length === 0 && !detail && expecting !== 'yesno';
+    const rejectsReadBack = u.no && u.ops.length === 0 && !detail && !asksOfItsOwn(expecting);
     if (this.#stage === 'confirm' && rejectsReadBack) {
       this.#stage = 'order';
       this.#reviewing = true;
@@ -177,17 +177,16 @@ export class CallStage {
     }
     // A bare "no" is "nothing else" only as an answer to "anything else?", not to a yes/no question of the agent's
     // own ("Did you say fifteen wings?"); "no, that's all" is either way.
-    const done =
-      expecting === 'yesno'
-        ? u.doneOrdering && u.words.length > 2
-        : u.doneOrdering || (u.no && u.ops.length === 0);
+    const done = asksOfItsOwn(expecting)
+      ? u.doneOrdering && u.words.length > 2
+      : u.doneOrdering || (u.no && u.ops.length === 0);
     if (this.#stage === 'order' && done && !order.isEmpty && !order.lineMissingSize) {
       this.#stage = 'name';
     }
     // Only an answer to the phone question declines it (not the "no" that finished an earlier slot, nor one to
     // "Did you say Sarah Miller?" asked when the name came with the address and the call had reached the phone).
     // "no, remove the coke" said to the phone question objects to the order, it does not decline the phone.
-    const answersPhone = from === 'phone' && expecting !== 'yesno';
+    const answersPhone = from === 'phone' && !asksOfItsOwn(expecting);
     if (answersPhone && u.ops.length === 0 && declinesPhone(u)) this.#phoneDeclined = true;
     this.skipFilled();
   }
@@ -221,4 +220,9 @@ export class CallStage {
 /** No number held, or a dialable one (see isDialablePhoneNumber). */
 function dialableOrNone(phone: string | null): boolean {
   return phone === null || isDialablePhoneNumber(phoneDigits(phone));
+}
+
+/** A yes/no question of the agent's own, a proposal or a check of what it heard (not the read-back's). */
+function asksOfItsOwn(expecting: Expectation | undefined): boolean {
+  return expecting === 'yesno' || expecting === 'check';
 }

@@ -12,9 +12,9 @@ export type DoubtedAnswer = { understanding: Understanding; askAgain?: undefined
  * The answers to the checks the agent asks because the recogniser doubted what it heard (Pending.askedInDoubt: an
  * item new to the order that only a lower hypothesis named while it was unsure). Such a guess is more often wrong
  * than right, so its check stands only on a sure yes: a yes the recogniser was unsure of while one of its hypotheses
- * heard a no ("go ahead" over "no ahead" for a Scottish "no" in babble: bench:robustness seed 2 call 7 added the coke
- * it asked about four times) is asked once more, saying that a yes or a no is wanted, and taken as a no the second
- * time. After other questions an unsure yes is read as before: real yeses come with a no among their hypotheses too
+ * heard a no (bench:robustness seed 2 call 7 added the coke it asked about four times on a Scottish "no" in babble
+ * heard as a yes over "no ahead") is asked once more, saying that a yes or a no is wanted, and taken as a no the
+ * second time. After other questions an unsure yes is read as before: real yeses come with a no among their hypotheses too
  * ("yes" at 0.26 over "no it's" to "Did you say a medium pepperoni pizza?", bench:dialog seed 6 call 3).
  */
 export class DoubtedChecks {
@@ -43,7 +43,7 @@ function unsureYes(
 ): boolean {
   if (!u.yes || u.ops.length > 0 || confidence === undefined || confidence >= SURE_YES_FROM) return false;
   return hypotheses.some((h) => {
-    const heard = h.understood('yesno');
+    const heard = h.understood('check');
     return heard.no && heard.ops.length === 0;
   });
 }

@@ -123,11 +123,10 @@ export class ScriptedDialogSession implements DialogSession {
     if (reply.end) yield { type: 'end_call' };
   }
 
-  /** What the agent's last question asked for: its own yes/no question, if it asked one, else the slot's. */
+  /** What the agent's last question asked for: its own check (see Pending) or yes/no question if any, else the slot's. */
   #expecting(): Expectation {
-    return (
-      this.#pending?.heardAs ?? this.#call.expectation(this.#pending !== undefined || this.#offeredHuman)
-    );
+    if (this.#pending) return this.#pending.heardAs ?? 'check';
+    return this.#call.expectation(this.#offeredHuman);
   }
 
   /** A human agent's words (barge or takeover): what they added or changed for the caller is part of the order. */

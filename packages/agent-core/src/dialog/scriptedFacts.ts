@@ -6,7 +6,11 @@ import { hasAnyPhrase } from '../nlu/text.ts';
 /** Where the call is: the slot the agent is filling. */
 export type Stage = 'order' | 'name' | 'address' | 'phone' | 'confirm' | 'done';
 
-/** A yes/no question the agent asked to repair a slot ("Did you say medium?"): what a yes does. */
+/**
+ * A yes/no question the agent asked to repair a slot ("Did you say medium?"): what a yes does. It checks what the
+ * agent heard, so its answer is heard as one to a check ('check': "go ahead" is no yes to it), unless `heardAs` says
+ * otherwise.
+ */
 export interface Pending {
   /** Applies the guess; returns what the agent says about it. */
   accept: () => string[];

@@ -1,4 +1,5 @@
 import {
+  asksYesOrNo,
   type CallTracker,
   chooseHypothesis,
   commonestSpelling,
@@ -37,7 +38,7 @@ export function chooseTurn(
   const bestStands =
     completesName(tracker, best, expecting) || answersReadBackOtherwise(tracker, best, expecting);
   const chosen = agreed ?? (bestStands ? best : chooseHypothesis(best, alternatives, expecting));
-  if ((expecting === 'confirm' || expecting === 'yesno') && chosen.understood(expecting).yes) {
+  if (asksYesOrNo(expecting) && chosen.understood(expecting).yes) {
     const doubted = doubtedYes(tracker, hypotheses, chosen, expecting);
     if (doubted) return doubted;
   }

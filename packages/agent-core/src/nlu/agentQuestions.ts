@@ -20,11 +20,8 @@ export function expectationFromAgent(text: string): Expectation {
       .split(/(?<=[.!?])\s+/)
       .filter((s) => s.trim())
       .at(-1) ?? lower;
-  if (
-    checkedPhrase(lastQuestion) !== undefined ||
-    /\b(would you like me to|do you want me to)\b/.test(lastQuestion)
-  )
-    return 'yesno';
+  if (checkedPhrase(lastQuestion) !== undefined) return 'check';
+  if (/\b(would you like me to|do you want me to)\b/.test(lastQuestion)) return 'yesno';
   if (/\b(size|small|medium|large)\b/.test(lastQuestion) && /\b(what|which)\b/.test(lastQuestion))
     return 'size';
   if (/\bname\b/.test(lastQuestion)) return 'name';

@@ -17,6 +17,7 @@ export function answersExpectation(u: Understanding, expecting: Expectation): bo
       return u.phone !== undefined;
     case 'confirm':
     case 'yesno':
+    case 'check':
       return u.yes || u.no;
     case 'size':
       return u.ops.some((o) => o.kind === 'set_size' || (o.kind === 'add' && o.size !== null));
@@ -72,6 +73,7 @@ function answerValue(u: Understanding, expecting: Expectation): string {
       return u.phone ?? '';
     case 'confirm':
     case 'yesno':
+    case 'check':
       return u.yes ? 'yes' : u.no ? 'no' : '';
     default:
       return JSON.stringify(u.ops);

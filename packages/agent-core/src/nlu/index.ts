@@ -44,6 +44,7 @@ export {
   type SmallTalk,
   smallTalk,
   wantsHuman,
+  type YesNoQuestion,
   yesNoAnswer,
 } from './intents.ts';
 export { matchKnowledge } from './knowledge.ts';
@@ -67,4 +68,4 @@ export { negativeSentiment } from './sentiment.ts';
 export { describeLine, describeLines } from './speech.ts';
 export { COMMON_STREET_NAMES } from './streetNames.ts';
 export { normWords, spokenWords, type Token, tokenize } from './text.ts';
-export { type Expectation, Nlu, type NluOptions, type Understanding } from './understand.ts';
+export { asksYesOrNo, type Expectation, Nlu, type NluOptions, type Understanding } from './understand.ts';

@@ -2,32 +2,40 @@ import { findPhrase, hasAnyPhrase } from './text.ts';
 
 /** Small intent detectors over normalised words. Each is independent; the dialog policy decides what wins. */
 
-const YES = [
+/** Yes words that say the agent heard right: the only yes to a check of what was heard ("Did you say five cokes?"). */
+const YES_HEARD_RIGHT = [
   'yes',
   'yeah',
   'yep',
   'yup',
   'yea',
-  'sure',
   'correct',
   'right',
+  'exactly',
+  'absolutely',
+  'definitely',
+  'that is it',
+];
+/**
+ * Phrases that agree to what the agent proposes ("Shall I place the order?" "go ahead"): a yes to a proposal, but no
+ * answer to whether the agent heard right ("Did you say five cokes?" "go ahead" is most likely a "no" misheard).
+ */
+const AGREE = [
+  'sure',
   'ok',
   'okay',
   'perfect',
   'confirm',
   'confirmed',
-  'absolutely',
-  'exactly',
-  'definitely',
   'please do',
   'go ahead',
   'sounds good',
   'looks good',
-  'that is it',
   'all good',
   'of course',
   'great',
 ];
+const YES = [...YES_HEARD_RIGHT, ...AGREE];
 const NO = ['no', 'nope', 'nah', 'not quite', 'not right', 'wrong', 'incorrect', 'thats not', 'negative'];
 const DONE = [
   'thats all',
@@ -182,9 +190,16 @@ function firstWordsAre(words: readonly string[], phrases: readonly string[], win
   });
 }
 
-export function isAffirmative(words: readonly string[]): boolean {
+/**
+ * The kind of yes/no question the agent asked: a proposal of its own ("Shall I place the order?", "Would you like a
+ * person?"), or a check of what it heard ("Did you say five cokes?"), which only a yes that says it heard right
+ * answers.
+ */
+export type YesNoQuestion = 'proposal' | 'check';
+
+export function isAffirmative(words: readonly string[], question: YesNoQuestion = 'proposal'): boolean {
   if (words.length === 0 || firstWordsAre(words, NO, 2)) return false;
-  return firstWordsAre(words, YES, 3);
+  return firstWordsAre(words, question === 'check' ? YES_HEARD_RIGHT : YES, 3);
 }
 
 export function isNegative(words: readonly string[]): boolean {
@@ -221,34 +236,38 @@ const HEARD_AS_YES = [
   'thats correct',
   'that is correct',
   'sounds right',
-  'all right',
-  'alright',
-  'place it',
-  'do it',
-  'go for it',
-  'please',
   'yes please',
   'i do',
+  'i did',
   'it is',
   'thats it',
 ];
+/** A short agreement heard as a yes to a proposal only (see AGREE). */
+const HEARD_AS_AGREEING = ['all right', 'alright', 'place it', 'do it', 'go for it', 'please'];
 const HEARD_AS_NO = ['know', 'now', 'noh', 'naw', 'nor', 'note', 'not', 'wait', 'hold on', 'hang on', 'stop'];
 
-/** Yes or no to a yes/no question, leaning on the question: undefined when the answer is neither. */
-export function yesNoAnswer(words: readonly string[]): 'yes' | 'no' | undefined {
+/**
+ * Yes or no to a yes/no question, leaning on the question: undefined when the answer is neither. To a check
+ * (`question`), an agreement ("go ahead", "sounds good") is neither.
+ */
+export function yesNoAnswer(
+  words: readonly string[],
+  question: YesNoQuestion = 'proposal',
+): 'yes' | 'no' | undefined {
   if (isNegative(words)) return 'no';
-  if (isAffirmative(words)) return 'yes';
+  if (isAffirmative(words, question)) return 'yes';
   const content = words.filter((w) => !YES_NO_FILLERS.has(w));
   if (content.length === 0 || content.length > 4) return undefined;
   if (firstWordsAre(content, HEARD_AS_NO, 1)) return 'no';
-  if (firstWordsAre(words, HEARD_AS_YES, 1) || firstWordsAre(content, HEARD_AS_YES, 2)) return 'yes';
+  const heardAsYes = question === 'check' ? HEARD_AS_YES : [...HEARD_AS_YES, ...HEARD_AS_AGREEING];
+  if (firstWordsAre(words, heardAsYes, 1) || firstWordsAre(content, heardAsYes, 2)) return 'yes';
   return undefined;
 }
 const YES_NO_FILLERS = new Set(['um', 'uh', 'oh', 'well', 'so', 'and']);
 
 /** Words a yes comes with ("yes that's right, go ahead and place the order, thank you"). */
 const WITH_YES = new Set([
-  ...[...YES, ...HEARD_AS_YES].flatMap((p) => p.split(' ')),
+  ...[...YES, ...HEARD_AS_YES, ...HEARD_AS_AGREEING].flatMap((p) => p.split(' ')),
   ...YES_NO_FILLERS,
   ...[
     'thank',

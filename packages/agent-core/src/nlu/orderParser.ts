@@ -287,6 +287,18 @@ function parseFocusCorrection(
 const ALL_WORDS = ['all', 'both', 'each', 'every', 'everything'];
 const FILLER_WORDS = new Set(['please', 'um', 'uh', 'ok', 'okay', 'so', 'just', 'yeah', 'well']);
 
+/** Words that change a line named after them ("change the coke to ...", "no coke"). */
+const CHANGE_WORDS = new Set(['change', 'make', 'switch', 'swap', 'replace', 'no']);
+
+/**
+ * Whether the words said before an item order it or change its line: an add or increment word ("and add", "can I
+ * also get", "another"), a removal ("take off the") or a change ("make it", "no").
+ */
+export function ordersItemAfter(before: readonly string[]): boolean {
+  const orderWord = (w: string) => ADD_WORDS.has(w) || INCREMENT_WORDS.has(w) || CHANGE_WORDS.has(w);
+  return before.some(orderWord) || lastRemoveTriggerEnd(before) >= 0;
+}
+
 /** Index of the last word of the last removal phrase ("dont want" -> the "want"), or -1. */
 function lastRemoveTriggerEnd(words: readonly string[]): number {
   let last = -1;

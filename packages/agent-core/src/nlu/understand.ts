@@ -22,9 +22,11 @@ import {
   withoutHoldPhrases,
   yesNoAnswer,
 } from './intents.ts';
+import { maskItemsInDetail } from './itemsInDetail.ts';
 import { matchKnowledge } from './knowledge.ts';
 import { MenuMatcher } from './menuMatcher.ts';
 import { type Detail, namedDetail } from './namedDetail.ts';
+import { isNumberPart } from './numbers.ts';
 import type { OrderOp } from './order.ts';
 import { parseOrder } from './orderParser.ts';
 import { negativeSentiment } from './sentiment.ts';
@@ -58,8 +60,31 @@ const INFORMATION_QUESTIONS = [
   'what sizes',
 ];
 
-/** What the agent last asked for: it decides how a bare answer ("large", "Maria", "yes") is read. */
-export type Expectation = 'order' | 'size' | 'name' | 'address' | 'phone' | 'confirm' | 'yesno' | 'none';
+/**
+ * What the agent last asked for: it decides how a bare answer ("large", "Maria", "yes") is read. 'yesno' is a
+ * proposal of the agent's own ("Would you like a person?"), 'check' a check of what it heard ("Did you say a coke?"),
+ * 'confirm' the read-back ("Shall I place the order?").
+ */
+export type Expectation =
+  | 'order'
+  | 'size'
+  | 'name'
+  | 'address'
+  | 'phone'
+  | 'confirm'
+  | 'yesno'
+  | 'check'
+  | 'none';
+
+/** The yes/no questions: the read-back, the agent's proposals and its checks. */
+export function asksYesOrNo(expecting: Expectation): expecting is 'confirm' | 'yesno' | 'check' {
+  return expecting === 'confirm' || expecting === 'yesno' || expecting === 'check';
+}
+
+/** The questions that ask for one of the caller's details. */
+const DETAIL_QUESTIONS: ReadonlySet<Expectation> = new Set(['name', 'address', 'phone']);
+/** This many number words are digits of a detail (a phone number heard in pieces), not one count. */
+const DETAIL_DIGITS = 3;
 
 /** What the agent asked leaves the caller free to ask something of their own in a few words. */
 const OPEN_QUESTIONS: ReadonlySet<Expectation> = new Set(['order', 'none']);
@@ -167,7 +192,18 @@ export class Nlu {
     const askedAt = question ? firstPhraseAt(words, [...INFORMATION_QUESTIONS, 'how much', 'price of']) : -1;
     if (askedAt >= 0) for (let i = askedAt; i < words.length; i++) masked.add(i);
     // Asked a question, a number on its own answers none of them ("that's it" heard as "three"); "make it three" does.
-    const order = parseOrder(words, this.#matcher, masked, expecting === 'none', expecting === 'size');
+    const parse = (hidden: ReadonlySet<number>) =>
+      parseOrder(words, this.#matcher, hidden, expecting === 'none', expecting === 'size');
+    const heardOrder = parse(masked);
+    const detailsGiven = name !== undefined || address !== undefined || phone !== undefined;
+    // Asked for a detail and given it (or digits of it), items heard inside it are ordered only when said as one.
+    const givesDetail =
+      detailsGiven || namedNumber !== undefined || words.filter(isNumberPart).length >= DETAIL_DIGITS;
+    const insideDetail =
+      DETAIL_QUESTIONS.has(expecting) && givesDetail && heardOrder.items.length > 0
+        ? maskItemsInDetail(words, heardOrder.items, masked)
+        : undefined;
+    const order = insideDetail ? parse(insideDetail) : heardOrder;
     // Asked for an address or phone number, a bare number ("seventeen") is part of it, not a quantity.
     const detailAsked = expecting === 'address' || expecting === 'phone';
     const ops =
@@ -180,10 +216,10 @@ export class Nlu {
       (expecting === 'address' && !address && order.items.length === 0
         ? bareHouseNumber(words, masked)
         : undefined);
-    const detailsGiven = name !== undefined || address !== undefined || phone !== undefined;
-    // After a yes/no question a short answer is read leaning on it ("us" is a misheard "yes").
-    const answer =
-      (expecting === 'confirm' || expecting === 'yesno') && ops.length === 0 ? yesNoAnswer(words) : undefined;
+    // After a yes/no question a short answer is read leaning on it ("us" is a misheard "yes"); to a check of what
+    // was heard, only a yes that says it was heard right is a yes ("go ahead" agrees to a proposal).
+    const yesNo = expecting === 'check' ? 'check' : 'proposal';
+    const answer = asksYesOrNo(expecting) && ops.length === 0 ? yesNoAnswer(words, yesNo) : undefined;
     return {
       text,
       words,
@@ -197,7 +233,7 @@ export class Nlu {
       phone: phone?.value,
       email,
       detail,
-      yes: answer === 'yes' || (answer === undefined && isAffirmative(words)),
+      yes: answer === 'yes' || (answer === undefined && isAffirmative(words, yesNo)),
       no: answer === 'no' || (answer === undefined && isNegative(words)),
       doneOrdering: isDoneOrdering(words) && ops.length === 0,
       goodbye: isGoodbye(words),

@@ -4,7 +4,7 @@ import { play, session } from './scriptedSession.ts';
 
 /** "that's it" as the live recogniser heard it from a Scottish voice in babble (bench:robustness seed 2 call 7). */
 const THATS_IT = { confidence: 0.011, alternatives: ['plus a coke', 'plus an cola', 'plus an small'] };
-/** That voice's "no" to "Did you say a coke?", as the live recogniser heard it. */
+/** That voice's "no" to "Did you say a coke?" heard as a yes: unsure, a no among the hypotheses. */
 const NO_HEARD_AS_YES = { confidence: 0.2, alternatives: ['no ahead', 'i go ahead'] };
 const GARLIC_BREADS = [{ name: 'garlic bread', size: null, quantity: 2 }];
 
@@ -18,7 +18,7 @@ async function cokeChecked() {
 describe('a yes to a check asked because the recogniser doubted what it heard', () => {
   it('unsure, with a no among its hypotheses, asks once more for a yes or a no; a no then leaves the order', async () => {
     const s = await cokeChecked();
-    const again = await turn(s, 'go ahead', NO_HEARD_AS_YES);
+    const again = await turn(s, 'yeah', NO_HEARD_AS_YES);
     expect(again.text).toBe('Sorry, I need a yes or a no. Did you say a coke?');
     expect((await turn(s, 'no')).text).toBe('Sorry about that. Would you like anything else?');
     expect(s.tracker.order.lines).toEqual(GARLIC_BREADS);
@@ -26,15 +26,15 @@ describe('a yes to a check asked because the recogniser doubted what it heard', 
 
   it('unsure twice is a no: the doubtful item is left off, the question not asked a third time', async () => {
     const s = await cokeChecked();
-    await turn(s, 'go ahead', NO_HEARD_AS_YES);
-    const second = await turn(s, 'go ahead', NO_HEARD_AS_YES);
+    await turn(s, 'yeah', NO_HEARD_AS_YES);
+    const second = await turn(s, 'yeah', NO_HEARD_AS_YES);
     expect(second.text).toBe('Sorry about that. Would you like anything else?');
     expect(s.tracker.order.lines).toEqual(GARLIC_BREADS);
   });
 
   it('sure when asked again, adds the item', async () => {
     const s = await cokeChecked();
-    await turn(s, 'go ahead', NO_HEARD_AS_YES);
+    await turn(s, 'yeah', NO_HEARD_AS_YES);
     expect((await turn(s, 'yes', { confidence: 0.6 })).text).toBe('A coke, got it. Anything else?');
     expect(s.tracker.order.lines).toContainEqual({ name: 'coke', size: null, quantity: 1 });
   });
@@ -43,6 +43,22 @@ describe('a yes to a check asked because the recogniser doubted what it heard', 
     const s = await cokeChecked();
     const yes = await turn(s, 'yes', { confidence: 0.05, alternatives: ['yes please', 'uh yes'] });
     expect(yes.text).toBe('A coke, got it. Anything else?');
+  });
+});
+
+describe('an agreement to a check of what the agent heard', () => {
+  it('is no yes: "go ahead" to "Did you say a coke?" leaves the coke off at once', async () => {
+    const s = await cokeChecked();
+    const reply = await turn(s, 'go ahead', { confidence: 0.9 });
+    expect(reply.text).toBe('Sorry about that. Would you like anything else?');
+    expect(s.tracker.order.lines).toEqual(GARLIC_BREADS);
+  });
+
+  it('gives way to the no a lower hypothesis heard', async () => {
+    const s = await cokeChecked();
+    const reply = await turn(s, 'go ahead', NO_HEARD_AS_YES);
+    expect(reply.text).toBe('Sorry about that. Would you like anything else?');
+    expect(s.tracker.order.lines).toEqual(GARLIC_BREADS);
   });
 });
 

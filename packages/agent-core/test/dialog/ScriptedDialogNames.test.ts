@@ -29,6 +29,19 @@ describe('getting the name in a bounded number of turns', () => {
     expect(s.tracker.customer.name).toBe('William Rogers');
   });
 
+  it('does not take "go ahead" for a yes to the name check: the no below it is heard, the name spelled', async () => {
+    const s = session();
+    await play(s, 'a large pepperoni pizza', "that's all");
+    expect((await turn(s, 'my name is wm raul', { confidence: 0.01 })).text).toBe(
+      'Did you say William Raul?',
+    );
+    const heard = { confidence: 0.255, alternatives: ['no ahead', 'i go ahead'] };
+    expect((await turn(s, 'go ahead', heard)).text).toBe(
+      'Sorry about that. Could you spell your name for me, letter by letter?',
+    );
+    expect(s.tracker.customer.name).not.toBe('William Raul');
+  });
+
   it('takes the commoner spelling of a name when the recogniser heard it both ways', async () => {
     const s = session();
     await play(s, 'a large pepperoni pizza', "that's all");

@@ -103,4 +103,20 @@ describe('ScriptedDialog phone number', () => {
     expect(replies[6]).toMatch(/^Great, your order is placed/);
     expect(s.tracker.customer.phone).toBe('617-555-4321');
   });
+
+  it('does not order items heard inside the phone number: it asks for the number again, not "Did you say five cokes?"', async () => {
+    const s = session();
+    // a Scottish voice in babble, live (bench:robustness seed 2 call 7): "3 0 3, 5 5 5, 3 8 9 3"
+    const heard = "my number is three zero three i'd like five cokes oh three eight oh two three";
+    const replies = await play(s, ...TO_PHONE, heard);
+    expect(s.tracker.order.lines).toEqual([{ name: 'pepperoni pizza', size: 'large', quantity: 1 }]);
+    expect(replies[4]).not.toMatch(/coke/i);
+  });
+
+  it('still orders an item said as an order with the phone number', async () => {
+    const s = session();
+    await play(s, ...TO_PHONE, 'six one seven five five five one two three four and add a coke');
+    expect(s.tracker.order.lines).toContainEqual({ name: 'coke', size: null, quantity: 1 });
+    expect(s.tracker.customer.phone).toBe('617-555-1234');
+  });
 });

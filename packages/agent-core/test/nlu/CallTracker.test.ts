@@ -21,6 +21,41 @@ describe('CallTracker: answers to a detail question', () => {
   });
 });
 
+describe('CallTracker: items heard inside an answer to a detail question', () => {
+  const pizza = [['pepperoni pizza', 'medium', 1]];
+
+  it('are not ordered when nothing says them as an order (digits heard as "five cokes")', () => {
+    const answers = [
+      ['phone', 'my number is six one seven five five five cokes one two three four'],
+      ['phone', 'six one seven five five five one two three four two cokes'],
+      ['phone', "my number is three zero three i'd like five cokes oh three eight oh two three"],
+      ['address', 'four six two two oak street five cokes'],
+      ['name', 'my name is maria garcia two cokes'],
+    ] as const;
+    for (const answer of answers)
+      expect(lines(orderAfter('a medium pepperoni pizza', [...answer])), answer[1]).toEqual(pizza);
+  });
+
+  it('are ordered, and the detail kept, when said as an order ("and add a coke", "can I also get")', () => {
+    const answers = [
+      ['phone', 'six one seven five five five one two three four and add a coke'],
+      ['address', '12 oak street and can i also get a coke'],
+      ['name', "my name is maria garcia and i'd like a coke"],
+    ] as const;
+    for (const answer of answers)
+      expect(lines(orderAfter('a medium pepperoni pizza', [...answer])), answer[1]).toEqual([
+        ...pizza,
+        ['coke', null, 1],
+      ]);
+  });
+
+  it('still change the order when the answer gives no detail ("no, remove the coke")', () => {
+    expect(lines(orderAfter('a medium pepperoni pizza and a coke', ['phone', 'no remove the coke']))).toEqual(
+      pizza,
+    );
+  });
+});
+
 describe('CallTracker: taking the order', () => {
   it('reads several items with sizes and quantities from one sentence', () => {
     expect(lines(orderAfter("Hi, I'd like two large pepperoni pizzas and a Coke, please."))).toEqual([

@@ -25,8 +25,9 @@ describe('expectationFromAgent', () => {
     ['What size would you like for the margherita pizza: small, medium or large?', 'size'],
     ['Your total is twelve dollars. Shall I place the order?', 'confirm'],
     ['Two cokes, got it. Anything else?', 'order'],
-    ['Got it. Did you say Margaret?', 'yesno'],
-    ['did you mean the large one', 'yesno'],
+    ['Got it. Did you say Margaret?', 'check'],
+    ['did you mean the large one', 'check'],
+    ['Would you like me to get a person to help you?', 'yesno'],
   ])('reads %j as asking for %s', (text, expected) => {
     expect(expectationFromAgent(text)).toBe(expected);
   });

@@ -50,6 +50,34 @@ describe('yesNoAnswer (the agent asked a yes/no question)', () => {
   });
 });
 
+describe('yesNoAnswer to a check of what the agent heard ("Did you say five cokes?")', () => {
+  it.each([
+    'yes',
+    'yeah',
+    'yep',
+    'correct',
+    "that's right",
+    'right',
+    'yes go ahead',
+    'us',
+    'i did',
+    'yes please',
+  ])('%j is a yes', (t) => {
+    expect(yesNoAnswer(words(t), 'check')).toBe('yes');
+  });
+  it.each(['go ahead', 'sounds good', 'please do', 'okay', 'sure', 'place it', 'of course'])(
+    '%j agrees to a proposal: no yes to a check, though a yes to "Shall I place the order?"',
+    (t) => {
+      expect(yesNoAnswer(words(t), 'check')).toBeUndefined();
+      expect(isAffirmative(words(t), 'check')).toBe(false);
+      expect(yesNoAnswer(words(t))).toBe('yes');
+    },
+  );
+  it.each(['no', 'nope', 'no go ahead'])('%j is a no', (t) => {
+    expect(yesNoAnswer(words(t), 'check')).toBe('no');
+  });
+});
+
 describe('done ordering and goodbye', () => {
   it.each(["that's all", 'no thats it', 'nothing else', 'No thank you.', 'nope'])(
     '%j ends the order',

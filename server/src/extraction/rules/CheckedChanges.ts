@@ -34,7 +34,7 @@ export class CheckedChanges {
   callerWillSay(text: string): void {
     const checked = this.#checked;
     this.#checked = undefined;
-    if (checked && yesNoAnswer(normWords(text)) !== 'yes') this.#tracker.order.restore(checked);
+    if (checked && yesNoAnswer(normWords(text), 'check') !== 'yes') this.#tracker.order.restore(checked);
     this.#beforeTurn = this.#tracker.order.copy();
   }
 }

@@ -42,7 +42,9 @@ export class NameAnswers {
       this.#call.moveTo('name', false);
       return { question: REPAIR_QUESTIONS.name };
     }
+    const question = `Did you say ${name}?`;
     const pending: Pending = {
+      question,
       accept: () => [],
       reject: () => {
         this.#tracker.forget('name');
@@ -53,7 +55,7 @@ export class NameAnswers {
         return ["Sorry about that. Let's go on without the name for now."];
       },
     };
-    return { question: `Did you say ${name}?`, pending };
+    return { question, pending };
   }
 
   /**

@@ -167,11 +167,8 @@ export class RepairPolicy {
     const guess = guessSize(words, sizes);
     if (!guess) return { say: [], question: sizeChoices(missing, sizes) };
     const set: OrderOp = { kind: 'set_size', target: { name: missing.name }, size: guess };
-    return {
-      say: [],
-      question: `Did you say ${guess}?`,
-      pending: { accept: () => [acknowledgeAdded(order.apply([set]))] },
-    };
+    const question = `Did you say ${guess}?`;
+    return { say: [], question, pending: { question, accept: () => [acknowledgeAdded(order.apply([set]))] } };
   }
 
   /**

@@ -201,7 +201,11 @@ export class ScriptedDialogSession implements DialogSession {
     this.#pending = undefined;
     this.#offeredHuman = false;
     const heard = this.#hear(chosen, expecting);
-    const doubted = this.#doubts.answer(pending, heard.understanding, confidence, this.#hypotheses);
+    const doubted = this.#doubts.answer(pending, heard.understanding, {
+      chosen,
+      confidence,
+      hypotheses: this.#hypotheses,
+    });
     if (doubted.askAgain) return { sentences: this.#applyRepair(doubted.askAgain) };
     const u = doubted.understanding;
     const handoff = handoffHeard(u, offeredHuman);
@@ -324,11 +328,14 @@ export class ScriptedDialogSession implements DialogSession {
 
   #applyRepair(repair: RepairMove): string[] {
     if (repair.pending) this.#pending = repair.pending;
-    if (repair.onYes === 'finish_order')
-      this.#pending = { accept: () => this.#finishOrdering(), heardAs: 'order' };
     if (repair.offerHuman) this.#offeredHuman = true;
     if (repair.handoff) this.#handingOff = repair.handoff;
-    if (repair.question !== undefined) return [...repair.say, repair.question];
+    if (repair.question !== undefined) {
+      const { question } = repair;
+      if (repair.onYes === 'finish_order')
+        this.#pending = { question, accept: () => this.#finishOrdering(), heardAs: 'order' };
+      return [...repair.say, question];
+    }
     if (repair.handoff) return repair.say;
     if (repair.move === 'finish_order') this.#finishOrdering();
     if (repair.move === 'skip_name') {

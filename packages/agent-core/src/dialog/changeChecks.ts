@@ -129,8 +129,9 @@ function checkLines(
     items: lines.map((l) => l.name),
     question,
     pending: {
+      question,
       onlyYesKeeps: true,
-      ...(onlyHeardBelowBest ? { askedInDoubt: question } : {}),
+      ...(onlyHeardBelowBest ? { askedInDoubt: true } : {}),
       accept: () => [acknowledge(lines)],
       reject: () => {
         order.restore(before);
@@ -223,9 +224,11 @@ function absentRemovalGuess(
 
 function removalQuestion(name: string, order: Order): { question: string; pending: Pending } {
   const line = { name, size: null, quantity: 1 };
+  const question = `Did you say remove the ${name}?`;
   return {
-    question: `Did you say remove the ${name}?`,
+    question,
     pending: {
+      question,
       accept: () => {
         order.apply([{ kind: 'remove', target: { name }, quantity: null }]);
         return [acknowledgeRemoved([line])];

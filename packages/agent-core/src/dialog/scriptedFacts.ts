@@ -23,11 +23,13 @@ export interface Pending {
    * "anything else?" is ("no, that's all" finishes the order too).
    */
   heardAs?: 'order';
+  /** The question asked, said again when its answer is in doubt (see DoubtedChecks). */
+  question: string;
   /**
-   * The question, when it was asked because the recogniser doubted what it heard (an item only a lower hypothesis
-   * named): a yes to it must be a sure one (see DoubtedChecks).
+   * Asked because the recogniser doubted what it heard (an item only a lower hypothesis named): a yes to it must be a
+   * sure one (see DoubtedChecks).
    */
-  askedInDoubt?: string;
+  askedInDoubt?: true;
 }
 
 /** What one caller turn did to the call (see ScriptedDialogSession's #hear). */

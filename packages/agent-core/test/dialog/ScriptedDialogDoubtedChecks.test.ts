@@ -46,12 +46,56 @@ describe('a yes to a check asked because the recogniser doubted what it heard', 
   });
 });
 
-describe('an agreement to a check of what the agent heard', () => {
-  it('is no yes: "go ahead" to "Did you say a coke?" leaves the coke off at once', async () => {
+async function colasChecked() {
+  const s = session();
+  await turn(s, 'a large pepperoni pizza');
+  expect((await turn(s, 'and sixteen colas', { confidence: 0.01 })).text).toBe('Did you say sixteen cokes?');
+  return s;
+}
+
+async function nameChecked() {
+  const s = session();
+  await play(s, 'a large pepperoni pizza', "that's all");
+  expect((await turn(s, 'my name is wm raul', { confidence: 0.01 })).text).toBe('Did you say William Raul?');
+  return s;
+}
+
+describe('an agreement alone to a check of what the agent heard', () => {
+  it('asks once more, naming what it checks, and a yes then keeps the item', async () => {
+    const s = await colasChecked();
+    expect((await turn(s, 'sure', { confidence: 0.9 })).text).toBe(
+      'Sorry, was that a yes? Did you say sixteen cokes?',
+    );
+    expect((await turn(s, 'yes')).text).toBe('Sixteen cokes, got it. Anything else?');
+    expect(s.tracker.order.lines.at(-1)).toEqual({ name: 'coke', size: null, quantity: 16 });
+  });
+
+  it('twice is a no: "go ahead" again leaves the item off, the check not asked a third time', async () => {
     const s = await cokeChecked();
-    const reply = await turn(s, 'go ahead', { confidence: 0.9 });
-    expect(reply.text).toBe('Sorry about that. Would you like anything else?');
+    expect((await turn(s, 'go ahead', { confidence: 0.9 })).text).toBe(
+      'Sorry, was that a yes? Did you say a coke?',
+    );
+    const second = await turn(s, 'go ahead', { confidence: 0.9 });
+    expect(second.text).toBe('Sorry about that. Would you like anything else?');
     expect(s.tracker.order.lines).toEqual(GARLIC_BREADS);
+  });
+
+  it('asks the name check once more, and a yes then takes the name', async () => {
+    const s = await nameChecked();
+    expect((await turn(s, 'okay', { confidence: 0.9 })).text).toBe(
+      'Sorry, was that a yes? Did you say William Raul?',
+    );
+    expect((await turn(s, 'yes')).text).toBe("What's the delivery address?");
+    expect(s.tracker.customer.name).toBe('William Raul');
+  });
+
+  it('twice to the name check is a no: the name is asked spelled', async () => {
+    const s = await nameChecked();
+    await turn(s, 'sounds good', { confidence: 0.9 });
+    expect((await turn(s, 'sounds good', { confidence: 0.9 })).text).toBe(
+      'Sorry about that. Could you spell your name for me, letter by letter?',
+    );
+    expect(s.tracker.customer.name).not.toBe('William Raul');
   });
 
   it('gives way to the no a lower hypothesis heard', async () => {
@@ -59,6 +103,21 @@ describe('an agreement to a check of what the agent heard', () => {
     const reply = await turn(s, 'go ahead', NO_HEARD_AS_YES);
     expect(reply.text).toBe('Sorry about that. Would you like anything else?');
     expect(s.tracker.order.lines).toEqual(GARLIC_BREADS);
+  });
+});
+
+describe('a plain answer to a check of what the agent heard', () => {
+  it('a no undoes the item at once', async () => {
+    const s = await colasChecked();
+    expect((await turn(s, 'no', { confidence: 0.9 })).text).toMatch(/^Sorry about that\./);
+    expect(s.tracker.order.lines).toEqual([{ name: 'pepperoni pizza', size: 'large', quantity: 1 }]);
+  });
+
+  it('a change is taken at once', async () => {
+    const s = await colasChecked();
+    expect((await turn(s, 'sure, make that six cokes', { confidence: 0.9 })).text).not.toContain(
+      'was that a yes',
+    );
   });
 });
 

@@ -14,7 +14,7 @@ import {
   READ_BACK_PHONE,
 } from '@voiceroom/agent-core/nlu';
 import type { Conversation } from './conversation.ts';
-import { spokenPhone } from './conversation.ts';
+import { phoneByDigit, spokenPhone } from './conversation.ts';
 
 export type Detail = 'name' | 'address' | 'phone';
 
@@ -160,7 +160,7 @@ export class CallerCorrections {
     if (group) return group;
     return attempt === 0
       ? `the number is ${spokenPhone(c.phone)}`
-      : `my phone number is ${c.phone.split('').join(' ')}`;
+      : `my phone number is ${phoneByDigit(c.phone)}`;
   }
 }
 

@@ -7,7 +7,7 @@
 import { checkedPhrase } from '@voiceroom/agent-core/nlu';
 import { CallerCorrections, DIGIT_WORDS } from './CallerCorrections.ts';
 import type { Conversation, OrderLine, Utterance } from './conversation.ts';
-import { describeLine, finalOrder, spokenPhone } from './conversation.ts';
+import { describeLine, finalOrder, phoneByDigit, spokenPhone } from './conversation.ts';
 
 export type AgentAsk =
   | 'order'
@@ -34,7 +34,8 @@ export type AgentAsk =
 export function classifyAgentAsk(reply: string): AgentAsk {
   const text = reply.toLowerCase();
   if (/order is placed/.test(text)) return 'placed';
-  const questions = text.split(/(?<=[?.!])\s+/).filter((s) => s.includes('?'));
+  // "Please say the phone number one digit at a time, or say skip." asks as a question does
+  const questions = text.split(/(?<=[?.!])\s+/).filter((s) => s.includes('?') || /^please\b/.test(s));
   const asked = questions.at(-1) ?? '';
   const person = /(get|connect|transfer)[^.?]* (a person|someone|a human|a colleague)/;
   if (person.test(asked)) return 'offer';
@@ -213,7 +214,10 @@ export class ScriptedCaller {
         return this.#address(`it's ${/\bdigit\b/i.test(reply) ? houseByDigit(c.address) : c.address}`);
       case 'phone':
         this.#gave.phone = true;
-        return plain(`my number is ${spokenPhone(c.phone)}`);
+        // asked for it one digit at a time, a caller says it so: no pauses between its groups
+        return plain(
+          `my number is ${/\bdigit\b/i.test(reply) ? phoneByDigit(c.phone) : spokenPhone(c.phone)}`,
+        );
       case 'confirm':
         return c.yes;
       case 'check':

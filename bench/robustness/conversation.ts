@@ -283,6 +283,11 @@ export function spokenPhone(digits: string): string {
     .join(', ');
 }
 
+/** "5125550932" said digit by digit without the pauses of its groups: "5 1 2 5 5 5 0 9 3 2". */
+export function phoneByDigit(digits: string): string {
+  return digits.split('').join(' ');
+}
+
 export interface GenerateOptions {
   menu: Menu;
   knowledge: Knowledge;

@@ -1,5 +1,5 @@
 import { defaultAgent } from '@voiceroom/agent-core/agents';
-import { HOUSE_NUMBER_BY_DIGIT } from '@voiceroom/agent-core/dialog';
+import { HOUSE_NUMBER_BY_DIGIT, REPAIR_QUESTIONS } from '@voiceroom/agent-core/dialog';
 import { describe, expect, it } from 'vitest';
 import {
   type Conversation,
@@ -28,6 +28,7 @@ describe('what the agent asks for', () => {
     ['Thanks. Can I get a name for the order?', 'name'],
     ["Sorry, I didn't get that. What's the delivery address?", 'address'],
     ["What's a good phone number for you?", 'phone'],
+    [`Sorry about that. ${REPAIR_QUESTIONS.phone}`, 'phone'],
     [
       'Let me read that back: a coke for Ann Lee. Your total is two dollars fifty. Shall I place the order?',
       'confirm',
@@ -161,6 +162,14 @@ describe('the scripted caller when the agent checks or offers', () => {
     const digits = [...house].map((d) => DIGIT_NAMES[Number(d)]).join(' ');
     expect(said(caller, `Sorry about that. ${HOUSE_NUMBER_BY_DIGIT}`)).toMatch(
       new RegExp(`^it's ${digits} ${street.join(' ')}`),
+    );
+  });
+
+  it('says its phone number digit by digit, without the pauses of its groups, when asked for it so', () => {
+    const caller = new ScriptedCaller(c);
+    expect(said(caller, 'And a phone number, in case the driver needs to reach you?')).toMatch(/, /);
+    expect(said(caller, `Sorry about that. ${REPAIR_QUESTIONS.phone}`)).toBe(
+      `my number is ${[...c.phone].join(' ')}`,
     );
   });
 

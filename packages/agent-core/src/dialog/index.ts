@@ -12,6 +12,6 @@ export { DialogError, type DialogErrorCode } from './errors.ts';
 export { humanRequested, saysGoodbye } from './handoff.ts';
 export { OpenAiCompatibleDialog, type OpenAiCompatibleDialogOptions } from './OpenAiCompatibleDialog.ts';
 export { hintMessage, systemPrompt } from './prompt.ts';
-export { HOUSE_NUMBER_BY_DIGIT } from './replies.ts';
+export { HOUSE_NUMBER_BY_DIGIT, REPAIR_QUESTIONS } from './replies.ts';
 export { ScriptedDialog, type ScriptedDialogOptions } from './ScriptedDialog.ts';
 export { InMemoryOrderLookup, type OrderLookup, type OrderSummary } from './tools.ts';

@@ -201,11 +201,8 @@ export class ScriptedDialogSession implements DialogSession {
     this.#pending = undefined;
     this.#offeredHuman = false;
     const heard = this.#hear(chosen, expecting);
-    const doubted = this.#doubts.answer(pending, heard.understanding, {
-      chosen,
-      confidence,
-      hypotheses: this.#hypotheses,
-    });
+    const evidence = { chosen, confidence, hypotheses: this.#hypotheses };
+    const doubted = this.#doubts.answer(pending, heard.understanding, evidence);
     if (doubted.askAgain) return { sentences: this.#applyRepair(doubted.askAgain) };
     const u = doubted.understanding;
     const handoff = handoffHeard(u, offeredHuman);
@@ -330,12 +327,10 @@ export class ScriptedDialogSession implements DialogSession {
     if (repair.pending) this.#pending = repair.pending;
     if (repair.offerHuman) this.#offeredHuman = true;
     if (repair.handoff) this.#handingOff = repair.handoff;
-    if (repair.question !== undefined) {
-      const { question } = repair;
-      if (repair.onYes === 'finish_order')
-        this.#pending = { question, accept: () => this.#finishOrdering(), heardAs: 'order' };
-      return [...repair.say, question];
-    }
+    const { question } = repair;
+    if (question !== undefined && repair.onYes === 'finish_order')
+      this.#pending = { question, accept: () => this.#finishOrdering(), heardAs: 'order' };
+    if (question !== undefined) return [...repair.say, question];
     if (repair.handoff) return repair.say;
     if (repair.move === 'finish_order') this.#finishOrdering();
     if (repair.move === 'skip_name') {

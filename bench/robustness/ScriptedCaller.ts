@@ -91,8 +91,13 @@ export class ScriptedCaller {
   #lastAsk: AgentAsk | undefined;
   /** The change the caller asked for when it last said no to a read-back. */
   #rejected: string | undefined;
-  /** An order move the caller said no to the agent's check of ("Did you say eleven cokes?"): it says it again. */
+  /**
+   * An order move the agent did not take: the caller said no to its check ("Did you say eleven cokes?"), or the agent
+   * said it took only items the caller never asked for. It says it again when next asked for the order.
+   */
   #lostMove: Utterance | undefined;
+  /** What the caller said when last asked for the order. */
+  #lastOrderMove: Utterance | undefined;
   /** Every item the caller names in the call. */
   readonly #named: ReadonlySet<string>;
   readonly #details: CallerCorrections;
@@ -135,6 +140,9 @@ export class ScriptedCaller {
     const again = misheard && this.#last && family(ask) === family(this.#lastAsk) && !correcting;
     const correction = ask === 'confirm' ? this.#confirmCorrection(agentReply, heard) : undefined;
     const unwanted = heard.acknowledged?.find((l) => !this.#named.has(l.name));
+    // "Four margherita pizzas, got it." for "an order of chicken wings": the wings are still to be ordered
+    if (heard.acknowledged?.some((l) => this.#named.has(l.name))) this.#lostMove = undefined;
+    else if (unwanted) this.#lostMove = this.#lastOrderMove;
     // "What would you like to change?" after the caller said no to the read-back: the change it wanted
     const change =
       /what would you like to change/i.test(agentReply) && this.#rejected ? this.#rejected : undefined;
@@ -174,6 +182,13 @@ export class ScriptedCaller {
     return this.#details.corrected(this.#rejected) ? this.#details.again(this.#turns) : this.#rejected;
   }
 
+  #nextOrderMove(): Utterance {
+    const move = this.#conversation.moves[this.#nextMove];
+    if (!move) return this.#conversation.done;
+    this.#nextMove++;
+    return move.text;
+  }
+
   /** What the caller says over the agent's reply (see CallerTurn.overlapNext). */
   overlap(): Utterance {
     const c = this.#conversation;
@@ -185,13 +200,9 @@ export class ScriptedCaller {
     switch (ask) {
       case 'order':
       case 'more': {
-        const lost = this.#lostMove;
+        this.#lastOrderMove = this.#lostMove ?? this.#nextOrderMove();
         this.#lostMove = undefined;
-        if (lost) return lost;
-        const move = c.moves[this.#nextMove];
-        if (!move) return c.done;
-        this.#nextMove++;
-        return move.text;
+        return this.#lastOrderMove;
       }
       case 'size':
         return plain(sizeAnswer(c, reply));

@@ -257,6 +257,22 @@ describe('the scripted caller when the agent checks or offers', () => {
     expect(next?.utterance.segments.join(' ')).toBe((c.moves[1]?.text ?? c.done).segments.join(' '));
   });
 
+  it('orders again what the agent heard as only items it never asked for, once they are taken off', () => {
+    const caller = new ScriptedCaller(c);
+    const stranger = agent.menu.items.find((i) => !JSON.stringify([c.moves, c.bargeIn]).includes(i.name));
+    if (!stranger) throw new Error('the conversation names every menu item');
+    const first = said(caller, 'What can I get for you today?');
+    const misheard = { name: stranger.name, size: null, quantity: 4 };
+    const sized = caller.answer('Four of those, got it. What size would you like?', {
+      acknowledged: [misheard],
+    });
+    expect(sized?.utterance.segments.join(' ')).toBe(`no, remove the ${stranger.name}`);
+    expect(said(caller, `Okay, I've taken off the ${stranger.name}. What would you like to order?`)).toBe(
+      first,
+    );
+    expect(said(caller, 'Got it. Anything else?')).toBe((c.moves[1]?.text ?? c.done).segments.join(' '));
+  });
+
   it('says yes to a check of order lines it means, said this turn or before, and no to another count or size', () => {
     const want = [
       { name: 'coke', size: null, quantity: 1 },

@@ -25,6 +25,7 @@ export interface RepairMove {
 }
 
 const DETAILS: ReadonlySet<Stage> = new Set(['address', 'phone', 'confirm']);
+const NOTHING_ORDERED = "There's nothing on your order yet.";
 
 /** Where the call is, as far as the repair policy needs to know. */
 export interface SlotInFocus {
@@ -91,7 +92,7 @@ export class RepairPolicy {
       DETAILS.has(slot.stage) || slot.key === 'confirm'
         ? this.#detailRepair(slot, failures, understood)
         : slot.key === 'order'
-          ? this.#firstOrderRepair(slot, failures, understood)
+          ? this.#firstOrderRepair(slot, failures, understood, u.doneOrdering)
           : failures >= 2
             ? this.#repair(slot, u, failures)
             : undefined;
@@ -128,11 +129,18 @@ export class RepairPolicy {
   /**
    * Nothing ordered yet (the greeting is the first ask): a turn not understood at all gets an example of how to
    * order, a second one the offer of a person (then a person, once declined); small talk and questions are answered
-   * and asked on plainly.
+   * and asked on plainly. "That's everything" (`done`) with nothing ordered (its items misheard and taken off) gets
+   * the same ladder, told at once that the order is empty: asked plainly, it is said again and again.
    */
-  #firstOrderRepair(slot: SlotInFocus, failures: number, understood: boolean): RepairMove | undefined {
-    if (failures === 0 || understood) return undefined;
-    if (failures === 1) return { say: [], question: orderExample(this.#config.menu) };
+  #firstOrderRepair(
+    slot: SlotInFocus,
+    failures: number,
+    understood: boolean,
+    done: boolean,
+  ): RepairMove | undefined {
+    const example = { say: done ? [NOTHING_ORDERED] : [], question: orderExample(this.#config.menu) };
+    if (failures === 0 || (understood && !done)) return done ? example : undefined;
+    if (failures === 1) return example;
     if (this.#humanDeclined) return this.#giveUp(slot);
     this.#ladder.reset();
     return { say: [], question: OFFER_HUMAN, offerHuman: true };

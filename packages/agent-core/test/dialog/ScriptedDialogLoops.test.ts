@@ -141,3 +141,19 @@ describe('a check of the order in the turn that gave the last detail', () => {
     );
   });
 });
+
+describe('"that\'s everything" with nothing ordered', () => {
+  it('is told the order is empty and shown how to order, then offered a person, not asked the same again', async () => {
+    const s = session();
+    await play(s, 'a medium pepperoni pizza');
+    const done = "no that's everything";
+    const replies = await play(s, 'remove the pepperoni pizza', done, done);
+    expect(replies).toEqual([
+      "Okay, I've taken off the pepperoni pizza. What would you like to order?",
+      expect.stringMatching(
+        /^There's nothing on your order yet\. For example, you can say .+ What would you like\?$/,
+      ),
+      "I'm sorry this is taking a while. Would you like me to get a person to help you?",
+    ]);
+  });
+});
